@@ -1,0 +1,69 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { TaskHandlerMeta, type TaskHandlerMetadata } from '../decorators/task-handler.decorator.js';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { TaskPipelineFactory } from '../execution/task-pipeline.factory.js';
+import type { ResolvedPolicy } from '../module/resolved-options.js';
+import { checkBackoff, checkInteger, checkName, checkPolicy } from '../policies/option-checks.js';
+import { TaskHandlerRegistry } from './task-handler.registry.js';
+
+/**
+ * Finds every @TaskHandler method on the app's providers at module init,
+ * checks its options and registers it, wrapped in Nest's pipeline. Runs before
+ * any Redis connection opens, so a bad handler fails bootstrap cleanly.
+ */
+@Injectable()
+export class TaskHandlerExplorer implements OnModuleInit {
+  private readonly logger = new Logger('TaskModule');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly pipelines: TaskPipelineFactory,
+    private readonly registry: TaskHandlerRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const { instance } = wrapper;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as object | null;
+      if (!prototype) continue;
+      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
+        const method = (instance as Record<string, unknown>)[methodName];
+        if (typeof method !== 'function') continue;
+        const meta = this.reflector.get(TaskHandlerMeta, method);
+        if (!meta) continue;
+        const source = `${instance.constructor.name}.${methodName}`;
+        if (!wrapper.isDependencyTreeStatic()) {
+          this.logger.warn(`${source}: request-scoped providers cannot host task handlers; skipped`);
+          continue;
+        }
+        this.register(instance, methodName, meta, source);
+      }
+    }
+  }
+
+  private register(instance: object, methodName: string, meta: TaskHandlerMetadata, source: string): void {
+    const where = `@TaskHandler on ${source}`;
+    const name = checkName(meta.name, where, 'the task name');
+    const known = new Set(['name', 'queue', 'attempts', 'backoff', 'timeout', 'concurrency']);
+    for (const key of Object.keys(meta)) {
+      if (!known.has(key)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'`);
+    }
+    checkPolicy(meta, where);
+    const policy: Partial<ResolvedPolicy> = {};
+    if (meta.attempts !== undefined) policy.attempts = meta.attempts;
+    if (meta.backoff !== undefined) policy.backoff = checkBackoff(meta.backoff, where);
+    if (meta.timeout !== undefined) policy.timeout = meta.timeout;
+    this.registry.register({
+      name,
+      queue: meta.queue === undefined ? 'default' : checkName(meta.queue, where, 'queue'),
+      concurrency: meta.concurrency === undefined ? null : checkInteger(meta.concurrency, where, 'concurrency', 1),
+      policy,
+      invoke: this.pipelines.create(instance, methodName),
+      source,
+    });
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { DuplicateTaskHandlerError } from '../errors/duplicate-task-handler.error.js';
+import type { TaskInvoker } from '../execution/task-pipeline.factory.js';
+import type { ResolvedPolicy } from '../module/resolved-options.js';
+import type { HandlerDefaults } from '../producer/enqueue-options.normalizer.js';
+
+/** A discovered handler, ready to run. */
+export interface RegisteredHandler {
+  name: string;
+  queue: string;
+  /** Most runs at once in this process, or null for no handler-level limit. */
+  concurrency: number | null;
+  /** The handler's own policy fields (unset ones fall back to module defaults). */
+  policy: Partial<ResolvedPolicy>;
+  invoke: TaskInvoker;
+  /** "Class.method", for messages. */
+  source: string;
+}
+
+/** Task name -> handler, for this app. */
+@Injectable()
+export class TaskHandlerRegistry {
+  private readonly handlers = new Map<string, RegisteredHandler>();
+
+  /** Adds a handler; a second handler for one name is a bootstrap error. */
+  register(handler: RegisteredHandler): void {
+    const existing = this.handlers.get(handler.name);
+    if (existing) throw new DuplicateTaskHandlerError(handler.name, existing.source, handler.source);
+    this.handlers.set(handler.name, handler);
+  }
+
+  get(name: string): RegisteredHandler | undefined {
+    return this.handlers.get(name);
+  }
+
+  /** What enqueue takes from this app's handler for `name`, if there is one. */
+  defaultsFor(name: string): HandlerDefaults | undefined {
+    const handler = this.handlers.get(name);
+    return handler && { queue: handler.queue, ...handler.policy };
+  }
+
+  /** Handlers grouped by the queue they consume. */
+  byQueue(): Map<string, RegisteredHandler[]> {
+    const queues = new Map<string, RegisteredHandler[]>();
+    for (const handler of this.handlers.values()) {
+      queues.set(handler.queue, [...(queues.get(handler.queue) ?? []), handler]);
+    }
+    return queues;
+  }
+}

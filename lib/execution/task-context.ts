@@ -1,0 +1,29 @@
+import type { TaskProgress } from '../interfaces/task-info.interface.js';
+
+/** What a handler knows about the task it runs; its second argument. */
+export class TaskContext {
+  constructor(
+    /** Task id. */
+    readonly id: string,
+    /** Task name. */
+    readonly name: string,
+    /** Queue the task is in. */
+    readonly queue: string,
+    /** This attempt, 1-based. */
+    readonly attempt: number,
+    /** Attempts allowed in all. */
+    readonly maxAttempts: number,
+    /** Aborted when the attempt times out, when the worker shuts down past its grace period, or when the lease is lost. */
+    readonly signal: AbortSignal,
+    private readonly report: (json: string) => Promise<void>,
+  ) {}
+
+  /** Records progress (a number or a JSON object), readable through `TaskQueue.get`. */
+  async progress(value: TaskProgress): Promise<void> {
+    const json = JSON.stringify(value);
+    if (json === undefined || (typeof value !== 'number' && (value === null || typeof value !== 'object'))) {
+      throw new TypeError(`task ${this.name}: progress must be a number or a JSON object`);
+    }
+    await this.report(json);
+  }
+}

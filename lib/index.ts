@@ -1,0 +1,22 @@
+// The public API: everything a user imports, and nothing else.
+export { TaskModule } from './module/task.module.js';
+export type { TaskModuleOptions, TaskOptionsFactory, WorkerOptions, RetentionOptions } from './module/task-module-options.interface.js';
+export { TaskHandler } from './decorators/task-handler.decorator.js';
+export { TaskPayload, TaskCtx } from './decorators/task-params.decorators.js';
+export { TaskQueue } from './producer/task-queue.js';
+export { TaskContext } from './execution/task-context.js';
+export type { TaskHandlerOptions } from './interfaces/task-handler-options.interface.js';
+export type { EnqueueOptions, EnqueueManyItem } from './interfaces/enqueue-options.interface.js';
+export type { BackoffOptions } from './interfaces/backoff-options.interface.js';
+export type { TaskPolicyOptions } from './interfaces/task-policy-options.interface.js';
+export type { TaskRef, TaskLookupOptions, WaitForOptions } from './interfaces/task-ref.interface.js';
+export type { TaskInfo, TaskCounts, TaskErrorInfo, TaskProgress } from './interfaces/task-info.interface.js';
+export type { TaskState } from './interfaces/task-state.js';
+export { UnrecoverableTaskError } from './errors/unrecoverable-task.error.js';
+export { TaskTimeoutError } from './errors/task-timeout.error.js';
+export { TaskFailedError } from './errors/task-failed.error.js';
+export { WaitForTimeoutError } from './errors/wait-for-timeout.error.js';
+export { TaskNotFoundError } from './errors/task-not-found.error.js';
+export { InvalidTaskOptionsError } from './errors/invalid-task-options.error.js';
+export { DuplicateTaskHandlerError } from './errors/duplicate-task-handler.error.js';
+export { RedisUnavailableError } from './errors/redis-unavailable.error.js';

@@ -1,0 +1,45 @@
+import type { TaskState } from './task-state.js';
+
+/** The error recorded for a task's last failed attempt. */
+export interface TaskErrorInfo {
+  message: string;
+  stack?: string;
+  /** The error's `name` (e.g. `TaskTimeoutError`), when it had one. */
+  name?: string;
+}
+
+/** A progress report: a number (commonly 0 to 100) or a JSON object. */
+export type TaskProgress = number | Record<string, unknown>;
+
+/** A task as stored, returned by `get`. Timestamps are epoch milliseconds (Redis time). */
+export interface TaskInfo<P = unknown, R = unknown> {
+  id: string;
+  name: string;
+  queue: string;
+  payload: P;
+  state: TaskState;
+  priority: number;
+  /** Attempts made so far. */
+  attempts: number;
+  maxAttempts: number;
+  /** The handler's return value, once completed (`undefined` before, or for a void handler). */
+  result: R | undefined;
+  /** The last failure, or null if none. */
+  error: TaskErrorInfo | null;
+  progress: TaskProgress | undefined;
+  enqueuedAt: number;
+  /** When the task is (or was) due to run. */
+  runAt: number;
+  /** When the latest attempt started, or null if none has. */
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/** Task counts of one queue by state. */
+export interface TaskCounts {
+  waiting: number;
+  delayed: number;
+  active: number;
+  completed: number;
+  dead: number;
+}

@@ -1,0 +1,2 @@
+/** Where a task is in its life. */
+export type TaskState = 'waiting' | 'delayed' | 'active' | 'completed' | 'dead';

@@ -1,0 +1,73 @@
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { checkBackoff, checkInteger, checkName, checkPolicy } from '../policies/option-checks.js';
+import type { RetentionOptions, TaskModuleOptions } from './task-module-options.interface.js';
+import type { ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
+
+const WHERE = 'TaskModule options';
+const HOUR = 3_600_000;
+
+/** The defaults, in one place. */
+export const DEFAULTS = {
+  prefix: 'tasks',
+  connectTimeoutMs: 10_000,
+  worker: { concurrency: 10, leaseMs: 30_000, shutdownGraceMs: 10_000 },
+  policy: { attempts: 3, backoff: { type: 'exponential', delay: 1_000 } as const, timeout: 0 },
+  retention: { completed: { age: 24 * HOUR, count: 1_000 }, dead: { age: 7 * 24 * HOUR, count: 10_000 } },
+  maxPayloadBytes: 512 * 1024,
+} as const;
+
+function resolveRetention(value: RetentionOptions | undefined, fallback: ResolvedRetention, field: string): ResolvedRetention {
+  if (value === undefined) return { ...fallback };
+  if (value === null || typeof value !== 'object') {
+    throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { age?, count? }`);
+  }
+  return {
+    age: value.age === undefined ? fallback.age : checkInteger(value.age, WHERE, `${field}.age`, 0),
+    count: value.count === undefined ? fallback.count : checkInteger(value.count, WHERE, `${field}.count`, 0),
+  };
+}
+
+/** Validates module options and fills in every default. Throws InvalidTaskOptionsError at bootstrap. */
+export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOptions {
+  if (!options || typeof options !== 'object') {
+    throw new InvalidTaskOptionsError(`${WHERE}: expected an object with at least { connection }`);
+  }
+  const { connection } = options;
+  if (typeof connection !== 'string' && (connection === null || typeof connection !== 'object')) {
+    throw new InvalidTaskOptionsError(`${WHERE}: connection must be a Redis URL or ioredis options`);
+  }
+  const prefix = options.prefix === undefined ? DEFAULTS.prefix : checkName(options.prefix, WHERE, 'prefix');
+
+  let worker: ResolvedTaskOptions['worker'] = null;
+  if (options.worker !== false) {
+    const w = options.worker ?? {};
+    worker = {
+      concurrency: w.concurrency === undefined ? DEFAULTS.worker.concurrency : checkInteger(w.concurrency, WHERE, 'worker.concurrency', 1, 10_000),
+      leaseMs: w.leaseMs === undefined ? DEFAULTS.worker.leaseMs : checkInteger(w.leaseMs, WHERE, 'worker.leaseMs', 100),
+      shutdownGraceMs:
+        w.shutdownGraceMs === undefined ? DEFAULTS.worker.shutdownGraceMs : checkInteger(w.shutdownGraceMs, WHERE, 'worker.shutdownGraceMs', 0),
+    };
+  }
+
+  const defaults = options.defaults ?? {};
+  checkPolicy(defaults, `${WHERE} defaults`);
+
+  return {
+    connection,
+    prefix,
+    worker,
+    connectTimeoutMs:
+      options.connectTimeoutMs === undefined ? DEFAULTS.connectTimeoutMs : checkInteger(options.connectTimeoutMs, WHERE, 'connectTimeoutMs', 1),
+    defaults: {
+      attempts: defaults.attempts ?? DEFAULTS.policy.attempts,
+      backoff: defaults.backoff ? checkBackoff(defaults.backoff, WHERE) : { ...DEFAULTS.policy.backoff },
+      timeout: defaults.timeout ?? DEFAULTS.policy.timeout,
+    },
+    retention: {
+      completed: resolveRetention(options.retention?.completed, DEFAULTS.retention.completed, 'retention.completed'),
+      dead: resolveRetention(options.retention?.dead, DEFAULTS.retention.dead, 'retention.dead'),
+    },
+    maxPayloadBytes:
+      options.maxPayloadBytes === undefined ? DEFAULTS.maxPayloadBytes : checkInteger(options.maxPayloadBytes, WHERE, 'maxPayloadBytes', 1),
+  };
+}

@@ -1,0 +1,43 @@
+import type { RedisOptions } from 'ioredis';
+import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
+
+/** How long finished tasks stay readable. `count: 0` removes them at once. */
+export interface RetentionOptions {
+  /** Keep none older than this many ms. */
+  age?: number;
+  /** Keep at most this many. */
+  count?: number;
+}
+
+/** The worker host of this app. */
+export interface WorkerOptions {
+  /** Tasks run at once per queue in this process (default 10). */
+  concurrency?: number;
+  /** How long a running task's lease lasts without renewal, in ms (default 30,000). A task whose worker died runs again after it. */
+  leaseMs?: number;
+  /** How long `app.close()` lets running tasks finish before aborting and handing them back, in ms (default 10,000). */
+  shutdownGraceMs?: number;
+}
+
+/** Options of `TaskModule.forRoot` / `forRootAsync`. */
+export interface TaskModuleOptions {
+  /** A Redis URL (`redis://`, `rediss://` for TLS) or ioredis options (`tls`, `username`, `password`, ...). */
+  connection: string | RedisOptions;
+  /** First part of every key (default `'tasks'`). */
+  prefix?: string;
+  /** Worker settings, or `false` for a producer-only app. */
+  worker?: WorkerOptions | false;
+  /** How long bootstrap waits for Redis before failing, in ms (default 10,000). */
+  connectTimeoutMs?: number;
+  /** Policy for tasks whose enqueue options and handler leave it unset. */
+  defaults?: TaskPolicyOptions;
+  /** Retention of completed tasks (default 1,000 / 24 h) and dead ones (default 10,000 / 7 days). */
+  retention?: { completed?: RetentionOptions; dead?: RetentionOptions };
+  /** Largest encoded payload accepted by enqueue, in bytes (default 512 KiB). */
+  maxPayloadBytes?: number;
+}
+
+/** Implemented by a class given to `forRootAsync({ useClass })` or `useExisting`. */
+export interface TaskOptionsFactory {
+  createTaskOptions(): Promise<TaskModuleOptions> | TaskModuleOptions;
+}

@@ -1,0 +1,65 @@
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
+import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
+
+// Checks shared by module options, handler options and enqueue options, so the
+// three reject bad values with the same words. `where` names the caller, e.g.
+// "enqueue('email.send')" or "@TaskHandler('email.send')".
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return String(value);
+  return Object.prototype.toString.call(value);
+}
+
+/** Throws unless `value` is an integer within [min, max]. */
+export function checkInteger(value: unknown, where: string, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new InvalidTaskOptionsError(`${where}: ${field} must be an integer ${range}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Throws unless `value` is a finite number within [min, ∞) (or > min when `exclusive`). */
+export function checkNumber(value: unknown, where: string, field: string, min: number, exclusive = false): number {
+  const ok = typeof value === 'number' && Number.isFinite(value) && (exclusive ? value > min : value >= min);
+  if (!ok) {
+    throw new InvalidTaskOptionsError(`${where}: ${field} must be a finite number ${exclusive ? '>' : '>='} ${min}, got ${describe(value)}`);
+  }
+  return value as number;
+}
+
+/** Throws unless `value` is a usable name: non-empty, at most 256 characters, no braces or control characters. */
+export function checkName(value: unknown, where: string, field: string): string {
+  // Braces would break the Redis Cluster hash tag every key carries; control
+  // characters would break the newline-separated replies of some scripts.
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256 || /[{}\u0000-\u001f\u007f]/.test(value)) {
+    throw new InvalidTaskOptionsError(
+      `${where}: ${field} must be a non-empty string of at most 256 characters without braces or control characters, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Throws unless `value` is a valid backoff. */
+export function checkBackoff(value: unknown, where: string): BackoffOptions {
+  if (value === null || typeof value !== 'object') {
+    throw new InvalidTaskOptionsError(`${where}: backoff must be an object { type, delay, maxDelay? }, got ${describe(value)}`);
+  }
+  const backoff = value as Partial<BackoffOptions>;
+  if (backoff.type !== 'fixed' && backoff.type !== 'exponential') {
+    throw new InvalidTaskOptionsError(`${where}: backoff.type must be 'fixed' or 'exponential', got ${describe(backoff.type)}`);
+  }
+  checkInteger(backoff.delay, where, 'backoff.delay', 0);
+  if (backoff.maxDelay !== undefined) checkInteger(backoff.maxDelay, where, 'backoff.maxDelay', 0);
+  return { type: backoff.type, delay: backoff.delay as number, ...(backoff.maxDelay !== undefined && { maxDelay: backoff.maxDelay }) };
+}
+
+/** Checks the policy fields that are set; unset ones are left to the next level. */
+export function checkPolicy(options: TaskPolicyOptions, where: string): void {
+  if (options.attempts !== undefined) checkInteger(options.attempts, where, 'attempts', 1);
+  if (options.backoff !== undefined) checkBackoff(options.backoff, where);
+  if (options.timeout !== undefined) checkNumber(options.timeout, where, 'timeout', 0, true);
+}

@@ -1,0 +1,28 @@
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+
+/**
+ * Encodes a payload by JSON.stringify's rules, with errors that name the task:
+ * a top-level value JSON cannot carry (undefined, a function, a symbol), a
+ * BigInt anywhere and cycles throw; nested functions and undefined properties
+ * are dropped, as JSON drops them.
+ */
+export function encodePayload(payload: unknown, where: string, maxBytes: number): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(payload);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TypeError(`${where}: the payload cannot be encoded as JSON (${reason})`);
+  }
+  if (json === undefined) {
+    throw new TypeError(`${where}: the payload cannot be encoded as JSON (a top-level ${typeof payload} has no JSON form)`);
+  }
+  // Cheap upper bound first: a UTF-8 string is at most 3 bytes per UTF-16 unit.
+  if (json.length * 3 > maxBytes) {
+    const bytes = Buffer.byteLength(json, 'utf8');
+    if (bytes > maxBytes) {
+      throw new InvalidTaskOptionsError(`${where}: the payload is ${bytes} bytes encoded, over the limit of ${maxBytes} bytes (maxPayloadBytes)`);
+    }
+  }
+  return json;
+}

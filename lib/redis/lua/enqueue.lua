@@ -1,0 +1,65 @@
+-- enqueue: adds a batch of tasks to one queue.
+-- KEYS: 1 wait, 2 delayed, 3 active, 4 mark, 5 dead, 6 completed, 7 seq
+-- ARGV: 1 key base ('{prefix:queue}:'), then 9 fields per task:
+--   id ('' = generate), name, payload JSON, priority, delay ms, runAt ms ('' = none),
+--   max attempts, backoff ('' | 'f,<delay>' | 'e,<delay>[,<max>]'), timeout ms
+-- Returns { id1, created1, id2, created2, ... } (created = 1, or 0 when the id existed).
+-- Atomic because a task's record, its place in wait/delayed and the id
+-- counter must change together: a half-added task would be invisible to
+-- workers yet block its id forever.
+--@include common
+
+local base = ARGV[1]
+local now = nowMs()
+local out = {}
+local waited, earliest = false, nil
+
+for i = 2, #ARGV, 9 do
+  local id, created = ARGV[i], 1
+  local seq
+  if id == '' then
+    -- Generated ids are the queue's sequence; skip any a caller already took.
+    repeat
+      seq = redis.call('INCR', KEYS[7])
+      id = tostring(seq)
+    until redis.call('EXISTS', base .. 't:' .. id) == 0
+  elseif redis.call('EXISTS', base .. 't:' .. id) == 1 then
+    created = 0
+  else
+    seq = redis.call('INCR', KEYS[7])
+  end
+
+  if created == 1 then
+    local taskKey = base .. 't:' .. id
+    local priority = tonumber(ARGV[i + 3])
+    local ws = int(waitScore(priority, seq))
+    local runAt = now
+    if ARGV[i + 5] ~= '' then
+      runAt = tonumber(ARGV[i + 5])
+    elseif tonumber(ARGV[i + 4]) > 0 then
+      runAt = now + tonumber(ARGV[i + 4])
+    end
+    local state = 'w'
+    if runAt > now then
+      state = 'd'
+      redis.call('ZADD', KEYS[2], int(runAt), id)
+      if not earliest or runAt < earliest then earliest = runAt end
+    else
+      redis.call('ZADD', KEYS[1], ws, id)
+      waited = true
+    end
+    redis.call('HSET', taskKey, 'n', ARGV[i + 1], 'd', ARGV[i + 2], 's', state, 'p', ARGV[i + 3],
+      'ws', ws, 'a', 0, 'm', ARGV[i + 6], 'b', ARGV[i + 7], 'to', ARGV[i + 8],
+      'e', int(now), 'r', int(runAt))
+  end
+  out[#out + 1] = id
+  out[#out + 1] = created
+end
+
+if waited then
+  wake(KEYS[4])
+elseif earliest then
+  local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  if tonumber(first[2]) == earliest then wake(KEYS[4]) end
+end
+return out

@@ -1,0 +1,65 @@
+-- Shared helpers, pasted by the script loader where a script says --@include common.
+-- Numbers go to Redis through string.format('%d') because Lua's default number
+-- formatting keeps only 14 significant digits and wait scores need 16.
+
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function int(n)
+  return string.format('%d', n)
+end
+
+-- A waiting task's score: priority in the high part (higher priority sorts
+-- first), its enqueue sequence in the low 32 bits (FIFO among equal priority).
+-- (2,000,001 priorities) * 2^32 stays below 2^53, so doubles hold it exactly.
+local function waitScore(priority, seq)
+  return (1000000 - priority) * 4294967296 + (seq % 4294967296)
+end
+
+-- Wakes one worker blocked in BZPOPMIN on the marker key. The marker is one
+-- member, so repeated wakes never grow the key.
+local function wake(markKey)
+  redis.call('ZADD', markKey, 0, '0')
+end
+
+-- Wakes a worker when this due time is the queue's earliest, so that worker
+-- re-arms its local timer for it (delayed tasks never wait on Redis' own
+-- blocking timeouts, which fire on the 100 ms server tick).
+local function wakeIfEarliest(delayedKey, markKey, id)
+  local first = redis.call('ZRANGE', delayedKey, 0, 0)
+  if first[1] == id then
+    wake(markKey)
+  end
+end
+
+-- Tells a waitFor() caller about a final state, and only when one asked
+-- (the 'wt' flag), so tasks nobody waits for cost no PUBLISH.
+local function notifyFinal(base, taskKey, id, state, value)
+  if redis.call('HGET', taskKey, 'wt') then
+    redis.call('PUBLISH', base .. 'done', cjson.encode({ id = id, s = state, v = value }))
+  end
+end
+
+-- Keeps a finished-state sorted set within its retention: at most `count`
+-- entries and none older than `ageMs`. Removes a bounded number per call so a
+-- settle stays O(1) amortised; each call removes more than one settle adds.
+local function trim(base, setKey, now, ageMs, count)
+  local removed = {}
+  if ageMs >= 0 then
+    local old = redis.call('ZRANGEBYSCORE', setKey, '-inf', int(now - ageMs), 'LIMIT', 0, 16)
+    for _, id in ipairs(old) do removed[#removed + 1] = id end
+  end
+  if count >= 0 then
+    local excess = redis.call('ZCARD', setKey) - count - #removed
+    if excess > 0 then
+      local oldest = redis.call('ZRANGE', setKey, 0, math.min(excess, 16) - 1)
+      for _, id in ipairs(oldest) do removed[#removed + 1] = id end
+    end
+  end
+  for _, id in ipairs(removed) do
+    redis.call('ZREM', setKey, id)
+    redis.call('DEL', base .. 't:' .. id)
+  end
+end

@@ -1,0 +1,24 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** What a connection is used for; blocking and subscriber connections must never give up on a command. */
+export type ConnectionRole = 'command' | 'blocking' | 'subscriber';
+
+/**
+ * A lazily connecting ioredis client for one role. The command connection
+ * fails a command after a few reconnect attempts so callers get an error
+ * instead of hanging while Redis is down; the others wait for Redis to return.
+ */
+export function createRedisClient(connection: string | RedisOptions, role: ConnectionRole, connectTimeoutMs: number): Redis {
+  const ours: RedisOptions = {
+    lazyConnect: true,
+    connectTimeout: Math.min(connectTimeoutMs, 10_000),
+    retryStrategy: (times: number) => Math.min(100 * times, 2_000),
+  };
+  const forced: RedisOptions = {
+    lazyConnect: true,
+    maxRetriesPerRequest: role === 'command' ? 3 : null,
+  };
+  return typeof connection === 'string'
+    ? new Redis(connection, { ...ours, ...forced })
+    : new Redis({ ...ours, ...connection, ...forced });
+}

@@ -1,0 +1,127 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
+import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../module/resolved-options.js';
+import { createRedisClient, type ConnectionRole } from './redis-client.factory.js';
+import { describeRedisTarget, redisSecrets, scrub } from './redis-target.js';
+
+/**
+ * Owns every Redis connection of the module: creates them, waits for them at
+ * bootstrap within `connectTimeoutMs` (in onApplicationBootstrap, so a module
+ * that fails to initialise leaves no socket open), logs an outage once (not once per
+ * reconnect attempt) and closes them all last, in onApplicationShutdown, so
+ * handlers still draining can enqueue follow-ups.
+ */
+@Injectable()
+export class RedisConnections implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('TaskModule');
+  private readonly clients = new Set<Redis>();
+  private readonly secrets: string[];
+  /** Where Redis is, for messages: host and port, never credentials. */
+  readonly target: string;
+  /** The shared connection for scripts and reads (auto-pipelined by ioredis). */
+  readonly command: Redis;
+  private closed = false;
+
+  constructor(@Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions) {
+    this.target = describeRedisTarget(options.connection);
+    this.secrets = redisSecrets(options.connection);
+    this.command = this.track(createRedisClient(options.connection, 'command', options.connectTimeoutMs), 'command');
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ready(this.command);
+  }
+
+  /** A new connected client for a blocking or subscriber role. */
+  async open(role: ConnectionRole): Promise<Redis> {
+    const client = this.track(createRedisClient(this.options.connection, role, this.options.connectTimeoutMs), role);
+    await this.ready(client);
+    return client;
+  }
+
+  /** An error message safe to show: credentials scrubbed. */
+  safeMessage(error: unknown): string {
+    return scrub(error instanceof Error ? error.message : String(error), this.secrets);
+  }
+
+  /** Disconnects one client opened with `open` and forgets it. */
+  drop(client: Redis): void {
+    this.clients.delete(client);
+    client.disconnect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const clients = [...this.clients];
+    this.clients.clear();
+    await Promise.all(clients.map((client) => this.quit(client)));
+  }
+
+  private async quit(client: Redis): Promise<void> {
+    if (client.status === 'end' || client.status === 'wait') {
+      client.disconnect();
+      return;
+    }
+    // QUIT lets replies in flight arrive; a dead server must not hold up shutdown.
+    const timer = setTimeout(() => client.disconnect(), 1_000);
+    try {
+      await client.quit();
+    } catch {
+      client.disconnect();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private track(client: Redis, role: ConnectionRole): Redis {
+    let down = false;
+    client.on('error', (error: unknown) => {
+      if (down || client.status === 'wait') return;
+      down = true;
+      this.logger.warn(`Redis ${role} connection to ${this.target} failed (${this.safeMessage(error)}); reconnecting`);
+    });
+    client.on('ready', () => {
+      if (!down) return;
+      down = false;
+      this.logger.log(`Redis ${role} connection to ${this.target} restored`);
+    });
+    this.clients.add(client);
+    return client;
+  }
+
+  /** Resolves when the client is ready; fails after connectTimeoutMs naming host and port, never the password. */
+  private ready(client: Redis): Promise<void> {
+    if (client.status === 'ready') return Promise.resolve();
+    const timeoutMs = this.options.connectTimeoutMs;
+    return new Promise<void>((resolve, reject) => {
+      let lastError: unknown;
+      const onError = (error: unknown) => {
+        lastError = error;
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        client.off('error', onError);
+        client.off('ready', onReady);
+      };
+      const onReady = () => {
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        this.clients.delete(client);
+        client.disconnect();
+        const cause = lastError === undefined ? '' : `: ${this.safeMessage(lastError)}`;
+        reject(new RedisUnavailableError(`could not connect to Redis at ${this.target} within ${timeoutMs} ms${cause}`));
+      }, timeoutMs);
+      client.on('error', onError);
+      client.once('ready', onReady);
+      if (client.status === 'wait') {
+        // Rejections here are reconnect attempts; readiness or the timer decides.
+        client.connect().catch(() => undefined);
+      }
+    });
+  }
+}

@@ -1,0 +1,190 @@
+import type { Redis } from 'ioredis';
+import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
+import type { ResolvedTaskOptions } from '../module/resolved-options.js';
+import { encodeBackoff } from '../policies/backoff.js';
+import { FinalStateChannel } from './final-state-channel.js';
+import { QueueKeys } from './queue-keys.js';
+import { BlockingQueueWaker } from './queue-waker.js';
+import type { RedisConnections } from './redis-connections.js';
+import { defineScripts, queueScript, runScript, type ScriptArg } from './script-registry.js';
+import { decodeSettleReply, decodeFetchReply, decodeTaskInfo } from './task-record.codec.js';
+import type {
+  AddResult,
+  FailOutcome,
+  FetchReply,
+  FetchRequest,
+  FinalState,
+  Lease,
+  NewTask,
+  QueueWaker,
+  SettleReply,
+  TaskEngine,
+} from './task-engine.js';
+
+/** Tasks per enqueue script call: a large batch is split so no one call holds Redis for long. */
+const ADD_CHUNK = 1_000;
+/** Expired leases recovered per recover call. */
+const RECOVER_LIMIT = 1_000;
+
+/** The Redis implementation of the engine: every multi-key change is one Lua script. */
+export class RedisTaskEngine implements TaskEngine {
+  private readonly keys = new Map<string, QueueKeys>();
+  private readonly client: Redis;
+  private readonly finals: FinalStateChannel;
+
+  constructor(private readonly connections: RedisConnections, private readonly options: ResolvedTaskOptions) {
+    this.client = connections.command;
+    defineScripts(this.client);
+    this.finals = new FinalStateChannel(connections);
+  }
+
+  private keysOf(queue: string): QueueKeys {
+    let keys = this.keys.get(queue);
+    if (!keys) {
+      keys = new QueueKeys(this.options.prefix, queue);
+      this.keys.set(queue, keys);
+    }
+    return keys;
+  }
+
+  async add(items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<AddResult[]> {
+    // One pipeline (one round trip) holding one script call per queue and chunk.
+    const groups = new Map<string, number[]>();
+    items.forEach((item, index) => {
+      const list = groups.get(item.queue) ?? [];
+      list.push(index);
+      groups.set(item.queue, list);
+    });
+    const calls: Array<{ queue: string; indexes: number[] }> = [];
+    for (const [queue, indexes] of groups) {
+      for (let i = 0; i < indexes.length; i += ADD_CHUNK) calls.push({ queue, indexes: indexes.slice(i, i + ADD_CHUNK) });
+    }
+    const replies: unknown[] = [];
+    if (calls.length === 1) {
+      const { queue, indexes } = calls[0];
+      replies.push(await runScript(this.client, 'enqueue', this.keysOf(queue).scriptKeys, this.addArgs(queue, indexes.map((i) => items[i].task))));
+    } else {
+      const pipeline = this.client.pipeline();
+      for (const { queue, indexes } of calls) {
+        queueScript(pipeline, 'enqueue', this.keysOf(queue).scriptKeys, this.addArgs(queue, indexes.map((i) => items[i].task)));
+      }
+      for (const [error, reply] of (await pipeline.exec()) ?? []) {
+        if (error) throw error;
+        replies.push(reply);
+      }
+    }
+    const results: AddResult[] = new Array(items.length);
+    calls.forEach(({ queue, indexes }, c) => {
+      const reply = replies[c] as unknown[];
+      indexes.forEach((itemIndex, k) => {
+        results[itemIndex] = { ref: { id: String(reply[2 * k]), queue }, created: Number(reply[2 * k + 1]) === 1 };
+      });
+    });
+    return results;
+  }
+
+  private addArgs(queue: string, tasks: NewTask[]): ScriptArg[] {
+    const args: ScriptArg[] = [this.keysOf(queue).base];
+    for (const t of tasks) {
+      args.push(t.id ?? '', t.name, t.payloadJson, t.priority, t.delayMs, t.runAt ?? '', t.maxAttempts, encodeBackoff(t.backoff), t.timeoutMs);
+    }
+    return args;
+  }
+
+  async fetch(queue: string, request: FetchRequest): Promise<FetchReply> {
+    const keys = this.keysOf(queue);
+    const reply = await runScript(this.client, 'fetch', keys.scriptKeys, [keys.base, request.count, request.workerToken, request.leaseMs]);
+    return decodeFetchReply(reply, request.workerToken);
+  }
+
+  async complete(queue: string, lease: Lease, resultJson: string, next: FetchRequest): Promise<SettleReply> {
+    const keys = this.keysOf(queue);
+    const { age, count } = this.options.retention.completed;
+    const reply = await runScript(this.client, 'complete', keys.scriptKeys, [
+      keys.base, lease.id, lease.token, resultJson, age, count, next.count, next.workerToken, next.leaseMs,
+    ]);
+    return decodeSettleReply(reply, next.workerToken);
+  }
+
+  async fail(queue: string, lease: Lease, errorJson: string, outcome: FailOutcome, next: FetchRequest): Promise<SettleReply> {
+    const keys = this.keysOf(queue);
+    const { age, count } = this.options.retention.dead;
+    const reply = await runScript(this.client, 'fail', keys.scriptKeys, [
+      keys.base, lease.id, lease.token, errorJson, outcome.action, outcome.action === 'retry' ? outcome.delayMs : 0,
+      age, count, next.count, next.workerToken, next.leaseMs,
+    ]);
+    return decodeSettleReply(reply, next.workerToken);
+  }
+
+  async release(queue: string, leases: readonly Lease[]): Promise<number> {
+    if (leases.length === 0) return 0;
+    const keys = this.keysOf(queue);
+    return Number(await runScript(this.client, 'release', keys.scriptKeys, [keys.base, ...leases.flatMap((l) => [l.id, l.token])]));
+  }
+
+  async renew(queue: string, leases: readonly Lease[], leaseMs: number): Promise<string[]> {
+    if (leases.length === 0) return [];
+    const keys = this.keysOf(queue);
+    const lost = await runScript(this.client, 'renew', keys.scriptKeys, [keys.base, leaseMs, ...leases.flatMap((l) => [l.id, l.token])]);
+    return (lost as unknown[]).map(String);
+  }
+
+  async recover(queue: string): Promise<{ requeued: number; dead: number }> {
+    const keys = this.keysOf(queue);
+    const { age, count } = this.options.retention.dead;
+    const reply = (await runScript(this.client, 'recover', keys.scriptKeys, [keys.base, RECOVER_LIMIT, age, count])) as unknown[];
+    return { requeued: Number(reply[0]), dead: Number(reply[1]) };
+  }
+
+  async progress(queue: string, lease: Lease, progressJson: string): Promise<boolean> {
+    const keys = this.keysOf(queue);
+    return Number(await runScript(this.client, 'progress', [keys.task(lease.id)], [lease.token, progressJson])) === 1;
+  }
+
+  async get(queue: string, id: string): Promise<TaskInfo | null> {
+    return decodeTaskInfo(queue, id, await this.client.hgetall(this.keysOf(queue).task(id)));
+  }
+
+  async cancel(queue: string, id: string): Promise<boolean> {
+    const keys = this.keysOf(queue);
+    return Number(await runScript(this.client, 'cancel', keys.scriptKeys, [keys.base, id])) === 1;
+  }
+
+  async retry(queue: string, id: string): Promise<boolean> {
+    const keys = this.keysOf(queue);
+    return Number(await runScript(this.client, 'retry', keys.scriptKeys, [keys.base, id])) === 1;
+  }
+
+  async counts(queue: string): Promise<TaskCounts> {
+    const keys = this.keysOf(queue);
+    const replies = (await this.client
+      .pipeline()
+      .zcard(keys.wait)
+      .zcard(keys.delayed)
+      .zcard(keys.active)
+      .zcard(keys.completed)
+      .zcard(keys.dead)
+      .exec()) ?? [];
+    const [waiting, delayed, active, completed, dead] = replies.map(([error, n]) => {
+      if (error) throw error;
+      return Number(n);
+    });
+    return { waiting, delayed, active, completed, dead };
+  }
+
+  async watch(queue: string, id: string): Promise<FinalState | null | undefined> {
+    const reply = (await runScript(this.client, 'watch', [this.keysOf(queue).task(id)], [])) as string[] | null;
+    if (!reply) return undefined;
+    if (reply[0] === 'c') return { state: 'completed', resultJson: reply[1] };
+    if (reply[0] === 'x') return { state: 'dead', errorJson: reply[2] };
+    return null;
+  }
+
+  onFinal(queue: string, listener: (id: string, state: FinalState) => void, onGap: () => void): Promise<() => Promise<void>> {
+    return this.finals.subscribe(this.keysOf(queue).doneChannel, listener, onGap);
+  }
+
+  async createWaker(queue: string): Promise<QueueWaker> {
+    return new BlockingQueueWaker(await this.connections.open('blocking'), this.keysOf(queue).mark, this.connections);
+  }
+}

@@ -1,0 +1,51 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+import { LUA_SCRIPTS } from './lua/scripts.generated.js';
+
+/** Bumped whenever a script's contract changes, so two library versions on one Redis never mix commands. */
+export const SCRIPT_VERSION = 1;
+
+/** Number of KEYS each script takes (see the header of its .lua file). */
+const KEY_COUNTS = {
+  enqueue: 7,
+  fetch: 7,
+  complete: 7,
+  fail: 7,
+  release: 7,
+  renew: 7,
+  recover: 7,
+  cancel: 7,
+  retry: 7,
+  progress: 1,
+  watch: 1,
+} as const satisfies Record<keyof typeof LUA_SCRIPTS, number>;
+
+/** Name of one Lua script. */
+export type ScriptName = keyof typeof KEY_COUNTS;
+/** An argument as Redis receives it. */
+export type ScriptArg = string | number;
+
+type ScriptMethod = (...args: ScriptArg[]) => Promise<unknown>;
+type ChainableScriptMethod = (...args: ScriptArg[]) => ChainableCommander;
+
+function commandName(name: ScriptName): string {
+  return `nrtasks${SCRIPT_VERSION}_${name}`;
+}
+
+/** Registers every script on a client; ioredis then calls them by SHA and loads them once on NOSCRIPT. */
+export function defineScripts(client: Redis): void {
+  for (const name of Object.keys(KEY_COUNTS) as ScriptName[]) {
+    client.defineCommand(commandName(name), { numberOfKeys: KEY_COUNTS[name], lua: LUA_SCRIPTS[name] });
+  }
+}
+
+/** Runs a script on a client whose scripts were defined with defineScripts. */
+export function runScript(client: Redis, name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+  const method = (client as unknown as Record<string, ScriptMethod>)[commandName(name)];
+  return method.call(client, ...keys, ...args);
+}
+
+/** Queues a script call on a pipeline of such a client. */
+export function queueScript(pipeline: ChainableCommander, name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): void {
+  const method = (pipeline as unknown as Record<string, ChainableScriptMethod>)[commandName(name)];
+  method.call(pipeline, ...keys, ...args);
+}

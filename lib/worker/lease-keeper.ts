@@ -1,0 +1,66 @@
+import type { Logger } from '@nestjs/common';
+import type { Lease, TaskEngine } from '../redis/task-engine.js';
+
+/**
+ * Keeps one worker's leases alive: renews all of them in one call every third
+ * of the lease, and periodically takes back tasks whose lease ran out anywhere
+ * in the queue (a crashed worker's). Both are judged by Redis time.
+ */
+export class LeaseKeeper {
+  private renewTimer: NodeJS.Timeout | null = null;
+  private recoverTimer: NodeJS.Timeout | null = null;
+  private failing = false;
+
+  constructor(
+    private readonly queue: string,
+    private readonly engine: TaskEngine,
+    private readonly leaseMs: number,
+    private readonly leases: () => Lease[],
+    private readonly onLost: (ids: string[]) => void,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.recoverTimer = setInterval(() => void this.recover(), Math.max(100, Math.min(5_000, Math.floor(this.leaseMs / 2))));
+    this.renewTimer.unref();
+    this.recoverTimer.unref();
+    void this.recover();
+  }
+
+  stop(): void {
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    if (this.recoverTimer) clearInterval(this.recoverTimer);
+    this.renewTimer = this.recoverTimer = null;
+  }
+
+  private async renew(): Promise<void> {
+    const leases = this.leases();
+    if (leases.length === 0) return;
+    try {
+      const lost = await this.engine.renew(this.queue, leases, this.leaseMs);
+      this.failing = false;
+      if (lost.length > 0) this.onLost(lost);
+    } catch (error) {
+      this.report('renew leases', error);
+    }
+  }
+
+  private async recover(): Promise<void> {
+    try {
+      const { requeued, dead } = await this.engine.recover(this.queue);
+      this.failing = false;
+      if (requeued + dead > 0) {
+        this.logger.warn(`queue '${this.queue}': took back ${requeued + dead} task(s) whose worker stopped renewing its lease (${requeued} requeued, ${dead} dead)`);
+      }
+    } catch (error) {
+      this.report('recover expired leases', error);
+    }
+  }
+
+  private report(what: string, error: unknown): void {
+    if (this.failing) return;
+    this.failing = true;
+    this.logger.warn(`queue '${this.queue}': could not ${what} (${error instanceof Error ? error.message : String(error)}); will retry`);
+  }
+}

@@ -1,0 +1,276 @@
+import type { Logger } from '@nestjs/common';
+import type { RegisteredHandler, TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
+import { decideRetry } from '../policies/retry-policy.js';
+import type { FetchReply, FetchedTask, FetchRequest, Lease, QueueWaker, TaskEngine } from '../redis/task-engine.js';
+import { HandlerGates } from './handler-gates.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { runAttempt, type RunOutcome } from './task-runner.js';
+
+/** Safety net for a lost wake-up: an idle worker looks at its queue at least this often. */
+const IDLE_CHECK_MS = 5_000;
+
+interface Slot {
+  task: FetchedTask;
+  handler: RegisteredHandler | undefined;
+  controller: AbortController;
+  /** Set when the outcome no longer matters: handed back at shutdown, or lease lost. */
+  abandoned: boolean;
+}
+
+/** Settings of one consumer. */
+export interface ConsumerSettings {
+  concurrency: number;
+  leaseMs: number;
+  workerToken: string;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs one queue's tasks in this process, up to `concurrency` at once. It
+ * fetches as many tasks as it has free slots in one call, settles each task
+ * and fetches the next in one call, blocks on Redis when the queue is empty,
+ * and keeps a local timer for the next delayed task.
+ */
+export class QueueConsumer {
+  private readonly slots = new Map<string, Slot>();
+  private readonly gates = new HandlerGates<Slot>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly leases: LeaseKeeper;
+  /** Slots promised to fetches in flight. */
+  private reserved = 0;
+  private stopping = false;
+  private waker: QueueWaker | null = null;
+  private loopDone: Promise<void> = Promise.resolve();
+  private slotFreed: (() => void) | null = null;
+  private dueTimer: NodeJS.Timeout | null = null;
+  private dueAt = Number.POSITIVE_INFINITY;
+  private redisFailing = false;
+
+  constructor(
+    readonly queue: string,
+    private readonly engine: TaskEngine,
+    private readonly registry: TaskHandlerRegistry,
+    private readonly settings: ConsumerSettings,
+    private readonly logger: Logger,
+  ) {
+    this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, () => this.heldLeases(), (ids) => this.onLeasesLost(ids), logger);
+  }
+
+  async start(): Promise<void> {
+    this.waker = await this.engine.createWaker(this.queue);
+    this.leases.start();
+    this.loopDone = this.loop();
+  }
+
+  /** Stops fetching, lets running tasks finish for `graceMs`, then aborts and hands back the rest. */
+  async stop(graceMs: number): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.dueTimer) clearTimeout(this.dueTimer);
+    this.waker?.close();
+    this.slotFreed?.();
+    await this.loopDone;
+    await this.handBack(this.gates.drainHeld());
+    const deadline = Date.now() + graceMs;
+    while (this.slots.size > 0 && Date.now() < deadline) {
+      await Promise.race([this.nextSlotFreed(), sleep(Math.min(100, Math.max(1, deadline - Date.now())))]);
+    }
+    await this.handBack([...this.slots.values()]);
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    this.leases.stop();
+  }
+
+  private free(): number {
+    return this.settings.concurrency - this.slots.size - this.reserved;
+  }
+
+  private request(count: number): FetchRequest {
+    return { count, workerToken: this.settings.workerToken, leaseMs: this.settings.leaseMs };
+  }
+
+  private async loop(): Promise<void> {
+    let pause = 0;
+    while (!this.stopping) {
+      try {
+        if (this.free() <= 0) {
+          await this.nextSlotFreed();
+          continue;
+        }
+        const asked = this.free();
+        const got = await this.fetch(asked);
+        if (got < asked && !this.stopping) await this.waker!.wait(IDLE_CHECK_MS);
+        pause = 0;
+        this.redisFailing = false;
+      } catch (error) {
+        if (this.stopping) break;
+        this.warnOnce(`fetching failed (${error instanceof Error ? error.message : String(error)}); retrying`);
+        pause = Math.min(2_000, pause ? pause * 2 : 100);
+        await sleep(pause);
+      }
+    }
+  }
+
+  private nextSlotFreed(): Promise<void> {
+    return new Promise((resolve) => {
+      this.slotFreed = resolve;
+    });
+  }
+
+  private signalIfFree(): void {
+    if (this.free() > 0 && this.slotFreed) {
+      const resolve = this.slotFreed;
+      this.slotFreed = null;
+      resolve();
+    }
+  }
+
+  /** Fetches up to `count` tasks and starts them; returns how many came. */
+  private async fetch(count: number): Promise<number> {
+    this.reserved += count;
+    try {
+      const reply = await this.track(this.engine.fetch(this.queue, this.request(count)));
+      return this.accept(reply);
+    } finally {
+      this.reserved -= count;
+      this.signalIfFree();
+    }
+  }
+
+  private accept(reply: FetchReply): number {
+    for (const id of reply.brokenIds) {
+      this.logger.warn(`queue '${this.queue}': task ${id} had no usable record (missing or hand-edited); moved to dead where it still existed, not run`);
+    }
+    if (reply.nextDueInMs !== null) this.armDueTimer(reply.nextDueInMs);
+    const slots = reply.tasks.map((task) => {
+      const slot: Slot = { task, handler: this.registry.get(task.name), controller: new AbortController(), abandoned: false };
+      this.slots.set(task.id, slot);
+      return slot;
+    });
+    if (this.stopping) {
+      void this.handBack(slots);
+    } else {
+      for (const slot of slots) if (this.gates.tryEnter(slot.handler, slot)) this.run(slot);
+    }
+    return reply.tasks.length;
+  }
+
+  private run(slot: Slot): void {
+    const { task } = slot;
+    const lease: Lease = { id: task.id, token: task.leaseToken };
+    const report = async (json: string) => {
+      await this.engine.progress(this.queue, lease, json);
+    };
+    void runAttempt(this.queue, task, slot.handler, slot.controller, report).then((outcome) => {
+      const next = this.gates.leave(slot.handler);
+      if (next && !this.stopping) this.run(next);
+      else if (next) void this.handBack([next]);
+      return this.settle(slot, outcome);
+    });
+  }
+
+  /** Records the outcome and, in the same call, fetches tasks for the slots now free. */
+  private async settle(slot: Slot, outcome: RunOutcome): Promise<void> {
+    const { task } = slot;
+    if (slot.abandoned) {
+      this.slots.delete(task.id);
+      this.signalIfFree();
+      return;
+    }
+    const count = this.stopping ? 0 : this.free() + 1;
+    this.reserved += count;
+    this.slots.delete(task.id);
+    const lease: Lease = { id: task.id, token: task.leaseToken };
+    const next = this.request(count);
+    try {
+      const reply = await this.withRetry(() =>
+        outcome.kind === 'completed'
+          ? this.engine.complete(this.queue, lease, outcome.resultJson, next)
+          : this.engine.fail(this.queue, lease, JSON.stringify(outcome.error), decideRetry(task.attempt, task.maxAttempts, task.backoff, outcome.permanent), next),
+      );
+      if (reply) this.accept(reply);
+    } finally {
+      this.reserved -= count;
+      this.signalIfFree();
+    }
+  }
+
+  /**
+   * Retries a settle while Redis is unreachable, for at most one lease: after
+   * that the task has been (or will be) recovered and run again elsewhere.
+   */
+  private async withRetry<T>(call: () => Promise<T>): Promise<T | null> {
+    const giveUpAt = Date.now() + this.settings.leaseMs;
+    let pause = 50;
+    for (;;) {
+      try {
+        const result = await this.track(call());
+        this.redisFailing = false;
+        return result;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (Date.now() + pause > giveUpAt) {
+          this.logger.error(`queue '${this.queue}': could not record a task outcome (${reason}); its lease will expire and it will run again`);
+          return null;
+        }
+        this.warnOnce(`recording a task outcome failed (${reason}); retrying`);
+        await sleep(pause);
+        pause = Math.min(1_000, pause * 2);
+      }
+    }
+  }
+
+  private async handBack(slots: Slot[]): Promise<void> {
+    if (slots.length === 0) return;
+    for (const slot of slots) {
+      slot.abandoned = true;
+      slot.controller.abort(new Error('worker shutting down: task handed back'));
+      this.slots.delete(slot.task.id);
+    }
+    const leases = slots.map((s) => ({ id: s.task.id, token: s.task.leaseToken }));
+    await this.withRetry(() => this.engine.release(this.queue, leases));
+  }
+
+  private heldLeases(): Lease[] {
+    return [...this.slots.values()].filter((s) => !s.abandoned).map((s) => ({ id: s.task.id, token: s.task.leaseToken }));
+  }
+
+  private onLeasesLost(ids: string[]): void {
+    for (const id of ids) {
+      const slot = this.slots.get(id);
+      if (!slot || slot.abandoned) continue;
+      slot.abandoned = true;
+      slot.controller.abort(new Error('lease lost: the task was taken back (cancelled, recovered or removed)'));
+    }
+  }
+
+  private armDueTimer(dueInMs: number): void {
+    // Far-off tasks are looked at again within the hour: setTimeout cannot wait past ~24 days.
+    const inMs = Math.min(dueInMs, 3_600_000);
+    const at = Date.now() + inMs;
+    if (this.stopping || at >= this.dueAt) return;
+    if (this.dueTimer) clearTimeout(this.dueTimer);
+    this.dueAt = at;
+    this.dueTimer = setTimeout(() => {
+      this.dueTimer = null;
+      this.dueAt = Number.POSITIVE_INFINITY;
+      if (this.stopping) return;
+      const count = this.free();
+      // With no free slot, the next settle fetches the due task anyway.
+      if (count > 0) this.fetch(count).catch((error: unknown) => this.warnOnce(`fetching a due task failed (${String(error)})`));
+    }, inMs + 1);
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.pending.add(promise);
+    const forget = () => this.pending.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  private warnOnce(message: string): void {
+    if (this.redisFailing) return;
+    this.redisFailing = true;
+    this.logger.warn(`queue '${this.queue}': ${message}`);
+  }
+}

@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
+import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../module/resolved-options.js';
+import { TASK_ENGINE } from '../redis/task-engine.token.js';
+import type { TaskEngine } from '../redis/task-engine.js';
+import { QueueConsumer } from './queue-consumer.js';
+
+/**
+ * The worker of this app: one consumer per queue that has handlers here.
+ * Starts consuming at bootstrap, once every module is initialised, and drains
+ * in beforeApplicationShutdown, before the Redis connections close.
+ */
+@Injectable()
+export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('TaskModule');
+  private consumers: QueueConsumer[] = [];
+  private stopped: Promise<void> | null = null;
+
+  constructor(
+    @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
+    @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
+    private readonly registry: TaskHandlerRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const worker = this.options.worker;
+    const queues = this.registry.byQueue();
+    if (!worker) {
+      this.logger.log(`producer only (worker: false); prefix '${this.options.prefix}'`);
+      return;
+    }
+    if (queues.size === 0) {
+      this.logger.log(`no @TaskHandler methods found: this app only produces tasks; prefix '${this.options.prefix}'`);
+      return;
+    }
+    // Short and unique per process: it is stored in every lease this worker holds.
+    const workerToken = `${process.pid.toString(36)}.${randomBytes(4).toString('hex')}`;
+    const consumers = [...queues.keys()].map(
+      (queue) => new QueueConsumer(queue, this.engine, this.registry, { ...worker, workerToken }, this.logger),
+    );
+    try {
+      for (const consumer of consumers) {
+        await consumer.start();
+        this.consumers.push(consumer);
+      }
+    } catch (error) {
+      await Promise.all(this.consumers.map((c) => c.stop(0)));
+      throw error;
+    }
+    const summary = [...queues]
+      .map(([queue, handlers]) => `'${queue}' (${handlers.map((h) => h.name + (h.concurrency ? ` x${h.concurrency}` : '')).join(', ')})`)
+      .join('; ');
+    this.logger.log(
+      `worker started: concurrency ${worker.concurrency} per queue, lease ${worker.leaseMs} ms, prefix '${this.options.prefix}'; queues ${summary}`,
+    );
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    this.stopped ??= Promise.all(this.consumers.map((c) => c.stop(this.options.worker?.shutdownGraceMs ?? 0))).then(() => undefined);
+    return this.stopped;
+  }
+}
