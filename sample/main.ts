@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Redis } from 'ioredis';
+import { TaskFailedError, TaskQueue, type TaskRef } from 'nestjs-redis-tasks';
+import { AppModule } from './app.module.js';
+import { OrderTasks } from './orders/order.tasks.js';
+import { printLine } from './print.js';
+import { printSummary, type Expectation } from './summary.js';
+
+async function main(): Promise<number> {
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['log', 'warn', 'error'] });
+  app.enableShutdownHooks();
+  const tasks = app.get(TaskQueue);
+  const expectations: Expectation[] = [];
+  const expect = (label: string, ref: TaskRef, state: 'completed' | 'dead', attempts: number) =>
+    expectations.push({ label, ref, state, attempts });
+
+  // 1. A payload checked by a ValidationPipe: the valid order passes, the bad email goes dead at once.
+  const valid = await tasks.enqueue('order.validate', { orderId: 'A-1', email: 'ada@example.com', amountCents: 4200 });
+  const invalid = await tasks.enqueue('order.validate', { orderId: 'A-2', email: 'not-an-email', amountCents: 100 });
+  expect('validate a good order', valid, 'completed', 1);
+  expect('validate a bad email (no retry)', invalid, 'dead', 1);
+
+  // 2. A flaky task that succeeds on its third attempt; waitFor gives its result without polling.
+  const charge = await tasks.enqueue('order.charge', { orderId: 'A-1', amountCents: 4200 });
+  expect('flaky charge', charge, 'completed', 3);
+
+  // 3. A delayed task, due in one second.
+  const ship = await tasks.enqueue('order.ship', { orderId: 'A-1' }, { delay: 1_000 });
+  expect('delayed shipping (1 s)', ship, 'completed', 1);
+
+  // 4. A slow task that hits its 300 ms timeout on both attempts.
+  const report = await tasks.enqueue('report.build', { day: '2026-11-21' });
+  expect('slow report (timeout)', report, 'dead', 2);
+
+  // 5. Priorities: one batch, so all four wait together; they run highest first.
+  const emails = await tasks.enqueueMany([
+    { name: 'email.send', payload: { subject: 'newsletter' }, options: { priority: -5 } },
+    { name: 'email.send', payload: { subject: 'receipt' } },
+    { name: 'email.send', payload: { subject: 'password reset' }, options: { priority: 100 } },
+    { name: 'email.send', payload: { subject: 'shipping update' }, options: { priority: 10 } },
+  ]);
+  emails.forEach((ref, i) => expect(`email ${i + 1}`, ref, 'completed', 1));
+
+  // 6. Idempotent enqueue: the same id twice is one task.
+  const first = await tasks.enqueue('order.confirm', { orderId: 'A-1' }, { id: 'confirm-A-1' });
+  const second = await tasks.enqueue('order.confirm', { orderId: 'A-1 (again)' }, { id: 'confirm-A-1' });
+  printLine(`idempotent enqueue: first ${first.id}, second ${second.id} (same task: ${first.id === second.id})`);
+  expect('idempotent confirm', first, 'completed', 1);
+
+  const receipt = await tasks.waitFor(charge, { timeout: 15_000 });
+  printLine(`waitFor(order.charge) resolved with ${JSON.stringify(receipt)}`);
+  await tasks.waitFor(report, { timeout: 15_000 }).catch((error: unknown) => {
+    if (error instanceof TaskFailedError) printLine(`waitFor(report.build) rejected: ${error.message}`);
+    else throw error;
+  });
+  for (const { ref } of expectations) await tasks.waitFor(ref, { timeout: 15_000 }).catch(() => undefined);
+
+  const emailOrder = app.get(OrderTasks).emailOrder;
+  printLine(`emails ran in this order: ${emailOrder.join(' > ')}`);
+  const ok = await printSummary(tasks, expectations, [
+    { label: 'second enqueue with the same id returned the first task', ok: first.id === second.id },
+    { label: 'emails ran by priority', ok: emailOrder.join(',') === 'password reset,shipping update,receipt,newsletter' },
+    { label: 'the bad email was rejected by validation', ok: /email must be an email/.test((await tasks.get(invalid))?.error?.message ?? '') },
+  ]);
+
+  await removeSampleKeys();
+  await app.close();
+  return ok ? 0 : 1;
+}
+
+/** Leaves Redis as it was: deletes this run's keys. */
+async function removeSampleKeys(): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `{sample-${process.pid}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+  await redis.quit();
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
