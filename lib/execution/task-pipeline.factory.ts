@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ExternalContextCreator } from '@nestjs/core';
+import { ExternalContextCreator, ModuleRef } from '@nestjs/core';
 import { markStage } from './pipeline-stage.js';
 import { TaskContext } from './task-context.js';
+import { TaskExceptionFilters } from './task-exception-filters.js';
 import { TaskParamsFactory } from './task-params.factory.js';
 import { TASK_ARGS_METADATA, TaskParamType, type TaskParamMetadata } from './task-param-type.js';
 
@@ -12,20 +13,24 @@ type Method = (...args: unknown[]) => unknown;
 
 /**
  * Wraps a handler method the way Nest wraps microservice handlers: guards,
- * interceptors, pipes and exception filters from the method, its class and the
- * app, with `'task'` as the context type. `switchToRpc().getData()` is the
+ * interceptors and pipes from the method, its class and the app (through
+ * ExternalContextCreator, context type `'task'`), then the exception filters
+ * of the method and its class (see TaskExceptionFilters). `switchToRpc().getData()` is the
  * payload and `getContext()` the TaskContext.
  */
 @Injectable()
 export class TaskPipelineFactory {
   private readonly paramsFactory = new TaskParamsFactory();
 
-  constructor(private readonly contextCreator: ExternalContextCreator) {}
+  constructor(
+    private readonly contextCreator: ExternalContextCreator,
+    private readonly moduleRef: ModuleRef,
+  ) {}
 
   create(instance: object, methodName: string): TaskInvoker {
     const original = (instance as Record<string, Method>)[methodName];
     ensureParamMetadata(instance, methodName);
-    return this.contextCreator.create(
+    const run = this.contextCreator.create(
       instance,
       markingHandler(original),
       methodName,
@@ -33,9 +38,11 @@ export class TaskPipelineFactory {
       this.paramsFactory,
       undefined,
       undefined,
-      { guards: true, interceptors: true, filters: true },
+      { guards: true, interceptors: true, filters: false },
       'task',
     ) as TaskInvoker;
+    const filters = TaskExceptionFilters.for(instance, original, this.moduleRef);
+    return (payload, ctx) => run(payload, ctx).catch((error: unknown) => filters.handle(error, payload, ctx));
   }
 }
 

@@ -1,5 +1,5 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
-import { checkBackoff, checkInteger, checkName, checkPolicy } from '../policies/option-checks.js';
+import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy } from '../policies/option-checks.js';
 import type { RetentionOptions, TaskModuleOptions } from './task-module-options.interface.js';
 import type { ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
 
@@ -21,6 +21,7 @@ function resolveRetention(value: RetentionOptions | undefined, fallback: Resolve
   if (value === null || typeof value !== 'object') {
     throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { age?, count? }`);
   }
+  checkKnownKeys(value, ['age', 'count'], WHERE, field);
   return {
     age: value.age === undefined ? fallback.age : checkInteger(value.age, WHERE, `${field}.age`, 0),
     count: value.count === undefined ? fallback.count : checkInteger(value.count, WHERE, `${field}.count`, 0),
@@ -32,6 +33,12 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
   if (!options || typeof options !== 'object') {
     throw new InvalidTaskOptionsError(`${WHERE}: expected an object with at least { connection }`);
   }
+  checkKnownKeys(
+    options,
+    ['connection', 'prefix', 'worker', 'connectTimeoutMs', 'defaults', 'retention', 'maxPayloadBytes'],
+    WHERE,
+    '',
+  );
   const { connection } = options;
   if (typeof connection !== 'string' && (connection === null || typeof connection !== 'object')) {
     throw new InvalidTaskOptionsError(`${WHERE}: connection must be a Redis URL or ioredis options`);
@@ -41,6 +48,10 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
   let worker: ResolvedTaskOptions['worker'] = null;
   if (options.worker !== false) {
     const w = options.worker ?? {};
+    if (w === null || typeof w !== 'object') {
+      throw new InvalidTaskOptionsError(`${WHERE}: worker must be an object { concurrency?, leaseMs?, shutdownGraceMs? } or false`);
+    }
+    checkKnownKeys(w, ['concurrency', 'leaseMs', 'shutdownGraceMs'], WHERE, 'worker');
     worker = {
       concurrency: w.concurrency === undefined ? DEFAULTS.worker.concurrency : checkInteger(w.concurrency, WHERE, 'worker.concurrency', 1, 10_000),
       leaseMs: w.leaseMs === undefined ? DEFAULTS.worker.leaseMs : checkInteger(w.leaseMs, WHERE, 'worker.leaseMs', 100),
@@ -50,7 +61,15 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
   }
 
   const defaults = options.defaults ?? {};
+  if (defaults === null || typeof defaults !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: defaults must be an object`);
+  checkKnownKeys(defaults, ['attempts', 'backoff', 'timeout'], WHERE, 'defaults');
   checkPolicy(defaults, `${WHERE} defaults`);
+  if (options.retention !== undefined) {
+    if (options.retention === null || typeof options.retention !== 'object') {
+      throw new InvalidTaskOptionsError(`${WHERE}: retention must be an object { completed?, dead? }`);
+    }
+    checkKnownKeys(options.retention, ['completed', 'dead'], WHERE, 'retention');
+  }
 
   return {
     connection,

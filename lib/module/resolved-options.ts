@@ -12,7 +12,7 @@ export interface ResolvedPolicy {
   timeout: number;
 }
 
-/** Retention with -1 meaning "no limit". */
+/** How many finished tasks to keep, and for how long (ms). */
 export interface ResolvedRetention {
   age: number;
   count: number;

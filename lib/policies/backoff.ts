@@ -21,10 +21,11 @@ export function encodeBackoff(backoff: BackoffOptions | null): string {
 /** Inverse of encodeBackoff; anything unreadable means "no backoff". */
 export function decodeBackoff(text: string): BackoffOptions | null {
   const [kind, delay, max] = text.split(',');
-  if ((kind !== 'f' && kind !== 'e') || delay === undefined || !Number.isFinite(Number(delay))) return null;
+  const readable = (part: string | undefined) => part !== undefined && part !== '' && Number.isFinite(Number(part));
+  if ((kind !== 'f' && kind !== 'e') || !readable(delay)) return null;
   return {
     type: kind === 'f' ? 'fixed' : 'exponential',
     delay: Number(delay),
-    ...(max !== undefined && Number.isFinite(Number(max)) && { maxDelay: Number(max) }),
+    ...(readable(max) && { maxDelay: Number(max) }),
   };
 }

@@ -43,12 +43,22 @@ export function checkName(value: unknown, where: string, field: string): string 
   return value;
 }
 
+/** Throws on keys `allowed` does not list: a typo in an option name must not pass silently. */
+export function checkKnownKeys(value: object, allowed: readonly string[], where: string, field: string): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw new InvalidTaskOptionsError(`${where}: unknown option '${field ? `${field}.` : ''}${key}' (known: ${allowed.join(', ')})`);
+    }
+  }
+}
+
 /** Throws unless `value` is a valid backoff. */
 export function checkBackoff(value: unknown, where: string): BackoffOptions {
   if (value === null || typeof value !== 'object') {
     throw new InvalidTaskOptionsError(`${where}: backoff must be an object { type, delay, maxDelay? }, got ${describe(value)}`);
   }
   const backoff = value as Partial<BackoffOptions>;
+  checkKnownKeys(backoff, ['type', 'delay', 'maxDelay'], where, 'backoff');
   if (backoff.type !== 'fixed' && backoff.type !== 'exponential') {
     throw new InvalidTaskOptionsError(`${where}: backoff.type must be 'fixed' or 'exponential', got ${describe(backoff.type)}`);
   }

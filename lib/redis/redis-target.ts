@@ -20,8 +20,15 @@ export function redisSecrets(connection: string | RedisOptions): string[] {
   if (typeof connection === 'string') {
     try {
       const url = new URL(connection);
-      if (url.password) secrets.push(url.password, decodeURIComponent(url.password));
-      if (url.username) secrets.push(url.username, decodeURIComponent(url.username));
+      for (const part of [url.password, url.username]) {
+        if (!part) continue;
+        secrets.push(part);
+        try {
+          secrets.push(decodeURIComponent(part));
+        } catch {
+          // A malformed escape: the raw form is already scrubbed.
+        }
+      }
       secrets.push(connection);
     } catch {
       secrets.push(connection);

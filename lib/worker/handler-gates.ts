@@ -27,7 +27,7 @@ export class HandlerGates<T> {
   leave(handler: RegisteredHandler | undefined): T | undefined {
     if (!handler || handler.concurrency === null) return undefined;
     const next = this.held.get(handler.name)?.shift();
-    if (next === undefined) this.active.set(handler.name, (this.active.get(handler.name) ?? 1) - 1);
+    if (next === undefined) this.active.set(handler.name, Math.max(0, (this.active.get(handler.name) ?? 0) - 1));
     return next;
   }
 

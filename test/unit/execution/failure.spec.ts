@@ -1,0 +1,113 @@
+import { BadRequestException, ForbiddenException, HttpException, InternalServerErrorException, UnauthorizedException } from '@nestjs/common';
+import { TaskTimeoutError } from '../../../lib/errors/task-timeout.error.js';
+import { UnrecoverableTaskError } from '../../../lib/errors/unrecoverable-task.error.js';
+import { classifyFailure, describeThrown } from '../../../lib/execution/failure.js';
+import type { PipelineStage } from '../../../lib/execution/pipeline-stage.js';
+
+describe('describeThrown', () => {
+  it('keeps the message, name and stack of an Error', () => {
+    const error = new TypeError('bad input');
+    expect(describeThrown(error)).toEqual({ message: 'bad input', name: 'TypeError', stack: error.stack });
+  });
+
+  it('keeps the name of a custom error', () => {
+    expect(describeThrown(new TaskTimeoutError(100))).toMatchObject({ message: 'task timed out after 100 ms', name: 'TaskTimeoutError' });
+  });
+
+  it('uses the name of an Error without a message', () => {
+    expect(describeThrown(new RangeError()).message).toBe('RangeError');
+  });
+
+  it('leaves the stack out when an Error has none', () => {
+    const error = new Error('no stack');
+    error.stack = undefined;
+    expect(describeThrown(error)).toEqual({ message: 'no stack', name: 'Error' });
+  });
+
+  it('keeps the validation messages of a ValidationPipe-style HttpException', () => {
+    const error = new BadRequestException({ statusCode: 400, message: ['to must be an email', 'n must be a number'], error: 'Bad Request' });
+    const { message, name } = describeThrown(error);
+    expect(message).toContain('to must be an email');
+    expect(message).toContain('n must be a number');
+    expect(name).toBe('BadRequestException');
+  });
+
+  it('keeps a string detail of an HttpException response', () => {
+    const error = new HttpException({ message: 'quota exceeded for tenant 7' }, 429);
+    expect(describeThrown(error).message).toContain('quota exceeded for tenant 7');
+  });
+
+  it('does not repeat an HttpException message that is its own detail', () => {
+    expect(describeThrown(new ForbiddenException('not your order')).message).toBe('not your order');
+  });
+
+  it('takes a thrown string as the message', () => {
+    expect(describeThrown('plain failure')).toEqual({ message: 'plain failure' });
+  });
+
+  it.each([undefined, null])('makes a readable message of a thrown %p', (value) => {
+    expect(describeThrown(value)).toEqual({ message: `handler threw ${String(value)}` });
+  });
+
+  it('shows a thrown object as JSON', () => {
+    expect(describeThrown({ code: 'E42', retry: false }).message).toBe('handler threw a non-Error value: {"code":"E42","retry":false}');
+  });
+
+  it('shows a thrown number', () => {
+    expect(describeThrown(42).message).toBe('handler threw a non-Error value: 42');
+  });
+
+  it('does not throw for a circular object', () => {
+    const value: Record<string, unknown> = { code: 'loop' };
+    value.self = value;
+    const { message } = describeThrown(value);
+    expect(typeof message).toBe('string');
+    expect(message).toMatch(/^handler threw a non-Error value: /);
+  });
+
+  it('does not throw for values JSON cannot encode', () => {
+    expect(describeThrown(10n).message).toBe('handler threw a non-Error value: 10');
+    expect(describeThrown(Symbol('why')).message).toBe('handler threw a non-Error value: Symbol(why)');
+  });
+});
+
+describe('classifyFailure', () => {
+  const stages: PipelineStage[] = ['before-pipes', 'pipes', 'handler'];
+
+  it.each(stages)('treats UnrecoverableTaskError as permanent at stage %s', (stage) => {
+    expect(classifyFailure(new UnrecoverableTaskError('card declined'), stage)).toEqual({
+      permanent: true,
+      error: expect.objectContaining({ message: 'card declined', name: 'UnrecoverableTaskError' }),
+    });
+  });
+
+  it('treats any error from a pipe as permanent and keeps its details', () => {
+    const validation = new BadRequestException({ message: ['to must be an email'] });
+    const failure = classifyFailure(validation, 'pipes');
+    expect(failure.permanent).toBe(true);
+    expect(failure.error.message).toContain('to must be an email');
+    expect(classifyFailure(new Error('pipe crashed'), 'pipes').permanent).toBe(true);
+  });
+
+  it.each([new ForbiddenException(), new UnauthorizedException()])("treats a guard's denial (%p) before the pipes as permanent", (error) => {
+    expect(classifyFailure(error, 'before-pipes').permanent).toBe(true);
+  });
+
+  it.each([new Error('interceptor lost its cache'), new InternalServerErrorException(), new HttpException('slow down', 429), 'oops'])(
+    'retries other failures before the pipes (%p)',
+    (error) => {
+      expect(classifyFailure(error, 'before-pipes').permanent).toBe(false);
+    },
+  );
+
+  it.each([new Error('boom'), new ForbiddenException(), new BadRequestException('upstream said no'), new TaskTimeoutError(50), undefined, 'text'])(
+    'retries a failure in the handler (%p)',
+    (error) => {
+      expect(classifyFailure(error, 'handler').permanent).toBe(false);
+    },
+  );
+
+  it('records the failure readably whatever was thrown', () => {
+    expect(classifyFailure(undefined, 'handler').error).toEqual({ message: 'handler threw undefined' });
+  });
+});

@@ -1,0 +1,145 @@
+import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-options.error.js';
+import { resolveTaskOptions } from '../../../lib/module/options.resolver.js';
+import type { TaskModuleOptions } from '../../../lib/module/task-module-options.interface.js';
+
+const URL = 'redis://127.0.0.1:6379';
+const HOUR = 3_600_000;
+
+/** The message of the InvalidTaskOptionsError that resolving `options` throws. */
+function rejection(options: unknown): string {
+  try {
+    resolveTaskOptions(options as TaskModuleOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidTaskOptionsError);
+    return (error as Error).message;
+  }
+  throw new Error('expected resolveTaskOptions to throw');
+}
+
+describe('resolveTaskOptions', () => {
+  it('fills every default from a bare connection', () => {
+    expect(resolveTaskOptions({ connection: URL })).toEqual({
+      connection: URL,
+      prefix: 'tasks',
+      worker: { concurrency: 10, leaseMs: 30_000, shutdownGraceMs: 10_000 },
+      connectTimeoutMs: 10_000,
+      defaults: { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, timeout: 0 },
+      retention: { completed: { age: 24 * HOUR, count: 1_000 }, dead: { age: 7 * 24 * HOUR, count: 10_000 } },
+      maxPayloadBytes: 512 * 1024,
+    });
+  });
+
+  it('keeps every option given', () => {
+    const connection = { host: 'redis.internal', port: 6380, password: 'pw' };
+    const resolved = resolveTaskOptions({
+      connection,
+      prefix: 'jobs',
+      worker: { concurrency: 2, leaseMs: 1_000, shutdownGraceMs: 0 },
+      connectTimeoutMs: 500,
+      defaults: { attempts: 1, backoff: { type: 'fixed', delay: 50, maxDelay: 60 }, timeout: 2_000 },
+      retention: { completed: { age: 0, count: 0 }, dead: { count: 5 } },
+      maxPayloadBytes: 1_024,
+    });
+    expect(resolved).toEqual({
+      connection,
+      prefix: 'jobs',
+      worker: { concurrency: 2, leaseMs: 1_000, shutdownGraceMs: 0 },
+      connectTimeoutMs: 500,
+      defaults: { attempts: 1, backoff: { type: 'fixed', delay: 50, maxDelay: 60 }, timeout: 2_000 },
+      retention: { completed: { age: 0, count: 0 }, dead: { age: 7 * 24 * HOUR, count: 5 } },
+      maxPayloadBytes: 1_024,
+    });
+  });
+
+  it('fills the worker fields left unset', () => {
+    expect(resolveTaskOptions({ connection: URL, worker: { concurrency: 3 } }).worker).toEqual({
+      concurrency: 3,
+      leaseMs: 30_000,
+      shutdownGraceMs: 10_000,
+    });
+  });
+
+  it('fills the default policy fields left unset', () => {
+    expect(resolveTaskOptions({ connection: URL, defaults: { attempts: 5 } }).defaults).toEqual({
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1_000 },
+      timeout: 0,
+    });
+  });
+
+  it('gives a producer-only app (worker: null) for worker: false', () => {
+    expect(resolveTaskOptions({ connection: URL, worker: false }).worker).toBeNull();
+  });
+
+  it('does not share the default objects between resolutions', () => {
+    const first = resolveTaskOptions({ connection: URL });
+    first.defaults.backoff!.delay = 1;
+    first.retention.completed.count = 1;
+    const second = resolveTaskOptions({ connection: URL });
+    expect(second.defaults.backoff).toEqual({ type: 'exponential', delay: 1_000 });
+    expect(second.retention.completed.count).toBe(1_000);
+  });
+
+  it.each([undefined, null, 'redis://127.0.0.1:6379', 42])('rejects %p as the options', (options) => {
+    expect(rejection(options)).toContain('TaskModule options');
+  });
+
+  it.each([undefined, null, 6379, true])('rejects the connection %p', (connection) => {
+    const message = rejection({ connection });
+    expect(message).toContain('TaskModule options');
+    expect(message).toContain('connection');
+  });
+
+  it.each(['', '{tasks}', 'a\nb', 7])('rejects the prefix %p', (prefix) => {
+    expect(rejection({ connection: URL, prefix })).toMatch(/TaskModule options: prefix must be/);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['worker.concurrency', { concurrency: 0 }],
+    ['worker.concurrency', { concurrency: 1.5 }],
+    ['worker.concurrency', { concurrency: 10_001 }],
+    ['worker.leaseMs', { leaseMs: 99 }],
+    ['worker.leaseMs', { leaseMs: '30s' }],
+    ['worker.shutdownGraceMs', { shutdownGraceMs: -1 }],
+  ])('rejects a bad %s (%j)', (field, worker) => {
+    const message = rejection({ connection: URL, worker });
+    expect(message).toContain('TaskModule options');
+    expect(message).toContain(field);
+  });
+
+  it.each([5, 'yes'])('rejects the worker %p, which is neither an object nor false', (worker) => {
+    expect(rejection({ connection: URL, worker })).toContain('worker');
+  });
+
+  it.each([0, -1, 1.5])('rejects the connectTimeoutMs %p', (connectTimeoutMs) => {
+    expect(rejection({ connection: URL, connectTimeoutMs })).toContain('connectTimeoutMs');
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['attempts', { attempts: 0 }],
+    ['attempts', { attempts: 1.5 }],
+    ['timeout', { timeout: 0 }],
+    ['timeout', { timeout: -5 }],
+    ['backoff.type', { backoff: { type: 'linear', delay: 100 } }],
+    ['backoff.delay', { backoff: { type: 'fixed', delay: -1 } }],
+    ['backoff', { backoff: null }],
+  ])('rejects bad defaults naming %s (%j)', (field, defaults) => {
+    const message = rejection({ connection: URL, defaults });
+    expect(message).toContain('TaskModule options defaults');
+    expect(message).toContain(field);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['retention.completed.age', { completed: { age: -1 } }],
+    ['retention.completed.count', { completed: { count: 1.5 } }],
+    ['retention.dead.count', { dead: { count: -2 } }],
+    ['retention.dead', { dead: 'forever' }],
+    ['retention.completed', { completed: null }],
+  ])('rejects bad retention naming %s (%j)', (field, retention) => {
+    expect(rejection({ connection: URL, retention })).toContain(field);
+  });
+
+  it.each([0, -1, 1.5])('rejects the maxPayloadBytes %p', (maxPayloadBytes) => {
+    expect(rejection({ connection: URL, maxPayloadBytes })).toContain('maxPayloadBytes');
+  });
+});

@@ -1,0 +1,178 @@
+import { decodeError, decodeFetchReply, decodeSettleReply, decodeTaskInfo } from '../../../lib/redis/task-record.codec.js';
+
+// Replies laid out as lib/redis/lua/includes/fetch.lua builds them:
+// { nextDueInMs (-1 = nothing delayed), missing ids joined by '\n',
+//   then per task: id, name, payload, attempt (integer), max (HMGET string), backoff ('' if unset), timeout }
+// and complete.lua / fail.lua put `settled` (1 | 0) in front. Integers reach
+// ioredis as numbers, HMGET fields as strings.
+const TOKEN = 'worker-abc';
+
+describe('decodeTaskInfo', () => {
+  it('reads every field of a full record', () => {
+    const hash = {
+      n: 'email.send',
+      d: '{"to":"a@b.c"}',
+      s: 'x',
+      p: '10',
+      ws: '4290672328704',
+      a: '2',
+      m: '3',
+      b: 'e,1000',
+      to: '5000',
+      e: '1700000000000',
+      r: '1700000002000',
+      st: '1700000002100',
+      f: '1700000002200',
+      res: '{"messageId":"m-1"}',
+      err: '{"message":"boom","stack":"Error: boom\\n    at x","name":"Error"}',
+      pg: '{"step":"send","pct":50}',
+    };
+    expect(decodeTaskInfo('email', 'order-1', hash)).toEqual({
+      id: 'order-1',
+      name: 'email.send',
+      queue: 'email',
+      payload: { to: 'a@b.c' },
+      state: 'dead',
+      priority: 10,
+      attempts: 2,
+      maxAttempts: 3,
+      result: { messageId: 'm-1' },
+      error: { message: 'boom', stack: 'Error: boom\n    at x', name: 'Error' },
+      progress: { step: 'send', pct: 50 },
+      enqueuedAt: 1700000000000,
+      runAt: 1700000002000,
+      startedAt: 1700000002100,
+      finishedAt: 1700000002200,
+    });
+  });
+
+  it('returns null for an empty hash (no such task)', () => {
+    expect(decodeTaskInfo('default', 'gone', {})).toBeNull();
+  });
+
+  it('reads a fresh waiting record as enqueue.lua writes it', () => {
+    const hash = { n: 'echo', d: '"hi"', s: 'w', p: '-3', ws: '1', a: '0', m: '1', b: '', to: '0', e: '1700000000000', r: '1700000000000' };
+    expect(decodeTaskInfo('default', '7', hash)).toEqual({
+      id: '7',
+      name: 'echo',
+      queue: 'default',
+      payload: 'hi',
+      state: 'waiting',
+      priority: -3,
+      attempts: 0,
+      maxAttempts: 1,
+      result: undefined,
+      error: null,
+      progress: undefined,
+      enqueuedAt: 1700000000000,
+      runAt: 1700000000000,
+      startedAt: null,
+      finishedAt: null,
+    });
+  });
+
+  it.each([
+    ['w', 'waiting'],
+    ['d', 'delayed'],
+    ['a', 'active'],
+    ['c', 'completed'],
+    ['x', 'dead'],
+  ])('maps the state code %s to %s', (code, state) => {
+    expect(decodeTaskInfo('q', '1', { n: 't', d: 'null', s: code, m: '1', e: '1' })?.state).toBe(state);
+  });
+
+  it('keeps a null payload and a numeric progress', () => {
+    const info = decodeTaskInfo('q', '1', { n: 't', d: 'null', s: 'a', m: '1', e: '5', pg: '75' });
+    expect(info?.payload).toBeNull();
+    expect(info?.progress).toBe(75);
+  });
+});
+
+describe('decodeError', () => {
+  it('reads a stored error record and nothing as null', () => {
+    expect(decodeError('{"message":"no handler for x"}')).toEqual({ message: 'no handler for x' });
+    expect(decodeError(undefined)).toBeNull();
+    expect(decodeError('')).toBeNull();
+  });
+
+  it('turns a record without a message into a readable one', () => {
+    expect(decodeError('not json')).toEqual({ message: 'not json' });
+    expect(decodeError('42')).toEqual({ message: '42' });
+  });
+});
+
+describe('decodeFetchReply', () => {
+  it('reads an empty fetch: nothing delayed, nothing missing, no tasks', () => {
+    expect(decodeFetchReply([-1, ''], TOKEN)).toEqual({ tasks: [], brokenIds: [], nextDueInMs: null });
+  });
+
+  it('reads the tasks, the missing ids and the next due time', () => {
+    const reply = [
+      250,
+      'lost-1\nlost-2',
+      'a1', 'email.send', '{"to":"a@b.c"}', 1, '3', 'e,1000,60000', '5000',
+      'a2', 'report', 'null', 2, '2', '', '0',
+    ];
+    expect(decodeFetchReply(reply, TOKEN)).toEqual({
+      nextDueInMs: 250,
+      brokenIds: ['lost-1', 'lost-2'],
+      tasks: [
+        {
+          id: 'a1',
+          name: 'email.send',
+          payloadJson: '{"to":"a@b.c"}',
+          attempt: 1,
+          maxAttempts: 3,
+          backoff: { type: 'exponential', delay: 1000, maxDelay: 60000 },
+          timeoutMs: 5000,
+          leaseToken: `${TOKEN}:1`,
+        },
+        {
+          id: 'a2',
+          name: 'report',
+          payloadJson: 'null',
+          attempt: 2,
+          maxAttempts: 2,
+          backoff: null,
+          timeoutMs: 0,
+          leaseToken: `${TOKEN}:2`,
+        },
+      ],
+    });
+  });
+
+  it('reads a next due time of 0 as "due now", not as "nothing delayed"', () => {
+    expect(decodeFetchReply([0, ''], TOKEN).nextDueInMs).toBe(0);
+  });
+
+  it('builds the lease token as fetch.lua stores it: <worker token>:<attempt>', () => {
+    const [task] = decodeFetchReply([-1, '', 'id', 'n', '{}', 4, '5', 'f,10', '0'], 'w-9').tasks;
+    expect(task.leaseToken).toBe('w-9:4');
+  });
+
+  it('throws on a reply that is not an array', () => {
+    expect(() => decodeFetchReply('OK', TOKEN)).toThrow(/unexpected fetch reply/);
+  });
+});
+
+describe('decodeSettleReply', () => {
+  it('reads a settled complete/fail reply followed by a fetch', () => {
+    const reply = [1, -1, '', 'b1', 'echo', '{"n":1}', 1, '1', '', '0'];
+    expect(decodeSettleReply(reply, TOKEN)).toEqual({
+      settled: true,
+      nextDueInMs: null,
+      brokenIds: [],
+      tasks: [
+        { id: 'b1', name: 'echo', payloadJson: '{"n":1}', attempt: 1, maxAttempts: 1, backoff: null, timeoutMs: 0, leaseToken: `${TOKEN}:1` },
+      ],
+    });
+  });
+
+  it('reads a lost lease (settled 0) with its fetch half', () => {
+    expect(decodeSettleReply([0, 1200, 'x-1'], TOKEN)).toEqual({ settled: false, nextDueInMs: 1200, brokenIds: ['x-1'], tasks: [] });
+  });
+
+  it('throws on a reply that is not an array', () => {
+    expect(() => decodeSettleReply(null, TOKEN)).toThrow(/unexpected settle reply/);
+  });
+});
