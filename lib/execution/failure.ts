@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { inspect } from 'node:util';
 import { UnrecoverableTaskError } from '../errors/unrecoverable-task.error.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import type { PipelineStage } from './pipeline-stage.js';
@@ -29,7 +30,8 @@ export function describeThrown(thrown: unknown): TaskErrorInfo {
   try {
     text = JSON.stringify(thrown) ?? String(thrown);
   } catch {
-    text = String(thrown);
+    // Cycles or BigInts: inspect still shows the shape, where String() gives "[object Object]".
+    text = inspect(thrown, { depth: 2, breakLength: Infinity });
   }
   return { message: `handler threw a non-Error value: ${text}` };
 }
