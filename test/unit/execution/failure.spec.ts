@@ -66,7 +66,7 @@ describe('describeThrown', () => {
   });
 
   it('does not throw for values JSON cannot encode', () => {
-    expect(describeThrown(10n).message).toBe('handler threw a non-Error value: 10');
+    expect(describeThrown(10n).message).toBe('handler threw a non-Error value: 10n');
     expect(describeThrown(Symbol('why')).message).toBe('handler threw a non-Error value: Symbol(why)');
   });
 });
