@@ -54,7 +54,8 @@ local function trim(base, setKey, now, ageMs, count)
   if count >= 0 then
     local excess = redis.call('ZCARD', setKey) - count - #removed
     if excess > 0 then
-      local oldest = redis.call('ZRANGE', setKey, 0, math.min(excess, 16) - 1)
+      -- The age pass took the oldest entries; the count pass continues after them.
+      local oldest = redis.call('ZRANGE', setKey, #removed, #removed + math.min(excess, 16) - 1)
       for _, id in ipairs(oldest) do removed[#removed + 1] = id end
     end
   end
