@@ -26,7 +26,7 @@ export class TaskQueue implements OnApplicationShutdown {
 
   /** Adds one task. With `options.id`, adds nothing while a task with that id exists, and returns it. */
   async enqueue<P = unknown>(name: string, payload: P, options?: EnqueueOptions): Promise<TaskRef> {
-    const [result] = await this.add([this.normalize(name, payload, options)], name);
+    const [result] = await this.add([this.normalize(name, payload, options)], `'${name}'`);
     return result;
   }
 
@@ -88,8 +88,10 @@ export class TaskQueue implements OnApplicationShutdown {
     try {
       return (await this.engine.add(tasks)).map((r) => r.ref);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new RedisUnavailableError(`enqueue of ${what} failed: Redis did not accept it (${reason})`, { cause: error });
+      if (error instanceof RedisUnavailableError) {
+        throw new RedisUnavailableError(`enqueue of ${what} failed: ${error.message}`, { cause: error });
+      }
+      throw error;
     }
   }
 

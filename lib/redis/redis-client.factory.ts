@@ -16,6 +16,10 @@ export function createRedisClient(connection: string | RedisOptions, role: Conne
   };
   const forced: RedisOptions = {
     lazyConnect: true,
+    // ioredis waits this long for a socket to close after disconnect(); a
+    // socket that never opened never closes, so the default 2 s kept a failed
+    // app's process alive.
+    disconnectTimeout: 200,
     maxRetriesPerRequest: role === 'command' ? 3 : null,
   };
   return typeof connection === 'string'

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { ResolvedTaskOptions } from '../module/resolved-options.js';
 import { encodeBackoff } from '../policies/backoff.js';
@@ -48,6 +49,15 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   async add(items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<AddResult[]> {
+    try {
+      return await this.addOnce(items);
+    } catch (error) {
+      if (this.client.status === 'ready') throw error;
+      throw new RedisUnavailableError(`Redis at ${this.connections.target} is unreachable (${this.connections.safeMessage(error)})`, { cause: error });
+    }
+  }
+
+  private async addOnce(items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<AddResult[]> {
     // One pipeline (one round trip) holding one script call per queue and chunk.
     const groups = new Map<string, number[]>();
     items.forEach((item, index) => {

@@ -84,6 +84,10 @@ export interface QueueWaker {
 
 /** The store behind TaskQueue and the worker host. */
 export interface TaskEngine {
+  /**
+   * Adds tasks. Rejects with RedisUnavailableError (naming where the store is,
+   * never credentials) when the store cannot be reached.
+   */
   add(items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<AddResult[]>;
   fetch(queue: string, request: FetchRequest): Promise<FetchReply>;
   complete(queue: string, lease: Lease, resultJson: string, next: FetchRequest): Promise<SettleReply>;

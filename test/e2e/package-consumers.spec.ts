@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { assertBuilt, spawnNode } from '../fixtures/child-processes.js';
+import { inspector, keysOf, REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
+
+// The built package works in both kinds of Nest app: an ES-module app (what
+// Nest 12 generates) and a CommonJS app (most existing ones). Each consumer
+// imports `nestjs-redis-tasks` by name, runs a task end to end, closes its app
+// and must then exit 0 by itself (no connection left open).
+
+const CONSUMERS = join(__dirname, '..', 'consumers');
+
+/** Runs a consumer app to its end; resolves with its exit code and its one JSON output line. */
+async function runConsumer(file: string, prefix: string) {
+  const app = spawnNode([join(CONSUMERS, file)], { REDIS_URL, TASKS_PREFIX: prefix });
+  const timer = setTimeout(() => app.child.kill('SIGKILL'), 20_000);
+  const code = await app.exited;
+  clearTimeout(timer);
+  const output = app.lines.filter((line) => line.startsWith('{'));
+  return { code, output: output.map((line) => JSON.parse(line) as Record<string, unknown>), stderr: app.stderr() };
+}
+
+describe.each([
+  { kind: 'an ES-module', file: 'esm-app.mjs', module: 'esm', entry: /^file:\/\/.*\/dist\/esm\/index\.js$/ },
+  { kind: 'a CommonJS', file: 'cjs-app.cjs', module: 'cjs', entry: /\/dist\/cjs\/index\.js$/ },
+])('$kind app using the built package', ({ file, module, entry }) => {
+  const prefix = uniquePrefix(`consumer-${module}`);
+
+  beforeAll(() => {
+    assertBuilt();
+  });
+
+  afterAll(async () => {
+    await removePrefix(prefix);
+  });
+
+  it('runs a task end to end with its own format of the build, and exits 0 by itself once the app is closed', async () => {
+    const { code, output, stderr } = await runConsumer(file, prefix);
+
+    // stderr is in the comparison so a failure shows what the app printed.
+    expect({ code, stderr }).toMatchObject({ code: 0 });
+    expect(output).toHaveLength(1);
+    expect(output[0]).toEqual({
+      module,
+      entry: expect.stringMatching(entry),
+      result: { greeting: `hello ${module}`, attempt: 1, contextIsTaskContext: true },
+      state: 'completed',
+    });
+    const redis = inspector();
+    try {
+      expect(await keysOf(redis, prefix)).toEqual([]);
+    } finally {
+      await redis.quit();
+    }
+  });
+});

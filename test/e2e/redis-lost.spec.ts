@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { RedisUnavailableError, TaskContext, TaskHandler } from '../../lib/index.js';
+import { ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
+import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
+import { uniquePrefix } from '../utils/redis.js';
+import { sleep, waitUntil } from '../utils/wait.js';
+
+// Redis goes away while the app runs and comes back on the same port with its
+// data (AOF, fsync on every write). While it is down, enqueue fails fast with a
+// clear error; once it is back the worker resumes by itself and every task
+// whose enqueue had resolved completes.
+
+let gateOpen = false;
+const started: string[] = [];
+const finished: string[] = [];
+
+@Injectable()
+class OutageTasks {
+  @TaskHandler('outage.job')
+  async job(payload: { n: number }, task: TaskContext) {
+    started.push(task.id);
+    // The first tasks are still running when Redis goes away; they finish during the outage.
+    await waitUntil(() => gateOpen, 'the test to open the gate', 30_000);
+    finished.push(task.id);
+    return { n: payload.n };
+  }
+}
+
+describe('Redis lost while the app runs', () => {
+  const prefix = uniquePrefix('redis-lost');
+  let redis: OwnRedis;
+  let t: TaskApp | undefined;
+
+  beforeAll(async () => {
+    redis = await ownRedis();
+    await redis.start();
+    t = await startTaskApp(prefix, [OutageTasks], {
+      connection: redis.url,
+      // A lease longer than the outage: the tasks running through it keep their attempt.
+      worker: { concurrency: 2, leaseMs: 10_000, shutdownGraceMs: 2_000 },
+    });
+  });
+
+  afterAll(async () => {
+    gateOpen = true;
+    await t?.close();
+    // The server, its data and its dir are the test's own: removing them is the cleanup.
+    await redis?.destroy();
+  });
+
+  it('rejects enqueue quickly while Redis is down, then resumes by itself and completes every task enqueued before', async () => {
+    const refs = [];
+    for (let n = 0; n < 6; n++) refs.push(await t!.queue.enqueue('outage.job', { n }));
+    // Two run (and wait at the gate), four wait in Redis.
+    await waitUntil(() => started.length === 2, 'two tasks to start');
+    expect(await t!.queue.counts()).toMatchObject({ waiting: 4, active: 2 });
+
+    await redis.stop();
+
+    const before = Date.now();
+    const failure = await t!.queue.enqueue('outage.job', { n: 99 }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    const elapsedMs = Date.now() - before;
+    expect(failure).toBeInstanceOf(RedisUnavailableError);
+    expect((failure as Error).message).toMatch(/enqueue .*failed/i);
+    expect(elapsedMs).toBeLessThan(5_000);
+
+    // The running tasks finish while Redis is down; their outcome must not be lost.
+    gateOpen = true;
+    await waitUntil(() => finished.length === 2, 'the running tasks to finish');
+    // Down long enough for several failed reconnects and fetch retries.
+    await sleep(3_000);
+    await redis.start();
+
+    const results = await Promise.all(refs.map((ref) => t!.queue.waitFor(ref, { timeout: 20_000 })));
+    expect(results).toEqual([0, 1, 2, 3, 4, 5].map((n) => ({ n })));
+    for (const ref of refs) expect(await t!.queue.get(ref)).toMatchObject({ state: 'completed', attempts: 1 });
+
+    // New work after the outage runs too, with no restart of the app.
+    const after = await t!.queue.enqueue('outage.job', { n: 6 });
+    await expect(t!.queue.waitFor(after, { timeout: 10_000 })).resolves.toEqual({ n: 6 });
+    expect(await t!.queue.counts()).toMatchObject({ waiting: 0, active: 0, delayed: 0, dead: 0, completed: 7 });
+  });
+});

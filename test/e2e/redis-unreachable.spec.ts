@@ -1,0 +1,92 @@
+import { Injectable, type LoggerService } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { inspect } from 'node:util';
+import { RedisUnavailableError, TaskHandler, TaskModule } from '../../lib/index.js';
+import { freePort } from '../fixtures/child-processes.js';
+import { sleep } from '../utils/wait.js';
+
+// Redis unreachable at bootstrap: the app fails within connectTimeoutMs with a
+// message naming host and port, never the password, and does not keep logging
+// reconnect attempts.
+
+const CONNECT_TIMEOUT_MS = 1_500;
+const PASSWORD = 's3cr3t-pass';
+
+/** Every line any Nest logger writes, with all its arguments. */
+class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  private capture(level: string, args: unknown[]) {
+    this.lines.push(`${level} ${args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 5 }))).join(' ')}`);
+  }
+  log = (...args: unknown[]) => this.capture('log', args);
+  error = (...args: unknown[]) => this.capture('error', args);
+  warn = (...args: unknown[]) => this.capture('warn', args);
+  debug = (...args: unknown[]) => this.capture('debug', args);
+  verbose = (...args: unknown[]) => this.capture('verbose', args);
+  fatal = (...args: unknown[]) => this.capture('fatal', args);
+}
+
+@Injectable()
+class SomeTasks {
+  @TaskHandler('unreachable.noop')
+  async noop() {
+    return 'never runs';
+  }
+}
+
+/** Boots an app against `connection`; resolves with how init ended and how long it took. */
+async function boot(connection: string, logger: LoggerService): Promise<{ error: unknown; elapsedMs: number }> {
+  const started = Date.now();
+  try {
+    const moduleRef = await Test.createTestingModule({
+      imports: [TaskModule.forRoot({ connection, prefix: 'test-unreachable', connectTimeoutMs: CONNECT_TIMEOUT_MS })],
+      providers: [SomeTasks],
+    })
+      .setLogger(logger)
+      .compile();
+    const app = await moduleRef.init();
+    await app.close();
+    return { error: null, elapsedMs: Date.now() - started };
+  } catch (error) {
+    return { error, elapsedMs: Date.now() - started };
+  }
+}
+
+describe('Redis unreachable at bootstrap', () => {
+  let port: number;
+
+  beforeAll(async () => {
+    // Free a moment ago and nothing listens on it: connections are refused.
+    port = await freePort();
+  });
+
+  it('fails app init within a bound, naming host and port, and then stays quiet', async () => {
+    const logger = new CapturingLogger();
+    const { error, elapsedMs } = await boot(`redis://127.0.0.1:${port}`, logger);
+
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    expect((error as Error).message).toContain(`127.0.0.1:${port}`);
+    expect(elapsedMs).toBeLessThan(5_000);
+
+    // Not an endless stream of reconnect logs: nothing more once init has failed.
+    const linesAtFailure = logger.lines.length;
+    expect(logger.lines.filter((l) => /reconnect/i.test(l)).length).toBeLessThanOrEqual(2);
+    await sleep(1_500);
+    expect(logger.lines.length).toBe(linesAtFailure);
+  });
+
+  it('never shows the password of the URL, neither in the error nor in the logs', async () => {
+    const logger = new CapturingLogger();
+    const { error, elapsedMs } = await boot(`redis://user:${PASSWORD}@127.0.0.1:${port}`, logger);
+
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    expect(elapsedMs).toBeLessThan(5_000);
+    const message = (error as Error).message;
+    expect(message).toContain(`127.0.0.1:${port}`);
+    expect(message).not.toContain(PASSWORD);
+    // The whole error as a user would print it: stack and causes too.
+    expect(inspect(error, { depth: 5 })).not.toContain(PASSWORD);
+    expect(logger.lines.length).toBeGreaterThan(0);
+    for (const line of logger.lines) expect(line).not.toContain(PASSWORD);
+  });
+});

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { join } from 'node:path';
+import { TaskContext, TaskHandler } from '../../lib/index.js';
+import { assertBuilt, spawnNode, type LineChild } from '../fixtures/child-processes.js';
+import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
+import { REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { sleep } from '../utils/wait.js';
+
+// A worker process is SIGKILLed while its handler runs. Its lease stops being
+// renewed, runs out, and another worker takes the task over: at-least-once
+// delivery, with the crashed attempt counted.
+
+const LEASE_MS = 2_000;
+
+const runs: Array<{ id: string; attempt: number }> = [];
+
+@Injectable()
+class TakeoverTasks {
+  @TaskHandler('crash.slow')
+  async slow(_payload: unknown, task: TaskContext) {
+    runs.push({ id: task.id, attempt: task.attempt });
+    return { finishedBy: 'takeover', attempt: task.attempt };
+  }
+}
+
+describe('a worker killed mid-task', () => {
+  const prefix = uniquePrefix('crash');
+  let producer: TaskApp;
+  let takeover: TaskApp | undefined;
+  let crashWorker: LineChild | undefined;
+
+  beforeAll(async () => {
+    assertBuilt();
+    producer = await startTaskApp(prefix, [], { worker: false });
+  });
+
+  afterAll(async () => {
+    if (crashWorker && crashWorker.child.exitCode === null && crashWorker.child.signalCode === null) {
+      crashWorker.child.kill('SIGKILL');
+      await crashWorker.exited;
+    }
+    await takeover?.close();
+    await producer.close();
+    await removePrefix(prefix);
+  });
+
+  it('has its task run again by another worker once the lease runs out, counting the crashed attempt', async () => {
+    crashWorker = spawnNode([join(__dirname, '..', 'fixtures', 'crash-worker.cjs')], {
+      REDIS_URL,
+      TASKS_PREFIX: prefix,
+      LEASE_MS: String(LEASE_MS),
+    });
+    await crashWorker.waitForLine(/^ready$/);
+
+    const ref = await producer.queue.enqueue('crash.slow', { n: 1 }, { attempts: 3 });
+    await crashWorker.waitForLine(new RegExp(`^started ${ref.id} 1$`));
+    expect(await producer.queue.get(ref)).toMatchObject({ state: 'active', attempts: 1 });
+
+    // A second worker with the same handler: while the crash worker is alive it
+    // keeps renewing its lease, so the task is not taken from it.
+    takeover = await startTaskApp(prefix, [TakeoverTasks], { worker: { concurrency: 2, leaseMs: LEASE_MS, shutdownGraceMs: 1_000 } });
+    await sleep(LEASE_MS * 2);
+    expect(runs).toEqual([]);
+    expect(await producer.queue.get(ref)).toMatchObject({ state: 'active', attempts: 1 });
+
+    crashWorker.child.kill('SIGKILL');
+    await expect(crashWorker.exited).resolves.toBe('SIGKILL');
+
+    await expect(producer.queue.waitFor(ref, { timeout: 15_000 })).resolves.toEqual({ finishedBy: 'takeover', attempt: 2 });
+    const info = await producer.queue.get(ref);
+    expect(info).toMatchObject({ state: 'completed', attempts: 2, maxAttempts: 3, result: { finishedBy: 'takeover', attempt: 2 } });
+
+    // Exactly twice in all: once in the killed process, once after the takeover.
+    expect(crashWorker.lines.filter((l) => l.startsWith('started '))).toEqual([`started ${ref.id} 1`]);
+    expect(runs).toEqual([{ id: ref.id, attempt: 2 }]);
+  });
+});
