@@ -1,4 +1,4 @@
-// Builds dist/esm (ES modules), dist/cjs (CommonJS) and dist/types from lib/.
+// Builds dist/esm (ES modules) and dist/cjs (CommonJS), each with declarations, from lib/.
 // Both module formats are shipped because Nest apps are both: new Nest 12 apps
 // are ESM, most existing ones CommonJS.
 import { execFileSync } from 'node:child_process';
@@ -12,9 +12,10 @@ const run = (args) => execFileSync(process.execPath, [tsc, ...args], { cwd: root
 
 execFileSync(process.execPath, [join(root, 'scripts', 'embed-lua.mjs')], { stdio: 'inherit' });
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-run(['-p', 'tsconfig.build.json', '--outDir', 'dist/esm', '--module', 'esnext', '--moduleResolution', 'bundler', '--declaration', 'false']);
-run(['-p', 'tsconfig.build.json', '--outDir', 'dist/cjs', '--module', 'commonjs', '--moduleResolution', 'bundler', '--declaration', 'false']);
-run(['-p', 'tsconfig.build.json', '--outDir', 'dist/types', '--emitDeclarationOnly']);
+// Each format gets its own declarations: a .d.ts is read as ESM or CommonJS by
+// the package.json beside it, and an ESM importer must not see CommonJS types.
+run(['-p', 'tsconfig.build.json', '--outDir', 'dist/esm', '--module', 'esnext', '--moduleResolution', 'bundler']);
+run(['-p', 'tsconfig.build.json', '--outDir', 'dist/cjs', '--module', 'commonjs', '--moduleResolution', 'bundler']);
 for (const [dir, type] of [['esm', 'module'], ['cjs', 'commonjs']]) {
   mkdirSync(join(root, 'dist', dir), { recursive: true });
   writeFileSync(join(root, 'dist', dir, 'package.json'), JSON.stringify({ type }) + '\n');
