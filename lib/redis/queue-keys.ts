@@ -27,9 +27,14 @@ export class QueueKeys {
     this.doneChannel = `${this.base}done`;
   }
 
-  /** The hash holding one task's record. */
+  /** The hash holding one task's record (short fields only, so Redis keeps it compact). */
   task(id: string): string {
     return `${this.base}t:${id}`;
+  }
+
+  /** The string holding one task's payload JSON. */
+  payload(id: string): string {
+    return `${this.base}d:${id}`;
   }
 
   /** The seven keys every queue script takes, in the order their headers list. */

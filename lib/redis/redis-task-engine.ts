@@ -152,7 +152,15 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   async get(queue: string, id: string): Promise<TaskInfo | null> {
-    return decodeTaskInfo(queue, id, await this.client.hgetall(this.keysOf(queue).task(id)));
+    const keys = this.keysOf(queue);
+    const [[recordError, record], [payloadError, payload]] = ((await this.client
+      .pipeline()
+      .hgetall(keys.task(id))
+      .get(keys.payload(id))
+      .exec()) ?? []) as [[Error | null, Record<string, string>], [Error | null, string | null]];
+    if (recordError) throw recordError;
+    if (payloadError) throw payloadError;
+    return decodeTaskInfo(queue, id, record, payload);
   }
 
   async cancel(queue: string, id: string): Promise<boolean> {

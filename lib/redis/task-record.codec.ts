@@ -34,16 +34,22 @@ export function decodeError(text: string | undefined): TaskErrorInfo | null {
   return { message: String(value) };
 }
 
-/** A task hash (HGETALL) as TaskInfo, or null when it is empty. */
-export function decodeTaskInfo(queue: string, id: string, hash: Record<string, string>): TaskInfo | null {
+/** The priority a wait score encodes (see waitScore in lua/includes/common.lua). */
+export function priorityOfWaitScore(ws: number): number {
+  return 1_000_000 - Math.floor(ws / 4294967296);
+}
+
+/** A task's record (HGETALL) and payload (GET) as TaskInfo, or null when the record is empty. */
+export function decodeTaskInfo(queue: string, id: string, hash: Record<string, string>, payloadJson: string | null): TaskInfo | null {
   if (!hash.n) return null;
+  const ws = num(hash.ws);
   return {
     id,
     name: hash.n,
     queue,
-    payload: parseJson(hash.d),
+    payload: parseJson(payloadJson ?? undefined),
     state: STATES[hash.s] ?? 'waiting',
-    priority: num(hash.p) ?? 0,
+    priority: ws === null ? 0 : priorityOfWaitScore(ws),
     attempts: num(hash.a) ?? 0,
     maxAttempts: num(hash.m) ?? 1,
     result: parseJson(hash.res),

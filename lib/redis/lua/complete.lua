@@ -20,7 +20,7 @@ if redis.call('HGET', taskKey, 'lk') == ARGV[3] then
   notifyFinal(base, taskKey, id, 'c', ARGV[4])
   local count = tonumber(ARGV[6])
   if count == 0 then
-    redis.call('DEL', taskKey)
+    deleteTask(base, id)
   else
     redis.call('HSET', taskKey, 's', 'c', 'f', int(now), 'res', ARGV[4])
     redis.call('HDEL', taskKey, 'lk')

@@ -1,5 +1,6 @@
 -- enqueue: adds a batch of tasks to one queue.
 -- KEYS: 1 wait, 2 delayed, 3 active, 4 mark, 5 dead, 6 completed, 7 seq
+-- Also writes each task's record ('t:<id>') and payload ('d:<id>') under the key base.
 -- ARGV: 1 key base ('{prefix:queue}:'), then 9 fields per task:
 --   id ('' = generate), name, payload JSON, priority, delay ms, runAt ms ('' = none),
 --   max attempts, backoff ('' | 'f,<delay>' | 'e,<delay>[,<max>]'), timeout ms
@@ -48,9 +49,13 @@ for i = 2, #ARGV, 9 do
       redis.call('ZADD', KEYS[1], ws, id)
       waited = true
     end
-    redis.call('HSET', taskKey, 'n', ARGV[i + 1], 'd', ARGV[i + 2], 's', state, 'p', ARGV[i + 3],
-      'ws', ws, 'a', 0, 'm', ARGV[i + 6], 'b', ARGV[i + 7], 'to', ARGV[i + 8],
-      'e', int(now), 'r', int(runAt))
+    -- Only fields that differ from their defaults are written: attempts 0, no
+    -- backoff, no timeout, runAt = enqueuedAt; priority is read back from ws.
+    redis.call('HSET', taskKey, 'n', ARGV[i + 1], 's', state, 'ws', ws, 'm', ARGV[i + 6], 'e', int(now))
+    if ARGV[i + 7] ~= '' then redis.call('HSET', taskKey, 'b', ARGV[i + 7]) end
+    if ARGV[i + 8] ~= '0' then redis.call('HSET', taskKey, 'to', ARGV[i + 8]) end
+    if runAt ~= now then redis.call('HSET', taskKey, 'r', int(runAt)) end
+    redis.call('SET', base .. 'd:' .. id, ARGV[i + 2])
   end
   out[#out + 1] = id
   out[#out + 1] = created

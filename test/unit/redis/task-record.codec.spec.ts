@@ -1,4 +1,4 @@
-import { decodeError, decodeFetchReply, decodeSettleReply, decodeTaskInfo } from '../../../lib/redis/task-record.codec.js';
+import { decodeError, decodeFetchReply, decodeSettleReply, decodeTaskInfo, priorityOfWaitScore } from '../../../lib/redis/task-record.codec.js';
 
 // Replies laid out as lib/redis/lua/includes/fetch.lua builds them:
 // { nextDueInMs (-1 = nothing delayed), missing ids joined by '\n',
@@ -11,10 +11,8 @@ describe('decodeTaskInfo', () => {
   it('reads every field of a full record', () => {
     const hash = {
       n: 'email.send',
-      d: '{"to":"a@b.c"}',
       s: 'x',
-      p: '10',
-      ws: '4290672328704',
+      ws: '4294924346327045',
       a: '2',
       m: '3',
       b: 'e,1000',
@@ -27,7 +25,7 @@ describe('decodeTaskInfo', () => {
       err: '{"message":"boom","stack":"Error: boom\\n    at x","name":"Error"}',
       pg: '{"step":"send","pct":50}',
     };
-    expect(decodeTaskInfo('email', 'order-1', hash)).toEqual({
+    expect(decodeTaskInfo('email', 'order-1', hash, '{"to":"a@b.c"}')).toEqual({
       id: 'order-1',
       name: 'email.send',
       queue: 'email',
@@ -47,12 +45,12 @@ describe('decodeTaskInfo', () => {
   });
 
   it('returns null for an empty hash (no such task)', () => {
-    expect(decodeTaskInfo('default', 'gone', {})).toBeNull();
+    expect(decodeTaskInfo('default', 'gone', {}, null)).toBeNull();
   });
 
-  it('reads a fresh waiting record as enqueue.lua writes it', () => {
-    const hash = { n: 'echo', d: '"hi"', s: 'w', p: '-3', ws: '1', a: '0', m: '1', b: '', to: '0', e: '1700000000000', r: '1700000000000' };
-    expect(decodeTaskInfo('default', '7', hash)).toEqual({
+  it('reads a fresh waiting record as enqueue.lua writes it (only fields that differ from defaults)', () => {
+    const hash = { n: 'echo', s: 'w', ws: '4294980180901895', m: '1', e: '1700000000000' };
+    expect(decodeTaskInfo('default', '7', hash, '"hi"')).toEqual({
       id: '7',
       name: 'echo',
       queue: 'default',
@@ -78,13 +76,23 @@ describe('decodeTaskInfo', () => {
     ['c', 'completed'],
     ['x', 'dead'],
   ])('maps the state code %s to %s', (code, state) => {
-    expect(decodeTaskInfo('q', '1', { n: 't', d: 'null', s: code, m: '1', e: '1' })?.state).toBe(state);
+    expect(decodeTaskInfo('q', '1', { n: 't', s: code, m: '1', e: '1' }, 'null')?.state).toBe(state);
   });
 
   it('keeps a null payload and a numeric progress', () => {
-    const info = decodeTaskInfo('q', '1', { n: 't', d: 'null', s: 'a', m: '1', e: '5', pg: '75' });
+    const info = decodeTaskInfo('q', '1', { n: 't', s: 'a', m: '1', e: '5', pg: '75' }, 'null');
     expect(info?.payload).toBeNull();
     expect(info?.progress).toBe(75);
+  });
+});
+
+describe('priorityOfWaitScore', () => {
+  it('reads back the priority waitScore encoded, at both ends of the range', () => {
+    const score = (priority: number, seq: number) => (1_000_000 - priority) * 4294967296 + (seq % 4294967296);
+    for (const priority of [1_000_000, 10, 0, -3, -1_000_000]) {
+      expect(priorityOfWaitScore(score(priority, 4294967295))).toBe(priority);
+      expect(priorityOfWaitScore(score(priority, 0))).toBe(priority);
+    }
   });
 });
 

@@ -19,9 +19,19 @@ local function waitScore(priority, seq)
 end
 
 -- Wakes one worker blocked in BZPOPMIN on the marker key. The marker is one
--- member, so repeated wakes never grow the key.
+-- member, so repeated wakes never grow the key; while it is already set (no
+-- worker has taken it: all are busy) setting it again would only cost time.
 local function wake(markKey)
-  redis.call('ZADD', markKey, 0, '0')
+  if redis.call('EXISTS', markKey) == 0 then
+    redis.call('ZADD', markKey, 0, '0')
+  end
+end
+
+-- A task is two keys: its record (a small hash of short fields, so Redis keeps
+-- it in the compact listpack encoding) and its payload (a string). Keeping the
+-- payload out of the hash is what keeps the hash compact.
+local function deleteTask(base, id)
+  redis.call('DEL', base .. 't:' .. id, base .. 'd:' .. id)
 end
 
 -- Wakes a worker when this due time is the queue's earliest, so that worker
@@ -61,6 +71,6 @@ local function trim(base, setKey, now, ageMs, count)
   end
   for _, id in ipairs(removed) do
     redis.call('ZREM', setKey, id)
-    redis.call('DEL', base .. 't:' .. id)
+    deleteTask(base, id)
   end
 end

@@ -4,8 +4,6 @@
 -- Returns { nextDueInMs, missingIds, id1, name1, payload1, attempt1, max1,
 -- backoff1, timeout1, id2, ... }. nextDueInMs is -1 when nothing is delayed.
 
-local FETCH_FIELDS = 7
-
 local function promoteDue(base, delayedKey, waitKey, now)
   local due = redis.call('ZRANGEBYSCORE', delayedKey, '-inf', int(now), 'LIMIT', 0, 1000)
   for _, id in ipairs(due) do
@@ -29,28 +27,29 @@ local function fetchTasks(base, waitKey, delayedKey, activeKey, markKey, deadKey
     for i = 1, #popped, 2 do
       local id = popped[i]
       local taskKey = base .. 't:' .. id
-      local f = redis.call('HMGET', taskKey, 'n', 'd', 'a', 'm', 'b', 'to')
-      if not f[1] or not f[2] or not tonumber(f[4]) then
+      local f = redis.call('HMGET', taskKey, 'n', 'a', 'm', 'b', 'to')
+      local payload = redis.call('GET', base .. 'd:' .. id)
+      if not f[1] or not payload or not tonumber(f[3]) then
         -- The id is queued but its record is gone or broken. A broken record
         -- goes to dead with the reason; a gone one can only be dropped. Either
         -- way the worker is told, so it can log it, and nothing runs.
         missing[#missing + 1] = id
         if redis.call('EXISTS', taskKey) == 1 then
           redis.call('HSET', taskKey, 's', 'x', 'f', int(now), 'err',
-            cjson.encode({ message = 'task record is broken: a required field (n, d or m) is missing' }))
+            cjson.encode({ message = 'task record is broken: its name (n), max attempts (m) or payload key is missing' }))
           redis.call('ZADD', deadKey, int(now), id)
         end
       else
-        local attempt = (tonumber(f[3]) or 0) + 1
+        local attempt = (tonumber(f[2]) or 0) + 1
         redis.call('HSET', taskKey, 's', 'a', 'a', attempt, 'st', int(now), 'lk', token .. ':' .. attempt)
         redis.call('ZADD', activeKey, expiry, id)
         out[#out + 1] = id
         out[#out + 1] = f[1]
-        out[#out + 1] = f[2]
+        out[#out + 1] = payload
         out[#out + 1] = attempt
-        out[#out + 1] = f[4]
-        out[#out + 1] = f[5] or ''
-        out[#out + 1] = f[6] or '0'
+        out[#out + 1] = f[3]
+        out[#out + 1] = f[4] or ''
+        out[#out + 1] = f[5] or '0'
       end
     end
     if #popped > 0 and redis.call('ZCARD', waitKey) > 0 then
