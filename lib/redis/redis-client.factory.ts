@@ -16,9 +16,6 @@ export function createRedisClient(connection: string | RedisOptions, role: Conne
   };
   const forced: RedisOptions = {
     lazyConnect: true,
-    // Commands issued in one event-loop turn (many workers settling at once)
-    // leave in one write: fewer syscalls and round trips under load.
-    enableAutoPipelining: false && role === 'command',
     // ioredis waits this long for a socket to close after disconnect(); a
     // socket that never opened never closes, so the default 2 s kept a failed
     // app's process alive.
