@@ -8,6 +8,7 @@ import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../module/resol
 import { checkInteger, checkName } from '../policies/option-checks.js';
 import { TASK_ENGINE } from '../redis/task-engine.token.js';
 import type { TaskEngine } from '../redis/task-engine.js';
+import { EnqueueBatcher } from './enqueue-batcher.js';
 import { normalizeEnqueue } from './enqueue-options.normalizer.js';
 import { TaskWaiter } from './task-waiter.js';
 
@@ -15,6 +16,7 @@ import { TaskWaiter } from './task-waiter.js';
 @Injectable()
 export class TaskQueue implements OnApplicationShutdown {
   private readonly waiter: TaskWaiter;
+  private readonly batcher: EnqueueBatcher;
 
   constructor(
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
@@ -22,12 +24,17 @@ export class TaskQueue implements OnApplicationShutdown {
     private readonly registry: TaskHandlerRegistry,
   ) {
     this.waiter = new TaskWaiter(engine);
+    this.batcher = new EnqueueBatcher(engine);
   }
 
   /** Adds one task. With `options.id`, adds nothing while a task with that id exists, and returns it. */
   async enqueue<P = unknown>(name: string, payload: P, options?: EnqueueOptions): Promise<TaskRef> {
-    const [result] = await this.add([this.normalize(name, payload, options)], `'${name}'`);
-    return result;
+    const item = this.normalize(name, payload, options);
+    try {
+      return (await this.batcher.add(item)).ref;
+    } catch (error) {
+      throw this.explain(error, `'${name}'`);
+    }
   }
 
   /** Adds a batch in one round trip; returns one ref per item, in order. Nothing is written if any item is invalid. */
@@ -88,11 +95,15 @@ export class TaskQueue implements OnApplicationShutdown {
     try {
       return (await this.engine.add(tasks)).map((r) => r.ref);
     } catch (error) {
-      if (error instanceof RedisUnavailableError) {
-        throw new RedisUnavailableError(`enqueue of ${what} failed: ${error.message}`, { cause: error });
-      }
-      throw error;
+      throw this.explain(error, what);
     }
+  }
+
+  /** Says which enqueue failed when Redis could not be reached. */
+  private explain(error: unknown, what: string): unknown {
+    return error instanceof RedisUnavailableError
+      ? new RedisUnavailableError(`enqueue of ${what} failed: ${error.message}`, { cause: error })
+      : error;
   }
 
   private locate(task: string | TaskRef, options: TaskLookupOptions | undefined, where: string): TaskRef {

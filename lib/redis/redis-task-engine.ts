@@ -11,7 +11,7 @@ import { defineScripts, queueScript, runScript, type ScriptArg } from './script-
 import { decodeSettleReply, decodeFetchReply, decodeTaskInfo } from './task-record.codec.js';
 import type {
   AddResult,
-  FailOutcome,
+  AttemptOutcome,
   FetchReply,
   FetchRequest,
   FinalState,
@@ -107,23 +107,18 @@ export class RedisTaskEngine implements TaskEngine {
     return decodeFetchReply(reply, request.workerToken);
   }
 
-  async complete(queue: string, lease: Lease, resultJson: string, next: FetchRequest): Promise<SettleReply> {
+  async settle(queue: string, outcomes: readonly AttemptOutcome[], next: FetchRequest): Promise<SettleReply> {
     const keys = this.keysOf(queue);
-    const { age, count } = this.options.retention.completed;
-    const reply = await runScript(this.client, 'complete', keys.scriptKeys, [
-      keys.base, lease.id, lease.token, resultJson, age, count, next.count, next.workerToken, next.leaseMs,
-    ]);
-    return decodeSettleReply(reply, next.workerToken);
-  }
-
-  async fail(queue: string, lease: Lease, errorJson: string, outcome: FailOutcome, next: FetchRequest): Promise<SettleReply> {
-    const keys = this.keysOf(queue);
-    const { age, count } = this.options.retention.dead;
-    const reply = await runScript(this.client, 'fail', keys.scriptKeys, [
-      keys.base, lease.id, lease.token, errorJson, outcome.action, outcome.action === 'retry' ? outcome.delayMs : 0,
-      age, count, next.count, next.workerToken, next.leaseMs,
-    ]);
-    return decodeSettleReply(reply, next.workerToken);
+    const { completed, dead } = this.options.retention;
+    const args: ScriptArg[] = [
+      keys.base, completed.age, completed.count, dead.age, dead.count, next.count, next.workerToken, next.leaseMs,
+    ];
+    for (const o of outcomes) {
+      if (o.kind === 'completed') args.push(o.lease.id, o.lease.token, 'c', o.resultJson, 0);
+      else if (o.then.action === 'retry') args.push(o.lease.id, o.lease.token, 'r', o.errorJson, o.then.delayMs);
+      else args.push(o.lease.id, o.lease.token, 'x', o.errorJson, 0);
+    }
+    return decodeSettleReply(await runScript(this.client, 'settle', keys.scriptKeys, args), next.workerToken);
   }
 
   async release(queue: string, leases: readonly Lease[]): Promise<number> {

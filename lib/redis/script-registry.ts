@@ -8,8 +8,7 @@ export const SCRIPT_VERSION = 1;
 const KEY_COUNTS = {
   enqueue: 7,
   fetch: 7,
-  complete: 7,
-  fail: 7,
+  settle: 7,
   release: 7,
   renew: 7,
   recover: 7,

@@ -52,8 +52,8 @@ export interface FetchReply {
 
 /** A settle's outcome plus the next tasks it fetched. */
 export interface SettleReply extends FetchReply {
-  /** false when the lease was no longer the caller's (the task was recovered elsewhere). */
-  settled: boolean;
+  /** Per outcome, in order: false when the lease was no longer the caller's (the task was recovered elsewhere). */
+  settled: boolean[];
 }
 
 /** Who fetches and how much: the fetch half of fetch/settle calls. */
@@ -69,8 +69,13 @@ export interface Lease {
   token: string;
 }
 
-/** The outcome of a failed attempt. */
+/** What becomes of a failed attempt. */
 export type FailOutcome = { action: 'retry'; delayMs: number } | { action: 'dead' };
+
+/** How one attempt ended, for `settle`. */
+export type AttemptOutcome =
+  | { lease: Lease; kind: 'completed'; resultJson: string }
+  | { lease: Lease; kind: 'failed'; errorJson: string; then: FailOutcome };
 
 /** A task's state as seen by waitFor. */
 export type FinalState = { state: 'completed'; resultJson: string } | { state: 'dead'; errorJson: string };
@@ -90,8 +95,8 @@ export interface TaskEngine {
    */
   add(items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<AddResult[]>;
   fetch(queue: string, request: FetchRequest): Promise<FetchReply>;
-  complete(queue: string, lease: Lease, resultJson: string, next: FetchRequest): Promise<SettleReply>;
-  fail(queue: string, lease: Lease, errorJson: string, outcome: FailOutcome, next: FetchRequest): Promise<SettleReply>;
+  /** Records a batch of attempt outcomes of one worker and fetches its next tasks, atomically. */
+  settle(queue: string, outcomes: readonly AttemptOutcome[], next: FetchRequest): Promise<SettleReply>;
   release(queue: string, leases: readonly Lease[]): Promise<number>;
   renew(queue: string, leases: readonly Lease[], leaseMs: number): Promise<string[]>;
   recover(queue: string): Promise<{ requeued: number; dead: number }>;

@@ -89,8 +89,8 @@ export function decodeFetchReply(reply: unknown, workerToken: string, offset = 0
   return { tasks, brokenIds: broken === '' ? [] : broken.split('\n'), nextDueInMs: nextDue >= 0 ? nextDue : null };
 }
 
-/** Reads `{ settled, ...fetch reply }`. */
+/** Reads `{ settled flags ('1'/'0' per outcome), ...fetch reply }`. */
 export function decodeSettleReply(reply: unknown, workerToken: string): SettleReply {
   const r = asArray(reply, 'settle');
-  return { settled: Number(r[0]) === 1, ...decodeFetchReply(r, workerToken, 1) };
+  return { settled: [...String(r[0] ?? '')].map((flag) => flag === '1'), ...decodeFetchReply(r, workerToken, 1) };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { RegisteredHandler, TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { decideRetry } from '../policies/retry-policy.js';
-import type { FetchReply, FetchedTask, FetchRequest, Lease, QueueWaker, TaskEngine } from '../redis/task-engine.js';
+import type { AttemptOutcome, FetchReply, FetchedTask, FetchRequest, Lease, QueueWaker, TaskEngine } from '../redis/task-engine.js';
 import { HandlerGates } from './handler-gates.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { runAttempt, type RunOutcome } from './task-runner.js';
@@ -46,6 +46,10 @@ export class QueueConsumer {
   private dueTimer: NodeJS.Timeout | null = null;
   private dueAt = Number.POSITIVE_INFINITY;
   private redisFailing = false;
+  /** Outcomes waiting for the end of this event-loop turn, to be settled in one call. */
+  private outcomes: AttemptOutcome[] = [];
+  /** Freed slots held for the fetch half of that settle. */
+  private heldForSettle = 0;
 
   constructor(
     readonly queue: string,
@@ -165,29 +169,49 @@ export class QueueConsumer {
       const next = this.gates.leave(slot.handler);
       if (next && !this.stopping) this.run(next);
       else if (next) void this.handBack([next]);
-      return this.settle(slot, outcome);
+      this.settle(slot, outcome);
     });
   }
 
-  /** Records the outcome and, in the same call, fetches tasks for the slots now free. */
-  private async settle(slot: Slot, outcome: RunOutcome): Promise<void> {
+  /**
+   * Queues the outcome; every outcome of this event-loop turn is recorded in
+   * one call, which also fetches tasks for the slots they free.
+   */
+  private settle(slot: Slot, outcome: RunOutcome): void {
     const { task } = slot;
+    this.slots.delete(task.id);
     if (slot.abandoned) {
-      this.slots.delete(task.id);
       this.signalIfFree();
       return;
     }
-    const count = this.stopping ? 0 : this.free() + 1;
-    this.reserved += count;
-    this.slots.delete(task.id);
     const lease: Lease = { id: task.id, token: task.leaseToken };
-    const next = this.request(count);
+    this.outcomes.push(
+      outcome.kind === 'completed'
+        ? { lease, kind: 'completed', resultJson: outcome.resultJson }
+        : {
+            lease,
+            kind: 'failed',
+            errorJson: JSON.stringify(outcome.error),
+            then: decideRetry(task.attempt, task.maxAttempts, task.backoff, outcome.permanent),
+          },
+    );
+    // The freed slot stays reserved until the settle's fetch half refills it.
+    this.reserved += 1;
+    this.heldForSettle += 1;
+    if (this.outcomes.length === 1) {
+      void this.track(new Promise<void>((resolve) => setImmediate(() => this.flushOutcomes().then(resolve))));
+    }
+  }
+
+  private async flushOutcomes(): Promise<void> {
+    const outcomes = this.outcomes;
+    this.outcomes = [];
+    this.reserved -= this.heldForSettle;
+    this.heldForSettle = 0;
+    const count = this.stopping ? 0 : Math.max(0, this.free());
+    this.reserved += count;
     try {
-      const reply = await this.withRetry(() =>
-        outcome.kind === 'completed'
-          ? this.engine.complete(this.queue, lease, outcome.resultJson, next)
-          : this.engine.fail(this.queue, lease, JSON.stringify(outcome.error), decideRetry(task.attempt, task.maxAttempts, task.backoff, outcome.permanent), next),
-      );
+      const reply = await this.withRetry(() => this.engine.settle(this.queue, outcomes, this.request(count)));
       if (reply) this.accept(reply);
     } finally {
       this.reserved -= count;

@@ -3,7 +3,7 @@ import { decodeError, decodeFetchReply, decodeSettleReply, decodeTaskInfo, prior
 // Replies laid out as lib/redis/lua/includes/fetch.lua builds them:
 // { nextDueInMs (-1 = nothing delayed), missing ids joined by '\n',
 //   then per task: id, name, payload, attempt (integer), max (HMGET string), backoff ('' if unset), timeout }
-// and complete.lua / fail.lua put `settled` (1 | 0) in front. Integers reach
+// and settle.lua puts the settled flags ('1'/'0' per outcome, one string) in front. Integers reach
 // ioredis as numbers, HMGET fields as strings.
 const TOKEN = 'worker-abc';
 
@@ -164,10 +164,10 @@ describe('decodeFetchReply', () => {
 });
 
 describe('decodeSettleReply', () => {
-  it('reads a settled complete/fail reply followed by a fetch', () => {
-    const reply = [1, -1, '', 'b1', 'echo', '{"n":1}', 1, '1', '', '0'];
+  it('reads a settled batch followed by a fetch', () => {
+    const reply = ['101', -1, '', 'b1', 'echo', '{"n":1}', 1, '1', '', '0'];
     expect(decodeSettleReply(reply, TOKEN)).toEqual({
-      settled: true,
+      settled: [true, false, true],
       nextDueInMs: null,
       brokenIds: [],
       tasks: [
@@ -176,8 +176,8 @@ describe('decodeSettleReply', () => {
     });
   });
 
-  it('reads a lost lease (settled 0) with its fetch half', () => {
-    expect(decodeSettleReply([0, 1200, 'x-1'], TOKEN)).toEqual({ settled: false, nextDueInMs: 1200, brokenIds: ['x-1'], tasks: [] });
+  it('reads a lost lease (flag 0) with its fetch half', () => {
+    expect(decodeSettleReply(['0', 1200, 'x-1'], TOKEN)).toEqual({ settled: [false], nextDueInMs: 1200, brokenIds: ['x-1'], tasks: [] });
   });
 
   it('throws on a reply that is not an array', () => {

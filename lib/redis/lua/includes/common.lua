@@ -53,19 +53,21 @@ local function notifyFinal(base, taskKey, id, state, value)
 end
 
 -- Keeps a finished-state sorted set within its retention: at most `count`
--- entries and none older than `ageMs`. Removes a bounded number per call so a
--- settle stays O(1) amortised; each call removes more than one settle adds.
-local function trim(base, setKey, now, ageMs, count)
+-- entries and none older than `ageMs`. `added` entries were just added; each
+-- call removes up to twice that (at least 16), so a settle stays O(1)
+-- amortised while always removing more than it adds.
+local function trim(base, setKey, now, ageMs, count, added)
+  local limit = math.max(16, 2 * (added or 1))
   local removed = {}
   if ageMs >= 0 then
-    local old = redis.call('ZRANGEBYSCORE', setKey, '-inf', int(now - ageMs), 'LIMIT', 0, 16)
+    local old = redis.call('ZRANGEBYSCORE', setKey, '-inf', int(now - ageMs), 'LIMIT', 0, limit)
     for _, id in ipairs(old) do removed[#removed + 1] = id end
   end
   if count >= 0 then
     local excess = redis.call('ZCARD', setKey) - count - #removed
     if excess > 0 then
       -- The age pass took the oldest entries; the count pass continues after them.
-      local oldest = redis.call('ZRANGE', setKey, #removed, #removed + math.min(excess, 16) - 1)
+      local oldest = redis.call('ZRANGE', setKey, #removed, #removed + math.min(excess, limit) - 1)
       for _, id in ipairs(oldest) do removed[#removed + 1] = id end
     end
   end
