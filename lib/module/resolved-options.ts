@@ -1,4 +1,4 @@
-import type { RedisOptions } from 'ioredis';
+import type { RedisConnection } from '../redis/redis-target.js';
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
 
 /** Injection token of the validated options with every default filled in. */
@@ -20,7 +20,7 @@ export interface ResolvedRetention {
 
 /** Module options after validation and defaults. */
 export interface ResolvedTaskOptions {
-  connection: string | RedisOptions;
+  connection: RedisConnection;
   prefix: string;
   worker: { concurrency: number; leaseMs: number; shutdownGraceMs: number } | null;
   connectTimeoutMs: number;

@@ -21,8 +21,11 @@ export interface WorkerOptions {
 
 /** Options of `TaskModule.forRoot` / `forRootAsync`. */
 export interface TaskModuleOptions {
-  /** A Redis URL (`redis://`, `rediss://` for TLS) or ioredis options (`tls`, `username`, `password`, ...). */
-  connection: string | RedisOptions;
+  /**
+   * A Redis URL (`redis://`, `rediss://` for TLS), ioredis options (`host`, `port`, `tls`, `username`,
+   * `password`, ...), or both as `{ url, ...options }` (e.g. a rediss:// URL with `tls: { ca }`).
+   */
+  connection: string | (RedisOptions & { url?: string });
   /** First part of every key (default `'tasks'`). */
   prefix?: string;
   /** Worker settings, or `false` for a producer-only app. */

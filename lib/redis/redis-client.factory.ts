@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisConnection } from './redis-target.js';
 
 /** What a connection is used for; blocking and subscriber connections must never give up on a command. */
 export type ConnectionRole = 'command' | 'blocking' | 'subscriber';
@@ -8,7 +9,7 @@ export type ConnectionRole = 'command' | 'blocking' | 'subscriber';
  * fails a command after a few reconnect attempts so callers get an error
  * instead of hanging while Redis is down; the others wait for Redis to return.
  */
-export function createRedisClient(connection: string | RedisOptions, role: ConnectionRole, connectTimeoutMs: number): Redis {
+export function createRedisClient(connection: RedisConnection, role: ConnectionRole, connectTimeoutMs: number): Redis {
   const ours: RedisOptions = {
     lazyConnect: true,
     connectTimeout: Math.min(connectTimeoutMs, 10_000),
@@ -22,7 +23,7 @@ export function createRedisClient(connection: string | RedisOptions, role: Conne
     disconnectTimeout: 200,
     maxRetriesPerRequest: role === 'command' ? 3 : null,
   };
-  return typeof connection === 'string'
-    ? new Redis(connection, { ...ours, ...forced })
-    : new Redis({ ...ours, ...connection, ...forced });
+  if (typeof connection === 'string') return new Redis(connection, { ...ours, ...forced });
+  const { url, ...options } = connection;
+  return url ? new Redis(url, { ...ours, ...options, ...forced }) : new Redis({ ...ours, ...options, ...forced });
 }

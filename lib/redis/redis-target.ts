@@ -1,7 +1,12 @@
 import type { RedisOptions } from 'ioredis';
 
+
+/** A connection setting: a URL, ioredis options, or both (`{ url, ...options }`, e.g. TLS settings for a rediss:// URL). */
+export type RedisConnection = string | (RedisOptions & { url?: string });
+
 /** "host:port" (or the socket path) of a connection setting, never its credentials. */
-export function describeRedisTarget(connection: string | RedisOptions): string {
+export function describeRedisTarget(connection: RedisConnection): string {
+  if (typeof connection !== 'string' && connection.url) return describeRedisTarget(connection.url);
   if (typeof connection === 'string') {
     try {
       const url = new URL(connection);
@@ -15,12 +20,13 @@ export function describeRedisTarget(connection: string | RedisOptions): string {
 }
 
 /** The secrets a connection setting carries, to scrub from any message that might echo them. */
-export function redisSecrets(connection: string | RedisOptions): string[] {
+export function redisSecrets(connection: RedisConnection): string[] {
   const secrets: string[] = [];
   if (typeof connection === 'string') {
     try {
       const url = new URL(connection);
-      for (const part of [url.password, url.username]) {
+      // 'default' is Redis' implicit user, not a secret, and a common word in messages.
+      for (const part of [url.password, url.username === 'default' ? '' : url.username]) {
         if (!part) continue;
         secrets.push(part);
         try {
@@ -34,8 +40,9 @@ export function redisSecrets(connection: string | RedisOptions): string[] {
       secrets.push(connection);
     }
   } else {
+    if (connection.url) secrets.push(...redisSecrets(connection.url));
     if (connection.password) secrets.push(connection.password);
-    if (connection.username) secrets.push(connection.username);
+    if (connection.username && connection.username !== 'default') secrets.push(connection.username);
   }
   return secrets.filter((s) => s.length > 0);
 }

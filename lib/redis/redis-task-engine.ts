@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
+import { redactRedisError, redacted } from './redact-error.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { ResolvedTaskOptions } from '../module/resolved-options.js';
 import { encodeBackoff } from '../policies/backoff.js';
@@ -39,6 +40,11 @@ export class RedisTaskEngine implements TaskEngine {
     this.finals = new FinalStateChannel(connections);
   }
 
+  /** Runs a script; a rejection is redacted (see redactRedisError). */
+  private script(name: Parameters<typeof runScript>[1], keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+    return redacted(runScript(this.client, name, keys, args));
+  }
+
   private keysOf(queue: string): QueueKeys {
     let keys = this.keys.get(queue);
     if (!keys) {
@@ -52,8 +58,10 @@ export class RedisTaskEngine implements TaskEngine {
     try {
       return await this.addOnce(items);
     } catch (error) {
-      if (this.client.status === 'ready') throw error;
-      throw new RedisUnavailableError(`Redis at ${this.connections.target} is unreachable (${this.connections.safeMessage(error)})`, { cause: error });
+      if (this.client.status === 'ready') throw redactRedisError(error);
+      throw new RedisUnavailableError(`Redis at ${this.connections.target} is unreachable (${this.connections.safeMessage(error)})`, {
+        cause: redactRedisError(error),
+      });
     }
   }
 
@@ -72,14 +80,14 @@ export class RedisTaskEngine implements TaskEngine {
     const replies: unknown[] = [];
     if (calls.length === 1) {
       const { queue, indexes } = calls[0];
-      replies.push(await runScript(this.client, 'enqueue', this.keysOf(queue).scriptKeys, this.addArgs(queue, indexes.map((i) => items[i].task))));
+      replies.push(await this.script('enqueue', this.keysOf(queue).scriptKeys, this.addArgs(queue, indexes.map((i) => items[i].task))));
     } else {
       const pipeline = this.client.pipeline();
       for (const { queue, indexes } of calls) {
         queueScript(pipeline, 'enqueue', this.keysOf(queue).scriptKeys, this.addArgs(queue, indexes.map((i) => items[i].task)));
       }
-      for (const [error, reply] of (await pipeline.exec()) ?? []) {
-        if (error) throw error;
+      for (const [error, reply] of (await redacted(pipeline.exec())) ?? []) {
+        if (error) throw redactRedisError(error);
         replies.push(reply);
       }
     }
@@ -103,7 +111,7 @@ export class RedisTaskEngine implements TaskEngine {
 
   async fetch(queue: string, request: FetchRequest): Promise<FetchReply> {
     const keys = this.keysOf(queue);
-    const reply = await runScript(this.client, 'fetch', keys.scriptKeys, [keys.base, request.count, request.workerToken, request.leaseMs]);
+    const reply = await this.script('fetch', keys.scriptKeys, [keys.base, request.count, request.workerToken, request.leaseMs]);
     return decodeFetchReply(reply, request.workerToken);
   }
 
@@ -118,75 +126,67 @@ export class RedisTaskEngine implements TaskEngine {
       else if (o.then.action === 'retry') args.push(o.lease.id, o.lease.token, 'r', o.errorJson, o.then.delayMs);
       else args.push(o.lease.id, o.lease.token, 'x', o.errorJson, 0);
     }
-    return decodeSettleReply(await runScript(this.client, 'settle', keys.scriptKeys, args), next.workerToken);
+    return decodeSettleReply(await this.script('settle', keys.scriptKeys, args), next.workerToken);
   }
 
   async release(queue: string, leases: readonly Lease[]): Promise<number> {
     if (leases.length === 0) return 0;
     const keys = this.keysOf(queue);
-    return Number(await runScript(this.client, 'release', keys.scriptKeys, [keys.base, ...leases.flatMap((l) => [l.id, l.token])]));
+    return Number(await this.script('release', keys.scriptKeys, [keys.base, ...leases.flatMap((l) => [l.id, l.token])]));
   }
 
   async renew(queue: string, leases: readonly Lease[], leaseMs: number): Promise<string[]> {
     if (leases.length === 0) return [];
     const keys = this.keysOf(queue);
-    const lost = await runScript(this.client, 'renew', keys.scriptKeys, [keys.base, leaseMs, ...leases.flatMap((l) => [l.id, l.token])]);
+    const lost = await this.script('renew', keys.scriptKeys, [keys.base, leaseMs, ...leases.flatMap((l) => [l.id, l.token])]);
     return (lost as unknown[]).map(String);
   }
 
   async recover(queue: string): Promise<{ requeued: number; dead: number }> {
     const keys = this.keysOf(queue);
     const { age, count } = this.options.retention.dead;
-    const reply = (await runScript(this.client, 'recover', keys.scriptKeys, [keys.base, RECOVER_LIMIT, age, count])) as unknown[];
+    const reply = (await this.script('recover', keys.scriptKeys, [keys.base, RECOVER_LIMIT, age, count])) as unknown[];
     return { requeued: Number(reply[0]), dead: Number(reply[1]) };
   }
 
   async progress(queue: string, lease: Lease, progressJson: string): Promise<boolean> {
     const keys = this.keysOf(queue);
-    return Number(await runScript(this.client, 'progress', [keys.task(lease.id)], [lease.token, progressJson])) === 1;
+    return Number(await this.script('progress', [keys.task(lease.id)], [lease.token, progressJson])) === 1;
   }
 
   async get(queue: string, id: string): Promise<TaskInfo | null> {
     const keys = this.keysOf(queue);
-    const [[recordError, record], [payloadError, payload]] = ((await this.client
-      .pipeline()
-      .hgetall(keys.task(id))
-      .get(keys.payload(id))
-      .exec()) ?? []) as [[Error | null, Record<string, string>], [Error | null, string | null]];
-    if (recordError) throw recordError;
-    if (payloadError) throw payloadError;
+    const [[recordError, record], [payloadError, payload]] = ((await redacted(
+      this.client.pipeline().hgetall(keys.task(id)).get(keys.payload(id)).exec(),
+    )) ?? []) as [[Error | null, Record<string, string>], [Error | null, string | null]];
+    if (recordError) throw redactRedisError(recordError);
+    if (payloadError) throw redactRedisError(payloadError);
     return decodeTaskInfo(queue, id, record, payload);
   }
 
   async cancel(queue: string, id: string): Promise<boolean> {
     const keys = this.keysOf(queue);
-    return Number(await runScript(this.client, 'cancel', keys.scriptKeys, [keys.base, id])) === 1;
+    return Number(await this.script('cancel', keys.scriptKeys, [keys.base, id])) === 1;
   }
 
   async retry(queue: string, id: string): Promise<boolean> {
     const keys = this.keysOf(queue);
-    return Number(await runScript(this.client, 'retry', keys.scriptKeys, [keys.base, id])) === 1;
+    return Number(await this.script('retry', keys.scriptKeys, [keys.base, id])) === 1;
   }
 
   async counts(queue: string): Promise<TaskCounts> {
     const keys = this.keysOf(queue);
-    const replies = (await this.client
-      .pipeline()
-      .zcard(keys.wait)
-      .zcard(keys.delayed)
-      .zcard(keys.active)
-      .zcard(keys.completed)
-      .zcard(keys.dead)
-      .exec()) ?? [];
+    const replies =
+      (await redacted(this.client.pipeline().zcard(keys.wait).zcard(keys.delayed).zcard(keys.active).zcard(keys.completed).zcard(keys.dead).exec())) ?? [];
     const [waiting, delayed, active, completed, dead] = replies.map(([error, n]) => {
-      if (error) throw error;
+      if (error) throw redactRedisError(error);
       return Number(n);
     });
     return { waiting, delayed, active, completed, dead };
   }
 
   async watch(queue: string, id: string): Promise<FinalState | null | undefined> {
-    const reply = (await runScript(this.client, 'watch', [this.keysOf(queue).task(id)], [])) as string[] | null;
+    const reply = (await this.script('watch', [this.keysOf(queue).task(id)], [])) as string[] | null;
     if (!reply) return undefined;
     if (reply[0] === 'c') return { state: 'completed', resultJson: reply[1] };
     if (reply[0] === 'x') return { state: 'dead', errorJson: reply[2] };

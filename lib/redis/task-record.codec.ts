@@ -41,11 +41,12 @@ export function priorityOfWaitScore(ws: number): number {
 
 /** A task's record (HGETALL) and payload (GET) as TaskInfo, or null when the record is empty. */
 export function decodeTaskInfo(queue: string, id: string, hash: Record<string, string>, payloadJson: string | null): TaskInfo | null {
-  if (!hash.n) return null;
+  if (Object.keys(hash).length === 0) return null;
   const ws = num(hash.ws);
   return {
     id,
-    name: hash.n,
+    // A hand-edited record may have lost its name; it is still shown (it went dead saying so).
+    name: hash.n ?? '',
     queue,
     payload: parseJson(payloadJson ?? undefined),
     state: STATES[hash.s] ?? 'waiting',

@@ -185,6 +185,9 @@ export class QueueConsumer {
       return;
     }
     const lease: Lease = { id: task.id, token: task.leaseToken };
+    if (outcome.kind === 'failed' && outcome.poison) {
+      this.logger.warn(`queue '${this.queue}': task ${task.id} (${task.name}) cannot be run: ${outcome.error.message}; moved to dead`);
+    }
     this.outcomes.push(
       outcome.kind === 'completed'
         ? { lease, kind: 'completed', resultJson: outcome.resultJson }

@@ -5,8 +5,8 @@ import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
 import { withTimeout } from '../policies/timeout-policy.js';
 import type { FetchedTask } from '../redis/task-engine.js';
 
-/** How one attempt ended. */
-export type RunOutcome = { kind: 'completed'; resultJson: string } | ({ kind: 'failed' } & Failure);
+/** How one attempt ended. `poison`: the stored task itself is unusable (not the handler's doing). */
+export type RunOutcome = { kind: 'completed'; resultJson: string } | ({ kind: 'failed'; poison?: boolean } & Failure);
 
 /** Reports progress for the running attempt (ignored once the lease is lost). */
 export type ProgressReporter = (json: string) => Promise<void>;
@@ -28,7 +28,7 @@ export async function runAttempt(
   try {
     payload = JSON.parse(task.payloadJson);
   } catch (error) {
-    return failed(`payload is not valid JSON (${error instanceof Error ? error.message : String(error)})`, true);
+    return { ...failed(`payload is not valid JSON (${error instanceof Error ? error.message : String(error)})`, true), poison: true } as RunOutcome;
   }
   const ctx = new TaskContext(task.id, task.name, queue, task.attempt, task.maxAttempts, controller.signal, reportProgress);
   let result: unknown;

@@ -34,7 +34,9 @@ local function fetchTasks(base, waitKey, delayedKey, activeKey, markKey, deadKey
         -- goes to dead with the reason; a gone one can only be dropped. Either
         -- way the worker is told, so it can log it, and nothing runs.
         missing[#missing + 1] = id
-        if redis.call('EXISTS', taskKey) == 1 then
+        if redis.call('EXISTS', taskKey) == 0 then
+          redis.call('DEL', base .. 'd:' .. id)
+        else
           redis.call('HSET', taskKey, 's', 'x', 'f', int(now), 'err',
             cjson.encode({ message = 'task record is broken: its name (n), max attempts (m) or payload key is missing' }))
           redis.call('ZADD', deadKey, int(now), id)

@@ -1,0 +1,183 @@
+import { Injectable, type LoggerService } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { RedisUnavailableError, TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
+import { assertBuilt, freePort, spawnNode } from '../fixtures/child-processes.js';
+import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
+import { waitUntil } from '../utils/wait.js';
+import { faultRedis, type FaultRedis } from './support/fault-redis.js';
+import { printSummary } from './support/tally.js';
+
+// The library works as a Redis ACL user allowed only its own prefix's keys and
+// channels and only the commands it sends (its scripts' commands included, as
+// Redis checks those too), and that user cannot read another prefix. The ACL
+// rule below is the one the README documents:
+//   ACL SETUSER tasks-app reset on >PASSWORD ~{tasks:* &{tasks:* -@all +eval +evalsha +hgetall +get
+//     +zcard +bzpopmin +subscribe +unsubscribe +info +time +exists +incr +del +set +hget +hmget +hset
+//     +hdel +hincrby +zadd +zrem +zrange +zrangebyscore +zpopmin +publish
+// Credentials from the connection URL never show up in a log line or an error message.
+
+const USER = 'tasks-app';
+const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
+/** ACL SETUSER rules after the user name, with the password as a placeholder. */
+const RULES = [
+  'reset', 'on', '>PASSWORD', '~{tasks:*', '&{tasks:*', '-@all',
+  // Sent by the library and ioredis: scripts, get, counts, the blocking wait, waitFor, ioredis' ready check.
+  '+eval', '+evalsha', '+hgetall', '+get', '+zcard', '+bzpopmin', '+subscribe', '+unsubscribe', '+info',
+  // Called inside the Lua scripts.
+  '+time', '+exists', '+incr', '+del', '+set', '+hget', '+hmget', '+hset', '+hdel', '+hincrby',
+  '+zadd', '+zrem', '+zrange', '+zrangebyscore', '+zpopmin', '+publish',
+];
+const CORE_FLOW = join(__dirname, 'children', 'core-flow-app.cjs');
+
+/** Every line any Nest logger writes, with all its arguments. */
+class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  private capture(level: string, args: unknown[]) {
+    this.lines.push(`${level} ${args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 5 }))).join(' ')}`);
+  }
+  log = (...args: unknown[]) => this.capture('log', args);
+  error = (...args: unknown[]) => this.capture('error', args);
+  warn = (...args: unknown[]) => this.capture('warn', args);
+  debug = (...args: unknown[]) => this.capture('debug', args);
+  verbose = (...args: unknown[]) => this.capture('verbose', args);
+  fatal = (...args: unknown[]) => this.capture('fatal', args);
+}
+
+@Injectable()
+class PingTasks {
+  @TaskHandler('acl.ping')
+  ping() {
+    return 'pong';
+  }
+}
+
+/** ACL LOG entries as objects. */
+async function aclLog(admin: Redis): Promise<Array<Record<string, string>>> {
+  const entries = (await admin.call('ACL', 'LOG')) as unknown[][];
+  return entries.map((entry) => {
+    const record: Record<string, string> = {};
+    for (let i = 0; i < entry.length; i += 2) record[String(entry[i])] = String(entry[i + 1]);
+    return record;
+  });
+}
+
+describe('a Redis ACL user limited to one prefix', () => {
+  let redis: FaultRedis;
+  let admin: Redis;
+  const apps: TaskApp[] = [];
+  const clients: Redis[] = [];
+  const userUrl = () => `redis://${USER}:${PASSWORD}@127.0.0.1:${redis.port}`;
+
+  beforeAll(async () => {
+    assertBuilt();
+    redis = await faultRedis();
+    await redis.start();
+    admin = await redis.admin();
+    await admin.call('ACL', 'SETUSER', USER, ...RULES.map((r) => (r === '>PASSWORD' ? `>${PASSWORD}` : r)));
+  });
+
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    for (const client of clients) client.disconnect();
+    await redis?.destroy();
+  });
+
+  it('runs the whole core flow as that user, and cannot read another prefix', async () => {
+    await admin.call('ACL', 'LOG', 'RESET');
+    const flow = spawnNode([CORE_FLOW], { REDIS_CONNECTION: userUrl(), TASKS_PREFIX: 'tasks', NO_COLOR: '1' });
+    const exit = await flow.exited;
+    const steps = flow.lines.filter((l) => l.startsWith('step '));
+    expect(steps.filter((l) => !l.endsWith(' ok'))).toEqual([]);
+    expect(steps.length).toBeGreaterThanOrEqual(8);
+    expect({ exit, stderr: flow.stderr() }).toEqual({ exit: 0, stderr: '' });
+    // Nothing was denied along the way. (ioredis >= 5.5 sends CLIENT SETINFO on
+    // connect and ignores its failure; Redis >= 7.2 logs that denial.)
+    expect((await aclLog(admin)).filter((e) => !e.object.startsWith('client'))).toEqual([]);
+
+    // Another prefix's task, written as the admin.
+    const other = await startTaskApp('other', [], { connection: redis.url, worker: false });
+    apps.push(other);
+    const ref = await other.queue.enqueue('acl.ping', { secret: 1 });
+    const asUser = new Redis(userUrl(), { maxRetriesPerRequest: 1 });
+    asUser.on('error', () => undefined);
+    clients.push(asUser);
+    await expect(asUser.hgetall(`{other:default}:t:${ref.id}`)).rejects.toThrow(/NOPERM/);
+    await expect(asUser.get(`{other:default}:d:${ref.id}`)).rejects.toThrow(/NOPERM/);
+    await expect(asUser.subscribe('{other:default}:done')).rejects.toThrow(/NOPERM/);
+    // The same reads of its own prefix are allowed.
+    expect(await asUser.hgetall('{tasks:default}:t:1')).toMatchObject({ n: 'flow.echo' });
+    asUser.disconnect();
+    // Through the library: an app of that user on the other prefix can neither read nor write it.
+    const intruder = await startTaskApp('other', [], { connection: userUrl(), worker: false });
+    apps.push(intruder);
+    await expect(intruder.queue.get(ref)).rejects.toThrow(/NOPERM/);
+    await expect(intruder.queue.enqueue('acl.ping', {})).rejects.toThrow(/NOPERM/);
+    await expect(intruder.queue.counts()).rejects.toThrow(/NOPERM/);
+    expect(await other.queue.counts()).toMatchObject({ waiting: 1 });
+
+    const result = JSON.parse(flow.lines.find((l) => l.startsWith('result '))!.slice('result '.length));
+    printSummary('least-privilege', { ...result, lostKeys: [], deadKeys: [], duplicateKeys: [], strayIds: [] });
+    expect(result).toMatchObject({ duplicates: 0, dead: 0, lost: 0 });
+    expect(result.completed).toBe(result.enqueued);
+  });
+
+  it('never shows the password or the user name in a log line or an error message', async () => {
+    const logger = new CapturingLogger();
+    const errors: unknown[] = [];
+    const boot = async (connection: string) => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [TaskModule.forRoot({ connection, prefix: 'tasks', connectTimeoutMs: 1_500, worker: { concurrency: 1, leaseMs: 1_000 } })],
+        providers: [PingTasks],
+      })
+        .setLogger(logger)
+        .compile();
+      return moduleRef.init();
+    };
+    const bootFails = async (connection: string) => {
+      const error = await boot(connection).then(
+        async (app) => {
+          await app.close();
+          return null;
+        },
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(RedisUnavailableError);
+      errors.push(error);
+    };
+
+    // A wrong password, then a port nothing listens on.
+    const wrong = `wrong-${randomBytes(8).toString('hex')}`;
+    await bootFails(`redis://${USER}:${wrong}@127.0.0.1:${redis.port}`);
+    await bootFails(`redis://${USER}:${PASSWORD}@127.0.0.1:${await freePort()}`);
+
+    // While running: the password changes under the app and its connections are
+    // killed, so every reconnect fails authentication until it is changed back.
+    const app = await boot(userUrl());
+    try {
+      const queue = app.get(TaskQueue);
+      await expect(queue.waitFor(await queue.enqueue('acl.ping', {}), { timeout: 5_000 })).resolves.toBe('pong');
+      await admin.call('ACL', 'SETUSER', USER, 'resetpass', `>${wrong}`);
+      await admin.call('CLIENT', 'KILL', 'USER', USER);
+      await waitUntil(() => logger.lines.some((l) => /WRONGPASS/.test(l)), 'a log line about the failed reconnect');
+      const duringOutage = await queue.enqueue('acl.ping', {}).catch((e: unknown) => e);
+      expect(duringOutage).toBeInstanceOf(RedisUnavailableError);
+      errors.push(duringOutage);
+      // Reads fail too; their errors are printed as users print them.
+      errors.push(await queue.get('1').catch((e: unknown) => e), await queue.counts().catch((e: unknown) => e));
+      await admin.call('ACL', 'SETUSER', USER, 'resetpass', `>${PASSWORD}`);
+      await waitUntil(() => logger.lines.some((l) => /restored/.test(l)), 'the connection to be restored', 15_000);
+      await expect(queue.waitFor(await queue.enqueue('acl.ping', {}), { timeout: 10_000 })).resolves.toBe('pong');
+    } finally {
+      await app.close();
+    }
+
+    const texts = [...logger.lines, ...errors.map((e) => inspect(e, { depth: 5 })), ...errors.map((e) => String((e as Error)?.message))];
+    expect(texts.length).toBeGreaterThan(5);
+    const leaks = [PASSWORD, wrong, USER].flatMap((secret) => texts.filter((t) => t.includes(secret)).map((t) => `'${secret}' in: ${t}`));
+    expect(leaks).toEqual([]);
+  });
+});
