@@ -18,6 +18,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
+  // The fault suite has its own config (jest.faults.config.cjs, npm run test:faults).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // Transform Nest's ESM packages; everything else in node_modules is CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],

@@ -9,6 +9,7 @@ import { checkInteger, checkName } from '../policies/option-checks.js';
 import { TASK_ENGINE } from '../redis/task-engine.token.js';
 import type { TaskEngine } from '../redis/task-engine.js';
 import { EnqueueBatcher } from './enqueue-batcher.js';
+import { createTaskIdGenerator } from './task-id.js';
 import { normalizeEnqueue } from './enqueue-options.normalizer.js';
 import { TaskWaiter } from './task-waiter.js';
 
@@ -17,6 +18,7 @@ import { TaskWaiter } from './task-waiter.js';
 export class TaskQueue implements OnApplicationShutdown {
   private readonly waiter: TaskWaiter;
   private readonly batcher: EnqueueBatcher;
+  private readonly nextId = createTaskIdGenerator();
 
   constructor(
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
@@ -88,7 +90,9 @@ export class TaskQueue implements OnApplicationShutdown {
 
   private normalize(name: unknown, payload: unknown, options: EnqueueOptions | undefined) {
     const handler = typeof name === 'string' ? this.registry.defaultsFor(name) : undefined;
-    return normalizeEnqueue(name, payload, options, handler, this.options.defaults, this.options.maxPayloadBytes);
+    const item = normalizeEnqueue(name, payload, options, handler, this.options.defaults, this.options.maxPayloadBytes);
+    item.task.id ??= this.nextId();
+    return item;
   }
 
   private async add(tasks: ReturnType<TaskQueue['normalize']>[], what: string): Promise<TaskRef[]> {

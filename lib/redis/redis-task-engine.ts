@@ -104,7 +104,8 @@ export class RedisTaskEngine implements TaskEngine {
   private addArgs(queue: string, tasks: NewTask[]): ScriptArg[] {
     const args: ScriptArg[] = [this.keysOf(queue).base];
     for (const t of tasks) {
-      args.push(t.id ?? '', t.name, t.payloadJson, t.priority, t.delayMs, t.runAt ?? '', t.maxAttempts, encodeBackoff(t.backoff), t.timeoutMs);
+      if (t.id === undefined) throw new Error('a task reached the store without an id');
+      args.push(t.id, t.name, t.payloadJson, t.priority, t.delayMs, t.runAt ?? '', t.maxAttempts, encodeBackoff(t.backoff), t.timeoutMs);
     }
     return args;
   }
@@ -135,11 +136,18 @@ export class RedisTaskEngine implements TaskEngine {
     return Number(await this.script('release', keys.scriptKeys, [keys.base, ...leases.flatMap((l) => [l.id, l.token])]));
   }
 
-  async renew(queue: string, leases: readonly Lease[], leaseMs: number): Promise<string[]> {
-    if (leases.length === 0) return [];
+  async renew(
+    queue: string,
+    workerToken: string,
+    leases: readonly Lease[],
+    leaseMs: number,
+    orphanAgeMs: number,
+  ): Promise<{ lost: string[]; orphans: number }> {
     const keys = this.keysOf(queue);
-    const lost = await this.script('renew', keys.scriptKeys, [keys.base, leaseMs, ...leases.flatMap((l) => [l.id, l.token])]);
-    return (lost as unknown[]).map(String);
+    const reply = (await this.script('renew', keys.scriptKeys, [
+      keys.base, leaseMs, workerToken, orphanAgeMs, ...leases.flatMap((l) => [l.id, l.token]),
+    ])) as [unknown[], unknown];
+    return { lost: reply[0].map(String), orphans: Number(reply[1]) };
   }
 
   async recover(queue: string): Promise<{ requeued: number; dead: number }> {

@@ -7,7 +7,7 @@ import type { TaskRef } from '../interfaces/task-ref.interface.js';
 
 /** A validated, encoded task ready to store. */
 export interface NewTask {
-  /** Caller's idempotency key, or undefined to generate one. */
+  /** The task's id: the caller's idempotency key, or one the producer generated (required by the store). */
   id: string | undefined;
   name: string;
   payloadJson: string;
@@ -98,7 +98,11 @@ export interface TaskEngine {
   /** Records a batch of attempt outcomes of one worker and fetches its next tasks, atomically. */
   settle(queue: string, outcomes: readonly AttemptOutcome[], next: FetchRequest): Promise<SettleReply>;
   release(queue: string, leases: readonly Lease[]): Promise<number>;
-  renew(queue: string, leases: readonly Lease[], leaseMs: number): Promise<string[]>;
+  /**
+   * Extends the worker's leases; returns the ids it no longer holds, and how many tasks leased to its
+   * token but unknown to it (a lost fetch reply) older than `orphanAgeMs` were handed back.
+   */
+  renew(queue: string, workerToken: string, leases: readonly Lease[], leaseMs: number, orphanAgeMs: number): Promise<{ lost: string[]; orphans: number }>;
   recover(queue: string): Promise<{ requeued: number; dead: number }>;
   progress(queue: string, lease: Lease, progressJson: string): Promise<boolean>;
   get(queue: string, id: string): Promise<TaskInfo | null>;

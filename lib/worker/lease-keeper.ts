@@ -3,8 +3,9 @@ import type { Lease, TaskEngine } from '../redis/task-engine.js';
 
 /**
  * Keeps one worker's leases alive: renews all of them in one call every third
- * of the lease, and periodically takes back tasks whose lease ran out anywhere
- * in the queue (a crashed worker's). Both are judged by Redis time.
+ * of the lease (handing back any it leased but never received), and
+ * periodically takes back tasks whose lease ran out anywhere in the queue (a
+ * crashed worker's). Both are judged by Redis time.
  */
 export class LeaseKeeper {
   private renewTimer: NodeJS.Timeout | null = null;
@@ -15,6 +16,7 @@ export class LeaseKeeper {
     private readonly queue: string,
     private readonly engine: TaskEngine,
     private readonly leaseMs: number,
+    private readonly workerToken: string,
     private readonly leases: () => Lease[],
     private readonly onLost: (ids: string[]) => void,
     private readonly logger: Logger,
@@ -36,11 +38,15 @@ export class LeaseKeeper {
 
   private async renew(): Promise<void> {
     const leases = this.leases();
-    if (leases.length === 0) return;
+    const interval = Math.floor(this.leaseMs / 3);
     try {
-      const lost = await this.engine.renew(this.queue, leases, this.leaseMs);
+      // Runs even with nothing held: that is when a lost fetch reply leaves orphans.
+      const { lost, orphans } = await this.engine.renew(this.queue, this.workerToken, leases, this.leaseMs, interval);
       this.failing = false;
       if (lost.length > 0) this.onLost(lost);
+      if (orphans > 0) {
+        this.logger.warn(`queue '${this.queue}': handed back ${orphans} task(s) this worker had leased but never received (a reply lost with the connection)`);
+      }
     } catch (error) {
       this.report('renew leases', error);
     }

@@ -50,6 +50,8 @@ export class QueueConsumer {
   private outcomes: AttemptOutcome[] = [];
   /** Freed slots held for the fetch half of that settle. */
   private heldForSettle = 0;
+  /** Leases whose outcome is queued or on its way to Redis: still this worker's until recorded. */
+  private readonly settling = new Map<string, Lease>();
 
   constructor(
     readonly queue: string,
@@ -58,7 +60,15 @@ export class QueueConsumer {
     private readonly settings: ConsumerSettings,
     private readonly logger: Logger,
   ) {
-    this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, () => this.heldLeases(), (ids) => this.onLeasesLost(ids), logger);
+    this.leases = new LeaseKeeper(
+      queue,
+      engine,
+      settings.leaseMs,
+      settings.workerToken,
+      () => this.heldLeases(),
+      (ids) => this.onLeasesLost(ids),
+      logger,
+    );
   }
 
   async start(): Promise<void> {
@@ -185,6 +195,7 @@ export class QueueConsumer {
       return;
     }
     const lease: Lease = { id: task.id, token: task.leaseToken };
+    this.settling.set(task.id, lease);
     if (outcome.kind === 'failed' && outcome.poison) {
       this.logger.warn(`queue '${this.queue}': task ${task.id} (${task.name}) cannot be run: ${outcome.error.message}; moved to dead`);
     }
@@ -217,6 +228,7 @@ export class QueueConsumer {
       const reply = await this.withRetry(() => this.engine.settle(this.queue, outcomes, this.request(count)));
       if (reply) this.accept(reply);
     } finally {
+      for (const outcome of outcomes) this.settling.delete(outcome.lease.id);
       this.reserved -= count;
       this.signalIfFree();
     }
@@ -259,7 +271,8 @@ export class QueueConsumer {
   }
 
   private heldLeases(): Lease[] {
-    return [...this.slots.values()].filter((s) => !s.abandoned).map((s) => ({ id: s.task.id, token: s.task.leaseToken }));
+    const running = [...this.slots.values()].filter((s) => !s.abandoned).map((s) => ({ id: s.task.id, token: s.task.leaseToken }));
+    return [...running, ...this.settling.values()];
   }
 
   private onLeasesLost(ids: string[]): void {

@@ -108,8 +108,10 @@ describe('a Redis ACL user limited to one prefix', () => {
     await expect(asUser.hgetall(`{other:default}:t:${ref.id}`)).rejects.toThrow(/NOPERM/);
     await expect(asUser.get(`{other:default}:d:${ref.id}`)).rejects.toThrow(/NOPERM/);
     await expect(asUser.subscribe('{other:default}:done')).rejects.toThrow(/NOPERM/);
-    // The same reads of its own prefix are allowed.
-    expect(await asUser.hgetall('{tasks:default}:t:1')).toMatchObject({ n: 'flow.echo' });
+    // The same reads of its own prefix are allowed (a task record the flow left, found by the admin).
+    const [ownTaskKey] = await admin.keys('{tasks:default}:t:*');
+    expect(ownTaskKey).toBeDefined();
+    expect(await asUser.hgetall(ownTaskKey)).toHaveProperty('n');
     asUser.disconnect();
     // Through the library: an app of that user on the other prefix can neither read nor write it.
     const intruder = await startTaskApp('other', [], { connection: userUrl(), worker: false });

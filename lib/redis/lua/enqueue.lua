@@ -2,7 +2,7 @@
 -- KEYS: 1 wait, 2 delayed, 3 active, 4 mark, 5 dead, 6 completed, 7 seq
 -- Also writes each task's record ('t:<id>') and payload ('d:<id>') under the key base.
 -- ARGV: 1 key base ('{prefix:queue}:'), then 9 fields per task:
---   id ('' = generate), name, payload JSON, priority, delay ms, runAt ms ('' = none),
+--   id, name, payload JSON, priority, delay ms, runAt ms ('' = none),
 --   max attempts, backoff ('' | 'f,<delay>' | 'e,<delay>[,<max>]'), timeout ms
 -- Returns { id1, created1, id2, created2, ... } (created = 1, or 0 when the id existed).
 -- Atomic because a task's record, its place in wait/delayed and the id
@@ -18,13 +18,10 @@ local waited, earliest = false, nil
 for i = 2, #ARGV, 9 do
   local id, created = ARGV[i], 1
   local seq
-  if id == '' then
-    -- Generated ids are the queue's sequence; skip any a caller already took.
-    repeat
-      seq = redis.call('INCR', KEYS[7])
-      id = tostring(seq)
-    until redis.call('EXISTS', base .. 't:' .. id) == 0
-  elseif redis.call('EXISTS', base .. 't:' .. id) == 1 then
+  -- Every task arrives with its id (callers generate one when the user gave
+  -- none), so a call that ioredis re-sends after a dropped connection finds
+  -- its tasks already there instead of adding them twice.
+  if redis.call('EXISTS', base .. 't:' .. id) == 1 then
     created = 0
   else
     seq = redis.call('INCR', KEYS[7])

@@ -1,0 +1,138 @@
+/**
+ * The benchmark orchestrator: `npm run bench [-- --quick] [-- --json]`.
+ * Runs every measurement of the plan in fresh child processes, alternating
+ * the libraries (ours, BullMQ, bee-queue; ours, BullMQ, bee-queue; ...), deletes
+ * each run's keys by its prefix, then prints the table (or JSON).
+ * Extra flags: --runs=N (runs per library), --only=id,id (measurements of plan.ts).
+ */
+import { Redis } from 'ioredis';
+import { join } from 'node:path';
+import { buildPlan, type Lib, type Measurement } from './plan.js';
+import { killRunningChild, runChild } from './support/child-runner.js';
+import { describeEnvironment, environmentLine } from './support/environment.js';
+import { snapshotPackage } from './support/package-snapshot.js';
+import { deletePrefix } from './support/redis-prefix.js';
+import { ratio, summarize } from './support/stats.js';
+import { StatusLine } from './support/status-line.js';
+import { renderTable, type ResultRow } from './support/table.js';
+
+type Runner = Lib | 'redis';
+type Collected = Map<string, Map<Runner, { values: Record<string, number>[]; errors: string[] }>>;
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const args = process.argv.slice(2);
+const flag = (name: string) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))?.split('=')[1];
+const quick = args.includes('--quick');
+const json = args.includes('--json');
+const runs = Number(flag('runs') ?? (quick ? 1 : 3));
+const only = flag('only')?.split(',');
+
+const status = new StatusLine();
+let currentPrefix: string | null = null;
+
+async function measureAll(redis: Redis, plan: Measurement[]): Promise<Collected> {
+  const collected: Collected = new Map();
+  const steps = plan.reduce((n, m) => n + runs * (m.libs === 'redis' ? 1 : m.libs.length), 0);
+  let step = 0;
+  let seq = 0;
+  for (const m of plan) {
+    const runners: Runner[] = m.libs === 'redis' ? ['redis'] : [...m.libs];
+    const byRunner = new Map(runners.map((r) => [r, { values: [] as Record<string, number>[], errors: [] as string[] }]));
+    collected.set(m.id, byRunner);
+    for (let run = 1; run <= runs; run++) {
+      for (const runner of runners) {
+        step++;
+        currentPrefix = `bench-${process.pid}-${++seq}`;
+        status.update(`[${step}/${steps}] ${m.id} · ${runner} · run ${run}/${runs}`);
+        const params = { ...m.params, redisUrl: REDIS_URL, prefix: currentPrefix };
+        const outcome = await runScenario(runner, m, params);
+        status.update(`[${step}/${steps}] ${m.id} · ${runner} · run ${run}/${runs} · deleting its keys`);
+        await deletePrefix(redis, currentPrefix);
+        currentPrefix = null;
+        const slot = byRunner.get(runner)!;
+        if (outcome.metrics) slot.values.push(outcome.metrics);
+        else slot.errors.push(outcome.error ?? 'no result');
+      }
+    }
+  }
+  return collected;
+}
+
+/** One child run of one scenario. */
+function runScenario(runner: Runner, m: Measurement, params: Record<string, unknown>) {
+  return runChild(join(__dirname, 'scenario.js'), [runner, m.scenario, JSON.stringify(params)], m.timeoutMs);
+}
+
+function toRows(plan: Measurement[], collected: Collected): ResultRow[] {
+  return plan.flatMap((m) =>
+    m.rows.map((spec) => {
+      const figure = (runner: Runner) => summarize((collected.get(m.id)?.get(runner)?.values ?? []).map((v) => v[spec.metric]));
+      if (m.libs === 'redis') {
+        return { row: spec.label, unit: spec.unit, better: spec.better, ours: undefined, bullmq: undefined, bee: undefined, ratio: null, redis: figure('redis') };
+      }
+      // undefined: the library does not have the feature (n/a); null: its runs failed.
+      const ours = m.libs.includes('ours') ? figure('ours') : undefined;
+      const bullmq = m.libs.includes('bullmq') ? figure('bullmq') : undefined;
+      const bee = m.libs.includes('bee') ? figure('bee') : undefined;
+      return { row: spec.label, unit: spec.unit, better: spec.better, ours, bullmq, bee, ratio: ratio(ours?.median ?? null, bullmq?.median ?? null, spec.better) };
+    }),
+  );
+}
+
+function asJson(rows: ResultRow[]): string {
+  const range = (s: { min: number; max: number } | null | undefined) => (s ? [s.min, s.max] : null);
+  const objects = rows.map((r) => ({
+    row: r.row,
+    unit: r.unit,
+    ours: r.ours?.median ?? null,
+    bullmq: r.bullmq?.median ?? null,
+    bee: r.bee?.median ?? null,
+    ratio: r.ratio,
+    oursRange: range(r.ours),
+    bullmqRange: range(r.bullmq),
+    beeRange: range(r.bee),
+    ...(r.redis !== undefined ? { redis: r.redis?.median ?? null, redisRange: range(r.redis) } : {}),
+  }));
+  // One JSON document, one row object per line.
+  return `[\n${objects.map((o) => `  ${JSON.stringify(o)}`).join(',\n')}\n]`;
+}
+
+async function main(): Promise<number> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  process.on('SIGINT', () => {
+    status.clear();
+    const prefix = currentPrefix;
+    void killRunningChild()
+      .then(() => (prefix ? deletePrefix(redis, prefix) : 0))
+      .finally(() => process.exit(130));
+  });
+  try {
+    const env = await describeEnvironment(redis, snapshotPackage(__dirname));
+    const plan = buildPlan(quick).filter((m) => !only || only.includes(m.id));
+    const started = Date.now();
+    const collected = await measureAll(redis, plan);
+    status.clear();
+    const rows = toRows(plan, collected);
+    const failures = [...collected].flatMap(([id, byRunner]) => [...byRunner].flatMap(([runner, r]) => r.errors.map((e) => `${id} / ${runner}: ${e}`)));
+    if (json) {
+      process.stdout.write(`${asJson(rows)}\n`);
+    } else {
+      const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+      process.stdout.write(`\n${environmentLine(env, REDIS_URL)}\n${quick ? 'quick run' : 'full run'}, ${runs} run(s) per library, ${minutes} min\n\n`);
+      process.stdout.write(`${renderTable(rows, runs)}\n`);
+    }
+    for (const failure of failures) process.stderr.write(`failed: ${failure}\n`);
+    return failures.length > 0 ? 1 : 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    status.clear();
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
