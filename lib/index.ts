@@ -1,10 +1,12 @@
 // The public API: everything a user imports, and nothing else.
 export { TaskModule } from './module/task.module.js';
-export type { TaskModuleOptions, TaskOptionsFactory, WorkerOptions, RetentionOptions } from './module/task-module-options.interface.js';
+export type { TaskModuleOptions, TaskOptionsFactory, WorkerOptions, RetentionOptions, QueueOptions } from './module/task-module-options.interface.js';
 export { TaskHandler } from './decorators/task-handler.decorator.js';
 export { TaskPayload, TaskCtx } from './decorators/task-params.decorators.js';
-export { TaskQueue } from './producer/task-queue.js';
-export { TaskContext } from './execution/task-context.js';
+export { TaskQueue, type ListOptions } from './producer/task-queue.js';
+export type { TaskEvent, TaskEventType, TaskEventsOptions } from './events/task-event.interface.js';
+export type { RemoveOption } from './interfaces/retention-option.js';
+export { TaskContext, type TaskContextIo } from './execution/task-context.js';
 export type { TaskHandlerOptions } from './interfaces/task-handler-options.interface.js';
 export type { EnqueueOptions, EnqueueManyItem } from './interfaces/enqueue-options.interface.js';
 export type { BackoffOptions } from './interfaces/backoff-options.interface.js';
@@ -20,3 +22,4 @@ export { TaskNotFoundError } from './errors/task-not-found.error.js';
 export { InvalidTaskOptionsError } from './errors/invalid-task-options.error.js';
 export { DuplicateTaskHandlerError } from './errors/duplicate-task-handler.error.js';
 export { RedisUnavailableError } from './errors/redis-unavailable.error.js';
+export { RateLimitedError } from './errors/rate-limited.error.js';

@@ -5,6 +5,7 @@ import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js
 import { TaskPipelineFactory } from '../execution/task-pipeline.factory.js';
 import type { ResolvedPolicy } from '../module/resolved-options.js';
 import { checkBackoff, checkInteger, checkName, checkPolicy } from '../policies/option-checks.js';
+import { encodeRemoveOption } from '../producer/enqueue-options.normalizer.js';
 import { TaskHandlerRegistry } from './task-handler.registry.js';
 
 /**
@@ -45,14 +46,23 @@ export class TaskHandlerExplorer implements OnModuleInit {
     }
   }
 
+  private globalLimit(meta: TaskHandlerMetadata, name: string, where: string): number | null {
+    if (meta.globalConcurrency === undefined) return null;
+    // The limits travel to Redis as 'name=limit;...'.
+    if (/[;=]/.test(name)) throw new InvalidTaskOptionsError(`${where}: a task name with globalConcurrency cannot contain ';' or '='`);
+    return checkInteger(meta.globalConcurrency, where, 'globalConcurrency', 1);
+  }
+
   private register(instance: object, methodName: string, meta: TaskHandlerMetadata, source: string): void {
     const where = `@TaskHandler on ${source}`;
     const name = checkName(meta.name, where, 'the task name');
-    const known = new Set(['name', 'queue', 'attempts', 'backoff', 'timeout', 'concurrency']);
+    const known = new Set(['name', 'queue', 'attempts', 'backoff', 'timeout', 'concurrency', 'globalConcurrency', 'removeOnComplete', 'removeOnDead', 'schedule']);
     for (const key of Object.keys(meta)) {
       if (!known.has(key)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'`);
     }
     checkPolicy(meta, where);
+    encodeRemoveOption(meta.removeOnComplete, where, 'removeOnComplete');
+    encodeRemoveOption(meta.removeOnDead, where, 'removeOnDead');
     const policy: Partial<ResolvedPolicy> = {};
     if (meta.attempts !== undefined) policy.attempts = meta.attempts;
     if (meta.backoff !== undefined) policy.backoff = checkBackoff(meta.backoff, where);
@@ -61,6 +71,9 @@ export class TaskHandlerExplorer implements OnModuleInit {
       name,
       queue: meta.queue === undefined ? 'default' : checkName(meta.queue, where, 'queue'),
       concurrency: meta.concurrency === undefined ? null : checkInteger(meta.concurrency, where, 'concurrency', 1),
+      globalConcurrency: this.globalLimit(meta, name, where),
+      removeOnComplete: meta.removeOnComplete,
+      removeOnDead: meta.removeOnDead,
       policy,
       invoke: this.pipelines.create(instance, methodName),
       source,

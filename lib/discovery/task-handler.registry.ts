@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DuplicateTaskHandlerError } from '../errors/duplicate-task-handler.error.js';
 import type { TaskInvoker } from '../execution/task-pipeline.factory.js';
 import type { ResolvedPolicy } from '../module/resolved-options.js';
+import type { RemoveOption } from '../interfaces/retention-option.js';
 import type { HandlerDefaults } from '../producer/enqueue-options.normalizer.js';
 
 /** A discovered handler, ready to run. */
@@ -10,6 +11,10 @@ export interface RegisteredHandler {
   queue: string;
   /** Most runs at once in this process, or null for no handler-level limit. */
   concurrency: number | null;
+  /** Most runs at once across the fleet, or null. */
+  globalConcurrency: number | null;
+  removeOnComplete?: RemoveOption;
+  removeOnDead?: RemoveOption;
   /** The handler's own policy fields (unset ones fall back to module defaults). */
   policy: Partial<ResolvedPolicy>;
   invoke: TaskInvoker;
@@ -36,7 +41,15 @@ export class TaskHandlerRegistry {
   /** What enqueue takes from this app's handler for `name`, if there is one. */
   defaultsFor(name: string): HandlerDefaults | undefined {
     const handler = this.handlers.get(name);
-    return handler && { queue: handler.queue, ...handler.policy };
+    return handler && { queue: handler.queue, ...handler.policy, removeOnComplete: handler.removeOnComplete, removeOnDead: handler.removeOnDead };
+  }
+
+  /** The fleet-wide limits of a queue's handlers, as fetch takes them: 'name=limit;...'. */
+  limitsOf(queue: string): string {
+    return [...this.handlers.values()]
+      .filter((h) => h.queue === queue && h.globalConcurrency !== null)
+      .map((h) => `${h.name}=${h.globalConcurrency}`)
+      .join(';');
   }
 
   /** Handlers grouped by the queue they consume. */

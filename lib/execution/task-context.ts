@@ -1,5 +1,11 @@
 import type { TaskProgress } from '../interfaces/task-info.interface.js';
 
+/** What a TaskContext reaches Redis through, for its running attempt. */
+export interface TaskContextIo {
+  progress(json: string): Promise<void>;
+  dependencies(): Promise<Record<string, unknown>>;
+}
+
 /** What a handler knows about the task it runs; its second argument. */
 export class TaskContext {
   constructor(
@@ -15,8 +21,13 @@ export class TaskContext {
     readonly maxAttempts: number,
     /** Aborted when the attempt times out, when the worker shuts down past its grace period, or when the lease is lost. */
     readonly signal: AbortSignal,
-    private readonly report: (json: string) => Promise<void>,
+    private readonly io: TaskContextIo,
   ) {}
+
+  /** Results of the tasks this one depended on (`dependsOn`), by task id. */
+  dependencies<R = unknown>(): Promise<Record<string, R>> {
+    return this.io.dependencies() as Promise<Record<string, R>>;
+  }
 
   /** Records progress (a number or a JSON object), readable through `TaskQueue.get`. */
   async progress(value: TaskProgress): Promise<void> {
@@ -24,6 +35,6 @@ export class TaskContext {
     if (json === undefined || (typeof value !== 'number' && (value === null || typeof value !== 'object'))) {
       throw new TypeError(`task ${this.name}: progress must be a number or a JSON object`);
     }
-    await this.report(json);
+    await this.io.progress(json);
   }
 }

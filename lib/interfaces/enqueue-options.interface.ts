@@ -1,4 +1,6 @@
+import type { RemoveOption } from './retention-option.js';
 import type { TaskPolicyOptions } from './task-policy-options.interface.js';
+import type { TaskRef } from './task-ref.interface.js';
 
 /** Options of one `enqueue`. They win over the handler's options, which win over module defaults. */
 export interface EnqueueOptions extends TaskPolicyOptions {
@@ -12,6 +14,14 @@ export interface EnqueueOptions extends TaskPolicyOptions {
   priority?: number;
   /** Queue to add the task to (default: the handler's queue if this app has the handler, else `'default'`). */
   queue?: string;
+  /** Tasks (ids in the same queue, or refs) that must complete before this one runs; it is 'blocked' until then. */
+  dependsOn?: ReadonlyArray<string | TaskRef>;
+  /** When a dependency ends dead: 'dead' (default) ends this task dead too; 'run' runs it anyway. */
+  dependencyFailure?: 'dead' | 'run';
+  /** Retention of this task once completed, over the handler's and module's. */
+  removeOnComplete?: RemoveOption;
+  /** Retention of this task once dead, over the handler's and module's. */
+  removeOnDead?: RemoveOption;
 }
 
 /** One item of `enqueueMany`. */

@@ -1,3 +1,4 @@
+import type { RemoveOption } from './retention-option.js';
 import type { TaskPolicyOptions } from './task-policy-options.interface.js';
 
 /** Options of `@TaskHandler`. */
@@ -6,4 +7,10 @@ export interface TaskHandlerOptions extends TaskPolicyOptions {
   queue?: string;
   /** Most runs of this handler at once within one worker process. */
   concurrency?: number;
+  /** Most runs of this handler at once across the whole fleet (enforced in Redis). */
+  globalConcurrency?: number;
+  /** Retention of its tasks once completed, over the module's. */
+  removeOnComplete?: RemoveOption;
+  /** Retention of its tasks once dead, over the module's. */
+  removeOnDead?: RemoveOption;
 }

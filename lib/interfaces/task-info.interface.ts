@@ -33,13 +33,18 @@ export interface TaskInfo<P = unknown, R = unknown> {
   /** When the latest attempt started, or null if none has. */
   startedAt: number | null;
   finishedAt: number | null;
+  /** For a blocked task: the ids of the dependencies it still waits for. */
+  pendingDependencies?: string[];
 }
 
 /** Task counts of one queue by state. */
 export interface TaskCounts {
+  blocked: number;
   waiting: number;
   delayed: number;
   active: number;
   completed: number;
   dead: number;
+  /** Whether the queue is paused (see TaskQueue.pause). */
+  paused: boolean;
 }

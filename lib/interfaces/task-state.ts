@@ -1,2 +1,2 @@
-/** Where a task is in its life. */
-export type TaskState = 'waiting' | 'delayed' | 'active' | 'completed' | 'dead';
+/** Where a task is in its life. 'blocked': waiting for its dependencies to complete. */
+export type TaskState = 'blocked' | 'waiting' | 'delayed' | 'active' | 'completed' | 'dead';

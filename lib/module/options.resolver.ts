@@ -1,7 +1,8 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy } from '../policies/option-checks.js';
 import type { RetentionOptions, TaskModuleOptions } from './task-module-options.interface.js';
-import type { ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
+import { DEFAULT_QUEUE_SETTINGS, type ResolvedQueueSettings, type ResolvedRetention, type ResolvedTaskOptions } from './resolved-options.js';
+import type { QueueOptions } from './task-module-options.interface.js';
 
 const WHERE = 'TaskModule options';
 const HOUR = 3_600_000;
@@ -28,6 +29,33 @@ function resolveRetention(value: RetentionOptions | undefined, fallback: Resolve
   };
 }
 
+function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings {
+  const field = `queues.${name}`;
+  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { events?, rateLimit? }`);
+  checkKnownKeys(value, ['events', 'rateLimit'], WHERE, field);
+  let eventsMaxLen = DEFAULT_QUEUE_SETTINGS.eventsMaxLen;
+  if (value.events === false) eventsMaxLen = 0;
+  else if (value.events !== undefined && value.events !== true) {
+    if (value.events === null || typeof value.events !== 'object') {
+      throw new InvalidTaskOptionsError(`${WHERE}: ${field}.events must be true, false or { maxLen }`);
+    }
+    checkKnownKeys(value.events, ['maxLen'], WHERE, `${field}.events`);
+    if (value.events.maxLen !== undefined) eventsMaxLen = checkInteger(value.events.maxLen, WHERE, `${field}.events.maxLen`, 1);
+  }
+  let rateLimit: ResolvedQueueSettings['rateLimit'] = null;
+  if (value.rateLimit !== undefined) {
+    if (value.rateLimit === null || typeof value.rateLimit !== 'object') {
+      throw new InvalidTaskOptionsError(`${WHERE}: ${field}.rateLimit must be { max, perMs }`);
+    }
+    checkKnownKeys(value.rateLimit, ['max', 'perMs'], WHERE, `${field}.rateLimit`);
+    rateLimit = {
+      max: checkInteger(value.rateLimit.max, WHERE, `${field}.rateLimit.max`, 1),
+      perMs: checkInteger(value.rateLimit.perMs, WHERE, `${field}.rateLimit.perMs`, 1),
+    };
+  }
+  return { eventsMaxLen, rateLimit };
+}
+
 /** Validates module options and fills in every default. Throws InvalidTaskOptionsError at bootstrap. */
 export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOptions {
   if (!options || typeof options !== 'object') {
@@ -35,7 +63,7 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
   }
   checkKnownKeys(
     options,
-    ['connection', 'prefix', 'worker', 'connectTimeoutMs', 'defaults', 'retention', 'maxPayloadBytes'],
+    ['connection', 'prefix', 'worker', 'connectTimeoutMs', 'defaults', 'retention', 'maxPayloadBytes', 'queues'],
     WHERE,
     '',
   );
@@ -88,5 +116,14 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
     },
     maxPayloadBytes:
       options.maxPayloadBytes === undefined ? DEFAULTS.maxPayloadBytes : checkInteger(options.maxPayloadBytes, WHERE, 'maxPayloadBytes', 1),
+    queues: resolveQueues(options.queues),
   };
+}
+
+function resolveQueues(queues: TaskModuleOptions['queues']): Map<string, ResolvedQueueSettings> {
+  const resolved = new Map<string, ResolvedQueueSettings>();
+  if (queues === undefined) return resolved;
+  if (queues === null || typeof queues !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: queues must be an object of queue name -> settings`);
+  for (const [name, value] of Object.entries(queues)) resolved.set(checkName(name, WHERE, 'a queue name in queues'), resolveQueue(name, value));
+  return resolved;
 }

@@ -18,6 +18,13 @@ export interface ResolvedRetention {
   count: number;
 }
 
+/** A queue's settings after defaults. */
+export interface ResolvedQueueSettings {
+  /** Events kept in the stream (approximately); 0 = events off. */
+  eventsMaxLen: number;
+  rateLimit: { max: number; perMs: number } | null;
+}
+
 /** Module options after validation and defaults. */
 export interface ResolvedTaskOptions {
   connection: RedisConnection;
@@ -27,4 +34,14 @@ export interface ResolvedTaskOptions {
   defaults: ResolvedPolicy;
   retention: { completed: ResolvedRetention; dead: ResolvedRetention };
   maxPayloadBytes: number;
+  /** Settings of the queues named in the options; others use the defaults (see queueSettings). */
+  queues: ReadonlyMap<string, ResolvedQueueSettings>;
 }
+
+/** Settings of a queue: those configured, or the defaults. */
+export function queueSettings(options: ResolvedTaskOptions, queue: string): ResolvedQueueSettings {
+  return options.queues.get(queue) ?? DEFAULT_QUEUE_SETTINGS;
+}
+
+/** Events on (about 10,000 kept), no rate limit. */
+export const DEFAULT_QUEUE_SETTINGS: ResolvedQueueSettings = { eventsMaxLen: 10_000, rateLimit: null };

@@ -19,6 +19,14 @@ export interface WorkerOptions {
   shutdownGraceMs?: number;
 }
 
+/** Settings of one queue, the same in every app of the fleet. */
+export interface QueueOptions {
+  /** The queue's event stream: on by default, keeping about 10,000 events; `false` turns it off (waitFor still works). */
+  events?: boolean | { maxLen?: number };
+  /** At most `max` task starts per `perMs` window across every worker of the fleet (a fixed window, kept in Redis). */
+  rateLimit?: { max: number; perMs: number };
+}
+
 /** Options of `TaskModule.forRoot` / `forRootAsync`. */
 export interface TaskModuleOptions {
   /**
@@ -38,6 +46,8 @@ export interface TaskModuleOptions {
   retention?: { completed?: RetentionOptions; dead?: RetentionOptions };
   /** Largest encoded payload accepted by enqueue, in bytes (default 512 KiB). */
   maxPayloadBytes?: number;
+  /** Per-queue settings, by queue name. */
+  queues?: Record<string, QueueOptions>;
 }
 
 /** Implemented by a class given to `forRootAsync({ useClass })` or `useExisting`. */

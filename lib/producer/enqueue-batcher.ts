@@ -18,6 +18,9 @@ export class EnqueueBatcher {
   constructor(private readonly engine: TaskEngine) {}
 
   add(item: { queue: string; task: NewTask }): Promise<AddResult> {
+    // A task with dependencies can be refused as a whole call; it goes alone so
+    // it never takes other callers' tasks down with it.
+    if (item.task.dependsOn.length > 0) return this.engine.add([item]).then(([result]) => result);
     return new Promise<AddResult>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       // setImmediate, not a microtask: callers resumed by the same socket read

@@ -1,15 +1,49 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { EnqueueOptions } from '../interfaces/enqueue-options.interface.js';
 import type { ResolvedPolicy } from '../module/resolved-options.js';
-import { checkBackoff, checkInteger, checkName, checkNumber, checkPolicy } from '../policies/option-checks.js';
+import type { RemoveOption } from '../interfaces/retention-option.js';
+import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkNumber, checkPolicy } from '../policies/option-checks.js';
 import type { NewTask } from '../redis/task-engine.js';
 import { encodePayload } from './payload-encoder.js';
 
-const KNOWN = new Set(['id', 'delay', 'runAt', 'priority', 'attempts', 'backoff', 'timeout', 'queue']);
+const KNOWN = new Set([
+  'id', 'delay', 'runAt', 'priority', 'attempts', 'backoff', 'timeout', 'queue', 'dependsOn', 'dependencyFailure', 'removeOnComplete', 'removeOnDead',
+]);
 
 /** What the producer knows about a task name from a handler in this app. */
 export interface HandlerDefaults extends Partial<ResolvedPolicy> {
   queue?: string;
+  removeOnComplete?: RemoveOption;
+  removeOnDead?: RemoveOption;
+}
+
+/** A retention option in the record's compact form: '' (defaults), '1' (remove at once) or '<age>,<count>'. */
+export function encodeRemoveOption(value: RemoveOption | undefined, where: string, field: string): string {
+  if (value === undefined || value === false) return '';
+  if (value === true) return '1';
+  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${where}: ${field} must be true, false or { age?, count? }`);
+  checkKnownKeys(value, ['age', 'count'], where, field);
+  const age = value.age === undefined ? -1 : checkInteger(value.age, where, `${field}.age`, 0);
+  const count = value.count === undefined ? -1 : checkInteger(value.count, where, `${field}.count`, 0);
+  return `${age},${count}`;
+}
+
+function dependencyIds(value: unknown, queue: string, where: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new InvalidTaskOptionsError(`${where}: dependsOn must be an array of task ids or refs`);
+  const ids = value.map((dep: unknown, i) => {
+    if (dep !== null && typeof dep === 'object') {
+      const ref = dep as { id?: unknown; queue?: unknown };
+      if (ref.queue !== queue) {
+        throw new InvalidTaskOptionsError(
+          `${where}: dependsOn[${i}] is in queue '${String(ref.queue)}', but dependencies must be in the task's own queue '${queue}'`,
+        );
+      }
+      return checkName(ref.id, where, `dependsOn[${i}].id`);
+    }
+    return checkName(dep, where, `dependsOn[${i}]`);
+  });
+  return [...new Set(ids)];
 }
 
 /**
@@ -47,6 +81,11 @@ export function normalizeEnqueue(
     runAt = o.runAt.getTime();
   }
   const payloadJson = encodePayload(payload, where, maxPayloadBytes);
+  const dependsOn = dependencyIds(o.dependsOn, queue, where);
+  if (o.dependencyFailure !== undefined && o.dependencyFailure !== 'dead' && o.dependencyFailure !== 'run') {
+    throw new InvalidTaskOptionsError(`${where}: dependencyFailure must be 'dead' or 'run', got ${JSON.stringify(o.dependencyFailure)}`);
+  }
+  if (id !== undefined && dependsOn.includes(id)) throw new InvalidTaskOptionsError(`${where}: a task cannot depend on itself (${id})`);
   return {
     queue,
     task: {
@@ -59,6 +98,10 @@ export function normalizeEnqueue(
       maxAttempts: o.attempts ?? handler?.attempts ?? defaults.attempts,
       backoff: o.backoff ? checkBackoff(o.backoff, where) : handler?.backoff ?? defaults.backoff,
       timeoutMs: o.timeout ?? handler?.timeout ?? defaults.timeout,
+      dependsOn,
+      dependencyFailure: o.dependencyFailure ?? 'dead',
+      removeOnComplete: encodeRemoveOption(o.removeOnComplete ?? handler?.removeOnComplete, where, 'removeOnComplete'),
+      removeOnDead: encodeRemoveOption(o.removeOnDead ?? handler?.removeOnDead, where, 'removeOnDead'),
     },
   };
 }

@@ -1,21 +1,37 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
+import { EventFollower } from '../events/event-follower.js';
+import { QueueEventHub } from '../events/queue-event-hub.js';
+import type { TaskEvent, TaskEventsOptions } from '../events/task-event.interface.js';
 import type { EnqueueManyItem, EnqueueOptions } from '../interfaces/enqueue-options.interface.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskLookupOptions, TaskRef, WaitForOptions } from '../interfaces/task-ref.interface.js';
+import type { TaskState } from '../interfaces/task-state.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../module/resolved-options.js';
 import { checkInteger, checkName } from '../policies/option-checks.js';
 import { TASK_ENGINE } from '../redis/task-engine.token.js';
-import type { TaskEngine } from '../redis/task-engine.js';
+import type { AddResult, TaskEngine } from '../redis/task-engine.js';
 import { EnqueueBatcher } from './enqueue-batcher.js';
-import { createTaskIdGenerator } from './task-id.js';
 import { normalizeEnqueue } from './enqueue-options.normalizer.js';
+import { createTaskIdGenerator } from './task-id.js';
 import { TaskWaiter } from './task-waiter.js';
 
-/** The producer API: inject it anywhere to add, inspect, cancel, retry and await tasks. */
+const STATES: readonly TaskState[] = ['blocked', 'waiting', 'delayed', 'active', 'completed', 'dead'];
+
+/** Options of `list`. */
+export interface ListOptions {
+  queue?: string;
+  offset?: number;
+  /** Page size, 1 to 1,000 (default 100). */
+  limit?: number;
+}
+
+/** The producer API: inject it anywhere to add, inspect, cancel, retry, await and follow tasks. */
 @Injectable()
-export class TaskQueue implements OnApplicationShutdown {
+export class TaskQueue {
   private readonly waiter: TaskWaiter;
   private readonly batcher: EnqueueBatcher;
   private readonly nextId = createTaskIdGenerator();
@@ -24,19 +40,16 @@ export class TaskQueue implements OnApplicationShutdown {
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
     private readonly registry: TaskHandlerRegistry,
+    private readonly hub: QueueEventHub,
   ) {
-    this.waiter = new TaskWaiter(engine);
+    this.waiter = new TaskWaiter(engine, hub);
     this.batcher = new EnqueueBatcher(engine);
   }
 
   /** Adds one task. With `options.id`, adds nothing while a task with that id exists, and returns it. */
   async enqueue<P = unknown>(name: string, payload: P, options?: EnqueueOptions): Promise<TaskRef> {
     const item = this.normalize(name, payload, options);
-    try {
-      return (await this.batcher.add(item)).ref;
-    } catch (error) {
-      throw this.explain(error, `'${name}'`);
-    }
+    return this.refOf(await this.guard(this.batcher.add(item), `'${name}'`), `enqueue('${name}')`);
   }
 
   /** Adds a batch in one round trip; returns one ref per item, in order. Nothing is written if any item is invalid. */
@@ -47,7 +60,8 @@ export class TaskQueue implements OnApplicationShutdown {
       if (item === null || typeof item !== 'object') throw new TypeError(`enqueueMany: item ${index} must be { name, payload, options? }`);
       return this.normalize(item.name, item.payload, item.options);
     });
-    return this.add(tasks, `${items.length} tasks`);
+    const results = await this.guard(this.engine.add(tasks), `${items.length} tasks`);
+    return results.map((result, i) => this.refOf(result, `enqueueMany item ${i} ('${items[i].name}')`));
   }
 
   /** The task, or null when it does not exist (never added, cancelled or removed by retention). */
@@ -56,7 +70,16 @@ export class TaskQueue implements OnApplicationShutdown {
     return (await this.engine.get(queue, id)) as TaskInfo<P, R> | null;
   }
 
-  /** Removes a waiting or delayed task; false when it is absent, running or finished. */
+  /** A page of tasks in one state, oldest first (waiting tasks in the order they will run). */
+  list(state: TaskState, options: ListOptions = {}): Promise<TaskInfo[]> {
+    if (!STATES.includes(state)) throw new InvalidTaskOptionsError(`list: state must be one of ${STATES.join(', ')}, got ${JSON.stringify(state)}`);
+    const queue = checkName(options.queue ?? 'default', 'list', 'queue');
+    const offset = options.offset === undefined ? 0 : checkInteger(options.offset, 'list', 'offset', 0);
+    const limit = options.limit === undefined ? 100 : checkInteger(options.limit, 'list', 'limit', 1, 1_000);
+    return this.engine.list(queue, state, offset, limit);
+  }
+
+  /** Removes a waiting, delayed or blocked task; false when it is absent, running or finished. */
   cancel(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
     const { queue, id } = this.locate(task, options, 'cancel');
     return this.engine.cancel(queue, id);
@@ -68,9 +91,19 @@ export class TaskQueue implements OnApplicationShutdown {
     return this.engine.retry(queue, id);
   }
 
-  /** How many tasks of a queue (default `'default'`) are in each state. */
+  /** How many tasks of a queue (default `'default'`) are in each state, and whether it is paused. */
   counts(queue = 'default'): Promise<TaskCounts> {
     return this.engine.counts(checkName(queue, 'counts', 'queue'));
+  }
+
+  /** Stops every worker of the fleet from starting tasks of `queue`; running ones finish, enqueue still works. */
+  pause(queue = 'default'): Promise<void> {
+    return this.engine.pause(checkName(queue, 'pause', 'queue'));
+  }
+
+  /** Lets the fleet's workers start tasks of `queue` again. */
+  resume(queue = 'default'): Promise<void> {
+    return this.engine.resume(checkName(queue, 'resume', 'queue'));
   }
 
   /**
@@ -84,8 +117,20 @@ export class TaskQueue implements OnApplicationShutdown {
     return (await this.waiter.wait(queue, id, timeout)) as R;
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.waiter.close();
+  /**
+   * The queue's events, seen from any process, as they happen. With `from`
+   * (an earlier event's `eventId`), replays what followed it first, as far as
+   * the bounded stream still holds it.
+   */
+  events(options: TaskEventsOptions = {}): Observable<TaskEvent> {
+    const queue = checkName(options.queue ?? 'default', 'events', 'queue');
+    const from = options.from === undefined ? null : checkName(options.from, 'events', 'from');
+    return new Observable<TaskEvent>((subscriber) => {
+      const onEvent = (event: TaskEvent) => subscriber.next(event);
+      const stop = from === null ? this.hub.subscribe(queue, onEvent) : EventFollower.start(this.engine, queue, from, onEvent).then((f) => () => f.stop());
+      stop.catch((error: unknown) => subscriber.error(error));
+      return () => void stop.then((s) => s(), () => undefined);
+    });
   }
 
   private normalize(name: unknown, payload: unknown, options: EnqueueOptions | undefined) {
@@ -95,19 +140,18 @@ export class TaskQueue implements OnApplicationShutdown {
     return item;
   }
 
-  private async add(tasks: ReturnType<TaskQueue['normalize']>[], what: string): Promise<TaskRef[]> {
-    try {
-      return (await this.engine.add(tasks)).map((r) => r.ref);
-    } catch (error) {
-      throw this.explain(error, what);
-    }
+  private refOf(result: AddResult, where: string): TaskRef {
+    if (result.error !== undefined) throw new InvalidTaskOptionsError(`${where}: ${result.error}`);
+    return result.ref;
   }
 
   /** Says which enqueue failed when Redis could not be reached. */
-  private explain(error: unknown, what: string): unknown {
-    return error instanceof RedisUnavailableError
-      ? new RedisUnavailableError(`enqueue of ${what} failed: ${error.message}`, { cause: error })
-      : error;
+  private async guard<T>(call: Promise<T>, what: string): Promise<T> {
+    try {
+      return await call;
+    } catch (error) {
+      throw error instanceof RedisUnavailableError ? new RedisUnavailableError(`enqueue of ${what} failed: ${error.message}`, { cause: error }) : error;
+    }
   }
 
   private locate(task: string | TaskRef, options: TaskLookupOptions | undefined, where: string): TaskRef {

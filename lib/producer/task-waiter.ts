@@ -1,6 +1,8 @@
 import { TaskFailedError } from '../errors/task-failed.error.js';
 import { TaskNotFoundError } from '../errors/task-not-found.error.js';
 import { WaitForTimeoutError } from '../errors/wait-for-timeout.error.js';
+import type { QueueEventHub } from '../events/queue-event-hub.js';
+import type { TaskEvent } from '../events/task-event.interface.js';
 import { decodeError } from '../redis/task-record.codec.js';
 import type { FinalState, TaskEngine } from '../redis/task-engine.js';
 
@@ -10,18 +12,19 @@ interface Waiter {
 }
 
 /**
- * waitFor without polling: one subscription per queue carries the final states
- * of awaited tasks; the task is flagged as awaited and read once, atomically,
- * so a task that finishes in between is never missed.
+ * waitFor without polling, on the queue's event stream: the task is flagged
+ * as awaited (so its final event is written even when the queue's events are
+ * off) and read in one atomic step that also gives the stream position, and
+ * the queue's shared follower starts no later than that position, so a task
+ * finishing at any moment is seen exactly once.
  */
 export class TaskWaiter {
   private readonly waiters = new Map<string, Map<string, Set<Waiter>>>();
-  private readonly subscriptions = new Map<string, Promise<() => Promise<void>>>();
+  private readonly following = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly engine: TaskEngine) {}
+  constructor(private readonly engine: TaskEngine, private readonly hub: QueueEventHub) {}
 
-  async wait(queue: string, id: string, timeoutMs: number): Promise<unknown> {
-    await this.subscribe(queue);
+  wait(queue: string, id: string, timeoutMs: number): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         done();
@@ -41,49 +44,38 @@ export class TaskWaiter {
           reject(error);
         },
       };
+      // Registered before the task is read: an event arriving after the read finds it.
       this.remember(queue, id, waiter);
-      this.check(queue, id, [waiter]);
+      this.engine.watch(queue, id).then(
+        async (watched) => {
+          if (watched === undefined) return waiter.reject(new TaskNotFoundError(id, queue));
+          if (watched.final) return settle(waiter, queue, id, watched.final);
+          await this.follow(queue, watched.lastEventId);
+        },
+        (error: unknown) => waiter.reject(error instanceof Error ? error : new Error(String(error))),
+      ).catch((error: unknown) => waiter.reject(error instanceof Error ? error : new Error(String(error))));
     });
   }
 
-  /** Drops every subscription (at shutdown). Pending waiters keep their own timeouts. */
-  async close(): Promise<void> {
-    const subscriptions = [...this.subscriptions.values()];
-    this.subscriptions.clear();
-    await Promise.all(subscriptions.map(async (s) => (await s.catch(() => async () => undefined))()));
-  }
-
-  private subscribe(queue: string): Promise<unknown> {
-    let subscription = this.subscriptions.get(queue);
-    if (!subscription) {
-      subscription = this.engine.onFinal(
-        queue,
-        (id, state) => this.settleAll(queue, id, state),
-        () => this.recheck(queue),
-      );
-      subscription.catch(() => this.subscriptions.delete(queue));
-      this.subscriptions.set(queue, subscription);
+  private follow(queue: string, afterId: string): Promise<unknown> {
+    let following = this.following.get(queue);
+    if (!following) {
+      following = this.hub.subscribe(queue, (event) => this.onEvent(queue, event), afterId);
+      following.catch(() => this.following.delete(queue));
+      this.following.set(queue, following);
     }
-    return subscription;
+    return following;
   }
 
-  private check(queue: string, id: string, waiters: Waiter[]): void {
-    this.engine.watch(queue, id).then(
-      (state) => {
-        if (state === undefined) waiters.forEach((w) => w.reject(new TaskNotFoundError(id, queue)));
-        else if (state !== null) waiters.forEach((w) => settle(w, queue, id, state));
-      },
-      (error: unknown) => waiters.forEach((w) => w.reject(error instanceof Error ? error : new Error(String(error)))),
-    );
-  }
-
-  private recheck(queue: string): void {
-    for (const [id, set] of this.waiters.get(queue) ?? []) this.check(queue, id, [...set]);
-  }
-
-  private settleAll(queue: string, id: string, state: FinalState): void {
-    const set = this.waiters.get(queue)?.get(id);
-    if (set) [...set].forEach((w) => settle(w, queue, id, state));
+  private onEvent(queue: string, event: TaskEvent): void {
+    if (event.type !== 'completed' && event.type !== 'dead') return;
+    const set = this.waiters.get(queue)?.get(event.id);
+    if (!set) return;
+    const state: FinalState =
+      event.type === 'completed'
+        ? { state: 'completed', resultJson: event.result === undefined ? '' : JSON.stringify(event.result) }
+        : { state: 'dead', errorJson: JSON.stringify(event.error) };
+    [...set].forEach((w) => settle(w, queue, event.id, state));
   }
 
   private remember(queue: string, id: string, waiter: Waiter): void {

@@ -12,8 +12,11 @@ export class QueueKeys {
   readonly dead: string;
   readonly completed: string;
   readonly seq: string;
-  /** Pub/sub channel where final states of awaited tasks are published. */
-  readonly doneChannel: string;
+  readonly blocked: string;
+  readonly paused: string;
+  readonly rate: string;
+  /** The queue's event stream. */
+  readonly events: string;
 
   constructor(readonly prefix: string, readonly queue: string) {
     this.base = `{${prefix}:${queue}}:`;
@@ -24,7 +27,10 @@ export class QueueKeys {
     this.dead = `${this.base}dead`;
     this.completed = `${this.base}completed`;
     this.seq = `${this.base}seq`;
-    this.doneChannel = `${this.base}done`;
+    this.blocked = `${this.base}blocked`;
+    this.paused = `${this.base}paused`;
+    this.rate = `${this.base}rate`;
+    this.events = `${this.base}events`;
   }
 
   /** The hash holding one task's record (short fields only, so Redis keeps it compact). */
@@ -37,8 +43,18 @@ export class QueueKeys {
     return `${this.base}d:${id}`;
   }
 
-  /** The seven keys every queue script takes, in the order their headers list. */
-  get scriptKeys(): [string, string, string, string, string, string, string] {
-    return [this.wait, this.delayed, this.active, this.mark, this.dead, this.completed, this.seq];
+  /** Results of a task's dependencies, copied there as they complete. */
+  dependencyResults(id: string): string {
+    return `${this.base}dr:${id}`;
+  }
+
+  /** Ids of the dependencies a blocked task still waits for. */
+  pendingDependencies(id: string): string {
+    return `${this.base}dp:${id}`;
+  }
+
+  /** The ten keys every queue script takes, in the order their headers list. */
+  get scriptKeys(): string[] {
+    return [this.wait, this.delayed, this.active, this.mark, this.dead, this.completed, this.seq, this.blocked, this.paused, this.rate];
   }
 }

@@ -1,48 +1,51 @@
 import type { Redis } from 'ioredis';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
-import { redactRedisError, redacted } from './redact-error.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
-import type { ResolvedTaskOptions } from '../module/resolved-options.js';
-import { encodeBackoff } from '../policies/backoff.js';
-import { FinalStateChannel } from './final-state-channel.js';
+import type { TaskState } from '../interfaces/task-state.js';
+import { queueSettings, type ResolvedTaskOptions } from '../module/resolved-options.js';
+import { EventStreamReader } from './event-stream-reader.js';
 import { QueueKeys } from './queue-keys.js';
 import { BlockingQueueWaker } from './queue-waker.js';
+import { redactRedisError, redacted } from './redact-error.js';
 import type { RedisConnections } from './redis-connections.js';
-import { defineScripts, queueScript, runScript, type ScriptArg } from './script-registry.js';
-import { decodeSettleReply, decodeFetchReply, decodeTaskInfo } from './task-record.codec.js';
+import { enqueueTaskArgs, fetchArgs, settleArgs } from './script-args.js';
+import { defineScripts, queueScript, runScript, type ScriptArg, type ScriptName } from './script-registry.js';
+import { decodeFetchReply, decodeSettleReply, decodeTaskInfo } from './task-record.codec.js';
 import type {
   AddResult,
   AttemptOutcome,
   FetchReply,
   FetchRequest,
-  FinalState,
   Lease,
   NewTask,
   QueueWaker,
   SettleReply,
   TaskEngine,
+  WatchedTask,
 } from './task-engine.js';
 
 /** Tasks per enqueue script call: a large batch is split so no one call holds Redis for long. */
 const ADD_CHUNK = 1_000;
 /** Expired leases recovered per recover call. */
 const RECOVER_LIMIT = 1_000;
+/** The set each listable state lives in, ordered oldest first. */
+const STATE_SETS: Record<TaskState, keyof QueueKeys> = {
+  blocked: 'blocked',
+  waiting: 'wait',
+  delayed: 'delayed',
+  active: 'active',
+  completed: 'completed',
+  dead: 'dead',
+};
 
 /** The Redis implementation of the engine: every multi-key change is one Lua script. */
 export class RedisTaskEngine implements TaskEngine {
   private readonly keys = new Map<string, QueueKeys>();
   private readonly client: Redis;
-  private readonly finals: FinalStateChannel;
 
   constructor(private readonly connections: RedisConnections, private readonly options: ResolvedTaskOptions) {
     this.client = connections.command;
     defineScripts(this.client);
-    this.finals = new FinalStateChannel(connections);
-  }
-
-  /** Runs a script; a rejection is redacted (see redactRedisError). */
-  private script(name: Parameters<typeof runScript>[1], keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    return redacted(runScript(this.client, name, keys, args));
   }
 
   private keysOf(queue: string): QueueKeys {
@@ -52,6 +55,16 @@ export class RedisTaskEngine implements TaskEngine {
       this.keys.set(queue, keys);
     }
     return keys;
+  }
+
+  /** Every script's first two arguments: the key base and the queue's events setting. */
+  private head(queue: string): ScriptArg[] {
+    return [this.keysOf(queue).base, queueSettings(this.options, queue).eventsMaxLen];
+  }
+
+  /** Runs a queue script; a rejection is redacted (see redactRedisError). */
+  private script(name: ScriptName, queue: string, args: readonly ScriptArg[]): Promise<unknown> {
+    return redacted(runScript(this.client, name, this.keysOf(queue).scriptKeys, [...this.head(queue), ...args]));
   }
 
   async add(items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<AddResult[]> {
@@ -66,26 +79,21 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   private async addOnce(items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<AddResult[]> {
-    // One pipeline (one round trip) holding one script call per queue and chunk.
+    // One round trip: one script call per queue and chunk, pipelined when there are several.
     const groups = new Map<string, number[]>();
-    items.forEach((item, index) => {
-      const list = groups.get(item.queue) ?? [];
-      list.push(index);
-      groups.set(item.queue, list);
-    });
+    items.forEach((item, index) => groups.set(item.queue, [...(groups.get(item.queue) ?? []), index]));
     const calls: Array<{ queue: string; indexes: number[] }> = [];
     for (const [queue, indexes] of groups) {
       for (let i = 0; i < indexes.length; i += ADD_CHUNK) calls.push({ queue, indexes: indexes.slice(i, i + ADD_CHUNK) });
     }
+    const argsOf = (queue: string, indexes: number[]) => [...this.head(queue), ...indexes.flatMap((i) => enqueueTaskArgs(items[i].task))];
     const replies: unknown[] = [];
     if (calls.length === 1) {
       const { queue, indexes } = calls[0];
-      replies.push(await this.script('enqueue', this.keysOf(queue).scriptKeys, this.addArgs(queue, indexes.map((i) => items[i].task))));
+      replies.push(await redacted(runScript(this.client, 'enqueue', this.keysOf(queue).scriptKeys, argsOf(queue, indexes))));
     } else {
       const pipeline = this.client.pipeline();
-      for (const { queue, indexes } of calls) {
-        queueScript(pipeline, 'enqueue', this.keysOf(queue).scriptKeys, this.addArgs(queue, indexes.map((i) => items[i].task)));
-      }
+      for (const { queue, indexes } of calls) queueScript(pipeline, 'enqueue', this.keysOf(queue).scriptKeys, argsOf(queue, indexes));
       for (const [error, reply] of (await redacted(pipeline.exec())) ?? []) {
         if (error) throw redactRedisError(error);
         replies.push(reply);
@@ -94,115 +102,123 @@ export class RedisTaskEngine implements TaskEngine {
     const results: AddResult[] = new Array(items.length);
     calls.forEach(({ queue, indexes }, c) => {
       const reply = replies[c] as unknown[];
+      if (reply[0] === '!') {
+        for (const itemIndex of indexes) results[itemIndex] = { ref: { id: items[itemIndex].task.id!, queue }, created: false, error: String(reply[1]) };
+        return;
+      }
       indexes.forEach((itemIndex, k) => {
-        results[itemIndex] = { ref: { id: String(reply[2 * k]), queue }, created: Number(reply[2 * k + 1]) === 1 };
+        const outcome = reply[2 * k + 1];
+        const ref = { id: String(reply[2 * k]), queue };
+        results[itemIndex] = typeof outcome === 'string' ? { ref, created: false, error: outcome } : { ref, created: Number(outcome) === 1 };
       });
     });
     return results;
   }
 
-  private addArgs(queue: string, tasks: NewTask[]): ScriptArg[] {
-    const args: ScriptArg[] = [this.keysOf(queue).base];
-    for (const t of tasks) {
-      if (t.id === undefined) throw new Error('a task reached the store without an id');
-      args.push(t.id, t.name, t.payloadJson, t.priority, t.delayMs, t.runAt ?? '', t.maxAttempts, encodeBackoff(t.backoff), t.timeoutMs);
-    }
-    return args;
-  }
-
   async fetch(queue: string, request: FetchRequest): Promise<FetchReply> {
-    const keys = this.keysOf(queue);
-    const reply = await this.script('fetch', keys.scriptKeys, [keys.base, request.count, request.workerToken, request.leaseMs]);
+    const reply = await this.script('fetch', queue, fetchArgs(request, queueSettings(this.options, queue)));
     return decodeFetchReply(reply, request.workerToken);
   }
 
   async settle(queue: string, outcomes: readonly AttemptOutcome[], next: FetchRequest): Promise<SettleReply> {
-    const keys = this.keysOf(queue);
-    const { completed, dead } = this.options.retention;
-    const args: ScriptArg[] = [
-      keys.base, completed.age, completed.count, dead.age, dead.count, next.count, next.workerToken, next.leaseMs,
-    ];
-    for (const o of outcomes) {
-      if (o.kind === 'completed') args.push(o.lease.id, o.lease.token, 'c', o.resultJson, 0);
-      else if (o.then.action === 'retry') args.push(o.lease.id, o.lease.token, 'r', o.errorJson, o.then.delayMs);
-      else args.push(o.lease.id, o.lease.token, 'x', o.errorJson, 0);
-    }
-    return decodeSettleReply(await this.script('settle', keys.scriptKeys, args), next.workerToken);
+    const args = settleArgs(outcomes, this.options.retention, fetchArgs(next, queueSettings(this.options, queue)));
+    return decodeSettleReply(await this.script('settle', queue, args), next.workerToken);
   }
 
   async release(queue: string, leases: readonly Lease[]): Promise<number> {
     if (leases.length === 0) return 0;
-    const keys = this.keysOf(queue);
-    return Number(await this.script('release', keys.scriptKeys, [keys.base, ...leases.flatMap((l) => [l.id, l.token])]));
+    return Number(await this.script('release', queue, leases.flatMap((l) => [l.id, l.token])));
   }
 
-  async renew(
-    queue: string,
-    workerToken: string,
-    leases: readonly Lease[],
-    leaseMs: number,
-    orphanAgeMs: number,
-  ): Promise<{ lost: string[]; orphans: number }> {
-    const keys = this.keysOf(queue);
-    const reply = (await this.script('renew', keys.scriptKeys, [
-      keys.base, leaseMs, workerToken, orphanAgeMs, ...leases.flatMap((l) => [l.id, l.token]),
-    ])) as [unknown[], unknown];
+  async renew(queue: string, workerToken: string, leases: readonly Lease[], leaseMs: number, orphanAgeMs: number) {
+    const reply = (await this.script('renew', queue, [leaseMs, workerToken, orphanAgeMs, ...leases.flatMap((l) => [l.id, l.token])])) as [
+      unknown[],
+      unknown,
+    ];
     return { lost: reply[0].map(String), orphans: Number(reply[1]) };
   }
 
   async recover(queue: string): Promise<{ requeued: number; dead: number }> {
-    const keys = this.keysOf(queue);
     const { age, count } = this.options.retention.dead;
-    const reply = (await this.script('recover', keys.scriptKeys, [keys.base, RECOVER_LIMIT, age, count])) as unknown[];
+    const reply = (await this.script('recover', queue, [RECOVER_LIMIT, age, count])) as unknown[];
     return { requeued: Number(reply[0]), dead: Number(reply[1]) };
   }
 
   async progress(queue: string, lease: Lease, progressJson: string): Promise<boolean> {
-    const keys = this.keysOf(queue);
-    return Number(await this.script('progress', [keys.task(lease.id)], [lease.token, progressJson])) === 1;
+    return Number(await this.script('progress', queue, [lease.id, lease.token, progressJson])) === 1;
   }
 
   async get(queue: string, id: string): Promise<TaskInfo | null> {
+    return (await this.getMany(queue, [id]))[0];
+  }
+
+  /** Reads several tasks in one round trip (record, payload, pending dependencies each). */
+  private async getMany(queue: string, ids: readonly string[]): Promise<Array<TaskInfo | null>> {
+    if (ids.length === 0) return [];
     const keys = this.keysOf(queue);
-    const [[recordError, record], [payloadError, payload]] = ((await redacted(
-      this.client.pipeline().hgetall(keys.task(id)).get(keys.payload(id)).exec(),
-    )) ?? []) as [[Error | null, Record<string, string>], [Error | null, string | null]];
-    if (recordError) throw redactRedisError(recordError);
-    if (payloadError) throw redactRedisError(payloadError);
-    return decodeTaskInfo(queue, id, record, payload);
+    const pipeline = this.client.pipeline();
+    for (const id of ids) pipeline.hgetall(keys.task(id)).get(keys.payload(id)).smembers(keys.pendingDependencies(id));
+    const replies = (await redacted(pipeline.exec())) ?? [];
+    return ids.map((id, i) => {
+      const [[e1, record], [e2, payload], [e3, pending]] = replies.slice(3 * i, 3 * i + 3) as [
+        [Error | null, Record<string, string>],
+        [Error | null, string | null],
+        [Error | null, string[]],
+      ];
+      const error = e1 ?? e2 ?? e3;
+      if (error) throw redactRedisError(error);
+      const info = decodeTaskInfo(queue, id, record, payload);
+      if (info?.state === 'blocked') info.pendingDependencies = [...pending].sort();
+      return info;
+    });
+  }
+
+  async list(queue: string, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]> {
+    const keys = this.keysOf(queue);
+    const ids = await redacted(this.client.zrange(keys[STATE_SETS[state]] as string, offset, offset + limit - 1));
+    // A task can move on between the two reads; what is gone is left out.
+    return (await this.getMany(queue, ids)).filter((info): info is TaskInfo => info !== null);
   }
 
   async cancel(queue: string, id: string): Promise<boolean> {
-    const keys = this.keysOf(queue);
-    return Number(await this.script('cancel', keys.scriptKeys, [keys.base, id])) === 1;
+    return Number(await this.script('cancel', queue, [id])) === 1;
   }
 
   async retry(queue: string, id: string): Promise<boolean> {
-    const keys = this.keysOf(queue);
-    return Number(await this.script('retry', keys.scriptKeys, [keys.base, id])) === 1;
+    return Number(await this.script('retry', queue, [id])) === 1;
   }
 
   async counts(queue: string): Promise<TaskCounts> {
-    const keys = this.keysOf(queue);
-    const replies =
-      (await redacted(this.client.pipeline().zcard(keys.wait).zcard(keys.delayed).zcard(keys.active).zcard(keys.completed).zcard(keys.dead).exec())) ?? [];
-    const [waiting, delayed, active, completed, dead] = replies.map(([error, n]) => {
-      if (error) throw redactRedisError(error);
-      return Number(n);
-    });
-    return { waiting, delayed, active, completed, dead };
+    const [waiting, delayed, active, completed, dead, blocked, paused] = ((await this.script('counts', queue, [])) as unknown[]).map(Number);
+    return { blocked, waiting, delayed, active, completed, dead, paused: paused === 1 };
   }
 
-  async watch(queue: string, id: string): Promise<FinalState | null | undefined> {
-    const reply = (await this.script('watch', [this.keysOf(queue).task(id)], [])) as string[] | null;
+  async pause(queue: string): Promise<void> {
+    await this.script('pause', queue, []);
+  }
+
+  async resume(queue: string): Promise<void> {
+    await this.script('resume', queue, []);
+  }
+
+  async dependencyResults(queue: string, id: string): Promise<Record<string, unknown>> {
+    const raw = await redacted(this.client.hgetall(this.keysOf(queue).dependencyResults(id)));
+    const results: Record<string, unknown> = {};
+    for (const [dep, json] of Object.entries(raw)) results[dep] = json === '' ? undefined : JSON.parse(json);
+    return results;
+  }
+
+  async watch(queue: string, id: string): Promise<WatchedTask | undefined> {
+    const reply = (await this.script('watch', queue, [id])) as string[] | null;
     if (!reply) return undefined;
-    if (reply[0] === 'c') return { state: 'completed', resultJson: reply[1] };
-    if (reply[0] === 'x') return { state: 'dead', errorJson: reply[2] };
-    return null;
+    const lastEventId = reply[3];
+    if (reply[0] === 'c') return { final: { state: 'completed', resultJson: reply[1] }, lastEventId };
+    if (reply[0] === 'x') return { final: { state: 'dead', errorJson: reply[2] }, lastEventId };
+    return { final: null, lastEventId };
   }
 
-  onFinal(queue: string, listener: (id: string, state: FinalState) => void, onGap: () => void): Promise<() => Promise<void>> {
-    return this.finals.subscribe(this.keysOf(queue).doneChannel, listener, onGap);
+  async openEventReader(queue: string): Promise<EventStreamReader> {
+    return new EventStreamReader(await this.connections.open('blocking'), this.keysOf(queue).events, queue, this.connections);
   }
 
   async createWaker(queue: string): Promise<QueueWaker> {

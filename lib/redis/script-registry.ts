@@ -2,20 +2,23 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { LUA_SCRIPTS } from './lua/scripts.generated.js';
 
 /** Bumped whenever a script's contract changes, so two library versions on one Redis never mix commands. */
-export const SCRIPT_VERSION = 1;
+export const SCRIPT_VERSION = 2;
 
 /** Number of KEYS each script takes (see the header of its .lua file). */
 const KEY_COUNTS = {
-  enqueue: 7,
-  fetch: 7,
-  settle: 7,
-  release: 7,
-  renew: 7,
-  recover: 7,
-  cancel: 7,
-  retry: 7,
-  progress: 1,
-  watch: 1,
+  enqueue: 10,
+  fetch: 10,
+  settle: 10,
+  release: 10,
+  renew: 10,
+  recover: 10,
+  cancel: 10,
+  retry: 10,
+  progress: 10,
+  watch: 10,
+  pause: 10,
+  resume: 10,
+  counts: 10,
 } as const satisfies Record<keyof typeof LUA_SCRIPTS, number>;
 
 /** Name of one Lua script. */

@@ -1,6 +1,8 @@
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskRef } from '../interfaces/task-ref.interface.js';
+import type { TaskState } from '../interfaces/task-state.js';
+import type { EventStreamReader } from './event-stream-reader.js';
 
 // The seam between the Nest-facing code and the store. Producer and worker
 // speak only these operations; nothing above this file builds a Redis command.
@@ -19,6 +21,12 @@ export interface NewTask {
   backoff: BackoffOptions | null;
   /** 0 = no limit. */
   timeoutMs: number;
+  /** Ids (in the same queue) that must complete first. */
+  dependsOn: string[];
+  dependencyFailure: 'dead' | 'run';
+  /** Encoded retention of this task: '' (defaults), '1' (remove at once) or '<age>,<count>' (-1 = unset). */
+  removeOnComplete: string;
+  removeOnDead: string;
 }
 
 /** Result of adding one task. */
@@ -26,6 +34,8 @@ export interface AddResult {
   ref: TaskRef;
   /** false when a task with that id already existed (nothing was added). */
   created: boolean;
+  /** Why the task could not be added (nothing was written for it), e.g. a missing dependency. */
+  error?: string;
 }
 
 /** A task handed to a worker, with the lease it holds. */
@@ -61,6 +71,8 @@ export interface FetchRequest {
   count: number;
   workerToken: string;
   leaseMs: number;
+  /** Fleet-wide handler limits this worker knows: 'name=limit;...' ('' = none). */
+  handlerLimits: string;
 }
 
 /** A lease a worker holds on a running task. */
@@ -75,10 +87,20 @@ export type FailOutcome = { action: 'retry'; delayMs: number } | { action: 'dead
 /** How one attempt ended, for `settle`. */
 export type AttemptOutcome =
   | { lease: Lease; kind: 'completed'; resultJson: string }
-  | { lease: Lease; kind: 'failed'; errorJson: string; then: FailOutcome };
+  | { lease: Lease; kind: 'failed'; errorJson: string; then: FailOutcome }
+  /** The handler was rate limited: put back after delayMs without using the attempt. */
+  | { lease: Lease; kind: 'limited'; errorJson: string; delayMs: number };
 
 /** A task's state as seen by waitFor. */
 export type FinalState = { state: 'completed'; resultJson: string } | { state: 'dead'; errorJson: string };
+
+/** What watch returns for an existing task. */
+export interface WatchedTask {
+  /** The final state, or null while the task is not finished. */
+  final: FinalState | null;
+  /** The id of the queue's newest event when the task was read: a reader starting there misses none after. */
+  lastEventId: string;
+}
 
 /** Blocks until a queue has news (a task added, or another worker passing a wake-up on). */
 export interface QueueWaker {
@@ -109,12 +131,15 @@ export interface TaskEngine {
   cancel(queue: string, id: string): Promise<boolean>;
   retry(queue: string, id: string): Promise<boolean>;
   counts(queue: string): Promise<TaskCounts>;
-  /** Marks a task as awaited and returns its final state if it has one (null: pending; undefined: no such task). */
-  watch(queue: string, id: string): Promise<FinalState | null | undefined>;
-  /**
-   * Calls `listener` with final states of awaited tasks of `queue`, and `onGap`
-   * when some may have been missed (after a reconnect); returns the unsubscribe function.
-   */
-  onFinal(queue: string, listener: (id: string, state: FinalState) => void, onGap: () => void): Promise<() => Promise<void>>;
+  /** Marks a task as awaited (its final event is written even with events off) and reads it; undefined: no such task. */
+  watch(queue: string, id: string): Promise<WatchedTask | undefined>;
+  /** A reader of the queue's event stream on a connection of its own. */
+  openEventReader(queue: string): Promise<EventStreamReader>;
   createWaker(queue: string): Promise<QueueWaker>;
+  /** Tasks in one state, oldest first (waiting: in the order they will run), a page at a time. */
+  list(queue: string, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]>;
+  pause(queue: string): Promise<void>;
+  resume(queue: string): Promise<void>;
+  /** Results of a task's completed dependencies, by dependency id. */
+  dependencyResults(queue: string, id: string): Promise<Record<string, unknown>>;
 }

@@ -6,7 +6,7 @@ import type { FetchReply, FetchedTask, SettleReply } from './task-engine.js';
 // Reading what the scripts and HGETALL return. Replies arrive as `unknown`
 // and are narrowed here, so a malformed record fails loudly in one place.
 
-const STATES: Record<string, TaskState> = { w: 'waiting', d: 'delayed', a: 'active', c: 'completed', x: 'dead' };
+const STATES: Record<string, TaskState> = { b: 'blocked', w: 'waiting', d: 'delayed', a: 'active', c: 'completed', x: 'dead' };
 const FETCH_FIELDS = 7;
 
 function parseJson(text: string | undefined): unknown {

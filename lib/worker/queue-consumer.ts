@@ -22,6 +22,8 @@ export interface ConsumerSettings {
   concurrency: number;
   leaseMs: number;
   workerToken: string;
+  /** Fleet-wide limits of this queue's handlers: 'name=limit;...' ('' = none). */
+  handlerLimits: string;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -100,7 +102,7 @@ export class QueueConsumer {
   }
 
   private request(count: number): FetchRequest {
-    return { count, workerToken: this.settings.workerToken, leaseMs: this.settings.leaseMs };
+    return { count, workerToken: this.settings.workerToken, leaseMs: this.settings.leaseMs, handlerLimits: this.settings.handlerLimits };
   }
 
   private async loop(): Promise<void> {
@@ -172,10 +174,13 @@ export class QueueConsumer {
   private run(slot: Slot): void {
     const { task } = slot;
     const lease: Lease = { id: task.id, token: task.leaseToken };
-    const report = async (json: string) => {
-      await this.engine.progress(this.queue, lease, json);
+    const io = {
+      progress: async (json: string) => {
+        await this.engine.progress(this.queue, lease, json);
+      },
+      dependencies: () => this.engine.dependencyResults(this.queue, task.id),
     };
-    void runAttempt(this.queue, task, slot.handler, slot.controller, report).then((outcome) => {
+    void runAttempt(this.queue, task, slot.handler, slot.controller, io).then((outcome) => {
       const next = this.gates.leave(slot.handler);
       if (next && !this.stopping) this.run(next);
       else if (next) void this.handBack([next]);
@@ -202,12 +207,14 @@ export class QueueConsumer {
     this.outcomes.push(
       outcome.kind === 'completed'
         ? { lease, kind: 'completed', resultJson: outcome.resultJson }
-        : {
-            lease,
-            kind: 'failed',
-            errorJson: JSON.stringify(outcome.error),
-            then: decideRetry(task.attempt, task.maxAttempts, task.backoff, outcome.permanent),
-          },
+        : outcome.kind === 'limited'
+          ? { lease, kind: 'limited', errorJson: JSON.stringify(outcome.error), delayMs: outcome.delayMs }
+          : {
+              lease,
+              kind: 'failed',
+              errorJson: JSON.stringify(outcome.error),
+              then: decideRetry(task.attempt, task.maxAttempts, task.backoff, outcome.permanent),
+            },
     );
     // The freed slot stays reserved until the settle's fetch half refills it.
     this.reserved += 1;

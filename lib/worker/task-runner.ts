@@ -2,14 +2,20 @@ import { stageOf } from '../execution/pipeline-stage.js';
 import { TaskContext } from '../execution/task-context.js';
 import { classifyFailure, type Failure } from '../execution/failure.js';
 import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
+import { RateLimitedError } from '../errors/rate-limited.error.js';
+import type { TaskContextIo } from '../execution/task-context.js';
+import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import { withTimeout } from '../policies/timeout-policy.js';
 import type { FetchedTask } from '../redis/task-engine.js';
 
-/** How one attempt ended. `poison`: the stored task itself is unusable (not the handler's doing). */
-export type RunOutcome = { kind: 'completed'; resultJson: string } | ({ kind: 'failed'; poison?: boolean } & Failure);
-
-/** Reports progress for the running attempt (ignored once the lease is lost). */
-export type ProgressReporter = (json: string) => Promise<void>;
+/**
+ * How one attempt ended. `poison`: the stored task itself is unusable (not
+ * the handler's doing). `limited`: the handler threw RateLimitedError.
+ */
+export type RunOutcome =
+  | { kind: 'completed'; resultJson: string }
+  | ({ kind: 'failed'; poison?: boolean } & Failure)
+  | { kind: 'limited'; delayMs: number; error: TaskErrorInfo };
 
 function failed(message: string, permanent: boolean): RunOutcome {
   return { kind: 'failed', error: { message }, permanent };
@@ -21,7 +27,7 @@ export async function runAttempt(
   task: FetchedTask,
   handler: RegisteredHandler | undefined,
   controller: AbortController,
-  reportProgress: ProgressReporter,
+  io: TaskContextIo,
 ): Promise<RunOutcome> {
   if (!handler) return failed(`no handler for ${task.name}`, true);
   let payload: unknown;
@@ -30,11 +36,14 @@ export async function runAttempt(
   } catch (error) {
     return { ...failed(`payload is not valid JSON (${error instanceof Error ? error.message : String(error)})`, true), poison: true } as RunOutcome;
   }
-  const ctx = new TaskContext(task.id, task.name, queue, task.attempt, task.maxAttempts, controller.signal, reportProgress);
+  const ctx = new TaskContext(task.id, task.name, queue, task.attempt, task.maxAttempts, controller.signal, io);
   let result: unknown;
   try {
     result = await withTimeout(handler.invoke(payload, ctx), task.timeoutMs, controller);
   } catch (thrown) {
+    if (thrown instanceof RateLimitedError) {
+      return { kind: 'limited', delayMs: Math.ceil(thrown.retryAfterMs), error: { message: thrown.message, name: thrown.name } };
+    }
     return { kind: 'failed', ...classifyFailure(thrown, stageOf(ctx)) };
   }
   return encodeResult(result);

@@ -37,7 +37,8 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     // Short and unique per process: it is stored in every lease this worker holds.
     const workerToken = `${process.pid.toString(36)}.${randomBytes(4).toString('hex')}`;
     const consumers = [...queues.keys()].map(
-      (queue) => new QueueConsumer(queue, this.engine, this.registry, { ...worker, workerToken }, this.logger),
+      (queue) =>
+        new QueueConsumer(queue, this.engine, this.registry, { ...worker, workerToken, handlerLimits: this.registry.limitsOf(queue) }, this.logger),
     );
     try {
       for (const consumer of consumers) {

@@ -60,8 +60,8 @@ describe('cancel and counts without a worker (producer-only app)', () => {
     await t.queue.enqueue('c.ok', { n: 6 }, { queue, runAt: new Date(Date.now() + 60_000) });
     await t.queue.enqueue('c.ok', { n: 7 }, { queue, runAt: new Date(Date.now() - 60_000) });
     // A runAt in the past is waiting at once.
-    expect(await t.queue.counts(queue)).toEqual({ waiting: 4, delayed: 3, active: 0, completed: 0, dead: 0 });
-    expect(await t.queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0 });
+    expect(await t.queue.counts(queue)).toEqual({ waiting: 4, delayed: 3, active: 0, completed: 0, dead: 0, blocked: 0, paused: false });
+    expect(await t.queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, blocked: 0, paused: false });
   });
 
   it('cancels a waiting task: true, then get() is null and a second cancel is false', async () => {
@@ -85,7 +85,7 @@ describe('cancel and counts without a worker (producer-only app)', () => {
     expect(await t.queue.cancel(byDelay)).toBe(false);
     expect(await t.queue.cancel(byRunAt.id, { queue })).toBe(true);
     expect(await t.queue.get(byRunAt)).toBeNull();
-    expect(await t.queue.counts(queue)).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0 });
+    expect(await t.queue.counts(queue)).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, blocked: 0, paused: false });
   });
 
   it('returns false for cancel and retry of an unknown id, and for retry of a waiting or delayed task', async () => {
@@ -179,7 +179,7 @@ describe('counts() with tasks in every state', () => {
   });
 
   it('reflects waiting, delayed, active, completed and dead exactly', async () => {
-    expect(await t.queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0 });
+    expect(await t.queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, blocked: 0, paused: false });
 
     await t.queue.enqueueMany([1, 2, 3].map((n) => ({ name: 'c.ok', payload: { n } })));
     await waitUntil(async () => (await t.queue.counts()).completed === 3, '3 completed tasks');
@@ -192,14 +192,14 @@ describe('counts() with tasks in every state', () => {
     await t.queue.enqueueMany([4, 5, 6, 7].map((n) => ({ name: 'c.ok', payload: { n } })));
     const delayed = await t.queue.enqueueMany([8, 9].map((n) => ({ name: 'c.ok', payload: { n }, options: { delay: 60_000 } })));
 
-    expect(await t.queue.counts()).toEqual({ waiting: 4, delayed: 2, active: 1, completed: 3, dead: 2 });
-    expect(await t.queue.counts('elsewhere')).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0 });
+    expect(await t.queue.counts()).toEqual({ waiting: 4, delayed: 2, active: 1, completed: 3, dead: 2, blocked: 0, paused: false });
+    expect(await t.queue.counts('elsewhere')).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, blocked: 0, paused: false });
 
     tasks.release();
     await waitUntil(async () => (await t.queue.counts()).completed === 8, '8 completed tasks');
-    expect(await t.queue.counts()).toEqual({ waiting: 0, delayed: 2, active: 0, completed: 8, dead: 2 });
+    expect(await t.queue.counts()).toEqual({ waiting: 0, delayed: 2, active: 0, completed: 8, dead: 2, blocked: 0, paused: false });
 
     for (const ref of delayed) expect(await t.queue.cancel(ref)).toBe(true);
-    expect(await t.queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 8, dead: 2 });
+    expect(await t.queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 8, dead: 2, blocked: 0, paused: false });
   });
 });

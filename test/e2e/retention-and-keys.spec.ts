@@ -109,7 +109,7 @@ describe('retention keeps a bounded number of finished tasks', () => {
     await waitUntil(() => tasks.runs === 5, '5 tasks to run');
     await waitUntil(async () => (await t!.queue.counts()).active === 0, 'no active task');
 
-    expect(await t.queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0 });
+    expect(await t.queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, blocked: 0, paused: false });
     for (const ref of refs) expect(await t.queue.get(ref)).toBeNull();
     expect(taskKeys(await keysOf(redis, prefix))).toEqual([]);
   });

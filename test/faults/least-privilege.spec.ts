@@ -12,24 +12,21 @@ import { faultRedis, type FaultRedis } from './support/fault-redis.js';
 import { printSummary } from './support/tally.js';
 
 // The library works as a Redis ACL user allowed only its own prefix's keys and
-// channels and only the commands it sends (its scripts' commands included, as
-// Redis checks those too), and that user cannot read another prefix. The ACL
-// rule below is the one the README documents:
-//   ACL SETUSER tasks-app reset on >PASSWORD ~{tasks:* &{tasks:* -@all +eval +evalsha +hgetall +get
-//     +zcard +bzpopmin +subscribe +unsubscribe +info +time +exists +incr +del +set +hget +hmget +hset
-//     +hdel +hincrby +zadd +zrem +zrange +zrangebyscore +zpopmin +publish
+// only the commands it sends (its scripts' commands included, as Redis checks
+// those too), and that user cannot read another prefix. The rule is RULES
+// below, which the README documents as one ACL SETUSER line.
 // Credentials from the connection URL never show up in a log line or an error message.
 
 const USER = 'tasks-app';
 const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
 /** ACL SETUSER rules after the user name, with the password as a placeholder. */
 const RULES = [
-  'reset', 'on', '>PASSWORD', '~{tasks:*', '&{tasks:*', '-@all',
-  // Sent by the library and ioredis: scripts, get, counts, the blocking wait, waitFor, ioredis' ready check.
-  '+eval', '+evalsha', '+hgetall', '+get', '+zcard', '+bzpopmin', '+subscribe', '+unsubscribe', '+info',
+  'reset', 'on', '>PASSWORD', '~{tasks:*', '-@all',
+  // Sent by the library and ioredis: scripts, get and list, the blocking waits (tasks, events), ioredis' ready check.
+  '+eval', '+evalsha', '+hgetall', '+get', '+smembers', '+zrange', '+bzpopmin', '+xread', '+xrevrange', '+info',
   // Called inside the Lua scripts.
-  '+time', '+exists', '+incr', '+del', '+set', '+hget', '+hmget', '+hset', '+hdel', '+hincrby',
-  '+zadd', '+zrem', '+zrange', '+zrangebyscore', '+zpopmin', '+publish',
+  '+time', '+exists', '+incr', '+incrby', '+decr', '+del', '+set', '+hget', '+hmget', '+hset', '+hdel', '+hincrby',
+  '+zadd', '+zrem', '+zcard', '+zrangebyscore', '+zpopmin', '+xadd', '+sadd', '+srem', '+scard', '+pexpire', '+pttl',
 ];
 const CORE_FLOW = join(__dirname, 'children', 'core-flow-app.cjs');
 
@@ -107,7 +104,7 @@ describe('a Redis ACL user limited to one prefix', () => {
     clients.push(asUser);
     await expect(asUser.hgetall(`{other:default}:t:${ref.id}`)).rejects.toThrow(/NOPERM/);
     await expect(asUser.get(`{other:default}:d:${ref.id}`)).rejects.toThrow(/NOPERM/);
-    await expect(asUser.subscribe('{other:default}:done')).rejects.toThrow(/NOPERM/);
+    await expect(asUser.xrevrange('{other:default}:events', '+', '-', 'COUNT', 1)).rejects.toThrow(/NOPERM/);
     // The same reads of its own prefix are allowed (a task record the flow left, found by the admin).
     const [ownTaskKey] = await admin.keys('{tasks:default}:t:*');
     expect(ownTaskKey).toBeDefined();

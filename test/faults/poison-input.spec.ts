@@ -173,6 +173,6 @@ describe('hand-edited and missing task records', () => {
     }
     expect(await admin.exists(keys.task('poison-ghost'), keys.payload('poison-ghost'))).toBe(0);
 
-    expect(await queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: goodRefs.length, dead: DEAD_IDS.length });
+    expect(await queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: goodRefs.length, dead: DEAD_IDS.length, blocked: 0, paused: false });
   });
 });

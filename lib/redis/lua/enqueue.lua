@@ -1,67 +1,54 @@
--- enqueue: adds a batch of tasks to one queue.
--- KEYS: 1 wait, 2 delayed, 3 active, 4 mark, 5 dead, 6 completed, 7 seq
--- Also writes each task's record ('t:<id>') and payload ('d:<id>') under the key base.
--- ARGV: 1 key base ('{prefix:queue}:'), then 9 fields per task:
---   id, name, payload JSON, priority, delay ms, runAt ms ('' = none),
---   max attempts, backoff ('' | 'f,<delay>' | 'e,<delay>[,<max>]'), timeout ms
--- Returns { id1, created1, id2, created2, ... } (created = 1, or 0 when the id existed).
--- Atomic because a task's record, its place in wait/delayed and the id
--- counter must change together: a half-added task would be invisible to
--- workers yet block its id forever.
+-- enqueue: adds a batch of tasks to one queue (see includes/add-task.lua).
+-- KEYS: 1 wait, 2 delayed, 3 active, 4 mark, 5 dead, 6 completed, 7 seq, 8 blocked, 9 paused, 10 rate
+--   (and, under the same hash tag, per-task keys t:, d:, dp:, dr:, dn: and per-handler gc:, gp:)
+-- ARGV: 1 key base ('{prefix:queue}:'), 2 events max length (0 = off), then 13 fields per task:
+--   id, name, payload JSON, priority, delay ms, runAt ms ('' = none), max attempts,
+--   backoff ('' | 'f,<delay>' | 'e,<delay>[,<max>]'), timeout ms, dependency ids ('\n'-joined),
+--   dependency failure ('run' | ''), remove on complete ('' | '1' | '<age>,<count>'), remove on dead (same)
+-- Returns { id1, result1, id2, result2, ... }: 1 added, 0 the id existed (nothing changed);
+--   or { '!', message } when a dependency is missing: then nothing at all was written.
+-- Atomic because a task's record, payload, place in its set and dependency
+-- edges must appear together: a half-added task would be invisible to workers
+-- yet hold its id forever.
 --@include common
+--@include add-task
 
-local base = ARGV[1]
+local base, evMaxLen = ARGV[1], tonumber(ARGV[2])
+local keys = queueKeys()
 local now = nowMs()
 local out = {}
 local waited, earliest = false, nil
 
-for i = 2, #ARGV, 9 do
-  local id, created = ARGV[i], 1
-  local seq
-  -- Every task arrives with its id (callers generate one when the user gave
-  -- none), so a call that ioredis re-sends after a dropped connection finds
-  -- its tasks already there instead of adding them twice.
-  if redis.call('EXISTS', base .. 't:' .. id) == 1 then
-    created = 0
-  else
-    seq = redis.call('INCR', KEYS[7])
+-- All or nothing: every dependency must exist (or be added earlier in this
+-- call) before anything is written.
+local added = {}
+for i = 3, #ARGV, 13 do
+  for dep in string.gmatch(ARGV[i + 9], '[^\n]+') do
+    if not added[dep] and redis.call('EXISTS', base .. 't:' .. dep) == 0 then
+      return { '!', 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)' }
+    end
   end
+  added[ARGV[i]] = true
+end
 
-  if created == 1 then
-    local taskKey = base .. 't:' .. id
-    local priority = tonumber(ARGV[i + 3])
-    local ws = int(waitScore(priority, seq))
-    local runAt = now
-    if ARGV[i + 5] ~= '' then
-      runAt = tonumber(ARGV[i + 5])
-    elseif tonumber(ARGV[i + 4]) > 0 then
-      runAt = now + tonumber(ARGV[i + 4])
-    end
-    local state = 'w'
-    if runAt > now then
-      state = 'd'
-      redis.call('ZADD', KEYS[2], int(runAt), id)
-      if not earliest or runAt < earliest then earliest = runAt end
-    else
-      redis.call('ZADD', KEYS[1], ws, id)
-      waited = true
-    end
-    -- Only fields that differ from their defaults are written: attempts 0, no
-    -- backoff, no timeout, runAt = enqueuedAt; priority is read back from ws.
-    redis.call('HSET', taskKey, 'n', ARGV[i + 1], 's', state, 'ws', ws, 'm', ARGV[i + 6], 'e', int(now))
-    if ARGV[i + 7] ~= '' then redis.call('HSET', taskKey, 'b', ARGV[i + 7]) end
-    if ARGV[i + 8] ~= '0' then redis.call('HSET', taskKey, 'to', ARGV[i + 8]) end
-    if runAt ~= now then redis.call('HSET', taskKey, 'r', int(runAt)) end
-    redis.call('SET', base .. 'd:' .. id, ARGV[i + 2])
-  end
-  out[#out + 1] = id
-  out[#out + 1] = created
+for i = 3, #ARGV, 13 do
+  local t = {
+    id = ARGV[i], name = ARGV[i + 1], payload = ARGV[i + 2], priority = tonumber(ARGV[i + 3]),
+    delayMs = tonumber(ARGV[i + 4]), runAt = ARGV[i + 5], maxAttempts = ARGV[i + 6], backoff = ARGV[i + 7],
+    timeout = ARGV[i + 8], deps = ARGV[i + 9], depFailure = ARGV[i + 10],
+    removeOnComplete = ARGV[i + 11], removeOnDead = ARGV[i + 12],
+  }
+  local result, state, runAt = addTask(base, keys, now, evMaxLen, t)
+  if state == 'w' then waited = true end
+  if state == 'd' and (not earliest or runAt < earliest) then earliest = runAt end
+  out[#out + 1] = t.id
+  out[#out + 1] = result
 end
 
 if waited then
-  wake(KEYS[4])
+  wake(keys.mark)
 elseif earliest then
-  local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-  if tonumber(first[2]) == earliest then wake(KEYS[4]) end
+  local first = redis.call('ZRANGE', keys.delayed, 0, 0, 'WITHSCORES')
+  if tonumber(first[2]) == earliest then wake(keys.mark) end
 end
 return out

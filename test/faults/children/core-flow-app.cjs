@@ -163,7 +163,7 @@ async function main() {
     });
     await step('counts', async () => {
       const counts = await queue.counts();
-      const expected = { waiting: 0, delayed: 0, active: 0, completed: refs.length - 1, dead: 0 };
+      const expected = { blocked: 0, waiting: 0, delayed: 0, active: 0, completed: refs.length - 1, dead: 0, paused: false };
       check(JSON.stringify(counts) === JSON.stringify(expected), `counts ${JSON.stringify(counts)}, expected ${JSON.stringify(expected)}`);
       check((await queue.counts('side')).completed === 1, 'side queue counts wrong');
     });

@@ -2,7 +2,7 @@ import { TaskHandlerRegistry, type RegisteredHandler } from '../../../lib/discov
 import { DuplicateTaskHandlerError } from '../../../lib/errors/duplicate-task-handler.error.js';
 
 function handler(name: string, queue: string, source: string, policy: RegisteredHandler['policy'] = {}): RegisteredHandler {
-  return { name, queue, concurrency: null, policy, invoke: async () => undefined, source };
+  return { name, queue, concurrency: null, globalConcurrency: null, policy, invoke: async () => undefined, source };
 }
 
 describe('TaskHandlerRegistry', () => {

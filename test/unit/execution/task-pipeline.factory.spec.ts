@@ -138,7 +138,10 @@ class CollectingLogger implements LoggerService {
 }
 
 function newContext(attempt = 1): TaskContext {
-  return new TaskContext('t-1', 'sample', 'default', attempt, 3, new AbortController().signal, async () => undefined);
+  return new TaskContext('t-1', 'sample', 'default', attempt, 3, new AbortController().signal, {
+    progress: async () => undefined,
+    dependencies: async () => ({}),
+  });
 }
 
 describe('TaskPipelineFactory', () => {

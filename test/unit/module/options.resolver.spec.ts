@@ -26,6 +26,7 @@ describe('resolveTaskOptions', () => {
       defaults: { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, timeout: 0 },
       retention: { completed: { age: 24 * HOUR, count: 1_000 }, dead: { age: 7 * 24 * HOUR, count: 10_000 } },
       maxPayloadBytes: 512 * 1024,
+      queues: new Map(),
     });
   });
 
@@ -39,6 +40,7 @@ describe('resolveTaskOptions', () => {
       defaults: { attempts: 1, backoff: { type: 'fixed', delay: 50, maxDelay: 60 }, timeout: 2_000 },
       retention: { completed: { age: 0, count: 0 }, dead: { count: 5 } },
       maxPayloadBytes: 1_024,
+      queues: { emails: { events: false, rateLimit: { max: 100, perMs: 1_000 } }, reports: { events: { maxLen: 50 } } },
     });
     expect(resolved).toEqual({
       connection,
@@ -48,7 +50,21 @@ describe('resolveTaskOptions', () => {
       defaults: { attempts: 1, backoff: { type: 'fixed', delay: 50, maxDelay: 60 }, timeout: 2_000 },
       retention: { completed: { age: 0, count: 0 }, dead: { age: 7 * 24 * HOUR, count: 5 } },
       maxPayloadBytes: 1_024,
+      queues: new Map([
+        ['emails', { eventsMaxLen: 0, rateLimit: { max: 100, perMs: 1_000 } }],
+        ['reports', { eventsMaxLen: 50, rateLimit: null }],
+      ]),
     });
+  });
+
+  it.each([
+    [{ emails: { rateLimit: { max: 0, perMs: 1000 } } }, /queues\.emails\.rateLimit\.max must be an integer >= 1, got 0/],
+    [{ emails: { rateLimit: { max: 5 } } }, /queues\.emails\.rateLimit\.perMs must be an integer >= 1/],
+    [{ emails: { events: { maxLen: 0 } } }, /queues\.emails\.events\.maxLen must be an integer >= 1/],
+    [{ emails: { event: false } }, /unknown option 'queues\.emails\.event'/],
+    [{ 'bad{name': {} }, /a queue name in queues must be a non-empty string/],
+  ])('rejects bad queue settings %j', (queues, message) => {
+    expect(() => resolveTaskOptions({ connection: URL, queues: queues as never })).toThrow(message);
   });
 
   it('fills the worker fields left unset', () => {

@@ -11,6 +11,10 @@ const task = (id: string): NewTask => ({
   maxAttempts: 1,
   backoff: null,
   timeoutMs: 0,
+  dependsOn: [],
+  dependencyFailure: 'dead',
+  removeOnComplete: '',
+  removeOnDead: '',
 });
 
 /** Records each add() batch; only add() is used by the batcher. */

@@ -35,6 +35,10 @@ describe('normalizeEnqueue', () => {
         maxAttempts: 3,
         backoff: { type: 'exponential', delay: 1000 },
         timeoutMs: 0,
+        dependsOn: [],
+        dependencyFailure: 'dead',
+        removeOnComplete: '',
+        removeOnDead: '',
       },
     });
   });

@@ -9,7 +9,7 @@ function hashTag(key: string): string | null {
 
 describe('QueueKeys', () => {
   const keys = new QueueKeys('tasks', 'email');
-  const all = [keys.wait, keys.delayed, keys.active, keys.mark, keys.dead, keys.completed, keys.seq, keys.doneChannel, keys.task('42')];
+  const all = [keys.wait, keys.delayed, keys.active, keys.mark, keys.dead, keys.completed, keys.seq, keys.blocked, keys.paused, keys.rate, keys.events, keys.task('42'), keys.payload('42'), keys.dependencyResults('42'), keys.pendingDependencies('42')];
 
   it('starts every key with the base {prefix:queue}:', () => {
     expect(keys.base).toBe('{tasks:email}:');
@@ -32,16 +32,8 @@ describe('QueueKeys', () => {
     expect(hashTag(keys.task('a:b'))).toBe('tasks:email');
   });
 
-  it('lists the seven script keys in the order the script headers declare', () => {
-    expect(keys.scriptKeys).toEqual([
-      '{tasks:email}:wait',
-      '{tasks:email}:delayed',
-      '{tasks:email}:active',
-      '{tasks:email}:mark',
-      '{tasks:email}:dead',
-      '{tasks:email}:completed',
-      '{tasks:email}:seq',
-    ]);
+  it('lists the ten script keys in the order the script headers declare', () => {
+    expect(keys.scriptKeys).toEqual([keys.wait, keys.delayed, keys.active, keys.mark, keys.dead, keys.completed, keys.seq, keys.blocked, keys.paused, keys.rate]);
   });
 
   it('separates queues and prefixes', () => {

@@ -2,6 +2,14 @@
 -- Numbers go to Redis through string.format('%d') because Lua's default number
 -- formatting keeps only 14 significant digits and wait scores need 16.
 
+-- The queue's keys, from KEYS in the order every queue script takes them.
+local function queueKeys()
+  return {
+    wait = KEYS[1], delayed = KEYS[2], active = KEYS[3], mark = KEYS[4], dead = KEYS[5],
+    completed = KEYS[6], seq = KEYS[7], blocked = KEYS[8], paused = KEYS[9], rate = KEYS[10],
+  }
+end
+
 local function nowMs()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -29,9 +37,11 @@ end
 
 -- A task is two keys: its record (a small hash of short fields, so Redis keeps
 -- it in the compact listpack encoding) and its payload (a string). Keeping the
--- payload out of the hash is what keeps the hash compact.
+-- payload out of the hash is what keeps the hash compact. Tasks in a
+-- dependency graph also have dp (pending dependencies), dr (dependency
+-- results) and dn (dependents) keys.
 local function deleteTask(base, id)
-  redis.call('DEL', base .. 't:' .. id, base .. 'd:' .. id)
+  redis.call('DEL', base .. 't:' .. id, base .. 'd:' .. id, base .. 'dp:' .. id, base .. 'dr:' .. id, base .. 'dn:' .. id)
 end
 
 -- Wakes a worker when this due time is the queue's earliest, so that worker
@@ -44,12 +54,20 @@ local function wakeIfEarliest(delayedKey, markKey, id)
   end
 end
 
--- Tells a waitFor() caller about a final state, and only when one asked
--- (the 'wt' flag), so tasks nobody waits for cost no PUBLISH.
-local function notifyFinal(base, taskKey, id, state, value)
-  if redis.call('HGET', taskKey, 'wt') then
-    redis.call('PUBLISH', base .. 'done', cjson.encode({ id = id, s = state, v = value }))
+-- Appends an event to the queue's stream (bounded, approximate trimming), or,
+-- when the queue's events are off (maxLen 0), only the final events of tasks
+-- that a waitFor() is waiting on (the 'wt' flag), so waitFor works either way
+-- and unobserved tasks cost no XADD. Fields: t type, i id, n name, a attempt, v JSON value.
+local function emit(base, maxLen, taskKey, kind, id, name, attempt, value)
+  local final = kind == 'completed' or kind == 'dead'
+  if maxLen <= 0 then
+    if not final or not redis.call('HGET', taskKey, 'wt') then return end
+    maxLen = 1000
   end
+  local fields = { 't', kind, 'i', id, 'n', name or '' }
+  if attempt then fields[#fields + 1] = 'a'; fields[#fields + 1] = attempt end
+  if value then fields[#fields + 1] = 'v'; fields[#fields + 1] = value end
+  redis.call('XADD', base .. 'events', 'MAXLEN', '~', maxLen, '*', unpack(fields))
 end
 
 -- Keeps a finished-state sorted set within its retention: at most `count`
@@ -75,4 +93,25 @@ local function trim(base, setKey, now, ageMs, count, added)
     redis.call('ZREM', setKey, id)
     deleteTask(base, id)
   end
+end
+
+-- Fleet-wide handler limits: a task of a limited handler counts in gc:<name>
+-- while it runs (its record carries 'gc'); one that could not start because
+-- its handler was at its limit waits in gp:<name> (by its wait score) and
+-- goes back to waiting when a run of that handler ends.
+local function releaseHandlerSlot(base, keys, taskKey, name)
+  redis.call('HDEL', taskKey, 'gc')
+  if redis.call('DECR', base .. 'gc:' .. name) < 0 then redis.call('SET', base .. 'gc:' .. name, 0) end
+  local parked = redis.call('ZPOPMIN', base .. 'gp:' .. name, 1)
+  if parked[1] then
+    redis.call('ZADD', keys.wait, parked[2], parked[1])
+    wake(keys.mark)
+  end
+end
+
+-- Ends a task's lease bookkeeping that does not depend on how it ended.
+local function endLease(base, keys, taskKey, id, name, counted)
+  redis.call('ZREM', keys.active, id)
+  redis.call('HDEL', taskKey, 'lk')
+  if counted then releaseHandlerSlot(base, keys, taskKey, name) end
 end

@@ -1,0 +1,63 @@
+-- The dependency graph of one queue. A task that depends on others is
+-- 'blocked' (in the blocked set) with dp:<id> holding the ids it still waits
+-- for; each dependency has dn:<dep> holding its dependents and the 'hd' flag
+-- on its record. Results of finished dependencies are copied to dr:<id>, so
+-- retention removing a dependency cannot take its result from a dependent.
+-- Unblocking costs O(dependents of the finished task): no scans.
+
+-- Moves a blocked task whose last dependency finished to waiting, or to
+-- delayed when it asked for a delay (counted from now) or a later runAt.
+local function unblock(base, keys, now, id)
+  local taskKey = base .. 't:' .. id
+  redis.call('ZREM', keys.blocked, id)
+  local f = redis.call('HMGET', taskKey, 'dl', 'r', 'ws')
+  local runAt = now
+  if tonumber(f[1]) then
+    runAt = now + tonumber(f[1])
+  elseif tonumber(f[2]) and tonumber(f[2]) > now then
+    runAt = tonumber(f[2])
+  end
+  if runAt > now then
+    redis.call('HSET', taskKey, 's', 'd', 'r', int(runAt))
+    redis.call('ZADD', keys.delayed, int(runAt), id)
+    wakeIfEarliest(keys.delayed, keys.mark, id)
+  else
+    redis.call('HSET', taskKey, 's', 'w', 'r', int(now))
+    redis.call('ZADD', keys.wait, f[3], id)
+    wake(keys.mark)
+  end
+end
+
+-- Tells the dependents of `id` how it ended: 'c' (completed, with its result
+-- JSON), or 'x' (dead or cancelled, with a reason). A dependent of a failed
+-- task goes dead too, and so on down the graph, unless it was enqueued with
+-- dependencyFailure 'run', in which case the failed dependency counts as done.
+local function settleDependents(base, keys, now, evMaxLen, id, outcome, value)
+  local queue = { { id = id, outcome = outcome, value = value } }
+  local i = 1
+  while queue[i] do
+    local dep = queue[i]
+    i = i + 1
+    local dependentsKey = base .. 'dn:' .. dep.id
+    for _, x in ipairs(redis.call('SMEMBERS', dependentsKey)) do
+      local xKey = base .. 't:' .. x
+      local f = redis.call('HMGET', xKey, 's', 'df', 'n', 'hd')
+      if f[1] == 'b' then
+        if dep.outcome == 'c' or f[2] == 'run' then
+          if dep.outcome == 'c' then redis.call('HSET', base .. 'dr:' .. x, dep.id, dep.value) end
+          redis.call('SREM', base .. 'dp:' .. x, dep.id)
+          if redis.call('SCARD', base .. 'dp:' .. x) == 0 then unblock(base, keys, now, x) end
+        else
+          local err = cjson.encode({ message = 'dependency ' .. dep.id .. ' ended dead' .. (dep.value ~= '' and (': ' .. dep.value) or '') })
+          redis.call('ZREM', keys.blocked, x)
+          redis.call('DEL', base .. 'dp:' .. x)
+          redis.call('HSET', xKey, 's', 'x', 'err', err, 'f', int(now))
+          redis.call('ZADD', keys.dead, int(now), x)
+          emit(base, evMaxLen, xKey, 'dead', x, f[3], nil, err)
+          if f[4] then queue[#queue + 1] = { id = x, outcome = 'x', value = 'its dependency ' .. dep.id .. ' ended dead' } end
+        end
+      end
+    end
+    redis.call('DEL', dependentsKey)
+  end
+end
