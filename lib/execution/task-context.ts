@@ -1,4 +1,5 @@
 import type { TaskProgress } from '../interfaces/task-info.interface.js';
+import type { LazyAbort } from './lazy-abort.js';
 
 /** What a TaskContext reaches Redis through, for its running attempt. */
 export interface TaskContextIo {
@@ -19,10 +20,14 @@ export class TaskContext {
     readonly attempt: number,
     /** Attempts allowed in all. */
     readonly maxAttempts: number,
-    /** Aborted when the attempt times out, when the worker shuts down past its grace period, or when the lease is lost. */
-    readonly signal: AbortSignal,
+    private readonly abort: LazyAbort,
     private readonly io: TaskContextIo,
   ) {}
+
+  /** Aborted when the attempt times out, when the worker shuts down past its grace period, or when the lease is lost. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
 
   /** Results of the tasks this one depended on (`dependsOn`), by task id. */
   dependencies<R = unknown>(): Promise<Record<string, R>> {

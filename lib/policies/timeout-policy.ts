@@ -5,7 +5,7 @@ import { TaskTimeoutError } from '../errors/task-timeout.error.js';
  * (0 = no limit) and aborts `controller` so a cooperative handler can stop.
  * The worker slot is freed at the timeout even if the handler never settles.
  */
-export function withTimeout<T>(work: Promise<T>, timeoutMs: number, controller: AbortController): Promise<T> {
+export function withTimeout<T>(work: Promise<T>, timeoutMs: number, controller: { abort(reason: unknown): void }): Promise<T> {
   if (timeoutMs <= 0) return work;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -2,7 +2,9 @@ import type { Logger } from '@nestjs/common';
 import type { RegisteredHandler, TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { decideRetry } from '../policies/retry-policy.js';
 import type { AttemptOutcome, FetchReply, FetchedTask, FetchRequest, Lease, QueueWaker, TaskEngine } from '../redis/task-engine.js';
-import { HandlerGates } from './handler-gates.js';
+import { LazyAbort } from '../execution/lazy-abort.js';
+import { AttemptIo } from './attempt-io.js';
+import { RunScheduler } from './run-scheduler.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { runAttempt, type RunOutcome } from './task-runner.js';
 
@@ -12,7 +14,7 @@ const IDLE_CHECK_MS = 5_000;
 interface Slot {
   task: FetchedTask;
   handler: RegisteredHandler | undefined;
-  controller: AbortController;
+  controller: LazyAbort;
   /** Set when the outcome no longer matters: handed back at shutdown, or lease lost. */
   abandoned: boolean;
 }
@@ -35,8 +37,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * and keeps a local timer for the next delayed task.
  */
 export class QueueConsumer {
+  /** Every task this worker holds a lease on: running, buffered, or waiting for its handler. */
   private readonly slots = new Map<string, Slot>();
-  private readonly gates = new HandlerGates<Slot>();
+  private readonly scheduler: RunScheduler<Slot>;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly leases: LeaseKeeper;
   /** Slots promised to fetches in flight. */
@@ -62,6 +65,7 @@ export class QueueConsumer {
     private readonly settings: ConsumerSettings,
     private readonly logger: Logger,
   ) {
+    this.scheduler = new RunScheduler<Slot>(settings.concurrency, (slot) => this.run(slot));
     this.leases = new LeaseKeeper(
       queue,
       engine,
@@ -87,7 +91,7 @@ export class QueueConsumer {
     this.waker?.close();
     this.slotFreed?.();
     await this.loopDone;
-    await this.handBack(this.gates.drainHeld());
+    await this.handBack(this.scheduler.drainWaiting());
     const deadline = Date.now() + graceMs;
     while (this.slots.size > 0 && Date.now() < deadline) {
       await Promise.race([this.nextSlotFreed(), sleep(Math.min(100, Math.max(1, deadline - Date.now())))]);
@@ -98,7 +102,7 @@ export class QueueConsumer {
   }
 
   private free(): number {
-    return this.settings.concurrency - this.slots.size - this.reserved;
+    return this.settings.concurrency + this.scheduler.prefetch - this.slots.size - this.reserved;
   }
 
   private request(count: number): FetchRequest {
@@ -159,32 +163,26 @@ export class QueueConsumer {
     }
     if (reply.nextDueInMs !== null) this.armDueTimer(reply.nextDueInMs);
     const slots = reply.tasks.map((task) => {
-      const slot: Slot = { task, handler: this.registry.get(task.name), controller: new AbortController(), abandoned: false };
+      const slot: Slot = { task, handler: this.registry.get(task.name), controller: new LazyAbort(), abandoned: false };
       this.slots.set(task.id, slot);
       return slot;
     });
     if (this.stopping) {
       void this.handBack(slots);
     } else {
-      for (const slot of slots) if (this.gates.tryEnter(slot.handler, slot)) this.run(slot);
+      for (const slot of slots) this.scheduler.offer(slot);
     }
     return reply.tasks.length;
   }
 
   private run(slot: Slot): void {
     const { task } = slot;
-    const lease: Lease = { id: task.id, token: task.leaseToken };
-    const io = {
-      progress: async (json: string) => {
-        await this.engine.progress(this.queue, lease, json);
-      },
-      dependencies: () => this.engine.dependencyResults(this.queue, task.id),
-    };
-    void runAttempt(this.queue, task, slot.handler, slot.controller, io).then((outcome) => {
-      const next = this.gates.leave(slot.handler);
-      if (next && !this.stopping) this.run(next);
-      else if (next) void this.handBack([next]);
+    const started = Date.now();
+    void runAttempt(this.queue, task, slot.handler, slot.controller, new AttemptIo(this.engine, this.queue, task)).then((outcome) => {
+      // Queue the outcome first: its flush must be scheduled before the start
+      // of buffered tasks, so it leaves for Redis before they run.
       this.settle(slot, outcome);
+      this.scheduler.finished(slot, Date.now() - started);
     });
   }
 

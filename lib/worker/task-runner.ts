@@ -3,6 +3,7 @@ import { TaskContext } from '../execution/task-context.js';
 import { classifyFailure, type Failure } from '../execution/failure.js';
 import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
 import { RateLimitedError } from '../errors/rate-limited.error.js';
+import type { LazyAbort } from '../execution/lazy-abort.js';
 import type { TaskContextIo } from '../execution/task-context.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import { withTimeout } from '../policies/timeout-policy.js';
@@ -26,7 +27,7 @@ export async function runAttempt(
   queue: string,
   task: FetchedTask,
   handler: RegisteredHandler | undefined,
-  controller: AbortController,
+  controller: LazyAbort,
   io: TaskContextIo,
 ): Promise<RunOutcome> {
   if (!handler) return failed(`no handler for ${task.name}`, true);
@@ -36,7 +37,7 @@ export async function runAttempt(
   } catch (error) {
     return { ...failed(`payload is not valid JSON (${error instanceof Error ? error.message : String(error)})`, true), poison: true } as RunOutcome;
   }
-  const ctx = new TaskContext(task.id, task.name, queue, task.attempt, task.maxAttempts, controller.signal, io);
+  const ctx = new TaskContext(task.id, task.name, queue, task.attempt, task.maxAttempts, controller, io);
   let result: unknown;
   try {
     result = await withTimeout(handler.invoke(payload, ctx), task.timeoutMs, controller);

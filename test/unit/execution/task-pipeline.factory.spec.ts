@@ -1,3 +1,4 @@
+import { LazyAbort } from '../../../lib/execution/lazy-abort.js';
 import {
   Injectable,
   SetMetadata,
@@ -138,7 +139,7 @@ class CollectingLogger implements LoggerService {
 }
 
 function newContext(attempt = 1): TaskContext {
-  return new TaskContext('t-1', 'sample', 'default', attempt, 3, new AbortController().signal, {
+  return new TaskContext('t-1', 'sample', 'default', attempt, 3, new LazyAbort(), {
     progress: async () => undefined,
     dependencies: async () => ({}),
   });

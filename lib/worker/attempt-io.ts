@@ -1,0 +1,20 @@
+import type { TaskContextIo } from '../execution/task-context.js';
+import type { FetchedTask, TaskEngine } from '../redis/task-engine.js';
+
+/** What a running attempt's TaskContext reaches Redis through; one small object per attempt, no closures. */
+export class AttemptIo implements TaskContextIo {
+  constructor(
+    private readonly engine: TaskEngine,
+    private readonly queue: string,
+    private readonly task: FetchedTask,
+  ) {}
+
+  async progress(json: string): Promise<void> {
+    // A false reply means the lease is gone; the attempt's outcome will be discarded anyway.
+    await this.engine.progress(this.queue, { id: this.task.id, token: this.task.leaseToken }, json);
+  }
+
+  dependencies(): Promise<Record<string, unknown>> {
+    return this.engine.dependencyResults(this.queue, this.task.id);
+  }
+}

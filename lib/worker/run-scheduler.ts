@@ -1,0 +1,77 @@
+import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
+import { HandlerGates } from './handler-gates.js';
+
+/** What the scheduler needs of a fetched task. */
+export interface Schedulable {
+  handler: RegisteredHandler | undefined;
+}
+
+/** Handler runs shorter than this on average make prefetching pay. */
+const SHORT_RUN_MS = 10;
+
+/**
+ * Decides when fetched tasks start. At most `concurrency` run (or wait for
+ * their handler's own limit) at once; when handlers are short, up to as many
+ * again wait in a local buffer, so the next tasks start the moment slots free
+ * instead of after the round trip that settles the previous ones. Long
+ * handlers get no buffer: a buffered task is one another worker cannot take.
+ */
+export class RunScheduler<T extends Schedulable> {
+  private readonly gates = new HandlerGates<T>();
+  private readonly buffer: T[] = [];
+  private running = 0;
+  private averageRunMs = SHORT_RUN_MS * 10;
+  private drainScheduled = false;
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly start: (item: T) => void,
+  ) {}
+
+  /** How many tasks may be held beyond the running ones now. */
+  get prefetch(): number {
+    return this.averageRunMs < SHORT_RUN_MS ? this.concurrency : 0;
+  }
+
+  /** Starts the task, or keeps it until a slot (or its handler) frees up. */
+  offer(item: T): void {
+    if (this.running >= this.concurrency) {
+      this.buffer.push(item);
+      return;
+    }
+    this.running += 1;
+    if (this.gates.tryEnter(item.handler, item)) this.start(item);
+  }
+
+  /**
+   * A run ended after `ms`: its slot goes to the next task of the same
+   * handler, or to a buffered one. Buffered tasks start on the next turn of
+   * the event loop, after the outcomes of this turn have left for Redis: the
+   * worker then runs them while Redis records those, instead of each waiting
+   * for the other.
+   */
+  finished(item: T, ms: number): void {
+    this.averageRunMs += (ms - this.averageRunMs) / 8;
+    const next = this.gates.leave(item.handler);
+    if (next !== undefined) {
+      this.start(next);
+      return;
+    }
+    this.running -= 1;
+    if (this.buffer.length > 0 && !this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(() => {
+        this.drainScheduled = false;
+        while (this.running < this.concurrency && this.buffer.length > 0) this.offer(this.buffer.shift()!);
+      });
+    }
+  }
+
+  /** Takes every task that has not started out (at shutdown, to hand them back). */
+  drainWaiting(): T[] {
+    const waiting = [...this.buffer, ...this.gates.drainHeld()];
+    this.running -= waiting.length - this.buffer.length;
+    this.buffer.length = 0;
+    return waiting;
+  }
+}
