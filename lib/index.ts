@@ -4,7 +4,6 @@ export type { TaskModuleOptions, TaskOptionsFactory, WorkerOptions, RetentionOpt
 export { TaskHandler } from './decorators/task-handler.decorator.js';
 export { TaskPayload, TaskCtx } from './decorators/task-params.decorators.js';
 export { TaskQueue, type ListOptions } from './producer/task-queue.js';
-export type { TaskEvent, TaskEventType, TaskEventsOptions } from './events/task-event.interface.js';
 export type { RemoveOption } from './interfaces/retention-option.js';
 export { TaskContext, type TaskContextIo } from './execution/task-context.js';
 export type { TaskHandlerOptions } from './interfaces/task-handler-options.interface.js';
@@ -23,3 +22,5 @@ export { InvalidTaskOptionsError } from './errors/invalid-task-options.error.js'
 export { DuplicateTaskHandlerError } from './errors/duplicate-task-handler.error.js';
 export { RedisUnavailableError } from './errors/redis-unavailable.error.js';
 export { RateLimitedError } from './errors/rate-limited.error.js';
+export * from './events/index.js';
+export * from './scheduling/index.js';

@@ -3,12 +3,12 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TaskHandlerExplorer } from '../discovery/task-handler.explorer.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { TaskPipelineFactory } from '../execution/task-pipeline.factory.js';
-import { QueueEventHub } from '../events/queue-event-hub.js';
+import { EVENT_PROVIDERS } from '../events/events.providers.js';
+import { SCHEDULING_PROVIDERS } from '../scheduling/scheduling.providers.js';
 import { TaskQueue } from '../producer/task-queue.js';
 import { RedisConnections } from '../redis/redis-connections.js';
 import { RedisTaskEngine } from '../redis/redis-task-engine.js';
 import { TASK_ENGINE } from '../redis/task-engine.token.js';
-import type { TaskEngine } from '../redis/task-engine.js';
 import { WorkerHost } from '../worker/worker-host.js';
 import { resolveTaskOptions } from './options.resolver.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from './resolved-options.js';
@@ -33,7 +33,8 @@ import type { TaskModuleOptions } from './task-module-options.interface.js';
       useFactory: (connections: RedisConnections, options: ResolvedTaskOptions) => new RedisTaskEngine(connections, options),
       inject: [RedisConnections, RESOLVED_TASK_OPTIONS],
     },
-    { provide: QueueEventHub, useFactory: (engine: TaskEngine) => new QueueEventHub(engine), inject: [TASK_ENGINE] },
+    ...EVENT_PROVIDERS,
+    ...SCHEDULING_PROVIDERS,
     TaskQueue,
     WorkerHost,
   ],

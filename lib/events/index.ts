@@ -1,0 +1,2 @@
+// Public exports of the events feature.
+export type { TaskEvent, TaskEventType, TaskEventsOptions } from './task-event.interface.js';

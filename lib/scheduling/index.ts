@@ -1,0 +1,2 @@
+// Public exports of the recurring-schedules feature.
+export {};
