@@ -48,6 +48,16 @@ async function main(): Promise<number> {
   printLine(`idempotent enqueue: first ${first.id}, second ${second.id} (same task: ${first.id === second.id})`);
   expect('idempotent confirm', first, 'completed', 1);
 
+  // 7. A flow: packing waits ('blocked') until both picks have completed, then gets their results.
+  const picks = await tasks.enqueueMany([
+    { name: 'item.pick', payload: { sku: 'LAMP-1' } },
+    { name: 'item.pick', payload: { sku: 'DESK-22' } },
+  ]);
+  const pack = await tasks.enqueue('order.pack', { orderId: 'A-1' }, { dependsOn: picks, delay: 200 });
+  printLine(`order.pack #${pack.id} enqueued depending on ${picks.map((p) => p.id).join(' and ')}: ${(await tasks.get(pack))?.state}`);
+  picks.forEach((ref, i) => expect(`pick ${i + 1}`, ref, 'completed', 1));
+  expect('pack after both picks', pack, 'completed', 1);
+
   const receipt = await tasks.waitFor(charge, { timeout: 15_000 });
   printLine(`waitFor(order.charge) resolved with ${JSON.stringify(receipt)}`);
   await tasks.waitFor(report, { timeout: 15_000 }).catch((error: unknown) => {
@@ -62,6 +72,12 @@ async function main(): Promise<number> {
     { label: 'second enqueue with the same id returned the first task', ok: first.id === second.id },
     { label: 'emails ran by priority', ok: emailOrder.join(',') === 'password reset,shipping update,receipt,newsletter' },
     { label: 'the bad email was rejected by validation', ok: /email must be an email/.test((await tasks.get(invalid))?.error?.message ?? '') },
+    {
+      label: 'pack got both picks and ran after them',
+      ok:
+        JSON.stringify((await tasks.get(pack))?.result) === JSON.stringify({ orderId: 'A-1', items: ['DESK-22', 'LAMP-1'] }) &&
+        ((await tasks.get(pack))?.startedAt ?? 0) >= Math.max(...(await Promise.all(picks.map(async (p) => (await tasks.get(p))?.finishedAt ?? Infinity)))),
+    },
   ]);
 
   await removeSampleKeys();

@@ -58,4 +58,17 @@ export class OrderTasks {
   confirm(payload: { orderId: string }) {
     return { confirmed: payload.orderId };
   }
+
+  /** One step of a small flow: each item is picked on its own... */
+  @TaskHandler('item.pick')
+  pick(payload: { sku: string }) {
+    return { sku: payload.sku, bin: `bin-${payload.sku.length}` };
+  }
+
+  /** ...and the box is packed once every pick has completed, with their results. */
+  @TaskHandler('order.pack')
+  async pack(payload: { orderId: string }, task: TaskContext) {
+    const picked = await task.dependencies<{ sku: string; bin: string }>();
+    return { orderId: payload.orderId, items: Object.values(picked).map((p) => p.sku).sort() };
+  }
 }
