@@ -66,12 +66,15 @@ async function main(): Promise<number> {
   });
   for (const { ref } of expectations) await tasks.waitFor(ref, { timeout: 15_000 }).catch(() => undefined);
 
-  const emailOrder = app.get(OrderTasks).emailOrder;
+  const { emailOrder, stockChecks } = app.get(OrderTasks);
+  const stock = (await tasks.schedules()).find((s) => s.id === 'stock.check');
+  printLine(`recurring stock.check (every ${stock?.every} ms) has run ${stockChecks} time(s); next at ${stock ? new Date(stock.next).toISOString() : '?'}`);
   printLine(`emails ran in this order: ${emailOrder.join(' > ')}`);
   const ok = await printSummary(tasks, expectations, [
     { label: 'second enqueue with the same id returned the first task', ok: first.id === second.id },
     { label: 'emails ran by priority', ok: emailOrder.join(',') === 'password reset,shipping update,receipt,newsletter' },
     { label: 'the bad email was rejected by validation', ok: /email must be an email/.test((await tasks.get(invalid))?.error?.message ?? '') },
+    { label: 'the recurring stock check ran', ok: stockChecks >= 1 },
     {
       label: 'pack got both picks and ran after them',
       ok:

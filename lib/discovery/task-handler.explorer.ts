@@ -1,12 +1,14 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { TaskHandlerMeta, type TaskHandlerMetadata } from '../decorators/task-handler.decorator.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { TaskPipelineFactory } from '../execution/task-pipeline.factory.js';
-import type { ResolvedPolicy } from '../module/resolved-options.js';
+import { RESOLVED_TASK_OPTIONS, type ResolvedPolicy, type ResolvedTaskOptions } from '../module/resolved-options.js';
 import { checkBackoff, checkInteger, checkName, checkPolicy } from '../policies/option-checks.js';
 import { encodeRemoveOption } from '../producer/enqueue-options.normalizer.js';
-import { TaskHandlerRegistry } from './task-handler.registry.js';
+import { encodePayload } from '../producer/payload-encoder.js';
+import { checkScheduleSpec } from '../scheduling/schedule-spec.js';
+import { TaskHandlerRegistry, type DeclaredSchedule } from './task-handler.registry.js';
 
 /**
  * Finds every @TaskHandler method on the app's providers at module init,
@@ -23,6 +25,7 @@ export class TaskHandlerExplorer implements OnModuleInit {
     private readonly reflector: Reflector,
     private readonly pipelines: TaskPipelineFactory,
     private readonly registry: TaskHandlerRegistry,
+    @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
   ) {}
 
   onModuleInit(): void {
@@ -53,6 +56,14 @@ export class TaskHandlerExplorer implements OnModuleInit {
     return checkInteger(meta.globalConcurrency, where, 'globalConcurrency', 1);
   }
 
+  /** A declared schedule, checked here so a bad cron or timezone fails bootstrap before Redis is touched. */
+  private declaredSchedule(meta: TaskHandlerMetadata, where: string): DeclaredSchedule | undefined {
+    if (meta.schedule === undefined) return undefined;
+    const spec = checkScheduleSpec(meta.schedule, where, 'schedule', ['payload']);
+    const payload = meta.schedule.payload === undefined ? null : meta.schedule.payload;
+    return { spec, payloadJson: encodePayload(payload, `${where} schedule`, this.options.maxPayloadBytes) };
+  }
+
   private register(instance: object, methodName: string, meta: TaskHandlerMetadata, source: string): void {
     const where = `@TaskHandler on ${source}`;
     const name = checkName(meta.name, where, 'the task name');
@@ -76,6 +87,7 @@ export class TaskHandlerExplorer implements OnModuleInit {
       removeOnDead: meta.removeOnDead,
       policy,
       invoke: this.pipelines.create(instance, methodName),
+      schedule: this.declaredSchedule(meta, where),
       source,
     });
   }

@@ -4,6 +4,13 @@ import type { TaskInvoker } from '../execution/task-pipeline.factory.js';
 import type { ResolvedPolicy } from '../module/resolved-options.js';
 import type { RemoveOption } from '../interfaces/retention-option.js';
 import type { HandlerDefaults } from '../producer/enqueue-options.normalizer.js';
+import type { ScheduleSpec } from '../scheduling/schedule-spec.js';
+
+/** A recurring schedule declared with `@TaskHandler(name, { schedule })`, validated at bootstrap. */
+export interface DeclaredSchedule {
+  spec: ScheduleSpec;
+  payloadJson: string;
+}
 
 /** A discovered handler, ready to run. */
 export interface RegisteredHandler {
@@ -18,6 +25,8 @@ export interface RegisteredHandler {
   /** The handler's own policy fields (unset ones fall back to module defaults). */
   policy: Partial<ResolvedPolicy>;
   invoke: TaskInvoker;
+  /** The schedule its options declare, if any (upserted at bootstrap with the task name as its id). */
+  schedule?: DeclaredSchedule;
   /** "Class.method", for messages. */
   source: string;
 }
@@ -50,6 +59,11 @@ export class TaskHandlerRegistry {
       .filter((h) => h.queue === queue && h.globalConcurrency !== null)
       .map((h) => `${h.name}=${h.globalConcurrency}`)
       .join(';');
+  }
+
+  /** Handlers that declare a schedule. */
+  scheduled(): Array<RegisteredHandler & { schedule: DeclaredSchedule }> {
+    return [...this.handlers.values()].filter((h): h is RegisteredHandler & { schedule: DeclaredSchedule } => h.schedule !== undefined);
   }
 
   /** Handlers grouped by the queue they consume. */

@@ -1,8 +1,8 @@
+import { Logger } from '@nestjs/common';
 import type { EventStreamReader } from '../redis/event-stream-reader.js';
 import type { TaskEngine } from '../redis/task-engine.js';
+import { checkEventId } from './event-id.js';
 import type { TaskEvent } from './task-event.interface.js';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Follows one queue's event stream on a connection of its own, from a given
@@ -11,18 +11,39 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * missed while the stream still holds it.
  */
 export class EventFollower {
+  private static readonly logger = new Logger('TaskModule');
   private reader: EventStreamReader | null = null;
   private stopped = false;
   private loop: Promise<void> = Promise.resolve();
+  private wake: (() => void) | null = null;
 
-  private constructor(private readonly onEvent: (event: TaskEvent) => void) {}
+  /** Where it started: it hands on every event after this id. */
+  startedAfter = '0-0';
 
-  /** Starts following after `afterId` (null: only events newer than now). */
+  private constructor(
+    private readonly queue: string,
+    private readonly onEvent: (event: TaskEvent) => void,
+  ) {}
+
+  /** Starts following after `afterId` (null: only events newer than now); rejects on an id that is not one. */
   static async start(engine: TaskEngine, queue: string, afterId: string | null, onEvent: (event: TaskEvent) => void): Promise<EventFollower> {
-    const follower = new EventFollower(onEvent);
+    // Checked before a connection opens: Redis would refuse it on every read, and the loop would retry forever.
+    if (afterId !== null) checkEventId(afterId, 'events');
+    const follower = new EventFollower(queue, onEvent);
+    // Asked for before anything is awaited, on the command connection, so the
+    // position is read before any enqueue the caller makes after subscribing.
+    const position = afterId === null ? engine.lastEventId(queue) : Promise.resolve(afterId);
+    position.catch(() => undefined);
     const reader = await engine.openEventReader(queue);
     follower.reader = reader;
-    const start = afterId ?? (await reader.lastId());
+    let start: string;
+    try {
+      start = await position;
+    } catch (error) {
+      reader.close();
+      throw error;
+    }
+    follower.startedAfter = start;
     follower.loop = follower.run(reader, start);
     return follower;
   }
@@ -31,23 +52,55 @@ export class EventFollower {
   async stop(): Promise<void> {
     this.stopped = true;
     this.reader?.close();
+    this.wake?.();
     await this.loop;
   }
 
   private async run(reader: EventStreamReader, start: string): Promise<void> {
     let position = start;
     let pause = 0;
+    let refused = false;
     while (!this.stopped) {
+      let events: TaskEvent[];
       try {
-        const { events, lastId } = await reader.read(position, 5_000);
-        position = lastId;
+        const read = await reader.read(position, 5_000);
+        events = read.events;
+        position = read.lastId;
         pause = 0;
-        for (const event of events) this.onEvent(event);
-      } catch {
+        refused = false;
+      } catch (error) {
         if (this.stopped) return;
+        // A lost connection is logged by RedisConnections; an error reply (an ACL
+        // without XREAD, say) is not, and would otherwise leave listeners silent.
+        if (!refused && error instanceof Error && error.name === 'ReplyError') {
+          refused = true;
+          EventFollower.logger.warn(`reading the events of queue '${this.queue}' failed (${error.message}); retrying`);
+        }
         pause = Math.min(2_000, pause ? pause * 2 : 100);
-        await sleep(pause);
+        await this.sleep(pause);
+        continue;
+      }
+      // Outside the read's try: a consumer that throws must not pass for a
+      // dropped connection, nor cost the rest of the batch (position is already past it).
+      for (const event of events) {
+        try {
+          this.onEvent(event);
+        } catch {
+          // The consumer's own error: the hub logs its listeners', rxjs reports a subscriber's.
+        }
       }
     }
+  }
+
+  /** A pause that stop() cuts short, so closing never waits out a retry delay. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
   }
 }

@@ -2,8 +2,10 @@ import type { Provider } from '@nestjs/common';
 import { TASK_ENGINE } from '../redis/task-engine.token.js';
 import type { TaskEngine } from '../redis/task-engine.js';
 import { QueueEventHub } from './queue-event-hub.js';
+import { TaskEventListenerExplorer } from './task-event-listener.explorer.js';
 
 /** Providers of the events feature, added to TaskModule. */
 export const EVENT_PROVIDERS: Provider[] = [
   { provide: QueueEventHub, useFactory: (engine: TaskEngine) => new QueueEventHub(engine), inject: [TASK_ENGINE] },
+  TaskEventListenerExplorer,
 ];

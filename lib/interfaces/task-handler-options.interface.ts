@@ -1,3 +1,4 @@
+import type { HandlerScheduleOptions } from '../scheduling/schedule.interface.js';
 import type { RemoveOption } from './retention-option.js';
 import type { TaskPolicyOptions } from './task-policy-options.interface.js';
 
@@ -13,4 +14,9 @@ export interface TaskHandlerOptions extends TaskPolicyOptions {
   removeOnComplete?: RemoveOption;
   /** Retention of its tasks once dead, over the module's. */
   removeOnDead?: RemoveOption;
+  /**
+   * Enqueue this task on a recurring timing, `{ cron, timezone? }` or `{ every }` (ms), with `payload`
+   * (default null). Checked at bootstrap; the schedule's id is the task name.
+   */
+  schedule?: HandlerScheduleOptions;
 }

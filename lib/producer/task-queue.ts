@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
+import { checkEventId } from '../events/event-id.js';
 import { EventFollower } from '../events/event-follower.js';
 import { QueueEventHub } from '../events/queue-event-hub.js';
 import type { TaskEvent, TaskEventsOptions } from '../events/task-event.interface.js';
@@ -13,7 +14,9 @@ import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../module/resolved-options.js';
 import { checkInteger, checkName } from '../policies/option-checks.js';
 import { TASK_ENGINE } from '../redis/task-engine.token.js';
-import type { AddResult, TaskEngine } from '../redis/task-engine.js';
+import type { ScheduleInfo, ScheduleOptions } from '../scheduling/schedule.interface.js';
+import { TaskScheduler } from '../scheduling/task-scheduler.js';
+import { REFUSED_WITH_BATCH, type AddResult, type TaskEngine } from '../redis/task-engine.js';
 import { EnqueueBatcher } from './enqueue-batcher.js';
 import { normalizeEnqueue } from './enqueue-options.normalizer.js';
 import { createTaskIdGenerator } from './task-id.js';
@@ -41,6 +44,7 @@ export class TaskQueue {
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
     private readonly registry: TaskHandlerRegistry,
     private readonly hub: QueueEventHub,
+    private readonly scheduler: TaskScheduler,
   ) {
     this.waiter = new TaskWaiter(engine, hub);
     this.batcher = new EnqueueBatcher(engine);
@@ -61,6 +65,9 @@ export class TaskQueue {
       return this.normalize(item.name, item.payload, item.options);
     });
     const results = await this.guard(this.engine.add(tasks), `${items.length} tasks`);
+    // Name the item that was refused, not the first of those refused with it.
+    const culprit = results.findIndex((r) => r.error !== undefined && r.error !== REFUSED_WITH_BATCH);
+    if (culprit >= 0) this.refOf(results[culprit], `enqueueMany item ${culprit} ('${items[culprit].name}')`);
     return results.map((result, i) => this.refOf(result, `enqueueMany item ${i} ('${items[i].name}')`));
   }
 
@@ -71,7 +78,7 @@ export class TaskQueue {
   }
 
   /** A page of tasks in one state, oldest first (waiting tasks in the order they will run). */
-  list(state: TaskState, options: ListOptions = {}): Promise<TaskInfo[]> {
+  async list(state: TaskState, options: ListOptions = {}): Promise<TaskInfo[]> {
     if (!STATES.includes(state)) throw new InvalidTaskOptionsError(`list: state must be one of ${STATES.join(', ')}, got ${JSON.stringify(state)}`);
     const queue = checkName(options.queue ?? 'default', 'list', 'queue');
     const offset = options.offset === undefined ? 0 : checkInteger(options.offset, 'list', 'offset', 0);
@@ -80,29 +87,29 @@ export class TaskQueue {
   }
 
   /** Removes a waiting, delayed or blocked task; false when it is absent, running or finished. */
-  cancel(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
+  async cancel(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
     const { queue, id } = this.locate(task, options, 'cancel');
     return this.engine.cancel(queue, id);
   }
 
   /** Moves a dead task back to waiting with a fresh attempt budget; false when it is not dead. */
-  retry(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
+  async retry(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
     const { queue, id } = this.locate(task, options, 'retry');
     return this.engine.retry(queue, id);
   }
 
   /** How many tasks of a queue (default `'default'`) are in each state, and whether it is paused. */
-  counts(queue = 'default'): Promise<TaskCounts> {
+  async counts(queue = 'default'): Promise<TaskCounts> {
     return this.engine.counts(checkName(queue, 'counts', 'queue'));
   }
 
   /** Stops every worker of the fleet from starting tasks of `queue`; running ones finish, enqueue still works. */
-  pause(queue = 'default'): Promise<void> {
+  async pause(queue = 'default'): Promise<void> {
     return this.engine.pause(checkName(queue, 'pause', 'queue'));
   }
 
   /** Lets the fleet's workers start tasks of `queue` again. */
-  resume(queue = 'default'): Promise<void> {
+  async resume(queue = 'default'): Promise<void> {
     return this.engine.resume(checkName(queue, 'resume', 'queue'));
   }
 
@@ -124,13 +131,35 @@ export class TaskQueue {
    */
   events(options: TaskEventsOptions = {}): Observable<TaskEvent> {
     const queue = checkName(options.queue ?? 'default', 'events', 'queue');
-    const from = options.from === undefined ? null : checkName(options.from, 'events', 'from');
+    const from = options.from === undefined ? null : checkEventId(options.from, 'events');
     return new Observable<TaskEvent>((subscriber) => {
       const onEvent = (event: TaskEvent) => subscriber.next(event);
       const stop = from === null ? this.hub.subscribe(queue, onEvent) : EventFollower.start(this.engine, queue, from, onEvent).then((f) => () => f.stop());
       stop.catch((error: unknown) => subscriber.error(error));
       return () => void stop.then((s) => s(), () => undefined);
     });
+  }
+
+  /**
+   * Creates or replaces the recurring schedule `scheduleId`: task `name` with
+   * `payload` is enqueued at each occurrence of `options.cron` (in
+   * `options.timezone`, default UTC) or every `options.every` ms, once across
+   * the fleet, with task id `<scheduleId>@<due time in epoch ms>`. Replacing it
+   * with the same timing keeps its next due time. Every instance with a worker
+   * fires schedules, whoever created them; the change reaches them without a restart.
+   */
+  schedule<P = unknown>(scheduleId: string, name: string, payload: P, options: ScheduleOptions): Promise<ScheduleInfo<P>> {
+    return this.scheduler.schedule(scheduleId, name, payload, options);
+  }
+
+  /** Removes a schedule (one made by `schedule` or declared by a handler); false when there was none. */
+  unschedule(scheduleId: string): Promise<boolean> {
+    return this.scheduler.unschedule(scheduleId);
+  }
+
+  /** Every schedule of the prefix, by id, with its next due time. */
+  schedules(): Promise<ScheduleInfo[]> {
+    return this.scheduler.list();
   }
 
   private normalize(name: unknown, payload: unknown, options: EnqueueOptions | undefined) {

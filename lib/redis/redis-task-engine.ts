@@ -11,6 +11,7 @@ import type { RedisConnections } from './redis-connections.js';
 import { enqueueTaskArgs, fetchArgs, settleArgs } from './script-args.js';
 import { defineScripts, queueScript, runScript, type ScriptArg, type ScriptName } from './script-registry.js';
 import { decodeFetchReply, decodeSettleReply, decodeTaskInfo } from './task-record.codec.js';
+import { REFUSED_WITH_BATCH } from './task-engine.js';
 import type {
   AddResult,
   AttemptOutcome,
@@ -80,6 +81,8 @@ export class RedisTaskEngine implements TaskEngine {
 
   private async addOnce(items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<AddResult[]> {
     // One round trip: one script call per queue and chunk, pipelined when there are several.
+    // Each call is all-or-nothing on its own; for a batch split over several,
+    // dependencies are checked for all of them first, so a refusal writes nothing.
     const groups = new Map<string, number[]>();
     items.forEach((item, index) => groups.set(item.queue, [...(groups.get(item.queue) ?? []), index]));
     const calls: Array<{ queue: string; indexes: number[] }> = [];
@@ -87,6 +90,10 @@ export class RedisTaskEngine implements TaskEngine {
       for (let i = 0; i < indexes.length; i += ADD_CHUNK) calls.push({ queue, indexes: indexes.slice(i, i + ADD_CHUNK) });
     }
     const argsOf = (queue: string, indexes: number[]) => [...this.head(queue), ...indexes.flatMap((i) => enqueueTaskArgs(items[i].task))];
+    if (calls.length > 1) {
+      const refused = await this.missingDependency(items);
+      if (refused) return items.map((item, i) => ({ ref: { id: item.task.id!, queue: item.queue }, created: false, error: i === refused.index ? refused.error : REFUSED_WITH_BATCH }));
+    }
     const replies: unknown[] = [];
     if (calls.length === 1) {
       const { queue, indexes } = calls[0];
@@ -103,7 +110,10 @@ export class RedisTaskEngine implements TaskEngine {
     calls.forEach(({ queue, indexes }, c) => {
       const reply = replies[c] as unknown[];
       if (reply[0] === '!') {
-        for (const itemIndex of indexes) results[itemIndex] = { ref: { id: items[itemIndex].task.id!, queue }, created: false, error: String(reply[1]) };
+        const culprit = indexes[Number(reply[2]) - 1];
+        for (const itemIndex of indexes) {
+          results[itemIndex] = { ref: { id: items[itemIndex].task.id!, queue }, created: false, error: itemIndex === culprit ? String(reply[1]) : REFUSED_WITH_BATCH };
+        }
         return;
       }
       indexes.forEach((itemIndex, k) => {
@@ -113,6 +123,26 @@ export class RedisTaskEngine implements TaskEngine {
       });
     });
     return results;
+  }
+
+  /** The first task of a batch whose dependency neither exists nor comes earlier in the batch. */
+  private async missingDependency(items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<{ index: number; error: string } | null> {
+    const checks = items.flatMap((item, index) => item.task.dependsOn.map((dep) => ({ index, queue: item.queue, dep })));
+    if (checks.length === 0) return null;
+    const pipeline = this.client.pipeline();
+    for (const c of checks) pipeline.exists(this.keysOf(c.queue).task(c.dep));
+    const replies = (await redacted(pipeline.exec())) ?? [];
+    const earlier = new Map(items.map((item, index) => [`${item.queue}\n${item.task.id}`, index]));
+    for (let k = 0; k < checks.length; k++) {
+      const { index, queue, dep } = checks[k];
+      const [error, exists] = replies[k];
+      if (error) throw redactRedisError(error);
+      const inBatch = earlier.get(`${queue}\n${dep}`);
+      if (Number(exists) === 0 && !(inBatch !== undefined && inBatch < index)) {
+        return { index, error: `dependsOn: no task ${dep} in this queue (never added, cancelled, or removed by retention)` };
+      }
+    }
+    return null;
   }
 
   async fetch(queue: string, request: FetchRequest): Promise<FetchReply> {
@@ -175,9 +205,37 @@ export class RedisTaskEngine implements TaskEngine {
 
   async list(queue: string, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]> {
     const keys = this.keysOf(queue);
-    const ids = await redacted(this.client.zrange(keys[STATE_SETS[state]] as string, offset, offset + limit - 1));
-    // A task can move on between the two reads; what is gone is left out.
-    return (await this.getMany(queue, ids)).filter((info): info is TaskInfo => info !== null);
+    let infos: Array<TaskInfo | null>;
+    if (state === 'active') {
+      // The active set is ordered by lease expiry, which renewals make equal:
+      // read it whole (it holds only the fleet's running tasks) and order by start.
+      const all = (await this.getMany(queue, await redacted(this.client.zrange(keys.active, 0, -1)))).filter((i): i is TaskInfo => i !== null);
+      all.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || (a.id < b.id ? -1 : 1));
+      infos = all.slice(offset, offset + limit);
+    } else if (state === 'waiting') {
+      infos = await this.getMany(queue, await this.waitingIds(keys, offset, limit));
+    } else {
+      infos = await this.getMany(queue, await redacted(this.client.zrange(keys[STATE_SETS[state]] as string, offset, offset + limit - 1)));
+    }
+    // A task can move on between the reads; what is gone is left out.
+    return infos.filter((info): info is TaskInfo => info !== null);
+  }
+
+  /** A page of waiting ids in run order, including those parked while their handler is at its fleet-wide limit. */
+  private async waitingIds(keys: QueueKeys, offset: number, limit: number): Promise<string[]> {
+    const names = await redacted(this.client.smembers(`${keys.base}gpn`));
+    if (names.length === 0) return redacted(this.client.zrange(keys.wait, offset, offset + limit - 1));
+    const pipeline = this.client.pipeline();
+    pipeline.zrange(keys.wait, 0, offset + limit - 1, 'WITHSCORES');
+    for (const name of names) pipeline.zrange(`${keys.base}gp:${name}`, 0, offset + limit - 1, 'WITHSCORES');
+    const scored: Array<[string, number]> = [];
+    for (const [error, flat] of (await redacted(pipeline.exec())) ?? []) {
+      if (error) throw redactRedisError(error);
+      const list = flat as string[];
+      for (let i = 0; i + 1 < list.length; i += 2) scored.push([list[i], Number(list[i + 1])]);
+    }
+    scored.sort((a, b) => a[1] - b[1]);
+    return scored.slice(offset, offset + limit).map(([id]) => id);
   }
 
   async cancel(queue: string, id: string): Promise<boolean> {
@@ -215,6 +273,11 @@ export class RedisTaskEngine implements TaskEngine {
     if (reply[0] === 'c') return { final: { state: 'completed', resultJson: reply[1] }, lastEventId };
     if (reply[0] === 'x') return { final: { state: 'dead', errorJson: reply[2] }, lastEventId };
     return { final: null, lastEventId };
+  }
+
+  async lastEventId(queue: string): Promise<string> {
+    const last = (await redacted(this.client.xrevrange(this.keysOf(queue).events, '+', '-', 'COUNT', 1))) as Array<[string, unknown]>;
+    return last[0]?.[0] ?? '0-0';
   }
 
   async openEventReader(queue: string): Promise<EventStreamReader> {

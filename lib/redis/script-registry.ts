@@ -19,6 +19,9 @@ const KEY_COUNTS = {
   pause: 10,
   resume: 10,
   counts: 10,
+  upsertSchedule: 2,
+  removeSchedule: 2,
+  fireSchedule: 12,
 } as const satisfies Record<keyof typeof LUA_SCRIPTS, number>;
 
 /** Name of one Lua script. */

@@ -29,6 +29,9 @@ export interface NewTask {
   removeOnDead: string;
 }
 
+/** The error of the items of a batch refused because of another item of it. */
+export const REFUSED_WITH_BATCH = 'not added: another task of the same batch was refused';
+
 /** Result of adding one task. */
 export interface AddResult {
   ref: TaskRef;
@@ -135,6 +138,11 @@ export interface TaskEngine {
   watch(queue: string, id: string): Promise<WatchedTask | undefined>;
   /** A reader of the queue's event stream on a connection of its own. */
   openEventReader(queue: string): Promise<EventStreamReader>;
+  /**
+   * The id of the queue's newest event ('0-0' when none), read on the command
+   * connection: ordered before any later enqueue of this process.
+   */
+  lastEventId(queue: string): Promise<string>;
   createWaker(queue: string): Promise<QueueWaker>;
   /** Tasks in one state, oldest first (waiting: in the order they will run), a page at a time. */
   list(queue: string, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]>;

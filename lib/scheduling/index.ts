@@ -1,2 +1,2 @@
 // Public exports of the recurring-schedules feature.
-export {};
+export type { ScheduleInfo, ScheduleOptions, ScheduleTiming, HandlerScheduleOptions } from './schedule.interface.js';

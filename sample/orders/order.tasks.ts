@@ -20,6 +20,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export class OrderTasks {
   /** Order in which 'email.send' tasks ran, to show priorities. */
   readonly emailOrder: string[] = [];
+  /** Runs of the recurring stock check. */
+  stockChecks = 0;
 
   @TaskHandler('order.validate')
   @UsePipes(new ValidationPipe({ transform: true }))
@@ -57,6 +59,13 @@ export class OrderTasks {
   @TaskHandler('order.confirm')
   confirm(payload: { orderId: string }) {
     return { confirmed: payload.orderId };
+  }
+
+  /** A recurring task: every app instance declares it, each occurrence runs once across the fleet. */
+  @TaskHandler('stock.check', { schedule: { every: 500 } })
+  checkStock(_payload: null, task: TaskContext) {
+    this.stockChecks += 1;
+    return { checkedBy: task.id };
   }
 
   /** One step of a small flow: each item is picked on its own... */

@@ -26,6 +26,6 @@ elseif f[1] == 'b' then
 else
   return 0
 end
-if f[3] then settleDependents(base, keys, nowMs(), evMaxLen, id, 'x', 'it was cancelled') end
+if f[3] then settleDependents(base, keys, nowMs(), evMaxLen, id, 'x', 'it was cancelled', nil) end
 deleteTask(base, id)
 return 1

@@ -6,7 +6,7 @@
 --   backoff ('' | 'f,<delay>' | 'e,<delay>[,<max>]'), timeout ms, dependency ids ('\n'-joined),
 --   dependency failure ('run' | ''), remove on complete ('' | '1' | '<age>,<count>'), remove on dead (same)
 -- Returns { id1, result1, id2, result2, ... }: 1 added, 0 the id existed (nothing changed);
---   or { '!', message } when a dependency is missing: then nothing at all was written.
+--   or { '!', message, task index (1-based) } when a dependency is missing: then nothing at all was written.
 -- Atomic because a task's record, payload, place in its set and dependency
 -- edges must appear together: a half-added task would be invisible to workers
 -- yet hold its id forever.
@@ -25,7 +25,7 @@ local added = {}
 for i = 3, #ARGV, 13 do
   for dep in string.gmatch(ARGV[i + 9], '[^\n]+') do
     if not added[dep] and redis.call('EXISTS', base .. 't:' .. dep) == 0 then
-      return { '!', 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)' }
+      return { '!', 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)', (i - 3) / 13 + 1 }
     end
   end
   added[ARGV[i]] = true

@@ -17,7 +17,7 @@ local requeued, dead = 0, 0
 local expired = redis.call('ZRANGEBYSCORE', keys.active, '-inf', int(now), 'LIMIT', 0, tonumber(ARGV[3]))
 for _, id in ipairs(expired) do
   local taskKey = base .. 't:' .. id
-  local f = redis.call('HMGET', taskKey, 'a', 'm', 'ws', 'n', 'gc', 'hd')
+  local f = redis.call('HMGET', taskKey, 'a', 'm', 'ws', 'n', 'gc', 'hd', 'rd')
   endLease(base, keys, taskKey, id, f[4], f[5])
   if f[3] then
     local attempt, max = tonumber(f[1]) or 1, tonumber(f[2]) or 1
@@ -31,7 +31,13 @@ for _, id in ipairs(expired) do
       emit(base, evMaxLen, taskKey, 'dead', id, f[4], attempt, err)
       redis.call('HSET', taskKey, 's', 'x', 'err', err, 'f', int(now))
       redis.call('ZADD', keys.dead, int(now), id)
-      if f[6] then settleDependents(base, keys, now, evMaxLen, id, 'x', 'its worker was lost') end
+      if f[6] then
+        settleDependents(base, keys, now, evMaxLen, id, 'x', 'its worker was lost', { age = tonumber(ARGV[4]), count = tonumber(ARGV[5]) })
+      end
+      if f[7] == '1' then
+        redis.call('ZREM', keys.dead, id)
+        deleteTask(base, id)
+      end
       dead = dead + 1
     end
   end

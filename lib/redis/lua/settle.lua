@@ -61,7 +61,7 @@ for i = 13, #ARGV, 5 do
     endLease(base, keys, taskKey, id, f[2], f[3])
     if kind == 'c' then
       emit(base, evMaxLen, taskKey, 'completed', id, f[2], f[4], value)
-      if f[7] then settleDependents(base, keys, now, evMaxLen, id, 'c', value) end
+      if f[7] then settleDependents(base, keys, now, evMaxLen, id, 'c', value, nil) end
       local remove, age, count = ownRetention(f[5], keepCompletedAge, keepCompleted)
       if remove or count == 0 then
         deleteTask(base, id)
@@ -77,7 +77,8 @@ for i = 13, #ARGV, 5 do
       emit(base, evMaxLen, taskKey, 'dead', id, f[2], f[4], value)
       if f[7] then
         local ok, decoded = pcall(cjson.decode, value)
-        settleDependents(base, keys, now, evMaxLen, id, 'x', ok and type(decoded) == 'table' and decoded.message or '')
+        settleDependents(base, keys, now, evMaxLen, id, 'x', ok and type(decoded) == 'table' and decoded.message or '',
+          { age = keepDeadAge, count = keepDead })
       end
       local remove, age, count = ownRetention(f[6], keepDeadAge, keepDead)
       if remove then

@@ -73,6 +73,10 @@ local function addTask(base, keys, now, evMaxLen, t)
     local err = cjson.encode({ message = 'dependency ' .. failed .. ' ended dead' })
     redis.call('HSET', taskKey, 'err', err, 'f', int(now))
     emit(base, evMaxLen, taskKey, 'dead', t.id, t.name, nil, err)
+    if t.removeOnDead == '1' then
+      redis.call('ZREM', keys.dead, t.id)
+      deleteTask(base, t.id)
+    end
   end
   return 1, state, runAt
 end

@@ -32,7 +32,10 @@ end
 -- JSON), or 'x' (dead or cancelled, with a reason). A dependent of a failed
 -- task goes dead too, and so on down the graph, unless it was enqueued with
 -- dependencyFailure 'run', in which case the failed dependency counts as done.
-local function settleDependents(base, keys, now, evMaxLen, id, outcome, value)
+-- Dependents that go dead follow their own removeOnDead ('rd'), then the
+-- dead set is trimmed by `deadKeep` ({ age, count }) when given.
+local function settleDependents(base, keys, now, evMaxLen, id, outcome, value, deadKeep)
+  local removeAfter, died = {}, 0
   local queue = { { id = id, outcome = outcome, value = value } }
   local i = 1
   while queue[i] do
@@ -41,7 +44,7 @@ local function settleDependents(base, keys, now, evMaxLen, id, outcome, value)
     local dependentsKey = base .. 'dn:' .. dep.id
     for _, x in ipairs(redis.call('SMEMBERS', dependentsKey)) do
       local xKey = base .. 't:' .. x
-      local f = redis.call('HMGET', xKey, 's', 'df', 'n', 'hd')
+      local f = redis.call('HMGET', xKey, 's', 'df', 'n', 'hd', 'rd')
       if f[1] == 'b' then
         if dep.outcome == 'c' or f[2] == 'run' then
           if dep.outcome == 'c' then redis.call('HSET', base .. 'dr:' .. x, dep.id, dep.value) end
@@ -54,10 +57,18 @@ local function settleDependents(base, keys, now, evMaxLen, id, outcome, value)
           redis.call('HSET', xKey, 's', 'x', 'err', err, 'f', int(now))
           redis.call('ZADD', keys.dead, int(now), x)
           emit(base, evMaxLen, xKey, 'dead', x, f[3], nil, err)
+          died = died + 1
+          -- Removed only after the walk: its own dependents are still to be told.
+          if f[5] == '1' then removeAfter[#removeAfter + 1] = x end
           if f[4] then queue[#queue + 1] = { id = x, outcome = 'x', value = 'its dependency ' .. dep.id .. ' ended dead' } end
         end
       end
     end
     redis.call('DEL', dependentsKey)
   end
+  for _, x in ipairs(removeAfter) do
+    redis.call('ZREM', keys.dead, x)
+    deleteTask(base, x)
+  end
+  if deadKeep and died > 0 then trim(base, keys.dead, now, deadKeep.age, deadKeep.count, died) end
 end

@@ -1,0 +1,40 @@
+import { Reflector } from '@nestjs/core';
+import type { TaskEventType } from '../events/task-event.interface.js';
+
+/** Options of @OnTaskEvent. */
+export interface OnTaskEventOptions {
+  /** Only events of tasks with this name (default: every task of the queue). */
+  name?: string;
+  /** The queue to follow (default `'default'`). */
+  queue?: string;
+}
+
+/** One @OnTaskEvent on a method, as stored (unchecked: the explorer checks it at bootstrap). */
+export interface OnTaskEventMetadata {
+  type: TaskEventType;
+  options: OnTaskEventOptions;
+}
+
+/**
+ * The typed metadata decorator behind @OnTaskEvent: a list, so one method can
+ * carry several (`@OnTaskEvent('completed') @OnTaskEvent('dead')`). Read it
+ * with `reflector.get(OnTaskEventMeta, method)`.
+ */
+export const OnTaskEventMeta = Reflector.createDecorator<OnTaskEventMetadata[]>({ key: 'nestjs-redis-tasks:on-event' });
+
+const reflector = new Reflector();
+
+/**
+ * Calls the provider method with each `type` event of the queue (default
+ * `'default'`), from any process, optionally only for tasks named `name`.
+ * Subscribed at bootstrap; the arguments are checked there. A listener that
+ * throws (or rejects) is logged and changes nothing for other listeners.
+ */
+export function OnTaskEvent(type: TaskEventType, options: OnTaskEventOptions = {}): MethodDecorator {
+  return (target, key, descriptor) => {
+    // Kept as given: the explorer checks them at bootstrap, where it can name the method.
+    const entry: OnTaskEventMetadata = { type, options };
+    const earlier = typeof descriptor.value === 'function' ? (reflector.get(OnTaskEventMeta, descriptor.value) ?? []) : [];
+    OnTaskEventMeta([entry, ...earlier])(target, key, descriptor);
+  };
+}

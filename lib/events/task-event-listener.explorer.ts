@@ -1,0 +1,96 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { OnTaskEventMeta, type OnTaskEventMetadata } from '../decorators/on-task-event.decorator.js';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { checkKnownKeys, checkName } from '../policies/option-checks.js';
+import { QueueEventHub } from './queue-event-hub.js';
+import type { TaskEvent } from './task-event.interface.js';
+import { createTaskEventListener, type TaskEventBinding } from './task-event-listener.js';
+import { TASK_EVENT_TYPES } from './task-event-types.js';
+
+interface FoundListener {
+  binding: TaskEventBinding;
+  call: (event: TaskEvent) => unknown;
+}
+
+/**
+ * Finds every @OnTaskEvent method at module init and checks its arguments
+ * (before any Redis connection opens, so a bad one fails bootstrap cleanly),
+ * then subscribes them at bootstrap through the shared QueueEventHub: one
+ * follower per queue, however many listeners it has.
+ */
+@Injectable()
+export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('TaskModule');
+  private found: FoundListener[] = [];
+  private unsubscribes: Array<() => Promise<void>> = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly hub: QueueEventHub,
+  ) {}
+
+  onModuleInit(): void {
+    const found: FoundListener[] = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const { instance } = wrapper;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as object | null;
+      if (!prototype) continue;
+      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
+        const method = (instance as Record<string, unknown>)[methodName];
+        if (typeof method !== 'function') continue;
+        const metas = this.reflector.get(OnTaskEventMeta, method);
+        if (!metas) continue;
+        const source = `${instance.constructor.name}.${methodName}`;
+        if (!wrapper.isDependencyTreeStatic()) {
+          this.logger.warn(`${source}: request-scoped providers cannot host @OnTaskEvent listeners; skipped`);
+          continue;
+        }
+        for (const meta of metas) {
+          found.push({ binding: checkBinding(meta, source), call: (event) => method.call(instance, event) });
+        }
+      }
+    }
+    this.found = found;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Resolved once every queue's follower has its start point: events after bootstrap reach the listeners.
+    const subscribed = await Promise.allSettled(
+      this.found.map(({ binding, call }) => this.hub.subscribe(binding.queue, createTaskEventListener(binding, call, this.logger))),
+    );
+    for (const result of subscribed) if (result.status === 'fulfilled') this.unsubscribes.push(result.value);
+    const failed = subscribed.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Listeners stop with the app, before the connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const unsubscribes = this.unsubscribes;
+    this.unsubscribes = [];
+    await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
+  }
+}
+
+/** Checks one @OnTaskEvent's arguments; throws InvalidTaskOptionsError naming the method. */
+export function checkBinding(meta: OnTaskEventMetadata, source: string): TaskEventBinding {
+  const where = `@OnTaskEvent on ${source}`;
+  if (typeof meta.type !== 'string' || !TASK_EVENT_TYPES.includes(meta.type)) {
+    throw new InvalidTaskOptionsError(`${where}: unknown event type ${JSON.stringify(meta.type)} (known: ${TASK_EVENT_TYPES.join(', ')})`);
+  }
+  const options: unknown = meta.options;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidTaskOptionsError(`${where}: options must be an object { name?, queue? }, got ${JSON.stringify(options)}`);
+  }
+  checkKnownKeys(options, ['name', 'queue'], where, '');
+  const { name, queue } = options as { name?: unknown; queue?: unknown };
+  return {
+    type: meta.type,
+    queue: queue === undefined ? 'default' : checkName(queue, where, 'queue'),
+    name: name === undefined ? null : checkName(name, where, 'name'),
+    source,
+  };
+}

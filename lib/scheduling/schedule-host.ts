@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../module/resolved-options.js';
+import { SCHEDULE_POLL_MS, ScheduleFirer } from './schedule-firer.js';
+import { ScheduleStore } from './schedule-store.js';
+import { TaskScheduler } from './task-scheduler.js';
+
+/**
+ * Lifecycle of schedules in this app: at bootstrap (after the Redis
+ * connection is ready, as it depends on the store) it upserts the schedules
+ * the app's handlers declare, then, in an app with a worker, runs firing
+ * passes on a local timer: at the earliest due time, at least every
+ * SCHEDULE_POLL_MS, and at once after a change made through this app. Stops
+ * in beforeApplicationShutdown, waiting for a pass in flight, so `app.close()`
+ * leaves no timer behind and the connection is still open for that pass.
+ */
+@Injectable()
+export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('TaskModule');
+  private firer: ScheduleFirer | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private passing: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private failing = false;
+  private stopListening: (() => void) | null = null;
+
+  constructor(
+    private readonly scheduler: TaskScheduler,
+    private readonly store: ScheduleStore,
+    @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.scheduler.saveDeclared();
+    if (!this.options.worker || this.stopped) return;
+    this.firer = new ScheduleFirer(this.store, this.logger);
+    this.stopListening = this.scheduler.onChange(() => this.wake());
+    this.pass();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.stopListening?.();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.passing;
+  }
+
+  /** Looks again now (or right after the pass in flight). */
+  private wake(): void {
+    if (this.stopped || !this.firer) return;
+    if (this.passing) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pass();
+  }
+
+  private pass(): void {
+    if (!this.firer) return;
+    this.passing = this.firer
+      .pass()
+      .then(
+        (delayMs) => {
+          if (this.failing) this.logger.log('schedules: firing resumed');
+          this.failing = false;
+          return delayMs;
+        },
+        (error: unknown) => {
+          // Logged once per outage, not once per pass; the connection logs the outage itself too.
+          if (!this.failing) this.logger.warn(`schedules: firing failed (${error instanceof Error ? error.message : String(error)}); retrying`);
+          this.failing = true;
+          return SCHEDULE_POLL_MS;
+        },
+      )
+      .then((delayMs) => {
+        this.passing = null;
+        if (this.stopped) return;
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.pass();
+        }, this.again ? 0 : delayMs);
+        this.again = false;
+      });
+  }
+}

@@ -1,0 +1,39 @@
+import { QueueKeys } from '../redis/queue-keys.js';
+
+/**
+ * Where schedules live.
+ *
+ * Redis Cluster: a schedule's definition (hash `s:<id>`) and its entry in the
+ * queue's due-time index (sorted set `schedules`, scored by the next due time)
+ * carry the hash tag `{prefix:queue}` of the queue its occurrences go to, so
+ * firing (check the due time, add the occurrence task, move the due time) is one
+ * script in one slot, with the queue's own keys. The directory of every schedule
+ * of the prefix (hash `{prefix:}:schedules`, id -> queue) sits in one slot of its
+ * own: no queue can use it (queue names are non-empty), it still starts with
+ * `{prefix:` (so ACL key patterns and cleanup by prefix cover it), and it is only
+ * ever read or written by single commands, never inside a script, so no script
+ * spans two slots. Write order keeps the two consistent enough: schedule() writes
+ * the directory first, unschedule() removes the definition first, and the firer
+ * ignores (and removes) definitions the directory does not point at.
+ */
+export class ScheduleKeys {
+  /** The queue's keys, which the firing script also takes. */
+  readonly queue: QueueKeys;
+  /** The queue's schedules, scored by next due time (epoch ms). */
+  readonly due: string;
+
+  constructor(prefix: string, queue: string) {
+    this.queue = new QueueKeys(prefix, queue);
+    this.due = `${this.queue.base}schedules`;
+  }
+
+  /** The prefix-wide directory: schedule id -> queue. */
+  static directory(prefix: string): string {
+    return `{${prefix}:}:schedules`;
+  }
+
+  /** The hash holding one schedule's definition. */
+  definition(id: string): string {
+    return `${this.queue.base}s:${id}`;
+  }
+}
