@@ -99,7 +99,7 @@ describe('a Redis ACL user limited to one prefix', () => {
     const other = await startTaskApp('other', [], { connection: redis.url, worker: false });
     apps.push(other);
     const ref = await other.queue.enqueue('acl.ping', { secret: 1 });
-    const asUser = new Redis(userUrl(), { maxRetriesPerRequest: 1 });
+    const asUser = new Redis(userUrl(), { maxRetriesPerRequest: 1, disconnectTimeout: 50 });
     asUser.on('error', () => undefined);
     clients.push(asUser);
     await expect(asUser.hgetall(`{other:default}:t:${ref.id}`)).rejects.toThrow(/NOPERM/);

@@ -54,7 +54,7 @@ export async function faultRedis(options: FaultRedisOptions = {}): Promise<Fault
   const admin = async (): Promise<Redis> => {
     if (adminClient && adminClient.status === 'ready') return adminClient;
     dropAdmin();
-    const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 2, retryStrategy: (n) => Math.min(50 * n, 500) });
+    const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 2, retryStrategy: (n) => Math.min(50 * n, 500), disconnectTimeout: 50 });
     client.on('error', () => undefined);
     await client.connect();
     adminClient = client;
