@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { providerMethods } from './provider-methods.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { TaskHandlerMeta, type TaskHandlerMetadata } from '../decorators/task-handler.decorator.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
@@ -29,23 +30,14 @@ export class TaskHandlerExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const { instance } = wrapper;
-      if (!instance || typeof instance !== 'object') continue;
-      const prototype = Object.getPrototypeOf(instance) as object | null;
-      if (!prototype) continue;
-      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method = (instance as Record<string, unknown>)[methodName];
-        if (typeof method !== 'function') continue;
-        const meta = this.reflector.get(TaskHandlerMeta, method);
-        if (!meta) continue;
-        const source = `${instance.constructor.name}.${methodName}`;
-        if (!wrapper.isDependencyTreeStatic()) {
-          this.logger.warn(`${source}: request-scoped providers cannot host task handlers; skipped`);
-          continue;
-        }
-        this.register(instance, methodName, meta, source);
+    for (const { instance, methodName, method, source, isStatic } of providerMethods(this.discovery, this.scanner)) {
+      const meta = this.reflector.get(TaskHandlerMeta, method);
+      if (!meta) continue;
+      if (!isStatic) {
+        this.logger.warn(`${source}: request-scoped providers cannot host task handlers; skipped`);
+        continue;
       }
+      this.register(instance, methodName, meta, source);
     }
   }
 

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { providerMethods } from '../discovery/provider-methods.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { OnTaskEventMeta, type OnTaskEventMetadata } from '../decorators/on-task-event.decorator.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
@@ -34,24 +35,15 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
 
   onModuleInit(): void {
     const found: FoundListener[] = [];
-    for (const wrapper of this.discovery.getProviders()) {
-      const { instance } = wrapper;
-      if (!instance || typeof instance !== 'object') continue;
-      const prototype = Object.getPrototypeOf(instance) as object | null;
-      if (!prototype) continue;
-      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method = (instance as Record<string, unknown>)[methodName];
-        if (typeof method !== 'function') continue;
-        const metas = this.reflector.get(OnTaskEventMeta, method);
-        if (!metas) continue;
-        const source = `${instance.constructor.name}.${methodName}`;
-        if (!wrapper.isDependencyTreeStatic()) {
-          this.logger.warn(`${source}: request-scoped providers cannot host @OnTaskEvent listeners; skipped`);
-          continue;
-        }
-        for (const meta of metas) {
-          found.push({ binding: checkBinding(meta, source), call: (event) => method.call(instance, event) });
-        }
+    for (const { instance, method, source, isStatic } of providerMethods(this.discovery, this.scanner)) {
+      const metas = this.reflector.get(OnTaskEventMeta, method);
+      if (!metas) continue;
+      if (!isStatic) {
+        this.logger.warn(`${source}: request-scoped providers cannot host @OnTaskEvent listeners; skipped`);
+        continue;
+      }
+      for (const meta of metas) {
+        found.push({ binding: checkBinding(meta, source), call: (event) => method.call(instance, event) });
       }
     }
     this.found = found;

@@ -10,7 +10,8 @@ import { redactRedisError, redacted } from './redact-error.js';
 import type { RedisConnections } from './redis-connections.js';
 import { enqueueTaskArgs, fetchArgs, settleArgs } from './script-args.js';
 import { defineScripts, queueScript, runScript, type ScriptArg, type ScriptName } from './script-registry.js';
-import { decodeFetchReply, decodeSettleReply, decodeTaskInfo } from './task-record.codec.js';
+import { decodeFetchReply, decodeSettleReply } from './task-record.codec.js';
+import { listTasks, readDependencyResults, readTasks } from './task-queries.js';
 import { REFUSED_WITH_BATCH } from './task-engine.js';
 import type {
   AddResult,
@@ -29,15 +30,6 @@ import type {
 const ADD_CHUNK = 1_000;
 /** Expired leases recovered per recover call. */
 const RECOVER_LIMIT = 1_000;
-/** The set each listable state lives in, ordered oldest first. */
-const STATE_SETS: Record<TaskState, keyof QueueKeys> = {
-  blocked: 'blocked',
-  waiting: 'wait',
-  delayed: 'delayed',
-  active: 'active',
-  completed: 'completed',
-  dead: 'dead',
-};
 
 /** The Redis implementation of the engine: every multi-key change is one Lua script. */
 export class RedisTaskEngine implements TaskEngine {
@@ -179,63 +171,11 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   async get(queue: string, id: string): Promise<TaskInfo | null> {
-    return (await this.getMany(queue, [id]))[0];
+    return (await readTasks(this.client, this.keysOf(queue), [id]))[0];
   }
 
-  /** Reads several tasks in one round trip (record, payload, pending dependencies each). */
-  private async getMany(queue: string, ids: readonly string[]): Promise<Array<TaskInfo | null>> {
-    if (ids.length === 0) return [];
-    const keys = this.keysOf(queue);
-    const pipeline = this.client.pipeline();
-    for (const id of ids) pipeline.hgetall(keys.task(id)).get(keys.payload(id)).smembers(keys.pendingDependencies(id));
-    const replies = (await redacted(pipeline.exec())) ?? [];
-    return ids.map((id, i) => {
-      const [[e1, record], [e2, payload], [e3, pending]] = replies.slice(3 * i, 3 * i + 3) as [
-        [Error | null, Record<string, string>],
-        [Error | null, string | null],
-        [Error | null, string[]],
-      ];
-      const error = e1 ?? e2 ?? e3;
-      if (error) throw redactRedisError(error);
-      const info = decodeTaskInfo(queue, id, record, payload);
-      if (info?.state === 'blocked') info.pendingDependencies = [...pending].sort();
-      return info;
-    });
-  }
-
-  async list(queue: string, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]> {
-    const keys = this.keysOf(queue);
-    let infos: Array<TaskInfo | null>;
-    if (state === 'active') {
-      // The active set is ordered by lease expiry, which renewals make equal:
-      // read it whole (it holds only the fleet's running tasks) and order by start.
-      const all = (await this.getMany(queue, await redacted(this.client.zrange(keys.active, 0, -1)))).filter((i): i is TaskInfo => i !== null);
-      all.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || (a.id < b.id ? -1 : 1));
-      infos = all.slice(offset, offset + limit);
-    } else if (state === 'waiting') {
-      infos = await this.getMany(queue, await this.waitingIds(keys, offset, limit));
-    } else {
-      infos = await this.getMany(queue, await redacted(this.client.zrange(keys[STATE_SETS[state]] as string, offset, offset + limit - 1)));
-    }
-    // A task can move on between the reads; what is gone is left out.
-    return infos.filter((info): info is TaskInfo => info !== null);
-  }
-
-  /** A page of waiting ids in run order, including those parked while their handler is at its fleet-wide limit. */
-  private async waitingIds(keys: QueueKeys, offset: number, limit: number): Promise<string[]> {
-    const names = await redacted(this.client.smembers(`${keys.base}gpn`));
-    if (names.length === 0) return redacted(this.client.zrange(keys.wait, offset, offset + limit - 1));
-    const pipeline = this.client.pipeline();
-    pipeline.zrange(keys.wait, 0, offset + limit - 1, 'WITHSCORES');
-    for (const name of names) pipeline.zrange(`${keys.base}gp:${name}`, 0, offset + limit - 1, 'WITHSCORES');
-    const scored: Array<[string, number]> = [];
-    for (const [error, flat] of (await redacted(pipeline.exec())) ?? []) {
-      if (error) throw redactRedisError(error);
-      const list = flat as string[];
-      for (let i = 0; i + 1 < list.length; i += 2) scored.push([list[i], Number(list[i + 1])]);
-    }
-    scored.sort((a, b) => a[1] - b[1]);
-    return scored.slice(offset, offset + limit).map(([id]) => id);
+  list(queue: string, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]> {
+    return listTasks(this.client, this.keysOf(queue), state, offset, limit);
   }
 
   async cancel(queue: string, id: string): Promise<boolean> {
@@ -259,11 +199,8 @@ export class RedisTaskEngine implements TaskEngine {
     await this.script('resume', queue, []);
   }
 
-  async dependencyResults(queue: string, id: string): Promise<Record<string, unknown>> {
-    const raw = await redacted(this.client.hgetall(this.keysOf(queue).dependencyResults(id)));
-    const results: Record<string, unknown> = {};
-    for (const [dep, json] of Object.entries(raw)) results[dep] = json === '' ? undefined : JSON.parse(json);
-    return results;
+  dependencyResults(queue: string, id: string): Promise<Record<string, unknown>> {
+    return readDependencyResults(this.client, this.keysOf(queue), id);
   }
 
   async watch(queue: string, id: string): Promise<WatchedTask | undefined> {

@@ -4,6 +4,8 @@ import { decideRetry } from '../policies/retry-policy.js';
 import type { AttemptOutcome, FetchReply, FetchedTask, FetchRequest, Lease, QueueWaker, TaskEngine } from '../redis/task-engine.js';
 import { LazyAbort } from '../execution/lazy-abort.js';
 import { AttemptIo } from './attempt-io.js';
+import { DueTimer } from './due-timer.js';
+import { OutageReporter } from './outage-reporter.js';
 import { RunScheduler } from './run-scheduler.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { runAttempt, type RunOutcome } from './task-runner.js';
@@ -48,9 +50,8 @@ export class QueueConsumer {
   private waker: QueueWaker | null = null;
   private loopDone: Promise<void> = Promise.resolve();
   private slotFreed: (() => void) | null = null;
-  private dueTimer: NodeJS.Timeout | null = null;
-  private dueAt = Number.POSITIVE_INFINITY;
-  private redisFailing = false;
+  private readonly dueTimer = new DueTimer(() => this.onDue());
+  private readonly outage: OutageReporter;
   /** Outcomes waiting for the end of this event-loop turn, to be settled in one call. */
   private outcomes: AttemptOutcome[] = [];
   /** Freed slots held for the fetch half of that settle. */
@@ -66,6 +67,7 @@ export class QueueConsumer {
     private readonly logger: Logger,
   ) {
     this.scheduler = new RunScheduler<Slot>(settings.concurrency, (slot) => this.run(slot));
+    this.outage = new OutageReporter(queue, logger);
     this.leases = new LeaseKeeper(
       queue,
       engine,
@@ -87,7 +89,7 @@ export class QueueConsumer {
   async stop(graceMs: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    if (this.dueTimer) clearTimeout(this.dueTimer);
+    this.dueTimer.stop();
     this.waker?.close();
     this.slotFreed?.();
     await this.loopDone;
@@ -121,10 +123,10 @@ export class QueueConsumer {
         const got = await this.fetch(asked);
         if (got < asked && !this.stopping) await this.waker!.wait(IDLE_CHECK_MS);
         pause = 0;
-        this.redisFailing = false;
+        this.outage.recovered();
       } catch (error) {
         if (this.stopping) break;
-        this.warnOnce(`fetching failed (${error instanceof Error ? error.message : String(error)}); retrying`);
+        this.outage.warnOnce(`fetching failed (${error instanceof Error ? error.message : String(error)}); retrying`);
         pause = Math.min(2_000, pause ? pause * 2 : 100);
         await sleep(pause);
       }
@@ -161,7 +163,7 @@ export class QueueConsumer {
     for (const id of reply.brokenIds) {
       this.logger.warn(`queue '${this.queue}': task ${id} had no usable record (missing or hand-edited); moved to dead where it still existed, not run`);
     }
-    if (reply.nextDueInMs !== null) this.armDueTimer(reply.nextDueInMs);
+    if (reply.nextDueInMs !== null) this.dueTimer.arm(reply.nextDueInMs);
     const slots = reply.tasks.map((task) => {
       const slot: Slot = { task, handler: this.registry.get(task.name), controller: new LazyAbort(), abandoned: false };
       this.slots.set(task.id, slot);
@@ -239,29 +241,9 @@ export class QueueConsumer {
     }
   }
 
-  /**
-   * Retries a settle while Redis is unreachable, for at most one lease: after
-   * that the task has been (or will be) recovered and run again elsewhere.
-   */
-  private async withRetry<T>(call: () => Promise<T>): Promise<T | null> {
-    const giveUpAt = Date.now() + this.settings.leaseMs;
-    let pause = 50;
-    for (;;) {
-      try {
-        const result = await this.track(call());
-        this.redisFailing = false;
-        return result;
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        if (Date.now() + pause > giveUpAt) {
-          this.logger.error(`queue '${this.queue}': could not record a task outcome (${reason}); its lease will expire and it will run again`);
-          return null;
-        }
-        this.warnOnce(`recording a task outcome failed (${reason}); retrying`);
-        await sleep(pause);
-        pause = Math.min(1_000, pause * 2);
-      }
-    }
+  /** A call that must not be lost, retried through an outage (see OutageReporter.retry). */
+  private withRetry<T>(call: () => Promise<T>): Promise<T | null> {
+    return this.outage.retry(this.settings.leaseMs, () => this.track(call()));
   }
 
   private async handBack(slots: Slot[]): Promise<void> {
@@ -289,21 +271,10 @@ export class QueueConsumer {
     }
   }
 
-  private armDueTimer(dueInMs: number): void {
-    // Far-off tasks are looked at again within the hour: setTimeout cannot wait past ~24 days.
-    const inMs = Math.min(dueInMs, 3_600_000);
-    const at = Date.now() + inMs;
-    if (this.stopping || at >= this.dueAt) return;
-    if (this.dueTimer) clearTimeout(this.dueTimer);
-    this.dueAt = at;
-    this.dueTimer = setTimeout(() => {
-      this.dueTimer = null;
-      this.dueAt = Number.POSITIVE_INFINITY;
-      if (this.stopping) return;
-      const count = this.free();
-      // With no free slot, the next settle fetches the due task anyway.
-      if (count > 0) this.fetch(count).catch((error: unknown) => this.warnOnce(`fetching a due task failed (${String(error)})`));
-    }, inMs + 1);
+  private onDue(): void {
+    const count = this.free();
+    // With no free slot, the next settle fetches the due task anyway.
+    if (count > 0) this.fetch(count).catch((error: unknown) => this.outage.warnOnce(`fetching a due task failed (${String(error)})`));
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
@@ -311,11 +282,5 @@ export class QueueConsumer {
     const forget = () => this.pending.delete(promise);
     promise.then(forget, forget);
     return promise;
-  }
-
-  private warnOnce(message: string): void {
-    if (this.redisFailing) return;
-    this.redisFailing = true;
-    this.logger.warn(`queue '${this.queue}': ${message}`);
   }
 }

@@ -30,8 +30,23 @@ local function parseLimits(text)
   return limits
 end
 
+-- Tasks parked for a handler limit that this worker no longer knows (the
+-- limit was removed from the handler) would wait for a run that never ends:
+-- they go back to waiting, in their old place.
+local function unparkUnlimited(base, keys, limits)
+  for _, name in ipairs(redis.call('SMEMBERS', base .. 'gpn')) do
+    if not limits[name] then
+      local parked = redis.call('ZRANGE', base .. 'gp:' .. name, 0, -1, 'WITHSCORES')
+      for i = 1, #parked, 2 do redis.call('ZADD', keys.wait, parked[i + 1], parked[i]) end
+      redis.call('DEL', base .. 'gp:' .. name)
+      redis.call('SREM', base .. 'gpn', name)
+    end
+  end
+end
+
 local function fetchTasks(base, keys, now, evMaxLen, f)
   promoteDue(base, keys, now)
+  unparkUnlimited(base, keys, f.limits)
   local out = { -1, '' }
   local missing = {}
   local lookAgain = nil

@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import type { TaskInfo } from '../interfaces/task-info.interface.js';
+import type { TaskState } from '../interfaces/task-state.js';
+import type { QueueKeys } from './queue-keys.js';
+import { redactRedisError, redacted } from './redact-error.js';
+import { decodeTaskInfo } from './task-record.codec.js';
+
+// The engine's read side: plain reads, no state changes, so no scripts.
+
+/** The set each listable state lives in, ordered oldest first. */
+const STATE_SETS: Record<Exclude<TaskState, 'active' | 'waiting'>, keyof QueueKeys> = {
+  blocked: 'blocked',
+  delayed: 'delayed',
+  completed: 'completed',
+  dead: 'dead',
+};
+
+/** Reads several tasks in one round trip (record, payload, pending dependencies each); null for those gone. */
+export async function readTasks(client: Redis, keys: QueueKeys, ids: readonly string[]): Promise<Array<TaskInfo | null>> {
+  if (ids.length === 0) return [];
+  const pipeline = client.pipeline();
+  for (const id of ids) pipeline.hgetall(keys.task(id)).get(keys.payload(id)).smembers(keys.pendingDependencies(id));
+  const replies = (await redacted(pipeline.exec())) ?? [];
+  return ids.map((id, i) => {
+    const [[e1, record], [e2, payload], [e3, pending]] = replies.slice(3 * i, 3 * i + 3) as [
+      [Error | null, Record<string, string>],
+      [Error | null, string | null],
+      [Error | null, string[]],
+    ];
+    const error = e1 ?? e2 ?? e3;
+    if (error) throw redactRedisError(error);
+    const info = decodeTaskInfo(keys.queue, id, record, payload);
+    if (info?.state === 'blocked') info.pendingDependencies = [...pending].sort();
+    return info;
+  });
+}
+
+/** A page of tasks in one state, oldest first (waiting: in run order; active: by start). */
+export async function listTasks(client: Redis, keys: QueueKeys, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]> {
+  let infos: Array<TaskInfo | null>;
+  if (state === 'active') {
+    // The active set is ordered by lease expiry, which renewals make equal:
+    // read it whole (it holds only the fleet's running tasks) and order by start.
+    const all = (await readTasks(client, keys, await redacted(client.zrange(keys.active, 0, -1)))).filter((i): i is TaskInfo => i !== null);
+    all.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || (a.id < b.id ? -1 : 1));
+    infos = all.slice(offset, offset + limit);
+  } else if (state === 'waiting') {
+    infos = await readTasks(client, keys, await waitingIds(client, keys, offset, limit));
+  } else {
+    infos = await readTasks(client, keys, await redacted(client.zrange(keys[STATE_SETS[state]] as string, offset, offset + limit - 1)));
+  }
+  // A task can move on between the reads; what is gone is left out.
+  return infos.filter((info): info is TaskInfo => info !== null);
+}
+
+/** A page of waiting ids in run order, including those parked while their handler is at its fleet-wide limit. */
+async function waitingIds(client: Redis, keys: QueueKeys, offset: number, limit: number): Promise<string[]> {
+  const names = await redacted(client.smembers(`${keys.base}gpn`));
+  if (names.length === 0) return redacted(client.zrange(keys.wait, offset, offset + limit - 1));
+  const pipeline = client.pipeline();
+  pipeline.zrange(keys.wait, 0, offset + limit - 1, 'WITHSCORES');
+  for (const name of names) pipeline.zrange(`${keys.base}gp:${name}`, 0, offset + limit - 1, 'WITHSCORES');
+  const scored: Array<[string, number]> = [];
+  for (const [error, flat] of (await redacted(pipeline.exec())) ?? []) {
+    if (error) throw redactRedisError(error);
+    const list = flat as string[];
+    for (let i = 0; i + 1 < list.length; i += 2) scored.push([list[i], Number(list[i + 1])]);
+  }
+  scored.sort((a, b) => a[1] - b[1]);
+  return scored.slice(offset, offset + limit).map(([id]) => id);
+}
+
+/** Results of a task's completed dependencies, by dependency id. */
+export async function readDependencyResults(client: Redis, keys: QueueKeys, id: string): Promise<Record<string, unknown>> {
+  const raw = await redacted(client.hgetall(keys.dependencyResults(id)));
+  const results: Record<string, unknown> = {};
+  for (const [dep, json] of Object.entries(raw)) results[dep] = json === '' ? undefined : JSON.parse(json);
+  return results;
+}

@@ -1,0 +1,55 @@
+import type { Logger } from '@nestjs/common';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * How one queue's worker lives through a Redis outage: one warning when it
+ * starts failing (not one per attempt), quiet again once a call succeeds, and
+ * calls that must not be lost retried for at most one lease.
+ */
+export class OutageReporter {
+  private failing = false;
+
+  constructor(
+    private readonly queue: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Logs the first failure of an outage. */
+  warnOnce(message: string): void {
+    if (this.failing) return;
+    this.failing = true;
+    this.logger.warn(`queue '${this.queue}': ${message}`);
+  }
+
+  /** Marks the outage as over. */
+  recovered(): void {
+    this.failing = false;
+  }
+
+  /**
+   * Retries recording an outcome while Redis is unreachable, for at most
+   * `leaseMs`: after that the task has been (or will be) recovered and run
+   * again elsewhere, so giving up loses nothing. Resolves with null then.
+   */
+  async retry<T>(leaseMs: number, call: () => Promise<T>): Promise<T | null> {
+    const giveUpAt = Date.now() + leaseMs;
+    let pause = 50;
+    for (;;) {
+      try {
+        const result = await call();
+        this.recovered();
+        return result;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (Date.now() + pause > giveUpAt) {
+          this.logger.error(`queue '${this.queue}': could not record a task outcome (${reason}); its lease will expire and it will run again`);
+          return null;
+        }
+        this.warnOnce(`recording a task outcome failed (${reason}); retrying`);
+        await sleep(pause);
+        pause = Math.min(1_000, pause * 2);
+      }
+    }
+  }
+}
