@@ -70,7 +70,9 @@ export class TaskHandlerRegistry {
   byQueue(): Map<string, RegisteredHandler[]> {
     const queues = new Map<string, RegisteredHandler[]>();
     for (const handler of this.handlers.values()) {
-      queues.set(handler.queue, [...(queues.get(handler.queue) ?? []), handler]);
+      const group = queues.get(handler.queue);
+      if (group) group.push(handler);
+      else queues.set(handler.queue, [handler]);
     }
     return queues;
   }

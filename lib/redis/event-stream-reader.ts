@@ -32,12 +32,6 @@ export class EventStreamReader {
     return { events, lastId };
   }
 
-  /** The id of the stream's newest entry ('0-0' when empty): where a reader that wants only new events starts. */
-  async lastId(): Promise<string> {
-    const last = (await this.client.xrevrange(this.key, '+', '-', 'COUNT', 1)) as Array<[string, unknown]>;
-    return last[0]?.[0] ?? '0-0';
-  }
-
   close(): void {
     if (this.closed) return;
     this.closed = true;

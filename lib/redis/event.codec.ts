@@ -1,17 +1,9 @@
 import type { TaskEvent, TaskEventType } from '../events/task-event.interface.js';
 import type { TaskProgress } from '../interfaces/task-info.interface.js';
-import { decodeError } from './task-record.codec.js';
+import { TASK_EVENT_TYPES } from '../events/task-event-types.js';
+import { decodeError, parseJson } from './task-record.codec.js';
 
-const TYPES = new Set<TaskEventType>(['enqueued', 'started', 'progress', 'completed', 'retrying', 'dead']);
-
-function parse(text: string | undefined): unknown {
-  if (text === undefined || text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
+const TYPES = new Set<TaskEventType>(TASK_EVENT_TYPES);
 
 /** One stream entry ([id, [field, value, ...]]) as a TaskEvent, or null for an entry that is not one. */
 export function decodeEvent(queue: string, entry: unknown): TaskEvent | null {
@@ -23,8 +15,8 @@ export function decodeEvent(queue: string, entry: unknown): TaskEvent | null {
   if (!TYPES.has(type) || !f.i) return null;
   const event: TaskEvent = { type, id: f.i, name: f.n ?? '', queue, at: Number(eventId.split('-')[0]), eventId };
   if (f.a !== undefined) event.attempt = Number(f.a);
-  if (type === 'completed') event.result = parse(f.v);
+  if (type === 'completed') event.result = parseJson(f.v);
   if (type === 'retrying' || type === 'dead') event.error = decodeError(f.v) ?? { message: 'unknown error' };
-  if (type === 'progress') event.progress = parse(f.v) as TaskProgress;
+  if (type === 'progress') event.progress = parseJson(f.v) as TaskProgress;
   return event;
 }

@@ -76,7 +76,11 @@ export class RedisTaskEngine implements TaskEngine {
     // Each call is all-or-nothing on its own; for a batch split over several,
     // dependencies are checked for all of them first, so a refusal writes nothing.
     const groups = new Map<string, number[]>();
-    items.forEach((item, index) => groups.set(item.queue, [...(groups.get(item.queue) ?? []), index]));
+    items.forEach((item, index) => {
+      const group = groups.get(item.queue);
+      if (group) group.push(index);
+      else groups.set(item.queue, [index]);
+    });
     const calls: Array<{ queue: string; indexes: number[] }> = [];
     for (const [queue, indexes] of groups) {
       for (let i = 0; i < indexes.length; i += ADD_CHUNK) calls.push({ queue, indexes: indexes.slice(i, i + ADD_CHUNK) });

@@ -9,7 +9,8 @@ import type { FetchReply, FetchedTask, SettleReply } from './task-engine.js';
 const STATES: Record<string, TaskState> = { b: 'blocked', w: 'waiting', d: 'delayed', a: 'active', c: 'completed', x: 'dead' };
 const FETCH_FIELDS = 7;
 
-function parseJson(text: string | undefined): unknown {
+/** A stored JSON value; text that is not JSON comes back as it is, nothing as undefined. */
+export function parseJson(text: string | undefined): unknown {
   if (text === undefined || text === '') return undefined;
   try {
     return JSON.parse(text);

@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { RedisUnavailableError, TaskHandler, TaskModule } from '../../lib/index.js';
 import { freePort } from '../fixtures/child-processes.js';
 import { sleep } from '../utils/wait.js';
+import { CapturingLogger } from '../utils/capturing-logger.js';
 
 // Redis unreachable at bootstrap: the app fails within connectTimeoutMs with a
 // message naming host and port, never the password, and does not keep logging
@@ -11,20 +12,6 @@ import { sleep } from '../utils/wait.js';
 
 const CONNECT_TIMEOUT_MS = 1_500;
 const PASSWORD = 's3cr3t-pass';
-
-/** Every line any Nest logger writes, with all its arguments. */
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  private capture(level: string, args: unknown[]) {
-    this.lines.push(`${level} ${args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 5 }))).join(' ')}`);
-  }
-  log = (...args: unknown[]) => this.capture('log', args);
-  error = (...args: unknown[]) => this.capture('error', args);
-  warn = (...args: unknown[]) => this.capture('warn', args);
-  debug = (...args: unknown[]) => this.capture('debug', args);
-  verbose = (...args: unknown[]) => this.capture('verbose', args);
-  fatal = (...args: unknown[]) => this.capture('fatal', args);
-}
 
 @Injectable()
 class SomeTasks {

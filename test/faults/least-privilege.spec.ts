@@ -1,4 +1,4 @@
-import { Injectable, type LoggerService } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,7 @@ import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { waitUntil } from '../utils/wait.js';
 import { faultRedis, type FaultRedis } from './support/fault-redis.js';
 import { printSummary } from './support/tally.js';
+import { CapturingLogger } from '../utils/capturing-logger.js';
 
 // The library works as a Redis ACL user allowed only its own prefix's keys and
 // only the commands it sends (its scripts' commands included, as Redis checks
@@ -29,20 +30,6 @@ const RULES = [
   '+zadd', '+zrem', '+zcard', '+zrangebyscore', '+zpopmin', '+xadd', '+sadd', '+srem', '+scard', '+pexpire', '+pttl',
 ];
 const CORE_FLOW = join(__dirname, 'children', 'core-flow-app.cjs');
-
-/** Every line any Nest logger writes, with all its arguments. */
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  private capture(level: string, args: unknown[]) {
-    this.lines.push(`${level} ${args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 5 }))).join(' ')}`);
-  }
-  log = (...args: unknown[]) => this.capture('log', args);
-  error = (...args: unknown[]) => this.capture('error', args);
-  warn = (...args: unknown[]) => this.capture('warn', args);
-  debug = (...args: unknown[]) => this.capture('debug', args);
-  verbose = (...args: unknown[]) => this.capture('verbose', args);
-  fatal = (...args: unknown[]) => this.capture('fatal', args);
-}
 
 @Injectable()
 class PingTasks {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from '../../fixtures/child-processes.js';
+import { freePort, waitForPong } from '../../fixtures/child-processes.js';
 
 /** How a fault scenario's own Redis keeps its data. */
 export type Persistence = 'none' | 'aof-always';
@@ -75,24 +75,7 @@ export async function faultRedis(options: FaultRedisOptions = {}): Promise<Fault
       started.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child = started;
       exited = new Promise((resolve) => started.once('exit', () => resolve()));
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, disconnectTimeout: 50 });
-        probe.on('error', () => undefined);
-        try {
-          await probe.connect();
-          // PING answers LOADING while the AOF is replayed; wait for PONG.
-          if ((await probe.ping()) === 'PONG') return;
-        } catch {
-          // not up yet
-        } finally {
-          probe.disconnect();
-        }
-        if (Date.now() > deadline || started.exitCode !== null) {
-          throw new Error(`redis-server on port ${port} did not start: ${stderr}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await waitForPong(port, started, 15_000, () => `: ${stderr}`);
     },
     async shutdown() {
       if (!child) return;

@@ -24,7 +24,6 @@ class FakeStream {
       this.opened++;
       let closed = false;
       const reader = {
-        lastId: async () => this.entries.at(-1)?.eventId ?? '0-0',
         read: async (afterId: string) => {
           for (;;) {
             if (closed) throw new Error('closed');
