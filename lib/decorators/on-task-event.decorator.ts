@@ -1,5 +1,5 @@
 import { Reflector } from '@nestjs/core';
-import type { TaskEventType } from '../events/task-event.interface.js';
+import type { TaskEventType } from '../interfaces/task-event.interface.js';
 
 /** Options of @OnTaskEvent. */
 export interface OnTaskEventOptions {

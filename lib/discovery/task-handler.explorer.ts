@@ -4,11 +4,11 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { TaskHandlerMeta, type TaskHandlerMetadata } from '../decorators/task-handler.decorator.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { TaskPipelineFactory } from '../execution/task-pipeline.factory.js';
-import { RESOLVED_TASK_OPTIONS, type ResolvedPolicy, type ResolvedTaskOptions } from '../module/resolved-options.js';
-import { checkBackoff, checkInteger, checkName, checkPolicy } from '../policies/option-checks.js';
+import { RESOLVED_TASK_OPTIONS, type ResolvedPolicy, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { checkBackoff, checkInteger, checkName, checkPolicy } from '../config/option-checks.js';
 import { encodeRemoveOption } from '../producer/enqueue-options.normalizer.js';
-import { encodePayload } from '../producer/payload-encoder.js';
-import { checkScheduleSpec } from '../scheduling/schedule-spec.js';
+import { encodePayload } from '../engine/payload-json.js';
+import { checkScheduleSpec } from '../policies/schedule-timing.js';
 import { TaskHandlerRegistry, type DeclaredSchedule } from './task-handler.registry.js';
 
 /**

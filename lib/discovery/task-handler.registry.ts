@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DuplicateTaskHandlerError } from '../errors/duplicate-task-handler.error.js';
 import type { TaskInvoker } from '../execution/task-pipeline.factory.js';
-import type { ResolvedPolicy } from '../module/resolved-options.js';
+import type { ResolvedPolicy } from '../config/resolved-options.js';
 import type { RemoveOption } from '../interfaces/retention-option.js';
 import type { HandlerDefaults } from '../producer/enqueue-options.normalizer.js';
-import type { ScheduleSpec } from '../scheduling/schedule-spec.js';
+import type { ScheduleSpec } from '../policies/schedule-timing.js';
 
 /** A recurring schedule declared with `@TaskHandler(name, { schedule })`, validated at bootstrap. */
 export interface DeclaredSchedule {

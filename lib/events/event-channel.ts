@@ -1,6 +1,6 @@
 import { compareEventIds } from './event-id.js';
 import type { EventFollower } from './event-follower.js';
-import type { TaskEvent } from './task-event.interface.js';
+import type { TaskEvent } from '../interfaces/task-event.interface.js';
 
 /** A function handed every event of a queue. */
 export type TaskEventListener = (event: TaskEvent) => void;

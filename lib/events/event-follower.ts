@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { EventStreamReader } from '../redis/event-stream-reader.js';
-import type { TaskEngine } from '../redis/task-engine.js';
+import type { TaskEngine } from '../engine/task-engine.js';
 import { checkEventId } from './event-id.js';
-import type { TaskEvent } from './task-event.interface.js';
+import type { TaskEvent } from '../interfaces/task-event.interface.js';
 
 /**
  * Follows one queue's event stream on a connection of its own, from a given

@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
-import { TASK_ENGINE } from '../redis/task-engine.token.js';
-import type { TaskEngine } from '../redis/task-engine.js';
+import { TASK_ENGINE } from '../engine/engine.tokens.js';
+import type { TaskEngine } from '../engine/task-engine.js';
 import { QueueEventHub } from './queue-event-hub.js';
 import { TaskEventListenerExplorer } from './task-event-listener.explorer.js';
 

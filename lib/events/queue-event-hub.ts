@@ -1,8 +1,8 @@
 import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { TaskEngine } from '../redis/task-engine.js';
+import type { TaskEngine } from '../engine/task-engine.js';
 import { EventChannel, type TaskEventListener } from './event-channel.js';
 import { EventFollower } from './event-follower.js';
-import type { TaskEvent } from './task-event.interface.js';
+import type { TaskEvent } from '../interfaces/task-event.interface.js';
 
 /**
  * One live follower per queue, shared by waitFor, `events()` without `from`

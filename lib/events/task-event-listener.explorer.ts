@@ -3,11 +3,11 @@ import { providerMethods } from '../discovery/provider-methods.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { OnTaskEventMeta, type OnTaskEventMetadata } from '../decorators/on-task-event.decorator.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
-import { checkKnownKeys, checkName } from '../policies/option-checks.js';
+import { checkKnownKeys, checkName } from '../config/option-checks.js';
 import { QueueEventHub } from './queue-event-hub.js';
-import type { TaskEvent } from './task-event.interface.js';
+import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import { createTaskEventListener, type TaskEventBinding } from './task-event-listener.js';
-import { TASK_EVENT_TYPES } from './task-event-types.js';
+import { TASK_EVENT_TYPES } from '../interfaces/task-event-types.js';
 
 interface FoundListener {
   binding: TaskEventBinding;

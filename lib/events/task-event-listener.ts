@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type { TaskEvent, TaskEventType } from './task-event.interface.js';
+import type { TaskEvent, TaskEventType } from '../interfaces/task-event.interface.js';
 
 /** One checked @OnTaskEvent: which events of which queue go to which method. */
 export interface TaskEventBinding {

@@ -2,7 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { inspect } from 'node:util';
 import { UnrecoverableTaskError } from '../errors/unrecoverable-task.error.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
-import type { PipelineStage } from './pipeline-stage.js';
+import type { PipelineStage } from './attempt-state.js';
 
 /** A failed attempt as recorded, and whether retrying could help. */
 export interface Failure {

@@ -1,6 +1,6 @@
 import type { ParamData } from '@nestjs/common';
 import type { ParamsFactory } from '@nestjs/core';
-import { markStage } from './pipeline-stage.js';
+import { markStage } from './attempt-state.js';
 import { TaskContext } from './task-context.js';
 import { TaskParamType } from './task-param-type.js';
 

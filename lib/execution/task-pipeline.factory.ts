@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ExternalContextCreator, ModuleRef } from '@nestjs/core';
-import { markStage } from './pipeline-stage.js';
+import { markStage } from './attempt-state.js';
 import { TaskContext } from './task-context.js';
 import { TaskExceptionFilters } from './task-exception-filters.js';
 import { TaskParamsFactory } from './task-params.factory.js';

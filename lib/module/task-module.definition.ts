@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { TaskModuleOptions } from './task-module-options.interface.js';
+import type { TaskModuleOptions } from '../config/task-module-options.interface.js';
 
 /** Builds forRoot / forRootAsync; the module is always global so TaskQueue can be injected anywhere. */
 export const {

@@ -8,12 +8,12 @@ import { SCHEDULING_PROVIDERS } from '../scheduling/scheduling.providers.js';
 import { TaskQueue } from '../producer/task-queue.js';
 import { RedisConnections } from '../redis/redis-connections.js';
 import { RedisTaskEngine } from '../redis/redis-task-engine.js';
-import { TASK_ENGINE } from '../redis/task-engine.token.js';
+import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import { WorkerHost } from '../worker/worker-host.js';
-import { resolveTaskOptions } from './options.resolver.js';
-import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from './resolved-options.js';
+import { resolveTaskOptions } from '../config/options.resolver.js';
+import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { ConfigurableTaskModule, TASK_MODULE_OPTIONS } from './task-module.definition.js';
-import type { TaskModuleOptions } from './task-module-options.interface.js';
+import type { TaskModuleOptions } from '../config/task-module-options.interface.js';
 
 /**
  * The task queue module: `TaskModule.forRoot(options)` or

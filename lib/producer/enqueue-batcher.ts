@@ -1,4 +1,4 @@
-import type { AddResult, NewTask, TaskEngine } from '../redis/task-engine.js';
+import type { AddResult, NewTask, TaskEngine } from '../engine/task-engine.js';
 
 interface Pending {
   item: { queue: string; task: NewTask };

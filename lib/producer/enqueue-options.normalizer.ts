@@ -1,10 +1,10 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { EnqueueOptions } from '../interfaces/enqueue-options.interface.js';
-import type { ResolvedPolicy } from '../module/resolved-options.js';
+import type { ResolvedPolicy } from '../config/resolved-options.js';
 import type { RemoveOption } from '../interfaces/retention-option.js';
-import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkNumber, checkPolicy } from '../policies/option-checks.js';
-import type { NewTask } from '../redis/task-engine.js';
-import { encodePayload } from './payload-encoder.js';
+import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkNumber, checkPolicy } from '../config/option-checks.js';
+import type { NewTask } from '../engine/task-engine.js';
+import { encodePayload } from '../engine/payload-json.js';
 
 const KNOWN = new Set([
   'id', 'delay', 'runAt', 'priority', 'attempts', 'backoff', 'timeout', 'queue', 'dependsOn', 'dependencyFailure', 'removeOnComplete', 'removeOnDead',

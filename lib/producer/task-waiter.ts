@@ -2,9 +2,9 @@ import { TaskFailedError } from '../errors/task-failed.error.js';
 import { TaskNotFoundError } from '../errors/task-not-found.error.js';
 import { WaitForTimeoutError } from '../errors/wait-for-timeout.error.js';
 import type { QueueEventHub } from '../events/queue-event-hub.js';
-import type { TaskEvent } from '../events/task-event.interface.js';
+import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import { decodeError } from '../redis/task-record.codec.js';
-import type { FinalState, TaskEngine } from '../redis/task-engine.js';
+import type { FinalState, TaskEngine } from '../engine/task-engine.js';
 
 interface Waiter {
   resolve(value: unknown): void;

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { TaskEvent } from '../events/task-event.interface.js';
+import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import { decodeEvent } from './event.codec.js';
 import type { RedisConnections } from './redis-connections.js';
 

@@ -1,6 +1,6 @@
-import type { TaskEvent, TaskEventType } from '../events/task-event.interface.js';
+import type { TaskEvent, TaskEventType } from '../interfaces/task-event.interface.js';
 import type { TaskProgress } from '../interfaces/task-info.interface.js';
-import { TASK_EVENT_TYPES } from '../events/task-event-types.js';
+import { TASK_EVENT_TYPES } from '../interfaces/task-event-types.js';
 import { decodeError, parseJson } from './task-record.codec.js';
 
 const TYPES = new Set<TaskEventType>(TASK_EVENT_TYPES);

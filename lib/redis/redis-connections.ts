@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
-import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../module/resolved-options.js';
+import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { createRedisClient, type ConnectionRole } from './redis-client.factory.js';
 import { describeRedisTarget, redisSecrets, scrub } from './redis-target.js';
 

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
-import { queueSettings, type ResolvedTaskOptions } from '../module/resolved-options.js';
+import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { EventStreamReader } from './event-stream-reader.js';
 import { QueueKeys } from './queue-keys.js';
 import { BlockingQueueWaker } from './queue-waker.js';
@@ -12,7 +12,7 @@ import { enqueueTaskArgs, fetchArgs, settleArgs } from './script-args.js';
 import { defineScripts, queueScript, runScript, type ScriptArg, type ScriptName } from './script-registry.js';
 import { decodeFetchReply, decodeSettleReply } from './task-record.codec.js';
 import { listTasks, readDependencyResults, readTasks } from './task-queries.js';
-import { REFUSED_WITH_BATCH } from './task-engine.js';
+import { REFUSED_WITH_BATCH } from '../engine/task-engine.js';
 import type {
   AddResult,
   AttemptOutcome,
@@ -24,7 +24,7 @@ import type {
   SettleReply,
   TaskEngine,
   WatchedTask,
-} from './task-engine.js';
+} from '../engine/task-engine.js';
 
 /** Tasks per enqueue script call: a large batch is split so no one call holds Redis for long. */
 const ADD_CHUNK = 1_000;

@@ -1,7 +1,7 @@
 import { encodeBackoff } from '../policies/backoff.js';
-import type { ResolvedQueueSettings, ResolvedRetention } from '../module/resolved-options.js';
+import type { ResolvedQueueSettings, ResolvedRetention } from '../config/resolved-options.js';
 import type { ScriptArg } from './script-registry.js';
-import type { AttemptOutcome, FetchRequest, NewTask } from './task-engine.js';
+import type { AttemptOutcome, FetchRequest, NewTask } from '../engine/task-engine.js';
 
 // ARGV builders for the scripts whose argument lists are long; each mirrors
 // the ARGV section of its script's header. Pure, so unit tests can pin them.

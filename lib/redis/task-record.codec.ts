@@ -1,7 +1,7 @@
 import type { TaskErrorInfo, TaskInfo, TaskProgress } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
 import { decodeBackoff } from '../policies/backoff.js';
-import type { FetchReply, FetchedTask, SettleReply } from './task-engine.js';
+import type { FetchReply, FetchedTask, SettleReply } from '../engine/task-engine.js';
 
 // Reading what the scripts and HGETALL return. Replies arrive as `unknown`
 // and are narrowed here, so a malformed record fails loudly in one place.

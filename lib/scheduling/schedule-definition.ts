@@ -1,8 +1,8 @@
-import type { ResolvedPolicy } from '../module/resolved-options.js';
+import type { ResolvedPolicy } from '../config/resolved-options.js';
 import { encodeBackoff } from '../policies/backoff.js';
 import { encodeRemoveOption, type HandlerDefaults } from '../producer/enqueue-options.normalizer.js';
 import type { ScheduleInfo } from './schedule.interface.js';
-import type { ScheduleSpec } from './schedule-spec.js';
+import type { ScheduleSpec } from '../policies/schedule-timing.js';
 
 /** A schedule's definition, as stored (its occurrences' policy already encoded as enqueue stores it). */
 export interface StoredSchedule {

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import { followingOccurrence } from './schedule-spec.js';
-import type { DueEntry, FireRequest, ScheduleStore } from './schedule-store.js';
+import { followingOccurrence } from '../policies/schedule-timing.js';
+import type { DueEntry, FireRequest, ScheduleStore } from '../redis/redis-schedule-engine.js';
 
 /** What a pass needs of the store. */
 export type FirerStore = Pick<ScheduleStore, 'now' | 'directory' | 'due' | 'read' | 'fire' | 'remove' | 'queueOf' | 'forget'>;

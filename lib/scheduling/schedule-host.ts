@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../module/resolved-options.js';
+import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { SCHEDULE_POLL_MS, ScheduleFirer } from './schedule-firer.js';
-import { ScheduleStore } from './schedule-store.js';
+import { ScheduleStore } from '../redis/redis-schedule-engine.js';
 import { TaskScheduler } from './task-scheduler.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { Provider } from '@nestjs/common';
-import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../module/resolved-options.js';
+import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { RedisConnections } from '../redis/redis-connections.js';
 import { ScheduleHost } from './schedule-host.js';
-import { ScheduleStore } from './schedule-store.js';
+import { ScheduleStore } from '../redis/redis-schedule-engine.js';
 import { TaskScheduler } from './task-scheduler.js';
 
 /** Providers of the recurring-schedules feature, added to TaskModule. */

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
-import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../module/resolved-options.js';
-import { checkName } from '../policies/option-checks.js';
-import { encodePayload } from '../producer/payload-encoder.js';
+import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { checkName } from '../config/option-checks.js';
+import { encodePayload } from '../engine/payload-json.js';
 import { defineSchedule, scheduleInfo, type StoredSchedule } from './schedule-definition.js';
 import type { ScheduleInfo, ScheduleOptions } from './schedule.interface.js';
-import { checkScheduleSpec, firstOccurrence } from './schedule-spec.js';
-import { ScheduleStore } from './schedule-store.js';
+import { checkScheduleSpec, firstOccurrence } from '../policies/schedule-timing.js';
+import { ScheduleStore } from '../redis/redis-schedule-engine.js';
 
 /**
  * Creates, changes, removes and lists schedules: the work behind

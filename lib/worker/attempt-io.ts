@@ -1,5 +1,5 @@
 import type { TaskContextIo } from '../execution/task-context.js';
-import type { FetchedTask, TaskEngine } from '../redis/task-engine.js';
+import type { FetchedTask, TaskEngine } from '../engine/task-engine.js';
 
 /** What a running attempt's TaskContext reaches Redis through; one small object per attempt, no closures. */
 export class AttemptIo implements TaskContextIo {

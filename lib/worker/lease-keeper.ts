@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { Lease, TaskEngine } from '../redis/task-engine.js';
+import type { Lease, TaskEngine } from '../engine/task-engine.js';
 
 /**
  * Keeps one worker's leases alive: renews all of them in one call every third

@@ -1,12 +1,12 @@
 import type { Logger } from '@nestjs/common';
 import type { RegisteredHandler, TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { decideRetry } from '../policies/retry-policy.js';
-import type { AttemptOutcome, FetchReply, FetchedTask, FetchRequest, Lease, QueueWaker, TaskEngine } from '../redis/task-engine.js';
+import type { AttemptOutcome, FetchReply, FetchedTask, FetchRequest, Lease, QueueWaker, TaskEngine } from '../engine/task-engine.js';
 import { LazyAbort } from '../execution/lazy-abort.js';
 import { AttemptIo } from './attempt-io.js';
 import { DueTimer } from './due-timer.js';
 import { OutageReporter } from './outage-reporter.js';
-import { RunScheduler } from './run-scheduler.js';
+import { RunScheduler } from './run-queue.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { runAttempt, type RunOutcome } from './task-runner.js';
 

@@ -1,4 +1,4 @@
-import { stageOf } from '../execution/pipeline-stage.js';
+import { stageOf } from '../execution/attempt-state.js';
 import { TaskContext } from '../execution/task-context.js';
 import { classifyFailure, type Failure } from '../execution/failure.js';
 import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
@@ -7,7 +7,7 @@ import type { LazyAbort } from '../execution/lazy-abort.js';
 import type { TaskContextIo } from '../execution/task-context.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import { withTimeout } from '../policies/timeout-policy.js';
-import type { FetchedTask } from '../redis/task-engine.js';
+import type { FetchedTask } from '../engine/task-engine.js';
 
 /**
  * How one attempt ended. `poison`: the stored task itself is unusable (not

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
-import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../module/resolved-options.js';
-import { TASK_ENGINE } from '../redis/task-engine.token.js';
-import type { TaskEngine } from '../redis/task-engine.js';
+import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { TASK_ENGINE } from '../engine/engine.tokens.js';
+import type { TaskEngine } from '../engine/task-engine.js';
 import { QueueConsumer } from './queue-consumer.js';
 
 /**

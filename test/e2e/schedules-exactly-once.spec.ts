@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TaskContext, TaskHandler } from '../../lib/index.js';
-import { ScheduleStore } from '../../lib/scheduling/schedule-store.js';
+import { ScheduleStore } from '../../lib/redis/redis-schedule-engine.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { inspector, removePrefix, uniquePrefix } from '../utils/redis.js';
 import { sleep, waitUntil } from '../utils/wait.js';

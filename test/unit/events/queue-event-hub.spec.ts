@@ -3,7 +3,7 @@ import { compareEventIds } from '../../../lib/events/event-id.js';
 import { QueueEventHub } from '../../../lib/events/queue-event-hub.js';
 import type { TaskEvent } from '../../../lib/index.js';
 import type { EventStreamReader } from '../../../lib/redis/event-stream-reader.js';
-import type { TaskEngine } from '../../../lib/redis/task-engine.js';
+import type { TaskEngine } from '../../../lib/engine/task-engine.js';
 
 /** An in-memory stream whose readers behave like XREAD BLOCK: they wait for entries after their id, until closed. */
 class FakeStream {

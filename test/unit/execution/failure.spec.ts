@@ -2,7 +2,7 @@ import { BadRequestException, ForbiddenException, HttpException, InternalServerE
 import { TaskTimeoutError } from '../../../lib/errors/task-timeout.error.js';
 import { UnrecoverableTaskError } from '../../../lib/errors/unrecoverable-task.error.js';
 import { classifyFailure, describeThrown } from '../../../lib/execution/failure.js';
-import type { PipelineStage } from '../../../lib/execution/pipeline-stage.js';
+import type { PipelineStage } from '../../../lib/execution/attempt-state.js';
 
 describe('describeThrown', () => {
   it('keeps the message, name and stack of an Error', () => {

@@ -20,7 +20,7 @@ import { tap } from 'rxjs';
 import { TaskHandler } from '../../../lib/decorators/task-handler.decorator.js';
 import { TaskCtx, TaskPayload } from '../../../lib/decorators/task-params.decorators.js';
 import { classifyFailure } from '../../../lib/execution/failure.js';
-import { stageOf } from '../../../lib/execution/pipeline-stage.js';
+import { stageOf } from '../../../lib/execution/attempt-state.js';
 import { TaskContext } from '../../../lib/execution/task-context.js';
 import { TaskPipelineFactory } from '../../../lib/execution/task-pipeline.factory.js';
 

@@ -1,5 +1,5 @@
 import { EnqueueBatcher } from '../../../lib/producer/enqueue-batcher.js';
-import type { AddResult, NewTask, TaskEngine } from '../../../lib/redis/task-engine.js';
+import type { AddResult, NewTask, TaskEngine } from '../../../lib/engine/task-engine.js';
 
 const task = (id: string): NewTask => ({
   id,

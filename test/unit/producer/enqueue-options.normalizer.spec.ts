@@ -1,6 +1,6 @@
 import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-options.error.js';
 import type { EnqueueOptions } from '../../../lib/interfaces/enqueue-options.interface.js';
-import type { ResolvedPolicy } from '../../../lib/module/resolved-options.js';
+import type { ResolvedPolicy } from '../../../lib/config/resolved-options.js';
 import { normalizeEnqueue, type HandlerDefaults } from '../../../lib/producer/enqueue-options.normalizer.js';
 
 const DEFAULTS: ResolvedPolicy = { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, timeout: 0 };

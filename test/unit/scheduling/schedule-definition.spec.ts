@@ -1,5 +1,5 @@
 import { decodeSchedule, defineSchedule, occurrenceId, scheduleInfo } from '../../../lib/scheduling/schedule-definition.js';
-import type { ScheduleSpec } from '../../../lib/scheduling/schedule-spec.js';
+import type { ScheduleSpec } from '../../../lib/policies/schedule-timing.js';
 
 const defaults = { attempts: 3, backoff: { type: 'exponential' as const, delay: 1_000 }, timeout: 0 };
 const every: ScheduleSpec = { cron: null, every: 60_000, timezone: null };

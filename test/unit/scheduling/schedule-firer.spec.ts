@@ -1,6 +1,6 @@
 import { SCHEDULE_POLL_MS, ScheduleFirer, type FirerStore } from '../../../lib/scheduling/schedule-firer.js';
 import type { ScheduleState } from '../../../lib/scheduling/schedule-definition.js';
-import type { DueEntry, FireRequest } from '../../../lib/scheduling/schedule-store.js';
+import type { DueEntry, FireRequest } from '../../../lib/redis/redis-schedule-engine.js';
 
 // The decisions of one firing pass, against an in-memory store: which due
 // schedules it fires and with what, what it cleans up, and when it looks again.

@@ -1,5 +1,5 @@
 import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-options.error.js';
-import { checkBackoff, checkInteger, checkName, checkNumber, checkPolicy } from '../../../lib/policies/option-checks.js';
+import { checkBackoff, checkInteger, checkName, checkNumber, checkPolicy } from '../../../lib/config/option-checks.js';
 
 const WHERE = "enqueue('email.send')";
 

@@ -1,5 +1,5 @@
 import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-options.error.js';
-import { encodePayload } from '../../../lib/producer/payload-encoder.js';
+import { encodePayload } from '../../../lib/engine/payload-json.js';
 
 const WHERE = "enqueue('report.build')";
 const LIMIT = 512 * 1024;

@@ -1,10 +1,10 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { queueSettings, type ResolvedTaskOptions } from '../module/resolved-options.js';
-import { redactRedisError, redacted } from '../redis/redact-error.js';
-import type { RedisConnections } from '../redis/redis-connections.js';
-import { defineScripts, queueScript, runScript } from '../redis/script-registry.js';
+import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { redactRedisError, redacted } from './redact-error.js';
+import type { RedisConnections } from './redis-connections.js';
+import { defineScripts, queueScript, runScript } from './script-registry.js';
 import { ScheduleKeys } from './schedule-keys.js';
-import { decodeSchedule, type ScheduleState, type StoredSchedule } from './schedule-definition.js';
+import { decodeSchedule, type ScheduleState, type StoredSchedule } from '../scheduling/schedule-definition.js';
 
 /** A schedule whose due time has come, as the queue's due-time index lists it. */
 export interface DueEntry {

@@ -1,5 +1,5 @@
 import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-options.error.js';
-import { checkScheduleSpec, firstOccurrence, followingOccurrence, type ScheduleSpec } from '../../../lib/scheduling/schedule-spec.js';
+import { checkScheduleSpec, firstOccurrence, followingOccurrence, type ScheduleSpec } from '../../../lib/policies/schedule-timing.js';
 
 const at = (iso: string) => Date.parse(iso);
 const check = (value: unknown, other: string[] = []) => checkScheduleSpec(value, 'here', 'schedule', other, at('2026-03-01T00:00:00Z'));

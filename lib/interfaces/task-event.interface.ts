@@ -1,4 +1,4 @@
-import type { TaskErrorInfo, TaskProgress } from '../interfaces/task-info.interface.js';
+import type { TaskErrorInfo, TaskProgress } from './task-info.interface.js';
 
 /** What happened to a task. */
 export type TaskEventType = 'enqueued' | 'started' | 'progress' | 'completed' | 'retrying' | 'dead';

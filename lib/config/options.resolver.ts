@@ -1,5 +1,5 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
-import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy } from '../policies/option-checks.js';
+import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy } from './option-checks.js';
 import type { RetentionOptions, TaskModuleOptions } from './task-module-options.interface.js';
 import { DEFAULT_QUEUE_SETTINGS, type ResolvedQueueSettings, type ResolvedRetention, type ResolvedTaskOptions } from './resolved-options.js';
 import type { QueueOptions } from './task-module-options.interface.js';

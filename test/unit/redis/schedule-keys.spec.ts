@@ -1,4 +1,4 @@
-import { ScheduleKeys } from '../../../lib/scheduling/schedule-keys.js';
+import { ScheduleKeys } from '../../../lib/redis/schedule-keys.js';
 
 /** The hash tag Redis Cluster hashes: the text between the first '{' and the next '}'. */
 const hashTag = (key: string) => key.slice(key.indexOf('{') + 1, key.indexOf('}'));

@@ -1,6 +1,6 @@
 import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-options.error.js';
-import { resolveTaskOptions } from '../../../lib/module/options.resolver.js';
-import type { TaskModuleOptions } from '../../../lib/module/task-module-options.interface.js';
+import { resolveTaskOptions } from '../../../lib/config/options.resolver.js';
+import type { TaskModuleOptions } from '../../../lib/config/task-module-options.interface.js';
 
 const URL = 'redis://127.0.0.1:6379';
 const HOUR = 3_600_000;

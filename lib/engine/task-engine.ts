@@ -2,7 +2,7 @@ import type { BackoffOptions } from '../interfaces/backoff-options.interface.js'
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskRef } from '../interfaces/task-ref.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
-import type { EventStreamReader } from './event-stream-reader.js';
+import type { EventStreamReader } from '../redis/event-stream-reader.js';
 
 // The seam between the Nest-facing code and the store. Producer and worker
 // speak only these operations; nothing above this file builds a Redis command.

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
-import { checkInteger, checkKnownKeys } from '../policies/option-checks.js';
+import { checkInteger, checkKnownKeys } from '../config/option-checks.js';
 
 // Pure timing rules of schedules: validation (shared by @TaskHandler and
 // TaskQueue.schedule, so both reject with the same words) and the next-due

@@ -1,4 +1,4 @@
-import { QueueKeys } from '../redis/queue-keys.js';
+import { QueueKeys } from './queue-keys.js';
 
 /**
  * Where schedules live.

@@ -1,5 +1,5 @@
 import type { RegisteredHandler } from '../../../lib/discovery/task-handler.registry.js';
-import { RunScheduler } from '../../../lib/worker/run-scheduler.js';
+import { RunScheduler } from '../../../lib/worker/run-queue.js';
 
 const handler = (name: string, concurrency: number | null = null): RegisteredHandler =>
   ({ name, queue: 'q', concurrency, globalConcurrency: null, policy: {}, invoke: async () => undefined, source: name }) as RegisteredHandler;
