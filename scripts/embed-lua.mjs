@@ -1,12 +1,81 @@
-// Turns lib/redis/lua/*.lua into lib/redis/lua/scripts.generated.ts, resolving
-// `--@include name` lines from lib/redis/lua/includes/. Embedding the text keeps
-// the built package free of file-path lookups, which differ between its ESM and
-// CommonJS builds. The generated file is not committed; build and tests make it.
+// Turns lib/redis/lua/*.lua into lib/redis/lua/scripts.generated.ts.
+//
+// - `--@include name` lines are replaced by lib/redis/lua/includes/<name>.lua.
+// - The protocol constants a script uses (ARG_*, ROW_*, KEY_*, R_*, S_*, ...)
+//   are generated from lib/redis/protocol.ts and put before its first include,
+//   so argument positions and field names are written once, in TypeScript.
+//   An upper-case name a script uses that the protocol does not define fails
+//   the build, as does a script without a layout in SCRIPTS or the reverse.
+// - SCRIPT_VERSION is a hash of the final script texts: two library versions
+//   whose scripts differ never call each other's scripts on one Redis.
+//
+// Embedding the text keeps the built package free of file-path lookups, which
+// differ between its ESM and CommonJS builds. The generated file is not
+// committed; the build and the tests make it.
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
-const luaDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'lib', 'redis', 'lua');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const luaDir = join(root, 'lib', 'redis', 'lua');
+const require = createRequire(import.meta.url);
+
+/** Evaluates lib/redis/protocol.ts (data and pure helpers only; type imports vanish). */
+function loadProtocol() {
+  const ts = require('typescript');
+  const source = readFileSync(join(root, 'lib', 'redis', 'protocol.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+  const module = { exports: {} };
+  vm.runInNewContext(outputText, { module, exports: module.exports, require: () => ({}) });
+  return module.exports;
+}
+
+const snake = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+const lua = (value) => (typeof value === 'number' ? String(value) : JSON.stringify(value));
+
+/** Constants every script may use. */
+function sharedConstants(p) {
+  const out = new Map();
+  const put = (prefix, table) => {
+    for (const [name, value] of Object.entries(table)) out.set(`${prefix}${snake(name)}`, value);
+  };
+  put('K_', { ...p.QUEUE_KEY_SUFFIXES, ...p.ITEM_KEY_SUFFIXES });
+  put('R_', p.RECORD);
+  put('S_', p.STATE);
+  put('SD_', p.SCHEDULE);
+  put('E_', p.EVENT);
+  put('O_', p.OUTCOME);
+  put('T_', p.EVENT_TYPE);
+  for (const name of ['LIST_SEPARATOR', 'LEASE_TOKEN_SEPARATOR', 'OCCURRENCE_SEPARATOR', 'REMOVE_AT_ONCE', 'DEPENDENCY_FAILURE_RUN', 'ENQUEUE_REFUSED']) {
+    out.set(name, p[name]);
+  }
+  for (const [reply, layout] of Object.entries(p.REPLIES)) {
+    const r = `REPLY_${snake(reply)}`;
+    layout.head.forEach((field, i) => out.set(`${r}_${snake(field)}`, i + 1));
+    if (layout.row) {
+      out.set(`${r}_ROW_FIRST`, layout.head.length + 1);
+      out.set(`${r}_ROW_WIDTH`, layout.row.length);
+      layout.row.forEach((field, i) => out.set(`${r}_ROW_${snake(field)}`, i));
+    }
+  }
+  return out;
+}
+
+/** Constants of one script's own layout: its KEYS and ARGV positions. */
+function layoutConstants(layout) {
+  const out = new Map();
+  layout.keys.forEach((key, i) => out.set(`KEY_${snake(key)}`, i + 1));
+  layout.args.forEach((arg, i) => out.set(`ARG_${snake(arg)}`, i + 1));
+  if (layout.row) {
+    out.set('ROW_FIRST', layout.args.length + 1);
+    out.set('ROW_WIDTH', layout.row.length);
+    layout.row.forEach((field, i) => out.set(`ROW_${snake(field)}`, i));
+  }
+  return out;
+}
 
 function resolveIncludes(text, seen = new Set()) {
   return text.replace(/^--@include (\w[\w-]*)\s*$/gm, (_, name) => {
@@ -16,12 +85,56 @@ function resolveIncludes(text, seen = new Set()) {
   });
 }
 
+/** The upper-case identifiers a Lua text uses outside comments and string literals. */
+function upperCaseNames(text) {
+  let code = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '-' && text[i + 1] === '-') {
+      while (i < text.length && text[i] !== '\n') i++;
+      code += '\n';
+    } else if (c === "'" || c === '"') {
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
+      code += ' ';
+    } else {
+      code += c;
+    }
+  }
+  return new Set(code.match(/\b[A-Z][A-Z0-9_]*\b/g) ?? []);
+}
+
+const protocol = loadProtocol();
+const shared = sharedConstants(protocol);
 const camel = (file) => file.replace(/\.lua$/, '').replace(/-(\w)/g, (_, c) => c.toUpperCase());
 const files = readdirSync(luaDir).filter((f) => f.endsWith('.lua')).sort();
-const entries = files.map((file) => {
-  const text = resolveIncludes(readFileSync(join(luaDir, file), 'utf8'));
-  return `  ${camel(file)}: ${JSON.stringify(text)},`;
-});
-const out = `// Generated by scripts/embed-lua.mjs from lib/redis/lua/*.lua. Do not edit.\n` +
+const scripts = {};
+for (const file of files) {
+  const name = camel(file);
+  const layout = protocol.SCRIPTS[name];
+  if (!layout) throw new Error(`embed-lua: ${file} has no layout in SCRIPTS (lib/redis/protocol.ts)`);
+  const source = readFileSync(join(luaDir, file), 'utf8');
+  const expanded = resolveIncludes(source);
+  const own = layoutConstants(layout);
+  const used = [...upperCaseNames(expanded)].filter((n) => n !== 'KEYS' && n !== 'ARGV').sort();
+  const unknown = used.filter((n) => !own.has(n) && !shared.has(n));
+  if (unknown.length > 0) throw new Error(`embed-lua: ${file} uses ${unknown.join(', ')}, which lib/redis/protocol.ts does not define`);
+  const block = used.map((n) => `local ${n} = ${lua(own.has(n) ? own.get(n) : shared.get(n))}`).join('\n');
+  const header = `-- Protocol constants, generated from lib/redis/protocol.ts.\n${block}\n`;
+  // Before the first include (or the first line of code), so included functions see them.
+  const lines = source.split('\n');
+  const at = lines.findIndex((line) => line.startsWith('--@include') || (line.trim() !== '' && !line.startsWith('--')));
+  const withConstants = [...lines.slice(0, at), header, ...lines.slice(at)].join('\n');
+  scripts[name] = resolveIncludes(withConstants);
+}
+for (const name of Object.keys(protocol.SCRIPTS)) {
+  if (!scripts[name]) throw new Error(`embed-lua: SCRIPTS.${name} has no script file in lib/redis/lua/`);
+}
+
+const version = createHash('sha256').update(JSON.stringify(scripts)).digest('hex').slice(0, 10);
+const entries = Object.entries(scripts).map(([name, text]) => `  ${name}: ${JSON.stringify(text)},`);
+const out =
+  `// Generated by scripts/embed-lua.mjs from lib/redis/lua/*.lua and lib/redis/protocol.ts. Do not edit.\n` +
+  `/** A hash of every script text: it names the scripts on Redis, so two library versions never mix. */\n` +
+  `export const SCRIPT_VERSION = '${version}';\n\n` +
   `export const LUA_SCRIPTS = {\n${entries.join('\n')}\n} as const;\n`;
 writeFileSync(join(luaDir, 'scripts.generated.ts'), out);

@@ -1,6 +1,14 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
+import type { RemoveOption, RetentionOverride } from '../interfaces/retention-option.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
+
+/**
+ * The option names of an options type, one key each: written as
+ * `{ a: true, b: true } satisfies OptionKeys<T>`, the compiler points at the
+ * list when T gains or loses an option.
+ */
+export type OptionKeys<T> = Readonly<Record<keyof T, true>>;
 
 // Checks shared by module options, handler options and enqueue options, so the
 // three reject bad values with the same words. `where` names the caller, e.g.
@@ -44,12 +52,28 @@ export function checkName(value: unknown, where: string, field: string): string 
 }
 
 /** Throws on keys `allowed` does not list: a typo in an option name must not pass silently. */
-export function checkKnownKeys(value: object, allowed: readonly string[], where: string, field: string): void {
+export function checkKnownKeys(value: object, allowed: readonly string[] | Readonly<Record<string, true>>, where: string, field: string): void {
+  const names: readonly string[] = Array.isArray(allowed) ? (allowed as readonly string[]) : Object.keys(allowed);
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) {
-      throw new InvalidTaskOptionsError(`${where}: unknown option '${field ? `${field}.` : ''}${key}' (known: ${allowed.join(', ')})`);
+    if (!names.includes(key)) {
+      throw new InvalidTaskOptionsError(`${where}: unknown option '${field ? `${field}.` : ''}${key}' (known: ${names.join(', ')})`);
     }
   }
+}
+
+const BACKOFF_KEYS = { type: true, delay: true, maxDelay: true } as const satisfies OptionKeys<BackoffOptions>;
+const RETENTION_KEYS = { age: true, count: true } as const satisfies OptionKeys<Exclude<RemoveOption, boolean>>;
+
+/** A per-task or per-handler retention option, checked: null keeps the module's retention. */
+export function checkRemoveOption(value: RemoveOption | undefined, where: string, field: string): RetentionOverride | null {
+  if (value === undefined || value === false) return null;
+  if (value === true) return 'remove';
+  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${where}: ${field} must be true, false or { age?, count? }`);
+  checkKnownKeys(value, RETENTION_KEYS, where, field);
+  return {
+    age: value.age === undefined ? null : checkInteger(value.age, where, `${field}.age`, 0),
+    count: value.count === undefined ? null : checkInteger(value.count, where, `${field}.count`, 0),
+  };
 }
 
 /** Throws unless `value` is a valid backoff. */
@@ -58,7 +82,7 @@ export function checkBackoff(value: unknown, where: string): BackoffOptions {
     throw new InvalidTaskOptionsError(`${where}: backoff must be an object { type, delay, maxDelay? }, got ${describe(value)}`);
   }
   const backoff = value as Partial<BackoffOptions>;
-  checkKnownKeys(backoff, ['type', 'delay', 'maxDelay'], where, 'backoff');
+  checkKnownKeys(backoff, BACKOFF_KEYS, where, 'backoff');
   if (backoff.type !== 'fixed' && backoff.type !== 'exponential') {
     throw new InvalidTaskOptionsError(`${where}: backoff.type must be 'fixed' or 'exponential', got ${describe(backoff.type)}`);
   }

@@ -1,28 +1,28 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
-import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy } from './option-checks.js';
-import type { RetentionOptions, TaskModuleOptions } from './task-module-options.interface.js';
-import { DEFAULT_QUEUE_SETTINGS, type ResolvedQueueSettings, type ResolvedRetention, type ResolvedTaskOptions } from './resolved-options.js';
-import type { QueueOptions } from './task-module-options.interface.js';
+import { DEFAULTS, DEFAULT_QUEUE_SETTINGS } from './defaults.js';
+import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, type OptionKeys } from './option-checks.js';
+import type { ResolvedQueueSettings, ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
+import type { QueueOptions, RetentionOptions, TaskModuleOptions, WorkerOptions } from './task-module-options.interface.js';
+import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
 
 const WHERE = 'TaskModule options';
-const HOUR = 3_600_000;
 
-/** The defaults, in one place. */
-export const DEFAULTS = {
-  prefix: 'tasks',
-  connectTimeoutMs: 10_000,
-  worker: { concurrency: 10, leaseMs: 30_000, shutdownGraceMs: 10_000 },
-  policy: { attempts: 3, backoff: { type: 'exponential', delay: 1_000 } as const, timeout: 0 },
-  retention: { completed: { age: 24 * HOUR, count: 1_000 }, dead: { age: 7 * 24 * HOUR, count: 10_000 } },
-  maxPayloadBytes: 512 * 1024,
-} as const;
+const MODULE_KEYS = {
+  connection: true, prefix: true, worker: true, connectTimeoutMs: true, defaults: true, retention: true, maxPayloadBytes: true, queues: true,
+} as const satisfies OptionKeys<TaskModuleOptions>;
+const WORKER_KEYS = { concurrency: true, leaseMs: true, shutdownGraceMs: true } as const satisfies OptionKeys<WorkerOptions>;
+const POLICY_KEYS = { attempts: true, backoff: true, timeout: true } as const satisfies OptionKeys<TaskPolicyOptions>;
+const RETENTION_KEYS = { completed: true, dead: true } as const satisfies OptionKeys<NonNullable<TaskModuleOptions['retention']>>;
+const RETENTION_LIMIT_KEYS = { age: true, count: true } as const satisfies OptionKeys<RetentionOptions>;
+const QUEUE_KEYS = { events: true, rateLimit: true } as const satisfies OptionKeys<QueueOptions>;
+const RATE_LIMIT_KEYS = { max: true, perMs: true } as const satisfies OptionKeys<NonNullable<QueueOptions['rateLimit']>>;
 
 function resolveRetention(value: RetentionOptions | undefined, fallback: ResolvedRetention, field: string): ResolvedRetention {
   if (value === undefined) return { ...fallback };
   if (value === null || typeof value !== 'object') {
     throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { age?, count? }`);
   }
-  checkKnownKeys(value, ['age', 'count'], WHERE, field);
+  checkKnownKeys(value, RETENTION_LIMIT_KEYS, WHERE, field);
   return {
     age: value.age === undefined ? fallback.age : checkInteger(value.age, WHERE, `${field}.age`, 0),
     count: value.count === undefined ? fallback.count : checkInteger(value.count, WHERE, `${field}.count`, 0),
@@ -32,7 +32,7 @@ function resolveRetention(value: RetentionOptions | undefined, fallback: Resolve
 function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings {
   const field = `queues.${name}`;
   if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { events?, rateLimit? }`);
-  checkKnownKeys(value, ['events', 'rateLimit'], WHERE, field);
+  checkKnownKeys(value, QUEUE_KEYS, WHERE, field);
   let eventsMaxLen = DEFAULT_QUEUE_SETTINGS.eventsMaxLen;
   if (value.events === false) eventsMaxLen = 0;
   else if (value.events !== undefined && value.events !== true) {
@@ -47,7 +47,7 @@ function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings 
     if (value.rateLimit === null || typeof value.rateLimit !== 'object') {
       throw new InvalidTaskOptionsError(`${WHERE}: ${field}.rateLimit must be { max, perMs }`);
     }
-    checkKnownKeys(value.rateLimit, ['max', 'perMs'], WHERE, `${field}.rateLimit`);
+    checkKnownKeys(value.rateLimit, RATE_LIMIT_KEYS, WHERE, `${field}.rateLimit`);
     rateLimit = {
       max: checkInteger(value.rateLimit.max, WHERE, `${field}.rateLimit.max`, 1),
       perMs: checkInteger(value.rateLimit.perMs, WHERE, `${field}.rateLimit.perMs`, 1),
@@ -56,53 +56,46 @@ function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings 
   return { eventsMaxLen, rateLimit };
 }
 
+function resolveWorker(value: TaskModuleOptions['worker']): ResolvedTaskOptions['worker'] {
+  if (value === false) return null;
+  const w = value ?? {};
+  if (w === null || typeof w !== 'object') {
+    throw new InvalidTaskOptionsError(`${WHERE}: worker must be an object { concurrency?, leaseMs?, shutdownGraceMs? } or false`);
+  }
+  checkKnownKeys(w, WORKER_KEYS, WHERE, 'worker');
+  const d = DEFAULTS.worker;
+  return {
+    concurrency: w.concurrency === undefined ? d.concurrency : checkInteger(w.concurrency, WHERE, 'worker.concurrency', 1, 10_000),
+    leaseMs: w.leaseMs === undefined ? d.leaseMs : checkInteger(w.leaseMs, WHERE, 'worker.leaseMs', 100),
+    shutdownGraceMs: w.shutdownGraceMs === undefined ? d.shutdownGraceMs : checkInteger(w.shutdownGraceMs, WHERE, 'worker.shutdownGraceMs', 0),
+  };
+}
+
 /** Validates module options and fills in every default. Throws InvalidTaskOptionsError at bootstrap. */
 export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOptions {
   if (!options || typeof options !== 'object') {
     throw new InvalidTaskOptionsError(`${WHERE}: expected an object with at least { connection }`);
   }
-  checkKnownKeys(
-    options,
-    ['connection', 'prefix', 'worker', 'connectTimeoutMs', 'defaults', 'retention', 'maxPayloadBytes', 'queues'],
-    WHERE,
-    '',
-  );
+  checkKnownKeys(options, MODULE_KEYS, WHERE, '');
   const { connection } = options;
   if (typeof connection !== 'string' && (connection === null || typeof connection !== 'object')) {
     throw new InvalidTaskOptionsError(`${WHERE}: connection must be a Redis URL or ioredis options`);
   }
-  const prefix = options.prefix === undefined ? DEFAULTS.prefix : checkName(options.prefix, WHERE, 'prefix');
-
-  let worker: ResolvedTaskOptions['worker'] = null;
-  if (options.worker !== false) {
-    const w = options.worker ?? {};
-    if (w === null || typeof w !== 'object') {
-      throw new InvalidTaskOptionsError(`${WHERE}: worker must be an object { concurrency?, leaseMs?, shutdownGraceMs? } or false`);
-    }
-    checkKnownKeys(w, ['concurrency', 'leaseMs', 'shutdownGraceMs'], WHERE, 'worker');
-    worker = {
-      concurrency: w.concurrency === undefined ? DEFAULTS.worker.concurrency : checkInteger(w.concurrency, WHERE, 'worker.concurrency', 1, 10_000),
-      leaseMs: w.leaseMs === undefined ? DEFAULTS.worker.leaseMs : checkInteger(w.leaseMs, WHERE, 'worker.leaseMs', 100),
-      shutdownGraceMs:
-        w.shutdownGraceMs === undefined ? DEFAULTS.worker.shutdownGraceMs : checkInteger(w.shutdownGraceMs, WHERE, 'worker.shutdownGraceMs', 0),
-    };
-  }
-
   const defaults = options.defaults ?? {};
   if (defaults === null || typeof defaults !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: defaults must be an object`);
-  checkKnownKeys(defaults, ['attempts', 'backoff', 'timeout'], WHERE, 'defaults');
+  checkKnownKeys(defaults, POLICY_KEYS, WHERE, 'defaults');
   checkPolicy(defaults, `${WHERE} defaults`);
   if (options.retention !== undefined) {
     if (options.retention === null || typeof options.retention !== 'object') {
       throw new InvalidTaskOptionsError(`${WHERE}: retention must be an object { completed?, dead? }`);
     }
-    checkKnownKeys(options.retention, ['completed', 'dead'], WHERE, 'retention');
+    checkKnownKeys(options.retention, RETENTION_KEYS, WHERE, 'retention');
   }
 
   return {
     connection,
-    prefix,
-    worker,
+    prefix: options.prefix === undefined ? DEFAULTS.prefix : checkName(options.prefix, WHERE, 'prefix'),
+    worker: resolveWorker(options.worker),
     connectTimeoutMs:
       options.connectTimeoutMs === undefined ? DEFAULTS.connectTimeoutMs : checkInteger(options.connectTimeoutMs, WHERE, 'connectTimeoutMs', 1),
     defaults: {

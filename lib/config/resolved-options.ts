@@ -1,5 +1,6 @@
-import type { RedisConnection } from '../redis/redis-target.js';
+import type { RedisConnection } from './connection-options.js';
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
+import { DEFAULT_QUEUE_SETTINGS } from './defaults.js';
 
 /** Injection token of the validated options with every default filled in. */
 export const RESOLVED_TASK_OPTIONS = Symbol('nestjs-redis-tasks:resolved-options');
@@ -42,6 +43,3 @@ export interface ResolvedTaskOptions {
 export function queueSettings(options: ResolvedTaskOptions, queue: string): ResolvedQueueSettings {
   return options.queues.get(queue) ?? DEFAULT_QUEUE_SETTINGS;
 }
-
-/** Events on (about 10,000 kept), no rate limit. */
-export const DEFAULT_QUEUE_SETTINGS: ResolvedQueueSettings = { eventsMaxLen: 10_000, rateLimit: null };

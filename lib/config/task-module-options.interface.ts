@@ -1,4 +1,4 @@
-import type { RedisOptions } from 'ioredis';
+import type { RedisConnection } from './connection-options.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
 
 /** How long finished tasks stay readable. `count: 0` removes them at once. */
@@ -33,7 +33,7 @@ export interface TaskModuleOptions {
    * A Redis URL (`redis://`, `rediss://` for TLS), ioredis options (`host`, `port`, `tls`, `username`,
    * `password`, ...), or both as `{ url, ...options }` (e.g. a rediss:// URL with `tls: { ca }`).
    */
-  connection: string | (RedisOptions & { url?: string });
+  connection: RedisConnection;
   /** First part of every key (default `'tasks'`). */
   prefix?: string;
   /** Worker settings, or `false` for a producer-only app. */

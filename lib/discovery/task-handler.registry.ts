@@ -1,32 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DuplicateTaskHandlerError } from '../errors/duplicate-task-handler.error.js';
 import type { TaskInvoker } from '../execution/task-pipeline.factory.js';
-import type { ResolvedPolicy } from '../config/resolved-options.js';
-import type { RemoveOption } from '../interfaces/retention-option.js';
-import type { HandlerDefaults } from '../producer/enqueue-options.normalizer.js';
-import type { ScheduleSpec } from '../policies/schedule-timing.js';
-
-/** A recurring schedule declared with `@TaskHandler(name, { schedule })`, validated at bootstrap. */
-export interface DeclaredSchedule {
-  spec: ScheduleSpec;
-  payloadJson: string;
-}
+import type { DeclaredSchedule, HandlerDefaults, HandlerSettings } from './handler-options.normalizer.js';
 
 /** A discovered handler, ready to run. */
-export interface RegisteredHandler {
-  name: string;
+export interface RegisteredHandler extends HandlerSettings {
+  /** The queue it consumes (its defaults' queue). */
   queue: string;
-  /** Most runs at once in this process, or null for no handler-level limit. */
-  concurrency: number | null;
-  /** Most runs at once across the fleet, or null. */
-  globalConcurrency: number | null;
-  removeOnComplete?: RemoveOption;
-  removeOnDead?: RemoveOption;
-  /** The handler's own policy fields (unset ones fall back to module defaults). */
-  policy: Partial<ResolvedPolicy>;
   invoke: TaskInvoker;
-  /** The schedule its options declare, if any (upserted at bootstrap with the task name as its id). */
-  schedule?: DeclaredSchedule;
   /** "Class.method", for messages. */
   source: string;
 }
@@ -49,16 +30,14 @@ export class TaskHandlerRegistry {
 
   /** What enqueue takes from this app's handler for `name`, if there is one. */
   defaultsFor(name: string): HandlerDefaults | undefined {
-    const handler = this.handlers.get(name);
-    return handler && { queue: handler.queue, ...handler.policy, removeOnComplete: handler.removeOnComplete, removeOnDead: handler.removeOnDead };
+    return this.handlers.get(name)?.defaults;
   }
 
-  /** The fleet-wide limits of a queue's handlers, as fetch takes them: 'name=limit;...'. */
-  limitsOf(queue: string): string {
-    return [...this.handlers.values()]
-      .filter((h) => h.queue === queue && h.globalConcurrency !== null)
-      .map((h) => `${h.name}=${h.globalConcurrency}`)
-      .join(';');
+  /** The fleet-wide limits of a queue's handlers: task name -> most running at once. */
+  limitsOf(queue: string): ReadonlyMap<string, number> {
+    const limits = new Map<string, number>();
+    for (const h of this.handlers.values()) if (h.queue === queue && h.globalConcurrency !== null) limits.set(h.name, h.globalConcurrency);
+    return limits;
   }
 
   /** Handlers that declare a schedule. */

@@ -1,2 +1,5 @@
-/** Injection token of the TaskEngine the producer and the worker use. */
-export const TASK_ENGINE = Symbol('nestjs-redis-tasks:engine');
+/** Injection token of the TaskEngine the producer, the worker and the event followers use. */
+export const TASK_ENGINE = Symbol('nestjs-redis-tasks:task-engine');
+
+/** Injection token of the ScheduleEngine behind recurring schedules. */
+export const SCHEDULE_ENGINE = Symbol('nestjs-redis-tasks:schedule-engine');

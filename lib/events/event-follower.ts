@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { EventStreamReader } from '../redis/event-stream-reader.js';
+import type { EventReader } from '../engine/event-reader.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { checkEventId } from './event-id.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
@@ -12,7 +12,7 @@ import type { TaskEvent } from '../interfaces/task-event.interface.js';
  */
 export class EventFollower {
   private static readonly logger = new Logger('TaskModule');
-  private reader: EventStreamReader | null = null;
+  private reader: EventReader | null = null;
   private stopped = false;
   private loop: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
@@ -56,7 +56,7 @@ export class EventFollower {
     await this.loop;
   }
 
-  private async run(reader: EventStreamReader, start: string): Promise<void> {
+  private async run(reader: EventReader, start: string): Promise<void> {
     let position = start;
     let pause = 0;
     let refused = false;

@@ -3,6 +3,7 @@ import { providerMethods } from '../discovery/provider-methods.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { OnTaskEventMeta, type OnTaskEventMetadata } from '../decorators/on-task-event.decorator.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { DEFAULTS } from '../config/defaults.js';
 import { checkKnownKeys, checkName } from '../config/option-checks.js';
 import { QueueEventHub } from './queue-event-hub.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
@@ -81,7 +82,7 @@ export function checkBinding(meta: OnTaskEventMetadata, source: string): TaskEve
   const { name, queue } = options as { name?: unknown; queue?: unknown };
   return {
     type: meta.type,
-    queue: queue === undefined ? 'default' : checkName(queue, where, 'queue'),
+    queue: queue === undefined ? DEFAULTS.queue : checkName(queue, where, 'queue'),
     name: name === undefined ? null : checkName(name, where, 'name'),
     source,
   };

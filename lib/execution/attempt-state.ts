@@ -1,4 +1,4 @@
-import type { TaskContext } from './task-context.js';
+import type { LazyAbort } from './lazy-abort.js';
 
 /**
  * How far a task got through Nest's pipeline: before the pipes (guards and
@@ -7,14 +7,13 @@ import type { TaskContext } from './task-context.js';
  */
 export type PipelineStage = 'before-pipes' | 'pipes' | 'handler';
 
-const stages = new WeakMap<TaskContext, PipelineStage>();
+/** What the worker and the pipeline know about one running attempt, beyond what the handler sees. */
+export class AttemptState {
+  /** The furthest pipeline stage the attempt reached. */
+  stage: PipelineStage = 'before-pipes';
 
-/** Records that `ctx` reached `stage`. */
-export function markStage(ctx: TaskContext, stage: PipelineStage): void {
-  stages.set(ctx, stage);
-}
-
-/** The furthest stage `ctx` reached. */
-export function stageOf(ctx: TaskContext): PipelineStage {
-  return stages.get(ctx) ?? 'before-pipes';
+  constructor(
+    /** Aborted on timeout, shutdown past the grace period, or a lost lease. */
+    readonly abort: LazyAbort,
+  ) {}
 }

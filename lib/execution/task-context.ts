@@ -1,14 +1,23 @@
 import type { TaskProgress } from '../interfaces/task-info.interface.js';
-import type { LazyAbort } from './lazy-abort.js';
+import type { AttemptState } from './attempt-state.js';
 
-/** What a TaskContext reaches Redis through, for its running attempt. */
+/** What a TaskContext reaches the store through, for its running attempt. */
 export interface TaskContextIo {
   progress(json: string): Promise<void>;
-  dependencies(): Promise<Record<string, unknown>>;
+  dependencies(): Promise<ReadonlyMap<string, unknown>>;
 }
+
+/** The state of a context's attempt, for the pipeline (not part of the handler's API). */
+export function attemptOf(ctx: TaskContext): AttemptState {
+  return ctx[ATTEMPT];
+}
+
+const ATTEMPT = Symbol('attempt');
 
 /** What a handler knows about the task it runs; its second argument. */
 export class TaskContext {
+  private readonly [ATTEMPT]: AttemptState;
+
   constructor(
     /** Task id. */
     readonly id: string,
@@ -20,18 +29,25 @@ export class TaskContext {
     readonly attempt: number,
     /** Attempts allowed in all. */
     readonly maxAttempts: number,
-    private readonly abort: LazyAbort,
+    state: AttemptState,
     private readonly io: TaskContextIo,
-  ) {}
+  ) {
+    this[ATTEMPT] = state;
+  }
 
   /** Aborted when the attempt times out, when the worker shuts down past its grace period, or when the lease is lost. */
   get signal(): AbortSignal {
-    return this.abort.signal;
+    return this[ATTEMPT].abort.signal;
   }
 
-  /** Results of the tasks this one depended on (`dependsOn`), by task id. */
-  dependencies<R = unknown>(): Promise<Record<string, R>> {
-    return this.io.dependencies() as Promise<Record<string, R>>;
+  /**
+   * Results of the tasks this one depended on (`dependsOn`), by task id. The
+   * object has no prototype, so any id (even `__proto__`) is just a key.
+   */
+  async dependencies<R = unknown>(): Promise<Record<string, R>> {
+    const results = Object.create(null) as Record<string, R>;
+    for (const [id, result] of await this.io.dependencies()) results[id] = result as R;
+    return results;
   }
 
   /** Records progress (a number or a JSON object), readable through `TaskQueue.get`. */

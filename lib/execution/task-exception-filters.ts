@@ -1,12 +1,9 @@
 import type { ArgumentsHost, ExceptionFilter, Type } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { EXCEPTION_FILTERS_METADATA, FILTER_CATCH_EXCEPTIONS } from './nest-metadata-keys.js';
 import type { TaskContext } from './task-context.js';
 
-// Where @UseFilters and @Catch keep their metadata (Nest's EXCEPTION_FILTERS_METADATA
-// and FILTER_CATCH_EXCEPTIONS); these keys have been stable across Nest majors.
-const FILTERS_KEY = '__exceptionFilters__';
-const CATCH_KEY = '__filterCatchExceptions__';
 
 interface BoundFilter {
   filter: ExceptionFilter;
@@ -25,12 +22,12 @@ export class TaskExceptionFilters {
 
   static for(instance: object, method: Function, moduleRef: ModuleRef): TaskExceptionFilters {
     const declared = [
-      ...((Reflect.getMetadata(FILTERS_KEY, instance.constructor) as unknown[] | undefined) ?? []),
-      ...((Reflect.getMetadata(FILTERS_KEY, method) as unknown[] | undefined) ?? []),
+      ...((Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, instance.constructor) as unknown[] | undefined) ?? []),
+      ...((Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, method) as unknown[] | undefined) ?? []),
     ].reverse();
     const filters = declared.map((item) => {
       const filter = typeof item === 'function' ? resolve(item as Type<ExceptionFilter>, moduleRef) : (item as ExceptionFilter);
-      const catches = (Reflect.getMetadata(CATCH_KEY, filter.constructor) as Type<unknown>[] | undefined) ?? [];
+      const catches = (Reflect.getMetadata(FILTER_CATCH_EXCEPTIONS, filter.constructor) as Type<unknown>[] | undefined) ?? [];
       return { filter, catches };
     });
     return new TaskExceptionFilters(filters);

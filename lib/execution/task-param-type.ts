@@ -1,3 +1,5 @@
+import { ROUTE_ARGS_METADATA } from './nest-metadata-keys.js';
+
 /**
  * Kinds of handler parameters. The numbers are chosen for Nest's pipes: 3 is
  * what pipes see as 'body', so a ValidationPipe validates the payload; 6 is
@@ -11,10 +13,9 @@ export enum TaskParamType {
 
 /**
  * Where parameter metadata lives: the same key Nest's own parameter decorators
- * use (`ROUTE_ARGS_METADATA`), so custom decorators made with
- * `createParamDecorator` also work on task handlers.
+ * use, so custom decorators made with `createParamDecorator` also work on task handlers.
  */
-export const TASK_ARGS_METADATA = '__routeArguments__';
+export const TASK_ARGS_METADATA = ROUTE_ARGS_METADATA;
 
 /** One parameter's entry in that metadata. */
 export interface TaskParamMetadata {

@@ -1,7 +1,6 @@
 import type { ParamData } from '@nestjs/common';
 import type { ParamsFactory } from '@nestjs/core';
-import { markStage } from './attempt-state.js';
-import { TaskContext } from './task-context.js';
+import { TaskContext, attemptOf } from './task-context.js';
 import { TaskParamType } from './task-param-type.js';
 
 /** Maps handler parameters to values: the payload (or one of its properties) and the TaskContext. */
@@ -9,7 +8,7 @@ export class TaskParamsFactory implements ParamsFactory {
   exchangeKeyForValue(type: number, data: ParamData, args: unknown[]): unknown {
     const [payload, ctx] = args;
     // Nest extracts parameters just before running the pipes over them.
-    if (ctx instanceof TaskContext) markStage(ctx, 'pipes');
+    if (ctx instanceof TaskContext) attemptOf(ctx).stage = 'pipes';
     switch (type) {
       case TaskParamType.PAYLOAD:
         return typeof data === 'string' && payload !== null && typeof payload === 'object'

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ExternalContextCreator, ModuleRef } from '@nestjs/core';
-import { markStage } from './attempt-state.js';
-import { TaskContext } from './task-context.js';
+import { TaskContext, attemptOf } from './task-context.js';
 import { TaskExceptionFilters } from './task-exception-filters.js';
 import { TaskParamsFactory } from './task-params.factory.js';
 import { TASK_ARGS_METADATA, TaskParamType, type TaskParamMetadata } from './task-param-type.js';
@@ -53,7 +52,7 @@ export class TaskPipelineFactory {
  */
 function markingHandler(original: Method): Method {
   const handler = function (this: unknown, ...args: unknown[]): unknown {
-    for (const arg of args) if (arg instanceof TaskContext) markStage(arg, 'handler');
+    for (const arg of args) if (arg instanceof TaskContext) attemptOf(arg).stage = 'handler';
     return original.apply(this, args);
   };
   for (const key of Reflect.getMetadataKeys(original)) {

@@ -1,24 +1,23 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { resolveTaskOptions } from '../config/options.resolver.js';
+import { RESOLVED_TASK_OPTIONS } from '../config/resolved-options.js';
+import type { TaskModuleOptions } from '../config/task-module-options.interface.js';
 import { TaskHandlerExplorer } from '../discovery/task-handler.explorer.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
-import { TaskPipelineFactory } from '../execution/task-pipeline.factory.js';
 import { EVENT_PROVIDERS } from '../events/events.providers.js';
-import { SCHEDULING_PROVIDERS } from '../scheduling/scheduling.providers.js';
+import { TaskPipelineFactory } from '../execution/task-pipeline.factory.js';
 import { TaskQueue } from '../producer/task-queue.js';
-import { RedisConnections } from '../redis/redis-connections.js';
-import { RedisTaskEngine } from '../redis/redis-task-engine.js';
-import { TASK_ENGINE } from '../engine/engine.tokens.js';
+import { REDIS_ENGINE_PROVIDERS } from '../redis/redis-engine.providers.js';
+import { SCHEDULING_PROVIDERS } from '../scheduling/scheduling.providers.js';
 import { WorkerHost } from '../worker/worker-host.js';
-import { resolveTaskOptions } from '../config/options.resolver.js';
-import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { ConfigurableTaskModule, TASK_MODULE_OPTIONS } from './task-module.definition.js';
-import type { TaskModuleOptions } from '../config/task-module-options.interface.js';
 
 /**
  * The task queue module: `TaskModule.forRoot(options)` or
  * `TaskModule.forRootAsync({ useFactory | useClass | useExisting })`. Global:
- * `TaskQueue` can be injected in any module.
+ * `TaskQueue` can be injected in any module. The composition root: the only
+ * place that picks the store adapter.
  */
 @Module({
   imports: [DiscoveryModule],
@@ -27,12 +26,7 @@ import type { TaskModuleOptions } from '../config/task-module-options.interface.
     TaskHandlerRegistry,
     TaskPipelineFactory,
     TaskHandlerExplorer,
-    RedisConnections,
-    {
-      provide: TASK_ENGINE,
-      useFactory: (connections: RedisConnections, options: ResolvedTaskOptions) => new RedisTaskEngine(connections, options),
-      inject: [RedisConnections, RESOLVED_TASK_OPTIONS],
-    },
+    ...REDIS_ENGINE_PROVIDERS,
     ...EVENT_PROVIDERS,
     ...SCHEDULING_PROVIDERS,
     TaskQueue,

@@ -10,22 +10,3 @@ export function backoffDelay(backoff: BackoffOptions | null, attempt: number): n
   const capped = backoff.maxDelay !== undefined ? Math.min(raw, backoff.maxDelay) : raw;
   return Math.min(Math.round(capped), Number.MAX_SAFE_INTEGER);
 }
-
-/** Compact form stored in the task record: '' | 'f,<delay>' | 'e,<delay>[,<max>]'. */
-export function encodeBackoff(backoff: BackoffOptions | null): string {
-  if (!backoff) return '';
-  const head = `${backoff.type === 'fixed' ? 'f' : 'e'},${backoff.delay}`;
-  return backoff.maxDelay !== undefined ? `${head},${backoff.maxDelay}` : head;
-}
-
-/** Inverse of encodeBackoff; anything unreadable means "no backoff". */
-export function decodeBackoff(text: string): BackoffOptions | null {
-  const [kind, delay, max] = text.split(',');
-  const readable = (part: string | undefined) => part !== undefined && part !== '' && Number.isFinite(Number(part));
-  if ((kind !== 'f' && kind !== 'e') || !readable(delay)) return null;
-  return {
-    type: kind === 'f' ? 'fixed' : 'exponential',
-    delay: Number(delay),
-    ...(readable(max) && { maxDelay: Number(max) }),
-  };
-}

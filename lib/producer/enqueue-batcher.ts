@@ -1,7 +1,8 @@
-import type { AddResult, NewTask, TaskEngine } from '../engine/task-engine.js';
+import type { AddResult, QueuedTask } from '../engine/new-task.js';
+import type { TaskEngine } from '../engine/task-engine.js';
 
 interface Pending {
-  item: { queue: string; task: NewTask };
+  item: QueuedTask;
   resolve(result: AddResult): void;
   reject(error: unknown): void;
 }
@@ -17,7 +18,7 @@ export class EnqueueBatcher {
 
   constructor(private readonly engine: TaskEngine) {}
 
-  add(item: { queue: string; task: NewTask }): Promise<AddResult> {
+  add(item: QueuedTask): Promise<AddResult> {
     // A task with dependencies can be refused as a whole call; it goes alone so
     // it never takes other callers' tasks down with it.
     if (item.task.dependsOn.length > 0) return this.engine.add([item]).then(([result]) => result);

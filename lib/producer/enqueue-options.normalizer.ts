@@ -1,32 +1,16 @@
+import { DEFAULTS } from '../config/defaults.js';
+import { checkBackoff, checkInteger, checkName, checkNumber, checkPolicy, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
+import type { ResolvedPolicy } from '../config/resolved-options.js';
+import type { HandlerDefaults } from '../discovery/handler-options.normalizer.js';
+import type { QueuedTask } from '../engine/new-task.js';
+import { encodePayload } from '../engine/payload-json.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { EnqueueOptions } from '../interfaces/enqueue-options.interface.js';
-import type { ResolvedPolicy } from '../config/resolved-options.js';
-import type { RemoveOption } from '../interfaces/retention-option.js';
-import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkNumber, checkPolicy } from '../config/option-checks.js';
-import type { NewTask } from '../engine/task-engine.js';
-import { encodePayload } from '../engine/payload-json.js';
 
-const KNOWN = new Set([
-  'id', 'delay', 'runAt', 'priority', 'attempts', 'backoff', 'timeout', 'queue', 'dependsOn', 'dependencyFailure', 'removeOnComplete', 'removeOnDead',
-]);
-
-/** What the producer knows about a task name from a handler in this app. */
-export interface HandlerDefaults extends Partial<ResolvedPolicy> {
-  queue?: string;
-  removeOnComplete?: RemoveOption;
-  removeOnDead?: RemoveOption;
-}
-
-/** A retention option in the record's compact form: '' (defaults), '1' (remove at once) or '<age>,<count>'. */
-export function encodeRemoveOption(value: RemoveOption | undefined, where: string, field: string): string {
-  if (value === undefined || value === false) return '';
-  if (value === true) return '1';
-  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${where}: ${field} must be true, false or { age?, count? }`);
-  checkKnownKeys(value, ['age', 'count'], where, field);
-  const age = value.age === undefined ? -1 : checkInteger(value.age, where, `${field}.age`, 0);
-  const count = value.count === undefined ? -1 : checkInteger(value.count, where, `${field}.count`, 0);
-  return `${age},${count}`;
-}
+const ENQUEUE_KEYS = {
+  id: true, delay: true, runAt: true, priority: true, attempts: true, backoff: true, timeout: true, queue: true,
+  dependsOn: true, dependencyFailure: true, removeOnComplete: true, removeOnDead: true,
+} as const satisfies OptionKeys<EnqueueOptions>;
 
 function dependencyIds(value: unknown, queue: string, where: string): string[] {
   if (value === undefined) return [];
@@ -48,7 +32,8 @@ function dependencyIds(value: unknown, queue: string, where: string): string[] {
 
 /**
  * Turns enqueue arguments into a storable task, or throws before anything is
- * written. Precedence: enqueue options, then the handler's, then module defaults.
+ * written. Precedence: enqueue options, then the handler's, then module
+ * defaults. A task without an `id` option gets `newId()`.
  */
 export function normalizeEnqueue(
   name: unknown,
@@ -57,17 +42,18 @@ export function normalizeEnqueue(
   handler: HandlerDefaults | undefined,
   defaults: ResolvedPolicy,
   maxPayloadBytes: number,
-): { queue: string; task: NewTask } {
+  newId: () => string,
+): QueuedTask {
   const taskName = checkName(name, 'enqueue', 'the task name');
   const where = `enqueue('${taskName}')`;
   const o: EnqueueOptions = options ?? {};
   if (typeof o !== 'object' || o === null) throw new InvalidTaskOptionsError(`${where}: options must be an object`);
   for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'`);
+    if (!(key in ENQUEUE_KEYS)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'`);
   }
   checkPolicy(o, where);
   const id = o.id === undefined ? undefined : checkName(o.id, where, 'id');
-  const queue = o.queue === undefined ? handler?.queue ?? 'default' : checkName(o.queue, where, 'queue');
+  const queue = o.queue === undefined ? handler?.queue ?? DEFAULTS.queue : checkName(o.queue, where, 'queue');
   const priority = o.priority === undefined ? 0 : checkInteger(o.priority, where, 'priority', -1_000_000, 1_000_000);
   if (o.delay !== undefined && o.runAt !== undefined) {
     throw new InvalidTaskOptionsError(`${where}: give delay or runAt, not both`);
@@ -89,7 +75,7 @@ export function normalizeEnqueue(
   return {
     queue,
     task: {
-      id,
+      id: id ?? newId(),
       name: taskName,
       payloadJson,
       priority,
@@ -100,8 +86,8 @@ export function normalizeEnqueue(
       timeoutMs: o.timeout ?? handler?.timeout ?? defaults.timeout,
       dependsOn,
       dependencyFailure: o.dependencyFailure ?? 'dead',
-      removeOnComplete: encodeRemoveOption(o.removeOnComplete ?? handler?.removeOnComplete, where, 'removeOnComplete'),
-      removeOnDead: encodeRemoveOption(o.removeOnDead ?? handler?.removeOnDead, where, 'removeOnDead'),
+      removeOnComplete: o.removeOnComplete === undefined ? handler?.removeOnComplete ?? null : checkRemoveOption(o.removeOnComplete, where, 'removeOnComplete'),
+      removeOnDead: o.removeOnDead === undefined ? handler?.removeOnDead ?? null : checkRemoveOption(o.removeOnDead, where, 'removeOnDead'),
     },
   };
 }

@@ -9,20 +9,20 @@ import type { TaskEvent, TaskEventsOptions } from '../interfaces/task-event.inte
 import type { EnqueueManyItem, EnqueueOptions } from '../interfaces/enqueue-options.interface.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskLookupOptions, TaskRef, WaitForOptions } from '../interfaces/task-ref.interface.js';
-import type { TaskState } from '../interfaces/task-state.js';
+import { TASK_STATES, type TaskState } from '../interfaces/task-state.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { DEFAULTS } from '../config/defaults.js';
 import { checkInteger, checkName } from '../config/option-checks.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleInfo, ScheduleOptions } from '../scheduling/schedule.interface.js';
 import { TaskScheduler } from '../scheduling/task-scheduler.js';
-import { REFUSED_WITH_BATCH, type AddResult, type TaskEngine } from '../engine/task-engine.js';
+import { REFUSED_WITH_BATCH, type AddResult } from '../engine/new-task.js';
+import type { TaskEngine } from '../engine/task-engine.js';
 import { EnqueueBatcher } from './enqueue-batcher.js';
 import { normalizeEnqueue } from './enqueue-options.normalizer.js';
 import { createTaskIdGenerator } from './task-id.js';
 import { TaskWaiter } from './task-waiter.js';
-
-const STATES: readonly TaskState[] = ['blocked', 'waiting', 'delayed', 'active', 'completed', 'dead'];
 
 /** Options of `list`. */
 export interface ListOptions {
@@ -79,8 +79,8 @@ export class TaskQueue {
 
   /** A page of tasks in one state, oldest first (waiting tasks in the order they will run). */
   async list(state: TaskState, options: ListOptions = {}): Promise<TaskInfo[]> {
-    if (!STATES.includes(state)) throw new InvalidTaskOptionsError(`list: state must be one of ${STATES.join(', ')}, got ${JSON.stringify(state)}`);
-    const queue = checkName(options.queue ?? 'default', 'list', 'queue');
+    if (!TASK_STATES.includes(state)) throw new InvalidTaskOptionsError(`list: state must be one of ${TASK_STATES.join(', ')}, got ${JSON.stringify(state)}`);
+    const queue = checkName(options.queue ?? DEFAULTS.queue, 'list', 'queue');
     const offset = options.offset === undefined ? 0 : checkInteger(options.offset, 'list', 'offset', 0);
     const limit = options.limit === undefined ? 100 : checkInteger(options.limit, 'list', 'limit', 1, 1_000);
     return this.engine.list(queue, state, offset, limit);
@@ -99,17 +99,17 @@ export class TaskQueue {
   }
 
   /** How many tasks of a queue (default `'default'`) are in each state, and whether it is paused. */
-  async counts(queue = 'default'): Promise<TaskCounts> {
+  async counts(queue: string = DEFAULTS.queue): Promise<TaskCounts> {
     return this.engine.counts(checkName(queue, 'counts', 'queue'));
   }
 
   /** Stops every worker of the fleet from starting tasks of `queue`; running ones finish, enqueue still works. */
-  async pause(queue = 'default'): Promise<void> {
+  async pause(queue: string = DEFAULTS.queue): Promise<void> {
     return this.engine.pause(checkName(queue, 'pause', 'queue'));
   }
 
   /** Lets the fleet's workers start tasks of `queue` again. */
-  async resume(queue = 'default'): Promise<void> {
+  async resume(queue: string = DEFAULTS.queue): Promise<void> {
     return this.engine.resume(checkName(queue, 'resume', 'queue'));
   }
 
@@ -130,7 +130,7 @@ export class TaskQueue {
    * the bounded stream still holds it.
    */
   events(options: TaskEventsOptions = {}): Observable<TaskEvent> {
-    const queue = checkName(options.queue ?? 'default', 'events', 'queue');
+    const queue = checkName(options.queue ?? DEFAULTS.queue, 'events', 'queue');
     const from = options.from === undefined ? null : checkEventId(options.from, 'events');
     return new Observable<TaskEvent>((subscriber) => {
       const onEvent = (event: TaskEvent) => subscriber.next(event);
@@ -164,9 +164,7 @@ export class TaskQueue {
 
   private normalize(name: unknown, payload: unknown, options: EnqueueOptions | undefined) {
     const handler = typeof name === 'string' ? this.registry.defaultsFor(name) : undefined;
-    const item = normalizeEnqueue(name, payload, options, handler, this.options.defaults, this.options.maxPayloadBytes);
-    item.task.id ??= this.nextId();
-    return item;
+    return normalizeEnqueue(name, payload, options, handler, this.options.defaults, this.options.maxPayloadBytes, this.nextId);
   }
 
   private refOf(result: AddResult, where: string): TaskRef {
@@ -187,6 +185,6 @@ export class TaskQueue {
     if (task !== null && typeof task === 'object') {
       return { id: checkName(task.id, where, 'id'), queue: checkName(task.queue, where, 'queue') };
     }
-    return { id: checkName(task, where, 'id'), queue: options?.queue === undefined ? 'default' : checkName(options.queue, where, 'queue') };
+    return { id: checkName(task, where, 'id'), queue: options?.queue === undefined ? DEFAULTS.queue : checkName(options.queue, where, 'queue') };
   }
 }

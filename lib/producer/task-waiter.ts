@@ -3,7 +3,6 @@ import { TaskNotFoundError } from '../errors/task-not-found.error.js';
 import { WaitForTimeoutError } from '../errors/wait-for-timeout.error.js';
 import type { QueueEventHub } from '../events/queue-event-hub.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
-import { decodeError } from '../redis/task-record.codec.js';
 import type { FinalState, TaskEngine } from '../engine/task-engine.js';
 
 interface Waiter {
@@ -49,7 +48,7 @@ export class TaskWaiter {
       this.engine.watch(queue, id).then(
         async (watched) => {
           if (watched === undefined) return waiter.reject(new TaskNotFoundError(id, queue));
-          if (watched.final) return settle(waiter, queue, id, watched.final);
+          if (watched.final) return finish(waiter, queue, id, watched.final);
           await this.follow(queue, watched.lastEventId);
         },
         (error: unknown) => waiter.reject(error instanceof Error ? error : new Error(String(error))),
@@ -72,10 +71,8 @@ export class TaskWaiter {
     const set = this.waiters.get(queue)?.get(event.id);
     if (!set) return;
     const state: FinalState =
-      event.type === 'completed'
-        ? { state: 'completed', resultJson: event.result === undefined ? '' : JSON.stringify(event.result) }
-        : { state: 'dead', errorJson: JSON.stringify(event.error) };
-    [...set].forEach((w) => settle(w, queue, event.id, state));
+      event.type === 'completed' ? { state: 'completed', result: event.result } : { state: 'dead', error: event.error ?? { message: 'task failed' } };
+    [...set].forEach((w) => finish(w, queue, event.id, state));
   }
 
   private remember(queue: string, id: string, waiter: Waiter): void {
@@ -95,11 +92,8 @@ export class TaskWaiter {
   }
 }
 
-function settle(waiter: Waiter, queue: string, id: string, state: FinalState): void {
-  if (state.state === 'completed') {
-    waiter.resolve(state.resultJson === '' ? undefined : JSON.parse(state.resultJson));
-  } else {
-    const error = decodeError(state.errorJson);
-    waiter.reject(new TaskFailedError(id, queue, error?.message ?? 'task failed', error?.stack));
-  }
+/** Resolves or rejects a waiter with a finished task's outcome. */
+function finish(waiter: Waiter, queue: string, id: string, state: FinalState): void {
+  if (state.state === 'completed') waiter.resolve(state.result);
+  else waiter.reject(new TaskFailedError(id, queue, state.error.message, state.error.stack));
 }

@@ -1,10 +1,14 @@
 import type { Redis } from 'ioredis';
+import type { EventReader } from '../engine/event-reader.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import { decodeEvent } from './event.codec.js';
 import type { RedisConnections } from './redis-connections.js';
 
+/** Most events one read returns. */
+const READ_COUNT = 500;
+
 /** Reads one queue's event stream on a dedicated connection (XREAD blocks it). */
-export class EventStreamReader {
+export class EventStreamReader implements EventReader {
   private closed = false;
 
   constructor(
@@ -14,12 +18,8 @@ export class EventStreamReader {
     private readonly owner: RedisConnections,
   ) {}
 
-  /**
-   * Events after `afterId`, waiting up to `blockMs` for the first (none on
-   * timeout), and the id to read after next time. Rejects once closed.
-   */
-  async read(afterId: string, blockMs: number, count = 500): Promise<{ events: TaskEvent[]; lastId: string }> {
-    const reply = (await this.client.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, afterId)) as
+  async read(afterId: string, blockMs: number): Promise<{ events: TaskEvent[]; lastId: string }> {
+    const reply = (await this.client.xread('COUNT', READ_COUNT, 'BLOCK', blockMs, 'STREAMS', this.key, afterId)) as
       | Array<[string, unknown[]]>
       | null;
     const events: TaskEvent[] = [];

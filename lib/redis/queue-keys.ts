@@ -1,6 +1,9 @@
+import { ITEM_KEY_SUFFIXES, QUEUE_KEY_SUFFIXES, QUEUE_SCRIPT_KEYS } from './protocol.js';
+
 /**
- * Every key of one queue. All share the hash tag `{prefix:queue}` so a queue's
- * keys live in one Redis Cluster slot and one script may touch them all.
+ * Every key of one queue (names from protocol.ts). All share the hash tag
+ * `{prefix:queue}` so a queue's keys live in one Redis Cluster slot and one
+ * script may touch them all.
  */
 export class QueueKeys {
   /** Start of every key of the queue, also given to scripts to build task keys. */
@@ -17,44 +20,51 @@ export class QueueKeys {
   readonly rate: string;
   /** The queue's event stream. */
   readonly events: string;
+  /** Names of handlers with tasks parked at their fleet-wide limit. */
+  readonly parkedNames: string;
+  /** The KEYS every queue script takes, in order. */
+  readonly scriptKeys: readonly string[];
 
   constructor(readonly prefix: string, readonly queue: string) {
-    this.base = `{${prefix}:${queue}}:`;
-    this.wait = `${this.base}wait`;
-    this.delayed = `${this.base}delayed`;
-    this.active = `${this.base}active`;
-    this.mark = `${this.base}mark`;
-    this.dead = `${this.base}dead`;
-    this.completed = `${this.base}completed`;
-    this.seq = `${this.base}seq`;
-    this.blocked = `${this.base}blocked`;
-    this.paused = `${this.base}paused`;
-    this.rate = `${this.base}rate`;
-    this.events = `${this.base}events`;
+    const base = (this.base = `{${prefix}:${queue}}:`);
+    const s = QUEUE_KEY_SUFFIXES;
+    this.wait = base + s.wait;
+    this.delayed = base + s.delayed;
+    this.active = base + s.active;
+    this.mark = base + s.mark;
+    this.dead = base + s.dead;
+    this.completed = base + s.completed;
+    this.seq = base + s.seq;
+    this.blocked = base + s.blocked;
+    this.paused = base + s.paused;
+    this.rate = base + s.rate;
+    this.events = base + s.events;
+    this.parkedNames = base + s.parkedNames;
+    this.scriptKeys = QUEUE_SCRIPT_KEYS.map((name) => this[name]);
   }
 
   /** The hash holding one task's record (short fields only, so Redis keeps it compact). */
   task(id: string): string {
-    return `${this.base}t:${id}`;
+    return this.base + ITEM_KEY_SUFFIXES.task + id;
   }
 
   /** The string holding one task's payload JSON. */
   payload(id: string): string {
-    return `${this.base}d:${id}`;
+    return this.base + ITEM_KEY_SUFFIXES.payload + id;
   }
 
   /** Results of a task's dependencies, copied there as they complete. */
   dependencyResults(id: string): string {
-    return `${this.base}dr:${id}`;
+    return this.base + ITEM_KEY_SUFFIXES.dependencyResults + id;
   }
 
   /** Ids of the dependencies a blocked task still waits for. */
   pendingDependencies(id: string): string {
-    return `${this.base}dp:${id}`;
+    return this.base + ITEM_KEY_SUFFIXES.pendingDependencies + id;
   }
 
-  /** The ten keys every queue script takes, in the order their headers list. */
-  get scriptKeys(): string[] {
-    return [this.wait, this.delayed, this.active, this.mark, this.dead, this.completed, this.seq, this.blocked, this.paused, this.rate];
+  /** Tasks of a handler parked at its fleet-wide limit. */
+  handlerParked(name: string): string {
+    return this.base + ITEM_KEY_SUFFIXES.handlerParked + name;
   }
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisConnections } from './redis-connections.js';
-import type { QueueWaker } from '../engine/task-engine.js';
+import type { QueueWaker } from '../engine/event-reader.js';
 
 /**
  * Blocks a dedicated connection in BZPOPMIN on a queue's marker key, so an

@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import type { RedisConnection } from './redis-target.js';
+import type { RedisConnection } from '../config/connection-options.js';
 
 /** What a connection is used for; blocking and subscriber connections must never give up on a command. */
 export type ConnectionRole = 'command' | 'blocking' | 'subscriber';

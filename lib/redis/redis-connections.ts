@@ -4,6 +4,7 @@ import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { createRedisClient, type ConnectionRole } from './redis-client.factory.js';
 import { describeRedisTarget, redisSecrets, scrub } from './redis-target.js';
+import { defineScripts } from './script-registry.js';
 
 /**
  * Owns every Redis connection of the module: creates them, waits for them at
@@ -27,6 +28,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     this.target = describeRedisTarget(options.connection);
     this.secrets = redisSecrets(options.connection);
     this.command = this.track(createRedisClient(options.connection, 'command', options.connectTimeoutMs), 'command');
+    defineScripts(this.command);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,102 +1,80 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import type { FireRequest, ScheduleDefinition, ScheduleEngine, StoredSchedule } from '../engine/schedule-engine.js';
+import { UPSERT_STATUS } from './protocol.js';
 import { redactRedisError, redacted } from './redact-error.js';
+import { encodeBackoff, encodeRetention } from './record-values.js';
 import type { RedisConnections } from './redis-connections.js';
-import { defineScripts, queueScript, runScript } from './script-registry.js';
+import { replyLayout } from './reply-layout.js';
+import { scriptArgs } from './script-args.js';
+import { queueScript, runScript } from './script-registry.js';
 import { ScheduleKeys } from './schedule-keys.js';
-import { decodeSchedule, type ScheduleState, type StoredSchedule } from '../scheduling/schedule-definition.js';
+import { decodeSchedule } from './schedule.codec.js';
 
-/** A schedule whose due time has come, as the queue's due-time index lists it. */
-export interface DueEntry {
+const UPSERT = replyLayout('upsertSchedule');
+const FIRE = replyLayout('fireSchedule');
+
+/** A schedule the due-time index lists as due. */
+interface DueEntry {
   queue: string;
   id: string;
   due: number;
-}
-
-/** One firing: the due time and revision read, and where the due time moves (null: the schedule ends). */
-export interface FireRequest {
-  queue: string;
-  id: string;
-  due: number;
-  revision: string;
-  nextDue: number | null;
 }
 
 /**
- * The schedules' Redis operations (see schedule-keys.ts for the layout and
- * lua/*-schedule.lua for the atomic ones), on the module's command connection.
+ * The schedules on Redis (see schedule-keys.ts for the layout and
+ * lua/*-schedule.lua for the atomic steps), on the module's command connection.
+ * The prefix-wide directory lives in a slot of its own, so the steps that
+ * touch it and a queue's keys are ordered here rather than made atomic:
+ * saving writes the directory first, removing deletes the definition first,
+ * and `due` removes definitions the directory does not point at.
  */
-export class ScheduleStore {
+export class RedisScheduleEngine implements ScheduleEngine {
   private readonly client: Redis;
   private readonly keys = new Map<string, ScheduleKeys>();
 
   constructor(connections: RedisConnections, private readonly options: ResolvedTaskOptions) {
     this.client = connections.command;
-    // The engine defines the same scripts on this client; defining them again is harmless and keeps this file independent of the order providers are built in.
-    defineScripts(this.client);
   }
 
-  private keysOf(queue: string): ScheduleKeys {
-    let keys = this.keys.get(queue);
-    if (!keys) {
-      keys = new ScheduleKeys(this.options.prefix, queue);
-      this.keys.set(queue, keys);
-    }
-    return keys;
-  }
-
-  private get directoryKey(): string {
-    return ScheduleKeys.directory(this.options.prefix);
-  }
-
-  /** Redis' clock, in epoch ms: every due time is judged by it. */
   async now(): Promise<number> {
     const [seconds, micros] = await redacted(this.client.time());
     return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   }
 
-  /** Every schedule of the prefix: id -> queue. */
-  async directory(): Promise<Map<string, string>> {
-    return new Map(Object.entries(await redacted(this.client.hgetall(this.directoryKey))));
-  }
-
-  /** The queue a schedule's definition is in, or null. */
-  async queueOf(id: string): Promise<string | null> {
-    return redacted(this.client.hget(this.directoryKey, id));
-  }
-
-  async setQueue(id: string, queue: string): Promise<void> {
-    await redacted(this.client.hset(this.directoryKey, id, queue));
-  }
-
-  async forget(id: string): Promise<boolean> {
-    return (await redacted(this.client.hdel(this.directoryKey, id))) === 1;
-  }
-
-  /** Creates or updates a definition; an unchanged timing keeps its due time, a new one starts at `firstDue`. */
-  async upsert(s: StoredSchedule, firstDue: number): Promise<{ next: number; status: 'unchanged' | 'created' | 'updated' }> {
+  async save(s: ScheduleDefinition, firstDue: number): Promise<{ next: number; status: 'unchanged' | 'created' | 'updated' }> {
+    const previous = await this.queueOf(s.id);
+    // Directory first: `due` ignores (and removes) definitions the directory does not point at.
+    if (previous !== s.queue) await redacted(this.client.hset(this.directoryKey, s.id, s.queue));
     const keys = this.keysOf(s.queue);
     const { cron, every, timezone } = s.spec;
-    const args = [
-      s.id, s.name, s.payloadJson, cron ?? '', every ?? '', timezone ?? '',
-      s.maxAttempts, s.backoff, s.timeoutMs, s.removeOnComplete, s.removeOnDead, firstDue,
-    ];
-    const reply = (await redacted(runScript(this.client, 'upsertSchedule', [keys.definition(s.id), keys.due], args))) as [unknown, unknown];
-    const status = (['unchanged', 'created', 'updated'] as const)[Number(reply[1])];
-    return { next: Number(reply[0]), status };
+    const args = scriptArgs('upsertSchedule', {
+      id: s.id, name: s.name, payload: s.payloadJson, cron: cron ?? '', every: every ?? '', timezone: timezone ?? '',
+      maxAttempts: s.maxAttempts, backoff: encodeBackoff(s.backoff), timeoutMs: s.timeoutMs,
+      removeOnComplete: encodeRetention(s.removeOnComplete), removeOnDead: encodeRetention(s.removeOnDead), firstDue,
+    });
+    const reply = (await redacted(runScript(this.client, 'upsertSchedule', [keys.definition(s.id), keys.due], args))) as unknown[];
+    if (previous !== null && previous !== s.queue) await this.removeDefinition(previous, s.id);
+    return { next: Number(reply[UPSERT.head.next]), status: UPSERT_STATUS[Number(reply[UPSERT.head.status])] };
   }
 
-  /** Deletes a definition and its due-time entry; false when there was no definition. */
-  async remove(queue: string, id: string): Promise<boolean> {
-    const keys = this.keysOf(queue);
-    return Number(await redacted(runScript(this.client, 'removeSchedule', [keys.definition(id), keys.due], [id]))) === 1;
+  async remove(id: string): Promise<boolean> {
+    const queue = await this.queueOf(id);
+    // Definition first: once it is gone no instance fires it; a directory entry left behind by a crash here is harmless.
+    const removed = queue === null ? false : await this.removeDefinition(queue, id);
+    const forgotten = (await redacted(this.client.hdel(this.directoryKey, id))) === 1;
+    return removed || forgotten;
   }
 
-  /**
-   * Per queue, the schedules due at `now` (up to `limit` each, earliest first),
-   * and the earliest due time after `now` among all of them (null: none).
-   */
-  async due(queues: readonly string[], now: number, limit: number): Promise<{ due: DueEntry[]; upcoming: number | null }> {
+  async list(): Promise<StoredSchedule[]> {
+    const entries = [...(await this.directory())].map(([id, queue]) => ({ id, queue }));
+    return (await this.read(entries)).filter((s): s is StoredSchedule => s !== null);
+  }
+
+  async due(now: number, limit: number): Promise<{ due: StoredSchedule[]; upcoming: number | null; more: boolean }> {
+    const directory = await this.directory();
+    const queues = [...new Set(directory.values())];
+    if (queues.length === 0) return { due: [], upcoming: null, more: false };
     const pipeline = this.client.pipeline();
     for (const queue of queues) {
       const key = this.keysOf(queue).due;
@@ -104,36 +82,89 @@ export class ScheduleStore {
       pipeline.zrangebyscore(key, `(${now}`, '+inf', 'WITHSCORES', 'LIMIT', 0, 1);
     }
     const replies = await this.exec<string[]>(pipeline);
-    const due: DueEntry[] = [];
+    const entries: DueEntry[] = [];
     let upcoming: number | null = null;
+    let more = false;
     queues.forEach((queue, i) => {
       const [dueReply, nextReply] = [replies[2 * i], replies[2 * i + 1]];
-      for (let k = 0; k < dueReply.length; k += 2) due.push({ queue, id: dueReply[k], due: Number(dueReply[k + 1]) });
-      if (nextReply.length === 2 && (upcoming === null || Number(nextReply[1]) < upcoming)) upcoming = Number(nextReply[1]);
+      for (let k = 0; k < dueReply.length; k += 2) entries.push({ queue, id: dueReply[k], due: Number(dueReply[k + 1]) });
+      if (dueReply.length / 2 >= limit) more = true;
+      if (nextReply.length === 2) upcoming = min(upcoming, Number(nextReply[1]));
     });
-    return { due, upcoming };
+    await this.removeStrays(entries.filter((entry) => directory.get(entry.id) !== entry.queue));
+    const listed = entries.filter((entry) => directory.get(entry.id) === entry.queue);
+    const states = await this.read(listed);
+    const due: StoredSchedule[] = [];
+    for (const [i, entry] of listed.entries()) {
+      const state = states[i];
+      if (state === null) {
+        // An index entry without a readable definition: nothing to fire, ever.
+        await this.removeDefinition(entry.queue, entry.id);
+      } else if (state.next !== entry.due) {
+        upcoming = min(upcoming, state.next); // fired or changed since the index was read
+      } else {
+        due.push(state);
+      }
+    }
+    return { due, upcoming, more };
   }
 
-  /** Reads definitions in one round trip; null for one that does not exist (or is unreadable). */
-  async read(entries: ReadonlyArray<{ queue: string; id: string }>): Promise<Array<ScheduleState | null>> {
-    if (entries.length === 0) return [];
-    const pipeline = this.client.pipeline();
-    for (const { queue, id } of entries) pipeline.hgetall(this.keysOf(queue).definition(id));
-    const replies = await this.exec<Record<string, string>>(pipeline);
-    return entries.map(({ queue, id }, i) => decodeSchedule(queue, id, replies[i]));
-  }
-
-  /** Runs fire-schedule for each request in one round trip; per request, whether this call fired it. */
   async fire(requests: readonly FireRequest[]): Promise<boolean[]> {
     if (requests.length === 0) return [];
     const pipeline = this.client.pipeline();
     for (const r of requests) {
       const keys = this.keysOf(r.queue);
-      const args = [keys.queue.base, queueSettings(this.options, r.queue).eventsMaxLen, r.id, r.due, r.revision, r.nextDue ?? ''];
+      const args = scriptArgs('fireSchedule', {
+        base: keys.queue.base, eventsMaxLen: queueSettings(this.options, r.queue).eventsMaxLen,
+        id: r.id, due: r.due, revision: r.revision, nextDue: r.nextDue ?? '',
+      });
       queueScript(pipeline, 'fireSchedule', [...keys.queue.scriptKeys, keys.definition(r.id), keys.due], args);
     }
-    const replies = await this.exec<[unknown, unknown]>(pipeline);
-    return replies.map((reply) => Number(reply[0]) === 1);
+    const fired = (await this.exec<unknown[]>(pipeline)).map((reply) => Number(reply[FIRE.head.fired]) === 1);
+    // The last occurrence of a schedule that has no more: the script removed its definition.
+    for (const [i, r] of requests.entries()) if (fired[i] && r.nextDue === null) await redacted(this.client.hdel(this.directoryKey, r.id));
+    return fired;
+  }
+
+  private get directoryKey(): string {
+    return ScheduleKeys.directory(this.options.prefix);
+  }
+
+  private keysOf(queue: string): ScheduleKeys {
+    let keys = this.keys.get(queue);
+    if (!keys) this.keys.set(queue, (keys = new ScheduleKeys(this.options.prefix, queue)));
+    return keys;
+  }
+
+  /** Every schedule of the prefix: id -> queue. */
+  private async directory(): Promise<Map<string, string>> {
+    return new Map(Object.entries(await redacted(this.client.hgetall(this.directoryKey))));
+  }
+
+  private queueOf(id: string): Promise<string | null> {
+    return redacted(this.client.hget(this.directoryKey, id));
+  }
+
+  /** Deletes a definition and its due-time entry; false when there was no definition. */
+  private async removeDefinition(queue: string, id: string): Promise<boolean> {
+    const keys = this.keysOf(queue);
+    return Number(await redacted(runScript(this.client, 'removeSchedule', [keys.definition(id), keys.due], scriptArgs('removeSchedule', { id })))) === 1;
+  }
+
+  /** Definitions the directory does not point at (an interrupted move or remove) are removed, after a fresh look. */
+  private async removeStrays(strays: readonly DueEntry[]): Promise<void> {
+    for (const entry of strays) {
+      if ((await this.queueOf(entry.id)) !== entry.queue) await this.removeDefinition(entry.queue, entry.id);
+    }
+  }
+
+  /** Reads definitions in one round trip; null for one that does not exist (or is unreadable). */
+  private async read(entries: ReadonlyArray<{ queue: string; id: string }>): Promise<Array<StoredSchedule | null>> {
+    if (entries.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const { queue, id } of entries) pipeline.hgetall(this.keysOf(queue).definition(id));
+    const replies = await this.exec<Record<string, string>>(pipeline);
+    return entries.map(({ queue, id }, i) => decodeSchedule(queue, id, replies[i]));
   }
 
   private async exec<T>(pipeline: ChainableCommander): Promise<T[]> {
@@ -143,4 +174,8 @@ export class ScheduleStore {
       return reply as T;
     });
   }
+}
+
+function min(a: number | null, b: number): number {
+  return a === null ? b : Math.min(a, b);
 }

@@ -1,8 +1,4 @@
-import type { RedisOptions } from 'ioredis';
-
-
-/** A connection setting: a URL, ioredis options, or both (`{ url, ...options }`, e.g. TLS settings for a rediss:// URL). */
-export type RedisConnection = string | (RedisOptions & { url?: string });
+import type { RedisConnection } from '../config/connection-options.js';
 
 /** "host:port" (or the socket path) of a connection setting, never its credentials. */
 export function describeRedisTarget(connection: RedisConnection): string {

@@ -1,66 +1,62 @@
 import type { Redis } from 'ioredis';
+import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
+import type { EventReader, QueueWaker } from '../engine/event-reader.js';
+import { REFUSED_WITH_BATCH, type AddResult, type QueuedTask } from '../engine/new-task.js';
+import type { TaskEngine, WatchedTask } from '../engine/task-engine.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
-import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { EventStreamReader } from './event-stream-reader.js';
+import { ENQUEUE_REFUSED, STATE } from './protocol.js';
 import { QueueKeys } from './queue-keys.js';
 import { BlockingQueueWaker } from './queue-waker.js';
 import { redactRedisError, redacted } from './redact-error.js';
 import type { RedisConnections } from './redis-connections.js';
-import { enqueueTaskArgs, fetchArgs, settleArgs } from './script-args.js';
-import { defineScripts, queueScript, runScript, type ScriptArg, type ScriptName } from './script-registry.js';
-import { decodeFetchReply, decodeSettleReply } from './task-record.codec.js';
+import { replyLayout } from './reply-layout.js';
+import { enqueueRow, fetchArgs, outcomeRow, retentionArgs, scriptArgs, type ArgsOf } from './script-args.js';
+import { queueScript, runScript, type ScriptArg, type ScriptName } from './script-registry.js';
+import { decodeError, decodeFetchReply, decodeSettleReply, parseJson } from './task-record.codec.js';
 import { listTasks, readDependencyResults, readTasks } from './task-queries.js';
-import { REFUSED_WITH_BATCH } from '../engine/task-engine.js';
-import type {
-  AddResult,
-  AttemptOutcome,
-  FetchReply,
-  FetchRequest,
-  Lease,
-  NewTask,
-  QueueWaker,
-  SettleReply,
-  TaskEngine,
-  WatchedTask,
-} from '../engine/task-engine.js';
 
 /** Tasks per enqueue script call: a large batch is split so no one call holds Redis for long. */
 const ADD_CHUNK = 1_000;
 /** Expired leases recovered per recover call. */
 const RECOVER_LIMIT = 1_000;
 
-/** The Redis implementation of the engine: every multi-key change is one Lua script. */
+const ENQUEUE = replyLayout('enqueue');
+const REFUSED = replyLayout('enqueueRefused');
+const WATCH = replyLayout('watch');
+const COUNTS = replyLayout('counts');
+const RENEW = replyLayout('renew');
+const RECOVER = replyLayout('recover');
+
+/** The Redis adapter of the TaskEngine port: every multi-key change is one Lua script. */
 export class RedisTaskEngine implements TaskEngine {
   private readonly keys = new Map<string, QueueKeys>();
   private readonly client: Redis;
 
   constructor(private readonly connections: RedisConnections, private readonly options: ResolvedTaskOptions) {
     this.client = connections.command;
-    defineScripts(this.client);
   }
 
   private keysOf(queue: string): QueueKeys {
     let keys = this.keys.get(queue);
-    if (!keys) {
-      keys = new QueueKeys(this.options.prefix, queue);
-      this.keys.set(queue, keys);
-    }
+    if (!keys) this.keys.set(queue, (keys = new QueueKeys(this.options.prefix, queue)));
     return keys;
   }
 
-  /** Every script's first two arguments: the key base and the queue's events setting. */
-  private head(queue: string): ScriptArg[] {
-    return [this.keysOf(queue).base, queueSettings(this.options, queue).eventsMaxLen];
+  /** Every queue script's first two arguments: the key base and the queue's events setting. */
+  private head(queue: string): ArgsOf<'pause'> {
+    return { base: this.keysOf(queue).base, eventsMaxLen: queueSettings(this.options, queue).eventsMaxLen };
   }
 
   /** Runs a queue script; a rejection is redacted (see redactRedisError). */
   private script(name: ScriptName, queue: string, args: readonly ScriptArg[]): Promise<unknown> {
-    return redacted(runScript(this.client, name, this.keysOf(queue).scriptKeys, [...this.head(queue), ...args]));
+    return redacted(runScript(this.client, name, this.keysOf(queue).scriptKeys, args));
   }
 
-  async add(items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<AddResult[]> {
+  async add(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
     try {
       return await this.addOnce(items);
     } catch (error) {
@@ -71,7 +67,7 @@ export class RedisTaskEngine implements TaskEngine {
     }
   }
 
-  private async addOnce(items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<AddResult[]> {
+  private async addOnce(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
     // One round trip: one script call per queue and chunk, pipelined when there are several.
     // Each call is all-or-nothing on its own; for a batch split over several,
     // dependencies are checked for all of them first, so a refusal writes nothing.
@@ -85,15 +81,15 @@ export class RedisTaskEngine implements TaskEngine {
     for (const [queue, indexes] of groups) {
       for (let i = 0; i < indexes.length; i += ADD_CHUNK) calls.push({ queue, indexes: indexes.slice(i, i + ADD_CHUNK) });
     }
-    const argsOf = (queue: string, indexes: number[]) => [...this.head(queue), ...indexes.flatMap((i) => enqueueTaskArgs(items[i].task))];
+    const argsOf = (queue: string, indexes: number[]) => scriptArgs('enqueue', this.head(queue), indexes.map((i) => enqueueRow(items[i].task)));
     if (calls.length > 1) {
       const refused = await this.missingDependency(items);
-      if (refused) return items.map((item, i) => ({ ref: { id: item.task.id!, queue: item.queue }, created: false, error: i === refused.index ? refused.error : REFUSED_WITH_BATCH }));
+      if (refused) return items.map((item, i) => ({ ref: { id: item.task.id, queue: item.queue }, created: false, error: i === refused.index ? refused.error : REFUSED_WITH_BATCH }));
     }
     const replies: unknown[] = [];
     if (calls.length === 1) {
       const { queue, indexes } = calls[0];
-      replies.push(await redacted(runScript(this.client, 'enqueue', this.keysOf(queue).scriptKeys, argsOf(queue, indexes))));
+      replies.push(await this.script('enqueue', queue, argsOf(queue, indexes)));
     } else {
       const pipeline = this.client.pipeline();
       for (const { queue, indexes } of calls) queueScript(pipeline, 'enqueue', this.keysOf(queue).scriptKeys, argsOf(queue, indexes));
@@ -105,16 +101,18 @@ export class RedisTaskEngine implements TaskEngine {
     const results: AddResult[] = new Array(items.length);
     calls.forEach(({ queue, indexes }, c) => {
       const reply = replies[c] as unknown[];
-      if (reply[0] === '!') {
-        const culprit = indexes[Number(reply[2]) - 1];
+      if (reply[REFUSED.head.marker] === ENQUEUE_REFUSED) {
+        const culprit = indexes[Number(reply[REFUSED.head.index]) - 1];
+        const message = String(reply[REFUSED.head.message]);
         for (const itemIndex of indexes) {
-          results[itemIndex] = { ref: { id: items[itemIndex].task.id!, queue }, created: false, error: itemIndex === culprit ? String(reply[1]) : REFUSED_WITH_BATCH };
+          results[itemIndex] = { ref: { id: items[itemIndex].task.id, queue }, created: false, error: itemIndex === culprit ? message : REFUSED_WITH_BATCH };
         }
         return;
       }
       indexes.forEach((itemIndex, k) => {
-        const outcome = reply[2 * k + 1];
-        const ref = { id: String(reply[2 * k]), queue };
+        const at = ENQUEUE.rowFirst + k * ENQUEUE.rowWidth;
+        const outcome = reply[at + ENQUEUE.row.result];
+        const ref = { id: String(reply[at + ENQUEUE.row.id]), queue };
         results[itemIndex] = typeof outcome === 'string' ? { ref, created: false, error: outcome } : { ref, created: Number(outcome) === 1 };
       });
     });
@@ -122,7 +120,7 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   /** The first task of a batch whose dependency neither exists nor comes earlier in the batch. */
-  private async missingDependency(items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<{ index: number; error: string } | null> {
+  private async missingDependency(items: ReadonlyArray<QueuedTask>): Promise<{ index: number; error: string } | null> {
     const checks = items.flatMap((item, index) => item.task.dependsOn.map((dep) => ({ index, queue: item.queue, dep })));
     if (checks.length === 0) return null;
     const pipeline = this.client.pipeline();
@@ -142,36 +140,40 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   async fetch(queue: string, request: FetchRequest): Promise<FetchReply> {
-    const reply = await this.script('fetch', queue, fetchArgs(request, queueSettings(this.options, queue)));
-    return decodeFetchReply(reply, request.workerToken);
+    const args = scriptArgs('fetch', { ...this.head(queue), ...fetchArgs(request, queueSettings(this.options, queue)) });
+    return decodeFetchReply(await this.script('fetch', queue, args), request.workerToken);
   }
 
   async settle(queue: string, outcomes: readonly AttemptOutcome[], next: FetchRequest): Promise<SettleReply> {
-    const args = settleArgs(outcomes, this.options.retention, fetchArgs(next, queueSettings(this.options, queue)));
+    const args = scriptArgs(
+      'settle',
+      { ...this.head(queue), ...retentionArgs(this.options.retention), ...fetchArgs(next, queueSettings(this.options, queue)) },
+      outcomes.map(outcomeRow),
+    );
     return decodeSettleReply(await this.script('settle', queue, args), next.workerToken);
   }
 
   async release(queue: string, leases: readonly Lease[]): Promise<number> {
     if (leases.length === 0) return 0;
-    return Number(await this.script('release', queue, leases.flatMap((l) => [l.id, l.token])));
+    return Number(await this.script('release', queue, scriptArgs('release', this.head(queue), leases)));
   }
 
   async renew(queue: string, workerToken: string, leases: readonly Lease[], leaseMs: number, orphanAgeMs: number) {
-    const reply = (await this.script('renew', queue, [leaseMs, workerToken, orphanAgeMs, ...leases.flatMap((l) => [l.id, l.token])])) as [
-      unknown[],
-      unknown,
-    ];
-    return { lost: reply[0].map(String), orphans: Number(reply[1]) };
+    const args = scriptArgs('renew', { ...this.head(queue), leaseMs, workerToken, orphanAgeMs }, leases);
+    const reply = (await this.script('renew', queue, args)) as unknown[];
+    return { lost: (reply[RENEW.head.lost] as unknown[]).map(String), orphans: Number(reply[RENEW.head.orphans]) };
   }
 
   async recover(queue: string): Promise<{ requeued: number; dead: number }> {
     const { age, count } = this.options.retention.dead;
-    const reply = (await this.script('recover', queue, [RECOVER_LIMIT, age, count])) as unknown[];
-    return { requeued: Number(reply[0]), dead: Number(reply[1]) };
+    const args = scriptArgs('recover', { ...this.head(queue), limit: RECOVER_LIMIT, keepDeadAge: age, keepDeadCount: count });
+    const reply = (await this.script('recover', queue, args)) as unknown[];
+    return { requeued: Number(reply[RECOVER.head.requeued]), dead: Number(reply[RECOVER.head.dead]) };
   }
 
   async progress(queue: string, lease: Lease, progressJson: string): Promise<boolean> {
-    return Number(await this.script('progress', queue, [lease.id, lease.token, progressJson])) === 1;
+    const args = scriptArgs('progress', { ...this.head(queue), id: lease.id, token: lease.token, progress: progressJson });
+    return Number(await this.script('progress', queue, args)) === 1;
   }
 
   async get(queue: string, id: string): Promise<TaskInfo | null> {
@@ -183,36 +185,48 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   async cancel(queue: string, id: string): Promise<boolean> {
-    return Number(await this.script('cancel', queue, [id])) === 1;
+    return Number(await this.script('cancel', queue, scriptArgs('cancel', { ...this.head(queue), id }))) === 1;
   }
 
   async retry(queue: string, id: string): Promise<boolean> {
-    return Number(await this.script('retry', queue, [id])) === 1;
+    return Number(await this.script('retry', queue, scriptArgs('retry', { ...this.head(queue), id }))) === 1;
   }
 
   async counts(queue: string): Promise<TaskCounts> {
-    const [waiting, delayed, active, completed, dead, blocked, paused] = ((await this.script('counts', queue, [])) as unknown[]).map(Number);
-    return { blocked, waiting, delayed, active, completed, dead, paused: paused === 1 };
+    const reply = ((await this.script('counts', queue, scriptArgs('counts', this.head(queue)))) as unknown[]).map(Number);
+    const at = COUNTS.head;
+    return {
+      blocked: reply[at.blocked],
+      waiting: reply[at.waiting],
+      delayed: reply[at.delayed],
+      active: reply[at.active],
+      completed: reply[at.completed],
+      dead: reply[at.dead],
+      paused: reply[at.paused] === 1,
+    };
   }
 
   async pause(queue: string): Promise<void> {
-    await this.script('pause', queue, []);
+    await this.script('pause', queue, scriptArgs('pause', this.head(queue)));
   }
 
   async resume(queue: string): Promise<void> {
-    await this.script('resume', queue, []);
+    await this.script('resume', queue, scriptArgs('resume', this.head(queue)));
   }
 
-  dependencyResults(queue: string, id: string): Promise<Record<string, unknown>> {
+  dependencyResults(queue: string, id: string): Promise<ReadonlyMap<string, unknown>> {
     return readDependencyResults(this.client, this.keysOf(queue), id);
   }
 
   async watch(queue: string, id: string): Promise<WatchedTask | undefined> {
-    const reply = (await this.script('watch', queue, [id])) as string[] | null;
+    const reply = (await this.script('watch', queue, scriptArgs('watch', { ...this.head(queue), id }))) as string[] | null;
     if (!reply) return undefined;
-    const lastEventId = reply[3];
-    if (reply[0] === 'c') return { final: { state: 'completed', resultJson: reply[1] }, lastEventId };
-    if (reply[0] === 'x') return { final: { state: 'dead', errorJson: reply[2] }, lastEventId };
+    const lastEventId = reply[WATCH.head.lastEventId];
+    const state = reply[WATCH.head.state];
+    if (state === STATE.completed) return { final: { state: 'completed', result: parseJson(reply[WATCH.head.result]) }, lastEventId };
+    if (state === STATE.dead) {
+      return { final: { state: 'dead', error: decodeError(reply[WATCH.head.error]) ?? { message: 'task failed' } }, lastEventId };
+    }
     return { final: null, lastEventId };
   }
 
@@ -221,7 +235,7 @@ export class RedisTaskEngine implements TaskEngine {
     return last[0]?.[0] ?? '0-0';
   }
 
-  async openEventReader(queue: string): Promise<EventStreamReader> {
+  async openEventReader(queue: string): Promise<EventReader> {
     return new EventStreamReader(await this.connections.open('blocking'), this.keysOf(queue).events, queue, this.connections);
   }
 

@@ -1,19 +1,20 @@
+import { ITEM_KEY_SUFFIXES, QUEUE_KEY_SUFFIXES, SCHEDULE_DIRECTORY_SUFFIX } from './protocol.js';
 import { QueueKeys } from './queue-keys.js';
 
 /**
  * Where schedules live.
  *
- * Redis Cluster: a schedule's definition (hash `s:<id>`) and its entry in the
- * queue's due-time index (sorted set `schedules`, scored by the next due time)
- * carry the hash tag `{prefix:queue}` of the queue its occurrences go to, so
- * firing (check the due time, add the occurrence task, move the due time) is one
- * script in one slot, with the queue's own keys. The directory of every schedule
- * of the prefix (hash `{prefix:}:schedules`, id -> queue) sits in one slot of its
- * own: no queue can use it (queue names are non-empty), it still starts with
- * `{prefix:` (so ACL key patterns and cleanup by prefix cover it), and it is only
- * ever read or written by single commands, never inside a script, so no script
- * spans two slots. Write order keeps the two consistent enough: schedule() writes
- * the directory first, unschedule() removes the definition first, and the firer
+ * Redis Cluster: a schedule's definition hash and its entry in the queue's
+ * due-time index (a sorted set scored by the next due time) carry the hash tag
+ * `{prefix:queue}` of the queue its occurrences go to, so firing (check the due
+ * time, add the occurrence task, move the due time) is one script in one slot,
+ * with the queue's own keys. The directory of every schedule of the prefix
+ * (hash `{prefix:}:schedules`, id -> queue) sits in one slot of its own: no
+ * queue can use it (queue names are non-empty), it still starts with `{prefix:`
+ * (so ACL key patterns and cleanup by prefix cover it), and it is only ever
+ * read or written by single commands, never inside a script, so no script
+ * spans two slots. Write order keeps the two consistent enough: saving writes
+ * the directory first, removing deletes the definition first, and the firer
  * ignores (and removes) definitions the directory does not point at.
  */
 export class ScheduleKeys {
@@ -24,16 +25,16 @@ export class ScheduleKeys {
 
   constructor(prefix: string, queue: string) {
     this.queue = new QueueKeys(prefix, queue);
-    this.due = `${this.queue.base}schedules`;
+    this.due = this.queue.base + QUEUE_KEY_SUFFIXES.schedules;
   }
 
   /** The prefix-wide directory: schedule id -> queue. */
   static directory(prefix: string): string {
-    return `{${prefix}:}:schedules`;
+    return `{${prefix}:}:${SCHEDULE_DIRECTORY_SUFFIX}`;
   }
 
   /** The hash holding one schedule's definition. */
   definition(id: string): string {
-    return `${this.queue.base}s:${id}`;
+    return this.queue.base + ITEM_KEY_SUFFIXES.schedule + id;
   }
 }

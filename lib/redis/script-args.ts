@@ -1,40 +1,81 @@
-import { encodeBackoff } from '../policies/backoff.js';
 import type { ResolvedQueueSettings, ResolvedRetention } from '../config/resolved-options.js';
-import type { ScriptArg } from './script-registry.js';
-import type { AttemptOutcome, FetchRequest, NewTask } from '../engine/task-engine.js';
+import type { AttemptOutcome, FetchRequest } from '../engine/attempt.js';
+import type { NewTask } from '../engine/new-task.js';
+import { DEPENDENCY_FAILURE_RUN, LIST_SEPARATOR, OUTCOME, SCRIPTS } from './protocol.js';
+import { encodeBackoff, encodeRetention } from './record-values.js';
+import type { ScriptArg, ScriptName } from './script-registry.js';
 
-// ARGV builders for the scripts whose argument lists are long; each mirrors
-// the ARGV section of its script's header. Pure, so unit tests can pin them.
+// ARGV builders. The order of every argument and row field is SCRIPTS in
+// protocol.ts: here values are given by name and laid out from there, so
+// the compiler points at the builder when a layout gains a field.
 
-/** enqueue.lua: 13 fields per task. */
-export function enqueueTaskArgs(t: NewTask): ScriptArg[] {
-  if (t.id === undefined) throw new Error('a task reached the store without an id');
-  return [
-    t.id, t.name, t.payloadJson, t.priority, t.delayMs, t.runAt ?? '', t.maxAttempts, encodeBackoff(t.backoff), t.timeoutMs,
-    t.dependsOn.join('\n'), t.dependencyFailure === 'run' ? 'run' : '', t.removeOnComplete, t.removeOnDead,
-  ];
-}
+type Layout = typeof SCRIPTS;
+type RowFields<S extends ScriptName> = Layout[S] extends { row: ReadonlyArray<infer F extends string> } ? F : never;
+/** A script's leading arguments, by name. */
+export type ArgsOf<S extends ScriptName> = { readonly [K in Layout[S]['args'][number]]: ScriptArg };
+/** One row of a script that takes rows, by field name. */
+export type RowOf<S extends ScriptName> = { readonly [K in RowFields<S>]: ScriptArg };
 
-/** The six fetch arguments of fetch.lua and settle.lua. */
-export function fetchArgs(request: FetchRequest, settings: ResolvedQueueSettings): ScriptArg[] {
-  return [
-    request.count, request.workerToken, request.leaseMs,
-    settings.rateLimit?.max ?? 0, settings.rateLimit?.perMs ?? 0, request.handlerLimits,
-  ];
-}
-
-/** settle.lua: retention, fetch arguments, then 5 fields per outcome. */
-export function settleArgs(
-  outcomes: readonly AttemptOutcome[],
-  retention: { completed: ResolvedRetention; dead: ResolvedRetention },
-  fetch: ScriptArg[],
-): ScriptArg[] {
-  const args: ScriptArg[] = [retention.completed.age, retention.completed.count, retention.dead.age, retention.dead.count, ...fetch];
-  for (const o of outcomes) {
-    if (o.kind === 'completed') args.push(o.lease.id, o.lease.token, 'c', o.resultJson, 0);
-    else if (o.kind === 'limited') args.push(o.lease.id, o.lease.token, 'l', o.errorJson, o.delayMs);
-    else if (o.then.action === 'retry') args.push(o.lease.id, o.lease.token, 'r', o.errorJson, o.then.delayMs);
-    else args.push(o.lease.id, o.lease.token, 'x', o.errorJson, 0);
+/** A script's ARGV: its arguments, then its rows, in the layout's order. */
+export function scriptArgs<S extends ScriptName>(script: S, args: NoInfer<ArgsOf<S>>, rows: ReadonlyArray<NoInfer<RowOf<S>>> = []): ScriptArg[] {
+  const layout: { args: readonly string[]; row?: readonly string[] } = SCRIPTS[script];
+  const named = args as Readonly<Record<string, ScriptArg>>;
+  const out: ScriptArg[] = layout.args.map((name) => named[name]);
+  if (layout.row) {
+    for (const row of rows as ReadonlyArray<Readonly<Record<string, ScriptArg>>>) for (const field of layout.row) out.push(row[field]);
   }
-  return args;
+  return out;
+}
+
+/** One task as an enqueue row. */
+export function enqueueRow(t: NewTask): RowOf<'enqueue'> {
+  return {
+    id: t.id,
+    name: t.name,
+    payload: t.payloadJson,
+    priority: t.priority,
+    delayMs: t.delayMs,
+    runAt: t.runAt ?? '',
+    maxAttempts: t.maxAttempts,
+    backoff: encodeBackoff(t.backoff),
+    timeoutMs: t.timeoutMs,
+    dependsOn: t.dependsOn.join(LIST_SEPARATOR),
+    dependencyFailure: t.dependencyFailure === 'run' ? DEPENDENCY_FAILURE_RUN : '',
+    removeOnComplete: encodeRetention(t.removeOnComplete),
+    removeOnDead: encodeRetention(t.removeOnDead),
+  };
+}
+
+/** The fetch arguments of fetch and settle. */
+export function fetchArgs(request: FetchRequest, settings: ResolvedQueueSettings) {
+  const limits: Array<string | number> = [];
+  for (const [name, limit] of request.handlerLimits) limits.push(name, limit);
+  return {
+    fetchCount: request.count,
+    workerToken: request.workerToken,
+    leaseMs: request.leaseMs,
+    rateMax: settings.rateLimit?.max ?? 0,
+    ratePerMs: settings.rateLimit?.perMs ?? 0,
+    handlerLimits: limits.join(LIST_SEPARATOR),
+  } satisfies Partial<ArgsOf<'fetch'>>;
+}
+
+/** The retention arguments of settle. */
+export function retentionArgs(retention: { completed: ResolvedRetention; dead: ResolvedRetention }) {
+  return {
+    keepCompletedAge: retention.completed.age,
+    keepCompletedCount: retention.completed.count,
+    keepDeadAge: retention.dead.age,
+    keepDeadCount: retention.dead.count,
+  } satisfies Partial<ArgsOf<'settle'>>;
+}
+
+/** One attempt outcome as a settle row. */
+export function outcomeRow(o: AttemptOutcome): RowOf<'settle'> {
+  const lease = { id: o.lease.id, token: o.lease.token };
+  if (o.kind === 'completed') return { ...lease, outcome: OUTCOME.completed, value: o.resultJson ?? '', delayMs: 0 };
+  const value = JSON.stringify(o.error);
+  if (o.kind === 'limited') return { ...lease, outcome: OUTCOME.limited, value, delayMs: o.delayMs };
+  if (o.then.action === 'retry') return { ...lease, outcome: OUTCOME.retry, value, delayMs: o.then.delayMs };
+  return { ...lease, outcome: OUTCOME.dead, value, delayMs: 0 };
 }

@@ -1,45 +1,28 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { LUA_SCRIPTS } from './lua/scripts.generated.js';
-
-/** Bumped whenever a script's contract changes, so two library versions on one Redis never mix commands. */
-export const SCRIPT_VERSION = 2;
-
-/** Number of KEYS each script takes (see the header of its .lua file). */
-const KEY_COUNTS = {
-  enqueue: 10,
-  fetch: 10,
-  settle: 10,
-  release: 10,
-  renew: 10,
-  recover: 10,
-  cancel: 10,
-  retry: 10,
-  progress: 10,
-  watch: 10,
-  pause: 10,
-  resume: 10,
-  counts: 10,
-  upsertSchedule: 2,
-  removeSchedule: 2,
-  fireSchedule: 12,
-} as const satisfies Record<keyof typeof LUA_SCRIPTS, number>;
+import { LUA_SCRIPTS, SCRIPT_VERSION } from './lua/scripts.generated.js';
+import { SCRIPTS } from './protocol.js';
 
 /** Name of one Lua script. */
-export type ScriptName = keyof typeof KEY_COUNTS;
+export type ScriptName = keyof typeof SCRIPTS;
 /** An argument as Redis receives it. */
 export type ScriptArg = string | number;
+
+// Every layout has a script and every script a layout (the generator checks the same at build time).
+LUA_SCRIPTS satisfies Record<ScriptName, string>;
+SCRIPTS satisfies Record<keyof typeof LUA_SCRIPTS, unknown>;
 
 type ScriptMethod = (...args: ScriptArg[]) => Promise<unknown>;
 type ChainableScriptMethod = (...args: ScriptArg[]) => ChainableCommander;
 
+/** The script's command name on the client: the version keeps two library versions apart on one Redis. */
 function commandName(name: ScriptName): string {
-  return `nrtasks${SCRIPT_VERSION}_${name}`;
+  return `nrtasks_${SCRIPT_VERSION}_${name}`;
 }
 
 /** Registers every script on a client; ioredis then calls them by SHA and loads them once on NOSCRIPT. */
 export function defineScripts(client: Redis): void {
-  for (const name of Object.keys(KEY_COUNTS) as ScriptName[]) {
-    client.defineCommand(commandName(name), { numberOfKeys: KEY_COUNTS[name], lua: LUA_SCRIPTS[name] });
+  for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
+    client.defineCommand(commandName(name), { numberOfKeys: SCRIPTS[name].keys.length, lua: LUA_SCRIPTS[name] });
   }
 }
 

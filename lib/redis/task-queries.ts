@@ -3,7 +3,7 @@ import type { TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
 import type { QueueKeys } from './queue-keys.js';
 import { redactRedisError, redacted } from './redact-error.js';
-import { decodeTaskInfo } from './task-record.codec.js';
+import { decodeTaskInfo, parseJson } from './task-record.codec.js';
 
 // The engine's read side: plain reads, no state changes, so no scripts.
 
@@ -55,11 +55,11 @@ export async function listTasks(client: Redis, keys: QueueKeys, state: TaskState
 
 /** A page of waiting ids in run order, including those parked while their handler is at its fleet-wide limit. */
 async function waitingIds(client: Redis, keys: QueueKeys, offset: number, limit: number): Promise<string[]> {
-  const names = await redacted(client.smembers(`${keys.base}gpn`));
+  const names = await redacted(client.smembers(keys.parkedNames));
   if (names.length === 0) return redacted(client.zrange(keys.wait, offset, offset + limit - 1));
   const pipeline = client.pipeline();
   pipeline.zrange(keys.wait, 0, offset + limit - 1, 'WITHSCORES');
-  for (const name of names) pipeline.zrange(`${keys.base}gp:${name}`, 0, offset + limit - 1, 'WITHSCORES');
+  for (const name of names) pipeline.zrange(keys.handlerParked(name), 0, offset + limit - 1, 'WITHSCORES');
   const scored: Array<[string, number]> = [];
   for (const [error, flat] of (await redacted(pipeline.exec())) ?? []) {
     if (error) throw redactRedisError(error);
@@ -71,9 +71,10 @@ async function waitingIds(client: Redis, keys: QueueKeys, offset: number, limit:
 }
 
 /** Results of a task's completed dependencies, by dependency id. */
-export async function readDependencyResults(client: Redis, keys: QueueKeys, id: string): Promise<Record<string, unknown>> {
-  const raw = await redacted(client.hgetall(keys.dependencyResults(id)));
-  const results: Record<string, unknown> = {};
-  for (const [dep, json] of Object.entries(raw)) results[dep] = json === '' ? undefined : JSON.parse(json);
+export async function readDependencyResults(client: Redis, keys: QueueKeys, id: string): Promise<ReadonlyMap<string, unknown>> {
+  // HGETALL as a flat list: as an object, a dependency named '__proto__' would be lost.
+  const flat = await redacted(client.call('HGETALL', keys.dependencyResults(id))) as string[];
+  const results = new Map<string, unknown>();
+  for (let i = 0; i + 1 < flat.length; i += 2) results.set(flat[i], parseJson(flat[i + 1]));
   return results;
 }

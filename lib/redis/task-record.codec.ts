@@ -1,13 +1,16 @@
+import type { FetchReply, FetchedTask, SettleReply } from '../engine/attempt.js';
 import type { TaskErrorInfo, TaskInfo, TaskProgress } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
-import { decodeBackoff } from '../policies/backoff.js';
-import type { FetchReply, FetchedTask, SettleReply } from '../engine/task-engine.js';
+import { LIST_SEPARATOR, RECORD, STATE, leaseToken } from './protocol.js';
+import { decodeBackoff } from './record-values.js';
+import { replyLayout } from './reply-layout.js';
 
 // Reading what the scripts and HGETALL return. Replies arrive as `unknown`
 // and are narrowed here, so a malformed record fails loudly in one place.
 
-const STATES: Record<string, TaskState> = { b: 'blocked', w: 'waiting', d: 'delayed', a: 'active', c: 'completed', x: 'dead' };
-const FETCH_FIELDS = 7;
+const STATE_OF_LETTER = new Map<string, TaskState>(Object.entries(STATE).map(([state, letter]) => [letter, state as TaskState]));
+const FETCH = replyLayout('fetch');
+const SETTLE = replyLayout('settle');
 
 /** A stored JSON value; text that is not JSON comes back as it is, nothing as undefined. */
 export function parseJson(text: string | undefined): unknown {
@@ -35,6 +38,11 @@ export function decodeError(text: string | undefined): TaskErrorInfo | null {
   return { message: String(value) };
 }
 
+/** The state a record's state letter stands for; an unknown letter reads as waiting. */
+export function stateOfLetter(letter: string | undefined): TaskState {
+  return STATE_OF_LETTER.get(letter ?? '') ?? 'waiting';
+}
+
 /** The priority a wait score encodes (see waitScore in lua/includes/common.lua). */
 export function priorityOfWaitScore(ws: number): number {
   return 1_000_000 - Math.floor(ws / 4294967296);
@@ -43,24 +51,24 @@ export function priorityOfWaitScore(ws: number): number {
 /** A task's record (HGETALL) and payload (GET) as TaskInfo, or null when the record is empty. */
 export function decodeTaskInfo(queue: string, id: string, hash: Record<string, string>, payloadJson: string | null): TaskInfo | null {
   if (Object.keys(hash).length === 0) return null;
-  const ws = num(hash.ws);
+  const ws = num(hash[RECORD.waitScore]);
   return {
     id,
     // A hand-edited record may have lost its name; it is still shown (it went dead saying so).
-    name: hash.n ?? '',
+    name: hash[RECORD.name] ?? '',
     queue,
     payload: parseJson(payloadJson ?? undefined),
-    state: STATES[hash.s] ?? 'waiting',
+    state: stateOfLetter(hash[RECORD.state]),
     priority: ws === null ? 0 : priorityOfWaitScore(ws),
-    attempts: num(hash.a) ?? 0,
-    maxAttempts: num(hash.m) ?? 1,
-    result: parseJson(hash.res),
-    error: decodeError(hash.err),
-    progress: parseJson(hash.pg) as TaskProgress | undefined,
-    enqueuedAt: num(hash.e) ?? 0,
-    runAt: num(hash.r) ?? num(hash.e) ?? 0,
-    startedAt: num(hash.st),
-    finishedAt: num(hash.f),
+    attempts: num(hash[RECORD.attempts]) ?? 0,
+    maxAttempts: num(hash[RECORD.maxAttempts]) ?? 1,
+    result: parseJson(hash[RECORD.result]),
+    error: decodeError(hash[RECORD.error]),
+    progress: parseJson(hash[RECORD.progress]) as TaskProgress | undefined,
+    enqueuedAt: num(hash[RECORD.enqueuedAt]) ?? 0,
+    runAt: num(hash[RECORD.runAt]) ?? num(hash[RECORD.enqueuedAt]) ?? 0,
+    startedAt: num(hash[RECORD.startedAt]),
+    finishedAt: num(hash[RECORD.finishedAt]),
   };
 }
 
@@ -69,30 +77,42 @@ function asArray(reply: unknown, what: string): unknown[] {
   return reply;
 }
 
-/** Reads `{ nextDueInMs, brokenIds, ...7 fields per task }` starting at `offset`. */
-export function decodeFetchReply(reply: unknown, workerToken: string, offset = 0): FetchReply {
-  const r = asArray(reply, 'fetch');
-  const nextDue = Number(r[offset]);
-  const broken = String(r[offset + 1] ?? '');
-  const tasks: FetchedTask[] = [];
-  for (let i = offset + 2; i + FETCH_FIELDS <= r.length; i += FETCH_FIELDS) {
-    const attempt = Number(r[i + 3]);
-    tasks.push({
-      id: String(r[i]),
-      name: String(r[i + 1]),
-      payloadJson: String(r[i + 2]),
-      attempt,
-      maxAttempts: Number(r[i + 4]),
-      backoff: decodeBackoff(String(r[i + 5] ?? '')),
-      timeoutMs: Number(r[i + 6]) || 0,
-      leaseToken: `${workerToken}:${attempt}`,
-    });
+/** One fetched task; a payload that is not JSON is reported, not thrown. */
+function fetchedTask(r: unknown[], at: number, workerToken: string): FetchedTask {
+  const field = (name: keyof typeof FETCH.row) => r[at + FETCH.row[name]];
+  const id = String(field('id'));
+  const attempt = Number(field('attempt'));
+  const task: FetchedTask = {
+    id,
+    name: String(field('name')),
+    payload: undefined,
+    attempt,
+    maxAttempts: Number(field('maxAttempts')),
+    backoff: decodeBackoff(String(field('backoff') ?? '')),
+    timeoutMs: Number(field('timeoutMs')) || 0,
+    lease: { id, token: leaseToken(workerToken, attempt) },
+  };
+  try {
+    task.payload = JSON.parse(String(field('payload')));
+  } catch (error) {
+    task.unreadable = `payload is not valid JSON (${error instanceof Error ? error.message : String(error)})`;
   }
-  return { tasks, brokenIds: broken === '' ? [] : broken.split('\n'), nextDueInMs: nextDue >= 0 ? nextDue : null };
+  return task;
 }
 
-/** Reads `{ settled flags ('1'/'0' per outcome), ...fetch reply }`. */
+/** Reads a fetch reply starting at `offset` of `reply`. */
+export function decodeFetchReply(reply: unknown, workerToken: string, offset = 0): FetchReply {
+  const r = asArray(reply, 'fetch');
+  const nextDue = Number(r[offset + FETCH.head.lookAgainMs]);
+  const broken = String(r[offset + FETCH.head.brokenIds] ?? '');
+  const tasks: FetchedTask[] = [];
+  for (let at = offset + FETCH.rowFirst; at + FETCH.rowWidth <= r.length; at += FETCH.rowWidth) tasks.push(fetchedTask(r, at, workerToken));
+  return { tasks, brokenIds: broken === '' ? [] : broken.split(LIST_SEPARATOR), nextDueInMs: nextDue >= 0 ? nextDue : null };
+}
+
+/** Reads a settle reply: the settled flags ('1'/'0' per outcome), then a fetch reply. */
 export function decodeSettleReply(reply: unknown, workerToken: string): SettleReply {
   const r = asArray(reply, 'settle');
-  return { settled: [...String(r[0] ?? '')].map((flag) => flag === '1'), ...decodeFetchReply(r, workerToken, 1) };
+  const flags = String(r[SETTLE.head.settled] ?? '');
+  return { settled: [...flags].map((flag) => flag === '1'), ...decodeFetchReply(r, workerToken, SETTLE.rowFirst) };
 }

@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { SCHEDULE_POLL_MS, ScheduleFirer } from './schedule-firer.js';
-import { ScheduleStore } from '../redis/redis-schedule-engine.js';
+import { SCHEDULE_ENGINE } from '../engine/engine.tokens.js';
+import type { ScheduleEngine } from '../engine/schedule-engine.js';
 import { TaskScheduler } from './task-scheduler.js';
 
 /**
  * Lifecycle of schedules in this app: at bootstrap (after the Redis
- * connection is ready, as it depends on the store) it upserts the schedules
+ * connection is ready, as it depends on the engine) it saves the schedules
  * the app's handlers declare, then, in an app with a worker, runs firing
  * passes on a local timer: at the earliest due time, at least every
  * SCHEDULE_POLL_MS, and at once after a change made through this app. Stops
@@ -26,14 +27,14 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
 
   constructor(
     private readonly scheduler: TaskScheduler,
-    private readonly store: ScheduleStore,
+    @Inject(SCHEDULE_ENGINE) private readonly engine: ScheduleEngine,
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.scheduler.saveDeclared();
     if (!this.options.worker || this.stopped) return;
-    this.firer = new ScheduleFirer(this.store, this.logger);
+    this.firer = new ScheduleFirer(this.engine, this.logger);
     this.stopListening = this.scheduler.onChange(() => this.wake());
     this.pass();
   }

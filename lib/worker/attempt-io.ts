@@ -1,7 +1,8 @@
+import type { FetchedTask } from '../engine/attempt.js';
+import type { TaskEngine } from '../engine/task-engine.js';
 import type { TaskContextIo } from '../execution/task-context.js';
-import type { FetchedTask, TaskEngine } from '../engine/task-engine.js';
 
-/** What a running attempt's TaskContext reaches Redis through; one small object per attempt, no closures. */
+/** What a running attempt's TaskContext reaches the store through; one small object per attempt, no closures. */
 export class AttemptIo implements TaskContextIo {
   constructor(
     private readonly engine: TaskEngine,
@@ -11,10 +12,10 @@ export class AttemptIo implements TaskContextIo {
 
   async progress(json: string): Promise<void> {
     // A false reply means the lease is gone; the attempt's outcome will be discarded anyway.
-    await this.engine.progress(this.queue, { id: this.task.id, token: this.task.leaseToken }, json);
+    await this.engine.progress(this.queue, this.task.lease, json);
   }
 
-  dependencies(): Promise<Record<string, unknown>> {
+  dependencies(): Promise<ReadonlyMap<string, unknown>> {
     return this.engine.dependencyResults(this.queue, this.task.id);
   }
 }

@@ -1,16 +1,18 @@
 import type { Logger } from '@nestjs/common';
-import type { Lease, TaskEngine } from '../engine/task-engine.js';
+import type { Lease } from '../engine/attempt.js';
+import type { TaskEngine } from '../engine/task-engine.js';
+import type { OutageReporter } from './outage-reporter.js';
 
 /**
  * Keeps one worker's leases alive: renews all of them in one call every third
  * of the lease (handing back any it leased but never received), and
  * periodically takes back tasks whose lease ran out anywhere in the queue (a
- * crashed worker's). Both are judged by Redis time.
+ * crashed worker's). Both are judged by the store's time. Failures go to the
+ * consumer's outage reporter, so an outage is reported once for the queue.
  */
 export class LeaseKeeper {
   private renewTimer: NodeJS.Timeout | null = null;
   private recoverTimer: NodeJS.Timeout | null = null;
-  private failing = false;
 
   constructor(
     private readonly queue: string,
@@ -19,6 +21,7 @@ export class LeaseKeeper {
     private readonly workerToken: string,
     private readonly leases: () => Lease[],
     private readonly onLost: (ids: string[]) => void,
+    private readonly outage: OutageReporter,
     private readonly logger: Logger,
   ) {}
 
@@ -42,31 +45,25 @@ export class LeaseKeeper {
     try {
       // Runs even with nothing held: that is when a lost fetch reply leaves orphans.
       const { lost, orphans } = await this.engine.renew(this.queue, this.workerToken, leases, this.leaseMs, interval);
-      this.failing = false;
+      this.outage.recovered();
       if (lost.length > 0) this.onLost(lost);
       if (orphans > 0) {
         this.logger.warn(`queue '${this.queue}': handed back ${orphans} task(s) this worker had leased but never received (a reply lost with the connection)`);
       }
     } catch (error) {
-      this.report('renew leases', error);
+      this.outage.warnOnce(`could not renew leases (${error instanceof Error ? error.message : String(error)}); will retry`);
     }
   }
 
   private async recover(): Promise<void> {
     try {
       const { requeued, dead } = await this.engine.recover(this.queue);
-      this.failing = false;
+      this.outage.recovered();
       if (requeued + dead > 0) {
         this.logger.warn(`queue '${this.queue}': took back ${requeued + dead} task(s) whose worker stopped renewing its lease (${requeued} requeued, ${dead} dead)`);
       }
     } catch (error) {
-      this.report('recover expired leases', error);
+      this.outage.warnOnce(`could not recover expired leases (${error instanceof Error ? error.message : String(error)}); will retry`);
     }
-  }
-
-  private report(what: string, error: unknown): void {
-    if (this.failing) return;
-    this.failing = true;
-    this.logger.warn(`queue '${this.queue}': could not ${what} (${error instanceof Error ? error.message : String(error)}); will retry`);
   }
 }

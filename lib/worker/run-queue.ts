@@ -1,7 +1,7 @@
 import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
 import { HandlerGates } from './handler-gates.js';
 
-/** What the scheduler needs of a fetched task. */
+/** What the run queue needs of a fetched task. */
 export interface Schedulable {
   handler: RegisteredHandler | undefined;
 }
@@ -16,7 +16,7 @@ const SHORT_RUN_MS = 10;
  * instead of after the round trip that settles the previous ones. Long
  * handlers get no buffer: a buffered task is one another worker cannot take.
  */
-export class RunScheduler<T extends Schedulable> {
+export class RunQueue<T extends Schedulable> {
   private readonly gates = new HandlerGates<T>();
   private readonly buffer: T[] = [];
   private running = 0;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TaskContext, TaskHandler } from '../../lib/index.js';
-import { ScheduleStore } from '../../lib/redis/redis-schedule-engine.js';
+import { SCHEDULE_ENGINE } from '../../lib/engine/engine.tokens.js';
+import type { ScheduleEngine } from '../../lib/engine/schedule-engine.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { inspector, removePrefix, uniquePrefix } from '../utils/redis.js';
 import { sleep, waitUntil } from '../utils/wait.js';
@@ -88,10 +89,11 @@ describe('schedules: a stale firer cannot fire an occurrence again', () => {
   it('refuses a firing whose due time or revision is no longer the stored one', async () => {
     // worker: false, so no firer of its own runs: the test plays two firers by hand.
     producer = await startTaskApp(prefix, [], { worker: false });
-    const store = producer.get(ScheduleStore);
+    const store = producer.app.get<ScheduleEngine>(SCHEDULE_ENGINE);
+    const read = async () => (await store.list()).find((s) => s.id === 'stale');
     await producer.queue.schedule('stale', 'noop', { n: 1 }, { every: 100 });
     await sleep(150);
-    const [state] = await store.read([{ queue: 'default', id: 'stale' }]);
+    const state = await read();
     const request = { queue: 'default', id: 'stale', due: state!.next, revision: state!.revision, nextDue: state!.next + 1 };
 
     expect(await store.fire([request])).toEqual([true]);
@@ -104,13 +106,13 @@ describe('schedules: a stale firer cannot fire an occurrence again', () => {
 
     // A firer holding the right (due) time but an old revision (the payload changed since) is refused too;
     // one that read the current revision fires, with the new payload.
-    const [moved] = await store.read([{ queue: 'default', id: 'stale' }]);
+    const moved = await read();
     expect(moved!.next).toBe(state!.next + 1);
     await producer.queue.schedule('stale', 'noop', { n: 2 }, { every: 100 });
     const stale = { ...request, due: moved!.next, revision: moved!.revision, nextDue: moved!.next + 60_000 };
     expect(await store.fire([stale])).toEqual([false]);
-    const [current] = await store.read([{ queue: 'default', id: 'stale' }]);
-    expect(current).toMatchObject({ next: moved!.next, payloadJson: '{"n":2}' });
+    const current = await read();
+    expect(current).toMatchObject({ next: moved!.next, payload: { n: 2 } });
     expect(await store.fire([{ ...stale, revision: current!.revision }])).toEqual([true]);
     expect(await producer.queue.get(`stale@${moved!.next}`)).toMatchObject({ payload: { n: 2 } });
   });

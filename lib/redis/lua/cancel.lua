@@ -1,31 +1,31 @@
 -- cancel: removes a task that has not started (waiting, delayed or blocked).
 -- Its dependents, if any, are told it ended dead (they go dead too unless
 -- they were enqueued with dependencyFailure 'run').
--- KEYS: 1 wait, 2 delayed, 3 active, 4 mark, 5 dead, 6 completed, 7 seq, 8 blocked, 9 paused, 10 rate
---   (and, under the same hash tag, per-task keys t:, d:, dp:, dr:, dn: and per-handler gc:, gp:)
--- ARGV: 1 key base, 2 events max length, 3 id
+-- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
+--   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+-- ARGV: SCRIPTS.cancel of protocol.ts: the key base, the events setting, the id.
 -- Returns 1 when removed, 0 when the task is absent or in another state.
 -- Atomic so that a worker cannot fetch the task between the state check and the removal.
 --@include common
 --@include dependencies
 
-local base, evMaxLen, id = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local base, evMaxLen, id = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN]), ARGV[ARG_ID]
 local keys = queueKeys()
-local taskKey = base .. 't:' .. id
-local f = redis.call('HMGET', taskKey, 's', 'n', 'hd')
-if f[1] == 'w' then
+local taskKey = base .. K_TASK .. id
+local f = redis.call('HMGET', taskKey, R_STATE, R_NAME, R_HAS_DEPENDENTS)
+if f[1] == S_WAITING then
   -- A waiting task may be parked while its handler is at its fleet-wide limit.
-  if redis.call('ZREM', keys.wait, id) == 0 and f[2] then redis.call('ZREM', base .. 'gp:' .. f[2], id) end
-elseif f[1] == 'd' then
+  if redis.call('ZREM', keys.wait, id) == 0 and f[2] then redis.call('ZREM', base .. K_HANDLER_PARKED .. f[2], id) end
+elseif f[1] == S_DELAYED then
   redis.call('ZREM', keys.delayed, id)
-elseif f[1] == 'b' then
+elseif f[1] == S_BLOCKED then
   redis.call('ZREM', keys.blocked, id)
-  for _, dep in ipairs(redis.call('SMEMBERS', base .. 'dp:' .. id)) do
-    redis.call('SREM', base .. 'dn:' .. dep, id)
+  for _, dep in ipairs(redis.call('SMEMBERS', base .. K_PENDING_DEPENDENCIES .. id)) do
+    redis.call('SREM', base .. K_DEPENDENTS .. dep, id)
   end
 else
   return 0
 end
-if f[3] then settleDependents(base, keys, nowMs(), evMaxLen, id, 'x', 'it was cancelled', nil) end
+if f[3] then notifyDependents(base, keys, nowMs(), evMaxLen, id, S_DEAD, 'it was cancelled', nil) end
 deleteTask(base, id)
 return 1

@@ -1,16 +1,23 @@
 -- counts: how many tasks of the queue are in each state, in one consistent snapshot.
--- KEYS: 1 wait, 2 delayed, 3 active, 4 mark, 5 dead, 6 completed, 7 seq, 8 blocked, 9 paused, 10 rate
---   (and, under the same hash tag, per-task keys t:, d:, dp:, dr:, dn: and per-handler gc:, gp:)
--- ARGV: 1 key base, 2 events max length
--- Returns { waiting, delayed, active, completed, dead, blocked, paused (0/1) }; waiting includes
--- tasks parked while their handler is at its fleet-wide limit.
+-- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
+--   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+-- ARGV: SCRIPTS.counts of protocol.ts: the key base, the events setting.
+-- Returns the counts reply; waiting includes tasks parked while their handler is at its fleet-wide limit.
+-- Atomic so that the counts add up: no task is counted in two states or in none.
 
-local base = ARGV[1]
-local waiting = redis.call('ZCARD', KEYS[1])
-for _, name in ipairs(redis.call('SMEMBERS', base .. 'gpn')) do
-  local parked = redis.call('ZCARD', base .. 'gp:' .. name)
-  if parked == 0 then redis.call('SREM', base .. 'gpn', name) end
+local base = ARGV[ARG_BASE]
+local waiting = redis.call('ZCARD', KEYS[KEY_WAIT])
+for _, name in ipairs(redis.call('SMEMBERS', base .. K_PARKED_NAMES)) do
+  local parked = redis.call('ZCARD', base .. K_HANDLER_PARKED .. name)
+  if parked == 0 then redis.call('SREM', base .. K_PARKED_NAMES, name) end
   waiting = waiting + parked
 end
-return { waiting, redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3]), redis.call('ZCARD', KEYS[6]),
-  redis.call('ZCARD', KEYS[5]), redis.call('ZCARD', KEYS[8]), redis.call('EXISTS', KEYS[9]) }
+local reply = {}
+reply[REPLY_COUNTS_WAITING] = waiting
+reply[REPLY_COUNTS_DELAYED] = redis.call('ZCARD', KEYS[KEY_DELAYED])
+reply[REPLY_COUNTS_ACTIVE] = redis.call('ZCARD', KEYS[KEY_ACTIVE])
+reply[REPLY_COUNTS_COMPLETED] = redis.call('ZCARD', KEYS[KEY_COMPLETED])
+reply[REPLY_COUNTS_DEAD] = redis.call('ZCARD', KEYS[KEY_DEAD])
+reply[REPLY_COUNTS_BLOCKED] = redis.call('ZCARD', KEYS[KEY_BLOCKED])
+reply[REPLY_COUNTS_PAUSED] = redis.call('EXISTS', KEYS[KEY_PAUSED])
+return reply

@@ -1,48 +1,52 @@
 -- enqueue: adds a batch of tasks to one queue (see includes/add-task.lua).
--- KEYS: 1 wait, 2 delayed, 3 active, 4 mark, 5 dead, 6 completed, 7 seq, 8 blocked, 9 paused, 10 rate
---   (and, under the same hash tag, per-task keys t:, d:, dp:, dr:, dn: and per-handler gc:, gp:)
--- ARGV: 1 key base ('{prefix:queue}:'), 2 events max length (0 = off), then 13 fields per task:
---   id, name, payload JSON, priority, delay ms, runAt ms ('' = none), max attempts,
---   backoff ('' | 'f,<delay>' | 'e,<delay>[,<max>]'), timeout ms, dependency ids ('\n'-joined),
---   dependency failure ('run' | ''), remove on complete ('' | '1' | '<age>,<count>'), remove on dead (same)
--- Returns { id1, result1, id2, result2, ... }: 1 added, 0 the id existed (nothing changed);
---   or { '!', message, task index (1-based) } when a dependency is missing: then nothing at all was written.
+-- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
+--   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+-- ARGV: SCRIPTS.enqueue of protocol.ts: the key base, the events setting, then one enqueue row per task.
+-- Returns the enqueue reply (per task its id and 1 added, 0 the id existed: nothing changed, or an error
+--   message), or the enqueueRefused reply when a dependency is missing: then nothing at all was written.
 -- Atomic because a task's record, payload, place in its set and dependency
 -- edges must appear together: a half-added task would be invisible to workers
 -- yet hold its id forever.
 --@include common
 --@include add-task
 
-local base, evMaxLen = ARGV[1], tonumber(ARGV[2])
+local base, evMaxLen = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN])
 local keys = queueKeys()
 local now = nowMs()
 local out = {}
+local row = REPLY_ENQUEUE_ROW_FIRST
 local waited, earliest = false, nil
 
 -- All or nothing: every dependency must exist (or be added earlier in this
 -- call) before anything is written.
 local added = {}
-for i = 3, #ARGV, 13 do
-  for dep in string.gmatch(ARGV[i + 9], '[^\n]+') do
-    if not added[dep] and redis.call('EXISTS', base .. 't:' .. dep) == 0 then
-      return { '!', 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)', (i - 3) / 13 + 1 }
+for i = ROW_FIRST, #ARGV, ROW_WIDTH do
+  for dep in string.gmatch(ARGV[i + ROW_DEPENDS_ON], '[^' .. LIST_SEPARATOR .. ']+') do
+    if not added[dep] and redis.call('EXISTS', base .. K_TASK .. dep) == 0 then
+      local refused = {}
+      refused[REPLY_ENQUEUE_REFUSED_MARKER] = ENQUEUE_REFUSED
+      refused[REPLY_ENQUEUE_REFUSED_MESSAGE] = 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)'
+      refused[REPLY_ENQUEUE_REFUSED_INDEX] = (i - ROW_FIRST) / ROW_WIDTH + 1
+      return refused
     end
   end
-  added[ARGV[i]] = true
+  added[ARGV[i + ROW_ID]] = true
 end
 
-for i = 3, #ARGV, 13 do
+for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   local t = {
-    id = ARGV[i], name = ARGV[i + 1], payload = ARGV[i + 2], priority = tonumber(ARGV[i + 3]),
-    delayMs = tonumber(ARGV[i + 4]), runAt = ARGV[i + 5], maxAttempts = ARGV[i + 6], backoff = ARGV[i + 7],
-    timeout = ARGV[i + 8], deps = ARGV[i + 9], depFailure = ARGV[i + 10],
-    removeOnComplete = ARGV[i + 11], removeOnDead = ARGV[i + 12],
+    id = ARGV[i + ROW_ID], name = ARGV[i + ROW_NAME], payload = ARGV[i + ROW_PAYLOAD],
+    priority = tonumber(ARGV[i + ROW_PRIORITY]), delayMs = tonumber(ARGV[i + ROW_DELAY_MS]), runAt = ARGV[i + ROW_RUN_AT],
+    maxAttempts = ARGV[i + ROW_MAX_ATTEMPTS], backoff = ARGV[i + ROW_BACKOFF], timeoutMs = ARGV[i + ROW_TIMEOUT_MS],
+    dependsOn = ARGV[i + ROW_DEPENDS_ON], dependencyFailure = ARGV[i + ROW_DEPENDENCY_FAILURE],
+    removeOnComplete = ARGV[i + ROW_REMOVE_ON_COMPLETE], removeOnDead = ARGV[i + ROW_REMOVE_ON_DEAD],
   }
   local result, state, runAt = addTask(base, keys, now, evMaxLen, t)
-  if state == 'w' then waited = true end
-  if state == 'd' and (not earliest or runAt < earliest) then earliest = runAt end
-  out[#out + 1] = t.id
-  out[#out + 1] = result
+  if state == S_WAITING then waited = true end
+  if state == S_DELAYED and (not earliest or runAt < earliest) then earliest = runAt end
+  out[row + REPLY_ENQUEUE_ROW_ID] = t.id
+  out[row + REPLY_ENQUEUE_ROW_RESULT] = result
+  row = row + REPLY_ENQUEUE_ROW_WIDTH
 end
 
 if waited then

@@ -1,10 +1,12 @@
 -- fire-schedule: adds the occurrence of a schedule that is due and moves the schedule to its next due time.
--- KEYS: 1 wait, 2 delayed, 3 active, 4 mark, 5 dead, 6 completed, 7 seq, 8 blocked, 9 paused, 10 rate
---   (the queue's keys, as enqueue takes them), 11 the schedule's definition hash, 12 the queue's due-time index
--- ARGV: 1 key base, 2 events max length, 3 schedule id, 4 due time the caller read (epoch ms),
---   5 revision the caller read, 6 next due time the caller computed from that revision ('' = none: the schedule ends)
--- Returns { 1, added } when this call fired the occurrence (added: 1, or 0 when its task id already existed),
---   { 0, 0 } when the schedule is gone, not due yet, or changed since the caller read it: someone else fired it.
+-- KEYS: SCRIPTS.fireSchedule of protocol.ts: the queue's keys (as enqueue takes them), then the schedule's
+--   definition hash and the queue's due-time index.
+-- ARGV: SCRIPTS.fireSchedule of protocol.ts: the key base, the events setting, the schedule id, the due
+--   time the caller read (epoch ms), the revision the caller read, the next due time the caller computed
+--   from that revision ('' = none: the schedule ends).
+-- Returns the fireSchedule reply: fired (1 when this call fired the occurrence, 0 when the schedule is gone,
+--   not due yet, or changed since the caller read it: someone else fired it), added (1, or 0 when the
+--   occurrence's task id already existed).
 -- The compare-and-set on (due time, revision) is what makes a fleet of firers
 -- enqueue each occurrence once: they all read the same due time, the first
 -- call moves it, and the rest find it moved. The occurrence's task id is
@@ -14,28 +16,35 @@
 --@include common
 --@include add-task
 
-local base, evMaxLen, id, due, rev, nextDue = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local base, evMaxLen, id = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN]), ARGV[ARG_ID]
+local due, rev, nextDue = ARGV[ARG_DUE], ARGV[ARG_REVISION], ARGV[ARG_NEXT_DUE]
 local keys = queueKeys()
-local defKey, dueKey = KEYS[11], KEYS[12]
+local defKey, dueKey = KEYS[KEY_DEFINITION], KEYS[KEY_DUE_INDEX]
+local reply = {}
+reply[REPLY_FIRE_SCHEDULE_FIRED] = 0
+reply[REPLY_FIRE_SCHEDULE_ADDED] = 0
 
-local def = redis.call('HMGET', defKey, 'nx', 'v', 'n', 'd', 'm', 'b', 'to', 'rc', 'rd')
-if def[1] ~= due or def[2] ~= rev then return { 0, 0 } end
+local def = redis.call('HMGET', defKey, SD_NEXT, SD_REVISION, SD_NAME, SD_PAYLOAD, SD_MAX_ATTEMPTS, SD_BACKOFF, SD_TIMEOUT,
+  SD_REMOVE_ON_COMPLETE, SD_REMOVE_ON_DEAD)
+if def[1] ~= due or def[2] ~= rev then return reply end
 local now = nowMs()
-if tonumber(due) > now then return { 0, 0 } end
+if tonumber(due) > now then return reply end
 
 local t = {
-  id = id .. '@' .. due, name = def[3], payload = def[4], priority = 0, delayMs = 0, runAt = '',
-  maxAttempts = def[5], backoff = def[6], timeout = def[7], deps = '', depFailure = '',
+  id = id .. OCCURRENCE_SEPARATOR .. due, name = def[3], payload = def[4], priority = 0, delayMs = 0, runAt = '',
+  maxAttempts = def[5], backoff = def[6], timeoutMs = def[7], dependsOn = '', dependencyFailure = '',
   removeOnComplete = def[8], removeOnDead = def[9],
 }
 local added, state = addTask(base, keys, now, evMaxLen, t)
-if state == 'w' then wake(keys.mark) end
+if state == S_WAITING then wake(keys.mark) end
 
 if nextDue == '' then
   redis.call('DEL', defKey)
   redis.call('ZREM', dueKey, id)
 else
-  redis.call('HSET', defKey, 'nx', nextDue)
+  redis.call('HSET', defKey, SD_NEXT, nextDue)
   redis.call('ZADD', dueKey, nextDue, id)
 end
-return { 1, added == 1 and 1 or 0 }
+reply[REPLY_FIRE_SCHEDULE_FIRED] = 1
+reply[REPLY_FIRE_SCHEDULE_ADDED] = added == 1 and 1 or 0
+return reply

@@ -1,40 +1,42 @@
 -- recover: takes back tasks whose lease ran out (their worker crashed, hung or
 -- lost Redis). The interrupted attempt counts: the task goes back to waiting
 -- if attempts remain, else to dead.
--- KEYS: 1 wait, 2 delayed, 3 active, 4 mark, 5 dead, 6 completed, 7 seq, 8 blocked, 9 paused, 10 rate
---   (and, under the same hash tag, per-task keys t:, d:, dp:, dr:, dn: and per-handler gc:, gp:)
--- ARGV: 1 key base, 2 events max length, 3 max tasks per call, 4 dead keep age ms, 5 dead keep count
--- Returns { recovered to waiting, moved to dead }.
+-- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
+--   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+-- ARGV: SCRIPTS.recover of protocol.ts: the key base, the events setting, the most tasks per call, and
+--   the dead retention (keep age ms, keep count).
+-- Returns the recover reply: tasks recovered to waiting, tasks moved to dead.
 -- Atomic so that two workers recovering at once cannot both requeue a task,
 -- and a late settle from the old worker finds the lease token gone.
 --@include common
 --@include dependencies
 
-local base, evMaxLen = ARGV[1], tonumber(ARGV[2])
+local base, evMaxLen = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN])
+local keepDeadAge, keepDead = tonumber(ARGV[ARG_KEEP_DEAD_AGE]), tonumber(ARGV[ARG_KEEP_DEAD_COUNT])
 local keys = queueKeys()
 local now = nowMs()
 local requeued, dead = 0, 0
-local expired = redis.call('ZRANGEBYSCORE', keys.active, '-inf', int(now), 'LIMIT', 0, tonumber(ARGV[3]))
+local expired = redis.call('ZRANGEBYSCORE', keys.active, '-inf', int(now), 'LIMIT', 0, tonumber(ARGV[ARG_LIMIT]))
 for _, id in ipairs(expired) do
-  local taskKey = base .. 't:' .. id
-  local f = redis.call('HMGET', taskKey, 'a', 'm', 'ws', 'n', 'gc', 'hd', 'rd')
+  local taskKey = base .. K_TASK .. id
+  local f = redis.call('HMGET', taskKey, R_ATTEMPTS, R_MAX_ATTEMPTS, R_WAIT_SCORE, R_NAME, R_COUNTED_IN_LIMIT, R_HAS_DEPENDENTS, R_REMOVE_ON_DEAD)
   endLease(base, keys, taskKey, id, f[4], f[5])
   if f[3] then
     local attempt, max = tonumber(f[1]) or 1, tonumber(f[2]) or 1
     local err = cjson.encode({ message = 'attempt ' .. attempt .. ' was lost: its worker stopped renewing the lease (crash, hang or lost connection)' })
     if attempt < max then
-      redis.call('HSET', taskKey, 's', 'w', 'err', err)
+      redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ERROR, err)
       redis.call('ZADD', keys.wait, f[3], id)
-      emit(base, evMaxLen, taskKey, 'retrying', id, f[4], attempt, err)
+      emit(base, evMaxLen, taskKey, T_RETRYING, id, f[4], attempt, err)
       requeued = requeued + 1
     else
-      emit(base, evMaxLen, taskKey, 'dead', id, f[4], attempt, err)
-      redis.call('HSET', taskKey, 's', 'x', 'err', err, 'f', int(now))
+      emit(base, evMaxLen, taskKey, T_DEAD, id, f[4], attempt, err)
+      redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, err, R_FINISHED_AT, int(now))
       redis.call('ZADD', keys.dead, int(now), id)
       if f[6] then
-        settleDependents(base, keys, now, evMaxLen, id, 'x', 'its worker was lost', { age = tonumber(ARGV[4]), count = tonumber(ARGV[5]) })
+        notifyDependents(base, keys, now, evMaxLen, id, S_DEAD, 'its worker was lost', { age = keepDeadAge, count = keepDead })
       end
-      if f[7] == '1' then
+      if f[7] == REMOVE_AT_ONCE then
         redis.call('ZREM', keys.dead, id)
         deleteTask(base, id)
       end
@@ -43,5 +45,8 @@ for _, id in ipairs(expired) do
   end
 end
 if requeued > 0 then wake(keys.mark) end
-if dead > 0 then trim(base, keys.dead, now, tonumber(ARGV[4]), tonumber(ARGV[5]), dead) end
-return { requeued, dead }
+if dead > 0 then trim(base, keys.dead, now, keepDeadAge, keepDead, dead) end
+local reply = {}
+reply[REPLY_RECOVER_REQUEUED] = requeued
+reply[REPLY_RECOVER_DEAD] = dead
+return reply

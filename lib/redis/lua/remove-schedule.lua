@@ -1,10 +1,10 @@
 -- remove-schedule: deletes one schedule's definition and its due-time entry.
--- KEYS: 1 the definition hash ('{prefix:queue}:s:<id>'), 2 the queue's due-time index ('{prefix:queue}:schedules')
--- ARGV: 1 schedule id
+-- KEYS: SCRIPTS.removeSchedule of protocol.ts: the definition hash, the queue's due-time index.
+-- ARGV: the schedule id.
 -- Returns 1 when a definition was deleted, 0 when there was none.
 -- Atomic so that no firing can come between the two: once this returns, no
 -- occurrence of the schedule is added (fire-schedule finds no definition).
 
-local existed = redis.call('DEL', KEYS[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
+local existed = redis.call('DEL', KEYS[KEY_DEFINITION])
+redis.call('ZREM', KEYS[KEY_DUE_INDEX], ARGV[ARG_ID])
 return existed

@@ -3,28 +3,28 @@
 -- The latter happens when a fetch ran but its reply was lost (a dropped
 -- connection, a Redis restart): without this they would sit out their lease
 -- and then lose an attempt they never used.
--- KEYS: 1 wait, 2 delayed, 3 active, 4 mark, 5 dead, 6 completed, 7 seq, 8 blocked, 9 paused, 10 rate
---   (and, under the same hash tag, per-task keys t:, d:, dp:, dr:, dn: and per-handler gc:, gp:)
--- ARGV: 1 key base, 2 events max length, 3 lease ms, 4 worker token, 5 orphan age ms (a lease
---   this old that the worker does not hold is an orphan; younger ones may still be in a reply on
---   its way), then pairs of id, lease token the worker holds
--- Returns { ids whose lease is no longer this worker's, number of orphans handed back }.
+-- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
+--   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+-- ARGV: SCRIPTS.renew of protocol.ts: the key base, the events setting, the lease ms, the worker token, the
+--   orphan age ms (a lease this old that the worker does not hold is an orphan; younger ones may still be in
+--   a reply on its way), then one lease row per task the worker holds.
+-- Returns the renew reply: ids whose lease is no longer this worker's, number of orphans handed back.
 -- Atomic so that a lease is only extended, or an orphan only handed back,
 -- while the caller still holds it.
 --@include common
 --@include hand-back
 
-local base = ARGV[1]
+local base = ARGV[ARG_BASE]
 local keys = queueKeys()
 local now = nowMs()
-local expiry = int(now + tonumber(ARGV[3]))
-local prefix = ARGV[4] .. ':'
-local orphanBefore = now - tonumber(ARGV[5])
+local expiry = int(now + tonumber(ARGV[ARG_LEASE_MS]))
+local prefix = ARGV[ARG_WORKER_TOKEN] .. LEASE_TOKEN_SEPARATOR
+local orphanBefore = now - tonumber(ARGV[ARG_ORPHAN_AGE_MS])
 local lost, held = {}, {}
-for i = 6, #ARGV, 2 do
-  local id = ARGV[i]
+for i = ROW_FIRST, #ARGV, ROW_WIDTH do
+  local id = ARGV[i + ROW_ID]
   held[id] = true
-  if redis.call('HGET', base .. 't:' .. id, 'lk') == ARGV[i + 1] then
+  if redis.call('HGET', base .. K_TASK .. id, R_LEASE_TOKEN) == ARGV[i + ROW_TOKEN] then
     redis.call('ZADD', keys.active, 'XX', expiry, id)
   else
     lost[#lost + 1] = id
@@ -35,7 +35,7 @@ local released = 0
 -- Bounded scan: the active set holds at most the fleet's running tasks.
 for _, id in ipairs(redis.call('ZRANGE', keys.active, 0, 4999)) do
   if not held[id] then
-    local f = redis.call('HMGET', base .. 't:' .. id, 'lk', 'st', 'ws', 'n', 'gc')
+    local f = redis.call('HMGET', base .. K_TASK .. id, R_LEASE_TOKEN, R_STARTED_AT, R_WAIT_SCORE, R_NAME, R_COUNTED_IN_LIMIT)
     if f[1] and string.sub(f[1], 1, #prefix) == prefix and (tonumber(f[2]) or 0) < orphanBefore and f[3] then
       handBack(base, keys, id, { ws = f[3], name = f[4], counted = f[5] })
       released = released + 1
@@ -43,4 +43,7 @@ for _, id in ipairs(redis.call('ZRANGE', keys.active, 0, 4999)) do
   end
 end
 if released > 0 then wake(keys.mark) end
-return { lost, released }
+local reply = {}
+reply[REPLY_RENEW_LOST] = lost
+reply[REPLY_RENEW_ORPHANS] = released
+return reply

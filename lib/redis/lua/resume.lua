@@ -1,12 +1,12 @@
 -- resume: lets the queue's workers start tasks again, and wakes a blocked one
 -- (which passes the wake-up on while tasks remain).
--- KEYS: 1 wait, 2 delayed, 3 active, 4 mark, 5 dead, 6 completed, 7 seq, 8 blocked, 9 paused, 10 rate
---   (and, under the same hash tag, per-task keys t:, d:, dp:, dr:, dn: and per-handler gc:, gp:)
--- ARGV: 1 key base, 2 events max length
+-- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
+--   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+-- ARGV: SCRIPTS.resume of protocol.ts: the key base, the events setting.
 -- Returns 1.
 -- Atomic so that no worker can see the queue unpaused without the wake-up.
 --@include common
 
-redis.call('DEL', KEYS[9])
-wake(KEYS[4])
+redis.call('DEL', KEYS[KEY_PAUSED])
+wake(KEYS[KEY_MARK])
 return 1

@@ -1,23 +1,23 @@
 -- retry: puts a dead task back to waiting with a fresh attempt budget. It does
 -- not wait for dependencies again: those it had are finished one way or another.
--- KEYS: 1 wait, 2 delayed, 3 active, 4 mark, 5 dead, 6 completed, 7 seq, 8 blocked, 9 paused, 10 rate
---   (and, under the same hash tag, per-task keys t:, d:, dp:, dr:, dn: and per-handler gc:, gp:)
--- ARGV: 1 key base, 2 events max length, 3 id
+-- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
+--   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+-- ARGV: SCRIPTS.retry of protocol.ts: the key base, the events setting, the id.
 -- Returns 1 when requeued, 0 when the task is absent or not dead.
 -- Atomic so that the task leaves dead and enters wait in one step.
 --@include common
 
-local base, evMaxLen, id = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local base, evMaxLen, id = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN]), ARGV[ARG_ID]
 local keys = queueKeys()
-local taskKey = base .. 't:' .. id
-local f = redis.call('HMGET', taskKey, 's', 'ws', 'n')
-if f[1] ~= 'x' or not f[2] then
+local taskKey = base .. K_TASK .. id
+local f = redis.call('HMGET', taskKey, R_STATE, R_WAIT_SCORE, R_NAME)
+if f[1] ~= S_DEAD or not f[2] then
   return 0
 end
 redis.call('ZREM', keys.dead, id)
-redis.call('HSET', taskKey, 's', 'w', 'a', 0, 'r', int(nowMs()))
-redis.call('HDEL', taskKey, 'f', 'st', 'pg')
+redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ATTEMPTS, 0, R_RUN_AT, int(nowMs()))
+redis.call('HDEL', taskKey, R_FINISHED_AT, R_STARTED_AT, R_PROGRESS)
 redis.call('ZADD', keys.wait, f[2], id)
-emit(base, evMaxLen, taskKey, 'enqueued', id, f[3], nil, nil)
+emit(base, evMaxLen, taskKey, T_ENQUEUED, id, f[3], nil, nil)
 wake(keys.mark)
 return 1

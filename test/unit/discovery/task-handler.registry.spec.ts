@@ -1,8 +1,9 @@
 import { TaskHandlerRegistry, type RegisteredHandler } from '../../../lib/discovery/task-handler.registry.js';
 import { DuplicateTaskHandlerError } from '../../../lib/errors/duplicate-task-handler.error.js';
 
-function handler(name: string, queue: string, source: string, policy: RegisteredHandler['policy'] = {}): RegisteredHandler {
-  return { name, queue, concurrency: null, globalConcurrency: null, policy, invoke: async () => undefined, source };
+function handler(name: string, queue: string, source: string, policy: Partial<RegisteredHandler['defaults']> = {}): RegisteredHandler {
+  const defaults = { queue, removeOnComplete: null, removeOnDead: null, ...policy };
+  return { name, queue, defaults, concurrency: null, globalConcurrency: null, invoke: async () => undefined, source };
 }
 
 describe('TaskHandlerRegistry', () => {
@@ -64,8 +65,10 @@ describe('TaskHandlerRegistry', () => {
       attempts: 5,
       timeout: 2_000,
       backoff: { type: 'fixed', delay: 10 },
+      removeOnComplete: null,
+      removeOnDead: null,
     });
-    expect(registry.defaultsFor('ping')).toEqual({ queue: 'default' });
+    expect(registry.defaultsFor('ping')).toEqual({ queue: 'default', removeOnComplete: null, removeOnDead: null });
   });
 
   it('has no defaults for a task name without a handler here', () => {

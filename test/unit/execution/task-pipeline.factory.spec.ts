@@ -20,7 +20,8 @@ import { tap } from 'rxjs';
 import { TaskHandler } from '../../../lib/decorators/task-handler.decorator.js';
 import { TaskCtx, TaskPayload } from '../../../lib/decorators/task-params.decorators.js';
 import { classifyFailure } from '../../../lib/execution/failure.js';
-import { stageOf } from '../../../lib/execution/attempt-state.js';
+import { AttemptState } from '../../../lib/execution/attempt-state.js';
+import { attemptOf } from '../../../lib/execution/task-context.js';
 import { TaskContext } from '../../../lib/execution/task-context.js';
 import { TaskPipelineFactory } from '../../../lib/execution/task-pipeline.factory.js';
 
@@ -139,9 +140,9 @@ class CollectingLogger implements LoggerService {
 }
 
 function newContext(attempt = 1): TaskContext {
-  return new TaskContext('t-1', 'sample', 'default', attempt, 3, new LazyAbort(), {
+  return new TaskContext('t-1', 'sample', 'default', attempt, 3, new AttemptState(new LazyAbort()), {
     progress: async () => undefined,
-    dependencies: async () => ({}),
+    dependencies: async () => new Map(),
   });
 }
 
@@ -220,7 +221,7 @@ describe('TaskPipelineFactory', () => {
     await expect(invoke('payloadOnly', { ok: 1 })).resolves.toEqual({ ok: 1 });
     const ctx = newContext();
     await expect(invoke('payloadOnly', { fail: true }, ctx)).rejects.toThrow('handler failed');
-    expect(stageOf(ctx)).toBe('handler');
+    expect(attemptOf(ctx).stage).toBe('handler');
   });
 
   it('validates the payload with a ValidationPipe and leaves the TaskContext untouched', async () => {
@@ -235,8 +236,8 @@ describe('TaskPipelineFactory', () => {
     const ctx = newContext();
     const error = await invoke('validated', { to: 'not-an-email' }, ctx).catch((e: unknown) => e);
     expect(tasks.seen).toEqual([]);
-    expect(stageOf(ctx)).toBe('pipes');
-    const failure = classifyFailure(error, stageOf(ctx));
+    expect(attemptOf(ctx).stage).toBe('pipes');
+    const failure = classifyFailure(error, attemptOf(ctx).stage);
     expect(failure.permanent).toBe(true);
     expect(failure.error.message).toContain('to must be an email');
   });
@@ -246,24 +247,24 @@ describe('TaskPipelineFactory', () => {
     const error = await invoke('badPipe', {}, ctx).catch((e: unknown) => e);
     expect(error).toEqual(new Error('pipe rejected the payload'));
     expect(calls).toEqual([]);
-    expect(stageOf(ctx)).toBe('pipes');
-    expect(classifyFailure(error, stageOf(ctx)).permanent).toBe(true);
+    expect(attemptOf(ctx).stage).toBe('pipes');
+    expect(classifyFailure(error, attemptOf(ctx).stage).permanent).toBe(true);
   });
 
   it("stops at a guard's denial before the pipes, which is permanent", async () => {
     const ctx = newContext();
     const error = await invoke('guarded', {}, ctx).catch((e: unknown) => e);
     expect(calls).toEqual(['deny']);
-    expect(stageOf(ctx)).toBe('before-pipes');
-    expect(classifyFailure(error, stageOf(ctx)).permanent).toBe(true);
+    expect(attemptOf(ctx).stage).toBe('before-pipes');
+    expect(classifyFailure(error, attemptOf(ctx).stage).permanent).toBe(true);
   });
 
   it('marks a handler error as stage handler, which is retried', async () => {
     const ctx = newContext();
     const error = await invoke('throws', {}, ctx).catch((e: unknown) => e);
     expect(error).toEqual(new Error('handler exploded'));
-    expect(stageOf(ctx)).toBe('handler');
-    expect(classifyFailure(error, stageOf(ctx)).permanent).toBe(false);
+    expect(attemptOf(ctx).stage).toBe('handler');
+    expect(classifyFailure(error, attemptOf(ctx).stage).permanent).toBe(false);
   });
 
   it('logs nothing for a failing task (no per-task log lines at the default level)', async () => {

@@ -1,5 +1,5 @@
 import type { BackoffOptions } from '../../../lib/interfaces/backoff-options.interface.js';
-import { backoffDelay, decodeBackoff, encodeBackoff } from '../../../lib/policies/backoff.js';
+import { backoffDelay } from '../../../lib/policies/backoff.js';
 
 describe('backoffDelay', () => {
   it('is 0 without a backoff', () => {
@@ -40,30 +40,4 @@ describe('backoffDelay', () => {
     expect(delay).toBeGreaterThan(0);
     expect(backoffDelay({ type: 'exponential', delay: 1000, maxDelay: 60_000 }, 5000)).toBe(60_000);
   });
-});
-
-describe('encodeBackoff / decodeBackoff', () => {
-  it.each<[BackoffOptions | null, string]>([
-    [null, ''],
-    [{ type: 'fixed', delay: 0 }, 'f,0'],
-    [{ type: 'fixed', delay: 250 }, 'f,250'],
-    [{ type: 'exponential', delay: 1000 }, 'e,1000'],
-    [{ type: 'exponential', delay: 1000, maxDelay: 60_000 }, 'e,1000,60000'],
-    [{ type: 'fixed', delay: 100, maxDelay: 0 }, 'f,100,0'],
-  ])('round-trips %j through %j', (backoff, encoded) => {
-    expect(encodeBackoff(backoff)).toBe(encoded);
-    expect(decodeBackoff(encodeBackoff(backoff))).toEqual(backoff);
-  });
-
-  it('decodes a missing or unreadable maxDelay as no cap', () => {
-    expect(decodeBackoff('e,100,abc')).toEqual({ type: 'exponential', delay: 100 });
-    expect(decodeBackoff('e,100,')).toEqual({ type: 'exponential', delay: 100 });
-  });
-
-  it.each(['', 'x,100', 'fixed,100', 'f', 'f,', 'f,abc', 'e,NaN', 'e,Infinity', 'garbage', ',100'])(
-    'decodes the unreadable %j as no backoff',
-    (text) => {
-      expect(decodeBackoff(text)).toBeNull();
-    },
-  );
 });

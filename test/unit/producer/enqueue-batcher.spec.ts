@@ -1,5 +1,6 @@
 import { EnqueueBatcher } from '../../../lib/producer/enqueue-batcher.js';
-import type { AddResult, NewTask, TaskEngine } from '../../../lib/engine/task-engine.js';
+import type { AddResult, NewTask } from '../../../lib/engine/new-task.js';
+import type { TaskEngine } from '../../../lib/engine/task-engine.js';
 
 const task = (id: string): NewTask => ({
   id,
@@ -13,8 +14,8 @@ const task = (id: string): NewTask => ({
   timeoutMs: 0,
   dependsOn: [],
   dependencyFailure: 'dead',
-  removeOnComplete: '',
-  removeOnDead: '',
+  removeOnComplete: null,
+  removeOnDead: null,
 });
 
 /** Records each add() batch; only add() is used by the batcher. */

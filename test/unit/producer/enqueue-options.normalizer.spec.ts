@@ -1,19 +1,24 @@
 import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-options.error.js';
 import type { EnqueueOptions } from '../../../lib/interfaces/enqueue-options.interface.js';
 import type { ResolvedPolicy } from '../../../lib/config/resolved-options.js';
-import { normalizeEnqueue, type HandlerDefaults } from '../../../lib/producer/enqueue-options.normalizer.js';
+import type { HandlerDefaults } from '../../../lib/discovery/handler-options.normalizer.js';
+import { normalizeEnqueue } from '../../../lib/producer/enqueue-options.normalizer.js';
 
 const DEFAULTS: ResolvedPolicy = { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, timeout: 0 };
 const LIMIT = 512 * 1024;
+const newId = () => 'generated-1';
 
-function normalize(options?: EnqueueOptions, handler?: HandlerDefaults) {
-  return normalizeEnqueue('email.send', { to: 'a@b.c' }, options, handler, DEFAULTS, LIMIT);
+/** A handler's defaults: its queue (default 'default') and the policy fields given. */
+const handlerWith = (fields: Partial<HandlerDefaults>): HandlerDefaults => ({ queue: 'default', removeOnComplete: null, removeOnDead: null, ...fields });
+
+function normalize(options?: EnqueueOptions, handler?: Partial<HandlerDefaults>) {
+  return normalizeEnqueue('email.send', { to: 'a@b.c' }, options, handler && handlerWith(handler), DEFAULTS, LIMIT, newId);
 }
 
 /** The message of the InvalidTaskOptionsError normalizing `options` throws; it must name the task. */
 function rejection(options: unknown, ...name: [unknown?]): string {
   try {
-    normalizeEnqueue(name.length ? name[0] : 'email.send', {}, options as EnqueueOptions, undefined, DEFAULTS, LIMIT);
+    normalizeEnqueue(name.length ? name[0] : 'email.send', {}, options as EnqueueOptions, undefined, DEFAULTS, LIMIT, newId);
   } catch (error) {
     expect(error).toBeInstanceOf(InvalidTaskOptionsError);
     return (error as Error).message;
@@ -26,7 +31,7 @@ describe('normalizeEnqueue', () => {
     expect(normalize()).toEqual({
       queue: 'default',
       task: {
-        id: undefined,
+        id: 'generated-1',
         name: 'email.send',
         payloadJson: '{"to":"a@b.c"}',
         priority: 0,
@@ -37,8 +42,8 @@ describe('normalizeEnqueue', () => {
         timeoutMs: 0,
         dependsOn: [],
         dependencyFailure: 'dead',
-        removeOnComplete: '',
-        removeOnDead: '',
+        removeOnComplete: null,
+        removeOnDead: null,
       },
     });
   });
@@ -49,7 +54,7 @@ describe('normalizeEnqueue', () => {
   });
 
   it("uses the enqueue options over the handler's", () => {
-    const handler: HandlerDefaults = { queue: 'mail', attempts: 5, backoff: { type: 'fixed', delay: 10 }, timeout: 200 };
+    const handler: HandlerDefaults = { queue: 'mail', attempts: 5, backoff: { type: 'fixed', delay: 10 }, timeout: 200, removeOnComplete: null, removeOnDead: null };
     const { queue, task } = normalize(
       { queue: 'urgent', attempts: 1, backoff: { type: 'exponential', delay: 7, maxDelay: 9 }, timeout: 50 },
       handler,
@@ -135,14 +140,14 @@ describe('normalizeEnqueue', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     for (const payload of [undefined, () => 1, { n: 1n }, cyclic]) {
-      const encode = () => normalizeEnqueue('email.send', payload, undefined, undefined, DEFAULTS, LIMIT);
+      const encode = () => normalizeEnqueue('email.send', payload, undefined, undefined, DEFAULTS, LIMIT, newId);
       expect(encode).toThrow(TypeError);
       expect(encode).toThrow(/email\.send/);
     }
   });
 
   it('rejects a payload over maxPayloadBytes', () => {
-    expect(() => normalizeEnqueue('email.send', 'x'.repeat(20), undefined, undefined, DEFAULTS, 10)).toThrow(
+    expect(() => normalizeEnqueue('email.send', 'x'.repeat(20), undefined, undefined, DEFAULTS, 10, newId)).toThrow(
       /email\.send.*over the limit of 10 bytes/,
     );
   });

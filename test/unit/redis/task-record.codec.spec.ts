@@ -128,22 +128,22 @@ describe('decodeFetchReply', () => {
         {
           id: 'a1',
           name: 'email.send',
-          payloadJson: '{"to":"a@b.c"}',
+          payload: { to: 'a@b.c' },
           attempt: 1,
           maxAttempts: 3,
           backoff: { type: 'exponential', delay: 1000, maxDelay: 60000 },
           timeoutMs: 5000,
-          leaseToken: `${TOKEN}:1`,
+          lease: { id: 'a1', token: `${TOKEN}:1` },
         },
         {
           id: 'a2',
           name: 'report',
-          payloadJson: 'null',
+          payload: null,
           attempt: 2,
           maxAttempts: 2,
           backoff: null,
           timeoutMs: 0,
-          leaseToken: `${TOKEN}:2`,
+          lease: { id: 'a2', token: `${TOKEN}:2` },
         },
       ],
     });
@@ -155,7 +155,13 @@ describe('decodeFetchReply', () => {
 
   it('builds the lease token as fetch.lua stores it: <worker token>:<attempt>', () => {
     const [task] = decodeFetchReply([-1, '', 'id', 'n', '{}', 4, '5', 'f,10', '0'], 'w-9').tasks;
-    expect(task.leaseToken).toBe('w-9:4');
+    expect(task.lease).toEqual({ id: 'id', token: 'w-9:4' });
+  });
+
+  it('reports a payload that is not JSON instead of throwing, so the task can go dead with the reason', () => {
+    const [task] = decodeFetchReply([-1, '', 'id', 'n', '{oops', 1, '1', '', '0'], 'w-9').tasks;
+    expect(task.payload).toBeUndefined();
+    expect(task.unreadable).toMatch(/^payload is not valid JSON \(/);
   });
 
   it('throws on a reply that is not an array', () => {
@@ -171,7 +177,7 @@ describe('decodeSettleReply', () => {
       nextDueInMs: null,
       brokenIds: [],
       tasks: [
-        { id: 'b1', name: 'echo', payloadJson: '{"n":1}', attempt: 1, maxAttempts: 1, backoff: null, timeoutMs: 0, leaseToken: `${TOKEN}:1` },
+        { id: 'b1', name: 'echo', payload: { n: 1 }, attempt: 1, maxAttempts: 1, backoff: null, timeoutMs: 0, lease: { id: 'b1', token: `${TOKEN}:1` } },
       ],
     });
   });

@@ -3,7 +3,8 @@ import { TaskHandlerRegistry, type RegisteredHandler } from '../../../lib/discov
 // The registry keeps the schedule a @TaskHandler declares, for the bootstrap upsert.
 
 function handler(name: string, schedule?: RegisteredHandler['schedule']): RegisteredHandler {
-  return { name, queue: 'default', concurrency: null, globalConcurrency: null, policy: {}, invoke: async () => undefined, source: `T.${name}`, schedule };
+  const defaults = { queue: 'default', removeOnComplete: null, removeOnDead: null };
+  return { name, queue: 'default', defaults, concurrency: null, globalConcurrency: null, invoke: async () => undefined, source: `T.${name}`, schedule };
 }
 
 describe('TaskHandlerRegistry.scheduled', () => {

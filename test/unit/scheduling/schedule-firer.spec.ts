@@ -1,57 +1,36 @@
-import { SCHEDULE_POLL_MS, ScheduleFirer, type FirerStore } from '../../../lib/scheduling/schedule-firer.js';
-import type { ScheduleState } from '../../../lib/scheduling/schedule-definition.js';
-import type { DueEntry, FireRequest } from '../../../lib/redis/redis-schedule-engine.js';
+import { SCHEDULE_POLL_MS, ScheduleFirer } from '../../../lib/scheduling/schedule-firer.js';
+import type { FireRequest, ScheduleEngine, StoredSchedule } from '../../../lib/engine/schedule-engine.js';
 
-// The decisions of one firing pass, against an in-memory store: which due
-// schedules it fires and with what, what it cleans up, and when it looks again.
-// (The store's Redis side is covered by the e2e schedules-* specs.)
+// The decisions of one firing pass, against an in-memory engine: which due
+// schedules it fires and with what, and when it looks again. (The Redis
+// engine's side, strays and unreadable definitions included, is covered by
+// test/e2e/schedule-engine.redis.spec.ts and the e2e schedules-* specs.)
 
-function state(queue: string, id: string, next: number, every = 1_000): ScheduleState {
+function state(queue: string, id: string, next: number, every = 1_000): StoredSchedule {
   return {
-    id, queue, name: 'task', payloadJson: 'null', spec: { cron: null, every, timezone: null },
-    maxAttempts: 1, backoff: '', timeoutMs: 0, removeOnComplete: '', removeOnDead: '', next, revision: '1',
+    id, queue, name: 'task', payload: null, spec: { cron: null, every, timezone: null },
+    maxAttempts: 1, backoff: null, timeoutMs: 0, removeOnComplete: null, removeOnDead: null, next, revision: '1',
   };
 }
 
-class MemoryStore implements FirerStore {
-  directoryMap = new Map<string, string>();
-  states = new Map<string, ScheduleState>();
+class MemoryStore implements Pick<ScheduleEngine, 'now' | 'due' | 'fire'> {
+  states: StoredSchedule[] = [];
   fired: FireRequest[] = [];
-  removed: string[] = [];
-  forgotten: string[] = [];
+  upcomingOverride: number | null = null;
   constructor(public clock: number) {}
 
-  add(s: ScheduleState, indexed = true) {
-    this.states.set(`${s.queue}/${s.id}`, s);
-    if (indexed) this.directoryMap.set(s.id, s.queue);
+  add(s: StoredSchedule) {
+    this.states.push(s);
   }
   async now() {
     return this.clock;
   }
-  async directory() {
-    return new Map(this.directoryMap);
-  }
-  async queueOf(id: string) {
-    return this.directoryMap.get(id) ?? null;
-  }
-  async forget(id: string) {
-    this.forgotten.push(id);
-    return this.directoryMap.delete(id);
-  }
-  async remove(queue: string, id: string) {
-    this.removed.push(`${queue}/${id}`);
-    return this.states.delete(`${queue}/${id}`);
-  }
-  async due(queues: readonly string[], now: number, limit: number) {
-    const all = [...this.states.values()].filter((s) => queues.includes(s.queue)).sort((a, b) => a.next - b.next);
-    const due: DueEntry[] = [];
-    for (const queue of queues) {
-      due.push(...all.filter((s) => s.queue === queue && s.next <= now).slice(0, limit).map((s) => ({ queue, id: s.id, due: s.next })));
-    }
-    return { due, upcoming: all.find((s) => s.next > now)?.next ?? null };
-  }
-  async read(entries: ReadonlyArray<{ queue: string; id: string }>) {
-    return entries.map(({ queue, id }) => this.states.get(`${queue}/${id}`) ?? null);
+  async due(now: number, limit: number) {
+    const all = [...this.states].sort((a, b) => a.next - b.next);
+    const queues = [...new Set(all.map((s) => s.queue))];
+    const due = queues.flatMap((queue) => all.filter((s) => s.queue === queue && s.next <= now).slice(0, limit));
+    const more = queues.some((queue) => all.filter((s) => s.queue === queue && s.next <= now).length >= limit);
+    return { due, upcoming: this.upcomingOverride ?? all.find((s) => s.next > now)?.next ?? null, more };
   }
   async fire(requests: readonly FireRequest[]) {
     this.fired.push(...requests);
@@ -88,31 +67,9 @@ describe('ScheduleFirer.pass', () => {
     expect(store.fired).toEqual([expect.objectContaining({ due: 10_000, nextDue: 101_000 })]);
   });
 
-  it('removes a definition the directory does not point at instead of firing it', async () => {
+  it('looks again by the earliest due time the engine reports, even one it did not fire', async () => {
     const store = new MemoryStore(10_000);
-    store.add(state('old', 'moved', 9_000), false); // left behind by an interrupted move to 'new'
-    store.add(state('new', 'moved', 20_000));
-    store.add(state('old', 'other', 50_000)); // so the pass reads queue 'old'
-    await new ScheduleFirer(store, quiet).pass();
-    expect(store.fired).toEqual([]);
-    expect(store.removed).toEqual(['old/moved']);
-  });
-
-  it('removes an index entry whose definition is unreadable', async () => {
-    const store = new MemoryStore(10_000);
-    store.add(state('default', 'gone', 9_000));
-    const read = store.read.bind(store);
-    store.read = async (entries) => (await read(entries)).map(() => null);
-    await new ScheduleFirer(store, quiet).pass();
-    expect(store.fired).toEqual([]);
-    expect(store.removed).toEqual(['default/gone']);
-  });
-
-  it('skips an entry fired or changed since the index was read, and looks again by its new due time', async () => {
-    const store = new MemoryStore(10_000);
-    store.add(state('default', 'a', 9_000));
-    const read = store.read.bind(store);
-    store.read = async (entries) => (await read(entries)).map((s) => s && { ...s, next: 10_100 });
+    store.upcomingOverride = 10_100;
     const delay = await new ScheduleFirer(store, quiet).pass();
     expect(store.fired).toEqual([]);
     expect(delay).toBeLessThanOrEqual(100);

@@ -2,7 +2,8 @@ import type { RegisteredHandler } from '../../../lib/discovery/task-handler.regi
 import { HandlerGates } from '../../../lib/worker/handler-gates.js';
 
 function handler(name: string, concurrency: number | null): RegisteredHandler {
-  return { name, queue: 'default', concurrency, globalConcurrency: null, policy: {}, invoke: async () => undefined, source: `T.${name}` };
+  const defaults = { queue: 'default', removeOnComplete: null, removeOnDead: null };
+  return { name, queue: 'default', defaults, concurrency, globalConcurrency: null, invoke: async () => undefined, source: `T.${name}` };
 }
 
 describe('HandlerGates', () => {

@@ -1,23 +1,24 @@
 -- Adds one task to a queue: record, payload, its place in wait, delayed or
 -- blocked, and its edges in the dependency graph. Used by enqueue and by the
--- scheduler's occurrence firing. `t` holds the task's fields (see enqueue.lua).
+-- scheduler's occurrence firing. `t` holds the task's fields, named as the
+-- enqueue row of protocol.ts names them.
 -- Returns 1 (added), 0 (a task with this id exists: nothing changed) or an
 -- error message (nothing written); when added, also its state and due time.
 
 local function addTask(base, keys, now, evMaxLen, t)
-  local taskKey = base .. 't:' .. t.id
+  local taskKey = base .. K_TASK .. t.id
   if redis.call('EXISTS', taskKey) == 1 then return 0 end
 
   -- Check every dependency before writing anything.
   local pending, results, failed = {}, {}, nil
-  for dep in string.gmatch(t.deps, '[^\n]+') do
-    local ds = redis.call('HGET', base .. 't:' .. dep, 's')
+  for dep in string.gmatch(t.dependsOn, '[^' .. LIST_SEPARATOR .. ']+') do
+    local ds = redis.call('HGET', base .. K_TASK .. dep, R_STATE)
     if not ds then
       return 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)'
-    elseif ds == 'c' then
+    elseif ds == S_COMPLETED then
       results[#results + 1] = dep
-    elseif ds == 'x' then
-      if t.depFailure ~= 'run' then failed = failed or dep end
+    elseif ds == S_DEAD then
+      if t.dependencyFailure ~= DEPENDENCY_FAILURE_RUN then failed = failed or dep end
     else
       pending[#pending + 1] = dep
     end
@@ -34,46 +35,46 @@ local function addTask(base, keys, now, evMaxLen, t)
 
   local state
   if failed then
-    state = 'x'
+    state = S_DEAD
     redis.call('ZADD', keys.dead, int(now), t.id)
   elseif #pending > 0 then
-    state = 'b'
+    state = S_BLOCKED
     redis.call('ZADD', keys.blocked, int(now), t.id)
     for _, dep in ipairs(pending) do
-      redis.call('SADD', base .. 'dn:' .. dep, t.id)
-      redis.call('HSET', base .. 't:' .. dep, 'hd', '1')
+      redis.call('SADD', base .. K_DEPENDENTS .. dep, t.id)
+      redis.call('HSET', base .. K_TASK .. dep, R_HAS_DEPENDENTS, '1')
     end
-    redis.call('SADD', base .. 'dp:' .. t.id, unpack(pending))
+    redis.call('SADD', base .. K_PENDING_DEPENDENCIES .. t.id, unpack(pending))
   elseif runAt > now then
-    state = 'd'
+    state = S_DELAYED
     redis.call('ZADD', keys.delayed, int(runAt), t.id)
   else
-    state = 'w'
+    state = S_WAITING
     redis.call('ZADD', keys.wait, ws, t.id)
   end
 
   -- Only fields that differ from their defaults are written: attempts 0, no
-  -- backoff, no timeout, runAt = enqueuedAt; priority is read back from ws.
-  redis.call('HSET', taskKey, 'n', t.name, 's', state, 'ws', ws, 'm', t.maxAttempts, 'e', int(now))
-  if t.backoff ~= '' then redis.call('HSET', taskKey, 'b', t.backoff) end
-  if t.timeout ~= '0' then redis.call('HSET', taskKey, 'to', t.timeout) end
-  if runAt ~= now then redis.call('HSET', taskKey, 'r', int(runAt)) end
-  if t.removeOnComplete ~= '' then redis.call('HSET', taskKey, 'rc', t.removeOnComplete) end
-  if t.removeOnDead ~= '' then redis.call('HSET', taskKey, 'rd', t.removeOnDead) end
-  if t.deps ~= '' then
-    if t.depFailure == 'run' then redis.call('HSET', taskKey, 'df', 'run') end
-    if t.delayMs > 0 then redis.call('HSET', taskKey, 'dl', t.delayMs) end
+  -- backoff, no timeout, runAt = enqueuedAt; priority is read back from the wait score.
+  redis.call('HSET', taskKey, R_NAME, t.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, t.maxAttempts, R_ENQUEUED_AT, int(now))
+  if t.backoff ~= '' then redis.call('HSET', taskKey, R_BACKOFF, t.backoff) end
+  if t.timeoutMs ~= '0' then redis.call('HSET', taskKey, R_TIMEOUT, t.timeoutMs) end
+  if runAt ~= now then redis.call('HSET', taskKey, R_RUN_AT, int(runAt)) end
+  if t.removeOnComplete ~= '' then redis.call('HSET', taskKey, R_REMOVE_ON_COMPLETE, t.removeOnComplete) end
+  if t.removeOnDead ~= '' then redis.call('HSET', taskKey, R_REMOVE_ON_DEAD, t.removeOnDead) end
+  if t.dependsOn ~= '' then
+    if t.dependencyFailure == DEPENDENCY_FAILURE_RUN then redis.call('HSET', taskKey, R_DEPENDENCY_FAILURE, DEPENDENCY_FAILURE_RUN) end
+    if t.delayMs > 0 then redis.call('HSET', taskKey, R_DEPENDENCY_DELAY, t.delayMs) end
     for _, dep in ipairs(results) do
-      redis.call('HSET', base .. 'dr:' .. t.id, dep, redis.call('HGET', base .. 't:' .. dep, 'res') or '')
+      redis.call('HSET', base .. K_DEPENDENCY_RESULTS .. t.id, dep, redis.call('HGET', base .. K_TASK .. dep, R_RESULT) or '')
     end
   end
-  redis.call('SET', base .. 'd:' .. t.id, t.payload)
-  emit(base, evMaxLen, taskKey, 'enqueued', t.id, t.name, nil, nil)
+  redis.call('SET', base .. K_PAYLOAD .. t.id, t.payload)
+  emit(base, evMaxLen, taskKey, T_ENQUEUED, t.id, t.name, nil, nil)
   if failed then
     local err = cjson.encode({ message = 'dependency ' .. failed .. ' ended dead' })
-    redis.call('HSET', taskKey, 'err', err, 'f', int(now))
-    emit(base, evMaxLen, taskKey, 'dead', t.id, t.name, nil, err)
-    if t.removeOnDead == '1' then
+    redis.call('HSET', taskKey, R_ERROR, err, R_FINISHED_AT, int(now))
+    emit(base, evMaxLen, taskKey, T_DEAD, t.id, t.name, nil, err)
+    if t.removeOnDead == REMOVE_AT_ONCE then
       redis.call('ZREM', keys.dead, t.id)
       deleteTask(base, t.id)
     end

@@ -1,12 +1,15 @@
 -- Shared helpers, pasted by the script loader where a script says --@include common.
+-- Upper-case names (KEY_*, ARG_*, R_*, S_*, K_*, E_*, ...) are protocol
+-- constants generated from lib/redis/protocol.ts.
 -- Numbers go to Redis through string.format('%d') because Lua's default number
 -- formatting keeps only 14 significant digits and wait scores need 16.
 
 -- The queue's keys, from KEYS in the order every queue script takes them.
 local function queueKeys()
   return {
-    wait = KEYS[1], delayed = KEYS[2], active = KEYS[3], mark = KEYS[4], dead = KEYS[5],
-    completed = KEYS[6], seq = KEYS[7], blocked = KEYS[8], paused = KEYS[9], rate = KEYS[10],
+    wait = KEYS[KEY_WAIT], delayed = KEYS[KEY_DELAYED], active = KEYS[KEY_ACTIVE], mark = KEYS[KEY_MARK],
+    dead = KEYS[KEY_DEAD], completed = KEYS[KEY_COMPLETED], seq = KEYS[KEY_SEQ], blocked = KEYS[KEY_BLOCKED],
+    paused = KEYS[KEY_PAUSED], rate = KEYS[KEY_RATE],
   }
 end
 
@@ -38,10 +41,11 @@ end
 -- A task is two keys: its record (a small hash of short fields, so Redis keeps
 -- it in the compact listpack encoding) and its payload (a string). Keeping the
 -- payload out of the hash is what keeps the hash compact. Tasks in a
--- dependency graph also have dp (pending dependencies), dr (dependency
--- results) and dn (dependents) keys.
+-- dependency graph also have pending-dependency, dependency-result and
+-- dependent keys.
 local function deleteTask(base, id)
-  redis.call('DEL', base .. 't:' .. id, base .. 'd:' .. id, base .. 'dp:' .. id, base .. 'dr:' .. id, base .. 'dn:' .. id)
+  redis.call('DEL', base .. K_TASK .. id, base .. K_PAYLOAD .. id, base .. K_PENDING_DEPENDENCIES .. id,
+    base .. K_DEPENDENCY_RESULTS .. id, base .. K_DEPENDENTS .. id)
 end
 
 -- Wakes a worker when this due time is the queue's earliest, so that worker
@@ -56,18 +60,18 @@ end
 
 -- Appends an event to the queue's stream (bounded, approximate trimming), or,
 -- when the queue's events are off (maxLen 0), only the final events of tasks
--- that a waitFor() is waiting on (the 'wt' flag), so waitFor works either way
--- and unobserved tasks cost no XADD. Fields: t type, i id, n name, a attempt, v JSON value.
+-- that a waitFor() is waiting on (the awaited flag), so waitFor works either
+-- way and unobserved tasks cost no XADD.
 local function emit(base, maxLen, taskKey, kind, id, name, attempt, value)
-  local final = kind == 'completed' or kind == 'dead'
+  local final = kind == T_COMPLETED or kind == T_DEAD
   if maxLen <= 0 then
-    if not final or not redis.call('HGET', taskKey, 'wt') then return end
+    if not final or not redis.call('HGET', taskKey, R_AWAITED) then return end
     maxLen = 1000
   end
-  local fields = { 't', kind, 'i', id, 'n', name or '' }
-  if attempt then fields[#fields + 1] = 'a'; fields[#fields + 1] = attempt end
-  if value then fields[#fields + 1] = 'v'; fields[#fields + 1] = value end
-  redis.call('XADD', base .. 'events', 'MAXLEN', '~', maxLen, '*', unpack(fields))
+  local fields = { E_TYPE, kind, E_ID, id, E_NAME, name or '' }
+  if attempt then fields[#fields + 1] = E_ATTEMPT; fields[#fields + 1] = attempt end
+  if value then fields[#fields + 1] = E_VALUE; fields[#fields + 1] = value end
+  redis.call('XADD', base .. K_EVENTS, 'MAXLEN', '~', maxLen, '*', unpack(fields))
 end
 
 -- Keeps a finished-state sorted set within its retention: at most `count`
@@ -95,14 +99,16 @@ local function trim(base, setKey, now, ageMs, count, added)
   end
 end
 
--- Fleet-wide handler limits: a task of a limited handler counts in gc:<name>
--- while it runs (its record carries 'gc'); one that could not start because
--- its handler was at its limit waits in gp:<name> (by its wait score) and
--- goes back to waiting when a run of that handler ends.
+-- Fleet-wide handler limits: a task of a limited handler counts in its
+-- handler's running counter while it runs (its record carries the
+-- counted-in-limit flag); one that could not start because its handler was at
+-- its limit waits parked (by its wait score) and goes back to waiting when a
+-- run of that handler ends.
 local function releaseHandlerSlot(base, keys, taskKey, name)
-  redis.call('HDEL', taskKey, 'gc')
-  if redis.call('DECR', base .. 'gc:' .. name) < 0 then redis.call('SET', base .. 'gc:' .. name, 0) end
-  local parked = redis.call('ZPOPMIN', base .. 'gp:' .. name, 1)
+  redis.call('HDEL', taskKey, R_COUNTED_IN_LIMIT)
+  local running = base .. K_HANDLER_RUNNING .. name
+  if redis.call('DECR', running) < 0 then redis.call('SET', running, 0) end
+  local parked = redis.call('ZPOPMIN', base .. K_HANDLER_PARKED .. name, 1)
   if parked[1] then
     redis.call('ZADD', keys.wait, parked[2], parked[1])
     wake(keys.mark)
@@ -112,6 +118,6 @@ end
 -- Ends a task's lease bookkeeping that does not depend on how it ended.
 local function endLease(base, keys, taskKey, id, name, counted)
   redis.call('ZREM', keys.active, id)
-  redis.call('HDEL', taskKey, 'lk')
+  redis.call('HDEL', taskKey, R_LEASE_TOKEN)
   if counted then releaseHandlerSlot(base, keys, taskKey, name) end
 end

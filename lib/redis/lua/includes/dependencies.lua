@@ -1,16 +1,17 @@
 -- The dependency graph of one queue. A task that depends on others is
--- 'blocked' (in the blocked set) with dp:<id> holding the ids it still waits
--- for; each dependency has dn:<dep> holding its dependents and the 'hd' flag
--- on its record. Results of finished dependencies are copied to dr:<id>, so
--- retention removing a dependency cannot take its result from a dependent.
+-- blocked (in the blocked set) with its pending-dependencies set holding the
+-- ids it still waits for; each dependency has a dependents set and the
+-- has-dependents flag on its record. Results of finished dependencies are
+-- copied to the dependent's dependency-results hash, so retention removing a
+-- dependency cannot take its result from a dependent.
 -- Unblocking costs O(dependents of the finished task): no scans.
 
 -- Moves a blocked task whose last dependency finished to waiting, or to
 -- delayed when it asked for a delay (counted from now) or a later runAt.
 local function unblock(base, keys, now, id)
-  local taskKey = base .. 't:' .. id
+  local taskKey = base .. K_TASK .. id
   redis.call('ZREM', keys.blocked, id)
-  local f = redis.call('HMGET', taskKey, 'dl', 'r', 'ws')
+  local f = redis.call('HMGET', taskKey, R_DEPENDENCY_DELAY, R_RUN_AT, R_WAIT_SCORE)
   local runAt = now
   if tonumber(f[1]) then
     runAt = now + tonumber(f[1])
@@ -18,49 +19,50 @@ local function unblock(base, keys, now, id)
     runAt = tonumber(f[2])
   end
   if runAt > now then
-    redis.call('HSET', taskKey, 's', 'd', 'r', int(runAt))
+    redis.call('HSET', taskKey, R_STATE, S_DELAYED, R_RUN_AT, int(runAt))
     redis.call('ZADD', keys.delayed, int(runAt), id)
     wakeIfEarliest(keys.delayed, keys.mark, id)
   else
-    redis.call('HSET', taskKey, 's', 'w', 'r', int(now))
+    redis.call('HSET', taskKey, R_STATE, S_WAITING, R_RUN_AT, int(now))
     redis.call('ZADD', keys.wait, f[3], id)
     wake(keys.mark)
   end
 end
 
--- Tells the dependents of `id` how it ended: 'c' (completed, with its result
--- JSON), or 'x' (dead or cancelled, with a reason). A dependent of a failed
+-- Tells the dependents of `id` how it ended: S_COMPLETED (with its result
+-- JSON), or S_DEAD (dead or cancelled, with a reason). A dependent of a failed
 -- task goes dead too, and so on down the graph, unless it was enqueued with
 -- dependencyFailure 'run', in which case the failed dependency counts as done.
--- Dependents that go dead follow their own removeOnDead ('rd'), then the
--- dead set is trimmed by `deadKeep` ({ age, count }) when given.
-local function settleDependents(base, keys, now, evMaxLen, id, outcome, value, deadKeep)
+-- Dependents that go dead follow their own removeOnDead, then the dead set is
+-- trimmed by `deadKeep` ({ age, count }) when given.
+local function notifyDependents(base, keys, now, evMaxLen, id, outcome, value, deadKeep)
   local removeAfter, died = {}, 0
   local queue = { { id = id, outcome = outcome, value = value } }
   local i = 1
   while queue[i] do
     local dep = queue[i]
     i = i + 1
-    local dependentsKey = base .. 'dn:' .. dep.id
+    local dependentsKey = base .. K_DEPENDENTS .. dep.id
     for _, x in ipairs(redis.call('SMEMBERS', dependentsKey)) do
-      local xKey = base .. 't:' .. x
-      local f = redis.call('HMGET', xKey, 's', 'df', 'n', 'hd', 'rd')
-      if f[1] == 'b' then
-        if dep.outcome == 'c' or f[2] == 'run' then
-          if dep.outcome == 'c' then redis.call('HSET', base .. 'dr:' .. x, dep.id, dep.value) end
-          redis.call('SREM', base .. 'dp:' .. x, dep.id)
-          if redis.call('SCARD', base .. 'dp:' .. x) == 0 then unblock(base, keys, now, x) end
+      local xKey = base .. K_TASK .. x
+      local f = redis.call('HMGET', xKey, R_STATE, R_DEPENDENCY_FAILURE, R_NAME, R_HAS_DEPENDENTS, R_REMOVE_ON_DEAD)
+      if f[1] == S_BLOCKED then
+        local pendingKey = base .. K_PENDING_DEPENDENCIES .. x
+        if dep.outcome == S_COMPLETED or f[2] == DEPENDENCY_FAILURE_RUN then
+          if dep.outcome == S_COMPLETED then redis.call('HSET', base .. K_DEPENDENCY_RESULTS .. x, dep.id, dep.value) end
+          redis.call('SREM', pendingKey, dep.id)
+          if redis.call('SCARD', pendingKey) == 0 then unblock(base, keys, now, x) end
         else
           local err = cjson.encode({ message = 'dependency ' .. dep.id .. ' ended dead' .. (dep.value ~= '' and (': ' .. dep.value) or '') })
           redis.call('ZREM', keys.blocked, x)
-          redis.call('DEL', base .. 'dp:' .. x)
-          redis.call('HSET', xKey, 's', 'x', 'err', err, 'f', int(now))
+          redis.call('DEL', pendingKey)
+          redis.call('HSET', xKey, R_STATE, S_DEAD, R_ERROR, err, R_FINISHED_AT, int(now))
           redis.call('ZADD', keys.dead, int(now), x)
-          emit(base, evMaxLen, xKey, 'dead', x, f[3], nil, err)
+          emit(base, evMaxLen, xKey, T_DEAD, x, f[3], nil, err)
           died = died + 1
           -- Removed only after the walk: its own dependents are still to be told.
-          if f[5] == '1' then removeAfter[#removeAfter + 1] = x end
-          if f[4] then queue[#queue + 1] = { id = x, outcome = 'x', value = 'its dependency ' .. dep.id .. ' ended dead' } end
+          if f[5] == REMOVE_AT_ONCE then removeAfter[#removeAfter + 1] = x end
+          if f[4] then queue[#queue + 1] = { id = x, outcome = S_DEAD, value = 'its dependency ' .. dep.id .. ' ended dead' } end
         end
       end
     end

@@ -5,49 +5,56 @@
 -- (f.rateMax starts per f.ratePerMs, fleet-wide) and its handlers' fleet-wide
 -- limits (f.limits: name -> most running) are enforced here, atomically with
 -- the taking, so no two workers can both see room for one more.
--- Returns { lookAgainInMs, brokenIds, id1, name1, payload1, attempt1, max1,
--- backoff1, timeout1, id2, ... }. lookAgainInMs (-1 = no need) is when the
--- next delayed task is due or the rate limit's window ends.
+-- Returns the fetch reply of protocol.ts: look again in ms (-1 = no need: the
+-- next delayed task's due time or the end of the rate limit's window), the
+-- ids of broken entries, then one row per task taken.
 
 local function promoteDue(base, keys, now)
   local due = redis.call('ZRANGEBYSCORE', keys.delayed, '-inf', int(now), 'LIMIT', 0, 1000)
   for _, id in ipairs(due) do
-    local taskKey = base .. 't:' .. id
-    local ws = redis.call('HGET', taskKey, 'ws')
+    local taskKey = base .. K_TASK .. id
+    local ws = redis.call('HGET', taskKey, R_WAIT_SCORE)
     if ws then
       redis.call('ZADD', keys.wait, ws, id)
-      redis.call('HSET', taskKey, 's', 'w')
+      redis.call('HSET', taskKey, R_STATE, S_WAITING)
     end
     redis.call('ZREM', keys.delayed, id)
   end
-end
-
--- Parses 'name=limit;name=limit' (names cannot hold ';' or '=' here: the
--- worker only passes names it validated).
-local function parseLimits(text)
-  local limits = {}
-  for name, limit in string.gmatch(text or '', '([^;=]+)=(%d+)') do limits[name] = tonumber(limit) end
-  return limits
 end
 
 -- Tasks parked for a handler limit that this worker no longer knows (the
 -- limit was removed from the handler) would wait for a run that never ends:
 -- they go back to waiting, in their old place.
 local function unparkUnlimited(base, keys, limits)
-  for _, name in ipairs(redis.call('SMEMBERS', base .. 'gpn')) do
+  for _, name in ipairs(redis.call('SMEMBERS', base .. K_PARKED_NAMES)) do
     if not limits[name] then
-      local parked = redis.call('ZRANGE', base .. 'gp:' .. name, 0, -1, 'WITHSCORES')
+      local parkedKey = base .. K_HANDLER_PARKED .. name
+      local parked = redis.call('ZRANGE', parkedKey, 0, -1, 'WITHSCORES')
       for i = 1, #parked, 2 do redis.call('ZADD', keys.wait, parked[i + 1], parked[i]) end
-      redis.call('DEL', base .. 'gp:' .. name)
-      redis.call('SREM', base .. 'gpn', name)
+      redis.call('DEL', parkedKey)
+      redis.call('SREM', base .. K_PARKED_NAMES, name)
     end
+  end
+end
+
+-- Takes a queued id whose record is gone or broken out of the way: a broken
+-- record goes to dead with the reason, a gone one can only be dropped.
+local function moveBroken(base, keys, now, id, taskKey)
+  if redis.call('EXISTS', taskKey) == 0 then
+    redis.call('DEL', base .. K_PAYLOAD .. id)
+  else
+    redis.call('HSET', taskKey, R_STATE, S_DEAD, R_FINISHED_AT, int(now), R_ERROR,
+      cjson.encode({ message = 'task record is broken: its name, max attempts or payload is missing' }))
+    redis.call('ZADD', keys.dead, int(now), id)
   end
 end
 
 local function fetchTasks(base, keys, now, evMaxLen, f)
   promoteDue(base, keys, now)
   unparkUnlimited(base, keys, f.limits)
-  local out = { -1, '' }
+  local out = {}
+  out[REPLY_FETCH_LOOK_AGAIN_MS] = -1
+  out[REPLY_FETCH_BROKEN_IDS] = ''
   local missing = {}
   local lookAgain = nil
   local n = f.n
@@ -63,6 +70,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
   end
   local started = 0
   local rounds = 0
+  local row = REPLY_FETCH_ROW_FIRST
   while n > 0 and started < n and rounds < 4 do
     rounds = rounds + 1
     local popped = redis.call('ZPOPMIN', keys.wait, n - started)
@@ -70,43 +78,37 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     local expiry = int(now + f.leaseMs)
     for i = 1, #popped, 2 do
       local id = popped[i]
-      local taskKey = base .. 't:' .. id
-      local r = redis.call('HMGET', taskKey, 'n', 'a', 'm', 'b', 'to')
-      local payload = redis.call('GET', base .. 'd:' .. id)
+      local taskKey = base .. K_TASK .. id
+      local r = redis.call('HMGET', taskKey, R_NAME, R_ATTEMPTS, R_MAX_ATTEMPTS, R_BACKOFF, R_TIMEOUT)
+      local payload = redis.call('GET', base .. K_PAYLOAD .. id)
       local limit = r[1] and f.limits[r[1]]
       if not r[1] or not payload or not tonumber(r[3]) then
-        -- The id is queued but its record is gone or broken. A broken record
-        -- goes to dead with the reason; a gone one can only be dropped. Either
-        -- way the worker is told, so it can log it, and nothing runs.
+        -- Nothing runs; the worker is told, so it can log it.
         missing[#missing + 1] = id
-        if redis.call('EXISTS', taskKey) == 0 then
-          redis.call('DEL', base .. 'd:' .. id)
-        else
-          redis.call('HSET', taskKey, 's', 'x', 'f', int(now), 'err',
-            cjson.encode({ message = 'task record is broken: its name (n), max attempts (m) or payload key is missing' }))
-          redis.call('ZADD', keys.dead, int(now), id)
-        end
-      elseif limit and (tonumber(redis.call('GET', base .. 'gc:' .. r[1])) or 0) >= limit then
+        moveBroken(base, keys, now, id, taskKey)
+      elseif limit and (tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0) >= limit then
         -- Its handler runs at its fleet-wide limit: park it until a run ends.
-        redis.call('ZADD', base .. 'gp:' .. r[1], popped[i + 1], id)
-        redis.call('SADD', base .. 'gpn', r[1])
+        redis.call('ZADD', base .. K_HANDLER_PARKED .. r[1], popped[i + 1], id)
+        redis.call('SADD', base .. K_PARKED_NAMES, r[1])
       else
         local attempt = (tonumber(r[2]) or 0) + 1
-        redis.call('HSET', taskKey, 's', 'a', 'a', attempt, 'st', int(now), 'lk', f.token .. ':' .. attempt)
+        redis.call('HSET', taskKey, R_STATE, S_ACTIVE, R_ATTEMPTS, attempt, R_STARTED_AT, int(now),
+          R_LEASE_TOKEN, f.token .. LEASE_TOKEN_SEPARATOR .. attempt)
         if limit then
-          redis.call('INCR', base .. 'gc:' .. r[1])
-          redis.call('HSET', taskKey, 'gc', '1')
+          redis.call('INCR', base .. K_HANDLER_RUNNING .. r[1])
+          redis.call('HSET', taskKey, R_COUNTED_IN_LIMIT, '1')
         end
         redis.call('ZADD', keys.active, expiry, id)
-        emit(base, evMaxLen, taskKey, 'started', id, r[1], attempt, nil)
+        emit(base, evMaxLen, taskKey, T_STARTED, id, r[1], attempt, nil)
         started = started + 1
-        out[#out + 1] = id
-        out[#out + 1] = r[1]
-        out[#out + 1] = payload
-        out[#out + 1] = attempt
-        out[#out + 1] = r[3]
-        out[#out + 1] = r[4] or ''
-        out[#out + 1] = r[5] or '0'
+        out[row + REPLY_FETCH_ROW_ID] = id
+        out[row + REPLY_FETCH_ROW_NAME] = r[1]
+        out[row + REPLY_FETCH_ROW_PAYLOAD] = payload
+        out[row + REPLY_FETCH_ROW_ATTEMPT] = attempt
+        out[row + REPLY_FETCH_ROW_MAX_ATTEMPTS] = r[3]
+        out[row + REPLY_FETCH_ROW_BACKOFF] = r[4] or ''
+        out[row + REPLY_FETCH_ROW_TIMEOUT_MS] = r[5] or '0'
+        row = row + REPLY_FETCH_ROW_WIDTH
       end
     end
   end
@@ -125,17 +127,26 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     local due = math.max(0, tonumber(first[2]) - now)
     if not lookAgain or due < lookAgain then lookAgain = due end
   end
-  if lookAgain then out[1] = lookAgain end
-  out[2] = table.concat(missing, '\n')
+  if lookAgain then out[REPLY_FETCH_LOOK_AGAIN_MS] = lookAgain end
+  out[REPLY_FETCH_BROKEN_IDS] = table.concat(missing, LIST_SEPARATOR)
   return out
 end
 
--- The fetch arguments every fetching script takes, from ARGV[first] on:
--- n, worker token, lease ms, rate max (0 = none), rate window ms, handler limits.
-local function fetchArgs(first)
+-- The fetch arguments of this script (ARG_FETCH_COUNT ...; see protocol.ts).
+-- Handler limits arrive as name and limit alternating, LIST_SEPARATOR-joined.
+local function fetchArgs()
+  local limits = {}
+  local name = nil
+  for item in string.gmatch(ARGV[ARG_HANDLER_LIMITS], '[^' .. LIST_SEPARATOR .. ']+') do
+    if name then
+      limits[name] = tonumber(item)
+      name = nil
+    else
+      name = item
+    end
+  end
   return {
-    n = tonumber(ARGV[first]), token = ARGV[first + 1], leaseMs = tonumber(ARGV[first + 2]),
-    rateMax = tonumber(ARGV[first + 3]), ratePerMs = tonumber(ARGV[first + 4]),
-    limits = parseLimits(ARGV[first + 5]),
+    n = tonumber(ARGV[ARG_FETCH_COUNT]), token = ARGV[ARG_WORKER_TOKEN], leaseMs = tonumber(ARGV[ARG_LEASE_MS]),
+    rateMax = tonumber(ARGV[ARG_RATE_MAX]), ratePerMs = tonumber(ARGV[ARG_RATE_PER_MS]), limits = limits,
   }
 end

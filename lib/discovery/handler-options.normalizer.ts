@@ -1,0 +1,75 @@
+import { DEFAULTS } from '../config/defaults.js';
+import { checkBackoff, checkInteger, checkName, checkPolicy, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
+import type { ResolvedPolicy } from '../config/resolved-options.js';
+import { checkScheduleSpec } from '../config/schedule-spec.checks.js';
+import type { TaskHandlerMetadata } from '../decorators/task-handler.decorator.js';
+import { encodePayload } from '../engine/payload-json.js';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import type { RetentionOverride } from '../interfaces/retention-option.js';
+import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
+import type { ScheduleSpec } from '../policies/schedule-timing.js';
+
+const HANDLER_KEYS = {
+  queue: true, attempts: true, backoff: true, timeout: true, concurrency: true, globalConcurrency: true,
+  removeOnComplete: true, removeOnDead: true, schedule: true,
+} as const satisfies OptionKeys<TaskHandlerOptions>;
+
+/** What enqueue and schedules take from this app's handler of a task name. */
+export interface HandlerDefaults extends Partial<ResolvedPolicy> {
+  queue: string;
+  removeOnComplete: RetentionOverride | null;
+  removeOnDead: RetentionOverride | null;
+}
+
+/** A recurring schedule declared with `@TaskHandler(name, { schedule })`, validated at bootstrap. */
+export interface DeclaredSchedule {
+  spec: ScheduleSpec;
+  payloadJson: string;
+}
+
+/** A handler's options after validation. */
+export interface HandlerSettings {
+  name: string;
+  defaults: HandlerDefaults;
+  /** Most runs at once in this process, or null for no handler-level limit. */
+  concurrency: number | null;
+  /** Most runs at once across the fleet, or null. */
+  globalConcurrency: number | null;
+  /** The schedule its options declare, if any (upserted at bootstrap with the task name as its id). */
+  schedule?: DeclaredSchedule;
+}
+
+/**
+ * Checks what @TaskHandler stored on `source` (a "Class.method"): every
+ * option, the declared schedule (a bad cron or timezone fails bootstrap before
+ * Redis is touched) and its payload. Throws InvalidTaskOptionsError naming the method.
+ */
+export function normalizeHandlerOptions(meta: TaskHandlerMetadata, source: string, maxPayloadBytes: number): HandlerSettings {
+  const where = `@TaskHandler on ${source}`;
+  const name = checkName(meta.name, where, 'the task name');
+  for (const key of Object.keys(meta)) {
+    if (key !== 'name' && !(key in HANDLER_KEYS)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'`);
+  }
+  checkPolicy(meta, where);
+  const defaults: HandlerDefaults = {
+    queue: meta.queue === undefined ? DEFAULTS.queue : checkName(meta.queue, where, 'queue'),
+    removeOnComplete: checkRemoveOption(meta.removeOnComplete, where, 'removeOnComplete'),
+    removeOnDead: checkRemoveOption(meta.removeOnDead, where, 'removeOnDead'),
+  };
+  if (meta.attempts !== undefined) defaults.attempts = meta.attempts;
+  if (meta.backoff !== undefined) defaults.backoff = checkBackoff(meta.backoff, where);
+  if (meta.timeout !== undefined) defaults.timeout = meta.timeout;
+  let schedule: DeclaredSchedule | undefined;
+  if (meta.schedule !== undefined) {
+    const spec = checkScheduleSpec(meta.schedule, where, 'schedule', ['payload']);
+    const payload = meta.schedule.payload === undefined ? null : meta.schedule.payload;
+    schedule = { spec, payloadJson: encodePayload(payload, `${where} schedule`, maxPayloadBytes) };
+  }
+  return {
+    name,
+    defaults,
+    concurrency: meta.concurrency === undefined ? null : checkInteger(meta.concurrency, where, 'concurrency', 1),
+    globalConcurrency: meta.globalConcurrency === undefined ? null : checkInteger(meta.globalConcurrency, where, 'globalConcurrency', 1),
+    ...(schedule && { schedule }),
+  };
+}

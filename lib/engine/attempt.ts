@@ -1,0 +1,58 @@
+import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
+import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
+import type { RetryDecision } from '../policies/retry-policy.js';
+
+/** A lease a worker holds on a running task: the token proves the attempt is still its own. */
+export interface Lease {
+  id: string;
+  token: string;
+}
+
+/** Who fetches and how much: the fetch half of fetch and settle calls. */
+export interface FetchRequest {
+  count: number;
+  /** Unique per worker process; every lease it takes is derived from it. */
+  workerToken: string;
+  leaseMs: number;
+  /** Fleet-wide limits of the queue's handlers this worker knows: task name -> most running at once. */
+  handlerLimits: ReadonlyMap<string, number>;
+}
+
+/** A task handed to a worker, with the lease it holds. */
+export interface FetchedTask {
+  id: string;
+  name: string;
+  /** The payload, parsed; undefined when `unreadable` says why it could not be. */
+  payload: unknown;
+  /** Set when the stored payload cannot be read (not JSON): the task must end dead, not run. */
+  unreadable?: string;
+  /** 1-based attempt this run is. */
+  attempt: number;
+  maxAttempts: number;
+  backoff: BackoffOptions | null;
+  timeoutMs: number;
+  lease: Lease;
+}
+
+/** What a fetch (or the fetch half of a settle) returns. */
+export interface FetchReply {
+  tasks: FetchedTask[];
+  /** Ids found queued without a usable record: moved to dead or dropped. */
+  brokenIds: string[];
+  /** Ms until the earliest delayed task is due or a rate-limit window ends (store time), or null if neither. */
+  nextDueInMs: number | null;
+}
+
+/** A settle's outcome plus the next tasks it fetched. */
+export interface SettleReply extends FetchReply {
+  /** Per outcome, in order: false when the lease was no longer the caller's (the task was recovered elsewhere). */
+  settled: boolean[];
+}
+
+/** How one attempt ended, for `settle`. */
+export type AttemptOutcome =
+  /** `resultJson` undefined: the handler returned nothing. */
+  | { lease: Lease; kind: 'completed'; resultJson: string | undefined }
+  | { lease: Lease; kind: 'failed'; error: TaskErrorInfo; then: RetryDecision }
+  /** The handler was rate limited: put back after delayMs without using the attempt. */
+  | { lease: Lease; kind: 'limited'; error: TaskErrorInfo; delayMs: number };

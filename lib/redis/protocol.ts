@@ -1,0 +1,248 @@
+import type { TaskEventType } from '../interfaces/task-event.interface.js';
+import type { TaskState } from '../interfaces/task-state.js';
+
+// The protocol between this adapter and its Lua scripts, written once. The
+// TypeScript argument builders and reply decoders read these lists, and
+// scripts/embed-lua.mjs turns them into Lua constants at the top of each
+// script (ARG_*, ROW_*, KEY_*, R_*, S_*, ...), so a field order or a field
+// name is never written by hand in two languages. This file holds data only
+// (and two small format helpers): the generator evaluates it at build time.
+
+/** The keys of one queue, after its base `{prefix:queue}:` (one hash tag: one Redis Cluster slot). */
+export const QUEUE_KEY_SUFFIXES = {
+  /** Sorted set: waiting task ids by wait score (priority, then enqueue order). */
+  wait: 'wait',
+  /** Sorted set: delayed task ids by due time. */
+  delayed: 'delayed',
+  /** Sorted set: running task ids by lease expiry. */
+  active: 'active',
+  /** Sorted set of one member: the wake-up marker idle workers block on. */
+  mark: 'mark',
+  /** Sorted set: dead task ids by finish time. */
+  dead: 'dead',
+  /** Sorted set: completed task ids by finish time. */
+  completed: 'completed',
+  /** Counter: the enqueue sequence, FIFO order among equal priority. */
+  seq: 'seq',
+  /** Sorted set: task ids waiting for dependencies, by enqueue time. */
+  blocked: 'blocked',
+  /** String, present while the queue is paused. */
+  paused: 'paused',
+  /** Counter that expires with the rate-limit window: starts in the current window. */
+  rate: 'rate',
+  /** Stream: the queue's events (EVENT fields). */
+  events: 'events',
+  /** Set: names of handlers with tasks parked at their fleet-wide limit. */
+  parkedNames: 'gpn',
+  /** Sorted set: ids of the queue's schedules by next due time. */
+  schedules: 'schedules',
+} as const;
+
+/** Keys of one task, handler or schedule: the suffix is followed by its id or name. */
+export const ITEM_KEY_SUFFIXES = {
+  /** Hash: a task's record (RECORD fields). */
+  task: 't:',
+  /** String: a task's payload JSON. */
+  payload: 'd:',
+  /** Set: ids of the dependencies a blocked task still waits for. */
+  pendingDependencies: 'dp:',
+  /** Hash: dependency id -> result JSON, copied as each dependency completes. */
+  dependencyResults: 'dr:',
+  /** Set: ids of the tasks that wait for this one. */
+  dependents: 'dn:',
+  /** Counter: runs of a handler with a fleet-wide limit in progress. */
+  handlerRunning: 'gc:',
+  /** Sorted set: tasks of a handler parked at its fleet-wide limit, by wait score. */
+  handlerParked: 'gp:',
+  /** Hash: a schedule's definition (SCHEDULE fields). */
+  schedule: 's:',
+} as const;
+
+/** The prefix-wide directory of schedules (id -> queue), in a slot of its own: `{prefix:}:schedules`. */
+export const SCHEDULE_DIRECTORY_SUFFIX = 'schedules';
+
+/** Fields of a task's record hash. Fields equal to their default are not written, to keep the hash small. */
+export const RECORD_FIELDS = {
+  name: { field: 'n', meaning: 'task name' },
+  state: { field: 's', meaning: 'state letter (STATE)' },
+  waitScore: { field: 'ws', meaning: 'wait score: (1,000,000 - priority) * 2^32 + enqueue sequence' },
+  maxAttempts: { field: 'm', meaning: 'attempts allowed in all' },
+  enqueuedAt: { field: 'e', meaning: 'enqueue time, epoch ms (Redis time)' },
+  backoff: { field: 'b', meaning: "backoff ('f,<delay>' or 'e,<delay>[,<max>]'); absent: none" },
+  timeout: { field: 'to', meaning: 'time limit per attempt in ms; absent: none' },
+  runAt: { field: 'r', meaning: 'due time, epoch ms; absent: the enqueue time' },
+  removeOnComplete: { field: 'rc', meaning: "own retention once completed ('1' or '<age>,<count>', -1 unset)" },
+  removeOnDead: { field: 'rd', meaning: 'own retention once dead (same form)' },
+  dependencyFailure: { field: 'df', meaning: "'run' when it runs even if a dependency ends dead" },
+  dependencyDelay: { field: 'dl', meaning: 'delay in ms counted from the moment its dependencies complete' },
+  hasDependents: { field: 'hd', meaning: "'1' when other tasks depend on it" },
+  attempts: { field: 'a', meaning: 'attempts made so far' },
+  startedAt: { field: 'st', meaning: 'start of the latest attempt, epoch ms' },
+  leaseToken: { field: 'lk', meaning: 'lease token of the running attempt (LEASE_TOKEN_SEPARATOR)' },
+  countedInLimit: { field: 'gc', meaning: "'1' while it counts against its handler's fleet-wide limit" },
+  result: { field: 'res', meaning: 'result JSON once completed' },
+  error: { field: 'err', meaning: 'error JSON of the last failure' },
+  progress: { field: 'pg', meaning: 'progress JSON' },
+  finishedAt: { field: 'f', meaning: 'finish time, epoch ms' },
+  awaited: { field: 'wt', meaning: "'1' once a waitFor watches it: its final event is written even with events off" },
+} as const;
+
+/** Field names of the record hash, by meaning. */
+export const RECORD = fieldsOf(RECORD_FIELDS);
+
+/** A task's state as its record stores it. */
+export const STATE = {
+  blocked: 'b',
+  waiting: 'w',
+  delayed: 'd',
+  active: 'a',
+  completed: 'c',
+  dead: 'x',
+} as const satisfies Record<TaskState, string>;
+
+/** Fields of a schedule's definition hash. */
+export const SCHEDULE_FIELDS = {
+  next: { field: 'nx', meaning: 'next due time, epoch ms (Redis time)' },
+  revision: { field: 'v', meaning: 'revision, bumped by every change; firing compares it' },
+  name: { field: 'n', meaning: 'task name of each occurrence' },
+  payload: { field: 'd', meaning: 'payload JSON of each occurrence' },
+  cron: { field: 'cr', meaning: "cron expression ('' when every is set)" },
+  every: { field: 'ev', meaning: "interval in ms ('' when cron is set)" },
+  timezone: { field: 'tz', meaning: "IANA timezone of the cron expression ('' = UTC)" },
+  maxAttempts: { field: 'm', meaning: 'attempts allowed per occurrence' },
+  backoff: { field: 'b', meaning: 'backoff of occurrences (record form)' },
+  timeout: { field: 'to', meaning: 'time limit per attempt in ms (0 = none)' },
+  removeOnComplete: { field: 'rc', meaning: 'own retention of occurrences once completed (record form)' },
+  removeOnDead: { field: 'rd', meaning: 'own retention of occurrences once dead (record form)' },
+} as const;
+
+/** Field names of the schedule definition hash, by meaning. */
+export const SCHEDULE = fieldsOf(SCHEDULE_FIELDS);
+
+/** Fields of an event stream entry. */
+export const EVENT = {
+  type: 't',
+  id: 'i',
+  name: 'n',
+  attempt: 'a',
+  /** JSON: the result (completed), the error (retrying, dead) or the progress. */
+  value: 'v',
+} as const;
+
+/** Event types as the stream stores them: the public names. */
+export const EVENT_TYPE = {
+  enqueued: 'enqueued',
+  started: 'started',
+  progress: 'progress',
+  completed: 'completed',
+  retrying: 'retrying',
+  dead: 'dead',
+} as const satisfies Record<TaskEventType, TaskEventType>;
+
+/** How an attempt ended, in a settle row. */
+export const OUTCOME = {
+  completed: 'c',
+  /** Failed; runs again after the row's delay. */
+  retry: 'r',
+  dead: 'x',
+  /** Rate limited by its handler: back after the row's delay, the attempt not counted. */
+  limited: 'l',
+} as const;
+
+/** Separates the items of a list sent in one argument or reply field (names and ids hold no control characters). */
+export const LIST_SEPARATOR = '\n';
+/** A lease token is `<worker token><LEASE_TOKEN_SEPARATOR><attempt>`; a worker finds its orphans by that prefix. */
+export const LEASE_TOKEN_SEPARATOR = ':';
+/** A schedule occurrence's task id is `<schedule id><OCCURRENCE_SEPARATOR><due time in epoch ms>`. */
+export const OCCURRENCE_SEPARATOR = '@';
+/** Retention override in a record: remove the task as soon as it finishes. */
+export const REMOVE_AT_ONCE = '1';
+/** The dependencyFailure value stored when a task runs even if a dependency ends dead. */
+export const DEPENDENCY_FAILURE_RUN = 'run';
+
+/** The queue keys every queue script takes, in KEYS order. */
+export const QUEUE_SCRIPT_KEYS = ['wait', 'delayed', 'active', 'mark', 'dead', 'completed', 'seq', 'blocked', 'paused', 'rate'] as const;
+/** The two arguments every queue script starts with: the key base and the events setting (0 = off). */
+const HEAD = ['base', 'eventsMaxLen'] as const;
+/** The fetch arguments of fetch and settle. Handler limits: name and limit alternating, LIST_SEPARATOR-joined. */
+const FETCH_ARGS = ['fetchCount', 'workerToken', 'leaseMs', 'rateMax', 'ratePerMs', 'handlerLimits'] as const;
+/** A lease as a row: task id and lease token. */
+const LEASE_ROW = ['id', 'token'] as const;
+
+/**
+ * Every script's KEYS and ARGV, by name. `args` come first in ARGV; then,
+ * for scripts with a `row`, any number of rows of that many fields.
+ */
+export const SCRIPTS = {
+  enqueue: {
+    keys: QUEUE_SCRIPT_KEYS,
+    args: HEAD,
+    row: [
+      'id', 'name', 'payload', 'priority', 'delayMs', 'runAt', 'maxAttempts', 'backoff', 'timeoutMs',
+      'dependsOn', 'dependencyFailure', 'removeOnComplete', 'removeOnDead',
+    ],
+  },
+  fetch: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, ...FETCH_ARGS] },
+  settle: {
+    keys: QUEUE_SCRIPT_KEYS,
+    args: [...HEAD, 'keepCompletedAge', 'keepCompletedCount', 'keepDeadAge', 'keepDeadCount', ...FETCH_ARGS],
+    row: ['id', 'token', 'outcome', 'value', 'delayMs'],
+  },
+  release: { keys: QUEUE_SCRIPT_KEYS, args: HEAD, row: LEASE_ROW },
+  renew: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'leaseMs', 'workerToken', 'orphanAgeMs'], row: LEASE_ROW },
+  recover: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'limit', 'keepDeadAge', 'keepDeadCount'] },
+  progress: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id', 'token', 'progress'] },
+  cancel: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
+  retry: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
+  watch: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
+  pause: { keys: QUEUE_SCRIPT_KEYS, args: HEAD },
+  resume: { keys: QUEUE_SCRIPT_KEYS, args: HEAD },
+  counts: { keys: QUEUE_SCRIPT_KEYS, args: HEAD },
+  upsertSchedule: {
+    keys: ['definition', 'dueIndex'],
+    args: [
+      'id', 'name', 'payload', 'cron', 'every', 'timezone', 'maxAttempts', 'backoff', 'timeoutMs',
+      'removeOnComplete', 'removeOnDead', 'firstDue',
+    ],
+  },
+  removeSchedule: { keys: ['definition', 'dueIndex'], args: ['id'] },
+  fireSchedule: { keys: [...QUEUE_SCRIPT_KEYS, 'definition', 'dueIndex'], args: [...HEAD, 'id', 'due', 'revision', 'nextDue'] },
+} as const satisfies Record<string, { keys: readonly string[]; args: readonly string[]; row?: readonly string[] }>;
+
+/**
+ * Every reply with more than one field: `head` fields first, then (for a
+ * `row`) any number of rows. A settle reply is its `head`, then a fetch reply.
+ * In Lua they are REPLY_<NAME>_<FIELD> (1-based) and REPLY_<NAME>_ROW_<FIELD> (0-based in a row).
+ */
+export const REPLIES = {
+  enqueue: { head: [], row: ['id', 'result'] },
+  /** Instead of the enqueue reply when a dependency is missing: nothing was written. */
+  enqueueRefused: { head: ['marker', 'message', 'index'] },
+  fetch: { head: ['lookAgainMs', 'brokenIds'], row: ['id', 'name', 'payload', 'attempt', 'maxAttempts', 'backoff', 'timeoutMs'] },
+  settle: { head: ['settled'] },
+  watch: { head: ['state', 'result', 'error', 'lastEventId'] },
+  counts: { head: ['waiting', 'delayed', 'active', 'completed', 'dead', 'blocked', 'paused'] },
+  renew: { head: ['lost', 'orphans'] },
+  recover: { head: ['requeued', 'dead'] },
+  upsertSchedule: { head: ['next', 'status'] },
+  fireSchedule: { head: ['fired', 'added'] },
+} as const satisfies Record<string, { head: readonly string[]; row?: readonly string[] }>;
+
+/** The marker of an enqueueRefused reply. */
+export const ENQUEUE_REFUSED = '!';
+/** upsertSchedule's status, by number. */
+export const UPSERT_STATUS = ['unchanged', 'created', 'updated'] as const;
+
+/** A lease token, as fetch makes it. */
+export function leaseToken(workerToken: string, attempt: number): string {
+  return `${workerToken}${LEASE_TOKEN_SEPARATOR}${attempt}`;
+}
+
+/** The task id of a schedule's occurrence due at `dueMs`: the same on every instance, so it is added once. */
+export function occurrenceId(scheduleId: string, dueMs: number): string {
+  return `${scheduleId}${OCCURRENCE_SEPARATOR}${dueMs}`;
+}
+
+function fieldsOf<T extends Record<string, { field: string }>>(schema: T): { readonly [K in keyof T]: T[K]['field'] } {
+  return Object.fromEntries(Object.entries(schema).map(([name, { field }]) => [name, field])) as { [K in keyof T]: T[K]['field'] };
+}

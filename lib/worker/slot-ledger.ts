@@ -1,0 +1,102 @@
+import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
+import type { FetchedTask, Lease } from '../engine/attempt.js';
+import type { AttemptState } from '../execution/attempt-state.js';
+
+/** A fetched task this worker holds a lease on: running, buffered, or waiting for its handler. */
+export interface Slot {
+  task: FetchedTask;
+  handler: RegisteredHandler | undefined;
+  attempt: AttemptState;
+  /** Set when the outcome no longer matters: handed back at shutdown, or lease lost. */
+  abandoned: boolean;
+}
+
+/**
+ * One consumer's slots, counted in one place. A slot is free, reserved for a
+ * fetch in flight, held by a task, or held by a finished task until the
+ * settle that records it has fetched a task in its place; leases stay the
+ * worker's (and are renewed) until their outcome is recorded.
+ */
+export class SlotLedger {
+  private readonly held = new Map<string, Slot>();
+  /** Outcomes queued or on their way to the store: their leases are still this worker's. */
+  private readonly recording = new Map<string, Lease>();
+  private reserved = 0;
+  /** Slots of finished tasks, kept for the fetch half of the settle that records them. */
+  private heldForSettle = 0;
+
+  /** `capacity()` is how many tasks the worker may hold now (concurrency plus any prefetch). */
+  constructor(private readonly capacity: () => number) {}
+
+  /** Slots neither held nor reserved. */
+  free(): number {
+    return this.capacity() - this.held.size - this.reserved;
+  }
+
+  /** Reserves slots for a fetch in flight. */
+  reserve(count: number): void {
+    this.reserved += count;
+  }
+
+  /** Gives back a fetch's reservation once its reply is in (the tasks it brought are added on their own). */
+  unreserve(count: number): void {
+    this.reserved -= count;
+  }
+
+  /** A fetched task now holds a slot. */
+  add(slot: Slot): void {
+    this.held.set(slot.task.id, slot);
+  }
+
+  get(id: string): Slot | undefined {
+    return this.held.get(id);
+  }
+
+  get size(): number {
+    return this.held.size;
+  }
+
+  /** Every slot held by a task. */
+  slots(): Slot[] {
+    return [...this.held.values()];
+  }
+
+  /** A task's slot ends without an outcome to record (abandoned or handed back). */
+  drop(id: string): void {
+    this.held.delete(id);
+  }
+
+  /** A task finished: its slot is kept for the settle that records `lease`, whose lease stays this worker's until then. */
+  finish(id: string, lease: Lease): void {
+    this.held.delete(id);
+    this.recording.set(id, lease);
+    this.reserved += 1;
+    this.heldForSettle += 1;
+  }
+
+  /**
+   * Turns the slots kept for a settle into the reservation of its fetch half:
+   * returns how many tasks that settle may fetch (none when `fetching` is false).
+   */
+  claimForSettle(fetching: boolean): number {
+    this.reserved -= this.heldForSettle;
+    this.heldForSettle = 0;
+    const count = fetching ? Math.max(0, this.free()) : 0;
+    this.reserved += count;
+    return count;
+  }
+
+  /** A settle's reply is in: its outcomes are recorded and its fetch reservation is given back. */
+  recorded(leases: readonly Lease[], fetchCount: number): void {
+    for (const lease of leases) this.recording.delete(lease.id);
+    this.reserved -= fetchCount;
+  }
+
+  /** Every lease still this worker's: held by a task that is not abandoned, or waiting to be recorded. */
+  leases(): Lease[] {
+    const leases: Lease[] = [];
+    for (const slot of this.held.values()) if (!slot.abandoned) leases.push(slot.task.lease);
+    for (const lease of this.recording.values()) leases.push(lease);
+    return leases;
+  }
+}
