@@ -1,5 +1,3 @@
-import type { ResolvedQueueSettings } from './resolved-options.js';
-
 const HOUR = 3_600_000;
 
 /** Every default of the module options, in one place. */
@@ -15,4 +13,4 @@ export const DEFAULTS = {
 } as const;
 
 /** A queue's settings when the options name none for it: events on (about 10,000 kept), no rate limit. */
-export const DEFAULT_QUEUE_SETTINGS: ResolvedQueueSettings = { eventsMaxLen: 10_000, rateLimit: null };
+export const DEFAULT_QUEUE_SETTINGS = { eventsMaxLen: 10_000, rateLimit: null } as const;

@@ -33,7 +33,7 @@ function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings 
   const field = `queues.${name}`;
   if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { events?, rateLimit? }`);
   checkKnownKeys(value, QUEUE_KEYS, WHERE, field);
-  let eventsMaxLen = DEFAULT_QUEUE_SETTINGS.eventsMaxLen;
+  let eventsMaxLen: number = DEFAULT_QUEUE_SETTINGS.eventsMaxLen;
   if (value.events === false) eventsMaxLen = 0;
   else if (value.events !== undefined && value.events !== true) {
     if (value.events === null || typeof value.events !== 'object') {

@@ -1,4 +1,4 @@
-import type { HandlerScheduleOptions } from '../scheduling/schedule.interface.js';
+import type { HandlerScheduleOptions } from './schedule.interface.js';
 import type { RemoveOption } from './retention-option.js';
 import type { TaskPolicyOptions } from './task-policy-options.interface.js';
 

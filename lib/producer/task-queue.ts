@@ -15,7 +15,7 @@ import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resol
 import { DEFAULTS } from '../config/defaults.js';
 import { checkInteger, checkName } from '../config/option-checks.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
-import type { ScheduleInfo, ScheduleOptions } from '../scheduling/schedule.interface.js';
+import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 import { TaskScheduler } from '../scheduling/task-scheduler.js';
 import { REFUSED_WITH_BATCH, type AddResult } from '../engine/new-task.js';
 import type { TaskEngine } from '../engine/task-engine.js';

@@ -1,2 +1,2 @@
 // Public exports of the recurring-schedules feature.
-export type { ScheduleInfo, ScheduleOptions, ScheduleTiming, HandlerScheduleOptions } from './schedule.interface.js';
+export type { ScheduleInfo, ScheduleOptions, ScheduleTiming, HandlerScheduleOptions } from '../interfaces/schedule.interface.js';

@@ -2,7 +2,7 @@ import type { ResolvedPolicy } from '../config/resolved-options.js';
 import type { HandlerDefaults } from '../discovery/handler-options.normalizer.js';
 import type { ScheduleDefinition, StoredSchedule } from '../engine/schedule-engine.js';
 import type { ScheduleSpec } from '../policies/schedule-timing.js';
-import type { ScheduleInfo } from './schedule.interface.js';
+import type { ScheduleInfo } from '../interfaces/schedule.interface.js';
 
 /** What a schedule is made of before its occurrences' policy is settled. */
 export interface ScheduleInput {

@@ -10,7 +10,7 @@ import type { ScheduleDefinition, ScheduleEngine } from '../engine/schedule-engi
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { firstOccurrence } from '../policies/schedule-timing.js';
 import { defineSchedule, scheduleInfo } from './schedule-definition.js';
-import type { ScheduleInfo, ScheduleOptions } from './schedule.interface.js';
+import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 
 /**
  * Creates, changes, removes and lists schedules: the work behind

@@ -1,0 +1,43 @@
+// The architecture of lib/ as rules (checked by test/unit/architecture.spec.ts).
+// Folders are layered: each may import only the folders listed after it, so
+// arrows point down and no two folders import each other. The composition
+// root (module/) is the only place that picks the store adapter.
+const LAYERS = [
+  'module', 'producer', 'worker', 'scheduling', 'events', 'discovery', 'decorators', 'execution',
+  'redis', 'engine', 'config', 'policies', 'interfaces', 'errors',
+];
+
+const upward = LAYERS.map((layer, i) => ({
+  name: `${layer}-imports-no-higher-layer`,
+  comment: `lib/${layer}/ may import only ${LAYERS.slice(i + 1).join(', ') || 'nothing of lib/'}`,
+  severity: 'error',
+  from: { path: `^lib/${layer}/` },
+  to: { path: i === 0 ? '^lib/index\\.ts$' : `^lib/(${LAYERS.slice(0, i).join('|')})/` },
+}));
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    ...upward,
+    {
+      name: 'only-the-redis-adapter-imports-ioredis',
+      comment: 'ioredis stays behind the engine port (config may name its option types for `connection`)',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: '^lib/(redis/|config/connection-options\\.ts$)' },
+      to: { path: '(^|/)node_modules/ioredis/' },
+    },
+    {
+      name: 'only-the-composition-root-picks-an-adapter',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: '^lib/(module|redis)/' },
+      to: { path: '^lib/redis/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // Type-only imports count: a cycle through types is still a cycle of ideas.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

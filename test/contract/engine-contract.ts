@@ -1,0 +1,201 @@
+import type { FetchRequest, FetchedTask } from '../../lib/engine/attempt.js';
+import type { NewTask } from '../../lib/engine/new-task.js';
+import type { ScheduleDefinition, ScheduleEngine } from '../../lib/engine/schedule-engine.js';
+import type { TaskEngine } from '../../lib/engine/task-engine.js';
+
+/** One engine under test, fresh for each test (its own prefix or its own memory). */
+export interface EngineUnderTest {
+  tasks: TaskEngine;
+  schedules: ScheduleEngine;
+  /** Lets `ms` pass on the engine's clock (real time for a real store). */
+  elapse(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const QUEUE = 'contract';
+const WORKER = 'w1';
+
+/** A task with every field at its plainest; `fields` override. */
+export function newTask(id: string, fields: Partial<NewTask> = {}): NewTask {
+  return {
+    id, name: 'job', payloadJson: JSON.stringify({ id }), priority: 0, delayMs: 0, runAt: null, maxAttempts: 3, backoff: null,
+    timeoutMs: 0, dependsOn: [], dependencyFailure: 'dead', removeOnComplete: null, removeOnDead: null, ...fields,
+  };
+}
+
+function request(count: number, leaseMs = 30_000): FetchRequest {
+  return { count, workerToken: WORKER, leaseMs, handlerLimits: new Map() };
+}
+
+/**
+ * The contract every TaskEngine and ScheduleEngine keeps, driven through the
+ * port alone (no Nest app): what the producer, the worker and the scheduler
+ * rely on. Run by each engine's own spec with its factory.
+ */
+export function describeEngineContract(engineName: string, open: () => Promise<EngineUnderTest>): void {
+  describe(`engine contract: ${engineName}`, () => {
+    let engine: EngineUnderTest;
+    beforeEach(async () => {
+      engine = await open();
+    });
+    afterEach(async () => {
+      await engine.close();
+    });
+
+    const add = async (...tasks: NewTask[]) => engine.tasks.add(tasks.map((task) => ({ queue: QUEUE, task })));
+    const fetchIds = async (count: number) => (await engine.tasks.fetch(QUEUE, request(count))).tasks.map((t) => t.id);
+    const complete = (task: FetchedTask, result: unknown) =>
+      engine.tasks.settle(QUEUE, [{ lease: task.lease, kind: 'completed', resultJson: JSON.stringify(result) }], request(0));
+
+    it('enqueues, fetches with a lease, and settles: the task completes with its result', async () => {
+      const [added] = await add(newTask('a', { payloadJson: '{"n":1}' }));
+      expect(added).toEqual({ ref: { id: 'a', queue: QUEUE }, created: true });
+      expect((await add(newTask('a')))[0].created).toBe(false);
+      expect(await engine.tasks.get(QUEUE, 'a')).toMatchObject({ state: 'waiting', attempts: 0, payload: { n: 1 } });
+
+      const { tasks } = await engine.tasks.fetch(QUEUE, request(5));
+      expect(tasks).toHaveLength(1);
+      expect(tasks[0]).toMatchObject({ id: 'a', name: 'job', payload: { n: 1 }, attempt: 1, maxAttempts: 3 });
+      expect(await engine.tasks.get(QUEUE, 'a')).toMatchObject({ state: 'active', attempts: 1 });
+
+      const reply = await complete(tasks[0], { ok: true });
+      expect(reply.settled).toEqual([true]);
+      expect(await engine.tasks.get(QUEUE, 'a')).toMatchObject({ state: 'completed', result: { ok: true } });
+      expect(await engine.tasks.watch(QUEUE, 'a')).toMatchObject({ final: { state: 'completed', result: { ok: true } } });
+      expect(await engine.tasks.counts(QUEUE)).toMatchObject({ waiting: 0, active: 0, completed: 1 });
+    });
+
+    it('records a failure with its error and retries after the backoff delay, then ends dead', async () => {
+      await add(newTask('f', { maxAttempts: 2 }));
+      let [task] = (await engine.tasks.fetch(QUEUE, request(1))).tasks;
+      await engine.tasks.settle(QUEUE, [{ lease: task.lease, kind: 'failed', error: { message: 'boom' }, then: { action: 'retry', delayMs: 50 } }], request(0));
+      expect(await engine.tasks.get(QUEUE, 'f')).toMatchObject({ state: 'delayed', error: { message: 'boom' } });
+      await engine.elapse(80);
+      [task] = (await engine.tasks.fetch(QUEUE, request(1))).tasks;
+      expect(task).toMatchObject({ id: 'f', attempt: 2 });
+      await engine.tasks.settle(QUEUE, [{ lease: task.lease, kind: 'failed', error: { message: 'again' }, then: { action: 'dead' } }], request(0));
+      expect(await engine.tasks.watch(QUEUE, 'f')).toMatchObject({ final: { state: 'dead', error: { message: 'again' } } });
+    });
+
+    it('refuses a settle with a stale lease and changes nothing', async () => {
+      await add(newTask('s', { maxAttempts: 1 }));
+      const [task] = (await engine.tasks.fetch(QUEUE, request(1))).tasks;
+      const stale = { ...task.lease, token: `${task.lease.token}-old` };
+      const reply = await engine.tasks.settle(QUEUE, [{ lease: stale, kind: 'completed', resultJson: '1' }], request(0));
+      expect(reply.settled).toEqual([false]);
+      expect(await engine.tasks.get(QUEUE, 's')).toMatchObject({ state: 'active' });
+      expect(await engine.tasks.progress(QUEUE, stale, '50')).toBe(false);
+      expect((await complete(task, 2)).settled).toEqual([true]);
+      // A repeated settle of the same attempt (a lost reply, re-sent) finds nothing to change.
+      expect((await complete(task, 3)).settled).toEqual([false]);
+      expect(await engine.tasks.get(QUEUE, 's')).toMatchObject({ state: 'completed', result: 2 });
+    });
+
+    it('recovers a task whose lease expired: the lost attempt counts, and the old lease is refused', async () => {
+      await add(newTask('r', { maxAttempts: 2 }));
+      const [first] = (await engine.tasks.fetch(QUEUE, request(1, 50))).tasks;
+      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 0 });
+      await engine.elapse(80);
+      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 1, dead: 0 });
+      expect((await engine.tasks.renew(QUEUE, WORKER, [first.lease], 1_000, 60_000)).lost).toEqual(['r']);
+      const [second] = (await engine.tasks.fetch(QUEUE, request(1, 50))).tasks;
+      expect(second).toMatchObject({ id: 'r', attempt: 2 });
+      expect((await complete(first, 'late')).settled).toEqual([false]);
+      await engine.elapse(80);
+      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 1 });
+      expect(await engine.tasks.get(QUEUE, 'r')).toMatchObject({ state: 'dead', attempts: 2 });
+    });
+
+    it('hands released tasks back in their old place without counting the attempt', async () => {
+      await add(newTask('h1'), newTask('h2'));
+      const tasks = (await engine.tasks.fetch(QUEUE, request(2))).tasks;
+      expect(await engine.tasks.release(QUEUE, tasks.map((t) => t.lease))).toBe(2);
+      expect(await engine.tasks.get(QUEUE, 'h1')).toMatchObject({ state: 'waiting', attempts: 0 });
+      expect(await fetchIds(2)).toEqual(['h1', 'h2']);
+    });
+
+    it('runs higher priority first and equal priority in enqueue order', async () => {
+      await add(newTask('low', { priority: -5 }), newTask('a'), newTask('high', { priority: 10 }), newTask('b'), newTask('c'));
+      await add(newTask('d'), newTask('top', { priority: 10 }));
+      expect((await engine.tasks.list(QUEUE, 'waiting', 0, 10)).map((t) => t.id)).toEqual(['high', 'top', 'a', 'b', 'c', 'd', 'low']);
+      expect(await fetchIds(3)).toEqual(['high', 'top', 'a']);
+      expect(await fetchIds(10)).toEqual(['b', 'c', 'd', 'low']);
+    });
+
+    it('keeps a delayed task until it is due', async () => {
+      await add(newTask('later', { delayMs: 60 }));
+      const early = await engine.tasks.fetch(QUEUE, request(1));
+      expect(early.tasks).toEqual([]);
+      expect(early.nextDueInMs).not.toBeNull();
+      expect(early.nextDueInMs!).toBeLessThanOrEqual(60);
+      await engine.elapse(90);
+      expect(await fetchIds(1)).toEqual(['later']);
+    });
+
+    it('runs a dependency diamond once, the last task after both branches, with their results', async () => {
+      await add(newTask('A'));
+      await add(newTask('B', { dependsOn: ['A'] }), newTask('C', { dependsOn: ['A'] }));
+      await add(newTask('D', { dependsOn: ['B', 'C'] }));
+      expect(await engine.tasks.get(QUEUE, 'D')).toMatchObject({ state: 'blocked', pendingDependencies: ['B', 'C'] });
+
+      const run = async (expected: string[]) => {
+        const { tasks } = await engine.tasks.fetch(QUEUE, request(10));
+        expect(tasks.map((t) => t.id).sort()).toEqual(expected);
+        return tasks;
+      };
+      const [a] = await run(['A']);
+      await complete(a, 'a');
+      const [b, c] = (await run(['B', 'C'])).sort((x, y) => (x.id < y.id ? -1 : 1));
+      await complete(b, 'b');
+      expect(await engine.tasks.get(QUEUE, 'D')).toMatchObject({ state: 'blocked', pendingDependencies: ['C'] });
+      await run([]);
+      await complete(c, 'c');
+      const [d] = await run(['D']);
+      expect(Object.fromEntries(await engine.tasks.dependencyResults(QUEUE, d.id))).toEqual({ B: 'b', C: 'c' });
+      await complete(d, 'd');
+      await run([]);
+    });
+
+    it('refuses a task whose dependency does not exist, writing nothing', async () => {
+      const [result] = await add(newTask('orphan', { dependsOn: ['missing'] }));
+      expect(result.error).toMatch(/no task missing/);
+      expect(await engine.tasks.get(QUEUE, 'orphan')).toBeNull();
+    });
+
+    it('cancels a waiting task and not a running one', async () => {
+      await add(newTask('x'), newTask('y'));
+      expect(await engine.tasks.cancel(QUEUE, 'x')).toBe(true);
+      expect(await engine.tasks.get(QUEUE, 'x')).toBeNull();
+      const [y] = (await engine.tasks.fetch(QUEUE, request(1))).tasks;
+      expect(await engine.tasks.cancel(QUEUE, y.id)).toBe(false);
+    });
+
+    it('fires a schedule occurrence once: a firing with a stale due time or revision is refused', async () => {
+      const definition: ScheduleDefinition = {
+        id: 'tick', queue: QUEUE, name: 'job', payloadJson: '{"n":1}', spec: { cron: null, every: 1_000, timezone: null },
+        maxAttempts: 1, backoff: null, timeoutMs: 0, removeOnComplete: null, removeOnDead: null,
+      };
+      const now = await engine.schedules.now();
+      expect((await engine.schedules.save(definition, now + 30)).status).toBe('created');
+      expect((await engine.schedules.save(definition, now + 99_999)).status).toBe('unchanged');
+      expect((await engine.schedules.due(now, 10)).due).toEqual([]);
+      await engine.elapse(60);
+      const { due } = await engine.schedules.due(await engine.schedules.now(), 10);
+      expect(due).toHaveLength(1);
+      const [state] = due;
+      const fire = { queue: QUEUE, id: 'tick', due: state.next, revision: state.revision, nextDue: state.next + 1_000 };
+      expect(await engine.schedules.fire([fire])).toEqual([true]);
+      expect(await engine.schedules.fire([fire])).toEqual([false]);
+      const occurrence = `tick@${state.next}`;
+      expect(await engine.tasks.get(QUEUE, occurrence)).toMatchObject({ name: 'job', payload: { n: 1 } });
+
+      await engine.schedules.save({ ...definition, payloadJson: '{"n":2}' }, 0);
+      const [changed] = await engine.schedules.list();
+      expect(changed).toMatchObject({ next: state.next + 1_000, payload: { n: 2 } });
+      expect(await engine.schedules.fire([{ ...fire, due: changed.next, revision: state.revision }])).toEqual([false]);
+      expect(await engine.schedules.remove('tick')).toBe(true);
+      expect(await engine.schedules.list()).toEqual([]);
+      expect(await engine.schedules.fire([{ ...fire, due: changed.next, revision: changed.revision }])).toEqual([false]);
+    });
+  });
+}
