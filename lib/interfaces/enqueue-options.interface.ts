@@ -1,4 +1,5 @@
-import type { RemoveOption } from './retention-option.js';
+import type { BackoffOptions } from './backoff-options.interface.js';
+import type { RemoveOption, RetentionOverride } from './retention-option.js';
 import type { TaskPolicyOptions } from './task-policy-options.interface.js';
 import type { TaskRef } from './task-ref.interface.js';
 
@@ -29,4 +30,33 @@ export interface EnqueueManyItem<P = unknown> {
   name: string;
   payload: P;
   options?: EnqueueOptions;
+}
+
+/**
+ * A task as the enqueue-options normaliser resolves it, ready to store: every
+ * policy field resolved, nothing encoded for a store. It sits beside the
+ * options it comes from, so an option and its resolved form change together;
+ * engines take it as it is (see engine/new-task.ts).
+ */
+export interface NewTask {
+  /** The caller's idempotency key, or one the producer generated before the call left the process. */
+  id: string;
+  name: string;
+  /** The payload's JSON text (checked against maxPayloadBytes before it got here). */
+  payloadJson: string;
+  priority: number;
+  delayMs: number;
+  /** Absolute due time in epoch ms, or null. */
+  runAt: number | null;
+  maxAttempts: number;
+  backoff: BackoffOptions | null;
+  /** 0 = no limit. */
+  timeoutMs: number;
+  /** Ids (in the same queue) that must complete first. */
+  dependsOn: readonly string[];
+  dependencyFailure: 'dead' | 'run';
+  /** This task's retention once completed, over the module's; null: the module's. */
+  removeOnComplete: RetentionOverride | null;
+  /** This task's retention once dead, over the module's; null: the module's. */
+  removeOnDead: RetentionOverride | null;
 }

@@ -27,23 +27,34 @@ export function scriptArgs<S extends ScriptName>(script: S, args: NoInfer<ArgsOf
   return out;
 }
 
-/** One task as an enqueue row. */
+type EnqueueField = RowFields<'enqueue'>;
+/** Enqueue row fields a task does not carry as a plain value under the same name, and how to write them. */
+const ENCODED_FIELDS = {
+  payload: (t) => t.payloadJson,
+  runAt: (t) => t.runAt ?? '',
+  backoff: (t) => encodeBackoff(t.backoff),
+  dependsOn: (t) => t.dependsOn.join(LIST_SEPARATOR),
+  dependencyFailure: (t) => (t.dependencyFailure === 'run' ? DEPENDENCY_FAILURE_RUN : ''),
+  removeOnComplete: (t) => encodeRetention(t.removeOnComplete),
+  removeOnDead: (t) => encodeRetention(t.removeOnDead),
+} satisfies Partial<Record<EnqueueField, (t: NewTask) => ScriptArg>>;
+/**
+ * Every other row field is a NewTask property of the same name holding a
+ * plain value (a boolean travels as '1' or ''): enqueueRow fails to compile
+ * when one is not.
+ */
+type PlainField = Exclude<EnqueueField, keyof typeof ENCODED_FIELDS>;
+const ENQUEUE_FIELDS: readonly EnqueueField[] = SCRIPTS.enqueue.row;
+
+/** One task as an enqueue row: each field of SCRIPTS.enqueue.row, by name. */
 export function enqueueRow(t: NewTask): RowOf<'enqueue'> {
-  return {
-    id: t.id,
-    name: t.name,
-    payload: t.payloadJson,
-    priority: t.priority,
-    delayMs: t.delayMs,
-    runAt: t.runAt ?? '',
-    maxAttempts: t.maxAttempts,
-    backoff: encodeBackoff(t.backoff),
-    timeoutMs: t.timeoutMs,
-    dependsOn: t.dependsOn.join(LIST_SEPARATOR),
-    dependencyFailure: t.dependencyFailure === 'run' ? DEPENDENCY_FAILURE_RUN : '',
-    removeOnComplete: encodeRetention(t.removeOnComplete),
-    removeOnDead: encodeRetention(t.removeOnDead),
-  };
+  const row: Partial<Record<EnqueueField, ScriptArg>> = {};
+  for (const field of ENQUEUE_FIELDS) {
+    const encode = (ENCODED_FIELDS as Partial<Record<EnqueueField, (t: NewTask) => ScriptArg>>)[field];
+    const value: ScriptArg | boolean = encode ? encode(t) : t[field as PlainField];
+    row[field] = typeof value === 'boolean' ? (value ? '1' : '') : value;
+  }
+  return row as RowOf<'enqueue'>;
 }
 
 /** The fetch arguments of fetch and settle. */
