@@ -2,30 +2,27 @@ import type { Redis } from 'ioredis';
 import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { EventReader, QueueWaker } from '../engine/event-reader.js';
-import { REFUSED_WITH_BATCH, type AddResult, type QueuedTask } from '../engine/new-task.js';
+import type { AddResult, QueuedTask } from '../engine/new-task.js';
 import type { TaskEngine, WatchedTask } from '../engine/task-engine.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
 import { EventStreamReader } from './event-stream-reader.js';
-import { ENQUEUE_REFUSED, STATE } from './protocol.js';
+import { STATE } from './protocol.js';
+import { addTasks } from './task-adder.js';
 import { QueueKeys } from './queue-keys.js';
 import { BlockingQueueWaker } from './queue-waker.js';
 import { redactRedisError, redacted } from './redact-error.js';
 import type { RedisConnections } from './redis-connections.js';
 import { replyLayout } from './reply-layout.js';
-import { enqueueRow, fetchArgs, outcomeRow, retentionArgs, scriptArgs, type ArgsOf } from './script-args.js';
-import { queueScript, runScript, type ScriptArg, type ScriptName } from './script-registry.js';
+import { fetchArgs, outcomeRow, retentionArgs, scriptArgs, type ArgsOf } from './script-args.js';
+import { runScript, type ScriptArg, type ScriptName } from './script-registry.js';
 import { decodeError, decodeFetchReply, decodeSettleReply, parseJson } from './task-record.codec.js';
 import { listTasks, readDependencyResults, readTasks } from './task-queries.js';
 
-/** Tasks per enqueue script call: a large batch is split so no one call holds Redis for long. */
-const ADD_CHUNK = 1_000;
 /** Expired leases recovered per recover call. */
 const RECOVER_LIMIT = 1_000;
 
-const ENQUEUE = replyLayout('enqueue');
-const REFUSED = replyLayout('enqueueRefused');
 const WATCH = replyLayout('watch');
 const COUNTS = replyLayout('counts');
 const RENEW = replyLayout('renew');
@@ -58,85 +55,13 @@ export class RedisTaskEngine implements TaskEngine {
 
   async add(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
     try {
-      return await this.addOnce(items);
+      return await addTasks(this.client, items, (queue) => this.keysOf(queue), (queue) => this.head(queue));
     } catch (error) {
       if (this.client.status === 'ready') throw redactRedisError(error);
       throw new RedisUnavailableError(`Redis at ${this.connections.target} is unreachable (${this.connections.safeMessage(error)})`, {
         cause: redactRedisError(error),
       });
     }
-  }
-
-  private async addOnce(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
-    // One round trip: one script call per queue and chunk, pipelined when there are several.
-    // Each call is all-or-nothing on its own; for a batch split over several,
-    // dependencies are checked for all of them first, so a refusal writes nothing.
-    const groups = new Map<string, number[]>();
-    items.forEach((item, index) => {
-      const group = groups.get(item.queue);
-      if (group) group.push(index);
-      else groups.set(item.queue, [index]);
-    });
-    const calls: Array<{ queue: string; indexes: number[] }> = [];
-    for (const [queue, indexes] of groups) {
-      for (let i = 0; i < indexes.length; i += ADD_CHUNK) calls.push({ queue, indexes: indexes.slice(i, i + ADD_CHUNK) });
-    }
-    const argsOf = (queue: string, indexes: number[]) => scriptArgs('enqueue', this.head(queue), indexes.map((i) => enqueueRow(items[i].task)));
-    if (calls.length > 1) {
-      const refused = await this.missingDependency(items);
-      if (refused) return items.map((item, i) => ({ ref: { id: item.task.id, queue: item.queue }, created: false, error: i === refused.index ? refused.error : REFUSED_WITH_BATCH }));
-    }
-    const replies: unknown[] = [];
-    if (calls.length === 1) {
-      const { queue, indexes } = calls[0];
-      replies.push(await this.script('enqueue', queue, argsOf(queue, indexes)));
-    } else {
-      const pipeline = this.client.pipeline();
-      for (const { queue, indexes } of calls) queueScript(pipeline, 'enqueue', this.keysOf(queue).scriptKeys, argsOf(queue, indexes));
-      for (const [error, reply] of (await redacted(pipeline.exec())) ?? []) {
-        if (error) throw redactRedisError(error);
-        replies.push(reply);
-      }
-    }
-    const results: AddResult[] = new Array(items.length);
-    calls.forEach(({ queue, indexes }, c) => {
-      const reply = replies[c] as unknown[];
-      if (reply[REFUSED.head.marker] === ENQUEUE_REFUSED) {
-        const culprit = indexes[Number(reply[REFUSED.head.index]) - 1];
-        const message = String(reply[REFUSED.head.message]);
-        for (const itemIndex of indexes) {
-          results[itemIndex] = { ref: { id: items[itemIndex].task.id, queue }, created: false, error: itemIndex === culprit ? message : REFUSED_WITH_BATCH };
-        }
-        return;
-      }
-      indexes.forEach((itemIndex, k) => {
-        const at = ENQUEUE.rowFirst + k * ENQUEUE.rowWidth;
-        const outcome = reply[at + ENQUEUE.row.result];
-        const ref = { id: String(reply[at + ENQUEUE.row.id]), queue };
-        results[itemIndex] = typeof outcome === 'string' ? { ref, created: false, error: outcome } : { ref, created: Number(outcome) === 1 };
-      });
-    });
-    return results;
-  }
-
-  /** The first task of a batch whose dependency neither exists nor comes earlier in the batch. */
-  private async missingDependency(items: ReadonlyArray<QueuedTask>): Promise<{ index: number; error: string } | null> {
-    const checks = items.flatMap((item, index) => item.task.dependsOn.map((dep) => ({ index, queue: item.queue, dep })));
-    if (checks.length === 0) return null;
-    const pipeline = this.client.pipeline();
-    for (const c of checks) pipeline.exists(this.keysOf(c.queue).task(c.dep));
-    const replies = (await redacted(pipeline.exec())) ?? [];
-    const earlier = new Map(items.map((item, index) => [`${item.queue}\n${item.task.id}`, index]));
-    for (let k = 0; k < checks.length; k++) {
-      const { index, queue, dep } = checks[k];
-      const [error, exists] = replies[k];
-      if (error) throw redactRedisError(error);
-      const inBatch = earlier.get(`${queue}\n${dep}`);
-      if (Number(exists) === 0 && !(inBatch !== undefined && inBatch < index)) {
-        return { index, error: `dependsOn: no task ${dep} in this queue (never added, cancelled, or removed by retention)` };
-      }
-    }
-    return null;
   }
 
   async fetch(queue: string, request: FetchRequest): Promise<FetchReply> {

@@ -1,0 +1,98 @@
+import type { Redis } from 'ioredis';
+import { REFUSED_WITH_BATCH, type AddResult, type QueuedTask } from '../engine/new-task.js';
+import { ENQUEUE_REFUSED } from './protocol.js';
+import type { QueueKeys } from './queue-keys.js';
+import { redactRedisError, redacted } from './redact-error.js';
+import { replyLayout } from './reply-layout.js';
+import { enqueueRow, scriptArgs, type ArgsOf } from './script-args.js';
+import { queueScript, runScript } from './script-registry.js';
+
+/** Tasks per enqueue script call: a large batch is split so no one call holds Redis for long. */
+const ADD_CHUNK = 1_000;
+
+const ENQUEUE = replyLayout('enqueue');
+const REFUSED = replyLayout('enqueueRefused');
+
+/**
+ * Adds tasks in one round trip: one enqueue script call per queue and chunk,
+ * pipelined when there are several. Each call is all or nothing on its own;
+ * for a batch split over several, dependencies are checked for all of them
+ * first, so a refusal writes nothing.
+ */
+export async function addTasks(
+  client: Redis,
+  items: ReadonlyArray<QueuedTask>,
+  keysOf: (queue: string) => QueueKeys,
+  head: (queue: string) => ArgsOf<'enqueue'>,
+): Promise<AddResult[]> {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, index) => {
+    const group = groups.get(item.queue);
+    if (group) group.push(index);
+    else groups.set(item.queue, [index]);
+  });
+  const calls: Array<{ queue: string; indexes: number[] }> = [];
+  for (const [queue, indexes] of groups) {
+    for (let i = 0; i < indexes.length; i += ADD_CHUNK) calls.push({ queue, indexes: indexes.slice(i, i + ADD_CHUNK) });
+  }
+  const argsOf = (queue: string, indexes: number[]) => scriptArgs('enqueue', head(queue), indexes.map((i) => enqueueRow(items[i].task)));
+  if (calls.length > 1) {
+    const refused = await missingDependency(client, items, keysOf);
+    if (refused) return items.map((item, i) => ({ ref: { id: item.task.id, queue: item.queue }, created: false, error: i === refused.index ? refused.error : REFUSED_WITH_BATCH }));
+  }
+  const replies: unknown[] = [];
+  if (calls.length === 1) {
+    const { queue, indexes } = calls[0];
+    replies.push(await redacted(runScript(client, 'enqueue', keysOf(queue).scriptKeys, argsOf(queue, indexes))));
+  } else {
+    const pipeline = client.pipeline();
+    for (const { queue, indexes } of calls) queueScript(pipeline, 'enqueue', keysOf(queue).scriptKeys, argsOf(queue, indexes));
+    for (const [error, reply] of (await redacted(pipeline.exec())) ?? []) {
+      if (error) throw redactRedisError(error);
+      replies.push(reply);
+    }
+  }
+  const results: AddResult[] = new Array(items.length);
+  calls.forEach(({ queue, indexes }, c) => {
+    const reply = replies[c] as unknown[];
+    if (reply[REFUSED.head.marker] === ENQUEUE_REFUSED) {
+      const culprit = indexes[Number(reply[REFUSED.head.index]) - 1];
+      const message = String(reply[REFUSED.head.message]);
+      for (const itemIndex of indexes) {
+        results[itemIndex] = { ref: { id: items[itemIndex].task.id, queue }, created: false, error: itemIndex === culprit ? message : REFUSED_WITH_BATCH };
+      }
+      return;
+    }
+    indexes.forEach((itemIndex, k) => {
+      const at = ENQUEUE.rowFirst + k * ENQUEUE.rowWidth;
+      const outcome = reply[at + ENQUEUE.row.result];
+      const ref = { id: String(reply[at + ENQUEUE.row.id]), queue };
+      results[itemIndex] = typeof outcome === 'string' ? { ref, created: false, error: outcome } : { ref, created: Number(outcome) === 1 };
+    });
+  });
+  return results;
+}
+
+/** The first task of a batch whose dependency neither exists nor comes earlier in the batch. */
+async function missingDependency(
+  client: Redis,
+  items: ReadonlyArray<QueuedTask>,
+  keysOf: (queue: string) => QueueKeys,
+): Promise<{ index: number; error: string } | null> {
+  const checks = items.flatMap((item, index) => item.task.dependsOn.map((dep) => ({ index, queue: item.queue, dep })));
+  if (checks.length === 0) return null;
+  const pipeline = client.pipeline();
+  for (const c of checks) pipeline.exists(keysOf(c.queue).task(c.dep));
+  const replies = (await redacted(pipeline.exec())) ?? [];
+  const earlier = new Map(items.map((item, index) => [`${item.queue}\n${item.task.id}`, index]));
+  for (let k = 0; k < checks.length; k++) {
+    const { index, queue, dep } = checks[k];
+    const [error, exists] = replies[k];
+    if (error) throw redactRedisError(error);
+    const inBatch = earlier.get(`${queue}\n${dep}`);
+    if (Number(exists) === 0 && !(inBatch !== undefined && inBatch < index)) {
+      return { index, error: `dependsOn: no task ${dep} in this queue (never added, cancelled, or removed by retention)` };
+    }
+  }
+  return null;
+}
