@@ -1,5 +1,6 @@
 // `npm test` runs two phases, each a project of this config: unit (test/unit,
-// no Redis) and e2e (test/e2e, a real Redis at REDIS_URL). `npx jest` runs both; `--selectProjects
+// no Redis) and e2e (test/e2e, a real Redis: REDIS_URL's, or a private
+// redis-server started for the run). `npx jest` runs both; `--selectProjects
 // unit` or `e2e` one. The fault suite has its own config (jest.faults.config.cjs).
 const { availableParallelism } = require('node:os');
 const shared = require('./test/utils/jest-shared.cjs');
@@ -28,6 +29,8 @@ module.exports = {
       rootDir: __dirname,
       roots: ['<rootDir>/test/e2e'],
       testMatch: ['**/*.spec.ts'],
+      globalSetup: '<rootDir>/test/utils/e2e-global-setup.cjs',
+      globalTeardown: '<rootDir>/test/utils/e2e-global-teardown.cjs',
     },
   ],
 };
