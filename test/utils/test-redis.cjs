@@ -88,7 +88,7 @@ function stop(line) {
   process.exit(1);
 }
 
-/** Starts redis-server on a free port; resolves with { child, port, dir } once it answers PING. */
+/** Starts redis-server on a free port; resolves with { child, exited, port, dir } once it answers PING. */
 async function startPrivate(binary) {
   let lastLog = '';
   // A port found free can be taken before redis-server binds it: try another then.
@@ -99,8 +99,11 @@ async function startPrivate(binary) {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', logfile];
     // Not detached: an interrupted run (Ctrl-C) stops it with the rest of the process group.
     const child = spawn(binary, args, { stdio: 'ignore' });
-    child.on('error', () => undefined);
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    // 'error' (it could not be spawned) may come instead of 'exit'.
+    const exited = new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.once('error', resolve);
+    });
     child.unref();
     const deadline = Date.now() + 10_000;
     while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
@@ -112,7 +115,7 @@ async function startPrivate(binary) {
     lastLog = existsSync(logfile) ? readFileSync(logfile, 'utf8').trim().split('\n').slice(-3).join(' | ') : '';
     rmSync(dir, { recursive: true, force: true });
   }
-  throw new Error(`the private redis-server for the tests did not start: ${lastLog || 'no log'}`);
+  stop(`No Redis answers at the tests' REDIS_URL and the private redis-server started for them did not answer PING either: ${lastLog || 'no log'}`);
 }
 
 /**
