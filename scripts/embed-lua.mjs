@@ -14,7 +14,7 @@
 // committed; the build and the tests make it.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
@@ -137,4 +137,11 @@ const out =
   `/** A hash of every script text: it names the scripts on Redis, so two library versions never mix. */\n` +
   `export const SCRIPT_VERSION = '${version}';\n\n` +
   `export const LUA_SCRIPTS = {\n${entries.join('\n')}\n} as const;\n`;
-writeFileSync(join(luaDir, 'scripts.generated.ts'), out);
+// Written only when it changed, and by a rename: a build started by one jest
+// worker must not truncate the file under another worker that is loading it.
+const target = join(luaDir, 'scripts.generated.ts');
+if (!existsSync(target) || readFileSync(target, 'utf8') !== out) {
+  const temp = `${target}.${process.pid}.tmp`;
+  writeFileSync(temp, out);
+  renameSync(temp, target);
+}

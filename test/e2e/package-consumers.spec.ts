@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { assertBuilt, spawnNode } from '../fixtures/child-processes.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
+import { spawnNode } from '../fixtures/child-processes.js';
 import { inspector, keysOf, REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
 
 // The built package works in both kinds of Nest app: an ES-module app (what
@@ -25,9 +26,9 @@ describe.each([
 ])('$kind app using the built package', ({ file, module, entry }) => {
   const prefix = uniquePrefix(`consumer-${module}`);
 
-  beforeAll(() => {
-    assertBuilt();
-  });
+  beforeAll(async () => {
+    await ensureBuilt();
+  }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await removePrefix(prefix);

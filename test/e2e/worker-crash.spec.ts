@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { TaskContext, TaskHandler } from '../../lib/index.js';
-import { assertBuilt, spawnNode, type LineChild } from '../fixtures/child-processes.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
+import { spawnNode, type LineChild } from '../fixtures/child-processes.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
 import { sleep } from '../utils/wait.js';
@@ -30,9 +31,9 @@ describe('a worker killed mid-task', () => {
   let crashWorker: LineChild | undefined;
 
   beforeAll(async () => {
-    assertBuilt();
+    await ensureBuilt();
     producer = await startTaskApp(prefix, [], { worker: false });
-  });
+  }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     if (crashWorker && crashWorker.child.exitCode === null && crashWorker.child.signalCode === null) {

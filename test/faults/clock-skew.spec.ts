@@ -1,13 +1,11 @@
 import { join } from 'node:path';
-import { QueueKeys } from '../../lib/redis/queue-keys.js';
-import { assertBuilt, spawnNode, type LineChild } from '../fixtures/child-processes.js';
+import { spawnNode, type LineChild } from '../fixtures/child-processes.js';
 import type { TaskApp } from '../fixtures/task-app.js';
-import { uniquePrefix } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
-import { dumpLogs, killAll, startWorker, type FaultChild } from './support/children.js';
-import { faultRedis, type FaultRedis } from './support/fault-redis.js';
+import { startWorker, type FaultChild } from './support/children.js';
 import { Ledger } from './support/ledger.js';
-import { enqueueKeys, keyRange, producerApp } from './support/producer.js';
+import { enqueueKeys, keyRange } from './support/producer.js';
+import { useFaultScenario } from './support/scenario.js';
 import { printSummary, tally, waitForQuiet } from './support/tally.js';
 
 // Worker processes whose wall clock is five minutes fast or five minutes slow
@@ -50,16 +48,14 @@ function asFaultChild(name: string, proc: LineChild): FaultChild {
 }
 
 describe('workers whose clock is wrong by minutes', () => {
-  const prefix = uniquePrefix('fault-skew');
-  const keys = new QueueKeys(prefix, 'default');
+  const scenario = useFaultScenario('fault-skew');
+  const { prefix, keys, children } = scenario;
   const ledger = new Ledger(keys);
-  const children: FaultChild[] = [];
-  let redis: FaultRedis;
   let producer: TaskApp | undefined;
 
   /** Starts the fault worker child with its clock shifted by `shiftMs`, and checks the shift is in effect. */
   async function startSkewed(name: string, shiftMs: number): Promise<FaultChild> {
-    const env = { REDIS_URL: redis.url, PREFIX: prefix, NO_COLOR: '1', CONCURRENCY: '1', LEASE_MS: String(LEASE_MS), CLOCK_SHIFT_MS: String(shiftMs) };
+    const env = { REDIS_URL: scenario.redis.url, PREFIX: prefix, NO_COLOR: '1', CONCURRENCY: '1', LEASE_MS: String(LEASE_MS), CLOCK_SHIFT_MS: String(shiftMs) };
     const spawnedAt = Date.now();
     const child = asFaultChild(name, spawnNode(['--require', PRELOAD, WORKER_CHILD], env));
     children.push(child);
@@ -76,7 +72,7 @@ describe('workers whose clock is wrong by minutes', () => {
   /** Enqueues delayed tasks, waits until they ran on `worker`, and checks none started before its runAt. */
   async function runDelayed(keyPrefix: string, worker: FaultChild): Promise<Map<string, string>> {
     const ids = await enqueueKeys(producer!.queue, keyRange(keyPrefix, DELAYED_PER_WORKER), () => ({ ms: 10 }), { delay: DELAY_MS });
-    expect(await waitForQuiet(await redis.admin(), keys, 30_000)).toBe(true);
+    expect(await waitForQuiet(await scenario.redis.admin(), keys, 30_000)).toBe(true);
     ledger.sync();
     for (const [key, id] of ids) {
       const info = await producer!.queue.get(id);
@@ -91,20 +87,11 @@ describe('workers whose clock is wrong by minutes', () => {
   }
 
   beforeAll(async () => {
-    assertBuilt();
-    redis = await faultRedis();
-    await redis.start();
-    producer = await producerApp(redis.url, prefix);
-  });
-
-  afterAll(async () => {
-    dumpLogs(children);
-    await killAll(children);
-    await producer?.close();
-    await redis?.destroy();
+    producer = await scenario.startProducer();
   });
 
   it('neither runs delayed tasks early nor takes over leases another worker renews', async () => {
+    const { redis } = scenario;
     // Delayed tasks on a worker five minutes fast, then on one five minutes slow.
     const fast = await startSkewed('fast-5min', SHIFT_MS);
     const enqueued = new Map(await runDelayed('fast', fast));

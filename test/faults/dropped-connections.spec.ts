@@ -1,14 +1,9 @@
 import { Redis } from 'ioredis';
-import { QueueKeys } from '../../lib/redis/queue-keys.js';
-import { assertBuilt } from '../fixtures/child-processes.js';
-import type { TaskApp } from '../fixtures/task-app.js';
-import { uniquePrefix } from '../utils/redis.js';
 import { sleep, waitUntil } from '../utils/wait.js';
-import { dumpLogs, killAll, startProducer, startWorker, type FaultChild } from './support/children.js';
-import { faultRedis, type FaultRedis } from './support/fault-redis.js';
+import { startProducer, startWorker } from './support/children.js';
 import { Ledger } from './support/ledger.js';
-import { LeaseWatch } from './support/lease-watch.js';
-import { enqueueKeys, enqueueWhile, keyRange, producerApp, type EnqueueBurst } from './support/producer.js';
+import { enqueueKeys, enqueueWhile, keyRange, type EnqueueBurst } from './support/producer.js';
+import { useFaultScenario } from './support/scenario.js';
 import { printSummary, tally, waitForQuiet } from './support/tally.js';
 
 // Redis drops the app's connections under it, again and again, while three
@@ -36,28 +31,11 @@ async function clientTypes(admin: Redis): Promise<{ normal: number; pubsub: numb
 }
 
 describe('connections dropped by Redis while the queue runs', () => {
-  const prefix = uniquePrefix('fault-drop');
-  const keys = new QueueKeys(prefix, 'default');
-  const children: FaultChild[] = [];
-  let redis: FaultRedis;
-  let producer: TaskApp | undefined;
-  let watch: LeaseWatch | undefined;
-
-  beforeAll(async () => {
-    assertBuilt();
-    redis = await faultRedis({ extraArgs: ['--enable-debug-command', 'yes'] });
-    await redis.start();
-  });
-
-  afterAll(async () => {
-    await watch?.stop();
-    dumpLogs(children);
-    await killAll(children);
-    await producer?.close();
-    await redis?.destroy();
-  });
+  const scenario = useFaultScenario('fault-drop', { extraArgs: ['--enable-debug-command', 'yes'] });
+  const { prefix, keys, children } = scenario;
 
   it('recovers every connection by itself: nothing lost, nothing run twice, no task active past its lease', async () => {
+    const { redis } = scenario;
     const admin = await redis.admin();
     const ledger = new Ledger(keys);
     const workers = await Promise.all(
@@ -65,9 +43,9 @@ describe('connections dropped by Redis while the queue runs', () => {
     );
     children.push(...workers);
     workers.forEach((w) => ledger.watch(w));
-    watch = new LeaseWatch(admin, keys).start();
+    const watch = scenario.watchLeases(admin);
 
-    producer = await producerApp(redis.url, prefix);
+    const producer = await scenario.startProducer();
     const queue = producer.queue;
     // Below the workers' capacity, so they also sit blocked on an empty queue between tasks.
     const steady = await startProducer('producer', redis.url, prefix, { keyPrefix: 's', rate: 250, maxInFlight: 100 });

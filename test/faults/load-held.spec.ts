@@ -1,12 +1,8 @@
-import { QueueKeys } from '../../lib/redis/queue-keys.js';
-import { assertBuilt } from '../fixtures/child-processes.js';
-import type { TaskApp } from '../fixtures/task-app.js';
-import { uniquePrefix } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
-import { dumpLogs, killAll, startProducer, startWorker, type FaultChild, type ProducerChild, type WorkerSettings } from './support/children.js';
-import { faultRedis, type FaultRedis } from './support/fault-redis.js';
+import { startProducer, startWorker, type ProducerChild, type WorkerSettings } from './support/children.js';
 import { Ledger, percentile } from './support/ledger.js';
-import { enqueueKeys, keyRange, producerApp } from './support/producer.js';
+import { enqueueKeys, keyRange } from './support/producer.js';
+import { useFaultScenario } from './support/scenario.js';
 import { printSummary, tally, waitForQuiet } from './support/tally.js';
 
 // Three producer processes and three worker processes hold a steady rate for
@@ -22,32 +18,17 @@ const SHARE = 0.65;
 const WORKER: WorkerSettings = { concurrency: 10, leaseMs: 30_000, graceMs: 2_000, sleepMinMs: 1, sleepMaxMs: 10 };
 
 describe('steady load held for a minute', () => {
-  const prefix = uniquePrefix('fault-load');
-  const keys = new QueueKeys(prefix, 'default');
-  const children: FaultChild[] = [];
-  let redis: FaultRedis;
-  let producer: TaskApp | undefined;
-
-  beforeAll(async () => {
-    assertBuilt();
-    redis = await faultRedis();
-    await redis.start();
-  });
-
-  afterAll(async () => {
-    dumpLogs(children);
-    await killAll(children);
-    await producer?.close();
-    await redis?.destroy();
-  });
+  const scenario = useFaultScenario('fault-load');
+  const { prefix, keys, children } = scenario;
 
   it('completes every task at a sustainable rate while Redis memory levels off', async () => {
+    const { redis } = scenario;
     const admin = await redis.admin();
     const ledger = new Ledger(keys);
     const workers = await Promise.all([1, 2, 3].map((n) => startWorker(`worker-${n}`, redis.url, prefix, WORKER)));
     children.push(...workers);
     workers.forEach((w) => ledger.watch(w));
-    producer = await producerApp(redis.url, prefix);
+    const producer = await scenario.startProducer();
 
     // Calibration: the workers drain a backlog while three producers add a light load.
     const light = await Promise.all(

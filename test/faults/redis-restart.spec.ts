@@ -1,13 +1,9 @@
 import { RedisUnavailableError } from '../../lib/index.js';
-import { QueueKeys } from '../../lib/redis/queue-keys.js';
-import { assertBuilt } from '../fixtures/child-processes.js';
-import type { TaskApp } from '../fixtures/task-app.js';
-import { uniquePrefix } from '../utils/redis.js';
 import { sleep, waitUntil } from '../utils/wait.js';
-import { dumpLogs, killAll, startProducer, startWorker, type FaultChild, type ProducerChild } from './support/children.js';
-import { faultRedis, type FaultRedis } from './support/fault-redis.js';
+import { startProducer, startWorker, type ProducerChild } from './support/children.js';
 import { Ledger } from './support/ledger.js';
-import { enqueueKeys, keyRange, producerApp } from './support/producer.js';
+import { enqueueKeys, keyRange } from './support/producer.js';
+import { useFaultScenario } from './support/scenario.js';
 import { printSummary, tally, waitForQuiet } from './support/tally.js';
 
 // Redis (appendonly yes, appendfsync always) is stopped with SHUTDOWN while
@@ -22,33 +18,18 @@ const LEASE_MS = 10_000;
 const OUTAGE_MS = 2_000;
 
 describe('Redis stopped with SHUTDOWN and started again while the queue runs', () => {
-  const prefix = uniquePrefix('fault-restart');
-  const keys = new QueueKeys(prefix, 'default');
-  const children: FaultChild[] = [];
-  let redis: FaultRedis;
-  let producer: TaskApp | undefined;
-
-  beforeAll(async () => {
-    assertBuilt();
-    redis = await faultRedis({ persistence: 'aof-always' });
-    await redis.start();
-  });
-
-  afterAll(async () => {
-    dumpLogs(children);
-    await killAll(children);
-    await producer?.close();
-    await redis?.destroy();
-  });
+  const scenario = useFaultScenario('fault-restart', { persistence: 'aof-always' });
+  const { prefix, keys, children } = scenario;
 
   it('resumes by itself after the restart and completes every task whose enqueue resolved', async () => {
+    const { redis } = scenario;
     const ledger = new Ledger(keys);
     const workers = await Promise.all(
       [1, 2, 3].map((n) => startWorker(`worker-${n}`, redis.url, prefix, { concurrency: 3, leaseMs: LEASE_MS, retainCompleted: 100_000 })),
     );
     children.push(...workers);
     workers.forEach((w) => ledger.watch(w));
-    producer = await producerApp(redis.url, prefix);
+    const producer = await scenario.startProducer();
     const before = await enqueueKeys(producer.queue, keyRange('a', TASKS));
     // A producer process enqueues all along, through the outage.
     const steady: ProducerChild = await startProducer('producer', redis.url, prefix, { keyPrefix: 'r', rate: 100, maxInFlight: 50 });

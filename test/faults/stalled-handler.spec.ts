@@ -1,14 +1,9 @@
 import { TaskFailedError, type EnqueueOptions } from '../../lib/index.js';
-import { QueueKeys } from '../../lib/redis/queue-keys.js';
-import { assertBuilt } from '../fixtures/child-processes.js';
-import type { TaskApp } from '../fixtures/task-app.js';
-import { uniquePrefix } from '../utils/redis.js';
 import { sleep, waitUntil } from '../utils/wait.js';
-import { dumpLogs, killAll, startWorker, type FaultChild } from './support/children.js';
-import { faultRedis, type FaultRedis } from './support/fault-redis.js';
+import { startWorker } from './support/children.js';
 import { Ledger } from './support/ledger.js';
-import { LeaseWatch } from './support/lease-watch.js';
-import { enqueueKeys, keyRange, producerApp } from './support/producer.js';
+import { enqueueKeys, keyRange } from './support/producer.js';
+import { useFaultScenario } from './support/scenario.js';
 import { printSummary, tally, waitForQuiet } from './support/tally.js';
 
 // Handlers that never resolve and ignore their abort signal fill every slot
@@ -24,36 +19,18 @@ const TIMEOUT_MS = 2_500;
 const STALLED: EnqueueOptions = { timeout: TIMEOUT_MS, attempts: 2, backoff: { type: 'fixed', delay: 100 } };
 
 describe('handlers that never resolve and ignore their abort signal', () => {
-  const prefix = uniquePrefix('fault-stall');
-  const keys = new QueueKeys(prefix, 'default');
-  const children: FaultChild[] = [];
-  let redis: FaultRedis;
-  let producer: TaskApp | undefined;
-  let watch: LeaseWatch | undefined;
-
-  beforeAll(async () => {
-    assertBuilt();
-    redis = await faultRedis();
-    await redis.start();
-  });
-
-  afterAll(async () => {
-    await watch?.stop();
-    dumpLogs(children);
-    await killAll(children);
-    await producer?.close();
-    await redis?.destroy();
-  });
+  const scenario = useFaultScenario('fault-stall');
+  const { prefix, keys, children } = scenario;
 
   it('fail at their timeout, free their slots for other tasks, and end dead instead of staying active', async () => {
+    const { redis } = scenario;
     const admin = await redis.admin();
     const ledger = new Ledger(keys);
     const worker = await startWorker('worker', redis.url, prefix, { concurrency: CONCURRENCY, leaseMs: LEASE_MS, graceMs: 500 });
     children.push(worker);
     ledger.watch(worker);
-    const lw = new LeaseWatch(admin, keys).start();
-    watch = lw;
-    producer = await producerApp(redis.url, prefix);
+    const lw = scenario.watchLeases(admin);
+    const producer = await scenario.startProducer();
     const queue = producer.queue;
     const lineOf = (pattern: RegExp) => worker.proc.lines.findIndex((l) => pattern.test(l));
 

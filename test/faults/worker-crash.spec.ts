@@ -1,12 +1,8 @@
-import { QueueKeys } from '../../lib/redis/queue-keys.js';
-import { assertBuilt } from '../fixtures/child-processes.js';
-import type { TaskApp } from '../fixtures/task-app.js';
-import { uniquePrefix } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
-import { dumpLogs, killAll, startWorker, type FaultChild, type WorkerSettings } from './support/children.js';
-import { faultRedis, type FaultRedis } from './support/fault-redis.js';
+import { startWorker, type WorkerSettings } from './support/children.js';
 import { Ledger } from './support/ledger.js';
-import { enqueueKeys, keyRange, producerApp } from './support/producer.js';
+import { enqueueKeys, keyRange } from './support/producer.js';
+import { useFaultScenario } from './support/scenario.js';
 import { printSummary, tally, waitForQuiet } from './support/tally.js';
 
 // Three worker processes run 5,000 short tasks; one of them, picked at random,
@@ -22,26 +18,11 @@ const WORKER: WorkerSettings = { concurrency: 3, leaseMs: LEASE_MS, sleepMinMs: 
 const KILL_AT = [750, 2_000, 3_250];
 
 describe('worker processes SIGKILLed during a run', () => {
-  const prefix = uniquePrefix('fault-crash');
-  const keys = new QueueKeys(prefix, 'default');
-  const children: FaultChild[] = [];
-  let redis: FaultRedis;
-  let producer: TaskApp | undefined;
-
-  beforeAll(async () => {
-    assertBuilt();
-    redis = await faultRedis();
-    await redis.start();
-  });
-
-  afterAll(async () => {
-    dumpLogs(children);
-    await killAll(children);
-    await producer?.close();
-    await redis?.destroy();
-  });
+  const scenario = useFaultScenario('fault-crash');
+  const { prefix, keys, children } = scenario;
 
   it('completes every task, and runs again only tasks that were active on a killed worker', async () => {
+    const { redis } = scenario;
     const admin = await redis.admin();
     const ledger = new Ledger(keys);
     let started = 0;
@@ -53,7 +34,7 @@ describe('worker processes SIGKILLed during a run', () => {
     };
     const ready = new Set(await Promise.all([spawnWorker(), spawnWorker(), spawnWorker()]));
 
-    producer = await producerApp(redis.url, prefix);
+    const producer = await scenario.startProducer();
     const enqueued = await enqueueKeys(producer.queue, keyRange('c', TASKS));
     expect(enqueued.size).toBe(TASKS);
     ledger.expect(enqueued);

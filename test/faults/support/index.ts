@@ -6,4 +6,5 @@ export * from './children.js';
 export * from './ledger.js';
 export * from './lease-watch.js';
 export * from './producer.js';
+export * from './scenario.js';
 export * from './tally.js';
