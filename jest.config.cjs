@@ -20,7 +20,8 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       rootDir: __dirname,
-      roots: ['<rootDir>/test/unit'],
+      // The docs examples compile here too: they need no Redis.
+      roots: ['<rootDir>/test/unit', '<rootDir>/test/docs'],
       testMatch: ['**/*.spec.ts'],
     },
     {

@@ -3,7 +3,8 @@
  * Runs every measurement of the plan in fresh child processes, alternating
  * the libraries (ours, BullMQ, bee-queue; ours, BullMQ, bee-queue; ...), deletes
  * each run's keys by its prefix, then prints the table (or JSON).
- * Extra flags: --runs=N (runs per library), --only=id,id (measurements of plan.ts).
+ * Extra flags: --runs=N (runs per library), --only=id,id (measurements of plan.ts),
+ * --libs=ours,bullmq (only these libraries; the Redis ceiling always runs with --only naming it).
  */
 import { Redis } from 'ioredis';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ const quick = args.includes('--quick');
 const json = args.includes('--json');
 const runs = Number(flag('runs') ?? (quick ? 1 : 3));
 const only = flag('only')?.split(',');
+const libs = flag('libs')?.split(',');
 
 const status = new StatusLine();
 let currentPrefix: string | null = null;
@@ -108,7 +110,10 @@ async function main(): Promise<number> {
   });
   try {
     const env = await describeEnvironment(redis, snapshotPackage(__dirname));
-    const plan = buildPlan(quick).filter((m) => !only || only.includes(m.id));
+    const plan = buildPlan(quick)
+      .filter((m) => !only || only.includes(m.id))
+      .map((m) => (libs && m.libs !== 'redis' ? { ...m, libs: m.libs.filter((lib) => libs.includes(lib)) } : m))
+      .filter((m) => m.libs === 'redis' ? !libs || (only?.includes(m.id) ?? false) : m.libs.length > 0);
     const started = Date.now();
     const collected = await measureAll(redis, plan);
     status.clear();
