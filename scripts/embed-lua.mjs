@@ -2,8 +2,8 @@
 //
 // - `--@include name` lines are replaced by lib/redis/lua/includes/<name>.lua.
 // - The protocol constants a script uses (ARG_*, ROW_*, KEY_*, R_*, S_*, ...)
-//   are generated from lib/redis/protocol.ts and put before its first include,
-//   so argument positions and field names are written once, in TypeScript.
+//   are replaced by their values from lib/redis/protocol.ts, so argument
+//   positions and field names are written once, in TypeScript.
 //   An upper-case name a script uses that the protocol does not define fails
 //   the build, as does a script without a layout in SCRIPTS or the reverse.
 // - SCRIPT_VERSION is a hash of the final script texts: two library versions
@@ -85,22 +85,33 @@ function resolveIncludes(text, seen = new Set()) {
   });
 }
 
-/** The upper-case identifiers a Lua text uses outside comments and string literals. */
-function upperCaseNames(text) {
-  let code = '';
-  for (let i = 0; i < text.length; i++) {
+/**
+ * Calls `onName` for every upper-case identifier of a Lua text outside
+ * comments and string literals, and returns the text with each replaced by
+ * what `onName` returns.
+ */
+function mapUpperCaseNames(text, onName) {
+  let out = '';
+  for (let i = 0; i < text.length; ) {
     const c = text[i];
+    let end = i + 1;
     if (c === '-' && text[i + 1] === '-') {
-      while (i < text.length && text[i] !== '\n') i++;
-      code += '\n';
+      end = text.indexOf('\n', i);
+      if (end < 0) end = text.length;
     } else if (c === "'" || c === '"') {
-      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
-      code += ' ';
-    } else {
-      code += c;
+      while (end < text.length && text[end] !== c) end += text[end] === '\\' ? 2 : 1;
+      end += 1;
+    } else if (/[A-Za-z_]/.test(c)) {
+      while (end < text.length && /\w/.test(text[end])) end += 1;
+      const word = text.slice(i, end);
+      out += /^[A-Z][A-Z0-9_]*$/.test(word) && word !== 'KEYS' && word !== 'ARGV' ? onName(word) : word;
+      i = end;
+      continue;
     }
+    out += text.slice(i, end);
+    i = end;
   }
-  return new Set(code.match(/\b[A-Z][A-Z0-9_]*\b/g) ?? []);
+  return out;
 }
 
 const protocol = loadProtocol();
@@ -112,19 +123,18 @@ for (const file of files) {
   const name = camel(file);
   const layout = protocol.SCRIPTS[name];
   if (!layout) throw new Error(`embed-lua: ${file} has no layout in SCRIPTS (lib/redis/protocol.ts)`);
-  const source = readFileSync(join(luaDir, file), 'utf8');
-  const expanded = resolveIncludes(source);
+  const expanded = resolveIncludes(readFileSync(join(luaDir, file), 'utf8'));
   const own = layoutConstants(layout);
-  const used = [...upperCaseNames(expanded)].filter((n) => n !== 'KEYS' && n !== 'ARGV').sort();
-  const unknown = used.filter((n) => !own.has(n) && !shared.has(n));
-  if (unknown.length > 0) throw new Error(`embed-lua: ${file} uses ${unknown.join(', ')}, which lib/redis/protocol.ts does not define`);
-  const block = used.map((n) => `local ${n} = ${lua(own.has(n) ? own.get(n) : shared.get(n))}`).join('\n');
-  const header = `-- Protocol constants, generated from lib/redis/protocol.ts.\n${block}\n`;
-  // Before the first include (or the first line of code), so included functions see them.
-  const lines = source.split('\n');
-  const at = lines.findIndex((line) => line.startsWith('--@include') || (line.trim() !== '' && !line.startsWith('--')));
-  const withConstants = [...lines.slice(0, at), header, ...lines.slice(at)].join('\n');
-  scripts[name] = resolveIncludes(withConstants);
+  const unknown = new Set();
+  // Inlined as literals rather than declared as locals: every run of a script
+  // re-creates its local functions, and each local they capture would cost an
+  // upvalue per run.
+  scripts[name] = mapUpperCaseNames(expanded, (word) => {
+    const value = own.has(word) ? own.get(word) : shared.get(word);
+    if (value === undefined) unknown.add(word);
+    return lua(value);
+  });
+  if (unknown.size > 0) throw new Error(`embed-lua: ${file} uses ${[...unknown].join(', ')}, which lib/redis/protocol.ts does not define`);
 }
 for (const name of Object.keys(protocol.SCRIPTS)) {
   if (!scripts[name]) throw new Error(`embed-lua: SCRIPTS.${name} has no script file in lib/redis/lua/`);

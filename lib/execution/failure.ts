@@ -22,7 +22,9 @@ export function describeThrown(thrown: unknown): TaskErrorInfo {
       const text = Array.isArray(details) ? details.join('; ') : typeof details === 'string' ? details : '';
       if (text && text !== message) message = `${message}: ${text}`;
     }
-    return { message, name: thrown.name, ...(thrown.stack && { stack: thrown.stack }) };
+    const info: TaskErrorInfo = { message, name: thrown.name };
+    if (thrown.stack) info.stack = thrown.stack;
+    return info;
   }
   if (typeof thrown === 'string') return { message: thrown };
   if (thrown === undefined || thrown === null) return { message: `handler threw ${String(thrown)}` };

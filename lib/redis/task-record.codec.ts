@@ -79,21 +79,21 @@ function asArray(reply: unknown, what: string): unknown[] {
 
 /** One fetched task; a payload that is not JSON is reported, not thrown. */
 function fetchedTask(r: unknown[], at: number, workerToken: string): FetchedTask {
-  const field = (name: keyof typeof FETCH.row) => r[at + FETCH.row[name]];
-  const id = String(field('id'));
-  const attempt = Number(field('attempt'));
+  const row = FETCH.row;
+  const id = String(r[at + row.id]);
+  const attempt = Number(r[at + row.attempt]);
   const task: FetchedTask = {
     id,
-    name: String(field('name')),
+    name: String(r[at + row.name]),
     payload: undefined,
     attempt,
-    maxAttempts: Number(field('maxAttempts')),
-    backoff: decodeBackoff(String(field('backoff') ?? '')),
-    timeoutMs: Number(field('timeoutMs')) || 0,
+    maxAttempts: Number(r[at + row.maxAttempts]),
+    backoff: decodeBackoff(String(r[at + row.backoff] ?? '')),
+    timeoutMs: Number(r[at + row.timeoutMs]) || 0,
     lease: { id, token: leaseToken(workerToken, attempt) },
   };
   try {
-    task.payload = JSON.parse(String(field('payload')));
+    task.payload = JSON.parse(String(r[at + row.payload]));
   } catch (error) {
     task.unreadable = `payload is not valid JSON (${error instanceof Error ? error.message : String(error)})`;
   }
@@ -114,5 +114,6 @@ export function decodeFetchReply(reply: unknown, workerToken: string, offset = 0
 export function decodeSettleReply(reply: unknown, workerToken: string): SettleReply {
   const r = asArray(reply, 'settle');
   const flags = String(r[SETTLE.head.settled] ?? '');
-  return { settled: [...flags].map((flag) => flag === '1'), ...decodeFetchReply(r, workerToken, SETTLE.rowFirst) };
+  const fetched = decodeFetchReply(r, workerToken, SETTLE.rowFirst);
+  return { settled: [...flags].map((flag) => flag === '1'), tasks: fetched.tasks, brokenIds: fetched.brokenIds, nextDueInMs: fetched.nextDueInMs };
 }

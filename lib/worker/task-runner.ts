@@ -39,7 +39,8 @@ export async function runAttempt(
     if (thrown instanceof RateLimitedError) {
       return { kind: 'limited', delayMs: Math.ceil(thrown.retryAfterMs), error: { message: thrown.message, name: thrown.name } };
     }
-    return { kind: 'failed', ...classifyFailure(thrown, state.stage) };
+    const { error, permanent } = classifyFailure(thrown, state.stage);
+    return { kind: 'failed', error, permanent };
   }
   return encodeResult(result);
 }
