@@ -49,6 +49,7 @@ function sharedConstants(p) {
   put('E_', p.EVENT);
   put('O_', p.OUTCOME);
   put('T_', p.EVENT_TYPE);
+  put('OB_', p.OBLITERATE_STATUS);
   for (const name of ['LIST_SEPARATOR', 'LEASE_TOKEN_SEPARATOR', 'OCCURRENCE_SEPARATOR', 'REMOVE_AT_ONCE', 'DEPENDENCY_FAILURE_RUN', 'ENQUEUE_REFUSED']) {
     out.set(name, p[name]);
   }

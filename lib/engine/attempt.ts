@@ -31,6 +31,12 @@ export interface FetchedTask {
   maxAttempts: number;
   backoff: BackoffOptions | null;
   timeoutMs: number;
+  /** How long it waited since it was due (enqueue, delay or retry), by the store's clock, in ms. */
+  waitedMs: number;
+  /** The trace context of its enqueue span (a JSON carrier), when it was enqueued with tracing on. */
+  traceContext?: string;
+  /** A trace context to link to rather than continue: a schedule occurrence's schedule() call. */
+  traceLink?: string;
   lease: Lease;
 }
 

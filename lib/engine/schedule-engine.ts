@@ -15,6 +15,8 @@ export interface ScheduleDefinition {
   timeoutMs: number;
   removeOnComplete: RetentionOverride | null;
   removeOnDead: RetentionOverride | null;
+  /** Trace context of the schedule() call (a JSON carrier); its occurrences link to it. Absent when tracing is off. */
+  traceContext?: string;
 }
 
 /** A stored schedule, read back: its payload parsed, its due time, and the revision a firing compares. */

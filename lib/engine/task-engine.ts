@@ -3,6 +3,7 @@ import type { TaskState } from '../interfaces/task-state.js';
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from './attempt.js';
 import type { EventReader, QueueWaker } from './event-reader.js';
 import type { AddResult, QueuedTask } from './new-task.js';
+import type { TaskMaintenance } from './task-maintenance.js';
 
 // The port between the Nest-facing code and a store. The producer, the worker,
 // the events and the scheduler speak only these operations, in plain values:
@@ -21,8 +22,8 @@ export interface WatchedTask {
   lastEventId: string;
 }
 
-/** The task store behind TaskQueue, the worker host and the event followers. */
-export interface TaskEngine {
+/** The task store behind TaskQueue, the worker host and the event followers (task logs, probes and bulk operations: TaskMaintenance). */
+export interface TaskEngine extends TaskMaintenance {
   /**
    * Adds tasks; each store call is all or nothing. Rejects with
    * RedisUnavailableError (naming where the store is, never credentials)

@@ -59,4 +59,6 @@ export interface NewTask {
   removeOnComplete: RetentionOverride | null;
   /** This task's retention once dead, over the module's; null: the module's. */
   removeOnDead: RetentionOverride | null;
+  /** The trace context of the enqueue span (a JSON carrier of the app's propagator); absent when tracing is off. */
+  traceContext?: string;
 }

@@ -36,6 +36,8 @@ export const QUEUE_KEY_SUFFIXES = {
   parkedNames: 'gpn',
   /** Sorted set: ids of the queue's schedules by next due time. */
   schedules: 'schedules',
+  /** String that expires: the latest state counts for the metrics gauges, shared by the fleet (GAUGE_FIELDS, JSON). */
+  gauges: 'gauges',
 } as const;
 
 /** Keys of one task, handler or schedule: the suffix is followed by its id or name. */
@@ -56,6 +58,8 @@ export const ITEM_KEY_SUFFIXES = {
   handlerParked: 'gp:',
   /** Hash: a schedule's definition (SCHEDULE fields). */
   schedule: 's:',
+  /** List: a task's log lines, '<epoch ms> <message>', the newest last, bounded in length. */
+  logs: 'l:',
 } as const;
 
 /** The prefix-wide directory of schedules (id -> queue), in a slot of its own: `{prefix:}:schedules`. */
@@ -85,6 +89,8 @@ export const RECORD_FIELDS = {
   progress: { field: 'pg', meaning: 'progress JSON' },
   finishedAt: { field: 'f', meaning: 'finish time, epoch ms' },
   awaited: { field: 'wt', meaning: "'1' once a waitFor watches it: its final event is written even with events off" },
+  traceContext: { field: 'tc', meaning: 'trace context of the enqueue span (JSON carrier); absent without a tracing SDK' },
+  traceLink: { field: 'tl', meaning: "trace context a schedule occurrence links to: the schedule's (JSON carrier)" },
 } as const;
 
 /** Field names of the record hash, by meaning. */
@@ -114,6 +120,7 @@ export const SCHEDULE_FIELDS = {
   timeout: { field: 'to', meaning: 'time limit per attempt in ms (0 = none)' },
   removeOnComplete: { field: 'rc', meaning: 'own retention of occurrences once completed (record form)' },
   removeOnDead: { field: 'rd', meaning: 'own retention of occurrences once dead (record form)' },
+  traceContext: { field: 'tc', meaning: 'trace context of the latest schedule() call (JSON carrier); occurrences link to it' },
 } as const;
 
 /** Field names of the schedule definition hash, by meaning. */
@@ -179,7 +186,7 @@ export const SCRIPTS = {
     args: HEAD,
     row: [
       'id', 'name', 'payload', 'priority', 'delayMs', 'runAt', 'maxAttempts', 'backoff', 'timeoutMs',
-      'dependsOn', 'dependencyFailure', 'removeOnComplete', 'removeOnDead',
+      'dependsOn', 'dependencyFailure', 'removeOnComplete', 'removeOnDead', 'traceContext',
     ],
   },
   fetch: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, ...FETCH_ARGS] },
@@ -202,11 +209,18 @@ export const SCRIPTS = {
     keys: ['definition', 'dueIndex'],
     args: [
       'id', 'name', 'payload', 'cron', 'every', 'timezone', 'maxAttempts', 'backoff', 'timeoutMs',
-      'removeOnComplete', 'removeOnDead', 'firstDue',
+      'removeOnComplete', 'removeOnDead', 'firstDue', 'traceContext',
     ],
   },
   removeSchedule: { keys: ['definition', 'dueIndex'], args: ['id'] },
   fireSchedule: { keys: [...QUEUE_SCRIPT_KEYS, 'definition', 'dueIndex'], args: [...HEAD, 'id', 'due', 'revision', 'nextDue'] },
+  log: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id', 'token', 'message', 'maxLines'] },
+  gauges: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'maxAgeMs'] },
+  waitingAge: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'maxLevels'] },
+  retryDead: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'cursor', 'count', 'name', 'cutoff'] },
+  drain: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'count', 'delayed'] },
+  clean: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'state', 'cutoff', 'count'] },
+  obliterate: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'check', 'count'] },
 } as const satisfies Record<string, { keys: readonly string[]; args: readonly string[]; row?: readonly string[] }>;
 
 /**
@@ -218,7 +232,10 @@ export const REPLIES = {
   enqueue: { head: [], row: ['id', 'result'] },
   /** Instead of the enqueue reply when a dependency is missing: nothing was written. */
   enqueueRefused: { head: ['marker', 'message', 'index'] },
-  fetch: { head: ['lookAgainMs', 'brokenIds'], row: ['id', 'name', 'payload', 'attempt', 'maxAttempts', 'backoff', 'timeoutMs'] },
+  fetch: {
+    head: ['lookAgainMs', 'brokenIds'],
+    row: ['id', 'name', 'payload', 'attempt', 'maxAttempts', 'backoff', 'timeoutMs', 'waitedMs', 'traceContext', 'traceLink'],
+  },
   settle: { head: ['settled'] },
   watch: { head: ['state', 'result', 'error', 'lastEventId'] },
   counts: { head: ['waiting', 'delayed', 'active', 'completed', 'dead', 'blocked', 'paused'] },
@@ -226,10 +243,19 @@ export const REPLIES = {
   recover: { head: ['requeued', 'dead'] },
   upsertSchedule: { head: ['next', 'status'] },
   fireSchedule: { head: ['fired', 'added'] },
+  gauges: { head: ['waiting', 'delayed', 'active', 'dead'] },
+  retryDead: { head: ['cursor', 'moved'] },
+  drain: { head: ['removed', 'more'] },
+  /** The ids removed, LIST_SEPARATOR-joined, and how many. */
+  clean: { head: ['ids', 'removed'] },
+  /** status: OBLITERATE_STATUS; running: unexpired leases found (refused); schedules: ids removed, LIST_SEPARATOR-joined. */
+  obliterate: { head: ['status', 'removed', 'running', 'schedules'] },
 } as const satisfies Record<string, { head: readonly string[]; row?: readonly string[] }>;
 
 /** The marker of an enqueueRefused reply. */
 export const ENQUEUE_REFUSED = '!';
+/** obliterate's status: refused (tasks running and no force), more to remove, or done (every key gone). */
+export const OBLITERATE_STATUS = { refused: 0, more: 1, done: 2 } as const;
 /** upsertSchedule's status, by number. */
 export const UPSERT_STATUS = ['unchanged', 'created', 'updated'] as const;
 

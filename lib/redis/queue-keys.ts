@@ -53,6 +53,11 @@ export class QueueKeys {
     return this.base + ITEM_KEY_SUFFIXES.payload + id;
   }
 
+  /** A task's log lines. */
+  logs(id: string): string {
+    return this.base + ITEM_KEY_SUFFIXES.logs + id;
+  }
+
   /** Results of a task's dependencies, copied there as they complete. */
   dependencyResults(id: string): string {
     return this.base + ITEM_KEY_SUFFIXES.dependencyResults + id;

@@ -52,6 +52,7 @@ export class RedisScheduleEngine implements ScheduleEngine {
       id: s.id, name: s.name, payload: s.payloadJson, cron: cron ?? '', every: every ?? '', timezone: timezone ?? '',
       maxAttempts: s.maxAttempts, backoff: encodeBackoff(s.backoff), timeoutMs: s.timeoutMs,
       removeOnComplete: encodeRetention(s.removeOnComplete), removeOnDead: encodeRetention(s.removeOnDead), firstDue,
+      traceContext: s.traceContext ?? '',
     });
     const reply = (await redacted(runScript(this.client, 'upsertSchedule', [keys.definition(s.id), keys.due], args))) as unknown[];
     if (previous !== null && previous !== s.queue) await this.removeDefinition(previous, s.id);

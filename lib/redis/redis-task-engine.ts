@@ -19,6 +19,12 @@ import { fetchArgs, outcomeRow, retentionArgs, scriptArgs, type ArgsOf } from '.
 import { runScript, type ScriptArg, type ScriptName } from './script-registry.js';
 import { decodeError, decodeFetchReply, decodeSettleReply, parseJson } from './task-record.codec.js';
 import { listTasks, readDependencyResults, readTasks } from './task-queries.js';
+import type { ObliterateResult, QueueGauges } from '../engine/task-maintenance.js';
+import type { TaskLogLine } from '../interfaces/task-log.interface.js';
+import type { QueueScripts } from './queue-scripts.js';
+import { RedisBulkOperations } from './redis-bulk-operations.js';
+import { RedisQueueProbes } from './redis-queue-probes.js';
+import { RedisTaskLogs } from './redis-task-logs.js';
 
 /** Expired leases recovered per recover call. */
 const RECOVER_LIMIT = 1_000;
@@ -33,8 +39,21 @@ export class RedisTaskEngine implements TaskEngine {
   private readonly keys = new Map<string, QueueKeys>();
   private readonly client: Redis;
 
+  private readonly logs: RedisTaskLogs;
+  private readonly probes: RedisQueueProbes;
+  private readonly bulk: RedisBulkOperations;
+
   constructor(private readonly connections: RedisConnections, private readonly options: ResolvedTaskOptions) {
     this.client = connections.command;
+    const scripts: QueueScripts = {
+      client: this.client,
+      keysOf: (queue) => this.keysOf(queue),
+      head: (queue) => this.head(queue),
+      script: (name, queue, args) => this.script(name, queue, args),
+    };
+    this.logs = new RedisTaskLogs(scripts);
+    this.probes = new RedisQueueProbes(scripts);
+    this.bulk = new RedisBulkOperations(scripts, options.prefix);
   }
 
   private keysOf(queue: string): QueueKeys {
@@ -170,5 +189,43 @@ export class RedisTaskEngine implements TaskEngine {
 
   async createWaker(queue: string): Promise<QueueWaker> {
     return new BlockingQueueWaker(await this.connections.open('blocking'), this.keysOf(queue).mark, this.connections);
+  }
+
+  // Task logs, probes and bulk operations (TaskMaintenance), each in a file of its own.
+
+  appendLog(queue: string, lease: Lease, message: string, maxLines: number): Promise<boolean> {
+    return this.logs.append(queue, lease, message, maxLines);
+  }
+
+  readLog(queue: string, id: string): Promise<TaskLogLine[] | null> {
+    return this.logs.read(queue, id);
+  }
+
+  ping(): Promise<void> {
+    return this.probes.ping();
+  }
+
+  gauges(queue: string, maxAgeMs: number): Promise<QueueGauges> {
+    return this.probes.gauges(queue, maxAgeMs);
+  }
+
+  waitingAge(queue: string, maxLevels: number): Promise<number | null> {
+    return this.probes.waitingAge(queue, maxLevels);
+  }
+
+  retryDead(queue: string, name: string | null): Promise<number> {
+    return this.bulk.retryDead(queue, name);
+  }
+
+  drain(queue: string, delayed: boolean): Promise<number> {
+    return this.bulk.drain(queue, delayed);
+  }
+
+  clean(queue: string, state: 'completed' | 'dead', olderThanMs: number, limit: number | null): Promise<string[]> {
+    return this.bulk.clean(queue, state, olderThanMs, limit);
+  }
+
+  obliterate(queue: string, force: boolean): Promise<ObliterateResult> {
+    return this.bulk.obliterate(queue, force);
   }
 }

@@ -37,6 +37,7 @@ const ENCODED_FIELDS = {
   dependencyFailure: (t) => (t.dependencyFailure === 'run' ? DEPENDENCY_FAILURE_RUN : ''),
   removeOnComplete: (t) => encodeRetention(t.removeOnComplete),
   removeOnDead: (t) => encodeRetention(t.removeOnDead),
+  traceContext: (t) => t.traceContext ?? '',
 } satisfies Partial<Record<EnqueueField, (t: NewTask) => ScriptArg>>;
 /**
  * Every other row field is a NewTask property of the same name holding a

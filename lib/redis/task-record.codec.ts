@@ -90,8 +90,14 @@ function fetchedTask(r: unknown[], at: number, workerToken: string): FetchedTask
     maxAttempts: Number(r[at + row.maxAttempts]),
     backoff: decodeBackoff(String(r[at + row.backoff] ?? '')),
     timeoutMs: Number(r[at + row.timeoutMs]) || 0,
+    waitedMs: Number(r[at + row.waitedMs]) || 0,
     lease: { id, token: leaseToken(workerToken, attempt) },
   };
+  // Set only when present, so a task enqueued without tracing carries no extra properties.
+  const traceContext = r[at + row.traceContext];
+  if (traceContext) task.traceContext = String(traceContext);
+  const traceLink = r[at + row.traceLink];
+  if (traceLink) task.traceLink = String(traceLink);
   try {
     task.payload = JSON.parse(String(r[at + row.payload]));
   } catch (error) {

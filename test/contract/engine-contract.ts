@@ -2,6 +2,7 @@ import type { FetchRequest, FetchedTask } from '../../lib/engine/attempt.js';
 import type { NewTask } from '../../lib/engine/new-task.js';
 import type { ScheduleDefinition, ScheduleEngine } from '../../lib/engine/schedule-engine.js';
 import type { TaskEngine } from '../../lib/engine/task-engine.js';
+import { describeMaintenanceContract } from './maintenance.contract.js';
 
 /** One engine under test, fresh for each test (its own prefix or its own memory). */
 export interface EngineUnderTest {
@@ -198,4 +199,5 @@ export function describeEngineContract(engineName: string, open: () => Promise<E
       expect(await engine.schedules.fire([{ ...fire, due: changed.next, revision: changed.revision }])).toEqual([false]);
     });
   });
+  describeMaintenanceContract(open);
 }

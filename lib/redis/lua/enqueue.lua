@@ -40,6 +40,7 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
     maxAttempts = ARGV[i + ROW_MAX_ATTEMPTS], backoff = ARGV[i + ROW_BACKOFF], timeoutMs = ARGV[i + ROW_TIMEOUT_MS],
     dependsOn = ARGV[i + ROW_DEPENDS_ON], dependencyFailure = ARGV[i + ROW_DEPENDENCY_FAILURE],
     removeOnComplete = ARGV[i + ROW_REMOVE_ON_COMPLETE], removeOnDead = ARGV[i + ROW_REMOVE_ON_DEAD],
+    traceContext = ARGV[i + ROW_TRACE_CONTEXT],
   }
   local result, state, runAt = addTask(base, keys, now, evMaxLen, t)
   if state == S_WAITING then waited = true end

@@ -25,7 +25,7 @@ reply[REPLY_FIRE_SCHEDULE_FIRED] = 0
 reply[REPLY_FIRE_SCHEDULE_ADDED] = 0
 
 local def = redis.call('HMGET', defKey, SD_NEXT, SD_REVISION, SD_NAME, SD_PAYLOAD, SD_MAX_ATTEMPTS, SD_BACKOFF, SD_TIMEOUT,
-  SD_REMOVE_ON_COMPLETE, SD_REMOVE_ON_DEAD)
+  SD_REMOVE_ON_COMPLETE, SD_REMOVE_ON_DEAD, SD_TRACE_CONTEXT)
 if def[1] ~= due or def[2] ~= rev then return reply end
 local now = nowMs()
 if tonumber(due) > now then return reply end
@@ -34,6 +34,8 @@ local t = {
   id = id .. OCCURRENCE_SEPARATOR .. due, name = def[3], payload = def[4], priority = 0, delayMs = 0, runAt = '',
   maxAttempts = def[5], backoff = def[6], timeoutMs = def[7], dependsOn = '', dependencyFailure = '',
   removeOnComplete = def[8], removeOnDead = def[9],
+  -- An occurrence starts a trace of its own, linked to the schedule() call that made it (see docs/observability.md).
+  traceLink = def[10],
 }
 local added, state = addTask(base, keys, now, evMaxLen, t)
 if state == S_WAITING then wake(keys.mark) end

@@ -25,7 +25,8 @@ for _, id in ipairs(expired) do
     local attempt, max = tonumber(f[1]) or 1, tonumber(f[2]) or 1
     local err = cjson.encode({ message = 'attempt ' .. attempt .. ' was lost: its worker stopped renewing the lease (crash, hang or lost connection)' })
     if attempt < max then
-      redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ERROR, err)
+      -- Due again now: the wait-time metric counts from here, not from its first due time.
+      redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ERROR, err, R_RUN_AT, int(now))
       redis.call('ZADD', keys.wait, f[3], id)
       emit(base, evMaxLen, taskKey, T_RETRYING, id, f[4], attempt, err)
       requeued = requeued + 1

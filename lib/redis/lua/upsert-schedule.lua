@@ -2,7 +2,7 @@
 -- KEYS: SCRIPTS.upsertSchedule of protocol.ts: the schedule's definition hash, the queue's due-time index.
 -- ARGV: SCRIPTS.upsertSchedule of protocol.ts: id, task name, payload JSON, cron ('' = none), every ms
 --   ('' = none), timezone (''), then the occurrences' policy in record form, then the first due time
---   (epoch ms) should the timing be new.
+--   (epoch ms) should the timing be new, then the caller's trace context ('' = none).
 -- Returns the upsertSchedule reply: next due time, status (0 unchanged, 1 created, 2 updated).
 -- An unchanged timing (cron, every, timezone) keeps the stored due time, so a
 -- fleet restarting with the same @TaskHandler schedule neither delays nor
@@ -19,6 +19,9 @@ local values = { ARGV[ARG_NAME], ARGV[ARG_PAYLOAD], ARGV[ARG_CRON], ARGV[ARG_EVE
 local timing = { [SD_CRON] = true, [SD_EVERY] = true, [SD_TIMEZONE] = true }
 
 local stored = redis.call('HMGET', defKey, SD_NEXT, unpack(fields))
+-- The caller's trace context is kept for occurrences to link to; it is not part
+-- of the definition, so a new one alone is no change (no revision bump).
+if ARGV[ARG_TRACE_CONTEXT] ~= '' then redis.call('HSET', defKey, SD_TRACE_CONTEXT, ARGV[ARG_TRACE_CONTEXT]) end
 local next, status = ARGV[ARG_FIRST_DUE], 1
 local reply = {}
 if stored[1] then

@@ -61,6 +61,9 @@ local function addTask(base, keys, now, evMaxLen, t)
   if runAt ~= now then redis.call('HSET', taskKey, R_RUN_AT, int(runAt)) end
   if t.removeOnComplete ~= '' then redis.call('HSET', taskKey, R_REMOVE_ON_COMPLETE, t.removeOnComplete) end
   if t.removeOnDead ~= '' then redis.call('HSET', taskKey, R_REMOVE_ON_DEAD, t.removeOnDead) end
+  -- Trace contexts exist only while a tracing SDK is registered: no bytes otherwise.
+  if t.traceContext and t.traceContext ~= '' then redis.call('HSET', taskKey, R_TRACE_CONTEXT, t.traceContext) end
+  if t.traceLink and t.traceLink ~= '' then redis.call('HSET', taskKey, R_TRACE_LINK, t.traceLink) end
   if t.dependsOn ~= '' then
     if t.dependencyFailure == DEPENDENCY_FAILURE_RUN then redis.call('HSET', taskKey, R_DEPENDENCY_FAILURE, DEPENDENCY_FAILURE_RUN) end
     if t.delayMs > 0 then redis.call('HSET', taskKey, R_DEPENDENCY_DELAY, t.delayMs) end

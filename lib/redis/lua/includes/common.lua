@@ -42,10 +42,10 @@ end
 -- it in the compact listpack encoding) and its payload (a string). Keeping the
 -- payload out of the hash is what keeps the hash compact. Tasks in a
 -- dependency graph also have pending-dependency, dependency-result and
--- dependent keys.
+-- dependent keys, and a task whose handler logged has a log list.
 local function deleteTask(base, id)
   redis.call('DEL', base .. K_TASK .. id, base .. K_PAYLOAD .. id, base .. K_PENDING_DEPENDENCIES .. id,
-    base .. K_DEPENDENCY_RESULTS .. id, base .. K_DEPENDENTS .. id)
+    base .. K_DEPENDENCY_RESULTS .. id, base .. K_DEPENDENTS .. id, base .. K_LOGS .. id)
 end
 
 -- Wakes a worker when this due time is the queue's earliest, so that worker
@@ -106,8 +106,10 @@ end
 -- run of that handler ends.
 local function releaseHandlerSlot(base, keys, taskKey, name)
   redis.call('HDEL', taskKey, R_COUNTED_IN_LIMIT)
+  -- The counter exists only while runs are in progress, so a queue's keys can
+  -- all be found from its sets (obliterate relies on it).
   local running = base .. K_HANDLER_RUNNING .. name
-  if redis.call('DECR', running) < 0 then redis.call('SET', running, 0) end
+  if redis.call('DECR', running) <= 0 then redis.call('DEL', running) end
   local parked = redis.call('ZPOPMIN', base .. K_HANDLER_PARKED .. name, 1)
   if parked[1] then
     redis.call('ZADD', keys.wait, parked[2], parked[1])

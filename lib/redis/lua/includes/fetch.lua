@@ -79,7 +79,8 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     for i = 1, #popped, 2 do
       local id = popped[i]
       local taskKey = base .. K_TASK .. id
-      local r = redis.call('HMGET', taskKey, R_NAME, R_ATTEMPTS, R_MAX_ATTEMPTS, R_BACKOFF, R_TIMEOUT)
+      local r = redis.call('HMGET', taskKey, R_NAME, R_ATTEMPTS, R_MAX_ATTEMPTS, R_BACKOFF, R_TIMEOUT, R_RUN_AT, R_ENQUEUED_AT,
+        R_TRACE_CONTEXT, R_TRACE_LINK)
       local payload = redis.call('GET', base .. K_PAYLOAD .. id)
       local limit = r[1] and f.limits[r[1]]
       if not r[1] or not payload or not tonumber(r[3]) then
@@ -108,6 +109,10 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         out[row + REPLY_FETCH_ROW_MAX_ATTEMPTS] = r[3]
         out[row + REPLY_FETCH_ROW_BACKOFF] = r[4] or ''
         out[row + REPLY_FETCH_ROW_TIMEOUT_MS] = r[5] or '0'
+        -- How long it waited since it was due, by Redis' clock (for the wait-time metric).
+        out[row + REPLY_FETCH_ROW_WAITED_MS] = math.max(0, now - (tonumber(r[6]) or tonumber(r[7]) or now))
+        out[row + REPLY_FETCH_ROW_TRACE_CONTEXT] = r[8] or ''
+        out[row + REPLY_FETCH_ROW_TRACE_LINK] = r[9] or ''
         row = row + REPLY_FETCH_ROW_WIDTH
       end
     end

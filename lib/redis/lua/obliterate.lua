@@ -1,0 +1,67 @@
+-- obliterate: one step of obliterate: removes up to count tasks of the queue with every key they have,
+-- then, once no task is left, the queue's own keys, its schedules' definitions and its handlers'
+-- counters and parked sets. The first step (check '1') refuses while a task of the queue holds an
+-- unexpired lease (a worker is running it), and otherwise pauses the queue so that no worker starts a
+-- task while the steps run; the last step removes the pause with the rest.
+-- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
+--   rate); every other key of the queue is built from the base under the same hash tag.
+-- ARGV: SCRIPTS.obliterate of protocol.ts: the key base, the events setting, '1' to check for running
+--   tasks first ('' when forced, or after the first step), the most tasks removed.
+-- Returns the obliterate reply: OB_REFUSED with the number of running tasks; OB_MORE (call again); or
+--   OB_DONE with the ids of the schedules removed, whose entries in the prefix-wide directory (another
+--   slot) the caller removes.
+-- Every key of a queue is found from its sets (a handler's running counter
+-- exists only while its tasks run), so no step scans the keyspace; each step
+-- is bounded by the count. Atomic per step so that no task is left with some
+-- of its keys.
+--@include common
+
+local base = ARGV[ARG_BASE]
+local keys = queueKeys()
+local count = tonumber(ARGV[ARG_COUNT])
+local reply = {}
+reply[REPLY_OBLITERATE_REMOVED] = 0
+reply[REPLY_OBLITERATE_RUNNING] = 0
+reply[REPLY_OBLITERATE_SCHEDULES] = ''
+
+if ARGV[ARG_CHECK] == '1' then
+  local running = redis.call('ZCOUNT', keys.active, '(' .. int(nowMs()), '+inf')
+  if running > 0 then
+    reply[REPLY_OBLITERATE_STATUS] = OB_REFUSED
+    reply[REPLY_OBLITERATE_RUNNING] = running
+    return reply
+  end
+end
+redis.call('SET', keys.paused, '1')
+
+local removed = 0
+local function removeTasks(setKey)
+  if removed >= count then return end
+  local ids = redis.call('ZRANGE', setKey, 0, count - removed - 1)
+  for _, id in ipairs(ids) do
+    local taskKey = base .. K_TASK .. id
+    local f = redis.call('HMGET', taskKey, R_NAME, R_COUNTED_IN_LIMIT)
+    if f[2] then redis.call('DEL', base .. K_HANDLER_RUNNING .. f[1]) end
+    redis.call('ZREM', setKey, id)
+    deleteTask(base, id)
+  end
+  removed = removed + #ids
+end
+
+local parkedNames = redis.call('SMEMBERS', base .. K_PARKED_NAMES)
+for _, setKey in ipairs({ keys.wait, keys.delayed, keys.blocked, keys.active, keys.completed, keys.dead }) do removeTasks(setKey) end
+for _, name in ipairs(parkedNames) do removeTasks(base .. K_HANDLER_PARKED .. name) end
+reply[REPLY_OBLITERATE_REMOVED] = removed
+if removed >= count then
+  reply[REPLY_OBLITERATE_STATUS] = OB_MORE
+  return reply
+end
+
+local schedules = redis.call('ZRANGE', base .. K_SCHEDULES, 0, -1)
+for _, id in ipairs(schedules) do redis.call('DEL', base .. K_SCHEDULE .. id) end
+for _, name in ipairs(parkedNames) do redis.call('DEL', base .. K_HANDLER_PARKED .. name) end
+redis.call('DEL', keys.wait, keys.delayed, keys.active, keys.mark, keys.dead, keys.completed, keys.seq, keys.blocked,
+  keys.paused, keys.rate, base .. K_EVENTS, base .. K_PARKED_NAMES, base .. K_SCHEDULES, base .. K_GAUGES)
+reply[REPLY_OBLITERATE_STATUS] = OB_DONE
+reply[REPLY_OBLITERATE_SCHEDULES] = table.concat(schedules, LIST_SEPARATOR)
+return reply

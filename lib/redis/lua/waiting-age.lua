@@ -1,0 +1,25 @@
+-- waitingAge: how long (ms) the longest-waiting task at the front of its priority level has been due,
+-- looking at up to maxLevels priority levels from the highest; -1 when nothing waits. Within one level
+-- tasks run in enqueue order, so the front task of each level is the one that has waited longest there
+-- (a retried task keeps its place but counts from its new due time).
+-- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
+--   rate); under the same hash tag it reads the front tasks' records.
+-- ARGV: SCRIPTS.waitingAge of protocol.ts: the key base, the events setting, the most levels looked at.
+-- Returns the age in ms, or -1.
+-- One script so that it costs one round trip and O(levels * log N), never a scan of the queue.
+--@include common
+
+local base = ARGV[ARG_BASE]
+local now = nowMs()
+local oldest = -1
+local from = '-inf'
+for _ = 1, tonumber(ARGV[ARG_MAX_LEVELS]) do
+  local first = redis.call('ZRANGEBYSCORE', KEYS[KEY_WAIT], from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  if not first[1] then break end
+  local r = redis.call('HMGET', base .. K_TASK .. first[1], R_RUN_AT, R_ENQUEUED_AT)
+  local due = tonumber(r[1]) or tonumber(r[2])
+  if due and now - due > oldest then oldest = math.max(0, now - due) end
+  -- The next level starts at the next multiple of 2^32 (see waitScore in common.lua).
+  from = int((math.floor(tonumber(first[2]) / 4294967296) + 1) * 4294967296)
+end
+return oldest
