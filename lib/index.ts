@@ -1,6 +1,10 @@
 // The public API: everything a user imports, and nothing else.
 export { TaskModule } from './module/task.module.js';
 export type { TaskModuleOptions, TaskOptionsFactory, WorkerOptions, RetentionOptions, QueueOptions } from './config/task-module-options.interface.js';
+export type { TaskLogOptions, MetricsOptions } from './config/task-module-options.interface.js';
+export type { TaskLogLine } from './interfaces/task-log.interface.js';
+export type { RetryAllOptions, DrainOptions, CleanOptions, ObliterateOptions } from './interfaces/bulk-options.interface.js';
+export { QueueBusyError } from './errors/queue-busy.error.js';
 export { TaskHandler } from './decorators/task-handler.decorator.js';
 export { TaskPayload, TaskCtx } from './decorators/task-params.decorators.js';
 export { TaskQueue, type ListOptions } from './producer/task-queue.js';

@@ -10,6 +10,8 @@ export const DEFAULTS = {
   maxPayloadBytes: 512 * 1024,
   /** The queue a task or handler uses when none is given. */
   queue: 'default',
+  taskLogs: { maxLines: 100 },
+  metrics: { gaugeIntervalMs: 5_000 },
 } as const;
 
 /** A queue's settings when the options name none for it: events on (about 10,000 kept), no rate limit. */

@@ -2,14 +2,17 @@ import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js
 import { DEFAULTS, DEFAULT_QUEUE_SETTINGS } from './defaults.js';
 import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, type OptionKeys } from './option-checks.js';
 import type { ResolvedQueueSettings, ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
-import type { QueueOptions, RetentionOptions, TaskModuleOptions, WorkerOptions } from './task-module-options.interface.js';
+import type { MetricsOptions, QueueOptions, RetentionOptions, TaskLogOptions, TaskModuleOptions, WorkerOptions } from './task-module-options.interface.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
 
 const WHERE = 'TaskModule options';
 
 const MODULE_KEYS = {
   connection: true, prefix: true, worker: true, connectTimeoutMs: true, defaults: true, retention: true, maxPayloadBytes: true, queues: true,
+  taskLogs: true, metrics: true,
 } as const satisfies OptionKeys<TaskModuleOptions>;
+const TASK_LOG_KEYS = { maxLines: true } as const satisfies OptionKeys<TaskLogOptions>;
+const METRICS_KEYS = { gaugeIntervalMs: true } as const satisfies OptionKeys<MetricsOptions>;
 const WORKER_KEYS = { concurrency: true, leaseMs: true, shutdownGraceMs: true } as const satisfies OptionKeys<WorkerOptions>;
 const POLICY_KEYS = { attempts: true, backoff: true, timeout: true } as const satisfies OptionKeys<TaskPolicyOptions>;
 const RETENTION_KEYS = { completed: true, dead: true } as const satisfies OptionKeys<NonNullable<TaskModuleOptions['retention']>>;
@@ -110,7 +113,27 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
     maxPayloadBytes:
       options.maxPayloadBytes === undefined ? DEFAULTS.maxPayloadBytes : checkInteger(options.maxPayloadBytes, WHERE, 'maxPayloadBytes', 1),
     queues: resolveQueues(options.queues),
+    taskLogs: { maxLines: resolveGroup(options.taskLogs, TASK_LOG_KEYS, 'taskLogs', 'maxLines', DEFAULTS.taskLogs.maxLines, 1, 100_000) },
+    metrics: {
+      gaugeIntervalMs: resolveGroup(options.metrics, METRICS_KEYS, 'metrics', 'gaugeIntervalMs', DEFAULTS.metrics.gaugeIntervalMs, 100, 3_600_000),
+    },
   };
+}
+
+/** An option group of one integer setting, e.g. `taskLogs: { maxLines }`. */
+function resolveGroup<K extends string>(
+  group: Partial<Record<K, number>> | undefined,
+  keys: Readonly<Record<K, true>>,
+  name: string,
+  key: K,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (group === undefined) return fallback;
+  if (group === null || typeof group !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${name} must be an object { ${key}? }`);
+  checkKnownKeys(group, keys, WHERE, name);
+  return group[key] === undefined ? fallback : checkInteger(group[key], WHERE, `${name}.${key}`, min, max);
 }
 
 function resolveQueues(queues: TaskModuleOptions['queues']): Map<string, ResolvedQueueSettings> {

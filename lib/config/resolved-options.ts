@@ -37,6 +37,8 @@ export interface ResolvedTaskOptions {
   maxPayloadBytes: number;
   /** Settings of the queues named in the options; others use the defaults (see queueSettings). */
   queues: ReadonlyMap<string, ResolvedQueueSettings>;
+  taskLogs: { maxLines: number };
+  metrics: { gaugeIntervalMs: number };
 }
 
 /** Settings of a queue: those configured, or the defaults. */

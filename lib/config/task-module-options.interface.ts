@@ -48,6 +48,25 @@ export interface TaskModuleOptions {
   maxPayloadBytes?: number;
   /** Per-queue settings, by queue name. */
   queues?: Record<string, QueueOptions>;
+  /** Task logs written with `TaskContext.log`. */
+  taskLogs?: TaskLogOptions;
+  /** OpenTelemetry metrics (recorded only when an SDK is registered). */
+  metrics?: MetricsOptions;
+}
+
+/** Options of task logs. */
+export interface TaskLogOptions {
+  /** Lines kept per task, the newest (default 100). */
+  maxLines?: number;
+}
+
+/** Options of the OpenTelemetry metrics. */
+export interface MetricsOptions {
+  /**
+   * How old (ms) the queue gauges (waiting, delayed, active, dead) may be: they
+   * are counted in Redis at most this often across the whole fleet (default 5,000).
+   */
+  gaugeIntervalMs?: number;
 }
 
 /** Implemented by a class given to `forRootAsync({ useClass })` or `useExisting`. */

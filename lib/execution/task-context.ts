@@ -4,6 +4,8 @@ import type { AttemptState } from './attempt-state.js';
 /** What a TaskContext reaches the store through, for its running attempt. */
 export interface TaskContextIo {
   progress(json: string): Promise<void>;
+  /** Appends a line to the task's log. */
+  log(message: string): Promise<void>;
   dependencies(): Promise<ReadonlyMap<string, unknown>>;
 }
 
@@ -13,6 +15,8 @@ export function attemptOf(ctx: TaskContext): AttemptState {
 }
 
 const ATTEMPT = Symbol('attempt');
+/** Longest log line kept, in characters. */
+const MAX_LOG_LINE = 8_192;
 
 /** What a handler knows about the task it runs; its second argument. */
 export class TaskContext {
@@ -48,6 +52,18 @@ export class TaskContext {
     const results = Object.create(null) as Record<string, R>;
     for (const [id, result] of await this.io.dependencies()) results[id] = result as R;
     return results;
+  }
+
+  /**
+   * Appends a line, stamped with Redis' time, to the task's log, which
+   * `TaskQueue.logs` reads. The log keeps the newest lines (`taskLogs.maxLines`,
+   * default 100) and goes with the task when retention removes it. A line
+   * longer than 8,192 characters is cut there; after the attempt lost its lease
+   * the line is dropped.
+   */
+  async log(message: string): Promise<void> {
+    if (typeof message !== 'string') throw new TypeError(`task ${this.name}: log takes a string, got ${typeof message}`);
+    await this.io.log(message.length > MAX_LOG_LINE ? `${message.slice(0, MAX_LOG_LINE)}…` : message);
   }
 
   /** Records progress (a number or a JSON object), readable through `TaskQueue.get`. */

@@ -23,6 +23,10 @@ import { EnqueueBatcher } from './enqueue-batcher.js';
 import { normalizeEnqueue } from './enqueue-options.normalizer.js';
 import { createTaskIdGenerator } from './task-id.js';
 import { TaskWaiter } from './task-waiter.js';
+import { QueueBusyError } from '../errors/queue-busy.error.js';
+import type { CleanOptions, DrainOptions, ObliterateOptions, RetryAllOptions } from '../interfaces/bulk-options.interface.js';
+import type { TaskLogLine } from '../interfaces/task-log.interface.js';
+import { checkClean, checkDrain, checkObliterate, checkRetryAll } from './bulk-options.checks.js';
 
 /** Options of `list`. */
 export interface ListOptions {
@@ -96,6 +100,45 @@ export class TaskQueue {
   async retry(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
     const { queue, id } = this.locate(task, options, 'retry');
     return this.engine.retry(queue, id);
+  }
+
+  /** The task's log (lines its handler wrote with `TaskContext.log`), oldest first; null when the task does not exist. */
+  async logs(task: string | TaskRef, options?: TaskLookupOptions): Promise<TaskLogLine[] | null> {
+    const { queue, id } = this.locate(task, options, 'logs');
+    return this.engine.readLog(queue, id);
+  }
+
+  /**
+   * Moves the queue's dead tasks (of `options.name` only, when given) back to
+   * waiting with a fresh attempt budget; returns how many. Runs in short
+   * bounded steps, so it is safe on a large queue under load.
+   */
+  async retryAll(queue: string, options: RetryAllOptions): Promise<number> {
+    const checked = checkRetryAll(queue, options);
+    return this.engine.retryDead(checked.queue, checked.name);
+  }
+
+  /** Removes the queue's waiting tasks (and delayed ones with `{ delayed: true }`); running tasks finish. Returns how many were removed. */
+  async drain(queue: string, options?: DrainOptions): Promise<number> {
+    const checked = checkDrain(queue, options);
+    return this.engine.drain(checked.queue, checked.delayed);
+  }
+
+  /** Removes completed or dead tasks (those finished at least `olderThanMs` ago, up to `limit`, oldest first); returns the ids removed. */
+  async clean(queue: string, state: 'completed' | 'dead', options?: CleanOptions): Promise<string[]> {
+    const checked = checkClean(queue, state, options);
+    return this.engine.clean(checked.queue, checked.state, checked.olderThanMs, checked.limit);
+  }
+
+  /**
+   * Removes every key of the queue: its tasks in every state, their logs, its
+   * events, its schedules and counters. Rejects with QueueBusyError, changing
+   * nothing, while workers run tasks of the queue, unless `{ force: true }`.
+   */
+  async obliterate(queue: string, options?: ObliterateOptions): Promise<void> {
+    const checked = checkObliterate(queue, options);
+    const result = await this.engine.obliterate(checked.queue, checked.force);
+    if (result.status === 'refused') throw new QueueBusyError(checked.queue, result.running);
   }
 
   /** How many tasks of a queue (default `'default'`) are in each state, and whether it is paused. */

@@ -8,7 +8,13 @@ export class AttemptIo implements TaskContextIo {
     private readonly engine: TaskEngine,
     private readonly queue: string,
     private readonly task: FetchedTask,
+    private readonly logMaxLines: number,
   ) {}
+
+  async log(message: string): Promise<void> {
+    // A false reply means the lease is gone: the line is dropped with the attempt.
+    await this.engine.appendLog(this.queue, this.task.lease, message, this.logMaxLines);
+  }
 
   async progress(json: string): Promise<void> {
     // A false reply means the lease is gone; the attempt's outcome will be discarded anyway.

@@ -25,6 +25,8 @@ export interface ConsumerSettings {
   workerToken: string;
   /** Fleet-wide limits of this queue's handlers: task name -> most running at once. */
   handlerLimits: ReadonlyMap<string, number>;
+  /** Lines kept per task log. */
+  logMaxLines: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -167,7 +169,7 @@ export class QueueConsumer {
   private run(slot: Slot): void {
     const { task } = slot;
     const started = Date.now();
-    void runAttempt(this.queue, task, slot.handler, slot.attempt, new AttemptIo(this.engine, this.queue, task)).then((outcome) => {
+    void runAttempt(this.queue, task, slot.handler, slot.attempt, new AttemptIo(this.engine, this.queue, task, this.settings.logMaxLines)).then((outcome) => {
       // Queue the outcome first: its flush must be scheduled before the start
       // of buffered tasks, so it leaves for the store before they run.
       this.record(slot, outcome);

@@ -38,7 +38,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     const workerToken = `${process.pid.toString(36)}.${randomBytes(4).toString('hex')}`;
     const consumers = [...queues.keys()].map(
       (queue) =>
-        new QueueConsumer(queue, this.engine, this.registry, { ...worker, workerToken, handlerLimits: this.registry.limitsOf(queue) }, this.logger),
+        new QueueConsumer(queue, this.engine, this.registry, { ...worker, workerToken, handlerLimits: this.registry.limitsOf(queue), logMaxLines: this.options.taskLogs.maxLines }, this.logger),
     );
     try {
       for (const consumer of consumers) {

@@ -142,6 +142,7 @@ class CollectingLogger implements LoggerService {
 function newContext(attempt = 1): TaskContext {
   return new TaskContext('t-1', 'sample', 'default', attempt, 3, new AttemptState(new LazyAbort()), {
     progress: async () => undefined,
+    log: async () => undefined,
     dependencies: async () => new Map(),
   });
 }
