@@ -3,7 +3,7 @@
 // arrows point down and no two folders import each other. The composition
 // root (module/) is the only place that picks the store adapter.
 const LAYERS = [
-  'module', 'producer', 'worker', 'scheduling', 'events', 'discovery', 'decorators', 'execution',
+  'terminus', 'module', 'producer', 'worker', 'scheduling', 'events', 'discovery', 'decorators', 'execution', 'telemetry',
   'redis', 'engine', 'config', 'policies', 'interfaces', 'errors',
 ];
 
@@ -26,6 +26,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^lib/', pathNot: '^lib/(redis/|config/connection-options\\.ts$)' },
       to: { path: '(^|/)node_modules/ioredis/' },
+    },
+    {
+      name: 'only-telemetry-imports-opentelemetry',
+      comment: '@opentelemetry/api is an optional peer: loaded by telemetry/ alone, by a dynamic import (types elsewhere would leak into the main entry)',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: '^lib/telemetry/' },
+      to: { path: '(^|/)node_modules/@opentelemetry/' },
+    },
+    {
+      name: 'only-the-terminus-entry-imports-terminus',
+      comment: '@nestjs/terminus is an optional peer, used by the nestjs-redis-tasks/terminus entry alone',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: '^lib/terminus/' },
+      to: { path: '(^|/)node_modules/@nestjs/terminus/' },
     },
     {
       name: 'only-the-composition-root-picks-an-adapter',

@@ -11,6 +11,7 @@ import { TaskQueue } from '../producer/task-queue.js';
 import { REDIS_ENGINE_PROVIDERS } from '../redis/redis-engine.providers.js';
 import { SCHEDULING_PROVIDERS } from '../scheduling/scheduling.providers.js';
 import { WorkerHost } from '../worker/worker-host.js';
+import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import { ConfigurableTaskModule, TASK_MODULE_OPTIONS } from './task-module.definition.js';
 
 /**
@@ -29,6 +30,7 @@ import { ConfigurableTaskModule, TASK_MODULE_OPTIONS } from './task-module.defin
     ...REDIS_ENGINE_PROVIDERS,
     ...EVENT_PROVIDERS,
     ...SCHEDULING_PROVIDERS,
+    TaskTelemetry,
     TaskQueue,
     WorkerHost,
   ],

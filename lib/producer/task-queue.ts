@@ -27,6 +27,7 @@ import { QueueBusyError } from '../errors/queue-busy.error.js';
 import type { CleanOptions, DrainOptions, ObliterateOptions, RetryAllOptions } from '../interfaces/bulk-options.interface.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
 import { checkClean, checkDrain, checkObliterate, checkRetryAll } from './bulk-options.checks.js';
+import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 
 /** Options of `list`. */
 export interface ListOptions {
@@ -49,6 +50,7 @@ export class TaskQueue {
     private readonly registry: TaskHandlerRegistry,
     private readonly hub: QueueEventHub,
     private readonly scheduler: TaskScheduler,
+    private readonly telemetry: TaskTelemetry,
   ) {
     this.waiter = new TaskWaiter(engine, hub);
     this.batcher = new EnqueueBatcher(engine);
@@ -57,7 +59,17 @@ export class TaskQueue {
   /** Adds one task. With `options.id`, adds nothing while a task with that id exists, and returns it. */
   async enqueue<P = unknown>(name: string, payload: P, options?: EnqueueOptions): Promise<TaskRef> {
     const item = this.normalize(name, payload, options);
-    return this.refOf(await this.guard(this.batcher.add(item), `'${name}'`), `enqueue('${name}')`);
+    const items = [item];
+    const spans = this.telemetry.startPublish(items);
+    let result: AddResult;
+    try {
+      result = await this.guard(this.batcher.add(item), `'${name}'`);
+    } catch (error) {
+      this.telemetry.endPublish(spans, items, null, error);
+      throw error;
+    }
+    this.telemetry.endPublish(spans, items, [result]);
+    return this.refOf(result, `enqueue('${name}')`);
   }
 
   /** Adds a batch in one round trip; returns one ref per item, in order. Nothing is written if any item is invalid. */
@@ -68,7 +80,15 @@ export class TaskQueue {
       if (item === null || typeof item !== 'object') throw new TypeError(`enqueueMany: item ${index} must be { name, payload, options? }`);
       return this.normalize(item.name, item.payload, item.options);
     });
-    const results = await this.guard(this.engine.add(tasks), `${items.length} tasks`);
+    const spans = this.telemetry.startPublish(tasks);
+    let results: AddResult[];
+    try {
+      results = await this.guard(this.engine.add(tasks), `${items.length} tasks`);
+    } catch (error) {
+      this.telemetry.endPublish(spans, tasks, null, error);
+      throw error;
+    }
+    this.telemetry.endPublish(spans, tasks, results);
     // Name the item that was refused, not the first of those refused with it.
     const culprit = results.findIndex((r) => r.error !== undefined && r.error !== REFUSED_WITH_BATCH);
     if (culprit >= 0) this.refOf(results[culprit], `enqueueMany item ${culprit} ('${items[culprit].name}')`);

@@ -9,6 +9,7 @@ import { encodePayload } from '../engine/payload-json.js';
 import type { ScheduleDefinition, ScheduleEngine } from '../engine/schedule-engine.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { firstOccurrence } from '../policies/schedule-timing.js';
+import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import { defineSchedule, scheduleInfo } from './schedule-definition.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 
@@ -26,6 +27,7 @@ export class TaskScheduler {
     @Inject(SCHEDULE_ENGINE) private readonly engine: ScheduleEngine,
     private readonly registry: TaskHandlerRegistry,
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
+    private readonly telemetry: TaskTelemetry,
   ) {}
 
   /** Calls `listener` after each change made through this instance (the local firer looks again at once). */
@@ -44,6 +46,9 @@ export class TaskScheduler {
     const queue = options.queue === undefined ? handler?.queue ?? DEFAULTS.queue : checkName(options.queue, where, 'queue');
     const payloadJson = encodePayload(payload, where, this.options.maxPayloadBytes);
     const definition = defineSchedule({ id: scheduleId, name: taskName, queue, payloadJson, spec }, handler, this.options.defaults);
+    // Occurrences start traces of their own, linked to this call's (see TaskTracing).
+    const traceContext = this.telemetry.tracing?.activeCarrier();
+    if (traceContext !== undefined) definition.traceContext = traceContext;
     return (await this.save(definition, where)) as ScheduleInfo<P>;
   }
 

@@ -13,6 +13,8 @@ import type { OutageReporter } from './outage-reporter.js';
 export class LeaseKeeper {
   private renewTimer: NodeJS.Timeout | null = null;
   private recoverTimer: NodeJS.Timeout | null = null;
+  /** Told how many expired leases each recovery took back (for the metrics). */
+  onRecovered: ((requeued: number, dead: number) => void) | null = null;
 
   constructor(
     private readonly queue: string,
@@ -59,6 +61,7 @@ export class LeaseKeeper {
     try {
       const { requeued, dead } = await this.engine.recover(this.queue);
       this.outage.recovered();
+      this.onRecovered?.(requeued, dead);
       if (requeued + dead > 0) {
         this.logger.warn(`queue '${this.queue}': took back ${requeued + dead} task(s) whose worker stopped renewing its lease (${requeued} requeued, ${dead} dead)`);
       }

@@ -14,6 +14,7 @@ import { RunQueue } from './run-queue.js';
 import { SettleBatcher } from './settle-batcher.js';
 import { SlotLedger, type Slot } from './slot-ledger.js';
 import { runAttempt, type RunOutcome } from './task-runner.js';
+import type { TaskTelemetry } from '../telemetry/task-telemetry.js';
 
 /** Safety net for a lost wake-up: an idle worker looks at its queue at least this often. */
 const IDLE_CHECK_MS = 5_000;
@@ -56,6 +57,7 @@ export class QueueConsumer {
     private readonly registry: TaskHandlerRegistry,
     private readonly settings: ConsumerSettings,
     private readonly logger: Logger,
+    private readonly telemetry: TaskTelemetry,
   ) {
     this.runQueue = new RunQueue<Slot>(settings.concurrency, (slot) => this.run(slot));
     this.ledger = new SlotLedger(() => settings.concurrency + this.runQueue.prefetch);
@@ -70,6 +72,7 @@ export class QueueConsumer {
       () => !this.stopping,
     );
     this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, settings.workerToken, () => this.ledger.leases(), (ids) => this.onLeasesLost(ids), this.outage, logger);
+    this.leases.onRecovered = (requeued, dead) => telemetry.metrics?.recovered(queue, requeued, dead);
   }
 
   async start(): Promise<void> {
@@ -168,28 +171,42 @@ export class QueueConsumer {
 
   private run(slot: Slot): void {
     const { task } = slot;
+    const { tracing, metrics } = this.telemetry;
     const started = Date.now();
-    void runAttempt(this.queue, task, slot.handler, slot.attempt, new AttemptIo(this.engine, this.queue, task, this.settings.logMaxLines)).then((outcome) => {
+    // Both null without @opentelemetry/api; span null while no tracing SDK is registered.
+    const span = tracing === null ? null : tracing.startAttempt(this.queue, task);
+    if (metrics !== null) metrics.started(this.queue, task.name, task.waitedMs);
+    const io = new AttemptIo(this.engine, this.queue, task, this.settings.logMaxLines);
+    const running =
+      span === null
+        ? runAttempt(this.queue, task, slot.handler, slot.attempt, io)
+        : tracing!.within(span, () => runAttempt(this.queue, task, slot.handler, slot.attempt, io));
+    void running.then((outcome) => {
       // Queue the outcome first: its flush must be scheduled before the start
       // of buffered tasks, so it leaves for the store before they run.
-      this.record(slot, outcome);
-      this.runQueue.finished(slot, Date.now() - started);
+      const recorded = this.record(slot, outcome);
+      const ms = Date.now() - started;
+      if (span !== null) tracing!.endAttempt(span, recorded);
+      if (metrics !== null && recorded !== null) metrics.ended(this.queue, task.name, recorded, ms);
+      this.runQueue.finished(slot, ms);
     });
   }
 
-  /** Queues the outcome for the settle batch of this event-loop turn. */
-  private record(slot: Slot, outcome: RunOutcome): void {
+  /** Queues the outcome for the settle batch of this event-loop turn; returns it (null when the attempt was abandoned). */
+  private record(slot: Slot, outcome: RunOutcome): AttemptOutcome | null {
     const { task } = slot;
     if (slot.abandoned) {
       this.ledger.drop(task.id);
       this.signalIfFree();
-      return;
+      return null;
     }
     if (outcome.kind === 'failed' && outcome.poison) {
       this.logger.warn(`queue '${this.queue}': task ${task.id} (${task.name}) cannot be run: ${outcome.error.message}; moved to dead`);
     }
-    const flush = this.batcher.add(attemptOutcome(slot, outcome));
+    const recorded = attemptOutcome(slot, outcome);
+    const flush = this.batcher.add(recorded);
     if (flush) void this.track(flush.finally(() => this.signalIfFree()));
+    return recorded;
   }
 
   /** A call that must not be lost, retried through an outage (see OutageReporter.retry). */

@@ -5,6 +5,7 @@ import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resol
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { QueueConsumer } from './queue-consumer.js';
+import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 
 /**
  * The worker of this app: one consumer per queue that has handlers here.
@@ -21,6 +22,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
     private readonly registry: TaskHandlerRegistry,
+    private readonly telemetry: TaskTelemetry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,9 +38,17 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     }
     // Short and unique per process: it is stored in every lease this worker holds.
     const workerToken = `${process.pid.toString(36)}.${randomBytes(4).toString('hex')}`;
+    for (const queue of queues.keys()) this.telemetry.gauges.watch(queue);
     const consumers = [...queues.keys()].map(
       (queue) =>
-        new QueueConsumer(queue, this.engine, this.registry, { ...worker, workerToken, handlerLimits: this.registry.limitsOf(queue), logMaxLines: this.options.taskLogs.maxLines }, this.logger),
+        new QueueConsumer(
+          queue,
+          this.engine,
+          this.registry,
+          { ...worker, workerToken, handlerLimits: this.registry.limitsOf(queue), logMaxLines: this.options.taskLogs.maxLines },
+          this.logger,
+          this.telemetry,
+        ),
     );
     try {
       for (const consumer of consumers) {

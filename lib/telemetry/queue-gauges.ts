@@ -1,0 +1,79 @@
+import type { BatchObservableResult, Meter, Observable } from '@opentelemetry/api';
+import type { QueueGauges } from '../engine/task-maintenance.js';
+import { ATTR } from './semantic-attributes.js';
+import { METRIC } from './task-metrics.js';
+
+/** Reads one queue's gauge counts (TaskEngine.gauges: counted at most once per interval across the fleet). */
+export type GaugeReader = (queue: string, maxAgeMs: number) => Promise<QueueGauges>;
+
+interface Cached {
+  at: number;
+  value: QueueGauges | null;
+  pending: Promise<void> | null;
+}
+
+/**
+ * The observable gauges waiting, delayed, active and dead, per queue. A
+ * collection (a Prometheus scrape, a periodic export) reports the counts this
+ * process read last; it reads them again (one Redis call per queue) only when
+ * they are older than the interval, and Redis counts them only when the
+ * fleet's shared snapshot is older than that too. So however many instances
+ * are scraped however often, each queue is counted at most once per interval,
+ * and each instance reports the same fleet-wide values.
+ */
+export class QueueGaugeSet {
+  private readonly queues = new Set<string>();
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(private readonly read: GaugeReader, private readonly intervalMs: number) {}
+
+  /** Adds queues to report (those with handlers here, those configured, those this app enqueues to). */
+  watch(queue: string): void {
+    this.queues.add(queue);
+  }
+
+  /** Creates the four gauges on a meter, with one callback that observes them all. */
+  install(meter: Meter): void {
+    const gauge = (name: string, description: string) => meter.createObservableGauge(name, { description, unit: '{task}' });
+    const gauges: Record<keyof QueueGauges, Observable> = {
+      waiting: gauge(METRIC.waiting, 'Tasks waiting to run, fleet-wide'),
+      delayed: gauge(METRIC.delayed, 'Tasks delayed until a due time, fleet-wide'),
+      active: gauge(METRIC.active, 'Tasks running, fleet-wide'),
+      dead: gauge(METRIC.deadNow, 'Dead tasks kept, fleet-wide'),
+    };
+    meter.addBatchObservableCallback((result) => this.observe(result, gauges), Object.values(gauges));
+  }
+
+  private async observe(result: BatchObservableResult, gauges: Record<keyof QueueGauges, Observable>): Promise<void> {
+    const queues = [...this.queues];
+    await Promise.all(queues.map((queue) => this.refresh(queue)));
+    for (const queue of queues) {
+      const value = this.cache.get(queue)?.value;
+      if (!value) continue;
+      const attributes = { [ATTR.destination]: queue };
+      for (const key of Object.keys(gauges) as Array<keyof QueueGauges>) result.observe(gauges[key], value[key], attributes);
+    }
+  }
+
+  /** Reads a queue's counts when this process's copy is older than the interval (one read at a time per queue). */
+  private refresh(queue: string): Promise<void> {
+    let cached = this.cache.get(queue);
+    if (cached === undefined) this.cache.set(queue, (cached = { at: 0, value: null, pending: null }));
+    if (cached.pending) return cached.pending;
+    if (Date.now() - cached.at < this.intervalMs) return Promise.resolve();
+    const entry = cached;
+    entry.pending = this.read(queue, this.intervalMs).then(
+      (value) => {
+        entry.value = value;
+        entry.at = Date.now();
+      },
+      // Redis unreachable: report nothing rather than stale counts, and try again at the next collection.
+      () => {
+        entry.value = null;
+      },
+    ).finally(() => {
+      entry.pending = null;
+    });
+    return entry.pending;
+  }
+}

@@ -1,0 +1,56 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { TASK_ENGINE } from '../engine/engine.tokens.js';
+import type { AddResult, QueuedTask } from '../engine/new-task.js';
+import type { TaskEngine } from '../engine/task-engine.js';
+import { loadOtelApi } from './otel-api.js';
+import { QueueGaugeSet } from './queue-gauges.js';
+import { TaskMetrics } from './task-metrics.js';
+import { TaskTracing } from './task-tracing.js';
+
+/**
+ * OpenTelemetry for the producer and the worker: `tracing` and `metrics` stay
+ * null when `@opentelemetry/api` is not installed, and record nothing while no
+ * SDK is registered (one check per call). Everything is recorded in this
+ * process: no Redis round trip is added to enqueue, fetch or settle; only the
+ * gauges read Redis, at most once per `metrics.gaugeIntervalMs`.
+ */
+@Injectable()
+export class TaskTelemetry implements OnModuleInit {
+  /** Spans of enqueues and attempts; null without `@opentelemetry/api`. */
+  tracing: TaskTracing | null = null;
+  /** Counters, histograms and queue gauges; null without `@opentelemetry/api`. */
+  metrics: TaskMetrics | null = null;
+  /** The queues whose gauges are reported. */
+  readonly gauges: QueueGaugeSet;
+
+  constructor(@Inject(TASK_ENGINE) engine: TaskEngine, @Inject(RESOLVED_TASK_OPTIONS) options: ResolvedTaskOptions) {
+    this.gauges = new QueueGaugeSet((queue, maxAgeMs) => engine.gauges(queue, maxAgeMs), options.metrics.gaugeIntervalMs);
+    for (const queue of options.queues.keys()) this.gauges.watch(queue);
+  }
+
+  async onModuleInit(): Promise<void> {
+    const api = await loadOtelApi();
+    if (api === null) return;
+    this.tracing = new TaskTracing(api);
+    this.metrics = new TaskMetrics(api, (meter) => this.gauges.install(meter));
+    // Creates the instruments now when an SDK is already registered, so the gauges report before any task moves.
+    this.metrics.current();
+  }
+
+  /** Starts the publish spans of an enqueue, one per task, storing each one's context in its task; null while tracing is off. */
+  startPublish(items: readonly QueuedTask[]) {
+    return this.tracing === null ? null : this.tracing.publish(items);
+  }
+
+  /** Ends an enqueue's spans (with each task's error, or the call's) and counts the tasks it added. */
+  endPublish(spans: ReturnType<TaskTelemetry['startPublish']>, items: readonly QueuedTask[], results: readonly AddResult[] | null, error?: unknown): void {
+    if (spans !== null) this.tracing!.published(spans, results === null ? () => error : (i) => results[i].error);
+    if (this.metrics === null || results === null || this.metrics.current() === null) return;
+    for (let i = 0; i < items.length; i++) {
+      if (!results[i].created) continue;
+      this.metrics.enqueued(items[i].queue, items[i].task.name, 1);
+      this.gauges.watch(items[i].queue);
+    }
+  }
+}

@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { Redis } from 'ioredis';
+import { TaskContext, TaskHandler, TaskQueue, type TaskRef } from '../../lib/index.js';
+import { startTestTracing, type TestTracing } from '../fixtures/otel-tracing.js';
+import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
+import { inspector, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { waitUntil } from '../utils/wait.js';
+
+// OpenTelemetry traces with the SDK's in-memory exporter, in a Nest app with no
+// HTTP: one trace runs from the span that enqueued to the handler's own spans.
+
+const tracer = () => trace.getTracer('test');
+
+@Injectable()
+class TracedTasks {
+  constructor(private readonly tasks: TaskQueue) {}
+
+  @TaskHandler('traced.work')
+  async work(payload: { followUp: boolean }) {
+    tracer().startActiveSpan('handler step', (span) => span.end());
+    if (payload.followUp) await this.tasks.enqueue('traced.followup', {});
+    return 'worked';
+  }
+
+  @TaskHandler('traced.followup')
+  followUp() {
+    return 'followed';
+  }
+
+  @TaskHandler('traced.flaky', { attempts: 3, backoff: { type: 'fixed', delay: 10 } })
+  flaky(_payload: unknown, task: TaskContext) {
+    if (task.attempt < 3) throw new Error(`attempt ${task.attempt} fails`);
+    return 'third time';
+  }
+
+  @TaskHandler('traced.tick')
+  tick() {
+    return 'tick';
+  }
+}
+
+/** Runs `fn` inside a new active span named `name`, ends it, and returns the span with fn's result. */
+async function inSpan<T>(name: string, fn: () => Promise<T>): Promise<{ span: Span; result: T }> {
+  return tracer().startActiveSpan(name, async (span) => {
+    try {
+      return { span, result: await fn() };
+    } finally {
+      span.end();
+    }
+  });
+}
+
+const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+const byMessageId = (spans: ReadableSpan[], id: string) => spans.filter((s) => s.attributes['messaging.message.id'] === id);
+
+describe('tracing', () => {
+  const prefix = uniquePrefix('tracing');
+  let t: TaskApp;
+  let tracing: TestTracing;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = inspector();
+    // First without an SDK: nothing is recorded and the task record carries no trace context.
+    const plain = await startTaskApp(`${prefix}-off`, [TracedTasks]);
+    const ref = await plain.queue.enqueue('traced.followup', {});
+    await plain.queue.waitFor(ref, { timeout: 5_000 });
+    recordWithoutSdk = await redis.hgetall(`{${prefix}-off:default}:t:${ref.id}`);
+    await plain.close();
+    await removePrefix(`${prefix}-off`);
+
+    tracing = startTestTracing();
+    t = await startTaskApp(prefix, [TracedTasks]);
+  });
+  let recordWithoutSdk: Record<string, string>;
+  afterAll(async () => {
+    await t.close();
+    await tracing.stop();
+    await redis.quit();
+    await removePrefix(prefix);
+  });
+
+  it('stores no trace context in the task record while no SDK is registered', () => {
+    expect(recordWithoutSdk.n).toBe('traced.followup');
+    expect(Object.keys(recordWithoutSdk)).not.toContain('tc');
+  });
+
+  it('puts the enqueue, the attempt, the handler spans and a follow-up task in the trace of the span that enqueued', async () => {
+    const { span: request, result: ref } = await inSpan('request', () => t.queue.enqueue('traced.work', { followUp: true }));
+    await t.queue.waitFor(ref, { timeout: 5_000 });
+    const traceId = request.spanContext().traceId;
+
+    await waitUntil(() => tracing.spans('default process').filter((s) => s.spanContext().traceId === traceId).length === 2, 'both process spans');
+    const [publish] = byMessageId(tracing.spans('default publish'), ref.id);
+    const [process] = byMessageId(tracing.spans('default process'), ref.id);
+    expect(publish.kind).toBe(SpanKind.PRODUCER);
+    expect(parentOf(publish)).toBe(request.spanContext().spanId);
+    expect(publish.attributes).toMatchObject({
+      'messaging.system': 'nestjs-redis-tasks',
+      'messaging.destination.name': 'default',
+      'messaging.operation.type': 'send',
+      'messaging.message.id': ref.id,
+      'nestjs_redis_tasks.task.name': 'traced.work',
+    });
+    expect(process.kind).toBe(SpanKind.CONSUMER);
+    expect(process.spanContext().traceId).toBe(traceId);
+    expect(parentOf(process)).toBe(publish.spanContext().spanId);
+    expect(process.attributes).toMatchObject({ 'messaging.operation.type': 'process', 'nestjs_redis_tasks.task.attempt': 1, 'messaging.message.id': ref.id });
+
+    const [step] = tracing.spans('handler step').filter((s) => s.spanContext().traceId === traceId);
+    expect(parentOf(step)).toBe(process.spanContext().spanId);
+
+    // The follow-up enqueued inside the handler: published under the attempt, processed under that.
+    const followPublish = tracing.spans('default publish').find((s) => s.attributes['nestjs_redis_tasks.task.name'] === 'traced.followup' && s.spanContext().traceId === traceId)!;
+    expect(parentOf(followPublish)).toBe(process.spanContext().spanId);
+    const [followProcess] = byMessageId(tracing.spans('default process'), String(followPublish.attributes['messaging.message.id']));
+    expect(parentOf(followProcess)).toBe(followPublish.spanContext().spanId);
+  });
+
+  it('records one span per attempt of a retried task, each a child of the enqueue span, failures with their exception', async () => {
+    const { result: ref } = await inSpan('retrying request', () => t.queue.enqueue('traced.flaky', {}));
+    await t.queue.waitFor(ref, { timeout: 5_000 });
+    await waitUntil(() => byMessageId(tracing.spans('default process'), ref.id).length === 3, 'three attempt spans');
+    const [publish] = byMessageId(tracing.spans('default publish'), ref.id);
+    const attempts = byMessageId(tracing.spans('default process'), ref.id).sort(
+      (a, b) => Number(a.attributes['nestjs_redis_tasks.task.attempt']) - Number(b.attributes['nestjs_redis_tasks.task.attempt']),
+    );
+    expect(attempts.map((s) => s.attributes['nestjs_redis_tasks.task.attempt'])).toEqual([1, 2, 3]);
+    for (const span of attempts) expect(parentOf(span)).toBe(publish.spanContext().spanId);
+    expect(attempts.map((s) => s.status.code)).toEqual([SpanStatusCode.ERROR, SpanStatusCode.ERROR, SpanStatusCode.UNSET]);
+    expect(attempts[0].status.message).toBe('attempt 1 fails');
+    expect(attempts[0].events.map((e) => [e.name, e.attributes?.['exception.message']])).toEqual([['exception', 'attempt 1 fails']]);
+    expect(attempts[1].attributes['nestjs_redis_tasks.task.outcome']).toBe('retry');
+  });
+
+  it('continues the trace through a dependency: the dependent runs in the trace of the span that enqueued it', async () => {
+    let dependent!: TaskRef;
+    const { span: request } = await inSpan('fan-in request', async () => {
+      const first = await t.queue.enqueue('traced.followup', {});
+      dependent = await t.queue.enqueue('traced.followup', {}, { dependsOn: [first] });
+    });
+    await t.queue.waitFor(dependent, { timeout: 5_000 });
+    await waitUntil(() => byMessageId(tracing.spans('default process'), dependent.id).length === 1, 'the dependent span');
+    const [process] = byMessageId(tracing.spans('default process'), dependent.id);
+    expect(process.spanContext().traceId).toBe(request.spanContext().traceId);
+  });
+
+  it('starts a new trace for each schedule occurrence, linked to the schedule() call', async () => {
+    const { span: request } = await inSpan('schedule request', () => t.queue.schedule('traced-tick', 'traced.tick', {}, { every: 300 }));
+    const occurrence = await waitUntil(
+      () => tracing.spans('default process').find((s) => String(s.attributes['messaging.message.id']).startsWith('traced-tick@')),
+      'an occurrence to run',
+    );
+    await t.queue.unschedule('traced-tick');
+    expect(occurrence.spanContext().traceId).not.toBe(request.spanContext().traceId);
+    expect(parentOf(occurrence)).toBeUndefined();
+    expect(occurrence.links.map((l) => l.context.spanId)).toEqual([request.spanContext().spanId]);
+  });
+});
