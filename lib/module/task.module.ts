@@ -8,6 +8,7 @@ import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { EVENT_PROVIDERS } from '../events/events.providers.js';
 import { TaskPipelineFactory } from '../execution/task-pipeline.factory.js';
 import { TaskQueue } from '../producer/task-queue.js';
+import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import { REDIS_ENGINE_PROVIDERS } from '../redis/redis-engine.providers.js';
 import { SCHEDULING_PROVIDERS } from '../scheduling/scheduling.providers.js';
 import { WorkerHost } from '../worker/worker-host.js';
@@ -34,6 +35,7 @@ import { ConfigurableTaskModule, TASK_MODULE_OPTIONS } from './task-module.defin
     TaskQueue,
     WorkerHost,
   ],
-  exports: [TaskQueue],
+  // WorkerHost and the engine are exported for the terminus entry's TaskHealthIndicator (not in the public barrel).
+  exports: [TaskQueue, WorkerHost, TASK_ENGINE],
 })
 export class TaskModule extends ConfigurableTaskModule {}

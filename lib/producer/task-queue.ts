@@ -44,6 +44,7 @@ export class TaskQueue {
   private readonly batcher: EnqueueBatcher;
   private readonly nextId = createTaskIdGenerator();
 
+  /** @internal Made by Nest's injector (the declaration is left out of the built types, which would name optional peers). */
   constructor(
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,

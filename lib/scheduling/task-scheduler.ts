@@ -23,6 +23,7 @@ import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.inter
 export class TaskScheduler {
   private readonly listeners = new Set<() => void>();
 
+  /** @internal Made by Nest's injector (left out of the built types, which would name optional peers). */
   constructor(
     @Inject(SCHEDULE_ENGINE) private readonly engine: ScheduleEngine,
     private readonly registry: TaskHandlerRegistry,

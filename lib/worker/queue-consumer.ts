@@ -75,6 +75,11 @@ export class QueueConsumer {
     this.leases.onRecovered = (requeued, dead) => telemetry.metrics?.recovered(queue, requeued, dead);
   }
 
+  /** Tasks this consumer holds now (running or about to run). */
+  get running(): number {
+    return this.ledger.size;
+  }
+
   async start(): Promise<void> {
     this.waker = await this.engine.createWaker(this.queue);
     this.leases.start();

@@ -7,6 +7,16 @@ import type { TaskEngine } from '../engine/task-engine.js';
 import { QueueConsumer } from './queue-consumer.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 
+/** This app's worker as a health check sees it. */
+export interface WorkerStatus {
+  /** Whether this app runs a worker at all (it has handlers and `worker` is not false). */
+  enabled: boolean;
+  /** Whether its consumers run: started, and not shutting down. */
+  running: boolean;
+  /** Per queue it consumes: tasks running now in this process, and its concurrency. */
+  queues: Array<{ queue: string; running: number; concurrency: number }>;
+}
+
 /**
  * The worker of this app: one consumer per queue that has handlers here.
  * Starts consuming at bootstrap, once every module is initialised, and drains
@@ -18,6 +28,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
   private consumers: QueueConsumer[] = [];
   private stopped: Promise<void> | null = null;
 
+  /** @internal Made by Nest's injector (left out of the built types, which would name optional peers). */
   constructor(
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
@@ -65,6 +76,16 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     this.logger.log(
       `worker started: concurrency ${worker.concurrency} per queue, lease ${worker.leaseMs} ms, prefix '${this.options.prefix}'; queues ${summary}`,
     );
+  }
+
+  /** Whether this app's worker is meant to run and runs, and how busy each queue's consumer is. */
+  status(): WorkerStatus {
+    const enabled = this.options.worker !== null && this.registry.byQueue().size > 0;
+    return {
+      enabled,
+      running: enabled && this.consumers.length > 0 && this.stopped === null,
+      queues: this.consumers.map((c) => ({ queue: c.queue, running: c.running, concurrency: this.options.worker?.concurrency ?? 0 })),
+    };
   }
 
   beforeApplicationShutdown(): Promise<void> {

@@ -49,7 +49,18 @@ async function main() {
     const ref = await queue.enqueue('consumer.greet', { name: 'cjs' });
     const result = await queue.waitFor(ref, { timeout: 10_000 });
     const info = await queue.get(ref);
-    console.log(JSON.stringify({ module: 'cjs', entry: require.resolve('nestjs-redis-tasks'), result, state: info && info.state }));
+    // The main entry never loads @nestjs/terminus (an optional peer); the terminus entry does.
+    const terminusLoadedByMain = Object.keys(require.cache).some((path) => path.includes('@nestjs/terminus'));
+    const terminus = require('nestjs-redis-tasks/terminus');
+    console.log(
+      JSON.stringify({
+        module: 'cjs',
+        entry: require.resolve('nestjs-redis-tasks'),
+        result,
+        state: info && info.state,
+        terminus: { entry: require.resolve('nestjs-redis-tasks/terminus'), indicator: typeof terminus.TaskHealthIndicator, loadedByMain: terminusLoadedByMain },
+      }),
+    );
   } finally {
     await app.close();
     await removeKeys();

@@ -47,7 +47,16 @@ try {
   const ref = await queue.enqueue('consumer.greet', { name: 'esm' });
   const result = await queue.waitFor(ref, { timeout: 10_000 });
   const info = await queue.get(ref);
-  console.log(JSON.stringify({ module: 'esm', entry: import.meta.resolve('nestjs-redis-tasks'), result, state: info?.state }));
+  const terminus = await import('nestjs-redis-tasks/terminus');
+  console.log(
+    JSON.stringify({
+      module: 'esm',
+      entry: import.meta.resolve('nestjs-redis-tasks'),
+      result,
+      state: info?.state,
+      terminus: { entry: import.meta.resolve('nestjs-redis-tasks/terminus'), indicator: typeof terminus.TaskHealthIndicator, loadedByMain: false },
+    }),
+  );
 } finally {
   await app.close();
   await removeKeys();

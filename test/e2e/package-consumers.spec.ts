@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
-import { spawnNode } from '../fixtures/child-processes.js';
+import { PACKAGE_ROOT, spawnNode } from '../fixtures/child-processes.js';
+import { declarationImports } from '../fixtures/declaration-imports.js';
 import { inspector, keysOf, REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
 
 // The built package works in both kinds of Nest app: an ES-module app (what
@@ -21,9 +22,9 @@ async function runConsumer(file: string, prefix: string) {
 }
 
 describe.each([
-  { kind: 'an ES-module', file: 'esm-app.mjs', module: 'esm', entry: /^file:\/\/.*\/dist\/esm\/index\.js$/ },
-  { kind: 'a CommonJS', file: 'cjs-app.cjs', module: 'cjs', entry: /\/dist\/cjs\/index\.js$/ },
-])('$kind app using the built package', ({ file, module, entry }) => {
+  { kind: 'an ES-module', file: 'esm-app.mjs', module: 'esm', entry: /^file:\/\/.*\/dist\/esm\/index\.js$/, terminus: /^file:\/\/.*\/dist\/esm\/terminus\/index\.js$/ },
+  { kind: 'a CommonJS', file: 'cjs-app.cjs', module: 'cjs', entry: /\/dist\/cjs\/index\.js$/, terminus: /\/dist\/cjs\/terminus\/index\.js$/ },
+])('$kind app using the built package', ({ file, module, entry, terminus }) => {
   const prefix = uniquePrefix(`consumer-${module}`);
 
   beforeAll(async () => {
@@ -45,6 +46,8 @@ describe.each([
       entry: expect.stringMatching(entry),
       result: { greeting: `hello ${module}`, attempt: 1, contextIsTaskContext: true },
       state: 'completed',
+      // The terminus entry, built in the same format; the main entry did not load @nestjs/terminus.
+      terminus: { entry: expect.stringMatching(terminus), indicator: 'function', loadedByMain: false },
     });
     const redis = inspector();
     try {
@@ -52,5 +55,21 @@ describe.each([
     } finally {
       await redis.quit();
     }
+  });
+});
+
+describe('the built type declarations', () => {
+  beforeAll(async () => {
+    await ensureBuilt();
+  }, BUILD_TIMEOUT_MS);
+
+  it.each(['esm', 'cjs'])('(%s) name no optional peer from the main entry, and only @nestjs/terminus from the terminus entry', (format) => {
+    // An app without the optional peers must type-check, even with skipLibCheck off.
+    const main = declarationImports(join(PACKAGE_ROOT, 'dist', format, 'index.d.ts'));
+    expect([...main].sort()).toEqual(expect.arrayContaining(['@nestjs/common']));
+    expect([...main].filter((m) => m.startsWith('@opentelemetry') || m === '@nestjs/terminus')).toEqual([]);
+    const terminus = declarationImports(join(PACKAGE_ROOT, 'dist', format, 'terminus', 'index.d.ts'));
+    expect(terminus.has('@nestjs/terminus')).toBe(true);
+    expect([...terminus].filter((m) => m.startsWith('@opentelemetry'))).toEqual([]);
   });
 });

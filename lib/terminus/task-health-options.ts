@@ -1,0 +1,53 @@
+import { checkInteger, checkKnownKeys, checkName, type OptionKeys } from '../config/option-checks.js';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+
+/** Limits that turn a queue's health check down. */
+export interface QueueHealthThresholds {
+  /** Down when more tasks than this wait (parked ones included). */
+  maxWaiting?: number;
+  /** Down when more dead tasks than this are kept. */
+  maxDead?: number;
+  /** Down when the longest-waiting task at the front of its priority level has been due for longer than this (ms). */
+  maxOldestWaitingMs?: number;
+}
+
+/** Options of `TaskHealthIndicator.isHealthy`. */
+export interface TaskHealthOptions {
+  /** Per queue, the thresholds that turn the check down; only the queues named here are read. */
+  queues?: Record<string, QueueHealthThresholds>;
+  /** How long Redis has to answer each read before the check is down (default 1,000 ms). */
+  timeoutMs?: number;
+}
+
+/** The options after checks and defaults. */
+export interface ResolvedHealthOptions {
+  queues: Array<{ queue: string } & QueueHealthThresholds>;
+  timeoutMs: number;
+}
+
+const KEYS = { queues: true, timeoutMs: true } as const satisfies OptionKeys<TaskHealthOptions>;
+const THRESHOLD_KEYS = { maxWaiting: true, maxDead: true, maxOldestWaitingMs: true } as const satisfies OptionKeys<QueueHealthThresholds>;
+const WHERE = 'TaskHealthIndicator.isHealthy';
+
+/** Checks the options of a health check: unknown keys and bad values are refused, naming them. */
+export function resolveHealthOptions(options: TaskHealthOptions | undefined): ResolvedHealthOptions {
+  const o = options ?? {};
+  if (o === null || typeof o !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: options must be an object { queues?, timeoutMs? }`);
+  checkKnownKeys(o, KEYS, WHERE, '');
+  const queues: ResolvedHealthOptions['queues'] = [];
+  if (o.queues !== undefined) {
+    if (o.queues === null || typeof o.queues !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: queues must be an object of queue name -> thresholds`);
+    for (const [queue, limits] of Object.entries(o.queues)) {
+      const field = `queues.${queue}`;
+      checkName(queue, WHERE, 'a queue name in queues');
+      if (limits === null || typeof limits !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { maxWaiting?, maxDead?, maxOldestWaitingMs? }`);
+      checkKnownKeys(limits, THRESHOLD_KEYS, WHERE, field);
+      const resolved: { queue: string } & QueueHealthThresholds = { queue };
+      for (const key of Object.keys(THRESHOLD_KEYS) as Array<keyof QueueHealthThresholds>) {
+        if (limits[key] !== undefined) resolved[key] = checkInteger(limits[key], WHERE, `${field}.${key}`, 0);
+      }
+      queues.push(resolved);
+    }
+  }
+  return { queues, timeoutMs: o.timeoutMs === undefined ? 1_000 : checkInteger(o.timeoutMs, WHERE, 'timeoutMs', 1, 60_000) };
+}

@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { TASK_ENGINE } from '../engine/engine.tokens.js';
+import type { TaskEngine } from '../engine/task-engine.js';
+import { WorkerHost } from '../worker/worker-host.js';
+import { resolveHealthOptions, type ResolvedHealthOptions, type TaskHealthOptions } from './task-health-options.js';
+
+/** Priority levels looked at for `maxOldestWaitingMs` (see TaskEngine.waitingAge). */
+const AGE_LEVELS = 100;
+
+/** What one queue's check read. */
+interface QueueHealth {
+  waiting: number;
+  dead: number;
+  oldestWaitingMs: number | null;
+}
+
+/**
+ * A @nestjs/terminus health indicator for the task queue: Redis reachable
+ * (with its round trip in ms), this app's workers running (unless it is a
+ * producer-only app), and optional per-queue thresholds. Provide it in a
+ * module that imports TerminusModule; TaskModule must be imported by the app.
+ */
+@Injectable()
+export class TaskHealthIndicator {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
+    private readonly workers: WorkerHost,
+  ) {}
+
+  /**
+   * Up when Redis answers, this app's workers run, and no queue named in
+   * `options.queues` is over a threshold; down otherwise, with every reason
+   * in `problems`. Each Redis read must answer within `timeoutMs`.
+   */
+  async isHealthy<const Key extends string>(key: Key, options?: TaskHealthOptions): Promise<HealthIndicatorResult<Key>> {
+    const checked = resolveHealthOptions(options);
+    const indicator = this.health.check(key);
+    const started = performance.now();
+    try {
+      await this.within(this.engine.ping(), checked.timeoutMs, 'PING');
+    } catch (error) {
+      return indicator.down({ redis: { reachable: false, error: messageOf(error) }, problems: [`Redis is unreachable (${messageOf(error)})`] });
+    }
+    const redis = { reachable: true, roundTripMs: Math.round((performance.now() - started) * 100) / 100 };
+    const problems: string[] = [];
+    const workers = this.workers.status();
+    if (workers.enabled && !workers.running) problems.push("this app's workers are not running");
+
+    let queues: Record<string, QueueHealth>;
+    try {
+      queues = await this.readQueues(checked);
+    } catch (error) {
+      return indicator.down({ redis, workers, problems: [...problems, `reading the queues failed (${messageOf(error)})`] });
+    }
+    for (const limits of checked.queues) {
+      const q = queues[limits.queue];
+      const name = `queue '${limits.queue}'`;
+      if (limits.maxWaiting !== undefined && q.waiting > limits.maxWaiting) problems.push(`${name}: ${q.waiting} waiting, over maxWaiting ${limits.maxWaiting}`);
+      if (limits.maxDead !== undefined && q.dead > limits.maxDead) problems.push(`${name}: ${q.dead} dead, over maxDead ${limits.maxDead}`);
+      if (limits.maxOldestWaitingMs !== undefined && q.oldestWaitingMs !== null && q.oldestWaitingMs > limits.maxOldestWaitingMs) {
+        problems.push(`${name}: a task has waited ${q.oldestWaitingMs} ms, over maxOldestWaitingMs ${limits.maxOldestWaitingMs}`);
+      }
+    }
+    const data = { redis, workers, queues };
+    return problems.length === 0 ? indicator.up(data) : indicator.down(Object.assign(data, { problems }));
+  }
+
+  private async readQueues(checked: ResolvedHealthOptions): Promise<Record<string, QueueHealth>> {
+    const read = async (queue: string): Promise<[string, QueueHealth]> => {
+      const [counts, oldestWaitingMs] = await this.within(
+        Promise.all([this.engine.counts(queue), this.engine.waitingAge(queue, AGE_LEVELS)]),
+        checked.timeoutMs,
+        `reading queue '${queue}'`,
+      );
+      return [queue, { waiting: counts.waiting, dead: counts.dead, oldestWaitingMs }];
+    };
+    return Object.fromEntries(await Promise.all(checked.queues.map((limits) => read(limits.queue))));
+  }
+
+  private within<T>(call: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} got no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

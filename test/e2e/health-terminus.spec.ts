@@ -1,0 +1,155 @@
+import { Controller, Get, Injectable, Module, type INestApplication } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { Test } from '@nestjs/testing';
+import { TaskHandler, TaskModule, TaskQueue, type TaskModuleOptions } from '../../lib/index.js';
+import { TaskHealthIndicator } from '../../lib/terminus/index.js';
+import { WorkerHost } from '../../lib/worker/worker-host.js';
+import { ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
+import { REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { sleep, waitUntil } from '../utils/wait.js';
+
+// TaskHealthIndicator in a Nest HTTP app with a terminus health controller,
+// as an app would use it: GET /health answers 200 while Redis answers and the
+// workers run, 503 with the reasons once a threshold is crossed or Redis is gone.
+
+@Injectable()
+class MailTasks {
+  @TaskHandler('mail.send', { queue: 'mail', attempts: 1 })
+  send(payload: { fail?: boolean }) {
+    if (payload.fail) throw new Error('bounced');
+    return 'sent';
+  }
+}
+
+@Controller('health')
+class HealthController {
+  constructor(private readonly health: HealthCheckService, private readonly tasks: TaskHealthIndicator) {}
+
+  @Get()
+  @HealthCheck()
+  check() {
+    return this.health.check([() => this.tasks.isHealthy('tasks', { timeoutMs: 500 })]);
+  }
+
+  @Get('strict')
+  @HealthCheck()
+  strict() {
+    return this.health.check([
+      () => this.tasks.isHealthy('tasks', { queues: { mail: { maxWaiting: 2, maxDead: 0, maxOldestWaitingMs: 200 } } }),
+    ]);
+  }
+}
+
+@Module({ imports: [TerminusModule], controllers: [HealthController], providers: [TaskHealthIndicator] })
+class HealthModule {}
+
+interface HttpApp {
+  app: INestApplication;
+  get(path: string): Promise<{ status: number; body: { status: string; info?: Record<string, any>; error?: Record<string, any> } }>;
+}
+
+async function startHttpApp(options: TaskModuleOptions): Promise<HttpApp> {
+  const moduleRef = await Test.createTestingModule({ imports: [TaskModule.forRoot(options), HealthModule], providers: [MailTasks] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  return {
+    app,
+    get: async (path) => {
+      const response = await fetch(`${url.replace('[::1]', '127.0.0.1')}${path}`);
+      return { status: response.status, body: (await response.json()) as never };
+    },
+  };
+}
+
+describe('TaskHealthIndicator (nestjs-redis-tasks/terminus)', () => {
+  const prefix = uniquePrefix('health');
+  let http: HttpApp;
+
+  beforeAll(async () => {
+    http = await startHttpApp({ connection: REDIS_URL, prefix, worker: { concurrency: 2, leaseMs: 5_000, shutdownGraceMs: 1_000 } });
+  });
+  afterAll(async () => {
+    await http.app.close();
+    await removePrefix(prefix);
+  });
+
+  it('is up with the Redis round trip and the running workers', async () => {
+    const { status, body } = await http.get('/health');
+    expect(status).toBe(200);
+    expect(body.info!.tasks).toMatchObject({
+      status: 'up',
+      redis: { reachable: true, roundTripMs: expect.any(Number) },
+      workers: { enabled: true, running: true, queues: [{ queue: 'mail', running: 0, concurrency: 2 }] },
+    });
+  });
+
+  it('turns down, naming each threshold crossed, and up again once the queue is back within them', async () => {
+    const tasks = http.app.get(TaskQueue);
+    await tasks.pause('mail');
+    await tasks.enqueueMany([1, 2, 3].map((n) => ({ name: 'mail.send', payload: { n } })));
+    await sleep(250);
+    let { status, body } = await http.get('/health/strict');
+    expect(status).toBe(503);
+    expect(body.error!.tasks.queues.mail).toMatchObject({ waiting: 3, dead: 0, oldestWaitingMs: expect.any(Number) });
+    expect(body.error!.tasks.problems).toEqual([
+      "queue 'mail': 3 waiting, over maxWaiting 2",
+      expect.stringMatching(/^queue 'mail': a task has waited \d+ ms, over maxOldestWaitingMs 200$/),
+    ]);
+
+    await tasks.resume('mail');
+    const dead = await tasks.enqueue('mail.send', { fail: true });
+    await expect(tasks.waitFor(dead, { timeout: 5_000 })).rejects.toThrow('bounced');
+    await waitUntil(async () => (await tasks.counts('mail')).waiting === 0, 'the queue to empty');
+    ({ status, body } = await http.get('/health/strict'));
+    expect(status).toBe(503);
+    expect(body.error!.tasks.problems).toEqual(["queue 'mail': 1 dead, over maxDead 0"]);
+
+    await tasks.clean('mail', 'dead');
+    ({ status, body } = await http.get('/health/strict'));
+    expect(status).toBe(200);
+    expect(body.info!.tasks.queues.mail).toEqual({ waiting: 0, dead: 0, oldestWaitingMs: null });
+  });
+
+  it('refuses options it does not know, naming them', async () => {
+    const indicator = http.app.get(TaskHealthIndicator);
+    await expect(indicator.isHealthy('tasks', { queues: { mail: { maxWating: 1 } as never } })).rejects.toThrow(/unknown option 'queues.mail.maxWating'/);
+    await expect(indicator.isHealthy('tasks', { timeoutMs: 0 })).rejects.toThrow(/timeoutMs must be an integer from 1 to 60000/);
+  });
+
+  it('is down once the workers stop (the app is shutting down)', async () => {
+    await http.app.get(WorkerHost).beforeApplicationShutdown();
+    const { status, body } = await http.get('/health');
+    expect(status).toBe(503);
+    expect(body.error!.tasks).toMatchObject({ workers: { enabled: true, running: false }, problems: ["this app's workers are not running"] });
+  });
+});
+
+describe('TaskHealthIndicator when Redis goes away', () => {
+  let redis: OwnRedis;
+  let http: HttpApp;
+
+  beforeAll(async () => {
+    redis = await ownRedis();
+    await redis.start();
+    http = await startHttpApp({ connection: redis.url, prefix: 'health', worker: false });
+  });
+  afterAll(async () => {
+    await http?.app.close();
+    await redis?.destroy();
+  });
+
+  it('is up for a producer-only app, then down within the timeout once Redis stops answering', async () => {
+    let { status, body } = await http.get('/health');
+    expect(status).toBe(200);
+    expect(body.info!.tasks.workers).toEqual({ enabled: false, running: false, queues: [] });
+
+    await redis.stop();
+    const started = Date.now();
+    ({ status, body } = await http.get('/health'));
+    expect(status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(body.error!.tasks).toMatchObject({ status: 'down', redis: { reachable: false } });
+    expect(body.error!.tasks.problems[0]).toMatch(/^Redis is unreachable/);
+  });
+});
