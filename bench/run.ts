@@ -4,7 +4,8 @@
  * the libraries (ours, BullMQ, bee-queue; ours, BullMQ, bee-queue; ...), deletes
  * each run's keys by its prefix, then prints the table (or JSON).
  * Extra flags: --runs=N (runs per library), --only=id,id (measurements of plan.ts),
- * --libs=ours,bullmq (only these libraries; the Redis ceiling always runs with --only naming it).
+ * --libs=ours,bullmq (only these libraries; the Redis ceiling always runs with --only naming it),
+ * --otel (an OpenTelemetry SDK registered in every scenario process: the cost of tracing and metrics).
  */
 import { Redis } from 'ioredis';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ const json = args.includes('--json');
 const runs = Number(flag('runs') ?? (quick ? 1 : 3));
 const only = flag('only')?.split(',');
 const libs = flag('libs')?.split(',');
+// Read by scenario.js in each child (children inherit the environment).
+if (args.includes('--otel')) process.env.BENCH_OTEL = '1';
 
 const status = new StatusLine();
 let currentPrefix: string | null = null;

@@ -26,6 +26,8 @@ async function main(): Promise<Metrics> {
   const [lib, name, json] = process.argv.slice(2);
   const params = JSON.parse(json ?? '{}');
   if (lib === 'redis' && name === 'ceiling') return ceiling(params);
+  // `--otel` on the orchestrator: an OpenTelemetry SDK registered before the library loads, as in an app.
+  if (process.env.BENCH_OTEL === '1') (await import('./support/otel-sdk.js')).registerOtelSdk();
   const load = adapters[lib];
   const scenario = scenarios[name];
   if (!load || !scenario) throw new Error(`usage: scenario.js <ours|bullmq|bee> <${Object.keys(scenarios).join('|')}> <params-json>, or: redis ceiling <params-json>`);

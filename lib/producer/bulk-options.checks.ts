@@ -32,13 +32,19 @@ export function checkRetryAll(queue: unknown, options: RetryAllOptions): { queue
   return { queue: q, name: o.name === undefined ? null : checkName(o.name, where, 'name') };
 }
 
+/** The queue and the one boolean option of drain or obliterate. */
+function checkFlag<K extends string>(queue: unknown, options: Partial<Record<K, boolean>> | undefined, where: string, keys: Readonly<Record<K, true>>): [string, boolean] {
+  const q = checkName(queue, where, 'queue');
+  const [flag] = Object.keys(keys) as K[];
+  const o = optionsObject(options, where, `{ ${flag}? }`);
+  checkKnownKeys(o, keys, where, '');
+  return [q, checkBoolean(o[flag], where, flag)];
+}
+
 /** drain(queue, { delayed? }). */
 export function checkDrain(queue: unknown, options: DrainOptions | undefined): { queue: string; delayed: boolean } {
-  const where = 'drain';
-  const q = checkName(queue, where, 'queue');
-  const o = optionsObject(options, where, '{ delayed? }');
-  checkKnownKeys(o, DRAIN_KEYS, where, '');
-  return { queue: q, delayed: checkBoolean(o.delayed, where, 'delayed') };
+  const [q, delayed] = checkFlag(queue, options, 'drain', DRAIN_KEYS);
+  return { queue: q, delayed };
 }
 
 /** clean(queue, state, { olderThanMs?, limit? }). */
@@ -64,9 +70,6 @@ export function checkClean(
 
 /** obliterate(queue, { force? }). */
 export function checkObliterate(queue: unknown, options: ObliterateOptions | undefined): { queue: string; force: boolean } {
-  const where = 'obliterate';
-  const q = checkName(queue, where, 'queue');
-  const o = optionsObject(options, where, '{ force? }');
-  checkKnownKeys(o, OBLITERATE_KEYS, where, '');
-  return { queue: q, force: checkBoolean(o.force, where, 'force') };
+  const [q, force] = checkFlag(queue, options, 'obliterate', OBLITERATE_KEYS);
+  return { queue: q, force };
 }

@@ -61,6 +61,15 @@ export function describeMaintenanceContract(open: () => Promise<EngineUnderTest>
       expect(await engine.tasks.gauges(QUEUE, 1)).toEqual({ waiting: 2, delayed: 1, active: 1, dead: 0 });
     });
 
+    it('counts the gauges at most once per maxAgeMs: callers within it get the same counts', async () => {
+      await add(newTask('g1'));
+      expect(await engine.tasks.gauges(QUEUE, 300)).toMatchObject({ waiting: 1 });
+      await add(newTask('g2'));
+      expect(await engine.tasks.gauges(QUEUE, 300)).toMatchObject({ waiting: 1 });
+      await engine.elapse(350);
+      expect(await engine.tasks.gauges(QUEUE, 300)).toMatchObject({ waiting: 2 });
+    });
+
     it('retries dead tasks, of one name when asked, with fresh attempts', async () => {
       await add(newTask('a1', { name: 'a', maxAttempts: 1 }), newTask('a2', { name: 'a', maxAttempts: 1 }), newTask('b1', { name: 'b', maxAttempts: 1 }));
       for (const task of await take(3)) await settle(task, 'dead');

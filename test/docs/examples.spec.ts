@@ -64,7 +64,7 @@ const compilerOptions: ts.CompilerOptions = {
   skipLibCheck: true,
   types: ['node'],
   noEmit: true,
-  paths: { 'nestjs-redis-tasks': [join(root, 'lib', 'index.ts')] },
+  paths: { 'nestjs-redis-tasks': [join(root, 'lib', 'index.ts')], 'nestjs-redis-tasks/terminus': [join(root, 'lib', 'terminus', 'index.ts')] },
 };
 
 /**

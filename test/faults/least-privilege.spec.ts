@@ -25,9 +25,12 @@ const RULES = [
   'reset', 'on', '>PASSWORD', '~{tasks:*', '-@all',
   // Sent by the library and ioredis: scripts, get and list, the blocking waits (tasks, events), ioredis' ready check.
   '+eval', '+evalsha', '+hgetall', '+get', '+smembers', '+zrange', '+bzpopmin', '+xread', '+xrevrange', '+info',
+  // Task logs and the health check's PING.
+  '+lrange', '+ping',
   // Called inside the Lua scripts.
   '+time', '+exists', '+incr', '+incrby', '+decr', '+del', '+set', '+hget', '+hmget', '+hset', '+hdel', '+hincrby',
   '+zadd', '+zrem', '+zcard', '+zrangebyscore', '+zpopmin', '+xadd', '+sadd', '+srem', '+scard', '+pexpire', '+pttl',
+  '+rpush', '+ltrim', '+zscan', '+zcount',
 ];
 const CORE_FLOW = join(__dirname, 'children', 'core-flow-app.cjs');
 

@@ -4,16 +4,10 @@
 -- ARGV: SCRIPTS.counts of protocol.ts: the key base, the events setting.
 -- Returns the counts reply; waiting includes tasks parked while their handler is at its fleet-wide limit.
 -- Atomic so that the counts add up: no task is counted in two states or in none.
+--@include waiting-count
 
-local base = ARGV[ARG_BASE]
-local waiting = redis.call('ZCARD', KEYS[KEY_WAIT])
-for _, name in ipairs(redis.call('SMEMBERS', base .. K_PARKED_NAMES)) do
-  local parked = redis.call('ZCARD', base .. K_HANDLER_PARKED .. name)
-  if parked == 0 then redis.call('SREM', base .. K_PARKED_NAMES, name) end
-  waiting = waiting + parked
-end
 local reply = {}
-reply[REPLY_COUNTS_WAITING] = waiting
+reply[REPLY_COUNTS_WAITING] = waitingCount(ARGV[ARG_BASE], KEYS[KEY_WAIT])
 reply[REPLY_COUNTS_DELAYED] = redis.call('ZCARD', KEYS[KEY_DELAYED])
 reply[REPLY_COUNTS_ACTIVE] = redis.call('ZCARD', KEYS[KEY_ACTIVE])
 reply[REPLY_COUNTS_COMPLETED] = redis.call('ZCARD', KEYS[KEY_COMPLETED])

@@ -7,17 +7,14 @@
 -- Returns the gauges reply.
 -- Atomic so that the snapshot is one consistent count, and so that two
 -- callers cannot both find it expired and both count.
+--@include waiting-count
 
 local base = ARGV[ARG_BASE]
 local snapshotKey = base .. K_GAUGES
 local stored = redis.call('GET', snapshotKey)
 if stored then return cjson.decode(stored) end
-local waiting = redis.call('ZCARD', KEYS[KEY_WAIT])
-for _, name in ipairs(redis.call('SMEMBERS', base .. K_PARKED_NAMES)) do
-  waiting = waiting + redis.call('ZCARD', base .. K_HANDLER_PARKED .. name)
-end
 local reply = {}
-reply[REPLY_GAUGES_WAITING] = waiting
+reply[REPLY_GAUGES_WAITING] = waitingCount(base, KEYS[KEY_WAIT])
 reply[REPLY_GAUGES_DELAYED] = redis.call('ZCARD', KEYS[KEY_DELAYED])
 reply[REPLY_GAUGES_ACTIVE] = redis.call('ZCARD', KEYS[KEY_ACTIVE])
 reply[REPLY_GAUGES_DEAD] = redis.call('ZCARD', KEYS[KEY_DEAD])

@@ -1,0 +1,83 @@
+import { metrics } from '@opentelemetry/api';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { QueueGauges } from '../../../lib/engine/task-maintenance.js';
+import { QueueGaugeSet } from '../../../lib/telemetry/queue-gauges.js';
+
+// The gauges read a queue's counts at most once per interval however often
+// they are collected, report every watched queue, and report nothing for a
+// queue whose read failed (rather than stale counts).
+
+function gaugeValues(collected: ResourceMetrics): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const scope of collected.scopeMetrics) {
+    for (const metric of scope.metrics) {
+      for (const point of metric.dataPoints) {
+        const queue = String(point.attributes['messaging.destination.name']);
+        (out[queue] ??= {})[metric.descriptor.name] = point.value as number;
+      }
+    }
+  }
+  return out;
+}
+
+describe('QueueGaugeSet', () => {
+  let provider: MeterProvider;
+  let reader: PeriodicExportingMetricReader;
+  const reads: string[] = [];
+  let failing = false;
+
+  const read = async (queue: string): Promise<QueueGauges> => {
+    reads.push(queue);
+    if (failing) throw new Error('Redis is down');
+    return { waiting: queue.length, delayed: 1, active: 2, dead: 3 };
+  };
+
+  beforeEach(() => {
+    reads.length = 0;
+    failing = false;
+    reader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 });
+    provider = new MeterProvider({ readers: [reader] });
+  });
+  afterEach(async () => {
+    await provider.shutdown();
+    metrics.disable();
+  });
+
+  it('reads each watched queue once per interval, however often it is collected', async () => {
+    const gauges = new QueueGaugeSet(read, 60_000);
+    gauges.watch('mail');
+    gauges.watch('reports');
+    gauges.install(provider.getMeter('test'));
+    const first = await reader.collect();
+    await reader.collect();
+    await reader.collect();
+    expect(reads.sort()).toEqual(['mail', 'reports']);
+    expect(gaugeValues(first.resourceMetrics)).toEqual({
+      mail: { 'nestjs_redis_tasks.queue.waiting': 4, 'nestjs_redis_tasks.queue.delayed': 1, 'nestjs_redis_tasks.queue.active': 2, 'nestjs_redis_tasks.queue.dead': 3 },
+      reports: { 'nestjs_redis_tasks.queue.waiting': 7, 'nestjs_redis_tasks.queue.delayed': 1, 'nestjs_redis_tasks.queue.active': 2, 'nestjs_redis_tasks.queue.dead': 3 },
+    });
+  });
+
+  it('reads again once the interval has passed, and observes nothing for a queue it could not read', async () => {
+    // A meter that only captures the batch callback, so each observation is seen as the set makes it.
+    let callback!: (result: { observe(gauge: unknown, value: number): void }) => Promise<void>;
+    const meter = {
+      createObservableGauge: (name: string) => ({ name }),
+      addBatchObservableCallback: (cb: typeof callback) => (callback = cb),
+    };
+    const gauges = new QueueGaugeSet(read, 20);
+    gauges.watch('mail');
+    gauges.install(meter as never);
+    const observe = async () => {
+      const seen: number[] = [];
+      await callback({ observe: (_gauge, value) => seen.push(value) });
+      return seen;
+    };
+    expect(await observe()).toEqual([4, 1, 2, 3]);
+    expect(await observe()).toEqual([4, 1, 2, 3]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    failing = true;
+    expect(await observe()).toEqual([]);
+    expect(reads).toEqual(['mail', 'mail']);
+  });
+});
