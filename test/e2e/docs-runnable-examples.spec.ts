@@ -52,8 +52,8 @@ const CHECKS: Record<string, (run: LineChild, ports: { metrics: number; http: nu
     const names = [
       'nestjs_redis_tasks_tasks_enqueued_total',
       'nestjs_redis_tasks_tasks_completed_total',
-      'nestjs_redis_tasks_task_process_duration_milliseconds_bucket',
-      'nestjs_redis_tasks_task_wait_duration_milliseconds_bucket',
+      'nestjs_redis_tasks_task_process_duration_bucket',
+      'nestjs_redis_tasks_task_wait_duration_bucket',
       'nestjs_redis_tasks_queue_waiting',
       'nestjs_redis_tasks_queue_delayed',
       'nestjs_redis_tasks_queue_active',

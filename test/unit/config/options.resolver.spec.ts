@@ -27,6 +27,8 @@ describe('resolveTaskOptions', () => {
       retention: { completed: { age: 24 * HOUR, count: 1_000 }, dead: { age: 7 * 24 * HOUR, count: 10_000 } },
       maxPayloadBytes: 512 * 1024,
       queues: new Map(),
+      taskLogs: { maxLines: 100 },
+      metrics: { gaugeIntervalMs: 5_000 },
     });
   });
 
@@ -41,6 +43,8 @@ describe('resolveTaskOptions', () => {
       retention: { completed: { age: 0, count: 0 }, dead: { count: 5 } },
       maxPayloadBytes: 1_024,
       queues: { emails: { events: false, rateLimit: { max: 100, perMs: 1_000 } }, reports: { events: { maxLen: 50 } } },
+      taskLogs: { maxLines: 20 },
+      metrics: { gaugeIntervalMs: 1_000 },
     });
     expect(resolved).toEqual({
       connection,
@@ -54,7 +58,19 @@ describe('resolveTaskOptions', () => {
         ['emails', { eventsMaxLen: 0, rateLimit: { max: 100, perMs: 1_000 } }],
         ['reports', { eventsMaxLen: 50, rateLimit: null }],
       ]),
+      taskLogs: { maxLines: 20 },
+      metrics: { gaugeIntervalMs: 1_000 },
     });
+  });
+
+  it.each([
+    [{ taskLogs: { maxLines: 0 } }, /taskLogs\.maxLines must be an integer from 1 to 100000, got 0/],
+    [{ taskLogs: { lines: 5 } }, /unknown option 'taskLogs\.lines' \(known: maxLines\)/],
+    [{ taskLogs: 5 }, /taskLogs must be an object \{ maxLines\? \}/],
+    [{ metrics: { gaugeIntervalMs: 10 } }, /metrics\.gaugeIntervalMs must be an integer from 100 to 3600000, got 10/],
+    [{ metrics: { interval: 1 } }, /unknown option 'metrics\.interval'/],
+  ])('rejects bad task log and metrics settings %j', (options, message) => {
+    expect(() => resolveTaskOptions({ connection: URL, ...(options as object) })).toThrow(message);
   });
 
   it.each([

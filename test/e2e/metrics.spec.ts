@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { metrics } from '@opentelemetry/api';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
+import { TaskContext, TaskHandler } from '../../lib/index.js';
+import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
+import { removePrefix, uniquePrefix } from '../utils/redis.js';
+import { waitUntil } from '../utils/wait.js';
+
+// The OpenTelemetry metrics with the SDK's metric reader, in a Nest app: what
+// each counter, histogram and gauge says after a known set of tasks ran.
+
+@Injectable()
+class MeteredTasks {
+  @TaskHandler('metered.ok', { queue: 'metered' })
+  ok() {
+    return 'ok';
+  }
+
+  @TaskHandler('metered.flaky', { queue: 'metered', attempts: 2, backoff: { type: 'fixed', delay: 10 } })
+  flaky(_payload: unknown, task: TaskContext) {
+    if (task.attempt === 1) throw new Error('first attempt fails');
+    return 'ok';
+  }
+
+  @TaskHandler('metered.doomed', { queue: 'metered', attempts: 1 })
+  doomed() {
+    throw new Error('always fails');
+  }
+}
+
+type Points = Map<string, Array<DataPoint<number | Histogram>>>;
+
+describe('metrics', () => {
+  const prefix = uniquePrefix('metrics');
+  let t: TaskApp;
+  let provider: MeterProvider;
+  let reader: PeriodicExportingMetricReader;
+
+  /** Every data point of the last collection, by metric name. */
+  async function collect(): Promise<Points> {
+    const { resourceMetrics } = await reader.collect();
+    const points: Points = new Map();
+    for (const scope of resourceMetrics.scopeMetrics) {
+      for (const metric of scope.metrics) points.set(metric.descriptor.name, metric.dataPoints as Array<DataPoint<number | Histogram>>);
+    }
+    return points;
+  }
+  const sumOf = (points: Points, name: string, task?: string) =>
+    (points.get(name) ?? [])
+      .filter((p) => task === undefined || p.attributes['nestjs_redis_tasks.task.name'] === task)
+      .reduce((n, p) => n + (typeof p.value === 'number' ? p.value : p.value.count), 0);
+
+  beforeAll(async () => {
+    reader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 });
+    provider = new MeterProvider({ readers: [reader] });
+    metrics.setGlobalMeterProvider(provider);
+    t = await startTaskApp(prefix, [MeteredTasks], { metrics: { gaugeIntervalMs: 200 } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await provider.shutdown();
+    metrics.disable();
+    await removePrefix(prefix);
+  });
+
+  it('counts enqueues, completions, failed attempts, retries and dead tasks by queue and name, with durations and waits', async () => {
+    const refs = await t.queue.enqueueMany([
+      { name: 'metered.ok', payload: 1 },
+      { name: 'metered.ok', payload: 2 },
+      { name: 'metered.flaky', payload: 3 },
+      { name: 'metered.doomed', payload: 4 },
+    ]);
+    // An idempotent enqueue of an existing id adds nothing and counts nothing.
+    await t.queue.enqueue('metered.ok', 5, { id: refs[0].id, queue: 'metered' });
+    await Promise.allSettled(refs.map((ref) => t.queue.waitFor(ref, { timeout: 5_000 })));
+
+    const points = await waitUntil(async () => {
+      const p = await collect();
+      return sumOf(p, 'nestjs_redis_tasks.task.process.duration') === 5 ? p : null;
+    }, 'five attempts to be recorded');
+    expect(sumOf(points, 'nestjs_redis_tasks.tasks.enqueued')).toBe(4);
+    expect(sumOf(points, 'nestjs_redis_tasks.tasks.enqueued', 'metered.ok')).toBe(2);
+    expect(sumOf(points, 'nestjs_redis_tasks.tasks.completed')).toBe(3);
+    expect(sumOf(points, 'nestjs_redis_tasks.tasks.failed_attempts')).toBe(2);
+    expect(sumOf(points, 'nestjs_redis_tasks.tasks.retried', 'metered.flaky')).toBe(1);
+    expect(sumOf(points, 'nestjs_redis_tasks.tasks.dead', 'metered.doomed')).toBe(1);
+    expect(sumOf(points, 'nestjs_redis_tasks.task.wait.duration')).toBe(5);
+
+    const durations = points.get('nestjs_redis_tasks.task.process.duration')!;
+    expect(new Set(durations.map((p) => p.attributes['nestjs_redis_tasks.task.outcome']))).toEqual(new Set(['completed', 'retry', 'dead']));
+    for (const point of durations) expect(point.attributes['messaging.destination.name']).toBe('metered');
+  });
+
+  it('reports the queue gauges, fleet-wide counts at most gaugeIntervalMs old', async () => {
+    await t.queue.pause('metered');
+    await t.queue.enqueueMany([1, 2, 3].map((n) => ({ name: 'metered.ok', payload: n })));
+    await t.queue.enqueue('metered.ok', 0, { delay: 60_000 });
+    const gauge = (p: Points, name: string) => (p.get(`nestjs_redis_tasks.queue.${name}`) ?? []).find((x) => x.attributes['messaging.destination.name'] === 'metered')?.value;
+    const points = await waitUntil(async () => {
+      const p = await collect();
+      return gauge(p, 'waiting') === 3 ? p : null;
+    }, 'the waiting gauge to show 3');
+    expect({ delayed: gauge(points, 'delayed'), active: gauge(points, 'active'), dead: gauge(points, 'dead') }).toEqual({ delayed: 1, active: 0, dead: 1 });
+    await t.queue.resume('metered');
+  });
+});
