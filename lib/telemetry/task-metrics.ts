@@ -1,4 +1,4 @@
-import type { Attributes, Counter, Histogram, Meter, MeterProvider } from '@opentelemetry/api';
+import type { Attributes, Histogram, Meter, MeterProvider, ObservableCounter } from '@opentelemetry/api';
 import type { AttemptOutcome } from '../engine/attempt.js';
 import type { OtelApiModule } from './otel-api.js';
 import { ATTR, INSTRUMENTATION_NAME } from './semantic-attributes.js';
@@ -22,15 +22,21 @@ export const METRIC = {
 const DURATION_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000];
 
 interface Instruments {
-  meter: Meter;
-  enqueued: Counter;
-  completed: Counter;
-  failedAttempts: Counter;
-  retried: Counter;
-  dead: Counter;
   processDuration: Histogram;
   waitDuration: Histogram;
 }
+
+/** A queue and task name's counts since the SDK registered, reported by the observable counters. */
+interface Totals {
+  attributes: Attributes;
+  enqueued: number;
+  completed: number;
+  failedAttempts: number;
+  retried: number;
+  dead: number;
+}
+
+type CountName = Exclude<keyof Totals, 'attributes'>;
 
 /** Called with each meter a registered SDK provides, to add the observable gauges to it. */
 export type GaugeInstaller = (meter: Meter) => void;
@@ -38,15 +44,20 @@ export type GaugeInstaller = (meter: Meter) => void;
 /**
  * Counters and histograms of tasks, recorded in this process with no Redis
  * round trip, only while a metrics SDK is registered: otherwise each call
- * costs one check of the global meter provider. Attributes: the queue and
- * the task name (and the outcome, for durations), one cached object per pair.
+ * costs one check of the global meter provider. The counters are observable:
+ * a task adds one to a plain number here, and a collection reports the
+ * totals, which costs far less per task than the SDK's `add` (which hashes
+ * the attributes every call). Attributes: the queue and the task name (and
+ * the outcome, for durations), one cached object per pair.
  */
 export class TaskMetrics {
   private provider: MeterProvider | null = null;
   private instruments: Instruments | null = null;
   /** The class of this API copy's no-op meter: what the global provider hands out until an SDK registers. */
   private readonly noopMeter: unknown;
-  private readonly attributes = new Map<string, Attributes>();
+  /** queue -> task name ('' for lost attempts, whose name is not known) -> totals. */
+  private readonly totals = new Map<string, Map<string, Totals>>();
+  private readonly durationAttributes = new Map<string, Attributes>();
 
   constructor(private readonly api: OtelApiModule, private readonly installGauges: GaugeInstaller) {
     this.noopMeter = api.createNoopMeter().constructor;
@@ -58,74 +69,100 @@ export class TaskMetrics {
     if (provider === this.provider) return this.instruments;
     this.provider = provider;
     const meter = provider.getMeter(INSTRUMENTATION_NAME);
-    this.instruments = meter.constructor === this.noopMeter ? null : createInstruments(meter);
+    this.instruments = meter.constructor === this.noopMeter ? null : this.createInstruments(meter);
     if (this.instruments) this.installGauges(meter);
     return this.instruments;
   }
 
   /** Counts the tasks an enqueue added (not those that already existed). */
   enqueued(queue: string, name: string, added: number): void {
-    const m = this.current();
-    if (m !== null && added > 0) m.enqueued.add(added, this.attributesOf(queue, name));
+    if (this.current() !== null && added > 0) this.totalsOf(queue, name).enqueued += added;
   }
 
   /** Records how long a task waited, from its due time to this attempt's start. */
   started(queue: string, name: string, waitedMs: number): void {
     const m = this.current();
-    if (m !== null) m.waitDuration.record(waitedMs, this.attributesOf(queue, name));
+    if (m !== null) m.waitDuration.record(waitedMs, this.totalsOf(queue, name).attributes);
   }
 
   /** Records how an attempt ended and how long it ran. */
   ended(queue: string, name: string, outcome: AttemptOutcome, durationMs: number): void {
     const m = this.current();
     if (m === null) return;
-    const attributes = this.attributesOf(queue, name);
+    const totals = this.totalsOf(queue, name);
     let kind: string = outcome.kind;
     if (outcome.kind === 'completed') {
-      m.completed.add(1, attributes);
+      totals.completed++;
     } else if (outcome.kind === 'failed') {
-      m.failedAttempts.add(1, attributes);
-      kind = outcome.then.action === 'retry' ? 'retry' : 'dead';
-      (outcome.then.action === 'retry' ? m.retried : m.dead).add(1, attributes);
+      totals.failedAttempts++;
+      if (outcome.then.action === 'retry') {
+        kind = 'retry';
+        totals.retried++;
+      } else {
+        kind = 'dead';
+        totals.dead++;
+      }
     }
-    m.processDuration.record(durationMs, this.attributesOf(queue, name, kind));
+    m.processDuration.record(durationMs, this.durationAttributesOf(queue, name, kind));
   }
 
   /** Counts attempts lost with their worker (lease expired), as the store recovered them; their task names are not known here. */
   recovered(queue: string, requeued: number, dead: number): void {
-    const m = this.current();
-    if (m === null || requeued + dead === 0) return;
-    const attributes = this.attributesOf(queue, null);
-    m.failedAttempts.add(requeued + dead, attributes);
-    if (requeued > 0) m.retried.add(requeued, attributes);
-    if (dead > 0) m.dead.add(dead, attributes);
+    if (this.current() === null || requeued + dead === 0) return;
+    const totals = this.totalsOf(queue, '');
+    totals.failedAttempts += requeued + dead;
+    totals.retried += requeued;
+    totals.dead += dead;
   }
 
-  private attributesOf(queue: string, name: string | null, outcome?: string): Attributes {
-    const key = `${queue}\n${name ?? ''}\n${outcome ?? ''}`;
-    let attributes = this.attributes.get(key);
+  private totalsOf(queue: string, name: string): Totals {
+    let byName = this.totals.get(queue);
+    if (byName === undefined) this.totals.set(queue, (byName = new Map()));
+    let totals = byName.get(name);
+    if (totals === undefined) {
+      const attributes: Attributes = { [ATTR.destination]: queue };
+      if (name !== '') attributes[ATTR.taskName] = name;
+      byName.set(name, (totals = { attributes, enqueued: 0, completed: 0, failedAttempts: 0, retried: 0, dead: 0 }));
+    }
+    return totals;
+  }
+
+  private durationAttributesOf(queue: string, name: string, outcome: string): Attributes {
+    const key = `${queue}\n${name}\n${outcome}`;
+    let attributes = this.durationAttributes.get(key);
     if (attributes === undefined) {
-      attributes = { [ATTR.destination]: queue };
-      if (name !== null) attributes[ATTR.taskName] = name;
-      if (outcome !== undefined) attributes[ATTR.outcome] = outcome;
-      this.attributes.set(key, attributes);
+      attributes = { [ATTR.destination]: queue, [ATTR.taskName]: name, [ATTR.outcome]: outcome };
+      this.durationAttributes.set(key, attributes);
     }
     return attributes;
   }
+
+  private createInstruments(meter: Meter): Instruments {
+    const counters: Record<CountName, ObservableCounter> = {
+      enqueued: counter(meter, METRIC.enqueued, 'Tasks added to a queue'),
+      completed: counter(meter, METRIC.completed, 'Attempts that completed their task'),
+      failedAttempts: counter(meter, METRIC.failedAttempts, 'Attempts that failed (retried or not), including those lost with their worker'),
+      retried: counter(meter, METRIC.retried, 'Failed attempts whose task will run again'),
+      dead: counter(meter, METRIC.dead, 'Tasks that ended dead'),
+    };
+    meter.addBatchObservableCallback((result) => {
+      for (const byName of this.totals.values()) {
+        for (const totals of byName.values()) {
+          for (const name of Object.keys(counters) as CountName[]) if (totals[name] > 0) result.observe(counters[name], totals[name], totals.attributes);
+        }
+      }
+    }, Object.values(counters));
+    return {
+      processDuration: histogram(meter, METRIC.processDuration, 'How long an attempt ran'),
+      waitDuration: histogram(meter, METRIC.waitDuration, 'How long a task waited from its due time (enqueue, delay or retry) to the start of an attempt'),
+    };
+  }
 }
 
-function createInstruments(meter: Meter): Instruments {
-  const counter = (name: string, description: string) => meter.createCounter(name, { description, unit: '{task}' });
-  const histogram = (name: string, description: string) =>
-    meter.createHistogram(name, { description, unit: 'ms', advice: { explicitBucketBoundaries: DURATION_BUCKETS } });
-  return {
-    meter,
-    enqueued: counter(METRIC.enqueued, 'Tasks added to a queue'),
-    completed: counter(METRIC.completed, 'Attempts that completed their task'),
-    failedAttempts: counter(METRIC.failedAttempts, 'Attempts that failed (retried or not), including those lost with their worker'),
-    retried: counter(METRIC.retried, 'Failed attempts whose task will run again'),
-    dead: counter(METRIC.dead, 'Tasks that ended dead'),
-    processDuration: histogram(METRIC.processDuration, 'How long an attempt ran'),
-    waitDuration: histogram(METRIC.waitDuration, 'How long a task waited from its due time (enqueue, delay or retry) to the start of an attempt'),
-  };
+function counter(meter: Meter, name: string, description: string): ObservableCounter {
+  return meter.createObservableCounter(name, { description, unit: '{task}' });
+}
+
+function histogram(meter: Meter, name: string, description: string): Histogram {
+  return meter.createHistogram(name, { description, unit: 'ms', advice: { explicitBucketBoundaries: DURATION_BUCKETS } });
 }
