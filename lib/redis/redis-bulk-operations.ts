@@ -12,6 +12,8 @@ import { scriptArgs } from './script-args.js';
  * so other clients never wait long behind a bulk operation on a large queue.
  */
 export const BULK_STEP = 250;
+/** Dead tasks one retryAll step looks at (a ZSCAN count): each one retried costs about twice a removal (its event included). */
+export const RETRY_STEP = 100;
 
 const RETRY = replyLayout('retryDead');
 const DRAIN = replyLayout('drain');
@@ -33,7 +35,7 @@ export class RedisBulkOperations {
     let cursor = '0';
     let moved = 0;
     do {
-      const args = Object.assign(this.scripts.head(queue), { cursor, count: BULK_STEP, name: name ?? '', cutoff });
+      const args = Object.assign(this.scripts.head(queue), { cursor, count: RETRY_STEP, name: name ?? '', cutoff });
       const reply = (await this.scripts.script('retryDead', queue, scriptArgs('retryDead', args))) as unknown[];
       cursor = String(reply[RETRY.head.cursor]);
       moved += Number(reply[RETRY.head.moved]);

@@ -12,8 +12,14 @@ import { faultRedis, type FaultRedis } from './support/fault-redis.js';
 // step hold Redis for long. Prints the figures docs/observability.md quotes.
 
 const TASKS = 100_000;
-/** Generous: a bulk step takes 1-3 ms here; a single script over the whole queue would take seconds. */
-const MAX_PAUSE_MS = 50;
+/**
+ * Bounds far below what one script over the whole queue would hold Redis
+ * (seconds), yet loose enough for a loaded 2-core machine, where the process
+ * running Redis is sometimes descheduled for tens of ms whatever it runs.
+ */
+const MAX_PAUSE_MS = 250;
+/** The average time inside Redis per step: a few ms. */
+const MAX_MEAN_STEP_MS = 10;
 
 @Injectable()
 class ScaleTasks {
@@ -77,11 +83,17 @@ describe('bulk operations on a queue of 100,000 tasks', () => {
     const worstCommandMs = Math.max(0, ...slow.map((entry) => entry[2] / 1_000));
     // Time inside Redis per script call (the bulk steps; the probe's PINGs are counted apart).
     const evalsha = /cmdstat_evalsha:calls=(\d+),usec=\d+,usec_per_call=([\d.]+)/.exec(await admin.info('commandstats'));
-    const steps = evalsha ? `${evalsha[1]} steps of ${(Number(evalsha[2]) / 1_000).toFixed(2)} ms on average` : 'no steps seen';
+    const meanStepMs = evalsha ? Number(evalsha[2]) / 1_000 : Infinity;
+    const steps = evalsha ? `${evalsha[1]} steps of ${meanStepMs.toFixed(2)} ms on average` : 'no steps seen';
     figures.push(
       `${name}: ${(took / 1_000).toFixed(2)} s in ${steps}, slowest command ${worstCommandMs.toFixed(1)} ms, slowest PING meanwhile ${worstPing.toFixed(1)} ms`,
     );
-    expect({ name, worstPing: worstPing < MAX_PAUSE_MS, worstCommand: worstCommandMs < MAX_PAUSE_MS }).toEqual({ name, worstPing: true, worstCommand: true });
+    expect({ name, worstPing: worstPing < MAX_PAUSE_MS, worstCommand: worstCommandMs < MAX_PAUSE_MS, meanStep: meanStepMs < MAX_MEAN_STEP_MS }).toEqual({
+      name,
+      worstPing: true,
+      worstCommand: true,
+      meanStep: true,
+    });
     return result;
   }
 
