@@ -4,7 +4,9 @@ import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { RedisUnavailableError, TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
+import { RedisUnavailableError, TaskContext, TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
+import { TASK_ENGINE } from '../../lib/engine/engine.tokens.js';
+import type { TaskEngine } from '../../lib/engine/task-engine.js';
 import { assertBuilt, freePort, spawnNode } from '../fixtures/child-processes.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { waitUntil } from '../utils/wait.js';
@@ -33,6 +35,15 @@ const RULES = [
   '+rpush', '+ltrim', '+zscan', '+zcount',
 ];
 const CORE_FLOW = join(__dirname, 'children', 'core-flow-app.cjs');
+
+@Injectable()
+class LoggingTasks {
+  @TaskHandler('acl.logged', { queue: 'ops', attempts: 1 })
+  async logged(_payload: unknown, task: TaskContext) {
+    await task.log('a line');
+    throw new Error('logged, then failed');
+  }
+}
 
 @Injectable()
 class PingTasks {
@@ -112,6 +123,28 @@ describe('a Redis ACL user limited to one prefix', () => {
     printSummary('least-privilege', { ...result, lostKeys: [], deadKeys: [], duplicateKeys: [], strayIds: [] });
     expect(result).toMatchObject({ duplicates: 0, dead: 0, lost: 0 });
     expect(result.completed).toBe(result.enqueued);
+  });
+
+  it('keeps task logs, probes and bulk operations within those commands', async () => {
+    await admin.call('ACL', 'LOG', 'RESET');
+    const t = await startTaskApp('tasks', [LoggingTasks], { connection: userUrl() });
+    apps.push(t);
+    const engine = t.app.get<TaskEngine>(TASK_ENGINE);
+    const ref = await t.queue.enqueue('acl.logged', {}, { queue: 'ops' });
+    await expect(t.queue.waitFor(ref, { timeout: 5_000 })).rejects.toThrow('logged, then failed');
+    expect((await t.queue.logs(ref))!.map((l) => l.message)).toEqual(['a line']);
+    expect(await t.queue.retryAll('ops', { state: 'dead' })).toBe(1);
+    await expect(t.queue.waitFor(ref, { timeout: 5_000 })).rejects.toThrow('logged, then failed');
+    expect(await t.queue.clean('ops', 'dead')).toEqual([ref.id]);
+    await t.queue.enqueue('acl.logged', {}, { queue: 'ops', delay: 60_000 });
+    expect(await t.queue.drain('ops', { delayed: true })).toBe(1);
+    await engine.ping();
+    expect(await engine.gauges('ops', 1_000)).toEqual({ waiting: 0, delayed: 0, active: 0, dead: 0 });
+    expect(await engine.waitingAge('ops', 10)).toBeNull();
+    await t.queue.schedule('acl-tick', 'acl.logged', {}, { every: 3_600_000, queue: 'ops' });
+    await t.queue.obliterate('ops');
+    expect(await admin.keys('{tasks:ops}:*')).toEqual([]);
+    expect((await aclLog(admin)).filter((e) => !e.object.startsWith('client'))).toEqual([]);
   });
 
   it('never shows the password or the user name in a log line or an error message', async () => {
