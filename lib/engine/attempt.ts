@@ -31,6 +31,8 @@ export interface FetchedTask {
   maxAttempts: number;
   backoff: BackoffOptions | null;
   timeoutMs: number;
+  /** When the task was enqueued: epoch ms, store time. */
+  enqueuedAt: number;
   lease: Lease;
 }
 

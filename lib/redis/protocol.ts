@@ -218,7 +218,7 @@ export const REPLIES = {
   enqueue: { head: [], row: ['id', 'result'] },
   /** Instead of the enqueue reply when a dependency is missing: nothing was written. */
   enqueueRefused: { head: ['marker', 'message', 'index'] },
-  fetch: { head: ['lookAgainMs', 'brokenIds'], row: ['id', 'name', 'payload', 'attempt', 'maxAttempts', 'backoff', 'timeoutMs'] },
+  fetch: { head: ['lookAgainMs', 'brokenIds'], row: ['id', 'name', 'payload', 'attempt', 'maxAttempts', 'backoff', 'timeoutMs', 'enqueuedAt'] },
   settle: { head: ['settled'] },
   watch: { head: ['state', 'result', 'error', 'lastEventId'] },
   counts: { head: ['waiting', 'delayed', 'active', 'completed', 'dead', 'blocked', 'paused'] },

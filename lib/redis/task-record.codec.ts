@@ -90,6 +90,7 @@ function fetchedTask(r: unknown[], at: number, workerToken: string): FetchedTask
     maxAttempts: Number(field('maxAttempts')),
     backoff: decodeBackoff(String(field('backoff') ?? '')),
     timeoutMs: Number(field('timeoutMs')) || 0,
+    enqueuedAt: Number(field('enqueuedAt')) || 0,
     lease: { id, token: leaseToken(workerToken, attempt) },
   };
   try {

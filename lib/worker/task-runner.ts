@@ -31,7 +31,7 @@ export async function runAttempt(
 ): Promise<RunOutcome> {
   if (!handler) return failed(`no handler for ${task.name}`, true);
   if (task.unreadable !== undefined) return { kind: 'failed', error: { message: task.unreadable }, permanent: true, poison: true };
-  const ctx = new TaskContext(task.id, task.name, queue, task.attempt, task.maxAttempts, state, io);
+  const ctx = new TaskContext(task.id, task.name, queue, task.attempt, task.maxAttempts, task.enqueuedAt, state, io);
   let result: unknown;
   try {
     result = await withTimeout(handler.invoke(task.payload, ctx), task.timeoutMs, state.abort);

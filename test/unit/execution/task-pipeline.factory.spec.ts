@@ -140,7 +140,7 @@ class CollectingLogger implements LoggerService {
 }
 
 function newContext(attempt = 1): TaskContext {
-  return new TaskContext('t-1', 'sample', 'default', attempt, 3, new AttemptState(new LazyAbort()), {
+  return new TaskContext('t-1', 'sample', 'default', attempt, 3, 1_700_000_000_000, new AttemptState(new LazyAbort()), {
     progress: async () => undefined,
     dependencies: async () => new Map(),
   });

@@ -79,7 +79,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     for i = 1, #popped, 2 do
       local id = popped[i]
       local taskKey = base .. K_TASK .. id
-      local r = redis.call('HMGET', taskKey, R_NAME, R_ATTEMPTS, R_MAX_ATTEMPTS, R_BACKOFF, R_TIMEOUT)
+      local r = redis.call('HMGET', taskKey, R_NAME, R_ATTEMPTS, R_MAX_ATTEMPTS, R_BACKOFF, R_TIMEOUT, R_ENQUEUED_AT)
       local payload = redis.call('GET', base .. K_PAYLOAD .. id)
       local limit = r[1] and f.limits[r[1]]
       if not r[1] or not payload or not tonumber(r[3]) then
@@ -108,6 +108,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         out[row + REPLY_FETCH_ROW_MAX_ATTEMPTS] = r[3]
         out[row + REPLY_FETCH_ROW_BACKOFF] = r[4] or ''
         out[row + REPLY_FETCH_ROW_TIMEOUT_MS] = r[5] or '0'
+        out[row + REPLY_FETCH_ROW_ENQUEUED_AT] = r[6] or '0'
         row = row + REPLY_FETCH_ROW_WIDTH
       end
     end
