@@ -1,20 +1,22 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { DEFAULTS, DEFAULT_QUEUE_SETTINGS } from './defaults.js';
-import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, type OptionKeys } from './option-checks.js';
-import type { ResolvedQueueSettings, ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
-import type { QueueOptions, RetentionOptions, TaskModuleOptions, WorkerOptions } from './task-module-options.interface.js';
+import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, checkRemoveOption, type OptionKeys } from './option-checks.js';
+import type { FallbackPolicy, GlobalEnhancerSettings, ResolvedQueueSettings, ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
+import type { QueueDefaultsOptions, QueueOptions, RetentionOptions, TaskModuleOptions, WorkerOptions } from './task-module-options.interface.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
 
 const WHERE = 'TaskModule options';
 
 const MODULE_KEYS = {
   connection: true, prefix: true, worker: true, connectTimeoutMs: true, defaults: true, retention: true, maxPayloadBytes: true, queues: true,
+  globalEnhancers: true,
 } as const satisfies OptionKeys<TaskModuleOptions>;
 const WORKER_KEYS = { concurrency: true, leaseMs: true, shutdownGraceMs: true } as const satisfies OptionKeys<WorkerOptions>;
 const POLICY_KEYS = { attempts: true, backoff: true, timeout: true } as const satisfies OptionKeys<TaskPolicyOptions>;
 const RETENTION_KEYS = { completed: true, dead: true } as const satisfies OptionKeys<NonNullable<TaskModuleOptions['retention']>>;
 const RETENTION_LIMIT_KEYS = { age: true, count: true } as const satisfies OptionKeys<RetentionOptions>;
-const QUEUE_KEYS = { events: true, rateLimit: true } as const satisfies OptionKeys<QueueOptions>;
+const QUEUE_KEYS = { events: true, rateLimit: true, defaults: true, concurrency: true } as const satisfies OptionKeys<QueueOptions>;
+const QUEUE_DEFAULTS_KEYS = { ...POLICY_KEYS, removeOnComplete: true, removeOnDead: true } as const satisfies OptionKeys<QueueDefaultsOptions>;
 const RATE_LIMIT_KEYS = { max: true, perMs: true } as const satisfies OptionKeys<NonNullable<QueueOptions['rateLimit']>>;
 
 function resolveRetention(value: RetentionOptions | undefined, fallback: ResolvedRetention, field: string): ResolvedRetention {
@@ -31,7 +33,7 @@ function resolveRetention(value: RetentionOptions | undefined, fallback: Resolve
 
 function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings {
   const field = `queues.${name}`;
-  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { events?, rateLimit? }`);
+  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { events?, rateLimit?, defaults?, concurrency? }`);
   checkKnownKeys(value, QUEUE_KEYS, WHERE, field);
   let eventsMaxLen: number = DEFAULT_QUEUE_SETTINGS.eventsMaxLen;
   if (value.events === false) eventsMaxLen = 0;
@@ -53,7 +55,28 @@ function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings 
       perMs: checkInteger(value.rateLimit.perMs, WHERE, `${field}.rateLimit.perMs`, 1),
     };
   }
-  return { eventsMaxLen, rateLimit };
+  return {
+    eventsMaxLen,
+    rateLimit,
+    defaults: resolveQueueDefaults(value.defaults, `${field}.defaults`),
+    concurrency: value.concurrency === undefined ? null : checkInteger(value.concurrency, WHERE, `${field}.concurrency`, 1, 10_000),
+  };
+}
+
+/** A queue's `defaults`, checked: only the fields given (the rest fall to the module's). */
+function resolveQueueDefaults(value: QueueDefaultsOptions | undefined, field: string): Partial<FallbackPolicy> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { attempts?, backoff?, timeout?, removeOnComplete?, removeOnDead? }`);
+  checkKnownKeys(value, QUEUE_DEFAULTS_KEYS, WHERE, field);
+  const where = `${WHERE} ${field}`;
+  checkPolicy(value, where);
+  const resolved: Partial<FallbackPolicy> = {};
+  if (value.attempts !== undefined) resolved.attempts = value.attempts;
+  if (value.backoff !== undefined) resolved.backoff = checkBackoff(value.backoff, where);
+  if (value.timeout !== undefined) resolved.timeout = value.timeout;
+  if (value.removeOnComplete !== undefined) resolved.removeOnComplete = checkRemoveOption(value.removeOnComplete, where, 'removeOnComplete');
+  if (value.removeOnDead !== undefined) resolved.removeOnDead = checkRemoveOption(value.removeOnDead, where, 'removeOnDead');
+  return resolved;
 }
 
 function resolveWorker(value: TaskModuleOptions['worker']): ResolvedTaskOptions['worker'] {
@@ -110,7 +133,28 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
     maxPayloadBytes:
       options.maxPayloadBytes === undefined ? DEFAULTS.maxPayloadBytes : checkInteger(options.maxPayloadBytes, WHERE, 'maxPayloadBytes', 1),
     queues: resolveQueues(options.queues),
+    globalEnhancers: resolveGlobalEnhancers(options.globalEnhancers),
   };
+}
+
+const ENHANCER_KINDS = { guards: true, interceptors: true, pipes: true } as const satisfies OptionKeys<GlobalEnhancerSettings>;
+
+/** `globalEnhancers`: a boolean for all three kinds, or per kind (unset kinds stay on). */
+function resolveGlobalEnhancers(value: TaskModuleOptions['globalEnhancers']): GlobalEnhancerSettings {
+  if (value === undefined || typeof value === 'boolean') {
+    const on = value !== false;
+    return { guards: on, interceptors: on, pipes: on };
+  }
+  if (value === null || typeof value !== 'object') {
+    throw new InvalidTaskOptionsError(`${WHERE}: globalEnhancers must be true, false or { guards?, interceptors?, pipes? }, got ${JSON.stringify(value)}`);
+  }
+  checkKnownKeys(value, ENHANCER_KINDS, WHERE, 'globalEnhancers');
+  const kind = (name: keyof GlobalEnhancerSettings): boolean => {
+    const on = value[name];
+    if (on !== undefined && typeof on !== 'boolean') throw new InvalidTaskOptionsError(`${WHERE}: globalEnhancers.${name} must be a boolean, got ${JSON.stringify(on)}`);
+    return on !== false;
+  };
+  return { guards: kind('guards'), interceptors: kind('interceptors'), pipes: kind('pipes') };
 }
 
 function resolveQueues(queues: TaskModuleOptions['queues']): Map<string, ResolvedQueueSettings> {

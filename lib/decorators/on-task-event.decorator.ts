@@ -1,10 +1,11 @@
 import { Reflector } from '@nestjs/core';
+import type { TaskDefinition } from '../interfaces/task-definition.interface.js';
 import type { TaskEventType } from '../interfaces/task-event.interface.js';
 
 /** Options of @OnTaskEvent. */
 export interface OnTaskEventOptions {
-  /** Only events of tasks with this name (default: every task of the queue). */
-  name?: string;
+  /** Only events of tasks with this name or definition (default: every task of the queue). */
+  name?: string | TaskDefinition<unknown, unknown, unknown>;
   /** The queue to follow (default `'default'`). */
   queue?: string;
 }

@@ -80,10 +80,11 @@ export function checkBinding(meta: OnTaskEventMetadata, source: string): TaskEve
   }
   checkKnownKeys(options, ['name', 'queue'], where, '');
   const { name, queue } = options as { name?: unknown; queue?: unknown };
+  const taskName = name !== null && typeof name === 'object' ? (name as { name?: unknown }).name : name;
   return {
     type: meta.type,
     queue: queue === undefined ? DEFAULTS.queue : checkName(queue, where, 'queue'),
-    name: name === undefined ? null : checkName(name, where, 'name'),
+    name: taskName === undefined ? null : checkName(taskName, where, 'name'),
     source,
   };
 }

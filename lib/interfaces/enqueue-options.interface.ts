@@ -1,4 +1,5 @@
 import type { BackoffOptions } from './backoff-options.interface.js';
+import type { TaskDefinition } from './task-definition.interface.js';
 import type { RemoveOption, RetentionOverride } from './retention-option.js';
 import type { TaskPolicyOptions } from './task-policy-options.interface.js';
 import type { TaskRef } from './task-ref.interface.js';
@@ -25,10 +26,17 @@ export interface EnqueueOptions extends TaskPolicyOptions {
   removeOnDead?: RemoveOption;
 }
 
-/** One item of `enqueueMany`. */
+/** One item of `enqueueMany`: a task by name or by definition. */
 export interface EnqueueManyItem<P = unknown> {
-  name: string;
+  name: string | TaskDefinition<P, unknown, unknown>;
   payload: P;
+  options?: EnqueueOptions;
+}
+
+/** One item of a batch of one definition's tasks: its payload type-checked. */
+export interface TypedEnqueueManyItem<P, R, O> {
+  name: TaskDefinition<P, R, O>;
+  payload: NoInfer<P>;
   options?: EnqueueOptions;
 }
 

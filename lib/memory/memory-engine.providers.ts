@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { SCHEDULE_ENGINE, TASK_ENGINE } from '../engine/engine.tokens.js';
-import { SystemClock, VirtualClock, type MemoryClock } from './memory-clock.js';
+import { SystemClock, VirtualClock } from './memory-clock.js';
 import { MemoryScheduleEngine } from './memory-schedule-engine.js';
 import { MemoryStore } from './memory-store.js';
 import { MemoryTaskEngine } from './memory-task-engine.js';
@@ -14,10 +14,12 @@ export function memoryEngineProviders(timers: MemoryTimers): Provider[] {
   return [
     {
       provide: MemoryStore,
-      useFactory: (options: ResolvedTaskOptions) => new MemoryStore(timers === 'virtual' ? new VirtualClock() : (new SystemClock() as MemoryClock), options),
+      useFactory: (options: ResolvedTaskOptions) => new MemoryStore(timers === 'virtual' ? new VirtualClock() : new SystemClock(), options),
       inject: [RESOLVED_TASK_OPTIONS],
     },
-    { provide: TASK_ENGINE, useFactory: (store: MemoryStore, options: ResolvedTaskOptions) => new MemoryTaskEngine(store, options), inject: [MemoryStore, RESOLVED_TASK_OPTIONS] },
-    { provide: SCHEDULE_ENGINE, useFactory: (store: MemoryStore) => new MemoryScheduleEngine(store), inject: [MemoryStore] },
+    { provide: MemoryTaskEngine, useFactory: (store: MemoryStore, options: ResolvedTaskOptions) => new MemoryTaskEngine(store, options), inject: [MemoryStore, RESOLVED_TASK_OPTIONS] },
+    { provide: MemoryScheduleEngine, useFactory: (store: MemoryStore) => new MemoryScheduleEngine(store), inject: [MemoryStore] },
+    { provide: TASK_ENGINE, useExisting: MemoryTaskEngine },
+    { provide: SCHEDULE_ENGINE, useExisting: MemoryScheduleEngine },
   ];
 }

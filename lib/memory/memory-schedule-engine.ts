@@ -74,6 +74,23 @@ export class MemoryScheduleEngine implements ScheduleEngine {
     });
   }
 
+  /**
+   * Fires schedule `id`'s next occurrence now, whatever the clock says (the
+   * test mode's `fireSchedule`): its task is added as a due firing would add
+   * it, and the schedule moves to `nextDue` (null: it ends). Null when there
+   * is no such schedule.
+   */
+  fireEarly(id: string, nextDue: (stored: StoredSchedule) => number | null): { id: string; queue: string } | null {
+    const schedule = this.store.schedules.get(id);
+    if (!schedule) return null;
+    const due = schedule.next;
+    const following = nextDue(storedSchedule(schedule));
+    this.addOccurrence(schedule.definition, due, this.store.now());
+    if (following === null) this.store.schedules.delete(id);
+    else Object.assign(schedule, { next: following, revision: schedule.revision + 1 });
+    return { id: `${id}@${due}`, queue: schedule.definition.queue };
+  }
+
   /** Adds the occurrence of `definition` due at `due`: task id `<schedule id>@<due>`, the policy fixed when the schedule was saved. */
   private addOccurrence(d: ScheduleDefinition, due: number, now: number): void {
     const task = {

@@ -1,6 +1,9 @@
 import type { FetchedTask } from '../engine/attempt.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { TaskContextIo } from '../execution/task-context.js';
+import type { TaskProgress } from '../interfaces/task-info.interface.js';
+import { workerTaskFields } from './attempt-executor.js';
+import type { WorkerEvents } from './worker-events.js';
 
 /** What a running attempt's TaskContext reaches the store through; one small object per attempt, no closures. */
 export class AttemptIo implements TaskContextIo {
@@ -8,9 +11,14 @@ export class AttemptIo implements TaskContextIo {
     private readonly engine: TaskEngine,
     private readonly queue: string,
     private readonly task: FetchedTask,
+    private readonly events: WorkerEvents,
   ) {}
 
   async progress(json: string): Promise<void> {
+    // Reported as the handler calls it, so it comes between 'active' and the attempt's end.
+    if (this.events.wants('progress')) {
+      this.events.emit({ type: 'progress', ...workerTaskFields(this.queue, this.task), progress: JSON.parse(json) as TaskProgress });
+    }
     // A false reply means the lease is gone; the attempt's outcome will be discarded anyway.
     await this.engine.progress(this.queue, this.task.lease, json);
   }

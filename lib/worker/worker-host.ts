@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
-import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { RESOLVED_TASK_OPTIONS, queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { QueueConsumer } from './queue-consumer.js';
+import { WorkerEvents } from './worker-events.js';
 
 /**
  * The worker of this app: one consumer per queue that has handlers here.
@@ -21,6 +22,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
     private readonly registry: TaskHandlerRegistry,
+    private readonly events: WorkerEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,10 +38,11 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     }
     // Short and unique per process: it is stored in every lease this worker holds.
     const workerToken = `${process.pid.toString(36)}.${randomBytes(4).toString('hex')}`;
-    const consumers = [...queues.keys()].map(
-      (queue) =>
-        new QueueConsumer(queue, this.engine, this.registry, { ...worker, workerToken, handlerLimits: this.registry.limitsOf(queue) }, this.logger),
-    );
+    const consumers = [...queues.keys()].map((queue) => {
+      const concurrency = queueSettings(this.options, queue).concurrency ?? worker.concurrency;
+      const settings = { ...worker, concurrency, workerToken, handlerLimits: this.registry.limitsOf(queue) };
+      return new QueueConsumer(queue, this.engine, this.registry, settings, this.logger, this.events);
+    });
     try {
       for (const consumer of consumers) {
         await consumer.start();
@@ -50,7 +53,10 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       throw error;
     }
     const summary = [...queues]
-      .map(([queue, handlers]) => `'${queue}' (${handlers.map((h) => h.name + (h.concurrency ? ` x${h.concurrency}` : '')).join(', ')})`)
+      .map(([queue, handlers]) => {
+        const own = queueSettings(this.options, queue).concurrency;
+        return `'${queue}'${own === null ? '' : ` x${own}`} (${handlers.map((h) => h.name + (h.concurrency ? ` x${h.concurrency}` : '')).join(', ')})`;
+      })
       .join('; ');
     this.logger.log(
       `worker started: concurrency ${worker.concurrency} per queue, lease ${worker.leaseMs} ms, prefix '${this.options.prefix}'; queues ${summary}`,
