@@ -33,12 +33,18 @@ export interface EnqueueManyItem<P = unknown> {
   options?: EnqueueOptions;
 }
 
-/** One item of a batch of one definition's tasks: its payload type-checked. */
+/** One item by definition: its payload checked against the definition's. */
 export interface TypedEnqueueManyItem<P, R, O> {
   name: TaskDefinition<P, R, O>;
-  payload: NoInfer<P>;
+  payload: P;
   options?: EnqueueOptions;
 }
+
+/** What an item of `enqueueMany` must be: by definition, typed as its definition says; by name, anything. */
+export type CheckedEnqueueManyItem<I> = I extends { name: TaskDefinition<infer P, infer R, infer O> } ? TypedEnqueueManyItem<P, R, O> : EnqueueManyItem<unknown>;
+
+/** The result type of an `enqueueMany` item's task: its definition's, or unknown by name. */
+export type ResultOfItem<I> = I extends { name: TaskDefinition<unknown, infer R, unknown> } ? R : unknown;
 
 /**
  * A task as the enqueue-options normaliser resolves it, ready to store: every

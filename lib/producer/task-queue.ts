@@ -6,7 +6,7 @@ import { checkEventId } from '../events/event-id.js';
 import { EventFollower } from '../events/event-follower.js';
 import { QueueEventHub } from '../events/queue-event-hub.js';
 import type { TaskEvent, TaskEventsOptions } from '../interfaces/task-event.interface.js';
-import type { EnqueueManyItem, EnqueueOptions, TypedEnqueueManyItem } from '../interfaces/enqueue-options.interface.js';
+import type { CheckedEnqueueManyItem, EnqueueManyItem, EnqueueOptions, ResultOfItem } from '../interfaces/enqueue-options.interface.js';
 import type { TaskDefinition } from '../interfaces/task-definition.interface.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskLookupOptions, TaskRef, WaitForOptions } from '../interfaces/task-ref.interface.js';
@@ -67,9 +67,14 @@ export class TaskQueue {
     return this.refOf(await this.guard(this.batcher.add(item), `'${name}'`), `enqueue('${name}')`);
   }
 
-  /** Adds a batch in one round trip; returns one ref per item, in order. Nothing is written if any item is invalid. */
-  enqueueMany<P, R, O>(items: ReadonlyArray<TypedEnqueueManyItem<P, R, O>>): Promise<TaskRef<R>[]>;
-  enqueueMany(items: ReadonlyArray<EnqueueManyItem>): Promise<TaskRef[]>;
+  /**
+   * Adds a batch in one round trip; returns one ref per item, in order.
+   * Items by definition are type-checked each against its own. Nothing is
+   * written if any item is invalid.
+   */
+  enqueueMany<T extends ReadonlyArray<EnqueueManyItem>>(
+    items: T & { readonly [K in keyof T]: CheckedEnqueueManyItem<T[K]> },
+  ): Promise<{ -readonly [K in keyof T]: TaskRef<ResultOfItem<T[K]>> }>;
   async enqueueMany(items: ReadonlyArray<EnqueueManyItem>): Promise<TaskRef[]> {
     if (!Array.isArray(items)) throw new TypeError('enqueueMany: expected an array of { name, payload, options? }');
     if (items.length === 0) return [];
