@@ -42,8 +42,10 @@ export function globalGuardNames(creator: ExternalContextCreator): string[] {
  * cause is an app-wide guard written for HTTP requests. Still a 403, so the
  * task still ends dead at once.
  */
-export function explainDenial(error: unknown, globalGuards: readonly string[]): unknown {
-  if (!(error instanceof ForbiddenException) || globalGuards.length === 0) return error;
+export function explainDenial(error: unknown, globalGuardsOf: () => readonly string[]): unknown {
+  if (!(error instanceof ForbiddenException)) return error;
+  const globalGuards = globalGuardsOf();
+  if (globalGuards.length === 0) return error;
   const hint =
     `a guard denied the task; global guards (APP_GUARD, useGlobalGuards) run for tasks too: ${globalGuards.join(', ')}. ` +
     `Let them pass tasks (context.getType() === 'task'), or leave them out with TaskModule's globalEnhancers: { guards: false }`;

@@ -25,7 +25,8 @@ type Method = (...args: unknown[]) => unknown;
 export class TaskPipelineFactory {
   private readonly paramsFactory = new TaskParamsFactory();
   private readonly contextCreator: ExternalContextCreator;
-  private readonly globalGuards: string[];
+  /** The app's global guards (named when a denial needs them: Nest registers them after this factory is made). */
+  private readonly globalGuards: () => string[];
 
   constructor(
     contextCreator: ExternalContextCreator,
@@ -33,7 +34,7 @@ export class TaskPipelineFactory {
     @Inject(RESOLVED_TASK_OPTIONS) options: ResolvedTaskOptions,
   ) {
     this.contextCreator = contextCreatorFor(contextCreator, options.globalEnhancers);
-    this.globalGuards = options.globalEnhancers.guards ? globalGuardNames(contextCreator) : [];
+    this.globalGuards = () => (options.globalEnhancers.guards ? globalGuardNames(contextCreator) : []);
   }
 
   /** The invoker of a method of a singleton provider. */
