@@ -32,6 +32,7 @@ export class InlineRunner implements OnApplicationBootstrap, BeforeApplicationSh
     if (this.settings.mode !== 'inline' || !this.options.worker || this.worker.queues().length === 0) return;
     this.stopped = false;
     this.unsubscribes.push(this.store.onWake(() => this.kick()), this.worker.onFinished(() => this.kick()));
+    this.logger.log(`test mode (inline, ${this.settings.timers} timers): tasks of ${this.worker.queues().map((q) => `'${q}'`).join(', ')} run as they are enqueued, in memory`);
     this.kick();
   }
 
