@@ -1,4 +1,4 @@
-// The README links to docs/ and bench/RESULTS.md by relative paths, which work
+// The README links to docs/, bench/RESULTS.md and CHANGELOG.md by relative paths, which work
 // in the repository. On npmjs.com a relative link has nothing to resolve
 // against (the package names no repository), so the README packed into the
 // tarball links to the same files in the published package instead, on unpkg,
@@ -16,8 +16,8 @@ const readme = join(root, 'README.md');
 const kept = join(root, '.tmp', 'README.repository.md');
 const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-/** Markdown links whose target is a file that ships beside the README: docs/*, bench/RESULTS.md. */
-const RELATIVE_LINK = /\]\(((?:docs\/[^)\s#]+|bench\/RESULTS\.md)(#[^)\s]*)?)\)/g;
+/** Markdown links whose target is a file that ships beside the README: docs/*, bench/RESULTS.md, CHANGELOG.md. */
+const RELATIVE_LINK = /\]\(((?:docs\/[^)\s#]+|bench\/RESULTS\.md|CHANGELOG\.md)(#[^)\s]*)?)\)/g;
 
 const command = process.argv[2];
 if (command === 'rewrite') {
