@@ -1,4 +1,5 @@
 import { Reflector } from '@nestjs/core';
+import { appendTo } from './listener-metadata.js';
 import type { TaskDefinition } from '../interfaces/task-definition.interface.js';
 import type { WorkerEventType } from '../interfaces/worker-event.interface.js';
 
@@ -19,8 +20,6 @@ export interface OnWorkerEventMetadata {
 /** The typed metadata decorator behind @OnWorkerEvent: a list, so one method can carry several. */
 export const OnWorkerEventMeta = Reflector.createDecorator<OnWorkerEventMetadata[]>({ key: 'nestjs-redis-tasks:on-worker-event' });
 
-const reflector = new Reflector();
-
 /**
  * Calls the provider method with each `type` event of this app's worker, in
  * the order they happen, synchronously as the worker reaches them: 'active'
@@ -33,9 +32,5 @@ const reflector = new Reflector();
  * fleet-wide stream.
  */
 export function OnWorkerEvent(type: WorkerEventType, options: OnWorkerEventOptions = {}): MethodDecorator {
-  return (target, key, descriptor) => {
-    const entry: OnWorkerEventMetadata = { type, options };
-    const earlier = typeof descriptor.value === 'function' ? (reflector.get(OnWorkerEventMeta, descriptor.value) ?? []) : [];
-    OnWorkerEventMeta([entry, ...earlier])(target, key, descriptor);
-  };
+  return appendTo(OnWorkerEventMeta, { type, options });
 }

@@ -1,9 +1,8 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { checkKnownKeys, checkName } from '../config/option-checks.js';
 import { OnWorkerEventMeta, type OnWorkerEventMetadata } from '../decorators/on-worker-event.decorator.js';
 import { providerMethods } from '../discovery/provider-methods.js';
-import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { checkListener } from '../discovery/listener-options.js';
 import type { WorkerEvent, WorkerEventType } from '../interfaces/worker-event.interface.js';
 import { WorkerEvents, type WorkerEventBinding } from './worker-events.js';
 
@@ -39,22 +38,6 @@ export class WorkerEventListenerExplorer implements OnModuleInit {
 
 /** Checks one @OnWorkerEvent's arguments; throws InvalidTaskOptionsError naming the method. */
 export function checkWorkerBinding(meta: OnWorkerEventMetadata, source: string, call: (event: WorkerEvent) => unknown): WorkerEventBinding {
-  const where = `@OnWorkerEvent on ${source}`;
-  if (typeof meta.type !== 'string' || !TYPES.includes(meta.type)) {
-    throw new InvalidTaskOptionsError(`${where}: unknown event type ${JSON.stringify(meta.type)} (known: ${TYPES.join(', ')})`);
-  }
-  const options: unknown = meta.options;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidTaskOptionsError(`${where}: options must be an object { name?, queue? }, got ${JSON.stringify(options)}`);
-  }
-  checkKnownKeys(options, ['name', 'queue'], where, '');
-  const { name, queue } = options as { name?: unknown; queue?: unknown };
-  const taskName = name !== null && typeof name === 'object' ? (name as { name?: unknown }).name : name;
-  return {
-    type: meta.type,
-    queue: queue === undefined ? null : checkName(queue, where, 'queue'),
-    name: taskName === undefined ? null : checkName(taskName, where, 'name'),
-    source,
-    call,
-  };
+  const { type, name, queue } = checkListener(meta, TYPES, `@OnWorkerEvent on ${source}`);
+  return { type, queue: queue ?? null, name, source, call };
 }
