@@ -18,9 +18,13 @@ function compilerOptions(): ts.CompilerOptions {
   return { ...ts.parseJsonConfigFileContent(config.config, ts.sys, root).options, noEmit: true, noUnusedLocals: false };
 }
 
+let previous: ts.Program | undefined;
+
 /** Errors of one file, as 0-based line numbers with their messages. */
 function errorsOf(path: string): Array<{ line: number; text: string }> {
-  const program = ts.createProgram([path], compilerOptions());
+  // The second compile reuses the first's library and Nest declarations.
+  const program = ts.createProgram([path], compilerOptions(), undefined, previous);
+  previous = program;
   const source = program.getSourceFile(path)!;
   return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map((d) => ({
     line: d.start === undefined ? -1 : source.getLineAndCharacterOfPosition(d.start).line,
