@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_TASK_OPTIONS, queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
-import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
+import { TaskHandlerRegistry, type RegisteredHandler } from '../discovery/task-handler.registry.js';
 import type { FetchRequest, FetchedTask } from '../engine/attempt.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
@@ -9,7 +9,6 @@ import { LazyAbort } from '../execution/lazy-abort.js';
 import { executeAttempt } from '../worker/attempt-executor.js';
 import { AttemptIo } from '../worker/attempt-io.js';
 import { RunQueue } from '../worker/run-queue.js';
-import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
 import { WorkerEvents } from '../worker/worker-events.js';
 
 /** Leases of the test mode never run out: nothing recovers them, and virtual time may jump far. */
