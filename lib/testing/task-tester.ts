@@ -105,7 +105,7 @@ export class TaskTester {
         throw new Error(`drain: ran ${limit} attempts and tasks remain (a handler may enqueue tasks without end); raise maxAttempts if this is expected`);
       }
       if (started > 0 || this.worker.busy > 0) {
-        await this.worker.nextFinished();
+        await this.worker.nextChange();
         continue;
       }
       const clock = this.virtualClock();

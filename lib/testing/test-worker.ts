@@ -9,6 +9,7 @@ import { LazyAbort } from '../execution/lazy-abort.js';
 import { executeAttempt } from '../worker/attempt-executor.js';
 import { AttemptIo } from '../worker/attempt-io.js';
 import { RunQueue } from '../worker/run-queue.js';
+import { MemoryStore } from '../memory/memory-store.js';
 import { WorkerEvents } from '../worker/worker-events.js';
 
 /** Leases of the test mode never run out: nothing recovers them, and virtual time may jump far. */
@@ -49,6 +50,7 @@ export class TestWorker {
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
     private readonly registry: TaskHandlerRegistry,
     private readonly events: WorkerEvents,
+    private readonly store: MemoryStore,
   ) {}
 
   /** The queues this app's handlers consume, in the order their handlers were found. */
@@ -96,11 +98,24 @@ export class TestWorker {
     return { started: 0, nextDueInMs, ran: null };
   }
 
-  /** Resolves when one of the running attempts has been recorded, or, when none runs yet, after a turn of the event loop. */
-  async nextFinished(): Promise<void> {
-    if (this.running.size > 0) await Promise.race(this.running);
-    // Tasks held back for a slot start on a later turn (see RunQueue): let it come.
-    else await new Promise((resolve) => setImmediate(resolve));
+  /**
+   * Resolves when one of the running attempts has been recorded or a queue
+   * has news (a handler enqueued a task it may be waiting for), or, when
+   * nothing runs yet, after a turn of the event loop.
+   */
+  async nextChange(): Promise<void> {
+    if (this.running.size === 0) {
+      // Tasks held back for a slot start on a later turn (see RunQueue): let it come.
+      await new Promise((resolve) => setImmediate(resolve));
+      return;
+    }
+    let stop: () => void = () => undefined;
+    const woken = new Promise<void>((resolve) => (stop = this.store.onWake(() => resolve())));
+    try {
+      await Promise.race([...this.running, woken]);
+    } finally {
+      stop();
+    }
   }
 
   /** Resolves when every attempt started so far has been recorded. */

@@ -119,6 +119,30 @@ describe("the test mode's fake mode", () => {
     expect(tasks.ran.at(-1)).toBe('report 5');
   });
 
+  it('runs a task a running handler waits for', async () => {
+    @Injectable()
+    class Parent {
+      constructor(private readonly tasks: TaskQueue) {}
+      @TaskHandler('parent')
+      async parent() {
+        const child = await this.tasks.enqueue('child', { n: 2 });
+        return { child: await this.tasks.waitFor<number>(child, { timeout: 5_000 }) };
+      }
+      @TaskHandler('child')
+      child(payload: { n: number }) {
+        return payload.n * 21;
+      }
+    }
+    const app = await startTestingApp([Parent], { mode: 'fake' });
+    try {
+      const ref = await app.queue.enqueue('parent', null);
+      await app.tester.drain();
+      expect(await app.queue.get(ref)).toMatchObject({ state: 'completed', result: { child: 42 } });
+    } finally {
+      await app.close();
+    }
+  });
+
   it('gives up on a drain that never ends, naming the cause', async () => {
     @Injectable()
     class Forever {
