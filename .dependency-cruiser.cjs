@@ -1,10 +1,11 @@
 // The architecture of lib/ as rules (checked by test/unit/architecture.spec.ts).
 // Folders are layered: each may import only the folders listed after it, so
 // arrows point down and no two folders import each other. The composition
-// root (module/) is the only place that picks the store adapter.
+// root (module/) is the only place that picks the store adapter; the two
+// adapters (redis/, memory/) sit side by side and never import each other.
 const LAYERS = [
-  'terminus', 'module', 'producer', 'worker', 'scheduling', 'events', 'discovery', 'decorators', 'execution', 'telemetry',
-  'redis', 'engine', 'config', 'policies', 'interfaces', 'errors',
+  'terminus', 'module', 'testing', 'producer', 'worker', 'scheduling', 'events', 'discovery', 'decorators', 'execution', 'telemetry',
+  'redis', 'memory', 'engine', 'config', 'policies', 'interfaces', 'errors',
 ];
 
 const upward = LAYERS.map((layer, i) => ({
@@ -46,6 +47,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^lib/', pathNot: '^lib/(module|redis)/' },
       to: { path: '^lib/redis/' },
+    },
+    {
+      name: 'only-the-composition-root-and-the-test-mode-use-the-memory-adapter',
+      comment: 'testing/ (TaskTester, the inline runner) drives the in-memory engine it ships with: its clock and its log of added tasks',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: '^lib/(module|testing|memory)/' },
+      to: { path: '^lib/memory/' },
     },
   ],
   options: {

@@ -1,5 +1,5 @@
 /**
- * One measurement in a fresh process: `node .tmp/bench/scenario.js <lib> <scenario> <params-json>`.
+ * One measurement in a fresh process: `node bench/.build/scenario.js <lib> <scenario> <params-json>`.
  * Prints one line `BENCH_RESULT {metrics}` on stdout (libraries may print other lines).
  * <lib> is ours | bullmq | bee, or redis for the ceiling.
  */

@@ -1,17 +1,26 @@
 // The public API: everything a user imports, and nothing else.
 export { TaskModule } from './module/task.module.js';
-export type { TaskModuleOptions, TaskOptionsFactory, WorkerOptions, RetentionOptions, QueueOptions } from './config/task-module-options.interface.js';
+export type { TaskModuleOptions, TaskOptionsFactory, WorkerOptions, RetentionOptions, QueueOptions, QueueDefaultsOptions } from './config/task-module-options.interface.js';
 export type { TaskLogOptions, MetricsOptions } from './config/task-module-options.interface.js';
+export type { TaskTestingOptions, TaskTestingMode } from './config/testing-options.js';
 export type { TaskLogLine } from './interfaces/task-log.interface.js';
 export type { RetryAllOptions, DrainOptions, CleanOptions, ObliterateOptions } from './interfaces/bulk-options.interface.js';
 export { QueueBusyError } from './errors/queue-busy.error.js';
-export { TaskHandler } from './decorators/task-handler.decorator.js';
+export { TaskHandler, type TypedTaskHandlerDecorator } from './decorators/task-handler.decorator.js';
+export { defineTask, type DefineTaskOptions } from './decorators/define-task.js';
+export type { TaskDefinition, TaskSchema, PayloadOf, ResultOf } from './interfaces/task-definition.interface.js';
+export { OnWorkerEvent, type OnWorkerEventOptions } from './decorators/on-worker-event.decorator.js';
+export type {
+  WorkerEvent, WorkerEventType, WorkerEventOf, WorkerTaskFields, WorkerActiveEvent, WorkerProgressEvent, WorkerCompletedEvent, WorkerFailedEvent,
+  WorkerErrorEvent, WorkerOperation,
+} from './interfaces/worker-event.interface.js';
+export { TASK_CONTEXT, type TaskRequest } from './execution/task-request.js';
 export { TaskPayload, TaskCtx } from './decorators/task-params.decorators.js';
 export { TaskQueue, type ListOptions } from './producer/task-queue.js';
 export type { RemoveOption } from './interfaces/retention-option.js';
 export { TaskContext, type TaskContextIo } from './execution/task-context.js';
 export type { TaskHandlerOptions } from './interfaces/task-handler-options.interface.js';
-export type { EnqueueOptions, EnqueueManyItem } from './interfaces/enqueue-options.interface.js';
+export type { EnqueueOptions, EnqueueManyItem, TypedEnqueueManyItem, CheckedEnqueueManyItem, ResultOfItem } from './interfaces/enqueue-options.interface.js';
 export type { BackoffOptions } from './interfaces/backoff-options.interface.js';
 export type { TaskPolicyOptions } from './interfaces/task-policy-options.interface.js';
 export type { TaskRef, TaskLookupOptions, WaitForOptions } from './interfaces/task-ref.interface.js';
@@ -26,5 +35,6 @@ export { InvalidTaskOptionsError } from './errors/invalid-task-options.error.js'
 export { DuplicateTaskHandlerError } from './errors/duplicate-task-handler.error.js';
 export { RedisUnavailableError } from './errors/redis-unavailable.error.js';
 export { RateLimitedError } from './errors/rate-limited.error.js';
+export { TaskPayloadError, type TaskPayloadIssue } from './errors/task-payload.error.js';
 export * from './events/index.js';
 export * from './scheduling/index.js';

@@ -1,14 +1,17 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Redis } from 'ioredis';
 import { TaskFailedError, TaskQueue, type TaskRef } from 'nestjs-redis-tasks';
 import { AppModule } from './app.module.js';
+import { chooseEngine, engineLabel, removeSampleKeys } from './engine.js';
 import { OrderTasks } from './orders/order.tasks.js';
 import { printLine } from './print.js';
 import { printSummary, type Expectation } from './summary.js';
 
 async function main(): Promise<number> {
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['log', 'warn', 'error'] });
+  const { engine, line } = await chooseEngine();
+  // The first line says which engine runs, and how to point the sample at a Redis.
+  printLine(line);
+  const app = await NestFactory.createApplicationContext(AppModule.on(engine), { logger: ['log', 'warn', 'error'] });
   app.enableShutdownHooks();
   const tasks = app.get(TaskQueue);
   const expectations: Expectation[] = [];
@@ -70,7 +73,7 @@ async function main(): Promise<number> {
   const stock = (await tasks.schedules()).find((s) => s.id === 'stock.check');
   printLine(`recurring stock.check (every ${stock?.every} ms) has run ${stockChecks} time(s); next at ${stock ? new Date(stock.next).toISOString() : '?'}`);
   printLine(`emails ran in this order: ${emailOrder.join(' > ')}`);
-  const ok = await printSummary(tasks, expectations, [
+  const ok = await printSummary(tasks, engineLabel(engine), expectations, [
     { label: 'second enqueue with the same id returned the first task', ok: first.id === second.id },
     { label: 'emails ran by priority', ok: emailOrder.join(',') === 'password reset,shipping update,receipt,newsletter' },
     { label: 'the bad email was rejected by validation', ok: /email must be an email/.test((await tasks.get(invalid))?.error?.message ?? '') },
@@ -83,21 +86,9 @@ async function main(): Promise<number> {
     },
   ]);
 
-  await removeSampleKeys();
+  await removeSampleKeys(engine);
   await app.close();
   return ok ? 0 : 1;
-}
-
-/** Leaves Redis as it was: deletes this run's keys. */
-async function removeSampleKeys(): Promise<void> {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `{sample-${process.pid}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
 }
 
 main().then(

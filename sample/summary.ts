@@ -11,7 +11,12 @@ export interface Expectation {
 const cell = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
 
 /** Prints every task's final state as a table; returns whether everything went as expected. */
-export async function printSummary(tasks: TaskQueue, expectations: Expectation[], checks: Array<{ label: string; ok: boolean }>): Promise<boolean> {
+export async function printSummary(
+  tasks: TaskQueue,
+  engine: string,
+  expectations: Expectation[],
+  checks: Array<{ label: string; ok: boolean }>,
+): Promise<boolean> {
   const widths = [34, 15, 10, 8, 62, 3];
   const row = (cols: string[]) => cols.map((c, i) => cell(c, widths[i])).join(' | ');
   const lines = [row(['task', 'name', 'state', 'attempts', 'result / error', 'ok']), widths.map((w) => '-'.repeat(w)).join('-+-')];
@@ -28,6 +33,6 @@ export async function printSummary(tasks: TaskQueue, expectations: Expectation[]
     allOk &&= check.ok;
     lines.push(row([check.label, '', '', '', '', check.ok ? 'yes' : 'NO']));
   }
-  process.stdout.write(`\nSummary\n${lines.join('\n')}\n\n${allOk ? 'Everything behaved as expected.' : 'SOMETHING DID NOT BEHAVE AS EXPECTED.'}\n`);
+  process.stdout.write(`\nSummary (engine: ${engine})\n${lines.join('\n')}\n\n${allOk ? 'Everything behaved as expected.' : 'SOMETHING DID NOT BEHAVE AS EXPECTED.'}\n`);
   return allOk;
 }

@@ -3,10 +3,13 @@
 // (@swc/core, unrs-resolver and msgpackr-extract ship one package per OS/CPU).
 // Without these entries `npm ci` refuses the lock as out of sync. Each entry
 // carries the os/cpu/libc its name declares, so `npm ci` skips it on other
-// platforms without fetching anything. Run after `npm install` changes the lock.
+// platforms without fetching anything. Run after `npm install` changes the lock:
+//   node scripts/complete-lockfile.mjs                          (the library's lock)
+//   node scripts/complete-lockfile.mjs bench/package-lock.json  (the benchmark's)
 import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
-const LOCK = new URL('../package-lock.json', import.meta.url);
+const LOCK = process.argv[2] ? resolve(process.argv[2]) : new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(LOCK, 'utf8'));
 const packages = lock.packages;
 

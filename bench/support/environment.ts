@@ -15,15 +15,19 @@ export interface Environment {
 }
 
 export async function describeEnvironment(redis: Redis, { root, revision }: { root: string; revision: string }): Promise<Environment> {
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { version?: string; packages?: Record<string, { version?: string }> };
-  const version = (name: string) => lock.packages?.[`node_modules/${name}`]?.version ?? '?';
+  type Lock = { version?: string; packages?: Record<string, { version?: string }> };
+  const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Lock;
+  const lock = read(join(root, 'package-lock.json'));
+  // The libraries compared against are the benchmark's own dependencies (bench/package-lock.json).
+  const benchLock = read(join(root, 'bench', 'package-lock.json'));
+  const version = (from: Lock, name: string) => from.packages?.[`node_modules/${name}`]?.version ?? '?';
   const info = await redis.info('server');
   return {
     node: process.version,
     cores: cpus().length,
     cpu: cpus()[0]?.model.trim() ?? '?',
     redis: /^redis_version:(\S+)/m.exec(info)?.[1] ?? '?',
-    versions: { ours: lock.version ?? '?', bullmq: version('bullmq'), bee: version('bee-queue'), ioredis: version('ioredis') },
+    versions: { ours: lock.version ?? '?', bullmq: version(benchLock, 'bullmq'), bee: version(benchLock, 'bee-queue'), ioredis: version(lock, 'ioredis') },
     revision,
   };
 }

@@ -24,9 +24,10 @@ export function snapshotPackage(outDir: string): { root: string; revision: strin
   return { root, revision: revision(root) };
 }
 
+/** The repository: the nearest folder up from `from` with the library's build script (bench/ has a package.json of its own). */
 function repoRoot(from: string): string {
   let dir = from;
-  while (!existsSync(join(dir, 'package-lock.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  while (!existsSync(join(dir, 'scripts', 'build.mjs')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;
 }
 

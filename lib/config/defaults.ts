@@ -14,5 +14,5 @@ export const DEFAULTS = {
   metrics: { gaugeIntervalMs: 5_000 },
 } as const;
 
-/** A queue's settings when the options name none for it: events on (about 10,000 kept), no rate limit. */
-export const DEFAULT_QUEUE_SETTINGS = { eventsMaxLen: 10_000, rateLimit: null } as const;
+/** A queue's settings when the options name none for it: events on (about 10,000 kept), no rate limit, the module's defaults and concurrency. */
+export const DEFAULT_QUEUE_SETTINGS = { eventsMaxLen: 10_000, rateLimit: null, defaults: {}, concurrency: null } as const;

@@ -1,15 +1,15 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { DEFAULTS, DEFAULT_QUEUE_SETTINGS } from './defaults.js';
-import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, type OptionKeys } from './option-checks.js';
-import type { ResolvedQueueSettings, ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
-import type { MetricsOptions, QueueOptions, RetentionOptions, TaskLogOptions, TaskModuleOptions, WorkerOptions } from './task-module-options.interface.js';
+import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, checkRemoveOption, type OptionKeys } from './option-checks.js';
+import type { FallbackPolicy, GlobalEnhancerSettings, ResolvedQueueSettings, ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
+import type { MetricsOptions, QueueDefaultsOptions, QueueOptions, RetentionOptions, TaskLogOptions, TaskModuleOptions, WorkerOptions } from './task-module-options.interface.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
 
 const WHERE = 'TaskModule options';
 
 const MODULE_KEYS = {
   connection: true, prefix: true, worker: true, connectTimeoutMs: true, defaults: true, retention: true, maxPayloadBytes: true, queues: true,
-  taskLogs: true, metrics: true,
+  taskLogs: true, metrics: true, globalEnhancers: true,
 } as const satisfies OptionKeys<TaskModuleOptions>;
 const TASK_LOG_KEYS = { maxLines: true } as const satisfies OptionKeys<TaskLogOptions>;
 const METRICS_KEYS = { gaugeIntervalMs: true } as const satisfies OptionKeys<MetricsOptions>;
@@ -17,7 +17,8 @@ const WORKER_KEYS = { concurrency: true, leaseMs: true, shutdownGraceMs: true } 
 const POLICY_KEYS = { attempts: true, backoff: true, timeout: true } as const satisfies OptionKeys<TaskPolicyOptions>;
 const RETENTION_KEYS = { completed: true, dead: true } as const satisfies OptionKeys<NonNullable<TaskModuleOptions['retention']>>;
 const RETENTION_LIMIT_KEYS = { age: true, count: true } as const satisfies OptionKeys<RetentionOptions>;
-const QUEUE_KEYS = { events: true, rateLimit: true } as const satisfies OptionKeys<QueueOptions>;
+const QUEUE_KEYS = { events: true, rateLimit: true, defaults: true, concurrency: true } as const satisfies OptionKeys<QueueOptions>;
+const QUEUE_DEFAULTS_KEYS = { ...POLICY_KEYS, removeOnComplete: true, removeOnDead: true } as const satisfies OptionKeys<QueueDefaultsOptions>;
 const RATE_LIMIT_KEYS = { max: true, perMs: true } as const satisfies OptionKeys<NonNullable<QueueOptions['rateLimit']>>;
 
 function resolveRetention(value: RetentionOptions | undefined, fallback: ResolvedRetention, field: string): ResolvedRetention {
@@ -34,7 +35,7 @@ function resolveRetention(value: RetentionOptions | undefined, fallback: Resolve
 
 function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings {
   const field = `queues.${name}`;
-  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { events?, rateLimit? }`);
+  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { events?, rateLimit?, defaults?, concurrency? }`);
   checkKnownKeys(value, QUEUE_KEYS, WHERE, field);
   let eventsMaxLen: number = DEFAULT_QUEUE_SETTINGS.eventsMaxLen;
   if (value.events === false) eventsMaxLen = 0;
@@ -56,7 +57,28 @@ function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings 
       perMs: checkInteger(value.rateLimit.perMs, WHERE, `${field}.rateLimit.perMs`, 1),
     };
   }
-  return { eventsMaxLen, rateLimit };
+  return {
+    eventsMaxLen,
+    rateLimit,
+    defaults: resolveQueueDefaults(value.defaults, `${field}.defaults`),
+    concurrency: value.concurrency === undefined ? null : checkInteger(value.concurrency, WHERE, `${field}.concurrency`, 1, 10_000),
+  };
+}
+
+/** A queue's `defaults`, checked: only the fields given (the rest fall to the module's). */
+function resolveQueueDefaults(value: QueueDefaultsOptions | undefined, field: string): Partial<FallbackPolicy> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { attempts?, backoff?, timeout?, removeOnComplete?, removeOnDead? }`);
+  checkKnownKeys(value, QUEUE_DEFAULTS_KEYS, WHERE, field);
+  const where = `${WHERE} ${field}`;
+  checkPolicy(value, where);
+  const resolved: Partial<FallbackPolicy> = {};
+  if (value.attempts !== undefined) resolved.attempts = value.attempts;
+  if (value.backoff !== undefined) resolved.backoff = checkBackoff(value.backoff, where);
+  if (value.timeout !== undefined) resolved.timeout = value.timeout;
+  if (value.removeOnComplete !== undefined) resolved.removeOnComplete = checkRemoveOption(value.removeOnComplete, where, 'removeOnComplete');
+  if (value.removeOnDead !== undefined) resolved.removeOnDead = checkRemoveOption(value.removeOnDead, where, 'removeOnDead');
+  return resolved;
 }
 
 function resolveWorker(value: TaskModuleOptions['worker']): ResolvedTaskOptions['worker'] {
@@ -117,6 +139,7 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
     metrics: {
       gaugeIntervalMs: resolveGroup(options.metrics, METRICS_KEYS, 'metrics', 'gaugeIntervalMs', DEFAULTS.metrics.gaugeIntervalMs, 100, 3_600_000),
     },
+    globalEnhancers: resolveGlobalEnhancers(options.globalEnhancers),
   };
 }
 
@@ -134,6 +157,26 @@ function resolveGroup<K extends string>(
   if (group === null || typeof group !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${name} must be an object { ${key}? }`);
   checkKnownKeys(group, keys, WHERE, name);
   return group[key] === undefined ? fallback : checkInteger(group[key], WHERE, `${name}.${key}`, min, max);
+}
+
+const ENHANCER_KINDS = { guards: true, interceptors: true, pipes: true } as const satisfies OptionKeys<GlobalEnhancerSettings>;
+
+/** `globalEnhancers`: a boolean for all three kinds, or per kind (unset kinds stay on). */
+function resolveGlobalEnhancers(value: TaskModuleOptions['globalEnhancers']): GlobalEnhancerSettings {
+  if (value === undefined || typeof value === 'boolean') {
+    const on = value !== false;
+    return { guards: on, interceptors: on, pipes: on };
+  }
+  if (value === null || typeof value !== 'object') {
+    throw new InvalidTaskOptionsError(`${WHERE}: globalEnhancers must be true, false or { guards?, interceptors?, pipes? }, got ${JSON.stringify(value)}`);
+  }
+  checkKnownKeys(value, ENHANCER_KINDS, WHERE, 'globalEnhancers');
+  const kind = (name: keyof GlobalEnhancerSettings): boolean => {
+    const on = value[name];
+    if (on !== undefined && typeof on !== 'boolean') throw new InvalidTaskOptionsError(`${WHERE}: globalEnhancers.${name} must be a boolean, got ${JSON.stringify(on)}`);
+    return on !== false;
+  };
+  return { guards: kind('guards'), interceptors: kind('interceptors'), pipes: kind('pipes') };
 }
 
 function resolveQueues(queues: TaskModuleOptions['queues']): Map<string, ResolvedQueueSettings> {

@@ -1,5 +1,6 @@
 import type { RedisConnection } from './connection-options.js';
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
+import type { RetentionOverride } from '../interfaces/retention-option.js';
 import { DEFAULT_QUEUE_SETTINGS } from './defaults.js';
 
 /** Injection token of the validated options with every default filled in. */
@@ -19,11 +20,28 @@ export interface ResolvedRetention {
   count: number;
 }
 
+/** The policy and retention a task falls back on when its enqueue options and handler leave them unset. */
+export interface FallbackPolicy extends ResolvedPolicy {
+  removeOnComplete: RetentionOverride | null;
+  removeOnDead: RetentionOverride | null;
+}
+
 /** A queue's settings after defaults. */
 export interface ResolvedQueueSettings {
   /** Events kept in the stream (approximately); 0 = events off. */
   eventsMaxLen: number;
   rateLimit: { max: number; perMs: number } | null;
+  /** The queue's own defaults (unset fields fall to the module's). */
+  defaults: Partial<FallbackPolicy>;
+  /** Tasks of the queue run at once per process, or null for `worker.concurrency`. */
+  concurrency: number | null;
+}
+
+/** Which kinds of the app's global enhancers (APP_GUARD, APP_INTERCEPTOR, APP_PIPE, app.useGlobal*) tasks run through. */
+export interface GlobalEnhancerSettings {
+  guards: boolean;
+  interceptors: boolean;
+  pipes: boolean;
 }
 
 /** Module options after validation and defaults. */
@@ -39,9 +57,22 @@ export interface ResolvedTaskOptions {
   queues: ReadonlyMap<string, ResolvedQueueSettings>;
   taskLogs: { maxLines: number };
   metrics: { gaugeIntervalMs: number };
+  globalEnhancers: GlobalEnhancerSettings;
 }
 
 /** Settings of a queue: those configured, or the defaults. */
 export function queueSettings(options: ResolvedTaskOptions, queue: string): ResolvedQueueSettings {
   return options.queues.get(queue) ?? DEFAULT_QUEUE_SETTINGS;
+}
+
+/** What a task of `queue` falls back on: the queue's defaults over the module's (handler and enqueue options win over both). */
+export function fallbackPolicy(options: ResolvedTaskOptions, queue: string): FallbackPolicy {
+  const own = queueSettings(options, queue).defaults;
+  return {
+    attempts: own.attempts ?? options.defaults.attempts,
+    backoff: own.backoff !== undefined ? own.backoff : options.defaults.backoff,
+    timeout: own.timeout ?? options.defaults.timeout,
+    removeOnComplete: own.removeOnComplete ?? null,
+    removeOnDead: own.removeOnDead ?? null,
+  };
 }

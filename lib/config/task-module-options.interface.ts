@@ -1,4 +1,5 @@
 import type { RedisConnection } from './connection-options.js';
+import type { RemoveOption } from '../interfaces/retention-option.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
 
 /** How long finished tasks stay readable. `count: 0` removes them at once. */
@@ -19,8 +20,20 @@ export interface WorkerOptions {
   shutdownGraceMs?: number;
 }
 
+/** A queue's defaults for its tasks: over the module's `defaults`, under handler and enqueue options. */
+export interface QueueDefaultsOptions extends TaskPolicyOptions {
+  /** Retention of the queue's tasks once completed, over the module's `retention.completed`. */
+  removeOnComplete?: RemoveOption;
+  /** Retention of the queue's tasks once dead, over the module's `retention.dead`. */
+  removeOnDead?: RemoveOption;
+}
+
 /** Settings of one queue, the same in every app of the fleet. */
 export interface QueueOptions {
+  /** Policy and retention for the queue's tasks that their enqueue options and handler leave unset. */
+  defaults?: QueueDefaultsOptions;
+  /** Tasks of this queue run at once in this process (default: `worker.concurrency`). */
+  concurrency?: number;
   /** The queue's event stream: on by default, keeping about 10,000 events; `false` turns it off (waitFor still works). */
   events?: boolean | { maxLen?: number };
   /** At most `max` task starts per `perMs` window across every worker of the fleet (a fixed window, kept in Redis). */
@@ -52,6 +65,12 @@ export interface TaskModuleOptions {
   taskLogs?: TaskLogOptions;
   /** OpenTelemetry metrics (recorded only when an SDK is registered). */
   metrics?: MetricsOptions;
+  /**
+   * Whether handlers run through the app's global enhancers (APP_GUARD, APP_INTERCEPTOR, APP_PIPE and
+   * app.useGlobalGuards/Interceptors/Pipes), as Nest runs every transport's handlers: `true` (default),
+   * `false` for none, or per kind, e.g. `{ guards: false }` to keep HTTP-only guards away from tasks.
+   */
+  globalEnhancers?: boolean | { guards?: boolean; interceptors?: boolean; pipes?: boolean };
 }
 
 /** Options of task logs. */

@@ -1,10 +1,12 @@
 import { Reflector } from '@nestjs/core';
+import { appendTo } from './listener-metadata.js';
+import type { TaskDefinition } from '../interfaces/task-definition.interface.js';
 import type { TaskEventType } from '../interfaces/task-event.interface.js';
 
 /** Options of @OnTaskEvent. */
 export interface OnTaskEventOptions {
-  /** Only events of tasks with this name (default: every task of the queue). */
-  name?: string;
+  /** Only events of tasks with this name or definition (default: every task of the queue). */
+  name?: string | TaskDefinition<unknown, unknown, unknown>;
   /** The queue to follow (default `'default'`). */
   queue?: string;
 }
@@ -22,8 +24,6 @@ export interface OnTaskEventMetadata {
  */
 export const OnTaskEventMeta = Reflector.createDecorator<OnTaskEventMetadata[]>({ key: 'nestjs-redis-tasks:on-event' });
 
-const reflector = new Reflector();
-
 /**
  * Calls the provider method with each `type` event of the queue (default
  * `'default'`), from any process, optionally only for tasks named `name`.
@@ -31,10 +31,5 @@ const reflector = new Reflector();
  * throws (or rejects) is logged and changes nothing for other listeners.
  */
 export function OnTaskEvent(type: TaskEventType, options: OnTaskEventOptions = {}): MethodDecorator {
-  return (target, key, descriptor) => {
-    // Kept as given: the explorer checks them at bootstrap, where it can name the method.
-    const entry: OnTaskEventMetadata = { type, options };
-    const earlier = typeof descriptor.value === 'function' ? (reflector.get(OnTaskEventMeta, descriptor.value) ?? []) : [];
-    OnTaskEventMeta([entry, ...earlier])(target, key, descriptor);
-  };
+  return appendTo(OnTaskEventMeta, { type, options });
 }

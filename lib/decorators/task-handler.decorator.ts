@@ -1,19 +1,46 @@
 import { Reflector } from '@nestjs/core';
+import type { Observable } from 'rxjs';
+import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
 import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
 
 /** What @TaskHandler stores on a method. */
 export interface TaskHandlerMetadata extends TaskHandlerOptions {
   name: string;
+  /** The definition's payload schema, checked before the handler runs. */
+  schema?: TaskSchema;
 }
 
 /** The typed metadata decorator behind @TaskHandler; read it with `reflector.get(TaskHandlerMeta, method)`. */
 export const TaskHandlerMeta = Reflector.createDecorator<TaskHandlerMetadata>({ key: 'nestjs-redis-tasks:handler' });
 
 /**
- * Marks a provider method as the handler of task `name`. The method receives
- * `(payload, task: TaskContext)` and runs through the guards, interceptors,
- * pipes and exception filters bound to it or its class. Options are checked at bootstrap.
+ * The decorator `@TaskHandler(definition)` returns: the method's first
+ * parameter must accept the definition's payload (its schema's output) and
+ * the method must return its result (or a promise or observable of it).
  */
-export function TaskHandler(name: string, options: TaskHandlerOptions = {}): MethodDecorator {
-  return TaskHandlerMeta({ ...options, name });
+export type TypedTaskHandlerDecorator<O, R> = <M extends (payload: O, ...rest: never[]) => R | Promise<R> | Observable<R>>(
+  target: object,
+  key: string | symbol,
+  descriptor: TypedPropertyDescriptor<M>,
+) => void;
+
+/**
+ * Marks a provider method as the handler of a task: by definition (see
+ * `defineTask`, whose options and schema it takes, `options` over them), or
+ * by name. The method receives `(payload, task: TaskContext)` and runs through
+ * the guards, interceptors, pipes and exception filters bound to it or its
+ * class. Options are checked at bootstrap.
+ */
+export function TaskHandler<P, R, O>(task: TaskDefinition<P, R, O>, options?: TaskHandlerOptions): TypedTaskHandlerDecorator<O, R>;
+export function TaskHandler(name: string, options?: TaskHandlerOptions): MethodDecorator;
+export function TaskHandler(task: string | TaskDefinition<unknown, unknown, unknown>, options: TaskHandlerOptions = {}): MethodDecorator {
+  if (typeof task === 'string') return TaskHandlerMeta({ ...options, name: task });
+  // A definition that is not one (e.g. undefined from an import cycle) is reported at bootstrap, naming the method.
+  const definition = task as Partial<TaskDefinition<unknown, unknown, unknown>> | undefined;
+  return TaskHandlerMeta({
+    ...definition?.options,
+    ...options,
+    name: definition?.name as string,
+    ...(definition?.schema !== undefined && { schema: definition.schema }),
+  });
 }

@@ -6,6 +6,7 @@ import type { TaskHandlerMetadata } from '../decorators/task-handler.decorator.j
 import { encodePayload } from '../engine/payload-json.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { RetentionOverride } from '../interfaces/retention-option.js';
+import type { TaskSchema } from '../interfaces/task-definition.interface.js';
 import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
 import type { ScheduleSpec } from '../policies/schedule-timing.js';
 
@@ -37,6 +38,8 @@ export interface HandlerSettings {
   globalConcurrency: number | null;
   /** The schedule its options declare, if any (upserted at bootstrap with the task name as its id). */
   schedule?: DeclaredSchedule;
+  /** The payload schema of its definition, checked at enqueue and before each run. */
+  schema?: TaskSchema;
 }
 
 /**
@@ -48,7 +51,7 @@ export function normalizeHandlerOptions(meta: TaskHandlerMetadata, source: strin
   const where = `@TaskHandler on ${source}`;
   const name = checkName(meta.name, where, 'the task name');
   for (const key of Object.keys(meta)) {
-    if (key !== 'name' && !(key in HANDLER_KEYS)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'`);
+    if (key !== 'name' && key !== 'schema' && !(key in HANDLER_KEYS)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'`);
   }
   checkPolicy(meta, where);
   const defaults: HandlerDefaults = {
@@ -71,5 +74,6 @@ export function normalizeHandlerOptions(meta: TaskHandlerMetadata, source: strin
     concurrency: meta.concurrency === undefined ? null : checkInteger(meta.concurrency, where, 'concurrency', 1),
     globalConcurrency: meta.globalConcurrency === undefined ? null : checkInteger(meta.globalConcurrency, where, 'globalConcurrency', 1),
     ...(schedule && { schedule }),
+    ...(meta.schema !== undefined && { schema: meta.schema }),
   };
 }

@@ -1,3 +1,4 @@
+import type { InjectionToken } from '@nestjs/common';
 import type { DiscoveryService, MetadataScanner } from '@nestjs/core';
 
 /** A method of a provider instance, found by scanning the app. */
@@ -7,8 +8,10 @@ export interface ProviderMethod {
   method: (...args: unknown[]) => unknown;
   /** "Class.method", for messages. */
   source: string;
-  /** False for request-scoped (or transient-tree) providers, which cannot host handlers or listeners. */
+  /** False for request-scoped (or transient-tree) providers: `instance` is then only a stand-in, resolve one per context. */
   isStatic: boolean;
+  /** The provider's token and its wrapper's id, to resolve a request-scoped instance by. */
+  provider: { token: InjectionToken; id: string };
 }
 
 /** Every method of every instantiated provider of the app, for explorers to read metadata from. */
@@ -27,6 +30,7 @@ export function* providerMethods(discovery: DiscoveryService, scanner: MetadataS
         method: method as (...args: unknown[]) => unknown,
         source: `${instance.constructor.name}.${methodName}`,
         isStatic: wrapper.isDependencyTreeStatic(),
+        provider: { token: wrapper.token, id: wrapper.id },
       };
     }
   }

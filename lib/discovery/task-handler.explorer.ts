@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { TaskHandlerMeta } from '../decorators/task-handler.decorator.js';
@@ -9,13 +9,12 @@ import { TaskHandlerRegistry } from './task-handler.registry.js';
 
 /**
  * Finds every @TaskHandler method on the app's providers at module init,
- * checks its options and registers it, wrapped in Nest's pipeline. Runs before
- * any Redis connection opens, so a bad handler fails bootstrap cleanly.
+ * checks its options and registers it, wrapped in Nest's pipeline (per task
+ * for a request-scoped provider). Runs before any Redis connection opens, so
+ * a bad handler fails bootstrap cleanly.
  */
 @Injectable()
 export class TaskHandlerExplorer implements OnModuleInit {
-  private readonly logger = new Logger('TaskModule');
-
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
@@ -26,15 +25,13 @@ export class TaskHandlerExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const { instance, methodName, method, source, isStatic } of providerMethods(this.discovery, this.scanner)) {
+    for (const { instance, methodName, method, source, isStatic, provider } of providerMethods(this.discovery, this.scanner)) {
       const meta = this.reflector.get(TaskHandlerMeta, method);
       if (!meta) continue;
-      if (!isStatic) {
-        this.logger.warn(`${source}: request-scoped providers cannot host task handlers; skipped`);
-        continue;
-      }
       const settings = normalizeHandlerOptions(meta, source, this.options.maxPayloadBytes);
-      this.registry.register({ ...settings, queue: settings.defaults.queue, invoke: this.pipelines.create(instance, methodName), source });
+      // A request-scoped (or durable) provider gets an instance per task, resolved as Nest resolves one per request.
+      const invoke = isStatic ? this.pipelines.create(instance, methodName) : this.pipelines.createScoped(instance, methodName, provider);
+      this.registry.register({ ...settings, queue: settings.defaults.queue, invoke, source });
     }
   }
 }

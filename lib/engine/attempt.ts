@@ -37,6 +37,8 @@ export interface FetchedTask {
   traceContext?: string;
   /** A trace context to link to rather than continue: a schedule occurrence's schedule() call. */
   traceLink?: string;
+  /** When the task was enqueued: epoch ms, store time. */
+  enqueuedAt: number;
   lease: Lease;
 }
 

@@ -10,17 +10,5 @@ export function checkEventId(value: string, where: string): string {
   return value;
 }
 
-/**
- * Orders two stream entry ids (`<ms>-<seq>`; a bare `<ms>` means seq 0, as
- * Redis reads it): negative when `a` comes first, 0 when equal, positive after.
- */
-export function compareEventIds(a: string, b: string): number {
-  const [aMs, aSeq] = parts(a);
-  const [bMs, bSeq] = parts(b);
-  return aMs !== bMs ? Math.sign(aMs - bMs) : Math.sign(aSeq - bSeq);
-}
-
-function parts(id: string): [number, number] {
-  const dash = id.indexOf('-');
-  return dash < 0 ? [Number(id), 0] : [Number(id.slice(0, dash)), Number(id.slice(dash + 1))];
-}
+/** Event ids are ordered by the engine's rule (re-exported for the followers here). */
+export { compareEventIds } from '../engine/event-order.js';

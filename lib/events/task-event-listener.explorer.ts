@@ -2,9 +2,8 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { providerMethods } from '../discovery/provider-methods.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { OnTaskEventMeta, type OnTaskEventMetadata } from '../decorators/on-task-event.decorator.js';
-import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { checkKnownKeys, checkName } from '../config/option-checks.js';
+import { checkListener } from '../discovery/listener-options.js';
 import { QueueEventHub } from './queue-event-hub.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import { createTaskEventListener, type TaskEventBinding } from './task-event-listener.js';
@@ -70,20 +69,6 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
 
 /** Checks one @OnTaskEvent's arguments; throws InvalidTaskOptionsError naming the method. */
 export function checkBinding(meta: OnTaskEventMetadata, source: string): TaskEventBinding {
-  const where = `@OnTaskEvent on ${source}`;
-  if (typeof meta.type !== 'string' || !TASK_EVENT_TYPES.includes(meta.type)) {
-    throw new InvalidTaskOptionsError(`${where}: unknown event type ${JSON.stringify(meta.type)} (known: ${TASK_EVENT_TYPES.join(', ')})`);
-  }
-  const options: unknown = meta.options;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidTaskOptionsError(`${where}: options must be an object { name?, queue? }, got ${JSON.stringify(options)}`);
-  }
-  checkKnownKeys(options, ['name', 'queue'], where, '');
-  const { name, queue } = options as { name?: unknown; queue?: unknown };
-  return {
-    type: meta.type,
-    queue: queue === undefined ? DEFAULTS.queue : checkName(queue, where, 'queue'),
-    name: name === undefined ? null : checkName(name, where, 'name'),
-    source,
-  };
+  const { type, name, queue } = checkListener(meta, TASK_EVENT_TYPES, `@OnTaskEvent on ${source}`);
+  return { type, queue: queue ?? DEFAULTS.queue, name, source };
 }

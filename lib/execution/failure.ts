@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { inspect } from 'node:util';
+import { TaskPayloadError } from '../errors/task-payload.error.js';
 import { UnrecoverableTaskError } from '../errors/unrecoverable-task.error.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import type { PipelineStage } from './attempt-state.js';
@@ -24,6 +25,7 @@ export function describeThrown(thrown: unknown): TaskErrorInfo {
     }
     const info: TaskErrorInfo = { message, name: thrown.name };
     if (thrown.stack) info.stack = thrown.stack;
+    if (thrown instanceof TaskPayloadError) info.issues = thrown.issues.map((issue) => ({ message: issue.message, path: [...issue.path] }));
     return info;
   }
   if (typeof thrown === 'string') return { message: thrown };
@@ -39,13 +41,14 @@ export function describeThrown(thrown: unknown): TaskErrorInfo {
 }
 
 /**
- * Permanent failures skip the remaining attempts: UnrecoverableTaskError, an
- * error from a pipe (validation), and a guard's denial (401/403 thrown before
+ * Permanent failures skip the remaining attempts: UnrecoverableTaskError, a
+ * payload its schema refused (TaskPayloadError), an error from a pipe
+ * (validation), and a guard's denial (401/403 thrown before
  * the pipes). Everything else is retried while attempts remain.
  */
 export function classifyFailure(thrown: unknown, stage: PipelineStage): Failure {
   const error = describeThrown(thrown);
-  if (thrown instanceof UnrecoverableTaskError) return { error, permanent: true };
+  if (thrown instanceof UnrecoverableTaskError || thrown instanceof TaskPayloadError) return { error, permanent: true };
   if (stage === 'pipes') return { error, permanent: true };
   if (stage === 'before-pipes' && thrown instanceof HttpException && [401, 403].includes(thrown.getStatus())) {
     return { error, permanent: true };

@@ -33,6 +33,8 @@ export class TaskContext {
     readonly attempt: number,
     /** Attempts allowed in all. */
     readonly maxAttempts: number,
+    /** When the task was enqueued: epoch ms, store time (Redis time). */
+    readonly enqueuedAt: number,
     state: AttemptState,
     private readonly io: TaskContextIo,
   ) {

@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
-import { ExternalContextCreator, ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, type InjectionToken } from '@nestjs/common';
+import { ContextIdFactory, ExternalContextCreator, ModuleRef } from '@nestjs/core';
+import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { contextCreatorFor, explainDenial, globalGuardNames } from './global-enhancers.js';
 import { TaskContext, attemptOf } from './task-context.js';
 import { TaskExceptionFilters } from './task-exception-filters.js';
 import { TaskParamsFactory } from './task-params.factory.js';
 import { TASK_ARGS_METADATA, TaskParamType, type TaskParamMetadata } from './task-param-type.js';
+import { taskRequest } from './task-request.js';
 
 /** Runs one handler for one task through Nest's pipeline; resolves with what the handler returned. */
 export type TaskInvoker = (payload: unknown, ctx: TaskContext) => Promise<unknown>;
@@ -13,35 +16,69 @@ type Method = (...args: unknown[]) => unknown;
 /**
  * Wraps a handler method the way Nest wraps microservice handlers: guards,
  * interceptors and pipes from the method, its class and the app (through
- * ExternalContextCreator, context type `'task'`), then the exception filters
- * of the method and its class (see TaskExceptionFilters). `switchToRpc().getData()` is the
+ * ExternalContextCreator, context type `'task'`; the app's global ones as the
+ * `globalEnhancers` option says), then the exception filters of the method
+ * and its class (see TaskExceptionFilters). `switchToRpc().getData()` is the
  * payload and `getContext()` the TaskContext.
  */
 @Injectable()
 export class TaskPipelineFactory {
   private readonly paramsFactory = new TaskParamsFactory();
+  private readonly contextCreator: ExternalContextCreator;
+  /** The app's global guards (named when a denial needs them: Nest registers them after this factory is made). */
+  private readonly globalGuards: () => string[];
 
   constructor(
-    private readonly contextCreator: ExternalContextCreator,
+    contextCreator: ExternalContextCreator,
     private readonly moduleRef: ModuleRef,
-  ) {}
+    @Inject(RESOLVED_TASK_OPTIONS) options: ResolvedTaskOptions,
+  ) {
+    this.contextCreator = contextCreatorFor(contextCreator, options.globalEnhancers);
+    this.globalGuards = () => (options.globalEnhancers.guards ? globalGuardNames(contextCreator) : []);
+  }
 
+  /** The invoker of a method of a singleton provider. */
   create(instance: object, methodName: string): TaskInvoker {
     const original = (instance as Record<string, Method>)[methodName];
     ensureParamMetadata(instance, methodName);
-    const run = this.contextCreator.create(
-      instance,
-      markingHandler(original),
-      methodName,
-      TASK_ARGS_METADATA,
-      this.paramsFactory,
-      undefined,
-      undefined,
-      { guards: true, interceptors: true, filters: false },
-      'task',
-    ) as TaskInvoker;
-    const filters = TaskExceptionFilters.for(instance, original, this.moduleRef);
-    return (payload, ctx) => run(payload, ctx).catch((error: unknown) => filters.handle(error, payload, ctx));
+    const run = this.contextOf(instance, markingHandler(original), methodName);
+    return this.withFilters(run, TaskExceptionFilters.for(instance, original, this.moduleRef));
+  }
+
+  /**
+   * The invoker of a method of a request-scoped (or durable) provider: per
+   * task, a context id from Nest's ContextIdFactory (so a ContextIdStrategy
+   * makes durable trees), the task registered as that context's request
+   * (REQUEST is a TaskRequest; TASK_CONTEXT its TaskContext), an instance
+   * resolved for it, and the pipeline built for that instance, as Nest's
+   * microservices do for request-scoped handlers.
+   */
+  createScoped(stand: object, methodName: string, provider: { token: InjectionToken; id: string }): TaskInvoker {
+    const original = (stand as Record<string, Method>)[methodName];
+    ensureParamMetadata(stand, methodName);
+    const handler = markingHandler(original);
+    const filters = TaskExceptionFilters.for(stand, original, this.moduleRef);
+    return async (payload, ctx) => {
+      const request = taskRequest(payload, ctx);
+      const contextId = ContextIdFactory.getByRequest(request);
+      this.moduleRef.registerRequestByContextId(contextId.getParent ? contextId.payload : request, contextId);
+      const instance = await this.moduleRef.resolve<object>(provider.token, contextId, { strict: false });
+      const run = this.contextOf(instance, handler, methodName, contextId, provider.id);
+      return this.withFilters(run, filters)(payload, ctx);
+    };
+  }
+
+  private contextOf(instance: object, handler: Method, methodName: string, contextId?: ReturnType<typeof ContextIdFactory.create>, inquirerId?: string): TaskInvoker {
+    const options = { guards: true, interceptors: true, filters: false };
+    return this.contextCreator.create(instance, handler, methodName, TASK_ARGS_METADATA, this.paramsFactory, contextId, inquirerId, options, 'task') as TaskInvoker;
+  }
+
+  private withFilters(run: TaskInvoker, filters: TaskExceptionFilters): TaskInvoker {
+    return (payload, ctx) =>
+      run(payload, ctx).catch((error: unknown) => {
+        const explained = attemptOf(ctx).stage === 'before-pipes' ? explainDenial(error, this.globalGuards) : error;
+        return filters.handle(explained, payload, ctx);
+      });
   }
 }
 

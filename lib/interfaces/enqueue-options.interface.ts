@@ -1,4 +1,5 @@
 import type { BackoffOptions } from './backoff-options.interface.js';
+import type { TaskDefinition } from './task-definition.interface.js';
 import type { RemoveOption, RetentionOverride } from './retention-option.js';
 import type { TaskPolicyOptions } from './task-policy-options.interface.js';
 import type { TaskRef } from './task-ref.interface.js';
@@ -25,12 +26,25 @@ export interface EnqueueOptions extends TaskPolicyOptions {
   removeOnDead?: RemoveOption;
 }
 
-/** One item of `enqueueMany`. */
+/** One item of `enqueueMany`: a task by name or by definition. */
 export interface EnqueueManyItem<P = unknown> {
-  name: string;
+  name: string | TaskDefinition<P, unknown, unknown>;
   payload: P;
   options?: EnqueueOptions;
 }
+
+/** One item by definition: its payload checked against the definition's. */
+export interface TypedEnqueueManyItem<P, R, O> {
+  name: TaskDefinition<P, R, O>;
+  payload: P;
+  options?: EnqueueOptions;
+}
+
+/** What an item of `enqueueMany` must be: by definition, typed as its definition says; by name, anything. */
+export type CheckedEnqueueManyItem<I> = I extends { name: TaskDefinition<infer P, infer R, infer O> } ? TypedEnqueueManyItem<P, R, O> : EnqueueManyItem<unknown>;
+
+/** The result type of an `enqueueMany` item's task: its definition's, or unknown by name. */
+export type ResultOfItem<I> = I extends { name: TaskDefinition<unknown, infer R, unknown> } ? R : unknown;
 
 /**
  * A task as the enqueue-options normaliser resolves it, ready to store: every

@@ -1,3 +1,4 @@
+import type { TaskPayloadIssue } from '../errors/task-payload.error.js';
 import type { TaskState } from './task-state.js';
 
 /** The error recorded for a task's last failed attempt. */
@@ -6,6 +7,8 @@ export interface TaskErrorInfo {
   stack?: string;
   /** The error's `name` (e.g. `TaskTimeoutError`), when it had one. */
   name?: string;
+  /** For a payload its schema refused (`TaskPayloadError`): what was wrong, and where. */
+  issues?: TaskPayloadIssue[];
 }
 
 /** A progress report: a number (commonly 0 to 100) or a JSON object. */

@@ -1,7 +1,16 @@
-/** Identifies a task: what `enqueue` returns and what lookups accept. */
-export interface TaskRef {
+// Type-only: the result type a ref's task resolves with. Never set at run time.
+declare const TASK_RESULT: unique symbol;
+
+/**
+ * Identifies a task: what `enqueue` returns and what lookups accept. `R` is
+ * the result type of a task enqueued with a definition, so `waitFor(ref)` is
+ * typed; refs of different result types stay assignable to each other.
+ */
+export interface TaskRef<R = unknown> {
   readonly id: string;
   readonly queue: string;
+  /** Type-only, never present: carries R (a method, so refs stay mutually assignable). */
+  [TASK_RESULT]?(result: R): void;
 }
 
 /** Where to look a task up when given a bare id. */

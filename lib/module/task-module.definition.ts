@@ -1,7 +1,11 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { TaskModuleOptions } from '../config/task-module-options.interface.js';
 
-/** Builds forRoot / forRootAsync; the module is always global so TaskQueue can be injected anywhere. */
+/**
+ * Builds forRoot / forRootAsync; the module is always global so TaskQueue can
+ * be injected anywhere. Its providers are added by TaskModule (task.module.ts),
+ * which picks the store adapter for each of forRoot, forRootAsync and forTesting.
+ */
 export const {
   ConfigurableModuleClass: ConfigurableTaskModule,
   MODULE_OPTIONS_TOKEN: TASK_MODULE_OPTIONS,

@@ -1,41 +1,57 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { resolveTaskOptions } from '../config/options.resolver.js';
-import { RESOLVED_TASK_OPTIONS } from '../config/resolved-options.js';
-import type { TaskModuleOptions } from '../config/task-module-options.interface.js';
-import { TaskHandlerExplorer } from '../discovery/task-handler.explorer.js';
-import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
-import { EVENT_PROVIDERS } from '../events/events.providers.js';
-import { TaskPipelineFactory } from '../execution/task-pipeline.factory.js';
-import { TaskQueue } from '../producer/task-queue.js';
+import { resolveTestingOptions, type TaskTestingOptions } from '../config/testing-options.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import { REDIS_ENGINE_PROVIDERS } from '../redis/redis-engine.providers.js';
-import { SCHEDULING_PROVIDERS } from '../scheduling/scheduling.providers.js';
+import { TaskTester } from '../testing/task-tester.js';
+import { testingProviders } from '../testing/testing.providers.js';
 import { WorkerHost } from '../worker/worker-host.js';
-import { TaskTelemetry } from '../telemetry/task-telemetry.js';
-import { ConfigurableTaskModule, TASK_MODULE_OPTIONS } from './task-module.definition.js';
+import { CORE_EXPORTS, CORE_PROVIDERS } from './task-module.providers.js';
+import { ConfigurableTaskModule, TASK_MODULE_ASYNC_OPTIONS_TYPE, TASK_MODULE_OPTIONS, TASK_MODULE_OPTIONS_TYPE } from './task-module.definition.js';
 
 /**
  * The task queue module: `TaskModule.forRoot(options)` or
- * `TaskModule.forRootAsync({ useFactory | useClass | useExisting })`. Global:
- * `TaskQueue` can be injected in any module. The composition root: the only
- * place that picks the store adapter.
+ * `TaskModule.forRootAsync({ useFactory | useClass | useExisting })` on Redis,
+ * or `TaskModule.forTesting({ mode, ... })` in memory. Global: `TaskQueue` can
+ * be injected in any module. The composition root: the only place that picks
+ * the store adapter.
  */
-@Module({
-  imports: [DiscoveryModule],
-  providers: [
-    { provide: RESOLVED_TASK_OPTIONS, useFactory: (options: TaskModuleOptions) => resolveTaskOptions(options), inject: [TASK_MODULE_OPTIONS] },
-    TaskHandlerRegistry,
-    TaskPipelineFactory,
-    TaskHandlerExplorer,
-    ...REDIS_ENGINE_PROVIDERS,
-    ...EVENT_PROVIDERS,
-    ...SCHEDULING_PROVIDERS,
-    TaskTelemetry,
-    TaskQueue,
-    WorkerHost,
-  ],
-  // WorkerHost and the engine are exported for the terminus entry's TaskHealthIndicator (not in the public barrel).
-  exports: [TaskQueue, WorkerHost, TASK_ENGINE],
-})
-export class TaskModule extends ConfigurableTaskModule {}
+@Module({ imports: [DiscoveryModule] })
+export class TaskModule extends ConfigurableTaskModule {
+  /** The module on Redis, with these options. */
+  static override forRoot(options: typeof TASK_MODULE_OPTIONS_TYPE): DynamicModule {
+    return onRedis(super.forRoot(options));
+  }
+
+  /** The module on Redis, with options from a factory, a class or an existing provider. */
+  static override forRootAsync(options: typeof TASK_MODULE_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return onRedis(super.forRootAsync(options));
+  }
+
+  /**
+   * The module without Redis, for tests: the same TaskQueue, handlers and
+   * pipeline on the in-memory engine, and an injectable TaskTester (import it
+   * from 'nestjs-redis-tasks/testing'). `mode: 'fake'` runs tasks only when
+   * TaskTester says so; `mode: 'inline'` runs each as soon as it is enqueued.
+   * Takes forRoot's options without `connection`.
+   */
+  static forTesting(options: TaskTestingOptions): DynamicModule {
+    const testing = resolveTestingOptions(options);
+    return {
+      module: TaskModule,
+      global: true,
+      providers: [{ provide: TASK_MODULE_OPTIONS, useValue: testing.moduleOptions }, ...CORE_PROVIDERS, ...testingProviders(testing)],
+      exports: [...CORE_EXPORTS, TASK_ENGINE, TaskTester],
+    };
+  }
+}
+
+/** A forRoot or forRootAsync definition with the providers of the module on Redis. */
+function onRedis(definition: DynamicModule): DynamicModule {
+  return {
+    ...definition,
+    providers: [...(definition.providers ?? []), ...CORE_PROVIDERS, ...REDIS_ENGINE_PROVIDERS, WorkerHost],
+    // WorkerHost and the engine are exported for the terminus entry's TaskHealthIndicator (not in the public barrel).
+    exports: [...(definition.exports ?? []), ...CORE_EXPORTS, WorkerHost, TASK_ENGINE],
+  };
+}

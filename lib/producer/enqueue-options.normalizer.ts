@@ -1,6 +1,6 @@
 import { DEFAULTS } from '../config/defaults.js';
 import { checkBackoff, checkInteger, checkName, checkNumber, checkPolicy, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
-import type { ResolvedPolicy } from '../config/resolved-options.js';
+import type { FallbackPolicy } from '../config/resolved-options.js';
 import type { HandlerDefaults } from '../discovery/handler-options.normalizer.js';
 import type { QueuedTask } from '../engine/new-task.js';
 import { encodePayload } from '../engine/payload-json.js';
@@ -32,15 +32,16 @@ function dependencyIds(value: unknown, queue: string, where: string): string[] {
 
 /**
  * Turns enqueue arguments into a storable task, or throws before anything is
- * written. Precedence: enqueue options, then the handler's, then module
- * defaults. A task without an `id` option gets `newId()`.
+ * written. Precedence: enqueue options, then the handler's, then `fallback`
+ * for the task's queue (its queue defaults over the module's). A task without
+ * an `id` option gets `newId()`.
  */
 export function normalizeEnqueue(
   name: unknown,
   payload: unknown,
   options: EnqueueOptions | undefined,
   handler: HandlerDefaults | undefined,
-  defaults: ResolvedPolicy,
+  fallback: (queue: string) => FallbackPolicy,
   maxPayloadBytes: number,
   newId: () => string,
 ): QueuedTask {
@@ -72,6 +73,7 @@ export function normalizeEnqueue(
     throw new InvalidTaskOptionsError(`${where}: dependencyFailure must be 'dead' or 'run', got ${JSON.stringify(o.dependencyFailure)}`);
   }
   if (id !== undefined && dependsOn.includes(id)) throw new InvalidTaskOptionsError(`${where}: a task cannot depend on itself (${id})`);
+  const defaults = fallback(queue);
   return {
     queue,
     task: {
@@ -86,8 +88,9 @@ export function normalizeEnqueue(
       timeoutMs: o.timeout ?? handler?.timeout ?? defaults.timeout,
       dependsOn,
       dependencyFailure: o.dependencyFailure ?? 'dead',
-      removeOnComplete: o.removeOnComplete === undefined ? handler?.removeOnComplete ?? null : checkRemoveOption(o.removeOnComplete, where, 'removeOnComplete'),
-      removeOnDead: o.removeOnDead === undefined ? handler?.removeOnDead ?? null : checkRemoveOption(o.removeOnDead, where, 'removeOnDead'),
+      removeOnComplete:
+        o.removeOnComplete === undefined ? handler?.removeOnComplete ?? defaults.removeOnComplete : checkRemoveOption(o.removeOnComplete, where, 'removeOnComplete'),
+      removeOnDead: o.removeOnDead === undefined ? handler?.removeOnDead ?? defaults.removeOnDead : checkRemoveOption(o.removeOnDead, where, 'removeOnDead'),
     },
   };
 }

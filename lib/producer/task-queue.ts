@@ -6,7 +6,8 @@ import { checkEventId } from '../events/event-id.js';
 import { EventFollower } from '../events/event-follower.js';
 import { QueueEventHub } from '../events/queue-event-hub.js';
 import type { TaskEvent, TaskEventsOptions } from '../interfaces/task-event.interface.js';
-import type { EnqueueManyItem, EnqueueOptions } from '../interfaces/enqueue-options.interface.js';
+import type { CheckedEnqueueManyItem, EnqueueManyItem, EnqueueOptions, ResultOfItem } from '../interfaces/enqueue-options.interface.js';
+import type { TaskDefinition } from '../interfaces/task-definition.interface.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskLookupOptions, TaskRef, WaitForOptions } from '../interfaces/task-ref.interface.js';
 import { TASK_STATES, type TaskState } from '../interfaces/task-state.js';
@@ -20,7 +21,7 @@ import { TaskScheduler } from '../scheduling/task-scheduler.js';
 import { REFUSED_WITH_BATCH, type AddResult } from '../engine/new-task.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { EnqueueBatcher } from './enqueue-batcher.js';
-import { normalizeEnqueue } from './enqueue-options.normalizer.js';
+import { EnqueuePreparer, type TaskName } from './enqueue-preparer.js';
 import { createTaskIdGenerator } from './task-id.js';
 import { TaskWaiter } from './task-waiter.js';
 import { QueueBusyError } from '../errors/queue-busy.error.js';
@@ -42,24 +43,34 @@ export interface ListOptions {
 export class TaskQueue {
   private readonly waiter: TaskWaiter;
   private readonly batcher: EnqueueBatcher;
-  private readonly nextId = createTaskIdGenerator();
+  private readonly preparer: EnqueuePreparer;
 
   /** @internal Made by Nest's injector (the declaration is left out of the built types, which would name optional peers). */
   constructor(
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
-    @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
-    private readonly registry: TaskHandlerRegistry,
+    @Inject(RESOLVED_TASK_OPTIONS) options: ResolvedTaskOptions,
+    registry: TaskHandlerRegistry,
     private readonly hub: QueueEventHub,
     private readonly scheduler: TaskScheduler,
     private readonly telemetry: TaskTelemetry,
   ) {
     this.waiter = new TaskWaiter(engine, hub);
     this.batcher = new EnqueueBatcher(engine);
+    this.preparer = new EnqueuePreparer(registry, options, createTaskIdGenerator());
   }
 
-  /** Adds one task. With `options.id`, adds nothing while a task with that id exists, and returns it. */
-  async enqueue<P = unknown>(name: string, payload: P, options?: EnqueueOptions): Promise<TaskRef> {
-    const item = this.normalize(name, payload, options);
+  /**
+   * Adds one task, by definition (its payload type-checked; the ref carries
+   * its result type) or by name. With `options.id`, adds nothing while a task
+   * with that id exists, and returns it. A payload that fails its schema
+   * rejects with TaskPayloadError and nothing is written.
+   */
+  enqueue<P, R, O>(task: TaskDefinition<P, R, O>, payload: NoInfer<P>, options?: EnqueueOptions): Promise<TaskRef<R>>;
+  enqueue<P = unknown>(name: string, payload: P, options?: EnqueueOptions): Promise<TaskRef>;
+  async enqueue(task: TaskName, payload: unknown, options?: EnqueueOptions): Promise<TaskRef> {
+    const prepared = this.preparer.prepare(task, payload, options);
+    const item = prepared.schema ? await this.preparer.checked(prepared) : prepared.item;
+    const name = item.task.name;
     const items = [item];
     const spans = this.telemetry.startPublish(items);
     let result: AddResult;
@@ -73,14 +84,22 @@ export class TaskQueue {
     return this.refOf(result, `enqueue('${name}')`);
   }
 
-  /** Adds a batch in one round trip; returns one ref per item, in order. Nothing is written if any item is invalid. */
+  /**
+   * Adds a batch in one round trip; returns one ref per item, in order.
+   * Items by definition are type-checked each against its own. Nothing is
+   * written if any item is invalid.
+   */
+  enqueueMany<T extends ReadonlyArray<EnqueueManyItem>>(
+    items: T & { readonly [K in keyof T]: CheckedEnqueueManyItem<T[K]> },
+  ): Promise<{ -readonly [K in keyof T]: TaskRef<ResultOfItem<T[K]>> }>;
   async enqueueMany(items: ReadonlyArray<EnqueueManyItem>): Promise<TaskRef[]> {
     if (!Array.isArray(items)) throw new TypeError('enqueueMany: expected an array of { name, payload, options? }');
     if (items.length === 0) return [];
-    const tasks = items.map((item, index) => {
+    const prepared = items.map((item, index) => {
       if (item === null || typeof item !== 'object') throw new TypeError(`enqueueMany: item ${index} must be { name, payload, options? }`);
-      return this.normalize(item.name, item.payload, item.options);
+      return this.preparer.prepare(item.name, item.payload, item.options);
     });
+    const tasks = await Promise.all(prepared.map((p) => (p.schema ? this.preparer.checked(p) : p.item)));
     const spans = this.telemetry.startPublish(tasks);
     let results: AddResult[];
     try {
@@ -90,14 +109,15 @@ export class TaskQueue {
       throw error;
     }
     this.telemetry.endPublish(spans, tasks, results);
+    const label = (i: number) => `enqueueMany item ${i} ('${tasks[i].task.name}')`;
     // Name the item that was refused, not the first of those refused with it.
     const culprit = results.findIndex((r) => r.error !== undefined && r.error !== REFUSED_WITH_BATCH);
-    if (culprit >= 0) this.refOf(results[culprit], `enqueueMany item ${culprit} ('${items[culprit].name}')`);
-    return results.map((result, i) => this.refOf(result, `enqueueMany item ${i} ('${items[i].name}')`));
+    if (culprit >= 0) this.refOf(results[culprit], label(culprit));
+    return results.map((result, i) => this.refOf(result, label(i)));
   }
 
   /** The task, or null when it does not exist (never added, cancelled or removed by retention). */
-  async get<P = unknown, R = unknown>(task: string | TaskRef, options?: TaskLookupOptions): Promise<TaskInfo<P, R> | null> {
+  async get<P = unknown, R = unknown>(task: string | TaskRef<R>, options?: TaskLookupOptions): Promise<TaskInfo<P, R> | null> {
     const { queue, id } = this.locate(task, options, 'get');
     return (await this.engine.get(queue, id)) as TaskInfo<P, R> | null;
   }
@@ -182,7 +202,7 @@ export class TaskQueue {
    * with TaskFailedError once it is dead, WaitForTimeoutError after `timeout`
    * ms, or TaskNotFoundError when there is no such task.
    */
-  async waitFor<R = unknown>(task: string | TaskRef, options: WaitForOptions): Promise<R> {
+  async waitFor<R = unknown>(task: string | TaskRef<R>, options: WaitForOptions): Promise<R> {
     const { queue, id } = this.locate(task, options, 'waitFor');
     const timeout = checkInteger(options?.timeout, 'waitFor', 'timeout', 1);
     return (await this.waiter.wait(queue, id, timeout)) as R;
@@ -224,11 +244,6 @@ export class TaskQueue {
   /** Every schedule of the prefix, by id, with its next due time. */
   schedules(): Promise<ScheduleInfo[]> {
     return this.scheduler.list();
-  }
-
-  private normalize(name: unknown, payload: unknown, options: EnqueueOptions | undefined) {
-    const handler = typeof name === 'string' ? this.registry.defaultsFor(name) : undefined;
-    return normalizeEnqueue(name, payload, options, handler, this.options.defaults, this.options.maxPayloadBytes, this.nextId);
   }
 
   private refOf(result: AddResult, where: string): TaskRef {

@@ -234,7 +234,7 @@ export const REPLIES = {
   enqueueRefused: { head: ['marker', 'message', 'index'] },
   fetch: {
     head: ['lookAgainMs', 'brokenIds'],
-    row: ['id', 'name', 'payload', 'attempt', 'maxAttempts', 'backoff', 'timeoutMs', 'waitedMs', 'traceContext', 'traceLink'],
+    row: ['id', 'name', 'payload', 'attempt', 'maxAttempts', 'backoff', 'timeoutMs', 'enqueuedAt', 'waitedMs', 'traceContext', 'traceLink'],
   },
   settle: { head: ['settled'] },
   watch: { head: ['state', 'result', 'error', 'lastEventId'] },

@@ -90,6 +90,7 @@ function fetchedTask(r: unknown[], at: number, workerToken: string): FetchedTask
     maxAttempts: Number(r[at + row.maxAttempts]),
     backoff: decodeBackoff(String(r[at + row.backoff] ?? '')),
     timeoutMs: Number(r[at + row.timeoutMs]) || 0,
+    enqueuedAt: Number(r[at + row.enqueuedAt]) || 0,
     waitedMs: Number(r[at + row.waitedMs]) || 0,
     lease: { id, token: leaseToken(workerToken, attempt) },
   };

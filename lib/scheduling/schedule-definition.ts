@@ -1,4 +1,4 @@
-import type { ResolvedPolicy } from '../config/resolved-options.js';
+import type { FallbackPolicy } from '../config/resolved-options.js';
 import type { HandlerDefaults } from '../discovery/handler-options.normalizer.js';
 import type { ScheduleDefinition, StoredSchedule } from '../engine/schedule-engine.js';
 import type { ScheduleSpec } from '../policies/schedule-timing.js';
@@ -15,17 +15,18 @@ export interface ScheduleInput {
 
 /**
  * The definition to store: occurrences get the policy an enqueue of the task
- * would get in this app (its handler's options over the module defaults), fixed
- * now, so any instance can fire it, with or without the handler.
+ * would get in this app (its handler's options over `defaults`, the queue's
+ * defaults over the module's), fixed now, so any instance can fire it, with or
+ * without the handler.
  */
-export function defineSchedule(input: ScheduleInput, handler: HandlerDefaults | undefined, defaults: ResolvedPolicy): ScheduleDefinition {
+export function defineSchedule(input: ScheduleInput, handler: HandlerDefaults | undefined, defaults: FallbackPolicy): ScheduleDefinition {
   return {
     ...input,
     maxAttempts: handler?.attempts ?? defaults.attempts,
     backoff: handler?.backoff ?? defaults.backoff,
     timeoutMs: handler?.timeout ?? defaults.timeout,
-    removeOnComplete: handler?.removeOnComplete ?? null,
-    removeOnDead: handler?.removeOnDead ?? null,
+    removeOnComplete: handler?.removeOnComplete ?? defaults.removeOnComplete,
+    removeOnDead: handler?.removeOnDead ?? defaults.removeOnDead,
   };
 }
 

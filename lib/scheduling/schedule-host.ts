@@ -1,9 +1,12 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { SCHEDULE_POLL_MS, ScheduleFirer } from './schedule-firer.js';
 import { SCHEDULE_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleEngine } from '../engine/schedule-engine.js';
 import { TaskScheduler } from './task-scheduler.js';
+
+/** Injection token: false keeps this app from firing schedules by itself (the test mode's virtual time fires them on request). */
+export const SCHEDULE_FIRING = Symbol('nestjs-redis-tasks:schedule-firing');
 
 /**
  * Lifecycle of schedules in this app: at bootstrap (after the Redis
@@ -29,11 +32,12 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly scheduler: TaskScheduler,
     @Inject(SCHEDULE_ENGINE) private readonly engine: ScheduleEngine,
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
+    @Optional() @Inject(SCHEDULE_FIRING) private readonly firing: boolean = true,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.scheduler.saveDeclared();
-    if (!this.options.worker || this.stopped) return;
+    if (!this.options.worker || !this.firing || this.stopped) return;
     this.firer = new ScheduleFirer(this.engine, this.logger);
     this.stopListening = this.scheduler.onChange(() => this.wake());
     this.pass();

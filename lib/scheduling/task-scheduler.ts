@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULTS } from '../config/defaults.js';
 import { checkName } from '../config/option-checks.js';
-import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { RESOLVED_TASK_OPTIONS, fallbackPolicy, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { checkScheduleSpec } from '../config/schedule-spec.checks.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { SCHEDULE_ENGINE } from '../engine/engine.tokens.js';
@@ -46,7 +46,7 @@ export class TaskScheduler {
     const handler = this.registry.defaultsFor(taskName);
     const queue = options.queue === undefined ? handler?.queue ?? DEFAULTS.queue : checkName(options.queue, where, 'queue');
     const payloadJson = encodePayload(payload, where, this.options.maxPayloadBytes);
-    const definition = defineSchedule({ id: scheduleId, name: taskName, queue, payloadJson, spec }, handler, this.options.defaults);
+    const definition = defineSchedule({ id: scheduleId, name: taskName, queue, payloadJson, spec }, handler, fallbackPolicy(this.options, queue));
     // Occurrences start traces of their own, linked to this call's (see TaskTracing).
     const traceContext = this.telemetry.tracing?.activeCarrier();
     if (traceContext !== undefined) definition.traceContext = traceContext;
@@ -72,7 +72,7 @@ export class TaskScheduler {
       const where = `@TaskHandler('${handler.name}') schedule`;
       const { spec, payloadJson } = handler.schedule;
       const input = { id: handler.name, name: handler.name, queue: handler.queue, payloadJson, spec };
-      await this.save(defineSchedule(input, handler.defaults, this.options.defaults), where);
+      await this.save(defineSchedule(input, handler.defaults, fallbackPolicy(this.options, handler.queue)), where);
     }
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
@@ -26,7 +26,8 @@ export class TaskHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
-    private readonly workers: WorkerHost,
+    // Absent under TaskModule.forTesting, which runs tasks without a worker host.
+    @Optional() private readonly workers: WorkerHost | null,
   ) {}
 
   /**
@@ -45,7 +46,7 @@ export class TaskHealthIndicator {
     }
     const redis = { reachable: true, roundTripMs: Math.round((performance.now() - started) * 100) / 100 };
     const problems: string[] = [];
-    const workers = this.workers.status();
+    const workers = this.workers?.status() ?? { enabled: false, running: false, queues: [] };
     if (workers.enabled && !workers.running) problems.push("this app's workers are not running");
 
     let queues: Record<string, QueueHealth>;

@@ -1,6 +1,9 @@
 import type { FetchedTask } from '../engine/attempt.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { TaskContextIo } from '../execution/task-context.js';
+import type { TaskProgress } from '../interfaces/task-info.interface.js';
+import { workerTaskFields } from './attempt-executor.js';
+import type { WorkerEvents } from './worker-events.js';
 
 /** What a running attempt's TaskContext reaches the store through; one small object per attempt, no closures. */
 export class AttemptIo implements TaskContextIo {
@@ -9,6 +12,7 @@ export class AttemptIo implements TaskContextIo {
     private readonly queue: string,
     private readonly task: FetchedTask,
     private readonly logMaxLines: number,
+    private readonly events: WorkerEvents,
   ) {}
 
   async log(message: string): Promise<void> {
@@ -17,6 +21,10 @@ export class AttemptIo implements TaskContextIo {
   }
 
   async progress(json: string): Promise<void> {
+    // Reported as the handler calls it, so it comes between 'active' and the attempt's end.
+    if (this.events.wants('progress')) {
+      this.events.emit({ type: 'progress', ...workerTaskFields(this.queue, this.task), progress: JSON.parse(json) as TaskProgress });
+    }
     // A false reply means the lease is gone; the attempt's outcome will be discarded anyway.
     await this.engine.progress(this.queue, this.task.lease, json);
   }

@@ -53,7 +53,7 @@ export class LeaseKeeper {
         this.logger.warn(`queue '${this.queue}': handed back ${orphans} task(s) this worker had leased but never received (a reply lost with the connection)`);
       }
     } catch (error) {
-      this.outage.warnOnce(`could not renew leases (${error instanceof Error ? error.message : String(error)}); will retry`);
+      this.outage.failed('renew', error, `could not renew leases (${error instanceof Error ? error.message : String(error)}); will retry`);
     }
   }
 
@@ -66,7 +66,7 @@ export class LeaseKeeper {
         this.logger.warn(`queue '${this.queue}': took back ${requeued + dead} task(s) whose worker stopped renewing its lease (${requeued} requeued, ${dead} dead)`);
       }
     } catch (error) {
-      this.outage.warnOnce(`could not recover expired leases (${error instanceof Error ? error.message : String(error)}); will retry`);
+      this.outage.failed('recover', error, `could not recover expired leases (${error instanceof Error ? error.message : String(error)}); will retry`);
     }
   }
 }

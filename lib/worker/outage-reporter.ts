@@ -1,4 +1,6 @@
 import type { Logger } from '@nestjs/common';
+import type { WorkerOperation } from '../interfaces/worker-event.interface.js';
+import type { WorkerEvents } from './worker-events.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -13,7 +15,20 @@ export class OutageReporter {
   constructor(
     private readonly queue: string,
     private readonly logger: Logger,
+    private readonly events: WorkerEvents,
   ) {}
+
+  /** A worker call failed: an 'error' worker event every time, a log line once per outage. */
+  failed(operation: WorkerOperation, error: unknown, message: string): void {
+    this.emit(operation, error);
+    this.warnOnce(message);
+  }
+
+  /** An 'error' worker event, when anyone listens. */
+  emit(operation: WorkerOperation, error: unknown, taskId?: string): void {
+    if (!this.events.wants('error')) return;
+    this.events.emit({ type: 'error', queue: this.queue, operation, error: error instanceof Error ? error : new Error(String(error)), ...(taskId !== undefined && { taskId }) });
+  }
 
   /** Logs the first failure of an outage. */
   warnOnce(message: string): void {
@@ -32,7 +47,7 @@ export class OutageReporter {
    * `leaseMs`: after that the task has been (or will be) recovered and run
    * again elsewhere, so giving up loses nothing. Resolves with null then.
    */
-  async retry<T>(leaseMs: number, call: () => Promise<T>): Promise<T | null> {
+  async retry<T>(leaseMs: number, operation: WorkerOperation, call: () => Promise<T>): Promise<T | null> {
     const giveUpAt = Date.now() + leaseMs;
     let pause = 50;
     for (;;) {
@@ -42,6 +57,7 @@ export class OutageReporter {
         return result;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
+        this.emit(operation, error);
         if (Date.now() + pause > giveUpAt) {
           this.logger.error(`queue '${this.queue}': could not record a task outcome (${reason}); its lease will expire and it will run again`);
           return null;

@@ -5,7 +5,7 @@ import type { QueueWaker } from '../engine/event-reader.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { AttemptState } from '../execution/attempt-state.js';
 import { LazyAbort } from '../execution/lazy-abort.js';
-import { decideRetry } from '../policies/retry-policy.js';
+import { executeAttempt } from './attempt-executor.js';
 import { AttemptIo } from './attempt-io.js';
 import { DueTimer } from './due-timer.js';
 import { LeaseKeeper } from './lease-keeper.js';
@@ -13,8 +13,9 @@ import { OutageReporter } from './outage-reporter.js';
 import { RunQueue } from './run-queue.js';
 import { SettleBatcher } from './settle-batcher.js';
 import { SlotLedger, type Slot } from './slot-ledger.js';
-import { runAttempt, type RunOutcome } from './task-runner.js';
+import type { RunOutcome } from './task-runner.js';
 import type { TaskTelemetry } from '../telemetry/task-telemetry.js';
+import type { WorkerEvents } from './worker-events.js';
 
 /** Safety net for a lost wake-up: an idle worker looks at its queue at least this often. */
 const IDLE_CHECK_MS = 5_000;
@@ -58,10 +59,11 @@ export class QueueConsumer {
     private readonly settings: ConsumerSettings,
     private readonly logger: Logger,
     private readonly telemetry: TaskTelemetry,
+    private readonly events: WorkerEvents,
   ) {
     this.runQueue = new RunQueue<Slot>(settings.concurrency, (slot) => this.run(slot));
     this.ledger = new SlotLedger(() => settings.concurrency + this.runQueue.prefetch);
-    this.outage = new OutageReporter(queue, logger);
+    this.outage = new OutageReporter(queue, logger, events);
     this.batcher = new SettleBatcher(
       queue,
       engine,
@@ -70,6 +72,7 @@ export class QueueConsumer {
       (call) => this.withRetry(call),
       (reply) => this.accept(reply),
       () => !this.stopping,
+      (outcome, reason) => this.outage.emit('settle', new Error(`the outcome of task ${outcome.lease.id} was not recorded: ${reason}`), outcome.lease.id),
     );
     this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, settings.workerToken, () => this.ledger.leases(), (ids) => this.onLeasesLost(ids), this.outage, logger);
     this.leases.onRecovered = (requeued, dead) => telemetry.metrics?.recovered(queue, requeued, dead);
@@ -123,7 +126,7 @@ export class QueueConsumer {
         this.outage.recovered();
       } catch (error) {
         if (this.stopping) break;
-        this.outage.warnOnce(`fetching failed (${error instanceof Error ? error.message : String(error)}); retrying`);
+        this.outage.failed('fetch', error, `fetching failed (${error instanceof Error ? error.message : String(error)}); retrying`);
         pause = Math.min(2_000, pause ? pause * 2 : 100);
         await sleep(pause);
       }
@@ -181,15 +184,13 @@ export class QueueConsumer {
     // Both null without @opentelemetry/api; span null while no tracing SDK is registered.
     const span = tracing === null ? null : tracing.startAttempt(this.queue, task);
     if (metrics !== null) metrics.started(this.queue, task.name, task.waitedMs);
-    const io = new AttemptIo(this.engine, this.queue, task, this.settings.logMaxLines);
-    const running =
-      span === null
-        ? runAttempt(this.queue, task, slot.handler, slot.attempt, io)
-        : tracing!.within(span, () => runAttempt(this.queue, task, slot.handler, slot.attempt, io));
-    void running.then((outcome) => {
+    const io = new AttemptIo(this.engine, this.queue, task, this.settings.logMaxLines, this.events);
+    const execute = () => executeAttempt(this.queue, task, slot.handler, slot.attempt, io, this.events);
+    const running = span === null ? execute() : tracing!.within(span, execute);
+    void running.then(({ run, outcome }) => {
       // Queue the outcome first: its flush must be scheduled before the start
       // of buffered tasks, so it leaves for the store before they run.
-      const recorded = this.record(slot, outcome);
+      const recorded = this.record(slot, run, outcome);
       const ms = Date.now() - started;
       if (span !== null) tracing!.endAttempt(span, recorded);
       if (metrics !== null && recorded !== null) metrics.ended(this.queue, task.name, recorded, ms);
@@ -198,25 +199,24 @@ export class QueueConsumer {
   }
 
   /** Queues the outcome for the settle batch of this event-loop turn; returns it (null when the attempt was abandoned). */
-  private record(slot: Slot, outcome: RunOutcome): AttemptOutcome | null {
+  private record(slot: Slot, run: RunOutcome, outcome: AttemptOutcome): AttemptOutcome | null {
     const { task } = slot;
     if (slot.abandoned) {
       this.ledger.drop(task.id);
       this.signalIfFree();
       return null;
     }
-    if (outcome.kind === 'failed' && outcome.poison) {
-      this.logger.warn(`queue '${this.queue}': task ${task.id} (${task.name}) cannot be run: ${outcome.error.message}; moved to dead`);
+    if (run.kind === 'failed' && run.poison) {
+      this.logger.warn(`queue '${this.queue}': task ${task.id} (${task.name}) cannot be run: ${run.error.message}; moved to dead`);
     }
-    const recorded = attemptOutcome(slot, outcome);
-    const flush = this.batcher.add(recorded);
+    const flush = this.batcher.add(outcome);
     if (flush) void this.track(flush.finally(() => this.signalIfFree()));
-    return recorded;
+    return outcome;
   }
 
   /** A call that must not be lost, retried through an outage (see OutageReporter.retry). */
   private withRetry<T>(call: () => Promise<T>): Promise<T | null> {
-    return this.outage.retry(this.settings.leaseMs, () => this.track(call()));
+    return this.outage.retry(this.settings.leaseMs, 'settle', () => this.track(call()));
   }
 
   private async handBack(slots: Slot[]): Promise<void> {
@@ -227,7 +227,7 @@ export class QueueConsumer {
       this.ledger.drop(slot.task.id);
     }
     const leases = slots.map((s) => s.task.lease);
-    await this.withRetry(() => this.engine.release(this.queue, leases));
+    await this.outage.retry(this.settings.leaseMs, 'release', () => this.track(this.engine.release(this.queue, leases)));
   }
 
   private onLeasesLost(ids: string[]): void {
@@ -235,14 +235,16 @@ export class QueueConsumer {
       const slot = this.ledger.get(id);
       if (!slot || slot.abandoned) continue;
       slot.abandoned = true;
-      slot.attempt.abort.abort(new Error('lease lost: the task was taken back (cancelled, recovered or removed)'));
+      const error = new Error(`lease lost: task ${id} was taken back (cancelled, recovered or removed); this attempt's outcome will be discarded`);
+      slot.attempt.abort.abort(error);
+      this.outage.emit('lease', error, id);
     }
   }
 
   private onDue(): void {
     const count = this.ledger.free();
     // With no free slot, the next settle fetches the due task anyway.
-    if (count > 0) this.fetch(count).catch((error: unknown) => this.outage.warnOnce(`fetching a due task failed (${String(error)})`));
+    if (count > 0) this.fetch(count).catch((error: unknown) => this.outage.failed('fetch', error, `fetching a due task failed (${String(error)})`));
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
@@ -251,13 +253,4 @@ export class QueueConsumer {
     promise.then(forget, forget);
     return promise;
   }
-}
-
-/** How an attempt ended, as the store records it. */
-function attemptOutcome(slot: Slot, outcome: RunOutcome): AttemptOutcome {
-  const { lease } = slot.task;
-  if (outcome.kind === 'completed') return { lease, kind: 'completed', resultJson: outcome.resultJson };
-  if (outcome.kind === 'limited') return { lease, kind: 'limited', error: outcome.error, delayMs: outcome.delayMs };
-  const { attempt, maxAttempts, backoff } = slot.task;
-  return { lease, kind: 'failed', error: outcome.error, then: decideRetry(attempt, maxAttempts, backoff, outcome.permanent) };
 }

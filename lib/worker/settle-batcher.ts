@@ -20,6 +20,8 @@ export class SettleBatcher {
     private readonly onReply: (reply: SettleReply) => void,
     /** Whether the settle may fetch (false once the worker stops). */
     private readonly fetching: () => boolean,
+    /** An outcome the store did not take: the lease was no longer this worker's, or the store stayed out of reach. */
+    private readonly onDiscarded: (outcome: AttemptOutcome, reason: string) => void,
   ) {}
 
   /** Queues an outcome; returns the batch's flush when this outcome started a batch, else null. */
@@ -37,7 +39,12 @@ export class SettleBatcher {
     const count = this.ledger.claimForSettle(this.fetching());
     try {
       const reply = await this.withRetry(() => this.engine.settle(this.queue, outcomes, this.request(count)));
-      if (reply) this.onReply(reply);
+      if (reply) {
+        reply.settled.forEach((taken, i) => taken || this.onDiscarded(outcomes[i], 'its lease was no longer this worker\'s (the task was taken back)'));
+        this.onReply(reply);
+      } else {
+        for (const outcome of outcomes) this.onDiscarded(outcome, 'the store could not be reached to record it');
+      }
     } finally {
       this.ledger.recorded(
         outcomes.map((o) => o.lease),

@@ -6,6 +6,7 @@ import { classifyFailure, type Failure } from '../execution/failure.js';
 import { TaskContext, type TaskContextIo } from '../execution/task-context.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import { withTimeout } from '../policies/timeout-policy.js';
+import { validatePayload } from '../execution/payload-schema.js';
 
 /**
  * How one attempt ended. `poison`: the stored task itself is unusable (not
@@ -13,9 +14,9 @@ import { withTimeout } from '../policies/timeout-policy.js';
  * `resultJson` undefined: the handler returned nothing.
  */
 export type RunOutcome =
-  | { kind: 'completed'; resultJson: string | undefined }
-  | ({ kind: 'failed'; poison?: boolean } & Failure)
-  | { kind: 'limited'; delayMs: number; error: TaskErrorInfo };
+  | { kind: 'completed'; resultJson: string | undefined; result: unknown }
+  | ({ kind: 'failed'; poison?: boolean; thrown?: unknown } & Failure)
+  | { kind: 'limited'; delayMs: number; error: TaskErrorInfo; thrown: unknown };
 
 function failed(message: string, permanent: boolean): RunOutcome {
   return { kind: 'failed', error: { message }, permanent };
@@ -31,28 +32,30 @@ export async function runAttempt(
 ): Promise<RunOutcome> {
   if (!handler) return failed(`no handler for ${task.name}`, true);
   if (task.unreadable !== undefined) return { kind: 'failed', error: { message: task.unreadable }, permanent: true, poison: true };
-  const ctx = new TaskContext(task.id, task.name, queue, task.attempt, task.maxAttempts, state, io);
+  const ctx = new TaskContext(task.id, task.name, queue, task.attempt, task.maxAttempts, task.enqueuedAt, state, io);
   let result: unknown;
   try {
-    result = await withTimeout(handler.invoke(task.payload, ctx), task.timeoutMs, state.abort);
+    // The schema runs before the pipeline: guards, interceptors and the handler see its output.
+    const payload = handler.schema ? await validatePayload(handler.schema, task.payload, task.name, `task ${task.id} ('${task.name}')`) : task.payload;
+    result = await withTimeout(handler.invoke(payload, ctx), task.timeoutMs, state.abort);
   } catch (thrown) {
     if (thrown instanceof RateLimitedError) {
-      return { kind: 'limited', delayMs: Math.ceil(thrown.retryAfterMs), error: { message: thrown.message, name: thrown.name } };
+      return { kind: 'limited', delayMs: Math.ceil(thrown.retryAfterMs), error: { message: thrown.message, name: thrown.name }, thrown };
     }
     const { error, permanent } = classifyFailure(thrown, state.stage);
-    return { kind: 'failed', error, permanent };
+    return { kind: 'failed', error, permanent, thrown };
   }
   return encodeResult(result);
 }
 
 /** A handler's return value as stored; values JSON cannot carry fail the attempt for good (a retry returns the same). */
 function encodeResult(result: unknown): RunOutcome {
-  if (result === undefined) return { kind: 'completed', resultJson: undefined };
+  if (result === undefined) return { kind: 'completed', resultJson: undefined, result };
   if (typeof result === 'function' || typeof result === 'symbol') {
     return failed(`handler returned a ${typeof result}, which JSON cannot encode`, true);
   }
   try {
-    return { kind: 'completed', resultJson: JSON.stringify(result) };
+    return { kind: 'completed', resultJson: JSON.stringify(result), result };
   } catch (error) {
     return failed(`handler returned a value JSON cannot encode (${error instanceof Error ? error.message : String(error)})`, true);
   }

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
-import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { RESOLVED_TASK_OPTIONS, queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { QueueConsumer } from './queue-consumer.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
+import { WorkerEvents } from './worker-events.js';
 
 /** This app's worker as a health check sees it. */
 export interface WorkerStatus {
@@ -34,6 +35,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
     private readonly registry: TaskHandlerRegistry,
     private readonly telemetry: TaskTelemetry,
+    private readonly events: WorkerEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -50,17 +52,17 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     // Short and unique per process: it is stored in every lease this worker holds.
     const workerToken = `${process.pid.toString(36)}.${randomBytes(4).toString('hex')}`;
     for (const queue of queues.keys()) this.telemetry.gauges.watch(queue);
-    const consumers = [...queues.keys()].map(
-      (queue) =>
-        new QueueConsumer(
-          queue,
-          this.engine,
-          this.registry,
-          { ...worker, workerToken, handlerLimits: this.registry.limitsOf(queue), logMaxLines: this.options.taskLogs.maxLines },
-          this.logger,
-          this.telemetry,
-        ),
-    );
+    const consumers = [...queues.keys()].map((queue) => {
+      const concurrency = queueSettings(this.options, queue).concurrency ?? worker.concurrency;
+      const settings = {
+        concurrency,
+        leaseMs: worker.leaseMs,
+        workerToken,
+        handlerLimits: this.registry.limitsOf(queue),
+        logMaxLines: this.options.taskLogs.maxLines,
+      };
+      return new QueueConsumer(queue, this.engine, this.registry, settings, this.logger, this.telemetry, this.events);
+    });
     try {
       for (const consumer of consumers) {
         await consumer.start();
@@ -71,7 +73,10 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       throw error;
     }
     const summary = [...queues]
-      .map(([queue, handlers]) => `'${queue}' (${handlers.map((h) => h.name + (h.concurrency ? ` x${h.concurrency}` : '')).join(', ')})`)
+      .map(([queue, handlers]) => {
+        const own = queueSettings(this.options, queue).concurrency;
+        return `'${queue}'${own === null ? '' : ` x${own}`} (${handlers.map((h) => h.name + (h.concurrency ? ` x${h.concurrency}` : '')).join(', ')})`;
+      })
       .join('; ');
     this.logger.log(
       `worker started: concurrency ${worker.concurrency} per queue, lease ${worker.leaseMs} ms, prefix '${this.options.prefix}'; queues ${summary}`,

@@ -1,39 +1,21 @@
-import type { FetchRequest, FetchedTask } from '../../lib/engine/attempt.js';
+import type { FetchedTask } from '../../lib/engine/attempt.js';
 import type { NewTask } from '../../lib/engine/new-task.js';
-import type { ScheduleDefinition, ScheduleEngine } from '../../lib/engine/schedule-engine.js';
-import type { TaskEngine } from '../../lib/engine/task-engine.js';
+import type { ScheduleDefinition } from '../../lib/engine/schedule-engine.js';
+import { QUEUE, WORKER, newTask, request, type EngineUnderTest, type OpenEngine } from './contract-kit.js';
+import { describeEventContract } from './events.contract.js';
+import { describeLifecycleContract } from './lifecycle.contract.js';
+import { describeLimitContract } from './limits.contract.js';
 import { describeMaintenanceContract } from './maintenance.contract.js';
+import { describeScheduleContract } from './schedules.contract.js';
 
-/** One engine under test, fresh for each test (its own prefix or its own memory). */
-export interface EngineUnderTest {
-  tasks: TaskEngine;
-  schedules: ScheduleEngine;
-  /** Lets `ms` pass on the engine's clock (real time for a real store). */
-  elapse(ms: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-const QUEUE = 'contract';
-const WORKER = 'w1';
-
-/** A task with every field at its plainest; `fields` override. */
-export function newTask(id: string, fields: Partial<NewTask> = {}): NewTask {
-  return {
-    id, name: 'job', payloadJson: JSON.stringify({ id }), priority: 0, delayMs: 0, runAt: null, maxAttempts: 3, backoff: null,
-    timeoutMs: 0, dependsOn: [], dependencyFailure: 'dead', removeOnComplete: null, removeOnDead: null, ...fields,
-  };
-}
-
-function request(count: number, leaseMs = 30_000): FetchRequest {
-  return { count, workerToken: WORKER, leaseMs, handlerLimits: new Map() };
-}
+export type { EngineOptions, EngineUnderTest, OpenEngine } from './contract-kit.js';
 
 /**
  * The contract every TaskEngine and ScheduleEngine keeps, driven through the
  * port alone (no Nest app): what the producer, the worker and the scheduler
  * rely on. Run by each engine's own spec with its factory.
  */
-export function describeEngineContract(engineName: string, open: () => Promise<EngineUnderTest>): void {
+export function describeEngineContract(engineName: string, open: OpenEngine): void {
   describe(`engine contract: ${engineName}`, () => {
     let engine: EngineUnderTest;
     beforeEach(async () => {
@@ -198,6 +180,11 @@ export function describeEngineContract(engineName: string, open: () => Promise<E
       expect(await engine.schedules.list()).toEqual([]);
       expect(await engine.schedules.fire([{ ...fire, due: changed.next, revision: changed.revision }])).toEqual([false]);
     });
+
+    describeEventContract(open);
+    describeLimitContract(open);
+    describeLifecycleContract(open);
+    describeScheduleContract(open);
   });
   describeMaintenanceContract(open);
 }

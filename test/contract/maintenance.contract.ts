@@ -1,6 +1,6 @@
 import type { FetchRequest, FetchedTask } from '../../lib/engine/attempt.js';
 import type { NewTask } from '../../lib/engine/new-task.js';
-import { newTask, type EngineUnderTest } from './engine-contract.js';
+import { newTask, type EngineUnderTest } from './contract-kit.js';
 
 const QUEUE = 'contract';
 const request = (count: number): FetchRequest => ({ count, workerToken: 'w1', leaseMs: 30_000, handlerLimits: new Map() });

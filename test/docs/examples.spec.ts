@@ -3,53 +3,10 @@
 // Nest app. A reader copies these examples: an example that does not compile
 // (a missing import, a type imported as a value under isolatedModules and
 // emitDecoratorMetadata, which is TS1272) is a bug in the manual.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-
-const root = join(__dirname, '..', '..');
-
-/** A fenced block of one Markdown file. */
-interface Block {
-  /** The Markdown file, relative to the repository. */
-  doc: string;
-  /** 1-based position among the file's ```ts blocks. */
-  index: number;
-  /** Line of the opening fence in the Markdown file. */
-  line: number;
-  lang: string;
-  code: string;
-}
-
-/** The Markdown files whose examples users read: the README and everything under docs/. */
-function markdownFiles(): string[] {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return walk(path);
-      return entry.name.endsWith('.md') ? [path] : [];
-    });
-  return [join(root, 'README.md'), ...walk(join(root, 'docs'))];
-}
-
-/** Every fenced block of a Markdown file, with its language tag ('' when it has none). */
-function fencedBlocks(path: string): Block[] {
-  const doc = relative(root, path);
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const blocks: Block[] = [];
-  let tsCount = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)(`{3,})(\S*)\s*$/.exec(lines[i]);
-    if (!open) continue;
-    const [, indent, fence, lang] = open;
-    const start = i;
-    const body: string[] = [];
-    for (i++; i < lines.length && lines[i].trim() !== fence; i++) body.push(lines[i].startsWith(indent) ? lines[i].slice(indent.length) : lines[i]);
-    const isTs = lang === 'ts' || lang === 'typescript';
-    blocks.push({ doc, index: isTs ? ++tsCount : 0, line: start + 1, lang, code: body.join('\n') + '\n' });
-  }
-  return blocks;
-}
+import { ROOT as root, fencedBlocks, fileNameOf, folderOf, markdownFiles, type Block } from './markdown-blocks.js';
 
 /** What a default Nest 12 app compiles with, plus a path to the library's source in place of the package. */
 const compilerOptions: ts.CompilerOptions = {
@@ -62,9 +19,14 @@ const compilerOptions: ts.CompilerOptions = {
   isolatedModules: true,
   esModuleInterop: true,
   skipLibCheck: true,
-  types: ['node'],
+  // jest: docs/testing.md shows specs (which test/docs/testing-guide.spec.ts runs).
+  types: ['node', 'jest'],
   noEmit: true,
-  paths: { 'nestjs-redis-tasks': [join(root, 'lib', 'index.ts')], 'nestjs-redis-tasks/terminus': [join(root, 'lib', 'terminus', 'index.ts')] },
+  paths: {
+    'nestjs-redis-tasks': [join(root, 'lib', 'index.ts')],
+    'nestjs-redis-tasks/terminus': [join(root, 'lib', 'terminus', 'index.ts')],
+    'nestjs-redis-tasks/testing': [join(root, 'lib', 'testing', 'index.ts')],
+  },
 };
 
 /**
@@ -127,7 +89,10 @@ describe('examples in README.md and docs/', () => {
   it('compiles every ts block as a module of a default Nest app', () => {
     const byFile = new Map<string, Block>();
     for (const block of tsBlocks) {
-      const file = join(dir, `${block.doc.replace(/[^\w]+/g, '-')}-${block.index}.ts`);
+      const folder = join(dir, folderOf(block));
+      mkdirSync(folder, { recursive: true });
+      const file = join(folder, fileNameOf(block));
+      if (byFile.has(file)) throw new Error(`${block.doc}: two blocks are named ${block.file}`);
       writeFileSync(file, block.code);
       byFile.set(file, block);
     }

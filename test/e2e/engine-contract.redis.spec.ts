@@ -7,9 +7,9 @@ import { sleep } from '../utils/wait.js';
 import { REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
 
 // The engine contract against a real Redis, through the adapter alone: no Nest app.
-describeEngineContract('Redis', async () => {
+describeEngineContract('Redis', async (settings) => {
   const prefix = uniquePrefix('contract');
-  const options = resolveTaskOptions({ connection: REDIS_URL, prefix });
+  const options = resolveTaskOptions({ connection: REDIS_URL, prefix, ...settings });
   const connections = new RedisConnections(options);
   await connections.onApplicationBootstrap();
   return {

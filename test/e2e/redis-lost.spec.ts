@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RedisUnavailableError, TaskContext, TaskHandler } from '../../lib/index.js';
+import { OnWorkerEvent, RedisUnavailableError, TaskContext, TaskHandler, type WorkerErrorEvent } from '../../lib/index.js';
 import { ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { uniquePrefix } from '../utils/redis.js';
@@ -7,12 +7,14 @@ import { sleep, waitUntil } from '../utils/wait.js';
 
 // Redis goes away while the app runs and comes back on the same port with its
 // data (AOF, fsync on every write). While it is down, enqueue fails fast with a
-// clear error; once it is back the worker resumes by itself and every task
-// whose enqueue had resolved completes.
+// clear error and the worker reports its failures as 'error' worker events;
+// once it is back the worker resumes by itself and every task whose enqueue
+// had resolved completes.
 
 let gateOpen = false;
 const started: string[] = [];
 const finished: string[] = [];
+const workerErrors: WorkerErrorEvent[] = [];
 
 @Injectable()
 class OutageTasks {
@@ -23,6 +25,11 @@ class OutageTasks {
     await waitUntil(() => gateOpen, 'the test to open the gate', 30_000);
     finished.push(task.id);
     return { n: payload.n };
+  }
+
+  @OnWorkerEvent('error')
+  failed(event: WorkerErrorEvent) {
+    workerErrors.push(event);
   }
 }
 
@@ -77,6 +84,13 @@ describe('Redis lost while the app runs', () => {
     const results = await Promise.all(refs.map((ref) => t!.queue.waitFor(ref, { timeout: 20_000 })));
     expect(results).toEqual([0, 1, 2, 3, 4, 5].map((n) => ({ n })));
     for (const ref of refs) expect(await t!.queue.get(ref)).toMatchObject({ state: 'completed', attempts: 1 });
+
+    // The worker said what failed while Redis was away: recording the two outcomes, among others.
+    expect(workerErrors.map((e) => e.operation)).toContain('settle');
+    for (const event of workerErrors) {
+      expect(event).toMatchObject({ type: 'error', queue: 'default', error: expect.any(Error) });
+      expect(['fetch', 'settle', 'renew', 'recover']).toContain(event.operation);
+    }
 
     // New work after the outage runs too, with no restart of the app.
     const after = await t!.queue.enqueue('outage.job', { n: 6 });

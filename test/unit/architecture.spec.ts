@@ -43,6 +43,7 @@ describe('the architecture of lib/', () => {
       symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
       copyFileSync(join(root, 'tsconfig.json'), join(dir, 'tsconfig.json'));
       write('lib/redis/queue-keys.ts', 'export class QueueKeys {}\n');
+      write('lib/memory/memory-store.ts', 'export class MemoryStore {}\n');
       write('lib/module/task.module.ts', 'export class TaskModule {}\n');
       write(
         'lib/worker/bad.ts',
@@ -50,11 +51,19 @@ describe('the architecture of lib/', () => {
           "import { Redis } from 'ioredis';",
           "import { QueueKeys } from '../redis/queue-keys.js';",
           "import { TaskModule } from '../module/task.module.js';",
-          'export const bad = [Redis, QueueKeys, TaskModule];',
+          "import { MemoryStore } from '../memory/memory-store.js';",
+          'export const bad = [Redis, QueueKeys, TaskModule, MemoryStore];',
         ].join('\n'),
       );
       const rules = cruise('lib', dir).summary.violations.map((v) => v.rule.name);
-      expect(rules).toEqual(expect.arrayContaining(['worker-imports-no-higher-layer', 'only-the-redis-adapter-imports-ioredis', 'only-the-composition-root-picks-an-adapter']));
+      expect(rules).toEqual(
+        expect.arrayContaining([
+          'worker-imports-no-higher-layer',
+          'only-the-redis-adapter-imports-ioredis',
+          'only-the-composition-root-picks-an-adapter',
+          'only-the-composition-root-and-the-test-mode-use-the-memory-adapter',
+        ]),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

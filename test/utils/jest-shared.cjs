@@ -22,8 +22,13 @@ module.exports = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // Transform Nest's ESM packages; everything else in node_modules is CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
-  // Sources import './x.js' (as ESM needs); jest resolves the .ts file.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // Sources import './x.js' (as ESM needs); jest resolves the .ts file. The package's own
+  // name resolves to lib/, for examples written as a user writes them (docs/testing.md).
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^nestjs-redis-tasks$': '<rootDir>/lib/index.ts',
+    '^nestjs-redis-tasks/testing$': '<rootDir>/lib/testing/index.ts',
+  },
   // Regenerates the embedded Lua, so jest alone sees the current .lua files.
   globalSetup: '<rootDir>/test/utils/global-setup.cjs',
 };

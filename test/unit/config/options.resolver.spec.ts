@@ -29,6 +29,7 @@ describe('resolveTaskOptions', () => {
       queues: new Map(),
       taskLogs: { maxLines: 100 },
       metrics: { gaugeIntervalMs: 5_000 },
+      globalEnhancers: { guards: true, interceptors: true, pipes: true },
     });
   });
 
@@ -42,9 +43,13 @@ describe('resolveTaskOptions', () => {
       defaults: { attempts: 1, backoff: { type: 'fixed', delay: 50, maxDelay: 60 }, timeout: 2_000 },
       retention: { completed: { age: 0, count: 0 }, dead: { count: 5 } },
       maxPayloadBytes: 1_024,
-      queues: { emails: { events: false, rateLimit: { max: 100, perMs: 1_000 } }, reports: { events: { maxLen: 50 } } },
       taskLogs: { maxLines: 20 },
       metrics: { gaugeIntervalMs: 1_000 },
+      queues: {
+        emails: { events: false, rateLimit: { max: 100, perMs: 1_000 }, concurrency: 2, defaults: { attempts: 5, removeOnDead: { age: 60_000 } } },
+        reports: { events: { maxLen: 50 } },
+      },
+      globalEnhancers: { guards: false },
     });
     expect(resolved).toEqual({
       connection,
@@ -55,11 +60,12 @@ describe('resolveTaskOptions', () => {
       retention: { completed: { age: 0, count: 0 }, dead: { age: 7 * 24 * HOUR, count: 5 } },
       maxPayloadBytes: 1_024,
       queues: new Map([
-        ['emails', { eventsMaxLen: 0, rateLimit: { max: 100, perMs: 1_000 } }],
-        ['reports', { eventsMaxLen: 50, rateLimit: null }],
+        ['emails', { eventsMaxLen: 0, rateLimit: { max: 100, perMs: 1_000 }, concurrency: 2, defaults: { attempts: 5, removeOnDead: { age: 60_000, count: null } } }],
+        ['reports', { eventsMaxLen: 50, rateLimit: null, concurrency: null, defaults: {} }],
       ]),
       taskLogs: { maxLines: 20 },
       metrics: { gaugeIntervalMs: 1_000 },
+      globalEnhancers: { guards: false, interceptors: true, pipes: true },
     });
   });
 
@@ -79,6 +85,11 @@ describe('resolveTaskOptions', () => {
     [{ emails: { events: { maxLen: 0 } } }, /queues\.emails\.events\.maxLen must be an integer >= 1/],
     [{ emails: { event: false } }, /unknown option 'queues\.emails\.event'/],
     [{ 'bad{name': {} }, /a queue name in queues must be a non-empty string/],
+    [{ emails: { concurrency: 0 } }, /queues\.emails\.concurrency must be an integer from 1 to 10000, got 0/],
+    [{ emails: { defaults: { attempts: 0 } } }, /queues\.emails\.defaults: attempts must be an integer >= 1, got 0/],
+    [{ emails: { defaults: { removeOnComplete: 'yes' } } }, /queues\.emails\.defaults: removeOnComplete must be true, false or \{ age\?, count\? \}/],
+    [{ emails: { defaults: { retries: 2 } } }, /unknown option 'queues\.emails\.defaults\.retries'/],
+    [{ emails: { defaults: 3 } }, /queues\.emails\.defaults must be an object/],
   ])('rejects bad queue settings %j', (queues, message) => {
     expect(() => resolveTaskOptions({ connection: URL, queues: queues as never })).toThrow(message);
   });
@@ -173,5 +184,21 @@ describe('resolveTaskOptions', () => {
 
   it.each([0, -1, 1.5])('rejects the maxPayloadBytes %p', (maxPayloadBytes) => {
     expect(rejection({ connection: URL, maxPayloadBytes })).toContain('maxPayloadBytes');
+  });
+
+  it.each([
+    [false, { guards: false, interceptors: false, pipes: false }],
+    [true, { guards: true, interceptors: true, pipes: true }],
+    [{ interceptors: false }, { guards: true, interceptors: false, pipes: true }],
+  ])('reads globalEnhancers %j', (globalEnhancers, expected) => {
+    expect(resolveTaskOptions({ connection: URL, globalEnhancers }).globalEnhancers).toEqual(expected);
+  });
+
+  it.each([
+    ['yes', /globalEnhancers must be true, false or \{ guards\?, interceptors\?, pipes\? \}/],
+    [{ guard: false }, /unknown option 'globalEnhancers\.guard'/],
+    [{ pipes: 'no' }, /globalEnhancers\.pipes must be a boolean/],
+  ])('rejects globalEnhancers %j', (globalEnhancers, message) => {
+    expect(() => resolveTaskOptions({ connection: URL, globalEnhancers: globalEnhancers as never })).toThrow(message);
   });
 });

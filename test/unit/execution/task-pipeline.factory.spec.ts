@@ -24,6 +24,8 @@ import { AttemptState } from '../../../lib/execution/attempt-state.js';
 import { attemptOf } from '../../../lib/execution/task-context.js';
 import { TaskContext } from '../../../lib/execution/task-context.js';
 import { TaskPipelineFactory } from '../../../lib/execution/task-pipeline.factory.js';
+import { resolveTaskOptions } from '../../../lib/config/options.resolver.js';
+import { RESOLVED_TASK_OPTIONS } from '../../../lib/config/resolved-options.js';
 
 const calls: string[] = [];
 
@@ -140,7 +142,7 @@ class CollectingLogger implements LoggerService {
 }
 
 function newContext(attempt = 1): TaskContext {
-  return new TaskContext('t-1', 'sample', 'default', attempt, 3, new AttemptState(new LazyAbort()), {
+  return new TaskContext('t-1', 'sample', 'default', attempt, 3, 1_700_000_000_000, new AttemptState(new LazyAbort()), {
     progress: async () => undefined,
     log: async () => undefined,
     dependencies: async () => new Map(),
@@ -154,7 +156,8 @@ describe('TaskPipelineFactory', () => {
   const logger = new CollectingLogger();
 
   beforeAll(async () => {
-    moduleRef = await Test.createTestingModule({ providers: [TaskPipelineFactory, SampleTasks] })
+    const options = { provide: RESOLVED_TASK_OPTIONS, useValue: resolveTaskOptions({ connection: {} }) };
+    moduleRef = await Test.createTestingModule({ providers: [TaskPipelineFactory, SampleTasks, options] })
       .setLogger(logger)
       .compile();
     factory = moduleRef.get(TaskPipelineFactory);

@@ -1,10 +1,11 @@
 import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-options.error.js';
 import type { EnqueueOptions } from '../../../lib/interfaces/enqueue-options.interface.js';
-import type { ResolvedPolicy } from '../../../lib/config/resolved-options.js';
+import type { FallbackPolicy } from '../../../lib/config/resolved-options.js';
 import type { HandlerDefaults } from '../../../lib/discovery/handler-options.normalizer.js';
 import { normalizeEnqueue } from '../../../lib/producer/enqueue-options.normalizer.js';
 
-const DEFAULTS: ResolvedPolicy = { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, timeout: 0 };
+const POLICY: FallbackPolicy = { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, timeout: 0, removeOnComplete: null, removeOnDead: null };
+const DEFAULTS = () => POLICY;
 const LIMIT = 512 * 1024;
 const newId = () => 'generated-1';
 
@@ -65,7 +66,7 @@ describe('normalizeEnqueue', () => {
 
   it('mixes the levels field by field', () => {
     const { task } = normalize({ timeout: 75 }, { attempts: 4 });
-    expect(task).toMatchObject({ maxAttempts: 4, backoff: DEFAULTS.backoff, timeoutMs: 75 });
+    expect(task).toMatchObject({ maxAttempts: 4, backoff: POLICY.backoff, timeoutMs: 75 });
   });
 
   it("routes a task to its handler's queue when enqueue names none", () => {

@@ -118,8 +118,8 @@ describe('decodeFetchReply', () => {
     const reply = [
       250,
       'lost-1\nlost-2',
-      'a1', 'email.send', '{"to":"a@b.c"}', 1, '3', 'e,1000,60000', '5000', 12, '{"traceparent":"00-t-s-01"}', '',
-      'a2', 'report', 'null', 2, '2', '', '0', 0, '', '{"traceparent":"00-u-v-01"}',
+      'a1', 'email.send', '{"to":"a@b.c"}', 1, '3', 'e,1000,60000', '5000', '1700000000000', 12, '{"traceparent":"00-t-s-01"}', '',
+      'a2', 'report', 'null', 2, '2', '', '0', '1700000000500', 0, '', '{"traceparent":"00-u-v-01"}',
     ];
     expect(decodeFetchReply(reply, TOKEN)).toEqual({
       nextDueInMs: 250,
@@ -133,6 +133,7 @@ describe('decodeFetchReply', () => {
           maxAttempts: 3,
           backoff: { type: 'exponential', delay: 1000, maxDelay: 60000 },
           timeoutMs: 5000,
+          enqueuedAt: 1_700_000_000_000,
           waitedMs: 12,
           traceContext: '{"traceparent":"00-t-s-01"}',
           lease: { id: 'a1', token: `${TOKEN}:1` },
@@ -145,6 +146,7 @@ describe('decodeFetchReply', () => {
           maxAttempts: 2,
           backoff: null,
           timeoutMs: 0,
+          enqueuedAt: 1_700_000_000_500,
           waitedMs: 0,
           traceLink: '{"traceparent":"00-u-v-01"}',
           lease: { id: 'a2', token: `${TOKEN}:2` },
@@ -158,12 +160,12 @@ describe('decodeFetchReply', () => {
   });
 
   it('builds the lease token as fetch.lua stores it: <worker token>:<attempt>', () => {
-    const [task] = decodeFetchReply([-1, '', 'id', 'n', '{}', 4, '5', 'f,10', '0', 0, '', ''], 'w-9').tasks;
+    const [task] = decodeFetchReply([-1, '', 'id', 'n', '{}', 4, '5', 'f,10', '0', '1', 0, '', ''], 'w-9').tasks;
     expect(task.lease).toEqual({ id: 'id', token: 'w-9:4' });
   });
 
   it('reports a payload that is not JSON instead of throwing, so the task can go dead with the reason', () => {
-    const [task] = decodeFetchReply([-1, '', 'id', 'n', '{oops', 1, '1', '', '0', 0, '', ''], 'w-9').tasks;
+    const [task] = decodeFetchReply([-1, '', 'id', 'n', '{oops', 1, '1', '', '0', '1', 0, '', ''], 'w-9').tasks;
     expect(task.payload).toBeUndefined();
     expect(task.unreadable).toMatch(/^payload is not valid JSON \(/);
   });
@@ -175,13 +177,13 @@ describe('decodeFetchReply', () => {
 
 describe('decodeSettleReply', () => {
   it('reads a settled batch followed by a fetch', () => {
-    const reply = ['101', -1, '', 'b1', 'echo', '{"n":1}', 1, '1', '', '0', 3, '', ''];
+    const reply = ['101', -1, '', 'b1', 'echo', '{"n":1}', 1, '1', '', '0', '42', 3, '', ''];
     expect(decodeSettleReply(reply, TOKEN)).toEqual({
       settled: [true, false, true],
       nextDueInMs: null,
       brokenIds: [],
       tasks: [
-        { id: 'b1', name: 'echo', payload: { n: 1 }, attempt: 1, maxAttempts: 1, backoff: null, timeoutMs: 0, waitedMs: 3, lease: { id: 'b1', token: `${TOKEN}:1` } },
+        { id: 'b1', name: 'echo', payload: { n: 1 }, attempt: 1, maxAttempts: 1, backoff: null, timeoutMs: 0, enqueuedAt: 42, waitedMs: 3, lease: { id: 'b1', token: `${TOKEN}:1` } },
       ],
     });
   });

@@ -1,7 +1,7 @@
 import { defineSchedule, scheduleInfo } from '../../../lib/scheduling/schedule-definition.js';
 import type { ScheduleSpec } from '../../../lib/policies/schedule-timing.js';
 
-const defaults = { attempts: 3, backoff: { type: 'exponential' as const, delay: 1_000 }, timeout: 0 };
+const defaults = { attempts: 3, backoff: { type: 'exponential' as const, delay: 1_000 }, timeout: 0, removeOnComplete: null, removeOnDead: null };
 const every: ScheduleSpec = { cron: null, every: 60_000, timezone: null };
 const input = { id: 'nightly', name: 'report', queue: 'reports', payloadJson: '{"a":1}', spec: every };
 
@@ -33,6 +33,11 @@ describe('defineSchedule', () => {
       removeOnComplete: 'remove',
       removeOnDead: { age: 60_000, count: null },
     });
+  });
+
+  it("falls back on the queue's retention when the handler sets none", () => {
+    const queueDefaults = { ...defaults, attempts: 7, removeOnComplete: 'remove' as const };
+    expect(defineSchedule(input, undefined, queueDefaults)).toMatchObject({ maxAttempts: 7, removeOnComplete: 'remove', removeOnDead: null });
   });
 });
 

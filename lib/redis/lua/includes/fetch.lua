@@ -109,6 +109,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         out[row + REPLY_FETCH_ROW_MAX_ATTEMPTS] = r[3]
         out[row + REPLY_FETCH_ROW_BACKOFF] = r[4] or ''
         out[row + REPLY_FETCH_ROW_TIMEOUT_MS] = r[5] or '0'
+        out[row + REPLY_FETCH_ROW_ENQUEUED_AT] = r[7] or '0'
         -- How long it waited since it was due, by Redis' clock (for the wait-time metric).
         out[row + REPLY_FETCH_ROW_WAITED_MS] = math.max(0, now - (tonumber(r[6]) or tonumber(r[7]) or now))
         out[row + REPLY_FETCH_ROW_TRACE_CONTEXT] = r[8] or ''

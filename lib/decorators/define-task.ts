@@ -1,0 +1,43 @@
+import { checkKnownKeys, checkName, type OptionKeys } from '../config/option-checks.js';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
+import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
+
+/** Options of `defineTask`: any handler option, and an optional payload schema. */
+export interface DefineTaskOptions<P = unknown, O = P> extends TaskHandlerOptions {
+  /** Any Standard Schema v1 (zod, valibot, arktype, ...): checked at enqueue and again before the handler runs. */
+  schema?: TaskSchema<P, O>;
+}
+
+const KEYS = {
+  queue: true, attempts: true, backoff: true, timeout: true, concurrency: true, globalConcurrency: true,
+  removeOnComplete: true, removeOnDead: true, schedule: true, schema: true,
+} as const satisfies OptionKeys<DefineTaskOptions>;
+
+/**
+ * Defines a task once, for its producers and its handler: its name, its
+ * handler options and its payload schema, with the payload type `P`, the
+ * result type `R` and the handler's payload type `O` (the schema's output).
+ * `@TaskHandler(definition)` and `enqueue(definition, payload)` then check
+ * both sides at compile time, and a schema checks payloads at run time. The
+ * name and the schema are checked here; the other options where they are
+ * used (at bootstrap for the handler, at enqueue for a producer).
+ */
+export function defineTask<P = unknown, R = unknown, O = P>(name: string, options: DefineTaskOptions<P, O> = {}): TaskDefinition<P, R, O> {
+  const where = `defineTask('${String(name)}')`;
+  checkName(name, 'defineTask', 'the task name');
+  if (options === null || typeof options !== 'object') throw new InvalidTaskOptionsError(`${where}: options must be an object`);
+  checkKnownKeys(options, KEYS, where, '');
+  const { schema, ...handlerOptions } = options;
+  if (schema !== undefined && !isStandardSchema(schema)) {
+    throw new InvalidTaskOptionsError(`${where}: schema must be a Standard Schema v1 (an object with a '~standard' property, as zod, valibot and arktype schemas have)`);
+  }
+  return Object.freeze({ name, options: Object.freeze({ ...handlerOptions }), schema });
+}
+
+/** Whether `value` is a Standard Schema v1. */
+function isStandardSchema(value: unknown): value is TaskSchema {
+  if ((value === null || typeof value !== 'object') && typeof value !== 'function') return false;
+  const standard = (value as { '~standard'?: { version?: unknown; validate?: unknown } })['~standard'];
+  return standard !== null && typeof standard === 'object' && standard.version === 1 && typeof standard.validate === 'function';
+}

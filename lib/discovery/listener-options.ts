@@ -1,0 +1,35 @@
+import { checkKnownKeys, checkName } from '../config/option-checks.js';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+
+/** The options an event listener decorator took, checked: its event type, and the task name and queue it filters on. */
+export interface ListenerFilter<T extends string> {
+  type: T;
+  /** Only tasks of this name; null: all. */
+  name: string | null;
+  /** Only this queue; undefined when the decorator gave none. */
+  queue: string | undefined;
+}
+
+/**
+ * Checks what @OnTaskEvent or @OnWorkerEvent stored (`where` names the
+ * decorator and the method): a known event type, and options `{ name?, queue? }`
+ * where `name` is a task name or a definition. Throws InvalidTaskOptionsError.
+ */
+export function checkListener<T extends string>(meta: { type: unknown; options: unknown }, types: readonly T[], where: string): ListenerFilter<T> {
+  if (typeof meta.type !== 'string' || !types.includes(meta.type as T)) {
+    throw new InvalidTaskOptionsError(`${where}: unknown event type ${JSON.stringify(meta.type)} (known: ${types.join(', ')})`);
+  }
+  const options = meta.options;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidTaskOptionsError(`${where}: options must be an object { name?, queue? }, got ${JSON.stringify(options)}`);
+  }
+  checkKnownKeys(options, ['name', 'queue'], where, '');
+  const { name, queue } = options as { name?: unknown; queue?: unknown };
+  // A definition stands for its name.
+  const taskName = name !== null && typeof name === 'object' ? (name as { name?: unknown }).name : name;
+  return {
+    type: meta.type as T,
+    name: taskName === undefined ? null : checkName(taskName, where, 'name'),
+    queue: queue === undefined ? undefined : checkName(queue, where, 'queue'),
+  };
+}

@@ -1,0 +1,72 @@
+import type { ResolvedRetention } from '../config/resolved-options.js';
+import type { MemoryQueue } from './memory-queue.js';
+
+// The dependency graph of one queue, as lib/redis/lua/includes/dependencies.lua
+// keeps it: a blocked task holds the ids it still waits for, each dependency
+// the ids waiting for it, and results are copied to the dependent as each
+// dependency completes.
+
+/** Moves a blocked task whose last dependency finished to waiting, or to delayed when it asked for a delay or a later runAt. */
+export function unblock(q: MemoryQueue, id: string, now: number): void {
+  const task = q.tasks.get(id);
+  if (!task) return;
+  q.blocked.delete(id);
+  let runAt = now;
+  if (task.dependencyDelay !== null) runAt = now + task.dependencyDelay;
+  else if (task.runAt > now) runAt = task.runAt;
+  if (runAt > now) {
+    q.toDelayed(task, runAt);
+  } else {
+    task.runAt = now;
+    q.toWaiting(task);
+    q.wake();
+  }
+}
+
+/** How a dependency ended, for its dependents. */
+export type DependencyOutcome = { kind: 'completed'; resultJson: string } | { kind: 'dead'; reason: string };
+
+/**
+ * Tells the dependents of `id` how it ended. A dependent of a failed task
+ * goes dead too, and so on down the graph, unless it runs anyway
+ * (dependencyFailure 'run'). Dependents that go dead follow their own
+ * removeOnDead; the dead set is then trimmed by `deadKeep` when given.
+ */
+export function notifyDependents(q: MemoryQueue, id: string, outcome: DependencyOutcome, now: number, deadKeep: ResolvedRetention | null): void {
+  const removeAfter: string[] = [];
+  let died = 0;
+  const todo: Array<{ id: string; outcome: DependencyOutcome }> = [{ id, outcome }];
+  for (let i = 0; i < todo.length; i++) {
+    const dep = todo[i];
+    const finished = q.tasks.get(dep.id);
+    const dependents = finished ? [...finished.dependents] : [];
+    for (const x of dependents) {
+      const task = q.tasks.get(x);
+      if (!task || task.state !== 'blocked') continue;
+      if (dep.outcome.kind === 'completed' || task.dependencyFailure === 'run') {
+        if (dep.outcome.kind === 'completed') task.dependencyResults.set(dep.id, dep.outcome.resultJson);
+        task.pending.delete(dep.id);
+        if (task.pending.size === 0) unblock(q, x, now);
+        continue;
+      }
+      const error = { message: `dependency ${dep.id} ended dead${dep.outcome.reason !== '' ? `: ${dep.outcome.reason}` : ''}` };
+      q.blocked.delete(x);
+      task.pending.clear();
+      task.state = 'dead';
+      task.error = error;
+      task.finishedAt = now;
+      q.dead.add(x, now);
+      q.emit(task, 'dead', now, undefined, { error });
+      died += 1;
+      // Removed only after the walk: its own dependents are still to be told.
+      if (task.removeOnDead === 'remove') removeAfter.push(x);
+      if (task.hasDependents) todo.push({ id: x, outcome: { kind: 'dead', reason: `its dependency ${dep.id} ended dead` } });
+    }
+    finished?.dependents.clear();
+  }
+  for (const x of removeAfter) {
+    q.dead.delete(x);
+    q.deleteTask(x);
+  }
+  if (deadKeep && died > 0) q.trim(q.dead, now, deadKeep.age, deadKeep.count);
+}

@@ -1,0 +1,114 @@
+import type { ResolvedRetention } from '../config/resolved-options.js';
+import type { AttemptOutcome, Lease } from '../engine/attempt.js';
+import type { RetentionOverride } from '../interfaces/retention-option.js';
+import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
+import { notifyDependents } from './memory-dependencies.js';
+import type { MemoryQueue } from './memory-queue.js';
+import type { MemoryTask } from './memory-task.js';
+
+/** The module's retention, as settle and recover apply it. */
+export interface Retention {
+  completed: ResolvedRetention;
+  dead: ResolvedRetention;
+}
+
+/** A task's own retention over the module's: removed at once, or the limits to trim with. */
+function effective(own: RetentionOverride | null, module: ResolvedRetention): { remove: boolean; age: number; count: number } {
+  if (own === 'remove') return { remove: true, ...module };
+  return { remove: false, age: own?.age ?? module.age, count: own?.count ?? module.count };
+}
+
+/** A copy of an error as a store would keep it: through JSON, so only what JSON carries stays. */
+function stored(error: TaskErrorInfo): TaskErrorInfo {
+  return JSON.parse(JSON.stringify(error)) as TaskErrorInfo;
+}
+
+/** The running task `lease` names, while the lease is still the caller's. */
+export function leased(q: MemoryQueue, lease: Lease): MemoryTask | undefined {
+  const task = q.tasks.get(lease.id);
+  return task && task.leaseToken !== null && task.leaseToken === lease.token ? task : undefined;
+}
+
+/**
+ * Records one attempt's outcome, as lib/redis/lua/settle.lua does; false when
+ * the lease was no longer the caller's (nothing changes then). The lease ends
+ * here, so a repeated settle of the same attempt finds nothing to change.
+ */
+export function settleOne(q: MemoryQueue, outcome: AttemptOutcome, now: number, retention: Retention): boolean {
+  const task = leased(q, outcome.lease);
+  if (!task) return false;
+  q.endLease(task);
+  if (outcome.kind === 'completed') {
+    const resultJson = outcome.resultJson ?? '';
+    q.emit(task, 'completed', now, task.attempts, { result: resultJson });
+    if (task.hasDependents) notifyDependents(q, task.id, { kind: 'completed', resultJson }, now, null);
+    const keep = effective(task.removeOnComplete, retention.completed);
+    if (keep.remove || keep.count === 0) {
+      q.deleteTask(task.id);
+    } else {
+      Object.assign(task, { state: 'completed', finishedAt: now, resultJson });
+      q.completed.add(task.id, now);
+      q.trim(q.completed, now, keep.age, keep.count);
+    }
+    return true;
+  }
+  const error = stored(outcome.error);
+  if (outcome.kind === 'limited' || outcome.then.action === 'retry') {
+    q.emit(task, 'retrying', now, task.attempts, { error });
+    // A rate-limited attempt is handed back without counting.
+    if (outcome.kind === 'limited') task.attempts -= 1;
+    const delay = outcome.kind === 'limited' ? outcome.delayMs : outcome.then.action === 'retry' ? outcome.then.delayMs : 0;
+    task.error = error;
+    if (delay > 0) {
+      q.toDelayed(task, now + delay);
+    } else {
+      task.runAt = now;
+      q.toWaiting(task);
+      q.wake();
+    }
+    return true;
+  }
+  q.emit(task, 'dead', now, task.attempts, { error });
+  if (task.hasDependents) notifyDependents(q, task.id, { kind: 'dead', reason: error.message }, now, retention.dead);
+  die(q, task, error, now, retention.dead);
+  return true;
+}
+
+/** Ends a task dead: removed at once when its own retention says so, else kept and the dead set trimmed. */
+function die(q: MemoryQueue, task: MemoryTask, error: TaskErrorInfo, now: number, module: ResolvedRetention): void {
+  const keep = effective(task.removeOnDead, module);
+  if (keep.remove) {
+    q.deleteTask(task.id);
+    return;
+  }
+  Object.assign(task, { state: 'dead', error, finishedAt: now });
+  q.dead.add(task.id, now);
+  q.trim(q.dead, now, keep.age, keep.count);
+}
+
+/**
+ * Takes back tasks whose lease ran out (lib/redis/lua/recover.lua): the lost
+ * attempt counts; the task waits again while attempts remain, else ends dead.
+ */
+export function recoverExpired(q: MemoryQueue, now: number, limit: number, deadKeep: ResolvedRetention): { requeued: number; dead: number } {
+  let requeued = 0;
+  let dead = 0;
+  for (const id of q.active.upTo(now, limit)) {
+    const task = q.tasks.get(id)!;
+    q.endLease(task);
+    const error = { message: `attempt ${task.attempts} was lost: its worker stopped renewing the lease (crash, hang or lost connection)` };
+    if (task.attempts < task.maxAttempts) {
+      task.error = error;
+      q.toWaiting(task);
+      q.emit(task, 'retrying', now, task.attempts, { error });
+      requeued += 1;
+    } else {
+      q.emit(task, 'dead', now, task.attempts, { error });
+      if (task.hasDependents) notifyDependents(q, id, { kind: 'dead', reason: 'its worker was lost' }, now, deadKeep);
+      die(q, task, error, now, deadKeep);
+      dead += 1;
+    }
+  }
+  if (requeued > 0) q.wake();
+  return { requeued, dead };
+}

@@ -1,0 +1,88 @@
+import { REFUSED_WITH_BATCH, type AddResult, type NewTask } from '../engine/new-task.js';
+import type { MemoryQueue } from './memory-queue.js';
+import type { MemoryTask } from './memory-task.js';
+
+/** Why a task whose dependency does not exist is refused; the same words as the Redis engine's. */
+function missingDependency(dep: string): string {
+  return `dependsOn: no task ${dep} in this queue (never added, cancelled, or removed by retention)`;
+}
+
+/**
+ * Adds a batch of tasks to one queue, all or nothing: every dependency must
+ * exist, or come earlier in the batch, before anything is written (as
+ * lib/redis/lua/enqueue.lua does). Returns one result per task; `onAdded` is
+ * told of each task created.
+ */
+export function addToQueue(q: MemoryQueue, tasks: readonly NewTask[], now: number, onAdded: (task: NewTask) => void): AddResult[] {
+  const seen = new Set<string>();
+  for (const [index, task] of tasks.entries()) {
+    const missing = task.dependsOn.find((dep) => !seen.has(dep) && !q.tasks.has(dep));
+    if (missing !== undefined) {
+      return tasks.map((t, i) => ({ ref: { id: t.id, queue: q.name }, created: false, error: i === index ? missingDependency(missing) : REFUSED_WITH_BATCH }));
+    }
+    seen.add(task.id);
+  }
+  return tasks.map((task) => {
+    const created = addTask(q, task, now);
+    if (created) onAdded(task);
+    return { ref: { id: task.id, queue: q.name }, created };
+  });
+}
+
+/**
+ * Adds one task: its record and its place in waiting, delayed or blocked
+ * (or dead at once, when a dependency already ended dead), with its edges in
+ * the dependency graph. False when a task with its id exists: nothing changes.
+ * Used by enqueue and by the firing of schedule occurrences.
+ */
+export function addTask(q: MemoryQueue, t: NewTask, now: number): boolean {
+  if (q.tasks.has(t.id)) return false;
+  const pending: string[] = [];
+  const results = new Map<string, string>();
+  let failed: string | null = null;
+  for (const dep of t.dependsOn) {
+    const other = q.tasks.get(dep)!;
+    if (other.state === 'completed') results.set(dep, other.resultJson ?? '');
+    else if (other.state === 'dead') failed ??= t.dependencyFailure === 'run' ? null : dep;
+    else pending.push(dep);
+  }
+  q.seq += 1;
+  const runAt = t.runAt ?? (t.delayMs > 0 ? now + t.delayMs : now);
+  const task: MemoryTask = {
+    id: t.id, name: t.name, payloadJson: t.payloadJson, state: 'waiting', priority: t.priority, seq: q.seq,
+    maxAttempts: t.maxAttempts, enqueuedAt: now, backoff: t.backoff && { ...t.backoff }, timeoutMs: t.timeoutMs, runAt,
+    removeOnComplete: t.removeOnComplete, removeOnDead: t.removeOnDead, dependencyFailure: t.dependencyFailure,
+    dependencyDelay: t.dependsOn.length > 0 && t.delayMs > 0 ? t.delayMs : null, dependents: new Set(), hasDependents: false,
+    pending: new Set(pending), dependencyResults: results, attempts: 0, startedAt: null, leaseToken: null, countedInLimit: false,
+    resultJson: undefined, error: null, progressJson: undefined, finishedAt: null, awaited: false,
+  };
+  q.tasks.set(t.id, task);
+  if (failed !== null) {
+    task.state = 'dead';
+    q.dead.add(t.id, now);
+  } else if (pending.length > 0) {
+    task.state = 'blocked';
+    q.blocked.add(t.id, now);
+    for (const dep of pending) {
+      const other = q.tasks.get(dep)!;
+      other.dependents.add(t.id);
+      other.hasDependents = true;
+    }
+  } else if (runAt > now) {
+    q.toDelayed(task, runAt);
+  } else {
+    q.toWaiting(task);
+    q.wake();
+  }
+  q.emit(task, 'enqueued', now);
+  if (failed !== null) {
+    task.error = { message: `dependency ${failed} ended dead` };
+    task.finishedAt = now;
+    q.emit(task, 'dead', now, undefined, { error: task.error });
+    if (task.removeOnDead === 'remove') {
+      q.dead.delete(t.id);
+      q.deleteTask(t.id);
+    }
+  }
+  return true;
+}

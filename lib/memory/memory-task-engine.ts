@@ -1,0 +1,187 @@
+import type { ResolvedTaskOptions } from '../config/resolved-options.js';
+import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
+import type { EventReader, QueueWaker } from '../engine/event-reader.js';
+import type { AddResult, QueuedTask } from '../engine/new-task.js';
+import type { TaskEngine, WatchedTask } from '../engine/task-engine.js';
+import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
+import type { TaskState } from '../interfaces/task-state.js';
+import { notifyDependents } from './memory-dependencies.js';
+import { fetchFrom } from './memory-fetcher.js';
+import { leased, recoverExpired, settleOne } from './memory-outcomes.js';
+import type { MemoryStore } from './memory-store.js';
+import { addToQueue } from './memory-task-adder.js';
+import { listTasks } from './memory-task-list.js';
+import { parseStored, taskInfo } from './memory-task.js';
+
+/** Expired leases recovered per recover call, as on Redis. */
+const RECOVER_LIMIT = 1_000;
+
+/**
+ * The in-memory adapter of the TaskEngine port: the same transitions as the
+ * Redis engine's Lua scripts, on plain objects. Every call runs to its end
+ * without awaiting anything, so, like a script, it is atomic. It keeps the
+ * test mode's tasks and runs the sample without Redis.
+ */
+export class MemoryTaskEngine implements TaskEngine {
+  constructor(private readonly store: MemoryStore, private readonly options: ResolvedTaskOptions) {}
+
+  async add(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
+    const now = this.store.now();
+    const byQueue = new Map<string, number[]>();
+    items.forEach((item, i) => byQueue.set(item.queue, [...(byQueue.get(item.queue) ?? []), i]));
+    const results: AddResult[] = new Array(items.length);
+    for (const [queue, indexes] of byQueue) {
+      const added = addToQueue(this.store.queue(queue), indexes.map((i) => items[i].task), now, (task) => this.store.added.push({ queue, task }));
+      indexes.forEach((i, k) => (results[i] = added[k]));
+    }
+    return results;
+  }
+
+  async fetch(queue: string, request: FetchRequest): Promise<FetchReply> {
+    return fetchFrom(this.store.queue(queue), request, this.store.now());
+  }
+
+  async settle(queue: string, outcomes: readonly AttemptOutcome[], next: FetchRequest): Promise<SettleReply> {
+    const q = this.store.queue(queue);
+    const now = this.store.now();
+    const settled = outcomes.map((outcome) => settleOne(q, outcome, now, this.options.retention));
+    return { settled, ...fetchFrom(q, next, now) };
+  }
+
+  async release(queue: string, leases: readonly Lease[]): Promise<number> {
+    const q = this.store.queue(queue);
+    let released = 0;
+    for (const lease of leases) {
+      const task = leased(q, lease);
+      if (!task) continue;
+      q.handBack(task);
+      released += 1;
+    }
+    if (released > 0) q.wake();
+    return released;
+  }
+
+  async renew(queue: string, workerToken: string, leases: readonly Lease[], leaseMs: number, orphanAgeMs: number) {
+    const q = this.store.queue(queue);
+    const now = this.store.now();
+    const lost: string[] = [];
+    const held = new Set<string>();
+    for (const lease of leases) {
+      held.add(lease.id);
+      if (leased(q, lease)) q.active.add(lease.id, now + leaseMs);
+      else lost.push(lease.id);
+    }
+    let orphans = 0;
+    for (const [id] of q.active.entries()) {
+      const task = q.tasks.get(id)!;
+      if (held.has(id) || !task.leaseToken?.startsWith(`${workerToken}:`) || (task.startedAt ?? 0) >= now - orphanAgeMs) continue;
+      q.handBack(task);
+      orphans += 1;
+    }
+    if (orphans > 0) q.wake();
+    return { lost, orphans };
+  }
+
+  async recover(queue: string): Promise<{ requeued: number; dead: number }> {
+    return recoverExpired(this.store.queue(queue), this.store.now(), RECOVER_LIMIT, this.options.retention.dead);
+  }
+
+  async progress(queue: string, lease: Lease, progressJson: string): Promise<boolean> {
+    const q = this.store.queue(queue);
+    const task = leased(q, lease);
+    if (!task) return false;
+    task.progressJson = progressJson;
+    q.emit(task, 'progress', this.store.now(), task.attempts, { progress: progressJson });
+    return true;
+  }
+
+  async get(queue: string, id: string): Promise<TaskInfo | null> {
+    const task = this.store.queue(queue).tasks.get(id);
+    return task ? taskInfo(queue, task) : null;
+  }
+
+  async list(queue: string, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]> {
+    return listTasks(this.store.queue(queue), state, offset, limit);
+  }
+
+  async cancel(queue: string, id: string): Promise<boolean> {
+    const q = this.store.queue(queue);
+    const task = q.tasks.get(id);
+    if (!task) return false;
+    if (task.state === 'waiting') {
+      if (!q.wait.delete(id)) q.parked.get(task.name)?.delete(id);
+    } else if (task.state === 'delayed') {
+      q.delayed.delete(id);
+    } else if (task.state === 'blocked') {
+      q.blocked.delete(id);
+      for (const dep of task.pending) q.tasks.get(dep)?.dependents.delete(id);
+    } else {
+      return false;
+    }
+    if (task.hasDependents) notifyDependents(q, id, { kind: 'dead', reason: 'it was cancelled' }, this.store.now(), null);
+    q.deleteTask(id);
+    return true;
+  }
+
+  async retry(queue: string, id: string): Promise<boolean> {
+    const q = this.store.queue(queue);
+    const task = q.tasks.get(id);
+    if (!task || task.state !== 'dead') return false;
+    const now = this.store.now();
+    q.dead.delete(id);
+    Object.assign(task, { attempts: 0, runAt: now, finishedAt: null, startedAt: null, progressJson: undefined });
+    q.toWaiting(task);
+    q.emit(task, 'enqueued', now);
+    q.wake();
+    return true;
+  }
+
+  async counts(queue: string): Promise<TaskCounts> {
+    const q = this.store.queue(queue);
+    const parked = [...q.parked.values()].reduce((sum, set) => sum + set.size, 0);
+    return {
+      blocked: q.blocked.size, waiting: q.wait.size + parked, delayed: q.delayed.size, active: q.active.size,
+      completed: q.completed.size, dead: q.dead.size, paused: q.paused,
+    };
+  }
+
+  async pause(queue: string): Promise<void> {
+    this.store.queue(queue).paused = true;
+  }
+
+  async resume(queue: string): Promise<void> {
+    const q = this.store.queue(queue);
+    q.paused = false;
+    q.wake();
+  }
+
+  async watch(queue: string, id: string): Promise<WatchedTask | undefined> {
+    const q = this.store.queue(queue);
+    const task = q.tasks.get(id);
+    if (!task) return undefined;
+    task.awaited = true;
+    const lastEventId = q.events.lastId();
+    if (task.state === 'completed') return { final: { state: 'completed', result: parseStored(task.resultJson) }, lastEventId };
+    if (task.state === 'dead') return { final: { state: 'dead', error: { ...(task.error ?? { message: 'task failed' }) } }, lastEventId };
+    return { final: null, lastEventId };
+  }
+
+  async lastEventId(queue: string): Promise<string> {
+    return this.store.queue(queue).events.lastId();
+  }
+
+  async openEventReader(queue: string): Promise<EventReader> {
+    return this.store.openReader(queue);
+  }
+
+  async createWaker(queue: string): Promise<QueueWaker> {
+    return this.store.queue(queue).wakeups.waker();
+  }
+
+  async dependencyResults(queue: string, id: string): Promise<ReadonlyMap<string, unknown>> {
+    const task = this.store.queue(queue).tasks.get(id);
+    const results = new Map<string, unknown>();
+    for (const [dep, json] of task?.dependencyResults ?? []) results.set(dep, parseStored(json));
+    return results;
+  }
+}

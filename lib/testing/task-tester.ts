@@ -1,0 +1,154 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TASK_ENGINE } from '../engine/engine.tokens.js';
+import type { TaskEngine } from '../engine/task-engine.js';
+import type { TaskDefinition } from '../interfaces/task-definition.interface.js';
+import type { TaskInfo } from '../interfaces/task-info.interface.js';
+import type { TaskRef } from '../interfaces/task-ref.interface.js';
+import { VirtualClock } from '../memory/memory-clock.js';
+import { MemoryScheduleEngine } from '../memory/memory-schedule-engine.js';
+import { MemoryStore } from '../memory/memory-store.js';
+import { followingOccurrence } from '../policies/schedule-timing.js';
+import { enqueuedOptions, type EnqueuedTask } from './enqueued-task.js';
+import { TESTING_SETTINGS, type TestingSettings } from './testing-settings.js';
+import { TestWorker } from './test-worker.js';
+
+/** Options of `drain`. */
+export interface DrainOptions {
+  /**
+   * Whether drain may move the virtual clock to delayed tasks and backoff:
+   * `true` (default) until no task is left, a number of ms to move it at most
+   * (later tasks stay delayed), or `false` to run only what is due now.
+   */
+  advanceTime?: boolean | number;
+  /** Most attempts drain runs before it gives up with an error (default 10,000): a guard against tasks that enqueue tasks without end. */
+  maxAttempts?: number;
+}
+
+/** What a drain did. */
+export interface DrainReport {
+  /** Attempts run. */
+  attempts: number;
+  /** How far the virtual clock moved, in ms. */
+  advancedMs: number;
+}
+
+/**
+ * Drives the test mode (`TaskModule.forTesting`): lists what was enqueued,
+ * runs waiting tasks through the real pipeline (guards, interceptors, pipes,
+ * filters, worker events) with retries, backoff, follow-up tasks and
+ * dependencies, moves the virtual clock, and fires schedules. Only the
+ * queues this app has handlers for run, as with a real worker.
+ */
+@Injectable()
+export class TaskTester {
+  constructor(
+    private readonly worker: TestWorker,
+    private readonly store: MemoryStore,
+    private readonly schedules: MemoryScheduleEngine,
+    @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
+    @Inject(TESTING_SETTINGS) private readonly settings: TestingSettings,
+  ) {}
+
+  /** 'fake' or 'inline', as forTesting was given. */
+  get mode(): TestingSettings['mode'] {
+    return this.settings.mode;
+  }
+
+  /** The tasks enqueued so far (by TaskQueue, by handlers, by schedules), oldest first; only those of one task when given. */
+  enqueued<P = unknown>(task?: string | TaskDefinition<P, unknown, unknown>): EnqueuedTask<P>[] {
+    const name = typeof task === 'object' && task !== null ? task.name : task;
+    return this.store.added
+      .filter((added) => name === undefined || added.task.name === name)
+      .map(({ queue, task: t }) => ({
+        id: t.id,
+        name: t.name,
+        queue,
+        payload: JSON.parse(t.payloadJson) as P,
+        options: enqueuedOptions(t),
+        state: this.store.queue(queue).tasks.get(t.id)?.state ?? null,
+      }));
+  }
+
+  /**
+   * Runs the next due task (of `queue`, or of the first queue with one) and
+   * records its outcome; resolves with the task after that attempt, or null
+   * when none is due. With `advanceTime` (default true) a delayed task counts
+   * as next: the clock moves to it.
+   */
+  async runNext(options: { queue?: string; advanceTime?: boolean } = {}): Promise<TaskInfo | null> {
+    let step = await this.worker.runOne(options.queue);
+    if (!step.ran && step.nextDueInMs !== null && options.advanceTime !== false && this.virtualClock()) {
+      this.virtualClock()!.advance(step.nextDueInMs);
+      step = await this.worker.runOne(options.queue);
+    }
+    await this.store.eventsDelivered();
+    return step.ran ? this.engine.get(step.ran.queue, step.ran.id) : null;
+  }
+
+  /**
+   * Runs tasks until none is left to run: retries after their backoff,
+   * follow-ups enqueued by handlers, dependents once unblocked, delayed ones
+   * once the clock reaches them (see DrainOptions.advanceTime). Blocked tasks,
+   * paused queues and queues without a handler here stay as they are.
+   * Resolves once @OnTaskEvent listeners and waitFor have seen it all.
+   */
+  async drain(options: DrainOptions = {}): Promise<DrainReport> {
+    const limit = options.maxAttempts ?? 10_000;
+    const budget = options.advanceTime === undefined || options.advanceTime === true ? Number.POSITIVE_INFINITY : options.advanceTime === false ? 0 : options.advanceTime;
+    let attempts = 0;
+    let advancedMs = 0;
+    for (;;) {
+      const { started, nextDueInMs } = await this.worker.fill();
+      attempts += started;
+      if (attempts > limit) {
+        await this.worker.settled();
+        throw new Error(`drain: ran ${limit} attempts and tasks remain (a handler may enqueue tasks without end); raise maxAttempts if this is expected`);
+      }
+      if (started > 0 || this.worker.busy > 0) {
+        await this.worker.nextChange();
+        continue;
+      }
+      const clock = this.virtualClock();
+      if (nextDueInMs === null || !clock || advancedMs + nextDueInMs > budget) break;
+      clock.advance(nextDueInMs);
+      advancedMs += nextDueInMs;
+    }
+    await this.store.eventsDelivered();
+    return { attempts, advancedMs };
+  }
+
+  /** Moves the virtual clock forward by `ms` without running anything (in inline mode the runner then starts what became due). */
+  advanceTime(ms: number): void {
+    const clock = this.virtualClock();
+    if (!clock) throw new Error("advanceTime: this test mode runs on real timers (timers: 'real')");
+    clock.advance(ms);
+    for (const queue of this.worker.queues()) this.store.queue(queue).wake();
+  }
+
+  /** The engine's clock, epoch ms. */
+  now(): number {
+    return this.store.now();
+  }
+
+  /**
+   * Fires the next occurrence of schedule `id` now (for a `@TaskHandler`
+   * schedule, the id is the task name), whatever its due time: its task is
+   * enqueued (not run) and the schedule moves on to its following occurrence.
+   */
+  async fireSchedule(id: string): Promise<TaskRef> {
+    const ref = this.schedules.fireEarly(id, (s) => followingOccurrence(s.spec, s.next, s.next));
+    if (!ref) throw new Error(`fireSchedule: no schedule '${id}' (known: ${[...this.store.schedules.keys()].join(', ') || 'none'})`);
+    await this.store.eventsDelivered();
+    return ref;
+  }
+
+  /** Forgets every task, event, pause and the enqueued() list; schedules and the clock stay. Running attempts finish first. */
+  async clear(): Promise<void> {
+    await this.worker.settled();
+    this.store.clear();
+  }
+
+  private virtualClock(): VirtualClock | null {
+    return this.store.clock instanceof VirtualClock ? this.store.clock : null;
+  }
+}

@@ -1,0 +1,166 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RESOLVED_TASK_OPTIONS, queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { TaskHandlerRegistry, type RegisteredHandler } from '../discovery/task-handler.registry.js';
+import type { FetchRequest, FetchedTask } from '../engine/attempt.js';
+import { TASK_ENGINE } from '../engine/engine.tokens.js';
+import type { TaskEngine } from '../engine/task-engine.js';
+import { AttemptState } from '../execution/attempt-state.js';
+import { LazyAbort } from '../execution/lazy-abort.js';
+import { executeAttempt } from '../worker/attempt-executor.js';
+import { AttemptIo } from '../worker/attempt-io.js';
+import { RunQueue } from '../worker/run-queue.js';
+import { MemoryStore } from '../memory/memory-store.js';
+import { WorkerEvents } from '../worker/worker-events.js';
+
+/** Leases of the test mode never run out: nothing recovers them, and virtual time may jump far. */
+const LEASE_MS = 1_000_000_000_000;
+
+interface Job {
+  queue: string;
+  task: FetchedTask;
+  handler: RegisteredHandler | undefined;
+}
+
+/** What one look at the queues found. */
+export interface FillResult {
+  started: number;
+  /** Ms until the earliest delayed task (or rate-limit window) of any queue, or null. */
+  nextDueInMs: number | null;
+}
+
+/**
+ * The test mode's worker: it takes tasks from the in-memory engine through
+ * the port, as a worker does, runs them through the same attempt executor
+ * (Nest's pipeline, time limits, worker events) and records each outcome as
+ * it ends. It runs only when told: TaskTester's runNext and drain, or the
+ * inline runner. Queues and concurrency are this app's worker's: the queues
+ * its handlers name, `worker.concurrency` (or the queue's own) at once, each
+ * handler's own limit.
+ */
+@Injectable()
+export class TestWorker {
+  private readonly held = new Map<string, number>();
+  private readonly runQueues = new Map<string, RunQueue<Job>>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly finishedListeners = new Set<() => void>();
+  readonly workerToken = `test.${process.pid.toString(36)}`;
+
+  constructor(
+    @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
+    @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
+    private readonly registry: TaskHandlerRegistry,
+    private readonly events: WorkerEvents,
+    private readonly store: MemoryStore,
+  ) {}
+
+  /** The queues this app's handlers consume, in the order their handlers were found. */
+  queues(): string[] {
+    return [...this.registry.byQueue().keys()];
+  }
+
+  /** Tasks taken and not yet recorded. */
+  get busy(): number {
+    return [...this.held.values()].reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Calls `listener` each time an attempt has been recorded. */
+  onFinished(listener: () => void): () => void {
+    this.finishedListeners.add(listener);
+    return () => this.finishedListeners.delete(listener);
+  }
+
+  /** Takes due tasks into every free slot of every queue and starts them. */
+  async fill(): Promise<FillResult> {
+    let started = 0;
+    let nextDueInMs: number | null = null;
+    for (const queue of this.queues()) {
+      const free = this.concurrency(queue) - (this.held.get(queue) ?? 0);
+      const reply = await this.engine.fetch(queue, this.request(queue, Math.max(0, free)));
+      for (const task of reply.tasks) this.start(queue, task);
+      started += reply.tasks.length;
+      if (reply.nextDueInMs !== null) nextDueInMs = nextDueInMs === null ? reply.nextDueInMs : Math.min(nextDueInMs, reply.nextDueInMs);
+    }
+    return { started, nextDueInMs };
+  }
+
+  /** Takes one due task of `queue` (or of the first queue that has one), runs it and records it; null when none was due. */
+  async runOne(onlyQueue?: string): Promise<FillResult & { ran: { queue: string; id: string } | null }> {
+    let nextDueInMs: number | null = null;
+    for (const queue of onlyQueue === undefined ? this.queues() : [onlyQueue]) {
+      const reply = await this.engine.fetch(queue, this.request(queue, 1));
+      const [task] = reply.tasks;
+      if (task) {
+        await this.run({ queue, task, handler: this.registry.get(task.name) });
+        return { started: 1, nextDueInMs: null, ran: { queue, id: task.id } };
+      }
+      if (reply.nextDueInMs !== null) nextDueInMs = nextDueInMs === null ? reply.nextDueInMs : Math.min(nextDueInMs, reply.nextDueInMs);
+    }
+    return { started: 0, nextDueInMs, ran: null };
+  }
+
+  /**
+   * Resolves when one of the running attempts has been recorded or a queue
+   * has news (a handler enqueued a task it may be waiting for), or, when
+   * nothing runs yet, after a turn of the event loop.
+   */
+  async nextChange(): Promise<void> {
+    if (this.running.size === 0) {
+      // Tasks held back for a slot start on a later turn (see RunQueue): let it come.
+      await new Promise((resolve) => setImmediate(resolve));
+      return;
+    }
+    let stop: () => void = () => undefined;
+    const woken = new Promise<void>((resolve) => (stop = this.store.onWake(() => resolve())));
+    try {
+      await Promise.race([...this.running, woken]);
+    } finally {
+      stop();
+    }
+  }
+
+  /** Resolves when every attempt started so far has been recorded. */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+
+  private start(queue: string, task: FetchedTask): void {
+    this.held.set(queue, (this.held.get(queue) ?? 0) + 1);
+    this.runQueueOf(queue).offer({ queue, task, handler: this.registry.get(task.name) });
+  }
+
+  private runQueueOf(queue: string): RunQueue<Job> {
+    let runQueue = this.runQueues.get(queue);
+    if (!runQueue) {
+      const started = new Map<Job, number>();
+      runQueue = new RunQueue<Job>(this.concurrency(queue), (job) => {
+        started.set(job, Date.now());
+        const run = this.run(job).finally(() => {
+          this.running.delete(run);
+          this.held.set(queue, (this.held.get(queue) ?? 1) - 1);
+          runQueue!.finished(job, Date.now() - (started.get(job) ?? Date.now()));
+          started.delete(job);
+          for (const listener of this.finishedListeners) listener();
+        });
+        this.running.add(run);
+      });
+      this.runQueues.set(queue, runQueue);
+    }
+    return runQueue;
+  }
+
+  /** One attempt, start to record. */
+  private async run({ queue, task, handler }: Job): Promise<void> {
+    const state = new AttemptState(new LazyAbort());
+    const io = new AttemptIo(this.engine, queue, task, this.events);
+    const { outcome } = await executeAttempt(queue, task, handler, state, io, this.events);
+    await this.engine.settle(queue, [outcome], this.request(queue, 0));
+  }
+
+  private concurrency(queue: string): number {
+    return queueSettings(this.options, queue).concurrency ?? this.options.worker?.concurrency ?? 1;
+  }
+
+  private request(queue: string, count: number): FetchRequest {
+    return { count, workerToken: this.workerToken, leaseMs: LEASE_MS, handlerLimits: this.registry.limitsOf(queue) };
+  }
+}

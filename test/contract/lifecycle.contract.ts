@@ -1,0 +1,106 @@
+import { kitOf, QUEUE, WORKER, newTask, type OpenEngine } from './contract-kit.js';
+
+/** Values, times, retention, dependency failures and lease housekeeping, as the worker and the test mode see them. */
+export function describeLifecycleContract(factory: OpenEngine): void {
+  describe('values, retention and dependencies', () => {
+    const open = kitOf(factory);
+
+    it('gives back payloads, results and progress as JSON round-tripped them, with the enqueue time', async () => {
+      const e = await open();
+      const payload = { text: 'naïve ✓ 日本', nested: [1, { deep: null }], big: 2 ** 52 };
+      await e.add(newTask('v', { payloadJson: JSON.stringify(payload) }));
+      const [task] = await e.take(1);
+      expect(task.payload).toEqual(payload);
+      const info = await e.tasks.get(QUEUE, 'v');
+      expect(task.enqueuedAt).toBe(info!.enqueuedAt);
+      expect(info!.enqueuedAt).toBeGreaterThan(1_600_000_000_000);
+      await e.tasks.progress(QUEUE, task.lease, '{"done":3,"of":4}');
+      expect((await e.tasks.get(QUEUE, 'v'))!.progress).toEqual({ done: 3, of: 4 });
+      await e.complete(task, { at: '2026-01-01T00:00:00.000Z', list: [true, 'x'] });
+      expect((await e.tasks.get(QUEUE, 'v'))!.result).toEqual({ at: '2026-01-01T00:00:00.000Z', list: [true, 'x'] });
+    });
+
+    it('runs a task with runAt when that time comes, and a blocked one with a delay that long after it unblocks', async () => {
+      const e = await open();
+      const now = await e.schedules.now();
+      await e.add(newTask('at', { runAt: now + 60 }), newTask('first'));
+      await e.add(newTask('then', { dependsOn: ['first'], delayMs: 60 }));
+      expect((await e.tasks.get(QUEUE, 'at'))!).toMatchObject({ state: 'delayed', runAt: now + 60 });
+      const [first] = await e.take(1);
+      await e.complete(first, 1);
+      expect(await e.tasks.get(QUEUE, 'then')).toMatchObject({ state: 'delayed' });
+      await e.elapse(90);
+      expect((await e.take(5)).map((t) => t.id).sort()).toEqual(['at', 'then']);
+    });
+
+    it('removes a task at once with its own removeOnComplete, and keeps the newest under the module retention', async () => {
+      const e = await open({ retention: { completed: { count: 1 } } });
+      // k1 finishes first (or in the same ms, when ties go by id): it is the oldest either way.
+      await e.add(newTask('gone', { removeOnComplete: 'remove' }), newTask('k1'), newTask('k2'));
+      for (const task of await e.take(3)) await e.complete(task, task.id);
+      expect(await e.tasks.get(QUEUE, 'gone')).toBeNull();
+      expect(await e.tasks.get(QUEUE, 'k1')).toBeNull();
+      expect(await e.tasks.get(QUEUE, 'k2')).toMatchObject({ state: 'completed', result: 'k2' });
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ completed: 1 });
+    });
+
+    it('keeps results for a dependent after retention removed its dependency', async () => {
+      const e = await open();
+      await e.add(newTask('dep', { removeOnComplete: 'remove' }));
+      await e.add(newTask('next', { dependsOn: ['dep'] }));
+      const [dep] = await e.take(1);
+      await e.complete(dep, { url: 'u' });
+      expect(await e.tasks.get(QUEUE, 'dep')).toBeNull();
+      const [next] = await e.take(1);
+      expect(Object.fromEntries(await e.tasks.dependencyResults(QUEUE, next.id))).toEqual({ dep: { url: 'u' } });
+    });
+
+    it("ends dependents dead down the graph when a dependency dies, except those that run anyway", async () => {
+      const e = await open();
+      await e.add(newTask('root', { maxAttempts: 1 }));
+      await e.add(newTask('mid', { dependsOn: ['root'] }), newTask('tolerant', { dependsOn: ['root'], dependencyFailure: 'run' }));
+      await e.add(newTask('leaf', { dependsOn: ['mid'] }));
+      const [root] = await e.take(1);
+      await e.fail(root, { action: 'dead' }, 'root broke');
+      expect(await e.tasks.get(QUEUE, 'mid')).toMatchObject({ state: 'dead', error: { message: 'dependency root ended dead: root broke' } });
+      expect(await e.tasks.get(QUEUE, 'leaf')).toMatchObject({ state: 'dead', error: { message: 'dependency mid ended dead: its dependency root ended dead' } });
+      expect((await e.take(5)).map((t) => t.id)).toEqual(['tolerant']);
+    });
+
+    it('ends the dependents of a cancelled task dead', async () => {
+      const e = await open();
+      await e.add(newTask('base', { delayMs: 60_000 }));
+      await e.add(newTask('waits', { dependsOn: ['base'] }));
+      expect(await e.tasks.cancel(QUEUE, 'waits')).toBe(true);
+      await e.add(newTask('waits2', { dependsOn: ['base'] }));
+      expect(await e.tasks.cancel(QUEUE, 'base')).toBe(true);
+      expect(await e.tasks.get(QUEUE, 'waits2')).toMatchObject({ state: 'dead', error: { message: 'dependency base ended dead: it was cancelled' } });
+    });
+
+    it("hands back a task leased to a worker that does not hold it (a lost fetch reply) once it is old enough", async () => {
+      const e = await open();
+      await e.add(newTask('orphan'));
+      const [task] = await e.take(1);
+      expect(await e.tasks.renew(QUEUE, WORKER, [], 30_000, 60_000)).toEqual({ lost: [], orphans: 0 });
+      await e.elapse(30);
+      expect(await e.tasks.renew(QUEUE, WORKER, [], 30_000, 10)).toEqual({ lost: [], orphans: 1 });
+      expect(await e.tasks.get(QUEUE, 'orphan')).toMatchObject({ state: 'waiting', attempts: 0, startedAt: null });
+      expect(await e.complete(task, 'late')).toBe(false);
+    });
+
+    it('wakes a waiting worker when a task is added', async () => {
+      const e = await open();
+      const waker = await e.tasks.createWaker(QUEUE);
+      try {
+        const started = Date.now();
+        const woken = waker.wait(10_000);
+        await e.add(newTask('w'));
+        await woken;
+        // Woken by the add, not by the timeout.
+        expect(Date.now() - started).toBeLessThan(5_000);
+      } finally {
+        waker.close();
+      }
+    });
+  });
+}

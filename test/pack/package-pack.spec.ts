@@ -1,0 +1,180 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { PACKAGE_ROOT } from '../fixtures/child-processes.js';
+
+// `npm pack` as a publisher runs it, in a fresh checkout of this working tree
+// (its tracked and new files, no dist/, no .tmp/): the prepack script builds,
+// the tarball holds the build in both formats with their types, the testing
+// entry, the docs, LICENSE and CHANGELOG, and nothing else; the packed README
+// links to the docs it ships. Then the tarball is installed into an empty app
+// that uses it only by its name, as ESM and as CommonJS, and type-checked by
+// both module resolutions Nest apps use.
+
+const PACK_TIMEOUT_MS = 300_000;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const tsc = join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+/** What the installed package needs beside it: its dependencies and peer dependencies. */
+const NEEDED = ['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs', 'ioredis', 'croner', '@standard-schema/spec', '@types/node'];
+
+interface PackResult {
+  filename: string;
+  files: Array<{ path: string }>;
+}
+
+/** A copy of the working tree as a fresh clone would have it, with this repository's node_modules. */
+function freshCheckout(into: string): string {
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+  for (const file of listed.split('\0').filter(Boolean)) {
+    const to = join(into, file);
+    mkdirSync(dirname(to), { recursive: true });
+    try {
+      copyFileSync(join(PACKAGE_ROOT, file), to);
+    } catch (error) {
+      // Deleted in the working tree but not yet in the index: a fresh clone of it would not have it either.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(into, 'node_modules'), 'junction');
+  return into;
+}
+
+/** An app with the tarball installed under node_modules/nestjs-redis-tasks and its dependencies beside it. */
+function appWith(tarball: string, into: string): string {
+  const modules = join(into, 'node_modules');
+  mkdirSync(modules, { recursive: true });
+  execFileSync('tar', ['-xzf', tarball, '-C', modules]);
+  renameSync(join(modules, 'package'), join(modules, 'nestjs-redis-tasks'));
+  for (const dep of NEEDED) {
+    mkdirSync(dirname(join(modules, dep)), { recursive: true });
+    symlinkSync(join(PACKAGE_ROOT, 'node_modules', dep), join(modules, dep), 'junction');
+  }
+  return into;
+}
+
+const CONSUMER = (format: 'esm' | 'cjs') => {
+  const load =
+    format === 'esm'
+      ? `import 'reflect-metadata';
+import { Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TaskHandler, TaskModule, TaskQueue, defineTask } from 'nestjs-redis-tasks';
+import { TaskTester } from 'nestjs-redis-tasks/testing';`
+      : `require('reflect-metadata');
+const { Injectable, Module } = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+const { TaskHandler, TaskModule, TaskQueue, defineTask } = require('nestjs-redis-tasks');
+const { TaskTester } = require('nestjs-redis-tasks/testing');`;
+  return `${load}
+const Greet = defineTask('greet');
+class Tasks {
+  greet(payload) { return 'hello ' + payload.name; }
+}
+Injectable()(Tasks);
+TaskHandler(Greet)(Tasks.prototype, 'greet', Object.getOwnPropertyDescriptor(Tasks.prototype, 'greet'));
+class AppModule {}
+Module({ imports: [TaskModule.forTesting({ mode: 'inline' })], providers: [Tasks] })(AppModule);
+(async () => {
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+  const queue = app.get(TaskQueue);
+  const result = await queue.waitFor(await queue.enqueue(Greet, { name: '${format}' }), { timeout: 5000 });
+  const enqueued = app.get(TaskTester).enqueued(Greet).map((t) => t.state);
+  await app.close();
+  console.log(JSON.stringify({ result, enqueued }));
+})();
+`;
+};
+
+const TYPED_CONSUMER = `import { Injectable } from '@nestjs/common';
+import { TaskHandler, TaskModule, TaskQueue, defineTask, type TaskRef } from 'nestjs-redis-tasks';
+import { TaskTester, type EnqueuedTask } from 'nestjs-redis-tasks/testing';
+
+export const Greet = defineTask<{ name: string }, string>('greet');
+export const module = TaskModule.forTesting({ mode: 'fake' });
+
+@Injectable()
+export class Tasks {
+  @TaskHandler(Greet)
+  greet(payload: { name: string }) {
+    return 'hello ' + payload.name;
+  }
+}
+
+export async function use(queue: TaskQueue, tester: TaskTester): Promise<string> {
+  const ref: TaskRef<string> = await queue.enqueue(Greet, { name: 'typed' });
+  const listed: EnqueuedTask<{ name: string }>[] = tester.enqueued(Greet);
+  return (await queue.waitFor(ref, { timeout: 1 })) + listed.length;
+}
+`;
+
+describe('the package as npm packs it', () => {
+  let dir: string;
+  let pack: PackResult;
+  let checkout: string;
+  let app: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nestjs-redis-tasks-pack-'));
+    checkout = freshCheckout(join(dir, 'checkout'));
+    const out = execFileSync(npm, ['pack', '--json', '--pack-destination', dir], { cwd: checkout, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    [pack] = JSON.parse(out.slice(out.indexOf('['))) as PackResult[];
+    app = appWith(join(dir, pack.filename), join(dir, 'app'));
+  }, PACK_TIMEOUT_MS);
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds both builds with their types, the testing entry, the docs, LICENSE and CHANGELOG, and nothing else', () => {
+    const files = pack.files.map((f) => f.path).sort();
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bench/RESULTS.md', 'docs/testing.md', 'docs/migrating-from-bullmq.md',
+        'dist/esm/package.json', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/testing/index.js', 'dist/esm/testing/index.d.ts',
+        'dist/cjs/package.json', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/testing/index.js', 'dist/cjs/testing/index.d.ts',
+        'dist/cjs/redis/lua/scripts.generated.js',
+      ]),
+    );
+    const unexpected = files.filter((f) => !/^(dist\/|docs\/[^/]+\.md$)/.test(f) && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bench/RESULTS.md'].includes(f));
+    expect(unexpected).toEqual([]);
+  });
+
+  it('links the packed README to the docs it ships, and leaves the checkout as it was', () => {
+    const extracted = join(dir, 'readme');
+    mkdirSync(extracted);
+    execFileSync('tar', ['-xzf', join(dir, pack.filename), '-C', extracted, 'package/README.md']);
+    const packed = readFileSync(join(extracted, 'package', 'README.md'), 'utf8');
+    const { version } = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')) as { version: string };
+    expect(packed).toContain(`](https://unpkg.com/nestjs-redis-tasks@${version}/docs/semantics.md)`);
+    expect(packed).toContain(`](https://unpkg.com/nestjs-redis-tasks@${version}/CHANGELOG.md)`);
+    expect(packed).not.toMatch(/\]\((docs\/|bench\/|CHANGELOG)/);
+    expect(readFileSync(join(checkout, 'README.md'), 'utf8')).toBe(readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8'));
+  });
+
+  it('runs in a fresh app by its name, as ESM and as CommonJS, testing entry included', () => {
+    for (const format of ['esm', 'cjs'] as const) {
+      const file = join(app, format === 'esm' ? 'consumer.mjs' : 'consumer.cjs');
+      writeFileSync(file, CONSUMER(format));
+      const out = execFileSync(process.execPath, [file], { cwd: app, encoding: 'utf8', timeout: 30_000 });
+      expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ result: `hello ${format}`, enqueued: ['completed'] });
+    }
+  }, 60_000);
+
+  it('type-checks a consumer under nodenext and under node10 resolution (typesVersions)', () => {
+    writeFileSync(join(app, 'consumer.ts'), TYPED_CONSUMER);
+    // The compiler's report (empty when it accepts the file), so a failure shows what it said.
+    const check = (compilerOptions: Record<string, unknown>) => {
+      const config = join(app, 'tsconfig.check.json');
+      const base = { strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, skipLibCheck: true, noEmit: true, target: 'es2022', types: ['node'] };
+      writeFileSync(config, JSON.stringify({ compilerOptions: { ...base, ...compilerOptions }, files: ['consumer.ts'] }));
+      try {
+        return execFileSync(process.execPath, [tsc, '-p', config], { cwd: app, encoding: 'utf8' });
+      } catch (error) {
+        return String((error as { stdout?: string }).stdout ?? error);
+      }
+    };
+    // A new Nest 12 app (ES modules), and an existing CommonJS one with the classic resolution.
+    expect(check({ module: 'nodenext', moduleResolution: 'nodenext' })).toBe('');
+    expect(check({ module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' })).toBe('');
+  }, 60_000);
+});

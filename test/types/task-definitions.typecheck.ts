@@ -1,0 +1,93 @@
+// Compiled (not run) by test/unit/typing/task-definitions.spec.ts and by `npm run typecheck`:
+// with a definition, a wrong payload or result is a compile error. Every
+// `@ts-expect-error` line below must be an error, or the compiler says so.
+import { Injectable } from '@nestjs/common';
+import * as v from 'valibot';
+import { z } from 'zod';
+import { OnTaskEvent, TaskContext, TaskHandler, TaskQueue, defineTask, type TaskEvent, type TaskRef } from '../../lib/index.js';
+import type { TaskTester } from '../../lib/testing/index.js';
+
+export const SendEmail = defineTask<{ to: string }, { messageId: string }>('email.send', {
+  queue: 'emails',
+  attempts: 5,
+  schema: z.object({ to: z.string().email() }),
+});
+
+// Types inferred from the schema: the handler receives its output (defaults applied).
+export const Resize = defineTask('image.resize', { schema: v.object({ file: v.string(), width: v.optional(v.number(), 640) }) });
+
+// A schema that does not fit the declared payload type is refused.
+// @ts-expect-error the schema's input is { to: number }, the payload type { to: string }
+export const Mismatched = defineTask<{ to: string }>('mismatched', { schema: z.object({ to: z.number() }) });
+
+@Injectable()
+export class EmailTasks {
+  @TaskHandler(SendEmail)
+  async send(payload: { to: string }, task: TaskContext) {
+    return { messageId: `m-${task.id}-${payload.to}` };
+  }
+
+  @TaskHandler(Resize)
+  resize(payload: { file: string; width: number }) {
+    return payload.width;
+  }
+
+  // @ts-expect-error the payload parameter does not take the definition's payload
+  @TaskHandler(SendEmail)
+  async wrongPayload(payload: { to: number }) {
+    return { messageId: String(payload.to) };
+  }
+
+  // @ts-expect-error the handler does not return the definition's result
+  @TaskHandler(SendEmail)
+  async wrongResult(payload: { to: string }) {
+    return { id: payload.to };
+  }
+
+  // A handler may take fewer parameters, and return synchronously.
+  @TaskHandler(SendEmail)
+  noParameters() {
+    return { messageId: 'fixed' };
+  }
+
+  @OnTaskEvent('completed', { name: SendEmail })
+  sent(event: TaskEvent) {
+    return event.id;
+  }
+}
+
+export async function produce(tasks: TaskQueue, tester: TaskTester): Promise<void> {
+  const ref: TaskRef<{ messageId: string }> = await tasks.enqueue(SendEmail, { to: 'a@b.c' });
+  const result = await tasks.waitFor(ref, { timeout: 1_000 });
+  const messageId: string = result.messageId;
+
+  // @ts-expect-error a typo in the payload
+  await tasks.enqueue(SendEmail, { too: 'a@b.c' });
+  // @ts-expect-error a payload field of the wrong type
+  await tasks.enqueue(SendEmail, { to: 42 });
+  // @ts-expect-error the result is { messageId: string }
+  const wrong: number = (await tasks.waitFor(ref, { timeout: 1_000 })).messageId;
+
+  // Schema input, not output: width may be left out.
+  await tasks.enqueue(Resize, { file: 'a.png' });
+  // @ts-expect-error file is required by the schema
+  await tasks.enqueue(Resize, { width: 10 });
+
+  const refs = await tasks.enqueueMany([
+    { name: SendEmail, payload: { to: 'x@y.z' } },
+    { name: SendEmail, payload: { to: 'u@v.w' }, options: { priority: 5 } },
+  ]);
+  const first: { messageId: string } = await tasks.waitFor(refs[0], { timeout: 1_000 });
+  // @ts-expect-error one payload of the batch is wrong
+  await tasks.enqueueMany([{ name: SendEmail, payload: { to: 1 } }]);
+
+  // The string API is as it was.
+  const byName = await tasks.enqueue('email.send', { anything: true });
+  const untyped: { n: number } = await tasks.waitFor<{ n: number }>(byName, { timeout: 1_000 });
+  await tasks.enqueueMany([{ name: 'email.send', payload: 1 }, { name: SendEmail, payload: { to: 'mixed' } }]);
+  const info = await tasks.get(ref);
+  const stored: { messageId: string } | undefined = info?.result;
+
+  const listed: Array<{ to: string }> = tester.enqueued(SendEmail).map((task) => task.payload);
+  void [messageId, wrong, first, untyped, stored, listed];
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { TaskHandler, defineTask } from '../../../lib/index.js';
+import { startTestingApp } from '../../fixtures/testing-app.js';
+
+// Where a task's policy and retention come from: enqueue options, then the
+// handler's (a definition's options count as the handler's, in an app
+// without the handler too), then the queue's defaults, then the module's.
+
+const Notify = defineTask<{ user: string }>('notify', { queue: 'notices', attempts: 4, removeOnComplete: true });
+
+@Injectable()
+class Handlers {
+  @TaskHandler('billing.run', { queue: 'billing', timeout: 9_000 })
+  run() {}
+}
+
+const moduleOptions = {
+  defaults: { attempts: 2, backoff: { type: 'fixed' as const, delay: 10 }, timeout: 1_000 },
+  queues: {
+    billing: { defaults: { attempts: 7, removeOnDead: { count: 3 } } },
+    notices: { defaults: { attempts: 9, timeout: 2_000, removeOnDead: true } },
+  },
+};
+
+describe('option precedence: enqueue, handler, queue defaults, module defaults', () => {
+  it('layers each field from the first level that sets it', async () => {
+    const t = await startTestingApp([Handlers], { mode: 'fake', ...moduleOptions });
+    try {
+      await t.queue.enqueue('billing.run', null);
+      await t.queue.enqueue('billing.run', null, { attempts: 1, timeout: 50 });
+      await t.queue.enqueue('other', null);
+      const [fromQueue, fromEnqueue, fromModule] = t.tester.enqueued().map((e) => [e.queue, e.options]);
+      expect(fromQueue).toEqual(['billing', { priority: 0, attempts: 7, backoff: { type: 'fixed', delay: 10 }, timeout: 9_000, removeOnDead: { count: 3 } }]);
+      expect(fromEnqueue).toEqual(['billing', { priority: 0, attempts: 1, backoff: { type: 'fixed', delay: 10 }, timeout: 50, removeOnDead: { count: 3 } }]);
+      expect(fromModule).toEqual(['default', { priority: 0, attempts: 2, backoff: { type: 'fixed', delay: 10 }, timeout: 1_000 }]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("takes a definition's options as the handler's in an app that has no handler for it", async () => {
+    const producer = await startTestingApp([], { mode: 'fake', ...moduleOptions });
+    try {
+      await producer.queue.enqueue(Notify, { user: 'u1' });
+      await producer.queue.enqueue(Notify, { user: 'u2' }, { queue: 'billing', removeOnComplete: { age: 1_000 } });
+      expect(producer.tester.enqueued(Notify).map((e) => [e.queue, e.options])).toEqual([
+        ['notices', { priority: 0, attempts: 4, backoff: { type: 'fixed', delay: 10 }, timeout: 2_000, removeOnComplete: true, removeOnDead: true }],
+        ['billing', { priority: 0, attempts: 4, backoff: { type: 'fixed', delay: 10 }, timeout: 1_000, removeOnComplete: { age: 1_000 }, removeOnDead: { count: 3 } }],
+      ]);
+    } finally {
+      await producer.close();
+    }
+  });
+
+  it("fixes a schedule's occurrences' policy from the same levels", async () => {
+    const t = await startTestingApp([Handlers], { mode: 'fake', ...moduleOptions });
+    try {
+      await t.queue.schedule('nightly', 'billing.run', null, { every: 60_000 });
+      await t.tester.fireSchedule('nightly');
+      expect(t.tester.enqueued('billing.run')[0].options).toMatchObject({ attempts: 7, timeout: 9_000, removeOnDead: { count: 3 } });
+    } finally {
+      await t.close();
+    }
+  });
+});
