@@ -67,11 +67,14 @@ export function fetchFrom(q: MemoryQueue, request: FetchRequest, now: number): F
     }
     q.active.add(id, now + request.leaseMs);
     q.emit(task, 'started', now, task.attempts);
-    tasks.push({
+    const fetched: FetchedTask = {
       id, name: task.name, payload: JSON.parse(task.payloadJson) as unknown, attempt: task.attempts, maxAttempts: task.maxAttempts,
       backoff: task.backoff && { ...task.backoff }, timeoutMs: task.timeoutMs, enqueuedAt: task.enqueuedAt,
-      lease: { id, token: task.leaseToken },
-    });
+      waitedMs: Math.max(0, now - task.runAt), lease: { id, token: task.leaseToken },
+    };
+    if (task.traceContext !== null) fetched.traceContext = task.traceContext;
+    if (task.traceLink !== null) fetched.traceLink = task.traceLink;
+    tasks.push(fetched);
   }
   if (tasks.length > 0) {
     if (rateLimit) {

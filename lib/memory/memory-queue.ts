@@ -1,4 +1,5 @@
 import type { ResolvedQueueSettings } from '../config/resolved-options.js';
+import type { QueueGauges } from '../engine/task-maintenance.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import type { TaskEventType } from '../interfaces/task-event.interface.js';
 import { MemoryEventLog } from './memory-event-log.js';
@@ -35,6 +36,8 @@ export class MemoryQueue {
   paused = false;
   /** Starts in the current rate-limit window, and when the window ends. */
   rate: { count: number; endsAt: number } | null = null;
+  /** The gauge counts last counted, and when (see TaskMaintenance.gauges). */
+  gaugeSnapshot: { at: number; gauges: QueueGauges } | null = null;
 
   constructor(readonly name: string, readonly settings: ResolvedQueueSettings, private readonly onWake: (queue: string) => void) {
     this.events = new MemoryEventLog(name);
@@ -102,6 +105,7 @@ export class MemoryQueue {
     this.events.clear();
     this.paused = false;
     this.rate = null;
+    this.gaugeSnapshot = null;
   }
 
   /** Removes one member of a finished-state set and deletes its task. */

@@ -98,6 +98,10 @@ export class MemoryScheduleEngine implements ScheduleEngine {
       backoff: d.backoff, timeoutMs: d.timeoutMs, dependsOn: [], dependencyFailure: 'dead' as const,
       removeOnComplete: d.removeOnComplete, removeOnDead: d.removeOnDead,
     };
-    if (addTask(this.store.queue(d.queue), task, now)) this.store.added.push({ queue: d.queue, task });
+    const q = this.store.queue(d.queue);
+    if (!addTask(q, task, now)) return;
+    // An occurrence starts a trace of its own, linked to the schedule() call that made it (see docs/observability.md).
+    if (d.traceContext !== undefined) q.tasks.get(task.id)!.traceLink = d.traceContext;
+    this.store.added.push({ queue: d.queue, task });
   }
 }

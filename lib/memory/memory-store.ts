@@ -37,6 +37,11 @@ export class MemoryStore {
     return queue;
   }
 
+  /** Removes every schedule whose occurrences go to `queue` (obliterate). */
+  forgetSchedulesOf(queue: string): void {
+    for (const [id, schedule] of this.schedules) if (schedule.definition.queue === queue) this.schedules.delete(id);
+  }
+
   /** Queues used so far, in the order they were first used. */
   queueNames(): string[] {
     return [...this.queues.keys()];

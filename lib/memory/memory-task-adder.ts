@@ -54,7 +54,8 @@ export function addTask(q: MemoryQueue, t: NewTask, now: number): boolean {
     removeOnComplete: t.removeOnComplete, removeOnDead: t.removeOnDead, dependencyFailure: t.dependencyFailure,
     dependencyDelay: t.dependsOn.length > 0 && t.delayMs > 0 ? t.delayMs : null, dependents: new Set(), hasDependents: false,
     pending: new Set(pending), dependencyResults: results, attempts: 0, startedAt: null, leaseToken: null, countedInLimit: false,
-    resultJson: undefined, error: null, progressJson: undefined, finishedAt: null, awaited: false,
+    resultJson: undefined, error: null, progressJson: undefined, finishedAt: null, awaited: false, log: [],
+    traceContext: t.traceContext ?? null, traceLink: null,
   };
   q.tasks.set(t.id, task);
   if (failed !== null) {

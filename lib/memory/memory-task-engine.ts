@@ -3,6 +3,9 @@ import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } fro
 import type { EventReader, QueueWaker } from '../engine/event-reader.js';
 import type { AddResult, QueuedTask } from '../engine/new-task.js';
 import type { TaskEngine, WatchedTask } from '../engine/task-engine.js';
+import type { ObliterateResult, QueueGauges } from '../engine/task-maintenance.js';
+import type { TaskLogLine } from '../interfaces/task-log.interface.js';
+import * as maintenance from './memory-maintenance.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
 import { notifyDependents } from './memory-dependencies.js';
@@ -183,5 +186,43 @@ export class MemoryTaskEngine implements TaskEngine {
     const results = new Map<string, unknown>();
     for (const [dep, json] of task?.dependencyResults ?? []) results.set(dep, parseStored(json));
     return results;
+  }
+
+  async appendLog(queue: string, lease: Lease, message: string, maxLines: number): Promise<boolean> {
+    return maintenance.appendLog(this.store.queue(queue), lease, message, maxLines, this.store.now());
+  }
+
+  async readLog(queue: string, id: string): Promise<TaskLogLine[] | null> {
+    return maintenance.readLog(this.store.queue(queue), id);
+  }
+
+  async ping(): Promise<void> {
+    // Nothing to reach: the store is this process's memory.
+  }
+
+  async gauges(queue: string, maxAgeMs: number): Promise<QueueGauges> {
+    return maintenance.gauges(this.store.queue(queue), maxAgeMs, this.store.now());
+  }
+
+  async waitingAge(queue: string, maxLevels: number): Promise<number | null> {
+    return maintenance.waitingAge(this.store.queue(queue), maxLevels, this.store.now());
+  }
+
+  async retryDead(queue: string, name: string | null): Promise<number> {
+    return maintenance.retryDead(this.store.queue(queue), name, this.store.now());
+  }
+
+  async drain(queue: string, delayed: boolean): Promise<number> {
+    return maintenance.drain(this.store.queue(queue), delayed, this.store.now());
+  }
+
+  async clean(queue: string, state: 'completed' | 'dead', olderThanMs: number, limit: number | null): Promise<string[]> {
+    return maintenance.clean(this.store.queue(queue), state, olderThanMs, limit, this.store.now());
+  }
+
+  async obliterate(queue: string, force: boolean): Promise<ObliterateResult> {
+    const result = maintenance.obliterate(this.store.queue(queue), force);
+    if (result.status === 'done') this.store.forgetSchedulesOf(queue);
+    return result;
   }
 }

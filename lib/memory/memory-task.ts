@@ -1,4 +1,5 @@
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
+import type { TaskLogLine } from '../interfaces/task-log.interface.js';
 import type { RetentionOverride } from '../interfaces/retention-option.js';
 import type { TaskErrorInfo, TaskInfo, TaskProgress } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
@@ -46,6 +47,12 @@ export interface MemoryTask {
   finishedAt: number | null;
   /** A waitFor watches it: its final event is written even with events off. */
   awaited: boolean;
+  /** Lines written with TaskContext.log, oldest first. */
+  log: TaskLogLine[];
+  /** The trace context of its enqueue span, when it was enqueued with tracing on. */
+  traceContext: string | null;
+  /** A schedule occurrence's link to the schedule() call that made it. */
+  traceLink: string | null;
 }
 
 /** The wait score of the Redis engine: higher priority first, then enqueue order. */

@@ -27,7 +27,7 @@ export class TaskHealthIndicator {
     private readonly health: HealthIndicatorService,
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
     // Absent under TaskModule.forTesting, which runs tasks without a worker host.
-    @Optional() private readonly workers: WorkerHost | null,
+    @Optional() @Inject(WorkerHost) private readonly workers: WorkerHost | null,
   ) {}
 
   /**

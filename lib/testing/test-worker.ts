@@ -11,6 +11,7 @@ import { AttemptIo } from '../worker/attempt-io.js';
 import { RunQueue } from '../worker/run-queue.js';
 import { MemoryStore } from '../memory/memory-store.js';
 import { WorkerEvents } from '../worker/worker-events.js';
+import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 
 /** Leases of the test mode never run out: nothing recovers them, and virtual time may jump far. */
 const LEASE_MS = 1_000_000_000_000;
@@ -51,6 +52,7 @@ export class TestWorker {
     private readonly registry: TaskHandlerRegistry,
     private readonly events: WorkerEvents,
     private readonly store: MemoryStore,
+    private readonly telemetry: TaskTelemetry,
   ) {}
 
   /** The queues this app's handlers consume, in the order their handlers were found. */
@@ -148,11 +150,18 @@ export class TestWorker {
     return runQueue;
   }
 
-  /** One attempt, start to record. */
+  /** One attempt, start to record, with the same span and metrics as the Redis worker's. */
   private async run({ queue, task, handler }: Job): Promise<void> {
+    const { tracing, metrics } = this.telemetry;
+    const started = Date.now();
+    const span = tracing === null ? null : tracing.startAttempt(queue, task);
+    if (metrics !== null) metrics.started(queue, task.name, task.waitedMs);
     const state = new AttemptState(new LazyAbort());
-    const io = new AttemptIo(this.engine, queue, task, this.events);
-    const { outcome } = await executeAttempt(queue, task, handler, state, io, this.events);
+    const io = new AttemptIo(this.engine, queue, task, this.options.taskLogs.maxLines, this.events);
+    const execute = () => executeAttempt(queue, task, handler, state, io, this.events);
+    const { outcome } = await (span === null ? execute() : tracing!.within(span, execute));
+    if (span !== null) tracing!.endAttempt(span, outcome);
+    if (metrics !== null) metrics.ended(queue, task.name, outcome, Date.now() - started);
     await this.engine.settle(queue, [outcome], this.request(queue, 0));
   }
 
