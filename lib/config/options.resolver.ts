@@ -1,6 +1,6 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { DEFAULTS, DEFAULT_QUEUE_SETTINGS } from './defaults.js';
-import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, type OptionKeys } from './option-checks.js';
+import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, checkRange, type OptionKeys } from './option-checks.js';
 import type { ResolvedQueueSettings, ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
 import type { QueueOptions, RetentionOptions, TaskModuleOptions, WorkerOptions } from './task-module-options.interface.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
@@ -50,7 +50,7 @@ function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings 
     checkKnownKeys(value.rateLimit, RATE_LIMIT_KEYS, WHERE, `${field}.rateLimit`);
     rateLimit = {
       max: checkInteger(value.rateLimit.max, WHERE, `${field}.rateLimit.max`, 1),
-      perMs: checkInteger(value.rateLimit.perMs, WHERE, `${field}.rateLimit.perMs`, 1),
+      perMs: checkRange(value.rateLimit.perMs, WHERE, `${field}.rateLimit.perMs`, 'rateLimitPerMs'),
     };
   }
   return { eventsMaxLen, rateLimit };
@@ -66,8 +66,8 @@ function resolveWorker(value: TaskModuleOptions['worker']): ResolvedTaskOptions[
   const d = DEFAULTS.worker;
   return {
     concurrency: w.concurrency === undefined ? d.concurrency : checkInteger(w.concurrency, WHERE, 'worker.concurrency', 1, 10_000),
-    leaseMs: w.leaseMs === undefined ? d.leaseMs : checkInteger(w.leaseMs, WHERE, 'worker.leaseMs', 100),
-    shutdownGraceMs: w.shutdownGraceMs === undefined ? d.shutdownGraceMs : checkInteger(w.shutdownGraceMs, WHERE, 'worker.shutdownGraceMs', 0),
+    leaseMs: w.leaseMs === undefined ? d.leaseMs : checkRange(w.leaseMs, WHERE, 'worker.leaseMs', 'leaseMs'),
+    shutdownGraceMs: w.shutdownGraceMs === undefined ? d.shutdownGraceMs : checkRange(w.shutdownGraceMs, WHERE, 'worker.shutdownGraceMs', 'shutdownGraceMs'),
   };
 }
 
@@ -97,7 +97,7 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
     prefix: options.prefix === undefined ? DEFAULTS.prefix : checkName(options.prefix, WHERE, 'prefix'),
     worker: resolveWorker(options.worker),
     connectTimeoutMs:
-      options.connectTimeoutMs === undefined ? DEFAULTS.connectTimeoutMs : checkInteger(options.connectTimeoutMs, WHERE, 'connectTimeoutMs', 1),
+      options.connectTimeoutMs === undefined ? DEFAULTS.connectTimeoutMs : checkRange(options.connectTimeoutMs, WHERE, 'connectTimeoutMs', 'connectTimeoutMs'),
     defaults: {
       attempts: defaults.attempts ?? DEFAULTS.policy.attempts,
       backoff: defaults.backoff ? checkBackoff(defaults.backoff, WHERE) : { ...DEFAULTS.policy.backoff },

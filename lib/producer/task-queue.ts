@@ -13,7 +13,7 @@ import { TASK_STATES, type TaskState } from '../interfaces/task-state.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { checkInteger, checkName } from '../config/option-checks.js';
+import { checkInteger, checkName, checkRange } from '../config/option-checks.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 import { TaskScheduler } from '../scheduling/task-scheduler.js';
@@ -120,7 +120,7 @@ export class TaskQueue {
    */
   async waitFor<R = unknown>(task: string | TaskRef, options: WaitForOptions): Promise<R> {
     const { queue, id } = this.locate(task, options, 'waitFor');
-    const timeout = checkInteger(options?.timeout, 'waitFor', 'timeout', 1);
+    const timeout = checkRange(options?.timeout, 'waitFor', 'timeout', 'waitForTimeout');
     return (await this.waiter.wait(queue, id, timeout)) as R;
   }
 

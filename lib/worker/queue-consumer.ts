@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { MAX_DELAY_MS } from '../config/option-ranges.js';
 import type { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import type { AttemptOutcome, FetchReply, FetchRequest } from '../engine/attempt.js';
 import type { QueueWaker } from '../engine/event-reader.js';
@@ -229,11 +230,16 @@ export class QueueConsumer {
   }
 }
 
-/** How an attempt ended, as the store records it. */
+/**
+ * How an attempt ended, as the store records it. Delays are capped at
+ * MAX_DELAY_MS: an exponential backoff or a handler's retryAfterMs can grow
+ * past what a due time can hold.
+ */
 function attemptOutcome(slot: Slot, outcome: RunOutcome): AttemptOutcome {
   const { lease } = slot.task;
   if (outcome.kind === 'completed') return { lease, kind: 'completed', resultJson: outcome.resultJson };
-  if (outcome.kind === 'limited') return { lease, kind: 'limited', error: outcome.error, delayMs: outcome.delayMs };
+  if (outcome.kind === 'limited') return { lease, kind: 'limited', error: outcome.error, delayMs: Math.min(outcome.delayMs, MAX_DELAY_MS) };
   const { attempt, maxAttempts, backoff } = slot.task;
-  return { lease, kind: 'failed', error: outcome.error, then: decideRetry(attempt, maxAttempts, backoff, outcome.permanent) };
+  const then = decideRetry(attempt, maxAttempts, backoff, outcome.permanent);
+  return { lease, kind: 'failed', error: outcome.error, then: then.action === 'retry' ? { action: 'retry', delayMs: Math.min(then.delayMs, MAX_DELAY_MS) } : then };
 }

@@ -59,7 +59,7 @@ describe('resolveTaskOptions', () => {
 
   it.each([
     [{ emails: { rateLimit: { max: 0, perMs: 1000 } } }, /queues\.emails\.rateLimit\.max must be an integer >= 1, got 0/],
-    [{ emails: { rateLimit: { max: 5 } } }, /queues\.emails\.rateLimit\.perMs must be an integer >= 1/],
+    [{ emails: { rateLimit: { max: 5 } } }, /queues\.emails\.rateLimit\.perMs must be an integer from 1 to 2147483647/],
     [{ emails: { events: { maxLen: 0 } } }, /queues\.emails\.events\.maxLen must be an integer >= 1/],
     [{ emails: { event: false } }, /unknown option 'queues\.emails\.event'/],
     [{ 'bad{name': {} }, /a queue name in queues must be a non-empty string/],
