@@ -1,6 +1,7 @@
 // The public API: everything a user imports, and nothing else.
 export { TaskModule } from './module/task.module.js';
 export type { TaskModuleOptions, TaskOptionsFactory, WorkerOptions, RetentionOptions, QueueOptions } from './config/task-module-options.interface.js';
+export type { RedisConnection, ClusterConnection, ClusterNodeAddress, SentinelConnection } from './config/connection-options.js';
 export { TaskHandler } from './decorators/task-handler.decorator.js';
 export { TaskPayload, TaskCtx } from './decorators/task-params.decorators.js';
 export { TaskQueue, type ListOptions } from './producer/task-queue.js';
@@ -21,6 +22,7 @@ export { TaskNotFoundError } from './errors/task-not-found.error.js';
 export { InvalidTaskOptionsError } from './errors/invalid-task-options.error.js';
 export { DuplicateTaskHandlerError } from './errors/duplicate-task-handler.error.js';
 export { RedisUnavailableError } from './errors/redis-unavailable.error.js';
+export { TaskStoreError, type TaskStoreFailure } from './errors/task-store.error.js';
 export { RateLimitedError } from './errors/rate-limited.error.js';
 export * from './events/index.js';
 export * from './scheduling/index.js';

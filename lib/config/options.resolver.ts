@@ -1,4 +1,5 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { CONNECTION_SHAPES, resolveConnection } from './connection.resolver.js';
 import { DEFAULTS, DEFAULT_QUEUE_SETTINGS } from './defaults.js';
 import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, checkRange, type OptionKeys } from './option-checks.js';
 import type { ResolvedQueueSettings, ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
@@ -77,10 +78,8 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
     throw new InvalidTaskOptionsError(`${WHERE}: expected an object with at least { connection }`);
   }
   checkKnownKeys(options, MODULE_KEYS, WHERE, '');
-  const { connection } = options;
-  if (typeof connection !== 'string' && (connection === null || typeof connection !== 'object')) {
-    throw new InvalidTaskOptionsError(`${WHERE}: connection must be a Redis URL or ioredis options`);
-  }
+  if (options.connection === undefined) throw new InvalidTaskOptionsError(`${WHERE}: connection is required (${CONNECTION_SHAPES})`);
+  const connection = resolveConnection(options.connection);
   const defaults = options.defaults ?? {};
   if (defaults === null || typeof defaults !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: defaults must be an object`);
   checkKnownKeys(defaults, POLICY_KEYS, WHERE, 'defaults');

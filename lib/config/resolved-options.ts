@@ -1,4 +1,4 @@
-import type { RedisConnection } from './connection-options.js';
+import type { ResolvedConnection } from './connection-options.js';
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
 import { DEFAULT_QUEUE_SETTINGS } from './defaults.js';
 
@@ -28,7 +28,8 @@ export interface ResolvedQueueSettings {
 
 /** Module options after validation and defaults. */
 export interface ResolvedTaskOptions {
-  connection: RedisConnection;
+  /** The connection setting, validated: what it is, where it points, the secrets to scrub. */
+  connection: ResolvedConnection;
   prefix: string;
   worker: { concurrency: number; leaseMs: number; shutdownGraceMs: number } | null;
   connectTimeoutMs: number;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { RedisConnections } from './redis-connections.js';
 import type { QueueWaker } from '../engine/event-reader.js';
 
@@ -10,7 +10,7 @@ import type { QueueWaker } from '../engine/event-reader.js';
 export class BlockingQueueWaker implements QueueWaker {
   private closed = false;
 
-  constructor(private readonly client: Redis, private readonly markKey: string, private readonly owner: RedisConnections) {}
+  constructor(private readonly client: RedisClient, private readonly markKey: string, private readonly owner: RedisConnections) {}
 
   async wait(timeoutMs: number): Promise<void> {
     if (this.closed) throw new Error('queue waker is closed');

@@ -1,10 +1,8 @@
-import type { Redis } from 'ioredis';
 import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { EventReader, QueueWaker } from '../engine/event-reader.js';
 import type { AddResult, QueuedTask } from '../engine/new-task.js';
 import type { TaskEngine, WatchedTask } from '../engine/task-engine.js';
-import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
 import { EventStreamReader } from './event-stream-reader.js';
@@ -12,7 +10,9 @@ import { STATE } from './protocol.js';
 import { addTasks } from './task-adder.js';
 import { QueueKeys } from './queue-keys.js';
 import { BlockingQueueWaker } from './queue-waker.js';
-import { redactRedisError, redacted } from './redact-error.js';
+import { redacted } from './redact-error.js';
+import type { RedisClient } from './redis-client.js';
+import { guarded } from './store-errors.js';
 import type { RedisConnections } from './redis-connections.js';
 import { replyLayout } from './reply-layout.js';
 import { fetchArgs, outcomeRow, retentionArgs, scriptArgs, type ArgsOf } from './script-args.js';
@@ -31,7 +31,7 @@ const RECOVER = replyLayout('recover');
 /** The Redis adapter of the TaskEngine port: every multi-key change is one Lua script. */
 export class RedisTaskEngine implements TaskEngine {
   private readonly keys = new Map<string, QueueKeys>();
-  private readonly client: Redis;
+  private readonly client: RedisClient;
 
   constructor(private readonly connections: RedisConnections, private readonly options: ResolvedTaskOptions) {
     this.client = connections.command;
@@ -48,20 +48,19 @@ export class RedisTaskEngine implements TaskEngine {
     return { base: this.keysOf(queue).base, eventsMaxLen: queueSettings(this.options, queue).eventsMaxLen };
   }
 
-  /** Runs a queue script; a rejection is redacted (see redactRedisError). */
+  /** Runs a queue script; a rejection becomes a TaskStoreError naming the script and the queue (see store-errors.ts). */
   private script(name: ScriptName, queue: string, args: readonly ScriptArg[]): Promise<unknown> {
-    return redacted(runScript(this.client, name, this.keysOf(queue).scriptKeys, args));
+    return this.guard(`${name} on queue '${queue}'`, () => runScript(this.client, name, this.keysOf(queue).scriptKeys, args));
   }
 
-  async add(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
-    try {
-      return await addTasks(this.client, items, (queue) => this.keysOf(queue), (queue) => this.head(queue));
-    } catch (error) {
-      if (this.client.status === 'ready') throw redactRedisError(error);
-      throw new RedisUnavailableError(`Redis at ${this.connections.target} is unreachable (${this.connections.safeMessage(error)})`, {
-        cause: redactRedisError(error),
-      });
-    }
+  /** Runs reads or several calls; a rejection becomes a TaskStoreError saying what failed. */
+  private guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return guarded(operation, this.connections, call);
+  }
+
+  add(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
+    const queues = [...new Set(items.map((item) => item.queue))].map((q) => `'${q}'`).join(', ');
+    return this.guard(`enqueue on queue ${queues}`, () => addTasks(this.client, items, (queue) => this.keysOf(queue), (queue) => this.head(queue)));
   }
 
   async fetch(queue: string, request: FetchRequest): Promise<FetchReply> {
@@ -102,11 +101,11 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   async get(queue: string, id: string): Promise<TaskInfo | null> {
-    return (await readTasks(this.client, this.keysOf(queue), [id]))[0];
+    return (await this.guard(`get on queue '${queue}'`, () => readTasks(this.client, this.keysOf(queue), [id])))[0];
   }
 
   list(queue: string, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]> {
-    return listTasks(this.client, this.keysOf(queue), state, offset, limit);
+    return this.guard(`list on queue '${queue}'`, () => listTasks(this.client, this.keysOf(queue), state, offset, limit));
   }
 
   async cancel(queue: string, id: string): Promise<boolean> {
@@ -140,7 +139,7 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   dependencyResults(queue: string, id: string): Promise<ReadonlyMap<string, unknown>> {
-    return readDependencyResults(this.client, this.keysOf(queue), id);
+    return this.guard(`dependencies on queue '${queue}'`, () => readDependencyResults(this.client, this.keysOf(queue), id));
   }
 
   async watch(queue: string, id: string): Promise<WatchedTask | undefined> {
@@ -156,7 +155,8 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   async lastEventId(queue: string): Promise<string> {
-    const last = (await redacted(this.client.xrevrange(this.keysOf(queue).events, '+', '-', 'COUNT', 1))) as Array<[string, unknown]>;
+    const read = () => redacted(this.client.xrevrange(this.keysOf(queue).events, '+', '-', 'COUNT', 1));
+    const last = (await this.guard(`events on queue '${queue}'`, read)) as Array<[string, unknown]>;
     return last[0]?.[0] ?? '0-0';
   }
 

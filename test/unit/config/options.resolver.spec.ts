@@ -19,7 +19,7 @@ function rejection(options: unknown): string {
 describe('resolveTaskOptions', () => {
   it('fills every default from a bare connection', () => {
     expect(resolveTaskOptions({ connection: URL })).toEqual({
-      connection: URL,
+      connection: { kind: 'single', options: { host: '127.0.0.1', port: 6379 }, target: '127.0.0.1:6379', secrets: [URL] },
       prefix: 'tasks',
       worker: { concurrency: 10, leaseMs: 30_000, shutdownGraceMs: 10_000 },
       connectTimeoutMs: 10_000,
@@ -43,7 +43,7 @@ describe('resolveTaskOptions', () => {
       queues: { emails: { events: false, rateLimit: { max: 100, perMs: 1_000 } }, reports: { events: { maxLen: 50 } } },
     });
     expect(resolved).toEqual({
-      connection,
+      connection: { kind: 'single', options: connection, target: 'redis.internal:6380', secrets: ['pw'] },
       prefix: 'jobs',
       worker: { concurrency: 2, leaseMs: 1_000, shutdownGraceMs: 0 },
       connectTimeoutMs: 500,
