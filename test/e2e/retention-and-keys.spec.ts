@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { TaskContext, TaskHandler } from '../../lib/index.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
-import { inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { inspector, keysOf, removePrefix, scanKeys, uniquePrefix } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
 
 @Injectable()
@@ -29,15 +29,8 @@ class KeptTasks {
 }
 
 /** Every key whose name contains `text`, wherever it appears in the name. */
-async function keysContaining(redis: Redis, text: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `*${text}*`, 'COUNT', 1000);
-    cursor = next;
-    found.push(...keys);
-  } while (cursor !== '0');
-  return found;
+function keysContaining(redis: Redis, text: string): Promise<string[]> {
+  return scanKeys(redis, `*${text}*`);
 }
 
 const taskKeys = (keys: string[]) => keys.filter((k) => k.includes('}:t:'));
