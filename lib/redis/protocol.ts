@@ -157,6 +157,12 @@ export const LEASE_TOKEN_SEPARATOR = ':';
 export const OCCURRENCE_SEPARATOR = '@';
 /** Retention override in a record: remove the task as soon as it finishes. */
 export const REMOVE_AT_ONCE = '1';
+/**
+ * Most queued entries one fetch moves out of the way without starting them
+ * (broken, or parked for a handler): enough to clear a backlog of broken
+ * entries in a call or two, few enough that one call never holds Redis for long.
+ */
+export const FETCH_SKIP_LIMIT = 1000;
 /** The dependencyFailure value stored when a task runs even if a dependency ends dead. */
 export const DEPENDENCY_FAILURE_RUN = 'run';
 

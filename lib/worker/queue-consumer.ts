@@ -19,6 +19,9 @@ import { runAttempt, type RunOutcome } from './task-runner.js';
 /** Safety net for a lost wake-up: an idle worker looks at its queue at least this often. */
 const IDLE_CHECK_MS = 5_000;
 
+/** How many broken entries' ids one log line names. */
+const BROKEN_IDS_SHOWN = 20;
+
 /** Settings of one consumer. */
 export interface ConsumerSettings {
   concurrency: number;
@@ -65,7 +68,7 @@ export class QueueConsumer {
       this.ledger,
       (count) => this.request(count),
       (call) => this.withRetry(call),
-      (reply) => this.accept(reply),
+      (reply) => this.acceptSettled(reply),
       () => !this.stopping,
     );
     this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, settings.workerToken, () => this.ledger.leases(), (ids) => this.onLeasesLost(ids), this.outage, logger);
@@ -108,8 +111,9 @@ export class QueueConsumer {
           continue;
         }
         const asked = this.ledger.free();
-        const got = await this.fetch(asked);
-        if (got < asked && !this.stopping) await this.waker!.wait(IDLE_CHECK_MS);
+        const { got, broken } = await this.fetch(asked);
+        // Broken entries were moved out of the way: what is behind them is fetched at once, not after a wait.
+        if (got < asked && broken === 0 && !this.stopping) await this.waker!.wait(IDLE_CHECK_MS);
         pause = 0;
         this.outage.recovered();
       } catch (error) {
@@ -135,12 +139,12 @@ export class QueueConsumer {
     }
   }
 
-  /** Fetches up to `count` tasks and starts them; returns how many came. */
-  private async fetch(count: number): Promise<number> {
+  /** Fetches up to `count` tasks and starts them; returns how many came, and how many broken entries were met. */
+  private async fetch(count: number): Promise<{ got: number; broken: number }> {
     this.ledger.reserve(count);
     try {
       const reply = await this.track(this.engine.fetch(this.queue, this.request(count)));
-      return this.accept(reply);
+      return { got: this.accept(reply), broken: reply.brokenIds.length };
     } finally {
       this.ledger.unreserve(count);
       this.signalIfFree();
@@ -148,9 +152,7 @@ export class QueueConsumer {
   }
 
   private accept(reply: FetchReply): number {
-    for (const id of reply.brokenIds) {
-      this.logger.warn(`queue '${this.queue}': task ${id} had no usable record (missing or hand-edited); moved to dead where it still existed, not run`);
-    }
+    if (reply.brokenIds.length > 0) this.reportBroken(reply.brokenIds);
     if (reply.nextDueInMs !== null) this.dueTimer.arm(reply.nextDueInMs);
     const slots = reply.tasks.map((task) => {
       const slot: Slot = { task, handler: this.registry.get(task.name), attempt: new AttemptState(new LazyAbort()), abandoned: false };
@@ -163,6 +165,21 @@ export class QueueConsumer {
       for (const slot of slots) this.runQueue.offer(slot);
     }
     return reply.tasks.length;
+  }
+
+  /** A settle's fetch half: when it met broken entries, what is behind them is fetched at once. */
+  private acceptSettled(reply: FetchReply): void {
+    this.accept(reply);
+    if (reply.brokenIds.length > 0 && !this.stopping) setImmediate(() => this.onDue());
+  }
+
+  /** One line per reply that met unreadable entries, naming them (the first few). */
+  private reportBroken(ids: readonly string[]): void {
+    const shown = ids.slice(0, BROKEN_IDS_SHOWN).join(', ') + (ids.length > BROKEN_IDS_SHOWN ? `, and ${ids.length - BROKEN_IDS_SHOWN} more` : '');
+    this.logger.warn(
+      `queue '${this.queue}': ${ids.length} queued entr${ids.length === 1 ? 'y' : 'ies'} had no usable record or payload (missing, evicted or ` +
+        `hand-edited), not run: moved to dead where a record exists, removed otherwise: ${shown}`,
+    );
   }
 
   private run(slot: Slot): void {

@@ -69,10 +69,11 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     end
   end
   local started = 0
-  local rounds = 0
+  -- Entries taken without starting (broken, or parked): popping goes on past
+  -- them, so real tasks behind a run of broken entries start in this call.
+  local skipped = 0
   local row = REPLY_FETCH_ROW_FIRST
-  while n > 0 and started < n and rounds < 4 do
-    rounds = rounds + 1
+  while n > 0 and started < n and skipped < FETCH_SKIP_LIMIT do
     local popped = redis.call('ZPOPMIN', keys.wait, n - started)
     if #popped == 0 then break end
     local expiry = int(now + f.leaseMs)
@@ -85,11 +86,13 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       if not r[1] or not payload or not tonumber(r[3]) then
         -- Nothing runs; the worker is told, so it can log it.
         missing[#missing + 1] = id
+        skipped = skipped + 1
         moveBroken(base, keys, now, id, taskKey)
       elseif limit and (tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0) >= limit then
         -- Its handler runs at its fleet-wide limit: park it until a run ends.
         redis.call('ZADD', base .. K_HANDLER_PARKED .. r[1], popped[i + 1], id)
         redis.call('SADD', base .. K_PARKED_NAMES, r[1])
+        skipped = skipped + 1
       else
         local attempt = (tonumber(r[2]) or 0) + 1
         redis.call('HSET', taskKey, R_STATE, S_ACTIVE, R_ATTEMPTS, attempt, R_STARTED_AT, int(now),
