@@ -14,6 +14,7 @@ export type { TaskPolicyOptions } from './interfaces/task-policy-options.interfa
 export type { TaskRef, TaskLookupOptions, WaitForOptions } from './interfaces/task-ref.interface.js';
 export type { TaskInfo, TaskCounts, TaskErrorInfo, TaskProgress } from './interfaces/task-info.interface.js';
 export type { TaskState } from './interfaces/task-state.js';
+export type { WorkerInfo, WorkerQueueInfo } from './interfaces/worker-info.interface.js';
 export { UnrecoverableTaskError } from './errors/unrecoverable-task.error.js';
 export { TaskTimeoutError } from './errors/task-timeout.error.js';
 export { TaskFailedError } from './errors/task-failed.error.js';

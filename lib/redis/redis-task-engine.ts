@@ -5,6 +5,8 @@ import type { AddResult, QueuedTask } from '../engine/new-task.js';
 import type { TaskEngine, WatchedTask } from '../engine/task-engine.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
+import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
+import { WorkerHeartbeats } from './worker-heartbeats.js';
 import { EventStreamReader } from './event-stream-reader.js';
 import { STATE } from './protocol.js';
 import { addTasks } from './task-adder.js';
@@ -33,8 +35,11 @@ export class RedisTaskEngine implements TaskEngine {
   private readonly keys = new Map<string, QueueKeys>();
   private readonly client: RedisClient;
 
+  private readonly heartbeats: WorkerHeartbeats;
+
   constructor(private readonly connections: RedisConnections, private readonly options: ResolvedTaskOptions) {
     this.client = connections.command;
+    this.heartbeats = new WorkerHeartbeats(this.client, options.prefix, (queue) => this.keysOf(queue));
   }
 
   private keysOf(queue: string): QueueKeys {
@@ -164,7 +169,21 @@ export class RedisTaskEngine implements TaskEngine {
     return new EventStreamReader(await this.connections.open('blocking'), this.keysOf(queue).events, queue, this.connections);
   }
 
-  async createWaker(queue: string): Promise<QueueWaker> {
-    return new BlockingQueueWaker(await this.connections.open('blocking'), this.keysOf(queue).mark, this.connections);
+  async createWaker(queue: string, handlerNames: readonly string[] = []): Promise<QueueWaker> {
+    const keys = this.keysOf(queue);
+    const marks = [keys.mark, ...handlerNames.map((name) => keys.handlerMark(name))];
+    return new BlockingQueueWaker(await this.connections.open('blocking'), marks, this.connections);
+  }
+
+  heartbeat(worker: Omit<WorkerInfo, 'lastSeenAt'>, ttlMs: number): Promise<void> {
+    return this.guard('worker heartbeat', () => this.heartbeats.beat(worker, ttlMs));
+  }
+
+  retireWorker(instanceId: string): Promise<void> {
+    return this.guard('retiring a worker', () => this.heartbeats.retire(instanceId));
+  }
+
+  workers(): Promise<WorkerInfo[]> {
+    return this.guard('listing workers', () => this.heartbeats.list());
   }
 }

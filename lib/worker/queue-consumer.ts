@@ -10,6 +10,7 @@ import { decideRetry } from '../policies/retry-policy.js';
 import { AttemptIo } from './attempt-io.js';
 import { DueTimer } from './due-timer.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import { NoHandlerWarnings } from './no-handler-warnings.js';
 import { OutageReporter } from './outage-reporter.js';
 import { RunQueue } from './run-queue.js';
 import { SettleBatcher } from './settle-batcher.js';
@@ -29,6 +30,8 @@ export interface ConsumerSettings {
   workerToken: string;
   /** Fleet-wide limits of this queue's handlers: task name -> most running at once. */
   handlerLimits: ReadonlyMap<string, number>;
+  /** The task names of this queue this app has handlers for. */
+  handlerNames: readonly string[];
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -47,6 +50,7 @@ export class QueueConsumer {
   private readonly leases: LeaseKeeper;
   private readonly outage: OutageReporter;
   private readonly dueTimer = new DueTimer(() => this.onDue());
+  private readonly noHandlerWarnings: NoHandlerWarnings;
   private stopping = false;
   private waker: QueueWaker | null = null;
   private loopDone: Promise<void> = Promise.resolve();
@@ -62,6 +66,7 @@ export class QueueConsumer {
     this.runQueue = new RunQueue<Slot>(settings.concurrency, (slot) => this.run(slot));
     this.ledger = new SlotLedger(() => settings.concurrency + this.runQueue.prefetch);
     this.outage = new OutageReporter(queue, logger);
+    this.noHandlerWarnings = new NoHandlerWarnings(queue, logger);
     this.batcher = new SettleBatcher(
       queue,
       engine,
@@ -74,8 +79,18 @@ export class QueueConsumer {
     this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, settings.workerToken, () => this.ledger.leases(), (ids) => this.onLeasesLost(ids), this.outage, logger);
   }
 
+  /** The task names of its queue this app has handlers for. */
+  get handlerNames(): readonly string[] {
+    return this.settings.handlerNames;
+  }
+
+  /** Tasks this consumer holds now (running, buffered or waiting for their handler), for the heartbeat. */
+  get held(): number {
+    return this.ledger.size;
+  }
+
   async start(): Promise<void> {
-    this.waker = await this.engine.createWaker(this.queue);
+    this.waker = await this.engine.createWaker(this.queue, this.settings.handlerNames);
     this.leases.start();
     this.loopDone = this.loop();
   }
@@ -99,7 +114,8 @@ export class QueueConsumer {
   }
 
   private request(count: number): FetchRequest {
-    return { count, workerToken: this.settings.workerToken, leaseMs: this.settings.leaseMs, handlerLimits: this.settings.handlerLimits };
+    const { workerToken, leaseMs, handlerLimits, handlerNames } = this.settings;
+    return { count, workerToken, leaseMs, handlerLimits, handlerNames };
   }
 
   private async loop(): Promise<void> {
@@ -204,6 +220,7 @@ export class QueueConsumer {
     if (outcome.kind === 'failed' && outcome.poison) {
       this.logger.warn(`queue '${this.queue}': task ${task.id} (${task.name}) cannot be run: ${outcome.error.message}; moved to dead`);
     }
+    if (!slot.handler) this.noHandlerWarnings.warn(task.name, task.id);
     const flush = this.batcher.add(attemptOutcome(slot, outcome));
     if (flush) void this.track(flush.finally(() => this.signalIfFree()));
   }

@@ -5,6 +5,7 @@ import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resol
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { QueueConsumer } from './queue-consumer.js';
+import { WorkerHeartbeat } from './worker-heartbeat.js';
 
 /**
  * The worker of this app: one consumer per queue that has handlers here.
@@ -16,6 +17,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly logger = new Logger('TaskModule');
   private consumers: QueueConsumer[] = [];
   private stopped: Promise<void> | null = null;
+  private heartbeat: WorkerHeartbeat | null = null;
 
   constructor(
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
@@ -36,17 +38,25 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     }
     // Short and unique per process: it is stored in every lease this worker holds.
     const workerToken = `${process.pid.toString(36)}.${randomBytes(4).toString('hex')}`;
-    const consumers = [...queues.keys()].map(
-      (queue) =>
-        new QueueConsumer(queue, this.engine, this.registry, { ...worker, workerToken, handlerLimits: this.registry.limitsOf(queue) }, this.logger),
+    const consumers = [...queues].map(([queue, handlers]) => {
+      const settings = { ...worker, workerToken, handlerLimits: this.registry.limitsOf(queue), handlerNames: handlers.map((h) => h.name) };
+      return new QueueConsumer(queue, this.engine, this.registry, settings, this.logger);
+    });
+    const heartbeat = new WorkerHeartbeat(this.engine, workerToken, worker.leaseMs, () =>
+      consumers.map((c) => ({ queue: c.queue, handlers: [...c.handlerNames], concurrency: worker.concurrency, running: c.held })),
+      this.logger,
     );
     try {
+      // Advertised before fetching: another worker meeting a task of a handler only this one has must know it is live.
+      await heartbeat.start();
+      this.heartbeat = heartbeat;
       for (const consumer of consumers) {
         await consumer.start();
         this.consumers.push(consumer);
       }
     } catch (error) {
       await Promise.all(this.consumers.map((c) => c.stop(0)));
+      await this.heartbeat?.stop();
       throw error;
     }
     const summary = [...queues]
@@ -58,7 +68,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   beforeApplicationShutdown(): Promise<void> {
-    this.stopped ??= Promise.all(this.consumers.map((c) => c.stop(this.options.worker?.shutdownGraceMs ?? 0))).then(() => undefined);
+    this.stopped ??= Promise.all(this.consumers.map((c) => c.stop(this.options.worker?.shutdownGraceMs ?? 0))).then(() => this.heartbeat?.stop());
     return this.stopped;
   }
 }

@@ -24,7 +24,7 @@ export function newTask(id: string, fields: Partial<NewTask> = {}): NewTask {
 }
 
 function request(count: number, leaseMs = 30_000): FetchRequest {
-  return { count, workerToken: WORKER, leaseMs, handlerLimits: new Map() };
+  return { count, workerToken: WORKER, leaseMs, handlerLimits: new Map(), handlerNames: [] };
 }
 
 /**

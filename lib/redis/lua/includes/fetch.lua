@@ -4,7 +4,8 @@
 -- Nothing is taken while the queue is paused; the queue's rate limit
 -- (f.rateMax starts per f.ratePerMs, fleet-wide) and its handlers' fleet-wide
 -- limits (f.limits: name -> most running) are enforced here, atomically with
--- the taking, so no two workers can both see room for one more.
+-- the taking, so no two workers can both see room for one more. A task whose
+-- handler this worker lacks (f.names) is parked for a live worker that carries it.
 -- Returns the fetch reply of protocol.ts: look again in ms (-1 = no need: the
 -- next delayed task's due time or the end of the rate limit's window), the
 -- ids of broken entries, then one row per task taken.
@@ -22,19 +23,55 @@ local function promoteDue(base, keys, now)
   end
 end
 
--- Tasks parked for a handler limit that this worker no longer knows (the
--- limit was removed from the handler) would wait for a run that never ends:
--- they go back to waiting, in their old place.
-local function unparkUnlimited(base, keys, limits)
+-- Until when a live worker of the queue advertises a handler for `name`
+-- (see advertise.lua), or nil when none does now.
+local function carriedUntil(keys, now, name)
+  local expiry = tonumber(redis.call('ZSCORE', keys.handlerNames, name))
+  if expiry and expiry > now then return expiry end
+  return nil
+end
+
+-- Parked tasks go back to waiting, in their old place, when this worker can
+-- start them: those of a handler it runs without a fleet-wide limit, or with
+-- room under its limit (a limit removed or raised since they were parked).
+-- Those parked for a handler this worker lacks go back only when no live
+-- worker carries it any more: they then end dead here ('no handler').
+-- Returns the earliest moment such an advertisement runs out (nil: none), so
+-- the worker looks again then rather than at its idle check.
+local function unparkRunnable(base, keys, now, f)
+  local earliest = nil
   for _, name in ipairs(redis.call('SMEMBERS', base .. K_PARKED_NAMES)) do
-    if not limits[name] then
-      local parkedKey = base .. K_HANDLER_PARKED .. name
-      local parked = redis.call('ZRANGE', parkedKey, 0, -1, 'WITHSCORES')
-      for i = 1, #parked, 2 do redis.call('ZADD', keys.wait, parked[i + 1], parked[i]) end
-      redis.call('DEL', parkedKey)
-      redis.call('SREM', base .. K_PARKED_NAMES, name)
+    local parkedKey = base .. K_HANDLER_PARKED .. name
+    local room = 0
+    if not f.names or f.names[name] then
+      local limit = f.limits[name]
+      if not limit then
+        room = -1
+      else
+        room = math.max(0, limit - (tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. name)) or 0))
+      end
+    else
+      local expiry = carriedUntil(keys, now, name)
+      if not expiry then
+        room = -1
+      elseif not earliest or expiry < earliest then
+        earliest = expiry
+      end
+    end
+    if room ~= 0 then
+      local moved = redis.call('ZPOPMIN', parkedKey, room < 0 and redis.call('ZCARD', parkedKey) or room)
+      for i = 1, #moved, 2 do redis.call('ZADD', keys.wait, moved[i + 1], moved[i]) end
+      if redis.call('ZCARD', parkedKey) == 0 then redis.call('SREM', base .. K_PARKED_NAMES, name) end
     end
   end
+  return earliest
+end
+
+-- Parks a task for its handler: until a run of it ends (its fleet-wide limit),
+-- or until a worker that carries it fetches (a rolling deploy: this worker lacks it).
+local function park(base, id, ws, name)
+  redis.call('ZADD', base .. K_HANDLER_PARKED .. name, ws, id)
+  redis.call('SADD', base .. K_PARKED_NAMES, name)
 end
 
 -- Takes a queued id whose record is gone or broken out of the way: a broken
@@ -51,7 +88,7 @@ end
 
 local function fetchTasks(base, keys, now, evMaxLen, f)
   promoteDue(base, keys, now)
-  unparkUnlimited(base, keys, f.limits)
+  local handOverEnds = unparkRunnable(base, keys, now, f)
   local out = {}
   out[REPLY_FETCH_LOOK_AGAIN_MS] = -1
   out[REPLY_FETCH_BROKEN_IDS] = ''
@@ -88,10 +125,17 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         missing[#missing + 1] = id
         skipped = skipped + 1
         moveBroken(base, keys, now, id, taskKey)
+      elseif f.names and not f.names[r[1]] and carriedUntil(keys, now, r[1]) then
+        -- A rolling deploy: this worker lacks the handler, a live one carries
+        -- it. Handed over without using an attempt, and its workers woken.
+        local expiry = carriedUntil(keys, now, r[1])
+        if not handOverEnds or expiry < handOverEnds then handOverEnds = expiry end
+        park(base, id, popped[i + 1], r[1])
+        wake(base .. K_HANDLER_MARK .. r[1])
+        skipped = skipped + 1
       elseif limit and (tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0) >= limit then
         -- Its handler runs at its fleet-wide limit: park it until a run ends.
-        redis.call('ZADD', base .. K_HANDLER_PARKED .. r[1], popped[i + 1], id)
-        redis.call('SADD', base .. K_PARKED_NAMES, r[1])
+        park(base, id, popped[i + 1], r[1])
         skipped = skipped + 1
       else
         local attempt = (tonumber(r[2]) or 0) + 1
@@ -125,6 +169,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       wake(keys.mark)
     end
   end
+  if handOverEnds and (not lookAgain or handOverEnds - now < lookAgain) then lookAgain = handOverEnds - now end
   local first = redis.call('ZRANGE', keys.delayed, 0, 0, 'WITHSCORES')
   if first[2] then
     local due = math.max(0, tonumber(first[2]) - now)
@@ -148,8 +193,14 @@ local function fetchArgs()
       name = item
     end
   end
+  -- nil: the worker runs every name (an engine-level caller with no handlers of its own).
+  local names = nil
+  for item in string.gmatch(ARGV[ARG_HANDLER_NAMES], '[^' .. LIST_SEPARATOR .. ']+') do
+    names = names or {}
+    names[item] = true
+  end
   return {
     n = tonumber(ARGV[ARG_FETCH_COUNT]), token = ARGV[ARG_WORKER_TOKEN], leaseMs = tonumber(ARGV[ARG_LEASE_MS]),
-    rateMax = tonumber(ARGV[ARG_RATE_MAX]), ratePerMs = tonumber(ARGV[ARG_RATE_PER_MS]), limits = limits,
+    rateMax = tonumber(ARGV[ARG_RATE_MAX]), ratePerMs = tonumber(ARGV[ARG_RATE_PER_MS]), limits = limits, names = names,
   }
 end
