@@ -55,6 +55,8 @@ export interface TaskEngine {
   resume(queue: string): Promise<void>;
   /** Marks a task as awaited (its final event is written even with events off) and reads it; undefined: no such task. */
   watch(queue: string, id: string): Promise<WatchedTask | undefined>;
+  /** Per id, whether a task with that id exists in the queue now (in any state). */
+  existing(queue: string, ids: readonly string[]): Promise<boolean[]>;
   /** The id of the queue's newest event ('0-0' when none), ordered before any later add of this process. */
   lastEventId(queue: string): Promise<string>;
   /** A reader of the queue's event stream on a connection of its own. */

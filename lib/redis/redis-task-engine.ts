@@ -20,7 +20,7 @@ import { replyLayout } from './reply-layout.js';
 import { fetchArgs, outcomeRow, retentionArgs, scriptArgs, type ArgsOf } from './script-args.js';
 import { runScript, type ScriptArg, type ScriptName } from './script-registry.js';
 import { decodeError, decodeFetchReply, decodeSettleReply, parseJson } from './task-record.codec.js';
-import { listTasks, readDependencyResults, readTasks } from './task-queries.js';
+import { listTasks, readDependencyResults, readTasks, taskExists } from './task-queries.js';
 
 /** Expired leases recovered per recover call. */
 const RECOVER_LIMIT = 1_000;
@@ -157,6 +157,10 @@ export class RedisTaskEngine implements TaskEngine {
       return { final: { state: 'dead', error: decodeError(reply[WATCH.head.error]) ?? { message: 'task failed' } }, lastEventId };
     }
     return { final: null, lastEventId };
+  }
+
+  existing(queue: string, ids: readonly string[]): Promise<boolean[]> {
+    return this.guard(`existence check on queue '${queue}'`, () => taskExists(this.client, this.keysOf(queue), ids));
   }
 
   async lastEventId(queue: string): Promise<string> {

@@ -78,3 +78,14 @@ export async function readDependencyResults(client: RedisClient, keys: QueueKeys
   for (let i = 0; i + 1 < flat.length; i += 2) results.set(flat[i], parseJson(flat[i + 1]));
   return results;
 }
+
+/** Per id, whether its record exists (one round trip; a queue's keys share one slot). */
+export async function taskExists(client: RedisClient, keys: QueueKeys, ids: readonly string[]): Promise<boolean[]> {
+  if (ids.length === 0) return [];
+  const pipeline = client.pipeline();
+  for (const id of ids) pipeline.exists(keys.task(id));
+  return ((await redacted(pipeline.exec())) ?? []).map(([error, found]) => {
+    if (error) throw redactRedisError(error);
+    return Number(found) === 1;
+  });
+}
