@@ -56,7 +56,8 @@ export function parseRedisUrl(text: string, where: string): ParsedRedisUrl {
   if (port < 1) throw new InvalidTaskOptionsError(`${where}: the Redis URL's port must be from 1 to 65535`);
   const path = url.pathname.replace(/^\//, '');
   if (path !== '' && !/^\d{1,2}$/.test(path)) {
-    throw new InvalidTaskOptionsError(`${where}: the Redis URL's path must be a database number such as /0, got '/${path.slice(0, 20)}'`);
+    // The path is not shown: a '/' in an unescaped password puts the rest of it there.
+    throw new InvalidTaskOptionsError(`${where}: the Redis URL's path must be a database number such as /0 (not shown: it may hold a password); ${ENCODING_HINT}`);
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
   const options: RedisOptions = { host, port };
