@@ -20,7 +20,9 @@ function dependencyIds(value: unknown, queue: string, where: string): string[] {
       const ref = dep as { id?: unknown; queue?: unknown };
       if (ref.queue !== queue) {
         throw new InvalidTaskOptionsError(
-          `${where}: dependsOn[${i}] is in queue '${String(ref.queue)}', but dependencies must be in the task's own queue '${queue}'`,
+          `${where}: dependsOn[${i}] is in queue '${String(ref.queue)}', but dependencies must be in the task's own queue '${queue}': ` +
+            'each queue is one atomic unit (one Redis Cluster slot), and a dependency edge is kept atomically with both tasks; ' +
+            'put tasks that depend on each other in the same queue',
         );
       }
       return checkName(ref.id, where, `dependsOn[${i}].id`);
