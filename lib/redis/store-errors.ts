@@ -17,12 +17,18 @@ function replyMessage(error: unknown): string | null {
   return null;
 }
 
-/** The command a NOPERM names ("... to run the 'xadd' command"), or the one that was sent. */
+/** An ACL refusal: NOPERM, or what Redis 7.0 says when a script calls a command the user may not run. */
+const PERMISSION_DENIED = /^NOPERM\b|can't run this command|has no permissions/;
+/** Scripts are sent as EVALSHA / EVAL: the command that was refused is inside them. */
+const SCRIPT_COMMANDS = new Set(['evalsha', 'eval', 'evalsha_ro', 'eval_ro']);
+
+/** The command an ACL refusal names ("... to run the 'xadd' command"), the one sent, or, inside a script, words saying so. */
 function commandOf(error: unknown, message: string): string {
   const named = /'([a-z|]+)' command/i.exec(message)?.[1];
   if (named) return named.toUpperCase();
   const sent = (error as { command?: { name?: unknown } }).command?.name;
-  return typeof sent === 'string' ? sent.toUpperCase() : 'a command';
+  if (typeof sent === 'string' && !SCRIPT_COMMANDS.has(sent.toLowerCase())) return sent.toUpperCase();
+  return 'one of the commands its Lua script calls (Redis before 7.2 does not say which)';
 }
 
 /**
@@ -48,7 +54,7 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
       { cause },
     );
   }
-  if (/^NOPERM\b/.test(reply)) {
+  if (PERMISSION_DENIED.test(reply)) {
     return new TaskStoreError(
       `${operation} failed: permission denied: the Redis user may not run ${commandOf(error, reply)} or touch these keys; ` +
         `see the README's access-control list (Redis said: ${safe})`,
