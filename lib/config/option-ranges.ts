@@ -46,6 +46,8 @@ export const OPTION_RANGES = {
   runAt: { min: 0, max: MAX_RUN_AT_MS, integer: true },
   /** A schedule's interval (ms): below 100 the fleet would spend its time firing. */
   every: { min: 100, max: MAX_DELAY_MS, integer: true },
+  /** How long an enqueue waits for replicas (`durability.timeoutMs`): Redis WAIT's timeout. */
+  replicaWaitMs: { min: 1, max: MAX_TIMER_MS, integer: true },
   /** A queue's rate-limit window (ms): a key's expiry and a worker's timer. */
   rateLimitPerMs: { min: 1, max: MAX_TIMER_MS, integer: true },
 } as const satisfies Record<string, OptionRange>;

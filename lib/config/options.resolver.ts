@@ -10,12 +10,14 @@ const WHERE = 'TaskModule options';
 
 const MODULE_KEYS = {
   connection: true, prefix: true, worker: true, connectTimeoutMs: true, defaults: true, retention: true, maxPayloadBytes: true, queues: true,
+  durability: true,
 } as const satisfies OptionKeys<TaskModuleOptions>;
 const WORKER_KEYS = { concurrency: true, leaseMs: true, shutdownGraceMs: true } as const satisfies OptionKeys<WorkerOptions>;
 const POLICY_KEYS = { attempts: true, backoff: true, timeout: true } as const satisfies OptionKeys<TaskPolicyOptions>;
 const RETENTION_KEYS = { completed: true, dead: true } as const satisfies OptionKeys<NonNullable<TaskModuleOptions['retention']>>;
 const RETENTION_LIMIT_KEYS = { age: true, count: true } as const satisfies OptionKeys<RetentionOptions>;
 const QUEUE_KEYS = { events: true, rateLimit: true } as const satisfies OptionKeys<QueueOptions>;
+const DURABILITY_KEYS = { replicas: true, timeoutMs: true } as const satisfies OptionKeys<NonNullable<TaskModuleOptions['durability']>>;
 const RATE_LIMIT_KEYS = { max: true, perMs: true } as const satisfies OptionKeys<NonNullable<QueueOptions['rateLimit']>>;
 
 function resolveRetention(value: RetentionOptions | undefined, fallback: ResolvedRetention, field: string): ResolvedRetention {
@@ -109,6 +111,22 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
     maxPayloadBytes:
       options.maxPayloadBytes === undefined ? DEFAULTS.maxPayloadBytes : checkInteger(options.maxPayloadBytes, WHERE, 'maxPayloadBytes', 1),
     queues: resolveQueues(options.queues),
+    durability: resolveDurability(options.durability, connection.kind === 'cluster' || (connection.kind === 'instance' && connection.cluster)),
+  };
+}
+
+function resolveDurability(value: TaskModuleOptions['durability'], cluster: boolean): ResolvedTaskOptions['durability'] {
+  if (value === undefined) return null;
+  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: durability must be { replicas, timeoutMs? }`);
+  checkKnownKeys(value, DURABILITY_KEYS, WHERE, 'durability');
+  if (cluster) {
+    throw new InvalidTaskOptionsError(
+      `${WHERE}: durability is for a single Redis or Sentinel; on Redis Cluster, fail masters over with CLUSTER FAILOVER (which waits for the replica)`,
+    );
+  }
+  return {
+    replicas: checkInteger(value.replicas, WHERE, 'durability.replicas', 1, 100),
+    timeoutMs: value.timeoutMs === undefined ? 1_000 : checkRange(value.timeoutMs, WHERE, 'durability.timeoutMs', 'replicaWaitMs'),
   };
 }
 

@@ -48,6 +48,20 @@ export interface TaskModuleOptions {
   maxPayloadBytes?: number;
   /** Per-queue settings, by queue name. */
   queues?: Record<string, QueueOptions>;
+  /**
+   * Acknowledge an enqueue only once `replicas` replicas have it (Redis WAIT, up
+   * to `timeoutMs`, default 1,000), so a failover to a replica cannot lose it.
+   * Single Redis and Sentinel only. Off by default: one more round trip per enqueue batch.
+   */
+  durability?: DurabilityOptions;
+}
+
+/** See `TaskModuleOptions.durability`. */
+export interface DurabilityOptions {
+  /** Replicas that must have an enqueue before it resolves (1 or more). */
+  replicas: number;
+  /** How long enqueue waits for them, in ms (default 1,000); fewer in time rejects with a TaskStoreError 'not-replicated'. */
+  timeoutMs?: number;
 }
 
 /** Implemented by a class given to `forRootAsync({ useClass })` or `useExisting`. */

@@ -1,5 +1,5 @@
 /** Why a store call failed, when Redis said: the kinds a caller may want to act on. */
-export type TaskStoreFailure = 'out-of-memory' | 'permission-denied' | 'wrong-node' | 'unavailable' | 'refused';
+export type TaskStoreFailure = 'out-of-memory' | 'permission-denied' | 'wrong-node' | 'unavailable' | 'not-replicated' | 'refused';
 
 /**
  * Redis refused or failed a call of the library (out of memory, permission

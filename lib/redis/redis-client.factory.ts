@@ -26,8 +26,11 @@ export function createRedisClient(connection: ResolvedConnection, role: Connecti
   };
   switch (connection.kind) {
     case 'single':
-    case 'sentinel':
       return new Redis({ ...ours, ...connection.options, ...forced });
+    case 'sentinel':
+      // After a failover the old master is a replica: a write it refuses with READONLY
+      // makes the client reconnect (asking the sentinels for the new master) and resend it.
+      return new Redis({ ...ours, reconnectOnError: (error) => (/^READONLY\b/.test(error.message) ? 2 : false), ...connection.options, ...forced });
     case 'cluster':
       return new Cluster(connection.nodes, clusterOptions(connection.clusterOptions, { ...ours, ...forced }));
     case 'instance': {

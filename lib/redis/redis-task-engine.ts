@@ -14,7 +14,7 @@ import { QueueKeys } from './queue-keys.js';
 import { BlockingQueueWaker } from './queue-waker.js';
 import { redacted } from './redact-error.js';
 import type { RedisClient } from './redis-client.js';
-import { guarded } from './store-errors.js';
+import { guarded, waitForReplicas } from './store-errors.js';
 import type { RedisConnections } from './redis-connections.js';
 import { replyLayout } from './reply-layout.js';
 import { fetchArgs, outcomeRow, retentionArgs, scriptArgs, type ArgsOf } from './script-args.js';
@@ -65,7 +65,12 @@ export class RedisTaskEngine implements TaskEngine {
 
   add(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
     const queues = [...new Set(items.map((item) => item.queue))].map((q) => `'${q}'`).join(', ');
-    return this.guard(`enqueue on queue ${queues}`, () => addTasks(this.client, items, (queue) => this.keysOf(queue), (queue) => this.head(queue)));
+    const operation = `enqueue on queue ${queues}`;
+    return this.guard(operation, async () => {
+      const results = await addTasks(this.client, items, (queue) => this.keysOf(queue), (queue) => this.head(queue));
+      if (this.options.durability) await waitForReplicas(this.client, this.options.durability, operation, this.connections.target);
+      return results;
+    });
   }
 
   async fetch(queue: string, request: FetchRequest): Promise<FetchReply> {

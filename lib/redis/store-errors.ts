@@ -1,6 +1,7 @@
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { TaskStoreError } from '../errors/task-store.error.js';
 import { redactRedisError } from './redact-error.js';
+import type { RedisClient } from './redis-client.js';
 
 /** What the classifier needs of the connections: where Redis is, and the secrets to scrub. */
 export interface ErrorContext {
@@ -80,4 +81,25 @@ export async function guarded<T>(operation: string, context: ErrorContext, call:
   } catch (error) {
     throw toStoreError(operation, error, context);
   }
+}
+
+/**
+ * Redis WAIT on the command connection: resolves once `replicas` replicas have
+ * every write this connection made so far, or rejects after `timeoutMs` with a
+ * TaskStoreError 'not-replicated' (the write is on the master, and a failover
+ * could lose it: re-send with the same id, which adds nothing twice).
+ */
+export async function waitForReplicas(
+  client: RedisClient,
+  durability: { replicas: number; timeoutMs: number },
+  operation: string,
+  target: string,
+): Promise<void> {
+  const acked = Number(await client.call('WAIT', durability.replicas, durability.timeoutMs));
+  if (acked >= durability.replicas) return;
+  throw new TaskStoreError(
+    `${operation}: written at ${target}, but only ${acked} of ${durability.replicas} replica(s) confirmed it within ` +
+      `${durability.timeoutMs} ms, so a failover could lose it; re-send it with the same id (nothing is added twice)`,
+    'not-replicated',
+  );
 }

@@ -27,7 +27,16 @@ describe('resolveTaskOptions', () => {
       retention: { completed: { age: 24 * HOUR, count: 1_000 }, dead: { age: 7 * 24 * HOUR, count: 10_000 } },
       maxPayloadBytes: 512 * 1024,
       queues: new Map(),
+      durability: null,
     });
+  });
+
+  it('resolves durability, and refuses it on a Cluster and with bad values', () => {
+    expect(resolveTaskOptions({ connection: URL, durability: { replicas: 1 } }).durability).toEqual({ replicas: 1, timeoutMs: 1_000 });
+    expect(resolveTaskOptions({ connection: URL, durability: { replicas: 2, timeoutMs: 50 } }).durability).toEqual({ replicas: 2, timeoutMs: 50 });
+    expect(rejection({ connection: { cluster: ['redis://n:7000'] }, durability: { replicas: 1 } })).toMatch(/durability is for a single Redis or Sentinel/);
+    expect(rejection({ connection: URL, durability: { replicas: 0 } })).toMatch(/durability\.replicas must be an integer from 1 to 100/);
+    expect(rejection({ connection: URL, durability: { replicas: 1, wait: true } })).toMatch(/unknown option 'durability\.wait'/);
   });
 
   it('keeps every option given', () => {
@@ -54,6 +63,7 @@ describe('resolveTaskOptions', () => {
         ['emails', { eventsMaxLen: 0, rateLimit: { max: 100, perMs: 1_000 } }],
         ['reports', { eventsMaxLen: 50, rateLimit: null }],
       ]),
+      durability: null,
     });
   });
 
