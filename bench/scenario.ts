@@ -26,6 +26,8 @@ async function main(): Promise<Metrics> {
   const [lib, name, json] = process.argv.slice(2);
   const params = JSON.parse(json ?? '{}');
   if (lib === 'redis' && name === 'ceiling') return ceiling(params);
+  // The Cluster row's scenario (see cluster-run.ts): ours only, on the connection it is given.
+  if (lib === 'ours' && name === 'queueSpread') return (await import('./scenarios/queue-spread.scenario.js')).queueSpread(params);
   const load = adapters[lib];
   const scenario = scenarios[name];
   if (!load || !scenario) throw new Error(`usage: scenario.js <ours|bullmq|bee> <${Object.keys(scenarios).join('|')}> <params-json>, or: redis ceiling <params-json>`);

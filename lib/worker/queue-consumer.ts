@@ -1,13 +1,13 @@
 import type { Logger } from '@nestjs/common';
-import { MAX_DELAY_MS } from '../config/option-ranges.js';
 import type { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
-import type { AttemptOutcome, FetchReply, FetchRequest } from '../engine/attempt.js';
+import type { FetchReply, FetchRequest } from '../engine/attempt.js';
 import type { QueueWaker } from '../engine/event-reader.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { AttemptState } from '../execution/attempt-state.js';
 import { LazyAbort } from '../execution/lazy-abort.js';
-import { decideRetry } from '../policies/retry-policy.js';
 import { AttemptIo } from './attempt-io.js';
+import { attemptOutcome } from './attempt-outcome.js';
+import { brokenEntriesLine } from './broken-entries-line.js';
 import { DueTimer } from './due-timer.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { NoHandlerWarnings } from './no-handler-warnings.js';
@@ -19,9 +19,6 @@ import { runAttempt, type RunOutcome } from './task-runner.js';
 
 /** Safety net for a lost wake-up: an idle worker looks at its queue at least this often. */
 const IDLE_CHECK_MS = 5_000;
-
-/** How many broken entries' ids one log line names. */
-const BROKEN_IDS_SHOWN = 20;
 
 /** Settings of one consumer. */
 export interface ConsumerSettings {
@@ -168,7 +165,7 @@ export class QueueConsumer {
   }
 
   private accept(reply: FetchReply): number {
-    if (reply.brokenIds.length > 0) this.reportBroken(reply.brokenIds);
+    if (reply.brokenIds.length > 0) this.logger.warn(brokenEntriesLine(this.queue, reply.brokenIds));
     if (reply.nextDueInMs !== null) this.dueTimer.arm(reply.nextDueInMs);
     const slots = reply.tasks.map((task) => {
       const slot: Slot = { task, handler: this.registry.get(task.name), attempt: new AttemptState(new LazyAbort()), abandoned: false };
@@ -187,15 +184,6 @@ export class QueueConsumer {
   private acceptSettled(reply: FetchReply): void {
     this.accept(reply);
     if (reply.brokenIds.length > 0 && !this.stopping) setImmediate(() => this.onDue());
-  }
-
-  /** One line per reply that met unreadable entries, naming them (the first few). */
-  private reportBroken(ids: readonly string[]): void {
-    const shown = ids.slice(0, BROKEN_IDS_SHOWN).join(', ') + (ids.length > BROKEN_IDS_SHOWN ? `, and ${ids.length - BROKEN_IDS_SHOWN} more` : '');
-    this.logger.warn(
-      `queue '${this.queue}': ${ids.length} queued entr${ids.length === 1 ? 'y' : 'ies'} had no usable record or payload (missing, evicted or ` +
-        `hand-edited), not run: moved to dead where a record exists, removed otherwise: ${shown}`,
-    );
   }
 
   private run(slot: Slot): void {
@@ -262,18 +250,4 @@ export class QueueConsumer {
     promise.then(forget, forget);
     return promise;
   }
-}
-
-/**
- * How an attempt ended, as the store records it. Delays are capped at
- * MAX_DELAY_MS: an exponential backoff or a handler's retryAfterMs can grow
- * past what a due time can hold.
- */
-function attemptOutcome(slot: Slot, outcome: RunOutcome): AttemptOutcome {
-  const { lease } = slot.task;
-  if (outcome.kind === 'completed') return { lease, kind: 'completed', resultJson: outcome.resultJson };
-  if (outcome.kind === 'limited') return { lease, kind: 'limited', error: outcome.error, delayMs: Math.min(outcome.delayMs, MAX_DELAY_MS) };
-  const { attempt, maxAttempts, backoff } = slot.task;
-  const then = decideRetry(attempt, maxAttempts, backoff, outcome.permanent);
-  return { lease, kind: 'failed', error: outcome.error, then: then.action === 'retry' ? { action: 'retry', delayMs: Math.min(then.delayMs, MAX_DELAY_MS) } : then };
 }

@@ -7,6 +7,7 @@
 -- lease: a crash between pop and lease would lose it.
 --@include time
 --@include common
+--@include handover
 --@include fetch
 
 return fetchTasks(ARGV[ARG_BASE], queueKeys(), nowMs(), tonumber(ARGV[ARG_EVENTS_MAX_LEN]), fetchArgs())

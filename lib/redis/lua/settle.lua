@@ -14,6 +14,7 @@
 --@include time
 --@include common
 --@include dependencies
+--@include handover
 --@include fetch
 
 local base, evMaxLen = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN])
