@@ -4,25 +4,14 @@
 // Only the processes started here are stopped, by their own pids, also when
 // the run is interrupted (exit, SIGINT, SIGTERM).
 const { execFile, spawn } = require('node:child_process');
-const { mkdtempSync, rmSync } = require('node:fs');
-const { createServer } = require('node:net');
+const { mkdirSync, mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { promisify } = require('node:util');
 const { Redis } = require('ioredis');
+const { freePort } = require('./test-redis.cjs');
 
 const run = promisify(execFile);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -67,7 +56,7 @@ async function startCluster({ masters = 3, replicasPerMaster = 1 } = {}) {
     for (let i = 0; i < count; i++) {
       const port = await freePort();
       const nodeDir = join(dir, String(port));
-      require('node:fs').mkdirSync(nodeDir);
+      mkdirSync(nodeDir);
       const args = [
         '--port', String(port), '--bind', '127.0.0.1', '--dir', nodeDir, '--cluster-enabled', 'yes',
         '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no',
