@@ -42,7 +42,8 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
   if (error instanceof TaskStoreError) return error;
   const cause = redactRedisError(error);
   const reply = replyMessage(error);
-  if (reply === null) {
+  // A refused login (the password changed under the app) is Redis being unreachable for this app, not a refusal of the call.
+  if (reply === null || /^(NOAUTH|WRONGPASS)\b/.test(reply)) {
     return new RedisUnavailableError(`${operation} failed: Redis at ${context.target} is unreachable (${context.safeMessage(error)})`, { cause });
   }
   const said = reply.split('\n')[0].slice(0, 300);
