@@ -1,6 +1,6 @@
 // The public API: everything a user imports, and nothing else.
 export { TaskModule } from './module/task.module.js';
-export type { TaskModuleOptions, TaskOptionsFactory, WorkerOptions, RetentionOptions, QueueOptions } from './config/task-module-options.interface.js';
+export type { TaskModuleOptions, TaskOptionsFactory, WorkerOptions, RetentionOptions, QueueOptions, DurabilityOptions } from './config/task-module-options.interface.js';
 export type { RedisConnection, ClusterConnection, ClusterNodeAddress, SentinelConnection } from './config/connection-options.js';
 export { TaskHandler } from './decorators/task-handler.decorator.js';
 export { TaskPayload, TaskCtx } from './decorators/task-params.decorators.js';

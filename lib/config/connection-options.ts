@@ -3,6 +3,7 @@ import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 // The shapes `connection` accepts, and their resolved form. The only file of
 // config/ that names ioredis, for its option types (see .dependency-cruiser.cjs).
 
+/** ioredis' option types, re-exported for the shapes below. */
 export type { ClusterOptions, RedisOptions };
 
 /** A Redis Cluster node to start from: a `redis://` / `rediss://` URL, or a host and port. */
