@@ -164,8 +164,10 @@ export function describeEngineContract(engineName: string, open: () => Promise<E
 
     it('cancels a waiting task and not a running one', async () => {
       await add(newTask('x'), newTask('y'));
+      expect(await engine.tasks.existing(QUEUE, ['x', 'y', 'never'])).toEqual([true, true, false]);
       expect(await engine.tasks.cancel(QUEUE, 'x')).toBe(true);
       expect(await engine.tasks.get(QUEUE, 'x')).toBeNull();
+      expect(await engine.tasks.existing(QUEUE, ['x', 'y'])).toEqual([false, true]);
       const [y] = (await engine.tasks.fetch(QUEUE, request(1))).tasks;
       expect(await engine.tasks.cancel(QUEUE, y.id)).toBe(false);
     });

@@ -29,7 +29,13 @@ class SizeTasks {
 /** A JSON string payload of exactly `bytes` UTF-8 bytes once encoded (the quotes count). */
 const asciiOfBytes = (bytes: number) => 'x'.repeat(bytes - 2);
 
+/** Keys under a prefix that hold tasks: the worker's own heartbeat keys (record, directory, advertised handler names) are left out. */
 async function keysUnder(admin: Redis, prefix: string): Promise<string[]> {
+  const heartbeat = new RegExp(`^\\{${prefix}:\\}:(workers|w:.+)$|\\}:hn$`);
+  return (await allKeysUnder(admin, prefix)).filter((key) => !heartbeat.test(key));
+}
+
+async function allKeysUnder(admin: Redis, prefix: string): Promise<string[]> {
   const found: string[] = [];
   let cursor = '0';
   do {
