@@ -96,6 +96,8 @@ describe('resolveConnection: options, Sentinel, Cluster, instances', () => {
     expect(resolveConnection(cluster)).toMatchObject({ kind: 'instance', cluster: true });
     expect(redis.status).toBe('wait');
     expect(cluster.status).toBe('wait');
+    redis.disconnect();
+    cluster.disconnect();
   });
 
   it.each([
