@@ -116,7 +116,7 @@ export async function failOver(slot: number): Promise<{ from: number; to: number
  * again for any written meanwhile), then the slot assigned to the target on
  * every master. Clients follow the ASK and MOVED redirections on their own.
  */
-export async function migrateSlot(slot: number): Promise<{ from: number; to: number; keys: number }> {
+export async function migrateSlot(slot: number, batch = 100_000): Promise<{ from: number; to: number; keys: number }> {
   const nodes = await clusterNodes();
   const source = await masterOf(slot);
   const target = nodes.find((n) => n.master && n.id !== source.id)!;
@@ -127,7 +127,7 @@ export async function migrateSlot(slot: number): Promise<{ from: number; to: num
     await dst.cluster('SETSLOT', slot, 'IMPORTING', source.id);
     await src.cluster('SETSLOT', slot, 'MIGRATING', target.id);
     for (;;) {
-      const keys = (await src.cluster('GETKEYSINSLOT', slot, 100_000)) as string[];
+      const keys = (await src.cluster('GETKEYSINSLOT', slot, batch)) as string[];
       if (keys.length === 0) break;
       await src.call('MIGRATE', '127.0.0.1', String(target.port), '', '0', '10000', 'REPLACE', 'KEYS', ...keys);
       moved += keys.length;

@@ -42,6 +42,7 @@ async function produce(t: TaskApp, label: string, stop: () => boolean): Promise<
 describe.each([
   ['a master failover (CLUSTER FAILOVER on its replica)', failOver],
   ['a slot migration to another master', migrateSlot],
+  ['a slot migration in batches of 10 keys (as redis-cli --cluster reshard moves them)', (slot: number) => migrateSlot(slot, 10)],
 ])('Redis Cluster: %s mid-run', (what, disrupt) => {
   const prefix = uniquePrefix('cluster-fault');
   let producer: TaskApp;
