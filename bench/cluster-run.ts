@@ -71,6 +71,7 @@ async function main(): Promise<number> {
     single: single.url,
   } as const;
   const rates: Record<keyof typeof topologies, number[]> = { cluster: [], single: [] };
+  const cores: Record<keyof typeof topologies, Array<{ redis: number; worker: number }>> = { cluster: [], single: [] };
   try {
     for (let run = 1; run <= runs; run++) {
       for (const name of ['cluster', 'single'] as const) {
@@ -79,6 +80,7 @@ async function main(): Promise<number> {
         const outcome = await runChild(join(__dirname, 'scenario.js'), ['ours', m.scenario, JSON.stringify(params)], m.timeoutMs);
         if (!outcome.metrics) throw new Error(`${name} run ${run} failed: ${outcome.error}`);
         rates[name].push(outcome.metrics.tasksPerSec);
+        cores[name].push({ redis: outcome.metrics.redisCores, worker: outcome.metrics.workerCores });
       }
     }
   } finally {
@@ -90,6 +92,10 @@ async function main(): Promise<number> {
     `${m.label}, median of ${runs}: cluster ${c.median.toFixed(0)} tasks/s (${c.min.toFixed(0)}-${c.max.toFixed(0)}), ` +
       `one Redis ${s.median.toFixed(0)} tasks/s (${s.min.toFixed(0)}-${s.max.toFixed(0)}), ratio ${(c.median / s.median).toFixed(2)}x\n`,
   );
+  for (const name of ['cluster', 'single'] as const) {
+    const shown = cores[name].map((c) => `Redis ${c.redis.toFixed(2)}, worker ${c.worker.toFixed(2)}`).join('; ');
+    process.stdout.write(`  ${name}: cores busy per run: ${shown}\n`);
+  }
   return 0;
 }
 
