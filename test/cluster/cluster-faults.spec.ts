@@ -17,7 +17,7 @@ class CountingTasks {
   @TaskHandler('fault.work', { queue: 'fq' })
   async work(_payload: unknown, task: TaskContext) {
     this.runs.set(task.id, (this.runs.get(task.id) ?? 0) + 1);
-    await sleep(1);
+    await sleep(5);
   }
 }
 
@@ -66,14 +66,20 @@ describe.each([
 
   it('loses no task whose enqueue was acknowledged', async () => {
     const slot = await slotOf(`{${prefix}:fq}:wait`);
-    // Enqueueing goes on before, during and for a while after the disruption.
+    // A backlog waits while the disruption happens, so fetches take tasks whose keys are moving;
+    // enqueueing goes on before, during and for a while after it.
+    const backlog = await producer.queue.enqueueMany(
+      Array.from({ length: 3_000 }, (_, n) => ({ name: 'fault.work', payload: { n }, options: { queue: 'fq', id: `b-${n}` } })),
+    );
     let done = false;
     const running = produce(producer, 'p', () => done);
     await waitUntil(async () => (await producer.queue.counts('fq')).completed > 200, 'some tasks to complete first', 20_000);
     const moved = await disrupt(slot);
     await sleep(1_000);
     done = true;
-    const { acked, retries } = await running;
+    const produced = await running;
+    const acked = [...backlog, ...produced.acked];
+    const { retries } = produced;
     const results = await Promise.allSettled(acked.map((ref) => producer.queue.waitFor(ref, { timeout: 30_000 })));
     const lost = results.filter((r) => r.status === 'rejected').length;
     const runs = worker.get(CountingTasks).runs;

@@ -60,7 +60,10 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
   local skipped = 0
   local row = REPLY_FETCH_ROW_FIRST
   while n > 0 and started < n and skipped < FETCH_SKIP_LIMIT do
-    local popped = redis.call('ZPOPMIN', keys.wait, n - started)
+    -- Peeked, then removed one by one after its record is read: on a Cluster a
+    -- record whose slot is being migrated stops the script at that read, and
+    -- the ids not yet handled must still be waiting, not popped and lost.
+    local popped = redis.call('ZRANGE', keys.wait, 0, n - started - 1, 'WITHSCORES')
     if #popped == 0 then break end
     local expiry = int(now + f.leaseMs)
     for i = 1, #popped, 2 do
@@ -69,6 +72,8 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       local r = redis.call('HMGET', taskKey, R_NAME, R_ATTEMPTS, R_MAX_ATTEMPTS, R_BACKOFF, R_TIMEOUT)
       local payload = redis.call('GET', base .. K_PAYLOAD .. id)
       local limit = r[1] and f.limits[r[1]]
+      local atLimit = limit and (tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0) >= limit
+      redis.call('ZREM', keys.wait, id)
       if not r[1] or not payload or not tonumber(r[3]) then
         -- Nothing runs; the worker is told, so it can log it.
         missing[#missing + 1] = id
@@ -82,7 +87,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         park(base, id, popped[i + 1], r[1])
         wake(base .. K_HANDLER_MARK .. r[1])
         skipped = skipped + 1
-      elseif limit and (tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0) >= limit then
+      elseif atLimit then
         -- Its handler runs at its fleet-wide limit: park it until a run ends.
         park(base, id, popped[i + 1], r[1])
         skipped = skipped + 1
