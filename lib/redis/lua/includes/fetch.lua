@@ -59,22 +59,33 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
   -- them, so real tasks behind a run of broken entries start in this call.
   local skipped = 0
   local row = REPLY_FETCH_ROW_FIRST
+  -- Runs in progress of each limited handler: read once, counted here as this call starts more.
+  local running = {}
   while n > 0 and started < n and skipped < FETCH_SKIP_LIMIT do
-    -- Peeked, then removed one by one after its record is read: on a Cluster a
-    -- record whose slot is being migrated stops the script at that read, and
-    -- the ids not yet handled must still be waiting, not popped and lost.
+    -- Every read of a round comes before its first write: on a Cluster, a key
+    -- whose slot is being migrated stops the script at the command that reads
+    -- it, and the peeked ids must then still be waiting, not popped and lost.
     local popped = redis.call('ZRANGE', keys.wait, 0, n - started - 1, 'WITHSCORES')
     if #popped == 0 then break end
     local expiry = int(now + f.leaseMs)
+    local round, ids = {}, {}
     for i = 1, #popped, 2 do
       local id = popped[i]
       local taskKey = base .. K_TASK .. id
       local r = redis.call('HMGET', taskKey, R_NAME, R_ATTEMPTS, R_MAX_ATTEMPTS, R_BACKOFF, R_TIMEOUT)
-      local payload = redis.call('GET', base .. K_PAYLOAD .. id)
       local limit = r[1] and f.limits[r[1]]
-      local atLimit = limit and (tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0) >= limit
-      redis.call('ZREM', keys.wait, id)
-      if not r[1] or not payload or not tonumber(r[3]) then
+      if limit and not running[r[1]] then
+        running[r[1]] = tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0
+      end
+      round[#round + 1] = { id = id, ws = popped[i + 1], taskKey = taskKey, r = r, limit = limit,
+        payload = redis.call('GET', base .. K_PAYLOAD .. id) }
+      ids[#ids + 1] = id
+    end
+    -- In slices: Lua's unpack holds a few thousand values at most.
+    for k = 1, #ids, 1000 do redis.call('ZREM', keys.wait, unpack(ids, k, math.min(k + 999, #ids))) end
+    for _, t in ipairs(round) do
+      local id, taskKey, r = t.id, t.taskKey, t.r
+      if not r[1] or not t.payload or not tonumber(r[3]) then
         -- Nothing runs; the worker is told, so it can log it.
         missing[#missing + 1] = id
         skipped = skipped + 1
@@ -82,21 +93,22 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       elseif f.names and not f.names[r[1]] and carriedUntil(keys, now, r[1]) then
         -- A rolling deploy: this worker lacks the handler, a live one carries
         -- it. Handed over without using an attempt, and its workers woken.
-        local expiry = carriedUntil(keys, now, r[1])
-        if not handOverEnds or expiry < handOverEnds then handOverEnds = expiry end
-        park(base, id, popped[i + 1], r[1])
+        local handOverEnd = carriedUntil(keys, now, r[1])
+        if not handOverEnds or handOverEnd < handOverEnds then handOverEnds = handOverEnd end
+        park(base, id, t.ws, r[1])
         wake(base .. K_HANDLER_MARK .. r[1])
         skipped = skipped + 1
-      elseif atLimit then
+      elseif t.limit and running[r[1]] >= t.limit then
         -- Its handler runs at its fleet-wide limit: park it until a run ends.
-        park(base, id, popped[i + 1], r[1])
+        park(base, id, t.ws, r[1])
         skipped = skipped + 1
       else
         local attempt = (tonumber(r[2]) or 0) + 1
         redis.call('HSET', taskKey, R_STATE, S_ACTIVE, R_ATTEMPTS, attempt, R_STARTED_AT, int(now),
           R_LEASE_TOKEN, f.token .. LEASE_TOKEN_SEPARATOR .. attempt)
-        if limit then
+        if t.limit then
           redis.call('INCR', base .. K_HANDLER_RUNNING .. r[1])
+          running[r[1]] = running[r[1]] + 1
           redis.call('HSET', taskKey, R_COUNTED_IN_LIMIT, '1')
         end
         redis.call('ZADD', keys.active, expiry, id)
@@ -104,7 +116,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         started = started + 1
         out[row + REPLY_FETCH_ROW_ID] = id
         out[row + REPLY_FETCH_ROW_NAME] = r[1]
-        out[row + REPLY_FETCH_ROW_PAYLOAD] = payload
+        out[row + REPLY_FETCH_ROW_PAYLOAD] = t.payload
         out[row + REPLY_FETCH_ROW_ATTEMPT] = attempt
         out[row + REPLY_FETCH_ROW_MAX_ATTEMPTS] = r[3]
         out[row + REPLY_FETCH_ROW_BACKOFF] = r[4] or ''
