@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { inspect } from 'node:util';
-import { InvalidTaskOptionsError, TaskHandler, TaskModule, TaskQueue, type RedisConnection } from '../../lib/index.js';
+import { InvalidTaskOptionsError, RedisUnavailableError, TaskHandler, TaskModule, TaskQueue, type RedisConnection } from '../../lib/index.js';
+import { freePort } from '../fixtures/child-processes.js';
 import { REDIS_URL, inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
 
 /** Everything Nest's logger is asked to print. */
@@ -71,6 +72,21 @@ describe('connection shapes, as a user meets them', () => {
     } finally {
       await redis.quit();
     }
+  });
+
+  it('names the sentinel set and the master when no sentinel answers, not 127.0.0.1:6379', async () => {
+    const port = await freePort();
+    @Module({
+      imports: [
+        TaskModule.forRoot({ connection: { sentinels: [{ host: '127.0.0.1', port }], name: 'nowhere', password: 'Sentinel-Secret9' }, prefix, connectTimeoutMs: 1_000 }),
+      ],
+    })
+    class SentinelModule {}
+    const error = await NestFactory.createApplicationContext(SentinelModule, { logger: false, abortOnError: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    expect((error as Error).message).toContain(`Sentinel master 'nowhere' via sentinels 127.0.0.1:${port}`);
+    expect((error as Error).message).not.toContain('6379');
+    expect(inspect(error, { depth: 10, showHidden: true })).not.toContain('Sentinel-Secret9');
   });
 
   it('uses an app-owned Redis instance through duplicates and never closes it', async () => {

@@ -38,6 +38,18 @@ describe('numeric options out of range', () => {
     }
   });
 
+  it('refuses an id that is not well-formed Unicode instead of storing it as U+FFFD', async () => {
+    for (const id of ['order-\uD800', 'order-\uDFFF']) {
+      await expect(t.queue.enqueue('r.task', {}, { id })).rejects.toThrow(/id must be well-formed Unicode/);
+    }
+    const redis = inspector();
+    try {
+      expect(await keysOf(redis, prefix)).toEqual([]);
+    } finally {
+      await redis.quit();
+    }
+  });
+
   it('refuses a waitFor timeout a timer cannot hold', async () => {
     await expect(t.queue.waitFor('x', { timeout: MAX_TIMER_MS + 1 })).rejects.toThrow(/waitFor: timeout must be an integer from 1 to 2147483647/);
   });
