@@ -32,27 +32,31 @@ export function createRedisClient(connection: ResolvedConnection, role: Connecti
       // makes the client reconnect (asking the sentinels for the new master) and resend it.
       return new Redis({ ...ours, reconnectOnError: (error) => (/^READONLY\b/.test(error.message) ? 2 : false), ...connection.options, ...forced });
     case 'cluster':
-      return new Cluster(connection.nodes, clusterOptions(connection.clusterOptions, { ...ours, ...forced }));
+      return new Cluster(connection.nodes, clusterOptions(connection.clusterOptions, ours, forced));
     case 'instance': {
       const { client } = connection;
       if (client instanceof Cluster || connection.cluster) {
         const own = (client as Cluster).options;
-        return (client as Cluster).duplicate(undefined, clusterOptions(own, forced));
+        return (client as Cluster).duplicate(undefined, clusterOptions(own, {}, forced));
       }
       return (client as Redis).duplicate(forced);
     }
   }
 }
 
-/** Cluster options with ours applied to the node connections; the user's win, except what the roles need. */
-function clusterOptions(user: ClusterOptions, node: RedisOptions): ClusterOptions {
-  const { retryStrategy: _unusedInCluster, ...perNode } = node;
+/**
+ * Cluster options with ours applied to the node connections: the user's win
+ * over our defaults, and what the roles need wins over both. Reconnection is
+ * the Cluster client's own (clusterRetryStrategy), not a node's retryStrategy.
+ */
+function clusterOptions(user: ClusterOptions, defaults: RedisOptions, forced: RedisOptions): ClusterOptions {
+  const { retryStrategy: _notPerNode, ...nodeDefaults } = defaults;
   return {
     ...user,
     lazyConnect: true,
     // Slot moves and failovers are followed: MOVED/ASK redirect, TRYAGAIN and CLUSTERDOWN are retried.
     retryDelayOnTryAgain: user.retryDelayOnTryAgain ?? 100,
     retryDelayOnClusterDown: user.retryDelayOnClusterDown ?? 100,
-    redisOptions: { ...user.redisOptions, ...perNode },
+    redisOptions: { ...nodeDefaults, ...user.redisOptions, ...forced },
   };
 }
