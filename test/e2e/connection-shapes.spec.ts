@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { inspect } from 'node:util';
 import { InvalidTaskOptionsError, RedisUnavailableError, TaskHandler, TaskModule, TaskQueue, type RedisConnection } from '../../lib/index.js';
 import { freePort } from '../fixtures/child-processes.js';
-import { REDIS_URL, inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { REDIS_URL, prefixKeys, removePrefix, uniquePrefix } from '../utils/redis.js';
 
 /** Everything Nest's logger is asked to print. */
 class RecordingLogger implements LoggerService {
@@ -66,12 +66,7 @@ describe('connection shapes, as a user meets them', () => {
     expect(error).toBeInstanceOf(InvalidTaskOptionsError);
     expect((error as Error).message).toContain("unknown key 'clusterNodes'");
     expect((error as Error).message).toMatch(/accepted: a URL/);
-    const redis = inspector();
-    try {
-      expect(await keysOf(redis, prefix)).toEqual([]);
-    } finally {
-      await redis.quit();
-    }
+    expect(await prefixKeys(prefix)).toEqual([]);
   });
 
   it('names the sentinel set and the master when no sentinel answers, not 127.0.0.1:6379', async () => {

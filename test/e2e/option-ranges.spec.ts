@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { InvalidTaskOptionsError, TaskHandler, TaskModule } from '../../lib/index.js';
 import { MAX_DELAY_MS, MAX_TIMER_MS } from '../../lib/config/option-ranges.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
-import { TEST_CONNECTION, inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { TEST_CONNECTION, prefixKeys, removePrefix, uniquePrefix } from '../utils/redis.js';
 
 // Numbers a timer or a stored time cannot hold are refused where they are
 // given, never left to overflow: a timeout above 2^31-1 ms used to fire at
@@ -30,24 +30,14 @@ describe('numeric options out of range', () => {
     const error = await t.queue.enqueue('r.task', {}, options as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidTaskOptionsError);
     expect((error as Error).message).toMatch(message);
-    const redis = inspector();
-    try {
-      expect(await keysOf(redis, prefix)).toEqual([]);
-    } finally {
-      await redis.quit();
-    }
+    expect(await prefixKeys(prefix)).toEqual([]);
   });
 
   it('refuses an id that is not well-formed Unicode instead of storing it as U+FFFD', async () => {
     for (const id of ['order-\uD800', 'order-\uDFFF']) {
       await expect(t.queue.enqueue('r.task', {}, { id })).rejects.toThrow(/id must be well-formed Unicode/);
     }
-    const redis = inspector();
-    try {
-      expect(await keysOf(redis, prefix)).toEqual([]);
-    } finally {
-      await redis.quit();
-    }
+    expect(await prefixKeys(prefix)).toEqual([]);
   });
 
   it('refuses a waitFor timeout a timer cannot hold', async () => {

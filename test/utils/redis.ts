@@ -57,6 +57,16 @@ export async function scanKeys(redis: Redis, pattern: string): Promise<string[]>
   return scanNode(redis, pattern);
 }
 
+/** Every key under a prefix, read with a client of its own (opened and closed here). */
+export async function prefixKeys(prefix: string): Promise<string[]> {
+  const redis = inspector();
+  try {
+    return await keysOf(redis, prefix);
+  } finally {
+    await redis.quit();
+  }
+}
+
 /** Deletes every key under a prefix; on a cluster, in batches of one hash tag (one slot) each. */
 export async function removePrefix(prefix: string): Promise<void> {
   const redis = inspector();
