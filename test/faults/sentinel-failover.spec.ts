@@ -8,7 +8,8 @@ import { faultRedis, startSentinels, type FaultRedis, type Sentinels } from './s
 
 // A master, a replica and three sentinels of the scenario's own. A worker app
 // and a producer app connect through the sentinels; mid-run the master fails
-// over, by SENTINEL FAILOVER and by SIGKILL of the master. The apps set
+// over, by SENTINEL FAILOVER and by SIGKILL of the master (a new replica then
+// joins the new master). The apps set
 // `durability: { replicas: 1 }`, so an enqueue resolves only once the replica
 // has it; the producer re-sends an enqueue that failed (same id), as an app
 // would; every enqueue that was acknowledged completes, the worker resumes by itself, and the
@@ -26,14 +27,25 @@ class SentinelTasks {
   }
 }
 
+/** What a disruption acts on; servers it starts go in `started`, for the scenario to stop. */
+interface Servers {
+  sentinels: Sentinels;
+  master: FaultRedis;
+  started: FaultRedis[];
+}
+
 describe.each([
-  ['SENTINEL FAILOVER', (s: { sentinels: Sentinels; master: FaultRedis }) => s.sentinels.failover(), false],
-  // The killed master is started again, as an operator would: the sentinels make it the new master's replica.
-  ['SIGKILL of the master', async (s: { sentinels: Sentinels; master: FaultRedis }) => {
+  ['SENTINEL FAILOVER', (s: Servers) => s.sentinels.failover(), false],
+  // The killed master's data is gone (no persistence): as an operator would, a new node is brought in as the
+  // new master's replica, so the enqueues that wait for a replica (durability) can be acknowledged again.
+  ['SIGKILL of the master', async (s: Servers) => {
     const old = await s.sentinels.master();
     await s.master.kill();
     await waitUntil(async () => (await s.sentinels.master()) !== old, 'the sentinels to promote the replica', 30_000, 100);
-    await s.master.start();
+    const [host, port] = (await s.sentinels.master()).split(':');
+    const spare = await faultRedis({ extraArgs: ['--replicaof', host, port] });
+    s.started.push(spare);
+    await spare.start();
   }, true],
 ] as const)('Sentinel: a failover by %s mid-run', (how, disrupt, connectionsDrop) => {
   const prefix = uniquePrefix('sentinel');
@@ -42,6 +54,7 @@ describe.each([
   let master: FaultRedis;
   let replica: FaultRedis;
   let sentinels: Sentinels;
+  const started: FaultRedis[] = [];
 
   beforeAll(async () => {
     master = await faultRedis();
@@ -55,6 +68,7 @@ describe.each([
   afterAll(async () => {
     for (const app of apps.reverse()) await app.close();
     await sentinels?.destroy();
+    for (const server of started) await server.destroy();
     await replica?.destroy();
     await master?.destroy();
   });
@@ -103,7 +117,7 @@ describe.each([
     })();
     await waitUntil(async () => (await producer.counts().catch(() => ({ completed: 0 }))).completed > 200, 'some tasks to complete', 20_000);
     const oldMaster = await sentinels.master();
-    await disrupt({ sentinels, master });
+    await disrupt({ sentinels, master, started });
     await waitUntil(async () => (await sentinels.master()) !== oldMaster, 'the sentinels to name a new master', 30_000, 100);
     await sleep(1_500);
     done = true;
