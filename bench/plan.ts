@@ -122,3 +122,19 @@ export function buildPlan(quick: boolean): Measurement[] {
   );
   return plan;
 }
+
+/**
+ * The Redis Cluster row (issue 9), run by `npm run bench:cluster` (cluster-run.ts),
+ * which starts its own servers: the same load, six queues with concurrency 100
+ * each, against a 3-master cluster and against one Redis; the row is their ratio.
+ */
+export function buildClusterMeasurement(quick: boolean) {
+  const perQueue = quick ? 3_000 : 20_000;
+  return {
+    id: 'cluster-spread',
+    scenario: 'queueSpread',
+    params: { perQueue, measure: Math.floor(perQueue * 6 * 0.9), concurrency: 100, timeoutMs: 5 * 60_000 },
+    label: '6 queues over 3 Cluster masters vs one Redis, c=100 per queue, completed removed',
+    timeoutMs: 10 * 60_000,
+  };
+}

@@ -28,6 +28,8 @@ async function main(): Promise<Metrics> {
   if (lib === 'redis' && name === 'ceiling') return ceiling(params);
   // `--otel` on the orchestrator: an OpenTelemetry SDK registered before the library loads, as in an app.
   if (process.env.BENCH_OTEL === '1') (await import('./support/otel-sdk.js')).registerOtelSdk();
+  // The Cluster row's scenario (see cluster-run.ts): ours only, on the connection it is given.
+  if (lib === 'ours' && name === 'queueSpread') return (await import('./scenarios/queue-spread.scenario.js')).queueSpread(params);
   const load = adapters[lib];
   const scenario = scenarios[name];
   if (!load || !scenario) throw new Error(`usage: scenario.js <ours|bullmq|bee> <${Object.keys(scenarios).join('|')}> <params-json>, or: redis ceiling <params-json>`);

@@ -1,7 +1,10 @@
 // The public API: everything a user imports, and nothing else.
 export { TaskModule } from './module/task.module.js';
-export type { TaskModuleOptions, TaskOptionsFactory, WorkerOptions, RetentionOptions, QueueOptions, QueueDefaultsOptions } from './config/task-module-options.interface.js';
+export type {
+  TaskModuleOptions, TaskOptionsFactory, WorkerOptions, RetentionOptions, QueueOptions, QueueDefaultsOptions, DurabilityOptions,
+} from './config/task-module-options.interface.js';
 export type { TaskLogOptions, MetricsOptions } from './config/task-module-options.interface.js';
+export type { RedisConnection, ClusterConnection, ClusterNodeAddress, SentinelConnection } from './config/connection-options.js';
 export type { TaskTestingOptions, TaskTestingMode } from './config/testing-options.js';
 export type { TaskLogLine } from './interfaces/task-log.interface.js';
 export type { RetryAllOptions, DrainOptions, CleanOptions, ObliterateOptions } from './interfaces/bulk-options.interface.js';
@@ -26,6 +29,7 @@ export type { TaskPolicyOptions } from './interfaces/task-policy-options.interfa
 export type { TaskRef, TaskLookupOptions, WaitForOptions } from './interfaces/task-ref.interface.js';
 export type { TaskInfo, TaskCounts, TaskErrorInfo, TaskProgress } from './interfaces/task-info.interface.js';
 export type { TaskState } from './interfaces/task-state.js';
+export type { WorkerInfo, WorkerQueueInfo } from './interfaces/worker-info.interface.js';
 export { UnrecoverableTaskError } from './errors/unrecoverable-task.error.js';
 export { TaskTimeoutError } from './errors/task-timeout.error.js';
 export { TaskFailedError } from './errors/task-failed.error.js';
@@ -34,6 +38,7 @@ export { TaskNotFoundError } from './errors/task-not-found.error.js';
 export { InvalidTaskOptionsError } from './errors/invalid-task-options.error.js';
 export { DuplicateTaskHandlerError } from './errors/duplicate-task-handler.error.js';
 export { RedisUnavailableError } from './errors/redis-unavailable.error.js';
+export { TaskStoreError, type TaskStoreFailure } from './errors/task-store.error.js';
 export { RateLimitedError } from './errors/rate-limited.error.js';
 export { TaskPayloadError, type TaskPayloadIssue } from './errors/task-payload.error.js';
 export * from './events/index.js';

@@ -50,7 +50,7 @@ function sharedConstants(p) {
   put('O_', p.OUTCOME);
   put('T_', p.EVENT_TYPE);
   put('OB_', p.OBLITERATE_STATUS);
-  for (const name of ['LIST_SEPARATOR', 'LEASE_TOKEN_SEPARATOR', 'OCCURRENCE_SEPARATOR', 'REMOVE_AT_ONCE', 'DEPENDENCY_FAILURE_RUN', 'ENQUEUE_REFUSED']) {
+  for (const name of ['LIST_SEPARATOR', 'LEASE_TOKEN_SEPARATOR', 'OCCURRENCE_SEPARATOR', 'REMOVE_AT_ONCE', 'DEPENDENCY_FAILURE_RUN', 'ENQUEUE_REFUSED', 'FETCH_SKIP_LIMIT']) {
     out.set(name, p[name]);
   }
   for (const [reply, layout] of Object.entries(p.REPLIES)) {

@@ -2,6 +2,7 @@ import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
 import type { RemoveOption, RetentionOverride } from '../interfaces/retention-option.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
+import { OPTION_RANGES, describeRange, type RangedOption } from './option-ranges.js';
 
 /**
  * The option names of an options type, one key each: written as
@@ -30,23 +31,34 @@ export function checkInteger(value: unknown, where: string, field: string, min: 
   return value;
 }
 
-/** Throws unless `value` is a finite number within [min, ∞) (or > min when `exclusive`). */
-export function checkNumber(value: unknown, where: string, field: string, min: number, exclusive = false): number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && (exclusive ? value > min : value >= min);
-  if (!ok) {
-    throw new InvalidTaskOptionsError(`${where}: ${field} must be a finite number ${exclusive ? '>' : '>='} ${min}, got ${describe(value)}`);
-  }
+/** Throws unless `value` is within the range OPTION_RANGES gives `option`. */
+export function checkRange(value: unknown, where: string, field: string, option: RangedOption): number {
+  const range = OPTION_RANGES[option];
+  const ok =
+    typeof value === 'number' && Number.isFinite(value) && (!range.integer || Number.isInteger(value)) && value >= range.min && value <= range.max;
+  if (!ok) throw new InvalidTaskOptionsError(`${where}: ${field} must be ${describeRange(range)} (ms), got ${describe(value)}`);
   return value as number;
 }
 
-/** Throws unless `value` is a usable name: non-empty, at most 256 characters, no braces or control characters. */
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Throws unless `value` is a usable name: non-empty, at most 256 characters, no
+ * braces or control characters, and well-formed Unicode.
+ */
 export function checkName(value: unknown, where: string, field: string): string {
   // Braces would break the Redis Cluster hash tag every key carries; control
-  // characters would break the newline-separated replies of some scripts.
+  // characters would break the newline-separated replies of some scripts. A
+  // lone surrogate is sent to Redis as U+FFFD, so two different ids would
+  // become one key: such strings are refused rather than silently rewritten.
   if (typeof value !== 'string' || value.length === 0 || value.length > 256 || /[{}\u0000-\u001f\u007f]/.test(value)) {
     throw new InvalidTaskOptionsError(
       `${where}: ${field} must be a non-empty string of at most 256 characters without braces or control characters, got ${describe(value)}`,
     );
+  }
+  if (LONE_SURROGATE.test(value)) {
+    throw new InvalidTaskOptionsError(`${where}: ${field} must be well-formed Unicode (it holds a lone surrogate, which Redis would store as U+FFFD)`);
   }
   return value;
 }
@@ -86,8 +98,8 @@ export function checkBackoff(value: unknown, where: string): BackoffOptions {
   if (backoff.type !== 'fixed' && backoff.type !== 'exponential') {
     throw new InvalidTaskOptionsError(`${where}: backoff.type must be 'fixed' or 'exponential', got ${describe(backoff.type)}`);
   }
-  checkInteger(backoff.delay, where, 'backoff.delay', 0);
-  if (backoff.maxDelay !== undefined) checkInteger(backoff.maxDelay, where, 'backoff.maxDelay', 0);
+  checkRange(backoff.delay, where, 'backoff.delay', 'backoffDelay');
+  if (backoff.maxDelay !== undefined) checkRange(backoff.maxDelay, where, 'backoff.maxDelay', 'backoffMaxDelay');
   return { type: backoff.type, delay: backoff.delay as number, ...(backoff.maxDelay !== undefined && { maxDelay: backoff.maxDelay }) };
 }
 
@@ -95,5 +107,5 @@ export function checkBackoff(value: unknown, where: string): BackoffOptions {
 export function checkPolicy(options: TaskPolicyOptions, where: string): void {
   if (options.attempts !== undefined) checkInteger(options.attempts, where, 'attempts', 1);
   if (options.backoff !== undefined) checkBackoff(options.backoff, where);
-  if (options.timeout !== undefined) checkNumber(options.timeout, where, 'timeout', 0, true);
+  if (options.timeout !== undefined) checkRange(options.timeout, where, 'timeout', 'timeout');
 }

@@ -1,6 +1,7 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { CONNECTION_SHAPES, resolveConnection } from './connection.resolver.js';
 import { DEFAULTS, DEFAULT_QUEUE_SETTINGS } from './defaults.js';
-import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, checkRemoveOption, type OptionKeys } from './option-checks.js';
+import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, checkRange, checkRemoveOption, type OptionKeys } from './option-checks.js';
 import type { FallbackPolicy, GlobalEnhancerSettings, ResolvedQueueSettings, ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
 import type { MetricsOptions, QueueDefaultsOptions, QueueOptions, RetentionOptions, TaskLogOptions, TaskModuleOptions, WorkerOptions } from './task-module-options.interface.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
@@ -9,7 +10,7 @@ const WHERE = 'TaskModule options';
 
 const MODULE_KEYS = {
   connection: true, prefix: true, worker: true, connectTimeoutMs: true, defaults: true, retention: true, maxPayloadBytes: true, queues: true,
-  taskLogs: true, metrics: true, globalEnhancers: true,
+  taskLogs: true, metrics: true, globalEnhancers: true, durability: true,
 } as const satisfies OptionKeys<TaskModuleOptions>;
 const TASK_LOG_KEYS = { maxLines: true } as const satisfies OptionKeys<TaskLogOptions>;
 const METRICS_KEYS = { gaugeIntervalMs: true } as const satisfies OptionKeys<MetricsOptions>;
@@ -19,6 +20,7 @@ const RETENTION_KEYS = { completed: true, dead: true } as const satisfies Option
 const RETENTION_LIMIT_KEYS = { age: true, count: true } as const satisfies OptionKeys<RetentionOptions>;
 const QUEUE_KEYS = { events: true, rateLimit: true, defaults: true, concurrency: true } as const satisfies OptionKeys<QueueOptions>;
 const QUEUE_DEFAULTS_KEYS = { ...POLICY_KEYS, removeOnComplete: true, removeOnDead: true } as const satisfies OptionKeys<QueueDefaultsOptions>;
+const DURABILITY_KEYS = { replicas: true, timeoutMs: true } as const satisfies OptionKeys<NonNullable<TaskModuleOptions['durability']>>;
 const RATE_LIMIT_KEYS = { max: true, perMs: true } as const satisfies OptionKeys<NonNullable<QueueOptions['rateLimit']>>;
 
 function resolveRetention(value: RetentionOptions | undefined, fallback: ResolvedRetention, field: string): ResolvedRetention {
@@ -54,7 +56,7 @@ function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings 
     checkKnownKeys(value.rateLimit, RATE_LIMIT_KEYS, WHERE, `${field}.rateLimit`);
     rateLimit = {
       max: checkInteger(value.rateLimit.max, WHERE, `${field}.rateLimit.max`, 1),
-      perMs: checkInteger(value.rateLimit.perMs, WHERE, `${field}.rateLimit.perMs`, 1),
+      perMs: checkRange(value.rateLimit.perMs, WHERE, `${field}.rateLimit.perMs`, 'rateLimitPerMs'),
     };
   }
   return {
@@ -91,8 +93,8 @@ function resolveWorker(value: TaskModuleOptions['worker']): ResolvedTaskOptions[
   const d = DEFAULTS.worker;
   return {
     concurrency: w.concurrency === undefined ? d.concurrency : checkInteger(w.concurrency, WHERE, 'worker.concurrency', 1, 10_000),
-    leaseMs: w.leaseMs === undefined ? d.leaseMs : checkInteger(w.leaseMs, WHERE, 'worker.leaseMs', 100),
-    shutdownGraceMs: w.shutdownGraceMs === undefined ? d.shutdownGraceMs : checkInteger(w.shutdownGraceMs, WHERE, 'worker.shutdownGraceMs', 0),
+    leaseMs: w.leaseMs === undefined ? d.leaseMs : checkRange(w.leaseMs, WHERE, 'worker.leaseMs', 'leaseMs'),
+    shutdownGraceMs: w.shutdownGraceMs === undefined ? d.shutdownGraceMs : checkRange(w.shutdownGraceMs, WHERE, 'worker.shutdownGraceMs', 'shutdownGraceMs'),
   };
 }
 
@@ -102,10 +104,8 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
     throw new InvalidTaskOptionsError(`${WHERE}: expected an object with at least { connection }`);
   }
   checkKnownKeys(options, MODULE_KEYS, WHERE, '');
-  const { connection } = options;
-  if (typeof connection !== 'string' && (connection === null || typeof connection !== 'object')) {
-    throw new InvalidTaskOptionsError(`${WHERE}: connection must be a Redis URL or ioredis options`);
-  }
+  if (options.connection === undefined) throw new InvalidTaskOptionsError(`${WHERE}: connection is required (${CONNECTION_SHAPES})`);
+  const connection = resolveConnection(options.connection);
   const defaults = options.defaults ?? {};
   if (defaults === null || typeof defaults !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: defaults must be an object`);
   checkKnownKeys(defaults, POLICY_KEYS, WHERE, 'defaults');
@@ -122,7 +122,7 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
     prefix: options.prefix === undefined ? DEFAULTS.prefix : checkName(options.prefix, WHERE, 'prefix'),
     worker: resolveWorker(options.worker),
     connectTimeoutMs:
-      options.connectTimeoutMs === undefined ? DEFAULTS.connectTimeoutMs : checkInteger(options.connectTimeoutMs, WHERE, 'connectTimeoutMs', 1),
+      options.connectTimeoutMs === undefined ? DEFAULTS.connectTimeoutMs : checkRange(options.connectTimeoutMs, WHERE, 'connectTimeoutMs', 'connectTimeoutMs'),
     defaults: {
       attempts: defaults.attempts ?? DEFAULTS.policy.attempts,
       backoff: defaults.backoff ? checkBackoff(defaults.backoff, WHERE) : { ...DEFAULTS.policy.backoff },
@@ -140,6 +140,22 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
       gaugeIntervalMs: resolveGroup(options.metrics, METRICS_KEYS, 'metrics', 'gaugeIntervalMs', DEFAULTS.metrics.gaugeIntervalMs, 100, 3_600_000),
     },
     globalEnhancers: resolveGlobalEnhancers(options.globalEnhancers),
+    durability: resolveDurability(options.durability, connection.kind === 'cluster' || (connection.kind === 'instance' && connection.cluster)),
+  };
+}
+
+function resolveDurability(value: TaskModuleOptions['durability'], cluster: boolean): ResolvedTaskOptions['durability'] {
+  if (value === undefined) return null;
+  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: durability must be { replicas, timeoutMs? }`);
+  checkKnownKeys(value, DURABILITY_KEYS, WHERE, 'durability');
+  if (cluster) {
+    throw new InvalidTaskOptionsError(
+      `${WHERE}: durability is for a single Redis or Sentinel; on Redis Cluster, fail masters over with CLUSTER FAILOVER (which waits for the replica)`,
+    );
+  }
+  return {
+    replicas: checkInteger(value.replicas, WHERE, 'durability.replicas', 1, 100),
+    timeoutMs: value.timeoutMs === undefined ? 1_000 : checkRange(value.timeoutMs, WHERE, 'durability.timeoutMs', 'replicaWaitMs'),
   };
 }
 

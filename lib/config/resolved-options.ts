@@ -1,4 +1,4 @@
-import type { RedisConnection } from './connection-options.js';
+import type { ResolvedConnection } from './connection-options.js';
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
 import type { RetentionOverride } from '../interfaces/retention-option.js';
 import { DEFAULT_QUEUE_SETTINGS } from './defaults.js';
@@ -46,13 +46,16 @@ export interface GlobalEnhancerSettings {
 
 /** Module options after validation and defaults. */
 export interface ResolvedTaskOptions {
-  connection: RedisConnection;
+  /** The connection setting, validated: what it is, where it points, the secrets to scrub. */
+  connection: ResolvedConnection;
   prefix: string;
   worker: { concurrency: number; leaseMs: number; shutdownGraceMs: number } | null;
   connectTimeoutMs: number;
   defaults: ResolvedPolicy;
   retention: { completed: ResolvedRetention; dead: ResolvedRetention };
   maxPayloadBytes: number;
+  /** Replicas an enqueue waits for (Redis WAIT), or null. */
+  durability: { replicas: number; timeoutMs: number } | null;
   /** Settings of the queues named in the options; others use the defaults (see queueSettings). */
   queues: ReadonlyMap<string, ResolvedQueueSettings>;
   taskLogs: { maxLines: number };

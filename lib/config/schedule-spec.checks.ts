@@ -1,12 +1,13 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { nextCronRun, type ScheduleSpec } from '../policies/schedule-timing.js';
-import { checkInteger, checkKnownKeys } from './option-checks.js';
+import { checkKnownKeys, checkRange } from './option-checks.js';
+import { OPTION_RANGES } from './option-ranges.js';
 
 // Validation of schedule timings, shared by @TaskHandler and
 // TaskQueue.schedule so both reject with the same words.
 
 /** Shortest `every` accepted, in ms: below this the fleet would spend its time firing. */
-export const MIN_EVERY_MS = 100;
+export const MIN_EVERY_MS = OPTION_RANGES.every.min;
 
 function checkTimezone(value: unknown, where: string): string {
   if (typeof value !== 'string' || value.length === 0) {
@@ -38,7 +39,7 @@ function checkCron(value: unknown, timezone: string | null, where: string, nowMs
 
 /**
  * Validates a timing object: `cron` (5 or 6 fields, optionally with `timezone`)
- * or `every` (integer ms >= MIN_EVERY_MS). `otherKeys` are allowed and left to
+ * or `every` (integer ms in OPTION_RANGES.every). `otherKeys` are allowed and left to
  * the caller; `field` names the object in messages ('schedule' for the handler option).
  */
 export function checkScheduleSpec(value: unknown, where: string, field: string, otherKeys: readonly string[] = [], nowMs = Date.now()): ScheduleSpec {
@@ -52,7 +53,7 @@ export function checkScheduleSpec(value: unknown, where: string, field: string, 
   }
   if (every !== undefined) {
     if (timezone !== undefined) throw new InvalidTaskOptionsError(`${where}: timezone applies to cron schedules only, not to every`);
-    return { cron: null, every: checkInteger(every, where, `${field}.every`, MIN_EVERY_MS), timezone: null };
+    return { cron: null, every: checkRange(every, where, `${field}.every`, 'every'), timezone: null };
   }
   const zone = timezone === undefined ? null : checkTimezone(timezone, where);
   return { cron: checkCron(cron, zone, where, nowMs), every: null, timezone: zone };

@@ -71,6 +71,12 @@ export interface TaskModuleOptions {
    * `false` for none, or per kind, e.g. `{ guards: false }` to keep HTTP-only guards away from tasks.
    */
   globalEnhancers?: boolean | { guards?: boolean; interceptors?: boolean; pipes?: boolean };
+  /**
+   * Acknowledge an enqueue only once `replicas` replicas have it (Redis WAIT, up
+   * to `timeoutMs`, default 1,000), so a failover to a replica cannot lose it.
+   * Single Redis and Sentinel only. Off by default: one more round trip per enqueue batch.
+   */
+  durability?: DurabilityOptions;
 }
 
 /** Options of task logs. */
@@ -86,6 +92,14 @@ export interface MetricsOptions {
    * are counted in Redis at most this often across the whole fleet (default 5,000).
    */
   gaugeIntervalMs?: number;
+}
+
+/** See `TaskModuleOptions.durability`. */
+export interface DurabilityOptions {
+  /** Replicas that must have an enqueue before it resolves (1 or more). */
+  replicas: number;
+  /** How long enqueue waits for them, in ms (default 1,000); fewer in time rejects with a TaskStoreError 'not-replicated'. */
+  timeoutMs?: number;
 }
 
 /** Implemented by a class given to `forRootAsync({ useClass })` or `useExisting`. */

@@ -16,6 +16,13 @@ export interface FetchRequest {
   leaseMs: number;
   /** Fleet-wide limits of the queue's handlers this worker knows: task name -> most running at once. */
   handlerLimits: ReadonlyMap<string, number>;
+  /**
+   * The task names this worker has handlers for. A task of another name is
+   * handed to a live worker that advertises it (see TaskEngine.heartbeat)
+   * without using an attempt, or, when none does, handed to this one (to end
+   * dead). Empty: the caller runs every name.
+   */
+  handlerNames: readonly string[];
 }
 
 /** A task handed to a worker, with the lease it holds. */

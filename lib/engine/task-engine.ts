@@ -1,5 +1,6 @@
 import type { TaskCounts, TaskErrorInfo, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
+import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from './attempt.js';
 import type { EventReader, QueueWaker } from './event-reader.js';
 import type { AddResult, QueuedTask } from './new-task.js';
@@ -55,12 +56,28 @@ export interface TaskEngine extends TaskMaintenance {
   resume(queue: string): Promise<void>;
   /** Marks a task as awaited (its final event is written even with events off) and reads it; undefined: no such task. */
   watch(queue: string, id: string): Promise<WatchedTask | undefined>;
+  /** Per id, whether a task with that id exists in the queue now (in any state). */
+  existing(queue: string, ids: readonly string[]): Promise<boolean[]>;
   /** The id of the queue's newest event ('0-0' when none), ordered before any later add of this process. */
   lastEventId(queue: string): Promise<string>;
   /** A reader of the queue's event stream on a connection of its own. */
   openEventReader(queue: string): Promise<EventReader>;
-  /** A waker for one worker of the queue, on a connection of its own. */
-  createWaker(queue: string): Promise<QueueWaker>;
+  /**
+   * A waker for one worker of the queue, on a connection of its own: news of
+   * the queue, or tasks handed over for one of `handlerNames` (the names the worker carries).
+   */
+  createWaker(queue: string, handlerNames?: readonly string[]): Promise<QueueWaker>;
+  /**
+   * Writes a worker's heartbeat (one store round trip, whatever the number of
+   * queues): its record, listed by `workers()` until `ttlMs` passes without
+   * another, and, per queue, the handler names it carries, which fetch reads to
+   * hand tasks over in a rolling deploy. `lastSeenAt` is the store's time.
+   */
+  heartbeat(worker: Omit<WorkerInfo, 'lastSeenAt'>, ttlMs: number): Promise<void>;
+  /** Removes a stopping worker's record (its advertised names expire by themselves). */
+  retireWorker(instanceId: string): Promise<void>;
+  /** Every live worker of the prefix (heartbeat not expired, by the store's clock), in no particular order. */
+  workers(): Promise<WorkerInfo[]>;
   /** Results of a task's completed dependencies, by dependency id. */
   dependencyResults(queue: string, id: string): Promise<ReadonlyMap<string, unknown>>;
 }

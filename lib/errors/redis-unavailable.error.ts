@@ -1,7 +1,9 @@
-/** A queue operation could not reach Redis (connection lost or never made). */
-export class RedisUnavailableError extends Error {
+import { TaskStoreError } from './task-store.error.js';
+
+/** A queue operation could not reach Redis (connection lost or never made); a TaskStoreError of failure 'unavailable'. */
+export class RedisUnavailableError extends TaskStoreError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message, 'unavailable', options);
     this.name = 'RedisUnavailableError';
   }
 }

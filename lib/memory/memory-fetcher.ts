@@ -12,13 +12,46 @@ function promoteDue(q: MemoryQueue, now: number): void {
   }
 }
 
-/** Tasks parked for a limit the worker no longer knows go back in line, in their old place. */
-function unparkUnlimited(q: MemoryQueue, limits: ReadonlyMap<string, number>): void {
+/** Until when a live worker carries handler `name` (null: none does), as the heartbeats advertise it. */
+function carriedUntil(q: MemoryQueue, name: string, now: number): number | null {
+  const expiry = q.carriers.get(name);
+  return expiry !== undefined && expiry > now ? expiry : null;
+}
+
+/** Parks a task for its handler, in its old place, until a run of it ends or a worker carrying it fetches. */
+function park(q: MemoryQueue, id: string, score: number, name: string): void {
+  let parked = q.parked.get(name);
+  if (!parked) q.parked.set(name, (parked = new ScoredSet()));
+  parked.add(id, score);
+}
+
+/**
+ * Puts back in line, in their old place, the parked tasks this worker may
+ * run now (as includes/handover.lua does): those of a handler it carries, up
+ * to the room its fleet-wide limit leaves (all of them when it has none), and
+ * those of a handler no live worker carries any more. Returns when the
+ * earliest carrier of the others stops beating (null: none).
+ */
+function unparkRunnable(q: MemoryQueue, request: FetchRequest, now: number): number | null {
+  const names = request.handlerNames.length > 0 ? new Set(request.handlerNames) : null;
+  let earliest: number | null = null;
   for (const [name, parked] of q.parked) {
-    if (limits.has(name)) continue;
-    for (const [id, score] of parked.entries()) q.wait.add(id, score);
-    q.parked.delete(name);
+    let room: number;
+    if (names === null || names.has(name)) {
+      const limit = request.handlerLimits.get(name);
+      room = limit === undefined ? parked.size : Math.max(0, limit - (q.running.get(name) ?? 0));
+    } else {
+      const expiry = carriedUntil(q, name, now);
+      if (expiry !== null) earliest = earliest === null ? expiry : Math.min(earliest, expiry);
+      room = expiry === null ? parked.size : 0;
+    }
+    for (const [id, score] of parked.entries().slice(0, room)) {
+      parked.delete(id);
+      q.wait.add(id, score);
+    }
+    if (parked.size === 0) q.parked.delete(name);
   }
+  return earliest;
 }
 
 /** How many starts the rate limit allows now, and when to look again if none. */
@@ -36,9 +69,10 @@ function rateAllowance(q: MemoryQueue, now: number, max: number): { allowed: num
  */
 export function fetchFrom(q: MemoryQueue, request: FetchRequest, now: number): FetchReply {
   promoteDue(q, now);
-  unparkUnlimited(q, request.handlerLimits);
+  const carriedBy = unparkRunnable(q, request, now);
+  const names = request.handlerNames.length > 0 ? new Set(request.handlerNames) : null;
   let n = q.paused ? 0 : request.count;
-  let lookAgain: number | null = null;
+  let lookAgain: number | null = carriedBy === null ? null : carriedBy - now;
   const rateLimit = q.settings.rateLimit;
   if (n > 0 && rateLimit) {
     const { allowed, lookAgain: wait } = rateAllowance(q, now, rateLimit.max);
@@ -50,11 +84,17 @@ export function fetchFrom(q: MemoryQueue, request: FetchRequest, now: number): F
     const [id] = q.wait.popFirst(1);
     const task = q.tasks.get(id)!;
     const limit = request.handlerLimits.get(task.name);
+    const carrier = names !== null && !names.has(task.name) ? carriedUntil(q, task.name, now) : null;
+    if (carrier !== null) {
+      // A rolling deploy: this worker lacks the handler and a live one carries it. Handed over, no attempt used.
+      park(q, id, waitScore(task), task.name);
+      if (lookAgain === null || carrier - now < lookAgain) lookAgain = carrier - now;
+      q.wake();
+      continue;
+    }
     if (limit !== undefined && (q.running.get(task.name) ?? 0) >= limit) {
       // Its handler runs at its fleet-wide limit: park it until a run ends.
-      let parked = q.parked.get(task.name);
-      if (!parked) q.parked.set(task.name, (parked = new ScoredSet()));
-      parked.add(id, waitScore(task));
+      park(q, id, waitScore(task), task.name);
       continue;
     }
     task.attempts += 1;

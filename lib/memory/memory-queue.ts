@@ -30,6 +30,8 @@ export class MemoryQueue {
   readonly parked = new Map<string, ScoredSet>();
   /** Handler name -> runs in progress that count against its limit. */
   readonly running = new Map<string, number>();
+  /** Handler name -> until when a live worker carries it (its heartbeats' latest expiry). */
+  readonly carriers = new Map<string, number>();
   readonly events: MemoryEventLog;
   readonly wakeups = new MemoryWakeups();
   seq = 0;

@@ -1,5 +1,6 @@
 import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import type { NewTask } from '../engine/new-task.js';
+import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 import type { MemoryClock } from './memory-clock.js';
 import { MemoryEventReader } from './memory-event-reader.js';
 import { MemoryQueue } from './memory-queue.js';
@@ -21,6 +22,8 @@ export class MemoryStore {
   private readonly queues = new Map<string, MemoryQueue>();
   readonly schedules = new Map<string, MemorySchedule>();
   readonly added: AddedTask[] = [];
+  /** Worker heartbeats by instance id, with when each stops counting as live (store time). */
+  readonly workers = new Map<string, { info: Omit<WorkerInfo, 'lastSeenAt'>; lastSeenAt: number; expiresAt: number }>();
   private readonly wakeListeners = new Set<(queue: string) => void>();
   private readonly readers = new Set<MemoryEventReader>();
 

@@ -5,6 +5,7 @@ import type { AddResult, QueuedTask } from '../engine/new-task.js';
 import type { TaskEngine, WatchedTask } from '../engine/task-engine.js';
 import type { ObliterateResult, QueueGauges } from '../engine/task-maintenance.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
+import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 import * as maintenance from './memory-maintenance.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
@@ -177,6 +178,7 @@ export class MemoryTaskEngine implements TaskEngine {
     return this.store.openReader(queue);
   }
 
+  // One process: every waker of the queue hears every wake-up, those of handed-over tasks included.
   async createWaker(queue: string): Promise<QueueWaker> {
     return this.store.queue(queue).wakeups.waker();
   }
@@ -224,5 +226,34 @@ export class MemoryTaskEngine implements TaskEngine {
     const result = maintenance.obliterate(this.store.queue(queue), force);
     if (result.status === 'done') this.store.forgetSchedulesOf(queue);
     return result;
+  }
+
+  async existing(queue: string, ids: readonly string[]): Promise<boolean[]> {
+    const q = this.store.queue(queue);
+    return ids.map((id) => q.tasks.has(id));
+  }
+
+  async heartbeat(worker: Omit<WorkerInfo, 'lastSeenAt'>, ttlMs: number): Promise<void> {
+    const now = this.store.now();
+    const expiresAt = now + ttlMs;
+    this.store.workers.set(worker.instanceId, { info: structuredClone(worker), lastSeenAt: now, expiresAt });
+    for (const { queue, handlers } of worker.queues) {
+      const carriers = this.store.queue(queue).carriers;
+      for (const name of handlers) carriers.set(name, Math.max(carriers.get(name) ?? 0, expiresAt));
+    }
+  }
+
+  async retireWorker(instanceId: string): Promise<void> {
+    this.store.workers.delete(instanceId);
+  }
+
+  async workers(): Promise<WorkerInfo[]> {
+    const now = this.store.now();
+    const live: WorkerInfo[] = [];
+    for (const [id, { info, lastSeenAt, expiresAt }] of this.store.workers) {
+      if (expiresAt <= now) this.store.workers.delete(id);
+      else live.push({ ...structuredClone(info), lastSeenAt });
+    }
+    return live;
   }
 }

@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../config/defaults.js';
-import { checkBackoff, checkInteger, checkName, checkNumber, checkPolicy, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
+import { checkBackoff, checkInteger, checkName, checkPolicy, checkRange, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
 import type { FallbackPolicy } from '../config/resolved-options.js';
 import type { HandlerDefaults } from '../discovery/handler-options.normalizer.js';
 import type { QueuedTask } from '../engine/new-task.js';
@@ -20,7 +20,9 @@ function dependencyIds(value: unknown, queue: string, where: string): string[] {
       const ref = dep as { id?: unknown; queue?: unknown };
       if (ref.queue !== queue) {
         throw new InvalidTaskOptionsError(
-          `${where}: dependsOn[${i}] is in queue '${String(ref.queue)}', but dependencies must be in the task's own queue '${queue}'`,
+          `${where}: dependsOn[${i}] is in queue '${String(ref.queue)}', but dependencies must be in the task's own queue '${queue}': ` +
+            'each queue is one atomic unit (one Redis Cluster slot), and a dependency edge is kept atomically with both tasks; ' +
+            'put tasks that depend on each other in the same queue',
         );
       }
       return checkName(ref.id, where, `dependsOn[${i}].id`);
@@ -59,13 +61,13 @@ export function normalizeEnqueue(
   if (o.delay !== undefined && o.runAt !== undefined) {
     throw new InvalidTaskOptionsError(`${where}: give delay or runAt, not both`);
   }
-  const delayMs = o.delay === undefined ? 0 : Math.ceil(checkNumber(o.delay, where, 'delay', 0));
+  const delayMs = o.delay === undefined ? 0 : Math.ceil(checkRange(o.delay, where, 'delay', 'delay'));
   let runAt: number | null = null;
   if (o.runAt !== undefined) {
     if (!(o.runAt instanceof Date) || Number.isNaN(o.runAt.getTime())) {
       throw new InvalidTaskOptionsError(`${where}: runAt must be a valid Date`);
     }
-    runAt = o.runAt.getTime();
+    runAt = checkRange(o.runAt.getTime(), where, 'runAt (as epoch ms)', 'runAt');
   }
   const payloadJson = encodePayload(payload, where, maxPayloadBytes);
   const dependsOn = dependencyIds(o.dependsOn, queue, where);

@@ -11,10 +11,11 @@ import type { TaskDefinition } from '../interfaces/task-definition.interface.js'
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskLookupOptions, TaskRef, WaitForOptions } from '../interfaces/task-ref.interface.js';
 import { TASK_STATES, type TaskState } from '../interfaces/task-state.js';
+import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { checkInteger, checkName } from '../config/option-checks.js';
+import { checkInteger, checkName, checkRange } from '../config/option-checks.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 import { TaskScheduler } from '../scheduling/task-scheduler.js';
@@ -204,7 +205,7 @@ export class TaskQueue {
    */
   async waitFor<R = unknown>(task: string | TaskRef<R>, options: WaitForOptions): Promise<R> {
     const { queue, id } = this.locate(task, options, 'waitFor');
-    const timeout = checkInteger(options?.timeout, 'waitFor', 'timeout', 1);
+    const timeout = checkRange(options?.timeout, 'waitFor', 'timeout', 'waitForTimeout');
     return (await this.waiter.wait(queue, id, timeout)) as R;
   }
 
@@ -239,6 +240,18 @@ export class TaskQueue {
   /** Removes a schedule (one made by `schedule` or declared by a handler); false when there was none. */
   unschedule(scheduleId: string): Promise<boolean> {
     return this.scheduler.unschedule(scheduleId);
+  }
+
+  /**
+   * The live workers of the prefix (of `queue` when given): who they are, what
+   * they run and how busy they were at their last heartbeat. A worker drops out
+   * when it stops, or one lease period after its process died.
+   */
+  async workers(queue?: string): Promise<WorkerInfo[]> {
+    const name = queue === undefined ? undefined : checkName(queue, 'workers', 'queue');
+    const all = await this.engine.workers();
+    const live = name === undefined ? all : all.filter((w) => w.queues.some((q) => q.queue === name));
+    return live.sort((a, b) => a.startedAt - b.startedAt || (a.instanceId < b.instanceId ? -1 : 1));
   }
 
   /** Every schedule of the prefix, by id, with its next due time. */

@@ -4,6 +4,7 @@ import { WaitForTimeoutError } from '../errors/wait-for-timeout.error.js';
 import type { QueueEventHub } from '../events/queue-event-hub.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import type { FinalState, TaskEngine } from '../engine/task-engine.js';
+import { VanishedTaskCheck } from './vanished-task-check.js';
 
 interface Waiter {
   resolve(value: unknown): void;
@@ -11,17 +12,22 @@ interface Waiter {
 }
 
 /**
- * waitFor without polling, on the queue's event stream: the task is flagged
+ * waitFor on the queue's event stream: the task is flagged
  * as awaited (so its final event is written even when the queue's events are
  * off) and read in one atomic step that also gives the stream position, and
  * the queue's shared follower starts no later than that position, so a task
- * finishing at any moment is seen exactly once.
+ * finishing at any moment is seen exactly once. Tasks that vanish without a
+ * final event (cancelled, removed) are noticed by a once-a-second existence check.
  */
 export class TaskWaiter {
   private readonly waiters = new Map<string, Map<string, Set<Waiter>>>();
   private readonly following = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly engine: TaskEngine, private readonly hub: QueueEventHub) {}
+  private readonly vanished: VanishedTaskCheck;
+
+  constructor(private readonly engine: TaskEngine, private readonly hub: QueueEventHub) {
+    this.vanished = new VanishedTaskCheck(engine, () => this.awaitedIds(), (queue, id) => this.gone(queue, id));
+  }
 
   wait(queue: string, id: string, timeoutMs: number): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
@@ -45,6 +51,7 @@ export class TaskWaiter {
       };
       // Registered before the task is read: an event arriving after the read finds it.
       this.remember(queue, id, waiter);
+      this.vanished.wake();
       this.engine.watch(queue, id).then(
         async (watched) => {
           if (watched === undefined) return waiter.reject(new TaskNotFoundError(id, queue));
@@ -73,6 +80,17 @@ export class TaskWaiter {
     const state: FinalState =
       event.type === 'completed' ? { state: 'completed', result: event.result } : { state: 'dead', error: event.error ?? { message: 'task failed' } };
     [...set].forEach((w) => finish(w, queue, event.id, state));
+  }
+
+  /** The ids waited on now, by queue. */
+  private awaitedIds(): Map<string, string[]> {
+    return new Map([...this.waiters].filter(([, byId]) => byId.size > 0).map(([queue, byId]) => [queue, [...byId.keys()]]));
+  }
+
+  /** A task vanished while waited on: its waiters are told so. */
+  private gone(queue: string, id: string): void {
+    const set = this.waiters.get(queue)?.get(id);
+    if (set) [...set].forEach((w) => w.reject(new TaskNotFoundError(id, queue, true)));
   }
 
   private remember(queue: string, id: string, waiter: Waiter): void {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { EventReader } from '../engine/event-reader.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import { decodeEvent } from './event.codec.js';
@@ -12,7 +12,7 @@ export class EventStreamReader implements EventReader {
   private closed = false;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly key: string,
     private readonly queue: string,
     private readonly owner: RedisConnections,

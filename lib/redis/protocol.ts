@@ -38,6 +38,8 @@ export const QUEUE_KEY_SUFFIXES = {
   schedules: 'schedules',
   /** String that expires: the latest state counts for the metrics gauges, shared by the fleet (GAUGE_FIELDS, JSON). */
   gauges: 'gauges',
+  /** Sorted set: handler names the queue's live workers carry, by the latest expiry of a worker that carries each. */
+  handlerNames: 'hn',
 } as const;
 
 /** Keys of one task, handler or schedule: the suffix is followed by its id or name. */
@@ -60,10 +62,16 @@ export const ITEM_KEY_SUFFIXES = {
   schedule: 's:',
   /** List: a task's log lines, '<epoch ms> <message>', the newest last, bounded in length. */
   logs: 'l:',
+  /** Sorted set of one member: the wake-up marker of the workers that carry a handler (tasks were parked for them). */
+  handlerMark: 'mk:',
 } as const;
 
 /** The prefix-wide directory of schedules (id -> queue), in a slot of its own: `{prefix:}:schedules`. */
 export const SCHEDULE_DIRECTORY_SUFFIX = 'schedules';
+/** The prefix-wide directory of live workers (instance id -> expiry), in the same slot: `{prefix:}:workers`. */
+export const WORKER_DIRECTORY_SUFFIX = 'workers';
+/** A worker's heartbeat record (its WorkerInfo JSON, expiring), after `{prefix:}:`, followed by its instance id. */
+export const WORKER_RECORD_SUFFIX = 'w:';
 
 /** Fields of a task's record hash. Fields equal to their default are not written, to keep the hash small. */
 export const RECORD_FIELDS = {
@@ -164,15 +172,24 @@ export const LEASE_TOKEN_SEPARATOR = ':';
 export const OCCURRENCE_SEPARATOR = '@';
 /** Retention override in a record: remove the task as soon as it finishes. */
 export const REMOVE_AT_ONCE = '1';
+/**
+ * Most queued entries one fetch moves out of the way without starting them
+ * (broken, or parked for a handler): enough to clear a backlog of broken
+ * entries in a call or two, few enough that one call never holds Redis for long.
+ */
+export const FETCH_SKIP_LIMIT = 1000;
 /** The dependencyFailure value stored when a task runs even if a dependency ends dead. */
 export const DEPENDENCY_FAILURE_RUN = 'run';
 
 /** The queue keys every queue script takes, in KEYS order. */
-export const QUEUE_SCRIPT_KEYS = ['wait', 'delayed', 'active', 'mark', 'dead', 'completed', 'seq', 'blocked', 'paused', 'rate'] as const;
+export const QUEUE_SCRIPT_KEYS = ['wait', 'delayed', 'active', 'mark', 'dead', 'completed', 'seq', 'blocked', 'paused', 'rate', 'handlerNames'] as const;
 /** The two arguments every queue script starts with: the key base and the events setting (0 = off). */
 const HEAD = ['base', 'eventsMaxLen'] as const;
-/** The fetch arguments of fetch and settle. Handler limits: name and limit alternating, LIST_SEPARATOR-joined. */
-const FETCH_ARGS = ['fetchCount', 'workerToken', 'leaseMs', 'rateMax', 'ratePerMs', 'handlerLimits'] as const;
+/**
+ * The fetch arguments of fetch and settle. Handler limits: name and limit alternating, LIST_SEPARATOR-joined.
+ * Handler names: the names the worker carries, LIST_SEPARATOR-joined ('' = it runs every name).
+ */
+const FETCH_ARGS = ['fetchCount', 'workerToken', 'leaseMs', 'rateMax', 'ratePerMs', 'handlerLimits', 'handlerNames'] as const;
 /** A lease as a row: task id and lease token. */
 const LEASE_ROW = ['id', 'token'] as const;
 
@@ -221,6 +238,10 @@ export const SCRIPTS = {
   drain: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'count', 'delayed'] },
   clean: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'state', 'cutoff', 'count'] },
   obliterate: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'check', 'count'] },
+  heartbeat: { keys: ['record', 'directory'], args: ['instanceId', 'info', 'ttlMs'] },
+  advertise: { keys: ['handlerNames'], args: ['ttlMs', 'names'] },
+  retireWorker: { keys: ['record', 'directory'], args: ['instanceId'] },
+  listWorkers: { keys: ['directory'], args: ['recordBase'] },
 } as const satisfies Record<string, { keys: readonly string[]; args: readonly string[]; row?: readonly string[] }>;
 
 /**

@@ -22,6 +22,8 @@ export class QueueKeys {
   readonly events: string;
   /** Names of handlers with tasks parked at their fleet-wide limit. */
   readonly parkedNames: string;
+  /** Handler names the queue's live workers carry, by expiry. */
+  readonly handlerNames: string;
   /** The KEYS every queue script takes, in order. */
   readonly scriptKeys: readonly string[];
 
@@ -40,6 +42,7 @@ export class QueueKeys {
     this.rate = base + s.rate;
     this.events = base + s.events;
     this.parkedNames = base + s.parkedNames;
+    this.handlerNames = base + s.handlerNames;
     this.scriptKeys = QUEUE_SCRIPT_KEYS.map((name) => this[name]);
   }
 
@@ -66,6 +69,11 @@ export class QueueKeys {
   /** Ids of the dependencies a blocked task still waits for. */
   pendingDependencies(id: string): string {
     return this.base + ITEM_KEY_SUFFIXES.pendingDependencies + id;
+  }
+
+  /** The wake-up marker of the workers that carry a handler. */
+  handlerMark(name: string): string {
+    return this.base + ITEM_KEY_SUFFIXES.handlerMark + name;
   }
 
   /** Tasks of a handler parked at its fleet-wide limit. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { RedisConnections } from './redis-connections.js';
 import type { QueueWaker } from '../engine/event-reader.js';
 
@@ -10,11 +10,12 @@ import type { QueueWaker } from '../engine/event-reader.js';
 export class BlockingQueueWaker implements QueueWaker {
   private closed = false;
 
-  constructor(private readonly client: Redis, private readonly markKey: string, private readonly owner: RedisConnections) {}
+  /** `markKeys`: the queue's marker, then those of the handlers the worker carries (one slot: one hash tag). */
+  constructor(private readonly client: RedisClient, private readonly markKeys: readonly string[], private readonly owner: RedisConnections) {}
 
   async wait(timeoutMs: number): Promise<void> {
     if (this.closed) throw new Error('queue waker is closed');
-    await this.client.bzpopmin(this.markKey, Math.max(0.01, timeoutMs / 1000));
+    await this.client.bzpopmin(...this.markKeys, Math.max(0.01, timeoutMs / 1000));
   }
 
   close(): void {

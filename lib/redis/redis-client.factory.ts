@@ -1,17 +1,18 @@
-import { Redis, type RedisOptions } from 'ioredis';
-import type { RedisConnection } from '../config/connection-options.js';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { ResolvedConnection } from '../config/connection-options.js';
+import type { RedisClient } from './redis-client.js';
 
 /** What a connection is used for; blocking and subscriber connections must never give up on a command. */
 export type ConnectionRole = 'command' | 'blocking' | 'subscriber';
 
 /**
- * A lazily connecting ioredis client for one role. The command connection
- * fails a command after a few reconnect attempts so callers get an error
- * instead of hanging while Redis is down; the others wait for Redis to return.
+ * A lazily connecting ioredis client for one role, of the kind the setting
+ * names. The command connection fails a command after a few reconnect attempts
+ * so callers get an error instead of hanging while Redis is down; the others
+ * wait for Redis to return. An app-owned instance is duplicated, never used itself.
  */
-export function createRedisClient(connection: RedisConnection, role: ConnectionRole, connectTimeoutMs: number): Redis {
+export function createRedisClient(connection: ResolvedConnection, role: ConnectionRole, connectTimeoutMs: number): RedisClient {
   const ours: RedisOptions = {
-    lazyConnect: true,
     connectTimeout: Math.min(connectTimeoutMs, 10_000),
     retryStrategy: (times: number) => Math.min(100 * times, 2_000),
   };
@@ -23,7 +24,39 @@ export function createRedisClient(connection: RedisConnection, role: ConnectionR
     disconnectTimeout: 200,
     maxRetriesPerRequest: role === 'command' ? 3 : null,
   };
-  if (typeof connection === 'string') return new Redis(connection, { ...ours, ...forced });
-  const { url, ...options } = connection;
-  return url ? new Redis(url, { ...ours, ...options, ...forced }) : new Redis({ ...ours, ...options, ...forced });
+  switch (connection.kind) {
+    case 'single':
+      return new Redis({ ...ours, ...connection.options, ...forced });
+    case 'sentinel':
+      // After a failover the old master is a replica: a write it refuses with READONLY
+      // makes the client reconnect (asking the sentinels for the new master) and resend it.
+      return new Redis({ ...ours, reconnectOnError: (error) => (/^READONLY\b/.test(error.message) ? 2 : false), ...connection.options, ...forced });
+    case 'cluster':
+      return new Cluster(connection.nodes, clusterOptions(connection.clusterOptions, ours, forced));
+    case 'instance': {
+      const { client } = connection;
+      if (client instanceof Cluster || connection.cluster) {
+        const own = (client as Cluster).options;
+        return (client as Cluster).duplicate(undefined, clusterOptions(own, {}, forced));
+      }
+      return (client as Redis).duplicate(forced);
+    }
+  }
+}
+
+/**
+ * Cluster options with ours applied to the node connections: the user's win
+ * over our defaults, and what the roles need wins over both. Reconnection is
+ * the Cluster client's own (clusterRetryStrategy), not a node's retryStrategy.
+ */
+function clusterOptions(user: ClusterOptions, defaults: RedisOptions, forced: RedisOptions): ClusterOptions {
+  const { retryStrategy: _notPerNode, ...nodeDefaults } = defaults;
+  return {
+    ...user,
+    lazyConnect: true,
+    // Slot moves and failovers are followed: MOVED/ASK redirect, TRYAGAIN and CLUSTERDOWN are retried.
+    retryDelayOnTryAgain: user.retryDelayOnTryAgain ?? 100,
+    retryDelayOnClusterDown: user.retryDelayOnClusterDown ?? 100,
+    redisOptions: { ...nodeDefaults, ...user.redisOptions, ...forced },
+  };
 }

@@ -1,42 +1,54 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { createRedisClient, type ConnectionRole } from './redis-client.factory.js';
-import { describeRedisTarget, redisSecrets, scrub } from './redis-target.js';
+import type { RedisClient } from './redis-client.js';
+import { scrub } from './redis-target.js';
+import { evictionWarning, inspectServers } from './server-checks.js';
 import { defineScripts } from './script-registry.js';
 
 /**
- * Owns every Redis connection of the module: creates them, waits for them at
- * bootstrap within `connectTimeoutMs` (in onApplicationBootstrap, so a module
- * that fails to initialise leaves no socket open), logs an outage once (not once per
- * reconnect attempt) and closes them all last, in onApplicationShutdown, so
- * handlers still draining can enqueue follow-ups.
+ * Owns every Redis connection of the module: creates them (of the kind the
+ * `connection` setting names; an app-owned instance is duplicated, never used
+ * or closed itself), waits for them at bootstrap within `connectTimeoutMs` (in
+ * onApplicationBootstrap, so a module that fails to initialise leaves no
+ * socket open), looks at the server once (a Cluster node reached as a single
+ * node is refused; an eviction policy is warned about), logs an outage once
+ * (not once per reconnect attempt) and closes them all last, in
+ * onApplicationShutdown, so handlers still draining can enqueue follow-ups.
  */
 @Injectable()
 export class RedisConnections implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('TaskModule');
-  private readonly clients = new Set<Redis>();
-  private readonly secrets: string[];
-  /** Where Redis is, for messages: host and port, never credentials. */
+  private readonly clients = new Set<RedisClient>();
+  private readonly secrets: readonly string[];
+  /** Where Redis is, for messages: host and port (or the sentinels and master name, or the cluster's nodes), never credentials. */
   readonly target: string;
   /** The shared connection for scripts and reads (auto-pipelined by ioredis). */
-  readonly command: Redis;
+  readonly command: RedisClient;
   private closed = false;
 
   constructor(@Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions) {
-    this.target = describeRedisTarget(options.connection);
-    this.secrets = redisSecrets(options.connection);
+    this.target = options.connection.target;
+    this.secrets = options.connection.secrets;
     this.command = this.track(createRedisClient(options.connection, 'command', options.connectTimeoutMs), 'command');
     defineScripts(this.command);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ready(this.command);
+    let policies: Array<{ where: string; policy: string }>;
+    try {
+      ({ policies } = await inspectServers(this.command, this.target));
+    } catch (error) {
+      await this.onApplicationShutdown();
+      throw error;
+    }
+    for (const { where, policy } of policies) this.logger.warn(evictionWarning(policy, where));
   }
 
   /** A new connected client for a blocking or subscriber role. */
-  async open(role: ConnectionRole): Promise<Redis> {
+  async open(role: ConnectionRole): Promise<RedisClient> {
     const client = this.track(createRedisClient(this.options.connection, role, this.options.connectTimeoutMs), role);
     await this.ready(client);
     return client;
@@ -48,7 +60,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** Disconnects one client opened with `open` and forgets it. */
-  drop(client: Redis): void {
+  drop(client: RedisClient): void {
     this.clients.delete(client);
     client.disconnect();
   }
@@ -61,7 +73,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     await Promise.all(clients.map((client) => this.quit(client)));
   }
 
-  private async quit(client: Redis): Promise<void> {
+  private async quit(client: RedisClient): Promise<void> {
     if (client.status === 'end' || client.status === 'wait') {
       client.disconnect();
       return;
@@ -77,7 +89,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  private track(client: Redis, role: ConnectionRole): Redis {
+  private track(client: RedisClient, role: ConnectionRole): RedisClient {
     let down = false;
     client.on('error', (error: unknown) => {
       if (down || client.status === 'wait') return;
@@ -93,8 +105,8 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     return client;
   }
 
-  /** Resolves when the client is ready; fails after connectTimeoutMs naming host and port, never the password. */
-  private ready(client: Redis): Promise<void> {
+  /** Resolves when the client is ready; fails after connectTimeoutMs naming where Redis is, never the password. */
+  private ready(client: RedisClient): Promise<void> {
     if (client.status === 'ready') return Promise.resolve();
     const timeoutMs = this.options.connectTimeoutMs;
     return new Promise<void>((resolve, reject) => {

@@ -1,10 +1,12 @@
-import type { ChainableCommander, Redis } from 'ioredis';
 import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import type { FireRequest, ScheduleDefinition, ScheduleEngine, StoredSchedule } from '../engine/schedule-engine.js';
+import { pipelineGrouped } from './grouped-pipeline.js';
 import { UPSERT_STATUS } from './protocol.js';
-import { redactRedisError, redacted } from './redact-error.js';
+import { redacted } from './redact-error.js';
 import { encodeBackoff, encodeRetention } from './record-values.js';
+import type { RedisClient } from './redis-client.js';
 import type { RedisConnections } from './redis-connections.js';
+import { guarded } from './store-errors.js';
 import { replyLayout } from './reply-layout.js';
 import { scriptArgs } from './script-args.js';
 import { queueScript, runScript } from './script-registry.js';
@@ -30,19 +32,43 @@ interface DueEntry {
  * and `due` removes definitions the directory does not point at.
  */
 export class RedisScheduleEngine implements ScheduleEngine {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   private readonly keys = new Map<string, ScheduleKeys>();
 
-  constructor(connections: RedisConnections, private readonly options: ResolvedTaskOptions) {
+  constructor(private readonly connections: RedisConnections, private readonly options: ResolvedTaskOptions) {
     this.client = connections.command;
   }
 
-  async now(): Promise<number> {
+  now(): Promise<number> {
+    return guarded('reading the Redis clock', this.connections, () => this.clock());
+  }
+
+  save(definition: ScheduleDefinition, firstDue: number): Promise<{ next: number; status: 'unchanged' | 'created' | 'updated' }> {
+    return guarded(`saving schedule '${definition.id}'`, this.connections, () => this.upsert(definition, firstDue));
+  }
+
+  remove(id: string): Promise<boolean> {
+    return guarded(`removing schedule '${id}'`, this.connections, () => this.delete(id));
+  }
+
+  list(): Promise<StoredSchedule[]> {
+    return guarded('listing schedules', this.connections, () => this.readAll());
+  }
+
+  due(now: number, limit: number): Promise<{ due: StoredSchedule[]; upcoming: number | null; more: boolean }> {
+    return guarded('reading due schedules', this.connections, () => this.readDue(now, limit));
+  }
+
+  fire(requests: readonly FireRequest[]): Promise<boolean[]> {
+    return guarded('firing schedules', this.connections, () => this.fireAll(requests));
+  }
+
+  private async clock(): Promise<number> {
     const [seconds, micros] = await redacted(this.client.time());
     return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   }
 
-  async save(s: ScheduleDefinition, firstDue: number): Promise<{ next: number; status: 'unchanged' | 'created' | 'updated' }> {
+  private async upsert(s: ScheduleDefinition, firstDue: number): Promise<{ next: number; status: 'unchanged' | 'created' | 'updated' }> {
     const previous = await this.queueOf(s.id);
     // Directory first: `due` ignores (and removes) definitions the directory does not point at.
     if (previous !== s.queue) await redacted(this.client.hset(this.directoryKey, s.id, s.queue));
@@ -59,7 +85,7 @@ export class RedisScheduleEngine implements ScheduleEngine {
     return { next: Number(reply[UPSERT.head.next]), status: UPSERT_STATUS[Number(reply[UPSERT.head.status])] };
   }
 
-  async remove(id: string): Promise<boolean> {
+  private async delete(id: string): Promise<boolean> {
     const queue = await this.queueOf(id);
     // Definition first: once it is gone no instance fires it; a directory entry left behind by a crash here is harmless.
     const removed = queue === null ? false : await this.removeDefinition(queue, id);
@@ -67,22 +93,21 @@ export class RedisScheduleEngine implements ScheduleEngine {
     return removed || forgotten;
   }
 
-  async list(): Promise<StoredSchedule[]> {
+  private async readAll(): Promise<StoredSchedule[]> {
     const entries = [...(await this.directory())].map(([id, queue]) => ({ id, queue }));
     return (await this.read(entries)).filter((s): s is StoredSchedule => s !== null);
   }
 
-  async due(now: number, limit: number): Promise<{ due: StoredSchedule[]; upcoming: number | null; more: boolean }> {
+  private async readDue(now: number, limit: number): Promise<{ due: StoredSchedule[]; upcoming: number | null; more: boolean }> {
     const directory = await this.directory();
     const queues = [...new Set(directory.values())];
     if (queues.length === 0) return { due: [], upcoming: null, more: false };
-    const pipeline = this.client.pipeline();
-    for (const queue of queues) {
+    const reads = queues.flatMap((queue) => [{ queue, due: true }, { queue, due: false }]);
+    const replies = (await pipelineGrouped(this.client, reads, (r) => r.queue, (pipeline, { queue, due }) => {
       const key = this.keysOf(queue).due;
-      pipeline.zrangebyscore(key, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
-      pipeline.zrangebyscore(key, `(${now}`, '+inf', 'WITHSCORES', 'LIMIT', 0, 1);
-    }
-    const replies = await this.exec<string[]>(pipeline);
+      if (due) pipeline.zrangebyscore(key, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
+      else pipeline.zrangebyscore(key, `(${now}`, '+inf', 'WITHSCORES', 'LIMIT', 0, 1);
+    })) as string[][];
     const entries: DueEntry[] = [];
     let upcoming: number | null = null;
     let more = false;
@@ -110,18 +135,17 @@ export class RedisScheduleEngine implements ScheduleEngine {
     return { due, upcoming, more };
   }
 
-  async fire(requests: readonly FireRequest[]): Promise<boolean[]> {
+  private async fireAll(requests: readonly FireRequest[]): Promise<boolean[]> {
     if (requests.length === 0) return [];
-    const pipeline = this.client.pipeline();
-    for (const r of requests) {
+    const replies = (await pipelineGrouped(this.client, requests, (r) => r.queue, (pipeline, r) => {
       const keys = this.keysOf(r.queue);
       const args = scriptArgs('fireSchedule', {
         base: keys.queue.base, eventsMaxLen: queueSettings(this.options, r.queue).eventsMaxLen,
         id: r.id, due: r.due, revision: r.revision, nextDue: r.nextDue ?? '',
       });
       queueScript(pipeline, 'fireSchedule', [...keys.queue.scriptKeys, keys.definition(r.id), keys.due], args);
-    }
-    const fired = (await this.exec<unknown[]>(pipeline)).map((reply) => Number(reply[FIRE.head.fired]) === 1);
+    })) as unknown[][];
+    const fired = replies.map((reply) => Number(reply[FIRE.head.fired]) === 1);
     // The last occurrence of a schedule that has no more: the script removed its definition.
     for (const [i, r] of requests.entries()) if (fired[i] && r.nextDue === null) await redacted(this.client.hdel(this.directoryKey, r.id));
     return fired;
@@ -162,18 +186,10 @@ export class RedisScheduleEngine implements ScheduleEngine {
   /** Reads definitions in one round trip; null for one that does not exist (or is unreadable). */
   private async read(entries: ReadonlyArray<{ queue: string; id: string }>): Promise<Array<StoredSchedule | null>> {
     if (entries.length === 0) return [];
-    const pipeline = this.client.pipeline();
-    for (const { queue, id } of entries) pipeline.hgetall(this.keysOf(queue).definition(id));
-    const replies = await this.exec<Record<string, string>>(pipeline);
+    const replies = (await pipelineGrouped(this.client, entries, (e) => e.queue, (pipeline, { queue, id }) =>
+      pipeline.hgetall(this.keysOf(queue).definition(id)),
+    )) as Array<Record<string, string>>;
     return entries.map(({ queue, id }, i) => decodeSchedule(queue, id, replies[i]));
-  }
-
-  private async exec<T>(pipeline: ChainableCommander): Promise<T[]> {
-    const results = (await redacted(pipeline.exec())) ?? [];
-    return results.map(([error, reply]) => {
-      if (error) throw redactRedisError(error);
-      return reply as T;
-    });
   }
 }
 

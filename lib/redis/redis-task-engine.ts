@@ -1,30 +1,32 @@
-import type { Redis } from 'ioredis';
 import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { EventReader, QueueWaker } from '../engine/event-reader.js';
 import type { AddResult, QueuedTask } from '../engine/new-task.js';
 import type { TaskEngine, WatchedTask } from '../engine/task-engine.js';
-import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
+import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
+import { WorkerHeartbeats } from './worker-heartbeats.js';
 import { EventStreamReader } from './event-stream-reader.js';
 import { STATE } from './protocol.js';
 import { addTasks } from './task-adder.js';
 import { QueueKeys } from './queue-keys.js';
 import { BlockingQueueWaker } from './queue-waker.js';
-import { redactRedisError, redacted } from './redact-error.js';
+import { redacted } from './redact-error.js';
+import type { RedisClient } from './redis-client.js';
+import { guarded, waitForReplicas } from './store-errors.js';
 import type { RedisConnections } from './redis-connections.js';
 import { replyLayout } from './reply-layout.js';
 import { fetchArgs, outcomeRow, retentionArgs, scriptArgs, type ArgsOf } from './script-args.js';
 import { runScript, type ScriptArg, type ScriptName } from './script-registry.js';
 import { decodeError, decodeFetchReply, decodeSettleReply, parseJson } from './task-record.codec.js';
-import { listTasks, readDependencyResults, readTasks } from './task-queries.js';
 import type { ObliterateResult, QueueGauges } from '../engine/task-maintenance.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
 import type { QueueScripts } from './queue-scripts.js';
 import { RedisBulkOperations } from './redis-bulk-operations.js';
 import { RedisQueueProbes } from './redis-queue-probes.js';
 import { RedisTaskLogs } from './redis-task-logs.js';
+import { listTasks, readDependencyResults, readTasks, taskExists } from './task-queries.js';
 
 /** Expired leases recovered per recover call. */
 const RECOVER_LIMIT = 1_000;
@@ -37,7 +39,9 @@ const RECOVER = replyLayout('recover');
 /** The Redis adapter of the TaskEngine port: every multi-key change is one Lua script. */
 export class RedisTaskEngine implements TaskEngine {
   private readonly keys = new Map<string, QueueKeys>();
-  private readonly client: Redis;
+  private readonly client: RedisClient;
+
+  private readonly heartbeats: WorkerHeartbeats;
 
   private readonly logs: RedisTaskLogs;
   private readonly probes: RedisQueueProbes;
@@ -54,6 +58,7 @@ export class RedisTaskEngine implements TaskEngine {
     this.logs = new RedisTaskLogs(scripts);
     this.probes = new RedisQueueProbes(scripts);
     this.bulk = new RedisBulkOperations(scripts, options.prefix);
+    this.heartbeats = new WorkerHeartbeats(this.client, options.prefix, (queue) => this.keysOf(queue));
   }
 
   private keysOf(queue: string): QueueKeys {
@@ -71,20 +76,24 @@ export class RedisTaskEngine implements TaskEngine {
     return { base: this.keysOf(queue).base, eventsMaxLen: queueSettings(this.options, queue).eventsMaxLen };
   }
 
-  /** Runs a queue script; a rejection is redacted (see redactRedisError). */
+  /** Runs a queue script; a rejection becomes a TaskStoreError naming the script and the queue (see store-errors.ts). */
   private script(name: ScriptName, queue: string, args: readonly ScriptArg[]): Promise<unknown> {
-    return redacted(runScript(this.client, name, this.keysOf(queue).scriptKeys, args));
+    return this.guard(`${name} on queue '${queue}'`, () => runScript(this.client, name, this.keysOf(queue).scriptKeys, args));
   }
 
-  async add(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
-    try {
-      return await addTasks(this.client, items, (queue) => this.keysOf(queue), (queue) => this.head(queue));
-    } catch (error) {
-      if (this.client.status === 'ready') throw redactRedisError(error);
-      throw new RedisUnavailableError(`Redis at ${this.connections.target} is unreachable (${this.connections.safeMessage(error)})`, {
-        cause: redactRedisError(error),
-      });
-    }
+  /** Runs reads or several calls; a rejection becomes a TaskStoreError saying what failed. */
+  private guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return guarded(operation, this.connections, call);
+  }
+
+  add(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
+    const queues = [...new Set(items.map((item) => item.queue))].map((q) => `'${q}'`).join(', ');
+    const operation = `enqueue on queue ${queues}`;
+    return this.guard(operation, async () => {
+      const results = await addTasks(this.client, items, (queue) => this.keysOf(queue), (queue) => this.head(queue));
+      if (this.options.durability) await waitForReplicas(this.client, this.options.durability, operation, this.connections.target);
+      return results;
+    });
   }
 
   async fetch(queue: string, request: FetchRequest): Promise<FetchReply> {
@@ -125,11 +134,11 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   async get(queue: string, id: string): Promise<TaskInfo | null> {
-    return (await readTasks(this.client, this.keysOf(queue), [id]))[0];
+    return (await this.guard(`get on queue '${queue}'`, () => readTasks(this.client, this.keysOf(queue), [id])))[0];
   }
 
   list(queue: string, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]> {
-    return listTasks(this.client, this.keysOf(queue), state, offset, limit);
+    return this.guard(`list on queue '${queue}'`, () => listTasks(this.client, this.keysOf(queue), state, offset, limit));
   }
 
   async cancel(queue: string, id: string): Promise<boolean> {
@@ -163,7 +172,7 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   dependencyResults(queue: string, id: string): Promise<ReadonlyMap<string, unknown>> {
-    return readDependencyResults(this.client, this.keysOf(queue), id);
+    return this.guard(`dependencies on queue '${queue}'`, () => readDependencyResults(this.client, this.keysOf(queue), id));
   }
 
   async watch(queue: string, id: string): Promise<WatchedTask | undefined> {
@@ -178,8 +187,13 @@ export class RedisTaskEngine implements TaskEngine {
     return { final: null, lastEventId };
   }
 
+  existing(queue: string, ids: readonly string[]): Promise<boolean[]> {
+    return this.guard(`existence check on queue '${queue}'`, () => taskExists(this.client, this.keysOf(queue), ids));
+  }
+
   async lastEventId(queue: string): Promise<string> {
-    const last = (await redacted(this.client.xrevrange(this.keysOf(queue).events, '+', '-', 'COUNT', 1))) as Array<[string, unknown]>;
+    const read = () => redacted(this.client.xrevrange(this.keysOf(queue).events, '+', '-', 'COUNT', 1));
+    const last = (await this.guard(`events on queue '${queue}'`, read)) as Array<[string, unknown]>;
     return last[0]?.[0] ?? '0-0';
   }
 
@@ -187,45 +201,59 @@ export class RedisTaskEngine implements TaskEngine {
     return new EventStreamReader(await this.connections.open('blocking'), this.keysOf(queue).events, queue, this.connections);
   }
 
-  async createWaker(queue: string): Promise<QueueWaker> {
-    return new BlockingQueueWaker(await this.connections.open('blocking'), this.keysOf(queue).mark, this.connections);
+  async createWaker(queue: string, handlerNames: readonly string[] = []): Promise<QueueWaker> {
+    const keys = this.keysOf(queue);
+    const marks = [keys.mark, ...handlerNames.map((name) => keys.handlerMark(name))];
+    return new BlockingQueueWaker(await this.connections.open('blocking'), marks, this.connections);
+  }
+
+  heartbeat(worker: Omit<WorkerInfo, 'lastSeenAt'>, ttlMs: number): Promise<void> {
+    return this.guard('worker heartbeat', () => this.heartbeats.beat(worker, ttlMs));
+  }
+
+  retireWorker(instanceId: string): Promise<void> {
+    return this.guard('retiring a worker', () => this.heartbeats.retire(instanceId));
+  }
+
+  workers(): Promise<WorkerInfo[]> {
+    return this.guard('listing workers', () => this.heartbeats.list());
   }
 
   // Task logs, probes and bulk operations (TaskMaintenance), each in a file of its own.
 
   appendLog(queue: string, lease: Lease, message: string, maxLines: number): Promise<boolean> {
-    return this.logs.append(queue, lease, message, maxLines);
+    return this.guard(`task log on queue '${queue}'`, () => this.logs.append(queue, lease, message, maxLines));
   }
 
   readLog(queue: string, id: string): Promise<TaskLogLine[] | null> {
-    return this.logs.read(queue, id);
+    return this.guard(`task log on queue '${queue}'`, () => this.logs.read(queue, id));
   }
 
   ping(): Promise<void> {
-    return this.probes.ping();
+    return this.guard('ping', () => this.probes.ping());
   }
 
   gauges(queue: string, maxAgeMs: number): Promise<QueueGauges> {
-    return this.probes.gauges(queue, maxAgeMs);
+    return this.guard(`gauges of queue '${queue}'`, () => this.probes.gauges(queue, maxAgeMs));
   }
 
   waitingAge(queue: string, maxLevels: number): Promise<number | null> {
-    return this.probes.waitingAge(queue, maxLevels);
+    return this.guard(`waiting age of queue '${queue}'`, () => this.probes.waitingAge(queue, maxLevels));
   }
 
   retryDead(queue: string, name: string | null): Promise<number> {
-    return this.bulk.retryDead(queue, name);
+    return this.guard(`retryAll on queue '${queue}'`, () => this.bulk.retryDead(queue, name));
   }
 
   drain(queue: string, delayed: boolean): Promise<number> {
-    return this.bulk.drain(queue, delayed);
+    return this.guard(`drain on queue '${queue}'`, () => this.bulk.drain(queue, delayed));
   }
 
   clean(queue: string, state: 'completed' | 'dead', olderThanMs: number, limit: number | null): Promise<string[]> {
-    return this.bulk.clean(queue, state, olderThanMs, limit);
+    return this.guard(`clean on queue '${queue}'`, () => this.bulk.clean(queue, state, olderThanMs, limit));
   }
 
   obliterate(queue: string, force: boolean): Promise<ObliterateResult> {
-    return this.bulk.obliterate(queue, force);
+    return this.guard(`obliterate on queue '${queue}'`, () => this.bulk.obliterate(queue, force));
   }
 }

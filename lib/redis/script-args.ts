@@ -69,6 +69,7 @@ export function fetchArgs(request: FetchRequest, settings: ResolvedQueueSettings
     rateMax: settings.rateLimit?.max ?? 0,
     ratePerMs: settings.rateLimit?.perMs ?? 0,
     handlerLimits: limits.join(LIST_SEPARATOR),
+    handlerNames: request.handlerNames.join(LIST_SEPARATOR),
   } satisfies Partial<ArgsOf<'fetch'>>;
 }
 

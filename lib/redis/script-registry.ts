@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { LUA_SCRIPTS, SCRIPT_VERSION } from './lua/scripts.generated.js';
 import { SCRIPTS } from './protocol.js';
 
@@ -20,14 +21,14 @@ function commandName(name: ScriptName): string {
 }
 
 /** Registers every script on a client; ioredis then calls them by SHA and loads them once on NOSCRIPT. */
-export function defineScripts(client: Redis): void {
+export function defineScripts(client: RedisClient): void {
   for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
     client.defineCommand(commandName(name), { numberOfKeys: SCRIPTS[name].keys.length, lua: LUA_SCRIPTS[name] });
   }
 }
 
 /** Runs a script on a client whose scripts were defined with defineScripts. */
-export function runScript(client: Redis, name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+export function runScript(client: RedisClient, name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
   const method = (client as unknown as Record<string, ScriptMethod>)[commandName(name)];
   return method.call(client, ...keys, ...args);
 }

@@ -1,8 +1,9 @@
-import type { Redis } from 'ioredis';
 import { REFUSED_WITH_BATCH, type AddResult, type QueuedTask } from '../engine/new-task.js';
+import { pipelineGrouped } from './grouped-pipeline.js';
 import { ENQUEUE_REFUSED } from './protocol.js';
 import type { QueueKeys } from './queue-keys.js';
-import { redactRedisError, redacted } from './redact-error.js';
+import { redacted } from './redact-error.js';
+import type { RedisClient } from './redis-client.js';
 import { replyLayout } from './reply-layout.js';
 import { enqueueRow, scriptArgs, type ArgsOf } from './script-args.js';
 import { queueScript, runScript } from './script-registry.js';
@@ -15,12 +16,14 @@ const REFUSED = replyLayout('enqueueRefused');
 
 /**
  * Adds tasks in one round trip: one enqueue script call per queue and chunk,
- * pipelined when there are several. Each call is all or nothing on its own;
- * for a batch split over several, dependencies are checked for all of them
- * first, so a refusal writes nothing.
+ * pipelined when there are several (on a Cluster, one pipeline per queue, sent
+ * at once). Each call is all or nothing on its own; for a batch split over
+ * several, dependencies are checked for all of them first, so a refusal writes
+ * nothing. A batch over several queues is therefore atomic per queue, the same
+ * on a single Redis and on a Cluster (each queue is one slot).
  */
 export async function addTasks(
-  client: Redis,
+  client: RedisClient,
   items: ReadonlyArray<QueuedTask>,
   keysOf: (queue: string) => QueueKeys,
   head: (queue: string) => ArgsOf<'enqueue'>,
@@ -40,17 +43,14 @@ export async function addTasks(
     const refused = await missingDependency(client, items, keysOf);
     if (refused) return items.map((item, i) => ({ ref: { id: item.task.id, queue: item.queue }, created: false, error: i === refused.index ? refused.error : REFUSED_WITH_BATCH }));
   }
-  const replies: unknown[] = [];
+  let replies: unknown[];
   if (calls.length === 1) {
     const { queue, indexes } = calls[0];
-    replies.push(await redacted(runScript(client, 'enqueue', keysOf(queue).scriptKeys, argsOf(queue, indexes))));
+    replies = [await redacted(runScript(client, 'enqueue', keysOf(queue).scriptKeys, argsOf(queue, indexes)))];
   } else {
-    const pipeline = client.pipeline();
-    for (const { queue, indexes } of calls) queueScript(pipeline, 'enqueue', keysOf(queue).scriptKeys, argsOf(queue, indexes));
-    for (const [error, reply] of (await redacted(pipeline.exec())) ?? []) {
-      if (error) throw redactRedisError(error);
-      replies.push(reply);
-    }
+    replies = await pipelineGrouped(client, calls, (call) => call.queue, (pipeline, { queue, indexes }) =>
+      queueScript(pipeline, 'enqueue', keysOf(queue).scriptKeys, argsOf(queue, indexes)),
+    );
   }
   const results: AddResult[] = new Array(items.length);
   calls.forEach(({ queue, indexes }, c) => {
@@ -75,20 +75,17 @@ export async function addTasks(
 
 /** The first task of a batch whose dependency neither exists nor comes earlier in the batch. */
 async function missingDependency(
-  client: Redis,
+  client: RedisClient,
   items: ReadonlyArray<QueuedTask>,
   keysOf: (queue: string) => QueueKeys,
 ): Promise<{ index: number; error: string } | null> {
   const checks = items.flatMap((item, index) => item.task.dependsOn.map((dep) => ({ index, queue: item.queue, dep })));
   if (checks.length === 0) return null;
-  const pipeline = client.pipeline();
-  for (const c of checks) pipeline.exists(keysOf(c.queue).task(c.dep));
-  const replies = (await redacted(pipeline.exec())) ?? [];
+  const replies = await pipelineGrouped(client, checks, (c) => c.queue, (pipeline, c) => pipeline.exists(keysOf(c.queue).task(c.dep)));
   const earlier = new Map(items.map((item, index) => [`${item.queue}\n${item.task.id}`, index]));
   for (let k = 0; k < checks.length; k++) {
     const { index, queue, dep } = checks[k];
-    const [error, exists] = replies[k];
-    if (error) throw redactRedisError(error);
+    const exists = replies[k];
     const inBatch = earlier.get(`${queue}\n${dep}`);
     if (Number(exists) === 0 && !(inBatch !== undefined && inBatch < index)) {
       return { index, error: `dependsOn: no task ${dep} in this queue (never added, cancelled, or removed by retention)` };

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
 import type { QueueKeys } from './queue-keys.js';
 import { redactRedisError, redacted } from './redact-error.js';
+import type { RedisClient } from './redis-client.js';
 import { decodeTaskInfo, parseJson } from './task-record.codec.js';
 
 // The engine's read side: plain reads, no state changes, so no scripts.
@@ -16,7 +16,7 @@ const STATE_SETS: Record<Exclude<TaskState, 'active' | 'waiting'>, keyof QueueKe
 };
 
 /** Reads several tasks in one round trip (record, payload, pending dependencies each); null for those gone. */
-export async function readTasks(client: Redis, keys: QueueKeys, ids: readonly string[]): Promise<Array<TaskInfo | null>> {
+export async function readTasks(client: RedisClient, keys: QueueKeys, ids: readonly string[]): Promise<Array<TaskInfo | null>> {
   if (ids.length === 0) return [];
   const pipeline = client.pipeline();
   for (const id of ids) pipeline.hgetall(keys.task(id)).get(keys.payload(id)).smembers(keys.pendingDependencies(id));
@@ -36,7 +36,7 @@ export async function readTasks(client: Redis, keys: QueueKeys, ids: readonly st
 }
 
 /** A page of tasks in one state, oldest first (waiting: in run order; active: by start). */
-export async function listTasks(client: Redis, keys: QueueKeys, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]> {
+export async function listTasks(client: RedisClient, keys: QueueKeys, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]> {
   let infos: Array<TaskInfo | null>;
   if (state === 'active') {
     // The active set is ordered by lease expiry, which renewals make equal:
@@ -54,7 +54,7 @@ export async function listTasks(client: Redis, keys: QueueKeys, state: TaskState
 }
 
 /** A page of waiting ids in run order, including those parked while their handler is at its fleet-wide limit. */
-async function waitingIds(client: Redis, keys: QueueKeys, offset: number, limit: number): Promise<string[]> {
+async function waitingIds(client: RedisClient, keys: QueueKeys, offset: number, limit: number): Promise<string[]> {
   const names = await redacted(client.smembers(keys.parkedNames));
   if (names.length === 0) return redacted(client.zrange(keys.wait, offset, offset + limit - 1));
   const pipeline = client.pipeline();
@@ -71,10 +71,21 @@ async function waitingIds(client: Redis, keys: QueueKeys, offset: number, limit:
 }
 
 /** Results of a task's completed dependencies, by dependency id. */
-export async function readDependencyResults(client: Redis, keys: QueueKeys, id: string): Promise<ReadonlyMap<string, unknown>> {
+export async function readDependencyResults(client: RedisClient, keys: QueueKeys, id: string): Promise<ReadonlyMap<string, unknown>> {
   // HGETALL as a flat list: as an object, a dependency named '__proto__' would be lost.
   const flat = await redacted(client.call('HGETALL', keys.dependencyResults(id))) as string[];
   const results = new Map<string, unknown>();
   for (let i = 0; i + 1 < flat.length; i += 2) results.set(flat[i], parseJson(flat[i + 1]));
   return results;
+}
+
+/** Per id, whether its record exists (one round trip; a queue's keys share one slot). */
+export async function taskExists(client: RedisClient, keys: QueueKeys, ids: readonly string[]): Promise<boolean[]> {
+  if (ids.length === 0) return [];
+  const pipeline = client.pipeline();
+  for (const id of ids) pipeline.exists(keys.task(id));
+  return ((await redacted(pipeline.exec())) ?? []).map(([error, found]) => {
+    if (error) throw redactRedisError(error);
+    return Number(found) === 1;
+  });
 }

@@ -170,6 +170,7 @@ export class TestWorker {
   }
 
   private request(queue: string, count: number): FetchRequest {
-    return { count, workerToken: this.workerToken, leaseMs: LEASE_MS, handlerLimits: this.registry.limitsOf(queue) };
+    // No names: the test worker carries every handler of the app, so a task without one ends dead at once.
+    return { count, workerToken: this.workerToken, leaseMs: LEASE_MS, handlerLimits: this.registry.limitsOf(queue), handlerNames: [] };
   }
 }

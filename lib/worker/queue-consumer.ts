@@ -7,8 +7,10 @@ import { AttemptState } from '../execution/attempt-state.js';
 import { LazyAbort } from '../execution/lazy-abort.js';
 import { executeAttempt } from './attempt-executor.js';
 import { AttemptIo } from './attempt-io.js';
+import { brokenEntriesLine } from './broken-entries-line.js';
 import { DueTimer } from './due-timer.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import { NoHandlerWarnings } from './no-handler-warnings.js';
 import { OutageReporter } from './outage-reporter.js';
 import { RunQueue } from './run-queue.js';
 import { SettleBatcher } from './settle-batcher.js';
@@ -29,6 +31,8 @@ export interface ConsumerSettings {
   handlerLimits: ReadonlyMap<string, number>;
   /** Lines kept per task log. */
   logMaxLines: number;
+  /** The task names of this queue this app has handlers for. */
+  handlerNames: readonly string[];
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -47,6 +51,7 @@ export class QueueConsumer {
   private readonly leases: LeaseKeeper;
   private readonly outage: OutageReporter;
   private readonly dueTimer = new DueTimer(() => this.onDue());
+  private readonly noHandlerWarnings: NoHandlerWarnings;
   private stopping = false;
   private waker: QueueWaker | null = null;
   private loopDone: Promise<void> = Promise.resolve();
@@ -64,13 +69,14 @@ export class QueueConsumer {
     this.runQueue = new RunQueue<Slot>(settings.concurrency, (slot) => this.run(slot));
     this.ledger = new SlotLedger(() => settings.concurrency + this.runQueue.prefetch);
     this.outage = new OutageReporter(queue, logger, events);
+    this.noHandlerWarnings = new NoHandlerWarnings(queue, logger);
     this.batcher = new SettleBatcher(
       queue,
       engine,
       this.ledger,
       (count) => this.request(count),
       (call) => this.withRetry(call),
-      (reply) => this.accept(reply),
+      (reply) => this.acceptSettled(reply),
       () => !this.stopping,
       (outcome, reason) => this.outage.emit('settle', new Error(`the outcome of task ${outcome.lease.id} was not recorded: ${reason}`), outcome.lease.id),
     );
@@ -78,13 +84,23 @@ export class QueueConsumer {
     this.leases.onRecovered = (requeued, dead) => telemetry.metrics?.recovered(queue, requeued, dead);
   }
 
-  /** Tasks this consumer holds now (running or about to run). */
+  /** Tasks this consumer holds now (running, buffered or waiting for their handler): for the heartbeat and the health check. */
   get running(): number {
     return this.ledger.size;
   }
 
+  /** Most tasks of its queue running at once in this process. */
+  get concurrency(): number {
+    return this.settings.concurrency;
+  }
+
+  /** The task names of its queue this app has handlers for. */
+  get handlerNames(): readonly string[] {
+    return this.settings.handlerNames;
+  }
+
   async start(): Promise<void> {
-    this.waker = await this.engine.createWaker(this.queue);
+    this.waker = await this.engine.createWaker(this.queue, this.settings.handlerNames);
     this.leases.start();
     this.loopDone = this.loop();
   }
@@ -108,7 +124,8 @@ export class QueueConsumer {
   }
 
   private request(count: number): FetchRequest {
-    return { count, workerToken: this.settings.workerToken, leaseMs: this.settings.leaseMs, handlerLimits: this.settings.handlerLimits };
+    const { workerToken, leaseMs, handlerLimits, handlerNames } = this.settings;
+    return { count, workerToken, leaseMs, handlerLimits, handlerNames };
   }
 
   private async loop(): Promise<void> {
@@ -120,8 +137,9 @@ export class QueueConsumer {
           continue;
         }
         const asked = this.ledger.free();
-        const got = await this.fetch(asked);
-        if (got < asked && !this.stopping) await this.waker!.wait(IDLE_CHECK_MS);
+        const { got, broken } = await this.fetch(asked);
+        // Broken entries were moved out of the way: what is behind them is fetched at once, not after a wait.
+        if (got < asked && broken === 0 && !this.stopping) await this.waker!.wait(IDLE_CHECK_MS);
         pause = 0;
         this.outage.recovered();
       } catch (error) {
@@ -147,12 +165,12 @@ export class QueueConsumer {
     }
   }
 
-  /** Fetches up to `count` tasks and starts them; returns how many came. */
-  private async fetch(count: number): Promise<number> {
+  /** Fetches up to `count` tasks and starts them; returns how many came, and how many broken entries were met. */
+  private async fetch(count: number): Promise<{ got: number; broken: number }> {
     this.ledger.reserve(count);
     try {
       const reply = await this.track(this.engine.fetch(this.queue, this.request(count)));
-      return this.accept(reply);
+      return { got: this.accept(reply), broken: reply.brokenIds.length };
     } finally {
       this.ledger.unreserve(count);
       this.signalIfFree();
@@ -160,9 +178,7 @@ export class QueueConsumer {
   }
 
   private accept(reply: FetchReply): number {
-    for (const id of reply.brokenIds) {
-      this.logger.warn(`queue '${this.queue}': task ${id} had no usable record (missing or hand-edited); moved to dead where it still existed, not run`);
-    }
+    if (reply.brokenIds.length > 0) this.logger.warn(brokenEntriesLine(this.queue, reply.brokenIds));
     if (reply.nextDueInMs !== null) this.dueTimer.arm(reply.nextDueInMs);
     const slots = reply.tasks.map((task) => {
       const slot: Slot = { task, handler: this.registry.get(task.name), attempt: new AttemptState(new LazyAbort()), abandoned: false };
@@ -175,6 +191,12 @@ export class QueueConsumer {
       for (const slot of slots) this.runQueue.offer(slot);
     }
     return reply.tasks.length;
+  }
+
+  /** A settle's fetch half: when it met broken entries, what is behind them is fetched at once. */
+  private acceptSettled(reply: FetchReply): void {
+    this.accept(reply);
+    if (reply.brokenIds.length > 0 && !this.stopping) setImmediate(() => this.onDue());
   }
 
   private run(slot: Slot): void {
@@ -209,6 +231,7 @@ export class QueueConsumer {
     if (run.kind === 'failed' && run.poison) {
       this.logger.warn(`queue '${this.queue}': task ${task.id} (${task.name}) cannot be run: ${run.error.message}; moved to dead`);
     }
+    if (!slot.handler) this.noHandlerWarnings.warn(task.name, task.id);
     const flush = this.batcher.add(outcome);
     if (flush) void this.track(flush.finally(() => this.signalIfFree()));
     return outcome;

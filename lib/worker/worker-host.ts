@@ -7,6 +7,7 @@ import type { TaskEngine } from '../engine/task-engine.js';
 import { QueueConsumer } from './queue-consumer.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import { WorkerEvents } from './worker-events.js';
+import { WorkerHeartbeat } from './worker-heartbeat.js';
 
 /** This app's worker as a health check sees it. */
 export interface WorkerStatus {
@@ -28,6 +29,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly logger = new Logger('TaskModule');
   private consumers: QueueConsumer[] = [];
   private stopped: Promise<void> | null = null;
+  private heartbeat: WorkerHeartbeat | null = null;
 
   /** @internal Made by Nest's injector (left out of the built types, which would name optional peers). */
   constructor(
@@ -52,24 +54,33 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     // Short and unique per process: it is stored in every lease this worker holds.
     const workerToken = `${process.pid.toString(36)}.${randomBytes(4).toString('hex')}`;
     for (const queue of queues.keys()) this.telemetry.gauges.watch(queue);
-    const consumers = [...queues.keys()].map((queue) => {
+    const consumers = [...queues].map(([queue, handlers]) => {
       const concurrency = queueSettings(this.options, queue).concurrency ?? worker.concurrency;
       const settings = {
         concurrency,
         leaseMs: worker.leaseMs,
         workerToken,
         handlerLimits: this.registry.limitsOf(queue),
+        handlerNames: handlers.map((h) => h.name),
         logMaxLines: this.options.taskLogs.maxLines,
       };
       return new QueueConsumer(queue, this.engine, this.registry, settings, this.logger, this.telemetry, this.events);
     });
+    const heartbeat = new WorkerHeartbeat(this.engine, workerToken, worker.leaseMs, () =>
+      consumers.map((c) => ({ queue: c.queue, handlers: [...c.handlerNames], concurrency: c.concurrency, running: c.running })),
+      this.logger,
+    );
     try {
+      // Advertised before fetching: another worker meeting a task of a handler only this one has must know it is live.
+      await heartbeat.start();
+      this.heartbeat = heartbeat;
       for (const consumer of consumers) {
         await consumer.start();
         this.consumers.push(consumer);
       }
     } catch (error) {
       await Promise.all(this.consumers.map((c) => c.stop(0)));
+      await this.heartbeat?.stop();
       throw error;
     }
     const summary = [...queues]
@@ -89,12 +100,12 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     return {
       enabled,
       running: enabled && this.consumers.length > 0 && this.stopped === null,
-      queues: this.consumers.map((c) => ({ queue: c.queue, running: c.running, concurrency: this.options.worker?.concurrency ?? 0 })),
+      queues: this.consumers.map((c) => ({ queue: c.queue, running: c.running, concurrency: c.concurrency })),
     };
   }
 
   beforeApplicationShutdown(): Promise<void> {
-    this.stopped ??= Promise.all(this.consumers.map((c) => c.stop(this.options.worker?.shutdownGraceMs ?? 0))).then(() => undefined);
+    this.stopped ??= Promise.all(this.consumers.map((c) => c.stop(this.options.worker?.shutdownGraceMs ?? 0))).then(() => this.heartbeat?.stop());
     return this.stopped;
   }
 }

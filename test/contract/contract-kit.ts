@@ -33,7 +33,7 @@ export function newTask(id: string, fields: Partial<NewTask> = {}): NewTask {
 
 /** A fetch for worker WORKER. */
 export function request(count: number, leaseMs = 30_000, handlerLimits: ReadonlyMap<string, number> = new Map()): FetchRequest {
-  return { count, workerToken: WORKER, leaseMs, handlerLimits };
+  return { count, workerToken: WORKER, leaseMs, handlerLimits, handlerNames: [] };
 }
 
 

@@ -147,10 +147,43 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
 
     it('cancels a waiting task and not a running one', async () => {
       await add(newTask('x'), newTask('y'));
+      expect(await engine.tasks.existing(QUEUE, ['x', 'y', 'never'])).toEqual([true, true, false]);
       expect(await engine.tasks.cancel(QUEUE, 'x')).toBe(true);
       expect(await engine.tasks.get(QUEUE, 'x')).toBeNull();
+      expect(await engine.tasks.existing(QUEUE, ['x', 'y'])).toEqual([false, true]);
       const [y] = (await engine.tasks.fetch(QUEUE, request(1))).tasks;
       expect(await engine.tasks.cancel(QUEUE, y.id)).toBe(false);
+    });
+
+    it('lists a worker while its heartbeat lasts, and forgets it when it retires or stops beating', async () => {
+      const worker = { instanceId: 'i1', host: 'h', pid: 1, startedAt: 5, queues: [{ queue: QUEUE, handlers: ['job'], concurrency: 2, running: 0 }] };
+      await engine.tasks.heartbeat(worker, 10_000);
+      await engine.tasks.heartbeat({ ...worker, instanceId: 'i2' }, 100);
+      const listed = await engine.tasks.workers();
+      expect(listed.map((w) => w.instanceId).sort()).toEqual(['i1', 'i2']);
+      expect(listed.find((w) => w.instanceId === 'i1')).toMatchObject({ ...worker, lastSeenAt: expect.any(Number) });
+      await engine.elapse(150);
+      expect((await engine.tasks.workers()).map((w) => w.instanceId)).toEqual(['i1']);
+      await engine.tasks.retireWorker('i1');
+      expect(await engine.tasks.workers()).toEqual([]);
+    });
+
+    it('hands a task over to a live worker that advertises its name, without using an attempt', async () => {
+      const carrier = { instanceId: 'c', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['other'], concurrency: 1, running: 0 }] };
+      await engine.tasks.heartbeat(carrier, 150);
+      await add(newTask('o', { name: 'other' }), newTask('j'));
+      const mine = (await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks;
+      expect(mine.map((t) => t.id)).toEqual(['j']);
+      expect(await engine.tasks.get(QUEUE, 'o')).toMatchObject({ state: 'waiting', attempts: 0 });
+      expect(await engine.tasks.counts(QUEUE)).toMatchObject({ waiting: 1, active: 1 });
+      const theirs = (await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['other'] })).tasks;
+      expect(theirs).toMatchObject([{ id: 'o', attempt: 1 }]);
+
+      // Once no live worker advertises the name, the task goes to whoever fetches (to end dead there).
+      await add(newTask('o2', { name: 'other' }));
+      expect((await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks).toEqual([]);
+      await engine.elapse(200);
+      expect((await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks).toMatchObject([{ id: 'o2', attempt: 1 }]);
     });
 
     it('fires a schedule occurrence once: a firing with a stale due time or revision is refused', async () => {

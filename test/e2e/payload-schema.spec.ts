@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { TaskFailedError, TaskHandler, TaskPayloadError, defineTask, type TaskContext } from '../../lib/index.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { rejectionOf } from '../fixtures/pipeline-fixtures.js';
-import { inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { inspector, removePrefix, taskKeysOf, uniquePrefix } from '../utils/redis.js';
 
 // A definition's schema (any Standard Schema: zod and valibot here) checks a
 // payload at enqueue, before anything reaches Redis, and again at the worker
@@ -78,7 +78,7 @@ describe('payload schemas', () => {
       ]),
     ).rejects.toMatchObject({ name: 'TaskPayloadError', issues: [{ path: ['file'] }] });
     await expect(worker.queue.enqueue(Lookup, { user: 'ghost' })).rejects.toMatchObject({ issues: [{ message: 'no such user', path: [] }] });
-    expect(await keysOf(redis, prefix)).toEqual([]);
+    expect(await taskKeysOf(redis, prefix)).toEqual([]);
   });
 
   it("gives the handler the schema's output, and stores the payload as it was enqueued", async () => {

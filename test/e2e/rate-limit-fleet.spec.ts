@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { InvalidTaskOptionsError, TaskHandler, TaskModule } from '../../lib/index.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
-import { REDIS_URL, inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { TEST_CONNECTION, inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
 import { sleep } from '../utils/wait.js';
 
 // forRoot({ queues: { q: { rateLimit: { max, perMs } } } }) allows at most
@@ -112,7 +112,7 @@ describe('rate limit per queue across the fleet', () => {
       expect((error as Error).message).toMatch(/queues\.q\.rateLimit\.max must be an integer >= 1/);
     }
     const viaFactory = await Test.createTestingModule({
-      imports: [TaskModule.forRootAsync({ useFactory: () => ({ connection: REDIS_URL, prefix: badPrefix, queues: { q: { rateLimit: { max: 0, perMs: 1 } } } }) })],
+      imports: [TaskModule.forRootAsync({ useFactory: () => ({ connection: TEST_CONNECTION, prefix: badPrefix, queues: { q: { rateLimit: { max: 0, perMs: 1 } } } }) })],
     })
       .compile()
       .catch((e: unknown) => e);

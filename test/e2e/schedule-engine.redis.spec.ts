@@ -4,7 +4,7 @@ import type { ScheduleDefinition } from '../../lib/engine/schedule-engine.js';
 import { RedisConnections } from '../../lib/redis/redis-connections.js';
 import { RedisScheduleEngine } from '../../lib/redis/redis-schedule-engine.js';
 import { ScheduleKeys } from '../../lib/redis/schedule-keys.js';
-import { REDIS_URL, inspector, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { TEST_CONNECTION, inspector, removePrefix, uniquePrefix } from '../utils/redis.js';
 
 // The Redis schedule engine's own housekeeping, which the port hides: the
 // prefix-wide directory and the per-queue due-time index live in different
@@ -12,7 +12,7 @@ import { REDIS_URL, inspector, removePrefix, uniquePrefix } from '../utils/redis
 
 describe('RedisScheduleEngine.due', () => {
   const prefix = uniquePrefix('sched-engine');
-  const options = resolveTaskOptions({ connection: REDIS_URL, prefix });
+  const options = resolveTaskOptions({ connection: TEST_CONNECTION, prefix });
   const connections = new RedisConnections(options);
   const engine = new RedisScheduleEngine(connections, options);
   let redis: Redis;

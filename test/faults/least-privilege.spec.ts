@@ -33,6 +33,8 @@ const RULES = [
   '+time', '+exists', '+incr', '+incrby', '+decr', '+del', '+set', '+hget', '+hmget', '+hset', '+hdel', '+hincrby',
   '+zadd', '+zrem', '+zcard', '+zrangebyscore', '+zpopmin', '+xadd', '+sadd', '+srem', '+scard', '+pexpire', '+pttl',
   '+rpush', '+ltrim', '+zscan', '+zcount',
+  // Worker heartbeats and the hand-over of tasks in a rolling deploy.
+  '+zscore', '+zremrangebyscore',
 ];
 const CORE_FLOW = join(__dirname, 'children', 'core-flow-app.cjs');
 

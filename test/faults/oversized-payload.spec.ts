@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { InvalidTaskOptionsError, TaskContext, TaskHandler, type TaskRef } from '../../lib/index.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
-import { uniquePrefix } from '../utils/redis.js';
+import { taskKeysOf, uniquePrefix } from '../utils/redis.js';
 import { faultRedis, type FaultRedis } from './support/fault-redis.js';
 import { printSummary } from './support/tally.js';
 
@@ -28,17 +28,6 @@ class SizeTasks {
 
 /** A JSON string payload of exactly `bytes` UTF-8 bytes once encoded (the quotes count). */
 const asciiOfBytes = (bytes: number) => 'x'.repeat(bytes - 2);
-
-async function keysUnder(admin: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `{${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    found.push(...keys);
-  } while (cursor !== '0');
-  return found;
-}
 
 /** The rejection of `promise` (fails the test if it resolves). */
 async function refusal(promise: Promise<unknown>): Promise<Error> {
@@ -96,7 +85,7 @@ describe('an oversized payload', () => {
     refused++;
     expect(overInBatch).toBeInstanceOf(InvalidTaskOptionsError);
     expect(overInBatch.message).toContain(`limit of ${DEFAULT_LIMIT} bytes`);
-    expect(await keysUnder(admin, defaultPrefix)).toEqual([]);
+    expect(await taskKeysOf(admin, defaultPrefix)).toEqual([]);
 
     // Just under the limit, and exactly at it (the largest payload accepted).
     for (const bytes of [DEFAULT_LIMIT - 1, DEFAULT_LIMIT]) {
@@ -111,7 +100,7 @@ describe('an oversized payload', () => {
     expect(overCustom.message).toContain(`is 1002 bytes encoded`);
     expect(overCustom.message).toContain(`limit of ${CUSTOM_LIMIT} bytes`);
     expect(overCustom.message).toContain('maxPayloadBytes');
-    expect(await keysUnder(admin, customPrefix)).toEqual([]);
+    expect(await taskKeysOf(admin, customPrefix)).toEqual([]);
     // 499 'é' encode to exactly 1,000 bytes.
     const atCustom = 'é'.repeat(499);
     accepted.push({ app: custom, ref: await custom.queue.enqueue('size.echo', atCustom), payload: atCustom });

@@ -167,4 +167,4 @@ async function stopTestRedis() {
   rmSync(server.dir, { recursive: true, force: true });
 }
 
-module.exports = { ensureTestRedis, stopTestRedis };
+module.exports = { ensureTestRedis, stopTestRedis, freePort };

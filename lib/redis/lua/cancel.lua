@@ -2,10 +2,11 @@
 -- Its dependents, if any, are told it ended dead (they go dead too unless
 -- they were enqueued with dependencyFailure 'run').
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
---   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+--   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.cancel of protocol.ts: the key base, the events setting, the id.
 -- Returns 1 when removed, 0 when the task is absent or in another state.
 -- Atomic so that a worker cannot fetch the task between the state check and the removal.
+--@include time
 --@include common
 --@include dependencies
 

@@ -7,6 +7,7 @@
 -- Returns the clean reply: the ids removed (LIST_SEPARATOR-joined) and how many.
 -- Each step is bounded by the count; atomic so that a task's keys go with its
 -- entry in the finished set (retention never finds one without the other).
+--@include time
 --@include common
 
 local base = ARGV[ARG_BASE]

@@ -1,6 +1,6 @@
 -- counts: how many tasks of the queue are in each state, in one consistent snapshot.
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
---   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+--   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.counts of protocol.ts: the key base, the events setting.
 -- Returns the counts reply; waiting includes tasks parked while their handler is at its fleet-wide limit.
 -- Atomic so that the counts add up: no task is counted in two states or in none.

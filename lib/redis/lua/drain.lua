@@ -8,6 +8,7 @@
 -- Returns the drain reply: how many were removed, and 1 when some may remain (call again).
 -- Each step is bounded by the count; atomic so that a worker cannot fetch a
 -- task between its removal from its set and the removal of its keys.
+--@include time
 --@include common
 --@include dependencies
 

@@ -1,12 +1,13 @@
 -- enqueue: adds a batch of tasks to one queue (see includes/add-task.lua).
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
---   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+--   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.enqueue of protocol.ts: the key base, the events setting, then one enqueue row per task.
 -- Returns the enqueue reply (per task its id and 1 added, 0 the id existed: nothing changed, or an error
 --   message), or the enqueueRefused reply when a dependency is missing: then nothing at all was written.
 -- Atomic because a task's record, payload, place in its set and dependency
 -- edges must appear together: a half-added task would be invisible to workers
 -- yet hold its id forever.
+--@include time
 --@include common
 --@include add-task
 

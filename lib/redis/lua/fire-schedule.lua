@@ -13,6 +13,7 @@
 -- '<schedule id>@<due time>', so even a repeated add is a no-op while that task
 -- exists. Atomic so that the check, the add and the move cannot interleave with
 -- another firer, schedule() or unschedule().
+--@include time
 --@include common
 --@include add-task
 

@@ -6,6 +6,7 @@
 -- Returns 1 when appended, 0 when the lease is no longer the caller's (nothing written).
 -- Atomic so that a line is never written for a task that is gone: a log list
 -- without its task would never be removed.
+--@include time
 --@include common
 
 local base, id = ARGV[ARG_BASE], ARGV[ARG_ID]

@@ -14,6 +14,7 @@
 -- exists only while its tasks run), so no step scans the keyspace; each step
 -- is bounded by the count. Atomic per step so that no task is left with some
 -- of its keys.
+--@include time
 --@include common
 
 local base = ARGV[ARG_BASE]
@@ -60,7 +61,9 @@ end
 local schedules = redis.call('ZRANGE', base .. K_SCHEDULES, 0, -1)
 for _, id in ipairs(schedules) do redis.call('DEL', base .. K_SCHEDULE .. id) end
 for _, name in ipairs(parkedNames) do redis.call('DEL', base .. K_HANDLER_PARKED .. name) end
-redis.call('DEL', keys.wait, keys.delayed, keys.active, keys.mark, keys.dead, keys.completed, keys.seq, keys.blocked,
+-- The names live workers advertise and their wake-up markers; a worker still running advertises again at its next heartbeat.
+for _, name in ipairs(redis.call('ZRANGE', keys.handlerNames, 0, -1)) do redis.call('DEL', base .. K_HANDLER_MARK .. name) end
+redis.call('DEL', keys.handlerNames, keys.wait, keys.delayed, keys.active, keys.mark, keys.dead, keys.completed, keys.seq, keys.blocked,
   keys.paused, keys.rate, base .. K_EVENTS, base .. K_PARKED_NAMES, base .. K_SCHEDULES, base .. K_GAUGES)
 reply[REPLY_OBLITERATE_STATUS] = OB_DONE
 reply[REPLY_OBLITERATE_SCHEDULES] = table.concat(schedules, LIST_SEPARATOR)

@@ -1,9 +1,10 @@
 -- progress: records a running task's progress, only while the caller holds its lease.
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
---   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+--   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.progress of protocol.ts: the key base, the events setting, the id, the lease token, the progress JSON.
 -- Returns 1 when recorded, 0 when the lease is no longer the caller's.
 -- Atomic so that a stale worker cannot write progress onto a recovered task.
+--@include time
 --@include common
 
 local base, evMaxLen, id = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN]), ARGV[ARG_ID]

@@ -2,12 +2,13 @@
 -- lost Redis). The interrupted attempt counts: the task goes back to waiting
 -- if attempts remain, else to dead.
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
---   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+--   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.recover of protocol.ts: the key base, the events setting, the most tasks per call, and
 --   the dead retention (keep age ms, keep count).
 -- Returns the recover reply: tasks recovered to waiting, tasks moved to dead.
 -- Atomic so that two workers recovering at once cannot both requeue a task,
 -- and a late settle from the old worker finds the lease token gone.
+--@include time
 --@include common
 --@include dependencies
 

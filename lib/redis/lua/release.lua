@@ -1,10 +1,11 @@
 -- release: hands tasks back to waiting at shutdown, in their old place, without
 -- counting the attempt that was cut short.
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
---   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+--   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.release of protocol.ts: the key base, the events setting, then one lease row per task.
 -- Returns the number of tasks handed back.
 -- Atomic so that a task is never out of active without being back in wait.
+--@include time
 --@include common
 --@include hand-back
 

@@ -4,13 +4,14 @@
 -- connection, a Redis restart): without this they would sit out their lease
 -- and then lose an attempt they never used.
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
---   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+--   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.renew of protocol.ts: the key base, the events setting, the lease ms, the worker token, the
 --   orphan age ms (a lease this old that the worker does not hold is an orphan; younger ones may still be in
 --   a reply on its way), then one lease row per task the worker holds.
 -- Returns the renew reply: ids whose lease is no longer this worker's, number of orphans handed back.
 -- Atomic so that a lease is only extended, or an orphan only handed back,
 -- while the caller still holds it.
+--@include time
 --@include common
 --@include hand-back
 

@@ -8,6 +8,7 @@
 -- Returns the retryDead reply: the next cursor ('0' when the walk is complete) and how many were moved.
 -- Each step is bounded by the count; atomic so that a task leaves dead and
 -- enters wait in one step, as in retry.lua.
+--@include time
 --@include common
 
 local base, evMaxLen = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN])

@@ -1,10 +1,11 @@
 -- retry: puts a dead task back to waiting with a fresh attempt budget. It does
 -- not wait for dependencies again: those it had are finished one way or another.
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
---   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+--   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.retry of protocol.ts: the key base, the events setting, the id.
 -- Returns 1 when requeued, 0 when the task is absent or not dead.
 -- Atomic so that the task leaves dead and enters wait in one step.
+--@include time
 --@include common
 
 local base, evMaxLen, id = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN]), ARGV[ARG_ID]

@@ -2,7 +2,7 @@
 -- that worker's next tasks, all in one call (one round trip and one script run
 -- for every task that finished in the same event-loop turn).
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
---   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+--   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.settle of protocol.ts: the key base, the events setting, the completed and dead retention
 --   (keep age ms, keep count; count 0 = remove at once), the fetch arguments, then one outcome row per
 --   attempt: id, lease token, outcome (OUTCOME), value, delay ms. The value is the result JSON for a
@@ -11,8 +11,10 @@
 -- '0' means the lease was no longer the caller's (recovered elsewhere): nothing was changed for it.
 -- Atomic so that the lease check and the state change cannot be split by a
 -- recovery of the same task, which would let it be both requeued and finished.
+--@include time
 --@include common
 --@include dependencies
+--@include handover
 --@include fetch
 
 local base, evMaxLen = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN])

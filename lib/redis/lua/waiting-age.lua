@@ -7,6 +7,7 @@
 -- ARGV: SCRIPTS.waitingAge of protocol.ts: the key base, the events setting, the most levels looked at.
 -- Returns the age in ms, or -1.
 -- One script so that it costs one round trip and O(levels * log N), never a scan of the queue.
+--@include time
 --@include common
 
 local base = ARGV[ARG_BASE]

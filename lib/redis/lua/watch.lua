@@ -2,7 +2,7 @@
 -- queue's stream even when the queue's events are off, and returns its state
 -- now with the stream's last entry id (a reader starting there misses nothing).
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
---   rate); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+--   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.watch of protocol.ts: the key base, the events setting, the id.
 -- Returns nil when the task does not exist, else the watch reply: state letter, result JSON, error JSON,
 --   last event id.

@@ -31,6 +31,8 @@ export interface FaultRedis {
   admin(): Promise<Redis>;
   /** INFO memory used_memory, in bytes. */
   usedMemory(): Promise<number>;
+  /** Kills the server with SIGKILL (no AOF flush, no goodbye to clients) and waits for it to exit; its dir stays. */
+  kill(): Promise<void>;
   /** Stops the server if it runs (SIGKILL by its own pid), closes the admin connection and removes the dir. */
   destroy(): Promise<void>;
 }
@@ -88,6 +90,14 @@ export async function faultRedis(options: FaultRedisOptions = {}): Promise<Fault
       child = null;
     },
     admin,
+    async kill() {
+      dropAdmin();
+      if (!child) return;
+      const running = child;
+      child = null;
+      if (running.exitCode === null && running.signalCode === null) running.kill('SIGKILL');
+      await exited;
+    },
     async usedMemory() {
       const info = await (await admin()).info('memory');
       const match = /^used_memory:(\d+)/m.exec(info);

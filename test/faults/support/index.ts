@@ -8,3 +8,4 @@ export * from './lease-watch.js';
 export * from './producer.js';
 export * from './scenario.js';
 export * from './tally.js';
+export * from './sentinels.js';

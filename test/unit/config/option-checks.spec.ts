@@ -1,5 +1,6 @@
 import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-options.error.js';
-import { checkBackoff, checkInteger, checkName, checkNumber, checkPolicy } from '../../../lib/config/option-checks.js';
+import { checkBackoff, checkInteger, checkName, checkPolicy, checkRange } from '../../../lib/config/option-checks.js';
+import { MAX_DELAY_MS, MAX_TIMER_MS, OPTION_RANGES, describeRange, type RangedOption } from '../../../lib/config/option-ranges.js';
 
 const WHERE = "enqueue('email.send')";
 
@@ -55,20 +56,39 @@ describe('checkInteger', () => {
   });
 });
 
-describe('checkNumber', () => {
-  it('accepts the minimum when inclusive and fractions above it', () => {
-    expect(checkNumber(0, WHERE, 'delay', 0)).toBe(0);
-    expect(checkNumber(0.5, WHERE, 'delay', 0)).toBe(0.5);
+describe('checkRange', () => {
+  it('accepts both bounds and fractions where the range allows them', () => {
+    expect(checkRange(0, WHERE, 'delay', 'delay')).toBe(0);
+    expect(checkRange(0.5, WHERE, 'delay', 'delay')).toBe(0.5);
+    expect(checkRange(MAX_DELAY_MS, WHERE, 'delay', 'delay')).toBe(MAX_DELAY_MS);
+    expect(checkRange(MAX_TIMER_MS, WHERE, 'timeout', 'timeout')).toBe(MAX_TIMER_MS);
   });
 
-  it('rejects the minimum when exclusive, and says so', () => {
-    const error = expectRejection(() => checkNumber(0, WHERE, 'timeout', 0, true), 'timeout');
-    expect(error.message).toContain('> 0');
-    expect(checkNumber(1, WHERE, 'timeout', 0, true)).toBe(1);
+  it('refuses a timeout a Node.js timer cannot hold, and says the range', () => {
+    const error = expectRejection(() => checkRange(3_000_000_000, WHERE, 'timeout', 'timeout'), 'timeout');
+    expect(error.message).toBe(`${WHERE}: timeout must be a number from 1 to 2147483647 (ms), got 3000000000`);
+    expectRejection(() => checkRange(MAX_TIMER_MS + 1, WHERE, 'timeout', 'timeout'), 'timeout');
+  });
+
+  it('refuses a delay that would be stored as a negative or inexact time', () => {
+    expectRejection(() => checkRange(1e19, WHERE, 'delay', 'delay'), 'delay');
+    expectRejection(() => checkRange(MAX_DELAY_MS + 1, WHERE, 'delay', 'delay'), 'delay');
+  });
+
+  it.each(Object.keys(OPTION_RANGES) as RangedOption[])('gives %s a range within what timers and stored times can hold', (option) => {
+    const range = OPTION_RANGES[option];
+    expect(range.min).toBeGreaterThanOrEqual(0);
+    expect(range.max).toBeLessThan(Number.MAX_SAFE_INTEGER / 2);
+    expect(describeRange(range)).toMatch(/^(an integer|a number) from \d+ to \d+$/);
+  });
+
+  it('refuses fractions where the range is of integers', () => {
+    expect(checkRange(1_000, WHERE, 'leaseMs', 'leaseMs')).toBe(1_000);
+    expectRejection(() => checkRange(1_000.5, WHERE, 'leaseMs', 'leaseMs'), 'leaseMs');
   });
 
   it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, '10', null, undefined, true])('rejects %p', (value) => {
-    expectRejection(() => checkNumber(value, WHERE, 'delay', 0), 'delay');
+    expectRejection(() => checkRange(value, WHERE, 'delay', 'delay'), 'delay');
   });
 });
 
@@ -83,6 +103,14 @@ describe('checkName', () => {
       expectRejection(() => checkName(value, WHERE, 'queue'), 'queue');
     },
   );
+
+  it('accepts a surrogate pair and refuses a lone surrogate, which Redis would store as U+FFFD', () => {
+    expect(checkName('emoji-\u{1F600}', WHERE, 'id')).toBe('emoji-\u{1F600}');
+    for (const id of ['a\uD800', 'a\uDC00b', '\uDFFF\uD800']) {
+      const error = expectRejection(() => checkName(id, WHERE, 'id'), 'id');
+      expect(error.message).toMatch(/well-formed Unicode/);
+    }
+  });
 });
 
 describe('checkBackoff', () => {
@@ -116,7 +144,7 @@ describe('checkBackoff', () => {
 describe('checkPolicy', () => {
   it('accepts an empty policy and a full valid one', () => {
     expect(() => checkPolicy({}, WHERE)).not.toThrow();
-    expect(() => checkPolicy({ attempts: 1, backoff: { type: 'fixed', delay: 10 }, timeout: 0.5 }, WHERE)).not.toThrow();
+    expect(() => checkPolicy({ attempts: 1, backoff: { type: 'fixed', delay: 10 }, timeout: 1.5 }, WHERE)).not.toThrow();
   });
 
   it.each([

@@ -19,7 +19,7 @@ function rejection(options: unknown): string {
 describe('resolveTaskOptions', () => {
   it('fills every default from a bare connection', () => {
     expect(resolveTaskOptions({ connection: URL })).toEqual({
-      connection: URL,
+      connection: { kind: 'single', options: { host: '127.0.0.1', port: 6379 }, target: '127.0.0.1:6379', secrets: [URL] },
       prefix: 'tasks',
       worker: { concurrency: 10, leaseMs: 30_000, shutdownGraceMs: 10_000 },
       connectTimeoutMs: 10_000,
@@ -30,7 +30,16 @@ describe('resolveTaskOptions', () => {
       taskLogs: { maxLines: 100 },
       metrics: { gaugeIntervalMs: 5_000 },
       globalEnhancers: { guards: true, interceptors: true, pipes: true },
+      durability: null,
     });
+  });
+
+  it('resolves durability, and refuses it on a Cluster and with bad values', () => {
+    expect(resolveTaskOptions({ connection: URL, durability: { replicas: 1 } }).durability).toEqual({ replicas: 1, timeoutMs: 1_000 });
+    expect(resolveTaskOptions({ connection: URL, durability: { replicas: 2, timeoutMs: 50 } }).durability).toEqual({ replicas: 2, timeoutMs: 50 });
+    expect(rejection({ connection: { cluster: ['redis://n:7000'] }, durability: { replicas: 1 } })).toMatch(/durability is for a single Redis or Sentinel/);
+    expect(rejection({ connection: URL, durability: { replicas: 0 } })).toMatch(/durability\.replicas must be an integer from 1 to 100/);
+    expect(rejection({ connection: URL, durability: { replicas: 1, wait: true } })).toMatch(/unknown option 'durability\.wait'/);
   });
 
   it('keeps every option given', () => {
@@ -52,7 +61,7 @@ describe('resolveTaskOptions', () => {
       globalEnhancers: { guards: false },
     });
     expect(resolved).toEqual({
-      connection,
+      connection: { kind: 'single', options: connection, target: 'redis.internal:6380', secrets: ['pw'] },
       prefix: 'jobs',
       worker: { concurrency: 2, leaseMs: 1_000, shutdownGraceMs: 0 },
       connectTimeoutMs: 500,
@@ -66,6 +75,7 @@ describe('resolveTaskOptions', () => {
       taskLogs: { maxLines: 20 },
       metrics: { gaugeIntervalMs: 1_000 },
       globalEnhancers: { guards: false, interceptors: true, pipes: true },
+      durability: null,
     });
   });
 
@@ -81,7 +91,7 @@ describe('resolveTaskOptions', () => {
 
   it.each([
     [{ emails: { rateLimit: { max: 0, perMs: 1000 } } }, /queues\.emails\.rateLimit\.max must be an integer >= 1, got 0/],
-    [{ emails: { rateLimit: { max: 5 } } }, /queues\.emails\.rateLimit\.perMs must be an integer >= 1/],
+    [{ emails: { rateLimit: { max: 5 } } }, /queues\.emails\.rateLimit\.perMs must be an integer from 1 to 2147483647/],
     [{ emails: { events: { maxLen: 0 } } }, /queues\.emails\.events\.maxLen must be an integer >= 1/],
     [{ emails: { event: false } }, /unknown option 'queues\.emails\.event'/],
     [{ 'bad{name': {} }, /a queue name in queues must be a non-empty string/],

@@ -32,8 +32,10 @@ describe('QueueKeys', () => {
     expect(hashTag(keys.task('a:b'))).toBe('tasks:email');
   });
 
-  it('lists the ten script keys in the order the script headers declare', () => {
-    expect(keys.scriptKeys).toEqual([keys.wait, keys.delayed, keys.active, keys.mark, keys.dead, keys.completed, keys.seq, keys.blocked, keys.paused, keys.rate]);
+  it('lists the eleven script keys in the order the script headers declare', () => {
+    expect(keys.scriptKeys).toEqual([
+      keys.wait, keys.delayed, keys.active, keys.mark, keys.dead, keys.completed, keys.seq, keys.blocked, keys.paused, keys.rate, keys.handlerNames,
+    ]);
   });
 
   it('separates queues and prefixes', () => {

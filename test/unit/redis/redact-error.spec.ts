@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { createRedisClient } from '../../../lib/redis/redis-client.factory.js';
 import { redactRedisError, redacted } from '../../../lib/redis/redact-error.js';
-import { describeRedisTarget, redisSecrets } from '../../../lib/redis/redis-target.js';
+import { resolveConnection } from '../../../lib/config/connection.resolver.js';
 import { inspect } from 'node:util';
 
 describe('redactRedisError', () => {
@@ -27,18 +27,8 @@ describe('redactRedisError', () => {
 });
 
 describe('a { url, ...options } connection', () => {
-  it('is described by its URL host and port, and its URL credentials count as secrets', () => {
-    const connection = { url: 'rediss://app:pw-123@cache.internal:6380', tls: { rejectUnauthorized: true } };
-    expect(describeRedisTarget(connection)).toBe('cache.internal:6380');
-    expect(redisSecrets(connection)).toEqual(expect.arrayContaining(['pw-123', 'app']));
-  });
-
-  it('does not treat the implicit user "default" as a secret', () => {
-    expect(redisSecrets('redis://default:pw@h:1')).not.toContain('default');
-  });
-
   it('builds a client from the URL with the options applied', () => {
-    const client = createRedisClient({ url: 'redis://127.0.0.1:6390/3', connectionName: 'x' }, 'command', 1000);
+    const client = createRedisClient(resolveConnection({ url: 'redis://127.0.0.1:6390/3', connectionName: 'x' }), 'command', 1000);
     expect(client).toBeInstanceOf(Redis);
     expect(client.options).toMatchObject({ host: '127.0.0.1', port: 6390, db: 3, connectionName: 'x', lazyConnect: true });
     client.disconnect();

@@ -1,26 +1,16 @@
 -- Shared helpers, pasted by the script loader where a script says --@include common.
 -- Upper-case names (KEY_*, ARG_*, R_*, S_*, K_*, E_*, ...) are protocol
 -- constants generated from lib/redis/protocol.ts.
--- Numbers go to Redis through string.format('%d') because Lua's default number
--- formatting keeps only 14 significant digits and wait scores need 16.
 
 -- The queue's keys, from KEYS in the order every queue script takes them.
 local function queueKeys()
   return {
     wait = KEYS[KEY_WAIT], delayed = KEYS[KEY_DELAYED], active = KEYS[KEY_ACTIVE], mark = KEYS[KEY_MARK],
     dead = KEYS[KEY_DEAD], completed = KEYS[KEY_COMPLETED], seq = KEYS[KEY_SEQ], blocked = KEYS[KEY_BLOCKED],
-    paused = KEYS[KEY_PAUSED], rate = KEYS[KEY_RATE],
+    paused = KEYS[KEY_PAUSED], rate = KEYS[KEY_RATE], handlerNames = KEYS[KEY_HANDLER_NAMES],
   }
 end
 
-local function nowMs()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-
-local function int(n)
-  return string.format('%d', n)
-end
 
 -- A waiting task's score: priority in the high part (higher priority sorts
 -- first), its enqueue sequence in the low 32 bits (FIFO among equal priority).

@@ -4,7 +4,8 @@
 -- Nothing is taken while the queue is paused; the queue's rate limit
 -- (f.rateMax starts per f.ratePerMs, fleet-wide) and its handlers' fleet-wide
 -- limits (f.limits: name -> most running) are enforced here, atomically with
--- the taking, so no two workers can both see room for one more.
+-- the taking, so no two workers can both see room for one more. A task whose
+-- handler this worker lacks (f.names) is parked for a live worker that carries it.
 -- Returns the fetch reply of protocol.ts: look again in ms (-1 = no need: the
 -- next delayed task's due time or the end of the rate limit's window), the
 -- ids of broken entries, then one row per task taken.
@@ -22,21 +23,6 @@ local function promoteDue(base, keys, now)
   end
 end
 
--- Tasks parked for a handler limit that this worker no longer knows (the
--- limit was removed from the handler) would wait for a run that never ends:
--- they go back to waiting, in their old place.
-local function unparkUnlimited(base, keys, limits)
-  for _, name in ipairs(redis.call('SMEMBERS', base .. K_PARKED_NAMES)) do
-    if not limits[name] then
-      local parkedKey = base .. K_HANDLER_PARKED .. name
-      local parked = redis.call('ZRANGE', parkedKey, 0, -1, 'WITHSCORES')
-      for i = 1, #parked, 2 do redis.call('ZADD', keys.wait, parked[i + 1], parked[i]) end
-      redis.call('DEL', parkedKey)
-      redis.call('SREM', base .. K_PARKED_NAMES, name)
-    end
-  end
-end
-
 -- Takes a queued id whose record is gone or broken out of the way: a broken
 -- record goes to dead with the reason, a gone one can only be dropped.
 local function moveBroken(base, keys, now, id, taskKey)
@@ -51,7 +37,7 @@ end
 
 local function fetchTasks(base, keys, now, evMaxLen, f)
   promoteDue(base, keys, now)
-  unparkUnlimited(base, keys, f.limits)
+  local handOverEnds = unparkRunnable(base, keys, now, f)
   local out = {}
   out[REPLY_FETCH_LOOK_AGAIN_MS] = -1
   out[REPLY_FETCH_BROKEN_IDS] = ''
@@ -69,34 +55,61 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     end
   end
   local started = 0
-  local rounds = 0
+  -- Entries taken without starting (broken, or parked): popping goes on past
+  -- them, so real tasks behind a run of broken entries start in this call.
+  local skipped = 0
   local row = REPLY_FETCH_ROW_FIRST
-  while n > 0 and started < n and rounds < 4 do
-    rounds = rounds + 1
-    local popped = redis.call('ZPOPMIN', keys.wait, n - started)
+  -- Runs in progress of each limited handler: read once, counted here as this call starts more.
+  local running = {}
+  while n > 0 and started < n and skipped < FETCH_SKIP_LIMIT do
+    -- Every read of a round comes before its first write: on a Cluster, a key
+    -- whose slot is being migrated stops the script at the command that reads
+    -- it, and the peeked ids must then still be waiting, not popped and lost.
+    local popped = redis.call('ZRANGE', keys.wait, 0, n - started - 1, 'WITHSCORES')
     if #popped == 0 then break end
     local expiry = int(now + f.leaseMs)
+    local round, ids = {}, {}
     for i = 1, #popped, 2 do
       local id = popped[i]
       local taskKey = base .. K_TASK .. id
       local r = redis.call('HMGET', taskKey, R_NAME, R_ATTEMPTS, R_MAX_ATTEMPTS, R_BACKOFF, R_TIMEOUT, R_RUN_AT, R_ENQUEUED_AT,
         R_TRACE_CONTEXT, R_TRACE_LINK)
-      local payload = redis.call('GET', base .. K_PAYLOAD .. id)
       local limit = r[1] and f.limits[r[1]]
-      if not r[1] or not payload or not tonumber(r[3]) then
+      if limit and not running[r[1]] then
+        running[r[1]] = tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0
+      end
+      round[#round + 1] = { id = id, ws = popped[i + 1], taskKey = taskKey, r = r, limit = limit,
+        payload = redis.call('GET', base .. K_PAYLOAD .. id) }
+      ids[#ids + 1] = id
+    end
+    -- In slices: Lua's unpack holds a few thousand values at most.
+    for k = 1, #ids, 1000 do redis.call('ZREM', keys.wait, unpack(ids, k, math.min(k + 999, #ids))) end
+    for _, t in ipairs(round) do
+      local id, taskKey, r = t.id, t.taskKey, t.r
+      if not r[1] or not t.payload or not tonumber(r[3]) then
         -- Nothing runs; the worker is told, so it can log it.
         missing[#missing + 1] = id
+        skipped = skipped + 1
         moveBroken(base, keys, now, id, taskKey)
-      elseif limit and (tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0) >= limit then
+      elseif f.names and not f.names[r[1]] and carriedUntil(keys, now, r[1]) then
+        -- A rolling deploy: this worker lacks the handler, a live one carries
+        -- it. Handed over without using an attempt, and its workers woken.
+        local handOverEnd = carriedUntil(keys, now, r[1])
+        if not handOverEnds or handOverEnd < handOverEnds then handOverEnds = handOverEnd end
+        park(base, id, t.ws, r[1])
+        wake(base .. K_HANDLER_MARK .. r[1])
+        skipped = skipped + 1
+      elseif t.limit and running[r[1]] >= t.limit then
         -- Its handler runs at its fleet-wide limit: park it until a run ends.
-        redis.call('ZADD', base .. K_HANDLER_PARKED .. r[1], popped[i + 1], id)
-        redis.call('SADD', base .. K_PARKED_NAMES, r[1])
+        park(base, id, t.ws, r[1])
+        skipped = skipped + 1
       else
         local attempt = (tonumber(r[2]) or 0) + 1
         redis.call('HSET', taskKey, R_STATE, S_ACTIVE, R_ATTEMPTS, attempt, R_STARTED_AT, int(now),
           R_LEASE_TOKEN, f.token .. LEASE_TOKEN_SEPARATOR .. attempt)
-        if limit then
+        if t.limit then
           redis.call('INCR', base .. K_HANDLER_RUNNING .. r[1])
+          running[r[1]] = running[r[1]] + 1
           redis.call('HSET', taskKey, R_COUNTED_IN_LIMIT, '1')
         end
         redis.call('ZADD', keys.active, expiry, id)
@@ -104,7 +117,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         started = started + 1
         out[row + REPLY_FETCH_ROW_ID] = id
         out[row + REPLY_FETCH_ROW_NAME] = r[1]
-        out[row + REPLY_FETCH_ROW_PAYLOAD] = payload
+        out[row + REPLY_FETCH_ROW_PAYLOAD] = t.payload
         out[row + REPLY_FETCH_ROW_ATTEMPT] = attempt
         out[row + REPLY_FETCH_ROW_MAX_ATTEMPTS] = r[3]
         out[row + REPLY_FETCH_ROW_BACKOFF] = r[4] or ''
@@ -128,6 +141,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       wake(keys.mark)
     end
   end
+  if handOverEnds and (not lookAgain or handOverEnds - now < lookAgain) then lookAgain = handOverEnds - now end
   local first = redis.call('ZRANGE', keys.delayed, 0, 0, 'WITHSCORES')
   if first[2] then
     local due = math.max(0, tonumber(first[2]) - now)
@@ -151,8 +165,14 @@ local function fetchArgs()
       name = item
     end
   end
+  -- nil: the worker runs every name (an engine-level caller with no handlers of its own).
+  local names = nil
+  for item in string.gmatch(ARGV[ARG_HANDLER_NAMES], '[^' .. LIST_SEPARATOR .. ']+') do
+    names = names or {}
+    names[item] = true
+  end
   return {
     n = tonumber(ARGV[ARG_FETCH_COUNT]), token = ARGV[ARG_WORKER_TOKEN], leaseMs = tonumber(ARGV[ARG_LEASE_MS]),
-    rateMax = tonumber(ARGV[ARG_RATE_MAX]), ratePerMs = tonumber(ARGV[ARG_RATE_PER_MS]), limits = limits,
+    rateMax = tonumber(ARGV[ARG_RATE_MAX]), ratePerMs = tonumber(ARGV[ARG_RATE_PER_MS]), limits = limits, names = names,
   }
 end

@@ -1,0 +1,131 @@
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import type { ClusterOptions, RedisConnection, RedisOptions, ResolvedConnection } from './connection-options.js';
+import { CLUSTER_OPTION_KEYS, REDIS_OPTION_KEYS } from './redis-option-keys.js';
+import { parseRedisUrl } from './redis-url.js';
+
+const WHERE = 'TaskModule options: connection';
+
+/** The accepted shapes, as every refusal lists them. */
+export const CONNECTION_SHAPES =
+  "accepted: a URL 'redis://[user:password@]host:port[/db]' or 'rediss://...'; ioredis options { host, port, password, tls, ... } " +
+  "or { url, ...options }; Sentinel { sentinels: [{ host, port }], name, ...options }; Cluster { cluster: ['redis://host:port' | " +
+  '{ host, port }, ...], clusterOptions? }; or an ioredis Redis or Cluster instance (see docs/cluster.md)';
+
+function refuse(problem: string): never {
+  throw new InvalidTaskOptionsError(`${WHERE}: ${problem} (${CONNECTION_SHAPES})`);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** An ioredis client, told apart by what it does rather than `instanceof` (the app may load another copy of ioredis). */
+function isClient(value: Record<string, unknown>): boolean {
+  return typeof value.duplicate === 'function' && typeof value.defineCommand === 'function' && typeof value.status === 'string';
+}
+
+/** Refuses keys ioredis does not know, and `keyPrefix`, which would move keys away from the hash tags the scripts build. */
+function checkRedisOptionKeys(options: Record<string, unknown>, field: string, extra: readonly string[] = []): void {
+  for (const key of Object.keys(options)) {
+    if (key === 'keyPrefix') refuse(`'${field}keyPrefix' is not supported: use the module's \`prefix\` option`);
+    if (!(key in REDIS_OPTION_KEYS) && !extra.includes(key)) refuse(`unknown key '${field}${key}'`);
+  }
+}
+
+function credentials(options: RedisOptions): string[] {
+  const secrets = [options.password, options.sentinelPassword, options.username === 'default' ? undefined : options.username, options.sentinelUsername];
+  return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+function address(value: unknown, field: string): { host: string; port: number } {
+  if (!isObject(value)) refuse(`${field} must be { host, port }`);
+  for (const key of Object.keys(value)) if (key !== 'host' && key !== 'port') refuse(`unknown key '${field}.${key}' (a node is { host, port })`);
+  const { host, port } = value as { host?: unknown; port?: unknown };
+  if (typeof host !== 'string' || host === '') refuse(`${field}.host must be a host name or address`);
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) refuse(`${field}.port must be an integer from 1 to 65535`);
+  return { host, port };
+}
+
+function resolveCluster(value: Record<string, unknown>): ResolvedConnection {
+  for (const key of Object.keys(value)) if (key !== 'cluster' && key !== 'clusterOptions') refuse(`unknown key '${key}' beside 'cluster'`);
+  const list = value.cluster;
+  if (!Array.isArray(list) || list.length === 0) refuse("'cluster' must be a non-empty array of node URLs or { host, port }");
+  const clusterOptions: ClusterOptions = {};
+  if (value.clusterOptions !== undefined) {
+    if (!isObject(value.clusterOptions)) refuse("'clusterOptions' must be ioredis ClusterOptions");
+    for (const key of Object.keys(value.clusterOptions)) {
+      if (key === 'keyPrefix') refuse("'clusterOptions.keyPrefix' is not supported: use the module's `prefix` option");
+      if (!(key in CLUSTER_OPTION_KEYS)) refuse(`unknown key 'clusterOptions.${key}'`);
+    }
+    Object.assign(clusterOptions, value.clusterOptions);
+  }
+  const redisOptions: RedisOptions = { ...(clusterOptions.redisOptions ?? {}) };
+  if (!isObject(redisOptions)) refuse("'clusterOptions.redisOptions' must be ioredis options");
+  checkRedisOptionKeys(redisOptions as Record<string, unknown>, 'clusterOptions.redisOptions.');
+  const secrets = credentials(redisOptions);
+  const nodes = list.map((node: unknown, i) => {
+    if (typeof node !== 'string') return address(node, `cluster[${i}]`);
+    const parsed = parseRedisUrl(node, `${WHERE}: cluster[${i}]`);
+    secrets.push(...parsed.secrets);
+    // Credentials and TLS in node URLs apply to every node, as one cluster has one ACL.
+    for (const key of ['username', 'password', 'tls'] as const) {
+      if (parsed.options[key] === undefined) continue;
+      if (redisOptions[key] !== undefined && JSON.stringify(redisOptions[key]) !== JSON.stringify(parsed.options[key]) && key !== 'tls') {
+        refuse(`the node URLs of 'cluster' carry different ${key === 'password' ? 'passwords' : 'user names'}; give one in clusterOptions.redisOptions`);
+      }
+      redisOptions[key] ??= parsed.options[key] as never;
+    }
+    return { host: parsed.options.host as string, port: parsed.options.port as number };
+  });
+  clusterOptions.redisOptions = redisOptions;
+  const shown = nodes.slice(0, 3).map((n) => `${n.host}:${n.port}`).join(', ') + (nodes.length > 3 ? ', ...' : '');
+  return { kind: 'cluster', nodes, clusterOptions, target: `Redis Cluster via ${shown}`, secrets };
+}
+
+function resolveSentinel(value: Record<string, unknown>): ResolvedConnection {
+  checkRedisOptionKeys(value, '');
+  const { sentinels, name } = value as { sentinels?: unknown; name?: unknown };
+  if (!Array.isArray(sentinels) || sentinels.length === 0) refuse("'sentinels' must be a non-empty array of { host, port }");
+  if (typeof name !== 'string' || name === '') refuse("Sentinel needs 'name': the master's name as the sentinels know it");
+  const addresses = sentinels.map((s: unknown, i) => address(s, `sentinels[${i}]`));
+  const options = { ...value, sentinels: addresses } as RedisOptions;
+  const shown = addresses.map((s) => `${s.host}:${s.port}`).join(', ');
+  return { kind: 'sentinel', options, target: `Sentinel master '${name}' via sentinels ${shown}`, secrets: credentials(options) };
+}
+
+/**
+ * Validates `connection` and says what it is. Refuses, naming `connection`,
+ * the offending key and the accepted shapes: anything that is not one of the
+ * shapes, any key ioredis does not know, and URLs that do not parse (without
+ * ever showing the URL or a password).
+ */
+export function resolveConnection(value: RedisConnection): ResolvedConnection {
+  if (typeof value === 'string') {
+    const { options, secrets, target } = parseRedisUrl(value, WHERE);
+    return { kind: 'single', options, secrets, target };
+  }
+  if (!isObject(value)) refuse(`expected one of the shapes below, got ${Array.isArray(value) ? 'an array' : String(value === null ? null : typeof value)}`);
+  if (isClient(value)) {
+    const client = value as unknown as Extract<RedisConnection, { duplicate: unknown }>;
+    const cluster = (value as { isCluster?: unknown }).isCluster === true;
+    if ((client.options as { keyPrefix?: unknown }).keyPrefix) refuse("the instance has a keyPrefix, which is not supported: use the module's `prefix` option");
+    const what = cluster ? 'an app-owned Redis Cluster instance' : 'an app-owned Redis instance';
+    return { kind: 'instance', client, cluster, target: what, secrets: [] };
+  }
+  if ('cluster' in value) return resolveCluster(value);
+  if ('sentinels' in value) {
+    if ('url' in value) refuse("give 'sentinels' or 'url', not both");
+    return resolveSentinel(value);
+  }
+  const { url, ...rest } = value as Record<string, unknown>;
+  checkRedisOptionKeys(rest, '');
+  if ('name' in rest) refuse("'name' is the master name of a Sentinel setting, which needs 'sentinels' too");
+  if (url === undefined) {
+    const options = rest as RedisOptions;
+    const target = options.path ?? `${options.host ?? '127.0.0.1'}:${options.port ?? 6379}`;
+    return { kind: 'single', options, target, secrets: credentials(options) };
+  }
+  if (typeof url !== 'string') refuse("'url' must be a redis:// or rediss:// URL string");
+  const parsed = parseRedisUrl(url, `${WHERE}.url`);
+  // Options beside the URL win, as ioredis merges them; a rediss:// URL's TLS takes their tls settings.
+  const options = { ...parsed.options, ...(rest as RedisOptions) };
+  return { kind: 'single', options, target: parsed.target, secrets: [...parsed.secrets, ...credentials(options)] };
+}

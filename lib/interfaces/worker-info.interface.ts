@@ -1,0 +1,23 @@
+/** What a live worker runs of one queue. */
+export interface WorkerQueueInfo {
+  queue: string;
+  /** The task names it has handlers for. */
+  handlers: string[];
+  /** Most tasks of this queue it runs at once. */
+  concurrency: number;
+  /** Tasks of this queue it held at its last heartbeat. */
+  running: number;
+}
+
+/** A live worker (an app instance with a worker), as its last heartbeat described it. */
+export interface WorkerInfo {
+  /** Unique per app instance; also the start of every lease token it holds. */
+  instanceId: string;
+  host: string;
+  pid: number;
+  /** When its worker started, epoch ms (its own clock). */
+  startedAt: number;
+  /** When the store last heard from it, epoch ms (Redis time). */
+  lastSeenAt: number;
+  queues: WorkerQueueInfo[];
+}

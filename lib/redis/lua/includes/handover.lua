@@ -1,0 +1,56 @@
+-- Parking tasks for a handler, shared by fetch: a task waits parked (by its
+-- wait score, in the handler's parked set) while its handler runs at its
+-- fleet-wide limit, or while this worker lacks the handler and a live worker
+-- of the queue advertises it (a rolling deploy, see advertise.lua). Parked
+-- tasks count as waiting; they go back to the wait set when they can start.
+
+-- Until when a live worker of the queue advertises a handler for `name`
+-- (see advertise.lua), or nil when none does now.
+local function carriedUntil(keys, now, name)
+  local expiry = tonumber(redis.call('ZSCORE', keys.handlerNames, name))
+  if expiry and expiry > now then return expiry end
+  return nil
+end
+
+-- Parked tasks go back to waiting, in their old place, when this worker can
+-- start them: those of a handler it runs without a fleet-wide limit, or with
+-- room under its limit (a limit removed or raised since they were parked).
+-- Those parked for a handler this worker lacks go back only when no live
+-- worker carries it any more: they then end dead here ('no handler').
+-- Returns the earliest moment such an advertisement runs out (nil: none), so
+-- the worker looks again then rather than at its idle check.
+local function unparkRunnable(base, keys, now, f)
+  local earliest = nil
+  for _, name in ipairs(redis.call('SMEMBERS', base .. K_PARKED_NAMES)) do
+    local parkedKey = base .. K_HANDLER_PARKED .. name
+    local room = 0
+    if not f.names or f.names[name] then
+      local limit = f.limits[name]
+      if not limit then
+        room = -1
+      else
+        room = math.max(0, limit - (tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. name)) or 0))
+      end
+    else
+      local expiry = carriedUntil(keys, now, name)
+      if not expiry then
+        room = -1
+      elseif not earliest or expiry < earliest then
+        earliest = expiry
+      end
+    end
+    if room ~= 0 then
+      local moved = redis.call('ZPOPMIN', parkedKey, room < 0 and redis.call('ZCARD', parkedKey) or room)
+      for i = 1, #moved, 2 do redis.call('ZADD', keys.wait, moved[i + 1], moved[i]) end
+      if redis.call('ZCARD', parkedKey) == 0 then redis.call('SREM', base .. K_PARKED_NAMES, name) end
+    end
+  end
+  return earliest
+end
+
+-- Parks a task for its handler: until a run of it ends (its fleet-wide limit),
+-- or until a worker that carries it fetches (a rolling deploy: this worker lacks it).
+local function park(base, id, ws, name)
+  redis.call('ZADD', base .. K_HANDLER_PARKED .. name, ws, id)
+  redis.call('SADD', base .. K_PARKED_NAMES, name)
+end

@@ -1,0 +1,49 @@
+import type { Cluster, Redis } from 'ioredis';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { isClusterClient, type RedisClient } from './redis-client.js';
+
+/** One field of an INFO reply, or null. */
+function infoField(info: string, field: string): string | null {
+  return new RegExp(`^${field}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? null;
+}
+
+/** What a maxmemory policy other than noeviction can do to tasks, for the warning. */
+export function evictionWarning(policy: string, where: string): string {
+  return (
+    `Redis at ${where} has maxmemory-policy '${policy}': when it reaches maxmemory it may evict task records, payloads or ` +
+    "queue sets independently, losing tasks that enqueue acknowledged. Set maxmemory-policy to 'noeviction' (enqueue then " +
+    'fails with an out-of-memory TaskStoreError instead); see the README operations notes'
+  );
+}
+
+/**
+ * Looks at the server(s) once connected: a single-node connection to a
+ * Cluster node is refused (only the queues whose slots that node serves would
+ * work, the others failing with MOVED), and every maxmemory-policy other than
+ * noeviction is returned for one warning each. INFO works for a
+ * least-privilege user; a server that refuses it is not judged.
+ */
+export async function inspectServers(client: RedisClient, target: string): Promise<{ policies: Array<{ where: string; policy: string }> }> {
+  const servers: Array<{ where: string; node: Redis | Cluster }> = isClusterClient(client)
+    ? client.nodes('master').map((node) => ({ where: `${node.options.host}:${node.options.port}`, node }))
+    : [{ where: target, node: client }];
+  const policies: Array<{ where: string; policy: string }> = [];
+  for (const { where, node } of servers) {
+    let info: string;
+    try {
+      info = await (node as Redis).info();
+    } catch {
+      continue;
+    }
+    if (!isClusterClient(client) && infoField(info, 'cluster_enabled') === '1') {
+      throw new InvalidTaskOptionsError(
+        `TaskModule options: connection: ${target} is a Redis Cluster node (cluster_enabled:1). A single-node connection would ` +
+          "reach only the queues whose slots this node serves; use the cluster shape { cluster: ['redis://host:port', ...] } " +
+          '(see docs/cluster.md)',
+      );
+    }
+    const policy = infoField(info, 'maxmemory_policy');
+    if (policy !== null && policy !== 'noeviction') policies.push({ where, policy });
+  }
+  return { policies };
+}

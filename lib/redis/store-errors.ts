@@ -1,0 +1,106 @@
+import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
+import { TaskStoreError } from '../errors/task-store.error.js';
+import { redactRedisError } from './redact-error.js';
+import type { RedisClient } from './redis-client.js';
+
+/** What the classifier needs of the connections: where Redis is, and the secrets to scrub. */
+export interface ErrorContext {
+  readonly target: string;
+  safeMessage(error: unknown): string;
+}
+
+/** A Redis reply error: Redis answered, and said no. Anything else is the connection failing. */
+function replyMessage(error: unknown): string | null {
+  if (!(error instanceof Error)) return null;
+  if (error.name === 'ReplyError' || /^(OOM|NOPERM|MOVED|ASK|CROSSSLOT|CLUSTERDOWN|TRYAGAIN|READONLY|NOSCRIPT|ERR|WRONGTYPE|BUSY|NOAUTH|WRONGPASS|EXECABORT|MASTERDOWN)\b/.test(error.message)) {
+    return error.message;
+  }
+  return null;
+}
+
+/** An ACL refusal: NOPERM, or what Redis 7.0 says when a script calls a command the user may not run. */
+const PERMISSION_DENIED = /^NOPERM\b|can't run this command|has no permissions/;
+/** Scripts are sent as EVALSHA / EVAL: the command that was refused is inside them. */
+const SCRIPT_COMMANDS = new Set(['evalsha', 'eval', 'evalsha_ro', 'eval_ro']);
+
+/** The command an ACL refusal names ("... to run the 'xadd' command"), the one sent, or, inside a script, words saying so. */
+function commandOf(error: unknown, message: string): string {
+  const named = /'([a-z|]+)' command/i.exec(message)?.[1];
+  if (named) return named.toUpperCase();
+  const sent = (error as { command?: { name?: unknown } }).command?.name;
+  if (typeof sent === 'string' && !SCRIPT_COMMANDS.has(sent.toLowerCase())) return sent.toUpperCase();
+  return 'one of the commands its Lua script calls (Redis before 7.2 does not say which)';
+}
+
+/**
+ * Wraps an error of a store call in the library's own classes, with a message
+ * saying what failed and what to do: TaskStoreError when Redis answered with
+ * an error, RedisUnavailableError when it could not be reached. Credentials are
+ * removed from both the message and the cause.
+ */
+export function toStoreError(operation: string, error: unknown, context: ErrorContext): Error {
+  if (error instanceof TaskStoreError) return error;
+  const cause = redactRedisError(error);
+  const reply = replyMessage(error);
+  // A refused login (the password changed under the app) is Redis being unreachable for this app, not a refusal of the call.
+  if (reply === null || /^(NOAUTH|WRONGPASS)\b/.test(reply)) {
+    return new RedisUnavailableError(`${operation} failed: Redis at ${context.target} is unreachable (${context.safeMessage(error)})`, { cause });
+  }
+  const said = reply.split('\n')[0].slice(0, 300);
+  const safe = context.safeMessage(said);
+  if (/^OOM\b/.test(reply)) {
+    return new TaskStoreError(
+      `${operation} failed: Redis at ${context.target} is out of memory (used memory is over maxmemory); nothing was written. ` +
+        `Free memory or raise maxmemory (Redis said: ${safe})`,
+      'out-of-memory',
+      { cause },
+    );
+  }
+  if (PERMISSION_DENIED.test(reply)) {
+    return new TaskStoreError(
+      `${operation} failed: permission denied: the Redis user may not run ${commandOf(error, reply)} or touch these keys; ` +
+        `see the README's access-control list (Redis said: ${safe})`,
+      'permission-denied',
+      { cause },
+    );
+  }
+  if (/^(MOVED|ASK|CROSSSLOT)\b/.test(reply)) {
+    return new TaskStoreError(
+      `${operation} failed: wrong node: ${context.target} does not serve this queue's keys (Redis said: ${safe}); ` +
+        "connect to a Redis Cluster with the cluster shape { cluster: ['redis://host:port', ...] }",
+      'wrong-node',
+      { cause },
+    );
+  }
+  return new TaskStoreError(`${operation} failed: Redis at ${context.target} refused it (Redis said: ${safe})`, 'refused', { cause });
+}
+
+/** Runs a store call; any error comes out as toStoreError makes it. */
+export async function guarded<T>(operation: string, context: ErrorContext, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toStoreError(operation, error, context);
+  }
+}
+
+/**
+ * Redis WAIT on the command connection: resolves once `replicas` replicas have
+ * every write this connection made so far, or rejects after `timeoutMs` with a
+ * TaskStoreError 'not-replicated' (the write is on the master, and a failover
+ * could lose it: re-send with the same id, which adds nothing twice).
+ */
+export async function waitForReplicas(
+  client: RedisClient,
+  durability: { replicas: number; timeoutMs: number },
+  operation: string,
+  target: string,
+): Promise<void> {
+  const acked = Number(await client.call('WAIT', durability.replicas, durability.timeoutMs));
+  if (acked >= durability.replicas) return;
+  throw new TaskStoreError(
+    `${operation}: written at ${target}, but only ${acked} of ${durability.replicas} replica(s) confirmed it within ` +
+      `${durability.timeoutMs} ms, so a failover could lose it; re-send it with the same id (nothing is added twice)`,
+    'not-replicated',
+  );
+}

@@ -1,0 +1,100 @@
+import { Injectable, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Module } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { inspect } from 'node:util';
+import { InvalidTaskOptionsError, RedisUnavailableError, TaskHandler, TaskModule, TaskQueue, type RedisConnection } from '../../lib/index.js';
+import { freePort } from '../fixtures/child-processes.js';
+import { REDIS_URL, prefixKeys, removePrefix, uniquePrefix } from '../utils/redis.js';
+
+/** Everything Nest's logger is asked to print. */
+class RecordingLogger implements LoggerService {
+  readonly text: string[] = [];
+  private add = (...args: unknown[]) => this.text.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 10, showHidden: true }))).join(' '));
+  log = this.add;
+  error = this.add;
+  warn = this.add;
+  debug = this.add;
+  verbose = this.add;
+  fatal = this.add;
+}
+
+/** Boots a default Nest app (as `NestFactory` does in main.ts) and returns what it threw and logged. */
+async function boot(connection: unknown, prefix: string): Promise<{ error: unknown; logged: string }> {
+  @Module({ imports: [TaskModule.forRoot({ connection: connection as RedisConnection, prefix, worker: false })] })
+  class AppModule {}
+  const logger = new RecordingLogger();
+  let error: unknown = null;
+  try {
+    const app = await NestFactory.createApplicationContext(AppModule, { logger, abortOnError: false });
+    await app.close();
+  } catch (e) {
+    error = e;
+  }
+  return { error, logged: logger.text.join('\n') };
+}
+
+@Injectable()
+class EchoTasks {
+  @TaskHandler('shape.echo')
+  echo(payload: { n: number }) {
+    return payload.n;
+  }
+}
+
+describe('connection shapes, as a user meets them', () => {
+  const prefix = uniquePrefix('shapes');
+  afterAll(() => removePrefix(prefix));
+
+  it.each([
+    ['a / in the password', 'redis://:pa/ss-Secret1@127.0.0.1:6379', 'pa/ss-Secret1'],
+    ['a # in the password', 'redis://:pa#ss-Secret2@127.0.0.1:6379', 'pa#ss-Secret2'],
+    ['a % in the password', 'redis://:pa%ss-Secret3@127.0.0.1:6379', 'pa%ss-Secret3'],
+    ['an @ and a / in the password', 'redis://:p@ss/Secret4@127.0.0.1:6379', 'Secret4'],
+    ['a bad port', 'redis://:Secret5@127.0.0.1:99999', 'Secret5'],
+  ])('stops bootstrap on a URL with %s, printing no password anywhere', async (_what, url, secret) => {
+    const { error, logged } = await boot(url, prefix);
+    expect(error).toBeInstanceOf(InvalidTaskOptionsError);
+    const everything = `${logged}\n${inspect(error, { depth: 10, showHidden: true })}\n${JSON.stringify(error)}`;
+    expect(everything).not.toContain(secret);
+    expect(everything).not.toContain(url);
+    expect((error as Error).message).toMatch(/TaskModule options: connection/);
+  });
+
+  it('refuses an options object it does not recognise instead of writing to 127.0.0.1:6379', async () => {
+    const { error } = await boot({ clusterNodes: [{ host: '127.0.0.1', port: 7000 }] }, prefix);
+    expect(error).toBeInstanceOf(InvalidTaskOptionsError);
+    expect((error as Error).message).toContain("unknown key 'clusterNodes'");
+    expect((error as Error).message).toMatch(/accepted: a URL/);
+    expect(await prefixKeys(prefix)).toEqual([]);
+  });
+
+  it('names the sentinel set and the master when no sentinel answers, not 127.0.0.1:6379', async () => {
+    const port = await freePort();
+    @Module({
+      imports: [
+        TaskModule.forRoot({ connection: { sentinels: [{ host: '127.0.0.1', port }], name: 'nowhere', password: 'Sentinel-Secret9' }, prefix, connectTimeoutMs: 1_000 }),
+      ],
+    })
+    class SentinelModule {}
+    const error = await NestFactory.createApplicationContext(SentinelModule, { logger: false, abortOnError: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    expect((error as Error).message).toContain(`Sentinel master 'nowhere' via sentinels 127.0.0.1:${port}`);
+    expect((error as Error).message).not.toContain('6379');
+    expect(inspect(error, { depth: 10, showHidden: true })).not.toContain('Sentinel-Secret9');
+  });
+
+  it('uses an app-owned Redis instance through duplicates and never closes it', async () => {
+    const owned = new Redis(REDIS_URL);
+    @Module({ imports: [TaskModule.forRoot({ connection: owned, prefix, worker: { concurrency: 2, leaseMs: 2_000, shutdownGraceMs: 500 } })], providers: [EchoTasks] })
+    class OwnedModule {}
+    const app = await NestFactory.createApplicationContext(OwnedModule, { logger: false });
+    const queue = app.get(TaskQueue);
+    const ref = await queue.enqueue('shape.echo', { n: 7 });
+    await expect(queue.waitFor(ref, { timeout: 10_000 })).resolves.toBe(7);
+    await app.close();
+    expect(owned.status).toBe('ready');
+    expect(await owned.ping()).toBe('PONG');
+    await owned.quit();
+  });
+});

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Redis } from 'ioredis';
+import { TaskHandler, TaskModule, TaskQueue, TaskStoreError, type TaskModuleOptions } from '../../lib/index.js';
+import { ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
+import { CapturingLogger } from '../utils/capturing-logger.js';
+import { uniquePrefix } from '../utils/redis.js';
+
+// A Redis with maxmemory of its own. With an eviction policy, Redis may drop
+// task records and payloads independently once full: bootstrap warns once,
+// naming the policy. With noeviction, a full Redis refuses enqueue: the
+// caller gets a TaskStoreError saying it is out of memory, and nothing is
+// half-written. A least-privilege user missing a command gets one naming it.
+
+@Injectable()
+class IdleTasks {
+  @TaskHandler('mm.work')
+  work() {}
+}
+
+async function boot(url: string, logger: CapturingLogger, options: Partial<TaskModuleOptions> = {}) {
+  const moduleRef = await Test.createTestingModule({
+    imports: [TaskModule.forRoot({ connection: url, prefix: uniquePrefix('mm'), ...options })],
+    providers: [IdleTasks],
+  }).compile();
+  moduleRef.useLogger(logger);
+  return moduleRef.init();
+}
+
+describe('a Redis with maxmemory', () => {
+  let server: OwnRedis;
+  let admin: Redis;
+
+  beforeAll(async () => {
+    server = await ownRedis(['--maxmemory', '4mb', '--maxmemory-policy', 'allkeys-lru', '--appendonly', 'no']);
+    await server.start();
+    admin = new Redis(server.url);
+  });
+  afterAll(async () => {
+    admin?.disconnect();
+    await server?.destroy();
+  });
+
+  it('warns once at bootstrap about an eviction policy, naming it and what it does to tasks', async () => {
+    const logger = new CapturingLogger();
+    const app = await boot(server.url, logger);
+    await app.close();
+    const warnings = logger.lines.filter((l) => l.startsWith('warn') && l.includes('maxmemory-policy'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/maxmemory-policy 'allkeys-lru'.*evict task records, payloads or queue sets.*'noeviction'/);
+  });
+
+  it('says nothing about noeviction, and a full Redis refuses enqueue with an out-of-memory TaskStoreError, writing nothing', async () => {
+    await admin.config('SET', 'maxmemory-policy', 'noeviction');
+    const logger = new CapturingLogger();
+    const app = await boot(server.url, logger, { worker: false, maxPayloadBytes: 256 * 1024 });
+    try {
+      expect(logger.lines.filter((l) => l.includes('maxmemory-policy'))).toEqual([]);
+      const queue = app.get(TaskQueue);
+      const payload = { blob: 'x'.repeat(100 * 1024) };
+      let error: unknown = null;
+      let acked = 0;
+      for (let i = 0; i < 200 && error === null; i++) {
+        try {
+          await queue.enqueue('mm.work', payload);
+          acked++;
+        } catch (e) {
+          error = e;
+        }
+      }
+      expect(error).toBeInstanceOf(TaskStoreError);
+      expect(error).toMatchObject({ failure: 'out-of-memory' });
+      expect((error as Error).message).toMatch(/enqueue on queue 'default' failed: Redis at 127\.0\.0\.1:\d+ is out of memory .*nothing was written/);
+      expect((error as { cause?: { message?: string } }).cause?.message).toMatch(/^OOM/);
+      // Every acknowledged task is whole: a record, a payload and its place in the wait set, and nothing else.
+      const counts = await queue.counts();
+      expect(counts.waiting).toBe(acked);
+      const records = (await admin.keys('*:t:*')).length;
+      const payloads = (await admin.keys('*:d:*')).length;
+      expect({ records, payloads }).toEqual({ records: acked, payloads: acked });
+    } finally {
+      await app.close();
+      await admin.flushall();
+    }
+  });
+
+  it('names the command a least-privilege user may not run', async () => {
+    await admin.acl('SETUSER', 'noxadd', 'reset', 'on', '>pw', '~*', '+@all', '-xadd');
+    const logger = new CapturingLogger();
+    const app = await boot(server.url.replace('redis://', 'redis://noxadd:pw@'), logger, { worker: false });
+    try {
+      const error = await app.get(TaskQueue).enqueue('mm.work', {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TaskStoreError);
+      expect(error).toMatchObject({ failure: 'permission-denied' });
+      // Redis 7.2 and later name the command (XADD); 7.0 only says a command of the script was refused.
+      expect((error as Error).message).toMatch(/permission denied: the Redis user may not run (XADD|one of the commands its Lua script calls)/);
+      expect((error as Error).message).not.toContain('pw@');
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { TaskHandler, TaskNotFoundError } from '../../lib/index.js';
+import { QueueKeys } from '../../lib/redis/queue-keys.js';
+import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
+import { inspector, removePrefix, uniquePrefix } from '../utils/redis.js';
+
+@Injectable()
+class QuickTasks {
+  @TaskHandler('vanish.quick', { removeOnComplete: true })
+  quick() {
+    return 'done';
+  }
+}
+
+// waitFor on a task that disappears while it waits (cancelled, or its keys
+// removed by hand or by an eviction) rejects within a few seconds saying so,
+// instead of waiting out its whole timeout and calling the task pending.
+describe('waitFor on a task that vanishes while waiting', () => {
+  const prefix = uniquePrefix('vanish');
+  const keys = new QueueKeys(prefix, 'default');
+  let producer: TaskApp;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    producer = await startTaskApp(prefix, [], { worker: false });
+    redis = inspector();
+  });
+  afterAll(async () => {
+    await producer.close();
+    await redis.quit();
+    await removePrefix(prefix);
+  });
+
+  it('rejects promptly when the task is cancelled', async () => {
+    const ref = await producer.queue.enqueue('vanish.never-run', {}, { delay: 60_000 });
+    const started = Date.now();
+    const waiting = producer.queue.waitFor(ref, { timeout: 30_000 }).catch((e: unknown) => e);
+    expect(await producer.queue.cancel(ref)).toBe(true);
+    const error = await waiting;
+    expect(error).toBeInstanceOf(TaskNotFoundError);
+    expect(error).toMatchObject({ taskId: ref.id, queue: 'default', whileWaiting: true });
+    expect((error as Error).message).toMatch(/was cancelled or removed while waitFor was waiting/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('rejects promptly when the task is removed by hand', async () => {
+    const ref = await producer.queue.enqueue('vanish.never-run', {});
+    const waiting = producer.queue.waitFor(ref, { timeout: 30_000 }).catch((e: unknown) => e);
+    await redis.del(keys.task(ref.id), keys.payload(ref.id));
+    await redis.zrem(keys.wait, ref.id);
+    expect(await waiting).toMatchObject({ name: 'TaskNotFoundError', whileWaiting: true });
+  });
+
+  it('still resolves a task removed on completion (its final event wins over the missing record)', async () => {
+    const refs = await producer.queue.enqueueMany(Array.from({ length: 20 }, () => ({ name: 'vanish.quick', payload: {} })));
+    // Waiting before any worker runs them, so each is deleted while waited on.
+    const results = Promise.all(refs.map((ref) => producer.queue.waitFor(ref, { timeout: 10_000 })));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const worker = await startTaskApp(prefix, [QuickTasks]);
+    try {
+      await expect(results).resolves.toEqual(refs.map(() => 'done'));
+    } finally {
+      await worker.close();
+    }
+  });
+});

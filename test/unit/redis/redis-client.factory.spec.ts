@@ -1,0 +1,36 @@
+import { Cluster, Redis } from 'ioredis';
+import { resolveConnection } from '../../../lib/config/connection.resolver.js';
+import { createRedisClient } from '../../../lib/redis/redis-client.factory.js';
+
+// The clients are made lazily: nothing connects in these tests.
+describe('createRedisClient', () => {
+  it('makes a Cluster client whose node options keep the user\'s, with what the role needs', () => {
+    const connection = resolveConnection({ cluster: ['redis://:pw@n1:7000'], clusterOptions: { redisOptions: { connectTimeout: 1_234 } } });
+    const client = createRedisClient(connection, 'command', 10_000) as Cluster;
+    expect(client).toBeInstanceOf(Cluster);
+    expect(client.options).toMatchObject({ lazyConnect: true, retryDelayOnTryAgain: 100 });
+    expect(client.options.redisOptions).toMatchObject({ connectTimeout: 1_234, password: 'pw', maxRetriesPerRequest: 3 });
+    client.disconnect();
+    const blocking = createRedisClient(connection, 'blocking', 10_000) as Cluster;
+    expect(blocking.options.redisOptions).toMatchObject({ maxRetriesPerRequest: null });
+    blocking.disconnect();
+  });
+
+  it('makes a Sentinel client that reconnects when a demoted master answers READONLY', () => {
+    const client = createRedisClient(resolveConnection({ sentinels: [{ host: 's', port: 26379 }], name: 'main' }), 'command', 10_000) as Redis;
+    expect(client.options).toMatchObject({ name: 'main', sentinels: [{ host: 's', port: 26379 }], lazyConnect: true });
+    const reconnect = client.options.reconnectOnError!;
+    expect(reconnect(new Error("READONLY You can't write against a read only replica."))).toBe(2);
+    expect(reconnect(new Error('ERR something else'))).toBe(false);
+    client.disconnect();
+  });
+
+  it('duplicates an app-owned instance instead of using it', () => {
+    const owned = new Redis({ lazyConnect: true, host: 'app-redis', port: 6390 });
+    const client = createRedisClient(resolveConnection(owned), 'command', 10_000) as Redis;
+    expect(client).not.toBe(owned);
+    expect(client.options).toMatchObject({ host: 'app-redis', port: 6390, lazyConnect: true, maxRetriesPerRequest: 3 });
+    client.disconnect();
+    owned.disconnect();
+  });
+});

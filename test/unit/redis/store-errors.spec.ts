@@ -1,0 +1,41 @@
+import { ReplyError } from 'ioredis';
+import { RedisUnavailableError } from '../../../lib/errors/redis-unavailable.error.js';
+import { TaskStoreError } from '../../../lib/errors/task-store.error.js';
+import { toStoreError } from '../../../lib/redis/store-errors.js';
+
+const context = { target: 'redis.internal:6379', safeMessage: (e: unknown) => String((e as Error).message ?? e).split('S3cret').join('***') };
+const reply = (message: string, command?: string) => Object.assign(new ReplyError(message), command ? { command: { name: command, args: [] } } : {});
+
+describe('toStoreError', () => {
+  it.each([
+    ['OOM command not allowed when used memory > maxmemory.', 'out-of-memory', /enqueue failed: Redis at redis\.internal:6379 is out of memory .*nothing was written/],
+    ["NOPERM User app has no permissions to run the 'xadd' command", 'permission-denied', /permission denied: the Redis user may not run XADD/],
+    ["ERR The user executing the script can't run this command or subcommand script: abc", 'permission-denied', /one of the commands its Lua script calls/],
+    ['MOVED 3999 127.0.0.1:7001', 'wrong-node', /wrong node: redis\.internal:6379 does not serve this queue's keys.*cluster shape/],
+    ['CROSSSLOT Keys in request don\'t hash to the same slot', 'wrong-node', /wrong node/],
+    ['WRONGTYPE Operation against a key holding the wrong kind of value', 'refused', /refused it \(Redis said: WRONGTYPE/],
+  ] as const)('wraps %p as %s, with the reply error as cause', (message, failure, text) => {
+    const cause = reply(message, 'evalsha');
+    const error = toStoreError('enqueue', cause, context);
+    expect(error).toBeInstanceOf(TaskStoreError);
+    expect(error).toMatchObject({ failure, cause });
+    expect(error.message).toMatch(text);
+  });
+
+  it('names the command sent when it is not a script', () => {
+    expect(toStoreError('get', reply('NOPERM this user has no permissions to access one of the keys', 'hgetall'), context).message).toMatch(/may not run HGETALL/);
+  });
+
+  it('turns connection failures and refused logins into RedisUnavailableError, scrubbing secrets', () => {
+    const lost = toStoreError('counts', new Error('Connection is closed. S3cret'), context);
+    expect(lost).toBeInstanceOf(RedisUnavailableError);
+    expect(lost).toMatchObject({ failure: 'unavailable' });
+    expect(lost.message).toBe('counts failed: Redis at redis.internal:6379 is unreachable (Connection is closed. ***)');
+    expect(toStoreError('enqueue', reply('WRONGPASS invalid username-password pair'), context)).toBeInstanceOf(RedisUnavailableError);
+  });
+
+  it('leaves the library\'s own store errors as they are', () => {
+    const own = new TaskStoreError('x', 'not-replicated');
+    expect(toStoreError('enqueue', own, context)).toBe(own);
+  });
+});
