@@ -8,15 +8,25 @@ interface Pending {
 }
 
 /**
- * Coalesces the enqueue calls made in one event-loop turn into one engine call
- * (one round trip, one script run per queue): an app enqueueing from many
- * concurrent requests pays per batch, not per task. Each caller still gets its
- * own result, or the batch's error.
+ * Tasks per batch before it leaves without waiting for the end of the turn.
+ * Small enough that several batches are in flight at once, so the store adds
+ * one while this process prepares the next (instead of each waiting for the
+ * other), large enough that the fixed cost of a store call is shared.
+ */
+export const ENQUEUE_BATCH_SIZE = 32;
+
+/**
+ * Coalesces the enqueue calls made close together into batches, one engine
+ * call (one round trip, one script run per queue) each: an app enqueueing
+ * from many concurrent requests pays per batch, not per task. A batch leaves
+ * once it holds ENQUEUE_BATCH_SIZE tasks, or at the end of the event-loop
+ * turn. Each caller still gets its own result, or its batch's error.
  */
 export class EnqueueBatcher {
   private pending: Pending[] = [];
+  private scheduled = false;
 
-  constructor(private readonly engine: TaskEngine) {}
+  constructor(private readonly engine: TaskEngine, private readonly batchSize = ENQUEUE_BATCH_SIZE) {}
 
   add(item: QueuedTask): Promise<AddResult> {
     // A task with dependencies can be refused as a whole call; it goes alone so
@@ -24,14 +34,23 @@ export class EnqueueBatcher {
     if (item.task.dependsOn.length > 0) return this.engine.add([item]).then(([result]) => result);
     return new Promise<AddResult>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      // setImmediate, not a microtask: callers resumed by the same socket read
-      // go through several promise hops before they enqueue, and should share the batch.
-      if (this.pending.length === 1) setImmediate(() => this.flush());
+      if (this.pending.length >= this.batchSize) {
+        this.flush();
+      } else if (!this.scheduled) {
+        // setImmediate, not a microtask: callers resumed by the same socket read
+        // go through several promise hops before they enqueue, and should share the batch.
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flush();
+        });
+      }
     });
   }
 
   private flush(): void {
     const batch = this.pending;
+    if (batch.length === 0) return;
     this.pending = [];
     this.engine.add(batch.map((p) => p.item)).then(
       (results) => batch.forEach((p, i) => p.resolve(results[i])),

@@ -34,7 +34,12 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   added[ARGV[i + ROW_ID]] = true
 end
 
+-- One sequence number per row, reserved at once; a row not added leaves a gap, which FIFO order does not mind.
+local rows = (#ARGV - ROW_FIRST + 1) / ROW_WIDTH
+local seq = rows > 0 and redis.call('INCRBY', keys.seq, rows) - rows or 0
+local batch = newAddBatch()
 for i = ROW_FIRST, #ARGV, ROW_WIDTH do
+  seq = seq + 1
   local t = {
     id = ARGV[i + ROW_ID], name = ARGV[i + ROW_NAME], payload = ARGV[i + ROW_PAYLOAD],
     priority = tonumber(ARGV[i + ROW_PRIORITY]), delayMs = tonumber(ARGV[i + ROW_DELAY_MS]), runAt = ARGV[i + ROW_RUN_AT],
@@ -43,7 +48,7 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
     removeOnComplete = ARGV[i + ROW_REMOVE_ON_COMPLETE], removeOnDead = ARGV[i + ROW_REMOVE_ON_DEAD],
     traceContext = ARGV[i + ROW_TRACE_CONTEXT],
   }
-  local result, state, runAt = addTask(base, keys, now, evMaxLen, t)
+  local result, state, runAt = addTask(base, keys, now, evMaxLen, t, seq, batch)
   if state == S_WAITING then waited = true end
   if state == S_DELAYED and (not earliest or runAt < earliest) then earliest = runAt end
   out[row + REPLY_ENQUEUE_ROW_ID] = t.id
@@ -51,6 +56,7 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   row = row + REPLY_ENQUEUE_ROW_WIDTH
 end
 
+flushAdds(base, keys, batch)
 if waited then
   wake(keys.mark)
 elseif earliest then

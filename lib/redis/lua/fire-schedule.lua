@@ -38,7 +38,9 @@ local t = {
   -- An occurrence starts a trace of its own, linked to the schedule() call that made it (see docs/observability.md).
   traceLink = def[10],
 }
-local added, state = addTask(base, keys, now, evMaxLen, t)
+local batch = newAddBatch()
+local added, state = addTask(base, keys, now, evMaxLen, t, redis.call('INCR', keys.seq), batch)
+flushAdds(base, keys, batch)
 if state == S_WAITING then wake(keys.mark) end
 
 if nextDue == '' then

@@ -35,10 +35,22 @@ describe('EnqueueBatcher', () => {
   it('sends the calls of one event-loop turn as one batch, and answers each caller in order', async () => {
     const { engine, batches } = recordingEngine();
     const batcher = new EnqueueBatcher(engine);
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => batcher.add({ queue: i % 2 ? 'a' : 'b', task: task(`t${i}`) })));
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => batcher.add({ queue: i % 2 ? 'a' : 'b', task: task(`t${i}`) })));
     expect(batches).toHaveLength(1);
-    expect(batches[0]).toHaveLength(50);
+    expect(batches[0]).toHaveLength(20);
     results.forEach((r, i) => expect(r.ref).toEqual({ id: `t${i}`, queue: i % 2 ? 'a' : 'b' }));
+  });
+
+  it('sends a full batch at once, so several are in flight, and the rest at the end of the turn', async () => {
+    const { engine, batches } = recordingEngine();
+    const batcher = new EnqueueBatcher(engine, 16);
+    const calls = Array.from({ length: 40 }, (_, i) => batcher.add({ queue: 'q', task: task(`t${i}`) }));
+    // Two full batches left during the turn, before anything was awaited.
+    expect(batches.map((b) => b.length)).toEqual([16, 16]);
+    const results = await Promise.all(calls);
+    expect(batches.map((b) => b.length)).toEqual([16, 16, 8]);
+    expect(batches.flat().map((i) => i.task.id)).toEqual(Array.from({ length: 40 }, (_, i) => `t${i}`));
+    results.forEach((r, i) => expect(r.ref.id).toBe(`t${i}`));
   });
 
   it('starts a new batch for calls made after the previous one left', async () => {

@@ -4,8 +4,26 @@
 -- enqueue row of protocol.ts names them.
 -- Returns 1 (added), 0 (a task with this id exists: nothing changed) or an
 -- error message (nothing written); when added, also its state and due time.
+--
+-- The writes many tasks of one call share a key for (their places in wait,
+-- their payloads) go to `batch` and are made by flushAdds in one command each:
+-- a call of n tasks costs about 3n commands instead of 7n. Nothing within the
+-- call reads them before the flush (the record, which dependency checks and
+-- duplicate checks read, is written at once). `seq` is the task's enqueue
+-- sequence number (FIFO among equal priority), reserved by the caller.
 
-local function addTask(base, keys, now, evMaxLen, t)
+-- Writes shared by the tasks of one call, made by flushAdds.
+local function newAddBatch()
+  return { wait = {}, payloads = {} }
+end
+
+-- Makes a batch's writes: at most this many arguments per command, as Lua's unpack holds a few thousand values at most.
+local function flushAdds(base, keys, batch)
+  for k = 1, #batch.wait, 2000 do redis.call('ZADD', keys.wait, unpack(batch.wait, k, math.min(k + 1999, #batch.wait))) end
+  for k = 1, #batch.payloads, 2000 do redis.call('MSET', unpack(batch.payloads, k, math.min(k + 1999, #batch.payloads))) end
+end
+
+local function addTask(base, keys, now, evMaxLen, t, seq, batch)
   local taskKey = base .. K_TASK .. t.id
   if redis.call('EXISTS', taskKey) == 1 then return 0 end
 
@@ -24,7 +42,6 @@ local function addTask(base, keys, now, evMaxLen, t)
     end
   end
 
-  local seq = redis.call('INCR', keys.seq)
   local ws = int(waitScore(t.priority, seq))
   local runAt = now
   if t.runAt ~= '' then
@@ -50,28 +67,34 @@ local function addTask(base, keys, now, evMaxLen, t)
     redis.call('ZADD', keys.delayed, int(runAt), t.id)
   else
     state = S_WAITING
-    redis.call('ZADD', keys.wait, ws, t.id)
+    local wait = batch.wait
+    wait[#wait + 1] = ws
+    wait[#wait + 1] = t.id
   end
 
-  -- Only fields that differ from their defaults are written: attempts 0, no
+  -- One HSET of the fields that differ from their defaults: attempts 0, no
   -- backoff, no timeout, runAt = enqueuedAt; priority is read back from the wait score.
-  redis.call('HSET', taskKey, R_NAME, t.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, t.maxAttempts, R_ENQUEUED_AT, int(now))
-  if t.backoff ~= '' then redis.call('HSET', taskKey, R_BACKOFF, t.backoff) end
-  if t.timeoutMs ~= '0' then redis.call('HSET', taskKey, R_TIMEOUT, t.timeoutMs) end
-  if runAt ~= now then redis.call('HSET', taskKey, R_RUN_AT, int(runAt)) end
-  if t.removeOnComplete ~= '' then redis.call('HSET', taskKey, R_REMOVE_ON_COMPLETE, t.removeOnComplete) end
-  if t.removeOnDead ~= '' then redis.call('HSET', taskKey, R_REMOVE_ON_DEAD, t.removeOnDead) end
   -- Trace contexts exist only while a tracing SDK is registered: no bytes otherwise.
-  if t.traceContext and t.traceContext ~= '' then redis.call('HSET', taskKey, R_TRACE_CONTEXT, t.traceContext) end
-  if t.traceLink and t.traceLink ~= '' then redis.call('HSET', taskKey, R_TRACE_LINK, t.traceLink) end
+  local fields = { R_NAME, t.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, t.maxAttempts, R_ENQUEUED_AT, int(now) }
+  local function put(field, value)
+    fields[#fields + 1] = field
+    fields[#fields + 1] = value
+  end
+  if t.backoff ~= '' then put(R_BACKOFF, t.backoff) end
+  if t.timeoutMs ~= '0' then put(R_TIMEOUT, t.timeoutMs) end
+  if runAt ~= now then put(R_RUN_AT, int(runAt)) end
+  if t.removeOnComplete ~= '' then put(R_REMOVE_ON_COMPLETE, t.removeOnComplete) end
+  if t.removeOnDead ~= '' then put(R_REMOVE_ON_DEAD, t.removeOnDead) end
+  if t.traceContext and t.traceContext ~= '' then put(R_TRACE_CONTEXT, t.traceContext) end
+  if t.traceLink and t.traceLink ~= '' then put(R_TRACE_LINK, t.traceLink) end
   if t.dependsOn ~= '' then
-    if t.dependencyFailure == DEPENDENCY_FAILURE_RUN then redis.call('HSET', taskKey, R_DEPENDENCY_FAILURE, DEPENDENCY_FAILURE_RUN) end
-    if t.delayMs > 0 then redis.call('HSET', taskKey, R_DEPENDENCY_DELAY, t.delayMs) end
+    if t.dependencyFailure == DEPENDENCY_FAILURE_RUN then put(R_DEPENDENCY_FAILURE, DEPENDENCY_FAILURE_RUN) end
+    if t.delayMs > 0 then put(R_DEPENDENCY_DELAY, t.delayMs) end
     for _, dep in ipairs(results) do
       redis.call('HSET', base .. K_DEPENDENCY_RESULTS .. t.id, dep, redis.call('HGET', base .. K_TASK .. dep, R_RESULT) or '')
     end
   end
-  redis.call('SET', base .. K_PAYLOAD .. t.id, t.payload)
+  redis.call('HSET', taskKey, unpack(fields))
   emit(base, evMaxLen, taskKey, T_ENQUEUED, t.id, t.name, nil, nil)
   if failed then
     local err = cjson.encode({ message = 'dependency ' .. failed .. ' ended dead' })
@@ -80,7 +103,11 @@ local function addTask(base, keys, now, evMaxLen, t)
     if t.removeOnDead == REMOVE_AT_ONCE then
       redis.call('ZREM', keys.dead, t.id)
       deleteTask(base, t.id)
+      return 1, state, runAt
     end
   end
+  local payloads = batch.payloads
+  payloads[#payloads + 1] = base .. K_PAYLOAD .. t.id
+  payloads[#payloads + 1] = t.payload
   return 1, state, runAt
 end
