@@ -6,8 +6,7 @@ import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { AttemptState } from '../execution/attempt-state.js';
 import { LazyAbort } from '../execution/lazy-abort.js';
-import { executeAttempt } from '../worker/attempt-executor.js';
-import { AttemptIo } from '../worker/attempt-io.js';
+import { runObservedAttempt } from '../worker/observed-attempt.js';
 import { RunQueue } from '../worker/run-queue.js';
 import { MemoryStore } from '../memory/memory-store.js';
 import { WorkerEvents } from '../worker/worker-events.js';
@@ -152,17 +151,11 @@ export class TestWorker {
 
   /** One attempt, start to record, with the same span and metrics as the Redis worker's. */
   private async run({ queue, task, handler }: Job): Promise<void> {
-    const { tracing, metrics } = this.telemetry;
-    const started = Date.now();
-    const span = tracing === null ? null : tracing.startAttempt(queue, task);
-    if (metrics !== null) metrics.started(queue, task.name, task.waitedMs);
-    const state = new AttemptState(new LazyAbort());
-    const io = new AttemptIo(this.engine, queue, task, this.options.taskLogs.maxLines, this.events);
-    const execute = () => executeAttempt(queue, task, handler, state, io, this.events);
-    const { outcome } = await (span === null ? execute() : tracing!.within(span, execute));
-    if (span !== null) tracing!.endAttempt(span, outcome);
-    if (metrics !== null) metrics.ended(queue, task.name, outcome, Date.now() - started);
-    await this.engine.settle(queue, [outcome], this.request(queue, 0));
+    const surroundings = { engine: this.engine, events: this.events, telemetry: this.telemetry, logMaxLines: this.options.taskLogs.maxLines };
+    await runObservedAttempt(surroundings, queue, task, handler, new AttemptState(new LazyAbort()), async (_run, outcome) => {
+      const { settled } = await this.engine.settle(queue, [outcome], this.request(queue, 0));
+      return settled[0] ? outcome : null;
+    });
   }
 
   private concurrency(queue: string): number {

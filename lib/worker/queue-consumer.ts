@@ -5,11 +5,10 @@ import type { QueueWaker } from '../engine/event-reader.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { AttemptState } from '../execution/attempt-state.js';
 import { LazyAbort } from '../execution/lazy-abort.js';
-import { executeAttempt } from './attempt-executor.js';
-import { AttemptIo } from './attempt-io.js';
 import { brokenEntriesLine } from './broken-entries-line.js';
 import { DueTimer } from './due-timer.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import { runObservedAttempt, type AttemptSurroundings } from './observed-attempt.js';
 import { NoHandlerWarnings } from './no-handler-warnings.js';
 import { OutageReporter } from './outage-reporter.js';
 import { RunQueue } from './run-queue.js';
@@ -45,6 +44,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class QueueConsumer {
   private readonly ledger: SlotLedger;
+  private readonly surroundings: AttemptSurroundings;
   private readonly runQueue: RunQueue<Slot>;
   private readonly batcher: SettleBatcher;
   private readonly pending = new Set<Promise<unknown>>();
@@ -55,7 +55,6 @@ export class QueueConsumer {
   private stopping = false;
   private waker: QueueWaker | null = null;
   private loopDone: Promise<void> = Promise.resolve();
-  private slotFreed: (() => void) | null = null;
 
   constructor(
     readonly queue: string,
@@ -63,8 +62,8 @@ export class QueueConsumer {
     private readonly registry: TaskHandlerRegistry,
     private readonly settings: ConsumerSettings,
     private readonly logger: Logger,
-    private readonly telemetry: TaskTelemetry,
-    private readonly events: WorkerEvents,
+    telemetry: TaskTelemetry,
+    events: WorkerEvents,
   ) {
     this.runQueue = new RunQueue<Slot>(settings.concurrency, (slot) => this.run(slot));
     this.ledger = new SlotLedger(() => settings.concurrency + this.runQueue.prefetch);
@@ -82,6 +81,7 @@ export class QueueConsumer {
     );
     this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, settings.workerToken, () => this.ledger.leases(), (ids) => this.onLeasesLost(ids), this.outage, logger);
     this.leases.onRecovered = (requeued, dead) => telemetry.metrics?.recovered(queue, requeued, dead);
+    this.surroundings = { engine, events, telemetry, logMaxLines: settings.logMaxLines };
   }
 
   /** Tasks this consumer holds now (running, buffered or waiting for their handler): for the heartbeat and the health check. */
@@ -111,12 +111,12 @@ export class QueueConsumer {
     this.stopping = true;
     this.dueTimer.stop();
     this.waker?.close();
-    this.slotFreed?.();
+    this.ledger.wakeWaiter();
     await this.loopDone;
     await this.handBack(this.runQueue.drainWaiting());
     const deadline = Date.now() + graceMs;
     while (this.ledger.size > 0 && Date.now() < deadline) {
-      await Promise.race([this.nextSlotFreed(), sleep(Math.min(100, Math.max(1, deadline - Date.now())))]);
+      await Promise.race([this.ledger.nextFreed(), sleep(Math.min(100, Math.max(1, deadline - Date.now())))]);
     }
     await this.handBack(this.ledger.slots());
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
@@ -133,7 +133,7 @@ export class QueueConsumer {
     while (!this.stopping) {
       try {
         if (this.ledger.free() <= 0) {
-          await this.nextSlotFreed();
+          await this.ledger.nextFreed();
           continue;
         }
         const asked = this.ledger.free();
@@ -151,20 +151,6 @@ export class QueueConsumer {
     }
   }
 
-  private nextSlotFreed(): Promise<void> {
-    return new Promise((resolve) => {
-      this.slotFreed = resolve;
-    });
-  }
-
-  private signalIfFree(): void {
-    if (this.ledger.free() > 0 && this.slotFreed) {
-      const resolve = this.slotFreed;
-      this.slotFreed = null;
-      resolve();
-    }
-  }
-
   /** Fetches up to `count` tasks and starts them; returns how many came, and how many broken entries were met. */
   private async fetch(count: number): Promise<{ got: number; broken: number }> {
     this.ledger.reserve(count);
@@ -173,7 +159,7 @@ export class QueueConsumer {
       return { got: this.accept(reply), broken: reply.brokenIds.length };
     } finally {
       this.ledger.unreserve(count);
-      this.signalIfFree();
+      this.ledger.signalIfFree();
     }
   }
 
@@ -200,24 +186,11 @@ export class QueueConsumer {
   }
 
   private run(slot: Slot): void {
-    const { task } = slot;
-    const { tracing, metrics } = this.telemetry;
-    const started = Date.now();
-    // Both null without @opentelemetry/api; span null while no tracing SDK is registered.
-    const span = tracing === null ? null : tracing.startAttempt(this.queue, task);
-    if (metrics !== null) metrics.started(this.queue, task.name, task.waitedMs);
-    const io = new AttemptIo(this.engine, this.queue, task, this.settings.logMaxLines, this.events);
-    const execute = () => executeAttempt(this.queue, task, slot.handler, slot.attempt, io, this.events);
-    const running = span === null ? execute() : tracing!.within(span, execute);
-    void running.then(({ run, outcome }) => {
-      // Queue the outcome first: its flush must be scheduled before the start
-      // of buffered tasks, so it leaves for the store before they run.
-      const recorded = this.record(slot, run, outcome);
-      const ms = Date.now() - started;
-      if (span !== null) tracing!.endAttempt(span, recorded);
-      if (metrics !== null && recorded !== null) metrics.ended(this.queue, task.name, recorded, ms);
-      this.runQueue.finished(slot, ms);
-    });
+    // The outcome is queued first (record): its flush must be scheduled before
+    // the start of buffered tasks, so it leaves for the store before they run.
+    void runObservedAttempt(this.surroundings, this.queue, slot.task, slot.handler, slot.attempt, (run, outcome) => this.record(slot, run, outcome)).then(
+      (ms) => this.runQueue.finished(slot, ms),
+    );
   }
 
   /** Queues the outcome for the settle batch of this event-loop turn; returns it (null when the attempt was abandoned). */
@@ -225,7 +198,7 @@ export class QueueConsumer {
     const { task } = slot;
     if (slot.abandoned) {
       this.ledger.drop(task.id);
-      this.signalIfFree();
+      this.ledger.signalIfFree();
       return null;
     }
     if (run.kind === 'failed' && run.poison) {
@@ -233,7 +206,7 @@ export class QueueConsumer {
     }
     if (!slot.handler) this.noHandlerWarnings.warn(task.name, task.id);
     const flush = this.batcher.add(outcome);
-    if (flush) void this.track(flush.finally(() => this.signalIfFree()));
+    if (flush) void this.track(flush.finally(() => this.ledger.signalIfFree()));
     return outcome;
   }
 

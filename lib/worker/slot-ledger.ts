@@ -24,6 +24,8 @@ export class SlotLedger {
   private reserved = 0;
   /** Slots of finished tasks, kept for the fetch half of the settle that records them. */
   private heldForSettle = 0;
+  /** Who waits for a slot to free up (the fetch loop), if anyone. */
+  private waiter: (() => void) | null = null;
 
   /** `capacity()` is how many tasks the worker may hold now (concurrency plus any prefetch). */
   constructor(private readonly capacity: () => number) {}
@@ -98,5 +100,24 @@ export class SlotLedger {
     for (const slot of this.held.values()) if (!slot.abandoned) leases.push(slot.task.lease);
     for (const lease of this.recording.values()) leases.push(lease);
     return leases;
+  }
+
+  /** Resolves the next time signalIfFree finds a free slot (or at once on wakeWaiter). */
+  nextFreed(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
+  }
+
+  /** Wakes whoever waits for a slot, when one is free now. */
+  signalIfFree(): void {
+    if (this.free() > 0) this.wakeWaiter();
+  }
+
+  /** Wakes whoever waits for a slot, free or not (the worker is stopping). */
+  wakeWaiter(): void {
+    const resolve = this.waiter;
+    this.waiter = null;
+    resolve?.();
   }
 }

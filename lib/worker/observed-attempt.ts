@@ -1,0 +1,49 @@
+import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
+import type { AttemptOutcome, FetchedTask } from '../engine/attempt.js';
+import type { TaskEngine } from '../engine/task-engine.js';
+import type { AttemptState } from '../execution/attempt-state.js';
+import type { TaskTelemetry } from '../telemetry/task-telemetry.js';
+import { executeAttempt } from './attempt-executor.js';
+import { AttemptIo } from './attempt-io.js';
+import type { RunOutcome } from './task-runner.js';
+import type { WorkerEvents } from './worker-events.js';
+
+/** What every attempt of one worker runs with. */
+export interface AttemptSurroundings {
+  engine: TaskEngine;
+  events: WorkerEvents;
+  telemetry: TaskTelemetry;
+  /** Lines kept per task log. */
+  logMaxLines: number;
+}
+
+/**
+ * Runs one attempt the way every worker runs it (the Redis worker's
+ * consumers and the test mode's worker): inside its span when tracing is on
+ * (so the handler's own spans are its children), with its metrics, and the
+ * worker events around it. `record` queues or stores the outcome and returns
+ * what was recorded (null: discarded, the lease was lost); it runs before the
+ * span ends. Resolves with how long the attempt took, in ms.
+ */
+export async function runObservedAttempt(
+  s: AttemptSurroundings,
+  queue: string,
+  task: FetchedTask,
+  handler: RegisteredHandler | undefined,
+  state: AttemptState,
+  record: (run: RunOutcome, outcome: AttemptOutcome) => AttemptOutcome | null | Promise<AttemptOutcome | null>,
+): Promise<number> {
+  // Both null without @opentelemetry/api; span null while no tracing SDK is registered.
+  const { tracing, metrics } = s.telemetry;
+  const started = Date.now();
+  const span = tracing === null ? null : tracing.startAttempt(queue, task);
+  if (metrics !== null) metrics.started(queue, task.name, task.waitedMs);
+  const io = new AttemptIo(s.engine, queue, task, s.logMaxLines, s.events);
+  const execute = () => executeAttempt(queue, task, handler, state, io, s.events);
+  const { run, outcome } = await (span === null ? execute() : tracing!.within(span, execute));
+  const recorded = await record(run, outcome);
+  const ms = Date.now() - started;
+  if (span !== null) tracing!.endAttempt(span, recorded);
+  if (metrics !== null && recorded !== null) metrics.ended(queue, task.name, recorded, ms);
+  return ms;
+}
