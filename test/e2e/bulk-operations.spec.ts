@@ -105,12 +105,15 @@ describe('bulk operations', () => {
     expect(await t.queue.counts('held')).toMatchObject({ active: 1, delayed: 1, paused: false });
 
     await t.queue.obliterate('held', { force: true });
-    expect(await queueKeys('held')).toEqual([]);
+    // This app's worker still serves the queue, so its next heartbeat advertises its handler names
+    // again (the one key a live worker re-creates); every other key is gone.
+    const leftBehind = async () => (await queueKeys('held')).filter((key) => key !== `{${prefix}:held}:hn`);
+    expect(await leftBehind()).toEqual([]);
     expect(await t.queue.schedules()).toEqual([]);
     // The running attempt's outcome is discarded: it changes nothing once it ends.
     gates.open('obliterate');
     await waitUntil(async () => (await t.queue.counts('held')).active === 0, 'the discarded attempt to end');
-    expect(await queueKeys('held')).toEqual([]);
+    expect(await leftBehind()).toEqual([]);
     expect((await keysOf(redis, prefix)).filter((key) => !key.startsWith(`{${prefix}:held}:`) && !key.includes(':schedules')).sort()).toEqual(
       otherKeys.filter((key) => !key.includes(':schedules')),
     );
