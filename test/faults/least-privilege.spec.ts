@@ -18,7 +18,7 @@ import { CapturingLogger } from '../utils/capturing-logger.js';
 // The library works as a Redis ACL user allowed only its own prefix's keys and
 // only the commands it sends (its scripts' commands included, as Redis checks
 // those too), and that user cannot read another prefix. The rule is RULES
-// below, which the README documents as one ACL SETUSER line.
+// below, which docs/operations.md documents as one ACL SETUSER line.
 // Credentials from the connection URL never show up in a log line or an error message.
 
 const USER = 'tasks-app';
@@ -87,8 +87,8 @@ describe('a Redis ACL user limited to one prefix', () => {
     await redis?.destroy();
   });
 
-  it('is the rule the README documents, command for command', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  it('is the rule docs/operations.md documents, command for command', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'docs', 'operations.md'), 'utf8');
     const line = readme.split('\n').find((l) => l.startsWith(`ACL SETUSER ${USER} `));
     expect(line).toBeDefined();
     const documented = line!.split(' ').slice(3).filter((rule) => rule !== '');
