@@ -68,7 +68,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     local popped = redis.call('ZRANGE', keys.wait, 0, n - started - 1, 'WITHSCORES')
     if #popped == 0 then break end
     local expiry = int(now + f.leaseMs)
-    local round, ids = {}, {}
+    local round, ids, payloadKeys = {}, {}, {}
     for i = 1, #popped, 2 do
       local id = popped[i]
       local taskKey = base .. K_TASK .. id
@@ -78,12 +78,18 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       if limit and not running[r[1]] then
         running[r[1]] = tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0
       end
-      round[#round + 1] = { id = id, ws = popped[i + 1], taskKey = taskKey, r = r, limit = limit,
-        payload = redis.call('GET', base .. K_PAYLOAD .. id) }
+      round[#round + 1] = { id = id, ws = popped[i + 1], taskKey = taskKey, r = r, limit = limit }
       ids[#ids + 1] = id
+      payloadKeys[#payloadKeys + 1] = base .. K_PAYLOAD .. id
     end
-    -- In slices: Lua's unpack holds a few thousand values at most.
-    for k = 1, #ids, 1000 do redis.call('ZREM', keys.wait, unpack(ids, k, math.min(k + 999, #ids))) end
+    -- The round's payloads in one read (false where one is missing).
+    for k = 1, #payloadKeys, 1000 do
+      local got = redis.call('MGET', unpack(payloadKeys, k, math.min(k + 999, #payloadKeys)))
+      for j = 1, #got do round[k + j - 1].payload = got[j] end
+    end
+    callSliced('ZREM', keys.wait, ids)
+    -- The leases of the tasks this round starts, added to the active set in one command after the loop.
+    local leases = {}
     for _, t in ipairs(round) do
       local id, taskKey, r = t.id, t.taskKey, t.r
       if not r[1] or not t.payload or not tonumber(r[3]) then
@@ -112,7 +118,8 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
           running[r[1]] = running[r[1]] + 1
           redis.call('HSET', taskKey, R_COUNTED_IN_LIMIT, '1')
         end
-        redis.call('ZADD', keys.active, expiry, id)
+        leases[#leases + 1] = expiry
+        leases[#leases + 1] = id
         emit(base, evMaxLen, taskKey, T_STARTED, id, r[1], attempt, nil)
         started = started + 1
         out[row + REPLY_FETCH_ROW_ID] = id
@@ -130,6 +137,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         row = row + REPLY_FETCH_ROW_WIDTH
       end
     end
+    callSliced('ZADD', keys.active, leases)
   end
   if started > 0 then
     if f.rateMax > 0 then
