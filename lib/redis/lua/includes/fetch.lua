@@ -87,25 +87,45 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       local got = redis.call('MGET', unpack(payloadKeys, k, math.min(k + 999, #payloadKeys)))
       for j = 1, #got do round[k + j - 1].payload = got[j] end
     end
-    callSliced('ZREM', keys.wait, ids)
-    -- The leases of the tasks this round starts, added to the active set in one command after the loop.
+    -- What becomes of each (reads only), so that the round's writes start with
+    -- the moves between sets: a script stopped by an error part-way through
+    -- the per-task writes leaves every started task leased in the active set,
+    -- where recovery finds it, never active with no lease.
     local leases = {}
     for _, t in ipairs(round) do
-      local id, taskKey, r = t.id, t.taskKey, t.r
+      local r = t.r
       if not r[1] or not t.payload or not tonumber(r[3]) then
+        t.action = 'broken'
+      elseif f.names and not f.names[r[1]] and carriedUntil(keys, now, r[1]) then
+        t.action = 'handover'
+        t.handOverEnd = carriedUntil(keys, now, r[1])
+      elseif t.limit and running[r[1]] >= t.limit then
+        t.action = 'park'
+      else
+        t.action = 'start'
+        if t.limit then running[r[1]] = running[r[1]] + 1 end
+        leases[#leases + 1] = expiry
+        leases[#leases + 1] = t.id
+      end
+    end
+    callSliced('ZREM', keys.wait, ids)
+    -- Pairs of (expiry, id): slices of an even size keep them together.
+    callSliced('ZADD', keys.active, leases)
+    for _, t in ipairs(round) do
+      local id, taskKey, r = t.id, t.taskKey, t.r
+      if t.action == 'broken' then
         -- Nothing runs; the worker is told, so it can log it.
         missing[#missing + 1] = id
         skipped = skipped + 1
         moveBroken(base, keys, now, id, taskKey)
-      elseif f.names and not f.names[r[1]] and carriedUntil(keys, now, r[1]) then
+      elseif t.action == 'handover' then
         -- A rolling deploy: this worker lacks the handler, a live one carries
         -- it. Handed over without using an attempt, and its workers woken.
-        local handOverEnd = carriedUntil(keys, now, r[1])
-        if not handOverEnds or handOverEnd < handOverEnds then handOverEnds = handOverEnd end
+        if not handOverEnds or t.handOverEnd < handOverEnds then handOverEnds = t.handOverEnd end
         park(base, id, t.ws, r[1])
         wake(base .. K_HANDLER_MARK .. r[1])
         skipped = skipped + 1
-      elseif t.limit and running[r[1]] >= t.limit then
+      elseif t.action == 'park' then
         -- Its handler runs at its fleet-wide limit: park it until a run ends.
         park(base, id, t.ws, r[1])
         skipped = skipped + 1
@@ -115,11 +135,8 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
           R_LEASE_TOKEN, f.token .. LEASE_TOKEN_SEPARATOR .. attempt)
         if t.limit then
           redis.call('INCR', base .. K_HANDLER_RUNNING .. r[1])
-          running[r[1]] = running[r[1]] + 1
           redis.call('HSET', taskKey, R_COUNTED_IN_LIMIT, '1')
         end
-        leases[#leases + 1] = expiry
-        leases[#leases + 1] = id
         emit(base, evMaxLen, taskKey, T_STARTED, id, r[1], attempt, nil)
         started = started + 1
         out[row + REPLY_FETCH_ROW_ID] = id
@@ -137,7 +154,6 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         row = row + REPLY_FETCH_ROW_WIDTH
       end
     end
-    callSliced('ZADD', keys.active, leases)
   end
   if started > 0 then
     if f.rateMax > 0 then
