@@ -1,7 +1,7 @@
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
 import { freePort } from '../fixtures/child-processes.js';
 import { jsonOf, runCli } from '../fixtures/cli-process.js';
-import { REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { prefixKeys, REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
 
 // The built binary's help, usage errors (exit 2), and connection failures
 // (exit 1, one line naming host:port and never the password), run as child processes.
@@ -97,7 +97,7 @@ describe('nestjs-redis-tasks: help, usage errors and connection failures', () =>
     expect(malformed.stderr).not.toContain(secret);
   });
 
-  it('reads REDIS_URL, and --url wins over it', async () => {
+  it('reads REDIS_URL, --url wins over it, and reading writes nothing to Redis', async () => {
     const unreachable = `redis://127.0.0.1:${await freePort()}`;
     const [fromEnv, overridden] = await Promise.all([
       runCli(['queues', '--json', '--prefix', prefix], { REDIS_URL }),
@@ -107,5 +107,13 @@ describe('nestjs-redis-tasks: help, usage errors and connection failures', () =>
       expect(run).toMatchObject({ code: 0, stderr: '' });
       expect(jsonOf(run)).toEqual([]);
     }
+    // Reading writes nothing: no worker heartbeat, no schedule, no registry entry.
+    const [counts, workers, schedules] = await Promise.all([
+      runCli(['counts', 'q', '--prefix', prefix], { REDIS_URL }),
+      runCli(['workers', '--json', '--prefix', prefix], { REDIS_URL }),
+      runCli(['schedules', '--json', '--prefix', prefix], { REDIS_URL }),
+    ]);
+    expect([counts.code, jsonOf(workers), jsonOf(schedules)]).toEqual([0, [], []]);
+    expect(await prefixKeys(prefix)).toEqual([]);
   });
 });
