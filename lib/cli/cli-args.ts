@@ -40,15 +40,15 @@ export function parseCommandLine(command: CliCommand, argv: readonly string[]): 
   try {
     parsed = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...command.options }, strict: true, allowPositionals: true });
   } catch (error) {
-    throw new UsageError(`${command.name}: ${usageMessage(error)}`, command.name);
+    throw new UsageError(`${command.name}: ${usageMessage(error)}`);
   }
   const args = parsed.positionals.slice(1);
   const { min, max } = command.arity;
   if (args.length < min) {
     const got = args.length === 0 ? 'none' : `${args.length}`;
-    throw new UsageError(`${command.name}: expects ${min === max ? min : `at least ${min}`} argument${min === 1 ? '' : 's'}, got ${got}`, command.name);
+    throw new UsageError(`${command.name}: expects ${min === max ? min : `at least ${min}`} argument${min === 1 ? '' : 's'}, got ${got}`);
   }
-  if (args.length > max) throw new UsageError(`${command.name}: unexpected argument '${args[max]}'`, command.name);
+  if (args.length > max) throw new UsageError(`${command.name}: unexpected argument '${args[max]}'`);
   return { args, values: parsed.values };
 }
 
@@ -66,7 +66,7 @@ export function integerOption(command: string, values: CommandInput['values'], n
   if (raw === undefined) return fallback;
   const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`${command}: --${name} must be a whole number from ${min} to ${max}, got '${String(raw)}'`, command);
+    throw new UsageError(`${command}: --${name} must be a whole number from ${min} to ${max}, got '${String(raw)}'`);
   }
   return value;
 }

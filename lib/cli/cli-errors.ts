@@ -1,10 +1,6 @@
 /** A command line the tool cannot run (unknown command or option, missing or malformed argument): exit code 2. */
 export class UsageError extends Error {
-  constructor(
-    message: string,
-    /** The command whose usage to show, or null for the general usage. */
-    readonly command: string | null,
-  ) {
+  constructor(message: string) {
     super(message);
     this.name = 'UsageError';
   }

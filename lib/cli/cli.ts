@@ -31,7 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.usage;
   }
   const command = findCommand(located.name);
-  if (!command) return usage(io, new UsageError(`unknown command '${located.name}'`, null), undefined);
+  if (!command) return usage(io, new UsageError(`unknown command '${located.name}'`), undefined);
   if (located.help) return done(io, commandHelp(command));
   let input: CommandInput;
   try {

@@ -26,7 +26,7 @@ export const listCommand: CliCommand = {
   arity: { min: 2, max: 2 },
   async run(queue, { args: [name, state], values }) {
     if (!(TASK_STATES as readonly string[]).includes(state)) {
-      throw new UsageError(`list: state must be one of ${TASK_STATES.join(', ')}, got '${state}'`, 'list');
+      throw new UsageError(`list: state must be one of ${TASK_STATES.join(', ')}, got '${state}'`);
     }
     const limit = integerOption('list', values, 'limit', 20, 1, 1_000);
     const offset = integerOption('list', values, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);

@@ -20,13 +20,13 @@ export const retryCommand: CliCommand = {
   async run(queue, { args: [id], values }) {
     const name = queueOption(values);
     if (values['all-dead']) {
-      if (id !== undefined) throw new UsageError('retry: give either a task id or --all-dead, not both', 'retry');
+      if (id !== undefined) throw new UsageError('retry: give either a task id or --all-dead, not both');
       const taskName = stringOption(values, 'name');
       const retried = await queue.retryAll(name, taskName === undefined ? { state: 'dead' } : { state: 'dead', name: taskName });
       return { json: { queue: name, retried }, text: `Retried ${retried} dead task${retried === 1 ? '' : 's'} of queue '${name}'.` };
     }
-    if (id === undefined) throw new UsageError('retry: give a task id, or --all-dead', 'retry');
-    if (values.name !== undefined) throw new UsageError('retry: --name goes with --all-dead', 'retry');
+    if (id === undefined) throw new UsageError('retry: give a task id, or --all-dead');
+    if (values.name !== undefined) throw new UsageError('retry: --name goes with --all-dead');
     if (!(await queue.retry(id, { queue: name }))) throw await refusal(queue, id, name, 'only dead tasks can be retried');
     return { json: { queue: name, id, retried: true }, text: `Retried task '${id}' of queue '${name}': it is waiting again.` };
   },

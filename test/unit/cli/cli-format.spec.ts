@@ -31,7 +31,7 @@ describe('the command line tool: formatting and parsing', () => {
     expect(parseCommandLine(listCommand, ['list', 'q', 'dead', '--limit', '5', '--json'])).toEqual({
       args: ['q', 'dead'], values: { limit: '5', json: true },
     });
-    expect(() => parseCommandLine(listCommand, ['list', 'q', 'dead', '--delayed'])).toThrow(new UsageError("list: unknown option '--delayed'", 'list'));
+    expect(() => parseCommandLine(listCommand, ['list', 'q', 'dead', '--delayed'])).toThrow(new UsageError("list: unknown option '--delayed'"));
     expect(integerOption('list', { limit: '1000' }, 'limit', 20, 1, 1_000)).toBe(1_000);
     expect(integerOption('list', {}, 'limit', 20, 1, 1_000)).toBe(20);
     for (const bad of ['1001', '-1', '2.5', '1e3', '']) expect(() => integerOption('list', { limit: bad }, 'limit', 20, 1, 1_000)).toThrow(UsageError);
