@@ -2,7 +2,7 @@
 // Both module formats are shipped because Nest apps are both: new Nest 12 apps
 // are ESM, most existing ones CommonJS.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,9 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
 // the package.json beside it, and an ESM importer must not see CommonJS types.
 run(['-p', 'tsconfig.build.json', '--outDir', 'dist/esm', '--module', 'esnext', '--moduleResolution', 'bundler']);
 run(['-p', 'tsconfig.build.json', '--outDir', 'dist/cjs', '--module', 'commonjs', '--moduleResolution', 'bundler']);
+// The package's commands (package.json "bin") run as files: executable, by their shebang.
+const { bin = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+for (const file of Object.values(bin)) chmodSync(join(root, file), 0o755);
 for (const [dir, type] of [['esm', 'module'], ['cjs', 'commonjs']]) {
   mkdirSync(join(root, 'dist', dir), { recursive: true });
   writeFileSync(join(root, 'dist', dir, 'package.json'), JSON.stringify({ type }) + '\n');

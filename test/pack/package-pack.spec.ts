@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PACKAGE_ROOT } from '../fixtures/child-processes.js';
@@ -132,7 +132,7 @@ describe('the package as npm packs it', () => {
         'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bench/RESULTS.md', 'docs/testing.md', 'docs/migrating-from-bullmq.md',
         'dist/esm/package.json', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/testing/index.js', 'dist/esm/testing/index.d.ts',
         'dist/cjs/package.json', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/testing/index.js', 'dist/cjs/testing/index.d.ts',
-        'dist/cjs/redis/lua/scripts.generated.js',
+        'dist/cjs/redis/lua/scripts.generated.js', 'dist/cjs/cli/main.js',
       ]),
     );
     const unexpected = files.filter((f) => !/^(dist\/|docs\/[^/]+\.md$)/.test(f) && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bench/RESULTS.md'].includes(f));
@@ -158,6 +158,22 @@ describe('the package as npm packs it', () => {
       const out = execFileSync(process.execPath, [file], { cwd: app, encoding: 'utf8', timeout: 30_000 });
       expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ result: `hello ${format}`, enqueued: ['completed'] });
     }
+  }, 60_000);
+
+  it('runs the nestjs-redis-tasks command from node_modules/.bin, as npm links it, and prints its help', () => {
+    const installed = join(app, 'node_modules', 'nestjs-redis-tasks');
+    const { bin } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(Object.keys(bin)).toEqual(['nestjs-redis-tasks']);
+    // npm links each bin into node_modules/.bin; the file runs by its shebang, with its exec bit from the tarball.
+    const binDir = join(app, 'node_modules', '.bin');
+    mkdirSync(binDir, { recursive: true });
+    const linked = join(binDir, 'nestjs-redis-tasks');
+    symlinkSync(join('..', 'nestjs-redis-tasks', bin['nestjs-redis-tasks']), linked);
+    expect(statSync(join(installed, bin['nestjs-redis-tasks'])).mode & 0o111).not.toBe(0);
+    const general = execFileSync(linked, ['--help'], { cwd: app, encoding: 'utf8', timeout: 30_000 });
+    expect(general).toMatch(/^Usage: nestjs-redis-tasks <command>/);
+    const list = execFileSync(linked, ['list', '--help'], { cwd: app, encoding: 'utf8', timeout: 30_000 });
+    expect(list).toMatch(/^Usage: nestjs-redis-tasks list <queue> <state>/);
   }, 60_000);
 
   it('type-checks a consumer under nodenext and under node10 resolution (typesVersions)', () => {

@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import type { CliCommand, CommandInput, CommandOptions } from './cli-command.js';
+import { UsageError } from './cli-errors.js';
+
+/** Options every command takes. */
+export const GLOBAL_OPTIONS = {
+  url: { type: 'string' },
+  prefix: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies CommandOptions;
+
+/** The command name and where it stands, found before the command's own options are known. */
+export interface Located {
+  /** The first argument that is not an option, or null when there is none. */
+  name: string | null;
+  /** Whether `--help` or `-h` was given anywhere. */
+  help: boolean;
+}
+
+/**
+ * Finds the command name: the first argument that is not an option (options
+ * may come before it). Only the global options are known here, so an option
+ * that takes a value must be written `--opt=value` or after the command.
+ */
+export function locateCommand(argv: readonly string[]): Located {
+  const { tokens } = parseArgs({ args: [...argv], options: GLOBAL_OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const first = tokens.find((token) => token.kind === 'positional');
+  const help = tokens.some((token) => token.kind === 'option' && token.name === 'help');
+  return { name: first?.kind === 'positional' ? first.value : null, help };
+}
+
+/**
+ * Parses a command line strictly against the command's options and the
+ * global ones: an unknown option, a missing value or a wrong number of
+ * arguments is a UsageError naming what was wrong.
+ */
+export function parseCommandLine(command: CliCommand, argv: readonly string[]): CommandInput {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...command.options }, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(`${command.name}: ${usageMessage(error)}`);
+  }
+  const args = parsed.positionals.slice(1);
+  const { min, max } = command.arity;
+  if (args.length < min) {
+    const got = args.length === 0 ? 'none' : `${args.length}`;
+    throw new UsageError(`${command.name}: expects ${min === max ? min : `at least ${min}`} argument${min === 1 ? '' : 's'}, got ${got}`);
+  }
+  if (args.length > max) throw new UsageError(`${command.name}: unexpected argument '${args[max]}'`);
+  return { args, values: parsed.values };
+}
+
+/** util.parseArgs' message in lower case, without its advice about `--` (meaningless here: no command takes free text). */
+function usageMessage(error: unknown): string {
+  // Read by shape: an error from another realm (a test's vm context) is no `instanceof Error` here.
+  const raw = (error as { message?: unknown } | null)?.message;
+  const message = (typeof raw === 'string' ? raw : String(error)).replace(/\. To specify a positional argument starting with a '-'.*$/s, '').trim();
+  return message.charAt(0).toLowerCase() + message.slice(1);
+}
+
+/** An option value that must be a whole number from `min` to `max`; `fallback` when it is absent. */
+export function integerOption(command: string, values: CommandInput['values'], name: string, fallback: number, min: number, max: number): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`${command}: --${name} must be a whole number from ${min} to ${max}, got '${String(raw)}'`);
+  }
+  return value;
+}
+
+/** A string option's value, or undefined when absent. */
+export function stringOption(values: CommandInput['values'], name: string): string | undefined {
+  const raw = values[name];
+  return typeof raw === 'string' ? raw : undefined;
+}

@@ -1,0 +1,35 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { TaskQueue } from '../producer/task-queue.js';
+
+/** Options a command accepts besides the global ones, in util.parseArgs form. */
+export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** Parsed option values: strings, and booleans for flags (arrays only for an option declared `multiple`, which none is). */
+export type OptionValues = Readonly<Record<string, string | boolean | Array<string | boolean> | undefined>>;
+
+/** A command line after parsing: its arguments after the command name, and its option values. */
+export interface CommandInput {
+  args: readonly string[];
+  values: OptionValues;
+}
+
+/** What a command prints: one JSON document with `--json`, text otherwise. */
+export interface CommandResult {
+  json: unknown;
+  text: string;
+}
+
+/** One command of the tool: its help, its options and what it does through TaskQueue. */
+export interface CliCommand {
+  name: string;
+  /** One line for the list of commands. */
+  summary: string;
+  /** The usage line, after the tool's name. */
+  usage: string;
+  /** Lines of `--help` after the usage: arguments and options. */
+  help: readonly string[];
+  options: CommandOptions;
+  /** How many arguments it takes after its name. */
+  arity: { min: number; max: number };
+  run(queue: TaskQueue, input: CommandInput): Promise<CommandResult>;
+}

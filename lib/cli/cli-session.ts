@@ -1,0 +1,40 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TaskModule } from '../module/task.module.js';
+import { TaskQueue } from '../producer/task-queue.js';
+
+/** Where the tool connects: the `--url` and `--prefix` settings after defaults. */
+export interface SessionSettings {
+  url: string;
+  prefix: string;
+}
+
+/**
+ * How long the tool waits for Redis before failing: short, as a person or a
+ * script is waiting, and an unreachable Redis should say so at once.
+ */
+export const CLI_CONNECT_TIMEOUT_MS = 3_000;
+
+/** An open connection to the queues: the library's own TaskQueue, in a Nest context with no worker. */
+export interface CliSession {
+  queue: TaskQueue;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a Nest application context with `TaskModule.forRoot` and no worker,
+ * so the tool goes through the library's own engine (no second copy of the key
+ * layout), starts no worker and fires no schedule. Nest's logger is off (the
+ * tool prints its own one-line errors), and a failed start rejects rather than
+ * exiting the process, so the tool chooses the exit code.
+ */
+export async function openSession(settings: SessionSettings): Promise<CliSession> {
+  const module = TaskModule.forRoot({
+    connection: settings.url,
+    prefix: settings.prefix,
+    worker: false,
+    connectTimeoutMs: CLI_CONNECT_TIMEOUT_MS,
+  });
+  const app: INestApplicationContext = await NestFactory.createApplicationContext(module, { logger: false, abortOnError: false });
+  return { queue: app.get(TaskQueue), close: () => app.close() };
+}

@@ -1,0 +1,87 @@
+import { DEFAULTS } from '../config/defaults.js';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { locateCommand, parseCommandLine } from './cli-args.js';
+import type { CliCommand, CommandInput, CommandResult } from './cli-command.js';
+import { CommandFailure, EXIT, UsageError } from './cli-errors.js';
+import type { SessionSettings } from './cli-session.js';
+import { findCommand } from './commands/command-list.js';
+import { BIN, commandHelp, generalHelp, usageLine } from './help-text.js';
+
+/** The Redis the tool uses when neither `--url` nor REDIS_URL names one. */
+export const DEFAULT_URL = 'redis://127.0.0.1:6379';
+
+/** Where the tool writes, and the environment it reads (REDIS_URL). */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Runs one command line and returns the exit code: 0 done, 1 failed (an
+ * unreachable Redis, no such task, a task in the wrong state), 2 wrong usage.
+ * Output goes to `out` (a table, or one JSON document with --json); every
+ * error is one line on `err`.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const located = locateCommand(argv);
+  if (located.name === null) {
+    if (located.help) return done(io, generalHelp());
+    io.err(`${BIN}: no command given\n${generalHelp()}`);
+    return EXIT.usage;
+  }
+  const command = findCommand(located.name);
+  if (!command) return usage(io, new UsageError(`unknown command '${located.name}'`), undefined);
+  if (located.help) return done(io, commandHelp(command));
+  let input: CommandInput;
+  try {
+    input = parseCommandLine(command, argv);
+  } catch (error) {
+    if (error instanceof UsageError) return usage(io, error, command);
+    throw error;
+  }
+  try {
+    const result = await execute(command, input, settingsOf(input, io));
+    return done(io, input.values.json === true ? JSON.stringify(result.json, null, 2) : result.text);
+  } catch (error) {
+    if (error instanceof UsageError) return usage(io, error, command);
+    // The library's refusal of an argument (a queue name with a brace, a malformed URL) is wrong usage too.
+    if (error instanceof InvalidTaskOptionsError) return usage(io, error, command);
+    io.err(`${BIN}: ${error instanceof CommandFailure ? '' : 'failed: '}${oneLine(error)}`);
+    return EXIT.failure;
+  }
+}
+
+/** `--url` over REDIS_URL over the default; `--prefix` over the library's default prefix. */
+function settingsOf({ values }: CommandInput, io: CliIo): SessionSettings {
+  const url = typeof values.url === 'string' ? values.url : io.env.REDIS_URL || DEFAULT_URL;
+  const prefix = typeof values.prefix === 'string' ? values.prefix : DEFAULTS.prefix;
+  return { url, prefix };
+}
+
+/** Opens the library's TaskQueue, runs the command through it, and closes every connection, whatever happened. */
+async function execute(command: CliCommand, input: CommandInput, settings: SessionSettings): Promise<CommandResult> {
+  // Loaded here, so help and usage errors answer without loading Nest.
+  const { openSession } = await import('./cli-session.js');
+  const session = await openSession(settings);
+  try {
+    return await command.run(session.queue, input);
+  } finally {
+    await session.close().catch(() => undefined);
+  }
+}
+
+function done(io: CliIo, text: string): number {
+  io.out(text);
+  return EXIT.ok;
+}
+
+function usage(io: CliIo, error: Error, command: CliCommand | undefined): number {
+  io.err(`${BIN}: ${oneLine(error)}\n${usageLine(command)}`);
+  return EXIT.usage;
+}
+
+/** An error's message on one line (the library's messages already leave out credentials). */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+}

@@ -1,0 +1,21 @@
+import { DEFAULTS } from '../../config/defaults.js';
+import type { CliCommand } from '../cli-command.js';
+import { queueOption, refusal } from './task-lookup.js';
+
+/** `cancel <id>`: removes a task that has not started. */
+export const cancelCommand: CliCommand = {
+  name: 'cancel',
+  summary: 'removes a waiting, delayed or blocked task',
+  usage: 'cancel <id> [--queue <queue>]',
+  help: [
+    `--queue <queue>  the task's queue (default '${DEFAULTS.queue}')`,
+    'Fails (exit 1) when the task does not exist or has started (running or finished tasks are not cancelled).',
+  ],
+  options: { queue: { type: 'string' } },
+  arity: { min: 1, max: 1 },
+  async run(queue, { args: [id], values }) {
+    const name = queueOption(values);
+    if (!(await queue.cancel(id, { queue: name }))) throw await refusal(queue, id, name, 'only waiting, delayed or blocked tasks can be cancelled');
+    return { json: { queue: name, id, cancelled: true }, text: `Cancelled task '${id}' of queue '${name}'.` };
+  },
+};

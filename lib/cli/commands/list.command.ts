@@ -1,0 +1,72 @@
+import type { TaskInfo } from '../../interfaces/task-info.interface.js';
+import { TASK_STATES, type TaskState } from '../../interfaces/task-state.js';
+import type { TaskQueue } from '../../producer/task-queue.js';
+import { integerOption, stringOption } from '../cli-args.js';
+import type { CliCommand } from '../cli-command.js';
+import { UsageError } from '../cli-errors.js';
+import { cell, textTable } from '../text-table.js';
+import { relativeTime } from '../time-format.js';
+
+/** Tasks read per page while filtering by name: TaskQueue.list's largest page. */
+const PAGE = 1_000;
+
+/** `list <queue> <state>`: a page of one queue's tasks in one state. */
+export const listCommand: CliCommand = {
+  name: 'list',
+  summary: "a page of a queue's tasks in one state",
+  usage: 'list <queue> <state> [--name <task name>] [--limit <n>] [--offset <n>]',
+  help: [
+    `<state> is one of ${TASK_STATES.join(', ')}. Tasks come oldest first (waiting ones in the order they will run).`,
+    '--limit <n>    tasks shown, 1 to 1,000 (default 20)',
+    '--offset <n>   tasks skipped first (default 0)',
+    '--name <name>  only tasks of that name; filtered here, reading the state a page of 1,000 tasks at a time',
+    '               until --limit are found, so on a large queue it reads every task in that state',
+  ],
+  options: { name: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
+  arity: { min: 2, max: 2 },
+  async run(queue, { args: [name, state], values }) {
+    if (!(TASK_STATES as readonly string[]).includes(state)) {
+      throw new UsageError(`list: state must be one of ${TASK_STATES.join(', ')}, got '${state}'`);
+    }
+    const limit = integerOption('list', values, 'limit', 20, 1, 1_000);
+    const offset = integerOption('list', values, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    const taskName = stringOption(values, 'name');
+    const tasks = taskName === undefined
+      ? await queue.list(state as TaskState, { queue: name, offset, limit })
+      : await listByName(queue, name, state as TaskState, taskName, offset, limit);
+    const now = Date.now();
+    const rows = tasks.map((t) => [t.id, t.name, t.state, `${t.attempts}/${t.maxAttempts}`, relativeTime(t.enqueuedAt, now), timeOf(t, now), cell(t.error?.message ?? '')]);
+    const columns = [{ header: 'ID' }, { header: 'NAME' }, { header: 'STATE' }, { header: 'ATTEMPTS', right: true }, { header: 'ENQUEUED' }, { header: whenHeader(state as TaskState) }, { header: 'ERROR' }];
+    return { json: tasks, text: textTable(columns, rows, `No ${state} tasks in queue '${name}'${taskName === undefined ? '' : ` named '${taskName}'`}.`) };
+  },
+};
+
+/** The time that matters in a state: when it runs, started or finished. */
+function timeOf(task: TaskInfo, now: number): string {
+  if (task.state === 'delayed' || task.state === 'waiting') return relativeTime(task.runAt, now);
+  if (task.state === 'active') return relativeTime(task.startedAt, now);
+  if (task.state === 'completed' || task.state === 'dead') return relativeTime(task.finishedAt, now);
+  return '-';
+}
+
+function whenHeader(state: TaskState): string {
+  if (state === 'delayed' || state === 'waiting') return 'DUE';
+  if (state === 'active') return 'STARTED';
+  if (state === 'completed' || state === 'dead') return 'FINISHED';
+  return '-';
+}
+
+/** Tasks of one name, `offset` of them skipped, up to `limit`: the state read page by page. */
+async function listByName(queue: TaskQueue, name: string, state: TaskState, taskName: string, offset: number, limit: number): Promise<TaskInfo[]> {
+  const found: TaskInfo[] = [];
+  let skipped = 0;
+  for (let at = 0; ; at += PAGE) {
+    const page = await queue.list(state, { queue: name, offset: at, limit: PAGE });
+    for (const task of page) {
+      if (task.name !== taskName) continue;
+      if (skipped < offset) skipped++;
+      else if (found.push(task) === limit) return found;
+    }
+    if (page.length < PAGE) return found;
+  }
+}

@@ -1,0 +1,27 @@
+import type { CliCommand } from '../cli-command.js';
+import type { ScheduleInfo } from '../../interfaces/schedule.interface.js';
+import { textTable } from '../text-table.js';
+import { relativeTime } from '../time-format.js';
+
+/** `schedules`: every schedule of the prefix with its next due time. */
+export const schedulesCommand: CliCommand = {
+  name: 'schedules',
+  summary: 'every schedule of the prefix with its next due time',
+  usage: 'schedules',
+  help: ['Schedules made with TaskQueue.schedule() or declared by handlers, by id.'],
+  options: {},
+  arity: { min: 0, max: 0 },
+  async run(queue) {
+    const schedules = await queue.schedules();
+    const now = Date.now();
+    const rows = schedules.map((s) => [s.id, s.queue, s.name, timing(s), new Date(s.next).toISOString(), relativeTime(s.next, now)]);
+    const columns = [{ header: 'ID' }, { header: 'QUEUE' }, { header: 'NAME' }, { header: 'TIMING' }, { header: 'NEXT' }, { header: '' }];
+    return { json: schedules, text: textTable(columns, rows, 'No schedules under this prefix.') };
+  },
+};
+
+/** "cron 0 3 * * * (Europe/Berlin)" or "every 60000 ms". */
+function timing(schedule: ScheduleInfo): string {
+  if (schedule.cron !== undefined) return `cron ${schedule.cron}${schedule.timezone ? ` (${schedule.timezone})` : ''}`;
+  return `every ${schedule.every} ms`;
+}

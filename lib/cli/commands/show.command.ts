@@ -1,0 +1,63 @@
+import { DEFAULTS } from '../../config/defaults.js';
+import type { TaskInfo } from '../../interfaces/task-info.interface.js';
+import type { TaskLogLine } from '../../interfaces/task-log.interface.js';
+import { stringOption } from '../cli-args.js';
+import type { CliCommand } from '../cli-command.js';
+import { CommandFailure } from '../cli-errors.js';
+import { fieldList } from '../text-table.js';
+import { absoluteTime } from '../time-format.js';
+
+/** `show <id>`: one task's record, its error with the stack, and its log. */
+export const showCommand: CliCommand = {
+  name: 'show',
+  summary: "one task: its fields, attempts, error with stack, and log lines",
+  usage: 'show <id> [--queue <queue>]',
+  help: [`--queue <queue>  the task's queue (default '${DEFAULTS.queue}')`, 'With --json: { "task": TaskInfo, "logs": [{ "at", "message" }] }.'],
+  options: { queue: { type: 'string' } },
+  arity: { min: 1, max: 1 },
+  async run(queue, { args: [id], values }) {
+    const name = stringOption(values, 'queue') ?? DEFAULTS.queue;
+    const [task, logs] = await Promise.all([queue.get(id, { queue: name }), queue.logs(id, { queue: name })]);
+    if (!task) throw new CommandFailure(`no task '${id}' in queue '${name}' (never added, cancelled, or removed by retention)`);
+    return { json: { task, logs: logs ?? [] }, text: describe(task, logs ?? [], Date.now()) };
+  },
+};
+
+/** The task as label-value lines, then its error and its log. */
+function describe(task: TaskInfo, logs: readonly TaskLogLine[], now: number): string {
+  const fields: Array<[string, string]> = [
+    ['id', task.id],
+    ['name', task.name],
+    ['queue', task.queue],
+    ['state', task.state],
+    ['attempts', `${task.attempts} of ${task.maxAttempts}`],
+    ['priority', String(task.priority)],
+    ['enqueued', absoluteTime(task.enqueuedAt, now)],
+    ['due', absoluteTime(task.runAt, now)],
+    ['started', absoluteTime(task.startedAt, now)],
+    ['finished', absoluteTime(task.finishedAt, now)],
+    ['payload', json(task.payload)],
+  ];
+  if (task.result !== undefined) fields.push(['result', json(task.result)]);
+  if (task.progress !== undefined) fields.push(['progress', json(task.progress)]);
+  if (task.pendingDependencies?.length) fields.push(['waits for', task.pendingDependencies.join(', ')]);
+  const parts = [fieldList(fields)];
+  if (task.error) {
+    const { name, message, stack, issues } = task.error;
+    const lines = [`error (attempt ${task.attempts}): ${name ? `${name}: ` : ''}${message}`];
+    for (const issue of issues ?? []) lines.push(`  issue: ${issue.message}${issue.path?.length ? ` at ${issue.path.join('.')}` : ''}`);
+    // The stack's first lines repeat the message: its frames start at the first "at" line.
+    const frames = stack?.split('\n') ?? [];
+    const first = frames.findIndex((line) => /^\s*at /.test(line));
+    if (first >= 0) lines.push(...frames.slice(first).map((line) => `  ${line.trim()}`));
+    parts.push(lines.join('\n'));
+  }
+  const log = logs.map((line) => `  ${new Date(line.at).toISOString()}  ${line.message}`);
+  parts.push(logs.length === 0 ? 'log: no lines' : [`log (${logs.length} line${logs.length === 1 ? '' : 's'}):`, ...log].join('\n'));
+  return parts.join('\n\n');
+}
+
+/** A value as one line of JSON; `undefined` (a void result) as '-'. */
+function json(value: unknown): string {
+  return value === undefined ? '-' : JSON.stringify(value);
+}

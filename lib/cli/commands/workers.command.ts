@@ -1,0 +1,23 @@
+import type { CliCommand } from '../cli-command.js';
+import { textTable } from '../text-table.js';
+import { relativeTime } from '../time-format.js';
+
+/** `workers [queue]`: the live workers of the prefix, or of one queue. */
+export const workersCommand: CliCommand = {
+  name: 'workers',
+  summary: 'the live workers of the prefix (of one queue when given)',
+  usage: 'workers [queue]',
+  help: ['From the workers\' heartbeats (every third of leaseMs): a worker drops out when it stops, or one lease after it died.'],
+  options: {},
+  arity: { min: 0, max: 1 },
+  async run(queue, { args: [name] }) {
+    const workers = await queue.workers(name);
+    const now = Date.now();
+    const rows = workers.map((w) => [
+      w.instanceId, w.host, String(w.pid), relativeTime(w.startedAt, now), relativeTime(w.lastSeenAt, now),
+      w.queues.map((q) => `${q.queue} (${q.running}/${q.concurrency})`).join(', '),
+    ]);
+    const columns = [{ header: 'INSTANCE' }, { header: 'HOST' }, { header: 'PID', right: true }, { header: 'STARTED' }, { header: 'SEEN' }, { header: 'QUEUES (RUNNING/CONCURRENCY)' }];
+    return { json: workers, text: textTable(columns, rows, name === undefined ? 'No live workers.' : `No live workers of queue '${name}'.`) };
+  },
+};

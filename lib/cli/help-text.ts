@@ -1,0 +1,46 @@
+import { DEFAULTS } from '../config/defaults.js';
+import type { CliCommand } from './cli-command.js';
+import { COMMANDS } from './commands/command-list.js';
+
+/** The tool's name, as `npx` and `node_modules/.bin` know it. */
+export const BIN = 'nestjs-redis-tasks';
+
+/** The global options, described once for every help text. */
+const GLOBAL_HELP = [
+  'Options of every command:',
+  '  --url <redis url>   the Redis to use (default: $REDIS_URL, else redis://127.0.0.1:6379)',
+  `  --prefix <prefix>   the key prefix of the app's TaskModule (default '${DEFAULTS.prefix}')`,
+  '  --json              print one JSON document on stdout instead of a table',
+  '  -h, --help          print the help of the command',
+];
+
+/** What `--help` without a command prints: every command with its summary. */
+export function generalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `Usage: ${BIN} <command> [arguments] [--url <redis url>] [--prefix <prefix>] [--json]`,
+    '',
+    'Inspects and operates the queues of nestjs-redis-tasks on Redis. It starts no worker and fires no schedule.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    ...GLOBAL_HELP,
+    '',
+    `Run '${BIN} <command> --help' for a command's arguments. Exit codes: 0 done, 1 failed, 2 wrong usage.`,
+  ].join('\n');
+}
+
+/** What `<command> --help` prints: its usage, its own options, then the global ones. */
+export function commandHelp(command: CliCommand): string {
+  return [`Usage: ${BIN} ${command.usage}`, '', `${capitalised(command.summary)}.`, '', ...command.help, '', ...GLOBAL_HELP].join('\n');
+}
+
+/** The one usage line shown under a usage error. */
+export function usageLine(command: CliCommand | undefined): string {
+  return command ? `Usage: ${BIN} ${command.usage} (see --help)` : `Usage: ${BIN} <command> [arguments] (see --help)`;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { TaskContext, TaskHandler, type TaskInfo, type TaskRef, type WorkerInfo } from '../../lib/index.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
+import { jsonOf, runCli } from '../fixtures/cli-process.js';
+import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
+import { REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { waitUntil } from '../utils/wait.js';
+
+// The read-only commands of the built `nestjs-redis-tasks` binary, run as child
+// processes against a real Redis where an app of the library made the tasks:
+// queues, counts, list, show, workers and schedules, as tables and as --json.
+
+@Injectable()
+class CliTasks {
+  @TaskHandler('cli.ok', { queue: 'work' })
+  async ok(payload: { n: number }, task: TaskContext) {
+    await task.log(`doing ${payload.n}`);
+    return { done: payload.n };
+  }
+
+  @TaskHandler('cli.fail', { queue: 'work', attempts: 1 })
+  async fail(_payload: unknown, task: TaskContext) {
+    await task.log('first line');
+    await task.log('about to fail');
+    throw new Error('kaput');
+  }
+}
+
+describe('nestjs-redis-tasks: inspecting queues', () => {
+  const prefix = uniquePrefix('cli-inspect');
+  let t: TaskApp;
+  let dead: TaskRef;
+  let idle: TaskRef[];
+  const cli = (...args: string[]) => runCli([...args, '--prefix', prefix], { REDIS_URL });
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    t = await startTaskApp(prefix, [CliTasks]);
+    await t.queue.enqueueMany([1, 2].map((n) => ({ name: 'cli.ok', payload: { n } })));
+    dead = await t.queue.enqueue('cli.fail', {});
+    await t.queue.enqueue('cli.ok', { n: 3 }, { delay: 600_000 });
+    // A queue no worker serves: its tasks wait, in enqueue order.
+    idle = await t.queue.enqueueMany(['a.job', 'b.job', 'a.job', 'b.job', 'a.job'].map((name, i) => ({ name, payload: { i }, options: { queue: 'idle' } })));
+    await t.queue.schedule('nightly', 'report.build', { full: true }, { cron: '0 3 * * *', queue: 'reports' });
+    await waitUntil(async () => {
+      const counts = await t.queue.counts('work');
+      return counts.completed === 2 && counts.dead === 1;
+    }, 'two completed and one dead task');
+  }, BUILD_TIMEOUT_MS);
+  afterAll(async () => {
+    await t?.close();
+    await removePrefix(prefix);
+  });
+
+  it('queues: every queue with its counts, as a table and as JSON', async () => {
+    const [table, json] = await Promise.all([cli('queues'), cli('queues', '--json')]);
+    console.info(`cli-inspect: queues ran in ${table.ms} ms (table) and ${json.ms} ms (--json)`);
+    expect(table).toMatchObject({ code: 0, stderr: '' });
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^QUEUE\s+BLOCKED\s+WAITING\s+DELAYED\s+ACTIVE\s+COMPLETED\s+DEAD\s+PAUSED$/);
+    expect(lines.slice(1).map((line) => line.split(/\s+/))).toEqual([
+      ['idle', '0', '5', '0', '0', '0', '0', 'no'],
+      ['reports', '0', '0', '0', '0', '0', '0', 'no'],
+      ['work', '0', '0', '1', '0', '2', '1', 'no'],
+    ]);
+    // Columns are aligned: the last one starts at the same place on every line.
+    expect(new Set(lines.map((line) => line.lastIndexOf(' ') + 1)).size).toBe(1);
+    expect(jsonOf(json)).toEqual([
+      { queue: 'idle', blocked: 0, waiting: 5, delayed: 0, active: 0, completed: 0, dead: 0, paused: false },
+      { queue: 'reports', blocked: 0, waiting: 0, delayed: 0, active: 0, completed: 0, dead: 0, paused: false },
+      { queue: 'work', blocked: 0, waiting: 0, delayed: 1, active: 0, completed: 2, dead: 1, paused: false },
+    ]);
+  });
+
+  it('counts: one queue', async () => {
+    const [table, json] = await Promise.all([cli('counts', 'work'), cli('counts', 'work', '--json')]);
+    expect(table).toMatchObject({ code: 0, stderr: '' });
+    expect(table.stdout.trimEnd().split('\n')[1].split(/\s+/)).toEqual(['work', '0', '0', '1', '0', '2', '1', 'no']);
+    expect(jsonOf(json)).toEqual({ queue: 'work', blocked: 0, waiting: 0, delayed: 1, active: 0, completed: 2, dead: 1, paused: false });
+  });
+
+  it('list: a page of one state, filtered by name, with --limit and --offset', async () => {
+    const [all, named, page, deadList, json, none] = await Promise.all([
+      cli('list', 'idle', 'waiting'),
+      cli('list', 'idle', 'waiting', '--name', 'a.job', '--json'),
+      cli('list', 'idle', 'waiting', '--limit', '2', '--offset', '1', '--json'),
+      cli('list', 'work', 'dead'),
+      cli('list', 'work', 'completed', '--json'),
+      cli('list', 'idle', 'dead'),
+    ]);
+    for (const run of [all, named, page, deadList, json, none]) expect(run).toMatchObject({ code: 0, stderr: '' });
+    const rows = all.stdout.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^ID\s+NAME\s+STATE\s+ATTEMPTS\s+ENQUEUED\s+DUE\s+ERROR$/);
+    expect(rows.slice(1).map((line) => line.split(/\s+/).slice(0, 4))).toEqual(
+      idle.map((ref, i) => [ref.id, i % 2 === 0 ? 'a.job' : 'b.job', 'waiting', '0/1']),
+    );
+    expect(rows[1]).toMatch(/\ds ago/);
+    expect(jsonOf<TaskInfo[]>(named).map((task) => task.id)).toEqual([idle[0].id, idle[2].id, idle[4].id]);
+    expect(jsonOf<TaskInfo[]>(page).map((task) => task.id)).toEqual([idle[1].id, idle[2].id]);
+    expect(deadList.stdout).toMatch(new RegExp(`^${dead.id}\\s+cli\\.fail\\s+dead\\s+1/1\\s+.*ago\\s+.*ago\\s+kaput$`, 'm'));
+    expect(jsonOf<TaskInfo[]>(json)).toEqual([
+      expect.objectContaining({ name: 'cli.ok', state: 'completed', result: { done: 1 }, payload: { n: 1 } }),
+      expect.objectContaining({ name: 'cli.ok', state: 'completed', result: { done: 2 }, payload: { n: 2 } }),
+    ]);
+    expect(none.stdout.trim()).toBe("No dead tasks in queue 'idle'.");
+  });
+
+  it('show: the fields, the error with its stack, and the log lines', async () => {
+    const [table, json, missing] = await Promise.all([
+      cli('show', dead.id, '--queue', 'work'),
+      cli('show', dead.id, '--queue', 'work', '--json'),
+      cli('show', 'no-such-task', '--queue', 'work'),
+    ]);
+    expect(table).toMatchObject({ code: 0, stderr: '' });
+    const text = table.stdout;
+    expect(text).toMatch(new RegExp(`^id\\s+${dead.id}$`, 'm'));
+    expect(text).toMatch(/^name\s+cli\.fail$/m);
+    expect(text).toMatch(/^state\s+dead$/m);
+    expect(text).toMatch(/^attempts\s+1 of 1$/m);
+    expect(text).toMatch(/^finished\s+\d{4}-\d\d-\d\dT.*Z \(\d+s ago\)$/m);
+    expect(text).toMatch(/^error \(attempt 1\): Error: kaput$/m);
+    expect(text).toMatch(/^ {2}at .*CliTasks\.fail/m);
+    expect(text).toMatch(/^log \(2 lines\):\n {2}\d{4}-.*Z {2}first line\n {2}\d{4}-.*Z {2}about to fail$/m);
+    const shown = jsonOf<{ task: TaskInfo; logs: Array<{ at: number; message: string }> }>(json);
+    expect(shown.task).toMatchObject({ id: dead.id, queue: 'work', state: 'dead', attempts: 1, error: { message: 'kaput', name: 'Error' } });
+    expect(shown.task.error!.stack).toContain('CliTasks.fail');
+    expect(shown.logs.map((line) => line.message)).toEqual(['first line', 'about to fail']);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr.trim()).toBe("nestjs-redis-tasks: no task 'no-such-task' in queue 'work' (never added, cancelled, or removed by retention)");
+  });
+
+  it('workers and schedules: the live worker and the schedule, as tables and as JSON', async () => {
+    const [table, json, ofIdle, schedules, schedulesJson] = await Promise.all([
+      cli('workers', 'work'),
+      cli('workers', '--json'),
+      cli('workers', 'idle'),
+      cli('schedules'),
+      cli('schedules', '--json'),
+    ]);
+    for (const run of [table, json, ofIdle, schedules, schedulesJson]) expect(run).toMatchObject({ code: 0, stderr: '' });
+    const [worker] = jsonOf<WorkerInfo[]>(json);
+    expect(worker).toMatchObject({ pid: process.pid, queues: [{ queue: 'work', handlers: ['cli.ok', 'cli.fail'], concurrency: 5 }] });
+    expect(table.stdout).toMatch(/^INSTANCE\s+HOST\s+PID\s+STARTED\s+SEEN\s+QUEUES \(RUNNING\/CONCURRENCY\)$/m);
+    expect(table.stdout).toMatch(new RegExp(`^${worker.instanceId}\\s+\\S+\\s+${process.pid}\\s+\\d+s ago\\s+\\d+s ago\\s+work \\(0/5\\)$`, 'm'));
+    expect(ofIdle.stdout.trim()).toBe("No live workers of queue 'idle'.");
+    expect(schedules.stdout).toMatch(/^nightly\s+reports\s+report\.build\s+cron 0 3 \* \* \*\s+\d{4}-\d\d-\d\dT03:00:00\.000Z\s+in \d+[hm]$/m);
+    expect(jsonOf(schedulesJson)).toEqual([{ id: 'nightly', name: 'report.build', queue: 'reports', payload: { full: true }, cron: '0 3 * * *', next: expect.any(Number) }]);
+  });
+});
