@@ -32,10 +32,12 @@ end
 -- it in the compact listpack encoding) and its payload (a string). Keeping the
 -- payload out of the hash is what keeps the hash compact. Tasks in a
 -- dependency graph also have pending-dependency, dependency-result and
--- dependent keys, and a task whose handler logged has a log list.
+-- dependent keys (and the list of its dependencies as enqueued), a task whose
+-- handler logged has a log list, and a task that failed an attempt has a history list.
 local function deleteTask(base, id)
   redis.call('DEL', base .. K_TASK .. id, base .. K_PAYLOAD .. id, base .. K_PENDING_DEPENDENCIES .. id,
-    base .. K_DEPENDENCY_RESULTS .. id, base .. K_DEPENDENTS .. id, base .. K_LOGS .. id)
+    base .. K_DEPENDENCY_RESULTS .. id, base .. K_DEPENDENTS .. id, base .. K_LOGS .. id,
+    base .. K_HISTORY .. id, base .. K_DEPENDENCIES .. id)
 end
 
 -- Wakes a worker when this due time is the queue's earliest, so that worker
