@@ -85,6 +85,12 @@ export interface TaskEngine extends TaskMaintenance, TaskInsights {
   retireWorker(instanceId: string): Promise<void>;
   /** Every live worker of the prefix (heartbeat not expired, by the store's clock), in no particular order. */
   workers(): Promise<WorkerInfo[]>;
+  /**
+   * Every queue of the prefix that was enqueued to, is served by a worker
+   * (named in a heartbeat) or has a schedule, and was not obliterated since;
+   * in no particular order.
+   */
+  queues(): Promise<string[]>;
   /** Results of a task's completed dependencies, by dependency id. */
   dependencyResults(queue: string, id: string): Promise<ReadonlyMap<string, unknown>>;
 }

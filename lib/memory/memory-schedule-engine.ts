@@ -17,6 +17,7 @@ export class MemoryScheduleEngine implements ScheduleEngine {
 
   async save(definition: ScheduleDefinition, firstDue: number): Promise<{ next: number; status: 'unchanged' | 'created' | 'updated' }> {
     const copy: ScheduleDefinition = { ...definition, spec: { ...definition.spec } };
+    this.store.registered.add(definition.queue);
     const stored = this.store.schedules.get(definition.id);
     if (!stored) {
       this.store.schedules.set(definition.id, { definition: copy, next: firstDue, revision: 1 });

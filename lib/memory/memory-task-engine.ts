@@ -37,6 +37,7 @@ export class MemoryTaskEngine implements TaskEngine {
     items.forEach((item, i) => byQueue.set(item.queue, [...(byQueue.get(item.queue) ?? []), i]));
     const results: AddResult[] = new Array(items.length);
     for (const [queue, indexes] of byQueue) {
+      this.store.registered.add(queue);
       const added = addToQueue(this.store.queue(queue), indexes.map((i) => items[i].task), now, (task) => this.store.added.push({ queue, task }));
       indexes.forEach((i, k) => (results[i] = added[k]));
     }
@@ -226,7 +227,10 @@ export class MemoryTaskEngine implements TaskEngine {
 
   async obliterate(queue: string, force: boolean): Promise<ObliterateResult> {
     const result = maintenance.obliterate(this.store.queue(queue), force);
-    if (result.status === 'done') this.store.forgetSchedulesOf(queue);
+    if (result.status === 'done') {
+      this.store.forgetSchedulesOf(queue);
+      this.store.registered.delete(queue);
+    }
     return result;
   }
 
@@ -240,9 +244,14 @@ export class MemoryTaskEngine implements TaskEngine {
     const expiresAt = now + ttlMs;
     this.store.workers.set(worker.instanceId, { info: structuredClone(worker), lastSeenAt: now, expiresAt });
     for (const { queue, handlers } of worker.queues) {
+      this.store.registered.add(queue);
       const carriers = this.store.queue(queue).carriers;
       for (const name of handlers) carriers.set(name, Math.max(carriers.get(name) ?? 0, expiresAt));
     }
+  }
+
+  async queues(): Promise<string[]> {
+    return [...this.store.registered];
   }
 
   async retireWorker(instanceId: string): Promise<void> {

@@ -266,6 +266,15 @@ export class TaskQueue {
     return live.sort((a, b) => a.startedAt - b.startedAt || (a.instanceId < b.instanceId ? -1 : 1));
   }
 
+  /**
+   * Every queue of the prefix, sorted: those enqueued to, served by a worker
+   * (listed again within a heartbeat once obliterated) or with schedules.
+   * A queue stays listed when it is empty, until it is obliterated.
+   */
+  async queues(): Promise<string[]> {
+    return (await this.engine.queues()).sort();
+  }
+
   /** Every schedule of the prefix, by id, with its next due time. */
   schedules(): Promise<ScheduleInfo[]> {
     return this.scheduler.list();

@@ -76,6 +76,8 @@ export const ITEM_KEY_SUFFIXES = {
 export const SCHEDULE_DIRECTORY_SUFFIX = 'schedules';
 /** The prefix-wide directory of live workers (instance id -> expiry), in the same slot: `{prefix:}:workers`. */
 export const WORKER_DIRECTORY_SUFFIX = 'workers';
+/** The prefix-wide registry of queue names (a set), in the same slot: `{prefix:}:queues`. */
+export const QUEUE_DIRECTORY_SUFFIX = 'queues';
 /** A worker's heartbeat record (its WorkerInfo JSON, expiring), after `{prefix:}:`, followed by its instance id. */
 export const WORKER_RECORD_SUFFIX = 'w:';
 

@@ -3,6 +3,7 @@ import { LIST_SEPARATOR, OBLITERATE_STATUS, STATE } from './protocol.js';
 import type { QueueScripts } from './queue-scripts.js';
 import { redacted } from './redact-error.js';
 import { replyLayout } from './reply-layout.js';
+import type { QueueDirectory } from './queue-directory.js';
 import { ScheduleKeys } from './schedule-keys.js';
 import { scriptArgs } from './script-args.js';
 
@@ -22,7 +23,7 @@ const OBLITERATE = replyLayout('obliterate');
 
 /** retryAll, drain, clean and obliterate on Redis: loops of bounded steps (lua/retry-dead, drain, clean, obliterate). */
 export class RedisBulkOperations {
-  constructor(private readonly scripts: QueueScripts, private readonly prefix: string) {}
+  constructor(private readonly scripts: QueueScripts, private readonly prefix: string, private readonly directory: QueueDirectory) {}
 
   private async now(): Promise<number> {
     const [seconds, micros] = await redacted(this.scripts.client.time());
@@ -77,6 +78,8 @@ export class RedisBulkOperations {
       removed += Number(reply[OBLITERATE.head.removed]);
       if (status === OBLITERATE_STATUS.done) {
         await this.forgetSchedules(queue, String(reply[OBLITERATE.head.schedules]));
+        // Last, as it spans slots: a live worker's next heartbeat lists the queue again.
+        await this.directory.forget(queue);
         return { status: 'done', removed };
       }
     }

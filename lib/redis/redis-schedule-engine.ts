@@ -1,6 +1,7 @@
 import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import type { FireRequest, ScheduleDefinition, ScheduleEngine, StoredSchedule } from '../engine/schedule-engine.js';
 import { pipelineGrouped } from './grouped-pipeline.js';
+import { QueueDirectory } from './queue-directory.js';
 import { UPSERT_STATUS } from './protocol.js';
 import { redacted } from './redact-error.js';
 import { encodeBackoff, encodeRetention } from './record-values.js';
@@ -35,8 +36,12 @@ export class RedisScheduleEngine implements ScheduleEngine {
   private readonly client: RedisClient;
   private readonly keys = new Map<string, ScheduleKeys>();
 
+  /** The registry of queue names: a schedule's queue is listed by `TaskEngine.queues()`. */
+  private readonly queueDirectory: QueueDirectory;
+
   constructor(private readonly connections: RedisConnections, private readonly options: ResolvedTaskOptions) {
     this.client = connections.command;
+    this.queueDirectory = new QueueDirectory(this.client, options.prefix);
   }
 
   now(): Promise<number> {
@@ -71,7 +76,9 @@ export class RedisScheduleEngine implements ScheduleEngine {
   private async upsert(s: ScheduleDefinition, firstDue: number): Promise<{ next: number; status: 'unchanged' | 'created' | 'updated' }> {
     const previous = await this.queueOf(s.id);
     // Directory first: `due` ignores (and removes) definitions the directory does not point at.
-    if (previous !== s.queue) await redacted(this.client.hset(this.directoryKey, s.id, s.queue));
+    if (previous !== s.queue) {
+      await Promise.all([redacted(this.client.hset(this.directoryKey, s.id, s.queue)), this.queueDirectory.register([s.queue])]);
+    }
     const keys = this.keysOf(s.queue);
     const { cron, every, timezone } = s.spec;
     const args = scriptArgs('upsertSchedule', {

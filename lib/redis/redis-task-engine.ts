@@ -7,6 +7,7 @@ import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js'
 import type { TaskState } from '../interfaces/task-state.js';
 import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 import { WorkerHeartbeats } from './worker-heartbeats.js';
+import { QueueDirectory } from './queue-directory.js';
 import { EventStreamReader } from './event-stream-reader.js';
 import { STATE } from './protocol.js';
 import { addTasks } from './task-adder.js';
@@ -44,6 +45,7 @@ export class RedisTaskEngine implements TaskEngine {
   private readonly client: RedisClient;
 
   private readonly heartbeats: WorkerHeartbeats;
+  private readonly directory: QueueDirectory;
 
   private readonly logs: RedisTaskLogs;
   private readonly probes: RedisQueueProbes;
@@ -60,9 +62,10 @@ export class RedisTaskEngine implements TaskEngine {
     };
     this.logs = new RedisTaskLogs(scripts);
     this.probes = new RedisQueueProbes(scripts);
-    this.bulk = new RedisBulkOperations(scripts, options.prefix);
+    this.directory = new QueueDirectory(this.client, options.prefix);
+    this.bulk = new RedisBulkOperations(scripts, options.prefix, this.directory);
+    this.heartbeats = new WorkerHeartbeats(this.client, options.prefix, (queue) => this.keysOf(queue), this.directory.key);
     this.insights = new RedisTaskInsights(scripts);
-    this.heartbeats = new WorkerHeartbeats(this.client, options.prefix, (queue) => this.keysOf(queue));
   }
 
   private keysOf(queue: string): QueueKeys {
@@ -91,10 +94,13 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   add(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
-    const queues = [...new Set(items.map((item) => item.queue))].map((q) => `'${q}'`).join(', ');
-    const operation = `enqueue on queue ${queues}`;
+    const queues = new Set(items.map((item) => item.queue));
+    const operation = `enqueue on queue ${[...queues].map((q) => `'${q}'`).join(', ')}`;
     return this.guard(operation, async () => {
-      const results = await addTasks(this.client, items, (queue) => this.keysOf(queue), (queue) => this.head(queue));
+      // The registry command of a queue's first enqueue goes out beside the batch: the same round trip.
+      const registering = this.directory.registerOnce(queues);
+      const adding = addTasks(this.client, items, (queue) => this.keysOf(queue), (queue) => this.head(queue));
+      const results = registering ? (await Promise.all([adding, registering]))[0] : await adding;
       if (this.options.durability) await waitForReplicas(this.client, this.options.durability, operation, this.connections.target);
       return results;
     });
@@ -223,6 +229,10 @@ export class RedisTaskEngine implements TaskEngine {
 
   workers(): Promise<WorkerInfo[]> {
     return this.guard('listing workers', () => this.heartbeats.list());
+  }
+
+  queues(): Promise<string[]> {
+    return this.guard('listing queues', () => this.directory.list());
   }
 
   // Task logs, probes and bulk operations (TaskMaintenance), each in a file of its own.

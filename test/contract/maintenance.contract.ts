@@ -120,5 +120,34 @@ export function describeMaintenanceContract(open: () => Promise<EngineUnderTest>
       await add(newTask('again'));
       expect((await take(1)).map((t) => t.id)).toEqual(['again']);
     });
+
+    it('lists the queues enqueued to, served by a worker or with a schedule; obliterate removes one, and using it again lists it again', async () => {
+      const sorted = async () => (await engine.tasks.queues()).sort();
+      expect(await sorted()).toEqual([]);
+      // Reading a queue does not list it.
+      await engine.tasks.counts('read-only');
+      await engine.tasks.list('read-only', 'waiting', 0, 10);
+      await add(newTask('q1'));
+      await engine.tasks.add([{ queue: 'other', task: newTask('q2') }]);
+      await add(newTask('q3'));
+      const worker = { instanceId: 'wq', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: 'served', handlers: ['job'], concurrency: 1, running: 0 }] };
+      await engine.tasks.heartbeat(worker, 10_000);
+      const schedule = {
+        id: 'tick', queue: 'timed', name: 'job', payloadJson: '1', spec: { cron: null, every: 60_000, timezone: null },
+        maxAttempts: 1, backoff: null, timeoutMs: 0, removeOnComplete: null, removeOnDead: null,
+      };
+      await engine.schedules.save(schedule, (await engine.schedules.now()) + 60_000);
+      expect(await sorted()).toEqual([QUEUE, 'other', 'served', 'timed']);
+
+      expect(await engine.tasks.obliterate(QUEUE, false)).toMatchObject({ status: 'done' });
+      expect(await engine.tasks.obliterate('timed', false)).toMatchObject({ status: 'done' });
+      expect(await sorted()).toEqual(['other', 'served']);
+      await add(newTask('back'));
+      expect(await engine.tasks.obliterate('served', false)).toMatchObject({ status: 'done' });
+      expect(await sorted()).toEqual([QUEUE, 'other']);
+      // The worker's next heartbeat lists the queue it serves again.
+      await engine.tasks.heartbeat(worker, 10_000);
+      expect(await sorted()).toEqual([QUEUE, 'other', 'served']);
+    });
   });
 }

@@ -162,8 +162,8 @@ describe('every key of a queue carries the hash tag {prefix:queue}', () => {
     const all = await keysContaining(redis, prefix);
     expect(all.length).toBeGreaterThan(0);
     const allowed = ['default', 'emails', 'parked'].map((queue) => `{${prefix}:${queue}}:`);
-    // The prefix-wide slot holds only the directories of schedules and workers and the workers' heartbeat records.
-    const prefixWide = new RegExp(`^\\{${prefix}:\\}:(schedules|workers|w:.+)$`);
+    // The prefix-wide slot holds only the directories of schedules and workers, the registry of queue names and the workers' heartbeat records.
+    const prefixWide = new RegExp(`^\\{${prefix}:\\}:(schedules|workers|queues|w:.+)$`);
     const stray = all.filter((key) => !allowed.some((tag) => key.startsWith(tag)) && !prefixWide.test(key));
     expect(stray).toEqual([]);
     // Each queue's keys really are there under its own tag.

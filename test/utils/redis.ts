@@ -47,11 +47,12 @@ export function keysOf(redis: Redis, prefix: string): Promise<string[]> {
 
 /**
  * The keys under a prefix that a task operation writes: the live workers' own
- * heartbeat keys (their records, the directory and the handler names they
- * advertise, which a worker writes whatever the tasks do) are left out.
+ * heartbeat keys (their records, the directory, the registry of queue names
+ * and the handler names they advertise, which a worker writes whatever the
+ * tasks do) are left out.
  */
 export async function taskKeysOf(redis: Redis, prefix: string): Promise<string[]> {
-  const heartbeat = new RegExp(`^\\{${prefix}:\\}:(workers|w:.+)$|\\}:hn$`);
+  const heartbeat = new RegExp(`^\\{${prefix}:\\}:(workers|queues|w:.+)$|\\}:hn$`);
   return (await keysOf(redis, prefix)).filter((key) => !heartbeat.test(key));
 }
 
