@@ -4,7 +4,7 @@
 // root (module/) is the only place that picks the store adapter; the two
 // adapters (redis/, memory/) sit side by side and never import each other.
 const LAYERS = [
-  'terminus', 'module', 'testing', 'producer', 'worker', 'scheduling', 'events', 'discovery', 'decorators', 'execution', 'telemetry',
+  'dashboard', 'terminus', 'module', 'testing', 'producer', 'worker', 'scheduling', 'events', 'discovery', 'decorators', 'execution', 'telemetry',
   'redis', 'memory', 'engine', 'config', 'policies', 'interfaces', 'errors',
 ];
 
