@@ -6,8 +6,8 @@ import type { ThroughputPoint } from './types.js';
 // bar chart of sixty points does not need one.
 
 const SVG = 'http://www.w3.org/2000/svg';
-const WIDTH = 720;
-const HEIGHT = 160;
+const WIDTH = 1100;
+const HEIGHT = 150;
 const AXIS = 28;
 
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
@@ -44,8 +44,9 @@ export function throughputChart(points: ThroughputPoint[]): HTMLElement {
     if (hf > 0) group.appendChild(svg('rect', { x, y: HEIGHT - hc - hf, width: w, height: hf, class: 'bar-failed' }));
     group.appendChild(svg('rect', { x, y: 0, width: w, height: HEIGHT, class: 'hit' }));
     root.appendChild(group);
-    if (i % 15 === 0 || i === points.length - 1) {
-      const label = svg('text', { x: x + w / 2, y: HEIGHT + 14, class: 'tick', 'text-anchor': 'middle' });
+    if ((i % 15 === 0 && i < points.length - 5) || i === points.length - 1) {
+      const last = i === points.length - 1;
+      const label = svg('text', { x: last ? WIDTH : x + w / 2, y: HEIGHT + 14, class: 'tick', 'text-anchor': last ? 'end' : 'middle' });
       label.textContent = clock(p.minute);
       root.appendChild(label);
     }
@@ -53,7 +54,7 @@ export function throughputChart(points: ThroughputPoint[]): HTMLElement {
   return h(
     'figure',
     { class: 'chart-box' },
-    h('figcaption', {}, h('span', { class: 'legend legend-completed' }, `${num(completed)} completed`), h('span', { class: 'legend legend-failed' }, `${num(failed)} failed attempts`), h('span', { class: 'muted' }, 'per minute, last hour')),
+    h('figcaption', {}, h('span', { class: 'legend legend-completed' }, `${num(completed)} completed`), h('span', { class: 'legend legend-failed' }, `${num(failed)} failed`), h('span', { class: 'muted' }, 'attempts per minute, last hour')),
     root as unknown as HTMLElement,
   );
 }
