@@ -8,6 +8,9 @@ import { launchChromium, newPage, shot } from './browser-kit.js';
 // is what TaskQueue reports, actions work and the page updates without a
 // reload, read-only mode shows and allows no action, and payloads stay text.
 
+/** The page's globals, as the functions evaluated in it see them (the tests compile without DOM types). */
+type PageGlobals = { marker?: number; __pwned?: number; location: { hash: string }; document: { body: { dataset: Record<string, string | undefined> } } };
+
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchChromium();
@@ -79,10 +82,10 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on
     expect(await page.locator('pre.stack').first().textContent()).toContain('at ');
     await shot(page, `${adapter}-task-dead-stack`, true);
 
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    await page.evaluate(() => ((globalThis as unknown as PageGlobals).marker = 1));
     await page.locator('button[data-action="Retry"]').click();
     await page.locator('[data-testid="task-state"]', { hasText: 'completed' }).waitFor({ timeout: 15_000 });
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).marker)).toBe(1);
     expect((await tasks.get(ref))?.state).toBe('completed');
     await shot(page, `${adapter}-task-retried`);
   });
@@ -101,7 +104,7 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on
     await page.locator('.chip-readonly').waitFor();
 
     const status = await page.evaluate(async (id) => {
-      const token = document.body.dataset.token ?? '';
+      const token = (globalThis as unknown as PageGlobals).document.body.dataset.token ?? '';
       const response = await fetch(`/tasks/api/queues/demo/tasks/${id}/retry`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: '{}' });
       return response.status;
     }, ref.id);
@@ -120,7 +123,7 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on
     await payload.waitFor();
     expect(await payload.textContent()).toContain(JSON.stringify(evil).slice(1, -1));
     expect(await payload.locator('script, img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__pwned)).toBeUndefined();
     await shot(page, `${adapter}-script-payload`);
   });
 });
@@ -149,7 +152,7 @@ describe('a queue of 10,000 waiting tasks in Chromium', () => {
         return ms;
       };
       await measure('next page', () => page.locator('button[data-page="next"]').click(), '51–100 of 10,000');
-      await measure('last page', () => page.evaluate(() => (location.hash = '#/queues/demo?state=waiting&offset=9950')), '9,951–10,000 of 10,000');
+      await measure('last page', () => page.evaluate(() => ((globalThis as unknown as PageGlobals).location.hash = '#/queues/demo?state=waiting&offset=9950')), '9,951–10,000 of 10,000');
       await measure('name filter', async () => {
         await page.locator('input[name="name"]').fill('demo.flaky');
         await page.locator('input[name="name"]').press('Enter');

@@ -119,6 +119,28 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
   });
 });
 
+describe('the schedules the dashboard lists', () => {
+  it('shows each schedule with its next fire time and its latest task', async () => {
+    const prefix = uniquePrefix('dash-schedules');
+    const { origin, tasks, close } = await startDashboardApp({ adapter: 'express', prefix });
+    try {
+      await tasks.schedule('nightly-report', 'demo.ok', { n: 21 }, { every: 300, queue: 'demo' });
+      const read = async () => (await (await fetch(`${origin}/tasks/api/schedules`)).json()) as Array<{ id: string; every: number; next: number; lastTask: { id: string; state: string } | null }>;
+      const [listed] = await waitUntil(async () => {
+        const schedules = await read();
+        return schedules[0]?.lastTask?.state === 'completed' ? schedules : null;
+      }, 'an occurrence to complete');
+      expect(listed).toMatchObject({ id: 'nightly-report', every: 300, lastTask: { id: expect.stringMatching(/^nightly-report@\d+$/) } });
+      expect((await tasks.get(listed.lastTask!.id, { queue: 'demo' }))?.result).toEqual({ doubled: 42 });
+      expect(listed.next).toBeGreaterThan(Number(listed.lastTask!.id.split('@')[1]));
+      await tasks.unschedule('nightly-report');
+    } finally {
+      await close();
+      await removePrefix(prefix);
+    }
+  });
+});
+
 describe('TaskDashboardModule.forRoot options', () => {
   it('refuses unknown keys and a bad path, naming them', () => {
     expect(() => TaskDashboardModule.forRoot({ path: '/tasks', readonly: true } as never)).toThrow(InvalidTaskOptionsError);
