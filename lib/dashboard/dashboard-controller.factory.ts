@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, Headers, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards, UseInterceptors, type Type } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Header, Headers, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards, UseInterceptors, type Type } from '@nestjs/common';
 import { DashboardActions } from './dashboard-actions.js';
 import { DashboardHeadersInterceptor } from './dashboard-headers.interceptor.js';
 import { DASHBOARD_ASSETS, basePath, dashboardPage } from './dashboard-page.js';
@@ -81,7 +81,9 @@ export function createDashboardController(options: ResolvedDashboardOptions, sec
     @HttpCode(200)
     taskAction(@Headers() headers: RequestHeaders, @Param('queue') queue: string, @Param('id') id: string, @Param('action') action: string, @Body() body: unknown): Promise<unknown> {
       security.checkAction(headers);
-      const payload = body !== null && typeof body === 'object' && 'payload' in body ? (body as { payload: unknown }).payload : undefined;
+      const hasPayload = body !== null && typeof body === 'object' && 'payload' in body;
+      if (action === 'enqueue-again' && !hasPayload) throw new BadRequestException('enqueue-again needs a JSON body { "payload": ... }');
+      const payload = hasPayload ? (body as { payload: unknown }).payload : undefined;
       const actions: Record<string, () => Promise<unknown>> = {
         retry: () => this.actions.retry(queue, id),
         cancel: () => this.actions.cancel(queue, id),

@@ -114,6 +114,8 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
 
     const again = await fetch(`${origin}/tasks/api/queues/demo/tasks/${ref.id}/enqueue-again`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: JSON.stringify({ payload: { key: 'edited' } }) });
     const created = (await again.json()) as { id: string; queue: string };
+    const noBody = await fetch(`${origin}/tasks/api/queues/demo/tasks/${ref.id}/enqueue-again`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: '{}' });
+    expect(noBody.status).toBe(400);
     expect(created.queue).toBe('demo');
     expect((await tasks.get(created.id, { queue: 'demo' }))?.payload).toEqual({ key: 'edited' });
   });
