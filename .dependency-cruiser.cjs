@@ -43,6 +43,13 @@ module.exports = {
       to: { path: '(^|/)node_modules/@nestjs/terminus/' },
     },
     {
+      name: 'no-http-platform-imports',
+      comment: 'the dashboard runs on Express and Fastify alike: lib/ uses Nest\'s own decorators and HttpAdapterHost, never a platform package',
+      severity: 'error',
+      from: { path: '^lib/' },
+      to: { path: '(^|/)node_modules/(@nestjs/platform-|express|fastify)' },
+    },
+    {
       name: 'only-the-composition-root-picks-an-adapter',
       severity: 'error',
       from: { path: '^lib/', pathNot: '^lib/(module|redis)/' },
