@@ -144,9 +144,9 @@ export const SCHEDULE = fieldsOf(SCHEDULE_FIELDS);
 
 /** Fields of a per-minute throughput hash: attempts that completed and that failed (retried or dead) in that minute. */
 export const THROUGHPUT = { completed: 'c', failed: 'f' } as const;
-/** How long a per-minute throughput hash lives, in seconds: two hours, so the last 120 minutes can be read. */
-export const THROUGHPUT_TTL_S = 7200;
-/** Most minutes of throughput one read returns (the counters live THROUGHPUT_TTL_S). */
+/** How long a per-minute throughput hash lives, in ms: two hours, so the last 120 minutes can be read. */
+export const THROUGHPUT_TTL_MS = 7_200_000;
+/** Most minutes of throughput one read returns (the counters live THROUGHPUT_TTL_MS). */
 export const THROUGHPUT_MAX_MINUTES = 120;
 
 /**

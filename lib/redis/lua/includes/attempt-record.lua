@@ -1,9 +1,10 @@
 -- What the dashboard reads about finished attempts, written by settle and recover.
 --
 -- Throughput: one hash per minute (of Redis time) counting attempts that
--- completed and that failed, expiring after THROUGHPUT_TTL_S. A call adds its
--- whole batch at once (one HINCRBY per kind and one EXPIRE per call, whatever
--- its size), so counting costs O(1) per batch, not per task.
+-- completed and that failed, expiring after THROUGHPUT_TTL_MS. A call adds its
+-- whole batch at once (one HINCRBY per kind and one PEXPIRE per call, whatever
+-- its size), so counting costs O(1) per batch, not per task. PEXPIRE rather
+-- than EXPIRE: it is the one the documented ACL rule already allows.
 --
 -- History: a failed attempt (retried or dead) is appended to the task's
 -- history list; a successful one writes nothing (the record's own fields tell
@@ -21,7 +22,7 @@ local function countThroughput(base, now, completed, failed)
   local key = base .. K_THROUGHPUT .. int(minuteOf(now))
   if completed > 0 then redis.call('HINCRBY', key, TP_COMPLETED, completed) end
   if failed > 0 then redis.call('HINCRBY', key, TP_FAILED, failed) end
-  redis.call('EXPIRE', key, THROUGHPUT_TTL_S)
+  redis.call('PEXPIRE', key, THROUGHPUT_TTL_MS)
 end
 
 -- Appends one failed attempt to a task's history: `retryAt` is when the next
