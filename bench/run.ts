@@ -5,10 +5,13 @@
  * each run's keys by its prefix, then prints the table (or JSON).
  * Extra flags: --runs=N (runs per library), --only=id,id (measurements of plan.ts),
  * --libs=ours,bullmq (only these libraries; the Redis ceiling always runs with --only naming it),
- * --otel (an OpenTelemetry SDK registered in every scenario process: the cost of tracing and metrics).
+ * --otel (an OpenTelemetry SDK registered in every scenario process: the cost of tracing and metrics),
+ * --chart=FILE (also writes the throughput rows as an SVG bar chart to FILE).
  */
 import { Redis } from 'ioredis';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { renderThroughputChart } from './support/chart.js';
 import { buildPlan, type Lib, type Measurement } from './plan.js';
 import { killRunningChild, runChild } from './support/child-runner.js';
 import { describeEnvironment, environmentLine } from './support/environment.js';
@@ -73,13 +76,14 @@ function toRows(plan: Measurement[], collected: Collected): ResultRow[] {
     m.rows.map((spec) => {
       const figure = (runner: Runner) => summarize((collected.get(m.id)?.get(runner)?.values ?? []).map((v) => v[spec.metric]));
       if (m.libs === 'redis') {
-        return { row: spec.label, unit: spec.unit, better: spec.better, ours: undefined, bullmq: undefined, bee: undefined, ratio: null, redis: figure('redis') };
+        return { row: spec.label, unit: spec.unit, better: spec.better, ours: undefined, bullmq: undefined, bee: undefined, ratio: null, ratioBee: null, redis: figure('redis') };
       }
       // undefined: the library does not have the feature (n/a); null: its runs failed.
       const ours = m.libs.includes('ours') ? figure('ours') : undefined;
       const bullmq = m.libs.includes('bullmq') ? figure('bullmq') : undefined;
       const bee = m.libs.includes('bee') ? figure('bee') : undefined;
-      return { row: spec.label, unit: spec.unit, better: spec.better, ours, bullmq, bee, ratio: ratio(ours?.median ?? null, bullmq?.median ?? null, spec.better) };
+      const vs = (other: typeof ours) => ratio(ours?.median ?? null, other?.median ?? null, spec.better);
+      return { row: spec.label, unit: spec.unit, better: spec.better, ours, bullmq, bee, ratio: vs(bullmq), ratioBee: vs(bee) };
     }),
   );
 }
@@ -93,6 +97,7 @@ function asJson(rows: ResultRow[]): string {
     bullmq: r.bullmq?.median ?? null,
     bee: r.bee?.median ?? null,
     ratio: r.ratio,
+    ratioBee: r.ratioBee,
     oursRange: range(r.ours),
     bullmqRange: range(r.bullmq),
     beeRange: range(r.bee),
@@ -121,6 +126,12 @@ async function main(): Promise<number> {
     const collected = await measureAll(redis, plan);
     status.clear();
     const rows = toRows(plan, collected);
+    const chart = flag('chart');
+    if (chart) {
+      const day = new Date().toISOString().slice(0, 10);
+      const title = `Throughput, tasks/s (median of ${runs} runs, ${day}, ${env.cores} cores, Redis ${env.redis})`;
+      writeFileSync(resolve(process.env.INIT_CWD ?? process.cwd(), chart), renderThroughputChart(rows, title));
+    }
     const failures = [...collected].flatMap(([id, byRunner]) => [...byRunner].flatMap(([runner, r]) => r.errors.map((e) => `${id} / ${runner}: ${e}`)));
     if (json) {
       process.stdout.write(`${asJson(rows)}\n`);

@@ -21,9 +21,9 @@ export function summarize(values: readonly number[]): Summary | null {
   return { median: quantile(values, 0.5), min: Math.min(...values), max: Math.max(...values) };
 }
 
-/** ours compared with BullMQ, oriented so that above 1 means ours is better. */
-export function ratio(ours: number | null, bullmq: number | null, better: 'higher' | 'lower'): number | null {
-  if (ours === null || bullmq === null) return null;
-  const [num, den] = better === 'higher' ? [ours, bullmq] : [bullmq, ours];
+/** ours compared with another library, oriented so that above 1 means ours is better. */
+export function ratio(ours: number | null, other: number | null, better: 'higher' | 'lower'): number | null {
+  if (ours === null || other === null) return null;
+  const [num, den] = better === 'higher' ? [ours, other] : [other, ours];
   return den > 0 && num >= 0 ? num / den : null;
 }

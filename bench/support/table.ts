@@ -11,6 +11,8 @@ export interface ResultRow {
   bee: Summary | null | undefined;
   /** ours vs BullMQ, above 1 = ours better. */
   ratio: number | null;
+  /** ours vs bee-queue, above 1 = ours better. */
+  ratioBee: number | null;
   /** Ceiling rows: what Redis itself does, no library. */
   redis?: Summary | null;
 }
@@ -29,6 +31,8 @@ function cell(summary: Summary | null | undefined, unit: string, runs: number): 
   return runs > 1 ? `${median} (${formatNumber(summary.min, unit)}-${formatNumber(summary.max, unit)})` : median;
 }
 
+const times = (ratio: number | null) => (ratio === null ? 'n/a' : `${ratio.toFixed(2)}x`);
+
 function render(header: string[], body: string[][], rightAligned: (column: number) => boolean): string {
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c].length)));
   const line = (cells: string[]) => `| ${cells.map((v, c) => (rightAligned(c) ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join(' | ')} |`;
@@ -42,14 +46,15 @@ export function renderTable(rows: ResultRow[], runs: number): string {
   const ceilingRows = rows.filter((r) => r.redis !== undefined);
   const range = runs > 1 ? ` (median, min-max of ${runs} runs)` : '';
   const main = render(
-    ['row', 'unit', `ours${range}`, 'BullMQ', 'bee-queue', 'ours vs BullMQ'],
+    ['row', 'unit', `ours${range}`, 'BullMQ', 'bee-queue', 'ours vs BullMQ', 'ours vs bee-queue'],
     libraryRows.map((r) => [
       r.row,
       r.unit,
       cell(r.ours, r.unit, runs),
       cell(r.bullmq, r.unit, runs),
       cell(r.bee, r.unit, runs),
-      r.ratio === null ? 'n/a' : `${r.ratio.toFixed(2)}x`,
+      times(r.ratio),
+      times(r.ratioBee),
     ]),
     (c) => c >= 2,
   );
@@ -59,5 +64,5 @@ export function renderTable(rows: ResultRow[], runs: number): string {
     ceilingRows.map((r) => [r.row, r.unit, cell(r.redis, r.unit, runs)]),
     (c) => c >= 2,
   );
-  return `${main}\n\nRatio: above 1 means ours is better (ours/BullMQ for throughput, BullMQ/ours for latency, memory and commands).\n\n${ceiling}`;
+  return `${main}\n\nRatio: above 1 means ours is better (ours/other for throughput, other/ours for latency, memory and commands).\n\n${ceiling}`;
 }

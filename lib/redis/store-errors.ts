@@ -59,7 +59,7 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
   if (PERMISSION_DENIED.test(reply)) {
     return new TaskStoreError(
       `${operation} failed: permission denied: the Redis user may not run ${commandOf(error, reply)} or touch these keys; ` +
-        `see the README's access-control list (Redis said: ${safe})`,
+        `see the access-control list in docs/operations.md (Redis said: ${safe})`,
       'permission-denied',
       { cause },
     );

@@ -2,6 +2,7 @@ import type { FetchedTask } from '../../lib/engine/attempt.js';
 import type { NewTask } from '../../lib/engine/new-task.js';
 import type { ScheduleDefinition } from '../../lib/engine/schedule-engine.js';
 import { QUEUE, WORKER, newTask, request, type EngineUnderTest, type OpenEngine } from './contract-kit.js';
+import { describeBatchContract } from './batches.contract.js';
 import { describeEventContract } from './events.contract.js';
 import { describeLifecycleContract } from './lifecycle.contract.js';
 import { describeLimitContract } from './limits.contract.js';
@@ -218,6 +219,7 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
     describeEventContract(open);
     describeLimitContract(open);
     describeLifecycleContract(open);
+    describeBatchContract(open);
     describeScheduleContract(open);
   });
   describeMaintenanceContract(open);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { RedisUnavailableError, TaskContext, TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
@@ -17,7 +18,7 @@ import { CapturingLogger } from '../utils/capturing-logger.js';
 // The library works as a Redis ACL user allowed only its own prefix's keys and
 // only the commands it sends (its scripts' commands included, as Redis checks
 // those too), and that user cannot read another prefix. The rule is RULES
-// below, which the README documents as one ACL SETUSER line.
+// below, which docs/operations.md documents as one ACL SETUSER line.
 // Credentials from the connection URL never show up in a log line or an error message.
 
 const USER = 'tasks-app';
@@ -30,7 +31,7 @@ const RULES = [
   // Task logs and the health check's PING.
   '+lrange', '+ping',
   // Called inside the Lua scripts.
-  '+time', '+exists', '+incr', '+incrby', '+decr', '+del', '+set', '+hget', '+hmget', '+hset', '+hdel', '+hincrby',
+  '+time', '+exists', '+incr', '+incrby', '+decr', '+del', '+set', '+mset', '+mget', '+hget', '+hmget', '+hset', '+hdel', '+hincrby',
   '+zadd', '+zrem', '+zcard', '+zrangebyscore', '+zpopmin', '+xadd', '+sadd', '+srem', '+scard', '+pexpire', '+pttl',
   '+rpush', '+ltrim', '+zscan', '+zcount',
   // Worker heartbeats and the hand-over of tasks in a rolling deploy.
@@ -84,6 +85,14 @@ describe('a Redis ACL user limited to one prefix', () => {
     for (const app of apps) await app.close();
     for (const client of clients) client.disconnect();
     await redis?.destroy();
+  });
+
+  it('is the rule docs/operations.md documents, command for command', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'docs', 'operations.md'), 'utf8');
+    const line = readme.split('\n').find((l) => l.startsWith(`ACL SETUSER ${USER} `));
+    expect(line).toBeDefined();
+    const documented = line!.split(' ').slice(3).filter((rule) => rule !== '');
+    expect([...documented].sort()).toEqual([...RULES].sort());
   });
 
   it('runs the whole core flow as that user, and cannot read another prefix', async () => {

@@ -27,6 +27,9 @@ local keepDeadAge, keepDead = tonumber(ARGV[ARG_KEEP_DEAD_AGE]), tonumber(ARGV[A
 local now = nowMs()
 local flags = {}
 local completed, dead, requeued = 0, 0, false
+-- One command each for the whole batch: the settled ids' removal from the
+-- active set, and the keys of the tasks their retention removes at once.
+local leaving, doomed, seen = {}, {}, {}
 -- Attempts that completed or failed in this batch, for the throughput counters.
 local succeeded, failed = 0, 0
 
@@ -54,57 +57,75 @@ local function requeue(taskKey, id, delay, err, attemptUsed)
   end
 end
 
+-- Reads first: which rows still hold their lease (a repeated settle of an
+-- attempt, its reply lost and the call retried, must find nothing to change:
+-- the token goes with the record, or is deleted where the record stays).
+local rows = {}
 for i = ROW_FIRST, #ARGV, ROW_WIDTH do
-  local id, outcome, value = ARGV[i + ROW_ID], ARGV[i + ROW_OUTCOME], ARGV[i + ROW_VALUE]
-  local taskKey = base .. K_TASK .. id
-  local f = redis.call('HMGET', taskKey, R_LEASE_TOKEN, R_NAME, R_COUNTED_IN_LIMIT, R_ATTEMPTS, R_REMOVE_ON_COMPLETE, R_REMOVE_ON_DEAD, R_HAS_DEPENDENTS)
-  if f[1] ~= ARGV[i + ROW_TOKEN] then
+  local id = ARGV[i + ROW_ID]
+  local f = redis.call('HMGET', base .. K_TASK .. id, R_LEASE_TOKEN, R_NAME, R_COUNTED_IN_LIMIT, R_ATTEMPTS, R_REMOVE_ON_COMPLETE, R_REMOVE_ON_DEAD, R_HAS_DEPENDENTS)
+  if f[1] ~= ARGV[i + ROW_TOKEN] or seen[id] then
     flags[#flags + 1] = '0'
   else
     flags[#flags + 1] = '1'
-    -- The lease ends here: a repeated settle of this attempt (a reply lost and
-    -- the call retried) must find nothing to change.
-    endLease(base, keys, taskKey, id, f[2], f[3])
-    if outcome == O_COMPLETED then
-      succeeded = succeeded + 1
-      emit(base, evMaxLen, taskKey, T_COMPLETED, id, f[2], f[4], value)
-      if f[7] then notifyDependents(base, keys, now, evMaxLen, id, S_COMPLETED, value, nil) end
-      local remove, age, count = ownRetention(f[5], keepCompletedAge, keepCompleted)
-      if remove or count == 0 then
-        deleteTask(base, id)
-      else
-        redis.call('HSET', taskKey, R_STATE, S_COMPLETED, R_FINISHED_AT, int(now), R_RESULT, value)
-        redis.call('ZADD', keys.completed, int(now), id)
-        if f[5] then trim(base, keys.completed, now, age, count, 1) else completed = completed + 1 end
-      end
-    elseif outcome == O_RETRY or outcome == O_LIMITED then
-      emit(base, evMaxLen, taskKey, T_RETRYING, id, f[2], f[4], value)
-      if outcome == O_RETRY then
-        failed = failed + 1
-        recordFailedAttempt(base, taskKey, id, now, now + tonumber(ARGV[i + ROW_DELAY_MS]), value)
-      end
-      requeue(taskKey, id, tonumber(ARGV[i + ROW_DELAY_MS]), value, outcome == O_RETRY)
+    seen[id] = true
+    leaving[#leaving + 1] = id
+    rows[#rows + 1] = { i = i, f = f }
+  end
+end
+-- The leases end before any other write: a script stopped by an error
+-- part-way through the rows leaves no finished task in the active set, where
+-- recovery would run it again.
+callSliced('ZREM', keys.active, leaving)
+
+for _, settled in ipairs(rows) do
+  local i, f = settled.i, settled.f
+  local id, outcome, value = ARGV[i + ROW_ID], ARGV[i + ROW_OUTCOME], ARGV[i + ROW_VALUE]
+  local taskKey = base .. K_TASK .. id
+  if f[3] then releaseHandlerSlot(base, keys, taskKey, f[2]) end
+  if outcome == O_COMPLETED then
+    succeeded = succeeded + 1
+    emit(base, evMaxLen, taskKey, T_COMPLETED, id, f[2], f[4], value)
+    if f[7] then notifyDependents(base, keys, now, evMaxLen, id, S_COMPLETED, value, nil) end
+    local remove, age, count = ownRetention(f[5], keepCompletedAge, keepCompleted)
+    if remove or count == 0 then
+      addTaskKeys(doomed, base, id)
     else
+      redis.call('HDEL', taskKey, R_LEASE_TOKEN)
+      redis.call('HSET', taskKey, R_STATE, S_COMPLETED, R_FINISHED_AT, int(now), R_RESULT, value)
+      redis.call('ZADD', keys.completed, int(now), id)
+      if f[5] then trim(base, keys.completed, now, age, count, 1) else completed = completed + 1 end
+    end
+  elseif outcome == O_RETRY or outcome == O_LIMITED then
+    redis.call('HDEL', taskKey, R_LEASE_TOKEN)
+    emit(base, evMaxLen, taskKey, T_RETRYING, id, f[2], f[4], value)
+    if outcome == O_RETRY then
       failed = failed + 1
-      emit(base, evMaxLen, taskKey, T_DEAD, id, f[2], f[4], value)
-      if f[7] then
-        local ok, decoded = pcall(cjson.decode, value)
-        notifyDependents(base, keys, now, evMaxLen, id, S_DEAD, ok and type(decoded) == 'table' and decoded.message or '',
-          { age = keepDeadAge, count = keepDead })
-      end
-      local remove, age, count = ownRetention(f[6], keepDeadAge, keepDead)
-      if remove then
-        deleteTask(base, id)
-      else
-        recordFailedAttempt(base, taskKey, id, now, nil, value)
-        redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, value, R_FINISHED_AT, int(now))
-        redis.call('ZADD', keys.dead, int(now), id)
-        if f[6] then trim(base, keys.dead, now, age, count, 1) else dead = dead + 1 end
-      end
+      recordFailedAttempt(base, taskKey, id, now, now + tonumber(ARGV[i + ROW_DELAY_MS]), value)
+    end
+    requeue(taskKey, id, tonumber(ARGV[i + ROW_DELAY_MS]), value, outcome == O_RETRY)
+  else
+    failed = failed + 1
+    emit(base, evMaxLen, taskKey, T_DEAD, id, f[2], f[4], value)
+    if f[7] then
+      local ok, decoded = pcall(cjson.decode, value)
+      notifyDependents(base, keys, now, evMaxLen, id, S_DEAD, ok and type(decoded) == 'table' and decoded.message or '',
+        { age = keepDeadAge, count = keepDead })
+    end
+    local remove, age, count = ownRetention(f[6], keepDeadAge, keepDead)
+    if remove then
+      addTaskKeys(doomed, base, id)
+    else
+      recordFailedAttempt(base, taskKey, id, now, nil, value)
+      redis.call('HDEL', taskKey, R_LEASE_TOKEN)
+      redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, value, R_FINISHED_AT, int(now))
+      redis.call('ZADD', keys.dead, int(now), id)
+      if f[6] then trim(base, keys.dead, now, age, count, 1) else dead = dead + 1 end
     end
   end
 end
 
+callSliced('DEL', nil, doomed)
 if requeued then wake(keys.mark) end
 if completed > 0 then trim(base, keys.completed, now, keepCompletedAge, keepCompleted, completed) end
 if dead > 0 then trim(base, keys.dead, now, keepDeadAge, keepDead, dead) end

@@ -34,10 +34,34 @@ end
 -- dependency graph also have pending-dependency, dependency-result and
 -- dependent keys (and the list of its dependencies as enqueued), a task whose
 -- handler logged has a log list, and a task that failed an attempt has a history list.
+-- Appends every key a task can have to `into`.
+local function addTaskKeys(into, base, id)
+  local n = #into
+  into[n + 1] = base .. K_TASK .. id
+  into[n + 2] = base .. K_PAYLOAD .. id
+  into[n + 3] = base .. K_PENDING_DEPENDENCIES .. id
+  into[n + 4] = base .. K_DEPENDENCY_RESULTS .. id
+  into[n + 5] = base .. K_DEPENDENTS .. id
+  into[n + 6] = base .. K_LOGS .. id
+  into[n + 7] = base .. K_HISTORY .. id
+  into[n + 8] = base .. K_DEPENDENCIES .. id
+end
+
 local function deleteTask(base, id)
-  redis.call('DEL', base .. K_TASK .. id, base .. K_PAYLOAD .. id, base .. K_PENDING_DEPENDENCIES .. id,
-    base .. K_DEPENDENCY_RESULTS .. id, base .. K_DEPENDENTS .. id, base .. K_LOGS .. id,
-    base .. K_HISTORY .. id, base .. K_DEPENDENCIES .. id)
+  local doomed = {}
+  addTaskKeys(doomed, base, id)
+  redis.call('DEL', unpack(doomed))
+end
+
+-- One command for many members or keys (key nil: the list is the keys, as for
+-- DEL), in slices: Lua's unpack holds a few thousand values at most. Batching
+-- is what keeps a settle or a fetch at a few commands per call instead of a
+-- few per task.
+local function callSliced(command, key, list)
+  for k = 1, #list, 1000 do
+    local last = math.min(k + 999, #list)
+    if key then redis.call(command, key, unpack(list, k, last)) else redis.call(command, unpack(list, k, last)) end
+  end
 end
 
 -- Wakes a worker when this due time is the queue's earliest, so that worker
@@ -85,10 +109,11 @@ local function trim(base, setKey, now, ageMs, count, added)
       for _, id in ipairs(oldest) do removed[#removed + 1] = id end
     end
   end
-  for _, id in ipairs(removed) do
-    redis.call('ZREM', setKey, id)
-    deleteTask(base, id)
-  end
+  if #removed == 0 then return end
+  local doomed = {}
+  for _, id in ipairs(removed) do addTaskKeys(doomed, base, id) end
+  callSliced('ZREM', setKey, removed)
+  callSliced('DEL', nil, doomed)
 end
 
 -- Fleet-wide handler limits: a task of a limited handler counts in its

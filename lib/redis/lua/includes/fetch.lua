@@ -68,7 +68,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     local popped = redis.call('ZRANGE', keys.wait, 0, n - started - 1, 'WITHSCORES')
     if #popped == 0 then break end
     local expiry = int(now + f.leaseMs)
-    local round, ids = {}, {}
+    local round, ids, payloadKeys = {}, {}, {}
     for i = 1, #popped, 2 do
       local id = popped[i]
       local taskKey = base .. K_TASK .. id
@@ -78,28 +78,54 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       if limit and not running[r[1]] then
         running[r[1]] = tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0
       end
-      round[#round + 1] = { id = id, ws = popped[i + 1], taskKey = taskKey, r = r, limit = limit,
-        payload = redis.call('GET', base .. K_PAYLOAD .. id) }
+      round[#round + 1] = { id = id, ws = popped[i + 1], taskKey = taskKey, r = r, limit = limit }
       ids[#ids + 1] = id
+      payloadKeys[#payloadKeys + 1] = base .. K_PAYLOAD .. id
     end
-    -- In slices: Lua's unpack holds a few thousand values at most.
-    for k = 1, #ids, 1000 do redis.call('ZREM', keys.wait, unpack(ids, k, math.min(k + 999, #ids))) end
+    -- The round's payloads in one read (false where one is missing).
+    for k = 1, #payloadKeys, 1000 do
+      local got = redis.call('MGET', unpack(payloadKeys, k, math.min(k + 999, #payloadKeys)))
+      for j = 1, #got do round[k + j - 1].payload = got[j] end
+    end
+    -- What becomes of each (reads only), so that the round's writes start with
+    -- the moves between sets: a script stopped by an error part-way through
+    -- the per-task writes leaves every started task leased in the active set,
+    -- where recovery finds it, never active with no lease.
+    local leases = {}
+    for _, t in ipairs(round) do
+      local r = t.r
+      if not r[1] or not t.payload or not tonumber(r[3]) then
+        t.action = 'broken'
+      elseif f.names and not f.names[r[1]] and carriedUntil(keys, now, r[1]) then
+        t.action = 'handover'
+        t.handOverEnd = carriedUntil(keys, now, r[1])
+      elseif t.limit and running[r[1]] >= t.limit then
+        t.action = 'park'
+      else
+        t.action = 'start'
+        if t.limit then running[r[1]] = running[r[1]] + 1 end
+        leases[#leases + 1] = expiry
+        leases[#leases + 1] = t.id
+      end
+    end
+    callSliced('ZREM', keys.wait, ids)
+    -- Pairs of (expiry, id): slices of an even size keep them together.
+    callSliced('ZADD', keys.active, leases)
     for _, t in ipairs(round) do
       local id, taskKey, r = t.id, t.taskKey, t.r
-      if not r[1] or not t.payload or not tonumber(r[3]) then
+      if t.action == 'broken' then
         -- Nothing runs; the worker is told, so it can log it.
         missing[#missing + 1] = id
         skipped = skipped + 1
         moveBroken(base, keys, now, id, taskKey)
-      elseif f.names and not f.names[r[1]] and carriedUntil(keys, now, r[1]) then
+      elseif t.action == 'handover' then
         -- A rolling deploy: this worker lacks the handler, a live one carries
         -- it. Handed over without using an attempt, and its workers woken.
-        local handOverEnd = carriedUntil(keys, now, r[1])
-        if not handOverEnds or handOverEnd < handOverEnds then handOverEnds = handOverEnd end
+        if not handOverEnds or t.handOverEnd < handOverEnds then handOverEnds = t.handOverEnd end
         park(base, id, t.ws, r[1])
         wake(base .. K_HANDLER_MARK .. r[1])
         skipped = skipped + 1
-      elseif t.limit and running[r[1]] >= t.limit then
+      elseif t.action == 'park' then
         -- Its handler runs at its fleet-wide limit: park it until a run ends.
         park(base, id, t.ws, r[1])
         skipped = skipped + 1
@@ -109,10 +135,8 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
           R_LEASE_TOKEN, f.token .. LEASE_TOKEN_SEPARATOR .. attempt)
         if t.limit then
           redis.call('INCR', base .. K_HANDLER_RUNNING .. r[1])
-          running[r[1]] = running[r[1]] + 1
           redis.call('HSET', taskKey, R_COUNTED_IN_LIMIT, '1')
         end
-        redis.call('ZADD', keys.active, expiry, id)
         emit(base, evMaxLen, taskKey, T_STARTED, id, r[1], attempt, nil)
         started = started + 1
         out[row + REPLY_FETCH_ROW_ID] = id

@@ -1,0 +1,57 @@
+import { kitOf, QUEUE, newTask, request, type OpenEngine } from './contract-kit.js';
+
+/**
+ * Settles and fetches of many tasks at once, as a busy worker makes them: the
+ * store may batch its writes per call, and nothing a task sees may change.
+ */
+export function describeBatchContract(factory: OpenEngine): void {
+  describe('batched settles and fetches', () => {
+    const open = kitOf(factory);
+
+    it('fetches and settles 1,500 tasks in one call each, removing them at once, with nothing left behind', async () => {
+      const e = await open();
+      const ids = Array.from({ length: 1_500 }, (_, i) => `b${i}`);
+      await e.add(...ids.map((id) => newTask(id, { removeOnComplete: 'remove', payloadJson: JSON.stringify({ id }) })));
+      const { tasks } = await e.tasks.fetch(QUEUE, request(1_500));
+      expect(tasks.map((t) => t.id)).toEqual(ids);
+      expect(tasks.every((t) => (t.payload as { id: string }).id === t.id)).toBe(true);
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ waiting: 0, active: 1_500 });
+      const outcomes = tasks.map((t) => ({ lease: t.lease, kind: 'completed' as const, resultJson: '1' }));
+      const reply = await e.tasks.settle(QUEUE, outcomes, request(0));
+      expect(reply.settled).toEqual(ids.map(() => true));
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ waiting: 0, active: 0, completed: 0 });
+      expect(await e.tasks.get(QUEUE, 'b0')).toBeNull();
+      expect(await e.tasks.get(QUEUE, 'b1499')).toBeNull();
+    });
+
+    it('settles one attempt once when a call names it twice', async () => {
+      const e = await open();
+      await e.add(newTask('twice', { removeOnComplete: 'remove' }), newTask('kept'));
+      const [twice, kept] = await e.take(2);
+      const outcome = (lease: typeof twice.lease) => ({ lease, kind: 'completed' as const, resultJson: '"done"' });
+      const reply = await e.tasks.settle(QUEUE, [outcome(twice.lease), outcome(twice.lease), outcome(kept.lease), outcome(kept.lease)], request(0));
+      expect(reply.settled).toEqual([true, false, true, false]);
+      const completed = (await e.events()).filter((ev) => ev.type === 'completed').map((ev) => ev.id);
+      expect(completed).toEqual(['twice', 'kept']);
+      expect(await e.tasks.get(QUEUE, 'kept')).toMatchObject({ state: 'completed', result: 'done' });
+    });
+
+    it('gives a task retried at once in a settle that fetches it again a lease that the settle does not end', async () => {
+      const e = await open();
+      await e.add(newTask('again', { maxAttempts: 3 }));
+      const [first] = await e.take(1);
+      const reply = await e.tasks.settle(
+        QUEUE,
+        [{ lease: first.lease, kind: 'failed', error: { message: 'once' }, then: { action: 'retry', delayMs: 0 } }],
+        request(1),
+      );
+      expect(reply.settled).toEqual([true]);
+      expect(reply.tasks.map((t) => [t.id, t.attempt])).toEqual([['again', 2]]);
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ waiting: 0, active: 1 });
+      // The new lease holds: recovery finds nothing expired, and the second attempt settles.
+      expect(await e.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 0 });
+      expect(await e.complete(reply.tasks[0], 2)).toBe(true);
+      expect(await e.tasks.get(QUEUE, 'again')).toMatchObject({ state: 'completed', attempts: 2 });
+    });
+  });
+}
