@@ -1,5 +1,5 @@
 import type { NewTask } from '../../lib/engine/new-task.js';
-import { QUEUE, newTask, request, type EngineUnderTest } from './contract-kit.js';
+import { QUEUE, kitOf, newTask, request, type EngineUnderTest, type Kit } from './contract-kit.js';
 
 /**
  * The contract of the TaskInsights part of the port (throughput counters,
@@ -8,15 +8,13 @@ import { QUEUE, newTask, request, type EngineUnderTest } from './contract-kit.js
  */
 export function describeInsightsContract(open: () => Promise<EngineUnderTest>): void {
   describe('throughput, history, relations and the name filter', () => {
-    let engine: EngineUnderTest;
+    const openKit = kitOf(open);
+    let engine: Kit;
     beforeEach(async () => {
-      engine = await open();
-    });
-    afterEach(async () => {
-      await engine.close();
+      engine = await openKit();
     });
 
-    const add = (...tasks: NewTask[]) => engine.tasks.add(tasks.map((task) => ({ queue: QUEUE, task })));
+    const add = (...tasks: NewTask[]) => engine.add(...tasks);
     const take = async (count: number, leaseMs = 30_000) => (await engine.tasks.fetch(QUEUE, request(count, leaseMs))).tasks;
     const error = { message: 'boom', name: 'Error', stack: 'Error: boom\n    at handler' };
 
