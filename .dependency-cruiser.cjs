@@ -5,7 +5,7 @@
 // root (module/) is the only place that picks the store adapter; the two
 // adapters (redis/, memory/) sit side by side and never import each other.
 const LAYERS = [
-  'cli', 'terminus', 'module', 'testing', 'producer', 'worker', 'scheduling', 'events', 'discovery', 'decorators', 'execution', 'telemetry',
+  'cli', 'dashboard', 'terminus', 'module', 'testing', 'producer', 'worker', 'scheduling', 'events', 'discovery', 'decorators', 'execution', 'telemetry',
   'redis', 'memory', 'engine', 'config', 'policies', 'interfaces', 'errors',
 ];
 
@@ -42,6 +42,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^lib/', pathNot: '^lib/terminus/' },
       to: { path: '(^|/)node_modules/@nestjs/terminus/' },
+    },
+    {
+      name: 'no-http-platform-imports',
+      comment: 'the dashboard runs on Express and Fastify alike: lib/ uses Nest\'s own decorators and HttpAdapterHost, never a platform package',
+      severity: 'error',
+      from: { path: '^lib/' },
+      to: { path: '(^|/)node_modules/(@nestjs/platform-|express|fastify)' },
     },
     {
       name: 'only-the-composition-root-picks-an-adapter',

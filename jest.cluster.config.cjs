@@ -17,6 +17,7 @@ const FEATURE_SPECS = [
   'rate-limit-fleet', 'global-concurrency-fleet', 'pause-resume-fleet', // fleet-wide limits, pause
   'list-pages', 'cancel-retry-counts', 'retention-and-keys', 'retention-per-task', // list, counts, retention
   'dependencies-blocking', 'dependencies-failure', 'dependencies-results', 'dependencies-validation',
+  'dashboard-http', // the dashboard's reads and actions (throughput, history, relations, queues)
 ];
 
 /** @type {import('jest').Config} */

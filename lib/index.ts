@@ -7,6 +7,8 @@ export type { TaskLogOptions, MetricsOptions } from './config/task-module-option
 export type { RedisConnection, ClusterConnection, ClusterNodeAddress, SentinelConnection } from './config/connection-options.js';
 export type { TaskTestingOptions, TaskTestingMode } from './config/testing-options.js';
 export type { TaskLogLine } from './interfaces/task-log.interface.js';
+export type { ThroughputPoint, TaskAttempt, TaskRelations } from './interfaces/task-insight.interface.js';
+export type { ThroughputOptions } from './interfaces/task-insight-options.interface.js';
 export type { RetryAllOptions, DrainOptions, CleanOptions, ObliterateOptions } from './interfaces/bulk-options.interface.js';
 export { QueueBusyError } from './errors/queue-busy.error.js';
 export { TaskHandler, type TypedTaskHandlerDecorator } from './decorators/task-handler.decorator.js';

@@ -11,6 +11,7 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const run = (args) => execFileSync(process.execPath, [tsc, ...args], { cwd: root, stdio: 'inherit' });
 
 execFileSync(process.execPath, [join(root, 'scripts', 'embed-lua.mjs')], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'scripts', 'embed-dashboard.mjs')], { stdio: 'inherit' });
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 // Each format gets its own declarations: a .d.ts is read as ESM or CommonJS by
 // the package.json beside it, and an ESM importer must not see CommonJS types.

@@ -50,7 +50,10 @@ function sharedConstants(p) {
   put('O_', p.OUTCOME);
   put('T_', p.EVENT_TYPE);
   put('OB_', p.OBLITERATE_STATUS);
-  for (const name of ['LIST_SEPARATOR', 'LEASE_TOKEN_SEPARATOR', 'OCCURRENCE_SEPARATOR', 'REMOVE_AT_ONCE', 'DEPENDENCY_FAILURE_RUN', 'ENQUEUE_REFUSED', 'FETCH_SKIP_LIMIT']) {
+  put('TP_', p.THROUGHPUT);
+  put('HO_', p.HISTORY_OUTCOME);
+  p.HISTORY_ENTRY.forEach((field, i) => out.set(`H_${snake(field)}`, i + 1));
+  for (const name of ['LIST_SEPARATOR', 'LEASE_TOKEN_SEPARATOR', 'OCCURRENCE_SEPARATOR', 'REMOVE_AT_ONCE', 'DEPENDENCY_FAILURE_RUN', 'ENQUEUE_REFUSED', 'FETCH_SKIP_LIMIT', 'THROUGHPUT_TTL_MS', 'THROUGHPUT_MAX_MINUTES', 'HISTORY_FIELD_SEPARATOR']) {
     out.set(name, p[name]);
   }
   for (const [reply, layout] of Object.entries(p.REPLIES)) {

@@ -4,6 +4,7 @@ import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from './attempt.js';
 import type { EventReader, QueueWaker } from './event-reader.js';
 import type { AddResult, QueuedTask } from './new-task.js';
+import type { TaskInsights } from './task-insights.js';
 import type { TaskMaintenance } from './task-maintenance.js';
 
 // The port between the Nest-facing code and a store. The producer, the worker,
@@ -11,6 +12,9 @@ import type { TaskMaintenance } from './task-maintenance.js';
 // ids, epoch ms, parsed results and errors. User values (payloads, results,
 // progress) go in as JSON text, since their callers must check that they
 // encode; everything that comes back is parsed.
+
+/** How many tasks of a state a name-filtered list looks at, from the front: it bounds the cost of a filtered page. */
+export const NAME_SCAN_WINDOW = 10_000;
 
 /** A finished task's outcome, as waitFor sees it. */
 export type FinalState = { state: 'completed'; result: unknown } | { state: 'dead'; error: TaskErrorInfo };
@@ -23,8 +27,8 @@ export interface WatchedTask {
   lastEventId: string;
 }
 
-/** The task store behind TaskQueue, the worker host and the event followers (task logs, probes and bulk operations: TaskMaintenance). */
-export interface TaskEngine extends TaskMaintenance {
+/** The task store behind TaskQueue, the worker host and the event followers (task logs, probes and bulk operations: TaskMaintenance; throughput, history and relations: TaskInsights). */
+export interface TaskEngine extends TaskMaintenance, TaskInsights {
   /**
    * Adds tasks; each store call is all or nothing. Rejects with
    * RedisUnavailableError (naming where the store is, never credentials)
@@ -47,8 +51,11 @@ export interface TaskEngine extends TaskMaintenance {
   /** Records progress while the lease is the caller's; false when it no longer is. */
   progress(queue: string, lease: Lease, progressJson: string): Promise<boolean>;
   get(queue: string, id: string): Promise<TaskInfo | null>;
-  /** Tasks in one state, oldest first (waiting: in the order they will run), a page at a time. */
-  list(queue: string, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]>;
+  /**
+   * Tasks in one state, oldest first (waiting: in the order they will run), a page at a time. With
+   * `name`, only tasks of that name among the first `NAME_SCAN_WINDOW` of the state (the offset counts matches).
+   */
+  list(queue: string, state: TaskState, offset: number, limit: number, name?: string | null): Promise<TaskInfo[]>;
   cancel(queue: string, id: string): Promise<boolean>;
   retry(queue: string, id: string): Promise<boolean>;
   counts(queue: string): Promise<TaskCounts>;

@@ -38,6 +38,8 @@ export interface TaskInfo<P = unknown, R = unknown> {
   finishedAt: number | null;
   /** For a blocked task: the ids of the dependencies it still waits for. */
   pendingDependencies?: string[];
+  /** The trace id of its enqueue span, when it was enqueued with tracing on (an OpenTelemetry SDK registered). */
+  traceId?: string;
 }
 
 /** Task counts of one queue by state. */

@@ -3,8 +3,8 @@ import type { MemoryQueue } from './memory-queue.js';
 
 // The dependency graph of one queue, as lib/redis/lua/includes/dependencies.lua
 // keeps it: a blocked task holds the ids it still waits for, each dependency
-// the ids waiting for it, and results are copied to the dependent as each
-// dependency completes.
+// the ids waiting for it (kept until it is deleted, for relations), and results
+// are copied to the dependent as each dependency completes.
 
 /** Moves a blocked task whose last dependency finished to waiting, or to delayed when it asked for a delay or a later runAt. */
 export function unblock(q: MemoryQueue, id: string, now: number): void {
@@ -62,7 +62,6 @@ export function notifyDependents(q: MemoryQueue, id: string, outcome: Dependency
       if (task.removeOnDead === 'remove') removeAfter.push(x);
       if (task.hasDependents) todo.push({ id: x, outcome: { kind: 'dead', reason: `its dependency ${dep.id} ended dead` } });
     }
-    finished?.dependents.clear();
   }
   for (const x of removeAfter) {
     q.dead.delete(x);

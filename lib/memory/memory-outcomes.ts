@@ -5,6 +5,7 @@ import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import { notifyDependents } from './memory-dependencies.js';
 import type { MemoryQueue } from './memory-queue.js';
 import type { MemoryTask } from './memory-task.js';
+import { countAttempts, recordFailedAttempt } from './memory-insights.js';
 
 /** The module's retention, as settle and recover apply it. */
 export interface Retention {
@@ -39,6 +40,7 @@ export function settleOne(q: MemoryQueue, outcome: AttemptOutcome, now: number, 
   if (!task) return false;
   q.endLease(task);
   if (outcome.kind === 'completed') {
+    countAttempts(q, now, 1, 0);
     const resultJson = outcome.resultJson ?? '';
     q.emit(task, 'completed', now, task.attempts, { result: resultJson });
     if (task.hasDependents) notifyDependents(q, task.id, { kind: 'completed', resultJson }, now, null);
@@ -58,6 +60,10 @@ export function settleOne(q: MemoryQueue, outcome: AttemptOutcome, now: number, 
     // A rate-limited attempt is handed back without counting.
     if (outcome.kind === 'limited') task.attempts -= 1;
     const delay = outcome.kind === 'limited' ? outcome.delayMs : outcome.then.action === 'retry' ? outcome.then.delayMs : 0;
+    if (outcome.kind === 'failed') {
+      countAttempts(q, now, 0, 1);
+      recordFailedAttempt(task, now, now + delay, error);
+    }
     task.error = error;
     if (delay > 0) {
       q.toDelayed(task, now + delay);
@@ -69,6 +75,8 @@ export function settleOne(q: MemoryQueue, outcome: AttemptOutcome, now: number, 
     return true;
   }
   q.emit(task, 'dead', now, task.attempts, { error });
+  countAttempts(q, now, 0, 1);
+  recordFailedAttempt(task, now, null, error);
   if (task.hasDependents) notifyDependents(q, task.id, { kind: 'dead', reason: error.message }, now, retention.dead);
   die(q, task, error, now, retention.dead);
   return true;
@@ -97,13 +105,16 @@ export function recoverExpired(q: MemoryQueue, now: number, limit: number, deadK
     const task = q.tasks.get(id)!;
     q.endLease(task);
     const error = { message: `attempt ${task.attempts} was lost: its worker stopped renewing the lease (crash, hang or lost connection)` };
+    countAttempts(q, now, 0, 1);
     if (task.attempts < task.maxAttempts) {
+      recordFailedAttempt(task, now, now, error);
       task.error = error;
       q.toWaiting(task);
       q.emit(task, 'retrying', now, task.attempts, { error });
       requeued += 1;
     } else {
       q.emit(task, 'dead', now, task.attempts, { error });
+      recordFailedAttempt(task, now, null, error);
       if (task.hasDependents) notifyDependents(q, id, { kind: 'dead', reason: 'its worker was lost' }, now, deadKeep);
       die(q, task, error, now, deadKeep);
       dead += 1;

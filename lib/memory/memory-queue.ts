@@ -38,6 +38,8 @@ export class MemoryQueue {
   paused = false;
   /** Starts in the current rate-limit window, and when the window ends. */
   rate: { count: number; endsAt: number } | null = null;
+  /** Attempts that ended per minute (start of the minute -> counts), kept two hours as on Redis. */
+  readonly throughput = new Map<number, { completed: number; failed: number }>();
   /** The gauge counts last counted, and when (see TaskMaintenance.gauges). */
   gaugeSnapshot: { at: number; gauges: QueueGauges } | null = null;
 
@@ -108,6 +110,7 @@ export class MemoryQueue {
     this.paused = false;
     this.rate = null;
     this.gaugeSnapshot = null;
+    this.throughput.clear();
   }
 
   /** Removes one member of a finished-state set and deletes its task. */

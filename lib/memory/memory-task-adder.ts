@@ -55,7 +55,7 @@ export function addTask(q: MemoryQueue, t: NewTask, now: number): boolean {
     dependencyDelay: t.dependsOn.length > 0 && t.delayMs > 0 ? t.delayMs : null, dependents: new Set(), hasDependents: false,
     pending: new Set(pending), dependencyResults: results, attempts: 0, startedAt: null, leaseToken: null, countedInLimit: false,
     resultJson: undefined, error: null, progressJson: undefined, finishedAt: null, awaited: false, log: [],
-    traceContext: t.traceContext ?? null, traceLink: null,
+    traceContext: t.traceContext ?? null, traceLink: null, dependsOn: [...t.dependsOn], history: [],
   };
   q.tasks.set(t.id, task);
   if (failed !== null) {

@@ -15,6 +15,8 @@ import { leased, recoverExpired, settleOne } from './memory-outcomes.js';
 import type { MemoryStore } from './memory-store.js';
 import { addToQueue } from './memory-task-adder.js';
 import { listTasks } from './memory-task-list.js';
+import * as insights from './memory-insights.js';
+import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import { parseStored, taskInfo } from './memory-task.js';
 
 /** Expired leases recovered per recover call, as on Redis. */
@@ -105,8 +107,8 @@ export class MemoryTaskEngine implements TaskEngine {
     return task ? taskInfo(queue, task) : null;
   }
 
-  async list(queue: string, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]> {
-    return listTasks(this.store.queue(queue), state, offset, limit);
+  async list(queue: string, state: TaskState, offset: number, limit: number, name: string | null = null): Promise<TaskInfo[]> {
+    return listTasks(this.store.queue(queue), state, offset, limit, name);
   }
 
   async cancel(queue: string, id: string): Promise<boolean> {
@@ -264,5 +266,19 @@ export class MemoryTaskEngine implements TaskEngine {
       else live.push({ ...structuredClone(info), lastSeenAt });
     }
     return live;
+  }
+
+  // Throughput, attempt history and relations (TaskInsights).
+
+  async throughput(queue: string, minutes: number): Promise<ThroughputPoint[]> {
+    return insights.throughput(this.store.queue(queue), this.store.now(), minutes);
+  }
+
+  async history(queue: string, id: string): Promise<TaskAttempt[] | null> {
+    return insights.history(this.store.queue(queue), id);
+  }
+
+  async relations(queue: string, id: string): Promise<TaskRelations | null> {
+    return insights.relations(this.store.queue(queue), id);
   }
 }

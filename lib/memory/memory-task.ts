@@ -3,6 +3,8 @@ import type { TaskLogLine } from '../interfaces/task-log.interface.js';
 import type { RetentionOverride } from '../interfaces/retention-option.js';
 import type { TaskErrorInfo, TaskInfo, TaskProgress } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
+import type { TaskAttempt } from '../interfaces/task-insight.interface.js';
+import { traceIdOf } from '../engine/trace-id.js';
 
 /**
  * One task as the in-memory engine keeps it: the same fields as the Redis
@@ -53,6 +55,10 @@ export interface MemoryTask {
   traceContext: string | null;
   /** A schedule occurrence's link to the schedule() call that made it. */
   traceLink: string | null;
+  /** The dependencies it was enqueued with, as given. */
+  dependsOn: string[];
+  /** Its failed attempts, oldest first, bounded by maxAttempts (the Redis engine's history list). */
+  history: TaskAttempt[];
 }
 
 /** The wait score of the Redis engine: higher priority first, then enqueue order. */
@@ -85,5 +91,7 @@ export function taskInfo(queue: string, task: MemoryTask): TaskInfo {
     finishedAt: task.finishedAt,
   };
   if (task.state === 'blocked') info.pendingDependencies = [...task.pending].sort();
+  const traceId = traceIdOf(task.traceContext);
+  if (traceId) info.traceId = traceId;
   return info;
 }

@@ -32,3 +32,10 @@ export function followingOccurrence(spec: ScheduleSpec, dueMs: number, nowMs: nu
   }
   return nextCronRun(spec.cron, spec.timezone, Math.max(dueMs, nowMs));
 }
+
+/** The occurrence before the one due at `nextMs` (the schedule's latest, when it has fired), or null when there is none. */
+export function previousOccurrence(spec: ScheduleSpec, nextMs: number): number | null {
+  if (spec.every !== null) return nextMs - spec.every;
+  const job = new Cron(spec.cron, { mode: '5-or-6-parts', ...(spec.timezone !== null && { timezone: spec.timezone }) });
+  return job.previousRuns(1, new Date(nextMs))[0]?.getTime() ?? null;
+}

@@ -10,12 +10,12 @@ import type { CheckedEnqueueManyItem, EnqueueManyItem, EnqueueOptions, ResultOfI
 import type { TaskDefinition } from '../interfaces/task-definition.interface.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskLookupOptions, TaskRef, WaitForOptions } from '../interfaces/task-ref.interface.js';
-import { TASK_STATES, type TaskState } from '../interfaces/task-state.js';
+import type { TaskState } from '../interfaces/task-state.js';
 import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { checkInteger, checkName, checkRange } from '../config/option-checks.js';
+import { checkName, checkRange } from '../config/option-checks.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 import { TaskScheduler } from '../scheduling/task-scheduler.js';
@@ -30,14 +30,11 @@ import type { CleanOptions, DrainOptions, ObliterateOptions, RetryAllOptions } f
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
 import { checkClean, checkDrain, checkObliterate, checkRetryAll } from './bulk-options.checks.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
+import type { ListOptions, ThroughputOptions } from '../interfaces/task-insight-options.interface.js';
+import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
+import { checkList, checkThroughput } from './insight-options.checks.js';
 
-/** Options of `list`. */
-export interface ListOptions {
-  queue?: string;
-  offset?: number;
-  /** Page size, 1 to 1,000 (default 100). */
-  limit?: number;
-}
+export type { ListOptions } from '../interfaces/task-insight-options.interface.js';
 
 /** The producer API: inject it anywhere to add, inspect, cancel, retry, await and follow tasks. */
 @Injectable()
@@ -123,13 +120,28 @@ export class TaskQueue {
     return (await this.engine.get(queue, id)) as TaskInfo<P, R> | null;
   }
 
-  /** A page of tasks in one state, oldest first (waiting tasks in the order they will run). */
-  async list(state: TaskState, options: ListOptions = {}): Promise<TaskInfo[]> {
-    if (!TASK_STATES.includes(state)) throw new InvalidTaskOptionsError(`list: state must be one of ${TASK_STATES.join(', ')}, got ${JSON.stringify(state)}`);
-    const queue = checkName(options.queue ?? DEFAULTS.queue, 'list', 'queue');
-    const offset = options.offset === undefined ? 0 : checkInteger(options.offset, 'list', 'offset', 0);
-    const limit = options.limit === undefined ? 100 : checkInteger(options.limit, 'list', 'limit', 1, 1_000);
-    return this.engine.list(queue, state, offset, limit);
+  /** A page of tasks in one state, oldest first (waiting tasks in the order they will run); `name` filters by task name. */
+  async list(state: TaskState, options?: ListOptions): Promise<TaskInfo[]> {
+    const checked = checkList(state, options);
+    return this.engine.list(checked.queue, checked.state, checked.offset, checked.limit, checked.name);
+  }
+
+  /** Attempts completed and failed per minute over the last `minutes` (default 60, at most 120), oldest first, zeros included. */
+  async throughput(queue: string = DEFAULTS.queue, options?: ThroughputOptions): Promise<ThroughputPoint[]> {
+    const checked = checkThroughput(queue, options);
+    return this.engine.throughput(checked.queue, checked.minutes);
+  }
+
+  /** The task's attempts, oldest first: each failed one with its error and backoff, then the running or completed one; null when it does not exist. */
+  async history(task: string | TaskRef, options?: TaskLookupOptions): Promise<TaskAttempt[] | null> {
+    const { queue, id } = this.locate(task, options, 'history');
+    return this.engine.history(queue, id);
+  }
+
+  /** The ids the task was enqueued to depend on, and the stored tasks that depend on it; null when it does not exist. */
+  async relations(task: string | TaskRef, options?: TaskLookupOptions): Promise<TaskRelations | null> {
+    const { queue, id } = this.locate(task, options, 'relations');
+    return this.engine.relations(queue, id);
   }
 
   /** Removes a waiting, delayed or blocked task; false when it is absent, running or finished. */

@@ -64,6 +64,12 @@ export const ITEM_KEY_SUFFIXES = {
   logs: 'l:',
   /** Sorted set of one member: the wake-up marker of the workers that carry a handler (tasks were parked for them). */
   handlerMark: 'mk:',
+  /** List: a task's failed attempts (HISTORY_ENTRY), oldest first, bounded by its attempts allowed. */
+  history: 'h:',
+  /** List: the ids a task depends on, as enqueued (only tasks with dependencies have one). */
+  dependencies: 'da:',
+  /** Hash (THROUGHPUT fields) that expires: attempts that ended in one minute, followed by the minute's start in epoch ms. */
+  throughput: 'tp:',
 } as const;
 
 /** The prefix-wide directory of schedules (id -> queue), in a slot of its own: `{prefix:}:schedules`. */
@@ -135,6 +141,24 @@ export const SCHEDULE_FIELDS = {
 
 /** Field names of the schedule definition hash, by meaning. */
 export const SCHEDULE = fieldsOf(SCHEDULE_FIELDS);
+
+/** Fields of a per-minute throughput hash: attempts that completed and that failed (retried or dead) in that minute. */
+export const THROUGHPUT = { completed: 'c', failed: 'f' } as const;
+/** How long a per-minute throughput hash lives, in ms: two hours, so the last 120 minutes can be read. */
+export const THROUGHPUT_TTL_MS = 7_200_000;
+/** Most minutes of throughput one read returns (the counters live THROUGHPUT_TTL_MS). */
+export const THROUGHPUT_MAX_MINUTES = 120;
+
+/**
+ * A failed attempt in a task's history list: these fields in this order,
+ * HISTORY_FIELD_SEPARATOR-joined, then LIST_SEPARATOR and the error JSON.
+ * retryAt is '' when the attempt ended the task dead.
+ */
+export const HISTORY_ENTRY = ['attempt', 'startedAt', 'endedAt', 'retryAt', 'outcome'] as const;
+/** Separates the fields of a history entry. */
+export const HISTORY_FIELD_SEPARATOR = ',';
+/** How a failed attempt ended, in a history entry. */
+export const HISTORY_OUTCOME = { failed: 'f', dead: 'x' } as const;
 
 /** Fields of an event stream entry. */
 export const EVENT = {
@@ -244,6 +268,8 @@ export const SCRIPTS = {
   advertise: { keys: ['handlerNames'], args: ['ttlMs', 'names'] },
   retireWorker: { keys: ['record', 'directory'], args: ['instanceId'] },
   listWorkers: { keys: ['directory'], args: ['recordBase'] },
+  throughput: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'minutes'] },
+  listNamed: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'state', 'name', 'offset', 'limit', 'scan'] },
 } as const satisfies Record<string, { keys: readonly string[]; args: readonly string[]; row?: readonly string[] }>;
 
 /**

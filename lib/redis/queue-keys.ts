@@ -71,6 +71,21 @@ export class QueueKeys {
     return this.base + ITEM_KEY_SUFFIXES.pendingDependencies + id;
   }
 
+  /** A task's failed attempts (HISTORY_ENTRY). */
+  history(id: string): string {
+    return this.base + ITEM_KEY_SUFFIXES.history + id;
+  }
+
+  /** The ids a task was enqueued to depend on. */
+  dependencies(id: string): string {
+    return this.base + ITEM_KEY_SUFFIXES.dependencies + id;
+  }
+
+  /** The tasks enqueued to depend on this one. */
+  dependents(id: string): string {
+    return this.base + ITEM_KEY_SUFFIXES.dependents + id;
+  }
+
   /** The wake-up marker of the workers that carry a handler. */
   handlerMark(name: string): string {
     return this.base + ITEM_KEY_SUFFIXES.handlerMark + name;

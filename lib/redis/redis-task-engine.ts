@@ -27,6 +27,8 @@ import type { QueueScripts } from './queue-scripts.js';
 import { RedisBulkOperations } from './redis-bulk-operations.js';
 import { RedisQueueProbes } from './redis-queue-probes.js';
 import { RedisTaskLogs } from './redis-task-logs.js';
+import { RedisTaskInsights } from './redis-task-insights.js';
+import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import { listTasks, readDependencyResults, readTasks, taskExists } from './task-queries.js';
 
 /** Expired leases recovered per recover call. */
@@ -48,6 +50,7 @@ export class RedisTaskEngine implements TaskEngine {
   private readonly logs: RedisTaskLogs;
   private readonly probes: RedisQueueProbes;
   private readonly bulk: RedisBulkOperations;
+  private readonly insights: RedisTaskInsights;
 
   constructor(private readonly connections: RedisConnections, private readonly options: ResolvedTaskOptions) {
     this.client = connections.command;
@@ -62,6 +65,7 @@ export class RedisTaskEngine implements TaskEngine {
     this.directory = new QueueDirectory(this.client, options.prefix);
     this.bulk = new RedisBulkOperations(scripts, options.prefix, this.directory);
     this.heartbeats = new WorkerHeartbeats(this.client, options.prefix, (queue) => this.keysOf(queue), this.directory.key);
+    this.insights = new RedisTaskInsights(scripts);
   }
 
   private keysOf(queue: string): QueueKeys {
@@ -143,8 +147,10 @@ export class RedisTaskEngine implements TaskEngine {
     return (await this.guard(`get on queue '${queue}'`, () => readTasks(this.client, this.keysOf(queue), [id])))[0];
   }
 
-  list(queue: string, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]> {
-    return this.guard(`list on queue '${queue}'`, () => listTasks(this.client, this.keysOf(queue), state, offset, limit));
+  list(queue: string, state: TaskState, offset: number, limit: number, name: string | null = null): Promise<TaskInfo[]> {
+    return this.guard(`list on queue '${queue}'`, () =>
+      name === null ? listTasks(this.client, this.keysOf(queue), state, offset, limit) : this.insights.listNamed(queue, state, offset, limit, name),
+    );
   }
 
   async cancel(queue: string, id: string): Promise<boolean> {
@@ -265,5 +271,19 @@ export class RedisTaskEngine implements TaskEngine {
 
   obliterate(queue: string, force: boolean): Promise<ObliterateResult> {
     return this.guard(`obliterate on queue '${queue}'`, () => this.bulk.obliterate(queue, force));
+  }
+
+  // Throughput, attempt history and relations (TaskInsights).
+
+  throughput(queue: string, minutes: number): Promise<ThroughputPoint[]> {
+    return this.guard(`throughput of queue '${queue}'`, () => this.insights.throughput(queue, minutes));
+  }
+
+  history(queue: string, id: string): Promise<TaskAttempt[] | null> {
+    return this.guard(`history on queue '${queue}'`, () => this.insights.history(queue, id));
+  }
+
+  relations(queue: string, id: string): Promise<TaskRelations | null> {
+    return this.guard(`relations on queue '${queue}'`, () => this.insights.relations(queue, id));
   }
 }

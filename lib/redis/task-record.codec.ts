@@ -4,6 +4,7 @@ import type { TaskState } from '../interfaces/task-state.js';
 import { LIST_SEPARATOR, RECORD, STATE, leaseToken } from './protocol.js';
 import { decodeBackoff } from './record-values.js';
 import { replyLayout } from './reply-layout.js';
+import { traceIdOf } from '../engine/trace-id.js';
 
 // Reading what the scripts and HGETALL return. Replies arrive as `unknown`
 // and are narrowed here, so a malformed record fails loudly in one place.
@@ -52,7 +53,7 @@ export function priorityOfWaitScore(ws: number): number {
 export function decodeTaskInfo(queue: string, id: string, hash: Record<string, string>, payloadJson: string | null): TaskInfo | null {
   if (Object.keys(hash).length === 0) return null;
   const ws = num(hash[RECORD.waitScore]);
-  return {
+  const info: TaskInfo = {
     id,
     // A hand-edited record may have lost its name; it is still shown (it went dead saying so).
     name: hash[RECORD.name] ?? '',
@@ -70,6 +71,9 @@ export function decodeTaskInfo(queue: string, id: string, hash: Record<string, s
     startedAt: num(hash[RECORD.startedAt]),
     finishedAt: num(hash[RECORD.finishedAt]),
   };
+  const traceId = traceIdOf(hash[RECORD.traceContext]);
+  if (traceId) info.traceId = traceId;
+  return info;
 }
 
 function asArray(reply: unknown, what: string): unknown[] {

@@ -7,6 +7,7 @@ import { describeEventContract } from './events.contract.js';
 import { describeLifecycleContract } from './lifecycle.contract.js';
 import { describeLimitContract } from './limits.contract.js';
 import { describeMaintenanceContract } from './maintenance.contract.js';
+import { describeInsightsContract } from './insights.contract.js';
 import { describeScheduleContract } from './schedules.contract.js';
 
 export type { EngineOptions, EngineUnderTest, OpenEngine } from './contract-kit.js';
@@ -222,4 +223,5 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
     describeScheduleContract(open);
   });
   describeMaintenanceContract(open);
+  describeInsightsContract(open);
 }

@@ -26,6 +26,7 @@ const compilerOptions: ts.CompilerOptions = {
     'nestjs-redis-tasks': [join(root, 'lib', 'index.ts')],
     'nestjs-redis-tasks/terminus': [join(root, 'lib', 'terminus', 'index.ts')],
     'nestjs-redis-tasks/testing': [join(root, 'lib', 'testing', 'index.ts')],
+    'nestjs-redis-tasks/dashboard': [join(root, 'lib', 'dashboard', 'index.ts')],
   },
 };
 

@@ -16,7 +16,7 @@ const PACK_TIMEOUT_MS = 300_000;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const tsc = join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** What the installed package needs beside it: its dependencies and peer dependencies. */
-const NEEDED = ['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs', 'ioredis', 'croner', '@standard-schema/spec', '@types/node'];
+const NEEDED = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'reflect-metadata', 'rxjs', 'ioredis', 'croner', '@standard-schema/spec', '@types/node'];
 
 interface PackResult {
   filename: string;
@@ -60,12 +60,14 @@ const CONSUMER = (format: 'esm' | 'cjs') => {
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TaskHandler, TaskModule, TaskQueue, defineTask } from 'nestjs-redis-tasks';
-import { TaskTester } from 'nestjs-redis-tasks/testing';`
+import { TaskTester } from 'nestjs-redis-tasks/testing';
+import { TaskDashboardModule } from 'nestjs-redis-tasks/dashboard';`
       : `require('reflect-metadata');
 const { Injectable, Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { TaskHandler, TaskModule, TaskQueue, defineTask } = require('nestjs-redis-tasks');
-const { TaskTester } = require('nestjs-redis-tasks/testing');`;
+const { TaskTester } = require('nestjs-redis-tasks/testing');
+const { TaskDashboardModule } = require('nestjs-redis-tasks/dashboard');`;
   return `${load}
 const Greet = defineTask('greet');
 class Tasks {
@@ -81,7 +83,16 @@ Module({ imports: [TaskModule.forTesting({ mode: 'inline' })], providers: [Tasks
   const result = await queue.waitFor(await queue.enqueue(Greet, { name: '${format}' }), { timeout: 5000 });
   const enqueued = app.get(TaskTester).enqueued(Greet).map((t) => t.state);
   await app.close();
-  console.log(JSON.stringify({ result, enqueued }));
+  // The dashboard entry serves its bundled assets from this build (no file lookups beside it).
+  class WebModule {}
+  Module({ imports: [TaskModule.forTesting({ mode: 'inline' }), TaskDashboardModule.forRoot({ path: '/tasks' })] })(WebModule);
+  const web = await NestFactory.create(WebModule, { logger: false });
+  await web.listen(0, '127.0.0.1');
+  const origin = (await web.getUrl()).replace('[::1]', '127.0.0.1');
+  const script = await fetch(origin + '/tasks/assets/dashboard.js');
+  const dashboard = { status: script.status, bytes: (await script.text()).length > 1000, csp: script.headers.get('content-security-policy') !== null };
+  await web.close();
+  console.log(JSON.stringify({ result, enqueued, dashboard }));
 })();
 `;
 };
@@ -89,6 +100,10 @@ Module({ imports: [TaskModule.forTesting({ mode: 'inline' })], providers: [Tasks
 const TYPED_CONSUMER = `import { Injectable } from '@nestjs/common';
 import { TaskHandler, TaskModule, TaskQueue, defineTask, type TaskRef } from 'nestjs-redis-tasks';
 import { TaskTester, type EnqueuedTask } from 'nestjs-redis-tasks/testing';
+import { TaskDashboardModule, type TaskDashboardOptions } from 'nestjs-redis-tasks/dashboard';
+
+const dashboardOptions: TaskDashboardOptions = { path: '/tasks', readOnly: true };
+export const dashboard = TaskDashboardModule.forRoot(dashboardOptions);
 
 export const Greet = defineTask<{ name: string }, string>('greet');
 export const module = TaskModule.forTesting({ mode: 'fake' });
@@ -133,9 +148,11 @@ describe('the package as npm packs it', () => {
         'dist/esm/package.json', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/testing/index.js', 'dist/esm/testing/index.d.ts',
         'dist/cjs/package.json', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/testing/index.js', 'dist/cjs/testing/index.d.ts',
         'dist/cjs/redis/lua/scripts.generated.js', 'dist/cjs/cli/main.js',
+        'dist/esm/dashboard/index.js', 'dist/esm/dashboard/index.d.ts', 'dist/esm/dashboard/assets.generated.js',
+        'dist/cjs/dashboard/index.js', 'dist/cjs/dashboard/index.d.ts', 'dist/cjs/dashboard/assets.generated.js',
       ]),
     );
-    const unexpected = files.filter((f) => !/^(dist\/|docs\/[^/]+\.md$)/.test(f) && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bench/RESULTS.md'].includes(f));
+    const unexpected = files.filter((f) => !/^(dist\/|docs\/[^/]+\.md$|docs\/images\/[^/]+\.(png|svg)$)/.test(f) && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bench/RESULTS.md'].includes(f));
     expect(unexpected).toEqual([]);
   });
 
@@ -151,12 +168,12 @@ describe('the package as npm packs it', () => {
     expect(readFileSync(join(checkout, 'README.md'), 'utf8')).toBe(readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8'));
   });
 
-  it('runs in a fresh app by its name, as ESM and as CommonJS, testing entry included', () => {
+  it('runs in a fresh app by its name, as ESM and as CommonJS, testing and dashboard entries included', () => {
     for (const format of ['esm', 'cjs'] as const) {
       const file = join(app, format === 'esm' ? 'consumer.mjs' : 'consumer.cjs');
       writeFileSync(file, CONSUMER(format));
       const out = execFileSync(process.execPath, [file], { cwd: app, encoding: 'utf8', timeout: 30_000 });
-      expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ result: `hello ${format}`, enqueued: ['completed'] });
+      expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ result: `hello ${format}`, enqueued: ['completed'], dashboard: { status: 200, bytes: true, csp: true } });
     }
   }, 60_000);
 

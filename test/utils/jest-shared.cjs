@@ -28,6 +28,7 @@ module.exports = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^nestjs-redis-tasks$': '<rootDir>/lib/index.ts',
     '^nestjs-redis-tasks/testing$': '<rootDir>/lib/testing/index.ts',
+    '^nestjs-redis-tasks/dashboard$': '<rootDir>/lib/dashboard/index.ts',
   },
   // Regenerates the embedded Lua, so jest alone sees the current .lua files.
   globalSetup: '<rootDir>/test/utils/global-setup.cjs',

@@ -1,5 +1,5 @@
 -- obliterate: one step of obliterate: removes up to count tasks of the queue with every key they have,
--- then, once no task is left, the queue's own keys, its schedules' definitions and its handlers'
+-- then, once no task is left, the queue's own keys (the throughput counters too), its schedules' definitions and its handlers'
 -- counters and parked sets. The first step (check '1') refuses while a task of the queue holds an
 -- unexpired lease (a worker is running it), and otherwise pauses the queue so that no worker starts a
 -- task while the steps run; the last step removes the pause with the rest.
@@ -65,6 +65,10 @@ for _, name in ipairs(parkedNames) do redis.call('DEL', base .. K_HANDLER_PARKED
 for _, name in ipairs(redis.call('ZRANGE', keys.handlerNames, 0, -1)) do redis.call('DEL', base .. K_HANDLER_MARK .. name) end
 redis.call('DEL', keys.handlerNames, keys.wait, keys.delayed, keys.active, keys.mark, keys.dead, keys.completed, keys.seq, keys.blocked,
   keys.paused, keys.rate, base .. K_EVENTS, base .. K_PARKED_NAMES, base .. K_SCHEDULES, base .. K_GAUGES)
+-- The per-minute throughput counters of the window they live in (they expire by themselves after it).
+local minute = nowMs()
+minute = minute - (minute % 60000)
+for m = 0, THROUGHPUT_MAX_MINUTES + 1 do redis.call('DEL', base .. K_THROUGHPUT .. int(minute - m * 60000)) end
 reply[REPLY_OBLITERATE_STATUS] = OB_DONE
 reply[REPLY_OBLITERATE_SCHEDULES] = table.concat(schedules, LIST_SEPARATOR)
 return reply

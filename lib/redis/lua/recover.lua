@@ -6,11 +6,13 @@
 -- ARGV: SCRIPTS.recover of protocol.ts: the key base, the events setting, the most tasks per call, and
 --   the dead retention (keep age ms, keep count).
 -- Returns the recover reply: tasks recovered to waiting, tasks moved to dead.
+-- Each lost attempt counts as a failed one: in its task's history and in the minute's throughput.
 -- Atomic so that two workers recovering at once cannot both requeue a task,
 -- and a late settle from the old worker finds the lease token gone.
 --@include time
 --@include common
 --@include dependencies
+--@include attempt-record
 
 local base, evMaxLen = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN])
 local keepDeadAge, keepDead = tonumber(ARGV[ARG_KEEP_DEAD_AGE]), tonumber(ARGV[ARG_KEEP_DEAD_COUNT])
@@ -27,12 +29,14 @@ for _, id in ipairs(expired) do
     local err = cjson.encode({ message = 'attempt ' .. attempt .. ' was lost: its worker stopped renewing the lease (crash, hang or lost connection)' })
     if attempt < max then
       -- Due again now: the wait-time metric counts from here, not from its first due time.
+      recordFailedAttempt(base, taskKey, id, now, now, err)
       redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ERROR, err, R_RUN_AT, int(now))
       redis.call('ZADD', keys.wait, f[3], id)
       emit(base, evMaxLen, taskKey, T_RETRYING, id, f[4], attempt, err)
       requeued = requeued + 1
     else
       emit(base, evMaxLen, taskKey, T_DEAD, id, f[4], attempt, err)
+      recordFailedAttempt(base, taskKey, id, now, nil, err)
       redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, err, R_FINISHED_AT, int(now))
       redis.call('ZADD', keys.dead, int(now), id)
       if f[6] then
@@ -47,6 +51,7 @@ for _, id in ipairs(expired) do
   end
 end
 if requeued > 0 then wake(keys.mark) end
+countThroughput(base, now, 0, requeued + dead)
 if dead > 0 then trim(base, keys.dead, now, keepDeadAge, keepDead, dead) end
 local reply = {}
 reply[REPLY_RECOVER_REQUEUED] = requeued

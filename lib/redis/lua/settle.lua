@@ -9,6 +9,8 @@
 --   completed attempt and the error JSON otherwise; the delay applies to retry and limited outcomes.
 -- Returns the settle reply (the settled flags: one '1' or '0' per row, as a string) followed by a fetch reply;
 -- '0' means the lease was no longer the caller's (recovered elsewhere): nothing was changed for it.
+-- Also counts the batch's completed and failed attempts in the current minute's throughput hash (once per
+-- call, not per task) and appends each failed attempt to its task's history list (see attempt-record).
 -- Atomic so that the lease check and the state change cannot be split by a
 -- recovery of the same task, which would let it be both requeued and finished.
 --@include time
@@ -16,6 +18,7 @@
 --@include dependencies
 --@include handover
 --@include fetch
+--@include attempt-record
 
 local base, evMaxLen = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN])
 local keys = queueKeys()
@@ -27,6 +30,8 @@ local completed, dead, requeued = 0, 0, false
 -- One command each for the whole batch: the settled ids' removal from the
 -- active set, and the keys of the tasks their retention removes at once.
 local leaving, doomed, seen = {}, {}, {}
+-- Attempts that completed or failed in this batch, for the throughput counters.
+local succeeded, failed = 0, 0
 
 -- A task's own retention (REMOVE_AT_ONCE, or '<age>,<count>' with -1 for unset) over the module's.
 local function ownRetention(text, age, count)
@@ -79,6 +84,7 @@ for _, settled in ipairs(rows) do
   local taskKey = base .. K_TASK .. id
   if f[3] then releaseHandlerSlot(base, keys, taskKey, f[2]) end
   if outcome == O_COMPLETED then
+    succeeded = succeeded + 1
     emit(base, evMaxLen, taskKey, T_COMPLETED, id, f[2], f[4], value)
     if f[7] then notifyDependents(base, keys, now, evMaxLen, id, S_COMPLETED, value, nil) end
     local remove, age, count = ownRetention(f[5], keepCompletedAge, keepCompleted)
@@ -93,8 +99,13 @@ for _, settled in ipairs(rows) do
   elseif outcome == O_RETRY or outcome == O_LIMITED then
     redis.call('HDEL', taskKey, R_LEASE_TOKEN)
     emit(base, evMaxLen, taskKey, T_RETRYING, id, f[2], f[4], value)
+    if outcome == O_RETRY then
+      failed = failed + 1
+      recordFailedAttempt(base, taskKey, id, now, now + tonumber(ARGV[i + ROW_DELAY_MS]), value)
+    end
     requeue(taskKey, id, tonumber(ARGV[i + ROW_DELAY_MS]), value, outcome == O_RETRY)
   else
+    failed = failed + 1
     emit(base, evMaxLen, taskKey, T_DEAD, id, f[2], f[4], value)
     if f[7] then
       local ok, decoded = pcall(cjson.decode, value)
@@ -105,6 +116,7 @@ for _, settled in ipairs(rows) do
     if remove then
       addTaskKeys(doomed, base, id)
     else
+      recordFailedAttempt(base, taskKey, id, now, nil, value)
       redis.call('HDEL', taskKey, R_LEASE_TOKEN)
       redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, value, R_FINISHED_AT, int(now))
       redis.call('ZADD', keys.dead, int(now), id)
@@ -117,6 +129,7 @@ callSliced('DEL', nil, doomed)
 if requeued then wake(keys.mark) end
 if completed > 0 then trim(base, keys.completed, now, keepCompletedAge, keepCompleted, completed) end
 if dead > 0 then trim(base, keys.dead, now, keepDeadAge, keepDead, dead) end
+countThroughput(base, now, succeeded, failed)
 
 local reply = fetchTasks(base, keys, now, evMaxLen, fetchArgs())
 table.insert(reply, REPLY_SETTLE_SETTLED, table.concat(flags))

@@ -26,7 +26,8 @@ describe('the script protocol', () => {
   });
 
   it.each(Object.entries(ITEM_KEY_SUFFIXES))('documents the item key %s in lib/redis/lua/README.md', (name, suffix) => {
-    expect(keys.get(`${suffix}<${['handlerRunning', 'handlerParked', 'handlerMark'].includes(name) ? 'name' : 'id'}>`)).toContain(`K_${snake(name)}`);
+    const item = ['handlerRunning', 'handlerParked', 'handlerMark'].includes(name) ? 'name' : name === 'throughput' ? 'minute' : 'id';
+    expect(keys.get(`${suffix}<${item}>`)).toContain(`K_${snake(name)}`);
   });
 
   it.each(Object.entries(RECORD))('documents the record field %s', (name, field) => {

@@ -28,8 +28,9 @@ local function addTask(base, keys, now, evMaxLen, t, seq, batch)
   if redis.call('EXISTS', taskKey) == 1 then return 0 end
 
   -- Check every dependency before writing anything.
-  local pending, results, failed = {}, {}, nil
+  local pending, results, failed, all = {}, {}, nil, {}
   for dep in string.gmatch(t.dependsOn, '[^' .. LIST_SEPARATOR .. ']+') do
+    all[#all + 1] = dep
     local ds = redis.call('HGET', base .. K_TASK .. dep, R_STATE)
     if not ds then
       return 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)'
@@ -90,6 +91,8 @@ local function addTask(base, keys, now, evMaxLen, t, seq, batch)
   if t.dependsOn ~= '' then
     if t.dependencyFailure == DEPENDENCY_FAILURE_RUN then put(R_DEPENDENCY_FAILURE, DEPENDENCY_FAILURE_RUN) end
     if t.delayMs > 0 then put(R_DEPENDENCY_DELAY, t.delayMs) end
+    -- Kept as enqueued, for TaskQueue.relations: the pending set loses each dependency as it finishes.
+    redis.call('RPUSH', base .. K_DEPENDENCIES .. t.id, unpack(all))
     for _, dep in ipairs(results) do
       redis.call('HSET', base .. K_DEPENDENCY_RESULTS .. t.id, dep, redis.call('HGET', base .. K_TASK .. dep, R_RESULT) or '')
     end

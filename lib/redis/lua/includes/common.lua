@@ -32,7 +32,8 @@ end
 -- it in the compact listpack encoding) and its payload (a string). Keeping the
 -- payload out of the hash is what keeps the hash compact. Tasks in a
 -- dependency graph also have pending-dependency, dependency-result and
--- dependent keys, and a task whose handler logged has a log list.
+-- dependent keys (and the list of its dependencies as enqueued), a task whose
+-- handler logged has a log list, and a task that failed an attempt has a history list.
 -- Appends every key a task can have to `into`.
 local function addTaskKeys(into, base, id)
   local n = #into
@@ -42,6 +43,8 @@ local function addTaskKeys(into, base, id)
   into[n + 4] = base .. K_DEPENDENCY_RESULTS .. id
   into[n + 5] = base .. K_DEPENDENTS .. id
   into[n + 6] = base .. K_LOGS .. id
+  into[n + 7] = base .. K_HISTORY .. id
+  into[n + 8] = base .. K_DEPENDENCIES .. id
 end
 
 local function deleteTask(base, id)

@@ -5,6 +5,9 @@
 -- copied to the dependent's dependency-results hash, so retention removing a
 -- dependency cannot take its result from a dependent.
 -- Unblocking costs O(dependents of the finished task): no scans.
+-- The dependents set stays until the finished task itself is deleted, so
+-- TaskQueue.relations can still list them; telling them twice (a dead task
+-- retried and completed) changes nothing, as only blocked dependents act.
 
 -- Moves a blocked task whose last dependency finished to waiting, or to
 -- delayed when it asked for a delay (counted from now) or a later runAt.
@@ -66,7 +69,6 @@ local function notifyDependents(base, keys, now, evMaxLen, id, outcome, value, d
         end
       end
     end
-    redis.call('DEL', dependentsKey)
   end
   for _, x in ipairs(removeAfter) do
     redis.call('ZREM', keys.dead, x)

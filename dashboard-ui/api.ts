@@ -1,0 +1,41 @@
+// Talking to the dashboard's API: JSON reads, and actions as POSTs carrying
+// the page's token (the server refuses actions without it).
+
+const body = document.body;
+/** Where the dashboard is served (the page's own path). */
+export const BASE = body.dataset.base ?? '';
+/** True when the server refuses actions: no action control is drawn. */
+export const READ_ONLY = body.dataset.readOnly === '1';
+const TOKEN = body.dataset.token ?? '';
+
+/** An API error, with the server's message. */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+async function parse<T>(response: Response): Promise<T> {
+  const data = (await response.json().catch(() => ({}))) as { message?: string | string[] };
+  if (!response.ok) throw new ApiError(response.status, Array.isArray(data.message) ? data.message.join('; ') : (data.message ?? response.statusText));
+  return data as T;
+}
+
+/** GET api/<path>. */
+export async function getJson<T>(path: string): Promise<T> {
+  return parse<T>(await fetch(`${BASE}/api/${path}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' }));
+}
+
+/** POST api/<path> with a JSON body. */
+export async function post<T>(path: string, data: unknown = {}): Promise<T> {
+  const response = await fetch(`${BASE}/api/${path}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': TOKEN, accept: 'application/json' },
+    body: JSON.stringify(data),
+  });
+  return parse<T>(response);
+}
+
+/** A path segment, encoded. */
+export const seg = (value: string) => encodeURIComponent(value);

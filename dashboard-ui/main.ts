@@ -1,0 +1,71 @@
+import { READ_ONLY } from './api.js';
+import { fill, h } from './dom.js';
+import type { View } from './view.js';
+import { overviewView } from './views/overview.js';
+import { queueView } from './views/queue.js';
+import { schedulesView } from './views/schedules.js';
+import { taskView } from './views/task.js';
+
+// The dashboard page: a hash router over four views, and a poll that redraws
+// the current view every two seconds. Polling rather than server-sent events:
+// it works with the queue's events turned off, shows the whole fleet (counts
+// and lists are read from Redis, not from one instance's event stream), holds
+// no connection open per viewer, and a poll is a few cheap reads.
+
+const POLL_MS = 2_000;
+
+const main = h('main', { id: 'main' });
+const status = h('span', { class: 'live', 'data-testid': 'live' }, 'live');
+const nav = h('nav', { class: 'top-nav' }, h('a', { href: '#/' }, 'Overview'), h('a', { href: '#/schedules' }, 'Schedules'));
+document.body.replaceChildren(
+  h('header', { class: 'top' }, h('a', { class: 'brand', href: '#/' }, 'Tasks'), nav, READ_ONLY ? h('span', { class: 'chip chip-readonly' }, 'read-only') : null, status),
+  h('div', { id: 'notice', class: 'notice hidden', role: 'status' }),
+  main,
+);
+
+let current: View | null = null;
+let inFlight = false;
+
+/** The view the hash names: `#/`, `#/schedules`, `#/queues/<q>?...`, `#/queues/<q>/tasks/<id>`. */
+function route(): View {
+  const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'schedules') return schedulesView();
+  if (parts[0] === 'queues' && parts.length >= 4 && parts[2] === 'tasks') return taskView(parts[1], parts.slice(3).join('/'));
+  if (parts[0] === 'queues' && parts[1]) {
+    const q = new URLSearchParams(query);
+    return queueView({ queue: parts[1], state: q.get('state') ?? 'waiting', name: q.get('name') ?? '', offset: Number(q.get('offset') ?? 0) || 0 });
+  }
+  return overviewView();
+}
+
+async function refresh(): Promise<void> {
+  if (!current || inFlight) return;
+  inFlight = true;
+  const view = current;
+  try {
+    await view.refresh();
+    status.textContent = 'live';
+    status.className = 'live';
+  } catch (error) {
+    if (view !== current) return;
+    status.textContent = `not updating: ${(error as Error).message}`;
+    status.className = 'live live-error';
+  } finally {
+    inFlight = false;
+  }
+}
+
+function show(): void {
+  current = route();
+  current.mount(main);
+  inFlight = false;
+  void refresh();
+  for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.getAttribute('href') === (location.hash.startsWith('#/schedules') ? '#/schedules' : '#/') && !location.hash.startsWith('#/queues'));
+}
+
+window.addEventListener('hashchange', show);
+window.setInterval(() => {
+  if (document.visibilityState === 'visible') void refresh();
+}, POLL_MS);
+show();

@@ -1,0 +1,134 @@
+import { actionButton, notify } from '../actions.js';
+import { READ_ONLY, getJson, seg } from '../api.js';
+import { chip, duration, fill, h, jsonBlock, link, time } from '../dom.js';
+import type { TaskPageView } from '../types.js';
+import type { View } from '../view.js';
+
+type Attempt = TaskPageView['history'][number];
+
+/** The state timeline: enqueued, each attempt's start and end (with its error and stack), the backoff waits. */
+function timeline(data: TaskPageView): HTMLElement {
+  const items: HTMLElement[] = [h('li', {}, h('span', { class: 'when' }, time(data.task.enqueuedAt)), 'enqueued')];
+  data.history.forEach((a: Attempt) => {
+    items.push(h('li', {}, h('span', { class: 'when' }, time(a.startedAt)), `attempt ${a.attempt} started`));
+    if (a.outcome === 'running') {
+      items.push(h('li', { class: 'running' }, h('span', { class: 'when' }, 'now'), `attempt ${a.attempt} running`));
+      return;
+    }
+    const took = a.endedAt !== null && a.startedAt > 0 ? ` after ${duration(a.endedAt - a.startedAt)}` : '';
+    const ended = h('li', { class: `ended-${a.outcome}` }, h('span', { class: 'when' }, time(a.endedAt)), `attempt ${a.attempt} ${a.outcome}${took}`);
+    if (a.error) {
+      ended.appendChild(h('div', { class: 'error-message', 'data-testid': 'attempt-error' }, `${a.error.name ? `${a.error.name}: ` : ''}${a.error.message}`));
+      if (a.error.stack) ended.appendChild(h('details', {}, h('summary', {}, 'stack'), h('pre', { class: 'stack' }, a.error.stack)));
+    }
+    items.push(ended);
+    if (a.retryAt !== undefined && a.endedAt !== null) {
+      items.push(h('li', { class: 'wait' }, h('span', { class: 'when' }, time(a.endedAt)), a.retryAt > a.endedAt ? `backoff: waited ${duration(a.retryAt - a.endedAt)} until ${time(a.retryAt)}` : 'retried at once'));
+    }
+  });
+  if (data.task.state === 'dead' && data.history.length === 0 && data.task.error) {
+    items.push(h('li', { class: 'ended-dead' }, h('span', { class: 'when' }, time(data.task.finishedAt)), 'dead without running', h('div', { class: 'error-message' }, data.task.error.message)));
+  }
+  return h('ol', { class: 'timeline' }, ...items);
+}
+
+function field(label: string, value: Node | string | number): HTMLElement[] {
+  return [h('dt', {}, label), h('dd', {}, value)];
+}
+
+/** One task: its payload, result, timeline, errors, progress, log and relations, with retry, cancel and enqueue again. */
+export function taskView(queue: string, id: string): View {
+  const head = h('div', { class: 'title-row' });
+  const body = h('div', { class: 'task-body' });
+  const editor = h('textarea', { class: 'editor', rows: 8, spellcheck: 'false', 'aria-label': 'payload to enqueue' });
+  let edited = false;
+  editor.addEventListener('input', () => (edited = true));
+  const againNote = h('p', { class: 'muted' });
+  const path = `queues/${seg(queue)}/tasks/${seg(id)}`;
+  // Built once, outside the part each refresh redraws, so the editor keeps its focus and text while the page updates.
+  const again = READ_ONLY
+    ? null
+    : h(
+        'section',
+        { class: 'card' },
+        h('h2', {}, 'Enqueue again'),
+        againNote,
+        editor,
+        h(
+          'div',
+          { class: 'actions' },
+          actionButton('Enqueue again', `${path}/enqueue-again`, (ref) => {
+            edited = false;
+            const created = ref as { id: string; queue: string };
+            location.hash = `#/queues/${encodeURIComponent(created.queue)}/tasks/${encodeURIComponent(created.id)}`;
+          }, {
+            body: () => {
+              try {
+                return { payload: JSON.parse(editor.value) as unknown };
+              } catch (error) {
+                notify(`the payload is not JSON: ${(error as Error).message}`, 'error');
+                throw error;
+              }
+            },
+          }),
+        ),
+      );
+  let shown = '';
+  const taskLink = (other: string) => link(`/queues/${encodeURIComponent(queue)}/tasks/${encodeURIComponent(other)}`, other);
+  const view: View = {
+    mount(root) {
+      fill(root, h('p', { class: 'crumbs' }, link('/', 'Overview'), ' / ', link(`/queues/${encodeURIComponent(queue)}`, queue), ' / ', id), head, body, again);
+    },
+    async refresh() {
+      const data = await getJson<TaskPageView>(path);
+      // Redrawn only when something changed, so an opened stack trace stays open between polls.
+      const json = JSON.stringify(data);
+      if (json === shown) return;
+      shown = json;
+      const t = data.task;
+      const refresh = () => void view.refresh();
+      if (!edited) editor.value = JSON.stringify(t.payload, null, 2) ?? '';
+      fill(againNote, `A new ${t.name} task in ${queue} with this payload (edit it first if you like).`);
+      fill(
+        head,
+        h('h1', { class: 'mono' }, t.id),
+        h('span', { 'data-testid': 'task-state' }, chip(t.state)),
+        h(
+          'div',
+          { class: 'actions' },
+          t.state === 'dead' ? actionButton('Retry', `${path}/retry`, refresh) : null,
+          ['waiting', 'delayed', 'blocked'].includes(t.state) ? actionButton('Cancel', `${path}/cancel`, refresh, { danger: true, confirm: `Cancel task ${t.id}?` }) : null,
+        ),
+      );
+      const summary = h(
+        'dl',
+        { class: 'facts' },
+        ...field('name', t.name),
+        ...field('queue', t.queue),
+        ...field('attempts', `${t.attempts} of ${t.maxAttempts}`),
+        ...field('priority', t.priority),
+        ...field('enqueued', time(t.enqueuedAt)),
+        ...field('due', time(t.runAt)),
+        ...field('started', time(t.startedAt)),
+        ...field('finished', time(t.finishedAt)),
+        ...(t.traceId ? field('trace id', h('span', { class: 'mono' }, t.traceId)) : []),
+        ...(t.progress !== undefined ? field('progress', typeof t.progress === 'number' ? `${t.progress}` : JSON.stringify(t.progress)) : []),
+      );
+      const relations = h(
+        'dl',
+        { class: 'facts' },
+        ...field('depends on', data.relations.dependencies.length ? h('span', { class: 'links' }, ...data.relations.dependencies.map(taskLink)) : '—'),
+        ...field('dependents', data.relations.dependents.length ? h('span', { class: 'links' }, ...data.relations.dependents.map(taskLink)) : '—'),
+        ...(t.pendingDependencies?.length ? field('still waiting for', t.pendingDependencies.join(', ')) : []),
+      );
+      fill(
+        body,
+        h('div', { class: 'columns' }, h('section', { class: 'card' }, h('h2', {}, 'Task'), summary, relations), h('section', { class: 'card' }, h('h2', {}, 'Timeline'), timeline(data))),
+        h('section', { class: 'card' }, h('h2', {}, 'Payload'), h('div', { 'data-testid': 'payload' }, jsonBlock(t.payload, 'payload'))),
+        t.state === 'completed' ? h('section', { class: 'card' }, h('h2', {}, 'Result'), jsonBlock(t.result, 'result')) : null,
+        data.logs.length ? h('section', { class: 'card' }, h('h2', {}, 'Log'), h('pre', { class: 'log' }, data.logs.map((l) => `${time(l.at)}  ${l.message}`).join('\n'))) : null,
+      );
+    },
+  };
+  return view;
+}

@@ -1,0 +1,44 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import type { TaskRef } from '../interfaces/task-ref.interface.js';
+import { TaskQueue } from '../producer/task-queue.js';
+
+/** The dashboard's actions, each one TaskQueue call; the controller checks the token and readOnly before any. */
+@Injectable()
+export class DashboardActions {
+  constructor(private readonly tasks: TaskQueue) {}
+
+  async pause(queue: string): Promise<{ paused: true }> {
+    await this.tasks.pause(queue);
+    return { paused: true };
+  }
+
+  async resume(queue: string): Promise<{ paused: false }> {
+    await this.tasks.resume(queue);
+    return { paused: false };
+  }
+
+  async retryDead(queue: string): Promise<{ retried: number }> {
+    return { retried: await this.tasks.retryAll(queue, { state: 'dead' }) };
+  }
+
+  async drain(queue: string): Promise<{ removed: number }> {
+    return { removed: await this.tasks.drain(queue) };
+  }
+
+  /** Retries a dead task; false when it is not dead (it moved on meanwhile). */
+  async retry(queue: string, id: string): Promise<{ done: boolean }> {
+    return { done: await this.tasks.retry(id, { queue }) };
+  }
+
+  /** Removes a waiting, delayed or blocked task; false when it is running or finished. */
+  async cancel(queue: string, id: string): Promise<{ done: boolean }> {
+    return { done: await this.tasks.cancel(id, { queue }) };
+  }
+
+  /** Enqueues a new task of the same name and queue with `payload` (the edited one); its handler's policy applies. */
+  async enqueueAgain(queue: string, id: string, payload: unknown): Promise<TaskRef> {
+    const task = await this.tasks.get(id, { queue });
+    if (!task) throw new NotFoundException(`no task '${id}' in queue '${queue}' (cancelled or removed by retention)`);
+    return this.tasks.enqueue(task.name, payload, { queue });
+  }
+}

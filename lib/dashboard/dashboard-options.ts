@@ -1,0 +1,46 @@
+import type { CanActivate, Type } from '@nestjs/common';
+import { checkKnownKeys, type OptionKeys } from '../config/option-checks.js';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+
+/** A guard for the dashboard's routes: a class Nest instantiates (in the dashboard module) or an instance. */
+export type DashboardGuard = Type<CanActivate> | CanActivate;
+
+/** Options of `TaskDashboardModule.forRoot`. */
+export interface TaskDashboardOptions {
+  /** Where the dashboard is served, e.g. `'/tasks'` (under the app's global prefix, if it has one). */
+  path: string;
+  /** Shows no action and refuses every POST with 403 (default false). */
+  readOnly?: boolean;
+  /** Guards run before every dashboard route (page, assets, API and actions): put your auth guard here. */
+  guards?: DashboardGuard[];
+}
+
+/** The options, checked and with defaults. */
+export interface ResolvedDashboardOptions {
+  /** The path without leading or trailing slashes, e.g. `'tasks'` or `'admin/tasks'`. */
+  path: string;
+  readOnly: boolean;
+  guards: DashboardGuard[];
+}
+
+const KEYS = { path: true, readOnly: true, guards: true } as const satisfies OptionKeys<TaskDashboardOptions>;
+const PATH = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
+
+/** Checks forRoot's options: an unknown key or a wrong value is refused, naming it. */
+export function resolveDashboardOptions(options: TaskDashboardOptions): ResolvedDashboardOptions {
+  const where = 'TaskDashboardModule.forRoot';
+  if (options === null || typeof options !== 'object') throw new InvalidTaskOptionsError(`${where}: options must be an object { path, readOnly?, guards? }`);
+  checkKnownKeys(options, KEYS, where, '');
+  const path = typeof options.path === 'string' ? options.path.replace(/^\/+|\/+$/g, '') : '';
+  if (!PATH.test(path)) {
+    throw new InvalidTaskOptionsError(`${where}: path must be a URL path such as '/tasks' (letters, digits, '.', '_', '~', '-' and '/'), got ${JSON.stringify(options.path)}`);
+  }
+  if (options.readOnly !== undefined && typeof options.readOnly !== 'boolean') {
+    throw new InvalidTaskOptionsError(`${where}: readOnly must be true or false, got ${JSON.stringify(options.readOnly)}`);
+  }
+  const guards = options.guards ?? [];
+  if (!Array.isArray(guards) || guards.some((g) => typeof g !== 'function' && (g === null || typeof g !== 'object' || typeof g.canActivate !== 'function'))) {
+    throw new InvalidTaskOptionsError(`${where}: guards must be an array of guard classes or objects with canActivate()`);
+  }
+  return { path, readOnly: options.readOnly ?? false, guards: [...guards] };
+}

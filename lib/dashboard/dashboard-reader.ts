@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import type { TaskState } from '../interfaces/task-state.js';
+import type { ThroughputPoint } from '../interfaces/task-insight.interface.js';
+import type { ScheduleInfo } from '../interfaces/schedule.interface.js';
+import { previousOccurrence } from '../policies/schedule-timing.js';
+import { TaskQueue } from '../producer/task-queue.js';
+import { taskRow, type OverviewView, type QueuePageView, type ScheduleView, type TaskPageView, type WorkerView } from './dashboard-views.js';
+
+/** What a queue page asks for. */
+export interface QueuePageQuery {
+  state: TaskState;
+  offset: number;
+  limit: number;
+  name: string | null;
+}
+
+/** The dashboard's reads, all through the app's TaskQueue: each view is a few store round trips, whatever the queue's size. */
+@Injectable()
+export class DashboardReader {
+  constructor(private readonly tasks: TaskQueue) {}
+
+  async overview(): Promise<OverviewView> {
+    const [names, workers] = await Promise.all([this.tasks.queues(), this.tasks.workers()]);
+    const [counts, charts] = await Promise.all([
+      Promise.all(names.map((name) => this.tasks.counts(name))),
+      Promise.all(names.map((name) => this.tasks.throughput(name, { minutes: 60 }))),
+    ]);
+    const now = Date.now();
+    return {
+      queues: names.map((name, i) => ({ name, counts: counts[i] })),
+      workers: workers.map((w): WorkerView => ({
+        instanceId: w.instanceId, host: w.host, pid: w.pid,
+        handlers: [...new Set(w.queues.flatMap((q) => q.handlers))].sort(),
+        queues: w.queues.map((q) => q.queue),
+        running: w.queues.reduce((sum, q) => sum + q.running, 0),
+        concurrency: w.queues.reduce((sum, q) => sum + q.concurrency, 0),
+        heartbeatAgeMs: Math.max(0, now - w.lastSeenAt),
+      })),
+      throughput: sumPoints(charts),
+    };
+  }
+
+  async queuePage(queue: string, query: QueuePageQuery): Promise<QueuePageView> {
+    const [counts, tasks, throughput] = await Promise.all([
+      this.tasks.counts(queue),
+      this.tasks.list(query.state, { queue, offset: query.offset, limit: query.limit, ...(query.name !== null && { name: query.name }) }),
+      this.tasks.throughput(queue, { minutes: 60 }),
+    ]);
+    return { queue, counts, ...query, tasks: tasks.map(taskRow), throughput };
+  }
+
+  /** The task with its attempts, relations and log; null when it does not exist. */
+  async taskPage(queue: string, id: string): Promise<TaskPageView | null> {
+    const [task, history, relations, logs] = await Promise.all([
+      this.tasks.get(id, { queue }),
+      this.tasks.history(id, { queue }),
+      this.tasks.relations(id, { queue }),
+      this.tasks.logs(id, { queue }),
+    ]);
+    if (!task) return null;
+    return { task, history: history ?? [], relations: relations ?? { dependencies: [], dependents: [] }, logs: logs ?? [] };
+  }
+
+  async schedules(): Promise<ScheduleView[]> {
+    const schedules = await this.tasks.schedules();
+    return Promise.all(schedules.map((s) => this.scheduleView(s)));
+  }
+
+  private async scheduleView(s: ScheduleInfo): Promise<ScheduleView> {
+    const spec = s.cron !== undefined ? { cron: s.cron, every: null, timezone: s.timezone ?? null } : { cron: null, every: s.every ?? 0, timezone: null };
+    const previous = previousOccurrence(spec, s.next);
+    // An occurrence's task id is `<schedule id>@<due time in epoch ms>` (see the README's schedules section).
+    const last = previous === null ? null : await this.tasks.get(`${s.id}@${previous}`, { queue: s.queue });
+    return {
+      id: s.id, name: s.name, queue: s.queue, cron: s.cron ?? null, every: s.every ?? null, timezone: s.timezone ?? null, next: s.next,
+      lastTask: last && { id: last.id, state: last.state, error: last.error },
+    };
+  }
+}
+
+/** Per-minute points of several queues, added minute by minute (each list covers the same minutes, up to a boundary crossed between reads). */
+function sumPoints(charts: ThroughputPoint[][]): ThroughputPoint[] {
+  const byMinute = new Map<number, ThroughputPoint>();
+  for (const chart of charts) {
+    for (const p of chart) {
+      const sum = byMinute.get(p.minute) ?? { minute: p.minute, completed: 0, failed: 0 };
+      sum.completed += p.completed;
+      sum.failed += p.failed;
+      byMinute.set(p.minute, sum);
+    }
+  }
+  return [...byMinute.values()].sort((a, b) => a.minute - b.minute).slice(-60);
+}

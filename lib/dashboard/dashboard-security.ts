@@ -1,0 +1,67 @@
+import { ForbiddenException } from '@nestjs/common';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+
+// What keeps the dashboard safe by default: a strict Content-Security-Policy
+// (no inline script or style, so a payload that slipped into the page as HTML
+// still could not run), and actions that only a page the dashboard served can
+// send: a POST must carry the app's random token in a header (a cross-site
+// form cannot set headers, and another origin cannot read the page to learn
+// it) and, when the browser says where it came from, come from the same origin.
+
+/** The Content-Security-Policy of every dashboard response. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** Headers sent with every dashboard response. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+/** The header a POST carries the token in. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** Request headers as both Express and Fastify give them. */
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** The token of one app instance and the checks every action goes through. */
+export class DashboardSecurity {
+  /** Random per app instance: the page embeds it, actions must send it back. */
+  readonly token = randomBytes(32).toString('base64url');
+
+  constructor(private readonly readOnly: boolean) {}
+
+  /** Throws 403 unless an action may run: not read-only, the token sent, and the same origin when the browser names one. */
+  checkAction(headers: RequestHeaders): void {
+    if (this.readOnly) throw new ForbiddenException('the task dashboard is read-only (readOnly: true): actions are refused');
+    const sent = Buffer.from(one(headers[CSRF_HEADER]) ?? '');
+    const expected = Buffer.from(this.token);
+    if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
+      throw new ForbiddenException(`missing or wrong ${CSRF_HEADER} header: actions must come from the dashboard page (reload it to get a fresh token)`);
+    }
+    const origin = one(headers.origin);
+    const host = one(headers['x-forwarded-host']) ?? one(headers.host);
+    if (origin !== undefined && origin !== 'null' && hostOf(origin) !== host) {
+      throw new ForbiddenException(`cross-origin action refused: the request came from ${origin}, not from this dashboard's host`);
+    }
+    const site = one(headers['sec-fetch-site']);
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+      throw new ForbiddenException(`cross-site action refused (Sec-Fetch-Site: ${site})`);
+    }
+  }
+}
+
+function one(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,92 @@
+import type { TaskCounts, TaskErrorInfo, TaskInfo } from '../interfaces/task-info.interface.js';
+import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
+import type { TaskLogLine } from '../interfaces/task-log.interface.js';
+import type { TaskState } from '../interfaces/task-state.js';
+
+// The JSON the dashboard's API returns: what its page draws, no more (a list
+// row carries no payload, so a page of 100 rows stays small).
+
+/** One queue on the overview. */
+export interface QueueView {
+  name: string;
+  counts: TaskCounts;
+}
+
+/** One live worker on the overview. */
+export interface WorkerView {
+  instanceId: string;
+  host: string;
+  pid: number;
+  /** Task names it has handlers for, over every queue. */
+  handlers: string[];
+  queues: string[];
+  /** Tasks it ran at its last heartbeat. */
+  running: number;
+  concurrency: number;
+  /** Ms since its last heartbeat reached the store. */
+  heartbeatAgeMs: number;
+}
+
+/** GET api/overview. */
+export interface OverviewView {
+  queues: QueueView[];
+  workers: WorkerView[];
+  /** Over every queue, the last hour. */
+  throughput: ThroughputPoint[];
+}
+
+/** One row of a queue page. */
+export interface TaskRow {
+  id: string;
+  name: string;
+  state: TaskState;
+  priority: number;
+  attempts: number;
+  maxAttempts: number;
+  enqueuedAt: number;
+  runAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  error: string | null;
+}
+
+/** GET api/queues/:queue. */
+export interface QueuePageView {
+  queue: string;
+  counts: TaskCounts;
+  state: TaskState;
+  offset: number;
+  limit: number;
+  name: string | null;
+  tasks: TaskRow[];
+  throughput: ThroughputPoint[];
+}
+
+/** GET api/queues/:queue/tasks/:id. */
+export interface TaskPageView {
+  task: TaskInfo;
+  history: TaskAttempt[];
+  relations: TaskRelations;
+  logs: TaskLogLine[];
+}
+
+/** One schedule on the schedules page. */
+export interface ScheduleView {
+  id: string;
+  name: string;
+  queue: string;
+  cron: string | null;
+  every: number | null;
+  timezone: string | null;
+  next: number;
+  /** The latest occurrence's task, when it is still stored. */
+  lastTask: { id: string; state: TaskState; error: TaskErrorInfo | null } | null;
+}
+
+/** A task as a list row. */
+export function taskRow(task: TaskInfo): TaskRow {
+  return {
+    id: task.id, name: task.name, state: task.state, priority: task.priority, attempts: task.attempts, maxAttempts: task.maxAttempts,
+    enqueuedAt: task.enqueuedAt, runAt: task.runAt, startedAt: task.startedAt, finishedAt: task.finishedAt, error: task.error?.message ?? null,
+  };
+}

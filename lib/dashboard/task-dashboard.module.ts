@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DashboardActions } from './dashboard-actions.js';
+import { createDashboardController } from './dashboard-controller.factory.js';
+import { DashboardHeadersInterceptor } from './dashboard-headers.interceptor.js';
+import { resolveDashboardOptions, type TaskDashboardOptions } from './dashboard-options.js';
+import { DashboardReader } from './dashboard-reader.js';
+import { DashboardSecurity } from './dashboard-security.js';
+
+/**
+ * A web dashboard of the app's task queues, served by the app itself at
+ * `path`: import it beside TaskModule.forRoot (it uses the app's TaskQueue).
+ * Works on the Express and the Fastify adapters.
+ */
+@Module({})
+export class TaskDashboardModule {
+  /** Serves the dashboard at `options.path`, behind `options.guards`; `readOnly` shows and allows no action. */
+  static forRoot(options: TaskDashboardOptions): DynamicModule {
+    const resolved = resolveDashboardOptions(options);
+    const security = new DashboardSecurity(resolved.readOnly);
+    return {
+      module: TaskDashboardModule,
+      controllers: [createDashboardController(resolved, security)],
+      providers: [DashboardReader, DashboardActions, DashboardHeadersInterceptor],
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import { NAME_SCAN_WINDOW } from '../engine/task-engine.js';
+import type { TaskInsights } from '../engine/task-insights.js';
+import type { TaskInfo } from '../interfaces/task-info.interface.js';
+import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
+import type { TaskState } from '../interfaces/task-state.js';
+import { HISTORY_ENTRY, HISTORY_FIELD_SEPARATOR, HISTORY_OUTCOME, LIST_SEPARATOR, RECORD, STATE } from './protocol.js';
+import type { QueueScripts } from './queue-scripts.js';
+import { redactRedisError, redacted } from './redact-error.js';
+import { scriptArgs } from './script-args.js';
+import { decodeError, stateOfLetter } from './task-record.codec.js';
+import { listTasks, readTasks } from './task-queries.js';
+
+const MINUTE_MS = 60_000;
+const H = Object.fromEntries(HISTORY_ENTRY.map((field, i) => [field, i])) as Record<(typeof HISTORY_ENTRY)[number], number>;
+
+/** Throughput counters, attempt history, relations and name-filtered pages on Redis (see lua/includes/attempt-record.lua). */
+export class RedisTaskInsights implements TaskInsights {
+  constructor(private readonly scripts: QueueScripts) {}
+
+  async throughput(queue: string, minutes: number): Promise<ThroughputPoint[]> {
+    const reply = ((await this.scripts.script('throughput', queue, scriptArgs('throughput', Object.assign(this.scripts.head(queue), { minutes })))) as unknown[]).map(Number);
+    const points: ThroughputPoint[] = [];
+    for (let m = 0; m < minutes; m++) points.push({ minute: reply[0] + m * MINUTE_MS, completed: reply[1 + 2 * m], failed: reply[2 + 2 * m] });
+    return points;
+  }
+
+  async history(queue: string, id: string): Promise<TaskAttempt[] | null> {
+    const keys = this.scripts.keysOf(queue);
+    const f = [RECORD.state, RECORD.attempts, RECORD.startedAt, RECORD.finishedAt];
+    const replies = (await redacted(this.scripts.client.pipeline().hmget(keys.task(id), ...f).lrange(keys.history(id), 0, -1).exec())) ?? [];
+    const [[e1, record], [e2, entries]] = replies as [[Error | null, Array<string | null>], [Error | null, string[]]];
+    if (e1 ?? e2) throw redactRedisError(e1 ?? e2);
+    const [letter, attempts, startedAt, finishedAt] = record;
+    if (letter === null) return null;
+    const history = entries.map(decodeHistoryEntry);
+    const state = stateOfLetter(letter);
+    const current = { attempt: Number(attempts ?? 0), startedAt: Number(startedAt ?? 0) };
+    if (state === 'active') history.push({ ...current, endedAt: null, outcome: 'running' });
+    if (state === 'completed' && current.attempt > 0) history.push({ ...current, endedAt: Number(finishedAt ?? 0), outcome: 'completed' });
+    return history;
+  }
+
+  async relations(queue: string, id: string): Promise<TaskRelations | null> {
+    const keys = this.scripts.keysOf(queue);
+    const client = this.scripts.client;
+    const replies = (await redacted(client.pipeline().exists(keys.task(id)).lrange(keys.dependencies(id), 0, -1).smembers(keys.dependents(id)).exec())) ?? [];
+    const [[e1, exists], [e2, dependencies], [e3, dependents]] = replies as [[Error | null, number], [Error | null, string[]], [Error | null, string[]]];
+    if (e1 ?? e2 ?? e3) throw redactRedisError(e1 ?? e2 ?? e3);
+    if (exists === 0) return null;
+    // A dependent cancelled or removed by retention stays in the set until this task goes: leave those out.
+    const stored = dependents.length === 0 ? [] : ((await redacted(dependents.reduce((p, d) => p.exists(keys.task(d)), client.pipeline()).exec())) ?? []);
+    return { dependencies, dependents: dependents.filter((_, i) => Number(stored[i]?.[1]) === 1).sort() };
+  }
+
+  /** A page of one name's tasks in a state, among the first NAME_SCAN_WINDOW of the state (one script call, then the records). */
+  async listNamed(queue: string, state: TaskState, offset: number, limit: number, name: string): Promise<TaskInfo[]> {
+    const keys = this.scripts.keysOf(queue);
+    if (state === 'active') {
+      // The active set holds only the fleet's running tasks: filter them all.
+      const all = await listTasks(this.scripts.client, keys, 'active', 0, NAME_SCAN_WINDOW);
+      return all.filter((task) => task.name === name).slice(offset, offset + limit);
+    }
+    const args = scriptArgs('listNamed', Object.assign(this.scripts.head(queue), { state: STATE[state], name, offset, limit, scan: NAME_SCAN_WINDOW }));
+    const ids = (await this.scripts.script('listNamed', queue, args)) as string[];
+    return (await readTasks(this.scripts.client, keys, ids)).filter((info): info is TaskInfo => info !== null);
+  }
+}
+
+/** One failed attempt of a history list (see HISTORY_ENTRY in protocol.ts). */
+function decodeHistoryEntry(entry: string): TaskAttempt {
+  const cut = entry.indexOf(LIST_SEPARATOR);
+  const fields = (cut < 0 ? entry : entry.slice(0, cut)).split(HISTORY_FIELD_SEPARATOR);
+  const dead = fields[H.outcome] === HISTORY_OUTCOME.dead;
+  const attempt: TaskAttempt = {
+    attempt: Number(fields[H.attempt]),
+    startedAt: Number(fields[H.startedAt] || 0),
+    endedAt: Number(fields[H.endedAt]),
+    outcome: dead ? 'dead' : 'failed',
+    error: decodeError(cut < 0 ? undefined : entry.slice(cut + 1)) ?? { message: 'unknown error' },
+  };
+  if (!dead && fields[H.retryAt] !== '') attempt.retryAt = Number(fields[H.retryAt]);
+  return attempt;
+}

@@ -1,0 +1,175 @@
+import type { Browser, Page } from 'playwright-core';
+import { startDashboardApp, type AdapterName, type DashboardApp } from '../fixtures/dashboard-app.js';
+import { removePrefix, uniquePrefix } from '../utils/redis.js';
+import { waitUntil } from '../utils/wait.js';
+import { launchChromium, newPage, shot } from './browser-kit.js';
+
+// The dashboard in a real browser, on both HTTP adapters: what the page shows
+// is what TaskQueue reports, actions work and the page updates without a
+// reload, read-only mode shows and allows no action, and payloads stay text.
+
+/** The page's globals, as the functions evaluated in it see them (the tests compile without DOM types). */
+type PageGlobals = { marker?: number; __pwned?: number; location: { hash: string }; document: { body: { dataset: Record<string, string | undefined> } } };
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on %s', (adapter) => {
+  const opened: Array<{ app: DashboardApp; prefix: string; page?: Page }> = [];
+  const open = async (options: { readOnly?: boolean } = {}) => {
+    const prefix = uniquePrefix(`dash-browser-${adapter}`);
+    const app = await startDashboardApp({ adapter, prefix, ...options });
+    const page = await newPage(browser);
+    opened.push({ app, prefix, page });
+    return { ...app, page };
+  };
+  afterEach(async () => {
+    for (const { app, prefix, page } of opened.splice(0)) {
+      await page?.context().close();
+      await app.close();
+      await removePrefix(prefix);
+    }
+  });
+
+  it('shows on the overview the counts that counts() returns, and the throughput and workers', async () => {
+    const { origin, tasks, page } = await open();
+    await Promise.all([1, 2, 3, 4].map((n) => tasks.enqueue('demo.ok', { n })));
+    await tasks.enqueue('demo.flaky', { key: `overview-${adapter}` });
+    await waitUntil(async () => (await tasks.counts('demo')).dead === 1 && (await tasks.counts('demo')).completed === 4, 'the tasks to finish');
+    await tasks.pause('demo');
+    await tasks.enqueueMany([5, 6, 7].map((n) => ({ name: 'demo.ok', payload: { n } })));
+    await tasks.enqueue('demo.ok', { n: 8 }, { delay: 60_000 });
+    // A queue no worker of this app serves: it is listed with its tasks waiting.
+    await tasks.enqueueMany(['a@example.com', 'b@example.com'].map((to) => ({ name: 'mail.send', payload: { to }, options: { queue: 'mail' } })));
+
+    await page.goto(`${origin}/tasks`);
+    const row = page.locator('tr[data-queue="demo"]');
+    await row.waitFor();
+    const counts = await tasks.counts('demo');
+    for (const state of ['waiting', 'delayed', 'active', 'completed', 'dead'] as const) {
+      await waitUntil(async () => (await row.locator(`td[data-state="${state}"]`).textContent()) === String(counts[state]), `the ${state} count to read ${counts[state]}`);
+    }
+    expect(await row.locator('.chip-paused').count()).toBe(1);
+    expect(await page.locator('svg.chart').count()).toBe(1);
+    await page.locator('.legend-failed', { hasText: '1 failed' }).waitFor();
+    expect(await page.locator('main').textContent()).toContain(require('node:os').hostname());
+
+    // Live: a task enqueued now shows up without a reload.
+    await tasks.enqueue('demo.ok', { n: 9 });
+    await waitUntil(async () => (await row.locator('td[data-state="waiting"]').textContent()) === String(counts.waiting + 1), 'the waiting count to update');
+    await shot(page, `${adapter}-overview`);
+  });
+
+  it("shows a dead task's error and stack; Retry makes it complete and the page updates without a reload", async () => {
+    const { origin, tasks, page } = await open();
+    const ref = await tasks.enqueue('demo.flaky', { key: `retry-${adapter}`, amount: 1299, currency: 'EUR' });
+    await waitUntil(async () => (await tasks.get(ref))?.state === 'dead', 'the task to die');
+    await page.goto(`${origin}/tasks#/queues/demo/tasks/${encodeURIComponent(ref.id)}`);
+    await page.locator('[data-testid="attempt-error"]').waitFor();
+    expect(await page.locator('[data-testid="attempt-error"]').textContent()).toBe(`Error: payment gateway timed out for retry-${adapter}`);
+    expect(await page.locator('[data-testid="task-state"]').textContent()).toBe('dead');
+    // Taken with the stack folded: the docs show this one, and a stack names this machine's paths.
+    await shot(page, `${adapter}-task-dead`, true);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(page, `${adapter}-task-dead-dark`, true);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.locator('ol.timeline details summary').first().click();
+    expect(await page.locator('pre.stack').first().textContent()).toContain('at ');
+    await shot(page, `${adapter}-task-dead-stack`, true);
+
+    await page.evaluate(() => ((globalThis as unknown as PageGlobals).marker = 1));
+    await page.locator('button[data-action="Retry"]').click();
+    await page.locator('[data-testid="task-state"]', { hasText: 'completed' }).waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).marker)).toBe(1);
+    expect((await tasks.get(ref))?.state).toBe('completed');
+    await shot(page, `${adapter}-task-retried`);
+  });
+
+  it('in read-only mode shows no action, and a POST from the page is refused', async () => {
+    const { origin, tasks, page } = await open({ readOnly: true });
+    const ref = await tasks.enqueue('demo.flaky', { key: `readonly-${adapter}` });
+    await waitUntil(async () => (await tasks.get(ref))?.state === 'dead', 'the task to die');
+    await page.goto(`${origin}/tasks#/queues/demo/tasks/${encodeURIComponent(ref.id)}`);
+    await page.locator('[data-testid="attempt-error"]').waitFor();
+    expect(await page.locator('button[data-action]').count()).toBe(0);
+    expect(await page.locator('textarea').count()).toBe(0);
+    await page.goto(`${origin}/tasks#/queues/demo?state=dead`);
+    await page.locator(`tr[data-id="${ref.id}"]`).waitFor();
+    expect(await page.locator('button[data-action]').count()).toBe(0);
+    await page.locator('.chip-readonly').waitFor();
+
+    const status = await page.evaluate(async (id) => {
+      const token = (globalThis as unknown as PageGlobals).document.body.dataset.token ?? '';
+      const response = await fetch(`/tasks/api/queues/demo/tasks/${id}/retry`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: '{}' });
+      return response.status;
+    }, ref.id);
+    expect(status).toBe(403);
+    expect((await tasks.get(ref))?.state).toBe('dead');
+    await shot(page, `${adapter}-read-only`);
+  });
+
+  it('shows a payload holding <script> as text, never as HTML', async () => {
+    const { origin, tasks, page } = await open();
+    await tasks.pause('demo');
+    const evil = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
+    const ref = await tasks.enqueue('demo.ok', { note: evil });
+    await page.goto(`${origin}/tasks#/queues/demo/tasks/${encodeURIComponent(ref.id)}`);
+    const payload = page.locator('[data-testid="payload"]');
+    await payload.waitFor();
+    expect(await payload.textContent()).toContain(JSON.stringify(evil).slice(1, -1));
+    expect(await payload.locator('script, img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__pwned)).toBeUndefined();
+    await shot(page, `${adapter}-script-payload`);
+  });
+});
+
+describe('a queue of 10,000 waiting tasks in Chromium', () => {
+  it('pages through it (timings logged), filters by name and finds by id', async () => {
+    const prefix = uniquePrefix('dash-browser-paging');
+    const { origin, tasks, close } = await startDashboardApp({ adapter: 'express', prefix, worker: false });
+    const page = await newPage(browser);
+    try {
+      for (let start = 0; start < 10_000; start += 1_000) {
+        await tasks.enqueueMany(Array.from({ length: 1_000 }, (_, i) => ({ name: (start + i) % 100 === 0 ? 'demo.flaky' : 'demo.ok', payload: { n: start + i }, options: { queue: 'demo' } })));
+      }
+      expect((await tasks.counts('demo')).waiting).toBe(10_000);
+      await page.goto(`${origin}/tasks#/queues/demo?state=waiting`);
+      const range = page.locator('[data-testid="range"]');
+      await range.filter({ hasText: '1–50 of 10,000' }).waitFor();
+
+      const timings: string[] = [];
+      const measure = async (what: string, act: () => Promise<unknown>, expected: string) => {
+        const started = performance.now();
+        await act();
+        await range.filter({ hasText: expected }).waitFor({ timeout: 10_000 });
+        const ms = performance.now() - started;
+        timings.push(`${what}: ${ms.toFixed(0)} ms`);
+        return ms;
+      };
+      await measure('next page', () => page.locator('button[data-page="next"]').click(), '51–100 of 10,000');
+      await measure('last page', () => page.evaluate(() => ((globalThis as unknown as PageGlobals).location.hash = '#/queues/demo?state=waiting&offset=9950')), '9,951–10,000 of 10,000');
+      await measure('name filter', async () => {
+        await page.locator('input[name="name"]').fill('demo.flaky');
+        await page.locator('input[name="name"]').press('Enter');
+      }, '1–50');
+      console.info(`dashboard paging, 10,000 waiting tasks: ${timings.join(', ')}`);
+      expect(await page.locator('tbody tr').count()).toBe(50);
+      expect(new Set(await page.locator('tbody tr td:nth-child(2)').allTextContents())).toEqual(new Set(['demo.flaky']));
+      await shot(page, 'paging-10000');
+
+      const [first] = await tasks.list('waiting', { queue: 'demo', limit: 1 });
+      await page.locator('input[name="id"]').fill(first.id);
+      await page.locator('input[name="id"]').press('Enter');
+      await page.locator('[data-testid="task-state"]', { hasText: 'waiting' }).waitFor();
+    } finally {
+      await page.context().close();
+      await close();
+      await removePrefix(prefix);
+    }
+  });
+});

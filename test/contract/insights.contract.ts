@@ -1,0 +1,131 @@
+import type { NewTask } from '../../lib/engine/new-task.js';
+import { QUEUE, kitOf, newTask, request, type EngineUnderTest, type Kit } from './contract-kit.js';
+
+/**
+ * The contract of the TaskInsights part of the port (throughput counters,
+ * attempt history, relations), the name filter of list and TaskInfo.traceId:
+ * what the dashboard reads. Called from describeEngineContract.
+ */
+export function describeInsightsContract(open: () => Promise<EngineUnderTest>): void {
+  describe('throughput, history, relations and the name filter', () => {
+    const openKit = kitOf(open);
+    let engine: Kit;
+    beforeEach(async () => {
+      engine = await openKit();
+    });
+
+    const add = (...tasks: NewTask[]) => engine.add(...tasks);
+    const take = async (count: number, leaseMs = 30_000) => (await engine.tasks.fetch(QUEUE, request(count, leaseMs))).tasks;
+    const error = { message: 'boom', name: 'Error', stack: 'Error: boom\n    at handler' };
+
+    it('counts completed and failed attempts per minute, one point per minute, oldest first', async () => {
+      const empty = await engine.tasks.throughput(QUEUE, 60);
+      expect(empty).toHaveLength(60);
+      expect(empty.every((p) => p.completed === 0 && p.failed === 0)).toBe(true);
+      expect(empty[59].minute - empty[0].minute).toBe(59 * 60_000);
+      expect(empty[0].minute % 60_000).toBe(0);
+
+      await add(newTask('c1'), newTask('c2'), newTask('r', { maxAttempts: 3 }), newTask('d', { maxAttempts: 1 }));
+      const tasks = await take(4);
+      const byId = new Map(tasks.map((t) => [t.id, t]));
+      await engine.tasks.settle(
+        QUEUE,
+        [
+          { lease: byId.get('c1')!.lease, kind: 'completed', resultJson: '1' },
+          { lease: byId.get('c2')!.lease, kind: 'completed', resultJson: '2' },
+          { lease: byId.get('r')!.lease, kind: 'failed', error, then: { action: 'retry', delayMs: 0 } },
+          { lease: byId.get('d')!.lease, kind: 'failed', error, then: { action: 'dead' } },
+        ],
+        request(0),
+      );
+      // A rate-limited attempt is handed back, not failed: it is not counted.
+      const [again] = await take(1);
+      await engine.tasks.settle(QUEUE, [{ lease: again.lease, kind: 'limited', error, delayMs: 0 }], request(0));
+
+      const points = await engine.tasks.throughput(QUEUE, 3);
+      expect(points).toHaveLength(3);
+      expect(points[1].minute - points[0].minute).toBe(60_000);
+      // Summed: the settle may have fallen either side of a minute boundary.
+      expect(points.reduce((sum, p) => sum + p.completed, 0)).toBe(2);
+      expect(points.reduce((sum, p) => sum + p.failed, 0)).toBe(2);
+    });
+
+    it('keeps each failed attempt with its error and retry time, then the running and completed one; gone with the task', async () => {
+      await add(newTask('h', { maxAttempts: 3, removeOnComplete: { age: 60_000, count: 100 } }));
+      expect(await engine.tasks.history(QUEUE, 'h')).toEqual([]);
+      let [task] = await take(1);
+      const running = await engine.tasks.history(QUEUE, 'h');
+      expect(running).toEqual([{ attempt: 1, startedAt: expect.any(Number), endedAt: null, outcome: 'running' }]);
+      await engine.tasks.settle(QUEUE, [{ lease: task.lease, kind: 'failed', error, then: { action: 'retry', delayMs: 40 } }], request(0));
+      const [first] = (await engine.tasks.history(QUEUE, 'h'))!;
+      expect(first).toMatchObject({ attempt: 1, outcome: 'failed', error: { message: 'boom', stack: error.stack } });
+      expect(first.startedAt).toBeGreaterThan(0);
+      expect(first.endedAt).toBeGreaterThanOrEqual(first.startedAt);
+      expect(first.retryAt).toBe(first.endedAt! + 40);
+
+      await engine.elapse(60);
+      [task] = await take(1);
+      await engine.tasks.settle(QUEUE, [{ lease: task.lease, kind: 'completed', resultJson: '"ok"' }], request(0));
+      const done = (await engine.tasks.history(QUEUE, 'h'))!;
+      expect(done.map((a) => [a.attempt, a.outcome])).toEqual([[1, 'failed'], [2, 'completed']]);
+      expect(done[1].endedAt).toBeGreaterThanOrEqual(done[1].startedAt);
+      expect(await engine.tasks.history(QUEUE, 'missing')).toBeNull();
+
+      await add(newTask('x', { maxAttempts: 1 }));
+      [task] = await take(1);
+      await engine.tasks.settle(QUEUE, [{ lease: task.lease, kind: 'failed', error, then: { action: 'dead' } }], request(0));
+      const dead = (await engine.tasks.history(QUEUE, 'x'))!;
+      expect(dead).toEqual([{ attempt: 1, startedAt: expect.any(Number), endedAt: expect.any(Number), outcome: 'dead', error: expect.objectContaining({ message: 'boom' }) }]);
+      expect(await engine.tasks.clean(QUEUE, 'dead', 0, null)).toEqual(['x']);
+      expect(await engine.tasks.history(QUEUE, 'x')).toBeNull();
+    });
+
+    it('counts a lost lease as a failed attempt, in the history and the throughput', async () => {
+      await add(newTask('lost', { maxAttempts: 2 }));
+      await take(1, 30);
+      await engine.elapse(60);
+      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 1, dead: 0 });
+      const [attempt] = (await engine.tasks.history(QUEUE, 'lost'))!;
+      expect(attempt).toMatchObject({ attempt: 1, outcome: 'failed', error: { message: expect.stringContaining('was lost') } });
+      expect(attempt.retryAt).toBe(attempt.endedAt);
+      const points = await engine.tasks.throughput(QUEUE, 2);
+      expect(points.reduce((sum, p) => sum + p.failed, 0)).toBe(1);
+    });
+
+    it('lists every dependency as enqueued and the dependents still stored', async () => {
+      await add(newTask('a'), newTask('b'), newTask('plain'));
+      await add(newTask('c', { dependsOn: ['a', 'b'] }), newTask('d', { dependsOn: ['a'] }));
+      expect(await engine.tasks.relations(QUEUE, 'plain')).toEqual({ dependencies: [], dependents: [] });
+      expect(await engine.tasks.relations(QUEUE, 'missing')).toBeNull();
+      const [a] = await take(1);
+      expect(a.id).toBe('a');
+      await engine.tasks.settle(QUEUE, [{ lease: a.lease, kind: 'completed', resultJson: '1' }], request(0));
+      // a finished: c still lists it, and a still lists both dependents.
+      expect(await engine.tasks.relations(QUEUE, 'c')).toEqual({ dependencies: ['a', 'b'], dependents: [] });
+      expect(await engine.tasks.relations(QUEUE, 'a')).toEqual({ dependencies: [], dependents: ['c', 'd'] });
+      expect(await engine.tasks.cancel(QUEUE, 'c')).toBe(true);
+      expect(await engine.tasks.relations(QUEUE, 'a')).toEqual({ dependencies: [], dependents: ['d'] });
+    });
+
+    it('filters a page by task name, the offset counting tasks of that name', async () => {
+      await add(newTask('x1', { name: 'x' }), newTask('y1', { name: 'y' }), newTask('x2', { name: 'x' }), newTask('x3', { name: 'x' }));
+      const ids = async (offset: number, limit: number, name: string) => (await engine.tasks.list(QUEUE, 'waiting', offset, limit, name)).map((t) => t.id);
+      expect(await ids(0, 10, 'x')).toEqual(['x1', 'x2', 'x3']);
+      expect(await ids(1, 1, 'x')).toEqual(['x2']);
+      expect(await ids(0, 10, 'y')).toEqual(['y1']);
+      expect(await ids(0, 10, 'none')).toEqual([]);
+      const [first] = await take(1);
+      expect((await engine.tasks.list(QUEUE, 'active', 0, 10, 'x')).map((t) => t.id)).toEqual([first.id]);
+      expect(await engine.tasks.list(QUEUE, 'active', 0, 10, 'y')).toEqual([]);
+      await engine.tasks.settle(QUEUE, [{ lease: first.lease, kind: 'failed', error, then: { action: 'dead' } }], request(0));
+      expect((await engine.tasks.list(QUEUE, 'dead', 0, 10, 'x')).map((t) => t.id)).toEqual(['x1']);
+    });
+
+    it('shows the trace id of a task enqueued with a trace context, and none without', async () => {
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      await add(newTask('t', { traceContext: JSON.stringify({ traceparent: `00-${traceId}-00f067aa0ba902b7-01` }) }), newTask('u'));
+      expect((await engine.tasks.get(QUEUE, 't'))?.traceId).toBe(traceId);
+      expect(await engine.tasks.get(QUEUE, 'u')).not.toHaveProperty('traceId');
+    });
+  });
+}

@@ -1,0 +1,153 @@
+import { Injectable, type CanActivate } from '@nestjs/common';
+import { InvalidTaskOptionsError } from '../../lib/index.js';
+import { TaskDashboardModule } from '../../lib/dashboard/index.js';
+import { startDashboardApp, type AdapterName, type DashboardApp } from '../fixtures/dashboard-app.js';
+import { removePrefix, uniquePrefix } from '../utils/redis.js';
+import { waitUntil } from '../utils/wait.js';
+
+// The dashboard's HTTP surface on both adapters, without a browser: headers,
+// the CSRF and read-only refusals, guards, and the JSON the page reads.
+
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+@Injectable()
+class DenyAll implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
+}
+
+const tokenOf = (html: string) => /data-token="([^"]+)"/.exec(html)![1];
+
+describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %s', (adapter) => {
+  const opened: Array<{ app: DashboardApp; prefix: string }> = [];
+  const open = async (options: { readOnly?: boolean; guards?: CanActivate[] | Array<new () => CanActivate> } = {}) => {
+    const prefix = uniquePrefix(`dash-${adapter}`);
+    const app = await startDashboardApp({ adapter, prefix, ...options });
+    opened.push({ app, prefix });
+    return app;
+  };
+  afterEach(async () => {
+    for (const { app, prefix } of opened.splice(0)) {
+      await app.close();
+      await removePrefix(prefix);
+    }
+  });
+
+  it('serves the page and its assets with a strict CSP, and the API with the counts TaskQueue reports', async () => {
+    const { origin, tasks } = await open();
+    const page = await fetch(`${origin}/tasks`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toBe(CSP);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    const html = await page.text();
+    expect(html).toContain('src="/tasks/assets/dashboard.js"');
+    expect(html).not.toMatch(/<script>|<style>|style="/);
+    const script = await fetch(`${origin}/tasks/assets/dashboard.js`);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(script.headers.get('content-security-policy')).toBe(CSP);
+    expect((await script.text()).length).toBeGreaterThan(1_000);
+    expect((await fetch(`${origin}/tasks/assets/dashboard.css`)).headers.get('content-type')).toMatch(/^text\/css/);
+
+    await tasks.pause('demo');
+    await tasks.enqueueMany([1, 2, 3].map((n) => ({ name: 'demo.ok', payload: { n } })));
+    const overview = (await (await fetch(`${origin}/tasks/api/overview`)).json()) as { queues: Array<{ name: string; counts: unknown }>; throughput: unknown[] };
+    expect(overview.queues).toContainEqual({ name: 'demo', counts: await tasks.counts('demo') });
+    expect(overview.throughput).toHaveLength(60);
+    const page1 = (await (await fetch(`${origin}/tasks/api/queues/demo?state=waiting&limit=2`)).json()) as { tasks: Array<{ name: string }> };
+    expect(page1.tasks.map((t) => t.name)).toEqual(['demo.ok', 'demo.ok']);
+    const bad = await fetch(`${origin}/tasks/api/queues/demo?state=bogus`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toContain('state must be one of');
+    expect((await fetch(`${origin}/tasks/api/queues/demo/tasks/nope`)).status).toBe(404);
+  });
+
+  it('refuses a POST without the token or from another origin, and runs one from the page', async () => {
+    const { origin, tasks } = await open();
+    const token = tokenOf(await (await fetch(`${origin}/tasks`)).text());
+    const post = (headers: Record<string, string>) => fetch(`${origin}/tasks/api/queues/demo/pause`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+
+    const missing = await post({});
+    expect(missing.status).toBe(403);
+    expect(((await missing.json()) as { message: string }).message).toContain('x-csrf-token');
+    const wrong = await post({ 'x-csrf-token': `${token}x` });
+    expect(wrong.status).toBe(403);
+    const crossOrigin = await post({ 'x-csrf-token': token, origin: 'https://evil.example' });
+    expect(crossOrigin.status).toBe(403);
+    expect(((await crossOrigin.json()) as { message: string }).message).toContain('cross-origin');
+    expect((await tasks.counts('demo')).paused).toBe(false);
+
+    const ok = await post({ 'x-csrf-token': token, origin });
+    expect(ok.status).toBe(200);
+    expect((await tasks.counts('demo')).paused).toBe(true);
+  });
+
+  it('in read-only mode marks the page read-only and refuses every action, even with the token', async () => {
+    const { origin, tasks } = await open({ readOnly: true });
+    const html = await (await fetch(`${origin}/tasks`)).text();
+    expect(html).toContain('data-read-only="1"');
+    const ref = await tasks.enqueue('demo.ok', { n: 1 }, { delay: 60_000 });
+    for (const path of ['queues/demo/pause', 'queues/demo/drain', `queues/demo/tasks/${ref.id}/cancel`]) {
+      const response = await fetch(`${origin}/tasks/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': tokenOf(html), origin }, body: '{}' });
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { message: string }).message).toContain('read-only');
+    }
+    expect(await tasks.counts('demo')).toMatchObject({ paused: false, delayed: 1 });
+  });
+
+  it("runs the app's guards before every route", async () => {
+    const { origin } = await open({ guards: [DenyAll] });
+    for (const path of ['', '/assets/dashboard.js', '/api/overview']) expect((await fetch(`${origin}/tasks${path}`)).status).toBe(403);
+  });
+
+  it("shows a dead task's failed attempt with its error, and retrying it from the API completes it", async () => {
+    const { origin, tasks } = await open();
+    const token = tokenOf(await (await fetch(`${origin}/tasks`)).text());
+    const ref = await tasks.enqueue('demo.flaky', { key: `http-${adapter}` });
+    await waitUntil(async () => (await tasks.get(ref))?.state === 'dead', 'the task to die');
+    const view = (await (await fetch(`${origin}/tasks/api/queues/demo/tasks/${ref.id}`)).json()) as { history: Array<{ outcome: string; error: { message: string; stack: string } }> };
+    expect(view.history).toEqual([expect.objectContaining({ outcome: 'dead', error: expect.objectContaining({ message: `payment gateway timed out for http-${adapter}`, stack: expect.stringContaining('Error') }) })]);
+    const retry = await fetch(`${origin}/tasks/api/queues/demo/tasks/${ref.id}/retry`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: '{}' });
+    expect(await retry.json()).toEqual({ done: true });
+    await waitUntil(async () => (await tasks.get(ref))?.state === 'completed', 'the retried task to complete');
+
+    const again = await fetch(`${origin}/tasks/api/queues/demo/tasks/${ref.id}/enqueue-again`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: JSON.stringify({ payload: { key: 'edited' } }) });
+    const created = (await again.json()) as { id: string; queue: string };
+    const noBody = await fetch(`${origin}/tasks/api/queues/demo/tasks/${ref.id}/enqueue-again`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: '{}' });
+    expect(noBody.status).toBe(400);
+    expect(created.queue).toBe('demo');
+    expect((await tasks.get(created.id, { queue: 'demo' }))?.payload).toEqual({ key: 'edited' });
+  });
+});
+
+describe('the schedules the dashboard lists', () => {
+  it('shows each schedule with its next fire time and its latest task', async () => {
+    const prefix = uniquePrefix('dash-schedules');
+    const { origin, tasks, close } = await startDashboardApp({ adapter: 'express', prefix });
+    try {
+      await tasks.schedule('nightly-report', 'demo.ok', { n: 21 }, { every: 300, queue: 'demo' });
+      const read = async () => (await (await fetch(`${origin}/tasks/api/schedules`)).json()) as Array<{ id: string; every: number; next: number; lastTask: { id: string; state: string } | null }>;
+      const [listed] = await waitUntil(async () => {
+        const schedules = await read();
+        return schedules[0]?.lastTask?.state === 'completed' ? schedules : null;
+      }, 'an occurrence to complete');
+      expect(listed).toMatchObject({ id: 'nightly-report', every: 300, lastTask: { id: expect.stringMatching(/^nightly-report@\d+$/) } });
+      expect((await tasks.get(listed.lastTask!.id, { queue: 'demo' }))?.result).toEqual({ doubled: 42 });
+      expect(listed.next).toBeGreaterThan(Number(listed.lastTask!.id.split('@')[1]));
+      await tasks.unschedule('nightly-report');
+    } finally {
+      await close();
+      await removePrefix(prefix);
+    }
+  });
+});
+
+describe('TaskDashboardModule.forRoot options', () => {
+  it('refuses unknown keys and a bad path, naming them', () => {
+    expect(() => TaskDashboardModule.forRoot({ path: '/tasks', readonly: true } as never)).toThrow(InvalidTaskOptionsError);
+    expect(() => TaskDashboardModule.forRoot({ path: '/tasks', readonly: true } as never)).toThrow("unknown option 'readonly'");
+    expect(() => TaskDashboardModule.forRoot({ path: '/tasks?x' })).toThrow('path must be a URL path');
+    expect(() => TaskDashboardModule.forRoot({ path: '/tasks', readOnly: 'yes' } as never)).toThrow('readOnly must be true or false');
+  });
+});
