@@ -1,7 +1,14 @@
 import type { Logger } from '@nestjs/common';
-import type { Lease } from '../engine/attempt.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { OutageReporter } from './outage-reporter.js';
+import type { SlotLedger } from './slot-ledger.js';
+
+/**
+ * Added to the age of the oldest fetch in flight before a lease counts as an
+ * orphan: covers the store's clock and this process's running at slightly
+ * different rates over that span.
+ */
+const ORPHAN_MARGIN_MS = 250;
 
 /**
  * Keeps one worker's leases alive: renews all of them in one call every third
@@ -21,7 +28,8 @@ export class LeaseKeeper {
     private readonly engine: TaskEngine,
     private readonly leaseMs: number,
     private readonly workerToken: string,
-    private readonly leases: () => Lease[],
+    /** The worker's leases, and when its oldest fetch still in flight was sent. */
+    private readonly held: Pick<SlotLedger, 'leases' | 'oldestFetchSentAt'>,
     private readonly onLost: (ids: string[]) => void,
     private readonly outage: OutageReporter,
     private readonly logger: Logger,
@@ -42,11 +50,10 @@ export class LeaseKeeper {
   }
 
   private async renew(): Promise<void> {
-    const leases = this.leases();
-    const interval = Math.floor(this.leaseMs / 3);
+    const leases = this.held.leases();
     try {
       // Runs even with nothing held: that is when a lost fetch reply leaves orphans.
-      const { lost, orphans } = await this.engine.renew(this.queue, this.workerToken, leases, this.leaseMs, interval);
+      const { lost, orphans } = await this.engine.renew(this.queue, this.workerToken, leases, this.leaseMs, this.orphanAgeMs());
       this.outage.recovered();
       if (lost.length > 0) this.onLost(lost);
       if (orphans > 0) {
@@ -55,6 +62,19 @@ export class LeaseKeeper {
     } catch (error) {
       this.outage.failed('renew', error, `could not renew leases (${error instanceof Error ? error.message : String(error)}); will retry`);
     }
+  }
+
+  /**
+   * How old a lease this worker does not hold must be to count as an orphan (a
+   * fetch reply lost on the way). At least a renew interval; and older than
+   * the oldest fetch still in flight, whose reply may hold the lease and only
+   * be waiting for this process to read it (a stalled event loop runs due
+   * timers, this renew among them, before it reads replies).
+   */
+  orphanAgeMs(): number {
+    const interval = Math.floor(this.leaseMs / 3);
+    const oldest = this.held.oldestFetchSentAt();
+    return oldest === null ? interval : Math.max(interval, Date.now() - oldest + ORPHAN_MARGIN_MS);
   }
 
   private async recover(): Promise<void> {

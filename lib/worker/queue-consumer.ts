@@ -79,7 +79,7 @@ export class QueueConsumer {
       () => !this.stopping,
       (outcome, reason) => this.outage.emit('settle', new Error(`the outcome of task ${outcome.lease.id} was not recorded: ${reason}`), outcome.lease.id),
     );
-    this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, settings.workerToken, () => this.ledger.leases(), (ids) => this.onLeasesLost(ids), this.outage, logger);
+    this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, settings.workerToken, this.ledger, (ids) => this.onLeasesLost(ids), this.outage, logger);
     this.leases.onRecovered = (requeued, dead) => telemetry.metrics?.recovered(queue, requeued, dead);
     this.surroundings = { engine, events, telemetry, logMaxLines: settings.logMaxLines };
   }
@@ -154,10 +154,12 @@ export class QueueConsumer {
   /** Fetches up to `count` tasks and starts them; returns how many came, and how many broken entries were met. */
   private async fetch(count: number): Promise<{ got: number; broken: number }> {
     this.ledger.reserve(count);
+    const sent = this.ledger.fetchSent();
     try {
       const reply = await this.track(this.engine.fetch(this.queue, this.request(count)));
       return { got: this.accept(reply), broken: reply.brokenIds.length };
     } finally {
+      this.ledger.fetchDone(sent);
       this.ledger.unreserve(count);
       this.ledger.signalIfFree();
     }

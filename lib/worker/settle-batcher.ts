@@ -37,6 +37,7 @@ export class SettleBatcher {
     const outcomes = this.outcomes;
     this.outcomes = [];
     const count = this.ledger.claimForSettle(this.fetching());
+    const sent = count > 0 ? this.ledger.fetchSent() : null;
     try {
       const reply = await this.withRetry(() => this.engine.settle(this.queue, outcomes, this.request(count)));
       if (reply) {
@@ -46,6 +47,7 @@ export class SettleBatcher {
         for (const outcome of outcomes) this.onDiscarded(outcome, 'the store could not be reached to record it');
       }
     } finally {
+      if (sent !== null) this.ledger.fetchDone(sent);
       this.ledger.recorded(
         outcomes.map((o) => o.lease),
         count,

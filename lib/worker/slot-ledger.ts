@@ -26,6 +26,9 @@ export class SlotLedger {
   private heldForSettle = 0;
   /** Who waits for a slot to free up (the fetch loop), if anyone. */
   private waiter: (() => void) | null = null;
+  /** When each call that fetches and is still in flight was sent (local ms), by handle, oldest first. */
+  private readonly fetchesInFlight = new Map<number, number>();
+  private nextFetch = 0;
 
   /** `capacity()` is how many tasks the worker may hold now (concurrency plus any prefetch). */
   constructor(private readonly capacity: () => number) {}
@@ -100,6 +103,28 @@ export class SlotLedger {
     for (const slot of this.held.values()) if (!slot.abandoned) leases.push(slot.task.lease);
     for (const lease of this.recording.values()) leases.push(lease);
     return leases;
+  }
+
+  /** A call that fetches (fetch, or a settle that fetches) is sent; returns its handle for fetchDone. */
+  fetchSent(): number {
+    const handle = this.nextFetch++;
+    this.fetchesInFlight.set(handle, Date.now());
+    return handle;
+  }
+
+  /** That call's reply is in and its tasks are added (or it failed). */
+  fetchDone(handle: number): void {
+    this.fetchesInFlight.delete(handle);
+  }
+
+  /**
+   * When the oldest fetching call still in flight was sent, or null. The store
+   * may already have leased its tasks to this worker while its reply waits to
+   * be read: the lease keeper must not take those for orphans.
+   */
+  oldestFetchSentAt(): number | null {
+    for (const sentAt of this.fetchesInFlight.values()) return sentAt;
+    return null;
   }
 
   /** Resolves the next time signalIfFree finds a free slot (or at once on wakeWaiter). */
