@@ -17,10 +17,10 @@ local function newAddBatch()
   return { wait = {}, payloads = {} }
 end
 
--- Makes a batch's writes: at most this many arguments per command, as Lua's unpack holds a few thousand values at most.
+-- Makes a batch's writes (pairs of score and id, of key and payload: callSliced keeps pairs together).
 local function flushAdds(base, keys, batch)
-  for k = 1, #batch.wait, 2000 do redis.call('ZADD', keys.wait, unpack(batch.wait, k, math.min(k + 1999, #batch.wait))) end
-  for k = 1, #batch.payloads, 2000 do redis.call('MSET', unpack(batch.payloads, k, math.min(k + 1999, #batch.payloads))) end
+  callSliced('ZADD', keys.wait, batch.wait)
+  callSliced('MSET', nil, batch.payloads)
 end
 
 local function addTask(base, keys, now, evMaxLen, t, seq, batch)

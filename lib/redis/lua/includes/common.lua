@@ -54,9 +54,10 @@ local function deleteTask(base, id)
 end
 
 -- One command for many members or keys (key nil: the list is the keys, as for
--- DEL), in slices: Lua's unpack holds a few thousand values at most. Batching
--- is what keeps a settle or a fetch at a few commands per call instead of a
--- few per task.
+-- DEL), in slices: Lua's unpack holds a few thousand values at most. The slice
+-- size is even, so a list of pairs (score and member, key and value) keeps each
+-- pair in one command. Batching is what keeps an enqueue, a settle or a fetch
+-- at a few commands per call instead of a few per task.
 local function callSliced(command, key, list)
   for k = 1, #list, 1000 do
     local last = math.min(k + 999, #list)

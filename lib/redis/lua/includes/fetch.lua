@@ -109,7 +109,6 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       end
     end
     callSliced('ZREM', keys.wait, ids)
-    -- Pairs of (expiry, id): slices of an even size keep them together.
     callSliced('ZADD', keys.active, leases)
     for _, t in ipairs(round) do
       local id, taskKey, r = t.id, t.taskKey, t.r
