@@ -82,10 +82,12 @@ export function settleOne(q: MemoryQueue, outcome: AttemptOutcome, now: number, 
   return true;
 }
 
-/** Ends a task dead: removed at once when its own retention says so, else kept and the dead set trimmed. */
+/** Ends a task dead: removed at once when its retention keeps none, else kept and the dead set trimmed. */
 function die(q: MemoryQueue, task: MemoryTask, error: TaskErrorInfo, now: number, module: ResolvedRetention): void {
   const keep = effective(task.removeOnDead, module);
-  if (keep.remove) {
+  // Count 0 removes at once, as for completed tasks: added to the dead set, it
+  // would trim that set to nothing, taking tasks whose own retention keeps them.
+  if (keep.remove || keep.count === 0) {
     q.deleteTask(task.id);
     return;
   }

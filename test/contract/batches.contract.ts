@@ -36,6 +36,16 @@ export function describeBatchContract(factory: OpenEngine): void {
       expect(await e.tasks.get(QUEUE, 'kept')).toMatchObject({ state: 'completed', result: 'done' });
     });
 
+    it("keeps a dead task whose own retention keeps it when a module retention of none removes another in the same call", async () => {
+      const e = await open({ retention: { dead: { count: 0 } } });
+      await e.add(newTask('kept', { maxAttempts: 1, removeOnDead: { age: null, count: 5 } }), newTask('dropped', { maxAttempts: 1 }));
+      const tasks = await e.take(2);
+      const outcomes = tasks.map((t) => ({ lease: t.lease, kind: 'failed' as const, error: { message: t.id }, then: { action: 'dead' as const } }));
+      expect((await e.tasks.settle(QUEUE, outcomes, request(0))).settled).toEqual([true, true]);
+      expect(await e.tasks.get(QUEUE, 'dropped')).toBeNull();
+      expect(await e.tasks.get(QUEUE, 'kept')).toMatchObject({ state: 'dead', error: { message: 'kept' } });
+    });
+
     it('gives a task retried at once in a settle that fetches it again a lease that the settle does not end', async () => {
       const e = await open();
       await e.add(newTask('again', { maxAttempts: 3 }));

@@ -113,7 +113,9 @@ for _, settled in ipairs(rows) do
         { age = keepDeadAge, count = keepDead })
     end
     local remove, age, count = ownRetention(f[6], keepDeadAge, keepDead)
-    if remove then
+    -- Count 0 removes at once, as for completed tasks: added to the dead set, it
+    -- would trim that set to nothing, taking tasks whose own retention keeps them.
+    if remove or count == 0 then
       addTaskKeys(doomed, base, id)
     else
       recordFailedAttempt(base, taskKey, id, now, nil, value)
