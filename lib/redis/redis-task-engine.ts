@@ -18,7 +18,7 @@ import type { RedisClient } from './redis-client.js';
 import { guarded, waitForReplicas } from './store-errors.js';
 import type { RedisConnections } from './redis-connections.js';
 import { replyLayout } from './reply-layout.js';
-import { fetchArgs, outcomeRow, retentionArgs, scriptArgs, type ArgsOf } from './script-args.js';
+import { appendSettleRows, fetchArgs, retentionArgs, scriptArgs, type ArgsOf } from './script-args.js';
 import { runScript, type ScriptArg, type ScriptName } from './script-registry.js';
 import { decodeError, decodeFetchReply, decodeSettleReply, parseJson } from './task-record.codec.js';
 import type { ObliterateResult, QueueGauges } from '../engine/task-maintenance.js';
@@ -112,11 +112,8 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   async settle(queue: string, outcomes: readonly AttemptOutcome[], next: FetchRequest): Promise<SettleReply> {
-    const args = scriptArgs(
-      'settle',
-      Object.assign(this.head(queue), retentionArgs(this.options.retention), fetchArgs(next, queueSettings(this.options, queue))),
-      outcomes.map(outcomeRow),
-    );
+    const head = Object.assign(this.head(queue), retentionArgs(this.options.retention), fetchArgs(next, queueSettings(this.options, queue)));
+    const args = appendSettleRows(scriptArgs('settle', head), outcomes);
     return decodeSettleReply(await this.script('settle', queue, args), next.workerToken);
   }
 

@@ -83,12 +83,25 @@ export function retentionArgs(retention: { completed: ResolvedRetention; dead: R
   } satisfies Partial<ArgsOf<'settle'>>;
 }
 
-/** One attempt outcome as a settle row. (Plain literals: object spread is slow on the hot path.) */
-export function outcomeRow(o: AttemptOutcome): RowOf<'settle'> {
-  const { id, token } = o.lease;
-  if (o.kind === 'completed') return { id, token, outcome: OUTCOME.completed, value: o.resultJson ?? '', delayMs: 0 };
-  const value = JSON.stringify(o.error);
-  if (o.kind === 'limited') return { id, token, outcome: OUTCOME.limited, value, delayMs: o.delayMs };
-  if (o.then.action === 'retry') return { id, token, outcome: OUTCOME.retry, value, delayMs: o.then.delayMs };
-  return { id, token, outcome: OUTCOME.dead, value, delayMs: 0 };
+/** The order settleRows writes a row in: SCRIPTS.settle.row (a unit test keeps the two the same). */
+export const SETTLE_ROW_ORDER = ['id', 'token', 'outcome', 'value', 'delayMs'] as const satisfies readonly RowFields<'settle'>[];
+
+/**
+ * Appends each outcome's settle row to `out`, in SETTLE_ROW_ORDER. Written out
+ * by hand rather than through scriptArgs' lookups by name: a settle carries a
+ * row for every task the worker finished.
+ */
+export function appendSettleRows(out: ScriptArg[], outcomes: readonly AttemptOutcome[]): ScriptArg[] {
+  for (const o of outcomes) {
+    const { id, token } = o.lease;
+    if (o.kind === 'completed') {
+      out.push(id, token, OUTCOME.completed, o.resultJson ?? '', 0);
+    } else {
+      const value = JSON.stringify(o.error);
+      if (o.kind === 'limited') out.push(id, token, OUTCOME.limited, value, o.delayMs);
+      else if (o.then.action === 'retry') out.push(id, token, OUTCOME.retry, value, o.then.delayMs);
+      else out.push(id, token, OUTCOME.dead, value, 0);
+    }
+  }
+  return out;
 }

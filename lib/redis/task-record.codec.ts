@@ -3,6 +3,7 @@ import type { TaskErrorInfo, TaskInfo, TaskProgress } from '../interfaces/task-i
 import type { TaskState } from '../interfaces/task-state.js';
 import { LIST_SEPARATOR, RECORD, STATE, leaseToken } from './protocol.js';
 import { decodeBackoff } from './record-values.js';
+import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
 import { replyLayout } from './reply-layout.js';
 import { traceIdOf } from '../engine/trace-id.js';
 
@@ -81,6 +82,23 @@ function asArray(reply: unknown, what: string): unknown[] {
   return reply;
 }
 
+/**
+ * Decoded backoff settings by their stored text. A queue's tasks carry a few
+ * distinct settings, and a fetch decodes one per task; the decoded objects are
+ * frozen because tasks share them. Cleared when it grows past a bound.
+ */
+const backoffs = new Map<string, Readonly<BackoffOptions> | null>();
+
+function cachedBackoff(text: string): Readonly<BackoffOptions> | null {
+  let backoff = backoffs.get(text);
+  if (backoff === undefined) {
+    if (backoffs.size >= 256) backoffs.clear();
+    backoff = decodeBackoff(text);
+    backoffs.set(text, backoff === null ? null : Object.freeze(backoff));
+  }
+  return backoff;
+}
+
 /** One fetched task; a payload that is not JSON is reported, not thrown. */
 function fetchedTask(r: unknown[], at: number, workerToken: string): FetchedTask {
   const row = FETCH.row;
@@ -92,7 +110,7 @@ function fetchedTask(r: unknown[], at: number, workerToken: string): FetchedTask
     payload: undefined,
     attempt,
     maxAttempts: Number(r[at + row.maxAttempts]),
-    backoff: decodeBackoff(String(r[at + row.backoff] ?? '')),
+    backoff: cachedBackoff(String(r[at + row.backoff] ?? '')),
     timeoutMs: Number(r[at + row.timeoutMs]) || 0,
     enqueuedAt: Number(r[at + row.enqueuedAt]) || 0,
     waitedMs: Number(r[at + row.waitedMs]) || 0,

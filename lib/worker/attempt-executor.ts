@@ -18,7 +18,7 @@ export function workerTaskFields(queue: string, task: FetchedTask): WorkerTaskFi
  * task will retry) once it ends, before the store records it. Used by every
  * worker: the Redis worker's consumers and the test mode's runner.
  */
-export async function executeAttempt(
+export function executeAttempt(
   queue: string,
   task: FetchedTask,
   handler: RegisteredHandler | undefined,
@@ -28,16 +28,17 @@ export async function executeAttempt(
 ): Promise<{ run: RunOutcome; outcome: AttemptOutcome }> {
   const started = Date.now();
   if (events.wants('active')) events.emit({ type: 'active', ...workerTaskFields(queue, task) });
-  const run = await runAttempt(queue, task, handler, state, io);
-  const outcome = attemptOutcome(task, run);
-  if (run.kind === 'completed') {
-    if (events.wants('completed')) events.emit({ type: 'completed', ...workerTaskFields(queue, task), result: run.result, durationMs: Date.now() - started });
-  } else if (events.wants('failed')) {
-    const retryDelayMs = outcome.kind === 'limited' ? outcome.delayMs : outcome.kind === 'failed' && outcome.then.action === 'retry' ? outcome.then.delayMs : null;
-    events.emit({
-      type: 'failed', ...workerTaskFields(queue, task), error: run.error, thrown: run.thrown, willRetry: retryDelayMs !== null, retryDelayMs,
-      durationMs: Date.now() - started,
-    });
-  }
-  return { run, outcome };
+  return runAttempt(queue, task, handler, state, io).then((run) => {
+    const outcome = attemptOutcome(task, run);
+    if (run.kind === 'completed') {
+      if (events.wants('completed')) events.emit({ type: 'completed', ...workerTaskFields(queue, task), result: run.result, durationMs: Date.now() - started });
+    } else if (events.wants('failed')) {
+      const retryDelayMs = outcome.kind === 'limited' ? outcome.delayMs : outcome.kind === 'failed' && outcome.then.action === 'retry' ? outcome.then.delayMs : null;
+      events.emit({
+        type: 'failed', ...workerTaskFields(queue, task), error: run.error, thrown: run.thrown, willRetry: retryDelayMs !== null, retryDelayMs,
+        durationMs: Date.now() - started,
+      });
+    }
+    return { run, outcome };
+  });
 }

@@ -22,30 +22,37 @@ function failed(message: string, permanent: boolean): RunOutcome {
   return { kind: 'failed', error: { message }, permanent };
 }
 
-/** Runs one attempt of one task: pipeline, time limit, result encoding. Never throws. */
-export async function runAttempt(
+/**
+ * Runs one attempt of one task: pipeline, time limit, result encoding. Never
+ * rejects. Written as one promise chain, not awaits: it runs for every task.
+ */
+export function runAttempt(
   queue: string,
   task: FetchedTask,
   handler: RegisteredHandler | undefined,
   state: AttemptState,
   io: TaskContextIo,
 ): Promise<RunOutcome> {
-  if (!handler) return failed(`no handler for ${task.name}`, true);
-  if (task.unreadable !== undefined) return { kind: 'failed', error: { message: task.unreadable }, permanent: true, poison: true };
+  if (!handler) return Promise.resolve(failed(`no handler for ${task.name}`, true));
+  if (task.unreadable !== undefined) return Promise.resolve<RunOutcome>({ kind: 'failed', error: { message: task.unreadable }, permanent: true, poison: true });
   const ctx = new TaskContext(task.id, task.name, queue, task.attempt, task.maxAttempts, task.enqueuedAt, state, io);
-  let result: unknown;
+  const invoke = (payload: unknown) => withTimeout(handler.invoke(payload, ctx), task.timeoutMs, state.abort);
+  let running: Promise<unknown>;
   try {
     // The schema runs before the pipeline: guards, interceptors and the handler see its output.
-    const payload = handler.schema ? await validatePayload(handler.schema, task.payload, task.name, `task ${task.id} ('${task.name}')`) : task.payload;
-    result = await withTimeout(handler.invoke(payload, ctx), task.timeoutMs, state.abort);
+    running = handler.schema ? validatePayload(handler.schema, task.payload, task.name, `task ${task.id} ('${task.name}')`).then(invoke) : invoke(task.payload);
   } catch (thrown) {
-    if (thrown instanceof RateLimitedError) {
-      return { kind: 'limited', delayMs: Math.ceil(thrown.retryAfterMs), error: { message: thrown.message, name: thrown.name }, thrown };
-    }
-    const { error, permanent } = classifyFailure(thrown, state.stage);
-    return { kind: 'failed', error, permanent, thrown };
+    running = Promise.reject(thrown);
   }
-  return encodeResult(result);
+  return running.then(encodeResult, (thrown: unknown) => failure(thrown, state));
+}
+
+function failure(thrown: unknown, state: AttemptState): RunOutcome {
+  if (thrown instanceof RateLimitedError) {
+    return { kind: 'limited', delayMs: Math.ceil(thrown.retryAfterMs), error: { message: thrown.message, name: thrown.name }, thrown };
+  }
+  const { error, permanent } = classifyFailure(thrown, state.stage);
+  return { kind: 'failed', error, permanent, thrown };
 }
 
 /** A handler's return value as stored; values JSON cannot carry fail the attempt for good (a retry returns the same). */

@@ -60,7 +60,7 @@ end
 -- Reads first: which rows still hold their lease (a repeated settle of an
 -- attempt, its reply lost and the call retried, must find nothing to change:
 -- the token goes with the record, or is deleted where the record stays).
-local rows = {}
+local rowAt, rowRecord = {}, {}
 for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   local id = ARGV[i + ROW_ID]
   local f = redis.call('HMGET', base .. K_TASK .. id, R_LEASE_TOKEN, R_NAME, R_COUNTED_IN_LIMIT, R_ATTEMPTS, R_REMOVE_ON_COMPLETE, R_REMOVE_ON_DEAD, R_HAS_DEPENDENTS)
@@ -70,7 +70,8 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
     flags[#flags + 1] = '1'
     seen[id] = true
     leaving[#leaving + 1] = id
-    rows[#rows + 1] = { i = i, f = f }
+    rowAt[#rowAt + 1] = i
+    rowRecord[#rowRecord + 1] = f
   end
 end
 -- The leases end before any other write: a script stopped by an error
@@ -78,8 +79,8 @@ end
 -- recovery would run it again.
 callSliced('ZREM', keys.active, leaving)
 
-for _, settled in ipairs(rows) do
-  local i, f = settled.i, settled.f
+for k = 1, #rowAt do
+  local i, f = rowAt[k], rowRecord[k]
   local id, outcome, value = ARGV[i + ROW_ID], ARGV[i + ROW_OUTCOME], ARGV[i + ROW_VALUE]
   local taskKey = base .. K_TASK .. id
   if f[3] then releaseHandlerSlot(base, keys, taskKey, f[2]) end

@@ -68,7 +68,9 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     local popped = redis.call('ZRANGE', keys.wait, 0, n - started - 1, 'WITHSCORES')
     if #popped == 0 then break end
     local expiry = int(now + f.leaseMs)
-    local round, ids, payloadKeys = {}, {}, {}
+    -- Parallel arrays, not a table per task: this runs for every task fetched,
+    -- and a small table with named fields costs more in Lua than the commands around it.
+    local ids, scores, taskKeys, records, payloadKeys, limits, actions = {}, {}, {}, {}, {}, {}, {}
     for i = 1, #popped, 2 do
       local id = popped[i]
       local taskKey = base .. K_TASK .. id
@@ -78,61 +80,55 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       if limit and not running[r[1]] then
         running[r[1]] = tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0
       end
-      round[#round + 1] = { id = id, ws = popped[i + 1], taskKey = taskKey, r = r, limit = limit }
-      ids[#ids + 1] = id
-      payloadKeys[#payloadKeys + 1] = base .. K_PAYLOAD .. id
+      local k = #ids + 1
+      ids[k], scores[k], taskKeys[k], records[k], limits[k] = id, popped[i + 1], taskKey, r, limit or false
+      payloadKeys[k] = base .. K_PAYLOAD .. id
     end
-    -- The round's payloads in one read (false where one is missing).
+    local payloads = {}
     for k = 1, #payloadKeys, 1000 do
       local got = redis.call('MGET', unpack(payloadKeys, k, math.min(k + 999, #payloadKeys)))
-      for j = 1, #got do round[k + j - 1].payload = got[j] end
+      for j = 1, #got do payloads[k + j - 1] = got[j] end
     end
-    -- What becomes of each (reads only), so that the round's writes start with
-    -- the moves between sets: a script stopped by an error part-way through
-    -- the per-task writes leaves every started task leased in the active set,
-    -- where recovery finds it, never active with no lease.
     local leases = {}
-    for _, t in ipairs(round) do
-      local r = t.r
-      if not r[1] or not t.payload or not tonumber(r[3]) then
-        t.action = 'broken'
+    local handOverUntil = {}
+    for k = 1, #ids do
+      local r, limit = records[k], limits[k]
+      if not r[1] or not payloads[k] or not tonumber(r[3]) then
+        actions[k] = 'broken'
       elseif f.names and not f.names[r[1]] and carriedUntil(keys, now, r[1]) then
-        t.action = 'handover'
-        t.handOverEnd = carriedUntil(keys, now, r[1])
-      elseif t.limit and running[r[1]] >= t.limit then
-        t.action = 'park'
+        actions[k] = 'handover'
+        handOverUntil[k] = carriedUntil(keys, now, r[1])
+      elseif limit and running[r[1]] >= limit then
+        actions[k] = 'park'
       else
-        t.action = 'start'
-        if t.limit then running[r[1]] = running[r[1]] + 1 end
+        actions[k] = 'start'
+        if limit then running[r[1]] = running[r[1]] + 1 end
         leases[#leases + 1] = expiry
-        leases[#leases + 1] = t.id
+        leases[#leases + 1] = ids[k]
       end
     end
     callSliced('ZREM', keys.wait, ids)
     callSliced('ZADD', keys.active, leases)
-    for _, t in ipairs(round) do
-      local id, taskKey, r = t.id, t.taskKey, t.r
-      if t.action == 'broken' then
-        -- Nothing runs; the worker is told, so it can log it.
+    local startedAt = int(now)
+    for k = 1, #ids do
+      local id, taskKey, r, action = ids[k], taskKeys[k], records[k], actions[k]
+      if action == 'broken' then
         missing[#missing + 1] = id
         skipped = skipped + 1
         moveBroken(base, keys, now, id, taskKey)
-      elseif t.action == 'handover' then
-        -- A rolling deploy: this worker lacks the handler, a live one carries
-        -- it. Handed over without using an attempt, and its workers woken.
-        if not handOverEnds or t.handOverEnd < handOverEnds then handOverEnds = t.handOverEnd end
-        park(base, id, t.ws, r[1])
+      elseif action == 'handover' then
+        if not handOverEnds or handOverUntil[k] < handOverEnds then handOverEnds = handOverUntil[k] end
+        park(base, id, scores[k], r[1])
         wake(base .. K_HANDLER_MARK .. r[1])
         skipped = skipped + 1
-      elseif t.action == 'park' then
-        -- Its handler runs at its fleet-wide limit: park it until a run ends.
-        park(base, id, t.ws, r[1])
+      elseif action == 'park' then
+        park(base, id, scores[k], r[1])
         skipped = skipped + 1
       else
         local attempt = (tonumber(r[2]) or 0) + 1
-        redis.call('HSET', taskKey, R_STATE, S_ACTIVE, R_ATTEMPTS, attempt, R_STARTED_AT, int(now),
+        redis.call('HSET', taskKey, R_STATE, S_ACTIVE, R_ATTEMPTS, attempt, R_STARTED_AT, startedAt,
           R_LEASE_TOKEN, f.token .. LEASE_TOKEN_SEPARATOR .. attempt)
-        if t.limit then
+        if limits[k] then
           redis.call('INCR', base .. K_HANDLER_RUNNING .. r[1])
           redis.call('HSET', taskKey, R_COUNTED_IN_LIMIT, '1')
         end
@@ -140,13 +136,12 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         started = started + 1
         out[row + REPLY_FETCH_ROW_ID] = id
         out[row + REPLY_FETCH_ROW_NAME] = r[1]
-        out[row + REPLY_FETCH_ROW_PAYLOAD] = t.payload
+        out[row + REPLY_FETCH_ROW_PAYLOAD] = payloads[k]
         out[row + REPLY_FETCH_ROW_ATTEMPT] = attempt
         out[row + REPLY_FETCH_ROW_MAX_ATTEMPTS] = r[3]
         out[row + REPLY_FETCH_ROW_BACKOFF] = r[4] or ''
         out[row + REPLY_FETCH_ROW_TIMEOUT_MS] = r[5] or '0'
         out[row + REPLY_FETCH_ROW_ENQUEUED_AT] = r[7] or '0'
-        -- How long it waited since it was due, by Redis' clock (for the wait-time metric).
         out[row + REPLY_FETCH_ROW_WAITED_MS] = math.max(0, now - (tonumber(r[6]) or tonumber(r[7]) or now))
         out[row + REPLY_FETCH_ROW_TRACE_CONTEXT] = r[8] or ''
         out[row + REPLY_FETCH_ROW_TRACE_LINK] = r[9] or ''
