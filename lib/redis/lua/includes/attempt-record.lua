@@ -2,8 +2,8 @@
 --
 -- Throughput: one hash per minute (of Redis time) counting attempts that
 -- completed and that failed, expiring after THROUGHPUT_TTL_MS. A call adds its
--- whole batch at once (one HINCRBY per kind and one PEXPIRE per call, whatever
--- its size), so counting costs O(1) per batch, not per task. PEXPIRE rather
+-- whole batch at once (one HINCRBY per kind, whatever its size, and a PEXPIRE
+-- only when a counter is created), so counting costs O(1) per batch, not per task. PEXPIRE rather
 -- than EXPIRE: it is the one the documented ACL rule already allows.
 --
 -- History: a failed attempt (retried or dead) is appended to the task's
@@ -20,9 +20,12 @@ end
 local function countThroughput(base, now, completed, failed)
   if completed == 0 and failed == 0 then return end
   local key = base .. K_THROUGHPUT .. int(minuteOf(now))
-  if completed > 0 then redis.call('HINCRBY', key, TP_COMPLETED, completed) end
-  if failed > 0 then redis.call('HINCRBY', key, TP_FAILED, failed) end
-  redis.call('PEXPIRE', key, THROUGHPUT_TTL_MS)
+  -- The expiry is set when a counter is created (its count is then this
+  -- batch's), which includes the hash's creation: not on every settle.
+  local created = false
+  if completed > 0 then created = redis.call('HINCRBY', key, TP_COMPLETED, completed) == completed end
+  if failed > 0 then created = (redis.call('HINCRBY', key, TP_FAILED, failed) == failed) or created end
+  if created then redis.call('PEXPIRE', key, THROUGHPUT_TTL_MS) end
 end
 
 -- Appends one failed attempt to a task's history: `retryAt` is when the next
