@@ -78,6 +78,7 @@ export class QueueConsumer {
       (reply) => this.acceptSettled(reply),
       () => !this.stopping,
       (outcome, reason) => this.outage.emit('settle', new Error(`the outcome of task ${outcome.lease.id} was not recorded: ${reason}`), outcome.lease.id),
+      (flush) => void this.track(flush.finally(() => this.ledger.signalIfFree())),
     );
     this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, settings.workerToken, this.ledger, (ids) => this.onLeasesLost(ids), this.outage, logger);
     this.leases.onRecovered = (requeued, dead) => telemetry.metrics?.recovered(queue, requeued, dead);
@@ -207,8 +208,7 @@ export class QueueConsumer {
       this.logger.warn(`queue '${this.queue}': task ${task.id} (${task.name}) cannot be run: ${run.error.message}; moved to dead`);
     }
     if (!slot.handler) this.noHandlerWarnings.warn(task.name, task.id);
-    const flush = this.batcher.add(outcome);
-    if (flush) void this.track(flush.finally(() => this.ledger.signalIfFree()));
+    this.batcher.add(outcome);
     return outcome;
   }
 

@@ -8,13 +8,21 @@ export interface Schedulable {
 
 /** Handler runs shorter than this on average make prefetching pay. */
 const SHORT_RUN_MS = 10;
+/** About how much work, by the handlers' average run time, a worker leases ahead of its free slots. */
+const PREFETCH_WORK_MS = 20;
+/** Most tasks that rule leases ahead (a worker whose concurrency is higher prefetches its concurrency). */
+const MAX_PREFETCH = 64;
 
 /**
  * Decides when fetched tasks start. At most `concurrency` run (or wait for
- * their handler's own limit) at once; when handlers are short, up to as many
- * again wait in a local buffer, so the next tasks start the moment slots free
- * instead of after the round trip that settles the previous ones. Long
- * handlers get no buffer: a buffered task is one another worker cannot take.
+ * their handler's own limit) at once; when handlers are short, more wait in a
+ * local buffer, so the next tasks start the moment slots free instead of after
+ * the round trip that settles the previous ones, and a settle carries the
+ * outcomes of many tasks. The buffer holds about PREFETCH_WORK_MS of work (at
+ * least `concurrency` tasks, at most MAX_PREFETCH beyond that unless the
+ * concurrency is higher), so a task of higher priority enqueued meanwhile waits
+ * behind that much at most. Long handlers get no buffer: a buffered task is one
+ * another worker cannot take.
  */
 export class RunQueue<T extends Schedulable> {
   private readonly gates = new HandlerGates<T>();
@@ -30,7 +38,10 @@ export class RunQueue<T extends Schedulable> {
 
   /** How many tasks may be held beyond the running ones now. */
   get prefetch(): number {
-    return this.averageRunMs < SHORT_RUN_MS ? this.concurrency : 0;
+    if (this.averageRunMs >= SHORT_RUN_MS) return 0;
+    // Durations are whole milliseconds: an average near 0 means "well under one".
+    const byWork = Math.round((this.concurrency * PREFETCH_WORK_MS) / Math.max(this.averageRunMs, 0.1));
+    return Math.max(this.concurrency, Math.min(MAX_PREFETCH, byWork));
   }
 
   /** Starts the task, or keeps it until a slot (or its handler) frees up. */

@@ -3,12 +3,23 @@ import type { TaskEngine } from '../engine/task-engine.js';
 import type { SlotLedger } from './slot-ledger.js';
 
 /**
- * The worker-side twin of the enqueue batcher: outcomes of one event-loop
- * turn are recorded in one settle call, which also fetches tasks for the
- * slots they free. The freed slots stay reserved until that fetch is back.
+ * Settles in flight at once. Outcomes that finish while this many are out
+ * wait for one to come back and then leave together: under load a call
+ * carries every task that finished during a round trip instead of each
+ * event-loop turn paying for a call of its own. Two rather than one so that
+ * Redis runs one settle while the worker reads the reply of the other.
+ */
+const MAX_SETTLES_IN_FLIGHT = 2;
+
+/**
+ * The worker-side twin of the enqueue batcher: outcomes are recorded in one
+ * settle call, which also fetches tasks for the slots they free (they stay
+ * reserved until that fetch is back).
  */
 export class SettleBatcher {
   private outcomes: AttemptOutcome[] = [];
+  private scheduled = false;
+  private inFlight = 0;
 
   constructor(
     private readonly queue: string,
@@ -22,18 +33,27 @@ export class SettleBatcher {
     private readonly fetching: () => boolean,
     /** An outcome the store did not take: the lease was no longer this worker's, or the store stayed out of reach. */
     private readonly onDiscarded: (outcome: AttemptOutcome, reason: string) => void,
+    /** Each flush, as it starts (the consumer tracks it until it ends, for shutdown). */
+    private readonly onFlush: (flush: Promise<void>) => void,
   ) {}
 
-  /** Queues an outcome; returns the batch's flush when this outcome started a batch, else null. */
-  add(outcome: AttemptOutcome): Promise<void> | null {
+  /** Queues an outcome for the next settle. */
+  add(outcome: AttemptOutcome): void {
     this.ledger.finish(outcome.lease.id, outcome.lease);
     this.outcomes.push(outcome);
-    if (this.outcomes.length > 1) return null;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= MAX_SETTLES_IN_FLIGHT || this.outcomes.length === 0) return;
+    this.scheduled = true;
     // setImmediate, not a microtask: every handler that finishes in this turn joins the batch.
-    return new Promise<void>((resolve) => setImmediate(() => this.flush().then(resolve)));
+    this.onFlush(new Promise<void>((resolve) => setImmediate(() => this.flush().then(resolve))));
   }
 
   private async flush(): Promise<void> {
+    this.scheduled = false;
+    this.inFlight += 1;
     const outcomes = this.outcomes;
     this.outcomes = [];
     const count = this.ledger.claimForSettle(this.fetching());
@@ -52,6 +72,8 @@ export class SettleBatcher {
         outcomes.map((o) => o.lease),
         count,
       );
+      this.inFlight -= 1;
+      this.schedule();
     }
   }
 }

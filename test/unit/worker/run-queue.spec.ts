@@ -20,22 +20,36 @@ describe('RunQueue', () => {
     expect(started).toEqual(['a', 'b', 'c']);
   });
 
-  it('prefetches only while handlers are short', () => {
-    const runQueue = new RunQueue<ReturnType<typeof item>>(4, () => undefined);
-    expect(runQueue.prefetch).toBe(0);
+  /** A run queue whose handlers have all taken `ms` for the last many runs. */
+  function afterRuns(concurrency: number, ms: number): RunQueue<ReturnType<typeof item>> {
+    const runQueue = new RunQueue<ReturnType<typeof item>>(concurrency, () => undefined);
     const h = handler('h');
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 200; i++) {
       const it = item(`t${i}`, h);
       runQueue.offer(it);
-      runQueue.finished(it, 1);
+      runQueue.finished(it, ms);
     }
-    expect(runQueue.prefetch).toBe(4);
-    for (let i = 0; i < 40; i++) {
-      const it = item(`s${i}`, h);
-      runQueue.offer(it);
-      runQueue.finished(it, 500);
-    }
-    expect(runQueue.prefetch).toBe(0);
+    return runQueue;
+  }
+
+  it('prefetches nothing until handlers are known to be short, nor once they are long', () => {
+    expect(new RunQueue<ReturnType<typeof item>>(4, () => undefined).prefetch).toBe(0);
+    expect(afterRuns(4, 12).prefetch).toBe(0);
+    expect(afterRuns(1, 500).prefetch).toBe(0);
+  });
+
+  it('leases ahead about 20 ms of work while handlers are short, bounded by 64 or the concurrency', () => {
+    // Well under a millisecond per run: the bound.
+    expect(afterRuns(1, 0).prefetch).toBe(64);
+    expect(afterRuns(10, 0).prefetch).toBe(64);
+    // A higher concurrency keeps a buffer as large as itself.
+    expect(afterRuns(100, 0).prefetch).toBe(100);
+    // 5 ms runs: 4 tasks are 20 ms of work for one slot, 40 for ten slots.
+    expect(afterRuns(1, 5).prefetch).toBe(4);
+    expect(afterRuns(10, 5).prefetch).toBe(40);
+    // Never less than the concurrency while short.
+    expect(afterRuns(8, 9).prefetch).toBe(18);
+    expect(afterRuns(3, 9).prefetch).toBe(7);
   });
 
   it("hands a handler's freed slot to its next held task, and drains what has not started", () => {

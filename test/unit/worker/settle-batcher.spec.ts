@@ -1,0 +1,73 @@
+import type { AttemptOutcome, FetchRequest, SettleReply } from '../../../lib/engine/attempt.js';
+import type { TaskEngine } from '../../../lib/engine/task-engine.js';
+import { SettleBatcher } from '../../../lib/worker/settle-batcher.js';
+import { SlotLedger } from '../../../lib/worker/slot-ledger.js';
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+const outcome = (id: string): AttemptOutcome => ({ lease: { id, token: `w:${id}` }, kind: 'completed', resultJson: undefined });
+
+/** A store whose settle calls stay open until the test answers them. */
+function heldStore() {
+  const calls: Array<{ ids: string[]; answer: () => void }> = [];
+  const engine = {
+    settle: (_queue: string, outcomes: readonly AttemptOutcome[], _next: FetchRequest) =>
+      new Promise<SettleReply>((resolve) => {
+        calls.push({
+          ids: outcomes.map((o) => o.lease.id),
+          answer: () => resolve({ settled: outcomes.map(() => true), tasks: [], brokenIds: [], nextDueInMs: null }),
+        });
+      }),
+  } as unknown as TaskEngine;
+  return { engine, calls };
+}
+
+function batcherOn(engine: TaskEngine) {
+  const flushes: Array<Promise<void>> = [];
+  const batcher = new SettleBatcher(
+    'q',
+    engine,
+    new SlotLedger(() => 10),
+    (count) => ({ count, workerToken: 'w', leaseMs: 30_000, handlerLimits: new Map(), handlerNames: [] }),
+    (call) => call(),
+    () => undefined,
+    () => true,
+    () => undefined,
+    (flush) => flushes.push(flush),
+  );
+  return { batcher, flushes };
+}
+
+describe('SettleBatcher', () => {
+  it('records the outcomes of one event-loop turn in one call', async () => {
+    const { engine, calls } = heldStore();
+    const { batcher } = batcherOn(engine);
+    batcher.add(outcome('a'));
+    batcher.add(outcome('b'));
+    await nextTurn();
+    expect(calls.map((c) => c.ids)).toEqual([['a', 'b']]);
+  });
+
+  it('keeps two calls in flight at most; what finishes meanwhile leaves in one call when one is back', async () => {
+    const { engine, calls } = heldStore();
+    const { batcher, flushes } = batcherOn(engine);
+    batcher.add(outcome('a'));
+    await nextTurn();
+    batcher.add(outcome('b'));
+    await nextTurn();
+    batcher.add(outcome('c'));
+    await nextTurn();
+    batcher.add(outcome('d'));
+    await nextTurn();
+    expect(calls.map((c) => c.ids)).toEqual([['a'], ['b']]);
+
+    calls[0].answer();
+    await flushes[0];
+    await nextTurn();
+    expect(calls.map((c) => c.ids)).toEqual([['a'], ['b'], ['c', 'd']]);
+
+    calls[1].answer();
+    calls[2].answer();
+    await Promise.all(flushes);
+    expect(flushes).toHaveLength(3);
+  });
+});
