@@ -20,15 +20,11 @@ export const ENQUEUE_BATCH_SIZE = 32;
  * call (one round trip, one script run per queue) each: an app enqueueing
  * from many concurrent requests pays per batch, not per task. A batch leaves
  * once it holds ENQUEUE_BATCH_SIZE tasks, or at the end of the event-loop
- * turn; a task enqueued while no batch is on its way leaves at once, alone:
- * at low load there is no one to share a batch with, and waiting for the end
- * of the turn would only add to its latency. Each caller still gets its own
- * result, or its batch's error.
+ * turn. Each caller still gets its own result, or its batch's error.
  */
 export class EnqueueBatcher {
   private pending: Pending[] = [];
   private scheduled = false;
-  private inFlight = 0;
 
   constructor(private readonly engine: TaskEngine, private readonly batchSize = ENQUEUE_BATCH_SIZE) {}
 
@@ -38,7 +34,7 @@ export class EnqueueBatcher {
     if (item.task.dependsOn.length > 0) return this.engine.add([item]).then(([result]) => result);
     return new Promise<AddResult>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (this.pending.length >= this.batchSize || this.inFlight === 0) {
+      if (this.pending.length >= this.batchSize) {
         this.flush();
       } else if (!this.scheduled) {
         // setImmediate, not a microtask: callers resumed by the same socket read
@@ -56,16 +52,9 @@ export class EnqueueBatcher {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    this.inFlight++;
     this.engine.add(batch.map((p) => p.item)).then(
-      (results) => {
-        this.inFlight--;
-        batch.forEach((p, i) => p.resolve(results[i]));
-      },
-      (error: unknown) => {
-        this.inFlight--;
-        batch.forEach((p) => p.reject(error));
-      },
+      (results) => batch.forEach((p, i) => p.resolve(results[i])),
+      (error: unknown) => batch.forEach((p) => p.reject(error)),
     );
   }
 }
