@@ -85,16 +85,10 @@ local function emit(base, maxLen, taskKey, kind, id, name, attempt, value)
     if not final or not redis.call('HGET', taskKey, R_AWAITED) then return end
     maxLen = 1000
   end
-  local events = base .. K_EVENTS
-  -- Most events carry no attempt and no value (every enqueue's): no table to build.
-  if not attempt and not value then
-    redis.call('XADD', events, 'MAXLEN', '~', maxLen, '*', E_TYPE, kind, E_ID, id, E_NAME, name or '')
-    return
-  end
   local fields = { E_TYPE, kind, E_ID, id, E_NAME, name or '' }
   if attempt then fields[#fields + 1] = E_ATTEMPT; fields[#fields + 1] = attempt end
   if value then fields[#fields + 1] = E_VALUE; fields[#fields + 1] = value end
-  redis.call('XADD', events, 'MAXLEN', '~', maxLen, '*', unpack(fields))
+  redis.call('XADD', base .. K_EVENTS, 'MAXLEN', '~', maxLen, '*', unpack(fields))
 end
 
 -- Keeps a finished-state sorted set within its retention: at most `count`
