@@ -1,7 +1,7 @@
 import type { ResolvedQueueSettings, ResolvedRetention } from '../config/resolved-options.js';
 import type { AttemptOutcome, FetchRequest } from '../engine/attempt.js';
 import type { NewTask } from '../engine/new-task.js';
-import { DEPENDENCY_FAILURE_RUN, LIST_SEPARATOR, OUTCOME, SCRIPTS } from './protocol.js';
+import { DEPENDENCY_FAILURE_RUN, ENQUEUE_OPTIONS, LIST_SEPARATOR, OPTIONS_SEPARATOR, OUTCOME, SCRIPTS } from './protocol.js';
 import { encodeBackoff, encodeRetention } from './record-values.js';
 import type { ScriptArg, ScriptName } from './script-registry.js';
 
@@ -27,10 +27,9 @@ export function scriptArgs<S extends ScriptName>(script: S, args: NoInfer<ArgsOf
   return out;
 }
 
-type EnqueueField = RowFields<'enqueue'>;
-/** Enqueue row fields a task does not carry as a plain value under the same name, and how to write them. */
-const ENCODED_FIELDS = {
-  payload: (t) => t.payloadJson,
+type OptionField = (typeof ENQUEUE_OPTIONS)[number];
+/** Enqueue options a task does not carry as a plain value under the same name, and how to write them. */
+const ENCODED_OPTIONS = {
   runAt: (t) => t.runAt ?? '',
   backoff: (t) => encodeBackoff(t.backoff),
   dependsOn: (t) => t.dependsOn.join(LIST_SEPARATOR),
@@ -38,24 +37,26 @@ const ENCODED_FIELDS = {
   removeOnComplete: (t) => encodeRetention(t.removeOnComplete),
   removeOnDead: (t) => encodeRetention(t.removeOnDead),
   traceContext: (t) => t.traceContext ?? '',
-} satisfies Partial<Record<EnqueueField, (t: NewTask) => ScriptArg>>;
+} satisfies Partial<Record<OptionField, (t: NewTask) => ScriptArg>>;
 /**
- * Every other row field is a NewTask property of the same name holding a
- * plain value (a boolean travels as '1' or ''): enqueueRow fails to compile
- * when one is not.
+ * Every other option is a NewTask property of the same name holding a plain
+ * value (a boolean travels as '1' or ''): enqueueRow fails to compile when
+ * one is not.
  */
-type PlainField = Exclude<EnqueueField, keyof typeof ENCODED_FIELDS>;
-const ENQUEUE_FIELDS: readonly EnqueueField[] = SCRIPTS.enqueue.row;
+type PlainOption = Exclude<OptionField, keyof typeof ENCODED_OPTIONS>;
+const ENCODERS: ReadonlyArray<(t: NewTask) => ScriptArg | boolean> = ENQUEUE_OPTIONS.map((field) => {
+  const encode = (ENCODED_OPTIONS as Partial<Record<OptionField, (t: NewTask) => ScriptArg>>)[field];
+  return encode ?? ((t: NewTask) => t[field as PlainOption]);
+});
 
-/** One task as an enqueue row: each field of SCRIPTS.enqueue.row, by name. */
+/** One task as an enqueue row: its id, its payload, and its ENQUEUE_OPTIONS packed in one string. */
 export function enqueueRow(t: NewTask): RowOf<'enqueue'> {
-  const row: Partial<Record<EnqueueField, ScriptArg>> = {};
-  for (const field of ENQUEUE_FIELDS) {
-    const encode = (ENCODED_FIELDS as Partial<Record<EnqueueField, (t: NewTask) => ScriptArg>>)[field];
-    const value: ScriptArg | boolean = encode ? encode(t) : t[field as PlainField];
-    row[field] = typeof value === 'boolean' ? (value ? '1' : '') : value;
+  let options = '';
+  for (let k = 0; k < ENCODERS.length; k++) {
+    const value = ENCODERS[k](t);
+    options += (k === 0 ? '' : OPTIONS_SEPARATOR) + (typeof value === 'boolean' ? (value ? '1' : '') : value);
   }
-  return row as RowOf<'enqueue'>;
+  return { id: t.id, payload: t.payloadJson, options };
 }
 
 /** The fetch arguments of fetch and settle. */

@@ -63,12 +63,14 @@ export async function addTasks(
       }
       return;
     }
-    indexes.forEach((itemIndex, k) => {
-      const at = ENQUEUE.rowFirst + k * ENQUEUE.rowWidth;
+    // The reply names only the tasks not added.
+    for (const itemIndex of indexes) results[itemIndex] = { ref: { id: items[itemIndex].task.id, queue }, created: true };
+    for (let at = ENQUEUE.rowFirst; at < reply.length; at += ENQUEUE.rowWidth) {
+      const itemIndex = indexes[Number(reply[at + ENQUEUE.row.index]) - 1];
       const outcome = reply[at + ENQUEUE.row.result];
-      const ref = { id: String(reply[at + ENQUEUE.row.id]), queue };
+      const ref = { id: items[itemIndex].task.id, queue };
       results[itemIndex] = typeof outcome === 'string' ? { ref, created: false, error: outcome } : { ref, created: Number(outcome) === 1 };
-    });
+    }
   });
   return results;
 }

@@ -5,6 +5,74 @@ import { kitOf, QUEUE, newTask, request, type OpenEngine } from './contract-kit.
  * store may batch its writes per call, and nothing a task sees may change.
  */
 export function describeBatchContract(factory: OpenEngine): void {
+  describe('batched enqueues', () => {
+    const open = kitOf(factory);
+
+    it('gives each task of a call its own options, whether its neighbours share them or not', async () => {
+      const e = await open();
+      const plain = (id: string) => newTask(id);
+      const tasks = [
+        plain('p1'),
+        newTask('o1', { name: 'other', maxAttempts: 7, backoff: { type: 'exponential', delay: 50, maxDelay: 900 }, timeoutMs: 1_234 }),
+        plain('p2'),
+        newTask('hi', { priority: 5, removeOnComplete: 'remove', removeOnDead: { age: 60_000, count: null } }),
+        newTask('later', { delayMs: 60_000 }),
+        plain('p3'),
+      ];
+      const results = await e.add(...tasks);
+      expect(results.map((r) => [r.ref.id, r.created])).toEqual(tasks.map((t) => [t.id, true]));
+      const fetched = await e.take(10);
+      expect(fetched.map((t) => [t.id, t.name, t.maxAttempts, t.backoff, t.timeoutMs])).toEqual([
+        ['hi', 'job', 3, null, 0],
+        ['p1', 'job', 3, null, 0],
+        ['o1', 'other', 7, { type: 'exponential', delay: 50, maxDelay: 900 }, 1_234],
+        ['p2', 'job', 3, null, 0],
+        ['p3', 'job', 3, null, 0],
+      ]);
+      expect(await e.tasks.get(QUEUE, 'later')).toMatchObject({ state: 'delayed', priority: 0, maxAttempts: 3 });
+      // 'hi' keeps its own retention: removed at once when it completes, where its neighbours are kept.
+      expect(await e.complete(fetched[0], 1)).toBe(true);
+      expect(await e.complete(fetched[1], 1)).toBe(true);
+      expect(await e.tasks.get(QUEUE, 'hi')).toBeNull();
+      expect(await e.tasks.get(QUEUE, 'p1')).toMatchObject({ state: 'completed' });
+    });
+
+    it('adds nothing twice: an id taken before the call, or repeated within it, is reported as existing and the rest are added', async () => {
+      const e = await open();
+      await e.add(newTask('old', { payloadJson: '"first"' }));
+      const results = await e.add(newTask('a'), newTask('old', { payloadJson: '"second"' }), newTask('b'), newTask('a', { payloadJson: '"again"' }), newTask('c'));
+      expect(results.map((r) => [r.ref.id, r.created, r.error])).toEqual([
+        ['a', true, undefined],
+        ['old', false, undefined],
+        ['b', true, undefined],
+        ['a', false, undefined],
+        ['c', true, undefined],
+      ]);
+      expect(await e.tasks.get(QUEUE, 'old')).toMatchObject({ payload: 'first' });
+      expect(await e.tasks.get(QUEUE, 'a')).toMatchObject({ payload: { id: 'a' } });
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ waiting: 4 });
+      expect((await e.events()).filter((ev) => ev.type === 'enqueued').map((ev) => ev.id)).toEqual(['old', 'a', 'b', 'c']);
+    });
+
+    it('finds a taken id past the first 1,000 tasks of a call, and adds all the others', async () => {
+      const e = await open();
+      await e.add(newTask('t1000', { payloadJson: '"first"' }));
+      const ids = Array.from({ length: 1_001 }, (_, i) => `t${i}`);
+      const results = await e.add(...ids.map((id) => newTask(id)));
+      expect(results.filter((r) => !r.created).map((r) => r.ref.id)).toEqual(['t1000']);
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ waiting: 1_001 });
+      expect(await e.tasks.get(QUEUE, 't1000')).toMatchObject({ payload: 'first' });
+      expect(await e.tasks.get(QUEUE, 't999')).toMatchObject({ payload: { id: 't999' } });
+    });
+
+    it('keeps a payload whole whatever whitespace its JSON holds, tabs and newlines included', async () => {
+      const e = await open();
+      await e.add(newTask('ws', { payloadJson: '{\t"a":\n[1,\t2]}' }), newTask('next'));
+      expect(await e.tasks.get(QUEUE, 'ws')).toMatchObject({ payload: { a: [1, 2] } });
+      expect(await e.tasks.get(QUEUE, 'next')).toMatchObject({ payload: { id: 'next' } });
+    });
+  });
+
   describe('batched settles and fetches', () => {
     const open = kitOf(factory);
 

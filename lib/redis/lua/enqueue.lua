@@ -1,9 +1,11 @@
 -- enqueue: adds a batch of tasks to one queue (see includes/add-task.lua).
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
 --   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
--- ARGV: SCRIPTS.enqueue of protocol.ts: the key base, the events setting, then one enqueue row per task.
--- Returns the enqueue reply (per task its id and 1 added, 0 the id existed: nothing changed, or an error
---   message), or the enqueueRefused reply when a dependency is missing: then nothing at all was written.
+-- ARGV: SCRIPTS.enqueue of protocol.ts: the key base, the events setting, then one enqueue row per task
+--   (id, payload, and its ENQUEUE_OPTIONS packed in one string).
+-- Returns the enqueue reply (a row per task not added: its row number and 0, the id existed: nothing
+--   changed, or an error message; no rows when every task was added), or the enqueueRefused reply when a
+--   dependency is missing: then nothing at all was written.
 -- Atomic because a task's record, payload, place in its set and dependency
 -- edges must appear together: a half-added task would be invisible to workers
 -- yet hold its id forever.
@@ -14,46 +16,78 @@
 local base, evMaxLen = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN])
 local keys = queueKeys()
 local now = nowMs()
-local out = {}
-local row = REPLY_ENQUEUE_ROW_FIRST
-local waited, earliest = false, nil
+
+-- The tasks of a batch mostly share their options: each distinct packed string is parsed once.
+local parsed = {}
+local function optionsOf(packed)
+  local o = parsed[packed]
+  if o then return o end
+  local v, from = {}, 1
+  while true do
+    local at = string.find(packed, OPTIONS_SEPARATOR, from, true)
+    if not at then
+      v[#v + 1] = string.sub(packed, from)
+      break
+    end
+    v[#v + 1] = string.sub(packed, from, at - 1)
+    from = at + 1
+  end
+  o = {
+    name = v[EO_NAME], priority = tonumber(v[EO_PRIORITY]), delayMs = tonumber(v[EO_DELAY_MS]), runAt = v[EO_RUN_AT],
+    maxAttempts = v[EO_MAX_ATTEMPTS], backoff = v[EO_BACKOFF], timeoutMs = v[EO_TIMEOUT_MS],
+    dependsOn = v[EO_DEPENDS_ON], dependencyFailure = v[EO_DEPENDENCY_FAILURE],
+    removeOnComplete = v[EO_REMOVE_ON_COMPLETE], removeOnDead = v[EO_REMOVE_ON_DEAD], traceContext = v[EO_TRACE_CONTEXT],
+  }
+  parsed[packed] = o
+  return o
+end
 
 -- All or nothing: every dependency must exist (or be added earlier in this
--- call) before anything is written.
-local added = {}
+-- call) before anything is written. The same pass gathers the task keys, so
+-- one EXISTS tells whether any id is taken (rarely: ids are random unless the
+-- caller chose them), instead of one per task.
+local seen, taskKeys, repeated = {}, {}, false
 for i = ROW_FIRST, #ARGV, ROW_WIDTH do
-  for dep in string.gmatch(ARGV[i + ROW_DEPENDS_ON], '[^' .. LIST_SEPARATOR .. ']+') do
-    if not added[dep] and redis.call('EXISTS', base .. K_TASK .. dep) == 0 then
-      local refused = {}
-      refused[REPLY_ENQUEUE_REFUSED_MARKER] = ENQUEUE_REFUSED
-      refused[REPLY_ENQUEUE_REFUSED_MESSAGE] = 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)'
-      refused[REPLY_ENQUEUE_REFUSED_INDEX] = (i - ROW_FIRST) / ROW_WIDTH + 1
-      return refused
+  local dependsOn = optionsOf(ARGV[i + ROW_OPTIONS]).dependsOn
+  if dependsOn ~= '' then
+    for dep in string.gmatch(dependsOn, '[^' .. LIST_SEPARATOR .. ']+') do
+      if not seen[dep] and redis.call('EXISTS', base .. K_TASK .. dep) == 0 then
+        local refused = {}
+        refused[REPLY_ENQUEUE_REFUSED_MARKER] = ENQUEUE_REFUSED
+        refused[REPLY_ENQUEUE_REFUSED_MESSAGE] = 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)'
+        refused[REPLY_ENQUEUE_REFUSED_INDEX] = (i - ROW_FIRST) / ROW_WIDTH + 1
+        return refused
+      end
     end
   end
-  added[ARGV[i + ROW_ID]] = true
+  local id = ARGV[i + ROW_ID]
+  if seen[id] then repeated = true end
+  seen[id] = true
+  taskKeys[#taskKeys + 1] = base .. K_TASK .. id
+end
+local rows = #taskKeys
+local taken = 0
+for k = 1, rows, 1000 do
+  taken = taken + redis.call('EXISTS', unpack(taskKeys, k, math.min(k + 999, rows)))
 end
 
 -- One sequence number per row, reserved at once; a row not added leaves a gap, which FIFO order does not mind.
-local rows = (#ARGV - ROW_FIRST + 1) / ROW_WIDTH
 local seq = rows > 0 and redis.call('INCRBY', keys.seq, rows) - rows or 0
-local batch = newAddBatch()
+local batch = newAddBatch(now)
+batch.fresh = taken == 0 and not repeated
+local out = {}
+local row = REPLY_ENQUEUE_ROW_FIRST
+local waited, earliest = false, nil
 for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   seq = seq + 1
-  local t = {
-    id = ARGV[i + ROW_ID], name = ARGV[i + ROW_NAME], payload = ARGV[i + ROW_PAYLOAD],
-    priority = tonumber(ARGV[i + ROW_PRIORITY]), delayMs = tonumber(ARGV[i + ROW_DELAY_MS]), runAt = ARGV[i + ROW_RUN_AT],
-    maxAttempts = ARGV[i + ROW_MAX_ATTEMPTS], backoff = ARGV[i + ROW_BACKOFF], timeoutMs = ARGV[i + ROW_TIMEOUT_MS],
-    dependsOn = ARGV[i + ROW_DEPENDS_ON], dependencyFailure = ARGV[i + ROW_DEPENDENCY_FAILURE],
-    removeOnComplete = ARGV[i + ROW_REMOVE_ON_COMPLETE], removeOnDead = ARGV[i + ROW_REMOVE_ON_DEAD],
-    traceContext = ARGV[i + ROW_TRACE_CONTEXT],
-  }
-  local result, state, runAt = addTask(base, keys, now, evMaxLen, t, seq, batch)
+  local result, state, runAt = addTask(base, keys, now, evMaxLen, ARGV[i + ROW_ID], ARGV[i + ROW_PAYLOAD], optionsOf(ARGV[i + ROW_OPTIONS]), seq, batch)
+  if result ~= 1 then
+    out[row + REPLY_ENQUEUE_ROW_INDEX] = (i - ROW_FIRST) / ROW_WIDTH + 1
+    out[row + REPLY_ENQUEUE_ROW_RESULT] = result
+    row = row + REPLY_ENQUEUE_ROW_WIDTH
+  end
   if state == S_WAITING then waited = true end
   if state == S_DELAYED and (not earliest or runAt < earliest) then earliest = runAt end
-  out[row + REPLY_ENQUEUE_ROW_ID] = t.id
-  out[row + REPLY_ENQUEUE_ROW_RESULT] = result
-  row = row + REPLY_ENQUEUE_ROW_WIDTH
 end
 
 flushAdds(base, keys, batch)

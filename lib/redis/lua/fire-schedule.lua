@@ -31,15 +31,15 @@ if def[1] ~= due or def[2] ~= rev then return reply end
 local now = nowMs()
 if tonumber(due) > now then return reply end
 
-local t = {
-  id = id .. OCCURRENCE_SEPARATOR .. due, name = def[3], payload = def[4], priority = 0, delayMs = 0, runAt = '',
+local o = {
+  name = def[3], priority = 0, delayMs = 0, runAt = '',
   maxAttempts = def[5], backoff = def[6], timeoutMs = def[7], dependsOn = '', dependencyFailure = '',
   removeOnComplete = def[8], removeOnDead = def[9],
   -- An occurrence starts a trace of its own, linked to the schedule() call that made it (see docs/observability.md).
   traceLink = def[10],
 }
-local batch = newAddBatch()
-local added, state = addTask(base, keys, now, evMaxLen, t, redis.call('INCR', keys.seq), batch)
+local batch = newAddBatch(now)
+local added, state = addTask(base, keys, now, evMaxLen, id .. OCCURRENCE_SEPARATOR .. due, def[4], o, redis.call('INCR', keys.seq), batch)
 flushAdds(base, keys, batch)
 if state == S_WAITING then wake(keys.mark) end
 
