@@ -84,7 +84,7 @@ export function retentionArgs(retention: { completed: ResolvedRetention; dead: R
   } satisfies Partial<ArgsOf<'settle'>>;
 }
 
-/** The order settleRows writes a row in: SCRIPTS.settle.row (a unit test keeps the two the same). */
+/** The order appendSettleRows writes a row in: SCRIPTS.settle.row (a unit test keeps the two the same). */
 export const SETTLE_ROW_ORDER = ['id', 'token', 'outcome', 'value', 'delayMs'] as const satisfies readonly RowFields<'settle'>[];
 
 /**
