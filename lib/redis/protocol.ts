@@ -96,6 +96,10 @@ export const RECORD_FIELDS = {
   dependencyFailure: { field: 'df', meaning: "'run' when it runs even if a dependency ends dead" },
   dependencyDelay: { field: 'dl', meaning: 'delay in ms counted from the moment its dependencies complete' },
   hasDependents: { field: 'hd', meaning: "'1' when other tasks depend on it" },
+  plain: {
+    field: 'p',
+    meaning: "'1' while its only keys are the record, the payload and (with hasDependents) its dependents: no dependencies, logs or history",
+  },
   attempts: { field: 'a', meaning: 'attempts made so far' },
   startedAt: { field: 'st', meaning: 'start of the latest attempt, epoch ms' },
   leaseToken: { field: 'lk', meaning: 'lease token of the running attempt (LEASE_TOKEN_SEPARATOR)' },

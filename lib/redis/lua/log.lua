@@ -12,6 +12,8 @@
 local base, id = ARGV[ARG_BASE], ARGV[ARG_ID]
 if redis.call('HGET', base .. K_TASK .. id, R_LEASE_TOKEN) ~= ARGV[ARG_TOKEN] then return 0 end
 local logKey = base .. K_LOGS .. id
+-- The task now has a log list: its removal must delete it (see the plain flag).
+redis.call('HDEL', base .. K_TASK .. id, R_PLAIN)
 redis.call('RPUSH', logKey, int(nowMs()) .. ' ' .. ARGV[ARG_MESSAGE])
 redis.call('LTRIM', logKey, -tonumber(ARGV[ARG_MAX_LINES]), -1)
 return 1

@@ -111,7 +111,12 @@ local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch)
   if not head then head, tail = optionFields(o) end
   if runAt == now and #head == 0 and #tail == 0 then
     -- The usual task: no table to build.
-    redis.call('HSET', taskKey, R_NAME, o.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, o.maxAttempts, R_ENQUEUED_AT, batch.nowText)
+    if all then
+      redis.call('HSET', taskKey, R_NAME, o.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, o.maxAttempts, R_ENQUEUED_AT, batch.nowText)
+    else
+      redis.call('HSET', taskKey, R_NAME, o.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, o.maxAttempts, R_ENQUEUED_AT, batch.nowText,
+        R_PLAIN, '1')
+    end
   else
     local fields = { R_NAME, o.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, o.maxAttempts, R_ENQUEUED_AT, batch.nowText }
     for _, v in ipairs(head) do fields[#fields + 1] = v end
@@ -120,6 +125,10 @@ local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch)
       fields[#fields + 1] = int(runAt)
     end
     for _, v in ipairs(tail) do fields[#fields + 1] = v end
+    if not all then
+      fields[#fields + 1] = R_PLAIN
+      fields[#fields + 1] = '1'
+    end
     redis.call('HSET', taskKey, unpack(fields))
   end
   if all then

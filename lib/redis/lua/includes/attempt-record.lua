@@ -39,6 +39,8 @@ local function recordFailedAttempt(base, taskKey, id, now, retryAt, err)
   entry[H_RETRY_AT] = retryAt and int(retryAt) or ''
   entry[H_OUTCOME] = retryAt and HO_FAILED or HO_DEAD
   local historyKey = base .. K_HISTORY .. id
+  -- The task now has a history list: its removal must delete it (see the plain flag).
+  redis.call('HDEL', taskKey, R_PLAIN)
   redis.call('RPUSH', historyKey, table.concat(entry, HISTORY_FIELD_SEPARATOR) .. LIST_SEPARATOR .. err)
   redis.call('LTRIM', historyKey, -math.max(1, tonumber(f[3]) or 1), -1)
 end

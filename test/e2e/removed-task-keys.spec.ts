@@ -1,0 +1,102 @@
+import type { Redis } from 'ioredis';
+import { resolveTaskOptions } from '../../lib/config/options.resolver.js';
+import type { FetchedTask } from '../../lib/engine/attempt.js';
+import { RedisConnections } from '../../lib/redis/redis-connections.js';
+import { RedisTaskEngine } from '../../lib/redis/redis-task-engine.js';
+import { QUEUE, newTask, request } from '../contract/contract-kit.js';
+import { TEST_CONNECTION, inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
+
+// A task removed at once when it completes or dies takes every key it had
+// with it. Settle deletes only the record and payload (and dependents set) of
+// a task still flagged plain, so each way a task gains more keys (dependencies,
+// a log line, a failed attempt, dependents) must clear or bypass that flag.
+describe('a task removed at once leaves no key behind', () => {
+  let prefix: string;
+  let connections: RedisConnections;
+  let engine: RedisTaskEngine;
+  let redis: Redis;
+
+  beforeEach(async () => {
+    prefix = uniquePrefix('removed-keys');
+    const options = resolveTaskOptions({
+      connection: TEST_CONNECTION,
+      prefix,
+      retention: { completed: { count: 0 }, dead: { count: 0 } },
+    });
+    connections = new RedisConnections(options);
+    await connections.onApplicationBootstrap();
+    engine = new RedisTaskEngine(connections, options);
+    redis = inspector();
+  });
+
+  afterEach(async () => {
+    await connections.onApplicationShutdown();
+    await removePrefix(prefix);
+    await redis.quit();
+  });
+
+  const add = (...tasks: ReturnType<typeof newTask>[]) => engine.add(tasks.map((task) => ({ queue: QUEUE, task })));
+  async function take(count: number): Promise<FetchedTask[]> {
+    return (await engine.fetch(QUEUE, request(count))).tasks;
+  }
+  async function complete(task: FetchedTask): Promise<void> {
+    const reply = await engine.settle(QUEUE, [{ lease: task.lease, kind: 'completed', resultJson: '"ok"' }], request(0));
+    expect(reply.settled).toEqual([true]);
+  }
+  /** The keys under the prefix that belong to task `id`. */
+  async function keysOfTask(id: string): Promise<string[]> {
+    return (await keysOf(redis, prefix)).filter((key) => key.endsWith(`:${id}`));
+  }
+
+  it('a plain task: record and payload', async () => {
+    await add(newTask('plain'));
+    expect((await keysOfTask('plain')).length).toBeGreaterThanOrEqual(2);
+    const [task] = await take(1);
+    await complete(task);
+    expect(await keysOfTask('plain')).toEqual([]);
+  });
+
+  it('a task whose handler logged: its log list too', async () => {
+    await add(newTask('logged'));
+    const [task] = await take(1);
+    expect(await engine.appendLog(QUEUE, task.lease, 'a line', 100)).toBe(true);
+    expect(await keysOfTask('logged')).toContain(`{${prefix}:${QUEUE}}:l:logged`);
+    await complete(task);
+    expect(await keysOfTask('logged')).toEqual([]);
+  });
+
+  it('a task that failed an attempt before completing: its history too', async () => {
+    await add(newTask('retried', { maxAttempts: 3 }));
+    const [first] = await take(1);
+    await engine.settle(QUEUE, [{ lease: first.lease, kind: 'failed', error: { message: 'boom' }, then: { action: 'retry', delayMs: 0 } }], request(0));
+    expect(await keysOfTask('retried')).toContain(`{${prefix}:${QUEUE}}:h:retried`);
+    const [second] = await take(1);
+    expect(second.attempt).toBe(2);
+    await complete(second);
+    expect(await keysOfTask('retried')).toEqual([]);
+  });
+
+  it('a task that ends dead at once after a logged attempt', async () => {
+    await add(newTask('doomed', { maxAttempts: 1 }));
+    const [task] = await take(1);
+    await engine.appendLog(QUEUE, task.lease, 'about to fail', 100);
+    await engine.settle(QUEUE, [{ lease: task.lease, kind: 'failed', error: { message: 'boom' }, then: { action: 'dead' } }], request(0));
+    expect(await keysOfTask('doomed')).toEqual([]);
+  });
+
+  it('a dependency and its dependent: the dependents set, the dependency list and the results', async () => {
+    await add(newTask('parent'));
+    await add(newTask('child', { dependsOn: ['parent'] }));
+    const [parent] = await take(1);
+    expect(parent.id).toBe('parent');
+    await complete(parent);
+    expect(await keysOfTask('parent')).toEqual([]);
+    const [child] = await take(1);
+    expect(child.id).toBe('child');
+    expect(await keysOfTask('child')).toEqual(
+      expect.arrayContaining([`{${prefix}:${QUEUE}}:da:child`, `{${prefix}:${QUEUE}}:dr:child`]),
+    );
+    await complete(child);
+    expect(await keysOfTask('child')).toEqual([]);
+  });
+});
