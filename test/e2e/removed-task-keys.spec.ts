@@ -1,38 +1,21 @@
 import type { Redis } from 'ioredis';
-import { resolveTaskOptions } from '../../lib/config/options.resolver.js';
 import type { FetchedTask } from '../../lib/engine/attempt.js';
-import { RedisConnections } from '../../lib/redis/redis-connections.js';
-import { RedisTaskEngine } from '../../lib/redis/redis-task-engine.js';
+import type { RedisTaskEngine } from '../../lib/redis/redis-task-engine.js';
 import { QUEUE, newTask, request } from '../contract/contract-kit.js';
-import { TEST_CONNECTION, inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { keysOf } from '../utils/redis.js';
+import { useRedisEngine } from '../utils/redis-engine.js';
 
 // A task removed at once when it completes or dies takes every key it had
 // with it. Settle deletes only the record and payload (and dependents set) of
 // a task still flagged plain, so each way a task gains more keys (dependencies,
 // a log line, a failed attempt, dependents) must clear or bypass that flag.
 describe('a task removed at once leaves no key behind', () => {
+  const current = useRedisEngine('removed-keys', { retention: { completed: { count: 0 }, dead: { count: 0 } } });
   let prefix: string;
-  let connections: RedisConnections;
   let engine: RedisTaskEngine;
   let redis: Redis;
-
-  beforeEach(async () => {
-    prefix = uniquePrefix('removed-keys');
-    const options = resolveTaskOptions({
-      connection: TEST_CONNECTION,
-      prefix,
-      retention: { completed: { count: 0 }, dead: { count: 0 } },
-    });
-    connections = new RedisConnections(options);
-    await connections.onApplicationBootstrap();
-    engine = new RedisTaskEngine(connections, options);
-    redis = inspector();
-  });
-
-  afterEach(async () => {
-    await connections.onApplicationShutdown();
-    await removePrefix(prefix);
-    await redis.quit();
+  beforeEach(() => {
+    ({ prefix, engine, redis } = current());
   });
 
   const add = (...tasks: ReturnType<typeof newTask>[]) => engine.add(tasks.map((task) => ({ queue: QUEUE, task })));

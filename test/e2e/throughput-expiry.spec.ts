@@ -1,33 +1,20 @@
 import type { Redis } from 'ioredis';
-import { resolveTaskOptions } from '../../lib/config/options.resolver.js';
 import { ITEM_KEY_SUFFIXES, THROUGHPUT, THROUGHPUT_TTL_MS } from '../../lib/redis/protocol.js';
-import { RedisConnections } from '../../lib/redis/redis-connections.js';
-import { RedisTaskEngine } from '../../lib/redis/redis-task-engine.js';
+import type { RedisTaskEngine } from '../../lib/redis/redis-task-engine.js';
 import { QUEUE, newTask, request } from '../contract/contract-kit.js';
-import { TEST_CONNECTION, inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { keysOf } from '../utils/redis.js';
+import { useRedisEngine } from '../utils/redis-engine.js';
 
 // The per-minute throughput counters expire: settle sets the expiry when a
 // counter is created rather than on every call, so every way a minute's hash
 // comes to be (completed first, failed first, both at once) must leave it expiring.
 describe('throughput counters expire', () => {
+  const current = useRedisEngine('tp-expiry');
   let prefix: string;
-  let connections: RedisConnections;
   let engine: RedisTaskEngine;
   let redis: Redis;
-
-  beforeEach(async () => {
-    prefix = uniquePrefix('tp-expiry');
-    const options = resolveTaskOptions({ connection: TEST_CONNECTION, prefix });
-    connections = new RedisConnections(options);
-    await connections.onApplicationBootstrap();
-    engine = new RedisTaskEngine(connections, options);
-    redis = inspector();
-  });
-
-  afterEach(async () => {
-    await connections.onApplicationShutdown();
-    await removePrefix(prefix);
-    await redis.quit();
+  beforeEach(() => {
+    ({ prefix, engine, redis } = current());
   });
 
   const error = { message: 'boom', name: 'Error' };
