@@ -1,4 +1,5 @@
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
+import type { FetchReply, FetchRequest } from './attempt.js';
 
 /** Reads one queue's event stream on a connection of its own (a read may block it). */
 export interface EventReader {
@@ -10,9 +11,18 @@ export interface EventReader {
   close(): void;
 }
 
-/** Blocks until a queue has news (a task added, or another worker passing a wake-up on). */
+/**
+ * An idle worker's wait for news on a queue (a task added, another worker
+ * passing a wake-up on, a poke), and the fetch that follows it, as one call.
+ */
 export interface QueueWaker {
-  /** Resolves on news or after timeoutMs; rejects once closed. */
-  wait(timeoutMs: number): Promise<void>;
-  close(): void;
+  /**
+   * Waits for news or `timeoutMs`, then fetches as TaskEngine.fetch does and
+   * returns its reply. Rejects once closed.
+   */
+  fetchAfterNews(request: FetchRequest, timeoutMs: number): Promise<FetchReply>;
+  /** Ends the wait in progress now, so its fetch runs at once; with no wait in progress, the next one ends at once. */
+  poke(): void;
+  /** Ends a wait in progress (its fetch still runs and its reply still arrives), then closes; later calls reject. */
+  close(): Promise<void>;
 }

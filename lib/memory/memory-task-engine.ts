@@ -183,7 +183,7 @@ export class MemoryTaskEngine implements TaskEngine {
 
   // One process: every waker of the queue hears every wake-up, those of handed-over tasks included.
   async createWaker(queue: string): Promise<QueueWaker> {
-    return this.store.queue(queue).wakeups.waker();
+    return this.store.queue(queue).wakeups.waker((request) => this.fetch(queue, request));
   }
 
   async dependencyResults(queue: string, id: string): Promise<ReadonlyMap<string, unknown>> {

@@ -1,3 +1,4 @@
+import type { FetchReply, FetchRequest } from '../engine/attempt.js';
 import type { QueueWaker } from '../engine/event-reader.js';
 
 /**
@@ -16,36 +17,51 @@ export class MemoryWakeups {
     else this.marked = true;
   }
 
-  /** A waker for one worker. */
-  waker(): QueueWaker {
+  /** A waker for one worker; `fetch` is the engine's fetch, run once its wait ends. */
+  waker(fetch: (request: FetchRequest) => Promise<FetchReply>): QueueWaker {
     let closed = false;
-    let cancel: (() => void) | null = null;
+    let poked = false;
+    let end: ((error?: Error) => void) | null = null;
+    let inFlight: Promise<unknown> | null = null;
+    const wait = (timeoutMs: number) => {
+      // Like BZPOPMIN over [the queue's marker, this waker's own]: one wake-up taken, the queue's first.
+      if (this.marked || poked) {
+        if (this.marked) this.marked = false;
+        else poked = false;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve, reject) => {
+        const done = (error?: Error) => {
+          clearTimeout(timer);
+          const at = this.waiters.indexOf(waiter);
+          if (at >= 0) this.waiters.splice(at, 1);
+          end = null;
+          if (error) reject(error);
+          else resolve();
+        };
+        const waiter = () => done();
+        const timer = setTimeout(waiter, timeoutMs);
+        timer.unref();
+        end = done;
+        this.waiters.push(waiter);
+      });
+    };
     return {
-      wait: (timeoutMs) => {
+      fetchAfterNews: (request, timeoutMs) => {
         if (closed) return Promise.reject(new Error('queue waker is closed'));
-        if (this.marked) {
-          this.marked = false;
-          return Promise.resolve();
-        }
-        return new Promise<void>((resolve, reject) => {
-          const done = (error?: Error) => {
-            clearTimeout(timer);
-            const at = this.waiters.indexOf(waiter);
-            if (at >= 0) this.waiters.splice(at, 1);
-            cancel = null;
-            if (error) reject(error);
-            else resolve();
-          };
-          const waiter = () => done();
-          const timer = setTimeout(waiter, timeoutMs);
-          timer.unref();
-          cancel = () => done(new Error('queue waker is closed'));
-          this.waiters.push(waiter);
-        });
+        const fetched = wait(timeoutMs).then(() => fetch(request));
+        inFlight = fetched.catch(() => undefined);
+        return fetched;
       },
-      close: () => {
+      poke: () => {
+        if (end) end();
+        else poked = true;
+      },
+      // As in Redis: a wait in progress ends and its fetch still runs, so tasks it takes reach the worker.
+      close: async () => {
         closed = true;
-        cancel?.();
+        end?.();
+        await inFlight;
       },
     };
   }

@@ -64,6 +64,8 @@ export const ITEM_KEY_SUFFIXES = {
   logs: 'l:',
   /** Sorted set of one member: the wake-up marker of the workers that carry a handler (tasks were parked for them). */
   handlerMark: 'mk:',
+  /** Sorted set of one member that expires: the wake-up marker of one waiting worker (a poke ends its wait early). */
+  waiterMark: 'wm:',
   /** List: a task's failed attempts (HISTORY_ENTRY), oldest first, bounded by its attempts allowed. */
   history: 'h:',
   /** List: the ids a task depends on, as enqueued (only tasks with dependencies have one). */

@@ -91,6 +91,11 @@ export class QueueKeys {
     return this.base + ITEM_KEY_SUFFIXES.handlerMark + name;
   }
 
+  /** The wake-up marker of one waiting worker: a poke ends its wait early. */
+  waiterMark(id: string): string {
+    return this.base + ITEM_KEY_SUFFIXES.waiterMark + id;
+  }
+
   /** Tasks of a handler parked at its fleet-wide limit. */
   handlerParked(name: string): string {
     return this.base + ITEM_KEY_SUFFIXES.handlerParked + name;

@@ -1,27 +1,84 @@
+import type { FetchReply, FetchRequest } from '../engine/attempt.js';
+import type { QueueWaker } from '../engine/event-reader.js';
 import type { RedisClient } from './redis-client.js';
 import type { RedisConnections } from './redis-connections.js';
-import type { QueueWaker } from '../engine/event-reader.js';
+
+/** How long a poke stays in its marker when no wait takes it (a worker that died in between leaves nothing for good). */
+const POKE_TTL_MS = 60_000;
+/** How long close() lets a poked wait's fetch reply arrive before it drops the connection anyway. */
+const CLOSE_GRACE_MS = 1_000;
+
+/** What a BlockingQueueWaker works with. */
+export interface BlockingWakerParts {
+  /** A connection of its own: BZPOPMIN blocks it. Its scripts are defined (defineScripts). */
+  client: RedisClient;
+  /** The queue's marker, those of the handlers the worker carries, then `ownMark` (one slot: one hash tag). */
+  markKeys: readonly string[];
+  /** This waker's own marker: poke() adds to it. */
+  ownMark: string;
+  /** The shared command connection, which poke() uses (the blocking one is busy). */
+  command: RedisClient;
+  /** Closes `client`. */
+  owner: RedisConnections;
+  /** The fetch script on `client`. */
+  fetch(request: FetchRequest): Promise<FetchReply>;
+}
 
 /**
- * Blocks a dedicated connection in BZPOPMIN on a queue's marker key, so an
- * idle worker costs Redis nothing until a task is added. The timeout is only
- * a safety net: due times of delayed tasks are kept by a local timer.
+ * An idle worker costs Redis nothing until a task is added: it blocks in
+ * BZPOPMIN on the queue's marker keys, and its fetch is sent right behind, on
+ * the same connection. Redis keeps the fetch in that connection's input until
+ * BZPOPMIN returns and then runs it at once, so a wake-up reaches the worker
+ * with its tasks: one round trip instead of two. The timeout is only a safety
+ * net: due times of delayed tasks are kept by a local timer, which pokes.
  */
 export class BlockingQueueWaker implements QueueWaker {
   private closed = false;
+  /** The fetch behind a wait in progress, settled either way. */
+  private inFlight: Promise<void> | null = null;
 
-  /** `markKeys`: the queue's marker, then those of the handlers the worker carries (one slot: one hash tag). */
-  constructor(private readonly client: RedisClient, private readonly markKeys: readonly string[], private readonly owner: RedisConnections) {}
+  constructor(private readonly parts: BlockingWakerParts) {}
 
-  async wait(timeoutMs: number): Promise<void> {
-    if (this.closed) throw new Error('queue waker is closed');
-    await this.client.bzpopmin(...this.markKeys, Math.max(0.01, timeoutMs / 1000));
+  fetchAfterNews(request: FetchRequest, timeoutMs: number): Promise<FetchReply> {
+    if (this.closed) return Promise.reject(new Error('queue waker is closed'));
+    const { client, markKeys } = this.parts;
+    // A failed BZPOPMIN fails the fetch behind it on the same connection: the fetch's rejection is the one reported.
+    client.bzpopmin(...markKeys, Math.max(0.01, timeoutMs / 1000)).catch(() => undefined);
+    const fetched = this.parts.fetch(request);
+    const settled = fetched.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight = settled;
+    void settled.then(() => {
+      if (this.inFlight === settled) this.inFlight = null;
+    });
+    return fetched;
   }
 
-  close(): void {
+  poke(): void {
+    const { command, ownMark } = this.parts;
+    // Lost pokes only cost time: the wait still ends at its timeout.
+    command
+      .pipeline()
+      .zadd(ownMark, 0, '0')
+      .pexpire(ownMark, POKE_TTL_MS)
+      .exec()
+      .catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Disconnecting rejects a BZPOPMIN in flight, which is how a blocked worker stops.
-    this.owner.drop(this.client);
+    const waiting = this.inFlight;
+    if (waiting) {
+      // Dropping the connection now could lose a reply whose tasks Redis already
+      // leased to this worker: end the wait instead and let the reply arrive.
+      this.poke();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([waiting, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+      clearTimeout(timer);
+    }
+    this.parts.owner.drop(this.parts.client);
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { EventReader, QueueWaker } from '../engine/event-reader.js';
@@ -19,7 +20,7 @@ import { guarded, waitForReplicas } from './store-errors.js';
 import type { RedisConnections } from './redis-connections.js';
 import { replyLayout } from './reply-layout.js';
 import { appendSettleRows, fetchArgs, retentionArgs, scriptArgs, type ArgsOf } from './script-args.js';
-import { runScript, type ScriptArg, type ScriptName } from './script-registry.js';
+import { defineScripts, runScript, type ScriptArg, type ScriptName } from './script-registry.js';
 import { decodeError, decodeFetchReply, decodeSettleReply, parseJson } from './task-record.codec.js';
 import type { ObliterateResult, QueueGauges } from '../engine/task-maintenance.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
@@ -106,9 +107,15 @@ export class RedisTaskEngine implements TaskEngine {
     });
   }
 
-  async fetch(queue: string, request: FetchRequest): Promise<FetchReply> {
+  fetch(queue: string, request: FetchRequest): Promise<FetchReply> {
+    return this.fetchOn(this.client, queue, request);
+  }
+
+  /** The fetch script on a given connection: the shared one, or a waker's, behind its BZPOPMIN. */
+  private async fetchOn(client: RedisClient, queue: string, request: FetchRequest): Promise<FetchReply> {
     const args = scriptArgs('fetch', Object.assign(this.head(queue), fetchArgs(request, queueSettings(this.options, queue))));
-    return decodeFetchReply(await this.script('fetch', queue, args), request.workerToken);
+    const reply = await this.guard(`fetch on queue '${queue}'`, () => runScript(client, 'fetch', this.keysOf(queue).scriptKeys, args));
+    return decodeFetchReply(reply, request.workerToken);
   }
 
   async settle(queue: string, outcomes: readonly AttemptOutcome[], next: FetchRequest): Promise<SettleReply> {
@@ -212,8 +219,17 @@ export class RedisTaskEngine implements TaskEngine {
 
   async createWaker(queue: string, handlerNames: readonly string[] = []): Promise<QueueWaker> {
     const keys = this.keysOf(queue);
-    const marks = [keys.mark, ...handlerNames.map((name) => keys.handlerMark(name))];
-    return new BlockingQueueWaker(await this.connections.open('blocking'), marks, this.connections);
+    const client = await this.connections.open('blocking');
+    defineScripts(client);
+    const ownMark = keys.waiterMark(randomBytes(9).toString('base64url'));
+    return new BlockingQueueWaker({
+      client,
+      markKeys: [keys.mark, ...handlerNames.map((name) => keys.handlerMark(name)), ownMark],
+      ownMark,
+      command: this.client,
+      owner: this.connections,
+      fetch: (request) => this.fetchOn(client, queue, request),
+    });
   }
 
   heartbeat(worker: Omit<WorkerInfo, 'lastSeenAt'>, ttlMs: number): Promise<void> {

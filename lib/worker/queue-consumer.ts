@@ -54,6 +54,8 @@ export class QueueConsumer {
   private readonly noHandlerWarnings: NoHandlerWarnings;
   private stopping = false;
   private waker: QueueWaker | null = null;
+  /** A fetch waits behind the waker for news: a due task pokes it instead of fetching beside it. */
+  private waitingForNews = false;
   private loopDone: Promise<void> = Promise.resolve();
 
   constructor(
@@ -111,9 +113,11 @@ export class QueueConsumer {
     if (this.stopping) return;
     this.stopping = true;
     this.dueTimer.stop();
-    this.waker?.close();
+    // A fetch waiting for news ends and its reply still arrives: what it took is handed back below.
+    const wakerClosed = this.waker?.close();
     this.ledger.wakeWaiter();
     await this.loopDone;
+    await wakerClosed;
     await this.handBack(this.runQueue.drainWaiting());
     const deadline = Date.now() + graceMs;
     while (this.ledger.size > 0 && Date.now() < deadline) {
@@ -131,6 +135,7 @@ export class QueueConsumer {
 
   private async loop(): Promise<void> {
     let pause = 0;
+    let afterNews = false;
     while (!this.stopping) {
       try {
         if (this.ledger.free() <= 0) {
@@ -138,13 +143,15 @@ export class QueueConsumer {
           continue;
         }
         const asked = this.ledger.free();
-        const { got, broken } = await this.fetch(asked);
-        // Broken entries were moved out of the way: what is behind them is fetched at once, not after a wait.
-        if (got < asked && broken === 0 && !this.stopping) await this.waker!.wait(IDLE_CHECK_MS);
+        const { got, broken } = await this.fetch(asked, afterNews);
+        // The queue had less than asked: the next fetch waits for news. Broken entries
+        // were moved out of the way: what is behind them is fetched at once, not after a wait.
+        afterNews = got < asked && broken === 0;
         pause = 0;
         this.outage.recovered();
       } catch (error) {
         if (this.stopping) break;
+        afterNews = false;
         this.outage.failed('fetch', error, `fetching failed (${error instanceof Error ? error.message : String(error)}); retrying`);
         pause = Math.min(2_000, pause ? pause * 2 : 100);
         await sleep(pause);
@@ -152,17 +159,30 @@ export class QueueConsumer {
     }
   }
 
-  /** Fetches up to `count` tasks and starts them; returns how many came, and how many broken entries were met. */
-  private async fetch(count: number): Promise<{ got: number; broken: number }> {
+  /**
+   * Fetches up to `count` tasks (once the queue has news, when `afterNews`) and
+   * starts them; returns how many came, and how many broken entries were met.
+   */
+  private async fetch(count: number, afterNews = false): Promise<{ got: number; broken: number }> {
     this.ledger.reserve(count);
     const sent = this.ledger.fetchSent();
     try {
-      const reply = await this.track(this.engine.fetch(this.queue, this.request(count)));
+      const request = this.request(count);
+      const reply = await this.track(afterNews ? this.fetchAfterNews(request) : this.engine.fetch(this.queue, request));
       return { got: this.accept(reply), broken: reply.brokenIds.length };
     } finally {
       this.ledger.fetchDone(sent);
       this.ledger.unreserve(count);
       this.ledger.signalIfFree();
+    }
+  }
+
+  private async fetchAfterNews(request: FetchRequest): Promise<FetchReply> {
+    this.waitingForNews = true;
+    try {
+      return await this.waker!.fetchAfterNews(request, IDLE_CHECK_MS);
+    } finally {
+      this.waitingForNews = false;
     }
   }
 
@@ -240,6 +260,11 @@ export class QueueConsumer {
   }
 
   private onDue(): void {
+    // The fetch waiting for news holds the free slots; ended now, it takes the due task.
+    if (this.waitingForNews) {
+      this.waker?.poke();
+      return;
+    }
     const count = this.ledger.free();
     // With no free slot, the next settle fetches the due task anyway.
     if (count > 0) this.fetch(count).catch((error: unknown) => this.outage.failed('fetch', error, `fetching a due task failed (${String(error)})`));

@@ -1,4 +1,4 @@
-import { kitOf, QUEUE, WORKER, newTask, type OpenEngine } from './contract-kit.js';
+import { kitOf, QUEUE, WORKER, newTask, request, type OpenEngine } from './contract-kit.js';
 
 /** Values, times, retention, dependency failures and lease housekeeping, as the worker and the test mode see them. */
 export function describeLifecycleContract(factory: OpenEngine): void {
@@ -88,19 +88,55 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect(await e.complete(task, 'late')).toBe(false);
     });
 
-    it('wakes a waiting worker when a task is added', async () => {
+    it('wakes a waiting worker when a task is added, and its fetch brings the task', async () => {
       const e = await open();
       const waker = await e.tasks.createWaker(QUEUE);
       try {
         const started = Date.now();
-        const woken = waker.wait(10_000);
+        const woken = waker.fetchAfterNews(request(5), 10_000);
         await e.add(newTask('w'));
-        await woken;
-        // Woken by the add, not by the timeout.
+        const reply = await woken;
+        // Woken by the add, not by the timeout, and leased by the same call.
+        expect(Date.now() - started).toBeLessThan(5_000);
+        expect(reply.tasks.map((t) => t.id)).toEqual(['w']);
+        expect(await e.tasks.get(QUEUE, 'w')).toMatchObject({ state: 'active', attempts: 1 });
+      } finally {
+        await waker.close();
+      }
+    });
+
+    it('ends a wait when poked: its fetch runs at once, and a poke with no wait ends the next one', async () => {
+      const e = await open();
+      const waker = await e.tasks.createWaker(QUEUE);
+      try {
+        let started = Date.now();
+        const woken = waker.fetchAfterNews(request(5), 10_000);
+        // The blocking call must have reached the store before the poke, or the poke would only end the next wait.
+        await e.elapse(50);
+        waker.poke();
+        expect((await woken).tasks).toEqual([]);
+        expect(Date.now() - started).toBeLessThan(5_000);
+        waker.poke();
+        await e.elapse(50);
+        await e.add(newTask('later'), newTask('later2'));
+        started = Date.now();
+        expect((await waker.fetchAfterNews(request(5), 10_000)).tasks.map((t) => t.id)).toEqual(['later', 'later2']);
         expect(Date.now() - started).toBeLessThan(5_000);
       } finally {
-        waker.close();
+        await waker.close();
       }
+    });
+
+    it('lets the fetch of a wait in progress reply when closed, then refuses new waits', async () => {
+      const e = await open();
+      const waker = await e.tasks.createWaker(QUEUE);
+      const woken = waker.fetchAfterNews(request(5), 10_000);
+      await e.elapse(50);
+      const started = Date.now();
+      await waker.close();
+      expect((await woken).tasks).toEqual([]);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await expect(waker.fetchAfterNews(request(5), 10)).rejects.toThrow('queue waker is closed');
     });
   });
 }

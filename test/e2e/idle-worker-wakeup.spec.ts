@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { TaskHandler } from '../../lib/index.js';
+import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
+import { REDIS_URL, inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { sleep, waitUntil } from '../utils/wait.js';
+
+@Injectable()
+class WakeupTasks {
+  readonly seen: string[] = [];
+
+  @TaskHandler('wake.run')
+  run(payload: { label: string }) {
+    this.seen.push(payload.label);
+  }
+}
+
+/** One line of CLIENT LIST as fields. */
+function clientsNamed(list: string, name: string): Array<Record<string, string>> {
+  return list
+    .split('\n')
+    .map((line) => Object.fromEntries(line.trim().split(' ').map((pair) => pair.split('=') as [string, string])))
+    .filter((client) => client.name === name);
+}
+
+/** The app's connection blocked in BZPOPMIN, if there is one. */
+async function blockedConnection(redis: Redis, name: string): Promise<Record<string, string> | undefined> {
+  return clientsNamed(String(await redis.client('LIST')), name).find((c) => c.cmd === 'bzpopmin' && c.flags.includes('b'));
+}
+
+// An idle worker blocks in BZPOPMIN with its fetch sent right behind on the same
+// connection, so a wake-up and the fetch it leads to are one round trip. CLIENT
+// LIST shows it: the blocked connection holds the unread fetch in its query buffer.
+describe('an idle worker waits with its fetch queued behind the wait', () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = inspector();
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  async function start(prefix: string): Promise<{ t: TaskApp; name: string }> {
+    const name = `wake-${prefix.replace(/[^a-z0-9-]/gi, '')}`;
+    const t = await startTaskApp(prefix, [WakeupTasks], { connection: { url: REDIS_URL, connectionName: name } });
+    return { t, name };
+  }
+
+  it('is woken by an enqueue, runs the task, and waits the same way again', async () => {
+    const prefix = uniquePrefix('idle-wakeup');
+    const { t, name } = await start(prefix);
+    try {
+      const idle = await waitUntil(() => blockedConnection(redis, name), 'the worker to block in BZPOPMIN');
+      expect(Number(idle.qbuf)).toBeGreaterThan(0);
+      const ref = await t.queue.enqueue('wake.run', { label: 'first' });
+      await t.queue.waitFor(ref, { timeout: 10_000 });
+      expect(await t.queue.get(ref)).toMatchObject({ state: 'completed', attempts: 1 });
+      expect(t.get(WakeupTasks).seen).toEqual(['first']);
+      const again = await waitUntil(() => blockedConnection(redis, name), 'the worker to block again');
+      expect(Number(again.qbuf)).toBeGreaterThan(0);
+      expect(again.id).toBe(idle.id);
+    } finally {
+      await t.close();
+      await removePrefix(prefix);
+    }
+  });
+
+  it('ends the wait when the app closes, well before its 5 s safety timeout, and leaves no lease and no marker', async () => {
+    const prefix = uniquePrefix('idle-close');
+    const { t, name } = await start(prefix);
+    let closed = false;
+    try {
+      await waitUntil(() => blockedConnection(redis, name), 'the worker to block in BZPOPMIN');
+      const started = Date.now();
+      await t.close();
+      closed = true;
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(clientsNamed(String(await redis.client('LIST')), name)).toEqual([]);
+      // The poke that ended the wait was taken by it; the marker key went with it.
+      await sleep(50);
+      expect((await keysOf(redis, prefix)).filter((key) => key.includes('}:wm:'))).toEqual([]);
+    } finally {
+      if (!closed) await t.close();
+      await removePrefix(prefix);
+    }
+  });
+});
