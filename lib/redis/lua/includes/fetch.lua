@@ -35,8 +35,19 @@ local function moveBroken(base, keys, now, id, taskKey)
   end
 end
 
+-- The due time of the first delayed task, or nil.
+local function firstDue(keys)
+  return tonumber(redis.call('ZRANGE', keys.delayed, 0, 0, 'WITHSCORES')[2])
+end
+
 local function fetchTasks(base, keys, now, evMaxLen, f)
-  promoteDue(base, keys, now)
+  -- Read first: promoting is needed only when the first delayed task is due, and
+  -- nothing below adds to the delayed set, so its due time is still right at the end.
+  local nextDue = firstDue(keys)
+  if nextDue and nextDue <= now then
+    promoteDue(base, keys, now)
+    nextDue = firstDue(keys)
+  end
   local handOverEnds = unparkRunnable(base, keys, now, f)
   local out = {}
   out[REPLY_FETCH_LOOK_AGAIN_MS] = -1
@@ -61,12 +72,15 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
   local row = REPLY_FETCH_ROW_FIRST
   -- Runs in progress of each limited handler: read once, counted here as this call starts more.
   local running = {}
-  while n > 0 and started < n and skipped < FETCH_SKIP_LIMIT do
+  -- Set once a round takes all that was waiting: no need to look again, or to count what is left.
+  local drained = false
+  while not drained and n > 0 and started < n and skipped < FETCH_SKIP_LIMIT do
     -- Every read of a round comes before its first write: on a Cluster, a key
     -- whose slot is being migrated stops the script at the command that reads
     -- it, and the peeked ids must then still be waiting, not popped and lost.
     local popped = redis.call('ZRANGE', keys.wait, 0, n - started - 1, 'WITHSCORES')
     if #popped == 0 then break end
+    drained = #popped < (n - started) * 2
     local expiry = int(now + f.leaseMs)
     -- Parallel arrays, not a table per task: this runs for every task fetched,
     -- and a small table with named fields costs more in Lua than the commands around it.
@@ -154,15 +168,14 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       redis.call('INCRBY', keys.rate, started)
       if redis.call('PTTL', keys.rate) < 0 then redis.call('PEXPIRE', keys.rate, f.ratePerMs) end
     end
-    if redis.call('ZCARD', keys.wait) > 0 then
+    if not drained and redis.call('ZCARD', keys.wait) > 0 then
       -- More is waiting than this worker took: pass the wake-up on to another.
       wake(keys.mark)
     end
   end
   if handOverEnds and (not lookAgain or handOverEnds - now < lookAgain) then lookAgain = handOverEnds - now end
-  local first = redis.call('ZRANGE', keys.delayed, 0, 0, 'WITHSCORES')
-  if first[2] then
-    local due = math.max(0, tonumber(first[2]) - now)
+  if nextDue then
+    local due = math.max(0, nextDue - now)
     if not lookAgain or due < lookAgain then lookAgain = due end
   end
   if lookAgain then out[REPLY_FETCH_LOOK_AGAIN_MS] = lookAgain end
