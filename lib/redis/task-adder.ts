@@ -19,8 +19,9 @@ const REFUSED = replyLayout('enqueueRefused');
  * pipelined when there are several (on a Cluster, one pipeline per queue, sent
  * at once). Each call is all or nothing on its own; for a batch split over
  * several, dependencies are checked for all of them first, so a refusal writes
- * nothing. A batch over several queues is therefore atomic per queue, the same
- * on a single Redis and on a Cluster (each queue is one slot).
+ * nothing. A batch is therefore atomic per queue up to ADD_CHUNK tasks, the
+ * same on a single Redis and on a Cluster (each queue is one slot); a Redis
+ * failure between the calls of a larger one can leave some of them written.
  */
 export async function addTasks(
   client: RedisClient,
