@@ -70,8 +70,9 @@ export interface TaskEngine extends TaskMaintenance, TaskInsights {
   /** A reader of the queue's event stream on a connection of its own. */
   openEventReader(queue: string): Promise<EventReader>;
   /**
-   * A waker for one worker of the queue, on a connection of its own: news of
-   * the queue, or tasks handed over for one of `handlerNames` (the names the worker carries).
+   * A waker for one worker of the queue, on a connection of its own: it waits
+   * for news of the queue, or tasks handed over for one of `handlerNames` (the
+   * names the worker carries), and fetches as soon as the wait ends.
    */
   createWaker(queue: string, handlerNames?: readonly string[]): Promise<QueueWaker>;
   /**
