@@ -54,7 +54,7 @@ function sharedConstants(p) {
   put('HO_', p.HISTORY_OUTCOME);
   p.HISTORY_ENTRY.forEach((field, i) => out.set(`H_${snake(field)}`, i + 1));
   p.ENQUEUE_OPTIONS.forEach((field, i) => out.set(`EO_${snake(field)}`, i + 1));
-  for (const name of ['LIST_SEPARATOR', 'LEASE_TOKEN_SEPARATOR', 'OCCURRENCE_SEPARATOR', 'REMOVE_AT_ONCE', 'DEPENDENCY_FAILURE_RUN', 'ENQUEUE_REFUSED', 'FETCH_SKIP_LIMIT', 'THROUGHPUT_TTL_MS', 'THROUGHPUT_MAX_MINUTES', 'HISTORY_FIELD_SEPARATOR', 'OPTIONS_SEPARATOR']) {
+  for (const name of ['LIST_SEPARATOR', 'LEASE_TOKEN_SEPARATOR', 'OCCURRENCE_SEPARATOR', 'REMOVE_AT_ONCE', 'DEPENDENCY_FAILURE_RUN', 'ENQUEUE_REFUSED', 'FETCH_SKIP_LIMIT', 'EVENT_GROUP_MAX', 'THROUGHPUT_TTL_MS', 'THROUGHPUT_MAX_MINUTES', 'HISTORY_FIELD_SEPARATOR', 'OPTIONS_SEPARATOR']) {
     out.set(name, p[name]);
   }
   for (const [reply, layout] of Object.entries(p.REPLIES)) {

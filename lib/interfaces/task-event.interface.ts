@@ -12,7 +12,7 @@ export interface TaskEvent<R = unknown> {
   queue: string;
   /** When it happened: epoch ms, Redis time. */
   at: number;
-  /** The stream entry's id: pass it as `from` to resume after this event. */
+  /** This event's id: the stream entry's (`<ms>-<seq>`), with `/<k>` for an event that shares its entry with later ones; pass it as `from` to resume after this event. */
   eventId: string;
   /** For started, progress, completed, retrying and dead: the attempt concerned. */
   attempt?: number;

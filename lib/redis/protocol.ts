@@ -174,6 +174,12 @@ export const EVENT = {
   attempt: 'a',
   /** JSON: the result (completed), the error (retrying, dead) or the progress. */
   value: 'v',
+  /** A grouped entry (one call's enqueued or started events): the task ids, LIST_SEPARATOR-joined, in place of `id`. */
+  ids: 'is',
+  /** A grouped entry whose tasks have different names: the names, LIST_SEPARATOR-joined (one name for all: `name`). */
+  names: 'ns',
+  /** A grouped entry of started events: the attempts, LIST_SEPARATOR-joined. */
+  attempts: 'as',
 } as const;
 
 /** Event types as the stream stores them: the public names. */
@@ -210,6 +216,12 @@ export const REMOVE_AT_ONCE = '1';
  * entries in a call or two, few enough that one call never holds Redis for long.
  */
 export const FETCH_SKIP_LIMIT = 1000;
+/**
+ * Most events one grouped stream entry lists. The stream's maxLen counts
+ * entries, so this bounds how many more events it can keep than before
+ * grouping; 32 already shares nearly all of an XADD's cost.
+ */
+export const EVENT_GROUP_MAX = 32;
 /** The dependencyFailure value stored when a task runs even if a dependency ends dead. */
 export const DEPENDENCY_FAILURE_RUN = 'run';
 

@@ -73,7 +73,7 @@ end
 
 -- One sequence number per row, reserved at once; a row not added leaves a gap, which FIFO order does not mind.
 local seq = rows > 0 and redis.call('INCRBY', keys.seq, rows) - rows or 0
-local batch = newAddBatch(now)
+local batch = newAddBatch(now, evMaxLen)
 batch.fresh = taken == 0 and not repeated
 local out = {}
 local row = REPLY_ENQUEUE_ROW_FIRST

@@ -38,7 +38,7 @@ local o = {
   -- An occurrence starts a trace of its own, linked to the schedule() call that made it (see docs/observability.md).
   traceLink = def[10],
 }
-local batch = newAddBatch(now)
+local batch = newAddBatch(now, evMaxLen)
 local added, state = addTask(base, keys, now, evMaxLen, id .. OCCURRENCE_SEPARATOR .. due, def[4], o, redis.call('INCR', keys.seq), batch)
 flushAdds(base, keys, batch)
 if state == S_WAITING then wake(keys.mark) end

@@ -1,4 +1,12 @@
-import { decodeEvent } from '../../../lib/redis/event.codec.js';
+import { decodeEvents } from '../../../lib/redis/event.codec.js';
+import type { TaskEvent } from '../../../lib/index.js';
+
+/** The one event a single entry holds, or null. */
+const decodeEvent = (queue: string, entry: unknown): TaskEvent | null => {
+  const events = decodeEvents(queue, entry);
+  expect(events.length).toBeLessThanOrEqual(1);
+  return events[0] ?? null;
+};
 
 // Entries as XREAD/XRANGE return them: [id, [field, value, ...]], every value
 // a string. Fields as lib/redis/lua/includes/common.lua's emit writes them:
@@ -60,8 +68,26 @@ describe('decodeEvent', () => {
     expect(decodeEvent('q', entry('5-0', 't', 'completed', 'i', 'a', 'n', 'x', 'v', 'not json'))?.result).toBe('not json');
   });
 
+  it('expands a grouped entry into one event per task, each with an id of its own, the last with the entry id', () => {
+    const events = decodeEvents('q', entry('7-2', 't', 'started', 'is', 'a\nb\nc', 'ns', 'x\ny\nx', 'as', '1\n3\n1'));
+    expect(events).toEqual([
+      { type: 'started', id: 'a', name: 'x', queue: 'q', at: 7, eventId: '7-2/0', attempt: 1 },
+      { type: 'started', id: 'b', name: 'y', queue: 'q', at: 7, eventId: '7-2/1', attempt: 3 },
+      { type: 'started', id: 'c', name: 'x', queue: 'q', at: 7, eventId: '7-2', attempt: 1 },
+    ]);
+  });
+
+  it('gives every task of a grouped entry its one name, and no attempt to enqueued events', () => {
+    const events = decodeEvents('q', entry('7-0', 't', 'enqueued', 'is', 'a\nb', 'n', 'mail.send'));
+    expect(events.map((e) => [e.id, e.name, e.eventId, e.attempt])).toEqual([
+      ['a', 'mail.send', '7-0/0', undefined],
+      ['b', 'mail.send', '7-0', undefined],
+    ]);
+  });
+
   it('rejects entries that are not task events', () => {
     expect(decodeEvent('q', entry('5-0', 't', 'exploded', 'i', 'a', 'n', 'x'))).toBeNull();
+    expect(decodeEvents('q', entry('5-0', 't', 'exploded', 'is', 'a\nb', 'n', 'x'))).toEqual([]);
     expect(decodeEvent('q', entry('5-0', 't', 'enqueued', 'n', 'x'))).toBeNull();
     expect(decodeEvent('q', ['5-0'])).toBeNull();
     expect(decodeEvent('q', null)).toBeNull();

@@ -15,17 +15,19 @@
 -- duplicate checks read, is written at once). `seq` is the task's enqueue
 -- sequence number (FIFO among equal priority), reserved by the caller.
 
--- Writes shared by the tasks of one call, made by flushAdds. `fresh`: the
--- caller found that no task of the call exists yet and no id repeats in it,
--- so addTask skips its own existence check (one command per task fewer).
-local function newAddBatch(now)
-  return { wait = {}, payloads = {}, nowText = int(now), fresh = false }
+-- Writes shared by the tasks of one call, made by flushAdds, the tasks'
+-- enqueued events among them (one grouped entry). `fresh`: the caller found
+-- that no task of the call exists yet and no id repeats in it, so addTask
+-- skips its own existence check (one command per task fewer).
+local function newAddBatch(now, evMaxLen)
+  return { wait = {}, payloads = {}, nowText = int(now), fresh = false, evMaxLen = evMaxLen, events = newEventGroup(T_ENQUEUED) }
 end
 
 -- Makes a batch's writes (pairs of score and id, of key and payload: callSliced keeps pairs together).
 local function flushAdds(base, keys, batch)
   callSliced('ZADD', keys.wait, batch.wait)
   callSliced('MSET', nil, batch.payloads)
+  flushEventGroup(base, batch.evMaxLen, batch.events)
 end
 
 -- The record fields of `o` that differ from their defaults (no backoff, no
@@ -138,8 +140,10 @@ local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch)
       redis.call('HSET', base .. K_DEPENDENCY_RESULTS .. id, dep, redis.call('HGET', base .. K_TASK .. dep, R_RESULT) or '')
     end
   end
-  emit(base, evMaxLen, taskKey, T_ENQUEUED, id, o.name, nil, nil)
+  addToEventGroup(batch.events, taskKey, id, o.name, nil)
   if failed then
+    -- Its enqueued event must come before its dead one.
+    flushEventGroup(base, evMaxLen, batch.events)
     local err = cjson.encode({ message = 'dependency ' .. failed .. ' ended dead' })
     redis.call('HSET', taskKey, R_ERROR, err, R_FINISHED_AT, batch.nowText)
     emit(base, evMaxLen, taskKey, T_DEAD, id, o.name, nil, err)

@@ -98,6 +98,52 @@ local function emit(base, maxLen, taskKey, kind, id, name, attempt, value)
   end
 end
 
+-- The enqueued events of one call, or its started events, written as one
+-- grouped entry listing the tasks (E_IDS, E_NAME or E_NAMES, E_ATTEMPTS)
+-- instead of one entry each: one XADD per call rather than per task. Readers
+-- expand it (event.codec.ts). A group of one is written in the single form.
+local function newEventGroup(kind)
+  return { kind = kind, ids = {}, names = {}, attempts = {}, taskKeys = {} }
+end
+
+local function addToEventGroup(g, taskKey, id, name, attempt)
+  local k = #g.ids + 1
+  g.ids[k], g.names[k], g.taskKeys[k] = id, name or '', taskKey
+  if attempt then g.attempts[k] = attempt end
+end
+
+-- Writes the group's entries (EVENT_GROUP_MAX events at most each) and empties
+-- it, so events emitted after these follow them in the stream.
+local function flushEventGroup(base, maxLen, g)
+  local n = #g.ids
+  if n == 0 then return end
+  -- (With events off only final events are written, and grouped kinds are never final.)
+  if n > 1 and maxLen <= 0 then n = 0 end
+  local stream = base .. K_EVENTS
+  for from = 1, n, EVENT_GROUP_MAX do
+    local to = math.min(n, from + EVENT_GROUP_MAX - 1)
+    if to == from then
+      emit(base, maxLen, g.taskKeys[from], g.kind, g.ids[from], g.names[from], g.attempts[from], nil)
+    else
+      local nameField, names = E_NAME, g.names[from]
+      for k = from + 1, to do
+        if g.names[k] ~= names then
+          nameField, names = E_NAMES, table.concat(g.names, LIST_SEPARATOR, from, to)
+          break
+        end
+      end
+      local ids = table.concat(g.ids, LIST_SEPARATOR, from, to)
+      if #g.attempts > 0 then
+        redis.call('XADD', stream, 'MAXLEN', '~', maxLen, '*', E_TYPE, g.kind, E_IDS, ids, nameField, names,
+          E_ATTEMPTS, table.concat(g.attempts, LIST_SEPARATOR, from, to))
+      else
+        redis.call('XADD', stream, 'MAXLEN', '~', maxLen, '*', E_TYPE, g.kind, E_IDS, ids, nameField, names)
+      end
+    end
+  end
+  g.ids, g.names, g.attempts, g.taskKeys = {}, {}, {}, {}
+end
+
 -- Keeps a finished-state sorted set within its retention: at most `count`
 -- entries and none older than `ageMs`. `added` entries were just added; each
 -- call removes up to twice that (at least 16), so a settle stays O(1)

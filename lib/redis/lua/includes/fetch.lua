@@ -72,6 +72,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
   local row = REPLY_FETCH_ROW_FIRST
   -- Runs in progress of each limited handler: read once, counted here as this call starts more.
   local running = {}
+  local startEvents = newEventGroup(T_STARTED)
   -- Set once a round takes all that was waiting: no need to look again, or to count what is left.
   local drained = false
   while not drained and n > 0 and started < n and skipped < FETCH_SKIP_LIMIT do
@@ -146,7 +147,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
           redis.call('INCR', base .. K_HANDLER_RUNNING .. r[1])
           redis.call('HSET', taskKey, R_COUNTED_IN_LIMIT, '1')
         end
-        emit(base, evMaxLen, taskKey, T_STARTED, id, r[1], attempt, nil)
+        addToEventGroup(startEvents, taskKey, id, r[1], attempt)
         started = started + 1
         out[row + REPLY_FETCH_ROW_ID] = id
         out[row + REPLY_FETCH_ROW_NAME] = r[1]
@@ -163,6 +164,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       end
     end
   end
+  flushEventGroup(base, evMaxLen, startEvents)
   if started > 0 then
     if f.rateMax > 0 then
       redis.call('INCRBY', keys.rate, started)
