@@ -16,7 +16,7 @@
 -- sequence number (FIFO among equal priority), reserved by the caller.
 
 -- Writes shared by the tasks of one call, made by flushAdds, the tasks'
--- enqueued events among them (one grouped entry). `fresh`: the caller found
+-- enqueued events among them (grouped entries). `fresh`: the caller found
 -- that no task of the call exists yet and no id repeats in it, so addTask
 -- skips its own existence check (one command per task fewer).
 local function newAddBatch(now, evMaxLen)
