@@ -222,6 +222,12 @@ export const FETCH_SKIP_LIMIT = 1000;
  * grouping; 32 already shares nearly all of an XADD's cost.
  */
 export const EVENT_GROUP_MAX = 32;
+/**
+ * Newest stream entries watch looks through for the final event of a task
+ * that no longer exists (removed at once as it finished): a rare path, and a
+ * bounded one.
+ */
+export const WATCH_EVENT_SCAN = 500;
 /** The dependencyFailure value stored when a task runs even if a dependency ends dead. */
 export const DEPENDENCY_FAILURE_RUN = 'run';
 

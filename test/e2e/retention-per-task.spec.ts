@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { TaskFailedError, TaskHandler } from '../../lib/index.js';
+import { TaskFailedError, TaskHandler, TaskNotFoundError } from '../../lib/index.js';
 import { Gates, openAndDrain } from '../fixtures/gates.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
@@ -98,6 +98,19 @@ describe('retention per task and per handler', () => {
 
     const kept = await run('plain.fail');
     expect(await t.queue.get(kept)).toMatchObject({ state: 'dead', error: { message: 'plain failure' } });
+  });
+
+  it('gives a waitFor called after the task was removed at once its outcome, from the event stream', async () => {
+    // A worker that is idle starts a task before its producer even hears back from the enqueue, so
+    // a task removed as it finishes can be gone before the waitFor that follows the enqueue.
+    const died = await t.queue.enqueue('plain.fail', {}, { removeOnDead: true });
+    const done = await t.queue.enqueue('ephemeral', {});
+    await waitUntil(async () => (await t.queue.get(died)) === null && (await t.queue.get(done)) === null, 'both tasks to be removed');
+    await expect(t.queue.waitFor(died, { timeout: 5_000 })).rejects.toThrow(TaskFailedError);
+    await expect(t.queue.waitFor(died, { timeout: 5_000 })).rejects.toThrow('plain failure');
+    await expect(t.queue.waitFor(done, { timeout: 5_000 })).resolves.toBe('ephemeral result');
+    // An id that never existed is still unknown.
+    await expect(t.queue.waitFor('never-added', { timeout: 5_000 })).rejects.toThrow(TaskNotFoundError);
   });
 
   it('removes a task with removeOnDead: true that ends dead because a dependency did', async () => {
