@@ -57,6 +57,12 @@ export class BlockingQueueWaker implements QueueWaker {
   }
 
   poke(): void {
+    if (this.closed) return;
+    this.send();
+  }
+
+  /** Adds to this waker's own marker, from the command connection. */
+  private send(): void {
     const { command, ownMark } = this.parts;
     // Lost pokes only cost time: the wait still ends at its timeout.
     command
@@ -74,7 +80,7 @@ export class BlockingQueueWaker implements QueueWaker {
     if (waiting) {
       // Dropping the connection now could lose a reply whose tasks Redis already
       // leased to this worker: end the wait instead and let the reply arrive.
-      this.poke();
+      this.send();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([waiting, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
       clearTimeout(timer);

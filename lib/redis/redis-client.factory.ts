@@ -23,6 +23,9 @@ export function createRedisClient(connection: ResolvedConnection, role: Connecti
     // app's process alive.
     disconnectTimeout: 200,
     maxRetriesPerRequest: role === 'command' ? 3 : null,
+    // A blocking connection's commands wait by design (a worker's fetch waits behind its BZPOPMIN): a
+    // client-side timeout would drop a reply Redis still sends, with the tasks it leased.
+    ...(role === 'command' ? {} : { commandTimeout: undefined }),
   };
   switch (connection.kind) {
     case 'single':

@@ -260,6 +260,7 @@ export class QueueConsumer {
   }
 
   private onDue(): void {
+    if (this.stopping) return;
     // The fetch waiting for news holds the free slots; ended now, it takes the due task.
     if (this.waitingForNews) {
       this.waker?.poke();
