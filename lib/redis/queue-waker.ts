@@ -42,7 +42,7 @@ export class BlockingQueueWaker implements QueueWaker {
   fetchAfterNews(request: FetchRequest, timeoutMs: number): Promise<FetchReply> {
     if (this.closed) return Promise.reject(new Error('queue waker is closed'));
     const { client, markKeys } = this.parts;
-    // A failed BZPOPMIN fails the fetch behind it on the same connection: the fetch's rejection is the one reported.
+    // BZPOPMIN fails only with its connection, which fails the fetch behind it too: the fetch's rejection is the one reported.
     client.bzpopmin(...markKeys, Math.max(0.01, timeoutMs / 1000)).catch(() => undefined);
     const fetched = this.parts.fetch(request);
     const settled = fetched.then(
