@@ -140,7 +140,7 @@ local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch)
       redis.call('HSET', base .. K_DEPENDENCY_RESULTS .. id, dep, redis.call('HGET', base .. K_TASK .. dep, R_RESULT) or '')
     end
   end
-  addToEventGroup(batch.events, taskKey, id, o.name, nil)
+  addToEventGroup(batch.events, id, o.name, nil)
   if failed then
     -- Its enqueued event must come before its dead one.
     flushEventGroup(base, evMaxLen, batch.events)

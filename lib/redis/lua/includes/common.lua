@@ -103,12 +103,12 @@ end
 -- instead of one entry each: one XADD per call rather than per task. Readers
 -- expand it (event.codec.ts). A group of one is written in the single form.
 local function newEventGroup(kind)
-  return { kind = kind, ids = {}, names = {}, attempts = {}, taskKeys = {} }
+  return { kind = kind, ids = {}, names = {}, attempts = {} }
 end
 
-local function addToEventGroup(g, taskKey, id, name, attempt)
+local function addToEventGroup(g, id, name, attempt)
   local k = #g.ids + 1
-  g.ids[k], g.names[k], g.taskKeys[k] = id, name or '', taskKey
+  g.ids[k], g.names[k] = id, name or ''
   if attempt then g.attempts[k] = attempt end
 end
 
@@ -123,7 +123,8 @@ local function flushEventGroup(base, maxLen, g)
   for from = 1, n, EVENT_GROUP_MAX do
     local to = math.min(n, from + EVENT_GROUP_MAX - 1)
     if to == from then
-      emit(base, maxLen, g.taskKeys[from], g.kind, g.ids[from], g.names[from], g.attempts[from], nil)
+      -- No task key: emit reads it only for final events.
+      emit(base, maxLen, nil, g.kind, g.ids[from], g.names[from], g.attempts[from], nil)
     else
       local nameField, names = E_NAME, g.names[from]
       for k = from + 1, to do
@@ -141,7 +142,7 @@ local function flushEventGroup(base, maxLen, g)
       end
     end
   end
-  g.ids, g.names, g.attempts, g.taskKeys = {}, {}, {}, {}
+  g.ids, g.names, g.attempts = {}, {}, {}
 end
 
 -- Keeps a finished-state sorted set within its retention: at most `count`

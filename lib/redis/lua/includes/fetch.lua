@@ -147,7 +147,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
           redis.call('INCR', base .. K_HANDLER_RUNNING .. r[1])
           redis.call('HSET', taskKey, R_COUNTED_IN_LIMIT, '1')
         end
-        addToEventGroup(startEvents, taskKey, id, r[1], attempt)
+        addToEventGroup(startEvents, id, r[1], attempt)
         started = started + 1
         out[row + REPLY_FETCH_ROW_ID] = id
         out[row + REPLY_FETCH_ROW_NAME] = r[1]
