@@ -46,7 +46,10 @@ export const QUEUE_KEY_SUFFIXES = {
 export const ITEM_KEY_SUFFIXES = {
   /** Hash: a task's record (RECORD fields). */
   task: 't:',
-  /** String: a task's payload JSON. */
+  /**
+   * String: a task's payload JSON when it does not fit in its record (see
+   * PAYLOAD_INLINE_PARTS), and every payload written by 0.1.0.
+   */
   payload: 'd:',
   /** Set: ids of the dependencies a blocked task still waits for. */
   pendingDependencies: 'dp:',
@@ -113,7 +116,27 @@ export const RECORD_FIELDS = {
   awaited: { field: 'wt', meaning: "'1' once a waitFor watches it: its final event is written even with events off" },
   traceContext: { field: 'tc', meaning: 'trace context of the enqueue span (JSON carrier); absent without a tracing SDK' },
   traceLink: { field: 'tl', meaning: "trace context a schedule occurrence links to: the schedule's (JSON carrier)" },
+  payloadPart1: { field: 'd1', meaning: 'the payload JSON, first part (PAYLOAD_PART_BYTES at most); absent: the payload is in its own key' },
+  payloadPart2: { field: 'd2', meaning: 'the payload JSON, second part, when it has one' },
+  payloadPart3: { field: 'd3', meaning: 'the payload JSON, third part, when it has one' },
+  payloadPart4: { field: 'd4', meaning: 'the payload JSON, fourth part, when it has one' },
 } as const;
+
+/**
+ * Longest part of a payload kept in its record. Redis keeps a hash in the
+ * compact listpack encoding only while every value is at most
+ * hash-max-listpack-value bytes (64 by default); one longer value turns the
+ * whole record into a hash table, several times its size. So a payload lives
+ * in its record as parts of at most this many bytes (never cut inside a UTF-8
+ * sequence, so each part is text on its own).
+ */
+export const PAYLOAD_PART_BYTES = 64;
+/**
+ * Most parts of a payload kept in its record (payloadPart1..4): up to about
+ * 256 bytes a payload saves its own key, which costs more than the payload's
+ * bytes at these sizes. A longer one goes to the payload key.
+ */
+export const PAYLOAD_INLINE_PARTS = 4;
 
 /** Field names of the record hash, by meaning. */
 export const RECORD = fieldsOf(RECORD_FIELDS);

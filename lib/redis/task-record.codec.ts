@@ -50,7 +50,24 @@ export function priorityOfWaitScore(ws: number): number {
   return 1_000_000 - Math.floor(ws / 4294967296);
 }
 
-/** A task's record (HGETALL) and payload (GET) as TaskInfo, or null when the record is empty. */
+const PAYLOAD_PARTS = [RECORD.payloadPart1, RECORD.payloadPart2, RECORD.payloadPart3, RECORD.payloadPart4] as const;
+
+/**
+ * The payload JSON a record holds in its parts (each a whole number of UTF-8
+ * characters, so each decodes on its own), or the payload key's when it has none.
+ */
+function payloadOf(hash: Record<string, string>, payloadKeyJson: string | null): string | undefined {
+  if (hash[RECORD.payloadPart1] === undefined) return payloadKeyJson ?? undefined;
+  let json = '';
+  for (const field of PAYLOAD_PARTS) {
+    const part = hash[field];
+    if (part === undefined) break;
+    json += part;
+  }
+  return json;
+}
+
+/** A task's record (HGETALL) and payload key (GET) as TaskInfo, or null when the record is empty. */
 export function decodeTaskInfo(queue: string, id: string, hash: Record<string, string>, payloadJson: string | null): TaskInfo | null {
   if (Object.keys(hash).length === 0) return null;
   const ws = num(hash[RECORD.waitScore]);
@@ -59,7 +76,7 @@ export function decodeTaskInfo(queue: string, id: string, hash: Record<string, s
     // A hand-edited record may have lost its name; it is still shown (it went dead saying so).
     name: hash[RECORD.name] ?? '',
     queue,
-    payload: parseJson(payloadJson ?? undefined),
+    payload: parseJson(payloadOf(hash, payloadJson)),
     state: stateOfLetter(hash[RECORD.state]),
     priority: ws === null ? 0 : priorityOfWaitScore(ws),
     attempts: num(hash[RECORD.attempts]) ?? 0,

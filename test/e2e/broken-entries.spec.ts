@@ -6,6 +6,7 @@ import { QueueKeys } from '../../lib/redis/queue-keys.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { CapturingLogger } from '../utils/capturing-logger.js';
 import { TEST_CONNECTION, inspector, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { deleteStoredPayload, overwriteStoredPayload } from '../utils/stored-payload.js';
 import { waitUntil } from '../utils/wait.js';
 
 // 1,000 unreadable entries (records deleted, payloads deleted, payloads that
@@ -48,8 +49,8 @@ describe('a fetch that meets unreadable entries', () => {
     const noPayload = broken.slice(400, 700).map((r) => r.id);
     const badJson = broken.slice(700).map((r) => r.id);
     for (const id of noRecord) await redis.del(keys.task(id));
-    for (const id of noPayload) await redis.del(keys.payload(id));
-    for (const id of badJson) await redis.set(keys.payload(id), '{"unfinished": ');
+    for (const id of noPayload) await deleteStoredPayload(redis, keys, id);
+    for (const id of badJson) await overwriteStoredPayload(redis, keys, id, '{"unfinished": ');
 
     const logger = new CapturingLogger();
     const moduleRef = await Test.createTestingModule({

@@ -5,14 +5,15 @@ import { inspect } from 'node:util';
 import { TaskContext, TaskHandler, TaskModule, TaskQueue, type TaskModuleOptions, type TaskRef } from '../../lib/index.js';
 import { QueueKeys } from '../../lib/redis/queue-keys.js';
 import { uniquePrefix } from '../utils/redis.js';
+import { deleteStoredPayload, overwriteStoredPayload } from '../utils/stored-payload.js';
 import { waitUntil } from '../utils/wait.js';
 import { faultRedis, type FaultRedis } from './support/fault-redis.js';
 import { printSummary } from './support/tally.js';
 
 // Task records edited by hand in Redis, queued between good tasks: a payload
 // that is not JSON, a record without its name, one without its max attempts,
-// one whose payload key is gone, and an id left in the wait set whose record
-// was deleted. The worker logs one line per bad task naming it, moves every bad
+// one whose payload is gone, and an id left in the wait set whose record
+// was deleted (its payload, too long for the record, left in its own key). The worker logs one line per bad task naming it, moves every bad
 // task that still has a record to dead with the reason, runs none of them, and
 // keeps serving: every good task around them (and after them) completes once.
 
@@ -22,7 +23,7 @@ const BAD = {
   'poison-json': 'payload replaced by text that is not JSON',
   'poison-no-name': "record's name field (n) deleted",
   'poison-no-max': "record's max attempts field (m) deleted",
-  'poison-no-payload': 'payload key deleted',
+  'poison-no-payload': 'payload deleted (from its record)',
   'poison-ghost': 'record hash deleted (its payload key left), id left in the wait set',
 } as const;
 type BadId = keyof typeof BAD;
@@ -96,17 +97,19 @@ describe('hand-edited and missing task records', () => {
     let n = 0;
     for (const id of [...BAD_IDS, null]) {
       for (let i = 0; i < GOOD_PER_GAP; i++) items.push({ name: 'poison.work', payload: { n: n++ } });
-      if (id) items.push({ name: 'poison.work', payload: { n: -1 }, options: { id } });
+      // The ghost's payload is too long for its record, so deleting the record leaves its payload key behind.
+      if (id) items.push({ name: 'poison.work', payload: id === 'poison-ghost' ? { n: -1, pad: 'x'.repeat(300) } : { n: -1 }, options: { id } });
     }
     const refs = await producer.enqueueMany(items);
     const goodRefs = refs.filter((ref) => !(ref.id in BAD));
     expect(refs.filter((ref) => ref.id in BAD).map((ref) => ref.id)).toEqual(BAD_IDS);
 
-    await admin.set(keys.payload('poison-json'), '{"n": 1, "unfinished": ');
+    await overwriteStoredPayload(admin, keys, 'poison-json', '{"n": 1, "unfinished": ');
     await admin.hdel(keys.task('poison-no-name'), 'n');
     await admin.hdel(keys.task('poison-no-max'), 'm');
-    await admin.del(keys.payload('poison-no-payload'));
+    await deleteStoredPayload(admin, keys, 'poison-no-payload');
     await admin.del(keys.task('poison-ghost'));
+    expect(await admin.exists(keys.payload('poison-ghost'))).toBe(1);
     expect(await admin.zscore(keys.wait, 'poison-ghost')).not.toBeNull();
 
     const app = await boot({ worker: { concurrency: 5, leaseMs: 5_000, shutdownGraceMs: 1_000 } }, [PoisonTasks]);

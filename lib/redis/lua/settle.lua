@@ -43,12 +43,13 @@ local function ownRetention(text, age, count)
 end
 
 -- Adds a removed task's keys to the batch's DEL: a plain task has only its
--- record, its payload and (when others depend on it) its dependents set. A key
--- that does not exist still costs DEL a lookup, and this runs for every task.
+-- record, its payload key unless the payload is in the record, and (when
+-- others depend on it) its dependents set. A key that does not exist still
+-- costs DEL a lookup, and this runs for every task.
 local function addRemovedKeys(id, taskKey, f)
   if f[8] then
     doomed[#doomed + 1] = taskKey
-    doomed[#doomed + 1] = base .. K_PAYLOAD .. id
+    if not f[9] then doomed[#doomed + 1] = base .. K_PAYLOAD .. id end
     if f[7] then doomed[#doomed + 1] = base .. K_DEPENDENTS .. id end
   else
     addTaskKeys(doomed, base, id)
@@ -77,7 +78,7 @@ local rowAt, rowRecord = {}, {}
 for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   local id = ARGV[i + ROW_ID]
   local f = redis.call('HMGET', base .. K_TASK .. id, R_LEASE_TOKEN, R_NAME, R_COUNTED_IN_LIMIT, R_ATTEMPTS, R_REMOVE_ON_COMPLETE, R_REMOVE_ON_DEAD, R_HAS_DEPENDENTS,
-    R_PLAIN)
+    R_PLAIN, R_PAYLOAD_PART1)
   if f[1] ~= ARGV[i + ROW_TOKEN] or seen[id] then
     flags[#flags + 1] = '0'
   else

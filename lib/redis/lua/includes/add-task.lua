@@ -9,11 +9,42 @@
 -- error message (nothing written); when added, also its state and due time.
 --
 -- The writes many tasks of one call share a key for (their places in wait,
--- their payloads) go to `batch` and are made by flushAdds in one command each:
+-- the payloads too long for their records) go to `batch` and are made by flushAdds in one command each:
 -- a call of n tasks costs about 2n commands instead of 7n. Nothing within the
 -- call reads them before the flush (the record, which dependency checks and
 -- duplicate checks read, is written at once). `seq` is the task's enqueue
 -- sequence number (FIFO among equal priority), reserved by the caller.
+
+-- The record fields that hold a payload (payloadPart1.. in order, each at
+-- most PAYLOAD_PART_BYTES so the record stays a listpack, ended on a UTF-8
+-- character boundary so each part is text on its own), or nil when it needs
+-- more than PAYLOAD_INLINE_PARTS parts: then it goes to its own key.
+local noFields = {}
+local payloadPartFields = { R_PAYLOAD_PART1, R_PAYLOAD_PART2, R_PAYLOAD_PART3, R_PAYLOAD_PART4 }
+local function payloadFields(payload)
+  local len = #payload
+  if len <= PAYLOAD_PART_BYTES then return { R_PAYLOAD_PART1, payload } end
+  if len > PAYLOAD_PART_BYTES * PAYLOAD_INLINE_PARTS then return nil end
+  local fields, from = {}, 1
+  for k = 1, PAYLOAD_INLINE_PARTS do
+    local to = from + PAYLOAD_PART_BYTES - 1
+    if to >= len then
+      fields[#fields + 1] = payloadPartFields[k]
+      fields[#fields + 1] = string.sub(payload, from)
+      return fields
+    end
+    -- Bytes 0x80-0xBF continue a character: cut before the character instead.
+    while to > from do
+      local b = string.byte(payload, to + 1)
+      if b < 128 or b >= 192 then break end
+      to = to - 1
+    end
+    fields[#fields + 1] = payloadPartFields[k]
+    fields[#fields + 1] = string.sub(payload, from, to)
+    from = to + 1
+  end
+  return nil
+end
 
 -- Writes shared by the tasks of one call, made by flushAdds, the tasks'
 -- enqueued events among them (grouped entries). `fresh`: the caller found
@@ -24,6 +55,7 @@ local function newAddBatch(now, evMaxLen)
 end
 
 -- Makes a batch's writes (pairs of score and id, of key and payload: callSliced keeps pairs together).
+-- MSET is skipped when every payload went into its record: callSliced sends nothing for an empty list.
 local function flushAdds(base, keys, batch)
   callSliced('ZADD', keys.wait, batch.wait)
   callSliced('MSET', nil, batch.payloads)
@@ -108,16 +140,19 @@ local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch)
   end
 
   -- One HSET of the fields that differ from their defaults: attempts 0, no
-  -- backoff, no timeout, runAt = enqueuedAt; priority is read back from the wait score.
+  -- backoff, no timeout, runAt = enqueuedAt; priority is read back from the wait
+  -- score. The payload goes in it too when it fits (payloadFields).
+  local parts = payloadFields(payload)
   local head, tail = o.fieldsHead, o.fieldsTail
   if not head then head, tail = optionFields(o) end
   if runAt == now and #head == 0 and #tail == 0 then
-    -- The usual task: no table to build.
+    -- The usual task: no table to build but the payload's.
     if all then
-      redis.call('HSET', taskKey, R_NAME, o.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, o.maxAttempts, R_ENQUEUED_AT, batch.nowText)
+      redis.call('HSET', taskKey, R_NAME, o.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, o.maxAttempts, R_ENQUEUED_AT, batch.nowText,
+        unpack(parts or noFields))
     else
       redis.call('HSET', taskKey, R_NAME, o.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, o.maxAttempts, R_ENQUEUED_AT, batch.nowText,
-        R_PLAIN, '1')
+        R_PLAIN, '1', unpack(parts or noFields))
     end
   else
     local fields = { R_NAME, o.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, o.maxAttempts, R_ENQUEUED_AT, batch.nowText }
@@ -131,6 +166,7 @@ local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch)
       fields[#fields + 1] = R_PLAIN
       fields[#fields + 1] = '1'
     end
+    for _, v in ipairs(parts or noFields) do fields[#fields + 1] = v end
     redis.call('HSET', taskKey, unpack(fields))
   end
   if all then
@@ -153,8 +189,10 @@ local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch)
       return 1, state, runAt
     end
   end
-  local payloads = batch.payloads
-  payloads[#payloads + 1] = base .. K_PAYLOAD .. id
-  payloads[#payloads + 1] = payload
+  if not parts then
+    local payloads = batch.payloads
+    payloads[#payloads + 1] = base .. K_PAYLOAD .. id
+    payloads[#payloads + 1] = payload
+  end
   return 1, state, runAt
 end

@@ -28,9 +28,11 @@ local function wake(markKey)
   end
 end
 
--- A task is two keys: its record (a small hash of short fields, so Redis keeps
--- it in the compact listpack encoding) and its payload (a string). Keeping the
--- payload out of the hash is what keeps the hash compact. Tasks in a
+-- A task is one key: its record, a small hash of short fields, so Redis keeps
+-- it in the compact listpack encoding. Its payload is in it too, as parts of
+-- at most PAYLOAD_PART_BYTES (a longer value would make the hash a hash table),
+-- unless it needs more than PAYLOAD_INLINE_PARTS of them: then it has a
+-- payload key of its own (as every task written by 0.1.0 has). Tasks in a
 -- dependency graph also have pending-dependency, dependency-result and
 -- dependent keys (and the list of its dependencies as enqueued), a task whose
 -- handler logged has a log list, and a task that failed an attempt has a history list.

@@ -85,24 +85,33 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     local expiry = int(now + f.leaseMs)
     -- Parallel arrays, not a table per task: this runs for every task fetched,
     -- and a small table with named fields costs more in Lua than the commands around it.
-    local ids, scores, taskKeys, records, payloadKeys, limits, actions = {}, {}, {}, {}, {}, {}, {}
+    local ids, scores, taskKeys, records, payloads, limits, actions = {}, {}, {}, {}, {}, {}, {}
+    -- Payloads too long for their records (or written by 0.1.0): their keys, and where each goes in payloads.
+    local payloadKeys, payloadAt = {}, {}
     for i = 1, #popped, 2 do
       local id = popped[i]
       local taskKey = base .. K_TASK .. id
       local r = redis.call('HMGET', taskKey, R_NAME, R_ATTEMPTS, R_MAX_ATTEMPTS, R_BACKOFF, R_TIMEOUT, R_RUN_AT, R_ENQUEUED_AT,
-        R_TRACE_CONTEXT, R_TRACE_LINK)
+        R_TRACE_CONTEXT, R_TRACE_LINK, R_PAYLOAD_PART1, R_PAYLOAD_PART2, R_PAYLOAD_PART3, R_PAYLOAD_PART4)
       local limit = r[1] and f.limits[r[1]]
       if limit and not running[r[1]] then
         running[r[1]] = tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0
       end
       local k = #ids + 1
       ids[k], scores[k], taskKeys[k], records[k], limits[k] = id, popped[i + 1], taskKey, r, limit or false
-      payloadKeys[k] = base .. K_PAYLOAD .. id
+      -- Parts are written in order, so the first missing one ends the payload.
+      if not r[10] then
+        payloadKeys[#payloadKeys + 1] = base .. K_PAYLOAD .. id
+        payloadAt[#payloadAt + 1] = k
+      elseif not r[11] then
+        payloads[k] = r[10]
+      else
+        payloads[k] = r[10] .. r[11] .. (r[12] or '') .. (r[13] or '')
+      end
     end
-    local payloads = {}
     for k = 1, #payloadKeys, 1000 do
       local got = redis.call('MGET', unpack(payloadKeys, k, math.min(k + 999, #payloadKeys)))
-      for j = 1, #got do payloads[k + j - 1] = got[j] end
+      for j = 1, #got do payloads[payloadAt[k + j - 1]] = got[j] end
     end
     local leases = {}
     local handOverUntil = {}

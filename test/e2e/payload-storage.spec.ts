@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { TaskHandler } from '../../lib/index.js';
+import { PAYLOAD_INLINE_PARTS, PAYLOAD_PART_BYTES, RECORD } from '../../lib/redis/protocol.js';
+import { QueueKeys } from '../../lib/redis/queue-keys.js';
+import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
+import { inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { waitUntil } from '../utils/wait.js';
+
+// Where a payload is stored: in its task's record, as parts of at most 64
+// bytes (so the record stays a listpack), up to four parts; a longer one in a
+// key of its own, as 0.1.0 stored every payload. Whatever the layout, the
+// handler, get() and the worker see the payload exactly as enqueued.
+
+const PARTS = [RECORD.payloadPart1, RECORD.payloadPart2, RECORD.payloadPart3, RECORD.payloadPart4];
+
+@Injectable()
+class StoredTasks {
+  readonly seen = new Map<string, unknown>();
+
+  @TaskHandler('stored.echo')
+  echo(payload: { key: string }) {
+    this.seen.set(payload.key, payload);
+  }
+}
+
+/** A payload whose JSON is about `bytes` long, with 2-, 3- and 4-byte characters across every 64-byte cut. */
+function textPayload(key: string, bytes: number): { key: string; text: string } {
+  const units = ['é', '€', '😀', 'a', 'ß', '中'];
+  let text = '';
+  for (let i = 0; Buffer.byteLength(JSON.stringify({ key, text })) < bytes; i++) text += units[i % units.length];
+  return { key, text };
+}
+
+describe('payload storage', () => {
+  const prefix = uniquePrefix('payload-store');
+  const keys = new QueueKeys(prefix, 'default');
+  let producer: TaskApp;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    producer = await startTaskApp(prefix, [], { worker: false });
+    redis = inspector();
+  });
+  afterAll(async () => {
+    await producer.close();
+    await redis.quit();
+    await removePrefix(prefix);
+  });
+
+  it('keeps a payload of up to four parts in the record, cut on character boundaries, and a longer one in its own key', async () => {
+    const small = { key: 'small', n: 1 };
+    // 240: four parts hold it even when each of three cuts backs off 3 bytes.
+    const sizes = [60, 65, 128, 200, 240];
+    const inline = sizes.map((bytes) => textPayload(`inline-${bytes}`, bytes));
+    const long = textPayload('long', 400);
+    const refs = await producer.queue.enqueueMany([small, ...inline, long].map((payload) => ({ name: 'stored.echo', payload })));
+
+    let shortCuts = 0;
+    for (const [i, payload] of [small, ...inline].entries()) {
+      const id = refs[i].id;
+      const record = await redis.hgetallBuffer(keys.task(id));
+      const parts = PARTS.map((field) => record[field]).filter((part): part is Buffer => part !== undefined);
+      const json = JSON.stringify(payload);
+      // Every part fits the listpack limit and is whole UTF-8 text; together they are the JSON, byte for byte.
+      expect(parts.length).toBeGreaterThanOrEqual(1);
+      expect(parts.length).toBeLessThanOrEqual(PAYLOAD_INLINE_PARTS);
+      for (const part of parts) {
+        expect(part.length).toBeLessThanOrEqual(PAYLOAD_PART_BYTES);
+        expect(Buffer.from(part.toString('utf8'), 'utf8').equals(part)).toBe(true);
+      }
+      expect(Buffer.concat(parts).toString('utf8')).toBe(json);
+      // A part before the last shorter than the limit: its cut backed off from inside a character.
+      shortCuts += parts.slice(0, -1).filter((part) => part.length < PAYLOAD_PART_BYTES).length;
+      expect(await redis.exists(keys.payload(id))).toBe(0);
+      expect(await redis.object('ENCODING', keys.task(id))).toBe('listpack');
+    }
+    expect(shortCuts).toBeGreaterThan(0);
+    const longId = refs[refs.length - 1].id;
+    expect(await redis.hexists(keys.task(longId), RECORD.payloadPart1)).toBe(0);
+    expect(await redis.get(keys.payload(longId))).toBe(JSON.stringify(long));
+
+    // get() reads both layouts.
+    for (const [i, payload] of [small, ...inline, long].entries()) {
+      expect((await producer.queue.get(refs[i].id))?.payload).toEqual(payload);
+    }
+
+    // The handler gets each payload exactly, and a task removed once complete leaves no key behind.
+    const worker = await startTaskApp(prefix, [StoredTasks], { retention: { completed: { count: 0 } } });
+    try {
+      const seen = worker.get(StoredTasks).seen;
+      await waitUntil(() => seen.size === refs.length, 'every task to run', 10_000);
+      for (const payload of [small, ...inline, long]) expect(seen.get(payload.key)).toEqual(payload);
+      await Promise.all(refs.map((ref) => worker.queue.waitFor(ref, { timeout: 10_000 })));
+      const ids = new Set(refs.map((ref) => ref.id));
+      const left = async () => (await keysOf(redis, prefix)).filter((key) => ids.has(key.slice(key.lastIndexOf(':') + 1)));
+      await waitUntil(async () => (await left()).length === 0, 'the removed tasks to leave no key', 5_000);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('runs a task stored as 0.1.0 stored every task: the payload in its own key, none in the record', async () => {
+    const payload = { key: 'old-layout', list: [1, 2, 3] };
+    const [ref] = await producer.queue.enqueueMany([{ name: 'stored.echo', payload }]);
+    // Rewrite it in the old layout.
+    await redis.multi().hdel(keys.task(ref.id), ...PARTS).set(keys.payload(ref.id), JSON.stringify(payload)).exec();
+    expect((await producer.queue.get(ref.id))?.payload).toEqual(payload);
+
+    const worker = await startTaskApp(prefix, [StoredTasks], { retention: { completed: { count: 0 } } });
+    try {
+      await waitUntil(() => worker.get(StoredTasks).seen.has('old-layout'), 'the old-layout task to run', 10_000);
+      expect(worker.get(StoredTasks).seen.get('old-layout')).toEqual(payload);
+      await worker.queue.waitFor(ref, { timeout: 10_000 });
+      // Removed on completion with its payload key.
+      await waitUntil(async () => (await redis.exists(keys.task(ref.id), keys.payload(ref.id))) === 0, 'both keys to be deleted', 5_000);
+    } finally {
+      await worker.close();
+    }
+  });
+});
