@@ -80,7 +80,8 @@ local row = REPLY_ENQUEUE_ROW_FIRST
 local waited, earliest = false, nil
 for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   seq = seq + 1
-  local result, state, runAt = addTask(base, keys, now, evMaxLen, ARGV[i + ROW_ID], ARGV[i + ROW_PAYLOAD], optionsOf(ARGV[i + ROW_OPTIONS]), seq, batch)
+  local result, state, runAt = addTask(base, keys, now, evMaxLen, ARGV[i + ROW_ID], ARGV[i + ROW_PAYLOAD], optionsOf(ARGV[i + ROW_OPTIONS]), seq, batch,
+    taskKeys[(i - ROW_FIRST) / ROW_WIDTH + 1])
   if result ~= 1 then
     out[row + REPLY_ENQUEUE_ROW_INDEX] = (i - ROW_FIRST) / ROW_WIDTH + 1
     out[row + REPLY_ENQUEUE_ROW_RESULT] = result

@@ -4,7 +4,8 @@
 -- ENQUEUE_OPTIONS of protocol.ts names them (priority and delayMs as numbers,
 -- the rest as strings), plus traceLink for an occurrence. The tasks of one
 -- call that share their options share one `o`: what follows from it alone is
--- worked out for the first of them and kept in it (optionFields).
+-- worked out for the first of them and kept in it (recordTemplate).
+-- `taskKey` may be given when the caller has built it already.
 -- Returns 1 (added), 0 (a task with this id exists: nothing changed) or an
 -- error message (nothing written); when added, also its state and due time.
 --
@@ -15,23 +16,25 @@
 -- duplicate checks read, is written at once). `seq` is the task's enqueue
 -- sequence number (FIFO among equal priority), reserved by the caller.
 
--- The record fields that hold a payload (payloadPart1.. in order, each at
--- most PAYLOAD_PART_BYTES so the record stays a listpack, ended on a UTF-8
--- character boundary so each part is text on its own), or nil when it needs
--- more than PAYLOAD_INLINE_PARTS parts: then it goes to its own key.
-local noFields = {}
+-- Writes a payload into record fields rec[n + 1].. (payloadPart1.. and each
+-- part, in order, each at most PAYLOAD_PART_BYTES so the record stays a
+-- listpack, ended on a UTF-8 character boundary so each part is text on its
+-- own) and returns the new end, or nil when it needs more than
+-- PAYLOAD_INLINE_PARTS parts: then it goes to its own key.
 local payloadPartFields = { R_PAYLOAD_PART1, R_PAYLOAD_PART2, R_PAYLOAD_PART3, R_PAYLOAD_PART4 }
-local function payloadFields(payload)
+local function putPayloadParts(rec, n, payload)
   local len = #payload
-  if len <= PAYLOAD_PART_BYTES then return { R_PAYLOAD_PART1, payload } end
+  if len <= PAYLOAD_PART_BYTES then
+    rec[n + 1], rec[n + 2] = R_PAYLOAD_PART1, payload
+    return n + 2
+  end
   if len > PAYLOAD_PART_BYTES * PAYLOAD_INLINE_PARTS then return nil end
-  local fields, from = {}, 1
+  local from = 1
   for k = 1, PAYLOAD_INLINE_PARTS do
     local to = from + PAYLOAD_PART_BYTES - 1
     if to >= len then
-      fields[#fields + 1] = payloadPartFields[k]
-      fields[#fields + 1] = string.sub(payload, from)
-      return fields
+      rec[n + 1], rec[n + 2] = payloadPartFields[k], string.sub(payload, from)
+      return n + 2
     end
     -- Bytes 0x80-0xBF continue a character: cut before the character instead.
     while to > from do
@@ -39,9 +42,8 @@ local function payloadFields(payload)
       if b < 128 or b >= 192 then break end
       to = to - 1
     end
-    fields[#fields + 1] = payloadPartFields[k]
-    fields[#fields + 1] = string.sub(payload, from, to)
-    from = to + 1
+    rec[n + 1], rec[n + 2] = payloadPartFields[k], string.sub(payload, from, to)
+    n, from = n + 2, to + 1
   end
   return nil
 end
@@ -62,32 +64,38 @@ local function flushAdds(base, keys, batch)
   flushEventGroup(base, batch.evMaxLen, batch.events)
 end
 
--- The record fields of `o` that differ from their defaults (no backoff, no
--- timeout, the module's retention, ...), in two parts around the due time,
--- which is the task's own. Worked out once per `o`, not once per task.
-local function optionFields(o)
-  local head, tail = {}, {}
-  local function put(list, field, value)
-    list[#list + 1] = field
-    list[#list + 1] = value
+-- The record of a task with options `o`, as HSET arguments: the fields every
+-- task has (name, state, wait score, max attempts, enqueue time), then those
+-- of `o` that differ from their defaults (no backoff, no timeout, the module's
+-- retention, ...) and the plain flag. Worked out once per `o`, not once per
+-- task: each task fills in its state, wait score and enqueue time (slots 4, 6
+-- and 10) and appends its due time and payload parts after `o.recordEnd`,
+-- so no table is built per task.
+local function recordTemplate(o)
+  local rec = { R_NAME, o.name, R_STATE, '', R_WAIT_SCORE, '', R_MAX_ATTEMPTS, o.maxAttempts, R_ENQUEUED_AT, '' }
+  local function put(field, value)
+    rec[#rec + 1] = field
+    rec[#rec + 1] = value
   end
-  if o.backoff ~= '' then put(head, R_BACKOFF, o.backoff) end
-  if o.timeoutMs ~= '0' then put(head, R_TIMEOUT, o.timeoutMs) end
-  if o.removeOnComplete ~= '' then put(tail, R_REMOVE_ON_COMPLETE, o.removeOnComplete) end
-  if o.removeOnDead ~= '' then put(tail, R_REMOVE_ON_DEAD, o.removeOnDead) end
+  if o.backoff ~= '' then put(R_BACKOFF, o.backoff) end
+  if o.timeoutMs ~= '0' then put(R_TIMEOUT, o.timeoutMs) end
+  if o.removeOnComplete ~= '' then put(R_REMOVE_ON_COMPLETE, o.removeOnComplete) end
+  if o.removeOnDead ~= '' then put(R_REMOVE_ON_DEAD, o.removeOnDead) end
   -- Trace contexts exist only while a tracing SDK is registered: no bytes otherwise.
-  if o.traceContext and o.traceContext ~= '' then put(tail, R_TRACE_CONTEXT, o.traceContext) end
-  if o.traceLink and o.traceLink ~= '' then put(tail, R_TRACE_LINK, o.traceLink) end
+  if o.traceContext and o.traceContext ~= '' then put(R_TRACE_CONTEXT, o.traceContext) end
+  if o.traceLink and o.traceLink ~= '' then put(R_TRACE_LINK, o.traceLink) end
   if o.dependsOn ~= '' then
-    if o.dependencyFailure == DEPENDENCY_FAILURE_RUN then put(tail, R_DEPENDENCY_FAILURE, DEPENDENCY_FAILURE_RUN) end
-    if o.delayMs > 0 then put(tail, R_DEPENDENCY_DELAY, o.delayMs) end
+    if o.dependencyFailure == DEPENDENCY_FAILURE_RUN then put(R_DEPENDENCY_FAILURE, DEPENDENCY_FAILURE_RUN) end
+    if o.delayMs > 0 then put(R_DEPENDENCY_DELAY, o.delayMs) end
+  else
+    put(R_PLAIN, '1')
   end
-  o.fieldsHead, o.fieldsTail = head, tail
-  return head, tail
+  o.record, o.recordEnd = rec, #rec
+  return rec
 end
 
-local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch)
-  local taskKey = base .. K_TASK .. id
+local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch, taskKey)
+  taskKey = taskKey or base .. K_TASK .. id
   if not batch.fresh and redis.call('EXISTS', taskKey) == 1 then return 0 end
 
   -- Check every dependency before writing anything.
@@ -139,36 +147,16 @@ local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch)
     wait[#wait + 1] = id
   end
 
-  -- One HSET of the fields that differ from their defaults: attempts 0, no
-  -- backoff, no timeout, runAt = enqueuedAt; priority is read back from the wait
-  -- score. The payload goes in it too when it fits (payloadFields).
-  local parts = payloadFields(payload)
-  local head, tail = o.fieldsHead, o.fieldsTail
-  if not head then head, tail = optionFields(o) end
-  if runAt == now and #head == 0 and #tail == 0 then
-    -- The usual task: no table to build but the payload's.
-    if all then
-      redis.call('HSET', taskKey, R_NAME, o.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, o.maxAttempts, R_ENQUEUED_AT, batch.nowText,
-        unpack(parts or noFields))
-    else
-      redis.call('HSET', taskKey, R_NAME, o.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, o.maxAttempts, R_ENQUEUED_AT, batch.nowText,
-        R_PLAIN, '1', unpack(parts or noFields))
-    end
-  else
-    local fields = { R_NAME, o.name, R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, o.maxAttempts, R_ENQUEUED_AT, batch.nowText }
-    for _, v in ipairs(head) do fields[#fields + 1] = v end
-    if runAt ~= now then
-      fields[#fields + 1] = R_RUN_AT
-      fields[#fields + 1] = int(runAt)
-    end
-    for _, v in ipairs(tail) do fields[#fields + 1] = v end
-    if not all then
-      fields[#fields + 1] = R_PLAIN
-      fields[#fields + 1] = '1'
-    end
-    for _, v in ipairs(parts or noFields) do fields[#fields + 1] = v end
-    redis.call('HSET', taskKey, unpack(fields))
+  -- One HSET of the record (recordTemplate), the payload in it when it fits.
+  local rec = o.record or recordTemplate(o)
+  rec[4], rec[6], rec[10] = state, ws, batch.nowText
+  local n = o.recordEnd
+  if runAt ~= now then
+    rec[n + 1], rec[n + 2] = R_RUN_AT, int(runAt)
+    n = n + 2
   end
+  local withPayload = putPayloadParts(rec, n, payload)
+  redis.call('HSET', taskKey, unpack(rec, 1, withPayload or n))
   if all then
     -- Kept as enqueued, for TaskQueue.relations: the pending set loses each dependency as it finishes.
     redis.call('RPUSH', base .. K_DEPENDENCIES .. id, unpack(all))
@@ -189,7 +177,7 @@ local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch)
       return 1, state, runAt
     end
   end
-  if not parts then
+  if not withPayload then
     local payloads = batch.payloads
     payloads[#payloads + 1] = base .. K_PAYLOAD .. id
     payloads[#payloads + 1] = payload
