@@ -91,3 +91,51 @@ describe('a task removed at once leaves no key behind', () => {
     expect(await keysOfTask('child')).toEqual([]);
   });
 });
+
+// The same when retention trims a kept task later: trim reads the plain flag
+// as settle does, and deletes every key a task that is not plain may have.
+describe('a kept task trimmed by its retention count leaves no key behind', () => {
+  const current = useRedisEngine('trimmed-keys', { retention: { completed: { count: 1 }, dead: { count: 1 } } });
+  let prefix: string;
+  let engine: RedisTaskEngine;
+  let redis: Redis;
+  beforeEach(() => {
+    ({ prefix, engine, redis } = current());
+  });
+
+  async function runToCompletion(id: string, fields: Parameters<typeof newTask>[1] = {}, beforeComplete?: (task: FetchedTask) => Promise<void>) {
+    await engine.add([{ queue: QUEUE, task: newTask(id, fields) }]);
+    const [task] = (await engine.fetch(QUEUE, request(1))).tasks;
+    expect(task.id).toBe(id);
+    await beforeComplete?.(task);
+    const reply = await engine.settle(QUEUE, [{ lease: task.lease, kind: 'completed', resultJson: '"ok"' }], request(0));
+    expect(reply.settled).toEqual([true]);
+  }
+  const keysOfTask = async (id: string) => (await keysOf(redis, prefix)).filter((key) => key.endsWith(`:${id}`));
+
+  it.each([
+    ['plain, payload in its record', {}, undefined],
+    ['plain, payload in its own key', { payloadJson: JSON.stringify({ text: 'x'.repeat(400) }) }, undefined],
+    ['logged', {}, (task: FetchedTask) => engine.appendLog(QUEUE, task.lease, 'a line', 100).then(() => undefined)],
+  ] as const)('%s', async (_kind, fields, beforeComplete) => {
+    await runToCompletion('kept', fields, beforeComplete);
+    expect((await keysOfTask('kept')).length).toBeGreaterThan(0);
+    // The next completion pushes it out of a retention of one.
+    await runToCompletion('pusher');
+    expect(await keysOfTask('kept')).toEqual([]);
+    expect(await keysOfTask('pusher')).toHaveLength(1);
+  });
+
+  it('a dependency with a dependent: its dependents set too', async () => {
+    await engine.add([{ queue: QUEUE, task: newTask('parent') }, { queue: QUEUE, task: newTask('child', { dependsOn: ['parent'] }) }]);
+    expect(await keysOfTask('parent')).toContain(`{${prefix}:${QUEUE}}:dn:parent`);
+    const [parent] = (await engine.fetch(QUEUE, request(1))).tasks;
+    expect(parent.id).toBe('parent');
+    await engine.settle(QUEUE, [{ lease: parent.lease, kind: 'completed', resultJson: '"ok"' }], request(0));
+    // The child's completion pushes the parent out of a retention of one.
+    const [child] = (await engine.fetch(QUEUE, request(1))).tasks;
+    expect(child.id).toBe('child');
+    await engine.settle(QUEUE, [{ lease: child.lease, kind: 'completed', resultJson: '"ok"' }], request(0));
+    expect(await keysOfTask('parent')).toEqual([]);
+  });
+});

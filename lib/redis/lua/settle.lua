@@ -42,20 +42,6 @@ local function ownRetention(text, age, count)
   return false, (a and a >= 0) and a or age, (c and c >= 0) and c or count
 end
 
--- Adds a removed task's keys to the batch's DEL: a plain task has only its
--- record, its payload key unless the payload is in the record, and (when
--- others depend on it) its dependents set. A key that does not exist still
--- costs DEL a lookup, and this runs for every task.
-local function addRemovedKeys(id, taskKey, f)
-  if f[8] then
-    doomed[#doomed + 1] = taskKey
-    if not f[9] then doomed[#doomed + 1] = base .. K_PAYLOAD .. id end
-    if f[7] then doomed[#doomed + 1] = base .. K_DEPENDENTS .. id end
-  else
-    addTaskKeys(doomed, base, id)
-  end
-end
-
 -- Puts a task back to run after delay ms (0: at once, in its old place).
 local function requeue(taskKey, id, delay, err, attemptUsed)
   if not attemptUsed then redis.call('HINCRBY', taskKey, R_ATTEMPTS, -1) end
@@ -105,7 +91,7 @@ for k = 1, #rowAt do
     if f[7] then notifyDependents(base, keys, now, evMaxLen, id, S_COMPLETED, value, nil) end
     local remove, age, count = ownRetention(f[5], keepCompletedAge, keepCompleted)
     if remove or count == 0 then
-      addRemovedKeys(id, taskKey, f)
+      addRemovedTaskKeys(doomed, base, id, taskKey, f[8], f[7], f[9])
     else
       redis.call('HDEL', taskKey, R_LEASE_TOKEN)
       redis.call('HSET', taskKey, R_STATE, S_COMPLETED, R_FINISHED_AT, int(now), R_RESULT, value)
@@ -132,7 +118,7 @@ for k = 1, #rowAt do
     -- Count 0 removes at once, as for completed tasks: added to the dead set, it
     -- would trim that set to nothing, taking tasks whose own retention keeps them.
     if remove or count == 0 then
-      addRemovedKeys(id, taskKey, f)
+      addRemovedTaskKeys(doomed, base, id, taskKey, f[8], f[7], f[9])
     else
       recordFailedAttempt(base, taskKey, id, now, nil, value)
       redis.call('HDEL', taskKey, R_LEASE_TOKEN)

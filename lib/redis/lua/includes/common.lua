@@ -49,6 +49,22 @@ local function addTaskKeys(into, base, id)
   into[n + 8] = base .. K_DEPENDENCIES .. id
 end
 
+-- Appends the keys of a task being removed to `into`. A plain task (R_PLAIN:
+-- set at enqueue, cleared once it gains other keys) has only its record, its
+-- payload key unless the payload is in the record, and (when others depend on
+-- it) its dependents set; any other task gets every key addTaskKeys lists. A
+-- key that does not exist still costs DEL a lookup and its name a string
+-- built here, and this runs for every task removed.
+local function addRemovedTaskKeys(into, base, id, taskKey, plain, hasDependents, payloadInRecord)
+  if plain then
+    into[#into + 1] = taskKey
+    if not payloadInRecord then into[#into + 1] = base .. K_PAYLOAD .. id end
+    if hasDependents then into[#into + 1] = base .. K_DEPENDENTS .. id end
+  else
+    addTaskKeys(into, base, id)
+  end
+end
+
 local function deleteTask(base, id)
   local doomed = {}
   addTaskKeys(doomed, base, id)
@@ -168,7 +184,11 @@ local function trim(base, setKey, now, ageMs, count, added)
   end
   if #removed == 0 then return end
   local doomed = {}
-  for _, id in ipairs(removed) do addTaskKeys(doomed, base, id) end
+  for _, id in ipairs(removed) do
+    local taskKey = base .. K_TASK .. id
+    local f = redis.call('HMGET', taskKey, R_PLAIN, R_HAS_DEPENDENTS, R_PAYLOAD_PART1)
+    addRemovedTaskKeys(doomed, base, id, taskKey, f[1], f[2], f[3])
+  end
   callSliced('ZREM', setKey, removed)
   callSliced('DEL', nil, doomed)
 end
