@@ -103,7 +103,8 @@ export const RECORD_FIELDS = {
   hasDependents: { field: 'hd', meaning: "'1' when other tasks depend on it" },
   plain: {
     field: 'p',
-    meaning: "'1' while its only keys are the record, the payload and (with hasDependents) its dependents: no dependencies, logs or history",
+    meaning:
+      "'1' while its only keys are the record, the payload key (when payloadPart1 is absent) and (with hasDependents) its dependents: no dependencies, logs or history",
   },
   attempts: { field: 'a', meaning: 'attempts made so far' },
   startedAt: { field: 'st', meaning: 'start of the latest attempt, epoch ms' },

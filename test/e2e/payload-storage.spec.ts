@@ -32,6 +32,34 @@ function textPayload(key: string, bytes: number): { key: string; text: string } 
   return { key, text };
 }
 
+/** A payload whose JSON is exactly `bytes` long, all ASCII. */
+function exactPayload(key: string, bytes: number): { key: string; text: string } {
+  const bare = Buffer.byteLength(JSON.stringify({ key, text: '' }));
+  return { key, text: 'a'.repeat(bytes - bare) };
+}
+
+/**
+ * A payload of at most 256 bytes that needs a fifth part: each 64-byte cut
+ * falls inside a 4-byte character and backs off, so four parts hold less than 256.
+ */
+function fivePartPayload(key: string): { key: string; text: string } {
+  for (let pad = 0; pad < 4; pad++) {
+    const payload = { key, text: 'a'.repeat(pad) + '😀'.repeat(57) };
+    const json = Buffer.from(JSON.stringify(payload));
+    if (json.length > 256) continue;
+    let from = 0;
+    let parts = 0;
+    while (from < json.length) {
+      let to = Math.min(from + 64, json.length);
+      while (to < json.length && to > from + 1 && (json[to] & 0xc0) === 0x80) to--;
+      from = to;
+      parts++;
+    }
+    if (parts > 4) return payload;
+  }
+  throw new Error('fivePartPayload: no padding gives a fifth part');
+}
+
 describe('payload storage', () => {
   const prefix = uniquePrefix('payload-store');
   const keys = new QueueKeys(prefix, 'default');
@@ -98,6 +126,25 @@ describe('payload storage', () => {
     } finally {
       await worker.close();
     }
+  });
+
+  it('cuts at exact lengths: 64 bytes in one part, 65 in two, 256 in four, 257 and a five-part 256 in their own keys', async () => {
+    const inRecord = [exactPayload('exact-64', 64), exactPayload('exact-65', 65), exactPayload('exact-256', 256)];
+    // Two of them, so the second task reuses the record template the first one filled beyond its end.
+    const ownKey = [exactPayload('exact-257', 257), fivePartPayload('five-a'), fivePartPayload('five-b')];
+    expect(Buffer.byteLength(JSON.stringify(ownKey[1]))).toBeLessThanOrEqual(256);
+    const refs = await producer.queue.enqueueMany([...inRecord, ...ownKey].map((payload) => ({ name: 'stored.echo', payload })));
+    const partCounts = await Promise.all(
+      refs.slice(0, inRecord.length).map(async (ref) => (await redis.hmget(keys.task(ref.id), ...PARTS)).filter((part) => part !== null).length),
+    );
+    expect(partCounts).toEqual([1, 2, 4]);
+    for (const i of inRecord.keys()) expect(await redis.exists(keys.payload(refs[i].id))).toBe(0);
+    for (const [i, payload] of ownKey.entries()) {
+      const id = refs[inRecord.length + i].id;
+      expect(await redis.hmget(keys.task(id), ...PARTS)).toEqual([null, null, null, null]);
+      expect(await redis.get(keys.payload(id))).toBe(JSON.stringify(payload));
+    }
+    for (const [i, payload] of [...inRecord, ...ownKey].entries()) expect((await producer.queue.get(refs[i].id))?.payload).toEqual(payload);
   });
 
   it('runs a task stored as 0.1.0 stored every task: the payload in its own key, none in the record', async () => {

@@ -105,8 +105,10 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         payloadAt[#payloadAt + 1] = k
       elseif not r[11] then
         payloads[k] = r[10]
+      elseif not r[12] then
+        payloads[k] = r[10] .. r[11]
       else
-        payloads[k] = r[10] .. r[11] .. (r[12] or '') .. (r[13] or '')
+        payloads[k] = r[10] .. r[11] .. r[12] .. (r[13] or '')
       end
     end
     for k = 1, #payloadKeys, 1000 do
