@@ -55,8 +55,17 @@ export function buildPlan(quick: boolean): Measurement[] {
       id: 'enqueue-one',
       scenario: 'enqueueOne',
       libs: LIBS,
-      params: { count: q(20_000, 2_000), inFlight: 50 },
+      params: { count: q(20_000, 2_000), inFlight: 50, warmup: 500 },
       rows: [perSec('enqueue, one at a time, 50 in flight')],
+      timeoutMs: minutes(q(5, 1)),
+    },
+    {
+      // The same once the producer is warm: a long-running service's producer.
+      id: 'enqueue-one-warm',
+      scenario: 'enqueueOne',
+      libs: LIBS,
+      params: { count: q(100_000, 5_000), inFlight: 50, warmup: q(10_000, 1_000) },
+      rows: [perSec(`enqueue, one at a time, 50 in flight, after ${q('10,000', '1,000')} warm-up calls`)],
       timeoutMs: minutes(q(5, 1)),
     },
     {
