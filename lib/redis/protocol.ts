@@ -115,8 +115,8 @@ export const RECORD_FIELDS = {
   progress: { field: 'pg', meaning: 'progress JSON' },
   finishedAt: { field: 'f', meaning: 'finish time, epoch ms' },
   awaited: { field: 'wt', meaning: "'1' once a waitFor watches it: its final event is written even with events off" },
-  traceContext: { field: 'tc', meaning: 'trace context of the enqueue span (JSON carrier); absent without a tracing SDK' },
-  traceLink: { field: 'tl', meaning: "trace context a schedule occurrence links to: the schedule's (JSON carrier)" },
+  traceContext: { field: 'tc', meaning: 'trace context of the enqueue span (a lone traceparent bare, a larger carrier as JSON); absent without a tracing SDK' },
+  traceLink: { field: 'tl', meaning: "trace context a schedule occurrence links to: the schedule's (same form)" },
   payloadPart1: { field: 'd1', meaning: 'the payload JSON, first part (PAYLOAD_PART_BYTES at most); absent: the payload is in its own key' },
   payloadPart2: { field: 'd2', meaning: 'the payload JSON, second part, when it has one' },
   payloadPart3: { field: 'd3', meaning: 'the payload JSON, third part, when it has one' },
@@ -166,7 +166,7 @@ export const SCHEDULE_FIELDS = {
   timeout: { field: 'to', meaning: 'time limit per attempt in ms (0 = none)' },
   removeOnComplete: { field: 'rc', meaning: 'own retention of occurrences once completed (record form)' },
   removeOnDead: { field: 'rd', meaning: 'own retention of occurrences once dead (record form)' },
-  traceContext: { field: 'tc', meaning: 'trace context of the latest schedule() call (JSON carrier); occurrences link to it' },
+  traceContext: { field: 'tc', meaning: 'trace context of the latest schedule() call (same form as a record trace context); occurrences link to it' },
 } as const;
 
 /** Field names of the schedule definition hash, by meaning. */

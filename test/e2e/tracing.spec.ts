@@ -87,6 +87,16 @@ describe('tracing', () => {
     expect(Object.keys(recordWithoutSdk)).not.toContain('tc');
   });
 
+  it('stores the trace context as the bare traceparent, so the record of a waiting task stays a listpack', async () => {
+    const { span, result: ref } = await inSpan('request', () => t.queue.enqueue('traced.tick', {}, { delay: 60_000 }));
+    const key = `{${prefix}:default}:t:${ref.id}`;
+    const tc = await redis.hget(key, 'tc');
+    expect(tc).toMatch(new RegExp(`^00-${span.spanContext().traceId}-[0-9a-f]{16}-01$`));
+    expect(await redis.object('ENCODING', key)).toBe('listpack');
+    expect((await t.queue.get(ref.id))?.traceId).toBe(span.spanContext().traceId);
+    expect(await t.queue.cancel(ref)).toBe(true);
+  });
+
   it('puts the enqueue, the attempt, the handler spans and a follow-up task in the trace of the span that enqueued', async () => {
     const { span: request, result: ref } = await inSpan('request', () => t.queue.enqueue('traced.work', { followUp: true }));
     await t.queue.waitFor(ref, { timeout: 5_000 });
