@@ -3,9 +3,10 @@ import { Test } from '@nestjs/testing';
 import type { Redis } from 'ioredis';
 import { TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
 import { QueueKeys } from '../../lib/redis/queue-keys.js';
-import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
+import { useStoredQueue } from '../fixtures/stored-queue.js';
+import type { TaskApp } from '../fixtures/task-app.js';
 import { CapturingLogger } from '../utils/capturing-logger.js';
-import { TEST_CONNECTION, inspector, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { TEST_CONNECTION } from '../utils/redis.js';
 import { deleteStoredPayload, overwriteStoredPayload } from '../utils/stored-payload.js';
 import { waitUntil } from '../utils/wait.js';
 
@@ -27,19 +28,13 @@ class RealTasks {
 }
 
 describe('a fetch that meets unreadable entries', () => {
-  const prefix = uniquePrefix('broken');
-  const keys = new QueueKeys(prefix, 'default');
+  const stored = useStoredQueue('broken');
+  let prefix: string;
+  let keys: QueueKeys;
   let producer: TaskApp;
   let redis: Redis;
-
-  beforeAll(async () => {
-    producer = await startTaskApp(prefix, [], { worker: false });
-    redis = inspector();
-  });
-  afterAll(async () => {
-    await producer.close();
-    await redis.quit();
-    await removePrefix(prefix);
+  beforeAll(() => {
+    ({ prefix, keys, producer, redis } = stored());
   });
 
   it('moves them out of the way and starts the real tasks behind them within a second', async () => {

@@ -3,8 +3,9 @@ import type { Redis } from 'ioredis';
 import { TaskHandler } from '../../lib/index.js';
 import { PAYLOAD_INLINE_PARTS, PAYLOAD_PART_BYTES, RECORD } from '../../lib/redis/protocol.js';
 import { QueueKeys } from '../../lib/redis/queue-keys.js';
+import { useStoredQueue } from '../fixtures/stored-queue.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
-import { inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { keysOf } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
 
 // Where a payload is stored: in its task's record, as parts of at most 64
@@ -61,19 +62,13 @@ function fivePartPayload(key: string): { key: string; text: string } {
 }
 
 describe('payload storage', () => {
-  const prefix = uniquePrefix('payload-store');
-  const keys = new QueueKeys(prefix, 'default');
+  const stored = useStoredQueue('payload-store');
+  let prefix: string;
+  let keys: QueueKeys;
   let producer: TaskApp;
   let redis: Redis;
-
-  beforeAll(async () => {
-    producer = await startTaskApp(prefix, [], { worker: false });
-    redis = inspector();
-  });
-  afterAll(async () => {
-    await producer.close();
-    await redis.quit();
-    await removePrefix(prefix);
+  beforeAll(() => {
+    ({ prefix, keys, producer, redis } = stored());
   });
 
   it('keeps a payload of up to four parts in the record, cut on character boundaries, and a longer one in its own key', async () => {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { TaskHandler, TaskNotFoundError } from '../../lib/index.js';
 import { QueueKeys } from '../../lib/redis/queue-keys.js';
+import { useStoredQueue } from '../fixtures/stored-queue.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
-import { inspector, removePrefix, uniquePrefix } from '../utils/redis.js';
 
 @Injectable()
 class QuickTasks {
@@ -17,19 +17,13 @@ class QuickTasks {
 // removed by hand or by an eviction) rejects within a few seconds saying so,
 // instead of waiting out its whole timeout and calling the task pending.
 describe('waitFor on a task that vanishes while waiting', () => {
-  const prefix = uniquePrefix('vanish');
-  const keys = new QueueKeys(prefix, 'default');
+  const stored = useStoredQueue('vanish');
+  let prefix: string;
+  let keys: QueueKeys;
   let producer: TaskApp;
   let redis: Redis;
-
-  beforeAll(async () => {
-    producer = await startTaskApp(prefix, [], { worker: false });
-    redis = inspector();
-  });
-  afterAll(async () => {
-    await producer.close();
-    await redis.quit();
-    await removePrefix(prefix);
+  beforeAll(() => {
+    ({ prefix, keys, producer, redis } = stored());
   });
 
   it('rejects promptly when the task is cancelled', async () => {
