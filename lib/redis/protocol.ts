@@ -142,6 +142,9 @@ export const PAYLOAD_INLINE_PARTS = 4;
 /** Field names of the record hash, by meaning. */
 export const RECORD = fieldsOf(RECORD_FIELDS);
 
+/** The record fields that hold a payload's parts, in order (PAYLOAD_INLINE_PARTS of them). */
+export const PAYLOAD_PART_FIELDS = [RECORD.payloadPart1, RECORD.payloadPart2, RECORD.payloadPart3, RECORD.payloadPart4] as const;
+
 /** A task's state as its record stores it. */
 export const STATE = {
   blocked: 'b',

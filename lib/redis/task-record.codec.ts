@@ -1,7 +1,7 @@
 import type { FetchReply, FetchedTask, SettleReply } from '../engine/attempt.js';
 import type { TaskErrorInfo, TaskInfo, TaskProgress } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
-import { LIST_SEPARATOR, RECORD, STATE, leaseToken } from './protocol.js';
+import { LIST_SEPARATOR, PAYLOAD_PART_FIELDS, RECORD, STATE, leaseToken } from './protocol.js';
 import { decodeBackoff } from './record-values.js';
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
 import { replyLayout } from './reply-layout.js';
@@ -50,8 +50,6 @@ export function priorityOfWaitScore(ws: number): number {
   return 1_000_000 - Math.floor(ws / 4294967296);
 }
 
-const PAYLOAD_PARTS = [RECORD.payloadPart1, RECORD.payloadPart2, RECORD.payloadPart3, RECORD.payloadPart4] as const;
-
 /**
  * The payload JSON a record holds in its parts (each a whole number of UTF-8
  * characters, so each decodes on its own), or the payload key's when it has none.
@@ -59,7 +57,7 @@ const PAYLOAD_PARTS = [RECORD.payloadPart1, RECORD.payloadPart2, RECORD.payloadP
 function payloadOf(hash: Record<string, string>, payloadKeyJson: string | null): string | undefined {
   if (hash[RECORD.payloadPart1] === undefined) return payloadKeyJson ?? undefined;
   let json = '';
-  for (const field of PAYLOAD_PARTS) {
+  for (const field of PAYLOAD_PART_FIELDS) {
     const part = hash[field];
     if (part === undefined) break;
     json += part;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { TaskHandler } from '../../lib/index.js';
-import { PAYLOAD_INLINE_PARTS, PAYLOAD_PART_BYTES, RECORD } from '../../lib/redis/protocol.js';
+import { PAYLOAD_INLINE_PARTS, PAYLOAD_PART_BYTES, PAYLOAD_PART_FIELDS as PARTS, RECORD } from '../../lib/redis/protocol.js';
 import { QueueKeys } from '../../lib/redis/queue-keys.js';
 import { useStoredQueue } from '../fixtures/stored-queue.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
@@ -12,8 +12,6 @@ import { waitUntil } from '../utils/wait.js';
 // bytes (so the record stays a listpack), up to four parts; a longer one in a
 // key of its own, as 0.1.0 stored every payload. Whatever the layout, the
 // handler, get() and the worker see the payload exactly as enqueued.
-
-const PARTS = [RECORD.payloadPart1, RECORD.payloadPart2, RECORD.payloadPart3, RECORD.payloadPart4];
 
 @Injectable()
 class StoredTasks {
