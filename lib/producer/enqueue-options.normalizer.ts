@@ -12,6 +12,9 @@ const ENQUEUE_KEYS = {
   dependsOn: true, dependencyFailure: true, removeOnComplete: true, removeOnDead: true,
 } as const satisfies OptionKeys<EnqueueOptions>;
 
+/** What an enqueue without options reads its options from (nothing to check in it). */
+const NO_OPTIONS: EnqueueOptions = Object.freeze({});
+
 function dependencyIds(value: unknown, queue: string, where: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new InvalidTaskOptionsError(`${where}: dependsOn must be an array of task ids or refs`);
@@ -49,12 +52,14 @@ export function normalizeEnqueue(
 ): QueuedTask {
   const taskName = checkName(name, 'enqueue', 'the task name');
   const where = `enqueue('${taskName}')`;
-  const o: EnqueueOptions = options ?? {};
-  if (typeof o !== 'object' || o === null) throw new InvalidTaskOptionsError(`${where}: options must be an object`);
-  for (const key of Object.keys(o)) {
-    if (!(key in ENQUEUE_KEYS)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'`);
+  const o: EnqueueOptions = options ?? NO_OPTIONS;
+  if (options !== undefined) {
+    if (typeof o !== 'object' || o === null) throw new InvalidTaskOptionsError(`${where}: options must be an object`);
+    for (const key of Object.keys(o)) {
+      if (!(key in ENQUEUE_KEYS)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'`);
+    }
+    checkPolicy(o, where);
   }
-  checkPolicy(o, where);
   const id = o.id === undefined ? undefined : checkName(o.id, where, 'id');
   const queue = o.queue === undefined ? handler?.queue ?? DEFAULTS.queue : checkName(o.queue, where, 'queue');
   const priority = o.priority === undefined ? 0 : checkInteger(o.priority, where, 'priority', -1_000_000, 1_000_000);

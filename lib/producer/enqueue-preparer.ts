@@ -1,4 +1,4 @@
-import { fallbackPolicy, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { fallbackPolicy, type FallbackPolicy, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { normalizeHandlerOptions, type HandlerDefaults } from '../discovery/handler-options.normalizer.js';
 import type { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import type { QueuedTask } from '../engine/new-task.js';
@@ -25,6 +25,13 @@ export interface PreparedTask {
  */
 export class EnqueuePreparer {
   private readonly definitionDefaults = new WeakMap<object, HandlerDefaults>();
+  /** Each queue's fallback policy, worked out once: the options it comes from do not change. */
+  private readonly fallbacks = new Map<string, FallbackPolicy>();
+  private readonly fallbackOf = (queue: string): FallbackPolicy => {
+    let policy = this.fallbacks.get(queue);
+    if (!policy) this.fallbacks.set(queue, (policy = fallbackPolicy(this.options, queue)));
+    return policy;
+  };
 
   constructor(
     private readonly registry: TaskHandlerRegistry,
@@ -38,7 +45,7 @@ export class EnqueuePreparer {
     const name: unknown = definition ? definition.name : task;
     const handler = typeof name === 'string' ? this.registry.get(name) : undefined;
     const defaults = handler?.defaults ?? (definition && this.defaultsOf(definition));
-    const item = normalizeEnqueue(name, payload, options, defaults, (queue) => fallbackPolicy(this.options, queue), this.options.maxPayloadBytes, this.newId);
+    const item = normalizeEnqueue(name, payload, options, defaults, this.fallbackOf, this.options.maxPayloadBytes, this.newId);
     return { item, schema: definition?.schema ?? handler?.schema };
   }
 

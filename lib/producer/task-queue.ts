@@ -73,13 +73,14 @@ export class TaskQueue {
     const spans = this.telemetry.startPublish(items);
     let result: AddResult;
     try {
-      result = await this.guard(this.batcher.add(item), `'${name}'`);
+      result = await this.guard(this.batcher.add(item), name);
     } catch (error) {
       this.telemetry.endPublish(spans, items, null, error);
       throw error;
     }
     this.telemetry.endPublish(spans, items, [result]);
-    return this.refOf(result, `enqueue('${name}')`);
+    if (result.error !== undefined) this.refuse(result.error, `enqueue('${name}')`);
+    return result.ref;
   }
 
   /**
@@ -101,7 +102,7 @@ export class TaskQueue {
     const spans = this.telemetry.startPublish(tasks);
     let results: AddResult[];
     try {
-      results = await this.guard(this.engine.add(tasks), `${items.length} tasks`);
+      results = await this.guard(this.engine.add(tasks), items.length);
     } catch (error) {
       this.telemetry.endPublish(spans, tasks, null, error);
       throw error;
@@ -110,8 +111,11 @@ export class TaskQueue {
     const label = (i: number) => `enqueueMany item ${i} ('${tasks[i].task.name}')`;
     // Name the item that was refused, not the first of those refused with it.
     const culprit = results.findIndex((r) => r.error !== undefined && r.error !== REFUSED_WITH_BATCH);
-    if (culprit >= 0) this.refOf(results[culprit], label(culprit));
-    return results.map((result, i) => this.refOf(result, label(i)));
+    if (culprit >= 0) this.refuse(results[culprit].error!, label(culprit));
+    return results.map((result, i) => {
+      if (result.error !== undefined) this.refuse(result.error, label(i));
+      return result.ref;
+    });
   }
 
   /** The task, or null when it does not exist (never added, cancelled or removed by retention). */
@@ -280,17 +284,23 @@ export class TaskQueue {
     return this.scheduler.list();
   }
 
-  private refOf(result: AddResult, where: string): TaskRef {
-    if (result.error !== undefined) throw new InvalidTaskOptionsError(`${where}: ${result.error}`);
-    return result.ref;
+  /** Throws why a task was not added; `where` names the call. */
+  private refuse(error: string, where: string): never {
+    throw new InvalidTaskOptionsError(`${where}: ${error}`);
   }
 
-  /** Says which enqueue failed when Redis could not be reached. */
-  private async guard<T>(call: Promise<T>, what: string): Promise<T> {
+  /**
+   * Says which enqueue failed when Redis could not be reached: of the task
+   * `what` names, or of `what` tasks. The text is made only then: this runs
+   * for every enqueue.
+   */
+  private async guard<T>(call: Promise<T>, what: string | number): Promise<T> {
     try {
       return await call;
     } catch (error) {
-      throw error instanceof RedisUnavailableError ? new RedisUnavailableError(`enqueue of ${what} failed: ${error.message}`, { cause: error }) : error;
+      if (!(error instanceof RedisUnavailableError)) throw error;
+      const which = typeof what === 'number' ? `${what} tasks` : `'${what}'`;
+      throw new RedisUnavailableError(`enqueue of ${which} failed: ${error.message}`, { cause: error });
     }
   }
 

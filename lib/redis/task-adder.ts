@@ -5,7 +5,7 @@ import type { QueueKeys } from './queue-keys.js';
 import { redacted } from './redact-error.js';
 import type { RedisClient } from './redis-client.js';
 import { replyLayout } from './reply-layout.js';
-import { enqueueRow, scriptArgs, type ArgsOf } from './script-args.js';
+import { enqueueRows, scriptArgs, type ArgsOf } from './script-args.js';
 import { queueScript, runScript } from './script-registry.js';
 
 /** Tasks per enqueue script call: a large batch is split so no one call holds Redis for long. */
@@ -39,7 +39,7 @@ export async function addTasks(
   for (const [queue, indexes] of groups) {
     for (let i = 0; i < indexes.length; i += ADD_CHUNK) calls.push({ queue, indexes: indexes.slice(i, i + ADD_CHUNK) });
   }
-  const argsOf = (queue: string, indexes: number[]) => scriptArgs('enqueue', head(queue), indexes.map((i) => enqueueRow(items[i].task)));
+  const argsOf = (queue: string, indexes: number[]) => scriptArgs('enqueue', head(queue), enqueueRows(indexes.map((i) => items[i].task)));
   if (calls.length > 1) {
     const refused = await missingDependency(client, items, keysOf);
     if (refused) return items.map((item, i) => ({ ref: { id: item.task.id, queue: item.queue }, created: false, error: i === refused.index ? refused.error : REFUSED_WITH_BATCH }));
