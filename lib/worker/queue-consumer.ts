@@ -35,6 +35,7 @@ export interface ConsumerSettings {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Runs one queue's tasks in this process, up to `concurrency` at once. It
@@ -147,6 +148,11 @@ export class QueueConsumer {
         // The queue had less than asked: the next fetch waits for news. Broken entries
         // were moved out of the way: what is behind them is fetched at once, not after a wait.
         afterNews = got < asked && broken === 0;
+        // The tasks just fetched start first: their pipelines (guards, interceptors,
+        // pipes) take a few microtask hops before the handler runs, and a fetch sent
+        // meanwhile would hold them up by its socket writes, tens of microseconds
+        // each on a loaded machine. The wait for news begins one event-loop turn later.
+        if (afterNews && got > 0) await nextTurn();
         pause = 0;
         this.outage.recovered();
       } catch (error) {

@@ -1,0 +1,98 @@
+import { Logger } from '@nestjs/common';
+import { resolveTaskOptions } from '../../../lib/config/options.resolver.js';
+import { fallbackPolicy } from '../../../lib/config/resolved-options.js';
+import { normalizeHandlerOptions } from '../../../lib/discovery/handler-options.normalizer.js';
+import { TaskHandlerRegistry } from '../../../lib/discovery/task-handler.registry.js';
+import type { QueueWaker } from '../../../lib/engine/event-reader.js';
+import { VirtualClock } from '../../../lib/memory/memory-clock.js';
+import { MemoryStore } from '../../../lib/memory/memory-store.js';
+import { MemoryTaskEngine } from '../../../lib/memory/memory-task-engine.js';
+import { normalizeEnqueue } from '../../../lib/producer/enqueue-options.normalizer.js';
+import { TaskTelemetry } from '../../../lib/telemetry/task-telemetry.js';
+import { QueueConsumer } from '../../../lib/worker/queue-consumer.js';
+import { WorkerEvents } from '../../../lib/worker/worker-events.js';
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * A consumer on the in-memory engine whose waker logs each wait for news, and
+ * one handler whose pipeline takes `hops` microtask hops before the handler
+ * body runs (as Nest's guards, interceptors and pipes do), logging its start.
+ */
+function consumerWithLog(hops: number) {
+  const options = resolveTaskOptions({ connection: {} });
+  const engine = new MemoryTaskEngine(new MemoryStore(new VirtualClock(), options), options);
+  const log: string[] = [];
+  const createWaker = engine.createWaker.bind(engine);
+  engine.createWaker = async (queue: string): Promise<QueueWaker> => {
+    const waker = await createWaker(queue);
+    return {
+      fetchAfterNews: (request, timeoutMs) => {
+        log.push('wait for news');
+        return waker.fetchAfterNews(request, timeoutMs);
+      },
+      poke: () => waker.poke(),
+      close: () => waker.close(),
+    };
+  };
+  const registry = new TaskHandlerRegistry();
+  const settings = normalizeHandlerOptions({ name: 'report.build' }, 'Reports.build', options.maxPayloadBytes);
+  registry.register({
+    ...settings,
+    queue: 'default',
+    source: 'Reports.build',
+    invoke: async (payload) => {
+      for (let i = 0; i < hops; i++) await null;
+      log.push(`handler ${String((payload as { n: number }).n)}`);
+    },
+  });
+  const consumer = new QueueConsumer(
+    'default',
+    engine,
+    registry,
+    { concurrency: 4, leaseMs: 30_000, workerToken: 'w1', handlerLimits: new Map(), logMaxLines: 100, handlerNames: ['report.build'] },
+    new Logger('QueueConsumerSpec'),
+    new TaskTelemetry(engine, options),
+    new WorkerEvents(),
+  );
+  let ids = 0;
+  const enqueue = (n: number) =>
+    engine.add([normalizeEnqueue('report.build', { n }, undefined, settings.defaults, (q) => fallbackPolicy(options, q), options.maxPayloadBytes, () => `t${++ids}`)]);
+  return { consumer, enqueue, log };
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 1_000 && !check(); turn++) await nextTurn();
+  if (!check()) throw new Error('condition not met within 1,000 event-loop turns');
+}
+
+describe('QueueConsumer', () => {
+  it.each([1, 10, 50])('starts the handlers of a fetch that got fewer tasks than asked before it waits for news (pipeline of %i hops)', async (hops) => {
+    const { consumer, enqueue, log } = consumerWithLog(hops);
+    await enqueue(1);
+    await enqueue(2);
+    await consumer.start();
+    try {
+      await until(() => log.includes('wait for news'));
+      // Two tasks came for four free slots: both handlers ran before the worker began waiting.
+      expect(log.slice(0, 3)).toEqual(['handler 1', 'handler 2', 'wait for news']);
+    } finally {
+      await consumer.stop(1_000);
+    }
+  });
+
+  it('waits for news at once when a fetch got nothing', async () => {
+    const { consumer, enqueue, log } = consumerWithLog(1);
+    await consumer.start();
+    try {
+      await until(() => log.includes('wait for news'));
+      expect(log).toEqual(['wait for news']);
+      // The wait ends with the next enqueue, whose task then runs.
+      await enqueue(3);
+      await until(() => log.includes('handler 3'));
+      expect(log.slice(0, 2)).toEqual(['wait for news', 'handler 3']);
+    } finally {
+      await consumer.stop(1_000);
+    }
+  });
+});
