@@ -19,10 +19,10 @@ import { checkName, checkRange } from '../config/option-checks.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 import { TaskScheduler } from '../scheduling/task-scheduler.js';
-import { REFUSED_WITH_BATCH, type AddResult } from '../engine/new-task.js';
+import { REFUSED_WITH_BATCH, type AddResult, type QueuedTask } from '../engine/new-task.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { EnqueueBatcher } from './enqueue-batcher.js';
-import { EnqueuePreparer, type TaskName } from './enqueue-preparer.js';
+import { EnqueuePreparer, type PreparedTask, type TaskName } from './enqueue-preparer.js';
 import { createTaskIdGenerator } from './task-id.js';
 import { TaskWaiter } from './task-waiter.js';
 import { QueueBusyError } from '../errors/queue-busy.error.js';
@@ -65,22 +65,35 @@ export class TaskQueue {
    */
   enqueue<P, R, O>(task: TaskDefinition<P, R, O>, payload: NoInfer<P>, options?: EnqueueOptions): Promise<TaskRef<R>>;
   enqueue<P = unknown>(name: string, payload: P, options?: EnqueueOptions): Promise<TaskRef>;
-  async enqueue(task: TaskName, payload: unknown, options?: EnqueueOptions): Promise<TaskRef> {
-    const prepared = this.preparer.prepare(task, payload, options);
-    const item = prepared.schema ? await this.preparer.checked(prepared) : prepared.item;
-    const name = item.task.name;
+  enqueue(task: TaskName, payload: unknown, options?: EnqueueOptions): Promise<TaskRef> {
+    // A promise chain, not an async function: every enqueue runs this, and each
+    // await would add a promise and microtask hops. Bad input still rejects
+    // rather than throws, as from an async function.
+    let prepared: PreparedTask;
+    try {
+      prepared = this.preparer.prepare(task, payload, options);
+      if (!prepared.schema) return this.addOne(prepared.item);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.preparer.checked(prepared).then((item) => this.addOne(item));
+  }
+
+  private addOne(item: QueuedTask): Promise<TaskRef> {
     const items = [item];
     const spans = this.telemetry.startPublish(items);
-    let result: AddResult;
-    try {
-      result = await this.guard(this.batcher.add(item), name);
-    } catch (error) {
-      this.telemetry.endPublish(spans, items, null, error);
-      throw error;
-    }
-    this.telemetry.endPublish(spans, items, [result]);
-    if (result.error !== undefined) this.refuse(result.error, `enqueue('${name}')`);
-    return result.ref;
+    return this.batcher.add(item).then(
+      (result) => {
+        this.telemetry.endPublish(spans, items, [result]);
+        if (result.error !== undefined) this.refuse(result.error, `enqueue('${item.task.name}')`);
+        return result.ref;
+      },
+      (error: unknown) => {
+        const reported = this.namingEnqueue(error, item.task.name);
+        this.telemetry.endPublish(spans, items, null, reported);
+        throw reported;
+      },
+    );
   }
 
   /**
@@ -289,19 +302,24 @@ export class TaskQueue {
     throw new InvalidTaskOptionsError(`${where}: ${error}`);
   }
 
-  /**
-   * Says which enqueue failed when Redis could not be reached: of the task
-   * `what` names, or of `what` tasks. The text is made only then: this runs
-   * for every enqueue.
-   */
+  /** Says which enqueue failed when Redis could not be reached. */
   private async guard<T>(call: Promise<T>, what: string | number): Promise<T> {
     try {
       return await call;
     } catch (error) {
-      if (!(error instanceof RedisUnavailableError)) throw error;
-      const which = typeof what === 'number' ? `${what} tasks` : `'${what}'`;
-      throw new RedisUnavailableError(`enqueue of ${which} failed: ${error.message}`, { cause: error });
+      throw this.namingEnqueue(error, what);
     }
+  }
+
+  /**
+   * The error to report for a failed enqueue: Redis being unreachable names
+   * the task (`what`, its name) or the batch (`what` tasks); other errors as
+   * they are. The text is made only then: enqueues run this path every time.
+   */
+  private namingEnqueue(error: unknown, what: string | number): unknown {
+    if (!(error instanceof RedisUnavailableError)) return error;
+    const which = typeof what === 'number' ? `${what} tasks` : `'${what}'`;
+    return new RedisUnavailableError(`enqueue of ${which} failed: ${error.message}`, { cause: error });
   }
 
   private locate(task: string | TaskRef, options: TaskLookupOptions | undefined, where: string): TaskRef {

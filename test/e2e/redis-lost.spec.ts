@@ -65,13 +65,18 @@ describe('Redis lost while the app runs', () => {
     await redis.stop();
 
     const before = Date.now();
-    const failure = await t!.queue.enqueue('outage.job', { n: 99 }).then(
-      () => null,
-      (error: unknown) => error,
-    );
+    const rejection = (error: unknown) => error;
+    // One task and a batch at once, so the outage lasts as long as with one.
+    const [failure, batchFailure] = await Promise.all([
+      t!.queue.enqueue('outage.job', { n: 99 }).then(() => null, rejection),
+      t!.queue.enqueueMany([{ name: 'outage.job', payload: { n: 98 } }, { name: 'outage.job', payload: { n: 97 } }]).then(() => null, rejection),
+    ]);
     const elapsedMs = Date.now() - before;
+    // Each error names the task, or the size of the batch.
     expect(failure).toBeInstanceOf(RedisUnavailableError);
-    expect((failure as Error).message).toMatch(/enqueue .*failed/i);
+    expect((failure as Error).message).toMatch(/^enqueue of 'outage\.job' failed: /);
+    expect(batchFailure).toBeInstanceOf(RedisUnavailableError);
+    expect((batchFailure as Error).message).toMatch(/^enqueue of 2 tasks failed: /);
     expect(elapsedMs).toBeLessThan(5_000);
 
     // The running tasks finish while Redis is down; their outcome must not be lost.
