@@ -52,9 +52,10 @@ export function normalizeEnqueue(
 ): QueuedTask {
   const taskName = checkName(name, 'enqueue', 'the task name');
   const where = `enqueue('${taskName}')`;
+  // null stands for no options, as undefined does.
   const o: EnqueueOptions = options ?? NO_OPTIONS;
-  if (options !== undefined) {
-    if (typeof o !== 'object' || o === null) throw new InvalidTaskOptionsError(`${where}: options must be an object`);
+  if (o !== NO_OPTIONS) {
+    if (typeof o !== 'object') throw new InvalidTaskOptionsError(`${where}: options must be an object`);
     for (const key of Object.keys(o)) {
       if (!(key in ENQUEUE_KEYS)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'`);
     }

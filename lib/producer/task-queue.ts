@@ -36,6 +36,9 @@ import { checkList, checkThroughput } from './insight-options.checks.js';
 
 export type { ListOptions } from '../interfaces/task-insight-options.interface.js';
 
+/** An enqueue call, as its errors name it: the task's name, or how many tasks. */
+type EnqueueCall = { task: string } | { count: number };
+
 /** The producer API: inject it anywhere to add, inspect, cancel, retry, await and follow tasks. */
 @Injectable()
 export class TaskQueue {
@@ -82,14 +85,20 @@ export class TaskQueue {
   private addOne(item: QueuedTask): Promise<TaskRef> {
     const items = [item];
     const spans = this.telemetry.startPublish(items);
-    return this.batcher.add(item).then(
+    let added: Promise<AddResult>;
+    try {
+      added = this.batcher.add(item);
+    } catch (error) {
+      added = Promise.reject(error);
+    }
+    return added.then(
       (result) => {
         this.telemetry.endPublish(spans, items, [result]);
         if (result.error !== undefined) this.refuse(result.error, `enqueue('${item.task.name}')`);
         return result.ref;
       },
       (error: unknown) => {
-        const reported = this.namingEnqueue(error, item.task.name);
+        const reported = this.enqueueFailure(error, { task: item.task.name });
         this.telemetry.endPublish(spans, items, null, reported);
         throw reported;
       },
@@ -115,7 +124,7 @@ export class TaskQueue {
     const spans = this.telemetry.startPublish(tasks);
     let results: AddResult[];
     try {
-      results = await this.guard(this.engine.add(tasks), items.length);
+      results = await this.guard(this.engine.add(tasks), { count: items.length });
     } catch (error) {
       this.telemetry.endPublish(spans, tasks, null, error);
       throw error;
@@ -303,23 +312,22 @@ export class TaskQueue {
   }
 
   /** Says which enqueue failed when Redis could not be reached. */
-  private async guard<T>(call: Promise<T>, what: string | number): Promise<T> {
+  private async guard<T>(call: Promise<T>, which: EnqueueCall): Promise<T> {
     try {
       return await call;
     } catch (error) {
-      throw this.namingEnqueue(error, what);
+      throw this.enqueueFailure(error, which);
     }
   }
 
   /**
    * The error to report for a failed enqueue: Redis being unreachable names
-   * the task (`what`, its name) or the batch (`what` tasks); other errors as
-   * they are. The text is made only then: enqueues run this path every time.
+   * the task or the size of the batch; other errors go as they are.
    */
-  private namingEnqueue(error: unknown, what: string | number): unknown {
+  private enqueueFailure(error: unknown, which: EnqueueCall): unknown {
     if (!(error instanceof RedisUnavailableError)) return error;
-    const which = typeof what === 'number' ? `${what} tasks` : `'${what}'`;
-    return new RedisUnavailableError(`enqueue of ${which} failed: ${error.message}`, { cause: error });
+    const what = 'task' in which ? `'${which.task}'` : `${which.count} tasks`;
+    return new RedisUnavailableError(`enqueue of ${what} failed: ${error.message}`, { cause: error });
   }
 
   private locate(task: string | TaskRef, options: TaskLookupOptions | undefined, where: string): TaskRef {

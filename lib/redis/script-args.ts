@@ -40,8 +40,8 @@ const ENCODED_OPTIONS = {
 } satisfies Partial<Record<OptionField, (t: NewTask) => ScriptArg>>;
 /**
  * Every other option is a NewTask property of the same name holding a plain
- * value (a boolean travels as '1' or ''): enqueueRow fails to compile when
- * one is not.
+ * value (a boolean travels as '1' or ''): ENCODERS fails to compile when one
+ * is not.
  */
 type PlainOption = Exclude<OptionField, keyof typeof ENCODED_OPTIONS>;
 const ENCODERS: ReadonlyArray<(t: NewTask) => ScriptArg | boolean> = ENQUEUE_OPTIONS.map((field) => {
@@ -49,13 +49,9 @@ const ENCODERS: ReadonlyArray<(t: NewTask) => ScriptArg | boolean> = ENQUEUE_OPT
   return encode ?? ((t: NewTask) => t[field as PlainOption]);
 });
 
-/** One task as an enqueue row: its id, its payload, and its ENQUEUE_OPTIONS packed in one string. */
-export function enqueueRow(t: NewTask): RowOf<'enqueue'> {
-  return { id: t.id, payload: t.payloadJson, options: packedOptions(t) };
-}
-
 /**
- * The enqueue rows of a batch. The tasks of a batch mostly share their
+ * The enqueue rows of a batch: for each task its id, its payload, and its
+ * ENQUEUE_OPTIONS packed in one string. The tasks of a batch mostly share their
  * options (their handler's defaults, no per-call options): a task whose
  * options are those of the task before it reuses that task's packed string
  * instead of encoding its own, which would cost a dozen encoder calls and a
@@ -74,6 +70,7 @@ export function enqueueRows(tasks: readonly NewTask[]): Array<RowOf<'enqueue'>> 
   return rows;
 }
 
+/** A task's ENQUEUE_OPTIONS packed in one string, in that order. */
 function packedOptions(t: NewTask): string {
   let options = '';
   for (let k = 0; k < ENCODERS.length; k++) {
@@ -88,7 +85,9 @@ function packedOptions(t: NewTask): string {
  * the same value, or the same object (a policy from the same defaults; the
  * ones built from enqueue options are new objects per call), and neither has
  * dependencies. Objects equal only in content count as different: they are
- * packed again, which is only slower. Field by field rather than a loop over
+ * packed again, which is only slower. The same object cannot change between
+ * the check and the packing: a batch's rows are made in one synchronous pass.
+ * Field by field rather than a loop over
  * ENQUEUE_OPTIONS, which was slower than the packing it saves; a unit test
  * changes each field in turn so this list cannot fall behind.
  */

@@ -1,14 +1,33 @@
 import type { NewTask } from '../../../lib/engine/new-task.js';
 import { ENQUEUE_OPTIONS, OPTIONS_SEPARATOR } from '../../../lib/redis/protocol.js';
-import { enqueueRow, enqueueRows } from '../../../lib/redis/script-args.js';
+import { enqueueRows } from '../../../lib/redis/script-args.js';
 
 const task = (fields: Partial<NewTask> = {}): NewTask => ({
   id: 'k1', name: 'mail.send', payloadJson: '{"to":"ada"}', priority: 0, delayMs: 0, runAt: null, maxAttempts: 3, backoff: null,
   timeoutMs: 0, dependsOn: [], dependencyFailure: 'dead', removeOnComplete: null, removeOnDead: null, ...fields,
 });
 const unpacked = (options: string | number) => String(options).split(OPTIONS_SEPARATOR);
+/** One task's row, as a batch of one packs it. */
+const enqueueRow = (t: NewTask) => enqueueRows([t])[0];
+/**
+ * A backoff that counts how often its fields are read: packing a task's
+ * options reads them, so the count tells how many times a batch packed.
+ */
+function countingBackoff() {
+  const reads = { count: 0 };
+  const backoff = {
+    get type() {
+      reads.count += 1;
+      return 'exponential' as const;
+    },
+    get delay() {
+      return 1_000;
+    },
+  };
+  return { backoff, reads };
+}
 
-describe('enqueueRow', () => {
+describe('an enqueue row', () => {
   it('carries the id and the payload as they are, and every option in ENQUEUE_OPTIONS order', () => {
     const row = enqueueRow(
       task({
@@ -63,17 +82,26 @@ describe('enqueueRows', () => {
     expect(unpacked(enqueueRows(tasks)[1].options)).not.toEqual(unpacked(enqueueRow(tasks[0]).options));
   });
 
-  it('shares one packed string among tasks with the same options, policies from the same defaults included', () => {
-    const backoff = { type: 'exponential', delay: 1_000 } as const;
-    const rows = enqueueRows([task({ backoff }), task({ id: 'k2', backoff, payloadJson: '{"to":"bo"}' })]);
-    expect(rows.map((r) => [r.id, r.payload])).toEqual([['k1', '{"to":"ada"}'], ['k2', '{"to":"bo"}']]);
-    expect(rows[1].options).toBe(rows[0].options);
-    expect(rows[0].options).toBe(enqueueRow(task({ backoff })).options);
+  it('packs the options once for tasks with the same options, policies from the same defaults included', () => {
+    const once = countingBackoff();
+    enqueueRows([task({ backoff: once.backoff })]);
+    expect(once.reads.count).toBeGreaterThan(0);
+
+    const { backoff, reads } = countingBackoff();
+    const rows = enqueueRows([task({ backoff }), task({ id: 'k2', backoff, payloadJson: '{"to":"bo"}' }), task({ id: 'k3', backoff })]);
+    expect(reads.count).toBe(once.reads.count);
+    expect(rows.map((r) => [r.id, r.payload])).toEqual([['k1', '{"to":"ada"}'], ['k2', '{"to":"bo"}'], ['k3', '{"to":"ada"}']]);
+    expect(new Set(rows.map((r) => r.options))).toEqual(new Set([enqueueRow(task({ backoff: { type: 'exponential', delay: 1_000 } })).options]));
   });
 
-  it('packs tasks with dependencies each on its own, even on the same list', () => {
+  it('packs each task with dependencies on its own, even when they share one list', () => {
+    const once = countingBackoff();
+    enqueueRows([task({ backoff: once.backoff, dependsOn: ['a'] })]);
+
+    const { backoff, reads } = countingBackoff();
     const dependsOn = ['a'];
-    const tasks = [task({ dependsOn }), task({ id: 'k2', dependsOn: ['b'] })];
-    expect(enqueueRows(tasks).map((r) => unpacked(r.options)[ENQUEUE_OPTIONS.indexOf('dependsOn')])).toEqual(['a', 'b']);
+    const rows = enqueueRows([task({ backoff, dependsOn }), task({ id: 'k2', backoff, dependsOn })]);
+    expect(reads.count).toBe(2 * once.reads.count);
+    expect(rows.map((r) => unpacked(r.options)[ENQUEUE_OPTIONS.indexOf('dependsOn')])).toEqual(['a', 'a']);
   });
 });

@@ -18,11 +18,19 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
  * A consumer on the in-memory engine whose waker logs each wait for news, and
  * one handler whose pipeline takes `hops` microtask hops before the handler
  * body runs (as Nest's guards, interceptors and pipes do), logging its start.
+ * A plain fetch logs the event-loop turn after its reply: what the worker does
+ * before it, it does at once.
  */
 function consumerWithLog(hops: number) {
   const options = resolveTaskOptions({ connection: {} });
   const engine = new MemoryTaskEngine(new MemoryStore(new VirtualClock(), options), options);
   const log: string[] = [];
+  const fetch = engine.fetch.bind(engine);
+  engine.fetch = async (queue, request) => {
+    const reply = await fetch(queue, request);
+    setImmediate(() => log.push('turn after fetch'));
+    return reply;
+  };
   const createWaker = engine.createWaker.bind(engine);
   engine.createWaker = async (queue: string): Promise<QueueWaker> => {
     const waker = await createWaker(queue);
@@ -74,8 +82,8 @@ describe('QueueConsumer', () => {
     await consumer.start();
     try {
       await until(() => log.includes('wait for news'));
-      // Two tasks came for four free slots: both handlers ran before the worker began waiting.
-      expect(log.slice(0, 3)).toEqual(['handler 1', 'handler 2', 'wait for news']);
+      // Two tasks came for four free slots: both handlers ran before the worker began waiting, a turn later.
+      expect(log.slice(0, 4)).toEqual(['handler 1', 'handler 2', 'turn after fetch', 'wait for news']);
     } finally {
       await consumer.stop(1_000);
     }
@@ -85,12 +93,12 @@ describe('QueueConsumer', () => {
     const { consumer, enqueue, log } = consumerWithLog(1);
     await consumer.start();
     try {
-      await until(() => log.includes('wait for news'));
-      expect(log).toEqual(['wait for news']);
+      await until(() => log.includes('turn after fetch'));
+      expect(log).toEqual(['wait for news', 'turn after fetch']);
       // The wait ends with the next enqueue, whose task then runs.
       await enqueue(3);
       await until(() => log.includes('handler 3'));
-      expect(log.slice(0, 2)).toEqual(['wait for news', 'handler 3']);
+      expect(log.slice(0, 3)).toEqual(['wait for news', 'turn after fetch', 'handler 3']);
     } finally {
       await consumer.stop(1_000);
     }
