@@ -87,9 +87,9 @@ function packedOptions(t: NewTask): string {
  * dependencies. Objects equal only in content count as different: they are
  * packed again, which is only slower. The same object cannot change between
  * the check and the packing: a batch's rows are made in one synchronous pass.
- * Field by field rather than a loop over
- * ENQUEUE_OPTIONS, which was slower than the packing it saves; a unit test
- * changes each field in turn so this list cannot fall behind.
+ * Field by field rather than a loop over ENQUEUE_OPTIONS, which was slower
+ * than the packing it saves; a unit test changes each field in turn so this
+ * list cannot fall behind.
  */
 function sameOptions(a: NewTask, b: NewTask): boolean {
   return (
