@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import type { Redis } from 'ioredis';
 import { TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
-import { QueueKeys } from '../../lib/redis/queue-keys.js';
 import { useStoredQueue } from '../fixtures/stored-queue.js';
-import type { TaskApp } from '../fixtures/task-app.js';
 import { CapturingLogger } from '../utils/capturing-logger.js';
 import { TEST_CONNECTION } from '../utils/redis.js';
 import { deleteStoredPayload, overwriteStoredPayload } from '../utils/stored-payload.js';
@@ -28,28 +25,21 @@ class RealTasks {
 }
 
 describe('a fetch that meets unreadable entries', () => {
-  const stored = useStoredQueue('broken');
-  let prefix: string;
-  let keys: QueueKeys;
-  let producer: TaskApp;
-  let redis: Redis;
-  beforeAll(() => {
-    ({ prefix, keys, producer, redis } = stored());
-  });
+  const q = useStoredQueue('broken');
 
   it('moves them out of the way and starts the real tasks behind them within a second', async () => {
-    const broken = await producer.queue.enqueueMany(Array.from({ length: BROKEN }, (_, n) => ({ name: 'real.work', payload: { n } })));
-    const real = await producer.queue.enqueueMany(Array.from({ length: REAL }, (_, n) => ({ name: 'real.work', payload: { n } })));
+    const broken = await q.producer.queue.enqueueMany(Array.from({ length: BROKEN }, (_, n) => ({ name: 'real.work', payload: { n } })));
+    const real = await q.producer.queue.enqueueMany(Array.from({ length: REAL }, (_, n) => ({ name: 'real.work', payload: { n } })));
     const noRecord = broken.slice(0, 400).map((r) => r.id);
     const noPayload = broken.slice(400, 700).map((r) => r.id);
     const badJson = broken.slice(700).map((r) => r.id);
-    for (const id of noRecord) await redis.del(keys.task(id));
-    for (const id of noPayload) await deleteStoredPayload(redis, keys, id);
-    for (const id of badJson) await overwriteStoredPayload(redis, keys, id, '{"unfinished": ');
+    for (const id of noRecord) await q.redis.del(q.keys.task(id));
+    for (const id of noPayload) await deleteStoredPayload(q.redis, q.keys, id);
+    for (const id of badJson) await overwriteStoredPayload(q.redis, q.keys, id, '{"unfinished": ');
 
     const logger = new CapturingLogger();
     const moduleRef = await Test.createTestingModule({
-      imports: [TaskModule.forRoot({ connection: TEST_CONNECTION, prefix, worker: { concurrency: 5, leaseMs: 5_000, shutdownGraceMs: 1_000 } })],
+      imports: [TaskModule.forRoot({ connection: TEST_CONNECTION, prefix: q.prefix, worker: { concurrency: 5, leaseMs: 5_000, shutdownGraceMs: 1_000 } })],
       providers: [RealTasks],
     }).compile();
     moduleRef.useLogger(logger);
@@ -71,7 +61,7 @@ describe('a fetch that meets unreadable entries', () => {
       expect((await queue.get(noPayload[0]))?.error?.message).toMatch(/record is broken/);
       expect((await queue.get(badJson[0]))?.error?.message).toMatch(/payload is not valid JSON/);
       expect(await queue.get(noRecord[0])).toBeNull();
-      expect(await redis.zscore(keys.wait, noRecord[0])).toBeNull();
+      expect(await q.redis.zscore(q.keys.wait, noRecord[0])).toBeNull();
       // Reported in a few summary lines, not a thousand.
       const brokenLines = logger.lines.filter((l) => l.startsWith('warn') && l.includes('had no usable record or payload'));
       expect(brokenLines.length).toBeGreaterThan(0);

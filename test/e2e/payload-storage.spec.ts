@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { TaskHandler } from '../../lib/index.js';
 import { PAYLOAD_INLINE_PARTS, PAYLOAD_PART_BYTES, PAYLOAD_PART_FIELDS as PARTS, RECORD } from '../../lib/redis/protocol.js';
-import { QueueKeys } from '../../lib/redis/queue-keys.js';
 import { useStoredQueue } from '../fixtures/stored-queue.js';
-import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
+import { startTaskApp } from '../fixtures/task-app.js';
 import { keysOf } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
 
@@ -60,14 +58,7 @@ function fivePartPayload(key: string): { key: string; text: string } {
 }
 
 describe('payload storage', () => {
-  const stored = useStoredQueue('payload-store');
-  let prefix: string;
-  let keys: QueueKeys;
-  let producer: TaskApp;
-  let redis: Redis;
-  beforeAll(() => {
-    ({ prefix, keys, producer, redis } = stored());
-  });
+  const q = useStoredQueue('payload-store');
 
   it('keeps a payload of up to four parts in the record, cut on character boundaries, and a longer one in its own key', async () => {
     const small = { key: 'small', n: 1 };
@@ -75,12 +66,12 @@ describe('payload storage', () => {
     const sizes = [60, 65, 128, 200, 240];
     const inline = sizes.map((bytes) => textPayload(`inline-${bytes}`, bytes));
     const long = textPayload('long', 400);
-    const refs = await producer.queue.enqueueMany([small, ...inline, long].map((payload) => ({ name: 'stored.echo', payload })));
+    const refs = await q.producer.queue.enqueueMany([small, ...inline, long].map((payload) => ({ name: 'stored.echo', payload })));
 
     let shortCuts = 0;
     for (const [i, payload] of [small, ...inline].entries()) {
       const id = refs[i].id;
-      const record = await redis.hgetallBuffer(keys.task(id));
+      const record = await q.redis.hgetallBuffer(q.keys.task(id));
       const parts = PARTS.map((field) => record[field]).filter((part): part is Buffer => part !== undefined);
       const json = JSON.stringify(payload);
       // Every part fits the listpack limit and is whole UTF-8 text; together they are the JSON, byte for byte.
@@ -93,28 +84,28 @@ describe('payload storage', () => {
       expect(Buffer.concat(parts).toString('utf8')).toBe(json);
       // A part before the last shorter than the limit: its cut backed off from inside a character.
       shortCuts += parts.slice(0, -1).filter((part) => part.length < PAYLOAD_PART_BYTES).length;
-      expect(await redis.exists(keys.payload(id))).toBe(0);
-      expect(await redis.object('ENCODING', keys.task(id))).toBe('listpack');
+      expect(await q.redis.exists(q.keys.payload(id))).toBe(0);
+      expect(await q.redis.object('ENCODING', q.keys.task(id))).toBe('listpack');
     }
     expect(shortCuts).toBeGreaterThan(0);
     const longId = refs[refs.length - 1].id;
-    expect(await redis.hexists(keys.task(longId), RECORD.payloadPart1)).toBe(0);
-    expect(await redis.get(keys.payload(longId))).toBe(JSON.stringify(long));
+    expect(await q.redis.hexists(q.keys.task(longId), RECORD.payloadPart1)).toBe(0);
+    expect(await q.redis.get(q.keys.payload(longId))).toBe(JSON.stringify(long));
 
     // get() reads both layouts.
     for (const [i, payload] of [small, ...inline, long].entries()) {
-      expect((await producer.queue.get(refs[i].id))?.payload).toEqual(payload);
+      expect((await q.producer.queue.get(refs[i].id))?.payload).toEqual(payload);
     }
 
     // The handler gets each payload exactly, and a task removed once complete leaves no key behind.
-    const worker = await startTaskApp(prefix, [StoredTasks], { retention: { completed: { count: 0 } } });
+    const worker = await startTaskApp(q.prefix, [StoredTasks], { retention: { completed: { count: 0 } } });
     try {
       const seen = worker.get(StoredTasks).seen;
       await waitUntil(() => seen.size === refs.length, 'every task to run', 10_000);
       for (const payload of [small, ...inline, long]) expect(seen.get(payload.key)).toEqual(payload);
       await Promise.all(refs.map((ref) => worker.queue.waitFor(ref, { timeout: 10_000 })));
       const ids = new Set(refs.map((ref) => ref.id));
-      const left = async () => (await keysOf(redis, prefix)).filter((key) => ids.has(key.slice(key.lastIndexOf(':') + 1)));
+      const left = async () => (await keysOf(q.redis, q.prefix)).filter((key) => ids.has(key.slice(key.lastIndexOf(':') + 1)));
       await waitUntil(async () => (await left()).length === 0, 'the removed tasks to leave no key', 5_000);
     } finally {
       await worker.close();
@@ -126,34 +117,34 @@ describe('payload storage', () => {
     // Two of them, so the second task reuses the record template the first one filled beyond its end.
     const ownKey = [exactPayload('exact-257', 257), fivePartPayload('five-a'), fivePartPayload('five-b')];
     expect(Buffer.byteLength(JSON.stringify(ownKey[1]))).toBeLessThanOrEqual(256);
-    const refs = await producer.queue.enqueueMany([...inRecord, ...ownKey].map((payload) => ({ name: 'stored.echo', payload })));
+    const refs = await q.producer.queue.enqueueMany([...inRecord, ...ownKey].map((payload) => ({ name: 'stored.echo', payload })));
     const partCounts = await Promise.all(
-      refs.slice(0, inRecord.length).map(async (ref) => (await redis.hmget(keys.task(ref.id), ...PARTS)).filter((part) => part !== null).length),
+      refs.slice(0, inRecord.length).map(async (ref) => (await q.redis.hmget(q.keys.task(ref.id), ...PARTS)).filter((part) => part !== null).length),
     );
     expect(partCounts).toEqual([1, 2, 4]);
-    for (const i of inRecord.keys()) expect(await redis.exists(keys.payload(refs[i].id))).toBe(0);
+    for (const i of inRecord.keys()) expect(await q.redis.exists(q.keys.payload(refs[i].id))).toBe(0);
     for (const [i, payload] of ownKey.entries()) {
       const id = refs[inRecord.length + i].id;
-      expect(await redis.hmget(keys.task(id), ...PARTS)).toEqual([null, null, null, null]);
-      expect(await redis.get(keys.payload(id))).toBe(JSON.stringify(payload));
+      expect(await q.redis.hmget(q.keys.task(id), ...PARTS)).toEqual([null, null, null, null]);
+      expect(await q.redis.get(q.keys.payload(id))).toBe(JSON.stringify(payload));
     }
-    for (const [i, payload] of [...inRecord, ...ownKey].entries()) expect((await producer.queue.get(refs[i].id))?.payload).toEqual(payload);
+    for (const [i, payload] of [...inRecord, ...ownKey].entries()) expect((await q.producer.queue.get(refs[i].id))?.payload).toEqual(payload);
   });
 
   it('runs a task stored as 0.1.0 stored every task: the payload in its own key, none in the record', async () => {
     const payload = { key: 'old-layout', list: [1, 2, 3] };
-    const [ref] = await producer.queue.enqueueMany([{ name: 'stored.echo', payload }]);
+    const [ref] = await q.producer.queue.enqueueMany([{ name: 'stored.echo', payload }]);
     // Rewrite it in the old layout.
-    await redis.multi().hdel(keys.task(ref.id), ...PARTS).set(keys.payload(ref.id), JSON.stringify(payload)).exec();
-    expect((await producer.queue.get(ref.id))?.payload).toEqual(payload);
+    await q.redis.multi().hdel(q.keys.task(ref.id), ...PARTS).set(q.keys.payload(ref.id), JSON.stringify(payload)).exec();
+    expect((await q.producer.queue.get(ref.id))?.payload).toEqual(payload);
 
-    const worker = await startTaskApp(prefix, [StoredTasks], { retention: { completed: { count: 0 } } });
+    const worker = await startTaskApp(q.prefix, [StoredTasks], { retention: { completed: { count: 0 } } });
     try {
       await waitUntil(() => worker.get(StoredTasks).seen.has('old-layout'), 'the old-layout task to run', 10_000);
       expect(worker.get(StoredTasks).seen.get('old-layout')).toEqual(payload);
       await worker.queue.waitFor(ref, { timeout: 10_000 });
       // Removed on completion with its payload key.
-      await waitUntil(async () => (await redis.exists(keys.task(ref.id), keys.payload(ref.id))) === 0, 'both keys to be deleted', 5_000);
+      await waitUntil(async () => (await q.redis.exists(q.keys.task(ref.id), q.keys.payload(ref.id))) === 0, 'both keys to be deleted', 5_000);
     } finally {
       await worker.close();
     }

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { TaskHandler, TaskNotFoundError } from '../../lib/index.js';
-import { QueueKeys } from '../../lib/redis/queue-keys.js';
 import { useStoredQueue } from '../fixtures/stored-queue.js';
-import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
+import { startTaskApp } from '../fixtures/task-app.js';
 
 @Injectable()
 class QuickTasks {
@@ -17,20 +15,13 @@ class QuickTasks {
 // removed by hand or by an eviction) rejects within a few seconds saying so,
 // instead of waiting out its whole timeout and calling the task pending.
 describe('waitFor on a task that vanishes while waiting', () => {
-  const stored = useStoredQueue('vanish');
-  let prefix: string;
-  let keys: QueueKeys;
-  let producer: TaskApp;
-  let redis: Redis;
-  beforeAll(() => {
-    ({ prefix, keys, producer, redis } = stored());
-  });
+  const q = useStoredQueue('vanish');
 
   it('rejects promptly when the task is cancelled', async () => {
-    const ref = await producer.queue.enqueue('vanish.never-run', {}, { delay: 60_000 });
+    const ref = await q.producer.queue.enqueue('vanish.never-run', {}, { delay: 60_000 });
     const started = Date.now();
-    const waiting = producer.queue.waitFor(ref, { timeout: 30_000 }).catch((e: unknown) => e);
-    expect(await producer.queue.cancel(ref)).toBe(true);
+    const waiting = q.producer.queue.waitFor(ref, { timeout: 30_000 }).catch((e: unknown) => e);
+    expect(await q.producer.queue.cancel(ref)).toBe(true);
     const error = await waiting;
     expect(error).toBeInstanceOf(TaskNotFoundError);
     expect(error).toMatchObject({ taskId: ref.id, queue: 'default', whileWaiting: true });
@@ -39,19 +30,19 @@ describe('waitFor on a task that vanishes while waiting', () => {
   });
 
   it('rejects promptly when the task is removed by hand', async () => {
-    const ref = await producer.queue.enqueue('vanish.never-run', {});
-    const waiting = producer.queue.waitFor(ref, { timeout: 30_000 }).catch((e: unknown) => e);
-    await redis.del(keys.task(ref.id), keys.payload(ref.id));
-    await redis.zrem(keys.wait, ref.id);
+    const ref = await q.producer.queue.enqueue('vanish.never-run', {});
+    const waiting = q.producer.queue.waitFor(ref, { timeout: 30_000 }).catch((e: unknown) => e);
+    await q.redis.del(q.keys.task(ref.id), q.keys.payload(ref.id));
+    await q.redis.zrem(q.keys.wait, ref.id);
     expect(await waiting).toMatchObject({ name: 'TaskNotFoundError', whileWaiting: true });
   });
 
   it('still resolves a task removed on completion (its final event wins over the missing record)', async () => {
-    const refs = await producer.queue.enqueueMany(Array.from({ length: 20 }, () => ({ name: 'vanish.quick', payload: {} })));
+    const refs = await q.producer.queue.enqueueMany(Array.from({ length: 20 }, () => ({ name: 'vanish.quick', payload: {} })));
     // Waiting before any worker runs them, so each is deleted while waited on.
-    const results = Promise.all(refs.map((ref) => producer.queue.waitFor(ref, { timeout: 10_000 })));
+    const results = Promise.all(refs.map((ref) => q.producer.queue.waitFor(ref, { timeout: 10_000 })));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const worker = await startTaskApp(prefix, [QuickTasks]);
+    const worker = await startTaskApp(q.prefix, [QuickTasks]);
     try {
       await expect(results).resolves.toEqual(refs.map(() => 'done'));
     } finally {
