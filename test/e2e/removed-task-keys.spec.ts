@@ -4,6 +4,7 @@ import type { RedisTaskEngine } from '../../lib/redis/redis-task-engine.js';
 import { QUEUE, newTask, request } from '../contract/contract-kit.js';
 import { keysOf } from '../utils/redis.js';
 import { useRedisEngine } from '../utils/redis-engine.js';
+import { sleep } from '../utils/wait.js';
 
 // A task removed at once when it completes or dies takes every key it had
 // with it. Settle deletes only the record and payload (and dependents set) of
@@ -120,7 +121,8 @@ describe('a kept task trimmed by its retention count leaves no key behind', () =
   ] as const)('%s', async (_kind, fields, beforeComplete) => {
     await runToCompletion('kept', fields, beforeComplete);
     expect((await keysOfTask('kept')).length).toBeGreaterThan(0);
-    // The next completion pushes it out of a retention of one.
+    // The next completion, in a later millisecond, pushes it out of a retention of one.
+    await sleep(2);
     await runToCompletion('pusher');
     expect(await keysOfTask('kept')).toEqual([]);
     expect(await keysOfTask('pusher')).toHaveLength(1);
@@ -132,7 +134,10 @@ describe('a kept task trimmed by its retention count leaves no key behind', () =
     const [parent] = (await engine.fetch(QUEUE, request(1))).tasks;
     expect(parent.id).toBe('parent');
     await engine.settle(QUEUE, [{ lease: parent.lease, kind: 'completed', resultJson: '"ok"' }], request(0));
-    // The child's completion pushes the parent out of a retention of one.
+    // The child's completion pushes the parent out of a retention of one. It must come
+    // in a later millisecond: completions of the same millisecond are ordered by id,
+    // and 'child' sorts before 'parent'.
+    await sleep(2);
     const [child] = (await engine.fetch(QUEUE, request(1))).tasks;
     expect(child.id).toBe('child');
     await engine.settle(QUEUE, [{ lease: child.lease, kind: 'completed', resultJson: '"ok"' }], request(0));
