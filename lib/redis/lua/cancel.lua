@@ -16,11 +16,11 @@ local taskKey = base .. K_TASK .. id
 local f = redis.call('HMGET', taskKey, R_STATE, R_NAME, R_HAS_DEPENDENTS)
 if f[1] == S_WAITING then
   -- A waiting task may be parked while its handler is at its fleet-wide limit.
-  if redis.call('ZREM', keys.wait, id) == 0 and f[2] then redis.call('ZREM', base .. K_HANDLER_PARKED .. f[2], id) end
+  if redis.call('ZREM', keys[KEY_WAIT], id) == 0 and f[2] then redis.call('ZREM', base .. K_HANDLER_PARKED .. f[2], id) end
 elseif f[1] == S_DELAYED then
-  redis.call('ZREM', keys.delayed, id)
+  redis.call('ZREM', keys[KEY_DELAYED], id)
 elseif f[1] == S_BLOCKED then
-  redis.call('ZREM', keys.blocked, id)
+  redis.call('ZREM', keys[KEY_BLOCKED], id)
   for _, dep in ipairs(redis.call('SMEMBERS', base .. K_PENDING_DEPENDENCIES .. id)) do
     redis.call('SREM', base .. K_DEPENDENTS .. dep, id)
   end

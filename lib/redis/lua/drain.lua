@@ -32,9 +32,9 @@ local function drainSet(setKey)
   removed = removed + #ids
 end
 
-drainSet(keys.wait)
+drainSet(keys[KEY_WAIT])
 for _, name in ipairs(redis.call('SMEMBERS', base .. K_PARKED_NAMES)) do drainSet(base .. K_HANDLER_PARKED .. name) end
-if ARGV[ARG_DELAYED] == '1' then drainSet(keys.delayed) end
+if ARGV[ARG_DELAYED] == '1' then drainSet(keys[KEY_DELAYED]) end
 local reply = {}
 reply[REPLY_DRAIN_REMOVED] = removed
 reply[REPLY_DRAIN_MORE] = removed >= count and 1 or 0

@@ -22,18 +22,11 @@ local parsed = {}
 local function optionsOf(packed)
   local o = parsed[packed]
   if o then return o end
-  local v, from = {}, 1
-  while true do
-    local at = string.find(packed, OPTIONS_SEPARATOR, from, true)
-    if not at then
-      v[#v + 1] = string.sub(packed, from)
-      break
-    end
-    v[#v + 1] = string.sub(packed, from, at - 1)
-    from = at + 1
-  end
+  local v = { string.match(packed, EO_PATTERN) }
+  if not v[1] then error('enqueue: a packed options string without the fields of this script version') end
+  -- The producer writes both as integers; arithmetic converts them without a call of tonumber.
   o = {
-    name = v[EO_NAME], priority = tonumber(v[EO_PRIORITY]), delayMs = tonumber(v[EO_DELAY_MS]), runAt = v[EO_RUN_AT],
+    name = v[EO_NAME], priority = v[EO_PRIORITY] + 0, delayMs = v[EO_DELAY_MS] + 0, runAt = v[EO_RUN_AT],
     maxAttempts = v[EO_MAX_ATTEMPTS], backoff = v[EO_BACKOFF], timeoutMs = v[EO_TIMEOUT_MS],
     dependsOn = v[EO_DEPENDS_ON], dependencyFailure = v[EO_DEPENDENCY_FAILURE],
     removeOnComplete = v[EO_REMOVE_ON_COMPLETE], removeOnDead = v[EO_REMOVE_ON_DEAD], traceContext = v[EO_TRACE_CONTEXT],
@@ -72,7 +65,7 @@ for k = 1, rows, 1000 do
 end
 
 -- One sequence number per row, reserved at once; a row not added leaves a gap, which FIFO order does not mind.
-local seq = rows > 0 and redis.call('INCRBY', keys.seq, rows) - rows or 0
+local seq = rows > 0 and redis.call('INCRBY', keys[KEY_SEQ], rows) - rows or 0
 local batch = newAddBatch(now, evMaxLen)
 batch.fresh = taken == 0 and not repeated
 local out = {}
@@ -93,9 +86,9 @@ end
 
 flushAdds(base, keys, batch)
 if waited then
-  wake(keys.mark)
+  wake(keys[KEY_MARK])
 elseif earliest then
-  local first = redis.call('ZRANGE', keys.delayed, 0, 0, 'WITHSCORES')
-  if tonumber(first[2]) == earliest then wake(keys.mark) end
+  local first = redis.call('ZRANGE', keys[KEY_DELAYED], 0, 0, 'WITHSCORES')
+  if tonumber(first[2]) == earliest then wake(keys[KEY_MARK]) end
 end
 return out

@@ -39,9 +39,9 @@ local o = {
   traceLink = def[10],
 }
 local batch = newAddBatch(now, evMaxLen)
-local added, state = addTask(base, keys, now, evMaxLen, id .. OCCURRENCE_SEPARATOR .. due, def[4], o, redis.call('INCR', keys.seq), batch)
+local added, state = addTask(base, keys, now, evMaxLen, id .. OCCURRENCE_SEPARATOR .. due, def[4], o, redis.call('INCR', keys[KEY_SEQ]), batch)
 flushAdds(base, keys, batch)
-if state == S_WAITING then wake(keys.mark) end
+if state == S_WAITING then wake(keys[KEY_MARK]) end
 
 if nextDue == '' then
   redis.call('DEL', defKey)

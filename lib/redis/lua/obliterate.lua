@@ -26,14 +26,14 @@ reply[REPLY_OBLITERATE_RUNNING] = 0
 reply[REPLY_OBLITERATE_SCHEDULES] = ''
 
 if ARGV[ARG_CHECK] == '1' then
-  local running = redis.call('ZCOUNT', keys.active, '(' .. int(nowMs()), '+inf')
+  local running = redis.call('ZCOUNT', keys[KEY_ACTIVE], '(' .. int(nowMs()), '+inf')
   if running > 0 then
     reply[REPLY_OBLITERATE_STATUS] = OB_REFUSED
     reply[REPLY_OBLITERATE_RUNNING] = running
     return reply
   end
 end
-redis.call('SET', keys.paused, '1')
+redis.call('SET', keys[KEY_PAUSED], '1')
 
 local removed = 0
 local function removeTasks(setKey)
@@ -50,7 +50,7 @@ local function removeTasks(setKey)
 end
 
 local parkedNames = redis.call('SMEMBERS', base .. K_PARKED_NAMES)
-for _, setKey in ipairs({ keys.wait, keys.delayed, keys.blocked, keys.active, keys.completed, keys.dead }) do removeTasks(setKey) end
+for _, setKey in ipairs({ keys[KEY_WAIT], keys[KEY_DELAYED], keys[KEY_BLOCKED], keys[KEY_ACTIVE], keys[KEY_COMPLETED], keys[KEY_DEAD] }) do removeTasks(setKey) end
 for _, name in ipairs(parkedNames) do removeTasks(base .. K_HANDLER_PARKED .. name) end
 reply[REPLY_OBLITERATE_REMOVED] = removed
 if removed >= count then
@@ -62,9 +62,9 @@ local schedules = redis.call('ZRANGE', base .. K_SCHEDULES, 0, -1)
 for _, id in ipairs(schedules) do redis.call('DEL', base .. K_SCHEDULE .. id) end
 for _, name in ipairs(parkedNames) do redis.call('DEL', base .. K_HANDLER_PARKED .. name) end
 -- The names live workers advertise and their wake-up markers; a worker still running advertises again at its next heartbeat.
-for _, name in ipairs(redis.call('ZRANGE', keys.handlerNames, 0, -1)) do redis.call('DEL', base .. K_HANDLER_MARK .. name) end
-redis.call('DEL', keys.handlerNames, keys.wait, keys.delayed, keys.active, keys.mark, keys.dead, keys.completed, keys.seq, keys.blocked,
-  keys.paused, keys.rate, base .. K_EVENTS, base .. K_PARKED_NAMES, base .. K_SCHEDULES, base .. K_GAUGES)
+for _, name in ipairs(redis.call('ZRANGE', keys[KEY_HANDLER_NAMES], 0, -1)) do redis.call('DEL', base .. K_HANDLER_MARK .. name) end
+redis.call('DEL', keys[KEY_HANDLER_NAMES], keys[KEY_WAIT], keys[KEY_DELAYED], keys[KEY_ACTIVE], keys[KEY_MARK], keys[KEY_DEAD], keys[KEY_COMPLETED], keys[KEY_SEQ], keys[KEY_BLOCKED],
+  keys[KEY_PAUSED], keys[KEY_RATE], base .. K_EVENTS, base .. K_PARKED_NAMES, base .. K_SCHEDULES, base .. K_GAUGES)
 -- The per-minute throughput counters of the window they live in (they expire by themselves after it).
 local minute = nowMs()
 minute = minute - (minute % 60000)

@@ -19,7 +19,7 @@ local keepDeadAge, keepDead = tonumber(ARGV[ARG_KEEP_DEAD_AGE]), tonumber(ARGV[A
 local keys = queueKeys()
 local now = nowMs()
 local requeued, dead = 0, 0
-local expired = redis.call('ZRANGEBYSCORE', keys.active, '-inf', int(now), 'LIMIT', 0, tonumber(ARGV[ARG_LIMIT]))
+local expired = redis.call('ZRANGEBYSCORE', keys[KEY_ACTIVE], '-inf', int(now), 'LIMIT', 0, tonumber(ARGV[ARG_LIMIT]))
 for _, id in ipairs(expired) do
   local taskKey = base .. K_TASK .. id
   local f = redis.call('HMGET', taskKey, R_ATTEMPTS, R_MAX_ATTEMPTS, R_WAIT_SCORE, R_NAME, R_COUNTED_IN_LIMIT, R_HAS_DEPENDENTS, R_REMOVE_ON_DEAD)
@@ -31,28 +31,28 @@ for _, id in ipairs(expired) do
       -- Due again now: the wait-time metric counts from here, not from its first due time.
       recordFailedAttempt(base, taskKey, id, now, now, err)
       redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ERROR, err, R_RUN_AT, int(now))
-      redis.call('ZADD', keys.wait, f[3], id)
+      redis.call('ZADD', keys[KEY_WAIT], f[3], id)
       emit(base, evMaxLen, taskKey, T_RETRYING, id, f[4], attempt, err)
       requeued = requeued + 1
     else
       emit(base, evMaxLen, taskKey, T_DEAD, id, f[4], attempt, err)
       recordFailedAttempt(base, taskKey, id, now, nil, err)
       redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, err, R_FINISHED_AT, int(now))
-      redis.call('ZADD', keys.dead, int(now), id)
+      redis.call('ZADD', keys[KEY_DEAD], int(now), id)
       if f[6] then
         notifyDependents(base, keys, now, evMaxLen, id, S_DEAD, 'its worker was lost', { age = keepDeadAge, count = keepDead })
       end
       if f[7] == REMOVE_AT_ONCE then
-        redis.call('ZREM', keys.dead, id)
+        redis.call('ZREM', keys[KEY_DEAD], id)
         deleteTask(base, id)
       end
       dead = dead + 1
     end
   end
 end
-if requeued > 0 then wake(keys.mark) end
+if requeued > 0 then wake(keys[KEY_MARK]) end
 countThroughput(base, now, 0, requeued + dead)
-if dead > 0 then trim(base, keys.dead, now, keepDeadAge, keepDead, dead) end
+if dead > 0 then trim(base, keys[KEY_DEAD], now, keepDeadAge, keepDead, dead) end
 local reply = {}
 reply[REPLY_RECOVER_REQUEUED] = requeued
 reply[REPLY_RECOVER_DEAD] = dead

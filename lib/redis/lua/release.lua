@@ -20,5 +20,5 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
     released = released + 1
   end
 end
-if released > 0 then wake(keys.mark) end
+if released > 0 then wake(keys[KEY_MARK]) end
 return released

@@ -26,7 +26,7 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   local id = ARGV[i + ROW_ID]
   held[id] = true
   if redis.call('HGET', base .. K_TASK .. id, R_LEASE_TOKEN) == ARGV[i + ROW_TOKEN] then
-    redis.call('ZADD', keys.active, 'XX', expiry, id)
+    redis.call('ZADD', keys[KEY_ACTIVE], 'XX', expiry, id)
   else
     lost[#lost + 1] = id
   end
@@ -34,7 +34,7 @@ end
 
 local released = 0
 -- Bounded scan: the active set holds at most the fleet's running tasks.
-for _, id in ipairs(redis.call('ZRANGE', keys.active, 0, 4999)) do
+for _, id in ipairs(redis.call('ZRANGE', keys[KEY_ACTIVE], 0, 4999)) do
   if not held[id] then
     local f = redis.call('HMGET', base .. K_TASK .. id, R_LEASE_TOKEN, R_STARTED_AT, R_WAIT_SCORE, R_NAME, R_COUNTED_IN_LIMIT)
     if f[1] and string.sub(f[1], 1, #prefix) == prefix and (tonumber(f[2]) or 0) < orphanBefore and f[3] then
@@ -43,7 +43,7 @@ for _, id in ipairs(redis.call('ZRANGE', keys.active, 0, 4999)) do
     end
   end
 end
-if released > 0 then wake(keys.mark) end
+if released > 0 then wake(keys[KEY_MARK]) end
 local reply = {}
 reply[REPLY_RENEW_LOST] = lost
 reply[REPLY_RENEW_ORPHANS] = released

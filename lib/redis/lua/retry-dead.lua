@@ -16,7 +16,7 @@ local name = ARGV[ARG_NAME]
 local keys = queueKeys()
 local now = nowMs()
 local cutoff = tonumber(ARGV[ARG_CUTOFF]) or now
-local scan = redis.call('ZSCAN', keys.dead, ARGV[ARG_CURSOR], 'COUNT', tonumber(ARGV[ARG_COUNT]))
+local scan = redis.call('ZSCAN', keys[KEY_DEAD], ARGV[ARG_CURSOR], 'COUNT', tonumber(ARGV[ARG_COUNT]))
 local moved = 0
 local members = scan[2]
 for i = 1, #members, 2 do
@@ -24,15 +24,15 @@ for i = 1, #members, 2 do
   local taskKey = base .. K_TASK .. id
   local f = redis.call('HMGET', taskKey, R_STATE, R_WAIT_SCORE, R_NAME)
   if f[1] == S_DEAD and f[2] and (name == '' or f[3] == name) and tonumber(members[i + 1]) <= cutoff then
-    redis.call('ZREM', keys.dead, id)
+    redis.call('ZREM', keys[KEY_DEAD], id)
     redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ATTEMPTS, 0, R_RUN_AT, int(now))
     redis.call('HDEL', taskKey, R_FINISHED_AT, R_STARTED_AT, R_PROGRESS)
-    redis.call('ZADD', keys.wait, f[2], id)
+    redis.call('ZADD', keys[KEY_WAIT], f[2], id)
     emit(base, evMaxLen, taskKey, T_ENQUEUED, id, f[3], nil, nil)
     moved = moved + 1
   end
 end
-if moved > 0 then wake(keys.mark) end
+if moved > 0 then wake(keys[KEY_MARK]) end
 local reply = {}
 reply[REPLY_RETRY_DEAD_CURSOR] = scan[1]
 reply[REPLY_RETRY_DEAD_MOVED] = moved

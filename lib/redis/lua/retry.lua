@@ -15,10 +15,10 @@ local f = redis.call('HMGET', taskKey, R_STATE, R_WAIT_SCORE, R_NAME)
 if f[1] ~= S_DEAD or not f[2] then
   return 0
 end
-redis.call('ZREM', keys.dead, id)
+redis.call('ZREM', keys[KEY_DEAD], id)
 redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ATTEMPTS, 0, R_RUN_AT, int(nowMs()))
 redis.call('HDEL', taskKey, R_FINISHED_AT, R_STARTED_AT, R_PROGRESS)
-redis.call('ZADD', keys.wait, f[2], id)
+redis.call('ZADD', keys[KEY_WAIT], f[2], id)
 emit(base, evMaxLen, taskKey, T_ENQUEUED, id, f[3], nil, nil)
-wake(keys.mark)
+wake(keys[KEY_MARK])
 return 1

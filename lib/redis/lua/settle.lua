@@ -48,11 +48,11 @@ local function requeue(taskKey, id, delay, err, attemptUsed)
   if delay > 0 then
     local runAt = now + delay
     redis.call('HSET', taskKey, R_STATE, S_DELAYED, R_ERROR, err, R_RUN_AT, int(runAt))
-    redis.call('ZADD', keys.delayed, int(runAt), id)
-    wakeIfEarliest(keys.delayed, keys.mark, id)
+    redis.call('ZADD', keys[KEY_DELAYED], int(runAt), id)
+    wakeIfEarliest(keys[KEY_DELAYED], keys[KEY_MARK], id)
   else
     redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ERROR, err, R_RUN_AT, int(now))
-    redis.call('ZADD', keys.wait, redis.call('HGET', taskKey, R_WAIT_SCORE), id)
+    redis.call('ZADD', keys[KEY_WAIT], redis.call('HGET', taskKey, R_WAIT_SCORE), id)
     requeued = true
   end
 end
@@ -78,7 +78,7 @@ end
 -- The leases end before any other write: a script stopped by an error
 -- part-way through the rows leaves no finished task in the active set, where
 -- recovery would run it again.
-callSliced('ZREM', keys.active, leaving)
+callSliced('ZREM', keys[KEY_ACTIVE], leaving)
 
 for k = 1, #rowAt do
   local i, f = rowAt[k], rowRecord[k]
@@ -95,8 +95,8 @@ for k = 1, #rowAt do
     else
       redis.call('HDEL', taskKey, R_LEASE_TOKEN)
       redis.call('HSET', taskKey, R_STATE, S_COMPLETED, R_FINISHED_AT, int(now), R_RESULT, value)
-      redis.call('ZADD', keys.completed, int(now), id)
-      if f[5] then trim(base, keys.completed, now, age, count, 1) else completed = completed + 1 end
+      redis.call('ZADD', keys[KEY_COMPLETED], int(now), id)
+      if f[5] then trim(base, keys[KEY_COMPLETED], now, age, count, 1) else completed = completed + 1 end
     end
   elseif outcome == O_RETRY or outcome == O_LIMITED then
     redis.call('HDEL', taskKey, R_LEASE_TOKEN)
@@ -123,16 +123,16 @@ for k = 1, #rowAt do
       recordFailedAttempt(base, taskKey, id, now, nil, value)
       redis.call('HDEL', taskKey, R_LEASE_TOKEN)
       redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, value, R_FINISHED_AT, int(now))
-      redis.call('ZADD', keys.dead, int(now), id)
-      if f[6] then trim(base, keys.dead, now, age, count, 1) else dead = dead + 1 end
+      redis.call('ZADD', keys[KEY_DEAD], int(now), id)
+      if f[6] then trim(base, keys[KEY_DEAD], now, age, count, 1) else dead = dead + 1 end
     end
   end
 end
 
 callSliced('DEL', nil, doomed)
-if requeued then wake(keys.mark) end
-if completed > 0 then trim(base, keys.completed, now, keepCompletedAge, keepCompleted, completed) end
-if dead > 0 then trim(base, keys.dead, now, keepDeadAge, keepDead, dead) end
+if requeued then wake(keys[KEY_MARK]) end
+if completed > 0 then trim(base, keys[KEY_COMPLETED], now, keepCompletedAge, keepCompleted, completed) end
+if dead > 0 then trim(base, keys[KEY_DEAD], now, keepDeadAge, keepDead, dead) end
 countThroughput(base, now, succeeded, failed)
 
 local reply = fetchTasks(base, keys, now, evMaxLen, fetchArgs())

@@ -59,7 +59,7 @@ end
 -- Makes a batch's writes (pairs of score and id, of key and payload: callSliced keeps pairs together).
 -- MSET is skipped when every payload went into its record: callSliced sends nothing for an empty list.
 local function flushAdds(base, keys, batch)
-  callSliced('ZADD', keys.wait, batch.wait)
+  callSliced('ZADD', keys[KEY_WAIT], batch.wait)
   callSliced('MSET', nil, batch.payloads)
   flushEventGroup(base, batch.evMaxLen, batch.events)
 end
@@ -128,10 +128,10 @@ local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch, ta
   local state
   if failed then
     state = S_DEAD
-    redis.call('ZADD', keys.dead, batch.nowText, id)
+    redis.call('ZADD', keys[KEY_DEAD], batch.nowText, id)
   elseif pending and #pending > 0 then
     state = S_BLOCKED
-    redis.call('ZADD', keys.blocked, batch.nowText, id)
+    redis.call('ZADD', keys[KEY_BLOCKED], batch.nowText, id)
     for _, dep in ipairs(pending) do
       redis.call('SADD', base .. K_DEPENDENTS .. dep, id)
       redis.call('HSET', base .. K_TASK .. dep, R_HAS_DEPENDENTS, '1')
@@ -139,7 +139,7 @@ local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch, ta
     redis.call('SADD', base .. K_PENDING_DEPENDENCIES .. id, unpack(pending))
   elseif runAt > now then
     state = S_DELAYED
-    redis.call('ZADD', keys.delayed, int(runAt), id)
+    redis.call('ZADD', keys[KEY_DELAYED], int(runAt), id)
   else
     state = S_WAITING
     local wait = batch.wait
@@ -172,7 +172,7 @@ local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch, ta
     redis.call('HSET', taskKey, R_ERROR, err, R_FINISHED_AT, batch.nowText)
     emit(base, evMaxLen, taskKey, T_DEAD, id, o.name, nil, err)
     if o.removeOnDead == REMOVE_AT_ONCE then
-      redis.call('ZREM', keys.dead, id)
+      redis.call('ZREM', keys[KEY_DEAD], id)
       deleteTask(base, id)
       return 1, state, runAt
     end

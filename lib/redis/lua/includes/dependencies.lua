@@ -13,7 +13,7 @@
 -- delayed when it asked for a delay (counted from now) or a later runAt.
 local function unblock(base, keys, now, id)
   local taskKey = base .. K_TASK .. id
-  redis.call('ZREM', keys.blocked, id)
+  redis.call('ZREM', keys[KEY_BLOCKED], id)
   local f = redis.call('HMGET', taskKey, R_DEPENDENCY_DELAY, R_RUN_AT, R_WAIT_SCORE)
   local runAt = now
   if tonumber(f[1]) then
@@ -23,12 +23,12 @@ local function unblock(base, keys, now, id)
   end
   if runAt > now then
     redis.call('HSET', taskKey, R_STATE, S_DELAYED, R_RUN_AT, int(runAt))
-    redis.call('ZADD', keys.delayed, int(runAt), id)
-    wakeIfEarliest(keys.delayed, keys.mark, id)
+    redis.call('ZADD', keys[KEY_DELAYED], int(runAt), id)
+    wakeIfEarliest(keys[KEY_DELAYED], keys[KEY_MARK], id)
   else
     redis.call('HSET', taskKey, R_STATE, S_WAITING, R_RUN_AT, int(now))
-    redis.call('ZADD', keys.wait, f[3], id)
-    wake(keys.mark)
+    redis.call('ZADD', keys[KEY_WAIT], f[3], id)
+    wake(keys[KEY_MARK])
   end
 end
 
@@ -57,10 +57,10 @@ local function notifyDependents(base, keys, now, evMaxLen, id, outcome, value, d
           if redis.call('SCARD', pendingKey) == 0 then unblock(base, keys, now, x) end
         else
           local err = cjson.encode({ message = 'dependency ' .. dep.id .. ' ended dead' .. (dep.value ~= '' and (': ' .. dep.value) or '') })
-          redis.call('ZREM', keys.blocked, x)
+          redis.call('ZREM', keys[KEY_BLOCKED], x)
           redis.call('DEL', pendingKey)
           redis.call('HSET', xKey, R_STATE, S_DEAD, R_ERROR, err, R_FINISHED_AT, int(now))
-          redis.call('ZADD', keys.dead, int(now), x)
+          redis.call('ZADD', keys[KEY_DEAD], int(now), x)
           emit(base, evMaxLen, xKey, T_DEAD, x, f[3], nil, err)
           died = died + 1
           -- Removed only after the walk: its own dependents are still to be told.
@@ -71,8 +71,8 @@ local function notifyDependents(base, keys, now, evMaxLen, id, outcome, value, d
     end
   end
   for _, x in ipairs(removeAfter) do
-    redis.call('ZREM', keys.dead, x)
+    redis.call('ZREM', keys[KEY_DEAD], x)
     deleteTask(base, x)
   end
-  if deadKeep and died > 0 then trim(base, keys.dead, now, deadKeep.age, deadKeep.count, died) end
+  if deadKeep and died > 0 then trim(base, keys[KEY_DEAD], now, deadKeep.age, deadKeep.count, died) end
 end

@@ -11,15 +11,15 @@
 -- ids of broken entries, then one row per task taken.
 
 local function promoteDue(base, keys, now)
-  local due = redis.call('ZRANGEBYSCORE', keys.delayed, '-inf', int(now), 'LIMIT', 0, 1000)
+  local due = redis.call('ZRANGEBYSCORE', keys[KEY_DELAYED], '-inf', int(now), 'LIMIT', 0, 1000)
   for _, id in ipairs(due) do
     local taskKey = base .. K_TASK .. id
     local ws = redis.call('HGET', taskKey, R_WAIT_SCORE)
     if ws then
-      redis.call('ZADD', keys.wait, ws, id)
+      redis.call('ZADD', keys[KEY_WAIT], ws, id)
       redis.call('HSET', taskKey, R_STATE, S_WAITING)
     end
-    redis.call('ZREM', keys.delayed, id)
+    redis.call('ZREM', keys[KEY_DELAYED], id)
   end
 end
 
@@ -31,13 +31,13 @@ local function moveBroken(base, keys, now, id, taskKey)
   else
     redis.call('HSET', taskKey, R_STATE, S_DEAD, R_FINISHED_AT, int(now), R_ERROR,
       cjson.encode({ message = 'task record is broken: its name, max attempts or payload is missing' }))
-    redis.call('ZADD', keys.dead, int(now), id)
+    redis.call('ZADD', keys[KEY_DEAD], int(now), id)
   end
 end
 
 -- The due time of the first delayed task, or nil.
 local function firstDue(keys)
-  return tonumber(redis.call('ZRANGE', keys.delayed, 0, 0, 'WITHSCORES')[2])
+  return tonumber(redis.call('ZRANGE', keys[KEY_DELAYED], 0, 0, 'WITHSCORES')[2])
 end
 
 local function fetchTasks(base, keys, now, evMaxLen, f)
@@ -55,12 +55,12 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
   local missing = {}
   local lookAgain = nil
   local n = f.n
-  if n > 0 and redis.call('EXISTS', keys.paused) == 1 then n = 0 end
+  if n > 0 and redis.call('EXISTS', keys[KEY_PAUSED]) == 1 then n = 0 end
   if n > 0 and f.rateMax > 0 then
-    local allowed = f.rateMax - (tonumber(redis.call('GET', keys.rate)) or 0)
+    local allowed = f.rateMax - (tonumber(redis.call('GET', keys[KEY_RATE])) or 0)
     if allowed <= 0 then
       n = 0
-      lookAgain = math.max(1, redis.call('PTTL', keys.rate))
+      lookAgain = math.max(1, redis.call('PTTL', keys[KEY_RATE]))
     elseif allowed < n then
       n = allowed
     end
@@ -79,7 +79,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     -- Every read of a round comes before its first write: on a Cluster, a key
     -- whose slot is being migrated stops the script at the command that reads
     -- it, and the peeked ids must then still be waiting, not popped and lost.
-    local popped = redis.call('ZRANGE', keys.wait, 0, n - started - 1, 'WITHSCORES')
+    local popped = redis.call('ZRANGE', keys[KEY_WAIT], 0, n - started - 1, 'WITHSCORES')
     if #popped == 0 then break end
     drained = #popped < (n - started) * 2
     local expiry = int(now + f.leaseMs)
@@ -133,8 +133,8 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         leases[#leases + 1] = ids[k]
       end
     end
-    callSliced('ZREM', keys.wait, ids)
-    callSliced('ZADD', keys.active, leases)
+    callSliced('ZREM', keys[KEY_WAIT], ids)
+    callSliced('ZADD', keys[KEY_ACTIVE], leases)
     local startedAt = int(now)
     for k = 1, #ids do
       local id, taskKey, r, action = ids[k], taskKeys[k], records[k], actions[k]
@@ -178,12 +178,12 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
   flushEventGroup(base, evMaxLen, startEvents)
   if started > 0 then
     if f.rateMax > 0 then
-      redis.call('INCRBY', keys.rate, started)
-      if redis.call('PTTL', keys.rate) < 0 then redis.call('PEXPIRE', keys.rate, f.ratePerMs) end
+      redis.call('INCRBY', keys[KEY_RATE], started)
+      if redis.call('PTTL', keys[KEY_RATE]) < 0 then redis.call('PEXPIRE', keys[KEY_RATE], f.ratePerMs) end
     end
-    if not drained and redis.call('ZCARD', keys.wait) > 0 then
+    if not drained and redis.call('ZCARD', keys[KEY_WAIT]) > 0 then
       -- More is waiting than this worker took: pass the wake-up on to another.
-      wake(keys.mark)
+      wake(keys[KEY_MARK])
     end
   end
   if handOverEnds and (not lookAgain or handOverEnds - now < lookAgain) then lookAgain = handOverEnds - now end

@@ -6,5 +6,5 @@ local function handBack(base, keys, id, f)
   redis.call('HDEL', taskKey, R_STARTED_AT)
   redis.call('HINCRBY', taskKey, R_ATTEMPTS, -1)
   redis.call('HSET', taskKey, R_STATE, S_WAITING)
-  redis.call('ZADD', keys.wait, f.ws, id)
+  redis.call('ZADD', keys[KEY_WAIT], f.ws, id)
 end

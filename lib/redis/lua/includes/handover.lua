@@ -7,7 +7,7 @@
 -- Until when a live worker of the queue advertises a handler for `name`
 -- (see advertise.lua), or nil when none does now.
 local function carriedUntil(keys, now, name)
-  local expiry = tonumber(redis.call('ZSCORE', keys.handlerNames, name))
+  local expiry = tonumber(redis.call('ZSCORE', keys[KEY_HANDLER_NAMES], name))
   if expiry and expiry > now then return expiry end
   return nil
 end
@@ -41,7 +41,7 @@ local function unparkRunnable(base, keys, now, f)
     end
     if room ~= 0 then
       local moved = redis.call('ZPOPMIN', parkedKey, room < 0 and redis.call('ZCARD', parkedKey) or room)
-      for i = 1, #moved, 2 do redis.call('ZADD', keys.wait, moved[i + 1], moved[i]) end
+      for i = 1, #moved, 2 do redis.call('ZADD', keys[KEY_WAIT], moved[i + 1], moved[i]) end
       if redis.call('ZCARD', parkedKey) == 0 then redis.call('SREM', base .. K_PARKED_NAMES, name) end
     end
   end
