@@ -13,7 +13,7 @@
 --@include common
 --@include add-task
 
-local base, evMaxLen = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN])
+local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN] + 0
 local keys = queueKeys()
 local now = nowMs()
 

@@ -10,4 +10,4 @@
 --@include handover
 --@include fetch
 
-return fetchTasks(ARGV[ARG_BASE], queueKeys(), nowMs(), tonumber(ARGV[ARG_EVENTS_MAX_LEN]), fetchArgs())
+return fetchTasks(ARGV[ARG_BASE], queueKeys(), nowMs(), ARGV[ARG_EVENTS_MAX_LEN] + 0, fetchArgs())

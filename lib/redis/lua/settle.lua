@@ -20,10 +20,11 @@
 --@include fetch
 --@include attempt-record
 
-local base, evMaxLen = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN])
+local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN] + 0
 local keys = queueKeys()
-local keepCompletedAge, keepCompleted = tonumber(ARGV[ARG_KEEP_COMPLETED_AGE]), tonumber(ARGV[ARG_KEEP_COMPLETED_COUNT])
-local keepDeadAge, keepDead = tonumber(ARGV[ARG_KEEP_DEAD_AGE]), tonumber(ARGV[ARG_KEEP_DEAD_COUNT])
+-- Numbers the worker wrote: arithmetic converts them for less than a call of tonumber.
+local keepCompletedAge, keepCompleted = ARGV[ARG_KEEP_COMPLETED_AGE] + 0, ARGV[ARG_KEEP_COMPLETED_COUNT] + 0
+local keepDeadAge, keepDead = ARGV[ARG_KEEP_DEAD_AGE] + 0, ARGV[ARG_KEEP_DEAD_COUNT] + 0
 local now = nowMs()
 local flags = {}
 local completed, dead, requeued = 0, 0, false
