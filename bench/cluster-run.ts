@@ -7,12 +7,12 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { buildClusterMeasurement } from './plan.js';
 import { runChild } from './support/child-runner.js';
+import { freePort } from './support/free-port.js';
 import { summarize } from './support/stats.js';
 
 // The test suite's cluster starter (plain CommonJS), from the package root.
@@ -24,17 +24,6 @@ const { startCluster } = require(join(__dirname, '..', '..', 'test', 'utils', 'r
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const runs = Number(args.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? (quick ? 1 : 3));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** One redis-server with the cluster nodes' settings (no persistence), stopped by its own pid. */
 async function startSingle(): Promise<{ url: string; stop(): Promise<void> }> {

@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { makePayload } from './adapters/library-adapter.js';
 import { oursAdapter } from './adapters/ours.adapter.js';
+import { freePort } from './support/free-port.js';
 import { snapshotPackage } from './support/package-snapshot.js';
 
 const HOT = ['enqueue', 'fetch', 'settle'] as const;
@@ -33,17 +34,6 @@ type Command = Buffer[];
 
 const calls = Number(process.argv.find((a) => a.startsWith('--calls='))?.split('=')[1] ?? 1000);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /** A redis-server of this run (under `wrapper` when given), up once it answers PING. */
 async function startServer(wrapper: string[]): Promise<{ port: number; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
@@ -51,6 +41,10 @@ async function startServer(wrapper: string[]): Promise<{ port: number; child: Ch
   const [command, ...args] = [...wrapper, ...server];
   const child = spawn(command, args, { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Also when this process ends on an error before stop(): the server is ours alone.
+  process.once('exit', () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   // Under valgrind the server takes seconds to start.
   for (let i = 0; i < 300; i++) {
     const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
