@@ -199,14 +199,21 @@ async function main(): Promise<void> {
     const withId = (args: Buffer[], at: number, value: string) => args.map((a, i) => (i === at ? value : a));
     const round = async (tag: string, n: number): Promise<Record<Hot, number>> => {
       const result = { enqueue: 0, fetch: 0, settle: 0 };
-      for (let i = 0; i < n; i++) await redis.call('EVALSHA', sha.enqueue, ...withId(enqueue.args, 1 + keyCount + idAt, `${tag}-${i}`));
+      // Each replayed call must have done what the library's did, or the counts would measure something else.
+      for (let i = 0; i < n; i++) {
+        const reply = (await redis.call('EVALSHA', sha.enqueue, ...withId(enqueue.args, 1 + keyCount + idAt, `${tag}-${i}`))) as unknown[];
+        if (reply.length > 0) throw new Error(`the replayed enqueue ${i} did not add ${tag}-${i}: ${JSON.stringify(reply)}`);
+      }
       result.enqueue = take();
       for (let i = 0; i < n; i++) {
         const reply = (await redis.call('EVALSHA', sha.fetch, ...fetch.args)) as unknown[];
         if (!reply.map(String).includes(`${tag}-${i}`)) throw new Error(`the replayed fetch ${i} did not lease ${tag}-${i}`);
       }
       result.fetch = take();
-      for (let i = 0; i < n; i++) await redis.call('EVALSHA', sha.settle, ...withId(settle.args, settleIdAt, `${tag}-${i}`));
+      for (let i = 0; i < n; i++) {
+        const reply = (await redis.call('EVALSHA', sha.settle, ...withId(settle.args, settleIdAt, `${tag}-${i}`))) as unknown[];
+        if (String(reply[0]) !== '1') throw new Error(`the replayed settle ${i} did not settle ${tag}-${i}`);
+      }
       result.settle = take();
       return result;
     };
