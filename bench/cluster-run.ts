@@ -5,14 +5,12 @@
  * each in fresh child processes, alternating, and prints both rates and their
  * ratio. Stops only the servers it started.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { buildClusterMeasurement } from './plan.js';
 import { runChild } from './support/child-runner.js';
-import { freePort } from './support/free-port.js';
+import { startRedisServer } from './support/redis-server.js';
 import { summarize } from './support/stats.js';
 
 // The test suite's cluster starter (plain CommonJS), from the package root.
@@ -27,23 +25,12 @@ const runs = Number(args.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? 
 
 /** One redis-server with the cluster nodes' settings (no persistence), stopped by its own pid. */
 async function startSingle(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'redis-tasks-bench-single-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  for (let i = 0; i < 100; i++) {
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    probe.on('error', () => undefined);
-    const up = await probe.connect().then(() => true, () => false);
-    probe.disconnect();
-    if (up) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const server = await startRedisServer({ extraArgs: ['--dir', dir] });
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://127.0.0.1:${server.port}`,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

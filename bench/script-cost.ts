@@ -16,7 +16,7 @@
  * 3. Prints instructions per call. Both servers are its own, on free loopback
  *    ports, and stopped by their own pids.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
@@ -25,45 +25,14 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { makePayload } from './adapters/library-adapter.js';
 import { oursAdapter } from './adapters/ours.adapter.js';
-import { freePort } from './support/free-port.js';
 import { snapshotPackage } from './support/package-snapshot.js';
+import { startRedisServer } from './support/redis-server.js';
 
 const HOT = ['enqueue', 'fetch', 'settle'] as const;
 type Hot = (typeof HOT)[number];
 type Command = Buffer[];
 
 const calls = Number(process.argv.find((a) => a.startsWith('--calls='))?.split('=')[1] ?? 1000);
-
-/** A redis-server of this run (under `wrapper` when given), up once it answers PING. */
-async function startServer(wrapper: string[]): Promise<{ port: number; child: ChildProcess; stop(): Promise<void> }> {
-  const port = await freePort();
-  const server = ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const [command, ...args] = [...wrapper, ...server];
-  const child = spawn(command, args, { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // Also when this process ends on an error before stop(): the server is ours alone.
-  process.once('exit', () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  // Under valgrind the server takes seconds to start.
-  for (let i = 0; i < 300; i++) {
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    probe.on('error', () => undefined);
-    const up = await probe.connect().then(() => probe.ping().then(() => true), () => false);
-    probe.disconnect();
-    if (up) break;
-    if (child.exitCode !== null) throw new Error(`${command} exited with code ${child.exitCode} before it answered`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    port,
-    child,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
 
 /** Reads RESP request arrays of bulk strings (what clients send) from a byte stream. */
 class RequestReader {
@@ -124,7 +93,7 @@ async function recordingProxy(port: number, onCommand: (command: Command) => voi
 
 /** One single-task call of each hot script, as the library sent it: script text and arguments after the SHA. */
 async function captureCalls(): Promise<Record<Hot, { text: string; args: Buffer[] }>> {
-  const capture = await startServer([]);
+  const capture = await startRedisServer();
   const texts = new Map<string, { name: Hot; text: string }>();
   const seen: Array<{ sha: string; args: Buffer[] }> = [];
   const proxy = await recordingProxy(capture.port, (command) => {
@@ -180,7 +149,7 @@ async function main(): Promise<void> {
   const settleIdAt = settleArgv.indexOf(id);
 
   const dir = mkdtempSync(join(tmpdir(), 'redis-tasks-script-cost-'));
-  const counted = await startServer(['valgrind', '--tool=callgrind', '--toggle-collect=evalShaCommand', `--callgrind-out-file=${join(dir, 'cg.%p')}`]);
+  const counted = await startRedisServer({ wrapper: ['valgrind', '--tool=callgrind', '--toggle-collect=evalShaCommand', `--callgrind-out-file=${join(dir, 'cg.%p')}`] });
   const redis = new Redis(counted.port, '127.0.0.1');
   const pid = String(counted.child.pid);
   /** Instructions counted since the last call, and counting starts again from 0. */

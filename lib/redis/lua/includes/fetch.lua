@@ -220,12 +220,14 @@ local function fetchArgs()
   -- nil: the worker runs every name (an engine-level caller with no handlers of its own).
   local names = nil
   local nameList = ARGV[ARG_HANDLER_NAMES]
-  if nameList ~= '' and not string.find(nameList, LIST_SEPARATOR, 1, true) then
-    names = { [nameList] = true }
-  elseif nameList ~= '' then
-    for item in string.gmatch(nameList, '[^' .. LIST_SEPARATOR .. ']+') do
-      names = names or {}
-      names[item] = true
+  if nameList ~= '' then
+    if not string.find(nameList, LIST_SEPARATOR, 1, true) then
+      names = { [nameList] = true }
+    else
+      for item in string.gmatch(nameList, '[^' .. LIST_SEPARATOR .. ']+') do
+        names = names or {}
+        names[item] = true
+      end
     end
   end
   return {
