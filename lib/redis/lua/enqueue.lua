@@ -65,7 +65,13 @@ for k = 1, rows, 1000 do
 end
 
 -- One sequence number per row, reserved at once; a row not added leaves a gap, which FIFO order does not mind.
-local seq = rows > 0 and redis.call('INCRBY', keys[KEY_SEQ], rows) - rows or 0
+-- INCR for one row: INCRBY's count would be a Lua number turned into text (snprintf) on every call.
+local seq = 0
+if rows == 1 then
+  seq = redis.call('INCR', keys[KEY_SEQ]) - 1
+elseif rows > 1 then
+  seq = redis.call('INCRBY', keys[KEY_SEQ], rows) - rows
+end
 local batch = newAddBatch(now, evMaxLen)
 batch.fresh = taken == 0 and not repeated
 local out = {}

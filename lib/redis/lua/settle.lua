@@ -26,6 +26,12 @@ local keys = queueKeys()
 local keepCompletedAge, keepCompleted = ARGV[ARG_KEEP_COMPLETED_AGE] + 0, ARGV[ARG_KEEP_COMPLETED_COUNT] + 0
 local keepDeadAge, keepDead = ARGV[ARG_KEEP_DEAD_AGE] + 0, ARGV[ARG_KEEP_DEAD_COUNT] + 0
 local now = nowMs()
+-- The time as text, made once and only when a row needs it (string.format is a call of snprintf).
+local nowText = nil
+local function nowAsText()
+  nowText = nowText or int(now)
+  return nowText
+end
 local flags = {}
 local completed, dead, requeued = 0, 0, false
 -- One command each for the whole batch: the settled ids' removal from the
@@ -52,7 +58,7 @@ local function requeue(taskKey, id, delay, err, attemptUsed)
     redis.call('ZADD', keys[KEY_DELAYED], int(runAt), id)
     wakeIfEarliest(keys[KEY_DELAYED], keys[KEY_MARK], id)
   else
-    redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ERROR, err, R_RUN_AT, int(now))
+    redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ERROR, err, R_RUN_AT, nowAsText())
     redis.call('ZADD', keys[KEY_WAIT], redis.call('HGET', taskKey, R_WAIT_SCORE), id)
     requeued = true
   end
@@ -95,8 +101,8 @@ for k = 1, #rowAt do
       addRemovedTaskKeys(doomed, base, id, taskKey, f[8], f[7], f[9])
     else
       redis.call('HDEL', taskKey, R_LEASE_TOKEN)
-      redis.call('HSET', taskKey, R_STATE, S_COMPLETED, R_FINISHED_AT, int(now), R_RESULT, value)
-      redis.call('ZADD', keys[KEY_COMPLETED], int(now), id)
+      redis.call('HSET', taskKey, R_STATE, S_COMPLETED, R_FINISHED_AT, nowAsText(), R_RESULT, value)
+      redis.call('ZADD', keys[KEY_COMPLETED], nowAsText(), id)
       if f[5] then trim(base, keys[KEY_COMPLETED], now, age, count, 1) else completed = completed + 1 end
     end
   elseif outcome == O_RETRY or outcome == O_LIMITED then
@@ -123,8 +129,8 @@ for k = 1, #rowAt do
     else
       recordFailedAttempt(base, taskKey, id, now, nil, value)
       redis.call('HDEL', taskKey, R_LEASE_TOKEN)
-      redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, value, R_FINISHED_AT, int(now))
-      redis.call('ZADD', keys[KEY_DEAD], int(now), id)
+      redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, value, R_FINISHED_AT, nowAsText())
+      redis.call('ZADD', keys[KEY_DEAD], nowAsText(), id)
       if f[6] then trim(base, keys[KEY_DEAD], now, age, count, 1) else dead = dead + 1 end
     end
   end

@@ -81,16 +81,18 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     -- Every read of a round comes before its first write: on a Cluster, a key
     -- whose slot is being migrated stops the script at the command that reads
     -- it, and the peeked ids must then still be waiting, not popped and lost.
-    local popped = redis.call('ZRANGE', keys[KEY_WAIT], 0, n - started - 1, 'WITHSCORES')
+    -- Ids only: a score is read (ZSCORE) only for a task that is parked again,
+    -- and formatting scores for the reply costs more than the rest of the ZRANGE.
+    local popped = redis.call('ZRANGE', keys[KEY_WAIT], 0, n - started - 1)
     if #popped == 0 then break end
-    drained = #popped < (n - started) * 2
+    drained = #popped < n - started
     local expiry = int(now + f.leaseMs)
     -- Parallel arrays, not a table per task: this runs for every task fetched,
     -- and a small table with named fields costs more in Lua than the commands around it.
     local ids, scores, taskKeys, records, payloads, limits, actions = {}, {}, {}, {}, {}, {}, {}
     -- Payloads too long for their records (or written by 0.1.0): their keys, and where each goes in payloads.
     local payloadKeys, payloadAt = {}, {}
-    for i = 1, #popped, 2 do
+    for i = 1, #popped do
       local id = popped[i]
       local taskKey = base .. K_TASK .. id
       local r = redis.call('HMGET', taskKey, R_NAME, R_ATTEMPTS, R_MAX_ATTEMPTS, R_BACKOFF, R_TIMEOUT, R_RUN_AT, R_ENQUEUED_AT,
@@ -100,7 +102,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         running[r[1]] = tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0
       end
       local k = #ids + 1
-      ids[k], scores[k], taskKeys[k], records[k], limits[k] = id, popped[i + 1], taskKey, r, limit or false
+      ids[k], taskKeys[k], records[k], limits[k] = id, taskKey, r, limit or false
       -- Parts are written in order, so the first missing one ends the payload.
       if not r[10] then
         payloadKeys[#payloadKeys + 1] = base .. K_PAYLOAD .. id
@@ -126,8 +128,10 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       elseif f.names and not f.names[r[1]] and carriedUntil(keys, now, r[1]) then
         actions[k] = 'handover'
         handOverUntil[k] = carriedUntil(keys, now, r[1])
+        scores[k] = redis.call('ZSCORE', keys[KEY_WAIT], ids[k])
       elseif limit and running[r[1]] >= limit then
         actions[k] = 'park'
+        scores[k] = redis.call('ZSCORE', keys[KEY_WAIT], ids[k])
       else
         actions[k] = 'start'
         if limit then running[r[1]] = running[r[1]] + 1 end
@@ -153,7 +157,11 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         park(base, id, scores[k], r[1])
         skipped = skipped + 1
       else
-        local attempt = (tonumber(r[2]) or 0) + 1
+        -- As text, converted once (or not at all for a first attempt): the record, the
+        -- lease token, the event and the reply each take it, and every conversion
+        -- of a Lua number to text is a call of snprintf.
+        local attempt = '1'
+        if r[2] then attempt = ((tonumber(r[2]) or 0) + 1) .. '' end
         redis.call('HSET', taskKey, R_STATE, S_ACTIVE, R_ATTEMPTS, attempt, R_STARTED_AT, startedAt,
           R_LEASE_TOKEN, f.token .. LEASE_TOKEN_SEPARATOR .. attempt)
         if limits[k] then
