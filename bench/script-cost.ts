@@ -12,84 +12,30 @@
  * 2. Starts a second redis-server under callgrind, counting only inside
  *    EVALSHA, and replays each call `--calls` times (each enqueue with a new
  *    id, then the fetches that lease those tasks, then the settles that
- *    complete them), after 50 uncounted rounds.
- * 3. Prints instructions per call. Both servers are its own, on free loopback
- *    ports, and stopped by their own pids.
+ *    complete them), after 50 uncounted rounds. Then replays them again with
+ *    several tasks per call, as under load: enqueues of 32 rows, fetches of
+ *    10 (the captured fetch with its count raised) and settles of those 10.
+ * 3. Prints instructions per single-task call and per task in those batches.
+ *    Both servers are its own, on free loopback ports, and stopped by their
+ *    own pids.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { makePayload } from './adapters/library-adapter.js';
-import { oursAdapter } from './adapters/ours.adapter.js';
 import { snapshotPackage } from './support/package-snapshot.js';
+import { recordingProxy } from './support/recording-proxy.js';
 import { startRedisServer } from './support/redis-server.js';
 
 const HOT = ['enqueue', 'fetch', 'settle'] as const;
 type Hot = (typeof HOT)[number];
-type Command = Buffer[];
 
+/** Tasks per call in the batched replay. */
+const BATCH = { enqueue: 32, fetch: 10 } as const;
 const calls = Number(process.argv.find((a) => a.startsWith('--calls='))?.split('=')[1] ?? 1000);
-
-/** Reads RESP request arrays of bulk strings (what clients send) from a byte stream. */
-class RequestReader {
-  private buffer = Buffer.alloc(0);
-  constructor(private readonly onCommand: (command: Command) => void) {}
-
-  push(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const parsed = this.parse();
-      if (!parsed) return;
-      this.buffer = this.buffer.subarray(parsed.end);
-      this.onCommand(parsed.command);
-    }
-  }
-
-  private parse(): { command: Command; end: number } | null {
-    const line = (from: number) => {
-      const end = this.buffer.indexOf('\r\n', from);
-      return end < 0 ? null : { text: this.buffer.toString('latin1', from, end), next: end + 2 };
-    };
-    const head = line(0);
-    if (!head) return null;
-    if (!head.text.startsWith('*')) throw new Error(`the proxy expected a RESP array, got ${JSON.stringify(head.text.slice(0, 20))}`);
-    const command: Command = [];
-    let at = head.next;
-    for (let i = 0; i < Number(head.text.slice(1)); i++) {
-      const size = line(at);
-      if (!size) return null;
-      const length = Number(size.text.slice(1));
-      if (this.buffer.length < size.next + length + 2) return null;
-      command.push(this.buffer.subarray(size.next, size.next + length));
-      at = size.next + length + 2;
-    }
-    return { command, end: at };
-  }
-}
-
-/** A TCP proxy in front of `port` that hands every command its clients send to `onCommand`. */
-async function recordingProxy(port: number, onCommand: (command: Command) => void): Promise<{ port: number; server: Server }> {
-  const server = createServer((client) => {
-    const upstream = connect(port, '127.0.0.1');
-    const reader = new RequestReader(onCommand);
-    client.on('data', (chunk) => {
-      reader.push(chunk);
-      upstream.write(chunk);
-    });
-    upstream.pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { port: typeof address === 'object' && address ? address.port : 0, server };
-}
 
 /** One single-task call of each hot script, as the library sent it: script text and arguments after the SHA. */
 async function captureCalls(): Promise<Record<Hot, { text: string; args: Buffer[] }>> {
@@ -107,6 +53,9 @@ async function captureCalls(): Promise<Record<Hot, { text: string; args: Buffer[
     }
   });
   try {
+    // Loaded only now, after main() took the package snapshot that 'nestjs-redis-tasks' resolves to:
+    // a static import would load the snapshot of the run before (or fail on a fresh clone).
+    const { oursAdapter } = await import('./adapters/ours.adapter.js');
     const session = await oursAdapter.open({ redisUrl: `redis://127.0.0.1:${proxy.port}`, prefix: 'script-cost', retention: 'removed' });
     let started = 0;
     await session.startWorker({ concurrency: 1, onTask: () => void started++ });
@@ -147,6 +96,12 @@ async function main(): Promise<void> {
   if (idAt < 0) throw new Error('could not find the task id in the captured enqueue');
   const id = enqueueArgv[idAt];
   const settleIdAt = settleArgv.indexOf(id);
+  // The enqueue's one row (id, payload, options) is the end of its arguments; so is the settle's.
+  const enqueueIdAt = 1 + keyCount + idAt;
+  // The fetch count is the first fetch argument, after the key base and the events setting; the
+  // worker ran at concurrency 1, so it asked for one.
+  const fetchCountAt = 1 + Number(fetch.args[0].toString()) + 2;
+  if (fetch.args[fetchCountAt]?.toString() !== '1') throw new Error('the captured fetch did not ask for one task where its count should be');
 
   const dir = mkdtempSync(join(tmpdir(), 'redis-tasks-script-cost-'));
   const counted = await startRedisServer({ wrapper: ['valgrind', '--tool=callgrind', '--toggle-collect=evalShaCommand', `--callgrind-out-file=${join(dir, 'cg.%p')}`] });
@@ -166,11 +121,11 @@ async function main(): Promise<void> {
     const sha: Record<Hot, string> = { enqueue: '', fetch: '', settle: '' };
     for (const name of HOT) sha[name] = String(await redis.script('LOAD', captured[name].text));
     const withId = (args: Buffer[], at: number, value: string) => args.map((a, i) => (i === at ? value : a));
+    // Each replayed call must have done what the library's did, or the counts would measure something else.
     const round = async (tag: string, n: number): Promise<Record<Hot, number>> => {
       const result = { enqueue: 0, fetch: 0, settle: 0 };
-      // Each replayed call must have done what the library's did, or the counts would measure something else.
       for (let i = 0; i < n; i++) {
-        const reply = (await redis.call('EVALSHA', sha.enqueue, ...withId(enqueue.args, 1 + keyCount + idAt, `${tag}-${i}`))) as unknown[];
+        const reply = (await redis.call('EVALSHA', sha.enqueue, ...withId(enqueue.args, enqueueIdAt, `${tag}-${i}`))) as unknown[];
         if (reply.length > 0) throw new Error(`the replayed enqueue ${i} did not add ${tag}-${i}: ${JSON.stringify(reply)}`);
       }
       result.enqueue = take();
@@ -186,10 +141,47 @@ async function main(): Promise<void> {
       result.settle = take();
       return result;
     };
+    // The same calls with several tasks each, as under load: enqueues of 32 rows (the producer's
+    // batch), fetches of 10 (a worker at concurrency 10 with a queue to take from) and settles of
+    // the 10 fetched. `fetches` is a multiple of 16, so the enqueues add exactly what is fetched.
+    const batchRound = async (tag: string, fetches: number): Promise<Record<Hot, number>> => {
+      const result = { enqueue: 0, fetch: 0, settle: 0 };
+      const id = (t: number) => `${tag}-${t}`;
+      const enqueueHead = enqueue.args.slice(0, enqueueIdAt);
+      const enqueueRow = enqueue.args.slice(enqueueIdAt);
+      const enqueues = (fetches * BATCH.fetch) / BATCH.enqueue;
+      for (let e = 0; e < enqueues; e++) {
+        const rows = Array.from({ length: BATCH.enqueue }, (_, j) => withId(enqueueRow, 0, id(e * BATCH.enqueue + j))).flat();
+        const reply = (await redis.call('EVALSHA', sha.enqueue, ...enqueueHead, ...rows)) as unknown[];
+        if (reply.length > 0) throw new Error(`the replayed batch enqueue ${e} did not add all its rows: ${JSON.stringify(reply)}`);
+      }
+      result.enqueue = take();
+      const fetchOfBatch = withId(fetch.args, fetchCountAt, String(BATCH.fetch));
+      for (let f = 0; f < fetches; f++) {
+        const leased = ((await redis.call('EVALSHA', sha.fetch, ...fetchOfBatch)) as unknown[]).map(String);
+        for (let j = 0; j < BATCH.fetch; j++) {
+          if (!leased.includes(id(f * BATCH.fetch + j))) throw new Error(`the replayed fetch of ${BATCH.fetch} (${f}) did not lease ${id(f * BATCH.fetch + j)}`);
+        }
+      }
+      result.fetch = take();
+      const settleHead = settle.args.slice(0, settleIdAt);
+      const settleRow = settle.args.slice(settleIdAt);
+      for (let f = 0; f < fetches; f++) {
+        const rows = Array.from({ length: BATCH.fetch }, (_, j) => withId(settleRow, 0, id(f * BATCH.fetch + j))).flat();
+        const reply = (await redis.call('EVALSHA', sha.settle, ...settleHead, ...rows)) as unknown[];
+        if (String(reply[0]) !== '1'.repeat(BATCH.fetch)) throw new Error(`the replayed settle of ${BATCH.fetch} (${f}) did not settle them all: ${String(reply[0])}`);
+      }
+      result.settle = take();
+      return { enqueue: result.enqueue / (enqueues * BATCH.enqueue), fetch: result.fetch / (fetches * BATCH.fetch), settle: result.settle / (fetches * BATCH.fetch) };
+    };
     await round('warm', 50);
-    const counts = await round('counted', calls);
-    process.stdout.write(`Instructions inside EVALSHA per single-task call, ${calls} calls each (callgrind):\n`);
-    for (const name of HOT) process.stdout.write(`  ${name.padEnd(8)} ${Math.round(counts[name] / calls).toLocaleString('en-US').padStart(9)}\n`);
+    const single = await round('counted', calls);
+    await batchRound('warm-batch', 16);
+    const batched = await batchRound('batch', Math.max(16, Math.floor(calls / 16) * 16));
+    const figure = (value: number) => Math.round(value).toLocaleString('en-US').padStart(9);
+    process.stdout.write(`Instructions inside EVALSHA (callgrind), ${calls} calls each:\n`);
+    process.stdout.write(`  script    per single-task call   per task in a batch (enqueue ${BATCH.enqueue}, fetch and settle ${BATCH.fetch})\n`);
+    for (const name of HOT) process.stdout.write(`  ${name.padEnd(8)}  ${figure(single[name] / calls).padStart(20)}   ${figure(batched[name])}\n`);
     const left = await redis.dbsize();
     process.stdout.write(`(keys left on the counting server: ${left}: the queue's own keys, its tasks all removed)\n`);
   } finally {
