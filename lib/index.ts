@@ -36,6 +36,7 @@ export { UnrecoverableTaskError } from './errors/unrecoverable-task.error.js';
 export { TaskTimeoutError } from './errors/task-timeout.error.js';
 export { TaskFailedError } from './errors/task-failed.error.js';
 export { WaitForTimeoutError } from './errors/wait-for-timeout.error.js';
+export { WaitForAbortedError } from './errors/wait-for-aborted.error.js';
 export { TaskNotFoundError } from './errors/task-not-found.error.js';
 export { InvalidTaskOptionsError } from './errors/invalid-task-options.error.js';
 export { DuplicateTaskHandlerError } from './errors/duplicate-task-handler.error.js';

@@ -239,12 +239,22 @@ export class TaskQueue {
   /**
    * Resolves with the handler's return value once the task completes; rejects
    * with TaskFailedError once it is dead, WaitForTimeoutError after `timeout`
-   * ms, or TaskNotFoundError when there is no such task.
+   * ms, TaskNotFoundError when there is no such task, or WaitForAbortedError
+   * when the app shuts down first.
    */
   async waitFor<R = unknown>(task: string | TaskRef<R>, options: WaitForOptions): Promise<R> {
     const { queue, id } = this.locate(task, options, 'waitFor');
     const timeout = checkRange(options?.timeout, 'waitFor', 'timeout', 'waitForTimeout');
     return (await this.waiter.wait(queue, id, timeout)) as R;
+  }
+
+  /**
+   * @internal Nest's shutdown hook (found by name; no `implements`, which the
+   * built types would keep without the method): the event followers stop
+   * now, so pending waitFor calls end with WaitForAbortedError.
+   */
+  beforeApplicationShutdown(): void {
+    this.waiter.close();
   }
 
   /**

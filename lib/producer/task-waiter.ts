@@ -1,5 +1,6 @@
 import { TaskFailedError } from '../errors/task-failed.error.js';
 import { TaskNotFoundError } from '../errors/task-not-found.error.js';
+import { WaitForAbortedError } from '../errors/wait-for-aborted.error.js';
 import { WaitForTimeoutError } from '../errors/wait-for-timeout.error.js';
 import type { QueueEventHub } from '../events/queue-event-hub.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
@@ -22,6 +23,7 @@ interface Waiter {
 export class TaskWaiter {
   private readonly waiters = new Map<string, Map<string, Set<Waiter>>>();
   private readonly following = new Map<string, Promise<unknown>>();
+  private closed = false;
 
   private readonly vanished: VanishedTaskCheck;
 
@@ -30,6 +32,7 @@ export class TaskWaiter {
   }
 
   wait(queue: string, id: string, timeoutMs: number): Promise<unknown> {
+    if (this.closed) return Promise.reject(new WaitForAbortedError(id, queue));
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         done();
@@ -61,6 +64,18 @@ export class TaskWaiter {
         (error: unknown) => waiter.reject(error instanceof Error ? error : new Error(String(error))),
       ).catch((error: unknown) => waiter.reject(error instanceof Error ? error : new Error(String(error))));
     });
+  }
+
+  /**
+   * The app is shutting down: its event followers stop, so no waiter could
+   * see its task finish. Each rejects now (its timer cleared, so it no longer
+   * holds the process) instead of at its timeout; later waits reject at once.
+   */
+  close(): void {
+    this.closed = true;
+    for (const [queue, byId] of [...this.waiters]) {
+      for (const [id, set] of [...byId]) [...set].forEach((w) => w.reject(new WaitForAbortedError(id, queue)));
+    }
   }
 
   private follow(queue: string, afterId: string): Promise<unknown> {
