@@ -16,8 +16,9 @@
  *    several tasks per call, as under load: enqueues of 32 rows, fetches of
  *    10 (the captured fetch with its count raised) and settles of those 10.
  * 3. Prints instructions per single-task call and per task in those batches.
- *    Both servers are its own, on free loopback ports, and stopped by their
- *    own pids.
+ *    The single-task fetches take from a queue of up to `--calls` tasks (all
+ *    enqueues come first). Both servers are its own, on free loopback ports,
+ *    and stopped by their own pids.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -35,6 +36,9 @@ type Hot = (typeof HOT)[number];
 
 /** Tasks per call in the batched replay. */
 const BATCH = { enqueue: 32, fetch: 10 } as const;
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+/** Fetches per whole number of enqueues: a batched round takes a multiple of this, so nothing is left waiting. */
+const FETCH_UNIT = BATCH.enqueue / gcd(BATCH.enqueue, BATCH.fetch);
 const calls = Number(process.argv.find((a) => a.startsWith('--calls='))?.split('=')[1] ?? 1000);
 
 /** One single-task call of each hot script, as the library sent it: script text and arguments after the SHA. */
@@ -143,7 +147,7 @@ async function main(): Promise<void> {
     };
     // The same calls with several tasks each, as under load: enqueues of 32 rows (the producer's
     // batch), fetches of 10 (a worker at concurrency 10 with a queue to take from) and settles of
-    // the 10 fetched. `fetches` is a multiple of 16, so the enqueues add exactly what is fetched.
+    // the 10 fetched. `fetches` is a multiple of FETCH_UNIT, so the enqueues add exactly what is fetched.
     const batchRound = async (tag: string, fetches: number): Promise<Record<Hot, number>> => {
       const result = { enqueue: 0, fetch: 0, settle: 0 };
       const id = (t: number) => `${tag}-${t}`;
@@ -176,8 +180,8 @@ async function main(): Promise<void> {
     };
     await round('warm', 50);
     const single = await round('counted', calls);
-    await batchRound('warm-batch', 16);
-    const batched = await batchRound('batch', Math.max(16, Math.floor(calls / 16) * 16));
+    await batchRound('warm-batch', FETCH_UNIT);
+    const batched = await batchRound('batch', Math.max(FETCH_UNIT, Math.floor(calls / FETCH_UNIT) * FETCH_UNIT));
     const figure = (value: number) => Math.round(value).toLocaleString('en-US').padStart(9);
     process.stdout.write(`Instructions inside EVALSHA (callgrind), ${calls} calls each:\n`);
     process.stdout.write(`  script    per single-task call   per task in a batch (enqueue ${BATCH.enqueue}, fetch and settle ${BATCH.fetch})\n`);
