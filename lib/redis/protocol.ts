@@ -289,8 +289,12 @@ const LEASE_ROW = ['id', 'token'] as const;
  * for scripts with a `row`, any number of rows of that many fields.
  */
 export const SCRIPTS = {
-  /** A row's options: the task's ENQUEUE_OPTIONS, packed. */
-  enqueue: { keys: QUEUE_SCRIPT_KEYS, args: HEAD, row: ['id', 'payload', 'options'] },
+  /**
+   * A row's payload: the payload JSON, or its first PAYLOAD_PART_BYTES when the
+   * producer split it, its rest then in payloadTail ('' when not split; see
+   * enqueuePayload in script-args.ts). Its options: the task's ENQUEUE_OPTIONS, packed.
+   */
+  enqueue: { keys: QUEUE_SCRIPT_KEYS, args: HEAD, row: ['id', 'payload', 'payloadTail', 'options'] },
   fetch: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, ...FETCH_ARGS] },
   settle: {
     keys: QUEUE_SCRIPT_KEYS,

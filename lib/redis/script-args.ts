@@ -1,7 +1,7 @@
 import type { ResolvedQueueSettings, ResolvedRetention } from '../config/resolved-options.js';
 import type { AttemptOutcome, FetchRequest } from '../engine/attempt.js';
 import type { NewTask } from '../engine/new-task.js';
-import { DEPENDENCY_FAILURE_RUN, ENQUEUE_OPTIONS, LIST_SEPARATOR, OPTIONS_SEPARATOR, OUTCOME, SCRIPTS } from './protocol.js';
+import { DEPENDENCY_FAILURE_RUN, ENQUEUE_OPTIONS, LIST_SEPARATOR, OPTIONS_SEPARATOR, OUTCOME, PAYLOAD_PART_BYTES, SCRIPTS } from './protocol.js';
 import { encodeBackoff, encodeRetention } from './record-values.js';
 import type { ScriptArg, ScriptName } from './script-registry.js';
 
@@ -64,10 +64,25 @@ export function enqueueRows(tasks: readonly NewTask[]): Array<RowOf<'enqueue'>> 
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i];
     if (previous === undefined || !sameOptions(t, previous)) options = packedOptions(t);
-    rows[i] = { id: t.id, payload: t.payloadJson, options };
+    const [payload, payloadTail] = enqueuePayload(t.payloadJson);
+    rows[i] = { id: t.id, payload, payloadTail, options };
     previous = t;
   }
   return rows;
+}
+
+/**
+ * A payload as an enqueue row carries it: split in two record parts here when
+ * it is ASCII (one byte per character, so a cut at PAYLOAD_PART_BYTES
+ * characters is a cut at that many bytes, between characters) and longer than
+ * one part but no longer than two; otherwise whole, with an empty tail, and
+ * the script splits it. Splitting in Lua (string.byte and string.sub) cost the
+ * enqueue script about 8,000 instructions per task, a seventh of its work for
+ * such a task; here it is two slices.
+ */
+export function enqueuePayload(json: string): [payload: string, tail: string] {
+  if (json.length <= PAYLOAD_PART_BYTES || json.length > 2 * PAYLOAD_PART_BYTES || Buffer.byteLength(json) !== json.length) return [json, ''];
+  return [json.slice(0, PAYLOAD_PART_BYTES), json.slice(PAYLOAD_PART_BYTES)];
 }
 
 /** A task's ENQUEUE_OPTIONS packed in one string, in that order. */

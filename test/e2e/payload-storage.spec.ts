@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TaskHandler } from '../../lib/index.js';
+import type { NewTask } from '../../lib/engine/new-task.js';
 import { PAYLOAD_INLINE_PARTS, PAYLOAD_PART_BYTES, PAYLOAD_PART_FIELDS as PARTS, RECORD } from '../../lib/redis/protocol.js';
+import { enqueueRows, scriptArgs } from '../../lib/redis/script-args.js';
+import { defineScripts, runScript } from '../../lib/redis/script-registry.js';
 import { useStoredQueue } from '../fixtures/stored-queue.js';
 import { startTaskApp } from '../fixtures/task-app.js';
 import { keysOf } from '../utils/redis.js';
@@ -129,6 +132,40 @@ describe('payload storage', () => {
       expect(await q.redis.get(q.keys.payload(id))).toBe(JSON.stringify(payload));
     }
     for (const [i, payload] of [...inRecord, ...ownKey].entries()) expect((await q.producer.queue.get(refs[i].id))?.payload).toEqual(payload);
+  });
+
+  it('stores an ASCII payload of 65 to 128 bytes, which the producer splits itself, as the script would have', async () => {
+    const payloads = [exactPayload('ascii-65', 65), exactPayload('ascii-121', 121), exactPayload('ascii-128', 128), exactPayload('ascii-129', 129)];
+    const refs = await q.producer.queue.enqueueMany(payloads.map((payload) => ({ name: 'stored.echo', payload })));
+    for (const [i, payload] of payloads.entries()) {
+      const json = JSON.stringify(payload);
+      const parts = (await q.redis.hmget(q.keys.task(refs[i].id), ...PARTS)).filter((part) => part !== null);
+      expect(parts).toEqual(json.length <= 128 ? [json.slice(0, 64), json.slice(64)] : [json.slice(0, 64), json.slice(64, 128), json.slice(128)]);
+      expect(await q.redis.object('ENCODING', q.keys.task(refs[i].id))).toBe('listpack');
+      expect((await q.producer.queue.get(refs[i]))?.payload).toEqual(payload);
+    }
+  });
+
+  it('joins and cuts itself a payload split in a way this version never sends (a first part not of 64 bytes, or a longer tail)', async () => {
+    defineScripts(q.redis);
+    const cases = [
+      { id: 'odd-1', json: JSON.stringify(exactPayload('odd-1', 200)), at: 100 },
+      { id: 'odd-2', json: JSON.stringify(exactPayload('odd-2', 100)), at: 30 },
+      { id: 'odd-3', json: JSON.stringify(exactPayload('odd-3', 200)), at: 64 },
+    ];
+    const task = (id: string, payloadJson: string): NewTask => ({
+      id, name: 'stored.echo', payloadJson, priority: 0, delayMs: 0, runAt: null, maxAttempts: 1, backoff: null,
+      timeoutMs: 0, dependsOn: [], dependencyFailure: 'dead', removeOnComplete: null, removeOnDead: null,
+    });
+    const rows = cases.map(({ id, json, at }) => ({ ...enqueueRows([task(id, json)])[0], payload: json.slice(0, at), payloadTail: json.slice(at) }));
+    const reply = await runScript(q.redis, 'enqueue', q.keys.scriptKeys, scriptArgs('enqueue', { base: q.keys.base, eventsMaxLen: 100 }, rows));
+    expect(reply).toEqual([]);
+    for (const { id, json } of cases) {
+      const parts = (await q.redis.hmget(q.keys.task(id), ...PARTS)).filter((part): part is string => part !== null);
+      expect(parts.every((part) => part.length <= PAYLOAD_PART_BYTES)).toBe(true);
+      expect(parts.join('')).toBe(json);
+      expect((await q.producer.queue.get(id))?.payload).toEqual(JSON.parse(json));
+    }
   });
 
   it('runs a task stored as 0.1.0 stored every task: the payload in its own key, none in the record', async () => {

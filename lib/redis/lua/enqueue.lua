@@ -2,7 +2,8 @@
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
 --   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.enqueue of protocol.ts: the key base, the events setting, then one enqueue row per task
---   (id, payload, and its ENQUEUE_OPTIONS packed in one string).
+--   (id, payload and payload tail: the payload whole with an empty tail, or split by the producer in its
+--   two record parts; its ENQUEUE_OPTIONS packed in one string).
 -- Returns the enqueue reply (a row per task not added: its row number and 0, the id existed: nothing
 --   changed, or an error message; no rows when every task was added), or the enqueueRefused reply when a
 --   dependency is missing: then nothing at all was written.
@@ -79,7 +80,8 @@ local row = REPLY_ENQUEUE_ROW_FIRST
 local waited, earliest = false, nil
 for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   seq = seq + 1
-  local result, state, runAt = addTask(base, keys, now, evMaxLen, ARGV[i + ROW_ID], ARGV[i + ROW_PAYLOAD], optionsOf(ARGV[i + ROW_OPTIONS]), seq, batch,
+  local result, state, runAt = addTask(base, keys, now, evMaxLen, ARGV[i + ROW_ID], ARGV[i + ROW_PAYLOAD], ARGV[i + ROW_PAYLOAD_TAIL],
+    optionsOf(ARGV[i + ROW_OPTIONS]), seq, batch,
     taskKeys[(i - ROW_FIRST) / ROW_WIDTH + 1])
   if result ~= 1 then
     out[row + REPLY_ENQUEUE_ROW_INDEX] = (i - ROW_FIRST) / ROW_WIDTH + 1

@@ -39,7 +39,7 @@ local o = {
   traceLink = def[10],
 }
 local batch = newAddBatch(now, evMaxLen)
-local added, state = addTask(base, keys, now, evMaxLen, id .. OCCURRENCE_SEPARATOR .. due, def[4], o, redis.call('INCR', keys[KEY_SEQ]), batch)
+local added, state = addTask(base, keys, now, evMaxLen, id .. OCCURRENCE_SEPARATOR .. due, def[4], nil, o, redis.call('INCR', keys[KEY_SEQ]), batch)
 flushAdds(base, keys, batch)
 if state == S_WAITING then wake(keys[KEY_MARK]) end
 

@@ -1,6 +1,6 @@
 import type { NewTask } from '../../../lib/engine/new-task.js';
-import { ENQUEUE_OPTIONS, OPTIONS_SEPARATOR } from '../../../lib/redis/protocol.js';
-import { enqueueRows } from '../../../lib/redis/script-args.js';
+import { ENQUEUE_OPTIONS, OPTIONS_SEPARATOR, PAYLOAD_PART_BYTES } from '../../../lib/redis/protocol.js';
+import { enqueuePayload, enqueueRows } from '../../../lib/redis/script-args.js';
 
 const task = (fields: Partial<NewTask> = {}): NewTask => ({
   id: 'k1', name: 'mail.send', payloadJson: '{"to":"ada"}', priority: 0, delayMs: 0, runAt: null, maxAttempts: 3, backoff: null,
@@ -38,6 +38,7 @@ describe('an enqueue row', () => {
     );
     expect(row.id).toBe('k1');
     expect(row.payload).toBe('{"to":"ada"}');
+    expect(row.payloadTail).toBe('');
     const values = unpacked(row.options);
     expect(values).toHaveLength(ENQUEUE_OPTIONS.length);
     expect(Object.fromEntries(ENQUEUE_OPTIONS.map((field, i) => [field, values[i]]))).toEqual({
@@ -103,5 +104,32 @@ describe('enqueueRows', () => {
     const rows = enqueueRows([task({ backoff, dependsOn }), task({ id: 'k2', backoff, dependsOn })]);
     expect(reads.count).toBe(2 * once.reads.count);
     expect(rows.map((r) => unpacked(r.options)[ENQUEUE_OPTIONS.indexOf('dependsOn')])).toEqual(['a', 'a']);
+  });
+});
+
+describe('enqueuePayload', () => {
+  const json = (length: number, fill = 'x') => JSON.stringify({ v: fill.repeat(length - 8) });
+
+  it('splits an ASCII payload of 65 to 128 bytes into its two record parts, the first of 64 bytes', () => {
+    for (const length of [65, 100, 128]) {
+      const payload = json(length);
+      expect(payload).toHaveLength(length);
+      const [head, tail] = enqueuePayload(payload);
+      expect(Buffer.byteLength(head)).toBe(PAYLOAD_PART_BYTES);
+      expect(Buffer.byteLength(tail)).toBe(length - PAYLOAD_PART_BYTES);
+      expect(head + tail).toBe(payload);
+    }
+  });
+
+  it('leaves whole, with an empty tail, a payload of one part, one longer than two, and one with a character of more than one byte', () => {
+    for (const payload of [json(12), json(64), json(129), json(300), json(100, 'é'), JSON.stringify({ v: 'x'.repeat(50) + '😀' })]) {
+      expect(enqueuePayload(payload)).toEqual([payload, '']);
+    }
+  });
+
+  it('goes into the enqueue row', () => {
+    const payloadJson = json(121);
+    const row = enqueueRows([task({ payloadJson })])[0];
+    expect([row.payload, row.payloadTail]).toEqual([payloadJson.slice(0, 64), payloadJson.slice(64)]);
   });
 });

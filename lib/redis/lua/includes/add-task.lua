@@ -94,7 +94,7 @@ local function recordTemplate(o)
   return rec
 end
 
-local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch, taskKey)
+local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, seq, batch, taskKey)
   taskKey = taskKey or base .. K_TASK .. id
   if not batch.fresh and redis.call('EXISTS', taskKey) == 1 then return 0 end
 
@@ -155,7 +155,15 @@ local function addTask(base, keys, now, evMaxLen, id, payload, o, seq, batch, ta
     rec[n + 1], rec[n + 2] = R_RUN_AT, int(runAt)
     n = n + 2
   end
-  local withPayload = putPayloadParts(rec, n, payload)
+  local withPayload
+  if payloadTail and payloadTail ~= '' and #payload == PAYLOAD_PART_BYTES and #payloadTail <= PAYLOAD_PART_BYTES then
+    -- Split by the producer into the two parts putPayloadParts would make (ASCII, so no UTF-8 boundary to find).
+    rec[n + 1], rec[n + 2], rec[n + 3], rec[n + 4] = R_PAYLOAD_PART1, payload, R_PAYLOAD_PART2, payloadTail
+    withPayload = n + 4
+  else
+    if payloadTail and payloadTail ~= '' then payload = payload .. payloadTail end
+    withPayload = putPayloadParts(rec, n, payload)
+  end
   redis.call('HSET', taskKey, unpack(rec, 1, withPayload or n))
   if all then
     -- Kept as enqueued, for TaskQueue.relations: the pending set loses each dependency as it finishes.
