@@ -156,14 +156,16 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
     n = n + 2
   end
   local withPayload
-  if payloadTail and payloadTail ~= '' and #payload == PAYLOAD_PART_BYTES and #payloadTail <= PAYLOAD_PART_BYTES then
-    -- Split by the producer into the two parts putPayloadParts would make (ASCII, so no UTF-8 boundary to find).
-    rec[n + 1], rec[n + 2], rec[n + 3], rec[n + 4] = R_PAYLOAD_PART1, payload, R_PAYLOAD_PART2, payloadTail
-    withPayload = n + 4
-  else
-    if payloadTail and payloadTail ~= '' then payload = payload .. payloadTail end
-    withPayload = putPayloadParts(rec, n, payload)
+  if payloadTail and payloadTail ~= '' then
+    if #payload == PAYLOAD_PART_BYTES and #payloadTail <= PAYLOAD_PART_BYTES then
+      -- Split by the producer into the two parts putPayloadParts would make (ASCII, so no UTF-8 boundary to find).
+      rec[n + 1], rec[n + 2], rec[n + 3], rec[n + 4] = R_PAYLOAD_PART1, payload, R_PAYLOAD_PART2, payloadTail
+      withPayload = n + 4
+    else
+      payload = payload .. payloadTail
+    end
   end
+  withPayload = withPayload or putPayloadParts(rec, n, payload)
   redis.call('HSET', taskKey, unpack(rec, 1, withPayload or n))
   if all then
     -- Kept as enqueued, for TaskQueue.relations: the pending set loses each dependency as it finishes.
