@@ -10,8 +10,17 @@ import type { TaskState } from '../interfaces/task-state.js';
 
 /** The keys of one queue, after its base `{prefix:queue}:` (one hash tag: one Redis Cluster slot). */
 export const QUEUE_KEY_SUFFIXES = {
-  /** Sorted set: waiting task ids by wait score (priority, then enqueue order). */
+  /**
+   * Sorted set: waiting task ids by wait score (priority, then enqueue order): those enqueued with a
+   * priority other than 0, and every task that comes back to waiting (released, recovered, retried,
+   * delayed, unblocked or unparked), in its old place.
+   */
   wait: 'wait',
+  /**
+   * List: ids of tasks enqueued with priority 0 straight to waiting, in enqueue order. A list entry costs
+   * Redis about a sixth of a sorted-set member; fetch merges it with the wait set by wait score.
+   */
+  waitList: 'wl',
   /** Sorted set: delayed task ids by due time. */
   delayed: 'delayed',
   /** Sorted set: running task ids by lease expiry. */
@@ -132,6 +141,11 @@ export const RECORD_FIELDS = {
  * sequence, so each part is text on its own).
  */
 export const PAYLOAD_PART_BYTES = 64;
+/**
+ * The level (wait score / 2^32) of priority 0: a wait score is (PRIORITY_ZERO_LEVEL - priority) * 2^32 plus
+ * the enqueue sequence. The wait list's tasks are all of this level.
+ */
+export const PRIORITY_ZERO_LEVEL = 1_000_000;
 /**
  * Most parts of a payload kept in its record (payloadPart1..4): up to about
  * 256 bytes a payload saves its own key, which costs more than the payload's

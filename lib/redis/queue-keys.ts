@@ -9,6 +9,8 @@ export class QueueKeys {
   /** Start of every key of the queue, also given to scripts to build task keys. */
   readonly base: string;
   readonly wait: string;
+  /** Tasks enqueued with priority 0, in enqueue order (see QUEUE_KEY_SUFFIXES.waitList). */
+  readonly waitList: string;
   readonly delayed: string;
   readonly active: string;
   readonly mark: string;
@@ -31,6 +33,7 @@ export class QueueKeys {
     const base = (this.base = `{${prefix}:${queue}}:`);
     const s = QUEUE_KEY_SUFFIXES;
     this.wait = base + s.wait;
+    this.waitList = base + s.waitList;
     this.delayed = base + s.delayed;
     this.active = base + s.active;
     this.mark = base + s.mark;

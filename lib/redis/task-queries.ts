@@ -3,6 +3,7 @@ import type { TaskState } from '../interfaces/task-state.js';
 import type { QueueKeys } from './queue-keys.js';
 import { redactRedisError, redacted } from './redact-error.js';
 import type { RedisClient } from './redis-client.js';
+import { RECORD } from './protocol.js';
 import { decodeTaskInfo, parseJson } from './task-record.codec.js';
 
 // The engine's read side: plain reads, no state changes, so no scripts.
@@ -53,21 +54,42 @@ export async function listTasks(client: RedisClient, keys: QueueKeys, state: Tas
   return infos.filter((info): info is TaskInfo => info !== null);
 }
 
-/** A page of waiting ids in run order, including those parked while their handler is at its fleet-wide limit. */
+/**
+ * A page of waiting ids in run order: the wait list merged with the wait set by wait score (what fetch
+ * does), and those parked while their handler is at its fleet-wide limit.
+ */
 async function waitingIds(client: RedisClient, keys: QueueKeys, offset: number, limit: number): Promise<string[]> {
-  const names = await redacted(client.smembers(keys.parkedNames));
-  if (names.length === 0) return redacted(client.zrange(keys.wait, offset, offset + limit - 1));
+  const end = offset + limit - 1;
+  const [names, setSize] = await Promise.all([redacted(client.smembers(keys.parkedNames)), redacted(client.zcard(keys.wait))]);
+  if (names.length === 0 && setSize === 0) return redacted(client.lrange(keys.waitList, offset, end));
   const pipeline = client.pipeline();
-  pipeline.zrange(keys.wait, 0, offset + limit - 1, 'WITHSCORES');
-  for (const name of names) pipeline.zrange(keys.handlerParked(name), 0, offset + limit - 1, 'WITHSCORES');
-  const scored: Array<[string, number]> = [];
-  for (const [error, flat] of (await redacted(pipeline.exec())) ?? []) {
+  pipeline.lrange(keys.waitList, 0, end);
+  pipeline.zrange(keys.wait, 0, end, 'WITHSCORES');
+  for (const name of names) pipeline.zrange(keys.handlerParked(name), 0, end, 'WITHSCORES');
+  const [listed, ...sets] = ((await redacted(pipeline.exec())) ?? []).map(([error, reply]) => {
     if (error) throw redactRedisError(error);
-    const list = flat as string[];
-    for (let i = 0; i + 1 < list.length; i += 2) scored.push([list[i], Number(list[i + 1])]);
-  }
+    return reply as string[];
+  });
+  const scored: Array<[string, number]> = [];
+  for (const flat of sets) for (let i = 0; i + 1 < flat.length; i += 2) scored.push([flat[i], Number(flat[i + 1])]);
+  // A list entry's wait score is in its record; one gone meanwhile is left out, as readTasks would.
+  const scores = await listScores(client, keys, listed);
+  listed.forEach((id, i) => {
+    if (scores[i] !== null) scored.push([id, scores[i]]);
+  });
   scored.sort((a, b) => a[1] - b[1]);
   return scored.slice(offset, offset + limit).map(([id]) => id);
+}
+
+/** The wait scores of the records of `ids` (null for a record gone), in one round trip. */
+async function listScores(client: RedisClient, keys: QueueKeys, ids: readonly string[]): Promise<Array<number | null>> {
+  if (ids.length === 0) return [];
+  const pipeline = client.pipeline();
+  for (const id of ids) pipeline.hget(keys.task(id), RECORD.waitScore);
+  return ((await redacted(pipeline.exec())) ?? []).map(([error, score]) => {
+    if (error) throw redactRedisError(error);
+    return score === null ? null : Number(score);
+  });
 }
 
 /** Results of a task's completed dependencies, by dependency id. */

@@ -1,7 +1,7 @@
 import type { FetchReply, FetchedTask, SettleReply } from '../engine/attempt.js';
 import type { TaskErrorInfo, TaskInfo, TaskProgress } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
-import { LIST_SEPARATOR, PAYLOAD_PART_FIELDS, RECORD, STATE, leaseToken } from './protocol.js';
+import { LIST_SEPARATOR, PAYLOAD_PART_FIELDS, PRIORITY_ZERO_LEVEL, RECORD, STATE, leaseToken } from './protocol.js';
 import { decodeBackoff } from './record-values.js';
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
 import { replyLayout } from './reply-layout.js';
@@ -47,7 +47,7 @@ export function stateOfLetter(letter: string | undefined): TaskState {
 
 /** The priority a wait score encodes (see waitScore in lua/includes/common.lua). */
 export function priorityOfWaitScore(ws: number): number {
-  return 1_000_000 - Math.floor(ws / 4294967296);
+  return PRIORITY_ZERO_LEVEL - Math.floor(ws / 4294967296);
 }
 
 /**

@@ -107,6 +107,19 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
       expect(await fetchIds(10)).toEqual(['b', 'c', 'd', 'low']);
     });
 
+    it('runs a task put back in its old place after those enqueued before it and before those enqueued after it', async () => {
+      await add(newTask('a'), newTask('b'), newTask('c'));
+      const [a, b] = (await engine.tasks.fetch(QUEUE, request(2))).tasks;
+      await add(newTask('d'), newTask('e'));
+      expect(await engine.tasks.release(QUEUE, [b.lease])).toBe(1);
+      await add(newTask('hi', { priority: 3 }), newTask('lo', { priority: -3 }));
+      expect((await engine.tasks.list(QUEUE, 'waiting', 0, 10)).map((t) => t.id)).toEqual(['hi', 'b', 'c', 'd', 'e', 'lo']);
+      expect((await engine.tasks.list(QUEUE, 'waiting', 2, 2)).map((t) => t.id)).toEqual(['c', 'd']);
+      expect(await fetchIds(3)).toEqual(['hi', 'b', 'c']);
+      expect(await engine.tasks.release(QUEUE, [a.lease])).toBe(1);
+      expect(await fetchIds(10)).toEqual(['a', 'd', 'e', 'lo']);
+    });
+
     it('keeps a delayed task until it is due', async () => {
       await add(newTask('later', { delayMs: 60 }));
       const early = await engine.tasks.fetch(QUEUE, request(1));

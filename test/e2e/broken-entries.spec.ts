@@ -62,6 +62,7 @@ describe('a fetch that meets unreadable entries', () => {
       expect((await queue.get(badJson[0]))?.error?.message).toMatch(/payload is not valid JSON/);
       expect(await queue.get(noRecord[0])).toBeNull();
       expect(await q.redis.zscore(q.keys.wait, noRecord[0])).toBeNull();
+      expect(await q.redis.lpos(q.keys.waitList, noRecord[0])).toBeNull();
       // Reported in a few summary lines, not a thousand.
       const brokenLines = logger.lines.filter((l) => l.startsWith('warn') && l.includes('had no usable record or payload'));
       expect(brokenLines.length).toBeGreaterThan(0);

@@ -33,7 +33,7 @@ describe('waitFor on a task that vanishes while waiting', () => {
     const ref = await q.producer.queue.enqueue('vanish.never-run', {});
     const waiting = q.producer.queue.waitFor(ref, { timeout: 30_000 }).catch((e: unknown) => e);
     await q.redis.del(q.keys.task(ref.id), q.keys.payload(ref.id));
-    await q.redis.zrem(q.keys.wait, ref.id);
+    await q.redis.lrem(q.keys.waitList, 0, ref.id);
     expect(await waiting).toMatchObject({ name: 'TaskNotFoundError', whileWaiting: true });
   });
 

@@ -33,7 +33,7 @@ const RULES = [
   // Called inside the Lua scripts.
   '+time', '+exists', '+incr', '+incrby', '+decr', '+del', '+set', '+mset', '+mget', '+hget', '+hmget', '+hset', '+hdel', '+hincrby',
   '+zadd', '+zrem', '+zcard', '+zrangebyscore', '+zpopmin', '+xadd', '+sadd', '+srem', '+scard', '+pexpire', '+pttl',
-  '+rpush', '+ltrim', '+zscan', '+zcount',
+  '+rpush', '+ltrim', '+zscan', '+zcount', '+lpop', '+llen', '+lrem',
   // Worker heartbeats and the hand-over of tasks in a rolling deploy.
   '+zscore', '+zremrangebyscore',
 ];

@@ -110,13 +110,16 @@ describe('hand-edited and missing task records', () => {
     await deleteStoredPayload(admin, keys, 'poison-no-payload');
     await admin.del(keys.task('poison-ghost'));
     expect(await admin.exists(keys.payload('poison-ghost'))).toBe(1);
-    expect(await admin.zscore(keys.wait, 'poison-ghost')).not.toBeNull();
+    expect(await admin.lpos(keys.waitList, 'poison-ghost')).not.toBeNull();
 
     const app = await boot({ worker: { concurrency: 5, leaseMs: 5_000, shutdownGraceMs: 1_000 } }, [PoisonTasks]);
     const queue = app.get(TaskQueue);
     const tasks = app.get(PoisonTasks);
     await Promise.all(goodRefs.map((ref) => queue.waitFor(ref, { timeout: 20_000 })));
-    await waitUntil(async () => (await admin.zcard(keys.wait)) === 0 && (await admin.zcard(keys.active)) === 0, 'the wait and active sets to empty');
+    await waitUntil(
+      async () => (await admin.zcard(keys.wait)) === 0 && (await admin.llen(keys.waitList)) === 0 && (await admin.zcard(keys.active)) === 0,
+      'the wait set, wait list and active set to empty',
+    );
 
     // Still serving after the bad tasks: a second batch of good tasks completes.
     const later = await queue.enqueueMany(Array.from({ length: 2 * GOOD_PER_GAP }, () => ({ name: 'poison.work', payload: { n: n++ } })));
@@ -174,6 +177,7 @@ describe('hand-edited and missing task records', () => {
     for (const set of [keys.wait, keys.delayed, keys.active, keys.dead, keys.completed]) {
       expect({ set, score: await admin.zscore(set, 'poison-ghost') }).toEqual({ set, score: null });
     }
+    expect(await admin.lpos(keys.waitList, 'poison-ghost')).toBeNull();
     expect(await admin.exists(keys.task('poison-ghost'), keys.payload('poison-ghost'))).toBe(0);
 
     expect(await queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: goodRefs.length, dead: DEAD_IDS.length, blocked: 0, paused: false });

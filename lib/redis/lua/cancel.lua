@@ -15,8 +15,13 @@ local keys = queueKeys()
 local taskKey = base .. K_TASK .. id
 local f = redis.call('HMGET', taskKey, R_STATE, R_NAME, R_HAS_DEPENDENTS)
 if f[1] == S_WAITING then
-  -- A waiting task may be parked while its handler is at its fleet-wide limit.
-  if redis.call('ZREM', keys[KEY_WAIT], id) == 0 and f[2] then redis.call('ZREM', base .. K_HANDLER_PARKED .. f[2], id) end
+  -- A waiting task is in the wait set, parked while its handler is at its
+  -- fleet-wide limit, or in the wait list: looked for in that order, as LREM
+  -- reads the list from its front up to the task (O(its place in the list)).
+  if redis.call('ZREM', keys[KEY_WAIT], id) == 0
+    and not (f[2] and redis.call('ZREM', base .. K_HANDLER_PARKED .. f[2], id) == 1) then
+    redis.call('LREM', base .. K_WAIT_LIST, 1, id)
+  end
 elseif f[1] == S_DELAYED then
   redis.call('ZREM', keys[KEY_DELAYED], id)
 elseif f[1] == S_BLOCKED then

@@ -18,12 +18,11 @@ local count = tonumber(ARGV[ARG_COUNT])
 local now = nowMs()
 local removed = 0
 
--- Removes up to `count - removed` tasks from the front of one sorted set.
-local function drainSet(setKey)
+-- Removes up to `count - removed` tasks from the front of one sorted set, or of the wait list.
+local function drainFront(key, isList)
   if removed >= count then return end
-  local ids = redis.call('ZRANGE', setKey, 0, count - removed - 1)
+  local ids = popFront(key, isList, count - removed)
   for _, id in ipairs(ids) do
-    redis.call('ZREM', setKey, id)
     if redis.call('HGET', base .. K_TASK .. id, R_HAS_DEPENDENTS) then
       notifyDependents(base, keys, now, evMaxLen, id, S_DEAD, 'it was drained', nil)
     end
@@ -32,9 +31,10 @@ local function drainSet(setKey)
   removed = removed + #ids
 end
 
-drainSet(keys[KEY_WAIT])
-for _, name in ipairs(redis.call('SMEMBERS', base .. K_PARKED_NAMES)) do drainSet(base .. K_HANDLER_PARKED .. name) end
-if ARGV[ARG_DELAYED] == '1' then drainSet(keys[KEY_DELAYED]) end
+drainFront(keys[KEY_WAIT], false)
+drainFront(base .. K_WAIT_LIST, true)
+for _, name in ipairs(redis.call('SMEMBERS', base .. K_PARKED_NAMES)) do drainFront(base .. K_HANDLER_PARKED .. name, false) end
+if ARGV[ARG_DELAYED] == '1' then drainFront(keys[KEY_DELAYED], false) end
 local reply = {}
 reply[REPLY_DRAIN_REMOVED] = removed
 reply[REPLY_DRAIN_MORE] = removed >= count and 1 or 0

@@ -1,6 +1,6 @@
 -- listNamed: a page of the tasks of one name in one state, for list(..., { name }).
--- KEYS: the queue keys of protocol.ts; it reads the state's sorted set (waiting: also the name's parked
---   set) and the records built from the base.
+-- KEYS: the queue keys of protocol.ts; it reads the state's sorted set (waiting: also the wait list and
+--   the name's parked set) and the records built from the base.
 -- ARGV: SCRIPTS.listNamed of protocol.ts: the key base, the events setting, the state letter (S_*),
 --   the name, the offset and limit among the matches, and the most entries of the set to look at.
 -- Returns the matching ids, in the set's order.
@@ -19,10 +19,16 @@ for i = 1, #entries, 2 do
   end
 end
 if state == S_WAITING then
-  -- Tasks of that name parked at its handler's fleet-wide limit are waiting too, in the same score order.
+  -- The wait list's tasks (their wait score is in their records), and those of
+  -- that name parked at its handler's fleet-wide limit, are waiting too: all in wait-score order.
+  local before = #matches
+  for _, id in ipairs(redis.call('LRANGE', base .. K_WAIT_LIST, 0, scan - 1)) do
+    local r = redis.call('HMGET', base .. K_TASK .. id, R_NAME, R_WAIT_SCORE)
+    if r[1] == name and tonumber(r[2]) then matches[#matches + 1] = { id, tonumber(r[2]) } end
+  end
   local parked = redis.call('ZRANGE', base .. K_HANDLER_PARKED .. name, 0, scan - 1, 'WITHSCORES')
-  if #parked > 0 then
-    for i = 1, #parked, 2 do matches[#matches + 1] = { parked[i], tonumber(parked[i + 1]) } end
+  for i = 1, #parked, 2 do matches[#matches + 1] = { parked[i], tonumber(parked[i + 1]) } end
+  if #matches > before then
     table.sort(matches, function(a, b) return a[2] < b[2] or (a[2] == b[2] and a[1] < b[1]) end)
   end
 end

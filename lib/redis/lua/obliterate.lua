@@ -36,22 +36,22 @@ end
 redis.call('SET', keys[KEY_PAUSED], '1')
 
 local removed = 0
-local function removeTasks(setKey)
+-- Removes up to `count - removed` tasks from the front of one sorted set, or of the wait list.
+local function removeTasks(key, isList)
   if removed >= count then return end
-  local ids = redis.call('ZRANGE', setKey, 0, count - removed - 1)
+  local ids = popFront(key, isList, count - removed)
   for _, id in ipairs(ids) do
-    local taskKey = base .. K_TASK .. id
-    local f = redis.call('HMGET', taskKey, R_NAME, R_COUNTED_IN_LIMIT)
+    local f = redis.call('HMGET', base .. K_TASK .. id, R_NAME, R_COUNTED_IN_LIMIT)
     if f[2] then redis.call('DEL', base .. K_HANDLER_RUNNING .. f[1]) end
-    redis.call('ZREM', setKey, id)
     deleteTask(base, id)
   end
   removed = removed + #ids
 end
 
 local parkedNames = redis.call('SMEMBERS', base .. K_PARKED_NAMES)
-for _, setKey in ipairs({ keys[KEY_WAIT], keys[KEY_DELAYED], keys[KEY_BLOCKED], keys[KEY_ACTIVE], keys[KEY_COMPLETED], keys[KEY_DEAD] }) do removeTasks(setKey) end
-for _, name in ipairs(parkedNames) do removeTasks(base .. K_HANDLER_PARKED .. name) end
+removeTasks(base .. K_WAIT_LIST, true)
+for _, setKey in ipairs({ keys[KEY_WAIT], keys[KEY_DELAYED], keys[KEY_BLOCKED], keys[KEY_ACTIVE], keys[KEY_COMPLETED], keys[KEY_DEAD] }) do removeTasks(setKey, false) end
+for _, name in ipairs(parkedNames) do removeTasks(base .. K_HANDLER_PARKED .. name, false) end
 reply[REPLY_OBLITERATE_REMOVED] = removed
 if removed >= count then
   reply[REPLY_OBLITERATE_STATUS] = OB_MORE
@@ -64,7 +64,7 @@ for _, name in ipairs(parkedNames) do redis.call('DEL', base .. K_HANDLER_PARKED
 -- The names live workers advertise and their wake-up markers; a worker still running advertises again at its next heartbeat.
 for _, name in ipairs(redis.call('ZRANGE', keys[KEY_HANDLER_NAMES], 0, -1)) do redis.call('DEL', base .. K_HANDLER_MARK .. name) end
 redis.call('DEL', keys[KEY_HANDLER_NAMES], keys[KEY_WAIT], keys[KEY_DELAYED], keys[KEY_ACTIVE], keys[KEY_MARK], keys[KEY_DEAD], keys[KEY_COMPLETED], keys[KEY_SEQ], keys[KEY_BLOCKED],
-  keys[KEY_PAUSED], keys[KEY_RATE], base .. K_EVENTS, base .. K_PARKED_NAMES, base .. K_SCHEDULES, base .. K_GAUGES)
+  keys[KEY_PAUSED], keys[KEY_RATE], base .. K_EVENTS, base .. K_WAIT_LIST, base .. K_PARKED_NAMES, base .. K_SCHEDULES, base .. K_GAUGES)
 -- The per-minute throughput counters of the window they live in (they expire by themselves after it).
 local minute = nowMs()
 minute = minute - (minute % 60000)

@@ -20,14 +20,14 @@ export interface Tally {
   unrunAttemptKeys?: string[];
 }
 
-/** Waiting, delayed and active counts, read atomically (a task moving between them is never missed). */
+/** Waiting (wait set and wait list), delayed and active counts, read atomically (a task moving between them is never missed). */
 export async function inFlight(admin: Redis, keys: QueueKeys): Promise<{ waiting: number; delayed: number; active: number }> {
-  const replies = (await admin.multi().zcard(keys.wait).zcard(keys.delayed).zcard(keys.active).exec()) ?? [];
-  const [waiting, delayed, active] = replies.map(([error, n]) => {
+  const replies = (await admin.multi().zcard(keys.wait).llen(keys.waitList).zcard(keys.delayed).zcard(keys.active).exec()) ?? [];
+  const [waitSet, waitList, delayed, active] = replies.map(([error, n]) => {
     if (error) throw error;
     return Number(n);
   });
-  return { waiting, delayed, active };
+  return { waiting: waitSet + waitList, delayed, active };
 }
 
 /** Resolves once nothing is waiting, delayed or active, or after `timeoutMs` (then the tally shows what is left). */

@@ -9,8 +9,8 @@
 -- Returns 1 (added), 0 (a task with this id exists: nothing changed) or an
 -- error message (nothing written); when added, also its state and due time.
 --
--- The writes many tasks of one call share a key for (their places in wait,
--- the payloads too long for their records) go to `batch` and are made by flushAdds in one command each:
+-- The writes many tasks of one call share a key for (their places in the
+-- wait list or wait set, the payloads too long for their records) go to `batch` and are made by flushAdds in one command each:
 -- a call of n tasks costs about 2n commands instead of 7n. Nothing within the
 -- call reads them before the flush (the record, which dependency checks and
 -- duplicate checks read, is written at once). `seq` is the task's enqueue
@@ -53,12 +53,14 @@ end
 -- that no task of the call exists yet and no id repeats in it, so addTask
 -- skips its own existence check (one command per task fewer).
 local function newAddBatch(now, evMaxLen)
-  return { wait = {}, payloads = {}, nowText = int(now), fresh = false, evMaxLen = evMaxLen, events = newEventGroup(T_ENQUEUED) }
+  return { wait = {}, list = {}, payloads = {}, nowText = int(now), fresh = false, evMaxLen = evMaxLen, events = newEventGroup(T_ENQUEUED) }
 end
 
 -- Makes a batch's writes (pairs of score and id, of key and payload: callSliced keeps pairs together).
 -- MSET is skipped when every payload went into its record: callSliced sends nothing for an empty list.
+-- The list's ids are in sequence order, so the list stays ordered by wait score (fetch relies on it).
 local function flushAdds(base, keys, batch)
+  callSliced('RPUSH', base .. K_WAIT_LIST, batch.list)
   callSliced('ZADD', keys[KEY_WAIT], batch.wait)
   callSliced('MSET', nil, batch.payloads)
   flushEventGroup(base, batch.evMaxLen, batch.events)
@@ -142,9 +144,15 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
     redis.call('ZADD', keys[KEY_DELAYED], int(runAt), id)
   else
     state = S_WAITING
-    local wait = batch.wait
-    wait[#wait + 1] = ws
-    wait[#wait + 1] = id
+    if o.priority == 0 then
+      -- Most tasks: a list entry costs Redis about a sixth of a sorted-set member.
+      local list = batch.list
+      list[#list + 1] = id
+    else
+      local wait = batch.wait
+      wait[#wait + 1] = ws
+      wait[#wait + 1] = id
+    end
   end
 
   -- One HSET of the record (recordTemplate), the payload in it when it fits.

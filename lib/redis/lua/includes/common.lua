@@ -14,8 +14,11 @@ end
 -- first), its enqueue sequence in the low 32 bits (FIFO among equal priority).
 -- (2,000,001 priorities) * 2^32 stays below 2^53, so doubles hold it exactly.
 local function waitScore(priority, seq)
-  return (1000000 - priority) * 4294967296 + (seq % 4294967296)
+  return (PRIORITY_ZERO_LEVEL - priority) * 4294967296 + (seq % 4294967296)
 end
+-- Where the wait scores of priority 0 (the wait list's tasks) start, and where those of lower priorities start.
+local priorityZeroScore = PRIORITY_ZERO_LEVEL * 4294967296
+local belowZeroScore = (PRIORITY_ZERO_LEVEL + 1) * 4294967296
 
 -- Wakes one worker blocked in BZPOPMIN on the marker key. The marker is one
 -- member, so repeated wakes never grow the key; while it is already set (no
@@ -78,6 +81,19 @@ local function callSliced(command, key, list)
     local last = math.min(k + 999, #list)
     if key then redis.call(command, key, unpack(list, k, last)) else redis.call(command, unpack(list, k, last)) end
   end
+end
+
+-- Takes up to n ids off the front of a sorted set, or of a list (isList: the
+-- wait list), and returns them: for the steps of drain and obliterate.
+local function popFront(key, isList, n)
+  if isList then
+    local ids = redis.call('LRANGE', key, 0, n - 1)
+    if #ids > 0 then redis.call('LTRIM', key, #ids, -1) end
+    return ids
+  end
+  local ids = redis.call('ZRANGE', key, 0, n - 1)
+  callSliced('ZREM', key, ids)
+  return ids
 end
 
 -- Wakes a worker when this due time is the queue's earliest, so that worker

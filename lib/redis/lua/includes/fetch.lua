@@ -42,6 +42,73 @@ local function firstDue(keys)
   return tonumber(redis.call('ZRANGE', keys[KEY_DELAYED], 0, 0, 'WITHSCORES')[2])
 end
 
+-- The first `want` waiting ids in the order they run, without taking them:
+-- the wait list (priority 0, in enqueue order, so in wait-score order) merged
+-- with the wait set by wait score. A list entry's score is read from its
+-- record, and only when a wait-set entry of priority 0 is there to compare it
+-- with (a task put back in its old place). Returns the ids, those of them
+-- from the wait set, how many come from the list (its first ones), whether
+-- they are all that waits, and whether more is known to wait (else unknown).
+local function peekWaiting(base, keys, want)
+  local listKey = base .. K_WAIT_LIST
+  -- Most fetches: nothing in the wait set, so no score to read or compare.
+  -- One id more than wanted tells whether more waits, without an LLEN.
+  if redis.call('ZCARD', keys[KEY_WAIT]) == 0 then
+    local ids = redis.call('LRANGE', listKey, 0, want)
+    local more = #ids > want
+    if more then ids[#ids] = nil end
+    return ids, {}, #ids, not more, more
+  end
+  local z = redis.call('ZRANGE', keys[KEY_WAIT], 0, want - 1, 'WITHSCORES')
+  local zn = #z / 2
+  local list = {}
+  -- Enough wait-set entries, all of a higher priority: the list cannot come first.
+  if zn < want or tonumber(z[2 * zn]) >= priorityZeroScore then
+    list = redis.call('LRANGE', listKey, 0, want - 1)
+  end
+  local ids, zsetIds, fromList = {}, {}, 0
+  local zi, li, listScore = 1, 1, nil
+  while #ids < want and (zi <= zn or li <= #list) do
+    local fromSet
+    if zi > zn then
+      fromSet = false
+    elseif li > #list then
+      fromSet = true
+    else
+      local zs = tonumber(z[2 * zi])
+      if zs < priorityZeroScore then
+        fromSet = true
+      elseif zs >= belowZeroScore then
+        fromSet = false
+      else
+        -- A record gone from under its entry scores 0: it is taken (and dropped as broken) first.
+        listScore = listScore or tonumber(redis.call('HGET', base .. K_TASK .. list[li], R_WAIT_SCORE)) or 0
+        fromSet = zs < listScore
+      end
+    end
+    if fromSet then
+      ids[#ids + 1] = z[2 * zi - 1]
+      zsetIds[#zsetIds + 1] = z[2 * zi - 1]
+      zi = zi + 1
+    else
+      ids[#ids + 1] = list[li]
+      li, listScore, fromList = li + 1, nil, fromList + 1
+    end
+  end
+  return ids, zsetIds, fromList, zi > zn and zn < want and li > #list and #list < want, false
+end
+
+-- Takes what peekWaiting returned out of the wait set and the wait list.
+local function takeWaiting(base, keys, zsetIds, fromList)
+  callSliced('ZREM', keys[KEY_WAIT], zsetIds)
+  -- LPOP for one: LTRIM's start would be a Lua number turned into text.
+  if fromList == 1 then
+    redis.call('LPOP', base .. K_WAIT_LIST)
+  elseif fromList > 1 then
+    redis.call('LTRIM', base .. K_WAIT_LIST, fromList, -1)
+  end
+end
+
 local function fetchTasks(base, keys, now, evMaxLen, f)
   -- Read first: promoting is needed only when the first delayed task is due, and
   -- nothing below adds to the delayed set, so its due time is still right at the end.
@@ -76,16 +143,15 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
   local running = {}
   local startEvents = newEventGroup(T_STARTED)
   -- Set once a round takes all that was waiting: no need to look again, or to count what is left.
-  local drained = false
+  -- moreWaits: the last round saw more waiting than it took.
+  local drained, moreWaits = false, false
   while not drained and n > 0 and started < n and skipped < FETCH_SKIP_LIMIT do
     -- Every read of a round comes before its first write: on a Cluster, a key
     -- whose slot is being migrated stops the script at the command that reads
     -- it, and the peeked ids must then still be waiting, not popped and lost.
-    -- Ids only: a score is read (ZSCORE) only for a task that is parked again,
-    -- and formatting scores for the reply costs more than the rest of the ZRANGE.
-    local popped = redis.call('ZRANGE', keys[KEY_WAIT], 0, n - started - 1)
+    local popped, zsetIds, fromList
+    popped, zsetIds, fromList, drained, moreWaits = peekWaiting(base, keys, n - started)
     if #popped == 0 then break end
-    drained = #popped < n - started
     local expiry = int(now + f.leaseMs)
     -- Parallel arrays, not a table per task: this runs for every task fetched,
     -- and a small table with named fields costs more in Lua than the commands around it.
@@ -128,10 +194,10 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       elseif f.names and not f.names[r[1]] and carriedUntil(keys, now, r[1]) then
         actions[k] = 'handover'
         handOverUntil[k] = carriedUntil(keys, now, r[1])
-        scores[k] = redis.call('ZSCORE', keys[KEY_WAIT], ids[k])
+        scores[k] = redis.call('HGET', taskKeys[k], R_WAIT_SCORE) or '0'
       elseif limit and running[r[1]] >= limit then
         actions[k] = 'park'
-        scores[k] = redis.call('ZSCORE', keys[KEY_WAIT], ids[k])
+        scores[k] = redis.call('HGET', taskKeys[k], R_WAIT_SCORE) or '0'
       else
         actions[k] = 'start'
         if limit then running[r[1]] = running[r[1]] + 1 end
@@ -139,7 +205,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         leases[#leases + 1] = ids[k]
       end
     end
-    callSliced('ZREM', keys[KEY_WAIT], ids)
+    takeWaiting(base, keys, zsetIds, fromList)
     callSliced('ZADD', keys[KEY_ACTIVE], leases)
     local startedAt = int(now)
     for k = 1, #ids do
@@ -191,7 +257,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       redis.call('INCRBY', keys[KEY_RATE], started)
       if redis.call('PTTL', keys[KEY_RATE]) < 0 then redis.call('PEXPIRE', keys[KEY_RATE], f.ratePerMs) end
     end
-    if not drained and redis.call('ZCARD', keys[KEY_WAIT]) > 0 then
+    if not drained and (moreWaits or redis.call('ZCARD', keys[KEY_WAIT]) > 0 or redis.call('LLEN', base .. K_WAIT_LIST) > 0) then
       -- More is waiting than this worker took: pass the wake-up on to another.
       wake(keys[KEY_MARK])
     end
