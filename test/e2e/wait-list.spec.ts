@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TaskHandler } from '../../lib/index.js';
+import { QueueKeys } from '../../lib/redis/queue-keys.js';
 import { useStoredQueue } from '../fixtures/stored-queue.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { keysOf } from '../utils/redis.js';
@@ -99,10 +100,14 @@ describe('the wait list beside the wait set', () => {
   });
 
   it('obliterates the list with the rest of the queue', async () => {
-    await q.producer.queue.enqueueMany(Array.from({ length: 5 }, (_, n) => ({ name: 'wl.run', payload: { label: `o${n}` } })));
-    await q.producer.queue.enqueue('wl.run', { label: 'high' }, { priority: 1 });
-    expect(await q.redis.llen(q.keys.waitList)).toBe(5);
-    await q.producer.queue.obliterate('default');
-    expect((await keysOf(q.redis, q.prefix)).filter((key) => key.startsWith(q.keys.base))).toEqual([]);
+    // A queue no worker of this spec served: a closed worker's wake-up marker expires on its own, after obliterate.
+    const keys = new QueueKeys(q.prefix, 'wl-obliterated');
+    const options = { queue: 'wl-obliterated' };
+    await q.producer.queue.enqueueMany(Array.from({ length: 5 }, (_, n) => ({ name: 'wl.run', payload: { label: `o${n}` }, options })));
+    await q.producer.queue.enqueue('wl.run', { label: 'high' }, { ...options, priority: 1 });
+    expect(await q.redis.llen(keys.waitList)).toBe(5);
+    expect(await q.redis.zcard(keys.wait)).toBe(1);
+    await q.producer.queue.obliterate('wl-obliterated');
+    expect((await keysOf(q.redis, q.prefix)).filter((key) => key.startsWith(keys.base))).toEqual([]);
   });
 });
