@@ -24,7 +24,8 @@ if state == S_WAITING then
   local before = #matches
   for _, id in ipairs(redis.call('LRANGE', base .. K_WAIT_LIST, 0, scan - 1)) do
     local r = redis.call('HMGET', base .. K_TASK .. id, R_NAME, R_WAIT_SCORE)
-    if r[1] == name and tonumber(r[2]) then matches[#matches + 1] = { id, tonumber(r[2]) } end
+    local score = r[1] == name and tonumber(r[2])
+    if score then matches[#matches + 1] = { id, score } end
   end
   local parked = redis.call('ZRANGE', base .. K_HANDLER_PARKED .. name, 0, scan - 1, 'WITHSCORES')
   for i = 1, #parked, 2 do matches[#matches + 1] = { parked[i], tonumber(parked[i + 1]) } end
