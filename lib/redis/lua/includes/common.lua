@@ -16,9 +16,6 @@ end
 local function waitScore(priority, seq)
   return (PRIORITY_ZERO_LEVEL - priority) * 4294967296 + (seq % 4294967296)
 end
--- Where the wait scores of priority 0 (the wait list's tasks) start, and where those of lower priorities start.
-local priorityZeroScore = PRIORITY_ZERO_LEVEL * 4294967296
-local belowZeroScore = (PRIORITY_ZERO_LEVEL + 1) * 4294967296
 
 -- Wakes one worker blocked in BZPOPMIN on the marker key. The marker is one
 -- member, so repeated wakes never grow the key; while it is already set (no

@@ -42,6 +42,11 @@ local function firstDue(keys)
   return tonumber(redis.call('ZRANGE', keys[KEY_DELAYED], 0, 0, 'WITHSCORES')[2])
 end
 
+-- Where the wait scores of priority 0 (the wait list's tasks) start, and where
+-- those of lower priorities start (see waitScore in common.lua).
+local priorityZeroScore = PRIORITY_ZERO_LEVEL * 4294967296
+local belowZeroScore = (PRIORITY_ZERO_LEVEL + 1) * 4294967296
+
 -- The first `want` waiting ids in the order they run, without taking them:
 -- the wait list (priority 0, in enqueue order, so in wait-score order) merged
 -- with the wait set by wait score. A list entry's score is read from its
