@@ -3,7 +3,7 @@
 -- expiry in Redis time) and a lease token that later settles must present.
 -- Nothing is taken while the queue is paused; the queue's rate limit
 -- (f.rateMax starts per f.ratePerMs, fleet-wide) and its handlers' fleet-wide
--- limits (f.limits: name -> most running) are enforced here, atomically with
+-- limits (f.limits: name -> most running, nil when none) are enforced here, atomically with
 -- the taking, so no two workers can both see room for one more. A task whose
 -- handler this worker lacks (f.names) is parked for a live worker that carries it.
 -- Returns the fetch reply of protocol.ts: look again in ms (-1 = no need: the
@@ -54,11 +54,12 @@ local belowZeroScore = (PRIORITY_ZERO_LEVEL + 1) * 4294967296
 -- with (a task put back in its old place). Returns the ids, those of them
 -- from the wait set, how many come from the list (its first ones), whether
 -- they are all that waits, and whether more is known to wait (else unknown).
-local function peekWaiting(base, keys, want)
+-- setEmpty: the caller knows the wait set is empty.
+local function peekWaiting(base, keys, want, setEmpty)
   local listKey = base .. K_WAIT_LIST
   -- Most fetches: nothing in the wait set, so no score to read or compare.
   -- One id more than wanted tells whether more waits, without an LLEN.
-  if redis.call('ZCARD', keys[KEY_WAIT]) == 0 then
+  if setEmpty or redis.call('ZCARD', keys[KEY_WAIT]) == 0 then
     local ids = redis.call('LRANGE', listKey, 0, want)
     local more = #ids > want
     if more then ids[#ids] = nil end
@@ -115,21 +116,34 @@ local function takeWaiting(base, keys, zsetIds, fromList)
 end
 
 local function fetchTasks(base, keys, now, evMaxLen, f)
-  -- Read first: promoting is needed only when the first delayed task is due, and
-  -- nothing below adds to the delayed set, so its due time is still right at the end.
-  local nextDue = firstDue(keys)
-  if nextDue and nextDue <= now then
-    promoteDue(base, keys, now)
+  -- Most fetches find a quiet queue: nothing delayed, nothing in the wait set
+  -- (tasks of priority 0 wait in the list), not paused, nothing parked. One
+  -- EXISTS of the four keys tells (Redis deletes a set once it is empty) and
+  -- saves the three commands that would look at them one by one. Nothing
+  -- below adds to the wait set of a quiet queue, so it stays empty throughout.
+  local quiet = redis.call('EXISTS', keys[KEY_DELAYED], keys[KEY_WAIT], keys[KEY_PAUSED], base .. K_PARKED_NAMES) == 0
+  local nextDue, handOverEnds = nil, nil
+  if not quiet then
+    -- Read first: promoting is needed only when the first delayed task is due, and
+    -- nothing below adds to the delayed set, so its due time is still right at the end.
     nextDue = firstDue(keys)
+    if nextDue and nextDue <= now then
+      promoteDue(base, keys, now)
+      nextDue = firstDue(keys)
+    end
+    handOverEnds = unparkRunnable(base, keys, now, f)
   end
-  local handOverEnds = unparkRunnable(base, keys, now, f)
   local out = {}
   out[REPLY_FETCH_LOOK_AGAIN_MS] = -1
   out[REPLY_FETCH_BROKEN_IDS] = ''
-  local missing = {}
+  -- The tables that only broken entries, limited handlers, parked tasks and
+  -- payloads in keys of their own need are made when first needed: every table
+  -- is an allocation, and allocating (with the collection it leads to) is about
+  -- a third of what a script costs Redis.
+  local missing = nil
   local lookAgain = nil
   local n = f.n
-  if n > 0 and redis.call('EXISTS', keys[KEY_PAUSED]) == 1 then n = 0 end
+  if n > 0 and not quiet and redis.call('EXISTS', keys[KEY_PAUSED]) == 1 then n = 0 end
   if n > 0 and f.rateMax > 0 then
     local allowed = f.rateMax - (tonumber(redis.call('GET', keys[KEY_RATE])) or 0)
     if allowed <= 0 then
@@ -145,7 +159,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
   local skipped = 0
   local row = REPLY_FETCH_ROW_FIRST
   -- Runs in progress of each limited handler: read once, counted here as this call starts more.
-  local running = {}
+  local running = nil
   local startEvents = newEventGroup(T_STARTED)
   -- Set once a round takes all that was waiting: no need to look again, or to count what is left.
   -- moreWaits: the last round saw more waiting than it took.
@@ -155,27 +169,31 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     -- whose slot is being migrated stops the script at the command that reads
     -- it, and the peeked ids must then still be waiting, not popped and lost.
     local popped, zsetIds, fromList
-    popped, zsetIds, fromList, drained, moreWaits = peekWaiting(base, keys, n - started)
+    popped, zsetIds, fromList, drained, moreWaits = peekWaiting(base, keys, n - started, quiet)
     if #popped == 0 then break end
     local expiry = int(now + f.leaseMs)
     -- Parallel arrays, not a table per task: this runs for every task fetched,
     -- and a small table with named fields costs more in Lua than the commands around it.
-    local ids, scores, taskKeys, records, payloads, limits, actions = {}, {}, {}, {}, {}, {}, {}
+    local ids, taskKeys, records, payloads, limits, actions = {}, {}, {}, {}, {}, {}
+    -- Wait scores of the tasks parked or handed over, by row.
+    local scores = nil
     -- Payloads too long for their records (or written by 0.1.0): their keys, and where each goes in payloads.
-    local payloadKeys, payloadAt = {}, {}
+    local payloadKeys, payloadAt = nil, nil
     for i = 1, #popped do
       local id = popped[i]
       local taskKey = base .. K_TASK .. id
       local r = redis.call('HMGET', taskKey, R_NAME, R_ATTEMPTS, R_MAX_ATTEMPTS, R_BACKOFF, R_TIMEOUT, R_RUN_AT, R_ENQUEUED_AT,
         R_TRACE_CONTEXT, R_TRACE_LINK, R_PAYLOAD_PART1, R_PAYLOAD_PART2, R_PAYLOAD_PART3, R_PAYLOAD_PART4)
-      local limit = r[1] and f.limits[r[1]]
-      if limit and not running[r[1]] then
-        running[r[1]] = tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0
+      local limit = r[1] and f.limits and f.limits[r[1]]
+      if limit then
+        running = running or {}
+        if not running[r[1]] then running[r[1]] = tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0 end
       end
       local k = #ids + 1
       ids[k], taskKeys[k], records[k], limits[k] = id, taskKey, r, limit or false
       -- Parts are written in order, so the first missing one ends the payload.
       if not r[10] then
+        payloadKeys, payloadAt = payloadKeys or {}, payloadAt or {}
         payloadKeys[#payloadKeys + 1] = base .. K_PAYLOAD .. id
         payloadAt[#payloadAt + 1] = k
       elseif not r[11] then
@@ -186,22 +204,24 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         payloads[k] = r[10] .. r[11] .. r[12] .. (r[13] or '')
       end
     end
-    for k = 1, #payloadKeys, 1000 do
+    for k = 1, payloadKeys and #payloadKeys or 0, 1000 do
       local got = redis.call('MGET', unpack(payloadKeys, k, math.min(k + 999, #payloadKeys)))
       for j = 1, #got do payloads[payloadAt[k + j - 1]] = got[j] end
     end
     local leases = {}
-    local handOverUntil = {}
+    local handOverUntil = nil
     for k = 1, #ids do
       local r, limit = records[k], limits[k]
       if not r[1] or not payloads[k] or not tonumber(r[3]) then
         actions[k] = 'broken'
       elseif f.names and not f.names[r[1]] and carriedUntil(keys, now, r[1]) then
         actions[k] = 'handover'
+        handOverUntil, scores = handOverUntil or {}, scores or {}
         handOverUntil[k] = carriedUntil(keys, now, r[1])
         scores[k] = redis.call('HGET', taskKeys[k], R_WAIT_SCORE) or '0'
       elseif limit and running[r[1]] >= limit then
         actions[k] = 'park'
+        scores = scores or {}
         scores[k] = redis.call('HGET', taskKeys[k], R_WAIT_SCORE) or '0'
       else
         actions[k] = 'start'
@@ -216,6 +236,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     for k = 1, #ids do
       local id, taskKey, r, action = ids[k], taskKeys[k], records[k], actions[k]
       if action == 'broken' then
+        missing = missing or {}
         missing[#missing + 1] = id
         skipped = skipped + 1
         moveBroken(base, keys, now, id, taskKey)
@@ -262,7 +283,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       redis.call('INCRBY', keys[KEY_RATE], started)
       if redis.call('PTTL', keys[KEY_RATE]) < 0 then redis.call('PEXPIRE', keys[KEY_RATE], f.ratePerMs) end
     end
-    if not drained and (moreWaits or redis.call('ZCARD', keys[KEY_WAIT]) > 0 or redis.call('LLEN', base .. K_WAIT_LIST) > 0) then
+    if not drained and (moreWaits or (not quiet and redis.call('ZCARD', keys[KEY_WAIT]) > 0) or redis.call('LLEN', base .. K_WAIT_LIST) > 0) then
       -- More is waiting than this worker took: pass the wake-up on to another.
       wake(keys[KEY_MARK])
     end
@@ -273,7 +294,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     if not lookAgain or due < lookAgain then lookAgain = due end
   end
   if lookAgain then out[REPLY_FETCH_LOOK_AGAIN_MS] = lookAgain end
-  if #missing > 0 then out[REPLY_FETCH_BROKEN_IDS] = table.concat(missing, LIST_SEPARATOR) end
+  if missing then out[REPLY_FETCH_BROKEN_IDS] = table.concat(missing, LIST_SEPARATOR) end
   return out
 end
 
@@ -283,9 +304,11 @@ end
 -- of tonumber costs more), and string.gmatch runs only on a list of more
 -- than one item: most workers have no limits and one handler name.
 local function fetchArgs()
-  local limits = {}
+  -- nil: no handler of this worker has a fleet-wide limit (most workers).
+  local limits = nil
   local limitList = ARGV[ARG_HANDLER_LIMITS]
   if limitList ~= '' then
+    limits = {}
     local name = nil
     for item in string.gmatch(limitList, '[^' .. LIST_SEPARATOR .. ']+') do
       if name then

@@ -28,7 +28,7 @@ local function unparkRunnable(base, keys, now, f)
     local parkedKey = base .. K_HANDLER_PARKED .. name
     local room = 0
     if not f.names or f.names[name] then
-      local limit = f.limits[name]
+      local limit = f.limits and f.limits[name]
       if not limit then
         room = -1
       else
