@@ -90,19 +90,20 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   /** Runs reads or several calls; a rejection becomes a TaskStoreError saying what failed. */
-  private guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  private guard<T>(operation: string | (() => string), call: () => Promise<T>): Promise<T> {
     return guarded(operation, this.connections, call);
   }
 
   add(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
     const queues = new Set(items.map((item) => item.queue));
-    const operation = `enqueue on queue ${[...queues].map((q) => `'${q}'`).join(', ')}`;
+    // Worked out only when needed (an error, a replica wait): every enqueue call passes here.
+    const operation = () => `enqueue on queue ${[...queues].map((q) => `'${q}'`).join(', ')}`;
     return this.guard(operation, async () => {
       // The registry command of a queue's first enqueue goes out beside the batch: the same round trip.
       const registering = this.directory.registerOnce(queues);
       const adding = addTasks(this.client, items, (queue) => this.keysOf(queue), (queue) => this.head(queue));
       const results = registering ? (await Promise.all([adding, registering]))[0] : await adding;
-      if (this.options.durability) await waitForReplicas(this.client, this.options.durability, operation, this.connections.target);
+      if (this.options.durability) await waitForReplicas(this.client, this.options.durability, operation(), this.connections.target);
       return results;
     });
   }

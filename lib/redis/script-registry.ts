@@ -15,9 +15,12 @@ SCRIPTS satisfies Record<keyof typeof LUA_SCRIPTS, unknown>;
 type ScriptMethod = (...args: ScriptArg[]) => Promise<unknown>;
 type ChainableScriptMethod = (...args: ScriptArg[]) => ChainableCommander;
 
-/** The script's command name on the client: the version keeps two library versions apart on one Redis. */
+/** Each script's command name on the client: the version keeps two library versions apart on one Redis. */
+const COMMAND_NAMES = Object.fromEntries(Object.keys(SCRIPTS).map((name) => [name, `nrtasks_${SCRIPT_VERSION}_${name}`])) as Record<ScriptName, string>;
+
+/** The script's command name, made once: every enqueue, fetch and settle looks it up. */
 function commandName(name: ScriptName): string {
-  return `nrtasks_${SCRIPT_VERSION}_${name}`;
+  return COMMAND_NAMES[name];
 }
 
 /** Registers every script on a client; ioredis then calls them by SHA and loads them once on NOSCRIPT. */

@@ -76,11 +76,11 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
 }
 
 /** Runs a store call; any error comes out as toStoreError makes it. */
-export async function guarded<T>(operation: string, context: ErrorContext, call: () => Promise<T>): Promise<T> {
+export async function guarded<T>(operation: string | (() => string), context: ErrorContext, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw toStoreError(operation, error, context);
+    throw toStoreError(typeof operation === 'function' ? operation() : operation, error, context);
   }
 }
 

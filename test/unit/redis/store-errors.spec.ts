@@ -1,7 +1,7 @@
 import { ReplyError } from 'ioredis';
 import { RedisUnavailableError } from '../../../lib/errors/redis-unavailable.error.js';
 import { TaskStoreError } from '../../../lib/errors/task-store.error.js';
-import { toStoreError } from '../../../lib/redis/store-errors.js';
+import { guarded, toStoreError } from '../../../lib/redis/store-errors.js';
 
 const context = { target: 'redis.internal:6379', safeMessage: (e: unknown) => String((e as Error).message ?? e).split('S3cret').join('***') };
 const reply = (message: string, command?: string) => Object.assign(new ReplyError(message), command ? { command: { name: command, args: [] } } : {});
@@ -37,5 +37,21 @@ describe('toStoreError', () => {
   it('leaves the library\'s own store errors as they are', () => {
     const own = new TaskStoreError('x', 'not-replicated');
     expect(toStoreError('enqueue', own, context)).toBe(own);
+  });
+});
+
+describe('guarded', () => {
+  it('names the operation a function gives, and asks for it only when the call fails', async () => {
+    let asked = 0;
+    const operation = () => {
+      asked++;
+      return "enqueue on queue 'mail'";
+    };
+    await expect(guarded(operation, context, async () => 'ok')).resolves.toBe('ok');
+    expect(asked).toBe(0);
+    await expect(guarded(operation, context, () => Promise.reject(new Error('Connection is closed.')))).rejects.toThrow(
+      "enqueue on queue 'mail' failed: Redis at redis.internal:6379 is unreachable (Connection is closed.)",
+    );
+    expect(asked).toBe(1);
   });
 });
