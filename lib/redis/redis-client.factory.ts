@@ -12,6 +12,15 @@ export type ConnectionRole = 'command' | 'blocking' | 'subscriber';
  * wait for Redis to return. An app-owned instance is duplicated, never used itself.
  */
 export function createRedisClient(connection: ResolvedConnection, role: ConnectionRole, connectTimeoutMs: number): RedisClient {
+  const client = newClient(connection, role, connectTimeoutMs);
+  if (role === 'command' && client instanceof Redis) failStashedCommandsWithTheRest(client, COMMAND_MAX_RETRIES);
+  return client;
+}
+
+/** Reconnect attempts a command on the command connection waits through before it fails. */
+const COMMAND_MAX_RETRIES = 3;
+
+function newClient(connection: ResolvedConnection, role: ConnectionRole, connectTimeoutMs: number): RedisClient {
   const ours: RedisOptions = {
     connectTimeout: Math.min(connectTimeoutMs, 10_000),
     retryStrategy: (times: number) => Math.min(100 * times, 2_000),
@@ -22,7 +31,7 @@ export function createRedisClient(connection: ResolvedConnection, role: Connecti
     // socket that never opened never closes, so the default 2 s kept a failed
     // app's process alive.
     disconnectTimeout: 200,
-    maxRetriesPerRequest: role === 'command' ? 3 : null,
+    maxRetriesPerRequest: role === 'command' ? COMMAND_MAX_RETRIES : null,
     // A blocking connection's commands wait by design (a worker's fetch waits behind its BZPOPMIN): a
     // client-side timeout would drop a reply Redis still sends, with the tasks it leased.
     ...(role === 'command' ? {} : { commandTimeout: undefined }),
@@ -62,4 +71,35 @@ function clusterOptions(user: ClusterOptions, defaults: RedisOptions, forced: Re
     retryDelayOnClusterDown: user.retryDelayOnClusterDown ?? 100,
     redisOptions: { ...nodeDefaults, ...user.redisOptions, ...forced },
   };
+}
+
+/** The part of ioredis' client that keeps the commands a closed connection left unanswered (not in its typings). */
+interface StashingClient {
+  prevCommandQueue?: Array<{ command: { reject(error: Error): void } }> | null;
+}
+
+/**
+ * ioredis keeps the commands written just before a connection closed (its
+ * prevCommandQueue) to send them again once a reconnect succeeds, and while
+ * reconnects keep failing (Redis down, a changed password) nothing settles
+ * them: the maxRetriesPerRequest limit fails only the commands of its other
+ * queues (redis/ioredis#2193 and #2197 describe the stash). Such a call would
+ * wait until Redis took the connection again, where a command on the command
+ * connection must fail after a few attempts: these fail with the rest, at the
+ * same attempt, and when the client gives up for good.
+ */
+function failStashedCommandsWithTheRest(client: Redis, maxRetries: number): void {
+  let attempts = 0;
+  const failStash = (message: string) => {
+    const stash = (client as unknown as StashingClient).prevCommandQueue;
+    if (!stash) return;
+    const error = new Error(message);
+    while (stash.length > 0) stash.shift()!.command.reject(error);
+  };
+  client.on('ready', () => (attempts = 0));
+  client.on('reconnecting', () => {
+    attempts += 1;
+    if (attempts % (maxRetries + 1) === 0) failStash(`the connection was lost and ${attempts} reconnect attempts failed`);
+  });
+  client.on('end', () => failStash('the connection was closed'));
 }

@@ -8,6 +8,7 @@ import { inspect } from 'node:util';
 import { RedisUnavailableError, TaskContext, TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
 import { TASK_ENGINE } from '../../lib/engine/engine.tokens.js';
 import type { TaskEngine } from '../../lib/engine/task-engine.js';
+import { createRedisClient } from '../../lib/redis/redis-client.factory.js';
 import { assertBuilt, freePort, spawnNode } from '../fixtures/child-processes.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { waitUntil } from '../utils/wait.js';
@@ -156,6 +157,37 @@ describe('a Redis ACL user limited to one prefix', () => {
     await t.queue.obliterate('ops');
     expect(await admin.keys('{tasks:ops}:*')).toEqual([]);
     expect((await aclLog(admin)).filter((e) => !e.object.startsWith('client'))).toEqual([]);
+  });
+
+  it('fails a command in flight when its connection is killed, once the reconnects fail, instead of waiting for the password to return', async () => {
+    // Its own user, so the other tests' connections are not killed.
+    const user = `stash-${randomBytes(4).toString('hex')}`;
+    await admin.call('ACL', 'SETUSER', user, 'on', `>${PASSWORD}`, '~*', '+@all');
+    const connection = { kind: 'single', target: `127.0.0.1:${redis.port}`, secrets: [PASSWORD], options: { port: redis.port, host: '127.0.0.1', username: user, password: PASSWORD } } as const;
+    const client = createRedisClient(connection, 'command', 1_500) as Redis;
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      for (let round = 0; round < 2; round++) {
+        // Unanswered when the connection dies: ioredis keeps it to send again after a reconnect, and
+        // with the password changed no reconnect can succeed.
+        const inFlight = client.blpop(`stash-probe-${round}`, 30).then(() => 'answered', (error: Error) => `failed: ${error.message}`);
+        await waitUntil(async () => String(await admin.call('CLIENT', 'LIST')).includes('cmd=blpop'), 'the BLPOP to block');
+        await admin.call('ACL', 'SETUSER', user, 'resetpass', `>wrong-${PASSWORD}`);
+        await admin.call('CLIENT', 'KILL', 'USER', user);
+        const started = Date.now();
+        const outcome = await Promise.race([inFlight, new Promise<string>((resolve) => setTimeout(() => resolve('still waiting'), 10_000))]);
+        expect(outcome).toBe('failed: the connection was lost and 4 reconnect attempts failed');
+        expect(Date.now() - started).toBeLessThan(5_000);
+        // The connection comes back once the password does, and works as before.
+        await admin.call('ACL', 'SETUSER', user, 'resetpass', `>${PASSWORD}`);
+        await waitUntil(() => client.status === 'ready', 'the connection to come back', 10_000);
+        expect(await client.ping()).toBe('PONG');
+      }
+    } finally {
+      client.disconnect();
+      await admin.call('ACL', 'DELUSER', user);
+    }
   });
 
   it('never shows the password or the user name in a log line or an error message', async () => {
