@@ -8,6 +8,7 @@ import { inspect } from 'node:util';
 import { RedisUnavailableError, TaskContext, TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
 import { TASK_ENGINE } from '../../lib/engine/engine.tokens.js';
 import type { TaskEngine } from '../../lib/engine/task-engine.js';
+import type { ResolvedConnection } from '../../lib/config/connection-options.js';
 import { createRedisClient } from '../../lib/redis/redis-client.factory.js';
 import { assertBuilt, freePort, spawnNode } from '../fixtures/child-processes.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
@@ -163,7 +164,7 @@ describe('a Redis ACL user limited to one prefix', () => {
     // Its own user, so the other tests' connections are not killed.
     const user = `stash-${randomBytes(4).toString('hex')}`;
     await admin.call('ACL', 'SETUSER', user, 'on', `>${PASSWORD}`, '~*', '+@all');
-    const connection = { kind: 'single', target: `127.0.0.1:${redis.port}`, secrets: [PASSWORD], options: { port: redis.port, host: '127.0.0.1', username: user, password: PASSWORD } } as const;
+    const connection: ResolvedConnection = { kind: 'single', target: `127.0.0.1:${redis.port}`, secrets: [PASSWORD], options: { port: redis.port, host: '127.0.0.1', username: user, password: PASSWORD } };
     const client = createRedisClient(connection, 'command', 1_500) as Redis;
     client.on('error', () => undefined);
     try {
