@@ -20,11 +20,20 @@ export const ENQUEUE_BATCH_SIZE = 32;
  * call (one round trip, one script run per queue) each: an app enqueueing
  * from many concurrent requests pays per batch, not per task. A batch leaves
  * once it holds ENQUEUE_BATCH_SIZE tasks, or at the end of the event-loop
- * turn. Each caller still gets its own result, or its batch's error.
+ * turn. An idle producer (no batch in flight, none answered in this turn)
+ * sends a call at once instead: no round trip is in progress for it to share,
+ * and waiting for the end of the turn only adds to its latency (11-14 µs on
+ * the benchmark's machine, about a fifth of the time from the call to the
+ * socket). The calls after it in the same turn form the next batch. Each
+ * caller still gets its own result, or its batch's error.
  */
 export class EnqueueBatcher {
   private pending: Pending[] = [];
   private scheduled = false;
+  /** Batches sent and not answered yet. */
+  private inFlight = 0;
+  /** A batch was answered in this turn: its callers may be about to enqueue again, and should share a batch. */
+  private answeredThisTurn = false;
 
   constructor(private readonly engine: TaskEngine, private readonly batchSize = ENQUEUE_BATCH_SIZE) {}
 
@@ -34,7 +43,7 @@ export class EnqueueBatcher {
     if (item.task.dependsOn.length > 0) return this.engine.add([item]).then(([result]) => result);
     return new Promise<AddResult>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (this.pending.length >= this.batchSize) {
+      if (this.pending.length >= this.batchSize || (this.inFlight === 0 && !this.scheduled && !this.answeredThisTurn)) {
         this.flush();
       } else if (!this.scheduled) {
         // setImmediate, not a microtask: callers resumed by the same socket read
@@ -52,9 +61,23 @@ export class EnqueueBatcher {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
+    this.inFlight++;
     this.engine.add(batch.map((p) => p.item)).then(
-      (results) => batch.forEach((p, i) => p.resolve(results[i])),
-      (error: unknown) => batch.forEach((p) => p.reject(error)),
+      (results) => {
+        this.answered();
+        batch.forEach((p, i) => p.resolve(results[i]));
+      },
+      (error: unknown) => {
+        this.answered();
+        batch.forEach((p) => p.reject(error));
+      },
     );
+  }
+
+  private answered(): void {
+    this.inFlight--;
+    if (this.answeredThisTurn) return;
+    this.answeredThisTurn = true;
+    setImmediate(() => (this.answeredThisTurn = false));
   }
 }

@@ -32,40 +32,77 @@ function recordingEngine(fail?: Error) {
 }
 
 describe('EnqueueBatcher', () => {
-  it('sends the calls of one event-loop turn as one batch, and answers each caller in order', async () => {
+  it('sends the first call of an idle producer at once, and the rest of its turn as one batch, answering each caller in order', async () => {
     const { engine, batches } = recordingEngine();
     const batcher = new EnqueueBatcher(engine);
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => batcher.add({ queue: i % 2 ? 'a' : 'b', task: task(`t${i}`) })));
-    expect(batches).toHaveLength(1);
-    expect(batches[0]).toHaveLength(20);
+    const calls = Array.from({ length: 20 }, (_, i) => batcher.add({ queue: i % 2 ? 'a' : 'b', task: task(`t${i}`) }));
+    // Nothing was in flight: the first call left before the turn ended.
+    expect(batches.map((b) => b.length)).toEqual([1]);
+    const results = await Promise.all(calls);
+    expect(batches.map((b) => b.length)).toEqual([1, 19]);
     results.forEach((r, i) => expect(r.ref).toEqual({ id: `t${i}`, queue: i % 2 ? 'a' : 'b' }));
   });
 
   it('sends a full batch at once, so several are in flight, and the rest at the end of the turn', async () => {
     const { engine, batches } = recordingEngine();
     const batcher = new EnqueueBatcher(engine, 16);
-    const calls = Array.from({ length: 40 }, (_, i) => batcher.add({ queue: 'q', task: task(`t${i}`) }));
-    // Two full batches left during the turn, before anything was awaited.
-    expect(batches.map((b) => b.length)).toEqual([16, 16]);
+    const calls = Array.from({ length: 41 }, (_, i) => batcher.add({ queue: 'q', task: task(`t${i}`) }));
+    // The first call alone (idle), then two full batches during the turn, before anything was awaited.
+    expect(batches.map((b) => b.length)).toEqual([1, 16, 16]);
     const results = await Promise.all(calls);
-    expect(batches.map((b) => b.length)).toEqual([16, 16, 8]);
-    expect(batches.flat().map((i) => i.task.id)).toEqual(Array.from({ length: 40 }, (_, i) => `t${i}`));
+    expect(batches.map((b) => b.length)).toEqual([1, 16, 16, 8]);
+    expect(batches.flat().map((i) => i.task.id)).toEqual(Array.from({ length: 41 }, (_, i) => `t${i}`));
     results.forEach((r, i) => expect(r.ref.id).toBe(`t${i}`));
   });
 
-  it('starts a new batch for calls made after the previous one left', async () => {
+  it('sends each call at once when the producer awaits every enqueue and is idle in between', async () => {
     const { engine, batches } = recordingEngine();
     const batcher = new EnqueueBatcher(engine);
     await batcher.add({ queue: 'q', task: task('first') });
-    await batcher.add({ queue: 'q', task: task('second') });
+    // The answer came in an earlier turn: the producer is idle again.
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = batcher.add({ queue: 'q', task: task('second') });
     expect(batches.map((b) => b.map((i) => i.task.id))).toEqual([['first'], ['second']]);
+    await second;
+  });
+
+  it('batches the calls of callers that an answer resumes in the same turn', async () => {
+    const { engine, batches } = recordingEngine();
+    const batcher = new EnqueueBatcher(engine);
+    await batcher.add({ queue: 'q', task: task('first') });
+    // Resumed by the answer, in the turn it arrived in: these share one batch instead of the first going alone.
+    const next = [0, 1, 2].map((i) => batcher.add({ queue: 'q', task: task(`next${i}`) }));
+    expect(batches).toHaveLength(1);
+    await Promise.all(next);
+    expect(batches.map((b) => b.map((i) => i.task.id))).toEqual([['first'], ['next0', 'next1', 'next2']]);
+  });
+
+  it('batches the calls made while a batch is in flight', async () => {
+    const batches: string[][] = [];
+    const answers: Array<() => void> = [];
+    const engine = {
+      add: (items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<AddResult[]> => {
+        batches.push(items.map((i) => i.task.id!));
+        return new Promise((resolve) => answers.push(() => resolve(items.map((i) => ({ ref: { id: i.task.id!, queue: i.queue }, created: true })))));
+      },
+    } as unknown as TaskEngine;
+    const batcher = new EnqueueBatcher(engine);
+    const first = batcher.add({ queue: 'q', task: task('first') });
+    await new Promise((resolve) => setImmediate(resolve));
+    // A later turn, the first batch still unanswered: these wait for the end of the turn and leave together.
+    const more = [batcher.add({ queue: 'q', task: task('a') }), batcher.add({ queue: 'q', task: task('b') })];
+    expect(batches).toEqual([['first']]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([['first'], ['a', 'b']]);
+    answers.forEach((answer) => answer());
+    await expect(Promise.all([first, ...more]).then((rs) => rs.map((r) => r.ref.id))).resolves.toEqual(['first', 'a', 'b']);
   });
 
   it('rejects every caller of a batch with the engine error', async () => {
     const boom = new Error('redis down');
     const { engine } = recordingEngine(boom);
     const batcher = new EnqueueBatcher(engine);
-    const calls = [batcher.add({ queue: 'q', task: task('x') }), batcher.add({ queue: 'q', task: task('y') })];
-    await expect(Promise.all(calls.map((c) => c.catch((e: unknown) => e)))).resolves.toEqual([boom, boom]);
+    const calls = [batcher.add({ queue: 'q', task: task('x') }), batcher.add({ queue: 'q', task: task('y') }), batcher.add({ queue: 'q', task: task('z') })];
+    await expect(Promise.all(calls.map((c) => c.catch((e: unknown) => e)))).resolves.toEqual([boom, boom, boom]);
   });
 });
