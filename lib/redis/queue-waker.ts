@@ -1,5 +1,6 @@
 import type { FetchReply, FetchRequest } from '../engine/attempt.js';
 import type { QueueWaker } from '../engine/event-reader.js';
+import { sendFlatCommand } from './flat-command.js';
 import type { RedisClient } from './redis-client.js';
 import type { RedisConnections } from './redis-connections.js';
 
@@ -43,7 +44,7 @@ export class BlockingQueueWaker implements QueueWaker {
     if (this.closed) return Promise.reject(new Error('queue waker is closed'));
     const { client, markKeys } = this.parts;
     // BZPOPMIN fails only with its connection, which fails the fetch behind it too: the fetch's rejection is the one reported.
-    client.bzpopmin(...markKeys, Math.max(0.01, timeoutMs / 1000)).catch(() => undefined);
+    sendFlatCommand(client, 'bzpopmin', [...markKeys, Math.max(0.01, timeoutMs / 1000)]).catch(() => undefined);
     const fetched = this.parts.fetch(request);
     const settled = fetched.then(
       () => undefined,

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { ChainableCommander } from 'ioredis';
+import { sendFlatCommand, type FlatArg } from './flat-command.js';
 import type { RedisClient } from './redis-client.js';
 import { LUA_SCRIPTS, SCRIPT_VERSION } from './lua/scripts.generated.js';
 import { SCRIPTS } from './protocol.js';
@@ -6,13 +8,12 @@ import { SCRIPTS } from './protocol.js';
 /** Name of one Lua script. */
 export type ScriptName = keyof typeof SCRIPTS;
 /** An argument as Redis receives it. */
-export type ScriptArg = string | number;
+export type ScriptArg = FlatArg;
 
 // Every layout has a script and every script a layout (the generator checks the same at build time).
 LUA_SCRIPTS satisfies Record<ScriptName, string>;
 SCRIPTS satisfies Record<keyof typeof LUA_SCRIPTS, unknown>;
 
-type ScriptMethod = (...args: ScriptArg[]) => Promise<unknown>;
 type ChainableScriptMethod = (...args: ScriptArg[]) => ChainableCommander;
 
 /** Each script's command name on the client: the version keeps two library versions apart on one Redis. */
@@ -23,17 +24,29 @@ function commandName(name: ScriptName): string {
   return COMMAND_NAMES[name];
 }
 
-/** Registers every script on a client; ioredis then calls them by SHA and loads them once on NOSCRIPT. */
+/** Registers every script on a client for pipelines (queueScript); ioredis then calls them by SHA and loads them once on NOSCRIPT. */
 export function defineScripts(client: RedisClient): void {
   for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
     client.defineCommand(commandName(name), { numberOfKeys: SCRIPTS[name].keys.length, lua: LUA_SCRIPTS[name] });
   }
 }
 
-/** Runs a script on a client whose scripts were defined with defineScripts. */
+/** Each script's SHA-1, the name EVALSHA calls it by. */
+const SHAS = Object.fromEntries(
+  Object.entries(LUA_SCRIPTS).map(([name, lua]) => [name, createHash('sha1').update(lua).digest('hex')]),
+) as Record<ScriptName, string>;
+
+/**
+ * Runs a script on a client: EVALSHA, and EVAL with the script's text when
+ * the server does not have it yet (a new server, a restart, SCRIPT FLUSH),
+ * which also loads it for the calls after. Sent as a flat command
+ * (sendFlatCommand): this is the path of every enqueue, fetch and settle.
+ */
 export function runScript(client: RedisClient, name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-  const method = (client as unknown as Record<string, ScriptMethod>)[commandName(name)];
-  return method.call(client, ...keys, ...args);
+  return sendFlatCommand(client, 'evalsha', [SHAS[name], keys.length, ...keys, ...args]).catch((error: unknown) => {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return sendFlatCommand(client, 'eval', [LUA_SCRIPTS[name], keys.length, ...keys, ...args]);
+  });
 }
 
 /** Queues a script call on a pipeline of such a client. */
