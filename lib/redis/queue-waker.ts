@@ -11,7 +11,7 @@ const CLOSE_GRACE_MS = 1_000;
 
 /** What a BlockingQueueWaker works with. */
 export interface BlockingWakerParts {
-  /** A connection of its own: BZPOPMIN blocks it. Its scripts are defined (defineScripts). */
+  /** A connection of its own: BZPOPMIN blocks it. The fetch goes out on it with runScript (no pipeline, so no defineScripts). */
   client: RedisClient;
   /** The queue's marker, those of the handlers the worker carries, then `ownMark` (one slot: one hash tag). */
   markKeys: readonly string[];

@@ -20,7 +20,7 @@ import { guarded, waitForReplicas } from './store-errors.js';
 import type { RedisConnections } from './redis-connections.js';
 import { replyLayout } from './reply-layout.js';
 import { appendSettleRows, fetchArgs, retentionArgs, scriptArgs, type ArgsOf } from './script-args.js';
-import { defineScripts, runScript, type ScriptArg, type ScriptName } from './script-registry.js';
+import { runScript, type ScriptArg, type ScriptName } from './script-registry.js';
 import { decodeError, decodeFetchReply, decodeSettleReply, parseJson } from './task-record.codec.js';
 import type { ObliterateResult, QueueGauges } from '../engine/task-maintenance.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
@@ -221,7 +221,6 @@ export class RedisTaskEngine implements TaskEngine {
   async createWaker(queue: string, handlerNames: readonly string[] = []): Promise<QueueWaker> {
     const keys = this.keysOf(queue);
     const client = await this.connections.open('blocking');
-    defineScripts(client);
     const ownMark = keys.waiterMark(randomBytes(9).toString('base64url'));
     return new BlockingQueueWaker({
       client,

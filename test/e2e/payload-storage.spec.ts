@@ -3,7 +3,7 @@ import { TaskHandler } from '../../lib/index.js';
 import type { NewTask } from '../../lib/engine/new-task.js';
 import { PAYLOAD_INLINE_PARTS, PAYLOAD_PART_BYTES, PAYLOAD_PART_FIELDS as PARTS, RECORD } from '../../lib/redis/protocol.js';
 import { enqueueRows, scriptArgs } from '../../lib/redis/script-args.js';
-import { defineScripts, runScript } from '../../lib/redis/script-registry.js';
+import { runScript } from '../../lib/redis/script-registry.js';
 import { useStoredQueue } from '../fixtures/stored-queue.js';
 import { startTaskApp } from '../fixtures/task-app.js';
 import { keysOf } from '../utils/redis.js';
@@ -147,7 +147,6 @@ describe('payload storage', () => {
   });
 
   it('joins and cuts itself a payload split in a way this version never sends (a first part not of 64 bytes, or a longer tail)', async () => {
-    defineScripts(q.redis);
     const cases = [
       { id: 'odd-1', json: JSON.stringify(exactPayload('odd-1', 200)), at: 100 },
       { id: 'odd-2', json: JSON.stringify(exactPayload('odd-2', 100)), at: 30 },
