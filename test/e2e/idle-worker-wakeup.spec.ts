@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { Socket } from 'node:net';
 import { TaskHandler } from '../../lib/index.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { REDIS_URL, inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
@@ -87,6 +88,39 @@ describe('an idle worker waits with its fetch queued behind the wait', () => {
       expect(await redis.zcard(`{${prefix}:default}:active`)).toBe(0);
     } finally {
       if (!closed) await t.close();
+      await removePrefix(prefix);
+    }
+  });
+
+  it('sends the wait and its fetch in one socket write', async () => {
+    // Node hands a socket's buffered chunks to _writev at once when it is uncorked;
+    // sent one after the other on an idle socket, each goes out alone through _write.
+    const flushed: string[][] = [];
+    const writev = Object.getOwnPropertyDescriptor(Socket.prototype, '_writev')!.value as (this: Socket, chunks: Array<{ chunk: unknown }>, cb: () => void) => void;
+    Socket.prototype._writev = function (this: Socket, chunks: Array<{ chunk: unknown }>, cb: (error?: Error | null) => void) {
+      flushed.push(chunks.map((c) => String(c.chunk).toLowerCase()));
+      return writev.call(this, chunks, cb);
+    };
+    const prefix = uniquePrefix('idle-one-write');
+    let started: { t: TaskApp; name: string } | null = null;
+    try {
+      started = await start(prefix);
+      const { t, name } = started;
+      await waitUntil(() => blockedConnection(redis, name), 'the worker to block in BZPOPMIN');
+      const ref = await t.queue.enqueue('wake.run', { label: 'one write' });
+      await t.queue.waitFor(ref, { timeout: 10_000 });
+      await waitUntil(() => blockedConnection(redis, name), 'the worker to block again');
+      const waits = flushed.filter((chunks) => chunks.some((c) => c.includes('bzpopmin')));
+      // The first wait and the one after the task.
+      expect(waits.length).toBeGreaterThanOrEqual(2);
+      for (const chunks of waits) {
+        expect(chunks).toHaveLength(2);
+        expect(chunks[0]).toContain('bzpopmin');
+        expect(chunks[1]).toContain('evalsha');
+      }
+    } finally {
+      Socket.prototype._writev = writev;
+      await started?.t.close();
       await removePrefix(prefix);
     }
   });
