@@ -14,7 +14,8 @@
 --@include common
 --@include add-task
 
-local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN] + 0
+-- The events setting stays text: emit hands it to XADD as it is.
+local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN]
 local keys = queueKeys()
 local now = nowMs()
 

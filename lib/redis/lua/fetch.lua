@@ -10,4 +10,5 @@
 --@include handover
 --@include fetch
 
-return fetchTasks(ARGV[ARG_BASE], queueKeys(), nowMs(), ARGV[ARG_EVENTS_MAX_LEN] + 0, fetchArgs())
+-- The events setting as text: emit hands it to XADD as it is.
+return fetchTasks(ARGV[ARG_BASE], queueKeys(), nowMs(), ARGV[ARG_EVENTS_MAX_LEN], fetchArgs())

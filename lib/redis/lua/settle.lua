@@ -20,7 +20,8 @@
 --@include fetch
 --@include attempt-record
 
-local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN] + 0
+-- The events setting stays text: emit hands it to XADD as it is.
+local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN]
 local keys = queueKeys()
 -- Numbers the worker wrote: arithmetic converts them for less than a call of tonumber.
 local keepCompletedAge, keepCompleted = ARGV[ARG_KEEP_COMPLETED_AGE] + 0, ARGV[ARG_KEEP_COMPLETED_COUNT] + 0

@@ -22,7 +22,8 @@ end
 -- worker has taken it: all are busy) NX makes the ZADD change nothing, and a
 -- ZADD that changes nothing signals no one.
 local function wake(markKey)
-  redis.call('ZADD', markKey, 'NX', 0, '0')
+  -- The score as text: a Lua number given to redis.call is turned into text with snprintf on every call.
+  redis.call('ZADD', markKey, 'NX', '0', '0')
 end
 
 -- A task is one key: its record, a small hash of short fields, so Redis keeps
@@ -106,10 +107,12 @@ end
 -- Appends an event to the queue's stream (bounded, approximate trimming), or,
 -- when the queue's events are off (maxLen 0), only the final events of tasks
 -- that a waitFor() is waiting on (the awaited flag), so waitFor works either
--- way and unobserved tasks cost no XADD.
+-- way and unobserved tasks cost no XADD. `maxLen` may be the script's
+-- argument as it came (text): XADD takes it as it is, where a Lua number would
+-- be turned into text with snprintf on every call (about 1,500 instructions).
 local function emit(base, maxLen, taskKey, kind, id, name, attempt, value)
   local final = kind == T_COMPLETED or kind == T_DEAD
-  if maxLen <= 0 then
+  if maxLen + 0 <= 0 then
     if not final or not redis.call('HGET', taskKey, R_AWAITED) then return end
     maxLen = 1000
   end
@@ -141,12 +144,12 @@ local function addToEventGroup(g, id, name, attempt)
 end
 
 -- Writes the group's entries (EVENT_GROUP_MAX events at most each) and empties
--- it, so events emitted after these follow them in the stream.
+-- it, so events emitted after these follow them in the stream. `maxLen` as for emit.
 local function flushEventGroup(base, maxLen, g)
   local n = #g.ids
   if n == 0 then return end
   -- (With events off only final events are written, and grouped kinds are never final.)
-  if n > 1 and maxLen <= 0 then n = 0 end
+  if n > 1 and maxLen + 0 <= 0 then n = 0 end
   local stream = base .. K_EVENTS
   for from = 1, n, EVENT_GROUP_MAX do
     local to = math.min(n, from + EVENT_GROUP_MAX - 1)
