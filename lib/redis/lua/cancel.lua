@@ -10,7 +10,7 @@
 --@include common
 --@include dependencies
 
-local base, evMaxLen, id = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN]), ARGV[ARG_ID]
+local base, evMaxLen, id = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN], ARGV[ARG_ID]
 local keys = queueKeys()
 local taskKey = base .. K_TASK .. id
 local f = redis.call('HMGET', taskKey, R_STATE, R_NAME, R_HAS_DEPENDENTS)

@@ -12,7 +12,7 @@
 --@include common
 --@include dependencies
 
-local base, evMaxLen = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN])
+local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN]
 local keys = queueKeys()
 local count = tonumber(ARGV[ARG_COUNT])
 local now = nowMs()

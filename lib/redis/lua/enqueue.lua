@@ -14,7 +14,6 @@
 --@include common
 --@include add-task
 
--- The events setting stays text: emit hands it to XADD as it is.
 local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN]
 local keys = queueKeys()
 local now = nowMs()

@@ -10,5 +10,4 @@
 --@include handover
 --@include fetch
 
--- The events setting as text: emit hands it to XADD as it is.
 return fetchTasks(ARGV[ARG_BASE], queueKeys(), nowMs(), ARGV[ARG_EVENTS_MAX_LEN], fetchArgs())

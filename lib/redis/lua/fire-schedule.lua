@@ -17,7 +17,7 @@
 --@include common
 --@include add-task
 
-local base, evMaxLen, id = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN]), ARGV[ARG_ID]
+local base, evMaxLen, id = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN], ARGV[ARG_ID]
 local due, rev, nextDue = ARGV[ARG_DUE], ARGV[ARG_REVISION], ARGV[ARG_NEXT_DUE]
 local keys = queueKeys()
 local defKey, dueKey = KEYS[KEY_DEFINITION], KEYS[KEY_DUE_INDEX]

@@ -7,7 +7,7 @@
 --@include time
 --@include common
 
-local base, evMaxLen, id = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN]), ARGV[ARG_ID]
+local base, evMaxLen, id = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN], ARGV[ARG_ID]
 local taskKey = base .. K_TASK .. id
 local f = redis.call('HMGET', taskKey, R_LEASE_TOKEN, R_NAME, R_ATTEMPTS)
 if f[1] ~= ARGV[ARG_TOKEN] then

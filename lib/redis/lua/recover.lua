@@ -14,7 +14,7 @@
 --@include dependencies
 --@include attempt-record
 
-local base, evMaxLen = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN])
+local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN]
 local keepDeadAge, keepDead = tonumber(ARGV[ARG_KEEP_DEAD_AGE]), tonumber(ARGV[ARG_KEEP_DEAD_COUNT])
 local keys = queueKeys()
 local now = nowMs()

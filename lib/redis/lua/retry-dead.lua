@@ -11,7 +11,7 @@
 --@include time
 --@include common
 
-local base, evMaxLen = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN])
+local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN]
 local name = ARGV[ARG_NAME]
 local keys = queueKeys()
 local now = nowMs()

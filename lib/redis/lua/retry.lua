@@ -8,7 +8,7 @@
 --@include time
 --@include common
 
-local base, evMaxLen, id = ARGV[ARG_BASE], tonumber(ARGV[ARG_EVENTS_MAX_LEN]), ARGV[ARG_ID]
+local base, evMaxLen, id = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN], ARGV[ARG_ID]
 local keys = queueKeys()
 local taskKey = base .. K_TASK .. id
 local f = redis.call('HMGET', taskKey, R_STATE, R_WAIT_SCORE, R_NAME)

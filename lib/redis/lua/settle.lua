@@ -20,7 +20,6 @@
 --@include fetch
 --@include attempt-record
 
--- The events setting stays text: emit hands it to XADD as it is.
 local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN]
 local keys = queueKeys()
 -- Numbers the worker wrote: arithmetic converts them for less than a call of tonumber.

@@ -107,9 +107,9 @@ end
 -- Appends an event to the queue's stream (bounded, approximate trimming), or,
 -- when the queue's events are off (maxLen 0), only the final events of tasks
 -- that a waitFor() is waiting on (the awaited flag), so waitFor works either
--- way and unobserved tasks cost no XADD. `maxLen` may be the script's
--- argument as it came (text): XADD takes it as it is, where a Lua number would
--- be turned into text with snprintf on every call (about 1,500 instructions).
+-- way and unobserved tasks cost no XADD. `maxLen` is the script's argument as
+-- it came (text), which XADD takes as it is: a Lua number would be turned into
+-- text with snprintf on every call (about 1,500 instructions).
 local function emit(base, maxLen, taskKey, kind, id, name, attempt, value)
   local final = kind == T_COMPLETED or kind == T_DEAD
   if maxLen + 0 <= 0 then
