@@ -60,6 +60,16 @@ function sharedConstants(p) {
   }
   const field = `([^${p.OPTIONS_SEPARATOR}]*)`;
   out.set('EO_PATTERN', `^${p.ENQUEUE_OPTIONS.map(() => field).join(p.OPTIONS_SEPARATOR)}$`);
+  // A compact record's last field is the rest of the text; its extras are split at LIST_SEPARATOR.
+  p.COMPACT_RECORD.forEach((name, i) => out.set(`CR_${snake(name)}`, i + 1));
+  // The sequence number and the enqueue time are digits, so a record whose numbers were damaged does not parse.
+  const compactField = (name, i) => (i === p.COMPACT_RECORD.length - 1 ? '(.*)' : name === 'seq' || name === 'enqueuedAt' ? '(%d+)' : field);
+  out.set('CR_PATTERN', `^${p.COMPACT_RECORD.map(compactField).join(p.OPTIONS_SEPARATOR)}$`);
+  p.COMPACT_EXTRAS.forEach((name, i) => out.set(`CX_${snake(name)}`, i + 1));
+  if (p.LIST_SEPARATOR.length !== 1 || /[\^$()%.[\]*+\-?]/.test(p.LIST_SEPARATOR)) {
+    throw new Error('embed-lua: LIST_SEPARATOR must be one character that is not magic in a Lua pattern');
+  }
+  out.set('CX_PATTERN', `^${p.COMPACT_EXTRAS.map(() => `([^${p.LIST_SEPARATOR}]*)`).join(p.LIST_SEPARATOR)}$`);
   for (const name of ['LIST_SEPARATOR', 'LEASE_TOKEN_SEPARATOR', 'OCCURRENCE_SEPARATOR', 'REMOVE_AT_ONCE', 'DEPENDENCY_FAILURE_RUN', 'ENQUEUE_REFUSED', 'FETCH_SKIP_LIMIT', 'EVENT_GROUP_MAX', 'WATCH_EVENT_SCAN', 'THROUGHPUT_TTL_MS', 'THROUGHPUT_MAX_MINUTES', 'HISTORY_FIELD_SEPARATOR', 'OPTIONS_SEPARATOR', 'PAYLOAD_PART_BYTES', 'PAYLOAD_INLINE_PARTS', 'PRIORITY_ZERO_LEVEL']) {
     out.set(name, p[name]);
   }

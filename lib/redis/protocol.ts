@@ -18,9 +18,18 @@ export const QUEUE_KEY_SUFFIXES = {
   wait: 'wait',
   /**
    * List: ids of tasks enqueued with priority 0 straight to waiting, in enqueue order. A list entry costs
-   * Redis about 18 bytes, a sorted-set member about 120; fetch merges the two by wait score.
+   * Redis about 18 bytes, a sorted-set member about 120; fetch merges the two by wait score. Most of its
+   * tasks have a compact record (compactRecords) and no record key yet; the others have a record key.
    */
   waitList: 'wl',
+  /**
+   * Hash: task id -> compact record (COMPACT_RECORD) of a plain task enqueued with priority 0 straight to
+   * waiting, until it first leaves the wait list's plain waiting: the fetch that starts it, parks it or hands
+   * it over, a dependent or a waitFor turns it into a record key (with its place in the wait list kept). One
+   * field of a shared hash costs Redis a third of what a key of its own does, and an enqueue writes it with
+   * one command field instead of nine.
+   */
+  compactRecords: 'cr',
   /** Sorted set: delayed task ids by due time. */
   delayed: 'delayed',
   /** Sorted set: running task ids by lease expiry. */
@@ -271,6 +280,26 @@ export const EVENT_GROUP_MAX = 32;
 export const WATCH_EVENT_SCAN = 500;
 /** The dependencyFailure value stored when a task runs even if a dependency ends dead. */
 export const DEPENDENCY_FAILURE_RUN = 'run';
+
+/**
+ * A compact record (QUEUE_KEY_SUFFIXES.compactRecords): these fields in this
+ * order, OPTIONS_SEPARATOR-joined. The task's state is waiting, its priority 0,
+ * its attempts 0, its due time its enqueue time, and it is plain (R_PLAIN).
+ * Name, max attempts and backoff come 1st, 3rd and 4th, where the fetch's
+ * read of a record key puts them, so the fetch treats both alike there.
+ * seq is its enqueue sequence number (its wait score is waitScore(0, seq));
+ * extras are COMPACT_EXTRAS, '' when all are absent (most tasks); payload and
+ * payloadTail as an enqueue row carries them (payloadTail last, so it is the
+ * rest of the text: a payload is JSON, which escapes every control character,
+ * so it holds no separator). A change to this layout takes a new hash key, so
+ * that a record is never read by a version that lays it out otherwise.
+ */
+export const COMPACT_RECORD = ['name', 'seq', 'maxAttempts', 'backoff', 'enqueuedAt', 'extras', 'payload', 'payloadTail'] as const;
+/**
+ * The options of a compact record that most tasks leave unset, LIST_SEPARATOR-joined in its extras field,
+ * each in its record form ('' when unset: no timeout, the module's retention, no trace context).
+ */
+export const COMPACT_EXTRAS = ['timeoutMs', 'removeOnComplete', 'removeOnDead', 'traceContext', 'traceLink'] as const;
 
 /**
  * A task's enqueue options as an enqueue row carries them: these fields in this

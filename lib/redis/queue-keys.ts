@@ -11,6 +11,8 @@ export class QueueKeys {
   readonly wait: string;
   /** Tasks enqueued with priority 0, in enqueue order (see QUEUE_KEY_SUFFIXES.waitList). */
   readonly waitList: string;
+  /** Compact records of wait-list tasks that have no record key yet (see QUEUE_KEY_SUFFIXES.compactRecords). */
+  readonly compactRecords: string;
   readonly delayed: string;
   readonly active: string;
   readonly mark: string;
@@ -34,6 +36,7 @@ export class QueueKeys {
     const s = QUEUE_KEY_SUFFIXES;
     this.wait = base + s.wait;
     this.waitList = base + s.waitList;
+    this.compactRecords = base + s.compactRecords;
     this.delayed = base + s.delayed;
     this.active = base + s.active;
     this.mark = base + s.mark;

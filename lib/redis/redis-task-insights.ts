@@ -27,11 +27,13 @@ export class RedisTaskInsights implements TaskInsights {
   async history(queue: string, id: string): Promise<TaskAttempt[] | null> {
     const keys = this.scripts.keysOf(queue);
     const f = [RECORD.state, RECORD.attempts, RECORD.startedAt, RECORD.finishedAt];
-    const replies = (await redacted(this.scripts.client.pipeline().hmget(keys.task(id), ...f).lrange(keys.history(id), 0, -1).exec())) ?? [];
-    const [[e1, record], [e2, entries]] = replies as [[Error | null, Array<string | null>], [Error | null, string[]]];
-    if (e1 ?? e2) throw redactRedisError(e1 ?? e2);
+    const pipeline = this.scripts.client.pipeline().hmget(keys.task(id), ...f).lrange(keys.history(id), 0, -1).hexists(keys.compactRecords, id);
+    const replies = (await redacted(pipeline.exec())) ?? [];
+    const [[e1, record], [e2, entries], [e3, compact]] = replies as [[Error | null, Array<string | null>], [Error | null, string[]], [Error | null, number]];
+    if (e1 ?? e2 ?? e3) throw redactRedisError(e1 ?? e2 ?? e3);
     const [letter, attempts, startedAt, finishedAt] = record;
-    if (letter === null) return null;
+    // A task with a compact record waits for its first attempt.
+    if (letter === null) return Number(compact) === 1 ? [] : null;
     const history = entries.map(decodeHistoryEntry);
     const state = stateOfLetter(letter);
     const current = { attempt: Number(attempts ?? 0), startedAt: Number(startedAt ?? 0) };
@@ -43,10 +45,16 @@ export class RedisTaskInsights implements TaskInsights {
   async relations(queue: string, id: string): Promise<TaskRelations | null> {
     const keys = this.scripts.keysOf(queue);
     const client = this.scripts.client;
-    const replies = (await redacted(client.pipeline().exists(keys.task(id)).lrange(keys.dependencies(id), 0, -1).smembers(keys.dependents(id)).exec())) ?? [];
-    const [[e1, exists], [e2, dependencies], [e3, dependents]] = replies as [[Error | null, number], [Error | null, string[]], [Error | null, string[]]];
-    if (e1 ?? e2 ?? e3) throw redactRedisError(e1 ?? e2 ?? e3);
-    if (exists === 0) return null;
+    const pipeline = client.pipeline().exists(keys.task(id)).lrange(keys.dependencies(id), 0, -1).smembers(keys.dependents(id)).hexists(keys.compactRecords, id);
+    const replies = (await redacted(pipeline.exec())) ?? [];
+    const [[e1, exists], [e2, dependencies], [e3, dependents], [e4, compact]] = replies as [
+      [Error | null, number],
+      [Error | null, string[]],
+      [Error | null, string[]],
+      [Error | null, number],
+    ];
+    if (e1 ?? e2 ?? e3 ?? e4) throw redactRedisError(e1 ?? e2 ?? e3 ?? e4);
+    if (Number(exists) === 0 && Number(compact) === 0) return null;
     // A dependent cancelled or removed by retention stays in the set until this task goes: leave those out.
     const stored = dependents.length === 0 ? [] : ((await redacted(dependents.reduce((p, d) => p.exists(keys.task(d)), client.pipeline()).exec())) ?? []);
     return { dependencies, dependents: dependents.filter((_, i) => Number(stored[i]?.[1]) === 1).sort() };

@@ -15,10 +15,12 @@ export class RedisTaskLogs {
 
   async read(queue: string, id: string): Promise<TaskLogLine[] | null> {
     const keys = this.scripts.keysOf(queue);
-    const replies = (await redacted(this.scripts.client.pipeline().exists(keys.task(id)).lrange(keys.logs(id), 0, -1).exec())) ?? [];
-    const [[e1, exists], [e2, lines]] = replies as [[Error | null, number], [Error | null, string[]]];
-    if (e1 ?? e2) throw redactRedisError(e1 ?? e2);
-    if (exists === 0) return null;
+    const pipeline = this.scripts.client.pipeline().exists(keys.task(id)).lrange(keys.logs(id), 0, -1).hexists(keys.compactRecords, id);
+    const replies = (await redacted(pipeline.exec())) ?? [];
+    const [[e1, exists], [e2, lines], [e3, compact]] = replies as [[Error | null, number], [Error | null, string[]], [Error | null, number]];
+    if (e1 ?? e2 ?? e3) throw redactRedisError(e1 ?? e2 ?? e3);
+    // A task with a compact record has not run yet, so it has no lines.
+    if (Number(exists) === 0 && Number(compact) === 0) return null;
     return lines.map((line) => {
       const space = line.indexOf(' ');
       return { at: Number(line.slice(0, space)), message: line.slice(space + 1) };

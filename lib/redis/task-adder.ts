@@ -84,13 +84,19 @@ async function missingDependency(
 ): Promise<{ index: number; error: string } | null> {
   const checks = items.flatMap((item, index) => item.task.dependsOn.map((dep) => ({ index, queue: item.queue, dep })));
   if (checks.length === 0) return null;
-  const replies = await pipelineGrouped(client, checks, (c) => c.queue, (pipeline, c) => pipeline.exists(keysOf(c.queue).task(c.dep)));
+  // A dependency has a record key or a compact record: EXISTS and HEXISTS for each, read in pairs.
+  const probes = checks.flatMap((check) => [{ check, compact: false }, { check, compact: true }]);
+  const replies = await pipelineGrouped(client, probes, (p) => p.check.queue, (pipeline, { check, compact }) => {
+    const keys = keysOf(check.queue);
+    if (compact) pipeline.hexists(keys.compactRecords, check.dep);
+    else pipeline.exists(keys.task(check.dep));
+  });
   const earlier = new Map(items.map((item, index) => [`${item.queue}\n${item.task.id}`, index]));
   for (let k = 0; k < checks.length; k++) {
     const { index, queue, dep } = checks[k];
-    const exists = replies[k];
+    const exists = Number(replies[2 * k]) + Number(replies[2 * k + 1]);
     const inBatch = earlier.get(`${queue}\n${dep}`);
-    if (Number(exists) === 0 && !(inBatch !== undefined && inBatch < index)) {
+    if (exists === 0 && !(inBatch !== undefined && inBatch < index)) {
       return { index, error: `dependsOn: no task ${dep} in this queue (never added, cancelled, or removed by retention)` };
     }
   }

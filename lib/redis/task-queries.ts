@@ -4,7 +4,7 @@ import type { QueueKeys } from './queue-keys.js';
 import { redactRedisError, redacted } from './redact-error.js';
 import type { RedisClient } from './redis-client.js';
 import { RECORD } from './protocol.js';
-import { decodeTaskInfo, parseJson } from './task-record.codec.js';
+import { compactWaitScore, decodeCompactTaskInfo, decodeTaskInfo, parseJson } from './task-record.codec.js';
 
 // The engine's read side: plain reads, no state changes, so no scripts.
 
@@ -16,20 +16,28 @@ const STATE_SETS: Record<Exclude<TaskState, 'active' | 'waiting'>, keyof QueueKe
   dead: 'dead',
 };
 
-/** Reads several tasks in one round trip (record, payload, pending dependencies each); null for those gone. */
+/**
+ * Reads several tasks in one round trip (record, payload, pending dependencies
+ * and compact record each); null for those gone.
+ */
 export async function readTasks(client: RedisClient, keys: QueueKeys, ids: readonly string[]): Promise<Array<TaskInfo | null>> {
   if (ids.length === 0) return [];
   const pipeline = client.pipeline();
-  for (const id of ids) pipeline.hgetall(keys.task(id)).get(keys.payload(id)).smembers(keys.pendingDependencies(id));
+  for (const id of ids) {
+    pipeline.hgetall(keys.task(id)).get(keys.payload(id)).smembers(keys.pendingDependencies(id)).hget(keys.compactRecords, id);
+  }
   const replies = (await redacted(pipeline.exec())) ?? [];
   return ids.map((id, i) => {
-    const [[e1, record], [e2, payload], [e3, pending]] = replies.slice(3 * i, 3 * i + 3) as [
+    const [[e1, record], [e2, payload], [e3, pending], [e4, compact]] = replies.slice(4 * i, 4 * i + 4) as [
       [Error | null, Record<string, string>],
       [Error | null, string | null],
       [Error | null, string[]],
+      [Error | null, string | null],
     ];
-    const error = e1 ?? e2 ?? e3;
+    const error = e1 ?? e2 ?? e3 ?? e4;
     if (error) throw redactRedisError(error);
+    // A wait-list task has a record key or a compact record, never both.
+    if (compact !== null && Object.keys(record).length === 0) return decodeCompactTaskInfo(keys.queue, id, compact);
     const info = decodeTaskInfo(keys.queue, id, record, payload);
     if (info?.state === 'blocked') info.pendingDependencies = [...pending].sort();
     return info;
@@ -81,13 +89,16 @@ async function waitingIds(client: RedisClient, keys: QueueKeys, offset: number, 
   return scored.slice(offset, offset + limit).map(([id]) => id);
 }
 
-/** The wait scores of the records of `ids` (null for a record gone), in one round trip. */
+/** The wait scores of wait-list tasks (from a compact record or the record key; null for a task gone), in one round trip. */
 async function listScores(client: RedisClient, keys: QueueKeys, ids: readonly string[]): Promise<Array<number | null>> {
   if (ids.length === 0) return [];
   const pipeline = client.pipeline();
-  for (const id of ids) pipeline.hget(keys.task(id), RECORD.waitScore);
-  return ((await redacted(pipeline.exec())) ?? []).map(([error, score]) => {
-    if (error) throw redactRedisError(error);
+  for (const id of ids) pipeline.hget(keys.compactRecords, id).hget(keys.task(id), RECORD.waitScore);
+  const replies = (await redacted(pipeline.exec())) ?? [];
+  return ids.map((_, i) => {
+    const [[e1, compact], [e2, score]] = replies.slice(2 * i, 2 * i + 2) as [[Error | null, string | null], [Error | null, string | null]];
+    if (e1 ?? e2) throw redactRedisError(e1 ?? e2);
+    if (compact !== null) return compactWaitScore(compact);
     return score === null ? null : Number(score);
   });
 }
@@ -101,13 +112,15 @@ export async function readDependencyResults(client: RedisClient, keys: QueueKeys
   return results;
 }
 
-/** Per id, whether its record exists (one round trip; a queue's keys share one slot). */
+/** Per id, whether its record key or compact record exists (one round trip; a queue's keys share one slot). */
 export async function taskExists(client: RedisClient, keys: QueueKeys, ids: readonly string[]): Promise<boolean[]> {
   if (ids.length === 0) return [];
   const pipeline = client.pipeline();
-  for (const id of ids) pipeline.exists(keys.task(id));
-  return ((await redacted(pipeline.exec())) ?? []).map(([error, found]) => {
-    if (error) throw redactRedisError(error);
-    return Number(found) === 1;
+  for (const id of ids) pipeline.exists(keys.task(id)).hexists(keys.compactRecords, id);
+  const replies = (await redacted(pipeline.exec())) ?? [];
+  return ids.map((_, i) => {
+    const [[e1, record], [e2, compact]] = replies.slice(2 * i, 2 * i + 2) as [[Error | null, number], [Error | null, number]];
+    if (e1 ?? e2) throw redactRedisError(e1 ?? e2);
+    return Number(record) === 1 || Number(compact) === 1;
   });
 }

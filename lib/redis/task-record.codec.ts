@@ -1,7 +1,17 @@
 import type { FetchReply, FetchedTask, SettleReply } from '../engine/attempt.js';
 import type { TaskErrorInfo, TaskInfo, TaskProgress } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
-import { LIST_SEPARATOR, PAYLOAD_PART_FIELDS, PRIORITY_ZERO_LEVEL, RECORD, STATE, leaseToken } from './protocol.js';
+import {
+  COMPACT_EXTRAS,
+  COMPACT_RECORD,
+  LIST_SEPARATOR,
+  OPTIONS_SEPARATOR,
+  PAYLOAD_PART_FIELDS,
+  PRIORITY_ZERO_LEVEL,
+  RECORD,
+  STATE,
+  leaseToken,
+} from './protocol.js';
 import { decodeBackoff } from './record-values.js';
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
 import { replyLayout } from './reply-layout.js';
@@ -88,6 +98,51 @@ export function decodeTaskInfo(queue: string, id: string, hash: Record<string, s
     finishedAt: num(hash[RECORD.finishedAt]),
   };
   const traceId = traceIdOf(hash[RECORD.traceContext]);
+  if (traceId) info.traceId = traceId;
+  return info;
+}
+
+const CR = Object.fromEntries(COMPACT_RECORD.map((field, i) => [field, i])) as Record<(typeof COMPACT_RECORD)[number], number>;
+const CX = Object.fromEntries(COMPACT_EXTRAS.map((field, i) => [field, i])) as Record<(typeof COMPACT_EXTRAS)[number], number>;
+
+/** The fields of a compact record (COMPACT_RECORD), or null when the text is not one. */
+function splitCompact(text: string): string[] | null {
+  const fields = text.split(OPTIONS_SEPARATOR);
+  if (fields.length < COMPACT_RECORD.length || !/^\d+$/.test(fields[CR.seq])) return null;
+  // The last field is the rest of the text (a payload holds no separator, but the record is read as the scripts read it).
+  return [...fields.slice(0, CR.payloadTail), fields.slice(CR.payloadTail).join(OPTIONS_SEPARATOR)];
+}
+
+/** The wait score of a task with a compact record, or null when the text is not one. */
+export function compactWaitScore(text: string): number | null {
+  const fields = splitCompact(text);
+  return fields === null ? null : PRIORITY_ZERO_LEVEL * 4294967296 + (Number(fields[CR.seq]) % 4294967296);
+}
+
+/** A task's compact record (see QUEUE_KEY_SUFFIXES.compactRecords) as TaskInfo: waiting, priority 0, no attempt yet. */
+export function decodeCompactTaskInfo(queue: string, id: string, text: string): TaskInfo | null {
+  const c = splitCompact(text);
+  if (c === null) return null;
+  const extras = c[CR.extras] === '' ? [] : c[CR.extras].split(LIST_SEPARATOR);
+  const enqueuedAt = num(c[CR.enqueuedAt]) ?? 0;
+  const info: TaskInfo = {
+    id,
+    name: c[CR.name],
+    queue,
+    payload: parseJson(c[CR.payload] + c[CR.payloadTail]),
+    state: 'waiting',
+    priority: 0,
+    attempts: 0,
+    maxAttempts: num(c[CR.maxAttempts]) ?? 1,
+    result: undefined,
+    error: null,
+    progress: undefined,
+    enqueuedAt,
+    runAt: enqueuedAt,
+    startedAt: null,
+    finishedAt: null,
+  };
+  const traceId = traceIdOf(extras[CX.traceContext]);
   if (traceId) info.traceId = traceId;
   return info;
 }

@@ -4,7 +4,7 @@ import { TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
 import { useStoredQueue } from '../fixtures/stored-queue.js';
 import { CapturingLogger } from '../utils/capturing-logger.js';
 import { TEST_CONNECTION } from '../utils/redis.js';
-import { deleteStoredPayload, overwriteStoredPayload } from '../utils/stored-payload.js';
+import { deleteStoredPayload, deleteStoredRecord, overwriteStoredPayload } from '../utils/stored-payload.js';
 import { waitUntil } from '../utils/wait.js';
 
 // 1,000 unreadable entries (records deleted, payloads deleted, payloads that
@@ -33,7 +33,7 @@ describe('a fetch that meets unreadable entries', () => {
     const noRecord = broken.slice(0, 400).map((r) => r.id);
     const noPayload = broken.slice(400, 700).map((r) => r.id);
     const badJson = broken.slice(700).map((r) => r.id);
-    for (const id of noRecord) await q.redis.del(q.keys.task(id));
+    for (const id of noRecord) await deleteStoredRecord(q.redis, q.keys, id);
     for (const id of noPayload) await deleteStoredPayload(q.redis, q.keys, id);
     for (const id of badJson) await overwriteStoredPayload(q.redis, q.keys, id, '{"unfinished": ');
 

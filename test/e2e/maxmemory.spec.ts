@@ -72,12 +72,17 @@ describe('a Redis with maxmemory', () => {
       expect(error).toMatchObject({ failure: 'out-of-memory' });
       expect((error as Error).message).toMatch(/enqueue on queue 'default' failed: Redis at 127\.0\.0\.1:\d+ is out of memory .*nothing was written/);
       expect((error as { cause?: { message?: string } }).cause?.message).toMatch(/^OOM/);
-      // Every acknowledged task is whole: a record, a payload and its place in the wait set, and nothing else.
+      // Every acknowledged task is whole: its compact record (which holds its payload) and its place in the
+      // wait list, and nothing else: no record key or payload key of a task refused.
       const counts = await queue.counts();
       expect(counts.waiting).toBe(acked);
+      const [compactKey] = await admin.keys('*}:cr');
+      const compact = await admin.hgetall(compactKey);
+      expect(Object.keys(compact)).toHaveLength(acked);
+      for (const text of Object.values(compact)) expect(text).toContain(JSON.stringify(payload));
       const records = (await admin.keys('*:t:*')).length;
       const payloads = (await admin.keys('*:d:*')).length;
-      expect({ records, payloads }).toEqual({ records: acked, payloads: acked });
+      expect({ records, payloads }).toEqual({ records: 0, payloads: 0 });
     } finally {
       await app.close();
       await admin.flushall();

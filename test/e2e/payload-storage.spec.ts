@@ -7,12 +7,19 @@ import { runScript } from '../../lib/redis/script-registry.js';
 import { useStoredQueue } from '../fixtures/stored-queue.js';
 import { startTaskApp } from '../fixtures/task-app.js';
 import { keysOf } from '../utils/redis.js';
+import { storeAsVersion010 } from '../utils/stored-payload.js';
 import { waitUntil } from '../utils/wait.js';
 
 // Where a payload is stored: in its task's record, as parts of at most 64
 // bytes (so the record stays a listpack), up to four parts; a longer one in a
-// key of its own, as 0.1.0 stored every payload. Whatever the layout, the
-// handler, get() and the worker see the payload exactly as enqueued.
+// key of its own, as 0.1.0 stored every payload. A plain task of priority 0
+// waits as a compact record instead, its payload whole in it, and gets its
+// record (laid out the same way) when a fetch takes it. The record tests
+// below enqueue with priority 1, which writes the record at once. Whatever
+// the layout, the handler, get() and the worker see the payload exactly as enqueued.
+
+/** Written to a record key at enqueue (not a compact record). */
+const RECORD_KEY = { priority: 1 };
 
 @Injectable()
 class StoredTasks {
@@ -69,7 +76,7 @@ describe('payload storage', () => {
     const sizes = [60, 65, 128, 200, 240];
     const inline = sizes.map((bytes) => textPayload(`inline-${bytes}`, bytes));
     const long = textPayload('long', 400);
-    const refs = await q.producer.queue.enqueueMany([small, ...inline, long].map((payload) => ({ name: 'stored.echo', payload })));
+    const refs = await q.producer.queue.enqueueMany([small, ...inline, long].map((payload) => ({ name: 'stored.echo', payload, options: RECORD_KEY })));
 
     let shortCuts = 0;
     for (const [i, payload] of [small, ...inline].entries()) {
@@ -120,7 +127,7 @@ describe('payload storage', () => {
     // Two of them, so the second task reuses the record template the first one filled beyond its end.
     const ownKey = [exactPayload('exact-257', 257), fivePartPayload('five-a'), fivePartPayload('five-b')];
     expect(Buffer.byteLength(JSON.stringify(ownKey[1]))).toBeLessThanOrEqual(256);
-    const refs = await q.producer.queue.enqueueMany([...inRecord, ...ownKey].map((payload) => ({ name: 'stored.echo', payload })));
+    const refs = await q.producer.queue.enqueueMany([...inRecord, ...ownKey].map((payload) => ({ name: 'stored.echo', payload, options: RECORD_KEY })));
     const partCounts = await Promise.all(
       refs.slice(0, inRecord.length).map(async (ref) => (await q.redis.hmget(q.keys.task(ref.id), ...PARTS)).filter((part) => part !== null).length),
     );
@@ -136,7 +143,7 @@ describe('payload storage', () => {
 
   it('stores an ASCII payload of 65 to 128 bytes, which the producer splits itself, as the script would have', async () => {
     const payloads = [exactPayload('ascii-65', 65), exactPayload('ascii-121', 121), exactPayload('ascii-128', 128), exactPayload('ascii-129', 129)];
-    const refs = await q.producer.queue.enqueueMany(payloads.map((payload) => ({ name: 'stored.echo', payload })));
+    const refs = await q.producer.queue.enqueueMany(payloads.map((payload) => ({ name: 'stored.echo', payload, options: RECORD_KEY })));
     for (const [i, payload] of payloads.entries()) {
       const json = JSON.stringify(payload);
       const parts = (await q.redis.hmget(q.keys.task(refs[i].id), ...PARTS)).filter((part) => part !== null);
@@ -153,7 +160,7 @@ describe('payload storage', () => {
       { id: 'odd-3', json: JSON.stringify(exactPayload('odd-3', 200)), at: 64 },
     ];
     const task = (id: string, payloadJson: string): NewTask => ({
-      id, name: 'stored.echo', payloadJson, priority: 0, delayMs: 0, runAt: null, maxAttempts: 1, backoff: null,
+      id, name: 'stored.echo', payloadJson, priority: 1, delayMs: 0, runAt: null, maxAttempts: 1, backoff: null,
       timeoutMs: 0, dependsOn: [], dependencyFailure: 'dead', removeOnComplete: null, removeOnDead: null,
     });
     const rows = cases.map(({ id, json, at }) => ({ ...enqueueRows([task(id, json)])[0], payload: json.slice(0, at), payloadTail: json.slice(at) }));
@@ -167,11 +174,65 @@ describe('payload storage', () => {
     }
   });
 
+  it('keeps a plain task\'s payload whole in its compact record, and lays its record out as an enqueue would once a fetch takes it', async () => {
+    const payloads = [
+      { key: 'c-small', n: 1 },
+      textPayload('c-text-65', 65),
+      textPayload('c-text-200', 200),
+      exactPayload('c-ascii-121', 121),
+      exactPayload('c-exact-256', 256),
+      fivePartPayload('c-five'),
+      textPayload('c-long', 400),
+    ];
+    const compact = await q.producer.queue.enqueueMany(payloads.map((payload) => ({ name: 'stored.echo', payload })));
+    // Twins written to record keys at enqueue: keys of the same length, so the same bytes fall at every cut.
+    const twins = payloads.map((payload) => ({ ...payload, key: payload.key.replace(/^c-/, 'k-') }));
+    const keyed = await q.producer.queue.enqueueMany(twins.map((payload) => ({ name: 'stored.echo', payload, options: RECORD_KEY })));
+    // A split this version never sends, straight to the script: the record made from it joins and cuts it itself.
+    const odd = JSON.stringify(exactPayload('c-odd', 200));
+    const oddTask: NewTask = {
+      id: 'c-odd', name: 'stored.echo', payloadJson: odd, priority: 0, delayMs: 0, runAt: null, maxAttempts: 1, backoff: null,
+      timeoutMs: 0, dependsOn: [], dependencyFailure: 'dead', removeOnComplete: null, removeOnDead: null,
+    };
+    const oddRow = { ...enqueueRows([oddTask])[0], payload: odd.slice(0, 100), payloadTail: odd.slice(100) };
+    expect(await runScript(q.redis, 'enqueue', q.keys.scriptKeys, scriptArgs('enqueue', { base: q.keys.base, eventsMaxLen: 100 }, [oddRow]))).toEqual([]);
+
+    for (const [i, payload] of payloads.entries()) {
+      const id = compact[i].id;
+      expect(await q.redis.exists(q.keys.task(id), q.keys.payload(id))).toBe(0);
+      expect(await q.redis.hget(q.keys.compactRecords, id)).toContain(JSON.stringify(payload).slice(0, 64));
+      expect((await q.producer.queue.get(id))?.payload).toEqual(payload);
+    }
+    expect((await q.producer.queue.get('c-odd'))?.payload).toEqual(JSON.parse(odd));
+
+    // Completed tasks keep their records (the module's retention), so the layout can be read afterwards.
+    const worker = await startTaskApp(q.prefix, [StoredTasks]);
+    try {
+      const seen = worker.get(StoredTasks).seen;
+      const expected = [...payloads, ...twins].map((payload) => payload.key).concat('c-odd');
+      await waitUntil(() => expected.every((key) => seen.has(key)), 'every task to run', 10_000);
+      for (const payload of payloads) expect(seen.get(payload.key)).toEqual(payload);
+      expect(seen.get('c-odd')).toEqual(JSON.parse(odd));
+      await Promise.all([...compact, ...keyed].map((ref) => worker.queue.waitFor(ref, { timeout: 10_000 })));
+    } finally {
+      await worker.close();
+    }
+    const layout = async (id: string) => ({ parts: (await q.redis.hmget(q.keys.task(id), ...PARTS)).map((part) => part?.length ?? 0), ownKey: await q.redis.exists(q.keys.payload(id)) });
+    for (const i of payloads.keys()) {
+      expect(await q.redis.hexists(q.keys.compactRecords, compact[i].id)).toBe(0);
+      expect(await layout(compact[i].id)).toEqual(await layout(keyed[i].id));
+      expect((await q.producer.queue.get(compact[i].id))?.payload).toEqual(payloads[i]);
+    }
+    const oddParts = (await q.redis.hmget(q.keys.task('c-odd'), ...PARTS)).filter((part): part is string => part !== null);
+    expect(oddParts.every((part) => part.length <= PAYLOAD_PART_BYTES)).toBe(true);
+    expect(oddParts.join('')).toBe(odd);
+  });
+
   it('runs a task stored as 0.1.0 stored every task: the payload in its own key, none in the record', async () => {
     const payload = { key: 'old-layout', list: [1, 2, 3] };
     const [ref] = await q.producer.queue.enqueueMany([{ name: 'stored.echo', payload }]);
-    // Rewrite it in the old layout.
-    await q.redis.multi().hdel(q.keys.task(ref.id), ...PARTS).set(q.keys.payload(ref.id), JSON.stringify(payload)).exec();
+    await storeAsVersion010(q.redis, q.keys, ref.id);
+    expect(await q.redis.hexists(q.keys.task(ref.id), RECORD.payloadPart1)).toBe(0);
     expect((await q.producer.queue.get(ref.id))?.payload).toEqual(payload);
 
     const worker = await startTaskApp(q.prefix, [StoredTasks], { retention: { completed: { count: 0 } } });

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { FetchedTask } from '../../lib/engine/attempt.js';
+import { QueueKeys } from '../../lib/redis/queue-keys.js';
 import type { RedisTaskEngine } from '../../lib/redis/redis-task-engine.js';
 import { QUEUE, newTask, request } from '../contract/contract-kit.js';
 import { keysOf } from '../utils/redis.js';
@@ -32,18 +33,27 @@ describe('a task removed at once leaves no key behind', () => {
     return (await keysOf(redis, prefix)).filter((key) => key.endsWith(`:${id}`));
   }
 
-  it('a plain task: its record, which holds its payload', async () => {
+  /** Whether the task has a compact record (a field of the queue's shared hash, no key of its own). */
+  const compact = async (id: string) => (await redis.hexists(new QueueKeys(prefix, QUEUE).compactRecords, id)) === 1;
+
+  it('a plain task: a compact record while it waits, then its record, which holds its payload', async () => {
     await add(newTask('plain'));
-    expect(await keysOfTask('plain')).toHaveLength(1);
+    expect(await keysOfTask('plain')).toEqual([]);
+    expect(await compact('plain')).toBe(true);
     const [task] = await take(1);
+    expect(await keysOfTask('plain')).toHaveLength(1);
+    expect(await compact('plain')).toBe(false);
     await complete(task);
     expect(await keysOfTask('plain')).toEqual([]);
   });
 
-  it('a plain task whose payload is too long for its record: record and payload key', async () => {
+  it('a plain task whose payload is too long for its record: compact record, then record and payload key', async () => {
     await add(newTask('plain-long', { payloadJson: JSON.stringify({ text: 'x'.repeat(400) }) }));
-    expect(await keysOfTask('plain-long')).toHaveLength(2);
+    expect(await keysOfTask('plain-long')).toEqual([]);
+    expect(await compact('plain-long')).toBe(true);
     const [task] = await take(1);
+    expect(task.payload).toEqual({ text: 'x'.repeat(400) });
+    expect(await keysOfTask('plain-long')).toHaveLength(2);
     await complete(task);
     expect(await keysOfTask('plain-long')).toEqual([]);
   });

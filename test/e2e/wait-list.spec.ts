@@ -4,6 +4,7 @@ import { QueueKeys } from '../../lib/redis/queue-keys.js';
 import { useStoredQueue } from '../fixtures/stored-queue.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { keysOf } from '../utils/redis.js';
+import { storeAsVersion010 } from '../utils/stored-payload.js';
 import { waitUntil } from '../utils/wait.js';
 
 @Injectable()
@@ -67,12 +68,7 @@ describe('the wait list beside the wait set', () => {
   it('runs tasks a previous version left in the wait set in their place among the list', async () => {
     const refs = await q.producer.queue.enqueueMany(['x1', 'x2', 'x3', 'x4', 'x5'].map((label) => ({ name: 'wl.run', payload: { label } })));
     // Before the list, a task of priority 0 waited in the wait set under the wait score its record holds.
-    for (const ref of [refs[1], refs[3], refs[4]]) {
-      const score = await q.redis.hget(q.keys.task(ref.id), 'ws');
-      expect(score).toMatch(/^\d+$/);
-      expect(await q.redis.lrem(q.keys.waitList, 0, ref.id)).toBe(1);
-      await q.redis.zadd(q.keys.wait, score!, ref.id);
-    }
+    for (const ref of [refs[1], refs[3], refs[4]]) expect(await storeAsVersion010(q.redis, q.keys, ref.id)).toMatch(/^\d+$/);
     await q.producer.queue.enqueue('wl.run', { label: 'x6' });
     expect(await labels()).toEqual(['x1', 'x2', 'x3', 'x4', 'x5', 'x6']);
 

@@ -33,7 +33,7 @@ const RULES = [
   // Task logs and the health check's PING.
   '+lrange', '+ping',
   // Called inside the Lua scripts.
-  '+time', '+exists', '+incr', '+incrby', '+decr', '+del', '+set', '+mset', '+mget', '+hget', '+hmget', '+hset', '+hdel', '+hincrby',
+  '+time', '+exists', '+incr', '+incrby', '+decr', '+del', '+set', '+mset', '+mget', '+hget', '+hmget', '+hset', '+hsetnx', '+hexists', '+hdel', '+hincrby',
   '+zadd', '+zrem', '+zcard', '+zrangebyscore', '+zpopmin', '+xadd', '+sadd', '+srem', '+scard', '+pexpire', '+pttl',
   '+rpush', '+ltrim', '+zscan', '+zcount', '+lpop', '+llen', '+lrem',
   // Worker heartbeats and the hand-over of tasks in a rolling deploy.

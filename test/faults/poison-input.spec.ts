@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { TaskContext, TaskHandler, TaskModule, TaskQueue, type TaskModuleOptions, type TaskRef } from '../../lib/index.js';
 import { QueueKeys } from '../../lib/redis/queue-keys.js';
 import { uniquePrefix } from '../utils/redis.js';
-import { deleteStoredPayload, overwriteStoredPayload } from '../utils/stored-payload.js';
+import { clearStoredField, deleteStoredPayload, overwriteStoredPayload, storeAsVersion010 } from '../utils/stored-payload.js';
 import { waitUntil } from '../utils/wait.js';
 import { faultRedis, type FaultRedis } from './support/fault-redis.js';
 import { printSummary } from './support/tally.js';
@@ -97,7 +97,6 @@ describe('hand-edited and missing task records', () => {
     let n = 0;
     for (const id of [...BAD_IDS, null]) {
       for (let i = 0; i < GOOD_PER_GAP; i++) items.push({ name: 'poison.work', payload: { n: n++ } });
-      // The ghost's payload is too long for its record, so deleting the record leaves its payload key behind.
       if (id) items.push({ name: 'poison.work', payload: id === 'poison-ghost' ? { n: -1, pad: 'x'.repeat(300) } : { n: -1 }, options: { id } });
     }
     const refs = await producer.enqueueMany(items);
@@ -105,12 +104,15 @@ describe('hand-edited and missing task records', () => {
     expect(refs.filter((ref) => ref.id in BAD).map((ref) => ref.id)).toEqual(BAD_IDS);
 
     await overwriteStoredPayload(admin, keys, 'poison-json', '{"n": 1, "unfinished": ');
-    await admin.hdel(keys.task('poison-no-name'), 'n');
-    await admin.hdel(keys.task('poison-no-max'), 'm');
+    await clearStoredField(admin, keys, 'poison-no-name', 'name');
+    await clearStoredField(admin, keys, 'poison-no-max', 'maxAttempts');
     await deleteStoredPayload(admin, keys, 'poison-no-payload');
+    // The ghost as 0.1.0 stored every task (a record key, its payload in a key of its own, in the wait set),
+    // then its record deleted: its payload key is left behind.
+    await storeAsVersion010(admin, keys, 'poison-ghost');
     await admin.del(keys.task('poison-ghost'));
     expect(await admin.exists(keys.payload('poison-ghost'))).toBe(1);
-    expect(await admin.lpos(keys.waitList, 'poison-ghost')).not.toBeNull();
+    expect(await admin.zscore(keys.wait, 'poison-ghost')).not.toBeNull();
 
     const app = await boot({ worker: { concurrency: 5, leaseMs: 5_000, shutdownGraceMs: 1_000 } }, [PoisonTasks]);
     const queue = app.get(TaskQueue);

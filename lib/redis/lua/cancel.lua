@@ -14,7 +14,13 @@ local base, evMaxLen, id = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN], ARGV[ARG_ID
 local keys = queueKeys()
 local taskKey = base .. K_TASK .. id
 local f = redis.call('HMGET', taskKey, R_STATE, R_NAME, R_HAS_DEPENDENTS)
-if f[1] == S_WAITING then
+if not f[1] then
+  -- A compact record: waiting in the wait list, with no other key and no
+  -- dependents (a dependent gives a task its record key).
+  if redis.call('HDEL', base .. K_COMPACT_RECORDS, id) == 0 then return 0 end
+  redis.call('LREM', base .. K_WAIT_LIST, 1, id)
+  return 1
+elseif f[1] == S_WAITING then
   -- A waiting task is in the wait set, parked while its handler is at its
   -- fleet-wide limit, or in the wait list: looked for in that order, as LREM
   -- reads the list from its front up to the task (O(its place in the list)).

@@ -22,6 +22,8 @@ local removed = 0
 local function drainFront(key, isList)
   if removed >= count then return end
   local ids = popFront(key, isList, count - removed)
+  -- The wait list's tasks with a compact record have no other key (deleteTask's DEL finds nothing for them).
+  if isList then callSliced('HDEL', base .. K_COMPACT_RECORDS, ids) end
   for _, id in ipairs(ids) do
     if redis.call('HGET', base .. K_TASK .. id, R_HAS_DEPENDENTS) then
       notifyDependents(base, keys, now, evMaxLen, id, S_DEAD, 'it was drained', nil)

@@ -45,7 +45,8 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   local dependsOn = optionsOf(ARGV[i + ROW_OPTIONS]).dependsOn
   if dependsOn ~= '' then
     for dep in string.gmatch(dependsOn, '[^' .. LIST_SEPARATOR .. ']+') do
-      if not seen[dep] and redis.call('EXISTS', base .. K_TASK .. dep) == 0 then
+      if not seen[dep] and redis.call('EXISTS', base .. K_TASK .. dep) == 0
+        and redis.call('HEXISTS', base .. K_COMPACT_RECORDS, dep) == 0 then
         local refused = {}
         refused[REPLY_ENQUEUE_REFUSED_MARKER] = ENQUEUE_REFUSED
         refused[REPLY_ENQUEUE_REFUSED_MESSAGE] = 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)'

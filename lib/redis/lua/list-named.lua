@@ -4,8 +4,13 @@
 -- ARGV: SCRIPTS.listNamed of protocol.ts: the key base, the events setting, the state letter (S_*),
 --   the name, the offset and limit among the matches, and the most entries of the set to look at.
 -- Returns the matching ids, in the set's order.
--- Bounded: it looks at the first `scan` entries of the set only (one HGET each), so its cost does not
+-- Bounded: it looks at the first `scan` entries of the set only (one HGET each; the wait list's compact
+-- records one HMGET per thousand), so its cost does not
 -- grow with the queue; a script so that those reads are one round trip rather than `scan` replies.
+
+--@include time
+--@include common
+--@include compact
 
 local base, state, name = ARGV[ARG_BASE], ARGV[ARG_STATE], ARGV[ARG_NAME]
 local offset, limit, scan = tonumber(ARGV[ARG_OFFSET]), tonumber(ARGV[ARG_LIMIT]), tonumber(ARGV[ARG_SCAN])
@@ -22,9 +27,17 @@ if state == S_WAITING then
   -- The wait list's tasks (their wait score is in their records), and those of
   -- that name parked at its handler's fleet-wide limit, are waiting too: all in wait-score order.
   local before = #matches
-  for _, id in ipairs(redis.call('LRANGE', base .. K_WAIT_LIST, 0, scan - 1)) do
-    local r = redis.call('HMGET', base .. K_TASK .. id, R_NAME, R_WAIT_SCORE)
-    local score = r[1] == name and tonumber(r[2])
+  local listed = redis.call('LRANGE', base .. K_WAIT_LIST, 0, scan - 1)
+  local texts = compactTexts(base, listed)
+  for i, id in ipairs(listed) do
+    local c = texts[i] and parseCompact(texts[i])
+    local score
+    if c then
+      score = c[CR_NAME] == name and waitScore(0, c[CR_SEQ] + 0)
+    else
+      local r = redis.call('HMGET', base .. K_TASK .. id, R_NAME, R_WAIT_SCORE)
+      score = r[1] == name and tonumber(r[2])
+    end
     if score then matches[#matches + 1] = { id, score } end
   end
   local parked = redis.call('ZRANGE', base .. K_HANDLER_PARKED .. name, 0, scan - 1, 'WITHSCORES')

@@ -40,6 +40,7 @@ local removed = 0
 local function removeTasks(key, isList)
   if removed >= count then return end
   local ids = popFront(key, isList, count - removed)
+  if isList then callSliced('HDEL', base .. K_COMPACT_RECORDS, ids) end
   for _, id in ipairs(ids) do
     local f = redis.call('HMGET', base .. K_TASK .. id, R_NAME, R_COUNTED_IN_LIMIT)
     if f[2] then redis.call('DEL', base .. K_HANDLER_RUNNING .. f[1]) end
@@ -64,7 +65,7 @@ for _, name in ipairs(parkedNames) do redis.call('DEL', base .. K_HANDLER_PARKED
 -- The names live workers advertise and their wake-up markers; a worker still running advertises again at its next heartbeat.
 for _, name in ipairs(redis.call('ZRANGE', keys[KEY_HANDLER_NAMES], 0, -1)) do redis.call('DEL', base .. K_HANDLER_MARK .. name) end
 redis.call('DEL', keys[KEY_HANDLER_NAMES], keys[KEY_WAIT], keys[KEY_DELAYED], keys[KEY_ACTIVE], keys[KEY_MARK], keys[KEY_DEAD], keys[KEY_COMPLETED], keys[KEY_SEQ], keys[KEY_BLOCKED],
-  keys[KEY_PAUSED], keys[KEY_RATE], base .. K_EVENTS, base .. K_WAIT_LIST, base .. K_PARKED_NAMES, base .. K_SCHEDULES, base .. K_GAUGES)
+  keys[KEY_PAUSED], keys[KEY_RATE], base .. K_EVENTS, base .. K_WAIT_LIST, base .. K_COMPACT_RECORDS, base .. K_PARKED_NAMES, base .. K_SCHEDULES, base .. K_GAUGES)
 -- The per-minute throughput counters of the window they live in (they expire by themselves after it).
 local minute = nowMs()
 minute = minute - (minute % 60000)

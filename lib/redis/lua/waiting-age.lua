@@ -9,6 +9,7 @@
 -- One script so that it costs one round trip and O(levels * log N), never a scan of the queue.
 --@include time
 --@include common
+--@include compact
 
 local base = ARGV[ARG_BASE]
 local now = nowMs()
@@ -16,6 +17,12 @@ local oldest = -1
 local function consider(id)
   local r = redis.call('HMGET', base .. K_TASK .. id, R_RUN_AT, R_ENQUEUED_AT)
   local due = tonumber(r[1]) or tonumber(r[2])
+  if not due then
+    -- A wait-list task with a compact record: due at its enqueue time.
+    local text = redis.call('HGET', base .. K_COMPACT_RECORDS, id)
+    local c = text and parseCompact(text)
+    due = c and tonumber(c[CR_ENQUEUED_AT])
+  end
   if due and now - due > oldest then oldest = math.max(0, now - due) end
 end
 -- The wait list's front is a front task of priority 0, a level shared with the wait set's entries of priority 0.

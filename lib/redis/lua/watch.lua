@@ -9,11 +9,15 @@
 --   it (a task removed at once as it finished, which can happen before its producer even hears back
 --   from the enqueue), else nil.
 -- Atomic so that a task finishing between the flag and the read cannot be missed.
+-- A task with a compact record gets its record key first, to hold the flag.
+--@include time
+--@include common
+--@include compact
 
 local taskKey = ARGV[ARG_BASE] .. K_TASK .. ARGV[ARG_ID]
 local stream = ARGV[ARG_BASE] .. K_EVENTS
 local reply = {}
-if redis.call('EXISTS', taskKey) == 0 then
+if redis.call('EXISTS', taskKey) == 0 and not expandCompact(ARGV[ARG_BASE], ARGV[ARG_ID]) then
   -- Final events are single entries (never grouped): fields in the order emit writes them.
   local recent = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', WATCH_EVENT_SCAN)
   for _, entry in ipairs(recent) do

@@ -8,6 +8,8 @@
 -- `taskKey` may be given when the caller has built it already.
 -- Returns 1 (added), 0 (a task with this id exists: nothing changed) or an
 -- error message (nothing written); when added, also its state and due time.
+-- A plain task of priority 0 that waits at once gets a compact record (see
+-- compact.lua) instead of a record key: most tasks.
 --
 -- The writes many tasks of one call share a key for (their places in the
 -- wait list or wait set, the payloads too long for their records) go to
@@ -17,37 +19,7 @@
 -- duplicate checks read, is written at once). `seq` is the task's enqueue
 -- sequence number (FIFO among equal priority), reserved by the caller.
 
--- Writes a payload into record fields rec[n + 1].. (payloadPart1.. and each
--- part, in order, each at most PAYLOAD_PART_BYTES so the record stays a
--- listpack, ended on a UTF-8 character boundary so each part is text on its
--- own) and returns the new end, or nil when it needs more than
--- PAYLOAD_INLINE_PARTS parts: then it goes to its own key.
-local payloadPartFields = { R_PAYLOAD_PART1, R_PAYLOAD_PART2, R_PAYLOAD_PART3, R_PAYLOAD_PART4 }
-local function putPayloadParts(rec, n, payload)
-  local len = #payload
-  if len <= PAYLOAD_PART_BYTES then
-    rec[n + 1], rec[n + 2] = R_PAYLOAD_PART1, payload
-    return n + 2
-  end
-  if len > PAYLOAD_PART_BYTES * PAYLOAD_INLINE_PARTS then return nil end
-  local from = 1
-  for k = 1, PAYLOAD_INLINE_PARTS do
-    local to = from + PAYLOAD_PART_BYTES - 1
-    if to >= len then
-      rec[n + 1], rec[n + 2] = payloadPartFields[k], string.sub(payload, from)
-      return n + 2
-    end
-    -- Bytes 0x80-0xBF continue a character: cut before the character instead.
-    while to > from do
-      local b = string.byte(payload, to + 1)
-      if b < 128 or b >= 192 then break end
-      to = to - 1
-    end
-    rec[n + 1], rec[n + 2] = payloadPartFields[k], string.sub(payload, from, to)
-    n, from = n + 2, to + 1
-  end
-  return nil
-end
+--@include compact
 
 -- Writes shared by the tasks of one call, made by flushAdds, the tasks'
 -- enqueued events among them (grouped entries). `fresh`: the caller found
@@ -97,9 +69,41 @@ local function recordTemplate(o)
   return rec
 end
 
+-- What the compact record (COMPACT_RECORD) of a task with options `o` holds
+-- around its sequence number and enqueue time, separators included: the
+-- name before the sequence number; max attempts and backoff between it and
+-- the enqueue time; the extras after that, up to the payload. Worked out once per `o`.
+local function compactParts(o)
+  local timeout = o.timeoutMs ~= '0' and o.timeoutMs or ''
+  local traceContext, traceLink = o.traceContext or '', o.traceLink or ''
+  local extras = ''
+  if timeout ~= '' or o.removeOnComplete ~= '' or o.removeOnDead ~= '' or traceContext ~= '' or traceLink ~= '' then
+    extras = timeout .. LIST_SEPARATOR .. o.removeOnComplete .. LIST_SEPARATOR .. o.removeOnDead .. LIST_SEPARATOR
+      .. traceContext .. LIST_SEPARATOR .. traceLink
+  end
+  o.compactName = o.name .. OPTIONS_SEPARATOR
+  o.compactOptions = OPTIONS_SEPARATOR .. o.maxAttempts .. OPTIONS_SEPARATOR .. o.backoff .. OPTIONS_SEPARATOR
+  o.compactExtras = OPTIONS_SEPARATOR .. extras .. OPTIONS_SEPARATOR
+end
+
 local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, seq, batch, taskKey)
   taskKey = taskKey or base .. K_TASK .. id
   if not batch.fresh and redis.call('EXISTS', taskKey) == 1 then return 0 end
+  -- Most tasks: plain, priority 0, due at once. HSETNX writes the compact
+  -- record and is the existence check among compact records in one command.
+  if o.dependsOn == '' and o.priority == 0 and o.delayMs <= 0 and o.runAt == '' then
+    if not o.compactName then compactParts(o) end
+    -- seq is far below 10^14, so Lua's own number-to-text conversion writes every digit.
+    if redis.call('HSETNX', base .. K_COMPACT_RECORDS, id, o.compactName .. seq .. o.compactOptions .. batch.nowText .. o.compactExtras
+      .. payload .. OPTIONS_SEPARATOR .. (payloadTail or '')) == 0 then
+      return 0
+    end
+    local list = batch.list
+    list[#list + 1] = id
+    addToEventGroup(batch.events, id, o.name, nil)
+    return 1, S_WAITING, now
+  end
+  if redis.call('HEXISTS', base .. K_COMPACT_RECORDS, id) == 1 then return 0 end
 
   -- Check every dependency before writing anything.
   local pending, results, failed, all
@@ -108,6 +112,10 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
     for dep in string.gmatch(o.dependsOn, '[^' .. LIST_SEPARATOR .. ']+') do
       all[#all + 1] = dep
       local ds = redis.call('HGET', base .. K_TASK .. dep, R_STATE)
+      -- A dependency with a compact record gets its record key (it is about to gain the
+      -- has-dependents flag). That changes nothing a reader can see, so doing it before
+      -- the other dependencies are checked leaves nothing half-done.
+      if not ds and expandCompact(base, dep) then ds = S_WAITING end
       if not ds then
         return 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)'
       elseif ds == S_COMPLETED then
@@ -164,18 +172,9 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
     rec[n + 1], rec[n + 2] = R_RUN_AT, int(runAt)
     n = n + 2
   end
-  local withPayload
-  if payloadTail and payloadTail ~= '' then
-    if #payload == PAYLOAD_PART_BYTES and #payloadTail <= PAYLOAD_PART_BYTES then
-      -- Split by the producer into the two parts putPayloadParts would make (ASCII, so no UTF-8 boundary to find).
-      rec[n + 1], rec[n + 2], rec[n + 3], rec[n + 4] = R_PAYLOAD_PART1, payload, R_PAYLOAD_PART2, payloadTail
-      withPayload = n + 4
-    else
-      payload = payload .. payloadTail
-    end
-  end
-  withPayload = withPayload or putPayloadParts(rec, n, payload)
-  redis.call('HSET', taskKey, unpack(rec, 1, withPayload or n))
+  local ownPayload
+  n, ownPayload = putPayload(rec, n, payload, payloadTail)
+  redis.call('HSET', taskKey, unpack(rec, 1, n))
   if all then
     -- Kept as enqueued, for TaskQueue.relations: the pending set loses each dependency as it finishes.
     redis.call('RPUSH', base .. K_DEPENDENCIES .. id, unpack(all))
@@ -196,10 +195,10 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
       return 1, state, runAt
     end
   end
-  if not withPayload then
+  if ownPayload then
     local payloads = batch.payloads
     payloads[#payloads + 1] = base .. K_PAYLOAD .. id
-    payloads[#payloads + 1] = payload
+    payloads[#payloads + 1] = ownPayload
   end
   return 1, state, runAt
 end

@@ -10,6 +10,8 @@
 -- next delayed task's due time or the end of the rate limit's window), the
 -- ids of broken entries, then one row per task taken.
 
+--@include compact
+
 local function promoteDue(base, keys, now)
   local due = redis.call('ZRANGEBYSCORE', keys[KEY_DELAYED], '-inf', int(now), 'LIMIT', 0, 1000)
   for _, id in ipairs(due) do
@@ -47,10 +49,41 @@ end
 local priorityZeroScore = PRIORITY_ZERO_LEVEL * 4294967296
 local belowZeroScore = (PRIORITY_ZERO_LEVEL + 1) * 4294967296
 
+-- The wait score of a wait-list entry: from its compact record's sequence
+-- number, or in its record key; 0 when it has neither.
+local function listEntryScore(base, id)
+  local text = redis.call('HGET', base .. K_COMPACT_RECORDS, id)
+  local c = text and parseCompact(text)
+  if c then return waitScore(0, c[CR_SEQ] + 0) end
+  return tonumber(redis.call('HGET', base .. K_TASK .. id, R_WAIT_SCORE)) or 0
+end
+
+-- The compact records of the ids peekWaiting took from the wait list, as an
+-- array in step with `popped` (false where an id has none, or came from the
+-- wait set), in one command; nil when none came from the list.
+local function compactRecordsOf(base, popped, zsetIds, fromList)
+  if fromList == 0 then return nil end
+  if #zsetIds == 0 then return redis.call('HMGET', base .. K_COMPACT_RECORDS, unpack(popped)) end
+  local inSet = {}
+  for _, id in ipairs(zsetIds) do inSet[id] = true end
+  local listIds, at = {}, {}
+  for i, id in ipairs(popped) do
+    if not inSet[id] then
+      listIds[#listIds + 1] = id
+      at[#at + 1] = i
+    end
+  end
+  local texts = redis.call('HMGET', base .. K_COMPACT_RECORDS, unpack(listIds))
+  local aligned = {}
+  for i = 1, #popped do aligned[i] = false end
+  for j = 1, #listIds do aligned[at[j]] = texts[j] end
+  return aligned
+end
+
 -- The first `want` waiting ids in the order they run, without taking them:
 -- the wait list (priority 0, in enqueue order, so in wait-score order) merged
 -- with the wait set by wait score. A list entry's score is read from its
--- record, and only when a wait-set entry of priority 0 is there to compare it
+-- compact record or record key, and only when a wait-set entry of priority 0 is there to compare it
 -- with (a task put back in its old place). Returns the ids, those of them
 -- from the wait set, how many come from the list (its first ones), whether
 -- they are all that waits, and whether more is known to wait (else unknown).
@@ -88,7 +121,7 @@ local function peekWaiting(base, keys, want, setEmpty)
         fromSet = false
       else
         -- A record gone from under its entry scores 0: it is taken (and dropped as broken) first.
-        listScore = listScore or tonumber(redis.call('HGET', base .. K_TASK .. list[li], R_WAIT_SCORE)) or 0
+        listScore = listScore or listEntryScore(base, list[li])
         fromSet = zs < listScore
       end
     end
@@ -179,20 +212,38 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     local scores = nil
     -- Payloads too long for their records (or written by 0.1.0): their keys, and where each goes in payloads.
     local payloadKeys, payloadAt = nil, nil
+    -- The compact records met (compact[k]: true for a task taken with one),
+    -- and the ids that had one: each leaves the compact-record hash in this
+    -- round, whatever happens to it.
+    local texts = compactRecordsOf(base, popped, zsetIds, fromList)
+    local compact, compactIds = {}, {}
     for i = 1, #popped do
       local id = popped[i]
       local taskKey = base .. K_TASK .. id
-      local r = redis.call('HMGET', taskKey, R_NAME, R_ATTEMPTS, R_MAX_ATTEMPTS, R_BACKOFF, R_TIMEOUT, R_RUN_AT, R_ENQUEUED_AT,
-        R_TRACE_CONTEXT, R_TRACE_LINK, R_PAYLOAD_PART1, R_PAYLOAD_PART2, R_PAYLOAD_PART3, R_PAYLOAD_PART4)
+      local text = texts and texts[i]
+      local r
+      if text then
+        compactIds[#compactIds + 1] = id
+        -- Its name, max attempts and backoff sit where the HMGET below puts a
+        -- record's; unreadable (written by hand): an empty table, moved out of the way as broken.
+        r = parseCompact(text) or {}
+      else
+        r = redis.call('HMGET', taskKey, R_NAME, R_ATTEMPTS, R_MAX_ATTEMPTS, R_BACKOFF, R_TIMEOUT, R_RUN_AT, R_ENQUEUED_AT,
+          R_TRACE_CONTEXT, R_TRACE_LINK, R_PAYLOAD_PART1, R_PAYLOAD_PART2, R_PAYLOAD_PART3, R_PAYLOAD_PART4)
+      end
       local limit = r[1] and f.limits and f.limits[r[1]]
       if limit then
         running = running or {}
         if not running[r[1]] then running[r[1]] = tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. r[1])) or 0 end
       end
       local k = #ids + 1
-      ids[k], taskKeys[k], records[k], limits[k] = id, taskKey, r, limit or false
+      ids[k], taskKeys[k], records[k], limits[k], compact[k] = id, taskKey, r, limit or false, text and true
       -- Parts are written in order, so the first missing one ends the payload.
-      if not r[10] then
+      if text then
+        -- JSON is never empty, nor is a name: an empty one was lost (a hand edit), and the task is broken.
+        local payload, tail = r[CR_PAYLOAD], r[CR_PAYLOAD_TAIL]
+        payloads[k] = payload ~= '' and r[1] ~= '' and payload and (tail == '' and payload or payload .. tail)
+      elseif not r[10] then
         payloadKeys, payloadAt = payloadKeys or {}, payloadAt or {}
         payloadKeys[#payloadKeys + 1] = base .. K_PAYLOAD .. id
         payloadAt[#payloadAt + 1] = k
@@ -218,11 +269,11 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         actions[k] = 'handover'
         handOverUntil, scores = handOverUntil or {}, scores or {}
         handOverUntil[k] = carriedUntil(keys, now, r[1])
-        scores[k] = redis.call('HGET', taskKeys[k], R_WAIT_SCORE) or '0'
+        scores[k] = compact[k] and int(waitScore(0, r[CR_SEQ] + 0)) or redis.call('HGET', taskKeys[k], R_WAIT_SCORE) or '0'
       elseif limit and running[r[1]] >= limit then
         actions[k] = 'park'
         scores = scores or {}
-        scores[k] = redis.call('HGET', taskKeys[k], R_WAIT_SCORE) or '0'
+        scores[k] = compact[k] and int(waitScore(0, r[CR_SEQ] + 0)) or redis.call('HGET', taskKeys[k], R_WAIT_SCORE) or '0'
       else
         actions[k] = 'start'
         if limit then running[r[1]] = running[r[1]] + 1 end
@@ -239,13 +290,17 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         missing = missing or {}
         missing[#missing + 1] = id
         skipped = skipped + 1
+        -- A readable compact record becomes a record key first, so the task goes to dead with the reason.
+        if compact[k] and r[1] then writeFromCompact(base, id, r, S_WAITING) end
         moveBroken(base, keys, now, id, taskKey)
       elseif action == 'handover' then
         if not handOverEnds or handOverUntil[k] < handOverEnds then handOverEnds = handOverUntil[k] end
+        if compact[k] then writeFromCompact(base, id, r, S_WAITING) end
         park(base, id, scores[k], r[1])
         wake(base .. K_HANDLER_MARK .. r[1])
         skipped = skipped + 1
       elseif action == 'park' then
+        if compact[k] then writeFromCompact(base, id, r, S_WAITING) end
         park(base, id, scores[k], r[1])
         skipped = skipped + 1
       else
@@ -253,9 +308,16 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         -- lease token, the event and the reply each take it, and every conversion
         -- of a Lua number to text is a call of snprintf.
         local attempt = '1'
-        if r[2] then attempt = ((tonumber(r[2]) or 0) + 1) .. '' end
-        redis.call('HSET', taskKey, R_STATE, S_ACTIVE, R_ATTEMPTS, attempt, R_STARTED_AT, startedAt,
-          R_LEASE_TOKEN, f.token .. LEASE_TOKEN_SEPARATOR .. attempt)
+        local token
+        if compact[k] then
+          -- Its record key, written whole: the compact record's fields and the attempt's.
+          token = f.token .. LEASE_TOKEN_SEPARATOR .. attempt
+          writeFromCompact(base, id, r, S_ACTIVE, attempt, startedAt, token)
+        else
+          if r[2] then attempt = ((tonumber(r[2]) or 0) + 1) .. '' end
+          token = f.token .. LEASE_TOKEN_SEPARATOR .. attempt
+          redis.call('HSET', taskKey, R_STATE, S_ACTIVE, R_ATTEMPTS, attempt, R_STARTED_AT, startedAt, R_LEASE_TOKEN, token)
+        end
         if limits[k] then
           redis.call('INCR', base .. K_HANDLER_RUNNING .. r[1])
           redis.call('HSET', taskKey, R_COUNTED_IN_LIMIT, '1')
@@ -268,14 +330,24 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         out[row + REPLY_FETCH_ROW_ATTEMPT] = attempt
         out[row + REPLY_FETCH_ROW_MAX_ATTEMPTS] = r[3]
         out[row + REPLY_FETCH_ROW_BACKOFF] = r[4] or ''
-        out[row + REPLY_FETCH_ROW_TIMEOUT_MS] = r[5] or '0'
-        out[row + REPLY_FETCH_ROW_ENQUEUED_AT] = r[7] or '0'
-        out[row + REPLY_FETCH_ROW_WAITED_MS] = math.max(0, now - (tonumber(r[6]) or tonumber(r[7]) or now))
-        out[row + REPLY_FETCH_ROW_TRACE_CONTEXT] = r[8] or ''
-        out[row + REPLY_FETCH_ROW_TRACE_LINK] = r[9] or ''
+        if compact[k] then
+          local x = compactExtras(r)
+          out[row + REPLY_FETCH_ROW_TIMEOUT_MS] = x and x[CX_TIMEOUT_MS] ~= '' and x[CX_TIMEOUT_MS] or '0'
+          out[row + REPLY_FETCH_ROW_ENQUEUED_AT] = r[CR_ENQUEUED_AT]
+          out[row + REPLY_FETCH_ROW_WAITED_MS] = math.max(0, now - r[CR_ENQUEUED_AT])
+          out[row + REPLY_FETCH_ROW_TRACE_CONTEXT] = x and x[CX_TRACE_CONTEXT] or ''
+          out[row + REPLY_FETCH_ROW_TRACE_LINK] = x and x[CX_TRACE_LINK] or ''
+        else
+          out[row + REPLY_FETCH_ROW_TIMEOUT_MS] = r[5] or '0'
+          out[row + REPLY_FETCH_ROW_ENQUEUED_AT] = r[7] or '0'
+          out[row + REPLY_FETCH_ROW_WAITED_MS] = math.max(0, now - (tonumber(r[6]) or tonumber(r[7]) or now))
+          out[row + REPLY_FETCH_ROW_TRACE_CONTEXT] = r[8] or ''
+          out[row + REPLY_FETCH_ROW_TRACE_LINK] = r[9] or ''
+        end
         row = row + REPLY_FETCH_ROW_WIDTH
       end
     end
+    callSliced('HDEL', base .. K_COMPACT_RECORDS, compactIds)
   end
   flushEventGroup(base, evMaxLen, startEvents)
   if started > 0 then
