@@ -43,11 +43,23 @@ describe('EnqueueBatcher', () => {
     results.forEach((r, i) => expect(r.ref).toEqual({ id: `t${i}`, queue: i % 2 ? 'a' : 'b' }));
   });
 
-  it('sends a full batch at once, so several are in flight, and the rest at the end of the turn', async () => {
+  it('cuts the calls of a turn into batches of equal size, so that neither the store nor the producer waits on a larger one', async () => {
+    const { engine, batches } = recordingEngine();
+    const batcher = new EnqueueBatcher(engine, 16);
+    const calls = Array.from({ length: 26 }, (_, i) => batcher.add({ queue: 'q', task: task(`t${i}`) }));
+    // The first call alone (idle); the other 25 at the end of the turn, as 12 and 13 rather than 16 and 9.
+    expect(batches.map((b) => b.length)).toEqual([1]);
+    const results = await Promise.all(calls);
+    expect(batches.map((b) => b.length)).toEqual([1, 12, 13]);
+    expect(batches.flat().map((i) => i.task.id)).toEqual(Array.from({ length: 26 }, (_, i) => `t${i}`));
+    results.forEach((r, i) => expect(r.ref.id).toBe(`t${i}`));
+  });
+
+  it('sends a long burst as it goes, two full batches at a time, so several are in flight, and the rest at the end of the turn', async () => {
     const { engine, batches } = recordingEngine();
     const batcher = new EnqueueBatcher(engine, 16);
     const calls = Array.from({ length: 41 }, (_, i) => batcher.add({ queue: 'q', task: task(`t${i}`) }));
-    // The first call alone (idle), then two full batches during the turn, before anything was awaited.
+    // The first call alone (idle), then two full batches once 32 calls wait, before anything was awaited.
     expect(batches.map((b) => b.length)).toEqual([1, 16, 16]);
     const results = await Promise.all(calls);
     expect(batches.map((b) => b.length)).toEqual([1, 16, 16, 8]);
