@@ -335,7 +335,8 @@ export const SCRIPTS = {
   /**
    * A row's payload: the payload JSON, or its first PAYLOAD_PART_BYTES when the
    * producer split it, its rest then in payloadTail ('' when not split; see
-   * enqueuePayload in script-args.ts). Its options: the task's ENQUEUE_OPTIONS, packed.
+   * enqueuePayload in script-args.ts). Its options: the task's ENQUEUE_OPTIONS, packed, or '' when they
+   * are those of the row before it (never in the first row), so a batch's shared options cross once.
    */
   enqueue: { keys: QUEUE_SCRIPT_KEYS, args: HEAD, row: ['id', 'payload', 'payloadTail', 'options'] },
   fetch: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, ...FETCH_ARGS] },

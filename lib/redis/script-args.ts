@@ -53,19 +53,18 @@ const ENCODERS: ReadonlyArray<(t: NewTask) => ScriptArg | boolean> = ENQUEUE_OPT
  * The enqueue rows of a batch: for each task its id, its payload, and its
  * ENQUEUE_OPTIONS packed in one string. The tasks of a batch mostly share their
  * options (their handler's defaults, no per-call options): a task whose
- * options are those of the task before it reuses that task's packed string
- * instead of encoding its own, which would cost a dozen encoder calls and a
- * string per task.
+ * options are those of the task before it is sent '' instead, which the script
+ * reads as "the same" (no dozen encoder calls and string per task here, and
+ * about a fifth fewer bytes for the socket and for Redis to read per task).
  */
 export function enqueueRows(tasks: readonly NewTask[]): Array<RowOf<'enqueue'>> {
   const rows: Array<RowOf<'enqueue'>> = new Array(tasks.length);
   let previous: NewTask | undefined;
-  let options = '';
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i];
-    if (previous === undefined || !sameOptions(t, previous)) options = packedOptions(t);
+    const same = previous !== undefined && sameOptions(t, previous);
     const [payload, payloadTail] = enqueuePayload(t.payloadJson);
-    rows[i] = { id: t.id, payload, payloadTail, options };
+    rows[i] = { id: t.id, payload, payloadTail, options: same ? '' : packedOptions(t) };
     previous = t;
   }
   return rows;

@@ -3,7 +3,7 @@
 --   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.enqueue of protocol.ts: the key base, the events setting, then one enqueue row per task
 --   (id, payload and payload tail: the payload whole with an empty tail, or split by the producer in its
---   two record parts; its ENQUEUE_OPTIONS packed in one string).
+--   two record parts; its ENQUEUE_OPTIONS packed in one string, or '' for those of the row before it).
 -- Returns the enqueue reply (a row per task not added: its row number and 0, the id existed: nothing
 --   changed, or an error message; no rows when every task was added), or the enqueueRefused reply when a
 --   dependency is missing: then nothing at all was written.
@@ -40,9 +40,14 @@ end
 -- call) before anything is written. The same pass gathers the task keys, so
 -- one EXISTS tells whether any id is taken (rarely: ids are random unless the
 -- caller chose them), instead of one per task.
-local seen, taskKeys, repeated = {}, {}, false
+local seen, taskKeys, rowOptions, repeated = {}, {}, {}, false
+local o = nil
 for i = ROW_FIRST, #ARGV, ROW_WIDTH do
-  local dependsOn = optionsOf(ARGV[i + ROW_OPTIONS]).dependsOn
+  local packed = ARGV[i + ROW_OPTIONS]
+  -- '' (the options of the row before): the first row always carries its own, or optionsOf refuses the call.
+  if packed ~= '' or not o then o = optionsOf(packed) end
+  rowOptions[#rowOptions + 1] = o
+  local dependsOn = o.dependsOn
   if dependsOn ~= '' then
     for dep in string.gmatch(dependsOn, '[^' .. LIST_SEPARATOR .. ']+') do
       if not seen[dep] and redis.call('EXISTS', base .. K_TASK .. dep) == 0
@@ -82,7 +87,7 @@ local waited, earliest = false, nil
 for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   seq = seq + 1
   local result, state, runAt = addTask(base, keys, now, evMaxLen, ARGV[i + ROW_ID], ARGV[i + ROW_PAYLOAD], ARGV[i + ROW_PAYLOAD_TAIL],
-    optionsOf(ARGV[i + ROW_OPTIONS]), seq, batch,
+    rowOptions[(i - ROW_FIRST) / ROW_WIDTH + 1], seq, batch,
     taskKeys[(i - ROW_FIRST) / ROW_WIDTH + 1])
   if result ~= 1 then
     out[row + REPLY_ENQUEUE_ROW_INDEX] = (i - ROW_FIRST) / ROW_WIDTH + 1
