@@ -101,6 +101,18 @@ describe('compact records of waiting tasks', () => {
     expect((await take(5)).map((t) => t.id)).toEqual(['a', 'b', 'c', 'low']);
   });
 
+  it('takes more compact records in one fetch than Lua can unpack at once (a worker of concurrency 10,000)', async () => {
+    const count = 8_500;
+    for (let from = 0; from < count; from += 1_000) {
+      await add(...Array.from({ length: Math.min(1_000, count - from) }, (_, i) => newTask(`many-${from + i}`)));
+    }
+    const taken = await take(count);
+    expect(taken).toHaveLength(count);
+    expect(taken[0].id).toBe('many-0');
+    expect(taken[count - 1]).toMatchObject({ id: `many-${count - 1}`, payload: { id: `many-${count - 1}` } });
+    expect(await redis.hlen(keys.compactRecords)).toBe(0);
+  });
+
   it('cancels a compact task, drains and obliterates them without a trace', async () => {
     await add(newTask('x1'), newTask('x2'), newTask('x3'), newTask('x4'));
     expect(await engine.cancel(QUEUE, 'x2')).toBe(true);

@@ -60,10 +60,10 @@ end
 
 -- The compact records of the ids peekWaiting took from the wait list, as an
 -- array in step with `popped` (false where an id has none, or came from the
--- wait set), in one command; nil when none came from the list.
+-- wait set), one HMGET per thousand ids; nil when none came from the list.
 local function compactRecordsOf(base, popped, zsetIds, fromList)
   if fromList == 0 then return nil end
-  if #zsetIds == 0 then return redis.call('HMGET', base .. K_COMPACT_RECORDS, unpack(popped)) end
+  if #zsetIds == 0 then return compactTexts(base, popped) end
   local inSet = {}
   for _, id in ipairs(zsetIds) do inSet[id] = true end
   local listIds, at = {}, {}
@@ -73,7 +73,7 @@ local function compactRecordsOf(base, popped, zsetIds, fromList)
       at[#at + 1] = i
     end
   end
-  local texts = redis.call('HMGET', base .. K_COMPACT_RECORDS, unpack(listIds))
+  local texts = compactTexts(base, listIds)
   local aligned = {}
   for i = 1, #popped do aligned[i] = false end
   for j = 1, #listIds do aligned[at[j]] = texts[j] end
