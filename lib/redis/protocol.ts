@@ -26,8 +26,8 @@ export const QUEUE_KEY_SUFFIXES = {
    * Hash: task id -> compact record (COMPACT_RECORD) of a plain task enqueued with priority 0 straight to
    * waiting, until it first leaves the wait list's plain waiting: the fetch that starts it, parks it or hands
    * it over, a dependent or a waitFor turns it into a record key (with its place in the wait list kept). One
-   * field of a shared hash costs Redis a third of what a key of its own does, and an enqueue writes it with
-   * one command field instead of nine.
+   * field of a shared hash costs Redis about 60 bytes less than a key of its own (271 against 335 bytes per
+   * waiting task in the benchmark), and an enqueue writes one field instead of nine.
    */
   compactRecords: 'cr',
   /** Sorted set: delayed task ids by due time. */
