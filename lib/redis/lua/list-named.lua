@@ -33,7 +33,7 @@ if state == S_WAITING then
     local c = texts[i] and parseCompact(texts[i])
     local score
     if c then
-      score = c[CR_NAME] == name and waitScore(0, c[CR_SEQ] + 0)
+      score = c[CR_NAME] == name and compactWaitScore(c)
     else
       local r = redis.call('HMGET', base .. K_TASK .. id, R_NAME, R_WAIT_SCORE)
       score = r[1] == name and tonumber(r[2])

@@ -83,7 +83,7 @@ local function compactParts(o)
   end
   o.compactName = o.name .. OPTIONS_SEPARATOR
   o.compactOptions = OPTIONS_SEPARATOR .. o.maxAttempts .. OPTIONS_SEPARATOR .. o.backoff .. OPTIONS_SEPARATOR
-  o.compactExtras = OPTIONS_SEPARATOR .. extras .. OPTIONS_SEPARATOR
+  o.compactAfterTime = OPTIONS_SEPARATOR .. extras .. OPTIONS_SEPARATOR
 end
 
 local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, seq, batch, taskKey)
@@ -94,7 +94,7 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
   if o.dependsOn == '' and o.priority == 0 and o.delayMs <= 0 and o.runAt == '' then
     if not o.compactName then compactParts(o) end
     -- seq is far below 10^14, so Lua's own number-to-text conversion writes every digit.
-    if redis.call('HSETNX', base .. K_COMPACT_RECORDS, id, o.compactName .. seq .. o.compactOptions .. batch.nowText .. o.compactExtras
+    if redis.call('HSETNX', base .. K_COMPACT_RECORDS, id, o.compactName .. seq .. o.compactOptions .. batch.nowText .. o.compactAfterTime
       .. payload .. OPTIONS_SEPARATOR .. (payloadTail or '')) == 0 then
       return 0
     end

@@ -2,8 +2,9 @@
 -- protocol.ts). A plain task enqueued with priority 0 straight to waiting is
 -- its id in the wait list and one field of the queue's compact-record hash:
 -- about 60 bytes less than a record key (271 against 335 bytes per waiting
--- task in the benchmark), and one field for the enqueue to write instead of nine. When it first leaves plain waiting (a fetch
--- starts, parks or hands it over; a dependent or a waitFor needs its record)
+-- task in the benchmark), and one field for the enqueue to write instead of
+-- nine. When it first leaves plain waiting (a fetch starts, parks or hands it
+-- over; a dependent or a waitFor needs its record)
 -- recordFromCompact writes its record key, and every script after that sees
 -- a task like any other. A wait-list id has one or the other, never both.
 --@include record-payload
@@ -13,6 +14,11 @@ local function parseCompact(text)
   local c = { string.match(text, CR_PATTERN) }
   if c[1] == nil then return nil end
   return c
+end
+
+-- The wait score of a parsed compact record's task (priority 0, its sequence number).
+local function compactWaitScore(c)
+  return waitScore(0, c[CR_SEQ] + 0)
 end
 
 -- The extras of a parsed compact record (CX_*), or nil when it has none (most tasks).
@@ -40,6 +46,9 @@ end
 -- table holds spare slots), and the payload when it needs a key of its own.
 -- One table constructor, with room for a backoff and two payload parts:
 -- growing a table a field at a time rehashes it each time its size doubles.
+-- (Two constructors rather than one with the attempt's fields set after it,
+-- and the wait score inline rather than through compactWaitScore: each of
+-- those costs a fetch about 1,500 instructions per task, measured.)
 local function recordFromCompact(c, state, attempt, startedAt, token)
   local ws = int(waitScore(0, c[CR_SEQ] + 0))
   local rec, n

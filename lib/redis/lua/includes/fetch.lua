@@ -54,7 +54,7 @@ local belowZeroScore = (PRIORITY_ZERO_LEVEL + 1) * 4294967296
 local function listEntryScore(base, id)
   local text = redis.call('HGET', base .. K_COMPACT_RECORDS, id)
   local c = text and parseCompact(text)
-  if c then return waitScore(0, c[CR_SEQ] + 0) end
+  if c then return compactWaitScore(c) end
   return tonumber(redis.call('HGET', base .. K_TASK .. id, R_WAIT_SCORE)) or 0
 end
 
@@ -269,11 +269,11 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         actions[k] = 'handover'
         handOverUntil, scores = handOverUntil or {}, scores or {}
         handOverUntil[k] = carriedUntil(keys, now, r[1])
-        scores[k] = compact[k] and int(waitScore(0, r[CR_SEQ] + 0)) or redis.call('HGET', taskKeys[k], R_WAIT_SCORE) or '0'
+        scores[k] = compact[k] and int(compactWaitScore(r)) or redis.call('HGET', taskKeys[k], R_WAIT_SCORE) or '0'
       elseif limit and running[r[1]] >= limit then
         actions[k] = 'park'
         scores = scores or {}
-        scores[k] = compact[k] and int(waitScore(0, r[CR_SEQ] + 0)) or redis.call('HGET', taskKeys[k], R_WAIT_SCORE) or '0'
+        scores[k] = compact[k] and int(compactWaitScore(r)) or redis.call('HGET', taskKeys[k], R_WAIT_SCORE) or '0'
       else
         actions[k] = 'start'
         if limit then running[r[1]] = running[r[1]] + 1 end
