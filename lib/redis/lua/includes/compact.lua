@@ -47,8 +47,8 @@ end
 -- One table constructor, with room for a backoff and two payload parts:
 -- growing a table a field at a time rehashes it each time its size doubles.
 -- (Two constructors rather than one with the attempt's fields set after it,
--- and the wait score inline rather than through compactWaitScore: each of
--- those costs a fetch about 1,500 instructions per task, measured.)
+-- and the wait score inline rather than through compactWaitScore: the other
+-- way cost a fetch about 1,500 instructions more per task, npm run bench:scripts.)
 local function recordFromCompact(c, state, attempt, startedAt, token)
   local ws = int(waitScore(0, c[CR_SEQ] + 0))
   local rec, n
