@@ -93,8 +93,9 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
   -- record and is the existence check among compact records in one command.
   if o.dependsOn == '' and o.priority == 0 and o.delayMs <= 0 and o.runAt == '' then
     if not o.compactName then compactParts(o) end
-    -- seq is far below 10^14, so Lua's own number-to-text conversion writes every digit.
-    if redis.call('HSETNX', base .. K_COMPACT_RECORDS, id, o.compactName .. seq .. o.compactOptions .. batch.nowText .. o.compactAfterTime
+    -- int(): string.format's integer conversion costs less than the one a
+    -- concatenation makes of a number (sprintf's %.14g): about 500 instructions a task.
+    if redis.call('HSETNX', base .. K_COMPACT_RECORDS, id, o.compactName .. int(seq) .. o.compactOptions .. batch.nowText .. o.compactAfterTime
       .. payload .. OPTIONS_SEPARATOR .. (payloadTail or '')) == 0 then
       return 0
     end
