@@ -69,6 +69,16 @@ export function buildPlan(quick: boolean): Measurement[] {
       timeoutMs: minutes(q(5, 1)),
     },
     {
+      // A producer that has run long: ours compiles its per-batch code (run once per 25 or so
+      // tasks) only after about 90,000 calls, so 10,000 do not show how it runs for good (RESULTS.md).
+      id: 'enqueue-one-long',
+      scenario: 'enqueueOne',
+      libs: LIBS,
+      params: { count: q(100_000, 5_000), inFlight: 50, warmup: q(100_000, 5_000) },
+      rows: [perSec(`enqueue, one at a time, 50 in flight, after ${q('100,000', '5,000')} warm-up calls`)],
+      timeoutMs: minutes(q(5, 1)),
+    },
+    {
       id: 'enqueue-bulk',
       scenario: 'enqueueBulk',
       libs: LIBS,
