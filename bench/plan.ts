@@ -69,8 +69,9 @@ export function buildPlan(quick: boolean): Measurement[] {
       timeoutMs: minutes(q(5, 1)),
     },
     {
-      // A producer that has run long: ours compiles its per-batch code (run once per 25 or so
-      // tasks) only after about 90,000 calls, so 10,000 do not show how it runs for good (RESULTS.md).
+      // A producer that has run long. Ours runs slower for about its first 90,000 calls: its
+      // per-batch code (once per 25 or so tasks) is compiled late, and while it is the slower
+      // side each batch's write wakes a waiting Redis; 10,000 calls end inside that (RESULTS.md).
       id: 'enqueue-one-long',
       scenario: 'enqueueOne',
       libs: LIBS,
