@@ -38,6 +38,15 @@ export function buildPlan(quick: boolean): Measurement[] {
     rows: [perSec(label)],
     timeoutMs: minutes(q(15, 2)),
   });
+  /** Enqueue one at a time, 50 calls in flight: `count` tasks after `warmup` untimed calls. */
+  const enqueueOne = (id: string, label: string, count: number, warmup: number): Measurement => ({
+    id,
+    scenario: 'enqueueOne',
+    libs: LIBS,
+    params: { count, inFlight: 50, warmup },
+    rows: [perSec(label)],
+    timeoutMs: minutes(q(5, 1)),
+  });
   /** Delayed tasks spread over 0.5 s to `maxMs`: lateness p50 and p99. */
   const delayed = (id: string, count: number, spread: string, maxMs: number): Measurement => ({
     id,
@@ -51,34 +60,13 @@ export function buildPlan(quick: boolean): Measurement[] {
     timeoutMs: minutes(2),
   });
   const plan: Measurement[] = [
-    {
-      id: 'enqueue-one',
-      scenario: 'enqueueOne',
-      libs: LIBS,
-      params: { count: q(20_000, 2_000), inFlight: 50, warmup: 500 },
-      rows: [perSec('enqueue, one at a time, 50 in flight')],
-      timeoutMs: minutes(q(5, 1)),
-    },
-    {
-      // The same once the producer is warm: a long-running service's producer.
-      id: 'enqueue-one-warm',
-      scenario: 'enqueueOne',
-      libs: LIBS,
-      params: { count: q(100_000, 5_000), inFlight: 50, warmup: q(10_000, 1_000) },
-      rows: [perSec(`enqueue, one at a time, 50 in flight, after ${q('10,000', '1,000')} warm-up calls`)],
-      timeoutMs: minutes(q(5, 1)),
-    },
-    {
-      // A producer that has run long. Ours runs slower for about its first 90,000 calls: its
-      // per-batch code (once per 25 or so tasks) is compiled late, and while it is the slower
-      // side each batch's write wakes a waiting Redis; 10,000 calls end inside that (RESULTS.md).
-      id: 'enqueue-one-long',
-      scenario: 'enqueueOne',
-      libs: LIBS,
-      params: { count: q(100_000, 5_000), inFlight: 50, warmup: q(100_000, 5_000) },
-      rows: [perSec(`enqueue, one at a time, 50 in flight, after ${q('100,000', '5,000')} warm-up calls`)],
-      timeoutMs: minutes(q(5, 1)),
-    },
+    enqueueOne('enqueue-one', 'enqueue, one at a time, 50 in flight', q(20_000, 2_000), 500),
+    // The same once the producer is warm: a long-running service's producer.
+    enqueueOne('enqueue-one-warm', `enqueue, one at a time, 50 in flight, after ${q('10,000', '1,000')} warm-up calls`, q(100_000, 5_000), q(10_000, 1_000)),
+    // A producer that has run long. Ours runs slower for about its first 90,000 calls: its
+    // per-batch code (once per 25 or so tasks) is compiled late, and while it is the slower
+    // side each batch's write wakes a waiting Redis; 10,000 calls end inside that (RESULTS.md).
+    enqueueOne('enqueue-one-long', `enqueue, one at a time, 50 in flight, after ${q('100,000', '5,000')} warm-up calls`, q(100_000, 5_000), q(100_000, 5_000)),
     {
       id: 'enqueue-bulk',
       scenario: 'enqueueBulk',
