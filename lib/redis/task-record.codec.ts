@@ -55,9 +55,12 @@ export function stateOfLetter(letter: string | undefined): TaskState {
   return STATE_OF_LETTER.get(letter ?? '') ?? 'waiting';
 }
 
-/** The priority a wait score encodes (see waitScore in lua/includes/common.lua). */
+/** A wait score's unit per priority level: below it sits the enqueue sequence number, taken modulo 2^32 (see waitScore in lua/includes/common.lua). */
+const SEQUENCE_SPAN = 4294967296;
+
+/** The priority a wait score encodes. */
 export function priorityOfWaitScore(ws: number): number {
-  return PRIORITY_ZERO_LEVEL - Math.floor(ws / 4294967296);
+  return PRIORITY_ZERO_LEVEL - Math.floor(ws / SEQUENCE_SPAN);
 }
 
 /**
@@ -116,7 +119,7 @@ function splitCompact(text: string): string[] | null {
 /** The wait score of a task with a compact record, or null when the text is not one. */
 export function compactWaitScore(text: string): number | null {
   const fields = splitCompact(text);
-  return fields === null ? null : PRIORITY_ZERO_LEVEL * 4294967296 + (Number(fields[CR.seq]) % 4294967296);
+  return fields === null ? null : PRIORITY_ZERO_LEVEL * SEQUENCE_SPAN + (Number(fields[CR.seq]) % SEQUENCE_SPAN);
 }
 
 /** A task's compact record (see QUEUE_KEY_SUFFIXES.compactRecords) as TaskInfo: waiting, priority 0, no attempt yet. */
