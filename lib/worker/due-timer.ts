@@ -12,11 +12,20 @@ export class DueTimer {
 
   constructor(private readonly onDue: () => void) {}
 
-  /** Makes sure the timer fires within `inMs` (keeps an earlier one). */
-  arm(inMs: number): void {
+  /**
+   * Makes sure the timer fires within `inMs` of `since` (keeps an earlier one).
+   * `since` is the earliest moment the store can have measured `inMs` from:
+   * when the request left. Counting from the reply's arrival instead made the
+   * timer late by the reply's round trip and by whatever this process did
+   * before it read the reply, a few milliseconds on a busy machine; counted
+   * from `since` it fires at the due time or before it, and a look that comes
+   * early finds the task not due yet and is told how long is left.
+   */
+  arm(inMs: number, since = Date.now()): void {
     // Far-off tasks are looked at again within the hour: setTimeout cannot wait past ~24 days.
     const delay = Math.min(inMs, 3_600_000);
-    const at = Date.now() + delay;
+    const now = Date.now();
+    const at = Math.min(since, now) + delay;
     if (this.stopped || at >= this.at) return;
     if (this.timer) clearTimeout(this.timer);
     this.at = at;
@@ -24,7 +33,7 @@ export class DueTimer {
       this.timer = null;
       this.at = Number.POSITIVE_INFINITY;
       if (!this.stopped) this.onDue();
-    }, delay + 1);
+    }, Math.max(0, at - now) + 1);
   }
 
   stop(): void {

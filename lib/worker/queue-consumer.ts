@@ -57,6 +57,8 @@ export class QueueConsumer {
   private waker: QueueWaker | null = null;
   /** A fetch waits behind the waker for news: a due task pokes it instead of fetching beside it. */
   private waitingForNews = false;
+  /** When this consumer first poked the wait in progress (null: not poked). A fetch behind a poked wait ran after it. */
+  private pokedAt: number | null = null;
   private loopDone: Promise<void> = Promise.resolve();
 
   constructor(
@@ -78,7 +80,7 @@ export class QueueConsumer {
       this.ledger,
       (count) => this.request(count),
       (call) => this.withRetry(call),
-      (reply) => this.acceptSettled(reply),
+      (reply, sentAt) => this.acceptSettled(reply, sentAt),
       () => !this.stopping,
       (outcome, reason) => this.outage.emit('settle', new Error(`the outcome of task ${outcome.lease.id} was not recorded: ${reason}`), outcome.lease.id),
       (flush) => void this.track(flush.finally(() => this.ledger.signalIfFree())),
@@ -174,8 +176,16 @@ export class QueueConsumer {
     const sent = this.ledger.fetchSent();
     try {
       const request = this.request(count);
-      const reply = await this.track(afterNews ? this.fetchAfterNews(request) : this.engine.fetch(this.queue, request));
-      return { got: this.accept(reply), broken: reply.brokenIds.length };
+      if (afterNews) {
+        const reply = await this.track(this.fetchAfterNews(request));
+        // A wait can end long after it was sent, so only a poke of this consumer's
+        // dates its fetch: it ran after the poke (or, woken by news before it, earlier
+        // still, when counting from the poke is still no later than from the reply).
+        return { got: this.accept(reply, this.pokedAt ?? undefined), broken: reply.brokenIds.length };
+      }
+      const sentAt = Date.now();
+      const reply = await this.track(this.engine.fetch(this.queue, request));
+      return { got: this.accept(reply, sentAt), broken: reply.brokenIds.length };
     } finally {
       this.ledger.fetchDone(sent);
       this.ledger.unreserve(count);
@@ -185,6 +195,7 @@ export class QueueConsumer {
 
   private async fetchAfterNews(request: FetchRequest): Promise<FetchReply> {
     this.waitingForNews = true;
+    this.pokedAt = null;
     try {
       return await this.waker!.fetchAfterNews(request, IDLE_CHECK_MS);
     } finally {
@@ -192,9 +203,10 @@ export class QueueConsumer {
     }
   }
 
-  private accept(reply: FetchReply): number {
+  /** `since`: the earliest moment the store can have answered (see DueTimer.arm); unknown: now. */
+  private accept(reply: FetchReply, since?: number): number {
     if (reply.brokenIds.length > 0) this.logger.warn(brokenEntriesLine(this.queue, reply.brokenIds));
-    if (reply.nextDueInMs !== null) this.dueTimer.arm(reply.nextDueInMs);
+    if (reply.nextDueInMs !== null) this.dueTimer.arm(reply.nextDueInMs, since);
     const slots = reply.tasks.map((task) => {
       const slot: Slot = { task, handler: this.registry.get(task.name), attempt: new AttemptState(new LazyAbort()), abandoned: false };
       this.ledger.add(slot);
@@ -209,8 +221,8 @@ export class QueueConsumer {
   }
 
   /** A settle's fetch half: when it met broken entries, what is behind them is fetched at once. */
-  private acceptSettled(reply: FetchReply): void {
-    this.accept(reply);
+  private acceptSettled(reply: FetchReply, sentAt: number): void {
+    this.accept(reply, sentAt);
     if (reply.brokenIds.length > 0 && !this.stopping) setImmediate(() => this.onDue());
   }
 
@@ -269,6 +281,7 @@ export class QueueConsumer {
     if (this.stopping) return;
     // The fetch waiting for news holds the free slots; ended now, it takes the due task.
     if (this.waitingForNews) {
+      this.pokedAt ??= Date.now();
       this.waker?.poke();
       return;
     }

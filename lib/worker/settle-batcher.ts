@@ -28,7 +28,8 @@ export class SettleBatcher {
     private readonly request: (count: number) => FetchRequest,
     /** Runs a call that must not be lost through an outage; null when it gave up (see OutageReporter.retry). */
     private readonly withRetry: <T>(call: () => Promise<T>) => Promise<T | null>,
-    private readonly onReply: (reply: SettleReply) => void,
+    /** The reply, and when the call that got it was sent (the earliest moment the store can have answered). */
+    private readonly onReply: (reply: SettleReply, sentAt: number) => void,
     /** Whether the settle may fetch (false once the worker stops). */
     private readonly fetching: () => boolean,
     /** An outcome the store did not take: the lease was no longer this worker's, or the store stayed out of reach. */
@@ -59,10 +60,14 @@ export class SettleBatcher {
     const count = this.ledger.claimForSettle(this.fetching());
     const sent = count > 0 ? this.ledger.fetchSent() : null;
     try {
-      const reply = await this.withRetry(() => this.engine.settle(this.queue, outcomes, this.request(count)));
+      let sentAt = 0;
+      const reply = await this.withRetry(() => {
+        sentAt = Date.now();
+        return this.engine.settle(this.queue, outcomes, this.request(count));
+      });
       if (reply) {
         reply.settled.forEach((taken, i) => taken || this.onDiscarded(outcomes[i], 'its lease was no longer this worker\'s (the task was taken back)'));
-        this.onReply(reply);
+        this.onReply(reply, sentAt);
       } else {
         for (const outcome of outcomes) this.onDiscarded(outcome, 'the store could not be reached to record it');
       }

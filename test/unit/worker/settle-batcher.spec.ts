@@ -71,3 +71,49 @@ describe('SettleBatcher', () => {
     expect(flushes).toHaveLength(3);
   });
 });
+
+describe('SettleBatcher: the send time it reports with a reply', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('is when the call that got the reply was sent, the retry when there was one', async () => {
+    jest.useFakeTimers({ now: 5_000, doNotFake: ['setImmediate', 'nextTick'] });
+    const sent: number[] = [];
+    const engine = {
+      settle: async (_queue: string, outcomes: readonly AttemptOutcome[]) => {
+        sent.push(Date.now());
+        // An outage: the first call fails. The retry's reply is read 30 ms after it went out.
+        if (sent.length === 1) throw new Error('connection lost');
+        jest.setSystemTime(Date.now() + 30);
+        return { settled: outcomes.map(() => true), tasks: [], brokenIds: [], nextDueInMs: 10 } satisfies SettleReply;
+      },
+    } as unknown as TaskEngine;
+    const replies: number[] = [];
+    const flushes: Array<Promise<void>> = [];
+    const batcher = new SettleBatcher(
+      'q',
+      engine,
+      new SlotLedger(() => 10),
+      (count) => ({ count, workerToken: 'w', leaseMs: 30_000, handlerLimits: new Map(), handlerNames: [] }),
+      // Retried 500 ms after the failure, as OutageReporter.retry does after a pause.
+      async (call) => {
+        try {
+          return await call();
+        } catch {
+          jest.setSystemTime(Date.now() + 500);
+          return call();
+        }
+      },
+      (_reply, sentAt) => replies.push(sentAt),
+      () => true,
+      () => undefined,
+      (flush) => flushes.push(flush),
+    );
+    batcher.add(outcome('a'));
+    await nextTurn();
+    await Promise.all(flushes);
+    expect(sent).toEqual([5_000, 5_500]);
+    expect(replies).toEqual([5_500]);
+  });
+});
