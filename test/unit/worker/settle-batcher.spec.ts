@@ -21,15 +21,17 @@ function heldStore() {
   return { engine, calls };
 }
 
-function batcherOn(engine: TaskEngine) {
+type WithRetry = <T>(call: () => Promise<T>) => Promise<T | null>;
+
+function batcherOn(engine: TaskEngine, withRetry: WithRetry = (call) => call(), onReply: (reply: SettleReply, sentAt: number) => void = () => undefined) {
   const flushes: Array<Promise<void>> = [];
   const batcher = new SettleBatcher(
     'q',
     engine,
     new SlotLedger(() => 10),
     (count) => ({ count, workerToken: 'w', leaseMs: 30_000, handlerLimits: new Map(), handlerNames: [] }),
-    (call) => call(),
-    () => undefined,
+    withRetry,
+    onReply,
     () => true,
     () => undefined,
     (flush) => flushes.push(flush),
@@ -90,26 +92,16 @@ describe('SettleBatcher: the send time it reports with a reply', () => {
       },
     } as unknown as TaskEngine;
     const replies: number[] = [];
-    const flushes: Array<Promise<void>> = [];
-    const batcher = new SettleBatcher(
-      'q',
-      engine,
-      new SlotLedger(() => 10),
-      (count) => ({ count, workerToken: 'w', leaseMs: 30_000, handlerLimits: new Map(), handlerNames: [] }),
-      // Retried 500 ms after the failure, as OutageReporter.retry does after a pause.
-      async (call) => {
-        try {
-          return await call();
-        } catch {
-          jest.setSystemTime(Date.now() + 500);
-          return call();
-        }
-      },
-      (_reply, sentAt) => replies.push(sentAt),
-      () => true,
-      () => undefined,
-      (flush) => flushes.push(flush),
-    );
+    // Retried 500 ms after the failure, as OutageReporter.retry does after a pause.
+    const withRetry: WithRetry = async (call) => {
+      try {
+        return await call();
+      } catch {
+        jest.setSystemTime(Date.now() + 500);
+        return call();
+      }
+    };
+    const { batcher, flushes } = batcherOn(engine, withRetry, (_reply, sentAt) => replies.push(sentAt));
     batcher.add(outcome('a'));
     await nextTurn();
     await Promise.all(flushes);
