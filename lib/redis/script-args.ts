@@ -64,10 +64,29 @@ export function enqueueRows(tasks: readonly NewTask[]): Array<RowOf<'enqueue'>> 
     const t = tasks[i];
     const same = previous !== undefined && sameOptions(t, previous);
     const [payload, payloadTail] = enqueuePayload(t.payloadJson);
-    rows[i] = { id: t.id, payload, payloadTail, options: same ? '' : packedOptions(t) };
+    rows[i] = { id: t.id, payload, payloadTail, options: same ? '' : packedOnce(t) };
     previous = t;
   }
   return rows;
+}
+
+/**
+ * The options packed last (of a task stripped of its id and payload, so no
+ * payload stays referenced) and their packed form. A producer that enqueues
+ * one task at a time, each call a batch of its own, sends the same options
+ * call after call; packing them again cost about 6 µs per call when run cold,
+ * as at a few hundred tasks a second (node 20), a fifth of the time from the
+ * call to the socket.
+ */
+let lastPacked: { task: NewTask; options: string } | null = null;
+
+/** A task's packed options: those packed last when they are the same (sameOptions), otherwise packed now. */
+function packedOnce(t: NewTask): string {
+  if (lastPacked !== null && sameOptions(t, lastPacked.task)) return lastPacked.options;
+  const options = packedOptions(t);
+  // Options with dependencies are never the same as others' (sameOptions), and a trace context is one call's own.
+  if (t.dependsOn.length === 0 && !t.traceContext) lastPacked = { task: { ...t, id: '', payloadJson: '' }, options };
+  return options;
 }
 
 /**
@@ -100,7 +119,9 @@ function packedOptions(t: NewTask): string {
  * ones built from enqueue options are new objects per call), and neither has
  * dependencies. Objects equal only in content count as different: they are
  * packed again, which is only slower. The same object cannot change between
- * the check and the packing: a batch's rows are made in one synchronous pass.
+ * the check and the packing: a batch's rows are made in one synchronous pass,
+ * and the policy objects compared by identity across calls (packedOnce) are
+ * the library's own copies of checked options, never changed once made.
  * Field by field rather than a loop over ENQUEUE_OPTIONS, which was slower
  * than the packing it saves; a unit test changes each field in turn so this
  * list cannot fall behind.

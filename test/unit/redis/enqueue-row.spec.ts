@@ -96,6 +96,25 @@ describe('enqueueRows', () => {
     expect(rows.map((r) => r.options)).toEqual([enqueueRow(task({ backoff: { type: 'exponential', delay: 1_000 } })).options, '', '']);
   });
 
+  it('reuses the packing of the call before for a task with the same options, and still sends them in full', () => {
+    const { backoff, reads } = countingBackoff();
+    const first = enqueueRow(task({ backoff }));
+    const packings = reads.count;
+    expect(packings).toBeGreaterThan(0);
+    const second = enqueueRow(task({ id: 'k2', backoff, payloadJson: '{"to":"bo"}' }));
+    expect(reads.count).toBe(packings);
+    // A call's first row always carries its options: '' would point at a row before it, which the script does not have.
+    expect(second).toEqual({ id: 'k2', payload: '{"to":"bo"}', payloadTail: '', options: first.options });
+  });
+
+  it.each(ENQUEUE_OPTIONS)('packs anew a call whose task has another %s than the task of the call before', (field) => {
+    const before = enqueueRow(task());
+    const after = enqueueRow(task({ id: 'k2', ...changed[field] }));
+    const at = ENQUEUE_OPTIONS.indexOf(field);
+    expect(unpacked(after.options)[at]).not.toBe(unpacked(before.options)[at]);
+    expect(unpacked(after.options)).toHaveLength(ENQUEUE_OPTIONS.length);
+  });
+
   it('packs each task with dependencies on its own, even when they share one list', () => {
     const once = countingBackoff();
     enqueueRows([task({ backoff: once.backoff, dependsOn: ['a'] })]);
