@@ -18,7 +18,23 @@ const BAR_GAP = 3;
 const GROUP_GAP = 16;
 const TOP = 64;
 
+/** Characters of a label line that fit in LABEL_WIDTH at the chart's font size (about 6.5 px each). */
+const LABEL_CHARS = 48;
+/** Distance between the two lines of a wrapped label. */
+const LINE_HEIGHT = 14;
+
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * A row's label in one line, or in two split after a comma when it is longer
+ * than LABEL_CHARS: the warm-up rows' labels do not fit beside the bars, and
+ * a label drawn as one line ran off the chart's left edge.
+ */
+function labelLines(label: string): string[] {
+  if (label.length <= LABEL_CHARS) return [label];
+  const cut = label.lastIndexOf(', ', LABEL_CHARS);
+  return cut > 0 ? [label.slice(0, cut + 1), label.slice(cut + 2)] : [label];
+}
 
 /** The SVG document for the tasks/s rows of a run; `title` heads it (the date and machine, say). */
 export function renderThroughputChart(rows: ResultRow[], title: string): string {
@@ -40,7 +56,11 @@ export function renderThroughputChart(rows: ResultRow[], title: string): string 
   throughput.forEach((row, g) => {
     const groupTop = TOP + g * groupHeight;
     const middle = groupTop + (LIBRARIES.length * (BAR_HEIGHT + BAR_GAP)) / 2 + 4;
-    parts.push(`<text x="${LABEL_WIDTH - 10}" y="${middle}" text-anchor="end" fill="#111827">${escapeXml(row.row)}</text>`);
+    const lines = labelLines(row.row);
+    lines.forEach((line, i) => {
+      const y = middle + (i - (lines.length - 1) / 2) * LINE_HEIGHT;
+      parts.push(`<text x="${LABEL_WIDTH - 10}" y="${y}" text-anchor="end" fill="#111827">${escapeXml(line)}</text>`);
+    });
     LIBRARIES.forEach((lib, i) => {
       const y = groupTop + i * (BAR_HEIGHT + BAR_GAP);
       const value = row[lib.key]?.median;
