@@ -137,7 +137,10 @@ async function main(): Promise<number> {
       process.stdout.write(`${asJson(rows)}\n`);
     } else {
       const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-      process.stdout.write(`\n${environmentLine(env, REDIS_URL)}\n${quick ? 'quick run' : 'full run'}, ${runs} run(s) per library, ${minutes} min\n\n`);
+      // "full" and "quick" name the sizes; a narrowed run says what it left out.
+      const sizes = quick ? 'quick sizes' : 'full sizes';
+      const scope = [only ? `rows ${only.join(', ')}` : 'every row', libs ? `libraries ${libs.join(', ')}` : null].filter(Boolean).join(', ');
+      process.stdout.write(`\n${environmentLine(env, REDIS_URL)}\n${sizes}, ${scope}, ${runs} run(s) per library, ${minutes} min\n\n`);
       process.stdout.write(`${renderTable(rows, runs)}\n`);
     }
     for (const failure of failures) process.stderr.write(`failed: ${failure}\n`);
