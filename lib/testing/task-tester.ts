@@ -41,6 +41,7 @@ export interface DrainReport {
  */
 @Injectable()
 export class TaskTester {
+  /** @internal Made by Nest's injector (left out of the built types, which would name optional peers). */
   constructor(
     private readonly worker: TestWorker,
     private readonly store: MemoryStore,

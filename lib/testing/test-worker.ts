@@ -45,6 +45,7 @@ export class TestWorker {
   private readonly finishedListeners = new Set<() => void>();
   readonly workerToken = `test.${process.pid.toString(36)}`;
 
+  /** @internal Made by Nest's injector (left out of the built types, which would name optional peers). */
   constructor(
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
