@@ -8,7 +8,17 @@ export interface TaskHandlerMetadata extends TaskHandlerOptions {
   name: string;
   /** The definition's payload schema, checked before the handler runs. */
   schema?: TaskSchema;
+  /** Options given beside a definition that the enqueuing app settles (refused at bootstrap). */
+  besideDefinition?: readonly string[];
 }
+
+/**
+ * The options an enqueuing app settles when it stores a task. Beside a
+ * definition they would be known only to apps that have this handler: a
+ * producer-only app enqueuing by the definition would send the task to the
+ * definition's queue with the definition's policy, so they belong in defineTask.
+ */
+const SETTLED_AT_ENQUEUE = new Set<string>(['queue', 'attempts', 'backoff', 'timeout', 'removeOnComplete', 'removeOnDead']);
 
 /** The typed metadata decorator behind @TaskHandler; read it with `reflector.get(TaskHandlerMeta, method)`. */
 export const TaskHandlerMeta = Reflector.createDecorator<TaskHandlerMetadata>({ key: 'nestjs-redis-tasks:handler' });
@@ -26,7 +36,8 @@ export type TypedTaskHandlerDecorator<O, R> = <M extends (payload: O, ...rest: n
 
 /**
  * Marks a provider method as the handler of a task: by definition (see
- * `defineTask`, whose options and schema it takes, `options` over them), or
+ * `defineTask`, whose options and schema it takes; beside it, `options` may add
+ * only what the worker applies: concurrency, globalConcurrency, schedule), or
  * by name. The method receives `(payload, task: TaskContext)` and runs through
  * the guards, interceptors, pipes and exception filters bound to it or its
  * class. Options are checked at bootstrap.
@@ -37,10 +48,12 @@ export function TaskHandler(task: string | TaskDefinition<unknown, unknown, unkn
   if (typeof task === 'string') return TaskHandlerMeta({ ...options, name: task });
   // A definition that is not one (e.g. undefined from an import cycle) is reported at bootstrap, naming the method.
   const definition = task as Partial<TaskDefinition<unknown, unknown, unknown>> | undefined;
+  const besideDefinition = options !== null && typeof options === 'object' ? Object.keys(options).filter((key) => SETTLED_AT_ENQUEUE.has(key)) : [];
   return TaskHandlerMeta({
     ...definition?.options,
     ...options,
     name: definition?.name as string,
     ...(definition?.schema !== undefined && { schema: definition.schema }),
+    ...(besideDefinition.length > 0 && { besideDefinition }),
   });
 }

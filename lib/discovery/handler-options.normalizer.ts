@@ -51,7 +51,15 @@ export function normalizeHandlerOptions(meta: TaskHandlerMetadata, source: strin
   const where = `@TaskHandler on ${source}`;
   const name = checkName(meta.name, where, 'the task name');
   for (const key of Object.keys(meta)) {
-    if (key !== 'name' && key !== 'schema' && !(key in HANDLER_KEYS)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'`);
+    if (key !== 'name' && key !== 'schema' && key !== 'besideDefinition' && !(key in HANDLER_KEYS)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'`);
+  }
+  if (meta.besideDefinition) {
+    const keys = meta.besideDefinition.map((key) => `'${key}'`).join(', ');
+    throw new InvalidTaskOptionsError(
+      `${where}: ${keys} cannot be set beside the definition '${name}': an app that enqueues it without this handler ` +
+        `would not know ${meta.besideDefinition.length > 1 ? 'them' : 'it'}, and would store the task with the definition's queue and policy. ` +
+        `Set ${meta.besideDefinition.length > 1 ? 'them' : 'it'} in defineTask('${name}', { ... }); beside a definition, @TaskHandler takes only concurrency, globalConcurrency and schedule`,
+    );
   }
   checkPolicy(meta, where);
   const defaults: HandlerDefaults = {

@@ -52,6 +52,39 @@ describe('option precedence: enqueue, handler, queue defaults, module defaults',
     }
   });
 
+  it('refuses, beside a definition, a handler option that the enqueuing app settles', async () => {
+    @Injectable()
+    class Elsewhere {
+      @TaskHandler(Notify, { queue: 'other', backoff: { type: 'fixed', delay: 30_000 } })
+      notify() {}
+    }
+    // An app without the handler would store Notify's tasks on 'notices', where this app's worker never looks.
+    await expect(startTestingApp([Elsewhere], { mode: 'fake', ...moduleOptions })).rejects.toThrow(
+      "@TaskHandler on Elsewhere.notify: 'queue', 'backoff' cannot be set beside the definition 'notify': an app that enqueues it " +
+        "without this handler would not know them, and would store the task with the definition's queue and policy. " +
+        "Set them in defineTask('notify', { ... }); beside a definition, @TaskHandler takes only concurrency, globalConcurrency and schedule",
+    );
+  });
+
+  it('takes, beside a definition, the options that only the worker applies, and stores its tasks as an app without the handler does', async () => {
+    @Injectable()
+    class Limited {
+      @TaskHandler(Notify, { concurrency: 2, globalConcurrency: 3 })
+      notify() {}
+    }
+    const t = await startTestingApp([Limited], { mode: 'fake', ...moduleOptions });
+    try {
+      await t.queue.enqueue(Notify, { user: 'u1' });
+      expect(t.tester.enqueued(Notify).map((e) => [e.queue, e.options])).toEqual([
+        ['notices', { priority: 0, attempts: 4, backoff: { type: 'fixed', delay: 10 }, timeout: 2_000, removeOnComplete: true, removeOnDead: true }],
+      ]);
+      // Its worker consumes the definition's queue: the task runs (and is removed on completion, as Notify says).
+      await expect(t.tester.drain()).resolves.toMatchObject({ attempts: 1 });
+    } finally {
+      await t.close();
+    }
+  });
+
   it("fixes a schedule's occurrences' policy from the same levels", async () => {
     const t = await startTestingApp([Handlers], { mode: 'fake', ...moduleOptions });
     try {
