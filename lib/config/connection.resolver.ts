@@ -30,6 +30,22 @@ function checkRedisOptionKeys(options: Record<string, unknown>, field: string, e
   }
 }
 
+/**
+ * The where-to values of plain ioredis options, checked before any socket is
+ * opened: a bad port otherwise surfaced as a connect timeout, and an
+ * unusable db as a silent fall back to database 0.
+ */
+function checkAddress(options: Record<string, unknown>, field: string): void {
+  const { host, port, db } = options;
+  if (host !== undefined && (typeof host !== 'string' || host === '')) refuse(`'${field}host' must be a host name or address`);
+  // A string of digits too: ioredis takes one, and ports often come from the environment as text.
+  const portNumber = typeof port === 'string' && /^\d{1,5}$/.test(port) ? Number(port) : port;
+  if (port !== undefined && (typeof portNumber !== 'number' || !Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535)) {
+    refuse(`'${field}port' must be an integer from 1 to 65535`);
+  }
+  if (db !== undefined && (typeof db !== 'number' || !Number.isInteger(db) || db < 0)) refuse(`'${field}db' must be a database number (an integer from 0)`);
+}
+
 function credentials(options: RedisOptions): string[] {
   const secrets = [options.password, options.sentinelPassword, options.username === 'default' ? undefined : options.username, options.sentinelUsername];
   return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
@@ -82,6 +98,7 @@ function resolveCluster(value: Record<string, unknown>): ResolvedConnection {
 
 function resolveSentinel(value: Record<string, unknown>): ResolvedConnection {
   checkRedisOptionKeys(value, '');
+  checkAddress({ db: value.db }, '');
   const { sentinels, name } = value as { sentinels?: unknown; name?: unknown };
   if (!Array.isArray(sentinels) || sentinels.length === 0) refuse("'sentinels' must be a non-empty array of { host, port }");
   if (typeof name !== 'string' || name === '') refuse("Sentinel needs 'name': the master's name as the sentinels know it");
@@ -89,6 +106,11 @@ function resolveSentinel(value: Record<string, unknown>): ResolvedConnection {
   const options = { ...value, sentinels: addresses } as RedisOptions;
   const shown = addresses.map((s) => `${s.host}:${s.port}`).join(', ');
   return { kind: 'sentinel', options, target: `Sentinel master '${name}' via sentinels ${shown}`, secrets: credentials(options) };
+}
+
+/** Where plain options point, for messages: host and port (a host beside a URL wins over the URL's), or the socket path. */
+function targetOf(options: RedisOptions): string {
+  return options.path ?? `${options.host ?? '127.0.0.1'}:${options.port ?? 6379}`;
 }
 
 /**
@@ -118,14 +140,14 @@ export function resolveConnection(value: RedisConnection): ResolvedConnection {
   const { url, ...rest } = value as Record<string, unknown>;
   checkRedisOptionKeys(rest, '');
   if ('name' in rest) refuse("'name' is the master name of a Sentinel setting, which needs 'sentinels' too");
+  checkAddress(rest, '');
   if (url === undefined) {
     const options = rest as RedisOptions;
-    const target = options.path ?? `${options.host ?? '127.0.0.1'}:${options.port ?? 6379}`;
-    return { kind: 'single', options, target, secrets: credentials(options) };
+    return { kind: 'single', options, target: targetOf(options), secrets: credentials(options) };
   }
   if (typeof url !== 'string') refuse("'url' must be a redis:// or rediss:// URL string");
   const parsed = parseRedisUrl(url, `${WHERE}.url`);
   // Options beside the URL win, as ioredis merges them; a rediss:// URL's TLS takes their tls settings.
   const options = { ...parsed.options, ...(rest as RedisOptions) };
-  return { kind: 'single', options, target: parsed.target, secrets: [...parsed.secrets, ...credentials(options)] };
+  return { kind: 'single', options, target: targetOf(options), secrets: [...parsed.secrets, ...credentials(options)] };
 }

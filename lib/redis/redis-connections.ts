@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { connectRefusal } from './connect-refusal.js';
 import { createRedisClient, type ConnectionRole } from './redis-client.factory.js';
 import type { RedisClient } from './redis-client.js';
 import { scrub } from './redis-target.js';
@@ -105,7 +106,11 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     return client;
   }
 
-  /** Resolves when the client is ready; fails after connectTimeoutMs naming where Redis is, never the password. */
+  /**
+   * Resolves when the client is ready; fails after connectTimeoutMs naming
+   * where Redis is, never the password, or at once when Redis refuses what no
+   * reconnect mends (the login, the database number).
+   */
   private ready(client: RedisClient): Promise<void> {
     if (client.status === 'ready') return Promise.resolve();
     const timeoutMs = this.options.connectTimeoutMs;
@@ -113,6 +118,14 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
       let lastError: unknown;
       const onError = (error: unknown) => {
         lastError = error;
+        const refusal = connectRefusal(error, this.target, (client.options as { db?: number }).db, this.safeMessage(error));
+        if (refusal) giveUp(refusal);
+      };
+      const giveUp = (error: Error) => {
+        cleanup();
+        this.clients.delete(client);
+        client.disconnect();
+        reject(error);
       };
       const cleanup = () => {
         clearTimeout(timer);
@@ -124,11 +137,8 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
         resolve();
       };
       const timer = setTimeout(() => {
-        cleanup();
-        this.clients.delete(client);
-        client.disconnect();
         const cause = lastError === undefined ? '' : `: ${this.safeMessage(lastError)}`;
-        reject(new RedisUnavailableError(`could not connect to Redis at ${this.target} within ${timeoutMs} ms${cause}`));
+        giveUp(new RedisUnavailableError(`could not connect to Redis at ${this.target} within ${timeoutMs} ms${cause}`));
       }, timeoutMs);
       client.on('error', onError);
       client.once('ready', onReady);

@@ -69,6 +69,18 @@ describe('connection shapes, as a user meets them', () => {
     expect(await prefixKeys(prefix)).toEqual([]);
   });
 
+  it('stops bootstrap on a database the server does not have, instead of going on in database 0', async () => {
+    const url = new URL(REDIS_URL);
+    url.pathname = '/99';
+    @Module({ imports: [TaskModule.forRoot({ connection: url.toString(), prefix, connectTimeoutMs: 5_000 })], providers: [EchoTasks] })
+    class NoSuchDatabaseModule {}
+    const error = await NestFactory.createApplicationContext(NoSuchDatabaseModule, { logger: false, abortOnError: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidTaskOptionsError);
+    expect((error as Error).message).toMatch(/connection: Redis at .* has no database 99 \(ERR DB index is out of range\); use a database number below/);
+    // Neither the worker nor anything else wrote to database 0 meanwhile.
+    expect(await prefixKeys(prefix)).toEqual([]);
+  });
+
   it('names the sentinel set and the master when no sentinel answers, not 127.0.0.1:6379', async () => {
     const port = await freePort();
     @Module({

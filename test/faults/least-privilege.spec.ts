@@ -218,6 +218,8 @@ describe('a Redis ACL user limited to one prefix', () => {
     // A wrong password, then a port nothing listens on.
     const wrong = `wrong-${randomBytes(8).toString('hex')}`;
     await bootFails(`redis://${USER}:${wrong}@127.0.0.1:${redis.port}`);
+    // Refused at the first answer, not retried until connectTimeoutMs: no reconnect mends a login.
+    expect((errors[0] as Error).message).toMatch(/^could not connect to Redis at 127\.0\.0\.1:\d+: it refused the login \(WRONGPASS /);
     await bootFails(`redis://${USER}:${PASSWORD}@127.0.0.1:${await freePort()}`);
 
     // While running: the password changes under the app and its connections are

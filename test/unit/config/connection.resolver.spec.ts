@@ -70,6 +70,13 @@ describe('resolveConnection: options, Sentinel, Cluster, instances', () => {
     expect(resolveConnection({ path: '/run/redis.sock' })).toMatchObject({ kind: 'single', target: '/run/redis.sock' });
     const withUrl = resolveConnection({ url: 'rediss://u:pw@r:6380', tls: { rejectUnauthorized: true } });
     expect(withUrl).toMatchObject({ kind: 'single', target: 'r:6380', options: { host: 'r', port: 6380, password: 'pw', tls: { rejectUnauthorized: true } } });
+    // A port from the environment comes as text, which ioredis takes.
+    expect(resolveConnection({ host: 'r', port: '6390' as never, db: 3 })).toMatchObject({ kind: 'single', target: 'r:6390' });
+  });
+
+  it('names, as the target, the host and port that options beside a URL put over its own', () => {
+    expect(resolveConnection({ url: 'redis://u:pw@r:6380', host: 'other' })).toMatchObject({ target: 'other:6380', options: { host: 'other' } });
+    expect(resolveConnection({ url: 'redis://r:6380', port: 6400 })).toMatchObject({ target: 'r:6400' });
   });
 
   it('names the sentinels and the master in the target, never the password', () => {
@@ -110,6 +117,13 @@ describe('resolveConnection: options, Sentinel, Cluster, instances', () => {
     ['Sentinel without name', { sentinels: [{ host: 's', port: 26379 }] }, "needs 'name'"],
     ['a name without sentinels', { host: 'r', name: 'main' }, "'name' is the master name"],
     ['keyPrefix', { host: 'r', keyPrefix: 'x:' }, 'keyPrefix'],
+    ['a port that is not a number', { host: 'r', port: 'abc', password: 'x' }, "'port' must be an integer from 1 to 65535"],
+    ['a port out of range', { host: 'r', port: 70000 }, "'port' must be an integer from 1 to 65535"],
+    ['a port out of range beside a URL', { url: 'redis://r', port: 0 }, "'port' must be an integer from 1 to 65535"],
+    ['an empty host', { host: '', port: 6379 }, "'host' must be a host name or address"],
+    ['a negative db', { host: 'r', db: -1 }, "'db' must be a database number"],
+    ['a db that is not an integer', { host: 'r', db: '3' }, "'db' must be a database number"],
+    ['a bad db beside sentinels', { sentinels: [{ host: 's', port: 26379 }], name: 'main', db: 1.5 }, "'db' must be a database number"],
     ['an array', ['redis://r'], 'got an array'],
     ['a number', 6379, 'got number'],
     ['null', null, 'got null'],
