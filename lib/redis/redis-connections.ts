@@ -57,7 +57,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
 
   /** An error message safe to show: credentials scrubbed. */
   safeMessage(error: unknown): string {
-    return scrub(error instanceof Error ? error.message : String(error), this.secrets);
+    return scrub(error instanceof Error ? error.message : String(error), this.secrets, this.target);
   }
 
   /** Disconnects one client opened with `open` and forgets it. */
