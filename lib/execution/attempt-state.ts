@@ -11,6 +11,8 @@ export type PipelineStage = 'before-pipes' | 'pipes' | 'handler';
 export class AttemptState {
   /** The furthest pipeline stage the attempt reached. */
   stage: PipelineStage = 'before-pipes';
+  /** The guard that denied the attempt (returned false or threw), if one did. */
+  deniedBy: object | undefined = undefined;
 
   constructor(
     /** Aborted on timeout, shutdown past the grace period, or a lost lease. */

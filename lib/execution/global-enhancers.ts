@@ -1,4 +1,4 @@
-import { ForbiddenException } from '@nestjs/common';
+import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import type { ExternalContextCreator } from '@nestjs/core';
 import type { GlobalEnhancerSettings } from '../config/resolved-options.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
@@ -31,25 +31,28 @@ export function contextCreatorFor(creator: ExternalContextCreator, settings: Glo
   return Object.keys(overrides).length === 0 ? creator : (Object.assign(Object.create(creator) as object, overrides) as unknown as ExternalContextCreator);
 }
 
-/** Class names of the app's static global guards, for the hint a denial carries. */
-export function globalGuardNames(creator: ExternalContextCreator): string[] {
-  const guards = (creator as unknown as ExternalContextCreatorInternals).guardsContextCreator?.getGlobalMetadata?.() ?? [];
-  return guards.map((guard) => (guard as object | null)?.constructor?.name ?? 'a guard');
+/** The app's static global guards (APP_GUARD providers and useGlobalGuards), for the hint a denial carries. */
+export function globalGuards(creator: ExternalContextCreator): object[] {
+  return ((creator as unknown as ExternalContextCreatorInternals).guardsContextCreator?.getGlobalMetadata?.() ?? []) as object[];
 }
 
 /**
- * A guard's denial of a task, with a hint when global guards ran: the usual
- * cause is an app-wide guard written for HTTP requests. Still a 403, so the
- * task still ends dead at once.
+ * A guard's refusal of a task (403, or the 401 of an authentication guard),
+ * with a hint when the guard that refused is a global one: the usual cause is
+ * an app-wide guard written for HTTP requests. The same exception class and
+ * status, so the task still ends dead at once.
  */
-export function explainDenial(error: unknown, globalGuardsOf: () => readonly string[]): unknown {
-  if (!(error instanceof ForbiddenException)) return error;
-  const globalGuards = globalGuardsOf();
-  if (globalGuards.length === 0) return error;
+export function explainDenial(error: unknown, deniedBy: object | undefined, globalGuardsOf: () => readonly object[]): unknown {
+  const kind = error instanceof ForbiddenException ? ForbiddenException : error instanceof UnauthorizedException ? UnauthorizedException : null;
+  if (!kind || !deniedBy) return error;
+  // By identity, or by class for a global guard Nest made anew for this task (a request-scoped one).
+  const isGlobal = globalGuardsOf().some((guard) => guard === deniedBy || guard.constructor === deniedBy.constructor);
+  if (!isGlobal) return error;
+  const name = deniedBy.constructor?.name || 'a guard';
   const hint =
-    `a guard denied the task; global guards (APP_GUARD, useGlobalGuards) run for tasks too: ${globalGuards.join(', ')}. ` +
-    `Let them pass tasks (context.getType() === 'task'), or leave them out with TaskModule's globalEnhancers: { guards: false }`;
-  const explained = new ForbiddenException(`${error.message} (${hint})`, { cause: error });
-  explained.stack = error.stack;
+    `denied by ${name}, a global guard (APP_GUARD, useGlobalGuards): global guards run for tasks too. ` +
+    `Let it pass tasks (context.getType() === 'task'), or leave global guards out with TaskModule's globalEnhancers: { guards: false }`;
+  const explained = new kind(`${(error as Error).message} (${hint})`, { cause: error });
+  explained.stack = (error as Error).stack;
   return explained;
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, type InjectionToken } from '@nestjs/common';
 import { ContextIdFactory, ExternalContextCreator, ModuleRef } from '@nestjs/core';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
-import { contextCreatorFor, explainDenial, globalGuardNames } from './global-enhancers.js';
+import { contextCreatorFor, explainDenial, globalGuards } from './global-enhancers.js';
 import { TaskContext, attemptOf } from './task-context.js';
+import { taskContextCreator } from './task-context-creator.js';
 import { TaskExceptionFilters } from './task-exception-filters.js';
 import { TaskParamsFactory } from './task-params.factory.js';
 import { TASK_ARGS_METADATA, TaskParamType, type TaskParamMetadata } from './task-param-type.js';
@@ -25,16 +26,16 @@ type Method = (...args: unknown[]) => unknown;
 export class TaskPipelineFactory {
   private readonly paramsFactory = new TaskParamsFactory();
   private readonly contextCreator: ExternalContextCreator;
-  /** The app's global guards (named when a denial needs them: Nest registers them after this factory is made). */
-  private readonly globalGuards: () => string[];
+  /** The app's global guards (read when a denial needs them: Nest registers them after this factory is made). */
+  private readonly globalGuards: () => object[];
 
   constructor(
     contextCreator: ExternalContextCreator,
     private readonly moduleRef: ModuleRef,
     @Inject(RESOLVED_TASK_OPTIONS) options: ResolvedTaskOptions,
   ) {
-    this.contextCreator = contextCreatorFor(contextCreator, options.globalEnhancers);
-    this.globalGuards = () => (options.globalEnhancers.guards ? globalGuardNames(contextCreator) : []);
+    this.contextCreator = taskContextCreator(contextCreatorFor(contextCreator, options.globalEnhancers));
+    this.globalGuards = () => (options.globalEnhancers.guards ? globalGuards(contextCreator) : []);
   }
 
   /** The invoker of a method of a singleton provider. */
@@ -76,7 +77,8 @@ export class TaskPipelineFactory {
   private withFilters(run: TaskInvoker, filters: TaskExceptionFilters): TaskInvoker {
     return (payload, ctx) =>
       run(payload, ctx).catch((error: unknown) => {
-        const explained = attemptOf(ctx).stage === 'before-pipes' ? explainDenial(error, this.globalGuards) : error;
+        const attempt = attemptOf(ctx);
+        const explained = attempt.stage === 'before-pipes' ? explainDenial(error, attempt.deniedBy, this.globalGuards) : error;
         return filters.handle(explained, payload, ctx);
       });
   }

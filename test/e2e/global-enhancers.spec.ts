@@ -1,7 +1,7 @@
-import { Injectable, UseGuards, type ArgumentMetadata, type CallHandler, type CanActivate, type ExecutionContext, type NestInterceptor, type PipeTransform } from '@nestjs/common';
+import { Injectable, UnauthorizedException, UseGuards, UsePipes, type ArgumentMetadata, type CallHandler, type CanActivate, type ExecutionContext, type NestInterceptor, type PipeTransform } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { map } from 'rxjs';
-import { TaskHandler, type TaskContext, type TaskModuleOptions } from '../../lib/index.js';
+import { TaskContext, TaskCtx, TaskHandler, type TaskModuleOptions } from '../../lib/index.js';
 import { Journal, rejectionOf } from '../fixtures/pipeline-fixtures.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { removePrefix, uniquePrefix } from '../utils/redis.js';
@@ -49,6 +49,22 @@ class TrimPipe implements PipeTransform {
   }
 }
 
+/** An authentication guard written for HTTP, throwing as Passport's AuthGuard does. */
+@Injectable()
+class BearerGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    if (context.switchToHttp().getRequest<{ headers?: Record<string, string> }>().headers?.authorization) return true;
+    throw new UnauthorizedException();
+  }
+}
+
+/** Wraps whatever it is given: it shows which arguments pipes are run over. */
+class WrapPipe implements PipeTransform {
+  transform(value: unknown) {
+    return { wrapped: value };
+  }
+}
+
 class DenyAll implements CanActivate {
   canActivate(): boolean {
     return false;
@@ -62,6 +78,18 @@ class AppTasks {
   work(payload: { n: number; trimmed?: boolean }, task: TaskContext) {
     this.journal.record(task.id, 'handler');
     return { n: payload.n, trimmed: payload.trimmed ?? false };
+  }
+
+  @TaskHandler('app.piped')
+  @UsePipes(WrapPipe)
+  piped(payload: unknown, task: unknown) {
+    return { payload, isContext: task instanceof TaskContext };
+  }
+
+  @TaskHandler('app.piped-ctx')
+  @UsePipes(WrapPipe)
+  pipedCtx(@TaskCtx() task: unknown) {
+    return { isContext: task instanceof TaskContext };
   }
 
   @TaskHandler('app.denied')
@@ -108,10 +136,34 @@ describe('global enhancers and tasks', () => {
     const { t, journal } = await open('global-http', HeaderAuthGuard);
     const ref = await t.queue.enqueue('app.work', { n: 2 }, { attempts: 3 });
     const error = await rejectionOf(t.queue, ref);
-    expect(error.message).toMatch(/^Forbidden resource \(a guard denied the task; global guards \(APP_GUARD, useGlobalGuards\) run for tasks too: HeaderAuthGuard\. /);
+    expect(error.message).toMatch(/^Forbidden resource \(denied by HeaderAuthGuard, a global guard \(APP_GUARD, useGlobalGuards\): global guards run for tasks too\. /);
     expect(error.message).toMatch(/context\.getType\(\) === 'task'.*globalEnhancers: \{ guards: false \}/);
     expect(await t.queue.get(ref)).toMatchObject({ state: 'dead', attempts: 1 });
     expect(journal.of(ref.id)).toEqual(['http guard']);
+  });
+
+  it('names a global authentication guard that throws 401, and ends the task dead at once', async () => {
+    const { t } = await open('global-401', BearerGuard);
+    const ref = await t.queue.enqueue('app.work', { n: 5 }, { attempts: 3 });
+    expect((await rejectionOf(t.queue, ref)).message).toMatch(/^Unauthorized \(denied by BearerGuard, a global guard \(APP_GUARD, useGlobalGuards\)/);
+    expect(await t.queue.get(ref)).toMatchObject({ state: 'dead', attempts: 1 });
+  });
+
+  it("blames no global guard for a handler guard's denial when the global guards let the task pass", async () => {
+    const { t, journal } = await open('global-pass-local-deny', TaskAwareAuthGuard);
+    const ref = await t.queue.enqueue('app.denied', null, { attempts: 3 });
+    expect((await rejectionOf(t.queue, ref)).message).toBe('Forbidden resource');
+    expect(await t.queue.get(ref)).toMatchObject({ state: 'dead', attempts: 1 });
+    expect(journal.of(ref.id)).toEqual([]);
+  });
+
+  it('runs pipes, global and bound, over the payload only: the TaskContext reaches the handler as it is', async () => {
+    const { t } = await open('global-pipes-ctx', TaskAwareAuthGuard);
+    const plain = await t.queue.enqueue('app.piped', { n: 6 });
+    // TrimPipe (APP_PIPE) and WrapPipe (@UsePipes) both ran over the payload.
+    expect(await t.queue.waitFor(plain, { timeout: 10_000 })).toEqual({ payload: { wrapped: { n: 6, trimmed: true } }, isContext: true, intercepted: true });
+    const decorated = await t.queue.enqueue('app.piped-ctx', { n: 7 });
+    expect(await t.queue.waitFor(decorated, { timeout: 10_000 })).toEqual({ isContext: true, intercepted: true });
   });
 
   it('leaves the global guards out with globalEnhancers: { guards: false }, and keeps the rest', async () => {

@@ -177,15 +177,15 @@ describe('TaskPipelineFactory', () => {
 
   const invoke = (method: keyof SampleTasks, payload: unknown, ctx = newContext()) => factory.create(tasks, method)(payload, ctx);
 
-  it('runs guards, then interceptors, then pipes, then the handler, with context type task', async () => {
+  it('runs guards, then interceptors, then pipes (over the payload), then the handler, with context type task', async () => {
     await expect(invoke('ordered', { n: 21 }, newContext(2))).resolves.toEqual({ doubled: 42 });
     expect(calls).toEqual([
       'guard type=task role=mailer',
       'guard data={"n":21} ctx=true',
       'guard class=SampleTasks handler=ordered',
       'interceptor before type=task',
+      // Over the payload only: the TaskContext argument skips the pipes.
       'pipe body',
-      'pipe custom',
       'handler n=21 attempt=2',
       'interceptor after {"doubled":42}',
     ]);
