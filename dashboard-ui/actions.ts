@@ -12,8 +12,17 @@ export function notify(message: string, kind: 'ok' | 'error' = 'ok'): void {
   }, 5_000);
 }
 
+/** What an action's reply says it did: counts where the action reports them. */
+function outcome(result: unknown): string {
+  const r = (result ?? {}) as { retried?: unknown; removed?: unknown };
+  if (typeof r.retried === 'number') return `${r.retried} ${r.retried === 1 ? 'task' : 'tasks'} retried`;
+  if (typeof r.removed === 'number') return `${r.removed} ${r.removed === 1 ? 'task' : 'tasks'} removed`;
+  return 'done';
+}
+
 /**
- * An action button: POSTs to `path`, reports the outcome, then calls `after`
+ * An action button: POSTs to `path`, reports the outcome (an action that did
+ * nothing is an error reply: 404 or 409 with the reason), then calls `after`
  * (a refresh). Null in read-only mode: no action is drawn at all.
  */
 export function actionButton(label: string, path: string, after: (result: unknown) => void, options: { confirm?: string; danger?: boolean; body?: () => unknown } = {}): HTMLButtonElement | null {
@@ -27,7 +36,7 @@ export function actionButton(label: string, path: string, after: (result: unknow
       button.disabled = true;
       try {
         const result = await post<unknown>(path, options.body ? options.body() : {});
-        notify(`${label}: done`);
+        notify(`${label}: ${outcome(result)}`);
         after(result);
       } catch (error) {
         notify(`${label} failed: ${(error as Error).message}`, 'error');

@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { TaskRef } from '../interfaces/task-ref.interface.js';
 import { TaskQueue } from '../producer/task-queue.js';
 
@@ -25,14 +25,23 @@ export class DashboardActions {
     return { removed: await this.tasks.drain(queue) };
   }
 
-  /** Retries a dead task; false when it is not dead (it moved on meanwhile). */
-  async retry(queue: string, id: string): Promise<{ done: boolean }> {
-    return { done: await this.tasks.retry(id, { queue }) };
+  /** Retries a dead task: 404 when there is no such task, 409 when it is not dead (someone acted first, or it moved on). */
+  async retry(queue: string, id: string): Promise<{ done: true }> {
+    if (!(await this.tasks.retry(id, { queue }))) throw await this.refusal(queue, id, 'only dead tasks can be retried');
+    return { done: true };
   }
 
-  /** Removes a waiting, delayed or blocked task; false when it is running or finished. */
-  async cancel(queue: string, id: string): Promise<{ done: boolean }> {
-    return { done: await this.tasks.cancel(id, { queue }) };
+  /** Removes a waiting, delayed or blocked task: 404 when there is no such task, 409 when it is running or finished. */
+  async cancel(queue: string, id: string): Promise<{ done: true }> {
+    if (!(await this.tasks.cancel(id, { queue }))) throw await this.refusal(queue, id, 'only waiting, delayed or blocked tasks can be cancelled');
+    return { done: true };
+  }
+
+  /** Why an action on a task did nothing, as the page shows it. */
+  private async refusal(queue: string, id: string, wanted: string): Promise<Error> {
+    const task = await this.tasks.get(id, { queue });
+    if (!task) return new NotFoundException(`no task '${id}' in queue '${queue}' (never added, cancelled, or removed by retention)`);
+    return new ConflictException(`task '${id}' is ${task.state} now; ${wanted}`);
   }
 
   /** Enqueues a new task of the same name and queue with `payload` (the edited one); its handler's policy applies. */

@@ -1,11 +1,13 @@
-import { BadRequestException, Body, Controller, Get, Header, Headers, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards, UseInterceptors, type Type } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Header, Headers, HttpCode, NotFoundException, Param, Post, Query, Req, UseFilters, UseGuards, UseInterceptors, type Type } from '@nestjs/common';
 import { DashboardActions } from './dashboard-actions.js';
+import { DashboardErrorsFilter } from './dashboard-errors.filter.js';
 import { DashboardHeadersInterceptor } from './dashboard-headers.interceptor.js';
 import { DASHBOARD_ASSETS, basePath, dashboardPage } from './dashboard-page.js';
 import { asBadRequest, queuePageQuery } from './dashboard-query.js';
 import { DashboardReader } from './dashboard-reader.js';
 import type { DashboardSecurity, RequestHeaders } from './dashboard-security.js';
 import type { ResolvedDashboardOptions } from './dashboard-options.js';
+import { DashboardTimeoutInterceptor } from './dashboard-timeout.interceptor.js';
 import type { OverviewView, QueuePageView, ScheduleView, TaskPageView } from './dashboard-views.js';
 
 /** The request fields the page route reads: the same on Express and Fastify. */
@@ -23,7 +25,8 @@ interface PageRequest {
 export function createDashboardController(options: ResolvedDashboardOptions, security: DashboardSecurity): Type<unknown> {
   @Controller(options.path)
   @UseGuards(...options.guards)
-  @UseInterceptors(DashboardHeadersInterceptor)
+  @UseInterceptors(DashboardHeadersInterceptor, DashboardTimeoutInterceptor)
+  @UseFilters(DashboardErrorsFilter)
   class TaskDashboardController {
     constructor(private readonly reader: DashboardReader, private readonly actions: DashboardActions) {}
 

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DashboardActions } from './dashboard-actions.js';
 import { createDashboardController } from './dashboard-controller.factory.js';
 import { DashboardHeadersInterceptor } from './dashboard-headers.interceptor.js';
+import { DashboardTimeoutInterceptor } from './dashboard-timeout.interceptor.js';
 import { resolveDashboardOptions, type TaskDashboardOptions } from './dashboard-options.js';
 import { DashboardReader } from './dashboard-reader.js';
 import { DashboardSecurity } from './dashboard-security.js';
@@ -20,7 +21,7 @@ export class TaskDashboardModule {
     return {
       module: TaskDashboardModule,
       controllers: [createDashboardController(resolved, security)],
-      providers: [DashboardReader, DashboardActions, DashboardHeadersInterceptor],
+      providers: [DashboardReader, DashboardActions, DashboardHeadersInterceptor, DashboardTimeoutInterceptor],
     };
   }
 }

@@ -90,6 +90,21 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on
     await shot(page, `${adapter}-task-retried`);
   });
 
+  it('reports an action that did nothing as a failure, with the reason the server gives', async () => {
+    const { origin, tasks, page } = await open();
+    const ref = await tasks.enqueue('demo.flaky', { key: `stale-${adapter}` });
+    await waitUntil(async () => (await tasks.get(ref))?.state === 'dead', 'the task to die');
+    // The page's clock stands still, so it does not refresh: it keeps showing the task dead, with its Retry button.
+    await page.clock.install();
+    await page.goto(`${origin}/tasks#/queues/demo/tasks/${encodeURIComponent(ref.id)}`);
+    await page.locator('button[data-action="Retry"]').waitFor();
+    // Someone else retries it first, and it completes.
+    expect(await tasks.retry(ref)).toBe(true);
+    await waitUntil(async () => (await tasks.get(ref))?.state === 'completed', 'the retried task to complete');
+    await page.locator('button[data-action="Retry"]').click();
+    await page.locator('#notice.notice-error', { hasText: `Retry failed: task '${ref.id}' is completed now; only dead tasks can be retried` }).waitFor();
+  });
+
   it('in read-only mode shows no action, and a POST from the page is refused', async () => {
     const { origin, tasks, page } = await open({ readOnly: true });
     const ref = await tasks.enqueue('demo.flaky', { key: `readonly-${adapter}` });

@@ -98,7 +98,13 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
 
   it("runs the app's guards before every route", async () => {
     const { origin } = await open({ guards: [DenyAll] });
-    for (const path of ['', '/assets/dashboard.js', '/api/overview']) expect((await fetch(`${origin}/tasks${path}`)).status).toBe(403);
+    for (const path of ['', '/assets/dashboard.js', '/api/overview']) {
+      const response = await fetch(`${origin}/tasks${path}`);
+      expect(response.status).toBe(403);
+      // The refusal comes before any interceptor, and still carries the dashboard's headers.
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+    }
   });
 
   it("shows a dead task's failed attempt with its error, and retrying it from the API completes it", async () => {
@@ -111,6 +117,19 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     const retry = await fetch(`${origin}/tasks/api/queues/demo/tasks/${ref.id}/retry`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: '{}' });
     expect(await retry.json()).toEqual({ done: true });
     await waitUntil(async () => (await tasks.get(ref))?.state === 'completed', 'the retried task to complete');
+
+    // An action that does nothing says why, with a status the page reports as a failure.
+    const act = (id: string, action: string) =>
+      fetch(`${origin}/tasks/api/queues/demo/tasks/${id}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: '{}' });
+    const again2 = await act(ref.id, 'retry');
+    expect(again2.status).toBe(409);
+    expect(((await again2.json()) as { message: string }).message).toBe(`task '${ref.id}' is completed now; only dead tasks can be retried`);
+    const cancelDone = await act(ref.id, 'cancel');
+    expect(cancelDone.status).toBe(409);
+    expect(((await cancelDone.json()) as { message: string }).message).toBe(`task '${ref.id}' is completed now; only waiting, delayed or blocked tasks can be cancelled`);
+    const unknown = await act('nope', 'retry');
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { message: string }).message).toContain("no task 'nope' in queue 'demo'");
 
     const again = await fetch(`${origin}/tasks/api/queues/demo/tasks/${ref.id}/enqueue-again`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: JSON.stringify({ payload: { key: 'edited' } }) });
     const created = (await again.json()) as { id: string; queue: string };
