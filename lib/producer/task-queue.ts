@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { TaskPayloadError } from '../errors/task-payload.error.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { checkEventId } from '../events/event-id.js';
 import { EventFollower } from '../events/event-follower.js';
@@ -118,9 +119,13 @@ export class TaskQueue {
     if (items.length === 0) return [];
     const prepared = items.map((item, index) => {
       if (item === null || typeof item !== 'object') throw new TypeError(`enqueueMany: item ${index} must be { name, payload, options? }`);
-      return this.preparer.prepare(item.name, item.payload, item.options);
+      try {
+        return this.preparer.prepare(item.name, item.payload, item.options);
+      } catch (error) {
+        throw atItem(error, index);
+      }
     });
-    const tasks = await Promise.all(prepared.map((p) => (p.schema ? this.preparer.checked(p) : p.item)));
+    const tasks = await Promise.all(prepared.map((p, index) => (p.schema ? this.preparer.checked(p).catch((error: unknown) => Promise.reject(atItem(error, index))) : p.item)));
     const spans = this.telemetry.startPublish(tasks);
     let results: AddResult[];
     try {
@@ -346,4 +351,10 @@ export class TaskQueue {
     }
     return { id: checkName(task, where, 'id'), queue: options?.queue === undefined ? DEFAULTS.queue : checkName(options.queue, where, 'queue') };
   }
+}
+
+/** A refusal of one enqueueMany item, its message saying which: a list of a thousand is otherwise hard to search. */
+function atItem(error: unknown, index: number): unknown {
+  if (error instanceof InvalidTaskOptionsError || error instanceof TaskPayloadError) error.message = `enqueueMany item ${index}: ${error.message}`;
+  return error;
 }

@@ -76,7 +76,15 @@ describe('payload schemas', () => {
         { name: Resize, payload: { file: 'ok.png' } },
         { name: Resize, payload: { file: '' } },
       ]),
-    ).rejects.toMatchObject({ name: 'TaskPayloadError', issues: [{ path: ['file'] }] });
+    ).rejects.toMatchObject({ name: 'TaskPayloadError', issues: [{ path: ['file'] }], message: expect.stringMatching(/^enqueueMany item 1: enqueue\('schema\.resize'\): /) });
+    // An item's bad options are named by its place in the list too.
+    await expect(
+      worker.queue.enqueueMany([
+        { name: 'schema.email', payload: { to: 'a@b.co' } },
+        { name: 'schema.email', payload: { to: 'c@d.co' } },
+        { name: 'schema.email', payload: { to: 'e@f.co' }, options: { attempts: 0 } },
+      ]),
+    ).rejects.toThrow(/^enqueueMany item 2: .*attempts/);
     await expect(worker.queue.enqueue(Lookup, { user: 'ghost' })).rejects.toMatchObject({ issues: [{ message: 'no such user', path: [] }] });
     expect(await taskKeysOf(redis, prefix)).toEqual([]);
   });
