@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { checkAsyncOptions } from '../config/async-options.checks.js';
 import { resolveTestingOptions, type TaskTestingOptions } from '../config/testing-options.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import { REDIS_ENGINE_PROVIDERS } from '../redis/redis-engine.providers.js';
@@ -25,6 +26,7 @@ export class TaskModule extends ConfigurableTaskModule {
 
   /** The module on Redis, with options from a factory, a class or an existing provider. */
   static override forRootAsync(options: typeof TASK_MODULE_ASYNC_OPTIONS_TYPE): DynamicModule {
+    checkAsyncOptions(options);
     return onRedis(super.forRootAsync(options));
   }
 

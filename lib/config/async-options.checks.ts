@@ -1,0 +1,30 @@
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+
+const ASYNC_KEYS = new Set(['imports', 'inject', 'useFactory', 'useClass', 'useExisting', 'provideInjectionTokensFrom']);
+const SOURCES = ['useFactory', 'useClass', 'useExisting'] as const;
+
+/**
+ * forRootAsync's own shape, checked where it is called: Nest would otherwise
+ * report a missing source as an unresolvable dependency of its options token,
+ * and ignore an unknown key.
+ */
+export function checkAsyncOptions(options: unknown): void {
+  const where = 'TaskModule.forRootAsync';
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidTaskOptionsError(`${where}: expected { useFactory, inject?, imports? }, { useClass } or { useExisting }`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!ASYNC_KEYS.has(key)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}' (known: ${[...ASYNC_KEYS].join(', ')}); the module's options come from the factory`);
+  }
+  const given = SOURCES.filter((key) => (options as Record<string, unknown>)[key] !== undefined);
+  if (given.length !== 1) {
+    throw new InvalidTaskOptionsError(
+      `${where}: give exactly one of useFactory, useClass and useExisting${given.length > 1 ? `, not ${given.join(' and ')}` : ''}`,
+    );
+  }
+  const source = (options as Record<string, unknown>)[given[0]];
+  // useExisting may name any provider's token; the other two are called or constructed.
+  if (given[0] !== 'useExisting' && typeof source !== 'function') {
+    throw new InvalidTaskOptionsError(`${where}: ${given[0]} must be ${given[0] === 'useFactory' ? 'a function' : 'a class'}`);
+  }
+}
