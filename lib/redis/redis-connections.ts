@@ -27,7 +27,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
   readonly target: string;
   /** The shared connection for scripts and reads (auto-pipelined by ioredis). */
   readonly command: RedisClient;
-  private closed = false;
+  private isClosed = false;
 
   constructor(@Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions) {
     this.target = options.connection.target;
@@ -55,6 +55,11 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     return client;
   }
 
+  /** Whether the app closed these connections (onApplicationShutdown ran). */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
   /** An error message safe to show: credentials scrubbed. */
   safeMessage(error: unknown): string {
     return scrub(error instanceof Error ? error.message : String(error), this.secrets, this.target);
@@ -67,8 +72,8 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.isClosed) return;
+    this.isClosed = true;
     const clients = [...this.clients];
     this.clients.clear();
     await Promise.all(clients.map((client) => this.quit(client)));

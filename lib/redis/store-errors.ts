@@ -6,6 +6,8 @@ import type { RedisClient } from './redis-client.js';
 /** What the classifier needs of the connections: where Redis is, and the secrets to scrub. */
 export interface ErrorContext {
   readonly target: string;
+  /** True once the app closed its connections (app.close()): a call then fails for that, not for Redis. */
+  readonly closed?: boolean;
   safeMessage(error: unknown): string;
 }
 
@@ -43,6 +45,9 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
   const cause = redactRedisError(error);
   const reply = replyMessage(error);
   // A refused login (the password changed under the app) is Redis being unreachable for this app, not a refusal of the call.
+  if (reply === null && context.closed) {
+    return new RedisUnavailableError(`${operation} failed: this app has closed its Redis connections (app.close() was called); call it while the app runs`, { cause });
+  }
   if (reply === null || /^(NOAUTH|WRONGPASS)\b/.test(reply)) {
     return new RedisUnavailableError(`${operation} failed: Redis at ${context.target} is unreachable (${context.safeMessage(error)})`, { cause });
   }

@@ -81,6 +81,17 @@ describe('connection shapes, as a user meets them', () => {
     expect(await prefixKeys(prefix)).toEqual([]);
   });
 
+  it('says the app is closed when TaskQueue is used after app.close(), not that Redis is unreachable', async () => {
+    @Module({ imports: [TaskModule.forRoot({ connection: REDIS_URL, prefix, worker: false })] })
+    class ClosingModule {}
+    const app = await NestFactory.createApplicationContext(ClosingModule, { logger: false });
+    const queue = app.get(TaskQueue);
+    await app.close();
+    const error = await queue.enqueue('shape.echo', { n: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    expect((error as Error).message).toMatch(/this app has closed its Redis connections \(app\.close\(\) was called\); call it while the app runs$/);
+  });
+
   it('names the sentinel set and the master when no sentinel answers, not 127.0.0.1:6379', async () => {
     const port = await freePort();
     @Module({

@@ -34,6 +34,14 @@ describe('toStoreError', () => {
     expect(toStoreError('enqueue', reply('WRONGPASS invalid username-password pair'), context)).toBeInstanceOf(RedisUnavailableError);
   });
 
+  it('says the app closed its connections when a call comes after that, rather than blaming Redis', () => {
+    const after = toStoreError('counts', new Error('Connection is closed.'), { ...context, closed: true });
+    expect(after).toBeInstanceOf(RedisUnavailableError);
+    expect(after.message).toBe('counts failed: this app has closed its Redis connections (app.close() was called); call it while the app runs');
+    // A refusal Redis sent is still reported as such.
+    expect(toStoreError('counts', reply('OOM command not allowed'), { ...context, closed: true })).toMatchObject({ failure: 'out-of-memory' });
+  });
+
   it('leaves the library\'s own store errors as they are', () => {
     const own = new TaskStoreError('x', 'not-replicated');
     expect(toStoreError('enqueue', own, context)).toBe(own);
