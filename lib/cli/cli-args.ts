@@ -36,11 +36,18 @@ export function locateCommand(argv: readonly string[]): Located {
  * arguments is a UsageError naming what was wrong.
  */
 export function parseCommandLine(command: CliCommand, argv: readonly string[]): CommandInput {
-  let parsed: ReturnType<typeof parseArgs>;
+  let parsed: ReturnType<typeof parseArgs<{ options: CommandOptions; strict: true; allowPositionals: true; tokens: true }>>;
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...command.options }, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...command.options }, strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
     throw new UsageError(`${command.name}: ${usageMessage(error)}`);
+  }
+  // parseArgs keeps the last of a repeated option: `--prefix a --prefix b` would silently act on b.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    if (seen.has(token.name)) throw new UsageError(`${command.name}: --${token.name} is given more than once`);
+    seen.add(token.name);
   }
   const args = parsed.positionals.slice(1);
   const { min, max } = command.arity;

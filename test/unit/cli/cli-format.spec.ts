@@ -32,6 +32,7 @@ describe('the command line tool: formatting and parsing', () => {
       args: ['q', 'dead'], values: { limit: '5', json: true },
     });
     expect(() => parseCommandLine(listCommand, ['list', 'q', 'dead', '--delayed'])).toThrow(new UsageError("list: unknown option '--delayed'"));
+    expect(() => parseCommandLine(listCommand, ['list', 'q', 'dead', '--prefix', 'a', '--prefix=b'])).toThrow(new UsageError('list: --prefix is given more than once'));
     expect(integerOption('list', { limit: '1000' }, 'limit', 20, 1, 1_000)).toBe(1_000);
     expect(integerOption('list', {}, 'limit', 20, 1, 1_000)).toBe(20);
     for (const bad of ['1001', '-1', '2.5', '1e3', '']) expect(() => integerOption('list', { limit: bad }, 'limit', 20, 1, 1_000)).toThrow(UsageError);
