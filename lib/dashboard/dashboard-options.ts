@@ -31,9 +31,11 @@ export function resolveDashboardOptions(options: TaskDashboardOptions): Resolved
   const where = 'TaskDashboardModule.forRoot';
   if (options === null || typeof options !== 'object') throw new InvalidTaskOptionsError(`${where}: options must be an object { path, readOnly?, guards? }`);
   checkKnownKeys(options, KEYS, where, '');
-  const path = typeof options.path === 'string' ? options.path.replace(/^\/+|\/+$/g, '') : '';
-  if (!PATH.test(path)) {
-    throw new InvalidTaskOptionsError(`${where}: path must be a URL path such as '/tasks' (letters, digits, '.', '_', '~', '-' and '/'), got ${JSON.stringify(options.path)}`);
+  // One leading and one trailing slash are the usual spellings; more, or a '.' or '..' segment, name a path
+  // that browsers and routers rewrite, so the page would not be served where the option says.
+  const path = typeof options.path === 'string' ? options.path.replace(/^\/|\/$/g, '') : '';
+  if (!PATH.test(path) || path.split('/').some((segment) => segment === '.' || segment === '..')) {
+    throw new InvalidTaskOptionsError(`${where}: path must be a URL path such as '/tasks' (letters, digits, '.', '_', '~', '-' and single '/' between segments, none of them '.' or '..'), got ${JSON.stringify(options.path)}`);
   }
   if (options.readOnly !== undefined && typeof options.readOnly !== 'boolean') {
     throw new InvalidTaskOptionsError(`${where}: readOnly must be true or false, got ${JSON.stringify(options.readOnly)}`);

@@ -167,6 +167,8 @@ describe('TaskDashboardModule.forRoot options', () => {
     expect(() => TaskDashboardModule.forRoot({ path: '/tasks', readonly: true } as never)).toThrow(InvalidTaskOptionsError);
     expect(() => TaskDashboardModule.forRoot({ path: '/tasks', readonly: true } as never)).toThrow("unknown option 'readonly'");
     expect(() => TaskDashboardModule.forRoot({ path: '/tasks?x' })).toThrow('path must be a URL path');
+    for (const path of ['/a/../b', './tasks', '//tasks', '/tasks//', 'admin//tasks']) expect(() => TaskDashboardModule.forRoot({ path })).toThrow('path must be a URL path');
+    expect(TaskDashboardModule.forRoot({ path: 'admin/tasks/' })).toBeDefined();
     expect(() => TaskDashboardModule.forRoot({ path: '/tasks', readOnly: 'yes' } as never)).toThrow('readOnly must be true or false');
   });
 });
