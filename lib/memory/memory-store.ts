@@ -22,7 +22,7 @@ export class MemoryStore {
   private readonly queues = new Map<string, MemoryQueue>();
   readonly schedules = new Map<string, MemorySchedule>();
   readonly added: AddedTask[] = [];
-  /** The registry of queue names `TaskEngine.queues()` lists: enqueued to, named in a heartbeat or by a schedule; obliterate removes one. */
+  /** The registry of queue names `TaskEngine.queues()` lists: enqueued to, paused, named in a heartbeat or by a schedule; obliterate removes one. */
   readonly registered = new Set<string>();
   /** Worker heartbeats by instance id, with when each stops counting as live (store time). */
   readonly workers = new Map<string, { info: Omit<WorkerInfo, 'lastSeenAt'>; lastSeenAt: number; expiresAt: number }>();

@@ -154,6 +154,7 @@ export class MemoryTaskEngine implements TaskEngine {
 
   async pause(queue: string): Promise<void> {
     this.store.queue(queue).paused = true;
+    this.store.registered.add(queue);
   }
 
   async resume(queue: string): Promise<void> {

@@ -8,7 +8,7 @@ import type { RedisClient } from './redis-client.js';
  * on a Cluster, still under the prefix for ACL key patterns and cleanup), and
  * only ever touched by single commands, never inside a script, so no script
  * spans two slots. Names are added by the first enqueue of this engine to a
- * queue, by every worker heartbeat and by saving a schedule; obliterate
+ * queue, by pausing it, by every worker heartbeat and by saving a schedule; obliterate
  * removes the name. It is a list of names, not of contents: a queue stays
  * listed once its tasks are gone, until it is obliterated, and a first batch
  * the enqueue script refuses (a missing dependency) still lists its queue.

@@ -181,7 +181,11 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   async pause(queue: string): Promise<void> {
-    await this.script('pause', queue, scriptArgs('pause', this.head(queue)));
+    // Listed too, as a paused queue that nothing was enqueued to yet (or a name mistyped) would otherwise be
+    // invisible to queues() and the dashboard, which show it paused.
+    const registering = this.directory.registerOnce([queue]);
+    const pausing = this.script('pause', queue, scriptArgs('pause', this.head(queue)));
+    await Promise.all([pausing, registering && this.guard(`pause on queue '${queue}'`, () => registering)]);
   }
 
   async resume(queue: string): Promise<void> {

@@ -122,7 +122,7 @@ export function describeMaintenanceContract(open: () => Promise<EngineUnderTest>
       expect((await take(1)).map((t) => t.id)).toEqual(['again']);
     });
 
-    it('lists the queues enqueued to, served by a worker or with a schedule; obliterate removes one, and using it again lists it again', async () => {
+    it('lists the queues enqueued to, paused, served by a worker or with a schedule; obliterate removes one, and using it again lists it again', async () => {
       const sorted = async () => (await engine.tasks.queues()).sort();
       expect(await sorted()).toEqual([]);
       // Reading a queue does not list it.
@@ -138,7 +138,10 @@ export function describeMaintenanceContract(open: () => Promise<EngineUnderTest>
         maxAttempts: 1, backoff: null, timeoutMs: 0, removeOnComplete: null, removeOnDead: null,
       };
       await engine.schedules.save(schedule, (await engine.schedules.now()) + 60_000);
-      expect(await sorted()).toEqual([QUEUE, 'other', 'served', 'timed']);
+      // A queue paused before anything was enqueued to it (so the dashboard shows it, paused).
+      await engine.tasks.pause('held');
+      expect(await sorted()).toEqual([QUEUE, 'held', 'other', 'served', 'timed']);
+      expect(await engine.tasks.obliterate('held', false)).toMatchObject({ status: 'done' });
 
       expect(await engine.tasks.obliterate(QUEUE, false)).toMatchObject({ status: 'done' });
       expect(await engine.tasks.obliterate('timed', false)).toMatchObject({ status: 'done' });
