@@ -16,6 +16,8 @@ export interface Located {
   name: string | null;
   /** Whether `--help` or `-h` was given anywhere. */
   help: boolean;
+  /** Whether `--version` was given anywhere (it means something only without a command). */
+  version: boolean;
 }
 
 /**
@@ -27,7 +29,8 @@ export function locateCommand(argv: readonly string[]): Located {
   const { tokens } = parseArgs({ args: [...argv], options: GLOBAL_OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const first = tokens.find((token) => token.kind === 'positional');
   const help = tokens.some((token) => token.kind === 'option' && token.name === 'help');
-  return { name: first?.kind === 'positional' ? first.value : null, help };
+  const version = tokens.some((token) => token.kind === 'option' && token.name === 'version');
+  return { name: first?.kind === 'positional' ? first.value : null, help, version };
 }
 
 /**

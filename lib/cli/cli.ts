@@ -15,6 +15,8 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   env: Readonly<Record<string, string | undefined>>;
+  /** The installed package's version, for `--version` (undefined when it could not be read). */
+  version?: string;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const located = locateCommand(argv);
   if (located.name === null) {
     if (located.help) return done(io, generalHelp());
+    if (located.version) return done(io, io.version ?? 'unknown (the package.json beside the command could not be read)');
     io.err(`${BIN}: no command given\n${generalHelp()}`);
     return EXIT.usage;
   }

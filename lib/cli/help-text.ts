@@ -27,7 +27,7 @@ export function generalHelp(): string {
     '',
     ...GLOBAL_HELP,
     '',
-    `Run '${BIN} <command> --help' for a command's arguments. Exit codes: 0 done, 1 failed, 2 wrong usage.`,
+    `Run '${BIN} <command> --help' for a command's arguments, '${BIN} --version' for the version. Exit codes: 0 done, 1 failed, 2 wrong usage.`,
   ].join('\n');
 }
 

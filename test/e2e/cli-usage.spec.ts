@@ -1,5 +1,7 @@
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
-import { freePort } from '../fixtures/child-processes.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT, freePort } from '../fixtures/child-processes.js';
 import { jsonOf, runCli } from '../fixtures/cli-process.js';
 import { prefixKeys, REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
 
@@ -47,6 +49,13 @@ describe('nestjs-redis-tasks: help, usage errors and connection failures', () =>
     for (const name of names) expect(general.stdout).toMatch(new RegExp(`^ {2}${name} +\\S`, 'm'));
     expect(bare).toMatchObject({ code: 2, stdout: '' });
     expect(bare.stderr).toMatch(/^nestjs-redis-tasks: no command given\nUsage: nestjs-redis-tasks <command>/);
+  });
+
+  it('prints the version of the package it belongs to with --version, without connecting', async () => {
+    const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(await runCli(['--version'], { REDIS_URL: 'redis://127.0.0.1:1' })).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    // With a command it is no option of that command.
+    expect(await runCli(['queues', '--version'])).toMatchObject({ code: 2, stderr: expect.stringContaining("queues: unknown option '--version'") });
   });
 
   it('refuses a wrong command line with exit 2, naming what was wrong and the usage', async () => {

@@ -192,6 +192,9 @@ describe('the package as npm packs it', () => {
     expect(general).toMatch(/^Usage: nestjs-redis-tasks <command>/);
     const list = execFileSync(linked, ['list', '--help'], { cwd: app, encoding: 'utf8', timeout: 30_000 });
     expect(list).toMatch(/^Usage: nestjs-redis-tasks list <queue> <state>/);
+    // Linked as npm links it: the version read beside the real file, not beside the link.
+    const { version } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { version: string };
+    expect(execFileSync(linked, ['--version'], { cwd: app, encoding: 'utf8', timeout: 30_000 })).toBe(`${version}\n`);
   }, 60_000);
 
   it('type-checks a consumer under nodenext and under node10 resolution (typesVersions)', () => {
