@@ -38,16 +38,17 @@ export class TaskHealthIndicator {
   async isHealthy<const Key extends string>(key: Key, options?: TaskHealthOptions): Promise<HealthIndicatorResult<Key>> {
     const checked = resolveHealthOptions(options);
     const indicator = this.health.check(key);
+    // This process's own state: known whether or not Redis answers.
+    const workers = this.workers?.status() ?? { enabled: false, running: false, queues: [] };
+    const problems: string[] = [];
+    if (workers.enabled && !workers.running) problems.push("this app's workers are not running");
     const started = performance.now();
     try {
       await this.within(this.engine.ping(), checked.timeoutMs, 'PING');
     } catch (error) {
-      return indicator.down({ redis: { reachable: false, error: messageOf(error) }, problems: [`Redis is unreachable (${messageOf(error)})`] });
+      return indicator.down({ redis: { reachable: false, error: messageOf(error) }, workers, problems: [`Redis is unreachable (${messageOf(error)})`, ...problems] });
     }
     const redis = { reachable: true, roundTripMs: Math.round((performance.now() - started) * 100) / 100 };
-    const problems: string[] = [];
-    const workers = this.workers?.status() ?? { enabled: false, running: false, queues: [] };
-    if (workers.enabled && !workers.running) problems.push("this app's workers are not running");
 
     let queues: Record<string, QueueHealth>;
     try {
