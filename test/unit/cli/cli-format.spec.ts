@@ -26,8 +26,9 @@ describe('the command line tool: formatting and parsing', () => {
   });
 
   it('finds the command after global options, and parses its own options strictly', () => {
-    expect(locateCommand(['--url', 'redis://h:1', '--json', 'list', 'q'])).toEqual({ name: 'list', help: false });
-    expect(locateCommand(['-h'])).toEqual({ name: null, help: true });
+    expect(locateCommand(['--url', 'redis://h:1', '--json', 'list', 'q'])).toEqual({ name: 'list', help: false, version: false });
+    expect(locateCommand(['-h'])).toEqual({ name: null, help: true, version: false });
+    expect(locateCommand(['--version'])).toEqual({ name: null, help: false, version: true });
     expect(parseCommandLine(listCommand, ['list', 'q', 'dead', '--limit', '5', '--json'])).toEqual({
       args: ['q', 'dead'], values: { limit: '5', json: true },
     });
