@@ -30,7 +30,7 @@ export const ENQUEUE_BATCH_SIZE = 32;
  * once instead: no round trip is in progress for it to share, and waiting for
  * the end of the turn only adds to its latency (11-14 µs on the benchmark's
  * machine, about a fifth of the time from the call to the socket). Each
- * caller still gets its own result, or its batch's error.
+ * caller still gets its own result, or the error of its own queue's call.
  */
 export class EnqueueBatcher {
   private pending: Pending[] = [];
@@ -73,7 +73,25 @@ export class EnqueueBatcher {
     }
   }
 
+  /**
+   * One engine call per queue of the batch, all sent in this turn (so still
+   * together on the wire): a queue is the unit a store call succeeds or fails
+   * by (on a Cluster each queue is one node), and a caller must not get the
+   * error of another caller's queue, nor an error for a task that was written.
+   */
   private send(batch: Pending[]): void {
+    const first = batch[0].item.queue;
+    if (batch.every((p) => p.item.queue === first)) return this.sendQueue(batch);
+    const byQueue = new Map<string, Pending[]>();
+    for (const p of batch) {
+      const group = byQueue.get(p.item.queue);
+      if (group) group.push(p);
+      else byQueue.set(p.item.queue, [p]);
+    }
+    for (const group of byQueue.values()) this.sendQueue(group);
+  }
+
+  private sendQueue(batch: Pending[]): void {
     this.inFlight++;
     this.engine.add(batch.map((p) => p.item)).then(
       (results) => {

@@ -39,7 +39,8 @@ describe('EnqueueBatcher', () => {
     // Nothing was in flight: the first call left before the turn ended.
     expect(batches.map((b) => b.length)).toEqual([1]);
     const results = await Promise.all(calls);
-    expect(batches.map((b) => b.length)).toEqual([1, 19]);
+    // The rest of the turn, one engine call per queue, sent together.
+    expect(batches.map((b) => [b[0].queue, b.length])).toEqual([['b', 1], ['a', 10], ['b', 9]]);
     results.forEach((r, i) => expect(r.ref).toEqual({ id: `t${i}`, queue: i % 2 ? 'a' : 'b' }));
   });
 
@@ -108,6 +109,21 @@ describe('EnqueueBatcher', () => {
     expect(batches).toEqual([['first'], ['a', 'b']]);
     answers.forEach((answer) => answer());
     await expect(Promise.all([first, ...more]).then((rs) => rs.map((r) => r.ref.id))).resolves.toEqual(['first', 'a', 'b']);
+  });
+
+  it("gives a caller only its own queue's error: the callers of a healthy queue in the same turn get their results", async () => {
+    const down = new Error('the node of queue b is down');
+    const engine = {
+      add: async (items: ReadonlyArray<{ queue: string; task: NewTask }>): Promise<AddResult[]> => {
+        if (items.some((item) => item.queue === 'b')) throw down;
+        return items.map((item) => ({ ref: { id: item.task.id!, queue: item.queue }, created: true }));
+      },
+    } as unknown as TaskEngine;
+    const batcher = new EnqueueBatcher(engine);
+    const first = batcher.add({ queue: 'a', task: task('first') });
+    const calls = ['a', 'b', 'a', 'b'].map((queue, i) => batcher.add({ queue, task: task(`t${i}`) }));
+    const outcomes = await Promise.all([first, ...calls].map((c) => c.then((r) => r.ref.id, (e: unknown) => e)));
+    expect(outcomes).toEqual(['first', 't0', down, 't2', down]);
   });
 
   it('rejects every caller of a batch with the engine error', async () => {
