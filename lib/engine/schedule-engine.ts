@@ -38,6 +38,8 @@ export interface FireRequest {
 
 /** The store of recurring schedules. Due times are judged by the store's clock. */
 export interface ScheduleEngine {
+  /** Resolves once the store can be used (see TaskEngine.ready). */
+  ready(): Promise<void>;
   /** The store's clock, in epoch ms. */
   now(): Promise<number>;
   /**

@@ -30,6 +30,14 @@ export interface WatchedTask {
 /** The task store behind TaskQueue, the worker host and the event followers (task logs, probes and bulk operations: TaskMaintenance; throughput, history and relations: TaskInsights). */
 export interface TaskEngine extends TaskMaintenance, TaskInsights {
   /**
+   * Resolves once the store can be used: at bootstrap, when its connections
+   * are made (rejecting as the store's bootstrap fails, within
+   * connectTimeoutMs); at once after that. What uses the store from a
+   * bootstrap hook waits for it first, so the store's own wait and its error
+   * are what bootstrap reports.
+   */
+  ready(): Promise<void>;
+  /**
    * Adds tasks; each store call is all or nothing. Rejects with
    * RedisUnavailableError (naming where the store is, never credentials)
    * when the store cannot be reached.

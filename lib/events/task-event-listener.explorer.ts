@@ -1,10 +1,12 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { providerMethods } from '../discovery/provider-methods.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { OnTaskEventMeta, type OnTaskEventMetadata } from '../decorators/on-task-event.decorator.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { checkListener } from '../discovery/listener-options.js';
 import { QueueEventHub } from './queue-event-hub.js';
+import { TASK_ENGINE } from '../engine/engine.tokens.js';
+import type { TaskEngine } from '../engine/task-engine.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import { createTaskEventListener, type TaskEventBinding } from './task-event-listener.js';
 import { TASK_EVENT_TYPES } from '../interfaces/task-event-types.js';
@@ -31,6 +33,7 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     private readonly hub: QueueEventHub,
+    @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
   ) {}
 
   onModuleInit(): void {
@@ -50,6 +53,9 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.found.length === 0) return;
+    // Redis first (see TaskEngine.ready): a follower would otherwise fail bootstrap with its own, quicker error.
+    await this.engine.ready();
     // Resolved once every queue's follower has its start point: events after bootstrap reach the listeners.
     const subscribed = await Promise.allSettled(
       this.found.map(({ binding, call }) => this.hub.subscribe(binding.queue, createTaskEventListener(binding, call, this.logger))),

@@ -11,6 +11,8 @@ import { addTask } from './memory-task-adder.js';
 export class MemoryScheduleEngine implements ScheduleEngine {
   constructor(private readonly store: MemoryStore) {}
 
+  async ready(): Promise<void> {}
+
   async now(): Promise<number> {
     return this.store.now();
   }

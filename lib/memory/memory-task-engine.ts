@@ -202,6 +202,8 @@ export class MemoryTaskEngine implements TaskEngine {
     return maintenance.readLog(this.store.queue(queue), id);
   }
 
+  async ready(): Promise<void> {}
+
   async ping(): Promise<void> {
     // Nothing to reach: the store is this process's memory.
   }

@@ -28,6 +28,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
   /** The shared connection for scripts and reads (auto-pipelined by ioredis). */
   readonly command: RedisClient;
   private isClosed = false;
+  private readiness: Promise<void> | null = null;
 
   constructor(@Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions) {
     this.target = options.connection.target;
@@ -37,6 +38,21 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.whenReady();
+  }
+
+  /**
+   * Connects the command connection and looks at the server, once: the first
+   * call starts it (this bootstrap hook, or another that needs Redis and runs
+   * beside it, as Nest runs a module's hooks together), every call gets the
+   * same outcome. So nothing uses Redis before it answers, and a Redis that
+   * does not fails bootstrap with this wait's error, after connectTimeoutMs.
+   */
+  whenReady(): Promise<void> {
+    return (this.readiness ??= this.connect());
+  }
+
+  private async connect(): Promise<void> {
     await this.ready(this.command);
     let policies: Array<{ where: string; policy: string }>;
     try {

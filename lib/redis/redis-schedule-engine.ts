@@ -44,6 +44,10 @@ export class RedisScheduleEngine implements ScheduleEngine {
     this.queueDirectory = new QueueDirectory(this.client, options.prefix);
   }
 
+  ready(): Promise<void> {
+    return this.connections.whenReady();
+  }
+
   now(): Promise<number> {
     return guarded('reading the Redis clock', this.connections, () => this.clock());
   }

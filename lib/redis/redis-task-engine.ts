@@ -262,6 +262,10 @@ export class RedisTaskEngine implements TaskEngine {
     return this.guard(`task log on queue '${queue}'`, () => this.logs.read(queue, id));
   }
 
+  ready(): Promise<void> {
+    return this.connections.whenReady();
+  }
+
   ping(): Promise<void> {
     return this.guard('ping', () => this.probes.ping());
   }

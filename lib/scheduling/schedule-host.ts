@@ -36,6 +36,7 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.engine.ready();
     await this.scheduler.saveDeclared();
     if (!this.options.worker || !this.firing || this.stopped) return;
     this.firer = new ScheduleFirer(this.engine, this.logger);

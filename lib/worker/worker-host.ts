@@ -51,6 +51,8 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       this.logger.log(`no @TaskHandler methods found: this app only produces tasks; prefix '${this.options.prefix}'`);
       return;
     }
+    // Redis first: the store's own wait (connectTimeoutMs) and error, not a heartbeat's quick failure.
+    await this.engine.ready();
     // Short and unique per process: it is stored in every lease this worker holds.
     const workerToken = `${process.pid.toString(36)}.${randomBytes(4).toString('hex')}`;
     for (const queue of queues.keys()) this.telemetry.gauges.watch(queue);

@@ -1,7 +1,7 @@
 import { Injectable, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { inspect } from 'node:util';
-import { RedisUnavailableError, TaskHandler, TaskModule } from '../../lib/index.js';
+import { OnTaskEvent, RedisUnavailableError, TaskHandler, TaskModule } from '../../lib/index.js';
 import { freePort } from '../fixtures/child-processes.js';
 import { sleep } from '../utils/wait.js';
 import { CapturingLogger } from '../utils/capturing-logger.js';
@@ -13,12 +13,16 @@ import { CapturingLogger } from '../utils/capturing-logger.js';
 const CONNECT_TIMEOUT_MS = 1_500;
 const PASSWORD = 's3cr3t-pass';
 
+// A worker, a declared schedule and an event listener: each uses Redis from a bootstrap hook.
 @Injectable()
 class SomeTasks {
-  @TaskHandler('unreachable.noop')
+  @TaskHandler('unreachable.noop', { schedule: { every: 60_000 } })
   async noop() {
     return 'never runs';
   }
+
+  @OnTaskEvent('completed')
+  seen() {}
 }
 
 /** Boots an app against `connection`; resolves with how init ended and how long it took. */
@@ -52,7 +56,10 @@ describe('Redis unreachable at bootstrap', () => {
     const { error, elapsedMs } = await boot(`redis://127.0.0.1:${port}`, logger);
 
     expect(error).toBeInstanceOf(RedisUnavailableError);
-    expect((error as Error).message).toContain(`127.0.0.1:${port}`);
+    // The connection's own wait and error, not the quicker failure of the worker's, the schedules' or the
+    // listeners' first command.
+    expect((error as Error).message).toMatch(new RegExp(`^could not connect to Redis at 127\\.0\\.0\\.1:${port} within ${CONNECT_TIMEOUT_MS} ms`));
+    expect(elapsedMs).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 50);
     expect(elapsedMs).toBeLessThan(5_000);
 
     // Not an endless stream of reconnect logs: nothing more once init has failed.
