@@ -139,7 +139,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
       let lastError: unknown;
       const onError = (error: unknown) => {
         lastError = error;
-        const refusal = connectRefusal(error, this.target, (client.options as { db?: number }).db, this.safeMessage(error));
+        const refusal = connectRefusal(error, this.target, (client.options as { db?: number }).db, (e) => this.safeMessage(e));
         if (refusal) giveUp(refusal);
       };
       const giveUp = (error: Error) => {
