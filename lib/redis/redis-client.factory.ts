@@ -69,6 +69,10 @@ function clusterOptions(user: ClusterOptions, defaults: RedisOptions, forced: Re
     // Slot moves and failovers are followed: MOVED/ASK redirect, TRYAGAIN and CLUSTERDOWN are retried.
     retryDelayOnTryAgain: user.retryDelayOnTryAgain ?? 100,
     retryDelayOnClusterDown: user.retryDelayOnClusterDown ?? 100,
+    // ioredis' 16 redirections (1.6 s of TRYAGAIN at 100 ms) ran out while a slot moved in batches of
+    // keys with pauses between them (redis-cli --cluster reshard on a loaded node); 64 carry a call over
+    // 6.4 s of it. A retried call is only ever the one command that was refused.
+    maxRedirections: user.maxRedirections ?? 64,
     redisOptions: { ...nodeDefaults, ...user.redisOptions, ...forced },
   };
 }

@@ -8,9 +8,13 @@ describe('createRedisClient', () => {
     const connection = resolveConnection({ cluster: ['redis://:pw@n1:7000'], clusterOptions: { redisOptions: { connectTimeout: 1_234 } } });
     const client = createRedisClient(connection, 'command', 10_000) as Cluster;
     expect(client).toBeInstanceOf(Cluster);
-    expect(client.options).toMatchObject({ lazyConnect: true, retryDelayOnTryAgain: 100 });
+    expect(client.options).toMatchObject({ lazyConnect: true, retryDelayOnTryAgain: 100, maxRedirections: 64 });
     expect(client.options.redisOptions).toMatchObject({ connectTimeout: 1_234, password: 'pw', maxRetriesPerRequest: 3 });
     client.disconnect();
+    // The user's own choice wins.
+    const own = createRedisClient(resolveConnection({ cluster: ['redis://n1:7000'], clusterOptions: { maxRedirections: 8 } }), 'command', 10_000) as Cluster;
+    expect(own.options.maxRedirections).toBe(8);
+    own.disconnect();
     const blocking = createRedisClient(connection, 'blocking', 10_000) as Cluster;
     expect(blocking.options.redisOptions).toMatchObject({ maxRetriesPerRequest: null });
     blocking.disconnect();
