@@ -5,6 +5,7 @@ import { UsageError } from './cli-errors.js';
 /** Options every command takes. */
 export const GLOBAL_OPTIONS = {
   url: { type: 'string' },
+  cluster: { type: 'boolean' },
   prefix: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },

@@ -7,6 +7,8 @@ import { TaskQueue } from '../producer/task-queue.js';
 export interface SessionSettings {
   url: string;
   prefix: string;
+  /** The URL names a node of a Redis Cluster. */
+  cluster: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface CliSession {
  */
 export async function openSession(settings: SessionSettings): Promise<CliSession> {
   const module = TaskModule.forRoot({
-    connection: settings.url,
+    connection: settings.cluster ? { cluster: [settings.url] } : settings.url,
     prefix: settings.prefix,
     worker: false,
     connectTimeoutMs: CLI_CONNECT_TIMEOUT_MS,

@@ -49,7 +49,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (error instanceof UsageError) return usage(io, error, command);
     // The library's refusal of an argument (a queue name with a brace, a malformed URL) is wrong usage too.
-    if (error instanceof InvalidTaskOptionsError) return usage(io, error, command);
+    if (error instanceof InvalidTaskOptionsError) {
+      // Its advice names the module's connection shape; here the same thing is a flag.
+      const clusterNode = /is a Redis Cluster node/.test(error.message);
+      return usage(io, clusterNode ? new UsageError(`--url names a node of a Redis Cluster: add --cluster (the tool then finds the other nodes from it)`) : error, command);
+    }
     io.err(`${BIN}: ${error instanceof CommandFailure ? '' : 'failed: '}${oneLine(error)}`);
     return EXIT.failure;
   }
@@ -59,7 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 function settingsOf({ values }: CommandInput, io: CliIo): SessionSettings {
   const url = typeof values.url === 'string' ? values.url : io.env.REDIS_URL || DEFAULT_URL;
   const prefix = typeof values.prefix === 'string' ? values.prefix : DEFAULTS.prefix;
-  return { url, prefix };
+  return { url, prefix, cluster: values.cluster === true };
 }
 
 /** Opens the library's TaskQueue, runs the command through it, and closes every connection, whatever happened. */

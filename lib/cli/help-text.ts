@@ -9,6 +9,7 @@ export const BIN = 'nestjs-redis-tasks';
 const GLOBAL_HELP = [
   'Options of every command:',
   '  --url <redis url>   the Redis to use (default: $REDIS_URL, else redis://127.0.0.1:6379)',
+  '  --cluster           the URL names a node of a Redis Cluster (the others are found from it)',
   `  --prefix <prefix>   the key prefix of the app's TaskModule (default '${DEFAULTS.prefix}')`,
   '  --json              print one JSON document on stdout instead of a table',
   '  -h, --help          print the help of the command',

@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import { Cluster, Redis } from 'ioredis';
 import { InvalidTaskOptionsError, TaskHandler, TaskModule, TaskQueue, TaskStoreError } from '../../lib/index.js';
 import { toStoreError } from '../../lib/redis/store-errors.js';
+import { jsonOf, runCli } from '../fixtures/cli-process.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { CLUSTER_NODES, removePrefix, uniquePrefix } from '../utils/redis.js';
 import { masterOf, nodeClient, slotOf } from './cluster-admin.js';
@@ -66,6 +67,18 @@ describe('Redis Cluster: connections and queues over several masters', () => {
     expect(refs.map((r) => r.queue)).toEqual(Array.from({ length: 600 }, (_, n) => `q${n % 6}`));
     await expect(Promise.all(refs.map((ref) => t.queue.waitFor(ref, { timeout: 20_000 })))).resolves.toEqual(refs.map((_, n) => n));
     for (const q of QUEUES) expect(await t.queue.counts(q)).toMatchObject({ waiting: 0, active: 0, completed: 100, dead: 0 });
+  });
+
+  it('reaches the queues with the command-line tool given one node and --cluster, and says to add it when missing', async () => {
+    const url = `redis://${firstNode()}`;
+    const counts = await runCli(['counts', 'q3', '--json', '--prefix', prefix, '--url', url, '--cluster']);
+    expect(counts.code).toBe(0);
+    expect(jsonOf(counts)).toMatchObject({ completed: 100, dead: 0 });
+    const queues = await runCli(['queues', '--json', '--prefix', prefix, '--url', url, '--cluster']);
+    expect(jsonOf<Array<{ queue: string }>>(queues).map((q) => q.queue)).toEqual(expect.arrayContaining(QUEUES));
+    const without = await runCli(['queues', '--prefix', prefix, '--url', url]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toContain('--url names a node of a Redis Cluster: add --cluster');
   });
 
   it('refuses a dependency in another queue (another slot) at enqueue, saying why and what to do', async () => {

@@ -22,7 +22,7 @@ const FLAGS: Record<string, string[]> = {
   workers: [],
   schedules: [],
 };
-const GLOBAL_FLAGS = ['--url', '--prefix', '--json', '--help'];
+const GLOBAL_FLAGS = ['--url', '--cluster', '--prefix', '--json', '--help'];
 
 describe('nestjs-redis-tasks: help, usage errors and connection failures', () => {
   const prefix = uniquePrefix('cli-usage');
