@@ -76,11 +76,17 @@ function resolveCluster(value: Record<string, unknown>): ResolvedConnection {
   const redisOptions: RedisOptions = { ...(clusterOptions.redisOptions ?? {}) };
   if (!isObject(redisOptions)) refuse("'clusterOptions.redisOptions' must be ioredis options");
   checkRedisOptionKeys(redisOptions as Record<string, unknown>, 'clusterOptions.redisOptions.');
+  // A Cluster has database 0 only; ioredis would send no SELECT and use it, whatever was asked.
+  const noOtherDb = (db: unknown, field: string) => {
+    if (db !== undefined && db !== 0) refuse(`${field} asks for database ${String(db)}, but a Redis Cluster has only database 0`);
+  };
+  noOtherDb(redisOptions.db, "'clusterOptions.redisOptions.db'");
   const secrets = credentials(redisOptions);
   const nodes = list.map((node: unknown, i) => {
     if (typeof node !== 'string') return address(node, `cluster[${i}]`);
     const parsed = parseRedisUrl(node, `${WHERE}: cluster[${i}]`);
     secrets.push(...parsed.secrets);
+    noOtherDb(parsed.options.db, `cluster[${i}]'s URL`);
     // Credentials and TLS in node URLs apply to every node, as one cluster has one ACL.
     for (const key of ['username', 'password', 'tls'] as const) {
       if (parsed.options[key] === undefined) continue;

@@ -19,7 +19,7 @@ export function evictionWarning(policy: string, where: string): string {
 /**
  * Looks at the server(s) once connected: a single-node connection to a
  * Cluster node is refused (only the queues whose slots that node serves would
- * work, the others failing with MOVED), and every maxmemory-policy other than
+ * work, the others failing with MOVED), so is one to a replica, and every maxmemory-policy other than
  * noeviction is returned for one warning each. INFO works for a
  * least-privilege user; a server that refuses it is not judged.
  */
@@ -40,6 +40,13 @@ export async function inspectServers(client: RedisClient, target: string): Promi
         `TaskModule options: connection: ${target} is a Redis Cluster node (cluster_enabled:1). A single-node connection would ` +
           "reach only the queues whose slots this node serves; use the cluster shape { cluster: ['redis://host:port', ...] } " +
           '(see docs/cluster.md)',
+      );
+    }
+    // A replica refuses every write with READONLY: the app would start, then fail at its first enqueue.
+    if (!isClusterClient(client) && infoField(info, 'role') === 'slave') {
+      throw new InvalidTaskOptionsError(
+        `TaskModule options: connection: ${target} is a replica (role:slave), which refuses writes; connect to its master, ` +
+          "or through Sentinel ({ sentinels: [{ host, port }], name }), which finds the master after a failover too",
       );
     }
     const policy = infoField(info, 'maxmemory_policy');

@@ -4,7 +4,7 @@ import { Module } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { inspect } from 'node:util';
 import { InvalidTaskOptionsError, RedisUnavailableError, TaskHandler, TaskModule, TaskQueue, type RedisConnection } from '../../lib/index.js';
-import { freePort } from '../fixtures/child-processes.js';
+import { freePort, ownRedis } from '../fixtures/child-processes.js';
 import { REDIS_URL, prefixKeys, removePrefix, uniquePrefix } from '../utils/redis.js';
 
 /** Everything Nest's logger is asked to print. */
@@ -79,6 +79,26 @@ describe('connection shapes, as a user meets them', () => {
     expect((error as Error).message).toMatch(/connection: Redis at .* has no database 99 \(ERR DB index is out of range\); use a database number below/);
     // Neither the worker nor anything else wrote to database 0 meanwhile.
     expect(await prefixKeys(prefix)).toEqual([]);
+  });
+
+  it('stops bootstrap on a replica, which would refuse every write, naming it and what to connect to', async () => {
+    const master = await ownRedis();
+    const replica = await ownRedis(['--replicaof', '127.0.0.1', String(master.port)]);
+    try {
+      await master.start();
+      await replica.start();
+      const { error } = await boot(replica.url, prefix);
+      expect(error).toBeInstanceOf(InvalidTaskOptionsError);
+      expect((error as Error).message).toBe(
+        `TaskModule options: connection: 127.0.0.1:${replica.port} is a replica (role:slave), which refuses writes; connect to its master, ` +
+          'or through Sentinel ({ sentinels: [{ host, port }], name }), which finds the master after a failover too',
+      );
+      // Its master is taken.
+      expect((await boot(master.url, prefix)).error).toBeNull();
+    } finally {
+      await replica.destroy();
+      await master.destroy();
+    }
   });
 
   it('says the app is closed when TaskQueue is used after app.close(), not that Redis is unreachable', async () => {

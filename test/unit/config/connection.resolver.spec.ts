@@ -114,6 +114,8 @@ describe('resolveConnection: options, Sentinel, Cluster, instances', () => {
     ['an unknown cluster option', { cluster: ['redis://n1:7000'], clusterOptions: { nodes: [] } }, "unknown key 'clusterOptions.nodes'"],
     ['an empty cluster', { cluster: [] }, "'cluster' must be a non-empty array"],
     ['a bad cluster node', { cluster: [{ host: 'n', port: 0 }] }, 'cluster[0].port'],
+    ['a database on a cluster node URL', { cluster: ['redis://n1:7000', 'redis://n2:7001/3'] }, "cluster[1]'s URL asks for database 3, but a Redis Cluster has only database 0"],
+    ['a database in the cluster node options', { cluster: ['redis://n1:7000'], clusterOptions: { redisOptions: { db: 2 } } }, "'clusterOptions.redisOptions.db' asks for database 2"],
     ['Sentinel without name', { sentinels: [{ host: 's', port: 26379 }] }, "needs 'name'"],
     ['a name without sentinels', { host: 'r', name: 'main' }, "'name' is the master name"],
     ['keyPrefix', { host: 'r', keyPrefix: 'x:' }, 'keyPrefix'],
