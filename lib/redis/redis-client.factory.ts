@@ -23,7 +23,11 @@ const COMMAND_MAX_RETRIES = 3;
 function newClient(connection: ResolvedConnection, role: ConnectionRole, connectTimeoutMs: number): RedisClient {
   const ours: RedisOptions = {
     connectTimeout: Math.min(connectTimeoutMs, 10_000),
-    retryStrategy: (times: number) => Math.min(100 * times, 2_000),
+    // A command on the command connection fails after COMMAND_MAX_RETRIES reconnect attempts, so their
+    // spacing is how long an enqueue waits in an outage before it rejects: at most 500 ms apart, one to two
+    // seconds in all (with 2 s apart, an enqueue issued well into an outage waited 6-7 s). The other
+    // connections only wait for Redis to return, and try less often.
+    retryStrategy: role === 'command' ? (times: number) => Math.min(100 * times, 500) : (times: number) => Math.min(100 * times, 2_000),
   };
   const forced: RedisOptions = {
     lazyConnect: true,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { disconnectNow } from './client-close.js';
 import { connectRefusal } from './connect-refusal.js';
 import { createRedisClient, type ConnectionRole } from './redis-client.factory.js';
 import type { RedisClient } from './redis-client.js';
@@ -84,7 +85,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
   /** Disconnects one client opened with `open` and forgets it. */
   drop(client: RedisClient): void {
     this.clients.delete(client);
-    client.disconnect();
+    disconnectNow(client);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -96,16 +97,17 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async quit(client: RedisClient): Promise<void> {
-    if (client.status === 'end' || client.status === 'wait') {
-      client.disconnect();
+    // Nothing to let arrive: not connected, or between reconnect attempts while Redis is down.
+    if (client.status === 'end' || client.status === 'wait' || client.status === 'reconnecting') {
+      disconnectNow(client);
       return;
     }
-    // QUIT lets replies in flight arrive; a dead server must not hold up shutdown.
-    const timer = setTimeout(() => client.disconnect(), 1_000);
+    // QUIT lets replies in flight arrive; a dead server must not hold up shutdown (disconnectNow fails QUIT too).
+    const timer = setTimeout(() => disconnectNow(client), 1_000);
     try {
       await client.quit();
     } catch {
-      client.disconnect();
+      disconnectNow(client);
     } finally {
       clearTimeout(timer);
     }

@@ -18,6 +18,9 @@ import type { RunOutcome } from './task-runner.js';
 import type { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import type { WorkerEvents } from './worker-events.js';
 
+/** How long a shutdown retries handing its tasks back through an outage (at most a lease). */
+const SHUTDOWN_HAND_BACK_MS = 3_000;
+
 /** Safety net for a lost wake-up: an idle worker looks at its queue at least this often. */
 const IDLE_CHECK_MS = 5_000;
 
@@ -121,12 +124,13 @@ export class QueueConsumer {
     this.ledger.wakeWaiter();
     await this.loopDone;
     await wakerClosed;
-    await this.handBack(this.runQueue.drainWaiting());
+    const handBackMs = Math.min(this.settings.leaseMs, SHUTDOWN_HAND_BACK_MS);
+    await this.handBack(this.runQueue.drainWaiting(), handBackMs);
     const deadline = Date.now() + graceMs;
     while (this.ledger.size > 0 && Date.now() < deadline) {
       await Promise.race([this.ledger.nextFreed(), sleep(Math.min(100, Math.max(1, deadline - Date.now())))]);
     }
-    await this.handBack(this.ledger.slots());
+    await this.handBack(this.ledger.slots(), handBackMs);
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     this.leases.stop();
   }
@@ -255,7 +259,14 @@ export class QueueConsumer {
     return this.outage.retry(this.settings.leaseMs, 'settle', () => this.track(call()));
   }
 
-  private async handBack(slots: Slot[]): Promise<void> {
+  /**
+   * Aborts the slots' attempts and hands their tasks back without counting the
+   * attempt, retrying through an outage for `retryMs` (a lease, after which
+   * recovery takes them anyway; at shutdown, less, so that a worker stopped
+   * while Redis is down still exits: its tasks are then recovered when their
+   * leases run out, the attempt counted, as after a crash).
+   */
+  private async handBack(slots: Slot[], retryMs = this.settings.leaseMs): Promise<void> {
     if (slots.length === 0) return;
     for (const slot of slots) {
       slot.abandoned = true;
@@ -263,7 +274,7 @@ export class QueueConsumer {
       this.ledger.drop(slot.task.id);
     }
     const leases = slots.map((s) => s.task.lease);
-    await this.outage.retry(this.settings.leaseMs, 'release', () => this.track(this.engine.release(this.queue, leases)));
+    await this.outage.retry(retryMs, 'release', () => this.track(this.engine.release(this.queue, leases)));
   }
 
   private onLeasesLost(ids: string[]): void {
