@@ -79,7 +79,9 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
 
   /** An error message safe to show: credentials scrubbed. */
   safeMessage(error: unknown): string {
-    return scrub(error instanceof Error ? error.message : String(error), this.secrets, this.target);
+    const message = error instanceof Error ? error.message : String(error);
+    // ioredis's advice names an option this library sets itself (the command connection's retries): not the user's to change.
+    return scrub(message.replace(/\.? ?Refer to "maxRetriesPerRequest" option for details\.?/, '.'), this.secrets, this.target);
   }
 
   /** Disconnects one client opened with `open` and forgets it. */

@@ -43,6 +43,9 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     const worker = this.options.worker;
     const queues = this.registry.byQueue();
+    // Redis first: the store's own wait (connectTimeoutMs) and error, not a heartbeat's quick failure, and
+    // no line saying what this app runs before bootstrap is known to succeed.
+    await this.engine.ready();
     if (!worker) {
       this.logger.log(`producer only (worker: false); prefix '${this.options.prefix}'`);
       return;
@@ -51,8 +54,6 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       this.logger.log(`no @TaskHandler methods found: this app only produces tasks; prefix '${this.options.prefix}'`);
       return;
     }
-    // Redis first: the store's own wait (connectTimeoutMs) and error, not a heartbeat's quick failure.
-    await this.engine.ready();
     // Short and unique per process: it is stored in every lease this worker holds.
     const workerToken = `${process.pid.toString(36)}.${randomBytes(4).toString('hex')}`;
     for (const queue of queues.keys()) this.telemetry.gauges.watch(queue);
