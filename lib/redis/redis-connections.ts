@@ -148,8 +148,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
       };
       const giveUp = (error: Error) => {
         cleanup();
-        this.clients.delete(client);
-        client.disconnect();
+        this.drop(client);
         reject(error);
       };
       const cleanup = () => {
