@@ -19,8 +19,16 @@ export function disconnectNow(client: RedisClient): void {
   client.disconnect();
   if (!stuck) return;
   const error = new Error('Connection is closed.');
-  const internals = client as unknown as QueueingClient;
-  internals.flushQueue?.(error);
-  const stash = internals.prevCommandQueue;
+  (client as unknown as QueueingClient).flushQueue?.(error);
+  failStash(client, error);
+}
+
+/**
+ * Fails the commands ioredis keeps from a connection that closed, to send
+ * them again once a reconnect succeeds (its prevCommandQueue): nothing else
+ * settles them while reconnects fail (redis/ioredis#2193 and #2197).
+ */
+export function failStash(client: RedisClient, error: Error): void {
+  const stash = (client as unknown as QueueingClient).prevCommandQueue;
   while (stash && stash.length > 0) stash.shift()!.command.reject(error);
 }

@@ -2,8 +2,8 @@ import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { redactRedisError } from './redact-error.js';
 
-/** Refusals at connect that no reconnect can mend, with what the user should change. */
-const LOGIN_REFUSED = /^(WRONGPASS|NOAUTH)\b/;
+/** Redis refusing the login: a wrong user name or password, or none given where one is needed. */
+export const LOGIN_REFUSED = /^(WRONGPASS|NOAUTH)\b/;
 const NO_SUCH_DB = /DB index is out of range|invalid DB index/i;
 
 /**

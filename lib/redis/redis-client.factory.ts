@@ -1,5 +1,6 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { ResolvedConnection } from '../config/connection-options.js';
+import { failStash } from './client-close.js';
 import type { RedisClient } from './redis-client.js';
 
 /** What a connection is used for; blocking and subscriber connections must never give up on a command. */
@@ -81,11 +82,6 @@ function clusterOptions(user: ClusterOptions, defaults: RedisOptions, forced: Re
   };
 }
 
-/** The part of ioredis' client that keeps the commands a closed connection left unanswered (not in its typings). */
-interface StashingClient {
-  prevCommandQueue?: Array<{ command: { reject(error: Error): void } }> | null;
-}
-
 /**
  * ioredis keeps the commands written just before a connection closed (its
  * prevCommandQueue) to send them again once a reconnect succeeds, and while
@@ -98,16 +94,11 @@ interface StashingClient {
  */
 function failStashedCommandsWithTheRest(client: Redis, maxRetries: number): void {
   let attempts = 0;
-  const failStash = (message: string) => {
-    const stash = (client as unknown as StashingClient).prevCommandQueue;
-    if (!stash) return;
-    const error = new Error(message);
-    while (stash.length > 0) stash.shift()!.command.reject(error);
-  };
+  const failStashed = (message: string) => failStash(client, new Error(message));
   client.on('ready', () => (attempts = 0));
   client.on('reconnecting', () => {
     attempts += 1;
-    if (attempts % (maxRetries + 1) === 0) failStash(`the connection was lost and ${attempts} reconnect attempts failed`);
+    if (attempts % (maxRetries + 1) === 0) failStashed(`the connection was lost and ${attempts} reconnect attempts failed`);
   });
-  client.on('end', () => failStash('the connection was closed'));
+  client.on('end', () => failStashed('the connection was closed'));
 }

@@ -1,5 +1,6 @@
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { TaskStoreError } from '../errors/task-store.error.js';
+import { LOGIN_REFUSED } from './connect-refusal.js';
 import { redactRedisError } from './redact-error.js';
 import type { RedisClient } from './redis-client.js';
 
@@ -48,7 +49,7 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
   if (reply === null && context.closed) {
     return new RedisUnavailableError(`${operation} failed: this app has closed its Redis connections (app.close() was called); call it while the app runs`, { cause });
   }
-  if (reply === null || /^(NOAUTH|WRONGPASS)\b/.test(reply)) {
+  if (reply === null || LOGIN_REFUSED.test(reply)) {
     return new RedisUnavailableError(`${operation} failed: Redis at ${context.target} is unreachable (${context.safeMessage(error)})`, { cause });
   }
   const said = reply.split('\n')[0].slice(0, 300);
