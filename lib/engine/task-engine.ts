@@ -50,10 +50,19 @@ export interface TaskEngine extends TaskMaintenance, TaskInsights {
   /** Hands leased tasks back to waiting without counting the attempt; returns how many were still held. */
   release(queue: string, leases: readonly Lease[]): Promise<number>;
   /**
-   * Extends the worker's leases; returns the ids it no longer holds, and how many tasks leased to its
-   * token but unknown to it (a lost fetch reply) older than `orphanAgeMs` were handed back.
+   * Extends the worker's leases; returns the ids (of `leases` and `unrecorded`) it no longer holds, and
+   * how many tasks leased to its token but unknown to it (a lost fetch reply) older than `orphanAgeMs`
+   * were handed back. `unrecorded`: leases of tasks the worker ran but could not record the outcome of;
+   * neither extended nor orphans, so their leases run out and recovery counts the attempt.
    */
-  renew(queue: string, workerToken: string, leases: readonly Lease[], leaseMs: number, orphanAgeMs: number): Promise<{ lost: string[]; orphans: number }>;
+  renew(
+    queue: string,
+    workerToken: string,
+    leases: readonly Lease[],
+    leaseMs: number,
+    orphanAgeMs: number,
+    unrecorded?: readonly Lease[],
+  ): Promise<{ lost: string[]; orphans: number }>;
   /** Takes back tasks whose lease ran out: to waiting while attempts remain, else dead. */
   recover(queue: string): Promise<{ requeued: number; dead: number }>;
   /** Records progress while the lease is the caller's; false when it no longer is. */

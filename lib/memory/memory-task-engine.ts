@@ -68,7 +68,7 @@ export class MemoryTaskEngine implements TaskEngine {
     return released;
   }
 
-  async renew(queue: string, workerToken: string, leases: readonly Lease[], leaseMs: number, orphanAgeMs: number) {
+  async renew(queue: string, workerToken: string, leases: readonly Lease[], leaseMs: number, orphanAgeMs: number, unrecorded: readonly Lease[] = []) {
     const q = this.store.queue(queue);
     const now = this.store.now();
     const lost: string[] = [];
@@ -77,6 +77,10 @@ export class MemoryTaskEngine implements TaskEngine {
       held.add(lease.id);
       if (leased(q, lease)) q.active.add(lease.id, now + leaseMs);
       else lost.push(lease.id);
+    }
+    for (const lease of unrecorded) {
+      held.add(lease.id);
+      if (!leased(q, lease)) lost.push(lease.id);
     }
     let orphans = 0;
     for (const [id] of q.active.entries()) {

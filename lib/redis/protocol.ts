@@ -346,7 +346,11 @@ export const SCRIPTS = {
     row: ['id', 'token', 'outcome', 'value', 'delayMs'],
   },
   release: { keys: QUEUE_SCRIPT_KEYS, args: HEAD, row: LEASE_ROW },
-  renew: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'leaseMs', 'workerToken', 'orphanAgeMs'], row: LEASE_ROW },
+  /**
+   * A row's extend: '1' for a lease to extend; '0' for one whose task ran but whose outcome could not be
+   * recorded, which is neither extended nor an orphan (its lease runs out and recovery counts the attempt).
+   */
+  renew: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'leaseMs', 'workerToken', 'orphanAgeMs'], row: [...LEASE_ROW, 'extend'] },
   recover: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'limit', 'keepDeadAge', 'keepDeadCount'] },
   progress: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id', 'token', 'progress'] },
   cancel: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },

@@ -130,8 +130,9 @@ export class RedisTaskEngine implements TaskEngine {
     return Number(await this.script('release', queue, scriptArgs('release', this.head(queue), leases)));
   }
 
-  async renew(queue: string, workerToken: string, leases: readonly Lease[], leaseMs: number, orphanAgeMs: number) {
-    const args = scriptArgs('renew', Object.assign(this.head(queue), { leaseMs, workerToken, orphanAgeMs }), leases);
+  async renew(queue: string, workerToken: string, leases: readonly Lease[], leaseMs: number, orphanAgeMs: number, unrecorded: readonly Lease[] = []) {
+    const rows = [...leases.map((l) => ({ id: l.id, token: l.token, extend: 1 })), ...unrecorded.map((l) => ({ id: l.id, token: l.token, extend: 0 }))];
+    const args = scriptArgs('renew', Object.assign(this.head(queue), { leaseMs, workerToken, orphanAgeMs }), rows);
     const reply = (await this.script('renew', queue, args)) as unknown[];
     return { lost: (reply[RENEW.head.lost] as unknown[]).map(String), orphans: Number(reply[RENEW.head.orphans]) };
   }

@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import type { Lease } from '../engine/attempt.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { OutageReporter } from './outage-reporter.js';
 import type { SlotLedger } from './slot-ledger.js';
@@ -12,7 +13,8 @@ const ORPHAN_MARGIN_MS = 250;
 
 /**
  * Keeps one worker's leases alive: renews all of them in one call every third
- * of the lease (handing back any it leased but never received), and
+ * of the lease (handing back any it leased but never received, and watching
+ * those of outcomes it could not record until recovery takes them), and
  * periodically takes back tasks whose lease ran out anywhere in the queue (a
  * crashed worker's). Both are judged by the store's time. Failures go to the
  * consumer's outage reporter, so an outage is reported once for the queue.
@@ -28,9 +30,10 @@ export class LeaseKeeper {
     private readonly engine: TaskEngine,
     private readonly leaseMs: number,
     private readonly workerToken: string,
-    /** The worker's leases, and when its oldest fetch still in flight was sent. */
-    private readonly held: Pick<SlotLedger, 'leases' | 'oldestFetchSentAt'>,
-    private readonly onLost: (ids: string[]) => void,
+    /** The worker's leases, those it could not record, and when its oldest fetch still in flight was sent. */
+    private readonly held: Pick<SlotLedger, 'leases' | 'oldestFetchSentAt' | 'unrecordedLeases' | 'forgetUnrecorded'>,
+    /** Leases the store no longer holds for this worker (a held task's attempt must end). */
+    private readonly onLost: (leases: Lease[]) => void,
     private readonly outage: OutageReporter,
     private readonly logger: Logger,
   ) {}
@@ -49,19 +52,32 @@ export class LeaseKeeper {
     this.renewTimer = this.recoverTimer = null;
   }
 
-  private async renew(): Promise<void> {
+  /** Whether the last renewal got through (false from its first failure until one does). */
+  private renewed = true;
+
+  private async renew(): Promise<boolean> {
     const leases = this.held.leases();
+    const unrecorded = this.held.unrecordedLeases();
     try {
       // Runs even with nothing held: that is when a lost fetch reply leaves orphans.
-      const { lost, orphans } = await this.engine.renew(this.queue, this.workerToken, leases, this.leaseMs, this.orphanAgeMs());
+      const { lost, orphans } = await this.engine.renew(this.queue, this.workerToken, leases, this.leaseMs, this.orphanAgeMs(), unrecorded);
       this.outage.recovered();
-      if (lost.length > 0) this.onLost(lost);
+      this.renewed = true;
+      if (lost.length > 0) {
+        // Ids are unique within a call: the lease each names is the one sent.
+        const sent = new Map([...leases, ...unrecorded].map((lease) => [lease.id, lease]));
+        const gone = lost.flatMap((id) => sent.get(id) ?? []);
+        this.held.forgetUnrecorded(gone);
+        this.onLost(gone);
+      }
       if (orphans > 0) {
         this.logger.warn(`queue '${this.queue}': handed back ${orphans} task(s) this worker had leased but never received (a reply lost with the connection)`);
       }
     } catch (error) {
+      this.renewed = false;
       this.outage.failed('renew', error, `could not renew leases (${error instanceof Error ? error.message : String(error)}); will retry`);
     }
+    return this.renewed;
   }
 
   /**
@@ -78,6 +94,9 @@ export class LeaseKeeper {
   }
 
   private async recover(): Promise<void> {
+    // After an outage this worker's own leases have run out too: renewed first, the
+    // tasks it still runs (or has outcomes for) stay its own instead of being taken back.
+    if (!this.renewed && !(await this.renew())) return;
     try {
       const { requeued, dead } = await this.engine.recover(this.queue);
       this.outage.recovered();

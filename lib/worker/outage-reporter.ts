@@ -7,7 +7,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * How one queue's worker lives through a Redis outage: one warning when it
  * starts failing (not one per attempt), quiet again once a call succeeds, and
- * calls that must not be lost retried for at most one lease.
+ * calls that must not be lost retried as long as their caller says.
  */
 export class OutageReporter {
   private failing = false;
@@ -43,12 +43,12 @@ export class OutageReporter {
   }
 
   /**
-   * Retries recording an outcome while Redis is unreachable, for at most
-   * `leaseMs`: after that the task has been (or will be) recovered and run
-   * again elsewhere, so giving up loses nothing. Resolves with null then.
+   * Retries a call that must not be lost while it fails, for as long as
+   * `keepTrying` says (told the error and when the call first failed, local
+   * ms); resolves with null when it gives up, after logging `giveUp`.
    */
-  async retry<T>(leaseMs: number, operation: WorkerOperation, call: () => Promise<T>): Promise<T | null> {
-    const giveUpAt = Date.now() + leaseMs;
+  async retry<T>(operation: WorkerOperation, call: () => Promise<T>, keepTrying: (error: unknown, failingSince: number) => boolean, giveUp: string): Promise<T | null> {
+    const failingSince = Date.now();
     let pause = 50;
     for (;;) {
       try {
@@ -58,11 +58,11 @@ export class OutageReporter {
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         this.emit(operation, error);
-        if (Date.now() + pause > giveUpAt) {
-          this.logger.error(`queue '${this.queue}': could not record a task outcome (${reason}); its lease will expire and it will run again`);
+        if (!keepTrying(error, failingSince)) {
+          this.logger.error(`queue '${this.queue}': ${giveUp} (${reason})`);
           return null;
         }
-        this.warnOnce(`recording a task outcome failed (${reason}); retrying`);
+        this.warnOnce(`${operation === 'settle' ? 'recording a task outcome' : `the ${operation} call`} failed (${reason}); retrying`);
         await sleep(pause);
         pause = Math.min(1_000, pause * 2);
       }

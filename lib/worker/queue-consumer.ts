@@ -1,8 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import type { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
-import type { AttemptOutcome, FetchReply, FetchRequest } from '../engine/attempt.js';
+import type { AttemptOutcome, FetchReply, FetchRequest, Lease } from '../engine/attempt.js';
 import type { QueueWaker } from '../engine/event-reader.js';
 import type { TaskEngine } from '../engine/task-engine.js';
+import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { AttemptState } from '../execution/attempt-state.js';
 import { LazyAbort } from '../execution/lazy-abort.js';
 import { brokenEntriesLine } from './broken-entries-line.js';
@@ -57,6 +58,8 @@ export class QueueConsumer {
   private readonly dueTimer = new DueTimer(() => this.onDue());
   private readonly noHandlerWarnings: NoHandlerWarnings;
   private stopping = false;
+  /** When stop() began (local ms), or null while running. */
+  private stoppingSince: number | null = null;
   private waker: QueueWaker | null = null;
   /** A fetch waits behind the waker for news: a due task pokes it instead of fetching beside it. */
   private waitingForNews = false;
@@ -88,7 +91,7 @@ export class QueueConsumer {
       (outcome, reason) => this.outage.emit('settle', new Error(`the outcome of task ${outcome.lease.id} was not recorded: ${reason}`), outcome.lease.id),
       (flush) => void this.track(flush.finally(() => this.ledger.signalIfFree())),
     );
-    this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, settings.workerToken, this.ledger, (ids) => this.onLeasesLost(ids), this.outage, logger);
+    this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, settings.workerToken, this.ledger, (leases) => this.onLeasesLost(leases), this.outage, logger);
     this.leases.onRecovered = (requeued, dead) => telemetry.metrics?.recovered(queue, requeued, dead);
     this.surroundings = { engine, events, telemetry, logMaxLines: settings.logMaxLines };
   }
@@ -118,13 +121,14 @@ export class QueueConsumer {
   async stop(graceMs: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.stoppingSince = Date.now();
     this.dueTimer.stop();
     // A fetch waiting for news ends and its reply still arrives: what it took is handed back below.
     const wakerClosed = this.waker?.close();
     this.ledger.wakeWaiter();
     await this.loopDone;
     await wakerClosed;
-    const handBackMs = Math.min(this.settings.leaseMs, SHUTDOWN_HAND_BACK_MS);
+    const handBackMs = this.shutdownRetryMs();
     await this.handBack(this.runQueue.drainWaiting(), handBackMs);
     const deadline = Date.now() + graceMs;
     while (this.ledger.size > 0 && Date.now() < deadline) {
@@ -254,9 +258,34 @@ export class QueueConsumer {
     return outcome;
   }
 
-  /** A call that must not be lost, retried through an outage (see OutageReporter.retry). */
+  /** A settle, retried through an outage (see keepRecording). */
   private withRetry<T>(call: () => Promise<T>): Promise<T | null> {
-    return this.outage.retry(this.settings.leaseMs, 'settle', () => this.track(call()));
+    return this.outage.retry(
+      'settle',
+      () => this.track(call()),
+      (error, failingSince) => this.keepRecording(error, failingSince),
+      'could not record a task outcome; its lease will run out and the task will be taken back, this attempt counted',
+    );
+  }
+
+  /**
+   * Whether a settle that keeps failing is tried again. While Redis is out of
+   * reach the outcome waits for it however long the outage lasts: the lease
+   * stays listed in every renewal, so the first call that gets through keeps
+   * it this worker's and the settle records the run as it happened (unless the
+   * lease was recovered first, which counts the attempt). When Redis answers
+   * with an error (out of memory, a slot moving), for at most a lease; during
+   * a shutdown, for the shutdown's bound, so a worker stopped in an outage exits.
+   */
+  private keepRecording(error: unknown, failingSince: number): boolean {
+    const now = Date.now();
+    if (this.stoppingSince !== null) return now - Math.max(failingSince, this.stoppingSince) < this.shutdownRetryMs();
+    return error instanceof RedisUnavailableError || now - failingSince < this.settings.leaseMs;
+  }
+
+  /** How long a shutdown retries a call through an outage: at most a lease, after which recovery takes the tasks anyway. */
+  private shutdownRetryMs(): number {
+    return Math.min(this.settings.leaseMs, SHUTDOWN_HAND_BACK_MS);
   }
 
   /**
@@ -274,13 +303,15 @@ export class QueueConsumer {
       this.ledger.drop(slot.task.id);
     }
     const leases = slots.map((s) => s.task.lease);
-    await this.outage.retry(retryMs, 'release', () => this.track(this.engine.release(this.queue, leases)));
+    const giveUp = `could not hand ${leases.length} task(s) back; their leases will run out and they will be taken back, the attempt counted`;
+    await this.outage.retry('release', () => this.track(this.engine.release(this.queue, leases)), (_error, failingSince) => Date.now() - failingSince < retryMs, giveUp);
   }
 
-  private onLeasesLost(ids: string[]): void {
-    for (const id of ids) {
+  private onLeasesLost(leases: readonly Lease[]): void {
+    for (const { id, token } of leases) {
       const slot = this.ledger.get(id);
-      if (!slot || slot.abandoned) continue;
+      // A slot of the same task under a newer lease (fetched again since) keeps running.
+      if (!slot || slot.abandoned || slot.task.lease.token !== token) continue;
       slot.abandoned = true;
       const error = new Error(`lease lost: task ${id} was taken back (cancelled, recovered or removed); this attempt's outcome will be discarded`);
       slot.attempt.abort.abort(error);

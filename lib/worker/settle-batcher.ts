@@ -69,7 +69,8 @@ export class SettleBatcher {
         reply.settled.forEach((taken, i) => taken || this.onDiscarded(outcomes[i], 'its lease was no longer this worker\'s (the task was taken back)'));
         this.onReply(reply, sentAt);
       } else {
-        for (const outcome of outcomes) this.onDiscarded(outcome, 'the store could not be reached to record it');
+        this.ledger.notRecorded(outcomes.map((o) => o.lease));
+        for (const outcome of outcomes) this.onDiscarded(outcome, 'the store stayed out of reach (or refused it) for too long');
       }
     } finally {
       if (sent !== null) this.ledger.fetchDone(sent);

@@ -21,6 +21,13 @@ export class SlotLedger {
   private readonly held = new Map<string, Slot>();
   /** Outcomes queued or on their way to the store: their leases are still this worker's. */
   private readonly recording = new Map<string, Lease>();
+  /**
+   * Leases of tasks that ran but whose outcome the store never took (it stayed
+   * out of reach or refused too long): still the worker's in the store until
+   * recovery takes them, which counts the attempt. Renewals name them so they
+   * are not handed back as orphans, which would refund an attempt that ran.
+   */
+  private readonly unrecorded = new Map<string, Lease>();
   private reserved = 0;
   /** Slots of finished tasks, kept for the fetch half of the settle that records them. */
   private heldForSettle = 0;
@@ -50,6 +57,8 @@ export class SlotLedger {
 
   /** A fetched task now holds a slot. */
   add(slot: Slot): void {
+    // Fetched again: the store took the old lease back.
+    this.unrecorded.delete(slot.task.id);
     this.held.set(slot.task.id, slot);
   }
 
@@ -95,6 +104,21 @@ export class SlotLedger {
   recorded(leases: readonly Lease[], fetchCount: number): void {
     for (const lease of leases) this.recording.delete(lease.id);
     this.reserved -= fetchCount;
+  }
+
+  /** A settle gave up on these outcomes: their leases are kept apart (see `unrecorded`) until the store takes them back. */
+  notRecorded(leases: readonly Lease[]): void {
+    for (const lease of leases) this.unrecorded.set(lease.id, lease);
+  }
+
+  /** Leases whose outcome was never recorded and that the store may still hold for this worker. */
+  unrecordedLeases(): Lease[] {
+    return [...this.unrecorded.values()];
+  }
+
+  /** A renewal found these leases no longer this worker's: those among the unrecorded ones are done with. */
+  forgetUnrecorded(leases: readonly Lease[]): void {
+    for (const lease of leases) if (this.unrecorded.get(lease.id)?.token === lease.token) this.unrecorded.delete(lease.id);
   }
 
   /** Every lease still this worker's: held by a task that is not abandoned, or waiting to be recorded. */

@@ -88,6 +88,23 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect(await e.complete(task, 'late')).toBe(false);
     });
 
+    it('neither extends nor hands back an unrecorded lease, and recovery counts its attempt', async () => {
+      const e = await open();
+      await e.add(newTask('ran', { maxAttempts: 3 }), newTask('runs'));
+      const [ran, runs] = (await e.tasks.fetch(QUEUE, request(2, 100))).tasks;
+      await e.elapse(30);
+      // 'ran' ran but its outcome never reached the store: listed as unrecorded, old enough to be an orphan.
+      expect(await e.tasks.renew(QUEUE, WORKER, [runs.lease], 5_000, 10, [ran.lease])).toEqual({ lost: [], orphans: 0 });
+      expect(await e.tasks.get(QUEUE, 'ran')).toMatchObject({ state: 'active', attempts: 1 });
+      await e.elapse(100);
+      // 'runs' was extended by 5 s; 'ran' was not, and its lease ran out.
+      expect(await e.tasks.recover(QUEUE)).toEqual({ requeued: 1, dead: 0 });
+      expect(await e.tasks.get(QUEUE, 'ran')).toMatchObject({ state: 'waiting', attempts: 1 });
+      expect(await e.tasks.get(QUEUE, 'runs')).toMatchObject({ state: 'active' });
+      expect(await e.tasks.renew(QUEUE, WORKER, [runs.lease], 5_000, 10, [ran.lease])).toEqual({ lost: ['ran'], orphans: 0 });
+      expect(await e.take(1)).toEqual([expect.objectContaining({ id: 'ran', attempt: 2 })]);
+    });
+
     it('wakes a waiting worker when a task is added, and its fetch brings the task', async () => {
       const e = await open();
       const waker = await e.tasks.createWaker(QUEUE);

@@ -18,6 +18,8 @@ export interface Tally {
   strayIds: string[];
   /** Keys whose record counts more attempts than their handler runs (an attempt counted that never ran). */
   unrunAttemptKeys?: string[];
+  /** Keys whose handler ran more times than their record counts attempts (a run handed back as if it never happened). */
+  uncountedRunKeys?: string[];
 }
 
 /** Waiting (wait set and wait list), delayed and active counts, read atomically (a task moving between them is never missed). */
@@ -52,6 +54,7 @@ export async function tally(queue: TaskQueue, enqueued: Map<string, string>, led
   const entries = [...enqueued];
   const states: Array<string | null> = [];
   const unrunAttemptKeys: string[] = [];
+  const uncountedRunKeys: string[] = [];
   for (let i = 0; i < entries.length; i += 1_000) {
     const chunk = entries.slice(i, i + 1_000);
     const infos = await Promise.all(chunk.map(([, id]) => queue.get(id, { queue: queueName })));
@@ -60,6 +63,7 @@ export async function tally(queue: TaskQueue, enqueued: Map<string, string>, led
       const [key, id] = chunk[j];
       const runs = (ledger.runs.get(key) ?? []).filter((r) => r.id === id).length;
       if (info && info.attempts > runs) unrunAttemptKeys.push(key);
+      if (info && info.attempts < runs) uncountedRunKeys.push(key);
     });
   }
   const lostKeys: string[] = [];
@@ -90,6 +94,7 @@ export async function tally(queue: TaskQueue, enqueued: Map<string, string>, led
     duplicateKeys,
     strayIds,
     unrunAttemptKeys,
+    uncountedRunKeys,
   };
 }
 

@@ -47,3 +47,66 @@ describe('LeaseKeeper: the age that makes an unheld lease an orphan', () => {
     expect(ledger.oldestFetchSentAt()).toBeNull();
   });
 });
+
+// A task that ran but whose outcome the store never took (the settle gave up)
+// used its attempt: a renewal must not hand it back as an orphan (which
+// refunds the attempt), nor keep its lease alive; recovery counts it.
+describe('LeaseKeeper: leases of outcomes that were not recorded', () => {
+  const leaseMs = 3_000;
+  const lease = (id: string, token = `w1:${id}`) => ({ id, token });
+
+  function keeperWith(engine: Partial<TaskEngine>) {
+    const ledger = new SlotLedger(() => 10);
+    const lost: Array<{ id: string; token: string }> = [];
+    const logger = new Logger('test');
+    const outage = new OutageReporter('q', logger, new WorkerEvents());
+    const keeper = new LeaseKeeper('q', engine as TaskEngine, leaseMs, 'w1', ledger, (leases) => lost.push(...leases), outage, logger);
+    return { ledger, lost, keeper };
+  }
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_000_000, doNotFake: ['setImmediate', 'nextTick'] });
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('sends them apart from the leases to extend, and forgets each once the store reports it gone', async () => {
+    const renew = jest.fn(async () => ({ lost: ['done'], orphans: 0 }));
+    const { ledger, lost, keeper } = keeperWith({ renew, recover: async () => ({ requeued: 0, dead: 0 }) });
+    ledger.notRecorded([lease('done'), lease('kept')]);
+    keeper.start();
+    await jest.advanceTimersByTimeAsync(leaseMs / 3);
+    expect(renew).toHaveBeenCalledWith('q', 'w1', [], leaseMs, expect.any(Number), [lease('done'), lease('kept')]);
+    expect(ledger.unrecordedLeases()).toEqual([lease('kept')]);
+    expect(lost).toEqual([lease('done')]);
+    keeper.stop();
+  });
+
+  it('renews before recovering after a failed renewal, so its own leases are not the ones taken back', async () => {
+    const order: string[] = [];
+    let down = true;
+    const renew = jest.fn(async () => {
+      order.push(down ? 'renew failed' : 'renew');
+      if (down) throw new Error('connection is closed');
+      return { lost: [], orphans: 0 };
+    });
+    const recover = jest.fn(async () => {
+      order.push(down ? 'recover failed' : 'recover');
+      if (down) throw new Error('connection is closed');
+      return { requeued: 0, dead: 0 };
+    });
+    const { keeper } = keeperWith({ renew, recover });
+    keeper.start();
+    await jest.advanceTimersByTimeAsync(leaseMs / 3);
+    expect(order).toEqual(['recover failed', 'renew failed']);
+    down = false;
+    // The recover timer (every half lease) comes first after the outage: it renews, then recovers.
+    await jest.advanceTimersByTimeAsync(leaseMs / 2 - leaseMs / 3);
+    expect(order.slice(2)).toEqual(['renew', 'recover']);
+    keeper.stop();
+  });
+});

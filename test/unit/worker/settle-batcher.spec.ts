@@ -25,10 +25,11 @@ type WithRetry = <T>(call: () => Promise<T>) => Promise<T | null>;
 
 function batcherOn(engine: TaskEngine, withRetry: WithRetry = (call) => call(), onReply: (reply: SettleReply, sentAt: number) => void = () => undefined) {
   const flushes: Array<Promise<void>> = [];
+  const ledger = new SlotLedger(() => 10);
   const batcher = new SettleBatcher(
     'q',
     engine,
-    new SlotLedger(() => 10),
+    ledger,
     (count) => ({ count, workerToken: 'w', leaseMs: 30_000, handlerLimits: new Map(), handlerNames: [] }),
     withRetry,
     onReply,
@@ -36,7 +37,7 @@ function batcherOn(engine: TaskEngine, withRetry: WithRetry = (call) => call(), 
     () => undefined,
     (flush) => flushes.push(flush),
   );
-  return { batcher, flushes };
+  return { batcher, flushes, ledger };
 }
 
 describe('SettleBatcher', () => {
@@ -71,6 +72,28 @@ describe('SettleBatcher', () => {
     calls[2].answer();
     await Promise.all(flushes);
     expect(flushes).toHaveLength(3);
+  });
+});
+
+describe('SettleBatcher: outcomes it gives up on', () => {
+  it('hands their leases to the ledger as unrecorded, and no longer renews them', async () => {
+    const { engine } = heldStore();
+    const { batcher, flushes, ledger } = batcherOn(engine, async () => null);
+    batcher.add(outcome('a'));
+    batcher.add(outcome('b'));
+    expect(ledger.leases().map((l) => l.id)).toEqual(['a', 'b']);
+    await nextTurn();
+    await Promise.all(flushes);
+    expect(ledger.leases()).toEqual([]);
+    expect(ledger.unrecordedLeases()).toEqual([outcome('a').lease, outcome('b').lease]);
+    // The task fetched again under a new lease: the old one was taken back.
+    ledger.add({ task: { id: 'a', lease: { id: 'a', token: 'w:a2' } } as never, handler: undefined, attempt: null as never, abandoned: false });
+    expect(ledger.unrecordedLeases()).toEqual([outcome('b').lease]);
+    // Forgotten only under the token it was given up with.
+    ledger.forgetUnrecorded([{ id: 'b', token: 'w:other' }]);
+    expect(ledger.unrecordedLeases()).toEqual([outcome('b').lease]);
+    ledger.forgetUnrecorded([outcome('b').lease]);
+    expect(ledger.unrecordedLeases()).toEqual([]);
   });
 });
 
