@@ -17,8 +17,8 @@ const specs = blocks.filter((block) => block.file!.endsWith('.spec.ts'));
 describe('docs/testing.md', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('shows a spec of a service and one of a handler', () => {
-    expect(specs.map((block) => block.file)).toEqual(['signup.service.spec.ts', 'email.tasks.spec.ts']);
+  it('shows a spec of a service, one of the app module on the test mode, and one of a handler', () => {
+    expect(specs.map((block) => block.file)).toEqual(['signup.service.spec.ts', 'app.module.spec.ts', 'email.tasks.spec.ts']);
   });
 
   // Each spec of the guide, loaded as jest loads a test file: its tests run here.
