@@ -55,7 +55,7 @@ export class LeaseKeeper {
   /** Whether the last renewal got through (false from its first failure until one does). */
   private renewed = true;
 
-  private async renew(): Promise<boolean> {
+  private async renew(): Promise<void> {
     const leases = this.held.leases();
     const unrecorded = this.held.unrecordedLeases();
     try {
@@ -77,7 +77,6 @@ export class LeaseKeeper {
       this.renewed = false;
       this.outage.failed('renew', error, `could not renew leases (${error instanceof Error ? error.message : String(error)}); will retry`);
     }
-    return this.renewed;
   }
 
   /**
@@ -96,7 +95,8 @@ export class LeaseKeeper {
   private async recover(): Promise<void> {
     // After an outage this worker's own leases have run out too: renewed first, the
     // tasks it still runs (or has outcomes for) stay its own instead of being taken back.
-    if (!this.renewed && !(await this.renew())) return;
+    // Recovery goes on even if that renewal fails: other workers' expired leases still need it.
+    if (!this.renewed) await this.renew();
     try {
       const { requeued, dead } = await this.engine.recover(this.queue);
       this.outage.recovered();
