@@ -7,7 +7,10 @@ import type { TaskEventType } from '../interfaces/task-event.interface.js';
 export interface OnTaskEventOptions {
   /** Only events of tasks with this name or definition (default: every task of the queue). */
   name?: string | TaskDefinition<unknown, unknown, unknown>;
-  /** The queue to follow (default `'default'`). */
+  /**
+   * The queue to follow. Default: where enqueue sends a task of `name`: the queue of this app's handler
+   * for it, else the definition's queue, else `'default'` (also `'default'` without `name`).
+   */
   queue?: string;
 }
 
@@ -25,8 +28,9 @@ export interface OnTaskEventMetadata {
 export const OnTaskEventMeta = Reflector.createDecorator<OnTaskEventMetadata[]>({ key: 'nestjs-redis-tasks:on-event' });
 
 /**
- * Calls the provider method with each `type` event of the queue (default
- * `'default'`), from any process, optionally only for tasks named `name`.
+ * Calls the provider method with each `type` event of the queue (default: the
+ * queue of `name`'s tasks, else `'default'`), from any process, optionally
+ * only for tasks named `name`.
  * Subscribed at bootstrap; the arguments are checked there. A listener that
  * throws (or rejects) is logged and changes nothing for other listeners.
  */

@@ -8,6 +8,8 @@ export interface ListenerFilter<T extends string> {
   name: string | null;
   /** Only this queue; undefined when the decorator gave none. */
   queue: string | undefined;
+  /** The queue of the definition given as `name`, when it names one. */
+  definitionQueue: string | undefined;
 }
 
 /**
@@ -25,11 +27,14 @@ export function checkListener<T extends string>(meta: { type: unknown; options: 
   }
   checkKnownKeys(options, ['name', 'queue'], where, '');
   const { name, queue } = options as { name?: unknown; queue?: unknown };
-  // A definition stands for its name.
-  const taskName = name !== null && typeof name === 'object' ? (name as { name?: unknown }).name : name;
+  // A definition stands for its name, and names the queue its tasks go to.
+  const definition = name !== null && typeof name === 'object' ? (name as { name?: unknown; options?: { queue?: unknown } }) : undefined;
+  const taskName = definition ? definition.name : name;
+  const definitionQueue = definition?.options?.queue;
   return {
     type: meta.type as T,
     name: taskName === undefined ? null : checkName(taskName, where, 'name'),
     queue: queue === undefined ? undefined : checkName(queue, where, 'queue'),
+    definitionQueue: definitionQueue === undefined ? undefined : checkName(definitionQueue, where, "the definition's queue"),
   };
 }

@@ -10,9 +10,11 @@ import type { TaskEngine } from '../engine/task-engine.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import { createTaskEventListener, type TaskEventBinding } from './task-event-listener.js';
 import { TASK_EVENT_TYPES } from '../interfaces/task-event-types.js';
+import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 
 interface FoundListener {
-  binding: TaskEventBinding;
+  meta: OnTaskEventMetadata;
+  source: string;
   call: (event: TaskEvent) => unknown;
 }
 
@@ -20,7 +22,8 @@ interface FoundListener {
  * Finds every @OnTaskEvent method at module init and checks its arguments
  * (before any Redis connection opens, so a bad one fails bootstrap cleanly),
  * then subscribes them at bootstrap through the shared QueueEventHub: one
- * follower per queue, however many listeners it has.
+ * follower per queue, however many listeners it has. A listener filtered by
+ * name without a queue follows the queue that name's tasks go to.
  */
 @Injectable()
 export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -33,6 +36,7 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     private readonly hub: QueueEventHub,
+    private readonly registry: TaskHandlerRegistry,
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
   ) {}
 
@@ -46,7 +50,9 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
         continue;
       }
       for (const meta of metas) {
-        found.push({ binding: checkBinding(meta, source), call: (event) => method.call(instance, event) });
+        // Checked now, so a bad one fails before any connection opens; its queue is settled at bootstrap.
+        checkBinding(meta, source);
+        found.push({ meta, source, call: (event) => method.call(instance, event) });
       }
     }
     this.found = found;
@@ -57,8 +63,13 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
     // Redis first (see TaskEngine.ready): a follower would otherwise fail bootstrap with its own, quicker error.
     await this.engine.ready();
     // Resolved once every queue's follower has its start point: events after bootstrap reach the listeners.
+    // Every handler is registered by now (module init is over): a listener by name follows its handler's queue.
+    const handlerQueue = (name: string) => this.registry.get(name)?.queue;
     const subscribed = await Promise.allSettled(
-      this.found.map(({ binding, call }) => this.hub.subscribe(binding.queue, createTaskEventListener(binding, call, this.logger))),
+      this.found.map(({ meta, source, call }) => {
+        const binding = checkBinding(meta, source, handlerQueue);
+        return this.hub.subscribe(binding.queue, createTaskEventListener(binding, call, this.logger));
+      }),
     );
     for (const result of subscribed) if (result.status === 'fulfilled') this.unsubscribes.push(result.value);
     const failed = subscribed.find((result) => result.status === 'rejected');
@@ -73,8 +84,13 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
   }
 }
 
-/** Checks one @OnTaskEvent's arguments; throws InvalidTaskOptionsError naming the method. */
-export function checkBinding(meta: OnTaskEventMetadata, source: string): TaskEventBinding {
-  const { type, name, queue } = checkListener(meta, TASK_EVENT_TYPES, `@OnTaskEvent on ${source}`);
-  return { type, queue: queue ?? DEFAULTS.queue, name, source };
+/**
+ * Checks one @OnTaskEvent's arguments (throws InvalidTaskOptionsError naming
+ * the method) and settles its queue as enqueue does for a task of that name:
+ * the one given, else the queue of this app's handler for the name, else the
+ * definition's, else 'default'.
+ */
+export function checkBinding(meta: OnTaskEventMetadata, source: string, handlerQueue: (name: string) => string | undefined = () => undefined): TaskEventBinding {
+  const { type, name, queue, definitionQueue } = checkListener(meta, TASK_EVENT_TYPES, `@OnTaskEvent on ${source}`);
+  return { type, queue: queue ?? (name === null ? undefined : handlerQueue(name)) ?? definitionQueue ?? DEFAULTS.queue, name, source };
 }

@@ -1,7 +1,7 @@
 import { Reflector } from '@nestjs/core';
 import { OnTaskEvent, OnTaskEventMeta } from '../../../lib/decorators/on-task-event.decorator.js';
 import { checkBinding } from '../../../lib/events/task-event-listener.explorer.js';
-import { InvalidTaskOptionsError, type TaskEventType } from '../../../lib/index.js';
+import { InvalidTaskOptionsError, defineTask, type TaskEventType } from '../../../lib/index.js';
 
 class Listeners {
   @OnTaskEvent('completed', { name: 'email.send', queue: 'email' })
@@ -42,6 +42,17 @@ describe('checkBinding (the bootstrap check of @OnTaskEvent)', () => {
 
   it("defaults to every task of the 'default' queue", () => {
     expect(checkBinding({ type: 'completed', options: {} }, source)).toEqual({ type: 'completed', queue: 'default', name: null, source });
+  });
+
+  it('follows the queue of the named tasks when none is given: the handler\'s, else the definition\'s', () => {
+    const Send = defineTask('email.send', { queue: 'emails' });
+    const handlerQueue = (name: string) => (name === 'report.build' ? 'reports' : undefined);
+    expect(checkBinding({ type: 'completed', options: { name: Send } }, source)).toMatchObject({ queue: 'emails', name: 'email.send' });
+    expect(checkBinding({ type: 'completed', options: { name: 'report.build' } }, source, handlerQueue)).toMatchObject({ queue: 'reports' });
+    expect(checkBinding({ type: 'completed', options: { name: 'other' } }, source, handlerQueue)).toMatchObject({ queue: 'default' });
+    // The queue given wins; no name, no handler to follow.
+    expect(checkBinding({ type: 'completed', options: { name: Send, queue: 'audit' } }, source, handlerQueue)).toMatchObject({ queue: 'audit' });
+    expect(checkBinding({ type: 'completed', options: {} }, source, () => 'reports')).toMatchObject({ queue: 'default' });
   });
 
   it('keeps a name and a queue', () => {
