@@ -13,6 +13,12 @@ export class AttemptState {
   stage: PipelineStage = 'before-pipes';
   /** The guard that denied the attempt (returned false or threw), if one did. */
   deniedBy: object | undefined = undefined;
+  /**
+   * The worker gave the attempt up: handed back at shutdown, or its lease was
+   * lost. Its outcome is not recorded, and it ends with no completed or failed
+   * worker event (the task was not run to an end here: it runs again).
+   */
+  abandoned = false;
 
   constructor(
     /** Aborted on timeout, shutdown past the grace period, or a lost lease. */

@@ -15,7 +15,8 @@ export function workerTaskFields(queue: string, task: FetchedTask): WorkerTaskFi
 /**
  * Runs one attempt with the worker events around it, in order: 'active'
  * before the pipeline starts, then 'completed' or 'failed' (with whether the
- * task will retry) once it ends, before the store records it. Used by every
+ * task will retry) once it ends, before the store records it; neither when
+ * the worker gave the attempt up meanwhile (AttemptState.abandoned). Used by every
  * worker: the Redis worker's consumers and the test mode's runner.
  */
 export function executeAttempt(
@@ -30,6 +31,8 @@ export function executeAttempt(
   if (events.wants('active')) events.emit({ type: 'active', ...workerTaskFields(queue, task) });
   return runAttempt(queue, task, handler, state, io).then((run) => {
     const outcome = attemptOutcome(task, run);
+    // Given up (handed back, lease lost): the task runs again, so this run is neither a completion nor a failure.
+    if (state.abandoned) return { run, outcome };
     if (run.kind === 'completed') {
       if (events.wants('completed')) events.emit({ type: 'completed', ...workerTaskFields(queue, task), result: run.result, durationMs: Date.now() - started });
     } else if (events.wants('failed')) {

@@ -216,7 +216,7 @@ export class QueueConsumer {
     if (reply.brokenIds.length > 0) this.logger.warn(brokenEntriesLine(this.queue, reply.brokenIds));
     if (reply.nextDueInMs !== null) this.dueTimer.arm(reply.nextDueInMs, since);
     const slots = reply.tasks.map((task) => {
-      const slot: Slot = { task, handler: this.registry.get(task.name), attempt: new AttemptState(new LazyAbort()), abandoned: false };
+      const slot: Slot = { task, handler: this.registry.get(task.name), attempt: new AttemptState(new LazyAbort()) };
       this.ledger.add(slot);
       return slot;
     });
@@ -245,7 +245,7 @@ export class QueueConsumer {
   /** Queues the outcome for the settle batch of this event-loop turn; returns it (null when the attempt was abandoned). */
   private record(slot: Slot, run: RunOutcome, outcome: AttemptOutcome): AttemptOutcome | null {
     const { task } = slot;
-    if (slot.abandoned) {
+    if (slot.attempt.abandoned) {
       this.ledger.drop(task.id);
       this.ledger.signalIfFree();
       return null;
@@ -298,7 +298,7 @@ export class QueueConsumer {
   private async handBack(slots: Slot[], retryMs = this.settings.leaseMs): Promise<void> {
     if (slots.length === 0) return;
     for (const slot of slots) {
-      slot.abandoned = true;
+      slot.attempt.abandoned = true;
       slot.attempt.abort.abort(new Error('worker shutting down: task handed back'));
       this.ledger.drop(slot.task.id);
     }
@@ -311,8 +311,8 @@ export class QueueConsumer {
     for (const { id, token } of leases) {
       const slot = this.ledger.get(id);
       // A slot of the same task under a newer lease (fetched again since) keeps running.
-      if (!slot || slot.abandoned || slot.task.lease.token !== token) continue;
-      slot.abandoned = true;
+      if (!slot || slot.attempt.abandoned || slot.task.lease.token !== token) continue;
+      slot.attempt.abandoned = true;
       const error = new Error(`lease lost: task ${id} was taken back (cancelled, recovered or removed); this attempt's outcome will be discarded`);
       slot.attempt.abort.abort(error);
       this.outage.emit('lease', error, id);

@@ -6,9 +6,8 @@ import type { AttemptState } from '../execution/attempt-state.js';
 export interface Slot {
   task: FetchedTask;
   handler: RegisteredHandler | undefined;
+  /** Its `abandoned` is set when the outcome no longer matters: handed back at shutdown, or lease lost. */
   attempt: AttemptState;
-  /** Set when the outcome no longer matters: handed back at shutdown, or lease lost. */
-  abandoned: boolean;
 }
 
 /**
@@ -124,7 +123,7 @@ export class SlotLedger {
   /** Every lease still this worker's: held by a task that is not abandoned, or waiting to be recorded. */
   leases(): Lease[] {
     const leases: Lease[] = [];
-    for (const slot of this.held.values()) if (!slot.abandoned) leases.push(slot.task.lease);
+    for (const slot of this.held.values()) if (!slot.attempt.abandoned) leases.push(slot.task.lease);
     for (const lease of this.recording.values()) leases.push(lease);
     return leases;
   }

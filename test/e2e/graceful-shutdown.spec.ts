@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskContext, TaskHandler, TaskQueue } from '../../lib/index.js';
+import { OnWorkerEvent, TaskContext, TaskHandler, TaskQueue, type WorkerEvent } from '../../lib/index.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { removePrefix, uniquePrefix } from '../utils/redis.js';
 import { sleep, waitUntil } from '../utils/wait.js';
@@ -15,6 +15,8 @@ let journal: string[] = [];
 let closeCalledAt = 0;
 let abortedAfterMs: number | null = null;
 let lateFinish: Promise<void> | null = null;
+/** The worker events of attempts that ended: a handed-back attempt ends with none. */
+let ended: string[] = [];
 const closeCalled = () => journal.includes('close called');
 
 @Injectable()
@@ -54,6 +56,12 @@ class DrainTasks {
     return 'too late';
   }
 
+  @OnWorkerEvent('completed')
+  @OnWorkerEvent('failed')
+  attemptEnded(event: WorkerEvent) {
+    if (event.type === 'completed' || event.type === 'failed') ended.push(`${event.type} ${event.name}`);
+  }
+
   /** Enqueues a follow-up while the worker drains. */
   @TaskHandler('drain.chain')
   async chain(payload: { next: string }) {
@@ -77,6 +85,7 @@ describe('graceful shutdown', () => {
 
   beforeEach(async () => {
     journal = [];
+    ended = [];
     abortedAfterMs = null;
     lateFinish = null;
     worker = await startTaskApp(prefix, [DrainTasks], { worker: { concurrency: 5, leaseMs: 5_000, shutdownGraceMs: GRACE_MS } });
@@ -112,6 +121,7 @@ describe('graceful shutdown', () => {
 
     expect(journal).toEqual(['short started', 'close called', 'short finished', 'close resolved']);
     expect(await producer.queue.get(ref)).toMatchObject({ state: 'completed', attempts: 1, result: 'short done' });
+    expect(ended).toEqual(['completed drain.short']);
   });
 
   it('aborts a handler that outlasts the grace period at its end and hands its task back to waiting, attempt not counted', async () => {
@@ -128,6 +138,8 @@ describe('graceful shutdown', () => {
     expect(info).toMatchObject({ state: 'waiting', attempts: 0, maxAttempts: 3 });
     expect(info!.error).toBeNull();
     expect(await producer.queue.counts()).toMatchObject({ waiting: 1, active: 0, dead: 0 });
+    // Handed back, not failed: no 'failed' worker event (a failure alert would fire on every deploy).
+    expect(ended).toEqual([]);
     // Removed so the next test's worker does not pick it up.
     expect(await producer.queue.cancel(ref)).toBe(true);
   });
@@ -146,6 +158,8 @@ describe('graceful shutdown', () => {
     const info = await producer.queue.get(ref);
     expect(info).toMatchObject({ state: 'waiting', attempts: 0 });
     expect(info!.result).toBeUndefined();
+    // Its late return is no completion either: the task runs again.
+    expect(ended).toEqual([]);
     expect(await producer.queue.cancel(ref)).toBe(true);
   });
 

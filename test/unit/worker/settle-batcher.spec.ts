@@ -87,7 +87,7 @@ describe('SettleBatcher: outcomes it gives up on', () => {
     expect(ledger.leases()).toEqual([]);
     expect(ledger.unrecordedLeases()).toEqual([outcome('a').lease, outcome('b').lease]);
     // The task fetched again under a new lease: the old one was taken back.
-    ledger.add({ task: { id: 'a', lease: { id: 'a', token: 'w:a2' } } as never, handler: undefined, attempt: null as never, abandoned: false });
+    ledger.add({ task: { id: 'a', lease: { id: 'a', token: 'w:a2' } } as never, handler: undefined, attempt: null as never });
     expect(ledger.unrecordedLeases()).toEqual([outcome('b').lease]);
     // Forgotten only under the token it was given up with.
     ledger.forgetUnrecorded([{ id: 'b', token: 'w:other' }]);
