@@ -1,10 +1,11 @@
 import { fallbackPolicy, type FallbackPolicy, type ResolvedTaskOptions } from '../config/resolved-options.js';
-import { normalizeHandlerOptions, type HandlerDefaults } from '../discovery/handler-options.normalizer.js';
+import type { HandlerDefaults } from '../discovery/handler-options.normalizer.js';
 import type { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import type { QueuedTask } from '../engine/new-task.js';
 import { validatePayload } from '../execution/payload-schema.js';
 import type { EnqueueOptions } from '../interfaces/enqueue-options.interface.js';
 import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
+import { definitionDefaults } from './definition-defaults.js';
 import { normalizeEnqueue } from './enqueue-options.normalizer.js';
 
 /** A task named by its name or its definition. */
@@ -59,8 +60,7 @@ export class EnqueuePreparer {
   private defaultsOf(definition: TaskDefinition<unknown, unknown, unknown>): HandlerDefaults {
     let defaults = this.definitionDefaults.get(definition);
     if (!defaults) {
-      const where = `defineTask('${definition.name}')`;
-      defaults = normalizeHandlerOptions({ ...definition.options, name: definition.name }, where, this.options.maxPayloadBytes).defaults;
+      defaults = definitionDefaults(definition, this.options.maxPayloadBytes);
       this.definitionDefaults.set(definition, defaults);
     }
     return defaults;

@@ -279,15 +279,18 @@ export class TaskQueue {
   }
 
   /**
-   * Creates or replaces the recurring schedule `scheduleId`: task `name` with
-   * `payload` is enqueued at each occurrence of `options.cron` (in
+   * Creates or replaces the recurring schedule `scheduleId`: a task of `name`
+   * (or of a definition: its payload type-checked, and its schema run on the
+   * payload now) with `payload` is enqueued at each occurrence of `options.cron` (in
    * `options.timezone`, default UTC) or every `options.every` ms, once across
    * the fleet, with task id `<scheduleId>@<due time in epoch ms>`. Replacing it
    * with the same timing keeps its next due time. Every instance with a worker
    * fires schedules, whoever created them; the change reaches them without a restart.
    */
-  schedule<P = unknown>(scheduleId: string, name: string, payload: P, options: ScheduleOptions): Promise<ScheduleInfo<P>> {
-    return this.scheduler.schedule(scheduleId, name, payload, options);
+  schedule<P, R, O>(scheduleId: string, task: TaskDefinition<P, R, O>, payload: NoInfer<P>, options: ScheduleOptions): Promise<ScheduleInfo<P>>;
+  schedule<P = unknown>(scheduleId: string, name: string, payload: P, options: ScheduleOptions): Promise<ScheduleInfo<P>>;
+  schedule(scheduleId: string, task: TaskName, payload: unknown, options: ScheduleOptions): Promise<ScheduleInfo> {
+    return this.scheduler.schedule(scheduleId, task, payload, options);
   }
 
   /** Removes a schedule (one made by `schedule` or declared by a handler); false when there was none. */

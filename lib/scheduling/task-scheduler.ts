@@ -11,6 +11,9 @@ import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js
 import { firstOccurrence } from '../policies/schedule-timing.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import { defineSchedule, scheduleInfo } from './schedule-definition.js';
+import { validatePayload } from '../execution/payload-schema.js';
+import { definitionDefaults } from '../producer/definition-defaults.js';
+import type { TaskName } from '../producer/enqueue-preparer.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 
 /**
@@ -38,14 +41,19 @@ export class TaskScheduler {
   }
 
   /** Creates or replaces schedule `id`. An unchanged timing keeps its next due time; a new one starts from now. */
-  async schedule<P>(id: string, name: string, payload: P, options: ScheduleOptions): Promise<ScheduleInfo<P>> {
+  async schedule<P>(id: string, task: TaskName, payload: P, options: ScheduleOptions): Promise<ScheduleInfo<P>> {
     const scheduleId = checkName(id, 'schedule', 'the schedule id');
     const where = `schedule('${scheduleId}')`;
-    const taskName = checkName(name, where, 'the task name');
+    // A definition stands for its name; its options act as the handler's in an app without the handler, as for enqueue.
+    const taskDefinition = typeof task === 'object' && task !== null ? task : undefined;
+    const taskName = checkName(taskDefinition ? taskDefinition.name : task, where, 'the task name');
     const spec = checkScheduleSpec(options, where, 'options', ['queue']);
-    const handler = this.registry.defaultsFor(taskName);
+    const handler = this.registry.defaultsFor(taskName) ?? (taskDefinition && definitionDefaults(taskDefinition, this.options.maxPayloadBytes));
     const queue = options.queue === undefined ? handler?.queue ?? DEFAULTS.queue : checkName(options.queue, where, 'queue');
     const payloadJson = encodePayload(payload, where, this.options.maxPayloadBytes);
+    // Refused now rather than at every occurrence: each would end dead on it.
+    const schema = taskDefinition?.schema ?? this.registry.get(taskName)?.schema;
+    if (schema) await validatePayload(schema, JSON.parse(payloadJson) as unknown, taskName, where);
     const definition = defineSchedule({ id: scheduleId, name: taskName, queue, payloadJson, spec }, handler, fallbackPolicy(this.options, queue));
     // Occurrences start traces of their own, linked to this call's (see TaskTracing).
     const traceContext = this.telemetry.tracing?.activeCarrier();
