@@ -3,6 +3,7 @@ import type { BackoffOptions } from '../interfaces/backoff-options.interface.js'
 import type { RemoveOption, RetentionOverride } from '../interfaces/retention-option.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
 import { OPTION_RANGES, describeRange, type RangedOption } from './option-ranges.js';
+import { renamedOptionHint } from './renamed-options.js';
 
 /**
  * The option names of an options type, one key each: written as
@@ -68,7 +69,8 @@ export function checkKnownKeys(value: object, allowed: readonly string[] | Reado
   const names: readonly string[] = Array.isArray(allowed) ? (allowed as readonly string[]) : Object.keys(allowed);
   for (const key of Object.keys(value)) {
     if (!names.includes(key)) {
-      throw new InvalidTaskOptionsError(`${where}: unknown option '${field ? `${field}.` : ''}${key}' (known: ${names.join(', ')})`);
+      const path = `${field ? `${field}.` : ''}${key}`;
+      throw new InvalidTaskOptionsError(`${where}: unknown option '${path}' (known: ${names.join(', ')})${renamedOptionHint(path)}`);
     }
   }
 }

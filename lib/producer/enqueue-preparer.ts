@@ -5,7 +5,7 @@ import type { QueuedTask } from '../engine/new-task.js';
 import { validatePayload } from '../execution/payload-schema.js';
 import type { EnqueueOptions } from '../interfaces/enqueue-options.interface.js';
 import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
-import { definitionDefaults } from './definition-defaults.js';
+import { definitionDefaults } from '../discovery/definition-defaults.js';
 import { normalizeEnqueue } from './enqueue-options.normalizer.js';
 
 /** A task named by its name or its definition. */

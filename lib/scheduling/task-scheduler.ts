@@ -12,8 +12,8 @@ import { firstOccurrence } from '../policies/schedule-timing.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import { defineSchedule, scheduleInfo } from './schedule-definition.js';
 import { validatePayload } from '../execution/payload-schema.js';
-import { definitionDefaults } from '../producer/definition-defaults.js';
-import type { TaskName } from '../producer/enqueue-preparer.js';
+import { definitionDefaults } from '../discovery/definition-defaults.js';
+import type { TaskDefinition } from '../interfaces/task-definition.interface.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 
 /**
@@ -41,7 +41,7 @@ export class TaskScheduler {
   }
 
   /** Creates or replaces schedule `id`. An unchanged timing keeps its next due time; a new one starts from now. */
-  async schedule<P>(id: string, task: TaskName, payload: P, options: ScheduleOptions): Promise<ScheduleInfo<P>> {
+  async schedule<P>(id: string, task: string | TaskDefinition<unknown, unknown, unknown>, payload: P, options: ScheduleOptions): Promise<ScheduleInfo<P>> {
     const scheduleId = checkName(id, 'schedule', 'the schedule id');
     const where = `schedule('${scheduleId}')`;
     // A definition stands for its name; its options act as the handler's in an app without the handler, as for enqueue.

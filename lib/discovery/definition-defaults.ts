@@ -1,4 +1,4 @@
-import { normalizeHandlerOptions, type HandlerDefaults } from '../discovery/handler-options.normalizer.js';
+import { normalizeHandlerOptions, type HandlerDefaults } from './handler-options.normalizer.js';
 import type { TaskDefinition } from '../interfaces/task-definition.interface.js';
 
 /** A definition's options as handler defaults, checked: what an app without its handler applies to its tasks. */

@@ -1,0 +1,36 @@
+import { resolveTaskOptions } from '../../../lib/config/options.resolver.js';
+import { fallbackPolicy } from '../../../lib/config/resolved-options.js';
+import { checkScheduleSpec } from '../../../lib/config/schedule-spec.checks.js';
+import { normalizeHandlerOptions } from '../../../lib/discovery/handler-options.normalizer.js';
+import { normalizeEnqueue } from '../../../lib/producer/enqueue-options.normalizer.js';
+import { InvalidTaskOptionsError } from '../../../lib/index.js';
+
+// A BullMQ option name is refused like any unknown option, and the error says
+// what the setting is called here, wherever it was written.
+
+const resolved = resolveTaskOptions({ connection: {} });
+const fallback = (queue: string) => fallbackPolicy(resolved, queue);
+const enqueueWith = (options: object) => () => normalizeEnqueue('mail.send', null, options, undefined, fallback, 1_000, () => 'id1');
+const moduleWith = (options: object) => () => resolveTaskOptions({ connection: {}, ...options });
+
+describe('unknown options that BullMQ users bring along', () => {
+  it.each([
+    ['enqueue jobId', enqueueWith({ jobId: 'x' }), /enqueue\('mail\.send'\): unknown option 'jobId'; the task id is 'id'$/],
+    ['enqueue removeOnFail', enqueueWith({ removeOnFail: true }), /unknown option 'removeOnFail'; a failed task is dead here: 'removeOnDead'/],
+    ['enqueue repeat', enqueueWith({ repeat: { every: 1000 } }), /unknown option 'repeat'; a recurring task is a schedule/],
+    ['handler removeOnFail', () => normalizeHandlerOptions({ name: 'mail.send', removeOnFail: 5 } as never, 'Mail.send', 1_000), /unknown option 'removeOnFail'; .*'removeOnDead'/],
+    ['module defaults.removeOnComplete', moduleWith({ defaults: { removeOnComplete: { count: 100 } } }), /unknown option 'defaults\.removeOnComplete' \(known: attempts, backoff, timeout\); the module keeps completed tasks by 'retention: \{ completed/],
+    ['module defaultJobOptions', moduleWith({ defaultJobOptions: {} }), /unknown option 'defaultJobOptions' .*; the module's task policy is 'defaults'/],
+    ['worker lockDuration', moduleWith({ worker: { lockDuration: 30_000 } }), /unknown option 'worker\.lockDuration' .*; a running task's lease is worker\.leaseMs/],
+    ['rate limit duration', moduleWith({ queues: { q: { rateLimit: { max: 5, duration: 1000 } } } }), /unknown option 'queues\.q\.rateLimit\.duration' .*; a rate limit's window is 'perMs'/],
+    ['schedule pattern', () => checkScheduleSpec({ pattern: '0 * * * *' }, "schedule('s')", 'options'), /unknown option 'options\.pattern' .*; a cron expression is 'cron'/],
+  ])('%s', (_label, call, message) => {
+    expect(call).toThrow(InvalidTaskOptionsError);
+    expect(call).toThrow(message);
+  });
+
+  it('adds nothing for a name that is no known rename', () => {
+    expect(enqueueWith({ retries: 3 })).toThrow(/unknown option 'retries'$/);
+    expect(moduleWith({ queues: { q: { defaults: { removeOnComplete: true, lifo: true } } } })).toThrow(/unknown option 'queues\.q\.defaults\.lifo' \(known: [^)]*\)$/);
+  });
+});
