@@ -6,7 +6,7 @@
 // adapters (redis/, memory/) sit side by side and never import each other.
 const LAYERS = [
   'cli', 'dashboard', 'terminus', 'module', 'testing', 'producer', 'worker', 'scheduling', 'events', 'discovery', 'decorators', 'execution', 'telemetry',
-  'redis', 'memory', 'engine', 'config', 'policies', 'interfaces', 'errors',
+  'redis', 'memory', 'engine', 'config', 'policies', 'interfaces', 'errors', 'timers',
 ];
 
 const upward = LAYERS.map((layer, i) => ({

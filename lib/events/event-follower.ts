@@ -3,6 +3,7 @@ import type { EventReader } from '../engine/event-reader.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { checkEventId } from './event-id.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
+import { timers } from '../timers/own-timers.js';
 
 /**
  * Follows one queue's event stream on a connection of its own, from a given
@@ -95,9 +96,9 @@ export class EventFollower {
   /** A pause that stop() cuts short, so closing never waits out a retry delay. */
   private sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = timers.setTimeout(done, ms);
       function done() {
-        clearTimeout(timer);
+        timers.clearTimeout(timer);
         resolve();
       }
       this.wake = done;

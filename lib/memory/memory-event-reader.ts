@@ -1,6 +1,7 @@
 import type { EventReader } from '../engine/event-reader.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import type { MemoryEventLog } from './memory-event-log.js';
+import { timers } from '../timers/own-timers.js';
 
 /** Most events one read returns, as on Redis. */
 const READ_COUNT = 500;
@@ -44,13 +45,13 @@ export class MemoryEventReader implements EventReader {
       this.waiting = true;
       const done = (error?: Error) => {
         this.waiting = false;
-        clearTimeout(timer);
+        timers.clearTimeout(timer);
         stop();
         this.cancel = null;
         if (error) reject(error);
         else resolve();
       };
-      const timer = setTimeout(() => done(), ms);
+      const timer = timers.setTimeout(() => done(), ms);
       // A test that forgets app.close() should not be held open by a read.
       timer.unref();
       const stop = this.log.onAppend(() => done());

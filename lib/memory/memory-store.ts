@@ -5,6 +5,7 @@ import type { MemoryClock } from './memory-clock.js';
 import { MemoryEventReader } from './memory-event-reader.js';
 import { MemoryQueue } from './memory-queue.js';
 import type { MemorySchedule } from './memory-schedules.js';
+import { timers } from '../timers/own-timers.js';
 
 /** A task the store added, in the order it was added (what the test mode's `enqueued()` lists). */
 export interface AddedTask {
@@ -74,7 +75,7 @@ export class MemoryStore {
    */
   async eventsDelivered(): Promise<void> {
     for (let turn = 0; turn < 1_000; turn++) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => timers.setImmediate(resolve));
       for (const reader of this.readers) if (reader.isClosed) this.readers.delete(reader);
       if ([...this.readers].every((reader) => reader.waiting)) return;
     }

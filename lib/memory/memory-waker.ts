@@ -1,5 +1,6 @@
 import type { FetchReply, FetchRequest } from '../engine/attempt.js';
 import type { QueueWaker } from '../engine/event-reader.js';
+import { timers } from '../timers/own-timers.js';
 
 /**
  * The in-memory twin of the Redis marker key idle workers block on: one
@@ -32,7 +33,7 @@ export class MemoryWakeups {
       }
       return new Promise<void>((resolve, reject) => {
         const done = (error?: Error) => {
-          clearTimeout(timer);
+          timers.clearTimeout(timer);
           const at = this.waiters.indexOf(waiter);
           if (at >= 0) this.waiters.splice(at, 1);
           end = null;
@@ -40,7 +41,7 @@ export class MemoryWakeups {
           else resolve();
         };
         const waiter = () => done();
-        const timer = setTimeout(waiter, timeoutMs);
+        const timer = timers.setTimeout(waiter, timeoutMs);
         timer.unref();
         end = done;
         this.waiters.push(waiter);

@@ -1,4 +1,5 @@
 import { TaskTimeoutError } from '../errors/task-timeout.error.js';
+import { timers } from '../timers/own-timers.js';
 
 /**
  * Settles with `work`, or rejects with TaskTimeoutError after `timeoutMs`
@@ -8,18 +9,18 @@ import { TaskTimeoutError } from '../errors/task-timeout.error.js';
 export function withTimeout<T>(work: Promise<T>, timeoutMs: number, controller: { abort(reason: unknown): void }): Promise<T> {
   if (timeoutMs <= 0) return work;
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = timers.setTimeout(() => {
       const error = new TaskTimeoutError(timeoutMs);
       controller.abort(error);
       reject(error);
     }, timeoutMs);
     work.then(
       (value) => {
-        clearTimeout(timer);
+        timers.clearTimeout(timer);
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        timers.clearTimeout(timer);
         reject(error);
       },
     );

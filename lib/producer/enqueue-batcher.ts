@@ -1,5 +1,6 @@
 import type { AddResult, QueuedTask } from '../engine/new-task.js';
 import type { TaskEngine } from '../engine/task-engine.js';
+import { timers } from '../timers/own-timers.js';
 
 interface Pending {
   item: QueuedTask;
@@ -54,7 +55,7 @@ export class EnqueueBatcher {
         // setImmediate, not a microtask: callers resumed by the same socket read
         // go through several promise hops before they enqueue, and should share the batch.
         this.scheduled = true;
-        setImmediate(() => {
+        timers.setImmediate(() => {
           this.scheduled = false;
           this.flush();
         });
@@ -109,6 +110,6 @@ export class EnqueueBatcher {
     this.inFlight--;
     if (this.answeredThisTurn) return;
     this.answeredThisTurn = true;
-    setImmediate(() => (this.answeredThisTurn = false));
+    timers.setImmediate(() => (this.answeredThisTurn = false));
   }
 }

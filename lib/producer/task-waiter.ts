@@ -6,6 +6,7 @@ import type { QueueEventHub } from '../events/queue-event-hub.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import type { FinalState, TaskEngine } from '../engine/task-engine.js';
 import { VanishedTaskCheck } from './vanished-task-check.js';
+import { timers } from '../timers/own-timers.js';
 
 interface Waiter {
   resolve(value: unknown): void;
@@ -34,12 +35,12 @@ export class TaskWaiter {
   wait(queue: string, id: string, timeoutMs: number): Promise<unknown> {
     if (this.closed) return Promise.reject(new WaitForAbortedError(id, queue));
     return new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = timers.setTimeout(() => {
         done();
         reject(new WaitForTimeoutError(id, queue, timeoutMs));
       }, timeoutMs);
       const done = () => {
-        clearTimeout(timer);
+        timers.clearTimeout(timer);
         this.forget(queue, id, waiter);
       };
       const waiter: Waiter = {

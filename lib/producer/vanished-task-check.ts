@@ -1,4 +1,5 @@
 import type { TaskEngine } from '../engine/task-engine.js';
+import { timers } from '../timers/own-timers.js';
 
 /** How often the tasks that waitFor calls wait on are checked for existence. */
 const CHECK_MS = 1_000;
@@ -29,7 +30,7 @@ export class VanishedTaskCheck {
   /** Makes sure a check is coming (call when a wait starts). */
   wake(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => void this.check(), CHECK_MS);
+    this.timer = timers.setTimeout(() => void this.check(), CHECK_MS);
     this.timer.unref();
   }
 
@@ -42,7 +43,7 @@ export class VanishedTaskCheck {
         try {
           const found = await this.engine.existing(queue, ids);
           ids.forEach((id, i) => {
-            if (!found[i]) setTimeout(() => this.onGone(queue, id), GRACE_MS).unref();
+            if (!found[i]) timers.setTimeout(() => this.onGone(queue, id), GRACE_MS).unref();
           });
         } catch {
           // The store is unreachable: the next check tries again; waitFor's own timeout still runs.

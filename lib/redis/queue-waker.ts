@@ -3,6 +3,7 @@ import type { QueueWaker } from '../engine/event-reader.js';
 import { sendFlatCommand } from './flat-command.js';
 import { isClusterClient, type RedisClient } from './redis-client.js';
 import type { RedisConnections } from './redis-connections.js';
+import { timers } from '../timers/own-timers.js';
 
 /** How long a poke stays in its marker when no wait takes it (a worker that died in between leaves nothing for good). */
 const POKE_TTL_MS = 60_000;
@@ -105,8 +106,8 @@ export class BlockingQueueWaker implements QueueWaker {
       // leased to this worker: end the wait instead and let the reply arrive.
       this.send();
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([waiting, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
-      clearTimeout(timer);
+      await Promise.race([waiting, new Promise<void>((resolve) => (timer = timers.setTimeout(resolve, CLOSE_GRACE_MS)))]);
+      timers.clearTimeout(timer);
     }
     this.parts.owner.drop(this.parts.client);
   }

@@ -8,6 +8,7 @@ import type { RedisClient } from './redis-client.js';
 import { scrub } from './redis-target.js';
 import { evictionWarning, inspectServers } from './server-checks.js';
 import { defineScripts } from './script-registry.js';
+import { timers } from '../timers/own-timers.js';
 
 /**
  * Owns every Redis connection of the module: creates them (of the kind the
@@ -105,13 +106,13 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
       return;
     }
     // QUIT lets replies in flight arrive; a dead server must not hold up shutdown (disconnectNow fails QUIT too).
-    const timer = setTimeout(() => disconnectNow(client), 1_000);
+    const timer = timers.setTimeout(() => disconnectNow(client), 1_000);
     try {
       await client.quit();
     } catch {
       disconnectNow(client);
     } finally {
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
     }
   }
 
@@ -152,7 +153,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
         reject(error);
       };
       const cleanup = () => {
-        clearTimeout(timer);
+        timers.clearTimeout(timer);
         client.off('error', onError);
         client.off('ready', onReady);
       };
@@ -160,7 +161,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
         cleanup();
         resolve();
       };
-      const timer = setTimeout(() => {
+      const timer = timers.setTimeout(() => {
         const cause = lastError === undefined ? '' : `: ${this.safeMessage(lastError)}`;
         giveUp(new RedisUnavailableError(`could not connect to Redis at ${this.target} within ${timeoutMs} ms${cause}`));
       }, timeoutMs);

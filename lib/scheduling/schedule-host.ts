@@ -4,6 +4,7 @@ import { SCHEDULE_POLL_MS, ScheduleFirer } from './schedule-firer.js';
 import { SCHEDULE_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleEngine } from '../engine/schedule-engine.js';
 import { TaskScheduler } from './task-scheduler.js';
+import { timers } from '../timers/own-timers.js';
 
 /** Injection token: false keeps this app from firing schedules by itself (the test mode's virtual time fires them on request). */
 export const SCHEDULE_FIRING = Symbol('nestjs-redis-tasks:schedule-firing');
@@ -47,7 +48,7 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.stopListening?.();
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) timers.clearTimeout(this.timer);
     this.timer = null;
     await this.passing;
   }
@@ -59,7 +60,7 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
       this.again = true;
       return;
     }
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) timers.clearTimeout(this.timer);
     this.timer = null;
     this.pass();
   }
@@ -84,7 +85,7 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
       .then((delayMs) => {
         this.passing = null;
         if (this.stopped) return;
-        this.timer = setTimeout(() => {
+        this.timer = timers.setTimeout(() => {
           this.timer = null;
           this.pass();
         }, this.again ? 0 : delayMs);

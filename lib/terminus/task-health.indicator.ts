@@ -4,6 +4,7 @@ import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { WorkerHost } from '../worker/worker-host.js';
 import { resolveHealthOptions, type ResolvedHealthOptions, type TaskHealthOptions } from './task-health-options.js';
+import { timers } from '../timers/own-timers.js';
 
 /** Priority levels looked at for `maxOldestWaitingMs` (see TaskEngine.waitingAge). */
 const AGE_LEVELS = 100;
@@ -84,9 +85,9 @@ export class TaskHealthIndicator {
   private within<T>(call: Promise<T>, timeoutMs: number, what: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} got no answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = timers.setTimeout(() => reject(new Error(`${what} got no answer within ${timeoutMs} ms`)), timeoutMs);
     });
-    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([call, timeout]).finally(() => timers.clearTimeout(timer));
   }
 }
 

@@ -4,6 +4,7 @@ import { VirtualClock } from '../memory/memory-clock.js';
 import { MemoryStore } from '../memory/memory-store.js';
 import { TESTING_SETTINGS, type TestingSettings } from './testing-settings.js';
 import { TestWorker } from './test-worker.js';
+import { timers } from '../timers/own-timers.js';
 
 /**
  * The inline mode's runner: whenever a queue has news (a task enqueued, a
@@ -40,18 +41,18 @@ export class InlineRunner implements OnApplicationBootstrap, BeforeApplicationSh
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.unsubscribes.splice(0).forEach((unsubscribe) => unsubscribe());
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) timers.clearTimeout(this.timer);
     const grace = this.options.worker?.shutdownGraceMs ?? 0;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.worker.settled(), new Promise<void>((resolve) => (timer = setTimeout(resolve, grace)))]);
-    clearTimeout(timer);
+    await Promise.race([this.worker.settled(), new Promise<void>((resolve) => (timer = timers.setTimeout(resolve, grace)))]);
+    timers.clearTimeout(timer);
   }
 
   /** Looks at the queues on the next turn of the event loop (once, however often it is asked). */
   private kick(): void {
     if (this.stopped || this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    timers.setImmediate(() => {
       this.scheduled = false;
       this.step().catch((error: unknown) => this.logger.error(`inline mode: running tasks failed: ${error instanceof Error ? error.stack : String(error)}`));
     });
@@ -69,8 +70,8 @@ export class InlineRunner implements OnApplicationBootstrap, BeforeApplicationSh
       }
       return;
     }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    if (this.timer) timers.clearTimeout(this.timer);
+    this.timer = timers.setTimeout(() => {
       this.timer = null;
       this.kick();
     }, nextDueInMs + 1);

@@ -11,6 +11,7 @@ import { RunQueue } from '../worker/run-queue.js';
 import { MemoryStore } from '../memory/memory-store.js';
 import { WorkerEvents } from '../worker/worker-events.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
+import { timers } from '../timers/own-timers.js';
 
 /** Leases of the test mode never run out: nothing recovers them, and virtual time may jump far. */
 const LEASE_MS = 1_000_000_000_000;
@@ -108,7 +109,7 @@ export class TestWorker {
   async nextChange(): Promise<void> {
     if (this.running.size === 0) {
       // Tasks held back for a slot start on a later turn (see RunQueue): let it come.
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => timers.setImmediate(resolve));
       return;
     }
     let stop: () => void = () => undefined;

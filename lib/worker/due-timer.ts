@@ -1,3 +1,5 @@
+import { timers } from '../timers/own-timers.js';
+
 /**
  * One local timer for the earliest moment the worker must look at its queue
  * again: the next delayed task's due time, or the end of a rate-limit window.
@@ -27,9 +29,9 @@ export class DueTimer {
     const now = Date.now();
     const at = Math.min(since, now) + delay;
     if (this.stopped || at >= this.at) return;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) timers.clearTimeout(this.timer);
     this.at = at;
-    this.timer = setTimeout(() => {
+    this.timer = timers.setTimeout(() => {
       this.timer = null;
       this.at = Number.POSITIVE_INFINITY;
       if (!this.stopped) this.onDue();
@@ -38,7 +40,7 @@ export class DueTimer {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) timers.clearTimeout(this.timer);
     this.timer = null;
   }
 }

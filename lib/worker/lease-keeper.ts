@@ -3,6 +3,7 @@ import type { Lease } from '../engine/attempt.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { OutageReporter } from './outage-reporter.js';
 import type { SlotLedger } from './slot-ledger.js';
+import { timers } from '../timers/own-timers.js';
 
 /**
  * Added to the age of the oldest fetch in flight before a lease counts as an
@@ -39,16 +40,16 @@ export class LeaseKeeper {
   ) {}
 
   start(): void {
-    this.renewTimer = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.leaseMs / 3)));
-    this.recoverTimer = setInterval(() => void this.recover(), Math.max(100, Math.min(5_000, Math.floor(this.leaseMs / 2))));
+    this.renewTimer = timers.setInterval(() => void this.renew(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.recoverTimer = timers.setInterval(() => void this.recover(), Math.max(100, Math.min(5_000, Math.floor(this.leaseMs / 2))));
     this.renewTimer.unref();
     this.recoverTimer.unref();
     void this.recover();
   }
 
   stop(): void {
-    if (this.renewTimer) clearInterval(this.renewTimer);
-    if (this.recoverTimer) clearInterval(this.recoverTimer);
+    if (this.renewTimer) timers.clearInterval(this.renewTimer);
+    if (this.recoverTimer) timers.clearInterval(this.recoverTimer);
     this.renewTimer = this.recoverTimer = null;
   }
 

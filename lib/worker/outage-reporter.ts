@@ -1,8 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import type { WorkerOperation } from '../interfaces/worker-event.interface.js';
 import type { WorkerEvents } from './worker-events.js';
+import { timers } from '../timers/own-timers.js';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
 
 /**
  * How one queue's worker lives through a Redis outage: one warning when it

@@ -18,6 +18,7 @@ import { SlotLedger, type Slot } from './slot-ledger.js';
 import type { RunOutcome } from './task-runner.js';
 import type { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import type { WorkerEvents } from './worker-events.js';
+import { timers } from '../timers/own-timers.js';
 
 /** How long a shutdown retries handing its tasks back through an outage (at most a lease). */
 const SHUTDOWN_HAND_BACK_MS = 3_000;
@@ -38,8 +39,8 @@ export interface ConsumerSettings {
   handlerNames: readonly string[];
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const sleep = (ms: number) => new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
+const nextTurn = () => new Promise<void>((resolve) => timers.setImmediate(resolve));
 
 /**
  * Runs one queue's tasks in this process, up to `concurrency` at once. It
@@ -231,7 +232,7 @@ export class QueueConsumer {
   /** A settle's fetch half: when it met broken entries, what is behind them is fetched at once. */
   private acceptSettled(reply: FetchReply, sentAt: number): void {
     this.accept(reply, sentAt);
-    if (reply.brokenIds.length > 0 && !this.stopping) setImmediate(() => this.onDue());
+    if (reply.brokenIds.length > 0 && !this.stopping) timers.setImmediate(() => this.onDue());
   }
 
   private run(slot: Slot): void {

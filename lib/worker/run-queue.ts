@@ -1,5 +1,6 @@
 import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
 import { HandlerGates } from './handler-gates.js';
+import { timers } from '../timers/own-timers.js';
 
 /** What the run queue needs of a fetched task. */
 export interface Schedulable {
@@ -71,7 +72,7 @@ export class RunQueue<T extends Schedulable> {
     this.running -= 1;
     if (this.buffer.length > 0 && !this.drainScheduled) {
       this.drainScheduled = true;
-      setImmediate(() => {
+      timers.setImmediate(() => {
         this.drainScheduled = false;
         while (this.running < this.concurrency && this.buffer.length > 0) this.offer(this.buffer.shift()!);
       });

@@ -1,6 +1,7 @@
 import type { AttemptOutcome, FetchRequest, SettleReply } from '../engine/attempt.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { SlotLedger } from './slot-ledger.js';
+import { timers } from '../timers/own-timers.js';
 
 /**
  * Settles in flight at once. Outcomes that finish while this many are out
@@ -49,7 +50,7 @@ export class SettleBatcher {
     if (this.scheduled || this.inFlight >= MAX_SETTLES_IN_FLIGHT || this.outcomes.length === 0) return;
     this.scheduled = true;
     // setImmediate, not a microtask: every handler that finishes in this turn joins the batch.
-    this.onFlush(new Promise<void>((resolve) => setImmediate(() => this.flush().then(resolve))));
+    this.onFlush(new Promise<void>((resolve) => timers.setImmediate(() => this.flush().then(resolve))));
   }
 
   private async flush(): Promise<void> {

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { WorkerInfo, WorkerQueueInfo } from '../interfaces/worker-info.interface.js';
+import { timers } from '../timers/own-timers.js';
 
 /**
  * This app's worker heartbeat: one store call per interval (a third of
@@ -26,13 +27,13 @@ export class WorkerHeartbeat {
   /** Beats once (so the fleet knows this worker before it fetches), then on the timer. */
   async start(): Promise<void> {
     await this.engine.heartbeat(this.record(), this.ttlMs);
-    this.timer = setInterval(() => void this.beat(), Math.max(50, Math.floor(this.ttlMs / 3)));
+    this.timer = timers.setInterval(() => void this.beat(), Math.max(50, Math.floor(this.ttlMs / 3)));
     this.timer.unref();
   }
 
   /** Stops beating and removes the record. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) timers.clearInterval(this.timer);
     this.timer = null;
     await this.engine.retireWorker(this.instanceId).catch(() => undefined);
   }

@@ -1,5 +1,8 @@
 import { DueTimer } from '../../../lib/worker/due-timer.js';
 
+// These specs step the worker's timers with jest's fake ones: the library's own timers follow the globals here.
+jest.mock('../../../lib/timers/own-timers.js', () => jest.requireActual('../../utils/global-timers.js'));
+
 // A due time comes as "in N ms" from the store, measured when the store ran
 // the call. The reply arrives later, so the timer counts from when the call
 // was sent (`since`), the earliest moment the store can have measured from.

@@ -5,6 +5,9 @@ import { OutageReporter } from '../../../lib/worker/outage-reporter.js';
 import { SlotLedger } from '../../../lib/worker/slot-ledger.js';
 import { WorkerEvents } from '../../../lib/worker/worker-events.js';
 
+// These specs step the worker's timers with jest's fake ones: the library's own timers follow the globals here.
+jest.mock('../../../lib/timers/own-timers.js', () => jest.requireActual('../../utils/global-timers.js'));
+
 // A renew hands back leases this worker holds in the store but not in memory
 // (a fetch reply lost on the way). A reply still on its way is not lost: when
 // the event loop stalls, the renew timer can fire before the reply of a fetch

@@ -8,6 +8,9 @@ import { TaskTelemetry } from '../../../lib/telemetry/task-telemetry.js';
 import { QueueConsumer } from '../../../lib/worker/queue-consumer.js';
 import { WorkerEvents } from '../../../lib/worker/worker-events.js';
 
+// These specs step the worker's timers with jest's fake ones: the library's own timers follow the globals here.
+jest.mock('../../../lib/timers/own-timers.js', () => jest.requireActual('../../utils/global-timers.js'));
+
 const reply = (nextDueInMs: number | null): FetchReply => ({ tasks: [], brokenIds: [], nextDueInMs });
 
 /**

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { TaskHandler } from '../../../lib/index.js';
+import { startTestingApp } from '../../fixtures/testing-app.js';
+
+// Many Nest suites fake timers (jest.useFakeTimers, often globally). The test
+// mode takes its turns on timers of its own, so drain() and an inline waitFor
+// still end under fake timers; its clock is TaskTester's.
+
+@Injectable()
+class Steps {
+  @TaskHandler('step.run')
+  run(payload: { n: number }) {
+    return payload.n * 2;
+  }
+}
+
+describe('the test mode under jest fake timers', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('drains a delayed task in fake mode', async () => {
+    const t = await startTestingApp([Steps], { mode: 'fake' });
+    try {
+      const ref = await t.queue.enqueue('step.run', { n: 2 }, { delay: 1_000 });
+      expect(await t.tester.drain()).toMatchObject({ attempts: 1, advancedMs: 1_000 });
+      expect(await t.queue.get(ref)).toMatchObject({ state: 'completed', result: 4 });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('resolves waitFor in inline mode', async () => {
+    const t = await startTestingApp([Steps], { mode: 'inline' });
+    try {
+      const ref = await t.queue.enqueue('step.run', { n: 3 }, { delay: 1_000 });
+      expect(await t.queue.waitFor(ref, { timeout: 5_000 })).toBe(6);
+    } finally {
+      await t.close();
+    }
+  });
+});
