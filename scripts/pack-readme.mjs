@@ -3,7 +3,8 @@
 // against (the package names no repository), so the README packed into the
 // tarball links to the same files in the published package instead, on unpkg,
 // pinned to the version being packed (those files ship in the package: see
-// "files" in package.json).
+// "files" in package.json). Its "Try it" section, which runs the repository's
+// sample and tests (neither ships), is left out.
 //
 //   node scripts/pack-readme.mjs rewrite   (prepack)  keeps README.md aside, writes the packed form
 //   node scripts/pack-readme.mjs restore   (postpack) puts README.md back
@@ -15,6 +16,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const readme = join(root, 'README.md');
 const kept = join(root, '.tmp', 'README.repository.md');
 const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+/** The section about trying the repository: from its heading to the next one. */
+const TRY_IT = /^## Try it\n[\s\S]*?(?=^## )/m;
 
 /** Markdown links whose target is a file that ships beside the README: docs/*, bench/RESULTS.md, CHANGELOG.md. */
 const RELATIVE_LINK = /\]\(((?:docs\/[^)\s#]+|bench\/RESULTS\.md|CHANGELOG\.md)(#[^)\s]*)?)\)/g;
@@ -29,7 +33,11 @@ if (command === 'rewrite') {
   mkdirSync(dirname(kept), { recursive: true });
   writeFileSync(kept, text);
   const base = `https://unpkg.com/${name}@${version}/`;
-  writeFileSync(readme, text.replace(RELATIVE_LINK, (_, target) => `](${base}${target})`));
+  if (!TRY_IT.test(text)) {
+    console.error('pack-readme: README.md has no "## Try it" section to leave out; update scripts/pack-readme.mjs');
+    process.exit(1);
+  }
+  writeFileSync(readme, text.replace(TRY_IT, '').replace(RELATIVE_LINK, (_, target) => `](${base}${target})`));
 } else if (command === 'restore') {
   if (existsSync(kept)) renameSync(kept, readme);
 } else {

@@ -26,6 +26,14 @@ function checkCron(value: unknown, timezone: string | null, where: string, nowMs
     throw new InvalidTaskOptionsError(`${where}: cron must be a non-empty cron expression string, got ${JSON.stringify(value)}`);
   }
   const cron = value.trim();
+  // Counted here: the parser's own words for a wrong count name a mode of its options, not the expression.
+  const fields = cron.split(/\s+/).length;
+  if (!cron.startsWith('@') && fields !== 5 && fields !== 6) {
+    throw new InvalidTaskOptionsError(
+      `${where}: invalid cron expression '${cron}' (it has ${fields} field${fields === 1 ? '' : 's'}; ` +
+        "a cron expression has 5: minute hour day-of-month month day-of-week, or 6 with seconds first; or a nickname such as '@hourly')",
+    );
+  }
   let next: number | null;
   try {
     next = nextCronRun(cron, timezone, nowMs);

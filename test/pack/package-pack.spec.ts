@@ -157,7 +157,7 @@ describe('the package as npm packs it', () => {
     expect(unexpected).toEqual([]);
   });
 
-  it('links the packed README to the docs it ships, and leaves the checkout as it was', () => {
+  it('links the packed README to the docs it ships, leaves out trying the repository, and leaves the checkout as it was', () => {
     const extracted = join(dir, 'readme');
     mkdirSync(extracted);
     execFileSync('tar', ['-xzf', join(dir, pack.filename), '-C', extracted, 'package/README.md']);
@@ -166,6 +166,9 @@ describe('the package as npm packs it', () => {
     expect(packed).toContain(`](https://unpkg.com/nestjs-redis-tasks@${version}/docs/semantics.md)`);
     expect(packed).toContain(`](https://unpkg.com/nestjs-redis-tasks@${version}/CHANGELOG.md)`);
     expect(packed).not.toMatch(/\]\((docs\/|bench\/|CHANGELOG)/);
+    // The repository's sample and tests do not ship: the section that runs them is left out.
+    expect(packed).not.toMatch(/## Try it|npm run sample/);
+    expect(packed).toContain('## Install');
     expect(readFileSync(join(checkout, 'README.md'), 'utf8')).toBe(readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8'));
   });
 

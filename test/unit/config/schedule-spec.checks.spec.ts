@@ -32,7 +32,9 @@ describe('checkScheduleSpec', () => {
   });
 
   it('rejects a 7-field cron (years are not supported)', () => {
-    expect(() => check({ cron: '0 0 0 1 1 * 2030' })).toThrow(/invalid cron expression .*exactly 5 or 6 parts/);
+    // The field count in the expression's own terms, whether too many or too few.
+    expect(() => check({ cron: '0 0 0 1 1 * 2030' })).toThrow(/invalid cron expression '0 0 0 1 1 \* 2030' \(it has 7 fields; a cron expression has 5: minute hour day-of-month month day-of-week, or 6 with seconds first/);
+    expect(() => check({ cron: '0 0 * *' })).toThrow(/invalid cron expression '0 0 \* \*' \(it has 4 fields; a cron expression has 5/);
   });
 
   it('allows the keys the caller names', () => {
