@@ -77,7 +77,8 @@ export function fetchFrom(q: MemoryQueue, request: FetchRequest, now: number): F
   if (n > 0 && rateLimit) {
     const { allowed, lookAgain: wait } = rateAllowance(q, now, rateLimit.max);
     n = Math.min(n, allowed);
-    lookAgain = wait;
+    // The window's end matters only to tasks it holds back: with none waiting, nothing is due then.
+    if (wait !== null && q.wait.size > 0 && (lookAgain === null || wait < lookAgain)) lookAgain = wait;
   }
   const tasks: FetchedTask[] = [];
   while (tasks.length < n && q.wait.size > 0) {

@@ -11,13 +11,16 @@ import { followingOccurrence } from '../policies/schedule-timing.js';
 import { enqueuedOptions, type EnqueuedTask } from './enqueued-task.js';
 import { TESTING_SETTINGS, type TestingSettings } from './testing-settings.js';
 import { TestWorker } from './test-worker.js';
+import { checkAdvanceMs, checkDrainOptions, checkRunNextOptions } from './tester-options.checks.js';
+import { timers } from '../timers/own-timers.js';
 
 /** Options of `drain`. */
 export interface DrainOptions {
   /**
    * Whether drain may move the virtual clock to delayed tasks and backoff:
    * `true` (default) until no task is left, a number of ms to move it at most
-   * (later tasks stay delayed), or `false` to run only what is due now.
+   * (later tasks stay delayed), or `false` to run only what is due now. On
+   * real timers (`timers: 'real'`) drain waits for them instead, as long.
    */
   advanceTime?: boolean | number;
   /** Most attempts drain runs before it gives up with an error (default 10,000): a guard against tasks that enqueue tasks without end. */
@@ -28,7 +31,7 @@ export interface DrainOptions {
 export interface DrainReport {
   /** Attempts run. */
   attempts: number;
-  /** How far the virtual clock moved, in ms. */
+  /** How far the virtual clock moved, in ms (on real timers: how long drain waited for tasks to come due). */
   advancedMs: number;
 }
 
@@ -76,11 +79,12 @@ export class TaskTester {
    * when none is due. With `advanceTime` (default true) a delayed task counts
    * as next: the clock moves to it.
    */
-  async runNext(options: { queue?: string; advanceTime?: boolean } = {}): Promise<TaskInfo | null> {
-    let step = await this.worker.runOne(options.queue);
-    if (!step.ran && step.nextDueInMs !== null && options.advanceTime !== false && this.virtualClock()) {
-      this.virtualClock()!.advance(step.nextDueInMs);
-      step = await this.worker.runOne(options.queue);
+  async runNext(options?: { queue?: string; advanceTime?: boolean }): Promise<TaskInfo | null> {
+    const { queue, advanceTime } = checkRunNextOptions(options);
+    let step = await this.worker.runOne(queue);
+    if (!step.ran && step.nextDueInMs !== null && advanceTime) {
+      await this.passTime(step.nextDueInMs);
+      step = await this.worker.runOne(queue);
     }
     await this.store.eventsDelivered();
     return step.ran ? this.engine.get(step.ran.queue, step.ran.id) : null;
@@ -93,9 +97,8 @@ export class TaskTester {
    * paused queues and queues without a handler here stay as they are.
    * Resolves once @OnTaskEvent listeners and waitFor have seen it all.
    */
-  async drain(options: DrainOptions = {}): Promise<DrainReport> {
-    const limit = options.maxAttempts ?? 10_000;
-    const budget = options.advanceTime === undefined || options.advanceTime === true ? Number.POSITIVE_INFINITY : options.advanceTime === false ? 0 : options.advanceTime;
+  async drain(options?: DrainOptions): Promise<DrainReport> {
+    const { budgetMs: budget, maxAttempts: limit } = checkDrainOptions(options);
     let attempts = 0;
     let advancedMs = 0;
     for (;;) {
@@ -109,9 +112,8 @@ export class TaskTester {
         await this.worker.nextChange();
         continue;
       }
-      const clock = this.virtualClock();
-      if (nextDueInMs === null || !clock || advancedMs + nextDueInMs > budget) break;
-      clock.advance(nextDueInMs);
+      if (nextDueInMs === null || advancedMs + nextDueInMs > budget) break;
+      await this.passTime(nextDueInMs);
       advancedMs += nextDueInMs;
     }
     await this.store.eventsDelivered();
@@ -121,8 +123,8 @@ export class TaskTester {
   /** Moves the virtual clock forward by `ms` without running anything (in inline mode the runner then starts what became due). */
   advanceTime(ms: number): void {
     const clock = this.virtualClock();
-    if (!clock) throw new Error("advanceTime: this test mode runs on real timers (timers: 'real')");
-    clock.advance(ms);
+    if (!clock) throw new Error("advanceTime: this test mode runs on real timers (timers: 'real'); drain() and runNext() wait for due tasks instead");
+    clock.advance(checkAdvanceMs(ms));
     for (const queue of this.worker.queues()) this.store.queue(queue).wake();
   }
 
@@ -147,6 +149,13 @@ export class TaskTester {
   async clear(): Promise<void> {
     await this.worker.settled();
     this.store.clear();
+  }
+
+  /** Lets `ms` pass: the virtual clock moves at once; on real timers, waits that long. */
+  private async passTime(ms: number): Promise<void> {
+    const clock = this.virtualClock();
+    if (clock) clock.advance(ms);
+    else await new Promise<void>((resolve) => timers.setTimeout(resolve, Math.max(1, ms)));
   }
 
   private virtualClock(): VirtualClock | null {

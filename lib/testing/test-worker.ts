@@ -56,9 +56,9 @@ export class TestWorker {
     private readonly telemetry: TaskTelemetry,
   ) {}
 
-  /** The queues this app's handlers consume, in the order their handlers were found. */
+  /** The queues this app's handlers consume, in the order their handlers were found; none with `worker: false`, as in a producer-only app. */
   queues(): string[] {
-    return [...this.registry.byQueue().keys()];
+    return this.options.worker ? [...this.registry.byQueue().keys()] : [];
   }
 
   /** Tasks taken and not yet recorded. */
@@ -89,7 +89,8 @@ export class TestWorker {
   /** Takes one due task of `queue` (or of the first queue that has one), runs it and records it; null when none was due. */
   async runOne(onlyQueue?: string): Promise<FillResult & { ran: { queue: string; id: string } | null }> {
     let nextDueInMs: number | null = null;
-    for (const queue of onlyQueue === undefined ? this.queues() : [onlyQueue]) {
+    const consumed = !this.options.worker ? [] : onlyQueue === undefined ? this.queues() : [onlyQueue];
+    for (const queue of consumed) {
       const reply = await this.engine.fetch(queue, this.request(queue, 1));
       const [task] = reply.tasks;
       if (task) {

@@ -1,0 +1,46 @@
+import { checkKnownKeys, checkName } from '../config/option-checks.js';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+
+// TaskTester's arguments, checked as the module's options are: an unknown key
+// or a value of the wrong kind is refused, never read as a default.
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** drain's options: the time budget in ms (Infinity for `true`, 0 for `false`) and the attempt limit. */
+export function checkDrainOptions(options: unknown): { budgetMs: number; maxAttempts: number } {
+  if (options === undefined) return { budgetMs: Number.POSITIVE_INFINITY, maxAttempts: 10_000 };
+  if (!isObject(options)) throw new InvalidTaskOptionsError(`drain: options must be an object { advanceTime?, maxAttempts? }, got ${String(options)}`);
+  checkKnownKeys(options, ['advanceTime', 'maxAttempts'], 'drain', '');
+  const { advanceTime, maxAttempts } = options;
+  let budgetMs: number;
+  if (advanceTime === undefined || advanceTime === true) budgetMs = Number.POSITIVE_INFINITY;
+  else if (advanceTime === false) budgetMs = 0;
+  else if (typeof advanceTime === 'number' && Number.isFinite(advanceTime) && advanceTime >= 0) budgetMs = advanceTime;
+  else throw new InvalidTaskOptionsError(`drain: advanceTime must be true, false or a number of ms >= 0, got ${JSON.stringify(advanceTime)}`);
+  if (maxAttempts !== undefined && (typeof maxAttempts !== 'number' || !Number.isInteger(maxAttempts) || maxAttempts < 1)) {
+    throw new InvalidTaskOptionsError(`drain: maxAttempts must be an integer >= 1, got ${JSON.stringify(maxAttempts)}`);
+  }
+  return { budgetMs, maxAttempts: (maxAttempts as number | undefined) ?? 10_000 };
+}
+
+/** runNext's options, checked. */
+export function checkRunNextOptions(options: unknown): { queue: string | undefined; advanceTime: boolean } {
+  if (options === undefined) return { queue: undefined, advanceTime: true };
+  if (!isObject(options)) throw new InvalidTaskOptionsError(`runNext: options must be an object { queue?, advanceTime? }, got ${String(options)}`);
+  checkKnownKeys(options, ['queue', 'advanceTime'], 'runNext', '');
+  const { queue, advanceTime } = options;
+  if (advanceTime !== undefined && typeof advanceTime !== 'boolean') {
+    throw new InvalidTaskOptionsError(`runNext: advanceTime must be true or false, got ${JSON.stringify(advanceTime)}`);
+  }
+  return { queue: queue === undefined ? undefined : checkName(queue, 'runNext', 'queue'), advanceTime: advanceTime !== false };
+}
+
+/** advanceTime's argument: a number of ms >= 0. */
+export function checkAdvanceMs(ms: unknown): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    throw new InvalidTaskOptionsError(`advanceTime: ms must be a number of ms >= 0, got ${JSON.stringify(ms)}`);
+  }
+  return ms;
+}
