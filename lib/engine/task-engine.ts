@@ -74,6 +74,11 @@ export interface TaskEngine extends TaskMaintenance, TaskInsights {
    */
   list(queue: string, state: TaskState, offset: number, limit: number, name?: string | null): Promise<TaskInfo[]>;
   cancel(queue: string, id: string): Promise<boolean>;
+  /**
+   * Removes a task that is not running: an unfinished one as `cancel` does, a finished one (completed or
+   * dead) as retention does. False when the task is absent or running.
+   */
+  remove(queue: string, id: string): Promise<boolean>;
   retry(queue: string, id: string): Promise<boolean>;
   counts(queue: string): Promise<TaskCounts>;
   pause(queue: string): Promise<void>;

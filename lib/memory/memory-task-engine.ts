@@ -134,6 +134,16 @@ export class MemoryTaskEngine implements TaskEngine {
     return true;
   }
 
+  async remove(queue: string, id: string): Promise<boolean> {
+    if (await this.cancel(queue, id)) return true;
+    const q = this.store.queue(queue);
+    const task = q.tasks.get(id);
+    if (!task || (task.state !== 'completed' && task.state !== 'dead')) return false;
+    (task.state === 'completed' ? q.completed : q.dead).delete(id);
+    q.deleteTask(id);
+    return true;
+  }
+
   async retry(queue: string, id: string): Promise<boolean> {
     const q = this.store.queue(queue);
     const task = q.tasks.get(id);

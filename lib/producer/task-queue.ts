@@ -181,6 +181,17 @@ export class TaskQueue {
     return this.engine.cancel(queue, id);
   }
 
+  /**
+   * Removes a task that is not running: a waiting, delayed or blocked one as
+   * `cancel` does (its dependents are told it ended dead), a completed or dead
+   * one with its result, error, log and history (as retention does). False
+   * when the task is absent or running.
+   */
+  async remove(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
+    const { queue, id } = this.locate(task, options, 'remove');
+    return this.engine.remove(queue, id);
+  }
+
   /** Moves a dead task back to waiting with a fresh attempt budget; false when it is not dead. */
   async retry(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
     const { queue, id } = this.locate(task, options, 'retry');

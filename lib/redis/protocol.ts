@@ -354,6 +354,7 @@ export const SCRIPTS = {
   recover: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'limit', 'keepDeadAge', 'keepDeadCount'] },
   progress: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id', 'token', 'progress'] },
   cancel: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
+  removeFinished: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
   retry: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
   watch: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
   pause: { keys: QUEUE_SCRIPT_KEYS, args: HEAD },

@@ -163,6 +163,12 @@ export class RedisTaskEngine implements TaskEngine {
     return Number(await this.script('cancel', queue, scriptArgs('cancel', Object.assign(this.head(queue), { id })))) === 1;
   }
 
+  async remove(queue: string, id: string): Promise<boolean> {
+    // Two scripts, each atomic: a task that finishes between them is then removed as finished.
+    if (await this.cancel(queue, id)) return true;
+    return Number(await this.script('removeFinished', queue, scriptArgs('removeFinished', Object.assign(this.head(queue), { id })))) === 1;
+  }
+
   async retry(queue: string, id: string): Promise<boolean> {
     return Number(await this.script('retry', queue, scriptArgs('retry', Object.assign(this.head(queue), { id })))) === 1;
   }

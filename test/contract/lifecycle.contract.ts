@@ -67,6 +67,26 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect((await e.take(5)).map((t) => t.id)).toEqual(['tolerant']);
     });
 
+    it('removes a finished task as retention does and an unfinished one as cancel does, never a running one', async () => {
+      const e = await open();
+      await e.add(newTask('done'), newTask('broke', { maxAttempts: 1 }), newTask('runs'), newTask('later', { delayMs: 60_000 }));
+      const [done, broke] = await e.take(3);
+      await e.complete(done, 'ok');
+      await e.fail(broke, { action: 'dead' }, 'broke');
+      await e.add(newTask('waits', { dependsOn: ['later'] }));
+      expect(await e.tasks.remove(QUEUE, 'done')).toBe(true);
+      expect(await e.tasks.get(QUEUE, 'done')).toBeNull();
+      expect(await e.tasks.remove(QUEUE, 'broke')).toBe(true);
+      expect(await e.tasks.remove(QUEUE, 'runs')).toBe(false);
+      expect(await e.tasks.get(QUEUE, 'runs')).toMatchObject({ state: 'active' });
+      // Unfinished: as cancel, its dependents told it ended dead.
+      expect(await e.tasks.remove(QUEUE, 'later')).toBe(true);
+      expect(await e.tasks.get(QUEUE, 'waits')).toMatchObject({ state: 'dead', error: { message: 'dependency later ended dead: it was cancelled' } });
+      expect(await e.tasks.remove(QUEUE, 'nothing')).toBe(false);
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ waiting: 0, delayed: 0, blocked: 0, active: 1, completed: 0, dead: 1 });
+      expect((await e.tasks.list(QUEUE, 'dead', 0, 10)).map((t) => t.id)).toEqual(['waits']);
+    });
+
     it('ends the dependents of a cancelled task dead', async () => {
       const e = await open();
       await e.add(newTask('base', { delayMs: 60_000 }));

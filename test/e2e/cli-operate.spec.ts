@@ -76,6 +76,18 @@ describe('nestjs-redis-tasks: operating queues', () => {
     expect(gone.stderr).toContain(`no task '${later.id}' in queue 'default'`);
   });
 
+  it('remove: a finished task with its record, in the default queue unless --queue; a missing one fails', async () => {
+    const [done] = await t.queue.enqueueMany([{ name: 'ops.flaky', payload: { n: 4 } }]);
+    await t.queue.waitFor(done, { timeout: 5_000 });
+    const removed = await cli('remove', done.id, '--queue', 'ops', '--json');
+    expect(removed).toMatchObject({ code: 0, stderr: '' });
+    expect(jsonOf(removed)).toEqual({ queue: 'ops', id: done.id, removed: true });
+    expect(await t.queue.get(done)).toBeNull();
+    const again = await cli('remove', done.id, '--queue', 'ops');
+    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again.stderr).toContain(`no task '${done.id}' in queue 'ops'`);
+  });
+
   it('pause and resume a queue across the fleet', async () => {
     const paused = await cli('pause', 'quiet', '--json');
     expect(paused).toMatchObject({ code: 0, stderr: '' });

@@ -154,3 +154,39 @@ describe('a kept task trimmed by its retention count leaves no key behind', () =
     expect(await keysOfTask('parent')).toEqual([]);
   });
 });
+
+// remove() of a finished task deletes what retention would: every key of it.
+describe('a finished task removed by remove() leaves no key behind', () => {
+  const current = useRedisEngine('removed-by-call');
+  let prefix: string;
+  let engine: RedisTaskEngine;
+  let redis: Redis;
+  beforeEach(() => {
+    ({ prefix, engine, redis } = current());
+  });
+  const keysOfTask = async (id: string) => (await keysOf(redis, prefix)).filter((key) => key.endsWith(`:${id}`));
+
+  it('a completed task that logged and failed an attempt first, and a dead one', async () => {
+    await engine.add([{ queue: QUEUE, task: newTask('kept', { maxAttempts: 3 }) }, { queue: QUEUE, task: newTask('gone', { maxAttempts: 1 }) }]);
+    const [first, gone] = (await engine.fetch(QUEUE, request(2))).tasks;
+    await engine.appendLog(QUEUE, first.lease, 'a line', 100);
+    await engine.settle(
+      QUEUE,
+      [
+        { lease: first.lease, kind: 'failed', error: { message: 'boom' }, then: { action: 'retry', delayMs: 0 } },
+        { lease: gone.lease, kind: 'failed', error: { message: 'boom' }, then: { action: 'dead' } },
+      ],
+      request(0),
+    );
+    const [second] = (await engine.fetch(QUEUE, request(1))).tasks;
+    await engine.settle(QUEUE, [{ lease: second.lease, kind: 'completed', resultJson: '"ok"' }], request(0));
+    expect(await keysOfTask('kept')).toEqual(expect.arrayContaining([`{${prefix}:${QUEUE}}:l:kept`, `{${prefix}:${QUEUE}}:h:kept`]));
+    expect((await keysOfTask('gone')).length).toBeGreaterThan(0);
+    expect(await engine.remove(QUEUE, 'kept')).toBe(true);
+    expect(await engine.remove(QUEUE, 'gone')).toBe(true);
+    expect(await keysOfTask('kept')).toEqual([]);
+    expect(await keysOfTask('gone')).toEqual([]);
+    expect(await engine.counts(QUEUE)).toMatchObject({ completed: 0, dead: 0 });
+    expect(await engine.remove(QUEUE, 'kept')).toBe(false);
+  });
+});

@@ -5,6 +5,7 @@ import { drainCommand } from './drain.command.js';
 import { listCommand } from './list.command.js';
 import { pauseCommand, resumeCommand } from './pause-resume.command.js';
 import { queuesCommand } from './queues.command.js';
+import { removeCommand } from './remove.command.js';
 import { retryCommand } from './retry.command.js';
 import { schedulesCommand } from './schedules.command.js';
 import { showCommand } from './show.command.js';
@@ -12,7 +13,7 @@ import { workersCommand } from './workers.command.js';
 
 /** Every command of the tool, in the order the help lists them. */
 export const COMMANDS: readonly CliCommand[] = [
-  queuesCommand, countsCommand, listCommand, showCommand, retryCommand, cancelCommand,
+  queuesCommand, countsCommand, listCommand, showCommand, retryCommand, cancelCommand, removeCommand,
   pauseCommand, resumeCommand, drainCommand, workersCommand, schedulesCommand,
 ];
 
