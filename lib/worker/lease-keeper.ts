@@ -40,7 +40,7 @@ export class LeaseKeeper {
   ) {}
 
   start(): void {
-    this.renewTimer = timers.setInterval(() => void this.renew(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.renewTimer = timers.setInterval(() => void this.renew(), this.renewIntervalMs());
     this.recoverTimer = timers.setInterval(() => void this.recover(), Math.max(100, Math.min(5_000, Math.floor(this.leaseMs / 2))));
     this.renewTimer.unref();
     this.recoverTimer.unref();
@@ -53,17 +53,18 @@ export class LeaseKeeper {
     this.renewTimer = this.recoverTimer = null;
   }
 
-  /** Whether the last renewal got through (false from its first failure until one does). */
-  private renewed = true;
+  /** When the last renewal that got through was sent (local ms; at start, the start). */
+  private renewedAt = Date.now();
 
   private async renew(): Promise<void> {
     const leases = this.held.leases();
     const unrecorded = this.held.unrecordedLeases();
+    const sentAt = Date.now();
     try {
       // Runs even with nothing held: that is when a lost fetch reply leaves orphans.
       const { lost, orphans } = await this.engine.renew(this.queue, this.workerToken, leases, this.leaseMs, this.orphanAgeMs(), unrecorded);
       this.outage.recovered();
-      this.renewed = true;
+      this.renewedAt = Math.max(this.renewedAt, sentAt);
       if (lost.length > 0) {
         // Ids are unique within a call: the lease each names is the one sent.
         const sent = new Map([...leases, ...unrecorded].map((lease) => [lease.id, lease]));
@@ -75,9 +76,12 @@ export class LeaseKeeper {
         this.logger.warn(`queue '${this.queue}': handed back ${orphans} task(s) this worker had leased but never received (a reply lost with the connection)`);
       }
     } catch (error) {
-      this.renewed = false;
       this.outage.failed('renew', error, `could not renew leases (${error instanceof Error ? error.message : String(error)}); will retry`);
     }
+  }
+
+  private renewIntervalMs(): number {
+    return Math.max(50, Math.floor(this.leaseMs / 3));
   }
 
   /**
@@ -94,10 +98,12 @@ export class LeaseKeeper {
   }
 
   private async recover(): Promise<void> {
-    // After an outage this worker's own leases have run out too: renewed first, the
-    // tasks it still runs (or has outcomes for) stay its own instead of being taken back.
-    // Recovery goes on even if that renewal fails: other workers' expired leases still need it.
-    if (!this.renewed) await this.renew();
+    // After an outage (or a stall) this worker's own leases may have run out too: renewed
+    // first, the tasks it still runs (or has outcomes for) stay its own instead of being
+    // taken back. Sent just before the recovery on the same connection, not awaited: when
+    // both wait for Redis to come back, the renewal still runs first. (Recovery goes on
+    // whatever the renewal's fate: other workers' expired leases need it.)
+    const renewal = Date.now() - this.renewedAt > 1.5 * this.renewIntervalMs() ? this.renew() : null;
     try {
       const { requeued, dead } = await this.engine.recover(this.queue);
       this.outage.recovered();
@@ -108,5 +114,6 @@ export class LeaseKeeper {
     } catch (error) {
       this.outage.failed('recover', error, `could not recover expired leases (${error instanceof Error ? error.message : String(error)}); will retry`);
     }
+    await renewal;
   }
 }

@@ -104,12 +104,18 @@ describe('LeaseKeeper: leases of outcomes that were not recorded', () => {
     });
     const { keeper } = keeperWith({ renew, recover });
     keeper.start();
-    await jest.advanceTimersByTimeAsync(leaseMs / 3);
-    expect(order).toEqual(['recover failed', 'renew failed']);
+    // An outage of four renewal periods: every call fails.
+    await jest.advanceTimersByTimeAsync(4_100);
+    expect(order.length).toBeGreaterThan(4);
+    expect(order.every((call) => call.endsWith('failed'))).toBe(true);
+    const before = order.length;
     down = false;
-    // The recover timer (every half lease) comes first after the outage: it renews, then recovers.
-    await jest.advanceTimersByTimeAsync(leaseMs / 2 - leaseMs / 3);
-    expect(order.slice(2)).toEqual(['renew', 'recover']);
+    // At 4,500 ms the recover timer (every half lease) fires before the next renewal (5,000): it renews first.
+    await jest.advanceTimersByTimeAsync(400);
+    expect(order.slice(before)).toEqual(['renew', 'recover']);
+    // In steady state a recovery finds a fresh renewal and runs alone: the renewals of their timer at 5,000 and 6,000, one recovery at 6,000.
+    await jest.advanceTimersByTimeAsync(1_500);
+    expect(order.slice(before + 2).sort()).toEqual(['recover', 'renew', 'renew']);
     keeper.stop();
   });
 });
