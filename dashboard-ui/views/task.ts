@@ -98,6 +98,12 @@ export function taskView(queue: string, id: string): View {
           { class: 'actions' },
           t.state === 'dead' ? actionButton('Retry', `${path}/retry`, refresh) : null,
           ['waiting', 'delayed', 'blocked'].includes(t.state) ? actionButton('Cancel', `${path}/cancel`, refresh, { danger: true, confirm: `Cancel task ${t.id}?` }) : null,
+          ['completed', 'dead'].includes(t.state)
+            ? actionButton('Remove', `${path}/remove`, () => (location.hash = `#/queues/${encodeURIComponent(queue)}`), {
+                danger: true,
+                confirm: `Remove task ${t.id} with its result, log and history?`,
+              })
+            : null,
         ),
       );
       const summary = h(

@@ -37,6 +37,12 @@ export class DashboardActions {
     return { done: true };
   }
 
+  /** Removes a task that is not running (a finished one with its result, log and history): 404 when there is no such task, 409 when it runs. */
+  async remove(queue: string, id: string): Promise<{ done: true }> {
+    if (!(await this.tasks.remove(id, { queue }))) throw await this.refusal(queue, id, 'a running task cannot be removed');
+    return { done: true };
+  }
+
   /** Why an action on a task did nothing, as the page shows it. */
   private async refusal(queue: string, id: string, wanted: string): Promise<Error> {
     const task = await this.tasks.get(id, { queue });

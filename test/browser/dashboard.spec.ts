@@ -90,6 +90,24 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on
     await shot(page, `${adapter}-task-retried`);
   });
 
+  it('removes a completed task after asking, and goes back to its queue', async () => {
+    const { origin, tasks, page } = await open();
+    const ref = await tasks.enqueue('demo.ok', { n: 1 });
+    await tasks.waitFor(ref, { timeout: 10_000 });
+    await page.goto(`${origin}/tasks#/queues/demo/tasks/${encodeURIComponent(ref.id)}`);
+    await page.locator('[data-testid="task-state"]', { hasText: 'completed' }).waitFor();
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
+    await page.locator('button[data-action="Remove"]').click();
+    await page.waitForURL(/#\/queues\/demo$/);
+    await page.locator('#notice', { hasText: 'Remove: done' }).waitFor();
+    expect(asked).toEqual([`Remove task ${ref.id} with its result, log and history?`]);
+    expect(await tasks.get(ref)).toBeNull();
+  });
+
   it('reports an action that did nothing as a failure, with the reason the server gives', async () => {
     const { origin, tasks, page } = await open();
     const ref = await tasks.enqueue('demo.flaky', { key: `stale-${adapter}` });

@@ -137,6 +137,14 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     expect(noBody.status).toBe(400);
     expect(created.queue).toBe('demo');
     expect((await tasks.get(created.id, { queue: 'demo' }))?.payload).toEqual({ key: 'edited' });
+
+    // A finished task can be removed, once.
+    const removed = await act(ref.id, 'remove');
+    expect(removed.status).toBe(200);
+    expect(await removed.json()).toEqual({ done: true });
+    expect(await tasks.get(ref)).toBeNull();
+    const removedAgain = await act(ref.id, 'remove');
+    expect(removedAgain.status).toBe(404);
   });
 });
 
