@@ -3,7 +3,6 @@ import type { BackoffOptions } from '../interfaces/backoff-options.interface.js'
 import type { RemoveOption, RetentionOverride } from '../interfaces/retention-option.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
 import { OPTION_RANGES, describeRange, type RangedOption } from './option-ranges.js';
-import { renamedOptionHint } from './renamed-options.js';
 
 /**
  * The option names of an options type, one key each: written as
@@ -65,12 +64,19 @@ export function checkName(value: unknown, where: string, field: string): string 
 }
 
 /** Throws on keys `allowed` does not list: a typo in an option name must not pass silently. */
-export function checkKnownKeys(value: object, allowed: readonly string[] | Readonly<Record<string, true>>, where: string, field: string): void {
+export function checkKnownKeys(
+  value: object,
+  allowed: readonly string[] | Readonly<Record<string, true>>,
+  where: string,
+  field: string,
+  /** What an unknown option is called here, when it has a name elsewhere (renamed-options.ts). */
+  hint: (path: string) => string = () => '',
+): void {
   const names: readonly string[] = Array.isArray(allowed) ? (allowed as readonly string[]) : Object.keys(allowed);
   for (const key of Object.keys(value)) {
     if (!names.includes(key)) {
       const path = `${field ? `${field}.` : ''}${key}`;
-      throw new InvalidTaskOptionsError(`${where}: unknown option '${path}' (known: ${names.join(', ')})${renamedOptionHint(path)}`);
+      throw new InvalidTaskOptionsError(`${where}: unknown option '${path}' (known: ${names.join(', ')})${hint(path)}`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { moduleOptionHint } from './renamed-options.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { CONNECTION_SHAPES, resolveConnection } from './connection.resolver.js';
 import { DEFAULTS, DEFAULT_QUEUE_SETTINGS } from './defaults.js';
@@ -28,7 +29,7 @@ function resolveRetention(value: RetentionOptions | undefined, fallback: Resolve
   if (value === null || typeof value !== 'object') {
     throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { age?, count? }`);
   }
-  checkKnownKeys(value, RETENTION_LIMIT_KEYS, WHERE, field);
+  checkKnownKeys(value, RETENTION_LIMIT_KEYS, WHERE, field, moduleOptionHint);
   return {
     age: value.age === undefined ? fallback.age : checkInteger(value.age, WHERE, `${field}.age`, 0),
     count: value.count === undefined ? fallback.count : checkInteger(value.count, WHERE, `${field}.count`, 0),
@@ -38,14 +39,14 @@ function resolveRetention(value: RetentionOptions | undefined, fallback: Resolve
 function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings {
   const field = `queues.${name}`;
   if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { events?, rateLimit?, defaults?, concurrency? }`);
-  checkKnownKeys(value, QUEUE_KEYS, WHERE, field);
+  checkKnownKeys(value, QUEUE_KEYS, WHERE, field, moduleOptionHint);
   let eventsMaxLen: number = DEFAULT_QUEUE_SETTINGS.eventsMaxLen;
   if (value.events === false) eventsMaxLen = 0;
   else if (value.events !== undefined && value.events !== true) {
     if (value.events === null || typeof value.events !== 'object') {
       throw new InvalidTaskOptionsError(`${WHERE}: ${field}.events must be true, false or { maxLen }`);
     }
-    checkKnownKeys(value.events, ['maxLen'], WHERE, `${field}.events`);
+    checkKnownKeys(value.events, ['maxLen'], WHERE, `${field}.events`, moduleOptionHint);
     if (value.events.maxLen !== undefined) eventsMaxLen = checkInteger(value.events.maxLen, WHERE, `${field}.events.maxLen`, 1);
   }
   let rateLimit: ResolvedQueueSettings['rateLimit'] = null;
@@ -53,7 +54,7 @@ function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings 
     if (value.rateLimit === null || typeof value.rateLimit !== 'object') {
       throw new InvalidTaskOptionsError(`${WHERE}: ${field}.rateLimit must be { max, perMs }`);
     }
-    checkKnownKeys(value.rateLimit, RATE_LIMIT_KEYS, WHERE, `${field}.rateLimit`);
+    checkKnownKeys(value.rateLimit, RATE_LIMIT_KEYS, WHERE, `${field}.rateLimit`, moduleOptionHint);
     rateLimit = {
       max: checkInteger(value.rateLimit.max, WHERE, `${field}.rateLimit.max`, 1),
       perMs: checkRange(value.rateLimit.perMs, WHERE, `${field}.rateLimit.perMs`, 'rateLimitPerMs'),
@@ -71,7 +72,7 @@ function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings 
 function resolveQueueDefaults(value: QueueDefaultsOptions | undefined, field: string): Partial<FallbackPolicy> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { attempts?, backoff?, timeout?, removeOnComplete?, removeOnDead? }`);
-  checkKnownKeys(value, QUEUE_DEFAULTS_KEYS, WHERE, field);
+  checkKnownKeys(value, QUEUE_DEFAULTS_KEYS, WHERE, field, moduleOptionHint);
   const where = `${WHERE} ${field}`;
   checkPolicy(value, where);
   const resolved: Partial<FallbackPolicy> = {};
@@ -89,7 +90,7 @@ function resolveWorker(value: TaskModuleOptions['worker']): ResolvedTaskOptions[
   if (w === null || typeof w !== 'object') {
     throw new InvalidTaskOptionsError(`${WHERE}: worker must be an object { concurrency?, leaseMs?, shutdownGraceMs? } or false`);
   }
-  checkKnownKeys(w, WORKER_KEYS, WHERE, 'worker');
+  checkKnownKeys(w, WORKER_KEYS, WHERE, 'worker', moduleOptionHint);
   const d = DEFAULTS.worker;
   return {
     concurrency: w.concurrency === undefined ? d.concurrency : checkInteger(w.concurrency, WHERE, 'worker.concurrency', 1, 10_000),
@@ -103,18 +104,18 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
   if (!options || typeof options !== 'object') {
     throw new InvalidTaskOptionsError(`${WHERE}: expected an object with at least { connection }`);
   }
-  checkKnownKeys(options, MODULE_KEYS, WHERE, '');
+  checkKnownKeys(options, MODULE_KEYS, WHERE, '', moduleOptionHint);
   if (options.connection === undefined) throw new InvalidTaskOptionsError(`${WHERE}: connection is required (${CONNECTION_SHAPES})`);
   const connection = resolveConnection(options.connection);
   const defaults = options.defaults ?? {};
   if (defaults === null || typeof defaults !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: defaults must be an object`);
-  checkKnownKeys(defaults, POLICY_KEYS, WHERE, 'defaults');
+  checkKnownKeys(defaults, POLICY_KEYS, WHERE, 'defaults', moduleOptionHint);
   checkPolicy(defaults, `${WHERE} defaults`);
   if (options.retention !== undefined) {
     if (options.retention === null || typeof options.retention !== 'object') {
       throw new InvalidTaskOptionsError(`${WHERE}: retention must be an object { completed?, dead? }`);
     }
-    checkKnownKeys(options.retention, RETENTION_KEYS, WHERE, 'retention');
+    checkKnownKeys(options.retention, RETENTION_KEYS, WHERE, 'retention', moduleOptionHint);
   }
 
   return {
@@ -147,7 +148,7 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
 function resolveDurability(value: TaskModuleOptions['durability'], cluster: boolean): ResolvedTaskOptions['durability'] {
   if (value === undefined) return null;
   if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: durability must be { replicas, timeoutMs? }`);
-  checkKnownKeys(value, DURABILITY_KEYS, WHERE, 'durability');
+  checkKnownKeys(value, DURABILITY_KEYS, WHERE, 'durability', moduleOptionHint);
   if (cluster) {
     throw new InvalidTaskOptionsError(
       `${WHERE}: durability is for a single Redis or Sentinel; on Redis Cluster, fail masters over with CLUSTER FAILOVER (which waits for the replica)`,
@@ -171,7 +172,7 @@ function resolveGroup<K extends string>(
 ): number {
   if (group === undefined) return fallback;
   if (group === null || typeof group !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${name} must be an object { ${key}? }`);
-  checkKnownKeys(group, keys, WHERE, name);
+  checkKnownKeys(group, keys, WHERE, name, moduleOptionHint);
   return group[key] === undefined ? fallback : checkInteger(group[key], WHERE, `${name}.${key}`, min, max);
 }
 
@@ -186,7 +187,7 @@ function resolveGlobalEnhancers(value: TaskModuleOptions['globalEnhancers']): Gl
   if (value === null || typeof value !== 'object') {
     throw new InvalidTaskOptionsError(`${WHERE}: globalEnhancers must be true, false or { guards?, interceptors?, pipes? }, got ${JSON.stringify(value)}`);
   }
-  checkKnownKeys(value, ENHANCER_KINDS, WHERE, 'globalEnhancers');
+  checkKnownKeys(value, ENHANCER_KINDS, WHERE, 'globalEnhancers', moduleOptionHint);
   const kind = (name: keyof GlobalEnhancerSettings): boolean => {
     const on = value[name];
     if (on !== undefined && typeof on !== 'boolean') throw new InvalidTaskOptionsError(`${WHERE}: globalEnhancers.${name} must be a boolean, got ${JSON.stringify(on)}`);

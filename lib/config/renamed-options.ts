@@ -1,25 +1,56 @@
-/**
- * Option names that users of BullMQ (the queue most of them come from) bring
- * along, with where this library keeps that setting: an unknown-option error
- * names it. Keyed by the option's path as written (`defaults.removeOnComplete`),
- * then by its last name alone.
- */
-const RENAMED: Readonly<Record<string, string>> = {
+// Option names that users of BullMQ (the queue most of them come from) bring
+// along, with where this library keeps that setting: an unknown-option error
+// names it. Each kind of options has its own table, since one BullMQ name can
+// belong in different places here (removeOnFail of a task is removeOnDead; of
+// the module, its dead-task retention).
+
+/** The setting's place here, as words for an error; '' when there is none to give. */
+type Hint = (path: string) => string;
+
+const TASK_RENAMED: Readonly<Record<string, string>> = {
   jobId: "the task id is 'id'",
   removeOnFail: "a failed task is dead here: 'removeOnDead'",
   parent: "a task waits for others with 'dependsOn', given when the waiting task is enqueued",
   repeat: 'a recurring task is a schedule: TaskQueue.schedule(...) or @TaskHandler(name, { schedule })',
-  limiter: 'a rate limit is per queue: queues: { <queue>: { rateLimit: { max, perMs } } }',
-  duration: "a rate limit's window is 'perMs'",
-  lockDuration: "a running task's lease is worker.leaseMs",
-  pattern: "a cron expression is 'cron'",
-  defaultJobOptions: "the module's task policy is 'defaults', its retention 'retention'",
-  'defaults.removeOnComplete': "the module keeps completed tasks by 'retention: { completed: { count, age } }'",
-  'defaults.removeOnDead': "the module keeps dead tasks by 'retention: { dead: { count, age } }'",
+  pattern: "a recurring task is a schedule: TaskQueue.schedule(id, name, payload, { cron }) or @TaskHandler(name, { schedule: { cron } })",
+  limiter: 'a rate limit is per queue, in the module options: queues: { <queue>: { rateLimit: { max, perMs } } }',
+  duration: 'a rate limit is per queue, in the module options: queues: { <queue>: { rateLimit: { max, perMs } } }',
+  lockDuration: "a running task's lease is worker.leaseMs, in the module options",
 };
 
-/** What an unknown option at `path` is called here, as words for its error; '' when it is not a known rename. */
-export function renamedOptionHint(path: string): string {
-  const hint = RENAMED[path] ?? RENAMED[path.slice(path.lastIndexOf('.') + 1)];
-  return hint === undefined ? '' : `; ${hint}`;
-}
+const RETENTION = (state: 'completed' | 'dead') => `the module keeps ${state} tasks by 'retention: { ${state}: { count, age } }'`;
+
+const MODULE_RENAMED: Readonly<Record<string, string>> = {
+  defaultJobOptions: "the module's task policy is 'defaults', its retention 'retention'",
+  limiter: 'a rate limit is per queue: queues: { <queue>: { rateLimit: { max, perMs } } }',
+  removeOnComplete: RETENTION('completed'),
+  removeOnFail: RETENTION('dead'),
+  removeOnDead: RETENTION('dead'),
+  'defaults.removeOnComplete': RETENTION('completed'),
+  'defaults.removeOnFail': RETENTION('dead'),
+  'defaults.removeOnDead': RETENTION('dead'),
+  'worker.lockDuration': "a running task's lease is worker.leaseMs",
+  'worker.limiter': 'a rate limit is per queue: queues: { <queue>: { rateLimit: { max, perMs } } }',
+  'queues.*.limiter': "a queue's rate limit is its rateLimit: { max, perMs }",
+  'queues.*.rateLimit.duration': "a rate limit's window is 'perMs'",
+  'queues.*.defaults.removeOnFail': "a failed task is dead here: 'removeOnDead'",
+  'queues.*.defaults.jobId': 'a task id is given per task, when it is enqueued',
+};
+
+const SCHEDULE_RENAMED: Readonly<Record<string, string>> = {
+  pattern: "a cron expression is 'cron'",
+  tz: "a cron schedule's timezone is 'timezone'",
+};
+
+const words = (hint: string | undefined) => (hint === undefined ? '' : `; ${hint}`);
+/** The path with the queue name after `queues.` generalised: the tables name any queue `*`. */
+const anyQueue = (path: string) => path.replace(/^queues\.[^.]+/, 'queues.*');
+
+/** Of enqueue, handler and definition options (top-level keys only: nested objects have no BullMQ twin). */
+export const taskOptionHint: Hint = (path) => words(path.includes('.') ? undefined : TASK_RENAMED[path]);
+
+/** Of the module's options, by their full path (`worker.lockDuration`, `queues.emails.rateLimit.duration`). */
+export const moduleOptionHint: Hint = (path) => words(MODULE_RENAMED[anyQueue(path)]);
+
+/** Of a schedule's timing (`options.pattern` of schedule(), `schedule.pattern` of a handler). */
+export const scheduleOptionHint: Hint = (path) => words(SCHEDULE_RENAMED[path.slice(path.lastIndexOf('.') + 1)]);

@@ -2,6 +2,7 @@ import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js
 import { nextCronRun, type ScheduleSpec } from '../policies/schedule-timing.js';
 import { checkKnownKeys, checkRange } from './option-checks.js';
 import { OPTION_RANGES } from './option-ranges.js';
+import { scheduleOptionHint } from './renamed-options.js';
 
 // Validation of schedule timings, shared by @TaskHandler and
 // TaskQueue.schedule so both reject with the same words.
@@ -54,7 +55,7 @@ export function checkScheduleSpec(value: unknown, where: string, field: string, 
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidTaskOptionsError(`${where}: ${field} must be an object { cron, timezone? } or { every }`);
   }
-  checkKnownKeys(value, ['cron', 'every', 'timezone', ...otherKeys], where, field);
+  checkKnownKeys(value, ['cron', 'every', 'timezone', ...otherKeys], where, field, scheduleOptionHint);
   const { cron, every, timezone } = value as { cron?: unknown; every?: unknown; timezone?: unknown };
   if ((cron === undefined) === (every === undefined)) {
     throw new InvalidTaskOptionsError(`${where}: ${field} needs exactly one of cron and every`);

@@ -46,14 +46,14 @@ export class DashboardActions {
   /** Why an action on a task did nothing, as the page shows it. */
   private async refusal(queue: string, id: string, wanted: string): Promise<Error> {
     const task = await this.tasks.get(id, { queue });
-    if (!task) return new NotFoundException(`no task '${id}' in queue '${queue}' (never added, cancelled, or removed by retention)`);
+    if (!task) return new NotFoundException(`no task '${id}' in queue '${queue}' (never added, cancelled, or removed by remove() or retention)`);
     return new ConflictException(`task '${id}' is ${task.state} now; ${wanted}`);
   }
 
   /** Enqueues a new task of the same name and queue with `payload` (the edited one); its handler's policy applies. */
   async enqueueAgain(queue: string, id: string, payload: unknown): Promise<TaskRef> {
     const task = await this.tasks.get(id, { queue });
-    if (!task) throw new NotFoundException(`no task '${id}' in queue '${queue}' (cancelled or removed by retention)`);
+    if (!task) throw new NotFoundException(`no task '${id}' in queue '${queue}' (cancelled, or removed by remove() or retention)`);
     return this.tasks.enqueue(task.name, payload, { queue });
   }
 }

@@ -66,7 +66,7 @@ export function createDashboardController(options: ResolvedDashboardOptions, sec
     @Get('api/queues/:queue/tasks/:id')
     async taskPage(@Param('queue') queue: string, @Param('id') id: string): Promise<TaskPageView> {
       const view = await asBadRequest(() => this.reader.taskPage(queue, id));
-      if (!view) throw new NotFoundException(`no task '${id}' in queue '${queue}' (never added, cancelled, or removed by retention)`);
+      if (!view) throw new NotFoundException(`no task '${id}' in queue '${queue}' (never added, cancelled, or removed by remove() or retention)`);
       return view;
     }
 

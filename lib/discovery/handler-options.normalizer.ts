@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../config/defaults.js';
-import { renamedOptionHint } from '../config/renamed-options.js';
+import { taskOptionHint } from '../config/renamed-options.js';
 import { checkBackoff, checkInteger, checkName, checkPolicy, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
 import type { ResolvedPolicy } from '../config/resolved-options.js';
 import { checkScheduleSpec } from '../config/schedule-spec.checks.js';
@@ -52,7 +52,9 @@ export function normalizeHandlerOptions(meta: TaskHandlerMetadata, source: strin
   const where = `@TaskHandler on ${source}`;
   const name = checkName(meta.name, where, 'the task name');
   for (const key of Object.keys(meta)) {
-    if (key !== 'name' && key !== 'schema' && key !== 'besideDefinition' && !(key in HANDLER_KEYS)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'${renamedOptionHint(key)}`);
+    if (key !== 'name' && key !== 'schema' && key !== 'besideDefinition' && !(key in HANDLER_KEYS)) {
+      throw new InvalidTaskOptionsError(`${where}: unknown option '${key}' (known: ${Object.keys(HANDLER_KEYS).join(', ')})${taskOptionHint(key)}`);
+    }
   }
   if (meta.besideDefinition) {
     const keys = meta.besideDefinition.map((key) => `'${key}'`).join(', ');

@@ -8,7 +8,7 @@ export class TaskNotFoundError extends Error {
     super(
       whileWaiting
         ? `task ${taskId} in queue '${queue}' was cancelled or removed while waitFor was waiting for it; it will not finish`
-        : `no task ${taskId} in queue '${queue}' (never added, cancelled, or already removed by retention)`,
+        : `no task ${taskId} in queue '${queue}' (never added, cancelled, or already removed by remove() or retention)`,
     );
     this.name = 'TaskNotFoundError';
   }

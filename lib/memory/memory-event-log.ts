@@ -39,6 +39,15 @@ export class MemoryEventLog {
     for (const listener of [...this.listeners]) listener();
   }
 
+  /** The final event (completed or dead) of task `id` among the newest `scan` events, if one is there. */
+  finalOf(id: string, scan: number): TaskEvent | undefined {
+    for (let i = this.events.length - 1; i >= 0 && i >= this.events.length - scan; i--) {
+      const event = this.events[i];
+      if (event.id === id && (event.type === 'completed' || event.type === 'dead')) return { ...event };
+    }
+    return undefined;
+  }
+
   /** The newest event's id, '0-0' when none. */
   lastId(): string {
     return this.events.at(-1)?.eventId ?? '0-0';

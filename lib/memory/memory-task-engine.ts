@@ -19,6 +19,9 @@ import * as insights from './memory-insights.js';
 import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import { parseStored, taskInfo } from './memory-task.js';
 
+/** Newest events watch looks through for a task that no longer exists: the Redis engine's WATCH_EVENT_SCAN (lib/redis/protocol.ts). */
+const WATCH_EVENT_SCAN = 500;
+
 /** Expired leases recovered per recover call, as on Redis. */
 const RECOVER_LIMIT = 1_000;
 
@@ -180,7 +183,14 @@ export class MemoryTaskEngine implements TaskEngine {
   async watch(queue: string, id: string): Promise<WatchedTask | undefined> {
     const q = this.store.queue(queue);
     const task = q.tasks.get(id);
-    if (!task) return undefined;
+    if (!task) {
+      // Removed at once as it finished (maybe before its producer heard back): its final event says how.
+      const final = q.events.finalOf(id, WATCH_EVENT_SCAN);
+      if (!final) return undefined;
+      const state: WatchedTask['final'] =
+        final.type === 'completed' ? { state: 'completed', result: final.result } : { state: 'dead', error: final.error ?? { message: 'task failed' } };
+      return { final: state, lastEventId: q.events.lastId() };
+    }
     task.awaited = true;
     const lastEventId = q.events.lastId();
     if (task.state === 'completed') return { final: { state: 'completed', result: parseStored(task.resultJson) }, lastEventId };

@@ -6,7 +6,7 @@ import type { QueuedTask } from '../engine/new-task.js';
 import { encodePayload } from '../engine/payload-json.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { EnqueueOptions } from '../interfaces/enqueue-options.interface.js';
-import { renamedOptionHint } from '../config/renamed-options.js';
+import { taskOptionHint } from '../config/renamed-options.js';
 
 const ENQUEUE_KEYS = {
   id: true, delay: true, runAt: true, priority: true, attempts: true, backoff: true, timeout: true, queue: true,
@@ -58,7 +58,7 @@ export function normalizeEnqueue(
   if (o !== NO_OPTIONS) {
     if (typeof o !== 'object') throw new InvalidTaskOptionsError(`${where}: options must be an object`);
     for (const key of Object.keys(o)) {
-      if (!(key in ENQUEUE_KEYS)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}'${renamedOptionHint(key)}`);
+      if (!(key in ENQUEUE_KEYS)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}' (known: ${Object.keys(ENQUEUE_KEYS).join(', ')})${taskOptionHint(key)}`);
     }
     checkPolicy(o, where);
   }

@@ -16,7 +16,7 @@ import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { checkName, checkRange } from '../config/option-checks.js';
+import { checkKnownKeys, checkName, checkRange } from '../config/option-checks.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 import { TaskScheduler } from '../scheduling/task-scheduler.js';
@@ -39,6 +39,10 @@ export type { ListOptions } from '../interfaces/task-insight-options.interface.j
 
 /** An enqueue call, as its errors name it: the task's name, or how many tasks. */
 type EnqueueCall = { task: string } | { count: number };
+
+/** The option keys of a lookup by id (get, cancel, remove, retry, ...), and of waitFor. */
+const LOOKUP_KEYS = ['queue'] as const satisfies ReadonlyArray<keyof TaskLookupOptions>;
+const WAIT_FOR_KEYS = ['queue', 'timeout'] as const satisfies ReadonlyArray<keyof WaitForOptions>;
 
 /** The producer API: inject it anywhere to add, inspect, cancel, retry, await and follow tasks. */
 @Injectable()
@@ -145,7 +149,7 @@ export class TaskQueue {
     });
   }
 
-  /** The task, or null when it does not exist (never added, cancelled or removed by retention). */
+  /** The task, or null when it does not exist (never added, cancelled, or removed by remove() or retention). */
   async get<P = unknown, R = unknown>(task: string | TaskRef<R>, options?: TaskLookupOptions): Promise<TaskInfo<P, R> | null> {
     const { queue, id } = this.locate(task, options, 'get');
     return (await this.engine.get(queue, id)) as TaskInfo<P, R> | null;
@@ -259,7 +263,7 @@ export class TaskQueue {
    * when the app shuts down first.
    */
   async waitFor<R = unknown>(task: string | TaskRef<R>, options: WaitForOptions): Promise<R> {
-    const { queue, id } = this.locate(task, options, 'waitFor');
+    const { queue, id } = this.locate(task, options, 'waitFor', WAIT_FOR_KEYS);
     const timeout = checkRange(options?.timeout, 'waitFor', 'timeout', 'waitForTimeout');
     return (await this.waiter.wait(queue, id, timeout)) as R;
   }
@@ -359,7 +363,12 @@ export class TaskQueue {
     return new RedisUnavailableError(`enqueue of ${what} failed: ${error.message}`, { cause: error });
   }
 
-  private locate(task: string | TaskRef, options: TaskLookupOptions | undefined, where: string): TaskRef {
+  private locate(task: string | TaskRef, options: TaskLookupOptions | undefined, where: string, known: readonly string[] = LOOKUP_KEYS): TaskRef {
+    if (options !== undefined && options !== null) {
+      // A typo ({ queu: 'emails' }) would otherwise look in 'default' and find nothing, quietly.
+      if (typeof options !== 'object' || Array.isArray(options)) throw new InvalidTaskOptionsError(`${where}: options must be an object { ${known.join('?, ')}? }`);
+      checkKnownKeys(options, known, where, '');
+    }
     if (task !== null && typeof task === 'object') {
       return { id: checkName(task.id, where, 'id'), queue: checkName(task.queue, where, 'queue') };
     }

@@ -97,7 +97,7 @@ async function missingDependency(
     const exists = Number(replies[2 * k]) + Number(replies[2 * k + 1]);
     const inBatch = earlier.get(`${queue}\n${dep}`);
     if (exists === 0 && !(inBatch !== undefined && inBatch < index)) {
-      return { index, error: `dependsOn: no task ${dep} in this queue (never added, cancelled, or removed by retention)` };
+      return { index, error: `dependsOn: no task ${dep} in this queue (never added, cancelled, or removed by remove() or retention)` };
     }
   }
   return null;

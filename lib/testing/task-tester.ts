@@ -11,7 +11,8 @@ import { followingOccurrence } from '../policies/schedule-timing.js';
 import { enqueuedOptions, type EnqueuedTask } from './enqueued-task.js';
 import { TESTING_SETTINGS, type TestingSettings } from './testing-settings.js';
 import { TestWorker } from './test-worker.js';
-import { checkAdvanceMs, checkDrainOptions, checkRunNextOptions } from './tester-options.checks.js';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { checkAdvanceMs, checkDrainOptions, checkEnqueuedFilter, checkRunNextOptions } from './tester-options.checks.js';
 import { timers } from '../timers/own-timers.js';
 
 /** Options of `drain`. */
@@ -60,6 +61,7 @@ export class TaskTester {
 
   /** The tasks enqueued so far (by TaskQueue, by handlers, by schedules), oldest first; only those of one task when given. */
   enqueued<P = unknown>(task?: string | TaskDefinition<P, unknown, unknown>): EnqueuedTask<P>[] {
+    checkEnqueuedFilter(task);
     const name = typeof task === 'object' && task !== null ? task.name : task;
     return this.store.added
       .filter((added) => name === undefined || added.task.name === name)
@@ -123,7 +125,7 @@ export class TaskTester {
   /** Moves the virtual clock forward by `ms` without running anything (in inline mode the runner then starts what became due). */
   advanceTime(ms: number): void {
     const clock = this.virtualClock();
-    if (!clock) throw new Error("advanceTime: this test mode runs on real timers (timers: 'real'); drain() and runNext() wait for due tasks instead");
+    if (!clock) throw new InvalidTaskOptionsError("advanceTime: this test mode runs on real timers (timers: 'real'); drain() and runNext() wait for due tasks instead");
     clock.advance(checkAdvanceMs(ms));
     for (const queue of this.worker.queues()) this.store.queue(queue).wake();
   }
@@ -140,7 +142,7 @@ export class TaskTester {
    */
   async fireSchedule(id: string): Promise<TaskRef> {
     const ref = this.schedules.fireEarly(id, (s) => followingOccurrence(s.spec, s.next, s.next));
-    if (!ref) throw new Error(`fireSchedule: no schedule '${id}' (known: ${[...this.store.schedules.keys()].join(', ') || 'none'})`);
+    if (!ref) throw new InvalidTaskOptionsError(`fireSchedule: no schedule '${id}' (known: ${[...this.store.schedules.keys()].join(', ') || 'none'})`);
     await this.store.eventsDelivered();
     return ref;
   }

@@ -1,8 +1,15 @@
 import { checkKnownKeys, checkName } from '../config/option-checks.js';
+import { MAX_DELAY_MS } from '../config/option-ranges.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 
 // TaskTester's arguments, checked as the module's options are: an unknown key
 // or a value of the wrong kind is refused, never read as a default.
+
+/** A value as an error message shows it: numbers as written (JSON shows NaN and Infinity as null). */
+const shown = (value: unknown) => (typeof value === 'number' ? String(value) : JSON.stringify(value));
+
+/** A time the virtual clock may move by: a number of ms from 0 to MAX_DELAY_MS (10 years), as a task's delay. */
+const isClockStep = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_DELAY_MS;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -17,10 +24,10 @@ export function checkDrainOptions(options: unknown): { budgetMs: number; maxAtte
   let budgetMs: number;
   if (advanceTime === undefined || advanceTime === true) budgetMs = Number.POSITIVE_INFINITY;
   else if (advanceTime === false) budgetMs = 0;
-  else if (typeof advanceTime === 'number' && Number.isFinite(advanceTime) && advanceTime >= 0) budgetMs = advanceTime;
-  else throw new InvalidTaskOptionsError(`drain: advanceTime must be true, false or a number of ms >= 0, got ${JSON.stringify(advanceTime)}`);
+  else if (isClockStep(advanceTime)) budgetMs = advanceTime;
+  else throw new InvalidTaskOptionsError(`drain: advanceTime must be true, false or a number of ms from 0 to ${MAX_DELAY_MS}, got ${shown(advanceTime)}`);
   if (maxAttempts !== undefined && (typeof maxAttempts !== 'number' || !Number.isInteger(maxAttempts) || maxAttempts < 1)) {
-    throw new InvalidTaskOptionsError(`drain: maxAttempts must be an integer >= 1, got ${JSON.stringify(maxAttempts)}`);
+    throw new InvalidTaskOptionsError(`drain: maxAttempts must be an integer >= 1, got ${shown(maxAttempts)}`);
   }
   return { budgetMs, maxAttempts: (maxAttempts as number | undefined) ?? 10_000 };
 }
@@ -32,15 +39,20 @@ export function checkRunNextOptions(options: unknown): { queue: string | undefin
   checkKnownKeys(options, ['queue', 'advanceTime'], 'runNext', '');
   const { queue, advanceTime } = options;
   if (advanceTime !== undefined && typeof advanceTime !== 'boolean') {
-    throw new InvalidTaskOptionsError(`runNext: advanceTime must be true or false, got ${JSON.stringify(advanceTime)}`);
+    throw new InvalidTaskOptionsError(`runNext: advanceTime must be true or false, got ${shown(advanceTime)}`);
   }
   return { queue: queue === undefined ? undefined : checkName(queue, 'runNext', 'queue'), advanceTime: advanceTime !== false };
 }
 
-/** advanceTime's argument: a number of ms >= 0. */
+/** advanceTime's argument: a number of ms from 0 to MAX_DELAY_MS. */
 export function checkAdvanceMs(ms: unknown): number {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-    throw new InvalidTaskOptionsError(`advanceTime: ms must be a number of ms >= 0, got ${JSON.stringify(ms)}`);
-  }
+  if (!isClockStep(ms)) throw new InvalidTaskOptionsError(`advanceTime: ms must be a number of ms from 0 to ${MAX_DELAY_MS}, got ${shown(ms)}`);
   return ms;
+}
+
+/** enqueued's argument: nothing, a task name or a definition. */
+export function checkEnqueuedFilter(task: unknown): void {
+  if (task === undefined || typeof task === 'string') return;
+  if (typeof task === 'object' && task !== null && typeof (task as { name?: unknown }).name === 'string') return;
+  throw new InvalidTaskOptionsError(`enqueued: give a task name or a definition (or nothing for every task), got ${shown(task)}`);
 }

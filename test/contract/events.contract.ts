@@ -65,6 +65,18 @@ export function describeEventContract(factory: OpenEngine): void {
       expect(events.map((ev) => [ev.type, ev.id, ev.result])).toEqual([['completed', 'watched', 'watched']]);
     });
 
+    it('gives the final state of a task removed at once as it finished, from its final event', async () => {
+      const e = await open();
+      await e.add(newTask('gone', { removeOnComplete: 'remove' }), newTask('failed', { maxAttempts: 1, removeOnDead: 'remove' }));
+      const [gone, failed] = await e.take(2);
+      await e.complete(gone, { sent: true });
+      await e.fail(failed, { action: 'dead' }, 'no luck');
+      expect(await e.tasks.get(QUEUE, 'gone')).toBeNull();
+      expect(await e.tasks.watch(QUEUE, 'gone')).toMatchObject({ final: { state: 'completed', result: { sent: true } } });
+      expect(await e.tasks.watch(QUEUE, 'failed')).toMatchObject({ final: { state: 'dead', error: { message: 'no luck' } } });
+      expect(await e.tasks.watch(QUEUE, 'never')).toBeUndefined();
+    });
+
     it('writes a dead event for a task whose dependency is already dead, and re-enqueues a retried task', async () => {
       const e = await open();
       await e.add(newTask('dep', { maxAttempts: 1 }));

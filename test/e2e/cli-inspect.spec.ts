@@ -126,7 +126,7 @@ describe('nestjs-redis-tasks: inspecting queues', () => {
     expect(shown.task.error!.stack).toContain('CliTasks.fail');
     expect(shown.logs.map((line) => line.message)).toEqual(['first line', 'about to fail']);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
-    expect(missing.stderr.trim()).toBe("nestjs-redis-tasks: no task 'no-such-task' in queue 'work' (never added, cancelled, or removed by retention)");
+    expect(missing.stderr.trim()).toBe("nestjs-redis-tasks: no task 'no-such-task' in queue 'work' (never added, cancelled, or removed by remove() or retention)");
   });
 
   it('workers and schedules: the live worker and the schedule, as tables and as JSON', async () => {

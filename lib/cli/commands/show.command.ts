@@ -18,7 +18,7 @@ export const showCommand: CliCommand = {
   async run(queue, { args: [id], values }) {
     const name = stringOption(values, 'queue') ?? DEFAULTS.queue;
     const [task, logs] = await Promise.all([queue.get(id, { queue: name }), queue.logs(id, { queue: name })]);
-    if (!task) throw new CommandFailure(`no task '${id}' in queue '${name}' (never added, cancelled, or removed by retention)`);
+    if (!task) throw new CommandFailure(`no task '${id}' in queue '${name}' (never added, cancelled, or removed by remove() or retention)`);
     return { json: { task, logs: logs ?? [] }, text: describe(task, logs ?? [], Date.now()) };
   },
 };

@@ -15,6 +15,6 @@ export function queueOption(values: OptionValues): string {
  */
 export async function refusal(queue: TaskQueue, id: string, name: string, wanted: string): Promise<CommandFailure> {
   const task = await queue.get(id, { queue: name });
-  if (!task) return new CommandFailure(`no task '${id}' in queue '${name}' (never added, cancelled, or removed by retention)`);
+  if (!task) return new CommandFailure(`no task '${id}' in queue '${name}' (never added, cancelled, or removed by remove() or retention)`);
   return new CommandFailure(`task '${id}' in queue '${name}' is ${task.state}; ${wanted}`);
 }

@@ -15,10 +15,15 @@ const moduleWith = (options: object) => () => resolveTaskOptions({ connection: {
 
 describe('unknown options that BullMQ users bring along', () => {
   it.each([
-    ['enqueue jobId', enqueueWith({ jobId: 'x' }), /enqueue\('mail\.send'\): unknown option 'jobId'; the task id is 'id'$/],
-    ['enqueue removeOnFail', enqueueWith({ removeOnFail: true }), /unknown option 'removeOnFail'; a failed task is dead here: 'removeOnDead'/],
-    ['enqueue repeat', enqueueWith({ repeat: { every: 1000 } }), /unknown option 'repeat'; a recurring task is a schedule/],
-    ['handler removeOnFail', () => normalizeHandlerOptions({ name: 'mail.send', removeOnFail: 5 } as never, 'Mail.send', 1_000), /unknown option 'removeOnFail'; .*'removeOnDead'/],
+    ['enqueue jobId', enqueueWith({ jobId: 'x' }), /enqueue\('mail\.send'\): unknown option 'jobId' \(known: id, delay, .*\); the task id is 'id'$/],
+    ['enqueue pattern', enqueueWith({ pattern: '* * * * *' }), /unknown option 'pattern' .*; a recurring task is a schedule: TaskQueue\.schedule\(id, name, payload, \{ cron \}\)/],
+    ['enqueue duration', enqueueWith({ duration: 1000 }), /unknown option 'duration' .*; a rate limit is per queue, in the module options: queues: \{ <queue>: \{ rateLimit/],
+    ['module defaults.removeOnFail', moduleWith({ defaults: { removeOnFail: true } }), /unknown option 'defaults\.removeOnFail' .*; the module keeps dead tasks by 'retention: \{ dead/],
+    ['module removeOnFail', moduleWith({ removeOnFail: true }), /unknown option 'removeOnFail' .*; the module keeps dead tasks by 'retention: \{ dead/],
+    ['queue defaults removeOnFail', moduleWith({ queues: { q: { defaults: { removeOnFail: true } } } }), /unknown option 'queues\.q\.defaults\.removeOnFail' .*; a failed task is dead here: 'removeOnDead'/],
+    ['enqueue removeOnFail', enqueueWith({ removeOnFail: true }), /unknown option 'removeOnFail' \(known: [^)]*\); a failed task is dead here: 'removeOnDead'/],
+    ['enqueue repeat', enqueueWith({ repeat: { every: 1000 } }), /unknown option 'repeat' \(known: [^)]*\); a recurring task is a schedule/],
+    ['handler removeOnFail', () => normalizeHandlerOptions({ name: 'mail.send', removeOnFail: 5 } as never, 'Mail.send', 1_000), /@TaskHandler on Mail\.send: unknown option 'removeOnFail' \(known: queue, attempts, [^)]*\); .*'removeOnDead'/],
     ['module defaults.removeOnComplete', moduleWith({ defaults: { removeOnComplete: { count: 100 } } }), /unknown option 'defaults\.removeOnComplete' \(known: attempts, backoff, timeout\); the module keeps completed tasks by 'retention: \{ completed/],
     ['module defaultJobOptions', moduleWith({ defaultJobOptions: {} }), /unknown option 'defaultJobOptions' .*; the module's task policy is 'defaults'/],
     ['worker lockDuration', moduleWith({ worker: { lockDuration: 30_000 } }), /unknown option 'worker\.lockDuration' .*; a running task's lease is worker\.leaseMs/],
@@ -29,8 +34,9 @@ describe('unknown options that BullMQ users bring along', () => {
     expect(call).toThrow(message);
   });
 
-  it('adds nothing for a name that is no known rename', () => {
-    expect(enqueueWith({ retries: 3 })).toThrow(/unknown option 'retries'$/);
+  it('adds nothing for a name that is no known rename, or one written where it has no twin', () => {
+    expect(enqueueWith({ retries: 3 })).toThrow(/unknown option 'retries' \(known: [^)]*\)$/);
+    expect(moduleWith({ worker: { jobId: 'x' } })).toThrow(/unknown option 'worker\.jobId' \(known: [^)]*\)$/);
     expect(moduleWith({ queues: { q: { defaults: { removeOnComplete: true, lifo: true } } } })).toThrow(/unknown option 'queues\.q\.defaults\.lifo' \(known: [^)]*\)$/);
   });
 });

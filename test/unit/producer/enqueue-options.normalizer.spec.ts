@@ -126,7 +126,9 @@ describe('normalizeEnqueue', () => {
   });
 
   it('rejects an unknown option by name', () => {
-    expect(rejection({ delayMs: 100 })).toBe("enqueue('email.send'): unknown option 'delayMs'");
+    expect(rejection({ delayMs: 100 })).toBe(
+      "enqueue('email.send'): unknown option 'delayMs' (known: id, delay, runAt, priority, attempts, backoff, timeout, queue, dependsOn, dependencyFailure, removeOnComplete, removeOnDead)",
+    );
   });
 
   it('rejects options that are not an object', () => {

@@ -22,10 +22,16 @@ describe('TaskTester arguments', () => {
       await expect(t.tester.drain({ advanceTim: false } as never)).rejects.toThrow(/drain: unknown option 'advanceTim' \(known: advanceTime, maxAttempts\)/);
       await expect(t.tester.drain({ maxAttempts: -3 })).rejects.toThrow(/drain: maxAttempts must be an integer >= 1, got -3/);
       await expect(t.tester.drain({ advanceTime: Number.NaN })).rejects.toThrow(InvalidTaskOptionsError);
-      await expect(t.tester.drain({ advanceTime: '5000' as never })).rejects.toThrow(/advanceTime must be true, false or a number of ms >= 0, got "5000"/);
+      await expect(t.tester.drain({ advanceTime: '5000' as never })).rejects.toThrow(/advanceTime must be true, false or a number of ms from 0 to 315360000000, got "5000"/);
+      await expect(t.tester.drain({ advanceTime: Number.POSITIVE_INFINITY })).rejects.toThrow(/got Infinity/);
       await expect(t.tester.runNext({ queu: 'x' } as never)).rejects.toThrow(/runNext: unknown option 'queu'/);
-      expect(() => t.tester.advanceTime('10' as never)).toThrow(/advanceTime: ms must be a number of ms >= 0, got "10"/);
+      expect(() => t.tester.advanceTime('10' as never)).toThrow(/advanceTime: ms must be a number of ms from 0 to 315360000000, got "10"/);
       expect(() => t.tester.advanceTime(-1)).toThrow(InvalidTaskOptionsError);
+      // Past a task's longest delay the clock would leave the dates a delay can be added to.
+      expect(() => t.tester.advanceTime(1e20)).toThrow(/got 100000000000000000000/);
+      expect(() => t.tester.advanceTime(Number.NaN)).toThrow(/got NaN/);
+      expect(() => t.tester.enqueued(5 as never)).toThrow(/enqueued: give a task name or a definition \(or nothing for every task\), got 5/);
+      await expect(t.tester.fireSchedule('nope')).rejects.toThrow(InvalidTaskOptionsError);
     } finally {
       await t.close();
     }
