@@ -23,6 +23,8 @@ const ORPHAN_MARGIN_MS = 250;
 export class LeaseKeeper {
   private renewTimer: NodeJS.Timeout | null = null;
   private recoverTimer: NodeJS.Timeout | null = null;
+  /** When the last renewal that got through was sent (local ms; until one has, when the keeper was made). */
+  private renewedAt = Date.now();
   /** Told how many expired leases each recovery took back (for the metrics). */
   onRecovered: ((requeued: number, dead: number) => void) | null = null;
 
@@ -52,9 +54,6 @@ export class LeaseKeeper {
     if (this.recoverTimer) timers.clearInterval(this.recoverTimer);
     this.renewTimer = this.recoverTimer = null;
   }
-
-  /** When the last renewal that got through was sent (local ms; at start, the start). */
-  private renewedAt = Date.now();
 
   private async renew(): Promise<void> {
     const leases = this.held.leases();
