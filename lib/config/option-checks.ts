@@ -15,18 +15,24 @@ export type OptionKeys<T> = Readonly<Record<keyof T, true>>;
 // three reject bad values with the same words. `where` names the caller, e.g.
 // "enqueue('email.send')" or "@TaskHandler('email.send')".
 
-function describe(value: unknown): string {
+/** A value as an error message shows it: strings quoted, numbers as written (NaN, Infinity), objects by kind. */
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (value === null || typeof value !== 'object') return String(value);
   return Object.prototype.toString.call(value);
 }
 
+/** Whether `value` is an options object: not null, not an array. */
+export function isOptionsObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Throws unless `value` is an integer within [min, max]. */
 export function checkInteger(value: unknown, where: string, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new InvalidTaskOptionsError(`${where}: ${field} must be an integer ${range}, got ${describe(value)}`);
+    throw new InvalidTaskOptionsError(`${where}: ${field} must be an integer ${range}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -36,7 +42,7 @@ export function checkRange(value: unknown, where: string, field: string, option:
   const range = OPTION_RANGES[option];
   const ok =
     typeof value === 'number' && Number.isFinite(value) && (!range.integer || Number.isInteger(value)) && value >= range.min && value <= range.max;
-  if (!ok) throw new InvalidTaskOptionsError(`${where}: ${field} must be ${describeRange(range)} (ms), got ${describe(value)}`);
+  if (!ok) throw new InvalidTaskOptionsError(`${where}: ${field} must be ${describeRange(range)} (ms), got ${describeValue(value)}`);
   return value as number;
 }
 
@@ -54,7 +60,7 @@ export function checkName(value: unknown, where: string, field: string): string 
   // become one key: such strings are refused rather than silently rewritten.
   if (typeof value !== 'string' || value.length === 0 || value.length > 256 || /[{}\u0000-\u001f\u007f]/.test(value)) {
     throw new InvalidTaskOptionsError(
-      `${where}: ${field} must be a non-empty string of at most 256 characters without braces or control characters, got ${describe(value)}`,
+      `${where}: ${field} must be a non-empty string of at most 256 characters without braces or control characters, got ${describeValue(value)}`,
     );
   }
   if (LONE_SURROGATE.test(value)) {
@@ -99,12 +105,12 @@ export function checkRemoveOption(value: RemoveOption | undefined, where: string
 /** Throws unless `value` is a valid backoff. */
 export function checkBackoff(value: unknown, where: string): BackoffOptions {
   if (value === null || typeof value !== 'object') {
-    throw new InvalidTaskOptionsError(`${where}: backoff must be an object { type, delay, maxDelay? }, got ${describe(value)}`);
+    throw new InvalidTaskOptionsError(`${where}: backoff must be an object { type, delay, maxDelay? }, got ${describeValue(value)}`);
   }
   const backoff = value as Partial<BackoffOptions>;
   checkKnownKeys(backoff, BACKOFF_KEYS, where, 'backoff');
   if (backoff.type !== 'fixed' && backoff.type !== 'exponential') {
-    throw new InvalidTaskOptionsError(`${where}: backoff.type must be 'fixed' or 'exponential', got ${describe(backoff.type)}`);
+    throw new InvalidTaskOptionsError(`${where}: backoff.type must be 'fixed' or 'exponential', got ${describeValue(backoff.type)}`);
   }
   checkRange(backoff.delay, where, 'backoff.delay', 'backoffDelay');
   if (backoff.maxDelay !== undefined) checkRange(backoff.maxDelay, where, 'backoff.maxDelay', 'backoffMaxDelay');

@@ -18,6 +18,7 @@ import { listTasks } from './memory-task-list.js';
 import * as insights from './memory-insights.js';
 import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import { parseStored, taskInfo } from './memory-task.js';
+import { finalStateOf } from '../engine/final-state.js';
 
 /** Newest events watch looks through for a task that no longer exists: the Redis engine's WATCH_EVENT_SCAN (lib/redis/protocol.ts). */
 const WATCH_EVENT_SCAN = 500;
@@ -185,11 +186,9 @@ export class MemoryTaskEngine implements TaskEngine {
     const task = q.tasks.get(id);
     if (!task) {
       // Removed at once as it finished (maybe before its producer heard back): its final event says how.
-      const final = q.events.finalOf(id, WATCH_EVENT_SCAN);
-      if (!final) return undefined;
-      const state: WatchedTask['final'] =
-        final.type === 'completed' ? { state: 'completed', result: final.result } : { state: 'dead', error: final.error ?? { message: 'task failed' } };
-      return { final: state, lastEventId: q.events.lastId() };
+      const event = q.events.finalOf(id, WATCH_EVENT_SCAN);
+      const final = event && finalStateOf(event);
+      return final ? { final, lastEventId: q.events.lastId() } : undefined;
     }
     task.awaited = true;
     const lastEventId = q.events.lastId();

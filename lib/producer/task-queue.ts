@@ -16,7 +16,7 @@ import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { checkKnownKeys, checkName, checkRange } from '../config/option-checks.js';
+import { checkKnownKeys, checkName, checkRange, isOptionsObject } from '../config/option-checks.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 import { TaskScheduler } from '../scheduling/task-scheduler.js';
@@ -366,7 +366,7 @@ export class TaskQueue {
   private locate(task: string | TaskRef, options: TaskLookupOptions | undefined, where: string, known: readonly string[] = LOOKUP_KEYS): TaskRef {
     if (options !== undefined && options !== null) {
       // A typo ({ queu: 'emails' }) would otherwise look in 'default' and find nothing, quietly.
-      if (typeof options !== 'object' || Array.isArray(options)) throw new InvalidTaskOptionsError(`${where}: options must be an object { ${known.join('?, ')}? }`);
+      if (!isOptionsObject(options)) throw new InvalidTaskOptionsError(`${where}: options must be an object { ${known.join('?, ')}? }`);
       checkKnownKeys(options, known, where, '');
     }
     if (task !== null && typeof task === 'object') {

@@ -6,6 +6,7 @@ import type { QueueEventHub } from '../events/queue-event-hub.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import type { FinalState, TaskEngine } from '../engine/task-engine.js';
 import { VanishedTaskCheck } from './vanished-task-check.js';
+import { finalStateOf } from '../engine/final-state.js';
 import { timers } from '../timers/own-timers.js';
 
 interface Waiter {
@@ -90,11 +91,10 @@ export class TaskWaiter {
   }
 
   private onEvent(queue: string, event: TaskEvent): void {
-    if (event.type !== 'completed' && event.type !== 'dead') return;
+    const state = finalStateOf(event);
+    if (state === null) return;
     const set = this.waiters.get(queue)?.get(event.id);
     if (!set) return;
-    const state: FinalState =
-      event.type === 'completed' ? { state: 'completed', result: event.result } : { state: 'dead', error: event.error ?? { message: 'task failed' } };
     [...set].forEach((w) => finish(w, queue, event.id, state));
   }
 
