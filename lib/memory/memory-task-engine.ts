@@ -120,6 +120,10 @@ export class MemoryTaskEngine implements TaskEngine {
   }
 
   async cancel(queue: string, id: string): Promise<boolean> {
+    return this.cancelAs(queue, id, 'it was cancelled');
+  }
+
+  private cancelAs(queue: string, id: string, reason: string): boolean {
     const q = this.store.queue(queue);
     const task = q.tasks.get(id);
     if (!task) return false;
@@ -133,13 +137,13 @@ export class MemoryTaskEngine implements TaskEngine {
     } else {
       return false;
     }
-    if (task.hasDependents) notifyDependents(q, id, { kind: 'dead', reason: 'it was cancelled' }, this.store.now(), null);
+    if (task.hasDependents) notifyDependents(q, id, { kind: 'dead', reason }, this.store.now(), null);
     q.deleteTask(id);
     return true;
   }
 
   async remove(queue: string, id: string): Promise<boolean> {
-    if (await this.cancel(queue, id)) return true;
+    if (this.cancelAs(queue, id, 'it was removed')) return true;
     const q = this.store.queue(queue);
     const task = q.tasks.get(id);
     if (!task || (task.state !== 'completed' && task.state !== 'dead')) return false;

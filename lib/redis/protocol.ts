@@ -353,7 +353,8 @@ export const SCRIPTS = {
   renew: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'leaseMs', 'workerToken', 'orphanAgeMs'], row: [...LEASE_ROW, 'extend'] },
   recover: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'limit', 'keepDeadAge', 'keepDeadCount'] },
   progress: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id', 'token', 'progress'] },
-  cancel: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
+  /** `removed`: '1' when remove() called it, '' for cancel(): the words a dependent's error gives. */
+  cancel: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id', 'removed'] },
   removeFinished: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
   retry: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
   watch: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },

@@ -137,6 +137,10 @@ export class RedisTaskEngine implements TaskEngine {
     return { lost: (reply[RENEW.head.lost] as unknown[]).map(String), orphans: Number(reply[RENEW.head.orphans]) };
   }
 
+  private async cancelAs(queue: string, id: string, removed: '1' | ''): Promise<boolean> {
+    return Number(await this.script('cancel', queue, scriptArgs('cancel', Object.assign(this.head(queue), { id, removed })))) === 1;
+  }
+
   async recover(queue: string): Promise<{ requeued: number; dead: number }> {
     const { age, count } = this.options.retention.dead;
     const args = scriptArgs('recover', Object.assign(this.head(queue), { limit: RECOVER_LIMIT, keepDeadAge: age, keepDeadCount: count }));
@@ -159,13 +163,13 @@ export class RedisTaskEngine implements TaskEngine {
     );
   }
 
-  async cancel(queue: string, id: string): Promise<boolean> {
-    return Number(await this.script('cancel', queue, scriptArgs('cancel', Object.assign(this.head(queue), { id })))) === 1;
+  cancel(queue: string, id: string): Promise<boolean> {
+    return this.cancelAs(queue, id, '');
   }
 
   async remove(queue: string, id: string): Promise<boolean> {
     // Two scripts, each atomic: a task that finishes between them is then removed as finished.
-    if (await this.cancel(queue, id)) return true;
+    if (await this.cancelAs(queue, id, '1')) return true;
     return Number(await this.script('removeFinished', queue, scriptArgs('removeFinished', Object.assign(this.head(queue), { id })))) === 1;
   }
 

@@ -3,7 +3,8 @@
 -- they were enqueued with dependencyFailure 'run').
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
 --   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
--- ARGV: SCRIPTS.cancel of protocol.ts: the key base, the events setting, the id.
+-- ARGV: SCRIPTS.cancel of protocol.ts: the key base, the events setting, the id, whether remove() called it
+--   (the words its dependents' errors give).
 -- Returns 1 when removed, 0 when the task is absent or in another state.
 -- Atomic so that a worker cannot fetch the task between the state check and the removal.
 --@include time
@@ -38,6 +39,6 @@ elseif f[1] == S_BLOCKED then
 else
   return 0
 end
-if f[3] then notifyDependents(base, keys, nowMs(), evMaxLen, id, S_DEAD, 'it was cancelled', nil) end
+if f[3] then notifyDependents(base, keys, nowMs(), evMaxLen, id, S_DEAD, ARGV[ARG_REMOVED] == '1' and 'it was removed' or 'it was cancelled', nil) end
 deleteTask(base, id)
 return 1
