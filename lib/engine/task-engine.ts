@@ -19,6 +19,9 @@ export const NAME_SCAN_WINDOW = 10_000;
 /** A finished task's outcome, as waitFor sees it. */
 export type FinalState = { state: 'completed'; result: unknown } | { state: 'dead'; error: TaskErrorInfo };
 
+/** What `remove` took: an unfinished task or a finished one; null when it removed nothing. */
+export type RemovedTask = 'unfinished' | 'finished' | null;
+
 /** What watch returns for an existing task. */
 export interface WatchedTask {
   /** The final state, or null while the task is not finished. */
@@ -76,9 +79,10 @@ export interface TaskEngine extends TaskMaintenance, TaskInsights {
   cancel(queue: string, id: string): Promise<boolean>;
   /**
    * Removes a task that is not running: an unfinished one as `cancel` does, a finished one (completed or
-   * dead) as retention does. False when the task is absent or running.
+   * dead) as retention does. Says which it was (a finished task's final event was written; an unfinished
+   * one's never will be), or null when the task is absent or running.
    */
-  remove(queue: string, id: string): Promise<boolean>;
+  remove(queue: string, id: string): Promise<RemovedTask>;
   retry(queue: string, id: string): Promise<boolean>;
   counts(queue: string): Promise<TaskCounts>;
   pause(queue: string): Promise<void>;

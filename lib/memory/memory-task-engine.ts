@@ -2,7 +2,7 @@ import type { ResolvedTaskOptions } from '../config/resolved-options.js';
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { EventReader, QueueWaker } from '../engine/event-reader.js';
 import type { AddResult, QueuedTask } from '../engine/new-task.js';
-import type { TaskEngine, WatchedTask } from '../engine/task-engine.js';
+import type { RemovedTask, TaskEngine, WatchedTask } from '../engine/task-engine.js';
 import type { ObliterateResult, QueueGauges } from '../engine/task-maintenance.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
 import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
@@ -142,14 +142,14 @@ export class MemoryTaskEngine implements TaskEngine {
     return true;
   }
 
-  async remove(queue: string, id: string): Promise<boolean> {
-    if (this.cancelAs(queue, id, 'it was removed')) return true;
+  async remove(queue: string, id: string): Promise<RemovedTask> {
+    if (this.cancelAs(queue, id, 'it was removed')) return 'unfinished';
     const q = this.store.queue(queue);
     const task = q.tasks.get(id);
-    if (!task || (task.state !== 'completed' && task.state !== 'dead')) return false;
+    if (!task || (task.state !== 'completed' && task.state !== 'dead')) return null;
     (task.state === 'completed' ? q.completed : q.dead).delete(id);
     q.deleteTask(id);
-    return true;
+    return 'finished';
   }
 
   async retry(queue: string, id: string): Promise<boolean> {

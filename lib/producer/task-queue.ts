@@ -182,7 +182,9 @@ export class TaskQueue {
   /** Removes a waiting, delayed or blocked task; false when it is absent, running or finished. */
   async cancel(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
     const { queue, id } = this.locate(task, options, 'cancel');
-    return this.engine.cancel(queue, id);
+    const cancelled = await this.engine.cancel(queue, id);
+    if (cancelled) this.waiter.takenAway(queue, id);
+    return cancelled;
   }
 
   /**
@@ -193,7 +195,10 @@ export class TaskQueue {
    */
   async remove(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
     const { queue, id } = this.locate(task, options, 'remove');
-    return this.engine.remove(queue, id);
+    const removed = await this.engine.remove(queue, id);
+    // A finished task's waiters have its final event, in hand or on its way.
+    if (removed === 'unfinished') this.waiter.takenAway(queue, id);
+    return removed !== null;
   }
 
   /** Moves a dead task back to waiting with a fresh attempt budget; false when it is not dead. */

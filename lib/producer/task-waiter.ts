@@ -20,7 +20,8 @@ interface Waiter {
  * off) and read in one atomic step that also gives the stream position, and
  * the queue's shared follower starts no later than that position, so a task
  * finishing at any moment is seen exactly once. Tasks that vanish without a
- * final event (cancelled, removed) are noticed by a once-a-second existence check.
+ * final event (cancelled, removed) are noticed by a once-a-second existence check,
+ * or at once when this process's TaskQueue took them away.
  */
 export class TaskWaiter {
   private readonly waiters = new Map<string, Map<string, Set<Waiter>>>();
@@ -101,6 +102,15 @@ export class TaskWaiter {
   /** The ids waited on now, by queue. */
   private awaitedIds(): Map<string, string[]> {
     return new Map([...this.waiters].filter(([, byId]) => byId.size > 0).map(([queue, byId]) => [queue, [...byId.keys()]]));
+  }
+
+  /**
+   * This process took an unfinished task away (cancel or remove): no final
+   * event will come, so its waiters here are told now rather than by the
+   * existence check a second or two later.
+   */
+  takenAway(queue: string, id: string): void {
+    this.gone(queue, id);
   }
 
   /** A task vanished while waited on: its waiters are told so. */

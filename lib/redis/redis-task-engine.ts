@@ -3,7 +3,7 @@ import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-opti
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { EventReader, QueueWaker } from '../engine/event-reader.js';
 import type { AddResult, QueuedTask } from '../engine/new-task.js';
-import type { TaskEngine, WatchedTask } from '../engine/task-engine.js';
+import type { RemovedTask, TaskEngine, WatchedTask } from '../engine/task-engine.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
 import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
@@ -167,10 +167,11 @@ export class RedisTaskEngine implements TaskEngine {
     return this.cancelAs(queue, id, '');
   }
 
-  async remove(queue: string, id: string): Promise<boolean> {
+  async remove(queue: string, id: string): Promise<RemovedTask> {
     // Two scripts, each atomic: a task that finishes between them is then removed as finished.
-    if (await this.cancelAs(queue, id, '1')) return true;
-    return Number(await this.script('removeFinished', queue, scriptArgs('removeFinished', Object.assign(this.head(queue), { id })))) === 1;
+    if (await this.cancelAs(queue, id, '1')) return 'unfinished';
+    const removed = Number(await this.script('removeFinished', queue, scriptArgs('removeFinished', Object.assign(this.head(queue), { id })))) === 1;
+    return removed ? 'finished' : null;
   }
 
   async retry(queue: string, id: string): Promise<boolean> {

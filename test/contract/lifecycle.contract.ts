@@ -74,15 +74,15 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       await e.complete(done, 'ok');
       await e.fail(broke, { action: 'dead' }, 'broke');
       await e.add(newTask('waits', { dependsOn: ['later'] }));
-      expect(await e.tasks.remove(QUEUE, 'done')).toBe(true);
+      expect(await e.tasks.remove(QUEUE, 'done')).toBe('finished');
       expect(await e.tasks.get(QUEUE, 'done')).toBeNull();
-      expect(await e.tasks.remove(QUEUE, 'broke')).toBe(true);
-      expect(await e.tasks.remove(QUEUE, 'runs')).toBe(false);
+      expect(await e.tasks.remove(QUEUE, 'broke')).toBe('finished');
+      expect(await e.tasks.remove(QUEUE, 'runs')).toBeNull();
       expect(await e.tasks.get(QUEUE, 'runs')).toMatchObject({ state: 'active' });
       // Unfinished: as cancel, its dependents told it ended dead.
-      expect(await e.tasks.remove(QUEUE, 'later')).toBe(true);
+      expect(await e.tasks.remove(QUEUE, 'later')).toBe('unfinished');
       expect(await e.tasks.get(QUEUE, 'waits')).toMatchObject({ state: 'dead', error: { message: 'dependency later ended dead: it was removed' } });
-      expect(await e.tasks.remove(QUEUE, 'nothing')).toBe(false);
+      expect(await e.tasks.remove(QUEUE, 'nothing')).toBeNull();
       expect(await e.tasks.counts(QUEUE)).toMatchObject({ waiting: 0, delayed: 0, blocked: 0, active: 1, completed: 0, dead: 1 });
       expect((await e.tasks.list(QUEUE, 'dead', 0, 10)).map((t) => t.id)).toEqual(['waits']);
     });

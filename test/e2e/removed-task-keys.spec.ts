@@ -182,11 +182,11 @@ describe('a finished task removed by remove() leaves no key behind', () => {
     await engine.settle(QUEUE, [{ lease: second.lease, kind: 'completed', resultJson: '"ok"' }], request(0));
     expect(await keysOfTask('kept')).toEqual(expect.arrayContaining([`{${prefix}:${QUEUE}}:l:kept`, `{${prefix}:${QUEUE}}:h:kept`]));
     expect((await keysOfTask('gone')).length).toBeGreaterThan(0);
-    expect(await engine.remove(QUEUE, 'kept')).toBe(true);
-    expect(await engine.remove(QUEUE, 'gone')).toBe(true);
+    expect(await engine.remove(QUEUE, 'kept')).toBe('finished');
+    expect(await engine.remove(QUEUE, 'gone')).toBe('finished');
     expect(await keysOfTask('kept')).toEqual([]);
     expect(await keysOfTask('gone')).toEqual([]);
     expect(await engine.counts(QUEUE)).toMatchObject({ completed: 0, dead: 0 });
-    expect(await engine.remove(QUEUE, 'kept')).toBe(false);
+    expect(await engine.remove(QUEUE, 'kept')).toBeNull();
   });
 });

@@ -17,15 +17,39 @@ class QuickTasks {
 describe('waitFor on a task that vanishes while waiting', () => {
   const q = useStoredQueue('vanish');
 
-  it('rejects promptly when the task is cancelled', async () => {
+  it('rejects by the time cancel() resolves when this process cancels it', async () => {
     const ref = await q.producer.queue.enqueue('vanish.never-run', {}, { delay: 60_000 });
-    const started = Date.now();
-    const waiting = q.producer.queue.waitFor(ref, { timeout: 30_000 }).catch((e: unknown) => e);
+    let error: unknown = 'still waiting';
+    const waiting = q.producer.queue.waitFor(ref, { timeout: 30_000 }).catch((e: unknown) => (error = e));
     expect(await q.producer.queue.cancel(ref)).toBe(true);
-    const error = await waiting;
+    await Promise.resolve();
     expect(error).toBeInstanceOf(TaskNotFoundError);
     expect(error).toMatchObject({ taskId: ref.id, queue: 'default', whileWaiting: true });
     expect((error as Error).message).toMatch(/was cancelled or removed while waitFor was waiting/);
+    await waiting;
+  });
+
+  it('rejects by the time remove() resolves when this process removes it unfinished', async () => {
+    const ref = await q.producer.queue.enqueue('vanish.never-run', {}, { delay: 60_000 });
+    let error: unknown = 'still waiting';
+    const waiting = q.producer.queue.waitFor(ref, { timeout: 30_000 }).catch((e: unknown) => (error = e));
+    expect(await q.producer.queue.remove(ref)).toBe(true);
+    await Promise.resolve();
+    expect(error).toMatchObject({ name: 'TaskNotFoundError', whileWaiting: true });
+    await waiting;
+  });
+
+  it('rejects promptly when another process cancels it', async () => {
+    const ref = await q.producer.queue.enqueue('vanish.never-run', {}, { delay: 60_000 });
+    const started = Date.now();
+    const waiting = q.producer.queue.waitFor(ref, { timeout: 30_000 }).catch((e: unknown) => e);
+    const other = await startTaskApp(q.prefix, []);
+    try {
+      expect(await other.queue.cancel(ref)).toBe(true);
+    } finally {
+      await other.close();
+    }
+    expect(await waiting).toMatchObject({ name: 'TaskNotFoundError', whileWaiting: true });
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
