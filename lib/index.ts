@@ -34,6 +34,7 @@ export type { TaskState } from './interfaces/task-state.js';
 export type { WorkerInfo, WorkerQueueInfo } from './interfaces/worker-info.interface.js';
 export { UnrecoverableTaskError } from './errors/unrecoverable-task.error.js';
 export { TaskTimeoutError } from './errors/task-timeout.error.js';
+export { TaskAbortedError, type TaskAbortKind } from './errors/task-aborted.error.js';
 export { TaskFailedError } from './errors/task-failed.error.js';
 export { WaitForTimeoutError } from './errors/wait-for-timeout.error.js';
 export { WaitForAbortedError } from './errors/wait-for-aborted.error.js';

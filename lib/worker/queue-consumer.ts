@@ -4,6 +4,7 @@ import type { AttemptOutcome, FetchReply, FetchRequest, Lease } from '../engine/
 import type { QueueWaker } from '../engine/event-reader.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
+import { TaskAbortedError } from '../errors/task-aborted.error.js';
 import { AttemptState } from '../execution/attempt-state.js';
 import { LazyAbort } from '../execution/lazy-abort.js';
 import { brokenEntriesLine } from './broken-entries-line.js';
@@ -300,7 +301,7 @@ export class QueueConsumer {
     if (slots.length === 0) return;
     for (const slot of slots) {
       slot.attempt.abandoned = true;
-      slot.attempt.abort.abort(new Error('worker shutting down: task handed back'));
+      slot.attempt.abort.abort(new TaskAbortedError(slot.task.id, 'shutdown'));
       this.ledger.drop(slot.task.id);
     }
     const leases = slots.map((s) => s.task.lease);
@@ -314,7 +315,7 @@ export class QueueConsumer {
       // A slot of the same task under a newer lease (fetched again since) keeps running.
       if (!slot || slot.attempt.abandoned || slot.task.lease.token !== token) continue;
       slot.attempt.abandoned = true;
-      const error = new Error(`lease lost: task ${id} was taken back (cancelled, recovered or removed); this attempt's outcome will be discarded`);
+      const error = new TaskAbortedError(id, 'lease-lost');
       slot.attempt.abort.abort(error);
       this.outage.emit('lease', error, id);
     }

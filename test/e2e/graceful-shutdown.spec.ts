@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OnWorkerEvent, TaskContext, TaskHandler, TaskQueue, type WorkerEvent } from '../../lib/index.js';
+import { OnWorkerEvent, TaskAbortedError, TaskContext, TaskHandler, TaskQueue, type WorkerEvent } from '../../lib/index.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { removePrefix, uniquePrefix } from '../utils/redis.js';
 import { sleep, waitUntil } from '../utils/wait.js';
@@ -14,6 +14,7 @@ const GRACE_MS = 800;
 let journal: string[] = [];
 let closeCalledAt = 0;
 let abortedAfterMs: number | null = null;
+let abortReason: unknown = null;
 let lateFinish: Promise<void> | null = null;
 /** The worker events of attempts that ended: a handed-back attempt ends with none. */
 let ended: string[] = [];
@@ -39,6 +40,7 @@ class DrainTasks {
     journal.push('long started');
     await new Promise<void>((resolve) => task.signal.addEventListener('abort', () => resolve(), { once: true }));
     abortedAfterMs = Date.now() - closeCalledAt;
+    abortReason = task.signal.reason;
     journal.push('long aborted');
     throw task.signal.reason;
   }
@@ -87,6 +89,7 @@ describe('graceful shutdown', () => {
     journal = [];
     ended = [];
     abortedAfterMs = null;
+    abortReason = null;
     lateFinish = null;
     worker = await startTaskApp(prefix, [DrainTasks], { worker: { concurrency: 5, leaseMs: 5_000, shutdownGraceMs: GRACE_MS } });
   });
@@ -134,6 +137,9 @@ describe('graceful shutdown', () => {
     expect(journal).toEqual(['long started', 'close called', 'long aborted', 'close resolved']);
     // Aborted when the grace period ended, not before (a little slack for timer granularity).
     expect(abortedAfterMs).toBeGreaterThanOrEqual(GRACE_MS - 50);
+    // The handler can tell a shutdown from its own timeout.
+    expect(abortReason).toBeInstanceOf(TaskAbortedError);
+    expect(abortReason).toMatchObject({ kind: 'shutdown', taskId: ref.id });
     const info = await producer.queue.get(ref);
     expect(info).toMatchObject({ state: 'waiting', attempts: 0, maxAttempts: 3 });
     expect(info!.error).toBeNull();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { OnWorkerEvent, RateLimitedError, TaskHandler, defineTask, type TaskContext, type WorkerEvent } from '../../lib/index.js';
+import { OnWorkerEvent, RateLimitedError, TaskAbortedError, TaskHandler, defineTask, type TaskContext, type WorkerEvent } from '../../lib/index.js';
 import { QueueKeys } from '../../lib/redis/queue-keys.js';
 import { RECORD } from '../../lib/redis/protocol.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
@@ -17,6 +17,9 @@ const Flaky = defineTask<{ key: string; fail: number }, { key: string }>('we.fla
 
 const log = new Map<string, string[]>();
 const note = (key: string, entry: string) => log.set(key, [...(log.get(key) ?? []), entry]);
+
+/** The reasons the 'we.hold' handler's signal was aborted with. */
+const holdAbortReasons: unknown[] = [];
 
 @Injectable()
 class WorkerEventTasks {
@@ -44,7 +47,10 @@ class WorkerEventTasks {
   @TaskHandler('we.hold', { attempts: 1 })
   hold(_payload: unknown, task: TaskContext) {
     return new Promise((resolve) => {
-      task.signal.addEventListener('abort', () => resolve('aborted'));
+      task.signal.addEventListener('abort', () => {
+        holdAbortReasons.push(task.signal.reason);
+        resolve('aborted');
+      });
     });
   }
 
@@ -152,5 +158,8 @@ describe('@OnWorkerEvent', () => {
     await redis.hdel(new QueueKeys(prefix, 'default').task(ref.id), RECORD.leaseToken);
     await waitUntil(() => log.get('errors')?.some((e) => e.startsWith(`lease ${ref.id}`)), 'the lost lease to be reported');
     expect(log.get('errors')!.find((e) => e.startsWith(`lease ${ref.id}`))).toMatch(/lease lost: task .+ was taken back/);
+    await waitUntil(() => holdAbortReasons.length > 0, 'the handler to see its signal abort');
+    expect(holdAbortReasons[0]).toBeInstanceOf(TaskAbortedError);
+    expect(holdAbortReasons[0]).toMatchObject({ kind: 'lease-lost', taskId: ref.id });
   });
 });
