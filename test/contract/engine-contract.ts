@@ -53,9 +53,9 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
     it('records a failure with its error and retries after the backoff delay, then ends dead', async () => {
       await add(newTask('f', { maxAttempts: 2 }));
       let [task] = (await engine.tasks.fetch(QUEUE, request(1))).tasks;
-      await engine.tasks.settle(QUEUE, [{ lease: task.lease, kind: 'failed', error: { message: 'boom' }, then: { action: 'retry', delayMs: 50 } }], request(0));
+      await engine.tasks.settle(QUEUE, [{ lease: task.lease, kind: 'failed', error: { message: 'boom' }, then: { action: 'retry', delayMs: 1_000 } }], request(0));
       expect(await engine.tasks.get(QUEUE, 'f')).toMatchObject({ state: 'delayed', error: { message: 'boom' } });
-      await engine.elapse(80);
+      await engine.elapse(1_100);
       [task] = (await engine.tasks.fetch(QUEUE, request(1))).tasks;
       expect(task).toMatchObject({ id: 'f', attempt: 2 });
       await engine.tasks.settle(QUEUE, [{ lease: task.lease, kind: 'failed', error: { message: 'again' }, then: { action: 'dead' } }], request(0));
@@ -78,9 +78,10 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
 
     it('recovers a task whose lease expired: the lost attempt counts, and the old lease is refused', async () => {
       await add(newTask('r', { maxAttempts: 2 }));
-      const [first] = (await engine.tasks.fetch(QUEUE, request(1, 50))).tasks;
+      // A lease of a second, so that the first recover surely comes before it runs out, even on a busy machine.
+      const [first] = (await engine.tasks.fetch(QUEUE, request(1, 1_000))).tasks;
       expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 0 });
-      await engine.elapse(80);
+      await engine.elapse(1_100);
       expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 1, dead: 0 });
       expect((await engine.tasks.renew(QUEUE, WORKER, [first.lease], 1_000, 60_000)).lost).toEqual(['r']);
       const [second] = (await engine.tasks.fetch(QUEUE, request(1, 50))).tasks;
@@ -118,6 +119,17 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
       expect(await fetchIds(3)).toEqual(['hi', 'b', 'c']);
       expect(await engine.tasks.release(QUEUE, [a.lease])).toBe(1);
       expect(await fetchIds(10)).toEqual(['a', 'd', 'e', 'lo']);
+    });
+
+    it("keeps a task's place in line from its enqueue: a delayed or retried one goes ahead of those added after it", async () => {
+      await add(newTask('late', { delayMs: 1_000 }), newTask('r', { maxAttempts: 2 }));
+      const [r] = (await engine.tasks.fetch(QUEUE, request(1))).tasks;
+      expect(r.id).toBe('r');
+      await engine.tasks.settle(QUEUE, [{ lease: r.lease, kind: 'failed', error: { message: 'again' }, then: { action: 'retry', delayMs: 1_000 } }], request(0));
+      await add(newTask('w1'), newTask('w2'));
+      expect(await fetchIds(1)).toEqual(['w1']);
+      await engine.elapse(1_100);
+      expect(await fetchIds(3)).toEqual(['late', 'r', 'w2']);
     });
 
     it('keeps a delayed task until it is due', async () => {
@@ -175,11 +187,11 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
     it('lists a worker while its heartbeat lasts, and forgets it when it retires or stops beating', async () => {
       const worker = { instanceId: 'i1', host: 'h', pid: 1, startedAt: 5, queues: [{ queue: QUEUE, handlers: ['job'], concurrency: 2, running: 0 }] };
       await engine.tasks.heartbeat(worker, 10_000);
-      await engine.tasks.heartbeat({ ...worker, instanceId: 'i2' }, 100);
+      await engine.tasks.heartbeat({ ...worker, instanceId: 'i2' }, 1_000);
       const listed = await engine.tasks.workers();
       expect(listed.map((w) => w.instanceId).sort()).toEqual(['i1', 'i2']);
       expect(listed.find((w) => w.instanceId === 'i1')).toMatchObject({ ...worker, lastSeenAt: expect.any(Number) });
-      await engine.elapse(150);
+      await engine.elapse(1_100);
       expect((await engine.tasks.workers()).map((w) => w.instanceId)).toEqual(['i1']);
       await engine.tasks.retireWorker('i1');
       expect(await engine.tasks.workers()).toEqual([]);
@@ -187,7 +199,7 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
 
     it('hands a task over to a live worker that advertises its name, without using an attempt', async () => {
       const carrier = { instanceId: 'c', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['other'], concurrency: 1, running: 0 }] };
-      await engine.tasks.heartbeat(carrier, 150);
+      await engine.tasks.heartbeat(carrier, 1_000);
       await add(newTask('o', { name: 'other' }), newTask('j'));
       const mine = (await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks;
       expect(mine.map((t) => t.id)).toEqual(['j']);
@@ -199,7 +211,7 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
       // Once no live worker advertises the name, the task goes to whoever fetches (to end dead there).
       await add(newTask('o2', { name: 'other' }));
       expect((await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks).toEqual([]);
-      await engine.elapse(200);
+      await engine.elapse(1_100);
       expect((await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks).toMatchObject([{ id: 'o2', attempt: 1 }]);
     });
 

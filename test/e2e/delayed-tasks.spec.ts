@@ -19,7 +19,7 @@ class DelayedTasks {
  * The contract asks for 50 ms when a worker is free; this bound only catches
  * a missed due time (the worker's idle safety net is 5 s) on a noisy machine.
  */
-const LATE_BOUND_MS = 500;
+const LATE_BOUND_MS = 1_500;
 
 describe('delayed tasks run at their due time, not before and not much after', () => {
   const prefix = uniquePrefix('delayed');
@@ -45,14 +45,14 @@ describe('delayed tasks run at their due time, not before and not much after', (
   }
 
   it('keeps a task enqueued with delay delayed, then starts it no earlier than due', async () => {
-    const ref = await t.queue.enqueue('d.run', { label: 'delay' }, { delay: 800 });
+    const ref = await t.queue.enqueue('d.run', { label: 'delay' }, { delay: 1_500 });
     const before = await t.queue.get(ref);
     expect(before).toMatchObject({ state: 'delayed', startedAt: null });
-    expect(before!.runAt - before!.enqueuedAt).toBe(800);
+    expect(before!.runAt - before!.enqueuedAt).toBe(1_500);
     await sleep(300);
     expect(await t.queue.get(ref)).toMatchObject({ state: 'delayed', attempts: 0 });
 
-    const { late, info } = await lateness(ref, 'delay 800');
+    const { late, info } = await lateness(ref, 'delay 1500');
     expect(info.runAt).toBe(before!.runAt);
     expect(late).toBeGreaterThanOrEqual(0);
     expect(late).toBeLessThan(LATE_BOUND_MS);
@@ -90,13 +90,15 @@ describe('delayed tasks run at their due time, not before and not much after', (
 
   it('runs delayed tasks in the order they fall due, not the order they were enqueued', async () => {
     const start = tasks.started.length;
+    // A second apart: tasks that fall due together keep their enqueue order (see docs/semantics.md), so a
+    // worker late by the gap on a busy machine would start them in that order.
     const refs = await t.queue.enqueueMany([
-      { name: 'd.run', payload: { label: 'due-900' }, options: { delay: 900 } },
+      { name: 'd.run', payload: { label: 'due-2300' }, options: { delay: 2_300 } },
       { name: 'd.run', payload: { label: 'due-300' }, options: { delay: 300 } },
-      { name: 'd.run', payload: { label: 'due-600' }, options: { delay: 600 } },
+      { name: 'd.run', payload: { label: 'due-1300' }, options: { delay: 1_300 } },
     ]);
     await Promise.all(refs.map((ref) => t.queue.waitFor(ref, { timeout: 10_000 })));
-    expect(tasks.started.slice(start)).toEqual(['due-300', 'due-600', 'due-900']);
+    expect(tasks.started.slice(start)).toEqual(['due-300', 'due-1300', 'due-2300']);
     for (const ref of refs) {
       const info = (await t.queue.get(ref))!;
       expect(info.startedAt).toBeGreaterThanOrEqual(info.runAt);

@@ -113,10 +113,10 @@ describe('dependencies: blocked until every dependency completes', () => {
 
   it('counts a delay on a dependent from its unblocking, not from its enqueue', async () => {
     const dep = await a.queue.enqueue('step', { key: 'slow-dep', gate: true });
-    const delayed = await a.queue.enqueue('step', { key: 'delayed-dependent' }, { dependsOn: [dep], delay: 300 });
+    const delayed = await a.queue.enqueue('step', { key: 'delayed-dependent' }, { dependsOn: [dep], delay: 1_000 });
     await waitUntil(() => gates.held === 1, 'the dependency running');
     // Longer than the delay: had it counted from enqueue, the dependent would run as soon as the dependency ends.
-    await sleep(600);
+    await sleep(1_300);
     expect(await a.queue.get(delayed)).toMatchObject({ state: 'blocked' });
 
     gates.open('slow-dep');
@@ -124,10 +124,10 @@ describe('dependencies: blocked until every dependency completes', () => {
     const depInfo = (await a.queue.get(dep))!;
     const meanwhile = (await a.queue.get(delayed))!;
     expect(meanwhile.state).toBe('delayed');
-    expect(meanwhile.runAt).toBeGreaterThanOrEqual(depInfo.finishedAt! + 300);
+    expect(meanwhile.runAt).toBeGreaterThanOrEqual(depInfo.finishedAt! + 1_000);
 
     await a.queue.waitFor(delayed, { timeout: 5_000 });
     const info = (await a.queue.get(delayed))!;
-    expect(info.startedAt! - depInfo.finishedAt!).toBeGreaterThanOrEqual(300);
+    expect(info.startedAt! - depInfo.finishedAt!).toBeGreaterThanOrEqual(1_000);
   });
 });
