@@ -136,7 +136,9 @@ export class QueueConsumer {
     while (this.ledger.size > 0 && Date.now() < deadline) {
       await Promise.race([this.ledger.nextFreed(), sleep(Math.min(100, Math.max(1, deadline - Date.now())))]);
     }
-    await this.handBack(this.ledger.slots(), handBackMs);
+    const overran = this.ledger.slots();
+    if (overran.length > 0) this.logger.warn(overranGraceLine(this.queue, overran, graceMs));
+    await this.handBack(overran, handBackMs);
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     this.leases.stop();
   }
@@ -340,4 +342,11 @@ export class QueueConsumer {
     promise.then(forget, forget);
     return promise;
   }
+}
+
+/** The shutdown's one line about the attempts it stopped: a handed-back task otherwise shows only as waiting again. */
+function overranGraceLine(queue: string, slots: readonly Slot[], graceMs: number): string {
+  const shown = slots.slice(0, 5).map((s) => `${s.task.id} (${s.task.name})`).join(', ');
+  const more = slots.length > 5 ? ` and ${slots.length - 5} more` : '';
+  return `queue '${queue}': ${slots.length} task(s) still running when the shutdown grace period (${graceMs} ms) ended were aborted and handed back, attempt not counted: ${shown}${more}`;
 }

@@ -49,9 +49,11 @@ function consumerWithLog(hops: number) {
     ...settings,
     queue: 'default',
     source: 'Reports.build',
-    invoke: async (payload) => {
+    invoke: async (payload, ctx) => {
       for (let i = 0; i < hops; i++) await null;
       log.push(`handler ${String((payload as { n: number }).n)}`);
+      // A handler that runs until its signal aborts, as one outlasting the shutdown grace period does.
+      if ((payload as { hang?: boolean }).hang) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
     },
   });
   const consumer = new QueueConsumer(
@@ -59,13 +61,17 @@ function consumerWithLog(hops: number) {
     engine,
     registry,
     { concurrency: 4, leaseMs: 30_000, workerToken: 'w1', handlerLimits: new Map(), logMaxLines: 100, handlerNames: ['report.build'] },
-    new Logger('QueueConsumerSpec'),
+    new (class extends Logger {
+      override warn(message: unknown) {
+        log.push(`warn: ${String(message)}`);
+      }
+    })('QueueConsumerSpec'),
     new TaskTelemetry(engine, options),
     new WorkerEvents(),
   );
   let ids = 0;
-  const enqueue = (n: number) =>
-    engine.add([normalizeEnqueue('report.build', { n }, undefined, settings.defaults, (q) => fallbackPolicy(options, q), options.maxPayloadBytes, () => `t${++ids}`)]);
+  const enqueue = (n: number, hang = false) =>
+    engine.add([normalizeEnqueue('report.build', { n, hang }, undefined, settings.defaults, (q) => fallbackPolicy(options, q), options.maxPayloadBytes, () => `t${++ids}`)]);
   return { consumer, enqueue, log };
 }
 
@@ -102,5 +108,17 @@ describe('QueueConsumer', () => {
     } finally {
       await consumer.stop(1_000);
     }
+  });
+
+  it('says which tasks it aborted and handed back when the shutdown grace period ends', async () => {
+    const { consumer, enqueue, log } = consumerWithLog(1);
+    await enqueue(1, true);
+    await enqueue(2, true);
+    await consumer.start();
+    await until(() => log.includes('handler 2'));
+    await consumer.stop(20);
+    expect(log.filter((line) => line.startsWith('warn: '))).toEqual([
+      "warn: queue 'default': 2 task(s) still running when the shutdown grace period (20 ms) ended were aborted and handed back, attempt not counted: t1 (report.build), t2 (report.build)",
+    ]);
   });
 });
