@@ -19,6 +19,12 @@ export const NAME_SCAN_WINDOW = 10_000;
 /** A finished task's outcome, as waitFor sees it. */
 export type FinalState = { state: 'completed'; result: unknown } | { state: 'dead'; error: TaskErrorInfo };
 
+/** A lease the store holds for a worker that the worker did not name when it renewed. */
+export interface UnnamedLease extends Lease {
+  /** How long ago the attempt started, by the store's clock. */
+  ageMs: number;
+}
+
 /** What `remove` took: an unfinished task or a finished one; null when it removed nothing. */
 export type RemovedTask = 'unfinished' | 'finished' | null;
 
@@ -54,9 +60,11 @@ export interface TaskEngine extends TaskMaintenance, TaskInsights {
   release(queue: string, leases: readonly Lease[]): Promise<number>;
   /**
    * Extends the worker's leases; returns the ids (of `leases` and `unrecorded`) it no longer holds, and
-   * how many tasks leased to its token but unknown to it (a lost fetch reply) older than `orphanAgeMs`
-   * were handed back. `unrecorded`: leases of tasks the worker ran but could not record the outcome of;
-   * neither extended nor orphans, so their leases run out and recovery counts the attempt.
+   * the leases of tasks still leased to its token that it named in neither list, older than `orphanAgeMs`:
+   * a fetch reply lost on the way (hand them back with `release`), or an outcome the store recorded and
+   * then lost (a failover to a replica it had not reached). `unrecorded`: leases of tasks the worker ran
+   * but could not record the outcome of; neither extended nor returned, so their leases run out and
+   * recovery counts the attempt.
    */
   renew(
     queue: string,
@@ -65,7 +73,7 @@ export interface TaskEngine extends TaskMaintenance, TaskInsights {
     leaseMs: number,
     orphanAgeMs: number,
     unrecorded?: readonly Lease[],
-  ): Promise<{ lost: string[]; orphans: number }>;
+  ): Promise<{ lost: string[]; orphans: UnnamedLease[] }>;
   /** Takes back tasks whose lease ran out: to waiting while attempts remain, else dead. */
   recover(queue: string): Promise<{ requeued: number; dead: number }>;
   /** Records progress while the lease is the caller's; false when it no longer is. */

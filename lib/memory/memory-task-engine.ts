@@ -2,7 +2,7 @@ import type { ResolvedTaskOptions } from '../config/resolved-options.js';
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { EventReader, QueueWaker } from '../engine/event-reader.js';
 import type { AddResult, QueuedTask } from '../engine/new-task.js';
-import type { RemovedTask, TaskEngine, WatchedTask } from '../engine/task-engine.js';
+import type { RemovedTask, TaskEngine, UnnamedLease, WatchedTask } from '../engine/task-engine.js';
 import type { ObliterateResult, QueueGauges } from '../engine/task-maintenance.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
 import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
@@ -86,14 +86,13 @@ export class MemoryTaskEngine implements TaskEngine {
       held.add(lease.id);
       if (!leased(q, lease)) lost.push(lease.id);
     }
-    let orphans = 0;
+    const orphans: UnnamedLease[] = [];
     for (const [id] of q.active.entries()) {
       const task = q.tasks.get(id)!;
-      if (held.has(id) || !task.leaseToken?.startsWith(`${workerToken}:`) || (task.startedAt ?? 0) >= now - orphanAgeMs) continue;
-      q.handBack(task);
-      orphans += 1;
+      const startedAt = task.startedAt ?? 0;
+      if (held.has(id) || !task.leaseToken?.startsWith(`${workerToken}:`) || startedAt >= now - orphanAgeMs) continue;
+      orphans.push({ id, token: task.leaseToken, ageMs: now - startedAt });
     }
-    if (orphans > 0) q.wake();
     return { lost, orphans };
   }
 

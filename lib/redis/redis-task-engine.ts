@@ -3,7 +3,7 @@ import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-opti
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { EventReader, QueueWaker } from '../engine/event-reader.js';
 import type { AddResult, QueuedTask } from '../engine/new-task.js';
-import type { RemovedTask, TaskEngine, WatchedTask } from '../engine/task-engine.js';
+import type { RemovedTask, TaskEngine, UnnamedLease, WatchedTask } from '../engine/task-engine.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
 import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
@@ -134,7 +134,10 @@ export class RedisTaskEngine implements TaskEngine {
     const rows = [...leases.map((l) => ({ id: l.id, token: l.token, extend: 1 })), ...unrecorded.map((l) => ({ id: l.id, token: l.token, extend: 0 }))];
     const args = scriptArgs('renew', Object.assign(this.head(queue), { leaseMs, workerToken, orphanAgeMs }), rows);
     const reply = (await this.script('renew', queue, args)) as unknown[];
-    return { lost: (reply[RENEW.head.lost] as unknown[]).map(String), orphans: Number(reply[RENEW.head.orphans]) };
+    const flat = reply[RENEW.head.orphans] as unknown[];
+    const orphans: UnnamedLease[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) orphans.push({ id: String(flat[i]), token: String(flat[i + 1]), ageMs: Number(flat[i + 2]) });
+    return { lost: (reply[RENEW.head.lost] as unknown[]).map(String), orphans };
   }
 
   private async cancelAs(queue: string, id: string, removed: '1' | ''): Promise<boolean> {

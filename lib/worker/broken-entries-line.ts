@@ -1,5 +1,4 @@
-/** How many broken entries' ids one log line names. */
-const IDS_SHOWN = 20;
+import { idList } from './id-list.js';
 
 /**
  * The one warning line for a fetch that met unreadable entries (record or
@@ -7,9 +6,8 @@ const IDS_SHOWN = 20;
  * of a thousand is one line, not a thousand.
  */
 export function brokenEntriesLine(queue: string, ids: readonly string[]): string {
-  const shown = ids.slice(0, IDS_SHOWN).join(', ') + (ids.length > IDS_SHOWN ? `, and ${ids.length - IDS_SHOWN} more` : '');
   return (
     `queue '${queue}': ${ids.length} queued entr${ids.length === 1 ? 'y' : 'ies'} had no usable record or payload (missing, evicted or ` +
-    `hand-edited), not run: moved to dead where a record exists, removed otherwise: ${shown}`
+    `hand-edited), not run: moved to dead where a record exists, removed otherwise: ${idList(ids)}`
   );
 }

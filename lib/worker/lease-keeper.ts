@@ -1,8 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import type { Lease } from '../engine/attempt.js';
-import type { TaskEngine } from '../engine/task-engine.js';
+import type { TaskEngine, UnnamedLease } from '../engine/task-engine.js';
 import type { OutageReporter } from './outage-reporter.js';
 import type { SlotLedger } from './slot-ledger.js';
+import { idList } from './id-list.js';
 import { timers } from '../timers/own-timers.js';
 
 /**
@@ -34,7 +35,7 @@ export class LeaseKeeper {
     private readonly leaseMs: number,
     private readonly workerToken: string,
     /** The worker's leases, those it could not record, and when its oldest fetch still in flight was sent. */
-    private readonly held: Pick<SlotLedger, 'leases' | 'oldestFetchSentAt' | 'unrecordedLeases' | 'forgetUnrecorded'>,
+    private readonly held: Pick<SlotLedger, 'leases' | 'oldestFetchSentAt' | 'unrecordedLeases' | 'forgetUnrecorded' | 'notRecorded' | 'splitUnnamed'>,
     /** Leases the store no longer holds for this worker (a held task's attempt must end). */
     private readonly onLost: (leases: Lease[]) => void,
     private readonly outage: OutageReporter,
@@ -71,11 +72,33 @@ export class LeaseKeeper {
         this.held.forgetUnrecorded(gone);
         this.onLost(gone);
       }
-      if (orphans > 0) {
-        this.logger.warn(`queue '${this.queue}': handed back ${orphans} task(s) this worker had leased but never received (a reply lost with the connection)`);
-      }
+      if (orphans.length > 0) await this.settleUnnamed(orphans, sentAt);
     } catch (error) {
       this.outage.failed('renew', error, `could not renew leases (${error instanceof Error ? error.message : String(error)}); will retry`);
+    }
+  }
+
+  /**
+   * Tasks still leased to this worker that it no longer holds. Those whose
+   * outcome it recorded ran: the store lost the record since, so they are
+   * treated as unrecorded (their lease runs out and recovery counts the
+   * attempt). The others were leased by a fetch whose reply never came: they
+   * go back to waiting without using an attempt.
+   */
+  private async settleUnnamed(unnamed: readonly UnnamedLease[], sentAt: number): Promise<void> {
+    const { finished, neverReceived } = this.held.splitUnnamed(unnamed, sentAt);
+    if (finished.length > 0) {
+      this.held.notRecorded(finished);
+      this.logger.warn(
+        `queue '${this.queue}': ${finished.length} task(s) this worker finished are running again in Redis, their recorded outcome lost ` +
+          `(a failover to a replica that had not received it?): they run again when their lease runs out, the attempt counted: ${idList(finished.map((l) => l.id))}`,
+      );
+    }
+    if (neverReceived.length === 0) return;
+    const released = await this.engine.release(this.queue, neverReceived);
+    if (released > 0) {
+      const ids = idList(neverReceived.map((l) => l.id));
+      this.logger.warn(`queue '${this.queue}': handed back ${released} task(s) this worker had leased but never received (a reply lost with the connection): ${ids}`);
     }
   }
 

@@ -8,6 +8,7 @@ import { TaskAbortedError } from '../errors/task-aborted.error.js';
 import { AttemptState } from '../execution/attempt-state.js';
 import { LazyAbort } from '../execution/lazy-abort.js';
 import { brokenEntriesLine } from './broken-entries-line.js';
+import { idList } from './id-list.js';
 import { DueTimer } from './due-timer.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { runObservedAttempt, type AttemptSurroundings } from './observed-attempt.js';
@@ -346,7 +347,6 @@ export class QueueConsumer {
 
 /** The shutdown's one line about the attempts it stopped: a handed-back task otherwise shows only as waiting again. */
 function overranGraceLine(queue: string, slots: readonly Slot[], graceMs: number): string {
-  const shown = slots.slice(0, 5).map((s) => `${s.task.id} (${s.task.name})`).join(', ');
-  const more = slots.length > 5 ? ` and ${slots.length - 5} more` : '';
-  return `queue '${queue}': ${slots.length} task(s) still running when the shutdown grace period (${graceMs} ms) ended were aborted and handed back, attempt not counted: ${shown}${more}`;
+  const ids = idList(slots.map((s) => s.task.id));
+  return `queue '${queue}': ${slots.length} task(s) still running when the shutdown grace period (${graceMs} ms) ended were aborted and handed back, attempt not counted: ${ids}`;
 }

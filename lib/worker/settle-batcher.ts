@@ -1,4 +1,4 @@
-import type { AttemptOutcome, FetchRequest, SettleReply } from '../engine/attempt.js';
+import type { AttemptOutcome, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { SlotLedger } from './slot-ledger.js';
 import { timers } from '../timers/own-timers.js';
@@ -60,6 +60,7 @@ export class SettleBatcher {
     this.outcomes = [];
     const count = this.ledger.claimForSettle(this.fetching());
     const sent = count > 0 ? this.ledger.fetchSent() : null;
+    let used: Lease[] = [];
     try {
       let sentAt = 0;
       const reply = await this.withRetry(() => {
@@ -68,6 +69,8 @@ export class SettleBatcher {
       });
       if (reply) {
         reply.settled.forEach((taken, i) => taken || this.onDiscarded(outcomes[i], 'its lease was no longer this worker\'s (the task was taken back)'));
+        // A rate-limited attempt is not used: if the store loses its record, the task is rightly handed back.
+        for (let i = 0; i < outcomes.length; i++) if (reply.settled[i] && outcomes[i].kind !== 'limited') used.push(outcomes[i].lease);
         this.onReply(reply, sentAt);
       } else {
         this.ledger.notRecorded(outcomes.map((o) => o.lease));
@@ -78,6 +81,7 @@ export class SettleBatcher {
       this.ledger.recorded(
         outcomes.map((o) => o.lease),
         count,
+        used,
       );
       this.inFlight -= 1;
       this.schedule();

@@ -1,6 +1,8 @@
 import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
 import type { FetchedTask, Lease } from '../engine/attempt.js';
+import type { UnnamedLease } from '../engine/task-engine.js';
 import type { AttemptState } from '../execution/attempt-state.js';
+import { RecentOutcomes } from './recent-outcomes.js';
 
 /** A fetched task this worker holds a lease on: running, buffered, or waiting for its handler. */
 export interface Slot {
@@ -35,6 +37,9 @@ export class SlotLedger {
   /** When each call that fetches and is still in flight was sent (local ms), by handle, oldest first. */
   private readonly fetchesInFlight = new Map<number, number>();
   private nextFetch = 0;
+
+  /** The latest outcomes the store took (see RecentOutcomes). */
+  private readonly finished = new RecentOutcomes();
 
   /** `capacity()` is how many tasks the worker may hold now (concurrency plus any prefetch). */
   constructor(private readonly capacity: () => number) {}
@@ -99,10 +104,22 @@ export class SlotLedger {
     return count;
   }
 
-  /** A settle's reply is in: its outcomes are recorded and its fetch reservation is given back. */
-  recorded(leases: readonly Lease[], fetchCount: number): void {
+  /**
+   * A settle's reply is in (or it gave up): its outcomes are no longer on their way and its fetch reservation
+   * is given back. `used`: those the store took that used their attempt (completed or failed).
+   */
+  recorded(leases: readonly Lease[], fetchCount: number, used: readonly Lease[] = []): void {
     for (const lease of leases) this.recording.delete(lease.id);
+    for (const lease of used) this.finished.add(lease);
     this.reserved -= fetchCount;
+  }
+
+  /**
+   * Splits leases a renewal (sent at `sentAt`) found still this worker's in the store though it named
+   * none of them: runs whose outcome it recorded, which the store lost since, and fetch replies it never received.
+   */
+  splitUnnamed(unnamed: readonly UnnamedLease[], sentAt: number): { finished: Lease[]; neverReceived: Lease[] } {
+    return this.finished.split(unnamed, sentAt);
   }
 
   /** A settle gave up on these outcomes: their leases are kept apart (see `unrecorded`) until the store takes them back. */

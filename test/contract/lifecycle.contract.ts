@@ -98,13 +98,20 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect(await e.tasks.get(QUEUE, 'waits2')).toMatchObject({ state: 'dead', error: { message: 'dependency base ended dead: it was cancelled' } });
     });
 
-    it("hands back a task leased to a worker that does not hold it (a lost fetch reply) once it is old enough", async () => {
+    it("reports a task leased to a worker that did not name it once it is old enough, and release hands it back", async () => {
       const e = await open();
-      await e.add(newTask('orphan'));
+      await e.add(newTask('orphan'), newTask('other'));
       const [task] = await e.take(1);
-      expect(await e.tasks.renew(QUEUE, WORKER, [], 30_000, 60_000)).toEqual({ lost: [], orphans: 0 });
+      // Another worker's lease is never reported.
+      await e.tasks.fetch(QUEUE, { ...request(1), workerToken: 'someone-else' });
+      expect(await e.tasks.renew(QUEUE, WORKER, [], 30_000, 60_000)).toEqual({ lost: [], orphans: [] });
       await e.elapse(30);
-      expect(await e.tasks.renew(QUEUE, WORKER, [], 30_000, 10)).toEqual({ lost: [], orphans: 1 });
+      const { orphans } = await e.tasks.renew(QUEUE, WORKER, [], 30_000, 10);
+      expect(orphans).toEqual([{ id: 'orphan', token: task.lease.token, ageMs: expect.any(Number) }]);
+      expect(orphans[0].ageMs).toBeGreaterThanOrEqual(30);
+      // Reported only: still the worker's until it decides.
+      expect(await e.tasks.get(QUEUE, 'orphan')).toMatchObject({ state: 'active', attempts: 1 });
+      expect(await e.tasks.release(QUEUE, [task.lease])).toBe(1);
       expect(await e.tasks.get(QUEUE, 'orphan')).toMatchObject({ state: 'waiting', attempts: 0, startedAt: null });
       expect(await e.complete(task, 'late')).toBe(false);
     });
@@ -115,14 +122,14 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       const [ran, runs] = (await e.tasks.fetch(QUEUE, request(2, 1_000))).tasks;
       await e.elapse(30);
       // 'ran' ran but its outcome never reached the store: listed as unrecorded, old enough to be an orphan.
-      expect(await e.tasks.renew(QUEUE, WORKER, [runs.lease], 5_000, 10, [ran.lease])).toEqual({ lost: [], orphans: 0 });
+      expect(await e.tasks.renew(QUEUE, WORKER, [runs.lease], 5_000, 10, [ran.lease])).toEqual({ lost: [], orphans: [] });
       expect(await e.tasks.get(QUEUE, 'ran')).toMatchObject({ state: 'active', attempts: 1 });
       await e.elapse(1_000);
       // 'runs' was extended by 5 s; 'ran' was not, and its lease ran out.
       expect(await e.tasks.recover(QUEUE)).toEqual({ requeued: 1, dead: 0 });
       expect(await e.tasks.get(QUEUE, 'ran')).toMatchObject({ state: 'waiting', attempts: 1 });
       expect(await e.tasks.get(QUEUE, 'runs')).toMatchObject({ state: 'active' });
-      expect(await e.tasks.renew(QUEUE, WORKER, [runs.lease], 5_000, 10, [ran.lease])).toEqual({ lost: ['ran'], orphans: 0 });
+      expect(await e.tasks.renew(QUEUE, WORKER, [runs.lease], 5_000, 10, [ran.lease])).toEqual({ lost: ['ran'], orphans: [] });
       expect(await e.take(1)).toEqual([expect.objectContaining({ id: 'ran', attempt: 2 })]);
     });
 

@@ -1,22 +1,24 @@
 -- renew: extends the leases of every task one worker is running, in one call,
--- and hands back tasks leased to this worker that it does not know it holds.
--- The latter happens when a fetch ran but its reply was lost (a dropped
--- connection, a Redis restart): without this they would sit out their lease
--- and then lose an attempt they never used. A task the worker ran but could
--- not record the outcome of is listed too, not to be extended: it is no
--- orphan (its attempt was used), so its lease runs out and recovery counts it.
+-- and reports the tasks still leased to this worker that it did not name.
+-- Those are either leased by a fetch whose reply was lost (a dropped
+-- connection, a Redis restart), which the worker hands back with release so
+-- that they do not sit out their lease and lose an attempt they never used,
+-- or tasks it ran and whose recorded outcome the store then lost (a failover
+-- to a replica the settle had not reached): the worker tells them apart by
+-- what it remembers settling. A task the worker ran but could not record the
+-- outcome of is listed too, not to be extended: its lease runs out and
+-- recovery counts the attempt.
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
---   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
+--   rate, handlerNames); it reads the per-task records built from the base, under the same hash tag.
 -- ARGV: SCRIPTS.renew of protocol.ts: the key base, the events setting, the lease ms, the worker token, the
---   orphan age ms (a lease this old that the worker does not hold is an orphan; younger ones may still be in
+--   orphan age ms (a lease this old that the worker did not name is reported; younger ones may still be in
 --   a reply on its way), then one lease row per task the worker holds (extend '1') or ran without
 --   recording the outcome (extend '0').
--- Returns the renew reply: ids of rows whose lease is no longer this worker's, number of orphans handed back.
--- Atomic so that a lease is only extended, or an orphan only handed back,
--- while the caller still holds it.
+-- Returns the renew reply: ids of rows whose lease is no longer this worker's, then the unnamed leases as
+--   id, token, age ms triples.
+-- Atomic so that a lease is only extended while the caller still holds it.
 --@include time
 --@include common
---@include hand-back
 
 local base = ARGV[ARG_BASE]
 local keys = queueKeys()
@@ -35,19 +37,20 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   end
 end
 
-local released = 0
+local unnamed = {}
 -- Bounded scan: the active set holds at most the fleet's running tasks.
 for _, id in ipairs(redis.call('ZRANGE', keys[KEY_ACTIVE], 0, 4999)) do
   if not held[id] then
-    local f = redis.call('HMGET', base .. K_TASK .. id, R_LEASE_TOKEN, R_STARTED_AT, R_WAIT_SCORE, R_NAME, R_COUNTED_IN_LIMIT)
-    if f[1] and string.sub(f[1], 1, #prefix) == prefix and (tonumber(f[2]) or 0) < orphanBefore and f[3] then
-      handBack(base, keys, id, { ws = f[3], name = f[4], counted = f[5] })
-      released = released + 1
+    local f = redis.call('HMGET', base .. K_TASK .. id, R_LEASE_TOKEN, R_STARTED_AT)
+    local startedAt = tonumber(f[2]) or 0
+    if f[1] and string.sub(f[1], 1, #prefix) == prefix and startedAt < orphanBefore then
+      unnamed[#unnamed + 1] = id
+      unnamed[#unnamed + 1] = f[1]
+      unnamed[#unnamed + 1] = int(now - startedAt)
     end
   end
 end
-if released > 0 then wake(keys[KEY_MARK]) end
 local reply = {}
 reply[REPLY_RENEW_LOST] = lost
-reply[REPLY_RENEW_ORPHANS] = released
+reply[REPLY_RENEW_ORPHANS] = unnamed
 return reply

@@ -78,7 +78,7 @@ describe('LeaseKeeper: leases of outcomes that were not recorded', () => {
   });
 
   it('sends them apart from the leases to extend, and forgets each once the store reports it gone', async () => {
-    const renew = jest.fn(async () => ({ lost: ['done'], orphans: 0 }));
+    const renew = jest.fn(async () => ({ lost: ['done'], orphans: [] }));
     const { ledger, lost, keeper } = keeperWith({ renew, recover: async () => ({ requeued: 0, dead: 0 }) });
     ledger.notRecorded([lease('done'), lease('kept')]);
     keeper.start();
@@ -95,7 +95,7 @@ describe('LeaseKeeper: leases of outcomes that were not recorded', () => {
     const renew = jest.fn(async () => {
       order.push(down ? 'renew failed' : 'renew');
       if (down) throw new Error('connection is closed');
-      return { lost: [], orphans: 0 };
+      return { lost: [], orphans: [] };
     });
     const recover = jest.fn(async () => {
       order.push(down ? 'recover failed' : 'recover');
@@ -119,3 +119,70 @@ describe('LeaseKeeper: leases of outcomes that were not recorded', () => {
     keeper.stop();
   });
 });
+
+// A task still leased to this worker in the store that the worker does not
+// hold is either one whose fetch reply never came (its attempt unused: handed
+// back) or one it ran and recorded, whose record the store then lost, as a
+// failover to a replica the settle had not reached does (its attempt used:
+// left to run out, so that recovery counts it). Which one is told by what the
+// worker remembers recording.
+describe('LeaseKeeper: leases the store holds for this worker that it does not', () => {
+  const leaseMs = 3_000;
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_000_000, doNotFake: ['setImmediate', 'nextTick'] });
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('hands back those it never received, and leaves those it finished to recovery, as unrecorded', async () => {
+    const warnings: string[] = [];
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
+    const ledger = new SlotLedger(() => 10);
+    // Recorded at 1,000,000: 'ran' and 'reused' completed; 'limited' was put back by a rate limit (no attempt used).
+    const recorded = [{ id: 'ran', token: 'w1:1' }, { id: 'reused', token: 'w1:1' }, { id: 'limited', token: 'w1:1' }];
+    for (const lease of recorded) ledger.finish(lease.id, lease);
+    ledger.recorded(recorded, 0, recorded.slice(0, 2));
+    jest.setSystemTime(1_000_200);
+    const renewals: Array<readonly unknown[]> = [];
+    const renew = jest.fn(async (...args: unknown[]) => {
+      renewals.push(args);
+      return renewals.length > 1
+        ? { lost: [], orphans: [] }
+        : {
+            lost: [],
+            orphans: [
+              // The renewal is sent at 1,001,200, 1,200 ms after the outcomes were recorded.
+              { id: 'ran', token: 'w1:1', ageMs: 1_500 },
+              { id: 'limited', token: 'w1:1', ageMs: 1_500 },
+              { id: 'lost-reply', token: 'w1:1', ageMs: 1_500 },
+              // Same id and token as a recorded one, but started after it was recorded (its id used again): a new lease.
+              { id: 'reused', token: 'w1:1', ageMs: 100 },
+            ],
+          };
+    });
+    const release = jest.fn(async (_queue: string, leases: readonly unknown[]) => leases.length);
+    const logger = new Logger('test');
+    const keeper = new LeaseKeeper('q', { renew, release, recover: async () => ({ requeued: 0, dead: 0 }) } as unknown as TaskEngine, leaseMs, 'w1', ledger, () => undefined, new OutageReporter('q', logger, new WorkerEvents()), logger);
+    keeper.start();
+    await jest.advanceTimersByTimeAsync(leaseMs / 3);
+    expect(release).toHaveBeenCalledWith('q', [
+      { id: 'limited', token: 'w1:1' },
+      { id: 'lost-reply', token: 'w1:1' },
+      { id: 'reused', token: 'w1:1' },
+    ]);
+    expect(ledger.unrecordedLeases()).toEqual([{ id: 'ran', token: 'w1:1' }]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^queue 'q': 1 task\(s\) this worker finished are running again in Redis, their recorded outcome lost .+: ran$/),
+      "queue 'q': handed back 3 task(s) this worker had leased but never received (a reply lost with the connection): limited, lost-reply, reused",
+    ]);
+    // The next renewal names it as unrecorded: not extended, not reported again.
+    await jest.advanceTimersByTimeAsync(leaseMs / 3);
+    expect(renewals[1][5]).toEqual([{ id: 'ran', token: 'w1:1' }]);
+    keeper.stop();
+  });
+});
+
