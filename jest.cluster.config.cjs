@@ -10,7 +10,7 @@ const shared = require('./test/utils/jest-shared.cjs');
 const FEATURE_SPECS = [
   'smoke', 'engine-contract.redis', // enqueue, fetch, settle, leases, recovery, priorities, delays, dependencies
   'idempotency', 'enqueue-validation', 'task-info', // enqueue and enqueueMany
-  'graceful-shutdown', 'worker-crash', 'handler-concurrency', // workers, leases and recovery
+  'graceful-shutdown', 'worker-crash', 'handler-concurrency', 'lost-outcome', // workers, leases and recovery
   'delayed-tasks', 'priority-order', 'retry-backoff', 'timeout', 'rate-limited-error',
   'wait-for', 'events-lifecycle-across-apps', 'events-off-queue', 'events-resume-from', // waitFor and events
   'schedule-engine.redis', 'schedules-exactly-once', 'schedules-every', 'schedules-list', // schedules

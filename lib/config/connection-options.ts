@@ -20,11 +20,25 @@ export interface ClusterConnection {
 export type SentinelConnection = RedisOptions & { sentinels: Array<{ host: string; port: number }>; name: string };
 
 /**
+ * An ioredis `Redis` or `Cluster` made by another copy of ioredis than the
+ * library's (ioredis 6, say): its commands cannot carry the library's, so the
+ * library opens clients of its own from its options (and a Cluster's startup nodes).
+ */
+export interface OtherIoredisClient {
+  readonly options: object;
+  readonly status: string;
+  readonly isCluster: boolean;
+  duplicate(...args: never[]): unknown;
+  defineCommand(...args: never[]): unknown;
+}
+
+/**
  * A connection setting (the table in the README lists them): a URL; ioredis
  * options, alone or as `{ url, ...options }`; Sentinel; Cluster; or an ioredis
- * `Redis` or `Cluster` instance the app owns (the library duplicates it and never closes it).
+ * `Redis` or `Cluster` instance the app owns (the library duplicates it, or
+ * copies its options when another ioredis made it, and never closes it).
  */
-export type RedisConnection = string | (RedisOptions & { url?: string }) | SentinelConnection | ClusterConnection | Redis | Cluster;
+export type RedisConnection = string | (RedisOptions & { url?: string }) | SentinelConnection | ClusterConnection | Redis | Cluster | OtherIoredisClient;
 
 /** Where a resolved connection points, for messages: never credentials. */
 interface Described {
@@ -40,5 +54,5 @@ export type ResolvedConnection = Described &
     | { kind: 'single'; options: RedisOptions }
     | { kind: 'sentinel'; options: RedisOptions }
     | { kind: 'cluster'; nodes: Array<{ host: string; port: number }>; clusterOptions: ClusterOptions }
-    | { kind: 'instance'; client: Redis | Cluster; cluster: boolean }
+    | { kind: 'instance'; client: Redis | Cluster | OtherIoredisClient; cluster: boolean }
   );

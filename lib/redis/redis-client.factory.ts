@@ -52,11 +52,16 @@ function newClient(connection: ResolvedConnection, role: ConnectionRole, connect
       return new Cluster(connection.nodes, clusterOptions(connection.clusterOptions, ours, forced));
     case 'instance': {
       const { client } = connection;
-      if (client instanceof Cluster || connection.cluster) {
-        const own = (client as Cluster).options;
-        return (client as Cluster).duplicate(undefined, clusterOptions(own, {}, forced));
+      if (client instanceof Cluster) return client.duplicate(undefined, clusterOptions(client.options, {}, forced));
+      if (client instanceof Redis) return client.duplicate(forced);
+      // Made by another copy of ioredis (another major version): a client of that copy cannot send this
+      // copy's commands (ioredis 6 fails them with "command.setReplyContext is not a function"), so ours
+      // are made from its options, as its duplicate() would make its own.
+      if (connection.cluster) {
+        const { startupNodes, options } = client as unknown as { startupNodes: ConstructorParameters<typeof Cluster>[0]; options: ClusterOptions };
+        return new Cluster(startupNodes, clusterOptions(options, {}, forced));
       }
-      return (client as Redis).duplicate(forced);
+      return new Redis({ ...(client.options as RedisOptions), ...forced });
     }
   }
 }

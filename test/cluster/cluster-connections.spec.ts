@@ -2,6 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { Cluster, Redis } from 'ioredis';
+import * as Ioredis6 from 'ioredis6';
 import { InvalidTaskOptionsError, TaskHandler, TaskModule, TaskQueue, TaskStoreError } from '../../lib/index.js';
 import { toStoreError } from '../../lib/redis/store-errors.js';
 import { jsonOf, runCli } from '../fixtures/cli-process.js';
@@ -86,6 +87,20 @@ describe('Redis Cluster: connections and queues over several masters', () => {
     await expect(t.queue.enqueue('spread.q1', { n: 2 }, { queue: 'q1', dependsOn: [dep] })).rejects.toThrow(
       /dependsOn\[0\] is in queue 'q0', but dependencies must be in the task's own queue 'q1'.*one atomic unit.*same queue/,
     );
+  });
+
+  it('uses an app-owned Cluster instance of ioredis 6 through clients of its own, and never closes it', async () => {
+    const nodes = CLUSTER_NODES!.map((n) => ({ host: '127.0.0.1', port: Number(n.split(':')[1]) }));
+    const owned = new Ioredis6.Cluster(nodes);
+    @Module({ imports: [TaskModule.forRoot({ connection: owned, prefix, worker: { concurrency: 2, leaseMs: 2_000, shutdownGraceMs: 500 } })], providers: [SpreadTasks] })
+    class OwnedModule {}
+    const app = await NestFactory.createApplicationContext(OwnedModule, { logger: false });
+    const queue = app.get(TaskQueue);
+    const ref = await queue.enqueue('spread.q2', { n: 22 }, { queue: 'q2' });
+    await expect(queue.waitFor(ref, { timeout: 10_000 })).resolves.toBe(22);
+    await app.close();
+    expect(owned.status).toBe('ready');
+    await owned.quit();
   });
 
   it('uses an app-owned Cluster instance through duplicates and never closes it', async () => {

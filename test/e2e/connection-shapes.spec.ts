@@ -2,6 +2,7 @@ import { Injectable, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import * as Ioredis6 from 'ioredis6';
 import { inspect } from 'node:util';
 import { InvalidTaskOptionsError, RedisUnavailableError, TaskHandler, TaskModule, TaskQueue, type RedisConnection } from '../../lib/index.js';
 import { freePort, ownRedis } from '../fixtures/child-processes.js';
@@ -135,6 +136,20 @@ describe('connection shapes, as a user meets them', () => {
     const queue = app.get(TaskQueue);
     const ref = await queue.enqueue('shape.echo', { n: 7 });
     await expect(queue.waitFor(ref, { timeout: 10_000 })).resolves.toBe(7);
+    await app.close();
+    expect(owned.status).toBe('ready');
+    expect(await owned.ping()).toBe('PONG');
+    await owned.quit();
+  });
+
+  it('uses an app-owned instance of ioredis 6 through clients of its own, and never closes it', async () => {
+    const owned = new Ioredis6.Redis(REDIS_URL);
+    @Module({ imports: [TaskModule.forRoot({ connection: owned, prefix, worker: { concurrency: 2, leaseMs: 2_000, shutdownGraceMs: 500 } })], providers: [EchoTasks] })
+    class OwnedModule {}
+    const app = await NestFactory.createApplicationContext(OwnedModule, { logger: false });
+    const queue = app.get(TaskQueue);
+    const ref = await queue.enqueue('shape.echo', { n: 6 });
+    await expect(queue.waitFor(ref, { timeout: 10_000 })).resolves.toBe(6);
     await app.close();
     expect(owned.status).toBe('ready');
     expect(await owned.ping()).toBe('PONG');

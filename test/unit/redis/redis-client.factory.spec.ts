@@ -1,4 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
+import * as Ioredis6 from 'ioredis6';
 import { resolveConnection } from '../../../lib/config/connection.resolver.js';
 import { createRedisClient } from '../../../lib/redis/redis-client.factory.js';
 
@@ -36,5 +37,23 @@ describe('createRedisClient', () => {
     expect(client.options).toMatchObject({ host: 'app-redis', port: 6390, lazyConnect: true, maxRetriesPerRequest: 3 });
     client.disconnect();
     owned.disconnect();
+  });
+
+  it('makes clients of its own from the options of an instance another ioredis made (ioredis 6)', () => {
+    const owned = new Ioredis6.Redis({ lazyConnect: true, host: 'app-redis', port: 6390, password: 'pw' });
+    const client = createRedisClient(resolveConnection(owned), 'command', 10_000) as Redis;
+    expect(client).toBeInstanceOf(Redis);
+    expect(client.options).toMatchObject({ host: 'app-redis', port: 6390, password: 'pw', lazyConnect: true, maxRetriesPerRequest: 3 });
+    client.disconnect();
+    owned.disconnect();
+
+    const ownedCluster = new Ioredis6.Cluster([{ host: 'n1', port: 7000 }], { lazyConnect: true, maxRedirections: 8 });
+    const cluster = createRedisClient(resolveConnection(ownedCluster), 'blocking', 10_000) as Cluster;
+    expect(cluster).toBeInstanceOf(Cluster);
+    expect((cluster as unknown as { startupNodes: unknown }).startupNodes).toEqual([{ host: 'n1', port: 7000 }]);
+    expect(cluster.options).toMatchObject({ lazyConnect: true, maxRedirections: 8 });
+    expect(cluster.options.redisOptions).toMatchObject({ maxRetriesPerRequest: null });
+    cluster.disconnect();
+    ownedCluster.disconnect();
   });
 });
