@@ -4,7 +4,7 @@ export type {
   TaskModuleOptions, TaskOptionsFactory, WorkerOptions, RetentionOptions, QueueOptions, QueueDefaultsOptions, DurabilityOptions,
 } from './config/task-module-options.interface.js';
 export type { TaskLogOptions, MetricsOptions } from './config/task-module-options.interface.js';
-export type { RedisConnection, ClusterConnection, ClusterNodeAddress, SentinelConnection } from './config/connection-options.js';
+export type { RedisConnection, ClusterConnection, ClusterNodeAddress, SentinelConnection, OtherIoredisClient } from './config/connection-options.js';
 export type { TaskTestingOptions, TaskTestingMode } from './config/testing-options.js';
 export type { TaskLogLine } from './interfaces/task-log.interface.js';
 export type { ThroughputPoint, TaskAttempt, TaskRelations } from './interfaces/task-insight.interface.js';
