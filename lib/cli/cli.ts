@@ -51,8 +51,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // The library's refusal of an argument (a queue name with a brace, a malformed URL) is wrong usage too.
     if (error instanceof InvalidTaskOptionsError) {
       // Its advice names the module's connection shape; here the same thing is a flag.
-      const clusterNode = /is a Redis Cluster node/.test(error.message);
-      return usage(io, clusterNode ? new UsageError(`--url names a node of a Redis Cluster: add --cluster (the tool then finds the other nodes from it)`) : error, command);
+      if (/is a Redis Cluster node/.test(error.message)) {
+        return usage(io, new UsageError('--url names a node of a Redis Cluster: add --cluster (the tool then finds the other nodes from it)'), command);
+      }
+      if (/is a Redis Sentinel/.test(error.message)) {
+        return usage(io, new UsageError("--url names a Redis Sentinel: give the master's URL (SENTINEL GET-MASTER-ADDR-BY-NAME <name> on a sentinel tells it)"), command);
+      }
+      return usage(io, error, command);
     }
     io.err(`${BIN}: ${error instanceof CommandFailure ? '' : 'failed: '}${oneLine(error)}`);
     return EXIT.failure;

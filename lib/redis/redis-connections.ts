@@ -56,14 +56,15 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
 
   private async connect(): Promise<void> {
     await this.ready(this.command);
-    let policies: Array<{ where: string; policy: string }>;
+    let inspected: Awaited<ReturnType<typeof inspectServers>>;
     try {
-      ({ policies } = await inspectServers(this.command, this.target));
+      inspected = await inspectServers(this.command, this.target, this.options.durability?.replicas ?? null);
     } catch (error) {
       await this.onApplicationShutdown();
       throw error;
     }
-    for (const { where, policy } of policies) this.logger.warn(evictionWarning(policy, where));
+    for (const { where, policy } of inspected.policies) this.logger.warn(evictionWarning(policy, where));
+    for (const warning of inspected.warnings) this.logger.warn(warning);
   }
 
   /** A new connected client for a blocking or subscriber role. */

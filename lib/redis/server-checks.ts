@@ -19,21 +19,36 @@ export function evictionWarning(policy: string, where: string): string {
 /**
  * Looks at the server(s) once connected: a single-node connection to a
  * Cluster node is refused (only the queues whose slots that node serves would
- * work, the others failing with MOVED), so is one to a replica, and every maxmemory-policy other than
- * noeviction is returned for one warning each. INFO works for a
- * least-privilege user; a server that refuses it is not judged.
+ * work, the others failing with MOVED), so is one to a replica or to a
+ * sentinel, and every maxmemory-policy other than noeviction is returned for
+ * one warning each, as is a `durability.replicas` above the replicas the
+ * master has now. INFO works for a least-privilege user; a server that
+ * refuses it is not judged.
  */
-export async function inspectServers(client: RedisClient, target: string): Promise<{ policies: Array<{ where: string; policy: string }> }> {
+export async function inspectServers(
+  client: RedisClient,
+  target: string,
+  durabilityReplicas: number | null = null,
+): Promise<{ policies: Array<{ where: string; policy: string }>; warnings: string[] }> {
   const servers: Array<{ where: string; node: Redis | Cluster }> = isClusterClient(client)
     ? client.nodes('master').map((node) => ({ where: `${node.options.host}:${node.options.port}`, node }))
     : [{ where: target, node: client }];
   const policies: Array<{ where: string; policy: string }> = [];
+  const warnings: string[] = [];
   for (const { where, node } of servers) {
     let info: string;
     try {
       info = await (node as Redis).info();
     } catch {
       continue;
+    }
+    // A sentinel answers INFO but knows no data commands: the first enqueue would fail with "unknown command".
+    if (infoField(info, 'redis_mode') === 'sentinel') {
+      throw new InvalidTaskOptionsError(
+        `TaskModule options: connection: ${target} is a Redis Sentinel (redis_mode:sentinel), not a server that holds data; ` +
+          "use the Sentinel shape { sentinels: [{ host, port }, ...], name: '<master name>' }, which asks the sentinels for the master " +
+          '(see docs/cluster.md)',
+      );
     }
     if (!isClusterClient(client) && infoField(info, 'cluster_enabled') === '1') {
       throw new InvalidTaskOptionsError(
@@ -51,6 +66,13 @@ export async function inspectServers(client: RedisClient, target: string): Promi
     }
     const policy = infoField(info, 'maxmemory_policy');
     if (policy !== null && policy !== 'noeviction') policies.push({ where, policy });
+    const replicas = Number(infoField(info, 'connected_slaves') ?? NaN);
+    if (durabilityReplicas !== null && replicas < durabilityReplicas) {
+      warnings.push(
+        `Redis at ${where} has ${replicas} connected replica(s), fewer than durability.replicas (${durabilityReplicas}): every enqueue ` +
+          'will fail as not replicated until enough replicas connect; lower durability.replicas if this is the intended setup',
+      );
+    }
   }
-  return { policies };
+  return { policies, warnings };
 }

@@ -1,7 +1,7 @@
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT, freePort } from '../fixtures/child-processes.js';
+import { PACKAGE_ROOT, freePort, ownSentinel } from '../fixtures/child-processes.js';
 import { jsonOf, runCli } from '../fixtures/cli-process.js';
 import { prefixKeys, REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
 
@@ -125,4 +125,16 @@ describe('nestjs-redis-tasks: help, usage errors and connection failures', () =>
     expect([counts.code, jsonOf(workers), jsonOf(schedules)]).toEqual([0, [], []]);
     expect(await prefixKeys(prefix)).toEqual([]);
   });
+
+  it("refuses a sentinel's URL with exit 2, saying to give the master's", async () => {
+    const sentinel = await ownSentinel();
+    try {
+      const result = await runCli(['queues', '--prefix', prefix, '--url', sentinel.url]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("--url names a Redis Sentinel: give the master's URL");
+    } finally {
+      await sentinel.stop();
+    }
+  });
 });
+

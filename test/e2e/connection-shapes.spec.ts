@@ -5,8 +5,9 @@ import { Redis } from 'ioredis';
 import * as Ioredis6 from 'ioredis6';
 import { inspect } from 'node:util';
 import { InvalidTaskOptionsError, RedisUnavailableError, TaskHandler, TaskModule, TaskQueue, type RedisConnection } from '../../lib/index.js';
-import { freePort, ownRedis } from '../fixtures/child-processes.js';
+import { freePort, ownRedis, ownSentinel } from '../fixtures/child-processes.js';
 import { REDIS_URL, prefixKeys, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { waitUntil } from '../utils/wait.js';
 
 /** Everything Nest's logger is asked to print. */
 class RecordingLogger implements LoggerService {
@@ -21,8 +22,8 @@ class RecordingLogger implements LoggerService {
 }
 
 /** Boots a default Nest app (as `NestFactory` does in main.ts) and returns what it threw and logged. */
-async function boot(connection: unknown, prefix: string): Promise<{ error: unknown; logged: string }> {
-  @Module({ imports: [TaskModule.forRoot({ connection: connection as RedisConnection, prefix, worker: false })] })
+async function boot(connection: unknown, prefix: string, more: { durability?: { replicas: number; timeoutMs: number } } = {}): Promise<{ error: unknown; logged: string }> {
+  @Module({ imports: [TaskModule.forRoot({ connection: connection as RedisConnection, prefix, worker: false, ...more })] })
   class AppModule {}
   const logger = new RecordingLogger();
   let error: unknown = null;
@@ -99,6 +100,46 @@ describe('connection shapes, as a user meets them', () => {
     } finally {
       await replica.destroy();
       await master.destroy();
+    }
+  });
+
+  it('warns at bootstrap when durability asks for more replicas than the master has', async () => {
+    const master = await ownRedis();
+    const replica = await ownRedis(['--replicaof', '127.0.0.1', String(master.port)]);
+    try {
+      await master.start();
+      const alone = await boot(master.url, prefix, { durability: { replicas: 1, timeoutMs: 200 } });
+      expect(alone.error).toBeNull();
+      expect(alone.logged).toContain(
+        `Redis at 127.0.0.1:${master.port} has 0 connected replica(s), fewer than durability.replicas (1): every enqueue will fail as not replicated`,
+      );
+      await replica.start();
+      const admin = new Redis(master.port, '127.0.0.1');
+      try {
+        await waitUntil(async () => /connected_slaves:1/.test(await admin.info('replication')), 'the replica to connect', 10_000);
+      } finally {
+        await admin.quit();
+      }
+      const paired = await boot(master.url, prefix, { durability: { replicas: 1, timeoutMs: 200 } });
+      expect(paired.error).toBeNull();
+      expect(paired.logged).not.toContain('durability.replicas');
+    } finally {
+      await replica.destroy();
+      await master.destroy();
+    }
+  });
+
+  it('stops bootstrap on a sentinel given as a single server, naming the Sentinel shape', async () => {
+    const sentinel = await ownSentinel();
+    try {
+      const { error } = await boot(sentinel.url, prefix);
+      expect(error).toBeInstanceOf(InvalidTaskOptionsError);
+      expect((error as Error).message).toBe(
+        `TaskModule options: connection: 127.0.0.1:${sentinel.port} is a Redis Sentinel (redis_mode:sentinel), not a server that holds data; ` +
+          "use the Sentinel shape { sentinels: [{ host, port }, ...], name: '<master name>' }, which asks the sentinels for the master (see docs/cluster.md)",
+      );
+    } finally {
+      await sentinel.stop();
     }
   });
 
