@@ -27,6 +27,9 @@ export interface StoredSchedule extends Omit<ScheduleDefinition, 'payloadJson'> 
   revision: string;
 }
 
+/** What one firing did (see ScheduleEngine.fire). */
+export type FireResult = 'added' | 'existed' | null;
+
 /** One firing: the due time and revision read, and where the due time moves (null: the schedule ends). */
 export interface FireRequest {
   queue: string;
@@ -59,7 +62,9 @@ export interface ScheduleEngine {
   /**
    * Fires each due occurrence whose due time and revision are still those
    * read (a compare-and-set: across a fleet exactly one firing succeeds),
-   * adding its task and moving the due time; per request, whether this call fired it.
+   * adding its task and moving the due time; per request, what this call did:
+   * added the occurrence's task, fired it while a task of that id already
+   * existed, or nothing (null: someone else fired it, or the schedule changed).
    */
-  fire(requests: readonly FireRequest[]): Promise<boolean[]>;
+  fire(requests: readonly FireRequest[]): Promise<FireResult[]>;
 }

@@ -1,4 +1,4 @@
-import type { FireRequest, ScheduleDefinition, ScheduleEngine, StoredSchedule } from '../engine/schedule-engine.js';
+import type { FireRequest, FireResult, ScheduleDefinition, ScheduleEngine, StoredSchedule } from '../engine/schedule-engine.js';
 import { sameDefinition, sameTiming, storedSchedule } from './memory-schedules.js';
 import type { MemoryStore } from './memory-store.js';
 import { addTask } from './memory-task-adder.js';
@@ -65,15 +65,15 @@ export class MemoryScheduleEngine implements ScheduleEngine {
     return { due, upcoming, more };
   }
 
-  async fire(requests: readonly FireRequest[]): Promise<boolean[]> {
+  async fire(requests: readonly FireRequest[]): Promise<FireResult[]> {
     const now = this.store.now();
-    return requests.map((r) => {
+    return requests.map((r): FireResult => {
       const schedule = this.store.schedules.get(r.id);
-      if (!schedule || schedule.definition.queue !== r.queue || schedule.next !== r.due || String(schedule.revision) !== r.revision || r.due > now) return false;
-      this.addOccurrence(schedule.definition, r.due, now);
+      if (!schedule || schedule.definition.queue !== r.queue || schedule.next !== r.due || String(schedule.revision) !== r.revision || r.due > now) return null;
+      const added = this.addOccurrence(schedule.definition, r.due, now);
       if (r.nextDue === null) this.store.schedules.delete(r.id);
       else schedule.next = r.nextDue;
-      return true;
+      return added ? 'added' : 'existed';
     });
   }
 
@@ -94,17 +94,21 @@ export class MemoryScheduleEngine implements ScheduleEngine {
     return { id: `${id}@${due}`, queue: schedule.definition.queue };
   }
 
-  /** Adds the occurrence of `definition` due at `due`: task id `<schedule id>@<due>`, the policy fixed when the schedule was saved. */
-  private addOccurrence(d: ScheduleDefinition, due: number, now: number): void {
+  /**
+   * Adds the occurrence of `definition` due at `due`: task id `<schedule id>@<due>`, the policy fixed when the
+   * schedule was saved. False when a task of that id already exists.
+   */
+  private addOccurrence(d: ScheduleDefinition, due: number, now: number): boolean {
     const task = {
       id: `${d.id}@${due}`, name: d.name, payloadJson: d.payloadJson, priority: 0, delayMs: 0, runAt: null, maxAttempts: d.maxAttempts,
       backoff: d.backoff, timeoutMs: d.timeoutMs, dependsOn: [], dependencyFailure: 'dead' as const,
       removeOnComplete: d.removeOnComplete, removeOnDead: d.removeOnDead,
     };
     const q = this.store.queue(d.queue);
-    if (!addTask(q, task, now)) return;
+    if (!addTask(q, task, now)) return false;
     // An occurrence starts a trace of its own, linked to the schedule() call that made it (see docs/observability.md).
     if (d.traceContext !== undefined) q.tasks.get(task.id)!.traceLink = d.traceContext;
     this.store.added.push({ queue: d.queue, task });
+    return true;
   }
 }

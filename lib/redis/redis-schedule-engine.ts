@@ -1,5 +1,5 @@
 import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
-import type { FireRequest, ScheduleDefinition, ScheduleEngine, StoredSchedule } from '../engine/schedule-engine.js';
+import type { FireRequest, FireResult, ScheduleDefinition, ScheduleEngine, StoredSchedule } from '../engine/schedule-engine.js';
 import { pipelineGrouped } from './grouped-pipeline.js';
 import { QueueDirectory } from './queue-directory.js';
 import { UPSERT_STATUS } from './protocol.js';
@@ -68,7 +68,7 @@ export class RedisScheduleEngine implements ScheduleEngine {
     return guarded('reading due schedules', this.connections, () => this.readDue(now, limit));
   }
 
-  fire(requests: readonly FireRequest[]): Promise<boolean[]> {
+  fire(requests: readonly FireRequest[]): Promise<FireResult[]> {
     return guarded('firing schedules', this.connections, () => this.fireAll(requests));
   }
 
@@ -146,7 +146,7 @@ export class RedisScheduleEngine implements ScheduleEngine {
     return { due, upcoming, more };
   }
 
-  private async fireAll(requests: readonly FireRequest[]): Promise<boolean[]> {
+  private async fireAll(requests: readonly FireRequest[]): Promise<FireResult[]> {
     if (requests.length === 0) return [];
     const replies = (await pipelineGrouped(this.client, requests, (r) => r.queue, (pipeline, r) => {
       const keys = this.keysOf(r.queue);
@@ -156,10 +156,10 @@ export class RedisScheduleEngine implements ScheduleEngine {
       });
       queueScript(pipeline, 'fireSchedule', [...keys.queue.scriptKeys, keys.definition(r.id), keys.due], args);
     })) as unknown[][];
-    const fired = replies.map((reply) => Number(reply[FIRE.head.fired]) === 1);
+    const results = replies.map((reply): FireResult => (Number(reply[FIRE.head.fired]) !== 1 ? null : Number(reply[FIRE.head.added]) === 1 ? 'added' : 'existed'));
     // The last occurrence of a schedule that has no more: the script removed its definition.
-    for (const [i, r] of requests.entries()) if (fired[i] && r.nextDue === null) await redacted(this.client.hdel(this.directoryKey, r.id));
-    return fired;
+    for (const [i, r] of requests.entries()) if (results[i] !== null && r.nextDue === null) await redacted(this.client.hdel(this.directoryKey, r.id));
+    return results;
   }
 
   private get directoryKey(): string {

@@ -17,7 +17,12 @@ export class ScheduleFirer {
   /** Schedules whose stored timing could not be computed, by 'queue/id@revision': logged once each. */
   private readonly unreadable = new Set<string>();
 
-  constructor(private readonly engine: Pick<ScheduleEngine, 'now' | 'due' | 'fire'>, private readonly logger: Pick<Logger, 'warn'>) {}
+  constructor(
+    private readonly engine: Pick<ScheduleEngine, 'now' | 'due' | 'fire'>,
+    private readonly logger: Pick<Logger, 'warn'>,
+    /** Told of each occurrence task this instance added (for the enqueued counter). */
+    private readonly onAdded: (queue: string, name: string) => void = () => undefined,
+  ) {}
 
   /** Fires what is due; resolves with how many ms to wait before the next pass. */
   async pass(): Promise<number> {
@@ -27,6 +32,7 @@ export class ScheduleFirer {
 
     let earliest = upcoming;
     const requests: FireRequest[] = [];
+    const names: string[] = [];
     for (const schedule of due) {
       let nextDue: number | null;
       try {
@@ -36,9 +42,11 @@ export class ScheduleFirer {
         continue;
       }
       requests.push({ queue: schedule.queue, id: schedule.id, due: schedule.next, revision: schedule.revision, nextDue });
+      names.push(schedule.name);
       if (nextDue !== null) earliest = earliest === null ? nextDue : Math.min(earliest, nextDue);
     }
-    await this.engine.fire(requests);
+    const results = await this.engine.fire(requests);
+    results.forEach((result, i) => result === 'added' && this.onAdded(requests[i].queue, names[i]));
 
     if (more) return 0;
     if (earliest === null) return SCHEDULE_POLL_MS;

@@ -4,6 +4,7 @@ import { SCHEDULE_POLL_MS, ScheduleFirer } from './schedule-firer.js';
 import { SCHEDULE_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleEngine } from '../engine/schedule-engine.js';
 import { TaskScheduler } from './task-scheduler.js';
+import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import { timers } from '../timers/own-timers.js';
 
 /** Injection token: false keeps this app from firing schedules by itself (the test mode's virtual time fires them on request). */
@@ -33,6 +34,7 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly scheduler: TaskScheduler,
     @Inject(SCHEDULE_ENGINE) private readonly engine: ScheduleEngine,
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
+    private readonly telemetry: TaskTelemetry,
     @Optional() @Inject(SCHEDULE_FIRING) private readonly firing: boolean = true,
   ) {}
 
@@ -40,7 +42,7 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
     await this.engine.ready();
     await this.scheduler.saveDeclared();
     if (!this.options.worker || !this.firing || this.stopped) return;
-    this.firer = new ScheduleFirer(this.engine, this.logger);
+    this.firer = new ScheduleFirer(this.engine, this.logger, (queue, name) => this.telemetry.occurrenceAdded(queue, name));
     this.stopListening = this.scheduler.onChange(() => this.wake());
     this.pass();
   }

@@ -7,7 +7,9 @@ import { METRIC } from './task-metrics.js';
 export type GaugeReader = (queue: string, maxAgeMs: number) => Promise<QueueGauges>;
 
 interface Cached {
+  /** When the counts were last read (local ms; 0: never). */
   at: number;
+  /** Null while the last read failed. */
   value: QueueGauges | null;
   pending: Promise<void> | null;
 }
@@ -19,7 +21,10 @@ interface Cached {
  * they are older than the interval, and Redis counts them only when the
  * fleet's shared snapshot is older than that too. So however many instances
  * are scraped however often, each queue is counted at most once per interval,
- * and each instance reports the same fleet-wide values.
+ * and each instance reports the same fleet-wide values. A fifth gauge, the
+ * counts' age, is reported whether the last read worked or not: while Redis
+ * is out of reach the counts are not observed, but most SDKs go on exporting
+ * the last values they saw, and the growing age is what tells they are stale.
  */
 export class QueueGaugeSet {
   private readonly queues = new Set<string>();
@@ -41,17 +46,24 @@ export class QueueGaugeSet {
       active: gauge(METRIC.active, 'Tasks running, fleet-wide'),
       dead: gauge(METRIC.deadNow, 'Dead tasks kept, fleet-wide'),
     };
-    meter.addBatchObservableCallback((result) => this.observe(result, gauges), Object.values(gauges));
+    const age = meter.createObservableGauge(METRIC.countsAge, {
+      description: 'How long ago this process last read the queue counts from Redis: it grows while Redis is out of reach',
+      unit: 'ms',
+    });
+    meter.addBatchObservableCallback((result) => this.observe(result, gauges, age), [...Object.values(gauges), age]);
   }
 
-  private async observe(result: BatchObservableResult, gauges: Record<keyof QueueGauges, Observable>): Promise<void> {
+  private async observe(result: BatchObservableResult, gauges: Record<keyof QueueGauges, Observable>, age: Observable): Promise<void> {
     const queues = [...this.queues];
     await Promise.all(queues.map((queue) => this.refresh(queue)));
+    const now = Date.now();
     for (const queue of queues) {
-      const value = this.cache.get(queue)?.value;
-      if (!value) continue;
+      const cached = this.cache.get(queue);
+      if (!cached || cached.at === 0) continue;
       const attributes = { [ATTR.destination]: queue };
-      for (const key of Object.keys(gauges) as Array<keyof QueueGauges>) result.observe(gauges[key], value[key], attributes);
+      result.observe(age, now - cached.at, attributes);
+      const value = cached.value;
+      if (value) for (const key of Object.keys(gauges) as Array<keyof QueueGauges>) result.observe(gauges[key], value[key], attributes);
     }
   }
 
@@ -67,7 +79,7 @@ export class QueueGaugeSet {
         entry.value = value;
         entry.at = Date.now();
       },
-      // Redis unreachable: report nothing rather than stale counts, and try again at the next collection.
+      // Redis unreachable: the counts are not observed (the age goes on growing), and read again at the next collection.
       () => {
         entry.value = null;
       },

@@ -16,6 +16,7 @@ export const METRIC = {
   delayed: 'nestjs_redis_tasks.queue.delayed',
   active: 'nestjs_redis_tasks.queue.active',
   deadNow: 'nestjs_redis_tasks.queue.dead',
+  countsAge: 'nestjs_redis_tasks.queue.counts_age',
 } as const;
 
 /** Bucket bounds (ms) of the two histograms: from a millisecond to five minutes. */

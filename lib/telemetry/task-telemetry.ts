@@ -43,6 +43,13 @@ export class TaskTelemetry implements OnModuleInit {
     return this.tracing === null ? null : this.tracing.publish(items);
   }
 
+  /** Counts an occurrence task a schedule firing of this process added. */
+  occurrenceAdded(queue: string, name: string): void {
+    if (this.metrics === null || this.metrics.current() === null) return;
+    this.metrics.enqueued(queue, name, 1);
+    this.gauges.watch(queue);
+  }
+
   /** Ends an enqueue's spans (with each task's error, or the call's) and counts the tasks it added. */
   endPublish(spans: ReturnType<TaskTelemetry['startPublish']>, items: readonly QueuedTask[], results: readonly AddResult[] | null, error?: unknown): void {
     if (spans !== null) this.tracing!.published(spans, results === null ? () => error : (i) => results[i].error);

@@ -229,18 +229,24 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
       expect(due).toHaveLength(1);
       const [state] = due;
       const fire = { queue: QUEUE, id: 'tick', due: state.next, revision: state.revision, nextDue: state.next + 1_000 };
-      expect(await engine.schedules.fire([fire])).toEqual([true]);
-      expect(await engine.schedules.fire([fire])).toEqual([false]);
+      expect(await engine.schedules.fire([fire])).toEqual(['added']);
+      expect(await engine.schedules.fire([fire])).toEqual([null]);
       const occurrence = `tick@${state.next}`;
       expect(await engine.tasks.get(QUEUE, occurrence)).toMatchObject({ name: 'job', payload: { n: 1 } });
 
       await engine.schedules.save({ ...definition, payloadJson: '{"n":2}' }, 0);
       const [changed] = await engine.schedules.list();
       expect(changed).toMatchObject({ next: state.next + 1_000, payload: { n: 2 } });
-      expect(await engine.schedules.fire([{ ...fire, due: changed.next, revision: state.revision }])).toEqual([false]);
+      expect(await engine.schedules.fire([{ ...fire, due: changed.next, revision: state.revision }])).toEqual([null]);
       expect(await engine.schedules.remove('tick')).toBe(true);
       expect(await engine.schedules.list()).toEqual([]);
-      expect(await engine.schedules.fire([{ ...fire, due: changed.next, revision: changed.revision }])).toEqual([false]);
+      expect(await engine.schedules.fire([{ ...fire, due: changed.next, revision: changed.revision }])).toEqual([null]);
+
+      // Made again with the first occurrence's due time: that occurrence's task exists, so firing adds nothing.
+      await engine.schedules.save(definition, state.next);
+      const [again] = (await engine.schedules.due(await engine.schedules.now(), 10)).due;
+      expect(again.next).toBe(state.next);
+      expect(await engine.schedules.fire([{ ...fire, revision: again.revision }])).toEqual(['existed']);
     });
 
     describeEventContract(open);

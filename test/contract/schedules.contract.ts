@@ -30,7 +30,7 @@ export function describeScheduleContract(factory: OpenEngine): void {
       const now = await e.schedules.now();
       await e.schedules.save(every('tick', 'q1'), now - 5);
       const [state] = (await e.schedules.due(now, 10)).due;
-      expect(await e.schedules.fire([{ queue: 'q1', id: 'tick', due: state.next, revision: state.revision, nextDue: null }])).toEqual([true]);
+      expect(await e.schedules.fire([{ queue: 'q1', id: 'tick', due: state.next, revision: state.revision, nextDue: null }])).toEqual(['added']);
       expect(await e.tasks.get('q1', `tick@${state.next}`)).toMatchObject({ maxAttempts: 2, state: 'waiting' });
       expect(await e.schedules.list()).toEqual([]);
 

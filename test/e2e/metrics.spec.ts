@@ -4,7 +4,7 @@ import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, Periodic
 import { TaskContext, TaskHandler } from '../../lib/index.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { removePrefix, uniquePrefix } from '../utils/redis.js';
-import { waitUntil } from '../utils/wait.js';
+import { sleep, waitUntil } from '../utils/wait.js';
 
 // The OpenTelemetry metrics with the SDK's metric reader, in a Nest app: what
 // each counter, histogram and gauge says after a known set of tasks ran.
@@ -89,6 +89,19 @@ describe('metrics', () => {
     const durations = points.get('nestjs_redis_tasks.task.process.duration')!;
     expect(new Set(durations.map((p) => p.attributes['nestjs_redis_tasks.task.outcome']))).toEqual(new Set(['completed', 'retry', 'dead']));
     for (const point of durations) expect(point.attributes['messaging.destination.name']).toBe('metered');
+  });
+
+  it('counts the occurrence tasks a schedule firing of this app added as enqueued', async () => {
+    const before = sumOf(await collect(), 'nestjs_redis_tasks.tasks.enqueued', 'metered.ok');
+    const occurrences = async () => (await t.queue.list('completed', { queue: 'metered', limit: 1_000 })).filter((task) => task.id.startsWith('metered-tick@'));
+    await t.queue.schedule('metered-tick', 'metered.ok', 0, { every: 200 });
+    await waitUntil(async () => (await occurrences()).length >= 2, 'two occurrences to run', 10_000);
+    await t.queue.unschedule('metered-tick');
+    // A firing pass already on its way may still add one: let it finish and its task complete.
+    await sleep(500);
+    await waitUntil(async () => (await t.queue.counts('metered')).waiting === 0, 'the queue to be empty');
+    const fired = (await occurrences()).length;
+    expect(sumOf(await collect(), 'nestjs_redis_tasks.tasks.enqueued', 'metered.ok') - before).toBe(fired);
   });
 
   it('reports the queue gauges, fleet-wide counts at most gaugeIntervalMs old', async () => {

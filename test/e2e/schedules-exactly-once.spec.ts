@@ -96,12 +96,12 @@ describe('schedules: a stale firer cannot fire an occurrence again', () => {
     const state = await read();
     const request = { queue: 'default', id: 'stale', due: state!.next, revision: state!.revision, nextDue: state!.next + 1 };
 
-    expect(await store.fire([request])).toEqual([true]);
+    expect(await store.fire([request])).toEqual(['added']);
     const occurrence = `stale@${state!.next}`;
     expect(await producer.queue.get(occurrence)).toMatchObject({ name: 'noop', payload: { n: 1 }, state: 'waiting' });
     // The occurrence's task goes away (as with removeOnComplete); the second firer read the same due time.
     expect(await producer.queue.cancel(occurrence)).toBe(true);
-    expect(await store.fire([request])).toEqual([false]);
+    expect(await store.fire([request])).toEqual([null]);
     expect(await producer.queue.get(occurrence)).toBeNull();
 
     // A firer holding the right (due) time but an old revision (the payload changed since) is refused too;
@@ -110,10 +110,10 @@ describe('schedules: a stale firer cannot fire an occurrence again', () => {
     expect(moved!.next).toBe(state!.next + 1);
     await producer.queue.schedule('stale', 'noop', { n: 2 }, { every: 100 });
     const stale = { ...request, due: moved!.next, revision: moved!.revision, nextDue: moved!.next + 60_000 };
-    expect(await store.fire([stale])).toEqual([false]);
+    expect(await store.fire([stale])).toEqual([null]);
     const current = await read();
     expect(current).toMatchObject({ next: moved!.next, payload: { n: 2 } });
-    expect(await store.fire([{ ...stale, revision: current!.revision }])).toEqual([true]);
+    expect(await store.fire([{ ...stale, revision: current!.revision }])).toEqual(['added']);
     expect(await producer.queue.get(`stale@${moved!.next}`)).toMatchObject({ payload: { n: 2 } });
   });
 });

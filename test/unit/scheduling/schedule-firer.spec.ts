@@ -34,7 +34,7 @@ class MemoryStore implements Pick<ScheduleEngine, 'now' | 'due' | 'fire'> {
   }
   async fire(requests: readonly FireRequest[]) {
     this.fired.push(...requests);
-    return requests.map(() => true);
+    return requests.map(() => 'added' as const);
   }
 }
 

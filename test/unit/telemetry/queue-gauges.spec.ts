@@ -4,8 +4,10 @@ import type { QueueGauges } from '../../../lib/engine/task-maintenance.js';
 import { QueueGaugeSet } from '../../../lib/telemetry/queue-gauges.js';
 
 // The gauges read a queue's counts at most once per interval however often
-// they are collected, report every watched queue, and report nothing for a
-// queue whose read failed (rather than stale counts).
+// they are collected, report every watched queue, and report no counts for a
+// queue whose read failed (rather than stale counts), while the counts' age
+// goes on growing: most SDKs export the last counts they saw, and the age is
+// what tells they are stale.
 
 function gaugeValues(collected: ResourceMetrics): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
@@ -52,15 +54,16 @@ describe('QueueGaugeSet', () => {
     await reader.collect();
     await reader.collect();
     expect(reads.sort()).toEqual(['mail', 'reports']);
+    const counts = { 'nestjs_redis_tasks.queue.delayed': 1, 'nestjs_redis_tasks.queue.active': 2, 'nestjs_redis_tasks.queue.dead': 3, 'nestjs_redis_tasks.queue.counts_age': expect.any(Number) };
     expect(gaugeValues(first.resourceMetrics)).toEqual({
-      mail: { 'nestjs_redis_tasks.queue.waiting': 4, 'nestjs_redis_tasks.queue.delayed': 1, 'nestjs_redis_tasks.queue.active': 2, 'nestjs_redis_tasks.queue.dead': 3 },
-      reports: { 'nestjs_redis_tasks.queue.waiting': 7, 'nestjs_redis_tasks.queue.delayed': 1, 'nestjs_redis_tasks.queue.active': 2, 'nestjs_redis_tasks.queue.dead': 3 },
+      mail: { 'nestjs_redis_tasks.queue.waiting': 4, ...counts },
+      reports: { 'nestjs_redis_tasks.queue.waiting': 7, ...counts },
     });
   });
 
   it('reads again once the interval has passed, and observes nothing for a queue it could not read', async () => {
     // A meter that only captures the batch callback, so each observation is seen as the set makes it.
-    let callback!: (result: { observe(gauge: unknown, value: number): void }) => Promise<void>;
+    let callback!: (result: { observe(gauge: { name: string }, value: number): void }) => Promise<void>;
     const meter = {
       createObservableGauge: (name: string) => ({ name }),
       addBatchObservableCallback: (cb: typeof callback) => (callback = cb),
@@ -72,18 +75,22 @@ describe('QueueGaugeSet', () => {
     gauges.watch('mail');
     gauges.install(meter as never);
     const observe = async () => {
-      const seen: number[] = [];
-      await callback({ observe: (_gauge, value) => seen.push(value) });
+      const seen: string[] = [];
+      await callback({ observe: (gauge, value) => seen.push(`${gauge.name.replace('nestjs_redis_tasks.queue.', '')} ${value}`) });
       return seen;
     };
     try {
-      expect(await observe()).toEqual([4, 1, 2, 3]);
+      expect(await observe()).toEqual(['counts_age 0', 'waiting 4', 'delayed 1', 'active 2', 'dead 3']);
       clock += 19;
-      expect(await observe()).toEqual([4, 1, 2, 3]);
+      expect(await observe()).toEqual(['counts_age 19', 'waiting 4', 'delayed 1', 'active 2', 'dead 3']);
       clock += 11;
       failing = true;
-      expect(await observe()).toEqual([]);
-      expect(reads).toEqual(['mail', 'mail']);
+      expect(await observe()).toEqual(['counts_age 30']);
+      clock += 5_000;
+      expect(await observe()).toEqual(['counts_age 5030']);
+      expect(reads).toEqual(['mail', 'mail', 'mail']);
+      failing = false;
+      expect(await observe()).toEqual(['counts_age 0', 'waiting 4', 'delayed 1', 'active 2', 'dead 3']);
     } finally {
       now.mockRestore();
     }
