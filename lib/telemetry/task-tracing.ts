@@ -39,7 +39,7 @@ export class TaskTracing {
   }
 
   /**
-   * Starts a `<queue> publish` span per task, children of the active context,
+   * Starts a `publish <queue>` span per task, children of the active context,
    * and stores each span's context in its task (`traceContext`). Null when tracing is off.
    */
   publish(items: readonly QueuedTask[]): Span[] | null {
@@ -49,7 +49,7 @@ export class TaskTracing {
     const active = api.context.active();
     return items.map(({ queue, task }) => {
       const span = tracer.startSpan(
-        `${queue} publish`,
+        `publish ${queue}`,
         {
           kind: api.SpanKind.PRODUCER,
           attributes: {
@@ -84,7 +84,7 @@ export class TaskTracing {
     return this.api.trace.getSpan(active) === undefined ? undefined : injectCarrier(this.api, active);
   }
 
-  /** Starts the `<queue> process` span of one attempt; null when tracing is off. */
+  /** Starts the `process <queue>` span of one attempt; null when tracing is off. */
   startAttempt(queue: string, task: FetchedTask): Span | null {
     const tracer = this.current();
     if (tracer === null) return null;
@@ -92,7 +92,7 @@ export class TaskTracing {
     const parent = task.traceContext === undefined ? api.ROOT_CONTEXT : extractCarrier(api, task.traceContext);
     const linked = task.traceLink === undefined ? undefined : api.trace.getSpanContext(extractCarrier(api, task.traceLink));
     return tracer.startSpan(
-      `${queue} process`,
+      `process ${queue}`,
       {
         kind: api.SpanKind.CONSUMER,
         attributes: {
@@ -129,7 +129,10 @@ export class TaskTracing {
   }
 
   private fail(span: Span, error: { message: string; name?: string; stack?: string }): void {
-    span.recordException({ name: error.name ?? 'Error', message: error.message, stack: error.stack });
+    const type = error.name ?? 'Error';
+    span.recordException({ name: type, message: error.message, stack: error.stack });
+    // The conventions require error.type on a failed operation: the error's class, low in cardinality.
+    span.setAttribute(ATTR.errorType, type);
     span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: error.message });
   }
 }

@@ -30,7 +30,7 @@ const CHECKS: Record<string, (run: LineChild, ports: { metrics: number; http: nu
     expect(await run.exited).toBe(0);
     const spans = run.lines.map((line) => line.split(' '));
     expect(spans.map((s) => s[1] === 'default' ? `${s[1]} ${s[2]}` : s.slice(1, s.indexOf('<-')).join(' ')).sort()).toEqual(
-      ['POST /invoices', 'default process', 'default publish', 'render pdf'],
+      ['POST /invoices', 'process default', 'publish default', 'render pdf'],
     );
     expect(new Set(spans.map((s) => s[0])).size).toBe(1);
   },

@@ -102,9 +102,9 @@ describe('tracing', () => {
     await t.queue.waitFor(ref, { timeout: 5_000 });
     const traceId = request.spanContext().traceId;
 
-    await waitUntil(() => tracing.spans('default process').filter((s) => s.spanContext().traceId === traceId).length === 2, 'both process spans');
-    const [publish] = byMessageId(tracing.spans('default publish'), ref.id);
-    const [process] = byMessageId(tracing.spans('default process'), ref.id);
+    await waitUntil(() => tracing.spans('process default').filter((s) => s.spanContext().traceId === traceId).length === 2, 'both process spans');
+    const [publish] = byMessageId(tracing.spans('publish default'), ref.id);
+    const [process] = byMessageId(tracing.spans('process default'), ref.id);
     expect(publish.kind).toBe(SpanKind.PRODUCER);
     expect(parentOf(publish)).toBe(request.spanContext().spanId);
     expect(publish.attributes).toMatchObject({
@@ -123,18 +123,18 @@ describe('tracing', () => {
     expect(parentOf(step)).toBe(process.spanContext().spanId);
 
     // The follow-up enqueued inside the handler: published under the attempt, processed under that.
-    const followPublish = tracing.spans('default publish').find((s) => s.attributes['nestjs_redis_tasks.task.name'] === 'traced.followup' && s.spanContext().traceId === traceId)!;
+    const followPublish = tracing.spans('publish default').find((s) => s.attributes['nestjs_redis_tasks.task.name'] === 'traced.followup' && s.spanContext().traceId === traceId)!;
     expect(parentOf(followPublish)).toBe(process.spanContext().spanId);
-    const [followProcess] = byMessageId(tracing.spans('default process'), String(followPublish.attributes['messaging.message.id']));
+    const [followProcess] = byMessageId(tracing.spans('process default'), String(followPublish.attributes['messaging.message.id']));
     expect(parentOf(followProcess)).toBe(followPublish.spanContext().spanId);
   });
 
   it('records one span per attempt of a retried task, each a child of the enqueue span, failures with their exception', async () => {
     const { result: ref } = await inSpan('retrying request', () => t.queue.enqueue('traced.flaky', {}));
     await t.queue.waitFor(ref, { timeout: 5_000 });
-    await waitUntil(() => byMessageId(tracing.spans('default process'), ref.id).length === 3, 'three attempt spans');
-    const [publish] = byMessageId(tracing.spans('default publish'), ref.id);
-    const attempts = byMessageId(tracing.spans('default process'), ref.id).sort(
+    await waitUntil(() => byMessageId(tracing.spans('process default'), ref.id).length === 3, 'three attempt spans');
+    const [publish] = byMessageId(tracing.spans('publish default'), ref.id);
+    const attempts = byMessageId(tracing.spans('process default'), ref.id).sort(
       (a, b) => Number(a.attributes['nestjs_redis_tasks.task.attempt']) - Number(b.attributes['nestjs_redis_tasks.task.attempt']),
     );
     expect(attempts.map((s) => s.attributes['nestjs_redis_tasks.task.attempt'])).toEqual([1, 2, 3]);
@@ -143,6 +143,8 @@ describe('tracing', () => {
     expect(attempts[0].status.message).toBe('attempt 1 fails');
     expect(attempts[0].events.map((e) => [e.name, e.attributes?.['exception.message']])).toEqual([['exception', 'attempt 1 fails']]);
     expect(attempts[1].attributes['nestjs_redis_tasks.task.outcome']).toBe('retry');
+    // The messaging conventions: a failed operation carries error.type; a successful one does not.
+    expect(attempts.map((s) => s.attributes['error.type'])).toEqual(['Error', 'Error', undefined]);
   });
 
   it('continues the trace through a dependency: the dependent runs in the trace of the span that enqueued it', async () => {
@@ -152,15 +154,15 @@ describe('tracing', () => {
       dependent = await t.queue.enqueue('traced.followup', {}, { dependsOn: [first] });
     });
     await t.queue.waitFor(dependent, { timeout: 5_000 });
-    await waitUntil(() => byMessageId(tracing.spans('default process'), dependent.id).length === 1, 'the dependent span');
-    const [process] = byMessageId(tracing.spans('default process'), dependent.id);
+    await waitUntil(() => byMessageId(tracing.spans('process default'), dependent.id).length === 1, 'the dependent span');
+    const [process] = byMessageId(tracing.spans('process default'), dependent.id);
     expect(process.spanContext().traceId).toBe(request.spanContext().traceId);
   });
 
   it('starts a new trace for each schedule occurrence, linked to the schedule() call', async () => {
     const { span: request } = await inSpan('schedule request', () => t.queue.schedule('traced-tick', 'traced.tick', {}, { every: 300 }));
     const occurrence = await waitUntil(
-      () => tracing.spans('default process').find((s) => String(s.attributes['messaging.message.id']).startsWith('traced-tick@')),
+      () => tracing.spans('process default').find((s) => String(s.attributes['messaging.message.id']).startsWith('traced-tick@')),
       'an occurrence to run',
     );
     await t.queue.unschedule('traced-tick');
