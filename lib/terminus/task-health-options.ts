@@ -9,6 +9,11 @@ export interface QueueHealthThresholds {
   maxDead?: number;
   /** Down when the longest-waiting task at the front of its priority level has been due for longer than this (ms). */
   maxOldestWaitingMs?: number;
+  /**
+   * Down when an attempt of this queue has been running in this app for longer than this (ms): a handler
+   * stuck on a promise that never settles, with no timeout. Only this app's own workers are looked at.
+   */
+  maxRunningMs?: number;
 }
 
 /** Options of `TaskHealthIndicator.isHealthy`. */
@@ -26,7 +31,7 @@ export interface ResolvedHealthOptions {
 }
 
 const KEYS = { queues: true, timeoutMs: true } as const satisfies OptionKeys<TaskHealthOptions>;
-const THRESHOLD_KEYS = { maxWaiting: true, maxDead: true, maxOldestWaitingMs: true } as const satisfies OptionKeys<QueueHealthThresholds>;
+const THRESHOLD_KEYS = { maxWaiting: true, maxDead: true, maxOldestWaitingMs: true, maxRunningMs: true } as const satisfies OptionKeys<QueueHealthThresholds>;
 const WHERE = 'TaskHealthIndicator.isHealthy';
 
 /** Checks the options of a health check: unknown keys and bad values are refused, naming them. */
@@ -40,7 +45,7 @@ export function resolveHealthOptions(options: TaskHealthOptions | undefined): Re
     for (const [queue, limits] of Object.entries(o.queues)) {
       const field = `queues.${queue}`;
       checkName(queue, WHERE, 'a queue name in queues');
-      if (limits === null || typeof limits !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { maxWaiting?, maxDead?, maxOldestWaitingMs? }`);
+      if (limits === null || typeof limits !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { maxWaiting?, maxDead?, maxOldestWaitingMs?, maxRunningMs? }`);
       checkKnownKeys(limits, THRESHOLD_KEYS, WHERE, field);
       const resolved: { queue: string } & QueueHealthThresholds = { queue };
       for (const key of Object.keys(THRESHOLD_KEYS) as Array<keyof QueueHealthThresholds>) {

@@ -14,6 +14,8 @@ interface QueueHealth {
   waiting: number;
   dead: number;
   oldestWaitingMs: number | null;
+  /** Paused (by `pause()`): its tasks wait whatever the workers do, so its thresholds say so. */
+  paused: boolean;
 }
 
 /**
@@ -59,11 +61,15 @@ export class TaskHealthIndicator {
     }
     for (const limits of checked.queues) {
       const q = queues[limits.queue];
-      const name = `queue '${limits.queue}'`;
+      const name = q.paused ? `queue '${limits.queue}' (paused)` : `queue '${limits.queue}'`;
       if (limits.maxWaiting !== undefined && q.waiting > limits.maxWaiting) problems.push(`${name}: ${q.waiting} waiting, over maxWaiting ${limits.maxWaiting}`);
       if (limits.maxDead !== undefined && q.dead > limits.maxDead) problems.push(`${name}: ${q.dead} dead, over maxDead ${limits.maxDead}`);
       if (limits.maxOldestWaitingMs !== undefined && q.oldestWaitingMs !== null && q.oldestWaitingMs > limits.maxOldestWaitingMs) {
         problems.push(`${name}: a task has waited ${q.oldestWaitingMs} ms, over maxOldestWaitingMs ${limits.maxOldestWaitingMs}`);
+      }
+      const running = workers.queues.find((w) => w.queue === limits.queue)?.oldestRunningMs ?? null;
+      if (limits.maxRunningMs !== undefined && running !== null && running > limits.maxRunningMs) {
+        problems.push(`${name}: an attempt has run ${running} ms in this app, over maxRunningMs ${limits.maxRunningMs}`);
       }
     }
     const data = { redis, workers, queues };
@@ -77,7 +83,7 @@ export class TaskHealthIndicator {
         checked.timeoutMs,
         `reading queue '${queue}'`,
       );
-      return [queue, { waiting: counts.waiting, dead: counts.dead, oldestWaitingMs }];
+      return [queue, { waiting: counts.waiting, dead: counts.dead, oldestWaitingMs, paused: counts.paused }];
     };
     return Object.fromEntries(await Promise.all(checked.queues.map((limits) => read(limits.queue))));
   }

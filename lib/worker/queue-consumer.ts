@@ -104,6 +104,11 @@ export class QueueConsumer {
     return this.ledger.size;
   }
 
+  /** How long its longest-running attempt has run (ms), or null: for the health check's maxRunningMs. */
+  oldestRunningMs(): number | null {
+    return this.ledger.oldestRunningMs();
+  }
+
   /** Most tasks of its queue running at once in this process. */
   get concurrency(): number {
     return this.settings.concurrency;
@@ -240,6 +245,7 @@ export class QueueConsumer {
   }
 
   private run(slot: Slot): void {
+    slot.runningSince = Date.now();
     // The outcome is queued first (record): its flush must be scheduled before
     // the start of buffered tasks, so it leaves for the store before they run.
     void runObservedAttempt(this.surroundings, this.queue, slot.task, slot.handler, slot.attempt, (run, outcome) => this.record(slot, run, outcome)).then(

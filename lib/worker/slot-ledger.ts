@@ -10,6 +10,8 @@ export interface Slot {
   handler: RegisteredHandler | undefined;
   /** Its `abandoned` is set when the outcome no longer matters: handed back at shutdown, or lease lost. */
   attempt: AttemptState;
+  /** When its attempt began to run here (local ms); undefined while it waits in the buffer. */
+  runningSince?: number;
 }
 
 /**
@@ -77,6 +79,15 @@ export class SlotLedger {
   /** Every slot held by a task. */
   slots(): Slot[] {
     return [...this.held.values()];
+  }
+
+  /** How long the longest-running attempt held here has run (ms), or null when none runs. */
+  oldestRunningMs(now = Date.now()): number | null {
+    let oldest: number | null = null;
+    for (const slot of this.held.values()) {
+      if (slot.runningSince !== undefined && !slot.attempt.abandoned && (oldest === null || slot.runningSince < oldest)) oldest = slot.runningSince;
+    }
+    return oldest === null ? null : now - oldest;
   }
 
   /** A task's slot ends without an outcome to record (abandoned or handed back). */

@@ -15,8 +15,11 @@ export interface WorkerStatus {
   enabled: boolean;
   /** Whether its consumers run: started, and not shutting down. */
   running: boolean;
-  /** Per queue it consumes: tasks running now in this process, and its concurrency. */
-  queues: Array<{ queue: string; running: number; concurrency: number }>;
+  /**
+   * Per queue it consumes: tasks held now in this process (running, or buffered for their handler), its
+   * concurrency, and how long the longest-running attempt has run (ms; null when none runs).
+   */
+  queues: Array<{ queue: string; running: number; concurrency: number; oldestRunningMs: number | null }>;
 }
 
 /**
@@ -103,7 +106,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     return {
       enabled,
       running: enabled && this.consumers.length > 0 && this.stopped === null,
-      queues: this.consumers.map((c) => ({ queue: c.queue, running: c.running, concurrency: c.concurrency })),
+      queues: this.consumers.map((c) => ({ queue: c.queue, running: c.running, concurrency: c.concurrency, oldestRunningMs: c.oldestRunningMs() })),
     };
   }
 

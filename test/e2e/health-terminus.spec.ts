@@ -12,12 +12,21 @@ import { sleep, waitUntil } from '../utils/wait.js';
 // as an app would use it: GET /health answers 200 while Redis answers and the
 // workers run, 503 with the reasons once a threshold is crossed or Redis is gone.
 
+/** Lets the hanging handler go on. */
+let release: (() => void) | null = null;
+
 @Injectable()
 class MailTasks {
   @TaskHandler('mail.send', { queue: 'mail', attempts: 1 })
   send(payload: { fail?: boolean }) {
     if (payload.fail) throw new Error('bounced');
     return 'sent';
+  }
+
+  /** Stands for a handler stuck on a promise that never settles (no timeout set), until released. */
+  @TaskHandler('mail.hang', { queue: 'mail', attempts: 1 })
+  hang() {
+    return new Promise<string>((resolve) => (release = () => resolve('released')));
   }
 }
 
@@ -29,6 +38,12 @@ class HealthController {
   @HealthCheck()
   check() {
     return this.health.check([() => this.tasks.isHealthy('tasks', { timeoutMs: 500 })]);
+  }
+
+  @Get('stuck')
+  @HealthCheck()
+  stuck() {
+    return this.health.check([() => this.tasks.isHealthy('tasks', { queues: { mail: { maxRunningMs: 300 } } })]);
   }
 
   @Get('strict')
@@ -80,7 +95,7 @@ describe('TaskHealthIndicator (nestjs-redis-tasks/terminus)', () => {
     expect(body.info!.tasks).toMatchObject({
       status: 'up',
       redis: { reachable: true, roundTripMs: expect.any(Number) },
-      workers: { enabled: true, running: true, queues: [{ queue: 'mail', running: 0, concurrency: 2 }] },
+      workers: { enabled: true, running: true, queues: [{ queue: 'mail', running: 0, concurrency: 2, oldestRunningMs: null }] },
     });
   });
 
@@ -91,10 +106,11 @@ describe('TaskHealthIndicator (nestjs-redis-tasks/terminus)', () => {
     await sleep(250);
     let { status, body } = await http.get('/health/strict');
     expect(status).toBe(503);
-    expect(body.error!.tasks.queues.mail).toMatchObject({ waiting: 3, dead: 0, oldestWaitingMs: expect.any(Number) });
+    expect(body.error!.tasks.queues.mail).toMatchObject({ waiting: 3, dead: 0, oldestWaitingMs: expect.any(Number), paused: true });
+    // The pause is the reason the tasks wait: the problems say so.
     expect(body.error!.tasks.problems).toEqual([
-      "queue 'mail': 3 waiting, over maxWaiting 2",
-      expect.stringMatching(/^queue 'mail': a task has waited \d+ ms, over maxOldestWaitingMs 200$/),
+      "queue 'mail' (paused): 3 waiting, over maxWaiting 2",
+      expect.stringMatching(/^queue 'mail' \(paused\): a task has waited \d+ ms, over maxOldestWaitingMs 200$/),
     ]);
 
     await tasks.resume('mail');
@@ -108,7 +124,22 @@ describe('TaskHealthIndicator (nestjs-redis-tasks/terminus)', () => {
     await tasks.clean('mail', 'dead');
     ({ status, body } = await http.get('/health/strict'));
     expect(status).toBe(200);
-    expect(body.info!.tasks.queues.mail).toEqual({ waiting: 0, dead: 0, oldestWaitingMs: null });
+    expect(body.info!.tasks.queues.mail).toEqual({ waiting: 0, dead: 0, oldestWaitingMs: null, paused: false });
+  });
+
+  it('turns down while an attempt of this app runs longer than maxRunningMs, and up once it ends', async () => {
+    const tasks = http.app.get(TaskQueue);
+    const ref = await tasks.enqueue('mail.hang', {});
+    await waitUntil(() => release !== null, 'the handler to start');
+    expect((await http.get('/health/stuck')).status).toBe(200);
+    await sleep(400);
+    const { status, body } = await http.get('/health/stuck');
+    expect(status).toBe(503);
+    expect(body.error!.tasks.problems).toEqual([expect.stringMatching(/^queue 'mail': an attempt has run \d+ ms in this app, over maxRunningMs 300$/)]);
+    expect(body.error!.tasks.workers.queues[0]).toMatchObject({ queue: 'mail', running: 1, oldestRunningMs: expect.any(Number) });
+    release!();
+    await expect(tasks.waitFor(ref, { timeout: 5_000 })).resolves.toBe('released');
+    await waitUntil(async () => (await http.get('/health/stuck')).status === 200, 'the check to be up again');
   });
 
   it('refuses options it does not know, naming them', async () => {
