@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskContext, TaskHandler, type TaskInfo, type TaskRef, type WorkerInfo } from '../../lib/index.js';
+import { TaskContext, TaskHandler, type TaskAttempt, type TaskInfo, type TaskRef, type WorkerInfo } from '../../lib/index.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
 import { jsonOf, runCli } from '../fixtures/cli-process.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
@@ -105,7 +105,7 @@ describe('nestjs-redis-tasks: inspecting queues', () => {
     expect(none.stdout.trim()).toBe("No dead tasks in queue 'idle'.");
   });
 
-  it('show: the fields, the error with its stack, and the log lines', async () => {
+  it('show: the fields, each attempt, the error with its stack, and the log lines', async () => {
     const [table, json, missing] = await Promise.all([
       cli('show', dead.id, '--queue', 'work'),
       cli('show', dead.id, '--queue', 'work', '--json'),
@@ -118,10 +118,12 @@ describe('nestjs-redis-tasks: inspecting queues', () => {
     expect(text).toMatch(/^state\s+dead$/m);
     expect(text).toMatch(/^attempts\s+1 of 1$/m);
     expect(text).toMatch(/^finished\s+\d{4}-\d\d-\d\dT.*Z \(\d+s ago\)$/m);
+    expect(text).toMatch(/^attempts \(1\):\n {2}#1 dead {7}started \d{4}-.*Z \(\d+s ago\), ran \d+ ms: Error: kaput$/m);
     expect(text).toMatch(/^error \(attempt 1\): Error: kaput$/m);
     expect(text).toMatch(/^ {2}at .*CliTasks\.fail/m);
     expect(text).toMatch(/^log \(2 lines\):\n {2}\d{4}-.*Z {2}first line\n {2}\d{4}-.*Z {2}about to fail$/m);
-    const shown = jsonOf<{ task: TaskInfo; logs: Array<{ at: number; message: string }> }>(json);
+    const shown = jsonOf<{ task: TaskInfo; attempts: TaskAttempt[]; logs: Array<{ at: number; message: string }> }>(json);
+    expect(shown.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'dead', error: expect.objectContaining({ message: 'kaput' }) })]);
     expect(shown.task).toMatchObject({ id: dead.id, queue: 'work', state: 'dead', attempts: 1, error: { message: 'kaput', name: 'Error' } });
     expect(shown.task.error!.stack).toContain('CliTasks.fail');
     expect(shown.logs.map((line) => line.message)).toEqual(['first line', 'about to fail']);

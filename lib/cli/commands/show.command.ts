@@ -1,4 +1,5 @@
 import { DEFAULTS } from '../../config/defaults.js';
+import type { TaskAttempt } from '../../interfaces/task-insight.interface.js';
 import type { TaskInfo } from '../../interfaces/task-info.interface.js';
 import type { TaskLogLine } from '../../interfaces/task-log.interface.js';
 import { stringOption } from '../cli-args.js';
@@ -7,24 +8,27 @@ import { CommandFailure } from '../cli-errors.js';
 import { fieldList } from '../text-table.js';
 import { absoluteTime } from '../time-format.js';
 
-/** `show <id>`: one task's record, its error with the stack, and its log. */
+/** `show <id>`: one task's record, its attempts, its error with the stack, and its log. */
 export const showCommand: CliCommand = {
   name: 'show',
-  summary: "one task: its fields, attempts, error with stack, and log lines",
+  summary: "one task: its fields, each attempt, error with stack, and log lines",
   usage: 'show <id> [--queue <queue>]',
-  help: [`--queue <queue>  the task's queue (default '${DEFAULTS.queue}')`, 'With --json: { "task": TaskInfo, "logs": [{ "at", "message" }] }.'],
+  help: [
+    `--queue <queue>  the task's queue (default '${DEFAULTS.queue}')`,
+    'With --json: { "task": TaskInfo, "attempts": TaskAttempt[], "logs": [{ "at", "message" }] }.',
+  ],
   options: { queue: { type: 'string' } },
   arity: { min: 1, max: 1 },
   async run(queue, { args: [id], values }) {
     const name = stringOption(values, 'queue') ?? DEFAULTS.queue;
-    const [task, logs] = await Promise.all([queue.get(id, { queue: name }), queue.logs(id, { queue: name })]);
+    const [task, logs, attempts] = await Promise.all([queue.get(id, { queue: name }), queue.logs(id, { queue: name }), queue.history(id, { queue: name })]);
     if (!task) throw new CommandFailure(`no task '${id}' in queue '${name}' (never added, cancelled, or removed by remove() or retention)`);
-    return { json: { task, logs: logs ?? [] }, text: describe(task, logs ?? [], Date.now()) };
+    return { json: { task, attempts: attempts ?? [], logs: logs ?? [] }, text: describe(task, attempts ?? [], logs ?? [], Date.now()) };
   },
 };
 
-/** The task as label-value lines, then its error and its log. */
-function describe(task: TaskInfo, logs: readonly TaskLogLine[], now: number): string {
+/** The task as label-value lines, then its attempts, its last error and its log. */
+function describe(task: TaskInfo, attempts: readonly TaskAttempt[], logs: readonly TaskLogLine[], now: number): string {
   const fields: Array<[string, string]> = [
     ['id', task.id],
     ['name', task.name],
@@ -41,10 +45,14 @@ function describe(task: TaskInfo, logs: readonly TaskLogLine[], now: number): st
   if (task.result !== undefined) fields.push(['result', json(task.result)]);
   if (task.progress !== undefined) fields.push(['progress', json(task.progress)]);
   if (task.pendingDependencies?.length) fields.push(['waits for', task.pendingDependencies.join(', ')]);
+  if (task.traceId !== undefined) fields.push(['trace', task.traceId]);
   const parts = [fieldList(fields)];
+  if (attempts.length > 0) parts.push([`attempts (${attempts.length}):`, ...attempts.map((a) => `  ${attemptLine(a, now)}`)].join('\n'));
   if (task.error) {
     const { name, message, stack, issues } = task.error;
-    const lines = [`error (attempt ${task.attempts}): ${name ? `${name}: ` : ''}${message}`];
+    // The error is the last failure's, which need not be the last attempt's (a retry may have completed since).
+    const failed = [...attempts].reverse().find((a) => a.error !== undefined)?.attempt ?? task.attempts;
+    const lines = [`${task.state === 'completed' ? 'last error' : 'error'} (attempt ${failed}): ${name ? `${name}: ` : ''}${message}`];
     for (const issue of issues ?? []) lines.push(`  issue: ${issue.message}${issue.path?.length ? ` at ${issue.path.join('.')}` : ''}`);
     // The stack's first lines repeat the message: its frames start at the first "at" line.
     const frames = stack?.split('\n') ?? [];
@@ -55,6 +63,15 @@ function describe(task: TaskInfo, logs: readonly TaskLogLine[], now: number): st
   const log = logs.map((line) => `  ${new Date(line.at).toISOString()}  ${line.message}`);
   parts.push(logs.length === 0 ? 'log: no lines' : [`log (${logs.length} line${logs.length === 1 ? '' : 's'}):`, ...log].join('\n'));
   return parts.join('\n\n');
+}
+
+/** One attempt: "#2 failed  started 2026-...Z (3s ago), ran 120 ms: Error: smtp down; next due in 5s". */
+function attemptLine(a: TaskAttempt, now: number): string {
+  const ran = a.endedAt === null ? 'running' : a.startedAt > 0 ? `ran ${a.endedAt - a.startedAt} ms` : 'ended';
+  const error = a.error ? `: ${a.error.name ? `${a.error.name}: ` : ''}${a.error.message}` : '';
+  const next = a.retryAt !== undefined ? `; next due ${absoluteTime(a.retryAt, now)}` : '';
+  const started = a.startedAt > 0 ? `started ${absoluteTime(a.startedAt, now)}, ` : '';
+  return `#${a.attempt} ${a.outcome.padEnd(9)}  ${started}${ran}${error}${next}`;
 }
 
 /** A value as one line of JSON; `undefined` (a void result) as '-'. */

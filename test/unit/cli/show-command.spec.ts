@@ -1,0 +1,30 @@
+import { showCommand } from '../../../lib/cli/commands/show.command.js';
+import type { TaskAttempt, TaskInfo, TaskQueue } from '../../../lib/index.js';
+
+// `show` of a task that failed once and then completed: its attempts each on a
+// line, and its error labelled with the attempt that failed, not the last one.
+// (The command against Redis is in test/e2e/cli-inspect.spec.ts; this is its text.)
+
+describe('nestjs-redis-tasks show', () => {
+  it('lists each attempt and labels a completed task\'s error as the last one, of the attempt that failed', async () => {
+    const t0 = Date.now() - 10_000;
+    const task = {
+      id: 'r-1', name: 'mail.send', queue: 'default', state: 'completed', attempts: 2, maxAttempts: 3, priority: 0,
+      enqueuedAt: t0, runAt: t0, startedAt: t0 + 200, finishedAt: t0 + 230, payload: { to: 'a' }, result: 'sent',
+      error: { name: 'Error', message: 'smtp down' }, traceId: '0af7651916cd43dd8448eb211c80319c',
+    } as unknown as TaskInfo;
+    const attempts: TaskAttempt[] = [
+      { attempt: 1, startedAt: t0 + 10, endedAt: t0 + 130, outcome: 'failed', error: { name: 'Error', message: 'smtp down' }, retryAt: t0 + 190 },
+      { attempt: 2, startedAt: t0 + 200, endedAt: t0 + 230, outcome: 'completed' },
+    ];
+    const queue = { get: async () => task, logs: async () => [], history: async () => attempts } as unknown as TaskQueue;
+    const { text, json } = await showCommand.run(queue, { args: ['r-1'], values: {} });
+    const lines = text.split('\n');
+    expect(lines).toContain('trace     0af7651916cd43dd8448eb211c80319c');
+    expect(lines).toContain('attempts (2):');
+    expect(lines.find((l) => l.startsWith('  #1 '))).toMatch(/^ {2}#1 failed {5}started \S+Z \(\d+s ago\), ran 120 ms: Error: smtp down; next due \S+Z \(\d+s ago\)$/);
+    expect(lines.find((l) => l.startsWith('  #2 '))).toMatch(/^ {2}#2 completed {2}started \S+Z \(\d+s ago\), ran 30 ms$/);
+    expect(lines).toContain('last error (attempt 1): Error: smtp down');
+    expect(json).toEqual({ task, attempts, logs: [] });
+  });
+});
