@@ -46,6 +46,8 @@ export interface FetchedTask {
   traceLink?: string;
   /** When the task was enqueued: epoch ms, store time. */
   enqueuedAt: number;
+  /** When this attempt started: epoch ms, store time (with the lease, it names this lease of the task exactly). */
+  startedAt: number;
   lease: Lease;
 }
 

@@ -21,8 +21,8 @@ export type FinalState = { state: 'completed'; result: unknown } | { state: 'dea
 
 /** A lease the store holds for a worker that the worker did not name when it renewed. */
 export interface UnnamedLease extends Lease {
-  /** How long ago the attempt started, by the store's clock. */
-  ageMs: number;
+  /** When its attempt started (epoch ms, store time): with the id and token, it names the lease exactly. */
+  startedAt: number;
 }
 
 /** What `remove` took: an unfinished task or a finished one; null when it removed nothing. */
@@ -56,8 +56,12 @@ export interface TaskEngine extends TaskMaintenance, TaskInsights {
   fetch(queue: string, request: FetchRequest): Promise<FetchReply>;
   /** Records a batch of attempt outcomes of one worker and fetches its next tasks, atomically. */
   settle(queue: string, outcomes: readonly AttemptOutcome[], next: FetchRequest): Promise<SettleReply>;
-  /** Hands leased tasks back to waiting without counting the attempt; returns how many were still held. */
-  release(queue: string, leases: readonly Lease[]): Promise<number>;
+  /**
+   * Hands leased tasks back to waiting without counting the attempt; returns how many were still held. A
+   * lease with `startedAt` is handed back only if its attempt started then (a renewal's report of it may be
+   * stale: the task handed back and fetched again since carries the same token).
+   */
+  release(queue: string, leases: ReadonlyArray<Lease & { startedAt?: number }>): Promise<number>;
   /**
    * Extends the worker's leases; returns the ids (of `leases` and `unrecorded`) it no longer holds, and
    * the leases of tasks still leased to its token that it named in neither list, older than `orphanAgeMs`:

@@ -111,7 +111,7 @@ export function fetchFrom(q: MemoryQueue, request: FetchRequest, now: number): F
     const fetched: FetchedTask = {
       id, name: task.name, payload: JSON.parse(task.payloadJson) as unknown, attempt: task.attempts, maxAttempts: task.maxAttempts,
       backoff: task.backoff && { ...task.backoff }, timeoutMs: task.timeoutMs, enqueuedAt: task.enqueuedAt,
-      waitedMs: Math.max(0, now - task.runAt), lease: { id, token: task.leaseToken },
+      waitedMs: Math.max(0, now - task.runAt), startedAt: now, lease: { id, token: task.leaseToken },
     };
     if (task.traceContext !== null) fetched.traceContext = task.traceContext;
     if (task.traceLink !== null) fetched.traceLink = task.traceLink;

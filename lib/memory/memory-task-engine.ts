@@ -59,12 +59,12 @@ export class MemoryTaskEngine implements TaskEngine {
     return { settled, ...fetchFrom(q, next, now) };
   }
 
-  async release(queue: string, leases: readonly Lease[]): Promise<number> {
+  async release(queue: string, leases: ReadonlyArray<Lease & { startedAt?: number }>): Promise<number> {
     const q = this.store.queue(queue);
     let released = 0;
     for (const lease of leases) {
       const task = leased(q, lease);
-      if (!task) continue;
+      if (!task || (lease.startedAt !== undefined && task.startedAt !== lease.startedAt)) continue;
       q.handBack(task);
       released += 1;
     }
@@ -91,7 +91,7 @@ export class MemoryTaskEngine implements TaskEngine {
       const task = q.tasks.get(id)!;
       const startedAt = task.startedAt ?? 0;
       if (held.has(id) || !task.leaseToken?.startsWith(`${workerToken}:`) || startedAt >= now - orphanAgeMs) continue;
-      orphans.push({ id, token: task.leaseToken, ageMs: now - startedAt });
+      orphans.push({ id, token: task.leaseToken, startedAt });
     }
     return { lost, orphans };
   }

@@ -345,7 +345,8 @@ export const SCRIPTS = {
     args: [...HEAD, 'keepCompletedAge', 'keepCompletedCount', 'keepDeadAge', 'keepDeadCount', ...FETCH_ARGS],
     row: ['id', 'token', 'outcome', 'value', 'delayMs'],
   },
-  release: { keys: QUEUE_SCRIPT_KEYS, args: HEAD, row: LEASE_ROW },
+  /** `startedAt`: '' for any lease with the token, or the store time the lease must have started at. */
+  release: { keys: QUEUE_SCRIPT_KEYS, args: HEAD, row: [...LEASE_ROW, 'startedAt'] },
   /**
    * A row's extend: '1' for a lease to extend; '0' for one whose task ran but whose outcome could not be
    * recorded, which is neither extended nor an orphan (its lease runs out and recovery counts the attempt).
@@ -396,7 +397,7 @@ export const REPLIES = {
   /** Instead of the enqueue reply when a dependency is missing: nothing was written. */
   enqueueRefused: { head: ['marker', 'message', 'index'] },
   fetch: {
-    head: ['lookAgainMs', 'brokenIds'],
+    head: ['lookAgainMs', 'brokenIds', 'startedAt'],
     row: ['id', 'name', 'payload', 'attempt', 'maxAttempts', 'backoff', 'timeoutMs', 'enqueuedAt', 'waitedMs', 'traceContext', 'traceLink'],
   },
   settle: { head: ['settled'] },

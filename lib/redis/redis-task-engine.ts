@@ -125,9 +125,10 @@ export class RedisTaskEngine implements TaskEngine {
     return decodeSettleReply(await this.script('settle', queue, args), next.workerToken);
   }
 
-  async release(queue: string, leases: readonly Lease[]): Promise<number> {
+  async release(queue: string, leases: ReadonlyArray<Lease & { startedAt?: number }>): Promise<number> {
     if (leases.length === 0) return 0;
-    return Number(await this.script('release', queue, scriptArgs('release', this.head(queue), leases)));
+    const rows = leases.map((l) => ({ id: l.id, token: l.token, startedAt: l.startedAt ?? '' }));
+    return Number(await this.script('release', queue, scriptArgs('release', this.head(queue), rows)));
   }
 
   async renew(queue: string, workerToken: string, leases: readonly Lease[], leaseMs: number, orphanAgeMs: number, unrecorded: readonly Lease[] = []) {
@@ -136,7 +137,7 @@ export class RedisTaskEngine implements TaskEngine {
     const reply = (await this.script('renew', queue, args)) as unknown[];
     const flat = reply[RENEW.head.orphans] as unknown[];
     const orphans: UnnamedLease[] = [];
-    for (let i = 0; i + 2 < flat.length; i += 3) orphans.push({ id: String(flat[i]), token: String(flat[i + 1]), ageMs: Number(flat[i + 2]) });
+    for (let i = 0; i + 2 < flat.length; i += 3) orphans.push({ id: String(flat[i]), token: String(flat[i + 1]), startedAt: Number(flat[i + 2]) });
     return { lost: (reply[RENEW.head.lost] as unknown[]).map(String), orphans };
   }
 

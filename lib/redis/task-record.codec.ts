@@ -173,7 +173,7 @@ function cachedBackoff(text: string): Readonly<BackoffOptions> | null {
 }
 
 /** One fetched task; a payload that is not JSON is reported, not thrown. */
-function fetchedTask(r: unknown[], at: number, workerToken: string): FetchedTask {
+function fetchedTask(r: unknown[], at: number, workerToken: string, startedAt: number): FetchedTask {
   const row = FETCH.row;
   const id = String(r[at + row.id]);
   const attempt = Number(r[at + row.attempt]);
@@ -187,6 +187,7 @@ function fetchedTask(r: unknown[], at: number, workerToken: string): FetchedTask
     timeoutMs: Number(r[at + row.timeoutMs]) || 0,
     enqueuedAt: Number(r[at + row.enqueuedAt]) || 0,
     waitedMs: Number(r[at + row.waitedMs]) || 0,
+    startedAt,
     lease: { id, token: leaseToken(workerToken, attempt) },
   };
   // Set only when present, so a task enqueued without tracing carries no extra properties.
@@ -207,8 +208,9 @@ export function decodeFetchReply(reply: unknown, workerToken: string, offset = 0
   const r = asArray(reply, 'fetch');
   const nextDue = Number(r[offset + FETCH.head.lookAgainMs]);
   const broken = String(r[offset + FETCH.head.brokenIds] ?? '');
+  const startedAt = Number(r[offset + FETCH.head.startedAt]) || 0;
   const tasks: FetchedTask[] = [];
-  for (let at = offset + FETCH.rowFirst; at + FETCH.rowWidth <= r.length; at += FETCH.rowWidth) tasks.push(fetchedTask(r, at, workerToken));
+  for (let at = offset + FETCH.rowFirst; at + FETCH.rowWidth <= r.length; at += FETCH.rowWidth) tasks.push(fetchedTask(r, at, workerToken, startedAt));
   return { tasks, brokenIds: broken === '' ? [] : broken.split(LIST_SEPARATOR), nextDueInMs: nextDue >= 0 ? nextDue : null };
 }
 

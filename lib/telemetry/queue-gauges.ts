@@ -9,6 +9,8 @@ export type GaugeReader = (queue: string, maxAgeMs: number) => Promise<QueueGaug
 interface Cached {
   /** When the counts were last read (local ms; 0: never). */
   at: number;
+  /** When this process began to report the queue (local ms): the counts' age until a first read works. */
+  since: number;
   /** Null while the last read failed. */
   value: QueueGauges | null;
   pending: Promise<void> | null;
@@ -59,9 +61,10 @@ export class QueueGaugeSet {
     const now = Date.now();
     for (const queue of queues) {
       const cached = this.cache.get(queue);
-      if (!cached || cached.at === 0) continue;
+      if (!cached) continue;
       const attributes = { [ATTR.destination]: queue };
-      result.observe(age, now - cached.at, attributes);
+      // Never read yet (an app started while Redis is down): as old as this process's wait for them.
+      result.observe(age, now - (cached.at || cached.since), attributes);
       const value = cached.value;
       if (value) for (const key of Object.keys(gauges) as Array<keyof QueueGauges>) result.observe(gauges[key], value[key], attributes);
     }
@@ -70,7 +73,7 @@ export class QueueGaugeSet {
   /** Reads a queue's counts when this process's copy is older than the interval (one read at a time per queue). */
   private refresh(queue: string): Promise<void> {
     let cached = this.cache.get(queue);
-    if (cached === undefined) this.cache.set(queue, (cached = { at: 0, value: null, pending: null }));
+    if (cached === undefined) this.cache.set(queue, (cached = { at: 0, since: Date.now(), value: null, pending: null }));
     if (cached.pending) return cached.pending;
     if (Date.now() - cached.at < this.intervalMs) return Promise.resolve();
     const entry = cached;

@@ -26,6 +26,8 @@ export class LeaseKeeper {
   private recoverTimer: NodeJS.Timeout | null = null;
   /** When the last renewal that got through was sent (local ms; until one has, when the keeper was made). */
   private renewedAt = Date.now();
+  /** The renewal in flight, which a second call joins. */
+  private renewing: Promise<void> | null = null;
   /** Told how many expired leases each recovery took back (for the metrics). */
   onRecovered: ((requeued: number, dead: number) => void) | null = null;
 
@@ -56,7 +58,19 @@ export class LeaseKeeper {
     this.renewTimer = this.recoverTimer = null;
   }
 
-  private async renew(): Promise<void> {
+  /**
+   * One renewal at a time: a call while one is out joins it. Two at once
+   * could both report the same unheld lease, and the second hand-back could
+   * meet the task fetched again by this worker in between.
+   */
+  private renew(): Promise<void> {
+    this.renewing ??= this.renewOnce().finally(() => {
+      this.renewing = null;
+    });
+    return this.renewing;
+  }
+
+  private async renewOnce(): Promise<void> {
     const leases = this.held.leases();
     const unrecorded = this.held.unrecordedLeases();
     const sentAt = Date.now();
@@ -72,7 +86,7 @@ export class LeaseKeeper {
         this.held.forgetUnrecorded(gone);
         this.onLost(gone);
       }
-      if (orphans.length > 0) await this.settleUnnamed(orphans, sentAt);
+      if (orphans.length > 0) await this.settleUnnamed(orphans);
     } catch (error) {
       this.outage.failed('renew', error, `could not renew leases (${error instanceof Error ? error.message : String(error)}); will retry`);
     }
@@ -85,21 +99,29 @@ export class LeaseKeeper {
    * attempt). The others were leased by a fetch whose reply never came: they
    * go back to waiting without using an attempt.
    */
-  private async settleUnnamed(unnamed: readonly UnnamedLease[], sentAt: number): Promise<void> {
-    const { finished, neverReceived } = this.held.splitUnnamed(unnamed, sentAt);
+  private async settleUnnamed(unnamed: readonly UnnamedLease[]): Promise<void> {
+    const { finished, neverReceived } = this.held.splitUnnamed(unnamed);
     if (finished.length > 0) {
-      this.held.notRecorded(finished);
+      this.held.notRecorded(finished.map(({ id, token }) => ({ id, token })));
       this.logger.warn(
         `queue '${this.queue}': ${finished.length} task(s) this worker finished are running again in Redis, their recorded outcome lost ` +
           `(a failover to a replica that had not received it?): they run again when their lease runs out, the attempt counted: ${idList(finished.map((l) => l.id))}`,
       );
     }
     if (neverReceived.length === 0) return;
-    const released = await this.engine.release(this.queue, neverReceived);
-    if (released > 0) {
-      const ids = idList(neverReceived.map((l) => l.id));
-      this.logger.warn(`queue '${this.queue}': handed back ${released} task(s) this worker had leased but never received (a reply lost with the connection): ${ids}`);
+    let released: number;
+    try {
+      // Each under the lease reported (its start included): a task fetched again since is not touched.
+      released = await this.engine.release(this.queue, neverReceived);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.outage.failed('release', error, `could not hand back ${neverReceived.length} task(s) this worker had leased but never received (${reason}); the next renewal finds them again`);
+      return;
     }
+    if (released === 0) return;
+    const moved = released < neverReceived.length ? ` (${neverReceived.length - released} of them had moved on meanwhile)` : '';
+    const ids = idList(neverReceived.map((l) => l.id));
+    this.logger.warn(`queue '${this.queue}': handed back ${released} task(s) this worker had leased but never received (a reply lost with the connection)${moved}: ${ids}`);
   }
 
   private renewIntervalMs(): number {

@@ -143,7 +143,9 @@ export class QueueConsumer {
       await Promise.race([this.ledger.nextFreed(), sleep(Math.min(100, Math.max(1, deadline - Date.now())))]);
     }
     const overran = this.ledger.slots();
-    if (overran.length > 0) this.logger.warn(overranGraceLine(this.queue, overran, graceMs));
+    // Slots whose lease was lost already are not the store's to hand back (their handler ignored its signal).
+    const cut = overran.filter((slot) => !slot.attempt.abandoned);
+    if (cut.length > 0) this.logger.warn(overranGraceLine(this.queue, cut, graceMs));
     await this.handBack(overran, handBackMs);
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     this.leases.stop();
@@ -314,6 +316,9 @@ export class QueueConsumer {
       this.ledger.drop(slot.task.id);
     }
     const leases = slots.map((s) => s.task.lease);
+    // Until the release below gets through, a renewal neither extends these leases nor reports them as
+    // leases this worker never received (and hands them back itself, logging them as such).
+    this.ledger.notRecorded(leases);
     const giveUp = `could not hand ${leases.length} task(s) back; their leases will run out and they will be taken back, the attempt counted`;
     await this.outage.retry('release', () => this.track(this.engine.release(this.queue, leases)), (_error, failingSince) => Date.now() - failingSince < retryMs, giveUp);
   }
@@ -354,5 +359,5 @@ export class QueueConsumer {
 /** The shutdown's one line about the attempts it stopped: a handed-back task otherwise shows only as waiting again. */
 function overranGraceLine(queue: string, slots: readonly Slot[], graceMs: number): string {
   const ids = idList(slots.map((s) => s.task.id));
-  return `queue '${queue}': ${slots.length} task(s) still running when the shutdown grace period (${graceMs} ms) ended were aborted and handed back, attempt not counted: ${ids}`;
+  return `queue '${queue}': ${slots.length} task(s) still running when the shutdown grace period (${graceMs} ms) ended were aborted and are handed back, attempt not counted: ${ids}`;
 }

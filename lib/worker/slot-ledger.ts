@@ -23,7 +23,7 @@ export interface Slot {
 export class SlotLedger {
   private readonly held = new Map<string, Slot>();
   /** Outcomes queued or on their way to the store: their leases are still this worker's. */
-  private readonly recording = new Map<string, Lease>();
+  private readonly recording = new Map<string, { lease: Lease; startedAt: number }>();
   /**
    * Leases of tasks that ran but whose outcome the store never took (it stayed
    * out of reach or refused too long): still the worker's in the store until
@@ -81,11 +81,14 @@ export class SlotLedger {
     return [...this.held.values()];
   }
 
-  /** How long the longest-running attempt held here has run (ms), or null when none runs. */
+  /**
+   * How long the longest-running attempt held here has run (ms), or null when none runs. An abandoned one
+   * counts: a handler that ignores its signal after its lease was lost holds its slot as long as it runs.
+   */
   oldestRunningMs(now = Date.now()): number | null {
     let oldest: number | null = null;
     for (const slot of this.held.values()) {
-      if (slot.runningSince !== undefined && !slot.attempt.abandoned && (oldest === null || slot.runningSince < oldest)) oldest = slot.runningSince;
+      if (slot.runningSince !== undefined && (oldest === null || slot.runningSince < oldest)) oldest = slot.runningSince;
     }
     return oldest === null ? null : now - oldest;
   }
@@ -97,8 +100,8 @@ export class SlotLedger {
 
   /** A task finished: its slot is kept for the settle that records `lease`, whose lease stays this worker's until then. */
   finish(id: string, lease: Lease): void {
+    this.recording.set(id, { lease, startedAt: this.held.get(id)?.task.startedAt ?? 0 });
     this.held.delete(id);
-    this.recording.set(id, lease);
     this.reserved += 1;
     this.heldForSettle += 1;
   }
@@ -120,17 +123,20 @@ export class SlotLedger {
    * is given back. `used`: those the store took that used their attempt (completed or failed).
    */
   recorded(leases: readonly Lease[], fetchCount: number, used: readonly Lease[] = []): void {
+    for (const lease of used) {
+      const recording = this.recording.get(lease.id);
+      if (recording?.lease.token === lease.token) this.finished.add(lease, recording.startedAt);
+    }
     for (const lease of leases) this.recording.delete(lease.id);
-    for (const lease of used) this.finished.add(lease);
     this.reserved -= fetchCount;
   }
 
   /**
-   * Splits leases a renewal (sent at `sentAt`) found still this worker's in the store though it named
-   * none of them: runs whose outcome it recorded, which the store lost since, and fetch replies it never received.
+   * Splits leases a renewal found still this worker's in the store though it named none of them: runs
+   * whose outcome it recorded, which the store lost since, and fetch replies it never received.
    */
-  splitUnnamed(unnamed: readonly UnnamedLease[], sentAt: number): { finished: Lease[]; neverReceived: Lease[] } {
-    return this.finished.split(unnamed, sentAt);
+  splitUnnamed(unnamed: readonly UnnamedLease[]): { finished: UnnamedLease[]; neverReceived: UnnamedLease[] } {
+    return this.finished.split(unnamed);
   }
 
   /** A settle gave up on these outcomes: their leases are kept apart (see `unrecorded`) until the store takes them back. */
@@ -152,7 +158,7 @@ export class SlotLedger {
   leases(): Lease[] {
     const leases: Lease[] = [];
     for (const slot of this.held.values()) if (!slot.attempt.abandoned) leases.push(slot.task.lease);
-    for (const lease of this.recording.values()) leases.push(lease);
+    for (const { lease } of this.recording.values()) leases.push(lease);
     return leases;
   }
 

@@ -107,13 +107,21 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect(await e.tasks.renew(QUEUE, WORKER, [], 30_000, 60_000)).toEqual({ lost: [], orphans: [] });
       await e.elapse(30);
       const { orphans } = await e.tasks.renew(QUEUE, WORKER, [], 30_000, 10);
-      expect(orphans).toEqual([{ id: 'orphan', token: task.lease.token, ageMs: expect.any(Number) }]);
-      expect(orphans[0].ageMs).toBeGreaterThanOrEqual(30);
-      // Reported only: still the worker's until it decides.
-      expect(await e.tasks.get(QUEUE, 'orphan')).toMatchObject({ state: 'active', attempts: 1 });
-      expect(await e.tasks.release(QUEUE, [task.lease])).toBe(1);
+      // Named exactly: its id, its token and when it started, as the fetch said.
+      expect(orphans).toEqual([{ id: 'orphan', token: task.lease.token, startedAt: task.startedAt }]);
+      expect(await e.tasks.get(QUEUE, 'orphan')).toMatchObject({ state: 'active', attempts: 1, startedAt: task.startedAt });
+      // Reported only: still the worker's until it decides. A release naming another start leaves it.
+      expect(await e.tasks.release(QUEUE, [{ ...task.lease, startedAt: task.startedAt - 1 }])).toBe(0);
+      expect(await e.tasks.release(QUEUE, orphans)).toBe(1);
       expect(await e.tasks.get(QUEUE, 'orphan')).toMatchObject({ state: 'waiting', attempts: 0, startedAt: null });
       expect(await e.complete(task, 'late')).toBe(false);
+      // Fetched again by the same worker: the same token, another start; the old report no longer matches it.
+      await e.elapse(5);
+      const [again] = await e.take(1);
+      expect(again.lease.token).toBe(task.lease.token);
+      expect(again.startedAt).toBeGreaterThan(task.startedAt);
+      expect(await e.tasks.release(QUEUE, orphans)).toBe(0);
+      expect(await e.tasks.get(QUEUE, 'orphan')).toMatchObject({ state: 'active', attempts: 1 });
     });
 
     it('neither extends nor hands back an unrecorded lease, and recovery counts its attempt', async () => {

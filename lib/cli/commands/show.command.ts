@@ -50,9 +50,11 @@ function describe(task: TaskInfo, attempts: readonly TaskAttempt[], logs: readon
   if (attempts.length > 0) parts.push([`attempts (${attempts.length}):`, ...attempts.map((a) => `  ${attemptLine(a, now)}`)].join('\n'));
   if (task.error) {
     const { name, message, stack, issues } = task.error;
-    // The error is the last failure's, which need not be the last attempt's (a retry may have completed since).
-    const failed = [...attempts].reverse().find((a) => a.error !== undefined)?.attempt ?? task.attempts;
-    const lines = [`${task.state === 'completed' ? 'last error' : 'error'} (attempt ${failed}): ${name ? `${name}: ` : ''}${message}`];
+    // The error is the last failure's, which need not be the last attempt's (a retry may have completed since);
+    // with no history to tell which attempt failed, a completed task's is not numbered.
+    const failed = [...attempts].reverse().find((a) => a.error !== undefined)?.attempt ?? (task.state === 'completed' ? null : task.attempts);
+    const label = `${task.state === 'completed' ? 'last error' : 'error'}${failed === null ? '' : ` (attempt ${failed})`}`;
+    const lines = [`${label}: ${name ? `${name}: ` : ''}${message}`];
     for (const issue of issues ?? []) lines.push(`  issue: ${issue.message}${issue.path?.length ? ` at ${issue.path.join('.')}` : ''}`);
     // The stack's first lines repeat the message: its frames start at the first "at" line.
     const frames = stack?.split('\n') ?? [];

@@ -15,7 +15,7 @@
 --   a reply on its way), then one lease row per task the worker holds (extend '1') or ran without
 --   recording the outcome (extend '0').
 -- Returns the renew reply: ids of rows whose lease is no longer this worker's, then the unnamed leases as
---   id, token, age ms triples.
+--   id, token, startedAt triples.
 -- Atomic so that a lease is only extended while the caller still holds it.
 --@include time
 --@include common
@@ -46,7 +46,7 @@ for _, id in ipairs(redis.call('ZRANGE', keys[KEY_ACTIVE], 0, 4999)) do
     if f[1] and string.sub(f[1], 1, #prefix) == prefix and startedAt < orphanBefore then
       unnamed[#unnamed + 1] = id
       unnamed[#unnamed + 1] = f[1]
-      unnamed[#unnamed + 1] = int(now - startedAt)
+      unnamed[#unnamed + 1] = f[2] or '0'
     end
   end
 end

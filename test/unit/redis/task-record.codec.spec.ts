@@ -111,13 +111,14 @@ describe('decodeError', () => {
 
 describe('decodeFetchReply', () => {
   it('reads an empty fetch: nothing delayed, nothing missing, no tasks', () => {
-    expect(decodeFetchReply([-1, ''], TOKEN)).toEqual({ tasks: [], brokenIds: [], nextDueInMs: null });
+    expect(decodeFetchReply([-1, '', '1700000000900'], TOKEN)).toEqual({ tasks: [], brokenIds: [], nextDueInMs: null });
   });
 
-  it('reads the tasks, the missing ids and the next due time', () => {
+  it('reads the tasks, the missing ids, the next due time and when the tasks started', () => {
     const reply = [
       250,
       'lost-1\nlost-2',
+      '1700000000900',
       'a1', 'email.send', '{"to":"a@b.c"}', 1, '3', 'e,1000,60000', '5000', '1700000000000', 12, '{"traceparent":"00-t-s-01"}', '',
       'a2', 'report', 'null', 2, '2', '', '0', '1700000000500', 0, '', '{"traceparent":"00-u-v-01"}',
     ];
@@ -135,6 +136,7 @@ describe('decodeFetchReply', () => {
           timeoutMs: 5000,
           enqueuedAt: 1_700_000_000_000,
           waitedMs: 12,
+          startedAt: 1_700_000_000_900,
           traceContext: '{"traceparent":"00-t-s-01"}',
           lease: { id: 'a1', token: `${TOKEN}:1` },
         },
@@ -148,6 +150,7 @@ describe('decodeFetchReply', () => {
           timeoutMs: 0,
           enqueuedAt: 1_700_000_000_500,
           waitedMs: 0,
+          startedAt: 1_700_000_000_900,
           traceLink: '{"traceparent":"00-u-v-01"}',
           lease: { id: 'a2', token: `${TOKEN}:2` },
         },
@@ -156,16 +159,16 @@ describe('decodeFetchReply', () => {
   });
 
   it('reads a next due time of 0 as "due now", not as "nothing delayed"', () => {
-    expect(decodeFetchReply([0, ''], TOKEN).nextDueInMs).toBe(0);
+    expect(decodeFetchReply([0, '', '1'], TOKEN).nextDueInMs).toBe(0);
   });
 
   it('builds the lease token as fetch.lua stores it: <worker token>:<attempt>', () => {
-    const [task] = decodeFetchReply([-1, '', 'id', 'n', '{}', 4, '5', 'f,10', '0', '1', 0, '', ''], 'w-9').tasks;
+    const [task] = decodeFetchReply([-1, '', '7', 'id', 'n', '{}', 4, '5', 'f,10', '0', '1', 0, '', ''], 'w-9').tasks;
     expect(task.lease).toEqual({ id: 'id', token: 'w-9:4' });
   });
 
   it('reports a payload that is not JSON instead of throwing, so the task can go dead with the reason', () => {
-    const [task] = decodeFetchReply([-1, '', 'id', 'n', '{oops', 1, '1', '', '0', '1', 0, '', ''], 'w-9').tasks;
+    const [task] = decodeFetchReply([-1, '', '7', 'id', 'n', '{oops', 1, '1', '', '0', '1', 0, '', ''], 'w-9').tasks;
     expect(task.payload).toBeUndefined();
     expect(task.unreadable).toMatch(/^payload is not valid JSON \(/);
   });
@@ -177,19 +180,19 @@ describe('decodeFetchReply', () => {
 
 describe('decodeSettleReply', () => {
   it('reads a settled batch followed by a fetch', () => {
-    const reply = ['101', -1, '', 'b1', 'echo', '{"n":1}', 1, '1', '', '0', '42', 3, '', ''];
+    const reply = ['101', -1, '', '50', 'b1', 'echo', '{"n":1}', 1, '1', '', '0', '42', 3, '', ''];
     expect(decodeSettleReply(reply, TOKEN)).toEqual({
       settled: [true, false, true],
       nextDueInMs: null,
       brokenIds: [],
       tasks: [
-        { id: 'b1', name: 'echo', payload: { n: 1 }, attempt: 1, maxAttempts: 1, backoff: null, timeoutMs: 0, enqueuedAt: 42, waitedMs: 3, lease: { id: 'b1', token: `${TOKEN}:1` } },
+        { id: 'b1', name: 'echo', payload: { n: 1 }, attempt: 1, maxAttempts: 1, backoff: null, timeoutMs: 0, enqueuedAt: 42, waitedMs: 3, startedAt: 50, lease: { id: 'b1', token: `${TOKEN}:1` } },
       ],
     });
   });
 
   it('reads a lost lease (flag 0) with its fetch half', () => {
-    expect(decodeSettleReply(['0', 1200, 'x-1'], TOKEN)).toEqual({ settled: [false], nextDueInMs: 1200, brokenIds: ['x-1'], tasks: [] });
+    expect(decodeSettleReply(['0', 1200, 'x-1', '60'], TOKEN)).toEqual({ settled: [false], nextDueInMs: 1200, brokenIds: ['x-1'], tasks: [] });
   });
 
   it('throws on a reply that is not an array', () => {

@@ -1,5 +1,8 @@
 import { Logger } from '@nestjs/common';
+import type { FetchedTask } from '../../../lib/engine/attempt.js';
 import type { TaskEngine } from '../../../lib/engine/task-engine.js';
+import { AttemptState } from '../../../lib/execution/attempt-state.js';
+import { LazyAbort } from '../../../lib/execution/lazy-abort.js';
 import { LeaseKeeper } from '../../../lib/worker/lease-keeper.js';
 import { OutageReporter } from '../../../lib/worker/outage-reporter.js';
 import { SlotLedger } from '../../../lib/worker/slot-ledger.js';
@@ -142,11 +145,13 @@ describe('LeaseKeeper: leases the store holds for this worker that it does not',
     const warnings: string[] = [];
     jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
     const ledger = new SlotLedger(() => 10);
-    // Recorded at 1,000,000: 'ran' and 'reused' completed; 'limited' was put back by a rate limit (no attempt used).
+    // Each started at store time 500 and ended: 'ran' and 'reused' completed; 'limited' was put back by a rate limit (no attempt used).
     const recorded = [{ id: 'ran', token: 'w1:1' }, { id: 'reused', token: 'w1:1' }, { id: 'limited', token: 'w1:1' }];
-    for (const lease of recorded) ledger.finish(lease.id, lease);
+    for (const lease of recorded) {
+      ledger.add({ task: { id: lease.id, lease, startedAt: 500 } as FetchedTask, handler: undefined, attempt: new AttemptState(new LazyAbort()) });
+      ledger.finish(lease.id, lease);
+    }
     ledger.recorded(recorded, 0, recorded.slice(0, 2));
-    jest.setSystemTime(1_000_200);
     const renewals: Array<readonly unknown[]> = [];
     const renew = jest.fn(async (...args: unknown[]) => {
       renewals.push(args);
@@ -155,12 +160,11 @@ describe('LeaseKeeper: leases the store holds for this worker that it does not',
         : {
             lost: [],
             orphans: [
-              // The renewal is sent at 1,001,200, 1,200 ms after the outcomes were recorded.
-              { id: 'ran', token: 'w1:1', ageMs: 1_500 },
-              { id: 'limited', token: 'w1:1', ageMs: 1_500 },
-              { id: 'lost-reply', token: 'w1:1', ageMs: 1_500 },
-              // Same id and token as a recorded one, but started after it was recorded (its id used again): a new lease.
-              { id: 'reused', token: 'w1:1', ageMs: 100 },
+              { id: 'ran', token: 'w1:1', startedAt: 500 },
+              { id: 'limited', token: 'w1:1', startedAt: 500 },
+              { id: 'lost-reply', token: 'w1:1', startedAt: 700 },
+              // Same id and token as a recorded one, but another start (fetched again, or its id used again): a lease of its own.
+              { id: 'reused', token: 'w1:1', startedAt: 900 },
             ],
           };
     });
@@ -169,10 +173,11 @@ describe('LeaseKeeper: leases the store holds for this worker that it does not',
     const keeper = new LeaseKeeper('q', { renew, release, recover: async () => ({ requeued: 0, dead: 0 }) } as unknown as TaskEngine, leaseMs, 'w1', ledger, () => undefined, new OutageReporter('q', logger, new WorkerEvents()), logger);
     keeper.start();
     await jest.advanceTimersByTimeAsync(leaseMs / 3);
+    // Each handed back under the lease reported, its start included.
     expect(release).toHaveBeenCalledWith('q', [
-      { id: 'limited', token: 'w1:1' },
-      { id: 'lost-reply', token: 'w1:1' },
-      { id: 'reused', token: 'w1:1' },
+      { id: 'limited', token: 'w1:1', startedAt: 500 },
+      { id: 'lost-reply', token: 'w1:1', startedAt: 700 },
+      { id: 'reused', token: 'w1:1', startedAt: 900 },
     ]);
     expect(ledger.unrecordedLeases()).toEqual([{ id: 'ran', token: 'w1:1' }]);
     expect(warnings).toEqual([
@@ -184,5 +189,21 @@ describe('LeaseKeeper: leases the store holds for this worker that it does not',
     expect(renewals[1][5]).toEqual([{ id: 'ran', token: 'w1:1' }]);
     keeper.stop();
   });
-});
 
+  it('runs one renewal at a time: a recovery that finds one out joins it instead of sending another', async () => {
+    const ledger = new SlotLedger(() => 10);
+    let answer!: () => void;
+    const renew = jest.fn(() => new Promise<{ lost: string[]; orphans: [] }>((resolve) => (answer = () => resolve({ lost: [], orphans: [] }))));
+    const logger = new Logger('test');
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const keeper = new LeaseKeeper('q', { renew, recover: async () => ({ requeued: 0, dead: 0 }) } as unknown as TaskEngine, leaseMs, 'w1', ledger, () => undefined, new OutageReporter('q', logger, new WorkerEvents()), logger);
+    keeper.start();
+    // The renewal at 1,000 ms hangs; the ones due at 2,000 and 3,000 ms and the recoveries meanwhile join it.
+    await jest.advanceTimersByTimeAsync(3_100);
+    expect(renew).toHaveBeenCalledTimes(1);
+    answer();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(renew).toHaveBeenCalledTimes(2);
+    keeper.stop();
+  });
+});

@@ -118,7 +118,7 @@ describe('QueueConsumer', () => {
     await until(() => log.includes('handler 2'));
     await consumer.stop(20);
     expect(log.filter((line) => line.startsWith('warn: '))).toEqual([
-      "warn: queue 'default': 2 task(s) still running when the shutdown grace period (20 ms) ended were aborted and handed back, attempt not counted: t1, t2",
+      "warn: queue 'default': 2 task(s) still running when the shutdown grace period (20 ms) ended were aborted and are handed back, attempt not counted: t1, t2",
     ]);
   });
 });

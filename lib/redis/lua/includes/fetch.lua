@@ -169,6 +169,8 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
   local out = {}
   out[REPLY_FETCH_LOOK_AGAIN_MS] = -1
   out[REPLY_FETCH_BROKEN_IDS] = ''
+  -- When the tasks it takes start (their record's startedAt): with the id and token, it names the lease exactly.
+  out[REPLY_FETCH_STARTED_AT] = int(now)
   -- The tables that only broken entries, limited handlers, parked tasks and
   -- payloads in keys of their own need are made when first needed: every table
   -- is an allocation, and allocating (with the collection it leads to) is about
