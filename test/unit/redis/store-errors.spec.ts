@@ -34,6 +34,14 @@ describe('toStoreError', () => {
     expect(toStoreError('enqueue', reply('WRONGPASS invalid username-password pair'), context)).toBeInstanceOf(RedisUnavailableError);
   });
 
+  it('says a Cluster call found no node to run it, rather than that the whole cluster is unreachable', () => {
+    const error = toStoreError('enqueue', new Error('Too many Cluster redirections. Last error: Error: Connection is closed.'), { ...context, target: 'Redis Cluster via a:1, b:2' });
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    expect(error.message).toBe(
+      'enqueue failed: Redis Cluster via a:1, b:2 could not route the call to a node serving its keys (a node down or failing over; Too many Cluster redirections. Last error: Error: Connection is closed.)',
+    );
+  });
+
   it('says the app closed its connections when a call comes after that, rather than blaming Redis', () => {
     const after = toStoreError('counts', new Error('Connection is closed.'), { ...context, closed: true });
     expect(after).toBeInstanceOf(RedisUnavailableError);
