@@ -183,7 +183,7 @@ export class TaskQueue {
   async cancel(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
     const { queue, id } = this.locate(task, options, 'cancel');
     const cancelled = await this.engine.cancel(queue, id);
-    if (cancelled) this.waiter.takenAway(queue, id);
+    if (cancelled) this.waiter.gone(queue, id);
     return cancelled;
   }
 
@@ -197,7 +197,7 @@ export class TaskQueue {
     const { queue, id } = this.locate(task, options, 'remove');
     const removed = await this.engine.remove(queue, id);
     // A finished task's waiters have its final event, in hand or on its way.
-    if (removed === 'unfinished') this.waiter.takenAway(queue, id);
+    if (removed === 'unfinished') this.waiter.gone(queue, id);
     return removed !== null;
   }
 

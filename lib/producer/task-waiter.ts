@@ -105,16 +105,11 @@ export class TaskWaiter {
   }
 
   /**
-   * This process took an unfinished task away (cancel or remove): no final
-   * event will come, so its waiters here are told now rather than by the
-   * existence check a second or two later.
+   * A task vanished while waited on: its waiters are told so. Called by the
+   * existence check, and at once when this process's TaskQueue took an
+   * unfinished task away (cancel or remove), since no final event will come.
    */
-  takenAway(queue: string, id: string): void {
-    this.gone(queue, id);
-  }
-
-  /** A task vanished while waited on: its waiters are told so. */
-  private gone(queue: string, id: string): void {
+  gone(queue: string, id: string): void {
     const set = this.waiters.get(queue)?.get(id);
     if (set) [...set].forEach((w) => w.reject(new TaskNotFoundError(id, queue, true)));
   }

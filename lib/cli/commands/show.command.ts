@@ -49,12 +49,12 @@ function describe(task: TaskInfo, attempts: readonly TaskAttempt[], logs: readon
   const parts = [fieldList(fields)];
   if (attempts.length > 0) parts.push([`attempts (${attempts.length}):`, ...attempts.map((a) => `  ${attemptLine(a, now)}`)].join('\n'));
   if (task.error) {
-    const { name, message, stack, issues } = task.error;
+    const { stack, issues } = task.error;
     // The error is the last failure's, which need not be the last attempt's (a retry may have completed since);
     // with no history to tell which attempt failed, a completed task's is not numbered.
     const failed = [...attempts].reverse().find((a) => a.error !== undefined)?.attempt ?? (task.state === 'completed' ? null : task.attempts);
     const label = `${task.state === 'completed' ? 'last error' : 'error'}${failed === null ? '' : ` (attempt ${failed})`}`;
-    const lines = [`${label}: ${name ? `${name}: ` : ''}${message}`];
+    const lines = [`${label}: ${errorText(task.error)}`];
     for (const issue of issues ?? []) lines.push(`  issue: ${issue.message}${issue.path?.length ? ` at ${issue.path.join('.')}` : ''}`);
     // The stack's first lines repeat the message: its frames start at the first "at" line.
     const frames = stack?.split('\n') ?? [];
@@ -70,10 +70,15 @@ function describe(task: TaskInfo, attempts: readonly TaskAttempt[], logs: readon
 /** One attempt: "#2 failed  started 2026-...Z (3s ago), ran 120 ms: Error: smtp down; next due in 5s". */
 function attemptLine(a: TaskAttempt, now: number): string {
   const ran = a.endedAt === null ? 'running' : a.startedAt > 0 ? `ran ${a.endedAt - a.startedAt} ms` : 'ended';
-  const error = a.error ? `: ${a.error.name ? `${a.error.name}: ` : ''}${a.error.message}` : '';
+  const error = a.error ? `: ${errorText(a.error)}` : '';
   const next = a.retryAt !== undefined ? `; next due ${absoluteTime(a.retryAt, now)}` : '';
   const started = a.startedAt > 0 ? `started ${absoluteTime(a.startedAt, now)}, ` : '';
   return `#${a.attempt} ${a.outcome.padEnd(9)}  ${started}${ran}${error}${next}`;
+}
+
+/** An error as "Name: message" (the message alone when it has no name). */
+function errorText({ name, message }: { name?: string; message: string }): string {
+  return `${name ? `${name}: ` : ''}${message}`;
 }
 
 /** A value as one line of JSON; `undefined` (a void result) as '-'. */
