@@ -182,8 +182,9 @@ export class TaskQueue {
   /** Removes a waiting, delayed or blocked task; false when it is absent, running or finished. */
   async cancel(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
     const { queue, id } = this.locate(task, options, 'cancel');
+    const waiting = this.waiter.waitersOn(queue, id);
     const cancelled = await this.engine.cancel(queue, id);
-    if (cancelled) this.waiter.gone(queue, id);
+    if (cancelled) this.waiter.gone(queue, id, waiting);
     return cancelled;
   }
 
@@ -195,9 +196,10 @@ export class TaskQueue {
    */
   async remove(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
     const { queue, id } = this.locate(task, options, 'remove');
+    const waiting = this.waiter.waitersOn(queue, id);
     const removed = await this.engine.remove(queue, id);
     // A finished task's waiters have its final event, in hand or on its way.
-    if (removed === 'unfinished') this.waiter.gone(queue, id);
+    if (removed === 'unfinished') this.waiter.gone(queue, id, waiting);
     return removed !== null;
   }
 

@@ -9,7 +9,8 @@ import { VanishedTaskCheck } from './vanished-task-check.js';
 import { finalStateOf } from '../engine/final-state.js';
 import { timers } from '../timers/own-timers.js';
 
-interface Waiter {
+/** One waitFor call in progress. */
+export interface Waiter {
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
@@ -105,13 +106,24 @@ export class TaskWaiter {
   }
 
   /**
-   * A task vanished while waited on: its waiters are told so. Called by the
-   * existence check, and at once when this process's TaskQueue took an
-   * unfinished task away (cancel or remove), since no final event will come.
+   * The waiters on a task now. A TaskQueue that takes a task away passes them
+   * to `gone` after its call returns: a waitFor begun in between may be for a
+   * new task added under the same id, and its own read of the task decides.
    */
-  gone(queue: string, id: string): void {
+  waitersOn(queue: string, id: string): ReadonlySet<Waiter> {
+    return new Set(this.waiters.get(queue)?.get(id));
+  }
+
+  /**
+   * A task vanished while waited on: its waiters (or those of `among` still
+   * waiting) are told so. Called by the existence check, and at once when this
+   * process's TaskQueue took an unfinished task away (cancel or remove), since
+   * no final event will come.
+   */
+  gone(queue: string, id: string, among?: ReadonlySet<Waiter>): void {
     const set = this.waiters.get(queue)?.get(id);
-    if (set) [...set].forEach((w) => w.reject(new TaskNotFoundError(id, queue, true)));
+    if (!set) return;
+    [...set].filter((w) => !among || among.has(w)).forEach((w) => w.reject(new TaskNotFoundError(id, queue, true)));
   }
 
   private remember(queue: string, id: string, waiter: Waiter): void {

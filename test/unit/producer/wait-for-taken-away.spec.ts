@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TaskHandler, TaskNotFoundError } from '../../../lib/index.js';
+import { TASK_ENGINE } from '../../../lib/engine/engine.tokens.js';
+import type { TaskEngine } from '../../../lib/engine/task-engine.js';
 import { startTestingApp } from '../../fixtures/testing-app.js';
 
 @Injectable()
@@ -56,6 +58,38 @@ describe('waitFor on a task this process takes away', () => {
       await t.tester.runNext();
       expect(await t.queue.remove(ref)).toBe(true);
       await expect(waiting).resolves.toBe('sent');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('leaves alone a waitFor begun while the cancel was on its way: it may wait for a new task under the same id', async () => {
+    const t = await startTestingApp([MailTasks], { mode: 'fake' });
+    try {
+      await t.queue.enqueue('mail.send', null, { id: 'reused', delay: 60_000 });
+      const stale = t.queue.waitFor('reused', { timeout: 60_000 }).then(
+        () => 'resolved',
+        (error: unknown) => error,
+      );
+      // The cancel's reply is held back until the new task is added and waited on,
+      // as a reply from Redis can arrive after the caller's next calls began.
+      const engine = t.app.get<TaskEngine>(TASK_ENGINE);
+      const cancel = engine.cancel.bind(engine);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      jest.spyOn(engine, 'cancel').mockImplementationOnce(async (queue, id) => {
+        const cancelled = await cancel(queue, id);
+        await held;
+        return cancelled;
+      });
+      const cancelling = t.queue.cancel('reused');
+      await t.queue.enqueue('mail.send', null, { id: 'reused' });
+      const fresh = t.queue.waitFor('reused', { timeout: 60_000 });
+      release();
+      expect(await cancelling).toBe(true);
+      expect(await stale).toMatchObject({ whileWaiting: true });
+      await t.tester.runNext();
+      await expect(fresh).resolves.toBe('sent');
     } finally {
       await t.close();
     }
