@@ -97,6 +97,7 @@ export function taskView(queue: string, id: string): View {
           'div',
           { class: 'actions' },
           t.state === 'dead' ? actionButton('Retry', `${path}/retry`, refresh) : null,
+          t.state === 'delayed' ? actionButton('Run now', `${path}/promote`, refresh) : null,
           ['waiting', 'delayed', 'blocked'].includes(t.state) ? actionButton('Cancel', `${path}/cancel`, refresh, { danger: true, confirm: `Cancel task ${t.id}?` }) : null,
           ['completed', 'dead'].includes(t.state)
             ? actionButton('Remove', `${path}/remove`, () => (location.hash = `#/queues/${encodeURIComponent(queue)}`), {

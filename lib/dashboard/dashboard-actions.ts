@@ -31,6 +31,12 @@ export class DashboardActions {
     return { done: true };
   }
 
+  /** Makes a delayed task waiting now: 404 when there is no such task, 409 when it is not delayed (it fell due, or someone acted first). */
+  async promote(queue: string, id: string): Promise<{ done: true }> {
+    if (!(await this.tasks.promote(id, { queue }))) throw await this.refusal(queue, id, 'only delayed tasks can be promoted');
+    return { done: true };
+  }
+
   /** Removes a waiting, delayed or blocked task: 404 when there is no such task, 409 when it is running or finished. */
   async cancel(queue: string, id: string): Promise<{ done: true }> {
     if (!(await this.tasks.cancel(id, { queue }))) throw await this.refusal(queue, id, 'only waiting, delayed or blocked tasks can be cancelled');

@@ -89,12 +89,13 @@ export function createDashboardController(options: ResolvedDashboardOptions, sec
       const payload = hasPayload ? (body as { payload: unknown }).payload : undefined;
       const actions: Record<string, () => Promise<unknown>> = {
         retry: () => this.actions.retry(queue, id),
+        promote: () => this.actions.promote(queue, id),
         cancel: () => this.actions.cancel(queue, id),
         remove: () => this.actions.remove(queue, id),
         'enqueue-again': () => this.actions.enqueueAgain(queue, id, payload),
       };
       const run = Object.hasOwn(actions, action) ? actions[action] : undefined;
-      if (!run) throw new NotFoundException(`unknown task action '${action}' (retry, cancel, remove, enqueue-again)`);
+      if (!run) throw new NotFoundException(`unknown task action '${action}' (retry, promote, cancel, remove, enqueue-again)`);
       return asBadRequest(run);
     }
   }

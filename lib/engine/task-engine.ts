@@ -96,6 +96,8 @@ export interface TaskEngine extends TaskMaintenance, TaskInsights {
    */
   remove(queue: string, id: string): Promise<RemovedTask>;
   retry(queue: string, id: string): Promise<boolean>;
+  /** Moves a delayed task to waiting now, at the place in line its enqueue gave it; false when it is absent or not delayed. */
+  promote(queue: string, id: string): Promise<boolean>;
   counts(queue: string): Promise<TaskCounts>;
   pause(queue: string): Promise<void>;
   resume(queue: string): Promise<void>;

@@ -164,6 +164,17 @@ export class MemoryTaskEngine implements TaskEngine {
     return true;
   }
 
+  async promote(queue: string, id: string): Promise<boolean> {
+    const q = this.store.queue(queue);
+    const task = q.tasks.get(id);
+    if (!task || task.state !== 'delayed') return false;
+    q.delayed.delete(id);
+    task.runAt = this.store.now();
+    q.toWaiting(task);
+    q.wake();
+    return true;
+  }
+
   async counts(queue: string): Promise<TaskCounts> {
     const q = this.store.queue(queue);
     const parked = [...q.parked.values()].reduce((sum, set) => sum + set.size, 0);

@@ -209,6 +209,18 @@ export class TaskQueue {
     return this.engine.retry(queue, id);
   }
 
+  /**
+   * Makes a delayed task waiting now instead of at its due time: one enqueued
+   * with `delay` or `runAt`, or one waiting out a retry's backoff (the attempt
+   * count is unchanged). It takes the place in line its enqueue gave it, so it
+   * runs before tasks enqueued after it at the same priority. False when it is
+   * absent or not delayed.
+   */
+  async promote(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
+    const { queue, id } = this.locate(task, options, 'promote');
+    return this.engine.promote(queue, id);
+  }
+
   /** The task's log (lines its handler wrote with `TaskContext.log`), oldest first; null when the task does not exist. */
   async logs(task: string | TaskRef, options?: TaskLookupOptions): Promise<TaskLogLine[] | null> {
     const { queue, id } = this.locate(task, options, 'logs');

@@ -358,6 +358,7 @@ export const SCRIPTS = {
   cancel: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id', 'removed'] },
   removeFinished: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
   retry: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
+  promote: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
   watch: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id'] },
   pause: { keys: QUEUE_SCRIPT_KEYS, args: HEAD },
   resume: { keys: QUEUE_SCRIPT_KEYS, args: HEAD },

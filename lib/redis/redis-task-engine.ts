@@ -182,6 +182,10 @@ export class RedisTaskEngine implements TaskEngine {
     return Number(await this.script('retry', queue, scriptArgs('retry', Object.assign(this.head(queue), { id })))) === 1;
   }
 
+  async promote(queue: string, id: string): Promise<boolean> {
+    return Number(await this.script('promote', queue, scriptArgs('promote', Object.assign(this.head(queue), { id })))) === 1;
+  }
+
   async counts(queue: string): Promise<TaskCounts> {
     const reply = ((await this.script('counts', queue, scriptArgs('counts', this.head(queue)))) as unknown[]).map(Number);
     const at = COUNTS.head;

@@ -90,6 +90,17 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on
     await shot(page, `${adapter}-task-retried`);
   });
 
+  it('runs a delayed task now with Run now, and the page shows it completed', async () => {
+    const { origin, tasks, page } = await open();
+    const ref = await tasks.enqueue('demo.ok', { n: 1 }, { delay: 600_000 });
+    await page.goto(`${origin}/tasks#/queues/demo/tasks/${encodeURIComponent(ref.id)}`);
+    await page.locator('[data-testid="task-state"]', { hasText: 'delayed' }).waitFor();
+    await page.locator('button[data-action="Run now"]').click();
+    await page.locator('[data-testid="task-state"]', { hasText: 'completed' }).waitFor({ timeout: 15_000 });
+    expect((await tasks.get(ref))?.state).toBe('completed');
+    expect(await page.locator('button[data-action="Run now"]').count()).toBe(0);
+  });
+
   it('removes a completed task after asking, and goes back to its queue', async () => {
     const { origin, tasks, page } = await open();
     const ref = await tasks.enqueue('demo.ok', { n: 1 });

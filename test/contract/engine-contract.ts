@@ -132,6 +132,46 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
       expect(await fetchIds(3)).toEqual(['late', 'r', 'w2']);
     });
 
+    it('promotes a delayed task to waiting now, at its place in line, a retry backoff with its attempt count', async () => {
+      await add(newTask('later', { delayMs: 60_000 }), newTask('r', { maxAttempts: 2 }));
+      const [r] = (await engine.tasks.fetch(QUEUE, request(1))).tasks;
+      await engine.tasks.settle(QUEUE, [{ lease: r.lease, kind: 'failed', error: { message: 'again' }, then: { action: 'retry', delayMs: 60_000 } }], request(0));
+      await add(newTask('w'));
+      const before = await engine.schedules.now();
+      expect(await engine.tasks.promote(QUEUE, 'r')).toBe(true);
+      expect(await engine.tasks.promote(QUEUE, 'later')).toBe(true);
+      // Waiting now: a second promote, and one of a task that is not delayed or absent, change nothing.
+      expect(await engine.tasks.promote(QUEUE, 'later')).toBe(false);
+      expect(await engine.tasks.promote(QUEUE, 'w')).toBe(false);
+      expect(await engine.tasks.promote(QUEUE, 'nobody')).toBe(false);
+      const info = await engine.tasks.get(QUEUE, 'later');
+      expect(info).toMatchObject({ state: 'waiting' });
+      expect(info!.runAt).toBeGreaterThanOrEqual(before);
+      expect(info!.runAt).toBeLessThan(before + 60_000);
+      expect(await engine.tasks.counts(QUEUE)).toMatchObject({ waiting: 3, delayed: 0 });
+      const tasks = (await engine.tasks.fetch(QUEUE, request(3))).tasks;
+      expect(tasks.map((t) => [t.id, t.attempt])).toEqual([['later', 1], ['r', 2], ['w', 1]]);
+      await complete(tasks[0], 'ran');
+      expect(await engine.tasks.promote(QUEUE, 'later')).toBe(false);
+    });
+
+    it('wakes a waiting worker when it promotes a task', async () => {
+      await add(newTask('later', { delayMs: 60_000 }));
+      const waker = await engine.tasks.createWaker(QUEUE);
+      try {
+        // The add woke the queue (its task was the earliest delayed one): that wake-up is taken first.
+        expect((await waker.fetchAfterNews(request(1), 100)).tasks).toEqual([]);
+        const started = Date.now();
+        const woken = waker.fetchAfterNews(request(1), 10_000);
+        expect(await engine.tasks.promote(QUEUE, 'later')).toBe(true);
+        expect((await woken).tasks.map((t) => t.id)).toEqual(['later']);
+        // Woken by the promote, not by the wait's timeout.
+        expect(Date.now() - started).toBeLessThan(5_000);
+      } finally {
+        await waker.close();
+      }
+    });
+
     it('keeps a delayed task until it is due', async () => {
       // Half a second: on a real clock the fetch below must come before the due time even on a loaded machine
       // (a CI run once took 81 ms from the add to the fetch).

@@ -76,6 +76,20 @@ describe('nestjs-redis-tasks: operating queues', () => {
     expect(gone.stderr).toContain(`no task '${later.id}' in queue 'default'`);
   });
 
+  it('promote: a delayed task runs now; one that is not delayed fails with exit 1', async () => {
+    failing = false;
+    const [later] = await t.queue.enqueueMany([{ name: 'ops.flaky', payload: { n: 5 }, options: { delay: 600_000 } }]);
+    const promoted = await cli('promote', later.id, '--queue', 'ops', '--json');
+    expect(promoted).toMatchObject({ code: 0, stderr: '' });
+    expect(jsonOf(promoted)).toEqual({ queue: 'ops', id: later.id, promoted: true });
+    expect(await t.queue.waitFor(later, { timeout: 5_000 })).toBe(5);
+    const [again, missing] = await Promise.all([cli('promote', later.id, '--queue', 'ops'), cli('promote', 'nope')]);
+    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again.stderr.trim()).toBe(`nestjs-redis-tasks: task '${later.id}' in queue 'ops' is completed; only delayed tasks can be promoted`);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toContain("no task 'nope' in queue 'default'");
+  });
+
   it('remove: a finished task with its record, in the default queue unless --queue; a missing one fails', async () => {
     const [done] = await t.queue.enqueueMany([{ name: 'ops.flaky', payload: { n: 4 } }]);
     await t.queue.waitFor(done, { timeout: 5_000 });

@@ -138,6 +138,16 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     expect(created.queue).toBe('demo');
     expect((await tasks.get(created.id, { queue: 'demo' }))?.payload).toEqual({ key: 'edited' });
 
+    // A delayed task runs now when promoted ("Run now" on its page), once.
+    const later = await tasks.enqueue('demo.flaky', { key: `later-${adapter}` }, { delay: 600_000 });
+    const promoted = await act(later.id, 'promote');
+    expect(promoted.status).toBe(200);
+    expect(await promoted.json()).toEqual({ done: true });
+    expect((await tasks.get(later))?.state).not.toBe('delayed');
+    const promotedAgain = await act(later.id, 'promote');
+    expect(promotedAgain.status).toBe(409);
+    expect(((await promotedAgain.json()) as { message: string }).message).toMatch(new RegExp(`^task '${later.id}' is (waiting|active|dead|completed) now; only delayed tasks can be promoted$`));
+
     // A finished task can be removed, once.
     const removed = await act(ref.id, 'remove');
     expect(removed.status).toBe(200);

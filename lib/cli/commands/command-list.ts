@@ -4,6 +4,7 @@ import { countsCommand } from './counts.command.js';
 import { drainCommand } from './drain.command.js';
 import { listCommand } from './list.command.js';
 import { pauseCommand, resumeCommand } from './pause-resume.command.js';
+import { promoteCommand } from './promote.command.js';
 import { queuesCommand } from './queues.command.js';
 import { removeCommand } from './remove.command.js';
 import { retryCommand } from './retry.command.js';
@@ -13,7 +14,7 @@ import { workersCommand } from './workers.command.js';
 
 /** Every command of the tool, in the order the help lists them. */
 export const COMMANDS: readonly CliCommand[] = [
-  queuesCommand, countsCommand, listCommand, showCommand, retryCommand, cancelCommand, removeCommand,
+  queuesCommand, countsCommand, listCommand, showCommand, retryCommand, promoteCommand, cancelCommand, removeCommand,
   pauseCommand, resumeCommand, drainCommand, workersCommand, schedulesCommand,
 ];
 

@@ -89,6 +89,20 @@ describe("the test mode's fake mode", () => {
     expect(tasks.ran).toEqual(['report 2', 'report 1', 'report 3']);
   });
 
+  it('runs a promoted delayed task without moving the clock, and a retry waiting out its backoff as its next attempt', async () => {
+    await t.queue.enqueue('report', { n: 1 }, { delay: 60_000 });
+    const retried = await t.queue.enqueue(Welcome, { to: 'cy' });
+    tasks.failuresLeft = 1;
+    await t.tester.runNext({ advanceTime: false });
+    expect(await t.queue.get(retried)).toMatchObject({ state: 'delayed', attempts: 1 });
+    const [later] = t.tester.enqueued('report');
+    expect(await t.queue.promote(later.id, { queue: 'emails' })).toBe(true);
+    expect(await t.queue.promote(retried)).toBe(true);
+    expect(await t.queue.promote(retried)).toBe(false);
+    expect(await t.tester.drain({ advanceTime: false })).toMatchObject({ advancedMs: 0 });
+    expect(tasks.ran).toEqual(['welcome cy #1', 'report 1', 'welcome cy #2', 'audit cy']);
+  });
+
   it('moves the clock no further than asked, and not at all with advanceTime: false', async () => {
     await t.queue.enqueue('report', { n: 1 }, { delay: 1_000 });
     await t.queue.enqueue('report', { n: 2 }, { delay: 10_000 });
