@@ -168,8 +168,12 @@ export class MemoryTaskEngine implements TaskEngine {
     const q = this.store.queue(queue);
     const task = q.tasks.get(id);
     if (!task || task.state !== 'delayed') return false;
+    const now = this.store.now();
     q.delayed.delete(id);
-    task.runAt = this.store.now();
+    task.runAt = now;
+    // A retry waiting out its backoff: its latest failed attempt said the next was due later.
+    const last = task.history.at(-1);
+    if (last?.outcome === 'failed' && last.retryAt !== undefined && last.retryAt > now) last.retryAt = now;
     q.toWaiting(task);
     q.wake();
     return true;

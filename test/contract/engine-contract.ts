@@ -149,6 +149,12 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
       expect(info!.runAt).toBeGreaterThanOrEqual(before);
       expect(info!.runAt).toBeLessThan(before + 60_000);
       expect(await engine.tasks.counts(QUEUE)).toMatchObject({ waiting: 3, delayed: 0 });
+      // The failed attempt's retry time is now the promotion's, the rest of the entry as it was.
+      const [failed] = (await engine.tasks.history(QUEUE, 'r'))!;
+      expect(failed).toMatchObject({ attempt: 1, outcome: 'failed', error: { message: 'again' } });
+      expect(failed.retryAt).toBeGreaterThanOrEqual(failed.endedAt!);
+      expect(failed.retryAt).toBeLessThan(failed.endedAt! + 60_000);
+      expect(failed.retryAt).toBe((await engine.tasks.get(QUEUE, 'r'))!.runAt);
       const tasks = (await engine.tasks.fetch(QUEUE, request(3))).tasks;
       expect(tasks.map((t) => [t.id, t.attempt])).toEqual([['later', 1], ['r', 2], ['w', 1]]);
       await complete(tasks[0], 'ran');
