@@ -17,6 +17,19 @@ function refuse(problem: string): never {
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
+/** A Date, Map, Set, ... is an object too, but names no Redis: only plain options (or a class instance of them) do. */
+const isPlainOptions = (value: Record<string, unknown>): boolean => Object.prototype.toString.call(value) === '[object Object]';
+
+/**
+ * A host name or address: a URL put in `host` would reach ioredis as a name to
+ * resolve, and reach messages with its password in it (it is not a field
+ * whose value is scrubbed). Never shown back, for that reason.
+ */
+function checkHost(host: unknown, field: string): asserts host is string {
+  if (typeof host !== 'string' || host === '') refuse(`${field} must be a host name or address`);
+  if (/[/@\s]/.test(host)) refuse(`${field} must be a host name or address, not a URL (it holds '/', '@' or a space): give a URL as the connection itself or as 'url'`);
+}
+
 /** An ioredis client, told apart by what it does rather than `instanceof` (the app may load another copy of ioredis). */
 function isClient(value: Record<string, unknown>): boolean {
   return typeof value.duplicate === 'function' && typeof value.defineCommand === 'function' && typeof value.status === 'string';
@@ -37,7 +50,7 @@ function checkRedisOptionKeys(options: Record<string, unknown>, field: string, e
  */
 function checkAddress(options: Record<string, unknown>, field: string): void {
   const { host, port, db } = options;
-  if (host !== undefined && (typeof host !== 'string' || host === '')) refuse(`'${field}host' must be a host name or address`);
+  if (host !== undefined) checkHost(host, `'${field}host'`);
   // A string of digits too: ioredis takes one, and ports often come from the environment as text.
   const portNumber = typeof port === 'string' && /^\d{1,5}$/.test(port) ? Number(port) : port;
   if (port !== undefined && (typeof portNumber !== 'number' || !Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535)) {
@@ -55,7 +68,7 @@ function address(value: unknown, field: string): { host: string; port: number } 
   if (!isObject(value)) refuse(`${field} must be { host, port }`);
   for (const key of Object.keys(value)) if (key !== 'host' && key !== 'port') refuse(`unknown key '${field}.${key}' (a node is { host, port })`);
   const { host, port } = value as { host?: unknown; port?: unknown };
-  if (typeof host !== 'string' || host === '') refuse(`${field}.host must be a host name or address`);
+  checkHost(host, `${field}.host`);
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) refuse(`${field}.port must be an integer from 1 to 65535`);
   return { host, port };
 }
@@ -131,6 +144,7 @@ export function resolveConnection(value: RedisConnection): ResolvedConnection {
     return { kind: 'single', options, secrets, target };
   }
   if (!isObject(value)) refuse(`expected one of the shapes below, got ${Array.isArray(value) ? 'an array' : String(value === null ? null : typeof value)}`);
+  if (!isClient(value) && !isPlainOptions(value)) refuse(`expected one of the shapes below, got ${Object.prototype.toString.call(value).slice(8, -1)}`);
   if (isClient(value)) {
     const client = value as unknown as Extract<RedisConnection, { duplicate: unknown }>;
     const cluster = (value as { isCluster?: unknown }).isCluster === true;
@@ -143,8 +157,15 @@ export function resolveConnection(value: RedisConnection): ResolvedConnection {
     if ('url' in value) refuse("give 'sentinels' or 'url', not both");
     return resolveSentinel(value);
   }
+  // A setting read from an unset environment variable is undefined: refused, where ioredis would go to localhost:6379.
+  for (const key of ['url', 'host', 'port', 'path'] as const) {
+    if (key in value && value[key] === undefined) refuse(`'${key}' is undefined (an environment variable that is not set?)`);
+  }
   const { url, ...rest } = value as Record<string, unknown>;
   checkRedisOptionKeys(rest, '');
+  if (url === undefined && rest.host === undefined && rest.path === undefined) {
+    refuse("it names no Redis: give a URL, or 'url', 'host' (and 'port') or 'path'; nothing falls back to 127.0.0.1:6379");
+  }
   if ('name' in rest) refuse("'name' is the master name of a Sentinel setting, which needs 'sentinels' too");
   checkAddress(rest, '');
   if (url === undefined) {

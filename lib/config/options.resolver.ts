@@ -9,7 +9,7 @@ import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interf
 
 const WHERE = 'TaskModule options';
 
-const MODULE_KEYS = {
+export const MODULE_KEYS = {
   connection: true, prefix: true, worker: true, connectTimeoutMs: true, defaults: true, retention: true, maxPayloadBytes: true, queues: true,
   taskLogs: true, metrics: true, globalEnhancers: true, durability: true,
 } as const satisfies OptionKeys<TaskModuleOptions>;

@@ -1,4 +1,5 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { MODULE_KEYS } from './options.resolver.js';
 import type { TaskModuleOptions } from './task-module-options.interface.js';
 
 /** How the test mode runs tasks: 'fake' only when the test says so; 'inline' as soon as they are due. */
@@ -25,15 +26,21 @@ export interface ResolvedTestingOptions {
 
 const WHERE = 'TaskModule.forTesting';
 
+/** The connection the test mode's options carry: never opened. */
+const IN_MEMORY = { host: '127.0.0.1' };
+
 /** Checks what only forTesting takes and refuses what it does not; the rest goes to the module's resolver. */
 export function resolveTestingOptions(options: TaskTestingOptions): ResolvedTestingOptions {
   if (options === null || typeof options !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: expected an object with at least { mode }`);
   const { mode, timers = 'virtual', ...rest } = options;
+  // A typo of 'mode' would otherwise be reported as a missing mode, the key itself unnamed.
+  const unknown = Object.keys(rest).find((key) => !Object.hasOwn(MODULE_KEYS, key));
+  if (mode === undefined && unknown !== undefined) throw new InvalidTaskOptionsError(`${WHERE}: unknown option '${unknown}'; mode ('fake' or 'inline') is required`);
   if (mode !== 'fake' && mode !== 'inline') throw new InvalidTaskOptionsError(`${WHERE}: mode must be 'fake' or 'inline', got ${JSON.stringify(mode)}`);
   if (timers !== 'virtual' && timers !== 'real') throw new InvalidTaskOptionsError(`${WHERE}: timers must be 'virtual' or 'real', got ${JSON.stringify(timers)}`);
   for (const key of ['connection', 'connectTimeoutMs']) {
     if (key in rest) throw new InvalidTaskOptionsError(`${WHERE}: ${key} does not apply: the test mode keeps tasks in memory (remove it)`);
   }
   // The resolver wants a connection; the in-memory engine never reads it.
-  return { mode, timers, moduleOptions: { ...rest, connection: {} } };
+  return { mode, timers, moduleOptions: { ...rest, connection: IN_MEMORY } };
 }

@@ -129,9 +129,31 @@ describe('resolveConnection: options, Sentinel, Cluster, instances', () => {
     ['an array', ['redis://r'], 'got an array'],
     ['a number', 6379, 'got number'],
     ['null', null, 'got null'],
+    // Nothing falls back to 127.0.0.1:6379, as ioredis would with no host.
+    ['an empty object', {}, "it names no Redis: give a URL, or 'url', 'host' (and 'port') or 'path'"],
+    ['options with no host', { port: 6380, password: 'x' }, 'it names no Redis'],
+    ['an unset url', { url: undefined, tls: {} }, "'url' is undefined (an environment variable that is not set?)"],
+    ['an unset host', { host: undefined, port: undefined }, "'host' is undefined"],
+    ['a Date', new Date(), 'got Date'],
+    ['a Map', new Map([['host', 'r']]), 'got Map'],
   ])('refuses %s, naming what was wrong and the accepted shapes', (_what, value, problem) => {
     const { message } = refusal(value);
     expect(message).toContain(problem);
     expect(message).toMatch(/accepted: a URL .*Sentinel .*Cluster .*instance/);
+  });
+
+  it.each([
+    ['host', { host: 'redis://app:s3cret-pw@r:6379' }, "'host' must be a host name or address, not a URL"],
+    ['a cluster node', { cluster: [{ host: 'redis://app:s3cret-pw@n1:7000', port: 7000 }] }, 'cluster[0].host must be a host name or address, not a URL'],
+    ['a sentinel', { sentinels: [{ host: 'app:s3cret-pw@s', port: 26379 }], name: 'main' }, 'sentinels[0].host must be a host name or address, not a URL'],
+  ])('refuses a URL or credentials given as the %s, without showing them', (_where, value, problem) => {
+    const { message } = refusal(value);
+    expect(message).toContain(problem);
+    expect(message).not.toContain('s3cret-pw');
+  });
+
+  it('takes an IPv6 address and a socket path as where Redis is', () => {
+    expect(resolveConnection({ host: '::1', port: 6380 })).toMatchObject({ kind: 'single', target: '::1:6380' });
+    expect(resolveConnection({ path: '/run/redis.sock' })).toMatchObject({ kind: 'single', target: '/run/redis.sock' });
   });
 });

@@ -8,10 +8,10 @@ import { InvalidTaskOptionsError } from '../../../lib/index.js';
 // A BullMQ option name is refused like any unknown option, and the error says
 // what the setting is called here, wherever it was written.
 
-const resolved = resolveTaskOptions({ connection: {} });
+const resolved = resolveTaskOptions({ connection: 'redis://127.0.0.1:6379' });
 const fallback = (queue: string) => fallbackPolicy(resolved, queue);
 const enqueueWith = (options: object) => () => normalizeEnqueue('mail.send', null, options, undefined, fallback, 1_000, () => 'id1');
-const moduleWith = (options: object) => () => resolveTaskOptions({ connection: {}, ...options });
+const moduleWith = (options: object) => () => resolveTaskOptions({ connection: 'redis://127.0.0.1:6379', ...options });
 
 describe('unknown options that BullMQ users bring along', () => {
   it.each([

@@ -156,7 +156,7 @@ describe('TaskPipelineFactory', () => {
   const logger = new CollectingLogger();
 
   beforeAll(async () => {
-    const options = { provide: RESOLVED_TASK_OPTIONS, useValue: resolveTaskOptions({ connection: {} }) };
+    const options = { provide: RESOLVED_TASK_OPTIONS, useValue: resolveTaskOptions({ connection: 'redis://127.0.0.1:6379' }) };
     moduleRef = await Test.createTestingModule({ providers: [TaskPipelineFactory, SampleTasks, options] })
       .setLogger(logger)
       .compile();

@@ -8,7 +8,7 @@ import { describeEngineContract } from '../../contract/engine-contract.js';
 // The engine contract against the in-memory engine the test mode runs on,
 // with a virtual clock: `elapse` moves it, so no test here waits for real time.
 describeEngineContract('in-memory', async (settings) => {
-  const options = resolveTaskOptions({ connection: {}, ...settings });
+  const options = resolveTaskOptions({ connection: 'redis://127.0.0.1:6379', ...settings });
   const clock = new VirtualClock();
   const store = new MemoryStore(clock, options);
   return {

@@ -42,7 +42,7 @@ function slowStore(replyMs: number, dueInMs: number) {
     recover: async () => ({ requeued: 0, dead: 0 }),
     gauges: async () => ({ waiting: 0, active: 0, delayed: 0, dead: 0, oldestWaitingAgeMs: null }),
   } as unknown as TaskEngine;
-  const options = resolveTaskOptions({ connection: {} });
+  const options = resolveTaskOptions({ connection: 'redis://127.0.0.1:6379' });
   const consumer = new QueueConsumer(
     'default',
     engine,

@@ -24,7 +24,7 @@ const LEASE_MS = 300;
 
 /** A consumer on the in-memory engine (real time), whose store calls fail while `failure` is set. */
 function consumerOnFlakyStore() {
-  const options = resolveTaskOptions({ connection: {} });
+  const options = resolveTaskOptions({ connection: 'redis://127.0.0.1:6379' });
   const engine = new MemoryTaskEngine(new MemoryStore(new SystemClock(), options), options);
   const state: { failure: (() => Error) | null } = { failure: null };
   for (const method of ['settle', 'renew', 'recover', 'fetch', 'release'] as const) {

@@ -22,7 +22,7 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
  * before it, it does at once.
  */
 function consumerWithLog(hops: number) {
-  const options = resolveTaskOptions({ connection: {} });
+  const options = resolveTaskOptions({ connection: 'redis://127.0.0.1:6379' });
   const engine = new MemoryTaskEngine(new MemoryStore(new VirtualClock(), options), options);
   const log: string[] = [];
   const fetch = engine.fetch.bind(engine);
