@@ -31,7 +31,9 @@ export function isOptionsObject(value: unknown): value is Record<string, unknown
 /** Throws unless `value` is an integer within [min, max]. */
 export function checkInteger(value: unknown, where: string, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    // Past MAX_SAFE_INTEGER, '>= min' would read as satisfied: say where the range ends.
+    const unbounded = max === Number.MAX_SAFE_INTEGER && !(typeof value === 'number' && value > max);
+    const range = unbounded ? `>= ${min}` : `from ${min} to ${max}`;
     throw new InvalidTaskOptionsError(`${where}: ${field} must be an integer ${range}, got ${describeValue(value)}`);
   }
   return value;

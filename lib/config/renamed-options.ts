@@ -42,12 +42,20 @@ const SCHEDULE_RENAMED: Readonly<Record<string, string>> = {
   tz: "a cron schedule's timezone is 'timezone'",
 };
 
+const BULK_ITEM_RENAMED: Readonly<Record<string, string>> = {
+  data: "an item's payload is 'payload'",
+  opts: "an item's options are 'options'",
+};
+
 const words = (hint: string | undefined) => (hint === undefined ? '' : `; ${hint}`);
 /** The path with the queue name after `queues.` generalised: the tables name any queue `*`. */
 const anyQueue = (path: string) => path.replace(/^queues\.[^.]+/, 'queues.*');
 
 /** Of enqueue, handler and definition options (top-level keys only: nested objects have no BullMQ twin). */
 export const taskOptionHint: Hint = (path) => words(path.includes('.') ? undefined : TASK_RENAMED[path]);
+
+/** Of an enqueueMany item (BullMQ's addBulk takes { name, data, opts }). */
+export const bulkItemOptionHint: Hint = (path) => words(BULK_ITEM_RENAMED[path]);
 
 /** Of the module's options, by their full path (`worker.lockDuration`, `queues.emails.rateLimit.duration`). */
 export const moduleOptionHint: Hint = (path) => words(MODULE_RENAMED[anyQueue(path)]);

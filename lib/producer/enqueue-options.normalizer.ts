@@ -56,7 +56,7 @@ export function normalizeEnqueue(
   // null stands for no options, as undefined does.
   const o: EnqueueOptions = options ?? NO_OPTIONS;
   if (o !== NO_OPTIONS) {
-    if (typeof o !== 'object') throw new InvalidTaskOptionsError(`${where}: options must be an object`);
+    if (typeof o !== 'object' || Array.isArray(o)) throw new InvalidTaskOptionsError(`${where}: options must be an object`);
     for (const key of Object.keys(o)) {
       if (!(key in ENQUEUE_KEYS)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}' (known: ${Object.keys(ENQUEUE_KEYS).join(', ')})${taskOptionHint(key)}`);
     }

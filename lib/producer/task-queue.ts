@@ -17,6 +17,7 @@ import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { checkKnownKeys, checkName, checkRange, isOptionsObject } from '../config/option-checks.js';
+import { bulkItemOptionHint } from '../config/renamed-options.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
 import { TaskScheduler } from '../scheduling/task-scheduler.js';
@@ -43,6 +44,8 @@ type EnqueueCall = { task: string } | { count: number };
 /** The option keys of a lookup by id (get, cancel, remove, retry, ...), and of waitFor. */
 const LOOKUP_KEYS = ['queue'] as const satisfies ReadonlyArray<keyof TaskLookupOptions>;
 const WAIT_FOR_KEYS = ['queue', 'timeout'] as const satisfies ReadonlyArray<keyof WaitForOptions>;
+const EVENTS_KEYS = ['queue', 'from'] as const satisfies ReadonlyArray<keyof TaskEventsOptions>;
+const ITEM_KEYS = ['name', 'payload', 'options'] as const satisfies ReadonlyArray<keyof EnqueueManyItem>;
 
 /** The producer API: inject it anywhere to add, inspect, cancel, retry, await and follow tasks. */
 @Injectable()
@@ -122,7 +125,9 @@ export class TaskQueue {
     if (!Array.isArray(items)) throw new TypeError('enqueueMany: expected an array of { name, payload, options? }');
     if (items.length === 0) return [];
     const prepared = items.map((item, index) => {
-      if (item === null || typeof item !== 'object') throw new TypeError(`enqueueMany: item ${index} must be { name, payload, options? }`);
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new TypeError(`enqueueMany: item ${index} must be { name, payload, options? }`);
+      // An unknown key would otherwise be dropped with what it held: { name, data, opts } is BullMQ's addBulk item.
+      checkKnownKeys(item, ITEM_KEYS, `enqueueMany item ${index}`, '', bulkItemOptionHint);
       try {
         return this.preparer.prepare(item.name, item.payload, item.options);
       } catch (error) {
@@ -302,6 +307,9 @@ export class TaskQueue {
    * the bounded stream still holds it.
    */
   events(options: TaskEventsOptions = {}): Observable<TaskEvent> {
+    // A typo ({ form: '0' }) or a bare queue name would otherwise follow 'default' from now, quietly.
+    if (!isOptionsObject(options as unknown)) throw new InvalidTaskOptionsError('events: options must be an object { queue?, from? }');
+    checkKnownKeys(options, EVENTS_KEYS, 'events', '');
     const queue = checkName(options.queue ?? DEFAULTS.queue, 'events', 'queue');
     const from = options.from === undefined ? null : checkEventId(options.from, 'events');
     return new Observable<TaskEvent>((subscriber) => {

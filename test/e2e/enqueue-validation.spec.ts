@@ -116,6 +116,17 @@ describe('enqueue rejects bad payloads and options and writes nothing', () => {
     ).rejects.toThrow(/priority/);
   });
 
+  it("writes nothing from a batch where one item has a key it does not know, such as BullMQ's addBulk 'opts'", async () => {
+    const items = [
+      { name: 'report.build', payload: { n: 1 } },
+      { name: 'report.build', payload: { n: 2 }, opts: { priority: 5 } },
+    ];
+    await expect(t.queue.enqueueMany(items as never)).rejects.toThrow(InvalidTaskOptionsError);
+    await expect(t.queue.enqueueMany(items as never)).rejects.toThrow(/^enqueueMany item 1: unknown option 'opts' \(known: name, payload, options\); an item's options are 'options'$/);
+    await expect(t.queue.enqueueMany([{ name: 'report.build', data: { n: 1 } }] as never)).rejects.toThrow(/unknown option 'data' .*an item's payload is 'payload'/);
+    await expect(t.queue.enqueue('report.build', { n: 1 }, [] as never)).rejects.toThrow(/options must be an object/);
+  });
+
   it('writes nothing from a batch where one item is not an object', async () => {
     await expect(
       t.queue.enqueueMany([{ name: 'report.build', payload: { n: 1 } }, null as never]),

@@ -20,4 +20,10 @@ describe('events() with a bad from', () => {
     expect(() => t.queue.events({ from })).toThrow(InvalidTaskOptionsError);
     expect(() => t.queue.events({ from })).toThrow(/from must be an event id/);
   });
+
+  it('refuses a from that is a number, an unknown key and options that are not an object, instead of following the default queue', () => {
+    expect(() => t.queue.events({ from: 0 } as never)).toThrow(/from must be an event id .*got 0$/);
+    expect(() => t.queue.events({ queue: 'emails', form: '0' } as never)).toThrow(/^events: unknown option 'form' \(known: queue, from\)$/);
+    expect(() => t.queue.events('emails' as never)).toThrow(/^events: options must be an object \{ queue\?, from\? \}$/);
+  });
 });

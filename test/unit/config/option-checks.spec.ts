@@ -157,4 +157,9 @@ describe('checkPolicy', () => {
   ])('rejects %j naming %s', (policy, field) => {
     expectRejection(() => checkPolicy(policy as never, WHERE), field);
   });
+
+  it('says where an integer range ends when a value passes MAX_SAFE_INTEGER, instead of only its lower bound', () => {
+    expect(() => checkInteger(2 ** 60, 'enqueue', 'attempts', 1)).toThrow(/^enqueue: attempts must be an integer from 1 to 9007199254740991, got 1152921504606847000$/);
+    expect(() => checkInteger(0, 'enqueue', 'attempts', 1)).toThrow(/^enqueue: attempts must be an integer >= 1, got 0$/);
+  });
 });
