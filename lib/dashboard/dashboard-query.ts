@@ -1,13 +1,18 @@
 import { BadRequestException } from '@nestjs/common';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { TaskPayloadError } from '../errors/task-payload.error.js';
 import { TASK_STATES, type TaskState } from '../interfaces/task-state.js';
 import type { QueuePageQuery } from './dashboard-reader.js';
 
 // Query strings of the API, read into checked values: a wrong one is a 400
 // naming the parameter, never a default picked silently.
 
+const QUEUE_PAGE_PARAMETERS: readonly string[] = ['state', 'offset', 'limit', 'name'];
+
 /** The query of a queue page: state (default waiting), offset, limit (default 50), name. */
 export function queuePageQuery(query: Readonly<Record<string, unknown>>): QueuePageQuery {
+  const unknown = Object.keys(query).find((key) => !QUEUE_PAGE_PARAMETERS.includes(key));
+  if (unknown !== undefined) throw new BadRequestException(`unknown query parameter '${unknown}' (known: ${QUEUE_PAGE_PARAMETERS.join(', ')})`);
   const state = text(query.state) ?? 'waiting';
   if (!TASK_STATES.includes(state as TaskState)) throw new BadRequestException(`state must be one of ${TASK_STATES.join(', ')}, got '${state}'`);
   const name = text(query.name);
@@ -19,7 +24,8 @@ export async function asBadRequest<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof InvalidTaskOptionsError) throw new BadRequestException(error.message);
+    // A schema's refusal of an edited payload (enqueue again) is the request's fault too.
+    if (error instanceof InvalidTaskOptionsError || error instanceof TaskPayloadError) throw new BadRequestException(error.message);
     throw error;
   }
 }

@@ -60,6 +60,9 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     const bad = await fetch(`${origin}/tasks/api/queues/demo?state=bogus`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toContain('state must be one of');
+    const typo = await fetch(`${origin}/tasks/api/queues/demo?state=waiting&limt=2`);
+    expect(typo.status).toBe(400);
+    expect(((await typo.json()) as { message: string }).message).toBe("unknown query parameter 'limt' (known: state, offset, limit, name)");
     expect((await fetch(`${origin}/tasks/api/queues/demo/tasks/nope`)).status).toBe(404);
   });
 
