@@ -1,3 +1,5 @@
+import type { TaskRef } from '../interfaces/task-ref.interface.js';
+
 /** Why a store call failed, when Redis said: the kinds a caller may want to act on. */
 export type TaskStoreFailure = 'out-of-memory' | 'permission-denied' | 'wrong-node' | 'unavailable' | 'not-replicated' | 'refused';
 
@@ -7,13 +9,20 @@ export type TaskStoreFailure = 'out-of-memory' | 'permission-denied' | 'wrong-no
  * failed and what to do; `cause` is the Redis error, with credentials removed.
  */
 export class TaskStoreError extends Error {
+  /**
+   * Of a 'not-replicated' enqueue: the tasks it wrote on the master, each to
+   * re-send with its `id` (an id the library generated is known only here).
+   */
+  readonly tasks?: readonly TaskRef[];
+
   constructor(
     message: string,
     /** What kind of failure it was. */
     readonly failure: TaskStoreFailure,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; tasks?: readonly TaskRef[] },
   ) {
     super(message, options);
     this.name = 'TaskStoreError';
+    if (options?.tasks) this.tasks = options.tasks;
   }
 }

@@ -103,7 +103,10 @@ export class RedisTaskEngine implements TaskEngine {
       const registering = this.directory.registerOnce(queues);
       const adding = addTasks(this.client, items, (queue) => this.keysOf(queue), (queue) => this.head(queue));
       const results = registering ? (await Promise.all([adding, registering]))[0] : await adding;
-      if (this.options.durability) await waitForReplicas(this.client, this.options.durability, operation(), this.connections.target);
+      if (this.options.durability) {
+        const written = results.flatMap((result) => (result.error === undefined ? [result.ref] : []));
+        await waitForReplicas(this.client, this.options.durability, operation(), this.connections.target, written);
+      }
       return results;
     });
   }

@@ -1,3 +1,4 @@
+import type { TaskRef } from '../interfaces/task-ref.interface.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { TaskStoreError } from '../errors/task-store.error.js';
 import { LOGIN_REFUSED } from './connect-refusal.js';
@@ -101,19 +102,25 @@ export async function guarded<T>(operation: string | (() => string), context: Er
  * Redis WAIT on the command connection: resolves once `replicas` replicas have
  * every write this connection made so far, or rejects after `timeoutMs` with a
  * TaskStoreError 'not-replicated' (the write is on the master, and a failover
- * could lose it: re-send with the same id, which adds nothing twice).
+ * could lose it: re-send with the same id, which adds nothing twice). `tasks`:
+ * what was written, named in the message and carried by the error, since a
+ * caller that let the library make the ids has no other way to learn them.
  */
 export async function waitForReplicas(
   client: RedisClient,
   durability: { replicas: number; timeoutMs: number },
   operation: string,
   target: string,
+  tasks: readonly TaskRef[],
 ): Promise<void> {
   const acked = Number(await client.call('WAIT', durability.replicas, durability.timeoutMs));
   if (acked >= durability.replicas) return;
+  const shown = tasks.slice(0, 3).map((t) => `'${t.id}' in '${t.queue}'`).join(', ');
+  const more = tasks.length > 3 ? ` and ${tasks.length - 3} more (the error's tasks lists them all)` : '';
   throw new TaskStoreError(
     `${operation}: written at ${target}, but only ${acked} of ${durability.replicas} replica(s) confirmed it within ` +
-      `${durability.timeoutMs} ms, so a failover could lose it; re-send it with the same id (nothing is added twice)`,
+      `${durability.timeoutMs} ms, so a failover could lose it; re-send with the same id (nothing is added twice): ${shown}${more}`,
     'not-replicated',
+    { tasks },
   );
 }
