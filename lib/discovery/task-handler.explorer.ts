@@ -33,5 +33,6 @@ export class TaskHandlerExplorer implements OnModuleInit {
       const invoke = isStatic ? this.pipelines.create(instance, methodName) : this.pipelines.createScoped(instance, methodName, provider);
       this.registry.register({ ...settings, queue: settings.defaults.queue, invoke, source });
     }
+    this.registry.markComplete();
   }
 }

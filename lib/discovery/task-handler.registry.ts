@@ -16,6 +16,17 @@ export interface RegisteredHandler extends HandlerSettings {
 @Injectable()
 export class TaskHandlerRegistry {
   private readonly handlers = new Map<string, RegisteredHandler>();
+  private explored = false;
+
+  /** Whether the app's providers were searched for handlers (at module init): before that, none is known. */
+  get complete(): boolean {
+    return this.explored;
+  }
+
+  /** Called once every provider has been searched. */
+  markComplete(): void {
+    this.explored = true;
+  }
 
   /** Adds a handler; a second handler for one name is a bootstrap error. */
   register(handler: RegisteredHandler): void {

@@ -83,6 +83,7 @@ export class TaskTester {
    */
   async runNext(options?: { queue?: string; advanceTime?: boolean }): Promise<TaskInfo | null> {
     const { queue, advanceTime } = checkRunNextOptions(options);
+    this.worker.checkInitialised('runNext');
     let step = await this.worker.runOne(queue);
     if (!step.ran && step.nextDueInMs !== null && advanceTime) {
       await this.passTime(step.nextDueInMs);
@@ -101,6 +102,7 @@ export class TaskTester {
    */
   async drain(options?: DrainOptions): Promise<DrainReport> {
     const { budgetMs: budget, maxAttempts: limit } = checkDrainOptions(options);
+    this.worker.checkInitialised('drain');
     let attempts = 0;
     let advancedMs = 0;
     for (;;) {

@@ -56,6 +56,16 @@ export class TestWorker {
     private readonly telemetry: TaskTelemetry,
   ) {}
 
+  /**
+   * Throws unless the app was initialised: before init() (a testing module
+   * only compiled) no handler is known, and a drain would run nothing, silently.
+   */
+  checkInitialised(where: string): void {
+    if (!this.registry.complete) {
+      throw new Error(`TaskTester.${where}: the app is not initialised, so its handlers are not known yet: call init() on the compiled testing module (await moduleRef.init(), or app.init()) before running tasks`);
+    }
+  }
+
   /** The queues this app's handlers consume, in the order their handlers were found; none with `worker: false`, as in a producer-only app. */
   queues(): string[] {
     return this.options.worker ? [...this.registry.byQueue().keys()] : [];
