@@ -16,7 +16,9 @@ function missingDependency(dep: string): string {
 export function addToQueue(q: MemoryQueue, tasks: readonly NewTask[], now: number, onAdded: (task: NewTask) => void): AddResult[] {
   const seen = new Set<string>();
   for (const [index, task] of tasks.entries()) {
-    const missing = task.dependsOn.find((dep) => !seen.has(dep) && !q.tasks.has(dep));
+    // A task that exists is answered with its ref, whatever it depends on (a re-send after retention removed a dependency).
+    const exists = seen.has(task.id) || q.tasks.has(task.id);
+    const missing = exists ? undefined : task.dependsOn.find((dep) => !seen.has(dep) && !q.tasks.has(dep));
     if (missing !== undefined) {
       return tasks.map((t, i) => ({ ref: { id: t.id, queue: q.name }, created: false, error: i === index ? missingDependency(missing) : REFUSED_WITH_BATCH }));
     }
@@ -41,9 +43,10 @@ export function addTask(q: MemoryQueue, t: NewTask, now: number): boolean {
   const results = new Map<string, string>();
   let failed: string | null = null;
   for (const dep of t.dependsOn) {
-    const other = q.tasks.get(dep)!;
-    if (other.state === 'completed') results.set(dep, other.resultJson ?? '');
-    else if (other.state === 'dead') failed ??= t.dependencyFailure === 'run' ? null : dep;
+    const other = q.tasks.get(dep);
+    // Checked before the batch was added: absent now only as an earlier task of the batch that ended dead and was removed at once.
+    if (!other || other.state === 'dead') failed ??= t.dependencyFailure === 'run' ? null : dep;
+    else if (other.state === 'completed') results.set(dep, other.resultJson ?? '');
     else pending.push(dep);
   }
   q.seq += 1;

@@ -54,6 +54,45 @@ export function describeBatchContract(factory: OpenEngine): void {
       expect((await e.events()).filter((ev) => ev.type === 'enqueued').map((ev) => ev.id)).toEqual(['old', 'a', 'b', 'c']);
     });
 
+    it('answers a re-send of a task that exists with its ref, though a dependency it named is gone, and refuses nothing', async () => {
+      const e = await open();
+      await e.add(newTask('dep', { removeOnComplete: 'remove' }));
+      await e.add(newTask('notify', { dependsOn: ['dep'] }), newTask('plain'));
+      const [dep] = await e.take(1);
+      await e.complete(dep, 'done');
+      expect(await e.tasks.get(QUEUE, 'dep')).toBeNull();
+      const again = await e.add(newTask('notify', { dependsOn: ['dep'] }), newTask('plain', { dependsOn: ['dep'] }), newTask('new'));
+      expect(again.map((r) => [r.ref.id, r.created, r.error])).toEqual([
+        ['notify', false, undefined],
+        ['plain', false, undefined],
+        ['new', true, undefined],
+      ]);
+      // A task that does not exist still needs its dependencies.
+      const refused = await e.add(newTask('fresh', { dependsOn: ['dep'] }));
+      expect(refused[0].error).toMatch(/^dependsOn: no task dep in this queue/);
+    });
+
+    it('ends dead a task of the call whose dependency, earlier in it, ended dead on arrival and was removed at once, writing the rest', async () => {
+      const e = await open();
+      await e.add(newTask('broke', { maxAttempts: 1 }));
+      await e.fail((await e.take(1))[0], { action: 'dead' }, 'broke');
+      const results = await e.add(
+        newTask('first'),
+        newTask('gone', { dependsOn: ['broke'], removeOnDead: 'remove' }),
+        newTask('after', { dependsOn: ['gone'] }),
+        newTask('tolerant', { dependsOn: ['gone'], dependencyFailure: 'run' }),
+      );
+      expect(results.map((r) => [r.ref.id, r.created, r.error])).toEqual([
+        ['first', true, undefined],
+        ['gone', true, undefined],
+        ['after', true, undefined],
+        ['tolerant', true, undefined],
+      ]);
+      expect(await e.tasks.get(QUEUE, 'gone')).toBeNull();
+      expect(await e.tasks.get(QUEUE, 'after')).toMatchObject({ state: 'dead', error: { message: 'dependency gone ended dead' } });
+      expect((await e.take(5)).map((t) => t.id).sort()).toEqual(['first', 'tolerant']);
+    });
+
     it('finds a taken id past the first 1,000 tasks of a call, and adds all the others', async () => {
       const e = await open();
       await e.add(newTask('t1000', { payloadJson: '"first"' }));

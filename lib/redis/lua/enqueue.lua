@@ -47,7 +47,14 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   -- '' (the options of the row before): the first row always carries its own, or optionsOf refuses the call.
   if packed ~= '' or not o then o = optionsOf(packed) end
   rowOptions[#rowOptions + 1] = o
+  local id = ARGV[i + ROW_ID]
   local dependsOn = o.dependsOn
+  -- A row whose task exists adds nothing and is answered with its ref, whatever it
+  -- depends on: a re-send must not fail once retention removed a dependency.
+  if dependsOn ~= '' and (seen[id] or redis.call('EXISTS', base .. K_TASK .. id) == 1
+    or redis.call('HEXISTS', base .. K_COMPACT_RECORDS, id) == 1) then
+    dependsOn = ''
+  end
   if dependsOn ~= '' then
     for dep in string.gmatch(dependsOn, '[^' .. LIST_SEPARATOR .. ']+') do
       if not seen[dep] and redis.call('EXISTS', base .. K_TASK .. dep) == 0
@@ -60,7 +67,6 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
       end
     end
   end
-  local id = ARGV[i + ROW_ID]
   if seen[id] then repeated = true end
   seen[id] = true
   taskKeys[#taskKeys + 1] = base .. K_TASK .. id

@@ -117,6 +117,8 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
       -- has-dependents flag). That changes nothing a reader can see, so doing it before
       -- the other dependencies are checked leaves nothing half-done.
       if not ds and expandCompact(base, dep) then ds = S_WAITING end
+      -- An earlier task of this call that ended dead on arrival and was removed at once (removeOnDead).
+      if not ds and batch.removedDead and batch.removedDead[dep] then ds = S_DEAD end
       if not ds then
         return 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)'
       elseif ds == S_COMPLETED then
@@ -193,6 +195,8 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
     if o.removeOnDead == REMOVE_AT_ONCE then
       redis.call('ZREM', keys[KEY_DEAD], id)
       deleteTask(base, id)
+      batch.removedDead = batch.removedDead or {}
+      batch.removedDead[id] = true
       return 1, state, runAt
     end
   end
