@@ -23,6 +23,27 @@ export function unblock(q: MemoryQueue, id: string, now: number): void {
   }
 }
 
+/**
+ * A dead task being retried waits again for those of its dependencies that
+ * are unfinished now (retried themselves): it is blocked on them, and true is
+ * returned. Completed ones gave their results; dead or removed ones count as ended.
+ */
+export function waitAgain(q: MemoryQueue, id: string, now: number): boolean {
+  const task = q.tasks.get(id)!;
+  const unfinished = new Set<string>(['waiting', 'delayed', 'active', 'blocked']);
+  const pending = task.dependsOn.filter((dep) => unfinished.has(q.tasks.get(dep)?.state ?? ''));
+  if (pending.length === 0) return false;
+  for (const dep of pending) {
+    const other = q.tasks.get(dep)!;
+    other.dependents.add(id);
+    other.hasDependents = true;
+  }
+  task.pending = new Set(pending);
+  task.state = 'blocked';
+  q.blocked.add(id, now);
+  return true;
+}
+
 /** How a dependency ended, for its dependents. */
 export type DependencyOutcome = { kind: 'completed'; resultJson: string } | { kind: 'dead'; reason: string };
 

@@ -1,7 +1,7 @@
 import type { Lease } from '../engine/attempt.js';
 import type { ObliterateResult, QueueGauges } from '../engine/task-maintenance.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
-import { notifyDependents } from './memory-dependencies.js';
+import { notifyDependents, waitAgain } from './memory-dependencies.js';
 import { leased } from './memory-outcomes.js';
 import type { MemoryQueue } from './memory-queue.js';
 import type { ScoredSet } from './scored-set.js';
@@ -56,18 +56,30 @@ export function waitingAge(q: MemoryQueue, maxLevels: number, now: number): numb
 
 /** Moves dead tasks (of `name` when given) back to waiting with fresh attempts; returns how many. */
 export function retryDead(q: MemoryQueue, name: string | null, now: number): number {
-  let moved = 0;
-  for (const id of q.dead.range(0, q.dead.size)) {
+  const chosen = q.dead.range(0, q.dead.size).filter((id) => name === null || q.tasks.get(id)!.name === name);
+  const toRetry = new Set(chosen);
+  // A flow's dependencies go first, so each dependent retried after them waits for them again (waitAgain),
+  // as Redis's walks hold dependents back: dependencies in the set, depth first, before the task.
+  const ordered: string[] = [];
+  const visit = (id: string) => {
+    if (!toRetry.delete(id)) return;
+    for (const dep of q.tasks.get(id)!.dependsOn) visit(dep);
+    ordered.push(id);
+  };
+  chosen.forEach(visit);
+  let waiting = 0;
+  for (const id of ordered) {
     const task = q.tasks.get(id)!;
-    if (name !== null && task.name !== name) continue;
     q.dead.delete(id);
     Object.assign(task, { attempts: 0, runAt: now, finishedAt: null, startedAt: null, progressJson: undefined });
-    q.toWaiting(task);
     q.emit(task, 'enqueued', now);
-    moved += 1;
+    if (!waitAgain(q, id, now)) {
+      q.toWaiting(task);
+      waiting += 1;
+    }
   }
-  if (moved > 0) q.wake();
-  return moved;
+  if (waiting > 0) q.wake();
+  return ordered.length;
 }
 
 /** Removes waiting tasks (parked ones too) and, when asked, delayed ones; a removed task's dependents are told it ended dead. */

@@ -9,7 +9,7 @@ import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 import * as maintenance from './memory-maintenance.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
-import { notifyDependents } from './memory-dependencies.js';
+import { notifyDependents, waitAgain } from './memory-dependencies.js';
 import { fetchFrom } from './memory-fetcher.js';
 import { leased, recoverExpired, settleOne } from './memory-outcomes.js';
 import type { MemoryStore } from './memory-store.js';
@@ -158,9 +158,11 @@ export class MemoryTaskEngine implements TaskEngine {
     const now = this.store.now();
     q.dead.delete(id);
     Object.assign(task, { attempts: 0, runAt: now, finishedAt: null, startedAt: null, progressJson: undefined });
-    q.toWaiting(task);
     q.emit(task, 'enqueued', now);
-    q.wake();
+    if (!waitAgain(q, id, now)) {
+      q.toWaiting(task);
+      q.wake();
+    }
     return true;
   }
 

@@ -375,7 +375,8 @@ export const SCRIPTS = {
   log: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id', 'token', 'message', 'maxLines'] },
   gauges: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'maxAgeMs'] },
   waitingAge: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'maxLevels'] },
-  retryDead: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'cursor', 'count', 'name', 'cutoff'] },
+  /** `holdBack`: '1' to leave a task whose dependency this walk will retry (dead, of the name, before the cutoff) for a later walk. */
+  retryDead: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'cursor', 'count', 'name', 'cutoff', 'holdBack'] },
   drain: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'count', 'delayed'] },
   clean: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'state', 'cutoff', 'count'] },
   obliterate: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'check', 'count'] },
@@ -409,7 +410,8 @@ export const REPLIES = {
   upsertSchedule: { head: ['next', 'status'] },
   fireSchedule: { head: ['fired', 'added'] },
   gauges: { head: ['waiting', 'delayed', 'active', 'dead'] },
-  retryDead: { head: ['cursor', 'moved'] },
+  /** heldBack: tasks left dead because a dependency of theirs is to be retried first (see the holdBack argument). */
+  retryDead: { head: ['cursor', 'moved', 'heldBack'] },
   drain: { head: ['removed', 'more'] },
   /** The ids removed, LIST_SEPARATOR-joined, and how many. */
   clean: { head: ['ids', 'removed'] },

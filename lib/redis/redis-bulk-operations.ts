@@ -33,15 +33,31 @@ export class RedisBulkOperations {
   async retryDead(queue: string, name: string | null): Promise<number> {
     // Only tasks that died before the walk started: one that dies again while it runs is not retried twice.
     const cutoff = await this.now();
+    let total = 0;
+    let holdBack = true;
+    for (;;) {
+      const { moved, heldBack } = await this.retryWalk(queue, name, cutoff, holdBack);
+      total += moved;
+      // Walks repeat while they hold a flow's dependents back for their dependencies. One that moved
+      // nothing holds back tasks whose dependency never moves (a broken record): the last walk takes them.
+      if (heldBack === 0) return total;
+      if (moved === 0) holdBack = false;
+    }
+  }
+
+  /** One walk of the dead set, in bounded steps (lua/retry-dead). */
+  private async retryWalk(queue: string, name: string | null, cutoff: number, holdBack: boolean): Promise<{ moved: number; heldBack: number }> {
     let cursor = '0';
     let moved = 0;
+    let heldBack = 0;
     do {
-      const args = Object.assign(this.scripts.head(queue), { cursor, count: RETRY_STEP, name: name ?? '', cutoff });
+      const args = Object.assign(this.scripts.head(queue), { cursor, count: RETRY_STEP, name: name ?? '', cutoff, holdBack: holdBack ? '1' : '' });
       const reply = (await this.scripts.script('retryDead', queue, scriptArgs('retryDead', args))) as unknown[];
       cursor = String(reply[RETRY.head.cursor]);
       moved += Number(reply[RETRY.head.moved]);
+      heldBack += Number(reply[RETRY.head.heldBack]);
     } while (cursor !== '0');
-    return moved;
+    return { moved, heldBack };
   }
 
   async drain(queue: string, delayed: boolean): Promise<number> {

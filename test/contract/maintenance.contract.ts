@@ -83,6 +83,43 @@ export function describeMaintenanceContract(open: () => Promise<EngineUnderTest>
       expect(await ids('waiting')).toEqual(['a1', 'a2', 'b1']);
     });
 
+    it('retries a failed flow with its dependents waiting again for their retried dependencies, in any order of the dead set', async () => {
+      // Ids chosen so that the dependents sort (and, on Redis, scan) before the root that ended them dead.
+      await add(newTask('z-root', { maxAttempts: 1 }), newTask('other', { maxAttempts: 1 }));
+      await add(newTask('a-mid', { dependsOn: ['z-root'] }));
+      await add(newTask('b-leaf', { dependsOn: ['a-mid', 'other'] }));
+      const [root, other] = await take(2);
+      await settle(other, 'completed');
+      await settle(root, 'dead');
+      expect(await ids('dead')).toEqual(['a-mid', 'b-leaf', 'z-root']);
+      expect(await engine.tasks.retryDead(QUEUE, null)).toBe(3);
+      expect(await ids('waiting')).toEqual(['z-root']);
+      expect(await ids('blocked')).toEqual(['a-mid', 'b-leaf']);
+      const [again] = await take(5);
+      expect(again.id).toBe('z-root');
+      await settle(again, 'completed');
+      const [mid] = await take(5);
+      expect(mid.id).toBe('a-mid');
+      expect(Object.fromEntries(await engine.tasks.dependencyResults(QUEUE, 'a-mid'))).toEqual({ 'z-root': 1 });
+      await settle(mid, 'completed');
+      const [leaf] = await take(5);
+      expect(leaf.id).toBe('b-leaf');
+      expect(Object.fromEntries(await engine.tasks.dependencyResults(QUEUE, 'b-leaf'))).toEqual({ 'a-mid': 1, other: 1 });
+    });
+
+    it('retries a dependent alone: it waits for a dependency retried before it, not for one still dead', async () => {
+      await add(newTask('root', { maxAttempts: 1 }));
+      await add(newTask('mid', { dependsOn: ['root'] }));
+      await settle((await take(1))[0], 'dead');
+      expect(await engine.tasks.retry(QUEUE, 'mid')).toBe(true);
+      expect(await ids('waiting')).toEqual(['mid']);
+      await settle((await take(1))[0], 'dead');
+      expect(await engine.tasks.retry(QUEUE, 'root')).toBe(true);
+      expect(await engine.tasks.retry(QUEUE, 'mid')).toBe(true);
+      expect(await engine.tasks.get(QUEUE, 'mid')).toMatchObject({ state: 'blocked', pendingDependencies: ['root'] });
+      expect((await take(5)).map((t) => t.id)).toEqual(['root']);
+    });
+
     it('drains waiting tasks (and delayed ones when asked), leaving running ones; dependents of a drained task end dead', async () => {
       await add(newTask('run'), newTask('w1'), newTask('w2'), newTask('d1', { delayMs: 60_000 }));
       await take(1);

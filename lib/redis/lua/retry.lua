@@ -1,5 +1,6 @@
--- retry: puts a dead task back to waiting with a fresh attempt budget. It does
--- not wait for dependencies again: those it had are finished one way or another.
+-- retry: puts a dead task back to waiting with a fresh attempt budget, or to
+-- blocked while a dependency of it is unfinished (retried too, say): it waits
+-- for those again; completed and dead ones count as ended (see waitAgain).
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
 --   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.retry of protocol.ts: the key base, the events setting, the id.
@@ -7,6 +8,7 @@
 -- Atomic so that the task leaves dead and enters wait in one step.
 --@include time
 --@include common
+--@include dependencies
 
 local base, evMaxLen, id = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN], ARGV[ARG_ID]
 local keys = queueKeys()
@@ -15,10 +17,13 @@ local f = redis.call('HMGET', taskKey, R_STATE, R_WAIT_SCORE, R_NAME)
 if f[1] ~= S_DEAD or not f[2] then
   return 0
 end
+local now = nowMs()
 redis.call('ZREM', keys[KEY_DEAD], id)
-redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ATTEMPTS, 0, R_RUN_AT, int(nowMs()))
+redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ATTEMPTS, 0, R_RUN_AT, int(now))
 redis.call('HDEL', taskKey, R_FINISHED_AT, R_STARTED_AT, R_PROGRESS)
-redis.call('ZADD', keys[KEY_WAIT], f[2], id)
 emit(base, evMaxLen, taskKey, T_ENQUEUED, id, f[3], nil, nil)
-wake(keys[KEY_MARK])
+if not waitAgain(base, keys, now, id, taskKey) then
+  redis.call('ZADD', keys[KEY_WAIT], f[2], id)
+  wake(keys[KEY_MARK])
+end
 return 1
