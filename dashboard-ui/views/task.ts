@@ -1,5 +1,5 @@
 import { actionButton, notify } from '../actions.js';
-import { READ_ONLY, getJson, seg } from '../api.js';
+import { ApiError, READ_ONLY, getJson, seg } from '../api.js';
 import { chip, duration, fill, h, jsonBlock, link, time } from '../dom.js';
 import type { TaskPageView } from '../types.js';
 import type { View } from '../view.js';
@@ -80,13 +80,25 @@ export function taskView(queue: string, id: string): View {
       fill(root, h('p', { class: 'crumbs' }, link('/', 'Overview'), ' / ', link(`/queues/${encodeURIComponent(queue)}`, queue), ' / ', id), head, body, again);
     },
     async refresh() {
-      const data = await getJson<TaskPageView>(path);
+      let data: TaskPageView;
+      try {
+        data = await getJson<TaskPageView>(path);
+      } catch (error) {
+        // Gone (cancelled, removed, trimmed by retention) or never there: said in the page, with nothing to act on.
+        if (!(error instanceof ApiError) || error.status !== 404) throw error;
+        shown = '';
+        fill(head, h('h1', { class: 'mono' }, id), h('span', { 'data-testid': 'task-state' }, chip('gone')));
+        fill(body, h('section', { class: 'card' }, h('p', { class: 'empty', 'data-testid': 'task-gone' }, error.message)));
+        again?.remove();
+        return;
+      }
       // Redrawn only when something changed, so an opened stack trace stays open between polls.
       const json = JSON.stringify(data);
       if (json === shown) return;
       shown = json;
       const t = data.task;
-      const refresh = () => void view.refresh();
+      // After an action: the next poll reports a failure to read, in the page's status line.
+      const refresh = () => void view.refresh().catch(() => undefined);
       if (!edited) editor.value = JSON.stringify(t.payload, null, 2) ?? '';
       fill(againNote, `A new ${t.name} task in ${queue} with this payload (edit it first if you like).`);
       fill(
@@ -98,7 +110,12 @@ export function taskView(queue: string, id: string): View {
           { class: 'actions' },
           t.state === 'dead' ? actionButton('Retry', `${path}/retry`, refresh) : null,
           t.state === 'delayed' ? actionButton('Run now', `${path}/promote`, refresh) : null,
-          ['waiting', 'delayed', 'blocked'].includes(t.state) ? actionButton('Cancel', `${path}/cancel`, refresh, { danger: true, confirm: `Cancel task ${t.id}?` }) : null,
+          ['waiting', 'delayed', 'blocked'].includes(t.state)
+            ? actionButton('Cancel', `${path}/cancel`, () => (location.hash = `#/queues/${encodeURIComponent(queue)}`), {
+                danger: true,
+                confirm: `Cancel task ${t.id}?${data.relations.dependents.length > 0 ? ' Its dependents end dead unless they run anyway.' : ''}`,
+              })
+            : null,
           ['completed', 'dead'].includes(t.state)
             ? actionButton('Remove', `${path}/remove`, () => (location.hash = `#/queues/${encodeURIComponent(queue)}`), {
                 danger: true,

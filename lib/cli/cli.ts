@@ -6,6 +6,7 @@ import { CommandFailure, EXIT, UsageError } from './cli-errors.js';
 import type { SessionSettings } from './cli-session.js';
 import { findCommand } from './commands/command-list.js';
 import { BIN, commandHelp, generalHelp, usageLine } from './help-text.js';
+import { terminalSafe } from './terminal-text.js';
 
 /** The Redis the tool uses when neither `--url` nor REDIS_URL names one. */
 export const DEFAULT_URL = 'redis://127.0.0.1:6379';
@@ -84,7 +85,7 @@ async function execute(command: CliCommand, input: CommandInput, settings: Sessi
 }
 
 function done(io: CliIo, text: string): number {
-  io.out(text);
+  io.out(terminalSafe(text));
   return EXIT.ok;
 }
 
@@ -95,5 +96,5 @@ function usage(io: CliIo, error: Error, command: CliCommand | undefined): number
 
 /** An error's message on one line (the library's messages already leave out credentials). */
 function oneLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+  return terminalSafe((error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' '));
 }

@@ -101,6 +101,44 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on
     expect(await page.locator('button[data-action="Run now"]').count()).toBe(0);
   });
 
+  it('cancels a delayed task and goes back to its queue; a task page of a task gone says so', async () => {
+    const { origin, tasks, page } = await open();
+    const ref = await tasks.enqueue('demo.ok', { n: 1 }, { delay: 600_000 });
+    await page.goto(`${origin}/tasks#/queues/demo/tasks/${encodeURIComponent(ref.id)}`);
+    await page.locator('[data-testid="task-state"]', { hasText: 'delayed' }).waitFor();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('button[data-action="Cancel"]').click();
+    await page.waitForURL(/#\/queues\/demo$/);
+    await page.locator('#notice', { hasText: 'Cancel: done' }).waitFor();
+    expect(await tasks.get(ref)).toBeNull();
+    // Opened again (a bookmark, another operator's tab): the page says it is gone and offers nothing to do.
+    await page.goto(`${origin}/tasks#/queues/demo/tasks/${encodeURIComponent(ref.id)}`);
+    await page.locator('[data-testid="task-gone"]', { hasText: `no task '${ref.id}' in queue 'demo'` }).waitFor();
+    expect(await page.locator('[data-testid="task-state"]').textContent()).toBe('gone');
+    expect(await page.locator('button').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('asks before Drain what it removes, and leaves delayed tasks as it said', async () => {
+    const { origin, tasks, page } = await open();
+    await tasks.pause('demo');
+    await tasks.enqueueMany([1, 2].map((n) => ({ name: 'demo.ok', payload: { n } })));
+    const later = await tasks.enqueue('demo.ok', { n: 3 }, { delay: 600_000 });
+    await page.goto(`${origin}/tasks#/queues/demo`);
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
+    await page.locator('button[data-action="Drain"]').click();
+    await page.locator('#notice', { hasText: 'Drain: 2 tasks removed' }).waitFor();
+    expect(asked).toEqual(['Remove every waiting task of demo? Delayed, blocked and running tasks stay.']);
+    expect(await tasks.counts('demo')).toMatchObject({ waiting: 0, delayed: 1 });
+    expect(await tasks.get(later)).toMatchObject({ state: 'delayed' });
+  });
+
   it('removes a completed task after asking, and goes back to its queue', async () => {
     const { origin, tasks, page } = await open();
     const ref = await tasks.enqueue('demo.ok', { n: 1 });
