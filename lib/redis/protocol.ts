@@ -385,7 +385,8 @@ export const SCRIPTS = {
   retireWorker: { keys: ['record', 'directory'], args: ['instanceId'] },
   listWorkers: { keys: ['directory'], args: ['recordBase'] },
   throughput: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'minutes'] },
-  listNamed: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'state', 'name', 'offset', 'limit', 'scan'] },
+  /** One chunk of list(..., { name }): the entries from `start`, `count` of them, of the state's set (waiting: and of the wait list). */
+  listNamed: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'state', 'name', 'start', 'count'] },
 } as const satisfies Record<string, { keys: readonly string[]; args: readonly string[]; row?: readonly string[] }>;
 
 /**
@@ -412,6 +413,8 @@ export const REPLIES = {
   gauges: { head: ['waiting', 'delayed', 'active', 'dead'] },
   /** heldBack: tasks left dead because a dependency of theirs is to be retried first (see the holdBack argument). */
   retryDead: { head: ['cursor', 'moved', 'heldBack'] },
+  /** more: 1 when the chunk was full (entries may follow it); then an id and its score per match. */
+  listNamed: { head: ['more'], row: ['id', 'score'] },
   drain: { head: ['removed', 'more'] },
   /** The ids removed, LIST_SEPARATOR-joined, and how many. */
   clean: { head: ['ids', 'removed'] },

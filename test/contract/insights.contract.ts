@@ -121,6 +121,22 @@ export function describeInsightsContract(open: () => Promise<EngineUnderTest>): 
       expect((await engine.tasks.list(QUEUE, 'dead', 0, 10, 'x')).map((t) => t.id)).toEqual(['x1']);
     });
 
+    it('filters by name across more than a thousand tasks, in run order, with the wait set and wait list merged', async () => {
+      // Priorities mixed, so waiting tasks sit in both the wait set and the wait list; Redis reads a state a thousand entries at a time.
+      const tasks = Array.from({ length: 2_500 }, (_, i) =>
+        newTask(`t${i}`, { name: i % 3 === 0 ? 'x' : 'y', priority: i % 5 === 0 ? 1 : 0, delayMs: i % 2 === 0 ? 60_000 + i : 0 }),
+      );
+      await add(...tasks);
+      const waitingX = tasks.filter((t, i) => t.name === 'x' && i % 2 === 1);
+      const runOrder = [...waitingX.filter((t) => t.priority === 1), ...waitingX.filter((t) => t.priority === 0)].map((t) => t.id);
+      const named = async (state: 'waiting' | 'delayed', offset: number, limit: number) => (await engine.tasks.list(QUEUE, state, offset, limit, 'x')).map((t) => t.id);
+      expect(await named('waiting', 0, 1_000)).toEqual(runOrder);
+      expect(await named('waiting', 300, 20)).toEqual(runOrder.slice(300, 320));
+      const dueOrder = tasks.filter((t, i) => t.name === 'x' && i % 2 === 0).map((t) => t.id);
+      expect(await named('delayed', 380, 40)).toEqual(dueOrder.slice(380, 420));
+      expect(await named('delayed', 0, 1_000)).toEqual(dueOrder);
+    });
+
     it('shows the trace id of a task enqueued with a trace context, and none without', async () => {
       const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
       await add(newTask('t', { traceContext: JSON.stringify({ traceparent: `00-${traceId}-00f067aa0ba902b7-01` }) }), newTask('u'));

@@ -1,33 +1,38 @@
--- listNamed: a page of the tasks of one name in one state, for list(..., { name }).
+-- listNamed: one chunk of list(..., { name }): the tasks of one name among `count` entries, from
+-- `start`, of one state's set (waiting: also of the wait list, and, in the first chunk, the name's parked set).
 -- KEYS: the queue keys of protocol.ts; it reads the state's sorted set (waiting: also the wait list and
 --   the name's parked set) and the records built from the base.
 -- ARGV: SCRIPTS.listNamed of protocol.ts: the key base, the events setting, the state letter (S_*),
---   the name, the offset and limit among the matches, and the most entries of the set to look at.
--- Returns the matching ids, in the set's order.
--- Bounded: it looks at the first `scan` entries of the set only (one HGET each; the wait list's compact
--- records one HMGET per thousand), so its cost does not
--- grow with the queue; a script so that those reads are one round trip rather than `scan` replies.
+--   the name, the first entry to look at and how many.
+-- Returns the listNamed reply: whether the chunk was full, then each match's id and score, in the set's
+--   order (waiting: the set's matches, then the list's; the caller orders them by score).
+-- Bounded: one HGET per entry of the chunk (the wait list's compact records one HMGET per thousand); the
+-- caller reads a state's first NAME_SCAN_WINDOW entries a chunk at a time, so no one call holds Redis for
+-- long. A script so that a chunk's reads are one round trip rather than one reply per entry.
 
 --@include time
 --@include common
 --@include compact
 
 local base, state, name = ARGV[ARG_BASE], ARGV[ARG_STATE], ARGV[ARG_NAME]
-local offset, limit, scan = tonumber(ARGV[ARG_OFFSET]), tonumber(ARGV[ARG_LIMIT]), tonumber(ARGV[ARG_SCAN])
+local first, count = tonumber(ARGV[ARG_START]), tonumber(ARGV[ARG_COUNT])
+local last = first + count - 1
 local sets = { [S_WAITING] = KEY_WAIT, [S_DELAYED] = KEY_DELAYED, [S_BLOCKED] = KEY_BLOCKED, [S_COMPLETED] = KEY_COMPLETED, [S_DEAD] = KEY_DEAD }
 local setKey = KEYS[sets[state]]
-local entries = redis.call('ZRANGE', setKey, 0, scan - 1, 'WITHSCORES')
-local matches = {}
+local entries = redis.call('ZRANGE', setKey, first, last, 'WITHSCORES')
+local more = #entries == 2 * count
+local reply = { 0 }
 for i = 1, #entries, 2 do
   if redis.call('HGET', base .. K_TASK .. entries[i], R_NAME) == name then
-    matches[#matches + 1] = { entries[i], tonumber(entries[i + 1]) }
+    reply[#reply + 1] = entries[i]
+    reply[#reply + 1] = entries[i + 1]
   end
 end
 if state == S_WAITING then
   -- The wait list's tasks (their wait score is in their records), and those of
-  -- that name parked at its handler's fleet-wide limit, are waiting too: all in wait-score order.
-  local before = #matches
-  local listed = redis.call('LRANGE', base .. K_WAIT_LIST, 0, scan - 1)
+  -- that name parked at its handler's fleet-wide limit, are waiting too.
+  local listed = redis.call('LRANGE', base .. K_WAIT_LIST, first, last)
+  more = more or #listed == count
   local texts = compactTexts(base, listed)
   for i, id in ipairs(listed) do
     local c = texts[i] and parseCompact(texts[i])
@@ -38,14 +43,17 @@ if state == S_WAITING then
       local r = redis.call('HMGET', base .. K_TASK .. id, R_NAME, R_WAIT_SCORE)
       score = r[1] == name and tonumber(r[2])
     end
-    if score then matches[#matches + 1] = { id, score } end
+    if score then
+      reply[#reply + 1] = id
+      reply[#reply + 1] = int(score)
+    end
   end
-  local parked = redis.call('ZRANGE', base .. K_HANDLER_PARKED .. name, 0, scan - 1, 'WITHSCORES')
-  for i = 1, #parked, 2 do matches[#matches + 1] = { parked[i], tonumber(parked[i + 1]) } end
-  if #matches > before then
-    table.sort(matches, function(a, b) return a[2] < b[2] or (a[2] == b[2] and a[1] < b[1]) end)
+  local parked = redis.call('ZRANGE', base .. K_HANDLER_PARKED .. name, first, last, 'WITHSCORES')
+  more = more or #parked == 2 * count
+  for i = 1, #parked, 2 do
+    reply[#reply + 1] = parked[i]
+    reply[#reply + 1] = parked[i + 1]
   end
 end
-local page = {}
-for i = offset + 1, math.min(#matches, offset + limit) do page[#page + 1] = matches[i][1] end
-return page
+reply[REPLY_LIST_NAMED_MORE] = more and 1 or 0
+return reply
