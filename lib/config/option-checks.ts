@@ -62,9 +62,11 @@ export function checkName(value: unknown, where: string, field: string): string 
   // become one key: such strings are refused rather than silently rewritten.
   if (typeof value !== 'string' || value.length === 0 || value.length > 256 || /[{}\u0000-\u001f\u007f]/.test(value)) {
     throw new InvalidTaskOptionsError(
-      `${where}: ${field} must be a non-empty string of at most 256 characters without braces or control characters, got ${describeValue(value)}`,
+      `${where}: ${field} must be a non-empty string of at most 256 characters (UTF-16 code units: an emoji counts as two) without braces or control characters, got ${describeValue(value)}`,
     );
   }
+  // A browser rewrites these path segments away, so the dashboard could not open such a queue or task.
+  if (value === '.' || value === '..') throw new InvalidTaskOptionsError(`${where}: ${field} cannot be '.' or '..' (a URL path cannot name it), got '${value}'`);
   if (LONE_SURROGATE.test(value)) {
     throw new InvalidTaskOptionsError(`${where}: ${field} must be well-formed Unicode (it holds a lone surrogate, which Redis would store as U+FFFD)`);
   }

@@ -13,7 +13,7 @@ import { replyLayout } from './reply-layout.js';
 
 const MINUTE_MS = 60_000;
 /** Entries of a state one listNamed call looks at: about 2 ms of Redis time, where the whole window in one call held it for 20-35 ms. */
-export const NAME_SCAN_CHUNK = 1_000;
+const NAME_SCAN_CHUNK = 1_000;
 const NAMED = replyLayout('listNamed');
 const H = Object.fromEntries(HISTORY_ENTRY.map((field, i) => [field, i])) as Record<(typeof HISTORY_ENTRY)[number], number>;
 

@@ -93,11 +93,11 @@ describe('checkRange', () => {
 });
 
 describe('checkName', () => {
-  it.each(['email.send', 'a', 'orders:high-priority', 'x'.repeat(256), 'naïve ✓'])('accepts %p', (value) => {
+  it.each(['email.send', 'a', 'orders:high-priority', 'x'.repeat(256), 'naïve ✓', '...', '.hidden'])('accepts %p', (value) => {
     expect(checkName(value, WHERE, 'queue')).toBe(value);
   });
 
-  it.each(['', 'x'.repeat(257), '{tag}', 'a}b', 'line\nbreak', 'nul\u0000', 'del\u007f', 42, null, undefined])(
+  it.each(['', 'x'.repeat(257), '{tag}', 'a}b', 'line\nbreak', 'nul\u0000', 'del\u007f', '.', '..', 42, null, undefined])(
     'rejects %p',
     (value) => {
       expectRejection(() => checkName(value, WHERE, 'queue'), 'queue');
