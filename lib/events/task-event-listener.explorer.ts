@@ -3,6 +3,7 @@ import { providerMethods } from '../discovery/provider-methods.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { OnTaskEventMeta, type OnTaskEventMetadata } from '../decorators/on-task-event.decorator.js';
 import { DEFAULTS } from '../config/defaults.js';
+import { RESOLVED_TASK_OPTIONS, queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { checkListener } from '../discovery/listener-options.js';
 import { QueueEventHub } from './queue-event-hub.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
@@ -38,6 +39,7 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
     private readonly hub: QueueEventHub,
     private readonly registry: TaskHandlerRegistry,
     @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
+    @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
   ) {}
 
   onModuleInit(): void {
@@ -68,6 +70,12 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
     const subscribed = await Promise.allSettled(
       this.found.map(({ meta, source, call }) => {
         const binding = checkBinding(meta, source, handlerQueue);
+        if (queueSettings(this.options, binding.queue).eventsMaxLen === 0) {
+          this.logger.warn(
+            `${source}: @OnTaskEvent listens to queue '${binding.queue}', whose events are off (queues.${binding.queue}.events: false): ` +
+              'it sees only the final events of tasks a waitFor is waiting on; turn the events on to see every one',
+          );
+        }
         return this.hub.subscribe(binding.queue, createTaskEventListener(binding, call, this.logger));
       }),
     );
