@@ -4,6 +4,13 @@ import { followingOccurrence } from '../policies/schedule-timing.js';
 
 /** Longest an instance goes without reading the schedules: how soon it sees one added or changed elsewhere. */
 export const SCHEDULE_POLL_MS = 1_000;
+/**
+ * Occurrences missed by less than this are each fired, one per pass with no
+ * wait in between: a schedule made or retimed elsewhere is seen up to a poll
+ * late, and its first occurrences are no downtime. Those missed longer ago
+ * (every instance was down) collapse into one catch-up.
+ */
+export const LATE_WINDOW_MS = 2 * SCHEDULE_POLL_MS;
 /** Due schedules read per queue per pass; a full batch makes the next pass start at once. */
 const DUE_BATCH = 100;
 
@@ -36,7 +43,8 @@ export class ScheduleFirer {
     for (const schedule of due) {
       let nextDue: number | null;
       try {
-        nextDue = followingOccurrence(schedule.spec, schedule.next, now);
+        const recent = now - schedule.next < LATE_WINDOW_MS;
+        nextDue = followingOccurrence(schedule.spec, schedule.next, recent ? schedule.next : now);
       } catch (error) {
         this.warnUnreadable(schedule, error);
         continue;

@@ -1,4 +1,4 @@
-import { SCHEDULE_POLL_MS, ScheduleFirer } from '../../../lib/scheduling/schedule-firer.js';
+import { LATE_WINDOW_MS, SCHEDULE_POLL_MS, ScheduleFirer } from '../../../lib/scheduling/schedule-firer.js';
 import type { FireRequest, ScheduleEngine, StoredSchedule } from '../../../lib/engine/schedule-engine.js';
 
 // The decisions of one firing pass, against an in-memory engine: which due
@@ -65,6 +65,22 @@ describe('ScheduleFirer.pass', () => {
     store.add(state('default', 'a', 10_000));
     await new ScheduleFirer(store, quiet).pass();
     expect(store.fired).toEqual([expect.objectContaining({ due: 10_000, nextDue: 101_000 })]);
+  });
+
+  it('fires each occurrence missed by less than the late window, one per pass with no wait, as for a schedule seen a poll late', async () => {
+    const store = new MemoryStore(10_700);
+    store.add(state('default', 'fast', 10_000, 200));
+    const firer = new ScheduleFirer(store, quiet);
+    expect(await firer.pass()).toBe(0);
+    expect(store.fired).toEqual([expect.objectContaining({ due: 10_000, nextDue: 10_200 })]);
+    store.states[0].next = 10_200;
+    expect(await firer.pass()).toBe(0);
+    expect(store.fired[1]).toMatchObject({ due: 10_200, nextDue: 10_400 });
+    // Missed longer ago than the window: one catch-up, then the first occurrence after now.
+    const late = new MemoryStore(10_000 + LATE_WINDOW_MS + 50);
+    late.add(state('default', 'fast', 10_000, 200));
+    await new ScheduleFirer(late, quiet).pass();
+    expect(late.fired).toEqual([expect.objectContaining({ due: 10_000, nextDue: 10_000 + LATE_WINDOW_MS + 200 })]);
   });
 
   it('looks again by the earliest due time the engine reports, even one it did not fire', async () => {
