@@ -102,8 +102,13 @@ describe('nestjs-redis-tasks: operating queues', () => {
     expect(again.stderr).toContain(`no task '${done.id}' in queue 'ops'`);
   });
 
-  it('pause and resume a queue across the fleet', async () => {
-    const paused = await cli('pause', 'quiet', '--json');
+  it('pause and resume a queue across the fleet; a queue the prefix does not know needs --new to be paused', async () => {
+    // 'quiet' is not used yet: a typo is refused, naming the known queues, and --new pauses it before its first use.
+    const unknown = await cli('pause', 'quiet');
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr.trim()).toMatch(/^nestjs-redis-tasks: no queue 'quiet' under this prefix \(known: .*ops.*\); check the name, or add --new to pause it before its first use$/);
+    expect(await t.queue.queues()).not.toContain('quiet');
+    const paused = await cli('pause', 'quiet', '--new', '--json');
     expect(paused).toMatchObject({ code: 0, stderr: '' });
     expect(jsonOf(paused)).toEqual({ queue: 'quiet', paused: true });
     expect(await t.queue.counts('quiet')).toMatchObject({ paused: true });
@@ -111,6 +116,9 @@ describe('nestjs-redis-tasks: operating queues', () => {
     expect(resumed).toMatchObject({ code: 0, stderr: '' });
     expect(resumed.stdout.trim()).toBe("Resumed queue 'quiet'.");
     expect(await t.queue.counts('quiet')).toMatchObject({ paused: false });
+    const typo = await cli('resume', 'quiett');
+    expect(typo).toMatchObject({ code: 1, stdout: '' });
+    expect(typo.stderr).toContain("no queue 'quiett' under this prefix");
   });
 
   it('drain: waiting tasks, and delayed ones too with --delayed, asking nothing', async () => {

@@ -1,24 +1,49 @@
+import type { TaskQueue } from '../../producer/task-queue.js';
 import type { CliCommand } from '../cli-command.js';
+import { CommandFailure } from '../cli-errors.js';
 
-/** `pause <queue>` or `resume <queue>`: one flag of the queue, seen by the whole fleet; the two differ only in which way they set it. */
-function queueSwitch(name: 'pause' | 'resume', summary: string, help: string): CliCommand {
-  const paused = name === 'pause';
-  return {
-    name,
-    summary,
-    usage: `${name} <queue>`,
-    help: [help],
-    options: {},
-    arity: { min: 1, max: 1 },
-    async run(queue, { args: [queueName] }) {
-      await (paused ? queue.pause(queueName) : queue.resume(queueName));
-      return { json: { queue: queueName, paused }, text: `${paused ? 'Paused' : 'Resumed'} queue '${queueName}'.` };
-    },
-  };
+/**
+ * Refuses a queue the prefix does not know: a typo would otherwise pause a
+ * queue of its own, listed from then on, while the one meant goes on.
+ */
+async function checkKnown(queue: TaskQueue, name: string, hint: string): Promise<void> {
+  const known = await queue.queues();
+  if (known.includes(name)) return;
+  const shown = known.length === 0 ? 'none' : known.slice(0, 10).join(', ') + (known.length > 10 ? ', ...' : '');
+  throw new CommandFailure(`no queue '${name}' under this prefix (known: ${shown}); ${hint}`);
 }
 
 /** `pause <queue>`: the fleet's workers stop starting the queue's tasks. */
-export const pauseCommand = queueSwitch('pause', "stops every worker of the fleet from starting the queue's tasks", 'Running tasks finish; enqueue still works. Undo with resume.');
+export const pauseCommand: CliCommand = {
+  name: 'pause',
+  summary: "stops every worker of the fleet from starting the queue's tasks",
+  usage: 'pause <queue> [--new]',
+  help: [
+    '--new  pause a queue this prefix has not used yet (enqueued to, served or scheduled), before its first use',
+    'Running tasks finish, and tasks a worker had already taken (its small buffer) may still start; enqueue',
+    'still works. Undo with resume.',
+  ],
+  options: { new: { type: 'boolean' } },
+  arity: { min: 1, max: 1 },
+  async run(queue, { args: [name], values }) {
+    if (values.new !== true) await checkKnown(queue, name, 'check the name, or add --new to pause it before its first use');
+    await queue.pause(name);
+    return { json: { queue: name, paused: true }, text: `Paused queue '${name}'.` };
+  },
+};
 
 /** `resume <queue>`: the fleet's workers start the queue's tasks again. */
-export const resumeCommand = queueSwitch('resume', "lets the fleet's workers start the queue's tasks again", 'Undoes pause; resuming a queue that is not paused changes nothing.');
+export const resumeCommand: CliCommand = {
+  name: 'resume',
+  summary: "lets the fleet's workers start the queue's tasks again",
+  usage: 'resume <queue>',
+  help: ['Undoes pause; resuming a queue that is not paused changes nothing.'],
+  options: {},
+  arity: { min: 1, max: 1 },
+  async run(queue, { args: [name] }) {
+    // A paused queue is always known (pause lists it), so an unknown one has nothing to resume: most likely a typo.
+    await checkKnown(queue, name, 'check the name');
+    await queue.resume(name);
+    return { json: { queue: name, paused: false }, text: `Resumed queue '${name}'.` };
+  },
+};
