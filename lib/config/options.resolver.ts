@@ -86,8 +86,9 @@ function resolveQueueDefaults(value: QueueDefaultsOptions | undefined, field: st
 
 function resolveWorker(value: TaskModuleOptions['worker']): ResolvedTaskOptions['worker'] {
   if (value === false) return null;
-  const w = value ?? {};
-  if (w === null || typeof w !== 'object') {
+  // null is refused, as for every other option: it would read as "no worker" to some and "defaults" to others.
+  const w = value === undefined ? {} : value;
+  if (w === null || typeof w !== 'object' || Array.isArray(w)) {
     throw new InvalidTaskOptionsError(`${WHERE}: worker must be an object { concurrency?, leaseMs?, shutdownGraceMs? } or false`);
   }
   checkKnownKeys(w, WORKER_KEYS, WHERE, 'worker', moduleOptionHint);
@@ -107,12 +108,12 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
   checkKnownKeys(options, MODULE_KEYS, WHERE, '', moduleOptionHint);
   if (options.connection === undefined) throw new InvalidTaskOptionsError(`${WHERE}: connection is required (${CONNECTION_SHAPES})`);
   const connection = resolveConnection(options.connection);
-  const defaults = options.defaults ?? {};
-  if (defaults === null || typeof defaults !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: defaults must be an object`);
+  const defaults = options.defaults === undefined ? {} : options.defaults;
+  if (defaults === null || typeof defaults !== 'object' || Array.isArray(defaults)) throw new InvalidTaskOptionsError(`${WHERE}: defaults must be an object { attempts?, backoff?, timeout? }`);
   checkKnownKeys(defaults, POLICY_KEYS, WHERE, 'defaults', moduleOptionHint);
   checkPolicy(defaults, `${WHERE} defaults`);
   if (options.retention !== undefined) {
-    if (options.retention === null || typeof options.retention !== 'object') {
+    if (options.retention === null || typeof options.retention !== 'object' || Array.isArray(options.retention)) {
       throw new InvalidTaskOptionsError(`${WHERE}: retention must be an object { completed?, dead? }`);
     }
     checkKnownKeys(options.retention, RETENTION_KEYS, WHERE, 'retention', moduleOptionHint);
@@ -199,7 +200,7 @@ function resolveGlobalEnhancers(value: TaskModuleOptions['globalEnhancers']): Gl
 function resolveQueues(queues: TaskModuleOptions['queues']): Map<string, ResolvedQueueSettings> {
   const resolved = new Map<string, ResolvedQueueSettings>();
   if (queues === undefined) return resolved;
-  if (queues === null || typeof queues !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: queues must be an object of queue name -> settings`);
+  if (queues === null || typeof queues !== 'object' || Array.isArray(queues)) throw new InvalidTaskOptionsError(`${WHERE}: queues must be an object of queue name -> settings`);
   for (const [name, value] of Object.entries(queues)) resolved.set(checkName(name, WHERE, 'a queue name in queues'), resolveQueue(name, value));
   return resolved;
 }

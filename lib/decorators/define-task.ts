@@ -1,4 +1,4 @@
-import { checkKnownKeys, checkName, type OptionKeys } from '../config/option-checks.js';
+import { checkInteger, checkKnownKeys, checkName, checkPolicy, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
 import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
@@ -20,8 +20,8 @@ const KEYS = {
  * result type `R` and the handler's payload type `O` (the schema's output).
  * `@TaskHandler(definition)` and `enqueue(definition, payload)` then check
  * both sides at compile time, and a schema checks payloads at run time. The
- * name and the schema are checked here; the other options where they are
- * used (at bootstrap for the handler, at enqueue for a producer).
+ * name, the schema and the values of the task's policy are checked here, so a
+ * bad one fails where it is written; the schedule at bootstrap, with the module's payload limit.
  */
 export function defineTask<P = unknown, R = unknown, O = P>(name: string, options: DefineTaskOptions<P, O> = {}): TaskDefinition<P, R, O> {
   const where = `defineTask('${String(name)}')`;
@@ -29,6 +29,13 @@ export function defineTask<P = unknown, R = unknown, O = P>(name: string, option
   if (options === null || typeof options !== 'object') throw new InvalidTaskOptionsError(`${where}: options must be an object`);
   checkKnownKeys(options, KEYS, where, '');
   const { schema, ...handlerOptions } = options;
+  checkPolicy(handlerOptions, where);
+  if (handlerOptions.queue !== undefined) checkName(handlerOptions.queue, where, 'queue');
+  checkRemoveOption(handlerOptions.removeOnComplete, where, 'removeOnComplete');
+  checkRemoveOption(handlerOptions.removeOnDead, where, 'removeOnDead');
+  for (const field of ['concurrency', 'globalConcurrency'] as const) {
+    if (handlerOptions[field] !== undefined) checkInteger(handlerOptions[field], where, field, 1);
+  }
   if (schema !== undefined && !isStandardSchema(schema)) {
     throw new InvalidTaskOptionsError(`${where}: schema must be a Standard Schema v1 (an object with a '~standard' property, as zod, valibot and arktype schemas have)`);
   }

@@ -10,6 +10,8 @@ export interface TaskHandlerMetadata extends TaskHandlerOptions {
   schema?: TaskSchema;
   /** Options given beside a definition that the enqueuing app settles (refused at bootstrap). */
   besideDefinition?: readonly string[];
+  /** Why the decorator's arguments are not a task and options (refused at bootstrap, naming the method). */
+  badArguments?: string;
 }
 
 /**
@@ -45,15 +47,30 @@ export type TypedTaskHandlerDecorator<O, R> = <M extends (payload: O, ...rest: n
 export function TaskHandler<P, R, O>(task: TaskDefinition<P, R, O>, options?: TaskHandlerOptions): TypedTaskHandlerDecorator<O, R>;
 export function TaskHandler(name: string, options?: TaskHandlerOptions): MethodDecorator;
 export function TaskHandler(task: string | TaskDefinition<unknown, unknown, unknown>, options: TaskHandlerOptions = {}): MethodDecorator {
+  // Wrong arguments are reported at bootstrap, where the method can be named.
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    return TaskHandlerMeta({ name: typeof task === 'string' ? task : '', badArguments: `its options must be an object, got ${describeArgument(options)}` });
+  }
   if (typeof task === 'string') return TaskHandlerMeta({ ...options, name: task });
-  // A definition that is not one (e.g. undefined from an import cycle) is reported at bootstrap, naming the method.
-  const definition = task as Partial<TaskDefinition<unknown, unknown, unknown>> | undefined;
-  const besideDefinition = options !== null && typeof options === 'object' ? Object.keys(options).filter((key) => SETTLED_AT_ENQUEUE.has(key)) : [];
+  if (task === null || typeof task !== 'object' || typeof task.name !== 'string') {
+    return TaskHandlerMeta({
+      name: '',
+      badArguments: `its first argument must be a task name or a definition made by defineTask(), got ${describeArgument(task)} (an import cycle can leave a definition undefined where it is used)`,
+    });
+  }
+  const besideDefinition = Object.keys(options).filter((key) => SETTLED_AT_ENQUEUE.has(key));
   return TaskHandlerMeta({
-    ...definition?.options,
+    ...task.options,
     ...options,
-    name: definition?.name as string,
-    ...(definition?.schema !== undefined && { schema: definition.schema }),
+    name: task.name,
+    ...(task.schema !== undefined && { schema: task.schema }),
     ...(besideDefinition.length > 0 && { besideDefinition }),
   });
+}
+
+/** An argument as an error names it. */
+function describeArgument(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
+  return Array.isArray(value) ? 'an array' : `an object with keys ${JSON.stringify(Object.keys(value))}`;
 }

@@ -50,6 +50,7 @@ export interface HandlerSettings {
  */
 export function normalizeHandlerOptions(meta: TaskHandlerMetadata, source: string, maxPayloadBytes: number): HandlerSettings {
   const where = `@TaskHandler on ${source}`;
+  if (meta.badArguments) throw new InvalidTaskOptionsError(`${where}: ${meta.badArguments}`);
   const name = checkName(meta.name, where, 'the task name');
   for (const key of Object.keys(meta)) {
     if (key !== 'name' && key !== 'schema' && key !== 'besideDefinition' && !(key in HANDLER_KEYS)) {

@@ -1,3 +1,4 @@
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { fallbackPolicy, type FallbackPolicy, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import type { HandlerDefaults } from '../discovery/handler-options.normalizer.js';
 import type { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
@@ -43,6 +44,9 @@ export class EnqueuePreparer {
   /** Checks and resolves one enqueue; throws before anything is written. */
   prepare(task: TaskName, payload: unknown, options: EnqueueOptions | undefined): PreparedTask {
     const definition = typeof task === 'object' && task !== null ? task : undefined;
+    if (definition && (typeof definition.name !== 'string' || typeof definition.options !== 'object')) {
+      throw new InvalidTaskOptionsError(`enqueue: the task must be a name or a definition made by defineTask(), got an object with keys ${JSON.stringify(Object.keys(definition))}`);
+    }
     const name: unknown = definition ? definition.name : task;
     const handler = typeof name === 'string' ? this.registry.get(name) : undefined;
     const defaults = handler?.defaults ?? (definition && this.defaultsOf(definition));

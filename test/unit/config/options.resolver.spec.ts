@@ -85,6 +85,12 @@ describe('resolveTaskOptions', () => {
     [{ taskLogs: 5 }, /taskLogs must be an object \{ maxLines\? \}/],
     [{ metrics: { gaugeIntervalMs: 10 } }, /metrics\.gaugeIntervalMs must be an integer from 100 to 3600000, got 10/],
     [{ metrics: { interval: 1 } }, /unknown option 'metrics\.interval'/],
+    // null and arrays are refused like any other wrong shape, not read as "the defaults".
+    [{ worker: null }, /worker must be an object \{ concurrency\?, leaseMs\?, shutdownGraceMs\? \} or false/],
+    [{ worker: [] }, /worker must be an object/],
+    [{ defaults: null }, /defaults must be an object \{ attempts\?, backoff\?, timeout\? \}/],
+    [{ queues: [] }, /queues must be an object of queue name -> settings/],
+    [{ retention: [] }, /retention must be an object/],
   ])('rejects bad task log and metrics settings %j', (options, message) => {
     expect(() => resolveTaskOptions({ connection: URL, ...(options as object) })).toThrow(message);
   });

@@ -23,6 +23,13 @@ describe('defineTask', () => {
     [() => defineTask('x', { retries: 3 } as never), /defineTask\('x'\): unknown option 'retries'/],
     [() => defineTask('x', { schema: { parse: () => 1 } } as never), /defineTask\('x'\): schema must be a Standard Schema v1/],
     [() => defineTask('x', null as never), /defineTask\('x'\): options must be an object/],
+    // The task's policy is checked where it is written, not first at bootstrap or enqueue.
+    [() => defineTask('x', { attempts: 0 }), /defineTask\('x'\): attempts must be an integer >= 1, got 0/],
+    [() => defineTask('x', { queue: 'a{b' }), /defineTask\('x'\): queue must be a non-empty string/],
+    [() => defineTask('x', { backoff: { type: 'fixed' } } as never), /defineTask\('x'\): backoff/],
+    [() => defineTask('x', { timeout: 0 }), /defineTask\('x'\): timeout/],
+    [() => defineTask('x', { removeOnDead: 'yes' } as never), /defineTask\('x'\): removeOnDead must be true, false or/],
+    [() => defineTask('x', { concurrency: 1.5 }), /defineTask\('x'\): concurrency must be an integer >= 1/],
   ])('refuses bad input with an error naming it (%#)', (make, message) => {
     expect(make).toThrow(InvalidTaskOptionsError);
     expect(make).toThrow(message);
