@@ -8,11 +8,11 @@ import { normalizeHandlerOptions } from '../../../lib/discovery/handler-options.
 // and what was given, instead of "the task name ... got undefined" or an
 // option named '0' (a string spread as options).
 
-function metaOf(decorator: MethodDecorator) {
+function metaOf(decorator: unknown) {
   class Host {
     run() {}
   }
-  decorator(Host.prototype, 'run', Object.getOwnPropertyDescriptor(Host.prototype, 'run')!);
+  (decorator as MethodDecorator)(Host.prototype, 'run', Object.getOwnPropertyDescriptor(Host.prototype, 'run')!);
   return Reflect.getMetadata(TaskHandlerMeta.KEY, Host.prototype.run) as Parameters<typeof normalizeHandlerOptions>[0];
 }
 
