@@ -72,6 +72,9 @@ describe('nestjs-redis-tasks: help, usage errors and connection failures', () =>
       [['retry', 'x', '--all-dead'], 'retry: give either a task id or --all-dead, not both', 'Usage: nestjs-redis-tasks retry'],
       // The library's own check of a queue name (TaskQueue.get), after connecting.
       [['show', 'x', '--queue', 'a{b'], 'get: queue must be a non-empty string', 'Usage: nestjs-redis-tasks show <id>'],
+      // --name is filtered by the tool, checked as the library checks a task name.
+      [['list', 'q', 'dead', '--name', 'a{b'], 'list: --name must be a non-empty string', 'Usage: nestjs-redis-tasks list'],
+      [['pause', 'q', '--neww'], "pause: unknown option '--neww'", 'Usage: nestjs-redis-tasks pause <queue>'],
     ];
     const runs = await Promise.all(cases.map(([args]) => runCli([`--prefix=${prefix}`, ...args], { REDIS_URL })));
     runs.forEach((run, i) => {

@@ -1,3 +1,4 @@
+import { checkName } from '../../config/option-checks.js';
 import type { TaskInfo } from '../../interfaces/task-info.interface.js';
 import { TASK_STATES, type TaskState } from '../../interfaces/task-state.js';
 import type { TaskQueue } from '../../producer/task-queue.js';
@@ -30,7 +31,9 @@ export const listCommand: CliCommand = {
     }
     const limit = integerOption('list', values, 'limit', 20, 1, 1_000);
     const offset = integerOption('list', values, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    const taskName = stringOption(values, 'name');
+    const given = stringOption(values, 'name');
+    // Filtered here, not by the library: checked as it would check it, so a name no task can have is wrong usage.
+    const taskName = given === undefined ? undefined : checkName(given, 'list', '--name');
     const tasks = taskName === undefined
       ? await queue.list(state as TaskState, { queue: name, offset, limit })
       : await listByName(queue, name, state as TaskState, taskName, offset, limit);
