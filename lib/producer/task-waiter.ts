@@ -40,7 +40,7 @@ export class TaskWaiter {
     return new Promise<unknown>((resolve, reject) => {
       const timer = timers.setTimeout(() => {
         done();
-        reject(new WaitForTimeoutError(id, queue, timeoutMs));
+        void this.seenAtTimeout(queue, id).then((seen) => reject(new WaitForTimeoutError(id, queue, timeoutMs, seen)));
       }, timeoutMs);
       const done = () => {
         timers.clearTimeout(timer);
@@ -68,6 +68,33 @@ export class TaskWaiter {
         (error: unknown) => waiter.reject(error instanceof Error ? error : new Error(String(error))),
       ).catch((error: unknown) => waiter.reject(error instanceof Error ? error : new Error(String(error))));
     });
+  }
+
+  /**
+   * What the timeout message says of the task: its state and, while it waits,
+   * whether any live worker could run it (a mistyped name or queue waits
+   * forever with none, silently). Read within a second, or left out.
+   */
+  private async seenAtTimeout(queue: string, id: string): Promise<string> {
+    const pending = 'the task is still pending';
+    const look = Promise.all([this.engine.get(queue, id), this.engine.workers()]).then(([task, workers]) => {
+      if (!task) return pending;
+      if (task.state !== 'waiting' && task.state !== 'delayed') return `the task is ${task.state}`;
+      const serving = workers.flatMap((w) => w.queues).filter((q) => q.queue === queue);
+      // Workers that serve other queues only: most likely a mistyped queue (with none at all, as in the
+      // test mode or while a fleet is down, there is nothing to say).
+      if (serving.length === 0 && workers.length > 0) return `the task is ${task.state}, and no live worker serves queue '${queue}' (is the queue right?)`;
+      if (serving.length === 0) return `the task is ${task.state}`;
+      if (!serving.some((q) => q.handlers.includes(task.name))) return `the task is ${task.state}, and no live worker of queue '${queue}' has a handler for '${task.name}'`;
+      return `the task is ${task.state}`;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<string>((resolve) => (timer = timers.setTimeout(() => resolve(pending), 1_000)));
+    try {
+      return await Promise.race([look.catch(() => pending), bound]);
+    } finally {
+      timers.clearTimeout(timer);
+    }
   }
 
   /**

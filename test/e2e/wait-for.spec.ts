@@ -107,8 +107,16 @@ describe('waitFor', () => {
     expect(error).not.toBeInstanceOf(TaskFailedError);
     expect((error as Error).message).toMatch(/timed out.*waiting/);
     expect((error as Error).message).toContain(ref.id);
+    // This app's worker serves 'default' only: the message says why nothing runs the task.
+    expect((error as Error).message).toMatch(/; the task is waiting, and no live worker serves queue 'no-worker' \(is the queue right\?\)$/);
     expect(elapsed).toBeGreaterThanOrEqual(280);
     expect(await t.queue.get(ref)).toMatchObject({ state: 'waiting' });
+  });
+
+  it('says at its timeout that no live worker of the queue has a handler for the task', async () => {
+    const ref = await t.queue.enqueue('w.nobody', {}, { delay: 60_000 });
+    await expect(t.queue.waitFor(ref, { timeout: 200 })).rejects.toThrow(/; the task is delayed, and no live worker of queue 'default' has a handler for 'w\.nobody'$/);
+    await t.queue.cancel(ref);
   });
 
   it('rejects with WaitForTimeoutError while the task is active, and a later waitFor still gets the result', async () => {
@@ -116,6 +124,7 @@ describe('waitFor', () => {
     const ref = await t.queue.enqueue('w.gated', { tag: 'slow' });
     await waitUntil(async () => (await t.queue.get(ref))?.state === 'active', 'the task to be active');
     await expect(t.queue.waitFor(ref, { timeout: 200 })).rejects.toThrow(WaitForTimeoutError);
+    await expect(t.queue.waitFor(ref, { timeout: 200 })).rejects.toThrow(/; the task is active$/);
     const later = t.queue.waitFor(ref, { timeout: 5_000 });
     tasks.release();
     await expect(later).resolves.toEqual({ done: 'slow' });
