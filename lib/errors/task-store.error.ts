@@ -1,5 +1,3 @@
-import type { TaskRef } from '../interfaces/task-ref.interface.js';
-
 /** Why a store call failed, when Redis said: the kinds a caller may want to act on. */
 export type TaskStoreFailure = 'out-of-memory' | 'permission-denied' | 'wrong-node' | 'unavailable' | 'not-replicated' | 'refused';
 
@@ -10,16 +8,16 @@ export type TaskStoreFailure = 'out-of-memory' | 'permission-denied' | 'wrong-no
  */
 export class TaskStoreError extends Error {
   /**
-   * Of a 'not-replicated' enqueue: the tasks it wrote on the master, each to
-   * re-send with its `id` (an id the library generated is known only here).
+   * Of a 'not-replicated' enqueue: the tasks it wrote on the master (their
+   * refs), each to re-send with its `id` (an id the library generated is known only here).
    */
-  readonly tasks?: readonly TaskRef[];
+  readonly tasks?: ReadonlyArray<{ readonly id: string; readonly queue: string }>;
 
   constructor(
     message: string,
     /** What kind of failure it was. */
     readonly failure: TaskStoreFailure,
-    options?: { cause?: unknown; tasks?: readonly TaskRef[] },
+    options?: { cause?: unknown; tasks?: ReadonlyArray<{ readonly id: string; readonly queue: string }> },
   ) {
     super(message, options);
     this.name = 'TaskStoreError';

@@ -1,3 +1,4 @@
+import { describeValue } from '../config/option-checks.js';
 import type { TaskProgress } from '../interfaces/task-info.interface.js';
 import type { AttemptState } from './attempt-state.js';
 
@@ -68,12 +69,17 @@ export class TaskContext {
     await this.io.log(message.length > MAX_LOG_LINE ? `${message.slice(0, MAX_LOG_LINE)}…` : message);
   }
 
-  /** Records progress (a number or a JSON object), readable through `TaskQueue.get`. */
+  /** Records progress (a finite number or a JSON object), readable through `TaskQueue.get`. */
   async progress(value: TaskProgress): Promise<void> {
-    const json = JSON.stringify(value);
-    if (json === undefined || (typeof value !== 'number' && (value === null || typeof value !== 'object'))) {
-      throw new TypeError(`task ${this.name}: progress must be a number or a JSON object`);
+    // NaN and Infinity would be stored as null by JSON, an array is no object here, a BigInt does not serialise.
+    const shape = typeof value === 'number' ? Number.isFinite(value) : value !== null && typeof value === 'object' && !Array.isArray(value);
+    let json: string | undefined;
+    try {
+      json = shape ? JSON.stringify(value) : undefined;
+    } catch (error) {
+      throw new TypeError(`task ${this.name}: progress must be JSON (${error instanceof Error ? error.message : String(error)})`);
     }
+    if (json === undefined) throw new TypeError(`task ${this.name}: progress must be a finite number or a JSON object, got ${describeValue(value)}`);
     await this.io.progress(json);
   }
 }
