@@ -8,6 +8,8 @@ import type { MetricsOptions, QueueDefaultsOptions, QueueOptions, RetentionOptio
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
 
 const WHERE = 'TaskModule options';
+/** Redis refuses a longer value (its proto-max-bulk-len default): a larger payload limit could only fail there. */
+const MAX_REDIS_VALUE_BYTES = 512 * 1024 * 1024;
 
 export const MODULE_KEYS = {
   connection: true, prefix: true, worker: true, connectTimeoutMs: true, defaults: true, retention: true, maxPayloadBytes: true, queues: true,
@@ -135,7 +137,7 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
       dead: resolveRetention(options.retention?.dead, DEFAULTS.retention.dead, 'retention.dead'),
     },
     maxPayloadBytes:
-      options.maxPayloadBytes === undefined ? DEFAULTS.maxPayloadBytes : checkInteger(options.maxPayloadBytes, WHERE, 'maxPayloadBytes', 1),
+      options.maxPayloadBytes === undefined ? DEFAULTS.maxPayloadBytes : checkInteger(options.maxPayloadBytes, WHERE, 'maxPayloadBytes', 1, MAX_REDIS_VALUE_BYTES),
     queues: resolveQueues(options.queues),
     taskLogs: { maxLines: resolveGroup(options.taskLogs, TASK_LOG_KEYS, 'taskLogs', 'maxLines', DEFAULTS.taskLogs.maxLines, 1, 100_000) },
     metrics: {

@@ -91,6 +91,7 @@ describe('resolveTaskOptions', () => {
     [{ defaults: null }, /defaults must be an object \{ attempts\?, backoff\?, timeout\? \}/],
     [{ queues: [] }, /queues must be an object of queue name -> settings/],
     [{ retention: [] }, /retention must be an object/],
+    [{ maxPayloadBytes: 512 * 1024 * 1024 + 1 }, /maxPayloadBytes must be an integer from 1 to 536870912, got 536870913/],
   ])('rejects bad task log and metrics settings %j', (options, message) => {
     expect(() => resolveTaskOptions({ connection: URL, ...(options as object) })).toThrow(message);
   });
