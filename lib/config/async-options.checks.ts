@@ -27,4 +27,9 @@ export function checkAsyncOptions(options: unknown): void {
   if (given[0] !== 'useExisting' && typeof source !== 'function') {
     throw new InvalidTaskOptionsError(`${where}: ${given[0]} must be ${given[0] === 'useFactory' ? 'a function' : 'a class'}`);
   }
+  // Nest would call the method on the instance and fail with its own TypeError, naming no class.
+  if (given[0] === 'useClass' && typeof (source as { prototype?: Record<string, unknown> }).prototype?.createTaskOptions !== 'function') {
+    const name = (source as { name?: string }).name || 'the class';
+    throw new InvalidTaskOptionsError(`${where}: useClass ${name} must implement TaskOptionsFactory: a createTaskOptions() method returning the module's options`);
+  }
 }

@@ -120,7 +120,8 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
   private track(client: RedisClient, role: ConnectionRole): RedisClient {
     let down = false;
     client.on('error', (error: unknown) => {
-      if (down || client.status === 'wait') return;
+      // A dropped or closed client's last socket error (a handshake cut off by the drop) is no outage.
+      if (down || client.status === 'wait' || !this.clients.has(client)) return;
       down = true;
       this.logger.warn(`Redis ${role} connection to ${this.target} failed (${this.safeMessage(error)}); reconnecting`);
     });
@@ -163,7 +164,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
         resolve();
       };
       const timer = timers.setTimeout(() => {
-        const cause = lastError === undefined ? '' : `: ${this.safeMessage(lastError)}`;
+        const cause = lastError === undefined ? silence(client) : `: ${this.safeMessage(lastError)}`;
         giveUp(new RedisUnavailableError(`could not connect to Redis at ${this.target} within ${timeoutMs} ms${cause}`));
       }, timeoutMs);
       client.on('error', onError);
@@ -174,4 +175,17 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
       }
     });
   }
+}
+
+/**
+ * Why a connection that never failed did not become ready either: nothing
+ * answered. With TLS, most often a rediss:// URL pointing at a port without TLS
+ * (a plain Redis waits for a command the handshake never sends).
+ */
+function silence(client: RedisClient): string {
+  const options = client.options as { tls?: unknown; redisOptions?: { tls?: unknown } };
+  const tls = options.tls ?? options.redisOptions?.tls;
+  return tls
+    ? ': nothing answered the TLS handshake (a rediss:// URL or tls option needs a port where Redis speaks TLS)'
+    : ': nothing answered (a server that accepts connections but does not reply, or a network that drops them)';
 }

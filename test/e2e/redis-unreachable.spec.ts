@@ -1,5 +1,6 @@
 import { Injectable, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { createServer, type Server } from 'node:net';
 import { inspect } from 'node:util';
 import { OnTaskEvent, RedisUnavailableError, TaskHandler, TaskModule } from '../../lib/index.js';
 import { freePort } from '../fixtures/child-processes.js';
@@ -67,6 +68,25 @@ describe('Redis unreachable at bootstrap', () => {
     expect(logger.lines.filter((l) => /reconnect/i.test(l)).length).toBeLessThanOrEqual(2);
     await sleep(1_500);
     expect(logger.lines.length).toBe(linesAtFailure);
+  });
+
+  it('says why when nothing answered: a TLS handshake to a port without TLS, or a server that never replies', async () => {
+    // A TCP server that accepts and says nothing, as a plain Redis does to a TLS handshake (it waits for a command).
+    const sockets = new Set<import('node:net').Socket>();
+    const mute: Server = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const mutePort = (mute.address() as { port: number }).port;
+    try {
+      const [tls, plain] = await Promise.all([
+        boot(`rediss://127.0.0.1:${mutePort}`, new CapturingLogger()),
+        boot(`redis://127.0.0.1:${mutePort}`, new CapturingLogger()),
+      ]);
+      expect((tls.error as Error).message).toMatch(/within 1500 ms: nothing answered the TLS handshake \(a rediss:\/\/ URL or tls option needs a port where Redis speaks TLS\)$/);
+      expect((plain.error as Error).message).toMatch(/within 1500 ms: nothing answered \(a server that accepts connections but does not reply, or a network that drops them\)$/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => mute.close(() => resolve()));
+    }
   });
 
   it('never shows the password of the URL, neither in the error nor in the logs', async () => {

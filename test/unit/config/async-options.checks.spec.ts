@@ -13,6 +13,7 @@ describe('TaskModule.forRootAsync options', () => {
     ['an unknown key', { useFactory: () => ({}), isGlobal: true }, "TaskModule.forRootAsync: unknown option 'isGlobal' (known: imports, inject, useFactory, useClass, useExisting, provideInjectionTokensFrom)"],
     ['a factory that is not a function', { useFactory: { connection: 'redis://x' } }, 'TaskModule.forRootAsync: useFactory must be a function'],
     ['not an object', null, 'TaskModule.forRootAsync: expected { useFactory, inject?, imports? }, { useClass } or { useExisting }'],
+    ['a class without createTaskOptions', { useClass: class AppConfig {} }, 'TaskModule.forRootAsync: useClass AppConfig must implement TaskOptionsFactory: a createTaskOptions() method'],
   ])('refuses %s where it is called, naming it', (_what, options, message) => {
     const call = () => TaskModule.forRootAsync(options as never);
     expect(call).toThrow(InvalidTaskOptionsError);
