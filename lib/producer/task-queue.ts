@@ -387,7 +387,10 @@ export class TaskQueue {
   private enqueueFailure(error: unknown, which: EnqueueCall): unknown {
     if (!(error instanceof RedisUnavailableError)) return error;
     const what = 'task' in which ? `'${which.task}'` : `${which.count} tasks`;
-    return new RedisUnavailableError(`enqueue of ${what} failed: ${error.message}`, { cause: error });
+    // The engine's message names the queues ("enqueue on queue 'q' failed: ..."): said once, with the task.
+    const engine = /^enqueue (on queues? .*?) failed: ([\s\S]*)$/.exec(error.message);
+    const message = engine ? `enqueue of ${what} ${engine[1]} failed: ${engine[2]}` : `enqueue of ${what} failed: ${error.message}`;
+    return new RedisUnavailableError(message, { cause: error });
   }
 
   private locate(task: string | TaskRef, options: TaskLookupOptions | undefined, where: string, known: readonly string[] = LOOKUP_KEYS): TaskRef {

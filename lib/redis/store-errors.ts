@@ -57,7 +57,14 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
       { cause },
     );
   }
-  if (reply === null || LOGIN_REFUSED.test(reply)) {
+  if (LOGIN_REFUSED.test(reply ?? (error instanceof Error ? error.message : ''))) {
+    return new RedisUnavailableError(
+      `${operation} failed: Redis at ${context.target} refused the login (${context.safeMessage(error)}): the user name or password of ` +
+        '`connection` is no longer accepted (changed under the app?); it keeps reconnecting, and recovers once they match again',
+      { cause },
+    );
+  }
+  if (reply === null) {
     return new RedisUnavailableError(`${operation} failed: Redis at ${context.target} is unreachable (${context.safeMessage(error)})`, { cause });
   }
   const said = reply.split('\n')[0].slice(0, 300);

@@ -74,9 +74,10 @@ describe('Redis lost while the app runs', () => {
     const elapsedMs = Date.now() - before;
     // Each error names the task, or the size of the batch.
     expect(failure).toBeInstanceOf(RedisUnavailableError);
-    expect((failure as Error).message).toMatch(/^enqueue of 'outage\.job' failed: /);
+    // The queue named once, with the task: not "failed: enqueue on queue ... failed:".
+    expect((failure as Error).message).toMatch(/^enqueue of 'outage\.job' on queue 'default' failed: Redis at .* is unreachable \(/);
     expect(batchFailure).toBeInstanceOf(RedisUnavailableError);
-    expect((batchFailure as Error).message).toMatch(/^enqueue of 2 tasks failed: /);
+    expect((batchFailure as Error).message).toMatch(/^enqueue of 2 tasks on queue 'default' failed: Redis at /);
     // ioredis's advice about an option the library sets itself is left out.
     for (const error of [failure, batchFailure]) expect((error as Error).message).not.toContain('maxRetriesPerRequest');
     expect(elapsedMs).toBeLessThan(5_000);

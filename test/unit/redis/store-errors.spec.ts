@@ -31,7 +31,13 @@ describe('toStoreError', () => {
     expect(lost).toBeInstanceOf(RedisUnavailableError);
     expect(lost).toMatchObject({ failure: 'unavailable' });
     expect(lost.message).toBe('counts failed: Redis at redis.internal:6379 is unreachable (Connection is closed. ***)');
-    expect(toStoreError('enqueue', reply('WRONGPASS invalid username-password pair'), context)).toBeInstanceOf(RedisUnavailableError);
+    const refused = toStoreError('enqueue', reply('WRONGPASS invalid username-password pair'), context);
+    expect(refused).toBeInstanceOf(RedisUnavailableError);
+    // Not "unreachable": it answered, and refused this app's login.
+    expect(refused.message).toBe(
+      'enqueue failed: Redis at redis.internal:6379 refused the login (WRONGPASS invalid username-password pair): the user name or password of ' +
+        '`connection` is no longer accepted (changed under the app?); it keeps reconnecting, and recovers once they match again',
+    );
   });
 
   it('says a Cluster call found no node to run it, rather than that the whole cluster is unreachable', () => {
