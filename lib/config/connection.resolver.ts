@@ -149,8 +149,17 @@ export function resolveConnection(value: RedisConnection): ResolvedConnection {
     const client = value as unknown as Extract<RedisConnection, { duplicate: unknown }>;
     const cluster = (value as { isCluster?: unknown }).isCluster === true;
     if ((client.options as { keyPrefix?: unknown }).keyPrefix) refuse("the instance has a keyPrefix, which is not supported: use the module's `prefix` option");
-    const what = cluster ? 'an app-owned Redis Cluster instance' : 'an app-owned Redis instance';
-    return { kind: 'instance', client, cluster, target: what, secrets: [] };
+    // Where it points, for messages: a Cluster's first startup nodes, or the host and port (or socket) of its options.
+    const startup = (value as { startupNodes?: unknown }).startupNodes;
+    const where = cluster
+      ? Array.isArray(startup) && startup.length > 0
+        ? ` via ${startup.slice(0, 3).map((n) => (typeof n === 'string' ? nodeOfUrl(n) : `${(n as { host?: string }).host ?? '127.0.0.1'}:${(n as { port?: number }).port ?? 6379}`)).join(', ')}`
+        : ''
+      : ` at ${targetOf(client.options as RedisOptions)}`;
+    const what = `${cluster ? 'an app-owned Redis Cluster instance' : 'an app-owned Redis instance'}${where}`;
+    // Its credentials too, so an error that echoes them is scrubbed as for the other shapes.
+    const own = (cluster ? (client.options as ClusterOptions).redisOptions : client.options) as RedisOptions | undefined;
+    return { kind: 'instance', client, cluster, target: what, secrets: credentials(own ?? {}) };
   }
   if ('cluster' in value) return resolveCluster(value);
   if ('sentinels' in value) {
@@ -177,4 +186,14 @@ export function resolveConnection(value: RedisConnection): ResolvedConnection {
   // Options beside the URL win, as ioredis merges them; a rediss:// URL's TLS takes their tls settings.
   const options = { ...parsed.options, ...(rest as RedisOptions) };
   return { kind: 'single', options, target: targetOf(options), secrets: [...parsed.secrets, ...credentials(options)] };
+}
+
+/** host:port of a node URL, without its credentials; the text as given when it does not parse. */
+function nodeOfUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    return `${url.hostname || '127.0.0.1'}:${url.port || 6379}`;
+  } catch {
+    return 'a node URL';
+  }
 }

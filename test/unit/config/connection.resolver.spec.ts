@@ -99,8 +99,12 @@ describe('resolveConnection: options, Sentinel, Cluster, instances', () => {
   it('takes an app-owned Redis or Cluster instance without connecting it', () => {
     const redis = new Redis({ lazyConnect: true });
     const cluster = new Cluster([{ host: '127.0.0.1', port: 7000 }], { lazyConnect: true });
-    expect(resolveConnection(redis)).toMatchObject({ kind: 'instance', cluster: false });
-    expect(resolveConnection(cluster)).toMatchObject({ kind: 'instance', cluster: true });
+    expect(resolveConnection(redis)).toMatchObject({ kind: 'instance', cluster: false, target: 'an app-owned Redis instance at localhost:6379' });
+    expect(resolveConnection(cluster)).toMatchObject({ kind: 'instance', cluster: true, target: 'an app-owned Redis Cluster instance via 127.0.0.1:7000' });
+    // Where it points and its credentials, as for the other shapes: messages name the first and scrub the second.
+    const owned = new Redis({ host: 'cache.internal', port: 6380, username: 'app', password: 'pw-owned', lazyConnect: true });
+    expect(resolveConnection(owned)).toMatchObject({ target: 'an app-owned Redis instance at cache.internal:6380', secrets: ['pw-owned', 'app'] });
+    owned.disconnect();
     expect(redis.status).toBe('wait');
     expect(cluster.status).toBe('wait');
     redis.disconnect();
