@@ -26,11 +26,16 @@ export function unblock(q: MemoryQueue, id: string, now: number): void {
 /**
  * A dead task being retried waits again for those of its dependencies that
  * are unfinished now (retried themselves): it is blocked on them, and true is
- * returned. Completed ones gave their results; dead or removed ones count as ended.
+ * returned. Completed ones give their results (again); dead or removed ones count as ended.
  */
 export function waitAgain(q: MemoryQueue, id: string, now: number): boolean {
   const task = q.tasks.get(id)!;
   const unfinished = new Set<string>(['waiting', 'delayed', 'active', 'blocked']);
+  // A dependency that completed after the task died (retried and run since) had no blocked dependent to give its result to.
+  for (const dep of task.dependsOn) {
+    const other = q.tasks.get(dep);
+    if (other?.state === 'completed') task.dependencyResults.set(dep, other.resultJson ?? '');
+  }
   const pending = task.dependsOn.filter((dep) => unfinished.has(q.tasks.get(dep)?.state ?? ''));
   if (pending.length === 0) return false;
   for (const dep of pending) {

@@ -120,6 +120,18 @@ export function describeMaintenanceContract(open: () => Promise<EngineUnderTest>
       expect((await take(5)).map((t) => t.id)).toEqual(['root']);
     });
 
+    it('gives a retried dependent the result of a dependency that completed after it died', async () => {
+      await add(newTask('root', { maxAttempts: 1 }));
+      await add(newTask('mid', { dependsOn: ['root'] }));
+      await settle((await take(1))[0], 'dead');
+      expect(await engine.tasks.retry(QUEUE, 'root')).toBe(true);
+      await settle((await take(1))[0], 'completed');
+      // root completed while mid was dead: nothing was blocked on it to take its result then.
+      expect(await engine.tasks.retry(QUEUE, 'mid')).toBe(true);
+      expect(await ids('waiting')).toEqual(['mid']);
+      expect(Object.fromEntries(await engine.tasks.dependencyResults(QUEUE, 'mid'))).toEqual({ root: 1 });
+    });
+
     it('drains waiting tasks (and delayed ones when asked), leaving running ones; dependents of a drained task end dead', async () => {
       await add(newTask('run'), newTask('w1'), newTask('w2'), newTask('d1', { delayMs: 60_000 }));
       await take(1);

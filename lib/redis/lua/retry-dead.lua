@@ -4,7 +4,9 @@
 -- a task that dies again during the walk is not retried twice. With holdBack, a task is left for a later
 -- walk while one of its dependencies is itself to be retried (dead, of the name, died before the
 -- cutoff): ZSCAN's order is not the dead set's, and a flow's dependent retried before its dependency
--- would run at once, without the dependency's result. Walks repeat until none holds a task back.
+-- would run at once, without the dependency's result. Walks repeat until none holds a task back. A task
+-- whose dependency was retried by an earlier walk and has died again since stays dead, as that dependency
+-- ends it (unless it runs anyway); one whose dependency completed meanwhile gets its result (waitAgain).
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
 --   rate); under the same hash tag it also touches the per-task records built from the base.
 -- ARGV: SCRIPTS.retryDead of protocol.ts: the key base, the events setting, the ZSCAN cursor, the ZSCAN
@@ -15,7 +17,7 @@
 -- enters wait in one step, as in retry.lua.
 --@include time
 --@include common
---@include dependencies
+--@include wait-again
 
 local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN]
 local name = ARGV[ARG_NAME]
@@ -24,16 +26,26 @@ local now = nowMs()
 local cutoff = tonumber(ARGV[ARG_CUTOFF]) or now
 local holdBack = ARGV[ARG_HOLD_BACK] == '1'
 
--- Whether a dependency of `id` is one this retryAll retries: then `id` waits for a later walk.
-local function dependencyToRetry(id)
-  for _, dep in ipairs(redis.call('LRANGE', base .. K_DEPENDENCIES .. id, 0, -1)) do
+-- What the dead dependencies of `id` say: 'retry' when one is to be retried by this retryAll (then `id`
+-- waits for a later walk), 'dead' when one died again since it began (retried and failed: then `id`,
+-- unless it runs anyway, stays dead as that dependency ended it), else nil.
+local function deadDependencies(id, taskKey)
+  local deps = redis.call('LRANGE', base .. K_DEPENDENCIES .. id, 0, -1)
+  if #deps == 0 then return nil end
+  local diedAgain = false
+  for _, dep in ipairs(deps) do
     local g = redis.call('HMGET', base .. K_TASK .. dep, R_STATE, R_NAME, R_WAIT_SCORE)
-    if g[1] == S_DEAD and g[3] and (name == '' or g[2] == name) then
-      local died = redis.call('ZSCORE', keys[KEY_DEAD], dep)
-      if died and tonumber(died) <= cutoff then return true end
+    if g[1] == S_DEAD then
+      local died = tonumber(redis.call('ZSCORE', keys[KEY_DEAD], dep))
+      if died and died > cutoff then
+        diedAgain = true
+      elseif died and g[3] and (name == '' or g[2] == name) then
+        return 'retry'
+      end
     end
   end
-  return false
+  if diedAgain and redis.call('HGET', taskKey, R_DEPENDENCY_FAILURE) ~= DEPENDENCY_FAILURE_RUN then return 'dead' end
+  return nil
 end
 
 local scan = redis.call('ZSCAN', keys[KEY_DEAD], ARGV[ARG_CURSOR], 'COUNT', tonumber(ARGV[ARG_COUNT]))
@@ -44,9 +56,10 @@ for i = 1, #members, 2 do
   local taskKey = base .. K_TASK .. id
   local f = redis.call('HMGET', taskKey, R_STATE, R_WAIT_SCORE, R_NAME)
   if f[1] == S_DEAD and f[2] and (name == '' or f[3] == name) and tonumber(members[i + 1]) <= cutoff then
-    if holdBack and dependencyToRetry(id) then
+    local dependencies = deadDependencies(id, taskKey)
+    if dependencies == 'retry' and holdBack then
       heldBack = heldBack + 1
-    else
+    elseif dependencies ~= 'dead' then
       redis.call('ZREM', keys[KEY_DEAD], id)
       redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ATTEMPTS, 0, R_RUN_AT, int(now))
       redis.call('HDEL', taskKey, R_FINISHED_AT, R_STARTED_AT, R_PROGRESS)

@@ -8,7 +8,7 @@
 -- Atomic so that the task leaves dead and enters wait in one step.
 --@include time
 --@include common
---@include dependencies
+--@include wait-again
 
 local base, evMaxLen, id = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN], ARGV[ARG_ID]
 local keys = queueKeys()

@@ -76,25 +76,3 @@ local function notifyDependents(base, keys, now, evMaxLen, id, outcome, value, d
   end
   if deadKeep and died > 0 then trim(base, keys[KEY_DEAD], now, deadKeep.age, deadKeep.count, died) end
 end
-
--- A dead task being retried waits again for those of its dependencies that
--- are unfinished now (retried themselves, for instance in the same retryAll):
--- it is blocked on them instead of waiting, and true is returned. Completed
--- ones gave their results already; dead or removed ones count as ended, as
--- when it was cascaded dead, so it does not wait for them.
-local function waitAgain(base, keys, now, id, taskKey)
-  local pending = {}
-  for _, dep in ipairs(redis.call('LRANGE', base .. K_DEPENDENCIES .. id, 0, -1)) do
-    local state = redis.call('HGET', base .. K_TASK .. dep, R_STATE)
-    if state == S_WAITING or state == S_DELAYED or state == S_ACTIVE or state == S_BLOCKED then pending[#pending + 1] = dep end
-  end
-  if #pending == 0 then return false end
-  for _, dep in ipairs(pending) do
-    redis.call('SADD', base .. K_DEPENDENTS .. dep, id)
-    redis.call('HSET', base .. K_TASK .. dep, R_HAS_DEPENDENTS, '1')
-  end
-  redis.call('SADD', base .. K_PENDING_DEPENDENCIES .. id, unpack(pending))
-  redis.call('HSET', taskKey, R_STATE, S_BLOCKED)
-  redis.call('ZADD', keys[KEY_BLOCKED], int(now), id)
-  return true
-end
