@@ -75,20 +75,33 @@ export class RedisTaskInsights implements TaskInsights {
       const all = await listTasks(this.scripts.client, keys, 'active', 0, NAME_SCAN_WINDOW);
       return all.filter((task) => task.name === name).slice(offset, offset + limit);
     }
-    const matches: Array<{ id: string; score: number }> = [];
-    for (let start = 0; start < NAME_SCAN_WINDOW; start += NAME_SCAN_CHUNK) {
-      const args = scriptArgs('listNamed', Object.assign(this.scripts.head(queue), { state: STATE[state], name, start, count: NAME_SCAN_CHUNK }));
+    // Each chunk goes on where the last one ended (see lua/list-named); a task seen twice (moved between chunks) counts once.
+    const matches = new Map<string, number>();
+    const at = { readSet: true, setFrom: '', setSkip: 0, readList: state === 'waiting', listAfter: '' };
+    for (let chunk = 0; chunk * NAME_SCAN_CHUNK < NAME_SCAN_WINDOW && (at.readSet || at.readList); chunk++) {
+      const args = scriptArgs('listNamed', Object.assign(this.scripts.head(queue), {
+        state: STATE[state], name, count: NAME_SCAN_CHUNK, readSet: at.readSet ? '1' : '', setFrom: at.setFrom, setSkip: at.setSkip,
+        readList: at.readList ? '1' : '', listAfter: at.listAfter, parked: chunk === 0 && state === 'waiting' ? '1' : '',
+      }));
       const reply = (await this.scripts.script('listNamed', queue, args)) as Array<string | number>;
       for (let i = NAMED.rowFirst; i < reply.length; i += NAMED.rowWidth) {
-        matches.push({ id: String(reply[i + NAMED.row.id]), score: Number(reply[i + NAMED.row.score]) });
+        const id = String(reply[i + NAMED.row.id]);
+        if (!matches.has(id)) matches.set(id, Number(reply[i + NAMED.row.score]));
       }
-      if (Number(reply[NAMED.head.more]) !== 1) break;
+      const last = String(reply[NAMED.head.setLast]);
+      // Entries of the last score read are skipped next time: ties come in member order, after those read.
+      at.setSkip = last === at.setFrom ? at.setSkip + Number(reply[NAMED.head.setLastTies]) : Number(reply[NAMED.head.setLastTies]);
+      at.setFrom = last;
+      at.readSet = Number(reply[NAMED.head.setMore]) === 1;
+      at.listAfter = String(reply[NAMED.head.listLast]);
+      at.readList = at.readList && Number(reply[NAMED.head.listMore]) === 1;
       // A set's chunks come in its order, so the page is complete once found; waiting merges the
       // wait set with the wait list, whose later chunks may still hold earlier scores.
-      if (state !== 'waiting' && matches.length >= offset + limit) break;
+      if (state !== 'waiting' && matches.size >= offset + limit) break;
     }
-    if (state === 'waiting') matches.sort((a, b) => a.score - b.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const ids = matches.slice(offset, offset + limit).map((match) => match.id);
+    const ordered = [...matches];
+    if (state === 'waiting') ordered.sort(([aId, a], [bId, b]) => a - b || (aId < bId ? -1 : aId > bId ? 1 : 0));
+    const ids = ordered.slice(offset, offset + limit).map(([id]) => id);
     return (await readTasks(this.scripts.client, keys, ids)).filter((info): info is TaskInfo => info !== null);
   }
 }

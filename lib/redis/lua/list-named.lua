@@ -1,38 +1,68 @@
--- listNamed: one chunk of list(..., { name }): the tasks of one name among `count` entries, from
--- `start`, of one state's set (waiting: also of the wait list, and, in the first chunk, the name's parked set).
+-- listNamed: one chunk of list(..., { name }): the tasks of one name among the next entries of one state's
+-- set (waiting: also of the wait list, and once the name's parked set).
 -- KEYS: the queue keys of protocol.ts; it reads the state's sorted set (waiting: also the wait list and
 --   the name's parked set) and the records built from the base.
--- ARGV: SCRIPTS.listNamed of protocol.ts: the key base, the events setting, the state letter (S_*),
---   the name, the first entry to look at and how many.
--- Returns the listNamed reply: whether the chunk was full, then each match's id and score, in the set's
---   order (waiting: the set's matches, then the list's; the caller orders them by score).
+-- ARGV: SCRIPTS.listNamed of protocol.ts: the key base, the events setting, the state letter (S_*), the name,
+--   the chunk size, then where the set's part and the list's part start (see protocol.ts).
+-- Returns the listNamed reply: where the next chunk starts, then each match's id and score, in the set's
+--   order (waiting: the set's matches, then the list's and the parked ones; the caller orders them by score).
 -- Bounded: one HGET per entry of the chunk (the wait list's compact records one HMGET per thousand); the
 -- caller reads a state's first NAME_SCAN_WINDOW entries a chunk at a time, so no one call holds Redis for
--- long. A script so that a chunk's reads are one round trip rather than one reply per entry.
+-- long. Each chunk starts where the last one ended by score (the set) or by id (the list), not by rank:
+-- tasks that leave the front between chunks (fetched, trimmed) would otherwise shift others into the part
+-- already read, and they would be missed.
 
 --@include time
 --@include common
 --@include compact
 
 local base, state, name = ARGV[ARG_BASE], ARGV[ARG_STATE], ARGV[ARG_NAME]
-local first, count = tonumber(ARGV[ARG_START]), tonumber(ARGV[ARG_COUNT])
-local last = first + count - 1
+local count = tonumber(ARGV[ARG_COUNT])
 local sets = { [S_WAITING] = KEY_WAIT, [S_DELAYED] = KEY_DELAYED, [S_BLOCKED] = KEY_BLOCKED, [S_COMPLETED] = KEY_COMPLETED, [S_DEAD] = KEY_DEAD }
 local setKey = KEYS[sets[state]]
-local entries = redis.call('ZRANGE', setKey, first, last, 'WITHSCORES')
-local more = #entries == 2 * count
-local reply = { 0 }
-for i = 1, #entries, 2 do
-  if redis.call('HGET', base .. K_TASK .. entries[i], R_NAME) == name then
-    reply[#reply + 1] = entries[i]
-    reply[#reply + 1] = entries[i + 1]
+local reply = { 0, '', 0, 0, '' }
+
+if ARGV[ARG_READ_SET] == '1' then
+  local entries
+  if ARGV[ARG_SET_FROM] == '' then
+    entries = redis.call('ZRANGE', setKey, 0, count - 1, 'WITHSCORES')
+  else
+    entries = redis.call('ZRANGE', setKey, ARGV[ARG_SET_FROM], '+inf', 'BYSCORE', 'LIMIT', tonumber(ARGV[ARG_SET_SKIP]), count, 'WITHSCORES')
+  end
+  if #entries > 0 then
+    local last, ties = entries[#entries], 0
+    for i = #entries, 1, -2 do
+      if entries[i] ~= last then break end
+      ties = ties + 1
+    end
+    reply[REPLY_LIST_NAMED_SET_MORE] = #entries == 2 * count and 1 or 0
+    reply[REPLY_LIST_NAMED_SET_LAST] = last
+    reply[REPLY_LIST_NAMED_SET_LAST_TIES] = ties
+  end
+  for i = 1, #entries, 2 do
+    if redis.call('HGET', base .. K_TASK .. entries[i], R_NAME) == name then
+      reply[#reply + 1] = entries[i]
+      reply[#reply + 1] = entries[i + 1]
+    end
   end
 end
-if state == S_WAITING then
-  -- The wait list's tasks (their wait score is in their records), and those of
-  -- that name parked at its handler's fleet-wide limit, are waiting too.
-  local listed = redis.call('LRANGE', base .. K_WAIT_LIST, first, last)
-  more = more or #listed == count
+
+if state == S_WAITING and ARGV[ARG_READ_LIST] == '1' then
+  -- The wait list's tasks (their wait score is in their records or compact records) are waiting too.
+  -- It is read on from the last id seen: the list only loses entries from its front (fetches) and here and
+  -- there (cancels), so that id's place now says where to go on; gone, the list is read again from its front,
+  -- and the caller drops what it has seen.
+  local listKey = base .. K_WAIT_LIST
+  local from = 0
+  if ARGV[ARG_LIST_AFTER] ~= '' then
+    local at = redis.call('LPOS', listKey, ARGV[ARG_LIST_AFTER])
+    if at then from = at + 1 end
+  end
+  local listed = redis.call('LRANGE', listKey, from, from + count - 1)
+  if #listed > 0 then
+    reply[REPLY_LIST_NAMED_LIST_MORE] = #listed == count and 1 or 0
+    reply[REPLY_LIST_NAMED_LIST_LAST] = listed[#listed]
+  end
   local texts = compactTexts(base, listed)
   for i, id in ipairs(listed) do
     local c = texts[i] and parseCompact(texts[i])
@@ -48,12 +78,14 @@ if state == S_WAITING then
       reply[#reply + 1] = int(score)
     end
   end
-  local parked = redis.call('ZRANGE', base .. K_HANDLER_PARKED .. name, first, last, 'WITHSCORES')
-  more = more or #parked == 2 * count
+end
+
+if state == S_WAITING and ARGV[ARG_PARKED] == '1' then
+  -- Tasks of that name parked at its handler's fleet-wide limit: all of that name, no record to read.
+  local parked = redis.call('ZRANGE', base .. K_HANDLER_PARKED .. name, 0, count * 10 - 1, 'WITHSCORES')
   for i = 1, #parked, 2 do
     reply[#reply + 1] = parked[i]
     reply[#reply + 1] = parked[i + 1]
   end
 end
-reply[REPLY_LIST_NAMED_MORE] = more and 1 or 0
 return reply
