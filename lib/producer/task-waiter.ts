@@ -9,6 +9,9 @@ import { VanishedTaskCheck } from './vanished-task-check.js';
 import { finalStateOf } from '../engine/final-state.js';
 import { timers } from '../timers/own-timers.js';
 
+/** Longest a timed-out waitFor spends reading the task for its message, past its timeout. */
+const LOOK_AT_TIMEOUT_MS = 500;
+
 /** One waitFor call in progress. */
 export interface Waiter {
   resolve(value: unknown): void;
@@ -39,8 +42,11 @@ export class TaskWaiter {
     if (this.closed) return Promise.reject(new WaitForAbortedError(id, queue));
     return new Promise<unknown>((resolve, reject) => {
       const timer = timers.setTimeout(() => {
-        done();
-        void this.seenAtTimeout(queue, id).then((seen) => reject(new WaitForTimeoutError(id, queue, timeoutMs, seen)));
+        // Still registered while the task is looked at: a final event arriving meanwhile settles it as usual.
+        void this.seenAtTimeout(queue, id).then((seen) => {
+          if (typeof seen === 'string') waiter.reject(new WaitForTimeoutError(id, queue, timeoutMs, seen));
+          else finish(waiter, queue, id, seen);
+        });
       }, timeoutMs);
       const done = () => {
         timers.clearTimeout(timer);
@@ -75,10 +81,13 @@ export class TaskWaiter {
    * whether any live worker could run it (a mistyped name or queue waits
    * forever with none, silently). Read within a second, or left out.
    */
-  private async seenAtTimeout(queue: string, id: string): Promise<string> {
+  private async seenAtTimeout(queue: string, id: string): Promise<string | FinalState> {
     const pending = 'the task is still pending';
-    const look = Promise.all([this.engine.get(queue, id), this.engine.workers()]).then(([task, workers]) => {
+    const look = Promise.all([this.engine.get(queue, id), this.engine.workers()]).then(([task, workers]): string | FinalState => {
       if (!task) return pending;
+      // It finished as the time ran out: its outcome, rather than a timeout that would hide it.
+      if (task.state === 'completed') return { state: 'completed', result: task.result };
+      if (task.state === 'dead') return { state: 'dead', error: task.error ?? { message: 'unknown error' } };
       if (task.state !== 'waiting' && task.state !== 'delayed') return `the task is ${task.state}`;
       const serving = workers.flatMap((w) => w.queues).filter((q) => q.queue === queue);
       // Workers that serve other queues only: most likely a mistyped queue (with none at all, as in the
@@ -89,7 +98,7 @@ export class TaskWaiter {
       return `the task is ${task.state}`;
     });
     let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<string>((resolve) => (timer = timers.setTimeout(() => resolve(pending), 1_000)));
+    const bound = new Promise<string>((resolve) => (timer = timers.setTimeout(() => resolve(pending), LOOK_AT_TIMEOUT_MS)));
     try {
       return await Promise.race([look.catch(() => pending), bound]);
     } finally {
