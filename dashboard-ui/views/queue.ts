@@ -66,7 +66,7 @@ export function queueView(route: QueueRoute): View {
           { class: 'actions' },
           data.counts.paused ? actionButton('Resume', `queues/${seg(route.queue)}/resume`, refresh) : actionButton('Pause', `queues/${seg(route.queue)}/pause`, refresh),
           data.counts.dead > 0 ? actionButton('Retry all dead', `queues/${seg(route.queue)}/retry-dead`, refresh, { confirm: `Retry all ${data.counts.dead} dead tasks of ${route.queue}?` }) : null,
-          actionButton('Drain', `queues/${seg(route.queue)}/drain`, refresh, { danger: true, confirm: `Remove every waiting task of ${route.queue}? Delayed, blocked and running tasks stay.` }),
+          actionButton('Drain', `queues/${seg(route.queue)}/drain`, refresh, { danger: true, confirm: `Remove every waiting task of ${route.queue}? Delayed and running tasks stay; tasks that depend on a removed one end dead.` }),
         ),
       );
       fill(tabs, ...STATES.map((s) => h('a', { href: queueHash({ ...route, state: s, offset: 0 }), class: s === route.state ? 'tab active' : 'tab', 'data-state': s }, `${s} `, h('span', { class: 'count' }, num(data.counts[s])))));

@@ -89,9 +89,11 @@ export function taskView(queue: string, id: string): View {
         shown = '';
         fill(head, h('h1', { class: 'mono' }, id), h('span', { 'data-testid': 'task-state' }, chip('gone')));
         fill(body, h('section', { class: 'card' }, h('p', { class: 'empty', 'data-testid': 'task-gone' }, error.message)));
-        again?.remove();
+        // Hidden, not removed: a task added again under the id shows it at the next read.
+        if (again) again.hidden = true;
         return;
       }
+      if (again) again.hidden = false;
       // Redrawn only when something changed, so an opened stack trace stays open between polls.
       const json = JSON.stringify(data);
       if (json === shown) return;

@@ -17,8 +17,11 @@ function refuse(problem: string): never {
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** A Date, Map, Set, ... is an object too, but names no Redis: only plain options (or a class instance of them) do. */
-const isPlainOptions = (value: Record<string, unknown>): boolean => Object.prototype.toString.call(value) === '[object Object]';
+/**
+ * A Date, Map, Set, ... is an object too, but names no Redis: only plain options (a class instance of
+ * them, or a module namespace from `import * as config`) do.
+ */
+const isPlainOptions = (value: Record<string, unknown>): boolean => ['[object Object]', '[object Module]'].includes(Object.prototype.toString.call(value));
 
 /**
  * A host name or address: a URL put in `host` would reach ioredis as a name to
@@ -166,13 +169,12 @@ export function resolveConnection(value: RedisConnection): ResolvedConnection {
     if ('url' in value) refuse("give 'sentinels' or 'url', not both");
     return resolveSentinel(value);
   }
-  // A setting read from an unset environment variable is undefined: refused, where ioredis would go to localhost:6379.
-  for (const key of ['url', 'host', 'port', 'path'] as const) {
-    if (key in value && value[key] === undefined) refuse(`'${key}' is undefined (an environment variable that is not set?)`);
-  }
   const { url, ...rest } = value as Record<string, unknown>;
   checkRedisOptionKeys(rest, '');
   if (url === undefined && rest.host === undefined && rest.path === undefined) {
+    // Most often a setting read from an environment variable that is not set: ioredis would go to localhost:6379.
+    const unset = (['url', 'host', 'path'] as const).find((key) => key in value);
+    if (unset) refuse(`'${unset}' is undefined (an environment variable that is not set?), and nothing else names a Redis`);
     refuse("it names no Redis: give a URL, or 'url', 'host' (and 'port') or 'path'; nothing falls back to 127.0.0.1:6379");
   }
   if ('name' in rest) refuse("'name' is the master name of a Sentinel setting, which needs 'sentinels' too");

@@ -208,7 +208,10 @@ export class TaskQueue {
     return removed !== null;
   }
 
-  /** Moves a dead task back to waiting with a fresh attempt budget; false when it is not dead. */
+  /**
+   * Moves a dead task back to waiting with a fresh attempt budget, or to blocked while a dependency of it
+   * is unfinished (retried too): it waits for that one again. False when it is not dead.
+   */
   async retry(task: string | TaskRef, options?: TaskLookupOptions): Promise<boolean> {
     const { queue, id } = this.locate(task, options, 'retry');
     return this.engine.retry(queue, id);

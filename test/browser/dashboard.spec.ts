@@ -134,7 +134,7 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on
     });
     await page.locator('button[data-action="Drain"]').click();
     await page.locator('#notice', { hasText: 'Drain: 2 tasks removed' }).waitFor();
-    expect(asked).toEqual(['Remove every waiting task of demo? Delayed, blocked and running tasks stay.']);
+    expect(asked).toEqual(['Remove every waiting task of demo? Delayed and running tasks stay; tasks that depend on a removed one end dead.']);
     expect(await tasks.counts('demo')).toMatchObject({ waiting: 0, delayed: 1 });
     expect(await tasks.get(later)).toMatchObject({ state: 'delayed' });
   });

@@ -3,7 +3,7 @@ import { TaskHandler } from '../../lib/index.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
 import { jsonOf, runCli } from '../fixtures/cli-process.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
-import { REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { REDIS_URL, inspector, removePrefix, uniquePrefix } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
 
 // The commands of the built binary that change queues (retry, cancel, pause,
@@ -119,6 +119,17 @@ describe('nestjs-redis-tasks: operating queues', () => {
     const typo = await cli('resume', 'quiett');
     expect(typo).toMatchObject({ code: 1, stdout: '' });
     expect(typo.stderr).toContain("no queue 'quiett' under this prefix");
+    // Paused without being listed (as an app of 0.1.0 paused a queue before its first use): resume takes it.
+    const redis = inspector();
+    try {
+      await redis.set(`{${prefix}:legacy}:paused`, '1');
+    } finally {
+      await redis.quit();
+    }
+    expect(await t.queue.queues()).not.toContain('legacy');
+    expect(await t.queue.counts('legacy')).toMatchObject({ paused: true });
+    expect(await cli('resume', 'legacy')).toMatchObject({ code: 0, stderr: '' });
+    expect(await t.queue.counts('legacy')).toMatchObject({ paused: false });
   });
 
   it('drain: waiting tasks, and delayed ones too with --delayed, asking nothing', async () => {

@@ -41,8 +41,8 @@ export const resumeCommand: CliCommand = {
   options: {},
   arity: { min: 1, max: 1 },
   async run(queue, { args: [name] }) {
-    // A paused queue is always known (pause lists it), so an unknown one has nothing to resume: most likely a typo.
-    await checkKnown(queue, name, 'check the name');
+    // An unlisted queue is resumed only when it is paused (an app of 0.1.0 paused it without listing it); otherwise a typo.
+    if (!(await queue.counts(name)).paused) await checkKnown(queue, name, 'check the name');
     await queue.resume(name);
     return { json: { queue: name, paused: false }, text: `Resumed queue '${name}'.` };
   },

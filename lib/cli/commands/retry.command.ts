@@ -28,6 +28,8 @@ export const retryCommand: CliCommand = {
     if (id === undefined) throw new UsageError('retry: give a task id, or --all-dead');
     if (values.name !== undefined) throw new UsageError('retry: --name goes with --all-dead');
     if (!(await queue.retry(id, { queue: name }))) throw await refusal(queue, id, name, 'only dead tasks can be retried');
-    return { json: { queue: name, id, retried: true }, text: `Retried task '${id}' of queue '${name}': it is waiting again.` };
+    const state = (await queue.get(id, { queue: name }))?.state;
+    const now = state === 'blocked' ? 'it waits for its unfinished dependencies again' : 'it is waiting again';
+    return { json: { queue: name, id, retried: true }, text: `Retried task '${id}' of queue '${name}': ${now}.` };
   },
 };

@@ -136,7 +136,7 @@ describe('resolveConnection: options, Sentinel, Cluster, instances', () => {
     // Nothing falls back to 127.0.0.1:6379, as ioredis would with no host.
     ['an empty object', {}, "it names no Redis: give a URL, or 'url', 'host' (and 'port') or 'path'"],
     ['options with no host', { port: 6380, password: 'x' }, 'it names no Redis'],
-    ['an unset url', { url: undefined, tls: {} }, "'url' is undefined (an environment variable that is not set?)"],
+    ['an unset url', { url: undefined, tls: {} }, "'url' is undefined (an environment variable that is not set?), and nothing else names a Redis"],
     ['an unset host', { host: undefined, port: undefined }, "'host' is undefined"],
     ['a Date', new Date(), 'got Date'],
     ['a Map', new Map([['host', 'r']]), 'got Map'],
@@ -154,6 +154,11 @@ describe('resolveConnection: options, Sentinel, Cluster, instances', () => {
     const { message } = refusal(value);
     expect(message).toContain(problem);
     expect(message).not.toContain('s3cret-pw');
+  });
+
+  it('takes a host beside an unset port, path or url, as ioredis does (port 6379)', () => {
+    expect(resolveConnection({ host: 'redis', port: undefined })).toMatchObject({ kind: 'single', target: 'redis:6379' });
+    expect(resolveConnection({ host: 'redis', path: undefined, url: undefined } as never)).toMatchObject({ kind: 'single', target: 'redis:6379' });
   });
 
   it('takes an IPv6 address and a socket path as where Redis is', () => {
