@@ -24,8 +24,11 @@ export function addToQueue(q: MemoryQueue, tasks: readonly NewTask[], now: numbe
     }
     seen.add(task.id);
   }
+  const added = new Set<string>();
   return tasks.map((task) => {
-    const created = addTask(q, task, now);
+    // A repeat of an id this call added existed, even when that task ended dead on arrival and was removed at once.
+    const created = !added.has(task.id) && addTask(q, task, now);
+    added.add(task.id);
     if (created) onAdded(task);
     return { ref: { id: task.id, queue: q.name }, created };
   });

@@ -90,6 +90,13 @@ export function describeBatchContract(factory: OpenEngine): void {
       ]);
       expect(await e.tasks.get(QUEUE, 'gone')).toBeNull();
       expect(await e.tasks.get(QUEUE, 'after')).toMatchObject({ state: 'dead', error: { message: 'dependency gone ended dead' } });
+      // A repeat of such an id in one call existed, as any repeat does, whatever it depends on.
+      const repeat = await e.add(newTask('gone2', { dependsOn: ['broke'], removeOnDead: 'remove' }), newTask('gone2', { dependsOn: ['nowhere'] }));
+      expect(repeat.map((r) => [r.ref.id, r.created, r.error])).toEqual([
+        ['gone2', true, undefined],
+        ['gone2', false, undefined],
+      ]);
+      expect(await e.tasks.get(QUEUE, 'gone2')).toBeNull();
       expect((await e.take(5)).map((t) => t.id).sort()).toEqual(['first', 'tolerant']);
     });
 

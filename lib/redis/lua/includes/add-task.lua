@@ -89,6 +89,8 @@ end
 local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, seq, batch, taskKey)
   taskKey = taskKey or base .. K_TASK .. id
   if not batch.fresh and redis.call('EXISTS', taskKey) == 1 then return 0 end
+  -- A repeat of an id this call added, which ended dead on arrival and was removed at once, existed too.
+  if batch.removedDead and batch.removedDead[id] then return 0 end
   -- Most tasks: plain, priority 0, due at once. HSETNX writes the compact
   -- record and is the existence check among compact records in one command.
   if o.dependsOn == '' and o.priority == 0 and o.delayMs <= 0 and o.runAt == '' then
