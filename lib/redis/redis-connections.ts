@@ -27,6 +27,8 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
   private readonly secrets: readonly string[];
   /** Where Redis is, for messages: host and port (or the sentinels and master name, or the cluster's nodes), never credentials. */
   readonly target: string;
+  /** The module's key prefix, for messages about key permissions. */
+  readonly prefix: string;
   /** The shared connection for scripts and reads (auto-pipelined by ioredis). */
   readonly command: RedisClient;
   private isClosed = false;
@@ -34,6 +36,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(@Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions) {
     this.target = options.connection.target;
+    this.prefix = options.prefix;
     this.secrets = options.connection.secrets;
     this.command = this.track(createRedisClient(options.connection, 'command', options.connectTimeoutMs), 'command');
     defineScripts(this.command);

@@ -8,6 +8,8 @@ import type { RedisClient } from './redis-client.js';
 /** What the classifier needs of the connections: where Redis is, and the secrets to scrub. */
 export interface ErrorContext {
   readonly target: string;
+  /** The module's key prefix, for a permission refusal: the ACL must allow its keys. */
+  readonly prefix?: string;
   /** True once the app closed its connections (app.close()): a call then fails for that, not for Redis. */
   readonly closed?: boolean;
   safeMessage(error: unknown): string;
@@ -79,7 +81,8 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
   }
   if (PERMISSION_DENIED.test(reply)) {
     return new TaskStoreError(
-      `${operation} failed: permission denied: the Redis user may not run ${commandOf(error, reply)} or touch these keys; ` +
+      `${operation} failed: permission denied: the Redis user may not run ${commandOf(error, reply)} or touch these keys` +
+        `${context.prefix === undefined ? '' : ` (this app's keys all match '{${context.prefix}:*')`}; ` +
         `see the access-control list in docs/operations.md (Redis said: ${safe})`,
       'permission-denied',
       { cause },

@@ -38,6 +38,8 @@ const RULES = [
   '+rpush', '+ltrim', '+zscan', '+zcount', '+lpop', '+llen', '+lrem',
   // Worker heartbeats and the hand-over of tasks in a rolling deploy.
   '+zscore', '+zremrangebyscore',
+  // promote (a retry's history entry) and the name filter going on along the wait list.
+  '+lindex', '+lset', '+lpos',
 ];
 const CORE_FLOW = join(__dirname, 'children', 'core-flow-app.cjs');
 
@@ -47,6 +49,14 @@ class LoggingTasks {
   async logged(_payload: unknown, task: TaskContext) {
     await task.log('a line');
     throw new Error('logged, then failed');
+  }
+}
+
+@Injectable()
+class FlakyTasks {
+  @TaskHandler('acl.flaky', { queue: 'ops', attempts: 2, backoff: { type: 'fixed', delay: 60_000 } })
+  flaky(): never {
+    throw new Error('flaky');
   }
 }
 
@@ -140,7 +150,7 @@ describe('a Redis ACL user limited to one prefix', () => {
 
   it('keeps task logs, probes and bulk operations within those commands', async () => {
     await admin.call('ACL', 'LOG', 'RESET');
-    const t = await startTaskApp('tasks', [LoggingTasks], { connection: userUrl() });
+    const t = await startTaskApp('tasks', [LoggingTasks, FlakyTasks], { connection: userUrl() });
     apps.push(t);
     const engine = t.app.get<TaskEngine>(TASK_ENGINE);
     const ref = await t.queue.enqueue('acl.logged', {}, { queue: 'ops' });
@@ -149,6 +159,16 @@ describe('a Redis ACL user limited to one prefix', () => {
     expect(await t.queue.retryAll('ops', { state: 'dead' })).toBe(1);
     await expect(t.queue.waitFor(ref, { timeout: 5_000 })).rejects.toThrow('logged, then failed');
     expect(await t.queue.clean('ops', 'dead')).toEqual([ref.id]);
+    // A retry waiting out its backoff, promoted: its history entry is rewritten.
+    const flaky = await t.queue.enqueue('acl.flaky', {});
+    await waitUntil(async () => (await t.queue.get(flaky))?.state === 'delayed', 'the first attempt to fail');
+    expect(await t.queue.promote(flaky)).toBe(true);
+    await expect(t.queue.waitFor(flaky, { timeout: 5_000 })).rejects.toThrow('flaky');
+    expect(await t.queue.remove(flaky)).toBe(true);
+    // The name filter past its first chunk of the wait list (a queue no worker serves).
+    await t.queue.enqueueMany(Array.from({ length: 1_001 }, (_, i) => ({ name: i === 1_000 ? 'last' : 'other', payload: { i }, options: { queue: 'idle' } })));
+    expect((await t.queue.list('waiting', { queue: 'idle', name: 'last' })).map((task) => task.payload)).toEqual([{ i: 1_000 }]);
+    await t.queue.obliterate('idle');
     await t.queue.enqueue('acl.logged', {}, { queue: 'ops', delay: 60_000 });
     expect(await t.queue.drain('ops', { delayed: true })).toBe(1);
     await engine.ping();

@@ -24,6 +24,10 @@ describe('toStoreError', () => {
 
   it('names the command sent when it is not a script', () => {
     expect(toStoreError('get', reply('NOPERM this user has no permissions to access one of the keys', 'hgetall'), context).message).toMatch(/may not run HGETALL/);
+    // With the prefix known, the key pattern the ACL must allow.
+    expect(toStoreError('get', reply('NOPERM this user has no permissions to access one of the keys', 'hgetall'), { ...context, prefix: 'tasks' }).message).toMatch(
+      /may not run HGETALL or touch these keys \(this app's keys all match '\{tasks:\*'\); see the access-control list/,
+    );
   });
 
   it('turns connection failures and refused logins into RedisUnavailableError, scrubbing secrets', () => {
