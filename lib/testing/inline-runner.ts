@@ -37,15 +37,11 @@ export class InlineRunner implements OnApplicationBootstrap, BeforeApplicationSh
     this.kick();
   }
 
-  /** Stops starting tasks, then lets running ones finish (up to the grace period). */
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Stops starting tasks; TestWorker lets running ones finish for the grace period, then hands them back. */
+  beforeApplicationShutdown(): void {
     this.stopped = true;
     this.unsubscribes.splice(0).forEach((unsubscribe) => unsubscribe());
     if (this.timer) timers.clearTimeout(this.timer);
-    const grace = this.options.worker?.shutdownGraceMs ?? 0;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.worker.settled(), new Promise<void>((resolve) => (timer = timers.setTimeout(resolve, grace)))]);
-    timers.clearTimeout(timer);
   }
 
   /** Looks at the queues on the next turn of the event loop (once, however often it is asked). */

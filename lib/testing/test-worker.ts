@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { RESOLVED_TASK_OPTIONS, queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { TaskHandlerRegistry, type RegisteredHandler } from '../discovery/task-handler.registry.js';
-import type { FetchRequest, FetchedTask } from '../engine/attempt.js';
+import type { FetchRequest, FetchedTask, Lease } from '../engine/attempt.js';
+import { TaskAbortedError } from '../errors/task-aborted.error.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { AttemptState } from '../execution/attempt-state.js';
@@ -39,8 +40,11 @@ export interface FillResult {
  * handler's own limit.
  */
 @Injectable()
-export class TestWorker {
+export class TestWorker implements BeforeApplicationShutdown {
   private readonly held = new Map<string, number>();
+  /** The attempts running now, to abort and hand back at shutdown. */
+  private readonly attempts = new Map<FetchedTask, { queue: string; state: AttemptState }>();
+  private stopping = false;
   private readonly runQueues = new Map<string, RunQueue<Job>>();
   private readonly running = new Set<Promise<void>>();
   private readonly finishedListeners = new Set<() => void>();
@@ -82,10 +86,31 @@ export class TestWorker {
     return () => this.finishedListeners.delete(listener);
   }
 
+  /**
+   * As a worker on Redis stops: nothing more starts, running attempts have
+   * `shutdownGraceMs` to finish, then the others are aborted (their signal's
+   * reason a TaskAbortedError of kind 'shutdown') and their tasks handed back
+   * without counting the attempt; what those handlers return is not recorded.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.settled(), new Promise<void>((resolve) => (timer = timers.setTimeout(resolve, this.options.worker?.shutdownGraceMs ?? 0)))]);
+    timers.clearTimeout(timer);
+    const leases = new Map<string, Lease[]>();
+    for (const [task, { queue, state }] of this.attempts) {
+      state.abandoned = true;
+      state.abort.abort(new TaskAbortedError(task.id, 'shutdown'));
+      leases.set(queue, [...(leases.get(queue) ?? []), task.lease]);
+    }
+    for (const [queue, held] of leases) await this.engine.release(queue, held);
+  }
+
   /** Takes due tasks into every free slot of every queue and starts them. */
   async fill(): Promise<FillResult> {
     let started = 0;
     let nextDueInMs: number | null = null;
+    if (this.stopping) return { started, nextDueInMs };
     for (const queue of this.queues()) {
       const free = this.concurrency(queue) - (this.held.get(queue) ?? 0);
       const reply = await this.engine.fetch(queue, this.request(queue, Math.max(0, free)));
@@ -99,7 +124,7 @@ export class TestWorker {
   /** Takes one due task of `queue` (or of the first queue that has one), runs it and records it; null when none was due. */
   async runOne(onlyQueue?: string): Promise<FillResult & { ran: { queue: string; id: string } | null }> {
     let nextDueInMs: number | null = null;
-    const consumed = !this.options.worker ? [] : onlyQueue === undefined ? this.queues() : [onlyQueue];
+    const consumed = !this.options.worker || this.stopping ? [] : onlyQueue === undefined ? this.queues() : [onlyQueue];
     for (const queue of consumed) {
       const reply = await this.engine.fetch(queue, this.request(queue, 1));
       const [task] = reply.tasks;
@@ -165,10 +190,18 @@ export class TestWorker {
   /** One attempt, start to record, with the same span and metrics as the Redis worker's. */
   private async run({ queue, task, handler }: Job): Promise<void> {
     const surroundings = { engine: this.engine, events: this.events, telemetry: this.telemetry, logMaxLines: this.options.taskLogs.maxLines };
-    await runObservedAttempt(surroundings, queue, task, handler, new AttemptState(new LazyAbort()), async (_run, outcome) => {
-      const { settled } = await this.engine.settle(queue, [outcome], this.request(queue, 0));
-      return settled[0] ? outcome : null;
-    });
+    const state = new AttemptState(new LazyAbort());
+    this.attempts.set(task, { queue, state });
+    try {
+      await runObservedAttempt(surroundings, queue, task, handler, state, async (_run, outcome) => {
+        // Handed back at shutdown: the task runs again, this outcome is not its.
+        if (state.abandoned) return null;
+        const { settled } = await this.engine.settle(queue, [outcome], this.request(queue, 0));
+        return settled[0] ? outcome : null;
+      });
+    } finally {
+      this.attempts.delete(task);
+    }
   }
 
   private concurrency(queue: string): number {

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { OnWorkerEvent, TaskAbortedError, TaskContext, TaskHandler, type TaskTestingMode } from '../../../lib/index.js';
+import { startTestingApp } from '../../fixtures/testing-app.js';
+
+@Injectable()
+class SlowTasks {
+  readonly reasons: unknown[] = [];
+  readonly events: string[] = [];
+
+  @TaskHandler('slow.quick')
+  quick() {
+    return 'quick';
+  }
+
+  @TaskHandler('slow.long')
+  async long(_payload: unknown, task: TaskContext) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 400);
+      task.signal.addEventListener('abort', () => {
+        this.reasons.push(task.signal.reason);
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    return 'long';
+  }
+
+  @OnWorkerEvent('completed')
+  completed(event: { name: string }) {
+    this.events.push(`completed ${event.name}`);
+  }
+}
+
+// app.close() in the test mode stops as a worker on Redis does: nothing more
+// starts, running attempts have shutdownGraceMs to finish, then the others
+// are aborted with a TaskAbortedError of kind 'shutdown' and handed back, the
+// attempt not counted, and what they return is not recorded.
+
+describe.each<TaskTestingMode>(['fake', 'inline'])('the test mode (%s) at shutdown', (mode) => {
+  it('lets an attempt finish within the grace period, and aborts and hands back one that outlasts it', async () => {
+    const t = await startTestingApp([SlowTasks], { mode, worker: { concurrency: 5, shutdownGraceMs: 100 } });
+    const tasks = t.get(SlowTasks);
+    const quick = await t.queue.enqueue('slow.quick', null);
+    const long = await t.queue.enqueue('slow.long', null);
+    // Both started: in fake mode by a drain left running, in inline mode by themselves.
+    const draining = mode === 'fake' ? t.tester.drain().catch(() => undefined) : Promise.resolve();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await t.close();
+    await draining;
+    // Aborted at the end of the grace period, not left to run its 400 ms.
+    expect(tasks.reasons).toHaveLength(1);
+    expect(tasks.reasons[0]).toBeInstanceOf(TaskAbortedError);
+    expect(tasks.reasons[0]).toMatchObject({ kind: 'shutdown' });
+    // The handler returned once aborted: not recorded, no completed event; the task waits to run again.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(tasks.events).toEqual(['completed slow.quick']);
+    expect(await t.queue.get(quick)).toMatchObject({ state: 'completed' });
+    expect(await t.queue.get(long)).toMatchObject({ state: 'waiting', attempts: 0 });
+  });
+});
