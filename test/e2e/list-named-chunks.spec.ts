@@ -1,9 +1,7 @@
 import type { NewTask } from '../../lib/engine/new-task.js';
-import { resolveTaskOptions } from '../../lib/config/options.resolver.js';
-import { RedisConnections } from '../../lib/redis/redis-connections.js';
-import { RedisTaskEngine } from '../../lib/redis/redis-task-engine.js';
+import type { RedisTaskEngine } from '../../lib/redis/redis-task-engine.js';
 import { QUEUE, newTask, request } from '../contract/contract-kit.js';
-import { TEST_CONNECTION, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { openRedisEngine, type OwnRedisEngine } from '../fixtures/redis-engine.js';
 
 // list(state, { name }) on Redis reads a state a thousand entries per script,
 // and the queue goes on changing between those scripts. Each chunk goes on
@@ -11,20 +9,16 @@ import { TEST_CONNECTION, removePrefix, uniquePrefix } from '../utils/redis.js';
 // ahead meanwhile neither hide later tasks nor show one twice.
 
 describe('the name filter on Redis while the state changes between chunks', () => {
-  const prefix = uniquePrefix('named-chunks');
-  let connections: RedisConnections;
+  let own: OwnRedisEngine;
   let engine: RedisTaskEngine;
 
   beforeAll(async () => {
     // Every completed task kept (the default keeps 1,000), so the completed set holds all 1,500.
-    const options = resolveTaskOptions({ connection: TEST_CONNECTION, prefix, retention: { completed: { count: 10_000 } } });
-    connections = new RedisConnections(options);
-    await connections.onApplicationBootstrap();
-    engine = new RedisTaskEngine(connections, options);
+    own = await openRedisEngine('named-chunks', { retention: { completed: { count: 10_000 } } });
+    engine = own.engine;
   });
   afterAll(async () => {
-    await connections.onApplicationShutdown();
-    await removePrefix(prefix);
+    await own?.close();
   });
 
   const add = (...tasks: NewTask[]) => engine.add(tasks.map((task) => ({ queue: QUEUE, task })));

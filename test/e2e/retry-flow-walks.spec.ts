@@ -1,10 +1,8 @@
 import type { FetchedTask } from '../../lib/engine/attempt.js';
 import type { NewTask } from '../../lib/engine/new-task.js';
-import { resolveTaskOptions } from '../../lib/config/options.resolver.js';
-import { RedisConnections } from '../../lib/redis/redis-connections.js';
-import { RedisTaskEngine } from '../../lib/redis/redis-task-engine.js';
+import type { RedisTaskEngine } from '../../lib/redis/redis-task-engine.js';
 import { QUEUE, newTask, request } from '../contract/contract-kit.js';
-import { TEST_CONNECTION, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { openRedisEngine, type OwnRedisEngine } from '../fixtures/redis-engine.js';
 
 // retryAll on Redis walks the dead set in bounded steps, and walks it again
 // for a flow's dependents held back for their dependencies: between steps,
@@ -13,19 +11,15 @@ import { TEST_CONNECTION, removePrefix, uniquePrefix } from '../utils/redis.js';
 // time. (The in-memory engine retries in one pass: nothing happens between.)
 
 describe('retryAll on Redis: a dependency that died again since the walk began', () => {
-  const prefix = uniquePrefix('retry-walks');
-  let connections: RedisConnections;
+  let own: OwnRedisEngine;
   let engine: RedisTaskEngine;
 
   beforeAll(async () => {
-    const options = resolveTaskOptions({ connection: TEST_CONNECTION, prefix });
-    connections = new RedisConnections(options);
-    await connections.onApplicationBootstrap();
-    engine = new RedisTaskEngine(connections, options);
+    own = await openRedisEngine('retry-walks');
+    engine = own.engine;
   });
   afterAll(async () => {
-    await connections.onApplicationShutdown();
-    await removePrefix(prefix);
+    await own?.close();
   });
 
   const add = (...tasks: NewTask[]) => engine.add(tasks.map((task) => ({ queue: QUEUE, task })));

@@ -60,14 +60,7 @@ for i = 1, #members, 2 do
     if dependencies == 'retry' and holdBack then
       heldBack = heldBack + 1
     elseif dependencies ~= 'dead' then
-      redis.call('ZREM', keys[KEY_DEAD], id)
-      redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ATTEMPTS, 0, R_RUN_AT, int(now))
-      redis.call('HDEL', taskKey, R_FINISHED_AT, R_STARTED_AT, R_PROGRESS)
-      emit(base, evMaxLen, taskKey, T_ENQUEUED, id, f[3], nil, nil)
-      if not waitAgain(base, keys, now, id, taskKey) then
-        redis.call('ZADD', keys[KEY_WAIT], f[2], id)
-        waiting = waiting + 1
-      end
+      if backFromDead(base, keys, now, evMaxLen, id, taskKey, f[2], f[3]) then waiting = waiting + 1 end
       moved = moved + 1
     end
   end

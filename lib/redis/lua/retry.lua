@@ -17,13 +17,5 @@ local f = redis.call('HMGET', taskKey, R_STATE, R_WAIT_SCORE, R_NAME)
 if f[1] ~= S_DEAD or not f[2] then
   return 0
 end
-local now = nowMs()
-redis.call('ZREM', keys[KEY_DEAD], id)
-redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ATTEMPTS, 0, R_RUN_AT, int(now))
-redis.call('HDEL', taskKey, R_FINISHED_AT, R_STARTED_AT, R_PROGRESS)
-emit(base, evMaxLen, taskKey, T_ENQUEUED, id, f[3], nil, nil)
-if not waitAgain(base, keys, now, id, taskKey) then
-  redis.call('ZADD', keys[KEY_WAIT], f[2], id)
-  wake(keys[KEY_MARK])
-end
+if backFromDead(base, keys, nowMs(), evMaxLen, id, taskKey, f[2], f[3]) then wake(keys[KEY_MARK]) end
 return 1

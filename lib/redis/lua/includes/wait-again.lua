@@ -1,5 +1,5 @@
--- What a dead task being retried needs of its dependency graph (retry.lua,
--- retry-dead.lua): it waits again for those of its dependencies that are
+-- Retrying a dead task (retry.lua, retry-dead.lua): it goes back with a fresh
+-- attempt budget, and waits again for those of its dependencies that are
 -- unfinished now (retried themselves, for instance in the same retryAll).
 --@include compact
 
@@ -30,5 +30,18 @@ local function waitAgain(base, keys, now, id, taskKey)
   redis.call('SADD', base .. K_PENDING_DEPENDENCIES .. id, unpack(pending))
   redis.call('HSET', taskKey, R_STATE, S_BLOCKED)
   redis.call('ZADD', keys[KEY_BLOCKED], int(now), id)
+  return true
+end
+
+-- Moves a dead task back with a fresh attempt budget: to waiting at its old
+-- place (wait score `ws`), or blocked on its unfinished dependencies. Returns
+-- true when it waits (a worker is to be woken).
+local function backFromDead(base, keys, now, evMaxLen, id, taskKey, ws, name)
+  redis.call('ZREM', keys[KEY_DEAD], id)
+  redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ATTEMPTS, 0, R_RUN_AT, int(now))
+  redis.call('HDEL', taskKey, R_FINISHED_AT, R_STARTED_AT, R_PROGRESS)
+  emit(base, evMaxLen, taskKey, T_ENQUEUED, id, name, nil, nil)
+  if waitAgain(base, keys, now, id, taskKey) then return false end
+  redis.call('ZADD', keys[KEY_WAIT], ws, id)
   return true
 end
