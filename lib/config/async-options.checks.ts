@@ -28,8 +28,21 @@ export function checkAsyncOptions(options: unknown): void {
     throw new InvalidTaskOptionsError(`${where}: ${given[0]} must be ${given[0] === 'useFactory' ? 'a function' : 'a class'}`);
   }
   // Nest would call the method on the instance and fail with its own TypeError, naming no class.
-  if (given[0] === 'useClass' && typeof (source as { prototype?: Record<string, unknown> }).prototype?.createTaskOptions !== 'function') {
+  if (given[0] === 'useClass' && !mayCreateTaskOptions(source as Function)) {
     const name = (source as { name?: string }).name || 'the class';
     throw new InvalidTaskOptionsError(`${where}: useClass ${name} must implement TaskOptionsFactory: a createTaskOptions() method returning the module's options`);
   }
+}
+
+/**
+ * Whether instances of the class can have createTaskOptions: a method on its
+ * prototype chain, or a class field (an arrow function) that only an instance
+ * has, found by its name in the source of the class or a parent class.
+ */
+function mayCreateTaskOptions(type: Function): boolean {
+  for (let c: unknown = type; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    if (typeof (c as { prototype?: Record<string, unknown> }).prototype?.createTaskOptions === 'function') return true;
+    if (/\bcreateTaskOptions\b/.test(Function.prototype.toString.call(c))) return true;
+  }
+  return false;
 }

@@ -152,24 +152,38 @@ export function resolveConnection(value: RedisConnection): ResolvedConnection {
     const client = value as unknown as Extract<RedisConnection, { duplicate: unknown }>;
     const cluster = (value as { isCluster?: unknown }).isCluster === true;
     if ((client.options as { keyPrefix?: unknown }).keyPrefix) refuse("the instance has a keyPrefix, which is not supported: use the module's `prefix` option");
-    // Where it points, for messages: a Cluster's first startup nodes, or the host and port (or socket) of its options.
-    const startup = (value as { startupNodes?: unknown }).startupNodes;
-    const where = cluster
-      ? Array.isArray(startup) && startup.length > 0
-        ? ` via ${startup.slice(0, 3).map((n) => (typeof n === 'string' ? nodeOfUrl(n) : `${(n as { host?: string }).host ?? '127.0.0.1'}:${(n as { port?: number }).port ?? 6379}`)).join(', ')}`
-        : ''
-      : ` at ${targetOf(client.options as RedisOptions)}`;
+    // Where it points, for messages (a Cluster's first startup nodes, a Sentinel set, the host and port or
+    // socket), and its credentials, so an error that echoes them is scrubbed as for the other shapes.
+    const own = ((cluster ? (client.options as ClusterOptions).redisOptions : client.options) ?? {}) as RedisOptions;
+    const secrets = credentials(own);
+    let where: string;
+    if (cluster) {
+      const startup = (value as { startupNodes?: unknown }).startupNodes;
+      const nodes = (Array.isArray(startup) ? startup : []).slice(0, 3).map((node: unknown) => {
+        if (typeof node === 'number') return `127.0.0.1:${node}`;
+        if (typeof node !== 'string') return `${(node as { host?: string }).host ?? '127.0.0.1'}:${(node as { port?: number }).port ?? 6379}`;
+        const parsed = nodeOfUrl(node);
+        secrets.push(...parsed.secrets);
+        return parsed.address;
+      });
+      where = nodes.length > 0 ? ` via ${nodes.join(', ')}` : '';
+    } else if (Array.isArray(own.sentinels) && own.sentinels.length > 0) {
+      where = ` (Sentinel master '${String(own.name)}' via sentinels ${own.sentinels.map((s) => `${(s as { host?: string }).host ?? '127.0.0.1'}:${(s as { port?: number }).port ?? 26379}`).join(', ')})`;
+    } else {
+      where = ` at ${targetOf(own)}`;
+    }
     const what = `${cluster ? 'an app-owned Redis Cluster instance' : 'an app-owned Redis instance'}${where}`;
-    // Its credentials too, so an error that echoes them is scrubbed as for the other shapes.
-    const own = (cluster ? (client.options as ClusterOptions).redisOptions : client.options) as RedisOptions | undefined;
-    return { kind: 'instance', client, cluster, target: what, secrets: credentials(own ?? {}) };
+    return { kind: 'instance', client, cluster, target: what, secrets };
   }
   if ('cluster' in value) return resolveCluster(value);
   if ('sentinels' in value) {
     if ('url' in value) refuse("give 'sentinels' or 'url', not both");
     return resolveSentinel(value);
   }
-  const { url, ...rest } = value as Record<string, unknown>;
+  const { url, ...given } = value as Record<string, unknown>;
+  // An option that is undefined (an unset environment variable) is left out, as ioredis's own merge leaves
+  // it: spread over a URL's options it would replace them (a URL's host by 127.0.0.1, its password by none).
+  const rest = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
   checkRedisOptionKeys(rest, '');
   if (url === undefined && rest.host === undefined && rest.path === undefined) {
     // Most often a setting read from an environment variable that is not set: ioredis would go to localhost:6379.
@@ -190,12 +204,13 @@ export function resolveConnection(value: RedisConnection): ResolvedConnection {
   return { kind: 'single', options, target: targetOf(options), secrets: [...parsed.secrets, ...credentials(options)] };
 }
 
-/** host:port of a node URL, without its credentials; the text as given when it does not parse. */
-function nodeOfUrl(text: string): string {
+/** host:port of a node URL, without its credentials (returned apart, to scrub); 'a node URL' when it does not parse. */
+function nodeOfUrl(text: string): { address: string; secrets: string[] } {
   try {
     const url = new URL(text);
-    return `${url.hostname || '127.0.0.1'}:${url.port || 6379}`;
+    const secrets = [...new Set([url.username, url.password, decodeURIComponent(url.username), decodeURIComponent(url.password)])].filter((s) => s.length > 0 && s !== 'default');
+    return { address: `${url.hostname || '127.0.0.1'}:${url.port || 6379}`, secrets };
   } catch {
-    return 'a node URL';
+    return { address: 'a node URL', secrets: [] };
   }
 }

@@ -79,7 +79,8 @@ export class TaskWaiter {
   /**
    * What the timeout message says of the task: its state and, while it waits,
    * whether any live worker could run it (a mistyped name or queue waits
-   * forever with none, silently). Read within a second, or left out.
+   * forever with none, silently), or its outcome when it finished meanwhile.
+   * Read within LOOK_AT_TIMEOUT_MS, or left out.
    */
   private async seenAtTimeout(queue: string, id: string): Promise<string | FinalState> {
     const pending = 'the task is still pending';

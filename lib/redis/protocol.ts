@@ -386,12 +386,12 @@ export const SCRIPTS = {
   listWorkers: { keys: ['directory'], args: ['recordBase'] },
   throughput: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'minutes'] },
   /**
-   * One chunk of list(..., { name }): `count` entries of the state's set from score `setFrom` ('' = its start),
-   * the first `setSkip` of that score left out (those read before), or none when `readSet` is ''; waiting: also
+   * One chunk of list(..., { name }): `count` entries of the state's set after the entry (`setFrom` score,
+   * `setAfter` member) read last ('' = from its start), or none when `readSet` is ''; waiting: also
    * `count` entries of the wait list after the id `listAfter` ('' = its start), or none when `readList` is '',
    * and the name's parked tasks when `parked` is '1'.
    */
-  listNamed: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'state', 'name', 'count', 'readSet', 'setFrom', 'setSkip', 'readList', 'listAfter', 'parked'] },
+  listNamed: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'state', 'name', 'count', 'readSet', 'setFrom', 'setAfter', 'readList', 'listAfter', 'parked'] },
 } as const satisfies Record<string, { keys: readonly string[]; args: readonly string[]; row?: readonly string[] }>;
 
 /**
@@ -419,11 +419,10 @@ export const REPLIES = {
   /** heldBack: tasks left dead because a dependency of theirs is to be retried first (see the holdBack argument). */
   retryDead: { head: ['cursor', 'moved', 'heldBack'] },
   /**
-   * Where the next chunk starts: whether the set's part was full (`setMore`), its last score and how many of
-   * its entries had that score; whether the wait list's part was full and its last id. Then an id and its
-   * score per match.
+   * Where the next chunk starts: whether the set's part was full (`setMore`), its last entry's score and
+   * member; whether the wait list's part was full and its last id. Then an id and its score per match.
    */
-  listNamed: { head: ['setMore', 'setLast', 'setLastTies', 'listMore', 'listLast'], row: ['id', 'score'] },
+  listNamed: { head: ['setMore', 'setLast', 'setLastMember', 'listMore', 'listLast'], row: ['id', 'score'] },
   drain: { head: ['removed', 'more'] },
   /** The ids removed, LIST_SEPARATOR-joined, and how many. */
   clean: { head: ['ids', 'removed'] },

@@ -185,9 +185,11 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
  * answered. With TLS, most often a rediss:// URL pointing at a port without TLS
  * (a plain Redis waits for a command the handshake never sends).
  */
-function silence(client: RedisClient): string {
+export function silence(client: RedisClient): string {
   const options = client.options as { tls?: unknown; redisOptions?: { tls?: unknown } };
   const tls = options.tls ?? options.redisOptions?.tls;
+  // Still connecting: no TCP connection at all (a host or network dropping packets), whatever the protocol.
+  if ((client as { stream?: { connecting?: boolean } }).stream?.connecting) return ': the connection was never established (a host or network that drops packets?)';
   return tls
     ? ': nothing answered the TLS handshake (a rediss:// URL or tls option needs a port where Redis speaks TLS)'
     : ': nothing answered (a server that accepts connections but does not reply, or a network that drops them)';

@@ -77,10 +77,10 @@ export class RedisTaskInsights implements TaskInsights {
     }
     // Each chunk goes on where the last one ended (see lua/list-named); a task seen twice (moved between chunks) counts once.
     const matches = new Map<string, number>();
-    const at = { readSet: true, setFrom: '', setSkip: 0, readList: state === 'waiting', listAfter: '' };
+    const at = { readSet: true, setFrom: '', setAfter: '', readList: state === 'waiting', listAfter: '' };
     for (let chunk = 0; chunk * NAME_SCAN_CHUNK < NAME_SCAN_WINDOW && (at.readSet || at.readList); chunk++) {
       const args = scriptArgs('listNamed', Object.assign(this.scripts.head(queue), {
-        state: STATE[state], name, count: NAME_SCAN_CHUNK, readSet: at.readSet ? '1' : '', setFrom: at.setFrom, setSkip: at.setSkip,
+        state: STATE[state], name, count: NAME_SCAN_CHUNK, readSet: at.readSet ? '1' : '', setFrom: at.setFrom, setAfter: at.setAfter,
         readList: at.readList ? '1' : '', listAfter: at.listAfter, parked: chunk === 0 && state === 'waiting' ? '1' : '',
       }));
       const reply = (await this.scripts.script('listNamed', queue, args)) as Array<string | number>;
@@ -88,10 +88,8 @@ export class RedisTaskInsights implements TaskInsights {
         const id = String(reply[i + NAMED.row.id]);
         if (!matches.has(id)) matches.set(id, Number(reply[i + NAMED.row.score]));
       }
-      const last = String(reply[NAMED.head.setLast]);
-      // Entries of the last score read are skipped next time: ties come in member order, after those read.
-      at.setSkip = last === at.setFrom ? at.setSkip + Number(reply[NAMED.head.setLastTies]) : Number(reply[NAMED.head.setLastTies]);
-      at.setFrom = last;
+      at.setFrom = String(reply[NAMED.head.setLast]);
+      at.setAfter = String(reply[NAMED.head.setLastMember]);
       at.readSet = Number(reply[NAMED.head.setMore]) === 1;
       at.listAfter = String(reply[NAMED.head.listLast]);
       at.readList = at.readList && Number(reply[NAMED.head.listMore]) === 1;

@@ -94,6 +94,13 @@ export class TestWorker implements BeforeApplicationShutdown {
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    // Taken but not started (waiting for a handler's slot): handed back now, as a worker hands back its buffer.
+    for (const [queue, runQueue] of this.runQueues) {
+      const waiting = runQueue.drainWaiting();
+      if (waiting.length === 0) continue;
+      this.held.set(queue, (this.held.get(queue) ?? 0) - waiting.length);
+      await this.engine.release(queue, waiting.map((job) => job.task.lease));
+    }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.settled(), new Promise<void>((resolve) => (timer = timers.setTimeout(resolve, this.options.worker?.shutdownGraceMs ?? 0)))]);
     timers.clearTimeout(timer);
@@ -114,6 +121,11 @@ export class TestWorker implements BeforeApplicationShutdown {
     for (const queue of this.queues()) {
       const free = this.concurrency(queue) - (this.held.get(queue) ?? 0);
       const reply = await this.engine.fetch(queue, this.request(queue, Math.max(0, free)));
+      // Shutdown began while this fetch was on its way: what it took goes back untouched.
+      if (this.stopping) {
+        if (reply.tasks.length > 0) await this.engine.release(queue, reply.tasks.map((task) => task.lease));
+        return { started, nextDueInMs: null };
+      }
       for (const task of reply.tasks) this.start(queue, task);
       started += reply.tasks.length;
       if (reply.nextDueInMs !== null) nextDueInMs = nextDueInMs === null ? reply.nextDueInMs : Math.min(nextDueInMs, reply.nextDueInMs);
@@ -128,8 +140,19 @@ export class TestWorker implements BeforeApplicationShutdown {
     for (const queue of consumed) {
       const reply = await this.engine.fetch(queue, this.request(queue, 1));
       const [task] = reply.tasks;
+      if (task && this.stopping) {
+        await this.engine.release(queue, [task.lease]);
+        return { started: 0, nextDueInMs: null, ran: null };
+      }
       if (task) {
-        await this.run({ queue, task, handler: this.registry.get(task.name) });
+        // Among the running attempts, so a shutdown gives it its grace period too.
+        const run = this.run({ queue, task, handler: this.registry.get(task.name) });
+        this.running.add(run);
+        try {
+          await run;
+        } finally {
+          this.running.delete(run);
+        }
         return { started: 1, nextDueInMs: null, ran: { queue, id: task.id } };
       }
       if (reply.nextDueInMs !== null) nextDueInMs = nextDueInMs === null ? reply.nextDueInMs : Math.min(nextDueInMs, reply.nextDueInMs);

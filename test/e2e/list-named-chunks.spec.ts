@@ -70,7 +70,25 @@ describe('the name filter on Redis while the state changes between chunks', () =
     await engine.settle(QUEUE, all.map((task) => ({ lease: task.lease, kind: 'completed' as const, resultJson: '1' })), request(0));
     const finished = new Set((await engine.list(QUEUE, 'completed', 0, 1_000)).map((t) => t.finishedAt));
     expect(finished.size).toBe(1);
-    const named = (await engine.list(QUEUE, 'completed', 990, 20, 'y')).map((t) => t.id);
-    expect(named).toEqual([...ids].sort().slice(990, 1_010));
+    // Tied tasks the first chunk read are removed before the second, the last one read among them: it goes
+    // on after that one's score and id all the same. (A task seen and removed since is left out of the page.)
+    const sorted = [...ids].sort();
+    let removed = false;
+    jest.spyOn(scripts, 'script').mockImplementation(async (name: string, ...rest: unknown[]) => {
+      const reply = await run(name, ...rest);
+      if (name === 'listNamed' && !removed) {
+        removed = true;
+        for (const id of [...sorted.slice(0, 10), sorted[999]]) await engine.remove(QUEUE, id);
+      }
+      return reply;
+    });
+    try {
+      const named = (await engine.list(QUEUE, 'completed', 990, 20, 'y')).map((t) => t.id);
+      expect(named).toEqual(sorted.slice(990, 1_010).filter((id) => id !== sorted[999]));
+    } finally {
+      jest.restoreAllMocks();
+    }
+    // Without changes, the same page.
+    expect((await engine.list(QUEUE, 'completed', 980, 20, 'y')).map((t) => t.id)).toEqual(sorted.slice(990, 1_011).filter((id) => id !== sorted[999]));
   });
 });

@@ -8,9 +8,9 @@
 --   order (waiting: the set's matches, then the list's and the parked ones; the caller orders them by score).
 -- Bounded: one HGET per entry of the chunk (the wait list's compact records one HMGET per thousand); the
 -- caller reads a state's first NAME_SCAN_WINDOW entries a chunk at a time, so no one call holds Redis for
--- long. Each chunk starts where the last one ended by score (the set) or by id (the list), not by rank:
--- tasks that leave the front between chunks (fetched, trimmed) would otherwise shift others into the part
--- already read, and they would be missed.
+-- long. Each chunk starts after the entry the last one ended with (the set: its place now, or after its
+-- score and member when it left; the list: after its id), not at a rank: tasks that leave the front between
+-- chunks (fetched, trimmed, removed) would otherwise shift others into the part already read, and be missed.
 
 --@include time
 --@include common
@@ -20,24 +20,41 @@ local base, state, name = ARGV[ARG_BASE], ARGV[ARG_STATE], ARGV[ARG_NAME]
 local count = tonumber(ARGV[ARG_COUNT])
 local sets = { [S_WAITING] = KEY_WAIT, [S_DELAYED] = KEY_DELAYED, [S_BLOCKED] = KEY_BLOCKED, [S_COMPLETED] = KEY_COMPLETED, [S_DEAD] = KEY_DEAD }
 local setKey = KEYS[sets[state]]
-local reply = { 0, '', 0, 0, '' }
+local reply = { 0, '', '', 0, '' }
+
+-- Whether `a` sorts after `b` byte by byte, as Redis orders members of one score (Lua's own comparison
+-- follows the server's collation locale).
+local function bytesAfter(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x > y end
+  end
+  return #a > #b
+end
+
+-- The rank of the first entry after (score, member) in the set's order: the member's place now, or, when it
+-- left the set, past the entries of a lower score and those of that score up to it (ties are in member order).
+local function rankAfter(score, member)
+  local at = redis.call('ZRANK', setKey, member)
+  if at then return at + 1 end
+  local rank = redis.call('ZCOUNT', setKey, '-inf', '(' .. score)
+  while true do
+    local e = redis.call('ZRANGE', setKey, rank, rank + count - 1, 'WITHSCORES')
+    if #e == 0 then return rank end
+    for i = 1, #e, 2 do
+      if e[i + 1] ~= score or bytesAfter(e[i], member) then return rank + (i - 1) / 2 end
+    end
+    rank = rank + #e / 2
+  end
+end
 
 if ARGV[ARG_READ_SET] == '1' then
-  local entries
-  if ARGV[ARG_SET_FROM] == '' then
-    entries = redis.call('ZRANGE', setKey, 0, count - 1, 'WITHSCORES')
-  else
-    entries = redis.call('ZRANGE', setKey, ARGV[ARG_SET_FROM], '+inf', 'BYSCORE', 'LIMIT', tonumber(ARGV[ARG_SET_SKIP]), count, 'WITHSCORES')
-  end
+  local first = ARGV[ARG_SET_FROM] == '' and 0 or rankAfter(ARGV[ARG_SET_FROM], ARGV[ARG_SET_AFTER])
+  local entries = redis.call('ZRANGE', setKey, first, first + count - 1, 'WITHSCORES')
   if #entries > 0 then
-    local last, ties = entries[#entries], 0
-    for i = #entries, 1, -2 do
-      if entries[i] ~= last then break end
-      ties = ties + 1
-    end
     reply[REPLY_LIST_NAMED_SET_MORE] = #entries == 2 * count and 1 or 0
-    reply[REPLY_LIST_NAMED_SET_LAST] = last
-    reply[REPLY_LIST_NAMED_SET_LAST_TIES] = ties
+    reply[REPLY_LIST_NAMED_SET_LAST] = entries[#entries]
+    reply[REPLY_LIST_NAMED_SET_LAST_MEMBER] = entries[#entries - 1]
   end
   for i = 1, #entries, 2 do
     if redis.call('HGET', base .. K_TASK .. entries[i], R_NAME) == name then

@@ -32,7 +32,7 @@ local holdBack = ARGV[ARG_HOLD_BACK] == '1'
 local function deadDependencies(id, taskKey)
   local deps = redis.call('LRANGE', base .. K_DEPENDENCIES .. id, 0, -1)
   if #deps == 0 then return nil end
-  local diedAgain = false
+  local diedAgain, toRetry = false, false
   for _, dep in ipairs(deps) do
     local g = redis.call('HMGET', base .. K_TASK .. dep, R_STATE, R_NAME, R_WAIT_SCORE)
     if g[1] == S_DEAD then
@@ -40,12 +40,13 @@ local function deadDependencies(id, taskKey)
       if died and died > cutoff then
         diedAgain = true
       elseif died and g[3] and (name == '' or g[2] == name) then
-        return 'retry'
+        toRetry = true
       end
     end
   end
+  -- One that died again ends it, whatever the others do.
   if diedAgain and redis.call('HGET', taskKey, R_DEPENDENCY_FAILURE) ~= DEPENDENCY_FAILURE_RUN then return 'dead' end
-  return nil
+  return toRetry and 'retry' or nil
 end
 
 local scan = redis.call('ZSCAN', keys[KEY_DEAD], ARGV[ARG_CURSOR], 'COUNT', tonumber(ARGV[ARG_COUNT]))

@@ -24,5 +24,12 @@ describe('TaskModule.forRootAsync options', () => {
     expect(TaskModule.forRootAsync({ imports: [], inject: [], useFactory: () => ({ connection: 'redis://127.0.0.1:6379' }) }).module).toBe(TaskModule);
     expect(TaskModule.forRootAsync({ useClass: Factory }).module).toBe(TaskModule);
     expect(TaskModule.forRootAsync({ useExisting: Factory }).module).toBe(TaskModule);
+    // The method as a class field, on the class or a parent: only instances have it, and Nest calls it on one.
+    class FieldFactory {
+      createTaskOptions = () => ({ connection: 'redis://127.0.0.1:6379' });
+    }
+    class Inherited extends FieldFactory {}
+    class InheritedMethod extends Factory {}
+    for (const useClass of [FieldFactory, Inherited, InheritedMethod]) expect(TaskModule.forRootAsync({ useClass }).module).toBe(TaskModule);
   });
 });

@@ -105,6 +105,12 @@ describe('resolveConnection: options, Sentinel, Cluster, instances', () => {
     const owned = new Redis({ host: 'cache.internal', port: 6380, username: 'app', password: 'pw-owned', lazyConnect: true });
     expect(resolveConnection(owned)).toMatchObject({ target: 'an app-owned Redis instance at cache.internal:6380', secrets: ['pw-owned', 'app'] });
     owned.disconnect();
+    const sentinel = new Redis({ sentinels: [{ host: 's1', port: 26379 }], name: 'main', lazyConnect: true });
+    expect(resolveConnection(sentinel)).toMatchObject({ target: "an app-owned Redis instance (Sentinel master 'main' via sentinels s1:26379)" });
+    sentinel.disconnect();
+    const numbered = new Cluster([7000, 'redis://ops:node-pw@n2:7001'], { lazyConnect: true });
+    expect(resolveConnection(numbered)).toMatchObject({ target: 'an app-owned Redis Cluster instance via 127.0.0.1:7000, n2:7001', secrets: ['ops', 'node-pw'] });
+    numbered.disconnect();
     expect(redis.status).toBe('wait');
     expect(cluster.status).toBe('wait');
     redis.disconnect();
@@ -154,6 +160,13 @@ describe('resolveConnection: options, Sentinel, Cluster, instances', () => {
     const { message } = refusal(value);
     expect(message).toContain(problem);
     expect(message).not.toContain('s3cret-pw');
+  });
+
+  it("leaves out options that are undefined beside a URL, instead of letting them replace the URL's", () => {
+    expect(resolveConnection({ url: 'redis://prod.example:6380', host: undefined })).toMatchObject({ target: 'prod.example:6380', options: { host: 'prod.example', port: 6380 } });
+    expect(resolveConnection({ url: 'redis://prod.example:6380', port: undefined })).toMatchObject({ target: 'prod.example:6380' });
+    const tls = resolveConnection({ url: 'rediss://:pw@prod.example:6380', password: undefined, tls: undefined });
+    expect(tls).toMatchObject({ options: { password: 'pw', tls: {} } });
   });
 
   it('takes a host beside an unset port, path or url, as ioredis does (port 6379)', () => {

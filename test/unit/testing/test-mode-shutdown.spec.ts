@@ -25,6 +25,18 @@ class SlowTasks {
     return 'long';
   }
 
+  @TaskHandler('slow.gated', { concurrency: 1 })
+  async gated(payload: { n: number }, task: TaskContext) {
+    this.events.push(`started gated ${payload.n}`);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 400);
+      task.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   @OnWorkerEvent('completed')
   completed(event: { name: string }) {
     this.events.push(`completed ${event.name}`);
@@ -56,5 +68,35 @@ describe.each<TaskTestingMode>(['fake', 'inline'])('the test mode (%s) at shutdo
     expect(tasks.events).toEqual(['completed slow.quick']);
     expect(await t.queue.get(quick)).toMatchObject({ state: 'completed' });
     expect(await t.queue.get(long)).toMatchObject({ state: 'waiting', attempts: 0 });
+  });
+
+  it('hands back a task waiting for its handler slot, which never starts', async () => {
+    const t = await startTestingApp([SlowTasks], { mode, worker: { concurrency: 5, shutdownGraceMs: 100 } });
+    const tasks = t.get(SlowTasks);
+    const [first, second] = await t.queue.enqueueMany([1, 2].map((n) => ({ name: 'slow.gated', payload: { n } })));
+    const draining = mode === 'fake' ? t.tester.drain().catch(() => undefined) : Promise.resolve();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await t.close();
+    await draining;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The first was running (aborted, handed back); the second waited for the slot and never started.
+    expect(tasks.events).toEqual(['started gated 1']);
+    expect(await t.queue.get(first)).toMatchObject({ state: 'waiting', attempts: 0 });
+    expect(await t.queue.get(second)).toMatchObject({ state: 'waiting', attempts: 0 });
+  });
+});
+
+describe('the test mode (fake) at shutdown during runNext', () => {
+  it('lets the attempt runNext started finish within the grace period', async () => {
+    const t = await startTestingApp([SlowTasks], { mode: 'fake', worker: { concurrency: 5, shutdownGraceMs: 1_000 } });
+    const tasks = t.get(SlowTasks);
+    const ref = await t.queue.enqueue('slow.long', null);
+    const running = t.tester.runNext();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await t.close();
+    await running;
+    expect(tasks.reasons).toEqual([]);
+    expect(tasks.events).toEqual(['completed slow.long']);
+    expect(await t.queue.get(ref)).toMatchObject({ state: 'completed', result: 'long' });
   });
 });
