@@ -7,7 +7,7 @@ import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import type { FinalState, TaskEngine } from '../engine/task-engine.js';
 import { VanishedTaskCheck } from './vanished-task-check.js';
 import { finalStateOf } from '../engine/final-state.js';
-import { timers } from '../timers/own-timers.js';
+import { timers, within } from '../timers/own-timers.js';
 
 /** Longest a timed-out waitFor spends reading the task for its message, past its timeout. */
 const LOOK_AT_TIMEOUT_MS = 500;
@@ -89,22 +89,16 @@ export class TaskWaiter {
       // It finished as the time ran out: its outcome, rather than a timeout that would hide it.
       if (task.state === 'completed') return { state: 'completed', result: task.result };
       if (task.state === 'dead') return { state: 'dead', error: task.error ?? { message: 'unknown error' } };
-      if (task.state !== 'waiting' && task.state !== 'delayed') return `the task is ${task.state}`;
+      const seen = `the task is ${task.state}`;
+      if (task.state !== 'waiting' && task.state !== 'delayed') return seen;
       const serving = workers.flatMap((w) => w.queues).filter((q) => q.queue === queue);
       // Workers that serve other queues only: most likely a mistyped queue (with none at all, as in the
       // test mode or while a fleet is down, there is nothing to say).
-      if (serving.length === 0 && workers.length > 0) return `the task is ${task.state}, and no live worker serves queue '${queue}' (is the queue right?)`;
-      if (serving.length === 0) return `the task is ${task.state}`;
-      if (!serving.some((q) => q.handlers.includes(task.name))) return `the task is ${task.state}, and no live worker of queue '${queue}' has a handler for '${task.name}'`;
-      return `the task is ${task.state}`;
+      if (serving.length === 0) return workers.length > 0 ? `${seen}, and no live worker serves queue '${queue}' (is the queue right?)` : seen;
+      if (!serving.some((q) => q.handlers.includes(task.name))) return `${seen}, and no live worker of queue '${queue}' has a handler for '${task.name}'`;
+      return seen;
     });
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<string>((resolve) => (timer = timers.setTimeout(() => resolve(pending), LOOK_AT_TIMEOUT_MS)));
-    try {
-      return await Promise.race([look.catch(() => pending), bound]);
-    } finally {
-      timers.clearTimeout(timer);
-    }
+    return within(look.catch(() => pending), LOOK_AT_TIMEOUT_MS, pending);
   }
 
   /**

@@ -3,7 +3,7 @@ import type { QueueWaker } from '../engine/event-reader.js';
 import { sendFlatCommand } from './flat-command.js';
 import { isClusterClient, type RedisClient } from './redis-client.js';
 import type { RedisConnections } from './redis-connections.js';
-import { timers } from '../timers/own-timers.js';
+import { within } from '../timers/own-timers.js';
 
 /** How long a poke stays in its marker when no wait takes it (a worker that died in between leaves nothing for good). */
 const POKE_TTL_MS = 60_000;
@@ -105,9 +105,7 @@ export class BlockingQueueWaker implements QueueWaker {
       // Dropping the connection now could lose a reply whose tasks Redis already
       // leased to this worker: end the wait instead and let the reply arrive.
       this.send();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([waiting, new Promise<void>((resolve) => (timer = timers.setTimeout(resolve, CLOSE_GRACE_MS)))]);
-      timers.clearTimeout(timer);
+      await within(waiting, CLOSE_GRACE_MS, undefined);
     }
     this.parts.owner.drop(this.parts.client);
   }

@@ -12,7 +12,7 @@ import { RunQueue } from '../worker/run-queue.js';
 import { MemoryStore } from '../memory/memory-store.js';
 import { WorkerEvents } from '../worker/worker-events.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
-import { timers } from '../timers/own-timers.js';
+import { timers, within } from '../timers/own-timers.js';
 
 /** Leases of the test mode never run out: nothing recovers them, and virtual time may jump far. */
 const LEASE_MS = 1_000_000_000_000;
@@ -101,9 +101,7 @@ export class TestWorker implements BeforeApplicationShutdown {
       this.held.set(queue, (this.held.get(queue) ?? 0) - waiting.length);
       await this.engine.release(queue, waiting.map((job) => job.task.lease));
     }
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.settled(), new Promise<void>((resolve) => (timer = timers.setTimeout(resolve, this.options.worker?.shutdownGraceMs ?? 0)))]);
-    timers.clearTimeout(timer);
+    await within(this.settled(), this.options.worker?.shutdownGraceMs ?? 0, undefined);
     const leases = new Map<string, Lease[]>();
     for (const [task, { queue, state }] of this.attempts) {
       state.abandoned = true;

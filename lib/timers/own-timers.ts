@@ -16,3 +16,16 @@ export const timers = {
   setImmediate: nodeTimers.setImmediate,
   clearImmediate: nodeTimers.clearImmediate,
 } as const;
+
+/**
+ * What `promise` resolves to, or `fallback` once `ms` pass first. The timer
+ * is cleared either way, so a bounded wait holds no process open.
+ */
+export async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<T>((resolve) => (timer = timers.setTimeout(() => resolve(fallback), ms)))]);
+  } finally {
+    timers.clearTimeout(timer);
+  }
+}
