@@ -18,14 +18,14 @@ import { waitUntil } from '../utils/wait.js';
 
 const LEASE_MS = 1_500;
 const runs: number[] = [];
-let snapshot: (() => Promise<void>) | null = null;
+let snapshot: ((id: string) => Promise<void>) | null = null;
 
 @Injectable()
 class ReportTasks {
   @TaskHandler('report.send', { attempts: 3 })
   async send(_payload: unknown, task: TaskContext) {
     runs.push(task.attempt);
-    if (task.attempt === 1) await snapshot?.();
+    if (task.attempt === 1) await snapshot?.(task.id);
     return 'sent';
   }
 
@@ -54,8 +54,9 @@ describe('an outcome the store recorded and then lost (a failover)', () => {
 
   it('runs the task again as a new attempt, counted, not as the same one', async () => {
     let saved: Buffer | null = null;
-    snapshot = async () => {
-      saved = await redis.dumpBuffer(keys.task(ref.id));
+    // The id comes from the task itself: the worker may start it before enqueue's reply reaches this test.
+    snapshot = async (id) => {
+      saved = await redis.dumpBuffer(keys.task(id));
     };
     const ref = await app.queue.enqueue('report.send', {});
     expect(await app.queue.waitFor(ref, { timeout: 10_000 })).toBe('sent');
