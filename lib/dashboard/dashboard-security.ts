@@ -44,7 +44,13 @@ export class DashboardSecurity {
     }
     const origin = one(headers.origin);
     const host = one(headers['x-forwarded-host']) ?? one(headers.host);
-    if (origin !== undefined && origin !== 'null' && hostOf(origin) !== host) {
+    // The page's own fetches always name their origin (fetch runs in cors mode,
+    // where the Fetch standard keeps it even under no-referrer). 'null' comes
+    // from an opaque origin: a sandboxed frame, a file: or data: page, a redirect across origins.
+    if (origin === 'null') {
+      throw new ForbiddenException('cross-origin action refused: the request came from an opaque origin (Origin: null), not from this dashboard');
+    }
+    if (origin !== undefined && hostOf(origin) !== host) {
       throw new ForbiddenException(`cross-origin action refused: the request came from ${origin}, not from this dashboard's host`);
     }
     const site = one(headers['sec-fetch-site']);

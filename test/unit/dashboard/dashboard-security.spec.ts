@@ -25,6 +25,8 @@ describe('DashboardSecurity.checkAction', () => {
     expect(refused({ [CSRF_HEADER]: 'x'.repeat(security.token.length), host: 'a' })).toContain('missing or wrong');
     expect(refused({ [CSRF_HEADER]: security.token, host: 'app.example', origin: 'https://evil.example' })).toContain('came from https://evil.example');
     expect(refused({ [CSRF_HEADER]: security.token, host: 'app.example', 'sec-fetch-site': 'cross-site' })).toContain('Sec-Fetch-Site: cross-site');
+    // A sandboxed frame or a file: page: its origin is opaque, never the dashboard's.
+    expect(refused({ [CSRF_HEADER]: security.token, host: 'app.example', origin: 'null' })).toContain('opaque origin (Origin: null)');
   });
 
   it('gives each instance its own random token, and refuses everything when read-only', () => {
