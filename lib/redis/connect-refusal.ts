@@ -5,14 +5,23 @@ import { redactRedisError } from './redact-error.js';
 /** Redis refusing the login: a wrong user name or password, or none given where one is needed. */
 export const LOGIN_REFUSED = /^(WRONGPASS|NOAUTH)\b/;
 const NO_SUCH_DB = /DB index is out of range|invalid DB index/i;
+// What no reconnect mends: the shape names the wrong kind of server. A Cluster
+// client asks its startup nodes for CLUSTER SLOTS; a plain Redis answers that
+// cluster support is disabled, a sentinel that it knows no such command. A
+// Sentinel client asks for the master by name; ioredis gives the sentinel's
+// answer as the "Last error" of its own message.
+const NOT_A_CLUSTER_NODE = /cluster support disabled|unknown command .?cluster\b/i;
+const NO_SUCH_MASTER = /\bNo such master with that name\b/;
+const NOT_A_SENTINEL = /unknown command .?sentinel\b/i;
 
 /**
  * The error that should end waiting for a connection at once, or null when
  * waiting (reconnecting) may still help. ioredis retries a refused login until
  * the connect timeout, and it treats a SELECT of a database the server lacks as
  * a warning and goes on in database 0, where the app would read and write
- * another database's keys. `safe` gives an error's message with credentials
- * scrubbed.
+ * another database's keys. A Cluster or Sentinel shape that points at the
+ * wrong kind of server is retried until the timeout too. `safe` gives an
+ * error's message with credentials scrubbed.
  */
 export function connectRefusal(error: unknown, target: string, db: number | undefined, safe: (error: unknown) => string): Error | null {
   if (!(error instanceof Error)) return null;
@@ -20,6 +29,24 @@ export function connectRefusal(error: unknown, target: string, db: number | unde
   const nodeError = (error as { lastNodeError?: unknown }).lastNodeError;
   if (nodeError instanceof Error && LOGIN_REFUSED.test(nodeError.message)) {
     return connectRefusal(nodeError, target, db, (e) => `${safe(error)}: ${safe(e)}`);
+  }
+  if (nodeError instanceof Error && NOT_A_CLUSTER_NODE.test(nodeError.message)) {
+    return new InvalidTaskOptionsError(
+      `TaskModule options: connection: ${target}: a node is not part of a Redis Cluster (${safe(error)}: ${safe(nodeError)}); ` +
+        'use the single-node shape (a URL, or { host, port }) for a Redis that is not a Cluster, or list nodes of the Cluster in `cluster` (see docs/cluster.md)',
+    );
+  }
+  if (NO_SUCH_MASTER.test(error.message)) {
+    return new InvalidTaskOptionsError(
+      `TaskModule options: connection: ${target}: the sentinel monitors no master by that name (${sentinelAnswer(error, safe)}); ` +
+        "use the name of a `sentinel monitor` line of the sentinels' configuration (`SENTINEL MASTERS` on a sentinel lists them)",
+    );
+  }
+  if (NOT_A_SENTINEL.test(error.message)) {
+    return new InvalidTaskOptionsError(
+      `TaskModule options: connection: ${target}: a server in \`sentinels\` is not a Redis Sentinel (${sentinelAnswer(error, safe)}); ` +
+        "list the sentinels' addresses (port 26379 by default), or use the single-node shape to reach a Redis directly (see docs/cluster.md)",
+    );
   }
   if (LOGIN_REFUSED.test(error.message)) {
     return new RedisUnavailableError(
@@ -35,4 +62,19 @@ export function connectRefusal(error: unknown, target: string, db: number | unde
     );
   }
   return null;
+}
+
+/**
+ * A connect error as the timeout message shows it: a Cluster's "Failed to
+ * refresh slots cache." says nothing without the error its last node gave.
+ */
+export function connectErrorText(error: unknown, safe: (error: unknown) => string): string {
+  const nodeError = error instanceof Error ? (error as { lastNodeError?: unknown }).lastNodeError : undefined;
+  return nodeError instanceof Error ? `${safe(error)} (last node: ${safe(nodeError)})` : safe(error);
+}
+
+/** What the sentinel answered, without ioredis' "All sentinels are unreachable" around it (one did answer). */
+function sentinelAnswer(error: Error, safe: (error: unknown) => string): string {
+  const text = safe(error);
+  return /\bLast error: (.+)$/s.exec(text)?.[1].trim() ?? text;
 }

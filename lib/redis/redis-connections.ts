@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { disconnectNow } from './client-close.js';
-import { connectRefusal } from './connect-refusal.js';
+import { connectErrorText, connectRefusal } from './connect-refusal.js';
 import { createRedisClient, type ConnectionRole } from './redis-client.factory.js';
 import type { RedisClient } from './redis-client.js';
 import { scrub } from './redis-target.js';
@@ -140,7 +140,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
   /**
    * Resolves when the client is ready; fails after connectTimeoutMs naming
    * where Redis is, never the password, or at once when Redis refuses what no
-   * reconnect mends (the login, the database number).
+   * reconnect mends (the login, the database number, a shape that names the wrong kind of server).
    */
   private ready(client: RedisClient): Promise<void> {
     if (client.status === 'ready') return Promise.resolve();
@@ -167,7 +167,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
         resolve();
       };
       const timer = timers.setTimeout(() => {
-        const cause = lastError === undefined ? silence(client) : `: ${this.safeMessage(lastError)}`;
+        const cause = lastError === undefined ? silence(client) : `: ${connectErrorText(lastError, (e) => this.safeMessage(e))}`;
         giveUp(new RedisUnavailableError(`could not connect to Redis at ${this.target} within ${timeoutMs} ms${cause}`));
       }, timeoutMs);
       client.on('error', onError);

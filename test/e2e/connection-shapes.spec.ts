@@ -143,6 +143,31 @@ describe('connection shapes, as a user meets them', () => {
     }
   });
 
+  it('stops bootstrap at once on a Cluster or Sentinel shape that names the wrong kind of server, instead of waiting out the timeout', async () => {
+    const sentinel = await ownSentinel();
+    try {
+      const plain = { host: new URL(REDIS_URL).hostname, port: Number(new URL(REDIS_URL).port || 6379) };
+      const cases: Array<[unknown, RegExp]> = [
+        [{ cluster: [plain] }, /a node is not part of a Redis Cluster \(.*cluster support disabled\); use the single-node shape/],
+        [{ cluster: [{ host: '127.0.0.1', port: sentinel.port }] }, /a node is not part of a Redis Cluster \(.*unknown command 'cluster'/],
+        [{ sentinels: [plain], name: 'tasks' }, /a server in `sentinels` is not a Redis Sentinel \(ERR unknown command 'sentinel'/],
+        [{ sentinels: [{ host: '127.0.0.1', port: sentinel.port }], name: 'mistyped' }, /the sentinel monitors no master by that name \(ERR No such master with that name\)/],
+      ];
+      for (const [connection, said] of cases) {
+        @Module({ imports: [TaskModule.forRoot({ connection: connection as RedisConnection, prefix, worker: false, connectTimeoutMs: 30_000 })] })
+        class ShapeModule {}
+        const started = Date.now();
+        const error = await NestFactory.createApplicationContext(ShapeModule, { logger: false, abortOnError: false }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(InvalidTaskOptionsError);
+        expect((error as Error).message).toMatch(said);
+        // Well inside the 30 s connect timeout: the answer ended the wait, not the timer.
+        expect(Date.now() - started).toBeLessThan(15_000);
+      }
+    } finally {
+      await sentinel.stop();
+    }
+  });
+
   it('says the app is closed when TaskQueue is used after app.close(), not that Redis is unreachable', async () => {
     @Module({ imports: [TaskModule.forRoot({ connection: REDIS_URL, prefix, worker: false })] })
     class ClosingModule {}

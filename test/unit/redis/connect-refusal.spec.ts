@@ -1,6 +1,6 @@
 import { ReplyError } from 'ioredis';
 import { InvalidTaskOptionsError, RedisUnavailableError } from '../../../lib/index.js';
-import { connectRefusal } from '../../../lib/redis/connect-refusal.js';
+import { connectErrorText, connectRefusal } from '../../../lib/redis/connect-refusal.js';
 
 describe('connectRefusal', () => {
   it('ends the wait at a refused login, keeping the Redis error as a cause without its command arguments', () => {
@@ -25,6 +25,48 @@ describe('connectRefusal', () => {
     const refusal = connectRefusal(new ReplyError('ERR DB index is out of range'), 'r:6379', 40, (e) => (e as Error).message);
     expect(refusal).toBeInstanceOf(InvalidTaskOptionsError);
     expect(refusal!.message).toMatch(/^TaskModule options: connection: Redis at r:6379 has no database 40 \(ERR DB index is out of range\)/);
+  });
+
+  it.each([
+    ['a plain Redis', 'ERR This instance has cluster support disabled'],
+    ['a sentinel', "ERR unknown command 'cluster', with args beginning with: 'SLOTS'"],
+  ])('ends the wait when a Cluster node turns out to be %s, naming the single-node shape', (_what, said) => {
+    const failed = Object.assign(new Error('Failed to refresh slots cache.'), { lastNodeError: new ReplyError(said) });
+    const refusal = connectRefusal(failed, 'Redis Cluster via n1:7000', undefined, (e) => (e as Error).message);
+    expect(refusal).toBeInstanceOf(InvalidTaskOptionsError);
+    expect(refusal!.message).toBe(
+      `TaskModule options: connection: Redis Cluster via n1:7000: a node is not part of a Redis Cluster (Failed to refresh slots cache.: ${said}); ` +
+        'use the single-node shape (a URL, or { host, port }) for a Redis that is not a Cluster, or list nodes of the Cluster in `cluster` (see docs/cluster.md)',
+    );
+  });
+
+  it("ends the wait at a master name the sentinel does not monitor, or at a server that is no sentinel, giving the server's answer", () => {
+    const target = "Sentinel master 'tasks' via sentinels s1:26379";
+    const noMaster = connectRefusal(
+      new Error('All sentinels are unreachable. Retrying from scratch after 10ms. Last error: ERR No such master with that name'),
+      target,
+      undefined,
+      (e) => (e as Error).message,
+    );
+    expect(noMaster).toBeInstanceOf(InvalidTaskOptionsError);
+    expect(noMaster!.message).toBe(
+      `TaskModule options: connection: ${target}: the sentinel monitors no master by that name (ERR No such master with that name); ` +
+        "use the name of a `sentinel monitor` line of the sentinels' configuration (`SENTINEL MASTERS` on a sentinel lists them)",
+    );
+    const notSentinel = connectRefusal(
+      new Error("All sentinels are unreachable. Retrying from scratch after 10ms. Last error: ERR unknown command 'sentinel', with args beginning with: 'get-master-addr-by-name' "),
+      target,
+      undefined,
+      (e) => (e as Error).message,
+    );
+    expect(notSentinel).toBeInstanceOf(InvalidTaskOptionsError);
+    expect(notSentinel!.message).toMatch(/: a server in `sentinels` is not a Redis Sentinel \(ERR unknown command 'sentinel', with args beginning with: 'get-master-addr-by-name'\); list the sentinels' addresses/);
+  });
+
+  it("shows a Cluster's last node error beside its slots-refresh failure, as the timeout message gives it", () => {
+    const failed = Object.assign(new Error('Failed to refresh slots cache.'), { lastNodeError: new Error('Connection is closed.') });
+    expect(connectErrorText(failed, (e) => (e as Error).message)).toBe('Failed to refresh slots cache. (last node: Connection is closed.)');
+    expect(connectErrorText(new Error('connect ECONNREFUSED'), (e) => (e as Error).message)).toBe('connect ECONNREFUSED');
   });
 
   it.each([new Error('connect ECONNREFUSED 127.0.0.1:6379'), new ReplyError('LOADING Redis is loading the dataset in memory'), 'text'])(
