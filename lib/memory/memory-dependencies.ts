@@ -68,7 +68,9 @@ export function notifyDependents(q: MemoryQueue, id: string, outcome: Dependency
     const dependents = finished ? [...finished.dependents] : [];
     for (const x of dependents) {
       const task = q.tasks.get(x);
-      if (!task || task.state !== 'blocked') continue;
+      // A dependent that ended dead through another dependency stays named here, and once removed its id
+      // may be a new task's: only a task that depends on this one acts.
+      if (!task || task.state !== 'blocked' || !task.dependsOn.includes(dep.id)) continue;
       if (dep.outcome.kind === 'completed' || task.dependencyFailure === 'run') {
         if (dep.outcome.kind === 'completed') task.dependencyResults.set(dep.id, dep.outcome.resultJson);
         task.pending.delete(dep.id);

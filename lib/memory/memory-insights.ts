@@ -54,5 +54,5 @@ export function history(q: MemoryQueue, id: string): TaskAttempt[] | null {
 export function relations(q: MemoryQueue, id: string): TaskRelations | null {
   const task = q.tasks.get(id);
   if (!task) return null;
-  return { dependencies: [...task.dependsOn], dependents: [...task.dependents].filter((d) => q.tasks.has(d)).sort() };
+  return { dependencies: [...task.dependsOn], dependents: [...task.dependents].filter((d) => q.tasks.get(d)?.dependsOn.includes(id)).sort() };
 }

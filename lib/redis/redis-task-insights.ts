@@ -59,9 +59,17 @@ export class RedisTaskInsights implements TaskInsights {
     ];
     if (e1 ?? e2 ?? e3 ?? e4) throw redactRedisError(e1 ?? e2 ?? e3 ?? e4);
     if (Number(exists) === 0 && Number(compact) === 0) return null;
-    // A dependent cancelled or removed by retention stays in the set until this task goes: leave those out.
-    const stored = dependents.length === 0 ? [] : ((await redacted(dependents.reduce((p, d) => p.exists(keys.task(d)), client.pipeline()).exec())) ?? []);
-    return { dependencies, dependents: dependents.filter((_, i) => Number(stored[i]?.[1]) === 1).sort() };
+    // A dependent cancelled or removed by retention stays in the set until this task goes, and its id
+    // may since name a new task that depends on others: a dependent counts while its own dependency
+    // list names this task (or, enqueued by 0.1.0 with no such list, while its record exists).
+    const checks = dependents.reduce(
+      (p, d) => p.lpos(keys.dependencies(d), id).exists(keys.dependencies(d)).exists(keys.task(d)),
+      client.pipeline(),
+    );
+    const found = dependents.length === 0 ? [] : ((await redacted(checks.exec())) ?? []);
+    const listed = (i: number) => found[3 * i]?.[1] !== null && found[3 * i]?.[1] !== undefined;
+    const oldRecord = (i: number) => Number(found[3 * i + 1]?.[1]) === 0 && Number(found[3 * i + 2]?.[1]) === 1;
+    return { dependencies, dependents: dependents.filter((_, i) => listed(i) || oldRecord(i)).sort() };
   }
 
   /**

@@ -88,6 +88,41 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect((await e.tasks.list(QUEUE, 'dead', 0, 10)).map((t) => t.id)).toEqual(['waits']);
     });
 
+    it("tells a dependency's end only to tasks that depend on it, not to a new task under a removed dependent's id", async () => {
+      const e = await open();
+      // y dies through w while x is unfinished: x's dependents still name y.
+      await e.add(newTask('x'), newTask('w', { maxAttempts: 1 }));
+      await e.add(newTask('y', { dependsOn: ['x', 'w'] }));
+      const [x, w] = await e.take(2);
+      await e.fail(w, { action: 'dead' }, 'w broke');
+      expect(await e.tasks.get(QUEUE, 'y')).toMatchObject({ state: 'dead' });
+      expect(await e.tasks.remove(QUEUE, 'y')).toBe('finished');
+      // The id is free again: a new y that depends on z only.
+      await e.add(newTask('z', { delayMs: 60_000 }));
+      await e.add(newTask('y', { name: 'report2', dependsOn: ['z'] }));
+      expect((await e.tasks.relations(QUEUE, 'x'))!.dependents).toEqual([]);
+      await e.fail(x, { action: 'dead' }, 'x broke');
+      expect(await e.tasks.get(QUEUE, 'y')).toMatchObject({ name: 'report2', state: 'blocked' });
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ blocked: 1, dead: 2 });
+    });
+
+    it("gives a dependency's result only to tasks that depend on it", async () => {
+      const e = await open();
+      await e.add(newTask('x'), newTask('w', { maxAttempts: 1 }));
+      await e.add(newTask('y', { dependsOn: ['x', 'w'] }));
+      const [x, w] = await e.take(2);
+      await e.fail(w, { action: 'dead' }, 'w broke');
+      await e.tasks.remove(QUEUE, 'y');
+      await e.add(newTask('z'));
+      await e.add(newTask('y', { dependsOn: ['z'] }));
+      await e.complete(x, 'x result');
+      expect(await e.tasks.get(QUEUE, 'y')).toMatchObject({ state: 'blocked' });
+      const [z] = await e.take(1);
+      await e.complete(z, 'z result');
+      const [y] = await e.take(1);
+      expect(Object.fromEntries(await e.tasks.dependencyResults(QUEUE, y.id))).toEqual({ z: 'z result' });
+    });
+
     it('ends the dependents of a cancelled task dead', async () => {
       const e = await open();
       await e.add(newTask('base', { delayMs: 60_000 }));

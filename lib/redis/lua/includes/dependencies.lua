@@ -32,6 +32,17 @@ local function unblock(base, keys, now, id)
   end
 end
 
+-- Whether task x depends on dep. A dependents set can name an id that no
+-- longer depends on it: a dependent that ended dead through another of its
+-- dependencies stays in this one's set, and once removed its id may be taken
+-- by a new task. Its dependency list as enqueued tells; a task enqueued by
+-- 0.1.0 has none, and its pending set tells instead.
+local function dependsOnIt(base, x, dep)
+  local listKey = base .. K_DEPENDENCIES .. x
+  if redis.call('LPOS', listKey, dep) then return true end
+  return redis.call('EXISTS', listKey) == 0 and redis.call('SISMEMBER', base .. K_PENDING_DEPENDENCIES .. x, dep) == 1
+end
+
 -- Tells the dependents of `id` how it ended: S_COMPLETED (with its result
 -- JSON), or S_DEAD (dead or cancelled, with a reason). A dependent of a failed
 -- task goes dead too, and so on down the graph, unless it was enqueued with
@@ -49,7 +60,7 @@ local function notifyDependents(base, keys, now, evMaxLen, id, outcome, value, d
     for _, x in ipairs(redis.call('SMEMBERS', dependentsKey)) do
       local xKey = base .. K_TASK .. x
       local f = redis.call('HMGET', xKey, R_STATE, R_DEPENDENCY_FAILURE, R_NAME, R_HAS_DEPENDENTS, R_REMOVE_ON_DEAD)
-      if f[1] == S_BLOCKED then
+      if f[1] == S_BLOCKED and dependsOnIt(base, x, dep.id) then
         local pendingKey = base .. K_PENDING_DEPENDENCIES .. x
         if dep.outcome == S_COMPLETED or f[2] == DEPENDENCY_FAILURE_RUN then
           if dep.outcome == S_COMPLETED then redis.call('HSET', base .. K_DEPENDENCY_RESULTS .. x, dep.id, dep.value) end
