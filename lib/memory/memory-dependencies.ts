@@ -1,5 +1,6 @@
 import type { ResolvedRetention } from '../config/resolved-options.js';
 import type { MemoryQueue } from './memory-queue.js';
+import { effective } from './own-retention.js';
 
 // The dependency graph of one queue, as lib/redis/lua/includes/dependencies.lua
 // keeps it: a blocked task holds the ids it still waits for, each dependency
@@ -56,10 +57,13 @@ export type DependencyOutcome = { kind: 'completed'; resultJson: string } | { ki
  * Tells the dependents of `id` how it ended. A dependent of a failed task
  * goes dead too, and so on down the graph, unless it runs anyway
  * (dependencyFailure 'run'). Dependents that go dead follow their own
- * removeOnDead; the dead set is then trimmed by `deadKeep` when given.
+ * retention as settled dead tasks do (removed at once by removeOnDead true or
+ * a count of 0, else trimming the dead set by their own limits); those under
+ * the module's retention trim it by `deadKeep` when given.
  */
 export function notifyDependents(q: MemoryQueue, id: string, outcome: DependencyOutcome, now: number, deadKeep: ResolvedRetention | null): void {
   const removeAfter: string[] = [];
+  const ownTrims: ResolvedRetention[] = [];
   let died = 0;
   const todo: Array<{ id: string; outcome: DependencyOutcome }> = [{ id, outcome }];
   for (let i = 0; i < todo.length; i++) {
@@ -85,9 +89,11 @@ export function notifyDependents(q: MemoryQueue, id: string, outcome: Dependency
       task.finishedAt = now;
       q.dead.add(x, now);
       q.emit(task, 'dead', now, undefined, { error });
-      died += 1;
+      const keep = effective(task.removeOnDead, deadKeep ?? { age: -1, count: -1 });
       // Removed only after the walk: its own dependents are still to be told.
-      if (task.removeOnDead === 'remove') removeAfter.push(x);
+      if (keep.remove || keep.count === 0) removeAfter.push(x);
+      else if (task.removeOnDead !== null) ownTrims.push(keep);
+      else died += 1;
       if (task.hasDependents) todo.push({ id: x, outcome: { kind: 'dead', reason: `its dependency ${dep.id} ended dead` } });
     }
   }
@@ -95,5 +101,6 @@ export function notifyDependents(q: MemoryQueue, id: string, outcome: Dependency
     q.dead.delete(x);
     q.deleteTask(x);
   }
+  for (const keep of ownTrims) q.trim(q.dead, now, keep.age, keep.count);
   if (deadKeep && died > 0) q.trim(q.dead, now, deadKeep.age, deadKeep.count);
 }

@@ -1,22 +1,16 @@
 import type { ResolvedRetention } from '../config/resolved-options.js';
 import type { AttemptOutcome, Lease } from '../engine/attempt.js';
-import type { RetentionOverride } from '../interfaces/retention-option.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import { notifyDependents } from './memory-dependencies.js';
 import type { MemoryQueue } from './memory-queue.js';
 import type { MemoryTask } from './memory-task.js';
+import { effective } from './own-retention.js';
 import { countAttempts, recordFailedAttempt } from './memory-insights.js';
 
 /** The module's retention, as settle and recover apply it. */
 export interface Retention {
   completed: ResolvedRetention;
   dead: ResolvedRetention;
-}
-
-/** A task's own retention over the module's: removed at once, or the limits to trim with. */
-function effective(own: RetentionOverride | null, module: ResolvedRetention): { remove: boolean; age: number; count: number } {
-  if (own === 'remove') return { remove: true, ...module };
-  return { remove: false, age: own?.age ?? module.age, count: own?.count ?? module.count };
 }
 
 /** A copy of an error as a store would keep it: through JSON, so only what JSON carries stays. */

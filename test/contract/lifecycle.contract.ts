@@ -123,6 +123,39 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect(Object.fromEntries(await e.tasks.dependencyResults(QUEUE, y.id))).toEqual({ z: 'z result' });
     });
 
+    it('ends a task dead by recovery or through a dependency as settle does: by its own retention, a count of 0 removing only it', async () => {
+      const e = await open({ retention: { dead: { count: 0 } } });
+      // Kept by their own retention, where the module keeps no dead task.
+      await e.add(newTask('kept', { maxAttempts: 1, removeOnDead: { age: null, count: 100 } }));
+      await e.add(newTask('c', { maxAttempts: 1, removeOnDead: { age: null, count: 100 } }));
+      await e.add(newTask('d', { dependsOn: ['c'], removeOnDead: { age: null, count: 100 } }));
+      await e.add(newTask('e', { dependsOn: ['c'] }));
+      const [kept, c] = await e.take(2);
+      await e.fail(kept, { action: 'dead' }, 'kept broke');
+      expect(await e.tasks.get(QUEUE, 'kept')).toMatchObject({ state: 'dead' });
+      await e.fail(c, { action: 'dead' }, 'c broke');
+      // d keeps itself; e, under the module's count of 0, goes at once and takes no other with it.
+      expect((await e.tasks.list(QUEUE, 'dead', 0, 10)).map((t) => t.id).sort()).toEqual(['c', 'd', 'kept']);
+      expect(await e.tasks.get(QUEUE, 'e')).toBeNull();
+      // A lease that runs out on the last attempt: the module's count of 0 removes that task, and only it.
+      await e.add(newTask('lost', { maxAttempts: 1 }));
+      await e.tasks.fetch(QUEUE, request(1, 1));
+      await e.elapse(30);
+      expect(await e.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 1 });
+      expect(await e.tasks.get(QUEUE, 'lost')).toBeNull();
+      expect((await e.tasks.list(QUEUE, 'dead', 0, 10)).map((t) => t.id).sort()).toEqual(['c', 'd', 'kept']);
+    });
+
+    it("applies a recovered task's own dead retention, as settle does", async () => {
+      const e = await open();
+      await e.add(newTask('gone', { maxAttempts: 1, removeOnDead: { age: null, count: 0 } }), newTask('stays', { maxAttempts: 1 }));
+      await e.tasks.fetch(QUEUE, request(2, 1));
+      await e.elapse(30);
+      expect(await e.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 2 });
+      expect(await e.tasks.get(QUEUE, 'gone')).toBeNull();
+      expect(await e.tasks.get(QUEUE, 'stays')).toMatchObject({ state: 'dead', error: { message: expect.stringMatching(/^attempt 1 was lost/) } });
+    });
+
     it('ends the dependents of a cancelled task dead', async () => {
       const e = await open();
       await e.add(newTask('base', { delayMs: 60_000 }));

@@ -19,6 +19,8 @@ local keepDeadAge, keepDead = tonumber(ARGV[ARG_KEEP_DEAD_AGE]), tonumber(ARGV[A
 local keys = queueKeys()
 local now = nowMs()
 local requeued, dead = 0, 0
+-- Dead tasks kept under the module's retention: the dead set is trimmed by it once, at the end.
+local keptUnderModule = 0
 local expired = redis.call('ZRANGEBYSCORE', keys[KEY_ACTIVE], '-inf', int(now), 'LIMIT', 0, tonumber(ARGV[ARG_LIMIT]))
 for _, id in ipairs(expired) do
   local taskKey = base .. K_TASK .. id
@@ -36,15 +38,19 @@ for _, id in ipairs(expired) do
       requeued = requeued + 1
     else
       emit(base, evMaxLen, taskKey, T_DEAD, id, f[4], attempt, err)
-      recordFailedAttempt(base, taskKey, id, now, nil, err)
-      redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, err, R_FINISHED_AT, int(now))
-      redis.call('ZADD', keys[KEY_DEAD], int(now), id)
       if f[6] then
         notifyDependents(base, keys, now, evMaxLen, id, S_DEAD, 'its worker was lost', { age = keepDeadAge, count = keepDead })
       end
-      if f[7] == REMOVE_AT_ONCE then
-        redis.call('ZREM', keys[KEY_DEAD], id)
+      -- As settle ends a task dead: by its own retention over the module's, and
+      -- a count of 0 removes it at once rather than trimming the dead set to nothing.
+      local remove, age, count = ownRetention(f[7], keepDeadAge, keepDead)
+      if remove or count == 0 then
         deleteTask(base, id)
+      else
+        recordFailedAttempt(base, taskKey, id, now, nil, err)
+        redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, err, R_FINISHED_AT, int(now))
+        redis.call('ZADD', keys[KEY_DEAD], int(now), id)
+        if f[7] then trim(base, keys[KEY_DEAD], now, age, count, 1) else keptUnderModule = keptUnderModule + 1 end
       end
       dead = dead + 1
     end
@@ -52,7 +58,7 @@ for _, id in ipairs(expired) do
 end
 if requeued > 0 then wake(keys[KEY_MARK]) end
 countThroughput(base, now, 0, requeued + dead)
-if dead > 0 then trim(base, keys[KEY_DEAD], now, keepDeadAge, keepDead, dead) end
+if keptUnderModule > 0 then trim(base, keys[KEY_DEAD], now, keepDeadAge, keepDead, keptUnderModule) end
 local reply = {}
 reply[REPLY_RECOVER_REQUEUED] = requeued
 reply[REPLY_RECOVER_DEAD] = dead

@@ -40,15 +40,6 @@ local leaving, doomed, seen = {}, {}, {}
 -- Attempts that completed or failed in this batch, for the throughput counters.
 local succeeded, failed = 0, 0
 
--- A task's own retention (REMOVE_AT_ONCE, or '<age>,<count>' with -1 for unset) over the module's.
-local function ownRetention(text, age, count)
-  if not text then return false, age, count end
-  if text == REMOVE_AT_ONCE then return true, age, count end
-  local a, c = string.match(text, '^(-?%d+),(-?%d+)$')
-  a, c = tonumber(a), tonumber(c)
-  return false, (a and a >= 0) and a or age, (c and c >= 0) and c or count
-end
-
 -- Puts a task back to run after delay ms (0: at once, in its old place).
 local function requeue(taskKey, id, delay, err, attemptUsed)
   if not attemptUsed then redis.call('HINCRBY', taskKey, R_ATTEMPTS, -1) end

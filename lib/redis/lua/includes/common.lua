@@ -176,6 +176,16 @@ local function flushEventGroup(base, maxLen, g)
   g.ids, g.names, g.attempts = {}, {}, {}
 end
 
+-- A task's own retention (REMOVE_AT_ONCE, or '<age>,<count>' with -1 for unset) over the module's:
+-- whether it is removed at once, and the age and count limits its finish trims by.
+local function ownRetention(text, age, count)
+  if not text then return false, age, count end
+  if text == REMOVE_AT_ONCE then return true, age, count end
+  local a, c = string.match(text, '^(-?%d+),(-?%d+)$')
+  a, c = tonumber(a), tonumber(c)
+  return false, (a and a >= 0) and a or age, (c and c >= 0) and c or count
+end
+
 -- Keeps a finished-state sorted set within its retention: at most `count`
 -- entries and none older than `ageMs`. `added` entries were just added; each
 -- call removes up to twice that (at least 16), so a settle stays O(1)

@@ -47,10 +47,14 @@ end
 -- JSON), or S_DEAD (dead or cancelled, with a reason). A dependent of a failed
 -- task goes dead too, and so on down the graph, unless it was enqueued with
 -- dependencyFailure 'run', in which case the failed dependency counts as done.
--- Dependents that go dead follow their own removeOnDead, then the dead set is
--- trimmed by `deadKeep` ({ age, count }) when given.
+-- Dependents that go dead follow their own retention as settle's dead tasks
+-- do: removed at once by removeOnDead true or a count of 0, or trimming the
+-- dead set by their own limits; those under the module's retention trim it by
+-- `deadKeep` ({ age, count }) when given (nil: the caller has no module
+-- retention to apply, as cancel and drain).
 local function notifyDependents(base, keys, now, evMaxLen, id, outcome, value, deadKeep)
-  local removeAfter, died = {}, 0
+  local removeAfter, died, ownTrims = {}, 0, {}
+  local moduleAge, moduleCount = deadKeep and deadKeep.age or -1, deadKeep and deadKeep.count or -1
   local queue = { { id = id, outcome = outcome, value = value } }
   local i = 1
   while queue[i] do
@@ -73,9 +77,15 @@ local function notifyDependents(base, keys, now, evMaxLen, id, outcome, value, d
           redis.call('HSET', xKey, R_STATE, S_DEAD, R_ERROR, err, R_FINISHED_AT, int(now))
           redis.call('ZADD', keys[KEY_DEAD], int(now), x)
           emit(base, evMaxLen, xKey, T_DEAD, x, f[3], nil, err)
-          died = died + 1
+          local remove, age, count = ownRetention(f[5], moduleAge, moduleCount)
           -- Removed only after the walk: its own dependents are still to be told.
-          if f[5] == REMOVE_AT_ONCE then removeAfter[#removeAfter + 1] = x end
+          if remove or count == 0 then
+            removeAfter[#removeAfter + 1] = x
+          elseif f[5] then
+            ownTrims[#ownTrims + 1] = { age, count }
+          else
+            died = died + 1
+          end
           if f[4] then queue[#queue + 1] = { id = x, outcome = S_DEAD, value = 'its dependency ' .. dep.id .. ' ended dead' } end
         end
       end
@@ -85,5 +95,6 @@ local function notifyDependents(base, keys, now, evMaxLen, id, outcome, value, d
     redis.call('ZREM', keys[KEY_DEAD], x)
     deleteTask(base, x)
   end
+  for _, limits in ipairs(ownTrims) do trim(base, keys[KEY_DEAD], now, limits[1], limits[2], 1) end
   if deadKeep and died > 0 then trim(base, keys[KEY_DEAD], now, deadKeep.age, deadKeep.count, died) end
 end
