@@ -101,7 +101,8 @@ export function fetchFrom(q: MemoryQueue, request: FetchRequest, now: number): F
     task.attempts += 1;
     task.state = 'active';
     task.startedAt = now;
-    task.leaseToken = `${request.workerToken}:${task.attempts}`;
+    // Unique per lease, as on Redis: a task retried from dead runs attempt 1 again.
+    task.leaseToken = `${request.workerToken}:${task.attempts}:${now}`;
     if (limit !== undefined) {
       q.running.set(task.name, (q.running.get(task.name) ?? 0) + 1);
       task.countedInLimit = true;

@@ -254,7 +254,10 @@ export const OUTCOME = {
 
 /** Separates the items of a list sent in one argument or reply field (names and ids hold no control characters). */
 export const LIST_SEPARATOR = '\n';
-/** A lease token is `<worker token><LEASE_TOKEN_SEPARATOR><attempt>`; a worker finds its orphans by that prefix. */
+/**
+ * A lease token is `<worker token><LEASE_TOKEN_SEPARATOR><attempt><LEASE_TOKEN_SEPARATOR><start in Redis ms>`;
+ * a worker finds its orphans by the prefix. The start keeps it unique: a task retried from dead runs attempt 1 again.
+ */
 export const LEASE_TOKEN_SEPARATOR = ':';
 /** A schedule occurrence's task id is `<schedule id><OCCURRENCE_SEPARATOR><due time in epoch ms>`. */
 export const OCCURRENCE_SEPARATOR = '@';
@@ -438,8 +441,8 @@ export const OBLITERATE_STATUS = { refused: 0, more: 1, done: 2 } as const;
 export const UPSERT_STATUS = ['unchanged', 'created', 'updated'] as const;
 
 /** A lease token, as fetch makes it. */
-export function leaseToken(workerToken: string, attempt: number): string {
-  return `${workerToken}${LEASE_TOKEN_SEPARATOR}${attempt}`;
+export function leaseToken(workerToken: string, attempt: number, startedAt: number): string {
+  return `${workerToken}${LEASE_TOKEN_SEPARATOR}${attempt}${LEASE_TOKEN_SEPARATOR}${startedAt}`;
 }
 
 /** The task id of a schedule's occurrence due at `dueMs`: the same on every instance, so it is added once. */

@@ -188,7 +188,7 @@ function fetchedTask(r: unknown[], at: number, workerToken: string, startedAt: n
     enqueuedAt: Number(r[at + row.enqueuedAt]) || 0,
     waitedMs: Number(r[at + row.waitedMs]) || 0,
     startedAt,
-    lease: { id, token: leaseToken(workerToken, attempt) },
+    lease: { id, token: leaseToken(workerToken, attempt, startedAt) },
   };
   // Set only when present, so a task enqueued without tracing carries no extra properties.
   const traceContext = r[at + row.traceContext];

@@ -183,10 +183,11 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect(await e.tasks.release(QUEUE, orphans)).toBe(1);
       expect(await e.tasks.get(QUEUE, 'orphan')).toMatchObject({ state: 'waiting', attempts: 0, startedAt: null });
       expect(await e.complete(task, 'late')).toBe(false);
-      // Fetched again by the same worker: the same token, another start; the old report no longer matches it.
+      // Fetched again by the same worker, as the same attempt: another start, so another token; the old report no longer matches it.
       await e.elapse(5);
       const [again] = await e.take(1);
-      expect(again.lease.token).toBe(task.lease.token);
+      expect(again.attempt).toBe(task.attempt);
+      expect(again.lease.token).not.toBe(task.lease.token);
       expect(again.startedAt).toBeGreaterThan(task.startedAt);
       expect(await e.tasks.release(QUEUE, orphans)).toBe(0);
       expect(await e.tasks.get(QUEUE, 'orphan')).toMatchObject({ state: 'active', attempts: 1 });
@@ -207,6 +208,26 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect(await e.tasks.get(QUEUE, 'runs')).toMatchObject({ state: 'active' });
       expect(await e.tasks.renew(QUEUE, WORKER, [runs.lease], 5_000, 10, [ran.lease])).toEqual({ lost: ['ran'], orphans: [] });
       expect(await e.take(1)).toEqual([expect.objectContaining({ id: 'ran', attempt: 2 })]);
+    });
+
+    it("refuses a stalled run's lease once its task was recovered, retried and taken again by the same worker", async () => {
+      const e = await open();
+      await e.add(newTask('t', { maxAttempts: 1 }));
+      const [stale] = (await e.tasks.fetch(QUEUE, request(1, 1))).tasks;
+      await e.elapse(30);
+      expect(await e.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 1 });
+      expect(await e.tasks.retry(QUEUE, 't')).toBe(true);
+      // Attempt 1 again, for the same worker: the stalled run's lease must not pass for this one.
+      const [fresh] = await e.take(1);
+      expect(fresh.attempt).toBe(stale.attempt);
+      expect(fresh.lease.token).not.toBe(stale.lease.token);
+      expect(await e.tasks.renew(QUEUE, WORKER, [stale.lease], 30_000, 60_000)).toEqual({ lost: ['t'], orphans: [] });
+      await e.tasks.progress(QUEUE, stale.lease, '50');
+      expect(await e.complete(stale, 'stale result')).toBe(false);
+      expect(await e.tasks.get(QUEUE, 't')).toMatchObject({ state: 'active' });
+      expect((await e.tasks.get(QUEUE, 't'))!.progress).toBeUndefined();
+      expect(await e.complete(fresh, 'fresh result')).toBe(true);
+      expect(await e.tasks.get(QUEUE, 't')).toMatchObject({ state: 'completed', result: 'fresh result' });
     });
 
     it('wakes a waiting worker when a task is added, and its fetch brings the task', async () => {

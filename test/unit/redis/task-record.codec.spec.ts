@@ -138,7 +138,7 @@ describe('decodeFetchReply', () => {
           waitedMs: 12,
           startedAt: 1_700_000_000_900,
           traceContext: '{"traceparent":"00-t-s-01"}',
-          lease: { id: 'a1', token: `${TOKEN}:1` },
+          lease: { id: 'a1', token: `${TOKEN}:1:1700000000900` },
         },
         {
           id: 'a2',
@@ -152,7 +152,7 @@ describe('decodeFetchReply', () => {
           waitedMs: 0,
           startedAt: 1_700_000_000_900,
           traceLink: '{"traceparent":"00-u-v-01"}',
-          lease: { id: 'a2', token: `${TOKEN}:2` },
+          lease: { id: 'a2', token: `${TOKEN}:2:1700000000900` },
         },
       ],
     });
@@ -162,9 +162,9 @@ describe('decodeFetchReply', () => {
     expect(decodeFetchReply([0, '', '1'], TOKEN).nextDueInMs).toBe(0);
   });
 
-  it('builds the lease token as fetch.lua stores it: <worker token>:<attempt>', () => {
+  it('builds the lease token as fetch.lua stores it: <worker token>:<attempt>:<start>', () => {
     const [task] = decodeFetchReply([-1, '', '7', 'id', 'n', '{}', 4, '5', 'f,10', '0', '1', 0, '', ''], 'w-9').tasks;
-    expect(task.lease).toEqual({ id: 'id', token: 'w-9:4' });
+    expect(task.lease).toEqual({ id: 'id', token: 'w-9:4:7' });
   });
 
   it('reports a payload that is not JSON instead of throwing, so the task can go dead with the reason', () => {
@@ -186,7 +186,7 @@ describe('decodeSettleReply', () => {
       nextDueInMs: null,
       brokenIds: [],
       tasks: [
-        { id: 'b1', name: 'echo', payload: { n: 1 }, attempt: 1, maxAttempts: 1, backoff: null, timeoutMs: 0, enqueuedAt: 42, waitedMs: 3, startedAt: 50, lease: { id: 'b1', token: `${TOKEN}:1` } },
+        { id: 'b1', name: 'echo', payload: { n: 1 }, attempt: 1, maxAttempts: 1, backoff: null, timeoutMs: 0, enqueuedAt: 42, waitedMs: 3, startedAt: 50, lease: { id: 'b1', token: `${TOKEN}:1:50` } },
       ],
     });
   });

@@ -286,6 +286,10 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
     takeWaiting(base, keys, zsetIds, fromList)
     callSliced('ZADD', keys[KEY_ACTIVE], leases)
     local startedAt = int(now)
+    -- The lease's start ends its token: a task retried from dead starts again at attempt 1, and the
+    -- same worker may take it while a stalled run of its earlier lease still goes on; that run's
+    -- settle, renewal, progress and log must not pass for the new lease's.
+    local tokenEnd = LEASE_TOKEN_SEPARATOR .. startedAt
     for k = 1, #ids do
       local id, taskKey, r, action = ids[k], taskKeys[k], records[k], actions[k]
       if action == 'broken' then
@@ -313,11 +317,11 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         local token
         if compact[k] then
           -- Its record key, written whole: the compact record's fields and the attempt's.
-          token = f.token .. LEASE_TOKEN_SEPARATOR .. attempt
+          token = f.token .. LEASE_TOKEN_SEPARATOR .. attempt .. tokenEnd
           writeFromCompact(base, id, r, S_ACTIVE, attempt, startedAt, token)
         else
           if r[2] then attempt = ((tonumber(r[2]) or 0) + 1) .. '' end
-          token = f.token .. LEASE_TOKEN_SEPARATOR .. attempt
+          token = f.token .. LEASE_TOKEN_SEPARATOR .. attempt .. tokenEnd
           redis.call('HSET', taskKey, R_STATE, S_ACTIVE, R_ATTEMPTS, attempt, R_STARTED_AT, startedAt, R_LEASE_TOKEN, token)
         end
         if limits[k] then
