@@ -38,8 +38,10 @@ const RULES = [
   '+rpush', '+ltrim', '+zscan', '+zcount', '+lpop', '+llen', '+lrem',
   // Worker heartbeats and the hand-over of tasks in a rolling deploy.
   '+zscore', '+zremrangebyscore',
-  // promote (a retry's history entry) and the name filter going on along the wait list.
-  '+lindex', '+lset', '+lpos',
+  // promote (a retry's history entry) and the name filter going on along the wait list, or a set (by rank).
+  '+lindex', '+lset', '+lpos', '+zrank',
+  // Whether a dependent enqueued by 0.1.0 (with no dependency list) still waits for a dependency.
+  '+sismember',
 ];
 const CORE_FLOW = join(__dirname, 'children', 'core-flow-app.cjs');
 
@@ -168,6 +170,9 @@ describe('a Redis ACL user limited to one prefix', () => {
     // The name filter past its first chunk of the wait list (a queue no worker serves).
     await t.queue.enqueueMany(Array.from({ length: 1_001 }, (_, i) => ({ name: i === 1_000 ? 'last' : 'other', payload: { i }, options: { queue: 'idle' } })));
     expect((await t.queue.list('waiting', { queue: 'idle', name: 'last' })).map((task) => task.payload)).toEqual([{ i: 1_000 }]);
+    // ... and of a sorted set: the delayed tasks.
+    await t.queue.enqueueMany(Array.from({ length: 1_001 }, (_, i) => ({ name: i === 1_000 ? 'late' : 'other', payload: { i }, options: { queue: 'idle', delay: 3_600_000 + i } })));
+    expect((await t.queue.list('delayed', { queue: 'idle', name: 'late' })).map((task) => task.payload)).toEqual([{ i: 1_000 }]);
     await t.queue.obliterate('idle');
     await t.queue.enqueue('acl.logged', {}, { queue: 'ops', delay: 60_000 });
     expect(await t.queue.drain('ops', { delayed: true })).toBe(1);
