@@ -156,6 +156,23 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect(await e.tasks.get(QUEUE, 'stays')).toMatchObject({ state: 'dead', error: { message: expect.stringMatching(/^attempt 1 was lost/) } });
     });
 
+    it('takes a task with more dependencies than a Lua call can hold at once, and blocks it again when retried', async () => {
+      const e = await open();
+      // Past Lua's unpack limit (about 8,000 values): one SADD or RPUSH of them all would fail half-way through the enqueue.
+      const deps = Array.from({ length: 8_100 }, (_, i) => newTask(`d${i}`, { maxAttempts: 1 }));
+      await e.add(...deps);
+      expect(await e.add(newTask('y', { dependsOn: deps.map((d) => d.id) }))).toEqual([{ ref: { queue: QUEUE, id: 'y' }, created: true }]);
+      expect(await e.tasks.get(QUEUE, 'y')).toMatchObject({ state: 'blocked' });
+      expect((await e.tasks.relations(QUEUE, 'y'))!.dependencies).toHaveLength(8_100);
+      const [d0] = await e.take(1);
+      await e.fail(d0, { action: 'dead' }, 'd0 broke');
+      expect(await e.tasks.get(QUEUE, 'y')).toMatchObject({ state: 'dead' });
+      // Retried: it waits again for the 8,099 still waiting.
+      expect(await e.tasks.retry(QUEUE, 'y')).toBe(true);
+      expect(await e.tasks.get(QUEUE, 'y')).toMatchObject({ state: 'blocked' });
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ waiting: 8_099, blocked: 1, dead: 1 });
+    });
+
     it('ends the dependents of a cancelled task dead', async () => {
       const e = await open();
       await e.add(newTask('base', { delayMs: 60_000 }));

@@ -152,7 +152,8 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
       redis.call('SADD', base .. K_DEPENDENTS .. dep, id)
       redis.call('HSET', base .. K_TASK .. dep, R_HAS_DEPENDENTS, '1')
     end
-    redis.call('SADD', base .. K_PENDING_DEPENDENCIES .. id, unpack(pending))
+    -- In slices: unpack holds a few thousand values, and dependsOn has no such limit.
+    callSliced('SADD', base .. K_PENDING_DEPENDENCIES .. id, pending)
   elseif runAt > now then
     state = S_DELAYED
     redis.call('ZADD', keys[KEY_DELAYED], int(runAt), id)
@@ -182,7 +183,7 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
   redis.call('HSET', taskKey, unpack(rec, 1, n))
   if all then
     -- Kept as enqueued, for TaskQueue.relations: the pending set loses each dependency as it finishes.
-    redis.call('RPUSH', base .. K_DEPENDENCIES .. id, unpack(all))
+    callSliced('RPUSH', base .. K_DEPENDENCIES .. id, all)
     for _, dep in ipairs(results) do
       redis.call('HSET', base .. K_DEPENDENCY_RESULTS .. id, dep, redis.call('HGET', base .. K_TASK .. dep, R_RESULT) or '')
     end

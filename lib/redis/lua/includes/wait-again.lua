@@ -27,7 +27,7 @@ local function waitAgain(base, keys, now, id, taskKey)
     redis.call('SADD', base .. K_DEPENDENTS .. dep, id)
     redis.call('HSET', base .. K_TASK .. dep, R_HAS_DEPENDENTS, '1')
   end
-  redis.call('SADD', base .. K_PENDING_DEPENDENCIES .. id, unpack(pending))
+  callSliced('SADD', base .. K_PENDING_DEPENDENCIES .. id, pending)
   redis.call('HSET', taskKey, R_STATE, S_BLOCKED)
   redis.call('ZADD', keys[KEY_BLOCKED], int(now), id)
   return true
