@@ -169,4 +169,18 @@ describe('compact records of waiting tasks', () => {
     expect(await engine.get(QUEUE, 'lost-record')).toBeNull();
     expect(await redis.hlen(keys.compactRecords)).toBe(0);
   });
+
+  it('ends the dependents of a task moved to dead as broken dead too, and says so in the event stream', async () => {
+    await add(newTask('base'));
+    await add(newTask('next', { dependsOn: ['base'] }), newTask('anyway', { dependsOn: ['base'], dependencyFailure: 'run' }));
+    await deleteStoredPayload(redis, keys, 'base');
+    const reply = await engine.fetch(QUEUE, request(5));
+    expect(reply.brokenIds).toEqual(['base']);
+    expect(await engine.get(QUEUE, 'next')).toMatchObject({ state: 'dead', error: { message: 'dependency base ended dead: its record is broken' } });
+    expect(await engine.get(QUEUE, 'anyway')).toMatchObject({ state: 'waiting' });
+    const reader = await engine.openEventReader(QUEUE);
+    const { events } = await reader.read('0', 1);
+    reader.close();
+    expect(events.filter((e) => e.type === 'dead').map((e) => e.id)).toEqual(['base', 'next']);
+  });
 });

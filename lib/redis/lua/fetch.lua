@@ -7,6 +7,7 @@
 -- lease: a crash between pop and lease would lose it.
 --@include time
 --@include common
+--@include dependencies
 --@include handover
 --@include fetch
 

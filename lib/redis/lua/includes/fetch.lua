@@ -26,14 +26,18 @@ local function promoteDue(base, keys, now)
 end
 
 -- Takes a queued id whose record is gone or broken out of the way: a broken
--- record goes to dead with the reason, a gone one can only be dropped.
-local function moveBroken(base, keys, now, id, taskKey)
+-- record goes to dead with the reason, its dead event (a waitFor ends on it)
+-- and its dependents told; a gone one can only be dropped.
+local function moveBroken(base, keys, now, evMaxLen, id, taskKey)
   if redis.call('EXISTS', taskKey) == 0 then
     redis.call('DEL', base .. K_PAYLOAD .. id)
   else
-    redis.call('HSET', taskKey, R_STATE, S_DEAD, R_FINISHED_AT, int(now), R_ERROR,
-      cjson.encode({ message = 'task record is broken: its name, max attempts or payload is missing' }))
+    local err = cjson.encode({ message = 'task record is broken: its name, max attempts or payload is missing' })
+    redis.call('HSET', taskKey, R_STATE, S_DEAD, R_FINISHED_AT, int(now), R_ERROR, err)
     redis.call('ZADD', keys[KEY_DEAD], int(now), id)
+    local f = redis.call('HMGET', taskKey, R_NAME, R_HAS_DEPENDENTS)
+    emit(base, evMaxLen, taskKey, T_DEAD, id, f[1], nil, err)
+    if f[2] then notifyDependents(base, keys, now, evMaxLen, id, S_DEAD, 'its record is broken', nil) end
   end
 end
 
@@ -298,7 +302,7 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         skipped = skipped + 1
         -- A readable compact record becomes a record key first, so the task goes to dead with the reason.
         if compact[k] and r[1] then writeFromCompact(base, id, r, S_WAITING) end
-        moveBroken(base, keys, now, id, taskKey)
+        moveBroken(base, keys, now, evMaxLen, id, taskKey)
       elseif action == 'handover' then
         if not handOverEnds or handOverUntil[k] < handOverEnds then handOverEnds = handOverUntil[k] end
         if compact[k] then writeFromCompact(base, id, r, S_WAITING) end
