@@ -1,7 +1,15 @@
 import type { BatchObservableResult, Meter, Observable } from '@opentelemetry/api';
 import type { QueueGauges } from '../engine/task-maintenance.js';
+import { within } from '../timers/own-timers.js';
 import { ATTR } from './semantic-attributes.js';
 import { METRIC } from './task-metrics.js';
+
+/**
+ * How long a collection waits for the counts. A Redis that hangs (a frozen
+ * server, a partition: no reply and no error) would otherwise hold every
+ * collection, and with it every other metric of the app's scrape.
+ */
+export const GAUGE_READ_WAIT_MS = 1_000;
 
 /** Reads one queue's gauge counts (TaskEngine.gauges: counted at most once per interval across the fleet). */
 export type GaugeReader = (queue: string, maxAgeMs: number) => Promise<QueueGauges>;
@@ -25,14 +33,19 @@ interface Cached {
  * are scraped however often, each queue is counted at most once per interval,
  * and each instance reports the same fleet-wide values. A fifth gauge, the
  * counts' age, is reported whether the last read worked or not: while Redis
- * is out of reach the counts are not observed, but most SDKs go on exporting
- * the last values they saw, and the growing age is what tells they are stale.
+ * is out of reach (a read failed, or is still unanswered after
+ * GAUGE_READ_WAIT_MS) the counts are not observed, but most SDKs go on
+ * exporting the last values they saw, and the growing age is what tells they are stale.
  */
 export class QueueGaugeSet {
   private readonly queues = new Set<string>();
   private readonly cache = new Map<string, Cached>();
 
-  constructor(private readonly read: GaugeReader, private readonly intervalMs: number) {}
+  constructor(
+    private readonly read: GaugeReader,
+    private readonly intervalMs: number,
+    private readonly readWaitMs = GAUGE_READ_WAIT_MS,
+  ) {}
 
   /** Adds queues to report (those with handlers here, those configured, those this app enqueues to). */
   watch(queue: string): void {
@@ -57,7 +70,8 @@ export class QueueGaugeSet {
 
   private async observe(result: BatchObservableResult, gauges: Record<keyof QueueGauges, Observable>, age: Observable): Promise<void> {
     const queues = [...this.queues];
-    await Promise.all(queues.map((queue) => this.refresh(queue)));
+    // A read still unanswered after the wait goes on (one at a time per queue); this collection reports the age only.
+    await within(Promise.all(queues.map((queue) => this.refresh(queue))), this.readWaitMs, []);
     const now = Date.now();
     for (const queue of queues) {
       const cached = this.cache.get(queue);
@@ -65,7 +79,7 @@ export class QueueGaugeSet {
       const attributes = { [ATTR.destination]: queue };
       // Never read yet (an app started while Redis is down): as old as this process's wait for them.
       result.observe(age, now - (cached.at || cached.since), attributes);
-      const value = cached.value;
+      const value = cached.pending ? null : cached.value;
       if (value) for (const key of Object.keys(gauges) as Array<keyof QueueGauges>) result.observe(gauges[key], value[key], attributes);
     }
   }

@@ -61,6 +61,41 @@ describe('QueueGaugeSet', () => {
     });
   });
 
+  it('reports the growing age, and no counts, while a read goes unanswered (a Redis that hangs), without holding the collection', async () => {
+    let answer!: (gauges: QueueGauges) => void;
+    let hanging = false;
+    const hangs = async (queue: string): Promise<QueueGauges> => {
+      if (!hanging) return read(queue);
+      reads.push(queue);
+      return new Promise((resolve) => (answer = resolve));
+    };
+    let callback!: (result: { observe(gauge: { name: string }, value: number): void }) => Promise<void>;
+    const meter = { createObservableGauge: (name: string) => ({ name }), addBatchObservableCallback: (cb: typeof callback) => (callback = cb) };
+    const gauges = new QueueGaugeSet(hangs, 10, 50);
+    gauges.watch('mail');
+    gauges.install(meter as never);
+    const observe = async () => {
+      const seen = new Map<string, number>();
+      await callback({ observe: (gauge, value) => seen.set(gauge.name.replace('nestjs_redis_tasks.queue.', ''), value) });
+      return seen;
+    };
+    expect((await observe()).get('waiting')).toBe(4);
+    hanging = true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The collection ends after the wait (50 ms here), with the age alone: at least the 20 ms since the last read.
+    const frozen = await observe();
+    expect([...frozen.keys()]).toEqual(['counts_age']);
+    expect(frozen.get('counts_age')).toBeGreaterThanOrEqual(20);
+    const later = await observe();
+    expect([...later.keys()]).toEqual(['counts_age']);
+    expect(later.get('counts_age')).toBeGreaterThan(frozen.get('counts_age')!);
+    // One read at a time: the hung one is not repeated while it waits.
+    expect(reads).toEqual(['mail', 'mail']);
+    answer({ waiting: 9, delayed: 0, active: 0, dead: 0 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await observe()).get('waiting')).toBe(9);
+  });
+
   it('reads again once the interval has passed, and observes nothing for a queue it could not read', async () => {
     // A meter that only captures the batch callback, so each observation is seen as the set makes it.
     let callback!: (result: { observe(gauge: { name: string }, value: number): void }) => Promise<void>;
