@@ -19,9 +19,22 @@ export class AttemptState {
    * worker event (the task was not run to an end here: it runs again).
    */
   abandoned = false;
+  /**
+   * Called once when the worker gives the attempt up, for what must end then
+   * rather than when the handler does: a handler that ignores its signal may never end.
+   */
+  onAbandon: (() => void) | undefined = undefined;
 
   constructor(
     /** Aborted on timeout, shutdown past the grace period, or a lost lease. */
     readonly abort: LazyAbort,
   ) {}
+
+  /** Gives the attempt up (see abandoned) and aborts the handler's signal with `reason`. */
+  abandon(reason: unknown): void {
+    if (this.abandoned) return;
+    this.abandoned = true;
+    this.abort.abort(reason);
+    this.onAbandon?.();
+  }
 }

@@ -104,8 +104,7 @@ export class TestWorker implements BeforeApplicationShutdown {
     await within(this.settled(), this.options.worker?.shutdownGraceMs ?? 0, undefined);
     const leases = new Map<string, Lease[]>();
     for (const [task, { queue, state }] of this.attempts) {
-      state.abandoned = true;
-      state.abort.abort(new TaskAbortedError(task.id, 'shutdown'));
+      state.abandon(new TaskAbortedError(task.id, 'shutdown'));
       leases.set(queue, [...(leases.get(queue) ?? []), task.lease]);
     }
     for (const [queue, held] of leases) await this.engine.release(queue, held);

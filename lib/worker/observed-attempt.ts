@@ -39,12 +39,21 @@ export function runObservedAttempt(
   const span = tracing === null ? null : tracing.startAttempt(queue, task);
   if (metrics !== null) metrics.started(queue, task.name, task.waitedMs);
   const io = new AttemptIo(s.engine, queue, task, s.logMaxLines, s.events);
+  let spanEnded = false;
   const finish = (recorded: AttemptOutcome | null): number => {
     const ms = Date.now() - started;
-    if (span !== null) tracing!.endAttempt(span, recorded);
+    if (span !== null && !spanEnded) tracing!.endAttempt(span, recorded);
     if (metrics !== null && recorded !== null) metrics.ended(queue, task.name, recorded, ms);
     return ms;
   };
+  if (span !== null) {
+    // Given up (a shutdown's hand-back, a lost lease): the span ends now, as abandoned. A handler that
+    // ignores its signal may never end, and its attempt would otherwise never show in a trace.
+    state.onAbandon = () => {
+      spanEnded = true;
+      tracing!.endAttempt(span, null);
+    };
+  }
   // Chained rather than awaited: every task goes through here, and each await
   // is a promise and a microtask more per task (the Redis worker's record is synchronous).
   const executing = span === null ? executeAttempt(queue, task, handler, state, io, s.events) : tracing!.within(span, () => executeAttempt(queue, task, handler, state, io, s.events));

@@ -311,8 +311,7 @@ export class QueueConsumer {
   private async handBack(slots: Slot[], retryMs = this.settings.leaseMs): Promise<void> {
     if (slots.length === 0) return;
     for (const slot of slots) {
-      slot.attempt.abandoned = true;
-      slot.attempt.abort.abort(new TaskAbortedError(slot.task.id, 'shutdown'));
+      slot.attempt.abandon(new TaskAbortedError(slot.task.id, 'shutdown'));
       this.ledger.drop(slot.task.id);
     }
     const leases = slots.map((s) => s.task.lease);
@@ -328,9 +327,8 @@ export class QueueConsumer {
       const slot = this.ledger.get(id);
       // A slot of the same task under a newer lease (fetched again since) keeps running.
       if (!slot || slot.attempt.abandoned || slot.task.lease.token !== token) continue;
-      slot.attempt.abandoned = true;
       const error = new TaskAbortedError(id, 'lease-lost');
-      slot.attempt.abort.abort(error);
+      slot.attempt.abandon(error);
       this.outage.emit('lease', error, id);
     }
   }

@@ -41,6 +41,19 @@ class TracedTasks {
   }
 }
 
+/** A handler that ignores its signal: it ends only when the test lets it. */
+@Injectable()
+class StuckTasks {
+  readonly started: string[] = [];
+  release: () => void = () => undefined;
+
+  @TaskHandler('traced.stuck', { queue: 'stuck' })
+  async stuck(_payload: unknown, task: TaskContext) {
+    this.started.push(task.id);
+    await new Promise<void>((resolve) => (this.release = resolve));
+  }
+}
+
 /** Runs `fn` inside a new active span named `name`, ends it, and returns the span with fn's result. */
 async function inSpan<T>(name: string, fn: () => Promise<T>): Promise<{ span: Span; result: T }> {
   return tracer().startActiveSpan(name, async (span) => {
@@ -157,6 +170,23 @@ describe('tracing', () => {
     await waitUntil(() => byMessageId(tracing.spans('process default'), dependent.id).length === 1, 'the dependent span');
     const [process] = byMessageId(tracing.spans('process default'), dependent.id);
     expect(process.spanContext().traceId).toBe(request.spanContext().traceId);
+  });
+
+  it("ends the span of an attempt given up at shutdown as abandoned, though its handler ignores the signal and goes on", async () => {
+    const stuck = await startTaskApp(`${prefix}-stuck`, [StuckTasks], { worker: { concurrency: 2, leaseMs: 5_000, shutdownGraceMs: 200 } });
+    const tasks = stuck.app.get(StuckTasks);
+    try {
+      const ref = await stuck.queue.enqueue('traced.stuck', {});
+      await waitUntil(() => tasks.started.includes(ref.id), 'the stuck task to start');
+      await stuck.close();
+      // The handler still runs: its span ended when the worker handed the task back.
+      const [span] = byMessageId(tracing.spans('process stuck'), ref.id);
+      expect(span.attributes['nestjs_redis_tasks.task.outcome']).toBe('abandoned');
+      expect(span.kind).toBe(SpanKind.CONSUMER);
+    } finally {
+      tasks.release();
+      await removePrefix(`${prefix}-stuck`);
+    }
   });
 
   it('starts a new trace for each schedule occurrence, linked to the schedule() call', async () => {
