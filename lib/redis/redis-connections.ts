@@ -131,7 +131,8 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     client.on('ready', () => {
       if (!down) return;
       down = false;
-      this.logger.log(`Redis ${role} connection to ${this.target} restored`);
+      // At the failure's own level: a log filtered to warnings shows the outage's end too.
+      this.logger.warn(`Redis ${role} connection to ${this.target} restored`);
     });
     this.clients.add(client);
     return client;

@@ -73,7 +73,8 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
       .pass()
       .then(
         (delayMs) => {
-          if (this.failing) this.logger.log('schedules: firing resumed');
+          // At the outage's own level: a log filtered to warnings shows its end too.
+          if (this.failing) this.logger.warn('schedules: firing resumed');
           this.failing = false;
           return delayMs;
         },

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnWorkerEvent, RedisUnavailableError, TaskContext, TaskHandler, type WorkerErrorEvent } from '../../lib/index.js';
 import { ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
+import { CapturingLogger } from '../utils/capturing-logger.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { uniquePrefix } from '../utils/redis.js';
 import { sleep, waitUntil } from '../utils/wait.js';
@@ -46,7 +47,9 @@ describe('Redis lost while the app runs', () => {
       // A lease longer than the outage: the tasks running through it keep their attempt.
       worker: { concurrency: 2, leaseMs: 10_000, shutdownGraceMs: 2_000 },
     });
+    t.app.useLogger(logger);
   });
+  const logger = new CapturingLogger();
 
   afterAll(async () => {
     gateOpen = true;
@@ -99,6 +102,11 @@ describe('Redis lost while the app runs', () => {
       expect(event).toMatchObject({ type: 'error', queue: 'default', error: expect.any(Error) });
       expect(['fetch', 'settle', 'renew', 'recover']).toContain(event.operation);
     }
+
+    // The outage's start and its end, at the same level: a log filtered to warnings shows both.
+    const command = (what: string) => logger.lines.filter((l) => l.startsWith('warn') && l.includes(`Redis command connection to 127.0.0.1:${redis.port} ${what}`));
+    expect(command('failed')).not.toEqual([]);
+    expect(command('restored')).not.toEqual([]);
 
     // New work after the outage runs too, with no restart of the app.
     const after = await t!.queue.enqueue('outage.job', { n: 6 });
