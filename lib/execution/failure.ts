@@ -11,8 +11,48 @@ export interface Failure {
   permanent: boolean;
 }
 
-/** A readable record of anything a handler threw, including non-Errors. */
+/**
+ * The most of an error's message, stack and validation issues a task keeps.
+ * An error is stored up to seven times for a dead task (its record, each
+ * attempt's history entry, each retrying and dead event), and a message can
+ * hold a whole upstream response: 20,000 characters cost a dead task 345 kB
+ * of Redis memory. What is cut says how much.
+ */
+export const MAX_ERROR_MESSAGE = 4_096;
+export const MAX_ERROR_STACK = 16_384;
+export const MAX_ERROR_ISSUES = 100;
+
+/** `text` cut to `max` characters (never inside a surrogate pair), saying how many were cut. */
+function capped(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
+  return `${text.slice(0, end)}… (${text.length - end} more characters cut)`;
+}
+
+/** The error as a task keeps it: message, stack and issues within their limits. */
+function bounded(info: TaskErrorInfo): TaskErrorInfo {
+  const message = capped(info.message, MAX_ERROR_MESSAGE);
+  if (message !== info.message && info.stack !== undefined) {
+    // V8 stacks begin with "<name>: <message>": the cut message goes there too, so the frames stay.
+    const head = `${info.name ?? 'Error'}: ${info.message}`;
+    if (info.stack.startsWith(head)) info.stack = `${info.name ?? 'Error'}: ${message}${info.stack.slice(head.length)}`;
+  }
+  info.message = message;
+  if (info.stack !== undefined) info.stack = capped(info.stack, MAX_ERROR_STACK);
+  if (info.issues !== undefined && info.issues.length > MAX_ERROR_ISSUES) {
+    const more = info.issues.length - MAX_ERROR_ISSUES;
+    info.issues = [...info.issues.slice(0, MAX_ERROR_ISSUES), { message: `… ${more} more issues cut`, path: [] }];
+  }
+  if (info.issues !== undefined) for (const issue of info.issues) issue.message = capped(issue.message, MAX_ERROR_MESSAGE);
+  return info;
+}
+
+/** A readable record of anything a handler threw, including non-Errors, within the limits a task keeps. */
 export function describeThrown(thrown: unknown): TaskErrorInfo {
+  return bounded(describeUnbounded(thrown));
+}
+
+function describeUnbounded(thrown: unknown): TaskErrorInfo {
   if (thrown instanceof Error) {
     let message = thrown.message || thrown.name;
     if (thrown instanceof HttpException) {

@@ -1,7 +1,8 @@
 import { BadRequestException, ForbiddenException, HttpException, InternalServerErrorException, UnauthorizedException } from '@nestjs/common';
 import { TaskTimeoutError } from '../../../lib/errors/task-timeout.error.js';
 import { UnrecoverableTaskError } from '../../../lib/errors/unrecoverable-task.error.js';
-import { classifyFailure, describeThrown } from '../../../lib/execution/failure.js';
+import { TaskPayloadError } from '../../../lib/errors/task-payload.error.js';
+import { MAX_ERROR_ISSUES, MAX_ERROR_MESSAGE, MAX_ERROR_STACK, classifyFailure, describeThrown } from '../../../lib/execution/failure.js';
 import type { PipelineStage } from '../../../lib/execution/attempt-state.js';
 
 describe('describeThrown', () => {
@@ -109,5 +110,41 @@ describe('classifyFailure', () => {
 
   it('records the failure readably whatever was thrown', () => {
     expect(classifyFailure(undefined, 'handler').error).toEqual({ message: 'handler threw undefined' });
+  });
+});
+
+describe('describeThrown: the size an error is kept at', () => {
+  it('cuts a long message, in the stack too, keeping the frames and saying how much was cut', () => {
+    const error = new Error(`upstream said: ${'e'.repeat(20_000)}`);
+    const info = describeThrown(error);
+    const cut = error.message.length - MAX_ERROR_MESSAGE;
+    expect(info.message).toBe(`${error.message.slice(0, MAX_ERROR_MESSAGE)}… (${cut} more characters cut)`);
+    expect(info.stack!.startsWith(`Error: ${info.message}\n    at `)).toBe(true);
+    expect(info.stack!.length).toBeLessThan(MAX_ERROR_MESSAGE + 2_000);
+  });
+
+  it('cuts a long stack and keeps short errors whole', () => {
+    const error = new Error('short');
+    error.stack = `Error: short\n${'    at frame (file.js:1:1)\n'.repeat(2_000)}`;
+    const info = describeThrown(error);
+    expect(info.message).toBe('short');
+    expect(info.stack!.length).toBeLessThanOrEqual(MAX_ERROR_STACK + 40);
+    expect(info.stack).toMatch(/… \(\d+ more characters cut\)$/);
+    const plain = new Error('plain');
+    expect(describeThrown(plain)).toEqual({ message: 'plain', name: 'Error', stack: plain.stack });
+  });
+
+  it('never cuts inside a surrogate pair, and cuts a thrown string or value as a message', () => {
+    const text = `${'a'.repeat(MAX_ERROR_MESSAGE - 1)}😀tail`;
+    const cut = describeThrown(text).message;
+    expect(cut.startsWith(`${'a'.repeat(MAX_ERROR_MESSAGE - 1)}…`)).toBe(true);
+    expect(describeThrown({ body: 'x'.repeat(10_000) }).message).toMatch(/more characters cut\)$/);
+  });
+
+  it('keeps the first validation issues, saying how many more there were', () => {
+    const issues = Array.from({ length: 250 }, (_, i) => ({ message: `field ${i} is wrong`, path: [`f${i}`] }));
+    const info = describeThrown(new TaskPayloadError('t', issues));
+    expect(info.issues).toHaveLength(MAX_ERROR_ISSUES + 1);
+    expect(info.issues![MAX_ERROR_ISSUES]).toEqual({ message: '… 150 more issues cut', path: [] });
   });
 });
