@@ -94,7 +94,8 @@ function die(q: MemoryQueue, task: MemoryTask, error: TaskErrorInfo, now: number
  * Takes back tasks whose lease ran out (lib/redis/lua/recover.lua): the lost
  * attempt counts; the task waits again while attempts remain, else ends dead.
  */
-export function recoverExpired(q: MemoryQueue, now: number, limit: number, deadKeep: ResolvedRetention): { requeued: number; dead: number } {
+export function recoverExpired(q: MemoryQueue, now: number, limit: number, retention: Retention): { requeued: number; dead: number } {
+  const deadKeep = retention.dead;
   let requeued = 0;
   let dead = 0;
   for (const id of q.active.upTo(now, limit)) {
@@ -117,5 +118,8 @@ export function recoverExpired(q: MemoryQueue, now: number, limit: number, deadK
     }
   }
   if (requeued > 0) q.wake();
+  // Finished tasks past their age, in a queue where none finishes to trim them.
+  q.sweepByAge(q.completed, now, retention.completed.age, (task) => task.removeOnComplete);
+  q.sweepByAge(q.dead, now, retention.dead.age, (task) => task.removeOnDead);
   return { requeued, dead };
 }

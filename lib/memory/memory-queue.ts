@@ -1,6 +1,7 @@
 import type { ResolvedQueueSettings } from '../config/resolved-options.js';
 import type { QueueGauges } from '../engine/task-maintenance.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
+import type { RetentionOverride } from '../interfaces/retention-option.js';
 import type { TaskEventType } from '../interfaces/task-event.interface.js';
 import { MemoryEventLog } from './memory-event-log.js';
 import { waitScore, type MemoryTask } from './memory-task.js';
@@ -98,6 +99,21 @@ export class MemoryQueue {
   trim(set: ScoredSet, now: number, ageMs: number, count: number): void {
     if (ageMs >= 0) for (const id of set.upTo(now - ageMs)) this.drop(set, id);
     if (count >= 0 && set.size > count) for (const id of set.range(0, set.size - count)) this.drop(set, id);
+  }
+
+  /**
+   * Removes finished tasks past their retention's age, as recover.lua's sweep
+   * does for a queue where no task finishes to trim them: those older than the
+   * module's `ageMs`, each by its own age when `own` gives it one.
+   */
+  sweepByAge(set: ScoredSet, now: number, ageMs: number, own: (task: MemoryTask) => RetentionOverride | null): void {
+    if (ageMs < 0) return;
+    for (const id of set.upTo(now - ageMs)) {
+      const task = this.tasks.get(id);
+      const mine = task ? own(task) : null;
+      const age = mine !== null && mine !== 'remove' && mine.age !== null ? mine.age : ageMs;
+      if ((set.score(id) ?? now) <= now - age) this.drop(set, id);
+    }
   }
 
   /** Forgets every task, event, pause and rate window of the queue. */

@@ -97,7 +97,7 @@ export class MemoryTaskEngine implements TaskEngine {
   }
 
   async recover(queue: string): Promise<{ requeued: number; dead: number }> {
-    return recoverExpired(this.store.queue(queue), this.store.now(), RECOVER_LIMIT, this.options.retention.dead);
+    return recoverExpired(this.store.queue(queue), this.store.now(), RECOVER_LIMIT, this.options.retention);
   }
 
   async progress(queue: string, lease: Lease, progressJson: string): Promise<boolean> {

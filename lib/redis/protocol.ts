@@ -355,7 +355,7 @@ export const SCRIPTS = {
    * recorded, which is neither extended nor an orphan (its lease runs out and recovery counts the attempt).
    */
   renew: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'leaseMs', 'workerToken', 'orphanAgeMs'], row: [...LEASE_ROW, 'extend'] },
-  recover: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'limit', 'keepDeadAge', 'keepDeadCount'] },
+  recover: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'limit', 'keepDeadAge', 'keepDeadCount', 'keepCompletedAge'] },
   progress: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id', 'token', 'progress'] },
   /** `removed`: '1' when remove() called it, '' for cancel(): the words a dependent's error gives. */
   cancel: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'id', 'removed'] },

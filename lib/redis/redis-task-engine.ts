@@ -150,7 +150,8 @@ export class RedisTaskEngine implements TaskEngine {
 
   async recover(queue: string): Promise<{ requeued: number; dead: number }> {
     const { age, count } = this.options.retention.dead;
-    const args = scriptArgs('recover', Object.assign(this.head(queue), { limit: RECOVER_LIMIT, keepDeadAge: age, keepDeadCount: count }));
+    const keepCompletedAge = this.options.retention.completed.age;
+    const args = scriptArgs('recover', Object.assign(this.head(queue), { limit: RECOVER_LIMIT, keepDeadAge: age, keepDeadCount: count, keepCompletedAge }));
     const reply = (await this.script('recover', queue, args)) as unknown[];
     return { requeued: Number(reply[RECOVER.head.requeued]), dead: Number(reply[RECOVER.head.dead]) };
   }

@@ -173,6 +173,26 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect(await e.tasks.counts(QUEUE)).toMatchObject({ waiting: 8_099, blocked: 1, dead: 1 });
     });
 
+    it("removes finished tasks past their retention's age at recovery, in a queue where nothing finishes to trim them", async () => {
+      const e = await open({ retention: { completed: { age: 1_000 }, dead: { age: 1_000 } } });
+      await e.add(newTask('done'), newTask('broke', { maxAttempts: 1 }), newTask('kept', { removeOnComplete: { age: 600_000, count: null } }));
+      const [done, broke, kept] = await e.take(3);
+      await e.complete(done, 'ok');
+      await e.fail(broke, { action: 'dead' }, 'broke');
+      await e.complete(kept, 'ok');
+      expect(await e.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 0 });
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ completed: 2, dead: 1 });
+      // The queue goes quiet past the age: no finish trims it, recovery does.
+      await e.elapse(1_100);
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ completed: 2, dead: 1 });
+      await e.tasks.recover(QUEUE);
+      expect(await e.tasks.get(QUEUE, 'done')).toBeNull();
+      expect(await e.tasks.get(QUEUE, 'broke')).toBeNull();
+      // Its own retention keeps it for ten minutes.
+      expect(await e.tasks.get(QUEUE, 'kept')).toMatchObject({ state: 'completed' });
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ completed: 1, dead: 0 });
+    });
+
     it('ends the dependents of a cancelled task dead', async () => {
       const e = await open();
       await e.add(newTask('base', { delayMs: 60_000 }));

@@ -1,10 +1,12 @@
 -- recover: takes back tasks whose lease ran out (their worker crashed, hung or
 -- lost Redis). The interrupted attempt counts: the task goes back to waiting
--- if attempts remain, else to dead.
+-- if attempts remain, else to dead. It also removes finished tasks past their
+-- retention's age (up to sweepLimit per set), which a queue where no task
+-- finishes would otherwise keep.
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
 --   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
--- ARGV: SCRIPTS.recover of protocol.ts: the key base, the events setting, the most tasks per call, and
---   the dead retention (keep age ms, keep count).
+-- ARGV: SCRIPTS.recover of protocol.ts: the key base, the events setting, the most tasks per call, the
+--   dead retention (keep age ms, keep count), and the completed retention's age (ms).
 -- Returns the recover reply: tasks recovered to waiting, tasks moved to dead.
 -- Each lost attempt counts as a failed one: in its task's history and in the minute's throughput.
 -- Atomic so that two workers recovering at once cannot both requeue a task,
@@ -17,6 +19,8 @@
 local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN]
 local keepDeadAge, keepDead = tonumber(ARGV[ARG_KEEP_DEAD_AGE]), tonumber(ARGV[ARG_KEEP_DEAD_COUNT])
 local keys = queueKeys()
+-- Finished tasks removed by age per set and call: a few ms of work at most, every few seconds per worker.
+local sweepLimit = 100
 local now = nowMs()
 local requeued, dead = 0, 0
 -- Dead tasks kept under the module's retention: the dead set is trimmed by it once, at the end.
@@ -59,6 +63,9 @@ end
 if requeued > 0 then wake(keys[KEY_MARK]) end
 countThroughput(base, now, 0, requeued + dead)
 if keptUnderModule > 0 then trim(base, keys[KEY_DEAD], now, keepDeadAge, keepDead, keptUnderModule) end
+-- Finished tasks past their age, in a queue where none finishes to trim them.
+sweepByAge(base, keys[KEY_COMPLETED], now, R_REMOVE_ON_COMPLETE, tonumber(ARGV[ARG_KEEP_COMPLETED_AGE]), sweepLimit)
+sweepByAge(base, keys[KEY_DEAD], now, R_REMOVE_ON_DEAD, keepDeadAge, sweepLimit)
 local reply = {}
 reply[REPLY_RECOVER_REQUEUED] = requeued
 reply[REPLY_RECOVER_DEAD] = dead

@@ -216,6 +216,36 @@ local function trim(base, setKey, now, ageMs, count, added)
   callSliced('DEL', nil, doomed)
 end
 
+-- Removes finished tasks past their retention's age from a finished-state set
+-- (at most `limit`), for the workers' periodic recovery: trim runs only as
+-- tasks finish, so a queue gone quiet would keep its finished tasks past their
+-- age. The candidates are those older than the module's age; one with its own
+-- retention (`ownField`) goes by its own age instead, and is kept while younger
+-- than that. A few pages are read, so kept ones at the old end do not stop the sweep.
+local function sweepByAge(base, setKey, now, ownField, moduleAge, limit)
+  if moduleAge < 0 then return 0 end
+  local removed, doomed = {}, {}
+  local offset = 0
+  for _ = 1, 4 do
+    local old = redis.call('ZRANGEBYSCORE', setKey, '-inf', int(now - moduleAge), 'WITHSCORES', 'LIMIT', offset, limit)
+    for i = 1, #old, 2 do
+      local id = old[i]
+      local taskKey = base .. K_TASK .. id
+      local f = redis.call('HMGET', taskKey, R_PLAIN, R_HAS_DEPENDENTS, R_PAYLOAD_PART1, ownField)
+      local _, age = ownRetention(f[4], moduleAge, -1)
+      if age >= 0 and tonumber(old[i + 1]) <= now - age then
+        removed[#removed + 1] = id
+        addRemovedTaskKeys(doomed, base, id, taskKey, f[1], f[2], f[3])
+      end
+    end
+    offset = offset + #old / 2
+    if #old / 2 < limit or #removed >= limit then break end
+  end
+  callSliced('ZREM', setKey, removed)
+  callSliced('DEL', nil, doomed)
+  return #removed
+end
+
 -- Fleet-wide handler limits: a task of a limited handler counts in its
 -- handler's running counter while it runs (its record carries the
 -- counted-in-limit flag); one that could not start because its handler was at
