@@ -1,6 +1,6 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
-import type { RemoveOption, RetentionOverride } from '../interfaces/retention-option.js';
+import { NO_RETENTION_LIMIT, type RemoveOption, type RetentionOverride } from '../interfaces/retention-option.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
 import { OPTION_RANGES, describeRange, type RangedOption } from './option-ranges.js';
 
@@ -96,8 +96,10 @@ const RETENTION_KEYS = { age: true, count: true } as const satisfies OptionKeys<
 
 /** A per-task or per-handler retention option, checked: null keeps the module's retention. */
 export function checkRemoveOption(value: RemoveOption | undefined, where: string, field: string): RetentionOverride | null {
-  if (value === undefined || value === false) return null;
+  if (value === undefined) return null;
   if (value === true) return 'remove';
+  // Kept, as BullMQ's false keeps a job: no limit of its own (the module's would remove it).
+  if (value === false) return { age: NO_RETENTION_LIMIT, count: NO_RETENTION_LIMIT };
   if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${where}: ${field} must be true, false or { age?, count? }`);
   checkKnownKeys(value, RETENTION_KEYS, where, field);
   return {

@@ -26,10 +26,12 @@ const QUEUE_DEFAULTS_KEYS = { ...POLICY_KEYS, removeOnComplete: true, removeOnDe
 const DURABILITY_KEYS = { replicas: true, timeoutMs: true } as const satisfies OptionKeys<NonNullable<TaskModuleOptions['durability']>>;
 const RATE_LIMIT_KEYS = { max: true, perMs: true } as const satisfies OptionKeys<NonNullable<QueueOptions['rateLimit']>>;
 
-function resolveRetention(value: RetentionOptions | undefined, fallback: ResolvedRetention, field: string): ResolvedRetention {
+function resolveRetention(value: RetentionOptions | false | undefined, fallback: ResolvedRetention, field: string): ResolvedRetention {
   if (value === undefined) return { ...fallback };
+  // Every finished task kept (BullMQ's default): no limit, which trimming reads as negative.
+  if (value === false) return { age: -1, count: -1 };
   if (value === null || typeof value !== 'object') {
-    throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { age?, count? }`);
+    throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be false or an object { age?, count? }`);
   }
   checkKnownKeys(value, RETENTION_LIMIT_KEYS, WHERE, field, moduleOptionHint);
   return {

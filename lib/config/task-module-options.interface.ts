@@ -55,8 +55,8 @@ export interface TaskModuleOptions {
   connectTimeoutMs?: number;
   /** Policy for tasks whose enqueue options and handler leave it unset. */
   defaults?: TaskPolicyOptions;
-  /** Retention of completed tasks (default 1,000 / 24 h) and dead ones (default 10,000 / 7 days). */
-  retention?: { completed?: RetentionOptions; dead?: RetentionOptions };
+  /** Retention of completed tasks (default 1,000 / 24 h) and dead ones (default 10,000 / 7 days); `false` keeps every one. */
+  retention?: { completed?: RetentionOptions | false; dead?: RetentionOptions | false };
   /** Largest encoded payload accepted by enqueue, in bytes (default 512 KiB). */
   maxPayloadBytes?: number;
   /** Per-queue settings, by queue name. */

@@ -193,6 +193,33 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect(await e.tasks.counts(QUEUE)).toMatchObject({ completed: 1, dead: 0 });
     });
 
+    it('trims nothing when a task whose own retention is false finishes, and the age sweep keeps it, as BullMQ keeps it', async () => {
+      const e = await open({ retention: { completed: { count: 1, age: 1_000 } } });
+      // removeOnComplete: false, as the module options resolve it.
+      const keep = { age: Number.MAX_SAFE_INTEGER, count: Number.MAX_SAFE_INTEGER };
+      await e.add(newTask('a'), newTask('kept', { removeOnComplete: keep }));
+      const [a, kept] = await e.take(2);
+      await e.complete(a, 'a');
+      // Past the module's count of 1, but its own limits trim nothing.
+      await e.complete(kept, 'kept');
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ completed: 2 });
+      await e.elapse(1_100);
+      await e.tasks.recover(QUEUE);
+      expect(await e.tasks.get(QUEUE, 'kept')).toMatchObject({ state: 'completed', result: 'kept' });
+      expect(await e.tasks.get(QUEUE, 'a')).toBeNull();
+    });
+
+    it('keeps every finished task with the module retention false', async () => {
+      const e = await open({ retention: { completed: false, dead: false } });
+      await e.add(...['c1', 'c2', 'c3'].map((id) => newTask(id)), newTask('d1', { maxAttempts: 1 }));
+      const [c1, c2, c3, d1] = await e.take(4);
+      for (const task of [c1, c2, c3]) await e.complete(task, task.id);
+      await e.fail(d1, { action: 'dead' }, 'd1 broke');
+      await e.elapse(1_100);
+      await e.tasks.recover(QUEUE);
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ completed: 3, dead: 1 });
+    });
+
     it('ends the dependents of a cancelled task dead', async () => {
       const e = await open();
       await e.add(newTask('base', { delayMs: 60_000 }));

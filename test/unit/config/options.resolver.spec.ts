@@ -127,6 +127,19 @@ describe('resolveTaskOptions', () => {
     });
   });
 
+  it('reads false as keeping: the module retention with no limit, and a task or queue default kept past the module limits', () => {
+    const resolved = resolveTaskOptions({
+      connection: URL,
+      retention: { completed: false },
+      queues: { audit: { defaults: { removeOnComplete: false, removeOnDead: false } } },
+    });
+    expect(resolved.retention.completed).toEqual({ age: -1, count: -1 });
+    expect(resolved.retention.dead).toEqual({ age: 7 * 24 * HOUR, count: 10_000 });
+    const kept = { age: Number.MAX_SAFE_INTEGER, count: Number.MAX_SAFE_INTEGER };
+    expect(resolved.queues.get('audit')!.defaults).toEqual({ removeOnComplete: kept, removeOnDead: kept });
+    expect(() => resolveTaskOptions({ connection: URL, retention: { dead: true as never } })).toThrow(/retention\.dead must be false or an object \{ age\?, count\? \}/);
+  });
+
   it('gives a producer-only app (worker: null) for worker: false', () => {
     expect(resolveTaskOptions({ connection: URL, worker: false }).worker).toBeNull();
   });
