@@ -4,7 +4,7 @@ import type { MemoryTask } from './memory-task.js';
 
 /** Why a task whose dependency does not exist is refused; the same words as the Redis engine's. */
 function missingDependency(dep: string): string {
-  return `dependsOn: no task ${dep} in this queue (never added, cancelled, or removed by retention)`;
+  return `dependsOn: no task ${dep} in this queue (never added, cancelled, or removed by remove() or retention)`;
 }
 
 /**

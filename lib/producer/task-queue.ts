@@ -147,7 +147,7 @@ export class TaskQueue {
     const label = (i: number) => `enqueueMany item ${i} ('${tasks[i].task.name}')`;
     // Name the item that was refused, not the first of those refused with it.
     const culprit = results.findIndex((r) => r.error !== undefined && r.error !== REFUSED_WITH_BATCH);
-    if (culprit >= 0) this.refuse(results[culprit].error!, label(culprit));
+    if (culprit >= 0) this.refuse(results[culprit].error! + laterInBatch(tasks, culprit, results[culprit].error!), label(culprit));
     return results.map((result, i) => {
       if (result.error !== undefined) this.refuse(result.error, label(i));
       return result.ref;
@@ -407,6 +407,18 @@ export class TaskQueue {
     }
     return { id: checkName(task, where, 'id'), queue: options?.queue === undefined ? DEFAULTS.queue : checkName(options.queue, where, 'queue') };
   }
+}
+
+/**
+ * A hint for a dependency refused as missing that comes later in the same
+ * batch: the batch is added in order, so a dependent must follow its
+ * dependencies (children first, the parent last). '' otherwise.
+ */
+function laterInBatch(tasks: readonly QueuedTask[], index: number, error: string): string {
+  const missing = /^dependsOn: no task (.+) in this queue \(/.exec(error)?.[1];
+  if (missing === undefined) return '';
+  const at = tasks.findIndex((t, j) => j > index && t.queue === tasks[index].queue && t.task.id === missing);
+  return at < 0 ? '' : `; it is item ${at} of this enqueueMany, after this one: put a task's dependencies before it in the list (children first, the parent last)`;
 }
 
 /** A refusal of one enqueueMany item, its message saying which: a list of a thousand is otherwise hard to search. */

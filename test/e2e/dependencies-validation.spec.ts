@@ -56,6 +56,23 @@ describe('dependencies: refused at enqueue', () => {
     for (const id of ['batch-ok-1', 'batch-ok-2', 'batch-bad']) expect(await t.queue.get(id)).toBeNull();
   });
 
+  it('says so when the missing dependency comes later in the same batch (the parent put first)', async () => {
+    const before = await snapshotPrefix(redis, prefix);
+    const error = await t.queue
+      .enqueueMany([
+        { name: 'parent', payload: {}, options: { id: 'p', dependsOn: ['k1', 'k2'] } },
+        { name: 'child', payload: {}, options: { id: 'k1' } },
+        { name: 'child', payload: {}, options: { id: 'k2' } },
+      ])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidTaskOptionsError);
+    expect((error as Error).message).toBe(
+      "enqueueMany item 0 ('parent'): dependsOn: no task k1 in this queue (never added, cancelled, or removed by remove() or retention); " +
+        "it is item 1 of this enqueueMany, after this one: put a task's dependencies before it in the list (children first, the parent last)",
+    );
+    expect(await snapshotPrefix(redis, prefix)).toEqual(before);
+  });
+
   it('refuses a whole enqueueMany batch spanning two queues when an item of one queue depends on a missing id', async () => {
     const before = await snapshotPrefix(redis, prefix);
 

@@ -61,7 +61,7 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
         and redis.call('HEXISTS', base .. K_COMPACT_RECORDS, dep) == 0 then
         local refused = {}
         refused[REPLY_ENQUEUE_REFUSED_MARKER] = ENQUEUE_REFUSED
-        refused[REPLY_ENQUEUE_REFUSED_MESSAGE] = 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)'
+        refused[REPLY_ENQUEUE_REFUSED_MESSAGE] = 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by remove() or retention)'
         refused[REPLY_ENQUEUE_REFUSED_INDEX] = (i - ROW_FIRST) / ROW_WIDTH + 1
         return refused
       end

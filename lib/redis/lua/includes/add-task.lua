@@ -122,7 +122,7 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
       -- An earlier task of this call that ended dead on arrival and was removed at once (removeOnDead).
       if not ds and batch.removedDead and batch.removedDead[dep] then ds = S_DEAD end
       if not ds then
-        return 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by retention)'
+        return 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by remove() or retention)'
       elseif ds == S_COMPLETED then
         results[#results + 1] = dep
       elseif ds == S_DEAD then
