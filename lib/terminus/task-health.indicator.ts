@@ -45,6 +45,13 @@ export class TaskHealthIndicator {
     const workers = this.workers?.status() ?? { enabled: false, running: false, queues: [] };
     const problems: string[] = [];
     if (workers.enabled && !workers.running) problems.push("this app's workers are not running");
+    // An attempt running too long in this app is known here too: reported whether or not Redis answers.
+    for (const limits of checked.queues) {
+      const running = workers.queues.find((w) => w.queue === limits.queue)?.oldestRunningMs ?? null;
+      if (limits.maxRunningMs !== undefined && running !== null && running > limits.maxRunningMs) {
+        problems.push(`queue '${limits.queue}': an attempt has run ${running} ms in this app, over maxRunningMs ${limits.maxRunningMs}`);
+      }
+    }
     const started = performance.now();
     try {
       await this.within(this.engine.ping(), checked.timeoutMs, 'PING');
@@ -66,10 +73,6 @@ export class TaskHealthIndicator {
       if (limits.maxDead !== undefined && q.dead > limits.maxDead) problems.push(`${name}: ${q.dead} dead, over maxDead ${limits.maxDead}`);
       if (limits.maxOldestWaitingMs !== undefined && q.oldestWaitingMs !== null && q.oldestWaitingMs > limits.maxOldestWaitingMs) {
         problems.push(`${name}: a task has waited ${q.oldestWaitingMs} ms, over maxOldestWaitingMs ${limits.maxOldestWaitingMs}`);
-      }
-      const running = workers.queues.find((w) => w.queue === limits.queue)?.oldestRunningMs ?? null;
-      if (limits.maxRunningMs !== undefined && running !== null && running > limits.maxRunningMs) {
-        problems.push(`${name}: an attempt has run ${running} ms in this app, over maxRunningMs ${limits.maxRunningMs}`);
       }
     }
     const data = { redis, workers, queues };

@@ -185,3 +185,36 @@ describe('TaskHealthIndicator when Redis goes away', () => {
     expect(body.error!.tasks.problems[0]).toMatch(/^Redis is unreachable/);
   });
 });
+
+describe('TaskHealthIndicator with a stuck attempt when Redis goes away', () => {
+  let redis: OwnRedis;
+  let http: HttpApp;
+
+  beforeAll(async () => {
+    redis = await ownRedis();
+    await redis.start();
+    http = await startHttpApp({ connection: redis.url, prefix: 'health', worker: { concurrency: 2, leaseMs: 5_000, shutdownGraceMs: 500 } });
+  });
+  afterAll(async () => {
+    release?.();
+    await http?.app.close();
+    await redis?.destroy();
+  });
+
+  it('names the attempt running past maxRunningMs beside the outage: this app knows it without Redis', async () => {
+    release = null;
+    await http.app.get(TaskQueue).enqueue('mail.hang', {});
+    await waitUntil(() => release !== null, 'the handler to start');
+    await sleep(400);
+    await redis.stop();
+    const { status, body } = await http.get('/health/stuck');
+    expect(status).toBe(503);
+    expect(body.error!.tasks.problems).toEqual([
+      expect.stringMatching(/^Redis is unreachable/),
+      expect.stringMatching(/^queue 'mail': an attempt has run \d+ ms in this app, over maxRunningMs 300$/),
+    ]);
+    // Back before the app closes, so its shutdown hands the task back at once.
+    release!();
+    await redis.start();
+  });
+});
