@@ -4,6 +4,7 @@ import type { TaskEngine } from '../engine/task-engine.js';
 import { checkEventId } from './event-id.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import { timers } from '../timers/own-timers.js';
+import { untraced } from '../telemetry/untraced.js';
 
 /**
  * Follows one queue's event stream on a connection of its own, from a given
@@ -45,7 +46,8 @@ export class EventFollower {
       throw error;
     }
     follower.startedAfter = start;
-    follower.loop = follower.run(reader, start);
+    // Its reads are the library's own: untraced, not in the trace of the waitFor or listener that started it.
+    follower.loop = untraced(() => follower.run(reader, start));
     return follower;
   }
 

@@ -1,5 +1,6 @@
 import type { TaskEngine } from '../engine/task-engine.js';
 import { timers } from '../timers/own-timers.js';
+import { untraced } from '../telemetry/untraced.js';
 
 /** How often the tasks that waitFor calls wait on are checked for existence. */
 const CHECK_MS = 1_000;
@@ -30,7 +31,8 @@ export class VanishedTaskCheck {
   /** Makes sure a check is coming (call when a wait starts). */
   wake(): void {
     if (this.timer) return;
-    this.timer = timers.setTimeout(() => void this.check(), CHECK_MS);
+    // Untraced: the checks would otherwise go into the trace of the waitFor that started them.
+    this.timer = untraced(() => timers.setTimeout(() => void this.check(), CHECK_MS));
     this.timer.unref();
   }
 

@@ -5,6 +5,7 @@ import { SCHEDULE_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleEngine } from '../engine/schedule-engine.js';
 import { TaskScheduler } from './task-scheduler.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
+import { untraced } from '../telemetry/untraced.js';
 import { timers } from '../timers/own-timers.js';
 
 /** Injection token: false keeps this app from firing schedules by itself (the test mode's virtual time fires them on request). */
@@ -69,8 +70,8 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
 
   private pass(): void {
     if (!this.firer) return;
-    this.passing = this.firer
-      .pass()
+    // Untraced: a pass started by a schedule() call would otherwise put its Redis commands in that call's trace.
+    this.passing = untraced(() => this.firer!.pass())
       .then(
         (delayMs) => {
           // At the outage's own level: a log filtered to warnings shows its end too.

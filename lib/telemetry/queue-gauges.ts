@@ -2,6 +2,7 @@ import type { BatchObservableResult, Meter, Observable } from '@opentelemetry/ap
 import type { QueueGauges } from '../engine/task-maintenance.js';
 import { within } from '../timers/own-timers.js';
 import { ATTR } from './semantic-attributes.js';
+import { untraced } from './untraced.js';
 import { METRIC } from './task-metrics.js';
 
 /**
@@ -91,7 +92,7 @@ export class QueueGaugeSet {
     if (cached.pending) return cached.pending;
     if (Date.now() - cached.at < this.intervalMs) return Promise.resolve();
     const entry = cached;
-    entry.pending = this.read(queue, this.intervalMs).then(
+    entry.pending = untraced(() => this.read(queue, this.intervalMs)).then(
       (value) => {
         entry.value = value;
         entry.at = Date.now();

@@ -7,6 +7,7 @@ import { loadOtelApi } from './otel-api.js';
 import { QueueGaugeSet } from './queue-gauges.js';
 import { TaskMetrics } from './task-metrics.js';
 import { TaskTracing } from './task-tracing.js';
+import { enableUntraced } from './untraced.js';
 
 /**
  * OpenTelemetry for the producer and the worker: `tracing` and `metrics` stay
@@ -32,6 +33,7 @@ export class TaskTelemetry implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const api = await loadOtelApi();
     if (api === null) return;
+    enableUntraced(api);
     this.tracing = new TaskTracing(api);
     this.metrics = new TaskMetrics(api, (meter) => this.gauges.install(meter));
     // Creates the instruments now when an SDK is already registered, so the gauges report before any task moves.

@@ -3,6 +3,7 @@ import type { AttemptOutcome, FetchedTask } from '../engine/attempt.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { AttemptState } from '../execution/attempt-state.js';
 import type { TaskTelemetry } from '../telemetry/task-telemetry.js';
+import { traced } from '../telemetry/untraced.js';
 import { executeAttempt } from './attempt-executor.js';
 import { AttemptIo } from './attempt-io.js';
 import type { RunOutcome } from './task-runner.js';
@@ -56,7 +57,9 @@ export function runObservedAttempt(
   }
   // Chained rather than awaited: every task goes through here, and each await
   // is a promise and a microtask more per task (the Redis worker's record is synchronous).
-  const executing = span === null ? executeAttempt(queue, task, handler, state, io, s.events) : tracing!.within(span, () => executeAttempt(queue, task, handler, state, io, s.events));
+  // Out of the worker loop's untraced context: the handler's own Redis and HTTP calls are the app's.
+  const executing =
+    span === null ? traced(() => executeAttempt(queue, task, handler, state, io, s.events)) : tracing!.within(span, () => executeAttempt(queue, task, handler, state, io, s.events));
   return executing.then(({ run, outcome }) => {
     const recorded = record(run, outcome);
     return recorded instanceof Promise ? recorded.then(finish) : finish(recorded);

@@ -6,6 +6,7 @@ import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { QueueConsumer } from './queue-consumer.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
+import { untraced } from '../telemetry/untraced.js';
 import { WorkerEvents } from './worker-events.js';
 import { WorkerHeartbeat } from './worker-heartbeat.js';
 
@@ -78,10 +79,11 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     );
     try {
       // Advertised before fetching: another worker meeting a task of a handler only this one has must know it is live.
-      await heartbeat.start();
+      // The loops these start inherit the suppressed context (see untraced.ts).
+      await untraced(() => heartbeat.start());
       this.heartbeat = heartbeat;
       for (const consumer of consumers) {
-        await consumer.start();
+        await untraced(() => consumer.start());
         this.consumers.push(consumer);
       }
     } catch (error) {
