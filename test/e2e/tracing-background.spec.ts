@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { TaskHandler, TaskQueue } from '../../lib/index.js';
 import { startTestTracing, type TestTracing } from '../fixtures/otel-tracing.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
-import { TEST_CONNECTION, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
 import { sleep } from '../utils/wait.js';
 
 // Under an ioredis auto-instrumentation every Redis command becomes a span.
@@ -53,7 +53,7 @@ describe('tracing: the library\'s background Redis commands', () => {
       );
       return sent;
     } as Redis['sendCommand'];
-    own = new Redis(TEST_CONNECTION);
+    own = new Redis(REDIS_URL);
     t = await startTaskApp(prefix, [BackgroundTasks], { worker: { concurrency: 2, leaseMs: 1_000, shutdownGraceMs: 500 } });
   });
 
