@@ -4,7 +4,7 @@ import type { TaskEngine } from '../engine/task-engine.js';
 import { checkEventId } from './event-id.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import { timers } from '../timers/own-timers.js';
-import { untraced } from '../telemetry/untraced.js';
+import { traced, untraced } from '../telemetry/untraced.js';
 
 /**
  * Follows one queue's event stream on a connection of its own, from a given
@@ -87,7 +87,8 @@ export class EventFollower {
       // dropped connection, nor cost the rest of the batch (position is already past it).
       for (const event of events) {
         try {
-          this.onEvent(event);
+          // Out of the untraced loop: a listener's own spans and enqueues are the app's, traced as usual.
+          traced(() => this.onEvent(event));
         } catch {
           // The consumer's own error: the hub logs its listeners', rxjs reports a subscriber's.
         }

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { WorkerOperation } from '../interfaces/worker-event.interface.js';
 import type { WorkerEvents } from './worker-events.js';
+import { traced } from '../telemetry/untraced.js';
 import { timers } from '../timers/own-timers.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
@@ -28,7 +29,8 @@ export class OutageReporter {
   /** An 'error' worker event, when anyone listens. */
   emit(operation: WorkerOperation, error: unknown, taskId?: string): void {
     if (!this.events.wants('error')) return;
-    this.events.emit({ type: 'error', queue: this.queue, operation, error: error instanceof Error ? error : new Error(String(error)), ...(taskId !== undefined && { taskId }) });
+    // From an untraced loop (see untraced.ts): the @OnWorkerEvent listeners run in the root context, traced as usual.
+    traced(() => this.events.emit({ type: 'error', queue: this.queue, operation, error: error instanceof Error ? error : new Error(String(error)), ...(taskId !== undefined && { taskId }) }));
   }
 
   /** Logs the first failure of an outage. */

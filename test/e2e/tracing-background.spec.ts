@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { trace, type Span } from '@opentelemetry/api';
 import { Redis } from 'ioredis';
-import { TaskHandler, TaskQueue } from '../../lib/index.js';
+import { OnTaskEvent, TaskHandler, TaskQueue, type TaskEvent } from '../../lib/index.js';
 import { startTestTracing, type TestTracing } from '../fixtures/otel-tracing.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
-import { sleep } from '../utils/wait.js';
+import { sleep, waitUntil } from '../utils/wait.js';
 
 // Under an ioredis auto-instrumentation every Redis command becomes a span.
 // The library's own background commands (fetch waits, renewals, heartbeats,
@@ -26,6 +26,12 @@ class BackgroundTasks {
     // A command of the handler's own: traced in its attempt.
     await own.ping();
     return 'done';
+  }
+
+  /** A listener's own work is the app's: traced, though the events reach it from the library's untraced reader. */
+  @OnTaskEvent('completed', { queue: 'default' })
+  completed(event: TaskEvent) {
+    if (event.name === 'bg.work') trace.getTracer('test').startSpan('listener step').end();
   }
 
   @TaskHandler('bg.tick', { schedule: { every: 200 } })
@@ -82,6 +88,7 @@ describe('tracing: the library\'s background Redis commands', () => {
     const request = all.find((s) => s.name === 'request')!;
     expect(commandsOf().some((s) => s.spanContext().traceId === request.spanContext().traceId && s.name === 'redis evalsha')).toBe(true);
     const attempt = all.find((s) => s.name === 'process default' && s.attributes['messaging.message.id'] === ref.id)!;
+    await waitUntil(() => tracing.spans('listener step').length === 1, "the listener's span to be recorded");
     expect(commandsOf().some((s) => s.name === 'redis ping' && s.parentSpanContext?.spanId === attempt.spanContext().spanId)).toBe(true);
 
     // Then the app runs on its own: renewals (every lease / 3), heartbeats, recoveries, fetch waits, and a
