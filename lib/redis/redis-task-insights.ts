@@ -61,15 +61,12 @@ export class RedisTaskInsights implements TaskInsights {
     if (Number(exists) === 0 && Number(compact) === 0) return null;
     // A dependent cancelled or removed by retention stays in the set until this task goes, and its id
     // may since name a new task that depends on others: a dependent counts while its own dependency
-    // list names this task (or, enqueued by 0.1.0 with no such list, while its record exists).
-    const checks = dependents.reduce(
-      (p, d) => p.lpos(keys.dependencies(d), id).exists(keys.dependencies(d)).exists(keys.task(d)),
-      client.pipeline(),
-    );
+    // list names this task (or, enqueued by 0.1.0 with no such list, while it still waits for it).
+    const checks = dependents.reduce((p, d) => p.lpos(keys.dependencies(d), id).sismember(keys.pendingDependencies(d), id), client.pipeline());
     const found = dependents.length === 0 ? [] : ((await redacted(checks.exec())) ?? []);
-    const listed = (i: number) => found[3 * i]?.[1] !== null && found[3 * i]?.[1] !== undefined;
-    const oldRecord = (i: number) => Number(found[3 * i + 1]?.[1]) === 0 && Number(found[3 * i + 2]?.[1]) === 1;
-    return { dependencies, dependents: dependents.filter((_, i) => listed(i) || oldRecord(i)).sort() };
+    const listed = (i: number) => found[2 * i]?.[1] !== null && found[2 * i]?.[1] !== undefined;
+    const waiting = (i: number) => Number(found[2 * i + 1]?.[1]) === 1;
+    return { dependencies, dependents: dependents.filter((_, i) => listed(i) || waiting(i)).sort() };
   }
 
   /**

@@ -104,6 +104,10 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       await e.fail(x, { action: 'dead' }, 'x broke');
       expect(await e.tasks.get(QUEUE, 'y')).toMatchObject({ name: 'report2', state: 'blocked' });
       expect(await e.tasks.counts(QUEUE)).toMatchObject({ blocked: 1, dead: 2 });
+      // Under the id again, a plain delayed task (a record of its own, no dependencies): not x's dependent either.
+      expect(await e.tasks.remove(QUEUE, 'y')).toBe('unfinished');
+      await e.add(newTask('y', { delayMs: 60_000 }));
+      expect((await e.tasks.relations(QUEUE, 'x'))!.dependents).toEqual([]);
     });
 
     it("gives a dependency's result only to tasks that depend on it", async () => {

@@ -35,12 +35,14 @@ end
 -- Whether task x depends on dep. A dependents set can name an id that no
 -- longer depends on it: a dependent that ended dead through another of its
 -- dependencies stays in this one's set, and once removed its id may be taken
--- by a new task. Its dependency list as enqueued tells; a task enqueued by
--- 0.1.0 has none, and its pending set tells instead.
+-- by a new task. The pending set is always the current task's (deleted when a
+-- dependent dies through a dependency, and when it is removed): one that holds
+-- dep answers at once, in constant time. Otherwise the dependency list as
+-- enqueued tells (a dependency that finished while x was dead, x retried since);
+-- reading it is O(its length), so it comes second.
 local function dependsOnIt(base, x, dep)
-  local listKey = base .. K_DEPENDENCIES .. x
-  if redis.call('LPOS', listKey, dep) then return true end
-  return redis.call('EXISTS', listKey) == 0 and redis.call('SISMEMBER', base .. K_PENDING_DEPENDENCIES .. x, dep) == 1
+  if redis.call('SISMEMBER', base .. K_PENDING_DEPENDENCIES .. x, dep) == 1 then return true end
+  return redis.call('LPOS', base .. K_DEPENDENCIES .. x, dep) ~= false
 end
 
 -- Tells the dependents of `id` how it ended: S_COMPLETED (with its result
