@@ -1,8 +1,9 @@
 /**
  * Per task or handler: `true` removes the finished task at once; `false` keeps
- * it with no limit (as BullMQ's `false`: only `remove`, `clean` or a later
- * task's own limits take it); otherwise how many to keep and for how long (ms),
- * a limit left out being the module's.
+ * it as BullMQ's `false` does (its finish trims nothing and the age sweep
+ * passes it by, though a later task's finish trims the queue by that task's
+ * limits); otherwise how many to keep and for how long (ms), a limit left out
+ * being the module's.
  */
 export type RemoveOption = boolean | { age?: number; count?: number };
 

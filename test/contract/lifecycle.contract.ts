@@ -213,6 +213,26 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect(await e.tasks.get(QUEUE, 'a')).toBeNull();
     });
 
+    it('sweeps past a run of kept tasks at the old end: the ones behind them still go by age', async () => {
+      const e = await open({ retention: { completed: { count: 10_000, age: 1_000 } } });
+      const keep = { age: Number.MAX_SAFE_INTEGER, count: Number.MAX_SAFE_INTEGER };
+      // More kept tasks at the old end than a sweep read from there in one run (it read 4 pages of 100).
+      const kept = Array.from({ length: 450 }, (_, i) => newTask(`k${i}`, { removeOnComplete: keep }));
+      await e.add(...kept);
+      for (const task of await e.take(450)) await e.complete(task, 1);
+      await e.elapse(5);
+      await e.add(...Array.from({ length: 20 }, (_, i) => newTask(`n${i}`)));
+      for (const task of await e.take(20)) await e.complete(task, 1);
+      await e.elapse(1_100);
+      for (let run = 0; run < 60 && (await e.tasks.counts(QUEUE)).completed > 450; run++) {
+        await e.tasks.recover(QUEUE);
+        await e.elapse(3);
+      }
+      expect(await e.tasks.counts(QUEUE)).toMatchObject({ completed: 450 });
+      expect(await e.tasks.get(QUEUE, 'n19')).toBeNull();
+      expect(await e.tasks.get(QUEUE, 'k0')).toMatchObject({ state: 'completed' });
+    });
+
     it('keeps every finished task with the module retention false', async () => {
       const e = await open({ retention: { completed: false, dead: false } });
       await e.add(...['c1', 'c2', 'c3'].map((id) => newTask(id)), newTask('d1', { maxAttempts: 1 }));

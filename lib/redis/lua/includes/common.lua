@@ -221,14 +221,20 @@ end
 -- tasks finish, so a queue gone quiet would keep its finished tasks past their
 -- age. The candidates are those older than the module's age; one with its own
 -- retention (`ownField`) goes by its own age instead, and is kept while younger
--- than that. A few pages are read, so kept ones at the old end do not stop the sweep.
+-- than that. The oldest page is read first; when it does not fill the limit
+-- and more candidates wait behind it, a second page is read at a rank that
+-- changes with the clock, so tasks kept at the old end (removeOnComplete false,
+-- a long age of their own) cannot hide the others from every run. Ranks, not
+-- score offsets: ZRANGE by rank costs O(log n) however far in.
 local function sweepByAge(base, setKey, now, ownField, moduleAge, limit)
   if moduleAge < 0 then return 0 end
+  local candidates = redis.call('ZCOUNT', setKey, '-inf', int(now - moduleAge))
+  if candidates == 0 then return 0 end
   local removed, doomed = {}, {}
-  local offset = 0
-  for _ = 1, 4 do
-    local old = redis.call('ZRANGEBYSCORE', setKey, '-inf', int(now - moduleAge), 'WITHSCORES', 'LIMIT', offset, limit)
+  local function page(from)
+    local old = redis.call('ZRANGE', setKey, from, math.min(from + limit, candidates) - 1, 'WITHSCORES')
     for i = 1, #old, 2 do
+      if #removed >= limit then return end
       local id = old[i]
       local taskKey = base .. K_TASK .. id
       local f = redis.call('HMGET', taskKey, R_PLAIN, R_HAS_DEPENDENTS, R_PAYLOAD_PART1, ownField)
@@ -238,9 +244,9 @@ local function sweepByAge(base, setKey, now, ownField, moduleAge, limit)
         addRemovedTaskKeys(doomed, base, id, taskKey, f[1], f[2], f[3])
       end
     end
-    offset = offset + #old / 2
-    if #old / 2 < limit or #removed >= limit then break end
   end
+  page(0)
+  if #removed < limit and candidates > limit then page(limit + now % (candidates - limit)) end
   callSliced('ZREM', setKey, removed)
   callSliced('DEL', nil, doomed)
   return #removed
