@@ -44,13 +44,16 @@ export class DashboardSecurity {
     }
     const origin = one(headers.origin);
     const host = one(headers['x-forwarded-host']) ?? one(headers.host);
-    // The page's own fetches always name their origin (fetch runs in cors mode,
-    // where the Fetch standard keeps it even under no-referrer). 'null' comes
-    // from an opaque origin: a sandboxed frame, a file: or data: page, a redirect across origins.
-    if (origin === 'null') {
+    // The page's own fetches name their origin (fetch runs in cors mode, where
+    // the Fetch standard keeps it even under no-referrer). 'null' comes from an
+    // opaque origin (a sandboxed frame, a file: or data: page, a redirect across
+    // origins), or from a browser that still follows the standard's earlier text
+    // for a same-origin POST under no-referrer: that one says same-origin in
+    // Sec-Fetch-Site, which a page cannot set.
+    if (origin === 'null' && one(headers['sec-fetch-site']) !== 'same-origin') {
       throw new ForbiddenException('cross-origin action refused: the request came from an opaque origin (Origin: null), not from this dashboard');
     }
-    if (origin !== undefined && hostOf(origin) !== host) {
+    if (origin !== undefined && origin !== 'null' && hostOf(origin) !== host) {
       throw new ForbiddenException(`cross-origin action refused: the request came from ${origin}, not from this dashboard's host`);
     }
     const site = one(headers['sec-fetch-site']);

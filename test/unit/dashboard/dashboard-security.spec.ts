@@ -27,6 +27,9 @@ describe('DashboardSecurity.checkAction', () => {
     expect(refused({ [CSRF_HEADER]: security.token, host: 'app.example', 'sec-fetch-site': 'cross-site' })).toContain('Sec-Fetch-Site: cross-site');
     // A sandboxed frame or a file: page: its origin is opaque, never the dashboard's.
     expect(refused({ [CSRF_HEADER]: security.token, host: 'app.example', origin: 'null' })).toContain('opaque origin (Origin: null)');
+    expect(refused({ [CSRF_HEADER]: security.token, host: 'app.example', origin: 'null', 'sec-fetch-site': 'cross-site' })).toContain('opaque origin');
+    // ... unless the browser says the request is same-origin (an older reading of the Fetch standard under no-referrer).
+    expect(refused({ [CSRF_HEADER]: security.token, host: 'app.example', origin: 'null', 'sec-fetch-site': 'same-origin' })).toBeNull();
   });
 
   it('gives each instance its own random token, and refuses everything when read-only', () => {
