@@ -12,7 +12,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => timers.setTimeout(r
  * calls that must not be lost retried as long as their caller says.
  */
 export class OutageReporter {
-  private failing = false;
+  /** When the outage's first failure was logged (local ms), or null while calls succeed. */
+  private failingSince: number | null = null;
 
   constructor(
     private readonly queue: string,
@@ -35,14 +36,17 @@ export class OutageReporter {
 
   /** Logs the first failure of an outage. */
   warnOnce(message: string): void {
-    if (this.failing) return;
-    this.failing = true;
+    if (this.failingSince !== null) return;
+    this.failingSince = Date.now();
     this.logger.warn(`queue '${this.queue}': ${message}`);
   }
 
-  /** Marks the outage as over. */
+  /** Marks the outage as over: its end is logged at its start's level, so a log filtered to warnings shows both. */
   recovered(): void {
-    this.failing = false;
+    if (this.failingSince === null) return;
+    const lastedMs = Date.now() - this.failingSince;
+    this.failingSince = null;
+    this.logger.warn(`queue '${this.queue}': Redis calls work again (after ${lastedMs} ms of failures)`);
   }
 
   /**

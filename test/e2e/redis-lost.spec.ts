@@ -107,6 +107,10 @@ describe('Redis lost while the app runs', () => {
     const command = (what: string) => logger.lines.filter((l) => l.startsWith('warn') && l.includes(`Redis command connection to 127.0.0.1:${redis.port} ${what}`));
     expect(command('failed')).not.toEqual([]);
     expect(command('restored')).not.toEqual([]);
+    // The worker's own line for the queue, too: one when its calls began failing, one when they work again.
+    const queueLines = logger.lines.filter((l) => l.startsWith("warn queue 'default': "));
+    expect(queueLines.filter((l) => /failed \(/.test(l))).toHaveLength(1);
+    expect(queueLines.filter((l) => /Redis calls work again \(after \d+ ms of failures\)/.test(l))).toHaveLength(1);
 
     // New work after the outage runs too, with no restart of the app.
     const after = await t!.queue.enqueue('outage.job', { n: 6 });
