@@ -53,9 +53,9 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
     return new RedisUnavailableError(`${operation} failed: this app has closed its Redis connections (app.close() was called); call it while the app runs`, { cause });
   }
   if (reply === null && error instanceof Error && /^Too many Cluster redirections/.test(error.message)) {
-    // The cluster answered, but the call found no node to run it: one is down or failing over (the client retries).
+    // The cluster answered, but the call found no node to run it: one is down or failing over, or the slot is half-moved (the client retries).
     return new RedisUnavailableError(
-      `${operation} failed: ${context.target} could not route the call to a node serving its keys (a node down or failing over; ${context.safeMessage(error)})`,
+      `${operation} failed: ${context.target} could not route the call to a node serving its keys (a node down or failing over, or its slot being moved: ${context.safeMessage(error)})`,
       { cause },
     );
   }

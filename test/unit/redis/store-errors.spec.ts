@@ -48,7 +48,7 @@ describe('toStoreError', () => {
     const error = toStoreError('enqueue', new Error('Too many Cluster redirections. Last error: Error: Connection is closed.'), { ...context, target: 'Redis Cluster via a:1, b:2' });
     expect(error).toBeInstanceOf(RedisUnavailableError);
     expect(error.message).toBe(
-      'enqueue failed: Redis Cluster via a:1, b:2 could not route the call to a node serving its keys (a node down or failing over; Too many Cluster redirections. Last error: Error: Connection is closed.)',
+      'enqueue failed: Redis Cluster via a:1, b:2 could not route the call to a node serving its keys (a node down or failing over, or its slot being moved: Too many Cluster redirections. Last error: Error: Connection is closed.)',
     );
   });
 
