@@ -12,6 +12,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => timers.setTimeout(r
  * calls that must not be lost retried as long as their caller says.
  */
 export class OutageReporter {
+  /** Outcomes not recorded in this event-loop turn, by reason, logged together at its end. */
+  private readonly discards = new Map<string, string[]>();
   /** When the outage's first failure was logged (local ms), or null while calls succeed. */
   private failingSince: number | null = null;
 
@@ -32,6 +34,27 @@ export class OutageReporter {
     if (!this.events.wants('error')) return;
     // From an untraced loop (see untraced.ts): the @OnWorkerEvent listeners run in the root context, traced as usual.
     traced(() => this.events.emit({ type: 'error', queue: this.queue, operation, error: error instanceof Error ? error : new Error(String(error)), ...(taskId !== undefined && { taskId }) }));
+  }
+
+  /**
+   * An outcome the store did not take: the 'error' worker event for it, and a
+   * warning for those of one event-loop turn together (a failover can drop a
+   * settle's whole batch), naming up to ten ids. Its task runs again, or did.
+   */
+  discarded(taskId: string, reason: string): void {
+    this.emit('settle', new Error(`the outcome of task ${taskId} was not recorded: ${reason}`), taskId);
+    const ids = this.discards.get(reason);
+    if (ids) ids.push(taskId);
+    else this.discards.set(reason, [taskId]);
+    if (this.discards.size === 1 && this.discards.get(reason)!.length === 1) timers.setImmediate(() => this.logDiscards());
+  }
+
+  private logDiscards(): void {
+    for (const [reason, ids] of this.discards) {
+      const shown = ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', ');
+      this.logger.warn(`queue '${this.queue}': the outcome of ${ids.length} task(s) was not recorded: ${reason}; they run again: ${shown}`);
+    }
+    this.discards.clear();
   }
 
   /** Logs the first failure of an outage. */

@@ -91,7 +91,7 @@ export class QueueConsumer {
       (call) => this.withRetry(call),
       (reply, sentAt) => this.acceptSettled(reply, sentAt),
       () => !this.stopping,
-      (outcome, reason) => this.outage.emit('settle', new Error(`the outcome of task ${outcome.lease.id} was not recorded: ${reason}`), outcome.lease.id),
+      (outcome, reason) => this.outage.discarded(outcome.lease.id, reason),
       (flush) => void this.track(flush.finally(() => this.ledger.signalIfFree())),
     );
     this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, settings.workerToken, this.ledger, (leases) => this.onLeasesLost(leases), this.outage, logger);
