@@ -78,3 +78,19 @@ function sentinelAnswer(error: Error, safe: (error: unknown) => string): string 
   const text = safe(error);
   return /\bLast error: (.+)$/s.exec(text)?.[1].trim() ?? text;
 }
+
+const UNREACHABLE_NODE = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)\b/;
+
+/**
+ * Why a Cluster whose startup node answered never became ready, from the
+ * last error one of its nodes gave: when that is a network error, the nodes
+ * most likely announce addresses this app cannot reach (NAT, a tunnel, a
+ * hostname that resolves only inside their network), which ioredis' natMap maps.
+ */
+export function clusterNodeTrouble(error: unknown, safe: (error: unknown) => string): string {
+  const said = safe(error);
+  const text = `a node of the Cluster failed (${said})`;
+  // The scrubbed text, not instanceof: a network error may come from another realm (a test runner's vm).
+  if (!UNREACHABLE_NODE.test(said)) return text;
+  return `${text}: the nodes announce addresses this app cannot reach (behind NAT or a tunnel?); map them with clusterOptions.natMap (see docs/cluster.md)`;
+}

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { disconnectNow } from './client-close.js';
-import { connectErrorText, connectRefusal } from './connect-refusal.js';
+import { clusterNodeTrouble, connectErrorText, connectRefusal } from './connect-refusal.js';
 import { createRedisClient, type ConnectionRole } from './redis-client.factory.js';
-import type { RedisClient } from './redis-client.js';
+import { isClusterClient, type RedisClient } from './redis-client.js';
 import { scrub } from './redis-target.js';
 import { evictionWarning, inspectServers } from './server-checks.js';
 import { defineScripts } from './script-registry.js';
@@ -153,6 +153,12 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
         const refusal = connectRefusal(error, this.target, (client.options as { db?: number }).db, (e) => this.safeMessage(e));
         if (refusal) giveUp(refusal);
       };
+      // A Cluster that answered its startup node but whose announced nodes cannot be reached (NAT, a
+      // tunnel, hostnames that do not resolve here) raises no error of its own: its nodes' errors tell.
+      let nodeError: unknown;
+      const onNodeError = (error: unknown) => {
+        nodeError = error;
+      };
       const giveUp = (error: Error) => {
         cleanup();
         this.drop(client);
@@ -161,6 +167,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
       const cleanup = () => {
         timers.clearTimeout(timer);
         client.off('error', onError);
+        client.off('node error', onNodeError);
         client.off('ready', onReady);
       };
       const onReady = () => {
@@ -168,10 +175,13 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
         resolve();
       };
       const timer = timers.setTimeout(() => {
-        const cause = lastError === undefined ? silence(client) : `: ${connectErrorText(lastError, (e) => this.safeMessage(e))}`;
+        const safe = (e: unknown) => this.safeMessage(e);
+        const cause =
+          lastError !== undefined ? `: ${connectErrorText(lastError, safe)}` : nodeError !== undefined ? `: ${clusterNodeTrouble(nodeError, safe)}` : silence(client);
         giveUp(new RedisUnavailableError(`could not connect to Redis at ${this.target} within ${timeoutMs} ms${cause}`));
       }, timeoutMs);
       client.on('error', onError);
+      if (isClusterClient(client)) client.on('node error', onNodeError);
       client.once('ready', onReady);
       if (client.status === 'wait') {
         // Rejections here are reconnect attempts; readiness or the timer decides.

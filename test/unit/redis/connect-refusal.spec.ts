@@ -1,6 +1,6 @@
 import { ReplyError } from 'ioredis';
 import { InvalidTaskOptionsError, RedisUnavailableError } from '../../../lib/index.js';
-import { connectErrorText, connectRefusal } from '../../../lib/redis/connect-refusal.js';
+import { clusterNodeTrouble, connectErrorText, connectRefusal } from '../../../lib/redis/connect-refusal.js';
 
 describe('connectRefusal', () => {
   it('ends the wait at a refused login, keeping the Redis error as a cause without its command arguments', () => {
@@ -67,6 +67,16 @@ describe('connectRefusal', () => {
     const failed = Object.assign(new Error('Failed to refresh slots cache.'), { lastNodeError: new Error('Connection is closed.') });
     expect(connectErrorText(failed, (e) => (e as Error).message)).toBe('Failed to refresh slots cache. (last node: Connection is closed.)');
     expect(connectErrorText(new Error('connect ECONNREFUSED'), (e) => (e as Error).message)).toBe('connect ECONNREFUSED');
+  });
+
+  it("says a Cluster's nodes announce addresses this app cannot reach when a node's error is a network one, naming natMap", () => {
+    const safe = (e: unknown) => (e as Error).message;
+    expect(clusterNodeTrouble(new Error('getaddrinfo ENOTFOUND node-1.nat.invalid'), safe)).toBe(
+      'a node of the Cluster failed (getaddrinfo ENOTFOUND node-1.nat.invalid): the nodes announce addresses this app cannot reach ' +
+        '(behind NAT or a tunnel?); map them with clusterOptions.natMap (see docs/cluster.md)',
+    );
+    expect(clusterNodeTrouble(new Error('connect ETIMEDOUT'), safe)).toMatch(/natMap/);
+    expect(clusterNodeTrouble(new Error('ERR something else'), safe)).toBe('a node of the Cluster failed (ERR something else)');
   });
 
   it.each([new Error('connect ECONNREFUSED 127.0.0.1:6379'), new ReplyError('LOADING Redis is loading the dataset in memory'), 'text'])(
