@@ -176,8 +176,10 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
       };
       const timer = timers.setTimeout(() => {
         const safe = (e: unknown) => this.safeMessage(e);
+        // A node's own connect timeout is no shorter than this one: an address that drops packets is never named.
+        const unanswered = isClusterClient(client) ? `${silence(client)}${CLUSTER_SILENCE}` : silence(client);
         const cause =
-          lastError !== undefined ? `: ${connectErrorText(lastError, safe)}` : nodeError !== undefined ? `: ${clusterNodeTrouble(nodeError, safe)}` : silence(client);
+          lastError !== undefined ? `: ${connectErrorText(lastError, safe)}` : nodeError !== undefined ? `: ${clusterNodeTrouble(nodeError, safe)}` : unanswered;
         giveUp(new RedisUnavailableError(`could not connect to Redis at ${this.target} within ${timeoutMs} ms${cause}`));
       }, timeoutMs);
       client.on('error', onError);
@@ -190,6 +192,10 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 }
+
+/** What a Cluster that stayed silent most often means, beside what silence() says. */
+const CLUSTER_SILENCE =
+  '; for a Cluster, also its nodes announcing addresses this app cannot reach (behind NAT or a tunnel): map them with clusterOptions.natMap (see docs/cluster.md)';
 
 /**
  * Why a connection that never failed did not become ready either: nothing

@@ -77,7 +77,7 @@ export class LeaseKeeper {
     try {
       // Runs even with nothing held: that is when a lost fetch reply leaves orphans.
       const { lost, orphans } = await this.engine.renew(this.queue, this.workerToken, leases, this.leaseMs, this.orphanAgeMs(), unrecorded);
-      this.outage.recovered();
+      this.outage.recovered('renew');
       this.renewedAt = Math.max(this.renewedAt, sentAt);
       if (lost.length > 0) {
         // Ids are unique within a call: the lease each names is the one sent.
@@ -118,6 +118,7 @@ export class LeaseKeeper {
       this.outage.failed('release', error, `could not hand back ${neverReceived.length} task(s) this worker had leased but never received (${reason}); the next renewal finds them again`);
       return;
     }
+    this.outage.recovered('release');
     if (released === 0) return;
     const moved = released < neverReceived.length ? ` (${neverReceived.length - released} of them had moved on meanwhile)` : '';
     const ids = idList(neverReceived.map((l) => l.id));
@@ -150,7 +151,7 @@ export class LeaseKeeper {
     const renewal = Date.now() - this.renewedAt > 1.5 * this.renewIntervalMs() ? this.renew() : null;
     try {
       const { requeued, dead } = await this.engine.recover(this.queue);
-      this.outage.recovered();
+      this.outage.recovered('recover');
       this.onRecovered?.(requeued, dead);
       if (requeued + dead > 0) {
         this.logger.warn(`queue '${this.queue}': took back ${requeued + dead} task(s) whose worker stopped renewing its lease (${requeued} requeued, ${dead} dead)`);

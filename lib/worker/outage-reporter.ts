@@ -7,13 +7,19 @@ import { timers } from '../timers/own-timers.js';
 const sleep = (ms: number) => new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
 
 /**
- * How one queue's worker lives through a Redis outage: one warning when it
- * starts failing (not one per attempt), quiet again once a call succeeds, and
- * calls that must not be lost retried as long as their caller says.
+ * How one queue's worker lives through a Redis outage: one warning when its
+ * calls start failing (not one per attempt, nor one per kind of call), one
+ * when every kind that failed works again, and calls that must not be lost
+ * retried as long as their caller says. An outage is tracked by the kinds of
+ * call failing: one kind failing on (a renewal refused while fetches work)
+ * keeps it open, rather than each fetch ending it and the next renewal
+ * starting it again.
  */
 export class OutageReporter {
   /** Outcomes not recorded in this event-loop turn, by reason, logged together at its end. */
   private readonly discards = new Map<string, string[]>();
+  /** The kinds of call failing now; the outage is over when none is. */
+  private readonly failing = new Set<WorkerOperation>();
   /** When the outage's first failure was logged (local ms), or null while calls succeed. */
   private failingSince: number | null = null;
 
@@ -26,6 +32,7 @@ export class OutageReporter {
   /** A worker call failed: an 'error' worker event every time, a log line once per outage. */
   failed(operation: WorkerOperation, error: unknown, message: string): void {
     this.emit(operation, error);
+    this.failing.add(operation);
     this.warnOnce(message);
   }
 
@@ -38,8 +45,12 @@ export class OutageReporter {
 
   /**
    * An outcome the store did not take: the 'error' worker event for it, and a
-   * warning for those of one event-loop turn together (a failover can drop a
-   * settle's whole batch), naming up to ten ids. Its task runs again, or did.
+   * warning for those of one event-loop turn together (a failover can refuse a
+   * settle's whole batch), naming up to ten ids. Refused because the lease was
+   * gone, the outcome is lost and the task runs again (or ran), unless this
+   * very outcome was recorded by an earlier send of the call whose reply was
+   * lost (a resent settle finds its lease already ended): the store cannot tell
+   * the two apart, so the warning says both.
    */
   discarded(taskId: string, reason: string): void {
     this.emit('settle', new Error(`the outcome of task ${taskId} was not recorded: ${reason}`), taskId);
@@ -52,21 +63,24 @@ export class OutageReporter {
   private logDiscards(): void {
     for (const [reason, ids] of this.discards) {
       const shown = ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', ');
-      this.logger.warn(`queue '${this.queue}': the outcome of ${ids.length} task(s) was not recorded: ${reason}; they run again: ${shown}`);
+      this.logger.warn(`queue '${this.queue}': the store did not take the outcome of ${ids.length} task(s): ${reason}: ${shown}`);
     }
     this.discards.clear();
   }
 
   /** Logs the first failure of an outage. */
-  warnOnce(message: string): void {
+  private warnOnce(message: string): void {
     if (this.failingSince !== null) return;
     this.failingSince = Date.now();
     this.logger.warn(`queue '${this.queue}': ${message}`);
   }
 
-  /** Marks the outage as over: its end is logged at its start's level, so a log filtered to warnings shows both. */
-  recovered(): void {
-    if (this.failingSince === null) return;
+  /**
+   * A call of this kind succeeded. Once no kind is failing, the outage is
+   * over: its end is logged at its start's level, so a log filtered to warnings shows both.
+   */
+  recovered(operation: WorkerOperation): void {
+    if (!this.failing.delete(operation) || this.failing.size > 0 || this.failingSince === null) return;
     const lastedMs = Date.now() - this.failingSince;
     this.failingSince = null;
     this.logger.warn(`queue '${this.queue}': Redis calls work again (after ${lastedMs} ms of failures)`);
@@ -83,15 +97,19 @@ export class OutageReporter {
     for (;;) {
       try {
         const result = await call();
-        this.recovered();
+        this.recovered(operation);
         return result;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         this.emit(operation, error);
         if (!keepTrying(error, failingSince)) {
           this.logger.error(`queue '${this.queue}': ${giveUp} (${reason})`);
+          // Given up: this kind no longer keeps the outage open (its error line said what was lost).
+          this.failing.delete(operation);
+          if (this.failing.size === 0) this.failingSince = null;
           return null;
         }
+        this.failing.add(operation);
         this.warnOnce(`${operation === 'settle' ? 'recording a task outcome' : `the ${operation} call`} failed (${reason}); retrying`);
         await sleep(pause);
         pause = Math.min(1_000, pause * 2);

@@ -14,6 +14,7 @@ import { LeaseKeeper } from './lease-keeper.js';
 import { runObservedAttempt, type AttemptSurroundings } from './observed-attempt.js';
 import { NoHandlerWarnings } from './no-handler-warnings.js';
 import { OutageReporter } from './outage-reporter.js';
+import { traced } from '../telemetry/untraced.js';
 import { RunQueue } from './run-queue.js';
 import { SettleBatcher } from './settle-batcher.js';
 import { SlotLedger, type Slot } from './slot-ledger.js';
@@ -176,7 +177,7 @@ export class QueueConsumer {
         // each on a loaded machine. The wait for news begins one event-loop turn later.
         if (afterNews && got > 0) await nextTurn();
         pause = 0;
-        this.outage.recovered();
+        this.outage.recovered('fetch');
       } catch (error) {
         if (this.stopping) break;
         afterNews = false;
@@ -328,7 +329,8 @@ export class QueueConsumer {
       // A slot of the same task under a newer lease (fetched again since) keeps running.
       if (!slot || slot.attempt.abandoned || slot.task.lease.token !== token) continue;
       const error = new TaskAbortedError(id, 'lease-lost');
-      slot.attempt.abandon(error);
+      // From the untraced lease keeper: a handler's abort listener is the app's code, traced as usual.
+      traced(() => slot.attempt.abandon(error));
       this.outage.emit('lease', error, id);
     }
   }

@@ -13,6 +13,13 @@ import { timers } from '../timers/own-timers.js';
 const MAX_SETTLES_IN_FLIGHT = 2;
 
 /**
+ * Why a settle refuses an outcome. The store sees only that the lease ended:
+ * the task was taken back (and runs again, or ran), or an earlier send of this
+ * call, whose reply the connection lost, recorded this very outcome.
+ */
+const LEASE_ENDED = "its lease had ended (the task was taken back and runs again or ran, or a resent call had already recorded this outcome)";
+
+/**
  * The worker-side twin of the enqueue batcher: outcomes are recorded in one
  * settle call, which also fetches tasks for the slots they free (they stay
  * reserved until that fetch is back).
@@ -68,7 +75,7 @@ export class SettleBatcher {
         return this.engine.settle(this.queue, outcomes, this.request(count));
       });
       if (reply) {
-        reply.settled.forEach((taken, i) => taken || this.onDiscarded(outcomes[i], 'its lease was no longer this worker\'s (the task was taken back)'));
+        reply.settled.forEach((taken, i) => taken || this.onDiscarded(outcomes[i], LEASE_ENDED));
         // A rate-limited attempt is not used: if the store loses its record, the task is rightly handed back.
         for (let i = 0; i < outcomes.length; i++) if (reply.settled[i] && outcomes[i].kind !== 'limited') used.push(outcomes[i].lease);
         this.onReply(reply, sentAt);

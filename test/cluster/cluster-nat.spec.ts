@@ -1,6 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
+import { createServer, type Socket } from 'node:net';
 import { RedisUnavailableError, TaskHandler, TaskModule, TaskQueue, type RedisConnection } from '../../lib/index.js';
 import { ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
 import { waitUntil } from '../utils/wait.js';
@@ -45,6 +46,27 @@ describe('Redis Cluster behind NAT: announced addresses the app cannot reach', (
   });
   afterAll(async () => {
     await node?.destroy();
+  });
+
+  it('names natMap too when an announced address accepts connections and says nothing (a NAT that drops the replies)', async () => {
+    // A port that accepts and never replies, announced by the node as its own address.
+    const sockets = new Set<Socket>();
+    const mute = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const admin = new Redis(node.port, '127.0.0.1');
+    try {
+      await admin.call('CONFIG', 'SET', 'cluster-preferred-endpoint-type', 'ip');
+      await admin.call('CONFIG', 'SET', 'cluster-announce-port', String((mute.address() as { port: number }).port));
+      const error = await boot({ cluster: [{ host: '127.0.0.1', port: node.port }] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RedisUnavailableError);
+      expect((error as Error).message).toMatch(/within 2000 ms: nothing answered .*; for a Cluster, also its nodes announcing addresses this app cannot reach .*clusterOptions\.natMap/);
+    } finally {
+      await admin.call('CONFIG', 'SET', 'cluster-announce-port', '0');
+      await admin.call('CONFIG', 'SET', 'cluster-preferred-endpoint-type', 'hostname');
+      await admin.quit();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => mute.close(() => resolve()));
+    }
   });
 
   it('names the unreachable node and natMap at bootstrap, and works once natMap maps it', async () => {

@@ -54,10 +54,11 @@ describe('an outcome the store did not take', () => {
     // The lease taken over while the handler runs, as after a recovery by another worker.
     await redis.hset(keys.task(ref.id), RECORD.leaseToken, 'someone-else:1:1');
     gate!();
-    await waitUntil(() => logger.lines.some((l) => l.includes('was not recorded')), 'the warning');
-    const lines = logger.lines.filter((l) => l.includes('was not recorded'));
+    await waitUntil(() => logger.lines.some((l) => l.includes('did not take the outcome')), 'the warning');
+    const lines = logger.lines.filter((l) => l.includes('did not take the outcome'));
     expect(lines).toEqual([
-      `warn queue 'default': the outcome of 1 task(s) was not recorded: its lease was no longer this worker's (the task was taken back); they run again: ${ref.id} TaskModule`,
+      `warn queue 'default': the store did not take the outcome of 1 task(s): its lease had ended (the task was taken back and runs again or ran, ` +
+        `or a resent call had already recorded this outcome): ${ref.id} TaskModule`,
     ]);
     expect(errors).toEqual([expect.objectContaining({ type: 'error', queue: 'default', operation: 'settle', taskId: ref.id })]);
   });

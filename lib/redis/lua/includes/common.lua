@@ -222,10 +222,10 @@ end
 -- age. The candidates are those older than the module's age; one with its own
 -- retention (`ownField`) goes by its own age instead, and is kept while younger
 -- than that. The oldest page is read first; when it does not fill the limit
--- and more candidates wait behind it, a second page is read at a rank that
--- changes with the clock, so tasks kept at the old end (removeOnComplete false,
--- a long age of their own) cannot hide the others from every run. Ranks, not
--- score offsets: ZRANGE by rank costs O(log n) however far in.
+-- and more candidates wait behind it, a second page is read at a random rank,
+-- so tasks kept at the old end (removeOnComplete false, a long age of their
+-- own) cannot hide the others from every run. Ranks, not score offsets: ZRANGE
+-- by rank costs O(log n) however far in.
 local function sweepByAge(base, setKey, now, ownField, moduleAge, limit)
   if moduleAge < 0 then return 0 end
   local candidates = redis.call('ZCOUNT', setKey, '-inf', int(now - moduleAge))
@@ -246,7 +246,13 @@ local function sweepByAge(base, setKey, now, ownField, moduleAge, limit)
     end
   end
   page(0)
-  if #removed < limit and candidates > limit then page(limit + now % (candidates - limit)) end
+  if #removed < limit and candidates > limit then
+    -- Random, not the time in ms: recovery runs on an interval, so ms modulo a round number barely moves
+    -- from run to run. The microseconds of TIME do (an interval drifts by hundreds of them), and
+    -- math.random too on Redis 7 (Redis 6 seeds it the same for every script).
+    local t = redis.call('TIME')
+    page(limit + (t[2] + math.random(0, 999999)) % (candidates - limit))
+  end
   callSliced('ZREM', setKey, removed)
   callSliced('DEL', nil, doomed)
   return #removed
