@@ -70,6 +70,7 @@ export class EventFollower {
         events = read.events;
         position = read.lastId;
         pause = 0;
+        if (refused) EventFollower.logger.warn(`reading the events of queue '${this.queue}' works again`);
         refused = false;
       } catch (error) {
         if (this.stopped) return;

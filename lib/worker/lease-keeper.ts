@@ -78,6 +78,8 @@ export class LeaseKeeper {
       // Runs even with nothing held: that is when a lost fetch reply leaves orphans.
       const { lost, orphans } = await this.engine.renew(this.queue, this.workerToken, leases, this.leaseMs, this.orphanAgeMs(), unrecorded);
       this.outage.recovered('renew');
+      // No lease left to hand back (released since, or taken back by recovery): a failed release no longer holds the outage open.
+      if (orphans.length === 0) this.outage.recovered('release');
       this.renewedAt = Math.max(this.renewedAt, sentAt);
       if (lost.length > 0) {
         // Ids are unique within a call: the lease each names is the one sent.

@@ -45,10 +45,12 @@ export class WorkerHeartbeat {
   private async beat(): Promise<void> {
     try {
       await this.engine.heartbeat(this.record(), this.ttlMs);
+      // Its end at its start's level, so a log filtered to warnings shows both.
+      if (this.failing) this.logger.warn('worker heartbeat works again');
       this.failing = false;
     } catch (error) {
-      // Once per outage: the connection reports the outage itself too.
-      if (!this.failing) this.logger.warn(`worker heartbeat failed (${error instanceof Error ? error.message : String(error)}); will retry`);
+      // Once per outage: the connection reports the outage itself too. The engine's message already says what failed.
+      if (!this.failing) this.logger.warn(`${error instanceof Error ? error.message : String(error)}; the worker heartbeat will retry`);
       this.failing = true;
     }
   }

@@ -1,0 +1,40 @@
+import type { Logger } from '@nestjs/common';
+import type { TaskEngine } from '../../../lib/engine/task-engine.js';
+import { WorkerHeartbeat } from '../../../lib/worker/worker-heartbeat.js';
+import { waitUntil } from '../../utils/wait.js';
+
+// The heartbeat logs one warning when it starts failing and one when it works
+// again, at the same level, whatever the number of beats in between.
+
+describe('WorkerHeartbeat', () => {
+  it('warns once when beats start failing, and once when they work again', async () => {
+    let failing = false;
+    let beats = 0;
+    const engine = {
+      heartbeat: async () => {
+        beats += 1;
+        if (failing) throw new Error('worker heartbeat failed: Redis said OOM');
+      },
+      retireWorker: async () => undefined,
+    } as unknown as TaskEngine;
+    const lines: string[] = [];
+    const logger = { warn: (m: string) => lines.push(m) } as unknown as Logger;
+    // A ttl of 150 ms: a beat every 50 ms.
+    const heartbeat = new WorkerHeartbeat(engine, 'w1', 150, () => [], logger);
+    await heartbeat.start();
+    try {
+      failing = true;
+      const from = beats;
+      await waitUntil(() => beats >= from + 3, 'three failed beats');
+      expect(lines).toEqual(['worker heartbeat failed: Redis said OOM; the worker heartbeat will retry']);
+      failing = false;
+      await waitUntil(() => lines.length === 2, 'the end line');
+      expect(lines[1]).toBe('worker heartbeat works again');
+      const after = beats;
+      await waitUntil(() => beats >= after + 2, 'two more beats');
+      expect(lines).toHaveLength(2);
+    } finally {
+      await heartbeat.stop();
+    }
+  });
+});
