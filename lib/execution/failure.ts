@@ -13,7 +13,7 @@ export interface Failure {
 
 /**
  * The most of an error's message, stack and validation issues a task keeps.
- * An error is stored up to seven times for a dead task (its record, each
+ * An error is stored 2 x attempts + 1 times for a dead task (its record, each
  * attempt's history entry, each retrying and dead event), and a message can
  * hold a whole upstream response: 20,000 characters cost a dead task 345 kB
  * of Redis memory. What is cut says how much.

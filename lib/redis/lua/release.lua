@@ -4,8 +4,9 @@
 -- KEYS: the queue keys of protocol.ts (wait, delayed, active, mark, dead, completed, seq, blocked, paused,
 --   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.release of protocol.ts: the key base, the events setting, then one lease row per task: its
---   id, its token and, when not '', the store time the lease started (a lease reported by a renewal: the task,
---   handed back and fetched again by the same worker since, has the same token but another start).
+--   id, its token and, when not '', the store time the lease started (a lease reported by a renewal). Tokens
+--   end with that start now; a token of an earlier build did not, and a task handed back and fetched again
+--   by such a worker had the same token under another start: the start still tells them apart.
 -- Returns the number of tasks handed back.
 -- Atomic so that a task is never out of active without being back in wait, and is handed back only under
 -- the lease named.
