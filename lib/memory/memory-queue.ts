@@ -4,6 +4,7 @@ import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import type { RetentionOverride } from '../interfaces/retention-option.js';
 import type { TaskEventType } from '../interfaces/task-event.interface.js';
 import { MemoryEventLog } from './memory-event-log.js';
+import { effective } from './own-retention.js';
 import { waitScore, type MemoryTask } from './memory-task.js';
 import { MemoryWakeups } from './memory-waker.js';
 import { ScoredSet } from './scored-set.js';
@@ -110,8 +111,7 @@ export class MemoryQueue {
     if (ageMs < 0) return;
     for (const id of set.upTo(now - ageMs)) {
       const task = this.tasks.get(id);
-      const mine = task ? own(task) : null;
-      const age = mine !== null && mine !== 'remove' && mine.age !== null ? mine.age : ageMs;
+      const { age } = effective(task ? own(task) : null, { age: ageMs, count: -1 });
       if ((set.score(id) ?? now) <= now - age) this.drop(set, id);
     }
   }

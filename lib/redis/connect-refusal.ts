@@ -79,6 +79,12 @@ function sentinelAnswer(error: Error, safe: (error: unknown) => string): string 
   return /\bLast error: (.+)$/s.exec(text)?.[1].trim() ?? text;
 }
 
+/** Where a Cluster announcing addresses this app cannot reach is mended. */
+const NAT_MAP_ADVICE = 'map them with clusterOptions.natMap (see docs/cluster.md)';
+
+/** What a Cluster that stayed silent most often means, beside what silence() says. */
+export const CLUSTER_SILENCE = `; for a Cluster, also its nodes announcing addresses this app cannot reach (behind NAT or a tunnel): ${NAT_MAP_ADVICE}`;
+
 const UNREACHABLE_NODE = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)\b/;
 
 /**
@@ -92,5 +98,5 @@ export function clusterNodeTrouble(error: unknown, safe: (error: unknown) => str
   const text = `a node of the Cluster failed (${said})`;
   // The scrubbed text, not instanceof: a network error may come from another realm (a test runner's vm).
   if (!UNREACHABLE_NODE.test(said)) return text;
-  return `${text}: the nodes announce addresses this app cannot reach (behind NAT or a tunnel?); map them with clusterOptions.natMap (see docs/cluster.md)`;
+  return `${text}: the nodes announce addresses this app cannot reach (behind NAT or a tunnel?); ${NAT_MAP_ADVICE}`;
 }

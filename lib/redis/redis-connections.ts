@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { disconnectNow } from './client-close.js';
-import { clusterNodeTrouble, connectErrorText, connectRefusal } from './connect-refusal.js';
+import { CLUSTER_SILENCE, clusterNodeTrouble, connectErrorText, connectRefusal } from './connect-refusal.js';
 import { createRedisClient, type ConnectionRole } from './redis-client.factory.js';
 import { isClusterClient, type RedisClient } from './redis-client.js';
 import { scrub } from './redis-target.js';
@@ -192,10 +192,6 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 }
-
-/** What a Cluster that stayed silent most often means, beside what silence() says. */
-const CLUSTER_SILENCE =
-  '; for a Cluster, also its nodes announcing addresses this app cannot reach (behind NAT or a tunnel): map them with clusterOptions.natMap (see docs/cluster.md)';
 
 /**
  * Why a connection that never failed did not become ready either: nothing
