@@ -2,6 +2,7 @@ import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
 import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
+import { ENTRY_PROVIDER_WATERMARK } from '../execution/nest-metadata-keys.js';
 
 /** What @TaskHandler stores on a method. */
 export interface TaskHandlerMetadata extends TaskHandlerOptions {
@@ -47,6 +48,17 @@ export type TypedTaskHandlerDecorator<O, R> = <M extends (payload: O, ...rest: n
 export function TaskHandler<P, R, O>(task: TaskDefinition<P, R, O>, options?: TaskHandlerOptions): TypedTaskHandlerDecorator<O, R>;
 export function TaskHandler(name: string, options?: TaskHandlerOptions): MethodDecorator;
 export function TaskHandler(task: string | TaskDefinition<unknown, unknown, unknown>, options: TaskHandlerOptions = {}): MethodDecorator {
+  const mark = handlerMetadata(task, options);
+  return (target, key, descriptor) => {
+    // An entry provider, as Nest calls a class whose methods it calls from outside (like a controller's routes):
+    // Nest then binds the app's request-scoped and transient global enhancers to it, so APP_GUARD and the like
+    // of those scopes reach its tasks as they reach routes, whatever the class's own scope.
+    Reflect.defineMetadata(ENTRY_PROVIDER_WATERMARK, true, target.constructor);
+    mark(target, key, descriptor);
+  };
+}
+
+function handlerMetadata(task: string | TaskDefinition<unknown, unknown, unknown>, options: TaskHandlerOptions): MethodDecorator {
   // Wrong arguments are reported at bootstrap, where the method can be named.
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     return TaskHandlerMeta({ name: typeof task === 'string' ? task : '', badArguments: `its options must be an object, got ${describeArgument(options)}` });

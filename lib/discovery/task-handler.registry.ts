@@ -10,6 +10,8 @@ export interface RegisteredHandler extends HandlerSettings {
   invoke: TaskInvoker;
   /** "Class.method", for messages. */
   source: string;
+  /** The module declaring its provider: named when one class declared in two modules claims a name twice. */
+  module?: string;
 }
 
 /** Task name -> handler, for this app. */
@@ -31,7 +33,14 @@ export class TaskHandlerRegistry {
   /** Adds a handler; a second handler for one name is a bootstrap error. */
   register(handler: RegisteredHandler): void {
     const existing = this.handlers.get(handler.name);
-    if (existing) throw new DuplicateTaskHandlerError(handler.name, existing.source, handler.source);
+    if (existing) {
+      const sameClass = existing.source === handler.source;
+      const where = (h: RegisteredHandler) => (sameClass && h.module ? `${h.source} (in ${h.module})` : h.source);
+      const hint = sameClass
+        ? 'one class listed in the providers of two modules is two providers: list it in one module and export it from there'
+        : undefined;
+      throw new DuplicateTaskHandlerError(handler.name, where(existing), where(handler), hint);
+    }
     this.handlers.set(handler.name, handler);
   }
 

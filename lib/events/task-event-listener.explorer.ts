@@ -44,11 +44,12 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
 
   onModuleInit(): void {
     const found: FoundListener[] = [];
-    for (const { instance, method, source, isStatic } of providerMethods(this.discovery, this.scanner)) {
+    for (const { instance, method, source, isStatic, isTransient } of providerMethods(this.discovery, this.scanner)) {
       const metas = this.reflector.get(OnTaskEventMeta, method);
       if (!metas) continue;
-      if (!isStatic) {
-        this.logger.warn(`${source}: request-scoped providers cannot host @OnTaskEvent listeners; skipped`);
+      // Both have only a stand-in instance here (its constructor never ran): there is no one instance to call.
+      if (!isStatic || isTransient) {
+        this.logger.warn(`${source}: request-scoped and transient providers cannot host @OnTaskEvent listeners; skipped`);
         continue;
       }
       for (const meta of metas) {

@@ -9,7 +9,11 @@ import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js
 // none leaves them out. These property names are Nest's own (the same from
 // Nest 8 to 12); if a version changes them, asking for the view fails at
 // bootstrap with a clear error rather than silently applying the globals.
-type ContextCreatorInternals = { getGlobalMetadata?: (...args: unknown[]) => unknown[] };
+type ContextCreatorInternals = {
+  getGlobalMetadata?: (...args: unknown[]) => unknown[];
+  /** The app's ApplicationConfig: its request-scoped and transient global guards are wrappers there, made per task. */
+  config?: { getGlobalRequestGuards?: () => Array<{ metatype?: unknown }> };
+};
 type ExternalContextCreatorInternals = Partial<
   Record<'guardsContextCreator' | 'interceptorsContextCreator' | 'pipesContextCreator', ContextCreatorInternals>
 >;
@@ -31,9 +35,16 @@ export function contextCreatorFor(creator: ExternalContextCreator, settings: Glo
   return Object.keys(overrides).length === 0 ? creator : (Object.assign(Object.create(creator) as object, overrides) as unknown as ExternalContextCreator);
 }
 
-/** The app's static global guards (APP_GUARD providers and useGlobalGuards), for the hint a denial carries. */
-export function globalGuards(creator: ExternalContextCreator): object[] {
-  return ((creator as unknown as ExternalContextCreatorInternals).guardsContextCreator?.getGlobalMetadata?.() ?? []) as object[];
+/**
+ * The app's global guards (APP_GUARD providers and useGlobalGuards), for the
+ * hint a denial carries: instances of the static ones, and the classes of the
+ * request-scoped and transient ones, whose instances Nest makes per task.
+ */
+export function globalGuards(creator: ExternalContextCreator): Array<object | Function> {
+  const guards = (creator as unknown as ExternalContextCreatorInternals).guardsContextCreator;
+  const instances = (guards?.getGlobalMetadata?.() ?? []) as object[];
+  const scoped = (guards?.config?.getGlobalRequestGuards?.() ?? []).map((wrapper) => wrapper.metatype).filter((type): type is Function => typeof type === 'function');
+  return [...instances, ...scoped];
 }
 
 /**
@@ -42,11 +53,13 @@ export function globalGuards(creator: ExternalContextCreator): object[] {
  * an app-wide guard written for HTTP requests. The same exception class and
  * status, so the task still ends dead at once.
  */
-export function explainDenial(error: unknown, deniedBy: object | undefined, globalGuardsOf: () => readonly object[]): unknown {
+export function explainDenial(error: unknown, deniedBy: object | undefined, globalGuardsOf: () => ReadonlyArray<object | Function>): unknown {
   const kind = error instanceof ForbiddenException ? ForbiddenException : error instanceof UnauthorizedException ? UnauthorizedException : null;
   if (!kind || !deniedBy) return error;
-  // By identity, or by class for a global guard Nest made anew for this task (a request-scoped one).
-  const isGlobal = globalGuardsOf().some((guard) => guard === deniedBy || guard.constructor === deniedBy.constructor);
+  // By identity, or by class for a global guard Nest made anew for this task (a request-scoped or transient one).
+  const isGlobal = globalGuardsOf().some((guard) =>
+    typeof guard === 'function' ? deniedBy instanceof guard : guard === deniedBy || guard.constructor === deniedBy.constructor,
+  );
   if (!isGlobal) return error;
   const name = deniedBy.constructor?.name || 'a guard';
   const hint =

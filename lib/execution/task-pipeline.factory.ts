@@ -1,5 +1,5 @@
 import { Inject, Injectable, type InjectionToken } from '@nestjs/common';
-import { ContextIdFactory, ExternalContextCreator, ModuleRef } from '@nestjs/core';
+import { ContextIdFactory, ExternalContextCreator, ModuleRef, type ContextId } from '@nestjs/core';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { contextCreatorFor, explainDenial, globalGuards } from './global-enhancers.js';
 import { TaskContext, attemptOf } from './task-context.js';
@@ -27,7 +27,7 @@ export class TaskPipelineFactory {
   private readonly paramsFactory = new TaskParamsFactory();
   private readonly contextCreator: ExternalContextCreator;
   /** The app's global guards (read when a denial needs them: Nest registers them after this factory is made). */
-  private readonly globalGuards: () => object[];
+  private readonly globalGuards: () => Array<object | Function>;
 
   constructor(
     contextCreator: ExternalContextCreator,
@@ -43,7 +43,7 @@ export class TaskPipelineFactory {
     const original = (instance as Record<string, Method>)[methodName];
     ensureParamMetadata(instance, methodName);
     const run = this.contextOf(instance, markingHandler(original), methodName);
-    return this.withFilters(run, TaskExceptionFilters.for(instance, original, this.moduleRef));
+    return this.withFilters(run, TaskExceptionFilters.for(instance, original, this.moduleRef, `${instance.constructor.name}.${methodName}`));
   }
 
   /**
@@ -54,32 +54,35 @@ export class TaskPipelineFactory {
    * resolved for it, and the pipeline built for that instance, as Nest's
    * microservices do for request-scoped handlers.
    */
-  createScoped(stand: object, methodName: string, provider: { token: InjectionToken; id: string }): TaskInvoker {
+  createScoped(stand: object, methodName: string, provider: { token: InjectionToken; id: string; durable: boolean }): TaskInvoker {
     const original = (stand as Record<string, Method>)[methodName];
     ensureParamMetadata(stand, methodName);
     const handler = markingHandler(original);
-    const filters = TaskExceptionFilters.for(stand, original, this.moduleRef);
+    const filters = TaskExceptionFilters.for(stand, original, this.moduleRef, `${stand.constructor.name}.${methodName}`);
     return async (payload, ctx) => {
       const request = taskRequest(payload, ctx);
       const contextId = ContextIdFactory.getByRequest(request);
-      this.moduleRef.registerRequestByContextId(contextId.getParent ? contextId.payload : request, contextId);
+      // As Nest's router and microservices do: a durable tree's REQUEST is the strategy's payload (shared by the
+      // tasks of one durable context); any other tree gets this task's request, with the strategy's payload merged in.
+      const registered: unknown = provider.durable ? contextId.payload : Object.assign(request, contextId.payload);
+      this.moduleRef.registerRequestByContextId(registered, contextId);
       const instance = await this.moduleRef.resolve<object>(provider.token, contextId, { strict: false });
       const run = this.contextOf(instance, handler, methodName, contextId, provider.id);
-      return this.withFilters(run, filters)(payload, ctx);
+      return this.withFilters(run, filters, contextId)(payload, ctx);
     };
   }
 
-  private contextOf(instance: object, handler: Method, methodName: string, contextId?: ReturnType<typeof ContextIdFactory.create>, inquirerId?: string): TaskInvoker {
+  private contextOf(instance: object, handler: Method, methodName: string, contextId?: ContextId, inquirerId?: string): TaskInvoker {
     const options = { guards: true, interceptors: true, filters: false };
     return this.contextCreator.create(instance, handler, methodName, TASK_ARGS_METADATA, this.paramsFactory, contextId, inquirerId, options, 'task') as TaskInvoker;
   }
 
-  private withFilters(run: TaskInvoker, filters: TaskExceptionFilters): TaskInvoker {
+  private withFilters(run: TaskInvoker, filters: TaskExceptionFilters, contextId?: ContextId): TaskInvoker {
     return (payload, ctx) =>
       run(payload, ctx).catch((error: unknown) => {
         const attempt = attemptOf(ctx);
         const explained = attempt.stage === 'before-pipes' ? explainDenial(error, attempt.deniedBy, this.globalGuards) : error;
-        return filters.handle(explained, payload, ctx);
+        return filters.handle(explained, payload, ctx, contextId);
       });
   }
 }

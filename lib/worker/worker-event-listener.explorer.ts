@@ -24,11 +24,12 @@ export class WorkerEventListenerExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const { instance, method, source, isStatic } of providerMethods(this.discovery, this.scanner)) {
+    for (const { instance, method, source, isStatic, isTransient } of providerMethods(this.discovery, this.scanner)) {
       const metas = this.reflector.get(OnWorkerEventMeta, method);
       if (!metas) continue;
-      if (!isStatic) {
-        this.logger.warn(`${source}: request-scoped providers cannot host @OnWorkerEvent listeners; skipped`);
+      // Both have only a stand-in instance here (its constructor never ran): there is no one instance to call.
+      if (!isStatic || isTransient) {
+        this.logger.warn(`${source}: request-scoped and transient providers cannot host @OnWorkerEvent listeners; skipped`);
         continue;
       }
       for (const meta of metas) this.events.add(checkWorkerBinding(meta, source, (event: WorkerEvent) => method.call(instance, event)));
