@@ -42,7 +42,7 @@ function isClient(value: Record<string, unknown>): boolean {
 function checkRedisOptionKeys(options: Record<string, unknown>, field: string, extra: readonly string[] = []): void {
   for (const key of Object.keys(options)) {
     if (key === 'keyPrefix') refuse(`'${field}keyPrefix' is not supported: use the module's \`prefix\` option`);
-    if (!(key in REDIS_OPTION_KEYS) && !extra.includes(key)) refuse(`unknown key '${field}${key}'`);
+    if (!Object.hasOwn(REDIS_OPTION_KEYS, key) && !extra.includes(key)) refuse(`unknown key '${field}${key}'`);
   }
 }
 
@@ -85,7 +85,7 @@ function resolveCluster(value: Record<string, unknown>): ResolvedConnection {
     if (!isObject(value.clusterOptions)) refuse("'clusterOptions' must be ioredis ClusterOptions");
     for (const key of Object.keys(value.clusterOptions)) {
       if (key === 'keyPrefix') refuse("'clusterOptions.keyPrefix' is not supported: use the module's `prefix` option");
-      if (!(key in CLUSTER_OPTION_KEYS)) refuse(`unknown key 'clusterOptions.${key}'`);
+      if (!Object.hasOwn(CLUSTER_OPTION_KEYS, key)) refuse(`unknown key 'clusterOptions.${key}'`);
     }
     Object.assign(clusterOptions, value.clusterOptions);
   }

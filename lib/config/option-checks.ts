@@ -73,6 +73,23 @@ export function checkName(value: unknown, where: string, field: string): string 
   return value;
 }
 
+/**
+ * Throws unless `value` is a usable queue name: a name (see checkName) without
+ * ':'. Every key of a queue starts with the hash tag `{prefix:queue}`, so queue
+ * 'billing:default' of prefix 'tasks' would be queue 'default' of prefix
+ * 'tasks:billing', another app's. BullMQ refuses ':' in queue names too.
+ */
+export function checkQueueName(value: unknown, where: string, field: string): string {
+  const name = checkName(value, where, field);
+  if (name.includes(':')) {
+    throw new InvalidTaskOptionsError(
+      `${where}: ${field} cannot contain ':', which separates the prefix from the queue in Redis keys ` +
+        `(queue 'a:b' would be queue 'b' of the prefix '<prefix>:a'), got ${describeValue(name)}`,
+    );
+  }
+  return name;
+}
+
 /** Throws on keys `allowed` does not list: a typo in an option name must not pass silently. */
 export function checkKnownKeys(
   value: object,

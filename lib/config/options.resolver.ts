@@ -2,7 +2,7 @@ import { moduleOptionHint } from './renamed-options.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { CONNECTION_SHAPES, resolveConnection } from './connection.resolver.js';
 import { DEFAULTS, DEFAULT_QUEUE_SETTINGS } from './defaults.js';
-import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, checkRange, checkRemoveOption, type OptionKeys } from './option-checks.js';
+import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, checkQueueName, checkRange, checkRemoveOption, type OptionKeys } from './option-checks.js';
 import type { FallbackPolicy, GlobalEnhancerSettings, ResolvedQueueSettings, ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
 import type { MetricsOptions, QueueDefaultsOptions, QueueOptions, RetentionOptions, TaskLogOptions, TaskModuleOptions, WorkerOptions } from './task-module-options.interface.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
@@ -205,6 +205,6 @@ function resolveQueues(queues: TaskModuleOptions['queues']): Map<string, Resolve
   const resolved = new Map<string, ResolvedQueueSettings>();
   if (queues === undefined) return resolved;
   if (queues === null || typeof queues !== 'object' || Array.isArray(queues)) throw new InvalidTaskOptionsError(`${WHERE}: queues must be an object of queue name -> settings`);
-  for (const [name, value] of Object.entries(queues)) resolved.set(checkName(name, WHERE, 'a queue name in queues'), resolveQueue(name, value));
+  for (const [name, value] of Object.entries(queues)) resolved.set(checkQueueName(name, WHERE, 'a queue name in queues'), resolveQueue(name, value));
   return resolved;
 }

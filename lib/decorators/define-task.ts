@@ -1,4 +1,4 @@
-import { checkInteger, checkKnownKeys, checkName, checkPolicy, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
+import { checkInteger, checkKnownKeys, checkName, checkPolicy, checkQueueName, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
 import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
@@ -30,7 +30,7 @@ export function defineTask<P = unknown, R = unknown, O = P>(name: string, option
   checkKnownKeys(options, KEYS, where, '');
   const { schema, ...handlerOptions } = options;
   checkPolicy(handlerOptions, where);
-  if (handlerOptions.queue !== undefined) checkName(handlerOptions.queue, where, 'queue');
+  if (handlerOptions.queue !== undefined) checkQueueName(handlerOptions.queue, where, 'queue');
   checkRemoveOption(handlerOptions.removeOnComplete, where, 'removeOnComplete');
   checkRemoveOption(handlerOptions.removeOnDead, where, 'removeOnDead');
   for (const field of ['concurrency', 'globalConcurrency'] as const) {

@@ -1,6 +1,6 @@
 import { DEFAULTS } from '../config/defaults.js';
 import { taskOptionHint } from '../config/renamed-options.js';
-import { checkBackoff, checkInteger, checkName, checkPolicy, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
+import { checkBackoff, checkInteger, checkName, checkPolicy, checkQueueName, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
 import type { ResolvedPolicy } from '../config/resolved-options.js';
 import { checkScheduleSpec } from '../config/schedule-spec.checks.js';
 import type { TaskHandlerMetadata } from '../decorators/task-handler.decorator.js';
@@ -53,7 +53,7 @@ export function normalizeHandlerOptions(meta: TaskHandlerMetadata, source: strin
   if (meta.badArguments) throw new InvalidTaskOptionsError(`${where}: ${meta.badArguments}`);
   const name = checkName(meta.name, where, 'the task name');
   for (const key of Object.keys(meta)) {
-    if (key !== 'name' && key !== 'schema' && key !== 'besideDefinition' && !(key in HANDLER_KEYS)) {
+    if (key !== 'name' && key !== 'schema' && key !== 'besideDefinition' && !Object.hasOwn(HANDLER_KEYS, key)) {
       throw new InvalidTaskOptionsError(`${where}: unknown option '${key}' (known: ${Object.keys(HANDLER_KEYS).join(', ')})${taskOptionHint(key)}`);
     }
   }
@@ -67,7 +67,7 @@ export function normalizeHandlerOptions(meta: TaskHandlerMetadata, source: strin
   }
   checkPolicy(meta, where);
   const defaults: HandlerDefaults = {
-    queue: meta.queue === undefined ? DEFAULTS.queue : checkName(meta.queue, where, 'queue'),
+    queue: meta.queue === undefined ? DEFAULTS.queue : checkQueueName(meta.queue, where, 'queue'),
     removeOnComplete: checkRemoveOption(meta.removeOnComplete, where, 'removeOnComplete'),
     removeOnDead: checkRemoveOption(meta.removeOnDead, where, 'removeOnDead'),
   };

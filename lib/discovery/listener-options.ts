@@ -1,4 +1,4 @@
-import { checkKnownKeys, checkName } from '../config/option-checks.js';
+import { checkKnownKeys, checkName, checkQueueName } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 
 /** The options an event listener decorator took, checked: its event type, and the task name and queue it filters on. */
@@ -34,7 +34,7 @@ export function checkListener<T extends string>(meta: { type: unknown; options: 
   return {
     type: meta.type as T,
     name: taskName === undefined ? null : checkName(taskName, where, 'name'),
-    queue: queue === undefined ? undefined : checkName(queue, where, 'queue'),
-    definitionQueue: definitionQueue === undefined ? undefined : checkName(definitionQueue, where, "the definition's queue"),
+    queue: queue === undefined ? undefined : checkQueueName(queue, where, 'queue'),
+    definitionQueue: definitionQueue === undefined ? undefined : checkQueueName(definitionQueue, where, "the definition's queue"),
   };
 }

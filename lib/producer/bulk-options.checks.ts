@@ -1,4 +1,4 @@
-import { checkInteger, checkKnownKeys, checkName, type OptionKeys } from '../config/option-checks.js';
+import { checkInteger, checkKnownKeys, checkName, checkQueueName, type OptionKeys } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { CleanOptions, DrainOptions, ObliterateOptions, RetryAllOptions } from '../interfaces/bulk-options.interface.js';
 
@@ -25,7 +25,7 @@ function checkBoolean(value: unknown, where: string, field: string): boolean {
 /** retryAll(queue, { state: 'dead', name? }): the queue and the name filter (null: every name). */
 export function checkRetryAll(queue: unknown, options: RetryAllOptions): { queue: string; name: string | null } {
   const where = 'retryAll';
-  const q = checkName(queue, where, 'queue');
+  const q = checkQueueName(queue, where, 'queue');
   const o = optionsObject(options, where, "{ state: 'dead', name? }", true);
   checkKnownKeys(o, RETRY_ALL_KEYS, where, '');
   if (o.state !== 'dead') throw new InvalidTaskOptionsError(`${where}: state must be 'dead' (only dead tasks can be retried), got ${JSON.stringify(o.state)}`);
@@ -34,7 +34,7 @@ export function checkRetryAll(queue: unknown, options: RetryAllOptions): { queue
 
 /** The queue and the one boolean option of drain or obliterate. */
 function checkFlag<K extends string>(queue: unknown, options: Partial<Record<K, boolean>> | undefined, where: string, keys: Readonly<Record<K, true>>): [string, boolean] {
-  const q = checkName(queue, where, 'queue');
+  const q = checkQueueName(queue, where, 'queue');
   const [flag] = Object.keys(keys) as K[];
   const o = optionsObject(options, where, `{ ${flag}? }`);
   checkKnownKeys(o, keys, where, '');
@@ -54,7 +54,7 @@ export function checkClean(
   options: CleanOptions | undefined,
 ): { queue: string; state: 'completed' | 'dead'; olderThanMs: number; limit: number | null } {
   const where = 'clean';
-  const q = checkName(queue, where, 'queue');
+  const q = checkQueueName(queue, where, 'queue');
   if (state !== 'completed' && state !== 'dead') {
     throw new InvalidTaskOptionsError(`${where}: state must be 'completed' or 'dead' (only finished tasks can be cleaned), got ${JSON.stringify(state)}`);
   }

@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../config/defaults.js';
-import { checkInteger, checkKnownKeys, checkName, type OptionKeys } from '../config/option-checks.js';
+import { checkInteger, checkKnownKeys, checkName, checkQueueName, type OptionKeys } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { ListOptions, ThroughputOptions } from '../interfaces/task-insight-options.interface.js';
 import { TASK_STATES, type TaskState } from '../interfaces/task-state.js';
@@ -27,7 +27,7 @@ export function checkList(state: unknown, options: ListOptions | undefined) {
   checkKnownKeys(o, LIST_KEYS, where, '');
   return {
     state: state as TaskState,
-    queue: checkName(o.queue ?? DEFAULTS.queue, where, 'queue'),
+    queue: checkQueueName(o.queue ?? DEFAULTS.queue, where, 'queue'),
     offset: o.offset === undefined ? 0 : checkInteger(o.offset, where, 'offset', 0),
     limit: o.limit === undefined ? 100 : checkInteger(o.limit, where, 'limit', 1, 1_000),
     name: o.name === undefined ? null : checkName(o.name, where, 'name'),
@@ -40,7 +40,7 @@ export function checkThroughput(queue: unknown, options: ThroughputOptions | und
   const o = optionsObject(options, where);
   checkKnownKeys(o, THROUGHPUT_KEYS, where, '');
   return {
-    queue: checkName(queue, where, 'queue'),
+    queue: checkQueueName(queue, where, 'queue'),
     minutes: o.minutes === undefined ? 60 : checkInteger(o.minutes, where, 'minutes', 1, MAX_THROUGHPUT_MINUTES),
   };
 }

@@ -16,7 +16,7 @@ import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { checkKnownKeys, checkName, checkRange, isOptionsObject } from '../config/option-checks.js';
+import { checkKnownKeys, checkName, checkQueueName, checkRange, isOptionsObject } from '../config/option-checks.js';
 import { bulkItemOptionHint } from '../config/renamed-options.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
@@ -270,17 +270,17 @@ export class TaskQueue {
 
   /** How many tasks of a queue (default `'default'`) are in each state, and whether it is paused. */
   async counts(queue: string = DEFAULTS.queue): Promise<TaskCounts> {
-    return this.engine.counts(checkName(queue, 'counts', 'queue'));
+    return this.engine.counts(checkQueueName(queue, 'counts', 'queue'));
   }
 
   /** Stops every worker of the fleet from starting tasks of `queue`; running ones finish, enqueue still works. */
   async pause(queue: string = DEFAULTS.queue): Promise<void> {
-    return this.engine.pause(checkName(queue, 'pause', 'queue'));
+    return this.engine.pause(checkQueueName(queue, 'pause', 'queue'));
   }
 
   /** Lets the fleet's workers start tasks of `queue` again. */
   async resume(queue: string = DEFAULTS.queue): Promise<void> {
-    return this.engine.resume(checkName(queue, 'resume', 'queue'));
+    return this.engine.resume(checkQueueName(queue, 'resume', 'queue'));
   }
 
   /**
@@ -313,7 +313,7 @@ export class TaskQueue {
     // A typo ({ form: '0' }) or a bare queue name would otherwise follow 'default' from now, quietly.
     if (!isOptionsObject(options as unknown)) throw new InvalidTaskOptionsError('events: options must be an object { queue?, from? }');
     checkKnownKeys(options, EVENTS_KEYS, 'events', '');
-    const queue = checkName(options.queue ?? DEFAULTS.queue, 'events', 'queue');
+    const queue = checkQueueName(options.queue ?? DEFAULTS.queue, 'events', 'queue');
     const from = options.from === undefined ? null : checkEventId(options.from, 'events');
     return new Observable<TaskEvent>((subscriber) => {
       const onEvent = (event: TaskEvent) => subscriber.next(event);
@@ -349,7 +349,7 @@ export class TaskQueue {
    * when it stops, or one lease period after its process died.
    */
   async workers(queue?: string): Promise<WorkerInfo[]> {
-    const name = queue === undefined ? undefined : checkName(queue, 'workers', 'queue');
+    const name = queue === undefined ? undefined : checkQueueName(queue, 'workers', 'queue');
     const all = await this.engine.workers();
     const live = name === undefined ? all : all.filter((w) => w.queues.some((q) => q.queue === name));
     return live.sort((a, b) => a.startedAt - b.startedAt || (a.instanceId < b.instanceId ? -1 : 1));
@@ -361,7 +361,9 @@ export class TaskQueue {
    * A queue stays listed when it is empty, until it is obliterated.
    */
   async queues(): Promise<string[]> {
-    return (await this.engine.queues()).sort();
+    // A name with ':' (which 0.1.0 took) is refused by every call on a queue now: listing it would only break
+    // the views that open each queue listed (the dashboard's overview, the CLI's queues).
+    return (await this.engine.queues()).filter((name) => !name.includes(':')).sort();
   }
 
   /** Every schedule of the prefix, by id, with its next due time. */
@@ -403,9 +405,9 @@ export class TaskQueue {
       checkKnownKeys(options, known, where, '');
     }
     if (task !== null && typeof task === 'object') {
-      return { id: checkName(task.id, where, 'id'), queue: checkName(task.queue, where, 'queue') };
+      return { id: checkName(task.id, where, 'id'), queue: checkQueueName(task.queue, where, 'queue') };
     }
-    return { id: checkName(task, where, 'id'), queue: options?.queue === undefined ? DEFAULTS.queue : checkName(options.queue, where, 'queue') };
+    return { id: checkName(task, where, 'id'), queue: options?.queue === undefined ? DEFAULTS.queue : checkQueueName(options.queue, where, 'queue') };
   }
 }
 

@@ -5,6 +5,8 @@ import { redactRedisError } from './redact-error.js';
 /** Redis refusing the login: a wrong user name or password, or none given where one is needed. */
 export const LOGIN_REFUSED = /^(WRONGPASS|NOAUTH)\b/;
 const NO_SUCH_DB = /DB index is out of range|invalid DB index/i;
+/** An ACL user that may not run SELECT: Redis names the command in quotes. */
+const SELECT_DENIED = /^NOPERM\b.*'select'/i;
 // What no reconnect mends: the shape names the wrong kind of server. A Cluster
 // client asks its startup nodes for CLUSTER SLOTS; a plain Redis answers that
 // cluster support is disabled, a sentinel that it knows no such command. A
@@ -19,7 +21,7 @@ const NOT_A_SENTINEL = /unknown command .?sentinel\b/i;
  * waiting (reconnecting) may still help. ioredis retries a refused login until
  * the connect timeout, and it treats a SELECT of a database the server lacks as
  * a warning and goes on in database 0, where the app would read and write
- * another database's keys. A Cluster or Sentinel shape that points at the
+ * another database's keys; so too when an ACL user may not run SELECT. A Cluster or Sentinel shape that points at the
  * wrong kind of server is retried until the timeout too. `safe` gives an
  * error's message with credentials scrubbed.
  */
@@ -53,6 +55,12 @@ export function connectRefusal(error: unknown, target: string, db: number | unde
       `could not connect to Redis at ${target}: it refused the login (${safe(error)}); check the user name and password of \`connection\` ` +
         '(and, with ACLs, that the user is enabled)',
       { cause: redactRedisError(error) },
+    );
+  }
+  if (SELECT_DENIED.test(error.message)) {
+    return new InvalidTaskOptionsError(
+      `TaskModule options: connection: Redis at ${target} refused to switch to database ${db ?? '(the one asked for)'} (${safe(error)}); ` +
+        "the ACL user needs +select for a database other than 0 (see docs/operations.md), or use database 0",
     );
   }
   if (NO_SUCH_DB.test(error.message)) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULTS } from '../config/defaults.js';
-import { checkName } from '../config/option-checks.js';
+import { checkName, checkQueueName } from '../config/option-checks.js';
 import { RESOLVED_TASK_OPTIONS, fallbackPolicy, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { checkScheduleSpec } from '../config/schedule-spec.checks.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
@@ -49,7 +49,7 @@ export class TaskScheduler {
     const taskName = checkName(taskDefinition ? taskDefinition.name : task, where, 'the task name');
     const spec = checkScheduleSpec(options, where, 'options', ['queue']);
     const handler = this.registry.defaultsFor(taskName) ?? (taskDefinition && definitionDefaults(taskDefinition, this.options.maxPayloadBytes));
-    const queue = options.queue === undefined ? handler?.queue ?? DEFAULTS.queue : checkName(options.queue, where, 'queue');
+    const queue = options.queue === undefined ? handler?.queue ?? DEFAULTS.queue : checkQueueName(options.queue, where, 'queue');
     const payloadJson = encodePayload(payload, where, this.options.maxPayloadBytes);
     // Refused now rather than at every occurrence: each would end dead on it.
     const schema = taskDefinition?.schema ?? this.registry.get(taskName)?.schema;

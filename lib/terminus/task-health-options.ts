@@ -1,4 +1,4 @@
-import { checkInteger, checkKnownKeys, checkName, type OptionKeys } from '../config/option-checks.js';
+import { checkInteger, checkKnownKeys, checkQueueName, type OptionKeys } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 
 /** Limits that turn a queue's health check down. */
@@ -44,7 +44,7 @@ export function resolveHealthOptions(options: TaskHealthOptions | undefined): Re
     if (o.queues === null || typeof o.queues !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: queues must be an object of queue name -> thresholds`);
     for (const [queue, limits] of Object.entries(o.queues)) {
       const field = `queues.${queue}`;
-      checkName(queue, WHERE, 'a queue name in queues');
+      checkQueueName(queue, WHERE, 'a queue name in queues');
       if (limits === null || typeof limits !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { maxWaiting?, maxDead?, maxOldestWaitingMs?, maxRunningMs? }`);
       checkKnownKeys(limits, THRESHOLD_KEYS, WHERE, field);
       const resolved: { queue: string } & QueueHealthThresholds = { queue };

@@ -1,4 +1,4 @@
-import { checkKnownKeys, checkName, describeValue, isOptionsObject } from '../config/option-checks.js';
+import { checkKnownKeys, checkQueueName, describeValue, isOptionsObject } from '../config/option-checks.js';
 import { MAX_DELAY_MS } from '../config/option-ranges.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 
@@ -34,7 +34,7 @@ export function checkRunNextOptions(options: unknown): { queue: string | undefin
   if (advanceTime !== undefined && typeof advanceTime !== 'boolean') {
     throw new InvalidTaskOptionsError(`runNext: advanceTime must be true or false, got ${describeValue(advanceTime)}`);
   }
-  return { queue: queue === undefined ? undefined : checkName(queue, 'runNext', 'queue'), advanceTime: advanceTime !== false };
+  return { queue: queue === undefined ? undefined : checkQueueName(queue, 'runNext', 'queue'), advanceTime: advanceTime !== false };
 }
 
 /** advanceTime's argument: a number of ms from 0 to MAX_DELAY_MS. */

@@ -216,6 +216,56 @@ describe('a Redis ACL user limited to one prefix', () => {
     }
   });
 
+  it('stops bootstrap at a database other than 0 without +select, instead of going on in database 0; with it, uses that database', async () => {
+    const boot = async (connection: string) => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [TaskModule.forRoot({ connection, prefix: 'tasks', connectTimeoutMs: 5_000, worker: { concurrency: 1, leaseMs: 1_000 } })],
+        providers: [PingTasks],
+      }).compile();
+      moduleRef.useLogger(false);
+      return moduleRef.init();
+    };
+    // Earlier tests leave keys in database 0 (some expire meanwhile): none may be added there.
+    const inDb0 = new Set(await admin.keys('*'));
+    const addedToDb0 = async () => (await admin.keys('*')).filter((key) => !inDb0.has(key));
+    const started = Date.now();
+    const error = await boot(`${userUrl()}/2`).then(
+      async (app) => {
+        await app.close();
+        return null;
+      },
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(
+      /^TaskModule options: connection: Redis at 127\.0\.0\.1:\d+ refused to switch to database 2 \(NOPERM .*'select'.*\); the ACL user needs \+select/,
+    );
+    // Refused at the answer, not waited out until connectTimeoutMs.
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(error?.message).not.toContain(PASSWORD);
+    expect(await addedToDb0()).toEqual([]);
+
+    await admin.call('ACL', 'SETUSER', USER, '+select');
+    try {
+      const app = await boot(`${userUrl()}/2`);
+      try {
+        const queue = app.get(TaskQueue);
+        await expect(queue.waitFor(await queue.enqueue('acl.ping', {}), { timeout: 5_000 })).resolves.toBe('pong');
+        expect(await addedToDb0()).toEqual([]);
+        const db2 = new Redis({ host: '127.0.0.1', port: redis.port, db: 2 });
+        try {
+          expect(await db2.dbsize()).toBeGreaterThan(0);
+          await db2.flushdb();
+        } finally {
+          db2.disconnect();
+        }
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await admin.call('ACL', 'SETUSER', USER, '-select');
+    }
+  });
+
   it('never shows the password or the user name in a log line or an error message', async () => {
     const logger = new CapturingLogger();
     const errors: unknown[] = [];

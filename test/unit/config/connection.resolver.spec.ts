@@ -120,6 +120,8 @@ describe('resolveConnection: options, Sentinel, Cluster, instances', () => {
   it.each([
     ['an options object of another client', { clusterNodes: [{ host: 'n1', port: 7000 }] }, "unknown key 'clusterNodes'"],
     ['a typo', { host: 'r', prot: 6379 }, "unknown key 'prot'"],
+    ['a name every object inherits', { host: 'r', constructor: 1 }, "unknown key 'constructor'"],
+    ['a cluster option every object inherits', { cluster: ['redis://n1:7000'], clusterOptions: { toString: 1 } }, "unknown key 'clusterOptions.toString'"],
     ['a key beside cluster', { cluster: ['redis://n1:7000'], password: 'x' }, "unknown key 'password' beside 'cluster'"],
     ['an unknown cluster option', { cluster: ['redis://n1:7000'], clusterOptions: { nodes: [] } }, "unknown key 'clusterOptions.nodes'"],
     ['an empty cluster', { cluster: [] }, "'cluster' must be a non-empty array"],

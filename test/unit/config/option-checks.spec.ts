@@ -1,5 +1,5 @@
 import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-options.error.js';
-import { checkBackoff, checkInteger, checkName, checkPolicy, checkRange } from '../../../lib/config/option-checks.js';
+import { checkBackoff, checkInteger, checkName, checkPolicy, checkQueueName, checkRange } from '../../../lib/config/option-checks.js';
 import { MAX_DELAY_MS, MAX_TIMER_MS, OPTION_RANGES, describeRange, type RangedOption } from '../../../lib/config/option-ranges.js';
 
 const WHERE = "enqueue('email.send')";
@@ -110,6 +110,23 @@ describe('checkName', () => {
       const error = expectRejection(() => checkName(id, WHERE, 'id'), 'id');
       expect(error.message).toMatch(/well-formed Unicode/);
     }
+  });
+});
+
+describe('checkQueueName', () => {
+  it.each(['default', 'orders.high-priority', 'x'.repeat(256)])('accepts %p', (value) => {
+    expect(checkQueueName(value, WHERE, 'queue')).toBe(value);
+  });
+
+  it("refuses ':', which would make queue 'b' of prefix 'tasks' the keys of queue 'b' of prefix 'tasks:a'", () => {
+    const error = expectRejection(() => checkQueueName('billing:default', WHERE, 'queue'), 'queue');
+    expect(error.message).toBe(
+      `${WHERE}: queue cannot contain ':', which separates the prefix from the queue in Redis keys (queue 'a:b' would be queue 'b' of the prefix '<prefix>:a'), got "billing:default"`,
+    );
+  });
+
+  it('refuses what checkName refuses', () => {
+    expectRejection(() => checkQueueName('{tag}', WHERE, 'queue'), 'queue');
   });
 });
 

@@ -34,6 +34,12 @@ describe('unknown options that BullMQ users bring along', () => {
     expect(call).toThrow(message);
   });
 
+  it('refuses a handler option named as what every object inherits', () => {
+    expect(() => normalizeHandlerOptions({ name: 'mail.send', constructor: 1 } as never, 'Mail.send', 1_000)).toThrow(
+      /^@TaskHandler on Mail\.send: unknown option 'constructor' \(known: queue, /,
+    );
+  });
+
   it('adds nothing for a name that is no known rename, or one written where it has no twin', () => {
     expect(enqueueWith({ retries: 3 })).toThrow(/unknown option 'retries' \(known: [^)]*\)$/);
     expect(moduleWith({ worker: { jobId: 'x' } })).toThrow(/unknown option 'worker\.jobId' \(known: [^)]*\)$/);

@@ -2,7 +2,7 @@ import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-option
 import type { EnqueueOptions } from '../../../lib/interfaces/enqueue-options.interface.js';
 import type { FallbackPolicy } from '../../../lib/config/resolved-options.js';
 import type { HandlerDefaults } from '../../../lib/discovery/handler-options.normalizer.js';
-import { normalizeEnqueue } from '../../../lib/producer/enqueue-options.normalizer.js';
+import { MAX_DEPENDENCIES, normalizeEnqueue } from '../../../lib/producer/enqueue-options.normalizer.js';
 
 const POLICY: FallbackPolicy = { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, timeout: 0, removeOnComplete: null, removeOnDead: null };
 const DEFAULTS = () => POLICY;
@@ -119,6 +119,7 @@ describe('normalizeEnqueue', () => {
     ['backoff', { backoff: null }],
     ['id', { id: '' }],
     ['queue', { queue: '{evil}' }],
+    ['queue', { queue: 'billing:default' }],
   ])('rejects a bad %s (%j)', (field, options) => {
     const message = rejection(options);
     expect(message).toContain("enqueue('email.send')");
@@ -128,6 +129,20 @@ describe('normalizeEnqueue', () => {
   it('rejects an unknown option by name', () => {
     expect(rejection({ delayMs: 100 })).toBe(
       "enqueue('email.send'): unknown option 'delayMs' (known: id, delay, runAt, priority, attempts, backoff, timeout, queue, dependsOn, dependencyFailure, removeOnComplete, removeOnDead)",
+    );
+  });
+
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])("rejects the unknown option '%s', a name every object inherits", (key) => {
+    expect(rejection(JSON.parse(`{"${key}": 1}`))).toMatch(new RegExp(`^enqueue\\('email\\.send'\\): unknown option '${key}'`));
+  });
+
+  it('takes 10,000 dependencies and refuses more, before anything is written, saying how to split them', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `d${i}`);
+    const task = normalizeEnqueue('email.send', {}, { dependsOn: ids(MAX_DEPENDENCIES) }, undefined, DEFAULTS, LIMIT, newId);
+    expect(task.task.dependsOn).toHaveLength(10_000);
+    expect(rejection({ dependsOn: ids(MAX_DEPENDENCIES + 1) })).toBe(
+      "enqueue('email.send'): dependsOn names 10001 tasks, more than 10000: the script that stores the task would hold Redis for seconds; " +
+        'depend on a few tasks that each depend on a share of them instead',
     );
   });
 

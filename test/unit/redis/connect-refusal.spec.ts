@@ -27,6 +27,17 @@ describe('connectRefusal', () => {
     expect(refusal!.message).toMatch(/^TaskModule options: connection: Redis at r:6379 has no database 40 \(ERR DB index is out of range\)/);
   });
 
+  it('ends the wait when an ACL user may not switch databases, naming +select', () => {
+    const said = "NOPERM User tasks-app has no permissions to run the 'select' command";
+    const refusal = connectRefusal(new ReplyError(said), 'r:6379', 2, (e) => (e as Error).message);
+    expect(refusal).toBeInstanceOf(InvalidTaskOptionsError);
+    expect(refusal!.message).toBe(
+      `TaskModule options: connection: Redis at r:6379 refused to switch to database 2 (${said}); ` +
+        'the ACL user needs +select for a database other than 0 (see docs/operations.md), or use database 0',
+    );
+    expect(connectRefusal(new ReplyError("NOPERM User u has no permissions to run the 'xadd' command"), 'r:6379', 2, (e) => (e as Error).message)).toBeNull();
+  });
+
   it.each([
     ['a plain Redis', 'ERR This instance has cluster support disabled'],
     ['a sentinel', "ERR unknown command 'cluster', with args beginning with: 'SLOTS'"],
