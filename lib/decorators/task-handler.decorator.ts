@@ -1,5 +1,6 @@
 import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
+import type { TaskContext } from '../execution/task-context.js';
 import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
 import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
 import { ENTRY_PROVIDER_WATERMARK } from '../execution/nest-metadata-keys.js';
@@ -28,13 +29,15 @@ export const TaskHandlerMeta = Reflector.createDecorator<TaskHandlerMetadata>({ 
 
 /**
  * The decorator `@TaskHandler(definition)` returns: the method's first
- * parameter must accept the definition's payload (its schema's output) and
- * the method must return its result (or a promise or observable of it).
+ * parameter must accept the definition's payload (its schema's output), its
+ * second (if any) the TaskContext, and the method must return its result (or
+ * a promise or observable of it). It may take fewer parameters, not more.
  */
-export type TypedTaskHandlerDecorator<O, R> = <M extends (payload: O, ...rest: never[]) => R | Promise<R> | Observable<R>>(
+export type TypedTaskHandlerDecorator<O, R> = <M extends (payload: O, task: TaskContext) => R | Promise<R> | Observable<R>>(
   target: object,
   key: string | symbol,
-  descriptor: TypedPropertyDescriptor<M>,
+  // Not TypedPropertyDescriptor: under exactOptionalPropertyTypes its `value?: M` added a misleading line to every error.
+  descriptor: { value?: M | undefined },
 ) => void;
 
 /**

@@ -3,10 +3,17 @@ export interface MemoryClock {
   now(): number;
 }
 
+/**
+ * Date.now as this module found it: a test that fakes timers (jest or vitest,
+ * after this module loads) freezes the global one, and with it the due times
+ * of the test mode on real timers, which then never came due.
+ */
+const realNow = Date.now;
+
 /** The process' own clock: the test mode with real timers (and the sample without Redis). */
 export class SystemClock implements MemoryClock {
   now(): number {
-    return Date.now();
+    return realNow();
   }
 }
 

@@ -1,4 +1,6 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ResolvedTaskOptions } from '../config/resolved-options.js';
+import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { EventReader, QueueWaker } from '../engine/event-reader.js';
 import type { AddResult, QueuedTask } from '../engine/new-task.js';
@@ -32,10 +34,23 @@ const RECOVER_LIMIT = 1_000;
  * without awaiting anything, so, like a script, it is atomic. It keeps the
  * test mode's tasks and runs the sample without Redis.
  */
-export class MemoryTaskEngine implements TaskEngine {
+export class MemoryTaskEngine implements TaskEngine, OnApplicationShutdown {
+  /** Set once the app closed: as on Redis, whose connections close then, it takes no more tasks. */
+  private closed = false;
+
   constructor(private readonly store: MemoryStore, private readonly options: ResolvedTaskOptions) {}
 
+  /** Nest's hook, at the step where the Redis engine closes its connections. */
+  onApplicationShutdown(): void {
+    this.closed = true;
+  }
+
   async add(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
+    if (this.closed) {
+      const queues = [...new Set(items.map((item) => `'${item.queue}'`))].join(', ');
+      // The Redis engine's words and class, so a test that enqueues after app.close() fails as the app would.
+      throw new RedisUnavailableError(`enqueue on queue ${queues} failed: this app was closed (app.close() was called); call it while the app runs`);
+    }
     const now = this.store.now();
     const byQueue = new Map<string, number[]>();
     items.forEach((item, i) => byQueue.set(item.queue, [...(byQueue.get(item.queue) ?? []), i]));

@@ -118,7 +118,9 @@ export class TaskQueue {
    * Items by definition are type-checked each against its own. Nothing is
    * written if any item is invalid.
    */
-  enqueueMany<T extends ReadonlyArray<EnqueueManyItem>>(
+  // `const`: the items are inferred as a tuple, so each is checked against its own definition; as an array of a
+  // union, a definition's item beside a by-name one would be checked only as the by-name shape.
+  enqueueMany<const T extends ReadonlyArray<EnqueueManyItem>>(
     items: T & { readonly [K in keyof T]: CheckedEnqueueManyItem<T[K]> },
   ): Promise<{ -readonly [K in keyof T]: TaskRef<ResultOfItem<T[K]>> }>;
   async enqueueMany(items: ReadonlyArray<EnqueueManyItem>): Promise<TaskRef[]> {

@@ -1,6 +1,6 @@
 import type { NewTask } from '../engine/new-task.js';
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
-import type { RemoveOption, RetentionOverride } from '../interfaces/retention-option.js';
+import { NO_RETENTION_LIMIT, type RemoveOption, type RetentionOverride } from '../interfaces/retention-option.js';
 import type { TaskState } from '../interfaces/task-state.js';
 
 /** The options a task was stored with: what enqueue gave, over its handler's, its queue's and the module's defaults. */
@@ -34,6 +34,8 @@ export interface EnqueuedTask<P = unknown> {
 
 function removeOption(retention: RetentionOverride): RemoveOption {
   if (retention === 'remove') return true;
+  // `false` is stored as no limit on either: shown as it was given.
+  if (retention.age === NO_RETENTION_LIMIT && retention.count === NO_RETENTION_LIMIT) return false;
   return { ...(retention.age !== null && { age: retention.age }), ...(retention.count !== null && { count: retention.count }) };
 }
 

@@ -15,8 +15,8 @@ import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js
 import { checkAdvanceMs, checkDrainOptions, checkEnqueuedFilter, checkRunNextOptions } from './tester-options.checks.js';
 import { timers } from '../timers/own-timers.js';
 
-/** Options of `drain`. */
-export interface DrainOptions {
+/** Options of `TaskTester.drain` (the main entry's `DrainOptions` are those of `TaskQueue.drain`). */
+export interface TesterDrainOptions {
   /**
    * Whether drain may move the virtual clock to delayed tasks and backoff:
    * `true` (default) until no task is left, a number of ms to move it at most
@@ -27,6 +27,9 @@ export interface DrainOptions {
   /** Most attempts drain runs before it gives up with an error (default 10,000): a guard against tasks that enqueue tasks without end. */
   maxAttempts?: number;
 }
+
+/** @deprecated The name of the main entry's `TaskQueue.drain` options too: use `TesterDrainOptions`. */
+export type DrainOptions = TesterDrainOptions;
 
 /** What a drain did. */
 export interface DrainReport {
@@ -96,11 +99,11 @@ export class TaskTester {
   /**
    * Runs tasks until none is left to run: retries after their backoff,
    * follow-ups enqueued by handlers, dependents once unblocked, delayed ones
-   * once the clock reaches them (see DrainOptions.advanceTime). Blocked tasks,
+   * once the clock reaches them (see TesterDrainOptions.advanceTime). Blocked tasks,
    * paused queues and queues without a handler here stay as they are.
    * Resolves once @OnTaskEvent listeners and waitFor have seen it all.
    */
-  async drain(options?: DrainOptions): Promise<DrainReport> {
+  async drain(options?: TesterDrainOptions): Promise<DrainReport> {
     const { budgetMs: budget, maxAttempts: limit } = checkDrainOptions(options);
     this.worker.checkInitialised('drain');
     let attempts = 0;

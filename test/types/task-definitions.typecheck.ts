@@ -44,6 +44,18 @@ export class EmailTasks {
     return { id: payload.to };
   }
 
+  // @ts-expect-error the second parameter gets the TaskContext
+  @TaskHandler(SendEmail)
+  async wrongContext(payload: { to: string }, task: string) {
+    return { messageId: payload.to + task };
+  }
+
+  // @ts-expect-error a handler is called with the payload and the TaskContext only
+  @TaskHandler(SendEmail)
+  async extraParameter(payload: { to: string }, task: TaskContext, extra: number) {
+    return { messageId: payload.to + task.id + extra };
+  }
+
   // A handler may take fewer parameters, and return synchronously.
   @TaskHandler(SendEmail)
   noParameters() {
@@ -85,9 +97,14 @@ export async function produce(tasks: TaskQueue, tester: TaskTester): Promise<voi
   const byName = await tasks.enqueue('email.send', { anything: true });
   const untyped: { n: number } = await tasks.waitFor<{ n: number }>(byName, { timeout: 1_000 });
   await tasks.enqueueMany([{ name: 'email.send', payload: 1 }, { name: SendEmail, payload: { to: 'mixed' } }]);
+  // Beside a by-name item too, an item by definition is checked against its definition.
+  // @ts-expect-error the payload of the definition's item is wrong
+  await tasks.enqueueMany([{ name: SendEmail, payload: { to: 1 } }, { name: 'audit', payload: {} }]);
+  const mixed = await tasks.enqueueMany([{ name: 'audit', payload: {} }, { name: SendEmail, payload: { to: 'typed' } }]);
+  const second: { messageId: string } = await tasks.waitFor(mixed[1], { timeout: 1_000 });
   const info = await tasks.get(ref);
   const stored: { messageId: string } | undefined = info?.result;
 
   const listed: Array<{ to: string }> = tester.enqueued(SendEmail).map((task) => task.payload);
-  void [messageId, wrong, first, untyped, stored, listed];
+  void [messageId, wrong, first, second, untyped, stored, listed];
 }

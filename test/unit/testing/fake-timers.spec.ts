@@ -33,6 +33,17 @@ describe('the test mode under jest fake timers', () => {
     }
   });
 
+  it('drains a delayed task on real timers, whose clock is not the faked Date', async () => {
+    const t = await startTestingApp([Steps], { mode: 'fake', timers: 'real' });
+    try {
+      const ref = await t.queue.enqueue('step.run', { n: 4 }, { delay: 200 });
+      expect(await t.tester.drain()).toMatchObject({ attempts: 1 });
+      expect(await t.queue.get(ref)).toMatchObject({ state: 'completed', result: 8 });
+    } finally {
+      await t.close();
+    }
+  });
+
   it('resolves waitFor in inline mode', async () => {
     const t = await startTestingApp([Steps], { mode: 'inline' });
     try {

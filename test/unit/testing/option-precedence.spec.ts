@@ -52,6 +52,16 @@ describe('option precedence: enqueue, handler, queue defaults, module defaults',
     }
   });
 
+  it('shows false retention as false, the way it was given', async () => {
+    const producer = await startTestingApp([], { mode: 'fake', ...moduleOptions });
+    try {
+      await producer.queue.enqueue('keep', {}, { removeOnComplete: false, removeOnDead: false });
+      expect(producer.tester.enqueued('keep')[0].options).toMatchObject({ removeOnComplete: false, removeOnDead: false });
+    } finally {
+      await producer.close();
+    }
+  });
+
   it('refuses, beside a definition, a handler option that the enqueuing app settles', async () => {
     @Injectable()
     class Elsewhere {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OnWorkerEvent, TaskAbortedError, TaskContext, TaskHandler, type TaskTestingMode } from '../../../lib/index.js';
+import { OnWorkerEvent, RedisUnavailableError, TaskAbortedError, TaskContext, TaskHandler, type TaskTestingMode } from '../../../lib/index.js';
 import { startTestingApp } from '../../fixtures/testing-app.js';
 
 @Injectable()
@@ -68,6 +68,16 @@ describe.each<TaskTestingMode>(['fake', 'inline'])('the test mode (%s) at shutdo
     expect(tasks.events).toEqual(['completed slow.quick']);
     expect(await t.queue.get(quick)).toMatchObject({ state: 'completed' });
     expect(await t.queue.get(long)).toMatchObject({ state: 'waiting', attempts: 0 });
+  });
+
+  it('refuses an enqueue once the app is closed, with the error and words an app on Redis would get', async () => {
+    const t = await startTestingApp([SlowTasks], { mode });
+    await t.close();
+    const late = await t.queue.enqueue('slow.quick', null).catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(RedisUnavailableError);
+    expect((late as Error).message).toBe(
+      "enqueue of 'slow.quick' on queue 'default' failed: this app was closed (app.close() was called); call it while the app runs",
+    );
   });
 
   it('hands back a task waiting for its handler slot, which never starts', async () => {
