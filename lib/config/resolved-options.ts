@@ -4,7 +4,7 @@ import type { RetentionOverride } from '../interfaces/retention-option.js';
 import { DEFAULT_QUEUE_SETTINGS } from './defaults.js';
 
 /** Injection token of the validated options with every default filled in. */
-export const RESOLVED_TASK_OPTIONS = Symbol('nestjs-redis-tasks:resolved-options');
+export const RESOLVED_TASK_OPTIONS = Symbol.for('nestjs-redis-tasks:resolved-options');
 
 /** A fully resolved policy: what one attempt runs under. */
 export interface ResolvedPolicy {

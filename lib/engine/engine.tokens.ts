@@ -1,5 +1,5 @@
 /** Injection token of the TaskEngine the producer, the worker and the event followers use. */
-export const TASK_ENGINE = Symbol('nestjs-redis-tasks:task-engine');
+export const TASK_ENGINE = Symbol.for('nestjs-redis-tasks:task-engine');
 
 /** Injection token of the ScheduleEngine behind recurring schedules. */
-export const SCHEDULE_ENGINE = Symbol('nestjs-redis-tasks:schedule-engine');
+export const SCHEDULE_ENGINE = Symbol.for('nestjs-redis-tasks:schedule-engine');

@@ -13,7 +13,7 @@ export interface TaskRequest<P = unknown> {
   readonly context: TaskContext;
 }
 
-const TASK_REQUEST = Symbol('nestjs-redis-tasks:task-request');
+const TASK_REQUEST = Symbol.for('nestjs-redis-tasks:task-request');
 
 /** The request registered for one run of a request-scoped handler. */
 export function taskRequest(payload: unknown, context: TaskContext): TaskRequest {
@@ -31,4 +31,4 @@ export function isTaskRequest(value: unknown): value is TaskRequest {
  * `@Inject(TASK_CONTEXT) task: TaskContext`. Null where no task is the request
  * (an HTTP request, a durable tree).
  */
-export const TASK_CONTEXT = Symbol('nestjs-redis-tasks:task-context');
+export const TASK_CONTEXT = Symbol.for('nestjs-redis-tasks:task-context');

@@ -13,7 +13,7 @@ import { SCHEDULING_PROVIDERS } from '../scheduling/scheduling.providers.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import { WorkerEventListenerExplorer } from '../worker/worker-event-listener.explorer.js';
 import { WorkerEvents } from '../worker/worker-events.js';
-import { SingleTaskModuleCheck } from './single-task-module.check.js';
+import { SINGLE_TASK_MODULE_PROVIDERS } from './single-task-module.check.js';
 import { TASK_MODULE_OPTIONS } from './task-module.definition.js';
 
 /** The running task's TaskContext, for providers resolved for a task (null where the request is not a task). */
@@ -37,7 +37,7 @@ export const CORE_PROVIDERS: Provider[] = [
   TaskTelemetry,
   TaskQueue,
   TASK_CONTEXT_PROVIDER,
-  SingleTaskModuleCheck,
+  ...SINGLE_TASK_MODULE_PROVIDERS,
 ];
 
 /** What every TaskModule exports (it is global: inject these anywhere). */

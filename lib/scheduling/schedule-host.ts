@@ -9,7 +9,7 @@ import { untraced } from '../telemetry/untraced.js';
 import { timers } from '../timers/own-timers.js';
 
 /** Injection token: false keeps this app from firing schedules by itself (the test mode's virtual time fires them on request). */
-export const SCHEDULE_FIRING = Symbol('nestjs-redis-tasks:schedule-firing');
+export const SCHEDULE_FIRING = Symbol.for('nestjs-redis-tasks:schedule-firing');
 
 /**
  * Lifecycle of schedules in this app: at bootstrap (after the Redis

@@ -181,6 +181,32 @@ describe('the package as npm packs it', () => {
     }
   }, 60_000);
 
+  it('refuses two TaskModules from its two builds in one app (imported by the app, required by a dependency), naming the cause', () => {
+    const file = join(app, 'two-copies.mjs');
+    writeFileSync(
+      file,
+      `import { createRequire } from 'node:module';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TaskModule } from 'nestjs-redis-tasks';
+const required = createRequire(import.meta.url)('nestjs-redis-tasks');
+class AppModule {}
+Module({ imports: [TaskModule.forTesting({ mode: 'fake' }), required.TaskModule.forTesting({ mode: 'fake' })] })(AppModule);
+try {
+  const context = await NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false });
+  await context.close();
+  console.log(JSON.stringify({ started: true }));
+} catch (error) {
+  console.log(JSON.stringify({ sameClass: required.TaskModule === TaskModule, error: error.message }));
+}
+`,
+    );
+    const out = execFileSync(process.execPath, [file], { cwd: app, encoding: 'utf8', timeout: 30_000 });
+    const seen = JSON.parse(out.trim().split('\n').at(-1)!) as { sameClass?: boolean; error?: string };
+    expect(seen.sameClass).toBe(false);
+    expect(seen.error).toMatch(/^TaskModule is imported 2 times in this app, from two copies of nestjs-redis-tasks: its ES module build \(import\) and its CommonJS build \(require\)/);
+  }, 60_000);
+
   it('runs the nestjs-redis-tasks command from node_modules/.bin, as npm links it, and prints its help', () => {
     const installed = join(app, 'node_modules', 'nestjs-redis-tasks');
     const { bin } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { bin: Record<string, string> };
