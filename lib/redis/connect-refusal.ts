@@ -15,6 +15,7 @@ const SELECT_DENIED = /^NOPERM\b.*'select'/i;
 const NOT_A_CLUSTER_NODE = /cluster support disabled|unknown command .?cluster\b/i;
 const NO_SUCH_MASTER = /\bNo such master with that name\b/;
 const NOT_A_SENTINEL = /unknown command .?sentinel\b/i;
+const SENTINEL_LOGIN_REFUSED = /\bAll sentinels are unreachable\b.*\bLast error: (WRONGPASS|NOAUTH)\b/s;
 
 /**
  * The error that should end waiting for a connection at once, or null when
@@ -48,6 +49,14 @@ export function connectRefusal(error: unknown, target: string, db: number | unde
     return new InvalidTaskOptionsError(
       `TaskModule options: connection: ${target}: a server in \`sentinels\` is not a Redis Sentinel (${sentinelAnswer(error, safe)}); ` +
         "list the sentinels' addresses (port 26379 by default), or use the single-node shape to reach a Redis directly (see docs/cluster.md)",
+    );
+  }
+  // A sentinel's own refusal comes as ioredis' "All sentinels are unreachable ... Last error: WRONGPASS ...".
+  if (SENTINEL_LOGIN_REFUSED.test(error.message)) {
+    return new RedisUnavailableError(
+      `could not connect to Redis at ${target}: a sentinel refused the login (${sentinelAnswer(error, safe)}); check \`sentinelPassword\` ` +
+        '(and `sentinelUsername`) of `connection`, which log in to the sentinels; `password` is for the master and replicas',
+      { cause: redactRedisError(error) },
     );
   }
   if (LOGIN_REFUSED.test(error.message)) {

@@ -168,6 +168,34 @@ describe('connection shapes, as a user meets them', () => {
     }
   });
 
+  it("stops bootstrap at once when a sentinel refuses the login, naming sentinelPassword, never the password", async () => {
+    const sentinel = await ownSentinel();
+    const admin = new Redis(sentinel.port, '127.0.0.1');
+    try {
+      await admin.call('ACL', 'SETUSER', 'default', 'resetpass', '>Sentinel-Right7');
+      @Module({
+        imports: [
+          TaskModule.forRoot({
+            connection: { sentinels: [{ host: '127.0.0.1', port: sentinel.port }], name: 'absent', sentinelPassword: 'Sentinel-Wrong8' },
+            prefix,
+            worker: false,
+            connectTimeoutMs: 30_000,
+          }),
+        ],
+      })
+      class SentinelLoginModule {}
+      const started = Date.now();
+      const error = await NestFactory.createApplicationContext(SentinelLoginModule, { logger: false, abortOnError: false }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RedisUnavailableError);
+      expect((error as Error).message).toMatch(/a sentinel refused the login \(WRONGPASS [^)]*\); check `sentinelPassword`/);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(inspect(error, { depth: 10, showHidden: true })).not.toMatch(/Sentinel-(Wrong8|Right7)/);
+    } finally {
+      admin.disconnect();
+      await sentinel.stop();
+    }
+  });
+
   it('says the app is closed when TaskQueue is used after app.close(), not that Redis is unreachable', async () => {
     @Module({ imports: [TaskModule.forRoot({ connection: REDIS_URL, prefix, worker: false })] })
     class ClosingModule {}
