@@ -27,6 +27,9 @@ export const showCommand: CliCommand = {
   },
 };
 
+/** Where a log message's text starts: under it go the message's further lines. */
+const LOG_CONTINUATION = ' '.repeat('  2026-01-01T00:00:00.000Z  '.length);
+
 /** The task as label-value lines, then its attempts, its last error and its log. */
 function describe(task: TaskInfo, attempts: readonly TaskAttempt[], logs: readonly TaskLogLine[], now: number): string {
   const fields: Array<[string, string]> = [
@@ -62,7 +65,8 @@ function describe(task: TaskInfo, attempts: readonly TaskAttempt[], logs: readon
     if (first >= 0) lines.push(...frames.slice(first).map((line) => `  ${line.trim()}`));
     parts.push(lines.join('\n'));
   }
-  const log = logs.map((line) => `  ${new Date(line.at).toISOString()}  ${line.message}`);
+  // A message's own line breaks go under its text, so no line of it can pass for another entry of the log.
+  const log = logs.map((line) => `  ${new Date(line.at).toISOString()}  ${line.message.replace(/\r?\n/g, `\n${LOG_CONTINUATION}`)}`);
   parts.push(logs.length === 0 ? 'log: no lines' : [`log (${logs.length} line${logs.length === 1 ? '' : 's'}):`, ...log].join('\n'));
   return parts.join('\n\n');
 }

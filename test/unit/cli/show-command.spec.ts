@@ -27,4 +27,18 @@ describe('nestjs-redis-tasks show', () => {
     expect(lines).toContain('last error (attempt 1): Error: smtp down');
     expect(json).toEqual({ task, attempts, logs: [] });
   });
+
+  it("indents a log message's own line breaks under its text, so none reads as another entry", async () => {
+    const at = Date.UTC(2026, 11, 6, 12, 0, 0);
+    const task = { id: 'r-2', name: 'mail.send', queue: 'default', state: 'completed', attempts: 1, maxAttempts: 1, priority: 0, enqueuedAt: at, payload: {} } as unknown as TaskInfo;
+    const logs = [{ at, message: 'first\n  2026-12-06T12:00:01.000Z  forged entry' }, { at, message: 'second' }];
+    const queue = { get: async () => task, logs: async () => logs, history: async () => [] } as unknown as TaskQueue;
+    const { text } = await showCommand.run(queue, { args: ['r-2'], values: {} });
+    expect(text.split('\n').slice(-4)).toEqual([
+      'log (2 lines):',
+      '  2026-12-06T12:00:00.000Z  first',
+      `${' '.repeat(28)}  2026-12-06T12:00:01.000Z  forged entry`,
+      '  2026-12-06T12:00:00.000Z  second',
+    ]);
+  });
 });
