@@ -48,8 +48,9 @@ export type TypedTaskHandlerDecorator<O, R> = <M extends (payload: O, task: Task
  * the guards, interceptors, pipes and exception filters bound to it or its
  * class. Options are checked at bootstrap.
  */
-export function TaskHandler<P, R, O>(task: TaskDefinition<P, R, O>, options?: TaskHandlerOptions): TypedTaskHandlerDecorator<O, R>;
+// The definition's overload last: TypeScript 7 reports only the last overload's error, which should be the handler's.
 export function TaskHandler(name: string, options?: TaskHandlerOptions): MethodDecorator;
+export function TaskHandler<P, R, O>(task: TaskDefinition<P, R, O>, options?: TaskHandlerOptions): TypedTaskHandlerDecorator<O, R>;
 export function TaskHandler(task: string | TaskDefinition<unknown, unknown, unknown>, options: TaskHandlerOptions = {}): MethodDecorator {
   const mark = handlerMetadata(task, options);
   return (target, key, descriptor) => {

@@ -74,8 +74,9 @@ export class TaskQueue {
    * with that id exists, and returns it. A payload that fails its schema
    * rejects with TaskPayloadError and nothing is written.
    */
-  enqueue<P, R, O>(task: TaskDefinition<P, R, O>, payload: NoInfer<P>, options?: EnqueueOptions): Promise<TaskRef<R>>;
+  // The definition's overload last: TypeScript 7 reports only the last overload's error, which should be the payload's.
   enqueue<P = unknown>(name: string, payload: P, options?: EnqueueOptions): Promise<TaskRef>;
+  enqueue<P, R, O>(task: TaskDefinition<P, R, O>, payload: NoInfer<P>, options?: EnqueueOptions): Promise<TaskRef<R>>;
   enqueue(task: TaskName, payload: unknown, options?: EnqueueOptions): Promise<TaskRef> {
     // A promise chain, not an async function: every enqueue runs this, and each
     // await would add a promise and microtask hops. Bad input still rejects
@@ -334,8 +335,8 @@ export class TaskQueue {
    * with the same timing keeps its next due time. Every instance with a worker
    * fires schedules, whoever created them; the change reaches them without a restart.
    */
-  schedule<P, R, O>(scheduleId: string, task: TaskDefinition<P, R, O>, payload: NoInfer<P>, options: ScheduleOptions): Promise<ScheduleInfo<P>>;
   schedule<P = unknown>(scheduleId: string, name: string, payload: P, options: ScheduleOptions): Promise<ScheduleInfo<P>>;
+  schedule<P, R, O>(scheduleId: string, task: TaskDefinition<P, R, O>, payload: NoInfer<P>, options: ScheduleOptions): Promise<ScheduleInfo<P>>;
   schedule(scheduleId: string, task: TaskName, payload: unknown, options: ScheduleOptions): Promise<ScheduleInfo> {
     return this.scheduler.schedule(scheduleId, task, payload, options);
   }
