@@ -85,7 +85,8 @@ export class TaskWaiter {
   private async seenAtTimeout(queue: string, id: string): Promise<string | FinalState> {
     const pending = 'the task is still pending';
     const look = Promise.all([this.engine.get(queue, id), this.engine.workers()]).then(([task, workers]): string | FinalState => {
-      if (!task) return pending;
+      // Taken away before the existence check told this waiter (it looks once a second, then grants a second for a final event).
+      if (!task) return 'the task no longer exists (cancelled or removed)';
       // It finished as the time ran out: its outcome, rather than a timeout that would hide it.
       if (task.state === 'completed') return { state: 'completed', result: task.result };
       if (task.state === 'dead') return { state: 'dead', error: task.error ?? { message: 'unknown error' } };

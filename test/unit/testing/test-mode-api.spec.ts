@@ -1,6 +1,6 @@
 import { Injectable, UseGuards, UseInterceptors, UsePipes, type CallHandler, type CanActivate, type ExecutionContext, type NestInterceptor, type PipeTransform } from '@nestjs/common';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { OnTaskEvent, OnWorkerEvent, TaskContext, TaskHandler, type TaskEvent, type WorkerEvent } from '../../../lib/index.js';
+import { OnTaskEvent, OnWorkerEvent, TaskContext, TaskHandler, WaitForTimeoutError, type TaskEvent, type WorkerEvent } from '../../../lib/index.js';
 import { startTestingApp, type TestingApp } from '../../fixtures/testing-app.js';
 
 // The test mode keeps TaskQueue's whole API and the handler pipeline as on
@@ -125,5 +125,15 @@ describe('TaskQueue in the test mode', () => {
     await t.tester.drain({ advanceTime: false });
     expect(await t.queue.waitFor(ref, { timeout: 1_000 })).toEqual({ all: true });
     await expect(t.tester.fireSchedule('nope')).rejects.toThrow(/no schedule 'nope' \(known: stock\.count\)/);
+  });
+
+  it('says a waitFor timed out on a task that no longer exists, not on one still pending', async () => {
+    const ref = await t.queue.enqueue('stock.count', { all: false });
+    // Short of the once-a-second check that would report it vanished.
+    const waiting = t.queue.waitFor(ref, { timeout: 300 }).catch((e: unknown) => e);
+    await t.tester.clear();
+    const error = await waiting;
+    expect(error).toBeInstanceOf(WaitForTimeoutError);
+    expect((error as Error).message).toMatch(/; the task no longer exists \(cancelled or removed\)$/);
   });
 });
