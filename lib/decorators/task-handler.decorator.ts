@@ -1,9 +1,7 @@
 import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
-import type { TaskContext } from '../execution/task-context.js';
 import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
 import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
-import { ENTRY_PROVIDER_WATERMARK } from '../execution/nest-metadata-keys.js';
 
 /** What @TaskHandler stores on a method. */
 export interface TaskHandlerMetadata extends TaskHandlerOptions {
@@ -29,11 +27,12 @@ export const TaskHandlerMeta = Reflector.createDecorator<TaskHandlerMetadata>({ 
 
 /**
  * The decorator `@TaskHandler(definition)` returns: the method's first
- * parameter must accept the definition's payload (its schema's output), its
- * second (if any) the TaskContext, and the method must return its result (or
- * a promise or observable of it). It may take fewer parameters, not more.
+ * parameter must accept the definition's payload (its schema's output) and
+ * the method must return its result (or a promise or observable of it). The
+ * later parameters are left unchecked: with parameter decorators
+ * (createParamDecorator, @TaskCtx) any of them may hold what its decorator gives.
  */
-export type TypedTaskHandlerDecorator<O, R> = <M extends (payload: O, task: TaskContext) => R | Promise<R> | Observable<R>>(
+export type TypedTaskHandlerDecorator<O, R> = <M extends (payload: O, ...rest: never[]) => R | Promise<R> | Observable<R>>(
   target: object,
   key: string | symbol,
   // Not TypedPropertyDescriptor: under exactOptionalPropertyTypes its `value?: M` added a misleading line to every error.
@@ -52,17 +51,6 @@ export type TypedTaskHandlerDecorator<O, R> = <M extends (payload: O, task: Task
 export function TaskHandler(name: string, options?: TaskHandlerOptions): MethodDecorator;
 export function TaskHandler<P, R, O>(task: TaskDefinition<P, R, O>, options?: TaskHandlerOptions): TypedTaskHandlerDecorator<O, R>;
 export function TaskHandler(task: string | TaskDefinition<unknown, unknown, unknown>, options: TaskHandlerOptions = {}): MethodDecorator {
-  const mark = handlerMetadata(task, options);
-  return (target, key, descriptor) => {
-    // An entry provider, as Nest calls a class whose methods it calls from outside (like a controller's routes):
-    // Nest then binds the app's request-scoped and transient global enhancers to it, so APP_GUARD and the like
-    // of those scopes reach its tasks as they reach routes, whatever the class's own scope.
-    Reflect.defineMetadata(ENTRY_PROVIDER_WATERMARK, true, target.constructor);
-    mark(target, key, descriptor);
-  };
-}
-
-function handlerMetadata(task: string | TaskDefinition<unknown, unknown, unknown>, options: TaskHandlerOptions): MethodDecorator {
   // Wrong arguments are reported at bootstrap, where the method can be named.
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     return TaskHandlerMeta({ name: typeof task === 'string' ? task : '', badArguments: `its options must be an object, got ${describeArgument(options)}` });

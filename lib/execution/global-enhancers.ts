@@ -1,5 +1,5 @@
-import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
-import type { ExternalContextCreator } from '@nestjs/core';
+import { ForbiddenException, UnauthorizedException, type InjectionToken } from '@nestjs/common';
+import type { ContextId, ExternalContextCreator, ModuleRef } from '@nestjs/core';
 import type { GlobalEnhancerSettings } from '../config/resolved-options.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 
@@ -9,10 +9,23 @@ import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js
 // none leaves them out. These property names are Nest's own (the same from
 // Nest 8 to 12); if a version changes them, asking for the view fails at
 // bootstrap with a clear error rather than silently applying the globals.
+/**
+ * What Nest's ApplicationConfig keeps of a request-scoped or transient global
+ * enhancer: its InstanceWrapper, whose instances are kept per context id (and,
+ * for a transient one, per the id of what asked for it).
+ */
+export interface ScopedEnhancerWrapper {
+  token?: unknown;
+  metatype?: unknown;
+  id?: string;
+  isTransient?: boolean;
+  getInstanceByContextId?(contextId: ContextId, inquirerId?: string): unknown;
+  setInstanceByContextId?(contextId: ContextId, value: unknown, inquirerId?: string): void;
+}
 type ContextCreatorInternals = {
   getGlobalMetadata?: (...args: unknown[]) => unknown[];
-  /** The app's ApplicationConfig: its request-scoped and transient global guards are wrappers there, made per task. */
-  config?: { getGlobalRequestGuards?: () => Array<{ metatype?: unknown }> };
+  /** The app's ApplicationConfig: its request-scoped and transient global enhancers are wrappers there, made per task. */
+  config?: Partial<Record<'getGlobalRequestGuards' | 'getGlobalRequestInterceptors' | 'getGlobalRequestPipes', () => ScopedEnhancerWrapper[]>>;
 };
 type ExternalContextCreatorInternals = Partial<
   Record<'guardsContextCreator' | 'interceptorsContextCreator' | 'pipesContextCreator', ContextCreatorInternals>
@@ -45,6 +58,38 @@ export function globalGuards(creator: ExternalContextCreator): Array<object | Fu
   const instances = (guards?.getGlobalMetadata?.() ?? []) as object[];
   const scoped = (guards?.config?.getGlobalRequestGuards?.() ?? []).map((wrapper) => wrapper.metatype).filter((type): type is Function => typeof type === 'function');
   return [...instances, ...scoped];
+}
+
+const SCOPED_GETTERS = { guards: 'getGlobalRequestGuards', interceptors: 'getGlobalRequestInterceptors', pipes: 'getGlobalRequestPipes' } as const;
+
+/**
+ * The app's request-scoped and transient global guards, interceptors and
+ * pipes, of the kinds `settings` keeps. Nest makes these per request, for the
+ * controllers it routes to; for a task they are made in the task's context
+ * before its pipeline is built (see makeInContext), and a class with a
+ * handler stays what it is: a singleton stays one.
+ */
+export function scopedGlobalEnhancers(creator: ExternalContextCreator, settings: GlobalEnhancerSettings): ScopedEnhancerWrapper[] {
+  const internals = creator as unknown as ExternalContextCreatorInternals;
+  const wrappers: ScopedEnhancerWrapper[] = [];
+  for (const kind of ['guards', 'interceptors', 'pipes'] as const) {
+    if (settings[kind]) wrappers.push(...(internals[CREATORS[kind]]?.config?.[SCOPED_GETTERS[kind]]?.() ?? []));
+  }
+  return wrappers.filter((wrapper) => wrapper.token !== undefined);
+}
+
+/**
+ * Makes a scoped global enhancer in `contextId`, where the pipeline built for
+ * that context with `inquirerId` finds it. Nest keeps a transient one made by
+ * ModuleRef.resolve under its own id as the one that asked; the pipeline asks
+ * as the handler's class (a request-scoped one), or as nothing (a singleton,
+ * which Nest never routes to), so it is put there too: otherwise Nest would
+ * hand the pipeline a stand-in whose constructor never ran.
+ */
+export async function makeInContext(wrapper: ScopedEnhancerWrapper, moduleRef: ModuleRef, contextId: ContextId, inquirerId: string | undefined): Promise<void> {
+  await moduleRef.resolve(wrapper.token as InjectionToken, contextId, { strict: false });
+  if (!wrapper.isTransient || wrapper.id === undefined || !wrapper.getInstanceByContextId || !wrapper.setInstanceByContextId) return;
+  wrapper.setInstanceByContextId(contextId, wrapper.getInstanceByContextId(contextId, wrapper.id), inquirerId);
 }
 
 /**

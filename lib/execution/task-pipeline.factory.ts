@@ -1,7 +1,7 @@
 import { Inject, Injectable, type InjectionToken } from '@nestjs/common';
 import { ContextIdFactory, ExternalContextCreator, ModuleRef, type ContextId } from '@nestjs/core';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
-import { contextCreatorFor, explainDenial, globalGuards } from './global-enhancers.js';
+import { contextCreatorFor, explainDenial, globalGuards, makeInContext, scopedGlobalEnhancers, type ScopedEnhancerWrapper } from './global-enhancers.js';
 import { TaskContext, attemptOf } from './task-context.js';
 import { taskContextCreator } from './task-context-creator.js';
 import { TaskExceptionFilters } from './task-exception-filters.js';
@@ -28,6 +28,9 @@ export class TaskPipelineFactory {
   private readonly contextCreator: ExternalContextCreator;
   /** The app's global guards (read when a denial needs them: Nest registers them after this factory is made). */
   private readonly globalGuards: () => Array<object | Function>;
+  /** The app's request-scoped and transient global enhancers, read at the first task (registered by then). */
+  private scopedGlobals: ScopedEnhancerWrapper[] | null = null;
+  private readonly readScopedGlobals: () => ScopedEnhancerWrapper[];
 
   constructor(
     contextCreator: ExternalContextCreator,
@@ -36,14 +39,25 @@ export class TaskPipelineFactory {
   ) {
     this.contextCreator = taskContextCreator(contextCreatorFor(contextCreator, options.globalEnhancers));
     this.globalGuards = () => (options.globalEnhancers.guards ? globalGuards(contextCreator) : []);
+    this.readScopedGlobals = () => scopedGlobalEnhancers(contextCreator, options.globalEnhancers);
   }
 
-  /** The invoker of a method of a singleton provider. */
+  /**
+   * The invoker of a method of a singleton provider: its pipeline built once,
+   * or, when the app has request-scoped or transient global enhancers, per
+   * task in the task's context (the instance stays the singleton).
+   */
   create(instance: object, methodName: string): TaskInvoker {
     const original = (instance as Record<string, Method>)[methodName];
     ensureParamMetadata(instance, methodName);
-    const run = this.contextOf(instance, markingHandler(original), methodName);
-    return this.withFilters(run, TaskExceptionFilters.for(instance, original, this.moduleRef, `${instance.constructor.name}.${methodName}`));
+    const handler = markingHandler(original);
+    const filters = TaskExceptionFilters.for(instance, original, this.moduleRef, `${instance.constructor.name}.${methodName}`);
+    const staticRun = this.withFilters(this.contextOf(instance, handler, methodName), filters);
+    return (payload, ctx) => {
+      this.scopedGlobals ??= this.readScopedGlobals();
+      if (this.scopedGlobals.length === 0) return staticRun(payload, ctx);
+      return this.inTaskContext(payload, ctx, false, undefined, async (contextId) => this.withFilters(this.contextOf(instance, handler, methodName, contextId), filters, contextId));
+    };
   }
 
   /**
@@ -59,17 +73,36 @@ export class TaskPipelineFactory {
     ensureParamMetadata(stand, methodName);
     const handler = markingHandler(original);
     const filters = TaskExceptionFilters.for(stand, original, this.moduleRef, `${stand.constructor.name}.${methodName}`);
-    return async (payload, ctx) => {
-      const request = taskRequest(payload, ctx);
-      const contextId = ContextIdFactory.getByRequest(request);
-      // As Nest's router and microservices do: a durable tree's REQUEST is the strategy's payload (shared by the
-      // tasks of one durable context); any other tree gets this task's request, with the strategy's payload merged in.
-      const registered: unknown = provider.durable ? contextId.payload : Object.assign(request, contextId.payload);
-      this.moduleRef.registerRequestByContextId(registered, contextId);
-      const instance = await this.moduleRef.resolve<object>(provider.token, contextId, { strict: false });
-      const run = this.contextOf(instance, handler, methodName, contextId, provider.id);
-      return this.withFilters(run, filters, contextId)(payload, ctx);
+    return (payload, ctx) => {
+      this.scopedGlobals ??= this.readScopedGlobals();
+      return this.inTaskContext(payload, ctx, provider.durable, provider.id, async (contextId) => {
+        const instance = await this.moduleRef.resolve<object>(provider.token, contextId, { strict: false });
+        return this.withFilters(this.contextOf(instance, handler, methodName, contextId, provider.id), filters, contextId);
+      });
     };
+  }
+
+  /**
+   * Runs the invoker `build` makes in a context of this task's own: its id
+   * from ContextIdFactory, the task registered as its request, and the app's
+   * scoped global enhancers made in it before the pipeline reads them.
+   */
+  private async inTaskContext(
+    payload: unknown,
+    ctx: TaskContext,
+    durable: boolean,
+    inquirerId: string | undefined,
+    build: (contextId: ContextId) => Promise<TaskInvoker>,
+  ): Promise<unknown> {
+    const request = taskRequest(payload, ctx);
+    const contextId = ContextIdFactory.getByRequest(request);
+    // As Nest's router and microservices do: a durable tree's REQUEST is the strategy's payload (shared by the
+    // tasks of one durable context); any other tree gets this task's request, with the strategy's payload merged
+    // in, its own fields kept.
+    const registered: unknown = durable ? contextId.payload : { ...request, ...(contextId.payload as object | undefined), ...request };
+    this.moduleRef.registerRequestByContextId(registered, contextId);
+    await Promise.all((this.scopedGlobals ?? []).map((wrapper) => makeInContext(wrapper, this.moduleRef, contextId, inquirerId)));
+    return (await build(contextId))(payload, ctx);
   }
 
   private contextOf(instance: object, handler: Method, methodName: string, contextId?: ContextId, inquirerId?: string): TaskInvoker {

@@ -4,7 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import * as v from 'valibot';
 import { z } from 'zod';
-import { OnTaskEvent, TaskContext, TaskHandler, TaskQueue, defineTask, type TaskEvent, type TaskRef } from '../../lib/index.js';
+import { OnTaskEvent, TaskContext, TaskCtx, TaskHandler, TaskPayload, TaskQueue, defineTask, type TaskEvent, type TaskRef } from '../../lib/index.js';
 import type { TaskTester } from '../../lib/testing/index.js';
 
 export const SendEmail = defineTask<{ to: string }, { messageId: string }>('email.send', {
@@ -44,16 +44,10 @@ export class EmailTasks {
     return { id: payload.to };
   }
 
-  // @ts-expect-error the second parameter gets the TaskContext
+  // Later parameters may be anything a parameter decorator gives.
   @TaskHandler(SendEmail)
-  async wrongContext(payload: { to: string }, task: string) {
-    return { messageId: payload.to + task };
-  }
-
-  // @ts-expect-error a handler is called with the payload and the TaskContext only
-  @TaskHandler(SendEmail)
-  async extraParameter(payload: { to: string }, task: TaskContext, extra: number) {
-    return { messageId: payload.to + task.id + extra };
+  async decorated(payload: { to: string }, @TaskPayload('to') to: string, @TaskCtx() task: TaskContext) {
+    return { messageId: payload.to + to + task.id };
   }
 
   // A handler may take fewer parameters, and return synchronously.
