@@ -48,17 +48,19 @@ const BULK_ITEM_RENAMED: Readonly<Record<string, string>> = {
 };
 
 const words = (hint: string | undefined) => (hint === undefined ? '' : `; ${hint}`);
+/** The hint for `key`, by own keys only: a key such as 'constructor' would read what every object inherits. */
+const own = (table: Readonly<Record<string, string>>, key: string) => (Object.hasOwn(table, key) ? table[key] : undefined);
 /** The path with the queue name after `queues.` generalised: the tables name any queue `*`. */
 const anyQueue = (path: string) => path.replace(/^queues\.[^.]+/, 'queues.*');
 
 /** Of enqueue, handler and definition options (top-level keys only: nested objects have no BullMQ twin). */
-export const taskOptionHint: Hint = (path) => words(path.includes('.') ? undefined : TASK_RENAMED[path]);
+export const taskOptionHint: Hint = (path) => words(path.includes('.') ? undefined : own(TASK_RENAMED, path));
 
 /** Of an enqueueMany item (BullMQ's addBulk takes { name, data, opts }). */
-export const bulkItemOptionHint: Hint = (path) => words(BULK_ITEM_RENAMED[path]);
+export const bulkItemOptionHint: Hint = (path) => words(own(BULK_ITEM_RENAMED, path));
 
 /** Of the module's options, by their full path (`worker.lockDuration`, `queues.emails.rateLimit.duration`). */
-export const moduleOptionHint: Hint = (path) => words(MODULE_RENAMED[anyQueue(path)]);
+export const moduleOptionHint: Hint = (path) => words(own(MODULE_RENAMED, anyQueue(path)));
 
 /** Of a schedule's timing (`options.pattern` of schedule(), `schedule.pattern` of a handler). */
-export const scheduleOptionHint: Hint = (path) => words(SCHEDULE_RENAMED[path.slice(path.lastIndexOf('.') + 1)]);
+export const scheduleOptionHint: Hint = (path) => words(own(SCHEDULE_RENAMED, path.slice(path.lastIndexOf('.') + 1)));

@@ -6,6 +6,26 @@ import { previousOccurrence } from '../policies/schedule-timing.js';
 import { TaskQueue } from '../producer/task-queue.js';
 import { taskRow, type OverviewView, type QueuePageView, type ScheduleView, type TaskPageView, type WorkerView } from './dashboard-views.js';
 
+/**
+ * The most JSON text of a result or a progress value the task page carries.
+ * Neither has a size limit, and the open page reads the task every few
+ * seconds: a 20 MB result was sent again and again for as long as it stayed
+ * open. The payload needs none: enqueue limits it (maxPayloadBytes), and
+ * "enqueue again" edits it.
+ */
+const MAX_SHOWN_JSON = 256 * 1024;
+
+/** `value`, or in its place an object saying why it is not shown and where to read it whole. */
+function shownValue<T>(value: T, id: string, queue: string): T | { notShown: string } {
+  if (value === undefined) return value;
+  const length = JSON.stringify(value)?.length ?? 0;
+  if (length <= MAX_SHOWN_JSON) return value;
+  return {
+    notShown: `${length} characters of JSON, more than the dashboard shows (${MAX_SHOWN_JSON}); ` +
+      `\`nestjs-redis-tasks show ${id} --queue ${queue} --json\` or TaskQueue.get() gives it whole`,
+  };
+}
+
 /** What a queue page asks for. */
 export interface QueuePageQuery {
   state: TaskState;
@@ -58,7 +78,8 @@ export class DashboardReader {
       this.tasks.logs(id, { queue }),
     ]);
     if (!task) return null;
-    return { task, history: history ?? [], relations: relations ?? { dependencies: [], dependents: [] }, logs: logs ?? [] };
+    const shown = { ...task, result: shownValue(task.result, task.id, queue), progress: shownValue(task.progress, task.id, queue) };
+    return { task: shown, history: history ?? [], relations: relations ?? { dependencies: [], dependents: [] }, logs: logs ?? [] };
   }
 
   async schedules(): Promise<ScheduleView[]> {
@@ -70,7 +91,8 @@ export class DashboardReader {
     const spec = s.cron !== undefined ? { cron: s.cron, every: null, timezone: s.timezone ?? null } : { cron: null, every: s.every ?? 0, timezone: null };
     const previous = previousOccurrence(spec, s.next);
     // An occurrence's task id is `<schedule id>@<due time in epoch ms>` (see the README's schedules section).
-    const last = previous === null ? null : await this.tasks.get(`${s.id}@${previous}`, { queue: s.queue });
+    // A queue name with ':' (saved by 0.1.0) is refused by get: such a schedule no longer fires, so it has no latest task to show.
+    const last = previous === null || s.queue.includes(':') ? null : await this.tasks.get(`${s.id}@${previous}`, { queue: s.queue });
     return {
       id: s.id, name: s.name, queue: s.queue, cron: s.cron ?? null, every: s.every ?? null, timezone: s.timezone ?? null, next: s.next,
       lastTask: last && { id: last.id, state: last.state, error: last.error },

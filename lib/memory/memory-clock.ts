@@ -1,14 +1,17 @@
+import { performance } from 'node:perf_hooks';
+
 /** The clock the in-memory engine judges due times and leases by, in epoch ms. */
 export interface MemoryClock {
   now(): number;
 }
 
 /**
- * Date.now as this module found it: a test that fakes timers (jest or vitest,
- * after this module loads) freezes the global one, and with it the due times
- * of the test mode on real timers, which then never came due.
+ * The real time in epoch ms, from node:perf_hooks' own object: a test that
+ * fakes timers (jest or vitest, even before this module loads, as jest's
+ * `fakeTimers.enableGlobally` does) freezes the global Date.now, and with it
+ * the due times of the test mode on real timers, which then never came due.
  */
-const realNow = Date.now;
+const realNow = () => Math.floor(performance.timeOrigin + performance.now());
 
 /** The process' own clock: the test mode with real timers (and the sample without Redis). */
 export class SystemClock implements MemoryClock {

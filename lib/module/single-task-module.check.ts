@@ -27,9 +27,10 @@ export class SingleTaskModuleCheck implements OnModuleInit {
     if (new Set(marks).size > 1) {
       throw new InvalidTaskOptionsError(
         `TaskModule is imported ${marks.length} times in this app, from two copies of nestjs-redis-tasks: its ES module build ` +
-          '(import) and its CommonJS build (require), as when the app imports it and a CommonJS dependency requires it. ' +
-          'Their classes differ (a TaskQueue of one is not found by the other): load it one way, by making that dependency ' +
-          'an ES module or by requiring the package from the app too (see "Install" in the README)',
+          '(import) and its CommonJS build (require), as when the app imports it and a CommonJS dependency requires it, ' +
+          'or two installed versions of it. Their classes differ (a TaskQueue of one is not found by the other): load one copy, ' +
+          'by making that dependency an ES module or requiring the package from the app too, and by deduplicating versions ' +
+          '(`npm ls nestjs-redis-tasks`; see "Install" in the README)',
       );
     }
     throw new InvalidTaskOptionsError(

@@ -10,25 +10,18 @@ import { queueScript, runScript } from './script-registry.js';
 
 /** Tasks per enqueue script call: a large batch is split so no one call holds Redis for long. */
 const ADD_CHUNK = 1_000;
+/**
+ * Dependencies per enqueue script call (a task's own are at most as many, see
+ * MAX_DEPENDENCIES): each costs about 10 µs of Redis time, so 1,000 tasks of
+ * many dependencies each would hold Redis for seconds in one call.
+ */
+const ADD_CHUNK_DEPENDENCIES = 10_000;
 
 const ENQUEUE = replyLayout('enqueue');
 const REFUSED = replyLayout('enqueueRefused');
 
-/**
- * Adds tasks in one round trip: one enqueue script call per queue and chunk,
- * pipelined when there are several (on a Cluster, one pipeline per queue, sent
- * at once). Each call is all or nothing on its own; for a batch split over
- * several, dependencies are checked for all of them first, so a refusal writes
- * nothing. A batch is therefore atomic per queue up to ADD_CHUNK tasks, the
- * same on a single Redis and on a Cluster (each queue is one slot); a Redis
- * failure between the calls of a larger one can leave some of them written.
- */
-export async function addTasks(
-  client: RedisClient,
-  items: ReadonlyArray<QueuedTask>,
-  keysOf: (queue: string) => QueueKeys,
-  head: (queue: string) => ArgsOf<'enqueue'>,
-): Promise<AddResult[]> {
+/** The enqueue script calls of a batch: its items' indexes by queue, in order, in chunks of at most ADD_CHUNK tasks and ADD_CHUNK_DEPENDENCIES dependencies. */
+export function scriptCalls(items: ReadonlyArray<QueuedTask>): Array<{ queue: string; indexes: number[] }> {
   const groups = new Map<string, number[]>();
   items.forEach((item, index) => {
     const group = groups.get(item.queue);
@@ -37,8 +30,40 @@ export async function addTasks(
   });
   const calls: Array<{ queue: string; indexes: number[] }> = [];
   for (const [queue, indexes] of groups) {
-    for (let i = 0; i < indexes.length; i += ADD_CHUNK) calls.push({ queue, indexes: indexes.slice(i, i + ADD_CHUNK) });
+    let chunk: number[] = [];
+    let dependencies = 0;
+    for (const index of indexes) {
+      const own = items[index].task.dependsOn.length;
+      if (chunk.length > 0 && (chunk.length === ADD_CHUNK || dependencies + own > ADD_CHUNK_DEPENDENCIES)) {
+        calls.push({ queue, indexes: chunk });
+        chunk = [];
+        dependencies = 0;
+      }
+      chunk.push(index);
+      dependencies += own;
+    }
+    calls.push({ queue, indexes: chunk });
   }
+  return calls;
+}
+
+/**
+ * Adds tasks in one round trip: one enqueue script call per queue and chunk,
+ * pipelined when there are several (on a Cluster, one pipeline per queue, sent
+ * at once). Each call is all or nothing on its own; for a batch split over
+ * several, dependencies are checked for all of them first, so a refusal writes
+ * nothing. A batch is therefore atomic per queue up to ADD_CHUNK tasks and
+ * ADD_CHUNK_DEPENDENCIES dependencies, the same on a single Redis and on a
+ * Cluster (each queue is one slot); a Redis failure between the calls of a
+ * larger one can leave some of them written.
+ */
+export async function addTasks(
+  client: RedisClient,
+  items: ReadonlyArray<QueuedTask>,
+  keysOf: (queue: string) => QueueKeys,
+  head: (queue: string) => ArgsOf<'enqueue'>,
+): Promise<AddResult[]> {
+  const calls = scriptCalls(items);
   const argsOf = (queue: string, indexes: number[]) => scriptArgs('enqueue', head(queue), enqueueRows(indexes.map((i) => items[i].task)));
   if (calls.length > 1) {
     const refused = await missingDependency(client, items, keysOf);

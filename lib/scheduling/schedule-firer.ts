@@ -41,6 +41,15 @@ export class ScheduleFirer {
     const requests: FireRequest[] = [];
     const names: string[] = [];
     for (const schedule of due) {
+      // Saved by 0.1.0, which took ':' in queue names: its tasks would go to another prefix's keys.
+      if (schedule.queue.includes(':')) {
+        this.warnOnce(
+          schedule,
+          `schedule '${schedule.id}' is on queue '${schedule.queue}', whose ':' this version refuses (queue 'a:b' would be queue 'b' ` +
+            `of the prefix '<prefix>:a'); it does not fire: unschedule it and schedule it again on a queue without ':'`,
+        );
+        continue;
+      }
       let nextDue: number | null;
       try {
         const recent = now - schedule.next < LATE_WINDOW_MS;
@@ -63,10 +72,15 @@ export class ScheduleFirer {
   }
 
   private warnUnreadable(schedule: StoredSchedule, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.warnOnce(schedule, `schedule '${schedule.id}' (queue '${schedule.queue}') has a timing that cannot be computed (${reason}); it does not fire until changed`);
+  }
+
+  /** Warns once per revision of a schedule this instance skips. */
+  private warnOnce(schedule: StoredSchedule, line: string): void {
     const key = `${schedule.queue}/${schedule.id}@${schedule.revision}`;
     if (this.unreadable.has(key)) return;
     this.unreadable.add(key);
-    const reason = error instanceof Error ? error.message : String(error);
-    this.logger.warn(`schedule '${schedule.id}' (queue '${schedule.queue}') has a timing that cannot be computed (${reason}); it does not fire until changed`);
+    this.logger.warn(line);
   }
 }

@@ -110,6 +110,24 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     }
   });
 
+  it('carries a result and a progress value up to 256 KiB of JSON, and in place of a larger one says where to read it', async () => {
+    const { origin, tasks } = await open();
+    const small = await tasks.enqueue('demo.large', { chars: 1_000 });
+    const large = await tasks.enqueue('demo.large', { chars: 300_000 });
+    await waitUntil(async () => (await tasks.get(large))?.state === 'completed' && (await tasks.get(small))?.state === 'completed', 'both tasks to complete');
+    const viewOf = async (id: string) => (await (await fetch(`${origin}/tasks/api/queues/demo/tasks/${id}`)).json()) as { task: { result: unknown; progress: unknown } };
+    const shown = await viewOf(small.id);
+    expect(shown.task.result).toBe('r'.repeat(1_000));
+    expect(shown.task.progress).toEqual({ note: 'p'.repeat(1_000) });
+    const cut = await viewOf(large.id);
+    const says = (chars: number) => ({
+      notShown: `${chars} characters of JSON, more than the dashboard shows (262144); \`nestjs-redis-tasks show ${large.id} --queue demo --json\` or TaskQueue.get() gives it whole`,
+    });
+    expect(cut.task.result).toEqual(says(300_002));
+    expect(cut.task.progress).toEqual(says(300_011));
+    expect((await tasks.get(large))?.result).toBe('r'.repeat(300_000));
+  });
+
   it("shows a dead task's failed attempt with its error, and retrying it from the API completes it", async () => {
     const { origin, tasks } = await open();
     const token = tokenOf(await (await fetch(`${origin}/tasks`)).text());

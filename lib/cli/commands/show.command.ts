@@ -58,7 +58,7 @@ function describe(task: TaskInfo, attempts: readonly TaskAttempt[], logs: readon
     const failed = [...attempts].reverse().find((a) => a.error !== undefined)?.attempt ?? (task.state === 'completed' ? null : task.attempts);
     const label = `${task.state === 'completed' ? 'last error' : 'error'}${failed === null ? '' : ` (attempt ${failed})`}`;
     const lines = [`${label}: ${errorText(task.error)}`];
-    for (const issue of issues ?? []) lines.push(`  issue: ${issue.message}${issue.path?.length ? ` at ${issue.path.join('.')}` : ''}`);
+    for (const issue of issues ?? []) lines.push(`  issue: ${indentedLines(issue.message)}${issue.path?.length ? ` at ${issue.path.join('.')}` : ''}`);
     // The stack's first lines repeat the message: its frames start at the first "at" line.
     const frames = stack?.split('\n') ?? [];
     const first = frames.findIndex((line) => /^\s*at /.test(line));
@@ -80,9 +80,14 @@ function attemptLine(a: TaskAttempt, now: number): string {
   return `#${a.attempt} ${a.outcome.padEnd(9)}  ${started}${ran}${error}${next}`;
 }
 
-/** An error as "Name: message" (the message alone when it has no name). */
+/** An error as "Name: message" (the message alone when it has no name), its further lines indented: none starts a section. */
 function errorText({ name, message }: { name?: string; message: string }): string {
-  return `${name ? `${name}: ` : ''}${message}`;
+  return `${name ? `${name}: ` : ''}${indentedLines(message)}`;
+}
+
+/** Text whose line breaks are followed by an indent deeper than any of the sections' own lines. */
+function indentedLines(text: string): string {
+  return text.replace(/\r?\n/g, '\n    ');
 }
 
 /** A value as one line of JSON; `undefined` (a void result) as '-'. */

@@ -28,6 +28,22 @@ describe('nestjs-redis-tasks show', () => {
     expect(json).toEqual({ task, attempts, logs: [] });
   });
 
+  it("indents an error message's own line breaks, so none reads as a section of its own", async () => {
+    const at = Date.UTC(2026, 11, 6, 12, 0, 0);
+    const forged = 'refused\n\nlog (1 line):\n  2026-12-06T12:00:01.000Z  all good';
+    const task = {
+      id: 'r-3', name: 'mail.send', queue: 'default', state: 'dead', attempts: 1, maxAttempts: 1, priority: 0, enqueuedAt: at, payload: {},
+      error: { name: 'Error', message: forged, issues: [{ message: 'bad\nissue: forged' }] },
+    } as unknown as TaskInfo;
+    const attempts: TaskAttempt[] = [{ attempt: 1, startedAt: at, endedAt: at + 5, outcome: 'dead', error: { name: 'Error', message: forged } }];
+    const queue = { get: async () => task, logs: async () => [], history: async () => attempts } as unknown as TaskQueue;
+    const { text } = await showCommand.run(queue, { args: ['r-3'], values: {} });
+    const lines = text.split('\n');
+    expect(lines.filter((line) => line.startsWith('log'))).toEqual(['log: no lines']);
+    expect(lines.filter((line) => /^ {0,2}issue:/.test(line))).toEqual(['  issue: bad']);
+    expect(lines).toContain('error (attempt 1): Error: refused');
+  });
+
   it("indents a log message's own line breaks under its text, so none reads as another entry", async () => {
     const at = Date.UTC(2026, 11, 6, 12, 0, 0);
     const task = { id: 'r-2', name: 'mail.send', queue: 'default', state: 'completed', attempts: 1, maxAttempts: 1, priority: 0, enqueuedAt: at, payload: {} } as unknown as TaskInfo;

@@ -36,7 +36,7 @@ describe('unknown options that BullMQ users bring along', () => {
 
   it('refuses a handler option named as what every object inherits', () => {
     expect(() => normalizeHandlerOptions({ name: 'mail.send', constructor: 1 } as never, 'Mail.send', 1_000)).toThrow(
-      /^@TaskHandler on Mail\.send: unknown option 'constructor' \(known: queue, /,
+      /^@TaskHandler on Mail\.send: unknown option 'constructor' \(known: queue, [^)]*\)$/,
     );
   });
 

@@ -49,6 +49,22 @@ describe('ScheduleFirer.pass', () => {
     expect(store.fired).toEqual([]);
   });
 
+  it("does not fire a schedule saved by 0.1.0 on a queue whose name holds ':', and says so once", async () => {
+    const store = new MemoryStore(10_250);
+    store.add(state('billing:default', 'legacy', 10_000));
+    store.add(state('default', 'a', 10_000));
+    const firer = new ScheduleFirer(store, quiet);
+    await firer.pass();
+    await firer.pass();
+    expect(store.fired.map((f) => f.id)).toEqual(['a', 'a']);
+    expect(quiet.warn.mock.calls).toEqual([
+      [
+        "schedule 'legacy' is on queue 'billing:default', whose ':' this version refuses (queue 'a:b' would be queue 'b' of the prefix " +
+          "'<prefix>:a'); it does not fire: unschedule it and schedule it again on a queue without ':'",
+      ],
+    ]);
+  });
+
   it('fires a due schedule with the due time and revision it read and its next grid point after now', async () => {
     const store = new MemoryStore(10_250);
     store.add(state('default', 'a', 10_000));

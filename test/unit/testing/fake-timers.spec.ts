@@ -44,6 +44,17 @@ describe('the test mode under jest fake timers', () => {
     }
   });
 
+  it('reads the real time on real timers even when the library loads after the timers were faked', () => {
+    jest.setSystemTime(0);
+    let now = 0;
+    jest.isolateModules(() => {
+      const { SystemClock } = require('../../../lib/memory/memory-clock.js') as typeof import('../../../lib/memory/memory-clock.js');
+      now = new SystemClock().now();
+    });
+    expect(Date.now()).toBe(0);
+    expect(now).toBeGreaterThan(1_700_000_000_000);
+  });
+
   it('resolves waitFor in inline mode', async () => {
     const t = await startTestingApp([Steps], { mode: 'inline' });
     try {
