@@ -40,7 +40,7 @@ export class TaskHandlerExplorer implements OnModuleInit {
       }
       const settings = normalizeHandlerOptions(meta, source, this.options.maxPayloadBytes);
       // A request-scoped (or durable) provider gets an instance per task, resolved as Nest resolves one per request.
-      const invoke = isStatic ? this.pipelines.create(instance, methodName) : this.pipelines.createScoped(instance, methodName, provider);
+      const invoke = isStatic ? this.pipelines.create(instance, methodName, provider.id) : this.pipelines.createScoped(instance, methodName, provider);
       this.registry.register({ ...settings, queue: settings.defaults.queue, invoke, source, module });
     }
     this.registry.markComplete();

@@ -17,10 +17,9 @@ import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js
 export interface ScopedEnhancerWrapper {
   token?: unknown;
   metatype?: unknown;
-  id?: string;
+  isAlias?: boolean;
   isTransient?: boolean;
-  getInstanceByContextId?(contextId: ContextId, inquirerId?: string): unknown;
-  setInstanceByContextId?(contextId: ContextId, value: unknown, inquirerId?: string): void;
+  setInstanceByContextId?(contextId: ContextId, value: { instance: object; isResolved: boolean; isPending: boolean }, inquirerId?: string): void;
 }
 type ContextCreatorInternals = {
   getGlobalMetadata?: (...args: unknown[]) => unknown[];
@@ -48,19 +47,18 @@ export function contextCreatorFor(creator: ExternalContextCreator, settings: Glo
   return Object.keys(overrides).length === 0 ? creator : (Object.assign(Object.create(creator) as object, overrides) as unknown as ExternalContextCreator);
 }
 
-/**
- * The app's global guards (APP_GUARD providers and useGlobalGuards), for the
- * hint a denial carries: instances of the static ones, and the classes of the
- * request-scoped and transient ones, whose instances Nest makes per task.
- */
-export function globalGuards(creator: ExternalContextCreator): Array<object | Function> {
-  const guards = (creator as unknown as ExternalContextCreatorInternals).guardsContextCreator;
-  const instances = (guards?.getGlobalMetadata?.() ?? []) as object[];
-  const scoped = (guards?.config?.getGlobalRequestGuards?.() ?? []).map((wrapper) => wrapper.metatype).filter((type): type is Function => typeof type === 'function');
-  return [...instances, ...scoped];
+/** The app's static global guards (APP_GUARD providers and useGlobalGuards), for the hint a denial carries. */
+export function globalGuards(creator: ExternalContextCreator): object[] {
+  return ((creator as unknown as ExternalContextCreatorInternals).guardsContextCreator?.getGlobalMetadata?.() ?? []) as object[];
 }
 
 const SCOPED_GETTERS = { guards: 'getGlobalRequestGuards', interceptors: 'getGlobalRequestInterceptors', pipes: 'getGlobalRequestPipes' } as const;
+
+/** A request-scoped or transient global enhancer, and which kind it is. */
+export interface ScopedGlobal {
+  kind: 'guards' | 'interceptors' | 'pipes';
+  wrapper: ScopedEnhancerWrapper;
+}
 
 /**
  * The app's request-scoped and transient global guards, interceptors and
@@ -69,27 +67,33 @@ const SCOPED_GETTERS = { guards: 'getGlobalRequestGuards', interceptors: 'getGlo
  * before its pipeline is built (see makeInContext), and a class with a
  * handler stays what it is: a singleton stays one.
  */
-export function scopedGlobalEnhancers(creator: ExternalContextCreator, settings: GlobalEnhancerSettings): ScopedEnhancerWrapper[] {
+export function scopedGlobalEnhancers(creator: ExternalContextCreator, settings: GlobalEnhancerSettings): ScopedGlobal[] {
   const internals = creator as unknown as ExternalContextCreatorInternals;
-  const wrappers: ScopedEnhancerWrapper[] = [];
+  const found: ScopedGlobal[] = [];
   for (const kind of ['guards', 'interceptors', 'pipes'] as const) {
-    if (settings[kind]) wrappers.push(...(internals[CREATORS[kind]]?.config?.[SCOPED_GETTERS[kind]]?.() ?? []));
+    if (!settings[kind]) continue;
+    for (const wrapper of internals[CREATORS[kind]]?.config?.[SCOPED_GETTERS[kind]]?.() ?? []) if (wrapper.token !== undefined) found.push({ kind, wrapper });
   }
-  return wrappers.filter((wrapper) => wrapper.token !== undefined);
+  return found;
 }
 
 /**
  * Makes a scoped global enhancer in `contextId`, where the pipeline built for
- * that context with `inquirerId` finds it. Nest keeps a transient one made by
- * ModuleRef.resolve under its own id as the one that asked; the pipeline asks
- * as the handler's class (a request-scoped one), or as nothing (a singleton,
- * which Nest never routes to), so it is put there too: otherwise Nest would
- * hand the pipeline a stand-in whose constructor never ran.
+ * that context with `inquirerId` finds it, and returns it. ModuleRef.resolve
+ * makes it, but keeps it where a route would not look: for an alias
+ * (`useExisting`), on the provider it stands for; for a transient one, under
+ * its own id as the one that asked, where the pipeline asks as the handler's
+ * class (a request-scoped one) or as nothing (a singleton, which Nest never
+ * routes to). It is put where the pipeline looks too: otherwise Nest would
+ * hand the pipeline nothing (an alias's guard would never run) or a stand-in
+ * whose constructor never ran.
  */
-export async function makeInContext(wrapper: ScopedEnhancerWrapper, moduleRef: ModuleRef, contextId: ContextId, inquirerId: string | undefined): Promise<void> {
-  await moduleRef.resolve(wrapper.token as InjectionToken, contextId, { strict: false });
-  if (!wrapper.isTransient || wrapper.id === undefined || !wrapper.getInstanceByContextId || !wrapper.setInstanceByContextId) return;
-  wrapper.setInstanceByContextId(contextId, wrapper.getInstanceByContextId(contextId, wrapper.id), inquirerId);
+export async function makeInContext(wrapper: ScopedEnhancerWrapper, moduleRef: ModuleRef, contextId: ContextId, inquirerId: string | undefined): Promise<object> {
+  const instance = await moduleRef.resolve<object>(wrapper.token as InjectionToken, contextId, { strict: false });
+  if ((wrapper.isAlias || wrapper.isTransient) && wrapper.setInstanceByContextId) {
+    wrapper.setInstanceByContextId(contextId, { instance, isResolved: true, isPending: false }, inquirerId);
+  }
+  return instance;
 }
 
 /**
@@ -98,13 +102,11 @@ export async function makeInContext(wrapper: ScopedEnhancerWrapper, moduleRef: M
  * an app-wide guard written for HTTP requests. The same exception class and
  * status, so the task still ends dead at once.
  */
-export function explainDenial(error: unknown, deniedBy: object | undefined, globalGuardsOf: () => ReadonlyArray<object | Function>): unknown {
+export function explainDenial(error: unknown, deniedBy: object | undefined, globalGuardsOf: () => readonly object[]): unknown {
   const kind = error instanceof ForbiddenException ? ForbiddenException : error instanceof UnauthorizedException ? UnauthorizedException : null;
   if (!kind || !deniedBy) return error;
-  // By identity, or by class for a global guard Nest made anew for this task (a request-scoped or transient one).
-  const isGlobal = globalGuardsOf().some((guard) =>
-    typeof guard === 'function' ? deniedBy instanceof guard : guard === deniedBy || guard.constructor === deniedBy.constructor,
-  );
+  // The app's global guards, the scoped ones as made for this task: the one that denied is among them by identity.
+  const isGlobal = globalGuardsOf().includes(deniedBy);
   if (!isGlobal) return error;
   const name = deniedBy.constructor?.name || 'a guard';
   const hint =

@@ -2,7 +2,7 @@ import { Scope, type ArgumentsHost, type ExceptionFilter, type Type } from '@nes
 import type { ContextId, ModuleRef } from '@nestjs/core';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
-import { EXCEPTION_FILTERS_METADATA, FILTER_CATCH_EXCEPTIONS, SCOPE_OPTIONS_METADATA } from './nest-metadata-keys.js';
+import { EXCEPTION_FILTERS_METADATA, FILTER_CATCH_EXCEPTIONS } from './nest-metadata-keys.js';
 import type { TaskContext } from './task-context.js';
 
 /** A filter bound to a handler: an instance, or a class Nest gives an instance of. */
@@ -93,11 +93,10 @@ function catchesOf(type: Function): Type<unknown>[] {
 
 /** A filter class bound with @UseFilters, which Nest registers as an injectable of the host's module. */
 function bind(type: Type<ExceptionFilter>, moduleRef: ModuleRef, source: string): Pick<BoundFilter, 'instance' | 'scoped' | 'type'> {
-  // Request-scoped and transient classes are resolved when a task needs them: get() refuses them.
-  const scope = (Reflect.getMetadata(SCOPE_OPTIONS_METADATA, type) as { scope?: Scope } | undefined)?.scope;
-  if (scope === Scope.REQUEST || scope === Scope.TRANSIENT) return { scoped: { type }, type };
+  let scope: Scope | undefined;
   try {
-    return { instance: moduleRef.get(type, { strict: false }), type };
+    // Its scope as Nest sees it: a default-scoped class with a request-scoped dependency is per request too.
+    scope = moduleRef.introspect(type).scope;
   } catch (error) {
     // Nest registers @UseFilters classes only for a class provider's class: one of a useFactory or useValue
     // provider has none. Without dependencies it is made here, as Nest would; with some, it cannot be.
@@ -110,4 +109,7 @@ function bind(type: Type<ExceptionFilter>, moduleRef: ModuleRef, source: string)
         `or pass an instance: @UseFilters(new ${type.name}(...))`,
     );
   }
+  // Request-scoped and transient ones are resolved when a task needs them: get() refuses them.
+  if (scope !== Scope.DEFAULT) return { scoped: { type }, type };
+  return { instance: moduleRef.get(type, { strict: false }), type };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type InjectionToken } from '@nestjs/common';
 import { ContextIdFactory, ExternalContextCreator, ModuleRef, type ContextId } from '@nestjs/core';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
-import { contextCreatorFor, explainDenial, globalGuards, makeInContext, scopedGlobalEnhancers, type ScopedEnhancerWrapper } from './global-enhancers.js';
+import { contextCreatorFor, explainDenial, globalGuards, makeInContext, scopedGlobalEnhancers, type ScopedGlobal } from './global-enhancers.js';
 import { TaskContext, attemptOf } from './task-context.js';
 import { taskContextCreator } from './task-context-creator.js';
 import { TaskExceptionFilters } from './task-exception-filters.js';
@@ -27,10 +27,10 @@ export class TaskPipelineFactory {
   private readonly paramsFactory = new TaskParamsFactory();
   private readonly contextCreator: ExternalContextCreator;
   /** The app's global guards (read when a denial needs them: Nest registers them after this factory is made). */
-  private readonly globalGuards: () => Array<object | Function>;
+  private readonly globalGuards: () => object[];
   /** The app's request-scoped and transient global enhancers, read at the first task (registered by then). */
-  private scopedGlobals: ScopedEnhancerWrapper[] | null = null;
-  private readonly readScopedGlobals: () => ScopedEnhancerWrapper[];
+  private scopedGlobals: ScopedGlobal[] | null = null;
+  private readonly readScopedGlobals: () => ScopedGlobal[];
 
   constructor(
     contextCreator: ExternalContextCreator,
@@ -47,16 +47,20 @@ export class TaskPipelineFactory {
    * or, when the app has request-scoped or transient global enhancers, per
    * task in the task's context (the instance stays the singleton).
    */
-  create(instance: object, methodName: string): TaskInvoker {
+  create(instance: object, methodName: string, providerId?: string): TaskInvoker {
     const original = (instance as Record<string, Method>)[methodName];
     ensureParamMetadata(instance, methodName);
     const handler = markingHandler(original);
     const filters = TaskExceptionFilters.for(instance, original, this.moduleRef, `${instance.constructor.name}.${methodName}`);
-    const staticRun = this.withFilters(this.contextOf(instance, handler, methodName), filters);
+    // Asking as the class, as Nest's router asks as a controller: a transient guard or interceptor bound to the
+    // class or the method is kept per class that asked, and asked as nothing Nest hands back a stand-in.
+    const staticRun = this.withFilters(this.contextOf(instance, handler, methodName, undefined, providerId), filters);
     return (payload, ctx) => {
       this.scopedGlobals ??= this.readScopedGlobals();
       if (this.scopedGlobals.length === 0) return staticRun(payload, ctx);
-      return this.inTaskContext(payload, ctx, false, undefined, async (contextId) => this.withFilters(this.contextOf(instance, handler, methodName, contextId), filters, contextId));
+      return this.inTaskContext(payload, ctx, false, providerId, async (contextId, guards) =>
+        this.withFilters(this.contextOf(instance, handler, methodName, contextId, providerId), filters, contextId, guards),
+      );
     };
   }
 
@@ -75,9 +79,9 @@ export class TaskPipelineFactory {
     const filters = TaskExceptionFilters.for(stand, original, this.moduleRef, `${stand.constructor.name}.${methodName}`);
     return (payload, ctx) => {
       this.scopedGlobals ??= this.readScopedGlobals();
-      return this.inTaskContext(payload, ctx, provider.durable, provider.id, async (contextId) => {
+      return this.inTaskContext(payload, ctx, provider.durable, provider.id, async (contextId, guards) => {
         const instance = await this.moduleRef.resolve<object>(provider.token, contextId, { strict: false });
-        return this.withFilters(this.contextOf(instance, handler, methodName, contextId, provider.id), filters, contextId);
+        return this.withFilters(this.contextOf(instance, handler, methodName, contextId, provider.id), filters, contextId, guards);
       });
     };
   }
@@ -92,17 +96,30 @@ export class TaskPipelineFactory {
     ctx: TaskContext,
     durable: boolean,
     inquirerId: string | undefined,
-    build: (contextId: ContextId) => Promise<TaskInvoker>,
+    /** Builds the invoker for the context, given the scoped global guards made in it (for a denial's hint). */
+    build: (contextId: ContextId, guards: readonly object[]) => Promise<TaskInvoker>,
   ): Promise<unknown> {
     const request = taskRequest(payload, ctx);
-    const contextId = ContextIdFactory.getByRequest(request);
+    let contextId: ContextId;
+    try {
+      contextId = ContextIdFactory.getByRequest(request);
+    } catch (error) {
+      // A strategy written for HTTP requests (reading request.headers) meets a task here.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `the app's ContextIdStrategy failed on task ${ctx.id} ('${ctx.name}'): ${reason}; a strategy gets every task that has a context of its own ` +
+          "(on a request-scoped class, or in an app with request-scoped or transient global enhancers), as a TaskRequest { name, payload, context }, which has no headers",
+        { cause: error },
+      );
+    }
     // As Nest's router and microservices do: a durable tree's REQUEST is the strategy's payload (shared by the
     // tasks of one durable context); any other tree gets this task's request, with the strategy's payload merged
     // in, its own fields kept.
     const registered: unknown = durable ? contextId.payload : { ...request, ...(contextId.payload as object | undefined), ...request };
     this.moduleRef.registerRequestByContextId(registered, contextId);
-    await Promise.all((this.scopedGlobals ?? []).map((wrapper) => makeInContext(wrapper, this.moduleRef, contextId, inquirerId)));
-    return (await build(contextId))(payload, ctx);
+    const scoped = this.scopedGlobals ?? [];
+    const made = await Promise.all(scoped.map(({ wrapper }) => makeInContext(wrapper, this.moduleRef, contextId, inquirerId)));
+    return (await build(contextId, made.filter((_, i) => scoped[i].kind === 'guards')))(payload, ctx);
   }
 
   private contextOf(instance: object, handler: Method, methodName: string, contextId?: ContextId, inquirerId?: string): TaskInvoker {
@@ -110,11 +127,12 @@ export class TaskPipelineFactory {
     return this.contextCreator.create(instance, handler, methodName, TASK_ARGS_METADATA, this.paramsFactory, contextId, inquirerId, options, 'task') as TaskInvoker;
   }
 
-  private withFilters(run: TaskInvoker, filters: TaskExceptionFilters, contextId?: ContextId): TaskInvoker {
+  private withFilters(run: TaskInvoker, filters: TaskExceptionFilters, contextId?: ContextId, scopedGuards: readonly object[] = []): TaskInvoker {
+    const guards = scopedGuards.length === 0 ? this.globalGuards : () => [...this.globalGuards(), ...scopedGuards];
     return (payload, ctx) =>
       run(payload, ctx).catch((error: unknown) => {
         const attempt = attemptOf(ctx);
-        const explained = attempt.stage === 'before-pipes' ? explainDenial(error, attempt.deniedBy, this.globalGuards) : error;
+        const explained = attempt.stage === 'before-pipes' ? explainDenial(error, attempt.deniedBy, guards) : error;
         return filters.handle(explained, payload, ctx, contextId);
       });
   }

@@ -6,12 +6,16 @@ export interface MemoryClock {
 }
 
 /**
- * The real time in epoch ms, from node:perf_hooks' own object: a test that
- * fakes timers (jest or vitest, even before this module loads, as jest's
- * `fakeTimers.enableGlobally` does) freezes the global Date.now, and with it
- * the due times of the test mode on real timers, which then never came due.
+ * The real time in epoch ms, from node:perf_hooks' own object, its functions
+ * taken when this module loads: a test that fakes timers (jest, which fakes
+ * them in the test's realm, even before this module loads with
+ * `fakeTimers.enableGlobally`; or vitest, in this realm, after it loads)
+ * freezes Date.now, and with it the due times of the test mode on real timers,
+ * which then never came due.
  */
-const realNow = () => Math.floor(performance.timeOrigin + performance.now());
+const { timeOrigin } = performance;
+const sinceOrigin = performance.now.bind(performance);
+const realNow = () => Math.floor(timeOrigin + sinceOrigin());
 
 /** The process' own clock: the test mode with real timers (and the sample without Redis). */
 export class SystemClock implements MemoryClock {

@@ -109,19 +109,26 @@ async function missingDependency(
 ): Promise<{ index: number; error: string } | null> {
   const checks = items.flatMap((item, index) => item.task.dependsOn.map((dep) => ({ index, queue: item.queue, dep })));
   if (checks.length === 0) return null;
-  // A dependency has a record key or a compact record: EXISTS and HEXISTS for each, read in pairs.
-  const probes = checks.flatMap((check) => [{ check, compact: false }, { check, compact: true }]);
+  // Each item with dependencies is looked up itself too: one that exists is not added again (the script
+  // returns it as it is, without looking at its dependsOn), so a re-sent batch is not refused for a
+  // dependency that retention removed since, as a batch of one script call is not.
+  const owners = [...new Set(checks.map((check) => check.index))].map((index) => ({ index, queue: items[index].queue, dep: items[index].task.id }));
+  // A task has a record key or a compact record: EXISTS and HEXISTS for each, read in pairs.
+  const probes = [...owners, ...checks].flatMap((check) => [{ check, compact: false }, { check, compact: true }]);
   const replies = await pipelineGrouped(client, probes, (p) => p.check.queue, (pipeline, { check, compact }) => {
     const keys = keysOf(check.queue);
     if (compact) pipeline.hexists(keys.compactRecords, check.dep);
     else pipeline.exists(keys.task(check.dep));
   });
+  const found = (k: number) => Number(replies[2 * k]) + Number(replies[2 * k + 1]) > 0;
+  const existing = new Set(owners.filter((_, k) => found(k)).map((owner) => owner.index));
   const earlier = new Map(items.map((item, index) => [`${item.queue}\n${item.task.id}`, index]));
   for (let k = 0; k < checks.length; k++) {
     const { index, queue, dep } = checks[k];
-    const exists = Number(replies[2 * k]) + Number(replies[2 * k + 1]);
+    if (existing.has(index)) continue;
+    const exists = found(owners.length + k);
     const inBatch = earlier.get(`${queue}\n${dep}`);
-    if (exists === 0 && !(inBatch !== undefined && inBatch < index)) {
+    if (!exists && !(inBatch !== undefined && inBatch < index)) {
       return { index, error: `dependsOn: no task ${dep} in this queue (never added, cancelled, or removed by remove() or retention)` };
     }
   }

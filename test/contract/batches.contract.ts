@@ -72,6 +72,23 @@ export function describeBatchContract(factory: OpenEngine): void {
       expect(refused[0].error).toMatch(/^dependsOn: no task dep in this queue/);
     });
 
+    it('answers such a re-send in a batch sent as several calls (over 1,000 tasks) the same way', async () => {
+      const e = await open();
+      await e.add(newTask('dep', { removeOnComplete: 'remove' }));
+      await e.add(newTask('notify', { dependsOn: ['dep'] }));
+      await e.complete((await e.take(1))[0], 'done');
+      expect(await e.tasks.get(QUEUE, 'dep')).toBeNull();
+      const filler = Array.from({ length: 1_000 }, (_, i) => newTask(`f${i}`));
+      const again = await e.add(newTask('notify', { dependsOn: ['dep'] }), ...filler);
+      expect(again[0]).toMatchObject({ ref: { id: 'notify' }, created: false });
+      expect(again.filter((r) => r.error !== undefined)).toEqual([]);
+      expect(again.filter((r) => r.created)).toHaveLength(1_000);
+      // A task that does not exist still needs its dependencies, in such a batch too: nothing is written.
+      const refused = await e.add(newTask('fresh', { dependsOn: ['dep'] }), ...Array.from({ length: 1_000 }, (_, i) => newTask(`g${i}`)));
+      expect(refused[0].error).toMatch(/^dependsOn: no task dep in this queue/);
+      expect(await e.tasks.get(QUEUE, 'g0')).toBeNull();
+    });
+
     it('ends dead a task of the call whose dependency, earlier in it, ended dead on arrival and was removed at once, writing the rest', async () => {
       const e = await open();
       await e.add(newTask('broke', { maxAttempts: 1 }));

@@ -51,4 +51,23 @@ describe('a ContextIdStrategy and a handler whose tree is not durable', () => {
     ContextIdFactory.apply({ attach: (contextId: ContextId) => () => contextId });
     expect(await run()).toEqual({ name: 'request.run', merged: null, sameContext: true });
   });
+
+  it('fails a task with a message naming the strategy when one written for HTTP reads headers', async () => {
+    ContextIdFactory.apply({
+      attach: (contextId: ContextId, request: unknown) => {
+        const tenant = (request as { headers: Record<string, string> }).headers['x-tenant-id'];
+        return { resolve: () => contextId, payload: { tenant } };
+      },
+    });
+    const t = await startTaskApp(prefix, [RequestTasks], { defaults: { attempts: 1 } });
+    try {
+      const ref = await t.queue.enqueue('request.run', { tenant: 'acme' });
+      const error = await t.queue.waitFor(ref, { timeout: 10_000 }).catch((e: unknown) => e as Error);
+      expect((error as Error).message).toMatch(
+        new RegExp(`^the app's ContextIdStrategy failed on task ${ref.id} \\('request\\.run'\\): .*'x-tenant-id'.*; a strategy gets every task that has a context of its own`),
+      );
+    } finally {
+      await t.close();
+    }
+  });
 });

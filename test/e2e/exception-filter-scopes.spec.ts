@@ -142,3 +142,73 @@ describe('filters on a handler class that a factory makes', () => {
     );
   });
 });
+
+/** Request-scoped: the task it was made for. */
+@Injectable({ scope: Scope.REQUEST })
+class TaskNamer {
+  constructor(@Inject(TASK_CONTEXT) private readonly task: TaskContext) {}
+  name() {
+    return `${this.task.name}#${this.task.id}`;
+  }
+}
+
+/** Default-scoped, but per task through its request-scoped dependency. */
+@Catch()
+@Injectable()
+class NamingFilter implements ExceptionFilter {
+  constructor(private readonly namer: TaskNamer) {}
+  catch(error: Error) {
+    return { caught: error.message, by: this.namer.name() };
+  }
+}
+
+@Injectable()
+class NamedTasks {
+  @TaskHandler('named.run')
+  @UseFilters(NamingFilter)
+  run(): never {
+    throw new Error('boom');
+  }
+}
+
+/** Request-scoped and without dependencies, on a class a factory makes. */
+@Catch()
+@Injectable({ scope: Scope.REQUEST })
+class ScopedPlainFilter implements ExceptionFilter {
+  catch(error: Error) {
+    return { scopedPlain: error.message };
+  }
+}
+
+class FactoryMadeScopedTasks {
+  @TaskHandler('factory.scoped')
+  @UseFilters(ScopedPlainFilter)
+  run(): never {
+    throw new Error('broke');
+  }
+}
+
+describe('filters whose scope comes from their dependencies, or whose class Nest does not know', () => {
+  const prefix = uniquePrefix('implied-filter-scopes');
+  afterAll(() => removePrefix(prefix));
+
+  it('makes a default-scoped filter with a request-scoped dependency per task', async () => {
+    const t = await startTaskApp(prefix, [NamedTasks, TaskNamer]);
+    try {
+      const ref = await t.queue.enqueue('named.run', {});
+      expect(await t.queue.waitFor(ref, { timeout: 10_000 })).toEqual({ caught: 'boom', by: `named.run#${ref.id}` });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('makes a request-scoped filter without dependencies itself on a class a factory makes', async () => {
+    const t = await startTaskApp(prefix, [{ provide: FactoryMadeScopedTasks, useFactory: () => new FactoryMadeScopedTasks() }]);
+    try {
+      const ref = await t.queue.enqueue('factory.scoped', {});
+      expect(await t.queue.waitFor(ref, { timeout: 10_000 })).toEqual({ scopedPlain: 'broke' });
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Scope, type CallHandler, type CanActivate, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable, Scope, UseInterceptors, type CallHandler, type CanActivate, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, REQUEST } from '@nestjs/core';
 import { map, type Observable } from 'rxjs';
 import { OnTaskEvent, TaskHandler, type TaskRequest } from '../../lib/index.js';
@@ -120,6 +120,56 @@ describe('the app-wide request-scoped and transient guards and interceptors reac
     try {
       const ref = await t.queue.enqueue('counting.run', { n: 1 });
       expect(await t.queue.waitFor(ref, { timeout: 10_000 })).toEqual({ n: 1, runs: 1 });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('request-scoped global guards given as an alias or a factory', () => {
+  const prefix = uniquePrefix('scoped-global-shapes');
+  afterAll(() => removePrefix(prefix));
+
+  it.each([
+    ['useExisting', [TenantGuard, { provide: APP_GUARD, useExisting: TenantGuard }]],
+    [
+      'useFactory',
+      [{ provide: APP_GUARD, scope: Scope.REQUEST, inject: [REQUEST], useFactory: (request: TaskRequest<{ deny?: boolean }>) => new TenantGuard(request) }],
+    ],
+  ])('runs one given with %s, and its denial ends the task dead at once with the hint', async (_shape, providers) => {
+    const t = await startTaskApp(prefix, [CountingTasks, ...(providers as never[])]);
+    try {
+      const allowed = await t.queue.enqueue('counting.run', { n: 1 });
+      expect(await t.queue.waitFor(allowed, { timeout: 10_000 })).toEqual({ n: 1, runs: 1 });
+      const denied = await t.queue.enqueue('counting.run', { n: 2, deny: true });
+      const error = await rejectionOf(t.queue, denied);
+      expect(error.message).toMatch(/^Forbidden resource \(denied by TenantGuard, a global guard/);
+      expect(await finalInfo(t.queue, denied)).toMatchObject({ state: 'dead', attempts: 1 });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+/** Bound to the class: Nest keeps a transient enhancer per class that asks for it. */
+@Injectable()
+@UseInterceptors(WrapInterceptor)
+class WrappedTasks {
+  @TaskHandler('wrapped.run', { queue: 'scopes' })
+  run(payload: { n: number }) {
+    return payload.n;
+  }
+}
+
+describe('a transient interceptor bound to a singleton class', () => {
+  const prefix = uniquePrefix('transient-class-enhancer');
+  afterAll(() => removePrefix(prefix));
+
+  it('runs as made, its constructor run', async () => {
+    const t = await startTaskApp(prefix, [WrappedTasks]);
+    try {
+      const ref = await t.queue.enqueue('wrapped.run', { n: 6 });
+      expect(await t.queue.waitFor(ref, { timeout: 10_000 })).toEqual({ wrapped: 6 });
     } finally {
       await t.close();
     }

@@ -58,7 +58,7 @@ function describe(task: TaskInfo, attempts: readonly TaskAttempt[], logs: readon
     const failed = [...attempts].reverse().find((a) => a.error !== undefined)?.attempt ?? (task.state === 'completed' ? null : task.attempts);
     const label = `${task.state === 'completed' ? 'last error' : 'error'}${failed === null ? '' : ` (attempt ${failed})`}`;
     const lines = [`${label}: ${errorText(task.error)}`];
-    for (const issue of issues ?? []) lines.push(`  issue: ${indentedLines(issue.message)}${issue.path?.length ? ` at ${issue.path.join('.')}` : ''}`);
+    for (const issue of issues ?? []) lines.push(`  issue: ${indentedLines(issue.message)}${issue.path?.length ? ` at ${indentedLines(issue.path.join('.'))}` : ''}`);
     // The stack's first lines repeat the message: its frames start at the first "at" line.
     const frames = stack?.split('\n') ?? [];
     const first = frames.findIndex((line) => /^\s*at /.test(line));

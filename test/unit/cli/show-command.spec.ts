@@ -33,7 +33,7 @@ describe('nestjs-redis-tasks show', () => {
     const forged = 'refused\n\nlog (1 line):\n  2026-12-06T12:00:01.000Z  all good';
     const task = {
       id: 'r-3', name: 'mail.send', queue: 'default', state: 'dead', attempts: 1, maxAttempts: 1, priority: 0, enqueuedAt: at, payload: {},
-      error: { name: 'Error', message: forged, issues: [{ message: 'bad\nissue: forged' }] },
+      error: { name: 'Error', message: forged, issues: [{ message: 'bad\nissue: forged', path: ['items', 'a\n  at evil (x.js:1:1)'] }] },
     } as unknown as TaskInfo;
     const attempts: TaskAttempt[] = [{ attempt: 1, startedAt: at, endedAt: at + 5, outcome: 'dead', error: { name: 'Error', message: forged } }];
     const queue = { get: async () => task, logs: async () => [], history: async () => attempts } as unknown as TaskQueue;
@@ -42,6 +42,7 @@ describe('nestjs-redis-tasks show', () => {
     expect(lines.filter((line) => line.startsWith('log'))).toEqual(['log: no lines']);
     expect(lines.filter((line) => /^ {0,2}issue:/.test(line))).toEqual(['  issue: bad']);
     expect(lines).toContain('error (attempt 1): Error: refused');
+    expect(lines.filter((line) => /^ {0,2}at /.test(line))).toEqual([]);
   });
 
   it("indents a log message's own line breaks under its text, so none reads as another entry", async () => {
