@@ -3,12 +3,6 @@ import type { ContextId, ExternalContextCreator, ModuleRef } from '@nestjs/core'
 import type { GlobalEnhancerSettings } from '../config/resolved-options.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 
-// Nest has no public switch to build a handler's context without the global
-// enhancers. ExternalContextCreator asks each of its context creators for
-// them through getGlobalMetadata(); a view of it whose creators answer with
-// none leaves them out. These property names are Nest's own (the same from
-// Nest 8 to 12); if a version changes them, asking for the view fails at
-// bootstrap with a clear error rather than silently applying the globals.
 /**
  * What Nest's ApplicationConfig keeps of a request-scoped or transient global
  * enhancer: its InstanceWrapper, whose instances are kept per context id (and,
@@ -21,6 +15,13 @@ export interface ScopedEnhancerWrapper {
   isTransient?: boolean;
   setInstanceByContextId?(contextId: ContextId, value: { instance: object; isResolved: boolean; isPending: boolean }, inquirerId?: string): void;
 }
+
+// Nest has no public switch to build a handler's context without the global
+// enhancers. ExternalContextCreator asks each of its context creators for
+// them through getGlobalMetadata(); a view of it whose creators answer with
+// none leaves them out. These property names are Nest's own (the same from
+// Nest 8 to 12); if a version changes them, asking for the view fails at
+// bootstrap with a clear error rather than silently applying the globals.
 type ContextCreatorInternals = {
   getGlobalMetadata?: (...args: unknown[]) => unknown[];
   /** The app's ApplicationConfig: its request-scoped and transient global enhancers are wrappers there, made per task. */
