@@ -12,8 +12,8 @@ interface BoundFilter {
   instance?: ExceptionFilter;
   /** Given as a class Nest knows: in a task's own context it is resolved there (its dependencies may be request-scoped). */
   type?: Type<ExceptionFilter>;
-  /** Given as a class whose instance depends on the task: request-scoped or transient. */
-  scoped?: { type: Type<ExceptionFilter>; once?: Promise<ExceptionFilter> };
+  /** Given as a class whose instance depends on the task (request-scoped or transient); `once` is a transient one's for a singleton. */
+  scoped?: { once?: Promise<ExceptionFilter> };
 }
 
 /**
@@ -63,7 +63,7 @@ export class TaskExceptionFilters {
     if (bound.instance) return bound.instance;
     const scoped = bound.scoped!;
     // A transient filter on a singleton host: one instance of its own for this handler, as Nest gives a route.
-    scoped.once ??= this.moduleRef.resolve(scoped.type, undefined, { strict: false });
+    scoped.once ??= this.moduleRef.resolve(bound.type!, undefined, { strict: false });
     return scoped.once;
   }
 }
@@ -110,6 +110,6 @@ function bind(type: Type<ExceptionFilter>, moduleRef: ModuleRef, source: string)
     );
   }
   // Request-scoped and transient ones are resolved when a task needs them: get() refuses them.
-  if (scope !== Scope.DEFAULT) return { scoped: { type }, type };
+  if (scope !== Scope.DEFAULT) return { scoped: {}, type };
   return { instance: moduleRef.get(type, { strict: false }), type };
 }

@@ -56,8 +56,7 @@ export class TaskPipelineFactory {
     // class or the method is kept per class that asked, and asked as nothing Nest hands back a stand-in.
     const staticRun = this.withFilters(this.contextOf(instance, handler, methodName, undefined, providerId), filters);
     return (payload, ctx) => {
-      this.scopedGlobals ??= this.readScopedGlobals();
-      if (this.scopedGlobals.length === 0) return staticRun(payload, ctx);
+      if (this.scoped().length === 0) return staticRun(payload, ctx);
       return this.inTaskContext(payload, ctx, false, providerId, async (contextId, guards) =>
         this.withFilters(this.contextOf(instance, handler, methodName, contextId, providerId), filters, contextId, guards),
       );
@@ -77,13 +76,11 @@ export class TaskPipelineFactory {
     ensureParamMetadata(stand, methodName);
     const handler = markingHandler(original);
     const filters = TaskExceptionFilters.for(stand, original, this.moduleRef, `${stand.constructor.name}.${methodName}`);
-    return (payload, ctx) => {
-      this.scopedGlobals ??= this.readScopedGlobals();
-      return this.inTaskContext(payload, ctx, provider.durable, provider.id, async (contextId, guards) => {
+    return (payload, ctx) =>
+      this.inTaskContext(payload, ctx, provider.durable, provider.id, async (contextId, guards) => {
         const instance = await this.moduleRef.resolve<object>(provider.token, contextId, { strict: false });
         return this.withFilters(this.contextOf(instance, handler, methodName, contextId, provider.id), filters, contextId, guards);
       });
-    };
   }
 
   /**
@@ -117,9 +114,15 @@ export class TaskPipelineFactory {
     // in, its own fields kept.
     const registered: unknown = durable ? contextId.payload : { ...request, ...(contextId.payload as object | undefined), ...request };
     this.moduleRef.registerRequestByContextId(registered, contextId);
-    const scoped = this.scopedGlobals ?? [];
+    const scoped = this.scoped();
     const made = await Promise.all(scoped.map(({ wrapper }) => makeInContext(wrapper, this.moduleRef, contextId, inquirerId)));
     return (await build(contextId, made.filter((_, i) => scoped[i].kind === 'guards')))(payload, ctx);
+  }
+
+  /** The app's scoped global enhancers, read at the first task (Nest has registered them all by then). */
+  private scoped(): ScopedGlobal[] {
+    this.scopedGlobals ??= this.readScopedGlobals();
+    return this.scopedGlobals;
   }
 
   private contextOf(instance: object, handler: Method, methodName: string, contextId?: ContextId, inquirerId?: string): TaskInvoker {

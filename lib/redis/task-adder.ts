@@ -1,4 +1,4 @@
-import { REFUSED_WITH_BATCH, type AddResult, type QueuedTask } from '../engine/new-task.js';
+import { MAX_DEPENDENCIES, REFUSED_WITH_BATCH, type AddResult, type QueuedTask } from '../engine/new-task.js';
 import { pipelineGrouped } from './grouped-pipeline.js';
 import { ENQUEUE_REFUSED } from './protocol.js';
 import type { QueueKeys } from './queue-keys.js';
@@ -10,17 +10,11 @@ import { queueScript, runScript } from './script-registry.js';
 
 /** Tasks per enqueue script call: a large batch is split so no one call holds Redis for long. */
 const ADD_CHUNK = 1_000;
-/**
- * Dependencies per enqueue script call (a task's own are at most as many, see
- * MAX_DEPENDENCIES): each costs about 10 µs of Redis time, so 1,000 tasks of
- * many dependencies each would hold Redis for seconds in one call.
- */
-const ADD_CHUNK_DEPENDENCIES = 10_000;
 
 const ENQUEUE = replyLayout('enqueue');
 const REFUSED = replyLayout('enqueueRefused');
 
-/** The enqueue script calls of a batch: its items' indexes by queue, in order, in chunks of at most ADD_CHUNK tasks and ADD_CHUNK_DEPENDENCIES dependencies. */
+/** The enqueue script calls of a batch: its items' indexes by queue, in order, in chunks of at most ADD_CHUNK tasks and MAX_DEPENDENCIES dependencies. */
 export function scriptCalls(items: ReadonlyArray<QueuedTask>): Array<{ queue: string; indexes: number[] }> {
   const groups = new Map<string, number[]>();
   items.forEach((item, index) => {
@@ -34,7 +28,7 @@ export function scriptCalls(items: ReadonlyArray<QueuedTask>): Array<{ queue: st
     let dependencies = 0;
     for (const index of indexes) {
       const own = items[index].task.dependsOn.length;
-      if (chunk.length > 0 && (chunk.length === ADD_CHUNK || dependencies + own > ADD_CHUNK_DEPENDENCIES)) {
+      if (chunk.length > 0 && (chunk.length === ADD_CHUNK || dependencies + own > MAX_DEPENDENCIES)) {
         calls.push({ queue, indexes: chunk });
         chunk = [];
         dependencies = 0;
@@ -53,7 +47,7 @@ export function scriptCalls(items: ReadonlyArray<QueuedTask>): Array<{ queue: st
  * at once). Each call is all or nothing on its own; for a batch split over
  * several, dependencies are checked for all of them first, so a refusal writes
  * nothing. A batch is therefore atomic per queue up to ADD_CHUNK tasks and
- * ADD_CHUNK_DEPENDENCIES dependencies, the same on a single Redis and on a
+ * MAX_DEPENDENCIES dependencies, the same on a single Redis and on a
  * Cluster (each queue is one slot); a Redis failure between the calls of a
  * larger one can leave some of them written.
  */

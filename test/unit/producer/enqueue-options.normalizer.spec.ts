@@ -2,7 +2,8 @@ import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-option
 import type { EnqueueOptions } from '../../../lib/interfaces/enqueue-options.interface.js';
 import type { FallbackPolicy } from '../../../lib/config/resolved-options.js';
 import type { HandlerDefaults } from '../../../lib/discovery/handler-options.normalizer.js';
-import { MAX_DEPENDENCIES, normalizeEnqueue } from '../../../lib/producer/enqueue-options.normalizer.js';
+import { MAX_DEPENDENCIES } from '../../../lib/engine/new-task.js';
+import { normalizeEnqueue } from '../../../lib/producer/enqueue-options.normalizer.js';
 
 const POLICY: FallbackPolicy = { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, timeout: 0, removeOnComplete: null, removeOnDead: null };
 const DEFAULTS = () => POLICY;
