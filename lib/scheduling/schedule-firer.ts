@@ -21,8 +21,15 @@ const DUE_BATCH = 100;
  * exactly one succeed. Due times are judged by the store's clock.
  */
 export class ScheduleFirer {
-  /** Schedules whose stored timing could not be computed, by 'queue/id@revision': logged once each. */
+  /** Schedules skipped (unreadable timing, a ':' queue), by 'queue/id@revision': logged once each. */
   private readonly unreadable = new Set<string>();
+  /**
+   * How many due schedules the last pass skipped. A skipped one keeps its old
+   * due time, so it stays at the head of its queue's due list: each read takes
+   * this many more, or a queue with a full batch of them would hide the ones
+   * behind it and make every pass start at once.
+   */
+  private skipped = 0;
 
   constructor(
     private readonly engine: Pick<ScheduleEngine, 'now' | 'due' | 'fire'>,
@@ -35,14 +42,16 @@ export class ScheduleFirer {
   async pass(): Promise<number> {
     const startedAt = Date.now();
     const now = await this.engine.now();
-    const { due, upcoming, more } = await this.engine.due(now, DUE_BATCH);
+    const { due, upcoming, more } = await this.engine.due(now, DUE_BATCH + this.skipped);
 
     let earliest = upcoming;
+    let skipped = 0;
     const requests: FireRequest[] = [];
     const names: string[] = [];
     for (const schedule of due) {
       // Saved by 0.1.0, which took ':' in queue names: its tasks would go to another prefix's keys.
       if (schedule.queue.includes(':')) {
+        skipped++;
         this.warnOnce(
           schedule,
           `schedule '${schedule.id}' is on queue '${schedule.queue}', whose ':' this version refuses (queue 'a:b' would be queue 'b' ` +
@@ -55,6 +64,7 @@ export class ScheduleFirer {
         const recent = now - schedule.next < LATE_WINDOW_MS;
         nextDue = followingOccurrence(schedule.spec, schedule.next, recent ? schedule.next : now);
       } catch (error) {
+        skipped++;
         this.warnUnreadable(schedule, error);
         continue;
       }
@@ -65,6 +75,7 @@ export class ScheduleFirer {
     const results = await this.engine.fire(requests);
     results.forEach((result, i) => result === 'added' && this.onAdded(requests[i].queue, names[i]));
 
+    this.skipped = skipped;
     if (more) return 0;
     if (earliest === null) return SCHEDULE_POLL_MS;
     const elapsed = Date.now() - startedAt;

@@ -124,4 +124,20 @@ describe('ScheduleFirer.pass', () => {
     expect(await new ScheduleFirer(store, quiet).pass()).toBe(0);
     expect(store.fired).toHaveLength(100);
   });
+
+  it('reads past a full batch of schedules it skips, fires the one behind them and then waits', async () => {
+    const store = new MemoryStore(10_000);
+    // Skipped schedules keep their old due time, so they stay at the head of the due list.
+    for (let i = 0; i < 150; i++) store.add({ ...state('default', `broken${i}`, 8_000 + i), spec: { cron: 'not a cron', every: null, timezone: null } });
+    store.add(state('default', 'ok', 9_990));
+    const firer = new ScheduleFirer(store, quiet);
+    expect(await firer.pass()).toBe(0);
+    expect(store.fired).toEqual([]);
+    expect(await firer.pass()).toBeGreaterThan(0);
+    expect(store.fired.map((f) => f.id)).toEqual(['ok']);
+    store.states[150].next = 20_000;
+    expect(await firer.pass()).toBe(SCHEDULE_POLL_MS);
+    expect(store.fired).toHaveLength(1);
+    expect(quiet.warn).toHaveBeenCalledTimes(150);
+  });
 });
