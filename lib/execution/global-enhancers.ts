@@ -62,6 +62,22 @@ export interface ScopedGlobal {
 }
 
 /**
+ * Stops bootstrap when this @nestjs/core keeps its request-scoped and
+ * transient global enhancers where scopedGlobalEnhancers cannot read them:
+ * reading nothing would run tasks without the app's scoped global guards.
+ */
+export function checkScopedGlobalsReadable(creator: ExternalContextCreator, settings: GlobalEnhancerSettings): void {
+  const internals = creator as unknown as ExternalContextCreatorInternals;
+  for (const kind of ['guards', 'interceptors', 'pipes'] as const) {
+    if (!settings[kind] || typeof internals[CREATORS[kind]]?.config?.[SCOPED_GETTERS[kind]] === 'function') continue;
+    throw new InvalidTaskOptionsError(
+      `TaskModule: this version of @nestjs/core keeps its request-scoped and transient global ${kind} where this library cannot read them, ` +
+        `so tasks would run without them; use a supported @nestjs/core (11 or 12), or leave global ${kind} out of tasks with globalEnhancers: { ${kind}: false }`,
+    );
+  }
+}
+
+/**
  * The app's request-scoped and transient global guards, interceptors and
  * pipes, of the kinds `settings` keeps. Nest makes these per request, for the
  * controllers it routes to; for a task they are made in the task's context
