@@ -43,7 +43,7 @@ export interface FillResult {
 export class TestWorker implements BeforeApplicationShutdown {
   private readonly held = new Map<string, number>();
   /** The attempts running now, to abort and hand back at shutdown. */
-  private readonly attempts = new Map<FetchedTask, { queue: string; state: AttemptState }>();
+  private readonly attempts = new Map<FetchedTask, { queue: string; state: AttemptState; giveUp: () => void }>();
   private stopping = false;
   private readonly runQueues = new Map<string, RunQueue<Job>>();
   private readonly running = new Set<Promise<void>>();
@@ -68,6 +68,8 @@ export class TestWorker implements BeforeApplicationShutdown {
     if (!this.registry.complete) {
       throw new Error(`TaskTester.${where}: the app is not initialised, so its handlers are not known yet: call init() on the compiled testing module (await moduleRef.init(), or app.init()) before running tasks`);
     }
+    // After app.close() nothing starts: a drain would run nothing and say so with a quiet zero.
+    if (this.stopping) throw new Error(`TaskTester.${where}: the app was closed (app.close() was called), so no task runs any more; run tasks before closing it`);
   }
 
   /** The queues this app's handlers consume, in the order their handlers were found; none with `worker: false`, as in a producer-only app. */
@@ -103,8 +105,9 @@ export class TestWorker implements BeforeApplicationShutdown {
     }
     await within(this.settled(), this.options.worker?.shutdownGraceMs ?? 0, undefined);
     const leases = new Map<string, Lease[]>();
-    for (const [task, { queue, state }] of this.attempts) {
+    for (const [task, { queue, state, giveUp }] of this.attempts) {
       state.abandon(new TaskAbortedError(task.id, 'shutdown'));
+      giveUp();
       leases.set(queue, [...(leases.get(queue) ?? []), task.lease]);
     }
     for (const [queue, held] of leases) await this.engine.release(queue, held);
@@ -211,14 +214,20 @@ export class TestWorker implements BeforeApplicationShutdown {
   private async run({ queue, task, handler }: Job): Promise<void> {
     const surroundings = { engine: this.engine, events: this.events, telemetry: this.telemetry, logMaxLines: this.options.taskLogs.maxLines };
     const state = new AttemptState(new LazyAbort());
-    this.attempts.set(task, { queue, state });
+    let giveUp: () => void = () => undefined;
+    // Handed back at shutdown, the attempt is over for the tester (settled(), a drain, clear()) even if its handler ignores its signal.
+    const givenUp = new Promise<void>((resolve) => (giveUp = resolve));
+    this.attempts.set(task, { queue, state, giveUp });
     try {
-      await runObservedAttempt(surroundings, queue, task, handler, state, async (_run, outcome) => {
+      const attempt = runObservedAttempt(surroundings, queue, task, handler, state, async (_run, outcome) => {
         // Handed back at shutdown: the task runs again, this outcome is not its.
         if (state.abandoned) return null;
         const { settled } = await this.engine.settle(queue, [outcome], this.request(queue, 0));
         return settled[0] ? outcome : null;
       });
+      // Ending after it was given up, a failure has no one left to tell.
+      attempt.catch(() => undefined);
+      await Promise.race([attempt, givenUp]);
     } finally {
       this.attempts.delete(task);
     }

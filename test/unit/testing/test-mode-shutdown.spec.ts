@@ -37,6 +37,17 @@ class SlowTasks {
     });
   }
 
+  /** Resolves the handlers that ignore their signal. */
+  release: () => void = () => undefined;
+  private readonly released = new Promise<void>((resolve) => (this.release = resolve));
+
+  @TaskHandler('slow.deaf')
+  async deaf() {
+    this.events.push('started deaf');
+    await this.released;
+    return 'deaf';
+  }
+
   @OnWorkerEvent('completed')
   completed(event: { name: string }) {
     this.events.push(`completed ${event.name}`);
@@ -93,6 +104,36 @@ describe.each<TaskTestingMode>(['fake', 'inline'])('the test mode (%s) at shutdo
     expect(tasks.events).toEqual(['started gated 1']);
     expect(await t.queue.get(first)).toMatchObject({ state: 'waiting', attempts: 0 });
     expect(await t.queue.get(second)).toMatchObject({ state: 'waiting', attempts: 0 });
+  });
+});
+
+describe('the test mode (fake) after a shutdown that gave up an attempt whose handler ignores its signal', () => {
+  it('ends the drain that was running, refuses a new drain and runNext, and clears without waiting for the handler', async () => {
+    const t = await startTestingApp([SlowTasks], { mode: 'fake', worker: { concurrency: 5, shutdownGraceMs: 50 } });
+    const tasks = t.get(SlowTasks);
+    try {
+      const ref = await t.queue.enqueue('slow.deaf', null);
+      const draining = t.tester.drain().then(() => 'resolved', (e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(tasks.events).toEqual(['started deaf']);
+      await t.close();
+      const drained = await draining;
+      expect(drained).toBeInstanceOf(Error);
+      expect((drained as Error).message).toBe(
+        'TaskTester.drain: the app was closed (app.close() was called), so no task runs any more; run tasks before closing it',
+      );
+      await expect(t.tester.drain()).rejects.toThrow('TaskTester.drain: the app was closed');
+      await expect(t.tester.runNext()).rejects.toThrow('TaskTester.runNext: the app was closed');
+      // Handed back, not recorded: it waits to run again; clear() does not wait for the handler that never returns.
+      expect(await t.queue.get(ref)).toMatchObject({ state: 'waiting', attempts: 0 });
+      await t.tester.clear();
+      expect(t.tester.enqueued()).toEqual([]);
+    } finally {
+      tasks.release();
+    }
+    // Its late return is not recorded either.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(tasks.events).toEqual(['started deaf']);
   });
 });
 
