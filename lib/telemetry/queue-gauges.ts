@@ -53,8 +53,8 @@ export class QueueGaugeSet {
     this.queues.add(queue);
   }
 
-  /** Creates the four gauges on a meter, with one callback that observes them all. */
-  install(meter: Meter): void {
+  /** Creates the gauges on a meter, with one callback that observes them all; returns what removes that callback. */
+  install(meter: Meter): () => void {
     const gauge = (name: string, description: string) => meter.createObservableGauge(name, { description, unit: '{task}' });
     const gauges: Record<keyof QueueGauges, Observable> = {
       waiting: gauge(METRIC.waiting, 'Tasks waiting to run, fleet-wide'),
@@ -66,7 +66,10 @@ export class QueueGaugeSet {
       description: 'How long ago this process last read the queue counts from Redis: it grows while Redis is out of reach',
       unit: 'ms',
     });
-    meter.addBatchObservableCallback((result) => this.observe(result, gauges, age), [...Object.values(gauges), age]);
+    const observables = [...Object.values(gauges), age];
+    const callback = (result: BatchObservableResult) => this.observe(result, gauges, age);
+    meter.addBatchObservableCallback(callback, observables);
+    return () => meter.removeBatchObservableCallback(callback, observables);
   }
 
   private async observe(result: BatchObservableResult, gauges: Record<keyof QueueGauges, Observable>, age: Observable): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Attributes, Histogram, Meter, MeterProvider, ObservableCounter } from '@opentelemetry/api';
+import type { Attributes, BatchObservableCallback, Histogram, Meter, MeterProvider, ObservableCounter } from '@opentelemetry/api';
 import type { AttemptOutcome } from '../engine/attempt.js';
 import type { OtelApiModule } from './otel-api.js';
 import { ATTR, INSTRUMENTATION_NAME } from './semantic-attributes.js';
@@ -39,8 +39,8 @@ interface Totals {
 
 type CountName = Exclude<keyof Totals, 'attributes'>;
 
-/** Called with each meter a registered SDK provides, to add the observable gauges to it. */
-export type GaugeInstaller = (meter: Meter) => void;
+/** Called with each meter a registered SDK provides, to add the observable gauges to it; returns what takes them off again. */
+export type GaugeInstaller = (meter: Meter) => () => void;
 
 /**
  * Counters and histograms of tasks, recorded in this process with no Redis
@@ -59,6 +59,9 @@ export class TaskMetrics {
   /** queue -> task name ('' for lost attempts, whose name is not known) -> totals. */
   private readonly totals = new Map<string, Map<string, Totals>>();
   private readonly durationAttributes = new Map<string, Attributes>();
+  /** Takes this app's observable callbacks off the current meter: a closed app (or one whose SDK was replaced) reports nothing more there. */
+  private readonly detachers: Array<() => void> = [];
+  private closed = false;
 
   constructor(private readonly api: OtelApiModule, private readonly installGauges: GaugeInstaller) {
     this.noopMeter = api.createNoopMeter().constructor;
@@ -66,13 +69,30 @@ export class TaskMetrics {
 
   /** The instruments of the registered SDK, made when it first shows up; null while none is registered. */
   current(): Instruments | null {
+    if (this.closed) return null;
     const provider = this.api.metrics.getMeterProvider();
     if (provider === this.provider) return this.instruments;
+    this.detach();
     this.provider = provider;
     const meter = provider.getMeter(INSTRUMENTATION_NAME);
     this.instruments = meter.constructor === this.noopMeter ? null : this.createInstruments(meter);
-    if (this.instruments) this.installGauges(meter);
+    if (this.instruments) this.detachers.push(this.installGauges(meter));
     return this.instruments;
+  }
+
+  /**
+   * The app is closing: its counters and gauges leave the meter, which would
+   * otherwise go on reporting them, and keep this app's engine alive, for as
+   * long as the SDK lives (a test suite that starts many apps on one SDK).
+   */
+  close(): void {
+    this.closed = true;
+    this.instruments = null;
+    this.detach();
+  }
+
+  private detach(): void {
+    for (const detach of this.detachers.splice(0)) detach();
   }
 
   /** Counts the tasks an enqueue added (not those that already existed). */
@@ -146,13 +166,15 @@ export class TaskMetrics {
       retried: counter(meter, METRIC.retried, 'Failed attempts whose task will run again'),
       dead: counter(meter, METRIC.dead, 'Tasks that ended dead'),
     };
-    meter.addBatchObservableCallback((result) => {
+    const observe: BatchObservableCallback = (result) => {
       for (const byName of this.totals.values()) {
         for (const totals of byName.values()) {
           for (const name of Object.keys(counters) as CountName[]) if (totals[name] > 0) result.observe(counters[name], totals[name], totals.attributes);
         }
       }
-    }, Object.values(counters));
+    };
+    meter.addBatchObservableCallback(observe, Object.values(counters));
+    this.detachers.push(() => meter.removeBatchObservableCallback(observe, Object.values(counters)));
     return {
       processDuration: histogram(meter, METRIC.processDuration, 'How long an attempt ran'),
       waitDuration: histogram(meter, METRIC.waitDuration, 'How long a task waited from its due time (enqueue, delay or retry) to the start of an attempt'),

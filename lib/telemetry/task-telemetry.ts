@@ -1,8 +1,9 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { AddResult, QueuedTask } from '../engine/new-task.js';
 import type { TaskEngine } from '../engine/task-engine.js';
+import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { loadOtelApi } from './otel-api.js';
 import { QueueGaugeSet } from './queue-gauges.js';
 import { TaskMetrics } from './task-metrics.js';
@@ -17,7 +18,7 @@ import { enableUntraced } from './untraced.js';
  * gauges read Redis, at most once per `metrics.gaugeIntervalMs`.
  */
 @Injectable()
-export class TaskTelemetry implements OnModuleInit {
+export class TaskTelemetry implements OnModuleInit, OnApplicationShutdown {
   /** Spans of enqueues and attempts; null without `@opentelemetry/api`. */
   tracing: TaskTracing | null = null;
   /** Counters, histograms and queue gauges; null without `@opentelemetry/api`. */
@@ -40,6 +41,11 @@ export class TaskTelemetry implements OnModuleInit {
     this.metrics.current();
   }
 
+  /** Takes this app's counters and gauges off the SDK's meter (see TaskMetrics.close). */
+  onApplicationShutdown(): void {
+    this.metrics?.close();
+  }
+
   /** Starts the publish spans of an enqueue, one per task, storing each one's context in its task; null while tracing is off. */
   startPublish(items: readonly QueuedTask[]) {
     return this.tracing === null ? null : this.tracing.publish(items);
@@ -54,7 +60,8 @@ export class TaskTelemetry implements OnModuleInit {
 
   /** Ends an enqueue's spans (with each task's error, or the call's) and counts the tasks it added. */
   endPublish(spans: ReturnType<TaskTelemetry['startPublish']>, items: readonly QueuedTask[], results: readonly AddResult[] | null, error?: unknown): void {
-    if (spans !== null) this.tracing!.published(spans, results === null ? () => error : (i) => results[i].error);
+    // A task the store refused reaches the caller as an InvalidTaskOptionsError: its span says so too.
+    if (spans !== null) this.tracing!.published(spans, results === null ? () => error : (i) => refusal(results[i].error));
     if (this.metrics === null || results === null || this.metrics.current() === null) return;
     for (let i = 0; i < items.length; i++) {
       if (!results[i].created) continue;
@@ -62,4 +69,8 @@ export class TaskTelemetry implements OnModuleInit {
       this.gauges.watch(items[i].queue);
     }
   }
+}
+
+function refusal(error: string | undefined): InvalidTaskOptionsError | undefined {
+  return error === undefined ? undefined : new InvalidTaskOptionsError(error);
 }

@@ -1,9 +1,19 @@
-import type { Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Context, Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import type { AttemptOutcome, FetchedTask } from '../engine/attempt.js';
 import type { QueuedTask } from '../engine/new-task.js';
 import type { OtelApiModule } from './otel-api.js';
 import { ATTR, INSTRUMENTATION_NAME, MESSAGING_SYSTEM } from './semantic-attributes.js';
 import { extractCarrier, injectCarrier } from './trace-carrier.js';
+
+/**
+ * An attempt's span, and the context its handler runs in: the span set on the
+ * context its task carried, so what else the enqueue's context propagated
+ * (baggage) reaches the handler too.
+ */
+export interface AttemptSpan {
+  span: Span;
+  context: Context;
+}
 
 /**
  * PRODUCER spans for enqueues and CONSUMER spans for attempts, recorded only
@@ -85,13 +95,13 @@ export class TaskTracing {
   }
 
   /** Starts the `process <queue>` span of one attempt; null when tracing is off. */
-  startAttempt(queue: string, task: FetchedTask): Span | null {
+  startAttempt(queue: string, task: FetchedTask): AttemptSpan | null {
     const tracer = this.current();
     if (tracer === null) return null;
     const { api } = this;
     const parent = task.traceContext === undefined ? api.ROOT_CONTEXT : extractCarrier(api, task.traceContext);
     const linked = task.traceLink === undefined ? undefined : api.trace.getSpanContext(extractCarrier(api, task.traceLink));
-    return tracer.startSpan(
+    const span = tracer.startSpan(
       `process ${queue}`,
       {
         kind: api.SpanKind.CONSUMER,
@@ -108,15 +118,16 @@ export class TaskTracing {
       },
       parent,
     );
+    return { span, context: api.trace.setSpan(parent, span) };
   }
 
-  /** Runs `fn` with the attempt's span active, so the handler's own spans are its children. */
-  within<T>(span: Span, fn: () => T): T {
-    return this.api.context.with(this.api.trace.setSpan(this.api.ROOT_CONTEXT, span), fn);
+  /** Runs `fn` in the attempt's context, so the handler's own spans are children of its span and it sees the task's baggage. */
+  within<T>(attempt: AttemptSpan, fn: () => T): T {
+    return this.api.context.with(attempt.context, fn);
   }
 
   /** Ends an attempt's span: a failed attempt records its exception and an error status. Null outcome: the attempt was abandoned. */
-  endAttempt(span: Span, outcome: AttemptOutcome | null): void {
+  endAttempt({ span }: AttemptSpan, outcome: AttemptOutcome | null): void {
     if (outcome === null) {
       span.setAttribute(ATTR.outcome, 'abandoned');
     } else if (outcome.kind === 'failed') {

@@ -10,6 +10,14 @@ import { sleep, waitUntil } from '../utils/wait.js';
 // each counter, histogram and gauge says after a known set of tasks ran.
 
 @Injectable()
+class ShortLivedTasks {
+  @TaskHandler('short.ok', { queue: 'short-lived' })
+  ok() {
+    return 'ok';
+  }
+}
+
+@Injectable()
 class MeteredTasks {
   @TaskHandler('metered.ok', { queue: 'metered' })
   ok() {
@@ -115,5 +123,36 @@ describe('metrics', () => {
     }, 'the waiting gauge to show 3');
     expect({ delayed: gauge(points, 'delayed'), active: gauge(points, 'active'), dead: gauge(points, 'dead') }).toEqual({ delayed: 1, active: 0, dead: 1 });
     await t.queue.resume('metered');
+  });
+
+  it("takes a closed app's counters and gauges off the SDK's meter, while the app still open goes on reporting", async () => {
+    // Delta temporality: a collection shows only what its callbacks observed (a cumulative one repeats the last values it saw).
+    const deltaReader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.DELTA), exportIntervalMillis: 3_600_000 });
+    const deltaProvider = new MeterProvider({ readers: [deltaReader] });
+    metrics.disable();
+    metrics.setGlobalMeterProvider(deltaProvider);
+    const observed = async (queue: string) => {
+      const { resourceMetrics } = await deltaReader.collect();
+      return resourceMetrics.scopeMetrics
+        .flatMap((scope) => scope.metrics)
+        .filter((metric) => metric.descriptor.name.startsWith('nestjs_redis_tasks.queue.') || metric.descriptor.name.startsWith('nestjs_redis_tasks.tasks.'))
+        .flatMap((metric) => metric.dataPoints.filter((point) => point.attributes['messaging.destination.name'] === queue).map(() => metric.descriptor.name));
+    };
+    const other = await startTaskApp(`${prefix}-other`, [ShortLivedTasks], { metrics: { gaugeIntervalMs: 200 } });
+    try {
+      await other.queue.waitFor(await other.queue.enqueue('short.ok', 1, { queue: 'short-lived' }), { timeout: 5_000 });
+      // The app still open moves to the new SDK at its next task.
+      await t.queue.waitFor(await t.queue.enqueue('metered.ok', 9, { queue: 'metered' }), { timeout: 5_000 });
+      await waitUntil(async () => (await observed('short-lived')).includes('nestjs_redis_tasks.queue.waiting'), "the other app's gauges to be reported");
+    } finally {
+      await other.close();
+      await removePrefix(`${prefix}-other`);
+    }
+    try {
+      expect(await observed('short-lived')).toEqual([]);
+      expect(await observed('metered')).toContain('nestjs_redis_tasks.queue.waiting');
+    } finally {
+      await deltaProvider.shutdown();
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Redis } from 'ioredis';
-import { TaskContext, TaskHandler, TaskQueue, type TaskRef } from '../../lib/index.js';
+import { InvalidTaskOptionsError, TaskContext, TaskHandler, TaskQueue, type TaskRef } from '../../lib/index.js';
 import { startTestTracing, type TestTracing } from '../fixtures/otel-tracing.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { inspector, removePrefix, uniquePrefix } from '../utils/redis.js';
@@ -38,6 +38,12 @@ class TracedTasks {
   @TaskHandler('traced.tick')
   tick() {
     return 'tick';
+  }
+
+  @TaskHandler('traced.baggage')
+  baggage() {
+    const active = context.active();
+    return { tenant: propagation.getBaggage(active)?.getEntry('tenant')?.value ?? null, traceId: trace.getSpanContext(active)?.traceId ?? null };
   }
 }
 
@@ -170,6 +176,22 @@ describe('tracing', () => {
     await waitUntil(() => byMessageId(tracing.spans('process default'), dependent.id).length === 1, 'the dependent span');
     const [process] = byMessageId(tracing.spans('process default'), dependent.id);
     expect(process.spanContext().traceId).toBe(request.spanContext().traceId);
+  });
+
+  it('marks the publish span of a task the store refused with the error the caller gets', async () => {
+    const refused = await t.queue.enqueue('traced.tick', {}, { id: 'refused-by-store', dependsOn: ['no-such-task'] }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(InvalidTaskOptionsError);
+    const [publish] = byMessageId(tracing.spans('publish default'), 'refused-by-store');
+    expect(publish.status.code).toBe(SpanStatusCode.ERROR);
+    expect(publish.attributes['error.type']).toBe('InvalidTaskOptionsError');
+    expect(publish.status.message).toContain('no-such-task');
+  });
+
+  it("runs the handler with the baggage of the context that enqueued, beside the attempt's span", async () => {
+    const withTenant = propagation.setBaggage(context.active(), propagation.createBaggage({ tenant: { value: 'acme' } }));
+    const { span: request, result: ref } = await context.with(withTenant, () => inSpan('request with baggage', () => t.queue.enqueue('traced.baggage', {})));
+    const seen = await t.queue.waitFor(ref, { timeout: 5_000 });
+    expect(seen).toEqual({ tenant: 'acme', traceId: request.spanContext().traceId });
   });
 
   it("ends the span of an attempt given up at shutdown as abandoned, though its handler ignores the signal and goes on", async () => {
