@@ -28,7 +28,7 @@ function park(q: MemoryQueue, id: string, score: number, name: string): void {
 /**
  * Puts back in line, in their old place, the parked tasks this worker may
  * run now (as includes/handover.lua does): those of a handler it carries, up
- * to the room its fleet-wide limit leaves (all of them when it has none), and
+ * to the room its fleet-wide limit leaves and to what this fetch takes, and
  * those of a handler no live worker carries any more. Returns when the
  * earliest carrier of the others stops beating (null: none).
  */
@@ -39,7 +39,7 @@ function unparkRunnable(q: MemoryQueue, request: FetchRequest, now: number): num
     let room: number;
     if (names === null || names.has(name)) {
       const limit = request.handlerLimits.get(name);
-      room = limit === undefined ? parked.size : Math.max(0, limit - (q.running.get(name) ?? 0));
+      room = Math.min(request.count, limit === undefined ? parked.size : Math.max(0, limit - (q.running.get(name) ?? 0)));
     } else {
       const expiry = carriedUntil(q, name, now);
       if (expiry !== null) earliest = earliest === null ? expiry : Math.min(earliest, expiry);

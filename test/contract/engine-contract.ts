@@ -261,6 +261,21 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
       expect((await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks).toMatchObject([{ id: 'o2', attempt: 1 }]);
     });
 
+    it('hands a parked backlog to the carrier a fetch at a time, oldest first, none lost or run twice', async () => {
+      const carrier = { instanceId: 'c', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['other'], concurrency: 2, running: 0 }] };
+      await engine.tasks.heartbeat(carrier, 30_000);
+      await add(...Array.from({ length: 7 }, (_, n) => newTask(`o${n}`, { name: 'other' })));
+      expect((await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks).toEqual([]);
+      const taken: string[] = [];
+      for (let round = 0; round < 4; round++) {
+        taken.push(...(await engine.tasks.fetch(QUEUE, { ...request(2), handlerNames: ['other'] })).tasks.map((t) => t.id));
+        // The worker without the handler fetches between the carrier's fetches, as it would in a deploy.
+        expect((await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks).toEqual([]);
+      }
+      expect(taken).toEqual(['o0', 'o1', 'o2', 'o3', 'o4', 'o5', 'o6']);
+      expect(await engine.tasks.counts(QUEUE)).toMatchObject({ waiting: 0, active: 7 });
+    });
+
     it('fires a schedule occurrence once: a firing with a stale due time or revision is refused', async () => {
       const definition: ScheduleDefinition = {
         id: 'tick', queue: QUEUE, name: 'job', payloadJson: '{"n":1}', spec: { cron: null, every: 1_000, timezone: null },

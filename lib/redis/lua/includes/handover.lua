@@ -14,7 +14,11 @@ end
 
 -- Parked tasks go back to waiting, in their old place, when this worker can
 -- start them: those of a handler it runs without a fleet-wide limit, or with
--- room under its limit (a limit removed or raised since they were parked).
+-- room under its limit (a limit removed or raised since they were parked), at
+-- most as many as this fetch takes. More would sit in the wait set for a
+-- worker that lacks the handler to park again: with a backlog of the name
+-- during a rolling deploy, the two versions' fetches would move the whole
+-- backlog back and forth, each time, and load the server for every app on it.
 -- Those parked for a handler this worker lacks go back only when no live
 -- worker carries it any more: they then end dead here ('no handler').
 -- Returns the earliest moment such an advertisement runs out (nil: none), so
@@ -29,11 +33,8 @@ local function unparkRunnable(base, keys, now, f)
     local room = 0
     if not f.names or f.names[name] then
       local limit = f.limits and f.limits[name]
-      if not limit then
-        room = -1
-      else
-        room = math.max(0, limit - (tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. name)) or 0))
-      end
+      room = f.n
+      if limit then room = math.min(room, math.max(0, limit - (tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. name)) or 0))) end
     else
       local expiry = carriedUntil(keys, now, name)
       if not expiry then
