@@ -56,6 +56,34 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * braces or control characters, and well-formed Unicode.
  */
 export function checkName(value: unknown, where: string, field: string): string {
+  const name = checkKeyPart(value, where, field);
+  // A browser rewrites these path segments away, so the dashboard could not open such a queue or task.
+  if (name === '.' || name === '..') throw new InvalidTaskOptionsError(`${where}: ${field} cannot be '.' or '..' (a URL path cannot name it), got '${name}'`);
+  return name;
+}
+
+/** Characters a Redis ACL key pattern reads as wildcards or escapes. */
+const GLOB = /[*?[\]\\]/;
+
+/**
+ * Throws unless `value` is a usable key prefix: a key part (see checkName)
+ * without the characters of Redis' glob patterns. operations.md's ACL rule is
+ * the prefix followed by `:*`: a prefix 'a*' would make it `~{a*:*`, which
+ * lets that app's user read the keys of prefix 'ab', another app's.
+ */
+export function checkPrefix(value: unknown, where: string, field: string): string {
+  const prefix = checkKeyPart(value, where, field);
+  if (GLOB.test(prefix)) {
+    throw new InvalidTaskOptionsError(
+      `${where}: ${field} cannot contain '*', '?', '[', ']' or '\\', which a Redis ACL key pattern (~{prefix:*) reads as wildcards, ` +
+        `so a user limited to this prefix's keys would reach other prefixes' too, got ${describeValue(prefix)}`,
+    );
+  }
+  return prefix;
+}
+
+/** The checks of checkName that every part of a key needs. */
+function checkKeyPart(value: unknown, where: string, field: string): string {
   // Braces would break the Redis Cluster hash tag every key carries; control
   // characters would break the newline-separated replies of some scripts. A
   // lone surrogate is sent to Redis as U+FFFD, so two different ids would
@@ -65,8 +93,6 @@ export function checkName(value: unknown, where: string, field: string): string 
       `${where}: ${field} must be a non-empty string of at most 256 characters (UTF-16 code units: an emoji counts as two) without braces or control characters, got ${describeValue(value)}`,
     );
   }
-  // A browser rewrites these path segments away, so the dashboard could not open such a queue or task.
-  if (value === '.' || value === '..') throw new InvalidTaskOptionsError(`${where}: ${field} cannot be '.' or '..' (a URL path cannot name it), got '${value}'`);
   if (LONE_SURROGATE.test(value)) {
     throw new InvalidTaskOptionsError(`${where}: ${field} must be well-formed Unicode (it holds a lone surrogate, which Redis would store as U+FFFD)`);
   }

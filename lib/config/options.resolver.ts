@@ -2,7 +2,7 @@ import { moduleOptionHint } from './renamed-options.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { CONNECTION_SHAPES, resolveConnection } from './connection.resolver.js';
 import { DEFAULTS, DEFAULT_QUEUE_SETTINGS } from './defaults.js';
-import { checkBackoff, checkInteger, checkKnownKeys, checkName, checkPolicy, checkQueueName, checkRange, checkRemoveOption, type OptionKeys } from './option-checks.js';
+import { checkBackoff, checkInteger, checkKnownKeys, checkPolicy, checkPrefix, checkQueueName, checkRange, checkRemoveOption, type OptionKeys } from './option-checks.js';
 import type { FallbackPolicy, GlobalEnhancerSettings, ResolvedQueueSettings, ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
 import type { MetricsOptions, QueueDefaultsOptions, QueueOptions, RetentionOptions, TaskLogOptions, TaskModuleOptions, WorkerOptions } from './task-module-options.interface.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
@@ -125,7 +125,7 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
 
   return {
     connection,
-    prefix: options.prefix === undefined ? DEFAULTS.prefix : checkName(options.prefix, WHERE, 'prefix'),
+    prefix: options.prefix === undefined ? DEFAULTS.prefix : checkPrefix(options.prefix, WHERE, 'prefix'),
     worker: resolveWorker(options.worker),
     connectTimeoutMs:
       options.connectTimeoutMs === undefined ? DEFAULTS.connectTimeoutMs : checkRange(options.connectTimeoutMs, WHERE, 'connectTimeoutMs', 'connectTimeoutMs'),

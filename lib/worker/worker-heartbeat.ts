@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { WorkerInfo, WorkerQueueInfo } from '../interfaces/worker-info.interface.js';
+import { TaskStoreError } from '../errors/task-store.error.js';
 import { timers } from '../timers/own-timers.js';
 
 /**
@@ -24,9 +25,20 @@ export class WorkerHeartbeat {
     private readonly logger: Logger,
   ) {}
 
-  /** Beats once (so the fleet knows this worker before it fetches), then on the timer. */
+  /**
+   * Beats once (so the fleet knows this worker before it fetches), then on
+   * the timer. A Redis that is out of memory refuses the beat, not the start:
+   * taking and finishing tasks is what frees its memory, so a worker started
+   * in that incident runs, unadvertised until a beat succeeds.
+   */
   async start(): Promise<void> {
-    await this.engine.heartbeat(this.record(), this.ttlMs);
+    try {
+      await this.engine.heartbeat(this.record(), this.ttlMs);
+    } catch (error) {
+      if (!(error instanceof TaskStoreError && error.failure === 'out-of-memory')) throw error;
+      this.logger.warn(`${error.message}; the worker starts anyway (finishing tasks frees memory), and the heartbeat will retry`);
+      this.failing = true;
+    }
     this.timer = timers.setInterval(() => void this.beat(), Math.max(50, Math.floor(this.ttlMs / 3)));
     this.timer.unref();
   }

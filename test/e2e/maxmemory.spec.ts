@@ -5,6 +5,7 @@ import { TaskHandler, TaskModule, TaskQueue, TaskStoreError, type TaskModuleOpti
 import { ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
 import { CapturingLogger } from '../utils/capturing-logger.js';
 import { uniquePrefix } from '../utils/redis.js';
+import { waitUntil } from '../utils/wait.js';
 
 // A Redis with maxmemory of its own. With an eviction policy, Redis may drop
 // task records and payloads independently once full: bootstrap warns once,
@@ -85,6 +86,32 @@ describe('a Redis with maxmemory', () => {
       expect({ records, payloads }).toEqual({ records: 0, payloads: 0 });
     } finally {
       await app.close();
+      await admin.flushall();
+    }
+  });
+
+  it('starts a worker on a full Redis, warning that its heartbeat failed, and the worker runs what waits', async () => {
+    await admin.config('SET', 'maxmemory-policy', 'noeviction');
+    const prefix = uniquePrefix('mm-full');
+    const producer = await boot(server.url, new CapturingLogger(), { prefix, worker: false, maxPayloadBytes: 256 * 1024 });
+    const logger = new CapturingLogger();
+    let worker: Awaited<ReturnType<typeof boot>> | null = null;
+    try {
+      const queue = producer.get(TaskQueue);
+      const payload = { blob: 'x'.repeat(100 * 1024) };
+      let full = false;
+      for (let i = 0; i < 200 && !full; i++) full = await queue.enqueue('mm.work', payload).then(() => false, () => true);
+      expect(full).toBe(true);
+      const waiting = (await queue.counts()).waiting;
+      // Its first heartbeat is refused: it starts anyway, since finishing tasks is what frees the memory.
+      worker = await boot(server.url, logger, { prefix });
+      const warnings = logger.lines.filter((l) => l.startsWith('warn') && l.includes('worker heartbeat failed'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/out of memory.*the worker starts anyway/);
+      await waitUntil(async () => (await queue.counts()).completed === waiting, 'the waiting tasks to complete', 15_000);
+    } finally {
+      await worker?.close();
+      await producer.close();
       await admin.flushall();
     }
   });

@@ -1,5 +1,5 @@
 import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-options.error.js';
-import { checkBackoff, checkInteger, checkName, checkPolicy, checkQueueName, checkRange } from '../../../lib/config/option-checks.js';
+import { checkBackoff, checkInteger, checkName, checkPolicy, checkPrefix, checkQueueName, checkRange } from '../../../lib/config/option-checks.js';
 import { MAX_DELAY_MS, MAX_TIMER_MS, OPTION_RANGES, describeRange, type RangedOption } from '../../../lib/config/option-ranges.js';
 
 const WHERE = "enqueue('email.send')";
@@ -178,5 +178,24 @@ describe('checkPolicy', () => {
   it('says where an integer range ends when a value passes MAX_SAFE_INTEGER, instead of only its lower bound', () => {
     expect(() => checkInteger(2 ** 60, 'enqueue', 'attempts', 1)).toThrow(/^enqueue: attempts must be an integer from 1 to 9007199254740991, got 1152921504606847000$/);
     expect(() => checkInteger(0, 'enqueue', 'attempts', 1)).toThrow(/^enqueue: attempts must be an integer >= 1, got 0$/);
+  });
+});
+
+describe('checkPrefix', () => {
+  it.each(['tasks', 'tasks:billing', 'app.v2', '.', 'ünïcode prefix'])('accepts %p (a prefix never appears in a URL path)', (value) => {
+    expect(checkPrefix(value, WHERE, 'prefix')).toBe(value);
+  });
+
+  it.each(['a*', 'a?', 'a[b]', 'a]', 'a\\'])("refuses %p, whose ACL key pattern (~{prefix:*) would match other prefixes' keys", (value) => {
+    const error = expectRejection(() => checkPrefix(value, WHERE, 'prefix'), 'prefix');
+    expect(error.message).toBe(
+      `${WHERE}: prefix cannot contain '*', '?', '[', ']' or '\\', which a Redis ACL key pattern (~{prefix:*) reads as wildcards, ` +
+        `so a user limited to this prefix's keys would reach other prefixes' too, got ${JSON.stringify(value)}`,
+    );
+  });
+
+  it('refuses what every key part refuses', () => {
+    expectRejection(() => checkPrefix('{tag}', WHERE, 'prefix'), 'prefix');
+    expectRejection(() => checkPrefix('', WHERE, 'prefix'), 'prefix');
   });
 });
