@@ -67,6 +67,7 @@ export async function inspectServers(
     const policy = infoField(info, 'maxmemory_policy');
     if (policy !== null && policy !== 'noeviction') policies.push({ where, policy });
     const replicas = Number(infoField(info, 'connected_slaves') ?? NaN);
+    if (durabilityReplicas !== null) await checkWaitAllowed(node as Redis, where);
     if (durabilityReplicas !== null && replicas < durabilityReplicas) {
       warnings.push(
         `Redis at ${where} has ${replicas} connected replica(s), fewer than durability.replicas (${durabilityReplicas}): every enqueue ` +
@@ -75,4 +76,21 @@ export async function inspectServers(
     }
   }
   return { policies, warnings };
+}
+
+/**
+ * `durability` sends WAIT after each enqueue's write: a user who may not run it
+ * would have every enqueue written and then reported failed. WAIT 0 0 answers
+ * at once and asks nothing of the replicas, so it only tests the permission.
+ */
+async function checkWaitAllowed(node: Redis, where: string): Promise<void> {
+  try {
+    await node.call('WAIT', 0, 0);
+  } catch (error) {
+    if (!(error instanceof Error) || !/^NOPERM\b/.test(error.message)) return;
+    throw new InvalidTaskOptionsError(
+      `TaskModule options: durability: the Redis user at ${where} may not run WAIT, which durability sends after every enqueue; ` +
+        'add +wait to its ACL rule (docs/operations.md), or leave durability out',
+    );
+  }
 }

@@ -123,10 +123,22 @@ export async function waitForReplicas(
   target: string,
   tasks: readonly TaskRef[],
 ): Promise<void> {
-  const acked = Number(await client.call('WAIT', durability.replicas, durability.timeoutMs));
-  if (acked >= durability.replicas) return;
   const shown = tasks.slice(0, 3).map((t) => `'${t.id}' in '${t.queue}'`).join(', ');
   const more = tasks.length > 3 ? ` and ${tasks.length - 3} more (the error's tasks lists them all)` : '';
+  let acked: number;
+  try {
+    acked = Number(await client.call('WAIT', durability.replicas, durability.timeoutMs));
+  } catch (error) {
+    // Refused after the write (bootstrap checked the permission, so the ACL changed since): the tasks are stored.
+    if (!(error instanceof Error) || !PERMISSION_DENIED.test(error.message)) throw error;
+    throw new TaskStoreError(
+      `${operation}: written at ${target}, but the Redis user may not run WAIT, so no replica confirmed it; add +wait to its ACL rule ` +
+        `(docs/operations.md), then re-send with the same id (nothing is added twice): ${shown}${more}`,
+      'permission-denied',
+      { tasks, cause: error },
+    );
+  }
+  if (acked >= durability.replicas) return;
   throw new TaskStoreError(
     `${operation}: written at ${target}, but only ${acked} of ${durability.replicas} replica(s) confirmed it within ` +
       `${durability.timeoutMs} ms, so a failover could lose it; re-send with the same id (nothing is added twice): ${shown}${more}`,
