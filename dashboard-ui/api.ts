@@ -2,8 +2,12 @@
 // the page's token (the server refuses actions without it).
 
 const body = document.body;
-/** Where the dashboard is served (the page's own path). */
-export const BASE = body.dataset.base ?? '';
+/**
+ * Where the API is, relative to the page's own URL ('tasks/' at '/x/tasks',
+ * '' at '/x/tasks/'), resolved against the address the browser opened: the
+ * page works under a prefix that a proxy strips, which the server never sees.
+ */
+const BASE = new URL(`${body.dataset.base ?? ''}api/`, document.baseURI);
 /** True when the server refuses actions: no action control is drawn. */
 export const READ_ONLY = body.dataset.readOnly === '1';
 const TOKEN = body.dataset.token ?? '';
@@ -21,14 +25,17 @@ async function parse<T>(response: Response): Promise<T> {
   return data as T;
 }
 
+/** The URL of api/<path>. */
+const api = (path: string) => new URL(path, BASE);
+
 /** GET api/<path>. */
 export async function getJson<T>(path: string): Promise<T> {
-  return parse<T>(await fetch(`${BASE}/api/${path}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' }));
+  return parse<T>(await fetch(api(path), { headers: { accept: 'application/json' }, credentials: 'same-origin' }));
 }
 
 /** POST api/<path> with a JSON body. */
 export async function post<T>(path: string, data: unknown = {}): Promise<T> {
-  const response = await fetch(`${BASE}/api/${path}`, {
+  const response = await fetch(api(path), {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json', 'x-csrf-token': TOKEN, accept: 'application/json' },

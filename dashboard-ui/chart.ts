@@ -1,4 +1,4 @@
-import { h, num } from './dom.js';
+import { compact, h, num } from './dom.js';
 import type { ThroughputPoint } from './types.js';
 
 // The throughput chart, drawn as SVG by hand: one stacked bar per minute,
@@ -8,7 +8,9 @@ import type { ThroughputPoint } from './types.js';
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 1100;
 const HEIGHT = 150;
-const AXIS = 28;
+/** Room for the axis label, per character of it (10px type in the chart's units) and beside it. */
+const AXIS_CHAR = 6.5;
+const AXIS_PAD = 8;
 
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG, tag);
@@ -24,15 +26,18 @@ export function throughputChart(points: ThroughputPoint[]): HTMLElement {
   const failed = points.reduce((s, p) => s + p.failed, 0);
   const max = Math.max(1, ...points.map((p) => p.completed + p.failed));
   const root = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT + 18}`, class: 'chart', role: 'img', 'aria-label': 'attempts per minute, last hour' });
-  const plot = WIDTH - AXIS;
+  // Compact ("1.4k") and given the room it takes, so a busy minute's label is not cut at the left edge.
+  const label = compact(max);
+  const axis = Math.max(20, Math.ceil(label.length * AXIS_CHAR) + AXIS_PAD);
+  const plot = WIDTH - axis;
   const step = plot / Math.max(1, points.length);
-  root.appendChild(svg('line', { x1: AXIS, y1: HEIGHT, x2: WIDTH, y2: HEIGHT, class: 'axis' }));
-  root.appendChild(svg('line', { x1: AXIS, y1: 2, x2: WIDTH, y2: 2, class: 'grid' }));
-  const top = svg('text', { x: AXIS - 4, y: 10, class: 'tick', 'text-anchor': 'end' });
-  top.textContent = num(max);
+  root.appendChild(svg('line', { x1: axis, y1: HEIGHT, x2: WIDTH, y2: HEIGHT, class: 'axis' }));
+  root.appendChild(svg('line', { x1: axis, y1: 2, x2: WIDTH, y2: 2, class: 'grid' }));
+  const top = svg('text', { x: axis - 4, y: 10, class: 'tick', 'text-anchor': 'end' });
+  top.textContent = label;
   root.appendChild(top);
   points.forEach((p, i) => {
-    const x = AXIS + i * step + 1;
+    const x = axis + i * step + 1;
     const w = Math.max(1, step - 2);
     const hc = (p.completed / max) * (HEIGHT - 4);
     const hf = (p.failed / max) * (HEIGHT - 4);
@@ -46,9 +51,9 @@ export function throughputChart(points: ThroughputPoint[]): HTMLElement {
     root.appendChild(group);
     if ((i % 15 === 0 && i < points.length - 5) || i === points.length - 1) {
       const last = i === points.length - 1;
-      const label = svg('text', { x: last ? WIDTH : x + w / 2, y: HEIGHT + 14, class: 'tick', 'text-anchor': last ? 'end' : 'middle' });
-      label.textContent = clock(p.minute);
-      root.appendChild(label);
+      const tick = svg('text', { x: last ? WIDTH : x + w / 2, y: HEIGHT + 14, class: 'tick', 'text-anchor': last ? 'end' : 'middle' });
+      tick.textContent = clock(p.minute);
+      root.appendChild(tick);
     }
   });
   return h(

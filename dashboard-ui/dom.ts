@@ -1,18 +1,36 @@
 // Building the page: every text goes in through textContent (never innerHTML),
 // so a payload, an error or a task name holding markup is shown as text.
 
-type Child = Node | string | number | null | undefined | false;
+/** What h() and append() take as children: nodes, or strings and numbers as text; nothing for the falsy ones. */
+export type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | undefined | ((event: Event) => void)>;
+
+/** The listeners h() added to an element, by event type: patch() moves a fresh element's onto the one it keeps. */
+const listeners = new WeakMap<Element, Map<string, (event: Event) => void>>();
+
+/** The listeners h() gave `el` (empty for an element it did not build). */
+export function listenersOf(el: Element): ReadonlyMap<string, (event: Event) => void> {
+  return listeners.get(el) ?? new Map();
+}
+
+/** Replaces `el`'s h() listeners with `next`. */
+export function setListeners(el: Element, next: ReadonlyMap<string, (event: Event) => void>): void {
+  for (const [type, listener] of listenersOf(el)) el.removeEventListener(type, listener);
+  for (const [type, listener] of next) el.addEventListener(type, listener);
+  listeners.set(el, new Map(next));
+}
 
 /** An element with attributes (`on*` functions become listeners) and children (strings become text nodes). */
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
+  const own = new Map<string, (event: Event) => void>();
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue;
-    if (typeof value === 'function') el.addEventListener(name.slice(2), value);
+    if (typeof value === 'function') own.set(name.slice(2), value);
     else if (name === 'class') el.className = String(value);
     else el.setAttribute(name, value === true ? '' : String(value));
   }
+  if (own.size > 0) setListeners(el, own);
   append(el, children);
   return el;
 }
@@ -25,7 +43,7 @@ export function append(el: Node, children: Child[]): void {
   }
 }
 
-/** Replaces an element's children. */
+/** Replaces an element's children (for a frame drawn once; a refresh uses patch()). */
 export function fill(el: Element, ...children: Child[]): void {
   el.replaceChildren();
   append(el, children);
@@ -41,20 +59,12 @@ export function num(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** An epoch-ms time as local "HH:MM:SS" (with the date when not today). */
-export function time(ms: number | null | undefined): string {
-  if (!ms) return '—';
-  const d = new Date(ms);
-  const clock = d.toLocaleTimeString('en-GB', { hour12: false });
-  return d.toDateString() === new Date().toDateString() ? clock : `${d.toISOString().slice(0, 10)} ${clock}`;
-}
-
-/** A duration in ms, short: "850 ms", "12.3 s", "4 min", "2 h". */
-export function duration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
+/** A count, short: 950 -> "950", 1400 -> "1.4k", 2500000 -> "2.5M" (a chart's axis has room for a few characters). */
+export function compact(n: number): string {
+  if (n < 1_000) return String(n);
+  // 999,600 reads "1M", not "1000k".
+  const [value, unit] = n < 999_500 ? [n / 1_000, 'k'] : [n / 1_000_000, 'M'];
+  return `${value < 10 ? Number(value.toFixed(1)) : Math.round(value)}${unit}`;
 }
 
 /** A link to a route of the page. */
@@ -62,10 +72,17 @@ export function link(route: string, ...children: Child[]): HTMLAnchorElement {
   return h('a', { href: `#${route}` }, ...children);
 }
 
+/** Text longer than this is folded behind a summary until opened. */
+const FOLD_AT = 2_000;
+
+/** `shown` as it is, or folded behind a summary saying how long `text` (what it shows) is. */
+export function foldable(shown: HTMLElement, text: string, label: string): HTMLElement {
+  if (text.length <= FOLD_AT) return shown;
+  return h('details', { class: 'collapsed' }, h('summary', {}, `${label}: ${num(text.length)} characters (show)`), shown);
+}
+
 /** Pretty JSON of a value, collapsed behind a summary when long. */
 export function jsonBlock(value: unknown, label: string): HTMLElement {
   const text = value === undefined ? 'undefined' : JSON.stringify(value, null, 2) ?? String(value);
-  const pre = h('pre', { class: 'json' }, text);
-  if (text.length <= 2_000) return pre;
-  return h('details', { class: 'collapsed' }, h('summary', {}, `${label}: ${num(text.length)} characters (show)`), pre);
+  return foldable(h('pre', { class: 'json' }, text), text, label);
 }

@@ -2,6 +2,7 @@ import { READ_ONLY } from './api.js';
 import { fill, h } from './dom.js';
 import type { View } from './view.js';
 import { overviewView } from './views/overview.js';
+import { parseQueueRoute } from './views/queue-route.js';
 import { queueView } from './views/queue.js';
 import { schedulesView } from './views/schedules.js';
 import { taskView } from './views/task.js';
@@ -15,7 +16,8 @@ import { taskView } from './views/task.js';
 const POLL_MS = 2_000;
 
 const main = h('main', { id: 'main' });
-const status = h('span', { class: 'live', 'data-testid': 'live' }, 'live');
+// A live region: a screen reader hears "not updating: ..." when the page stops updating, and "live" when it goes on.
+const status = h('span', { class: 'live', 'data-testid': 'live', role: 'status', 'aria-live': 'polite' }, 'live');
 const nav = h('nav', { class: 'top-nav' }, h('a', { href: '#/' }, 'Overview'), h('a', { href: '#/schedules' }, 'Schedules'));
 document.body.replaceChildren(
   h('header', { class: 'top' }, h('a', { class: 'brand', href: '#/' }, 'Tasks'), nav, READ_ONLY ? h('span', { class: 'chip chip-readonly' }, 'read-only') : null, status),
@@ -32,11 +34,14 @@ function route(): View {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'schedules') return schedulesView();
   if (parts[0] === 'queues' && parts.length >= 4 && parts[2] === 'tasks') return taskView(parts[1], parts.slice(3).join('/'));
-  if (parts[0] === 'queues' && parts[1]) {
-    const q = new URLSearchParams(query);
-    return queueView({ queue: parts[1], state: q.get('state') ?? 'waiting', name: q.get('name') ?? '', offset: Number(q.get('offset') ?? 0) || 0 });
-  }
+  if (parts[0] === 'queues' && parts[1]) return queueView(parseQueueRoute(parts[1], query));
   return overviewView();
+}
+
+/** Sets the status line, touching it only when it changes: a live region announces every change. */
+function setStatus(text: string, className: string): void {
+  if (status.textContent !== text) status.textContent = text;
+  if (status.className !== className) status.className = className;
 }
 
 async function refresh(): Promise<void> {
@@ -45,12 +50,10 @@ async function refresh(): Promise<void> {
   const view = current;
   try {
     await view.refresh();
-    status.textContent = 'live';
-    status.className = 'live';
+    if (view === current) setStatus('live', 'live');
   } catch (error) {
     if (view !== current) return;
-    status.textContent = `not updating: ${(error as Error).message}`;
-    status.className = 'live live-error';
+    setStatus(`not updating: ${(error as Error).message}`, 'live live-error');
   } finally {
     inFlight = false;
   }
@@ -59,9 +62,16 @@ async function refresh(): Promise<void> {
 function show(): void {
   current = route();
   current.mount(main);
+  document.title = `${current.title} · Tasks`;
   inFlight = false;
   void refresh();
-  for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.getAttribute('href') === (location.hash.startsWith('#/schedules') ? '#/schedules' : '#/') && !location.hash.startsWith('#/queues'));
+  const here = location.hash.startsWith('#/queues') ? null : location.hash.startsWith('#/schedules') ? '#/schedules' : '#/';
+  for (const a of nav.querySelectorAll('a')) {
+    const active = a.getAttribute('href') === here;
+    a.classList.toggle('active', active);
+    if (active) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
 }
 
 window.addEventListener('hashchange', show);

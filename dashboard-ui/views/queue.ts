@@ -1,40 +1,82 @@
 import { actionButton } from '../actions.js';
 import { getJson, seg } from '../api.js';
 import { throughputChart } from '../chart.js';
-import { chip, fill, h, link, num, time } from '../dom.js';
+import { chip, h, link, num, type Child } from '../dom.js';
+import { patch } from '../patch.js';
+import { stamp } from '../time.js';
 import type { QueuePageView, TaskRow } from '../types.js';
 import type { View } from '../view.js';
+import { queuePager } from './queue-pager.js';
+import { canReorder, defaultOrder, listedOrder, queueHash, rememberQueuePage, type QueueRoute } from './queue-route.js';
 
 const STATES = ['waiting', 'delayed', 'active', 'blocked', 'completed', 'dead'] as const;
 const PAGE = 50;
+/** The most of a task's error a list row shows (its page shows it all). */
+const ROW_ERROR = 300;
 
-/** Where a queue page is, as the hash holds it: `/queues/<queue>?state=&name=&offset=`. */
-export interface QueueRoute {
-  queue: string;
-  state: string;
-  name: string;
-  offset: number;
+function when(task: TaskRow): Child[] {
+  if (task.state === 'delayed') return ['due ', stamp(task.runAt)];
+  if (task.finishedAt) return ['finished ', stamp(task.finishedAt)];
+  if (task.startedAt) return ['started ', stamp(task.startedAt)];
+  return ['enqueued ', stamp(task.enqueuedAt)];
 }
 
-/** The hash of a queue page. */
-export function queueHash(r: QueueRoute): string {
-  const q = new URLSearchParams({ state: r.state });
-  if (r.name) q.set('name', r.name);
-  if (r.offset > 0) q.set('offset', String(r.offset));
-  return `#/queues/${encodeURIComponent(r.queue)}?${q.toString()}`;
+/** The queue's actions, each confirmation saying what it acts on. */
+function queueActions(route: QueueRoute, data: QueuePageView, refresh: () => void): HTMLElement {
+  const path = `queues/${seg(route.queue)}`;
+  const { dead, waiting } = data.counts;
+  return h(
+    'div',
+    { class: 'actions' },
+    data.counts.paused ? actionButton('Resume', `${path}/resume`, refresh) : actionButton('Pause', `${path}/pause`, refresh),
+    dead > 0
+      ? actionButton('Retry all dead', `${path}/retry-dead`, refresh, route.name
+        ? { confirm: `Retry every dead ${route.name} task of ${route.queue}?`, body: () => ({ name: route.name }) }
+        : { confirm: `Retry all ${num(dead)} dead tasks of ${route.queue}?` })
+      : null,
+    actionButton('Drain', `${path}/drain`, refresh, {
+      danger: true,
+      confirm: `Remove ${waiting === 1 ? 'the 1 waiting task' : `all ${num(waiting)} waiting tasks`} of ${route.queue}? Delayed and running tasks stay; tasks that depend on a removed one end dead.`,
+      // drain() takes no name: under a filter it would remove more than the page lists.
+      disabled: route.name ? `Drain removes every waiting task of ${route.queue}, whatever the name filter: clear the filter to drain` : waiting === 0 ? 'No waiting task to drain' : undefined,
+    }),
+  );
 }
 
-function when(task: TaskRow): string {
-  if (task.state === 'delayed') return `due ${time(task.runAt)}`;
-  if (task.finishedAt) return `finished ${time(task.finishedAt)}`;
-  if (task.startedAt) return `started ${time(task.startedAt)}`;
-  return `enqueued ${time(task.enqueuedAt)}`;
+/** Newest or oldest first, for the states that offer both. */
+function orderChoice(route: QueueRoute): HTMLElement | null {
+  if (!canReorder(route.state)) return null;
+  if (route.name) return h('span', { class: 'muted order' }, 'oldest first (a name filter lists from the oldest end)');
+  const choice = (order: 'newest' | 'oldest') =>
+    h('a', { href: queueHash({ ...route, order, offset: 0 }), class: order === route.order ? 'tab active' : 'tab', 'data-order': order, 'aria-current': order === route.order ? 'true' : undefined }, `${order} first`);
+  return h('div', { class: 'order', role: 'group', 'aria-label': 'order' }, choice('newest'), choice('oldest'));
+}
+
+function taskTable(route: QueueRoute, tasks: TaskRow[]): HTMLElement {
+  if (tasks.length === 0) return h('p', { class: 'empty' }, route.name ? `No ${route.state} task named ${route.name} here.` : `No ${route.state} task.`);
+  const row = (t: TaskRow) =>
+    h(
+      'tr',
+      { 'data-id': t.id },
+      h('td', { class: 'mono' }, link(`/queues/${encodeURIComponent(route.queue)}/tasks/${encodeURIComponent(t.id)}`, t.id)),
+      h('td', {}, t.name),
+      h('td', {}, chip(t.state)),
+      h('td', { class: 'n' }, `${t.attempts} / ${t.maxAttempts}`),
+      h('td', {}, ...when(t)),
+      h('td', { class: 'error-cell' }, t.error && t.error.length > ROW_ERROR ? `${t.error.slice(0, ROW_ERROR)}…` : (t.error ?? '')),
+    );
+  return h(
+    'table',
+    { class: 'grid' },
+    h('thead', {}, h('tr', {}, ...['id', 'name', 'state', 'attempts', 'when', 'last error'].map((c) => h('th', {}, c)))),
+    h('tbody', {}, ...tasks.map(row)),
+  );
 }
 
 /** One queue: tasks by state a page at a time, a name filter, find by id, and the queue's actions. */
 export function queueView(route: QueueRoute): View {
   const title = h('div', { class: 'title-row' });
-  const tabs = h('nav', { class: 'tabs' });
+  const tabs = h('nav', { class: 'tabs', 'aria-label': 'states' });
   const table = h('div', { class: 'card', 'data-testid': 'task-table' });
   const pager = h('div', { class: 'pager' });
   const chart = h('div', { class: 'card' });
@@ -42,7 +84,9 @@ export function queueView(route: QueueRoute): View {
   const nameInput = h('input', { type: 'search', name: 'name', placeholder: 'filter by task name', value: route.name, 'aria-label': 'task name' });
   const idInput = h('input', { type: 'search', name: 'id', placeholder: 'find a task by id', 'aria-label': 'task id' });
   const view: View = {
+    title: `${route.queue} · ${route.state}`,
     mount(root) {
+      rememberQueuePage(route);
       const filter = h('form', { class: 'inline', onsubmit: (e: Event) => (e.preventDefault(), go({ name: nameInput.value.trim(), offset: 0 })) }, nameInput, h('button', { type: 'submit', class: 'btn' }, 'Filter'));
       const find = h(
         'form',
@@ -50,61 +94,27 @@ export function queueView(route: QueueRoute): View {
         idInput,
         h('button', { type: 'submit', class: 'btn' }, 'Open'),
       );
-      fill(root, h('p', { class: 'crumbs' }, link('/', 'Overview'), ' / ', route.queue), title, tabs, h('div', { class: 'toolbar' }, filter, find), table, pager, h('h2', {}, 'Throughput'), chart);
+      root.replaceChildren(h('p', { class: 'crumbs' }, link('/', 'Overview'), ' / ', route.queue), title, tabs, h('div', { class: 'toolbar' }, filter, find, orderChoice(route)), table, pager, h('h2', {}, 'Throughput'), chart);
     },
+    // Each part is patched, not replaced: the focus, a selection and a pending action's button stay put.
     async refresh() {
-      const q = new URLSearchParams({ state: route.state, offset: String(route.offset), limit: String(PAGE) });
+      const q = new URLSearchParams({ state: route.state, offset: String(route.offset), limit: String(PAGE), order: listedOrder(route) });
       if (route.name) q.set('name', route.name);
       const data = await getJson<QueuePageView>(`queues/${seg(route.queue)}?${q.toString()}`);
-      const refresh = () => void view.refresh();
-      fill(
-        title,
-        h('h1', {}, route.queue),
-        data.counts.paused ? chip('paused') : null,
-        h(
-          'div',
-          { class: 'actions' },
-          data.counts.paused ? actionButton('Resume', `queues/${seg(route.queue)}/resume`, refresh) : actionButton('Pause', `queues/${seg(route.queue)}/pause`, refresh),
-          data.counts.dead > 0 ? actionButton('Retry all dead', `queues/${seg(route.queue)}/retry-dead`, refresh, { confirm: `Retry all ${data.counts.dead} dead tasks of ${route.queue}?` }) : null,
-          actionButton('Drain', `queues/${seg(route.queue)}/drain`, refresh, { danger: true, confirm: `Remove every waiting task of ${route.queue}? Delayed and running tasks stay; tasks that depend on a removed one end dead.` }),
-        ),
+      // After an action: the next poll reports a failure to read, in the page's status line.
+      const refresh = () => void view.refresh().catch(() => undefined);
+      patch(title, h('h1', {}, route.queue), data.counts.paused ? chip('paused') : null, queueActions(route, data, refresh));
+      patch(
+        tabs,
+        ...STATES.map((s) => {
+          const current = s === route.state;
+          const href = queueHash({ ...route, state: s, offset: 0, order: defaultOrder(s) });
+          return h('a', { href, class: current ? 'tab active' : 'tab', 'data-state': s, 'aria-current': current ? 'page' : undefined }, `${s} `, h('span', { class: 'count' }, num(data.counts[s])));
+        }),
       );
-      fill(tabs, ...STATES.map((s) => h('a', { href: queueHash({ ...route, state: s, offset: 0 }), class: s === route.state ? 'tab active' : 'tab', 'data-state': s }, `${s} `, h('span', { class: 'count' }, num(data.counts[s])))));
-      fill(
-        table,
-        data.tasks.length === 0
-          ? h('p', { class: 'empty' }, route.name ? `No ${route.state} task named ${route.name} here.` : `No ${route.state} task.`)
-          : h(
-              'table',
-              { class: 'grid' },
-              h('thead', {}, h('tr', {}, ...['id', 'name', 'state', 'attempts', 'when', 'last error'].map((c) => h('th', {}, c)))),
-              h(
-                'tbody',
-                {},
-                ...data.tasks.map((t) =>
-                  h(
-                    'tr',
-                    { 'data-id': t.id },
-                    h('td', { class: 'mono' }, link(`/queues/${encodeURIComponent(route.queue)}/tasks/${encodeURIComponent(t.id)}`, t.id)),
-                    h('td', {}, t.name),
-                    h('td', {}, chip(t.state)),
-                    h('td', { class: 'n' }, `${t.attempts} / ${t.maxAttempts}`),
-                    h('td', {}, when(t)),
-                    h('td', { class: 'error-cell' }, t.error ?? ''),
-                  ),
-                ),
-              ),
-            ),
-      );
-      const total = route.name ? null : data.counts[route.state as (typeof STATES)[number]];
-      const last = route.offset + data.tasks.length;
-      fill(
-        pager,
-        h('button', { type: 'button', class: 'btn', 'data-page': 'prev', disabled: route.offset === 0, onclick: () => go({ offset: Math.max(0, route.offset - PAGE) }) }, '← Previous'),
-        h('span', { class: 'muted', 'data-testid': 'range' }, data.tasks.length === 0 ? '' : `${num(route.offset + 1)}–${num(last)}${total === null ? '' : ` of ${num(total)}`}`),
-        h('button', { type: 'button', class: 'btn', 'data-page': 'next', disabled: data.tasks.length < PAGE || (total !== null && last >= total), onclick: () => go({ offset: route.offset + PAGE }) }, 'Next →'),
-      );
-      fill(chart, throughputChart(data.throughput));
+      patch(table, taskTable(route, data.tasks));
+      patch(pager, ...queuePager(route, data.tasks.length, route.name ? null : data.counts[route.state as (typeof STATES)[number]], PAGE, go));
+      patch(chart, throughputChart(data.throughput));
     },
   };
   return view;

@@ -1,33 +1,44 @@
-import { actionButton, notify } from '../actions.js';
+import { actionButton } from '../actions.js';
 import { ApiError, READ_ONLY, getJson, seg } from '../api.js';
-import { chip, duration, fill, h, jsonBlock, link, time } from '../dom.js';
+import { chip, fill, foldable, h, jsonBlock, link } from '../dom.js';
+import { duration, stamp } from '../time.js';
 import type { TaskPageView } from '../types.js';
 import type { View } from '../view.js';
+import { backToQueue } from './queue-route.js';
 
 type Attempt = TaskPageView['history'][number];
 
+/** When a timeline entry happened. */
+const when = (ms: number | null) => h('span', { class: 'when' }, stamp(ms));
+
+/** An error message, folded like a long payload when it is long. */
+function errorMessage(text: string, testId?: string): HTMLElement {
+  return foldable(h('div', { class: 'error-message', 'data-testid': testId }, text), text, 'error');
+}
+
 /** The state timeline: enqueued, each attempt's start and end (with its error and stack), the backoff waits. */
 function timeline(data: TaskPageView): HTMLElement {
-  const items: HTMLElement[] = [h('li', {}, h('span', { class: 'when' }, time(data.task.enqueuedAt)), 'enqueued')];
+  const items: HTMLElement[] = [h('li', {}, when(data.task.enqueuedAt), 'enqueued')];
   data.history.forEach((a: Attempt) => {
-    items.push(h('li', {}, h('span', { class: 'when' }, time(a.startedAt)), `attempt ${a.attempt} started`));
+    items.push(h('li', {}, when(a.startedAt), `attempt ${a.attempt} started`));
     if (a.outcome === 'running') {
       items.push(h('li', { class: 'running' }, h('span', { class: 'when' }, 'now'), `attempt ${a.attempt} running`));
       return;
     }
     const took = a.endedAt !== null && a.startedAt > 0 ? ` after ${duration(a.endedAt - a.startedAt)}` : '';
-    const ended = h('li', { class: `ended-${a.outcome}` }, h('span', { class: 'when' }, time(a.endedAt)), `attempt ${a.attempt} ${a.outcome}${took}`);
+    const ended = h('li', { class: `ended-${a.outcome}` }, when(a.endedAt), `attempt ${a.attempt} ${a.outcome}${took}`);
     if (a.error) {
-      ended.appendChild(h('div', { class: 'error-message', 'data-testid': 'attempt-error' }, `${a.error.name ? `${a.error.name}: ` : ''}${a.error.message}`));
+      ended.appendChild(errorMessage(`${a.error.name ? `${a.error.name}: ` : ''}${a.error.message}`, 'attempt-error'));
       if (a.error.stack) ended.appendChild(h('details', {}, h('summary', {}, 'stack'), h('pre', { class: 'stack' }, a.error.stack)));
     }
     items.push(ended);
     if (a.retryAt !== undefined && a.endedAt !== null) {
-      items.push(h('li', { class: 'wait' }, h('span', { class: 'when' }, time(a.endedAt)), a.retryAt > a.endedAt ? `backoff: waited ${duration(a.retryAt - a.endedAt)} until ${time(a.retryAt)}` : 'retried at once'));
+      const waited = a.retryAt > a.endedAt ? [`backoff: waited ${duration(a.retryAt - a.endedAt)} until `, stamp(a.retryAt)] : ['retried at once'];
+      items.push(h('li', { class: 'wait' }, when(a.endedAt), ...waited));
     }
   });
   if (data.task.state === 'dead' && data.history.length === 0 && data.task.error) {
-    items.push(h('li', { class: 'ended-dead' }, h('span', { class: 'when' }, time(data.task.finishedAt)), 'dead without running', h('div', { class: 'error-message' }, data.task.error.message)));
+    items.push(h('li', { class: 'ended-dead' }, when(data.task.finishedAt), 'dead without running', errorMessage(data.task.error.message)));
   }
   return h('ol', { class: 'timeline' }, ...items);
 }
@@ -66,8 +77,8 @@ export function taskView(queue: string, id: string): View {
               try {
                 return { payload: JSON.parse(editor.value) as unknown };
               } catch (error) {
-                notify(`the payload is not JSON: ${(error as Error).message}`, 'error');
-                throw error;
+                // Said first in the page's words; the parser's own (where it stopped) follows.
+                throw new Error(`the payload is not JSON (${(error as Error).message})`);
               }
             },
           }),
@@ -75,9 +86,12 @@ export function taskView(queue: string, id: string): View {
       );
   let shown = '';
   const taskLink = (other: string) => link(`/queues/${encodeURIComponent(queue)}/tasks/${encodeURIComponent(other)}`, other);
+  // The queue page the reader came from, as the crumbs and an action that ends this page lead back to.
+  const back = (state: string) => backToQueue(queue, state);
   const view: View = {
+    title: `${id} · ${queue}`,
     mount(root) {
-      fill(root, h('p', { class: 'crumbs' }, link('/', 'Overview'), ' / ', link(`/queues/${encodeURIComponent(queue)}`, queue), ' / ', id), head, body, again);
+      fill(root, h('p', { class: 'crumbs' }, link('/', 'Overview'), ' / ', h('a', { href: back('waiting') }, queue), ' / ', id), head, body, again);
     },
     async refresh() {
       let data: TaskPageView;
@@ -113,13 +127,13 @@ export function taskView(queue: string, id: string): View {
           t.state === 'dead' ? actionButton('Retry', `${path}/retry`, refresh) : null,
           t.state === 'delayed' ? actionButton('Run now', `${path}/promote`, refresh) : null,
           ['waiting', 'delayed', 'blocked'].includes(t.state)
-            ? actionButton('Cancel', `${path}/cancel`, () => (location.hash = `#/queues/${encodeURIComponent(queue)}`), {
+            ? actionButton('Cancel', `${path}/cancel`, () => (location.hash = back(t.state)), {
                 danger: true,
                 confirm: `Cancel task ${t.id}?${data.relations.dependents.length > 0 ? ' Its dependents end dead unless they run anyway.' : ''}`,
               })
             : null,
           ['completed', 'dead'].includes(t.state)
-            ? actionButton('Remove', `${path}/remove`, () => (location.hash = `#/queues/${encodeURIComponent(queue)}`), {
+            ? actionButton('Remove', `${path}/remove`, () => (location.hash = back(t.state)), {
                 danger: true,
                 confirm: `Remove task ${t.id} with its result, log and history?`,
               })
@@ -133,10 +147,10 @@ export function taskView(queue: string, id: string): View {
         ...field('queue', t.queue),
         ...field('attempts', `${t.attempts} of ${t.maxAttempts}`),
         ...field('priority', t.priority),
-        ...field('enqueued', time(t.enqueuedAt)),
-        ...field('due', time(t.runAt)),
-        ...field('started', time(t.startedAt)),
-        ...field('finished', time(t.finishedAt)),
+        ...field('enqueued', stamp(t.enqueuedAt)),
+        ...field('due', stamp(t.runAt)),
+        ...field('started', stamp(t.startedAt)),
+        ...field('finished', stamp(t.finishedAt)),
         ...(t.traceId ? field('trace id', h('span', { class: 'mono' }, t.traceId)) : []),
         ...(t.progress !== undefined ? field('progress', typeof t.progress === 'number' ? `${t.progress}` : JSON.stringify(t.progress)) : []),
       );
@@ -152,7 +166,7 @@ export function taskView(queue: string, id: string): View {
         h('div', { class: 'columns' }, h('section', { class: 'card' }, h('h2', {}, 'Task'), summary, relations), h('section', { class: 'card' }, h('h2', {}, 'Timeline'), timeline(data))),
         h('section', { class: 'card' }, h('h2', {}, 'Payload'), h('div', { 'data-testid': 'payload' }, jsonBlock(t.payload, 'payload'))),
         t.state === 'completed' ? h('section', { class: 'card' }, h('h2', {}, 'Result'), jsonBlock(t.result, 'result')) : null,
-        data.logs.length ? h('section', { class: 'card' }, h('h2', {}, 'Log'), h('pre', { class: 'log' }, data.logs.map((l) => `${time(l.at)}  ${l.message}`).join('\n'))) : null,
+        data.logs.length ? h('section', { class: 'card' }, h('h2', {}, 'Log'), h('pre', { class: 'log' }, ...data.logs.flatMap((l, i) => [i > 0 ? '\n' : '', stamp(l.at), `  ${l.message}`]))) : null,
       );
     },
   };

@@ -17,8 +17,9 @@ export class DashboardActions {
     return { paused: false };
   }
 
-  async retryDead(queue: string): Promise<{ retried: number }> {
-    return { retried: await this.tasks.retryAll(queue, { state: 'dead' }) };
+  /** Retries the queue's dead tasks, or only those named `name`. */
+  async retryDead(queue: string, name: string | null): Promise<{ retried: number }> {
+    return { retried: await this.tasks.retryAll(queue, { state: 'dead', ...(name !== null && { name }) }) };
   }
 
   async drain(queue: string): Promise<{ removed: number }> {

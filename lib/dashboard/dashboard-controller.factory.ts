@@ -2,8 +2,8 @@ import { BadRequestException, Body, Controller, Get, Header, Headers, HttpCode, 
 import { DashboardActions } from './dashboard-actions.js';
 import { DashboardErrorsFilter } from './dashboard-errors.filter.js';
 import { DashboardHeadersInterceptor } from './dashboard-headers.interceptor.js';
-import { DASHBOARD_ASSETS, basePath, dashboardPage } from './dashboard-page.js';
-import { asBadRequest, queuePageQuery } from './dashboard-query.js';
+import { DASHBOARD_ASSETS, dashboardPage, relativeBase } from './dashboard-page.js';
+import { asBadRequest, queuePageQuery, retryDeadBody } from './dashboard-query.js';
 import { DashboardReader } from './dashboard-reader.js';
 import type { DashboardSecurity, RequestHeaders } from './dashboard-security.js';
 import type { ResolvedDashboardOptions } from './dashboard-options.js';
@@ -30,10 +30,12 @@ export function createDashboardController(options: ResolvedDashboardOptions, sec
   class TaskDashboardController {
     constructor(private readonly reader: DashboardReader, private readonly actions: DashboardActions) {}
 
-    @Get()
+    // The page at `path` and at `path/`: Nest strips one trailing slash from a route's path, so '//'
+    // registers the second, which Fastify tells apart from the first (Express serves both at '').
+    @Get(['', '//'])
     @Header('Content-Type', 'text/html; charset=utf-8')
     page(@Req() request: PageRequest): string {
-      return dashboardPage(basePath(request.originalUrl ?? request.url ?? ''), security.token, options.readOnly);
+      return dashboardPage(relativeBase(options.path, request.originalUrl ?? request.url ?? ''), security.token, options.readOnly);
     }
 
     @Get('assets/dashboard.js')
@@ -72,9 +74,14 @@ export function createDashboardController(options: ResolvedDashboardOptions, sec
 
     @Post('api/queues/:queue/:action')
     @HttpCode(200)
-    queueAction(@Headers() headers: RequestHeaders, @Param('queue') queue: string, @Param('action') action: string): Promise<unknown> {
+    queueAction(@Headers() headers: RequestHeaders, @Param('queue') queue: string, @Param('action') action: string, @Body() body: unknown): Promise<unknown> {
       security.checkAction(headers);
-      const actions: Record<string, () => Promise<unknown>> = { pause: () => this.actions.pause(queue), resume: () => this.actions.resume(queue), 'retry-dead': () => this.actions.retryDead(queue), drain: () => this.actions.drain(queue) };
+      const actions: Record<string, () => Promise<unknown>> = {
+        pause: () => this.actions.pause(queue),
+        resume: () => this.actions.resume(queue),
+        'retry-dead': () => this.actions.retryDead(queue, retryDeadBody(body).name),
+        drain: () => this.actions.drain(queue),
+      };
       const run = Object.hasOwn(actions, action) ? actions[action] : undefined;
       if (!run) throw new NotFoundException(`unknown queue action '${action}' (pause, resume, retry-dead, drain)`);
       return asBadRequest(run);

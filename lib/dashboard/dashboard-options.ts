@@ -1,4 +1,4 @@
-import type { CanActivate, Type } from '@nestjs/common';
+import type { CanActivate, ModuleMetadata, Type } from '@nestjs/common';
 import { checkKnownKeys, type OptionKeys } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 
@@ -13,6 +13,8 @@ export interface TaskDashboardOptions {
   readOnly?: boolean;
   /** Guards run before every dashboard route (page, assets, API and actions): put your auth guard here. */
   guards?: DashboardGuard[];
+  /** Modules the dashboard's module imports, so a guard class can inject their providers (e.g. `[AuthModule]` for a JWT guard). */
+  imports?: ModuleMetadata['imports'];
 }
 
 /** The options, checked and with defaults. */
@@ -21,15 +23,16 @@ export interface ResolvedDashboardOptions {
   path: string;
   readOnly: boolean;
   guards: DashboardGuard[];
+  imports: NonNullable<ModuleMetadata['imports']>;
 }
 
-const KEYS = { path: true, readOnly: true, guards: true } as const satisfies OptionKeys<TaskDashboardOptions>;
+const KEYS = { path: true, readOnly: true, guards: true, imports: true } as const satisfies OptionKeys<TaskDashboardOptions>;
 const PATH = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
 
 /** Checks forRoot's options: an unknown key or a wrong value is refused, naming it. */
 export function resolveDashboardOptions(options: TaskDashboardOptions): ResolvedDashboardOptions {
   const where = 'TaskDashboardModule.forRoot';
-  if (options === null || typeof options !== 'object') throw new InvalidTaskOptionsError(`${where}: options must be an object { path, readOnly?, guards? }`);
+  if (options === null || typeof options !== 'object') throw new InvalidTaskOptionsError(`${where}: options must be an object { path, readOnly?, guards?, imports? }`);
   checkKnownKeys(options, KEYS, where, '');
   // One leading and one trailing slash are the usual spellings; more, or a '.' or '..' segment, name a path
   // that browsers and routers rewrite, so the page would not be served where the option says.
@@ -44,5 +47,10 @@ export function resolveDashboardOptions(options: TaskDashboardOptions): Resolved
   if (!Array.isArray(guards) || guards.some((g) => typeof g !== 'function' && (g === null || typeof g !== 'object' || typeof g.canActivate !== 'function'))) {
     throw new InvalidTaskOptionsError(`${where}: guards must be an array of guard classes or objects with canActivate()`);
   }
-  return { path, readOnly: options.readOnly ?? false, guards: [...guards] };
+  const imports = options.imports ?? [];
+  // A module class, a dynamic module ({ module }), a promise of one, or a forwardRef: anything else is a mistake Nest would report later and less clearly.
+  if (!Array.isArray(imports) || imports.some((m) => typeof m !== 'function' && (m === null || typeof m !== 'object'))) {
+    throw new InvalidTaskOptionsError(`${where}: imports must be an array of modules (classes, dynamic modules or forwardRef()), as in @Module({ imports })`);
+  }
+  return { path, readOnly: options.readOnly ?? false, guards: [...guards], imports: [...imports] };
 }

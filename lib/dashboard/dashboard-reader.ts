@@ -4,7 +4,7 @@ import type { ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import type { ScheduleInfo } from '../interfaces/schedule.interface.js';
 import { previousOccurrence } from '../policies/schedule-timing.js';
 import { TaskQueue } from '../producer/task-queue.js';
-import { taskRow, type OverviewView, type QueuePageView, type ScheduleView, type TaskPageView, type WorkerView } from './dashboard-views.js';
+import { taskRow, type ListOrder, type OverviewView, type QueuePageView, type ScheduleView, type TaskPageView, type WorkerView } from './dashboard-views.js';
 
 /**
  * The most JSON text of a result or a progress value the task page carries.
@@ -32,6 +32,19 @@ export interface QueuePageQuery {
   offset: number;
   limit: number;
   name: string | null;
+  order: ListOrder;
+}
+
+/**
+ * Where the newest-first page at `offset` lies in the oldest-first list of
+ * `total` tasks: the rows from the other end, read in the list's order and
+ * then reversed. Null when the page is past the end.
+ */
+export function newestWindow(total: number, offset: number, limit: number): { offset: number; limit: number } | null {
+  const end = total - offset;
+  if (end <= 0) return null;
+  const start = Math.max(0, end - limit);
+  return { offset: start, limit: end - start };
 }
 
 /** The dashboard's reads, all through the app's TaskQueue: each view is a few store round trips, whatever the queue's size. */
@@ -61,12 +74,21 @@ export class DashboardReader {
   }
 
   async queuePage(queue: string, query: QueuePageQuery): Promise<QueuePageView> {
-    const [counts, tasks, throughput] = await Promise.all([
-      this.tasks.counts(queue),
-      this.tasks.list(query.state, { queue, offset: query.offset, limit: query.limit, ...(query.name !== null && { name: query.name }) }),
-      this.tasks.throughput(queue, { minutes: 60 }),
-    ]);
-    return { queue, counts, ...query, tasks: tasks.map(taskRow), throughput };
+    if (query.order === 'oldest') {
+      const [counts, tasks, throughput] = await Promise.all([
+        this.tasks.counts(queue),
+        this.tasks.list(query.state, { queue, offset: query.offset, limit: query.limit, ...(query.name !== null && { name: query.name }) }),
+        this.tasks.throughput(queue, { minutes: 60 }),
+      ]);
+      return { queue, counts, ...query, tasks: tasks.map(taskRow), throughput };
+    }
+    // Newest first (never with a name: queuePageQuery refuses it, as a filtered list has no total to count
+    // from): the count says where the other end is, so it is read first. A task that finishes between the
+    // two reads shifts the page by one, as any offset page shifts.
+    const [counts, throughput] = await Promise.all([this.tasks.counts(queue), this.tasks.throughput(queue, { minutes: 60 })]);
+    const window = newestWindow(counts[query.state], query.offset, query.limit);
+    const tasks = window ? await this.tasks.list(query.state, { queue, ...window }) : [];
+    return { queue, counts, ...query, tasks: tasks.reverse().map(taskRow), throughput };
   }
 
   /** The task with its attempts, relations and log; null when it does not exist. */

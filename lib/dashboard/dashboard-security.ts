@@ -6,7 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 // still could not run), and actions that only a page the dashboard served can
 // send: a POST must carry the app's random token in a header (a cross-site
 // form cannot set headers, and another origin cannot read the page to learn
-// it) and, when the browser says where it came from, come from the same origin.
+// it) and come from the page's own origin, as the browser says it.
 
 /** The Content-Security-Policy of every dashboard response. */
 export const CONTENT_SECURITY_POLICY =
@@ -34,7 +34,7 @@ export class DashboardSecurity {
 
   constructor(private readonly readOnly: boolean) {}
 
-  /** Throws 403 unless an action may run: not read-only, the token sent, and the same origin when the browser names one. */
+  /** Throws 403 unless an action may run: not read-only, the token sent, and from the page's own origin as far as the browser tells. */
   checkAction(headers: RequestHeaders): void {
     if (this.readOnly) throw new ForbiddenException('the task dashboard is read-only (readOnly: true): actions are refused');
     const sent = Buffer.from(one(headers[CSRF_HEADER]) ?? '');
@@ -43,22 +43,30 @@ export class DashboardSecurity {
       throw new ForbiddenException(`missing or wrong ${CSRF_HEADER} header: actions must come from the dashboard page (reload it to get a fresh token)`);
     }
     const origin = one(headers.origin);
-    const host = one(headers['x-forwarded-host']) ?? one(headers.host);
-    // The page's own fetches name their origin (fetch runs in cors mode, where
-    // the Fetch standard keeps it even under no-referrer). 'null' comes from an
-    // opaque origin (a sandboxed frame, a file: or data: page, a redirect across
-    // origins), or from a browser that still follows the standard's earlier text
-    // for a same-origin POST under no-referrer: that one says same-origin in
-    // Sec-Fetch-Site, which a page cannot set.
-    if (origin === 'null' && one(headers['sec-fetch-site']) !== 'same-origin') {
+    const site = one(headers['sec-fetch-site']);
+    // 'null' comes from an opaque origin (a sandboxed frame, a file: or data:
+    // page, a redirect across origins), or from a browser that still follows the
+    // Fetch standard's earlier text for a same-origin POST under no-referrer:
+    // that one says same-origin in Sec-Fetch-Site.
+    if (origin === 'null' && site !== 'same-origin') {
       throw new ForbiddenException('cross-origin action refused: the request came from an opaque origin (Origin: null), not from this dashboard');
     }
+    // The browser's own word, which no page can set: it compares the page's
+    // origin with the request's URL as the browser sees them, so a proxy that
+    // rewrites Host (nginx's default) or drops the port does not matter. 'none'
+    // (typed into the address bar) and 'same-site' (a sibling subdomain) are not
+    // the page.
+    if (site !== undefined) {
+      if (site !== 'same-origin') throw new ForbiddenException(`cross-site action refused (Sec-Fetch-Site: ${site})`);
+      return;
+    }
+    // No Sec-Fetch-Site (an older browser, plain HTTP to a host that is not
+    // local, a script): the page's fetches still name their origin (cors mode
+    // keeps it even under no-referrer), compared with the host the request
+    // reached, as the proxy passes it on.
+    const host = one(headers['x-forwarded-host']) ?? one(headers.host);
     if (origin !== undefined && origin !== 'null' && hostOf(origin) !== host) {
       throw new ForbiddenException(`cross-origin action refused: the request came from ${origin}, not from this dashboard's host`);
-    }
-    const site = one(headers['sec-fetch-site']);
-    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-      throw new ForbiddenException(`cross-site action refused (Sec-Fetch-Site: ${site})`);
     }
   }
 }

@@ -50,6 +50,11 @@ export interface TaskRow {
   error: string | null;
 }
 
+/** The orders a queue page lists in: the state's own (oldest first; waiting tasks in the order they will run), or that list from its other end. */
+export const LIST_ORDERS = ['oldest', 'newest'] as const;
+/** One of LIST_ORDERS. */
+export type ListOrder = (typeof LIST_ORDERS)[number];
+
 /** GET api/queues/:queue. */
 export interface QueuePageView {
   queue: string;
@@ -58,6 +63,7 @@ export interface QueuePageView {
   offset: number;
   limit: number;
   name: string | null;
+  order: ListOrder;
   tasks: TaskRow[];
   throughput: ThroughputPoint[];
 }

@@ -14,12 +14,14 @@ import { DashboardSecurity } from './dashboard-security.js';
  */
 @Module({})
 export class TaskDashboardModule {
-  /** Serves the dashboard at `options.path`, behind `options.guards`; `readOnly` shows and allows no action. */
+  /** Serves the dashboard at `options.path`, behind `options.guards` (whose dependencies `options.imports` provides); `readOnly` shows and allows no action. */
   static forRoot(options: TaskDashboardOptions): DynamicModule {
     const resolved = resolveDashboardOptions(options);
     const security = new DashboardSecurity(resolved.readOnly);
     return {
       module: TaskDashboardModule,
+      // The guards are instantiated here, in the dashboard's module: their dependencies come from these modules (or global ones).
+      imports: resolved.imports,
       controllers: [createDashboardController(resolved, security)],
       providers: [DashboardReader, DashboardActions, DashboardHeadersInterceptor, DashboardTimeoutInterceptor],
     };

@@ -16,10 +16,15 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 }
 
-/** A fresh page at laptop size, light or dark. */
-export async function newPage(browser: Browser, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+/** A fresh page at laptop size, light or dark, in the machine's time zone unless `timezoneId` names another. */
+export async function newPage(browser: Browser, colorScheme: 'light' | 'dark' = 'light', options: { timezoneId?: string } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme, ...options });
   return context.newPage();
+}
+
+/** Resolves after the page has received `count` more answers from the dashboard API route ending in `path` (each a refresh). */
+export async function afterPolls(page: Page, path: string, count = 1): Promise<void> {
+  for (let i = 0; i < count; i++) await page.waitForResponse((response) => new URL(response.url()).pathname.endsWith(path), { timeout: 10_000 });
 }
 
 /** Saves a screenshot of the page under OUTPUT. */

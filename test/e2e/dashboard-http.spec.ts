@@ -42,8 +42,16 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     expect(page.headers.get('content-security-policy')).toBe(CSP);
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await page.text();
-    expect(html).toContain('src="/tasks/assets/dashboard.js"');
+    // Relative to the page's own URL, so a proxy may put it under any prefix.
+    expect(html).toContain('src="tasks/assets/dashboard.js"');
     expect(html).not.toMatch(/<script>|<style>|style="/);
+    // The trailing-slash form is the same page (Fastify tells the two apart; Express does not), its URLs one level down.
+    const slashed = await fetch(`${origin}/tasks/`);
+    expect(slashed.status).toBe(200);
+    expect(slashed.headers.get('content-security-policy')).toBe(CSP);
+    const slashedHtml = await slashed.text();
+    expect(slashedHtml).toContain('src="assets/dashboard.js"');
+    expect(slashedHtml).toContain('data-base=""');
     const script = await fetch(`${origin}/tasks/assets/dashboard.js`);
     expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(script.headers.get('content-security-policy')).toBe(CSP);
@@ -62,7 +70,7 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     expect(((await bad.json()) as { message: string }).message).toContain('state must be one of');
     const typo = await fetch(`${origin}/tasks/api/queues/demo?state=waiting&limt=2`);
     expect(typo.status).toBe(400);
-    expect(((await typo.json()) as { message: string }).message).toBe("unknown query parameter 'limt' (known: state, offset, limit, name)");
+    expect(((await typo.json()) as { message: string }).message).toBe("unknown query parameter 'limt' (known: state, offset, limit, name, order)");
     expect((await fetch(`${origin}/tasks/api/queues/demo/tasks/nope`)).status).toBe(404);
   });
 
@@ -81,9 +89,61 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     expect(((await crossOrigin.json()) as { message: string }).message).toContain('cross-origin');
     expect((await tasks.counts('demo')).paused).toBe(false);
 
+    // A browser's Sec-Fetch-Site decides when it is sent: not the page's own origin is refused, whatever Origin and Host say.
+    for (const site of ['cross-site', 'same-site', 'none']) {
+      const refused = await post({ 'x-csrf-token': token, origin, 'sec-fetch-site': site });
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { message: string }).message).toBe(`cross-site action refused (Sec-Fetch-Site: ${site})`);
+    }
+    expect((await tasks.counts('demo')).paused).toBe(false);
+
     const ok = await post({ 'x-csrf-token': token, origin });
     expect(ok.status).toBe(200);
     expect((await tasks.counts('demo')).paused).toBe(true);
+    // Behind a proxy that rewrites Host (nginx's default), Origin names the proxy: the browser's word that it is the page's own origin counts.
+    const proxied = await fetch(`${origin}/tasks/api/queues/demo/resume`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': token, origin: 'https://ops.example', 'sec-fetch-site': 'same-origin' },
+      body: '{}',
+    });
+    expect(proxied.status).toBe(200);
+    expect((await tasks.counts('demo')).paused).toBe(false);
+  });
+
+  it('lists finished tasks newest first on request, the pages meeting without overlap or gap, and refuses an unknown order', async () => {
+    const { origin, tasks } = await open();
+    // One after another, so they finish in order.
+    for (let n = 0; n < 7; n++) await tasks.waitFor(await tasks.enqueue('demo.ok', { n }), { timeout: 10_000 });
+    const oldest = (await tasks.list('completed', { queue: 'demo', limit: 100 })).map((t) => t.id);
+    expect(oldest).toHaveLength(7);
+    const pageOf = async (offset: number) =>
+      (await (await fetch(`${origin}/tasks/api/queues/demo?state=completed&order=newest&limit=3&offset=${offset}`)).json()) as { order: string; tasks: Array<{ id: string }> };
+    const pages = await Promise.all([0, 3, 6, 9].map(pageOf));
+    expect(pages.map((p) => p.tasks.length)).toEqual([3, 3, 1, 0]);
+    expect(pages[0].order).toBe('newest');
+    expect(pages.flatMap((p) => p.tasks.map((t) => t.id))).toEqual([...oldest].reverse());
+    const bad = await fetch(`${origin}/tasks/api/queues/demo?state=completed&order=latest`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toBe("order must be 'oldest' or 'newest', got 'latest'");
+    expect((await fetch(`${origin}/tasks/api/queues/demo?state=completed&order=newest&name=demo.ok`)).status).toBe(400);
+  });
+
+  it('retries the dead tasks of one name when retry-dead names it', async () => {
+    const { origin, tasks } = await open();
+    const token = tokenOf(await (await fetch(`${origin}/tasks`)).text());
+    // A dead demo.ok: its dependency was cancelled. A dead demo.flaky: it failed.
+    const first = await tasks.enqueue('demo.ok', { n: 1 }, { delay: 600_000 });
+    const dependent = await tasks.enqueue('demo.ok', { n: 2 }, { dependsOn: [first] });
+    await tasks.cancel(first);
+    const flaky = await tasks.enqueue('demo.flaky', { key: `retry-named-${adapter}` });
+    await waitUntil(async () => (await tasks.get(flaky))?.state === 'dead' && (await tasks.get(dependent))?.state === 'dead', 'both tasks to be dead');
+    const retryDead = (body: unknown) => fetch(`${origin}/tasks/api/queues/demo/retry-dead`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: JSON.stringify(body) });
+    const bad = await retryDead({ name: '' });
+    expect(bad.status).toBe(400);
+    const named = await retryDead({ name: 'demo.flaky' });
+    expect(await named.json()).toEqual({ retried: 1 });
+    await waitUntil(async () => (await tasks.get(flaky))?.state === 'completed', 'the retried task to complete');
+    expect((await tasks.get(dependent))?.state).toBe('dead');
   });
 
   it('in read-only mode marks the page read-only and refuses every action, even with the token', async () => {

@@ -1,5 +1,5 @@
 import { DashboardReader } from '../../../lib/dashboard/dashboard-reader.js';
-import type { ScheduleInfo, TaskQueue } from '../../../lib/index.js';
+import type { ListOptions, ScheduleInfo, TaskInfo, TaskQueue, TaskState } from '../../../lib/index.js';
 
 // The schedules page reads each schedule's latest occurrence by its queue. A
 // schedule saved by 0.1.0 on a queue whose name holds ':' (refused since, and
@@ -26,5 +26,49 @@ describe('DashboardReader.schedules', () => {
       ['current', 'reports', null],
     ]);
     expect(read).toEqual(['reports/current@1700000000000']);
+  });
+});
+
+// A newest-first page is the oldest-first page at the other end of the state,
+// reversed: read with the state's count, so no engine method is needed.
+
+describe('DashboardReader.queuePage, newest first', () => {
+  /** A TaskQueue over `total` dead tasks d0 (oldest) ... d<total-1>, with list()'s own limits. */
+  const queueOf = (total: number, calls: ListOptions[] = []) =>
+    ({
+      counts: async () => ({ blocked: 0, waiting: 0, delayed: 0, active: 0, completed: 0, dead: total, paused: false }),
+      throughput: async () => [],
+      list: async (_state: TaskState, options: ListOptions) => {
+        const { offset = 0, limit = 100 } = options;
+        if (limit < 1 || limit > 1000) throw new Error(`list: limit must be from 1 to 1000, got ${limit}`);
+        calls.push(options);
+        return Array.from({ length: total }, (_, i) => ({ id: `d${i}`, name: 'n', state: 'dead' }) as TaskInfo).slice(offset, offset + limit);
+      },
+    }) as unknown as TaskQueue;
+
+  it.each([0, 1, 49, 50, 51, 99, 100, 101, 120])('pages through %i dead tasks newest first, 50 a page, without overlap or gap', async (total) => {
+    const reader = new DashboardReader(queueOf(total));
+    const seen: string[] = [];
+    for (let offset = 0; offset < total + 50; offset += 50) {
+      const page = await reader.queuePage('q', { state: 'dead', offset, limit: 50, name: null, order: 'newest' });
+      expect(page.order).toBe('newest');
+      expect(page.tasks.length).toBe(Math.max(0, Math.min(50, total - offset)));
+      seen.push(...page.tasks.map((t) => t.id));
+    }
+    expect(seen).toEqual(Array.from({ length: total }, (_, i) => `d${total - 1 - i}`));
+  });
+
+  it('reads only the rows of the page from the oldest end, and none past the end', async () => {
+    const calls: ListOptions[] = [];
+    const reader = new DashboardReader(queueOf(120, calls));
+    await reader.queuePage('q', { state: 'dead', offset: 100, limit: 50, name: null, order: 'newest' });
+    await reader.queuePage('q', { state: 'dead', offset: 0, limit: 7, name: null, order: 'newest' });
+    await reader.queuePage('q', { state: 'dead', offset: 500, limit: 50, name: null, order: 'newest' });
+    expect(calls).toEqual([expect.objectContaining({ offset: 0, limit: 20 }), expect.objectContaining({ offset: 113, limit: 7 })]);
+  });
+
+  it('keeps the oldest-first order when asked for it', async () => {
+    const page = await new DashboardReader(queueOf(3)).queuePage('q', { state: 'dead', offset: 0, limit: 50, name: null, order: 'oldest' });
+    expect(page.tasks.map((t) => t.id)).toEqual(['d0', 'd1', 'd2']);
   });
 });
