@@ -115,5 +115,7 @@ export function clusterNodeTrouble(error: unknown, safe: (error: unknown) => str
   const text = `a node of the Cluster failed (${said})`;
   // The scrubbed text, not instanceof: a network error may come from another realm (a test runner's vm).
   if (!UNREACHABLE_NODE.test(said)) return text;
-  return `${text}: the nodes announce addresses this app cannot reach (behind NAT or a tunnel?); ${NAT_MAP_ADVICE}`;
+  // A refused or timed-out address is as often a node that is down as one announced from behind NAT.
+  const down = /\b(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH)\b/.test(said) ? 'the node may be down (CLUSTER INFO on another node shows cluster_state), or ' : '';
+  return `${text}: ${down}the nodes announce addresses this app cannot reach (behind NAT or a tunnel?); ${NAT_MAP_ADVICE}`;
 }

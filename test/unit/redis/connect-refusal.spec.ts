@@ -87,6 +87,11 @@ describe('connectRefusal', () => {
         '(behind NAT or a tunnel?); map them with clusterOptions.natMap (see docs/cluster.md)',
     );
     expect(clusterNodeTrouble(new Error('connect ETIMEDOUT'), safe)).toMatch(/natMap/);
+    // A refused connection is as likely a node that is down: both are said.
+    expect(clusterNodeTrouble(new Error('connect ECONNREFUSED 127.0.0.1:7117'), safe)).toBe(
+      'a node of the Cluster failed (connect ECONNREFUSED 127.0.0.1:7117): the node may be down (CLUSTER INFO on another node shows ' +
+        'cluster_state), or the nodes announce addresses this app cannot reach (behind NAT or a tunnel?); map them with clusterOptions.natMap (see docs/cluster.md)',
+    );
     expect(clusterNodeTrouble(new Error('ERR something else'), safe)).toBe('a node of the Cluster failed (ERR something else)');
   });
 
