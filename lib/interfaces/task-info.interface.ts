@@ -40,6 +40,20 @@ export interface TaskInfo<P = unknown, R = unknown> {
   pendingDependencies?: string[];
   /** The trace id of its enqueue span, when it was enqueued with tracing on (an OpenTelemetry SDK registered). */
   traceId?: string;
+  /** For an active task: which worker runs it, and until when its lease holds. */
+  lease?: TaskLease;
+}
+
+/** The lease of an active task. */
+export interface TaskLease {
+  /** The worker running it: the `instanceId` that `TaskQueue.workers()` lists (with its host and pid) while the worker lives. */
+  workerId: string;
+  /**
+   * When the lease runs out unless the worker renews it (epoch ms, Redis
+   * time). In the past, the worker stopped renewing (it died, or lost Redis):
+   * a live worker of the queue takes the task back as a lost attempt.
+   */
+  expiresAt: number;
 }
 
 /** Task counts of one queue by state. */

@@ -125,8 +125,9 @@ export class MemoryTaskEngine implements TaskEngine, OnApplicationShutdown {
   }
 
   async get(queue: string, id: string): Promise<TaskInfo | null> {
-    const task = this.store.queue(queue).tasks.get(id);
-    return task ? taskInfo(queue, task) : null;
+    const q = this.store.queue(queue);
+    const task = q.tasks.get(id);
+    return task ? taskInfo(queue, task, q.active.score(id)) : null;
   }
 
   async list(queue: string, state: TaskState, offset: number, limit: number, name: string | null = null): Promise<TaskInfo[]> {

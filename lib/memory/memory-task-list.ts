@@ -34,8 +34,8 @@ export function listTasks(q: MemoryQueue, state: TaskState, offset: number, limi
     ids = scored.map(([id]) => id);
   } else {
     const set = STATE_SETS[state](q);
-    if (name === null) return set.range(offset, limit).map((id) => taskInfo(q.name, q.tasks.get(id)!));
+    if (name === null) return set.range(offset, limit).map((id) => taskInfo(q.name, q.tasks.get(id)!, q.active.score(id)));
     ids = named(set.range(0, NAME_SCAN_WINDOW));
   }
-  return ids.slice(offset, offset + limit).map((id) => taskInfo(q.name, q.tasks.get(id)!));
+  return ids.slice(offset, offset + limit).map((id) => taskInfo(q.name, q.tasks.get(id)!, q.active.score(id)));
 }

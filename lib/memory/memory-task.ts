@@ -4,6 +4,7 @@ import type { RetentionOverride } from '../interfaces/retention-option.js';
 import type { TaskErrorInfo, TaskInfo, TaskProgress } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
 import type { TaskAttempt } from '../interfaces/task-insight.interface.js';
+import { leaseOf } from '../engine/lease-holder.js';
 import { traceIdOf } from '../engine/trace-id.js';
 
 /**
@@ -72,7 +73,7 @@ export function parseStored(json: string | undefined): unknown {
 }
 
 /** A task as `get` and `list` show it. */
-export function taskInfo(queue: string, task: MemoryTask): TaskInfo {
+export function taskInfo(queue: string, task: MemoryTask, leaseExpiresAt?: number): TaskInfo {
   const info: TaskInfo = {
     id: task.id,
     name: task.name,
@@ -93,5 +94,7 @@ export function taskInfo(queue: string, task: MemoryTask): TaskInfo {
   if (task.state === 'blocked') info.pendingDependencies = [...task.pending].sort();
   const traceId = traceIdOf(task.traceContext);
   if (traceId) info.traceId = traceId;
+  const lease = task.state === 'active' ? leaseOf(task.leaseToken, leaseExpiresAt) : undefined;
+  if (lease) info.lease = lease;
   return info;
 }

@@ -3,6 +3,7 @@ import type { TaskState } from '../interfaces/task-state.js';
 import type { QueueKeys } from './queue-keys.js';
 import { redactRedisError, redacted } from './redact-error.js';
 import type { RedisClient } from './redis-client.js';
+import { leaseOf } from '../engine/lease-holder.js';
 import { RECORD } from './protocol.js';
 import { compactWaitScore, decodeCompactTaskInfo, decodeTaskInfo, parseJson } from './task-record.codec.js';
 
@@ -24,22 +25,27 @@ export async function readTasks(client: RedisClient, keys: QueueKeys, ids: reado
   if (ids.length === 0) return [];
   const pipeline = client.pipeline();
   for (const id of ids) {
-    pipeline.hgetall(keys.task(id)).get(keys.payload(id)).smembers(keys.pendingDependencies(id)).hget(keys.compactRecords, id);
+    pipeline.hgetall(keys.task(id)).get(keys.payload(id)).smembers(keys.pendingDependencies(id)).hget(keys.compactRecords, id).zscore(keys.active, id);
   }
   const replies = (await redacted(pipeline.exec())) ?? [];
   return ids.map((id, i) => {
-    const [[e1, record], [e2, payload], [e3, pending], [e4, compact]] = replies.slice(4 * i, 4 * i + 4) as [
+    const [[e1, record], [e2, payload], [e3, pending], [e4, compact], [e5, leaseExpiry]] = replies.slice(5 * i, 5 * i + 5) as [
       [Error | null, Record<string, string>],
       [Error | null, string | null],
       [Error | null, string[]],
       [Error | null, string | null],
+      [Error | null, string | null],
     ];
-    const error = e1 ?? e2 ?? e3 ?? e4;
+    const error = e1 ?? e2 ?? e3 ?? e4 ?? e5;
     if (error) throw redactRedisError(error);
     // A wait-list task has a record key or a compact record, never both.
     if (compact !== null && Object.keys(record).length === 0) return decodeCompactTaskInfo(keys.queue, id, compact);
     const info = decodeTaskInfo(keys.queue, id, record, payload);
     if (info?.state === 'blocked') info.pendingDependencies = [...pending].sort();
+    if (info?.state === 'active') {
+      const lease = leaseOf(record[RECORD.leaseToken], leaseExpiry === null ? null : Number(leaseExpiry));
+      if (lease) info.lease = lease;
+    }
     return info;
   });
 }

@@ -50,6 +50,20 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
       expect(await engine.tasks.counts(QUEUE)).toMatchObject({ waiting: 0, active: 0, completed: 1 });
     });
 
+    it("shows an active task's lease: the worker that holds it and when it runs out; none once settled", async () => {
+      await add(newTask('a'), newTask('b'));
+      const before = await engine.schedules.now();
+      const [task] = (await engine.tasks.fetch(QUEUE, { ...request(1), leaseMs: 20_000 })).tasks;
+      const shown = await engine.tasks.get(QUEUE, task.id);
+      expect(shown?.lease?.workerId).toBe(WORKER);
+      expect(shown?.lease?.expiresAt).toBeGreaterThanOrEqual(before + 20_000);
+      expect(shown?.lease?.expiresAt).toBeLessThanOrEqual((await engine.schedules.now()) + 20_000);
+      expect((await engine.tasks.list(QUEUE, 'active', 0, 10))[0].lease).toEqual(shown?.lease);
+      expect((await engine.tasks.get(QUEUE, 'b'))?.lease).toBeUndefined();
+      await complete(task, null);
+      expect((await engine.tasks.get(QUEUE, task.id))?.lease).toBeUndefined();
+    });
+
     it('records a failure with its error and retries after the backoff delay, then ends dead', async () => {
       await add(newTask('f', { maxAttempts: 2 }));
       let [task] = (await engine.tasks.fetch(QUEUE, request(1))).tasks;
