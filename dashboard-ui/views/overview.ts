@@ -32,6 +32,8 @@ function workerTable(workers: WorkerView[]): HTMLElement {
     h(
       'tr',
       { 'data-id': w.instanceId },
+      // The id a running task's lease names (its page shows it): which worker holds a stuck task.
+      h('td', { class: 'mono' }, w.instanceId),
       h('td', {}, w.host),
       h('td', { class: 'n' }, w.pid),
       h('td', {}, w.queues.join(', ')),
@@ -42,7 +44,7 @@ function workerTable(workers: WorkerView[]): HTMLElement {
   return h(
     'table',
     { class: 'grid' },
-    h('thead', {}, h('tr', {}, ...['host', 'pid', 'queues', 'handlers', 'running', 'heartbeat'].map((c) => h('th', { class: c === 'running' || c === 'pid' ? 'n' : '' }, c)))),
+    h('thead', {}, h('tr', {}, ...['id', 'host', 'pid', 'queues', 'handlers', 'running', 'heartbeat'].map((c) => h('th', { class: c === 'running' || c === 'pid' ? 'n' : '' }, c)))),
     h('tbody', {}, ...workers.map(row)),
   );
 }

@@ -150,6 +150,8 @@ export function taskView(queue: string, id: string): View {
         ...field('enqueued', stamp(t.enqueuedAt)),
         ...field('due', stamp(t.runAt)),
         ...field('started', stamp(t.startedAt)),
+        // Which worker runs it (as the overview's workers table names it), and until when: a lease in the past is a worker that stopped renewing.
+        ...(t.lease ? field('lease', h('span', {}, h('span', { class: 'mono' }, t.lease.workerId), ' until ', stamp(t.lease.expiresAt))) : []),
         ...field('finished', stamp(t.finishedAt)),
         ...(t.traceId ? field('trace id', h('span', { class: 'mono' }, t.traceId)) : []),
         ...(t.progress !== undefined ? field('progress', typeof t.progress === 'number' ? `${t.progress}` : JSON.stringify(t.progress)) : []),

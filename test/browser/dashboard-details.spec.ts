@@ -63,6 +63,26 @@ describe('the dashboard pages in Chromium', () => {
     expect(await field.getAttribute('title')).toBe(new Date(due).toISOString());
   });
 
+  it("names the worker that holds a running task's lease, as the overview's workers table does, and when the lease runs out", async () => {
+    const { origin, tasks, page } = await open();
+    const ref = await tasks.enqueue('demo.slow', { ms: 20_000 });
+    await waitUntil(async () => (await tasks.get(ref))?.state === 'active', 'the task to start');
+    const [worker] = await tasks.workers('demo');
+    const { lease } = (await tasks.get(ref))!;
+    expect(lease?.workerId).toBe(worker.instanceId);
+
+    await page.goto(`${origin}/tasks#/queues/demo/tasks/${encodeURIComponent(ref.id)}`);
+    const field = page.locator('dt:text-is("lease") + dd');
+    await field.waitFor();
+    expect(await field.locator('.mono').textContent()).toBe(worker.instanceId);
+    expect(await field.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    await page.goto(`${origin}/tasks#/`);
+    const row = page.locator(`tr[data-id="${worker.instanceId}"]`);
+    await row.waitFor();
+    expect(await row.locator('td').first().textContent()).toBe(worker.instanceId);
+    expect(await tasks.cancel(ref).catch(() => false)).toBe(false);
+  });
+
   it('lists completed tasks newest first, turns to oldest first in the URL, pages to the last page, and Remove comes back to that page', async () => {
     const { origin, tasks, page } = await open();
     await tasks.enqueueMany(Array.from({ length: 55 }, (_, n) => ({ name: 'demo.ok', payload: { n } })));
