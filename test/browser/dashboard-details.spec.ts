@@ -1,8 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { startDashboardApp, type DashboardApp } from '../fixtures/dashboard-app.js';
-import { removePrefix, uniquePrefix } from '../utils/redis.js';
+import type { Browser } from 'playwright-core';
 import { waitUntil } from '../utils/wait.js';
-import { launchChromium, newPage } from './browser-kit.js';
+import { launchChromium } from './browser-kit.js';
+import { dashboardPages } from './dashboard-pages.js';
 import { contrastOf } from './contrast-probe.js';
 
 // What the pages say and where they lead: times in the browser's zone, the
@@ -25,21 +24,7 @@ function shownIn(timeZone: string, ms: number): string {
 }
 
 describe('the dashboard pages in Chromium', () => {
-  const opened: Array<{ app: DashboardApp; prefix: string; page: Page }> = [];
-  const open = async (options: { worker?: boolean; timezoneId?: string } = {}) => {
-    const prefix = uniquePrefix('dash-details');
-    const app = await startDashboardApp({ adapter: 'express', prefix, worker: options.worker });
-    const page = await newPage(browser, 'light', options.timezoneId ? { timezoneId: options.timezoneId } : {});
-    opened.push({ app, prefix, page });
-    return { ...app, page };
-  };
-  afterEach(async () => {
-    for (const { app, prefix, page } of opened.splice(0)) {
-      await page.context().close();
-      await app.close();
-      await removePrefix(prefix);
-    }
-  });
+  const open = dashboardPages(() => browser, 'dash-details');
 
   it("shows times with the date and clock of the browser's zone, and the UTC instant as a tooltip", async () => {
     const zone = 'America/Los_Angeles';

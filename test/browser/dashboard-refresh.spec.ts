@@ -1,8 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { startDashboardApp, type DashboardApp } from '../fixtures/dashboard-app.js';
-import { removePrefix, uniquePrefix } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
-import { afterPolls, launchChromium, newPage } from './browser-kit.js';
+import { afterPolls, launchChromium } from './browser-kit.js';
+import { dashboardPages } from './dashboard-pages.js';
 
 // The page refreshes every two seconds. A refresh changes only what changed:
 // the keyboard focus, a text selection and a pending action's disabled button
@@ -37,21 +36,7 @@ const focusAndSelection = (page: Page) =>
   })`);
 
 describe('the dashboard refreshing in Chromium', () => {
-  const opened: Array<{ app: DashboardApp; prefix: string; page: Page }> = [];
-  const open = async (options: { worker?: boolean } = {}) => {
-    const prefix = uniquePrefix('dash-refresh');
-    const app = await startDashboardApp({ adapter: 'express', prefix, ...options });
-    const page = await newPage(browser);
-    opened.push({ app, prefix, page });
-    return { ...app, page };
-  };
-  afterEach(async () => {
-    for (const { app, prefix, page } of opened.splice(0)) {
-      await page.context().close();
-      await app.close();
-      await removePrefix(prefix);
-    }
-  });
+  const open = dashboardPages(() => browser, 'dash-refresh');
 
   it('keeps the focus and a text selection through refreshes, on the overview and on a queue page, while the counts change', async () => {
     const { origin, tasks, page } = await open({ worker: false });
