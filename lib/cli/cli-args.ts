@@ -7,6 +7,7 @@ export const GLOBAL_OPTIONS = {
   url: { type: 'string' },
   cluster: { type: 'boolean' },
   prefix: { type: 'string' },
+  timeout: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies CommandOptions;
@@ -77,9 +78,25 @@ export function integerOption(command: string, values: CommandInput['values'], n
   if (raw === undefined) return fallback;
   const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`${command}: --${name} must be a whole number from ${min} to ${max}, got '${String(raw)}'`);
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`${command}: --${name} must be a whole number ${range}, got '${String(raw)}'`);
   }
   return value;
+}
+
+/** Milliseconds per unit of a duration option. */
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** An option value that is a span of time: a whole number of ms, or of a unit (90s, 15m, 2h, 7d); `fallback` when absent. */
+export function durationOption(command: string, values: CommandInput['values'], name: string, fallback: number): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const match = typeof raw === 'string' ? /^(\d+)(ms|s|m|h|d)?$/.exec(raw) : null;
+  const ms = match ? Number(match[1]) * UNIT_MS[(match[2] ?? 'ms') as keyof typeof UNIT_MS] : NaN;
+  if (!Number.isSafeInteger(ms)) {
+    throw new UsageError(`${command}: --${name} must be a duration such as 90s, 15m, 2h or 7d, or a whole number of ms, got '${String(raw)}'`);
+  }
+  return ms;
 }
 
 /** A string option's value, or undefined when absent. */

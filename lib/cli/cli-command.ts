@@ -13,6 +13,14 @@ export interface CommandInput {
   values: OptionValues;
 }
 
+/** Where a command runs, for its messages: an operator with the wrong --prefix or --url sees it at once. */
+export interface Place {
+  /** The key prefix (`--prefix`, or the library's default). */
+  prefix: string;
+  /** "Redis at host:port" or "Redis Cluster via host:port, ...": never credentials. */
+  redis: string;
+}
+
 /** What a command prints: one JSON document with `--json`, text otherwise. */
 export interface CommandResult {
   json: unknown;
@@ -31,5 +39,7 @@ export interface CliCommand {
   options: CommandOptions;
   /** How many arguments it takes after its name. */
   arity: { min: number; max: number };
-  run(queue: TaskQueue, input: CommandInput): Promise<CommandResult>;
+  /** Whether it changes queues or schedules: a call Redis did not answer may then still take effect. */
+  changes: boolean;
+  run(queue: TaskQueue, input: CommandInput, place: Place): Promise<CommandResult>;
 }

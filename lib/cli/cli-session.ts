@@ -2,14 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TaskModule } from '../module/task.module.js';
 import { TaskQueue } from '../producer/task-queue.js';
-
-/** Where the tool connects: the `--url` and `--prefix` settings after defaults. */
-export interface SessionSettings {
-  url: string;
-  prefix: string;
-  /** The URL names a node of a Redis Cluster. */
-  cluster: boolean;
-}
+import { connectionOf, type SessionSettings } from './cli-connection.js';
 
 /**
  * How long the tool waits for Redis before failing: short, as a person or a
@@ -32,7 +25,7 @@ export interface CliSession {
  */
 export async function openSession(settings: SessionSettings): Promise<CliSession> {
   const module = TaskModule.forRoot({
-    connection: settings.cluster ? { cluster: [settings.url] } : settings.url,
+    connection: connectionOf(settings),
     prefix: settings.prefix,
     worker: false,
     connectTimeoutMs: CLI_CONNECT_TIMEOUT_MS,

@@ -1,11 +1,12 @@
 import { DEFAULTS } from '../config/defaults.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
-import { locateCommand, parseCommandLine } from './cli-args.js';
+import { integerOption, locateCommand, parseCommandLine } from './cli-args.js';
 import type { CliCommand, CommandInput, CommandResult } from './cli-command.js';
+import { CLI_COMMAND_TIMEOUT_MS, CLI_TIMEOUT_RANGE_MS, redisOf, type SessionSettings } from './cli-connection.js';
 import { CommandFailure, EXIT, UsageError } from './cli-errors.js';
-import type { SessionSettings } from './cli-session.js';
 import { findCommand } from './commands/command-list.js';
 import { BIN, commandHelp, generalHelp, usageLine } from './help-text.js';
+import { stallFailure } from './stalled-redis.js';
 import { terminalSafe } from './terminal-text.js';
 
 /** The Redis the tool uses when neither `--url` nor REDIS_URL names one. */
@@ -38,16 +39,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (!command) return usage(io, new UsageError(`unknown command '${located.name}'`), undefined);
   if (located.help) return done(io, commandHelp(command));
   let input: CommandInput;
+  let settings: SessionSettings;
   try {
     input = parseCommandLine(command, argv);
+    settings = settingsOf(command, input, io);
   } catch (error) {
     if (error instanceof UsageError) return usage(io, error, command);
     throw error;
   }
   try {
-    const result = await execute(command, input, settingsOf(input, io));
+    const result = await execute(command, input, settings);
     return done(io, input.values.json === true ? JSON.stringify(result.json, null, 2) : result.text);
-  } catch (error) {
+  } catch (thrown) {
+    const error = stallFailure(thrown, settings, command.changes) ?? thrown;
     if (error instanceof UsageError) return usage(io, error, command);
     // The library's refusal of an argument (a queue name with a brace, a malformed URL) is wrong usage too.
     if (error instanceof InvalidTaskOptionsError) {
@@ -55,30 +59,38 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (/is a Redis Cluster node/.test(error.message)) {
         return usage(io, new UsageError('--url names a node of a Redis Cluster: add --cluster (the tool then finds the other nodes from it)'), command);
       }
+      // The URL is right and the server said no: a permission to grant, not a command line to fix.
+      if (/the ACL user needs \+select/.test(error.message)) {
+        io.err(`${BIN}: ${oneLine(error).replace(/^TaskModule options: connection(\.url)?: /, '')}`);
+        return EXIT.failure;
+      }
       if (/is a Redis Sentinel/.test(error.message)) {
         return usage(io, new UsageError("--url names a Redis Sentinel: give the master's URL (SENTINEL GET-MASTER-ADDR-BY-NAME <name> on a sentinel tells it)"), command);
       }
-      return usage(io, error, command);
+      // The library names its module option (`TaskModule options: connection.url: ...`): here it is --url.
+      return usage(io, new UsageError(error.message.replace(/^TaskModule options: connection(\.url)?: /, '--url: ')), command);
     }
     io.err(`${BIN}: ${error instanceof CommandFailure ? '' : 'failed: '}${oneLine(error)}`);
     return EXIT.failure;
   }
 }
 
-/** `--url` over REDIS_URL over the default; `--prefix` over the library's default prefix. */
-function settingsOf({ values }: CommandInput, io: CliIo): SessionSettings {
+/** `--url` over REDIS_URL over the default; `--prefix` over the library's default prefix; `--timeout` checked before connecting. */
+function settingsOf(command: CliCommand, { values }: CommandInput, io: CliIo): SessionSettings {
   const url = typeof values.url === 'string' ? values.url : io.env.REDIS_URL || DEFAULT_URL;
   const prefix = typeof values.prefix === 'string' ? values.prefix : DEFAULTS.prefix;
-  return { url, prefix, cluster: values.cluster === true };
+  const timeoutMs = integerOption(command.name, values, 'timeout', CLI_COMMAND_TIMEOUT_MS, CLI_TIMEOUT_RANGE_MS.min, CLI_TIMEOUT_RANGE_MS.max);
+  return { url, prefix, cluster: values.cluster === true, timeoutMs };
 }
 
 /** Opens the library's TaskQueue, runs the command through it, and closes every connection, whatever happened. */
 async function execute(command: CliCommand, input: CommandInput, settings: SessionSettings): Promise<CommandResult> {
   // Loaded here, so help and usage errors answer without loading Nest.
   const { openSession } = await import('./cli-session.js');
+  const place = { prefix: settings.prefix, redis: redisOf(settings) };
   const session = await openSession(settings);
   try {
-    return await command.run(session.queue, input);
+    return await command.run(session.queue, input, place);
   } finally {
     await session.close().catch(() => undefined);
   }

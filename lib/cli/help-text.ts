@@ -1,5 +1,6 @@
 import { DEFAULTS } from '../config/defaults.js';
 import type { CliCommand } from './cli-command.js';
+import { CLI_COMMAND_TIMEOUT_MS, CLI_TIMEOUT_RANGE_MS } from './cli-connection.js';
 import { COMMANDS } from './commands/command-list.js';
 
 /** The tool's name, as `npx` and `node_modules/.bin` know it. */
@@ -11,6 +12,7 @@ const GLOBAL_HELP = [
   '  --url <redis url>   the Redis to use (default: $REDIS_URL, else redis://127.0.0.1:6379)',
   '  --cluster           the URL names a node of a Redis Cluster (the others are found from it)',
   `  --prefix <prefix>   the key prefix of the app's TaskModule (default '${DEFAULTS.prefix}')`,
+  `  --timeout <ms>      how long one Redis call may go unanswered before the command fails (${CLI_TIMEOUT_RANGE_MS.min} to ${CLI_TIMEOUT_RANGE_MS.max}, default ${CLI_COMMAND_TIMEOUT_MS})`,
   '  --json              print one JSON document on stdout instead of a table',
   '  -h, --help          print the help of the command',
 ];

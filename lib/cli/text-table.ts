@@ -1,7 +1,18 @@
+import { terminalSafe } from './terminal-text.js';
+
 /** A column of a text table; numbers read best right-aligned. */
 export interface Column {
   header: string;
   right?: boolean;
+}
+
+/**
+ * A cell as it is printed: on one line (a tab or line break would break the
+ * columns), its unsafe characters escaped before the widths are measured, so
+ * an escape cannot push the columns after it out of line.
+ */
+function printable(text: string): string {
+  return terminalSafe(text.replace(/\r?\n|\t/g, ' '));
 }
 
 /**
@@ -11,7 +22,7 @@ export interface Column {
  */
 export function textTable(columns: readonly Column[], rows: ReadonlyArray<readonly string[]>, empty: string): string {
   if (rows.length === 0) return empty;
-  const lines = [columns.map((c) => c.header), ...rows];
+  const lines = [columns.map((c) => c.header), ...rows].map((line) => line.map(printable));
   const widths = columns.map((_, i) => Math.max(...lines.map((line) => (line[i] ?? '').length)));
   return lines
     .map((line) =>
@@ -33,8 +44,15 @@ export function fieldList(fields: ReadonlyArray<readonly [string, string]>): str
   return fields.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
 }
 
-/** Cuts a one-line cell to `max` characters (an ellipsis marks the cut); line breaks become spaces. */
+/**
+ * Cuts a one-line cell to `max` characters (an ellipsis marks the cut); line
+ * breaks and tabs become spaces, and unsafe characters are escaped first, so
+ * the cut is of what is printed.
+ */
 export function cell(text: string, max = 60): string {
-  const line = text.replace(/\s*\n\s*/g, ' ');
-  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+  const line = terminalSafe(text.replace(/[ \t]*\r?\n[ \t]*/g, ' ').replace(/\t/g, ' '));
+  if (line.length <= max) return line;
+  // Never between the two halves of a surrogate pair (an emoji): half of one prints as garbage.
+  const end = /[\uD800-\uDBFF]/.test(line[max - 2]) ? max - 2 : max - 1;
+  return `${line.slice(0, end)}…`;
 }

@@ -2,7 +2,7 @@ import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT, freePort, ownSentinel } from '../fixtures/child-processes.js';
-import { jsonOf, runCli } from '../fixtures/cli-process.js';
+import { jsonOf, runCli, type CliRun } from '../fixtures/cli-process.js';
 import { prefixKeys, REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
 
 // The built binary's help, usage errors (exit 2), and connection failures
@@ -14,15 +14,20 @@ const FLAGS: Record<string, string[]> = {
   counts: [],
   list: ['--name', '--limit', '--offset'],
   show: ['--queue'],
+  throughput: ['--minutes'],
   retry: ['--queue', '--all-dead', '--name'],
+  promote: ['--queue'],
   cancel: ['--queue'],
-  pause: [],
+  remove: ['--queue'],
+  clean: ['--older-than', '--limit'],
+  pause: ['--new'],
   resume: [],
   drain: ['--delayed'],
   workers: [],
   schedules: [],
+  unschedule: [],
 };
-const GLOBAL_FLAGS = ['--url', '--cluster', '--prefix', '--json', '--help'];
+const GLOBAL_FLAGS = ['--url', '--cluster', '--prefix', '--timeout', '--json', '--help'];
 
 describe('nestjs-redis-tasks: help, usage errors and connection failures', () => {
   const prefix = uniquePrefix('cli-usage');
@@ -70,13 +75,25 @@ describe('nestjs-redis-tasks: help, usage errors and connection failures', () =>
       [['list', 'q', 'dead', '--limit', '0'], "list: --limit must be a whole number from 1 to 1000, got '0'", 'Usage: nestjs-redis-tasks list'],
       [['retry'], 'retry: give a task id, or --all-dead', 'Usage: nestjs-redis-tasks retry <id>'],
       [['retry', 'x', '--all-dead'], 'retry: give either a task id or --all-dead, not both', 'Usage: nestjs-redis-tasks retry'],
-      // The library's own check of a queue name (TaskQueue.get), after connecting.
-      [['show', 'x', '--queue', 'a{b'], 'get: queue must be a non-empty string', 'Usage: nestjs-redis-tasks show <id>'],
+      // The library's checks of names, named as the command line has them (not `get: queue` or `retryAll: name`).
+      [['show', 'x', '--queue', 'a{b'], 'show: --queue must be a non-empty string', 'Usage: nestjs-redis-tasks show <id>'],
+      [['show', 'a{b'], 'show: <id> must be a non-empty string', 'Usage: nestjs-redis-tasks show <id>'],
+      [['retry', '--all-dead', '--name', 'a}b'], 'retry: --name must be a non-empty string', 'Usage: nestjs-redis-tasks retry'],
+      [['cancel', 'x', '--queue', 'a:b'], "cancel: --queue cannot contain ':'", 'Usage: nestjs-redis-tasks cancel <id>'],
+      [['counts', 'a{b'], 'counts: <queue> must be a non-empty string', 'Usage: nestjs-redis-tasks counts <queue>'],
+      [['drain', '..'], "drain: <queue> cannot be '.' or '..'", 'Usage: nestjs-redis-tasks drain <queue>'],
+      // Checked before connecting; whole ms from 100, so `--timeout 10` meant as seconds is refused.
+      [['queues', '--timeout', '10'], "queues: --timeout must be a whole number from 100 to 600000, got '10'", 'Usage: nestjs-redis-tasks queues'],
+      [['queues', '--timeout', '5s'], "queues: --timeout must be a whole number from 100 to 600000, got '5s'", 'Usage: nestjs-redis-tasks queues'],
       // --name is filtered by the tool, checked as the library checks a task name.
       [['list', 'q', 'dead', '--name', 'a{b'], 'list: --name must be a non-empty string', 'Usage: nestjs-redis-tasks list'],
       [['pause', 'q', '--neww'], "pause: unknown option '--neww'", 'Usage: nestjs-redis-tasks pause <queue>'],
     ];
-    const runs = await Promise.all(cases.map(([args]) => runCli([`--prefix=${prefix}`, ...args], { REDIS_URL })));
+    // A few at a time: some connect first, and many processes loading Nest at once starve two cores.
+    const runs: CliRun[] = [];
+    for (let i = 0; i < cases.length; i += 4) {
+      runs.push(...(await Promise.all(cases.slice(i, i + 4).map(([args]) => runCli([`--prefix=${prefix}`, ...args], { REDIS_URL })))));
+    }
     runs.forEach((run, i) => {
       const [args, message, usage] = cases[i];
       expect({ args, code: run.code, stdout: run.stdout }).toEqual({ args, code: 2, stdout: '' });
@@ -84,7 +101,7 @@ describe('nestjs-redis-tasks: help, usage errors and connection failures', () =>
       expect(first).toContain(`nestjs-redis-tasks: ${message}`);
       expect(second).toContain(usage);
     });
-  });
+  }, 90_000);
 
   it('fails fast with exit 1 on an unreachable Redis, naming host:port and never the password', async () => {
     const port = await freePort();
@@ -105,7 +122,7 @@ describe('nestjs-redis-tasks: help, usage errors and connection failures', () =>
     // A URL the library cannot parse is wrong usage, and is not echoed either.
     const malformed = await runCli(['queues', '--url', `redis://admin:${secret}/x@127.0.0.1:${port}`]);
     expect(malformed).toMatchObject({ code: 2, stdout: '' });
-    expect(malformed.stderr).toContain('the Redis URL cannot be parsed');
+    expect(malformed.stderr).toContain('nestjs-redis-tasks: --url: the Redis URL cannot be parsed');
     expect(malformed.stderr).not.toContain(secret);
   });
 
@@ -125,7 +142,9 @@ describe('nestjs-redis-tasks: help, usage errors and connection failures', () =>
       runCli(['workers', '--json', '--prefix', prefix], { REDIS_URL }),
       runCli(['schedules', '--json', '--prefix', prefix], { REDIS_URL }),
     ]);
-    expect([counts.code, jsonOf(workers), jsonOf(schedules)]).toEqual([0, [], []]);
+    // An empty prefix has no queue 'q': refused (exit 1), by reads alone.
+    expect([counts.code, jsonOf(workers), jsonOf(schedules)]).toEqual([1, [], []]);
+    expect(counts.stderr).toContain(`no queue 'q': prefix '${prefix}' has no queues on Redis at`);
     expect(await prefixKeys(prefix)).toEqual([]);
   });
 

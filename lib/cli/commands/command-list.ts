@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command.js';
 import { cancelCommand } from './cancel.command.js';
+import { cleanCommand } from './clean.command.js';
 import { countsCommand } from './counts.command.js';
 import { drainCommand } from './drain.command.js';
 import { listCommand } from './list.command.js';
@@ -10,12 +11,14 @@ import { removeCommand } from './remove.command.js';
 import { retryCommand } from './retry.command.js';
 import { schedulesCommand } from './schedules.command.js';
 import { showCommand } from './show.command.js';
+import { throughputCommand } from './throughput.command.js';
+import { unscheduleCommand } from './unschedule.command.js';
 import { workersCommand } from './workers.command.js';
 
 /** Every command of the tool, in the order the help lists them. */
 export const COMMANDS: readonly CliCommand[] = [
-  queuesCommand, countsCommand, listCommand, showCommand, retryCommand, promoteCommand, cancelCommand, removeCommand,
-  pauseCommand, resumeCommand, drainCommand, workersCommand, schedulesCommand,
+  queuesCommand, countsCommand, listCommand, showCommand, throughputCommand, retryCommand, promoteCommand, cancelCommand,
+  removeCommand, cleanCommand, pauseCommand, resumeCommand, drainCommand, workersCommand, schedulesCommand, unscheduleCommand,
 ];
 
 /** The command of that name, or undefined. */

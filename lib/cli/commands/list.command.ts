@@ -7,6 +7,7 @@ import type { CliCommand } from '../cli-command.js';
 import { UsageError } from '../cli-errors.js';
 import { cell, textTable } from '../text-table.js';
 import { relativeTime } from '../time-format.js';
+import { knownQueue } from './known-queue.js';
 
 /** Tasks read per page while filtering by name: TaskQueue.list's largest page. */
 const PAGE = 1_000;
@@ -22,41 +23,51 @@ export const listCommand: CliCommand = {
     '--offset <n>   tasks skipped first (default 0)',
     '--name <name>  only tasks of that name; filtered here, reading the state a page of 1,000 tasks at a time',
     '               until --limit are found, so on a large queue it reads every task in that state',
+    'Blocked tasks show the dependencies they wait for. A queue the prefix does not know fails (exit 1).',
   ],
   options: { name: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
   arity: { min: 2, max: 2 },
-  async run(queue, { args: [name, state], values }) {
+  changes: false,
+  async run(queue, { args: [given, state], values }, place) {
     if (!(TASK_STATES as readonly string[]).includes(state)) {
       throw new UsageError(`list: state must be one of ${TASK_STATES.join(', ')}, got '${state}'`);
     }
     const limit = integerOption('list', values, 'limit', 20, 1, 1_000);
     const offset = integerOption('list', values, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    const given = stringOption(values, 'name');
     // Filtered here, not by the library: checked as it would check it, so a name no task can have is wrong usage.
-    const taskName = given === undefined ? undefined : checkName(given, 'list', '--name');
+    const named = stringOption(values, 'name');
+    const taskName = named === undefined ? undefined : checkName(named, 'list', '--name');
+    const name = await knownQueue(queue, 'list', given, '<queue>', place);
     const tasks = taskName === undefined
       ? await queue.list(state as TaskState, { queue: name, offset, limit })
       : await listByName(queue, name, state as TaskState, taskName, offset, limit);
     const now = Date.now();
-    const rows = tasks.map((t) => [t.id, t.name, t.state, `${t.attempts}/${t.maxAttempts}`, relativeTime(t.enqueuedAt, now), timeOf(t, now), cell(t.error?.message ?? '')]);
-    const columns = [{ header: 'ID' }, { header: 'NAME' }, { header: 'STATE' }, { header: 'ATTEMPTS', right: true }, { header: 'ENQUEUED' }, { header: whenHeader(state as TaskState) }, { header: 'ERROR' }];
+    const rows = tasks.map((t) => [t.id, t.name, t.state, `${t.attempts}/${t.maxAttempts}`, relativeTime(t.enqueuedAt, now), stateDetail(t, now), cell(t.error?.message ?? '')]);
+    const columns = [{ header: 'ID' }, { header: 'NAME' }, { header: 'STATE' }, { header: 'ATTEMPTS', right: true }, { header: 'ENQUEUED' }, { header: detailHeader(state as TaskState) }, { header: 'ERROR' }];
     return { json: tasks, text: textTable(columns, rows, `No ${state} tasks in queue '${name}'${taskName === undefined ? '' : ` named '${taskName}'`}.`) };
   },
 };
 
-/** The time that matters in a state: when it runs, started or finished. */
-function timeOf(task: TaskInfo, now: number): string {
+/** What matters in a state: when it runs, started or finished, or (blocked) what it waits for. */
+function stateDetail(task: TaskInfo, now: number): string {
   if (task.state === 'delayed' || task.state === 'waiting') return relativeTime(task.runAt, now);
   if (task.state === 'active') return relativeTime(task.startedAt, now);
   if (task.state === 'completed' || task.state === 'dead') return relativeTime(task.finishedAt, now);
-  return '-';
+  return waitsFor(task.pendingDependencies ?? []);
 }
 
-function whenHeader(state: TaskState): string {
+function detailHeader(state: TaskState): string {
   if (state === 'delayed' || state === 'waiting') return 'DUE';
   if (state === 'active') return 'STARTED';
   if (state === 'completed' || state === 'dead') return 'FINISHED';
-  return '-';
+  return 'WAITS FOR';
+}
+
+/** A blocked task's unfinished dependencies (read with the task, so free): the first two, and how many more. */
+function waitsFor(pending: readonly string[]): string {
+  if (pending.length === 0) return '-';
+  const shown = pending.slice(0, 2).join(', ');
+  return cell(pending.length > 2 ? `${shown} (+${pending.length - 2} more)` : shown, 48);
 }
 
 /** Tasks of one name, `offset` of them skipped, up to `limit`: the state read page by page. */

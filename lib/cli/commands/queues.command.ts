@@ -13,10 +13,12 @@ export const queuesCommand: CliCommand = {
   ],
   options: {},
   arity: { min: 0, max: 0 },
-  async run(queue) {
+  changes: false,
+  async run(queue, _input, place) {
     const names = await queue.queues();
     const counted = await Promise.all(names.map(async (name) => ({ queue: name, ...(await queue.counts(name)) })));
     const rows = counted.map((c) => [c.queue, ...countCells(c)]);
-    return { json: counted, text: textTable([{ header: 'QUEUE' }, ...countColumns], rows, 'No queues under this prefix.') };
+    // Naming where it looked: no queues at all most often means the wrong --prefix or --url.
+    return { json: counted, text: textTable([{ header: 'QUEUE' }, ...countColumns], rows, `No queues under prefix '${place.prefix}' on ${place.redis}.`) };
   },
 };

@@ -1,16 +1,22 @@
 import type { CliCommand } from '../cli-command.js';
 import { textTable } from '../text-table.js';
 import { relativeTime } from '../time-format.js';
+import { knownQueue } from './known-queue.js';
 
 /** `workers [queue]`: the live workers of the prefix, or of one queue. */
 export const workersCommand: CliCommand = {
   name: 'workers',
   summary: 'the live workers of the prefix (of one queue when given)',
   usage: 'workers [queue]',
-  help: ['From the workers\' heartbeats (every third of leaseMs): a worker drops out when it stops, or one lease after it died.'],
+  help: [
+    'From the workers\' heartbeats (every third of leaseMs): a worker drops out when it stops, or one lease after it died.',
+    'A queue the prefix does not know fails (exit 1).',
+  ],
   options: {},
   arity: { min: 0, max: 1 },
-  async run(queue, { args: [name] }) {
+  changes: false,
+  async run(queue, { args: [given] }, place) {
+    const name = given === undefined ? undefined : await knownQueue(queue, 'workers', given, '[queue]', place);
     const workers = await queue.workers(name);
     const now = Date.now();
     const rows = workers.map((w) => [
@@ -18,6 +24,7 @@ export const workersCommand: CliCommand = {
       w.queues.map((q) => `${q.queue} (${q.running}/${q.concurrency})`).join(', '),
     ]);
     const columns = [{ header: 'INSTANCE' }, { header: 'HOST' }, { header: 'PID', right: true }, { header: 'STARTED' }, { header: 'SEEN' }, { header: 'QUEUES (RUNNING/CONCURRENCY)' }];
-    return { json: workers, text: textTable(columns, rows, name === undefined ? 'No live workers.' : `No live workers of queue '${name}'.`) };
+    const empty = name === undefined ? `No live workers under prefix '${place.prefix}' on ${place.redis}.` : `No live workers of queue '${name}'.`;
+    return { json: workers, text: textTable(columns, rows, empty) };
   },
 };
