@@ -108,13 +108,13 @@ describe('a Redis with maxmemory', () => {
       const warnings = logger.lines.filter((l) => l.startsWith('warn') && l.includes('worker heartbeat failed'));
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/out of memory.*the worker starts anyway/);
-      await waitUntil(async () => (await queue.counts()).completed === waiting, 'the waiting tasks to complete', 15_000);
+      await waitUntil(async () => (await queue.counts()).completed === waiting, 'the waiting tasks to complete', 30_000);
     } finally {
       await worker?.close();
       await producer.close();
       await admin.flushall();
     }
-  });
+  }, 60_000);
 
   it('names the command a least-privilege user may not run', async () => {
     await admin.acl('SETUSER', 'noxadd', 'reset', 'on', '>pw', '~*', '+@all', '-xadd');
