@@ -62,36 +62,31 @@ export interface ScopedGlobal {
 }
 
 /**
- * Stops bootstrap when this @nestjs/core keeps its request-scoped and
- * transient global enhancers where scopedGlobalEnhancers cannot read them:
+ * The reader of the app's request-scoped and transient global guards,
+ * interceptors and pipes, of the kinds `settings` keeps. Nest makes these per
+ * request, for the controllers it routes to; for a task they are made in the
+ * task's context before its pipeline is built (see makeInContext), and a
+ * class with a handler stays what it is: a singleton stays one. Made at
+ * bootstrap, read at each task (the app registers them after this module is
+ * made). Throws when this @nestjs/core keeps them where it cannot look:
  * reading nothing would run tasks without the app's scoped global guards.
  */
-export function checkScopedGlobalsReadable(creator: ExternalContextCreator, settings: GlobalEnhancerSettings): void {
+export function scopedGlobalReader(creator: ExternalContextCreator, settings: GlobalEnhancerSettings): () => ScopedGlobal[] {
   const internals = creator as unknown as ExternalContextCreatorInternals;
-  for (const kind of ['guards', 'interceptors', 'pipes'] as const) {
-    if (!settings[kind] || typeof internals[CREATORS[kind]]?.config?.[SCOPED_GETTERS[kind]] === 'function') continue;
-    throw new InvalidTaskOptionsError(
-      `TaskModule: this version of @nestjs/core keeps its request-scoped and transient global ${kind} where this library cannot read them, ` +
-        `so tasks would run without them; use a supported @nestjs/core (11 or 12), or leave global ${kind} out of tasks with globalEnhancers: { ${kind}: false }`,
-    );
-  }
-}
-
-/**
- * The app's request-scoped and transient global guards, interceptors and
- * pipes, of the kinds `settings` keeps. Nest makes these per request, for the
- * controllers it routes to; for a task they are made in the task's context
- * before its pipeline is built (see makeInContext), and a class with a
- * handler stays what it is: a singleton stays one.
- */
-export function scopedGlobalEnhancers(creator: ExternalContextCreator, settings: GlobalEnhancerSettings): ScopedGlobal[] {
-  const internals = creator as unknown as ExternalContextCreatorInternals;
-  const found: ScopedGlobal[] = [];
-  for (const kind of ['guards', 'interceptors', 'pipes'] as const) {
-    if (!settings[kind]) continue;
-    for (const wrapper of internals[CREATORS[kind]]?.config?.[SCOPED_GETTERS[kind]]?.() ?? []) if (wrapper.token !== undefined) found.push({ kind, wrapper });
-  }
-  return found;
+  const readers = (['guards', 'interceptors', 'pipes'] as const)
+    .filter((kind) => settings[kind])
+    .map((kind) => {
+      const config = internals[CREATORS[kind]]?.config;
+      const getter = config?.[SCOPED_GETTERS[kind]];
+      if (typeof getter !== 'function') {
+        throw new InvalidTaskOptionsError(
+          `TaskModule: this version of @nestjs/core keeps its request-scoped and transient global ${kind} where this library cannot read them, ` +
+            `so tasks would run without them; use a supported @nestjs/core (11 or 12), or leave global ${kind} out of tasks with globalEnhancers: { ${kind}: false }`,
+        );
+      }
+      return { kind, read: () => getter.call(config) };
+    });
+  return () => readers.flatMap(({ kind, read }) => read().filter((wrapper) => wrapper.token !== undefined).map((wrapper) => ({ kind, wrapper })));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type InjectionToken } from '@nestjs/common';
 import { ContextIdFactory, ExternalContextCreator, ModuleRef, type ContextId } from '@nestjs/core';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
-import { checkScopedGlobalsReadable, contextCreatorFor, explainDenial, globalGuards, makeInContext, scopedGlobalEnhancers, type ScopedGlobal } from './global-enhancers.js';
+import { contextCreatorFor, explainDenial, globalGuards, makeInContext, scopedGlobalReader, type ScopedGlobal } from './global-enhancers.js';
 import { TaskContext, attemptOf } from './task-context.js';
 import { taskContextCreator } from './task-context-creator.js';
 import { TaskExceptionFilters } from './task-exception-filters.js';
@@ -39,8 +39,7 @@ export class TaskPipelineFactory {
   ) {
     this.contextCreator = taskContextCreator(contextCreatorFor(contextCreator, options.globalEnhancers));
     this.globalGuards = () => (options.globalEnhancers.guards ? globalGuards(contextCreator) : []);
-    checkScopedGlobalsReadable(contextCreator, options.globalEnhancers);
-    this.readScopedGlobals = () => scopedGlobalEnhancers(contextCreator, options.globalEnhancers);
+    this.readScopedGlobals = scopedGlobalReader(contextCreator, options.globalEnhancers);
   }
 
   /**

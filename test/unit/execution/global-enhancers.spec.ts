@@ -1,6 +1,6 @@
 import { ExternalContextCreator } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { checkScopedGlobalsReadable, contextCreatorFor } from '../../../lib/execution/global-enhancers.js';
+import { scopedGlobalReader, contextCreatorFor } from '../../../lib/execution/global-enhancers.js';
 import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-options.error.js';
 
 // Both checks read Nest's internals by name: they must accept the real
@@ -13,17 +13,17 @@ async function realCreator(): Promise<ExternalContextCreator> {
   return moduleRef.get(ExternalContextCreator);
 }
 
-describe('checkScopedGlobalsReadable', () => {
+describe('scopedGlobalReader', () => {
   it("accepts the installed @nestjs/core's context creator", async () => {
     const creator = await realCreator();
-    expect(() => checkScopedGlobalsReadable(creator, ALL)).not.toThrow();
+    expect(() => scopedGlobalReader(creator, ALL)).not.toThrow();
   });
 
   it('refuses a context creator whose scoped global guards it cannot read, naming the way out', () => {
     const moved = { guardsContextCreator: { getGlobalMetadata: () => [], config: {} } } as unknown as ExternalContextCreator;
     let caught: unknown;
     try {
-      checkScopedGlobalsReadable(moved, ALL);
+      scopedGlobalReader(moved, ALL);
     } catch (error) {
       caught = error;
     }
@@ -34,7 +34,7 @@ describe('checkScopedGlobalsReadable', () => {
 
   it('does not look for the kinds the options leave out', () => {
     const bare = {} as ExternalContextCreator;
-    expect(() => checkScopedGlobalsReadable(bare, { guards: false, interceptors: false, pipes: false })).not.toThrow();
+    expect(() => scopedGlobalReader(bare, { guards: false, interceptors: false, pipes: false })).not.toThrow();
   });
 });
 
