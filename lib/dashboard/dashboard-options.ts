@@ -11,7 +11,11 @@ export interface TaskDashboardOptions {
   path: string;
   /** Shows no action and refuses every POST with 403 (default false). */
   readOnly?: boolean;
-  /** Guards run before every dashboard route (page, assets, API and actions): put your auth guard here. */
+  /**
+   * Guards run before every dashboard route (page, assets, API and actions): put your auth guard here.
+   * Left out, and with no global guard in the app, start-up warns that the dashboard is open to anyone
+   * who reaches the app; `[]` says it is meant to be (a private network, an authenticating proxy).
+   */
   guards?: DashboardGuard[];
   /** Modules the dashboard's module imports, so a guard class can inject their providers (e.g. `[AuthModule]` for a JWT guard). */
   imports?: ModuleMetadata['imports'];
@@ -23,6 +27,8 @@ export interface ResolvedDashboardOptions {
   path: string;
   readOnly: boolean;
   guards: DashboardGuard[];
+  /** Whether `guards` was given at all: `guards: []` says the dashboard is meant to be open. */
+  guardsGiven: boolean;
   imports: NonNullable<ModuleMetadata['imports']>;
 }
 
@@ -52,5 +58,5 @@ export function resolveDashboardOptions(options: TaskDashboardOptions): Resolved
   if (!Array.isArray(imports) || imports.some((m) => typeof m !== 'function' && (m === null || typeof m !== 'object'))) {
     throw new InvalidTaskOptionsError(`${where}: imports must be an array of modules (classes, dynamic modules or forwardRef()), as in @Module({ imports })`);
   }
-  return { path, readOnly: options.readOnly ?? false, guards: [...guards], imports: [...imports] };
+  return { path, readOnly: options.readOnly ?? false, guards: [...guards], guardsGiven: options.guards !== undefined, imports: [...imports] };
 }

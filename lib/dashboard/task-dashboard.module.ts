@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ExternalContextCreator } from '@nestjs/core';
 import { DashboardActions } from './dashboard-actions.js';
+import { DashboardExposureCheck } from './dashboard-exposure-check.js';
 import { createDashboardController } from './dashboard-controller.factory.js';
 import { DashboardHeadersInterceptor } from './dashboard-headers.interceptor.js';
 import { DashboardTimeoutInterceptor } from './dashboard-timeout.interceptor.js';
@@ -23,7 +25,13 @@ export class TaskDashboardModule {
       // The guards are instantiated here, in the dashboard's module: their dependencies come from these modules (or global ones).
       imports: resolved.imports,
       controllers: [createDashboardController(resolved, security)],
-      providers: [DashboardReader, DashboardActions, DashboardHeadersInterceptor, DashboardTimeoutInterceptor],
+      providers: [
+        DashboardReader,
+        DashboardActions,
+        DashboardHeadersInterceptor,
+        DashboardTimeoutInterceptor,
+        { provide: DashboardExposureCheck, useFactory: (creator: ExternalContextCreator) => new DashboardExposureCheck(resolved, creator), inject: [ExternalContextCreator] },
+      ],
     };
   }
 }

@@ -53,6 +53,17 @@ export function globalGuards(creator: ExternalContextCreator): object[] {
   return ((creator as unknown as ExternalContextCreatorInternals).guardsContextCreator?.getGlobalMetadata?.() ?? []) as object[];
 }
 
+/**
+ * Whether the app has a global guard of any scope, as far as this
+ * @nestjs/core lets it be read; `undefined` when it cannot tell.
+ */
+export function hasGlobalGuard(creator: ExternalContextCreator): boolean | undefined {
+  const guards = (creator as unknown as ExternalContextCreatorInternals).guardsContextCreator;
+  const scoped = guards?.config?.getGlobalRequestGuards;
+  if (typeof guards?.getGlobalMetadata !== 'function' || typeof scoped !== 'function') return undefined;
+  return guards.getGlobalMetadata().length > 0 || scoped.call(guards.config).length > 0;
+}
+
 const SCOPED_GETTERS = { guards: 'getGlobalRequestGuards', interceptors: 'getGlobalRequestInterceptors', pipes: 'getGlobalRequestPipes' } as const;
 
 /** A request-scoped or transient global enhancer, and which kind it is. */
