@@ -138,7 +138,7 @@ export class TaskQueue {
       }
     });
     const tasks = await Promise.all(prepared.map((p, index) => (p.schema ? this.preparer.checked(p).catch((error: unknown) => Promise.reject(atItem(error, index))) : p.item)));
-    const spans = this.telemetry.startPublish(tasks);
+    const spans = this.telemetry.startPublish(tasks, true);
     let results: AddResult[];
     try {
       results = await this.guard(this.engine.add(tasks), { count: items.length });

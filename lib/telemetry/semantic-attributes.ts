@@ -13,6 +13,7 @@ export const ATTR = {
   operationType: 'messaging.operation.type',
   operationName: 'messaging.operation.name',
   messageId: 'messaging.message.id',
+  batchCount: 'messaging.batch.message_count',
   errorType: 'error.type',
   taskName: 'nestjs_redis_tasks.task.name',
   attempt: 'nestjs_redis_tasks.task.attempt',

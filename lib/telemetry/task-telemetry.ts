@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Span } from '@opentelemetry/api';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
-import type { AddResult, QueuedTask } from '../engine/new-task.js';
+import { REFUSED_WITH_BATCH, type AddResult, type QueuedTask } from '../engine/new-task.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { loadOtelApi } from './otel-api.js';
@@ -46,9 +47,16 @@ export class TaskTelemetry implements OnModuleInit, OnApplicationShutdown {
     this.metrics?.close();
   }
 
-  /** Starts the publish spans of an enqueue, one per task, storing each one's context in its task; null while tracing is off. */
-  startPublish(items: readonly QueuedTask[]) {
-    return this.tracing === null ? null : this.tracing.publish(items);
+  /**
+   * Starts the publish spans of an enqueue, storing their context in its
+   * tasks: one per task, or one for a batch of `enqueueMany`. Null while
+   * tracing is off.
+   */
+  startPublish(items: readonly QueuedTask[], batch = false): Span[] | null {
+    if (this.tracing === null) return null;
+    if (!batch || items.length === 1) return this.tracing.publish(items);
+    const span = this.tracing.publishBatch(items);
+    return span === null ? null : [span];
   }
 
   /** Counts an occurrence task a schedule firing of this process added. */
@@ -59,9 +67,14 @@ export class TaskTelemetry implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Ends an enqueue's spans (with each task's error, or the call's) and counts the tasks it added. */
-  endPublish(spans: ReturnType<TaskTelemetry['startPublish']>, items: readonly QueuedTask[], results: readonly AddResult[] | null, error?: unknown): void {
-    // A task the store refused reaches the caller as an InvalidTaskOptionsError: its span says so too.
-    if (spans !== null) this.tracing!.published(spans, results === null ? () => error : (i) => refusal(results[i].error));
+  endPublish(spans: Span[] | null, items: readonly QueuedTask[], results: readonly AddResult[] | null, error?: unknown): void {
+    // A task the store refused reaches the caller as an InvalidTaskOptionsError: its span says so too. A batch's
+    // one span says what the caller is told: the first task refused on its own, not those refused with it.
+    if (spans !== null) {
+      const batched = spans.length !== items.length;
+      const errorOf = results === null ? () => error : batched ? () => refusal(batchRefusal(results)) : (i: number) => refusal(results[i].error);
+      this.tracing!.published(spans, errorOf);
+    }
     if (this.metrics === null || results === null || this.metrics.current() === null) return;
     for (let i = 0; i < items.length; i++) {
       if (!results[i].created) continue;
@@ -69,6 +82,10 @@ export class TaskTelemetry implements OnModuleInit, OnApplicationShutdown {
       this.gauges.watch(items[i].queue);
     }
   }
+}
+
+function batchRefusal(results: readonly AddResult[]): string | undefined {
+  return (results.find((r) => r.error !== undefined && r.error !== REFUSED_WITH_BATCH) ?? results.find((r) => r.error !== undefined))?.error;
 }
 
 function refusal(error: string | undefined): InvalidTaskOptionsError | undefined {

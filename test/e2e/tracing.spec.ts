@@ -187,6 +187,58 @@ describe('tracing', () => {
     expect(publish.status.message).toContain('no-such-task');
   });
 
+  it('records an enqueueMany batch as one publish span with its size, the parent of every task it added', async () => {
+    const { span: request, result: refs } = await inSpan('bulk request', () =>
+      t.queue.enqueueMany([
+        { name: 'traced.tick', payload: {} },
+        { name: 'traced.tick', payload: {} },
+        { name: 'traced.tick', payload: {} },
+      ]),
+    );
+    await Promise.all(refs.map((ref) => t.queue.waitFor(ref, { timeout: 5_000 })));
+    const traceId = request.spanContext().traceId;
+    const publishes = tracing.spans('publish default').filter((s) => s.spanContext().traceId === traceId);
+    expect(publishes).toHaveLength(1);
+    expect(parentOf(publishes[0])).toBe(request.spanContext().spanId);
+    expect(publishes[0].kind).toBe(SpanKind.PRODUCER);
+    expect(publishes[0].attributes).toEqual({
+      'messaging.system': 'nestjs-redis-tasks',
+      'messaging.destination.name': 'default',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'publish',
+      'messaging.batch.message_count': 3,
+      'nestjs_redis_tasks.task.name': 'traced.tick',
+    });
+    await waitUntil(() => refs.every((ref) => byMessageId(tracing.spans('process default'), ref.id).length === 1), 'the three process spans');
+    for (const ref of refs) expect(parentOf(byMessageId(tracing.spans('process default'), ref.id)[0])).toBe(publishes[0].spanContext().spanId);
+  });
+
+  it("names a batch over several queues 'publish', without a queue or a task name, and marks it with the refusal the caller gets", async () => {
+    const { span: mixed, result: refs } = await inSpan('mixed bulk request', () =>
+      t.queue.enqueueMany([
+        { name: 'traced.tick', payload: {}, options: { delay: 60_000 } },
+        { name: 'traced.followup', payload: {}, options: { queue: 'elsewhere', delay: 60_000 } },
+      ]),
+    );
+    const [batch] = tracing.spans('publish').filter((s) => s.spanContext().traceId === mixed.spanContext().traceId);
+    expect(batch.attributes['messaging.batch.message_count']).toBe(2);
+    expect(Object.keys(batch.attributes)).not.toEqual(expect.arrayContaining(['messaging.destination.name']));
+    expect(Object.keys(batch.attributes)).not.toEqual(expect.arrayContaining(['nestjs_redis_tasks.task.name']));
+    for (const ref of refs) expect(await t.queue.cancel(ref)).toBe(true);
+
+    const { span: refusedRequest, result: refused } = await inSpan('refused bulk request', () =>
+      t.queue.enqueueMany([
+        { name: 'traced.tick', payload: {} },
+        { name: 'traced.tick', payload: {}, options: { dependsOn: ['no-such-dependency'] } },
+      ]).catch((e: unknown) => e),
+    );
+    expect(refused).toBeInstanceOf(InvalidTaskOptionsError);
+    const [span] = tracing.spans('publish default').filter((s) => s.spanContext().traceId === refusedRequest.spanContext().traceId);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes['error.type']).toBe('InvalidTaskOptionsError');
+    expect(span.status.message).toContain('no-such-dependency');
+  });
+
   it("runs the handler with the baggage of the context that enqueued, beside the attempt's span", async () => {
     const withTenant = propagation.setBaggage(context.active(), propagation.createBaggage({ tenant: { value: 'acme' } }));
     const { span: request, result: ref } = await context.with(withTenant, () => inSpan('request with baggage', () => t.queue.enqueue('traced.baggage', {})));
