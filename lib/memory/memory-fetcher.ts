@@ -28,18 +28,22 @@ function park(q: MemoryQueue, id: string, score: number, name: string): void {
 /**
  * Puts back in line, in their old place, the parked tasks this worker may
  * run now (as includes/handover.lua does): those of a handler it carries, up
- * to the room its fleet-wide limit leaves and to what this fetch takes, and
+ * to the room its fleet-wide limit leaves and to what this fetch takes (waking
+ * another worker when more stay parked), and
  * those of a handler no live worker carries any more. Returns when the
  * earliest carrier of the others stops beating (null: none).
  */
 function unparkRunnable(q: MemoryQueue, request: FetchRequest, now: number): number | null {
   const names = request.handlerNames.length > 0 ? new Set(request.handlerNames) : null;
   let earliest: number | null = null;
+  let more = false;
   for (const [name, parked] of q.parked) {
     let room: number;
     if (names === null || names.has(name)) {
       const limit = request.handlerLimits.get(name);
       room = Math.min(request.count, limit === undefined ? parked.size : Math.max(0, limit - (q.running.get(name) ?? 0)));
+      // More parked than this fetch takes, and no limit holding it back: another carrier is woken for them.
+      more ||= room === request.count && parked.size > room;
     } else {
       const expiry = carriedUntil(q, name, now);
       if (expiry !== null) earliest = earliest === null ? expiry : Math.min(earliest, expiry);
@@ -51,6 +55,7 @@ function unparkRunnable(q: MemoryQueue, request: FetchRequest, now: number): num
     }
     if (parked.size === 0) q.parked.delete(name);
   }
+  if (more) q.wake();
   return earliest;
 }
 

@@ -290,6 +290,28 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
       expect(await engine.tasks.counts(QUEUE)).toMatchObject({ waiting: 0, active: 7 });
     });
 
+    it("wakes another of the name's carriers when one fetch leaves part of a parked backlog", async () => {
+      const carrier = (id: string) => ({ instanceId: id, host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['other'], concurrency: 2, running: 0 }] });
+      await engine.tasks.heartbeat(carrier('c1'), 30_000);
+      await engine.tasks.heartbeat(carrier('c2'), 30_000);
+      await add(...Array.from({ length: 6 }, (_, n) => newTask(`o${n}`, { name: 'other' })));
+      expect((await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks).toEqual([]);
+      const second = await engine.tasks.createWaker(QUEUE, ['other']);
+      try {
+        // The wake-ups the adds and the parking left (one each at most, per key) are taken first.
+        for (let i = 0; i < 3; i++) await second.fetchAfterNews({ ...request(0), handlerNames: ['other'] }, 100);
+        const started = Date.now();
+        const woken = second.fetchAfterNews({ ...request(2), handlerNames: ['other'] }, 10_000);
+        const first = (await engine.tasks.fetch(QUEUE, { ...request(2), handlerNames: ['other'] })).tasks;
+        expect(first.map((t) => t.id)).toEqual(['o0', 'o1']);
+        expect((await woken).tasks.map((t) => t.id)).toEqual(['o2', 'o3']);
+        // Woken by the first carrier's fetch, not by the wait's timeout.
+        expect(Date.now() - started).toBeLessThan(5_000);
+      } finally {
+        await second.close();
+      }
+    });
+
     it('fires a schedule occurrence once: a firing with a stale due time or revision is refused', async () => {
       const definition: ScheduleDefinition = {
         id: 'tick', queue: QUEUE, name: 'job', payloadJson: '{"n":1}', spec: { cron: null, every: 1_000, timezone: null },

@@ -41,10 +41,13 @@ describe('handing a backlog over to the worker that carries its handler', () => 
     expect((await engine.fetch(QUEUE, { ...request(5), handlerNames: ['a'] })).tasks).toEqual([]);
     expect(await redis.zcard(keys.handlerParked('b'))).toBe(300);
 
+    await redis.del(keys.handlerMark('b'));
     const taken = (await engine.fetch(QUEUE, { ...request(3), handlerNames: ['b'] })).tasks;
     expect(taken.map((t) => t.id)).toEqual(['b0', 'b1', 'b2']);
     expect(await waitingIds()).toEqual([]);
     expect(await redis.zcard(keys.handlerParked('b'))).toBe(297);
+    // The rest is for the name's other carriers (the new version's other replicas): one is woken, and passes it on.
+    expect(await redis.zcard(keys.handlerMark('b'))).toBe(1);
 
     // The old version's next fetch finds nothing of the name to park again.
     expect((await engine.fetch(QUEUE, { ...request(5), handlerNames: ['a'] })).tasks).toEqual([]);
@@ -54,5 +57,17 @@ describe('handing a backlog over to the worker that carries its handler', () => 
     const next = (await engine.fetch(QUEUE, { ...request(2), handlerNames: ['b'] })).tasks;
     expect(next.map((t) => t.id)).toEqual(['b3', 'b4']);
     await engine.retireWorker('new');
+  });
+
+  it('wakes no other carrier when the fleet-wide limit is what holds the rest back', async () => {
+    const carrier = { instanceId: 'limited', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['c'], concurrency: 5, running: 0 }] };
+    await engine.heartbeat(carrier, 30_000);
+    await engine.add(Array.from({ length: 20 }, (_, n) => ({ queue: QUEUE, task: newTask(`c${n}`, { name: 'c' }) })));
+    expect((await engine.fetch(QUEUE, { ...request(5), handlerNames: ['a'] })).tasks).toEqual([]);
+    await redis.del(keys.handlerMark('c'));
+    const limits = new Map([['c', 2]]);
+    expect((await engine.fetch(QUEUE, { ...request(5), handlerNames: ['c'], handlerLimits: limits })).tasks.map((t) => t.id)).toEqual(['c0', 'c1']);
+    expect(await redis.zcard(keys.handlerMark('c'))).toBe(0);
+    await engine.retireWorker('limited');
   });
 });

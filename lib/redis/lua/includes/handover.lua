@@ -19,6 +19,10 @@ end
 -- worker that lacks the handler to park again: with a backlog of the name
 -- during a rolling deploy, the two versions' fetches would move the whole
 -- backlog back and forth, each time, and load the server for every app on it.
+-- When more stay parked than this fetch took, and no fleet-wide limit held
+-- it back, the handler's other carriers are woken (one, who passes it on as
+-- this one did): the backlog spreads over the new version's replicas at once
+-- rather than at their idle checks.
 -- Those parked for a handler this worker lacks go back only when no live
 -- worker carries it any more: they then end dead here ('no handler').
 -- Returns the earliest moment such an advertisement runs out (nil: none), so
@@ -46,7 +50,11 @@ local function unparkRunnable(base, keys, now, f)
     if room ~= 0 then
       local moved = redis.call('ZPOPMIN', parkedKey, room < 0 and redis.call('ZCARD', parkedKey) or room)
       for i = 1, #moved, 2 do redis.call('ZADD', keys[KEY_WAIT], moved[i + 1], moved[i]) end
-      if redis.call('ZCARD', parkedKey) == 0 then redis.call('SREM', parkedNames, name) end
+      if redis.call('ZCARD', parkedKey) == 0 then
+        redis.call('SREM', parkedNames, name)
+      elseif room == f.n then
+        wake(base .. K_HANDLER_MARK .. name)
+      end
     end
   end
   return earliest
