@@ -26,7 +26,7 @@ document.body.replaceChildren(
 );
 
 let current: View | null = null;
-let inFlight = false;
+let inFlight: View | null = null;
 
 /** The view the hash names: `#/`, `#/schedules`, `#/queues/<q>?...`, `#/queues/<q>/tasks/<id>`. */
 function route(): View {
@@ -45,9 +45,10 @@ function setStatus(text: string, className: string): void {
 }
 
 async function refresh(): Promise<void> {
-  if (!current || inFlight) return;
-  inFlight = true;
+  // One refresh per view at a time; a refresh of the view left behind ends on its own, drawing into nodes no longer shown.
+  if (!current || inFlight === current) return;
   const view = current;
+  inFlight = view;
   try {
     await view.refresh();
     if (view === current) setStatus('live', 'live');
@@ -55,7 +56,7 @@ async function refresh(): Promise<void> {
     if (view !== current) return;
     setStatus(`not updating: ${(error as Error).message}`, 'live live-error');
   } finally {
-    inFlight = false;
+    if (inFlight === view) inFlight = null;
   }
 }
 
@@ -63,7 +64,6 @@ function show(): void {
   current = route();
   current.mount(main);
   document.title = `${current.title} · Tasks`;
-  inFlight = false;
   void refresh();
   const here = location.hash.startsWith('#/queues') ? null : location.hash.startsWith('#/schedules') ? '#/schedules' : '#/';
   for (const a of nav.querySelectorAll('a')) {

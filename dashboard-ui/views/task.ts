@@ -1,6 +1,7 @@
 import { actionButton } from '../actions.js';
 import { ApiError, READ_ONLY, getJson, seg } from '../api.js';
 import { chip, fill, foldable, h, jsonBlock, link } from '../dom.js';
+import { patch } from '../patch.js';
 import { duration, stamp } from '../time.js';
 import type { TaskPageView } from '../types.js';
 import type { View } from '../view.js';
@@ -108,7 +109,8 @@ export function taskView(queue: string, id: string): View {
         return;
       }
       if (again) again.hidden = false;
-      // Redrawn only when something changed, so an opened stack trace stays open between polls.
+      // Redrawn only when something changed, and then patched: a running task's lease moves at every renewal, and
+      // an opened stack trace, a folded payload, the focus and a selection stay as they were.
       const json = JSON.stringify(data);
       if (json === shown) return;
       shown = json;
@@ -117,7 +119,7 @@ export function taskView(queue: string, id: string): View {
       const refresh = () => void view.refresh().catch(() => undefined);
       if (!edited) editor.value = JSON.stringify(t.payload, null, 2) ?? '';
       fill(againNote, `A new ${t.name} task in ${queue} with this payload (edit it first if you like).`);
-      fill(
+      patch(
         head,
         h('h1', { class: 'mono' }, t.id),
         h('span', { 'data-testid': 'task-state' }, chip(t.state)),
@@ -163,7 +165,7 @@ export function taskView(queue: string, id: string): View {
         ...field('dependents', data.relations.dependents.length ? h('span', { class: 'links' }, ...data.relations.dependents.map(taskLink)) : '—'),
         ...(t.pendingDependencies?.length ? field('still waiting for', t.pendingDependencies.join(', ')) : []),
       );
-      fill(
+      patch(
         body,
         h('div', { class: 'columns' }, h('section', { class: 'card' }, h('h2', {}, 'Task'), summary, relations), h('section', { class: 'card' }, h('h2', {}, 'Timeline'), timeline(data))),
         h('section', { class: 'card' }, h('h2', {}, 'Payload'), h('div', { 'data-testid': 'payload' }, jsonBlock(t.payload, 'payload'))),

@@ -63,6 +63,25 @@ describe('the dashboard refreshing in Chromium', () => {
     expect(await focusAndSelection(page)).toEqual({ kept: true, focused: 'A', selected: 'demo.ok' });
   });
 
+  it("keeps the focus and a text selection on a running task's page while its lease is renewed", async () => {
+    const { origin, tasks, page } = await open();
+    // A payload long enough to be folded: its summary takes the focus, and the reader opens it.
+    const ref = await tasks.enqueue('demo.slow', { ms: 20_000, note: 'n'.repeat(5_000) });
+    await waitUntil(async () => (await tasks.get(ref))?.state === 'active', 'the task to start');
+    await page.goto(`${origin}/tasks#/queues/demo/tasks/${encodeURIComponent(ref.id)}`);
+    const until = page.locator('dt:text-is("lease") + dd time');
+    await until.waitFor();
+    const before = await until.getAttribute('datetime');
+    await page.locator('[data-testid="payload"] summary').click();
+    await focusAndSelect(page, '[data-testid="payload"] summary', '[data-testid="payload"] pre');
+    // A renewal (a third of the app's 5 s lease) moves the lease's end; the refresh that draws it kept everything else.
+    await waitUntil(async () => (await until.getAttribute('datetime')) !== before, 'the page to show a renewed lease', 10_000);
+    expect(await focusAndSelection(page)).toMatchObject({ kept: true, focused: 'SUMMARY' });
+    expect((await focusAndSelection(page)).selected).toContain('"ms": 20000');
+    expect(await page.locator('[data-testid="payload"] details').getAttribute('open')).not.toBeNull();
+    expect(await tasks.cancel(ref).catch(() => false)).toBe(false);
+  });
+
   it("keeps a bulk action's button disabled while its request is in flight, through refreshes, so it is sent once", async () => {
     const { origin, tasks, page } = await open();
     await Promise.all([1, 2].map((n) => tasks.enqueue('demo.flaky', { key: `in-flight-${n}` })));
