@@ -6,11 +6,20 @@ import { Cron } from 'croner';
 /** A validated timing: exactly one of cron and every; timezone only with cron. */
 export type ScheduleSpec = { cron: string; every: null; timezone: string | null } | { cron: null; every: number; timezone: null };
 
+/**
+ * A cron expression read in `timezone`, UTC when none is given: croner's own
+ * default is the process's zone, and a fleet whose instances run in different
+ * zones (or a container with TZ set) would then fire at an hour that depends
+ * on which instance fired last. Without a function croner starts no timer:
+ * the object only computes dates.
+ */
+function cronIn(cron: string, timezone: string | null): Cron {
+  return new Cron(cron, { mode: '5-or-6-parts', timezone: timezone ?? 'Etc/UTC' });
+}
+
 /** The first run of a cron expression strictly after `afterMs`, or null when it has none. Throws on a bad expression. */
 export function nextCronRun(cron: string, timezone: string | null, afterMs: number): number | null {
-  // Without a function croner starts no timer: this object only computes dates.
-  const job = new Cron(cron, { mode: '5-or-6-parts', ...(timezone !== null && { timezone }) });
-  return job.nextRun(new Date(afterMs))?.getTime() ?? null;
+  return cronIn(cron, timezone).nextRun(new Date(afterMs))?.getTime() ?? null;
 }
 
 /** The first occurrence of a new (or retimed) schedule: strictly after `nowMs`; null when there is none. */
@@ -36,6 +45,5 @@ export function followingOccurrence(spec: ScheduleSpec, dueMs: number, nowMs: nu
 /** The occurrence before the one due at `nextMs` (the schedule's latest, when it has fired), or null when there is none. */
 export function previousOccurrence(spec: ScheduleSpec, nextMs: number): number | null {
   if (spec.every !== null) return nextMs - spec.every;
-  const job = new Cron(spec.cron, { mode: '5-or-6-parts', ...(spec.timezone !== null && { timezone: spec.timezone }) });
-  return job.previousRuns(1, new Date(nextMs))[0]?.getTime() ?? null;
+  return cronIn(spec.cron, spec.timezone).previousRuns(1, new Date(nextMs))[0]?.getTime() ?? null;
 }

@@ -1,4 +1,7 @@
-import { firstOccurrence, followingOccurrence, type ScheduleSpec } from '../../../lib/policies/schedule-timing.js';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { firstOccurrence, followingOccurrence, previousOccurrence, type ScheduleSpec } from '../../../lib/policies/schedule-timing.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -11,6 +14,25 @@ describe('firstOccurrence', () => {
     const hourly: ScheduleSpec = { cron: '0 * * * *', every: null, timezone: null };
     expect(firstOccurrence(hourly, at('2026-03-01T10:20:00Z'))).toBe(at('2026-03-01T11:00:00Z'));
     expect(firstOccurrence(hourly, at('2026-03-01T11:00:00Z'))).toBe(at('2026-03-01T12:00:00Z'));
+  });
+
+  it("is in UTC without a timezone whatever the process's own zone (TZ in a container, a fleet across zones)", () => {
+    // Jest's process.env is a copy, so the zone is set on a process of its own, running this very module.
+    const { outputFiles } = buildSync({ entryPoints: [join(__dirname, '../../../lib/policies/schedule-timing.ts')], bundle: true, platform: 'node', format: 'cjs', write: false });
+    const probe = `${outputFiles[0].text}
+      const timing = module.exports;
+      const threeAm = { cron: '0 3 * * *', every: null, timezone: null };
+      console.log(JSON.stringify({
+        localHourAtUtcMidnight: new Date(Date.parse('2026-12-07T00:00:00Z')).getHours(),
+        first: new Date(timing.firstOccurrence(threeAm, Date.parse('2026-12-06T22:00:00Z'))).toISOString(),
+        previous: new Date(timing.previousOccurrence(threeAm, Date.parse('2026-12-07T03:00:00Z'))).toISOString(),
+      }));`;
+    for (const zone of ['Asia/Kolkata', 'America/New_York', 'Asia/Kathmandu']) {
+      const seen = JSON.parse(execFileSync(process.execPath, ['-e', probe], { env: { ...process.env, TZ: zone }, encoding: 'utf8' })) as Record<string, unknown>;
+      // The process really was in that zone: its local hour at UTC midnight is not 0.
+      expect(seen.localHourAtUtcMidnight).not.toBe(0);
+      expect({ zone, first: seen.first, previous: seen.previous }).toEqual({ zone, first: '2026-12-07T03:00:00.000Z', previous: '2026-12-06T03:00:00.000Z' });
+    }
   });
 
   it('reads the cron in its timezone, across a daylight saving change', () => {
