@@ -15,6 +15,14 @@ export const timers = {
   clearInterval: nodeTimers.clearInterval,
   setImmediate: nodeTimers.setImmediate,
   clearImmediate: nodeTimers.clearImmediate,
+  /**
+   * Milliseconds on a monotonic clock, for measuring how long something took
+   * or waits here: the wall clock steps (NTP, a VM resumed), and a worker that
+   * measured with it armed its due-time timer an hour late after a step
+   * forward, or stretched its shutdown grace after one back. Never compared
+   * with a time from Redis or another process.
+   */
+  monotonicMs: performance.now.bind(performance),
 } as const;
 
 /**

@@ -4,7 +4,8 @@ import { timers } from '../timers/own-timers.js';
  * One local timer for the earliest moment the worker must look at its queue
  * again: the next delayed task's due time, or the end of a rate-limit window.
  * Due times come from Redis as "in N ms", so the local clock only measures a
- * delay and never decides whether something is due. Redis' own blocking
+ * delay and never decides whether something is due; it is the monotonic one
+ * (`since` too), so a step of the wall clock moves no timer. Redis' own blocking
  * timeouts are not used for this: they fire on the server's 100 ms tick.
  */
 export class DueTimer {
@@ -23,10 +24,10 @@ export class DueTimer {
    * from `since` it fires at the due time or before it, and a look that comes
    * early finds the task not due yet and is told how long is left.
    */
-  arm(inMs: number, since = Date.now()): void {
+  arm(inMs: number, since = timers.monotonicMs()): void {
     // Far-off tasks are looked at again within the hour: setTimeout cannot wait past ~24 days.
     const delay = Math.min(inMs, 3_600_000);
-    const now = Date.now();
+    const now = timers.monotonicMs();
     const at = Math.min(since, now) + delay;
     if (this.stopped || at >= this.at) return;
     if (this.timer) timers.clearTimeout(this.timer);

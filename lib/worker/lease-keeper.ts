@@ -25,7 +25,7 @@ export class LeaseKeeper {
   private renewTimer: NodeJS.Timeout | null = null;
   private recoverTimer: NodeJS.Timeout | null = null;
   /** When the last renewal that got through was sent (local ms; until one has, when the keeper was made). */
-  private renewedAt = Date.now();
+  private renewedAt = timers.monotonicMs();
   /** The renewal in flight, which a second call joins. */
   private renewing: Promise<void> | null = null;
   /** Told how many expired leases each recovery took back (for the metrics). */
@@ -73,7 +73,7 @@ export class LeaseKeeper {
   private async renewOnce(): Promise<void> {
     const leases = this.held.leases();
     const unrecorded = this.held.unrecordedLeases();
-    const sentAt = Date.now();
+    const sentAt = timers.monotonicMs();
     try {
       // Runs even with nothing held: that is when a lost fetch reply leaves orphans.
       const { lost, orphans } = await this.engine.renew(this.queue, this.workerToken, leases, this.leaseMs, this.orphanAgeMs(), unrecorded);
@@ -141,7 +141,7 @@ export class LeaseKeeper {
   orphanAgeMs(): number {
     const interval = Math.floor(this.leaseMs / 3);
     const oldest = this.held.oldestFetchSentAt();
-    return oldest === null ? interval : Math.max(interval, Date.now() - oldest + ORPHAN_MARGIN_MS);
+    return oldest === null ? interval : Math.max(interval, Math.ceil(timers.monotonicMs() - oldest) + ORPHAN_MARGIN_MS);
   }
 
   private async recover(): Promise<void> {
@@ -150,7 +150,7 @@ export class LeaseKeeper {
     // taken back. Sent just before the recovery on the same connection, not awaited: when
     // both wait for Redis to come back, the renewal still runs first. (Recovery goes on
     // whatever the renewal's fate: other workers' expired leases need it.)
-    const renewal = Date.now() - this.renewedAt > 1.5 * this.renewIntervalMs() ? this.renew() : null;
+    const renewal = timers.monotonicMs() - this.renewedAt > 1.5 * this.renewIntervalMs() ? this.renew() : null;
     try {
       const { requeued, dead } = await this.engine.recover(this.queue);
       this.outage.recovered('recover');

@@ -71,7 +71,7 @@ export class OutageReporter {
   /** Logs the first failure of an outage. */
   private warnOnce(message: string): void {
     if (this.failingSince !== null) return;
-    this.failingSince = Date.now();
+    this.failingSince = timers.monotonicMs();
     this.logger.warn(`queue '${this.queue}': ${message}`);
   }
 
@@ -81,7 +81,7 @@ export class OutageReporter {
    */
   recovered(operation: WorkerOperation): void {
     if (!this.failing.delete(operation) || this.failing.size > 0 || this.failingSince === null) return;
-    const lastedMs = Date.now() - this.failingSince;
+    const lastedMs = Math.round(timers.monotonicMs() - this.failingSince);
     this.failingSince = null;
     this.logger.warn(`queue '${this.queue}': Redis calls work again (after ${lastedMs} ms of failures)`);
   }
@@ -92,7 +92,7 @@ export class OutageReporter {
    * ms); resolves with null when it gives up, after logging `giveUp`.
    */
   async retry<T>(operation: WorkerOperation, call: () => Promise<T>, keepTrying: (error: unknown, failingSince: number) => boolean, giveUp: string): Promise<T | null> {
-    const failingSince = Date.now();
+    const failingSince = timers.monotonicMs();
     let pause = 50;
     for (;;) {
       try {

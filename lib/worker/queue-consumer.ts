@@ -130,7 +130,7 @@ export class QueueConsumer {
   async stop(graceMs: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    this.stoppingSince = Date.now();
+    this.stoppingSince = timers.monotonicMs();
     this.dueTimer.stop();
     // A fetch waiting for news ends and its reply still arrives: what it took is handed back below.
     const wakerClosed = this.waker?.close();
@@ -139,9 +139,9 @@ export class QueueConsumer {
     await wakerClosed;
     const handBackMs = this.shutdownRetryMs();
     await this.handBack(this.runQueue.drainWaiting(), handBackMs);
-    const deadline = Date.now() + graceMs;
-    while (this.ledger.size > 0 && Date.now() < deadline) {
-      await Promise.race([this.ledger.nextFreed(), sleep(Math.min(100, Math.max(1, deadline - Date.now())))]);
+    const deadline = timers.monotonicMs() + graceMs;
+    while (this.ledger.size > 0 && timers.monotonicMs() < deadline) {
+      await Promise.race([this.ledger.nextFreed(), sleep(Math.min(100, Math.max(1, deadline - timers.monotonicMs())))]);
     }
     const overran = this.ledger.slots();
     // Slots whose lease was lost already are not the store's to hand back (their handler ignored its signal).
@@ -204,7 +204,7 @@ export class QueueConsumer {
         // still, when counting from the poke is still no later than from the reply).
         return { got: this.accept(reply, this.pokedAt ?? undefined), broken: reply.brokenIds.length };
       }
-      const sentAt = Date.now();
+      const sentAt = timers.monotonicMs();
       const reply = await this.track(this.engine.fetch(this.queue, request));
       return { got: this.accept(reply, sentAt), broken: reply.brokenIds.length };
     } finally {
@@ -248,7 +248,7 @@ export class QueueConsumer {
   }
 
   private run(slot: Slot): void {
-    slot.runningSince = Date.now();
+    slot.runningSince = timers.monotonicMs();
     // The outcome is queued first (record): its flush must be scheduled before
     // the start of buffered tasks, so it leaves for the store before they run.
     void runObservedAttempt(this.surroundings, this.queue, slot.task, slot.handler, slot.attempt, (run, outcome) => this.record(slot, run, outcome)).then(
@@ -292,7 +292,7 @@ export class QueueConsumer {
    * a shutdown, for the shutdown's bound, so a worker stopped in an outage exits.
    */
   private keepRecording(error: unknown, failingSince: number): boolean {
-    const now = Date.now();
+    const now = timers.monotonicMs();
     if (this.stoppingSince !== null) return now - Math.max(failingSince, this.stoppingSince) < this.shutdownRetryMs();
     return error instanceof RedisUnavailableError || now - failingSince < this.settings.leaseMs;
   }
@@ -320,7 +320,7 @@ export class QueueConsumer {
     // leases this worker never received (and hands them back itself, logging them as such).
     this.ledger.notRecorded(leases);
     const giveUp = `could not hand ${leases.length} task(s) back; their leases will run out and they will be taken back, the attempt counted`;
-    await this.outage.retry('release', () => this.track(this.engine.release(this.queue, leases)), (_error, failingSince) => Date.now() - failingSince < retryMs, giveUp);
+    await this.outage.retry('release', () => this.track(this.engine.release(this.queue, leases)), (_error, failingSince) => timers.monotonicMs() - failingSince < retryMs, giveUp);
   }
 
   private onLeasesLost(leases: readonly Lease[]): void {
@@ -339,7 +339,7 @@ export class QueueConsumer {
     if (this.stopping) return;
     // The fetch waiting for news holds the free slots; ended now, it takes the due task.
     if (this.waitingForNews) {
-      this.pokedAt ??= Date.now();
+      this.pokedAt ??= timers.monotonicMs();
       this.waker?.poke();
       return;
     }

@@ -71,7 +71,7 @@ export class SettleBatcher {
     try {
       let sentAt = 0;
       const reply = await this.withRetry(() => {
-        sentAt = Date.now();
+        sentAt = timers.monotonicMs();
         return this.engine.settle(this.queue, outcomes, this.request(count));
       });
       if (reply) {

@@ -2,6 +2,7 @@ import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
 import type { FetchedTask, Lease } from '../engine/attempt.js';
 import type { UnnamedLease } from '../engine/task-engine.js';
 import type { AttemptState } from '../execution/attempt-state.js';
+import { timers } from '../timers/own-timers.js';
 import { RecentOutcomes } from './recent-outcomes.js';
 
 /** A fetched task this worker holds a lease on: running, buffered, or waiting for its handler. */
@@ -85,12 +86,12 @@ export class SlotLedger {
    * How long the longest-running attempt held here has run (ms), or null when none runs. An abandoned one
    * counts: a handler that ignores its signal after its lease was lost holds its slot as long as it runs.
    */
-  oldestRunningMs(now = Date.now()): number | null {
+  oldestRunningMs(now = timers.monotonicMs()): number | null {
     let oldest: number | null = null;
     for (const slot of this.held.values()) {
       if (slot.runningSince !== undefined && (oldest === null || slot.runningSince < oldest)) oldest = slot.runningSince;
     }
-    return oldest === null ? null : now - oldest;
+    return oldest === null ? null : Math.round(now - oldest);
   }
 
   /** A task's slot ends without an outcome to record (abandoned or handed back). */
@@ -165,7 +166,7 @@ export class SlotLedger {
   /** A call that fetches (fetch, or a settle that fetches) is sent; returns its handle for fetchDone. */
   fetchSent(): number {
     const handle = this.nextFetch++;
-    this.fetchesInFlight.set(handle, Date.now());
+    this.fetchesInFlight.set(handle, timers.monotonicMs());
     return handle;
   }
 

@@ -11,4 +11,5 @@ export const timers = {
   clearInterval: (timer?: Parameters<typeof clearInterval>[0]) => clearInterval(timer),
   setImmediate: ((...args: Parameters<typeof setImmediate>) => setImmediate(...args)) as typeof setImmediate,
   clearImmediate: (immediate?: Parameters<typeof clearImmediate>[0]) => clearImmediate(immediate),
+  monotonicMs: () => performance.now(),
 };

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { firstOccurrence, followingOccurrence, previousOccurrence, type ScheduleSpec } from '../../../lib/policies/schedule-timing.js';
+import { firstOccurrence, followingOccurrence, type ScheduleSpec } from '../../../lib/policies/schedule-timing.js';
 
 const at = (iso: string) => Date.parse(iso);
 

@@ -3,6 +3,9 @@ import type { TaskEngine } from '../../../lib/engine/task-engine.js';
 import { SettleBatcher } from '../../../lib/worker/settle-batcher.js';
 import { SlotLedger } from '../../../lib/worker/slot-ledger.js';
 
+// The send time is on the library's monotonic clock: these specs step it with jest's fake timers.
+jest.mock('../../../lib/timers/own-timers.js', () => jest.requireActual('../../utils/global-timers.js'));
+
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 const outcome = (id: string): AttemptOutcome => ({ lease: { id, token: `w:${id}` }, kind: 'completed', resultJson: undefined });
 
@@ -104,13 +107,14 @@ describe('SettleBatcher: the send time it reports with a reply', () => {
 
   it('is when the call that got the reply was sent, the retry when there was one', async () => {
     jest.useFakeTimers({ now: 5_000, doNotFake: ['setImmediate', 'nextTick'] });
+    const t0 = performance.now();
     const sent: number[] = [];
     const engine = {
       settle: async (_queue: string, outcomes: readonly AttemptOutcome[]) => {
-        sent.push(Date.now());
+        sent.push(performance.now() - t0);
         // An outage: the first call fails. The retry's reply is read 30 ms after it went out.
         if (sent.length === 1) throw new Error('connection lost');
-        jest.setSystemTime(Date.now() + 30);
+        jest.advanceTimersByTime(30);
         return { settled: outcomes.map(() => true), tasks: [], brokenIds: [], nextDueInMs: 10 } satisfies SettleReply;
       },
     } as unknown as TaskEngine;
@@ -120,15 +124,15 @@ describe('SettleBatcher: the send time it reports with a reply', () => {
       try {
         return await call();
       } catch {
-        jest.setSystemTime(Date.now() + 500);
+        jest.advanceTimersByTime(500);
         return call();
       }
     };
-    const { batcher, flushes } = batcherOn(engine, withRetry, (_reply, sentAt) => replies.push(sentAt));
+    const { batcher, flushes } = batcherOn(engine, withRetry, (_reply, sentAt) => replies.push(sentAt - t0));
     batcher.add(outcome('a'));
     await nextTurn();
     await Promise.all(flushes);
-    expect(sent).toEqual([5_000, 5_500]);
-    expect(replies).toEqual([5_500]);
+    expect(sent).toEqual([0, 500]);
+    expect(replies).toEqual([500]);
   });
 });
