@@ -63,6 +63,17 @@ export class EnqueueBatcher {
     });
   }
 
+  /**
+   * Sends the calls held for the end of this turn now. At shutdown: the app's
+   * Redis connections close after its shutdown hooks, and calls made before
+   * close() but held until a later turn would meet closed connections (a
+   * producer-only script that enqueues without awaiting, then closes). Sent
+   * now, they reach Redis ahead of the QUIT that closing sends after them.
+   */
+  sendPending(): void {
+    this.flush();
+  }
+
   private flush(): void {
     const pending = this.pending;
     if (pending.length === 0) return;

@@ -300,10 +300,13 @@ export class TaskQueue {
 
   /**
    * @internal Nest's shutdown hook (found by name; no `implements`, which the
-   * built types would keep without the method): the event followers stop
-   * now, so pending waitFor calls end with WaitForAbortedError.
+   * built types would keep without the method): enqueue calls made before
+   * close() and held for a batch are sent (the connections close after this
+   * hook, letting what was sent arrive), and the event followers stop, so
+   * pending waitFor calls end with WaitForAbortedError.
    */
   beforeApplicationShutdown(): void {
+    this.batcher.sendPending();
     this.waiter.close();
   }
 

@@ -50,7 +50,11 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
   const reply = replyMessage(error);
   // A refused login (the password changed under the app) is Redis being unreachable for this app, not a refusal of the call.
   if (reply === null && context.closed) {
-    return new RedisUnavailableError(`${operation} failed: this app has closed its Redis connections (app.close() was called); call it while the app runs`, { cause });
+    return new RedisUnavailableError(
+      `${operation} failed: this app has closed its Redis connections (app.close() was called) before the call reached Redis; ` +
+        `call it while the app runs, and await it (or what it waits on: a schema's validation) before closing`,
+      { cause },
+    );
   }
   if (reply === null && error instanceof Error && /^Too many Cluster redirections/.test(error.message)) {
     // The cluster answered, but the call found no node to run it: one is down or failing over, or the slot is half-moved (the client retries).

@@ -196,6 +196,28 @@ describe('connection shapes, as a user meets them', () => {
     }
   });
 
+  it('stores the enqueues a producer-only script made before app.close() without awaiting them', async () => {
+    const scriptPrefix = uniquePrefix('fire-and-forget');
+    @Module({ imports: [TaskModule.forRoot({ connection: REDIS_URL, prefix: scriptPrefix, worker: false })] })
+    class ScriptModule {}
+    const app = await NestFactory.createApplicationContext(ScriptModule, { logger: false });
+    const queue = app.get(TaskQueue);
+    try {
+      // The first is sent at once; the rest wait for the end of the turn to share a batch, which close() comes before.
+      const calls = Array.from({ length: 5 }, (_, n) => queue.enqueue('shape.echo', { n }).then(() => 'stored', (e: Error) => e.message));
+      await app.close();
+      expect(await Promise.all(calls)).toEqual(Array(5).fill('stored'));
+      const inspector = new Redis(REDIS_URL);
+      try {
+        expect(await inspector.llen(`{${scriptPrefix}:default}:wl`)).toBe(5);
+      } finally {
+        inspector.disconnect();
+      }
+    } finally {
+      await removePrefix(scriptPrefix);
+    }
+  });
+
   it('says the app is closed when TaskQueue is used after app.close(), not that Redis is unreachable', async () => {
     @Module({ imports: [TaskModule.forRoot({ connection: REDIS_URL, prefix, worker: false })] })
     class ClosingModule {}
@@ -204,7 +226,7 @@ describe('connection shapes, as a user meets them', () => {
     await app.close();
     const error = await queue.enqueue('shape.echo', { n: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedisUnavailableError);
-    expect((error as Error).message).toMatch(/this app has closed its Redis connections \(app\.close\(\) was called\); call it while the app runs$/);
+    expect((error as Error).message).toMatch(/this app has closed its Redis connections \(app\.close\(\) was called\) before the call reached Redis; call it while the app runs/);
   });
 
   it('names the sentinel set and the master when no sentinel answers, not 127.0.0.1:6379', async () => {

@@ -55,7 +55,10 @@ describe('toStoreError', () => {
   it('says the app closed its connections when a call comes after that, rather than blaming Redis', () => {
     const after = toStoreError('counts', new Error('Connection is closed.'), { ...context, closed: true });
     expect(after).toBeInstanceOf(RedisUnavailableError);
-    expect(after.message).toBe('counts failed: this app has closed its Redis connections (app.close() was called); call it while the app runs');
+    expect(after.message).toBe(
+      'counts failed: this app has closed its Redis connections (app.close() was called) before the call reached Redis; ' +
+        'call it while the app runs, and await it (or what it waits on: a schema\'s validation) before closing',
+    );
     // A refusal Redis sent is still reported as such.
     expect(toStoreError('counts', reply('OOM command not allowed'), { ...context, closed: true })).toMatchObject({ failure: 'out-of-memory' });
   });
