@@ -145,10 +145,12 @@ export class TaskTester {
   /**
    * Fires the next occurrence of schedule `id` now (for a `@TaskHandler`
    * schedule, the id is the task name), whatever its due time: its task is
-   * enqueued (not run) and the schedule moves on to its following occurrence.
+   * enqueued (not run) and the schedule moves on to its following occurrence,
+   * or, when the clock has passed several due times (advanceTime), to the
+   * first one after now: the overdue one fires once, as on Redis after downtime.
    */
   async fireSchedule(id: string): Promise<TaskRef> {
-    const ref = this.schedules.fireEarly(id, (s) => followingOccurrence(s.spec, s.next, s.next));
+    const ref = this.schedules.fireEarly(id, (s) => followingOccurrence(s.spec, s.next, this.store.now()));
     if (!ref) throw new InvalidTaskOptionsError(`fireSchedule: no schedule '${id}' (known: ${[...this.store.schedules.keys()].join(', ') || 'none'})`);
     await this.store.eventsDelivered();
     return ref;

@@ -127,6 +127,17 @@ describe('TaskQueue in the test mode', () => {
     await expect(t.tester.fireSchedule('nope')).rejects.toThrow(/no schedule 'nope' \(known: stock\.count\)/);
   });
 
+  it('fires an overdue schedule once after advanceTime passed several due times, then goes on from now, as on Redis', async () => {
+    const [schedule] = await t.queue.schedules();
+    t.tester.advanceTime(3 * 60_000 + 20_000);
+    const ref = await t.tester.fireSchedule('stock.count');
+    expect(ref.id).toBe(`stock.count@${schedule.next}`);
+    // The occurrences missed in between are skipped: the next is the first on the grid after now.
+    expect((await t.queue.schedules())[0].next).toBe(schedule.next + 3 * 60_000);
+    expect((await t.queue.schedules())[0].next).toBeGreaterThan(t.tester.now());
+    expect(t.tester.enqueued('stock.count')).toHaveLength(1);
+  });
+
   it('says a waitFor timed out on a task that no longer exists, not on one still pending', async () => {
     const ref = await t.queue.enqueue('stock.count', { all: false });
     // Short of the once-a-second check that would report it vanished.
