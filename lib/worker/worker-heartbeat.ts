@@ -5,6 +5,9 @@ import type { WorkerInfo, WorkerQueueInfo } from '../interfaces/worker-info.inte
 import { TaskStoreError } from '../errors/task-store.error.js';
 import { timers } from '../timers/own-timers.js';
 
+/** How soon a beat Redis refused for want of memory is tried again. */
+const OOM_RETRY_MS = 1_000;
+
 /**
  * This app's worker heartbeat: one store call per interval (a third of
  * `ttlMs`), not per task. The record says who the worker is and what it runs;
@@ -13,6 +16,8 @@ import { timers } from '../timers/own-timers.js';
  */
 export class WorkerHeartbeat {
   private timer: NodeJS.Timeout | null = null;
+  /** A beat sooner than the interval, while Redis refuses them for want of memory (see start). */
+  private retry: NodeJS.Timeout | null = null;
   private readonly startedAt = Date.now();
   private failing = false;
 
@@ -29,7 +34,10 @@ export class WorkerHeartbeat {
    * Beats once (so the fleet knows this worker before it fetches), then on
    * the timer. A Redis that is out of memory refuses the beat, not the start:
    * taking and finishing tasks is what frees its memory, so a worker started
-   * in that incident runs, unadvertised until a beat succeeds.
+   * in that incident runs, unadvertised until a beat succeeds. Meanwhile it
+   * beats every second rather than every third of the ttl: a worker of the old
+   * version in a rolling deploy sends tasks of a handler no live worker
+   * advertises dead ('no handler'), so the window is kept short.
    */
   async start(): Promise<void> {
     try {
@@ -41,12 +49,15 @@ export class WorkerHeartbeat {
     }
     this.timer = timers.setInterval(() => void this.beat(), Math.max(50, Math.floor(this.ttlMs / 3)));
     this.timer.unref();
+    if (this.failing) this.retrySoon();
   }
 
   /** Stops beating and removes the record. */
   async stop(): Promise<void> {
     if (this.timer) timers.clearInterval(this.timer);
     this.timer = null;
+    if (this.retry) timers.clearTimeout(this.retry);
+    this.retry = null;
     await this.engine.retireWorker(this.instanceId).catch(() => undefined);
   }
 
@@ -64,6 +75,17 @@ export class WorkerHeartbeat {
       // Once per outage: the connection reports the outage itself too. The engine's message already says what failed.
       if (!this.failing) this.logger.warn(`${error instanceof Error ? error.message : String(error)}; the worker heartbeat will retry`);
       this.failing = true;
+      // Only a refusal for memory: in an outage the beats would queue on the connection instead.
+      if (error instanceof TaskStoreError && error.failure === 'out-of-memory') this.retrySoon();
     }
+  }
+
+  private retrySoon(): void {
+    if (this.retry || this.timer === null) return;
+    this.retry = timers.setTimeout(() => {
+      this.retry = null;
+      void this.beat();
+    }, OOM_RETRY_MS);
+    this.retry.unref();
   }
 }

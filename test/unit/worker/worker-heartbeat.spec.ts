@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { TaskEngine } from '../../../lib/engine/task-engine.js';
+import { TaskStoreError } from '../../../lib/errors/task-store.error.js';
 import { WorkerHeartbeat } from '../../../lib/worker/worker-heartbeat.js';
 import { waitUntil } from '../../utils/wait.js';
 
@@ -33,6 +34,33 @@ describe('WorkerHeartbeat', () => {
       const after = beats;
       await waitUntil(() => beats >= after + 2, 'two more beats');
       expect(lines).toHaveLength(2);
+    } finally {
+      await heartbeat.stop();
+    }
+  });
+
+  it('starts on a Redis out of memory and beats every second until a beat gets through, not at its interval', async () => {
+    let refusals = 2;
+    let beats = 0;
+    const engine = {
+      heartbeat: async () => {
+        beats += 1;
+        if (refusals-- > 0) throw new TaskStoreError('worker heartbeat failed: Redis is out of memory', 'out-of-memory');
+      },
+      retireWorker: async () => undefined,
+    } as unknown as TaskEngine;
+    const lines: string[] = [];
+    const logger = { warn: (m: string) => lines.push(m) } as unknown as Logger;
+    // A ttl of 60 s: its interval is 20 s, far beyond this test's wait.
+    const heartbeat = new WorkerHeartbeat(engine, 'w1', 60_000, () => [], logger);
+    await heartbeat.start();
+    try {
+      await waitUntil(() => lines.length === 2, 'the beat to get through', 5_000);
+      expect(beats).toBe(3);
+      expect(lines).toEqual([
+        'worker heartbeat failed: Redis is out of memory; the worker starts anyway (finishing tasks frees memory), and the heartbeat will retry',
+        'worker heartbeat works again',
+      ]);
     } finally {
       await heartbeat.stop();
     }
