@@ -10,15 +10,15 @@ export interface TaskDashboardOptions {
   /** Where the dashboard is served, e.g. `'/tasks'` (under the app's global prefix, if it has one). */
   path: string;
   /** Shows no action and refuses every POST with 403 (default false). */
-  readOnly?: boolean;
+  readOnly?: boolean | undefined;
   /**
    * Guards run before every dashboard route (page, assets, API and actions): put your auth guard here.
    * Left out, and with no global guard in the app, start-up warns that the dashboard is open to anyone
    * who reaches the app; `[]` says it is meant to be (a private network, an authenticating proxy).
    */
-  guards?: DashboardGuard[];
+  guards?: DashboardGuard[] | undefined;
   /** Modules the dashboard's module imports, so a guard class can inject their providers (e.g. `[AuthModule]` for a JWT guard). */
-  imports?: ModuleMetadata['imports'];
+  imports?: ModuleMetadata['imports'] | undefined;
 }
 
 /** The options, checked and with defaults. */

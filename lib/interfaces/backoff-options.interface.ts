@@ -5,5 +5,5 @@ export interface BackoffOptions {
   /** Base delay in ms (>= 0). */
   delay: number;
   /** Upper bound in ms for the computed delay. */
-  maxDelay?: number;
+  maxDelay?: number | undefined;
 }

@@ -7,37 +7,37 @@ import type { TaskRef } from './task-ref.interface.js';
 /** Options of one `enqueue`. They win over the handler's options, which win over module defaults. */
 export interface EnqueueOptions extends TaskPolicyOptions {
   /** Idempotency key: while a task with this id exists in the queue, enqueue adds nothing and returns it. */
-  id?: string;
+  id?: string | undefined;
   /** Run no sooner than this many ms from now (judged by Redis time). */
-  delay?: number;
+  delay?: number | undefined;
   /** Run no sooner than this moment. Exclusive with `delay`. */
-  runAt?: Date;
+  runAt?: Date | undefined;
   /** Integer from -1,000,000 to 1,000,000; higher runs first; default 0. */
-  priority?: number;
+  priority?: number | undefined;
   /** Queue to add the task to (default: the handler's queue if this app has the handler, else `'default'`). */
-  queue?: string;
+  queue?: string | undefined;
   /** Tasks (ids in the same queue, or refs) that must complete before this one runs; it is 'blocked' until then. */
-  dependsOn?: ReadonlyArray<string | TaskRef>;
+  dependsOn?: ReadonlyArray<string | TaskRef> | undefined;
   /** When a dependency ends dead: 'dead' (default) ends this task dead too; 'run' runs it anyway. */
-  dependencyFailure?: 'dead' | 'run';
+  dependencyFailure?: 'dead' | 'run' | undefined;
   /** Retention of this task once completed, over the handler's and module's. */
-  removeOnComplete?: RemoveOption;
+  removeOnComplete?: RemoveOption | undefined;
   /** Retention of this task once dead, over the handler's and module's. */
-  removeOnDead?: RemoveOption;
+  removeOnDead?: RemoveOption | undefined;
 }
 
 /** One item of `enqueueMany`: a task by name or by definition. */
 export interface EnqueueManyItem<P = unknown> {
   name: string | TaskDefinition<P, unknown, unknown>;
   payload: P;
-  options?: EnqueueOptions;
+  options?: EnqueueOptions | undefined;
 }
 
 /** One item by definition: its payload checked against the definition's. */
 export interface TypedEnqueueManyItem<P, R, O> {
   name: TaskDefinition<P, R, O>;
   payload: P;
-  options?: EnqueueOptions;
+  options?: EnqueueOptions | undefined;
 }
 
 /** What an item of `enqueueMany` must be: by definition, typed as its definition says; by name, anything. */
@@ -74,5 +74,5 @@ export interface NewTask {
   /** This task's retention once dead, over the module's; null: the module's. */
   removeOnDead: RetentionOverride | null;
   /** The trace context of the enqueue span (a JSON carrier of the app's propagator); absent when tracing is off. */
-  traceContext?: string;
+  traceContext?: string | undefined;
 }

@@ -5,18 +5,18 @@ import type { TaskPolicyOptions } from './task-policy-options.interface.js';
 /** Options of `@TaskHandler`. */
 export interface TaskHandlerOptions extends TaskPolicyOptions {
   /** Queue this handler consumes and its tasks go to by default (default `'default'`). */
-  queue?: string;
+  queue?: string | undefined;
   /** Most runs of this handler at once within one worker process. */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Most runs of this handler at once across the whole fleet (enforced in Redis). */
-  globalConcurrency?: number;
+  globalConcurrency?: number | undefined;
   /** Retention of its tasks once completed, over the module's. */
-  removeOnComplete?: RemoveOption;
+  removeOnComplete?: RemoveOption | undefined;
   /** Retention of its tasks once dead, over the module's. */
-  removeOnDead?: RemoveOption;
+  removeOnDead?: RemoveOption | undefined;
   /**
    * Enqueue this task on a recurring timing, `{ cron, timezone? }` or `{ every }` (ms), with `payload`
    * (default null). Checked at bootstrap; the schedule's id is the task name.
    */
-  schedule?: HandlerScheduleOptions;
+  schedule?: HandlerScheduleOptions | undefined;
 }

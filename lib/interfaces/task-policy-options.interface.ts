@@ -3,9 +3,9 @@ import type { BackoffOptions } from './backoff-options.interface.js';
 /** The execution policy a task carries: set per enqueue, per handler or as module defaults. */
 export interface TaskPolicyOptions {
   /** Attempts in all, the first included (integer >= 1). */
-  attempts?: number;
+  attempts?: number | undefined;
   /** Delay between failed attempts. */
-  backoff?: BackoffOptions;
+  backoff?: BackoffOptions | undefined;
   /** Time limit in ms for one attempt (> 0). Unset: no limit. */
-  timeout?: number;
+  timeout?: number | undefined;
 }

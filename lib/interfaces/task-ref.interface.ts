@@ -16,7 +16,7 @@ export interface TaskRef<R = unknown> {
 /** Where to look a task up when given a bare id. */
 export interface TaskLookupOptions {
   /** Queue of the task (default `'default'`). Ignored when a `TaskRef` is given. */
-  queue?: string;
+  queue?: string | undefined;
 }
 
 /** Options of `waitFor`. */

@@ -4,24 +4,24 @@ import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js
 /** Limits that turn a queue's health check down. */
 export interface QueueHealthThresholds {
   /** Down when more tasks than this wait (parked ones included). */
-  maxWaiting?: number;
+  maxWaiting?: number | undefined;
   /** Down when more dead tasks than this are kept. */
-  maxDead?: number;
+  maxDead?: number | undefined;
   /** Down when the longest-waiting task at the front of its priority level has been due for longer than this (ms). */
-  maxOldestWaitingMs?: number;
+  maxOldestWaitingMs?: number | undefined;
   /**
    * Down when an attempt of this queue has been running in this app for longer than this (ms): a handler
    * stuck on a promise that never settles, with no timeout. Only this app's own workers are looked at.
    */
-  maxRunningMs?: number;
+  maxRunningMs?: number | undefined;
 }
 
 /** Options of `TaskHealthIndicator.isHealthy`. */
 export interface TaskHealthOptions {
   /** Per queue, the thresholds that turn the check down; only the queues named here are read. */
-  queues?: Record<string, QueueHealthThresholds>;
+  queues?: Record<string, QueueHealthThresholds> | undefined;
   /** How long Redis has to answer each read before the check is down (default 1,000 ms). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** The options after checks and defaults. */

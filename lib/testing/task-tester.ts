@@ -23,9 +23,9 @@ export interface TesterDrainOptions {
    * (later tasks stay delayed), or `false` to run only what is due now. On
    * real timers (`timers: 'real'`) drain waits for them instead, as long.
    */
-  advanceTime?: boolean | number;
+  advanceTime?: boolean | number | undefined;
   /** Most attempts drain runs before it gives up with an error (default 10,000): a guard against tasks that enqueue tasks without end. */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
 }
 
 /** @deprecated The name of the main entry's `TaskQueue.drain` options too: use `TesterDrainOptions`. */

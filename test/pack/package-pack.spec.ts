@@ -122,6 +122,14 @@ export async function use(queue: TaskQueue, tester: TaskTester): Promise<string>
   const listed: EnqueuedTask<{ name: string }>[] = tester.enqueued(Greet);
   return (await queue.waitFor(ref, { timeout: 1 })) + listed.length;
 }
+
+// Options built from configuration, where a setting may be undefined: accepted at run time, and by the types
+// under exactOptionalPropertyTypes.
+export function fromConfig(queue: TaskQueue, env: { concurrency?: string; delay?: number; zone?: string }) {
+  const configured = TaskModule.forRoot({ connection: 'redis://127.0.0.1:6379', worker: { concurrency: env.concurrency ? Number(env.concurrency) : undefined } });
+  const scheduled = queue.schedule('nightly', Greet, { name: 'n' }, { cron: '0 3 * * *', timezone: env.zone });
+  return [configured, scheduled, queue.enqueue(Greet, { name: 'configured' }, { delay: env.delay, priority: undefined })];
+}
 `;
 
 describe('the package as npm packs it', () => {
@@ -226,7 +234,7 @@ try {
     expect(execFileSync(linked, ['--version'], { cwd: app, encoding: 'utf8', timeout: 30_000 })).toBe(`${version}\n`);
   }, 60_000);
 
-  it('type-checks a consumer under nodenext and under node10 resolution (typesVersions)', () => {
+  it('type-checks a consumer under nodenext and under node10 resolution (typesVersions), and with exactOptionalPropertyTypes', () => {
     writeFileSync(join(app, 'consumer.ts'), TYPED_CONSUMER);
     // The compiler's report (empty when it accepts the file), so a failure shows what it said.
     const check = (compilerOptions: Record<string, unknown>) => {
@@ -246,5 +254,6 @@ try {
     // name an optional peer the app did not install (@opentelemetry/api and
     // @nestjs/terminus are not in this app).
     expect(check({ module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: false })).toBe('');
+    expect(check({ module: 'nodenext', moduleResolution: 'nodenext', exactOptionalPropertyTypes: true })).toBe('');
   }, 90_000);
 });
