@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../config/defaults.js';
-import { checkBackoff, checkInteger, checkName, checkPolicy, checkQueueName, checkRange, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
+import { checkBackoff, checkInteger, checkName, checkPolicy, checkQueueName, checkRange, checkRemoveOption, describeValue, type OptionKeys } from '../config/option-checks.js';
 import type { FallbackPolicy } from '../config/resolved-options.js';
 import type { HandlerDefaults } from '../discovery/handler-options.normalizer.js';
 import { MAX_DEPENDENCIES, type QueuedTask } from '../engine/new-task.js';
@@ -78,7 +78,8 @@ export function normalizeEnqueue(
   let runAt: number | null = null;
   if (o.runAt !== undefined) {
     if (!(o.runAt instanceof Date) || Number.isNaN(o.runAt.getTime())) {
-      throw new InvalidTaskOptionsError(`${where}: runAt must be a valid Date`);
+      const got = o.runAt instanceof Date ? 'an invalid Date' : typeof o.runAt === 'number' ? `${o.runAt} (a number: use delay, or new Date(ms))` : describeValue(o.runAt);
+      throw new InvalidTaskOptionsError(`${where}: runAt must be a valid Date, got ${got}`);
     }
     runAt = checkRange(o.runAt.getTime(), where, 'runAt (as epoch ms)', 'runAt');
   }
