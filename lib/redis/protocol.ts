@@ -395,6 +395,11 @@ export const SCRIPTS = {
    * and the name's parked tasks when `parked` is '1'.
    */
   listNamed: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'state', 'name', 'count', 'readSet', 'setFrom', 'setAfter', 'readList', 'listAfter', 'parked'] },
+  /**
+   * One page of list('waiting'): up to `limit` ids from place `offset` on, in the order they run (the wait
+   * list merged with the wait set and the parked sets by wait score). The reply is the ids, in that order.
+   */
+  listWaiting: { keys: QUEUE_SCRIPT_KEYS, args: ['base', 'offset', 'limit'] },
 } as const satisfies Record<string, { keys: readonly string[]; args: readonly string[]; row?: readonly string[] }>;
 
 /**

@@ -5,9 +5,12 @@ import { redactRedisError, redacted } from './redact-error.js';
 import type { RedisClient } from './redis-client.js';
 import { leaseOf } from '../engine/lease-holder.js';
 import { RECORD } from './protocol.js';
-import { compactWaitScore, decodeCompactTaskInfo, decodeTaskInfo, parseJson } from './task-record.codec.js';
+import { scriptArgs } from './script-args.js';
+import { runScript } from './script-registry.js';
+import { decodeCompactTaskInfo, decodeTaskInfo, parseJson } from './task-record.codec.js';
 
-// The engine's read side: plain reads, no state changes, so no scripts.
+// The engine's read side: no state changes. Plain reads, but for the page of waiting tasks: a script, for
+// one consistent snapshot of the wait list and the sets it merges in O(log n) commands.
 
 /** The set each listable state lives in, ordered oldest first. */
 const STATE_SETS: Record<Exclude<TaskState, 'active' | 'waiting'>, keyof QueueKeys> = {
@@ -60,53 +63,15 @@ export async function listTasks(client: RedisClient, keys: QueueKeys, state: Tas
     all.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || (a.id < b.id ? -1 : 1));
     infos = all.slice(offset, offset + limit);
   } else if (state === 'waiting') {
-    infos = await readTasks(client, keys, await waitingIds(client, keys, offset, limit));
+    // In run order: the wait list merged with the wait set and the parked sets by wait score, read in
+    // O(log n) + O(limit) commands by one script (list-waiting.lua), whatever the mix.
+    const args = scriptArgs('listWaiting', { base: keys.base, offset, limit });
+    infos = await readTasks(client, keys, (await redacted(runScript(client, 'listWaiting', keys.scriptKeys, args))) as string[]);
   } else {
     infos = await readTasks(client, keys, await redacted(client.zrange(keys[STATE_SETS[state]] as string, offset, offset + limit - 1)));
   }
   // A task can move on between the reads; what is gone is left out.
   return infos.filter((info): info is TaskInfo => info !== null);
-}
-
-/**
- * A page of waiting ids in run order: the wait list merged with the wait set by wait score (what fetch
- * does), and those parked while their handler is at its fleet-wide limit.
- */
-async function waitingIds(client: RedisClient, keys: QueueKeys, offset: number, limit: number): Promise<string[]> {
-  const end = offset + limit - 1;
-  const [names, setSize] = await Promise.all([redacted(client.smembers(keys.parkedNames)), redacted(client.zcard(keys.wait))]);
-  if (names.length === 0 && setSize === 0) return redacted(client.lrange(keys.waitList, offset, end));
-  const pipeline = client.pipeline();
-  pipeline.lrange(keys.waitList, 0, end);
-  pipeline.zrange(keys.wait, 0, end, 'WITHSCORES');
-  for (const name of names) pipeline.zrange(keys.handlerParked(name), 0, end, 'WITHSCORES');
-  const [listed, ...sets] = ((await redacted(pipeline.exec())) ?? []).map(([error, reply]) => {
-    if (error) throw redactRedisError(error);
-    return reply as string[];
-  });
-  const scored: Array<[string, number]> = [];
-  for (const flat of sets) for (let i = 0; i + 1 < flat.length; i += 2) scored.push([flat[i], Number(flat[i + 1])]);
-  // A list entry's wait score is in its record; one gone meanwhile is left out, as readTasks would.
-  const scores = await listScores(client, keys, listed);
-  listed.forEach((id, i) => {
-    if (scores[i] !== null) scored.push([id, scores[i]]);
-  });
-  scored.sort((a, b) => a[1] - b[1]);
-  return scored.slice(offset, offset + limit).map(([id]) => id);
-}
-
-/** The wait scores of wait-list tasks (from a compact record or the record key; null for a task gone), in one round trip. */
-async function listScores(client: RedisClient, keys: QueueKeys, ids: readonly string[]): Promise<Array<number | null>> {
-  if (ids.length === 0) return [];
-  const pipeline = client.pipeline();
-  for (const id of ids) pipeline.hget(keys.compactRecords, id).hget(keys.task(id), RECORD.waitScore);
-  const replies = (await redacted(pipeline.exec())) ?? [];
-  return ids.map((_, i) => {
-    const [[e1, compact], [e2, score]] = replies.slice(2 * i, 2 * i + 2) as [[Error | null, string | null], [Error | null, string | null]];
-    if (e1 ?? e2) throw redactRedisError(e1 ?? e2);
-    if (compact !== null) return compactWaitScore(compact);
-    return score === null ? null : Number(score);
-  });
 }
 
 /** Results of a task's completed dependencies, by dependency id. */

@@ -21,6 +21,17 @@ local function compactWaitScore(c)
   return waitScore(0, c[CR_SEQ] + 0)
 end
 
+-- The wait score of a wait-list entry: from its compact record's sequence
+-- number, or in its record key; nil when it has neither (its record was
+-- removed or damaged under it: fetch drops it, list-waiting.lua places it
+-- behind the entry before it).
+local function listEntryScore(base, id)
+  local text = redis.call('HGET', base .. K_COMPACT_RECORDS, id)
+  local c = text and parseCompact(text)
+  if c then return compactWaitScore(c) end
+  return tonumber(redis.call('HGET', base .. K_TASK .. id, R_WAIT_SCORE))
+end
+
 -- The extras of a parsed compact record (CX_*), or nil when it has none (most tasks).
 local function compactExtras(c)
   if c[CR_EXTRAS] == '' then return nil end

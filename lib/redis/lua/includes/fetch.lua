@@ -53,15 +53,6 @@ end
 local priorityZeroScore = PRIORITY_ZERO_LEVEL * 4294967296
 local belowZeroScore = (PRIORITY_ZERO_LEVEL + 1) * 4294967296
 
--- The wait score of a wait-list entry: from its compact record's sequence
--- number, or in its record key; 0 when it has neither.
-local function listEntryScore(base, id)
-  local text = redis.call('HGET', base .. K_COMPACT_RECORDS, id)
-  local c = text and parseCompact(text)
-  if c then return compactWaitScore(c) end
-  return tonumber(redis.call('HGET', base .. K_TASK .. id, R_WAIT_SCORE)) or 0
-end
-
 -- The compact records of the ids peekWaiting took from the wait list, as an
 -- array in step with `popped` (false where an id has none, or came from the
 -- wait set), one HMGET per thousand ids; nil when none came from the list.
@@ -125,7 +116,7 @@ local function peekWaiting(base, keys, want, setEmpty)
         fromSet = false
       else
         -- A record gone from under its entry scores 0: it is taken (and dropped as broken) first.
-        listScore = listScore or listEntryScore(base, list[li])
+        listScore = listScore or listEntryScore(base, list[li]) or 0
         fromSet = zs < listScore
       end
     end
