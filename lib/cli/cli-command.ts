@@ -19,6 +19,11 @@ export interface Place {
   prefix: string;
   /** "Redis at host:port" or "Redis Cluster via host:port, ...": never credentials. */
   redis: string;
+  /**
+   * Redis's clock, epoch ms: the times the store wrote (enqueued, seen, due) are store time, so their
+   * "ago" and "in" are measured against it, not against this machine's clock, which may be minutes off.
+   */
+  now(): Promise<number>;
 }
 
 /** What a command prints: one JSON document with `--json`, text otherwise. */

@@ -1,5 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { SCHEDULE_ENGINE } from '../engine/engine.tokens.js';
+import type { ScheduleEngine } from '../engine/schedule-engine.js';
 import { TaskModule } from '../module/task.module.js';
 import { TaskQueue } from '../producer/task-queue.js';
 import { connectionOf, type SessionSettings } from './cli-connection.js';
@@ -13,6 +15,8 @@ export const CLI_CONNECT_TIMEOUT_MS = 3_000;
 /** An open connection to the queues: the library's own TaskQueue, in a Nest context with no worker. */
 export interface CliSession {
   queue: TaskQueue;
+  /** Redis's clock (the engine's store time), epoch ms. */
+  now(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -31,5 +35,6 @@ export async function openSession(settings: SessionSettings): Promise<CliSession
     connectTimeoutMs: CLI_CONNECT_TIMEOUT_MS,
   });
   const app: INestApplicationContext = await NestFactory.createApplicationContext(module, { logger: false, abortOnError: false });
-  return { queue: app.get(TaskQueue), close: () => app.close() };
+  const schedules = app.get<ScheduleEngine>(SCHEDULE_ENGINE);
+  return { queue: app.get(TaskQueue), now: () => schedules.now(), close: () => app.close() };
 }

@@ -87,8 +87,8 @@ function settingsOf(command: CliCommand, { values }: CommandInput, io: CliIo): S
 async function execute(command: CliCommand, input: CommandInput, settings: SessionSettings): Promise<CommandResult> {
   // Loaded here, so help and usage errors answer without loading Nest.
   const { openSession } = await import('./cli-session.js');
-  const place = { prefix: settings.prefix, redis: redisOf(settings) };
   const session = await openSession(settings);
+  const place = { prefix: settings.prefix, redis: redisOf(settings), now: session.now };
   try {
     return await command.run(session.queue, input, place);
   } finally {

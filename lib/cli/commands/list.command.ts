@@ -41,7 +41,7 @@ export const listCommand: CliCommand = {
     const tasks = taskName === undefined
       ? await queue.list(state as TaskState, { queue: name, offset, limit })
       : await listByName(queue, name, state as TaskState, taskName, offset, limit);
-    const now = Date.now();
+    const now = await place.now();
     const rows = tasks.map((t) => [t.id, t.name, t.state, `${t.attempts}/${t.maxAttempts}`, relativeTime(t.enqueuedAt, now), stateDetail(t, now), cell(t.error?.message ?? '')]);
     const columns = [{ header: 'ID' }, { header: 'NAME' }, { header: 'STATE' }, { header: 'ATTEMPTS', right: true }, { header: 'ENQUEUED' }, { header: detailHeader(state as TaskState) }, { header: 'ERROR' }];
     return { json: tasks, text: textTable(columns, rows, `No ${state} tasks in queue '${name}'${taskName === undefined ? '' : ` named '${taskName}'`}.`) };

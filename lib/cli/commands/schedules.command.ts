@@ -14,7 +14,7 @@ export const schedulesCommand: CliCommand = {
   changes: false,
   async run(queue, _input, place) {
     const schedules = await queue.schedules();
-    const now = Date.now();
+    const now = await place.now();
     const rows = schedules.map((s) => [s.id, s.queue, s.name, timing(s), new Date(s.next).toISOString(), relativeTime(s.next, now)]);
     const columns = [{ header: 'ID' }, { header: 'QUEUE' }, { header: 'NAME' }, { header: 'TIMING' }, { header: 'NEXT' }, { header: '' }];
     return { json: schedules, text: textTable(columns, rows, `No schedules under prefix '${place.prefix}' on ${place.redis}.`) };

@@ -39,7 +39,7 @@ export const showCommand: CliCommand = {
       logs: logs ?? [],
       dependencies: { shown: dependencies, total: related.dependencies.length },
       dependents: { shown: dependents, total: related.dependents.length },
-    }, Date.now());
+    }, await place.now());
     return { json: { task, attempts: attempts ?? [], logs: logs ?? [], relations: related }, text: note + text };
   },
 };

@@ -23,7 +23,7 @@ export const throughputCommand: CliCommand = {
     const minutes = integerOption('throughput', values, 'minutes', 60, 1, MAX_THROUGHPUT_MINUTES);
     const name = await knownQueue(queue, 'throughput', given, '<queue>', place);
     const points = await queue.throughput(name, { minutes });
-    const now = Date.now();
+    const now = await place.now();
     // Minutes to the minute, in UTC like `show`'s times: "2026-12-04T23:41Z".
     const rows = points.map((p) => [`${new Date(p.minute).toISOString().slice(0, 16)}Z`, relativeTime(p.minute, now), String(p.completed), String(p.failed)]);
     const columns = [{ header: 'MINUTE (UTC)' }, { header: '' }, { header: 'COMPLETED', right: true }, { header: 'FAILED', right: true }];

@@ -18,7 +18,7 @@ export const workersCommand: CliCommand = {
   async run(queue, { args: [given] }, place) {
     const name = given === undefined ? undefined : await knownQueue(queue, 'workers', given, '[queue]', place);
     const workers = await queue.workers(name);
-    const now = Date.now();
+    const now = await place.now();
     const rows = workers.map((w) => [
       w.instanceId, w.host, String(w.pid), relativeTime(w.startedAt, now), relativeTime(w.lastSeenAt, now),
       w.queues.map((q) => `${q.queue} (${q.running}/${q.concurrency})`).join(', '),

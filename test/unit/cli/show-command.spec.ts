@@ -6,7 +6,7 @@ import type { TaskAttempt, TaskInfo, TaskLogLine, TaskQueue, TaskRelations } fro
 // attempt that failed, its dependencies and dependents with their states, and
 // long values cut. (The command against Redis is in test/e2e/cli-*.spec.ts; this is its text.)
 
-const PLACE: Place = { prefix: 'tasks', redis: 'Redis at 127.0.0.1:6379' };
+const PLACE: Place = { prefix: 'tasks', redis: 'Redis at 127.0.0.1:6379', now: async () => Date.now() };
 
 /** A TaskQueue that knows `tasks` (by id, in queue 'default'), with the given history, log and relations. */
 function queueOf(tasks: TaskInfo[], attempts: TaskAttempt[] = [], logs: TaskLogLine[] = [], relations: TaskRelations = { dependencies: [], dependents: [] }): TaskQueue {
@@ -79,6 +79,14 @@ describe('nestjs-redis-tasks show', () => {
     const orphaned = task({ id: 'r-1', state: 'active', startedAt: now - 60_000, lease: { workerId: '7qe.747defd7', expiresAt: now - 30_000 } });
     const { text: late } = await showCommand.run(queueOf([orphaned]), { args: ['r-1'], values: {} }, PLACE);
     expect(late).toMatch(/^lease +worker 7qe\.747defd7 .*: expired, so that worker stopped renewing it; a live worker of the queue takes it back$/m);
+  });
+
+  it("measures the lease's end against Redis's clock, not this machine's, which may be minutes off", async () => {
+    // Redis is five minutes ahead of this machine: the store's times are in its clock.
+    const storeNow = Date.now() + 300_000;
+    const running = task({ id: 'r-1', state: 'active', startedAt: storeNow - 1_000, lease: { workerId: '7qe.747defd7', expiresAt: storeNow + 29_000 } });
+    const { text } = await showCommand.run(queueOf([running]), { args: ['r-1'], values: {} }, { ...PLACE, now: async () => storeNow });
+    expect(text).toMatch(/^lease +worker 7qe\.747defd7 \(see workers\), until \S+ \(in 2\ds\)$/m);
   });
 
   it('says a dependent that died with its dependency failed before any attempt, not in attempt 0', async () => {
