@@ -33,7 +33,7 @@ function park(q: MemoryQueue, id: string, score: number, name: string): void {
  * those of a handler no live worker carries any more. Returns when the
  * earliest carrier of the others stops beating (null: none).
  */
-function unparkRunnable(q: MemoryQueue, request: FetchRequest, now: number): number | null {
+function unparkRunnable(q: MemoryQueue, request: FetchRequest, now: number, count: number): number | null {
   const names = request.handlerNames.length > 0 ? new Set(request.handlerNames) : null;
   let earliest: number | null = null;
   let more = false;
@@ -41,9 +41,9 @@ function unparkRunnable(q: MemoryQueue, request: FetchRequest, now: number): num
     let room: number;
     if (names === null || names.has(name)) {
       const limit = request.handlerLimits.get(name);
-      room = Math.min(request.count, limit === undefined ? parked.size : Math.max(0, limit - (q.running.get(name) ?? 0)));
+      room = Math.min(count, limit === undefined ? parked.size : Math.max(0, limit - (q.running.get(name) ?? 0)));
       // More parked than this fetch takes, and no limit holding it back: another carrier is woken for them.
-      more ||= room === request.count && parked.size > room;
+      more ||= room > 0 && room === count && parked.size > room;
     } else {
       const expiry = carriedUntil(q, name, now);
       if (expiry !== null) earliest = earliest === null ? expiry : Math.min(earliest, expiry);
@@ -74,17 +74,22 @@ function rateAllowance(q: MemoryQueue, now: number, max: number): { allowed: num
  */
 export function fetchFrom(q: MemoryQueue, request: FetchRequest, now: number): FetchReply {
   promoteDue(q, now);
-  const carriedBy = unparkRunnable(q, request, now);
-  const names = request.handlerNames.length > 0 ? new Set(request.handlerNames) : null;
+  // What this fetch may take, before anything parked is put back for it: a paused queue, or one with no
+  // rate allowance left, takes nothing, and putting back (and waking other workers for) its parked tasks
+  // would only move them back and forth.
   let n = q.paused ? 0 : request.count;
-  let lookAgain: number | null = carriedBy === null ? null : carriedBy - now;
   const rateLimit = q.settings.rateLimit;
+  let rateWait: number | null = null;
   if (n > 0 && rateLimit) {
     const { allowed, lookAgain: wait } = rateAllowance(q, now, rateLimit.max);
     n = Math.min(n, allowed);
-    // The window's end matters only to tasks it holds back: with none waiting, nothing is due then.
-    if (wait !== null && q.wait.size > 0 && (lookAgain === null || wait < lookAgain)) lookAgain = wait;
+    rateWait = wait;
   }
+  const carriedBy = unparkRunnable(q, request, now, n);
+  const names = request.handlerNames.length > 0 ? new Set(request.handlerNames) : null;
+  let lookAgain: number | null = carriedBy === null ? null : carriedBy - now;
+  // The window's end matters only to tasks it holds back: with none waiting, nothing is due then.
+  if (rateWait !== null && q.wait.size > 0 && (lookAgain === null || rateWait < lookAgain)) lookAgain = rateWait;
   const tasks: FetchedTask[] = [];
   while (tasks.length < n && q.wait.size > 0) {
     const [id] = q.wait.popFirst(1);

@@ -312,6 +312,33 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
       }
     });
 
+    it("puts no parked task back, and wakes no other carrier, while the queue is paused", async () => {
+      const carrier = (id: string) => ({ instanceId: id, host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['other'], concurrency: 2, running: 0 }] });
+      await engine.tasks.heartbeat(carrier('c1'), 30_000);
+      await engine.tasks.heartbeat(carrier('c2'), 30_000);
+      await add(...Array.from({ length: 6 }, (_, n) => newTask(`o${n}`, { name: 'other' })));
+      expect((await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks).toEqual([]);
+      await engine.tasks.pause(QUEUE);
+      const second = await engine.tasks.createWaker(QUEUE, ['other']);
+      try {
+        for (let i = 0; i < 3; i++) await second.fetchAfterNews({ ...request(0), handlerNames: ['other'] }, 100);
+        const woken = second.fetchAfterNews({ ...request(2), handlerNames: ['other'] }, 1_000).then(() => 'woken or timed out');
+        let settled = false;
+        void woken.then(() => (settled = true));
+        expect((await engine.tasks.fetch(QUEUE, { ...request(2), handlerNames: ['other'] })).tasks).toEqual([]);
+        // Nothing was put back for the paused fetch: the worker without the handler finds nothing to park again.
+        expect((await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks).toEqual([]);
+        // No wake-up came of it: the other carrier's wait is still on (a wake-up would have ended it at once).
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(settled).toBe(false);
+        await woken;
+        await engine.tasks.resume(QUEUE);
+        expect((await engine.tasks.fetch(QUEUE, { ...request(2), handlerNames: ['other'] })).tasks.map((t) => t.id)).toEqual(['o0', 'o1']);
+      } finally {
+        await second.close();
+      }
+    });
+
     it('fires a schedule occurrence once: a firing with a stale due time or revision is refused', async () => {
       const definition: ScheduleDefinition = {
         id: 'tick', queue: QUEUE, name: 'job', payloadJson: '{"n":1}', spec: { cron: null, every: 1_000, timezone: null },

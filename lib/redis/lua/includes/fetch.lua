@@ -159,7 +159,6 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       promoteDue(base, keys, now)
       nextDue = firstDue(keys)
     end
-    handOverEnds = unparkRunnable(base, keys, now, f)
   end
   local out = {}
   out[REPLY_FETCH_LOOK_AGAIN_MS] = -1
@@ -183,6 +182,9 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
       n = allowed
     end
   end
+  -- Parked tasks are put back for what this call may take (n), not what it asked for: a paused queue or
+  -- one out of rate allowance puts none back, nor wakes other workers for them.
+  if not quiet then handOverEnds = unparkRunnable(base, keys, now, f, n) end
   local started = 0
   -- Entries taken without starting (broken, or parked): popping goes on past
   -- them, so real tasks behind a run of broken entries start in this call.

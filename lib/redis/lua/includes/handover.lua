@@ -15,7 +15,8 @@ end
 -- Parked tasks go back to waiting, in their old place, when this worker can
 -- start them: those of a handler it runs without a fleet-wide limit, or with
 -- room under its limit (a limit removed or raised since they were parked), at
--- most as many as this fetch takes. More would sit in the wait set for a
+-- most as many as this fetch takes (`n`: none while the queue is paused or out
+-- of rate allowance, when putting them back would only move them to and fro). More would sit in the wait set for a
 -- worker that lacks the handler to park again: with a backlog of the name
 -- during a rolling deploy, the two versions' fetches would move the whole
 -- backlog back and forth, each time, and load the server for every app on it.
@@ -27,7 +28,7 @@ end
 -- worker carries it any more: they then end dead here ('no handler').
 -- Returns the earliest moment such an advertisement runs out (nil: none), so
 -- the worker looks again then rather than at its idle check.
-local function unparkRunnable(base, keys, now, f)
+local function unparkRunnable(base, keys, now, f, n)
   -- Most queues never park: EXISTS costs less than SMEMBERS and its loop on the empty set.
   local parkedNames = base .. K_PARKED_NAMES
   if redis.call('EXISTS', parkedNames) == 0 then return nil end
@@ -37,7 +38,7 @@ local function unparkRunnable(base, keys, now, f)
     local room = 0
     if not f.names or f.names[name] then
       local limit = f.limits and f.limits[name]
-      room = f.n
+      room = n
       if limit then room = math.min(room, math.max(0, limit - (tonumber(redis.call('GET', base .. K_HANDLER_RUNNING .. name)) or 0))) end
     else
       local expiry = carriedUntil(keys, now, name)
@@ -52,7 +53,7 @@ local function unparkRunnable(base, keys, now, f)
       for i = 1, #moved, 2 do redis.call('ZADD', keys[KEY_WAIT], moved[i + 1], moved[i]) end
       if redis.call('ZCARD', parkedKey) == 0 then
         redis.call('SREM', parkedNames, name)
-      elseif room == f.n then
+      elseif room > 0 and room == n then
         wake(base .. K_HANDLER_MARK .. name)
       end
     end
