@@ -1,5 +1,5 @@
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { ExternalContextCreator } from '@nestjs/core';
+import type { ExternalContextCreator, HttpAdapterHost } from '@nestjs/core';
 import { hasGlobalGuard } from '../execution/global-enhancers.js';
 import type { ResolvedDashboardOptions } from './dashboard-options.js';
 
@@ -8,7 +8,9 @@ import type { ResolvedDashboardOptions } from './dashboard-options.js';
  * own (and `guards` left out, not `[]`) and no global guard in the app. The
  * page shows every payload, result and error, and acts on tasks, so an open
  * one is worth a line in the log of whoever deployed it; the app's global
- * guards are only known by then.
+ * guards are only known by then. An app with no HTTP server (a worker process
+ * built from the same module as the API, with createApplicationContext)
+ * serves nothing, and says nothing.
  */
 export class DashboardExposureCheck implements OnApplicationBootstrap {
   private readonly logger = new Logger('TaskDashboard');
@@ -16,10 +18,11 @@ export class DashboardExposureCheck implements OnApplicationBootstrap {
   constructor(
     private readonly options: ResolvedDashboardOptions,
     private readonly contextCreator: ExternalContextCreator,
+    private readonly http: HttpAdapterHost,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.options.guardsGiven || hasGlobalGuard(this.contextCreator) !== false) return;
+    if (this.options.guardsGiven || !this.http.httpAdapter || hasGlobalGuard(this.contextCreator) !== false) return;
     const acts = this.options.readOnly ? '' : ', and retry, remove and drain tasks';
     this.logger.warn(
       `TaskDashboardModule at '/${this.options.path}' has no guard and the app has no global guard: anyone who can reach the app ` +

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ExternalContextCreator } from '@nestjs/core';
+import { ExternalContextCreator, HttpAdapterHost } from '@nestjs/core';
 import { DashboardActions } from './dashboard-actions.js';
 import { DashboardExposureCheck } from './dashboard-exposure-check.js';
 import { createDashboardController } from './dashboard-controller.factory.js';
@@ -30,7 +30,11 @@ export class TaskDashboardModule {
         DashboardActions,
         DashboardHeadersInterceptor,
         DashboardTimeoutInterceptor,
-        { provide: DashboardExposureCheck, useFactory: (creator: ExternalContextCreator) => new DashboardExposureCheck(resolved, creator), inject: [ExternalContextCreator] },
+        {
+          provide: DashboardExposureCheck,
+          useFactory: (creator: ExternalContextCreator, http: HttpAdapterHost) => new DashboardExposureCheck(resolved, creator, http),
+          inject: [ExternalContextCreator, HttpAdapterHost],
+        },
       ],
     };
   }

@@ -62,10 +62,13 @@ export function TaskHandler(task: string | TaskDefinition<unknown, unknown, unkn
       badArguments: `its first argument must be a task name or a definition made by defineTask(), got ${describeArgument(task)} (an import cycle can leave a definition undefined where it is used)`,
     });
   }
-  const besideDefinition = Object.keys(options).filter((key) => SETTLED_AT_ENQUEUE.has(key));
+  // A setting given as undefined (options built from configuration) is not given: it neither counts as set
+  // beside the definition nor overwrites the definition's own value.
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as TaskHandlerOptions;
+  const besideDefinition = Object.keys(given).filter((key) => SETTLED_AT_ENQUEUE.has(key));
   return TaskHandlerMeta({
     ...task.options,
-    ...options,
+    ...given,
     name: task.name,
     ...(task.schema !== undefined && { schema: task.schema }),
     ...(besideDefinition.length > 0 && { besideDefinition }),

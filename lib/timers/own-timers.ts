@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import * as nodeTimers from 'node:timers';
 
 /**
@@ -20,7 +21,9 @@ export const timers = {
    * or waits here: the wall clock steps (NTP, a VM resumed), and a worker that
    * measured with it armed its due-time timer an hour late after a step
    * forward, or stretched its shutdown grace after one back. Never compared
-   * with a time from Redis or another process.
+   * with a time from Redis or another process. From node:perf_hooks, bound
+   * now: fake timers replace the global `performance`, even when installed
+   * before this module loads.
    */
   monotonicMs: performance.now.bind(performance),
 } as const;

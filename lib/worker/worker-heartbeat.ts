@@ -18,6 +18,8 @@ export class WorkerHeartbeat {
   private timer: NodeJS.Timeout | null = null;
   /** A beat sooner than the interval, while Redis refuses them for want of memory (see start). */
   private retry: NodeJS.Timeout | null = null;
+  /** The beat on its way, which stop() lets land before it retires the record (else it would list the worker again). */
+  private inFlight: Promise<void> | null = null;
   private readonly startedAt = Date.now();
   private failing = false;
 
@@ -58,6 +60,7 @@ export class WorkerHeartbeat {
     this.timer = null;
     if (this.retry) timers.clearTimeout(this.retry);
     this.retry = null;
+    await this.inFlight;
     await this.engine.retireWorker(this.instanceId).catch(() => undefined);
   }
 
@@ -65,7 +68,15 @@ export class WorkerHeartbeat {
     return { instanceId: this.instanceId, host: hostname(), pid: process.pid, startedAt: this.startedAt, queues: this.queues() };
   }
 
-  private async beat(): Promise<void> {
+  /** One beat at a time: a beat still out when the next is due is the one that counts. */
+  private beat(): Promise<void> {
+    this.inFlight ??= this.beatOnce().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private async beatOnce(): Promise<void> {
     try {
       await this.engine.heartbeat(this.record(), this.ttlMs);
       // Its end at its start's level, so a log filtered to warnings shows both.

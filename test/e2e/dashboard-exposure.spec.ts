@@ -1,5 +1,5 @@
-import { Injectable, Scope, type CanActivate, type INestApplication, type Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { Injectable, Module, Scope, type CanActivate, type INestApplication, type Provider } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { TaskModule } from '../../lib/index.js';
 import { TaskDashboardModule } from '../../lib/dashboard/index.js';
@@ -58,6 +58,17 @@ describe('TaskDashboardModule: the warning about an unguarded dashboard', () => 
   ];
   it.each(quiet)('says nothing with %s', async (_, dashboard, providers) => {
     expect(await start(dashboard, providers)).toEqual([]);
+  });
+
+  it('says nothing in an app without an HTTP server (a worker process built from the API module)', async () => {
+    const logger = new CapturingLogger();
+    @Module({ imports: [TaskModule.forRoot({ connection: TEST_CONNECTION, prefix, worker: false }), TaskDashboardModule.forRoot({ path: '/tasks' })] })
+    class WorkerProcessModule {}
+    const context = await NestFactory.createApplicationContext(WorkerProcessModule, { logger });
+    await context.close();
+    expect(logger.lines.filter((line) => line.startsWith('warn'))).toEqual([]);
+    // Bootstrap ran, with the dashboard's module in it: Nest's own start-up line for it is there.
+    expect(logger.lines).toContain('log TaskDashboardModule dependencies initialized InstanceLoader');
   });
 
   it('says nothing with a guard from useGlobalGuards', async () => {

@@ -1,9 +1,9 @@
 -- listWaiting: one page of list('waiting'): the waiting tasks in the order they run, as fetch merges them:
 -- the wait list (tasks of priority 0, in enqueue order) with the wait set and every parked set (gp:<name>),
--- by wait score. On equal scores a set's member comes before a list entry (as the merge this replaced did),
--- the wait set's before a parked set's, parked sets by name (byte order), one set's members in its order.
--- Well-formed tasks never tie: a wait score ends with the task's own enqueue sequence number, drawn once
--- from the queue's counter and never rewritten.
+-- by wait score. Well-formed tasks never tie: a wait score ends with the task's own enqueue sequence number,
+-- drawn once from the queue's counter and never rewritten. Ties from hand edits go one fixed way here: a
+-- set's member before a list entry (as the merge this replaced did; fetch takes the list entry first), the
+-- wait set's before a parked set's, parked sets by name (byte order), one set's members in its order.
 -- KEYS: the queue keys of protocol.ts; it reads the wait set, and under the same hash tag (one Cluster
 --   slot) the keys built from the base: the wait list, the compact records, the parked names, each name's
 --   parked set and the wait score in record keys. It writes nothing.
@@ -13,7 +13,8 @@
 -- One script, so the page is one snapshot: between separate reads a fetch could take tasks from the front
 -- of the list while the sets were read, and the page would skip or repeat some.
 --
--- Cost: O(log n) commands plus O(limit), whatever the mix (reading the list's front up to the offset cost
+-- Cost: O(S^2 log n) commands plus O(limit), whatever the mix, for S sets holding tasks (the wait set and
+-- each handler name with tasks parked: usually 1 or 2) (reading the list's front up to the offset cost
 -- two HGETs per entry: 2 s for the last page of 50,000 tasks behind one task of priority 1). It rests on the
 -- wait list being in wait-score order. Its only writer is the enqueue's RPUSH (flushAdds in add-task.lua,
 -- for enqueue and fire-schedule), whose ids are in sequence order, and the sequence counter (seq) only grows

@@ -76,6 +76,23 @@ describe('option precedence: enqueue, handler, queue defaults, module defaults',
     );
   });
 
+  it('takes, beside a definition, settings given as undefined (from configuration) as not given', async () => {
+    const configured: { queue?: string; attempts?: number } = {};
+    @Injectable()
+    class FromConfig {
+      @TaskHandler(Notify, { queue: configured.queue, attempts: configured.attempts, concurrency: 2 })
+      notify() {}
+    }
+    const t = await startTestingApp([FromConfig], { mode: 'fake', ...moduleOptions });
+    try {
+      await t.queue.enqueue(Notify, { user: 'u2' });
+      // The definition's queue and attempts stand: undefined neither counts as set beside it nor overwrites them.
+      expect(t.tester.enqueued(Notify).map((e) => [e.queue, e.options.attempts])).toEqual([['notices', 4]]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('takes, beside a definition, the options that only the worker applies, and stores its tasks as an app without the handler does', async () => {
     @Injectable()
     class Limited {

@@ -65,4 +65,30 @@ describe('WorkerHeartbeat', () => {
       await heartbeat.stop();
     }
   });
+
+  it('lets a beat on its way land before it retires the record, so a stopped worker is not listed again', async () => {
+    const order: string[] = [];
+    let release = () => {};
+    let calls = 0;
+    const engine = {
+      heartbeat: async () => {
+        calls += 1;
+        if (calls === 1) return;
+        order.push('beat sent');
+        await new Promise<void>((resolve) => (release = resolve));
+        order.push('beat stored');
+      },
+      retireWorker: async () => void order.push('retired'),
+    } as unknown as TaskEngine;
+    const logger = { warn: () => undefined } as unknown as Logger;
+    const heartbeat = new WorkerHeartbeat(engine, 'w1', 150, () => [], logger);
+    await heartbeat.start();
+    await waitUntil(() => order.includes('beat sent'), 'a beat on its way');
+    const stopped = heartbeat.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(order).toEqual(['beat sent']);
+    release();
+    await stopped;
+    expect(order).toEqual(['beat sent', 'beat stored', 'retired']);
+  });
 });
