@@ -21,7 +21,7 @@ const NEEDED = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'r
 
 interface PackResult {
   filename: string;
-  files: Array<{ path: string }>;
+  files: Array<{ path: string; size: number }>;
 }
 
 /** A copy of the working tree as a fresh clone would have it, with this repository's node_modules. */
@@ -163,6 +163,12 @@ describe('the package as npm packs it', () => {
     );
     const unexpected = files.filter((f) => !/^(dist\/|docs\/[^/]+\.md$|docs\/images\/[^/]+\.(png|svg)$)/.test(f) && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bench/RESULTS.md'].includes(f));
     expect(unexpected).toEqual([]);
+    // The command line runs from the CommonJS build (its bin): an ES module copy would only add weight.
+    expect(files.filter((f) => f.startsWith('dist/esm/cli/'))).toEqual([]);
+    // The scripts' text is in the .js once; their declarations name them without repeating it.
+    const declared = pack.files.filter((f) => f.path.endsWith('redis/lua/scripts.generated.d.ts'));
+    expect(declared).toHaveLength(2);
+    for (const file of declared) expect(file.size).toBeLessThan(4_096);
   });
 
   it('links the packed README to the docs it ships, leaves out trying the repository, and leaves the checkout as it was', () => {
