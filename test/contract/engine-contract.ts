@@ -290,16 +290,24 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
       expect(await engine.tasks.counts(QUEUE)).toMatchObject({ waiting: 0, active: 7 });
     });
 
-    it("wakes another of the name's carriers when one fetch leaves part of a parked backlog", async () => {
+    /**
+     * A rolling deploy: two live workers carry 'other', and one without it has parked six of its tasks. Returns
+     * the second carrier's waker, with the wake-ups the adds and the parking left (one per key at most) taken.
+     */
+    const backlogParkedForTwoCarriers = async () => {
       const carrier = (id: string) => ({ instanceId: id, host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['other'], concurrency: 2, running: 0 }] });
       await engine.tasks.heartbeat(carrier('c1'), 30_000);
       await engine.tasks.heartbeat(carrier('c2'), 30_000);
       await add(...Array.from({ length: 6 }, (_, n) => newTask(`o${n}`, { name: 'other' })));
       expect((await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks).toEqual([]);
       const second = await engine.tasks.createWaker(QUEUE, ['other']);
+      for (let i = 0; i < 3; i++) await second.fetchAfterNews({ ...request(0), handlerNames: ['other'] }, 100);
+      return second;
+    };
+
+    it("wakes another of the name's carriers when one fetch leaves part of a parked backlog", async () => {
+      const second = await backlogParkedForTwoCarriers();
       try {
-        // The wake-ups the adds and the parking left (one each at most, per key) are taken first.
-        for (let i = 0; i < 3; i++) await second.fetchAfterNews({ ...request(0), handlerNames: ['other'] }, 100);
         const started = Date.now();
         const woken = second.fetchAfterNews({ ...request(2), handlerNames: ['other'] }, 10_000);
         const first = (await engine.tasks.fetch(QUEUE, { ...request(2), handlerNames: ['other'] })).tasks;
@@ -313,15 +321,9 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
     });
 
     it("puts no parked task back, and wakes no other carrier, while the queue is paused", async () => {
-      const carrier = (id: string) => ({ instanceId: id, host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['other'], concurrency: 2, running: 0 }] });
-      await engine.tasks.heartbeat(carrier('c1'), 30_000);
-      await engine.tasks.heartbeat(carrier('c2'), 30_000);
-      await add(...Array.from({ length: 6 }, (_, n) => newTask(`o${n}`, { name: 'other' })));
-      expect((await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks).toEqual([]);
+      const second = await backlogParkedForTwoCarriers();
       await engine.tasks.pause(QUEUE);
-      const second = await engine.tasks.createWaker(QUEUE, ['other']);
       try {
-        for (let i = 0; i < 3; i++) await second.fetchAfterNews({ ...request(0), handlerNames: ['other'] }, 100);
         const woken = second.fetchAfterNews({ ...request(2), handlerNames: ['other'] }, 1_000).then(() => 'woken or timed out');
         let settled = false;
         void woken.then(() => (settled = true));
