@@ -16,7 +16,8 @@ end
 -- start them: those of a handler it runs without a fleet-wide limit, or with
 -- room under its limit (a limit removed or raised since they were parked), at
 -- most as many as this fetch takes (`n`: none while the queue is paused or out
--- of rate allowance, when putting them back would only move them to and fro). More would sit in the wait set for a
+-- of rate allowance, when putting them back would only move them to and fro).
+-- More would sit in the wait set for a
 -- worker that lacks the handler to park again: with a backlog of the name
 -- during a rolling deploy, the two versions' fetches would move the whole
 -- backlog back and forth, each time, and load the server for every app on it.
