@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
 import { firstOccurrence, followingOccurrence, type ScheduleSpec } from '../../../lib/policies/schedule-timing.js';
 
 const at = (iso: string) => Date.parse(iso);
@@ -17,9 +16,11 @@ describe('firstOccurrence', () => {
   });
 
   it("is in UTC without a timezone whatever the process's own zone (TZ in a container, a fleet across zones)", () => {
-    // Jest's process.env is a copy, so the zone is set on a process of its own, running this very module.
-    const { outputFiles } = buildSync({ entryPoints: [join(__dirname, '../../../lib/policies/schedule-timing.ts')], bundle: true, platform: 'node', format: 'cjs', write: false });
-    const probe = `${outputFiles[0].text}
+    // Jest's process.env is a copy, so the zone is set on a process of its own, running this very module,
+    // bundled by esbuild's command (its JavaScript API keeps a worker thread that holds jest's worker open).
+    const root = join(__dirname, '../../..');
+    const bundle = execFileSync(join(root, 'node_modules/.bin/esbuild'), [join(root, 'lib/policies/schedule-timing.ts'), '--bundle', '--platform=node', '--format=cjs', '--log-level=error'], { encoding: 'utf8' });
+    const probe = `${bundle}
       const timing = module.exports;
       const threeAm = { cron: '0 3 * * *', every: null, timezone: null };
       console.log(JSON.stringify({
