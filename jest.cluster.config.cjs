@@ -15,7 +15,7 @@ const FEATURE_SPECS = [
   'wait-for', 'events-lifecycle-across-apps', 'events-off-queue', 'events-resume-from', // waitFor and events
   'schedule-engine.redis', 'schedules-exactly-once', 'schedules-every', 'schedules-list', // schedules
   'rate-limit-fleet', 'global-concurrency-fleet', 'pause-resume-fleet', // fleet-wide limits, pause
-  'list-pages', 'cancel-retry-counts', 'retention-and-keys', 'retention-per-task', // list, counts, retention
+  'list-pages', 'waiting-pages', 'cancel-retry-counts', 'retention-and-keys', 'retention-per-task', // list, counts, retention
   'payload-storage', // payloads in the record or in their own key
   'dependencies-blocking', 'dependencies-failure', 'dependencies-results', 'dependencies-validation',
   'dashboard-http', // the dashboard's reads and actions (throughput, history, relations, queues)
