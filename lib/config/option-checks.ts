@@ -44,7 +44,10 @@ export function checkRange(value: unknown, where: string, field: string, option:
   const range = OPTION_RANGES[option];
   const ok =
     typeof value === 'number' && Number.isFinite(value) && (!range.integer || Number.isInteger(value)) && value >= range.min && value <= range.max;
-  if (!ok) throw new InvalidTaskOptionsError(`${where}: ${field} must be ${describeRange(range)} (ms), got ${describeValue(value)}`);
+  if (!ok) {
+    const unit = 'zeroMeans' in range ? `ms; 0 for ${range.zeroMeans}` : 'ms';
+    throw new InvalidTaskOptionsError(`${where}: ${field} must be ${describeRange(range)} (${unit}), got ${describeValue(value)}`);
+  }
   return value as number;
 }
 

@@ -22,12 +22,14 @@ export interface OptionRange {
   readonly max: number;
   /** Whole numbers only. */
   readonly integer: boolean;
+  /** What 0 says, where it is not a plain amount: messages name it. */
+  readonly zeroMeans?: string;
 }
 
 /** Every range, by option. */
 export const OPTION_RANGES = {
-  /** Time limit of one attempt (ms): a Node.js timer. */
-  timeout: { min: 1, max: MAX_TIMER_MS, integer: false },
+  /** Time limit of one attempt (ms): a Node.js timer; 0 says none, over a default that sets one. */
+  timeout: { min: 0, max: MAX_TIMER_MS, integer: false, zeroMeans: 'no limit' },
   /** `waitFor`'s own time limit (ms): a Node.js timer. */
   waitForTimeout: { min: 1, max: MAX_TIMER_MS, integer: true },
   /** A running task's lease (ms): renewed on a timer every third of it. */

@@ -6,6 +6,9 @@ export interface TaskPolicyOptions {
   attempts?: number | undefined;
   /** Delay between failed attempts. */
   backoff?: BackoffOptions | undefined;
-  /** Time limit in ms for one attempt (> 0). Unset: no limit. */
+  /**
+   * Time limit in ms for one attempt. 0: no limit, even where a handler, queue
+   * or module default sets one. Unset: the next level's, and no limit when none sets one.
+   */
   timeout?: number | undefined;
 }

@@ -61,6 +61,14 @@ class SlowTasks {
     return new Promise<never>(() => undefined);
   }
 
+  /** Finishes late under a module default timeout that its own `timeout: 0` turns off. */
+  @TaskHandler('slow.unlimited', { timeout: 0 })
+  async unlimited(_payload: unknown, task: TaskContext) {
+    this.watch(task);
+    await sleep(300);
+    return 'finished, no limit';
+  }
+
   @TaskHandler('quick')
   async quick(_payload: unknown, task: TaskContext) {
     this.watch(task);
@@ -77,7 +85,8 @@ describe('an attempt that outlives its timeout fails with TaskTimeoutError and f
     // One slot per queue: a timed-out attempt that kept its slot would stall every later task.
     t = await startTaskApp(prefix, [Journal, SlowTasks], {
       worker: { concurrency: 1, leaseMs: 5_000, shutdownGraceMs: 500 },
-      defaults: { attempts: 1, backoff: { type: 'fixed', delay: 0 } },
+      // A module-wide limit, which `timeout: 0` on a handler or an enqueue turns off.
+      defaults: { attempts: 1, backoff: { type: 'fixed', delay: 0 }, timeout: 150 },
     });
     journal = t.get(Journal);
   });
@@ -112,6 +121,21 @@ describe('an attempt that outlives its timeout fails with TaskTimeoutError and f
       expect(s.reason).toBeInstanceOf(TaskTimeoutError);
       expect((s.reason as TaskTimeoutError).timeoutMs).toBe(80);
     }
+  });
+
+  it('runs without a limit where timeout: 0 is given, on the handler or at enqueue, over the defaults', async () => {
+    const byHandler = await t.queue.enqueue('slow.unlimited', {});
+    await expect(t.queue.waitFor(byHandler, { timeout: 5_000 })).resolves.toBe('finished, no limit');
+    const byEnqueue = await t.queue.enqueue('slow.late', {}, { timeout: 0 });
+    await expect(t.queue.waitFor(byEnqueue, { timeout: 5_000 })).resolves.toBe('finished late');
+    for (const ref of [byHandler, byEnqueue]) {
+      const [seen] = journal.of<Seen>(ref.id);
+      expect(seen.reason).toBeUndefined();
+      expect(await t.queue.get(ref)).toMatchObject({ state: 'completed', attempts: 1 });
+    }
+    // An enqueue's own limit still applies to a handler whose timeout is 0.
+    const limitedAtEnqueue = await t.queue.enqueue('slow.unlimited', {}, { timeout: 120 });
+    expect((await rejectionOf(t.queue, limitedAtEnqueue)).message).toContain('timed out');
   });
 
   it('keeps the timeout failure when a handler that ignores its signal returns afterwards', async () => {

@@ -66,7 +66,7 @@ describe('checkRange', () => {
 
   it('refuses a timeout a Node.js timer cannot hold, and says the range', () => {
     const error = expectRejection(() => checkRange(3_000_000_000, WHERE, 'timeout', 'timeout'), 'timeout');
-    expect(error.message).toBe(`${WHERE}: timeout must be a number from 1 to 2147483647 (ms), got 3000000000`);
+    expect(error.message).toBe(`${WHERE}: timeout must be a number from 0 to 2147483647 (ms; 0 for no limit), got 3000000000`);
     expectRejection(() => checkRange(MAX_TIMER_MS + 1, WHERE, 'timeout', 'timeout'), 'timeout');
   });
 
@@ -167,8 +167,8 @@ describe('checkPolicy', () => {
   it.each([
     [{ attempts: 0 }, 'attempts'],
     [{ attempts: 2.5 }, 'attempts'],
-    [{ timeout: 0 }, 'timeout'],
     [{ timeout: -100 }, 'timeout'],
+    [{ timeout: 2_147_483_648 }, 'timeout'],
     [{ backoff: { type: 'linear', delay: 10 } }, 'backoff.type'],
     [{ backoff: null }, 'backoff'],
   ])('rejects %j naming %s', (policy, field) => {

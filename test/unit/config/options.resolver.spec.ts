@@ -191,8 +191,8 @@ describe('resolveTaskOptions', () => {
   it.each<[string, Record<string, unknown>]>([
     ['attempts', { attempts: 0 }],
     ['attempts', { attempts: 1.5 }],
-    ['timeout', { timeout: 0 }],
     ['timeout', { timeout: -5 }],
+    ['timeout', { timeout: Number.NaN }],
     ['backoff.type', { backoff: { type: 'linear', delay: 100 } }],
     ['backoff.delay', { backoff: { type: 'fixed', delay: -1 } }],
     ['backoff', { backoff: null }],

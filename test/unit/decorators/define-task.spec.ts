@@ -27,7 +27,7 @@ describe('defineTask', () => {
     [() => defineTask('x', { attempts: 0 }), /defineTask\('x'\): attempts must be an integer >= 1, got 0/],
     [() => defineTask('x', { queue: 'a{b' }), /defineTask\('x'\): queue must be a non-empty string/],
     [() => defineTask('x', { backoff: { type: 'fixed' } } as never), /defineTask\('x'\): backoff/],
-    [() => defineTask('x', { timeout: 0 }), /defineTask\('x'\): timeout/],
+    [() => defineTask('x', { timeout: -1 }), /defineTask\('x'\): timeout must be a number from 0 to 2147483647 \(ms; 0 for no limit\), got -1/],
     [() => defineTask('x', { removeOnDead: 'yes' } as never), /defineTask\('x'\): removeOnDead must be true, false or/],
     [() => defineTask('x', { concurrency: 1.5 }), /defineTask\('x'\): concurrency must be an integer >= 1/],
   ])('refuses bad input with an error naming it (%#)', (make, message) => {

@@ -68,6 +68,8 @@ describe('normalizeEnqueue', () => {
   it('mixes the levels field by field', () => {
     const { task } = normalize({ timeout: 75 }, { attempts: 4 });
     expect(task).toMatchObject({ maxAttempts: 4, backoff: POLICY.backoff, timeoutMs: 75 });
+    // 0 is no limit, and it wins over a handler's limit as any enqueue option does.
+    expect(normalize({ timeout: 0 }, { timeout: 200 }).task.timeoutMs).toBe(0);
   });
 
   it("routes a task to its handler's queue when enqueue names none", () => {
@@ -114,8 +116,8 @@ describe('normalizeEnqueue', () => {
 
   it.each<[string, Record<string, unknown>]>([
     ['attempts', { attempts: 0 }],
-    ['timeout', { timeout: 0 }],
     ['timeout', { timeout: -1 }],
+    ['timeout', { timeout: Number.POSITIVE_INFINITY }],
     ['backoff.type', { backoff: { type: 'linear', delay: 1 } }],
     ['backoff', { backoff: null }],
     ['id', { id: '' }],
