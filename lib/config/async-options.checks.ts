@@ -1,4 +1,5 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { describeValue, isOptionsObject } from './option-checks.js';
 
 const ASYNC_KEYS = new Set(['imports', 'inject', 'useFactory', 'useClass', 'useExisting', 'provideInjectionTokensFrom']);
 const SOURCES = ['useFactory', 'useClass', 'useExisting'] as const;
@@ -10,8 +11,8 @@ const SOURCES = ['useFactory', 'useClass', 'useExisting'] as const;
  */
 export function checkAsyncOptions(options: unknown): void {
   const where = 'TaskModule.forRootAsync';
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidTaskOptionsError(`${where}: expected { useFactory, inject?, imports? }, { useClass } or { useExisting }`);
+  if (!isOptionsObject(options)) {
+    throw new InvalidTaskOptionsError(`${where}: expected { useFactory, inject?, imports? }, { useClass } or { useExisting }, got ${describeValue(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (!ASYNC_KEYS.has(key)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}' (known: ${[...ASYNC_KEYS].join(', ')}); the module's options come from the factory`);

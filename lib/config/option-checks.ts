@@ -23,9 +23,13 @@ export function describeValue(value: unknown): string {
   return Object.prototype.toString.call(value);
 }
 
-/** Whether `value` is an options object: not null, not an array. */
-export function isOptionsObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * Whether `value` is an options object: a plain object or a class instance,
+ * not null, an array, a Map, a Date or another built-in, whose keys a check
+ * would not see (a Map's entries) or would find none of and default.
+ */
+export function isOptionsObject<T>(value: T): value is T & Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object Object]';
 }
 
 /** Throws unless `value` is an integer within [min, max]. */
@@ -146,7 +150,7 @@ export function checkRemoveOption(value: RemoveOption | undefined, where: string
   if (value === true) return 'remove';
   // Kept, as BullMQ's false keeps a job: no limit of its own (the module's would remove it).
   if (value === false) return { age: NO_RETENTION_LIMIT, count: NO_RETENTION_LIMIT };
-  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${where}: ${field} must be true, false or { age?, count? }`);
+  if (!isOptionsObject(value)) throw new InvalidTaskOptionsError(`${where}: ${field} must be true, false or { age?, count? }, got ${describeValue(value)}`);
   checkKnownKeys(value, RETENTION_KEYS, where, field);
   return {
     age: value.age === undefined ? null : checkInteger(value.age, where, `${field}.age`, 0),
@@ -154,24 +158,27 @@ export function checkRemoveOption(value: RemoveOption | undefined, where: string
   };
 }
 
-/** Throws unless `value` is a valid backoff. */
-export function checkBackoff(value: unknown, where: string): BackoffOptions {
-  if (value === null || typeof value !== 'object') {
-    throw new InvalidTaskOptionsError(`${where}: backoff must be an object { type, delay, maxDelay? }, got ${describeValue(value)}`);
+/** Throws unless `value` is a valid backoff; `field` is its name in messages (a nested one's path). */
+export function checkBackoff(value: unknown, where: string, field = 'backoff'): BackoffOptions {
+  if (!isOptionsObject(value)) {
+    throw new InvalidTaskOptionsError(`${where}: ${field} must be an object { type, delay, maxDelay? }, got ${describeValue(value)}`);
   }
   const backoff = value as Partial<BackoffOptions>;
-  checkKnownKeys(backoff, BACKOFF_KEYS, where, 'backoff');
+  checkKnownKeys(backoff, BACKOFF_KEYS, where, field);
   if (backoff.type !== 'fixed' && backoff.type !== 'exponential') {
-    throw new InvalidTaskOptionsError(`${where}: backoff.type must be 'fixed' or 'exponential', got ${describeValue(backoff.type)}`);
+    throw new InvalidTaskOptionsError(`${where}: ${field}.type must be 'fixed' or 'exponential', got ${describeValue(backoff.type)}`);
   }
-  checkRange(backoff.delay, where, 'backoff.delay', 'backoffDelay');
-  if (backoff.maxDelay !== undefined) checkRange(backoff.maxDelay, where, 'backoff.maxDelay', 'backoffMaxDelay');
+  checkRange(backoff.delay, where, `${field}.delay`, 'backoffDelay');
+  if (backoff.maxDelay !== undefined) checkRange(backoff.maxDelay, where, `${field}.maxDelay`, 'backoffMaxDelay');
   return { type: backoff.type, delay: backoff.delay as number, ...(backoff.maxDelay !== undefined && { maxDelay: backoff.maxDelay }) };
 }
 
-/** Checks the policy fields that are set; unset ones are left to the next level. */
-export function checkPolicy(options: TaskPolicyOptions, where: string): void {
-  if (options.attempts !== undefined) checkInteger(options.attempts, where, 'attempts', 1);
-  if (options.backoff !== undefined) checkBackoff(options.backoff, where);
-  if (options.timeout !== undefined) checkRange(options.timeout, where, 'timeout', 'timeout');
+/**
+ * Checks the policy fields that are set; unset ones are left to the next
+ * level. `path` goes before each field's name (`'defaults.'` for the module's).
+ */
+export function checkPolicy(options: TaskPolicyOptions, where: string, path = ''): void {
+  if (options.attempts !== undefined) checkInteger(options.attempts, where, `${path}attempts`, 1);
+  if (options.backoff !== undefined) checkBackoff(options.backoff, where, `${path}backoff`);
+  if (options.timeout !== undefined) checkRange(options.timeout, where, `${path}timeout`, 'timeout');
 }

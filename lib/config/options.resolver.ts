@@ -2,7 +2,7 @@ import { moduleOptionHint } from './renamed-options.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { CONNECTION_SHAPES, resolveConnection } from './connection.resolver.js';
 import { DEFAULTS, DEFAULT_QUEUE_SETTINGS } from './defaults.js';
-import { checkBackoff, checkInteger, checkKnownKeys, checkPolicy, checkPrefix, checkQueueName, checkRange, checkRemoveOption, type OptionKeys } from './option-checks.js';
+import { checkBackoff, checkInteger, checkKnownKeys, checkPolicy, checkPrefix, checkQueueName, checkRange, checkRemoveOption, describeValue, isOptionsObject, type OptionKeys } from './option-checks.js';
 import type { FallbackPolicy, GlobalEnhancerSettings, ResolvedQueueSettings, ResolvedRetention, ResolvedTaskOptions } from './resolved-options.js';
 import type { MetricsOptions, QueueDefaultsOptions, QueueOptions, RetentionOptions, TaskLogOptions, TaskModuleOptions, WorkerOptions } from './task-module-options.interface.js';
 import type { TaskPolicyOptions } from '../interfaces/task-policy-options.interface.js';
@@ -30,8 +30,8 @@ function resolveRetention(value: RetentionOptions | false | undefined, fallback:
   if (value === undefined) return { ...fallback };
   // Every finished task kept (BullMQ's default): no limit, which trimming reads as negative.
   if (value === false) return { age: -1, count: -1 };
-  if (value === null || typeof value !== 'object') {
-    throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be false or an object { age?, count? }`);
+  if (!isOptionsObject(value)) {
+    throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be false or an object { age?, count? }, got ${describeValue(value)}`);
   }
   checkKnownKeys(value, RETENTION_LIMIT_KEYS, WHERE, field, moduleOptionHint);
   return {
@@ -42,21 +42,21 @@ function resolveRetention(value: RetentionOptions | false | undefined, fallback:
 
 function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings {
   const field = `queues.${name}`;
-  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { events?, rateLimit?, defaults?, concurrency? }`);
+  if (!isOptionsObject(value)) throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { events?, rateLimit?, defaults?, concurrency? }, got ${describeValue(value)}`);
   checkKnownKeys(value, QUEUE_KEYS, WHERE, field, moduleOptionHint);
   let eventsMaxLen: number = DEFAULT_QUEUE_SETTINGS.eventsMaxLen;
   if (value.events === false) eventsMaxLen = 0;
   else if (value.events !== undefined && value.events !== true) {
-    if (value.events === null || typeof value.events !== 'object') {
-      throw new InvalidTaskOptionsError(`${WHERE}: ${field}.events must be true, false or { maxLen }`);
+    if (!isOptionsObject(value.events)) {
+      throw new InvalidTaskOptionsError(`${WHERE}: ${field}.events must be true, false or { maxLen }, got ${describeValue(value.events)}`);
     }
     checkKnownKeys(value.events, ['maxLen'], WHERE, `${field}.events`, moduleOptionHint);
     if (value.events.maxLen !== undefined) eventsMaxLen = checkInteger(value.events.maxLen, WHERE, `${field}.events.maxLen`, 1);
   }
   let rateLimit: ResolvedQueueSettings['rateLimit'] = null;
   if (value.rateLimit !== undefined) {
-    if (value.rateLimit === null || typeof value.rateLimit !== 'object') {
-      throw new InvalidTaskOptionsError(`${WHERE}: ${field}.rateLimit must be { max, perMs }`);
+    if (!isOptionsObject(value.rateLimit)) {
+      throw new InvalidTaskOptionsError(`${WHERE}: ${field}.rateLimit must be { max, perMs }, got ${describeValue(value.rateLimit)}`);
     }
     checkKnownKeys(value.rateLimit, RATE_LIMIT_KEYS, WHERE, `${field}.rateLimit`, moduleOptionHint);
     rateLimit = {
@@ -75,16 +75,15 @@ function resolveQueue(name: string, value: QueueOptions): ResolvedQueueSettings 
 /** A queue's `defaults`, checked: only the fields given (the rest fall to the module's). */
 function resolveQueueDefaults(value: QueueDefaultsOptions | undefined, field: string): Partial<FallbackPolicy> {
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { attempts?, backoff?, timeout?, removeOnComplete?, removeOnDead? }`);
+  if (!isOptionsObject(value)) throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { attempts?, backoff?, timeout?, removeOnComplete?, removeOnDead? }, got ${describeValue(value)}`);
   checkKnownKeys(value, QUEUE_DEFAULTS_KEYS, WHERE, field, moduleOptionHint);
-  const where = `${WHERE} ${field}`;
-  checkPolicy(value, where);
+  checkPolicy(value, WHERE, `${field}.`);
   const resolved: Partial<FallbackPolicy> = {};
   if (value.attempts !== undefined) resolved.attempts = value.attempts;
-  if (value.backoff !== undefined) resolved.backoff = checkBackoff(value.backoff, where);
+  if (value.backoff !== undefined) resolved.backoff = checkBackoff(value.backoff, WHERE, `${field}.backoff`);
   if (value.timeout !== undefined) resolved.timeout = value.timeout;
-  if (value.removeOnComplete !== undefined) resolved.removeOnComplete = checkRemoveOption(value.removeOnComplete, where, 'removeOnComplete');
-  if (value.removeOnDead !== undefined) resolved.removeOnDead = checkRemoveOption(value.removeOnDead, where, 'removeOnDead');
+  if (value.removeOnComplete !== undefined) resolved.removeOnComplete = checkRemoveOption(value.removeOnComplete, WHERE, `${field}.removeOnComplete`);
+  if (value.removeOnDead !== undefined) resolved.removeOnDead = checkRemoveOption(value.removeOnDead, WHERE, `${field}.removeOnDead`);
   return resolved;
 }
 
@@ -92,8 +91,8 @@ function resolveWorker(value: TaskModuleOptions['worker']): ResolvedTaskOptions[
   if (value === false) return null;
   // null is refused, as for every other option: it would read as "no worker" to some and "defaults" to others.
   const w = value === undefined ? {} : value;
-  if (w === null || typeof w !== 'object' || Array.isArray(w)) {
-    throw new InvalidTaskOptionsError(`${WHERE}: worker must be an object { concurrency?, leaseMs?, shutdownGraceMs? } or false`);
+  if (!isOptionsObject(w)) {
+    throw new InvalidTaskOptionsError(`${WHERE}: worker must be an object { concurrency?, leaseMs?, shutdownGraceMs? } or false, got ${describeValue(w)}`);
   }
   checkKnownKeys(w, WORKER_KEYS, WHERE, 'worker', moduleOptionHint);
   const d = DEFAULTS.worker;
@@ -106,19 +105,19 @@ function resolveWorker(value: TaskModuleOptions['worker']): ResolvedTaskOptions[
 
 /** Validates module options and fills in every default. Throws InvalidTaskOptionsError at bootstrap. */
 export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOptions {
-  if (!options || typeof options !== 'object') {
+  if (!isOptionsObject(options)) {
     throw new InvalidTaskOptionsError(`${WHERE}: expected an object with at least { connection }`);
   }
   checkKnownKeys(options, MODULE_KEYS, WHERE, '', moduleOptionHint);
   if (options.connection === undefined) throw new InvalidTaskOptionsError(`${WHERE}: connection is required (${CONNECTION_SHAPES})`);
   const connection = resolveConnection(options.connection);
   const defaults = options.defaults === undefined ? {} : options.defaults;
-  if (defaults === null || typeof defaults !== 'object' || Array.isArray(defaults)) throw new InvalidTaskOptionsError(`${WHERE}: defaults must be an object { attempts?, backoff?, timeout? }`);
+  if (!isOptionsObject(defaults)) throw new InvalidTaskOptionsError(`${WHERE}: defaults must be an object { attempts?, backoff?, timeout? }, got ${describeValue(defaults)}`);
   checkKnownKeys(defaults, POLICY_KEYS, WHERE, 'defaults', moduleOptionHint);
-  checkPolicy(defaults, `${WHERE} defaults`);
+  checkPolicy(defaults, WHERE, 'defaults.');
   if (options.retention !== undefined) {
-    if (options.retention === null || typeof options.retention !== 'object' || Array.isArray(options.retention)) {
-      throw new InvalidTaskOptionsError(`${WHERE}: retention must be an object { completed?, dead? }`);
+    if (!isOptionsObject(options.retention)) {
+      throw new InvalidTaskOptionsError(`${WHERE}: retention must be an object { completed?, dead? }, got ${describeValue(options.retention)}`);
     }
     checkKnownKeys(options.retention, RETENTION_KEYS, WHERE, 'retention', moduleOptionHint);
   }
@@ -131,7 +130,7 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
       options.connectTimeoutMs === undefined ? DEFAULTS.connectTimeoutMs : checkRange(options.connectTimeoutMs, WHERE, 'connectTimeoutMs', 'connectTimeoutMs'),
     defaults: {
       attempts: defaults.attempts ?? DEFAULTS.policy.attempts,
-      backoff: defaults.backoff ? checkBackoff(defaults.backoff, WHERE) : { ...DEFAULTS.policy.backoff },
+      backoff: defaults.backoff ? checkBackoff(defaults.backoff, WHERE, 'defaults.backoff') : { ...DEFAULTS.policy.backoff },
       timeout: defaults.timeout ?? DEFAULTS.policy.timeout,
     },
     retention: {
@@ -152,7 +151,7 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
 
 function resolveDurability(value: TaskModuleOptions['durability'], cluster: boolean): ResolvedTaskOptions['durability'] {
   if (value === undefined) return null;
-  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: durability must be { replicas, timeoutMs? }`);
+  if (!isOptionsObject(value)) throw new InvalidTaskOptionsError(`${WHERE}: durability must be { replicas, timeoutMs? }, got ${describeValue(value)}`);
   checkKnownKeys(value, DURABILITY_KEYS, WHERE, 'durability', moduleOptionHint);
   if (cluster) {
     throw new InvalidTaskOptionsError(
@@ -176,7 +175,7 @@ function resolveGroup<K extends string>(
   max: number,
 ): number {
   if (group === undefined) return fallback;
-  if (group === null || typeof group !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${name} must be an object { ${key}? }`);
+  if (!isOptionsObject(group)) throw new InvalidTaskOptionsError(`${WHERE}: ${name} must be an object { ${key}? }, got ${describeValue(group)}`);
   checkKnownKeys(group, keys, WHERE, name, moduleOptionHint);
   return group[key] === undefined ? fallback : checkInteger(group[key], WHERE, `${name}.${key}`, min, max);
 }
@@ -189,8 +188,8 @@ function resolveGlobalEnhancers(value: TaskModuleOptions['globalEnhancers']): Gl
     const on = value !== false;
     return { guards: on, interceptors: on, pipes: on };
   }
-  if (value === null || typeof value !== 'object') {
-    throw new InvalidTaskOptionsError(`${WHERE}: globalEnhancers must be true, false or { guards?, interceptors?, pipes? }, got ${JSON.stringify(value)}`);
+  if (!isOptionsObject(value)) {
+    throw new InvalidTaskOptionsError(`${WHERE}: globalEnhancers must be true, false or { guards?, interceptors?, pipes? }, got ${describeValue(value)}`);
   }
   checkKnownKeys(value, ENHANCER_KINDS, WHERE, 'globalEnhancers', moduleOptionHint);
   const kind = (name: keyof GlobalEnhancerSettings): boolean => {
@@ -204,7 +203,7 @@ function resolveGlobalEnhancers(value: TaskModuleOptions['globalEnhancers']): Gl
 function resolveQueues(queues: TaskModuleOptions['queues']): Map<string, ResolvedQueueSettings> {
   const resolved = new Map<string, ResolvedQueueSettings>();
   if (queues === undefined) return resolved;
-  if (queues === null || typeof queues !== 'object' || Array.isArray(queues)) throw new InvalidTaskOptionsError(`${WHERE}: queues must be an object of queue name -> settings`);
+  if (!isOptionsObject(queues)) throw new InvalidTaskOptionsError(`${WHERE}: queues must be an object of queue name -> settings, got ${describeValue(queues)}`);
   for (const [name, value] of Object.entries(queues)) resolved.set(checkQueueName(name, WHERE, 'a queue name in queues'), resolveQueue(name, value));
   return resolved;
 }

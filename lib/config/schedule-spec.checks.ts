@@ -1,6 +1,6 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { nextCronRun, type ScheduleSpec } from '../policies/schedule-timing.js';
-import { checkKnownKeys, checkRange } from './option-checks.js';
+import { checkKnownKeys, checkRange, describeValue, isOptionsObject } from './option-checks.js';
 import { OPTION_RANGES } from './option-ranges.js';
 import { scheduleOptionHint } from './renamed-options.js';
 
@@ -52,8 +52,8 @@ function checkCron(value: unknown, timezone: string | null, where: string, nowMs
  * the caller; `field` names the object in messages ('schedule' for the handler option).
  */
 export function checkScheduleSpec(value: unknown, where: string, field: string, otherKeys: readonly string[] = [], nowMs = Date.now()): ScheduleSpec {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidTaskOptionsError(`${where}: ${field} must be an object { cron, timezone? } or { every }`);
+  if (!isOptionsObject(value)) {
+    throw new InvalidTaskOptionsError(`${where}: ${field} must be an object { cron, timezone? } or { every }, got ${describeValue(value)}`);
   }
   checkKnownKeys(value, ['cron', 'every', 'timezone', ...otherKeys], where, field, scheduleOptionHint);
   const { cron, every, timezone } = value as { cron?: unknown; every?: unknown; timezone?: unknown };

@@ -1,4 +1,6 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { checkKnownKeys, describeValue, isOptionsObject } from './option-checks.js';
+import { moduleOptionHint } from './renamed-options.js';
 import { MODULE_KEYS } from './options.resolver.js';
 import type { TaskModuleOptions } from './task-module-options.interface.js';
 
@@ -26,12 +28,15 @@ export interface ResolvedTestingOptions {
 
 const WHERE = 'TaskModule.forTesting';
 
+/** The options forTesting takes besides mode and timers: forRoot's, less those about reaching Redis. */
+const TESTING_KEYS = ['mode', 'timers', ...Object.keys(MODULE_KEYS).filter((key) => key !== 'connection' && key !== 'connectTimeoutMs')];
+
 /** The connection the test mode's options carry: never opened. */
 const IN_MEMORY = { host: '127.0.0.1' };
 
 /** Checks what only forTesting takes and refuses what it does not; the rest goes to the module's resolver. */
 export function resolveTestingOptions(options: TaskTestingOptions): ResolvedTestingOptions {
-  if (options === null || typeof options !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: expected an object with at least { mode }`);
+  if (!isOptionsObject(options)) throw new InvalidTaskOptionsError(`${WHERE}: expected an object with at least { mode }, got ${describeValue(options)}`);
   const { mode, timers = 'virtual', ...rest } = options;
   // A typo of 'mode' would otherwise be reported as a missing mode, the key itself unnamed.
   const unknown = Object.keys(rest).find((key) => !Object.hasOwn(MODULE_KEYS, key));
@@ -41,6 +46,8 @@ export function resolveTestingOptions(options: TaskTestingOptions): ResolvedTest
   for (const key of ['connection', 'connectTimeoutMs']) {
     if (key in rest) throw new InvalidTaskOptionsError(`${WHERE}: ${key} does not apply: the test mode keeps tasks in memory (remove it)`);
   }
+  // Checked here, so the list of known options is the test mode's, not forRoot's.
+  checkKnownKeys(rest, TESTING_KEYS, WHERE, '', moduleOptionHint);
   // The resolver wants a connection; the in-memory engine never reads it.
   return { mode, timers, moduleOptions: { ...rest, connection: IN_MEMORY } };
 }

@@ -1,5 +1,5 @@
 import type { CanActivate, ModuleMetadata, Type } from '@nestjs/common';
-import { checkKnownKeys, type OptionKeys } from '../config/option-checks.js';
+import { checkKnownKeys, describeValue, isOptionsObject, type OptionKeys } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 
 /** A guard for the dashboard's routes: a class Nest instantiates (in the dashboard module) or an instance. */
@@ -38,7 +38,7 @@ const PATH = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
 /** Checks forRoot's options: an unknown key or a wrong value is refused, naming it. */
 export function resolveDashboardOptions(options: TaskDashboardOptions): ResolvedDashboardOptions {
   const where = 'TaskDashboardModule.forRoot';
-  if (options === null || typeof options !== 'object') throw new InvalidTaskOptionsError(`${where}: options must be an object { path, readOnly?, guards?, imports? }`);
+  if (!isOptionsObject(options)) throw new InvalidTaskOptionsError(`${where}: options must be an object { path, readOnly?, guards?, imports? }, got ${describeValue(options)}`);
   checkKnownKeys(options, KEYS, where, '');
   // One leading and one trailing slash are the usual spellings; more, or a '.' or '..' segment, name a path
   // that browsers and routers rewrite, so the page would not be served where the option says.

@@ -1,4 +1,4 @@
-import { checkKnownKeys, checkName, checkQueueName } from '../config/option-checks.js';
+import { checkKnownKeys, checkName, checkQueueName, describeValue, isOptionsObject } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 
 /** The options an event listener decorator took, checked: its event type, and the task name and queue it filters on. */
@@ -22,8 +22,8 @@ export function checkListener<T extends string>(meta: { type: unknown; options: 
     throw new InvalidTaskOptionsError(`${where}: unknown event type ${JSON.stringify(meta.type)} (known: ${types.join(', ')})`);
   }
   const options = meta.options;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidTaskOptionsError(`${where}: options must be an object { name?, queue? }, got ${JSON.stringify(options)}`);
+  if (!isOptionsObject(options)) {
+    throw new InvalidTaskOptionsError(`${where}: options must be an object { name?, queue? }, got ${describeValue(options)}`);
   }
   checkKnownKeys(options, ['name', 'queue'], where, '');
   const { name, queue } = options as { name?: unknown; queue?: unknown };

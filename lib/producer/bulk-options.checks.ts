@@ -1,4 +1,4 @@
-import { checkInteger, checkKnownKeys, checkName, checkQueueName, type OptionKeys } from '../config/option-checks.js';
+import { checkInteger, checkKnownKeys, checkName, checkQueueName, describeValue, isOptionsObject, type OptionKeys } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { CleanOptions, DrainOptions, ObliterateOptions, RetryAllOptions } from '../interfaces/bulk-options.interface.js';
 
@@ -12,7 +12,7 @@ const OBLITERATE_KEYS = { force: true } as const satisfies OptionKeys<Obliterate
 
 function optionsObject<T extends object>(value: T | undefined, where: string, shape: string, required = false): Partial<T> {
   if (value === undefined && !required) return {};
-  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${where}: options must be an object ${shape}`);
+  if (!isOptionsObject(value)) throw new InvalidTaskOptionsError(`${where}: options must be an object ${shape}, got ${describeValue(value)}`);
   return value;
 }
 

@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../config/defaults.js';
-import { checkInteger, checkKnownKeys, checkName, checkQueueName, type OptionKeys } from '../config/option-checks.js';
+import { checkInteger, checkKnownKeys, checkName, checkQueueName, describeValue, isOptionsObject, type OptionKeys } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { ListOptions, ThroughputOptions } from '../interfaces/task-insight-options.interface.js';
 import { TASK_STATES, type TaskState } from '../interfaces/task-state.js';
@@ -15,7 +15,7 @@ export const MAX_THROUGHPUT_MINUTES = 120;
 
 function optionsObject<T extends object>(value: T | undefined, where: string): Partial<T> {
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object') throw new InvalidTaskOptionsError(`${where}: options must be an object`);
+  if (!isOptionsObject(value)) throw new InvalidTaskOptionsError(`${where}: options must be an object, got ${describeValue(value)}`);
   return value;
 }
 

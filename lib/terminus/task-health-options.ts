@@ -1,4 +1,4 @@
-import { checkInteger, checkKnownKeys, checkQueueName, type OptionKeys } from '../config/option-checks.js';
+import { checkInteger, checkKnownKeys, checkQueueName, describeValue, isOptionsObject, type OptionKeys } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 
 /** Limits that turn a queue's health check down. */
@@ -37,15 +37,18 @@ const WHERE = 'TaskHealthIndicator.isHealthy';
 /** Checks the options of a health check: unknown keys and bad values are refused, naming them. */
 export function resolveHealthOptions(options: TaskHealthOptions | undefined): ResolvedHealthOptions {
   const o = options ?? {};
-  if (o === null || typeof o !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: options must be an object { queues?, timeoutMs? }`);
+  if (!isOptionsObject(o)) throw new InvalidTaskOptionsError(`${WHERE}: options must be an object { queues?, timeoutMs? }, got ${describeValue(o)}`);
   checkKnownKeys(o, KEYS, WHERE, '');
   const queues: ResolvedHealthOptions['queues'] = [];
   if (o.queues !== undefined) {
-    if (o.queues === null || typeof o.queues !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: queues must be an object of queue name -> thresholds`);
+    if (!isOptionsObject(o.queues)) {
+      // A list of queue names is the likely mistake: say what the object holds.
+      throw new InvalidTaskOptionsError(`${WHERE}: queues must be an object of queue name -> thresholds, e.g. { emails: { maxWaiting: 1000 } }, got ${describeValue(o.queues)}`);
+    }
     for (const [queue, limits] of Object.entries(o.queues)) {
       const field = `queues.${queue}`;
       checkQueueName(queue, WHERE, 'a queue name in queues');
-      if (limits === null || typeof limits !== 'object') throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { maxWaiting?, maxDead?, maxOldestWaitingMs?, maxRunningMs? }`);
+      if (!isOptionsObject(limits)) throw new InvalidTaskOptionsError(`${WHERE}: ${field} must be an object { maxWaiting?, maxDead?, maxOldestWaitingMs?, maxRunningMs? }, got ${describeValue(limits)}`);
       checkKnownKeys(limits, THRESHOLD_KEYS, WHERE, field);
       const resolved: { queue: string } & QueueHealthThresholds = { queue };
       for (const key of Object.keys(THRESHOLD_KEYS) as Array<keyof QueueHealthThresholds>) {

@@ -103,8 +103,8 @@ describe('resolveTaskOptions', () => {
     [{ emails: { event: false } }, /unknown option 'queues\.emails\.event'/],
     [{ 'bad{name': {} }, /a queue name in queues must be a non-empty string/],
     [{ emails: { concurrency: 0 } }, /queues\.emails\.concurrency must be an integer from 1 to 10000, got 0/],
-    [{ emails: { defaults: { attempts: 0 } } }, /queues\.emails\.defaults: attempts must be an integer >= 1, got 0/],
-    [{ emails: { defaults: { removeOnComplete: 'yes' } } }, /queues\.emails\.defaults: removeOnComplete must be true, false or \{ age\?, count\? \}/],
+    [{ emails: { defaults: { attempts: 0 } } }, /queues\.emails\.defaults\.attempts must be an integer >= 1, got 0/],
+    [{ emails: { defaults: { removeOnComplete: 'yes' } } }, /queues\.emails\.defaults\.removeOnComplete must be true, false or \{ age\?, count\? \}/],
     [{ emails: { defaults: { retries: 2 } } }, /unknown option 'queues\.emails\.defaults\.retries'/],
     [{ emails: { defaults: 3 } }, /queues\.emails\.defaults must be an object/],
   ])('rejects bad queue settings %j', (queues, message) => {
@@ -198,8 +198,7 @@ describe('resolveTaskOptions', () => {
     ['backoff', { backoff: null }],
   ])('rejects bad defaults naming %s (%j)', (field, defaults) => {
     const message = rejection({ connection: URL, defaults });
-    expect(message).toContain('TaskModule options defaults');
-    expect(message).toContain(field);
+    expect(message).toMatch(new RegExp(`^TaskModule options: defaults\\.${field.replace('.', '\\.')}\\b`));
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -230,5 +229,34 @@ describe('resolveTaskOptions', () => {
     [{ pipes: 'no' }, /globalEnhancers\.pipes must be a boolean/],
   ])('rejects globalEnhancers %j', (globalEnhancers, message) => {
     expect(() => resolveTaskOptions({ connection: URL, globalEnhancers: globalEnhancers as never })).toThrow(message);
+  });
+
+  // A Map's entries, an array's items and a Date's nothing would read as an
+  // object with no settings: the defaults, silently.
+  it.each<[string, Record<string, unknown>]>([
+    ['retention.completed', { retention: { completed: [] } }],
+    ['retention.dead', { retention: { dead: new Date() } }],
+    ['retention', { retention: new Map() }],
+    ['queues', { queues: new Map([['emails', { concurrency: 2 }]]) }],
+    ['queues.emails', { queues: { emails: [] } }],
+    ['queues.emails.events', { queues: { emails: { events: [] } } }],
+    ['queues.emails.rateLimit', { queues: { emails: { rateLimit: [5, 1000] } } }],
+    ['queues.emails.defaults', { queues: { emails: { defaults: [] } } }],
+    ['queues.emails.defaults.backoff', { queues: { emails: { defaults: { backoff: [] } } } }],
+    ['queues.emails.defaults.removeOnComplete', { queues: { emails: { defaults: { removeOnComplete: [] } } } }],
+    ['taskLogs', { taskLogs: [] }],
+    ['metrics', { metrics: new Map() }],
+    ['globalEnhancers', { globalEnhancers: [] }],
+    ['durability', { durability: [1] }],
+    ['worker', { worker: [] }],
+    ['defaults', { defaults: new Map() }],
+    ['defaults.backoff', { defaults: { backoff: new Map() } }],
+  ])('refuses a built-in object or array as %s, naming it and what it got', (field, options) => {
+    const message = rejection({ connection: URL, ...options });
+    expect(message).toMatch(new RegExp(`^TaskModule options: ${field.replaceAll('.', '\\.')} must be .*got \\[object (Array|Map|Date)\\]$`));
+  });
+
+  it('refuses a Map as the options themselves', () => {
+    expect(rejection(new Map([['connection', URL]]))).toMatch(/expected an object with at least \{ connection \}/);
   });
 });

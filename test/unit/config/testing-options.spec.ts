@@ -17,8 +17,23 @@ describe('TaskModule.forTesting options', () => {
     [{ mode: 'fake', timers: 'fake' }, /forTesting: timers must be 'virtual' or 'real'/],
     [{ mode: 'fake', connection: 'redis://x' }, /forTesting: connection does not apply: the test mode keeps tasks in memory/],
     [{ mode: 'fake', connectTimeoutMs: 5 }, /forTesting: connectTimeoutMs does not apply/],
+    [null, /forTesting: expected an object with at least \{ mode \}, got null/],
   ])('refuses %j, saying why', (options, message) => {
     expect(() => TaskModule.forTesting(options as never)).toThrow(InvalidTaskOptionsError);
     expect(() => TaskModule.forTesting(options as never)).toThrow(message);
+  });
+
+  it("names the test mode's own options when one is misspelt, not forRoot's", () => {
+    const message = (() => {
+      try {
+        resolveTestingOptions({ mode: 'fake', timer: 'real' } as never);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidTaskOptionsError);
+        return (error as Error).message;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(message).toMatch(/^TaskModule\.forTesting: unknown option 'timer' \(known: mode, timers, prefix, worker, /);
+    expect(message).not.toMatch(/connection|connectTimeoutMs/);
   });
 });

@@ -1,0 +1,21 @@
+import { InvalidTaskOptionsError } from '../../../lib/errors/invalid-task-options.error.js';
+import { resolveHealthOptions } from '../../../lib/terminus/task-health-options.js';
+import type { TaskHealthOptions } from '../../../lib/terminus/task-health-options.js';
+
+describe('the health check options', () => {
+  it('reads thresholds per queue and the default time limit', () => {
+    expect(resolveHealthOptions({ queues: { emails: { maxWaiting: 10 } } })).toEqual({ queues: [{ queue: 'emails', maxWaiting: 10 }], timeoutMs: 1_000 });
+  });
+
+  // An array of queue names read as an object with no queues: a check of nothing, answering up.
+  it.each<[unknown, RegExp]>([
+    [{ queues: ['emails'] }, /^TaskHealthIndicator\.isHealthy: queues must be an object of queue name -> thresholds, e\.g\. \{ emails: \{ maxWaiting: 1000 \} \}, got \[object Array\]$/],
+    [{ queues: [] }, /queues must be an object of queue name -> thresholds.*got \[object Array\]$/],
+    [{ queues: new Map([['emails', { maxWaiting: 1 }]]) }, /got \[object Map\]$/],
+    [{ queues: { emails: [] } }, /queues\.emails must be an object \{ maxWaiting\?, maxDead\?, maxOldestWaitingMs\?, maxRunningMs\? \}, got \[object Array\]$/],
+    [['emails'], /options must be an object \{ queues\?, timeoutMs\? \}, got \[object Array\]$/],
+  ])('refuses %p, naming what was wrong', (options, message) => {
+    expect(() => resolveHealthOptions(options as TaskHealthOptions)).toThrow(InvalidTaskOptionsError);
+    expect(() => resolveHealthOptions(options as TaskHealthOptions)).toThrow(message);
+  });
+});
