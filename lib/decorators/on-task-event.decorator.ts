@@ -35,5 +35,5 @@ export const OnTaskEventMeta = Reflector.createDecorator<OnTaskEventMetadata[]>(
  * throws (or rejects) is logged and changes nothing for other listeners.
  */
 export function OnTaskEvent(type: TaskEventType, options: OnTaskEventOptions = {}): MethodDecorator {
-  return appendTo(OnTaskEventMeta, { type, options });
+  return appendTo(OnTaskEventMeta, { type, options }, `@OnTaskEvent(${JSON.stringify(type)})`);
 }

@@ -32,5 +32,5 @@ export const OnWorkerEventMeta = Reflector.createDecorator<OnWorkerEventMetadata
  * fleet-wide stream.
  */
 export function OnWorkerEvent(type: WorkerEventType, options: OnWorkerEventOptions = {}): MethodDecorator {
-  return appendTo(OnWorkerEventMeta, { type, options });
+  return appendTo(OnWorkerEventMeta, { type, options }, `@OnWorkerEvent(${JSON.stringify(type)})`);
 }

@@ -2,6 +2,7 @@ import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
 import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
+import { checkMethodPlacement } from './method-placement.js';
 
 /** What @TaskHandler stores on a method. */
 export interface TaskHandlerMetadata extends TaskHandlerOptions {
@@ -51,7 +52,16 @@ export type TypedTaskHandlerDecorator<O, R> = <M extends (payload: O, ...rest: n
 export function TaskHandler(name: string, options?: TaskHandlerOptions): MethodDecorator;
 export function TaskHandler<P, R, O>(task: TaskDefinition<P, R, O>, options?: TaskHandlerOptions): TypedTaskHandlerDecorator<O, R>;
 export function TaskHandler(task: string | TaskDefinition<unknown, unknown, unknown>, options: TaskHandlerOptions = {}): MethodDecorator {
-  // Wrong arguments are reported at bootstrap, where the method can be named.
+  const decorate = handlerMetadata(task, options);
+  const label = typeof task === 'string' ? JSON.stringify(task) : typeof task?.name === 'string' ? JSON.stringify(task.name) : '...';
+  return <T>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<T>) => {
+    checkMethodPlacement(`@TaskHandler(${label})`, target, key, descriptor);
+    decorate(target, key, descriptor);
+  };
+}
+
+/** The metadata decorator for these arguments. Wrong arguments are reported at bootstrap, where the method can be named. */
+function handlerMetadata(task: string | TaskDefinition<unknown, unknown, unknown>, options: TaskHandlerOptions): MethodDecorator {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     return TaskHandlerMeta({ name: typeof task === 'string' ? task : '', badArguments: `its options must be an object, got ${describeArgument(options)}` });
   }
