@@ -387,6 +387,8 @@ export const SCRIPTS = {
   advertise: { keys: ['handlerNames'], args: ['ttlMs', 'names'] },
   retireWorker: { keys: ['record', 'directory'], args: ['instanceId'] },
   listWorkers: { keys: ['directory'], args: ['recordBase'] },
+  /** `probes`: one command per line, its arguments after tabs (script-access.ts). */
+  checkAccess: { keys: [], args: ['probes'] },
   throughput: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'minutes'] },
   /**
    * One chunk of list(..., { name }): `count` entries of the state's set after the entry (`setFrom` score,

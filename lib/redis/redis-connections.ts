@@ -61,7 +61,11 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     await this.ready(this.command);
     let inspected: Awaited<ReturnType<typeof inspectServers>>;
     try {
-      inspected = await inspectServers(this.command, this.target, this.options.durability?.replicas ?? null);
+      inspected = await inspectServers(this.command, this.target, {
+        prefix: this.prefix,
+        worker: this.options.worker !== null,
+        durabilityReplicas: this.options.durability?.replicas ?? null,
+      });
     } catch (error) {
       await this.onApplicationShutdown();
       throw error;

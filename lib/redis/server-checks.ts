@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { isClusterClient, type RedisClient } from './redis-client.js';
+import { checkScriptAccess } from './script-access.js';
 
 /** One field of an INFO reply, or null. */
 function infoField(info: string, field: string): string | null {
@@ -12,7 +13,7 @@ export function evictionWarning(policy: string, where: string): string {
   return (
     `Redis at ${where} has maxmemory-policy '${policy}': when it reaches maxmemory it may evict task records, payloads or ` +
     "queue sets independently, losing tasks that enqueue acknowledged. Set maxmemory-policy to 'noeviction' (enqueue then " +
-    'fails with an out-of-memory TaskStoreError instead); see the README operations notes'
+    'fails with an out-of-memory TaskStoreError instead); see docs/operations.md'
   );
 }
 
@@ -23,13 +24,15 @@ export function evictionWarning(policy: string, where: string): string {
  * sentinel, and every maxmemory-policy other than noeviction is returned for
  * one warning each, as is a `durability.replicas` above the replicas the
  * master has now. INFO works for a least-privilege user; a server that
- * refuses it is not judged.
+ * refuses it is not judged. So is an ACL rule that lacks commands the
+ * scripts call (script-access.ts).
  */
 export async function inspectServers(
   client: RedisClient,
   target: string,
-  durabilityReplicas: number | null = null,
+  app: { prefix: string; worker: boolean; durabilityReplicas: number | null },
 ): Promise<{ policies: Array<{ where: string; policy: string }>; warnings: string[] }> {
+  const { durabilityReplicas } = app;
   const servers: Array<{ where: string; node: Redis | Cluster }> = isClusterClient(client)
     ? client.nodes('master').map((node) => ({ where: `${node.options.host}:${node.options.port}`, node }))
     : [{ where: target, node: client }];
@@ -64,6 +67,8 @@ export async function inspectServers(
           "or through Sentinel ({ sentinels: [{ host, port }], name }), which finds the master after a failover too",
       );
     }
+    const access = await checkScriptAccess(node as Redis, where, app.prefix, app.worker);
+    if (access.warning) warnings.push(access.warning);
     const policy = infoField(info, 'maxmemory_policy');
     if (policy !== null && policy !== 'noeviction') policies.push({ where, policy });
     const replicas = Number(infoField(info, 'connected_slaves') ?? NaN);

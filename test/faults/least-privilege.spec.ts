@@ -136,12 +136,10 @@ describe('a Redis ACL user limited to one prefix', () => {
     expect(ownTaskKey).toBeDefined();
     expect(await asUser.hgetall(ownTaskKey)).toHaveProperty('n');
     asUser.disconnect();
-    // Through the library: an app of that user on the other prefix can neither read nor write it.
-    const intruder = await startTaskApp('other', [], { connection: userUrl(), worker: false });
-    apps.push(intruder);
-    await expect(intruder.queue.get(ref)).rejects.toThrow(/NOPERM/);
-    await expect(intruder.queue.enqueue('acl.ping', {})).rejects.toThrow(/NOPERM/);
-    await expect(intruder.queue.counts()).rejects.toThrow(/NOPERM/);
+    // Through the library: an app of that user on the other prefix is refused at start-up, naming the key pattern it needs.
+    await expect(startTaskApp('other', [], { connection: userUrl(), worker: false })).rejects.toThrow(
+      /^TaskModule options: connection: the Redis user at 127\.0\.0\.1:\d+ may not run any of the library's commands on this app's keys, which all match '\{other:\*'/,
+    );
     expect(await other.queue.counts()).toMatchObject({ waiting: 1 });
 
     const result = JSON.parse(flow.lines.find((l) => l.startsWith('result '))!.slice('result '.length));
@@ -263,6 +261,71 @@ describe('a Redis ACL user limited to one prefix', () => {
       }
     } finally {
       await admin.call('ACL', 'SETUSER', USER, '-select');
+    }
+  });
+
+  // Redis checks a script's commands as the script reaches them and keeps what it wrote before a refused one:
+  // a rule without +xadd stored an enqueue it reported failed, and a worker then ran it.
+  it('stops bootstrap when the rule lacks a command the scripts call, naming it, before anything is written', async () => {
+    const partial = 'tasks-partial';
+    const partialUrl = `redis://${partial}:${PASSWORD}@127.0.0.1:${redis.port}`;
+    const setUser = (rules: string[]) => admin.call('ACL', 'SETUSER', partial, ...rules.map((r) => (r === '>PASSWORD' ? `>${PASSWORD}` : r)));
+    const boot = async (worker: boolean, logger = new CapturingLogger()) => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [TaskModule.forRoot({ connection: partialUrl, prefix: 'lp', connectTimeoutMs: 5_000, worker: worker && { concurrency: 1, leaseMs: 1_000 } })],
+        providers: [PingTasks],
+      })
+        .setLogger(logger)
+        .compile();
+      return moduleRef.init();
+    };
+    const refusal = (worker: boolean) => boot(worker).then(
+      async (app) => {
+        await app.close();
+        return null;
+      },
+      (e: unknown) => e as Error,
+    );
+    try {
+      await setUser(['reset', ...RULES.filter((rule) => rule !== '+xadd' && rule !== '+lset').map((rule) => rule.replace('~{tasks:*', '~{lp:*'))]);
+      for (const worker of [false, true]) {
+        const error = await refusal(worker);
+        expect(error?.message).toMatch(
+          /^TaskModule options: connection: the Redis user at 127\.0\.0\.1:\d+ may not run \+lset \+xadd on this app's keys \('\{lp:\*'\), which the library's Lua scripts call\. .*: add \+lset \+xadd to the user's ACL rule/,
+        );
+        expect(error?.message).not.toContain(PASSWORD);
+      }
+      expect(await admin.keys('{lp:*')).toEqual([]);
+
+      // The rule docs/cli.md gives a read-only user: an app that only reads starts, and is told what it cannot do.
+      const cli = readFileSync(join(__dirname, '..', '..', 'docs', 'cli.md'), 'utf8');
+      const readOnly = cli.split('\n').find((l) => l.startsWith('ACL SETUSER tasks-readonly '))!.split(' ').slice(3);
+      await setUser(readOnly.map((rule) => rule.replace('~{tasks:*', '~{lp:*')));
+      const logger = new CapturingLogger();
+      const reader = await boot(false, logger);
+      try {
+        expect(logger.lines.filter((l) => l.includes('may not write'))).toEqual([
+          expect.stringMatching(/^warn The Redis user at 127\.0\.0\.1:\d+ may not write this app's keys: it can read tasks .* every enqueue, cancel, retry and other change will be refused/),
+        ]);
+        expect(await reader.get(TaskQueue).counts()).toMatchObject({ waiting: 0 });
+      } finally {
+        await reader.close();
+      }
+      // With a worker, which can run nothing on it, it is refused.
+      expect((await refusal(true))?.message).toMatch(/may not run .*\+xadd.*; this app runs a worker, which writes$/);
+      // The whole rule passes.
+      await setUser(['reset', ...RULES.map((rule) => rule.replace('~{tasks:*', '~{lp:*'))]);
+      const full = await boot(true);
+      try {
+        const queue = full.get(TaskQueue);
+        await expect(queue.waitFor(await queue.enqueue('acl.ping', {}), { timeout: 5_000 })).resolves.toBe('pong');
+      } finally {
+        await full.close();
+      }
+    } finally {
+      await admin.call('ACL', 'DELUSER', partial);
+      const left = await admin.keys('{lp:*');
+      if (left.length > 0) await admin.del(...left);
     }
   });
 
