@@ -84,9 +84,14 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
     );
   }
   if (PERMISSION_DENIED.test(reply)) {
+    const sent = (error as { command?: { name?: unknown } }).command?.name;
+    // Redis keeps what a script wrote before the command it refused (bootstrap asks first on Redis 7, but a rule can change after).
+    const midway = typeof sent === 'string' && SCRIPT_COMMANDS.has(sent.toLowerCase())
+      ? ': Redis keeps what the script wrote before the refused command, so part of this call may be stored (look a task up by its id before sending it again)'
+      : '';
     return new TaskStoreError(
       `${operation} failed: permission denied: the Redis user may not run ${commandOf(error, reply)} or touch these keys` +
-        `${context.prefix === undefined ? '' : ` (this app's keys all match '{${context.prefix}:*')`}; ` +
+        `${context.prefix === undefined ? '' : ` (this app's keys all match '{${context.prefix}:*')`}${midway}; ` +
         `see the access-control list in docs/operations.md (Redis said: ${safe})`,
       'permission-denied',
       { cause },
