@@ -47,14 +47,53 @@ function bounded(info: TaskErrorInfo): TaskErrorInfo {
   return info;
 }
 
-/** A readable record of anything a handler threw, including non-Errors, within the limits a task keeps. */
+/**
+ * A readable record of anything a handler threw, including non-Errors, within
+ * the limits a task keeps. Never throws: a value whose reading throws (a
+ * message getter that throws, a revoked Proxy) is recorded as unreadable. It
+ * runs in the worker's settle path, where a throw would have ended the process.
+ */
 export function describeThrown(thrown: unknown): TaskErrorInfo {
-  return bounded(describeUnbounded(thrown));
+  try {
+    return bounded(describeUnbounded(thrown));
+  } catch (error) {
+    return { message: `handler threw a value that cannot be read (reading it threw: ${safeText(error)})` };
+  }
+}
+
+/** `value instanceof type`, false where asking throws (a revoked Proxy throws at any question). */
+export function isInstance<T>(value: unknown, type: abstract new (...args: never[]) => T): value is T {
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
+}
+
+/** A value as text for an error record: a string as it is, anything else as JSON or, failing that, inspected. */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    // Cycles or BigInts: inspect still shows the shape, where String() gives "[object Object]".
+    return inspect(value, { depth: 2, breakLength: Infinity });
+  }
+}
+
+function safeText(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'an unreadable value';
+  }
 }
 
 function describeUnbounded(thrown: unknown): TaskErrorInfo {
   if (thrown instanceof Error) {
-    let message = thrown.message || thrown.name;
+    // An Error's fields may hold anything (a message of 404, an object): the record holds text.
+    const name = thrown.name === undefined || thrown.name === null ? 'Error' : asText(thrown.name);
+    let message = (thrown.message === undefined || thrown.message === null ? '' : asText(thrown.message)) || name;
     if (thrown instanceof HttpException) {
       // Keep what a ValidationPipe found ("to must be an email"), which the
       // exception's own message ("Bad Request Exception") leaves out.
@@ -63,21 +102,15 @@ function describeUnbounded(thrown: unknown): TaskErrorInfo {
       const text = Array.isArray(details) ? details.join('; ') : typeof details === 'string' ? details : '';
       if (text && text !== message) message = `${message}: ${text}`;
     }
-    const info: TaskErrorInfo = { message, name: thrown.name };
-    if (thrown.stack) info.stack = thrown.stack;
+    const info: TaskErrorInfo = { message, name };
+    const stack: unknown = thrown.stack;
+    if (typeof stack === 'string' && stack !== '') info.stack = stack;
     if (thrown instanceof TaskPayloadError) info.issues = thrown.issues.map((issue) => ({ message: issue.message, path: [...issue.path] }));
     return info;
   }
   if (typeof thrown === 'string') return { message: thrown };
   if (thrown === undefined || thrown === null) return { message: `handler threw ${String(thrown)}` };
-  let text: string;
-  try {
-    text = JSON.stringify(thrown) ?? String(thrown);
-  } catch {
-    // Cycles or BigInts: inspect still shows the shape, where String() gives "[object Object]".
-    text = inspect(thrown, { depth: 2, breakLength: Infinity });
-  }
-  return { message: `handler threw a non-Error value: ${text}` };
+  return { message: `handler threw a non-Error value: ${asText(thrown)}` };
 }
 
 /**
@@ -88,9 +121,9 @@ function describeUnbounded(thrown: unknown): TaskErrorInfo {
  */
 export function classifyFailure(thrown: unknown, stage: PipelineStage): Failure {
   const error = describeThrown(thrown);
-  if (thrown instanceof UnrecoverableTaskError || thrown instanceof TaskPayloadError) return { error, permanent: true };
+  if (isInstance(thrown, UnrecoverableTaskError) || isInstance(thrown, TaskPayloadError)) return { error, permanent: true };
   if (stage === 'pipes') return { error, permanent: true };
-  if (stage === 'before-pipes' && thrown instanceof HttpException && [401, 403].includes(thrown.getStatus())) {
+  if (stage === 'before-pipes' && isInstance(thrown, HttpException) && [401, 403].includes(thrown.getStatus())) {
     return { error, permanent: true };
   }
   return { error, permanent: false };

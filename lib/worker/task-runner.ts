@@ -2,7 +2,7 @@ import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
 import type { FetchedTask } from '../engine/attempt.js';
 import { RateLimitedError } from '../errors/rate-limited.error.js';
 import type { AttemptState } from '../execution/attempt-state.js';
-import { classifyFailure, type Failure } from '../execution/failure.js';
+import { classifyFailure, isInstance, type Failure } from '../execution/failure.js';
 import { TaskContext, type TaskContextIo } from '../execution/task-context.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import { withTimeout } from '../policies/timeout-policy.js';
@@ -48,7 +48,7 @@ export function runAttempt(
 }
 
 function failure(thrown: unknown, state: AttemptState): RunOutcome {
-  if (thrown instanceof RateLimitedError) {
+  if (isInstance(thrown, RateLimitedError)) {
     return { kind: 'limited', delayMs: Math.ceil(thrown.retryAfterMs), error: { message: thrown.message, name: thrown.name }, thrown };
   }
   const { error, permanent } = classifyFailure(thrown, state.stage);

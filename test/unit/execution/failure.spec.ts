@@ -72,6 +72,38 @@ describe('describeThrown', () => {
   });
 });
 
+describe('describeThrown with Errors whose fields are not text, or cannot be read', () => {
+  // Each of these ended the worker's process: the record's text was read with string methods.
+  function revokedProxy(): unknown {
+    const { proxy, revoke } = Proxy.revocable(new Error('gone'), {});
+    revoke();
+    return proxy;
+  }
+
+  it.each<[string, () => unknown, RegExp]>([
+    ['a number as message', () => Object.assign(new Error(), { message: 404 }), /^404$/],
+    ['an object as message', () => Object.assign(new Error(), { message: { code: 'E1' } }), /^\{"code":"E1"\}$/],
+    ['an array as message', () => Object.assign(new Error(), { message: ['a', 'b'] }), /^\["a","b"\]$/],
+    ['a message getter that throws', () => Object.defineProperty(new Error(), 'message', { get: () => { throw new Error('no message for you'); } }), /^handler threw a value that cannot be read \(reading it threw: no message for you\)$/],
+    ['a revoked Proxy', revokedProxy, /^handler threw a value that cannot be read \(reading it threw: .*revoked/],
+  ])('records %s as text', (_case, make, message) => {
+    const info = describeThrown(make());
+    expect(typeof info.message).toBe('string');
+    expect(info.message).toMatch(message);
+  });
+
+  it('leaves out a stack that is not text, keeping the rest', () => {
+    const info = describeThrown(Object.assign(new Error('m'), { stack: { frames: 3 } }));
+    expect(info).toEqual({ message: 'm', name: 'Error' });
+  });
+
+  it('classifies such a value as an ordinary failure, retried while attempts remain', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(classifyFailure(proxy, 'handler')).toEqual({ error: { message: expect.stringMatching(/^handler threw a value that cannot be read/) }, permanent: false });
+  });
+});
+
 describe('classifyFailure', () => {
   const stages: PipelineStage[] = ['before-pipes', 'pipes', 'handler'];
 
