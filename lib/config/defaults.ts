@@ -8,6 +8,7 @@ export const DEFAULTS = {
   policy: { attempts: 3, backoff: { type: 'exponential', delay: 1_000 } as const, timeout: 0 },
   retention: { completed: { age: 24 * HOUR, count: 1_000 }, dead: { age: 7 * 24 * HOUR, count: 10_000 } },
   maxPayloadBytes: 512 * 1024,
+  maxResultBytes: 512 * 1024,
   /** The queue a task or handler uses when none is given. */
   queue: 'default',
   taskLogs: { maxLines: 100 },

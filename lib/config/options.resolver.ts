@@ -12,7 +12,7 @@ const WHERE = 'TaskModule options';
 const MAX_REDIS_VALUE_BYTES = 512 * 1024 * 1024;
 
 export const MODULE_KEYS = {
-  connection: true, prefix: true, worker: true, connectTimeoutMs: true, defaults: true, retention: true, maxPayloadBytes: true, queues: true,
+  connection: true, prefix: true, worker: true, connectTimeoutMs: true, defaults: true, retention: true, maxPayloadBytes: true, maxResultBytes: true, queues: true,
   taskLogs: true, metrics: true, globalEnhancers: true, durability: true,
 } as const satisfies OptionKeys<TaskModuleOptions>;
 const TASK_LOG_KEYS = { maxLines: true } as const satisfies OptionKeys<TaskLogOptions>;
@@ -139,6 +139,8 @@ export function resolveTaskOptions(options: TaskModuleOptions): ResolvedTaskOpti
     },
     maxPayloadBytes:
       options.maxPayloadBytes === undefined ? DEFAULTS.maxPayloadBytes : checkInteger(options.maxPayloadBytes, WHERE, 'maxPayloadBytes', 1, MAX_REDIS_VALUE_BYTES),
+    maxResultBytes:
+      options.maxResultBytes === undefined ? DEFAULTS.maxResultBytes : checkInteger(options.maxResultBytes, WHERE, 'maxResultBytes', 1, MAX_REDIS_VALUE_BYTES),
     queues: resolveQueues(options.queues),
     taskLogs: { maxLines: resolveGroup(options.taskLogs, TASK_LOG_KEYS, 'taskLogs', 'maxLines', DEFAULTS.taskLogs.maxLines, 1, 100_000) },
     metrics: {

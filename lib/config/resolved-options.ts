@@ -54,6 +54,7 @@ export interface ResolvedTaskOptions {
   defaults: ResolvedPolicy;
   retention: { completed: ResolvedRetention; dead: ResolvedRetention };
   maxPayloadBytes: number;
+  maxResultBytes: number;
   /** Replicas an enqueue waits for (Redis WAIT), or null. */
   durability: { replicas: number; timeoutMs: number } | null;
   /** Settings of the queues named in the options; others use the defaults (see queueSettings). */

@@ -59,6 +59,13 @@ export interface TaskModuleOptions {
   retention?: { completed?: RetentionOptions | false; dead?: RetentionOptions | false } | undefined;
   /** Largest encoded payload accepted by enqueue, in bytes (default 512 KiB). */
   maxPayloadBytes?: number | undefined;
+  /**
+   * Largest encoded result a handler may return, in bytes (default 512 KiB). A
+   * larger one fails its task for good, naming its size: a result is kept in
+   * the task's record and its completed event, and one call too large for
+   * Redis failed the outcomes recorded with it.
+   */
+  maxResultBytes?: number | undefined;
   /** Per-queue settings, by queue name. */
   queues?: Record<string, QueueOptions> | undefined;
   /** Task logs written with `TaskContext.log`. */

@@ -212,7 +212,10 @@ export class TestWorker implements BeforeApplicationShutdown {
 
   /** One attempt, start to record, with the same span and metrics as the Redis worker's. */
   private async run({ queue, task, handler }: Job): Promise<void> {
-    const surroundings = { engine: this.engine, events: this.events, telemetry: this.telemetry, logMaxLines: this.options.taskLogs.maxLines };
+    const surroundings = {
+      engine: this.engine, events: this.events, telemetry: this.telemetry,
+      logMaxLines: this.options.taskLogs.maxLines, maxResultBytes: this.options.maxResultBytes,
+    };
     const state = new AttemptState(new LazyAbort());
     let giveUp: () => void = () => undefined;
     // Handed back at shutdown, the attempt is over for the tester (settled(), a drain, clear()) even if its handler ignores its signal.

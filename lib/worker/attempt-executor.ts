@@ -26,10 +26,11 @@ export function executeAttempt(
   state: AttemptState,
   io: TaskContextIo,
   events: WorkerEvents,
+  maxResultBytes: number,
 ): Promise<{ run: RunOutcome; outcome: AttemptOutcome }> {
   const started = Date.now();
   if (events.wants('active')) events.emit({ type: 'active', ...workerTaskFields(queue, task) });
-  return runAttempt(queue, task, handler, state, io).then((run) => {
+  return runAttempt(queue, task, handler, state, io, maxResultBytes).then((run) => {
     const outcome = attemptOutcome(task, run);
     // Given up (handed back, lease lost): the task runs again, so this run is neither a completion nor a failure.
     if (state.abandoned) return { run, outcome };

@@ -16,6 +16,8 @@ export interface AttemptSurroundings {
   telemetry: TaskTelemetry;
   /** Lines kept per task log. */
   logMaxLines: number;
+  /** Largest encoded result stored (maxResultBytes). */
+  maxResultBytes: number;
 }
 
 /**
@@ -59,7 +61,7 @@ export function runObservedAttempt(
   // is a promise and a microtask more per task (the Redis worker's record is synchronous).
   // Out of the worker loop's untraced context: the handler's own Redis and HTTP calls are the app's.
   const executing =
-    span === null ? traced(() => executeAttempt(queue, task, handler, state, io, s.events)) : tracing!.within(span, () => executeAttempt(queue, task, handler, state, io, s.events));
+    span === null ? traced(() => executeAttempt(queue, task, handler, state, io, s.events, s.maxResultBytes)) : tracing!.within(span, () => executeAttempt(queue, task, handler, state, io, s.events, s.maxResultBytes));
   return executing.then(({ run, outcome }) => {
     const recorded = record(run, outcome);
     return recorded instanceof Promise ? recorded.then(finish) : finish(recorded);

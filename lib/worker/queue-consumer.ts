@@ -38,6 +38,8 @@ export interface ConsumerSettings {
   handlerLimits: ReadonlyMap<string, number>;
   /** Lines kept per task log. */
   logMaxLines: number;
+  /** Largest encoded result stored (maxResultBytes). */
+  maxResultBytes: number;
   /** The task names of this queue this app has handlers for. */
   handlerNames: readonly string[];
 }
@@ -97,7 +99,7 @@ export class QueueConsumer {
     );
     this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, settings.workerToken, this.ledger, (leases) => this.onLeasesLost(leases), this.outage, logger);
     this.leases.onRecovered = (requeued, dead) => telemetry.metrics?.recovered(queue, requeued, dead);
-    this.surroundings = { engine, events, telemetry, logMaxLines: settings.logMaxLines };
+    this.surroundings = { engine, events, telemetry, logMaxLines: settings.logMaxLines, maxResultBytes: settings.maxResultBytes };
   }
 
   /** Tasks this consumer holds now (running, buffered or waiting for their handler): for the heartbeat and the health check. */

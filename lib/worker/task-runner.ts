@@ -32,6 +32,7 @@ export function runAttempt(
   handler: RegisteredHandler | undefined,
   state: AttemptState,
   io: TaskContextIo,
+  maxResultBytes: number,
 ): Promise<RunOutcome> {
   if (!handler) return Promise.resolve(failed(`no handler for ${task.name}`, true));
   if (task.unreadable !== undefined) return Promise.resolve<RunOutcome>({ kind: 'failed', error: { message: task.unreadable }, permanent: true, poison: true });
@@ -44,7 +45,7 @@ export function runAttempt(
   } catch (thrown) {
     running = Promise.reject(thrown);
   }
-  return running.then(encodeResult, (thrown: unknown) => failure(thrown, state));
+  return running.then((result) => encodeResult(result, maxResultBytes), (thrown: unknown) => failure(thrown, state));
 }
 
 function failure(thrown: unknown, state: AttemptState): RunOutcome {
@@ -55,15 +56,31 @@ function failure(thrown: unknown, state: AttemptState): RunOutcome {
   return { kind: 'failed', error, permanent, thrown };
 }
 
-/** A handler's return value as stored; values JSON cannot carry fail the attempt for good (a retry returns the same). */
-function encodeResult(result: unknown): RunOutcome {
+/**
+ * A handler's return value as stored; values JSON cannot carry, and results
+ * over maxResultBytes, fail the attempt for good (a retry returns the same).
+ */
+function encodeResult(result: unknown, maxBytes: number): RunOutcome {
   if (result === undefined) return { kind: 'completed', resultJson: undefined, result };
   if (typeof result === 'function' || typeof result === 'symbol') {
     return failed(`handler returned a ${typeof result}, which JSON cannot encode`, true);
   }
+  let json: string;
   try {
-    return { kind: 'completed', resultJson: JSON.stringify(result), result };
+    json = JSON.stringify(result);
   } catch (error) {
     return failed(`handler returned a value JSON cannot encode (${error instanceof Error ? error.message : String(error)})`, true);
   }
+  // Cheap upper bound first: a UTF-8 string is at most 3 bytes per UTF-16 unit.
+  if (json.length * 3 > maxBytes) {
+    const bytes = Buffer.byteLength(json, 'utf8');
+    if (bytes > maxBytes) {
+      return failed(
+        `handler returned a result of ${bytes} bytes encoded, over the limit of ${maxBytes} (maxResultBytes); ` +
+          'return where the data is (a key, a URL) rather than the data, or raise maxResultBytes',
+        true,
+      );
+    }
+  }
+  return { kind: 'completed', resultJson: json, result };
 }

@@ -70,6 +70,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
         handlerLimits: this.registry.limitsOf(queue),
         handlerNames: handlers.map((h) => h.name),
         logMaxLines: this.options.taskLogs.maxLines,
+        maxResultBytes: this.options.maxResultBytes,
       };
       return new QueueConsumer(queue, this.engine, this.registry, settings, this.logger, this.telemetry, this.events);
     });

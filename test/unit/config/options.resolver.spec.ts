@@ -26,6 +26,7 @@ describe('resolveTaskOptions', () => {
       defaults: { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, timeout: 0 },
       retention: { completed: { age: 24 * HOUR, count: 1_000 }, dead: { age: 7 * 24 * HOUR, count: 10_000 } },
       maxPayloadBytes: 512 * 1024,
+      maxResultBytes: 512 * 1024,
       queues: new Map(),
       taskLogs: { maxLines: 100 },
       metrics: { gaugeIntervalMs: 5_000 },
@@ -52,6 +53,7 @@ describe('resolveTaskOptions', () => {
       defaults: { attempts: 1, backoff: { type: 'fixed', delay: 50, maxDelay: 60 }, timeout: 2_000 },
       retention: { completed: { age: 0, count: 0 }, dead: { count: 5 } },
       maxPayloadBytes: 1_024,
+      maxResultBytes: 2_048,
       taskLogs: { maxLines: 20 },
       metrics: { gaugeIntervalMs: 1_000 },
       queues: {
@@ -68,6 +70,7 @@ describe('resolveTaskOptions', () => {
       defaults: { attempts: 1, backoff: { type: 'fixed', delay: 50, maxDelay: 60 }, timeout: 2_000 },
       retention: { completed: { age: 0, count: 0 }, dead: { age: 7 * 24 * HOUR, count: 5 } },
       maxPayloadBytes: 1_024,
+      maxResultBytes: 2_048,
       queues: new Map([
         ['emails', { eventsMaxLen: 0, rateLimit: { max: 100, perMs: 1_000 }, concurrency: 2, defaults: { attempts: 5, removeOnDead: { age: 60_000, count: null } } }],
         ['reports', { eventsMaxLen: 50, rateLimit: null, concurrency: null, defaults: {} }],
@@ -209,6 +212,10 @@ describe('resolveTaskOptions', () => {
     ['retention.completed', { completed: null }],
   ])('rejects bad retention naming %s (%j)', (field, retention) => {
     expect(rejection({ connection: URL, retention })).toContain(field);
+  });
+
+  it.each([0, -1, 1.5, 512 * 1024 * 1024 + 1])('rejects the maxResultBytes %p, naming it', (maxResultBytes) => {
+    expect(rejection({ connection: URL, maxResultBytes })).toMatch(/^TaskModule options: maxResultBytes must be an integer from 1 to 536870912, got /);
   });
 
   it.each([0, -1, 1.5])('rejects the maxPayloadBytes %p', (maxPayloadBytes) => {

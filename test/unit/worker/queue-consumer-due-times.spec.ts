@@ -47,7 +47,7 @@ function slowStore(replyMs: number, dueInMs: number) {
     'default',
     engine,
     new TaskHandlerRegistry(),
-    { concurrency: 4, leaseMs: 30_000, workerToken: 'w1', handlerLimits: new Map(), logMaxLines: 100, handlerNames: [] },
+    { concurrency: 4, leaseMs: 30_000, workerToken: 'w1', handlerLimits: new Map(), logMaxLines: 100, maxResultBytes: 512 * 1024, handlerNames: [] },
     new Logger('QueueConsumerDueTimesSpec'),
     new TaskTelemetry(engine, options),
     new WorkerEvents(),

@@ -52,7 +52,7 @@ function consumerOnFlakyStore() {
     'default',
     engine,
     registry,
-    { concurrency: 1, leaseMs: LEASE_MS, workerToken: 'w1', handlerLimits: new Map(), logMaxLines: 100, handlerNames: ['mail.send'] },
+    { concurrency: 1, leaseMs: LEASE_MS, workerToken: 'w1', handlerLimits: new Map(), logMaxLines: 100, maxResultBytes: 512 * 1024, handlerNames: ['mail.send'] },
     new Logger('QueueConsumerOutageSpec'),
     new TaskTelemetry(engine, options),
     new WorkerEvents(),

@@ -60,7 +60,7 @@ function consumerWithLog(hops: number) {
     'default',
     engine,
     registry,
-    { concurrency: 4, leaseMs: 30_000, workerToken: 'w1', handlerLimits: new Map(), logMaxLines: 100, handlerNames: ['report.build'] },
+    { concurrency: 4, leaseMs: 30_000, workerToken: 'w1', handlerLimits: new Map(), logMaxLines: 100, maxResultBytes: 512 * 1024, handlerNames: ['report.build'] },
     new (class extends Logger {
       override warn(message: unknown) {
         log.push(`warn: ${String(message)}`);
