@@ -4,6 +4,7 @@ import { TaskPayloadError } from '../errors/task-payload.error.js';
 import { UnrecoverableTaskError } from '../errors/unrecoverable-task.error.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import type { PipelineStage } from './attempt-state.js';
+import { wellFormed } from './well-formed.js';
 
 /** A failed attempt as recorded, and whether retrying could help. */
 export interface Failure {
@@ -31,19 +32,19 @@ function capped(text: string, max: number): string {
 
 /** The error as a task keeps it: message, stack and issues within their limits. */
 function bounded(info: TaskErrorInfo): TaskErrorInfo {
-  const message = capped(info.message, MAX_ERROR_MESSAGE);
+  const message = wellFormed(capped(info.message, MAX_ERROR_MESSAGE));
   if (message !== info.message && info.stack !== undefined) {
     // V8 stacks begin with "<name>: <message>": the cut message goes there too, so the frames stay.
     const head = `${info.name ?? 'Error'}: ${info.message}`;
     if (info.stack.startsWith(head)) info.stack = `${info.name ?? 'Error'}: ${message}${info.stack.slice(head.length)}`;
   }
   info.message = message;
-  if (info.stack !== undefined) info.stack = capped(info.stack, MAX_ERROR_STACK);
+  if (info.stack !== undefined) info.stack = wellFormed(capped(info.stack, MAX_ERROR_STACK));
   if (info.issues !== undefined && info.issues.length > MAX_ERROR_ISSUES) {
     const more = info.issues.length - MAX_ERROR_ISSUES;
     info.issues = [...info.issues.slice(0, MAX_ERROR_ISSUES), { message: `… ${more} more issues cut`, path: [] }];
   }
-  if (info.issues !== undefined) for (const issue of info.issues) issue.message = capped(issue.message, MAX_ERROR_MESSAGE);
+  if (info.issues !== undefined) for (const issue of info.issues) issue.message = wellFormed(capped(issue.message, MAX_ERROR_MESSAGE));
   return info;
 }
 

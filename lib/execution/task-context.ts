@@ -1,6 +1,7 @@
 import { describeValue } from '../config/option-checks.js';
 import type { TaskProgress } from '../interfaces/task-info.interface.js';
 import type { AttemptState } from './attempt-state.js';
+import { wellFormed } from './well-formed.js';
 
 /** What a TaskContext reaches the store through, for its running attempt. */
 export interface TaskContextIo {
@@ -61,12 +62,19 @@ export class TaskContext {
    * Appends a line, stamped with Redis' time, to the task's log, which
    * `TaskQueue.logs` reads. The log keeps the newest lines (`taskLogs.maxLines`,
    * default 100) and goes with the task when retention removes it. A line
-   * longer than 8,192 characters is cut there; after the attempt lost its lease
-   * the line is dropped.
+   * longer than 8,192 characters is cut there (never inside a surrogate
+   * pair), and a lone surrogate becomes U+FFFD, as Redis would store it: the
+   * test mode then reads back what Redis does. After the attempt lost its
+   * lease the line is dropped.
    */
   async log(message: string): Promise<void> {
     if (typeof message !== 'string') throw new TypeError(`task ${this.name}: log takes a string, got ${typeof message}`);
-    await this.io.log(message.length > MAX_LOG_LINE ? `${message.slice(0, MAX_LOG_LINE)}…` : message);
+    let line = message;
+    if (line.length > MAX_LOG_LINE) {
+      const end = /[\uD800-\uDBFF]/.test(line[MAX_LOG_LINE - 1]!) ? MAX_LOG_LINE - 1 : MAX_LOG_LINE;
+      line = `${line.slice(0, end)}…`;
+    }
+    await this.io.log(wellFormed(line));
   }
 
   /** Records progress (a finite number or a JSON object), readable through `TaskQueue.get`. */

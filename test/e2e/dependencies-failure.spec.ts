@@ -133,4 +133,15 @@ describe('dependencies: failed and cancelled dependencies', () => {
       await redis.quit();
     }
   });
+
+  // JSON.stringify escapes a lone surrogate as \udc00, which Lua's cjson refused: the dependent's error lost the message.
+  it("carries a dependency's message with a lone surrogate into its dependent's error, as U+FFFD", async () => {
+    const [root, child] = await t.queue.enqueueMany([
+      { name: 'explode', payload: { key: 'lone \uDC00' }, options: { id: 'lone-root' } },
+      { name: 'work', payload: { key: 'lone-child' }, options: { id: 'lone-child', dependsOn: ['lone-root'] } },
+    ]);
+    await expect(t.queue.waitFor(root!, { timeout: 5_000 })).rejects.toThrow('lone \uFFFD exploded');
+    await expect(t.queue.waitFor(child!, { timeout: 5_000 })).rejects.toThrow(TaskFailedError);
+    expect((await t.queue.get(child!))!.error!.message).toBe('dependency lone-root ended dead: lone \uFFFD exploded');
+  });
 });

@@ -29,6 +29,13 @@ class LoggingTasks {
     await task.log('written, then removed with the task');
   }
 
+  @TaskHandler('report.odd-text')
+  async oddText(_payload: unknown, task: TaskContext) {
+    // An emoji across the cut, then a lone surrogate (Redis stores text as UTF-8, which has no form for it).
+    await task.log(`${'x'.repeat(8_191)}😀 and more`);
+    await task.log('lone \uD800 surrogate');
+  }
+
   @TaskHandler('report.long')
   async long(_payload: unknown, task: TaskContext) {
     await task.log('x'.repeat(10_000));
@@ -79,6 +86,13 @@ describe('task logs', () => {
     const [line] = (await t.queue.logs(ref))!;
     expect(line.message).toHaveLength(8_193);
     expect(line.message.endsWith('…')).toBe(true);
+  });
+
+  it('never cuts inside a surrogate pair, and stores a lone surrogate as U+FFFD, as the test mode reads it', async () => {
+    const ref = await t.queue.enqueue('report.odd-text', {});
+    await t.queue.waitFor(ref, { timeout: 5_000 });
+    const lines = (await t.queue.logs(ref))!.map((l) => l.message);
+    expect(lines).toEqual([`${'x'.repeat(8_191)}…`, 'lone \uFFFD surrogate']);
   });
 
   it('removes the log with the task, and answers null for a task that does not exist', async () => {

@@ -92,6 +92,13 @@ describe('describeThrown with Errors whose fields are not text, or cannot be rea
     expect(info.message).toMatch(message);
   });
 
+  it('replaces a lone surrogate with U+FFFD, as Redis stores it, in message and stack', () => {
+    const error = new Error('lone \uDC00 surrogate');
+    const info = describeThrown(error);
+    expect(info.message).toBe('lone \uFFFD surrogate');
+    expect(info.stack?.startsWith('Error: lone \uFFFD surrogate')).toBe(true);
+  });
+
   it('leaves out a stack that is not text, keeping the rest', () => {
     const info = describeThrown(Object.assign(new Error('m'), { stack: { frames: 3 } }));
     expect(info).toEqual({ message: 'm', name: 'Error' });
