@@ -9,9 +9,10 @@ export type TaskStoreFailure = 'out-of-memory' | 'permission-denied' | 'wrong-no
 export class TaskStoreError extends Error {
   /**
    * Of a 'not-replicated' enqueue: the tasks it wrote on the master (their
-   * refs), each to re-send with its `id` (an id the library generated is known only here).
+   * refs), each to re-send with its `id` (an id the library generated is known only here). Declared, not
+   * a field: a field would show as `tasks: undefined` in every other failure's printout.
    */
-  readonly tasks?: ReadonlyArray<{ readonly id: string; readonly queue: string }>;
+  declare readonly tasks?: ReadonlyArray<{ readonly id: string; readonly queue: string }>;
 
   constructor(
     message: string,

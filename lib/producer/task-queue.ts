@@ -431,6 +431,9 @@ function laterInBatch(tasks: readonly QueuedTask[], index: number, error: string
 
 /** A refusal of one enqueueMany item, its message saying which: a list of a thousand is otherwise hard to search. */
 function atItem(error: unknown, index: number): unknown {
-  if (error instanceof InvalidTaskOptionsError || error instanceof TaskPayloadError) error.message = `enqueueMany item ${index}: ${error.message}`;
+  // TypeError: a payload JSON cannot encode (payload-json.ts).
+  if (error instanceof InvalidTaskOptionsError || error instanceof TaskPayloadError || error instanceof TypeError) {
+    error.message = `enqueueMany item ${index}: ${error.message}`;
+  }
   return error;
 }

@@ -127,6 +127,18 @@ describe('enqueue rejects bad payloads and options and writes nothing', () => {
     await expect(t.queue.enqueue('report.build', { n: 1 }, [] as never)).rejects.toThrow(/options must be an object/);
   });
 
+  it('names the item whose payload JSON cannot encode, and writes nothing', async () => {
+    const before = await t.queue.counts();
+    const items = [
+      { name: 'report.build', payload: { n: 1 } },
+      { name: 'report.build', payload: undefined },
+    ];
+    await expect(t.queue.enqueueMany(items)).rejects.toThrow(
+      /^enqueueMany item 1: enqueue\('report\.build'\): the payload cannot be encoded as JSON \(a top-level undefined has no JSON form\)$/,
+    );
+    expect(await t.queue.counts()).toEqual(before);
+  });
+
   it('writes nothing from a batch where one item is not an object', async () => {
     await expect(
       t.queue.enqueueMany([{ name: 'report.build', payload: { n: 1 } }, null as never]),
