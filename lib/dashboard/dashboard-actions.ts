@@ -1,11 +1,16 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException, Optional } from '@nestjs/common';
+import { fromTaskModule } from '../module/missing-task-module.js';
 import type { TaskRef } from '../interfaces/task-ref.interface.js';
 import { TaskQueue } from '../producer/task-queue.js';
 
 /** The dashboard's actions, each one TaskQueue call; the controller checks the token and readOnly before any. */
 @Injectable()
 export class DashboardActions {
-  constructor(private readonly tasks: TaskQueue) {}
+  private readonly tasks: TaskQueue;
+
+  constructor(@Optional() @Inject(TaskQueue) tasks: TaskQueue | null) {
+    this.tasks = fromTaskModule(tasks, 'TaskDashboardModule');
+  }
 
   async pause(queue: string): Promise<{ paused: true }> {
     await this.tasks.pause(queue);

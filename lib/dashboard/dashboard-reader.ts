@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { fromTaskModule } from '../module/missing-task-module.js';
 import type { TaskState } from '../interfaces/task-state.js';
 import type { ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import type { ScheduleInfo } from '../interfaces/schedule.interface.js';
@@ -50,7 +51,11 @@ export function newestWindow(total: number, offset: number, limit: number): { of
 /** The dashboard's reads, all through the app's TaskQueue: each view is a few store round trips, whatever the queue's size. */
 @Injectable()
 export class DashboardReader {
-  constructor(private readonly tasks: TaskQueue) {}
+  private readonly tasks: TaskQueue;
+
+  constructor(@Optional() @Inject(TaskQueue) tasks: TaskQueue | null) {
+    this.tasks = fromTaskModule(tasks, 'TaskDashboardModule');
+  }
 
   async overview(): Promise<OverviewView> {
     const [names, workers] = await Promise.all([this.tasks.queues(), this.tasks.workers()]);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
+import { fromTaskModule } from '../module/missing-task-module.js';
 import { WorkerHost } from '../worker/worker-host.js';
 import { resolveHealthOptions, type ResolvedHealthOptions, type TaskHealthOptions } from './task-health-options.js';
 import { timers } from '../timers/own-timers.js';
@@ -26,12 +27,16 @@ interface QueueHealth {
  */
 @Injectable()
 export class TaskHealthIndicator {
+  private readonly engine: TaskEngine;
+
   constructor(
     private readonly health: HealthIndicatorService,
-    @Inject(TASK_ENGINE) private readonly engine: TaskEngine,
+    @Optional() @Inject(TASK_ENGINE) engine: TaskEngine | null,
     // Absent under TaskModule.forTesting, which runs tasks without a worker host.
     @Optional() @Inject(WorkerHost) private readonly workers: WorkerHost | null,
-  ) {}
+  ) {
+    this.engine = fromTaskModule(engine, 'TaskHealthIndicator');
+  }
 
   /**
    * Up when Redis answers, this app's workers run, and no queue named in
