@@ -75,14 +75,26 @@ export function link(route: string, ...children: Child[]): HTMLAnchorElement {
 /** Text longer than this is folded behind a summary until opened. */
 const FOLD_AT = 2_000;
 
-/** `shown` as it is, or folded behind a summary saying how long `text` (what it shows) is. */
+/** `shown` as it is, or folded behind a summary saying how long `text` (what it shows) is, and "show" or "hide" as it is closed or open. */
 export function foldable(shown: HTMLElement, text: string, label: string): HTMLElement {
   if (text.length <= FOLD_AT) return shown;
-  return h('details', { class: 'collapsed' }, h('summary', {}, `${label}: ${num(text.length)} characters (show)`), shown);
+  // Both words are drawn and the stylesheet hides the one that does not apply: a refresh patching the summary leaves it right.
+  const verb = h('span', {}, h('span', { class: 'fold-show' }, 'show'), h('span', { class: 'fold-hide' }, 'hide'));
+  return h('details', { class: 'collapsed' }, h('summary', {}, `${label}: ${num(text.length)} characters (`, verb, ')'), shown);
+}
+
+/** A block of preformatted text that may scroll: focusable, so a keyboard scrolls it too, and named for a screen reader. */
+export function scrollBlock(className: string, name: string, ...children: Child[]): HTMLPreElement {
+  return h('pre', { class: className, tabindex: 0, role: 'region', 'aria-label': name }, ...children);
 }
 
 /** Pretty JSON of a value, collapsed behind a summary when long. */
 export function jsonBlock(value: unknown, label: string): HTMLElement {
   const text = value === undefined ? 'undefined' : JSON.stringify(value, null, 2) ?? String(value);
-  return foldable(h('pre', { class: 'json' }, text), text, label);
+  return foldable(scrollBlock('json', label, text), text, label);
+}
+
+/** Text for screen readers only: said, not shown. */
+export function unseen(text: string): HTMLElement {
+  return h('span', { class: 'visually-hidden' }, text);
 }

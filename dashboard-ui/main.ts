@@ -1,5 +1,7 @@
 import { READ_ONLY } from './api.js';
-import { fill, h } from './dom.js';
+import { h, unseen } from './dom.js';
+import { focusNewView } from './focus.js';
+import { noticeArea } from './notice.js';
 import type { View } from './view.js';
 import { overviewView } from './views/overview.js';
 import { parseQueueRoute } from './views/queue-route.js';
@@ -16,13 +18,18 @@ import { taskView } from './views/task.js';
 const POLL_MS = 2_000;
 
 const main = h('main', { id: 'main' });
-// A live region: a screen reader hears "not updating: ..." when the page stops updating, and "live" when it goes on.
-const status = h('span', { class: 'live', 'data-testid': 'live', role: 'status', 'aria-live': 'polite' }, 'live');
+// A live region: a screen reader hears "live", or "not updating" with the reason, which the header shows only as
+// "not updating" (a long reason would fill a narrow screen's header) and the outage box under it shows whole.
+const statusText = h('span', {}, 'live');
+const statusWhy = unseen('');
+const status = h('span', { class: 'live', 'data-testid': 'live', role: 'status', 'aria-live': 'polite' }, h('span', { 'aria-hidden': 'true' }, '● '), statusText, statusWhy);
+const outage = h('p', { class: 'outage', 'data-testid': 'outage', hidden: true });
 const nav = h('nav', { class: 'top-nav' }, h('a', { href: '#/' }, 'Overview'), h('a', { href: '#/schedules' }, 'Schedules'));
 document.body.replaceChildren(
   h('header', { class: 'top' }, h('a', { class: 'brand', href: '#/' }, 'Tasks'), nav, READ_ONLY ? h('span', { class: 'chip chip-readonly' }, 'read-only') : null, status),
-  h('div', { id: 'notice', class: 'notice hidden', role: 'status' }),
+  outage,
   main,
+  noticeArea,
 );
 
 let current: View | null = null;
@@ -38,10 +45,15 @@ function route(): View {
   return overviewView();
 }
 
-/** Sets the status line, touching it only when it changes: a live region announces every change. */
-function setStatus(text: string, className: string): void {
-  if (status.textContent !== text) status.textContent = text;
+/** Sets the status line (and the outage box: `why`, when not updating), touching each only when it changes: a live region announces every change. */
+function setStatus(why: string | null): void {
+  const [text, detail, className] = why === null ? ['live', '', 'live'] : ['not updating', `: ${why}`, 'live live-error'];
+  if (statusText.textContent !== text) statusText.textContent = text;
+  if (statusWhy.textContent !== detail) statusWhy.textContent = detail;
   if (status.className !== className) status.className = className;
+  const shown = why === null ? '' : `Not updating: ${why}`;
+  if (outage.textContent !== shown) outage.textContent = shown;
+  outage.hidden = why === null;
 }
 
 async function refresh(): Promise<void> {
@@ -51,20 +63,25 @@ async function refresh(): Promise<void> {
   inFlight = view;
   try {
     await view.refresh();
-    if (view === current) setStatus('live', 'live');
+    if (view === current) setStatus(null);
   } catch (error) {
     if (view !== current) return;
-    setStatus(`not updating: ${(error as Error).message}`, 'live live-error');
+    setStatus((error as Error).message);
   } finally {
     if (inFlight === view) inFlight = null;
   }
 }
 
-function show(): void {
+/** Draws the view of the hash; after a route change (`navigated`), with the focus on its heading or on the control the reader pressed. */
+function show(navigated: boolean): void {
   current = route();
   current.mount(main);
   document.title = `${current.title} · Tasks`;
-  void refresh();
+  const kept = navigated ? focusNewView(main) : null;
+  // The kept control (a pager button) moves down once the rows are drawn under it: scrolled back into sight.
+  void refresh().then(() => {
+    if (kept && document.activeElement === kept) kept.scrollIntoView({ block: 'nearest' });
+  });
   const here = location.hash.startsWith('#/queues') ? null : location.hash.startsWith('#/schedules') ? '#/schedules' : '#/';
   for (const a of nav.querySelectorAll('a')) {
     const active = a.getAttribute('href') === here;
@@ -74,8 +91,8 @@ function show(): void {
   }
 }
 
-window.addEventListener('hashchange', show);
+window.addEventListener('hashchange', () => show(true));
 window.setInterval(() => {
   if (document.visibilityState === 'visible') void refresh();
 }, POLL_MS);
-show();
+show(false);

@@ -1,6 +1,6 @@
 import { getJson } from '../api.js';
 import { throughputChart } from '../chart.js';
-import { chip, fill, h, link, num } from '../dom.js';
+import { chip, fill, h, link, num, unseen } from '../dom.js';
 import { patch } from '../patch.js';
 import { duration } from '../time.js';
 import type { OverviewView, QueueView, WorkerView } from '../types.js';
@@ -21,7 +21,7 @@ function queueTable(queues: QueueView[]): HTMLElement {
   return h(
     'table',
     { class: 'grid', 'data-testid': 'queues' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'queue'), ...STATES.map((s) => h('th', { class: 'n' }, s)), h('th', {}, ''))),
+    h('thead', {}, h('tr', {}, h('th', {}, 'queue'), ...STATES.map((s) => h('th', { class: 'n' }, s)), h('th', {}, unseen('paused')))),
     h('tbody', {}, ...queues.map(row)),
   );
 }
@@ -57,7 +57,7 @@ export function overviewView(): View {
   return {
     title: 'Overview',
     mount(root) {
-      fill(root, h('h1', {}, 'Overview'), h('h2', {}, 'Queues'), queues, h('h2', {}, 'Throughput'), chart, h('h2', {}, 'Workers'), workers);
+      fill(root, h('h1', { tabindex: -1 }, 'Overview'), h('h2', {}, 'Queues'), queues, h('h2', {}, 'Throughput'), chart, h('h2', {}, 'Workers'), workers);
     },
     // Patched, not replaced: the focus and a selection stay where the reader put them.
     async refresh() {

@@ -1,7 +1,8 @@
-import { actionButton } from '../actions.js';
+import { actionButton, actionReason, type ActionOptions } from '../actions.js';
 import { getJson, seg } from '../api.js';
 import { throughputChart } from '../chart.js';
 import { chip, h, link, num, type Child } from '../dom.js';
+import { keepFocusOn } from '../focus.js';
 import { patch } from '../patch.js';
 import { stamp } from '../time.js';
 import type { QueuePageView, TaskRow } from '../types.js';
@@ -21,34 +22,41 @@ function when(task: TaskRow): Child[] {
   return ['enqueued ', stamp(task.enqueuedAt)];
 }
 
-/** The queue's actions, each confirmation saying what it acts on. */
-function queueActions(route: QueueRoute, data: QueuePageView, refresh: () => void): HTMLElement {
+/** The queue's actions, each confirmation saying what it acts on, and why Drain cannot run when it cannot. */
+function queueActions(route: QueueRoute, data: QueuePageView, refresh: () => Promise<void>): Child[] {
   const path = `queues/${seg(route.queue)}`;
   const { dead, waiting } = data.counts;
-  return h(
-    'div',
-    { class: 'actions' },
-    data.counts.paused ? actionButton('Resume', `${path}/resume`, refresh) : actionButton('Pause', `${path}/pause`, refresh),
+  const drain: ActionOptions = {
+    danger: true,
+    confirm: `Remove ${waiting === 1 ? 'the 1 waiting task' : `all ${num(waiting)} waiting tasks`} of ${route.queue}? Delayed and running tasks stay; tasks that depend on a removed one end dead.`,
+    // drain() takes no name: under a filter it would remove more than the page lists.
+    disabled: route.name ? `Drain removes every waiting task of ${route.queue}, whatever the name filter: clear the filter to drain` : waiting === 0 ? 'No waiting task to drain' : undefined,
+  };
+  return [
+    // Each hands the focus to the other once the queue's state has changed.
+    data.counts.paused ? actionButton('Resume', `${path}/resume`, refresh, { successor: 'Pause' }) : actionButton('Pause', `${path}/pause`, refresh, { successor: 'Resume' }),
     dead > 0
       ? actionButton('Retry all dead', `${path}/retry-dead`, refresh, route.name
         ? { confirm: `Retry every dead ${route.name} task of ${route.queue}?`, body: () => ({ name: route.name }) }
         : { confirm: `Retry all ${num(dead)} dead tasks of ${route.queue}?` })
       : null,
-    actionButton('Drain', `${path}/drain`, refresh, {
-      danger: true,
-      confirm: `Remove ${waiting === 1 ? 'the 1 waiting task' : `all ${num(waiting)} waiting tasks`} of ${route.queue}? Delayed and running tasks stay; tasks that depend on a removed one end dead.`,
-      // drain() takes no name: under a filter it would remove more than the page lists.
-      disabled: route.name ? `Drain removes every waiting task of ${route.queue}, whatever the name filter: clear the filter to drain` : waiting === 0 ? 'No waiting task to drain' : undefined,
-    }),
-  );
+    actionButton('Drain', `${path}/drain`, refresh, drain),
+    actionReason('Drain', drain),
+  ];
 }
 
-/** Newest or oldest first, for the states that offer both. */
+/** Newest or oldest first, for the states that offer both; the choice pressed keeps the focus in the list it turned. */
 function orderChoice(route: QueueRoute): HTMLElement | null {
   if (!canReorder(route.state)) return null;
   if (route.name) return h('span', { class: 'muted order' }, 'oldest first (a name filter lists from the oldest end)');
-  const choice = (order: 'newest' | 'oldest') =>
-    h('a', { href: queueHash({ ...route, order, offset: 0 }), class: order === route.order ? 'tab active' : 'tab', 'data-order': order, 'aria-current': order === route.order ? 'true' : undefined }, `${order} first`);
+  const choice = (order: 'newest' | 'oldest') => {
+    const href = queueHash({ ...route, order, offset: 0 });
+    return h(
+      'a',
+      { href, class: order === route.order ? 'tab active' : 'tab', 'data-order': order, 'aria-current': order === route.order ? 'true' : undefined, onclick: () => keepFocusOn(`[data-order="${order}"]`, href) },
+      `${order} first`,
+    );
+  };
   return h('div', { class: 'order', role: 'group', 'aria-label': 'order' }, choice('newest'), choice('oldest'));
 }
 
@@ -75,25 +83,39 @@ function taskTable(route: QueueRoute, tasks: TaskRow[]): HTMLElement {
 
 /** One queue: tasks by state a page at a time, a name filter, find by id, and the queue's actions. */
 export function queueView(route: QueueRoute): View {
-  const title = h('div', { class: 'title-row' });
+  // The frame: the heading (which takes the focus after a route change), the filters and the pager are drawn at once.
+  const badge = h('span', {});
+  const actions = h('div', { class: 'actions' });
+  const title = h('div', { class: 'title-row' }, h('h1', { tabindex: -1 }, route.queue), badge, actions);
   const tabs = h('nav', { class: 'tabs', 'aria-label': 'states' });
   const table = h('div', { class: 'card', 'data-testid': 'task-table' });
   const pager = h('div', { class: 'pager' });
   const chart = h('div', { class: 'card' });
-  const go = (change: Partial<QueueRoute>) => (location.hash = queueHash({ ...route, ...change }));
+  // `keep`: the control pressed, which the new page draws again and focuses.
+  const go = (change: Partial<QueueRoute>, keep: string) => {
+    const hash = queueHash({ ...route, ...change });
+    keepFocusOn(keep, hash);
+    location.hash = hash;
+  };
   const nameInput = h('input', { type: 'search', name: 'name', placeholder: 'filter by task name', value: route.name, 'aria-label': 'task name' });
   const idInput = h('input', { type: 'search', name: 'id', placeholder: 'find a task by id', 'aria-label': 'task id' });
   const view: View = {
     title: `${route.queue} · ${route.state}`,
     mount(root) {
       rememberQueuePage(route);
-      const filter = h('form', { class: 'inline', onsubmit: (e: Event) => (e.preventDefault(), go({ name: nameInput.value.trim(), offset: 0 })) }, nameInput, h('button', { type: 'submit', class: 'btn' }, 'Filter'));
+      const filter = h(
+        'form',
+        { class: 'inline', onsubmit: (e: Event) => (e.preventDefault(), go({ name: nameInput.value.trim(), offset: 0 }, document.activeElement === nameInput ? 'input[name="name"]' : 'button[data-filter]')) },
+        nameInput,
+        h('button', { type: 'submit', class: 'btn', 'data-filter': '' }, 'Filter'),
+      );
       const find = h(
         'form',
         { class: 'inline', onsubmit: (e: Event) => (e.preventDefault(), idInput.value.trim() && (location.hash = `#/queues/${encodeURIComponent(route.queue)}/tasks/${encodeURIComponent(idInput.value.trim())}`)) },
         idInput,
         h('button', { type: 'submit', class: 'btn' }, 'Open'),
       );
+      patch(pager, ...queuePager(route, PAGE, null, go));
       root.replaceChildren(h('p', { class: 'crumbs' }, link('/', 'Overview'), ' / ', route.queue), title, tabs, h('div', { class: 'toolbar' }, filter, find, orderChoice(route)), table, pager, h('h2', {}, 'Throughput'), chart);
     },
     // Each part is patched, not replaced: the focus, a selection and a pending action's button stay put.
@@ -102,8 +124,9 @@ export function queueView(route: QueueRoute): View {
       if (route.name) q.set('name', route.name);
       const data = await getJson<QueuePageView>(`queues/${seg(route.queue)}?${q.toString()}`);
       // After an action: the next poll reports a failure to read, in the page's status line.
-      const refresh = () => void view.refresh().catch(() => undefined);
-      patch(title, h('h1', {}, route.queue), data.counts.paused ? chip('paused') : null, queueActions(route, data, refresh));
+      const refresh = () => view.refresh().catch(() => undefined);
+      patch(badge, data.counts.paused ? chip('paused') : null);
+      patch(actions, ...queueActions(route, data, refresh));
       patch(
         tabs,
         ...STATES.map((s) => {
@@ -113,7 +136,7 @@ export function queueView(route: QueueRoute): View {
         }),
       );
       patch(table, taskTable(route, data.tasks));
-      patch(pager, ...queuePager(route, data.tasks.length, route.name ? null : data.counts[route.state as (typeof STATES)[number]], PAGE, go));
+      patch(pager, ...queuePager(route, PAGE, { shown: data.tasks.length, total: route.name ? null : data.counts[route.state as (typeof STATES)[number]] }, go));
       patch(chart, throughputChart(data.throughput));
     },
   };

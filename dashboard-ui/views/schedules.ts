@@ -11,7 +11,7 @@ export function schedulesView(): View {
   return {
     title: 'Schedules',
     mount(root) {
-      fill(root, h('h1', {}, 'Schedules'), table);
+      fill(root, h('h1', { tabindex: -1 }, 'Schedules'), table);
     },
     async refresh() {
       const schedules = await getJson<ScheduleView[]>('schedules');

@@ -1,10 +1,11 @@
 import { actionButton } from '../actions.js';
-import { ApiError, READ_ONLY, getJson, seg } from '../api.js';
-import { chip, fill, foldable, h, jsonBlock, link } from '../dom.js';
+import { ApiError, getJson, seg } from '../api.js';
+import { chip, fill, foldable, h, jsonBlock, link, scrollBlock } from '../dom.js';
 import { patch } from '../patch.js';
 import { duration, stamp } from '../time.js';
 import type { TaskPageView } from '../types.js';
 import type { View } from '../view.js';
+import { enqueueAgain } from './enqueue-again.js';
 import { backToQueue } from './queue-route.js';
 
 type Attempt = TaskPageView['history'][number];
@@ -30,7 +31,7 @@ function timeline(data: TaskPageView): HTMLElement {
     const ended = h('li', { class: `ended-${a.outcome}` }, when(a.endedAt), `attempt ${a.attempt} ${a.outcome}${took}`);
     if (a.error) {
       ended.appendChild(errorMessage(`${a.error.name ? `${a.error.name}: ` : ''}${a.error.message}`, 'attempt-error'));
-      if (a.error.stack) ended.appendChild(h('details', {}, h('summary', {}, 'stack'), h('pre', { class: 'stack' }, a.error.stack)));
+      if (a.error.stack) ended.appendChild(h('details', {}, h('summary', {}, 'stack'), scrollBlock('stack', `stack of attempt ${a.attempt}`, a.error.stack)));
     }
     items.push(ended);
     if (a.retryAt !== undefined && a.endedAt !== null) {
@@ -50,41 +51,13 @@ function field(label: string, value: Node | string | number): HTMLElement[] {
 
 /** One task: its payload, result, timeline, errors, progress, log and relations, with retry, cancel and enqueue again. */
 export function taskView(queue: string, id: string): View {
-  const head = h('div', { class: 'title-row' });
+  // The frame: the heading (which takes the focus after a route change) is drawn at once; the state and the actions by each refresh.
+  const stateChip = h('span', { 'data-testid': 'task-state' });
+  const actions = h('div', { class: 'actions' });
+  const head = h('div', { class: 'title-row' }, h('h1', { class: 'mono', tabindex: -1 }, id), stateChip, actions);
   const body = h('div', { class: 'task-body' });
-  const editor = h('textarea', { class: 'editor', rows: 8, spellcheck: 'false', 'aria-label': 'payload to enqueue' });
-  let edited = false;
-  editor.addEventListener('input', () => (edited = true));
-  const againNote = h('p', { class: 'muted' });
   const path = `queues/${seg(queue)}/tasks/${seg(id)}`;
-  // Built once, outside the part each refresh redraws, so the editor keeps its focus and text while the page updates.
-  const again = READ_ONLY
-    ? null
-    : h(
-        'section',
-        { class: 'card' },
-        h('h2', {}, 'Enqueue again'),
-        againNote,
-        editor,
-        h(
-          'div',
-          { class: 'actions' },
-          actionButton('Enqueue again', `${path}/enqueue-again`, (ref) => {
-            edited = false;
-            const created = ref as { id: string; queue: string };
-            location.hash = `#/queues/${encodeURIComponent(created.queue)}/tasks/${encodeURIComponent(created.id)}`;
-          }, {
-            body: () => {
-              try {
-                return { payload: JSON.parse(editor.value) as unknown };
-              } catch (error) {
-                // Said first in the page's words; the parser's own (where it stopped) follows.
-                throw new Error(`the payload is not JSON (${(error as Error).message})`);
-              }
-            },
-          }),
-        ),
-      );
+  const again = enqueueAgain(queue, path);
   let shown = '';
   const taskLink = (other: string) => link(`/queues/${encodeURIComponent(queue)}/tasks/${encodeURIComponent(other)}`, other);
   // The queue page the reader came from, as the crumbs and an action that ends this page lead back to.
@@ -92,7 +65,7 @@ export function taskView(queue: string, id: string): View {
   const view: View = {
     title: `${id} · ${queue}`,
     mount(root) {
-      fill(root, h('p', { class: 'crumbs' }, link('/', 'Overview'), ' / ', h('a', { href: back('waiting') }, queue), ' / ', id), head, body, again);
+      fill(root, h('p', { class: 'crumbs' }, link('/', 'Overview'), ' / ', h('a', { href: back('waiting') }, queue), ' / ', id), head, body, again?.section);
     },
     async refresh() {
       let data: TaskPageView;
@@ -102,13 +75,13 @@ export function taskView(queue: string, id: string): View {
         // Gone (cancelled, removed, trimmed by retention) or never there: said in the page, with nothing to act on.
         if (!(error instanceof ApiError) || error.status !== 404) throw error;
         shown = '';
-        fill(head, h('h1', { class: 'mono' }, id), h('span', { 'data-testid': 'task-state' }, chip('gone')));
+        patch(stateChip, chip('gone'));
+        patch(actions);
         fill(body, h('section', { class: 'card' }, h('p', { class: 'empty', 'data-testid': 'task-gone' }, error.message)));
         // Hidden, not removed: a task added again under the id shows it at the next read.
-        if (again) again.hidden = true;
+        again?.hide();
         return;
       }
-      if (again) again.hidden = false;
       // Redrawn only when something changed, and then patched: a running task's lease moves at every renewal, and
       // an opened stack trace, a folded payload, the focus and a selection stay as they were.
       const json = JSON.stringify(data);
@@ -116,31 +89,25 @@ export function taskView(queue: string, id: string): View {
       shown = json;
       const t = data.task;
       // After an action: the next poll reports a failure to read, in the page's status line.
-      const refresh = () => void view.refresh().catch(() => undefined);
-      if (!edited) editor.value = JSON.stringify(t.payload, null, 2) ?? '';
-      fill(againNote, `A new ${t.name} task in ${queue} with this payload (edit it first if you like).`);
+      const refresh = () => view.refresh().catch(() => undefined);
+      again?.show(t.name, t.payload);
+      patch(stateChip, chip(t.state));
       patch(
-        head,
-        h('h1', { class: 'mono' }, t.id),
-        h('span', { 'data-testid': 'task-state' }, chip(t.state)),
-        h(
-          'div',
-          { class: 'actions' },
-          t.state === 'dead' ? actionButton('Retry', `${path}/retry`, refresh) : null,
-          t.state === 'delayed' ? actionButton('Run now', `${path}/promote`, refresh) : null,
-          ['waiting', 'delayed', 'blocked'].includes(t.state)
-            ? actionButton('Cancel', `${path}/cancel`, () => (location.hash = back(t.state)), {
-                danger: true,
-                confirm: `Cancel task ${t.id}?${data.relations.dependents.length > 0 ? ' Its dependents end dead unless they run anyway.' : ''}`,
-              })
-            : null,
-          ['completed', 'dead'].includes(t.state)
-            ? actionButton('Remove', `${path}/remove`, () => (location.hash = back(t.state)), {
-                danger: true,
-                confirm: `Remove task ${t.id} with its result, log and history?`,
-              })
-            : null,
-        ),
+        actions,
+        t.state === 'dead' ? actionButton('Retry', `${path}/retry`, refresh) : null,
+        t.state === 'delayed' ? actionButton('Run now', `${path}/promote`, refresh) : null,
+        ['waiting', 'delayed', 'blocked'].includes(t.state)
+          ? actionButton('Cancel', `${path}/cancel`, () => (location.hash = back(t.state)), {
+              danger: true,
+              confirm: `Cancel task ${t.id}?${data.relations.dependents.length > 0 ? ' Its dependents end dead unless they run anyway.' : ''}`,
+            })
+          : null,
+        ['completed', 'dead'].includes(t.state)
+          ? actionButton('Remove', `${path}/remove`, () => (location.hash = back(t.state)), {
+              danger: true,
+              confirm: `Remove task ${t.id} with its result, log and history?`,
+            })
+          : null,
       );
       const summary = h(
         'dl',
@@ -170,7 +137,7 @@ export function taskView(queue: string, id: string): View {
         h('div', { class: 'columns' }, h('section', { class: 'card' }, h('h2', {}, 'Task'), summary, relations), h('section', { class: 'card' }, h('h2', {}, 'Timeline'), timeline(data))),
         h('section', { class: 'card' }, h('h2', {}, 'Payload'), h('div', { 'data-testid': 'payload' }, jsonBlock(t.payload, 'payload'))),
         t.state === 'completed' ? h('section', { class: 'card' }, h('h2', {}, 'Result'), jsonBlock(t.result, 'result')) : null,
-        data.logs.length ? h('section', { class: 'card' }, h('h2', {}, 'Log'), h('pre', { class: 'log' }, ...data.logs.flatMap((l, i) => [i > 0 ? '\n' : '', stamp(l.at), `  ${l.message}`]))) : null,
+        data.logs.length ? h('section', { class: 'card' }, h('h2', {}, 'Log'), scrollBlock('log', 'log', ...data.logs.flatMap((l, i) => [i > 0 ? '\n' : '', stamp(l.at), `  ${l.message}`]))) : null,
       );
     },
   };

@@ -74,7 +74,7 @@ describe('the dashboard pages in Chromium', () => {
     await waitUntil(async () => (await tasks.counts('demo')).completed === 55, 'the tasks to complete');
     const oldest = (await tasks.list('completed', { queue: 'demo', limit: 100 })).map((t) => t.id);
     const range = page.locator('[data-testid="range"]');
-    const firstRow = page.locator('tbody tr').first();
+    const firstRow = page.locator('[data-testid="task-table"] tbody tr').first();
 
     await page.goto(`${origin}/tasks#/queues/demo`);
     await page.locator('a[data-state="completed"]').click();
@@ -88,7 +88,7 @@ describe('the dashboard pages in Chromium', () => {
     await page.locator('button[data-page="last"]').click();
     await range.filter({ hasText: '51–55 of 55' }).waitFor();
     await page.waitForURL(/#\/queues\/demo\?state=completed&offset=50$/);
-    expect(await Promise.all((await page.locator('tbody tr').all()).map((row) => row.getAttribute('data-id')))).toEqual(oldest.slice(0, 5).reverse());
+    expect(await Promise.all((await page.locator('[data-testid="task-table"] tbody tr').all()).map((row) => row.getAttribute('data-id')))).toEqual(oldest.slice(0, 5).reverse());
 
     await page.locator(`tr[data-id="${oldest[2]}"] a`).click();
     await page.locator('[data-testid="task-state"]', { hasText: 'completed' }).waitFor();
@@ -110,7 +110,10 @@ describe('the dashboard pages in Chromium', () => {
     await page.locator(`tr[data-id="${flaky.id}"]`).waitFor();
     const drain = page.locator('button[data-action="Drain"]');
     expect(await drain.isDisabled()).toBe(true);
-    expect(await drain.getAttribute('title')).toContain('whatever the name filter');
+    // Why, in words on the page, which the button names as its description.
+    const why = page.locator(`#${await drain.getAttribute('aria-describedby')}`);
+    expect(await why.textContent()).toContain('whatever the name filter');
+    expect(await why.isVisible()).toBe(true);
     const asked: string[] = [];
     page.once('dialog', (dialog) => {
       asked.push(dialog.message());
@@ -123,7 +126,7 @@ describe('the dashboard pages in Chromium', () => {
     expect((await tasks.get(dependent))?.state).toBe('dead');
   });
 
-  it('folds a long error message, and says a payload that is not JSON is not JSON', async () => {
+  it('folds a long error message, and says beside the editor that a payload that is not JSON is not JSON', async () => {
     const { origin, tasks, page } = await open();
     const ref = await tasks.enqueue('demo.flaky', { key: 'k'.repeat(3_000) });
     await waitUntil(async () => (await tasks.get(ref))?.state === 'dead', 'the task to die');
@@ -131,12 +134,25 @@ describe('the dashboard pages in Chromium', () => {
     const folded = page.locator('details:has([data-testid="attempt-error"])');
     await folded.waitFor();
     expect(await folded.getAttribute('open')).toBeNull();
-    expect(await folded.locator('summary').textContent()).toMatch(/^error: 3,0\d\d characters \(show\)$/);
+    expect(await folded.locator('summary').innerText()).toMatch(/^error: 3,0\d\d characters \(show\)$/);
     expect(await page.locator('[data-testid="attempt-error"]').isVisible()).toBe(false);
+    await folded.locator('summary').click();
+    expect(await folded.locator('summary').innerText()).toMatch(/^error: 3,0\d\d characters \(hide\)$/);
+    // A block that may scroll is reached by the keyboard, and named.
+    const payload = page.locator('[data-testid="payload"] pre');
+    expect([await payload.getAttribute('tabindex'), await payload.getAttribute('aria-label')]).toEqual(['0', 'payload']);
 
-    await page.locator('textarea').fill('{ "key": nope }');
+    const editor = page.locator('textarea');
+    await editor.fill('{ "key": nope }');
     await page.locator('button[data-action="Enqueue again"]').click();
-    await page.locator('#notice.notice-error', { hasText: 'Enqueue again failed: the payload is not JSON' }).waitFor();
+    await page.locator('#notice [role="alert"]', { hasText: 'Enqueue again failed: the payload is not JSON' }).waitFor();
+    expect(await editor.getAttribute('aria-invalid')).toBe('true');
+    const why = page.locator(`#${await editor.getAttribute('aria-describedby')}`);
+    expect(await why.textContent()).toMatch(/^the payload is not JSON \(.+\)$/);
+    expect(await why.isVisible()).toBe(true);
+    await editor.fill('{ "key": "fixed" }');
+    expect(await editor.getAttribute('aria-invalid')).toBeNull();
+    expect(await why.isVisible()).toBe(false);
   });
 
   it('names the view in the title, marks the current tab, announces the status politely, and counts blocked tasks', async () => {

@@ -54,7 +54,7 @@ describe('the dashboard refreshing in Chromium', () => {
     await page.goto(`${origin}/tasks#/queues/demo?state=waiting`);
     const range = page.locator('[data-testid="range"]');
     await range.filter({ hasText: '1–4 of 4' }).waitFor();
-    await focusAndSelect(page, 'a[data-state="dead"]', 'tbody tr td:nth-child(2)');
+    await focusAndSelect(page, 'a[data-state="dead"]', '[data-testid="task-table"] tbody tr td:nth-child(2)');
     // Identical data: a refresh changes nothing (the second request is sent only once the first refresh is drawn).
     await afterPolls(page, '/api/queues/demo', 2);
     expect(await focusAndSelection(page)).toEqual({ kept: true, focused: 'A', selected: 'demo.ok' });

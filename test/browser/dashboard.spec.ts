@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startDashboardApp, type AdapterName, type DashboardApp } from '../fixtures/dashboard-app.js';
 import { removePrefix, uniquePrefix } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
+import { focused } from './ax-probe.js';
 import { launchChromium, newPage, shot } from './browser-kit.js';
 
 // The dashboard in a real browser, on both HTTP adapters: what the page shows
@@ -86,6 +87,8 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on
     await page.locator('button[data-action="Retry"]').click();
     await page.locator('[data-testid="task-state"]', { hasText: 'completed' }).waitFor({ timeout: 15_000 });
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).marker)).toBe(1);
+    // Its button gone with the dead state, the focus went to the page's heading, not to the body.
+    expect(await focused(page)).toBe(`h1 ${ref.id}`);
     expect((await tasks.get(ref))?.state).toBe('completed');
     await shot(page, `${adapter}-task-retried`);
   });
@@ -170,7 +173,7 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on
     expect(await tasks.retry(ref)).toBe(true);
     await waitUntil(async () => (await tasks.get(ref))?.state === 'completed', 'the retried task to complete');
     await page.locator('button[data-action="Retry"]').click();
-    await page.locator('#notice.notice-error', { hasText: `Retry failed: task '${ref.id}' is completed now; only dead tasks can be retried` }).waitFor();
+    await page.locator('#notice [role="alert"]', { hasText: `Retry failed: task '${ref.id}' is completed now; only dead tasks can be retried` }).waitFor();
   });
 
   it('in read-only mode shows no action, and a POST from the page is refused', async () => {
@@ -241,8 +244,8 @@ describe('a queue of 10,000 waiting tasks in Chromium', () => {
         await page.locator('input[name="name"]').press('Enter');
       }, '1–50');
       console.info(`dashboard paging, 10,000 waiting tasks: ${timings.join(', ')}`);
-      expect(await page.locator('tbody tr').count()).toBe(50);
-      expect(new Set(await page.locator('tbody tr td:nth-child(2)').allTextContents())).toEqual(new Set(['demo.flaky']));
+      expect(await page.locator('[data-testid="task-table"] tbody tr').count()).toBe(50);
+      expect(new Set(await page.locator('[data-testid="task-table"] tbody tr td:nth-child(2)').allTextContents())).toEqual(new Set(['demo.flaky']));
       await shot(page, 'paging-10000');
 
       const [first] = await tasks.list('waiting', { queue: 'demo', limit: 1 });
