@@ -46,6 +46,13 @@ export class TaskScheduler {
     const where = `schedule('${scheduleId}')`;
     // A definition stands for its name; its options act as the handler's in an app without the handler, as for enqueue.
     const taskDefinition = typeof task === 'object' && task !== null ? task : undefined;
+    if (taskDefinition && (typeof taskDefinition.name !== 'string' || typeof taskDefinition.options !== 'object')) {
+      // The arguments in another order, most likely: schedule(id, nameOrDefinition, payload, { cron | every }).
+      throw new InvalidTaskOptionsError(
+        `${where}: the task must be a name or a definition made by defineTask(), got an object with keys ${JSON.stringify(Object.keys(taskDefinition))} ` +
+          '(the arguments are schedule(id, nameOrDefinition, payload, { cron | every, timezone?, queue? }))',
+      );
+    }
     const taskName = checkName(taskDefinition ? taskDefinition.name : task, where, 'the task name');
     const spec = checkScheduleSpec(options, where, 'options', ['queue']);
     const handler = this.registry.defaultsFor(taskName) ?? (taskDefinition && definitionDefaults(taskDefinition, this.options.maxPayloadBytes));

@@ -63,6 +63,15 @@ describe('schedules: invalid cron expressions', () => {
     await expect(producer.queue.schedule('bad', 'report', null, { every: 50 })).rejects.toThrow('options.every must be an integer from 100 to 315360000000 (ms), got 50');
   });
 
+  it('says how the arguments go when the payload comes where the task belongs', async () => {
+    const call = producer.queue.schedule('swapped', { to: 'a' } as never, { cron: '0 * * * *' }, {} as never);
+    await expect(call).rejects.toThrow(InvalidTaskOptionsError);
+    await expect(call).rejects.toThrow(
+      "schedule('swapped'): the task must be a name or a definition made by defineTask(), got an object with keys [\"to\"] " +
+        '(the arguments are schedule(id, nameOrDefinition, payload, { cron | every, timezone?, queue? }))',
+    );
+  });
+
   it('writes nothing for a rejected schedule', async () => {
     await expect(producer.queue.schedule('bad', 'report', null, { cron: '61 * * * *' })).rejects.toThrow(InvalidTaskOptionsError);
     expect(await producer.queue.schedules()).toEqual([]);
