@@ -4,6 +4,8 @@ import { resolveConnection } from '../config/connection.resolver.js';
 /** Where and how the tool connects: `--url`, `--cluster`, `--prefix` and `--timeout` after defaults. */
 export interface SessionSettings {
   url: string;
+  /** Where the URL came from, for advice about it: the flag, the environment, or neither (the default URL). */
+  urlFrom?: '--url' | 'REDIS_URL';
   prefix: string;
   /** The URL names a node of a Redis Cluster. */
   cluster: boolean;

@@ -1,11 +1,13 @@
 import { DEFAULTS } from '../config/defaults.js';
+import { checkPrefix } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { integerOption, locateCommand, parseCommandLine } from './cli-args.js';
 import type { CliCommand, CommandInput, CommandResult } from './cli-command.js';
 import { CLI_COMMAND_TIMEOUT_MS, CLI_TIMEOUT_RANGE_MS, redisOf, type SessionSettings } from './cli-connection.js';
-import { CommandFailure, EXIT, UsageError } from './cli-errors.js';
+import { EXIT, UsageError } from './cli-errors.js';
 import { findCommand } from './commands/command-list.js';
 import { BIN, commandHelp, generalHelp, usageLine } from './help-text.js';
+import { inToolTerms } from './library-errors.js';
 import { stallFailure } from './stalled-redis.js';
 import { terminalSafe } from './terminal-text.js';
 
@@ -54,33 +56,30 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const error = stallFailure(thrown, settings, command.changes) ?? thrown;
     if (error instanceof UsageError) return usage(io, error, command);
     // The library's refusal of an argument (a queue name with a brace, a malformed URL) is wrong usage too.
-    if (error instanceof InvalidTaskOptionsError) {
-      // Its advice names the module's connection shape; here the same thing is a flag.
-      if (/is a Redis Cluster node/.test(error.message)) {
-        return usage(io, new UsageError('--url names a node of a Redis Cluster: add --cluster (the tool then finds the other nodes from it)'), command);
-      }
-      // The URL is right and the server said no: a permission to grant, not a command line to fix.
-      if (/the ACL user needs \+select/.test(error.message)) {
-        io.err(`${BIN}: ${oneLine(error).replace(/^TaskModule options: connection(\.url)?: /, '')}`);
-        return EXIT.failure;
-      }
-      if (/is a Redis Sentinel/.test(error.message)) {
-        return usage(io, new UsageError("--url names a Redis Sentinel: give the master's URL (SENTINEL GET-MASTER-ADDR-BY-NAME <name> on a sentinel tells it)"), command);
-      }
-      // The library names its module option (`TaskModule options: connection.url: ...`): here it is --url.
-      return usage(io, new UsageError(error.message.replace(/^TaskModule options: connection(\.url)?: /, '--url: ')), command);
-    }
-    io.err(`${BIN}: ${error instanceof CommandFailure ? '' : 'failed: '}${oneLine(error)}`);
+    const said = inToolTerms(error, settings);
+    if (said instanceof UsageError) return usage(io, said, command);
+    io.err(`${BIN}: ${oneLine(said)}`);
     return EXIT.failure;
   }
 }
 
-/** `--url` over REDIS_URL over the default; `--prefix` over the library's default prefix; `--timeout` checked before connecting. */
+/** `--url` over REDIS_URL over the default; `--prefix` over the library's default prefix; both checked before connecting, as `--timeout`. */
 function settingsOf(command: CliCommand, { values }: CommandInput, io: CliIo): SessionSettings {
+  const urlFrom = typeof values.url === 'string' ? '--url' : io.env.REDIS_URL ? 'REDIS_URL' : undefined;
   const url = typeof values.url === 'string' ? values.url : io.env.REDIS_URL || DEFAULT_URL;
-  const prefix = typeof values.prefix === 'string' ? values.prefix : DEFAULTS.prefix;
+  const prefix = typeof values.prefix === 'string' ? prefixOption(command.name, values.prefix) : DEFAULTS.prefix;
   const timeoutMs = integerOption(command.name, values, 'timeout', CLI_COMMAND_TIMEOUT_MS, CLI_TIMEOUT_RANGE_MS.min, CLI_TIMEOUT_RANGE_MS.max);
-  return { url, prefix, cluster: values.cluster === true, timeoutMs };
+  return { url, urlFrom, prefix, cluster: values.cluster === true, timeoutMs };
+}
+
+/** `--prefix` checked as TaskModule checks its prefix, named as the command line has it (not `TaskModule options: prefix`). */
+function prefixOption(command: string, value: string): string {
+  try {
+    return checkPrefix(value, command, '--prefix');
+  } catch (error) {
+    if (error instanceof InvalidTaskOptionsError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** Opens the library's TaskQueue, runs the command through it, and closes every connection, whatever happened. */

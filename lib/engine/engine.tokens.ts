@@ -3,3 +3,12 @@ export const TASK_ENGINE = Symbol.for('nestjs-redis-tasks:task-engine');
 
 /** Injection token of the ScheduleEngine behind recurring schedules. */
 export const SCHEDULE_ENGINE = Symbol.for('nestjs-redis-tasks:schedule-engine');
+
+/**
+ * Provided as false beside TaskModule to skip the store's bootstrap check that
+ * its user may run every command the store needs (on Redis, script-access.ts).
+ * The command line tool does: its operators use the read-only rule of
+ * docs/cli.md, with +srem where it says, one command at a time, each saying
+ * what it was refused. Not a public option.
+ */
+export const STORE_ACCESS_CHECK = Symbol('nestjs-redis-tasks:store-access-check');

@@ -127,6 +127,12 @@ export interface TaskEngine extends TaskMaintenance, TaskInsights {
   /** Every live worker of the prefix (heartbeat not expired, by the store's clock), in no particular order. */
   workers(): Promise<WorkerInfo[]>;
   /**
+   * Whether every worker that could run this store's tasks sends heartbeats,
+   * so that `workers()` listing none means none runs: true on Redis; false in
+   * the test mode, whose worker is never listed.
+   */
+  readonly listsEveryWorker: boolean;
+  /**
    * Every queue of the prefix that was enqueued to, is served by a worker
    * (named in a heartbeat) or has a schedule, and was not obliterated since;
    * in no particular order.

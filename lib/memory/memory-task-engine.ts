@@ -35,6 +35,7 @@ const RECOVER_LIMIT = 1_000;
  * test mode's tasks and runs the sample without Redis.
  */
 export class MemoryTaskEngine implements TaskEngine, OnApplicationShutdown {
+  readonly listsEveryWorker = false;
   /** Set once the app closed: as on Redis, whose connections close then, it takes no more tasks. */
   private closed = false;
 

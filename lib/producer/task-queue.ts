@@ -63,7 +63,7 @@ export class TaskQueue {
     private readonly scheduler: TaskScheduler,
     private readonly telemetry: TaskTelemetry,
   ) {
-    this.waiter = new TaskWaiter(engine, hub);
+    this.waiter = new TaskWaiter(engine, hub, { workersListed: engine.listsEveryWorker });
     this.batcher = new EnqueueBatcher(engine);
     this.preparer = new EnqueuePreparer(registry, options, createTaskIdGenerator());
   }

@@ -12,6 +12,16 @@ import { timers, within } from '../timers/own-timers.js';
 /** Longest a timed-out waitFor spends reading the task for its message, past its timeout. */
 const LOOK_AT_TIMEOUT_MS = 500;
 
+/** What a TaskWaiter may assume of the store it reads. */
+export interface TaskWaiterSettings {
+  /**
+   * Whether every live worker of the prefix is listed by `workers()` (on Redis,
+   * each sends heartbeats), so that an empty list means none runs. Not in the
+   * test mode, whose worker is never listed.
+   */
+  workersListed?: boolean;
+}
+
 /** One waitFor call in progress. */
 export interface Waiter {
   resolve(value: unknown): void;
@@ -34,7 +44,11 @@ export class TaskWaiter {
 
   private readonly vanished: VanishedTaskCheck;
 
-  constructor(private readonly engine: TaskEngine, private readonly hub: QueueEventHub) {
+  constructor(
+    private readonly engine: TaskEngine,
+    private readonly hub: QueueEventHub,
+    private readonly settings: TaskWaiterSettings = {},
+  ) {
     this.vanished = new VanishedTaskCheck(engine, () => this.awaitedIds(), (queue, id) => this.gone(queue, id));
   }
 
@@ -80,10 +94,11 @@ export class TaskWaiter {
    * What the timeout message says of the task: its state and, while it waits,
    * whether any live worker could run it (a mistyped name or queue waits
    * forever with none, silently), or its outcome when it finished meanwhile.
-   * Read within LOOK_AT_TIMEOUT_MS, or left out.
+   * Read within LOOK_AT_TIMEOUT_MS; when it cannot be (Redis down), the message
+   * says so rather than claim a state.
    */
   private async seenAtTimeout(queue: string, id: string): Promise<string | FinalState> {
-    const pending = 'the task is still pending';
+    const unread = `its state could not be read within ${LOOK_AT_TIMEOUT_MS} ms (Redis unreachable or not answering?)`;
     const look = Promise.all([this.engine.get(queue, id), this.engine.workers()]).then(([task, workers]): string | FinalState => {
       // Taken away before the existence check told this waiter (it looks once a second, then grants a second for a final event).
       if (!task) return 'the task no longer exists (cancelled or removed)';
@@ -93,13 +108,15 @@ export class TaskWaiter {
       const seen = `the task is ${task.state}`;
       if (task.state !== 'waiting' && task.state !== 'delayed') return seen;
       const serving = workers.flatMap((w) => w.queues).filter((q) => q.queue === queue);
-      // Workers that serve other queues only: most likely a mistyped queue (with none at all, as in the
-      // test mode or while a fleet is down, there is nothing to say).
-      if (serving.length === 0) return workers.length > 0 ? `${seen}, and no live worker serves queue '${queue}' (is the queue right?)` : seen;
+      // None at all: a mistyped prefix, or a fleet that is down (the test mode lists no worker: nothing to say there).
+      if (workers.length === 0) return this.settings.workersListed ? `${seen}, and no live worker is registered under this prefix (is the prefix right? are the workers running?)` : seen;
+      // Workers that serve other queues only: most likely a mistyped queue.
+      if (serving.length === 0) return `${seen}, and no live worker serves queue '${queue}' (is the queue right?)`;
       if (!serving.some((q) => q.handlers.includes(task.name))) return `${seen}, and no live worker of queue '${queue}' has a handler for '${task.name}'`;
       return seen;
     });
-    return within(look.catch(() => pending), LOOK_AT_TIMEOUT_MS, pending);
+    const failed = (error: unknown) => `its state could not be read (${error instanceof Error ? error.message : String(error)})`;
+    return within(look.catch(failed), LOOK_AT_TIMEOUT_MS, unread);
   }
 
   /**

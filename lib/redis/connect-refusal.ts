@@ -27,13 +27,13 @@ const SENTINEL_LOGIN_REFUSED = /\bAll sentinels are unreachable\b.*\bLast error:
  * error's message with credentials scrubbed.
  */
 export function connectRefusal(error: unknown, target: string, db: number | undefined, safe: (error: unknown) => string): Error | null {
-  if (!(error instanceof Error)) return null;
+  if (!isErrorLike(error)) return null;
   // A Cluster reports its nodes' failure as "Failed to refresh slots cache.", the node's own error beside it.
   const nodeError = (error as { lastNodeError?: unknown }).lastNodeError;
-  if (nodeError instanceof Error && LOGIN_REFUSED.test(nodeError.message)) {
+  if (isErrorLike(nodeError) && LOGIN_REFUSED.test(nodeError.message)) {
     return connectRefusal(nodeError, target, db, (e) => `${safe(error)}: ${safe(e)}`);
   }
-  if (nodeError instanceof Error && NOT_A_CLUSTER_NODE.test(nodeError.message)) {
+  if (isErrorLike(nodeError) && NOT_A_CLUSTER_NODE.test(nodeError.message)) {
     return new InvalidTaskOptionsError(
       `TaskModule options: connection: ${target}: a node is not part of a Redis Cluster (${safe(error)}: ${safe(nodeError)}); ` +
         'use the single-node shape (a URL, or { host, port }) for a Redis that is not a Cluster, or list nodes of the Cluster in `cluster` (see docs/cluster.md)',
@@ -54,40 +54,131 @@ export function connectRefusal(error: unknown, target: string, db: number | unde
   // A sentinel's own refusal comes as ioredis' "All sentinels are unreachable ... Last error: WRONGPASS ...".
   if (SENTINEL_LOGIN_REFUSED.test(error.message)) {
     return new RedisUnavailableError(
-      `could not connect to Redis at ${target}: a sentinel refused the login (${sentinelAnswer(error, safe)}); check \`sentinelPassword\` ` +
+      `could not connect to ${redisNamed(target)}: a sentinel refused the login (${sentinelAnswer(error, safe)}); check \`sentinelPassword\` ` +
         '(and `sentinelUsername`) of `connection`, which log in to the sentinels; `password` is for the master and replicas',
       { cause: redactRedisError(error) },
     );
   }
   if (LOGIN_REFUSED.test(error.message)) {
     return new RedisUnavailableError(
-      `could not connect to Redis at ${target}: it refused the login (${safe(error)}); check the user name and password of \`connection\` ` +
+      `could not connect to ${redisNamed(target)}: it refused the login (${safe(error)}); check the user name and password of \`connection\` ` +
         '(and, with ACLs, that the user is enabled)',
       { cause: redactRedisError(error) },
     );
   }
   if (SELECT_DENIED.test(error.message)) {
     return new InvalidTaskOptionsError(
-      `TaskModule options: connection: Redis at ${target} refused to switch to database ${db ?? '(the one asked for)'} (${safe(error)}); ` +
+      `TaskModule options: connection: ${redisNamed(target)} refused to switch to database ${db ?? '(the one asked for)'} (${safe(error)}); ` +
         "the ACL user needs +select for a database other than 0 (see docs/operations.md), or use database 0",
     );
   }
   if (NO_SUCH_DB.test(error.message)) {
     return new InvalidTaskOptionsError(
-      `TaskModule options: connection: Redis at ${target} has no database ${db ?? '(the one asked for)'} (${safe(error)}); ` +
+      `TaskModule options: connection: ${redisNamed(target)} has no database ${db ?? '(the one asked for)'} (${safe(error)}); ` +
         "use a database number below the server's `databases` setting (16 by default)",
     );
+  }
+  return certificateRefusal(error, target, safe);
+}
+
+/**
+ * Whether `value` is an error, by its shape: Node's socket and TLS errors seen
+ * from another realm (a test runner's vm) are no `instanceof Error` here.
+ */
+export function isErrorLike(value: unknown): value is Error {
+  return value instanceof Error || (typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string');
+}
+
+/**
+ * Where Redis is, as a message names it after "connect to": "Redis at
+ * host:port", or the target itself when it already says what it is ("Redis
+ * Cluster via ...", "the Sentinel master ... via sentinels ...", "an app-owned
+ * Redis instance at ...").
+ */
+export function redisNamed(target: string): string {
+  if (/^(Redis |an )/.test(target)) return target;
+  return target.startsWith('Sentinel ') ? `the ${target}` : `Redis at ${target}`;
+}
+
+// Each: Node's codes, or its messages for the same cases (a sentinel's error reaches us as text only, ioredis' "Last error: ...").
+/** A server certificate that no CA this process trusts vouches for. */
+const UNTRUSTED_CERTIFICATE =
+  /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE)$|\b(self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate signature failure)\b/i;
+const CERTIFICATE_DATES = /^CERT_(HAS_EXPIRED|NOT_YET_VALID)$|\bcertificate (has expired|is not yet valid)\b/i;
+const CERTIFICATE_HOST = /^ERR_TLS_CERT_ALTNAME_INVALID$|\bdoes not match certificate's altnames\b/;
+/** OpenSSL refusing the client's own TLS settings (a key, certificate or CA that is not PEM, a key of another certificate). */
+const TLS_SETTINGS = /^ERR_OSSL_|\bPEM routines\b/;
+
+/**
+ * A certificate problem, which no reconnect mends (each attempt meets the same
+ * certificate), as the error that ends the wait at once; null for any other
+ * error. Node's code when the error has one, else its message (a sentinel's
+ * error, or a Cluster node's, comes as text).
+ */
+function certificateRefusal(error: Error, target: string, safe: (error: unknown) => string): Error | null {
+  const nodeError = (error as { lastNodeError?: unknown }).lastNodeError;
+  const said = isErrorLike(nodeError) ? `${safe(error)}: ${safe(nodeError)}` : safe(error);
+  const code = [error, nodeError].map((e) => (e as { code?: unknown } | undefined)?.code).find((c): c is string => typeof c === 'string') ?? '';
+  const test = (pattern: RegExp) => pattern.test(code) || pattern.test(said);
+  const where = `could not connect to ${redisNamed(target)}`;
+  const cause = { cause: redactRedisError(error) };
+  if (test(UNTRUSTED_CERTIFICATE)) {
+    return new RedisUnavailableError(
+      `${where}: its TLS certificate is not signed by a CA this app trusts (${said}); give the certificate of the CA that signed it ` +
+        "as tls.ca of `connection` (its PEM text, readFileSync('ca.pem'), not the file's path), or name that file in the NODE_EXTRA_CA_CERTS environment variable",
+      cause,
+    );
+  }
+  if (test(CERTIFICATE_DATES)) {
+    return new RedisUnavailableError(`${where}: its TLS certificate is outside its validity dates (${said}); renew the server's certificate, or set this machine's clock right`, cause);
+  }
+  if (test(CERTIFICATE_HOST)) {
+    return new RedisUnavailableError(
+      `${where}: its TLS certificate is not for the host name connected to (${said}); connect by a name the certificate lists, or give that name as tls.servername of \`connection\``,
+      cause,
+    );
+  }
+  if (test(TLS_SETTINGS)) {
+    const pem = /no start line/i.test(said) ? "tls.ca, tls.cert and tls.key take PEM text (a file's contents, readFileSync(path)), not a path" : 'check tls.key (and tls.passphrase), tls.cert and tls.ca';
+    return new InvalidTaskOptionsError(`TaskModule options: connection: the TLS settings cannot be used (${said}); ${pem}`);
   }
   return null;
 }
 
 /**
+ * Whether the error is ioredis' "Reached the max retries per request limit":
+ * commands sent while connecting (AUTH, the ready check) outlived the reconnect
+ * attempts. It says nothing of why each attempt failed (the socket's own error
+ * does), and names a limit this library sets itself.
+ */
+export function isRetriesExhausted(error: unknown): boolean {
+  return isErrorLike(error) && (error.name === 'MaxRetriesPerRequestError' || /^Reached the max retries per request limit\b/.test(error.message));
+}
+
+/**
  * A connect error as the timeout message shows it: a Cluster's "Failed to
- * refresh slots cache." says nothing without the error its last node gave.
+ * refresh slots cache." says nothing without the error its last node gave, nor
+ * ioredis' retry limit without what it means here.
  */
 export function connectErrorText(error: unknown, safe: (error: unknown) => string): string {
-  const nodeError = error instanceof Error ? (error as { lastNodeError?: unknown }).lastNodeError : undefined;
-  return nodeError instanceof Error ? `${safe(error)} (last node: ${safe(nodeError)})` : safe(error);
+  if (isRetriesExhausted(error)) return 'every connection was closed before Redis answered';
+  const nodeError = isErrorLike(error) ? (error as { lastNodeError?: unknown }).lastNodeError : undefined;
+  return isErrorLike(nodeError) ? `${safe(error)} (last node: ${safe(nodeError)})` : safe(error);
+}
+
+/** A socket reset or broken while connecting (Node's codes in the message, as ioredis gives them). */
+const RESET = /\b(ECONNRESET|EPIPE)\b/;
+
+/**
+ * What to add to a connect failure of a client that speaks no TLS when the
+ * server closed its connections as it connected: a Redis that listens for TLS
+ * only resets a plain connection at its first bytes.
+ */
+export function plainToTlsHint(error: unknown, tls: boolean, safe: (error: unknown) => string): string {
+  if (tls) return '';
+  const nodeError = isErrorLike(error) ? (error as { lastNodeError?: unknown }).lastNodeError : undefined;
+  const reset = isRetriesExhausted(error) || RESET.test(safe(error)) || (isErrorLike(nodeError) && RESET.test(safe(nodeError)));
+  return reset ? '; if this Redis expects TLS, use a rediss:// URL or the tls option of `connection`' : '';
 }
 
 /** What the sentinel answered, without ioredis' "All sentinels are unreachable" around it (one did answer). */

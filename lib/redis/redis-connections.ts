@@ -1,13 +1,14 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { disconnectNow } from './client-close.js';
-import { CLUSTER_SILENCE, clusterNodeTrouble, connectErrorText, connectRefusal } from './connect-refusal.js';
+import { CLUSTER_SILENCE, clusterNodeTrouble, connectErrorText, connectRefusal, isErrorLike, isRetriesExhausted, plainToTlsHint, redisNamed } from './connect-refusal.js';
 import { createRedisClient, type ConnectionRole } from './redis-client.factory.js';
 import { isClusterClient, type RedisClient } from './redis-client.js';
 import { scrub } from './redis-target.js';
 import { evictionWarning, inspectServers } from './server-checks.js';
 import { defineScripts } from './script-registry.js';
+import { STORE_ACCESS_CHECK } from '../engine/engine.tokens.js';
 import { timers } from '../timers/own-timers.js';
 
 /**
@@ -34,7 +35,10 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
   private isClosed = false;
   private readiness: Promise<void> | null = null;
 
-  constructor(@Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions) {
+  constructor(
+    @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
+    @Optional() @Inject(STORE_ACCESS_CHECK) private readonly accessCheck: boolean | null = null,
+  ) {
     this.target = options.connection.target;
     this.prefix = options.prefix;
     this.secrets = options.connection.secrets;
@@ -65,6 +69,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
         prefix: this.prefix,
         worker: this.options.worker !== null,
         durabilityReplicas: this.options.durability?.replicas ?? null,
+        checkAccess: this.accessCheck !== false,
       });
     } catch (error) {
       await this.onApplicationShutdown();
@@ -88,9 +93,12 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
 
   /** An error message safe to show: credentials scrubbed. */
   safeMessage(error: unknown): string {
-    const message = error instanceof Error ? error.message : String(error);
-    // ioredis's advice names an option this library sets itself (the command connection's retries): not the user's to change.
-    return scrub(message.replace(/\.? ?Refer to "maxRetriesPerRequest" option for details\.?/, '.'), this.secrets, this.target);
+    const message = (isErrorLike(error) ? error.message : String(error))
+      // ioredis's advice names an option this library sets itself (the command connection's retries): not the user's to change.
+      .replace(/\.? ?Refer to "maxRetriesPerRequest" option for details\.?/, '.')
+      // The Sentinel client's own schedule, which says nothing of what failed (the "Last error" after it does).
+      .replace(/ Retrying from scratch after \d+ ?ms\./, '');
+    return scrub(message, this.secrets, this.target);
   }
 
   /** Disconnects one client opened with `open` and forgets it. */
@@ -145,7 +153,8 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
   /**
    * Resolves when the client is ready; fails after connectTimeoutMs naming
    * where Redis is, never the password, or at once when Redis refuses what no
-   * reconnect mends (the login, the database number, a shape that names the wrong kind of server).
+   * reconnect mends (the login, the database number, a shape that names the
+   * wrong kind of server, a TLS certificate this app does not accept).
    */
   private ready(client: RedisClient): Promise<void> {
     if (client.status === 'ready') return Promise.resolve();
@@ -153,7 +162,9 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     return new Promise<void>((resolve, reject) => {
       let lastError: unknown;
       const onError = (error: unknown) => {
-        lastError = error;
+        // The socket's own error tells why a connection failed; ioredis' retry limit for the commands sent
+        // while connecting (AUTH, the ready check), which comes after it, only that they all did.
+        if (!isRetriesExhausted(error) || lastError === undefined) lastError = error;
         const refusal = connectRefusal(error, this.target, (client.options as { db?: number }).db, (e) => this.safeMessage(e));
         if (refusal) giveUp(refusal);
       };
@@ -183,10 +194,16 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
         // A node's own connect timeout is no shorter than this one: an address that drops packets is never named.
         const unanswered = isClusterClient(client) ? `${silence(client)}${CLUSTER_SILENCE}` : silence(client);
         const cause =
-          lastError !== undefined ? `: ${connectErrorText(lastError, safe)}` : nodeError !== undefined ? `: ${clusterNodeTrouble(nodeError, safe)}` : unanswered;
-        giveUp(new RedisUnavailableError(`could not connect to Redis at ${this.target} within ${timeoutMs} ms${cause}`));
+          lastError !== undefined
+            ? `: ${connectErrorText(lastError, safe)}${plainToTlsHint(lastError, usesTls(client), safe)}`
+            : nodeError !== undefined
+              ? `: ${clusterNodeTrouble(nodeError, safe)}`
+              : unanswered;
+        giveUp(new RedisUnavailableError(`could not connect to ${redisNamed(this.target)} within ${timeoutMs} ms${cause}`));
       }, timeoutMs);
-      client.on('error', onError);
+      // Ahead of track()'s listener: an error that ends the wait drops the client first, so no
+      // "reconnecting" is logged for a connection that will not reconnect.
+      client.prependListener('error', onError);
       if (isClusterClient(client)) client.on('node error', onNodeError);
       client.once('ready', onReady);
       if (client.status === 'wait') {
@@ -203,11 +220,16 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
  * (a plain Redis waits for a command the handshake never sends).
  */
 export function silence(client: RedisClient): string {
-  const options = client.options as { tls?: unknown; redisOptions?: { tls?: unknown } };
-  const tls = options.tls ?? options.redisOptions?.tls;
+  const tls = usesTls(client);
   // Still connecting: no TCP connection at all (a host or network dropping packets), whatever the protocol.
   if ((client as { stream?: { connecting?: boolean } }).stream?.connecting) return ': the connection was never established (a host or network that drops packets?)';
   return tls
     ? ': nothing answered the TLS handshake (a rediss:// URL or tls option needs a port where Redis speaks TLS)'
     : ': nothing answered (a server that accepts connections but does not reply, or a network that drops them)';
+}
+
+/** Whether the client speaks TLS (a rediss:// URL or the tls option; a Cluster's in its nodes' options). */
+function usesTls(client: RedisClient): boolean {
+  const options = client.options as { tls?: unknown; redisOptions?: { tls?: unknown } };
+  return Boolean(options.tls ?? options.redisOptions?.tls);
 }

@@ -42,6 +42,7 @@ const RECOVER = replyLayout('recover');
 
 /** The Redis adapter of the TaskEngine port: every multi-key change is one Lua script. */
 export class RedisTaskEngine implements TaskEngine {
+  readonly listsEveryWorker = true;
   private readonly keys = new Map<string, QueueKeys>();
   private readonly client: RedisClient;
 

@@ -30,7 +30,7 @@ export function evictionWarning(policy: string, where: string): string {
 export async function inspectServers(
   client: RedisClient,
   target: string,
-  app: { prefix: string; worker: boolean; durabilityReplicas: number | null },
+  app: { prefix: string; worker: boolean; durabilityReplicas: number | null; checkAccess: boolean },
 ): Promise<{ policies: Array<{ where: string; policy: string }>; warnings: string[] }> {
   const { durabilityReplicas } = app;
   const servers: Array<{ where: string; node: Redis | Cluster }> = isClusterClient(client)
@@ -67,8 +67,10 @@ export async function inspectServers(
           "or through Sentinel ({ sentinels: [{ host, port }], name }), which finds the master after a failover too",
       );
     }
-    const access = await checkScriptAccess(node as Redis, where, app.prefix, app.worker);
-    if (access.warning) warnings.push(access.warning);
+    if (app.checkAccess) {
+      const access = await checkScriptAccess(node as Redis, where, app.prefix, app.worker);
+      if (access.warning) warnings.push(access.warning);
+    }
     const policy = infoField(info, 'maxmemory_policy');
     if (policy !== null && policy !== 'noeviction') policies.push({ where, policy });
     const replicas = Number(infoField(info, 'connected_slaves') ?? NaN);

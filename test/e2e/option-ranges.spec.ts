@@ -21,7 +21,7 @@ describe('numeric options out of range', () => {
   });
 
   it.each([
-    ['timeout above 2^31-1 ms', { timeout: 3_000_000_000 }, /timeout must be a number from 1 to 2147483647/],
+    ['timeout above 2^31-1 ms', { timeout: 3_000_000_000 }, /timeout must be a number from 0 to 2147483647 \(ms; 0 for no limit\), got 3000000000$/],
     ['delay of 1e19', { delay: 1e19 }, /delay must be a number from 0 to 315360000000/],
     ['backoff delay past the longest delay', { backoff: { type: 'fixed', delay: MAX_DELAY_MS + 1 } }, /backoff\.delay must be an integer/],
     ['runAt after the year 9999', { runAt: new Date(8.64e15) }, /runAt \(as epoch ms\) must be an integer from 0/],
@@ -65,6 +65,6 @@ describe('numeric options out of range', () => {
       run() {}
     }
     const compiled = Test.createTestingModule({ imports: [TaskModule.forRoot({ connection: TEST_CONNECTION, prefix })], providers: [Overflowing] }).compile();
-    await expect(compiled.then((m) => m.init())).rejects.toThrow(/@TaskHandler on Overflowing\.run: timeout must be a number from 1 to 2147483647/);
+    await expect(compiled.then((m) => m.init())).rejects.toThrow(/@TaskHandler on Overflowing\.run: timeout must be a number from 0 to 2147483647 \(ms; 0 for no limit\)/);
   });
 });

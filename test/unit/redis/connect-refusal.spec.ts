@@ -1,6 +1,6 @@
 import { ReplyError } from 'ioredis';
 import { InvalidTaskOptionsError, RedisUnavailableError } from '../../../lib/index.js';
-import { clusterNodeTrouble, connectErrorText, connectRefusal } from '../../../lib/redis/connect-refusal.js';
+import { clusterNodeTrouble, connectErrorText, connectRefusal, plainToTlsHint, redisNamed } from '../../../lib/redis/connect-refusal.js';
 
 describe('connectRefusal', () => {
   it('ends the wait at a refused login, keeping the Redis error as a cause without its command arguments', () => {
@@ -18,7 +18,24 @@ describe('connectRefusal', () => {
     const failed = Object.assign(new Error('Failed to refresh slots cache.'), { lastNodeError: new ReplyError('WRONGPASS invalid username-password pair or user is disabled.') });
     const refusal = connectRefusal(failed, 'Redis Cluster via n1:7000', undefined, (e) => (e as Error).message);
     expect(refusal).toBeInstanceOf(RedisUnavailableError);
-    expect(refusal!.message).toMatch(/^could not connect to Redis at Redis Cluster via n1:7000: it refused the login \(Failed to refresh slots cache\.: WRONGPASS /);
+    expect(refusal!.message).toMatch(/^could not connect to Redis Cluster via n1:7000: it refused the login \(Failed to refresh slots cache\.: WRONGPASS /);
+  });
+
+  it('names where Redis is as plain words, whatever the shape of the connection', () => {
+    expect(redisNamed('r:6379')).toBe('Redis at r:6379');
+    expect(redisNamed('/run/redis.sock')).toBe('Redis at /run/redis.sock');
+    expect(redisNamed('Redis Cluster via n1:7000, n2:7000')).toBe('Redis Cluster via n1:7000, n2:7000');
+    expect(redisNamed("Sentinel master 'tasks' via sentinels s1:26379")).toBe("the Sentinel master 'tasks' via sentinels s1:26379");
+    expect(redisNamed('an app-owned Redis instance at r:6379')).toBe('an app-owned Redis instance at r:6379');
+    const login = (target: string) => connectRefusal(new ReplyError('WRONGPASS invalid username-password pair'), target, undefined, (e) => (e as Error).message)!.message;
+    expect(login('an app-owned Redis instance at r:6379')).toMatch(/^could not connect to an app-owned Redis instance at r:6379: it refused the login/);
+    const sentinel = connectRefusal(
+      new Error('All sentinels are unreachable. Last error: WRONGPASS invalid username-password pair'),
+      "Sentinel master 'tasks' via sentinels s1:26379",
+      undefined,
+      (e) => (e as Error).message,
+    );
+    expect(sentinel!.message).toMatch(/^could not connect to the Sentinel master 'tasks' via sentinels s1:26379: a sentinel refused the login \(WRONGPASS /);
   });
 
   it('ends the wait at a database the server lacks, naming its number', () => {
@@ -93,6 +110,68 @@ describe('connectRefusal', () => {
         'cluster_state), or the nodes announce addresses this app cannot reach (behind NAT or a tunnel?); map them with clusterOptions.natMap (see docs/cluster.md)',
     );
     expect(clusterNodeTrouble(new Error('ERR something else'), safe)).toBe('a node of the Cluster failed (ERR something else)');
+  });
+
+  describe('a TLS certificate this app does not accept, which no reconnect mends', () => {
+    const safe = (e: unknown) => (e as Error).message;
+    const tlsError = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+    it.each([
+      ['self-signed certificate in certificate chain', 'SELF_SIGNED_CERT_IN_CHAIN'],
+      ['self-signed certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT'],
+      ['unable to verify the first certificate', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+      ['unable to get local issuer certificate', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'],
+    ])('ends the wait at an untrusted certificate (%s), naming tls.ca and NODE_EXTRA_CA_CERTS', (message, code) => {
+      const refusal = connectRefusal(tlsError(message, code), 'r:6380', undefined, safe);
+      expect(refusal).toBeInstanceOf(RedisUnavailableError);
+      expect(refusal!.message).toBe(
+        `could not connect to Redis at r:6380: its TLS certificate is not signed by a CA this app trusts (${message}); give the certificate of the CA ` +
+          "that signed it as tls.ca of `connection` (its PEM text, readFileSync('ca.pem'), not the file's path), or name that file in the NODE_EXTRA_CA_CERTS environment variable",
+      );
+    });
+
+    it("reads a Cluster node's and a sentinel's certificate error too, which come inside another error", () => {
+      const cluster = Object.assign(new Error('Failed to refresh slots cache.'), { lastNodeError: tlsError('self-signed certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT') });
+      expect(connectRefusal(cluster, 'Redis Cluster via n1:7000', undefined, safe)!.message).toMatch(
+        /^could not connect to Redis Cluster via n1:7000: its TLS certificate is not signed by a CA this app trusts \(Failed to refresh slots cache\.: self-signed certificate\); /,
+      );
+      const sentinel = new Error('All sentinels are unreachable. Last error: unable to verify the first certificate');
+      expect(connectRefusal(sentinel, "Sentinel master 'm' via sentinels s1:26379", undefined, safe)!.message).toMatch(/its TLS certificate is not signed by a CA this app trusts/);
+    });
+
+    it('says what to do about an expired certificate, one for another host name, and TLS settings that are not PEM', () => {
+      expect(connectRefusal(tlsError('certificate has expired', 'CERT_HAS_EXPIRED'), 'r:6380', undefined, safe)!.message).toBe(
+        "could not connect to Redis at r:6380: its TLS certificate is outside its validity dates (certificate has expired); renew the server's certificate, or set this machine's clock right",
+      );
+      const host = "Hostname/IP does not match certificate's altnames: Host: r. is not in the cert's altnames: DNS:redis.internal";
+      expect(connectRefusal(tlsError(host, 'ERR_TLS_CERT_ALTNAME_INVALID'), 'r:6380', undefined, safe)!.message).toBe(
+        `could not connect to Redis at r:6380: its TLS certificate is not for the host name connected to (${host}); connect by a name the certificate lists, ` +
+          'or give that name as tls.servername of `connection`',
+      );
+      const pem = connectRefusal(tlsError('error:0480006C:PEM routines::no start line', 'ERR_OSSL_PEM_NO_START_LINE'), 'r:6380', undefined, safe);
+      expect(pem).toBeInstanceOf(InvalidTaskOptionsError);
+      expect(pem!.message).toBe(
+        'TaskModule options: connection: the TLS settings cannot be used (error:0480006C:PEM routines::no start line); ' +
+          "tls.ca, tls.cert and tls.key take PEM text (a file's contents, readFileSync(path)), not a path",
+      );
+    });
+  });
+
+  it("gives a connection reset, not ioredis' retry limit, and suggests TLS only to a client that speaks none", () => {
+    const safe = (e: unknown) => (e as Error).message;
+    const retries = Object.assign(new Error('Reached the max retries per request limit (which is 3). Refer to "maxRetriesPerRequest" option for details.'), {
+      name: 'MaxRetriesPerRequestError',
+    });
+    expect(connectErrorText(retries, safe)).toBe('every connection was closed before Redis answered');
+    const hint = '; if this Redis expects TLS, use a rediss:// URL or the tls option of `connection`';
+    expect(plainToTlsHint(new Error('write ECONNRESET'), false, safe)).toBe(hint);
+    expect(plainToTlsHint(new Error('write EPIPE'), false, safe)).toBe(hint);
+    expect(plainToTlsHint(retries, false, safe)).toBe(hint);
+    expect(plainToTlsHint(Object.assign(new Error('Failed to refresh slots cache.'), { lastNodeError: new Error('read ECONNRESET') }), false, safe)).toBe(hint);
+    expect(plainToTlsHint(new Error('write ECONNRESET'), true, safe)).toBe('');
+    expect(plainToTlsHint(new Error('connect ECONNREFUSED 127.0.0.1:6379'), false, safe)).toBe('');
+    // A Cluster says "Connection is closed." of a node nothing listens on: no hint there.
+    expect(plainToTlsHint(Object.assign(new Error('Failed to refresh slots cache.'), { lastNodeError: new Error('Connection is closed.') }), false, safe)).toBe('');
   });
 
   it.each([new Error('connect ECONNREFUSED 127.0.0.1:6379'), new ReplyError('LOADING Redis is loading the dataset in memory'), 'text'])(

@@ -1,0 +1,84 @@
+import { Test } from '@nestjs/testing';
+import { Redis } from 'ioredis';
+import { RedisUnavailableError, TaskModule, type RedisConnection } from '../../lib/index.js';
+import { freePort, ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
+import { CapturingLogger } from '../utils/capturing-logger.js';
+import { sleep } from '../utils/wait.js';
+
+// How a failed connect reads, whatever the shape of the connection: "could
+// not connect to Redis Cluster via ...", "... to the Sentinel master ...", "...
+// to an app-owned Redis instance at ..." (never "to Redis at Redis Cluster"),
+// without the Sentinel client's retry schedule, and with no "reconnecting" logged
+// for a refusal that ends the wait at once.
+
+const CONNECT_TIMEOUT_MS = 1_000;
+const PASSWORD = 'Wording-S3cret-pw';
+
+/** Boots an app on `connection`; resolves with what init threw, how long it took, and what was logged. */
+async function boot(connection: RedisConnection): Promise<{ error: unknown; logged: string[] }> {
+  const logger = new CapturingLogger();
+  const error = await Test.createTestingModule({
+    imports: [TaskModule.forRoot({ connection, prefix: 'connect-wording', worker: false, connectTimeoutMs: CONNECT_TIMEOUT_MS })],
+  })
+    .setLogger(logger)
+    .compile()
+    .then((moduleRef) => moduleRef.init())
+    .then(
+      async (app) => {
+        await app.close();
+        return null;
+      },
+      (e: unknown) => e,
+    );
+  return { error, logged: logger.lines };
+}
+
+describe('connect failures, as each shape of connection words them', () => {
+  let redis: OwnRedis;
+
+  beforeAll(async () => {
+    redis = await ownRedis();
+    await redis.start();
+    // Set once it answers: the fixture's readiness check pings without a password.
+    const admin = new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
+    await admin.config('SET', 'requirepass', PASSWORD);
+    await admin.quit();
+  });
+  afterAll(async () => {
+    await redis.destroy();
+  });
+
+  it('refuses a wrong password at once and logs no "reconnecting" for a connection it gives up on', async () => {
+    const { error, logged } = await boot(`redis://:wrong-${PASSWORD}@127.0.0.1:${redis.port}`);
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    // Without "within ... ms": the refusal ended the wait, not the connect timeout.
+    expect((error as Error).message).toMatch(new RegExp(`^could not connect to Redis at 127\\.0\\.0\\.1:${redis.port}: it refused the login \\(WRONGPASS `));
+    expect(logged.filter((line) => /reconnecting/.test(line))).toEqual([]);
+  });
+
+  it('names an app-owned instance as such, not "Redis at an app-owned Redis instance"', async () => {
+    const own = new Redis({ host: '127.0.0.1', port: redis.port, password: `wrong-${PASSWORD}`, lazyConnect: true });
+    try {
+      const { error } = await boot(own);
+      expect((error as Error).message).toMatch(new RegExp(`^could not connect to an app-owned Redis instance at 127\\.0\\.0\\.1:${redis.port}: it refused the login \\(WRONGPASS `));
+      expect((error as Error).message).not.toContain(PASSWORD);
+    } finally {
+      own.disconnect();
+    }
+  });
+
+  it("names a Cluster and a Sentinel set as such after a timeout, without the Sentinel client's retry schedule", async () => {
+    const closed = await freePort();
+    const [cluster, sentinel] = await Promise.all([
+      boot({ cluster: [`redis://127.0.0.1:${closed}`] }),
+      boot({ sentinels: [{ host: '127.0.0.1', port: closed }], name: 'mymaster' }),
+    ]);
+    expect((cluster.error as Error).message).toMatch(new RegExp(`^could not connect to Redis Cluster via 127\\.0\\.0\\.1:${closed} within ${CONNECT_TIMEOUT_MS} ms: `));
+    expect((sentinel.error as Error).message).toMatch(
+      new RegExp(`^could not connect to the Sentinel master 'mymaster' via sentinels 127\\.0\\.0\\.1:${closed} within ${CONNECT_TIMEOUT_MS} ms: All sentinels are unreachable\\. Last error: `),
+    );
+    for (const text of [(sentinel.error as Error).message, ...sentinel.logged]) expect(text).not.toMatch(/Retrying from scratch/);
+    // ioredis closes the clients it made for the sentinels with its default 2 s disconnectTimeout: not past this file.
+    await sleep(2_100);
+  });
+});
