@@ -1,7 +1,7 @@
 import type { TaskRef } from '../interfaces/task-ref.interface.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { TaskStoreError } from '../errors/task-store.error.js';
-import { LOGIN_REFUSED } from './connect-refusal.js';
+import { LOGIN_REFUSED, isRetriesExhausted, redisNamed } from './connect-refusal.js';
 import { redactRedisError } from './redact-error.js';
 import type { RedisClient } from './redis-client.js';
 
@@ -65,19 +65,21 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
   }
   if (LOGIN_REFUSED.test(reply ?? (error instanceof Error ? error.message : ''))) {
     return new RedisUnavailableError(
-      `${operation} failed: Redis at ${context.target} refused the login (${context.safeMessage(error)}): the user name or password of ` +
+      `${operation} failed: ${redisNamed(context.target)} refused the login (${context.safeMessage(error)}): the user name or password of ` +
         '`connection` is no longer accepted (changed under the app?); it keeps reconnecting, and recovers once they match again',
       { cause },
     );
   }
   if (reply === null) {
-    return new RedisUnavailableError(`${operation} failed: Redis at ${context.target} is unreachable (${context.safeMessage(error)})`, { cause });
+    // ioredis' retry limit names a setting of this library's, not what happened.
+    const why = isRetriesExhausted(error) ? 'the connection is down, and the reconnects made for this call failed' : context.safeMessage(error);
+    return new RedisUnavailableError(`${operation} failed: ${redisNamed(context.target)} is unreachable (${why})`, { cause });
   }
   const said = reply.split('\n')[0].slice(0, 300);
   const safe = context.safeMessage(said);
   if (/^OOM\b/.test(reply)) {
     return new TaskStoreError(
-      `${operation} failed: Redis at ${context.target} is out of memory (used memory is over maxmemory); nothing was written. ` +
+      `${operation} failed: ${redisNamed(context.target)} is out of memory (used memory is over maxmemory); nothing was written. ` +
         `Free memory or raise maxmemory (Redis said: ${safe})`,
       'out-of-memory',
       { cause },
@@ -105,7 +107,7 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
       { cause },
     );
   }
-  return new TaskStoreError(`${operation} failed: Redis at ${context.target} refused it (Redis said: ${safe})`, 'refused', { cause });
+  return new TaskStoreError(`${operation} failed: ${redisNamed(context.target)} refused it (Redis said: ${safe})`, 'refused', { cause });
 }
 
 /** Runs a store call; any error comes out as toStoreError makes it. */

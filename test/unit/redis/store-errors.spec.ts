@@ -30,6 +30,15 @@ describe('toStoreError', () => {
     );
   });
 
+  it("says a call that outlived its reconnects found Redis unreachable, without ioredis' retry limit, naming a Cluster as one", () => {
+    const retries = new Error('Reached the max retries per request limit (which is 3). Refer to "maxRetriesPerRequest" option for details.');
+    expect(toStoreError('counts', retries, context).message).toBe(
+      'counts failed: Redis at redis.internal:6379 is unreachable (the connection is down, and the reconnects made for this call failed)',
+    );
+    const cluster = { ...context, target: 'Redis Cluster via 10.0.0.1:7000' };
+    expect(toStoreError('counts', new Error('Connection is closed.'), cluster).message).toBe('counts failed: Redis Cluster via 10.0.0.1:7000 is unreachable (Connection is closed.)');
+  });
+
   it('turns connection failures and refused logins into RedisUnavailableError, scrubbing secrets', () => {
     const lost = toStoreError('counts', new Error('Connection is closed. S3cret'), context);
     expect(lost).toBeInstanceOf(RedisUnavailableError);
