@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
 import { runCli } from '../../lib/cli/cli.js';
-import { ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
+import type { OwnRedis } from '../fixtures/child-processes.js';
+import { passwordRedis } from '../fixtures/password-redis.js';
 import { REDIS_URL } from '../utils/redis.js';
 
 // The command line tool against a real Redis that refuses what it was given:
@@ -21,11 +21,7 @@ describe('nestjs-redis-tasks: what Redis refused, in the terms of the command li
   let redis: OwnRedis;
 
   beforeAll(async () => {
-    redis = await ownRedis();
-    await redis.start();
-    const admin = new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
-    await admin.config('SET', 'requirepass', PASSWORD);
-    await admin.quit();
+    redis = await passwordRedis(PASSWORD);
   });
   afterAll(async () => {
     await redis.destroy();

@@ -1,8 +1,8 @@
-import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
-import { RedisUnavailableError, TaskModule, type RedisConnection } from '../../lib/index.js';
-import { freePort, ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
-import { CapturingLogger } from '../utils/capturing-logger.js';
+import { RedisUnavailableError, type RedisConnection } from '../../lib/index.js';
+import { freePort, type OwnRedis } from '../fixtures/child-processes.js';
+import { passwordRedis } from '../fixtures/password-redis.js';
+import { bootOutcome } from '../fixtures/boot-outcome.js';
 import { sleep } from '../utils/wait.js';
 
 // How a failed connect reads, whatever the shape of the connection: "could
@@ -14,35 +14,13 @@ import { sleep } from '../utils/wait.js';
 const CONNECT_TIMEOUT_MS = 1_000;
 const PASSWORD = 'Wording-S3cret-pw';
 
-/** Boots an app on `connection`; resolves with what init threw, how long it took, and what was logged. */
-async function boot(connection: RedisConnection): Promise<{ error: unknown; logged: string[] }> {
-  const logger = new CapturingLogger();
-  const error = await Test.createTestingModule({
-    imports: [TaskModule.forRoot({ connection, prefix: 'connect-wording', worker: false, connectTimeoutMs: CONNECT_TIMEOUT_MS })],
-  })
-    .setLogger(logger)
-    .compile()
-    .then((moduleRef) => moduleRef.init())
-    .then(
-      async (app) => {
-        await app.close();
-        return null;
-      },
-      (e: unknown) => e,
-    );
-  return { error, logged: logger.lines };
-}
+const boot = (connection: RedisConnection) => bootOutcome(connection, 'connect-wording', CONNECT_TIMEOUT_MS);
 
 describe('connect failures, as each shape of connection words them', () => {
   let redis: OwnRedis;
 
   beforeAll(async () => {
-    redis = await ownRedis();
-    await redis.start();
-    // Set once it answers: the fixture's readiness check pings without a password.
-    const admin = new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
-    await admin.config('SET', 'requirepass', PASSWORD);
-    await admin.quit();
+    redis = await passwordRedis(PASSWORD);
   });
   afterAll(async () => {
     await redis.destroy();

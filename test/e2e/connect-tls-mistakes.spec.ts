@@ -1,4 +1,3 @@
-import { Test } from '@nestjs/testing';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,9 +5,9 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
 import { runCli } from '../../lib/cli/cli.js';
-import { InvalidTaskOptionsError, RedisUnavailableError, TaskModule, type RedisConnection } from '../../lib/index.js';
+import { InvalidTaskOptionsError, RedisUnavailableError, type RedisConnection } from '../../lib/index.js';
 import { freePort } from '../fixtures/child-processes.js';
-import { CapturingLogger } from '../utils/capturing-logger.js';
+import { bootOutcome } from '../fixtures/boot-outcome.js';
 
 // The TLS mistakes a user makes at connect, against a redis-server of its own
 // that speaks TLS only: a plain redis:// URL at its port (reset at the first
@@ -33,24 +32,7 @@ function makeCertificates(dir: string): { ca: string; cert: string; key: string 
   return { ca: join(dir, 'ca.crt'), cert: join(dir, 'server.crt'), key: join(dir, 'server.key') };
 }
 
-/** Boots an app on `connection`; resolves with what init threw, how long it took, and what was logged. */
-async function boot(connection: RedisConnection): Promise<{ error: unknown; logged: string[] }> {
-  const logger = new CapturingLogger();
-  const error = await Test.createTestingModule({
-    imports: [TaskModule.forRoot({ connection, prefix: 'connect-tls', worker: false, connectTimeoutMs: CONNECT_TIMEOUT_MS })],
-  })
-    .setLogger(logger)
-    .compile()
-    .then((moduleRef) => moduleRef.init())
-    .then(
-      async (app) => {
-        await app.close();
-        return null;
-      },
-      (e: unknown) => e,
-    );
-  return { error, logged: logger.lines };
-}
+const boot = (connection: RedisConnection) => bootOutcome(connection, 'connect-tls', CONNECT_TIMEOUT_MS);
 
 /** The command line tool, run in this process: its exit code and what it wrote to stderr. */
 async function cli(args: string[]): Promise<{ code: number; err: string }> {
