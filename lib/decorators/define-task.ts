@@ -1,4 +1,4 @@
-import { checkInteger, checkKnownKeys, checkName, checkPolicy, checkQueueName, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
+import { checkInteger, checkKnownKeys, checkName, checkPolicy, checkQueueName, checkRemoveOption, describeValue, isOptionsObject, type OptionKeys } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
 import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
@@ -26,7 +26,7 @@ const KEYS = {
 export function defineTask<P = unknown, R = unknown, O = P>(name: string, options: DefineTaskOptions<P, O> = {}): TaskDefinition<P, R, O> {
   const where = `defineTask('${String(name)}')`;
   checkName(name, 'defineTask', 'the task name');
-  if (options === null || typeof options !== 'object') throw new InvalidTaskOptionsError(`${where}: options must be an object`);
+  if (!isOptionsObject(options)) throw new InvalidTaskOptionsError(`${where}: options must be an object, got ${describeValue(options)}`);
   checkKnownKeys(options, KEYS, where, '');
   const { schema, ...handlerOptions } = options;
   checkPolicy(handlerOptions, where);

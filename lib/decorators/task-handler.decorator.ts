@@ -2,6 +2,7 @@ import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
 import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
+import { isOptionsObject } from '../config/option-checks.js';
 import { checkMethodPlacement } from './method-placement.js';
 
 /** What @TaskHandler stores on a method. */
@@ -62,7 +63,7 @@ export function TaskHandler(task: string | TaskDefinition<unknown, unknown, unkn
 
 /** The metadata decorator for these arguments. Wrong arguments are reported at bootstrap, where the method can be named. */
 function handlerMetadata(task: string | TaskDefinition<unknown, unknown, unknown>, options: TaskHandlerOptions): MethodDecorator {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+  if (!isOptionsObject(options)) {
     return TaskHandlerMeta({ name: typeof task === 'string' ? task : '', badArguments: `its options must be an object, got ${describeArgument(options)}` });
   }
   if (typeof task === 'string') return TaskHandlerMeta({ ...options, name: task });
@@ -89,5 +90,7 @@ function handlerMetadata(task: string | TaskDefinition<unknown, unknown, unknown
 function describeArgument(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
-  return Array.isArray(value) ? 'an array' : `an object with keys ${JSON.stringify(Object.keys(value))}`;
+  if (Array.isArray(value)) return 'an array';
+  const kind = Object.prototype.toString.call(value);
+  return kind === '[object Object]' ? `an object with keys ${JSON.stringify(Object.keys(value))}` : kind;
 }

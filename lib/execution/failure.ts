@@ -39,12 +39,16 @@ function bounded(info: TaskErrorInfo): TaskErrorInfo {
     if (info.stack.startsWith(head)) info.stack = `${info.name ?? 'Error'}: ${message}${info.stack.slice(head.length)}`;
   }
   info.message = message;
+  if (info.name !== undefined) info.name = wellFormed(info.name);
   if (info.stack !== undefined) info.stack = wellFormed(capped(info.stack, MAX_ERROR_STACK));
   if (info.issues !== undefined && info.issues.length > MAX_ERROR_ISSUES) {
     const more = info.issues.length - MAX_ERROR_ISSUES;
     info.issues = [...info.issues.slice(0, MAX_ERROR_ISSUES), { message: `… ${more} more issues cut`, path: [] }];
   }
-  if (info.issues !== undefined) for (const issue of info.issues) issue.message = wellFormed(capped(issue.message, MAX_ERROR_MESSAGE));
+  for (const issue of info.issues ?? []) {
+    issue.message = wellFormed(capped(issue.message, MAX_ERROR_MESSAGE));
+    issue.path = issue.path.map((key) => (typeof key === 'string' ? wellFormed(key) : key));
+  }
   return info;
 }
 
@@ -82,7 +86,8 @@ function asText(value: unknown): string {
   }
 }
 
-function safeText(error: unknown): string {
+/** What an error says, as text, for a message about it: never throws (a revoked Proxy, a null-prototype object). */
+export function safeText(error: unknown): string {
   try {
     return error instanceof Error ? String(error.message) : String(error);
   } catch {
@@ -104,7 +109,13 @@ function describeUnbounded(thrown: unknown): TaskErrorInfo {
       if (text && text !== message) message = `${message}: ${text}`;
     }
     const info: TaskErrorInfo = { message, name };
-    const stack: unknown = thrown.stack;
+    // V8 formats a stack when it is first read, from the message: a Symbol message makes that throw.
+    let stack: unknown;
+    try {
+      stack = thrown.stack;
+    } catch {
+      stack = undefined;
+    }
     if (typeof stack === 'string' && stack !== '') info.stack = stack;
     if (thrown instanceof TaskPayloadError) info.issues = thrown.issues.map((issue) => ({ message: issue.message, path: [...issue.path] }));
     return info;

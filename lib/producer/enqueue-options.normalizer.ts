@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../config/defaults.js';
-import { checkBackoff, checkInteger, checkName, checkPolicy, checkQueueName, checkRange, checkRemoveOption, describeValue, type OptionKeys } from '../config/option-checks.js';
+import { checkBackoff, checkInteger, checkName, checkPolicy, checkQueueName, checkRange, checkRemoveOption, describeValue, isOptionsObject, type OptionKeys } from '../config/option-checks.js';
 import type { FallbackPolicy } from '../config/resolved-options.js';
 import type { HandlerDefaults } from '../discovery/handler-options.normalizer.js';
 import { MAX_DEPENDENCIES, type QueuedTask } from '../engine/new-task.js';
@@ -62,7 +62,7 @@ export function normalizeEnqueue(
   // null stands for no options, as undefined does.
   const o: EnqueueOptions = options ?? NO_OPTIONS;
   if (o !== NO_OPTIONS) {
-    if (typeof o !== 'object' || Array.isArray(o)) throw new InvalidTaskOptionsError(`${where}: options must be an object`);
+    if (!isOptionsObject(o)) throw new InvalidTaskOptionsError(`${where}: options must be an object, got ${describeValue(o)}`);
     for (const key of Object.keys(o)) {
       if (!Object.hasOwn(ENQUEUE_KEYS, key)) throw new InvalidTaskOptionsError(`${where}: unknown option '${key}' (known: ${Object.keys(ENQUEUE_KEYS).join(', ')})${taskOptionHint(key)}`);
     }

@@ -43,8 +43,9 @@ export type ScriptAccess = { warning: string | null };
  * which could run nothing, the same refusal.
  */
 export async function checkScriptAccess(node: Redis, where: string, prefix: string, worker: boolean): Promise<ScriptAccess> {
-  const key = `{${prefix}:}:access-check`;
-  const probes = PROBES.map(({ command }) => command.map((part) => (part === KEY ? key : part)).join('\t')).join('\n');
+  // A queue's key and a prefix-wide one: a pattern can cover one shape and not the other ('~{tasks:}*').
+  const keys = [`{${prefix}:access-check}:k`, `{${prefix}:}:access-check`];
+  const probes = keys.flatMap((key) => PROBES.map(({ command }) => command.map((part) => (part === KEY ? key : part)).join('\t'))).join('\n');
   let refused: unknown;
   try {
     refused = await runScript(node, 'checkAccess', [], [probes]);
@@ -55,7 +56,9 @@ export async function checkScriptAccess(node: Redis, where: string, prefix: stri
   }
   if (!Array.isArray(refused) || refused.length === 0) return { warning: null };
   const names = new Set((refused as string[]).map((name) => name.toLowerCase()));
-  const writes = PROBES.filter((probe) => probe.writes).map((probe) => probe.command[0]!.toLowerCase());
+  // SREM aside: docs/cli.md's read-only rule grants it so that reading a queue can drop a stale parked
+  // name (counts.lua), and the reading a dashboard does then works; every other write refused still means read-only.
+  const writes = PROBES.filter((probe) => probe.writes && probe.command[0] !== 'SREM').map((probe) => probe.command[0]!.toLowerCase());
   const keyed = PROBES.filter((probe) => probe.command.includes(KEY)).map((probe) => probe.command[0]!.toLowerCase());
   const pattern = `'{${prefix}:*'`;
   if (keyed.every((name) => names.has(name))) {

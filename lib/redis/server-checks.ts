@@ -38,6 +38,7 @@ export async function inspectServers(
     : [{ where: target, node: client }];
   const policies: Array<{ where: string; policy: string }> = [];
   const warnings: string[] = [];
+  let accessWarned = false;
   for (const { where, node } of servers) {
     let info: string;
     try {
@@ -69,7 +70,9 @@ export async function inspectServers(
     }
     if (app.checkAccess) {
       const access = await checkScriptAccess(node as Redis, where, app.prefix, app.worker);
-      if (access.warning) warnings.push(access.warning);
+      // Once, not once per Cluster master: the rule is the same user's.
+      if (access.warning && !accessWarned) warnings.push(access.warning);
+      accessWarned ||= access.warning !== null;
     }
     const policy = infoField(info, 'maxmemory_policy');
     if (policy !== null && policy !== 'noeviction') policies.push({ where, policy });

@@ -25,7 +25,7 @@ function replyMessage(error: unknown): string | null {
 }
 
 /** An ACL refusal: NOPERM, or what Redis 7.0 says when a script calls a command the user may not run. */
-const PERMISSION_DENIED = /^NOPERM\b|can't run this command|has no permissions/;
+const PERMISSION_DENIED = /^NOPERM\b|can't run this command|can't access at least one of the keys|has no permissions/;
 /** Scripts are sent as EVALSHA / EVAL: the command that was refused is inside them. */
 const SCRIPT_COMMANDS = new Set(['evalsha', 'eval', 'evalsha_ro', 'eval_ro']);
 
@@ -86,9 +86,9 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
     );
   }
   if (PERMISSION_DENIED.test(reply)) {
-    const sent = (error as { command?: { name?: unknown } }).command?.name;
-    // Redis keeps what a script wrote before the command it refused (bootstrap asks first on Redis 7, but a rule can change after).
-    const midway = typeof sent === 'string' && SCRIPT_COMMANDS.has(sent.toLowerCase())
+    // Refused inside a script ("... on @user_script:12"), not the EVALSHA itself: Redis keeps what the script
+    // wrote before (bootstrap asks first on Redis 7, but a rule can change after).
+    const midway = /@user_script:/.test(reply)
       ? ': Redis keeps what the script wrote before the refused command, so part of this call may be stored (look a task up by its id before sending it again)'
       : '';
     return new TaskStoreError(

@@ -1,8 +1,9 @@
 import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
 import type { FetchedTask } from '../engine/attempt.js';
 import { RateLimitedError } from '../errors/rate-limited.error.js';
+import { MAX_DELAY_MS } from '../config/option-ranges.js';
 import type { AttemptState } from '../execution/attempt-state.js';
-import { classifyFailure, isInstance, type Failure } from '../execution/failure.js';
+import { classifyFailure, describeThrown, isInstance, safeText, type Failure } from '../execution/failure.js';
 import { TaskContext, type TaskContextIo } from '../execution/task-context.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import { withTimeout } from '../policies/timeout-policy.js';
@@ -48,12 +49,31 @@ export function runAttempt(
   return running.then((result) => encodeResult(result, maxResultBytes), (thrown: unknown) => failure(thrown, state));
 }
 
+/** The outcome of a thrown value. Never throws: it runs where a throw would end the worker's process. */
 function failure(thrown: unknown, state: AttemptState): RunOutcome {
-  if (isInstance(thrown, RateLimitedError)) {
-    return { kind: 'limited', delayMs: Math.ceil(thrown.retryAfterMs), error: { message: thrown.message, name: thrown.name }, thrown };
+  const delayMs = rateLimitDelay(thrown);
+  if (delayMs !== null) {
+    // Within the limits any error is kept to, as the message may be the handler's own.
+    const { message, name } = describeThrown(thrown);
+    return { kind: 'limited', delayMs, error: { message, ...(name !== undefined && { name }) }, thrown };
   }
   const { error, permanent } = classifyFailure(thrown, state.stage);
   return { kind: 'failed', error, permanent, thrown };
+}
+
+/**
+ * The delay a RateLimitedError asks for, or null: not one, or one whose
+ * retryAfterMs cannot be read or is out of range (a subclass's getter, a
+ * Proxy), which then fails as any other error does.
+ */
+function rateLimitDelay(thrown: unknown): number | null {
+  if (!isInstance(thrown, RateLimitedError)) return null;
+  try {
+    const ms = Math.ceil(thrown.retryAfterMs);
+    return Number.isFinite(ms) && ms >= 0 && ms <= MAX_DELAY_MS ? ms : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -65,12 +85,14 @@ function encodeResult(result: unknown, maxBytes: number): RunOutcome {
   if (typeof result === 'function' || typeof result === 'symbol') {
     return failed(`handler returned a ${typeof result}, which JSON cannot encode`, true);
   }
-  let json: string;
+  let json: string | undefined;
   try {
     json = JSON.stringify(result);
   } catch (error) {
-    return failed(`handler returned a value JSON cannot encode (${error instanceof Error ? error.message : String(error)})`, true);
+    return failed(`handler returned a value JSON cannot encode (${safeText(error)})`, true);
   }
+  // A toJSON() that returned undefined: JSON has no form for it, as for an undefined result.
+  if (json === undefined) return { kind: 'completed', resultJson: undefined, result };
   // Cheap upper bound first: a UTF-8 string is at most 3 bytes per UTF-16 unit.
   if (json.length * 3 > maxBytes) {
     const bytes = Buffer.byteLength(json, 'utf8');

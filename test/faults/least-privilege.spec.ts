@@ -313,6 +313,16 @@ describe('a Redis ACL user limited to one prefix', () => {
       }
       // With a worker, which can run nothing on it, it is refused.
       expect((await refusal(true))?.message).toMatch(/may not run .*\+xadd.*; this app runs a worker, which writes$/);
+      // docs/cli.md adds +srem to that rule, for reading a queue with a stale parked name: still read-only.
+      await admin.call('ACL', 'SETUSER', partial, '+srem');
+      const sremLogger = new CapturingLogger();
+      const sremReader = await boot(false, sremLogger);
+      await sremReader.close();
+      expect(sremLogger.lines.filter((l) => l.includes('may not write'))).toHaveLength(1);
+
+      // A key pattern that covers the prefix-wide keys but not a queue's.
+      await setUser(['reset', ...RULES.map((rule) => rule.replace('~{tasks:*', '~{lp:}*'))]);
+      expect((await refusal(false))?.message).toMatch(/may not run any of the library's commands on this app's keys, which all match '\{lp:\*'/);
       // The whole rule passes.
       await setUser(['reset', ...RULES.map((rule) => rule.replace('~{tasks:*', '~{lp:*'))]);
       const full = await boot(true);

@@ -99,6 +99,18 @@ describe('describeThrown with Errors whose fields are not text, or cannot be rea
     expect(info.stack?.startsWith('Error: lone \uFFFD surrogate')).toBe(true);
   });
 
+  it('keeps the message of an Error whose message is a Symbol, whose stack cannot then be formatted', () => {
+    const info = describeThrown(Object.assign(new Error(), { message: Symbol('sym') }));
+    expect(info.message).toBe('Symbol(sym)');
+  });
+
+  it('makes the name and issue paths well-formed too', () => {
+    const error = Object.assign(new Error('m'), { name: 'Bad\uD800Name' });
+    expect(describeThrown(error).name).toBe('Bad\uFFFDName');
+    const refused = describeThrown(new TaskPayloadError('t', [{ message: 'lone \uDC00', path: ['k\uDC00', 0] }]));
+    expect(refused.issues).toEqual([{ message: 'lone \uFFFD', path: ['k\uFFFD', 0] }]);
+  });
+
   it('leaves out a stack that is not text, keeping the rest', () => {
     const info = describeThrown(Object.assign(new Error('m'), { stack: { frames: 3 } }));
     expect(info).toEqual({ message: 'm', name: 'Error' });

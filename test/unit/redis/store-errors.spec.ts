@@ -22,6 +22,26 @@ describe('toStoreError', () => {
     expect(error.message).toMatch(text);
   });
 
+  // Redis 7.0's words, read off a redis-server: in a script, each refusal ends "on @user_script:<line>".
+  it('says part of the call may be stored only when the refusal came from inside a script', () => {
+    const midway = 'so part of this call may be stored (look a task up by its id before sending it again)';
+    const inScript = [
+      "ERR The user executing the script can't run this command or subcommand script: 1345b7bb, on @user_script:1.",
+      "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments script: b1a80f30, on @user_script:1.",
+    ];
+    for (const said of inScript) {
+      const error = toStoreError('enqueue', reply(said, 'evalsha'), context);
+      expect(error).toMatchObject({ failure: 'permission-denied' });
+      expect(error.message).toContain(midway);
+    }
+    // Refused before the script ran: nothing written.
+    for (const said of ["NOPERM this user has no permissions to run the 'evalsha' command", 'NOPERM this user has no permissions to access one of the keys used as arguments']) {
+      const error = toStoreError('enqueue', reply(said, 'evalsha'), context);
+      expect(error).toMatchObject({ failure: 'permission-denied' });
+      expect(error.message).not.toContain(midway);
+    }
+  });
+
   it('names the command sent when it is not a script', () => {
     expect(toStoreError('get', reply('NOPERM this user has no permissions to access one of the keys', 'hgetall'), context).message).toMatch(/may not run HGETALL/);
     // With the prefix known, the key pattern the ACL must allow.
