@@ -38,9 +38,9 @@ export type ScriptAccess = { warning: string | null };
  * scripts' commands the connection's user may not run on this app's keys. A
  * script refused midway keeps what it wrote before the refused command, so a
  * rule that lacks some of them would store a task and report its enqueue
- * failed: that is refused here, naming them. A user that may write nothing is
- * a read-only app (a dashboard, say): it gets a warning, or, with a worker,
- * which could run nothing, the same refusal.
+ * failed: that is refused here, naming them. A user that may write nothing
+ * (SREM aside, below) is a read-only app (a dashboard, say): it gets a
+ * warning, or, with a worker, which could run nothing, the same refusal.
  */
 export async function checkScriptAccess(node: Redis, where: string, prefix: string, worker: boolean): Promise<ScriptAccess> {
   // A queue's key and a prefix-wide one: a pattern can cover one shape and not the other ('~{tasks:}*').
