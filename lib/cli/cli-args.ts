@@ -45,7 +45,7 @@ export function parseCommandLine(command: CliCommand, argv: readonly string[]): 
   try {
     parsed = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...command.options }, strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
-    throw new UsageError(`${command.name}: ${usageMessage(error)}`);
+    throw new UsageError(`${command.name}: ${usageMessage(error, command)}`);
   }
   // parseArgs keeps the last of a repeated option: `--prefix a --prefix b` would silently act on b.
   const seen = new Set<string>();
@@ -64,12 +64,20 @@ export function parseCommandLine(command: CliCommand, argv: readonly string[]): 
   return { args, values: parsed.values };
 }
 
-/** util.parseArgs' message in lower case, without its advice about `--` (meaningless here: no command takes free text). */
-function usageMessage(error: unknown): string {
+/**
+ * util.parseArgs' message in lower case, its advice about `--` in the tool's
+ * words, and only where it can apply: a single-dash word given to a command
+ * that takes arguments may be a task id that starts with '-' (`show -- -rf`).
+ */
+function usageMessage(error: unknown, command: CliCommand): string {
   // Read by shape: an error from another realm (a test's vm context) is no `instanceof Error` here.
   const raw = (error as { message?: unknown } | null)?.message;
-  const message = (typeof raw === 'string' ? raw : String(error)).replace(/\. To specify a positional argument starting with a '-'.*$/s, '').trim();
-  return message.charAt(0).toLowerCase() + message.slice(1);
+  const text = typeof raw === 'string' ? raw : String(error);
+  const advice = /^Unknown option '-[^-]/.test(text) && command.arity.max > 0
+    ? `; an argument that starts with '-' (a task id, say) goes after --, as in '${command.name} -- -x'`
+    : '';
+  const message = text.replace(/\. To specify a positional argument starting with a '-'.*$/s, '').trim();
+  return `${message.charAt(0).toLowerCase()}${message.slice(1)}${advice}`;
 }
 
 /** An option value that must be a whole number from `min` to `max`; `fallback` when it is absent. */

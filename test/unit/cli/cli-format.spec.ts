@@ -57,6 +57,11 @@ describe('the command line tool: formatting and parsing', () => {
       args: ['q', 'dead'], values: { limit: '5', json: true, timeout: '2500' },
     });
     expect(() => parseCommandLine(listCommand, ['list', 'q', 'dead', '--delayed'])).toThrow(new UsageError("list: unknown option '--delayed'"));
+    // A single-dash word may be a task id that starts with '-': the tool says where such an argument goes.
+    expect(() => parseCommandLine(listCommand, ['list', '-rf'])).toThrow(
+      new UsageError("list: unknown option '-r'; an argument that starts with '-' (a task id, say) goes after --, as in 'list -- -x'"),
+    );
+    expect(parseCommandLine(listCommand, ['list', '--', '-q', 'dead'])).toEqual({ args: ['-q', 'dead'], values: {} });
     expect(() => parseCommandLine(listCommand, ['list', 'q', 'dead', '--prefix', 'a', '--prefix=b'])).toThrow(new UsageError('list: --prefix is given more than once'));
     expect(integerOption('list', { limit: '1000' }, 'limit', 20, 1, 1_000)).toBe(1_000);
     expect(integerOption('list', {}, 'limit', 20, 1, 1_000)).toBe(20);
