@@ -17,12 +17,17 @@ export function encodePayload(payload: unknown, where: string, maxBytes: number)
   if (json === undefined) {
     throw new TypeError(`${where}: the payload cannot be encoded as JSON (a top-level ${typeof payload} has no JSON form)`);
   }
-  // Cheap upper bound first: a UTF-8 string is at most 3 bytes per UTF-16 unit.
-  if (json.length * 3 > maxBytes) {
-    const bytes = Buffer.byteLength(json, 'utf8');
-    if (bytes > maxBytes) {
-      throw new InvalidTaskOptionsError(`${where}: the payload is ${bytes} bytes encoded, over the limit of ${maxBytes} bytes (maxPayloadBytes)`);
-    }
+  const bytes = bytesOver(json, maxBytes);
+  if (bytes !== null) {
+    throw new InvalidTaskOptionsError(`${where}: the payload is ${bytes} bytes encoded, over the limit of ${maxBytes} bytes (maxPayloadBytes)`);
   }
   return json;
+}
+
+/** The UTF-8 size of `json` when it is over `maxBytes`, else null; counted only when it may be (this runs for every task). */
+export function bytesOver(json: string, maxBytes: number): number | null {
+  // Cheap upper bound first: a UTF-8 string is at most 3 bytes per UTF-16 unit.
+  if (json.length * 3 <= maxBytes) return null;
+  const bytes = Buffer.byteLength(json, 'utf8');
+  return bytes > maxBytes ? bytes : null;
 }

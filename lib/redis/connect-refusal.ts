@@ -28,12 +28,11 @@ const SENTINEL_LOGIN_REFUSED = /\bAll sentinels are unreachable\b.*\bLast error:
  */
 export function connectRefusal(error: unknown, target: string, db: number | undefined, safe: (error: unknown) => string): Error | null {
   if (!isErrorLike(error)) return null;
-  // A Cluster reports its nodes' failure as "Failed to refresh slots cache.", the node's own error beside it.
-  const nodeError = (error as { lastNodeError?: unknown }).lastNodeError;
-  if (isErrorLike(nodeError) && LOGIN_REFUSED.test(nodeError.message)) {
+  const nodeError = nodeErrorOf(error);
+  if (nodeError && LOGIN_REFUSED.test(nodeError.message)) {
     return connectRefusal(nodeError, target, db, (e) => `${safe(error)}: ${safe(e)}`);
   }
-  if (isErrorLike(nodeError) && NOT_A_CLUSTER_NODE.test(nodeError.message)) {
+  if (nodeError && NOT_A_CLUSTER_NODE.test(nodeError.message)) {
     return new InvalidTaskOptionsError(
       `TaskModule options: connection: ${target}: a node is not part of a Redis Cluster (${safe(error)}: ${safe(nodeError)}); ` +
         'use the single-node shape (a URL, or { host, port }) for a Redis that is not a Cluster, or list nodes of the Cluster in `cluster` (see docs/cluster.md)',
@@ -90,6 +89,15 @@ export function isErrorLike(value: unknown): value is Error {
 }
 
 /**
+ * The error a Cluster's last node gave, which ioredis hangs on its "Failed to
+ * refresh slots cache." (that message alone says nothing of what failed).
+ */
+function nodeErrorOf(error: unknown): Error | undefined {
+  const nodeError = isErrorLike(error) ? (error as { lastNodeError?: unknown }).lastNodeError : undefined;
+  return isErrorLike(nodeError) ? nodeError : undefined;
+}
+
+/**
  * Where Redis is, as a message names it after "connect to": "Redis at
  * host:port", or the target itself when it already says what it is ("Redis
  * Cluster via ...", "the Sentinel master ... via sentinels ...", "an app-owned
@@ -116,8 +124,8 @@ const TLS_SETTINGS = /^ERR_OSSL_|\bPEM routines\b/;
  * error, or a Cluster node's, comes as text).
  */
 function certificateRefusal(error: Error, target: string, safe: (error: unknown) => string): Error | null {
-  const nodeError = (error as { lastNodeError?: unknown }).lastNodeError;
-  const said = isErrorLike(nodeError) ? `${safe(error)}: ${safe(nodeError)}` : safe(error);
+  const nodeError = nodeErrorOf(error);
+  const said = nodeError ? `${safe(error)}: ${safe(nodeError)}` : safe(error);
   const code = [error, nodeError].map((e) => (e as { code?: unknown } | undefined)?.code).find((c): c is string => typeof c === 'string') ?? '';
   const test = (pattern: RegExp) => pattern.test(code) || pattern.test(said);
   const where = `could not connect to ${redisNamed(target)}`;
@@ -162,8 +170,8 @@ export function isRetriesExhausted(error: unknown): boolean {
  */
 export function connectErrorText(error: unknown, safe: (error: unknown) => string): string {
   if (isRetriesExhausted(error)) return 'every connection was closed before Redis answered';
-  const nodeError = isErrorLike(error) ? (error as { lastNodeError?: unknown }).lastNodeError : undefined;
-  return isErrorLike(nodeError) ? `${safe(error)} (last node: ${safe(nodeError)})` : safe(error);
+  const nodeError = nodeErrorOf(error);
+  return nodeError ? `${safe(error)} (last node: ${safe(nodeError)})` : safe(error);
 }
 
 /** A socket reset or broken while connecting (Node's codes in the message, as ioredis gives them). */
@@ -176,8 +184,8 @@ const RESET = /\b(ECONNRESET|EPIPE)\b/;
  */
 export function plainToTlsHint(error: unknown, tls: boolean, safe: (error: unknown) => string): string {
   if (tls) return '';
-  const nodeError = isErrorLike(error) ? (error as { lastNodeError?: unknown }).lastNodeError : undefined;
-  const reset = isRetriesExhausted(error) || RESET.test(safe(error)) || (isErrorLike(nodeError) && RESET.test(safe(nodeError)));
+  const nodeError = nodeErrorOf(error);
+  const reset = isRetriesExhausted(error) || RESET.test(safe(error)) || (nodeError !== undefined && RESET.test(safe(nodeError)));
   return reset ? '; if this Redis expects TLS, use a rediss:// URL or the tls option of `connection`' : '';
 }
 

@@ -30,6 +30,19 @@ export const PROBES: ReadonlyArray<{ readonly command: readonly string[]; readon
   ].map((command) => ({ command, writes: true })),
 ];
 
+/** A probe's command as Redis names it in a refusal list, lower case. */
+const nameOf = (probe: (typeof PROBES)[number]) => probe.command[0]!.toLowerCase();
+
+/**
+ * The writes a read-only user lacks. SREM aside: docs/cli.md's read-only rule
+ * grants it so that reading a queue can drop a stale parked name (counts.lua),
+ * and the reading a dashboard does then works.
+ */
+const READ_ONLY_LACKS = PROBES.filter((probe) => probe.writes && probe.command[0] !== 'SREM').map(nameOf);
+
+/** The commands probed on a key: every one of them refused means the key pattern, not the commands. */
+const KEYED = PROBES.filter((probe) => probe.command.includes(KEY)).map(nameOf);
+
 /** What the check found: nothing, or a warning for a user that may only read. */
 export type ScriptAccess = { warning: string | null };
 
@@ -56,18 +69,15 @@ export async function checkScriptAccess(node: Redis, where: string, prefix: stri
   }
   if (!Array.isArray(refused) || refused.length === 0) return { warning: null };
   const names = new Set((refused as string[]).map((name) => name.toLowerCase()));
-  // SREM aside: docs/cli.md's read-only rule grants it so that reading a queue can drop a stale parked
-  // name (counts.lua), and the reading a dashboard does then works; every other write refused still means read-only.
-  const writes = PROBES.filter((probe) => probe.writes && probe.command[0] !== 'SREM').map((probe) => probe.command[0]!.toLowerCase());
-  const keyed = PROBES.filter((probe) => probe.command.includes(KEY)).map((probe) => probe.command[0]!.toLowerCase());
   const pattern = `'{${prefix}:*'`;
-  if (keyed.every((name) => names.has(name))) {
+  if (KEYED.every((name) => names.has(name))) {
     throw new InvalidTaskOptionsError(
       `TaskModule options: connection: the Redis user at ${where} may not run any of the library's commands on this app's keys, which all ` +
         `match ${pattern}: give it that key pattern (~{${prefix}:*) and the commands of the ACL rule in docs/operations.md`,
     );
   }
-  if (writes.every((name) => names.has(name)) && !worker) {
+  const readOnly = READ_ONLY_LACKS.every((name) => names.has(name));
+  if (readOnly && !worker) {
     return {
       warning:
         `The Redis user at ${where} may not write this app's keys: it can read tasks (the dashboard, lookups), but every enqueue, ` +
@@ -79,6 +89,6 @@ export async function checkScriptAccess(node: Redis, where: string, prefix: stri
     `TaskModule options: connection: the Redis user at ${where} may not run ${list} on this app's keys (${pattern}), which the ` +
       "library's Lua scripts call. Redis refuses such a command only when a script reaches it, keeping what the script wrote " +
       `before (an enqueue stored and reported failed): add ${list} to the user's ACL rule (docs/operations.md has it whole)` +
-      (worker && writes.every((name) => names.has(name)) ? '; this app runs a worker, which writes' : ''),
+      (readOnly ? '; this app runs a worker, which writes' : ''),
   );
 }

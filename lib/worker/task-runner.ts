@@ -1,5 +1,6 @@
 import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
 import type { FetchedTask } from '../engine/attempt.js';
+import { bytesOver } from '../engine/payload-json.js';
 import { RateLimitedError } from '../errors/rate-limited.error.js';
 import { MAX_DELAY_MS } from '../config/option-ranges.js';
 import type { AttemptState } from '../execution/attempt-state.js';
@@ -93,16 +94,13 @@ function encodeResult(result: unknown, maxBytes: number): RunOutcome {
   }
   // A toJSON() that returned undefined: JSON has no form for it, as for an undefined result.
   if (json === undefined) return { kind: 'completed', resultJson: undefined, result };
-  // Cheap upper bound first: a UTF-8 string is at most 3 bytes per UTF-16 unit.
-  if (json.length * 3 > maxBytes) {
-    const bytes = Buffer.byteLength(json, 'utf8');
-    if (bytes > maxBytes) {
-      return failed(
-        `handler returned a result of ${bytes} bytes encoded, over the limit of ${maxBytes} (maxResultBytes); ` +
-          'return where the data is (a key, a URL) rather than the data, or raise maxResultBytes',
-        true,
-      );
-    }
+  const bytes = bytesOver(json, maxBytes);
+  if (bytes !== null) {
+    return failed(
+      `handler returned a result of ${bytes} bytes encoded, over the limit of ${maxBytes} (maxResultBytes); ` +
+        'return where the data is (a key, a URL) rather than the data, or raise maxResultBytes',
+      true,
+    );
   }
   return { kind: 'completed', resultJson: json, result };
 }
