@@ -1,4 +1,5 @@
 import { describeValue } from '../config/option-checks.js';
+import { bytesOver } from '../engine/payload-json.js';
 import type { TaskProgress } from '../interfaces/task-info.interface.js';
 import type { AttemptState } from './attempt-state.js';
 import { wellFormed } from './well-formed.js';
@@ -19,6 +20,12 @@ export function attemptOf(ctx: TaskContext): AttemptState {
 const ATTEMPT = Symbol('attempt');
 /** Longest log line kept, in characters. */
 const MAX_LOG_LINE = 8_192;
+/**
+ * Largest progress, in UTF-8 bytes of its JSON. Every report is also an event
+ * in the queue's stream, which keeps `events.maxLen` of them: a handler
+ * reporting a megabyte each second would fill Redis with copies.
+ */
+export const MAX_PROGRESS_BYTES = 65_536;
 
 /** What a handler knows about the task it runs; its second argument. */
 export class TaskContext {
@@ -77,7 +84,10 @@ export class TaskContext {
     await this.io.log(wellFormed(line));
   }
 
-  /** Records progress (a finite number or a JSON object), readable through `TaskQueue.get`. */
+  /**
+   * Records progress (a finite number or a JSON object of at most 64 KiB),
+   * readable through `TaskQueue.get` and sent as a `progress` event.
+   */
   async progress(value: TaskProgress): Promise<void> {
     // NaN and Infinity would be stored as null by JSON, an array is no object here, a BigInt does not serialise.
     const shape = typeof value === 'number' ? Number.isFinite(value) : value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -88,6 +98,13 @@ export class TaskContext {
       throw new TypeError(`task ${this.name}: progress must be JSON (${error instanceof Error ? error.message : String(error)})`);
     }
     if (json === undefined) throw new TypeError(`task ${this.name}: progress must be a finite number or a JSON object, got ${describeValue(value)}`);
+    const bytes = bytesOver(json, MAX_PROGRESS_BYTES);
+    if (bytes !== null) {
+      throw new RangeError(
+        `task ${this.name}: progress is ${bytes.toLocaleString('en-US')} bytes of JSON, over the 65,536 allowed (each report is also ` +
+          'an event in the stream): report a status here, such as a count or a stage, and return the data as the result',
+      );
+    }
     await this.io.progress(json);
   }
 }
