@@ -45,7 +45,7 @@ export function parseCommandLine(command: CliCommand, argv: readonly string[]): 
   try {
     parsed = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...command.options }, strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
-    throw new UsageError(`${command.name}: ${usageMessage(error, command)}`);
+    throw new UsageError(`${command.name}: ${usageMessage(error, command, argv)}`);
   }
   // parseArgs keeps the last of a repeated option: `--prefix a --prefix b` would silently act on b.
   const seen = new Set<string>();
@@ -67,15 +67,21 @@ export function parseCommandLine(command: CliCommand, argv: readonly string[]): 
 /**
  * util.parseArgs' message in lower case, its advice about `--` in the tool's
  * words, and only where it can apply: a single-dash word given to a command
- * that takes arguments may be a task id that starts with '-' (`show -- -rf`).
+ * that takes arguments may be an argument that starts with '-' (a task id:
+ * `show -- -rf`). The example shows the word as typed, not the one letter
+ * parseArgs names.
  */
-function usageMessage(error: unknown, command: CliCommand): string {
+function usageMessage(error: unknown, command: CliCommand, argv: readonly string[]): string {
   // Read by shape: an error from another realm (a test's vm context) is no `instanceof Error` here.
   const raw = (error as { message?: unknown } | null)?.message;
   const text = typeof raw === 'string' ? raw : String(error);
-  const advice = /^Unknown option '-[^-]/.test(text) && command.arity.max > 0
-    ? `; an argument that starts with '-' (a task id, say) goes after --, as in '${command.name} -- -x'`
-    : '';
+  const letter = /^Unknown option '(-[^-])/.exec(text)?.[1];
+  let advice = '';
+  if (letter !== undefined && command.arity.max > 0) {
+    const end = argv.indexOf('--');
+    const word = (end === -1 ? argv : argv.slice(0, end)).find((arg) => arg.startsWith(letter)) ?? letter;
+    advice = `; an argument that starts with '-' goes after -- (options before it), as in '${command.name} -- ${word}'`;
+  }
   const message = text.replace(/\. To specify a positional argument starting with a '-'.*$/s, '').trim();
   return `${message.charAt(0).toLowerCase()}${message.slice(1)}${advice}`;
 }

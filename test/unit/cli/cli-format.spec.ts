@@ -58,8 +58,8 @@ describe('the command line tool: formatting and parsing', () => {
     });
     expect(() => parseCommandLine(listCommand, ['list', 'q', 'dead', '--delayed'])).toThrow(new UsageError("list: unknown option '--delayed'"));
     // A single-dash word may be a task id that starts with '-': the tool says where such an argument goes.
-    expect(() => parseCommandLine(listCommand, ['list', '-rf'])).toThrow(
-      new UsageError("list: unknown option '-r'; an argument that starts with '-' (a task id, say) goes after --, as in 'list -- -x'"),
+    expect(() => parseCommandLine(listCommand, ['list', '--json', '-rf', 'dead'])).toThrow(
+      new UsageError("list: unknown option '-r'; an argument that starts with '-' goes after -- (options before it), as in 'list -- -rf'"),
     );
     expect(parseCommandLine(listCommand, ['list', '--', '-q', 'dead'])).toEqual({ args: ['-q', 'dead'], values: {} });
     expect(() => parseCommandLine(listCommand, ['list', 'q', 'dead', '--prefix', 'a', '--prefix=b'])).toThrow(new UsageError('list: --prefix is given more than once'));
