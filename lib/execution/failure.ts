@@ -30,9 +30,14 @@ function capped(text: string, max: number): string {
   return `${text.slice(0, end)}… (${text.length - end} more characters cut)`;
 }
 
+/** A message the library writes around a value of the handler's (its text may be any length): within the limit, well-formed. */
+export function boundedMessage(text: string): string {
+  return wellFormed(capped(text, MAX_ERROR_MESSAGE));
+}
+
 /** The error as a task keeps it: message, stack and issues within their limits. */
 function bounded(info: TaskErrorInfo): TaskErrorInfo {
-  const message = wellFormed(capped(info.message, MAX_ERROR_MESSAGE));
+  const message = boundedMessage(info.message);
   if (message !== info.message && info.stack !== undefined) {
     // V8 stacks begin with "<name>: <message>": the cut message goes there too, so the frames stay.
     const head = `${info.name ?? 'Error'}: ${info.message}`;
@@ -46,7 +51,7 @@ function bounded(info: TaskErrorInfo): TaskErrorInfo {
     info.issues = [...info.issues.slice(0, MAX_ERROR_ISSUES), { message: `… ${more} more issues cut`, path: [] }];
   }
   for (const issue of info.issues ?? []) {
-    issue.message = wellFormed(capped(issue.message, MAX_ERROR_MESSAGE));
+    issue.message = boundedMessage(issue.message);
     issue.path = issue.path.map((key) => (typeof key === 'string' ? wellFormed(key) : key));
   }
   return info;

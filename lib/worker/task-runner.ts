@@ -4,7 +4,7 @@ import { bytesOver } from '../engine/payload-json.js';
 import { RateLimitedError } from '../errors/rate-limited.error.js';
 import { MAX_DELAY_MS } from '../config/option-ranges.js';
 import type { AttemptState } from '../execution/attempt-state.js';
-import { classifyFailure, describeThrown, isInstance, safeText, type Failure } from '../execution/failure.js';
+import { boundedMessage, classifyFailure, describeThrown, isInstance, safeText, type Failure } from '../execution/failure.js';
 import { TaskContext, type TaskContextIo } from '../execution/task-context.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import { withTimeout } from '../policies/timeout-policy.js';
@@ -20,8 +20,9 @@ export type RunOutcome =
   | ({ kind: 'failed'; poison?: boolean; thrown?: unknown } & Failure)
   | { kind: 'limited'; delayMs: number; error: TaskErrorInfo; thrown: unknown };
 
+/** A failure in the library's words, which may quote the handler's (a toJSON's error): kept within the limits. */
 function failed(message: string, permanent: boolean): RunOutcome {
-  return { kind: 'failed', error: { message }, permanent };
+  return { kind: 'failed', error: { message: boundedMessage(message) }, permanent };
 }
 
 /**
@@ -52,23 +53,24 @@ export function runAttempt(
 
 /** The outcome of a thrown value. Never throws: it runs where a throw would end the worker's process. */
 function failure(thrown: unknown, state: AttemptState): RunOutcome {
-  const delayMs = rateLimitDelay(thrown);
+  const limited = isInstance(thrown, RateLimitedError);
+  const delayMs = limited ? rateLimitDelay(thrown) : null;
   if (delayMs !== null) {
     // Within the limits any error is kept to, as the message may be the handler's own.
     const { message, name } = describeThrown(thrown);
     return { kind: 'limited', delayMs, error: { message, ...(name !== undefined && { name }) }, thrown };
   }
   const { error, permanent } = classifyFailure(thrown, state.stage);
+  // The record says why a rate limit counted an attempt: the handler asked for a wait.
+  if (limited) error.message += ' (a RateLimitedError whose retryAfterMs could not be read or is out of range: it failed as any error does, the attempt counted)';
   return { kind: 'failed', error, permanent, thrown };
 }
 
 /**
- * The delay a RateLimitedError asks for, or null: not one, or one whose
- * retryAfterMs cannot be read or is out of range (a subclass's getter, a
- * Proxy), which then fails as any other error does.
+ * The delay a RateLimitedError asks for, or null when its retryAfterMs
+ * cannot be read or is out of range (a subclass's getter, a Proxy).
  */
-function rateLimitDelay(thrown: unknown): number | null {
-  if (!isInstance(thrown, RateLimitedError)) return null;
+function rateLimitDelay(thrown: RateLimitedError): number | null {
   try {
     const ms = Math.ceil(thrown.retryAfterMs);
     return Number.isFinite(ms) && ms >= 0 && ms <= MAX_DELAY_MS ? ms : null;

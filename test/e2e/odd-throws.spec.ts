@@ -64,6 +64,15 @@ class OddThrows {
     };
   }
 
+  @TaskHandler('odd.tojson-throws-long')
+  toJsonThrowsLong() {
+    return {
+      toJSON: () => {
+        throw new Error('y'.repeat(200_000));
+      },
+    };
+  }
+
   @TaskHandler('odd.fine')
   fine() {
     return 'still serving';
@@ -98,7 +107,16 @@ describe('a handler that throws an Error whose fields are not text, or cannot be
   it('a RateLimitedError whose delay cannot be read fails as any other error does', async () => {
     const ref = await t.queue.enqueue('odd.limited-unreadable', {});
     await expect(t.queue.waitFor(ref, { timeout: 10_000 })).rejects.toThrow(TaskFailedError);
-    expect(await t.queue.get(ref)).toMatchObject({ state: 'dead', attempts: 2, error: { name: 'RateLimitedError', message: 'rate limited: retry in 10 ms' } });
+    expect(await t.queue.get(ref)).toMatchObject({
+      state: 'dead',
+      attempts: 2,
+      error: {
+        name: 'RateLimitedError',
+        message:
+          'rate limited: retry in 10 ms (a RateLimitedError whose retryAfterMs could not be read or is out of range: it failed as any ' +
+          'error does, the attempt counted)',
+      },
+    });
   });
 
   it("keeps a RateLimitedError's message within the limit any error is kept to", async () => {
@@ -138,5 +156,13 @@ describe('a handler whose result JSON cannot carry', () => {
     const ref = await t.queue.enqueue('odd.tojson-throws-null-prototype', {});
     await expect(t.queue.waitFor(ref, { timeout: 10_000 })).rejects.toThrow(TaskFailedError);
     expect((await t.queue.get(ref))?.error?.message).toBe('handler returned a value JSON cannot encode (an unreadable value)');
+  });
+
+  it("keeps the message of its toJSON()'s error within the limit any error is kept to", async () => {
+    const ref = await t.queue.enqueue('odd.tojson-throws-long', {});
+    await expect(t.queue.waitFor(ref, { timeout: 10_000 })).rejects.toThrow(TaskFailedError);
+    const message = (await t.queue.get(ref))?.error?.message;
+    expect(message).toMatch(/^handler returned a value JSON cannot encode \(y+… \(\d+ more characters cut\)$/);
+    expect(message).toHaveLength(4_096 + '… (195956 more characters cut)'.length);
   });
 });
