@@ -24,8 +24,13 @@ function replyMessage(error: unknown): string | null {
   return null;
 }
 
-/** An ACL refusal: NOPERM, or what Redis 7.0 says when a script calls a command the user may not run. */
-const PERMISSION_DENIED = /^NOPERM\b|can't run this command|can't access at least one of the keys|has no permissions/;
+/**
+ * An ACL refusal: NOPERM, or what a script's refused command or key says,
+ * in Redis 7.0's words ("can't run this command", "can't access at least one
+ * of the keys") or 7.2's ("ACL failure in script: ... has no permissions to
+ * run ...", "... No permissions to access a key").
+ */
+const PERMISSION_DENIED = /^NOPERM\b|can't run this command|can't access at least one of the keys|has no permissions|ACL failure in script|No permissions to access/;
 /** Scripts are sent as EVALSHA / EVAL: the command that was refused is inside them. */
 const SCRIPT_COMMANDS = new Set(['evalsha', 'eval', 'evalsha_ro', 'eval_ro']);
 

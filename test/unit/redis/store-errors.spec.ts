@@ -22,12 +22,15 @@ describe('toStoreError', () => {
     expect(error.message).toMatch(text);
   });
 
-  // Redis 7.0's words, read off a redis-server: in a script, each refusal ends "on @user_script:<line>".
+  // Redis 7.0's words, read off a redis-server, and 7.2's (script.c's scriptVerifyACL with its short ACL messages):
+  // in a script, each refusal ends "on @user_script:<line>".
   it('says part of the call may be stored only when the refusal came from inside a script', () => {
     const midway = 'so part of this call may be stored (look a task up by its id before sending it again)';
     const inScript = [
       "ERR The user executing the script can't run this command or subcommand script: 1345b7bb, on @user_script:1.",
       "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments script: b1a80f30, on @user_script:1.",
+      "ERR ACL failure in script: User app has no permissions to run the 'xadd' command script: a71b6e0c, on @user_script:629.",
+      'ERR ACL failure in script: No permissions to access a key script: a71b6e0c, on @user_script:629.',
     ];
     for (const said of inScript) {
       const error = toStoreError('enqueue', reply(said, 'evalsha'), context);
