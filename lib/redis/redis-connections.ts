@@ -68,6 +68,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
       inspected = await inspectServers(this.command, this.target, {
         prefix: this.prefix,
         worker: this.options.worker !== null,
+        queues: [...this.options.queues.keys()],
         durabilityReplicas: this.options.durability?.replicas ?? null,
         checkAccess: this.accessCheck !== false,
       });

@@ -43,8 +43,26 @@ const READ_ONLY_LACKS = PROBES.filter((probe) => probe.writes && probe.command[0
 /** The commands probed on a key: every one of them refused means the key pattern, not the commands. */
 const KEYED = PROBES.filter((probe) => probe.command.includes(KEY)).map(nameOf);
 
-/** What the check found: nothing, or a warning for a user that may only read. */
-export type ScriptAccess = { warning: string | null };
+/** A key the probes name: the prefix-wide keys' shape, a queue the app names, or a queue it does not. */
+interface ProbeKey {
+  readonly key: string;
+  readonly queue: string | null;
+  /** True for the stand-in queue probed when the app names none. */
+  readonly standIn: boolean;
+}
+
+/** Queues named in the options probed at most: each adds a probe per command to the one call. */
+const MAX_QUEUES_PROBED = 100;
+
+/** What the check found: nothing, or warnings (a user that may only read, or may not use some queues). */
+export type ScriptAccess = { warnings: string[] };
+
+/** The app the check is for: its prefix, whether it runs a worker, and the queues its options name. */
+export interface AccessCheckApp {
+  readonly prefix: string;
+  readonly worker: boolean;
+  readonly queues: readonly string[];
+}
 
 /**
  * Asks Redis (7.0 or later; earlier ones are not asked) which of the
@@ -54,41 +72,79 @@ export type ScriptAccess = { warning: string | null };
  * failed: that is refused here, naming them. A user that may write nothing
  * (SREM aside, below) is a read-only app (a dashboard, say): it gets a
  * warning, or, with a worker, which could run nothing, the same refusal.
+ *
+ * The keys asked about are the prefix-wide ones and those of each queue the
+ * options name, or of a stand-in queue when they name none. A rule may list
+ * queues (`~{tasks:}* ~{tasks:billing}*`): a named queue it does not cover
+ * stops bootstrap, the stand-in only warns, since the queues the app will use
+ * are not known here.
  */
-export async function checkScriptAccess(node: Redis, where: string, prefix: string, worker: boolean): Promise<ScriptAccess> {
-  // A queue's key and a prefix-wide one: a pattern can cover one shape and not the other ('~{tasks:}*').
-  const keys = [`{${prefix}:access-check}:k`, `{${prefix}:}:access-check`];
-  const probes = keys.flatMap((key) => PROBES.map(({ command }) => command.map((part) => (part === KEY ? key : part)).join('\t'))).join('\n');
-  let refused: unknown;
+export async function checkScriptAccess(node: Redis, where: string, app: AccessCheckApp): Promise<ScriptAccess> {
+  const { prefix, worker } = app;
+  const queues = app.queues.slice(0, MAX_QUEUES_PROBED);
+  const keys: ProbeKey[] = [
+    { key: `{${prefix}:}:access-check`, queue: null, standIn: false },
+    ...(queues.length > 0
+      ? queues.map((queue) => ({ key: `{${prefix}:${queue}}:access-check`, queue, standIn: false }))
+      : [{ key: `{${prefix}:access-check}:k`, queue: 'access-check', standIn: true }]),
+  ];
+  const lines = keys.flatMap((probeKey) => PROBES.map((probe) => ({ probeKey, probe })));
+  const probes = lines.map(({ probeKey, probe }) => probe.command.map((part) => (part === KEY ? probeKey.key : part)).join('\t')).join('\n');
+  let reply: unknown;
   try {
-    refused = await runScript(node, 'checkAccess', [], [probes]);
+    reply = await runScript(node, 'checkAccess', [], [probes]);
   } catch (error) {
     // A user who may not run scripts at all meets that at its first call, with a message that says so.
-    if (error instanceof Error && /^NOPERM\b/.test(error.message)) return { warning: null };
+    if (error instanceof Error && /^NOPERM\b/.test(error.message)) return { warnings: [] };
     throw error;
   }
-  if (!Array.isArray(refused) || refused.length === 0) return { warning: null };
-  const names = new Set((refused as string[]).map((name) => name.toLowerCase()));
+  if (!Array.isArray(reply) || reply.length === 0) return { warnings: [] };
+  const refusedOn = new Map(keys.map((probeKey) => [probeKey, new Set<string>()]));
+  for (const line of reply as number[]) {
+    const probed = lines[line - 1];
+    if (probed) refusedOn.get(probed.probeKey)!.add(nameOf(probed.probe));
+  }
+  // Every command refused on a key: the key pattern does not cover it, whatever the commands.
+  const shut = new Set(keys.filter((probeKey) => KEYED.every((name) => refusedOn.get(probeKey)!.has(name))));
   const pattern = `'{${prefix}:*'`;
-  if (KEYED.every((name) => names.has(name))) {
+  const shutNamed = keys.filter((probeKey) => shut.has(probeKey) && !probeKey.standIn);
+  if (shutNamed.some((probeKey) => probeKey.queue === null)) {
     throw new InvalidTaskOptionsError(
       `TaskModule options: connection: the Redis user at ${where} may not run any of the library's commands on this app's keys, which all ` +
         `match ${pattern}: give it that key pattern (~{${prefix}:*) and the commands of the ACL rule in docs/operations.md`,
     );
   }
+  if (shutNamed.length > 0) {
+    const named = shutNamed.map((probeKey) => `'${probeKey.queue}'`).join(', ');
+    const each = shutNamed.map((probeKey) => `~{${prefix}:${probeKey.queue}}*`).join(' ');
+    throw new InvalidTaskOptionsError(
+      `TaskModule options: connection: the Redis user at ${where} may not run any of the library's commands on the keys of queue ` +
+        `${named}, which the queues option names: give it the key pattern ~{${prefix}:* (or ${each} beside the others)`,
+    );
+  }
+  const warnings: string[] = [];
+  if (keys.some((probeKey) => shut.has(probeKey))) {
+    warnings.push(
+      `The Redis user at ${where} may use this app's prefix-wide keys but not the keys of every queue (a queue's keys match ` +
+        `'{${prefix}:<queue>}*'): a call on a queue its rule does not cover will be refused; give it ~{${prefix}:* to cover them all, ` +
+        'or name each queue this app uses in the queues option, which bootstrap then checks (docs/operations.md)',
+    );
+  }
+  const names = new Set(keys.filter((probeKey) => !shut.has(probeKey)).flatMap((probeKey) => [...refusedOn.get(probeKey)!]));
+  if (names.size === 0) return { warnings };
   const readOnly = READ_ONLY_LACKS.every((name) => names.has(name));
   if (readOnly && !worker) {
-    return {
-      warning:
-        `The Redis user at ${where} may not write this app's keys: it can read tasks (the dashboard, lookups), but every enqueue, ` +
+    warnings.push(
+      `The Redis user at ${where} may not write this app's keys: it can read tasks (the dashboard, lookups), but every enqueue, ` +
         'cancel, retry and other change will be refused; docs/operations.md has the ACL rule for an app that writes',
-    };
+    );
+    return { warnings };
   }
   const list = [...names].map((name) => `+${name}`).join(' ');
   throw new InvalidTaskOptionsError(
     `TaskModule options: connection: the Redis user at ${where} may not run ${list} on this app's keys (${pattern}), which the ` +
       "library's Lua scripts call. Redis refuses such a command only when a script reaches it, keeping what the script wrote " +
       `before (an enqueue stored and reported failed): add ${list} to the user's ACL rule (docs/operations.md has it whole)` +
-      (readOnly ? '; this app runs a worker, which writes' : ''),
+      (readOnly ? `; this app runs a worker, which writes (a key pattern for reading only, %R~{${prefix}:*, refuses these too: write ~{${prefix}:*)` : ''),
   );
 }

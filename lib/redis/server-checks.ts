@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { isClusterClient, type RedisClient } from './redis-client.js';
-import { checkScriptAccess } from './script-access.js';
+import { checkScriptAccess, type AccessCheckApp } from './script-access.js';
 
 /** One field of an INFO reply, or null. */
 function infoField(info: string, field: string): string | null {
@@ -24,13 +24,13 @@ export function evictionWarning(policy: string, where: string): string {
  * sentinel, and every maxmemory-policy other than noeviction is returned for
  * one warning each, as is a `durability.replicas` above the replicas the
  * master has now. INFO works for a least-privilege user; a server that
- * refuses it is not judged. So is an ACL rule that lacks commands the
- * scripts call (script-access.ts).
+ * refuses it is not judged by it. An ACL rule that lacks commands the scripts
+ * call (script-access.ts), or WAIT with durability, is refused either way.
  */
 export async function inspectServers(
   client: RedisClient,
   target: string,
-  app: { prefix: string; worker: boolean; durabilityReplicas: number | null; checkAccess: boolean },
+  app: AccessCheckApp & { durabilityReplicas: number | null; checkAccess: boolean },
 ): Promise<{ policies: Array<{ where: string; policy: string }>; warnings: string[] }> {
   const { durabilityReplicas } = app;
   const servers: Array<{ where: string; node: Redis | Cluster }> = isClusterClient(client)
@@ -40,44 +40,24 @@ export async function inspectServers(
   const warnings: string[] = [];
   let accessWarned = false;
   for (const { where, node } of servers) {
-    let info: string;
+    let info: string | null = null;
     try {
       info = await (node as Redis).info();
     } catch {
-      continue;
+      // A rule without +info (+@all -@dangerous, say): the checks below need no INFO.
     }
-    // A sentinel answers INFO but knows no data commands: the first enqueue would fail with "unknown command".
-    if (infoField(info, 'redis_mode') === 'sentinel') {
-      throw new InvalidTaskOptionsError(
-        `TaskModule options: connection: ${target} is a Redis Sentinel (redis_mode:sentinel), not a server that holds data; ` +
-          "use the Sentinel shape { sentinels: [{ host, port }, ...], name: '<master name>' }, which asks the sentinels for the master " +
-          '(see docs/cluster.md)',
-      );
-    }
-    if (!isClusterClient(client) && infoField(info, 'cluster_enabled') === '1') {
-      throw new InvalidTaskOptionsError(
-        `TaskModule options: connection: ${target} is a Redis Cluster node (cluster_enabled:1). A single-node connection would ` +
-          "reach only the queues whose slots this node serves; use the cluster shape { cluster: ['redis://host:port', ...] } " +
-          '(see docs/cluster.md)',
-      );
-    }
-    // A replica refuses every write with READONLY: the app would start, then fail at its first enqueue.
-    if (!isClusterClient(client) && infoField(info, 'role') === 'slave') {
-      throw new InvalidTaskOptionsError(
-        `TaskModule options: connection: ${target} is a replica (role:slave), which refuses writes; connect to its master, ` +
-          "or through Sentinel ({ sentinels: [{ host, port }], name }), which finds the master after a failover too",
-      );
-    }
+    if (info !== null) refuseWrongServer(info, client, target);
     if (app.checkAccess) {
-      const access = await checkScriptAccess(node as Redis, where, app.prefix, app.worker);
-      // Once, not once per Cluster master: the rule is the same user's.
-      if (access.warning && !accessWarned) warnings.push(access.warning);
-      accessWarned ||= access.warning !== null;
+      const access = await checkScriptAccess(node as Redis, where, app);
+      // Once, not once per Cluster master: a Cluster's nodes are set up alike, as a rule.
+      if (!accessWarned) warnings.push(...access.warnings);
+      accessWarned ||= access.warnings.length > 0;
     }
+    if (durabilityReplicas !== null) await checkWaitAllowed(node as Redis, where);
+    if (info === null) continue;
     const policy = infoField(info, 'maxmemory_policy');
     if (policy !== null && policy !== 'noeviction') policies.push({ where, policy });
     const replicas = Number(infoField(info, 'connected_slaves') ?? NaN);
-    if (durabilityReplicas !== null) await checkWaitAllowed(node as Redis, where);
     if (durabilityReplicas !== null && replicas < durabilityReplicas) {
       warnings.push(
         `Redis at ${where} has ${replicas} connected replica(s), fewer than durability.replicas (${durabilityReplicas}): every enqueue ` +
@@ -86,6 +66,32 @@ export async function inspectServers(
     }
   }
   return { policies, warnings };
+}
+
+/** Refuses a server that cannot hold this app's data as connected: a sentinel, a Cluster node reached alone, a replica. */
+function refuseWrongServer(info: string, client: RedisClient, target: string): void {
+  // A sentinel answers INFO but knows no data commands: the first enqueue would fail with "unknown command".
+  if (infoField(info, 'redis_mode') === 'sentinel') {
+    throw new InvalidTaskOptionsError(
+      `TaskModule options: connection: ${target} is a Redis Sentinel (redis_mode:sentinel), not a server that holds data; ` +
+        "use the Sentinel shape { sentinels: [{ host, port }, ...], name: '<master name>' }, which asks the sentinels for the master " +
+        '(see docs/cluster.md)',
+    );
+  }
+  if (!isClusterClient(client) && infoField(info, 'cluster_enabled') === '1') {
+    throw new InvalidTaskOptionsError(
+      `TaskModule options: connection: ${target} is a Redis Cluster node (cluster_enabled:1). A single-node connection would ` +
+        "reach only the queues whose slots this node serves; use the cluster shape { cluster: ['redis://host:port', ...] } " +
+        '(see docs/cluster.md)',
+    );
+  }
+  // A replica refuses every write with READONLY: the app would start, then fail at its first enqueue.
+  if (!isClusterClient(client) && infoField(info, 'role') === 'slave') {
+    throw new InvalidTaskOptionsError(
+      `TaskModule options: connection: ${target} is a replica (role:slave), which refuses writes; connect to its master, ` +
+        "or through Sentinel ({ sentinels: [{ host, port }], name }), which finds the master after a failover too",
+    );
+  }
 }
 
 /**

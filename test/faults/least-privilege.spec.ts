@@ -15,6 +15,7 @@ import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { waitUntil } from '../utils/wait.js';
 import { faultRedis, type FaultRedis } from './support/fault-redis.js';
 import { printSummary } from './support/tally.js';
+import { RULES } from './support/acl-rule.js';
 import { CapturingLogger } from '../utils/capturing-logger.js';
 
 // The library works as a Redis ACL user allowed only its own prefix's keys and
@@ -25,24 +26,6 @@ import { CapturingLogger } from '../utils/capturing-logger.js';
 
 const USER = 'tasks-app';
 const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
-/** ACL SETUSER rules after the user name, with the password as a placeholder. */
-const RULES = [
-  'reset', 'on', '>PASSWORD', '~{tasks:*', '-@all',
-  // Sent by the library and ioredis: scripts, get and list, the blocking waits (tasks, events), ioredis' ready check.
-  '+eval', '+evalsha', '+hgetall', '+get', '+smembers', '+zrange', '+bzpopmin', '+xread', '+xrevrange', '+info',
-  // Task logs and the health check's PING.
-  '+lrange', '+ping',
-  // Called inside the Lua scripts.
-  '+time', '+exists', '+incr', '+incrby', '+decr', '+del', '+set', '+mset', '+mget', '+hget', '+hmget', '+hset', '+hsetnx', '+hexists', '+hdel', '+hincrby',
-  '+zadd', '+zrem', '+zcard', '+zrangebyscore', '+zpopmin', '+xadd', '+sadd', '+srem', '+scard', '+pexpire', '+pttl',
-  '+rpush', '+ltrim', '+zscan', '+zcount', '+lpop', '+llen', '+lrem',
-  // Worker heartbeats and the hand-over of tasks in a rolling deploy.
-  '+zscore', '+zremrangebyscore',
-  // promote (a retry's history entry) and the name filter going on along the wait list, or a set (by rank).
-  '+lindex', '+lset', '+lpos', '+zrank',
-  // Whether a dependent enqueued by 0.1.0 (with no dependency list) still waits for a dependency.
-  '+sismember',
-];
 const CORE_FLOW = join(__dirname, 'children', 'core-flow-app.cjs');
 
 @Injectable()
@@ -261,81 +244,6 @@ describe('a Redis ACL user limited to one prefix', () => {
       }
     } finally {
       await admin.call('ACL', 'SETUSER', USER, '-select');
-    }
-  });
-
-  // Redis checks a script's commands as the script reaches them and keeps what it wrote before a refused one:
-  // a rule without +xadd stored an enqueue it reported failed, and a worker then ran it.
-  it('stops bootstrap when the rule lacks a command the scripts call, naming it, before anything is written', async () => {
-    const partial = 'tasks-partial';
-    const partialUrl = `redis://${partial}:${PASSWORD}@127.0.0.1:${redis.port}`;
-    const setUser = (rules: string[]) => admin.call('ACL', 'SETUSER', partial, ...rules.map((r) => (r === '>PASSWORD' ? `>${PASSWORD}` : r)));
-    const boot = async (worker: boolean, logger = new CapturingLogger()) => {
-      const moduleRef = await Test.createTestingModule({
-        imports: [TaskModule.forRoot({ connection: partialUrl, prefix: 'lp', connectTimeoutMs: 5_000, worker: worker && { concurrency: 1, leaseMs: 1_000 } })],
-        providers: [PingTasks],
-      })
-        .setLogger(logger)
-        .compile();
-      return moduleRef.init();
-    };
-    const refusal = (worker: boolean) => boot(worker).then(
-      async (app) => {
-        await app.close();
-        return null;
-      },
-      (e: unknown) => e as Error,
-    );
-    try {
-      await setUser(['reset', ...RULES.filter((rule) => rule !== '+xadd' && rule !== '+lset').map((rule) => rule.replace('~{tasks:*', '~{lp:*'))]);
-      for (const worker of [false, true]) {
-        const error = await refusal(worker);
-        expect(error?.message).toMatch(
-          /^TaskModule options: connection: the Redis user at 127\.0\.0\.1:\d+ may not run \+lset \+xadd on this app's keys \('\{lp:\*'\), which the library's Lua scripts call\. .*: add \+lset \+xadd to the user's ACL rule/,
-        );
-        expect(error?.message).not.toContain(PASSWORD);
-      }
-      expect(await admin.keys('{lp:*')).toEqual([]);
-
-      // The rule docs/cli.md gives a read-only user: an app that only reads starts, and is told what it cannot do.
-      const cli = readFileSync(join(__dirname, '..', '..', 'docs', 'cli.md'), 'utf8');
-      const readOnly = cli.split('\n').find((l) => l.startsWith('ACL SETUSER tasks-readonly '))!.split(' ').slice(3);
-      await setUser(readOnly.map((rule) => rule.replace('~{tasks:*', '~{lp:*')));
-      const logger = new CapturingLogger();
-      const reader = await boot(false, logger);
-      try {
-        expect(logger.lines.filter((l) => l.includes('may not write'))).toEqual([
-          expect.stringMatching(/^warn The Redis user at 127\.0\.0\.1:\d+ may not write this app's keys: it can read tasks .* every enqueue, cancel, retry and other change will be refused/),
-        ]);
-        expect(await reader.get(TaskQueue).counts()).toMatchObject({ waiting: 0 });
-      } finally {
-        await reader.close();
-      }
-      // With a worker, which can run nothing on it, it is refused.
-      expect((await refusal(true))?.message).toMatch(/may not run .*\+xadd.*; this app runs a worker, which writes$/);
-      // docs/cli.md adds +srem to that rule, for reading a queue with a stale parked name: still read-only.
-      await admin.call('ACL', 'SETUSER', partial, '+srem');
-      const sremLogger = new CapturingLogger();
-      const sremReader = await boot(false, sremLogger);
-      await sremReader.close();
-      expect(sremLogger.lines.filter((l) => l.includes('may not write'))).toHaveLength(1);
-
-      // A key pattern that covers the prefix-wide keys but not a queue's.
-      await setUser(['reset', ...RULES.map((rule) => rule.replace('~{tasks:*', '~{lp:}*'))]);
-      expect((await refusal(false))?.message).toMatch(/may not run any of the library's commands on this app's keys, which all match '\{lp:\*'/);
-      // The whole rule passes.
-      await setUser(['reset', ...RULES.map((rule) => rule.replace('~{tasks:*', '~{lp:*'))]);
-      const full = await boot(true);
-      try {
-        const queue = full.get(TaskQueue);
-        await expect(queue.waitFor(await queue.enqueue('acl.ping', {}), { timeout: 5_000 })).resolves.toBe('pong');
-      } finally {
-        await full.close();
-      }
-    } finally {
-      await admin.call('ACL', 'DELUSER', partial);
-      const left = await admin.keys('{lp:*');
-      if (left.length > 0) await admin.del(...left);
     }
   });
 

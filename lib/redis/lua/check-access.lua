@@ -3,8 +3,8 @@
 -- KEYS: none; it touches no key (the probe commands are checked, never run).
 -- ARGV: SCRIPTS.checkAccess of protocol.ts: the probes, one per line, each a
 --   command and its arguments separated by tabs, its keys under the app's prefix.
--- Returns the commands of the probes the user may not run, in probe order, or
---   false on Redis before 7.0, which has no redis.acl_check_cmd.
+-- Returns the line numbers (1-based) of the probes the user may not run, in
+--   order, or false on Redis before 7.0, which has no redis.acl_check_cmd.
 -- Why it exists: Redis checks a script's commands one at a time as the script
 -- reaches them and keeps the writes made before a refused one, so a user
 -- missing one command (XADD, say) would have an enqueue stored and reported
@@ -13,11 +13,13 @@
 
 if not redis.acl_check_cmd then return false end
 local refused = {}
+local line = 0
 for probe in string.gmatch(ARGV[ARG_PROBES], '[^\n]+') do
+  line = line + 1
   local parts = {}
   for part in string.gmatch(probe, '[^\t]+') do parts[#parts + 1] = part end
   -- A command this server does not know raises: it cannot be run either.
   local ok, allowed = pcall(redis.acl_check_cmd, unpack(parts))
-  if not ok or not allowed then refused[#refused + 1] = parts[1] end
+  if not ok or not allowed then refused[#refused + 1] = line end
 end
 return refused
