@@ -15,18 +15,27 @@ export type OptionKeys<T> = Readonly<Record<keyof T, true>>;
 // three reject bad values with the same words. `where` names the caller, e.g.
 // "enqueue('email.send')" or "@TaskHandler('email.send')".
 
-/** A value as an error message shows it: strings quoted, numbers as written (NaN, Infinity), objects by kind. */
+/**
+ * A value as an error message shows it: strings quoted, numbers as written
+ * (NaN, Infinity), objects by kind ("an array", "a Map"), never their
+ * contents (a function's source, say).
+ */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
   if (value === null || typeof value !== 'object') return String(value);
-  return Object.prototype.toString.call(value);
+  if (Array.isArray(value)) return 'an array';
+  const kind = Object.prototype.toString.call(value).slice('[object '.length, -1);
+  if (kind === 'Object') return 'an object';
+  return `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 /**
  * Whether `value` is an options object: a plain object or a class instance,
  * not null, an array, a Map, a Date or another built-in, whose keys a check
- * would not see (a Map's entries) or would find none of and default.
+ * would not see (a Map's entries) or would find none of and default. A class
+ * that gives itself a `Symbol.toStringTag` is taken for a built-in.
  */
 export function isOptionsObject<T>(value: T): value is T & Record<string, unknown> {
   return typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object Object]';

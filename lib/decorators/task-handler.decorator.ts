@@ -2,7 +2,7 @@ import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
 import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
-import { isOptionsObject } from '../config/option-checks.js';
+import { describeValue, isOptionsObject } from '../config/option-checks.js';
 import { checkMethodPlacement } from './method-placement.js';
 
 /** What @TaskHandler stores on a method. */
@@ -86,11 +86,7 @@ function handlerMetadata(task: string | TaskDefinition<unknown, unknown, unknown
   });
 }
 
-/** An argument as an error names it. */
+/** An argument as an error names it: an object by its keys, which tell a definition from options. */
 function describeArgument(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  const kind = Object.prototype.toString.call(value);
-  return kind === '[object Object]' ? `an object with keys ${JSON.stringify(Object.keys(value))}` : kind;
+  return isOptionsObject(value) ? `an object with keys ${JSON.stringify(Object.keys(value))}` : describeValue(value);
 }

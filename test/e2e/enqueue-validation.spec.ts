@@ -126,7 +126,7 @@ describe('enqueue rejects bad payloads and options and writes nothing', () => {
     await expect(t.queue.enqueueMany([{ name: 'report.build', data: { n: 1 } }] as never)).rejects.toThrow(/unknown option 'data' .*an item's payload is 'payload'/);
     await expect(t.queue.enqueue('report.build', { n: 1 }, [] as never)).rejects.toThrow(/options must be an object/);
     // A Map's entries would be no options at all: its delay dropped, the task waiting at once.
-    await expect(t.queue.enqueue('report.build', { n: 1 }, new Map([['delay', 60_000]]) as never)).rejects.toThrow(/^enqueue\('report\.build'\): options must be an object, got \[object Map\]$/);
+    await expect(t.queue.enqueue('report.build', { n: 1 }, new Map([['delay', 60_000]]) as never)).rejects.toThrow(/^enqueue\('report\.build'\): options must be an object, got a Map$/);
   });
 
   it('names the item whose payload JSON cannot encode, and writes nothing', async () => {

@@ -260,7 +260,7 @@ describe('resolveTaskOptions', () => {
     ['defaults.backoff', { defaults: { backoff: new Map() } }],
   ])('refuses a built-in object or array as %s, naming it and what it got', (field, options) => {
     const message = rejection({ connection: URL, ...options });
-    expect(message).toMatch(new RegExp(`^TaskModule options: ${field.replaceAll('.', '\\.')} must be .*got \\[object (Array|Map|Date)\\]$`));
+    expect(message).toMatch(new RegExp(`^TaskModule options: ${field.replaceAll('.', '\\.')} must be .*got (an array|a Map|a Date)$`));
   });
 
   it('refuses a Map as the options themselves', () => {

@@ -16,7 +16,7 @@ describe('checkScheduleSpec', () => {
   it.each([
     [null, 'here: schedule must be an object { cron, timezone? } or { every }, got null'],
     ['0 * * * *', 'here: schedule must be an object { cron, timezone? } or { every }, got "0 * * * *"'],
-    [new Map(), 'here: schedule must be an object { cron, timezone? } or { every }, got [object Map]'],
+    [new Map(), 'here: schedule must be an object { cron, timezone? } or { every }, got a Map'],
     [{}, 'here: schedule needs exactly one of cron and every'],
     [{ cron: '* * * * *', every: 1_000 }, 'here: schedule needs exactly one of cron and every'],
     [{ every: 99 }, 'here: schedule.every must be an integer from 100 to 315360000000 (ms), got 99'],

@@ -23,7 +23,7 @@ describe('defineTask', () => {
     [() => defineTask('x', { retries: 3 } as never), /defineTask\('x'\): unknown option 'retries'/],
     [() => defineTask('x', { schema: { parse: () => 1 } } as never), /defineTask\('x'\): schema must be a Standard Schema v1/],
     [() => defineTask('x', null as never), /defineTask\('x'\): options must be an object/],
-    [() => defineTask('x', new Map() as never), /defineTask\('x'\): options must be an object, got \[object Map\]$/],
+    [() => defineTask('x', new Map() as never), /defineTask\('x'\): options must be an object, got a Map$/],
     // The task's policy is checked where it is written, not first at bootstrap or enqueue.
     [() => defineTask('x', { attempts: 0 }), /defineTask\('x'\): attempts must be an integer >= 1, got 0/],
     [() => defineTask('x', { queue: 'a{b' }), /defineTask\('x'\): queue must be a non-empty string/],

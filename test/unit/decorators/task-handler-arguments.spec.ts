@@ -22,7 +22,7 @@ describe('@TaskHandler with arguments that are not a task and options', () => {
     ['undefined (an import cycle)', TaskHandler(undefined as never), /got undefined \(an import cycle can leave a definition undefined where it is used\)$/],
     ['options as a string', TaskHandler('mail.send', 'fast' as never), /^@TaskHandler on Mail\.run: its options must be an object, got "fast"$/],
     ['options as an array', TaskHandler('mail.send', [] as never), /its options must be an object, got an array$/],
-    ['options as a Map', TaskHandler('mail.send', new Map([['attempts', 9]]) as never), /its options must be an object, got \[object Map\]$/],
+    ['options as a Map', TaskHandler('mail.send', new Map([['attempts', 9]]) as never), /its options must be an object, got a Map$/],
   ])('refuses %s, naming the method', (_what, decorator, message) => {
     const call = () => normalizeHandlerOptions(metaOf(decorator), 'Mail.run', 1_000);
     expect(call).toThrow(InvalidTaskOptionsError);

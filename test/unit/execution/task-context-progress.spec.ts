@@ -67,7 +67,7 @@ describe('TaskContext.progress', () => {
       expect(t.get(ProgressTasks).refusals).toEqual([
         'task report.build: progress must be a finite number or a JSON object, got NaN',
         'task report.build: progress must be a finite number or a JSON object, got Infinity',
-        'task report.build: progress must be a finite number or a JSON object, got [object Array]',
+        'task report.build: progress must be a finite number or a JSON object, got an array',
         'task report.build: progress must be a finite number or a JSON object, got "half"',
         'task report.build: progress must be a finite number or a JSON object, got 10n',
         'task report.build: progress must be JSON (Do not know how to serialize a BigInt)',

@@ -9,11 +9,11 @@ describe('the health check options', () => {
 
   // An array of queue names read as an object with no queues: a check of nothing, answering up.
   it.each<[unknown, RegExp]>([
-    [{ queues: ['emails'] }, /^TaskHealthIndicator\.isHealthy: queues must be an object of queue name -> thresholds, e\.g\. \{ emails: \{ maxWaiting: 1000 \} \}, got \[object Array\]$/],
-    [{ queues: [] }, /queues must be an object of queue name -> thresholds.*got \[object Array\]$/],
-    [{ queues: new Map([['emails', { maxWaiting: 1 }]]) }, /got \[object Map\]$/],
-    [{ queues: { emails: [] } }, /queues\.emails must be an object \{ maxWaiting\?, maxDead\?, maxOldestWaitingMs\?, maxRunningMs\? \}, got \[object Array\]$/],
-    [['emails'], /options must be an object \{ queues\?, timeoutMs\? \}, got \[object Array\]$/],
+    [{ queues: ['emails'] }, /^TaskHealthIndicator\.isHealthy: queues must be an object of queue name -> thresholds, e\.g\. \{ emails: \{ maxWaiting: 1000 \} \}, got an array$/],
+    [{ queues: [] }, /queues must be an object of queue name -> thresholds.*got an array$/],
+    [{ queues: new Map([['emails', { maxWaiting: 1 }]]) }, /got a Map$/],
+    [{ queues: { emails: [] } }, /queues\.emails must be an object \{ maxWaiting\?, maxDead\?, maxOldestWaitingMs\?, maxRunningMs\? \}, got an array$/],
+    [['emails'], /options must be an object \{ queues\?, timeoutMs\? \}, got an array$/],
   ])('refuses %p, naming what was wrong', (options, message) => {
     expect(() => resolveHealthOptions(options as TaskHealthOptions)).toThrow(InvalidTaskOptionsError);
     expect(() => resolveHealthOptions(options as TaskHealthOptions)).toThrow(message);
