@@ -97,6 +97,8 @@ export const ITEM_KEY_SUFFIXES = {
 
 /** The prefix-wide directory of schedules (id -> queue), in a slot of its own: `{prefix:}:schedules`. */
 export const SCHEDULE_DIRECTORY_SUFFIX = 'schedules';
+/** A token set anew after every change of that directory, in the same slot: `{prefix:}:schedules-rev`. */
+export const SCHEDULE_REVISION_SUFFIX = 'schedules-rev';
 /** The prefix-wide directory of live workers (instance id -> expiry), in the same slot: `{prefix:}:workers`. */
 export const WORKER_DIRECTORY_SUFFIX = 'workers';
 /** The prefix-wide registry of queue names (a set), in the same slot: `{prefix:}:queues`. */

@@ -4,7 +4,7 @@ import type { QueueScripts } from './queue-scripts.js';
 import { redacted } from './redact-error.js';
 import { replyLayout } from './reply-layout.js';
 import type { QueueDirectory } from './queue-directory.js';
-import { ScheduleKeys } from './schedule-keys.js';
+import { ScheduleDirectory } from './schedule-directory.js';
 import { scriptArgs } from './script-args.js';
 
 /**
@@ -104,11 +104,10 @@ export class RedisBulkOperations {
   /** Removes the queue's schedules from the prefix-wide directory (a slot of its own, so not in the script). */
   private async forgetSchedules(queue: string, joined: string): Promise<void> {
     if (joined === '') return;
-    const directory = ScheduleKeys.directory(this.prefix);
-    const client = this.scripts.client;
+    const directory = new ScheduleDirectory(this.scripts.client, this.prefix);
     for (const id of joined.split(LIST_SEPARATOR)) {
       // A schedule moved to another queue meanwhile keeps its entry.
-      if ((await redacted(client.hget(directory, id))) === queue) await redacted(client.hdel(directory, id));
+      if ((await directory.queueOf(id)) === queue) await directory.delete(id);
     }
   }
 }

@@ -11,6 +11,7 @@ import { guarded } from './store-errors.js';
 import { replyLayout } from './reply-layout.js';
 import { scriptArgs } from './script-args.js';
 import { queueScript, runScript } from './script-registry.js';
+import { ScheduleDirectory } from './schedule-directory.js';
 import { ScheduleKeys } from './schedule-keys.js';
 import { decodeSchedule } from './schedule.codec.js';
 
@@ -38,10 +39,13 @@ export class RedisScheduleEngine implements ScheduleEngine {
 
   /** The registry of queue names: a schedule's queue is listed by `TaskEngine.queues()`. */
   private readonly queueDirectory: QueueDirectory;
+  /** Which queue each schedule is on. */
+  private readonly directory: ScheduleDirectory;
 
   constructor(private readonly connections: RedisConnections, private readonly options: ResolvedTaskOptions) {
     this.client = connections.command;
     this.queueDirectory = new QueueDirectory(this.client, options.prefix);
+    this.directory = new ScheduleDirectory(this.client, options.prefix);
   }
 
   ready(): Promise<void> {
@@ -78,11 +82,9 @@ export class RedisScheduleEngine implements ScheduleEngine {
   }
 
   private async upsert(s: ScheduleDefinition, firstDue: number): Promise<{ next: number; status: 'unchanged' | 'created' | 'updated' }> {
-    const previous = await this.queueOf(s.id);
+    const previous = await this.directory.queueOf(s.id);
     // Directory first: `due` ignores (and removes) definitions the directory does not point at.
-    if (previous !== s.queue) {
-      await Promise.all([redacted(this.client.hset(this.directoryKey, s.id, s.queue)), this.queueDirectory.register([s.queue])]);
-    }
+    if (previous !== s.queue) await Promise.all([this.directory.set(s.id, s.queue), this.queueDirectory.register([s.queue])]);
     const keys = this.keysOf(s.queue);
     const { cron, every, timezone } = s.spec;
     const args = scriptArgs('upsertSchedule', {
@@ -97,20 +99,21 @@ export class RedisScheduleEngine implements ScheduleEngine {
   }
 
   private async delete(id: string): Promise<boolean> {
-    const queue = await this.queueOf(id);
+    const queue = await this.directory.queueOf(id);
     // Definition first: once it is gone no instance fires it; a directory entry left behind by a crash here is harmless.
     const removed = queue === null ? false : await this.removeDefinition(queue, id);
-    const forgotten = (await redacted(this.client.hdel(this.directoryKey, id))) === 1;
+    const forgotten = await this.directory.delete(id);
     return removed || forgotten;
   }
 
   private async readAll(): Promise<StoredSchedule[]> {
-    const entries = [...(await this.directory())].map(([id, queue]) => ({ id, queue }));
+    const entries = [...(await this.directory.all())].map(([id, queue]) => ({ id, queue }));
     return (await this.read(entries)).filter((s): s is StoredSchedule => s !== null);
   }
 
   private async readDue(now: number, limit: number): Promise<{ due: StoredSchedule[]; upcoming: number | null; more: boolean }> {
-    const directory = await this.directory();
+    // As of the last change seen: an entry it no longer matches is looked up again before anything is removed.
+    const directory = await this.directory.current();
     const queues = [...new Set(directory.values())];
     if (queues.length === 0) return { due: [], upcoming: null, more: false };
     const reads = queues.flatMap((queue) => [{ queue, due: true }, { queue, due: false }]);
@@ -158,27 +161,14 @@ export class RedisScheduleEngine implements ScheduleEngine {
     })) as unknown[][];
     const results = replies.map((reply): FireResult => (Number(reply[FIRE.head.fired]) !== 1 ? null : Number(reply[FIRE.head.added]) === 1 ? 'added' : 'existed'));
     // The last occurrence of a schedule that has no more: the script removed its definition.
-    for (const [i, r] of requests.entries()) if (results[i] !== null && r.nextDue === null) await redacted(this.client.hdel(this.directoryKey, r.id));
+    for (const [i, r] of requests.entries()) if (results[i] !== null && r.nextDue === null) await this.directory.delete(r.id);
     return results;
-  }
-
-  private get directoryKey(): string {
-    return ScheduleKeys.directory(this.options.prefix);
   }
 
   private keysOf(queue: string): ScheduleKeys {
     let keys = this.keys.get(queue);
     if (!keys) this.keys.set(queue, (keys = new ScheduleKeys(this.options.prefix, queue)));
     return keys;
-  }
-
-  /** Every schedule of the prefix: id -> queue. */
-  private async directory(): Promise<Map<string, string>> {
-    return new Map(Object.entries(await redacted(this.client.hgetall(this.directoryKey))));
-  }
-
-  private queueOf(id: string): Promise<string | null> {
-    return redacted(this.client.hget(this.directoryKey, id));
   }
 
   /** Deletes a definition and its due-time entry; false when there was no definition. */
@@ -190,7 +180,7 @@ export class RedisScheduleEngine implements ScheduleEngine {
   /** Definitions the directory does not point at (an interrupted move or remove) are removed, after a fresh look. */
   private async removeStrays(strays: readonly DueEntry[]): Promise<void> {
     for (const entry of strays) {
-      if ((await this.queueOf(entry.id)) !== entry.queue) await this.removeDefinition(entry.queue, entry.id);
+      if ((await this.directory.queueOf(entry.id)) !== entry.queue) await this.removeDefinition(entry.queue, entry.id);
     }
   }
 

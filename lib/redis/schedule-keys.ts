@@ -1,4 +1,4 @@
-import { ITEM_KEY_SUFFIXES, QUEUE_KEY_SUFFIXES, SCHEDULE_DIRECTORY_SUFFIX } from './protocol.js';
+import { ITEM_KEY_SUFFIXES, QUEUE_KEY_SUFFIXES, SCHEDULE_DIRECTORY_SUFFIX, SCHEDULE_REVISION_SUFFIX } from './protocol.js';
 import { QueueKeys } from './queue-keys.js';
 
 /**
@@ -16,6 +16,11 @@ import { QueueKeys } from './queue-keys.js';
  * spans two slots. Write order keeps the two consistent enough: saving writes
  * the directory first, removing deletes the definition first, and the firer
  * ignores (and removes) definitions the directory does not point at.
+ *
+ * Beside the directory, `{prefix:}:schedules-rev` holds a random token set
+ * after each change of it: a firer reads the directory again only when the
+ * token changed, so a pass costs a read per queue with schedules, not one
+ * per schedule.
  */
 export class ScheduleKeys {
   /** The queue's keys, which the firing script also takes. */
@@ -31,6 +36,11 @@ export class ScheduleKeys {
   /** The prefix-wide directory: schedule id -> queue. */
   static directory(prefix: string): string {
     return `{${prefix}:}:${SCHEDULE_DIRECTORY_SUFFIX}`;
+  }
+
+  /** The directory's revision token: changes after every change of the directory. */
+  static revision(prefix: string): string {
+    return `{${prefix}:}:${SCHEDULE_REVISION_SUFFIX}`;
   }
 
   /** The hash holding one schedule's definition. */

@@ -18,5 +18,8 @@ describe('ScheduleKeys', () => {
     expect(directory).toBe('{tasks:}:schedules');
     expect(directory.startsWith('{tasks:')).toBe(true);
     expect(hashTag(directory)).toBe('tasks:');
+    // Its revision token beside it, in the same slot.
+    expect(ScheduleKeys.revision('tasks')).toBe('{tasks:}:schedules-rev');
+    expect(hashTag(ScheduleKeys.revision('tasks'))).toBe('tasks:');
   });
 });
