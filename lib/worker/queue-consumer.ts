@@ -232,7 +232,9 @@ export class QueueConsumer {
     if (reply.nextDueInMs !== null) this.dueTimer.arm(reply.nextDueInMs, since);
     const slots = reply.tasks.map((task) => {
       const slot: Slot = { task, handler: this.registry.get(task.name), attempt: new AttemptState(new LazyAbort()) };
-      this.ledger.add(slot);
+      // The task's earlier attempt still runs here: its lease was taken back (the store refused renewals).
+      const superseded = this.ledger.add(slot);
+      if (superseded) this.loseLease(superseded);
       return slot;
     });
     if (this.stopping) {
@@ -250,6 +252,13 @@ export class QueueConsumer {
   }
 
   private run(slot: Slot): void {
+    if (slot.attempt.abandoned) {
+      // Its lease was lost while it waited in the buffer: the store gave the task to another attempt.
+      this.ledger.drop(slot.task.lease);
+      this.ledger.signalIfFree();
+      this.runQueue.finished(slot, 0);
+      return;
+    }
     slot.runningSince = timers.monotonicMs();
     // The outcome is queued first (record): its flush must be scheduled before
     // the start of buffered tasks, so it leaves for the store before they run.
@@ -262,7 +271,7 @@ export class QueueConsumer {
   private record(slot: Slot, run: RunOutcome, outcome: AttemptOutcome): AttemptOutcome | null {
     const { task } = slot;
     if (slot.attempt.abandoned) {
-      this.ledger.drop(task.id);
+      this.ledger.drop(task.lease);
       this.ledger.signalIfFree();
       return null;
     }
@@ -315,7 +324,7 @@ export class QueueConsumer {
     if (slots.length === 0) return;
     for (const slot of slots) {
       slot.attempt.abandon(new TaskAbortedError(slot.task.id, 'shutdown'));
-      this.ledger.drop(slot.task.id);
+      this.ledger.drop(slot.task.lease);
     }
     const leases = slots.map((s) => s.task.lease);
     // Until the release below gets through, a renewal neither extends these leases nor reports them as
@@ -330,11 +339,17 @@ export class QueueConsumer {
       const slot = this.ledger.get(id);
       // A slot of the same task under a newer lease (fetched again since) keeps running.
       if (!slot || slot.attempt.abandoned || slot.task.lease.token !== token) continue;
-      const error = new TaskAbortedError(id, 'lease-lost');
-      // From the untraced lease keeper: a handler's abort listener is the app's code, traced as usual.
-      traced(() => slot.attempt.abandon(error));
-      this.outage.emit('lease', error, id);
+      this.loseLease(slot);
     }
+  }
+
+  /** Aborts an attempt whose lease is no longer this worker's: its outcome would be refused. */
+  private loseLease(slot: Slot): void {
+    if (slot.attempt.abandoned) return;
+    const error = new TaskAbortedError(slot.task.id, 'lease-lost');
+    // From the untraced lease keeper: a handler's abort listener is the app's code, traced as usual.
+    traced(() => slot.attempt.abandon(error));
+    this.outage.emit('lease', error, slot.task.id);
   }
 
   private onDue(): void {

@@ -48,7 +48,7 @@ export class SettleBatcher {
 
   /** Queues an outcome for the next settle. */
   add(outcome: AttemptOutcome): void {
-    this.ledger.finish(outcome.lease.id, outcome.lease);
+    this.ledger.finish(outcome.lease);
     this.outcomes.push(outcome);
     this.schedule();
   }

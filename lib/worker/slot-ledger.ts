@@ -23,6 +23,13 @@ export interface Slot {
  */
 export class SlotLedger {
   private readonly held = new Map<string, Slot>();
+  /**
+   * Slots whose task this worker fetched again while their attempt still ran
+   * (its lease was taken back meanwhile: the store was out of reach or refused
+   * renewals), by lease token. Aborted as lease-lost, they hold their slot
+   * until the handler returns, apart from the new attempt's.
+   */
+  private readonly superseded = new Map<string, Slot>();
   /** Outcomes queued or on their way to the store: their leases are still this worker's. */
   private readonly recording = new Map<string, { lease: Lease; startedAt: number }>();
   /**
@@ -49,7 +56,7 @@ export class SlotLedger {
 
   /** Slots neither held nor reserved. */
   free(): number {
-    return this.capacity() - this.held.size - this.reserved;
+    return this.capacity() - this.held.size - this.superseded.size - this.reserved;
   }
 
   /** Reserves slots for a fetch in flight. */
@@ -62,22 +69,32 @@ export class SlotLedger {
     this.reserved -= count;
   }
 
-  /** A fetched task now holds a slot. */
-  add(slot: Slot): void {
+  /**
+   * A fetched task now holds a slot. Returns the slot of an attempt of the
+   * same task still running here under an older lease, which the store took
+   * back before leasing the task again: the caller aborts it.
+   */
+  add(slot: Slot): Slot | null {
+    const { id, token } = slot.task.lease;
     // Fetched again: the store took the old lease back.
-    this.unrecorded.delete(slot.task.id);
-    this.held.set(slot.task.id, slot);
+    this.unrecorded.delete(id);
+    const previous = this.held.get(id);
+    this.held.set(id, slot);
+    if (!previous || previous.task.lease.token === token) return null;
+    this.superseded.set(previous.task.lease.token, previous);
+    return previous;
   }
 
   get(id: string): Slot | undefined {
     return this.held.get(id);
   }
 
+  /** Tasks held, a superseded attempt still running included. */
   get size(): number {
-    return this.held.size;
+    return this.held.size + this.superseded.size;
   }
 
-  /** Every slot held by a task. */
+  /** Every slot held by a task (not the superseded ones, already aborted). */
   slots(): Slot[] {
     return [...this.held.values()];
   }
@@ -88,21 +105,29 @@ export class SlotLedger {
    */
   oldestRunningMs(now = timers.monotonicMs()): number | null {
     let oldest: number | null = null;
-    for (const slot of this.held.values()) {
+    for (const slot of [...this.held.values(), ...this.superseded.values()]) {
       if (slot.runningSince !== undefined && (oldest === null || slot.runningSince < oldest)) oldest = slot.runningSince;
     }
     return oldest === null ? null : Math.round(now - oldest);
   }
 
-  /** A task's slot ends without an outcome to record (abandoned or handed back). */
-  drop(id: string): void {
-    this.held.delete(id);
+  /** The slot of `lease` ends without an outcome to record (abandoned or handed back). */
+  drop(lease: Lease): void {
+    if (this.held.get(lease.id)?.task.lease.token === lease.token) this.held.delete(lease.id);
+    else this.superseded.delete(lease.token);
   }
 
-  /** A task finished: its slot is kept for the settle that records `lease`, whose lease stays this worker's until then. */
-  finish(id: string, lease: Lease): void {
-    this.recording.set(id, { lease, startedAt: this.held.get(id)?.task.startedAt ?? 0 });
-    this.held.delete(id);
+  /**
+   * A task finished: its slot is kept for the settle that records `lease`,
+   * whose lease stays this worker's until then. A superseded attempt's slot
+   * just ends (its lease is gone; the store will refuse the outcome).
+   */
+  finish(lease: Lease): void {
+    if (this.superseded.delete(lease.token)) return;
+    const slot = this.held.get(lease.id);
+    const own = slot?.task.lease.token === lease.token;
+    this.recording.set(lease.id, { lease, startedAt: own ? slot.task.startedAt : 0 });
+    if (own) this.held.delete(lease.id);
     this.reserved += 1;
     this.heldForSettle += 1;
   }
@@ -128,7 +153,8 @@ export class SlotLedger {
       const recording = this.recording.get(lease.id);
       if (recording?.lease.token === lease.token) this.finished.add(lease, recording.startedAt);
     }
-    for (const lease of leases) this.recording.delete(lease.id);
+    // By token: an outcome of an older lease of the task must not end the recording of a newer one.
+    for (const lease of leases) if (this.recording.get(lease.id)?.lease.token === lease.token) this.recording.delete(lease.id);
     this.reserved -= fetchCount;
   }
 

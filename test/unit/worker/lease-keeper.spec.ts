@@ -149,7 +149,7 @@ describe('LeaseKeeper: leases the store holds for this worker that it does not',
     const recorded = [{ id: 'ran', token: 'w1:1' }, { id: 'reused', token: 'w1:1' }, { id: 'limited', token: 'w1:1' }];
     for (const lease of recorded) {
       ledger.add({ task: { id: lease.id, lease, startedAt: 500 } as FetchedTask, handler: undefined, attempt: new AttemptState(new LazyAbort()) });
-      ledger.finish(lease.id, lease);
+      ledger.finish(lease);
     }
     ledger.recorded(recorded, 0, recorded.slice(0, 2));
     const renewals: Array<readonly unknown[]> = [];
