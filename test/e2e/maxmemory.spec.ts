@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
-import { TaskHandler, TaskModule, TaskQueue, TaskStoreError, type TaskModuleOptions } from '../../lib/index.js';
+import { TaskHandler, TaskModule, TaskQueue, TaskStoreError, type TaskContext, type TaskModuleOptions } from '../../lib/index.js';
 import { ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
 import { CapturingLogger } from '../utils/capturing-logger.js';
 import { uniquePrefix } from '../utils/redis.js';
@@ -19,10 +19,21 @@ class IdleTasks {
   work() {}
 }
 
+@Injectable()
+class LongTasks {
+  readonly starts: string[] = [];
+
+  @TaskHandler('mm.long', { attempts: 3 })
+  async long(_payload: unknown, task: TaskContext) {
+    this.starts.push(`${task.id}#${task.attempt}`);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+  }
+}
+
 async function boot(url: string, logger: CapturingLogger, options: Partial<TaskModuleOptions> = {}) {
   const moduleRef = await Test.createTestingModule({
     imports: [TaskModule.forRoot({ connection: url, prefix: uniquePrefix('mm'), ...options })],
-    providers: [IdleTasks],
+    providers: [IdleTasks, LongTasks],
   }).compile();
   moduleRef.useLogger(logger);
   return moduleRef.init();
@@ -121,6 +132,35 @@ describe('a Redis with maxmemory', () => {
       await admin.flushall();
     }
   }, 60_000);
+
+  // Renewing a lease only rescores it; were it refused while fetches and recovery go on (they begin with
+  // writes Redis takes when full), recovery would take back tasks running fine, an attempt charged each lease.
+  it('keeps the leases of running tasks while Redis is full: none is taken back or run again', async () => {
+    await admin.config('SET', 'maxmemory-policy', 'noeviction');
+    const logger = new CapturingLogger();
+    const app = await boot(server.url, logger, { worker: { concurrency: 3, leaseMs: 600 } });
+    try {
+      const queue = app.get(TaskQueue);
+      const tasks = app.get(LongTasks);
+      const refs = await Promise.all([1, 2, 3].map(() => queue.enqueue('mm.long', {})));
+      await waitUntil(() => tasks.starts.length === 3, 'the three tasks to start');
+      const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
+      await admin.config('SET', 'maxmemory', String(used - 32 * 1024));
+      try {
+        await expect(admin.set('mm-probe', '1')).rejects.toThrow(/^OOM/);
+        // Three leases and more, with recovery looking every 300 ms.
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+      } finally {
+        await admin.config('SET', 'maxmemory', '4mb');
+      }
+      for (const ref of refs) await queue.waitFor(ref, { timeout: 10_000 });
+      expect(tasks.starts.sort()).toEqual(refs.map((ref) => `${ref.id}#1`).sort());
+      expect(logger.lines.filter((l) => /took back|could not renew/.test(l))).toEqual([]);
+    } finally {
+      await app.close();
+      await admin.flushall();
+    }
+  }, 30_000);
 
   it('names the command a least-privilege user may not run, and that the script may have written before it', async () => {
     await admin.acl('SETUSER', 'noxadd', 'reset', 'on', '>pw', '~*', '+@all');

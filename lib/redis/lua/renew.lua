@@ -27,6 +27,13 @@ local expiry = int(now + tonumber(ARGV[ARG_LEASE_MS]))
 local prefix = ARGV[ARG_WORKER_TOKEN] .. LEASE_TOKEN_SEPARATOR
 local orphanBefore = now - tonumber(ARGV[ARG_ORPHAN_AGE_MS])
 local lost, held = {}, {}
+-- Over maxmemory, Redis refuses a script whose first write is one that may
+-- grow memory (ZADD), but not one that begins with a write that cannot (ZREM;
+-- no task id is empty, so this one removes nothing). Extending a lease only
+-- rescores a member, and refusing it while fetches and recovery go on would
+-- have recovery take back tasks that are running fine, charging an attempt
+-- each lease, until they end dead.
+redis.call('ZREM', keys[KEY_ACTIVE], '')
 for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   local id = ARGV[i + ROW_ID]
   held[id] = true
