@@ -16,7 +16,8 @@ export const SCHEDULE_FIRING = Symbol.for('nestjs-redis-tasks:schedule-firing');
  * connection is ready, as it depends on the engine) it saves the schedules
  * the app's handlers declare, then, in an app with a worker, runs firing
  * passes on a local timer: at the earliest due time, at least every
- * SCHEDULE_POLL_MS, and at once after a change made through this app. Stops
+ * SCHEDULE_POLL_MS, and at once after a change made through this app; after
+ * an outage it saves the declared schedules again. Stops
  * in beforeApplicationShutdown, waiting for a pass in flight, so `app.close()`
  * leaves no timer behind and the connection is still open for that pass.
  */
@@ -68,6 +69,17 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
     this.pass();
   }
 
+  /**
+   * Saves the schedules the handlers declare again after an outage, as at
+   * bootstrap: a Redis restarted empty has lost them, and nothing else would
+   * bring them back before the app restarts. An unchanged one stays as it is.
+   */
+  private restoreDeclared(): void {
+    void untraced(() => this.scheduler.saveDeclared()).catch((error: unknown) => {
+      this.logger.warn(`schedules: saving the declared schedules again after the outage failed (${error instanceof Error ? error.message : String(error)}); the next app start saves them`);
+    });
+  }
+
   private pass(): void {
     if (!this.firer) return;
     // Untraced: a pass started by a schedule() call would otherwise put its Redis commands in that call's trace.
@@ -75,7 +87,10 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
       .then(
         (delayMs) => {
           // At the outage's own level: a log filtered to warnings shows its end too.
-          if (this.failing) this.logger.warn('schedules: firing resumed');
+          if (this.failing) {
+            this.logger.warn('schedules: firing resumed');
+            this.restoreDeclared();
+          }
           this.failing = false;
           return delayMs;
         },
