@@ -75,6 +75,14 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
       { cause },
     );
   }
+  if (reply === null && error instanceof Error && error.message === 'Command timed out') {
+    // ioredis' commandTimeout: the call was sent, and Redis may have run it (a stalled server runs it once it goes on).
+    return new RedisUnavailableError(
+      `${operation} failed: ${redisNamed(context.target)} did not answer within the connection's commandTimeout (it may be stalled, ` +
+        'paused or unreachable); the call was sent and may still be stored, so send it again with the same id rather than a new one',
+      { cause },
+    );
+  }
   if (reply === null) {
     // ioredis' retry limit names a setting of this library's, not what happened.
     const why = isRetriesExhausted(error) ? 'the connection is down, and the reconnects made for this call failed' : context.safeMessage(error);
