@@ -61,7 +61,9 @@ export class TaskHealthIndicator {
     try {
       await this.within(this.engine.ping(), checked.timeoutMs, 'PING');
     } catch (error) {
-      return indicator.down({ redis: { reachable: false, error: messageOf(error) }, workers, problems: [`Redis is unreachable (${messageOf(error)})`, ...problems] });
+      // No answer in time is a stalled or busy Redis as often as an unreachable one (a stopped process, a long script).
+      const what = error instanceof NoAnswer ? 'Redis is unreachable or not answering' : 'Redis is unreachable';
+      return indicator.down({ redis: { reachable: false, error: messageOf(error) }, workers, problems: [`${what} (${messageOf(error)})`, ...problems] });
     }
     const redis = { reachable: true, roundTripMs: Math.round((performance.now() - started) * 100) / 100 };
 
@@ -99,11 +101,14 @@ export class TaskHealthIndicator {
   private within<T>(call: Promise<T>, timeoutMs: number, what: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = timers.setTimeout(() => reject(new Error(`${what} got no answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = timers.setTimeout(() => reject(new NoAnswer(`${what} got no answer within ${timeoutMs} ms`)), timeoutMs);
     });
     return Promise.race([call, timeout]).finally(() => timers.clearTimeout(timer));
   }
 }
+
+/** A read that got no answer within `timeoutMs`. */
+class NoAnswer extends Error {}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -186,6 +186,35 @@ describe('TaskHealthIndicator when Redis goes away', () => {
   });
 });
 
+describe('TaskHealthIndicator when Redis stops answering but keeps its connections', () => {
+  let redis: OwnRedis;
+  let http: HttpApp;
+
+  beforeAll(async () => {
+    redis = await ownRedis();
+    await redis.start();
+    http = await startHttpApp({ connection: redis.url, prefix: 'health', worker: false });
+  });
+  afterAll(async () => {
+    redis?.thaw();
+    await http?.app.close();
+    await redis?.destroy();
+  });
+
+  it('is down within the timeout, saying Redis is unreachable or not answering', async () => {
+    expect((await http.get('/health')).status).toBe(200);
+    redis.freeze();
+    try {
+      const { status, body } = await http.get('/health');
+      expect(status).toBe(503);
+      expect(body.error!.tasks.problems).toEqual([expect.stringMatching(/^Redis is unreachable or not answering \(PING got no answer within \d+ ms\)$/)]);
+    } finally {
+      redis.thaw();
+    }
+    expect((await http.get('/health')).status).toBe(200);
+  });
+});
+
 describe('TaskHealthIndicator with a stuck attempt when Redis goes away', () => {
   let redis: OwnRedis;
   let http: HttpApp;
