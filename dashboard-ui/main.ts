@@ -6,6 +6,7 @@ import type { View } from './view.js';
 import { overviewView } from './views/overview.js';
 import { parseQueueRoute } from './views/queue-route.js';
 import { queueView } from './views/queue.js';
+import { parseSchedulesRoute } from './views/schedules-route.js';
 import { schedulesView } from './views/schedules.js';
 import { taskView } from './views/task.js';
 
@@ -35,11 +36,11 @@ document.body.replaceChildren(
 let current: View | null = null;
 let inFlight: View | null = null;
 
-/** The view the hash names: `#/`, `#/schedules`, `#/queues/<q>?...`, `#/queues/<q>/tasks/<id>`. */
+/** The view the hash names: `#/`, `#/schedules?offset=`, `#/queues/<q>?...`, `#/queues/<q>/tasks/<id>`. */
 function route(): View {
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  if (parts[0] === 'schedules') return schedulesView();
+  if (parts[0] === 'schedules') return schedulesView(parseSchedulesRoute(query));
   if (parts[0] === 'queues' && parts.length >= 4 && parts[2] === 'tasks') return taskView(parts[1], parts.slice(3).join('/'));
   if (parts[0] === 'queues' && parts[1]) return queueView(parseQueueRoute(parts[1], query));
   return overviewView();

@@ -3,12 +3,12 @@ import { DashboardActions } from './dashboard-actions.js';
 import { DashboardErrorsFilter } from './dashboard-errors.filter.js';
 import { DashboardHeadersInterceptor } from './dashboard-headers.interceptor.js';
 import { DASHBOARD_ASSETS, dashboardPage, relativeBase } from './dashboard-page.js';
-import { asBadRequest, queuePageQuery, retryDeadBody } from './dashboard-query.js';
+import { asBadRequest, queuePageQuery, retryDeadBody, schedulesPageQuery } from './dashboard-query.js';
 import { DashboardReader } from './dashboard-reader.js';
 import type { DashboardSecurity, RequestHeaders } from './dashboard-security.js';
 import type { ResolvedDashboardOptions } from './dashboard-options.js';
 import { DashboardTimeoutInterceptor } from './dashboard-timeout.interceptor.js';
-import type { OverviewView, QueuePageView, ScheduleView, TaskPageView } from './dashboard-views.js';
+import type { OverviewView, QueuePageView, SchedulesPageView, TaskPageView } from './dashboard-views.js';
 
 /** The request fields the page route reads: the same on Express and Fastify. */
 interface PageRequest {
@@ -56,8 +56,8 @@ export function createDashboardController(options: ResolvedDashboardOptions, sec
     }
 
     @Get('api/schedules')
-    schedules(): Promise<ScheduleView[]> {
-      return this.reader.schedules();
+    schedules(@Query() query: Record<string, unknown>): Promise<SchedulesPageView> {
+      return this.reader.schedules(schedulesPageQuery(query));
     }
 
     @Get('api/queues/:queue')

@@ -2,7 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { TaskPayloadError } from '../errors/task-payload.error.js';
 import { TASK_STATES, type TaskState } from '../interfaces/task-state.js';
-import type { QueuePageQuery } from './dashboard-reader.js';
+import { MAX_SCHEDULES_PAGE, type QueuePageQuery, type SchedulesPageQuery } from './dashboard-reader.js';
 import { LIST_ORDERS, type ListOrder } from './dashboard-views.js';
 
 // Query strings and bodies of the API, read into checked values: a wrong one
@@ -23,6 +23,17 @@ export function queuePageQuery(query: Readonly<Record<string, unknown>>): QueueP
   // Newest first reads the state from its other end, counted by its total; a name filter has no total to count from.
   if (order === 'newest' && name !== null) throw new BadRequestException('order=newest cannot be combined with a name filter: the filter reads the state from its oldest end');
   return { state: state as TaskState, offset: integer(query.offset, 'offset', 0), limit: integer(query.limit, 'limit', 50), name, order: order as ListOrder };
+}
+
+const SCHEDULES_PAGE_PARAMETERS: readonly string[] = ['offset', 'limit'];
+
+/** The query of a schedules page: offset (default 0), limit (default 50, at most MAX_SCHEDULES_PAGE). */
+export function schedulesPageQuery(query: Readonly<Record<string, unknown>>): SchedulesPageQuery {
+  const unknown = Object.keys(query).find((key) => !SCHEDULES_PAGE_PARAMETERS.includes(key));
+  if (unknown !== undefined) throw new BadRequestException(`unknown query parameter '${unknown}' (known: ${SCHEDULES_PAGE_PARAMETERS.join(', ')})`);
+  const limit = integer(query.limit, 'limit', 50);
+  if (limit < 1 || limit > MAX_SCHEDULES_PAGE) throw new BadRequestException(`limit must be a whole number from 1 to ${MAX_SCHEDULES_PAGE}, got '${limit}'`);
+  return { offset: integer(query.offset, 'offset', 0), limit };
 }
 
 /** The body of retry-dead: `{}` for every dead task of the queue, `{ "name": ... }` for those of one task name. */

@@ -89,6 +89,13 @@ export interface ScheduleView {
   lastTask: { id: string; state: TaskState; error: TaskErrorInfo | null } | null;
 }
 
+/** GET api/schedules: one page of the schedules, by id. */
+export interface SchedulesPageView {
+  schedules: ScheduleView[];
+  /** Every schedule of the prefix, on this page or not. */
+  total: number;
+}
+
 /** A task as a list row. */
 export function taskRow(task: TaskInfo): TaskRow {
   return {

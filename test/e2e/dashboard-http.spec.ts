@@ -240,20 +240,69 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
 });
 
 describe('the schedules the dashboard lists', () => {
+  type ScheduleRow = { id: string; every: number; next: number; lastTask: { id: string; state: string } | null };
+  type SchedulesPage = { schedules: ScheduleRow[]; total: number };
+
   it('shows each schedule with its next fire time and its latest task', async () => {
     const prefix = uniquePrefix('dash-schedules');
     const { origin, tasks, close } = await startDashboardApp({ adapter: 'express', prefix });
     try {
       await tasks.schedule('nightly-report', 'demo.ok', { n: 21 }, { every: 300, queue: 'demo' });
-      const read = async () => (await (await fetch(`${origin}/tasks/api/schedules`)).json()) as Array<{ id: string; every: number; next: number; lastTask: { id: string; state: string } | null }>;
-      const [listed] = await waitUntil(async () => {
-        const schedules = await read();
-        return schedules[0]?.lastTask?.state === 'completed' ? schedules : null;
+      const read = async () => (await (await fetch(`${origin}/tasks/api/schedules`)).json()) as SchedulesPage;
+      const { schedules: [listed], total } = await waitUntil(async () => {
+        const page = await read();
+        return page.schedules[0]?.lastTask?.state === 'completed' ? page : null;
       }, 'an occurrence to complete');
+      expect(total).toBe(1);
       expect(listed).toMatchObject({ id: 'nightly-report', every: 300, lastTask: { id: expect.stringMatching(/^nightly-report@\d+$/) } });
       expect((await tasks.get(listed.lastTask!.id, { queue: 'demo' }))?.result).toEqual({ doubled: 42 });
       expect(listed.next).toBeGreaterThan(Number(listed.lastTask!.id.split('@')[1]));
       await tasks.unschedule('nightly-report');
+      expect(await read()).toEqual({ schedules: [], total: 0 });
+    } finally {
+      await close();
+      await removePrefix(prefix);
+    }
+  });
+
+  it('pages them by id, 50 a page unless asked otherwise, and refuses a bad offset or limit naming its range', async () => {
+    const prefix = uniquePrefix('dash-schedule-pages');
+    const { origin, tasks, close } = await startDashboardApp({ adapter: 'express', prefix, worker: false });
+    try {
+      const ids = Array.from({ length: 120 }, (_, n) => `s-${String(n).padStart(3, '0')}`);
+      // Saved out of order: the page sorts them, not the order they were made in.
+      for (const id of [...ids].reverse()) await tasks.schedule(id, 'demo.ok', { n: 1 }, { every: 3_600_000, queue: 'demo' });
+      const get = (query: string) => fetch(`${origin}/tasks/api/schedules${query}`);
+      const page = async (query: string) => (await (await get(query)).json()) as SchedulesPage;
+
+      // Only the page's schedules have their latest task looked up (the reader's TaskQueue is this one).
+      const lookups = jest.spyOn(tasks, 'get');
+      const first = await page('');
+      expect(lookups).toHaveBeenCalledTimes(50);
+      lookups.mockRestore();
+      expect(first.total).toBe(120);
+      expect(first.schedules.map((s) => s.id)).toEqual(ids.slice(0, 50));
+      expect((await page('?offset=50')).schedules.map((s) => s.id)).toEqual(ids.slice(50, 100));
+      const last = await page('?offset=100');
+      expect(last).toMatchObject({ total: 120 });
+      expect(last.schedules.map((s) => s.id)).toEqual(ids.slice(100));
+      expect((await page('?offset=10&limit=3')).schedules.map((s) => s.id)).toEqual(ids.slice(10, 13));
+      expect((await page('?offset=200&limit=200')).schedules).toEqual([]);
+      expect(await page('?offset=500')).toEqual({ schedules: [], total: 120 });
+
+      const refused: Array<[string, string]> = [
+        ['?limit=0', "limit must be a whole number from 1 to 200, got '0'"],
+        ['?limit=201', "limit must be a whole number from 1 to 200, got '201'"],
+        ['?limit=ten', "limit must be a whole number, got 'ten'"],
+        ['?offset=-1', "offset must be a whole number, got '-1'"],
+        ['?offset=1.5', "offset must be a whole number, got '1.5'"],
+        ['?offset=1&offset=2', 'query parameters must be given once each'],
+        ['?ofset=50', "unknown query parameter 'ofset' (known: offset, limit)"],
+      ];
+      for (const [query, message] of refused) {
+        const response = await get(query);
+        expect([query, response.status, ((await response.json()) as { message: string }).message]).toEqual([query, 400, message]);
+      }
     } finally {
       await close();
       await removePrefix(prefix);

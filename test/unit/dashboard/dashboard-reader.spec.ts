@@ -20,7 +20,8 @@ describe('DashboardReader.schedules', () => {
         return null;
       },
     } as unknown as TaskQueue;
-    const views = await new DashboardReader(tasks).schedules();
+    const { schedules: views, total } = await new DashboardReader(tasks).schedules({ offset: 0, limit: 50 });
+    expect(total).toBe(2);
     expect(views.map((v) => [v.id, v.queue, v.lastTask])).toEqual([
       ['legacy', 'billing:default', null],
       ['current', 'reports', null],
