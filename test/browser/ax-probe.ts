@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { waitUntil } from '../utils/wait.js';
 
 // What Chromium's accessibility tree holds, read through the DevTools
 // protocol: what a screen reader is given, which the DOM alone does not say
@@ -27,4 +28,10 @@ export function focused(page: Page): Promise<string> {
     const keys = ['data-action', 'data-page', 'name', 'data-filter', 'data-order'].filter((k) => el.hasAttribute(k)).map((k) => '[' + k + '="' + el.getAttribute(k) + '"]');
     return el.tagName.toLowerCase() + keys.join('') + (el.tagName === 'H1' ? ' ' + el.textContent : '');
   })()`);
+}
+
+/** Waits (briefly) for the focus to be on `expected` (as focused() describes it), then asserts it, so a failure shows where it is. */
+export async function focusOn(page: Page, expected: string): Promise<void> {
+  await waitUntil(async () => (await focused(page)) === expected, `the focus on ${expected}`, 3_000).catch(() => undefined);
+  expect(await focused(page)).toBe(expected);
 }

@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { waitUntil } from '../utils/wait.js';
-import { axRole, focused } from './ax-probe.js';
+import { axRole, focusOn, focused } from './ax-probe.js';
 import { afterPolls, launchChromium, shot } from './browser-kit.js';
 import { contrastOf } from './contrast-probe.js';
 import { dashboardPages } from './dashboard-pages.js';
@@ -17,12 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** Waits (briefly) for the focus to be on `expected` (as focused() describes it), then asserts it, so a failure shows where it is. */
-async function focusOn(page: Page, expected: string): Promise<void> {
-  await waitUntil(async () => (await focused(page)) === expected, `the focus on ${expected}`, 3_000).catch(() => undefined);
-  expect(await focused(page)).toBe(expected);
-}
 
 /** A 503 as the dashboard answers while Redis is away. */
 const outage = (message: string) => ({ status: 503, json: { statusCode: 503, message, error: 'Service Unavailable' } });

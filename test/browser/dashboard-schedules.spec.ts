@@ -1,6 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { waitUntil } from '../utils/wait.js';
-import { focused } from './ax-probe.js';
+import { focusOn } from './ax-probe.js';
 import { afterPolls, launchChromium, shot } from './browser-kit.js';
 import { dashboardPages } from './dashboard-pages.js';
 
@@ -14,12 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** Waits (briefly) for the focus to be on `expected` (as focused() describes it), then asserts it, so a failure shows where it is. */
-async function focusOn(page: Page, expected: string): Promise<void> {
-  await waitUntil(async () => (await focused(page)) === expected, `the focus on ${expected}`, 3_000).catch(() => undefined);
-  expect(await focused(page)).toBe(expected);
-}
 
 /** The ids of the rows shown. */
 const rowIds = async (page: Page) => Promise.all((await page.locator('[data-testid="schedule-table"] tbody tr').all()).map((row) => row.getAttribute('data-id')));

@@ -67,6 +67,19 @@ describe('the bootstrap access check (Redis 7+)', () => {
     return error;
   };
 
+  /** Boots a worker app as the user with no warning about it, and runs a task on queue billing. */
+  const bootsAndRuns = async (extra: Partial<TaskModuleOptions> = {}) => {
+    const { app, error, warnings } = await boot(true, extra);
+    try {
+      expect(error).toBeNull();
+      expect(warnings.filter((line) => /Redis user/.test(line))).toEqual([]);
+      const queue = app!.get(TaskQueue);
+      await expect(queue.waitFor(await queue.enqueue('acl.ping', {}, { queue: 'billing' }), { timeout: 5_000 })).resolves.toBe('pong');
+    } finally {
+      await app?.close();
+    }
+  };
+
   beforeAll(async () => {
     redis = await faultRedis();
     await redis.start();
@@ -99,14 +112,7 @@ describe('the bootstrap access check (Redis 7+)', () => {
     await setUser(['on', '>PASSWORD', `~{${PREFIX}:*`, '+@all', '-@dangerous', '-xadd']);
     expect((await refusal(false))?.message).toMatch(/may not run \+xadd on this app's keys/);
     await setUser(['on', '>PASSWORD', `~{${PREFIX}:*`, '+@all', '-@dangerous']);
-    const { app, warnings } = await boot(true);
-    try {
-      const queue = app!.get(TaskQueue);
-      await expect(queue.waitFor(await queue.enqueue('acl.ping', {}, { queue: 'billing' }), { timeout: 5_000 })).resolves.toBe('pong');
-      expect(warnings.filter((line) => /Redis user/.test(line))).toEqual([]);
-    } finally {
-      await app?.close();
-    }
+    await bootsAndRuns();
   });
 
   it('starts a read-only user without a worker with one warning, and refuses it with one', async () => {
@@ -158,27 +164,11 @@ describe('the bootstrap access check (Redis 7+)', () => {
 
   it('starts a rule that lists the queues the options name, and works on them', async () => {
     await setUser(rule((rules) => rules.map((r) => r.replace(`~{${PREFIX}:*`, `~{${PREFIX}:}* ~{${PREFIX}:billing}*`)).flatMap((r) => r.split(' '))));
-    const { app, error, warnings } = await boot(true, { queues: { billing: {} } });
-    try {
-      expect(error).toBeNull();
-      expect(warnings.filter((line) => /Redis user/.test(line))).toEqual([]);
-      const queue = app!.get(TaskQueue);
-      await expect(queue.waitFor(await queue.enqueue('acl.ping', {}, { queue: 'billing' }), { timeout: 5_000 })).resolves.toBe('pong');
-    } finally {
-      await app?.close();
-    }
+    await bootsAndRuns({ queues: { billing: {} } });
   });
 
   it('starts the whole documented rule with no warning', async () => {
     await setUser(rule());
-    const { app, error, warnings } = await boot(true);
-    try {
-      expect(error).toBeNull();
-      expect(warnings.filter((line) => /Redis user/.test(line))).toEqual([]);
-      const queue = app!.get(TaskQueue);
-      await expect(queue.waitFor(await queue.enqueue('acl.ping', {}, { queue: 'billing' }), { timeout: 5_000 })).resolves.toBe('pong');
-    } finally {
-      await app?.close();
-    }
+    await bootsAndRuns();
   });
 });
