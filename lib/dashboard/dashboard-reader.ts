@@ -5,6 +5,7 @@ import type { ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import type { ScheduleInfo } from '../interfaces/schedule.interface.js';
 import { previousOccurrence } from '../policies/schedule-timing.js';
 import { TaskQueue } from '../producer/task-queue.js';
+import { timers } from '../timers/own-timers.js';
 import { taskRow, type ListOrder, type OverviewView, type QueuePageView, type ScheduleView, type SchedulesPageView, type TaskPageView, type WorkerView } from './dashboard-views.js';
 
 /**
@@ -61,10 +62,20 @@ export function newestWindow(total: number, offset: number, limit: number): { of
   return { offset: start, limit: end - start };
 }
 
+/**
+ * How long the overview's throughput chart is reused. It sums every queue's
+ * per-minute counters (a script of 60 reads per queue: with 1,000 queues,
+ * about 100 ms of Redis CPU), and its bars are minutes: redrawn every poll
+ * (2 s) by every open page, it cost far more than it showed.
+ */
+const OVERVIEW_CHART_MS = 10_000;
+
 /** The dashboard's reads, all through the app's TaskQueue: each view is a few store round trips, whatever the queue's size. */
 @Injectable()
 export class DashboardReader {
   private readonly tasks: TaskQueue;
+  /** The overview's chart as last read, shared by every open page: the read in flight, and when it began. */
+  private chart: { points: Promise<ThroughputPoint[]>; at: number } | null = null;
 
   constructor(@Optional() @Inject(TaskQueue) tasks: TaskQueue | null) {
     this.tasks = fromTaskModule(tasks, 'TaskDashboardModule');
@@ -72,10 +83,7 @@ export class DashboardReader {
 
   async overview(): Promise<OverviewView> {
     const [names, workers] = await Promise.all([this.tasks.queues(), this.tasks.workers()]);
-    const [counts, charts] = await Promise.all([
-      Promise.all(names.map((name) => this.tasks.counts(name))),
-      Promise.all(names.map((name) => this.tasks.throughput(name, { minutes: 60 }))),
-    ]);
+    const [counts, throughput] = await Promise.all([Promise.all(names.map((name) => this.tasks.counts(name))), this.overviewChart(names)]);
     const now = Date.now();
     return {
       queues: names.map((name, i) => ({ name, counts: counts[i] })),
@@ -87,8 +95,21 @@ export class DashboardReader {
         concurrency: w.queues.reduce((sum, q) => sum + q.concurrency, 0),
         heartbeatAgeMs: Math.max(0, now - w.lastSeenAt),
       })),
-      throughput: sumPoints(charts),
+      throughput,
     };
+  }
+
+  /** Every queue's attempts per minute, summed: read again once OVERVIEW_CHART_MS old (a failed read is not kept). */
+  private overviewChart(names: readonly string[]): Promise<ThroughputPoint[]> {
+    const now = timers.monotonicMs();
+    if (this.chart && now - this.chart.at < OVERVIEW_CHART_MS) return this.chart.points;
+    const points = Promise.all(names.map((name) => this.tasks.throughput(name, { minutes: 60 }))).then(sumPoints);
+    const chart = { points, at: now };
+    this.chart = chart;
+    points.catch(() => {
+      if (this.chart === chart) this.chart = null;
+    });
+    return points;
   }
 
   async queuePage(queue: string, query: QueuePageQuery): Promise<QueuePageView> {

@@ -1,6 +1,9 @@
 import { DashboardReader } from '../../../lib/dashboard/dashboard-reader.js';
 import type { ListOptions, ScheduleInfo, TaskInfo, TaskQueue, TaskState } from '../../../lib/index.js';
 
+// The chart's reuse is timed on the library's monotonic clock: these specs step it with jest's fake timers.
+jest.mock('../../../lib/timers/own-timers.js', () => jest.requireActual('../../utils/global-timers.js'));
+
 // The schedules page reads each schedule's latest occurrence by its queue. A
 // schedule saved by 0.1.0 on a queue whose name holds ':' (refused since, and
 // no longer fired) has none to read: the page lists it rather than failing.
@@ -71,5 +74,44 @@ describe('DashboardReader.queuePage, newest first', () => {
   it('keeps the oldest-first order when asked for it', async () => {
     const page = await new DashboardReader(queueOf(3)).queuePage('q', { state: 'dead', offset: 0, limit: 50, name: null, order: 'oldest' });
     expect(page.tasks.map((t) => t.id)).toEqual(['d0', 'd1', 'd2']);
+  });
+});
+
+// The overview's chart sums every queue's per-minute counters, a script of 60
+// reads per queue; its bars are minutes. It is read once per 10 s for every
+// open page, not at each page's poll.
+
+describe('DashboardReader.overview, its throughput chart', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('is read once per 10 s whatever the polls, shared by concurrent ones, and again after a failed read', async () => {
+    jest.useFakeTimers({ now: 1_700_000_000_000 });
+    const reads: string[] = [];
+    let failing = false;
+    const tasks = {
+      queues: async () => ['a', 'b'],
+      workers: async () => [],
+      counts: async () => ({ blocked: 0, waiting: 1, delayed: 0, active: 0, completed: 0, dead: 0, paused: false }),
+      throughput: async (queue: string) => {
+        reads.push(queue);
+        if (failing) throw new Error('Redis is unreachable');
+        return [{ minute: 1_700_000_000_000, completed: queue === 'a' ? 2 : 3, failed: 1 }];
+      },
+    } as unknown as TaskQueue;
+    const reader = new DashboardReader(tasks);
+    const [first] = await Promise.all([reader.overview(), reader.overview()]);
+    expect(first.throughput).toEqual([{ minute: 1_700_000_000_000, completed: 5, failed: 2 }]);
+    expect(reads).toEqual(['a', 'b']);
+    jest.advanceTimersByTime(9_000);
+    await reader.overview();
+    expect(reads).toEqual(['a', 'b']);
+    jest.advanceTimersByTime(1_000);
+    failing = true;
+    await expect(reader.overview()).rejects.toThrow('Redis is unreachable');
+    failing = false;
+    expect((await reader.overview()).throughput).toEqual(first.throughput);
+    expect(reads).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
   });
 });
