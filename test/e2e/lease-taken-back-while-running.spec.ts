@@ -56,8 +56,11 @@ describe('an attempt whose lease is taken back while it runs', () => {
     const queue = app.get(TaskQueue);
     const ref = await queue.enqueue('taken-back.slow', {});
     await waitUntil(() => tasks.starts.length === 1, 'the first attempt to start');
-    // The lease runs out in the store's eyes (as when renewals are refused): recovery takes the task back.
-    const forging = setInterval(() => void admin.zadd(`{${prefix}:default}:active`, 'XX', 0, ref.id), 5);
+    // The lease runs out in the store's eyes (as when renewals are refused): recovery takes the task back. Only
+    // the first attempt's (its record's attempts made still 1), so that a late one cannot expire the second's.
+    const expireFirst = "if redis.call('HGET', KEYS[2], 'a') == '1' then return redis.call('ZADD', KEYS[1], 'XX', 0, ARGV[1]) end return 0";
+    const keys = [`{${prefix}:default}:active`, `{${prefix}:default}:t:${ref.id}`];
+    const forging = setInterval(() => void admin.eval(expireFirst, 2, ...keys, ref.id), 5);
     try {
       await waitUntil(() => tasks.starts.length >= 2, 'the task to be fetched again while its first attempt runs', 5_000);
     } finally {
