@@ -43,13 +43,8 @@ const READ_ONLY_LACKS = PROBES.filter((probe) => probe.writes && probe.command[0
 /** The commands probed on a key: every one of them refused means the key pattern, not the commands. */
 const KEYED = PROBES.filter((probe) => probe.command.includes(KEY)).map(nameOf);
 
-/** A key the probes name: the prefix-wide keys' shape, a queue the app names, or a queue it does not. */
-interface ProbeKey {
-  readonly key: string;
-  readonly queue: string | null;
-  /** True for the stand-in queue probed when the app names none. */
-  readonly standIn: boolean;
-}
+/** A key the probes name: of the prefix-wide keys' shape, of a queue the options name, or of a stand-in queue when they name none. */
+type ProbeKey = { readonly key: string } & ({ readonly kind: 'prefix' | 'stand-in' } | { readonly kind: 'queue'; readonly queue: string });
 
 /** Queues named in the options probed at most: each adds a probe per command to the one call. */
 const MAX_QUEUES_PROBED = 100;
@@ -83,10 +78,10 @@ export async function checkScriptAccess(node: Redis, where: string, app: AccessC
   const { prefix, worker } = app;
   const queues = app.queues.slice(0, MAX_QUEUES_PROBED);
   const keys: ProbeKey[] = [
-    { key: `{${prefix}:}:access-check`, queue: null, standIn: false },
+    { key: `{${prefix}:}:access-check`, kind: 'prefix' },
     ...(queues.length > 0
-      ? queues.map((queue) => ({ key: `{${prefix}:${queue}}:access-check`, queue, standIn: false }))
-      : [{ key: `{${prefix}:access-check}:k`, queue: 'access-check', standIn: true }]),
+      ? queues.map((queue): ProbeKey => ({ key: `{${prefix}:${queue}}:access-check`, kind: 'queue', queue }))
+      : [{ key: `{${prefix}:access-check}:k`, kind: 'stand-in' } as const]),
   ];
   const lines = keys.flatMap((probeKey) => PROBES.map((probe) => ({ probeKey, probe })));
   const probes = lines.map(({ probeKey, probe }) => probe.command.map((part) => (part === KEY ? probeKey.key : part)).join('\t')).join('\n');
@@ -107,22 +102,23 @@ export async function checkScriptAccess(node: Redis, where: string, app: AccessC
   // Every command refused on a key: the key pattern does not cover it, whatever the commands.
   const shut = new Set(keys.filter((probeKey) => KEYED.every((name) => refusedOn.get(probeKey)!.has(name))));
   const pattern = `'{${prefix}:*'`;
-  const shutNamed = keys.filter((probeKey) => shut.has(probeKey) && !probeKey.standIn);
-  if (shutNamed.some((probeKey) => probeKey.queue === null)) {
+  if (keys.some((probeKey) => shut.has(probeKey) && probeKey.kind === 'prefix')) {
     throw new InvalidTaskOptionsError(
       `TaskModule options: connection: the Redis user at ${where} may not run any of the library's commands on this app's keys, which all ` +
         `match ${pattern}: give it that key pattern (~{${prefix}:*) and the commands of the ACL rule in docs/operations.md`,
     );
   }
-  if (shutNamed.length > 0) {
-    const named = shutNamed.map((probeKey) => `'${probeKey.queue}'`).join(', ');
-    const each = shutNamed.map((probeKey) => `~{${prefix}:${probeKey.queue}}*`).join(' ');
+  const shutQueues = keys.flatMap((probeKey) => (shut.has(probeKey) && probeKey.kind === 'queue' ? [probeKey.queue] : []));
+  if (shutQueues.length > 0) {
+    const named = shutQueues.map((queue) => `'${queue}'`).join(', ');
+    const each = shutQueues.map((queue) => `~{${prefix}:${queue}}*`).join(' ');
     throw new InvalidTaskOptionsError(
       `TaskModule options: connection: the Redis user at ${where} may not run any of the library's commands on the keys of queue ` +
         `${named}, which the queues option names: give it the key pattern ~{${prefix}:* (or ${each} beside the others)`,
     );
   }
   const warnings: string[] = [];
+  // Only the stand-in is left to be shut here: the queues the app will use are not known.
   if (keys.some((probeKey) => shut.has(probeKey))) {
     warnings.push(
       `The Redis user at ${where} may use this app's prefix-wide keys but not the keys of every queue (a queue's keys match ` +
