@@ -385,7 +385,7 @@ export const SCRIPTS = {
   drain: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'count', 'delayed'] },
   clean: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'state', 'cutoff', 'count'] },
   obliterate: { keys: QUEUE_SCRIPT_KEYS, args: [...HEAD, 'check', 'count'] },
-  heartbeat: { keys: ['record', 'directory'], args: ['instanceId', 'info', 'ttlMs'] },
+  heartbeat: { keys: ['record', 'directory', 'queueRegistry'], args: ['instanceId', 'info', 'ttlMs', 'queues'] },
   advertise: { keys: ['handlerNames'], args: ['ttlMs', 'names'] },
   retireWorker: { keys: ['record', 'directory'], args: ['instanceId'] },
   listWorkers: { keys: ['directory'], args: ['recordBase'] },

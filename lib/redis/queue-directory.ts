@@ -6,8 +6,9 @@ import type { RedisClient } from './redis-client.js';
  * The registry of a prefix's queue names, the set `{prefix:}:queues`: in the
  * prefix-wide slot beside the schedule and worker directories (its own slot
  * on a Cluster, still under the prefix for ACL key patterns and cleanup), and
- * only ever touched by single commands, never inside a script, so no script
- * spans two slots. Names are added by the first enqueue of this engine to a
+ * never touched by a queue's script, so no script spans two slots (the
+ * heartbeat script writes it, beside the worker directory in the same slot).
+ * Names are added by the first enqueue of this engine to a
  * queue, by pausing it, by every worker heartbeat and by saving a schedule; obliterate
  * removes the name. It is a list of names, not of contents: a queue stays
  * listed once its tasks are gone, until it is obliterated, and a first batch

@@ -17,33 +17,28 @@ export class WorkerHeartbeats {
     prefix: string,
     private readonly keysOf: (queue: string) => QueueKeys,
     /** The registry of queue names (queue-directory.ts), in the directory's slot: each beat lists the worker's queues there. */
-    private readonly queueDirectory: string,
+    private readonly queueRegistry: string,
   ) {
     this.keys = new WorkerKeys(prefix);
   }
 
   /**
-   * One round trip: the record, the worker's queues in the registry of queue
-   * names (so an obliterated queue a worker serves is listed again within a
-   * beat), and every queue's advertised names (a pipeline per slot on a Cluster, sent at once).
+   * One round trip: the record, with the worker's queues in the registry of
+   * queue names (so an obliterated queue a worker serves is listed again
+   * within a beat), and every queue's advertised names (a pipeline per slot
+   * on a Cluster, sent at once).
    */
   async beat(worker: Omit<WorkerInfo, 'lastSeenAt'>, ttlMs: number): Promise<void> {
-    type Call = { slot: string; kind: 'record' } | { slot: string; kind: 'registry' } | { slot: string; kind: 'names'; queue: string };
-    const calls: Call[] = [
-      { slot: '', kind: 'record' as const },
-      ...(worker.queues.length > 0 ? [{ slot: '', kind: 'registry' as const }] : []),
-      ...worker.queues.map((q) => ({ slot: q.queue, kind: 'names' as const, queue: q.queue })),
-    ];
-    const names = new Map(worker.queues.map((q) => [q.queue, q.handlers]));
+    type Call = { slot: string; queue: null } | { slot: string; queue: WorkerInfo['queues'][number] };
+    const calls: Call[] = [{ slot: '', queue: null }, ...worker.queues.map((q) => ({ slot: q.queue, queue: q }))];
     await pipelineGrouped(this.client, calls, (c) => c.slot, (pipeline, call) => {
-      if (call.kind === 'record') {
-        const args = scriptArgs('heartbeat', { instanceId: worker.instanceId, info: JSON.stringify(worker), ttlMs });
-        queueScript(pipeline, 'heartbeat', [this.keys.record(worker.instanceId), this.keys.directory], args);
-      } else if (call.kind === 'registry') {
-        pipeline.sadd(this.queueDirectory, ...worker.queues.map((q) => q.queue));
+      if (call.queue === null) {
+        const queues = worker.queues.map((q) => q.queue).join(LIST_SEPARATOR);
+        const args = scriptArgs('heartbeat', { instanceId: worker.instanceId, info: JSON.stringify(worker), ttlMs, queues });
+        queueScript(pipeline, 'heartbeat', [this.keys.record(worker.instanceId), this.keys.directory, this.queueRegistry], args);
       } else {
-        const args = scriptArgs('advertise', { ttlMs, names: (names.get(call.queue) ?? []).join(LIST_SEPARATOR) });
-        queueScript(pipeline, 'advertise', [this.keysOf(call.queue).handlerNames], args);
+        const args = scriptArgs('advertise', { ttlMs, names: call.queue.handlers.join(LIST_SEPARATOR) });
+        queueScript(pipeline, 'advertise', [this.keysOf(call.queue.queue).handlerNames], args);
       }
     });
   }

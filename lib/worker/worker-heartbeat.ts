@@ -34,7 +34,8 @@ export class WorkerHeartbeat {
 
   /**
    * Beats once (so the fleet knows this worker before it fetches), then on
-   * the timer. A Redis that is out of memory refuses the beat, not the start:
+   * the timer. Redis takes a beat while out of memory (heartbeat.lua says
+   * why); a store that refuses it anyway refuses the beat, not the start:
    * taking and finishing tasks is what frees its memory, so a worker started
    * in that incident runs, unadvertised until a beat succeeds. Meanwhile it
    * beats every second rather than every third of the ttl: a worker of the old

@@ -5,9 +5,11 @@
 -- ARGV: SCRIPTS.advertise of protocol.ts: the ttl ms, the names (LIST_SEPARATOR-joined).
 -- Returns the number of names advertised.
 -- A script for the store's clock: expiries are Redis time, as fetch compares them.
+-- Expired names are dropped first, so a full Redis takes the rest (heartbeat.lua says why).
 --@include time
 
 local now = nowMs()
+redis.call('ZREMRANGEBYSCORE', KEYS[KEY_HANDLER_NAMES], '-inf', int(now))
 local expiry = int(now + tonumber(ARGV[ARG_TTL_MS]))
 local count = 0
 for name in string.gmatch(ARGV[ARG_NAMES], '[^' .. LIST_SEPARATOR .. ']+') do
@@ -15,5 +17,4 @@ for name in string.gmatch(ARGV[ARG_NAMES], '[^' .. LIST_SEPARATOR .. ']+') do
   redis.call('ZADD', KEYS[KEY_HANDLER_NAMES], 'GT', expiry, name)
   count = count + 1
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[KEY_HANDLER_NAMES], '-inf', int(now))
 return count
