@@ -46,6 +46,12 @@ export interface ScheduleEngine {
   /** The store's clock, in epoch ms. */
   now(): Promise<number>;
   /**
+   * A mark of the store's contents, made when first asked for and the same
+   * until the store loses them (a Redis restarted empty or flushed): then a
+   * new one. A firer that sees it change saves the declared schedules again.
+   */
+  generation(): Promise<string>;
+  /**
    * Creates or replaces a schedule (moving it when its queue changed). An
    * unchanged timing keeps its stored due time; a new one starts at `firstDue`.
    */

@@ -17,6 +17,11 @@ export class MemoryScheduleEngine implements ScheduleEngine {
     return this.store.now();
   }
 
+  /** The store never loses what it holds while the app runs. */
+  async generation(): Promise<string> {
+    return 'memory';
+  }
+
   async save(definition: ScheduleDefinition, firstDue: number): Promise<{ next: number; status: 'unchanged' | 'created' | 'updated' }> {
     const copy: ScheduleDefinition = { ...definition, spec: { ...definition.spec } };
     this.store.registered.add(definition.queue);

@@ -99,6 +99,8 @@ export const ITEM_KEY_SUFFIXES = {
 export const SCHEDULE_DIRECTORY_SUFFIX = 'schedules';
 /** A token set anew after every change of that directory, in the same slot: `{prefix:}:schedules-rev`. */
 export const SCHEDULE_REVISION_SUFFIX = 'schedules-rev';
+/** A random mark of what the prefix holds, made when first read, in the same slot: `{prefix:}:generation`; gone once Redis lost its data. */
+export const GENERATION_SUFFIX = 'generation';
 /** The prefix-wide directory of live workers (instance id -> expiry), in the same slot: `{prefix:}:workers`. */
 export const WORKER_DIRECTORY_SUFFIX = 'workers';
 /** The prefix-wide registry of queue names (a set), in the same slot: `{prefix:}:queues`. */

@@ -56,6 +56,10 @@ export class RedisScheduleEngine implements ScheduleEngine {
     return guarded('reading the Redis clock', this.connections, () => this.clock());
   }
 
+  generation(): Promise<string> {
+    return guarded('reading the mark of what Redis holds', this.connections, () => this.directory.generation());
+  }
+
   save(definition: ScheduleDefinition, firstDue: number): Promise<{ next: number; status: 'unchanged' | 'created' | 'updated' }> {
     return guarded(`saving schedule '${definition.id}'`, this.connections, () => this.upsert(definition, firstDue));
   }

@@ -20,11 +20,13 @@ const MAX_COPY_AGE_MS = 30_000;
 export class ScheduleDirectory {
   private readonly key: string;
   private readonly revisionKey: string;
+  private readonly generationKey: string;
   private copy: { token: string | null; entries: ReadonlyMap<string, string>; readAt: number } | null = null;
 
   constructor(private readonly client: RedisClient, prefix: string) {
     this.key = ScheduleKeys.directory(prefix);
     this.revisionKey = ScheduleKeys.revision(prefix);
+    this.generationKey = ScheduleKeys.generation(prefix);
   }
 
   /** The queue a schedule is on, read now; null when it is not listed. */
@@ -61,6 +63,16 @@ export class ScheduleDirectory {
     const removed = (await redacted(this.client.hdel(this.key, id))) === 1;
     if (removed) await this.changed();
     return removed;
+  }
+
+  /** The mark of what the prefix holds, made now when there is none (of two makers, the first one's stays). */
+  async generation(): Promise<string> {
+    const found = await redacted(this.client.get(this.generationKey));
+    if (found !== null) return found;
+    await redacted(this.client.set(this.generationKey, randomBytes(8).toString('hex'), 'NX'));
+    const made = await redacted(this.client.get(this.generationKey));
+    // Only a flush between the two calls leaves none: the next read makes another.
+    return made ?? '';
   }
 
   /** Sets a new token, after the change it marks: whoever reads it reads the change. */

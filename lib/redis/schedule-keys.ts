@@ -1,4 +1,4 @@
-import { ITEM_KEY_SUFFIXES, QUEUE_KEY_SUFFIXES, SCHEDULE_DIRECTORY_SUFFIX, SCHEDULE_REVISION_SUFFIX } from './protocol.js';
+import { GENERATION_SUFFIX, ITEM_KEY_SUFFIXES, QUEUE_KEY_SUFFIXES, SCHEDULE_DIRECTORY_SUFFIX, SCHEDULE_REVISION_SUFFIX } from './protocol.js';
 import { QueueKeys } from './queue-keys.js';
 
 /**
@@ -20,7 +20,9 @@ import { QueueKeys } from './queue-keys.js';
  * Beside the directory, `{prefix:}:schedules-rev` holds a random token set
  * after each change of it: a firer reads the directory again only when the
  * token changed, so a pass costs a read per queue with schedules, not one
- * per schedule.
+ * per schedule. `{prefix:}:generation` holds a random mark made when first
+ * read: a firer that finds it gone or changed knows Redis lost its data (a
+ * restart without persistence, a flush) and saves the declared schedules again.
  */
 export class ScheduleKeys {
   /** The queue's keys, which the firing script also takes. */
@@ -41,6 +43,11 @@ export class ScheduleKeys {
   /** The directory's revision token: changes after every change of the directory. */
   static revision(prefix: string): string {
     return `{${prefix}:}:${SCHEDULE_REVISION_SUFFIX}`;
+  }
+
+  /** The mark of what the prefix holds (see above). */
+  static generation(prefix: string): string {
+    return `{${prefix}:}:${GENERATION_SUFFIX}`;
   }
 
   /** The hash holding one schedule's definition. */

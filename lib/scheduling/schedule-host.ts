@@ -16,8 +16,8 @@ export const SCHEDULE_FIRING = Symbol.for('nestjs-redis-tasks:schedule-firing');
  * connection is ready, as it depends on the engine) it saves the schedules
  * the app's handlers declare, then, in an app with a worker, runs firing
  * passes on a local timer: at the earliest due time, at least every
- * SCHEDULE_POLL_MS, and at once after a change made through this app; after
- * an outage it saves the declared schedules again. Stops
+ * SCHEDULE_POLL_MS, and at once after a change made through this app; when
+ * the store lost its data, it saves the declared schedules again. Stops
  * in beforeApplicationShutdown, waiting for a pass in flight, so `app.close()`
  * leaves no timer behind and the connection is still open for that pass.
  */
@@ -30,6 +30,10 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
   private again = false;
   private stopped = false;
   private failing = false;
+  /** The store's mark (ScheduleEngine.generation) when the declared schedules were last saved. */
+  private generation: string | null = null;
+  /** Saving them again failed, and was logged: logged again only once it works. */
+  private restoreFailing = false;
   private stopListening: (() => void) | null = null;
 
   constructor(
@@ -42,8 +46,11 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     await this.engine.ready();
+    const firing = Boolean(this.options.worker) && this.firing;
+    // Read before saving: a loss between the two is then seen by the first pass.
+    if (firing) this.generation = await this.engine.generation();
     await this.scheduler.saveDeclared();
-    if (!this.options.worker || !this.firing || this.stopped) return;
+    if (!firing || this.stopped) return;
     this.firer = new ScheduleFirer(this.engine, this.logger, (queue, name) => this.telemetry.occurrenceAdded(queue, name));
     this.stopListening = this.scheduler.onChange(() => this.wake());
     this.pass();
@@ -70,27 +77,41 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /**
-   * Saves the schedules the handlers declare again after an outage, as at
-   * bootstrap: a Redis restarted empty has lost them, and nothing else would
-   * bring them back before the app restarts. An unchanged one stays as it is.
+   * Saves the schedules the handlers declare again when the store's mark
+   * changed: a Redis restarted empty (or flushed) has lost them, and nothing
+   * else would bring them back before the app restarts. A stall or an outage
+   * that lost nothing leaves the mark, so runtime changes to declared
+   * schedules (an unschedule, another timing) stay. An unchanged one stays as it is.
    */
-  private restoreDeclared(): void {
-    void untraced(() => this.scheduler.saveDeclared()).catch((error: unknown) => {
-      this.logger.warn(`schedules: saving the declared schedules again after the outage failed (${error instanceof Error ? error.message : String(error)}); the next app start saves them`);
-    });
+  private async restoreIfLost(): Promise<void> {
+    const generation = await this.engine.generation();
+    if (generation === this.generation) return;
+    let saved: number;
+    try {
+      saved = await this.scheduler.saveDeclared();
+    } catch (error) {
+      if (!this.restoreFailing) {
+        this.logger.warn(`schedules: Redis lost its data, and saving the declared schedules again failed (${error instanceof Error ? error.message : String(error)}); retrying`);
+      }
+      this.restoreFailing = true;
+      return;
+    }
+    if (saved > 0) this.logger.warn('schedules: Redis lost its data (restarted empty or flushed); saved the declared schedules again');
+    this.generation = generation;
+    this.restoreFailing = false;
   }
 
   private pass(): void {
     if (!this.firer) return;
     // Untraced: a pass started by a schedule() call would otherwise put its Redis commands in that call's trace.
-    this.passing = untraced(() => this.firer!.pass())
+    this.passing = untraced(async () => {
+      await this.restoreIfLost();
+      return this.firer!.pass();
+    })
       .then(
         (delayMs) => {
           // At the outage's own level: a log filtered to warnings shows its end too.
-          if (this.failing) {
-            this.logger.warn('schedules: firing resumed');
-            this.restoreDeclared();
-          }
+          if (this.failing) this.logger.warn('schedules: firing resumed');
           this.failing = false;
           return delayMs;
         },

@@ -81,14 +81,16 @@ export class TaskScheduler {
     return stored.map((s) => scheduleInfo(s)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /** Saves the schedules this app's handlers declare; each schedule's id is its task name. */
-  async saveDeclared(): Promise<void> {
-    for (const handler of this.registry.scheduled()) {
+  /** Saves the schedules this app's handlers declare (each schedule's id is its task name); how many there are. */
+  async saveDeclared(): Promise<number> {
+    const declared = this.registry.scheduled();
+    for (const handler of declared) {
       const where = `@TaskHandler('${handler.name}') schedule`;
       const { spec, payloadJson } = handler.schedule;
       const input = { id: handler.name, name: handler.name, queue: handler.queue, payloadJson, spec };
       await this.save(defineSchedule(input, handler.defaults, fallbackPolicy(this.options, handler.queue)), where);
     }
+    return declared.length;
   }
 
   private async save(definition: ScheduleDefinition, where: string): Promise<ScheduleInfo> {

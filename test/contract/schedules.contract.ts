@@ -25,6 +25,16 @@ export function describeScheduleContract(factory: OpenEngine): void {
       expect(due.find((s) => s.id === 'a')).toMatchObject({ queue: 'q1', payload: null, maxAttempts: 2, backoff: { type: 'fixed', delay: 5 }, timeoutMs: 100, removeOnDead: 'remove' });
     });
 
+    it('keeps one mark of what it holds while it holds it, through saves and removals', async () => {
+      const e = await open();
+      const mark = await e.schedules.generation();
+      expect(mark).not.toBe('');
+      const now = await e.schedules.now();
+      await e.schedules.save(every('kept', 'q1'), now + 1_000);
+      await e.schedules.remove('kept');
+      expect(await Promise.all([e.schedules.generation(), e.schedules.generation()])).toEqual([mark, mark]);
+    });
+
     it('gives each firing the policy saved with the schedule, and moves a schedule to another queue afresh', async () => {
       const e = await open();
       const now = await e.schedules.now();

@@ -18,8 +18,10 @@ describe('ScheduleKeys', () => {
     expect(directory).toBe('{tasks:}:schedules');
     expect(directory.startsWith('{tasks:')).toBe(true);
     expect(hashTag(directory)).toBe('tasks:');
-    // Its revision token beside it, in the same slot.
+    // Its revision token and the mark of what the prefix holds beside it, in the same slot.
     expect(ScheduleKeys.revision('tasks')).toBe('{tasks:}:schedules-rev');
     expect(hashTag(ScheduleKeys.revision('tasks'))).toBe('tasks:');
+    expect(ScheduleKeys.generation('tasks')).toBe('{tasks:}:generation');
+    expect(hashTag(ScheduleKeys.generation('tasks'))).toBe('tasks:');
   });
 });
