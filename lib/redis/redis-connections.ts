@@ -7,7 +7,7 @@ import { createRedisClient, type ConnectionRole } from './redis-client.factory.j
 import { isClusterClient, type RedisClient } from './redis-client.js';
 import { scrub } from './redis-target.js';
 import { evictionWarning, inspectServers } from './server-checks.js';
-import { defineScripts } from './script-registry.js';
+import { defineScripts, scriptCallsSettled } from './script-registry.js';
 import { STORE_ACCESS_CHECK } from '../engine/engine.tokens.js';
 import { timers } from '../timers/own-timers.js';
 
@@ -122,9 +122,11 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
       disconnectNow(client);
       return;
     }
-    // QUIT lets replies in flight arrive; a dead server must not hold up shutdown (disconnectNow fails QUIT too).
+    // QUIT lets replies in flight arrive, but not a script call's EVAL sent after its EVALSHA met NOSCRIPT:
+    // those are let finish first. A dead server must not hold up shutdown (disconnectNow fails them and QUIT).
     const timer = timers.setTimeout(() => disconnectNow(client), 1_000);
     try {
+      await scriptCallsSettled(client);
       await client.quit();
     } catch {
       disconnectNow(client);

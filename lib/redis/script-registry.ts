@@ -37,17 +37,64 @@ const SHAS = Object.fromEntries(
 ) as Record<ScriptName, string>;
 
 /**
+ * The runScript calls of one client not answered yet, an EVAL sent after
+ * NOSCRIPT included: closing waits for them before QUIT. An EVALSHA answered
+ * NOSCRIPT after QUIT went out could not send its EVAL, and enqueues made
+ * just before `app.close()` on a Redis without the script (a new server, a
+ * restart, a failover) were lost.
+ */
+class CallsInFlight {
+  private count = 0;
+  private waiters: Array<() => void> = [];
+
+  start(): void {
+    this.count++;
+  }
+
+  end(): void {
+    if (--this.count > 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  settled(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+const inFlight = new WeakMap<RedisClient, CallsInFlight>();
+
+/** Resolves once every runScript call made on the client so far has its answer. */
+export function scriptCallsSettled(client: RedisClient): Promise<void> {
+  return inFlight.get(client)?.settled() ?? Promise.resolve();
+}
+
+/**
  * Runs a script on a client: EVALSHA, and EVAL with the script's text when
  * the server does not have it yet (a new server, a restart, SCRIPT FLUSH),
  * which also loads it for the calls after. Sent as a flat command
  * (sendFlatCommand): this is the path of every enqueue, fetch and settle.
  */
 export function runScript(client: RedisClient, name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-  return sendFlatCommand(client, 'evalsha', [SHAS[name], keys.length, ...keys, ...args]).catch((error: unknown) => {
-    // A Cluster client that followed a failover reports the new master's NOSCRIPT as the last error of its redirections.
-    if (!(error instanceof Error) || !/^NOSCRIPT|Last error: ReplyError: NOSCRIPT/.test(error.message)) throw error;
-    return sendFlatCommand(client, 'eval', [LUA_SCRIPTS[name], keys.length, ...keys, ...args]);
-  });
+  let calls = inFlight.get(client);
+  if (!calls) inFlight.set(client, (calls = new CallsInFlight()));
+  const tracked = calls;
+  tracked.start();
+  return sendFlatCommand(client, 'evalsha', [SHAS[name], keys.length, ...keys, ...args]).then(
+    (reply) => {
+      tracked.end();
+      return reply;
+    },
+    (error: unknown) => {
+      // A Cluster client that followed a failover reports the new master's NOSCRIPT as the last error of its redirections.
+      if (!(error instanceof Error) || !/^NOSCRIPT|Last error: ReplyError: NOSCRIPT/.test(error.message)) {
+        tracked.end();
+        throw error;
+      }
+      return sendFlatCommand(client, 'eval', [LUA_SCRIPTS[name], keys.length, ...keys, ...args]).finally(() => tracked.end());
+    },
+  );
 }
 
 /** Queues a script call on a pipeline of such a client. */

@@ -8,7 +8,8 @@ import { uniquePrefix } from '../utils/redis.js';
 // The scripts are called by SHA (EVALSHA). A server that does not have one
 // (a new server, a restart without persistence of its script cache, SCRIPT
 // FLUSH) answers NOSCRIPT, and the call is sent again with the script's text
-// (EVAL), which loads it: enqueue, fetch and settle go on without an error.
+// (EVAL), which loads it: enqueue, fetch and settle go on without an error,
+// and app.close() lets such an EVAL out before it closes the connection.
 
 @Injectable()
 class EchoTasks {
@@ -63,5 +64,22 @@ describe('script loading', () => {
     expect(after.eval - first.eval).toBeGreaterThanOrEqual(3);
     // Loaded again: the calls after these go by SHA.
     expect(Number(/number_of_cached_scripts:(\d+)/.exec(await admin.info('memory'))?.[1])).toBeGreaterThanOrEqual(3);
+  });
+
+  it('stores enqueues made just before app.close() without awaiting them, on a Redis without the script', async () => {
+    const prefix = uniquePrefix('scripts-close');
+    const producer = await Test.createTestingModule({
+      imports: [TaskModule.forRoot({ connection: server.url, prefix, worker: false })],
+    }).compile();
+    await producer.init();
+    await admin.script('FLUSH');
+    const queue = producer.get(TaskQueue);
+    // As a cron job that fires and forgets: each EVALSHA is answered NOSCRIPT once QUIT would have gone out.
+    const outcomes = Array.from({ length: 200 }, (_, n) => queue.enqueue('scripts.echo', { n }).then(() => 'stored', (e: Error) => e.message));
+    const many = queue.enqueueMany([1, 2, 3].map((n) => ({ name: 'scripts.echo', payload: { n } }))).then(() => 'stored', (e: Error) => e.message);
+    await producer.close();
+    expect(new Set([...(await Promise.all(outcomes)), await many])).toEqual(new Set(['stored']));
+    const [compact] = await admin.keys(`{${prefix}:default}:cr`);
+    expect(await admin.hlen(compact)).toBe(203);
   });
 });
