@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
+import { TaskStoreError } from '../errors/task-store.error.js';
 import { SCHEDULE_POLL_MS, ScheduleFirer } from './schedule-firer.js';
 import { SCHEDULE_ENGINE } from '../engine/engine.tokens.js';
 import type { ScheduleEngine } from '../engine/schedule-engine.js';
@@ -48,7 +49,7 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
     await this.engine.ready();
     const firing = Boolean(this.options.worker) && this.firing;
     // Read before saving: a loss between the two is then seen by the first pass.
-    if (firing) this.generation = await this.engine.generation();
+    if (firing) this.generation = await this.markOf();
     await this.scheduler.saveDeclared();
     if (!firing || this.stopped) return;
     this.firer = new ScheduleFirer(this.engine, this.logger, (queue, name) => this.telemetry.occurrenceAdded(queue, name));
@@ -84,8 +85,8 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
    * schedules (an unschedule, another timing) stay. An unchanged one stays as it is.
    */
   private async restoreIfLost(): Promise<void> {
-    const generation = await this.engine.generation();
-    if (generation === this.generation) return;
+    const generation = await this.markOf();
+    if (generation === null || generation === this.generation) return;
     let saved: number;
     try {
       saved = await this.scheduler.saveDeclared();
@@ -96,9 +97,23 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
       this.restoreFailing = true;
       return;
     }
-    if (saved > 0) this.logger.warn('schedules: Redis lost its data (restarted empty or flushed); saved the declared schedules again');
+    // Not known before (Redis was full at bootstrap): saved again to be sure, which is no news.
+    if (saved > 0 && this.generation !== null) this.logger.warn('schedules: Redis lost its data (restarted empty or flushed); saved the declared schedules again');
     this.generation = generation;
     this.restoreFailing = false;
+  }
+
+  /**
+   * The store's mark, or null while Redis is full and cannot make one (a
+   * worker starts on a full Redis; nothing could be saved again meanwhile anyway).
+   */
+  private async markOf(): Promise<string | null> {
+    try {
+      return await this.engine.generation();
+    } catch (error) {
+      if (error instanceof TaskStoreError && error.failure === 'out-of-memory') return null;
+      throw error;
+    }
   }
 
   private pass(): void {
