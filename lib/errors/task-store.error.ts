@@ -8,9 +8,11 @@ export type TaskStoreFailure = 'out-of-memory' | 'permission-denied' | 'wrong-no
  */
 export class TaskStoreError extends Error {
   /**
-   * Of a 'not-replicated' enqueue: the tasks it wrote on the master (their
-   * refs), each to re-send with its `id` (an id the library generated is known only here). Declared, not
-   * a field: a field would show as `tasks: undefined` in every other failure's printout.
+   * Of a failed enqueue: its tasks (their refs), each to re-send with its `id`
+   * (an id the library generated is known only here); a stored task is not
+   * added twice. Of a 'not-replicated' one: the tasks it wrote on the master.
+   * Declared, not a field: a field would show as `tasks: undefined` in every
+   * other failure's printout.
    */
   declare readonly tasks?: ReadonlyArray<{ readonly id: string; readonly queue: string }>;
 

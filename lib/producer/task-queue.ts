@@ -3,6 +3,7 @@ import { Observable } from 'rxjs';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { TaskPayloadError } from '../errors/task-payload.error.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
+import { TaskStoreError } from '../errors/task-store.error.js';
 import { checkEventId } from '../events/event-id.js';
 import { EventFollower } from '../events/event-follower.js';
 import { QueueEventHub } from '../events/queue-event-hub.js';
@@ -107,7 +108,7 @@ export class TaskQueue {
         return result.ref;
       },
       (error: unknown) => {
-        const reported = this.enqueueFailure(error, { task: item.task.name });
+        const reported = this.enqueueFailure(error, { task: item.task.name }, items);
         this.telemetry.endPublish(spans, items, null, reported);
         throw reported;
       },
@@ -141,7 +142,7 @@ export class TaskQueue {
     const spans = this.telemetry.startPublish(tasks, true);
     let results: AddResult[];
     try {
-      results = await this.guard(this.engine.add(tasks), { count: items.length });
+      results = await this.guard(this.engine.add(tasks), { count: items.length }, tasks);
     } catch (error) {
       this.telemetry.endPublish(spans, tasks, null, error);
       throw error;
@@ -383,11 +384,11 @@ export class TaskQueue {
   }
 
   /** Says which enqueue failed when Redis could not be reached. */
-  private async guard<T>(call: Promise<T>, which: EnqueueCall): Promise<T> {
+  private async guard<T>(call: Promise<T>, which: EnqueueCall, tasks: ReadonlyArray<QueuedTask>): Promise<T> {
     try {
       return await call;
     } catch (error) {
-      throw this.enqueueFailure(error, which);
+      throw this.enqueueFailure(error, which, tasks);
     }
   }
 
@@ -395,13 +396,15 @@ export class TaskQueue {
    * The error to report for a failed enqueue: Redis being unreachable names
    * the task or the size of the batch; other errors go as they are.
    */
-  private enqueueFailure(error: unknown, which: EnqueueCall): unknown {
-    if (!(error instanceof RedisUnavailableError)) return error;
+  private enqueueFailure(error: unknown, which: EnqueueCall, tasks: ReadonlyArray<QueuedTask>): unknown {
+    if (!(error instanceof TaskStoreError) || error.tasks) return error;
+    const refs = tasks.map((t) => ({ id: t.task.id, queue: t.queue }));
+    if (!(error instanceof RedisUnavailableError)) return new TaskStoreError(error.message, error.failure, { cause: error.cause, tasks: refs });
     const what = 'task' in which ? `'${which.task}'` : `${which.count} tasks`;
     // The engine's message names the queues ("enqueue on queue 'q' failed: ..."): said once, with the task.
     const engine = /^enqueue (on queues? .*?) failed: ([\s\S]*)$/.exec(error.message);
     const message = engine ? `enqueue of ${what} ${engine[1]} failed: ${engine[2]}` : `enqueue of ${what} failed: ${error.message}`;
-    return new RedisUnavailableError(message, { cause: error });
+    return new RedisUnavailableError(message, { cause: error, tasks: refs });
   }
 
   private locate(task: string | TaskRef, options: TaskLookupOptions | undefined, where: string, known: readonly string[] = LOOKUP_KEYS): TaskRef {

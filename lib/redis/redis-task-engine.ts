@@ -11,12 +11,12 @@ import { WorkerHeartbeats } from './worker-heartbeats.js';
 import { QueueDirectory } from './queue-directory.js';
 import { EventStreamReader } from './event-stream-reader.js';
 import { STATE } from './protocol.js';
-import { addTasks } from './task-adder.js';
+import { addTasks, scriptCalls } from './task-adder.js';
 import { QueueKeys } from './queue-keys.js';
 import { BlockingQueueWaker } from './queue-waker.js';
 import { redacted } from './redact-error.js';
 import type { RedisClient } from './redis-client.js';
-import { guarded, waitForReplicas } from './store-errors.js';
+import { guarded, waitForReplicas, type CallEffect } from './store-errors.js';
 import type { RedisConnections } from './redis-connections.js';
 import { replyLayout } from './reply-layout.js';
 import { appendSettleRows, fetchArgs, retentionArgs, scriptArgs, type ArgsOf } from './script-args.js';
@@ -34,6 +34,8 @@ import { listTasks, readDependencyResults, readTasks, taskExists } from './task-
 
 /** Expired leases recovered per recover call. */
 const RECOVER_LIMIT = 1_000;
+/** Queue scripts that only read (counts may drop a stale parked name, watch marks a task awaited): a failure of one leaves nothing to look for. */
+const READING_SCRIPTS: ReadonlySet<ScriptName> = new Set<ScriptName>(['counts', 'gauges', 'waitingAge', 'listNamed', 'listWaiting', 'throughput', 'watch']);
 
 const WATCH = replyLayout('watch');
 const COUNTS = replyLayout('counts');
@@ -87,12 +89,13 @@ export class RedisTaskEngine implements TaskEngine {
 
   /** Runs a queue script; a rejection becomes a TaskStoreError naming the script and the queue (see store-errors.ts). */
   private script(name: ScriptName, queue: string, args: readonly ScriptArg[]): Promise<unknown> {
-    return this.guard(`${name} on queue '${queue}'`, () => runScript(this.client, name, this.keysOf(queue).scriptKeys, args));
+    const effect = READING_SCRIPTS.has(name) ? 'reads' : 'writes';
+    return this.guard(`${name} on queue '${queue}'`, () => runScript(this.client, name, this.keysOf(queue).scriptKeys, args), effect);
   }
 
-  /** Runs reads or several calls; a rejection becomes a TaskStoreError saying what failed. */
-  private guard<T>(operation: string | (() => string), call: () => Promise<T>): Promise<T> {
-    return guarded(operation, this.connections, call);
+  /** Runs reads or several calls; a rejection becomes a TaskStoreError saying what failed (and, for a write, that it may be done). */
+  private guard<T>(operation: string | (() => string), call: () => Promise<T>, effect: CallEffect = 'writes', calls?: () => number): Promise<T> {
+    return guarded(operation, this.connections, call, effect, calls);
   }
 
   add(items: ReadonlyArray<QueuedTask>): Promise<AddResult[]> {
@@ -109,7 +112,7 @@ export class RedisTaskEngine implements TaskEngine {
         await waitForReplicas(this.client, this.options.durability, operation(), this.connections.target, written);
       }
       return results;
-    });
+    }, 'adds', () => scriptCalls(items).length);
   }
 
   fetch(queue: string, request: FetchRequest): Promise<FetchReply> {
@@ -163,13 +166,13 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   async get(queue: string, id: string): Promise<TaskInfo | null> {
-    return (await this.guard(`get on queue '${queue}'`, () => readTasks(this.client, this.keysOf(queue), [id])))[0];
+    return (await this.guard(`get on queue '${queue}'`, () => readTasks(this.client, this.keysOf(queue), [id]), 'reads'))[0];
   }
 
   list(queue: string, state: TaskState, offset: number, limit: number, name: string | null = null): Promise<TaskInfo[]> {
     return this.guard(`list on queue '${queue}'`, () =>
       name === null ? listTasks(this.client, this.keysOf(queue), state, offset, limit) : this.insights.listNamed(queue, state, offset, limit, name),
-    );
+    'reads');
   }
 
   cancel(queue: string, id: string): Promise<boolean> {
@@ -218,7 +221,7 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   dependencyResults(queue: string, id: string): Promise<ReadonlyMap<string, unknown>> {
-    return this.guard(`dependencies on queue '${queue}'`, () => readDependencyResults(this.client, this.keysOf(queue), id));
+    return this.guard(`dependencies on queue '${queue}'`, () => readDependencyResults(this.client, this.keysOf(queue), id), 'reads');
   }
 
   async watch(queue: string, id: string): Promise<WatchedTask | undefined> {
@@ -234,12 +237,12 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   existing(queue: string, ids: readonly string[]): Promise<boolean[]> {
-    return this.guard(`existence check on queue '${queue}'`, () => taskExists(this.client, this.keysOf(queue), ids));
+    return this.guard(`existence check on queue '${queue}'`, () => taskExists(this.client, this.keysOf(queue), ids), 'reads');
   }
 
   async lastEventId(queue: string): Promise<string> {
     const read = () => redacted(this.client.xrevrange(this.keysOf(queue).events, '+', '-', 'COUNT', 1));
-    const last = (await this.guard(`events on queue '${queue}'`, read)) as Array<[string, unknown]>;
+    const last = (await this.guard(`events on queue '${queue}'`, read, 'reads')) as Array<[string, unknown]>;
     return last[0]?.[0] ?? '0-0';
   }
 
@@ -270,11 +273,11 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   workers(): Promise<WorkerInfo[]> {
-    return this.guard('listing workers', () => this.heartbeats.list());
+    return this.guard('listing workers', () => this.heartbeats.list(), 'reads');
   }
 
   queues(): Promise<string[]> {
-    return this.guard('listing queues', () => this.directory.list());
+    return this.guard('listing queues', () => this.directory.list(), 'reads');
   }
 
   // Task logs, probes and bulk operations (TaskMaintenance), each in a file of its own.
@@ -284,7 +287,7 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   readLog(queue: string, id: string): Promise<TaskLogLine[] | null> {
-    return this.guard(`task log on queue '${queue}'`, () => this.logs.read(queue, id));
+    return this.guard(`task log on queue '${queue}'`, () => this.logs.read(queue, id), 'reads');
   }
 
   ready(): Promise<void> {
@@ -292,15 +295,15 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   ping(): Promise<void> {
-    return this.guard('ping', () => this.probes.ping());
+    return this.guard('ping', () => this.probes.ping(), 'reads');
   }
 
   gauges(queue: string, maxAgeMs: number): Promise<QueueGauges> {
-    return this.guard(`gauges of queue '${queue}'`, () => this.probes.gauges(queue, maxAgeMs));
+    return this.guard(`gauges of queue '${queue}'`, () => this.probes.gauges(queue, maxAgeMs), 'reads');
   }
 
   waitingAge(queue: string, maxLevels: number): Promise<number | null> {
-    return this.guard(`waiting age of queue '${queue}'`, () => this.probes.waitingAge(queue, maxLevels));
+    return this.guard(`waiting age of queue '${queue}'`, () => this.probes.waitingAge(queue, maxLevels), 'reads');
   }
 
   retryDead(queue: string, name: string | null): Promise<number> {
@@ -322,14 +325,14 @@ export class RedisTaskEngine implements TaskEngine {
   // Throughput, attempt history and relations (TaskInsights).
 
   throughput(queue: string, minutes: number): Promise<ThroughputPoint[]> {
-    return this.guard(`throughput of queue '${queue}'`, () => this.insights.throughput(queue, minutes));
+    return this.guard(`throughput of queue '${queue}'`, () => this.insights.throughput(queue, minutes), 'reads');
   }
 
   history(queue: string, id: string): Promise<TaskAttempt[] | null> {
-    return this.guard(`history on queue '${queue}'`, () => this.insights.history(queue, id));
+    return this.guard(`history on queue '${queue}'`, () => this.insights.history(queue, id), 'reads');
   }
 
   relations(queue: string, id: string): Promise<TaskRelations | null> {
-    return this.guard(`relations on queue '${queue}'`, () => this.insights.relations(queue, id));
+    return this.guard(`relations on queue '${queue}'`, () => this.insights.relations(queue, id), 'reads');
   }
 }

@@ -44,19 +44,50 @@ function commandOf(error: unknown, message: string): string {
 }
 
 /**
+ * What a store call does, for what its failure can say about it: a read left
+ * nothing to look for; a write sent but not answered may still be carried
+ * out; an add may still be stored, and is sent again by the same ids.
+ */
+export type CallEffect = 'reads' | 'writes' | 'adds';
+
+/** What a call sent but not answered may have done, by its effect (after "; "). */
+const MAYBE_DONE: Record<CallEffect, string> = {
+  reads: '',
+  writes: 'the call was sent, so Redis may still carry it out: read the state before doing it again',
+  adds:
+    'the call was sent, so its tasks may still be stored: send them again with the same ids rather than new ones ' +
+    "(a stored task is not added twice; the error's tasks lists the ids)",
+};
+
+/**
  * Wraps an error of a store call in the library's own classes, with a message
  * saying what failed and what to do: TaskStoreError when Redis answered with
  * an error, RedisUnavailableError when it could not be reached. Credentials are
  * removed from both the message and the cause.
  */
-export function toStoreError(operation: string, error: unknown, context: ErrorContext): Error {
+export function toStoreError(operation: string, error: unknown, context: ErrorContext, effect: CallEffect = 'writes', calls = 1): Error {
   if (error instanceof TaskStoreError) return error;
+  const failed = classify(operation, error, context, effect, calls);
+  if (effect !== 'adds' || calls === 1) return failed;
+  // Each script call is all or nothing; a batch sent as several can be part stored whatever failed.
+  const note =
+    `; this batch went to Redis as ${calls} enqueue calls (one per queue and per 1,000 tasks), each all or nothing, so ` +
+    "some of its tasks may be stored: send the batch again with the same ids (a stored task is not added twice; the error's tasks lists the ids)";
+  return failed instanceof RedisUnavailableError
+    ? new RedisUnavailableError(failed.message + note, { cause: failed.cause })
+    : new TaskStoreError(failed.message + note, (failed as TaskStoreError).failure, { cause: failed.cause });
+}
+
+function classify(operation: string, error: unknown, context: ErrorContext, effect: CallEffect, calls: number): Error {
   const cause = redactRedisError(error);
   const reply = replyMessage(error);
+  const maybe = MAYBE_DONE[effect];
   // A refused login (the password changed under the app) is Redis being unreachable for this app, not a refusal of the call.
   if (reply === null && context.closed) {
+    // It may have gone out before the close (Redis stalled meanwhile) or not at all.
     return new RedisUnavailableError(
-      `${operation} failed: this app has closed its Redis connections (app.close() was called) before the call reached Redis; ` +
+      `${operation} failed: this app closed its Redis connections (app.close() was called) before Redis answered` +
+        `${maybe === '' ? '' : `; if it was sent before that, ${maybe.replace(/^the call was sent, so /, '')}`}; ` +
         `call it while the app runs, and await it (or what it waits on: a schema's validation) before closing`,
       { cause },
     );
@@ -79,7 +110,7 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
     // ioredis' commandTimeout: the call was sent, and Redis may have run it (a stalled server runs it once it goes on).
     return new RedisUnavailableError(
       `${operation} failed: ${redisNamed(context.target)} did not answer within the connection's commandTimeout (it may be stalled, ` +
-        'paused or unreachable); the call was sent and may still be stored, so send it again with the same id rather than a new one',
+        `paused or unreachable)${maybe === '' ? '' : `; ${maybe}`}`,
       { cause },
     );
   }
@@ -92,7 +123,7 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
   const safe = context.safeMessage(said);
   if (/^OOM\b/.test(reply)) {
     return new TaskStoreError(
-      `${operation} failed: ${redisNamed(context.target)} is out of memory (used memory is over maxmemory); nothing was written. ` +
+      `${operation} failed: ${redisNamed(context.target)} is out of memory (used memory is over maxmemory); ${calls === 1 ? 'nothing was written' : 'the call it refused wrote nothing'}. ` +
         `Free memory or raise maxmemory (Redis said: ${safe})`,
       'out-of-memory',
       { cause },
@@ -123,12 +154,18 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
   return new TaskStoreError(`${operation} failed: ${redisNamed(context.target)} refused it (Redis said: ${safe})`, 'refused', { cause });
 }
 
-/** Runs a store call; any error comes out as toStoreError makes it. */
-export async function guarded<T>(operation: string | (() => string), context: ErrorContext, call: () => Promise<T>): Promise<T> {
+/** Runs a store call; any error comes out as toStoreError makes it. `calls`: how many script calls the call was sent as (an add), worked out on failure. */
+export async function guarded<T>(
+  operation: string | (() => string),
+  context: ErrorContext,
+  call: () => Promise<T>,
+  effect: CallEffect = 'writes',
+  calls?: () => number,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw toStoreError(typeof operation === 'function' ? operation() : operation, error, context);
+    throw toStoreError(typeof operation === 'function' ? operation() : operation, error, context, effect, calls?.() ?? 1);
   }
 }
 

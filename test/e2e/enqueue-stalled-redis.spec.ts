@@ -42,7 +42,7 @@ describe('an enqueue to a Redis that stopped answering', () => {
     }
     expect(error).toBeInstanceOf(RedisUnavailableError);
     expect((error as Error).message).toMatch(
-      /^enqueue of 'stalled\.noop' on queue 'default' failed: Redis at 127\.0\.0\.1:\d+ did not answer within the connection's commandTimeout .*may still be stored, so send it again with the same id/,
+      /^enqueue of 'stalled\.noop' on queue 'default' failed: Redis at 127\.0\.0\.1:\d+ did not answer within the connection's commandTimeout .*its tasks may still be stored: send them again with the same ids/,
     );
     await waitUntil(async () => (await t!.queue.get('stalled-1'))?.state === 'waiting', 'the timed-out enqueue to show as stored');
     // The re-send with the same id returns the stored task and adds nothing.

@@ -85,14 +85,44 @@ describe('toStoreError', () => {
   });
 
   it('says the app closed its connections when a call comes after that, rather than blaming Redis', () => {
-    const after = toStoreError('counts', new Error('Connection is closed.'), { ...context, closed: true });
+    const after = toStoreError('counts', new Error('Connection is closed.'), { ...context, closed: true }, 'reads');
     expect(after).toBeInstanceOf(RedisUnavailableError);
     expect(after.message).toBe(
-      'counts failed: this app has closed its Redis connections (app.close() was called) before the call reached Redis; ' +
+      'counts failed: this app closed its Redis connections (app.close() was called) before Redis answered; ' +
         'call it while the app runs, and await it (or what it waits on: a schema\'s validation) before closing',
+    );
+    // A write may have gone out before the close, into a Redis that stalled meanwhile.
+    expect(toStoreError('enqueue', new Error('Connection is closed.'), { ...context, closed: true }, 'adds').message).toBe(
+      'enqueue failed: this app closed its Redis connections (app.close() was called) before Redis answered; if it was sent ' +
+        'before that, its tasks may still be stored: send them again with the same ids rather than new ones (a stored task is ' +
+        "not added twice; the error's tasks lists the ids); call it while the app runs, and await it (or what it waits on: a " +
+        "schema's validation) before closing",
     );
     // A refusal Redis sent is still reported as such.
     expect(toStoreError('counts', reply('OOM command not allowed'), { ...context, closed: true })).toMatchObject({ failure: 'out-of-memory' });
+  });
+
+  it('says what a call that ran out its commandTimeout may have done, by what the call does', () => {
+    const timedOut = () => new Error('Command timed out');
+    const read = toStoreError('counts on queue \'q\'', timedOut(), context, 'reads');
+    expect(read).toBeInstanceOf(RedisUnavailableError);
+    expect(read.message).toBe("counts on queue 'q' failed: Redis at redis.internal:6379 did not answer within the connection's commandTimeout (it may be stalled, paused or unreachable)");
+    expect(toStoreError('cancel', timedOut(), context, 'writes').message).toMatch(/unreachable\); the call was sent, so Redis may still carry it out: read the state before doing it again$/);
+    expect(toStoreError('enqueue', timedOut(), context, 'adds').message).toMatch(
+      /unreachable\); the call was sent, so its tasks may still be stored: send them again with the same ids rather than new ones \(a stored task is not added twice; the error's tasks lists the ids\)$/,
+    );
+  });
+
+  it('says a batch sent as several enqueue calls may be part stored, whatever failed, keeping the error class', () => {
+    const oom = toStoreError('enqueue', reply('OOM command not allowed when used memory > \'maxmemory\'.'), context, 'adds', 30);
+    expect(oom).toMatchObject({ failure: 'out-of-memory' });
+    expect(oom.message).toContain('is out of memory (used memory is over maxmemory); the call it refused wrote nothing.');
+    expect(oom.message).toMatch(/; this batch went to Redis as 30 enqueue calls \(one per queue and per 1,000 tasks\), each all or nothing, so some of its tasks may be stored: send the batch again with the same ids/);
+    const lost = toStoreError('enqueue', new Error('Connection is closed.'), context, 'adds', 2);
+    expect(lost).toBeInstanceOf(RedisUnavailableError);
+    expect(lost.message).toContain('as 2 enqueue calls');
+    // One call: all or nothing, as the message says.
+    expect(toStoreError('enqueue', reply('OOM command not allowed'), context, 'adds').message).toContain('; nothing was written.');
   });
 
   it('leaves the library\'s own store errors as they are', () => {
