@@ -256,7 +256,7 @@ export class QueueConsumer {
       // Its lease was lost while it waited in the buffer: the store gave the task to another attempt.
       this.ledger.drop(slot.task.lease);
       this.ledger.signalIfFree();
-      this.runQueue.finished(slot, 0);
+      this.runQueue.finished(slot, null);
       return;
     }
     slot.runningSince = timers.monotonicMs();

@@ -56,14 +56,15 @@ export class RunQueue<T extends Schedulable> {
   }
 
   /**
-   * A run ended after `ms`: its slot goes to the next task of the same
+   * A run ended after `ms` (null: the task was not run, and says nothing of
+   * how long runs take): its slot goes to the next task of the same
    * handler, or to a buffered one. Buffered tasks start on the next turn of
    * the event loop, after the outcomes of this turn have left for Redis: the
    * worker then runs them while Redis records those, instead of each waiting
    * for the other.
    */
-  finished(item: T, ms: number): void {
-    this.averageRunMs += (ms - this.averageRunMs) / 8;
+  finished(item: T, ms: number | null): void {
+    if (ms !== null) this.averageRunMs += (ms - this.averageRunMs) / 8;
     const next = this.gates.leave(item.handler);
     if (next !== undefined) {
       this.start(next);

@@ -38,6 +38,18 @@ describe('RunQueue', () => {
     expect(afterRuns(1, 500).prefetch).toBe(0);
   });
 
+  it('learns nothing of run times from tasks that were not run (a buffered task whose lease was lost)', () => {
+    const runQueue = afterRuns(2, 500);
+    const h = handler('h');
+    for (let i = 0; i < 50; i++) {
+      const skipped = item(`s${i}`, h);
+      runQueue.offer(skipped);
+      runQueue.finished(skipped, null);
+    }
+    // Long handlers still get no buffer: a skip counted as a 0 ms run would have turned prefetch on.
+    expect(runQueue.prefetch).toBe(0);
+  });
+
   it('leases ahead about 20 ms of work while handlers are short, bounded by 64 or the concurrency', () => {
     // Well under a millisecond per run: the bound.
     expect(afterRuns(1, 0).prefetch).toBe(64);
