@@ -12,3 +12,12 @@ export const SCHEDULE_ENGINE = Symbol.for('nestjs-redis-tasks:schedule-engine');
  * what it was refused. Not a public option.
  */
 export const STORE_ACCESS_CHECK = Symbol('nestjs-redis-tasks:store-access-check');
+
+/**
+ * Injection token of a function giving the queues this app's handlers serve,
+ * known once handlers are discovered (onModuleInit): the store's bootstrap
+ * check of its user's access probes them beside the queues the options name.
+ */
+export const SERVED_QUEUES = Symbol('nestjs-redis-tasks:served-queues');
+/** What SERVED_QUEUES provides. */
+export type ServedQueues = () => readonly string[];

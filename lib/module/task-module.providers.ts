@@ -5,6 +5,7 @@ import { RESOLVED_TASK_OPTIONS } from '../config/resolved-options.js';
 import type { TaskModuleOptions } from '../config/task-module-options.interface.js';
 import { TaskHandlerExplorer } from '../discovery/task-handler.explorer.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
+import { SERVED_QUEUES, type ServedQueues } from '../engine/engine.tokens.js';
 import { EVENT_PROVIDERS } from '../events/events.providers.js';
 import { TaskPipelineFactory } from '../execution/task-pipeline.factory.js';
 import { TASK_CONTEXT, isTaskRequest } from '../execution/task-request.js';
@@ -28,6 +29,7 @@ const TASK_CONTEXT_PROVIDER: Provider = {
 export const CORE_PROVIDERS: Provider[] = [
   { provide: RESOLVED_TASK_OPTIONS, useFactory: (options: TaskModuleOptions) => resolveTaskOptions(options), inject: [TASK_MODULE_OPTIONS] },
   TaskHandlerRegistry,
+  { provide: SERVED_QUEUES, useFactory: (registry: TaskHandlerRegistry): ServedQueues => () => [...registry.byQueue().keys()], inject: [TaskHandlerRegistry] },
   TaskPipelineFactory,
   TaskHandlerExplorer,
   WorkerEvents,

@@ -8,7 +8,7 @@ import { isClusterClient, type RedisClient } from './redis-client.js';
 import { scrub } from './redis-target.js';
 import { evictionWarning, inspectServers } from './server-checks.js';
 import { defineScripts, scriptCallsSettled } from './script-registry.js';
-import { STORE_ACCESS_CHECK } from '../engine/engine.tokens.js';
+import { SERVED_QUEUES, STORE_ACCESS_CHECK, type ServedQueues } from '../engine/engine.tokens.js';
 import { timers } from '../timers/own-timers.js';
 
 /**
@@ -38,6 +38,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
     @Optional() @Inject(STORE_ACCESS_CHECK) private readonly accessCheck: boolean | null = null,
+    @Optional() @Inject(SERVED_QUEUES) private readonly servedQueues: ServedQueues | null = null,
   ) {
     this.target = options.connection.target;
     this.prefix = options.prefix;
@@ -63,12 +64,15 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
 
   private async connect(): Promise<void> {
     await this.ready(this.command);
+    const worker = this.options.worker !== null;
+    // The queues the app uses, as far as bootstrap knows them: those its options name, and its worker's.
+    const queues = new Set([...this.options.queues.keys(), ...(worker ? (this.servedQueues?.() ?? []) : [])]);
     let inspected: Awaited<ReturnType<typeof inspectServers>>;
     try {
       inspected = await inspectServers(this.command, this.target, {
         prefix: this.prefix,
-        worker: this.options.worker !== null,
-        queues: [...this.options.queues.keys()],
+        worker,
+        queues: [...queues],
         durabilityReplicas: this.options.durability?.replicas ?? null,
         checkAccess: this.accessCheck !== false,
       });

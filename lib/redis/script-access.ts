@@ -43,16 +43,16 @@ const READ_ONLY_LACKS = PROBES.filter((probe) => probe.writes && probe.command[0
 /** The commands probed on a key: every one of them refused means the key pattern, not the commands. */
 const KEYED = PROBES.filter((probe) => probe.command.includes(KEY)).map(nameOf);
 
-/** A key the probes name: of the prefix-wide keys' shape, of a queue the options name, or of a stand-in queue when they name none. */
+/** A key the probes name: of the prefix-wide keys' shape, of a queue the app uses, or of a stand-in queue when none is known. */
 type ProbeKey = { readonly key: string } & ({ readonly kind: 'prefix' | 'stand-in' } | { readonly kind: 'queue'; readonly queue: string });
 
-/** Queues named in the options probed at most: each adds a probe per command to the one call. */
+/** Queues probed at most (the first ones): each adds a probe per command to the one call. */
 const MAX_QUEUES_PROBED = 100;
 
 /** What the check found: nothing, or warnings (a user that may only read, or may not use some queues). */
 export type ScriptAccess = { warnings: string[] };
 
-/** The app the check is for: its prefix, whether it runs a worker, and the queues its options name. */
+/** The app the check is for: its prefix, whether it runs a worker, and the queues it is known to use (named in its options, served by its worker). */
 export interface AccessCheckApp {
   readonly prefix: string;
   readonly worker: boolean;
@@ -69,9 +69,10 @@ export interface AccessCheckApp {
  * warning, or, with a worker, which could run nothing, the same refusal.
  *
  * The keys asked about are the prefix-wide ones and those of each queue the
- * options name, or of a stand-in queue when they name none. A rule may list
- * queues (`~{tasks:}* ~{tasks:billing}*`): a named queue it does not cover
- * stops bootstrap, the stand-in only warns, since the queues the app will use
+ * app is known to use (named in its options, served by its worker), or of a
+ * stand-in queue when none is known. A rule may list queues
+ * (`~{tasks:}* ~{tasks:billing}*`): a known queue it does not cover stops
+ * bootstrap, the stand-in only warns, since the queues a producer will use
  * are not known here.
  */
 export async function checkScriptAccess(node: Redis, where: string, app: AccessCheckApp): Promise<ScriptAccess> {
@@ -114,7 +115,8 @@ export async function checkScriptAccess(node: Redis, where: string, app: AccessC
     const each = shutQueues.map((queue) => `~{${prefix}:${queue}}*`).join(' ');
     throw new InvalidTaskOptionsError(
       `TaskModule options: connection: the Redis user at ${where} may not run any of the library's commands on the keys of queue ` +
-        `${named}, which the queues option names: give it the key pattern ~{${prefix}:* (or ${each} beside the others)`,
+        `${named}, which this app uses (its queues option names it, or its handlers serve it): give it the key pattern ~{${prefix}:* ` +
+        `(or ${each} beside the others)`,
     );
   }
   const warnings: string[] = [];

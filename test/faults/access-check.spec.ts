@@ -27,6 +27,12 @@ class PingTasks {
   }
 }
 
+@Injectable()
+class MailTasks {
+  @TaskHandler('acl.mail', { queue: 'emails' })
+  mail() {}
+}
+
 /** The documented rule for this spec's prefix, with `change` applied to its list. */
 function rule(change: (rules: string[]) => string[] = (rules) => rules): string[] {
   return change(RULES.map((r) => r.replace('~{tasks:*', `~{${PREFIX}:*`)));
@@ -38,7 +44,7 @@ describe('the bootstrap access check (Redis 7+)', () => {
   const setUser = (rules: string[]) => admin.call('ACL', 'SETUSER', USER, 'reset', ...rules.map((r) => (r === '>PASSWORD' ? `>${PASSWORD}` : r)));
 
   /** Boots an app as the user; the app (to close) or the error, and what it logged. */
-  const boot = async (worker: boolean, extra: Partial<TaskModuleOptions> = {}) => {
+  const boot = async (worker: boolean, extra: Partial<TaskModuleOptions> = {}, providers: Array<new () => object> = [PingTasks]) => {
     const logger = new CapturingLogger();
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -50,7 +56,7 @@ describe('the bootstrap access check (Redis 7+)', () => {
           ...extra,
         }),
       ],
-      providers: [PingTasks],
+      providers,
     })
       .setLogger(logger)
       .compile();
@@ -61,8 +67,8 @@ describe('the bootstrap access check (Redis 7+)', () => {
     return { ...outcome, warnings: logger.lines.filter((line) => line.startsWith('warn ')) };
   };
   /** The bootstrap error, closing the app if it started. */
-  const refusal = async (worker: boolean, extra: Partial<TaskModuleOptions> = {}) => {
-    const { app, error } = await boot(worker, extra);
+  const refusal = async (worker: boolean, extra: Partial<TaskModuleOptions> = {}, providers?: Array<new () => object>) => {
+    const { app, error } = await boot(worker, extra, providers);
     await app?.close();
     return error;
   };
@@ -149,7 +155,7 @@ describe('the bootstrap access check (Redis 7+)', () => {
     // Only the prefix-wide keys: a queue the options name is refused by name, the others are a warning.
     await setUser(rule((rules) => rules.map((r) => r.replace(`~{${PREFIX}:*`, `~{${PREFIX}:}*`))));
     expect((await refusal(false, { queues: { billing: {} } }))?.message).toMatch(
-      /^TaskModule options: connection: the Redis user at 127\.0\.0\.1:\d+ may not run any of the library's commands on the keys of queue 'billing', which the queues option names: give it the key pattern ~\{lp:\* \(or ~\{lp:billing\}\* beside the others\)$/,
+      /^TaskModule options: connection: the Redis user at 127\.0\.0\.1:\d+ may not run any of the library's commands on the keys of queue 'billing', which this app uses \(its queues option names it, or its handlers serve it\): give it the key pattern ~\{lp:\* \(or ~\{lp:billing\}\* beside the others\)$/,
     );
     const unnamed = await boot(false);
     await unnamed.app?.close();
@@ -165,6 +171,18 @@ describe('the bootstrap access check (Redis 7+)', () => {
   it('starts a rule that lists the queues the options name, and works on them', async () => {
     await setUser(rule((rules) => rules.map((r) => r.replace(`~{${PREFIX}:*`, `~{${PREFIX}:}* ~{${PREFIX}:billing}*`)).flatMap((r) => r.split(' '))));
     await bootsAndRuns({ queues: { billing: {} } });
+  });
+
+  it("refuses a worker whose handlers serve a queue the rule does not cover, naming that queue", async () => {
+    await setUser(rule((rules) => rules.map((r) => r.replace(`~{${PREFIX}:*`, `~{${PREFIX}:}* ~{${PREFIX}:billing}*`)).flatMap((r) => r.split(' '))));
+    // The options name billing only; the worker also serves emails, whose calls the rule would refuse.
+    expect((await refusal(true, { queues: { billing: {} } }, [PingTasks, MailTasks]))?.message).toMatch(
+      /on the keys of queue 'emails', which this app uses \(its queues option names it, or its handlers serve it\): give it the key pattern ~\{lp:\* \(or ~\{lp:emails\}\* beside the others\)$/,
+    );
+    // Without a worker, its handlers' queues are not this app's to serve: a producer is told of the stand-in only.
+    const producer = await boot(false, {}, [PingTasks, MailTasks]);
+    await producer.app?.close();
+    expect(producer.error).toBeNull();
   });
 
   it('starts the whole documented rule with no warning', async () => {
