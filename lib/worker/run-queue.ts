@@ -45,12 +45,22 @@ export class RunQueue<T extends Schedulable> {
     return Math.max(this.concurrency, Math.min(MAX_PREFETCH, byWork));
   }
 
-  /** Starts the task, or keeps it until a slot (or its handler) frees up. */
+  /**
+   * Starts the task, or keeps it until a slot (or its handler) frees up.
+   * Tasks come in the order they are to run: one offered while others wait
+   * in the buffer goes behind them, even when a slot freed this turn (the
+   * buffer takes it on the next turn), or a fetch reply landing in between
+   * would start newer tasks, of lower priority too, before older ones.
+   */
   offer(item: T): void {
-    if (this.running >= this.concurrency) {
+    if (this.running >= this.concurrency || this.buffer.length > 0) {
       this.buffer.push(item);
       return;
     }
+    this.startNow(item);
+  }
+
+  private startNow(item: T): void {
     this.running += 1;
     if (this.gates.tryEnter(item.handler, item)) this.start(item);
   }
@@ -75,7 +85,7 @@ export class RunQueue<T extends Schedulable> {
       this.drainScheduled = true;
       timers.setImmediate(() => {
         this.drainScheduled = false;
-        while (this.running < this.concurrency && this.buffer.length > 0) this.offer(this.buffer.shift()!);
+        while (this.running < this.concurrency && this.buffer.length > 0) this.startNow(this.buffer.shift()!);
       });
     }
   }

@@ -20,6 +20,27 @@ describe('RunQueue', () => {
     expect(started).toEqual(['a', 'b', 'c']);
   });
 
+  it('starts a task offered while older ones wait in the buffer after them, though a slot freed this turn', async () => {
+    const started: string[] = [];
+    const runQueue = new RunQueue<ReturnType<typeof item>>(1, (i) => started.push(i.name));
+    const h = handler('h');
+    const [a, b, c, d] = [item('a', h), item('b', h), item('c', h), item('d', h)];
+    runQueue.offer(a);
+    runQueue.offer(b);
+    runQueue.finished(a, 0);
+    // A fetch reply landing before the buffer's turn: its task is newer than b.
+    runQueue.offer(c);
+    expect(started).toEqual(['a']);
+    await nextTurn();
+    expect(started).toEqual(['a', 'b']);
+    runQueue.finished(b, 0);
+    runQueue.offer(d);
+    await nextTurn();
+    runQueue.finished(c, 0);
+    await nextTurn();
+    expect(started).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   /** A run queue whose handlers have all taken `ms` for the last many runs. */
   function afterRuns(concurrency: number, ms: number): RunQueue<ReturnType<typeof item>> {
     const runQueue = new RunQueue<ReturnType<typeof item>>(concurrency, () => undefined);
