@@ -397,8 +397,9 @@ export class TaskQueue {
    * the task or the size of the batch; other errors go as they are.
    */
   private enqueueFailure(error: unknown, which: EnqueueCall, tasks: ReadonlyArray<QueuedTask>): unknown {
-    if (!(error instanceof TaskStoreError) || error.tasks) return error;
+    if (!(error instanceof TaskStoreError)) return error;
     const refs = tasks.map((t) => ({ id: t.task.id, queue: t.queue }));
+    if (error.tasks) return ownTasks(error, refs);
     if (!(error instanceof RedisUnavailableError)) return new TaskStoreError(error.message, error.failure, { cause: error.cause, tasks: refs });
     const what = 'task' in which ? `'${which.task}'` : `${which.count} tasks`;
     // The engine's message names the queues ("enqueue on queue 'q' failed: ..."): said once, with the task.
@@ -439,4 +440,18 @@ function atItem(error: unknown, index: number): unknown {
     error.message = `enqueueMany item ${index}: ${error.message}`;
   }
   return error;
+}
+
+/**
+ * An error that lists tasks written (an enqueue the replicas did not confirm)
+ * is shared by the enqueue() calls one EnqueueBatcher call carried: each
+ * caller is told of its own tasks only, so its re-send uses its own ids.
+ */
+function ownTasks(error: TaskStoreError, refs: ReadonlyArray<{ id: string; queue: string }>): TaskStoreError {
+  const listed = error.tasks!;
+  const mine = listed.filter((t) => refs.some((r) => r.id === t.id && r.queue === t.queue));
+  if (mine.length === listed.length) return error;
+  const named = mine.map((t) => `'${t.id}' in '${t.queue}'`).join(', ');
+  const message = error.message.replace(/\(nothing is added twice\): [\s\S]*$/, `(nothing is added twice): ${named}`);
+  return new TaskStoreError(message, error.failure, { cause: error.cause, tasks: mine });
 }

@@ -53,11 +53,11 @@ export class RedisScheduleEngine implements ScheduleEngine {
   }
 
   now(): Promise<number> {
-    return guarded('reading the Redis clock', this.connections, () => this.clock());
+    return guarded('reading the Redis clock', this.connections, () => this.clock(), 'reads');
   }
 
   generation(): Promise<string> {
-    return guarded('reading the mark of what Redis holds', this.connections, () => this.directory.generation());
+    return guarded('reading the mark of what Redis holds', this.connections, () => this.directory.generation(), 'reads');
   }
 
   save(definition: ScheduleDefinition, firstDue: number): Promise<{ next: number; status: 'unchanged' | 'created' | 'updated' }> {
@@ -69,11 +69,11 @@ export class RedisScheduleEngine implements ScheduleEngine {
   }
 
   list(): Promise<StoredSchedule[]> {
-    return guarded('listing schedules', this.connections, () => this.readAll());
+    return guarded('listing schedules', this.connections, () => this.readAll(), 'reads');
   }
 
   due(now: number, limit: number): Promise<{ due: StoredSchedule[]; upcoming: number | null; more: boolean }> {
-    return guarded('reading due schedules', this.connections, () => this.readDue(now, limit));
+    return guarded('reading due schedules', this.connections, () => this.readDue(now, limit), 'reads');
   }
 
   fire(requests: readonly FireRequest[]): Promise<FireResult[]> {

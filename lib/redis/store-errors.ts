@@ -56,8 +56,13 @@ const MAYBE_DONE: Record<CallEffect, string> = {
   writes: 'the call was sent, so Redis may still carry it out: read the state before doing it again',
   adds:
     'the call was sent, so its tasks may still be stored: send them again with the same ids rather than new ones ' +
-    "(a stored task is not added twice; the error's tasks lists the ids)",
+    "(a task still stored is not added again; the error's tasks lists the ids)",
 };
+
+/** The MAYBE_DONE of a call that may not have gone out at all: "; if it was sent before <when>, ...". */
+function ifSent(maybe: string, when: string): string {
+  return maybe === '' ? '' : `; if it was sent before ${when}, ${maybe.replace(/^the call was sent, so /, '')}`;
+}
 
 /**
  * Wraps an error of a store call in the library's own classes, with a message
@@ -67,12 +72,14 @@ const MAYBE_DONE: Record<CallEffect, string> = {
  */
 export function toStoreError(operation: string, error: unknown, context: ErrorContext, effect: CallEffect = 'writes', calls = 1): Error {
   if (error instanceof TaskStoreError) return error;
-  const failed = classify(operation, error, context, effect, calls);
-  if (effect !== 'adds' || calls === 1) return failed;
+  const split = effect === 'adds' && calls > 1;
+  // A split batch's note below says what may be stored and what to do, once.
+  const failed = classify(operation, error, context, split ? 'reads' : effect, calls);
+  if (!split) return failed;
   // Each script call is all or nothing; a batch sent as several can be part stored whatever failed.
   const note =
     `; this batch went to Redis as ${calls} enqueue calls (one per queue and per 1,000 tasks), each all or nothing, so ` +
-    "some of its tasks may be stored: send the batch again with the same ids (a stored task is not added twice; the error's tasks lists the ids)";
+    "some of its tasks may be stored: send the batch again with the same ids (a task still stored is not added again; the error's tasks lists the ids)";
   return failed instanceof RedisUnavailableError
     ? new RedisUnavailableError(failed.message + note, { cause: failed.cause })
     : new TaskStoreError(failed.message + note, (failed as TaskStoreError).failure, { cause: failed.cause });
@@ -87,7 +94,7 @@ function classify(operation: string, error: unknown, context: ErrorContext, effe
     // It may have gone out before the close (Redis stalled meanwhile) or not at all.
     return new RedisUnavailableError(
       `${operation} failed: this app closed its Redis connections (app.close() was called) before Redis answered` +
-        `${maybe === '' ? '' : `; if it was sent before that, ${maybe.replace(/^the call was sent, so /, '')}`}; ` +
+        `${ifSent(maybe, 'that')}; ` +
         `call it while the app runs, and await it (or what it waits on: a schema's validation) before closing`,
       { cause },
     );
@@ -117,7 +124,7 @@ function classify(operation: string, error: unknown, context: ErrorContext, effe
   if (reply === null) {
     // ioredis' retry limit names a setting of this library's, not what happened.
     const why = isRetriesExhausted(error) ? 'the connection is down, and the reconnects made for this call failed' : context.safeMessage(error);
-    return new RedisUnavailableError(`${operation} failed: ${redisNamed(context.target)} is unreachable (${why})`, { cause });
+    return new RedisUnavailableError(`${operation} failed: ${redisNamed(context.target)} is unreachable (${why})${ifSent(maybe, 'the connection failed')}`, { cause });
   }
   const said = reply.split('\n')[0].slice(0, 300);
   const safe = context.safeMessage(said);

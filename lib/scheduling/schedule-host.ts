@@ -7,7 +7,10 @@ import type { ScheduleEngine } from '../engine/schedule-engine.js';
 import { TaskScheduler } from './task-scheduler.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import { untraced } from '../telemetry/untraced.js';
-import { timers } from '../timers/own-timers.js';
+import { timers, within } from '../timers/own-timers.js';
+
+/** Longest shutdown waits for a firing pass in flight (each of its calls is quick on a Redis that answers). */
+const PASS_STOP_WAIT_MS = 5_000;
 
 /** Injection token: false keeps this app from firing schedules by itself (the test mode's virtual time fires them on request). */
 export const SCHEDULE_FIRING = Symbol.for('nestjs-redis-tasks:schedule-firing');
@@ -62,7 +65,8 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
     this.stopListening?.();
     if (this.timer) timers.clearTimeout(this.timer);
     this.timer = null;
-    await this.passing;
+    // A pass waiting on a Redis that stopped answering (no commandTimeout) must not hold app.close() forever.
+    await within(this.passing ?? Promise.resolve(), PASS_STOP_WAIT_MS, undefined);
   }
 
   /** Looks again now (or right after the pass in flight). */

@@ -3,10 +3,12 @@ import { hostname } from 'node:os';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { WorkerInfo, WorkerQueueInfo } from '../interfaces/worker-info.interface.js';
 import { TaskStoreError } from '../errors/task-store.error.js';
-import { timers } from '../timers/own-timers.js';
+import { timers, within } from '../timers/own-timers.js';
 
 /** How soon a beat Redis refused for want of memory is tried again. */
 const OOM_RETRY_MS = 1_000;
+/** Longest stop() waits for the beat in flight and the record's removal: the record expires with its ttl anyway. */
+const STOP_WAIT_MS = 1_000;
 
 /**
  * This app's worker heartbeat: one store call per interval (a third of
@@ -55,14 +57,20 @@ export class WorkerHeartbeat {
     if (this.failing) this.retrySoon();
   }
 
-  /** Stops beating and removes the record. */
+  /**
+   * Stops beating and removes the record, waiting STOP_WAIT_MS at most: a
+   * stalled Redis (without commandTimeout) would otherwise hold app.close() forever.
+   */
   async stop(): Promise<void> {
     if (this.timer) timers.clearInterval(this.timer);
     this.timer = null;
     if (this.retry) timers.clearTimeout(this.retry);
     this.retry = null;
-    await this.inFlight;
-    await this.engine.retireWorker(this.instanceId).catch(() => undefined);
+    const retiring = (async () => {
+      await this.inFlight;
+      await this.engine.retireWorker(this.instanceId).catch(() => undefined);
+    })();
+    await within(retiring, STOP_WAIT_MS, undefined);
   }
 
   private record(): Omit<WorkerInfo, 'lastSeenAt'> {

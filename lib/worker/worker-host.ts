@@ -7,6 +7,7 @@ import type { TaskEngine } from '../engine/task-engine.js';
 import { QueueConsumer } from './queue-consumer.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import { untraced } from '../telemetry/untraced.js';
+import { within } from '../timers/own-timers.js';
 import { WorkerEvents } from './worker-events.js';
 import { WorkerHeartbeat } from './worker-heartbeat.js';
 
@@ -28,6 +29,13 @@ export interface WorkerStatus {
  * Starts consuming at bootstrap, once every module is initialised, and drains
  * in beforeApplicationShutdown, before the Redis connections close.
  */
+/**
+ * How long after the grace period shutdown waits for Redis to answer: more
+ * than the hand-backs and settles retried through an outage (a few seconds
+ * each), so only a Redis that stopped answering altogether runs it out.
+ */
+const STALLED_STOP_MS = 10_000;
+
 @Injectable()
 export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('TaskModule');
@@ -113,8 +121,25 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     };
   }
 
+  /**
+   * Drains the consumers (see QueueConsumer.stop), then stops the heartbeat.
+   * Bounded: a Redis that keeps its connections but stops answering (and no
+   * commandTimeout) would hold its replies, and app.close() with them,
+   * forever. Past the grace period and STALLED_STOP_MS more, shutdown goes
+   * on and the connections close: what was still held runs again once its
+   * lease runs out.
+   */
   beforeApplicationShutdown(): Promise<void> {
-    this.stopped ??= Promise.all(this.consumers.map((c) => c.stop(this.options.worker?.shutdownGraceMs ?? 0))).then(() => this.heartbeat?.stop());
+    const graceMs = this.options.worker?.shutdownGraceMs ?? 0;
+    const draining = Promise.all(this.consumers.map((c) => c.stop(graceMs))).then(() => this.heartbeat?.stop());
+    this.stopped ??= within(draining.then(() => true), graceMs + STALLED_STOP_MS, false).then((done) => {
+      if (!done) {
+        this.logger.warn(
+          `Redis did not answer during the worker's shutdown (${graceMs + STALLED_STOP_MS} ms); closing anyway: tasks still held by this ` +
+            'worker run again once their leases run out (set connection.commandTimeout to bound each call)',
+        );
+      }
+    });
     return this.stopped;
   }
 }

@@ -35,6 +35,15 @@ describe("durability: an enqueue the replicas did not confirm", () => {
     expect(await t.queue.get(written)).toMatchObject({ name: 'mail.send', payload: { to: 'a' } });
   });
 
+  it('tells each of several enqueue() calls sent together of its own task only', async () => {
+    const errors = (await Promise.all([1, 2, 3, 4, 5].map((n) => t.queue.enqueue('mail.send', { n }, { id: `own-${n}` }).catch((e: unknown) => e)))) as TaskStoreError[];
+    errors.forEach((error, i) => {
+      expect(error.failure).toBe('not-replicated');
+      expect(error.tasks).toEqual([{ id: `own-${i + 1}`, queue: 'default' }]);
+      expect(error.message).toMatch(new RegExp(`\\(nothing is added twice\\): 'own-${i + 1}' in 'default'$`));
+    });
+  });
+
   it('names the first three of a batch and carries them all', async () => {
     const items = [1, 2, 3, 4, 5].map((n) => ({ name: 'mail.send', payload: { n }, options: { id: `m${n}` } }));
     const error = (await t.queue.enqueueMany(items).catch((e: unknown) => e)) as TaskStoreError;

@@ -55,15 +55,15 @@ describe('toStoreError', () => {
 
   it("says a call that outlived its reconnects found Redis unreachable, without ioredis' retry limit, naming a Cluster as one", () => {
     const retries = new Error('Reached the max retries per request limit (which is 3). Refer to "maxRetriesPerRequest" option for details.');
-    expect(toStoreError('counts', retries, context).message).toBe(
+    expect(toStoreError('counts', retries, context, 'reads').message).toBe(
       'counts failed: Redis at redis.internal:6379 is unreachable (the connection is down, and the reconnects made for this call failed)',
     );
     const cluster = { ...context, target: 'Redis Cluster via 10.0.0.1:7000' };
-    expect(toStoreError('counts', new Error('Connection is closed.'), cluster).message).toBe('counts failed: Redis Cluster via 10.0.0.1:7000 is unreachable (Connection is closed.)');
+    expect(toStoreError('counts', new Error('Connection is closed.'), cluster, 'reads').message).toBe('counts failed: Redis Cluster via 10.0.0.1:7000 is unreachable (Connection is closed.)');
   });
 
   it('turns connection failures and refused logins into RedisUnavailableError, scrubbing secrets', () => {
-    const lost = toStoreError('counts', new Error('Connection is closed. S3cret'), context);
+    const lost = toStoreError('counts', new Error('Connection is closed. S3cret'), context, 'reads');
     expect(lost).toBeInstanceOf(RedisUnavailableError);
     expect(lost).toMatchObject({ failure: 'unavailable' });
     expect(lost.message).toBe('counts failed: Redis at redis.internal:6379 is unreachable (Connection is closed. ***)');
@@ -94,8 +94,8 @@ describe('toStoreError', () => {
     // A write may have gone out before the close, into a Redis that stalled meanwhile.
     expect(toStoreError('enqueue', new Error('Connection is closed.'), { ...context, closed: true }, 'adds').message).toBe(
       'enqueue failed: this app closed its Redis connections (app.close() was called) before Redis answered; if it was sent ' +
-        'before that, its tasks may still be stored: send them again with the same ids rather than new ones (a stored task is ' +
-        "not added twice; the error's tasks lists the ids); call it while the app runs, and await it (or what it waits on: a " +
+        'before that, its tasks may still be stored: send them again with the same ids rather than new ones (a task still stored is ' +
+        "not added again; the error's tasks lists the ids); call it while the app runs, and await it (or what it waits on: a " +
         "schema's validation) before closing",
     );
     // A refusal Redis sent is still reported as such.
@@ -109,8 +109,21 @@ describe('toStoreError', () => {
     expect(read.message).toBe("counts on queue 'q' failed: Redis at redis.internal:6379 did not answer within the connection's commandTimeout (it may be stalled, paused or unreachable)");
     expect(toStoreError('cancel', timedOut(), context, 'writes').message).toMatch(/unreachable\); the call was sent, so Redis may still carry it out: read the state before doing it again$/);
     expect(toStoreError('enqueue', timedOut(), context, 'adds').message).toMatch(
-      /unreachable\); the call was sent, so its tasks may still be stored: send them again with the same ids rather than new ones \(a stored task is not added twice; the error's tasks lists the ids\)$/,
+      /unreachable\); the call was sent, so its tasks may still be stored: send them again with the same ids rather than new ones \(a task still stored is not added again; the error's tasks lists the ids\)$/,
     );
+  });
+
+  it('says a write or an add whose connection failed may have been carried out, if it was sent; a read nothing', () => {
+    const lost = () => new Error('Connection is closed.');
+    expect(toStoreError('cancel', lost(), context).message).toBe(
+      'cancel failed: Redis at redis.internal:6379 is unreachable (Connection is closed.); if it was sent before the connection failed, ' +
+        'Redis may still carry it out: read the state before doing it again',
+    );
+    expect(toStoreError('enqueue', lost(), context, 'adds').message).toMatch(/; if it was sent before the connection failed, its tasks may still be stored: send them again with the same ids/);
+    // A batch sent as several calls says it once, in its own note.
+    const split = toStoreError('enqueue', new Error('Command timed out'), context, 'adds', 3).message;
+    expect(split.match(/same ids/g)).toHaveLength(1);
+    expect(split).toContain('as 3 enqueue calls');
   });
 
   it('says a batch sent as several enqueue calls may be part stored, whatever failed, keeping the error class', () => {

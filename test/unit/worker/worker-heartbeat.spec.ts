@@ -39,6 +39,20 @@ describe('WorkerHeartbeat', () => {
     }
   });
 
+  it('stops within a second when Redis never answers the removal of its record (stalled, no commandTimeout)', async () => {
+    const engine = {
+      heartbeat: async () => undefined,
+      retireWorker: () => new Promise<void>(() => undefined),
+    } as unknown as TaskEngine;
+    const heartbeat = new WorkerHeartbeat(engine, 'w1', 3_000, () => [], { warn: () => undefined } as unknown as Logger);
+    await heartbeat.start();
+    const startedAt = Date.now();
+    await heartbeat.stop();
+    const took = Date.now() - startedAt;
+    expect(took).toBeGreaterThanOrEqual(900);
+    expect(took).toBeLessThan(5_000);
+  });
+
   it('starts on a Redis out of memory and beats every second until a beat gets through, not at its interval', async () => {
     let refusals = 2;
     let beats = 0;
