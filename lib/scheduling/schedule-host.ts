@@ -36,6 +36,8 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
   private failing = false;
   /** The store's mark (ScheduleEngine.generation) when the declared schedules were last saved. */
   private generation: string | null = null;
+  /** Whether passes look at the mark: only an app declaring schedules has any to save again. */
+  private watchesMark = false;
   /** Saving them again failed, and was logged: logged again only once it works. */
   private restoreFailing = false;
   private stopListening: (() => void) | null = null;
@@ -51,8 +53,10 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     await this.engine.ready();
     const firing = Boolean(this.options.worker) && this.firing;
-    // Read before saving: a loss between the two is then seen by the first pass.
-    if (firing) this.generation = await this.markOf();
+    // Only an app declaring schedules has anything to save again (and makes the mark). Read before
+    // saving: a loss between the two is then seen by the first pass.
+    this.watchesMark = firing && this.scheduler.hasDeclared();
+    if (this.watchesMark) this.generation = await this.markOf();
     await this.scheduler.saveDeclared();
     if (!firing || this.stopped) return;
     this.firer = new ScheduleFirer(this.engine, this.logger, (queue, name) => this.telemetry.occurrenceAdded(queue, name));
@@ -89,6 +93,7 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
    * schedules (an unschedule, another timing) stay. An unchanged one stays as it is.
    */
   private async restoreIfLost(): Promise<void> {
+    if (!this.watchesMark) return;
     const generation = await this.markOf();
     if (generation === null || generation === this.generation) return;
     let saved: number;

@@ -81,6 +81,11 @@ export class TaskScheduler {
     return stored.map((s) => scheduleInfo(s)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  /** Whether this app's handlers declare any schedule. */
+  hasDeclared(): boolean {
+    return this.registry.scheduled().length > 0;
+  }
+
   /** Saves the schedules this app's handlers declare (each schedule's id is its task name); how many there are. */
   async saveDeclared(): Promise<number> {
     const declared = this.registry.scheduled();
