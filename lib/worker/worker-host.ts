@@ -11,6 +11,13 @@ import { within } from '../timers/own-timers.js';
 import { WorkerEvents } from './worker-events.js';
 import { WorkerHeartbeat } from './worker-heartbeat.js';
 
+/**
+ * How long after the grace period shutdown waits for Redis to answer: more
+ * than the hand-backs and settles retried through an outage (a few seconds
+ * each), so only a Redis that stopped answering altogether runs it out.
+ */
+const STALLED_STOP_MS = 10_000;
+
 /** This app's worker as a health check sees it. */
 export interface WorkerStatus {
   /** Whether this app runs a worker at all (it has handlers and `worker` is not false). */
@@ -29,13 +36,6 @@ export interface WorkerStatus {
  * Starts consuming at bootstrap, once every module is initialised, and drains
  * in beforeApplicationShutdown, before the Redis connections close.
  */
-/**
- * How long after the grace period shutdown waits for Redis to answer: more
- * than the hand-backs and settles retried through an outage (a few seconds
- * each), so only a Redis that stopped answering altogether runs it out.
- */
-const STALLED_STOP_MS = 10_000;
-
 @Injectable()
 export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('TaskModule');
