@@ -449,7 +449,8 @@ function atItem(error: unknown, index: number): unknown {
  */
 function ownTasks(error: TaskStoreError, refs: ReadonlyArray<{ id: string; queue: string }>): TaskStoreError {
   const listed = error.tasks!;
-  const mine = listed.filter((t) => refs.some((r) => r.id === t.id && r.queue === t.queue));
+  // Two callers of one batch may have given the same id: each is told of it once.
+  const mine = listed.filter((t, i) => refs.some((r) => r.id === t.id && r.queue === t.queue) && listed.findIndex((u) => u.id === t.id && u.queue === t.queue) === i);
   if (mine.length === listed.length) return error;
   const named = mine.map((t) => `'${t.id}' in '${t.queue}'`).join(', ');
   const message = error.message.replace(/\(nothing is added twice\): [\s\S]*$/, `(nothing is added twice): ${named}`);

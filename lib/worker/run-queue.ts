@@ -47,13 +47,14 @@ export class RunQueue<T extends Schedulable> {
 
   /**
    * Starts the task, or keeps it until a slot (or its handler) frees up.
-   * Tasks come in the order they are to run: one offered while others wait
-   * in the buffer goes behind them, even when a slot freed this turn (the
-   * buffer takes it on the next turn), or a fetch reply landing in between
-   * would start newer tasks, of lower priority too, before older ones.
+   * Tasks come in the order they are to run: slots freed since the last
+   * drain go to the tasks waiting in the buffer first, or a fetch reply
+   * landing before that drain would start newer tasks, of lower priority
+   * too, ahead of older ones.
    */
   offer(item: T): void {
-    if (this.running >= this.concurrency || this.buffer.length > 0) {
+    while (this.running < this.concurrency && this.buffer.length > 0) this.startNow(this.buffer.shift()!);
+    if (this.running >= this.concurrency) {
       this.buffer.push(item);
       return;
     }

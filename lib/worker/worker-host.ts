@@ -8,6 +8,7 @@ import { QueueConsumer } from './queue-consumer.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import { untraced } from '../telemetry/untraced.js';
 import { within } from '../timers/own-timers.js';
+import { MAX_TIMER_MS } from '../config/option-ranges.js';
 import { WorkerEvents } from './worker-events.js';
 import { WorkerHeartbeat } from './worker-heartbeat.js';
 
@@ -130,12 +131,15 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
    * lease runs out.
    */
   beforeApplicationShutdown(): Promise<void> {
+    if (this.stopped) return this.stopped;
     const graceMs = this.options.worker?.shutdownGraceMs ?? 0;
     const draining = Promise.all(this.consumers.map((c) => c.stop(graceMs))).then(() => this.heartbeat?.stop());
-    this.stopped ??= within(draining.then(() => true), graceMs + STALLED_STOP_MS, false).then((done) => {
+    // Within a timer's range: past it Node fires at once, cutting the drain short.
+    const boundMs = Math.min(graceMs + STALLED_STOP_MS, MAX_TIMER_MS);
+    this.stopped = within(draining.then(() => true), boundMs, false).then((done) => {
       if (!done) {
         this.logger.warn(
-          `Redis did not answer during the worker's shutdown (${graceMs + STALLED_STOP_MS} ms); closing anyway: tasks still held by this ` +
+          `Redis did not answer during the worker's shutdown (${boundMs} ms); closing anyway: tasks still held by this ` +
             'worker run again once their leases run out (set connection.commandTimeout to bound each call)',
         );
       }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskHandler } from '../../lib/index.js';
+import { TaskHandler, type TaskContext } from '../../lib/index.js';
 import { ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
 import { startTaskApp } from '../fixtures/task-app.js';
 import { uniquePrefix } from '../utils/redis.js';
@@ -11,8 +11,16 @@ import { uniquePrefix } from '../utils/redis.js';
 
 @Injectable()
 class IdleTasks {
+  readonly finished: string[] = [];
+
   @TaskHandler('stalled.idle')
   idle() {}
+
+  @TaskHandler('stalled.slow')
+  async slow(_payload: unknown, task: TaskContext) {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    this.finished.push(task.id);
+  }
 }
 
 describe('closing a worker app while Redis is stalled', () => {
@@ -33,11 +41,29 @@ describe('closing a worker app while Redis is stalled', () => {
     });
     redis.freeze();
     const startedAt = Date.now();
-    const closed = await Promise.race([
-      t.close().then(() => 'closed'),
-      new Promise((resolve) => setTimeout(resolve, 20_000, 'still closing after 20 s')),
-    ]);
+    let closed: unknown;
+    try {
+      closed = await Promise.race([
+        t.close().then(() => 'closed'),
+        new Promise((resolve) => setTimeout(resolve, 20_000, 'still closing after 20 s')),
+      ]);
+    } finally {
+      redis.thaw();
+    }
     expect(closed).toBe('closed');
     expect(Date.now() - startedAt).toBeLessThan(20_000);
+  }, 30_000);
+
+  // Its bound is the grace period and 10 s more: past a timer's range, Node fired it at once.
+  it('still waits for running handlers with the largest shutdownGraceMs the option takes', async () => {
+    const t = await startTaskApp(uniquePrefix('close-long-grace'), [IdleTasks], {
+      connection: redis.url,
+      worker: { concurrency: 2, leaseMs: 3_000, shutdownGraceMs: 2_147_483_647 },
+    });
+    const tasks = t.get(IdleTasks);
+    const ref = await t.queue.enqueue('stalled.slow', {});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await t.close();
+    expect(tasks.finished).toEqual([ref.id]);
   }, 30_000);
 });

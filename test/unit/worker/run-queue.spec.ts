@@ -28,14 +28,14 @@ describe('RunQueue', () => {
     runQueue.offer(a);
     runQueue.offer(b);
     runQueue.finished(a, 0);
-    // A fetch reply landing before the buffer's turn: its task is newer than b.
+    // A fetch reply landing before the buffer's turn: its task is newer than b, which takes the slot.
     runQueue.offer(c);
-    expect(started).toEqual(['a']);
+    expect(started).toEqual(['a', 'b']);
     await nextTurn();
     expect(started).toEqual(['a', 'b']);
     runQueue.finished(b, 0);
     runQueue.offer(d);
-    await nextTurn();
+    expect(started).toEqual(['a', 'b', 'c']);
     runQueue.finished(c, 0);
     await nextTurn();
     expect(started).toEqual(['a', 'b', 'c', 'd']);
