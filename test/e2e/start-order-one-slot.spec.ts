@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TaskHandler, type TaskContext } from '../../lib/index.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
-import { uniquePrefix } from '../utils/redis.js';
+import { removePrefix, uniquePrefix } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
 
 // "Higher priority runs first, FIFO among equal priority": one worker with one
@@ -22,15 +22,16 @@ class OrderedTasks {
 }
 
 describe('start order on one worker with one slot', () => {
+  const prefix = uniquePrefix('order');
   let producer: TaskApp | undefined;
   let worker: TaskApp | undefined;
   afterAll(async () => {
     await worker?.close();
     await producer?.close();
+    await removePrefix(prefix);
   });
 
   it('starts a backlog by priority, then in enqueue order, with the buffer at work', async () => {
-    const prefix = uniquePrefix('order');
     producer = await startTaskApp(prefix, [], { worker: false });
     const low = Array.from({ length: 400 }, (_, n) => ({ name: 'order.step', payload: null, options: { id: `low-${n}` } }));
     const high = Array.from({ length: 400 }, (_, n) => ({ name: 'order.step', payload: null, options: { id: `high-${n}`, priority: 10 } }));
