@@ -3,6 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import { TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
 import { ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
+import { commandCalls } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
 
 // The firer's pass reads each schedule queue's due index, and the prefix-wide
@@ -24,13 +25,6 @@ class Ticks {
   late(payload: { from: string }) {
     this.tick(payload);
   }
-}
-
-/** Calls of each command so far, from INFO commandstats (commands inside scripts included). */
-async function calls(admin: Redis): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const match of (await admin.info('commandstats')).matchAll(/cmdstat_(\w+):calls=(\d+)/g)) counts[match[1]] = Number(match[2]);
-  return counts;
 }
 
 describe('the schedule firer', () => {
@@ -67,9 +61,9 @@ describe('the schedule firer', () => {
 
     const admin = new Redis(server.url);
     try {
-      const before = await calls(admin);
+      const before = await commandCalls(admin);
       await new Promise((resolve) => setTimeout(resolve, 3_000));
-      const after = await calls(admin);
+      const after = await commandCalls(admin);
       const delta = (command: string) => (after[command] ?? 0) - (before[command] ?? 0);
       // Passes ran (each reads every schedule queue's due index twice, and the directory's token)...
       expect(delta('zrangebyscore')).toBeGreaterThanOrEqual(6 * 2 * 10);

@@ -3,7 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import { TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
 import { ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
-import { uniquePrefix } from '../utils/redis.js';
+import { commandCalls, uniquePrefix } from '../utils/redis.js';
 
 // The scripts are called by SHA (EVALSHA). A server that does not have one
 // (a new server, a restart without persistence of its script cache, SCRIPT
@@ -17,13 +17,6 @@ class EchoTasks {
   echo(payload: { n: number }) {
     return payload.n;
   }
-}
-
-/** Calls of each command so far, from INFO commandstats. */
-async function calls(admin: Redis): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const match of (await admin.info('commandstats')).matchAll(/cmdstat_(\w+):calls=(\d+)/g)) counts[match[1]] = Number(match[2]);
-  return counts;
 }
 
 describe('script loading', () => {
@@ -51,7 +44,7 @@ describe('script loading', () => {
     const queue = app.get(TaskQueue);
 
     await expect(queue.waitFor(await queue.enqueue('scripts.echo', { n: 1 }), { timeout: 10_000 })).resolves.toBe(1);
-    const first = await calls(admin);
+    const first = await commandCalls(admin);
     // The first enqueue, fetch and settle each asked by SHA, found no script and sent it.
     expect(first.evalsha).toBeGreaterThanOrEqual(3);
     expect(first.eval).toBeGreaterThanOrEqual(3);
@@ -60,7 +53,7 @@ describe('script loading', () => {
     await expect(queue.waitFor(await queue.enqueue('scripts.echo', { n: 2 }), { timeout: 10_000 })).resolves.toBe(2);
     const refs = await queue.enqueueMany([3, 4, 5].map((n) => ({ name: 'scripts.echo', payload: { n } })));
     await expect(Promise.all(refs.map((ref) => queue.waitFor(ref, { timeout: 10_000 })))).resolves.toEqual([3, 4, 5]);
-    const after = await calls(admin);
+    const after = await commandCalls(admin);
     expect(after.eval - first.eval).toBeGreaterThanOrEqual(3);
     // Loaded again: the calls after these go by SHA.
     expect(Number(/number_of_cached_scripts:(\d+)/.exec(await admin.info('memory'))?.[1])).toBeGreaterThanOrEqual(3);

@@ -95,3 +95,10 @@ export async function removePrefix(prefix: string): Promise<void> {
     await redis.quit();
   }
 }
+
+/** Calls of each command so far on a server, from INFO commandstats (commands inside scripts included). */
+export async function commandCalls(admin: Redis): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const match of (await admin.info('commandstats')).matchAll(/cmdstat_(\w+):calls=(\d+)/g)) counts[match[1]] = Number(match[2]);
+  return counts;
+}
