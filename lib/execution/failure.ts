@@ -35,9 +35,12 @@ export function boundedMessage(text: string): string {
   return wellFormed(capped(text, MAX_ERROR_MESSAGE));
 }
 
-/** The error as a task keeps it: message, stack and issues within their limits. */
-function bounded(info: TaskErrorInfo): TaskErrorInfo {
-  const message = boundedMessage(info.message);
+/**
+ * The error as a task keeps it: message, stack and issues within their
+ * limits. A note of the library's goes after the message, inside its limit.
+ */
+function bounded(info: TaskErrorInfo, note?: string): TaskErrorInfo {
+  const message = note === undefined ? boundedMessage(info.message) : `${wellFormed(capped(info.message, MAX_ERROR_MESSAGE - note.length - 1))} ${note}`;
   if (message !== info.message && info.stack !== undefined) {
     // V8 stacks begin with "<name>: <message>": the cut message goes there too, so the frames stay.
     const head = `${info.name ?? 'Error'}: ${info.message}`;
@@ -63,9 +66,9 @@ function bounded(info: TaskErrorInfo): TaskErrorInfo {
  * message getter that throws, a revoked Proxy) is recorded as unreadable. It
  * runs in the worker's settle path, where a throw would have ended the process.
  */
-export function describeThrown(thrown: unknown): TaskErrorInfo {
+export function describeThrown(thrown: unknown, note?: string): TaskErrorInfo {
   try {
-    return bounded(describeUnbounded(thrown));
+    return bounded(describeUnbounded(thrown), note);
   } catch (error) {
     return { message: `handler threw a value that cannot be read (reading it threw: ${safeText(error)})` };
   }
@@ -136,8 +139,8 @@ function describeUnbounded(thrown: unknown): TaskErrorInfo {
  * (validation), and a guard's denial (401/403 thrown before
  * the pipes). Everything else is retried while attempts remain.
  */
-export function classifyFailure(thrown: unknown, stage: PipelineStage): Failure {
-  const error = describeThrown(thrown);
+export function classifyFailure(thrown: unknown, stage: PipelineStage, note?: string): Failure {
+  const error = describeThrown(thrown, note);
   if (isInstance(thrown, UnrecoverableTaskError) || isInstance(thrown, TaskPayloadError)) return { error, permanent: true };
   if (stage === 'pipes') return { error, permanent: true };
   if (stage === 'before-pipes' && isInstance(thrown, HttpException) && [401, 403].includes(thrown.getStatus())) {

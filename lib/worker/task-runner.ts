@@ -51,6 +51,8 @@ export function runAttempt(
   return running.then((result) => encodeResult(result, maxResultBytes), (thrown: unknown) => failure(thrown, state));
 }
 
+const UNREAD_RATE_LIMIT = '(a RateLimitedError whose retryAfterMs could not be read or is out of range: it failed as any error does, the attempt counted)';
+
 /** The outcome of a thrown value. Never throws: it runs where a throw would end the worker's process. */
 function failure(thrown: unknown, state: AttemptState): RunOutcome {
   const limited = isInstance(thrown, RateLimitedError);
@@ -60,9 +62,8 @@ function failure(thrown: unknown, state: AttemptState): RunOutcome {
     const { message, name } = describeThrown(thrown);
     return { kind: 'limited', delayMs, error: { message, ...(name !== undefined && { name }) }, thrown };
   }
-  const { error, permanent } = classifyFailure(thrown, state.stage);
   // The record says why a rate limit counted an attempt: the handler asked for a wait.
-  if (limited) error.message += ' (a RateLimitedError whose retryAfterMs could not be read or is out of range: it failed as any error does, the attempt counted)';
+  const { error, permanent } = classifyFailure(thrown, state.stage, limited ? UNREAD_RATE_LIMIT : undefined);
   return { kind: 'failed', error, permanent, thrown };
 }
 

@@ -174,6 +174,15 @@ describe('describeThrown: the size an error is kept at', () => {
     expect(info.stack!.length).toBeLessThan(MAX_ERROR_MESSAGE + 2_000);
   });
 
+  it("keeps a note of the library's after the message, within the message's limit", () => {
+    const note = '(why the library treated it so)';
+    expect(classifyFailure(new Error('short'), 'handler', note).error.message).toBe(`short ${note}`);
+    const long = classifyFailure(new Error('e'.repeat(20_000)), 'handler', note).error.message;
+    expect(long.endsWith(` more characters cut) ${note}`)).toBe(true);
+    expect(long.startsWith('e'.repeat(MAX_ERROR_MESSAGE - note.length - 1))).toBe(true);
+    expect(long).not.toContain('e'.repeat(MAX_ERROR_MESSAGE - note.length));
+  });
+
   it('cuts a long stack and keeps short errors whole', () => {
     const error = new Error('short');
     error.stack = `Error: short\n${'    at frame (file.js:1:1)\n'.repeat(2_000)}`;
