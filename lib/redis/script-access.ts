@@ -46,8 +46,8 @@ const KEYED = PROBES.filter((probe) => probe.command.includes(KEY)).map(nameOf);
 /** A key the probes name: of the prefix-wide keys' shape, of a queue the app uses, or of a stand-in queue when none is known. */
 type ProbeKey = { readonly key: string } & ({ readonly kind: 'prefix' | 'stand-in' } | { readonly kind: 'queue'; readonly queue: string });
 
-/** Queues probed at most (the first ones): each adds a probe per command to the one call. */
-const MAX_QUEUES_PROBED = 100;
+/** Keys probed in one script call: each adds a probe per command (about 2 KB) to it, and an app may use thousands of queues. */
+const KEYS_PER_CALL = 100;
 
 /** What the check found: nothing, or warnings (a user that may only read, or may not use some queues). */
 export type ScriptAccess = { warnings: string[] };
@@ -77,28 +77,31 @@ export interface AccessCheckApp {
  */
 export async function checkScriptAccess(node: Redis, where: string, app: AccessCheckApp): Promise<ScriptAccess> {
   const { prefix, worker } = app;
-  const queues = app.queues.slice(0, MAX_QUEUES_PROBED);
+  const { queues } = app;
   const keys: ProbeKey[] = [
     { key: `{${prefix}:}:access-check`, kind: 'prefix' },
     ...(queues.length > 0
       ? queues.map((queue): ProbeKey => ({ key: `{${prefix}:${queue}}:access-check`, kind: 'queue', queue }))
       : [{ key: `{${prefix}:access-check}:k`, kind: 'stand-in' } as const]),
   ];
-  const lines = keys.flatMap((probeKey) => PROBES.map((probe) => ({ probeKey, probe })));
-  const probes = lines.map(({ probeKey, probe }) => probe.command.map((part) => (part === KEY ? probeKey.key : part)).join('\t')).join('\n');
-  let reply: unknown;
-  try {
-    reply = await runScript(node, 'checkAccess', [], [probes]);
-  } catch (error) {
-    // A user who may not run scripts at all meets that at its first call, with a message that says so.
-    if (error instanceof Error && /^NOPERM\b/.test(error.message)) return { warnings: [] };
-    throw error;
-  }
-  if (!Array.isArray(reply) || reply.length === 0) return { warnings: [] };
   const refusedOn = new Map(keys.map((probeKey) => [probeKey, new Set<string>()]));
-  for (const line of reply as number[]) {
-    const probed = lines[line - 1];
-    if (probed) refusedOn.get(probed.probeKey)!.add(nameOf(probed.probe));
+  for (let from = 0; from < keys.length; from += KEYS_PER_CALL) {
+    const lines = keys.slice(from, from + KEYS_PER_CALL).flatMap((probeKey) => PROBES.map((probe) => ({ probeKey, probe })));
+    const probes = lines.map(({ probeKey, probe }) => probe.command.map((part) => (part === KEY ? probeKey.key : part)).join('\t')).join('\n');
+    let reply: unknown;
+    try {
+      reply = await runScript(node, 'checkAccess', [], [probes]);
+    } catch (error) {
+      // A user who may not run scripts at all meets that at its first call, with a message that says so.
+      if (error instanceof Error && /^NOPERM\b/.test(error.message)) return { warnings: [] };
+      throw error;
+    }
+    // false: a Redis before 7.0, which cannot be asked.
+    if (!Array.isArray(reply)) return { warnings: [] };
+    for (const line of reply as number[]) {
+      const probed = lines[line - 1];
+      if (probed) refusedOn.get(probed.probeKey)!.add(nameOf(probed.probe));
+    }
   }
   // Every command refused on a key: the key pattern does not cover it, whatever the commands.
   const shut = new Set(keys.filter((probeKey) => KEYED.every((name) => refusedOn.get(probeKey)!.has(name))));

@@ -185,6 +185,17 @@ describe('the bootstrap access check (Redis 7+)', () => {
     expect(producer.error).toBeNull();
   });
 
+  it('checks every queue the options name, past the first hundred (probed a hundred keys to a call)', async () => {
+    const names = Array.from({ length: 150 }, (_, i) => `q${String(i).padStart(3, '0')}`);
+    const covered = names.slice(0, 149).map((queue) => `~{${PREFIX}:${queue}}*`).join(' ');
+    await setUser(rule((rules) => rules.map((r) => r.replace(`~{${PREFIX}:*`, `~{${PREFIX}:}* ${covered}`)).flatMap((r) => r.split(' '))));
+    const queues = Object.fromEntries(names.map((queue) => [queue, {}]));
+    expect((await refusal(false, { queues }))?.message).toMatch(/on the keys of queue 'q149', which this app uses/);
+    const { app, error } = await boot(false, { queues: Object.fromEntries(names.slice(0, 149).map((queue) => [queue, {}])) });
+    await app?.close();
+    expect(error).toBeNull();
+  });
+
   it('starts the whole documented rule with no warning', async () => {
     await setUser(rule());
     await bootsAndRuns();
