@@ -26,6 +26,7 @@ export class LeaseKeeper {
   private recoverTimer: NodeJS.Timeout | null = null;
   /** When the last renewal that got through was sent (local ms; until one has, when the keeper was made). */
   private renewedAt = timers.monotonicMs();
+  private stopped = false;
   /** The renewal in flight, which a second call joins. */
   private renewing: Promise<void> | null = null;
   /** Told how many expired leases each recovery took back (for the metrics). */
@@ -53,6 +54,7 @@ export class LeaseKeeper {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.renewTimer) timers.clearInterval(this.renewTimer);
     if (this.recoverTimer) timers.clearInterval(this.recoverTimer);
     this.renewTimer = this.recoverTimer = null;
@@ -90,6 +92,8 @@ export class LeaseKeeper {
       }
       if (orphans.length > 0) await this.settleUnnamed(orphans);
     } catch (error) {
+      // Stopped: nothing will retry, and a call cut off by closing is no outage.
+      if (this.stopped) return;
       this.outage.failed('renew', error, `could not renew leases (${error instanceof Error ? error.message : String(error)}); will retry`);
     }
   }
@@ -159,6 +163,7 @@ export class LeaseKeeper {
         this.logger.warn(`queue '${this.queue}': took back ${requeued + dead} task(s) whose worker stopped renewing its lease (${requeued} requeued, ${dead} dead)`);
       }
     } catch (error) {
+      if (this.stopped) return;
       this.outage.failed('recover', error, `could not recover expired leases (${error instanceof Error ? error.message : String(error)}); will retry`);
     }
     await renewal;

@@ -128,6 +128,14 @@ export class QueueConsumer {
     this.loopDone = this.loop();
   }
 
+  /**
+   * Stops renewing and recovering at once: a shutdown cut short by a stalled
+   * Redis closes the connections under the calls still out (see WorkerHost).
+   */
+  cutShort(): void {
+    this.leases.stop();
+  }
+
   /** Stops fetching, lets running tasks finish for `graceMs`, then aborts and hands back the rest. */
   async stop(graceMs: number): Promise<void> {
     if (this.stopping) return;

@@ -24,6 +24,7 @@ export class WorkerHeartbeat {
   private inFlight: Promise<void> | null = null;
   private readonly startedAt = Date.now();
   private failing = false;
+  private stopping: Promise<void> | null = null;
 
   constructor(
     private readonly engine: TaskEngine,
@@ -61,7 +62,12 @@ export class WorkerHeartbeat {
    * Stops beating and removes the record, waiting STOP_WAIT_MS at most: a
    * stalled Redis (without commandTimeout) would otherwise hold app.close() forever.
    */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
     if (this.timer) timers.clearInterval(this.timer);
     this.timer = null;
     if (this.retry) timers.clearTimeout(this.retry);
@@ -92,6 +98,8 @@ export class WorkerHeartbeat {
       if (this.failing) this.logger.warn('worker heartbeat works again');
       this.failing = false;
     } catch (error) {
+      // Stopped meanwhile (a shutdown cut short closes the connections under a beat): nothing will retry.
+      if (this.stopping) return;
       // Once per outage: the connection reports the outage itself too. The engine's message already says what failed.
       if (!this.failing) this.logger.warn(`${error instanceof Error ? error.message : String(error)}; the worker heartbeat will retry`);
       this.failing = true;

@@ -138,6 +138,8 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     const boundMs = Math.min(graceMs + STALLED_STOP_MS, MAX_TIMER_MS);
     this.stopped = within(draining.then(() => true), boundMs, false).then((done) => {
       if (!done) {
+        for (const consumer of this.consumers) consumer.cutShort();
+        void this.heartbeat?.stop();
         this.logger.warn(
           `Redis did not answer during the worker's shutdown (${boundMs} ms); closing anyway: tasks still held by this ` +
             'worker run again once their leases run out (set connection.commandTimeout to bound each call)',
