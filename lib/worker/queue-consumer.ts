@@ -15,6 +15,7 @@ import { runObservedAttempt, type AttemptSurroundings } from './observed-attempt
 import { NoHandlerWarnings } from './no-handler-warnings.js';
 import { OutageReporter } from './outage-reporter.js';
 import { traced } from '../telemetry/untraced.js';
+import { ReplyOrder } from './reply-order.js';
 import { RunQueue } from './run-queue.js';
 import { SettleBatcher } from './settle-batcher.js';
 import { SlotLedger, type Slot } from './slot-ledger.js';
@@ -58,6 +59,8 @@ export class QueueConsumer {
   private readonly surroundings: AttemptSurroundings;
   private readonly runQueue: RunQueue<Slot>;
   private readonly batcher: SettleBatcher;
+  /** Fetch replies read in the order their calls went out (see ReplyOrder). */
+  private readonly order = new ReplyOrder();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly leases: LeaseKeeper;
   private readonly outage: OutageReporter;
@@ -90,6 +93,7 @@ export class QueueConsumer {
       queue,
       engine,
       this.ledger,
+      this.order,
       (count) => this.request(count),
       (call) => this.withRetry(call),
       (reply, sentAt) => this.acceptSettled(reply, sentAt),
@@ -215,8 +219,8 @@ export class QueueConsumer {
         return { got: this.accept(reply, this.pokedAt ?? undefined), broken: reply.brokenIds.length };
       }
       const sentAt = timers.monotonicMs();
-      const reply = await this.track(this.engine.fetch(this.queue, request));
-      return { got: this.accept(reply, sentAt), broken: reply.brokenIds.length };
+      const { ticket, reply } = await this.track(this.order.send(() => this.engine.fetch(this.queue, request)));
+      return { got: await this.order.deliver(ticket, () => this.accept(reply, sentAt)), broken: reply.brokenIds.length };
     } finally {
       this.ledger.fetchDone(sent);
       this.ledger.unreserve(count);

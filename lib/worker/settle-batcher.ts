@@ -1,5 +1,6 @@
 import type { AttemptOutcome, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { TaskEngine } from '../engine/task-engine.js';
+import type { ReplyOrder } from './reply-order.js';
 import type { SlotLedger } from './slot-ledger.js';
 import { timers } from '../timers/own-timers.js';
 
@@ -33,6 +34,8 @@ export class SettleBatcher {
     private readonly queue: string,
     private readonly engine: TaskEngine,
     private readonly ledger: SlotLedger,
+    /** Shared with the consumer's own fetches: the settle's fetch half is read in the order it was sent. */
+    private readonly order: ReplyOrder,
     private readonly request: (count: number) => FetchRequest,
     /** Runs a call that must not be lost through an outage; null when it gave up (see OutageReporter.retry). */
     private readonly withRetry: <T>(call: () => Promise<T>) => Promise<T | null>,
@@ -70,15 +73,16 @@ export class SettleBatcher {
     let used: Lease[] = [];
     try {
       let sentAt = 0;
-      const reply = await this.withRetry(() => {
+      const answered = await this.withRetry(() => {
         sentAt = timers.monotonicMs();
-        return this.engine.settle(this.queue, outcomes, this.request(count));
+        return this.order.send(() => this.engine.settle(this.queue, outcomes, this.request(count)));
       });
-      if (reply) {
+      if (answered) {
+        const { ticket, reply } = answered;
         reply.settled.forEach((taken, i) => taken || this.onDiscarded(outcomes[i], LEASE_ENDED));
         // A rate-limited attempt is not used: if the store loses its record, the task is rightly handed back.
         for (let i = 0; i < outcomes.length; i++) if (reply.settled[i] && outcomes[i].kind !== 'limited') used.push(outcomes[i].lease);
-        this.onReply(reply, sentAt);
+        await this.order.deliver(ticket, () => this.onReply(reply, sentAt));
       } else {
         this.ledger.notRecorded(outcomes.map((o) => o.lease));
         for (const outcome of outcomes) this.onDiscarded(outcome, 'the store stayed out of reach (or refused it) for too long');

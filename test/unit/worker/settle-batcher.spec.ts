@@ -1,5 +1,6 @@
 import type { AttemptOutcome, FetchRequest, SettleReply } from '../../../lib/engine/attempt.js';
 import type { TaskEngine } from '../../../lib/engine/task-engine.js';
+import { ReplyOrder } from '../../../lib/worker/reply-order.js';
 import { SettleBatcher } from '../../../lib/worker/settle-batcher.js';
 import { SlotLedger } from '../../../lib/worker/slot-ledger.js';
 
@@ -33,6 +34,7 @@ function batcherOn(engine: TaskEngine, withRetry: WithRetry = (call) => call(), 
     'q',
     engine,
     ledger,
+    new ReplyOrder(),
     (count) => ({ count, workerToken: 'w', leaseMs: 30_000, handlerLimits: new Map(), handlerNames: [] }),
     withRetry,
     onReply,
