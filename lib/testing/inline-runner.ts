@@ -56,11 +56,12 @@ export class InlineRunner implements OnApplicationBootstrap, BeforeApplicationSh
 
   private async step(): Promise<void> {
     if (this.stopped) return;
-    const { started, nextDueInMs } = await this.worker.fill();
+    const { started, nextDueInMs, full } = await this.worker.fill();
     if (started > 0 || nextDueInMs === null || this.stopped) return;
     if (this.store.clock instanceof VirtualClock) {
-      // Nothing runs and nothing else is due: skip ahead to the next task rather than wait.
-      if (this.worker.busy === 0) {
+      // Nothing runs and nothing else is due: skip ahead to the next task rather than wait. A queue
+      // that was full when looked at may hold due tasks: the attempt that freed it kicks a new look.
+      if (this.worker.busy === 0 && !full) {
         this.store.clock.advance(nextDueInMs);
         this.kick();
       }

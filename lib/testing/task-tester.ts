@@ -111,7 +111,7 @@ export class TaskTester {
     for (;;) {
       // A drain running when app.close() began ends here, saying so, rather than with a report of what it did not run.
       this.worker.checkInitialised('drain');
-      const { started, nextDueInMs } = await this.worker.fill();
+      const { started, nextDueInMs, full } = await this.worker.fill();
       attempts += started;
       if (attempts > limit) {
         await this.worker.settled();
@@ -121,6 +121,8 @@ export class TaskTester {
         await this.worker.nextChange();
         continue;
       }
+      // Its slots freed while it was looked at: look again before the clock moves.
+      if (full) continue;
       if (nextDueInMs === null || advancedMs + nextDueInMs > budget) break;
       await this.passTime(nextDueInMs);
       advancedMs += nextDueInMs;

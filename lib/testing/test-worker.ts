@@ -26,8 +26,15 @@ interface Job {
 /** What one look at the queues found. */
 export interface FillResult {
   started: number;
-  /** Ms until the earliest delayed task (or rate-limit window) of any queue, or null. */
+  /** Ms until the earliest delayed task (or rate-limit window) of any queue not paused, or null. */
   nextDueInMs: number | null;
+  /**
+   * A queue had no free slot when it was looked at: it may hold tasks due
+   * now, so the clock must not move to `nextDueInMs` before it is looked at
+   * again (a slot that freed meanwhile would otherwise let a retry's backoff
+   * pass ahead of the tasks waiting behind it).
+   */
+  full: boolean;
 }
 
 /**
@@ -117,24 +124,27 @@ export class TestWorker implements BeforeApplicationShutdown {
   async fill(): Promise<FillResult> {
     let started = 0;
     let nextDueInMs: number | null = null;
-    if (this.stopping) return { started, nextDueInMs };
+    let full = false;
+    if (this.stopping) return { started, nextDueInMs, full };
     for (const queue of this.queues()) {
       const free = this.concurrency(queue) - (this.held.get(queue) ?? 0);
+      if (free <= 0) full = true;
       const reply = await this.engine.fetch(queue, this.request(queue, Math.max(0, free)));
       // Shutdown began while this fetch was on its way: what it took goes back untouched.
       if (this.stopping) {
         if (reply.tasks.length > 0) await this.engine.release(queue, reply.tasks.map((task) => task.lease));
-        return { started, nextDueInMs: null };
+        return { started, nextDueInMs: null, full };
       }
       for (const task of reply.tasks) this.start(queue, task);
       started += reply.tasks.length;
-      if (reply.nextDueInMs !== null) nextDueInMs = nextDueInMs === null ? reply.nextDueInMs : Math.min(nextDueInMs, reply.nextDueInMs);
+      // A paused queue runs nothing when its delayed tasks fall due: no reason to move the clock.
+      if (reply.nextDueInMs !== null && !this.store.queue(queue).paused) nextDueInMs = nextDueInMs === null ? reply.nextDueInMs : Math.min(nextDueInMs, reply.nextDueInMs);
     }
-    return { started, nextDueInMs };
+    return { started, nextDueInMs, full };
   }
 
   /** Takes one due task of `queue` (or of the first queue that has one), runs it and records it; null when none was due. */
-  async runOne(onlyQueue?: string): Promise<FillResult & { ran: { queue: string; id: string } | null }> {
+  async runOne(onlyQueue?: string): Promise<Omit<FillResult, 'full'> & { ran: { queue: string; id: string } | null }> {
     let nextDueInMs: number | null = null;
     const consumed = !this.options.worker || this.stopping ? [] : onlyQueue === undefined ? this.queues() : [onlyQueue];
     for (const queue of consumed) {
@@ -155,7 +165,7 @@ export class TestWorker implements BeforeApplicationShutdown {
         }
         return { started: 1, nextDueInMs: null, ran: { queue, id: task.id } };
       }
-      if (reply.nextDueInMs !== null) nextDueInMs = nextDueInMs === null ? reply.nextDueInMs : Math.min(nextDueInMs, reply.nextDueInMs);
+      if (reply.nextDueInMs !== null && !this.store.queue(queue).paused) nextDueInMs = nextDueInMs === null ? reply.nextDueInMs : Math.min(nextDueInMs, reply.nextDueInMs);
     }
     return { started: 0, nextDueInMs, ran: null };
   }
