@@ -1,4 +1,5 @@
-import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { hostname } from 'node:os';
 import { RESOLVED_TASK_OPTIONS, queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { TaskHandlerRegistry, type RegisteredHandler } from '../discovery/task-handler.registry.js';
 import type { FetchRequest, FetchedTask, Lease } from '../engine/attempt.js';
@@ -47,7 +48,7 @@ export interface FillResult {
  * handler's own limit.
  */
 @Injectable()
-export class TestWorker implements BeforeApplicationShutdown {
+export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly held = new Map<string, number>();
   /** The attempts running now, to abort and hand back at shutdown. */
   private readonly attempts = new Map<FetchedTask, { queue: string; state: AttemptState; giveUp: () => void }>();
@@ -56,6 +57,7 @@ export class TestWorker implements BeforeApplicationShutdown {
   private readonly running = new Set<Promise<void>>();
   private readonly finishedListeners = new Set<() => void>();
   readonly workerToken = `test.${process.pid.toString(36)}`;
+  private readonly startedAt = Date.now();
 
   /** @internal Made by Nest's injector (left out of the built types, which would name optional peers). */
   constructor(
@@ -66,6 +68,15 @@ export class TestWorker implements BeforeApplicationShutdown {
     private readonly store: MemoryStore,
     private readonly telemetry: TaskTelemetry,
   ) {}
+
+  /**
+   * Lists this worker as `workers()` does a worker on Redis (its queues,
+   * handlers, concurrency and running count), so a task's `lease.workerId`
+   * names a listed worker and `queues()` lists the queues it serves.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.advertise();
+  }
 
   /**
    * Throws unless the app was initialised: before init() (a testing module
@@ -103,6 +114,7 @@ export class TestWorker implements BeforeApplicationShutdown {
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    await this.engine.retireWorker(this.workerToken);
     // Taken but not started (waiting for a handler's slot): handed back now, as a worker hands back its buffer.
     for (const [queue, runQueue] of this.runQueues) {
       const waiting = runQueue.drainWaiting();
@@ -195,8 +207,18 @@ export class TestWorker implements BeforeApplicationShutdown {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
+  /** The worker's record, as a heartbeat writes it; a lease of the test mode's length, which virtual time cannot outrun. */
+  private async advertise(): Promise<void> {
+    if (this.stopping || this.queues().length === 0) return;
+    const queues = [...this.registry.byQueue()].map(([queue, handlers]) => ({
+      queue, handlers: handlers.map((h) => h.name), concurrency: this.concurrency(queue), running: this.held.get(queue) ?? 0,
+    }));
+    await this.engine.heartbeat({ instanceId: this.workerToken, host: hostname(), pid: process.pid, startedAt: this.startedAt, queues }, LEASE_MS);
+  }
+
   private start(queue: string, task: FetchedTask): void {
     this.held.set(queue, (this.held.get(queue) ?? 0) + 1);
+    void this.advertise();
     this.runQueueOf(queue).offer({ queue, task, handler: this.registry.get(task.name) });
   }
 
@@ -209,6 +231,7 @@ export class TestWorker implements BeforeApplicationShutdown {
         const run = this.run(job).finally(() => {
           this.running.delete(run);
           this.held.set(queue, (this.held.get(queue) ?? 1) - 1);
+          void this.advertise();
           runQueue!.finished(job, Date.now() - (started.get(job) ?? Date.now()));
           started.delete(job);
           for (const listener of this.finishedListeners) listener();

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { TaskHandler } from '../../../lib/index.js';
+import { startTestingApp } from '../../fixtures/testing-app.js';
+
+// workers() and queues() in the test mode list what they list on Redis: the
+// app's worker, whose id a running task's lease names, and the queues its
+// handlers serve, used or not.
+
+@Injectable()
+class GatedTasks {
+  release: () => void = () => undefined;
+  readonly gate = new Promise<void>((resolve) => (this.release = resolve));
+
+  @TaskHandler('gated.run', { queue: 'gated' })
+  run() {
+    return this.gate;
+  }
+
+  @TaskHandler('idle.run', { queue: 'idle' })
+  idle() {}
+}
+
+describe("the test mode's worker record", () => {
+  it("lists the app's worker, named by a running task's lease, and the queues it serves", async () => {
+    const t = await startTestingApp([GatedTasks], { mode: 'inline', worker: { concurrency: 3 } });
+    try {
+      expect(await t.queue.queues()).toEqual(['gated', 'idle']);
+      const ref = await t.queue.enqueue('gated.run', {}, { queue: 'gated' });
+      for (let i = 0; i < 100 && (await t.queue.get(ref))?.state !== 'active'; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      const [worker, ...others] = await t.queue.workers();
+      expect(others).toEqual([]);
+      expect((await t.queue.get(ref))?.lease?.workerId).toBe(worker.instanceId);
+      expect(worker).toMatchObject({
+        pid: process.pid,
+        queues: [
+          { queue: 'gated', handlers: ['gated.run'], concurrency: 3, running: 1 },
+          { queue: 'idle', handlers: ['idle.run'], concurrency: 3, running: 0 },
+        ],
+      });
+      t.get(GatedTasks).release();
+      await t.queue.waitFor(ref, { timeout: 2_000 });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('lists none in an app without a worker (worker: false), as a producer-only app on Redis', async () => {
+    const producer = await startTestingApp([GatedTasks], { mode: 'fake', worker: false });
+    try {
+      expect(await producer.queue.workers()).toEqual([]);
+      expect(await producer.queue.queues()).toEqual([]);
+    } finally {
+      await producer.close();
+    }
+  });
+});
