@@ -30,6 +30,8 @@ export interface ControllerMethod {
 /** Every method of every instantiated provider of the app, for explorers to read metadata from. */
 export function* providerMethods(discovery: DiscoveryService, scanner: MetadataScanner): Generator<ProviderMethod> {
   for (const wrapper of discovery.getProviders()) {
+    // A useExisting provider is another token for an instance listed under its own: scanned, its handlers would be claimed twice.
+    if (wrapper.isAlias) continue;
     const { instance } = wrapper;
     if (!instance || typeof instance !== 'object') continue;
     const prototype = Object.getPrototypeOf(instance) as object | null;

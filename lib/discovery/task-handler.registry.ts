@@ -36,9 +36,12 @@ export class TaskHandlerRegistry {
     if (existing) {
       const sameClass = existing.source === handler.source;
       const where = (h: RegisteredHandler) => (sameClass && h.module ? `${h.source} (in ${h.module})` : h.source);
-      const hint = sameClass
-        ? 'one class listed in the providers of two modules is two providers: list it in one module and export it from there'
-        : undefined;
+      const hint = !sameClass
+        ? undefined
+        : existing.module === handler.module
+          ? `module ${handler.module} was imported twice as two dynamic modules (its register() or forRoot() called twice, say), each ` +
+            'with its own instance of the class: declare the handler class in a module imported once, and export it from there'
+          : 'one class listed in the providers of two modules is two providers: list it in one module and export it from there';
       throw new DuplicateTaskHandlerError(handler.name, where(existing), where(handler), hint);
     }
     this.handlers.set(handler.name, handler);

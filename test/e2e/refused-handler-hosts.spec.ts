@@ -1,12 +1,14 @@
-import { Controller, Get, Injectable, Module, Scope } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, Scope, type DynamicModule } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { OnTaskEvent, OnWorkerEvent, TaskHandler, TaskModule } from '../../lib/index.js';
+import { OnTaskEvent, OnWorkerEvent, TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
 import { CapturingLogger } from '../utils/capturing-logger.js';
 import { removePrefix, TEST_CONNECTION, uniquePrefix } from '../utils/redis.js';
 
 // Handlers Nest could not run (on a transient provider, on a controller) stop
 // bootstrap naming the method, a listener on a transient provider is skipped
-// with a warning, and one class listed in two modules is named with both.
+// with a warning, and one class listed in two modules is named with both. A
+// provider aliased with useExisting is one instance: one handler, each
+// listener called once.
 
 @Injectable({ scope: Scope.TRANSIENT })
 class TransientHost {
@@ -59,6 +61,54 @@ class OrdersModule {}
 @Module({ providers: [SharedTasks] })
 class BillingModule {}
 
+/** The port an app's code injects; the handler class is provided under it too (useExisting). */
+abstract class Mailer {
+  abstract readonly sent: string[];
+}
+
+@Injectable()
+class SmtpMailer implements Mailer {
+  readonly sent: string[] = [];
+  readonly completions: string[] = [];
+  readonly taskEvents: string[] = [];
+
+  @TaskHandler('alias.mail')
+  mail(payload: { to: string }) {
+    this.sent.push(payload.to);
+  }
+
+  @OnWorkerEvent('completed')
+  completed(event: { id: string }) {
+    this.completions.push(event.id);
+  }
+
+  @OnTaskEvent('completed', { name: 'alias.mail' })
+  seen(event: { id: string }) {
+    this.taskEvents.push(event.id);
+  }
+}
+
+@Module({ providers: [SmtpMailer], exports: [SmtpMailer] })
+class MailModule {}
+
+@Module({ imports: [MailModule], providers: [{ provide: 'MAIL_PORT', useExisting: SmtpMailer }] })
+class NotifyModule {}
+
+@Injectable()
+class TenantTasks {
+  @TaskHandler('tenant.run')
+  run() {
+    return 1;
+  }
+}
+
+@Module({})
+class TenantModule {
+  static register(tenant: string): DynamicModule {
+    return { module: TenantModule, providers: [TenantTasks, { provide: 'TENANT', useValue: tenant }] };
+  }
+}
+
 describe('handlers Nest could not run are refused at bootstrap', () => {
   const prefix = uniquePrefix('refused-hosts');
   afterAll(() => removePrefix(prefix));
@@ -98,6 +148,39 @@ describe('handlers Nest could not run are refused at bootstrap', () => {
       /@TaskHandler on TasksController\.run: that class is a controller.*Move the method to an @Injectable\(\) class/,
     );
     await expect(boot({ controllers: [ListeningController] })).rejects.toThrow(/@OnTaskEvent on ListeningController\.seen: that class is a controller/);
+  });
+
+  it('runs a handler class aliased with useExisting (in its module and another) once, calling its listeners once', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [TaskModule.forRoot({ connection: TEST_CONNECTION, prefix, worker: { concurrency: 1 } }), MailModule, NotifyModule],
+      providers: [{ provide: Mailer, useExisting: SmtpMailer }],
+    }).compile();
+    moduleRef.useLogger(false);
+    const app = await moduleRef.init();
+    try {
+      const queue = app.get(TaskQueue);
+      const ref = await queue.enqueue('alias.mail', { to: 'ada@example.com' });
+      await queue.waitFor(ref, { timeout: 5_000 });
+      const mailer = app.get(SmtpMailer);
+      expect(app.get(Mailer)).toBe(mailer);
+      for (let i = 0; i < 100 && mailer.taskEvents.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      // A second call would come with the first: give it the time an event takes.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect({ sent: mailer.sent, completions: mailer.completions, taskEvents: mailer.taskEvents }).toEqual({
+        sent: ['ada@example.com'],
+        completions: [ref.id],
+        taskEvents: [ref.id],
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('says a dynamic module imported twice holds the handler twice', async () => {
+    await expect(boot({ imports: [TenantModule.register('a'), TenantModule.register('b')] })).rejects.toThrow(
+      "two handlers for task 'tenant.run': TenantTasks.run (in TenantModule) and TenantTasks.run (in TenantModule); task names must be unique in an app " +
+        '(module TenantModule was imported twice as two dynamic modules',
+    );
   });
 
   it('names the two modules when one class is listed in both', async () => {
