@@ -16,6 +16,18 @@ export interface QueueGauges {
   dead: number;
 }
 
+/** How full the store's server is (the fullest, of several), for health checks. */
+export interface StoreMemory {
+  /** The server, as host:port. */
+  where: string;
+  /** Bytes in use that count against the limit. */
+  usedBytes: number;
+  /** Its maxmemory; 0 when it has none. */
+  maxBytes: number;
+  /** Its maxmemory-policy. */
+  policy: string;
+}
+
 /** What obliterate did: refused (tasks were running and it was not forced), or removed everything. */
 export type ObliterateResult = { status: 'refused'; running: number } | { status: 'done'; removed: number };
 
@@ -27,6 +39,8 @@ export interface TaskMaintenance {
   readLog(queue: string, id: string): Promise<TaskLogLine[] | null>;
   /** One round trip to the store; rejects when it cannot be reached. */
   ping(): Promise<void>;
+  /** How full the store's server is; null when the store has no limit to meet (memory) or does not say. */
+  memory(): Promise<StoreMemory | null>;
   /** The gauge counts of a queue, counted at most once per `maxAgeMs` across the fleet (others get the stored counts). */
   gauges(queue: string, maxAgeMs: number): Promise<QueueGauges>;
   /**

@@ -268,6 +268,10 @@ export class MemoryTaskEngine implements TaskEngine, OnApplicationShutdown {
     // Nothing to reach: the store is this process's memory.
   }
 
+  async memory(): Promise<null> {
+    return null;
+  }
+
   async gauges(queue: string, maxAgeMs: number): Promise<QueueGauges> {
     return maintenance.gauges(this.store.queue(queue), maxAgeMs, this.store.now());
   }

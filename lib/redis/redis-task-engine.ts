@@ -22,11 +22,12 @@ import { replyLayout } from './reply-layout.js';
 import { appendSettleRows, fetchArgs, retentionArgs, scriptArgs, type ArgsOf } from './script-args.js';
 import { runScript, type ScriptArg, type ScriptName } from './script-registry.js';
 import { decodeError, decodeFetchReply, decodeSettleReply, parseJson } from './task-record.codec.js';
-import type { ObliterateResult, QueueGauges } from '../engine/task-maintenance.js';
+import type { ObliterateResult, QueueGauges, StoreMemory } from '../engine/task-maintenance.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
 import type { QueueScripts } from './queue-scripts.js';
 import { RedisBulkOperations } from './redis-bulk-operations.js';
 import { RedisQueueProbes } from './redis-queue-probes.js';
+import { serverMemory } from './server-memory.js';
 import { RedisTaskLogs } from './redis-task-logs.js';
 import { RedisTaskInsights } from './redis-task-insights.js';
 import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
@@ -296,6 +297,10 @@ export class RedisTaskEngine implements TaskEngine {
 
   ping(): Promise<void> {
     return this.guard('ping', () => this.probes.ping(), 'reads');
+  }
+
+  memory(): Promise<StoreMemory | null> {
+    return serverMemory(this.client, this.connections.target);
   }
 
   gauges(queue: string, maxAgeMs: number): Promise<QueueGauges> {

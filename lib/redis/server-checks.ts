@@ -1,12 +1,9 @@
 import type { Cluster, Redis } from 'ioredis';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { infoField } from './info-fields.js';
 import { isClusterClient, type RedisClient } from './redis-client.js';
 import { checkScriptAccess, type AccessCheckApp } from './script-access.js';
 
-/** One field of an INFO reply, or null. */
-function infoField(info: string, field: string): string | null {
-  return new RegExp(`^${field}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? null;
-}
 
 /** What a maxmemory policy other than noeviction can do to tasks, for the warning. */
 export function evictionWarning(policy: string, where: string): string {

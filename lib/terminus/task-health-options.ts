@@ -22,22 +22,29 @@ export interface TaskHealthOptions {
   queues?: Record<string, QueueHealthThresholds> | undefined;
   /** How long Redis has to answer each read before the check is down (default 1,000 ms). */
   timeoutMs?: number | undefined;
+  /**
+   * Down when Redis uses this share (1 to 100, in %) of its maxmemory or more: at 100 it refuses writes
+   * (enqueues, outcomes) or evicts keys. Unset: the memory is reported, not judged. A Redis without
+   * maxmemory, or that does not answer INFO, is never down for it.
+   */
+  maxMemoryPercent?: number | undefined;
 }
 
 /** The options after checks and defaults. */
 export interface ResolvedHealthOptions {
   queues: Array<{ queue: string } & QueueHealthThresholds>;
   timeoutMs: number;
+  maxMemoryPercent: number | null;
 }
 
-const KEYS = { queues: true, timeoutMs: true } as const satisfies OptionKeys<TaskHealthOptions>;
+const KEYS = { queues: true, timeoutMs: true, maxMemoryPercent: true } as const satisfies OptionKeys<TaskHealthOptions>;
 const THRESHOLD_KEYS = { maxWaiting: true, maxDead: true, maxOldestWaitingMs: true, maxRunningMs: true } as const satisfies OptionKeys<QueueHealthThresholds>;
 const WHERE = 'TaskHealthIndicator.isHealthy';
 
 /** Checks the options of a health check: unknown keys and bad values are refused, naming them. */
 export function resolveHealthOptions(options: TaskHealthOptions | undefined): ResolvedHealthOptions {
   const o = options ?? {};
-  if (!isOptionsObject(o)) throw new InvalidTaskOptionsError(`${WHERE}: options must be an object { queues?, timeoutMs? }, got ${describeValue(o)}`);
+  if (!isOptionsObject(o)) throw new InvalidTaskOptionsError(`${WHERE}: options must be an object { queues?, timeoutMs?, maxMemoryPercent? }, got ${describeValue(o)}`);
   checkKnownKeys(o, KEYS, WHERE, '');
   const queues: ResolvedHealthOptions['queues'] = [];
   if (o.queues !== undefined) {
@@ -57,5 +64,9 @@ export function resolveHealthOptions(options: TaskHealthOptions | undefined): Re
       queues.push(resolved);
     }
   }
-  return { queues, timeoutMs: o.timeoutMs === undefined ? 1_000 : checkInteger(o.timeoutMs, WHERE, 'timeoutMs', 1, 60_000) };
+  return {
+    queues,
+    timeoutMs: o.timeoutMs === undefined ? 1_000 : checkInteger(o.timeoutMs, WHERE, 'timeoutMs', 1, 60_000),
+    maxMemoryPercent: o.maxMemoryPercent === undefined ? null : checkInteger(o.maxMemoryPercent, WHERE, 'maxMemoryPercent', 1, 100),
+  };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
+import type { StoreMemory } from '../engine/task-maintenance.js';
 import { fromTaskModule } from '../module/missing-task-module.js';
 import { WorkerHost } from '../worker/worker-host.js';
 import { resolveHealthOptions, type ResolvedHealthOptions, type TaskHealthOptions } from './task-health-options.js';
@@ -21,7 +22,8 @@ interface QueueHealth {
 
 /**
  * A @nestjs/terminus health indicator for the task queue: Redis reachable
- * (with its round trip in ms), this app's workers running (unless it is a
+ * (with its round trip in ms, and its memory in use against maxmemory when
+ * INFO tells: judged with maxMemoryPercent), this app's workers running (unless it is a
  * producer-only app), and optional per-queue thresholds. Provide it in a
  * module that imports TerminusModule; TaskModule must be imported by the app.
  */
@@ -65,7 +67,12 @@ export class TaskHealthIndicator {
       const what = error instanceof NoAnswer ? 'Redis is unreachable or not answering' : 'Redis is unreachable';
       return indicator.down({ redis: { reachable: false, error: messageOf(error) }, workers, problems: [`${what} (${messageOf(error)})`, ...problems] });
     }
-    const redis = { reachable: true, roundTripMs: Math.round((performance.now() - started) * 100) / 100 };
+    const roundTripMs = Math.round((performance.now() - started) * 100) / 100;
+    // Not knowing (INFO refused, no answer in time) is no problem of its own: the reads below still judge Redis.
+    const memory = await this.within(this.engine.memory(), checked.timeoutMs, 'INFO memory').catch(() => null);
+    const redis = { reachable: true, roundTripMs, ...(memory && { usedMemoryBytes: memory.usedBytes, maxMemoryBytes: memory.maxBytes }) };
+    const limit = checked.maxMemoryPercent;
+    if (memory && limit !== null && memory.maxBytes > 0 && memory.usedBytes * 100 >= memory.maxBytes * limit) problems.push(memoryLine(memory, limit));
 
     let queues: Record<string, QueueHealth>;
     try {
@@ -105,6 +112,17 @@ export class TaskHealthIndicator {
     });
     return Promise.race([call, timeout]).finally(() => timers.clearTimeout(timer));
   }
+}
+
+/** Why the memory in use is a problem: full, by what the policy then does, or over the threshold. */
+function memoryLine({ where, usedBytes, maxBytes, policy }: StoreMemory, limit: number): string {
+  if (usedBytes < maxBytes) {
+    return `Redis at ${where} uses ${Math.floor((usedBytes * 100) / maxBytes)}% of its maxmemory (${usedBytes} of ${maxBytes} bytes), over maxMemoryPercent ${limit}`;
+  }
+  const then = policy.startsWith('allkeys-')
+    ? 'it evicts keys to make room, task records and payloads among them'
+    : 'it refuses writes: enqueues fail and workers cannot record outcomes';
+  return `Redis at ${where} is full: ${usedBytes} bytes in use of maxmemory ${maxBytes} (maxmemory-policy ${policy}), so ${then}; free memory (clean finished tasks, shorten retention) or raise maxmemory`;
 }
 
 /** A read that got no answer within `timeoutMs`. */

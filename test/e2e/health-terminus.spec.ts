@@ -1,6 +1,7 @@
-import { Controller, Get, Injectable, Module, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, Query, type INestApplication } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
+import { Redis } from 'ioredis';
 import { TaskHandler, TaskModule, TaskQueue, type TaskModuleOptions } from '../../lib/index.js';
 import { TaskHealthIndicator } from '../../lib/terminus/index.js';
 import { WorkerHost } from '../../lib/worker/worker-host.js';
@@ -44,6 +45,12 @@ class HealthController {
   @HealthCheck()
   stuck() {
     return this.health.check([() => this.tasks.isHealthy('tasks', { queues: { mail: { maxRunningMs: 300 } } })]);
+  }
+
+  @Get('memory')
+  @HealthCheck()
+  memory(@Query('percent') percent: string) {
+    return this.health.check([() => this.tasks.isHealthy('tasks', { maxMemoryPercent: Number(percent) })]);
   }
 
   @Get('strict')
@@ -198,6 +205,60 @@ describe('TaskHealthIndicator when Redis goes away', () => {
     // This process's workers are reported whether or not Redis answers.
     expect(body.error!.tasks).toMatchObject({ status: 'down', redis: { reachable: false }, workers: { enabled: false, running: false, queues: [] } });
     expect(body.error!.tasks.problems[0]).toMatch(/^Redis is unreachable/);
+  });
+});
+
+describe('TaskHealthIndicator on a Redis that fills up', () => {
+  let redis: OwnRedis;
+  let admin: Redis;
+  let http: HttpApp;
+
+  beforeAll(async () => {
+    redis = await ownRedis(['--maxmemory', '64mb', '--maxmemory-policy', 'noeviction', '--appendonly', 'no']);
+    await redis.start();
+    admin = new Redis(redis.url);
+    http = await startHttpApp({ connection: redis.url, prefix: 'health', worker: false });
+  });
+  afterAll(async () => {
+    admin?.disconnect();
+    await http?.app.close();
+    await redis?.destroy();
+  });
+
+  it('reports the memory in use against maxmemory, judged only with maxMemoryPercent', async () => {
+    let { status, body } = await http.get('/health');
+    expect(status).toBe(200);
+    expect(body.info!.tasks.redis).toEqual({ reachable: true, roundTripMs: expect.any(Number), usedMemoryBytes: expect.any(Number), maxMemoryBytes: 64 * 1024 * 1024 });
+    const used = Number(/^used_memory:(\d+)/m.exec(await admin.info('memory'))![1]);
+    // Half full: over a threshold of 40%, within one of 60%.
+    await admin.config('SET', 'maxmemory', String(used * 2));
+    try {
+      ({ status, body } = await http.get('/health/memory?percent=40'));
+      expect(status).toBe(503);
+      expect(body.error!.tasks.problems).toEqual([expect.stringMatching(/^Redis at 127\.0\.0\.1:\d+ uses (4[5-9]|5[0-5])% of its maxmemory \(\d+ of \d+ bytes\), over maxMemoryPercent 40$/)]);
+      expect((await http.get('/health/memory?percent=60')).status).toBe(200);
+    } finally {
+      await admin.config('SET', 'maxmemory', '64mb');
+    }
+  });
+
+  it('is down while Redis is full with maxMemoryPercent 100, naming what a full Redis does; up without the threshold', async () => {
+    const used = Number(/^used_memory:(\d+)/m.exec(await admin.info('memory'))![1]);
+    await admin.config('SET', 'maxmemory', String(used - 64 * 1024));
+    try {
+      const { status, body } = await http.get('/health/memory?percent=100');
+      expect(status).toBe(503);
+      expect(body.error!.tasks.problems).toEqual([
+        expect.stringMatching(/^Redis at 127\.0\.0\.1:\d+ is full: \d+ bytes in use of maxmemory \d+ \(maxmemory-policy noeviction\), so it refuses writes: enqueues fail and workers cannot record outcomes; free memory/),
+      ]);
+      // What the check says is what an enqueue meets.
+      await expect(http.app.get(TaskQueue).enqueue('mail.send', {})).rejects.toMatchObject({ failure: 'out-of-memory' });
+      // Not asked to judge memory, the check stays up: workers still drain what waits.
+      expect((await http.get('/health')).status).toBe(200);
+    } finally {
+      await admin.config('SET', 'maxmemory', '64mb');
+    }
+    expect((await http.get('/health/memory?percent=100')).status).toBe(200);
   });
 });
 
