@@ -12,6 +12,14 @@ function promoteDue(q: MemoryQueue, now: number): void {
   }
 }
 
+/**
+ * Makes every delayed task that is due by `now` waiting, as a worker on
+ * Redis does when its timer fires, whether or not the queue is paused.
+ */
+export function promoteAllDue(q: MemoryQueue, now: number): void {
+  while (q.delayed.upTo(now, 1).length > 0) promoteDue(q, now);
+}
+
 /** Until when a live worker carries handler `name` (null: none does), as the heartbeats advertise it. */
 function carriedUntil(q: MemoryQueue, name: string, now: number): number | null {
   const expiry = q.carriers.get(name);

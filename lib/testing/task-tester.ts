@@ -7,6 +7,7 @@ import type { TaskRef } from '../interfaces/task-ref.interface.js';
 import { VirtualClock } from '../memory/memory-clock.js';
 import { MemoryScheduleEngine } from '../memory/memory-schedule-engine.js';
 import { MemoryStore } from '../memory/memory-store.js';
+import { promoteAllDue } from '../memory/memory-fetcher.js';
 import { followingOccurrence } from '../policies/schedule-timing.js';
 import { enqueuedOptions, type EnqueuedTask } from './enqueued-task.js';
 import { TESTING_SETTINGS, type TestingSettings } from './testing-settings.js';
@@ -136,7 +137,11 @@ export class TaskTester {
     const clock = this.virtualClock();
     if (!clock) throw new InvalidTaskOptionsError("advanceTime: this test mode runs on real timers (timers: 'real'); drain() and runNext() wait for due tasks instead");
     clock.advance(checkAdvanceMs(ms));
-    for (const queue of this.worker.queues()) this.store.queue(queue).wake();
+    // What fell due is waiting now, as a live worker's timer makes it on Redis (a paused queue's too).
+    for (const queue of this.worker.queues()) {
+      promoteAllDue(this.store.queue(queue), this.store.now());
+      this.store.queue(queue).wake();
+    }
   }
 
   /** The engine's clock, epoch ms. */

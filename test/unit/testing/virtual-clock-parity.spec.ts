@@ -6,7 +6,8 @@ import { startTestingApp, type TestingApp } from '../../fixtures/testing-app.js'
 // queue with one slot, a task that failed and waits out its backoff runs after
 // the tasks already waiting: drain and the inline runner moved the clock to
 // its retry while the slot that freed was still counted as taken, so the retry
-// ran first. And a paused queue's delayed task is no reason to move the clock.
+// ran first. A paused queue's delayed task is no reason to move the clock, and
+// what advanceTime passed is waiting, as a live worker's timer makes it.
 
 const Step = defineTask<{ n: string; fail?: boolean }>('serial.step', { queue: 'serial', attempts: 2, backoff: { type: 'fixed', delay: 1_500 } });
 
@@ -46,6 +47,16 @@ describe.each(['fake', 'inline'] as const)('the test mode (%s) on a queue with o
     if (mode === 'fake') await t.tester.drain();
     else await t.queue.waitFor(refs[0], { timeout: 5_000 });
     expect(t.get(SerialTasks).ran).toEqual(['X#1', 'N1#1', 'N2#1', 'N3#1', 'X#2']);
+  });
+
+  it('makes what advanceTime passed waiting, on a paused queue too, as a worker on Redis does', async () => {
+    await t.queue.pause('serial');
+    const [soon, later] = await Promise.all([t.queue.enqueue(Step, { n: 'S' }, { delay: 100, priority: 5 }), t.queue.enqueue(Step, { n: 'L' }, { delay: 900 })]);
+    t.tester.advanceTime(500);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([(await t.queue.get(soon))?.state, (await t.queue.get(later))?.state]).toEqual(['waiting', 'delayed']);
+    expect(await t.queue.counts('serial')).toMatchObject({ waiting: 1, delayed: 1 });
+    expect(t.get(SerialTasks).ran).toEqual([]);
   });
 
   it('leaves the clock alone for a delayed task of a paused queue', async () => {
