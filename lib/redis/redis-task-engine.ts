@@ -37,6 +37,8 @@ import { listTasks, readDependencyResults, readTasks, taskExists } from './task-
 const RECOVER_LIMIT = 1_000;
 /** Queue scripts that only read (counts may drop a stale parked name, watch marks a task awaited): a failure of one leaves nothing to look for. */
 const READING_SCRIPTS: ReadonlySet<ScriptName> = new Set<ScriptName>(['counts', 'gauges', 'waitingAge', 'listNamed', 'listWaiting', 'throughput', 'watch']);
+/** The worker's own calls: it repeats or reconciles them itself, so their errors advise no one (see CallEffect). */
+const WORKER_SCRIPTS: ReadonlySet<ScriptName> = new Set<ScriptName>(['fetch', 'settle', 'renew', 'recover', 'release']);
 
 const WATCH = replyLayout('watch');
 const COUNTS = replyLayout('counts');
@@ -90,7 +92,7 @@ export class RedisTaskEngine implements TaskEngine {
 
   /** Runs a queue script; a rejection becomes a TaskStoreError naming the script and the queue (see store-errors.ts). */
   private script(name: ScriptName, queue: string, args: readonly ScriptArg[]): Promise<unknown> {
-    const effect = READING_SCRIPTS.has(name) ? 'reads' : 'writes';
+    const effect = READING_SCRIPTS.has(name) ? 'reads' : WORKER_SCRIPTS.has(name) ? 'worker' : 'writes';
     return this.guard(`${name} on queue '${queue}'`, () => runScript(this.client, name, this.keysOf(queue).scriptKeys, args), effect);
   }
 
@@ -123,7 +125,7 @@ export class RedisTaskEngine implements TaskEngine {
   /** The fetch script on a given connection: the shared one, or a waker's, behind its BZPOPMIN. */
   private async fetchOn(client: RedisClient, queue: string, request: FetchRequest): Promise<FetchReply> {
     const args = scriptArgs('fetch', Object.assign(this.head(queue), fetchArgs(request, queueSettings(this.options, queue))));
-    const reply = await this.guard(`fetch on queue '${queue}'`, () => runScript(client, 'fetch', this.keysOf(queue).scriptKeys, args));
+    const reply = await this.guard(`fetch on queue '${queue}'`, () => runScript(client, 'fetch', this.keysOf(queue).scriptKeys, args), 'worker');
     return decodeFetchReply(reply, request.workerToken);
   }
 
@@ -266,11 +268,11 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   heartbeat(worker: Omit<WorkerInfo, 'lastSeenAt'>, ttlMs: number): Promise<void> {
-    return this.guard('worker heartbeat', () => this.heartbeats.beat(worker, ttlMs));
+    return this.guard('worker heartbeat', () => this.heartbeats.beat(worker, ttlMs), 'worker');
   }
 
   retireWorker(instanceId: string): Promise<void> {
-    return this.guard('retiring a worker', () => this.heartbeats.retire(instanceId));
+    return this.guard('retiring a worker', () => this.heartbeats.retire(instanceId), 'worker');
   }
 
   workers(): Promise<WorkerInfo[]> {

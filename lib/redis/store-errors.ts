@@ -46,13 +46,16 @@ function commandOf(error: unknown, message: string): string {
 /**
  * What a store call does, for what its failure can say about it: a read left
  * nothing to look for; a write sent but not answered may still be carried
- * out; an add may still be stored, and is sent again by the same ids.
+ * out; an add may still be stored, and is sent again by the same ids. A
+ * worker's own bookkeeping (fetch, settle, leases, heartbeats) is repeated or
+ * reconciled by the worker itself: its log lines have nothing to advise.
  */
-export type CallEffect = 'reads' | 'writes' | 'adds';
+export type CallEffect = 'reads' | 'writes' | 'adds' | 'worker';
 
 /** What a call sent but not answered may have done, by its effect (after "; "). */
 const MAYBE_DONE: Record<CallEffect, string> = {
   reads: '',
+  worker: '',
   writes: 'the call was sent, so Redis may still carry it out: read the state before doing it again',
   adds:
     'the call was sent, so its tasks may still be stored: send them again with the same ids rather than new ones ' +
