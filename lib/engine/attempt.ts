@@ -64,6 +64,12 @@ export interface FetchReply {
 export interface SettleReply extends FetchReply {
   /** Per outcome, in order: false when the lease was no longer the caller's (the task was recovered elsewhere). */
   settled: boolean[];
+  /**
+   * Per outcome, in order: true when the task no longer exists in the store
+   * (removed, or the store lost its data: a restart with nothing saved, a
+   * flush), so nothing runs it again. Absent: none was gone.
+   */
+  gone?: boolean[];
 }
 
 /** How one attempt ended, for `settle`. */

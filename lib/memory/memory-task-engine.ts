@@ -71,8 +71,9 @@ export class MemoryTaskEngine implements TaskEngine, OnApplicationShutdown {
   async settle(queue: string, outcomes: readonly AttemptOutcome[], next: FetchRequest): Promise<SettleReply> {
     const q = this.store.queue(queue);
     const now = this.store.now();
+    const gone = outcomes.map((outcome) => !q.tasks.has(outcome.lease.id));
     const settled = outcomes.map((outcome) => settleOne(q, outcome, now, this.options.retention));
-    return { settled, ...fetchFrom(q, next, now) };
+    return { settled, ...(gone.includes(true) && { gone }), ...fetchFrom(q, next, now) };
   }
 
   async release(queue: string, leases: ReadonlyArray<Lease & { startedAt?: number }>): Promise<number> {

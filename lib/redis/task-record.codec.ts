@@ -219,5 +219,7 @@ export function decodeSettleReply(reply: unknown, workerToken: string): SettleRe
   const r = asArray(reply, 'settle');
   const flags = String(r[SETTLE.head.settled] ?? '');
   const fetched = decodeFetchReply(r, workerToken, SETTLE.rowFirst);
-  return { settled: [...flags].map((flag) => flag === '1'), tasks: fetched.tasks, brokenIds: fetched.brokenIds, nextDueInMs: fetched.nextDueInMs };
+  const decoded: SettleReply = { settled: [...flags].map((flag) => flag === '1'), tasks: fetched.tasks, brokenIds: fetched.brokenIds, nextDueInMs: fetched.nextDueInMs };
+  if (flags.includes('2')) decoded.gone = [...flags].map((flag) => flag === '2');
+  return decoded;
 }

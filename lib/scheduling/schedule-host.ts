@@ -25,6 +25,16 @@ export const SCHEDULE_FIRING = Symbol.for('nestjs-redis-tasks:schedule-firing');
  * in beforeApplicationShutdown, waiting for a pass in flight, so `app.close()`
  * leaves no timer behind and the connection is still open for that pass.
  */
+/**
+ * Said once when the generation mark shows Redis lost its data: the only
+ * line about it in many apps (a worker cannot tell a queue emptied by its
+ * work from one emptied by a restart), so it names the tasks, not only the
+ * schedules.
+ */
+const LOST_DATA =
+  'Redis lost its data (restarted with nothing saved, or flushed): the tasks it held are gone (waiting, delayed, running and ' +
+  'finished ones); saved the declared schedules again';
+
 @Injectable()
 export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('TaskModule');
@@ -107,7 +117,7 @@ export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationSh
       return;
     }
     // Not known before (Redis was full at bootstrap): saved again to be sure, which is no news.
-    if (saved > 0 && this.generation !== null) this.logger.warn('schedules: Redis lost its data (restarted empty or flushed); saved the declared schedules again');
+    if (saved > 0 && this.generation !== null) this.logger.warn(LOST_DATA);
     this.generation = generation;
     this.restoreFailing = false;
   }

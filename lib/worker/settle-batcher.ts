@@ -20,6 +20,11 @@ const MAX_SETTLES_IN_FLIGHT = 2;
  */
 const LEASE_ENDED = "its lease had ended (the task was taken back and runs again or ran, or a resent call had already recorded this outcome)";
 
+/** Why a settle refuses an outcome whose task is not in the store at all: nothing will run it again. */
+const TASK_GONE =
+  'the task no longer exists in Redis (removed while it ran, or Redis lost its data: restarted with nothing saved, or flushed), ' +
+  'so nothing runs it again';
+
 /**
  * The worker-side twin of the enqueue batcher: outcomes are recorded in one
  * settle call, which also fetches tasks for the slots they free (they stay
@@ -79,7 +84,7 @@ export class SettleBatcher {
       });
       if (answered) {
         const { ticket, reply } = answered;
-        reply.settled.forEach((taken, i) => taken || this.onDiscarded(outcomes[i], LEASE_ENDED));
+        reply.settled.forEach((taken, i) => taken || this.onDiscarded(outcomes[i], reply.gone?.[i] ? TASK_GONE : LEASE_ENDED));
         // A rate-limited attempt is not used: if the store loses its record, the task is rightly handed back.
         for (let i = 0; i < outcomes.length; i++) if (reply.settled[i] && outcomes[i].kind !== 'limited') used.push(outcomes[i].lease);
         await this.order.deliver(ticket, () => this.onReply(reply, sentAt));

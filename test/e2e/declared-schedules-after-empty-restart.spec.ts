@@ -22,7 +22,9 @@ class DeclaredTasks {
   }
 }
 
-const LOST = 'schedules: Redis lost its data (restarted empty or flushed); saved the declared schedules again';
+const LOST =
+  'Redis lost its data (restarted with nothing saved, or flushed): the tasks it held are gone (waiting, delayed, running and ' +
+  'finished ones); saved the declared schedules again';
 
 describe('declared schedules after Redis restarts empty', () => {
   let redis: OwnRedis;

@@ -11,7 +11,9 @@ import { waitUntil } from '../utils/wait.js';
 // An outcome the store refuses because the lease is no longer the worker's
 // (recovery took the task back, or a failover gave it to another worker) is
 // lost: its task runs again, or already did. That is said in the log, not
-// only in an 'error' worker event that an app may not listen to.
+// only in an 'error' worker event that an app may not listen to. One whose
+// task is gone from Redis altogether (removed by hand, or Redis restarted
+// empty) is said to be gone: nothing runs it again.
 
 let gate: (() => void) | null = null;
 const errors: WorkerEvent[] = [];
@@ -61,5 +63,20 @@ describe('an outcome the store did not take', () => {
         `or a resent call had already recorded this outcome): ${ref.id} TaskModule`,
     ]);
     expect(errors).toEqual([expect.objectContaining({ type: 'error', queue: 'default', operation: 'settle', taskId: ref.id })]);
+  });
+
+  it('says the task is gone when its record no longer exists, rather than that it runs again', async () => {
+    gate = null;
+    logger.lines.length = 0;
+    const ref = await t.queue.enqueue('gated.run', {});
+    await waitUntil(() => gate !== null, 'the handler to start');
+    // As after an empty restart of Redis: the task's record is no more.
+    await redis.del(keys.task(ref.id));
+    gate!();
+    await waitUntil(() => logger.lines.some((l) => l.includes('did not take the outcome')), 'the warning');
+    expect(logger.lines.filter((l) => l.includes('did not take the outcome'))).toEqual([
+      `warn queue 'default': the store did not take the outcome of 1 task(s): the task no longer exists in Redis (removed while it ran, ` +
+        `or Redis lost its data: restarted with nothing saved, or flushed), so nothing runs it again: ${ref.id} TaskModule`,
+    ]);
   });
 });

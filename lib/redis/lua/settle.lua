@@ -7,8 +7,9 @@
 --   (keep age ms, keep count; count 0 = remove at once), the fetch arguments, then one outcome row per
 --   attempt: id, lease token, outcome (OUTCOME), value, delay ms. The value is the result JSON for a
 --   completed attempt and the error JSON otherwise; the delay applies to retry and limited outcomes.
--- Returns the settle reply (the settled flags: one '1' or '0' per row, as a string) followed by a fetch reply;
--- '0' means the lease was no longer the caller's (recovered elsewhere): nothing was changed for it.
+-- Returns the settle reply (the settled flags: one '1', '0' or '2' per row, as a string) followed by a fetch
+-- reply; '0' means the lease was no longer the caller's (recovered elsewhere), '2' that the task no longer
+-- exists (removed, or Redis lost its data): nothing was changed for either.
 -- Also counts the batch's completed and failed attempts in the current minute's throughput hash (once per
 -- call, not per task) and appends each failed attempt to its task's history list (see attempt-record).
 -- Atomic so that the lease check and the state change cannot be split by a
@@ -64,7 +65,8 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
   local f = redis.call('HMGET', base .. K_TASK .. id, R_LEASE_TOKEN, R_NAME, R_COUNTED_IN_LIMIT, R_ATTEMPTS, R_REMOVE_ON_COMPLETE, R_REMOVE_ON_DEAD, R_HAS_DEPENDENTS,
     R_PLAIN, R_PAYLOAD_PART1)
   if f[1] ~= ARGV[i + ROW_TOKEN] or seen[id] then
-    flags[#flags + 1] = '0'
+    -- No record at all (no name): the task is gone, not taken back; the worker says so.
+    flags[#flags + 1] = (f[2] or seen[id]) and '0' or '2'
   else
     flags[#flags + 1] = '1'
     seen[id] = true

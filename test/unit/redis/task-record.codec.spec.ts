@@ -193,6 +193,8 @@ describe('decodeSettleReply', () => {
 
   it('reads a lost lease (flag 0) with its fetch half', () => {
     expect(decodeSettleReply(['0', 1200, 'x-1', '60'], TOKEN)).toEqual({ settled: [false], nextDueInMs: 1200, brokenIds: ['x-1'], tasks: [] });
+    // '2': the task is gone from the store, not taken back.
+    expect(decodeSettleReply(['102', '', '', '60'], TOKEN)).toMatchObject({ settled: [true, false, false], gone: [false, false, true] });
   });
 
   it('throws on a reply that is not an array', () => {
