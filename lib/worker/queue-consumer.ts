@@ -97,7 +97,9 @@ export class QueueConsumer {
       (count) => this.request(count),
       (call) => this.withRetry(call),
       (reply, sentAt) => this.acceptSettled(reply, sentAt),
-      () => !this.stopping,
+      // Not while a fetch waits for news on the waker's own connection: Redis could run the two in either order,
+      // and the worker read the later one's tasks first. Whatever this one would take wakes that one instead.
+      () => !this.stopping && !this.waitingForNews,
       (outcome, reason) => this.outage.discarded(outcome.lease.id, reason),
       (flush) => void this.track(flush.finally(() => this.ledger.signalIfFree())),
     );

@@ -7,7 +7,8 @@
  * lower priority too, ahead of older ones. Each call that fetches takes a
  * ticket as it is sent, and its reply is read only once every call sent
  * before it has been read or has failed. A fetch on a waker's own connection
- * takes none: Redis may run it before or after the others.
+ * takes none: Redis may run it before or after the others, so while it waits
+ * a settle fetches nothing (QueueConsumer).
  */
 export class ReplyOrder {
   private issued = 0;
