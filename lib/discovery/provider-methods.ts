@@ -29,11 +29,14 @@ export interface ControllerMethod {
 
 /** Every method of every instantiated provider of the app, for explorers to read metadata from. */
 export function* providerMethods(discovery: DiscoveryService, scanner: MetadataScanner): Generator<ProviderMethod> {
+  // An instance provided under a second token (useExisting, or a factory returning it) is scanned once:
+  // scanned again, its handlers would be claimed twice and its listeners called twice.
+  const scanned = new Set<object>();
   for (const wrapper of discovery.getProviders()) {
-    // A useExisting provider is another token for an instance listed under its own: scanned, its handlers would be claimed twice.
     if (wrapper.isAlias) continue;
     const { instance } = wrapper;
-    if (!instance || typeof instance !== 'object') continue;
+    if (!instance || typeof instance !== 'object' || scanned.has(instance)) continue;
+    scanned.add(instance);
     const prototype = Object.getPrototypeOf(instance) as object | null;
     if (!prototype) continue;
     const isStatic = wrapper.isDependencyTreeStatic();

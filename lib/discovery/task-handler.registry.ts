@@ -39,8 +39,9 @@ export class TaskHandlerRegistry {
       const hint = !sameClass
         ? undefined
         : existing.module === handler.module
-          ? `module ${handler.module} was imported twice as two dynamic modules (its register() or forRoot() called twice, say), each ` +
-            'with its own instance of the class: declare the handler class in a module imported once, and export it from there'
+          ? `module ${handler.module} holds two instances of the class: it lists the class under two tokens (useClass), or it was ` +
+            'imported twice as two dynamic modules (register() or forRoot() called twice, say). Keep one instance: provide a ' +
+            'second token with useExisting, and declare the handler class in a module imported once'
           : 'one class listed in the providers of two modules is two providers: list it in one module and export it from there';
       throw new DuplicateTaskHandlerError(handler.name, where(existing), where(handler), hint);
     }

@@ -150,10 +150,11 @@ describe('handlers Nest could not run are refused at bootstrap', () => {
     await expect(boot({ controllers: [ListeningController] })).rejects.toThrow(/@OnTaskEvent on ListeningController\.seen: that class is a controller/);
   });
 
-  it('runs a handler class aliased with useExisting (in its module and another) once, calling its listeners once', async () => {
+  it('runs a handler class aliased with useExisting (in its module and another) or a factory once, calling its listeners once', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [TaskModule.forRoot({ connection: TEST_CONNECTION, prefix, worker: { concurrency: 1 } }), MailModule, NotifyModule],
-      providers: [{ provide: Mailer, useExisting: SmtpMailer }],
+      // A factory that returns the instance is another token for it too.
+      providers: [{ provide: Mailer, useExisting: SmtpMailer }, { provide: 'MAILER_FACTORY', useFactory: (mailer: SmtpMailer) => mailer, inject: [SmtpMailer] }],
     }).compile();
     moduleRef.useLogger(false);
     const app = await moduleRef.init();
@@ -179,7 +180,7 @@ describe('handlers Nest could not run are refused at bootstrap', () => {
   it('says a dynamic module imported twice holds the handler twice', async () => {
     await expect(boot({ imports: [TenantModule.register('a'), TenantModule.register('b')] })).rejects.toThrow(
       "two handlers for task 'tenant.run': TenantTasks.run (in TenantModule) and TenantTasks.run (in TenantModule); task names must be unique in an app " +
-        '(module TenantModule was imported twice as two dynamic modules',
+        '(module TenantModule holds two instances of the class: it lists the class under two tokens (useClass), or it was imported twice as two dynamic modules',
     );
   });
 
