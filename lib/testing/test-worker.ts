@@ -58,6 +58,8 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly finishedListeners = new Set<() => void>();
   readonly workerToken = `test.${process.pid.toString(36)}`;
   private readonly startedAt = Date.now();
+  /** A readvertise() is scheduled. */
+  private advertising = false;
 
   /** @internal Made by Nest's injector (left out of the built types, which would name optional peers). */
   constructor(
@@ -167,13 +169,17 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
         return { started: 0, nextDueInMs: null, ran: null };
       }
       if (task) {
-        // Among the running attempts, so a shutdown gives it its grace period too.
+        // Among the running attempts, so a shutdown gives it its grace period too, and counted as running.
         const run = this.run({ queue, task, handler: this.registry.get(task.name) });
         this.running.add(run);
+        this.held.set(queue, (this.held.get(queue) ?? 0) + 1);
+        this.readvertise();
         try {
           await run;
         } finally {
           this.running.delete(run);
+          this.held.set(queue, (this.held.get(queue) ?? 1) - 1);
+          this.readvertise();
         }
         return { started: 1, nextDueInMs: null, ran: { queue, id: task.id } };
       }
@@ -216,9 +222,19 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
     await this.engine.heartbeat({ instanceId: this.workerToken, host: hostname(), pid: process.pid, startedAt: this.startedAt, queues }, LEASE_MS);
   }
 
+  /** The record again with its running counts, once per turn of the event loop however many attempts start or end in it. */
+  private readvertise(): void {
+    if (this.advertising) return;
+    this.advertising = true;
+    timers.setImmediate(() => {
+      this.advertising = false;
+      void this.advertise();
+    });
+  }
+
   private start(queue: string, task: FetchedTask): void {
     this.held.set(queue, (this.held.get(queue) ?? 0) + 1);
-    void this.advertise();
+    this.readvertise();
     this.runQueueOf(queue).offer({ queue, task, handler: this.registry.get(task.name) });
   }
 
@@ -231,7 +247,7 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
         const run = this.run(job).finally(() => {
           this.running.delete(run);
           this.held.set(queue, (this.held.get(queue) ?? 1) - 1);
-          void this.advertise();
+          this.readvertise();
           runQueue!.finished(job, Date.now() - (started.get(job) ?? Date.now()));
           started.delete(job);
           for (const listener of this.finishedListeners) listener();

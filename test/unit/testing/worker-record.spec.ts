@@ -26,7 +26,9 @@ describe("the test mode's worker record", () => {
     try {
       expect(await t.queue.queues()).toEqual(['gated', 'idle']);
       const ref = await t.queue.enqueue('gated.run', {}, { queue: 'gated' });
-      for (let i = 0; i < 100 && (await t.queue.get(ref))?.state !== 'active'; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      // The record is written again a turn after an attempt starts or ends (on Redis, at each heartbeat).
+      const runningNow = async () => (await t.queue.workers())[0]?.queues[0]?.running;
+      for (let i = 0; i < 100 && (await runningNow()) !== 1; i++) await new Promise((resolve) => setTimeout(resolve, 5));
       const [worker, ...others] = await t.queue.workers();
       expect(others).toEqual([]);
       expect((await t.queue.get(ref))?.lease?.workerId).toBe(worker.instanceId);
@@ -39,6 +41,23 @@ describe("the test mode's worker record", () => {
       });
       t.get(GatedTasks).release();
       await t.queue.waitFor(ref, { timeout: 2_000 });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('counts a task runNext runs as running (fake mode)', async () => {
+    const t = await startTestingApp([GatedTasks], { mode: 'fake' });
+    try {
+      await t.queue.enqueue('gated.run', {}, { queue: 'gated' });
+      const ran = t.tester.runNext();
+      const runningNow = async () => (await t.queue.workers())[0]?.queues[0]?.running;
+      for (let i = 0; i < 100 && (await runningNow()) !== 1; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await runningNow()).toBe(1);
+      t.get(GatedTasks).release();
+      await ran;
+      for (let i = 0; i < 100 && (await runningNow()) !== 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await runningNow()).toBe(0);
     } finally {
       await t.close();
     }
