@@ -95,10 +95,9 @@ export class OutageReporter {
     const failingSince = timers.monotonicMs();
     let pause = 50;
     for (;;) {
+      let result: T;
       try {
-        const result = await call();
-        this.recovered(operation);
-        return result;
+        result = await call();
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         this.emit(operation, error);
@@ -113,7 +112,15 @@ export class OutageReporter {
         this.warnOnce(`${operation === 'settle' ? 'recording a task outcome' : `the ${operation} call`} failed (${reason}); retrying`);
         await sleep(pause);
         pause = Math.min(1_000, pause * 2);
+        continue;
       }
+      // A logger that throws must not turn a call that went through into a failure: its caller holds its reply.
+      try {
+        this.recovered(operation);
+      } catch {
+        // The line is lost; the call is not.
+      }
+      return result;
     }
   }
 }

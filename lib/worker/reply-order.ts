@@ -52,8 +52,13 @@ export class ReplyOrder {
     });
   }
 
-  /** The ticket's call failed: later replies need not wait for it. */
-  private drop(ticket: number): void {
+  /**
+   * The ticket's reply will not be read (its call failed, or what was to read
+   * it failed first): later replies need not wait for it. A no-op for a
+   * ticket already read or on its way to be.
+   */
+  drop(ticket: number): void {
+    if (ticket < this.next || this.waiting.has(ticket)) return;
     this.arrive(ticket, () => undefined);
   }
 

@@ -84,10 +84,15 @@ export class SettleBatcher {
       });
       if (answered) {
         const { ticket, reply } = answered;
-        reply.settled.forEach((taken, i) => taken || this.onDiscarded(outcomes[i], reply.gone?.[i] ? TASK_GONE : LEASE_ENDED));
-        // A rate-limited attempt is not used: if the store loses its record, the task is rightly handed back.
-        for (let i = 0; i < outcomes.length; i++) if (reply.settled[i] && outcomes[i].kind !== 'limited') used.push(outcomes[i].lease);
-        await this.order.deliver(ticket, () => this.onReply(reply, sentAt));
+        try {
+          reply.settled.forEach((taken, i) => taken || this.onDiscarded(outcomes[i], reply.gone?.[i] ? TASK_GONE : LEASE_ENDED));
+          // A rate-limited attempt is not used: if the store loses its record, the task is rightly handed back.
+          for (let i = 0; i < outcomes.length; i++) if (reply.settled[i] && outcomes[i].kind !== 'limited') used.push(outcomes[i].lease);
+          await this.order.deliver(ticket, () => this.onReply(reply, sentAt));
+        } finally {
+          // Whatever threw on the way, the fetches after this one must not wait for it for ever.
+          this.order.drop(ticket);
+        }
       } else {
         this.ledger.notRecorded(outcomes.map((o) => o.lease));
         for (const outcome of outcomes) this.onDiscarded(outcome, 'the store stayed out of reach (or refused it) for too long');

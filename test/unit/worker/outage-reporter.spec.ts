@@ -50,4 +50,27 @@ describe('OutageReporter', () => {
     outage.recovered('fetch');
     expect(lines.slice(1)).toEqual(["warn queue 'q': fetching failed (down); retrying", expect.stringMatching(/Redis calls work again/)]);
   });
+
+  it('returns what a retried call answered even when the logger throws on the line that says calls work again', async () => {
+    const logger = {
+      warn: (m: string) => {
+        if (m.includes('work again')) throw new Error('log sink down');
+      },
+      error: () => undefined,
+    } as unknown as Logger;
+    const outage = new OutageReporter('q', logger, new WorkerEvents());
+    let calls = 0;
+    const answer = await outage.retry(
+      'settle',
+      async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('down');
+        return 'reply';
+      },
+      () => true,
+      'gave up',
+    );
+    expect({ answer, calls }).toEqual({ answer: 'reply', calls: 2 });
+  });
 });
+

@@ -62,4 +62,18 @@ describe('ReplyOrder', () => {
     ).rejects.toThrow('bad reply');
     await expect(readB).resolves.toBe(20);
   });
+
+  it('lets later replies go on past a ticket whose reader failed before reading it, and ignores a drop of one already read', async () => {
+    const order = new ReplyOrder();
+    const a = await order.send(() => Promise.resolve('a'));
+    const b = await order.send(() => Promise.resolve('b'));
+    const read: string[] = [];
+    const readB = order.deliver(b.ticket, () => read.push(b.reply));
+    order.drop(a.ticket);
+    await readB;
+    order.drop(b.ticket);
+    const c = await order.send(() => Promise.resolve('c'));
+    await order.deliver(c.ticket, () => read.push(c.reply));
+    expect(read).toEqual(['b', 'c']);
+  });
 });
