@@ -84,9 +84,9 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     for (const warning of inspected.warnings) this.logger.warn(warning);
   }
 
-  /** A new connected client for a blocking or subscriber role. */
-  async open(role: ConnectionRole): Promise<RedisClient> {
-    const client = this.track(createRedisClient(this.options.connection, role, this.options.connectTimeoutMs), role);
+  /** A new connected client for a blocking or subscriber role; `purpose` names it in its outage lines ("worker of queue 'emails'"). */
+  async open(role: ConnectionRole, purpose?: string): Promise<RedisClient> {
+    const client = this.track(createRedisClient(this.options.connection, role, this.options.connectTimeoutMs), role, purpose);
     await this.ready(client);
     return client;
   }
@@ -139,19 +139,21 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  private track(client: RedisClient, role: ConnectionRole): RedisClient {
+  private track(client: RedisClient, role: ConnectionRole, purpose?: string): RedisClient {
     let down = false;
+    // Each queue a worker serves has a blocking connection of its own: the line says whose it is.
+    const which = purpose === undefined ? `Redis ${role} connection` : `Redis ${role} connection (${purpose})`;
     client.on('error', (error: unknown) => {
       // A dropped or closed client's last socket error (a handshake cut off by the drop) is no outage.
       if (down || client.status === 'wait' || !this.clients.has(client)) return;
       down = true;
-      this.logger.warn(`Redis ${role} connection to ${this.target} failed (${this.safeMessage(error)}); reconnecting`);
+      this.logger.warn(`${which} to ${this.target} failed (${this.safeMessage(error)}); reconnecting`);
     });
     client.on('ready', () => {
       if (!down) return;
       down = false;
       // At the failure's own level: a log filtered to warnings shows the outage's end too.
-      this.logger.warn(`Redis ${role} connection to ${this.target} restored`);
+      this.logger.warn(`${which} to ${this.target} restored`);
     });
     this.clients.add(client);
     return client;

@@ -250,12 +250,12 @@ export class RedisTaskEngine implements TaskEngine {
   }
 
   async openEventReader(queue: string): Promise<EventReader> {
-    return new EventStreamReader(await this.connections.open('blocking'), this.keysOf(queue).events, queue, this.connections);
+    return new EventStreamReader(await this.connections.open('blocking', `events of queue '${queue}'`), this.keysOf(queue).events, queue, this.connections);
   }
 
   async createWaker(queue: string, handlerNames: readonly string[] = []): Promise<QueueWaker> {
     const keys = this.keysOf(queue);
-    const client = await this.connections.open('blocking');
+    const client = await this.connections.open('blocking', `worker of queue '${queue}'`);
     const ownMark = keys.waiterMark(randomBytes(9).toString('base64url'));
     return new BlockingQueueWaker({
       client,

@@ -107,6 +107,10 @@ describe('Redis lost while the app runs', () => {
     const command = (what: string) => logger.lines.filter((l) => l.startsWith('warn') && l.includes(`Redis command connection to 127.0.0.1:${redis.port} ${what}`));
     expect(command('failed')).not.toEqual([]);
     expect(command('restored')).not.toEqual([]);
+    // The worker's own blocking connection says which queue it serves (its "restored" may come later: it reconnects on its own schedule).
+    expect(logger.lines.filter((l) => l.startsWith('warn Redis blocking connection'))).toContainEqual(
+      expect.stringMatching(new RegExp(`^warn Redis blocking connection \\(worker of queue 'default'\\) to 127\\.0\\.0\\.1:${redis.port} failed \\(.+\\); reconnecting`)),
+    );
     // The worker's own lines for the queue, too: one when its calls began failing (whichever kind failed
     // first), one when every kind works again.
     const queueLines = logger.lines.filter((l) => l.startsWith("warn queue 'default': "));
