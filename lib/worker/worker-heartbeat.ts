@@ -25,6 +25,9 @@ export class WorkerHeartbeat {
   private readonly startedAt = Date.now();
   private failing = false;
   private stopping: Promise<void> | null = null;
+  /** When the beat now out was sent (local ms), and whether its wait was said to be a stall. */
+  private inFlightSince = 0;
+  private stallSaid = false;
 
   constructor(
     private readonly engine: TaskEngine,
@@ -53,7 +56,7 @@ export class WorkerHeartbeat {
       this.logger.warn(`${error.message}; the worker starts anyway (finishing tasks frees memory), and the heartbeat will retry`);
       this.failing = true;
     }
-    this.timer = timers.setInterval(() => void this.beat(), Math.max(50, Math.floor(this.ttlMs / 3)));
+    this.timer = timers.setInterval(() => void this.beat(), this.intervalMs());
     this.timer.unref();
     if (this.failing) this.retrySoon();
   }
@@ -83,12 +86,37 @@ export class WorkerHeartbeat {
     return { instanceId: this.instanceId, host: hostname(), pid: process.pid, startedAt: this.startedAt, queues: this.queues() };
   }
 
-  /** One beat at a time: a beat still out when the next is due is the one that counts. */
+  /**
+   * One beat at a time: a beat still out when the next is due is the one
+   * that counts. One out for a whole interval or more means Redis keeps the
+   * connection but does not answer (a stopped process, a long script): no call
+   * fails then without commandTimeout, so nothing else would say so.
+   */
   private beat(): Promise<void> {
-    this.inFlight ??= this.beatOnce().finally(() => {
+    if (this.inFlight) {
+      const waitedMs = timers.monotonicMs() - this.inFlightSince;
+      if (!this.stallSaid && !this.stopping && waitedMs >= this.intervalMs()) {
+        this.stallSaid = true;
+        this.logger.warn(
+          `Redis has not answered the worker heartbeat for ${Math.round(waitedMs)} ms: it may be stalled (a stopped process, a ` +
+            "long script); every call waits for it meanwhile, enqueues in this process's memory. connection.commandTimeout bounds each call",
+        );
+      }
+      return this.inFlight;
+    }
+    this.inFlightSince = timers.monotonicMs();
+    this.inFlight = this.beatOnce().finally(() => {
       this.inFlight = null;
+      if (!this.stallSaid) return;
+      this.stallSaid = false;
+      // At the stall line's level, so a log filtered to warnings shows its end.
+      if (!this.stopping) this.logger.warn(`Redis answered the worker heartbeat again, after ${Math.round(timers.monotonicMs() - this.inFlightSince)} ms`);
     });
     return this.inFlight;
+  }
+
+  private intervalMs(): number {
+    return Math.max(50, Math.floor(this.ttlMs / 3));
   }
 
   private async beatOnce(): Promise<void> {

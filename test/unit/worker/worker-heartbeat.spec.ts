@@ -39,6 +39,31 @@ describe('WorkerHeartbeat', () => {
     }
   });
 
+  it('says once that Redis does not answer when a beat is out for a whole interval, and once when it answers again', async () => {
+    let hold: Promise<void> | null = null;
+    let answer: () => void = () => undefined;
+    const engine = {
+      heartbeat: () => hold ?? Promise.resolve(),
+      retireWorker: async () => undefined,
+    } as unknown as TaskEngine;
+    const lines: string[] = [];
+    const logger = { warn: (m: string) => lines.push(m) } as unknown as Logger;
+    // A ttl of 150 ms: a beat every 50 ms.
+    const heartbeat = new WorkerHeartbeat(engine, 'w1', 150, () => [], logger);
+    await heartbeat.start();
+    try {
+      hold = new Promise<void>((resolve) => (answer = resolve));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(lines).toEqual([expect.stringMatching(/^Redis has not answered the worker heartbeat for \d+ ms: it may be stalled .*connection\.commandTimeout bounds each call$/)]);
+      hold = null;
+      answer();
+      await waitUntil(() => lines.length === 2, 'the end line');
+      expect(lines[1]).toMatch(/^Redis answered the worker heartbeat again, after \d+ ms$/);
+    } finally {
+      await heartbeat.stop();
+    }
+  });
+
   it('stops within a second when Redis never answers the removal of its record (stalled, no commandTimeout)', async () => {
     const engine = {
       heartbeat: async () => undefined,
