@@ -39,8 +39,8 @@ export interface TaskMaintenance {
   readLog(queue: string, id: string): Promise<TaskLogLine[] | null>;
   /** One round trip to the store; rejects when it cannot be reached. */
   ping(): Promise<void>;
-  /** How full the store's server is; null when the store has no limit to meet (memory) or does not say. */
-  memory(): Promise<StoreMemory | null>;
+  /** How full the store's server is; null when the store has no limit to meet (memory) or does not say within `timeoutMs`. */
+  memory(timeoutMs: number): Promise<StoreMemory | null>;
   /** The gauge counts of a queue, counted at most once per `maxAgeMs` across the fleet (others get the stored counts). */
   gauges(queue: string, maxAgeMs: number): Promise<QueueGauges>;
   /**

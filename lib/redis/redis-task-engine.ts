@@ -301,8 +301,8 @@ export class RedisTaskEngine implements TaskEngine {
     return this.guard('ping', () => this.probes.ping(), 'reads');
   }
 
-  memory(): Promise<StoreMemory | null> {
-    return serverMemory(this.client, this.connections.target);
+  memory(timeoutMs: number): Promise<StoreMemory | null> {
+    return serverMemory(this.client, this.connections.target, timeoutMs);
   }
 
   gauges(queue: string, maxAgeMs: number): Promise<QueueGauges> {

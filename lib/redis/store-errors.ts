@@ -95,10 +95,10 @@ function classify(operation: string, error: unknown, context: ErrorContext, effe
   // A refused login (the password changed under the app) is Redis being unreachable for this app, not a refusal of the call.
   if (reply === null && context.closed) {
     // It may have gone out before the close (Redis stalled meanwhile) or not at all.
+    // The worker's own calls are cut off by its own shutdown: nothing for anyone to call differently.
+    const advice = effect === 'worker' ? '' : "; call it while the app runs, and await it (or what it waits on: a schema's validation) before closing";
     return new RedisUnavailableError(
-      `${operation} failed: this app closed its Redis connections (app.close() was called) before Redis answered` +
-        `${ifSent(maybe, 'that')}; ` +
-        `call it while the app runs, and await it (or what it waits on: a schema's validation) before closing`,
+      `${operation} failed: this app closed its Redis connections (app.close() was called) before Redis answered${ifSent(maybe, 'that')}${advice}`,
       { cause },
     );
   }
@@ -142,9 +142,11 @@ function classify(operation: string, error: unknown, context: ErrorContext, effe
   if (PERMISSION_DENIED.test(reply)) {
     // Refused inside a script ("... on @user_script:12"), not the EVALSHA itself: Redis keeps what the script
     // wrote before (bootstrap asks first on Redis 7, but a rule can change after).
-    const midway = /@user_script:/.test(reply)
-      ? ': Redis keeps what the script wrote before the refused command, so part of this call may be stored (look a task up by its id before sending it again)'
-      : '';
+    const midway = !/@user_script:/.test(reply)
+      ? ''
+      : effect === 'worker'
+        ? ': Redis keeps what the script wrote before the refused command'
+        : ': Redis keeps what the script wrote before the refused command, so part of this call may be stored (look a task up by its id before sending it again)';
     return new TaskStoreError(
       `${operation} failed: permission denied: the Redis user may not run ${commandOf(error, reply)} or touch these keys` +
         `${context.prefix === undefined ? '' : ` (this app's keys all match '{${context.prefix}:*')`}${midway}; ` +

@@ -68,18 +68,20 @@ export class TaskHealthIndicator {
       return indicator.down({ redis: { reachable: false, error: messageOf(error) }, workers, problems: [`${what} (${messageOf(error)})`, ...problems] });
     }
     const roundTripMs = Math.round((performance.now() - started) * 100) / 100;
-    // Not knowing (INFO refused, no answer in time) is no problem of its own: the reads below still judge Redis.
-    const memory = await this.within(this.engine.memory(), checked.timeoutMs, 'INFO memory').catch(() => null);
+    // Beside the queue reads, not after them: the check stays within about twice timeoutMs. Not knowing
+    // (INFO refused, no answer in time) is no problem of its own: the queue reads still judge Redis.
+    const [memory, read] = await Promise.all([
+      this.engine.memory(checked.timeoutMs).catch(() => null),
+      this.readQueues(checked).then(
+        (queues) => ({ queues }),
+        (error: unknown) => ({ error }),
+      ),
+    ]);
     const redis = { reachable: true, roundTripMs, ...(memory && { usedMemoryBytes: memory.usedBytes, maxMemoryBytes: memory.maxBytes }) };
     const limit = checked.maxMemoryPercent;
-    if (memory && limit !== null && memory.maxBytes > 0 && memory.usedBytes * 100 >= memory.maxBytes * limit) problems.push(memoryLine(memory, limit));
-
-    let queues: Record<string, QueueHealth>;
-    try {
-      queues = await this.readQueues(checked);
-    } catch (error) {
-      return indicator.down({ redis, workers, problems: [...problems, `reading the queues failed (${messageOf(error)})`] });
-    }
+    if (memory && limit !== null && memory.maxBytes > 0 && percentUsed(memory) >= limit) problems.push(memoryLine(memory, limit));
+    if ('error' in read) return indicator.down({ redis, workers, problems: [...problems, `reading the queues failed (${messageOf(read.error)})`] });
+    const { queues } = read;
     for (const limits of checked.queues) {
       const q = queues[limits.queue];
       const name = q.paused ? `queue '${limits.queue}' (paused)` : `queue '${limits.queue}'`;
@@ -114,11 +116,20 @@ export class TaskHealthIndicator {
   }
 }
 
+/**
+ * The share of maxmemory in use, rounded up: Redis holds a full server just
+ * under its limit (refusing the write that would pass it, or evicting to stay
+ * below), so within 1% of it counts as 100.
+ */
+function percentUsed({ usedBytes, maxBytes }: StoreMemory): number {
+  return Math.ceil((usedBytes * 100) / maxBytes);
+}
+
 /** Why the memory in use is a problem: full, by what the policy then does, or over the threshold. */
-function memoryLine({ where, usedBytes, maxBytes, policy }: StoreMemory, limit: number): string {
-  if (usedBytes < maxBytes) {
-    return `Redis at ${where} uses ${Math.floor((usedBytes * 100) / maxBytes)}% of its maxmemory (${usedBytes} of ${maxBytes} bytes), over maxMemoryPercent ${limit}`;
-  }
+function memoryLine(memory: StoreMemory, limit: number): string {
+  const { where, usedBytes, maxBytes, policy } = memory;
+  const percent = percentUsed(memory);
+  if (percent < 100) return `Redis at ${where} uses ${percent}% of its maxmemory (${usedBytes} of ${maxBytes} bytes), over maxMemoryPercent ${limit}`;
   const then = policy.startsWith('allkeys-')
     ? 'it evicts keys to make room, task records and payloads among them'
     : 'it refuses writes: enqueues fail and workers cannot record outcomes';

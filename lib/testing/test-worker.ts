@@ -58,8 +58,9 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly finishedListeners = new Set<() => void>();
   readonly workerToken = `test.${process.pid.toString(36)}`;
   private readonly startedAt = Date.now();
-  /** A readvertise() is scheduled. */
+  /** This turn's record is written (readvertise), and whether it changed since. */
   private advertising = false;
+  private advertiseAfterTurn = false;
 
   /** @internal Made by Nest's injector (left out of the built types, which would name optional peers). */
   constructor(
@@ -222,12 +223,22 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
     await this.engine.heartbeat({ instanceId: this.workerToken, host: hostname(), pid: process.pid, startedAt: this.startedAt, queues }, LEASE_MS);
   }
 
-  /** The record again with its running counts, once per turn of the event loop however many attempts start or end in it. */
+  /**
+   * The record again with its running counts: at once for the first attempt
+   * that starts or ends in a turn of the event loop (a handler that reads
+   * workers() sees itself), and once more after the turn for the others.
+   */
   private readvertise(): void {
-    if (this.advertising) return;
+    if (this.advertising) {
+      this.advertiseAfterTurn = true;
+      return;
+    }
     this.advertising = true;
+    void this.advertise();
     timers.setImmediate(() => {
       this.advertising = false;
+      if (!this.advertiseAfterTurn) return;
+      this.advertiseAfterTurn = false;
       void this.advertise();
     });
   }

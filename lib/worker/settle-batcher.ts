@@ -20,10 +20,14 @@ const MAX_SETTLES_IN_FLIGHT = 2;
  */
 const LEASE_ENDED = "its lease had ended (the task was taken back and runs again or ran, or a resent call had already recorded this outcome)";
 
-/** Why a settle refuses an outcome whose task is not in the store at all: nothing will run it again. */
+/**
+ * Why a settle refuses an outcome whose task is not in the store at all: it
+ * was removed (by hand, or by retention once another attempt ran it after
+ * this worker's lease ran out), or Redis lost its data.
+ */
 const TASK_GONE =
-  'the task no longer exists in Redis (removed while it ran, or Redis lost its data: restarted with nothing saved, or flushed), ' +
-  'so nothing runs it again';
+  'the task no longer exists in Redis: it was removed (by remove or obliterate, or by retention after another attempt ran it ' +
+  'once this lease had run out), or Redis lost its data (restarted with nothing saved, or flushed)';
 
 /**
  * The worker-side twin of the enqueue batcher: outcomes are recorded in one

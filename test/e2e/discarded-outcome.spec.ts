@@ -12,8 +12,8 @@ import { waitUntil } from '../utils/wait.js';
 // (recovery took the task back, or a failover gave it to another worker) is
 // lost: its task runs again, or already did. That is said in the log, not
 // only in an 'error' worker event that an app may not listen to. One whose
-// task is gone from Redis altogether (removed by hand, or Redis restarted
-// empty) is said to be gone: nothing runs it again.
+// task is gone from Redis altogether (removed, or Redis restarted empty) is
+// said to be gone.
 
 let gate: (() => void) | null = null;
 const errors: WorkerEvent[] = [];
@@ -65,7 +65,7 @@ describe('an outcome the store did not take', () => {
     expect(errors).toEqual([expect.objectContaining({ type: 'error', queue: 'default', operation: 'settle', taskId: ref.id })]);
   });
 
-  it('says the task is gone when its record no longer exists, rather than that it runs again', async () => {
+  it('says the task is gone when its record no longer exists, rather than that it was taken back to run again', async () => {
     gate = null;
     logger.lines.length = 0;
     const ref = await t.queue.enqueue('gated.run', {});
@@ -75,8 +75,9 @@ describe('an outcome the store did not take', () => {
     gate!();
     await waitUntil(() => logger.lines.some((l) => l.includes('did not take the outcome')), 'the warning');
     expect(logger.lines.filter((l) => l.includes('did not take the outcome'))).toEqual([
-      `warn queue 'default': the store did not take the outcome of 1 task(s): the task no longer exists in Redis (removed while it ran, ` +
-        `or Redis lost its data: restarted with nothing saved, or flushed), so nothing runs it again: ${ref.id} TaskModule`,
+      `warn queue 'default': the store did not take the outcome of 1 task(s): the task no longer exists in Redis: it was removed (by remove ` +
+        `or obliterate, or by retention after another attempt ran it once this lease had run out), or Redis lost its data (restarted with ` +
+        `nothing saved, or flushed): ${ref.id} TaskModule`,
     ]);
   });
 });

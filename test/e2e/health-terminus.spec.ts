@@ -260,6 +260,18 @@ describe('TaskHealthIndicator on a Redis that fills up', () => {
     }
     expect((await http.get('/health/memory?percent=100')).status).toBe(200);
   });
+
+  it('counts a Redis held just under its maxmemory as full, as Redis holds a full server', async () => {
+    const used = Number(/^used_memory:(\d+)/m.exec(await admin.info('memory'))![1]);
+    await admin.config('SET', 'maxmemory', String(Math.floor(used * 1.003)));
+    try {
+      const { status, body } = await http.get('/health/memory?percent=100');
+      expect(status).toBe(503);
+      expect(body.error!.tasks.problems).toEqual([expect.stringMatching(/^Redis at 127\.0\.0\.1:\d+ is full: /)]);
+    } finally {
+      await admin.config('SET', 'maxmemory', '64mb');
+    }
+  });
 });
 
 describe('TaskHealthIndicator with a stuck attempt when Redis goes away', () => {

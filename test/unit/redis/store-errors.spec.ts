@@ -122,6 +122,9 @@ describe('toStoreError', () => {
     expect(toStoreError('enqueue', lost(), context, 'adds').message).toMatch(/; if it was sent before the connection failed, its tasks may still be stored: send them again with the same ids/);
     // The worker's own bookkeeping: it repeats or reconciles the call itself, so its log line advises nothing.
     expect(toStoreError('worker heartbeat', lost(), context, 'worker').message).toBe('worker heartbeat failed: Redis at redis.internal:6379 is unreachable (Connection is closed.)');
+    expect(toStoreError('renew', lost(), { ...context, closed: true }, 'worker').message).toBe(
+      'renew failed: this app closed its Redis connections (app.close() was called) before Redis answered',
+    );
     // A batch sent as several calls says it once, in its own note.
     const split = toStoreError('enqueue', new Error('Command timed out'), context, 'adds', 3).message;
     expect(split.match(/same ids/g)).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskHandler } from '../../../lib/index.js';
+import { TaskHandler, TaskQueue } from '../../../lib/index.js';
 import { startTestingApp } from '../../fixtures/testing-app.js';
 
 // workers() and queues() in the test mode list what they list on Redis: the
@@ -20,7 +20,32 @@ class GatedTasks {
   idle() {}
 }
 
+@Injectable()
+class SelfAwareTasks {
+  readonly seen: number[] = [];
+
+  constructor(private readonly tasks: TaskQueue) {}
+
+  @TaskHandler('self.look', { queue: 'self' })
+  async look() {
+    const [worker] = await this.tasks.workers();
+    this.seen.push(worker.queues.find((q) => q.queue === 'self')!.running);
+  }
+}
+
 describe("the test mode's worker record", () => {
+  it.each(['fake', 'inline'] as const)('counts a handler that reads workers() at its start as running (%s)', async (mode) => {
+    const t = await startTestingApp([SelfAwareTasks], { mode });
+    try {
+      const ref = await t.queue.enqueue('self.look', {}, { queue: 'self' });
+      if (mode === 'fake') await t.tester.drain();
+      else await t.queue.waitFor(ref, { timeout: 2_000 });
+      expect(t.get(SelfAwareTasks).seen).toEqual([1]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it("lists the app's worker, named by a running task's lease, and the queues it serves", async () => {
     const t = await startTestingApp([GatedTasks], { mode: 'inline', worker: { concurrency: 3 } });
     try {
