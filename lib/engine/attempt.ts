@@ -66,8 +66,8 @@ export interface SettleReply extends FetchReply {
   settled: boolean[];
   /**
    * Per outcome, in order: true when the task no longer exists in the store
-   * (removed, or the store lost its data: a restart with nothing saved, a
-   * flush), so nothing runs it again. Absent: none was gone.
+   * (removed by hand or by retention, or the store lost its data: a restart
+   * with nothing saved, a flush). Absent: none was gone.
    */
   gone?: boolean[];
 }

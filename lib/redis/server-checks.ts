@@ -4,7 +4,6 @@ import { infoField } from './info-fields.js';
 import { isClusterClient, type RedisClient } from './redis-client.js';
 import { checkScriptAccess, type AccessCheckApp } from './script-access.js';
 
-
 /** What a maxmemory policy other than noeviction can do to tasks, for the warning. */
 export function evictionWarning(policy: string, where: string): string {
   return (

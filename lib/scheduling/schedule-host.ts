@@ -16,16 +16,6 @@ const PASS_STOP_WAIT_MS = 5_000;
 export const SCHEDULE_FIRING = Symbol.for('nestjs-redis-tasks:schedule-firing');
 
 /**
- * Lifecycle of schedules in this app: at bootstrap (after the Redis
- * connection is ready, as it depends on the engine) it saves the schedules
- * the app's handlers declare, then, in an app with a worker, runs firing
- * passes on a local timer: at the earliest due time, at least every
- * SCHEDULE_POLL_MS, and at once after a change made through this app; when
- * the store lost its data, it saves the declared schedules again. Stops
- * in beforeApplicationShutdown, waiting for a pass in flight, so `app.close()`
- * leaves no timer behind and the connection is still open for that pass.
- */
-/**
  * Said once when the generation mark shows Redis lost its data: the only
  * line about it in many apps (a worker cannot tell a queue emptied by its
  * work from one emptied by a restart), so it names the tasks, not only the
@@ -35,6 +25,16 @@ const LOST_DATA =
   'Redis lost its data (restarted with nothing saved, or flushed): the tasks it held are gone (waiting, delayed, running and ' +
   'finished ones); saved the declared schedules again';
 
+/**
+ * Lifecycle of schedules in this app: at bootstrap (after the Redis
+ * connection is ready, as it depends on the engine) it saves the schedules
+ * the app's handlers declare, then, in an app with a worker, runs firing
+ * passes on a local timer: at the earliest due time, at least every
+ * SCHEDULE_POLL_MS, and at once after a change made through this app; when
+ * the store lost its data, it saves the declared schedules again. Stops
+ * in beforeApplicationShutdown, waiting for a pass in flight, so `app.close()`
+ * leaves no timer behind and the connection is still open for that pass.
+ */
 @Injectable()
 export class ScheduleHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('TaskModule');

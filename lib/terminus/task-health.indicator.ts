@@ -23,9 +23,10 @@ interface QueueHealth {
 /**
  * A @nestjs/terminus health indicator for the task queue: Redis reachable
  * (with its round trip in ms, and its memory in use against maxmemory when
- * INFO tells: judged with maxMemoryPercent), this app's workers running (unless it is a
- * producer-only app), and optional per-queue thresholds. Provide it in a
- * module that imports TerminusModule; TaskModule must be imported by the app.
+ * INFO tells: judged with maxMemoryPercent), this app's workers running
+ * (unless it is a producer-only app), and optional per-queue thresholds.
+ * Provide it in a module that imports TerminusModule; TaskModule must be
+ * imported by the app.
  */
 @Injectable()
 export class TaskHealthIndicator {

@@ -234,12 +234,12 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
       return;
     }
     this.advertising = true;
-    void this.advertise();
+    void this.advertise().catch(() => undefined);
     timers.setImmediate(() => {
       this.advertising = false;
       if (!this.advertiseAfterTurn) return;
       this.advertiseAfterTurn = false;
-      void this.advertise();
+      void this.advertise().catch(() => undefined);
     });
   }
 
