@@ -7,3 +7,13 @@ export type RedisClient = Redis | Cluster;
 export function isClusterClient(client: RedisClient): client is Cluster {
   return (client as { isCluster?: boolean }).isCluster === true;
 }
+
+/**
+ * The servers that hold the data, each with a connection of its own: every
+ * master of a Cluster (named host:port), or the one server (named `target`).
+ */
+export function dataServers(client: RedisClient, target: string): Array<{ where: string; node: Redis }> {
+  return isClusterClient(client)
+    ? client.nodes('master').map((node) => ({ where: `${node.options.host}:${node.options.port}`, node }))
+    : [{ where: target, node: client }];
+}

@@ -1,7 +1,7 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { infoField } from './info-fields.js';
-import { isClusterClient, type RedisClient } from './redis-client.js';
+import { dataServers, isClusterClient, type RedisClient } from './redis-client.js';
 import { checkScriptAccess, type AccessCheckApp } from './script-access.js';
 
 /** What a maxmemory policy other than noeviction can do to tasks, for the warning. */
@@ -29,27 +29,24 @@ export async function inspectServers(
   app: AccessCheckApp & { durabilityReplicas: number | null; checkAccess: boolean },
 ): Promise<{ policies: Array<{ where: string; policy: string }>; warnings: string[] }> {
   const { durabilityReplicas } = app;
-  const servers: Array<{ where: string; node: Redis | Cluster }> = isClusterClient(client)
-    ? client.nodes('master').map((node) => ({ where: `${node.options.host}:${node.options.port}`, node }))
-    : [{ where: target, node: client }];
   const policies: Array<{ where: string; policy: string }> = [];
   const warnings: string[] = [];
   let accessWarned = false;
-  for (const { where, node } of servers) {
+  for (const { where, node } of dataServers(client, target)) {
     let info: string | null = null;
     try {
-      info = await (node as Redis).info();
+      info = await node.info();
     } catch {
       // A rule without +info (+@all -@dangerous, say): the checks below need no INFO.
     }
     if (info !== null) refuseWrongServer(info, client, target);
     if (app.checkAccess) {
-      const access = await checkScriptAccess(node as Redis, where, app);
+      const access = await checkScriptAccess(node, where, app);
       // Once, not once per Cluster master: a Cluster's nodes are set up alike, as a rule.
       if (!accessWarned) warnings.push(...access.warnings);
       accessWarned ||= access.warnings.length > 0;
     }
-    if (durabilityReplicas !== null) await checkWaitAllowed(node as Redis, where);
+    if (durabilityReplicas !== null) await checkWaitAllowed(node, where);
     if (info === null) continue;
     const policy = infoField(info, 'maxmemory_policy');
     if (policy !== null && policy !== 'noeviction') policies.push({ where, policy });

@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { StoreMemory } from '../engine/task-maintenance.js';
 import { infoField } from './info-fields.js';
-import { isClusterClient, type RedisClient } from './redis-client.js';
+import { dataServers, type RedisClient } from './redis-client.js';
 import { within } from '../timers/own-timers.js';
 
 /** A server's share of its maxmemory in use; -1 for one without a limit, so any limited server ranks above it. */
@@ -16,11 +15,8 @@ const share = (memory: StoreMemory) => (memory.maxBytes > 0 ? memory.usedBytes /
  * stalled master must not hide how full the others are).
  */
 export async function serverMemory(client: RedisClient, target: string, timeoutMs: number): Promise<StoreMemory | null> {
-  const servers: Array<{ where: string; node: Redis }> = isClusterClient(client)
-    ? client.nodes('master').map((node) => ({ where: `${node.options.host}:${node.options.port}`, node }))
-    : [{ where: target, node: client }];
   const read = await Promise.all(
-    servers.map(async ({ where, node }): Promise<StoreMemory | null> => {
+    dataServers(client, target).map(async ({ where, node }): Promise<StoreMemory | null> => {
       let info: string | null;
       try {
         info = await within(node.info('memory'), timeoutMs, null);

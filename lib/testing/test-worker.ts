@@ -152,8 +152,7 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
       }
       for (const task of reply.tasks) this.start(queue, task);
       started += reply.tasks.length;
-      // A paused queue runs nothing when its delayed tasks fall due: no reason to move the clock.
-      if (reply.nextDueInMs !== null && !this.store.queue(queue).paused) nextDueInMs = nextDueInMs === null ? reply.nextDueInMs : Math.min(nextDueInMs, reply.nextDueInMs);
+      nextDueInMs = this.earlierDue(nextDueInMs, queue, reply.nextDueInMs);
     }
     return { started, nextDueInMs, full };
   }
@@ -173,18 +172,16 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
         // Among the running attempts, so a shutdown gives it its grace period too, and counted as running.
         const run = this.run({ queue, task, handler: this.registry.get(task.name) });
         this.running.add(run);
-        this.held.set(queue, (this.held.get(queue) ?? 0) + 1);
-        this.readvertise();
+        this.hold(queue, 1);
         try {
           await run;
         } finally {
           this.running.delete(run);
-          this.held.set(queue, (this.held.get(queue) ?? 1) - 1);
-          this.readvertise();
+          this.hold(queue, -1);
         }
         return { started: 1, nextDueInMs: null, ran: { queue, id: task.id } };
       }
-      if (reply.nextDueInMs !== null && !this.store.queue(queue).paused) nextDueInMs = nextDueInMs === null ? reply.nextDueInMs : Math.min(nextDueInMs, reply.nextDueInMs);
+      nextDueInMs = this.earlierDue(nextDueInMs, queue, reply.nextDueInMs);
     }
     return { started: 0, nextDueInMs, ran: null };
   }
@@ -212,6 +209,18 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
   /** Resolves when every attempt started so far has been recorded. */
   async settled(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+
+  /** Tasks of `queue` taken (or given back): the record's running count follows. */
+  private hold(queue: string, delta: number): void {
+    this.held.set(queue, (this.held.get(queue) ?? 0) + delta);
+    this.readvertise();
+  }
+
+  /** The earlier of two due times; a paused queue's runs nothing when it falls due, so it is no reason to move the clock. */
+  private earlierDue(known: number | null, queue: string, dueInMs: number | null): number | null {
+    if (dueInMs === null || this.store.queue(queue).paused) return known;
+    return known === null ? dueInMs : Math.min(known, dueInMs);
   }
 
   /** The worker's record, as a heartbeat writes it; a lease of the test mode's length, which virtual time cannot outrun. */
@@ -244,8 +253,7 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private start(queue: string, task: FetchedTask): void {
-    this.held.set(queue, (this.held.get(queue) ?? 0) + 1);
-    this.readvertise();
+    this.hold(queue, 1);
     this.runQueueOf(queue).offer({ queue, task, handler: this.registry.get(task.name) });
   }
 
@@ -257,8 +265,7 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
         started.set(job, Date.now());
         const run = this.run(job).finally(() => {
           this.running.delete(run);
-          this.held.set(queue, (this.held.get(queue) ?? 1) - 1);
-          this.readvertise();
+          this.hold(queue, -1);
           runQueue!.finished(job, Date.now() - (started.get(job) ?? Date.now()));
           started.delete(job);
           for (const listener of this.finishedListeners) listener();

@@ -33,6 +33,9 @@ class SelfAwareTasks {
   }
 }
 
+/** The running count of the first queue of the first worker listed. */
+const firstQueueRunning = async (queue: TaskQueue) => (await queue.workers())[0]?.queues[0]?.running;
+
 describe("the test mode's worker record", () => {
   it.each(['fake', 'inline'] as const)('counts a handler that reads workers() at its start as running (%s)', async (mode) => {
     const t = await startTestingApp([SelfAwareTasks], { mode });
@@ -52,7 +55,7 @@ describe("the test mode's worker record", () => {
       expect(await t.queue.queues()).toEqual(['gated', 'idle']);
       const ref = await t.queue.enqueue('gated.run', {}, { queue: 'gated' });
       // The record is written again a turn after an attempt starts or ends (on Redis, at each heartbeat).
-      const runningNow = async () => (await t.queue.workers())[0]?.queues[0]?.running;
+      const runningNow = () => firstQueueRunning(t.queue);
       for (let i = 0; i < 100 && (await runningNow()) !== 1; i++) await new Promise((resolve) => setTimeout(resolve, 5));
       const [worker, ...others] = await t.queue.workers();
       expect(others).toEqual([]);
@@ -76,7 +79,7 @@ describe("the test mode's worker record", () => {
     try {
       await t.queue.enqueue('gated.run', {}, { queue: 'gated' });
       const ran = t.tester.runNext();
-      const runningNow = async () => (await t.queue.workers())[0]?.queues[0]?.running;
+      const runningNow = () => firstQueueRunning(t.queue);
       for (let i = 0; i < 100 && (await runningNow()) !== 1; i++) await new Promise((resolve) => setTimeout(resolve, 5));
       expect(await runningNow()).toBe(1);
       t.get(GatedTasks).release();

@@ -7,21 +7,25 @@ import { waitUntil } from '../../utils/wait.js';
 // The heartbeat logs one warning when it starts failing and one when it works
 // again, at the same level, whatever the number of beats in between.
 
+/** A heartbeat over a stand-in store, with every warning it logs. */
+function heartbeatOver(store: { heartbeat: () => Promise<void>; retireWorker?: () => Promise<void> }, ttlMs: number) {
+  const engine = { retireWorker: async () => undefined, ...store } as unknown as TaskEngine;
+  const lines: string[] = [];
+  const logger = { warn: (m: string) => lines.push(m) } as unknown as Logger;
+  return { heartbeat: new WorkerHeartbeat(engine, 'w1', ttlMs, () => [], logger), lines };
+}
+
 describe('WorkerHeartbeat', () => {
   it('warns once when beats start failing, and once when they work again', async () => {
     let failing = false;
     let beats = 0;
-    const engine = {
+    // A ttl of 150 ms: a beat every 50 ms.
+    const { heartbeat, lines } = heartbeatOver({
       heartbeat: async () => {
         beats += 1;
         if (failing) throw new Error('worker heartbeat failed: Redis said OOM');
       },
-      retireWorker: async () => undefined,
-    } as unknown as TaskEngine;
-    const lines: string[] = [];
-    const logger = { warn: (m: string) => lines.push(m) } as unknown as Logger;
-    // A ttl of 150 ms: a beat every 50 ms.
-    const heartbeat = new WorkerHeartbeat(engine, 'w1', 150, () => [], logger);
+    }, 150);
     await heartbeat.start();
     try {
       failing = true;
@@ -42,14 +46,8 @@ describe('WorkerHeartbeat', () => {
   it('says once that Redis does not answer when a beat is out for a whole interval, and once when it answers again', async () => {
     let hold: Promise<void> | null = null;
     let answer: () => void = () => undefined;
-    const engine = {
-      heartbeat: () => hold ?? Promise.resolve(),
-      retireWorker: async () => undefined,
-    } as unknown as TaskEngine;
-    const lines: string[] = [];
-    const logger = { warn: (m: string) => lines.push(m) } as unknown as Logger;
     // A ttl of 150 ms: a beat every 50 ms.
-    const heartbeat = new WorkerHeartbeat(engine, 'w1', 150, () => [], logger);
+    const { heartbeat, lines } = heartbeatOver({ heartbeat: () => hold ?? Promise.resolve() }, 150);
     await heartbeat.start();
     try {
       hold = new Promise<void>((resolve) => (answer = resolve));
@@ -65,11 +63,7 @@ describe('WorkerHeartbeat', () => {
   });
 
   it('stops within a second when Redis never answers the removal of its record (stalled, no commandTimeout)', async () => {
-    const engine = {
-      heartbeat: async () => undefined,
-      retireWorker: () => new Promise<void>(() => undefined),
-    } as unknown as TaskEngine;
-    const heartbeat = new WorkerHeartbeat(engine, 'w1', 3_000, () => [], { warn: () => undefined } as unknown as Logger);
+    const { heartbeat } = heartbeatOver({ heartbeat: async () => undefined, retireWorker: () => new Promise<void>(() => undefined) }, 3_000);
     await heartbeat.start();
     const startedAt = Date.now();
     await heartbeat.stop();
@@ -81,17 +75,13 @@ describe('WorkerHeartbeat', () => {
   it('starts on a Redis out of memory and beats every second until a beat gets through, not at its interval', async () => {
     let refusals = 2;
     let beats = 0;
-    const engine = {
+    // A ttl of 60 s: its interval is 20 s, far beyond this test's wait.
+    const { heartbeat, lines } = heartbeatOver({
       heartbeat: async () => {
         beats += 1;
         if (refusals-- > 0) throw new TaskStoreError('worker heartbeat failed: Redis is out of memory', 'out-of-memory');
       },
-      retireWorker: async () => undefined,
-    } as unknown as TaskEngine;
-    const lines: string[] = [];
-    const logger = { warn: (m: string) => lines.push(m) } as unknown as Logger;
-    // A ttl of 60 s: its interval is 20 s, far beyond this test's wait.
-    const heartbeat = new WorkerHeartbeat(engine, 'w1', 60_000, () => [], logger);
+    }, 60_000);
     await heartbeat.start();
     try {
       await waitUntil(() => lines.length === 2, 'the beat to get through', 5_000);
@@ -109,7 +99,7 @@ describe('WorkerHeartbeat', () => {
     const order: string[] = [];
     let release = () => {};
     let calls = 0;
-    const engine = {
+    const { heartbeat } = heartbeatOver({
       heartbeat: async () => {
         calls += 1;
         if (calls === 1) return;
@@ -118,9 +108,7 @@ describe('WorkerHeartbeat', () => {
         order.push('beat stored');
       },
       retireWorker: async () => void order.push('retired'),
-    } as unknown as TaskEngine;
-    const logger = { warn: () => undefined } as unknown as Logger;
-    const heartbeat = new WorkerHeartbeat(engine, 'w1', 150, () => [], logger);
+    }, 150);
     await heartbeat.start();
     await waitUntil(() => order.includes('beat sent'), 'a beat on its way');
     const stopped = heartbeat.stop();
