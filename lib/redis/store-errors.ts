@@ -88,6 +88,18 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
     : new TaskStoreError(failed.message + note, (failed as TaskStoreError).failure, { cause: failed.cause });
 }
 
+/** What a caller can do about a call the app's close cut off; the worker's own calls end with its shutdown, nothing to advise. */
+function afterCloseAdvice(effect: CallEffect): string {
+  return effect === 'worker' ? '' : "; call it while the app runs, and await it (or what it waits on: a schema's validation) before closing";
+}
+
+/** A call made after the app closed its connections: refused before it is sent. */
+function closedBeforeCall(operation: string, effect: CallEffect): RedisUnavailableError {
+  return new RedisUnavailableError(
+    `${operation} failed: this app had closed its Redis connections (app.close() was called) before the call, so nothing was sent${afterCloseAdvice(effect)}`,
+  );
+}
+
 function classify(operation: string, error: unknown, context: ErrorContext, effect: CallEffect, calls: number): Error {
   const cause = redactRedisError(error);
   const reply = replyMessage(error);
@@ -96,9 +108,8 @@ function classify(operation: string, error: unknown, context: ErrorContext, effe
   if (reply === null && context.closed) {
     // It may have gone out before the close (Redis stalled meanwhile) or not at all.
     // The worker's own calls are cut off by its own shutdown: nothing for anyone to call differently.
-    const advice = effect === 'worker' ? '' : "; call it while the app runs, and await it (or what it waits on: a schema's validation) before closing";
     return new RedisUnavailableError(
-      `${operation} failed: this app closed its Redis connections (app.close() was called) before Redis answered${ifSent(maybe, 'that')}${advice}`,
+      `${operation} failed: this app closed its Redis connections (app.close() was called) before Redis answered${ifSent(maybe, 'that')}${afterCloseAdvice(effect)}`,
       { cause },
     );
   }
@@ -174,6 +185,8 @@ export async function guarded<T>(
   effect: CallEffect = 'writes',
   calls?: () => number,
 ): Promise<T> {
+  // Called once the app had closed its connections: nothing goes out, so nothing can have been stored.
+  if (context.closed) throw closedBeforeCall(typeof operation === 'function' ? operation() : operation, effect);
   try {
     return await call();
   } catch (error) {

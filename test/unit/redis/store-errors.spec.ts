@@ -102,6 +102,22 @@ describe('toStoreError', () => {
     expect(toStoreError('counts', reply('OOM command not allowed'), { ...context, closed: true })).toMatchObject({ failure: 'out-of-memory' });
   });
 
+  it('refuses a call made after the app closed its connections without sending it, saying nothing was sent', async () => {
+    const call = jest.fn(async () => 'sent');
+    const error = await guarded("enqueue on queue 'q'", { ...context, closed: true }, call, 'adds').catch((e: unknown) => e);
+    expect(call).not.toHaveBeenCalled();
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    expect((error as Error).message).toBe(
+      "enqueue on queue 'q' failed: this app had closed its Redis connections (app.close() was called) before the call, so nothing was sent; " +
+        "call it while the app runs, and await it (or what it waits on: a schema's validation) before closing",
+    );
+    // The worker's own calls end with its shutdown: nothing to advise.
+    expect(((await guarded('renew', { ...context, closed: true }, call, 'worker').catch((e: unknown) => e)) as Error).message).toBe(
+      'renew failed: this app had closed its Redis connections (app.close() was called) before the call, so nothing was sent',
+    );
+    await expect(guarded('counts', context, call, 'reads')).resolves.toBe('sent');
+  });
+
   it('says what a call that ran out its commandTimeout may have done, by what the call does', () => {
     const timedOut = () => new Error('Command timed out');
     const read = toStoreError('counts on queue \'q\'', timedOut(), context, 'reads');
