@@ -14,6 +14,10 @@
 -- call, not per task) and appends each failed attempt to its task's history list (see attempt-record).
 -- Atomic so that the lease check and the state change cannot be split by a
 -- recovery of the same task, which would let it be both requeued and finished.
+-- Redis keeps a script's writes made before a command it refuses (an ACL rule
+-- narrowed while the app runs; bootstrap's access check covers the rule it
+-- starts with): the rows are recorded under pcall, and those not recorded get
+-- their lease back (see giveBack), so the worker's retry or recovery finds them.
 --@include time
 --@include common
 --@include dependencies
@@ -75,61 +79,92 @@ for i = ROW_FIRST, #ARGV, ROW_WIDTH do
     rowRecord[#rowRecord + 1] = f
   end
 end
--- The leases end before any other write: a script stopped by an error
--- part-way through the rows leaves no finished task in the active set, where
--- recovery would run it again.
+-- The leases end before any other write: ZREM cannot grow memory, so over
+-- maxmemory the writes after it go through (see renew.lua), and a settle
+-- frees memory rather than being refused. Rows a refused write stops get their
+-- lease back (giveBack); those recorded are never in the active set again,
+-- where recovery would run them again.
 callSliced('ZREM', keys[KEY_ACTIVE], leaving)
 
-for k = 1, #rowAt do
-  local i, f = rowAt[k], rowRecord[k]
-  local id, outcome, value = ARGV[i + ROW_ID], ARGV[i + ROW_OUTCOME], ARGV[i + ROW_VALUE]
-  local taskKey = base .. K_TASK .. id
-  if f[3] then releaseHandlerSlot(base, keys, taskKey, f[2]) end
-  if outcome == O_COMPLETED then
-    succeeded = succeeded + 1
-    emit(base, evMaxLen, taskKey, T_COMPLETED, id, f[2], f[4], value)
-    if f[7] then notifyDependents(base, keys, now, evMaxLen, id, S_COMPLETED, value, nil) end
-    local remove, age, count = ownRetention(f[5], keepCompletedAge, keepCompleted)
-    if remove or count == 0 then
-      addRemovedTaskKeys(doomed, base, id, taskKey, f[8], f[7], f[9])
-    else
+-- Rows whose every write went through; the ids of those among them whose keys
+-- the DEL after the loop removes (until it has run, they are not recorded).
+local recorded, doomedIds = 0, {}
+local function recordRows()
+  for k = 1, #rowAt do
+    local i, f = rowAt[k], rowRecord[k]
+    local id, outcome, value = ARGV[i + ROW_ID], ARGV[i + ROW_OUTCOME], ARGV[i + ROW_VALUE]
+    local taskKey = base .. K_TASK .. id
+    if f[3] then releaseHandlerSlot(base, keys, taskKey, f[2]) end
+    if outcome == O_COMPLETED then
+      succeeded = succeeded + 1
+      emit(base, evMaxLen, taskKey, T_COMPLETED, id, f[2], f[4], value)
+      if f[7] then notifyDependents(base, keys, now, evMaxLen, id, S_COMPLETED, value, nil) end
+      local remove, age, count = ownRetention(f[5], keepCompletedAge, keepCompleted)
+      if remove or count == 0 then
+        addRemovedTaskKeys(doomed, base, id, taskKey, f[8], f[7], f[9])
+        doomedIds[#doomedIds + 1] = id
+      else
+        redis.call('HDEL', taskKey, R_LEASE_TOKEN)
+        redis.call('HSET', taskKey, R_STATE, S_COMPLETED, R_FINISHED_AT, nowAsText(), R_RESULT, value)
+        redis.call('ZADD', keys[KEY_COMPLETED], nowAsText(), id)
+        if f[5] then trim(base, keys[KEY_COMPLETED], now, age, count, 1) else completed = completed + 1 end
+      end
+    elseif outcome == O_RETRY or outcome == O_LIMITED then
+      -- The token goes after the event: a refused XADD leaves the lease whole, for the worker's retry.
+      emit(base, evMaxLen, taskKey, T_RETRYING, id, f[2], f[4], value)
       redis.call('HDEL', taskKey, R_LEASE_TOKEN)
-      redis.call('HSET', taskKey, R_STATE, S_COMPLETED, R_FINISHED_AT, nowAsText(), R_RESULT, value)
-      redis.call('ZADD', keys[KEY_COMPLETED], nowAsText(), id)
-      if f[5] then trim(base, keys[KEY_COMPLETED], now, age, count, 1) else completed = completed + 1 end
-    end
-  elseif outcome == O_RETRY or outcome == O_LIMITED then
-    redis.call('HDEL', taskKey, R_LEASE_TOKEN)
-    emit(base, evMaxLen, taskKey, T_RETRYING, id, f[2], f[4], value)
-    if outcome == O_RETRY then
+      if outcome == O_RETRY then
+        failed = failed + 1
+        recordFailedAttempt(base, taskKey, id, now, now + tonumber(ARGV[i + ROW_DELAY_MS]), value)
+      end
+      requeue(taskKey, id, tonumber(ARGV[i + ROW_DELAY_MS]), value, outcome == O_RETRY)
+    else
       failed = failed + 1
-      recordFailedAttempt(base, taskKey, id, now, now + tonumber(ARGV[i + ROW_DELAY_MS]), value)
+      emit(base, evMaxLen, taskKey, T_DEAD, id, f[2], f[4], value)
+      if f[7] then
+        local ok, decoded = pcall(cjson.decode, value)
+        notifyDependents(base, keys, now, evMaxLen, id, S_DEAD, ok and type(decoded) == 'table' and decoded.message or '',
+          { age = keepDeadAge, count = keepDead })
+      end
+      local remove, age, count = ownRetention(f[6], keepDeadAge, keepDead)
+      -- Count 0 removes at once, as for completed tasks: added to the dead set, it
+      -- would trim that set to nothing, taking tasks whose own retention keeps them.
+      if remove or count == 0 then
+        addRemovedTaskKeys(doomed, base, id, taskKey, f[8], f[7], f[9])
+        doomedIds[#doomedIds + 1] = id
+      else
+        recordFailedAttempt(base, taskKey, id, now, nil, value)
+        redis.call('HDEL', taskKey, R_LEASE_TOKEN)
+        redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, value, R_FINISHED_AT, nowAsText())
+        redis.call('ZADD', keys[KEY_DEAD], nowAsText(), id)
+        if f[6] then trim(base, keys[KEY_DEAD], now, age, count, 1) else dead = dead + 1 end
+      end
     end
-    requeue(taskKey, id, tonumber(ARGV[i + ROW_DELAY_MS]), value, outcome == O_RETRY)
-  else
-    failed = failed + 1
-    emit(base, evMaxLen, taskKey, T_DEAD, id, f[2], f[4], value)
-    if f[7] then
-      local ok, decoded = pcall(cjson.decode, value)
-      notifyDependents(base, keys, now, evMaxLen, id, S_DEAD, ok and type(decoded) == 'table' and decoded.message or '',
-        { age = keepDeadAge, count = keepDead })
-    end
-    local remove, age, count = ownRetention(f[6], keepDeadAge, keepDead)
-    -- Count 0 removes at once, as for completed tasks: added to the dead set, it
-    -- would trim that set to nothing, taking tasks whose own retention keeps them.
-    if remove or count == 0 then
-      addRemovedTaskKeys(doomed, base, id, taskKey, f[8], f[7], f[9])
-    else
-      recordFailedAttempt(base, taskKey, id, now, nil, value)
-      redis.call('HDEL', taskKey, R_LEASE_TOKEN)
-      redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, value, R_FINISHED_AT, nowAsText())
-      redis.call('ZADD', keys[KEY_DEAD], nowAsText(), id)
-      if f[6] then trim(base, keys[KEY_DEAD], now, age, count, 1) else dead = dead + 1 end
-    end
+    recorded = k
   end
+  callSliced('DEL', nil, doomed)
 end
 
-callSliced('DEL', nil, doomed)
+-- After a refused write: the rows not recorded go back to the active set, on a
+-- lease from now, and the error goes to the worker. It retries the settle for
+-- up to a lease, and then recovery takes back what is left, counting the
+-- attempt; without this they would stay active in no set that either reads. A
+-- row stopped part-way keeps what it wrote (its event, say); its token is
+-- removed only after its event, so a retry that gets through records it.
+local function giveBack(err)
+  if requeued then pcall(wake, keys[KEY_MARK]) end
+  local back, expiry = {}, int(now + (tonumber(ARGV[ARG_LEASE_MS]) or 0))
+  if not pcall(callSliced, 'DEL', nil, doomed) then
+    for _, id in ipairs(doomedIds) do back[#back + 1] = expiry; back[#back + 1] = id end
+  end
+  for k = recorded + 1, #rowAt do back[#back + 1] = expiry; back[#back + 1] = ARGV[rowAt[k] + ROW_ID] end
+  pcall(callSliced, 'ZADD', keys[KEY_ACTIVE], back)
+  if type(err) == 'table' then return err end
+  return { err = tostring(err) }
+end
+
+local ok, err = pcall(recordRows)
+if not ok then return giveBack(err) end
 if requeued then wake(keys[KEY_MARK]) end
 if completed > 0 then trim(base, keys[KEY_COMPLETED], now, keepCompletedAge, keepCompleted, completed) end
 if dead > 0 then trim(base, keys[KEY_DEAD], now, keepDeadAge, keepDead, dead) end

@@ -1,0 +1,141 @@
+import { Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
+import { assertBuilt } from '../fixtures/child-processes.js';
+import { CapturingLogger } from '../utils/capturing-logger.js';
+import { waitUntil } from '../utils/wait.js';
+import { RULES } from './support/acl-rule.js';
+import { faultRedis, type FaultRedis } from './support/fault-redis.js';
+
+// An ACL rule narrowed while the app runs: bootstrap's access check saw the
+// whole rule, and then XADD (every event a settle writes) is taken away while
+// a handler runs. Redis keeps what a script wrote before the command it
+// refuses, and the settle had already ended the task's lease: the task stayed
+// 'active' in no set that the worker's retry or recovery reads, for good.
+// Now the rows not recorded get their lease back, so the retried settle
+// records them once the rule allows it again, or recovery takes them back.
+
+const USER = 'tasks-app';
+const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
+const LEASE_MS = 2_000;
+
+/** A handler that waits for the test before it ends, and counts its runs. */
+@Injectable()
+class GatedTasks {
+  runs = 0;
+  // Declared before the promises that set them: a field declared after would be reset to undefined.
+  private open!: () => void;
+  private markStarted!: () => void;
+  readonly started = new Promise<void>((resolve) => (this.markStarted = resolve));
+  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
+
+  /** Lets the held run end. */
+  release(): void {
+    this.open();
+  }
+
+  @TaskHandler('narrowed.complete', { attempts: 2 })
+  async complete(): Promise<string> {
+    const run = ++this.runs;
+    this.markStarted();
+    if (run === 1) await this.gate;
+    return `run ${run}`;
+  }
+
+  @TaskHandler('narrowed.retry', { attempts: 2, backoff: { type: 'fixed', delay: 0 } })
+  async retry(): Promise<string> {
+    const run = ++this.runs;
+    this.markStarted();
+    if (run === 1) {
+      await this.gate;
+      throw new Error('the first run fails');
+    }
+    return `run ${run}`;
+  }
+}
+
+describe('an ACL rule narrowed while a task runs', () => {
+  let redis: FaultRedis;
+  let admin: Redis;
+  let app: INestApplicationContext | null = null;
+  let logger: CapturingLogger;
+  const userUrl = () => `redis://${USER}:${PASSWORD}@127.0.0.1:${redis.port}`;
+
+  beforeAll(async () => {
+    assertBuilt();
+    redis = await faultRedis();
+    await redis.start();
+    admin = await redis.admin();
+  });
+
+  beforeEach(async () => {
+    await admin.flushall();
+    await admin.call('ACL', 'SETUSER', USER, ...RULES.map((r) => (r === '>PASSWORD' ? `>${PASSWORD}` : r)));
+    await admin.call('ACL', 'LOG', 'RESET');
+    logger = new CapturingLogger();
+    @Module({
+      imports: [TaskModule.forRoot({ connection: userUrl(), worker: { concurrency: 1, leaseMs: LEASE_MS, shutdownGraceMs: 500 } })],
+      providers: [GatedTasks],
+    })
+    class NarrowedModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [NarrowedModule] }).compile();
+    moduleRef.useLogger(logger);
+    app = await moduleRef.init();
+  });
+
+  afterEach(async () => {
+    await admin.call('ACL', 'SETUSER', USER, '+xadd');
+    await app?.close();
+    app = null;
+  });
+
+  afterAll(async () => {
+    await redis?.destroy();
+  });
+
+  /** Takes XADD away, lets the held run end, and waits until Redis has refused its settle. */
+  async function refuseTheSettle(tasks: GatedTasks): Promise<void> {
+    await tasks.started;
+    await admin.call('ACL', 'SETUSER', USER, '-xadd');
+    tasks.release();
+    await waitUntil(async () => {
+      const entries = (await admin.call('ACL', 'LOG')) as unknown[][];
+      return entries.some((entry) => entry.map(String).includes('xadd'));
+    }, 'Redis to refuse the XADD of the settle');
+  }
+
+  it.each([
+    ['completed', 'narrowed.complete'],
+    ['failed and retried', 'narrowed.retry'],
+  ])('records an outcome (%s) refused part-way once the rule allows it again, within the lease', async (_label, name) => {
+    const queue = app!.get(TaskQueue);
+    const tasks = app!.get(GatedTasks);
+    const ref = await queue.enqueue(name, {});
+    await refuseTheSettle(tasks);
+    // While refused, the task is still listed as running (its lease given back), not lost from every set.
+    expect(await queue.counts()).toMatchObject({ active: 1, waiting: 0 });
+    await admin.call('ACL', 'SETUSER', USER, '+xadd');
+    // The worker's retry records the outcome: a completion ran once; a failure runs again and completes.
+    await expect(queue.waitFor(ref, { timeout: 10_000 })).resolves.toBe(name === 'narrowed.complete' ? 'run 1' : 'run 2');
+    expect(tasks.runs).toBe(name === 'narrowed.complete' ? 1 : 2);
+    expect(logger.lines.filter((line) => line.includes('could not record a task outcome'))).toEqual([]);
+  });
+
+  it('takes back a task whose outcome stayed refused for longer than a lease, instead of leaving it active for good', async () => {
+    const queue = app!.get(TaskQueue);
+    const tasks = app!.get(GatedTasks);
+    const ref = await queue.enqueue('narrowed.complete', {});
+    await refuseTheSettle(tasks);
+    // The worker retries for a lease, then gives up, saying recovery will take the task back.
+    await waitUntil(async () => logger.lines.some((line) => line.includes('could not record a task outcome')), 'the worker to give up the settle', 3 * LEASE_MS);
+    expect(await queue.counts()).toMatchObject({ active: 1 });
+    await admin.call('ACL', 'SETUSER', USER, '+xadd');
+    // Recovery took it back, counting the lost attempt; the second run is recorded.
+    await expect(queue.waitFor(ref, { timeout: 4 * LEASE_MS })).resolves.toBe('run 2');
+    expect(tasks.runs).toBe(2);
+    expect((await queue.get(ref))?.attempts).toBe(2);
+  });
+});
