@@ -24,8 +24,9 @@ export class MemoryQueue {
   readonly delayed = new ScoredSet();
   /** Running ids by lease expiry. */
   readonly active = new ScoredSet();
-  readonly completed = new ScoredSet();
-  readonly dead = new ScoredSet();
+  /** Finished ids by finish time, then in the order they finished (see ScoredSet). */
+  readonly completed = new ScoredSet('arrival');
+  readonly dead = new ScoredSet('arrival');
   /** Ids waiting for dependencies, by enqueue time. */
   readonly blocked = new ScoredSet();
   /** Handler name -> tasks parked at its fleet-wide limit, by wait score. */

@@ -8,6 +8,21 @@
 export class ScoredSet {
   private readonly scores = new Map<string, number>();
   private readonly order: string[] = [];
+  /** With ties by arrival: each member's place in the order of adds. */
+  private readonly arrivals: Map<string, number> | null;
+  private added = 0;
+
+  /**
+   * `ties: 'arrival'` orders members of one score by when they were added
+   * rather than by id: for the finished sets, whose score is the finish time.
+   * The virtual clock stands still while tasks run, so a whole drain finishes
+   * in one millisecond, where on Redis each task's own millisecond orders them;
+   * by id, count retention would keep the wrong ones (and generated ids do not
+   * sort in enqueue order).
+   */
+  constructor(ties: 'id' | 'arrival' = 'id') {
+    this.arrivals = ties === 'arrival' ? new Map() : null;
+  }
 
   get size(): number {
     return this.order.length;
@@ -24,6 +39,7 @@ export class ScoredSet {
   /** Adds `id`, or moves it to its new score. */
   add(id: string, score: number): void {
     if (this.scores.has(id)) this.delete(id);
+    this.arrivals?.set(id, this.added++);
     this.scores.set(id, score);
     this.order.splice(this.position(id, score), 0, id);
   }
@@ -34,6 +50,7 @@ export class ScoredSet {
     if (score === undefined) return false;
     this.order.splice(this.position(id, score), 1);
     this.scores.delete(id);
+    this.arrivals?.delete(id);
     return true;
   }
 
@@ -45,7 +62,10 @@ export class ScoredSet {
   /** Removes and returns up to `count` members from the start. */
   popFirst(count: number): string[] {
     const taken = this.order.splice(0, count);
-    for (const id of taken) this.scores.delete(id);
+    for (const id of taken) {
+      this.scores.delete(id);
+      this.arrivals?.delete(id);
+    }
     return taken;
   }
 
@@ -71,6 +91,7 @@ export class ScoredSet {
 
   clear(): void {
     this.scores.clear();
+    this.arrivals?.clear();
     this.order.length = 0;
   }
 
@@ -80,11 +101,16 @@ export class ScoredSet {
     let high = this.order.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      const other = this.order[mid];
+      const other = this.order[mid]!;
       const otherScore = this.scores.get(other)!;
-      if (otherScore < score || (otherScore === score && other < id)) low = mid + 1;
+      if (otherScore < score || (otherScore === score && this.tieBefore(other, id))) low = mid + 1;
       else high = mid;
     }
     return low;
+  }
+
+  /** Whether `other` comes before `id` at one score. */
+  private tieBefore(other: string, id: string): boolean {
+    return this.arrivals ? this.arrivals.get(other)! < this.arrivals.get(id)! : other < id;
   }
 }

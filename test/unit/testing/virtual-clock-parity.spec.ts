@@ -21,6 +21,12 @@ class SerialTasks {
     if (payload.fail && task.attempt === 1) throw new Error('busy');
   }
 
+  @TaskHandler('serial.doomed', { queue: 'serial', attempts: 1 })
+  doomed(payload: { n: string }) {
+    this.ran.push(`${payload.n}#1`);
+    throw new Error('doomed');
+  }
+
   // Other queues, looked at after 'serial' in each fill.
   @TaskHandler('other.step', { queue: 'other' })
   other() {}
@@ -71,5 +77,44 @@ describe.each(['fake', 'inline'] as const)('the test mode (%s) on a queue with o
     if (mode === 'fake') await t.tester.drain();
     else await t.queue.waitFor(ref, { timeout: 5_000 });
     expect(t.get(SerialTasks).ran).toEqual(['D#1']);
+  });
+});
+
+// The virtual clock stands still while tasks run, so a whole drain finishes in
+// one millisecond: finished tasks tied on their finish time were ordered by
+// id, and count retention kept the wrong ones (the first to finish when their
+// ids sorted last; generated ids stop sorting in enqueue order after 36).
+describe.each(['fake', 'inline'] as const)('the test mode (%s) keeping finished tasks by count', (mode) => {
+  let t: TestingApp;
+  beforeEach(async () => {
+    t = await startTestingApp([SerialTasks], { mode, queues: { serial: { concurrency: 1 } }, retention: { completed: { count: 5 }, dead: { count: 5 } } });
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  /** Enqueues one at a time, as an app does, and waits until every one has finished. */
+  async function runAll(items: Array<{ name: 'serial.step' | 'serial.doomed'; n: string; id?: string }>): Promise<void> {
+    const before = t.get(SerialTasks).ran.length;
+    const refs = [];
+    for (const { name, n, id } of items) refs.push(await t.queue.enqueue(name, { n }, id === undefined ? { queue: 'serial' } : { queue: 'serial', id }));
+    if (mode === 'fake') await t.tester.drain();
+    else for (const ref of refs) await t.queue.waitFor(ref, { timeout: 5_000 }).catch(() => undefined); // the dead ones reject
+    expect(t.get(SerialTasks).ran.length - before).toBe(items.length);
+  }
+
+  const payloads = async (state: 'completed' | 'dead') => (await t.queue.list(state, { queue: 'serial', limit: 100 })).map((task) => (task.payload as { n: string }).n);
+
+  it('keeps the last to finish, oldest first, whatever their ids', async () => {
+    // Ids that sort backwards, then ids the library makes (40: past where their counters stop sorting in order).
+    await runAll(['t9', 't8', 't7', 't6', 't5', 't4', 't3', 't2', 't1', 't0'].map((id) => ({ name: 'serial.step' as const, n: id, id })));
+    expect(await payloads('completed')).toEqual(['t4', 't3', 't2', 't1', 't0']);
+    await runAll(Array.from({ length: 40 }, (_, n) => ({ name: 'serial.step' as const, n: `g${n}` })));
+    expect(await payloads('completed')).toEqual(['g35', 'g36', 'g37', 'g38', 'g39']);
+  });
+
+  it('keeps the last dead ones the same way', async () => {
+    await runAll(['z', 'y', 'x', 'w', 'v', 'u', 't'].map((id) => ({ name: 'serial.doomed' as const, n: id, id })));
+    expect(await payloads('dead')).toEqual(['x', 'w', 'v', 'u', 't']);
   });
 });
