@@ -41,6 +41,9 @@ export type TypedTaskHandlerDecorator<O, R> = <M extends (payload: O, ...rest: n
   descriptor: { value?: M | undefined },
 ) => void;
 
+/** What `@TaskHandler(task)` returns: for a definition, a decorator that checks the method against it. */
+export type HandlerDecoratorOf<T> = T extends TaskDefinition<infer _P, infer R, infer O> ? TypedTaskHandlerDecorator<O, R> : MethodDecorator;
+
 /**
  * Marks a provider method as the handler of a task: by definition (see
  * `defineTask`, whose options and schema it takes; beside it, `options` may add
@@ -49,9 +52,9 @@ export type TypedTaskHandlerDecorator<O, R> = <M extends (payload: O, ...rest: n
  * the guards, interceptors, pipes and exception filters bound to it or its
  * class. Options are checked at bootstrap.
  */
-// The definition's overload last: TypeScript 7 reports only the last overload's error, which should be the handler's.
-export function TaskHandler(name: string, options?: TaskHandlerOptions): MethodDecorator;
-export function TaskHandler<P, R, O>(task: TaskDefinition<P, R, O>, options?: TaskHandlerOptions): TypedTaskHandlerDecorator<O, R>;
+// One signature for a name and a definition: of two overloads TypeScript 7 reports only the last one's error,
+// which blamed the wrong argument for one of them (the name, for a misspelt option).
+export function TaskHandler<const T extends string | TaskDefinition<unknown, unknown, unknown>>(task: T, options?: TaskHandlerOptions): HandlerDecoratorOf<T>;
 export function TaskHandler(task: string | TaskDefinition<unknown, unknown, unknown>, options: TaskHandlerOptions = {}): MethodDecorator {
   const decorate = handlerMetadata(task, options);
   const label = typeof task === 'string' ? JSON.stringify(task) : typeof task?.name === 'string' ? JSON.stringify(task.name) : '...';

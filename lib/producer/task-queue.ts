@@ -9,7 +9,7 @@ import { EventFollower } from '../events/event-follower.js';
 import { QueueEventHub } from '../events/queue-event-hub.js';
 import type { TaskEvent, TaskEventsOptions } from '../interfaces/task-event.interface.js';
 import type { CheckedEnqueueManyItem, EnqueueManyItem, EnqueueOptions, ResultOfItem } from '../interfaces/enqueue-options.interface.js';
-import type { TaskDefinition } from '../interfaces/task-definition.interface.js';
+import type { PayloadOf, ResultOf } from '../interfaces/task-definition.interface.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskLookupOptions, TaskRef, WaitForOptions } from '../interfaces/task-ref.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
@@ -75,9 +75,9 @@ export class TaskQueue {
    * with that id exists, and returns it. A payload that fails its schema
    * rejects with TaskPayloadError and nothing is written.
    */
-  // The definition's overload last: TypeScript 7 reports only the last overload's error, which should be the payload's.
-  enqueue<P = unknown>(name: string, payload: P, options?: EnqueueOptions): Promise<TaskRef>;
-  enqueue<P, R, O>(task: TaskDefinition<P, R, O>, payload: NoInfer<P>, options?: EnqueueOptions): Promise<TaskRef<R>>;
+  // One signature for a name and a definition: of two overloads TypeScript 7 reports only the last one's error,
+  // which blamed the wrong argument for one of them ("'string' is not assignable to TaskDefinition" for a misspelt option).
+  enqueue<const T extends TaskName>(task: T, payload: NoInfer<PayloadOf<T>>, options?: EnqueueOptions): Promise<TaskRef<ResultOf<T>>>;
   enqueue(task: TaskName, payload: unknown, options?: EnqueueOptions): Promise<TaskRef> {
     // A promise chain, not an async function: every enqueue runs this, and each
     // await would add a promise and microtask hops. Bad input still rejects
@@ -121,9 +121,10 @@ export class TaskQueue {
    * written if any item is invalid.
    */
   // `const`: the items are inferred as a tuple, so each is checked against its own definition; as an array of a
-  // union, a definition's item beside a by-name one would be checked only as the by-name shape.
+  // union, a definition's item beside a by-name one would be checked only as the by-name shape. T is inferred
+  // through the mapped type alone: as `T & {...}`, a spread before a last item (`[...children, parent]`) was refused.
   enqueueMany<const T extends ReadonlyArray<EnqueueManyItem>>(
-    items: T & { readonly [K in keyof T]: CheckedEnqueueManyItem<T[K]> },
+    items: { readonly [K in keyof T]: CheckedEnqueueManyItem<T[K]> & T[K] },
   ): Promise<{ -readonly [K in keyof T]: TaskRef<ResultOfItem<T[K]>> }>;
   async enqueueMany(items: ReadonlyArray<EnqueueManyItem>): Promise<TaskRef[]> {
     if (!Array.isArray(items)) throw new TypeError('enqueueMany: expected an array of { name, payload, options? }');
@@ -339,8 +340,13 @@ export class TaskQueue {
    * with the same timing keeps its next due time. Every instance with a worker
    * fires schedules, whoever created them; the change reaches them without a restart.
    */
-  schedule<P = unknown>(scheduleId: string, name: string, payload: P, options: ScheduleOptions): Promise<ScheduleInfo<P>>;
-  schedule<P, R, O>(scheduleId: string, task: TaskDefinition<P, R, O>, payload: NoInfer<P>, options: ScheduleOptions): Promise<ScheduleInfo<P>>;
+  // One signature, as enqueue's; by name, the payload's own type is the schedule's.
+  schedule<const T extends TaskName, P = PayloadOf<T>>(
+    scheduleId: string,
+    task: T,
+    payload: T extends string ? P : NoInfer<PayloadOf<T>>,
+    options: ScheduleOptions,
+  ): Promise<ScheduleInfo<T extends string ? P : PayloadOf<T>>>;
   schedule(scheduleId: string, task: TaskName, payload: unknown, options: ScheduleOptions): Promise<ScheduleInfo> {
     return this.scheduler.schedule(scheduleId, task, payload, options);
   }

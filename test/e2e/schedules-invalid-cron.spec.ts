@@ -64,7 +64,7 @@ describe('schedules: invalid cron expressions', () => {
   });
 
   it('says how the arguments go when the payload comes where the task belongs', async () => {
-    const call = producer.queue.schedule('swapped', { to: 'a' } as never, { cron: '0 * * * *' }, {} as never);
+    const call = producer.queue.schedule('swapped', { to: 'a' } as never, { cron: '0 * * * *' } as never, {} as never);
     await expect(call).rejects.toThrow(InvalidTaskOptionsError);
     await expect(call).rejects.toThrow(
       "schedule('swapped'): the task must be a name or a definition made by defineTask(), got an object with keys [\"to\"] " +

@@ -56,6 +56,10 @@ export class EmailTasks {
     return { messageId: 'fixed' };
   }
 
+  // @ts-expect-error removeOnFail is not a handler option
+  @TaskHandler('email.bounce', { removeOnFail: 5 })
+  bounce() {}
+
   @OnTaskEvent('completed', { name: SendEmail })
   sent(event: TaskEvent) {
     return event.id;
@@ -87,6 +91,27 @@ export async function produce(tasks: TaskQueue, tester: TaskTester): Promise<voi
   // @ts-expect-error one payload of the batch is wrong
   await tasks.enqueueMany([{ name: SendEmail, payload: { to: 1 } }]);
 
+  // A misspelt (or BullMQ's) option is reported as such, by name or by definition, not as a wrong task argument.
+  // @ts-expect-error jobId is not an enqueue option
+  await tasks.enqueue('email.send', {}, { jobId: 'x' });
+  // @ts-expect-error jobId is not an enqueue option
+  await tasks.enqueue(SendEmail, { to: 'a@b.c' }, { jobId: 'x' });
+  // @ts-expect-error pattern is not a schedule option
+  await tasks.schedule('hourly', 'email.send', null, { pattern: '0 * * * *' });
+  // @ts-expect-error a typo in the schedule's payload
+  await tasks.schedule('hourly', SendEmail, { too: 'a@b.c' }, { cron: '0 * * * *' });
+  const scheduled: { n: number } = (await tasks.schedule('counted', 'audit', { n: 1 }, { every: 60_000 })).payload;
+
+  // A flow as docs/migrating-from-bullmq.md writes it: the children spread, then the parent last.
+  const parts = ['p1', 'p2'];
+  const flow = await tasks.enqueueMany([
+    ...parts.map((id, part) => ({ name: 'part', payload: { part }, options: { id } })),
+    { name: SendEmail, payload: { to: 'done@flow' }, options: { dependsOn: parts } },
+  ]);
+  const parent: [...TaskRef<unknown>[], TaskRef<{ messageId: string }>] = flow;
+  // @ts-expect-error the parent's payload is wrong, after a spread too
+  await tasks.enqueueMany([...parts.map((id) => ({ name: 'part', payload: {}, options: { id } })), { name: SendEmail, payload: { to: 1 } }]);
+
   // The string API is as it was.
   const byName = await tasks.enqueue('email.send', { anything: true });
   const untyped: { n: number } = await tasks.waitFor<{ n: number }>(byName, { timeout: 1_000 });
@@ -100,5 +125,5 @@ export async function produce(tasks: TaskQueue, tester: TaskTester): Promise<voi
   const stored: { messageId: string } | undefined = info?.result;
 
   const listed: Array<{ to: string }> = tester.enqueued(SendEmail).map((task) => task.payload);
-  void [messageId, wrong, first, second, untyped, stored, listed];
+  void [messageId, wrong, first, second, untyped, stored, listed, scheduled, parent];
 }

@@ -49,6 +49,11 @@ describe('typed task definitions at compile time', () => {
       writeFileSync(copy, lines.map((line) => (/^\s*\/\/ @ts-expect-error/.test(line) ? '' : line)).join('\n'));
       const errors = errorsOf(copy);
       expect([...new Set(errors.map((e) => e.line))].sort((a, b) => a - b)).toEqual(expected);
+      // Each says what is wrong in the argument that is: with an overload per kind of task, a misspelt option
+      // was also "not assignable to TaskDefinition" (and TypeScript 7 shows only that, the last overload's error).
+      const misspelt = errors.filter((e) => /'(jobId|pattern|removeOnFail)' does not exist/.test(e.text));
+      expect(misspelt).toHaveLength(4);
+      for (const error of misspelt) expect(error.text).not.toMatch(/TaskDefinition|overload/i);
     } finally {
       rmSync(copy, { force: true });
     }
