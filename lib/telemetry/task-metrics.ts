@@ -2,6 +2,7 @@ import type { Attributes, BatchObservableCallback, Histogram, Meter, MeterProvid
 import type { AttemptOutcome } from '../engine/attempt.js';
 import type { OtelApiModule } from './otel-api.js';
 import { ATTR, INSTRUMENTATION_NAME } from './semantic-attributes.js';
+import { timers } from '../timers/own-timers.js';
 
 /** The metric names this library records (Prometheus shows dots as underscores, counters with `_total`). */
 export const METRIC = {
@@ -59,8 +60,10 @@ export class TaskMetrics {
   /** queue -> task name ('' for lost attempts, whose name is not known) -> totals. */
   private readonly totals = new Map<string, Map<string, Totals>>();
   private readonly durationAttributes = new Map<string, Attributes>();
-  /** Takes this app's observable callbacks off the current meter: a closed app (or one whose SDK was replaced) reports nothing more there. */
-  private readonly detachers: Array<() => void> = [];
+  /** Takes this app's gauges off the current meter: a closed app (or one whose SDK was replaced) reports none there. */
+  private readonly gaugeDetachers: Array<() => void> = [];
+  /** The counters' callback on the current meter. */
+  private counterCallback: CounterCallback | null = null;
   private closed = false;
 
   constructor(private readonly api: OtelApiModule, private readonly installGauges: GaugeInstaller) {
@@ -76,23 +79,31 @@ export class TaskMetrics {
     this.provider = provider;
     const meter = provider.getMeter(INSTRUMENTATION_NAME);
     this.instruments = meter.constructor === this.noopMeter ? null : this.createInstruments(meter);
-    if (this.instruments) this.detachers.push(this.installGauges(meter));
+    if (this.instruments) this.gaugeDetachers.push(this.installGauges(meter));
     return this.instruments;
   }
 
   /**
-   * The app is closing: its counters and gauges leave the meter, which would
-   * otherwise go on reporting them, and keep this app's engine alive, for as
+   * The app is closing: its gauges leave the meter at once, and its counters
+   * once the SDK's next collection has reported their last totals. An app is
+   * usually closed before the SDK, whose shutdown exports one last time: the
+   * tasks counted since the export before would otherwise be lost. Left on,
+   * they would go on being reported, and keep what they hold alive, for as
    * long as the SDK lives (a test suite that starts many apps on one SDK).
    */
   close(): void {
     this.closed = true;
     this.instruments = null;
+    this.counterCallback?.removeAfterNextCollection();
+    this.counterCallback = null;
     this.detach();
   }
 
+  /** Takes everything off the current meter (an SDK replaced by another: it reports nothing more of this app). */
   private detach(): void {
-    for (const detach of this.detachers.splice(0)) detach();
+    for (const detach of this.gaugeDetachers.splice(0)) detach();
+    this.counterCallback?.remove();
+    this.counterCallback = null;
   }
 
   /** Counts the tasks an enqueue added (not those that already existed). */
@@ -166,19 +177,45 @@ export class TaskMetrics {
       retried: counter(meter, METRIC.retried, 'Failed attempts whose task will run again'),
       dead: counter(meter, METRIC.dead, 'Tasks that ended dead'),
     };
-    const observe: BatchObservableCallback = (result) => {
-      for (const byName of this.totals.values()) {
-        for (const totals of byName.values()) {
-          for (const name of Object.keys(counters) as CountName[]) if (totals[name] > 0) result.observe(counters[name], totals[name], totals.attributes);
-        }
-      }
-    };
-    meter.addBatchObservableCallback(observe, Object.values(counters));
-    this.detachers.push(() => meter.removeBatchObservableCallback(observe, Object.values(counters)));
+    this.counterCallback = new CounterCallback(meter, counters, this.totals);
     return {
       processDuration: histogram(meter, METRIC.processDuration, 'How long an attempt ran'),
       waitDuration: histogram(meter, METRIC.waitDuration, 'How long a task waited from its due time (enqueue, delay or retry) to the start of an attempt'),
     };
+  }
+}
+
+/**
+ * The batch callback that reports the counters' totals on one meter. It holds
+ * the totals and the meter only, not the app: after a close it stays until
+ * the next collection.
+ */
+class CounterCallback {
+  private last = false;
+  private readonly observe: BatchObservableCallback = (result) => {
+    for (const byName of this.totals.values()) {
+      for (const totals of byName.values()) {
+        for (const name of Object.keys(this.counters) as CountName[]) if (totals[name] > 0) result.observe(this.counters[name], totals[name], totals.attributes);
+      }
+    }
+    // Taken off after the collection that called it, not during it.
+    if (this.last) timers.setImmediate(() => this.remove());
+  };
+
+  constructor(
+    private readonly meter: Meter,
+    private readonly counters: Record<CountName, ObservableCounter>,
+    private readonly totals: ReadonlyMap<string, ReadonlyMap<string, Totals>>,
+  ) {
+    meter.addBatchObservableCallback(this.observe, Object.values(counters));
+  }
+
+  remove(): void {
+    this.meter.removeBatchObservableCallback(this.observe, Object.values(this.counters));
+  }
+
+  removeAfterNextCollection(): void {
+    this.last = true;
   }
 }
 

@@ -125,7 +125,7 @@ describe('metrics', () => {
     await t.queue.resume('metered');
   });
 
-  it("takes a closed app's counters and gauges off the SDK's meter, while the app still open goes on reporting", async () => {
+  it("takes a closed app's gauges off the SDK's meter, and its counters after one last collection, while the app still open goes on reporting", async () => {
     // Delta temporality: a collection shows only what its callbacks observed (a cumulative one repeats the last values it saw).
     const deltaReader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.DELTA), exportIntervalMillis: 3_600_000 });
     const deltaProvider = new MeterProvider({ readers: [deltaReader] });
@@ -149,10 +149,40 @@ describe('metrics', () => {
       await removePrefix(`${prefix}-other`);
     }
     try {
+      // The collection after the close reports the closed app's counters one last time, and no gauge; the next, nothing.
+      expect([...new Set(await observed('short-lived'))].sort()).toEqual(['nestjs_redis_tasks.tasks.completed', 'nestjs_redis_tasks.tasks.enqueued']);
+      await sleep(10);
       expect(await observed('short-lived')).toEqual([]);
       expect(await observed('metered')).toContain('nestjs_redis_tasks.queue.waiting');
     } finally {
       await deltaProvider.shutdown();
     }
+  });
+
+  it('exports what was counted since the last export when the app is closed before the SDK shuts down', async () => {
+    // The usual order: app.close() (SIGTERM), then the SDK's shutdown, which exports one last time.
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const lastReader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    const lastProvider = new MeterProvider({ readers: [lastReader] });
+    metrics.disable();
+    metrics.setGlobalMeterProvider(lastProvider);
+    const other = await startTaskApp(`${prefix}-last`, [ShortLivedTasks]);
+    try {
+      for (let n = 0; n < 3; n++) await other.queue.waitFor(await other.queue.enqueue('short.ok', n, { queue: 'short-lived' }), { timeout: 5_000 });
+    } finally {
+      await other.close();
+      await removePrefix(`${prefix}-last`);
+    }
+    await lastProvider.shutdown();
+    const exported = exporter
+      .getMetrics()
+      .flatMap((resource) => resource.scopeMetrics.flatMap((scope) => scope.metrics))
+      .flatMap((metric) => metric.dataPoints.filter((point) => point.attributes['messaging.destination.name'] === 'short-lived').map((point) => [metric.descriptor.name, point.value]));
+    expect(exported).toEqual(
+      expect.arrayContaining([
+        ['nestjs_redis_tasks.tasks.enqueued', 3],
+        ['nestjs_redis_tasks.tasks.completed', 3],
+      ]),
+    );
   });
 });
