@@ -180,13 +180,14 @@ const RESET = /\b(ECONNRESET|EPIPE)\b/;
 /**
  * What to add to a connect failure of a client that speaks no TLS when the
  * server closed its connections as it connected: a Redis that listens for TLS
- * only resets a plain connection at its first bytes.
+ * only resets a plain connection at its first bytes, and one at its maxclients
+ * closes a new one after its error, which the socket's failure may hide.
  */
 export function plainToTlsHint(error: unknown, tls: boolean, safe: (error: unknown) => string): string {
   if (tls) return '';
   const nodeError = nodeErrorOf(error);
   const reset = isRetriesExhausted(error) || RESET.test(safe(error)) || (nodeError !== undefined && RESET.test(safe(nodeError)));
-  return reset ? '; if this Redis expects TLS, use a rediss:// URL or the tls option of `connection`' : '';
+  return reset ? '; Redis closed the connection as it opened: if this Redis expects TLS, use a rediss:// URL or the tls option of `connection`; else it may have reached its maxclients limit (INFO clients)' : '';
 }
 
 /** What the sentinel answered, without ioredis' "All sentinels are unreachable" around it (one did answer). */

@@ -84,7 +84,7 @@ describe('TLS mistakes at connect', () => {
     expect(error).toBeInstanceOf(RedisUnavailableError);
     const message = (error as Error).message;
     expect(message).toMatch(
-      new RegExp(`^could not connect to Redis at 127\\.0\\.0\\.1:${port} within ${CONNECT_TIMEOUT_MS} ms: (read|write) (ECONNRESET|EPIPE); if this Redis expects TLS, use a rediss:// URL or the tls option of \`connection\`$`),
+      new RegExp(`^could not connect to Redis at 127\\.0\\.0\\.1:${port} within ${CONNECT_TIMEOUT_MS} ms: (read|write) (ECONNRESET|EPIPE); Redis closed the connection as it opened: if this Redis expects TLS, use a rediss:// URL or the tls option of \`connection\`; else it may have reached its maxclients limit \\(INFO clients\\)$`),
     );
     expect(message).not.toMatch(/max retries/);
     expect(`${inspect(error, { depth: 5 })}\n${logged.join('\n')}`).not.toContain(PASSWORD);
@@ -118,7 +118,7 @@ describe('TLS mistakes at connect', () => {
       cli(['queues', '--timeout', '200', '--url', `rediss://:${PASSWORD}@127.0.0.1:${port}`]),
     ]);
     expect(plain.code).toBe(1);
-    expect(plain.err).toMatch(/^nestjs-redis-tasks: failed: could not connect to Redis at 127\.0\.0\.1:\d+ within 3000 ms: .*(ECONNRESET|EPIPE).*; if this Redis expects TLS, use a rediss:\/\/ URL$/);
+    expect(plain.err).toMatch(/^nestjs-redis-tasks: failed: could not connect to Redis at 127\.0\.0\.1:\d+ within 3000 ms: .*(ECONNRESET|EPIPE).*; Redis closed the connection as it opened: if this Redis expects TLS, use a rediss:\/\/ URL; else it may have reached its maxclients limit \(INFO clients\)$/);
     expect(untrusted.code).toBe(1);
     expect(untrusted.err).toMatch(
       /: its TLS certificate is not signed by a CA this app trusts \([^)]*\); name the file of the CA certificate that signed it \(PEM\) in the NODE_EXTRA_CA_CERTS environment variable: the tool has no option for it$/,

@@ -49,9 +49,9 @@ describe('the command line tool, wording what the library refused', () => {
 
   it('gives TLS advice the tool can follow: a rediss:// URL, and NODE_EXTRA_CA_CERTS for the CA', () => {
     const reset = new RedisUnavailableError(
-      'could not connect to Redis at 10.0.0.5:6380 within 3000 ms: write ECONNRESET; if this Redis expects TLS, use a rediss:// URL or the tls option of `connection`',
+      'could not connect to Redis at 10.0.0.5:6380 within 3000 ms: write ECONNRESET; Redis closed the connection as it opened: if this Redis expects TLS, use a rediss:// URL or the tls option of `connection`; else it may have reached its maxclients limit (INFO clients)',
     );
-    expect(inToolTerms(reset, SETTINGS)).toBe('failed: could not connect to Redis at 10.0.0.5:6380 within 3000 ms: write ECONNRESET; if this Redis expects TLS, use a rediss:// URL');
+    expect(inToolTerms(reset, SETTINGS)).toBe('failed: could not connect to Redis at 10.0.0.5:6380 within 3000 ms: write ECONNRESET; Redis closed the connection as it opened: if this Redis expects TLS, use a rediss:// URL; else it may have reached its maxclients limit (INFO clients)');
     const untrusted = new RedisUnavailableError(
       'could not connect to Redis at 10.0.0.5:6380: its TLS certificate is not signed by a CA this app trusts (self-signed certificate); give the certificate of the CA that ' +
         "signed it as tls.ca of `connection` (its PEM text, readFileSync('ca.pem'), not the file's path), or name that file in the NODE_EXTRA_CA_CERTS environment variable",

@@ -163,7 +163,7 @@ describe('connectRefusal', () => {
       name: 'MaxRetriesPerRequestError',
     });
     expect(connectErrorText(retries, safe)).toBe('every connection was closed before Redis answered');
-    const hint = '; if this Redis expects TLS, use a rediss:// URL or the tls option of `connection`';
+    const hint = '; Redis closed the connection as it opened: if this Redis expects TLS, use a rediss:// URL or the tls option of `connection`; else it may have reached its maxclients limit (INFO clients)';
     expect(plainToTlsHint(new Error('write ECONNRESET'), false, safe)).toBe(hint);
     expect(plainToTlsHint(new Error('write EPIPE'), false, safe)).toBe(hint);
     expect(plainToTlsHint(retries, false, safe)).toBe(hint);
