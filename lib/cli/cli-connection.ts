@@ -11,6 +11,8 @@ export interface SessionSettings {
   cluster: boolean;
   /** How long one Redis call may go unanswered before the command fails (`--timeout`). */
   timeoutMs: number;
+  /** The command changes nothing: a replica may answer it. */
+  readsOnly: boolean;
 }
 
 /** The `--timeout` default: far above any one call of the library (a bulk step takes a few ms), far below a person's patience. */

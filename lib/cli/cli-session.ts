@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { SCHEDULE_ENGINE, STORE_ACCESS_CHECK } from '../engine/engine.tokens.js';
+import { SCHEDULE_ENGINE, STORE_ACCESS_CHECK, STORE_REPLICA_READS } from '../engine/engine.tokens.js';
 import type { ScheduleEngine } from '../engine/schedule-engine.js';
 import { TaskModule } from '../module/task.module.js';
 import { TaskQueue } from '../producer/task-queue.js';
@@ -35,7 +35,8 @@ export async function openSession(settings: SessionSettings): Promise<CliSession
     connectTimeoutMs: CLI_CONNECT_TIMEOUT_MS,
   });
   // No bootstrap access check: an operator's rule may be read-only with +srem (docs/cli.md), which an app would be refused.
-  module.providers = [...(module.providers ?? []), { provide: STORE_ACCESS_CHECK, useValue: false }];
+  // A command that only reads may ask a replica (an operator keeping the master's load down).
+  module.providers = [...(module.providers ?? []), { provide: STORE_ACCESS_CHECK, useValue: false }, { provide: STORE_REPLICA_READS, useValue: settings.readsOnly }];
   const app: INestApplicationContext = await NestFactory.createApplicationContext(module, { logger: false, abortOnError: false });
   const schedules = app.get<ScheduleEngine>(SCHEDULE_ENGINE);
   return { queue: app.get(TaskQueue), now: () => schedules.now(), close: () => app.close() };

@@ -69,7 +69,7 @@ function settingsOf(command: CliCommand, { values }: CommandInput, io: CliIo): S
   const url = typeof values.url === 'string' ? values.url : io.env.REDIS_URL || DEFAULT_URL;
   const prefix = typeof values.prefix === 'string' ? prefixOption(command.name, values.prefix) : DEFAULTS.prefix;
   const timeoutMs = integerOption(command.name, values, 'timeout', CLI_COMMAND_TIMEOUT_MS, CLI_TIMEOUT_RANGE_MS.min, CLI_TIMEOUT_RANGE_MS.max);
-  return { url, urlFrom, prefix, cluster: values.cluster === true, timeoutMs };
+  return { url, urlFrom, prefix, cluster: values.cluster === true, timeoutMs, readsOnly: !command.changes };
 }
 
 /** `--prefix` checked as TaskModule checks its prefix, named as the command line has it (not `TaskModule options: prefix`). */

@@ -51,5 +51,10 @@ function inFlagTerms(message: string, settings: SessionSettings): string {
         'name the file of the CA certificate that signed it (PEM) in the NODE_EXTRA_CA_CERTS environment variable: the tool has no option for it',
       )
       .replace('or give that name as tls.servername of `connection`', 'in --url')
+      // The tool has no Sentinel shape; its commands that only read work on a replica.
+      .replace(
+        'connect to its master, or through Sentinel ({ sentinels: [{ host, port }], name }), which finds the master after a failover too',
+        'give the master in --url for a command that changes something (those that only read work on a replica)',
+      )
   );
 }

@@ -14,6 +14,14 @@ export const SCHEDULE_ENGINE = Symbol.for('nestjs-redis-tasks:schedule-engine');
 export const STORE_ACCESS_CHECK = Symbol('nestjs-redis-tasks:store-access-check');
 
 /**
+ * Provided as true beside TaskModule to accept a Redis replica at bootstrap,
+ * which is refused otherwise (it refuses every write). The command line tool
+ * does for its commands that only read: an operator may point them at a
+ * replica. Not a public option.
+ */
+export const STORE_REPLICA_READS = Symbol('nestjs-redis-tasks:store-replica-reads');
+
+/**
  * Injection token of a function giving the queues this app's handlers serve,
  * known once handlers are discovered (onModuleInit): the store's bootstrap
  * check of its user's access probes them beside the queues the options name.

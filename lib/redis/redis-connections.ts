@@ -8,7 +8,7 @@ import { isClusterClient, type RedisClient } from './redis-client.js';
 import { scrub } from './redis-target.js';
 import { evictionWarning, inspectServers } from './server-checks.js';
 import { defineScripts, scriptCallsSettled } from './script-registry.js';
-import { SERVED_QUEUES, STORE_ACCESS_CHECK, type ServedQueues } from '../engine/engine.tokens.js';
+import { SERVED_QUEUES, STORE_ACCESS_CHECK, STORE_REPLICA_READS, type ServedQueues } from '../engine/engine.tokens.js';
 import { timers } from '../timers/own-timers.js';
 
 /**
@@ -39,6 +39,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     @Inject(RESOLVED_TASK_OPTIONS) private readonly options: ResolvedTaskOptions,
     @Optional() @Inject(STORE_ACCESS_CHECK) private readonly accessCheck: boolean | null = null,
     @Optional() @Inject(SERVED_QUEUES) private readonly servedQueues: ServedQueues | null = null,
+    @Optional() @Inject(STORE_REPLICA_READS) private readonly replicaReads: boolean | null = null,
   ) {
     this.target = options.connection.target;
     this.prefix = options.prefix;
@@ -75,6 +76,7 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
         queues: [...queues],
         durabilityReplicas: this.options.durability?.replicas ?? null,
         checkAccess: this.accessCheck !== false,
+        allowReplica: this.replicaReads === true,
       });
     } catch (error) {
       await this.onApplicationShutdown();

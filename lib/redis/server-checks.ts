@@ -26,7 +26,7 @@ export function evictionWarning(policy: string, where: string): string {
 export async function inspectServers(
   client: RedisClient,
   target: string,
-  app: AccessCheckApp & { durabilityReplicas: number | null; checkAccess: boolean },
+  app: AccessCheckApp & { durabilityReplicas: number | null; checkAccess: boolean; allowReplica?: boolean },
 ): Promise<{ policies: Array<{ where: string; policy: string }>; warnings: string[] }> {
   const { durabilityReplicas } = app;
   const policies: Array<{ where: string; policy: string }> = [];
@@ -39,7 +39,7 @@ export async function inspectServers(
     } catch {
       // A rule without +info (+@all -@dangerous, say): the checks below need no INFO.
     }
-    if (info !== null) refuseWrongServer(info, client, target);
+    if (info !== null) refuseWrongServer(info, client, target, app.allowReplica === true);
     if (app.checkAccess) {
       const access = await checkScriptAccess(node, where, app);
       // Once, not once per Cluster master: a Cluster's nodes are set up alike, as a rule.
@@ -61,8 +61,8 @@ export async function inspectServers(
   return { policies, warnings };
 }
 
-/** Refuses a server that cannot hold this app's data as connected: a sentinel, a Cluster node reached alone, a replica. */
-function refuseWrongServer(info: string, client: RedisClient, target: string): void {
+/** Refuses a server that cannot hold this app's data as connected: a sentinel, a Cluster node reached alone, a replica (unless only reading). */
+function refuseWrongServer(info: string, client: RedisClient, target: string, allowReplica: boolean): void {
   // A sentinel answers INFO but knows no data commands: the first enqueue would fail with "unknown command".
   if (infoField(info, 'redis_mode') === 'sentinel') {
     throw new InvalidTaskOptionsError(
@@ -79,7 +79,7 @@ function refuseWrongServer(info: string, client: RedisClient, target: string): v
     );
   }
   // A replica refuses every write with READONLY: the app would start, then fail at its first enqueue.
-  if (!isClusterClient(client) && infoField(info, 'role') === 'slave') {
+  if (!allowReplica && !isClusterClient(client) && infoField(info, 'role') === 'slave') {
     throw new InvalidTaskOptionsError(
       `TaskModule options: connection: ${target} is a replica (role:slave), which refuses writes; connect to its master, ` +
         "or through Sentinel ({ sentinels: [{ host, port }], name }), which finds the master after a failover too",

@@ -8,7 +8,7 @@ import { InvalidTaskOptionsError, RedisUnavailableError } from '../../../lib/ind
 // (--url, --cluster, --prefix, REDIS_URL) where the library names TaskModule's
 // options, and no advice about tls options the tool does not have.
 
-const SETTINGS: SessionSettings = { url: 'redis://ops:hunter2@10.0.0.5:6380', urlFrom: '--url', prefix: 'tasks', cluster: false, timeoutMs: 10_000 };
+const SETTINGS: SessionSettings = { url: 'redis://ops:hunter2@10.0.0.5:6380', urlFrom: '--url', prefix: 'tasks', cluster: false, timeoutMs: 10_000, readsOnly: false };
 
 describe('the command line tool, wording what the library refused', () => {
   it('checks --prefix before connecting, naming the flag rather than TaskModule options', async () => {

@@ -7,7 +7,7 @@ import { RedisUnavailableError } from '../../../lib/index.js';
 // the one-line failure it makes of a call Redis left unanswered (the stalled
 // Redis itself is in test/e2e/cli-stalled-redis.spec.ts).
 
-const SETTINGS: SessionSettings = { url: 'redis://ops:hunter2@10.0.0.5:6380/2', prefix: 'tasks', cluster: false, timeoutMs: 2_500 };
+const SETTINGS: SessionSettings = { url: 'redis://ops:hunter2@10.0.0.5:6380/2', prefix: 'tasks', cluster: false, timeoutMs: 2_500, readsOnly: false };
 
 describe('nestjs-redis-tasks --timeout', () => {
   it('puts ioredis commandTimeout beside the URL, on every node of a Cluster too', () => {
