@@ -2,7 +2,7 @@ import { Catch, ServiceUnavailableException, type ArgumentsHost } from '@nestjs/
 import { BaseExceptionFilter } from '@nestjs/core';
 import { TimeoutError } from 'rxjs';
 import { TaskStoreError } from '../errors/task-store.error.js';
-import { SECURITY_HEADERS } from './dashboard-security.js';
+import { applyDashboardHeaders } from './dashboard-security.js';
 import { DASHBOARD_REPLY_TIMEOUT_MS } from './dashboard-timeout.interceptor.js';
 
 /**
@@ -17,15 +17,18 @@ export class DashboardErrorsFilter extends BaseExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): void {
     const adapter = this.httpAdapterHost?.httpAdapter;
     const response: unknown = host.switchToHttp().getResponse();
-    if (adapter) for (const [name, value] of Object.entries(SECURITY_HEADERS)) adapter.setHeader(response, name, value);
-    super.catch(asReply(exception), host);
+    if (adapter) applyDashboardHeaders(adapter, response);
+    const method = (host.switchToHttp().getRequest() as { method?: unknown }).method;
+    super.catch(asReply(exception, method !== 'GET' && method !== 'HEAD'), host);
   }
 }
 
-function asReply(exception: unknown): unknown {
+function asReply(exception: unknown, action: boolean): unknown {
   if (exception instanceof TaskStoreError) return new ServiceUnavailableException(exception.message, { cause: exception });
   if (exception instanceof TimeoutError) {
-    return new ServiceUnavailableException(`Redis did not answer within ${DASHBOARD_REPLY_TIMEOUT_MS / 1000} s; the page tries again by itself`);
+    // A read is polled again; an action is not, and it may still be carried out once Redis answers.
+    const after = action ? 'Redis may still carry the action out: look before doing it again' : 'the page tries again by itself';
+    return new ServiceUnavailableException(`Redis did not answer within ${DASHBOARD_REPLY_TIMEOUT_MS / 1000} s; ${after}`);
   }
   return exception;
 }

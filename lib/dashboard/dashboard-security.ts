@@ -21,6 +21,26 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',
 };
 
+/**
+ * CORS headers the app's own policy (`app.enableCors()`) would put on every
+ * route: on the dashboard's they would let another origin read the page, and
+ * with it the token that lets actions through.
+ */
+const CORS_RESPONSE_HEADERS = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers'];
+
+/** The adapter's way to set a header, Express and Fastify alike. */
+interface HeaderSetter {
+  setHeader(response: unknown, name: string, value: string): unknown;
+}
+
+/** Puts the dashboard's headers on a response and takes off what the app's CORS policy added. */
+export function applyDashboardHeaders(adapter: HeaderSetter, response: unknown): void {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) adapter.setHeader(response, name, value);
+  // Express's response and Fastify's reply both have removeHeader; Nest's adapter has no such call.
+  const remove = (response as { removeHeader?: (name: string) => unknown }).removeHeader;
+  if (typeof remove === 'function') for (const name of CORS_RESPONSE_HEADERS) remove.call(response, name);
+}
+
 /** The header a POST carries the token in. */
 export const CSRF_HEADER = 'x-csrf-token';
 

@@ -21,7 +21,7 @@ const tokenOf = (html: string) => /data-token="([^"]+)"/.exec(html)![1];
 
 describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %s', (adapter) => {
   const opened: Array<{ app: DashboardApp; prefix: string }> = [];
-  const open = async (options: { readOnly?: boolean; guards?: CanActivate[] | Array<new () => CanActivate> } = {}) => {
+  const open = async (options: { readOnly?: boolean; guards?: CanActivate[] | Array<new () => CanActivate>; cors?: boolean } = {}) => {
     const prefix = uniquePrefix(`dash-${adapter}`);
     const app = await startDashboardApp({ adapter, prefix, ...options });
     opened.push({ app, prefix });
@@ -72,6 +72,20 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     expect(typo.status).toBe(400);
     expect(((await typo.json()) as { message: string }).message).toBe("unknown query parameter 'limt' (known: state, offset, limit, name, order)");
     expect((await fetch(`${origin}/tasks/api/queues/demo/tasks/nope`)).status).toBe(404);
+  });
+
+  it("keeps an app-wide CORS policy off its routes, so another origin cannot read the page's token", async () => {
+    const { origin } = await open({ cors: true });
+    const from = { origin: 'http://evil.example' };
+    // The app's own routes would carry Access-Control-Allow-Origin: *; the dashboard's page, API, assets and errors do not.
+    for (const path of ['/tasks', '/tasks/api/overview', '/tasks/assets/dashboard.js', '/tasks/api/queues/demo/tasks/nope']) {
+      const response = await fetch(`${origin}${path}`, { headers: from });
+      expect({ path, allowOrigin: response.headers.get('access-control-allow-origin') }).toEqual({ path, allowOrigin: null });
+      expect(response.headers.get('content-security-policy')).toBe(CSP);
+    }
+    const refused = await fetch(`${origin}/tasks/api/queues/demo/pause`, { method: 'POST', headers: { ...from, 'content-type': 'application/json' }, body: '{}' });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses a POST without the token or from another origin, and runs one from the page', async () => {

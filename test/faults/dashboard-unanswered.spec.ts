@@ -34,9 +34,21 @@ describe('the dashboard when Redis does not answer', () => {
     // Error replies carry the dashboard's headers too.
     expect(frozen.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(frozen.headers.get('cache-control')).toBe('no-store');
+    // An action is not sent again by the page, and Redis may still carry it out once it goes on.
+    const token = /data-token="([^"]+)"/.exec(await (await fetch(`${dashboard.origin}/tasks`)).text())![1]!;
+    const pause = await fetch(`${dashboard.origin}/tasks/api/queues/demo/pause`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+      body: '{}',
+      signal: AbortSignal.timeout(60_000),
+    });
+    expect(pause.status).toBe(503);
+    expect(((await pause.json()) as { message: string }).message).toBe('Redis did not answer within 10 s; Redis may still carry the action out: look before doing it again');
 
     redis.thaw();
     await waitUntil(async () => (await overview()).status === 200, 'the dashboard to answer again', 20_000);
+    // It did.
+    expect((await dashboard.tasks.counts('demo')).paused).toBe(true);
 
     await redis.stop();
     const gone = await overview();
