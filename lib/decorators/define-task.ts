@@ -1,3 +1,4 @@
+import { taskOptionHint } from '../config/renamed-options.js';
 import { checkInteger, checkKnownKeys, checkName, checkPolicy, checkQueueName, checkRemoveOption, describeValue, isOptionsObject, type OptionKeys } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
@@ -27,7 +28,7 @@ export function defineTask<P = unknown, R = unknown, O = P>(name: string, option
   const where = `defineTask('${String(name)}')`;
   checkName(name, 'defineTask', 'the task name');
   if (!isOptionsObject(options)) throw new InvalidTaskOptionsError(`${where}: options must be an object, got ${describeValue(options)}`);
-  checkKnownKeys(options, KEYS, where, '');
+  checkKnownKeys(options, KEYS, where, '', taskOptionHint);
   const { schema, ...handlerOptions } = options;
   checkPolicy(handlerOptions, where);
   if (handlerOptions.queue !== undefined) checkQueueName(handlerOptions.queue, where, 'queue');

@@ -17,9 +17,15 @@ export interface ListenerFilter<T extends string> {
  * decorator and the method): a known event type, and options `{ name?, queue? }`
  * where `name` is a task name or a definition. Throws InvalidTaskOptionsError.
  */
-export function checkListener<T extends string>(meta: { type: unknown; options: unknown }, types: readonly T[], where: string): ListenerFilter<T> {
+export function checkListener<T extends string>(
+  meta: { type: unknown; options: unknown },
+  types: readonly T[],
+  where: string,
+  /** What an unknown type is called here, when it has a name elsewhere (renamed-options.ts). */
+  hint: (type: unknown) => string = () => '',
+): ListenerFilter<T> {
   if (typeof meta.type !== 'string' || !types.includes(meta.type as T)) {
-    throw new InvalidTaskOptionsError(`${where}: unknown event type ${JSON.stringify(meta.type)} (known: ${types.join(', ')})`);
+    throw new InvalidTaskOptionsError(`${where}: unknown event type ${JSON.stringify(meta.type)} (known: ${types.join(', ')})${hint(meta.type)}`);
   }
   const options = meta.options;
   if (!isOptionsObject(options)) {

@@ -12,6 +12,7 @@ import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import { createTaskEventListener, type TaskEventBinding } from './task-event-listener.js';
 import { TASK_EVENT_TYPES } from '../interfaces/task-event-types.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
+import { taskEventHint } from '../config/renamed-options.js';
 
 interface FoundListener {
   meta: OnTaskEventMetadata;
@@ -100,6 +101,6 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
  * definition's, else 'default'.
  */
 export function checkBinding(meta: OnTaskEventMetadata, source: string, handlerQueue: (name: string) => string | undefined = () => undefined): TaskEventBinding {
-  const { type, name, queue, definitionQueue } = checkListener(meta, TASK_EVENT_TYPES, `@OnTaskEvent on ${source}`);
+  const { type, name, queue, definitionQueue } = checkListener(meta, TASK_EVENT_TYPES, `@OnTaskEvent on ${source}`, taskEventHint);
   return { type, queue: queue ?? (name === null ? undefined : handlerQueue(name)) ?? definitionQueue ?? DEFAULTS.queue, name, source };
 }

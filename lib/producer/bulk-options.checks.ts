@@ -1,6 +1,7 @@
 import { checkInteger, checkKnownKeys, checkName, checkQueueName, describeValue, isOptionsObject, type OptionKeys } from '../config/option-checks.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { CleanOptions, DrainOptions, ObliterateOptions, RetryAllOptions } from '../interfaces/bulk-options.interface.js';
+import { stateHint } from '../config/renamed-options.js';
 
 // The arguments of TaskQueue's bulk operations, checked before anything is
 // changed: an unknown option or a wrong value is refused, never defaulted.
@@ -56,7 +57,7 @@ export function checkClean(
   const where = 'clean';
   const q = checkQueueName(queue, where, 'queue');
   if (state !== 'completed' && state !== 'dead') {
-    throw new InvalidTaskOptionsError(`${where}: state must be 'completed' or 'dead' (only finished tasks can be cleaned), got ${JSON.stringify(state)}`);
+    throw new InvalidTaskOptionsError(`${where}: state must be 'completed' or 'dead' (only finished tasks can be cleaned), got ${JSON.stringify(state)}${stateHint(state)}`);
   }
   const o = optionsObject(options, where, '{ olderThanMs?, limit? }');
   checkKnownKeys(o, CLEAN_KEYS, where, '');

@@ -3,6 +3,7 @@ import { checkInteger, checkKnownKeys, checkName, checkQueueName, describeValue,
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import type { ListOptions, ThroughputOptions } from '../interfaces/task-insight-options.interface.js';
 import { TASK_STATES, type TaskState } from '../interfaces/task-state.js';
+import { stateHint } from '../config/renamed-options.js';
 
 // The arguments of TaskQueue's read calls that page or chart (list,
 // throughput), checked before any store call: unknown options are refused.
@@ -22,7 +23,7 @@ function optionsObject<T extends object>(value: T | undefined, where: string): P
 /** list(state, { queue?, offset?, limit?, name? }), checked. */
 export function checkList(state: unknown, options: ListOptions | undefined) {
   const where = 'list';
-  if (!TASK_STATES.includes(state as TaskState)) throw new InvalidTaskOptionsError(`${where}: state must be one of ${TASK_STATES.join(', ')}, got ${JSON.stringify(state)}`);
+  if (!TASK_STATES.includes(state as TaskState)) throw new InvalidTaskOptionsError(`${where}: state must be one of ${TASK_STATES.join(', ')}, got ${JSON.stringify(state)}${stateHint(state)}`);
   const o = optionsObject(options, where);
   checkKnownKeys(o, LIST_KEYS, where, '');
   return {

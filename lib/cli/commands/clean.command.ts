@@ -2,6 +2,7 @@ import { durationOption, integerOption, stringOption } from '../cli-args.js';
 import type { CliCommand } from '../cli-command.js';
 import { UsageError } from '../cli-errors.js';
 import { knownQueue } from './known-queue.js';
+import { stateHint } from '../../config/renamed-options.js';
 
 /** `clean <queue> <completed|dead>`: removes finished tasks, as retention would, now. */
 export const cleanCommand: CliCommand = {
@@ -20,7 +21,7 @@ export const cleanCommand: CliCommand = {
   changes: true,
   async run(queue, { args: [given, state], values }, place) {
     if (state !== 'completed' && state !== 'dead') {
-      throw new UsageError(`clean: state must be completed or dead (only finished tasks are cleaned), got '${state}'`);
+      throw new UsageError(`clean: state must be completed or dead (only finished tasks are cleaned), got '${state}'${stateHint(state)}`);
     }
     const olderThanMs = durationOption('clean', values, 'older-than', 0);
     const limit = values.limit === undefined ? undefined : integerOption('clean', values, 'limit', 1, 1, Number.MAX_SAFE_INTEGER);

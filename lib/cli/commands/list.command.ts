@@ -8,6 +8,7 @@ import { UsageError } from '../cli-errors.js';
 import { cell, textTable } from '../text-table.js';
 import { relativeTime } from '../time-format.js';
 import { knownQueue } from './known-queue.js';
+import { stateHint } from '../../config/renamed-options.js';
 
 /** Tasks read per page while filtering by name: TaskQueue.list's largest page. */
 const PAGE = 1_000;
@@ -30,7 +31,7 @@ export const listCommand: CliCommand = {
   changes: false,
   async run(queue, { args: [given, state], values }, place) {
     if (!(TASK_STATES as readonly string[]).includes(state)) {
-      throw new UsageError(`list: state must be one of ${TASK_STATES.join(', ')}, got '${state}'`);
+      throw new UsageError(`list: state must be one of ${TASK_STATES.join(', ')}, got '${state}'${stateHint(state)}`);
     }
     const limit = integerOption('list', values, 'limit', 20, 1, 1_000);
     const offset = integerOption('list', values, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
