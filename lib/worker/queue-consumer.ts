@@ -85,7 +85,12 @@ export class QueueConsumer {
     telemetry: TaskTelemetry,
     events: WorkerEvents,
   ) {
-    this.runQueue = new RunQueue<Slot>(settings.concurrency, (slot) => this.run(slot));
+    this.runQueue = new RunQueue<Slot>(
+      settings.concurrency,
+      (slot) => this.run(slot),
+      // Tasks leased ahead that waited behind runs far longer than usual: back to the queue, for another worker.
+      (slots) => void this.track(this.handBack(slots)),
+    );
     this.ledger = new SlotLedger(() => settings.concurrency + this.runQueue.prefetch);
     this.outage = new OutageReporter(queue, logger, events);
     this.noHandlerWarnings = new NoHandlerWarnings(queue, logger);

@@ -13,6 +13,14 @@ const SHORT_RUN_MS = 10;
 const PREFETCH_WORK_MS = 20;
 /** Most tasks that rule leases ahead (a worker whose concurrency is higher prefetches its concurrency). */
 const MAX_PREFETCH = 64;
+/**
+ * How long buffered tasks may wait while no run ends (every slot held by a
+ * run far longer than the average) before they go back to the queue, where
+ * another worker can take them: the buffer holds about PREFETCH_WORK_MS of
+ * work, so a wait this long means the runs in the slots are not like the
+ * ones the buffer was sized by.
+ */
+export const BUFFER_HOLD_MS = 1_000;
 
 /**
  * Decides when fetched tasks start. At most `concurrency` run (or wait for
@@ -23,7 +31,9 @@ const MAX_PREFETCH = 64;
  * least `concurrency` tasks, at most MAX_PREFETCH beyond that unless the
  * concurrency is higher), so a task of higher priority enqueued meanwhile waits
  * behind that much at most. Long handlers get no buffer: a buffered task is one
- * another worker cannot take.
+ * another worker cannot take. When no run ends for BUFFER_HOLD_MS while tasks
+ * wait in the buffer (slow runs of a handler that is mostly quick hold every
+ * slot), the buffer is handed back and none is kept until a run ends.
  */
 export class RunQueue<T extends Schedulable> {
   private readonly gates = new HandlerGates<T>();
@@ -31,15 +41,22 @@ export class RunQueue<T extends Schedulable> {
   private running = 0;
   private averageRunMs = SHORT_RUN_MS * 10;
   private drainScheduled = false;
+  /** Runs ended so far: the hold timer tells from it whether any ended while it waited. */
+  private runsEnded = 0;
+  private holdTimer: ReturnType<typeof timers.setTimeout> | null = null;
+  /** The buffer was handed back for waiting too long: none is kept until a run ends. */
+  private heldBack = false;
 
   constructor(
     private readonly concurrency: number,
     private readonly start: (item: T) => void,
+    /** Takes buffered tasks that waited BUFFER_HOLD_MS while no run ended, to hand them back to the queue. */
+    private readonly handBack: (items: T[]) => void = () => undefined,
   ) {}
 
   /** How many tasks may be held beyond the running ones now. */
   get prefetch(): number {
-    if (this.averageRunMs >= SHORT_RUN_MS) return 0;
+    if (this.heldBack || this.averageRunMs >= SHORT_RUN_MS) return 0;
     // Durations are whole milliseconds: an average near 0 means "well under one".
     const byWork = Math.round((this.concurrency * PREFETCH_WORK_MS) / Math.max(this.averageRunMs, 0.1));
     return Math.max(this.concurrency, Math.min(MAX_PREFETCH, byWork));
@@ -56,9 +73,27 @@ export class RunQueue<T extends Schedulable> {
     while (this.running < this.concurrency && this.buffer.length > 0) this.startNow(this.buffer.shift()!);
     if (this.running >= this.concurrency) {
       this.buffer.push(item);
+      this.watchBuffer();
       return;
     }
     this.startNow(item);
+  }
+
+  /** Hands the buffer back once it has waited BUFFER_HOLD_MS with no run ending; one timer, re-armed while tasks wait. */
+  private watchBuffer(): void {
+    if (this.holdTimer !== null) return;
+    const ended = this.runsEnded;
+    this.holdTimer = timers.setTimeout(() => {
+      this.holdTimer = null;
+      if (this.buffer.length === 0) return;
+      if (this.runsEnded !== ended) {
+        this.watchBuffer();
+        return;
+      }
+      this.heldBack = true;
+      this.handBack(this.buffer.splice(0));
+    }, BUFFER_HOLD_MS);
+    this.holdTimer.unref();
   }
 
   private startNow(item: T): void {
@@ -75,6 +110,8 @@ export class RunQueue<T extends Schedulable> {
    * for the other.
    */
   finished(item: T, ms: number | null): void {
+    this.runsEnded += 1;
+    this.heldBack = false;
     if (ms !== null) this.averageRunMs += (ms - this.averageRunMs) / 8;
     const next = this.gates.leave(item.handler);
     if (next !== undefined) {
@@ -93,6 +130,8 @@ export class RunQueue<T extends Schedulable> {
 
   /** Takes every task that has not started out (at shutdown, to hand them back). */
   drainWaiting(): T[] {
+    if (this.holdTimer !== null) timers.clearTimeout(this.holdTimer);
+    this.holdTimer = null;
     const waiting = [...this.buffer, ...this.gates.drainHeld()];
     this.running -= waiting.length - this.buffer.length;
     this.buffer.length = 0;

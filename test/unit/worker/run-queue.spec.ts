@@ -1,5 +1,5 @@
 import type { RegisteredHandler } from '../../../lib/discovery/task-handler.registry.js';
-import { RunQueue } from '../../../lib/worker/run-queue.js';
+import { BUFFER_HOLD_MS, RunQueue } from '../../../lib/worker/run-queue.js';
 
 const handler = (name: string, concurrency: number | null = null): RegisteredHandler =>
   ({ name, queue: 'q', concurrency, globalConcurrency: null, defaults: { queue: 'q', removeOnComplete: null, removeOnDead: null }, invoke: async () => undefined, source: name }) as RegisteredHandler;
@@ -95,5 +95,57 @@ describe('RunQueue', () => {
     runQueue.finished(a, 1);
     expect(started).toEqual(['a', 'b']);
     expect(runQueue.drainWaiting().map((i) => i.name).sort()).toEqual(['c', 'd']);
+  });
+
+  describe('a buffer that waits while no run ends', () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    /** A queue of one slot that has learnt its handler is quick, so it buffers. */
+    function quickQueue(handedBack: string[][]): RunQueue<ReturnType<typeof item>> {
+      const runQueue = new RunQueue<ReturnType<typeof item>>(1, () => undefined, (items) => handedBack.push(items.map((i) => i.name)));
+      const h = handler('h');
+      for (let i = 0; i < 50; i++) {
+        const it = item(`warm${i}`, h);
+        runQueue.offer(it);
+        runQueue.finished(it, 0);
+      }
+      return runQueue;
+    }
+
+    it('is handed back whole, and none is kept until a run ends', async () => {
+      const handedBack: string[][] = [];
+      const runQueue = quickQueue(handedBack);
+      const h = handler('h');
+      const [slow, b, c] = [item('slow', h), item('b', h), item('c', h)];
+      expect(runQueue.prefetch).toBeGreaterThan(0);
+      [slow, b, c].forEach((i) => runQueue.offer(i));
+      await sleep(BUFFER_HOLD_MS + 300);
+      expect(handedBack).toEqual([['b', 'c']]);
+      // The slot is still held by the slow run: leasing ahead again would only strand the next ones the same way.
+      expect(runQueue.prefetch).toBe(0);
+      expect(runQueue.drainWaiting()).toEqual([]);
+      // Once a run ends, the average decides again (a run that took this little keeps it short).
+      runQueue.finished(slow, 1);
+      expect(runQueue.prefetch).toBeGreaterThan(0);
+    });
+
+    it('stays while runs go on ending, however long the buffer is never empty', async () => {
+      const handedBack: string[][] = [];
+      const runQueue = quickQueue(handedBack);
+      const h = handler('h');
+      let running = item('r0', h);
+      runQueue.offer(running);
+      runQueue.offer(item('next', h));
+      for (let n = 1; n <= 6; n++) {
+        await sleep(BUFFER_HOLD_MS / 4);
+        // One run ends and a new task comes in behind the buffered one: the buffer never empties.
+        runQueue.finished(running, 0);
+        await new Promise((resolve) => setImmediate(resolve));
+        running = item(`r${n}`, h);
+        runQueue.offer(running);
+      }
+      expect(handedBack).toEqual([]);
+      expect(runQueue.drainWaiting().length).toBeGreaterThan(0);
+    });
   });
 });
