@@ -36,7 +36,8 @@ export class EventFollower {
     // position is read before any enqueue the caller makes after subscribing.
     const position = afterId === null ? engine.lastEventId(queue) : Promise.resolve(afterId);
     position.catch(() => undefined);
-    const reader = await engine.openEventReader(queue);
+    // Its connection's handshake (a ready check, the client's name) is the library's too: not in the caller's trace.
+    const reader = await untraced(() => engine.openEventReader(queue));
     follower.reader = reader;
     let start: string;
     try {

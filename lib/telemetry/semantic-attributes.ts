@@ -18,4 +18,6 @@ export const ATTR = {
   taskName: 'nestjs_redis_tasks.task.name',
   attempt: 'nestjs_redis_tasks.task.attempt',
   outcome: 'nestjs_redis_tasks.task.outcome',
+  existed: 'nestjs_redis_tasks.task.existed',
+  existingCount: 'nestjs_redis_tasks.batch.existing_count',
 } as const;

@@ -10,6 +10,7 @@ import { QueueGaugeSet } from './queue-gauges.js';
 import { TaskMetrics } from './task-metrics.js';
 import { TaskTracing } from './task-tracing.js';
 import { enableUntraced } from './untraced.js';
+import { ATTR } from './semantic-attributes.js';
 
 /**
  * OpenTelemetry for the producer and the worker: `tracing` and `metrics` stay
@@ -72,6 +73,12 @@ export class TaskTelemetry implements OnModuleInit, OnApplicationShutdown {
     // one span says what the caller is told: the first task refused on its own, not those refused with it.
     if (spans !== null) {
       const batched = spans.length !== items.length;
+      // An enqueue by the id of a stored task adds nothing: its span says so, as no process span will follow it.
+      if (results !== null) {
+        const existed = (r: AddResult) => !r.created && r.error === undefined;
+        if (!batched) results.forEach((r, i) => existed(r) && spans[i]!.setAttribute(ATTR.existed, true));
+        else if (results.some(existed)) spans[0]!.setAttribute(ATTR.existingCount, results.filter(existed).length);
+      }
       const errorOf = results === null ? () => error : batched ? () => refusal(batchRefusal(results)) : (i: number) => refusal(results[i].error);
       this.tracing!.published(spans, errorOf);
     }

@@ -99,4 +99,26 @@ describe('tracing: the library\'s background Redis commands', () => {
     expect(ticks.length).toBeGreaterThan(2);
     expect(commandsOf().filter((s) => s.parentSpanContext === undefined).map((s) => s.name)).toEqual([]);
   });
+
+  it("opens a waitFor's event connection outside the caller's trace, which keeps the waitFor's own read", async () => {
+    tracing.exporter.reset();
+    // A queue no one follows yet: the waitFor opens a connection of its own to read its events.
+    const ref = await t.queue.enqueue('nobody.serves', {}, { queue: 'unfollowed' });
+    await trace.getTracer('test').startActiveSpan('request', async (span) => {
+      try {
+        await expect(t.queue.waitFor(ref, { timeout: 300 })).rejects.toThrow();
+      } finally {
+        span.end();
+      }
+    });
+    const request = tracing.spans('request')[0]!;
+    const inRequest = tracing.exporter
+      .getFinishedSpans()
+      .filter((s) => s.instrumentationScope.name === COMMAND_SCOPE && s.spanContext().traceId === request.spanContext().traceId)
+      .map((s) => s.name);
+    // The waitFor's own reads (the task, where its events start) are in the caller's trace; the new connection's
+    // ready check and client name are not.
+    expect(inRequest).toContain('redis hgetall');
+    expect(inRequest.filter((name) => name === 'redis info' || name === 'redis client')).toEqual([]);
+  });
 });

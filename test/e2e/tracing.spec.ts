@@ -187,6 +187,22 @@ describe('tracing', () => {
     expect(publish.status.message).toContain('no-such-task');
   });
 
+  it('marks the publish span of an enqueue that added nothing (its id was stored) as such, alone or in a batch', async () => {
+    const first = await t.queue.enqueue('traced.tick', {}, { id: 'stored-once' });
+    await t.queue.waitFor(first, { timeout: 5_000 });
+    await t.queue.enqueue('traced.tick', {}, { id: 'stored-once' });
+    const spans = byMessageId(tracing.spans('publish default'), 'stored-once');
+    expect(spans.map((span) => span.attributes['nestjs_redis_tasks.task.existed'])).toEqual([undefined, true]);
+    const { span: request } = await inSpan('bulk with a stored id', () =>
+      t.queue.enqueueMany([
+        { name: 'traced.tick', payload: {}, options: { id: 'stored-once' } },
+        { name: 'traced.tick', payload: {} },
+      ]),
+    );
+    const [batch] = tracing.spans('publish default').filter((span) => span.spanContext().traceId === request.spanContext().traceId);
+    expect(batch!.attributes).toMatchObject({ 'messaging.batch.message_count': 2, 'nestjs_redis_tasks.batch.existing_count': 1 });
+  });
+
   it('records an enqueueMany batch as one publish span with its size, the parent of every task it added', async () => {
     const { span: request, result: refs } = await inSpan('bulk request', () =>
       t.queue.enqueueMany([
