@@ -87,7 +87,7 @@ describe('an ACL rule narrowed while a task runs', () => {
   });
 
   afterEach(async () => {
-    await admin.call('ACL', 'SETUSER', USER, '+xadd');
+    await admin.call('ACL', 'SETUSER', USER, '+xadd', '+hset', '+rpush', '+hincrby');
     await app?.close();
     app = null;
   });
@@ -96,32 +96,50 @@ describe('an ACL rule narrowed while a task runs', () => {
     await redis?.destroy();
   });
 
-  /** Takes XADD away, lets the held run end, and waits until Redis has refused its settle. */
-  async function refuseTheSettle(tasks: GatedTasks): Promise<void> {
+  /** Takes `command` away, lets the held run end, and waits until Redis has refused it in the settle. */
+  async function refuseTheSettle(tasks: GatedTasks, command = 'xadd'): Promise<void> {
     await tasks.started;
-    await admin.call('ACL', 'SETUSER', USER, '-xadd');
+    await admin.call('ACL', 'SETUSER', USER, `-${command}`);
     tasks.release();
     await waitUntil(async () => {
       const entries = (await admin.call('ACL', 'LOG')) as unknown[][];
-      return entries.some((entry) => entry.map(String).includes('xadd'));
-    }, 'Redis to refuse the XADD of the settle');
+      return entries.some((entry) => entry.map(String).includes(command));
+    }, `Redis to refuse the ${command.toUpperCase()} of the settle`);
   }
 
+  // XADD is each row's event, its first write that can be refused alone; HSET (the completed state) and RPUSH (the
+  // failed attempt's history) come after writes that went through: the row's token, its last write, is still there.
   it.each([
-    ['completed', 'narrowed.complete'],
-    ['failed and retried', 'narrowed.retry'],
-  ])('records an outcome (%s) refused part-way once the rule allows it again, within the lease', async (_label, name) => {
+    ['completed', 'xadd', 'narrowed.complete'],
+    ['failed and retried', 'xadd', 'narrowed.retry'],
+    ['completed', 'hset', 'narrowed.complete'],
+    ['failed and retried', 'rpush', 'narrowed.retry'],
+  ])('records an outcome (%s) refused part-way (%s taken away) once the rule allows it again, within the lease', async (_label, command, name) => {
     const queue = app!.get(TaskQueue);
     const tasks = app!.get(GatedTasks);
     const ref = await queue.enqueue(name, {});
-    await refuseTheSettle(tasks);
+    await refuseTheSettle(tasks, command);
     // While refused, the task is still listed as running (its lease given back), not lost from every set.
     expect(await queue.counts()).toMatchObject({ active: 1, waiting: 0 });
-    await admin.call('ACL', 'SETUSER', USER, '+xadd');
+    await admin.call('ACL', 'SETUSER', USER, `+${command}`);
     // The worker's retry records the outcome: a completion ran once; a failure runs again and completes.
     await expect(queue.waitFor(ref, { timeout: 10_000 })).resolves.toBe(name === 'narrowed.complete' ? 'run 1' : 'run 2');
+    // Never run again for the refusal, nor charged an attempt for it.
     expect(tasks.runs).toBe(name === 'narrowed.complete' ? 1 : 2);
-    expect(logger.lines.filter((line) => line.includes('could not record a task outcome'))).toEqual([]);
+    expect((await queue.get(ref))?.attempts).toBe(tasks.runs);
+    // The retry recorded the outcome itself: nothing given up, no lease found ended (recovery then takes the task).
+    expect(logger.lines.filter((line) => /could not record a task outcome|did not take the outcome/.test(line))).toEqual([]);
+  });
+
+  it('takes an outcome whose upkeep after the rows was refused (the throughput count) without sending an error back', async () => {
+    const queue = app!.get(TaskQueue);
+    const tasks = app!.get(GatedTasks);
+    const ref = await queue.enqueue('narrowed.complete', {});
+    await refuseTheSettle(tasks, 'hincrby');
+    await expect(queue.waitFor(ref, { timeout: 10_000 })).resolves.toBe('run 1');
+    expect(tasks.runs).toBe(1);
+    // The worker was told the outcome was taken: no retry, and no outcome reported lost.
+    expect(logger.lines.filter((line) => /recording a task outcome failed|did not take the outcome/.test(line))).toEqual([]);
   });
 
   it('takes back a task whose outcome stayed refused for longer than a lease, instead of leaving it active for good', async () => {

@@ -104,20 +104,19 @@ local function recordRows()
         addRemovedTaskKeys(doomed, base, id, taskKey, f[8], f[7], f[9])
         doomedIds[#doomedIds + 1] = id
       else
-        redis.call('HDEL', taskKey, R_LEASE_TOKEN)
         redis.call('HSET', taskKey, R_STATE, S_COMPLETED, R_FINISHED_AT, nowAsText(), R_RESULT, value)
         redis.call('ZADD', keys[KEY_COMPLETED], nowAsText(), id)
         if f[5] then trim(base, keys[KEY_COMPLETED], now, age, count, 1) else completed = completed + 1 end
+        redis.call('HDEL', taskKey, R_LEASE_TOKEN)
       end
     elseif outcome == O_RETRY or outcome == O_LIMITED then
-      -- The token goes after the event: a refused XADD leaves the lease whole, for the worker's retry.
       emit(base, evMaxLen, taskKey, T_RETRYING, id, f[2], f[4], value)
-      redis.call('HDEL', taskKey, R_LEASE_TOKEN)
       if outcome == O_RETRY then
         failed = failed + 1
         recordFailedAttempt(base, taskKey, id, now, now + tonumber(ARGV[i + ROW_DELAY_MS]), value)
       end
       requeue(taskKey, id, tonumber(ARGV[i + ROW_DELAY_MS]), value, outcome == O_RETRY)
+      redis.call('HDEL', taskKey, R_LEASE_TOKEN)
     else
       failed = failed + 1
       emit(base, evMaxLen, taskKey, T_DEAD, id, f[2], f[4], value)
@@ -134,10 +133,10 @@ local function recordRows()
         doomedIds[#doomedIds + 1] = id
       else
         recordFailedAttempt(base, taskKey, id, now, nil, value)
-        redis.call('HDEL', taskKey, R_LEASE_TOKEN)
         redis.call('HSET', taskKey, R_STATE, S_DEAD, R_ERROR, value, R_FINISHED_AT, nowAsText())
         redis.call('ZADD', keys[KEY_DEAD], nowAsText(), id)
         if f[6] then trim(base, keys[KEY_DEAD], now, age, count, 1) else dead = dead + 1 end
+        redis.call('HDEL', taskKey, R_LEASE_TOKEN)
       end
     end
     recorded = k
@@ -149,8 +148,10 @@ end
 -- lease from now, and the error goes to the worker. It retries the settle for
 -- up to a lease, and then recovery takes back what is left, counting the
 -- attempt; without this they would stay active in no set that either reads. A
--- row stopped part-way keeps what it wrote (its event, say); its token is
--- removed only after its event, so a retry that gets through records it.
+-- row's token is its last write, so a row stopped part-way still holds its
+-- lease, and the retry that gets through records it whole (what the first try
+-- wrote is written again: its event, say, twice) rather than the handler
+-- running again.
 local function giveBack(err)
   if requeued then pcall(wake, keys[KEY_MARK]) end
   local back, expiry = {}, int(now + (tonumber(ARGV[ARG_LEASE_MS]) or 0))
@@ -165,10 +166,17 @@ end
 
 local ok, err = pcall(recordRows)
 if not ok then return giveBack(err) end
-if requeued then wake(keys[KEY_MARK]) end
-if completed > 0 then trim(base, keys[KEY_COMPLETED], now, keepCompletedAge, keepCompleted, completed) end
-if dead > 0 then trim(base, keys[KEY_DEAD], now, keepDeadAge, keepDead, dead) end
-countThroughput(base, now, succeeded, failed)
+-- The rows are recorded: what follows is upkeep, and a write Redis refuses in it
+-- must not send an error back, which would have the worker retry outcomes already
+-- taken. Redis' refusal is an error code and its words ('ERR ...', 'NOPERM ...';
+-- a table from Redis 7.2 on); a fault of the script itself ('user_script:12: ...') still goes back.
+local upkept, upkeepError = pcall(function()
+  if requeued then wake(keys[KEY_MARK]) end
+  if completed > 0 then trim(base, keys[KEY_COMPLETED], now, keepCompletedAge, keepCompleted, completed) end
+  if dead > 0 then trim(base, keys[KEY_DEAD], now, keepDeadAge, keepDead, dead) end
+  countThroughput(base, now, succeeded, failed)
+end)
+if not upkept and type(upkeepError) ~= 'table' and not string.match(tostring(upkeepError), '^%u+ ') then error(upkeepError) end
 
 local reply = fetchTasks(base, keys, now, evMaxLen, fetchArgs())
 table.insert(reply, REPLY_SETTLE_SETTLED, table.concat(flags))
