@@ -52,8 +52,10 @@ export type HandlerDecoratorOf<T> = T extends TaskDefinition<infer _P, infer R, 
  * the guards, interceptors, pipes and exception filters bound to it or its
  * class. Options are checked at bootstrap.
  */
-// One signature for a name and a definition: of two overloads TypeScript 7 reports only the last one's error,
-// which blamed the wrong argument for one of them (the name, for a misspelt option).
+// By name, by definition (its types allowed), and last one signature for both: no overload matching, TypeScript 7
+// reports only the last one's error, which for two overloads blamed the wrong argument for one of them.
+export function TaskHandler(name: string, options?: TaskHandlerOptions): MethodDecorator;
+export function TaskHandler<P, R, O>(task: TaskDefinition<P, R, O>, options?: TaskHandlerOptions): TypedTaskHandlerDecorator<O, R>;
 export function TaskHandler<const T extends string | TaskDefinition<unknown, unknown, unknown>>(task: T, options?: TaskHandlerOptions): HandlerDecoratorOf<T>;
 export function TaskHandler(task: string | TaskDefinition<unknown, unknown, unknown>, options: TaskHandlerOptions = {}): MethodDecorator {
   const decorate = handlerMetadata(task, options);

@@ -9,7 +9,7 @@ import { EventFollower } from '../events/event-follower.js';
 import { QueueEventHub } from '../events/queue-event-hub.js';
 import type { TaskEvent, TaskEventsOptions } from '../interfaces/task-event.interface.js';
 import type { CheckedEnqueueManyItem, EnqueueManyItem, EnqueueOptions, ResultOfItem } from '../interfaces/enqueue-options.interface.js';
-import type { PayloadOf, ResultOf } from '../interfaces/task-definition.interface.js';
+import type { PayloadOf, ResultOf, TaskDefinition } from '../interfaces/task-definition.interface.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskLookupOptions, TaskRef, WaitForOptions } from '../interfaces/task-ref.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
@@ -75,8 +75,11 @@ export class TaskQueue {
    * with that id exists, and returns it. A payload that fails its schema
    * rejects with TaskPayloadError and nothing is written.
    */
-  // One signature for a name and a definition: of two overloads TypeScript 7 reports only the last one's error,
-  // which blamed the wrong argument for one of them ("'string' is not assignable to TaskDefinition" for a misspelt option).
+  // By name (an explicit payload type allowed), by definition (its types allowed), and last one signature for both:
+  // no overload matching, TypeScript 7 reports only the last one's error, which for two overloads blamed the
+  // wrong argument for one of them ("'string' is not assignable to TaskDefinition" for a misspelt option).
+  enqueue<P = unknown>(name: string, payload: P, options?: EnqueueOptions): Promise<TaskRef>;
+  enqueue<P, R, O>(task: TaskDefinition<P, R, O>, payload: NoInfer<P>, options?: EnqueueOptions): Promise<TaskRef<R>>;
   enqueue<const T extends TaskName>(task: T, payload: NoInfer<PayloadOf<T>>, options?: EnqueueOptions): Promise<TaskRef<ResultOf<T>>>;
   enqueue(task: TaskName, payload: unknown, options?: EnqueueOptions): Promise<TaskRef> {
     // A promise chain, not an async function: every enqueue runs this, and each
@@ -340,7 +343,9 @@ export class TaskQueue {
    * with the same timing keeps its next due time. Every instance with a worker
    * fires schedules, whoever created them; the change reaches them without a restart.
    */
-  // One signature, as enqueue's; by name, the payload's own type is the schedule's.
+  // As enqueue's, the signature for both last; by name, the payload's own type is the schedule's.
+  schedule<P = unknown>(scheduleId: string, name: string, payload: P, options: ScheduleOptions): Promise<ScheduleInfo<P>>;
+  schedule<P, R, O>(scheduleId: string, task: TaskDefinition<P, R, O>, payload: NoInfer<P>, options: ScheduleOptions): Promise<ScheduleInfo<P>>;
   schedule<const T extends TaskName, P = PayloadOf<T>>(
     scheduleId: string,
     task: T,

@@ -16,6 +16,8 @@ import { PACKAGE_ROOT } from '../fixtures/child-processes.js';
 const PACK_TIMEOUT_MS = 300_000;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const tsc = join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+/** TypeScript 7, the native compiler (a dev dependency under its own name): the one a new app gets from npm. */
+const tsc7 = join(PACKAGE_ROOT, 'node_modules', 'typescript-7', 'bin', 'tsc');
 /** What the installed package needs beside it: its dependencies and peer dependencies. */
 const NEEDED = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'reflect-metadata', 'rxjs', 'ioredis', 'croner', '@standard-schema/spec', '@types/node'];
 
@@ -132,6 +134,21 @@ export function fromConfig(queue: TaskQueue, env: { concurrency?: string; delay?
 }
 `;
 
+const MISSPELT_OPTIONS = `import { Injectable } from '@nestjs/common';
+import { TaskHandler, TaskQueue } from 'nestjs-redis-tasks';
+
+@Injectable()
+export class Tasks {
+  @TaskHandler('mail.send', { removeOnFail: 5 })
+  send() {}
+}
+
+export async function misspelt(queue: TaskQueue) {
+  await queue.enqueue('mail.send', {}, { jobId: 'x' });
+  await queue.schedule('hourly', 'mail.send', {}, { pattern: '0 * * * *' });
+}
+`;
+
 describe('the package as npm packs it', () => {
   let dir: string;
   let pack: PackResult;
@@ -243,12 +260,12 @@ try {
   it('type-checks a consumer under nodenext and under node10 resolution (typesVersions), and with exactOptionalPropertyTypes', () => {
     writeFileSync(join(app, 'consumer.ts'), TYPED_CONSUMER);
     // The compiler's report (empty when it accepts the file), so a failure shows what it said.
-    const check = (compilerOptions: Record<string, unknown>) => {
+    const check = (compilerOptions: Record<string, unknown>, compiler = tsc) => {
       const config = join(app, 'tsconfig.check.json');
       const base = { strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, skipLibCheck: true, noEmit: true, target: 'es2022', types: ['node'] };
       writeFileSync(config, JSON.stringify({ compilerOptions: { ...base, ...compilerOptions }, files: ['consumer.ts'] }));
       try {
-        return execFileSync(process.execPath, [tsc, '-p', config], { cwd: app, encoding: 'utf8' });
+        return execFileSync(process.execPath, [compiler, '-p', config], { cwd: app, encoding: 'utf8' });
       } catch (error) {
         return String((error as { stdout?: string }).stdout ?? error);
       }
@@ -261,5 +278,12 @@ try {
     // @nestjs/terminus are not in this app).
     expect(check({ module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: false })).toBe('');
     expect(check({ module: 'nodenext', moduleResolution: 'nodenext', exactOptionalPropertyTypes: true })).toBe('');
+    // TypeScript 7 accepts it too, and names a misspelt (BullMQ) option in its error: with no overload matching it
+    // shows only the last one's error, which must be about the option, not about the task argument.
+    expect(check({ module: 'nodenext', moduleResolution: 'nodenext' }, tsc7)).toBe('');
+    writeFileSync(join(app, 'consumer.ts'), MISSPELT_OPTIONS);
+    const misspelt = check({ module: 'nodenext', moduleResolution: 'nodenext' }, tsc7);
+    for (const option of ['jobId', 'pattern', 'removeOnFail']) expect(misspelt).toContain(`'${option}' does not exist in type`);
+    expect(misspelt).not.toMatch(/is not assignable to parameter of type '(TaskDefinition|string)/);
   }, 90_000);
 });

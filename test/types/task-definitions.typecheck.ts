@@ -112,6 +112,18 @@ export async function produce(tasks: TaskQueue, tester: TaskTester): Promise<voi
   // @ts-expect-error the parent's payload is wrong, after a spread too
   await tasks.enqueueMany([...parts.map((id) => ({ name: 'part', payload: {}, options: { id } })), { name: SendEmail, payload: { to: 1 } }]);
 
+  // Type arguments given by hand, as before the signature for both was added.
+  await tasks.enqueue<{ anything: boolean }>('email.send', { anything: true });
+  // @ts-expect-error the payload is not the type given
+  await tasks.enqueue<{ anything: boolean }>('email.send', { anything: 1 });
+  const explicit: TaskRef<{ messageId: string }> = await tasks.enqueue<{ to: string }, { messageId: string }, { to: string }>(SendEmail, { to: 'a@b.c' });
+  const scheduledBy: { n: number } = (await tasks.schedule<{ n: number }>('counted-2', 'audit', { n: 2 }, { every: 60_000 })).payload;
+  // A task given as one of several definitions, or as a name or a definition.
+  const either = (pick: boolean) => (pick ? SendEmail : Resize);
+  await tasks.enqueue(either(true), { to: 'a@b.c' } as never);
+  const byEither = (task: string | typeof SendEmail) => tasks.enqueue(task, {});
+  await byEither('email.send');
+
   // The string API is as it was.
   const byName = await tasks.enqueue('email.send', { anything: true });
   const untyped: { n: number } = await tasks.waitFor<{ n: number }>(byName, { timeout: 1_000 });
@@ -125,5 +137,5 @@ export async function produce(tasks: TaskQueue, tester: TaskTester): Promise<voi
   const stored: { messageId: string } | undefined = info?.result;
 
   const listed: Array<{ to: string }> = tester.enqueued(SendEmail).map((task) => task.payload);
-  void [messageId, wrong, first, second, untyped, stored, listed, scheduled, parent];
+  void [messageId, wrong, first, second, untyped, stored, listed, scheduled, parent, explicit, scheduledBy];
 }
