@@ -33,12 +33,39 @@ interface HeaderSetter {
   setHeader(response: unknown, name: string, value: string): unknown;
 }
 
+const CORS_NAMES = new Set(CORS_RESPONSE_HEADERS.map((name) => name.toLowerCase()));
+
+/** What a Fastify reply has that the header calls below use. */
+interface FastifyLikeReply {
+  header(name: string, value: unknown): unknown;
+  headers(values: Record<string, unknown>): unknown;
+}
+
 /** Puts the dashboard's headers on a response and takes off what the app's CORS policy added. */
 export function applyDashboardHeaders(adapter: HeaderSetter, response: unknown): void {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) adapter.setHeader(response, name, value);
   // Express's response and Fastify's reply both have removeHeader; Nest's adapter has no such call.
   const remove = (response as { removeHeader?: (name: string) => unknown }).removeHeader;
   if (typeof remove === 'function') for (const name of CORS_RESPONSE_HEADERS) remove.call(response, name);
+  refuseLaterCorsHeaders(response);
+}
+
+/**
+ * @fastify/cors may set its headers in a hook that runs after the route
+ * (`hook: 'preSerialization'` or `'onSend'`): this reply then takes none.
+ * Express's cors middleware always runs before the route, where they are removed above.
+ */
+function refuseLaterCorsHeaders(response: unknown): void {
+  const reply = response as Partial<FastifyLikeReply> & { raw?: unknown };
+  if (reply.raw === undefined || typeof reply.header !== 'function' || typeof reply.headers !== 'function') return;
+  const header = reply.header;
+  const headers = reply.headers;
+  reply.header = function (this: unknown, name: string, value: unknown) {
+    return CORS_NAMES.has(String(name).toLowerCase()) ? this : header.call(this, name, value);
+  };
+  reply.headers = function (this: unknown, values: Record<string, unknown>) {
+    return headers.call(this, Object.fromEntries(Object.entries(values).filter(([name]) => !CORS_NAMES.has(name.toLowerCase()))));
+  };
 }
 
 /** The header a POST carries the token in. */

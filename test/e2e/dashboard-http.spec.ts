@@ -21,7 +21,7 @@ const tokenOf = (html: string) => /data-token="([^"]+)"/.exec(html)![1];
 
 describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %s', (adapter) => {
   const opened: Array<{ app: DashboardApp; prefix: string }> = [];
-  const open = async (options: { readOnly?: boolean; guards?: CanActivate[] | Array<new () => CanActivate>; cors?: boolean } = {}) => {
+  const open = async (options: { readOnly?: boolean; guards?: CanActivate[] | Array<new () => CanActivate>; cors?: boolean | Record<string, unknown> } = {}) => {
     const prefix = uniquePrefix(`dash-${adapter}`);
     const app = await startDashboardApp({ adapter, prefix, ...options });
     opened.push({ app, prefix });
@@ -74,13 +74,18 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     expect((await fetch(`${origin}/tasks/api/queues/demo/tasks/nope`)).status).toBe(404);
   });
 
-  it("keeps an app-wide CORS policy off its routes, so another origin cannot read the page's token", async () => {
-    const { origin } = await open({ cors: true });
+  it.each<[string, boolean | Record<string, unknown>]>([
+    ['the defaults', true],
+    // Any origin with credentials; on Fastify, set in a hook after the route (as @fastify/cors allows).
+    ['credentials, set late', { origin: true, credentials: true, exposedHeaders: ['x-total'], ...(adapter === 'fastify' && { hook: 'preSerialization' }) }],
+  ])("keeps an app-wide CORS policy (%s) off its routes, so another origin cannot read the page's token", async (_label, cors) => {
+    const { origin } = await open({ cors });
     const from = { origin: 'http://evil.example' };
     // The app's own routes would carry Access-Control-Allow-Origin: *; the dashboard's page, API, assets and errors do not.
     for (const path of ['/tasks', '/tasks/api/overview', '/tasks/assets/dashboard.js', '/tasks/api/queues/demo/tasks/nope']) {
       const response = await fetch(`${origin}${path}`, { headers: from });
-      expect({ path, allowOrigin: response.headers.get('access-control-allow-origin') }).toEqual({ path, allowOrigin: null });
+      const cors = ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-expose-headers'].filter((name) => response.headers.has(name));
+      expect({ path, cors }).toEqual({ path, cors: [] });
       expect(response.headers.get('content-security-policy')).toBe(CSP);
     }
     const refused = await fetch(`${origin}/tasks/api/queues/demo/pause`, { method: 'POST', headers: { ...from, 'content-type': 'application/json' }, body: '{}' });
