@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Get, Header, Headers, HttpCode, 
 import { DashboardActions } from './dashboard-actions.js';
 import { DashboardErrorsFilter } from './dashboard-errors.filter.js';
 import { DashboardHeadersInterceptor } from './dashboard-headers.interceptor.js';
+import { DashboardHostGuard } from './dashboard-host.guard.js';
 import { DASHBOARD_ASSETS, dashboardPage, relativeBase } from './dashboard-page.js';
 import { asBadRequest, queuePageQuery, retryDeadBody, schedulesPageQuery } from './dashboard-query.js';
 import { DashboardReader } from './dashboard-reader.js';
@@ -24,7 +25,8 @@ interface PageRequest {
  */
 export function createDashboardController(options: ResolvedDashboardOptions, security: DashboardSecurity): Type<unknown> {
   @Controller(options.path)
-  @UseGuards(...options.guards)
+  // The host check first: a request for another host is refused before the app's own guards run.
+  @UseGuards(...(options.allowedHosts === null ? [] : [new DashboardHostGuard(options.allowedHosts)]), ...options.guards)
   @UseInterceptors(DashboardHeadersInterceptor, DashboardTimeoutInterceptor)
   @UseFilters(DashboardErrorsFilter)
   class TaskDashboardController {

@@ -1,4 +1,5 @@
 import { Injectable, type CanActivate } from '@nestjs/common';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { InvalidTaskOptionsError } from '../../lib/index.js';
 import { TaskDashboardModule } from '../../lib/dashboard/index.js';
 import { startDashboardApp, type AdapterName, type DashboardApp } from '../fixtures/dashboard-app.js';
@@ -19,9 +20,24 @@ class DenyAll implements CanActivate {
 
 const tokenOf = (html: string) => /data-token="([^"]+)"/.exec(html)![1];
 
+/** A GET with a Host header of the test's choosing (fetch may not set one), as a browser sends for the name it resolved. */
+function hostGet(origin: string, path: string, host: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(`${origin}${path}`, { headers: { ...headers, host } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
+    });
+    request.on('error', reject);
+  });
+}
+
 describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %s', (adapter) => {
   const opened: Array<{ app: DashboardApp; prefix: string }> = [];
-  const open = async (options: { readOnly?: boolean; guards?: CanActivate[] | Array<new () => CanActivate>; cors?: boolean | Record<string, unknown> } = {}) => {
+  const open = async (
+    options: { readOnly?: boolean; guards?: CanActivate[] | Array<new () => CanActivate>; cors?: boolean | Record<string, unknown>; allowedHosts?: string[] } = {},
+  ) => {
     const prefix = uniquePrefix(`dash-${adapter}`);
     const app = await startDashboardApp({ adapter, prefix, ...options });
     opened.push({ app, prefix });
@@ -91,6 +107,25 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     const refused = await fetch(`${origin}/tasks/api/queues/demo/pause`, { method: 'POST', headers: { ...from, 'content-type': 'application/json' }, body: '{}' });
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers only for its allowedHosts, by the Host the browser sent, whatever X-Forwarded-Host says', async () => {
+    const { origin } = await open({ allowedHosts: ['127.0.0.1', '.tasks.example'] });
+    const port = new URL(origin).port;
+    expect((await fetch(`${origin}/tasks`)).status).toBe(200);
+    for (const host of ['tasks.example', `ops.tasks.example:${port}`]) expect([host, (await hostGet(origin, '/tasks/api/overview', host)).status]).toEqual([host, 200]);
+    // A rebinding website's name, for the page and the API, even when the page claims another host.
+    for (const [path, headers] of [
+      ['/tasks', {}],
+      ['/tasks/api/overview', {}],
+      ['/tasks/api/overview', { 'x-forwarded-host': '127.0.0.1' }],
+    ] as const) {
+      const refused = await hostGet(origin, path, `evil.test:${port}`, headers);
+      expect([path, refused.status]).toEqual([path, 403]);
+      expect(refused.body).toContain("this dashboard answers only for its allowedHosts (127.0.0.1, .tasks.example); the request named host 'evil.test'");
+      expect(refused.headers['content-security-policy']).toBe(CSP);
+    }
+    expect((await hostGet(origin, '/tasks', 'badtasks.example')).status).toBe(403);
   });
 
   it('refuses a POST without the token or from another origin, and runs one from the page', async () => {
@@ -337,5 +372,9 @@ describe('TaskDashboardModule.forRoot options', () => {
     for (const path of ['/a/../b', './tasks', '//tasks', '/tasks//', 'admin//tasks']) expect(() => TaskDashboardModule.forRoot({ path })).toThrow('path must be a URL path');
     expect(TaskDashboardModule.forRoot({ path: 'admin/tasks/' })).toBeDefined();
     expect(() => TaskDashboardModule.forRoot({ path: '/tasks', readOnly: 'yes' } as never)).toThrow('readOnly must be true or false');
+    for (const allowedHosts of [[], ['http://tasks.internal'], ['tasks.internal:3000'], ['tasks internal'], 'tasks.internal', [42]]) {
+      expect(() => TaskDashboardModule.forRoot({ path: '/tasks', allowedHosts } as never)).toThrow(/^TaskDashboardModule\.forRoot: allowedHosts must be a non-empty array of host names without port or scheme/);
+    }
+    expect(TaskDashboardModule.forRoot({ path: '/tasks', allowedHosts: ['Tasks.Internal', 'localhost', '10.0.0.5', '[::1]', '.example.com'] })).toBeDefined();
   });
 });
