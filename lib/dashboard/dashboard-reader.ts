@@ -7,6 +7,9 @@ import { previousOccurrence } from '../policies/schedule-timing.js';
 import { TaskQueue } from '../producer/task-queue.js';
 import { timers } from '../timers/own-timers.js';
 import { taskRow, type ListOrder, type OverviewView, type QueuePageView, type ScheduleView, type SchedulesPageView, type TaskPageView, type WorkerView } from './dashboard-views.js';
+import { unknownQueue } from './unknown-queue.js';
+import { queuePresence } from '../producer/queue-presence.js';
+import type { TaskCounts } from '../interfaces/task-info.interface.js';
 
 /**
  * The most JSON text of a result or a progress value the task page carries.
@@ -119,15 +122,23 @@ export class DashboardReader {
         this.tasks.list(query.state, { queue, offset: query.offset, limit: query.limit, ...(query.name !== null && { name: query.name }) }),
         this.tasks.throughput(queue, { minutes: 60 }),
       ]);
+      await this.mustKnow(queue, counts);
       return { queue, counts, ...query, tasks: tasks.map(taskRow), throughput };
     }
     // Newest first (never with a name: queuePageQuery refuses it, as a filtered list has no total to count
     // from): the count says where the other end is, so it is read first. A task that finishes between the
     // two reads shifts the page by one, as any offset page shifts.
     const [counts, throughput] = await Promise.all([this.tasks.counts(queue), this.tasks.throughput(queue, { minutes: 60 })]);
+    await this.mustKnow(queue, counts);
     const window = newestWindow(counts[query.state], query.offset, query.limit);
     const tasks = window ? await this.tasks.list(query.state, { queue, ...window }) : [];
     return { queue, counts, ...query, tasks: tasks.reverse().map(taskRow), throughput };
+  }
+
+  /** A queue the prefix does not know is a 404, not an empty page (a typo in the URL, a queue obliterated). */
+  private async mustKnow(queue: string, counts: TaskCounts): Promise<void> {
+    const { known, listed } = await queuePresence(this.tasks, queue, counts);
+    if (!known) throw unknownQueue(queue, listed);
   }
 
   /** The task with its attempts, relations and log; null when it does not exist. */

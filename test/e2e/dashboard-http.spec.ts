@@ -128,6 +128,21 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     expect((await hostGet(origin, '/tasks', 'badtasks.example')).status).toBe(403);
   });
 
+  it('answers 404 for a queue the prefix does not know, and a queue action on one makes nothing', async () => {
+    const { origin, tasks } = await open();
+    await tasks.enqueue('demo.ok', { n: 1 });
+    const token = tokenOf(await (await fetch(`${origin}/tasks`)).text());
+    const page = await fetch(`${origin}/tasks/api/queues/demmo?state=waiting`);
+    expect(page.status).toBe(404);
+    expect(((await page.json()) as { message: string }).message).toBe("no queue 'demmo' under this prefix (known: demo)");
+    for (const action of ['pause', 'resume', 'drain', 'retry-dead']) {
+      const post = await fetch(`${origin}/tasks/api/queues/demmo/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': token }, body: '{}' });
+      expect([action, post.status]).toEqual([action, 404]);
+    }
+    expect(await tasks.queues()).toEqual(['demo']);
+    expect((await tasks.counts('demmo')).paused).toBe(false);
+  });
+
   it('refuses a POST without the token or from another origin, and runs one from the page', async () => {
     const { origin, tasks } = await open();
     const token = tokenOf(await (await fetch(`${origin}/tasks`)).text());

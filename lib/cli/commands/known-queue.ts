@@ -1,5 +1,5 @@
 import { checkQueueName } from '../../config/option-checks.js';
-import { TASK_STATES } from '../../interfaces/task-state.js';
+import { queuePresence } from '../../producer/queue-presence.js';
 import type { TaskQueue } from '../../producer/task-queue.js';
 import type { Place } from '../cli-command.js';
 import { CommandFailure } from '../cli-errors.js';
@@ -26,9 +26,7 @@ function unknownQueue(name: string, known: readonly string[], place: Place, orEl
  */
 export async function knownQueue(queue: TaskQueue, command: string, name: string, label: string, place: Place, orElse?: string): Promise<string> {
   checkQueueName(name, command, label);
-  const known = await queue.queues();
-  if (known.includes(name)) return name;
-  const counts = await queue.counts(name);
-  if (counts.paused || TASK_STATES.some((state) => counts[state] > 0)) return name;
-  throw unknownQueue(name, known, place, orElse);
+  const { known, listed } = await queuePresence(queue, name);
+  if (known) return name;
+  throw unknownQueue(name, listed, place, orElse);
 }

@@ -41,6 +41,7 @@ describe('DashboardReader.queuePage, newest first', () => {
   const queueOf = (total: number, calls: ListOptions[] = []) =>
     ({
       counts: async () => ({ blocked: 0, waiting: 0, delayed: 0, active: 0, completed: 0, dead: total, paused: false }),
+      queues: async () => ['q'],
       throughput: async () => [],
       list: async (_state: TaskState, options: ListOptions) => {
         const { offset = 0, limit = 100 } = options;
