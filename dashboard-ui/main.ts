@@ -37,9 +37,18 @@ let current: View | null = null;
 let inFlight: View | null = null;
 
 /** The view the hash names: `#/`, `#/schedules?offset=`, `#/queues/<q>?...`, `#/queues/<q>/tasks/<id>`. */
+function decodeSegment(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 function route(): View {
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  // A malformed escape (typed or pasted) is kept as written: the view then says no such queue or task, rather than the page failing.
+  const parts = path.split('/').filter(Boolean).map(decodeSegment);
   if (parts[0] === 'schedules') return schedulesView(parseSchedulesRoute(query));
   if (parts[0] === 'queues' && parts.length >= 4 && parts[2] === 'tasks') return taskView(parts[1], parts.slice(3).join('/'));
   if (parts[0] === 'queues' && parts[1]) return queueView(parseQueueRoute(parts[1], query));

@@ -125,6 +125,18 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on
     expect(errors).toEqual([]);
   });
 
+  it('says a queue in the address is unknown, mistyped or with a malformed escape, without failing the page', async () => {
+    const { origin, tasks, page } = await open();
+    await tasks.enqueue('demo.ok', { n: 1 }, { delay: 600_000 });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${origin}/tasks#/queues/demmo`);
+    await page.locator('[data-testid="outage"]', { hasText: "no queue 'demmo' under this prefix (known: demo)" }).waitFor();
+    await page.goto(`${origin}/tasks#/queues/%E0%A4%A`);
+    await page.locator('[data-testid="outage"]', { hasText: "no queue '%E0%A4%A'" }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('asks before Drain what it removes, and leaves delayed tasks as it said', async () => {
     const { origin, tasks, page } = await open();
     await tasks.pause('demo');
