@@ -69,9 +69,17 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
     // Resolved once every queue's follower has its start point: events after bootstrap reach the listeners.
     // Every handler is registered by now (module init is over): a listener by name follows its handler's queue.
     const handlerQueue = (name: string) => this.registry.get(name)?.queue;
+    const served = [...this.registry.byQueue().keys()];
     const subscribed = await Promise.allSettled(
       this.found.map(({ meta, source, call }) => {
         const binding = checkBinding(meta, source, handlerQueue);
+        if (fellBackToDefault(meta, binding) && served.length > 0 && !served.includes(DEFAULTS.queue) && !this.options.queues.has(DEFAULTS.queue)) {
+          // A listener ported from a queue's own events class (BullMQ's @QueueEventsListener('emails')) without its queue hears nothing.
+          this.logger.warn(
+            `${source}: @OnTaskEvent('${binding.type}') follows queue '${DEFAULTS.queue}', as it names no queue (nor a task whose handler or ` +
+              `definition names one), but this app's handlers serve ${served.map((q) => `'${q}'`).join(', ')}: give { queue } to follow another`,
+          );
+        }
         if (queueSettings(this.options, binding.queue).eventsMaxLen === 0) {
           this.logger.warn(
             `${source}: @OnTaskEvent listens to queue '${binding.queue}', whose events are off (queues.${binding.queue}.events: false): ` +
@@ -92,6 +100,13 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
     this.unsubscribes = [];
     await Promise.all(unsubscribes.map((unsubscribe) => unsubscribe()));
   }
+}
+
+/** Whether the listener's queue is 'default' only for want of another: none given, none from its task name. */
+function fellBackToDefault(meta: OnTaskEventMetadata, binding: TaskEventBinding): boolean {
+  const options = meta.options as { queue?: unknown; name?: unknown } | undefined;
+  const definitionQueue = typeof options?.name === 'object' && options.name !== null ? (options.name as { options?: { queue?: unknown } }).options?.queue : undefined;
+  return binding.queue === DEFAULTS.queue && options?.queue === undefined && definitionQueue === undefined;
 }
 
 /**
