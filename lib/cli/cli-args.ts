@@ -20,6 +20,8 @@ export interface Located {
   help: boolean;
   /** Whether `--version` was given anywhere (it means something only without a command). */
   version: boolean;
+  /** The first option given as written that is neither a global one nor `--version` (`-v`), or null. */
+  unknownOption: string | null;
 }
 
 /**
@@ -32,7 +34,8 @@ export function locateCommand(argv: readonly string[]): Located {
   const first = tokens.find((token) => token.kind === 'positional');
   const help = tokens.some((token) => token.kind === 'option' && token.name === 'help');
   const version = tokens.some((token) => token.kind === 'option' && token.name === 'version');
-  return { name: first?.kind === 'positional' ? first.value : null, help, version };
+  const unknown = tokens.find((token) => token.kind === 'option' && token.name !== 'version' && !Object.hasOwn(GLOBAL_OPTIONS, token.name));
+  return { name: first?.kind === 'positional' ? first.value : null, help, version, unknownOption: unknown?.kind === 'option' ? unknown.rawName : null };
 }
 
 /**

@@ -34,6 +34,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (located.name === null) {
     if (located.help) return done(io, generalHelp());
     if (located.version) return done(io, io.version ?? 'unknown (the package.json beside the command could not be read)');
+    // `-v` for the version, say: named, rather than only "no command given".
+    if (located.unknownOption !== null) return usage(io, new UsageError(`unknown option '${located.unknownOption}' and no command given (the version is --version)`), undefined);
     io.err(`${BIN}: no command given\n${generalHelp()}`);
     return EXIT.usage;
   }

@@ -68,6 +68,7 @@ describe('nestjs-redis-tasks: help, usage errors and connection failures', () =>
       [['queues', '--frob'], "queues: unknown option '--frob'", 'Usage: nestjs-redis-tasks queues'],
       [['list', 'q', 'dead', '--limit'], "list: option '--limit <value>' argument missing", 'Usage: nestjs-redis-tasks list <queue> <state>'],
       [['frobnicate'], "unknown command 'frobnicate'", 'Usage: nestjs-redis-tasks <command>'],
+      [['-v'], "unknown option '-v' and no command given (the version is --version)", 'Usage: nestjs-redis-tasks <command>'],
       [['counts'], 'counts: expects 1 argument, got none', 'Usage: nestjs-redis-tasks counts <queue>'],
       [['list', 'q'], 'list: expects 2 arguments, got 1', 'Usage: nestjs-redis-tasks list'],
       [['pause', 'a', 'b'], "pause: unexpected argument 'b'", 'Usage: nestjs-redis-tasks pause <queue>'],
