@@ -81,6 +81,13 @@ function taskTable(route: QueueRoute, tasks: TaskRow[]): HTMLElement {
   );
 }
 
+/** Under a name filter's list, when the state holds more tasks than the filter searches. */
+function searchNote(data: QueuePageView): HTMLElement | null {
+  const total = data.counts[data.state];
+  if (data.searched === null || total <= data.searched) return null;
+  return h('p', { class: 'muted', 'data-testid': 'search-note' }, `Searched the first ${num(data.searched)} of ${num(total)} ${data.state} tasks for this name.`);
+}
+
 /** One queue: tasks by state a page at a time, a name filter, find by id, and the queue's actions. */
 export function queueView(route: QueueRoute): View {
   // The frame: the heading (which takes the focus after a route change), the filters and the pager are drawn at once.
@@ -135,7 +142,7 @@ export function queueView(route: QueueRoute): View {
           return h('a', { href, class: current ? 'tab active' : 'tab', 'data-state': s, 'aria-current': current ? 'page' : undefined }, `${s} `, h('span', { class: 'count' }, num(data.counts[s])));
         }),
       );
-      patch(table, taskTable(route, data.tasks));
+      patch(table, taskTable(route, data.tasks), searchNote(data));
       patch(pager, ...queuePager(route, PAGE, { shown: data.tasks.length, total: route.name ? null : data.counts[route.state as (typeof STATES)[number]] }, go));
       patch(chart, throughputChart(data.throughput));
     },

@@ -5,6 +5,7 @@ import type { ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import type { ScheduleInfo } from '../interfaces/schedule.interface.js';
 import { previousOccurrence } from '../policies/schedule-timing.js';
 import { TaskQueue } from '../producer/task-queue.js';
+import { NAME_SCAN_WINDOW } from '../engine/task-engine.js';
 import { timers } from '../timers/own-timers.js';
 import { taskRow, type ListOrder, type OverviewView, type QueuePageView, type ScheduleView, type SchedulesPageView, type TaskPageView, type WorkerView } from './dashboard-views.js';
 import { unknownQueue } from './unknown-queue.js';
@@ -123,7 +124,8 @@ export class DashboardReader {
         this.tasks.throughput(queue, { minutes: 60 }),
       ]);
       await this.mustKnow(queue, counts);
-      return { queue, counts, ...query, tasks: tasks.map(taskRow), throughput };
+      const searched = query.name === null ? null : Math.min(counts[query.state], NAME_SCAN_WINDOW);
+      return { queue, counts, ...query, tasks: tasks.map(taskRow), searched, throughput };
     }
     // Newest first (never with a name: queuePageQuery refuses it, as a filtered list has no total to count
     // from): the count says where the other end is, so it is read first. A task that finishes between the
@@ -132,7 +134,7 @@ export class DashboardReader {
     await this.mustKnow(queue, counts);
     const window = newestWindow(counts[query.state], query.offset, query.limit);
     const tasks = window ? await this.tasks.list(query.state, { queue, ...window }) : [];
-    return { queue, counts, ...query, tasks: tasks.reverse().map(taskRow), throughput };
+    return { queue, counts, ...query, tasks: tasks.reverse().map(taskRow), searched: null, throughput };
   }
 
   /** A queue the prefix does not know is a 404, not an empty page (a typo in the URL, a queue obliterated). */

@@ -65,6 +65,8 @@ export interface QueuePageView {
   name: string | null;
   order: ListOrder;
   tasks: TaskRow[];
+  /** With a name filter, how many tasks of the state it searched (the first NAME_SCAN_WINDOW); null without one. */
+  searched: number | null;
   throughput: ThroughputPoint[];
 }
 

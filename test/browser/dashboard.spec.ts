@@ -260,6 +260,12 @@ describe('a queue of 10,000 waiting tasks in Chromium', () => {
       expect(new Set(await page.locator('[data-testid="task-table"] tbody tr td:nth-child(2)').allTextContents())).toEqual(new Set(['demo.flaky']));
       await shot(page, 'paging-10000');
 
+      // The filter searched every one of them: nothing to say.
+      expect(await page.locator('[data-testid="search-note"]').count()).toBe(0);
+      // One more, and the filter searches the first 10,000 only: the page says so.
+      await tasks.enqueue('demo.ok', { n: 10_000 }, { queue: 'demo' });
+      await page.locator('[data-testid="search-note"]', { hasText: 'Searched the first 10,000 of 10,001 waiting tasks for this name.' }).waitFor();
+
       const [first] = await tasks.list('waiting', { queue: 'demo', limit: 1 });
       await page.locator('input[name="id"]').fill(first.id);
       await page.locator('input[name="id"]').press('Enter');
