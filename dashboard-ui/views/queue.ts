@@ -1,5 +1,5 @@
 import { actionButton, actionReason, type ActionOptions } from '../actions.js';
-import { getJson, seg } from '../api.js';
+import { ApiError, getJson, seg } from '../api.js';
 import { throughputChart } from '../chart.js';
 import { chip, h, link, num, type Child } from '../dom.js';
 import { keepFocusOn } from '../focus.js';
@@ -129,7 +129,16 @@ export function queueView(route: QueueRoute): View {
     async refresh() {
       const q = new URLSearchParams({ state: route.state, offset: String(route.offset), limit: String(PAGE), order: listedOrder(route) });
       if (route.name) q.set('name', route.name);
-      const data = await getJson<QueuePageView>(`queues/${seg(route.queue)}?${q.toString()}`);
+      let data: QueuePageView;
+      try {
+        data = await getJson<QueuePageView>(`queues/${seg(route.queue)}?${q.toString()}`);
+      } catch (error) {
+        // A name no task can have (typed into the filter): said where the list goes, not as the page failing to update.
+        if (!route.name || !(error instanceof ApiError) || error.status !== 400) throw error;
+        patch(table, h('p', { class: 'empty', 'data-testid': 'filter-refused' }, `No task can be named so: ${error.message}`));
+        patch(pager);
+        return;
+      }
       // After an action: the next poll reports a failure to read, in the page's status line.
       const refresh = () => view.refresh().catch(() => undefined);
       patch(badge, data.counts.paused ? chip('paused') : null);

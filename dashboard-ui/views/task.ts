@@ -72,8 +72,9 @@ export function taskView(queue: string, id: string): View {
       try {
         data = await getJson<TaskPageView>(path);
       } catch (error) {
-        // Gone (cancelled, removed, trimmed by retention) or never there: said in the page, with nothing to act on.
-        if (!(error instanceof ApiError) || error.status !== 404) throw error;
+        // Gone (cancelled, removed, trimmed by retention), never there, or an id no task can have (typed into
+        // the find box): said in the page, with nothing to act on, not as the page failing to update.
+        if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 400)) throw error;
         shown = '';
         patch(stateChip, chip('gone'));
         patch(actions);
