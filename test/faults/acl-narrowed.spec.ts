@@ -3,10 +3,10 @@ import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
+import { RateLimitedError, TaskHandler, TaskModule, TaskQueue } from '../../lib/index.js';
 import { assertBuilt } from '../fixtures/child-processes.js';
 import { CapturingLogger } from '../utils/capturing-logger.js';
-import { waitUntil } from '../utils/wait.js';
+import { sleep, waitUntil } from '../utils/wait.js';
 import { RULES } from './support/acl-rule.js';
 import { faultRedis, type FaultRedis } from './support/fault-redis.js';
 
@@ -42,6 +42,18 @@ class GatedTasks {
     const run = ++this.runs;
     this.markStarted();
     if (run === 1) await this.gate;
+    return `run ${run}`;
+  }
+
+  /** Asks to run later on its first run: the attempt is handed back, not used. */
+  @TaskHandler('narrowed.limited', { attempts: 2 })
+  async limited(): Promise<string> {
+    const run = ++this.runs;
+    this.markStarted();
+    if (run === 1) {
+      await this.gate;
+      throw new RateLimitedError(0);
+    }
     return `run ${run}`;
   }
 
@@ -87,7 +99,7 @@ describe('an ACL rule narrowed while a task runs', () => {
   });
 
   afterEach(async () => {
-    await admin.call('ACL', 'SETUSER', USER, '+xadd', '+hset', '+rpush', '+hincrby');
+    await admin.call('ACL', 'SETUSER', USER, '+xadd', '+hset', '+rpush', '+hincrby', '+zadd');
     await app?.close();
     app = null;
   });
@@ -95,6 +107,15 @@ describe('an ACL rule narrowed while a task runs', () => {
   afterAll(async () => {
     await redis?.destroy();
   });
+
+  /** The types of the events of task `id` in the default queue's stream, oldest first. */
+  async function eventsOf(id: string): Promise<string[]> {
+    const entries = (await admin.xrange('{tasks:default}:events', '-', '+')) as Array<[string, string[]]>;
+    return entries
+      .map(([, fields]) => Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]])) as Record<string, string>)
+      .filter((event) => event.i === id)
+      .map((event) => event.t!);
+  }
 
   /** Takes `command` away, lets the held run end, and waits until Redis has refused it in the settle. */
   async function refuseTheSettle(tasks: GatedTasks, command = 'xadd'): Promise<void> {
@@ -114,19 +135,30 @@ describe('an ACL rule narrowed while a task runs', () => {
     ['failed and retried', 'xadd', 'narrowed.retry'],
     ['completed', 'hset', 'narrowed.complete'],
     ['failed and retried', 'rpush', 'narrowed.retry'],
+    ['handed back for a rate limit', 'zadd', 'narrowed.limited'],
   ])('records an outcome (%s) refused part-way (%s taken away) once the rule allows it again, within the lease', async (_label, command, name) => {
     const queue = app!.get(TaskQueue);
     const tasks = app!.get(GatedTasks);
     const ref = await queue.enqueue(name, {});
     await refuseTheSettle(tasks, command);
-    // While refused, the task is still listed as running (its lease given back), not lost from every set.
-    expect(await queue.counts()).toMatchObject({ active: 1, waiting: 0 });
+    // While refused, the task is still listed as running (its lease given back), not lost from every set; with
+    // ZADD refused the lease cannot be given back, and the task is in no set until a retry gets through.
+    expect(await queue.counts()).toMatchObject({ active: command === 'zadd' ? 0 : 1, waiting: 0 });
+    // The worker retries meanwhile: each try writes again what comes before the refused command, nothing after it.
+    await sleep(600);
     await admin.call('ACL', 'SETUSER', USER, `+${command}`);
     // The worker's retry records the outcome: a completion ran once; a failure runs again and completes.
     await expect(queue.waitFor(ref, { timeout: 10_000 })).resolves.toBe(name === 'narrowed.complete' ? 'run 1' : 'run 2');
-    // Never run again for the refusal, nor charged an attempt for it.
+    // Never run again for the refusal, nor charged an attempt for it (a rate-limited run is not one).
     expect(tasks.runs).toBe(name === 'narrowed.complete' ? 1 : 2);
-    expect((await queue.get(ref))?.attempts).toBe(tasks.runs);
+    expect((await queue.get(ref))?.attempts).toBe(name === 'narrowed.limited' ? 1 : tasks.runs);
+    // The event comes first in its row: with XADD refused none was written until the retry got through, once;
+    // a command refused after it had each try write it again.
+    const events = await eventsOf(ref.id);
+    const ends = events.filter((type) => type === 'completed' || type === 'retrying');
+    if (command === 'xadd') expect(ends).toEqual(name === 'narrowed.complete' ? ['completed'] : ['retrying', 'completed']);
+    else expect(new Set(ends)).toEqual(new Set(name === 'narrowed.complete' ? ['completed'] : ['retrying', 'completed']));
+    if (name === 'narrowed.retry') expect((await queue.history(ref))?.map((attempt) => attempt.outcome)).toEqual(['failed', 'completed']);
     // The retry recorded the outcome itself: nothing given up, no lease found ended (recovery then takes the task).
     expect(logger.lines.filter((line) => /could not record a task outcome|did not take the outcome/.test(line))).toEqual([]);
   });

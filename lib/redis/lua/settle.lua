@@ -45,9 +45,10 @@ local leaving, doomed, seen = {}, {}, {}
 -- Attempts that completed or failed in this batch, for the throughput counters.
 local succeeded, failed = 0, 0
 
--- Puts a task back to run after delay ms (0: at once, in its old place).
+-- Puts a task back to run after delay ms (0: at once, in its old place); an
+-- attempt not used (rate-limited) is refunded last, after the writes a retry
+-- of a settle refused part-way repeats (see giveBack), so no retry refunds it twice.
 local function requeue(taskKey, id, delay, err, attemptUsed)
-  if not attemptUsed then redis.call('HINCRBY', taskKey, R_ATTEMPTS, -1) end
   if delay > 0 then
     local runAt = now + delay
     redis.call('HSET', taskKey, R_STATE, S_DELAYED, R_ERROR, err, R_RUN_AT, int(runAt))
@@ -58,6 +59,7 @@ local function requeue(taskKey, id, delay, err, attemptUsed)
     redis.call('ZADD', keys[KEY_WAIT], redis.call('HGET', taskKey, R_WAIT_SCORE), id)
     requeued = true
   end
+  if not attemptUsed then redis.call('HINCRBY', taskKey, R_ATTEMPTS, -1) end
 end
 
 -- Reads first: which rows still hold their lease (a repeated settle of an
@@ -149,9 +151,10 @@ end
 -- up to a lease, and then recovery takes back what is left, counting the
 -- attempt; without this they would stay active in no set that either reads. A
 -- row's token is its last write, so a row stopped part-way still holds its
--- lease, and the retry that gets through records it whole (what the first try
--- wrote is written again: its event, say, twice) rather than the handler
--- running again.
+-- lease, and the retry that gets through records it rather than the handler
+-- running again; each try writes again what came before the refused command
+-- (the row's event first of all). What a refused write leaves half done beside
+-- the row (a handler's fleet-wide count, a dependent half unblocked) is not mended.
 local function giveBack(err)
   if requeued then pcall(wake, keys[KEY_MARK]) end
   local back, expiry = {}, int(now + (tonumber(ARGV[ARG_LEASE_MS]) or 0))
