@@ -16,8 +16,8 @@ import { PACKAGE_ROOT } from '../fixtures/child-processes.js';
 const PACK_TIMEOUT_MS = 300_000;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const tsc = join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-/** TypeScript 7, the native compiler (a dev dependency under its own name): the one a new app gets from npm. */
-const tsc7 = join(PACKAGE_ROOT, 'node_modules', 'typescript-7', 'bin', 'tsc');
+/** TypeScript 7, the native compiler, the one a new app gets from npm: installed apart (`npm run test:pack` does), as its tsc would take the place of TypeScript 6's. */
+const tsc7 = join(PACKAGE_ROOT, 'tools', 'typescript-7', 'node_modules', 'typescript', 'bin', 'tsc');
 /** What the installed package needs beside it: its dependencies and peer dependencies. */
 const NEEDED = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'reflect-metadata', 'rxjs', 'ioredis', 'croner', '@standard-schema/spec', '@types/node'];
 
