@@ -21,6 +21,8 @@ const MAX_PREFETCH = 64;
  * ones the buffer was sized by.
  */
 export const BUFFER_HOLD_MS = 1_000;
+/** How often the hold is looked at while tasks wait in the buffer: a hand-back comes within BUFFER_HOLD_MS and one look more. */
+const HOLD_LOOKS = 4;
 
 /**
  * Decides when fetched tasks start. At most `concurrency` run (or wait for
@@ -44,6 +46,10 @@ export class RunQueue<T extends Schedulable> {
   /** Runs ended so far: the hold timer tells from it whether any ended while it waited. */
   private runsEnded = 0;
   private holdTimer: ReturnType<typeof timers.setTimeout> | null = null;
+  /** Looks in a row that found tasks waiting in the buffer and no run ended since the look before. */
+  private stillLooks = 0;
+  /** Tasks a fetch already on its way brought while the buffer was held back: handed back together, at the turn's end. */
+  private refused: T[] = [];
   /** The buffer was handed back for waiting too long: none is kept until a run ends. */
   private heldBack = false;
 
@@ -71,6 +77,12 @@ export class RunQueue<T extends Schedulable> {
    */
   offer(item: T): void {
     while (this.running < this.concurrency && this.buffer.length > 0) this.startNow(this.buffer.shift()!);
+    if (this.heldBack && this.running >= this.concurrency) {
+      // Fetched by a call sent before the hand-back (a fetch waiting for news, which the hand-back's own wake
+      // ended): back with the rest, or this worker would lease again what it handed back for others.
+      if (this.refused.push(item) === 1) timers.setImmediate(() => this.handBack(this.refused.splice(0)));
+      return;
+    }
     if (this.running >= this.concurrency) {
       this.buffer.push(item);
       this.watchBuffer();
@@ -79,20 +91,30 @@ export class RunQueue<T extends Schedulable> {
     this.startNow(item);
   }
 
-  /** Hands the buffer back once it has waited BUFFER_HOLD_MS with no run ending; one timer, re-armed while tasks wait. */
+  /**
+   * Hands the buffer back once tasks have waited in it for BUFFER_HOLD_MS with
+   * no run ending: one timer, looking HOLD_LOOKS times per hold while tasks
+   * wait, so a wait is measured from about when it began, not from a look armed
+   * during an earlier one.
+   */
   private watchBuffer(): void {
     if (this.holdTimer !== null) return;
-    const ended = this.runsEnded;
-    this.holdTimer = timers.setTimeout(() => {
+    let ended = this.runsEnded;
+    this.stillLooks = 0;
+    const look = () => {
       this.holdTimer = null;
       if (this.buffer.length === 0) return;
-      if (this.runsEnded !== ended) {
-        this.watchBuffer();
+      this.stillLooks = this.runsEnded === ended ? this.stillLooks + 1 : 0;
+      ended = this.runsEnded;
+      if (this.stillLooks < HOLD_LOOKS) {
+        this.holdTimer = timers.setTimeout(look, BUFFER_HOLD_MS / HOLD_LOOKS);
+        this.holdTimer.unref();
         return;
       }
       this.heldBack = true;
       this.handBack(this.buffer.splice(0));
-    }, BUFFER_HOLD_MS);
+    };
+    this.holdTimer = timers.setTimeout(look, BUFFER_HOLD_MS / HOLD_LOOKS);
     this.holdTimer.unref();
   }
 

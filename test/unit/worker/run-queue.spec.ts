@@ -123,6 +123,12 @@ describe('RunQueue', () => {
       expect(handedBack).toEqual([['b', 'c']]);
       // The slot is still held by the slow run: leasing ahead again would only strand the next ones the same way.
       expect(runQueue.prefetch).toBe(0);
+      // What a fetch sent before the hand-back brings goes back too, together, at the end of the turn.
+      runQueue.offer(item('late1', h));
+      runQueue.offer(item('late2', h));
+      expect(handedBack).toEqual([['b', 'c']]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(handedBack).toEqual([['b', 'c'], ['late1', 'late2']]);
       expect(runQueue.drainWaiting()).toEqual([]);
       // Once a run ends, the average decides again (a run that took this little keeps it short).
       runQueue.finished(slow, 1);
