@@ -27,5 +27,6 @@ function hostName(header: string | undefined): string | null {
   const value = header.toLowerCase();
   if (value.startsWith('[')) return value.slice(0, value.indexOf(']') + 1) || null;
   const colon = value.lastIndexOf(':');
-  return colon === -1 ? value : value.slice(0, colon);
+  // A fully qualified name's final dot (`tasks.internal.`) names the same host.
+  return (colon === -1 ? value : value.slice(0, colon)).replace(/\.$/, '');
 }

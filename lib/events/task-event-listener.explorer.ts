@@ -77,7 +77,8 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
           // A listener ported from a queue's own events class (BullMQ's @QueueEventsListener('emails')) without its queue hears nothing.
           this.logger.warn(
             `${source}: @OnTaskEvent('${binding.type}') follows queue '${DEFAULTS.queue}', as it names no queue (nor a task whose handler or ` +
-              `definition names one), but this app's handlers serve ${served.map((q) => `'${q}'`).join(', ')}: give { queue } to follow another`,
+              `definition names one), but this app's handlers serve ${served.map((q) => `'${q}'`).join(', ')}: give { queue } to follow another ` +
+              `(or { queue: '${DEFAULTS.queue}' } if that is the one meant)`,
           );
         }
         if (queueSettings(this.options, binding.queue).eventsMaxLen === 0) {
@@ -102,11 +103,14 @@ export class TaskEventListenerExplorer implements OnModuleInit, OnApplicationBoo
   }
 }
 
-/** Whether the listener's queue is 'default' only for want of another: none given, none from its task name. */
+/**
+ * Whether the listener's queue is 'default' only for want of another: it names
+ * neither a queue nor a task (a task name is deliberate: its tasks may be
+ * enqueued here to 'default' and run by another service).
+ */
 function fellBackToDefault(meta: OnTaskEventMetadata, binding: TaskEventBinding): boolean {
   const options = meta.options as { queue?: unknown; name?: unknown } | undefined;
-  const definitionQueue = typeof options?.name === 'object' && options.name !== null ? (options.name as { options?: { queue?: unknown } }).options?.queue : undefined;
-  return binding.queue === DEFAULTS.queue && options?.queue === undefined && definitionQueue === undefined;
+  return binding.queue === DEFAULTS.queue && options?.queue === undefined && options?.name === undefined;
 }
 
 /**

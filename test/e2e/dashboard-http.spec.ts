@@ -113,7 +113,7 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     const { origin } = await open({ allowedHosts: ['127.0.0.1', '.tasks.example'] });
     const port = new URL(origin).port;
     expect((await fetch(`${origin}/tasks`)).status).toBe(200);
-    for (const host of ['tasks.example', `ops.tasks.example:${port}`]) expect([host, (await hostGet(origin, '/tasks/api/overview', host)).status]).toEqual([host, 200]);
+    for (const host of ['tasks.example', `ops.tasks.example:${port}`, 'Tasks.Example.']) expect([host, (await hostGet(origin, '/tasks/api/overview', host)).status]).toEqual([host, 200]);
     // A rebinding website's name, for the page and the API, even when the page claims another host.
     for (const [path, headers] of [
       ['/tasks', {}],

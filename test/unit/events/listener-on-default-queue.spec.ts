@@ -33,6 +33,14 @@ class Listeners {
   // By a definition that names its queue, 'default' included.
   @OnTaskEvent('completed', { name: Pinned })
   byDefinition(_event: TaskEvent) {}
+
+  // By a name no handler here serves: its tasks go to 'default' from this app, and another service runs them.
+  @OnTaskEvent('completed', { name: 'pdf.render' })
+  byNameElsewhere(_event: TaskEvent) {}
+
+  // 'default' named outright.
+  @OnTaskEvent('dead', { queue: 'default' })
+  meant(_event: TaskEvent) {}
 }
 
 class WarningsLogger extends ConsoleLogger {
@@ -55,7 +63,7 @@ describe("@OnTaskEvent that names no queue, in an app whose handlers serve other
   it('warns at bootstrap, naming the listener and the queues the handlers serve, and only for it', async () => {
     expect(await warningsOf([EmailTasks, Listeners])).toEqual([
       "Listeners.ported: @OnTaskEvent('completed') follows queue 'default', as it names no queue (nor a task whose handler or definition " +
-        "names one), but this app's handlers serve 'emails': give { queue } to follow another",
+        "names one), but this app's handlers serve 'emails': give { queue } to follow another (or { queue: 'default' } if that is the one meant)",
     ]);
   });
 
