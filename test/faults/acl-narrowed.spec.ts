@@ -7,7 +7,7 @@ import { RateLimitedError, TaskHandler, TaskModule, TaskQueue } from '../../lib/
 import { assertBuilt } from '../fixtures/child-processes.js';
 import { CapturingLogger } from '../utils/capturing-logger.js';
 import { sleep, waitUntil } from '../utils/wait.js';
-import { RULES } from './support/acl-rule.js';
+import { rulesWithPassword } from './support/acl-rule.js';
 import { faultRedis, type FaultRedis } from './support/fault-redis.js';
 
 // An ACL rule narrowed while the app runs: bootstrap's access check saw the
@@ -85,7 +85,7 @@ describe('an ACL rule narrowed while a task runs', () => {
 
   beforeEach(async () => {
     await admin.flushall();
-    await admin.call('ACL', 'SETUSER', USER, ...RULES.map((r) => (r === '>PASSWORD' ? `>${PASSWORD}` : r)));
+    await admin.call('ACL', 'SETUSER', USER, ...rulesWithPassword(PASSWORD));
     await admin.call('ACL', 'LOG', 'RESET');
     logger = new CapturingLogger();
     @Module({

@@ -15,7 +15,7 @@ import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { waitUntil } from '../utils/wait.js';
 import { faultRedis, type FaultRedis } from './support/fault-redis.js';
 import { printSummary } from './support/tally.js';
-import { RULES } from './support/acl-rule.js';
+import { RULES, rulesWithPassword } from './support/acl-rule.js';
 import { CapturingLogger } from '../utils/capturing-logger.js';
 
 // The library works as a Redis ACL user allowed only its own prefix's keys and
@@ -75,7 +75,7 @@ describe('a Redis ACL user limited to one prefix', () => {
     redis = await faultRedis();
     await redis.start();
     admin = await redis.admin();
-    await admin.call('ACL', 'SETUSER', USER, ...RULES.map((r) => (r === '>PASSWORD' ? `>${PASSWORD}` : r)));
+    await admin.call('ACL', 'SETUSER', USER, ...rulesWithPassword(PASSWORD));
   });
 
   afterAll(async () => {

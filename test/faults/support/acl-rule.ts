@@ -18,3 +18,8 @@ export const RULES = [
   // Whether a dependent enqueued by 0.1.0 (with no dependency list) still waits for a dependency.
   '+sismember',
 ];
+
+/** RULES with `password` in place of the placeholder, as ACL SETUSER takes them. */
+export function rulesWithPassword(password: string): string[] {
+  return RULES.map((rule) => (rule === '>PASSWORD' ? `>${password}` : rule));
+}
