@@ -50,9 +50,11 @@ describe('the command line tool: formatting and parsing', () => {
   });
 
   it('finds the command after global options, and parses its own options strictly', () => {
-    expect(locateCommand(['--url', 'redis://h:1', '--json', 'list', 'q'])).toEqual({ name: 'list', help: false, version: false });
-    expect(locateCommand(['-h'])).toEqual({ name: null, help: true, version: false });
-    expect(locateCommand(['--version'])).toEqual({ name: null, help: false, version: true });
+    expect(locateCommand(['--url', 'redis://h:1', '--json', 'list', 'q'])).toEqual({ name: 'list', help: false, version: false, unknownOption: null });
+    expect(locateCommand(['-h'])).toEqual({ name: null, help: true, version: false, unknownOption: null });
+    expect(locateCommand(['--version'])).toEqual({ name: null, help: false, version: true, unknownOption: null });
+    // An option the tool does not know, given without a command: named as written.
+    expect(locateCommand(['-v'])).toEqual({ name: null, help: false, version: false, unknownOption: '-v' });
     expect(parseCommandLine(listCommand, ['list', 'q', 'dead', '--limit', '5', '--json', '--timeout', '2500'])).toEqual({
       args: ['q', 'dead'], values: { limit: '5', json: true, timeout: '2500' },
     });
