@@ -171,8 +171,8 @@ local ok, err = pcall(recordRows)
 if not ok then return giveBack(err) end
 -- The rows are recorded: what follows is upkeep, and a write Redis refuses in it
 -- must not send an error back, which would have the worker retry outcomes already
--- taken. Redis' refusal is an error code and its words ('ERR ...', 'NOPERM ...';
--- a table from Redis 7.2 on); a fault of the script itself ('user_script:12: ...') still goes back.
+-- taken. Redis' refusal is its error code and words ('ERR ...', 'NOPERM ...'),
+-- or a table holding them; a fault of the script itself ('user_script:12: ...') still goes back.
 local upkept, upkeepError = pcall(function()
   if requeued then wake(keys[KEY_MARK]) end
   if completed > 0 then trim(base, keys[KEY_COMPLETED], now, keepCompletedAge, keepCompleted, completed) end
