@@ -2,8 +2,7 @@ import { ConflictException, Inject, Injectable, NotFoundException, Optional } fr
 import { fromTaskModule } from '../module/missing-task-module.js';
 import type { TaskRef } from '../interfaces/task-ref.interface.js';
 import { TaskQueue } from '../producer/task-queue.js';
-import { queuePresence } from '../producer/queue-presence.js';
-import { unknownQueue } from './unknown-queue.js';
+import { mustKnowQueue } from './unknown-queue.js';
 
 /** The dashboard's actions, each one TaskQueue call; the controller checks the token and readOnly before any. */
 @Injectable()
@@ -15,33 +14,28 @@ export class DashboardActions {
   }
 
   async pause(queue: string): Promise<{ paused: true }> {
-    await this.mustKnow(queue);
+    await mustKnowQueue(this.tasks, queue);
     await this.tasks.pause(queue);
     return { paused: true };
   }
 
   async resume(queue: string): Promise<{ paused: false }> {
-    await this.mustKnow(queue);
+    await mustKnowQueue(this.tasks, queue);
     await this.tasks.resume(queue);
     return { paused: false };
   }
 
   /** Retries the queue's dead tasks, or only those named `name`. */
   async retryDead(queue: string, name: string | null): Promise<{ retried: number }> {
-    await this.mustKnow(queue);
+    await mustKnowQueue(this.tasks, queue);
     return { retried: await this.tasks.retryAll(queue, { state: 'dead', ...(name !== null && { name }) }) };
   }
 
   async drain(queue: string): Promise<{ removed: number }> {
-    await this.mustKnow(queue);
+    await mustKnowQueue(this.tasks, queue);
     return { removed: await this.tasks.drain(queue) };
   }
 
-  /** A queue action on a name the prefix does not know is a 404: a pause would otherwise make the queue, listed for good. */
-  private async mustKnow(queue: string): Promise<void> {
-    const { known, listed } = await queuePresence(this.tasks, queue);
-    if (!known) throw unknownQueue(queue, listed);
-  }
 
   /** Retries a dead task: 404 when there is no such task, 409 when it is not dead (someone acted first, or it moved on). */
   async retry(queue: string, id: string): Promise<{ done: true }> {

@@ -8,9 +8,7 @@ import { TaskQueue } from '../producer/task-queue.js';
 import { NAME_SCAN_WINDOW } from '../engine/task-engine.js';
 import { timers } from '../timers/own-timers.js';
 import { taskRow, type ListOrder, type OverviewView, type QueuePageView, type ScheduleView, type SchedulesPageView, type TaskPageView, type WorkerView } from './dashboard-views.js';
-import { unknownQueue } from './unknown-queue.js';
-import { queuePresence } from '../producer/queue-presence.js';
-import type { TaskCounts } from '../interfaces/task-info.interface.js';
+import { mustKnowQueue } from './unknown-queue.js';
 
 /**
  * The most JSON text of a result or a progress value the task page carries.
@@ -123,7 +121,7 @@ export class DashboardReader {
         this.tasks.list(query.state, { queue, offset: query.offset, limit: query.limit, ...(query.name !== null && { name: query.name }) }),
         this.tasks.throughput(queue, { minutes: 60 }),
       ]);
-      await this.mustKnow(queue, counts);
+      await mustKnowQueue(this.tasks, queue, counts);
       const searched = query.name === null ? null : Math.min(counts[query.state], NAME_SCAN_WINDOW);
       return { queue, counts, ...query, tasks: tasks.map(taskRow), searched, throughput };
     }
@@ -131,16 +129,10 @@ export class DashboardReader {
     // from): the count says where the other end is, so it is read first. A task that finishes between the
     // two reads shifts the page by one, as any offset page shifts.
     const [counts, throughput] = await Promise.all([this.tasks.counts(queue), this.tasks.throughput(queue, { minutes: 60 })]);
-    await this.mustKnow(queue, counts);
+    await mustKnowQueue(this.tasks, queue, counts);
     const window = newestWindow(counts[query.state], query.offset, query.limit);
     const tasks = window ? await this.tasks.list(query.state, { queue, ...window }) : [];
     return { queue, counts, ...query, tasks: tasks.reverse().map(taskRow), searched: null, throughput };
-  }
-
-  /** A queue the prefix does not know is a 404, not an empty page (a typo in the URL, a queue obliterated). */
-  private async mustKnow(queue: string, counts: TaskCounts): Promise<void> {
-    const { known, listed } = await queuePresence(this.tasks, queue, counts);
-    if (!known) throw unknownQueue(queue, listed);
   }
 
   /** The task with its attempts, relations and log; null when it does not exist. */
