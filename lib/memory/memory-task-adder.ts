@@ -70,16 +70,18 @@ export function addTask(q: MemoryQueue, t: NewTask, now: number): boolean {
   } else if (pending.length > 0) {
     task.state = 'blocked';
     q.blocked.add(t.id, now);
-    for (const dep of pending) {
-      const other = q.tasks.get(dep)!;
-      other.dependents.add(t.id);
-      other.hasDependents = true;
-    }
   } else if (runAt > now) {
     q.toDelayed(task, runAt);
   } else {
     q.toWaiting(task);
     q.wake();
+  }
+  // Every stored dependency lists it, an ended one too (TaskQueue.relations), as on Redis.
+  for (const dep of t.dependsOn) {
+    const other = q.tasks.get(dep);
+    if (other === undefined) continue;
+    other.dependents.add(t.id);
+    other.hasDependents = true;
   }
   q.emit(task, 'enqueued', now);
   if (failed !== null) {

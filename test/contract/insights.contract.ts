@@ -107,6 +107,35 @@ export function describeInsightsContract(open: () => Promise<EngineUnderTest>): 
       expect(await engine.tasks.relations(QUEUE, 'a')).toEqual({ dependencies: [], dependents: ['d'] });
     });
 
+    it('lists a dependent enqueued after its dependency ended, completed or dead, among its dependents', async () => {
+      await add(newTask('done'), newTask('failed', { maxAttempts: 1 }), newTask('open'));
+      const taken = new Map((await take(2)).map((t) => [t.id, t]));
+      await engine.tasks.settle(
+        QUEUE,
+        [
+          { lease: taken.get('done')!.lease, kind: 'completed', resultJson: '1' },
+          { lease: taken.get('failed')!.lease, kind: 'failed', error, then: { action: 'dead' } },
+        ],
+        request(0),
+      );
+      // late: ran at once on both ended ones; blocked: still waits for 'open'; doomed: dead on arrival through 'failed'.
+      await add(
+        newTask('late', { dependsOn: ['done', 'failed'], dependencyFailure: 'run' }),
+        newTask('blocked', { dependsOn: ['done', 'open'] }),
+        newTask('doomed', { dependsOn: ['failed'] }),
+      );
+      expect(await engine.tasks.relations(QUEUE, 'done')).toEqual({ dependencies: [], dependents: ['blocked', 'late'] });
+      expect(await engine.tasks.relations(QUEUE, 'failed')).toEqual({ dependencies: [], dependents: ['doomed', 'late'] });
+      expect(await engine.tasks.relations(QUEUE, 'open')).toEqual({ dependencies: [], dependents: ['blocked'] });
+      // Cancelled, it is no longer listed by the dependency that had ended before it came.
+      expect(await engine.tasks.cancel(QUEUE, 'blocked')).toBe(true);
+      expect(await engine.tasks.relations(QUEUE, 'done')).toEqual({ dependencies: [], dependents: ['late'] });
+      // Removing the ended dependency takes its list of dependents with it.
+      expect(await engine.tasks.remove(QUEUE, 'done')).not.toBeNull();
+      expect(await engine.tasks.relations(QUEUE, 'done')).toBeNull();
+      expect(await engine.tasks.relations(QUEUE, 'late')).toEqual({ dependencies: ['done', 'failed'], dependents: [] });
+    });
+
     it('filters a page by task name, the offset counting tasks of that name', async () => {
       await add(newTask('x1', { name: 'x' }), newTask('y1', { name: 'y' }), newTask('x2', { name: 'x' }), newTask('x3', { name: 'x' }));
       const ids = async (offset: number, limit: number, name: string) => (await engine.tasks.list(QUEUE, 'waiting', offset, limit, name)).map((t) => t.id);

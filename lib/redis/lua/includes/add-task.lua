@@ -109,9 +109,9 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
   if redis.call('HEXISTS', base .. K_COMPACT_RECORDS, id) == 1 then return 0 end
 
   -- Check every dependency before writing anything.
-  local pending, results, failed, all
+  local pending, results, failed, all, ended
   if o.dependsOn ~= '' then
-    pending, results, all = {}, {}, {}
+    pending, results, all, ended = {}, {}, {}, {}
     for dep in string.gmatch(o.dependsOn, '[^' .. LIST_SEPARATOR .. ']+') do
       all[#all + 1] = dep
       local ds = redis.call('HGET', base .. K_TASK .. dep, R_STATE)
@@ -125,8 +125,11 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
         return 'dependsOn: no task ' .. dep .. ' in this queue (never added, cancelled, or removed by remove() or retention)'
       elseif ds == S_COMPLETED then
         results[#results + 1] = dep
+        ended[#ended + 1] = dep
       elseif ds == S_DEAD then
         if o.dependencyFailure ~= DEPENDENCY_FAILURE_RUN then failed = failed or dep end
+        -- (Not one removed at once earlier in this call: it has no record to flag.)
+        if not (batch.removedDead and batch.removedDead[dep]) then ended[#ended + 1] = dep end
       else
         pending[#pending + 1] = dep
       end
@@ -186,6 +189,13 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
     callSliced('RPUSH', base .. K_DEPENDENCIES .. id, all)
     for _, dep in ipairs(results) do
       redis.call('HSET', base .. K_DEPENDENCY_RESULTS .. id, dep, redis.call('HGET', base .. K_TASK .. dep, R_RESULT) or '')
+    end
+    -- A dependency that had already ended lists this task among its dependents
+    -- too (TaskQueue.relations). Telling it later changes nothing: a dead one
+    -- retried and completed tells only blocked dependents that still wait for it.
+    for _, dep in ipairs(ended) do
+      redis.call('SADD', base .. K_DEPENDENTS .. dep, id)
+      redis.call('HSET', base .. K_TASK .. dep, R_HAS_DEPENDENTS, '1')
     end
   end
   addToEventGroup(batch.events, id, o.name, nil)
