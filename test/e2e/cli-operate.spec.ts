@@ -54,6 +54,17 @@ describe('nestjs-redis-tasks: operating queues', () => {
 
     const [none, missing] = await Promise.all([cli('retry', '--all-dead', '--queue', 'ops', '--name', 'ops.flaky', '--json'), cli('retry', 'nope', '--queue', 'ops')]);
     expect(jsonOf(none)).toEqual({ queue: 'ops', retried: 0 });
+    // A misspelt name retries nothing: the output says which names the queue's live workers handle.
+    const [typo, handled] = await Promise.all([
+      cli('retry', '--all-dead', '--queue', 'ops', '--name', 'ops.flaki'),
+      cli('retry', '--all-dead', '--queue', 'ops', '--name', 'ops.flaky'),
+    ]);
+    expect(typo).toMatchObject({ code: 0, stderr: '' });
+    expect(typo.stdout.trim().split('\n')).toEqual([
+      "Retried 0 dead tasks named 'ops.flaki' of queue 'ops'.",
+      "No live worker of queue 'ops' handles a task named 'ops.flaki'; they handle 'ops.flaky'.",
+    ]);
+    expect(handled.stdout.trim()).toBe("Retried 0 dead tasks named 'ops.flaky' of queue 'ops'.");
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(missing.stderr).toContain("no task 'nope' in queue 'ops'");
   });

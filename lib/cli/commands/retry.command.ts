@@ -4,7 +4,7 @@ import type { TaskQueue } from '../../producer/task-queue.js';
 import { stringOption } from '../cli-args.js';
 import type { CliCommand, CommandResult, OptionValues, Place } from '../cli-command.js';
 import { UsageError } from '../cli-errors.js';
-import { quotedList } from '../text-lists.js';
+import { quotedList, shortList } from '../text-lists.js';
 import { knownQueue } from './known-queue.js';
 import { statesOf } from './related-tasks.js';
 import { locateTask, refusal } from './task-lookup.js';
@@ -59,5 +59,21 @@ async function retryAllDead(queue: TaskQueue, values: OptionValues, place: Place
   const taskName = given === undefined ? undefined : checkName(given, 'retry', '--name');
   const name = await knownQueue(queue, 'retry', stringOption(values, 'queue') ?? DEFAULTS.queue, '--queue', place);
   const retried = await queue.retryAll(name, taskName === undefined ? { state: 'dead' } : { state: 'dead', name: taskName });
-  return { json: { queue: name, retried }, text: `Retried ${retried} dead task${retried === 1 ? '' : 's'} of queue '${name}'.` };
+  const named = taskName === undefined ? '' : ` named '${taskName}'`;
+  const lines = [`Retried ${retried} dead task${retried === 1 ? '' : 's'}${named} of queue '${name}'.`];
+  if (retried === 0 && taskName !== undefined) {
+    const hint = await unhandledNameHint(queue, name, taskName);
+    if (hint !== null) lines.push(hint);
+  }
+  return { json: { queue: name, retried }, text: lines.join('\n') };
+}
+
+/**
+ * When nothing was retried by a name that no live worker of the queue handles: the names they do handle,
+ * as a misspelt --name retries nothing and says only that. Null when one handles it, or none is live.
+ */
+async function unhandledNameHint(queue: TaskQueue, name: string, taskName: string): Promise<string | null> {
+  const handled = new Set((await queue.workers(name)).flatMap((w) => w.queues.filter((q) => q.queue === name).flatMap((q) => q.handlers)));
+  if (handled.size === 0 || handled.has(taskName)) return null;
+  return `No live worker of queue '${name}' handles a task named '${taskName}'; they handle ${shortList([...handled].sort().map((n) => `'${n}'`))}.`;
 }
