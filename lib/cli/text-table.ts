@@ -1,3 +1,4 @@
+import { cutToWidth, displayWidth, padToWidth } from './display-width.js';
 import { terminalSafe } from './terminal-text.js';
 
 /** A column of a text table; numbers read best right-aligned. */
@@ -23,14 +24,14 @@ function printable(text: string): string {
 export function textTable(columns: readonly Column[], rows: ReadonlyArray<readonly string[]>, empty: string): string {
   if (rows.length === 0) return empty;
   const lines = [columns.map((c) => c.header), ...rows].map((line) => line.map(printable));
-  const widths = columns.map((_, i) => Math.max(...lines.map((line) => (line[i] ?? '').length)));
+  const widths = columns.map((_, i) => Math.max(...lines.map((line) => displayWidth(line[i] ?? ''))));
   return lines
     .map((line) =>
       columns
         .map((column, i) => {
           const cell = line[i] ?? '';
-          if (column.right) return cell.padStart(widths[i]);
-          return i === columns.length - 1 ? cell : cell.padEnd(widths[i]);
+          if (column.right) return padToWidth(cell, widths[i], true);
+          return i === columns.length - 1 ? cell : padToWidth(cell, widths[i]);
         })
         .join('  ')
         .trimEnd(),
@@ -40,19 +41,17 @@ export function textTable(columns: readonly Column[], rows: ReadonlyArray<readon
 
 /** Label-value lines, the values aligned: what `show` prints for one task. */
 export function fieldList(fields: ReadonlyArray<readonly [string, string]>): string {
-  const width = Math.max(...fields.map(([label]) => label.length));
-  return fields.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+  const width = Math.max(...fields.map(([label]) => displayWidth(label)));
+  return fields.map(([label, value]) => `${padToWidth(label, width)}  ${value}`).join('\n');
 }
 
 /**
- * Cuts a one-line cell to `max` characters (an ellipsis marks the cut); line
+ * Cuts a one-line cell to `max` columns (an ellipsis marks the cut); line
  * breaks and tabs become spaces, and unsafe characters are escaped first, so
  * the cut is of what is printed.
  */
 export function cell(text: string, max = 60): string {
   const line = terminalSafe(text.replace(/[ \t]*\r?\n[ \t]*/g, ' ').replace(/\t/g, ' '));
-  if (line.length <= max) return line;
-  // Never between the two halves of a surrogate pair (an emoji): half of one prints as garbage.
-  const end = /[\uD800-\uDBFF]/.test(line[max - 2]) ? max - 2 : max - 1;
-  return `${line.slice(0, end)}…`;
+  if (displayWidth(line) <= max) return line;
+  return `${cutToWidth(line, max - 1)}…`;
 }

@@ -1,6 +1,7 @@
 import type { TaskAttempt } from '../../interfaces/task-insight.interface.js';
 import type { TaskErrorInfo, TaskInfo, TaskLease } from '../../interfaces/task-info.interface.js';
 import type { TaskLogLine } from '../../interfaces/task-log.interface.js';
+import { displayWidth, padToWidth } from '../display-width.js';
 import { terminalSafe } from '../terminal-text.js';
 import { fieldList } from '../text-table.js';
 import { absoluteTime } from '../time-format.js';
@@ -66,10 +67,10 @@ export function describeTask({ task, attempts, logs, dependencies, dependents }:
 /** "dependencies (3):" and a line per task shown with its state ("no longer stored" once removed), then how many more. */
 function relatedLines(title: string, { shown, total }: RelatedPart, deadNote: string): string {
   const ids = shown.map((r) => terminalSafe(r.id));
-  const width = Math.max(...ids.map((id) => id.length));
+  const width = Math.max(...ids.map(displayWidth));
   const lines = shown.map((r, i) => {
     const state = r.state ?? 'no longer stored (removed, or by retention)';
-    return `  ${ids[i].padEnd(width)}  ${state}${r.state === 'dead' && deadNote ? ` (${deadNote})` : ''}`;
+    return `  ${padToWidth(ids[i], width)}  ${state}${r.state === 'dead' && deadNote ? ` (${deadNote})` : ''}`;
   });
   if (total > shown.length) lines.push(`  ... and ${total - shown.length} more (--json lists every id)`);
   return [`${title} (${total}):`, ...lines].join('\n');

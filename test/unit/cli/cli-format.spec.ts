@@ -2,6 +2,7 @@ import { durationOption, integerOption, locateCommand, parseCommandLine } from '
 import { UsageError } from '../../../lib/cli/cli-errors.js';
 import { listCommand } from '../../../lib/cli/commands/list.command.js';
 import { terminalSafe } from '../../../lib/cli/terminal-text.js';
+import { displayWidth } from '../../../lib/cli/display-width.js';
 import { cell, textTable } from '../../../lib/cli/text-table.js';
 import { absoluteTime, relativeTime } from '../../../lib/cli/time-format.js';
 
@@ -28,6 +29,24 @@ describe('the command line tool: formatting and parsing', () => {
     // A cut falls on what is printed, and never inside a surrogate pair.
     expect(cell('\u0007'.repeat(10), 13)).toBe('\\u0007\\u0007…');
     expect(cell('abcdefghi😀xyz', 11)).toBe('abcdefghi…');
+  });
+
+  it('measures cells in terminal columns: wide CJK characters and emoji take two, accents none', () => {
+    const rows = [['plain', '1', 'end'], ['報告書を送る', '22', 'end'], ['📧 send', '333', 'end'], ['👩\u200d💻 dev', '4', 'end'], ['cafe\u0301', '5', 'end']];
+    const lines = textTable([{ header: 'NAME' }, { header: 'N', right: true }, { header: 'NOTE' }], rows, '').split('\n');
+    // Every line is as wide as the header's up to the last column, counted as a terminal prints it.
+    expect(lines.map((line) => displayWidth(line.slice(0, line.lastIndexOf(' ') + 1)))).toEqual([19, 19, 19, 19, 19, 19]);
+    expect(lines[0]).toBe('NAME            N  NOTE');
+    expect(lines[2]).toBe('報告書を送る   22  end');
+    expect(lines[4]).toBe(`👩\u200d💻 dev${' '.repeat(10)}4  end`);
+    expect(lines[5]).toBe(`cafe\u0301${' '.repeat(12)}5  end`);
+    // Cut to columns, never inside a wide character or a grapheme.
+    expect(cell('報告書を送る', 6)).toBe('報告…');
+    expect(cell('👩\u200d💻👩\u200d💻👩\u200d💻', 5)).toBe('👩\u200d💻👩\u200d💻…');
+    expect(cell('👩\u200d💻👩\u200d💻👩\u200d💻', 4)).toBe('👩\u200d💻…');
+    expect(cell('cafe\u0301s', 5)).toBe('cafe\u0301s');
+    expect(cell('cafe\u0301s!', 5)).toBe('cafe\u0301…');
+    expect(displayWidth('🇫🇷')).toBe(2);
   });
 
   it('escapes invisible and line-breaking characters, and leaves the zero-width joiners of emoji and scripts', () => {
