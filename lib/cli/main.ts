@@ -29,6 +29,10 @@ function exit(code: number): void {
 // A reader that stops early (`| head`) closes the pipe: that ends the output, it is no failure to report.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
 
+// ioredis writes a few warnings with console.warn ("Redis server does not require a password, but a
+// password was supplied"): on the tool's stderr they would be lines no one could tell came from here.
+console.warn = (...parts: unknown[]) => process.stderr.write(`nestjs-redis-tasks: warning from ioredis: ${parts.map(String).join(' ').replace(/^\[WARN\] /, '')}\n`);
+
 runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),

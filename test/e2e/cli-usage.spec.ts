@@ -149,6 +149,20 @@ describe('nestjs-redis-tasks: help, usage errors and connection failures', () =>
     expect(await prefixKeys(prefix)).toEqual([]);
   });
 
+  it("prefixes ioredis's own warnings on stderr with the tool's name, never showing the password", async () => {
+    // The shared Redis asks for no password: ioredis warns of the one supplied, with console.warn.
+    const secret = 'not-needed-4b1e';
+    const url = new URL(REDIS_URL);
+    url.password = secret;
+    const run = await runCli(['queues', '--json', '--prefix', prefix, '--url', url.toString()], {});
+    expect(run.code).toBe(0);
+    expect(jsonOf(run)).toEqual([]);
+    expect(run.stderr.trimEnd().split('\n')).toEqual([
+      "nestjs-redis-tasks: warning from ioredis: This Redis server's `default` user does not require a password, but a password was supplied",
+    ]);
+    expect(run.stderr).not.toContain(secret);
+  });
+
   it("refuses a sentinel's URL with exit 2, saying to give the master's", async () => {
     const sentinel = await ownSentinel();
     try {
