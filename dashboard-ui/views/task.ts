@@ -1,6 +1,6 @@
 import { actionButton } from '../actions.js';
 import { ApiError, getJson, seg } from '../api.js';
-import { chip, fill, foldable, h, jsonBlock, link, scrollBlock } from '../dom.js';
+import { chip, fill, foldable, h, jsonBlock, link, num, scrollBlock } from '../dom.js';
 import { patch } from '../patch.js';
 import { duration, stamp } from '../time.js';
 import type { TaskPageView } from '../types.js';
@@ -47,6 +47,18 @@ function timeline(data: TaskPageView): HTMLElement {
 
 function field(label: string, value: Node | string | number): HTMLElement[] {
   return [h('dt', {}, label), h('dd', {}, value)];
+}
+
+/** The ids the page carries (the API sends the first hundred of a list), then how many more the list holds. */
+function idLinks(ids: readonly string[], total: number, linkTo: (id: string) => HTMLElement, testId: string): Node | string {
+  if (total === 0) return '—';
+  const more = total - ids.length;
+  return h(
+    'span',
+    { class: 'links', 'data-testid': testId },
+    ...ids.map(linkTo),
+    more > 0 ? h('span', { class: 'muted' }, `and ${num(more)} more (TaskQueue.relations or the CLI's show --json lists them all)`) : null,
+  );
 }
 
 /** One task: its payload, result, timeline, errors, progress, log and relations, with retry, cancel and enqueue again. */
@@ -100,7 +112,7 @@ export function taskView(queue: string, id: string): View {
         ['waiting', 'delayed', 'blocked'].includes(t.state)
           ? actionButton('Cancel', `${path}/cancel`, () => (location.hash = back(t.state)), {
               danger: true,
-              confirm: `Cancel task ${t.id}?${data.relations.dependents.length > 0 ? ' Its dependents end dead unless they run anyway.' : ''}`,
+              confirm: `Cancel task ${t.id}?${data.relations.dependentsTotal > 0 ? ' Its dependents end dead unless they run anyway.' : ''}`,
             })
           : null,
         ['completed', 'dead'].includes(t.state)
@@ -129,9 +141,9 @@ export function taskView(queue: string, id: string): View {
       const relations = h(
         'dl',
         { class: 'facts' },
-        ...field('depends on', data.relations.dependencies.length ? h('span', { class: 'links' }, ...data.relations.dependencies.map(taskLink)) : '—'),
-        ...field('dependents', data.relations.dependents.length ? h('span', { class: 'links' }, ...data.relations.dependents.map(taskLink)) : '—'),
-        ...(t.pendingDependencies?.length ? field('still waiting for', t.pendingDependencies.join(', ')) : []),
+        ...field('depends on', idLinks(data.relations.dependencies, data.relations.dependenciesTotal, taskLink, 'dependencies')),
+        ...field('dependents', idLinks(data.relations.dependents, data.relations.dependentsTotal, taskLink, 'dependents')),
+        ...(data.pendingTotal > 0 ? field('still waiting for', idLinks(t.pendingDependencies ?? [], data.pendingTotal, taskLink, 'pending')) : []),
       );
       patch(
         body,

@@ -19,6 +19,14 @@ import { mustKnowQueue } from './unknown-queue.js';
  */
 const MAX_SHOWN_JSON = 256 * 1024;
 
+/**
+ * The most ids of each relation list the task page carries (dependencies,
+ * dependents, those still waited for), with how many there are: a task that
+ * thousands depend on made a page of thousands of links, sent at every refresh.
+ * TaskQueue.relations and the CLI's `show --json` list them all.
+ */
+export const RELATIONS_SHOWN = 100;
+
 /** `value`, or in its place an object saying why it is not shown and where to read it whole. */
 function shownValue<T>(value: T, id: string, queue: string): T | { notShown: string } {
   if (value === undefined) return value;
@@ -144,8 +152,26 @@ export class DashboardReader {
       this.tasks.logs(id, { queue }),
     ]);
     if (!task) return null;
-    const shown = { ...task, result: shownValue(task.result, task.id, queue), progress: shownValue(task.progress, task.id, queue) };
-    return { task: shown, history: history ?? [], relations: relations ?? { dependencies: [], dependents: [] }, logs: logs ?? [] };
+    const { dependencies = [], dependents = [] } = relations ?? {};
+    const pending = task.pendingDependencies;
+    const shown = {
+      ...task,
+      result: shownValue(task.result, task.id, queue),
+      progress: shownValue(task.progress, task.id, queue),
+      ...(pending ? { pendingDependencies: pending.slice(0, RELATIONS_SHOWN) } : {}),
+    };
+    return {
+      task: shown,
+      pendingTotal: pending?.length ?? 0,
+      history: history ?? [],
+      relations: {
+        dependencies: dependencies.slice(0, RELATIONS_SHOWN),
+        dependents: dependents.slice(0, RELATIONS_SHOWN),
+        dependenciesTotal: dependencies.length,
+        dependentsTotal: dependents.length,
+      },
+      logs: logs ?? [],
+    };
   }
 
   /**

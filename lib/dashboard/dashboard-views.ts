@@ -70,11 +70,22 @@ export interface QueuePageView {
   throughput: ThroughputPoint[];
 }
 
-/** GET api/queues/:queue/tasks/:id. */
+/**
+ * A task's relations as its page shows them: the first RELATIONS_SHOWN of each list (a task
+ * thousands depend on would make a page of thousands of links, sent again at every refresh),
+ * and how many each list holds.
+ */
+export interface ShownRelations extends TaskRelations {
+  dependenciesTotal: number;
+  dependentsTotal: number;
+}
+
+/** GET api/queues/:queue/tasks/:id. The task's pendingDependencies are cut to RELATIONS_SHOWN too (pendingTotal: how many). */
 export interface TaskPageView {
   task: TaskInfo;
+  pendingTotal: number;
   history: TaskAttempt[];
-  relations: TaskRelations;
+  relations: ShownRelations;
   logs: TaskLogLine[];
 }
 

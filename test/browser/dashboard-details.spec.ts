@@ -69,6 +69,33 @@ describe('the dashboard pages in Chromium', () => {
     expect(await tasks.cancel(ref).catch(() => false)).toBe(false);
   });
 
+  it('shows the first hundred of a long relation list as links, then how many more, and the cancel warning still counts them', async () => {
+    const { origin, tasks, page } = await open({ worker: false });
+    const root = await tasks.enqueue('demo.ok', { n: 0 }, { id: 'fan-root', delay: 600_000 });
+    await tasks.enqueueMany(Array.from({ length: 130 }, (_, i) => ({ name: 'demo.ok', payload: { n: i }, options: { id: `fan-${String(i).padStart(3, '0')}`, dependsOn: [root.id] } })));
+    const join = await tasks.enqueue('demo.ok', {}, { id: 'fan-join', dependsOn: Array.from({ length: 120 }, (_, i) => `fan-${String(i).padStart(3, '0')}`) });
+
+    await page.goto(`${origin}/tasks#/queues/demo/tasks/${root.id}`);
+    const dependents = page.getByTestId('dependents');
+    await dependents.waitFor();
+    expect(await dependents.locator('a').count()).toBe(100);
+    expect(await dependents.locator('a').first().textContent()).toBe('fan-000');
+    expect(await dependents.locator('.muted').textContent()).toBe("and 30 more (TaskQueue.relations or the CLI's show --json lists them all)");
+    // The API carries the hundred and the totals, not every id.
+    const view = (await (await fetch(`${origin}/tasks/api/queues/demo/tasks/${join.id}`)).json()) as {
+      pendingTotal: number; task: { pendingDependencies: string[] }; relations: { dependencies: string[]; dependenciesTotal: number; dependentsTotal: number };
+    };
+    expect([view.relations.dependencies.length, view.relations.dependenciesTotal, view.relations.dependentsTotal]).toEqual([100, 120, 0]);
+    expect([view.task.pendingDependencies.length, view.pendingTotal]).toEqual([100, 120]);
+
+    await page.goto(`${origin}/tasks#/queues/demo/tasks/${join.id}`);
+    const pending = page.getByTestId('pending');
+    await pending.waitFor();
+    expect(await pending.locator('a').count()).toBe(100);
+    expect(await pending.locator('.muted').textContent()).toContain('and 20 more');
+    expect(await page.getByTestId('dependencies').locator('.muted').textContent()).toContain('and 20 more');
+  });
+
   it('lists completed tasks newest first, turns to oldest first in the URL, pages to the last page, and Remove comes back to that page', async () => {
     const { origin, tasks, page } = await open();
     await tasks.enqueueMany(Array.from({ length: 55 }, (_, n) => ({ name: 'demo.ok', payload: { n } })));
