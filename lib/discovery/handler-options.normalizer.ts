@@ -1,6 +1,6 @@
 import { DEFAULTS } from '../config/defaults.js';
 import { taskOptionHint } from '../config/renamed-options.js';
-import { checkBackoff, checkInteger, checkName, checkPolicy, checkQueueName, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
+import { checkBackoff, checkInteger, checkName, checkPolicy, checkPriority, checkQueueName, checkRemoveOption, type OptionKeys } from '../config/option-checks.js';
 import type { ResolvedPolicy } from '../config/resolved-options.js';
 import { checkScheduleSpec } from '../config/schedule-spec.checks.js';
 import type { TaskHandlerMetadata } from '../decorators/task-handler.decorator.js';
@@ -27,6 +27,7 @@ export interface HandlerDefaults extends Partial<ResolvedPolicy> {
 export interface DeclaredSchedule {
   spec: ScheduleSpec;
   payloadJson: string;
+  priority: number;
 }
 
 /** A handler's options after validation. */
@@ -76,9 +77,10 @@ export function normalizeHandlerOptions(meta: TaskHandlerMetadata, source: strin
   if (meta.timeout !== undefined) defaults.timeout = meta.timeout;
   let schedule: DeclaredSchedule | undefined;
   if (meta.schedule !== undefined) {
-    const spec = checkScheduleSpec(meta.schedule, where, 'schedule', ['payload']);
+    const spec = checkScheduleSpec(meta.schedule, where, 'schedule', ['payload', 'priority']);
     const payload = meta.schedule.payload === undefined ? null : meta.schedule.payload;
-    schedule = { spec, payloadJson: encodePayload(payload, `${where} schedule`, maxPayloadBytes) };
+    const priority = meta.schedule.priority === undefined ? 0 : checkPriority(meta.schedule.priority, where, 'schedule.priority');
+    schedule = { spec, payloadJson: encodePayload(payload, `${where} schedule`, maxPayloadBytes), priority };
   }
   return {
     name,

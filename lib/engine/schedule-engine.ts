@@ -10,6 +10,8 @@ export interface ScheduleDefinition {
   name: string;
   payloadJson: string;
   spec: ScheduleSpec;
+  /** Priority of each occurrence, as enqueue's (0 unless the schedule gave one). */
+  priority: number;
   maxAttempts: number;
   backoff: BackoffOptions | null;
   timeoutMs: number;

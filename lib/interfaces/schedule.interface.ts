@@ -1,3 +1,6 @@
+import type { RemoveOption } from './retention-option.js';
+import type { TaskPolicyOptions } from './task-policy-options.interface.js';
+
 /** When a schedule fires: exactly one of `cron` and `every`. */
 export interface ScheduleTiming {
   /** A cron expression: 5 fields (minute precision) or 6 (a leading seconds field), e.g. `'0 * * * *'`. */
@@ -11,12 +14,23 @@ export interface ScheduleTiming {
 /** The `schedule` option of `@TaskHandler`: the handler's task is enqueued on this timing, with `payload` (default null). */
 export interface HandlerScheduleOptions extends ScheduleTiming {
   payload?: unknown;
+  /** Priority of each occurrence, as enqueue's: integer from -1,000,000 to 1,000,000, higher runs first; default 0. */
+  priority?: number | undefined;
 }
 
-/** Options of `TaskQueue.schedule`. */
-export interface ScheduleOptions extends ScheduleTiming {
+/**
+ * Options of `TaskQueue.schedule`: the timing, and what each occurrence is enqueued with. The policy and
+ * retention given here win over the handler's (or the definition's) and the defaults, as an enqueue's do.
+ */
+export interface ScheduleOptions extends ScheduleTiming, TaskPolicyOptions {
   /** Queue of the occurrences: default the queue of this app's handler for the task, else `'default'`. */
   queue?: string | undefined;
+  /** Priority of each occurrence, as enqueue's: integer from -1,000,000 to 1,000,000, higher runs first; default 0. */
+  priority?: number | undefined;
+  /** Retention of each occurrence once completed, over the handler's and module's. */
+  removeOnComplete?: RemoveOption | undefined;
+  /** Retention of each occurrence once dead, over the handler's and module's. */
+  removeOnDead?: RemoveOption | undefined;
 }
 
 /** A stored schedule, as `TaskQueue.schedules()` lists it. */
@@ -29,6 +43,8 @@ export interface ScheduleInfo<P = unknown> {
   cron?: string;
   every?: number;
   timezone?: string;
+  /** Priority of each occurrence (0 unless the schedule gave one). */
+  priority: number;
   /** When the next occurrence is due: epoch ms, Redis time. */
   next: number;
 }

@@ -105,7 +105,7 @@ export class MemoryScheduleEngine implements ScheduleEngine {
    */
   private addOccurrence(d: ScheduleDefinition, due: number, now: number): boolean {
     const task = {
-      id: `${d.id}@${due}`, name: d.name, payloadJson: d.payloadJson, priority: 0, delayMs: 0, runAt: null, maxAttempts: d.maxAttempts,
+      id: `${d.id}@${due}`, name: d.name, payloadJson: d.payloadJson, priority: d.priority, delayMs: 0, runAt: null, maxAttempts: d.maxAttempts,
       backoff: d.backoff, timeoutMs: d.timeoutMs, dependsOn: [], dependencyFailure: 'dead' as const,
       removeOnComplete: d.removeOnComplete, removeOnDead: d.removeOnDead,
     };

@@ -10,7 +10,7 @@ export interface MemorySchedule {
 /** The fields a save compares; a change to any of them bumps the revision. */
 function fields(d: ScheduleDefinition): unknown[] {
   return [d.queue, d.name, d.payloadJson, d.spec.cron, d.spec.every, d.spec.timezone, d.maxAttempts, JSON.stringify(d.backoff), d.timeoutMs,
-    JSON.stringify(d.removeOnComplete), JSON.stringify(d.removeOnDead)];
+    JSON.stringify(d.removeOnComplete), JSON.stringify(d.removeOnDead), d.priority];
 }
 
 /** Whether two definitions are the same in every field a save compares. */

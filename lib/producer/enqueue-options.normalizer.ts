@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../config/defaults.js';
-import { checkBackoff, checkInteger, checkName, checkPolicy, checkQueueName, checkRange, checkRemoveOption, describeValue, isOptionsObject, type OptionKeys } from '../config/option-checks.js';
+import { checkBackoff, checkName, checkPolicy, checkPriority, checkQueueName, checkRange, checkRemoveOption, describeValue, isOptionsObject, type OptionKeys } from '../config/option-checks.js';
 import type { FallbackPolicy } from '../config/resolved-options.js';
 import type { HandlerDefaults } from '../discovery/handler-options.normalizer.js';
 import { MAX_DEPENDENCIES, type QueuedTask } from '../engine/new-task.js';
@@ -70,7 +70,7 @@ export function normalizeEnqueue(
   }
   const id = o.id === undefined ? undefined : checkName(o.id, where, 'id');
   const queue = o.queue === undefined ? handler?.queue ?? DEFAULTS.queue : checkQueueName(o.queue, where, 'queue');
-  const priority = o.priority === undefined ? 0 : checkInteger(o.priority, where, 'priority', -1_000_000, 1_000_000);
+  const priority = o.priority === undefined ? 0 : checkPriority(o.priority, where);
   if (o.delay !== undefined && o.runAt !== undefined) {
     throw new InvalidTaskOptionsError(`${where}: give delay or runAt, not both`);
   }

@@ -196,6 +196,7 @@ export const SCHEDULE_FIELDS = {
   timeout: { field: 'to', meaning: 'time limit per attempt in ms (0 = none)' },
   removeOnComplete: { field: 'rc', meaning: 'own retention of occurrences once completed (record form)' },
   removeOnDead: { field: 'rd', meaning: 'own retention of occurrences once dead (record form)' },
+  priority: { field: 'p', meaning: "priority of each occurrence ('' or absent: 0; absent in schedules saved by 0.1.0)" },
   traceContext: { field: 'tc', meaning: 'trace context of the latest schedule() call (same form as a record trace context); occurrences link to it' },
 } as const;
 
@@ -374,7 +375,7 @@ export const SCRIPTS = {
     keys: ['definition', 'dueIndex'],
     args: [
       'id', 'name', 'payload', 'cron', 'every', 'timezone', 'maxAttempts', 'backoff', 'timeoutMs',
-      'removeOnComplete', 'removeOnDead', 'firstDue', 'traceContext',
+      'removeOnComplete', 'removeOnDead', 'priority', 'firstDue', 'traceContext',
     ],
   },
   removeSchedule: { keys: ['definition', 'dueIndex'], args: ['id'] },

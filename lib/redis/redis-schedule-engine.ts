@@ -94,7 +94,9 @@ export class RedisScheduleEngine implements ScheduleEngine {
     const args = scriptArgs('upsertSchedule', {
       id: s.id, name: s.name, payload: s.payloadJson, cron: cron ?? '', every: every ?? '', timezone: timezone ?? '',
       maxAttempts: s.maxAttempts, backoff: encodeBackoff(s.backoff), timeoutMs: s.timeoutMs,
-      removeOnComplete: encodeRetention(s.removeOnComplete), removeOnDead: encodeRetention(s.removeOnDead), firstDue,
+      removeOnComplete: encodeRetention(s.removeOnComplete), removeOnDead: encodeRetention(s.removeOnDead),
+      // '' for 0: unchanged against a schedule saved by 0.1.0, which has no priority field.
+      priority: s.priority === 0 ? '' : s.priority, firstDue,
       traceContext: s.traceContext ?? '',
     });
     const reply = (await redacted(runScript(this.client, 'upsertSchedule', [keys.definition(s.id), keys.due], args))) as unknown[];

@@ -28,6 +28,7 @@ export function decodeSchedule(queue: string, id: string, hash: Record<string, s
     name,
     payload,
     spec,
+    priority: Number(hash[SCHEDULE.priority] || 0),
     maxAttempts: Number(hash[SCHEDULE.maxAttempts]),
     backoff: decodeBackoff(hash[SCHEDULE.backoff]),
     timeoutMs: Number(hash[SCHEDULE.timeout] ?? 0),

@@ -11,27 +11,31 @@ export interface ScheduleInput {
   queue: string;
   payloadJson: string;
   spec: ScheduleSpec;
+  priority: number;
 }
+
+/** The policy and retention `TaskQueue.schedule` was given for its occurrences, checked. */
+export type OccurrencePolicy = Partial<Pick<ScheduleDefinition, 'maxAttempts' | 'backoff' | 'timeoutMs' | 'removeOnComplete' | 'removeOnDead'>>;
 
 /**
  * The definition to store: occurrences get the policy an enqueue of the task
- * would get in this app (its handler's options over `defaults`, the queue's
- * defaults over the module's), fixed now, so any instance can fire it, with or
- * without the handler.
+ * would get in this app (the schedule's own options over its handler's, those
+ * over `defaults`, the queue's defaults over the module's), fixed now, so any
+ * instance can fire it, with or without the handler.
  */
-export function defineSchedule(input: ScheduleInput, handler: HandlerDefaults | undefined, defaults: FallbackPolicy): ScheduleDefinition {
+export function defineSchedule(input: ScheduleInput, handler: HandlerDefaults | undefined, defaults: FallbackPolicy, own: OccurrencePolicy = {}): ScheduleDefinition {
   return {
     ...input,
-    maxAttempts: handler?.attempts ?? defaults.attempts,
-    backoff: handler?.backoff ?? defaults.backoff,
-    timeoutMs: handler?.timeout ?? defaults.timeout,
-    removeOnComplete: handler?.removeOnComplete ?? defaults.removeOnComplete,
-    removeOnDead: handler?.removeOnDead ?? defaults.removeOnDead,
+    maxAttempts: own.maxAttempts ?? handler?.attempts ?? defaults.attempts,
+    backoff: own.backoff ?? handler?.backoff ?? defaults.backoff,
+    timeoutMs: own.timeoutMs ?? handler?.timeout ?? defaults.timeout,
+    removeOnComplete: own.removeOnComplete ?? handler?.removeOnComplete ?? defaults.removeOnComplete,
+    removeOnDead: own.removeOnDead ?? handler?.removeOnDead ?? defaults.removeOnDead,
   };
 }
 
 /** A schedule as `TaskQueue.schedules()` shows it. */
-export function scheduleInfo<P = unknown>(s: Pick<StoredSchedule, 'id' | 'name' | 'queue' | 'payload' | 'spec' | 'next'>): ScheduleInfo<P> {
+export function scheduleInfo<P = unknown>(s: Pick<StoredSchedule, 'id' | 'name' | 'queue' | 'payload' | 'spec' | 'priority' | 'next'>): ScheduleInfo<P> {
   const { spec } = s;
   return {
     id: s.id,
@@ -41,6 +45,7 @@ export function scheduleInfo<P = unknown>(s: Pick<StoredSchedule, 'id' | 'name' 
     ...(spec.cron !== null && { cron: spec.cron }),
     ...(spec.every !== null && { every: spec.every }),
     ...(spec.timezone !== null && { timezone: spec.timezone }),
+    priority: s.priority,
     next: s.next,
   };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULTS } from '../config/defaults.js';
-import { checkName, checkQueueName } from '../config/option-checks.js';
+import { checkName, checkPolicy, checkPriority, checkQueueName, checkRemoveOption } from '../config/option-checks.js';
 import { RESOLVED_TASK_OPTIONS, fallbackPolicy, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { checkScheduleSpec } from '../config/schedule-spec.checks.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
@@ -10,11 +10,26 @@ import type { ScheduleDefinition, ScheduleEngine } from '../engine/schedule-engi
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { firstOccurrence } from '../policies/schedule-timing.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
-import { defineSchedule, scheduleInfo } from './schedule-definition.js';
+import { defineSchedule, scheduleInfo, type OccurrencePolicy } from './schedule-definition.js';
 import { validatePayload } from '../execution/payload-schema.js';
 import { definitionDefaults } from '../discovery/definition-defaults.js';
 import type { TaskDefinition } from '../interfaces/task-definition.interface.js';
 import type { ScheduleInfo, ScheduleOptions } from '../interfaces/schedule.interface.js';
+
+/** The keys of TaskQueue.schedule's options beside the timing: what each occurrence is enqueued with. */
+const OCCURRENCE_OPTION_KEYS = ['queue', 'priority', 'attempts', 'backoff', 'timeout', 'removeOnComplete', 'removeOnDead'] as const;
+
+/** The policy and retention schedule() was given for its occurrences, checked as an enqueue's are. */
+function occurrencePolicy(options: ScheduleOptions, where: string): OccurrencePolicy {
+  checkPolicy(options, where, 'options.');
+  const own: OccurrencePolicy = {};
+  if (options.attempts !== undefined) own.maxAttempts = options.attempts;
+  if (options.backoff !== undefined) own.backoff = options.backoff;
+  if (options.timeout !== undefined) own.timeoutMs = options.timeout;
+  if (options.removeOnComplete !== undefined) own.removeOnComplete = checkRemoveOption(options.removeOnComplete, where, 'options.removeOnComplete');
+  if (options.removeOnDead !== undefined) own.removeOnDead = checkRemoveOption(options.removeOnDead, where, 'options.removeOnDead');
+  return own;
+}
 
 /**
  * Creates, changes, removes and lists schedules: the work behind
@@ -50,18 +65,20 @@ export class TaskScheduler {
       // The arguments in another order, most likely: schedule(id, nameOrDefinition, payload, { cron | every }).
       throw new InvalidTaskOptionsError(
         `${where}: the task must be a name or a definition made by defineTask(), got an object with keys ${JSON.stringify(Object.keys(taskDefinition))} ` +
-          '(the arguments are schedule(id, nameOrDefinition, payload, { cron | every, timezone?, queue? }))',
+          '(the arguments are schedule(id, nameOrDefinition, payload, { cron | every, timezone?, queue?, priority?, attempts?, ... }))',
       );
     }
     const taskName = checkName(taskDefinition ? taskDefinition.name : task, where, 'the task name');
-    const spec = checkScheduleSpec(options, where, 'options', ['queue']);
+    const spec = checkScheduleSpec(options, where, 'options', OCCURRENCE_OPTION_KEYS);
+    const own = occurrencePolicy(options, where);
+    const priority = options.priority === undefined ? 0 : checkPriority(options.priority, where, 'options.priority');
     const handler = this.registry.defaultsFor(taskName) ?? (taskDefinition && definitionDefaults(taskDefinition, this.options.maxPayloadBytes));
     const queue = options.queue === undefined ? handler?.queue ?? DEFAULTS.queue : checkQueueName(options.queue, where, 'queue');
     const payloadJson = encodePayload(payload, where, this.options.maxPayloadBytes);
     // Refused now rather than at every occurrence: each would end dead on it.
     const schema = taskDefinition?.schema ?? this.registry.get(taskName)?.schema;
     if (schema) await validatePayload(schema, JSON.parse(payloadJson) as unknown, taskName, where);
-    const definition = defineSchedule({ id: scheduleId, name: taskName, queue, payloadJson, spec }, handler, fallbackPolicy(this.options, queue));
+    const definition = defineSchedule({ id: scheduleId, name: taskName, queue, payloadJson, spec, priority }, handler, fallbackPolicy(this.options, queue), own);
     // Occurrences start traces of their own, linked to this call's (see TaskTracing).
     const traceContext = this.telemetry.tracing?.activeCarrier();
     if (traceContext !== undefined) definition.traceContext = traceContext;
@@ -91,8 +108,8 @@ export class TaskScheduler {
     const declared = this.registry.scheduled();
     for (const handler of declared) {
       const where = `@TaskHandler('${handler.name}') schedule`;
-      const { spec, payloadJson } = handler.schedule;
-      const input = { id: handler.name, name: handler.name, queue: handler.queue, payloadJson, spec };
+      const { spec, payloadJson, priority } = handler.schedule;
+      const input = { id: handler.name, name: handler.name, queue: handler.queue, payloadJson, spec, priority };
       await this.save(defineSchedule(input, handler.defaults, fallbackPolicy(this.options, handler.queue)), where);
     }
     return declared.length;

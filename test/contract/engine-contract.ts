@@ -343,7 +343,7 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
 
     it('fires a schedule occurrence once: a firing with a stale due time or revision is refused', async () => {
       const definition: ScheduleDefinition = {
-        id: 'tick', queue: QUEUE, name: 'job', payloadJson: '{"n":1}', spec: { cron: null, every: 1_000, timezone: null },
+        id: 'tick', queue: QUEUE, name: 'job', payloadJson: '{"n":1}', spec: { cron: null, every: 1_000, timezone: null }, priority: 0,
         maxAttempts: 1, backoff: null, timeoutMs: 0, removeOnComplete: null, removeOnDead: null,
       };
       const now = await engine.schedules.now();

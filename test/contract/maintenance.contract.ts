@@ -184,7 +184,7 @@ export function describeMaintenanceContract(open: () => Promise<EngineUnderTest>
       const worker = { instanceId: 'wq', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: 'served', handlers: ['job'], concurrency: 1, running: 0 }] };
       await engine.tasks.heartbeat(worker, 10_000);
       const schedule = {
-        id: 'tick', queue: 'timed', name: 'job', payloadJson: '1', spec: { cron: null, every: 60_000, timezone: null },
+        id: 'tick', queue: 'timed', name: 'job', payloadJson: '1', spec: { cron: null, every: 60_000, timezone: null }, priority: 0,
         maxAttempts: 1, backoff: null, timeoutMs: 0, removeOnComplete: null, removeOnDead: null,
       };
       await engine.schedules.save(schedule, (await engine.schedules.now()) + 60_000);

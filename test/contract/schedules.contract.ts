@@ -1,8 +1,8 @@
 import type { ScheduleDefinition } from '../../lib/engine/schedule-engine.js';
-import { kitOf, type OpenEngine } from './contract-kit.js';
+import { QUEUE, kitOf, newTask, request, type OpenEngine } from './contract-kit.js';
 
 const every = (id: string, queue: string, ms = 60_000): ScheduleDefinition => ({
-  id, queue, name: 'job', payloadJson: 'null', spec: { cron: null, every: ms, timezone: null },
+  id, queue, name: 'job', payloadJson: 'null', spec: { cron: null, every: ms, timezone: null }, priority: 0,
   maxAttempts: 2, backoff: { type: 'fixed', delay: 5 }, timeoutMs: 100, removeOnComplete: null, removeOnDead: 'remove',
 });
 
@@ -48,6 +48,22 @@ export function describeScheduleContract(factory: OpenEngine): void {
       const saved = await e.schedules.save(every('mover', 'q2'), now + 2_000);
       expect(saved).toEqual({ next: now + 2_000, status: 'created' });
       expect((await e.schedules.list()).map((s) => [s.id, s.queue])).toEqual([['mover', 'q2']]);
+    });
+
+    it("enqueues each occurrence with the schedule's priority, ahead of the line; a new priority alone keeps the due time", async () => {
+      const e = await open();
+      const now = await e.schedules.now();
+      await e.add(newTask('plain-1'), newTask('plain-2'));
+      expect(await e.schedules.save({ ...every('urgent', QUEUE), priority: 5 }, now - 5)).toEqual({ next: now - 5, status: 'created' });
+      expect(await e.schedules.save({ ...every('urgent', QUEUE), priority: 5 }, now + 9_000)).toEqual({ next: now - 5, status: 'unchanged' });
+      expect(await e.schedules.save({ ...every('urgent', QUEUE), priority: 3 }, now + 9_000)).toEqual({ next: now - 5, status: 'updated' });
+      const [state] = (await e.schedules.due(now, 10)).due;
+      expect(state).toMatchObject({ id: 'urgent', priority: 3 });
+      expect(await e.schedules.fire([{ queue: QUEUE, id: 'urgent', due: state.next, revision: state.revision, nextDue: now + 60_000 }])).toEqual(['added']);
+      expect(await e.tasks.get(QUEUE, `urgent@${state.next}`)).toMatchObject({ priority: 3, state: 'waiting' });
+      // Enqueued last, it runs first.
+      const taken = (await e.tasks.fetch(QUEUE, request(3, 30_000))).tasks.map((t) => t.id);
+      expect(taken).toEqual([`urgent@${state.next}`, 'plain-1', 'plain-2']);
     });
   });
 }

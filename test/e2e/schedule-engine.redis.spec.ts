@@ -17,7 +17,7 @@ describe('RedisScheduleEngine.due', () => {
   const engine = new RedisScheduleEngine(connections, options);
   let redis: Redis;
   const definition = (id: string, queue: string): ScheduleDefinition => ({
-    id, queue, name: 'job', payloadJson: 'null', spec: { cron: null, every: 60_000, timezone: null },
+    id, queue, name: 'job', payloadJson: 'null', spec: { cron: null, every: 60_000, timezone: null }, priority: 0,
     maxAttempts: 1, backoff: null, timeoutMs: 0, removeOnComplete: null, removeOnDead: null,
   });
 
@@ -43,6 +43,20 @@ describe('RedisScheduleEngine.due', () => {
     const old = new ScheduleKeys(prefix, 'old');
     expect(await redis.exists(old.definition('moved'))).toBe(0);
     expect(await redis.zscore(old.due, 'moved')).toBeNull();
+  });
+
+  it('reads a definition saved by 0.1.0 (no priority field) as priority 0, and saving it again unchanged changes nothing', async () => {
+    const now = await engine.now();
+    await engine.save(definition('legacy', 'q4'), now + 60_000);
+    const keys = new ScheduleKeys(prefix, 'q4');
+    await redis.hdel(keys.definition('legacy'), 'p');
+    const revision = await redis.hget(keys.definition('legacy'), 'v');
+    expect(await engine.save(definition('legacy', 'q4'), now + 90_000)).toEqual({ next: now + 60_000, status: 'unchanged' });
+    expect(await redis.hget(keys.definition('legacy'), 'v')).toBe(revision);
+    expect((await engine.list()).find((s) => s.id === 'legacy')).toMatchObject({ priority: 0, next: now + 60_000 });
+    // A priority given later is a change of the definition, not of its timing.
+    expect(await engine.save({ ...definition('legacy', 'q4'), priority: -3 }, now + 90_000)).toEqual({ next: now + 60_000, status: 'updated' });
+    expect((await engine.list()).find((s) => s.id === 'legacy')).toMatchObject({ priority: -3 });
   });
 
   it('removes an index entry whose definition cannot be read', async () => {

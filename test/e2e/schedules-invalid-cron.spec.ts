@@ -68,7 +68,7 @@ describe('schedules: invalid cron expressions', () => {
     await expect(call).rejects.toThrow(InvalidTaskOptionsError);
     await expect(call).rejects.toThrow(
       "schedule('swapped'): the task must be a name or a definition made by defineTask(), got an object with keys [\"to\"] " +
-        '(the arguments are schedule(id, nameOrDefinition, payload, { cron | every, timezone?, queue? }))',
+        '(the arguments are schedule(id, nameOrDefinition, payload, { cron | every, timezone?, queue?, priority?, attempts?, ... }))',
     );
   });
 

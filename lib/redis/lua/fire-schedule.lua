@@ -26,13 +26,13 @@ reply[REPLY_FIRE_SCHEDULE_FIRED] = 0
 reply[REPLY_FIRE_SCHEDULE_ADDED] = 0
 
 local def = redis.call('HMGET', defKey, SD_NEXT, SD_REVISION, SD_NAME, SD_PAYLOAD, SD_MAX_ATTEMPTS, SD_BACKOFF, SD_TIMEOUT,
-  SD_REMOVE_ON_COMPLETE, SD_REMOVE_ON_DEAD, SD_TRACE_CONTEXT)
+  SD_REMOVE_ON_COMPLETE, SD_REMOVE_ON_DEAD, SD_TRACE_CONTEXT, SD_PRIORITY)
 if def[1] ~= due or def[2] ~= rev then return reply end
 local now = nowMs()
 if tonumber(due) > now then return reply end
 
 local o = {
-  name = def[3], priority = 0, delayMs = 0, runAt = '',
+  name = def[3], priority = tonumber(def[11]) or 0, delayMs = 0, runAt = '',
   maxAttempts = def[5], backoff = def[6], timeoutMs = def[7], dependsOn = '', dependencyFailure = '',
   removeOnComplete = def[8], removeOnDead = def[9],
   -- An occurrence starts a trace of its own, linked to the schedule() call that made it (see docs/observability.md).

@@ -1,7 +1,7 @@
 -- upsert-schedule: creates or updates one recurring schedule of a queue.
 -- KEYS: SCRIPTS.upsertSchedule of protocol.ts: the schedule's definition hash, the queue's due-time index.
 -- ARGV: SCRIPTS.upsertSchedule of protocol.ts: id, task name, payload JSON, cron ('' = none), every ms
---   ('' = none), timezone (''), then the occurrences' policy in record form, then the first due time
+--   ('' = none), timezone (''), then the occurrences' policy in record form and their priority ('' = 0), then the first due time
 --   (epoch ms) should the timing be new, then the caller's trace context ('' = none).
 -- Returns the upsertSchedule reply: next due time, status (0 unchanged, 1 created, 2 updated).
 -- An unchanged timing (cron, every, timezone) keeps the stored due time, so a
@@ -13,9 +13,10 @@
 
 local defKey, dueKey = KEYS[KEY_DEFINITION], KEYS[KEY_DUE_INDEX]
 local id = ARGV[ARG_ID]
-local fields = { SD_NAME, SD_PAYLOAD, SD_CRON, SD_EVERY, SD_TIMEZONE, SD_MAX_ATTEMPTS, SD_BACKOFF, SD_TIMEOUT, SD_REMOVE_ON_COMPLETE, SD_REMOVE_ON_DEAD }
+local fields = { SD_NAME, SD_PAYLOAD, SD_CRON, SD_EVERY, SD_TIMEZONE, SD_MAX_ATTEMPTS, SD_BACKOFF, SD_TIMEOUT, SD_REMOVE_ON_COMPLETE, SD_REMOVE_ON_DEAD,
+  SD_PRIORITY }
 local values = { ARGV[ARG_NAME], ARGV[ARG_PAYLOAD], ARGV[ARG_CRON], ARGV[ARG_EVERY], ARGV[ARG_TIMEZONE], ARGV[ARG_MAX_ATTEMPTS],
-  ARGV[ARG_BACKOFF], ARGV[ARG_TIMEOUT_MS], ARGV[ARG_REMOVE_ON_COMPLETE], ARGV[ARG_REMOVE_ON_DEAD] }
+  ARGV[ARG_BACKOFF], ARGV[ARG_TIMEOUT_MS], ARGV[ARG_REMOVE_ON_COMPLETE], ARGV[ARG_REMOVE_ON_DEAD], ARGV[ARG_PRIORITY] }
 local timing = { [SD_CRON] = true, [SD_EVERY] = true, [SD_TIMEZONE] = true }
 
 local stored = redis.call('HMGET', defKey, SD_NEXT, unpack(fields))
@@ -27,7 +28,8 @@ local reply = {}
 if stored[1] then
   local same, sameTiming = true, true
   for i = 1, #fields do
-    if stored[i + 1] ~= values[i] then
+    -- (A field absent, the priority of a schedule saved by 0.1.0, reads as ''.)
+    if (stored[i + 1] or '') ~= values[i] then
       same = false
       if timing[fields[i]] then sameTiming = false end
     end

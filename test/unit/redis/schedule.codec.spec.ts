@@ -17,6 +17,8 @@ describe('decodeSchedule', () => {
       queue: 'reports',
       payload: { a: 1 },
       spec: { cron: null, every: 60_000, timezone: null },
+      // Saved by 0.1.0: no priority field.
+      priority: 0,
       maxAttempts: 3,
       backoff: { type: 'exponential', delay: 1000 },
       timeoutMs: 0,
@@ -26,6 +28,8 @@ describe('decodeSchedule', () => {
       revision: '2',
     });
     expect(decodeSchedule('reports', 'nightly', { ...hash, cr: '0 * * * *', ev: '', tz: 'UTC' })?.spec).toEqual({ cron: '0 * * * *', every: null, timezone: 'UTC' });
+    expect(decodeSchedule('reports', 'nightly', { ...hash, p: '' })?.priority).toBe(0);
+    expect(decodeSchedule('reports', 'nightly', { ...hash, p: '-5' })?.priority).toBe(-5);
     expect(decodeSchedule('reports', 'nightly', { ...hash, rc: '1', rd: '60000,-1' })).toMatchObject({
       removeOnComplete: 'remove',
       removeOnDead: { age: 60_000, count: null },

@@ -10,7 +10,7 @@ function handler(name: string, schedule?: RegisteredHandler['schedule']): Regist
 describe('TaskHandlerRegistry.scheduled', () => {
   it('lists the handlers that declare a schedule, with it', () => {
     const registry = new TaskHandlerRegistry();
-    const hourly = handler('hourly', { spec: { cron: '0 * * * *', every: null, timezone: 'Europe/Berlin' }, payloadJson: 'null' });
+    const hourly = handler('hourly', { spec: { cron: '0 * * * *', every: null, timezone: 'Europe/Berlin' }, payloadJson: 'null', priority: 0 });
     registry.register(handler('plain'));
     registry.register(hourly);
     expect(registry.scheduled()).toEqual([hourly]);

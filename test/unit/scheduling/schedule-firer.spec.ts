@@ -8,7 +8,7 @@ import type { FireRequest, ScheduleEngine, StoredSchedule } from '../../../lib/e
 
 function state(queue: string, id: string, next: number, every = 1_000): StoredSchedule {
   return {
-    id, queue, name: 'task', payload: null, spec: { cron: null, every, timezone: null },
+    id, queue, name: 'task', payload: null, spec: { cron: null, every, timezone: null }, priority: 0,
     maxAttempts: 1, backoff: null, timeoutMs: 0, removeOnComplete: null, removeOnDead: null, next, revision: '1',
   };
 }
