@@ -26,6 +26,24 @@ function queueTable(queues: QueueView[]): HTMLElement {
   );
 }
 
+/** The most names a worker's cell lists open; a longer list is folded behind its first ones and its count. */
+const NAMES_SHOWN = 8;
+
+/**
+ * A worker's queues or handlers, wrapping: an app with 40 queues and 150 handlers made each row thousands of
+ * pixels tall. A long list shows its first names and how many there are, opened on request.
+ */
+function nameList(names: readonly string[], what: string): HTMLElement | string {
+  if (names.length === 0) return '—';
+  if (names.length <= NAMES_SHOWN) return names.join(', ');
+  return h(
+    'details',
+    { class: 'names' },
+    h('summary', {}, `${names.slice(0, NAMES_SHOWN).join(', ')} and ${num(names.length - NAMES_SHOWN)} more ${what}`),
+    h('p', {}, names.join(', ')),
+  );
+}
+
 function workerTable(workers: WorkerView[]): HTMLElement {
   if (workers.length === 0) return h('p', { class: 'empty' }, 'No live worker: no app instance with a worker is heartbeating.');
   const row = (w: WorkerView) =>
@@ -36,8 +54,8 @@ function workerTable(workers: WorkerView[]): HTMLElement {
       h('td', { class: 'mono' }, w.instanceId),
       h('td', {}, w.host),
       h('td', { class: 'n' }, w.pid),
-      h('td', {}, w.queues.join(', ')),
-      h('td', { class: 'wrap' }, w.handlers.join(', ') || '—'),
+      h('td', { class: 'wrap' }, nameList(w.queues, 'queues')),
+      h('td', { class: 'wrap' }, nameList(w.handlers, 'handlers')),
       h('td', { class: 'n' }, `${num(w.running)} / ${num(w.concurrency)}`),
       h('td', {}, `${duration(w.heartbeatAgeMs)} ago`),
     );

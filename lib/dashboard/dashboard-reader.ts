@@ -27,6 +27,9 @@ const MAX_SHOWN_JSON = 256 * 1024;
  */
 export const RELATIONS_SHOWN = 100;
 
+/** Names as a person sorts them: 'q2' before 'q10'. */
+const byNaturalOrder = new Intl.Collator('en', { numeric: true }).compare;
+
 /** `value`, or in its place an object saying why it is not shown and where to read it whole. */
 function shownValue<T>(value: T, id: string, queue: string): T | { notShown: string } {
   if (value === undefined) return value;
@@ -99,8 +102,8 @@ export class DashboardReader {
       queues: names.map((name, i) => ({ name, counts: counts[i] })),
       workers: workers.map((w): WorkerView => ({
         instanceId: w.instanceId, host: w.host, pid: w.pid,
-        handlers: [...new Set(w.queues.flatMap((q) => q.handlers))].sort(),
-        queues: w.queues.map((q) => q.queue),
+        handlers: [...new Set(w.queues.flatMap((q) => q.handlers))].sort(byNaturalOrder),
+        queues: w.queues.map((q) => q.queue).sort(byNaturalOrder),
         running: w.queues.reduce((sum, q) => sum + q.running, 0),
         concurrency: w.queues.reduce((sum, q) => sum + q.concurrency, 0),
         heartbeatAgeMs: Math.max(0, now - w.lastSeenAt),

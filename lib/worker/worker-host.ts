@@ -107,8 +107,11 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
         return `'${queue}'${own === null ? '' : ` x${own}`} (${handlers.map((h) => h.name + (h.concurrency ? ` x${h.concurrency}` : '')).join(', ')})`;
       })
       .join('; ');
+    // There is no process-wide cap: the queues' limits add up (40 queues at 10 is 400 handlers at once).
+    const total = consumers.reduce((sum, c) => sum + c.concurrency, 0);
+    const atOnce = consumers.length > 1 ? ` (up to ${total} tasks at once over ${consumers.length} queues)` : '';
     this.logger.log(
-      `worker started: concurrency ${worker.concurrency} per queue, lease ${worker.leaseMs} ms, prefix '${this.options.prefix}'; queues ${summary}`,
+      `worker started: concurrency ${worker.concurrency} per queue${atOnce}, lease ${worker.leaseMs} ms, prefix '${this.options.prefix}'; queues ${summary}`,
     );
   }
 

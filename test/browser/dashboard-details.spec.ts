@@ -1,3 +1,6 @@
+import { Injectable } from '@nestjs/common';
+import { TaskHandler } from '../../lib/index.js';
+import { startTaskApp } from '../fixtures/task-app.js';
 import type { Browser } from 'playwright-core';
 import { waitUntil } from '../utils/wait.js';
 import { launchChromium } from './browser-kit.js';
@@ -94,6 +97,42 @@ describe('the dashboard pages in Chromium', () => {
     expect(await pending.locator('a').count()).toBe(100);
     expect(await pending.locator('.muted').textContent()).toContain('and 20 more');
     expect(await page.getByTestId('dependencies').locator('.muted').textContent()).toContain('and 20 more');
+  });
+
+  it("folds a worker's long lists of queues and handlers behind their first names, sorted as a person sorts them", async () => {
+    const { origin, page, prefix } = await open({ worker: false });
+    // A real second app of the prefix, whose worker serves twelve queues with a handler each.
+    const queues = Array.from({ length: 12 }, (_, i) => `q${i}`);
+    @Injectable()
+    class ManyQueues {}
+    for (const queue of queues) {
+      const method = function run() {};
+      Object.defineProperty(ManyQueues.prototype, `run_${queue}`, { value: method, configurable: true });
+      TaskHandler(`task.${queue}`, { queue })(ManyQueues.prototype, `run_${queue}`, Object.getOwnPropertyDescriptor(ManyQueues.prototype, `run_${queue}`)!);
+    }
+    const worker = await startTaskApp(prefix, [ManyQueues]);
+    try {
+      await page.goto(`${origin}/tasks#/`);
+      const row = page.locator('table.grid tr[data-id]');
+      await row.first().waitFor();
+      const [queueCell, handlerCell] = [row.locator('td').nth(3), row.locator('td').nth(4)];
+      expect(await queueCell.locator('summary').textContent()).toBe('q0, q1, q2, q3, q4, q5, q6, q7 and 4 more queues');
+      expect(await handlerCell.locator('summary').textContent()).toBe('task.q0, task.q1, task.q2, task.q3, task.q4, task.q5, task.q6, task.q7 and 4 more handlers');
+      expect(await queueCell.locator('details p').isVisible()).toBe(false);
+      await queueCell.locator('summary').click();
+      expect(await queueCell.locator('details p').textContent()).toBe(queues.join(', '));
+      // The row stays a row: its cells wrap rather than widen the table past its card.
+      const width = await page.evaluate(() => {
+        const card = document.querySelector('table.grid tr[data-id]')!.closest('.card')!;
+        return { scroll: card.scrollWidth, client: card.clientWidth };
+      });
+      expect(width.scroll).toBeLessThanOrEqual(width.client);
+      // Opened, it stays open through the next refreshes (every 2 s).
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(await queueCell.locator('details').getAttribute('open')).toBe('');
+    } finally {
+      await worker.close();
+    }
   });
 
   it('lists completed tasks newest first, turns to oldest first in the URL, pages to the last page, and Remove comes back to that page', async () => {

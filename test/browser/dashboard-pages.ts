@@ -4,7 +4,7 @@ import { removePrefix, uniquePrefix } from '../utils/redis.js';
 import { newPage } from './browser-kit.js';
 
 /** A dashboard app on Express with its own prefix, and a fresh light-mode page in Chromium. */
-export type OpenedDashboard = DashboardApp & { page: Page };
+export type OpenedDashboard = DashboardApp & { page: Page; prefix: string };
 
 /**
  * Registers an afterEach that closes every page and app opened through it (and
@@ -27,6 +27,6 @@ export function dashboardPages(
     const app = await startDashboardApp({ adapter: 'express', prefix, worker });
     const page = await newPage(browser(), 'light', timezoneId ? { timezoneId } : {});
     opened.push({ app, prefix, page });
-    return { ...app, page };
+    return { ...app, page, prefix };
   };
 }

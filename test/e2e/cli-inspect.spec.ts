@@ -26,6 +26,16 @@ class CliTasks {
   }
 }
 
+/** A second app's handlers, on the suite's queue 'work' and a queue of its own. */
+@Injectable()
+class TwoQueueTasks {
+  @TaskHandler('cli.ok', { queue: 'work' })
+  ok() {}
+
+  @TaskHandler('side.job', { queue: 'side' })
+  side() {}
+}
+
 describe('nestjs-redis-tasks: inspecting queues', () => {
   const prefix = uniquePrefix('cli-inspect');
   let t: TaskApp;
@@ -147,5 +157,19 @@ describe('nestjs-redis-tasks: inspecting queues', () => {
     expect(ofIdle.stdout.trim()).toBe("No live workers of queue 'idle'.");
     expect(schedules.stdout).toMatch(/^nightly\s+reports\s+report\.build\s+cron 0 3 \* \* \*\s+\d{4}-\d\d-\d\dT03:00:00\.000Z\s+in \d+[hm]$/m);
     expect(jsonOf(schedulesJson)).toEqual([{ id: 'nightly', name: 'report.build', queue: 'reports', payload: { full: true }, cron: '0 3 * * *', priority: 0, next: expect.any(Number) }]);
+  });
+
+  it("workers <queue>: each worker's line shows that queue only, and --json every queue it serves", async () => {
+    const second = await startTaskApp(prefix, [TwoQueueTasks]);
+    try {
+      const [work, side, json] = await Promise.all([cli('workers', 'work'), cli('workers', 'side'), cli('workers', 'side', '--json')]);
+      const lines = (run: { stdout: string }) => run.stdout.trimEnd().split('\n').slice(1);
+      expect(lines(work)).toHaveLength(2);
+      for (const line of lines(work)) expect(line).toMatch(/\swork \(0\/5\)$/);
+      expect(lines(side)).toEqual([expect.stringMatching(/\sside \(0\/5\)$/)]);
+      expect(jsonOf<WorkerInfo[]>(json).map((w) => w.queues.map((q) => q.queue).sort())).toEqual([['side', 'work']]);
+    } finally {
+      await second.close();
+    }
   });
 });

@@ -258,6 +258,8 @@ describe('TaskModule configuration', () => {
     expect(ours[0].level).toBe('log');
     expect(ours[0].message).not.toContain('\n');
     for (const part of ['default', 'emails', 'cfg.double', 'cfg.mail', prefix]) expect(ours[0].message).toContain(part);
+    // Concurrency is per queue: the line says what the queues add up to.
+    expect(ours[0].message).toContain('concurrency 5 per queue (up to 10 tasks at once over 2 queues)');
 
     logger.lines.length = 0;
     const queue = app.get(TaskQueue);

@@ -10,6 +10,7 @@ export const workersCommand: CliCommand = {
   usage: 'workers [queue]',
   help: [
     'From the workers\' heartbeats (every third of leaseMs): a worker drops out when it stops, or one lease after it died.',
+    'With a queue, each worker\'s line shows that queue only (--json: every queue it serves).',
     'A queue the prefix does not know fails (exit 1).',
   ],
   options: {},
@@ -19,9 +20,11 @@ export const workersCommand: CliCommand = {
     const name = given === undefined ? undefined : await knownQueue(queue, 'workers', given, '[queue]', place);
     const workers = await queue.workers(name);
     const now = await place.now();
+    // A worker of many queues made a line of hundreds of characters, the one asked about somewhere in it.
+    const shown = (w: (typeof workers)[number]) => (name === undefined ? w.queues : w.queues.filter((q) => q.queue === name));
     const rows = workers.map((w) => [
       w.instanceId, w.host, String(w.pid), relativeTime(w.startedAt, now), relativeTime(w.lastSeenAt, now),
-      w.queues.map((q) => `${q.queue} (${q.running}/${q.concurrency})`).join(', '),
+      shown(w).map((q) => `${q.queue} (${q.running}/${q.concurrency})`).join(', '),
     ]);
     const columns = [{ header: 'INSTANCE' }, { header: 'HOST' }, { header: 'PID', right: true }, { header: 'STARTED' }, { header: 'SEEN' }, { header: 'QUEUES (RUNNING/CONCURRENCY)' }];
     const empty = name === undefined ? `No live workers under prefix '${place.prefix}' on ${place.redis}.` : `No live workers of queue '${name}'.`;
