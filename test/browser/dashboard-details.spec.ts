@@ -122,10 +122,9 @@ describe('the dashboard pages in Chromium', () => {
       await queueCell.locator('summary').click();
       expect(await queueCell.locator('details p').textContent()).toBe(queues.join(', '));
       // The row stays a row: its cells wrap rather than widen the table past its card.
-      const width = await page.evaluate(() => {
-        const card = document.querySelector('table.grid tr[data-id]')!.closest('.card')!;
-        return { scroll: card.scrollWidth, client: card.clientWidth };
-      });
+      const width = (await page.evaluate(
+        `(() => { const card = document.querySelector('table.grid tr[data-id]').closest('.card'); return { scroll: card.scrollWidth, client: card.clientWidth }; })()`,
+      )) as { scroll: number; client: number };
       expect(width.scroll).toBeLessThanOrEqual(width.client);
       // Opened, it stays open through the next refreshes (every 2 s).
       await new Promise((resolve) => setTimeout(resolve, 2_500));
