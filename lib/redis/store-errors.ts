@@ -2,6 +2,7 @@ import type { TaskRef } from '../interfaces/task-ref.interface.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { TaskStoreError } from '../errors/task-store.error.js';
 import { LOGIN_REFUSED, isRetriesExhausted, redisNamed } from './connect-refusal.js';
+import { CommandTooLargeError } from './flat-command.js';
 import { redactRedisError } from './redact-error.js';
 import type { RedisClient } from './redis-client.js';
 
@@ -81,7 +82,7 @@ export function toStoreError(operation: string, error: unknown, context: ErrorCo
   if (!split) return failed;
   // Each script call is all or nothing; a batch sent as several can be part stored whatever failed.
   const note =
-    `; this batch went to Redis as ${calls} enqueue calls (one per queue and per 1,000 tasks), each all or nothing, so ` +
+    `; this batch went to Redis as ${calls} enqueue calls (one per queue and per 1,000 tasks or 64 MiB of payloads), each all or nothing, so ` +
     "some of its tasks may be stored: send the batch again with the same ids (a task still stored is not added again; the error's tasks lists the ids)";
   return failed instanceof RedisUnavailableError
     ? new RedisUnavailableError(failed.message + note, { cause: failed.cause })
@@ -110,6 +111,15 @@ function classify(operation: string, error: unknown, context: ErrorContext, effe
     // The worker's own calls are cut off by its own shutdown: nothing for anyone to call differently.
     return new RedisUnavailableError(
       `${operation} failed: this app closed its Redis connections (app.close() was called) before Redis answered${ifSent(maybe, 'that')}${afterCloseAdvice(effect)}`,
+      { cause },
+    );
+  }
+  if (error instanceof CommandTooLargeError) {
+    // Made before anything went out: nothing was sent, whatever the call was.
+    return new TaskStoreError(
+      `${operation} failed: nothing was sent: ${error.message}. Send fewer or smaller values in one call ` +
+        '(large files belong in object storage, with their address in the payload)',
+      'refused',
       { cause },
     );
   }

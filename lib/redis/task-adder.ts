@@ -11,11 +11,21 @@ import { queueScript, runScript } from './script-registry.js';
 /** Tasks per enqueue script call: a large batch is split so no one call holds Redis for long. */
 const ADD_CHUNK = 1_000;
 
+/**
+ * Characters of payload per enqueue script call. A call is sent as one string, and V8 holds at most about
+ * 512 million characters in one: 30 tasks of 20 MB in one call could not be sent at all (and one call
+ * of hundreds of MB holds Redis and both processes' memory for seconds). A task over it goes alone.
+ */
+export const ADD_CHUNK_CHARS = 64 * 1024 * 1024;
+
 const ENQUEUE = replyLayout('enqueue');
 const REFUSED = replyLayout('enqueueRefused');
 
-/** The enqueue script calls of a batch: its items' indexes by queue, in order, in chunks of at most ADD_CHUNK tasks and MAX_DEPENDENCIES dependencies. */
-export function scriptCalls(items: ReadonlyArray<QueuedTask>): Array<{ queue: string; indexes: number[] }> {
+/**
+ * The enqueue script calls of a batch: its items' indexes by queue, in order, in chunks of at most
+ * ADD_CHUNK tasks, MAX_DEPENDENCIES dependencies and ADD_CHUNK_CHARS characters of payload.
+ */
+export function scriptCalls(items: ReadonlyArray<QueuedTask>, chunkChars = ADD_CHUNK_CHARS): Array<{ queue: string; indexes: number[] }> {
   const groups = new Map<string, number[]>();
   items.forEach((item, index) => {
     const group = groups.get(item.queue);
@@ -26,15 +36,19 @@ export function scriptCalls(items: ReadonlyArray<QueuedTask>): Array<{ queue: st
   for (const [queue, indexes] of groups) {
     let chunk: number[] = [];
     let dependencies = 0;
+    let chars = 0;
     for (const index of indexes) {
       const own = items[index].task.dependsOn.length;
-      if (chunk.length > 0 && (chunk.length === ADD_CHUNK || dependencies + own > MAX_DEPENDENCIES)) {
+      const size = items[index].task.payloadJson.length;
+      if (chunk.length > 0 && (chunk.length === ADD_CHUNK || dependencies + own > MAX_DEPENDENCIES || chars + size > chunkChars)) {
         calls.push({ queue, indexes: chunk });
         chunk = [];
         dependencies = 0;
+        chars = 0;
       }
       chunk.push(index);
       dependencies += own;
+      chars += size;
     }
     calls.push({ queue, indexes: chunk });
   }
@@ -46,8 +60,8 @@ export function scriptCalls(items: ReadonlyArray<QueuedTask>): Array<{ queue: st
  * pipelined when there are several (on a Cluster, one pipeline per queue, sent
  * at once). Each call is all or nothing on its own; for a batch split over
  * several, dependencies are checked for all of them first, so a refusal writes
- * nothing. A batch is therefore atomic per queue up to ADD_CHUNK tasks and
- * MAX_DEPENDENCIES dependencies, the same on a single Redis and on a
+ * nothing. A batch is therefore atomic per queue up to ADD_CHUNK tasks,
+ * MAX_DEPENDENCIES dependencies and ADD_CHUNK_CHARS of payload, the same on a single Redis and on a
  * Cluster (each queue is one slot); a Redis failure between the calls of a
  * larger one can leave some of them written.
  */

@@ -151,7 +151,7 @@ describe('toStoreError', () => {
     const oom = toStoreError('enqueue', reply('OOM command not allowed when used memory > \'maxmemory\'.'), context, 'adds', 30);
     expect(oom).toMatchObject({ failure: 'out-of-memory' });
     expect(oom.message).toContain('is out of memory (used memory is over maxmemory); the call it refused wrote nothing.');
-    expect(oom.message).toMatch(/; this batch went to Redis as 30 enqueue calls \(one per queue and per 1,000 tasks\), each all or nothing, so some of its tasks may be stored: send the batch again with the same ids/);
+    expect(oom.message).toMatch(/; this batch went to Redis as 30 enqueue calls \(one per queue and per 1,000 tasks or 64 MiB of payloads\), each all or nothing, so some of its tasks may be stored: send the batch again with the same ids/);
     const lost = toStoreError('enqueue', new Error('Connection is closed.'), context, 'adds', 2);
     expect(lost).toBeInstanceOf(RedisUnavailableError);
     expect(lost.message).toContain('as 2 enqueue calls');
