@@ -35,7 +35,7 @@ describe('a call too large to send', () => {
     expect(settled).toBe('settled');
     expect(await client.ping()).toBe('PONG');
 
-    const wrapped = toStoreError("enqueue of 2 tasks on queue 'docs'", error, { target: 'Redis at 127.0.0.1:6379', safeMessage: (e) => String(e) } as never, 'adds');
+    const wrapped = toStoreError("enqueue of 2 tasks on queue 'docs'", error, { target: 'Redis at 127.0.0.1:6379', safeMessage: (e: unknown) => String(e) } as never, 'adds');
     expect(wrapped).toBeInstanceOf(TaskStoreError);
     expect((wrapped as TaskStoreError).failure).toBe('refused');
     expect(wrapped.message).toContain("enqueue of 2 tasks on queue 'docs' failed: nothing was sent: the EVALSHA call is too large to send");
