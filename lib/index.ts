@@ -29,7 +29,7 @@ export type { EnqueueOptions, EnqueueManyItem, TypedEnqueueManyItem, CheckedEnqu
 export type { BackoffOptions } from './interfaces/backoff-options.interface.js';
 export type { TaskPolicyOptions } from './interfaces/task-policy-options.interface.js';
 export type { TaskRef, TaskLookupOptions, WaitForOptions } from './interfaces/task-ref.interface.js';
-export type { TaskInfo, TaskCounts, TaskErrorInfo, TaskLease, TaskProgress } from './interfaces/task-info.interface.js';
+export type { TaskInfo, TaskSummary, TaskCounts, TaskErrorInfo, TaskLease, TaskProgress } from './interfaces/task-info.interface.js';
 export type { TaskState } from './interfaces/task-state.js';
 export type { WorkerInfo, WorkerQueueInfo } from './interfaces/worker-info.interface.js';
 export { UnrecoverableTaskError } from './errors/unrecoverable-task.error.js';

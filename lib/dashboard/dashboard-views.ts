@@ -1,4 +1,4 @@
-import type { TaskCounts, TaskErrorInfo, TaskInfo } from '../interfaces/task-info.interface.js';
+import type { TaskCounts, TaskErrorInfo, TaskInfo, TaskSummary } from '../interfaces/task-info.interface.js';
 import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
@@ -110,7 +110,7 @@ export interface SchedulesPageView {
 }
 
 /** A task as a list row. */
-export function taskRow(task: TaskInfo): TaskRow {
+export function taskRow(task: TaskSummary): TaskRow {
   return {
     id: task.id, name: task.name, state: task.state, priority: task.priority, attempts: task.attempts, maxAttempts: task.maxAttempts,
     enqueuedAt: task.enqueuedAt, runAt: task.runAt, startedAt: task.startedAt, finishedAt: task.finishedAt, error: task.error?.message ?? null,

@@ -86,8 +86,9 @@ export interface TaskEngine extends TaskMaintenance, TaskInsights {
   /**
    * Tasks in one state, oldest first (waiting: in the order they will run), a page at a time. With
    * `name`, only tasks of that name among the first `NAME_SCAN_WINDOW` of the state (the offset counts matches).
+   * `values` false: without payload, result and progress, which are not read.
    */
-  list(queue: string, state: TaskState, offset: number, limit: number, name?: string | null): Promise<TaskInfo[]>;
+  list(queue: string, state: TaskState, offset: number, limit: number, name?: string | null, values?: boolean): Promise<TaskInfo[]>;
   cancel(queue: string, id: string): Promise<boolean>;
   /**
    * Removes a task that is not running: an unfinished one as `cancel` does, a finished one (completed or

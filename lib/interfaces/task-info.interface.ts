@@ -44,6 +44,12 @@ export interface TaskInfo<P = unknown, R = unknown> {
   lease?: TaskLease;
 }
 
+/**
+ * A task without its payload, result and progress: what `list(state, { values: false })` returns, for a
+ * listing that shows none of them (those values can be megabytes each, and are then not read at all).
+ */
+export type TaskSummary = Omit<TaskInfo, 'payload' | 'result' | 'progress'>;
+
 /** The lease of an active task. */
 export interface TaskLease {
   /** The worker running it: the `instanceId` that `TaskQueue.workers()` lists (with its host and pid) while the worker lives. */

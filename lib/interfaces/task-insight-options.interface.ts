@@ -9,6 +9,11 @@ export interface ListOptions {
    * page costs the same on a queue of a million; `offset` then counts tasks of that name.
    */
   name?: string | undefined;
+  /**
+   * false: each task without its payload, result and progress (a `TaskSummary`), which are then not read:
+   * a listing that shows none of them costs the same whatever their size. Default true.
+   */
+  values?: boolean | undefined;
 }
 
 /** Options of `TaskQueue.throughput`. */

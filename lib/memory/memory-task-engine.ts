@@ -132,8 +132,11 @@ export class MemoryTaskEngine implements TaskEngine, OnApplicationShutdown {
     return task ? taskInfo(queue, task, q.active.score(id)) : null;
   }
 
-  async list(queue: string, state: TaskState, offset: number, limit: number, name: string | null = null): Promise<TaskInfo[]> {
-    return listTasks(this.store.queue(queue), state, offset, limit, name);
+  async list(queue: string, state: TaskState, offset: number, limit: number, name: string | null = null, values = true): Promise<TaskInfo[]> {
+    const tasks = listTasks(this.store.queue(queue), state, offset, limit, name);
+    if (values) return tasks;
+    // As the Redis engine gives them: the values are left out, not set to undefined.
+    return tasks.map(({ payload: _payload, result: _result, progress: _progress, ...summary }) => summary as TaskInfo);
   }
 
   async cancel(queue: string, id: string): Promise<boolean> {

@@ -8,7 +8,7 @@ import { stateHint } from '../config/renamed-options.js';
 // The arguments of TaskQueue's read calls that page or chart (list,
 // throughput), checked before any store call: unknown options are refused.
 
-const LIST_KEYS = { queue: true, offset: true, limit: true, name: true } as const satisfies OptionKeys<ListOptions>;
+const LIST_KEYS = { queue: true, offset: true, limit: true, name: true, values: true } as const satisfies OptionKeys<ListOptions>;
 const THROUGHPUT_KEYS = { minutes: true } as const satisfies OptionKeys<ThroughputOptions>;
 
 /** Most minutes `throughput` returns: its counters expire after two hours. */
@@ -20,7 +20,7 @@ function optionsObject<T extends object>(value: T | undefined, where: string): P
   return value;
 }
 
-/** list(state, { queue?, offset?, limit?, name? }), checked. */
+/** list(state, { queue?, offset?, limit?, name?, values? }), checked. */
 export function checkList(state: unknown, options: ListOptions | undefined) {
   const where = 'list';
   if (!TASK_STATES.includes(state as TaskState)) throw new InvalidTaskOptionsError(`${where}: state must be one of ${TASK_STATES.join(', ')}, got ${JSON.stringify(state)}${stateHint(state)}`);
@@ -32,7 +32,13 @@ export function checkList(state: unknown, options: ListOptions | undefined) {
     offset: o.offset === undefined ? 0 : checkInteger(o.offset, where, 'offset', 0),
     limit: o.limit === undefined ? 100 : checkInteger(o.limit, where, 'limit', 1, 1_000),
     name: o.name === undefined ? null : checkName(o.name, where, 'name'),
+    values: o.values === undefined ? true : checkBoolean(o.values, where, 'values'),
   };
+}
+
+function checkBoolean(value: unknown, where: string, field: string): boolean {
+  if (typeof value !== 'boolean') throw new InvalidTaskOptionsError(`${where}: ${field} must be true or false, got ${describeValue(value)}`);
+  return value;
 }
 
 /** throughput(queue, { minutes? }), checked: whole minutes, 1 to 120 (default 60). */

@@ -10,7 +10,7 @@ import { QueueEventHub } from '../events/queue-event-hub.js';
 import type { TaskEvent, TaskEventsOptions } from '../interfaces/task-event.interface.js';
 import type { CheckedEnqueueManyItem, EnqueueManyItem, EnqueueOptions, ResultOfItem } from '../interfaces/enqueue-options.interface.js';
 import type { PayloadOf, ResultOf, TaskDefinition } from '../interfaces/task-definition.interface.js';
-import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
+import type { TaskCounts, TaskInfo, TaskSummary } from '../interfaces/task-info.interface.js';
 import type { TaskLookupOptions, TaskRef, WaitForOptions } from '../interfaces/task-ref.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
 import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
@@ -168,10 +168,15 @@ export class TaskQueue {
     return (await this.engine.get(queue, id)) as TaskInfo<P, R> | null;
   }
 
-  /** A page of tasks in one state, oldest first (waiting tasks in the order they will run); `name` filters by task name. */
-  async list(state: TaskState, options?: ListOptions): Promise<TaskInfo[]> {
+  /**
+   * A page of tasks in one state, oldest first (waiting tasks in the order they will run); `name` filters by
+   * task name; `values: false` leaves out (and does not read) payloads, results and progress.
+   */
+  list(state: TaskState, options: ListOptions & { values: false }): Promise<TaskSummary[]>;
+  list(state: TaskState, options?: ListOptions): Promise<TaskInfo[]>;
+  async list(state: TaskState, options?: ListOptions): Promise<TaskInfo[] | TaskSummary[]> {
     const checked = checkList(state, options);
-    return this.engine.list(checked.queue, checked.state, checked.offset, checked.limit, checked.name);
+    return this.engine.list(checked.queue, checked.state, checked.offset, checked.limit, checked.name, checked.values);
   }
 
   /** Attempts completed and failed per minute over the last `minutes` (default 60, at most 120), oldest first, zeros included. */

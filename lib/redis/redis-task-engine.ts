@@ -172,9 +172,9 @@ export class RedisTaskEngine implements TaskEngine {
     return (await this.guard(`get on queue '${queue}'`, () => readTasks(this.client, this.keysOf(queue), [id]), 'reads'))[0];
   }
 
-  list(queue: string, state: TaskState, offset: number, limit: number, name: string | null = null): Promise<TaskInfo[]> {
+  list(queue: string, state: TaskState, offset: number, limit: number, name: string | null = null, values = true): Promise<TaskInfo[]> {
     return this.guard(`list on queue '${queue}'`, () =>
-      name === null ? listTasks(this.client, this.keysOf(queue), state, offset, limit) : this.insights.listNamed(queue, state, offset, limit, name),
+      name === null ? listTasks(this.client, this.keysOf(queue), state, offset, limit, values) : this.insights.listNamed(queue, state, offset, limit, name, values),
     'reads');
   }
 

@@ -73,11 +73,11 @@ export class RedisTaskInsights implements TaskInsights {
    * A page of one name's tasks in a state, among the first NAME_SCAN_WINDOW of the state: read a chunk
    * at a time (one script call each), stopping early once the page is found, then the records.
    */
-  async listNamed(queue: string, state: TaskState, offset: number, limit: number, name: string): Promise<TaskInfo[]> {
+  async listNamed(queue: string, state: TaskState, offset: number, limit: number, name: string, values = true): Promise<TaskInfo[]> {
     const keys = this.scripts.keysOf(queue);
     if (state === 'active') {
       // The active set holds only the fleet's running tasks: filter them all.
-      const all = await listTasks(this.scripts.client, keys, 'active', 0, NAME_SCAN_WINDOW);
+      const all = await listTasks(this.scripts.client, keys, 'active', 0, NAME_SCAN_WINDOW, values);
       return all.filter((task) => task.name === name).slice(offset, offset + limit);
     }
     // Each chunk goes on where the last one ended (see lua/list-named); a task seen twice (moved between chunks) counts once.
@@ -105,7 +105,7 @@ export class RedisTaskInsights implements TaskInsights {
     const ordered = [...matches];
     if (state === 'waiting') ordered.sort(([aId, a], [bId, b]) => a - b || (aId < bId ? -1 : aId > bId ? 1 : 0));
     const ids = ordered.slice(offset, offset + limit).map(([id]) => id);
-    return (await readTasks(this.scripts.client, keys, ids)).filter((info): info is TaskInfo => info !== null);
+    return (await readTasks(this.scripts.client, keys, ids, values)).filter((info): info is TaskInfo => info !== null);
   }
 }
 

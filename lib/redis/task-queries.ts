@@ -21,29 +21,68 @@ const STATE_SETS: Record<Exclude<TaskState, 'active' | 'waiting'>, keyof QueueKe
 };
 
 /**
- * Reads several tasks in one round trip (record, payload, pending dependencies
- * and compact record each); null for those gone.
+ * The record fields a task without its values (list's `values: false`) is read from: not the payload's
+ * parts, the result or the progress, each of which can be large.
  */
-export async function readTasks(client: RedisClient, keys: QueueKeys, ids: readonly string[]): Promise<Array<TaskInfo | null>> {
+const SUMMARY_FIELDS = [
+  RECORD.name, RECORD.state, RECORD.waitScore, RECORD.attempts, RECORD.maxAttempts, RECORD.error, RECORD.enqueuedAt,
+  RECORD.runAt, RECORD.startedAt, RECORD.finishedAt, RECORD.traceContext, RECORD.leaseToken,
+] as const;
+
+/** A task's record as HGETALL gives it, from an HMGET of SUMMARY_FIELDS. */
+function summaryRecord(values: ReadonlyArray<string | null>): Record<string, string> {
+  const record: Record<string, string> = {};
+  SUMMARY_FIELDS.forEach((field, i) => {
+    if (values[i] !== null) record[field] = values[i];
+  });
+  return record;
+}
+
+/** The task without what `values: false` leaves out. */
+function withoutValues(info: TaskInfo | null): TaskInfo | null {
+  if (info === null) return null;
+  const { payload: _payload, result: _result, progress: _progress, ...summary } = info;
+  return summary as TaskInfo;
+}
+
+/**
+ * Reads several tasks in one round trip (record, payload, pending dependencies
+ * and compact record each); null for those gone. `values` false: without
+ * payload, result and progress, read from a few record fields and no payload key.
+ */
+export async function readTasks(client: RedisClient, keys: QueueKeys, ids: readonly string[], values = true): Promise<Array<TaskInfo | null>> {
   if (ids.length === 0) return [];
   const pipeline = client.pipeline();
   for (const id of ids) {
-    pipeline.hgetall(keys.task(id)).get(keys.payload(id)).smembers(keys.pendingDependencies(id)).hget(keys.compactRecords, id).zscore(keys.active, id);
+    if (values) pipeline.hgetall(keys.task(id)).get(keys.payload(id));
+    else pipeline.hmget(keys.task(id), ...SUMMARY_FIELDS);
+    pipeline.smembers(keys.pendingDependencies(id)).hget(keys.compactRecords, id).zscore(keys.active, id);
   }
   const replies = (await redacted(pipeline.exec())) ?? [];
+  // Replies per task: the record, its payload key (with values), pending dependencies, compact record, lease expiry.
+  const stride = values ? 5 : 4;
   return ids.map((id, i) => {
-    const [[e1, record], [e2, payload], [e3, pending], [e4, compact], [e5, leaseExpiry]] = replies.slice(5 * i, 5 * i + 5) as [
-      [Error | null, Record<string, string>],
-      [Error | null, string | null],
-      [Error | null, string[]],
-      [Error | null, string | null],
-      [Error | null, string | null],
-    ];
+    const own = replies.slice(stride * i, stride * i + stride);
+    const [[e1, read], [e2, payload]] = values ? own : [own[0], [null, null]];
+    const [[e3, pending], [e4, compact], [e5, leaseExpiry]] = own.slice(stride - 3) as [[Error | null, string[]], [Error | null, string | null], [Error | null, string | null]];
     const error = e1 ?? e2 ?? e3 ?? e4 ?? e5;
     if (error) throw redactRedisError(error);
+    const record = Array.isArray(read) ? summaryRecord(read as Array<string | null>) : (read as Record<string, string>);
     // A wait-list task has a record key or a compact record, never both.
-    if (compact !== null && Object.keys(record).length === 0) return decodeCompactTaskInfo(keys.queue, id, compact);
-    const info = decodeTaskInfo(keys.queue, id, record, payload);
+    if (compact !== null && Object.keys(record).length === 0) {
+      const decoded = decodeCompactTaskInfo(keys.queue, id, compact);
+      return values ? decoded : withoutValues(decoded);
+    }
+    if (!values) {
+      const summary = withoutValues(decodeTaskInfo(keys.queue, id, record, null));
+      if (summary?.state === 'blocked') summary.pendingDependencies = [...pending].sort();
+      if (summary?.state === 'active') {
+        const lease = leaseOf(record[RECORD.leaseToken], leaseExpiry === null ? null : Number(leaseExpiry));
+        if (lease) summary.lease = lease;
+      }
+      return summary;
+    }
+    const info = decodeTaskInfo(keys.queue, id, record, (payload as string | null) ?? null);
     if (info?.state === 'blocked') info.pendingDependencies = [...pending].sort();
     if (info?.state === 'active') {
       const lease = leaseOf(record[RECORD.leaseToken], leaseExpiry === null ? null : Number(leaseExpiry));
@@ -53,22 +92,22 @@ export async function readTasks(client: RedisClient, keys: QueueKeys, ids: reado
   });
 }
 
-/** A page of tasks in one state, oldest first (waiting: in run order; active: by start). */
-export async function listTasks(client: RedisClient, keys: QueueKeys, state: TaskState, offset: number, limit: number): Promise<TaskInfo[]> {
+/** A page of tasks in one state, oldest first (waiting: in run order; active: by start); `values` as for readTasks. */
+export async function listTasks(client: RedisClient, keys: QueueKeys, state: TaskState, offset: number, limit: number, values = true): Promise<TaskInfo[]> {
   let infos: Array<TaskInfo | null>;
   if (state === 'active') {
     // The active set is ordered by lease expiry, which renewals make equal:
     // read it whole (it holds only the fleet's running tasks) and order by start.
-    const all = (await readTasks(client, keys, await redacted(client.zrange(keys.active, 0, -1)))).filter((i): i is TaskInfo => i !== null);
+    const all = (await readTasks(client, keys, await redacted(client.zrange(keys.active, 0, -1)), values)).filter((i): i is TaskInfo => i !== null);
     all.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || (a.id < b.id ? -1 : 1));
     infos = all.slice(offset, offset + limit);
   } else if (state === 'waiting') {
     // In run order: the wait list merged with the wait set and the parked sets by wait score, read in
     // O(log n) + O(limit) commands by one script (list-waiting.lua), whatever the mix.
     const args = scriptArgs('listWaiting', { base: keys.base, offset, limit });
-    infos = await readTasks(client, keys, (await redacted(runScript(client, 'listWaiting', keys.scriptKeys, args))) as string[]);
+    infos = await readTasks(client, keys, (await redacted(runScript(client, 'listWaiting', keys.scriptKeys, args))) as string[], values);
   } else {
-    infos = await readTasks(client, keys, await redacted(client.zrange(keys[STATE_SETS[state]] as string, offset, offset + limit - 1)));
+    infos = await readTasks(client, keys, await redacted(client.zrange(keys[STATE_SETS[state]] as string, offset, offset + limit - 1)), values);
   }
   // A task can move on between the reads; what is gone is left out.
   return infos.filter((info): info is TaskInfo => info !== null);

@@ -136,6 +136,38 @@ export function describeInsightsContract(open: () => Promise<EngineUnderTest>): 
       expect(await engine.tasks.relations(QUEUE, 'late')).toEqual({ dependencies: ['done', 'failed'], dependents: [] });
     });
 
+    it('lists tasks without their payload, result and progress on request, in every state, the rest the same', async () => {
+      const big = JSON.stringify({ pad: 'x'.repeat(10_000) });
+      // Taken first (priority 5): one to complete, one to end dead, one left running.
+      await add(newTask('done', { priority: 5 }), newTask('dead', { priority: 5, maxAttempts: 1 }), newTask('running', { priority: 5 }));
+      await add(
+        newTask('w-compact'), newTask('w-big', { name: 'big', payloadJson: big }), newTask('w-high', { priority: 3 }), newTask('d', { delayMs: 60_000 }),
+        newTask('b', { dependsOn: ['w-compact'] }),
+      );
+      const taken = new Map((await take(3)).map((t) => [t.id, t]));
+      expect([...taken.keys()]).toEqual(['done', 'dead', 'running']);
+      await engine.tasks.settle(
+        QUEUE,
+        [
+          { lease: taken.get('done')!.lease, kind: 'completed', resultJson: JSON.stringify({ big }) },
+          { lease: taken.get('dead')!.lease, kind: 'failed', error, then: { action: 'dead' } },
+        ],
+        request(0),
+      );
+      const without = ({ payload: _p, result: _r, progress: _g, ...rest }: Record<string, unknown>) => rest;
+      for (const state of ['waiting', 'delayed', 'blocked', 'active', 'completed', 'dead'] as const) {
+        const full = await engine.tasks.list(QUEUE, state, 0, 100, null, true);
+        const summaries = await engine.tasks.list(QUEUE, state, 0, 100, null, false);
+        expect(full.length).toBeGreaterThan(0);
+        expect(summaries).toEqual(full.map((t) => without(t as unknown as Record<string, unknown>)));
+        for (const summary of summaries) expect(Object.keys(summary)).not.toEqual(expect.arrayContaining(['payload']));
+      }
+      // With a name filter too.
+      const named = await engine.tasks.list(QUEUE, 'waiting', 0, 10, 'big', false);
+      expect(named.map((t) => t.id)).toEqual(['w-big']);
+      expect(named.every((t) => !('payload' in t))).toBe(true);
+    });
+
     it('filters a page by task name, the offset counting tasks of that name', async () => {
       await add(newTask('x1', { name: 'x' }), newTask('y1', { name: 'y' }), newTask('x2', { name: 'x' }), newTask('x3', { name: 'x' }));
       const ids = async (offset: number, limit: number, name: string) => (await engine.tasks.list(QUEUE, 'waiting', offset, limit, name)).map((t) => t.id);

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { FetchedTask } from '../../lib/engine/attempt.js';
 import type { NewTask } from '../../lib/engine/new-task.js';
-import { RECORD } from '../../lib/redis/protocol.js';
+import { COMPACT_PAYLOAD_MAX, RECORD } from '../../lib/redis/protocol.js';
 import { QueueKeys } from '../../lib/redis/queue-keys.js';
 import type { RedisTaskEngine } from '../../lib/redis/redis-task-engine.js';
 import { QUEUE, newTask, request } from '../contract/contract-kit.js';
@@ -56,6 +56,25 @@ describe('compact records of waiting tasks', () => {
     // A waiting task is not dead: nothing to retry.
     expect(await engine.retry(QUEUE, 'c1')).toBe(false);
     expect(await form('c1')).toBe('compact');
+  });
+
+  it('keeps a payload over COMPACT_PAYLOAD_MAX out of compact records: it waits in the wait list with a record key, in enqueue order', async () => {
+    const big = (id: string, bytes: number) => newTask(id, { payloadJson: JSON.stringify({ id, pad: 'x'.repeat(bytes) }) });
+    const small = big('small', COMPACT_PAYLOAD_MAX - 30);
+    expect(small.payloadJson.length).toBeLessThanOrEqual(COMPACT_PAYLOAD_MAX);
+    await add(big('large-1', COMPACT_PAYLOAD_MAX), small, big('large-2', 100_000), newTask('plain', { name: 'other' }));
+    expect(await Promise.all(['large-1', 'small', 'large-2', 'plain'].map(form))).toEqual(['record', 'compact', 'record', 'compact']);
+    expect(await redis.lrange(keys.waitList, 0, -1)).toEqual(['large-1', 'small', 'large-2', 'plain']);
+    // Its payload has a key of its own: a name filter reads the record's name without it.
+    expect(await redis.strlen(keys.payload('large-2'))).toBeGreaterThan(100_000);
+    expect((await engine.list(QUEUE, 'waiting', 0, 10, 'job')).map((t) => t.id)).toEqual(['large-1', 'small', 'large-2']);
+    expect(((await engine.get(QUEUE, 'large-2'))?.payload as { pad: string }).pad).toHaveLength(100_000);
+    expect((await take(4)).map((t) => [t.id, (t.payload as { id: string }).id])).toEqual([
+      ['large-1', 'large-1'],
+      ['small', 'small'],
+      ['large-2', 'large-2'],
+      ['plain', 'plain'],
+    ]);
   });
 
   it('refuses an id taken by a compact record, whatever form the new task would take, and the reverse', async () => {

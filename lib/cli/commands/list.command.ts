@@ -1,5 +1,5 @@
 import { checkName } from '../../config/option-checks.js';
-import type { TaskInfo } from '../../interfaces/task-info.interface.js';
+import type { TaskInfo, TaskSummary } from '../../interfaces/task-info.interface.js';
 import { TASK_STATES, type TaskState } from '../../interfaces/task-state.js';
 import type { TaskQueue } from '../../producer/task-queue.js';
 import { integerOption, stringOption } from '../cli-args.js';
@@ -39,9 +39,11 @@ export const listCommand: CliCommand = {
     const named = stringOption(values, 'name');
     const taskName = named === undefined ? undefined : checkName(named, 'list', '--name');
     const name = await knownQueue(queue, 'list', given, '<queue>', place);
+    // The table shows no payload, result or progress: they are read only for --json, which prints them whole.
+    const json = values.json === true;
     const tasks = taskName === undefined
-      ? await queue.list(state as TaskState, { queue: name, offset, limit })
-      : await listByName(queue, name, state as TaskState, taskName, offset, limit);
+      ? json ? await queue.list(state as TaskState, { queue: name, offset, limit }) : await queue.list(state as TaskState, { queue: name, offset, limit, values: false })
+      : await listByName(queue, name, state as TaskState, taskName, offset, limit, json);
     const now = await place.now();
     const rows = tasks.map((t) => [t.id, t.name, t.state, `${t.attempts}/${t.maxAttempts}`, relativeTime(t.enqueuedAt, now), stateDetail(t, now), cell(t.error?.message ?? '')]);
     const columns = [{ header: 'ID' }, { header: 'NAME' }, { header: 'STATE' }, { header: 'ATTEMPTS', right: true }, { header: 'ENQUEUED' }, { header: detailHeader(state as TaskState) }, { header: 'ERROR' }];
@@ -50,7 +52,7 @@ export const listCommand: CliCommand = {
 };
 
 /** What matters in a state: when it runs, started or finished, or (blocked) what it waits for. */
-function stateDetail(task: TaskInfo, now: number): string {
+function stateDetail(task: TaskSummary, now: number): string {
   if (task.state === 'delayed' || task.state === 'waiting') return relativeTime(task.runAt, now);
   if (task.state === 'active') return relativeTime(task.startedAt, now);
   if (task.state === 'completed' || task.state === 'dead') return relativeTime(task.finishedAt, now);
@@ -71,17 +73,28 @@ function waitsFor(pending: readonly string[]): string {
   return cell(pending.length > 2 ? `${shown} (+${pending.length - 2} more)` : shown, 48);
 }
 
-/** Tasks of one name, `offset` of them skipped, up to `limit`: the state read page by page. */
-async function listByName(queue: TaskQueue, name: string, state: TaskState, taskName: string, offset: number, limit: number): Promise<TaskInfo[]> {
-  const found: TaskInfo[] = [];
+/**
+ * Tasks of one name, `offset` of them skipped, up to `limit`: the state read page by page, without values
+ * (1,000 tasks of 1 MB were a gigabyte a page); with `values`, the tasks found are then read whole.
+ */
+async function listByName(
+  queue: TaskQueue, name: string, state: TaskState, taskName: string, offset: number, limit: number, values: boolean,
+): Promise<TaskSummary[]> {
+  const found: TaskSummary[] = [];
   let skipped = 0;
   for (let at = 0; ; at += PAGE) {
-    const page = await queue.list(state, { queue: name, offset: at, limit: PAGE });
+    const page = await queue.list(state, { queue: name, offset: at, limit: PAGE, values: false });
     for (const task of page) {
       if (task.name !== taskName) continue;
       if (skipped < offset) skipped++;
-      else if (found.push(task) === limit) return found;
+      else if (found.push(task) === limit) return values ? whole(queue, name, found) : found;
     }
-    if (page.length < PAGE) return found;
+    if (page.length < PAGE) return values ? whole(queue, name, found) : found;
   }
+}
+
+/** The tasks read again with their values (one that went meanwhile is left out). */
+async function whole(queue: TaskQueue, name: string, tasks: readonly TaskSummary[]): Promise<TaskInfo[]> {
+  const read = await Promise.all(tasks.map((t) => queue.get(t.id, { queue: name })));
+  return read.filter((t): t is TaskInfo => t !== null);
 }

@@ -8,8 +8,9 @@
 -- `taskKey` may be given when the caller has built it already.
 -- Returns 1 (added), 0 (a task with this id exists: nothing changed) or an
 -- error message (nothing written); when added, also its state and due time.
--- A plain task of priority 0 that waits at once gets a compact record (see
--- compact.lua) instead of a record key: most tasks.
+-- A plain task of priority 0 that waits at once, with a payload of at most
+-- COMPACT_PAYLOAD_MAX bytes, gets a compact record (see compact.lua) instead
+-- of a record key: most tasks.
 --
 -- The writes many tasks of one call share a key for (their places in the
 -- wait list or wait set, the payloads too long for their records) go to
@@ -93,7 +94,8 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
   if batch.removedDead and batch.removedDead[id] then return 0 end
   -- Most tasks: plain, priority 0, due at once. HSETNX writes the compact
   -- record and is the existence check among compact records in one command.
-  if o.dependsOn == '' and o.priority == 0 and o.delayMs <= 0 and o.runAt == '' then
+  if o.dependsOn == '' and o.priority == 0 and o.delayMs <= 0 and o.runAt == ''
+    and #payload + (payloadTail and #payloadTail or 0) <= COMPACT_PAYLOAD_MAX then
     if not o.compactName then compactParts(o) end
     -- int(): string.format's integer conversion costs less than the one a
     -- concatenation makes of a number (sprintf's %.14g): about 500 instructions a task.
