@@ -184,6 +184,16 @@ function classify(operation: string, error: unknown, context: ErrorContext, effe
       { cause },
     );
   }
+  if (/^ERR Protocol error: invalid bulk length/.test(reply)) {
+    // Redis closes the connection after it: the calls sent with this one on it fail too.
+    return new TaskStoreError(
+      `${operation} failed: ${redisNamed(context.target)} refused a value longer than its proto-max-bulk-len (a payload or result ` +
+        'over it), and closed the connection, failing the calls sent with it; nothing of this call was written. Keep maxPayloadBytes ' +
+        `and maxResultBytes under that setting (CONFIG GET proto-max-bulk-len), or raise it (Redis said: ${safe})`,
+      'refused',
+      { cause },
+    );
+  }
   return new TaskStoreError(`${operation} failed: ${redisNamed(context.target)} refused it (Redis said: ${safe})`, 'refused', { cause });
 }
 
