@@ -33,6 +33,8 @@ export interface FetchedTask {
   payload: unknown;
   /** Set when the stored payload cannot be read (not JSON): the task must end dead, not run. */
   unreadable?: string;
+  /** Length of its payload's JSON as fetched (the worker bounds the payloads it leases ahead by it); absent: small. */
+  payloadChars?: number;
   /** 1-based attempt this run is. */
   attempt: number;
   maxAttempts: number;

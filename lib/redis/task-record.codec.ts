@@ -172,6 +172,9 @@ function cachedBackoff(text: string): Readonly<BackoffOptions> | null {
   return backoff;
 }
 
+/** Payloads up to this long are not measured for the worker's buffer: it holds at most a few MB of them. */
+const LARGE_PAYLOAD_CHARS = 4_096;
+
 /** One fetched task; a payload that is not JSON is reported, not thrown. */
 function fetchedTask(r: unknown[], at: number, workerToken: string, startedAt: number): FetchedTask {
   const row = FETCH.row;
@@ -195,8 +198,11 @@ function fetchedTask(r: unknown[], at: number, workerToken: string, startedAt: n
   if (traceContext) task.traceContext = String(traceContext);
   const traceLink = r[at + row.traceLink];
   if (traceLink) task.traceLink = String(traceLink);
+  const payloadJson = String(r[at + row.payload]);
+  // Only when it matters to the worker's buffer (see RunQueue): most tasks carry no extra property.
+  if (payloadJson.length > LARGE_PAYLOAD_CHARS) task.payloadChars = payloadJson.length;
   try {
-    task.payload = JSON.parse(String(r[at + row.payload]));
+    task.payload = JSON.parse(payloadJson);
   } catch (error) {
     task.unreadable = `payload is not valid JSON (${error instanceof Error ? error.message : String(error)})`;
   }

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { TaskSummary } from '../../lib/index.js';
 import { startDashboardApp, type DashboardApp } from '../fixtures/dashboard-app.js';
 import { ownRedis, type OwnRedis } from '../fixtures/child-processes.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
@@ -44,7 +45,7 @@ describe('listings without values', () => {
 
   it('list(state, { values: false }) gives the same tasks without payload, result and progress, reading none', async () => {
     const full = await dashboard.tasks.list('waiting', { queue: 'demo', limit: 20 });
-    let summaries: Awaited<ReturnType<typeof dashboard.tasks.list>> = [];
+    let summaries: TaskSummary[] = [];
     expect(await valueReads(async () => (summaries = await dashboard.tasks.list('waiting', { queue: 'demo', limit: 20, values: false })))).toEqual({ get: 0, hgetall: 0 });
     expect(summaries.map((t) => t.id)).toEqual(full.map((t) => t.id));
     expect(summaries.every((t) => !('payload' in t) && !('result' in t))).toBe(true);

@@ -1,5 +1,5 @@
 import type { RegisteredHandler } from '../../../lib/discovery/task-handler.registry.js';
-import { BUFFER_HOLD_MS, RunQueue } from '../../../lib/worker/run-queue.js';
+import { BUFFER_HOLD_MS, PREFETCH_PAYLOAD_CHARS, RunQueue } from '../../../lib/worker/run-queue.js';
 
 const handler = (name: string, concurrency: number | null = null): RegisteredHandler =>
   ({ name, queue: 'q', concurrency, globalConcurrency: null, defaults: { queue: 'q', removeOnComplete: null, removeOnDead: null }, invoke: async () => undefined, source: name }) as RegisteredHandler;
@@ -83,6 +83,25 @@ describe('RunQueue', () => {
     // Never less than the concurrency while short.
     expect(afterRuns(8, 9).prefetch).toBe(18);
     expect(afterRuns(3, 9).prefetch).toBe(7);
+  });
+
+  it('holds at most about 8 MiB of payloads ahead by the recent ones, whatever the concurrency, and lets go as they shrink', () => {
+    const runQueue = afterRuns(10, 0);
+    expect(runQueue.prefetch).toBe(64);
+    const sized = (chars?: number) => ({ name: 'x', handler: undefined, task: chars === undefined ? {} : { payloadChars: chars } });
+    const pass = (chars?: number) => {
+      const one = sized(chars);
+      runQueue.offer(one);
+      runQueue.finished(one, 0);
+    };
+    pass(1024 * 1024);
+    expect(runQueue.prefetch).toBe(PREFETCH_PAYLOAD_CHARS / (1024 * 1024));
+    // One large payload counts at once: 20 MB ones are not leased ahead at all.
+    pass(20 * 1024 * 1024);
+    expect(runQueue.prefetch).toBe(0);
+    // Small ones after it fade its weight out, back to the bound by work.
+    for (let i = 0; i < 400; i++) pass();
+    expect(runQueue.prefetch).toBe(64);
   });
 
   it("hands a handler's freed slot to its next held task, and drains what has not started", () => {
