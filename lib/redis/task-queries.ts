@@ -73,16 +73,7 @@ export async function readTasks(client: RedisClient, keys: QueueKeys, ids: reado
       const decoded = decodeCompactTaskInfo(keys.queue, id, compact);
       return values ? decoded : withoutValues(decoded);
     }
-    if (!values) {
-      const summary = withoutValues(decodeTaskInfo(keys.queue, id, record, null));
-      if (summary?.state === 'blocked') summary.pendingDependencies = [...pending].sort();
-      if (summary?.state === 'active') {
-        const lease = leaseOf(record[RECORD.leaseToken], leaseExpiry === null ? null : Number(leaseExpiry));
-        if (lease) summary.lease = lease;
-      }
-      return summary;
-    }
-    const info = decodeTaskInfo(keys.queue, id, record, (payload as string | null) ?? null);
+    const info = values ? decodeTaskInfo(keys.queue, id, record, payload as string | null) : withoutValues(decodeTaskInfo(keys.queue, id, record, null));
     if (info?.state === 'blocked') info.pendingDependencies = [...pending].sort();
     if (info?.state === 'active') {
       const lease = leaseOf(record[RECORD.leaseToken], leaseExpiry === null ? null : Number(leaseExpiry));
