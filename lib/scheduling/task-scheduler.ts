@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULTS } from '../config/defaults.js';
-import { checkName, checkPolicy, checkPriority, checkQueueName, checkRemoveOption } from '../config/option-checks.js';
+import { checkBackoff, checkName, checkPolicy, checkPriority, checkQueueName, checkRemoveOption } from '../config/option-checks.js';
 import { RESOLVED_TASK_OPTIONS, fallbackPolicy, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { checkScheduleSpec } from '../config/schedule-spec.checks.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
@@ -24,7 +24,7 @@ function occurrencePolicy(options: ScheduleOptions, where: string): OccurrencePo
   checkPolicy(options, where, 'options.');
   const own: OccurrencePolicy = {};
   if (options.attempts !== undefined) own.maxAttempts = options.attempts;
-  if (options.backoff !== undefined) own.backoff = options.backoff;
+  if (options.backoff !== undefined) own.backoff = checkBackoff(options.backoff, where, 'options.backoff');
   if (options.timeout !== undefined) own.timeoutMs = options.timeout;
   if (options.removeOnComplete !== undefined) own.removeOnComplete = checkRemoveOption(options.removeOnComplete, where, 'options.removeOnComplete');
   if (options.removeOnDead !== undefined) own.removeOnDead = checkRemoveOption(options.removeOnDead, where, 'options.removeOnDead');
