@@ -22,7 +22,7 @@ function scheduleTable(data: SchedulesPageView): HTMLElement {
       h('td', {}, s.id),
       h('td', {}, s.name),
       h('td', {}, link(`/queues/${encodeURIComponent(s.queue)}`, s.queue)),
-      h('td', { class: 'mono' }, s.cron !== null ? `${s.cron}${s.timezone ? ` (${s.timezone})` : ''}` : `every ${duration(s.every ?? 0)}`),
+      h('td', { class: 'mono' }, s.cron !== null ? `${s.cron}${s.timezone ? ` (${s.timezone})` : ''}` : `every ${duration(s.every ?? 0)}`, s.priority !== 0 ? `, priority ${s.priority}` : ''),
       h('td', {}, stamp(s.next)),
       h('td', {}, s.lastTask ? h('span', {}, link(`/queues/${encodeURIComponent(s.queue)}/tasks/${encodeURIComponent(s.lastTask.id)}`, s.lastTask.id), ' ', chip(s.lastTask.state)) : '—'),
     );

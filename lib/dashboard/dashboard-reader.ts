@@ -197,7 +197,7 @@ export class DashboardReader {
     // A queue name with ':' (saved by 0.1.0) is refused by get: such a schedule no longer fires, so it has no latest task to show.
     const last = previous === null || s.queue.includes(':') ? null : await this.tasks.get(`${s.id}@${previous}`, { queue: s.queue });
     return {
-      id: s.id, name: s.name, queue: s.queue, cron: s.cron ?? null, every: s.every ?? null, timezone: s.timezone ?? null, next: s.next,
+      id: s.id, name: s.name, queue: s.queue, cron: s.cron ?? null, every: s.every ?? null, timezone: s.timezone ?? null, priority: s.priority, next: s.next,
       lastTask: last && { id: last.id, state: last.state, error: last.error },
     };
   }

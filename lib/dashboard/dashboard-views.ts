@@ -97,6 +97,8 @@ export interface ScheduleView {
   cron: string | null;
   every: number | null;
   timezone: string | null;
+  /** Priority of each occurrence. */
+  priority: number;
   next: number;
   /** The latest occurrence's task, when it is still stored. */
   lastTask: { id: string; state: TaskState; error: TaskErrorInfo | null } | null;

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidTaskOptionsError, TaskHandler } from '../../lib/index.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
-import { inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
+import { runCli } from '../fixtures/cli-process.js';
+import { REDIS_URL, inspector, keysOf, removePrefix, uniquePrefix } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
 
 // What each occurrence of a schedule is enqueued with: a priority (TaskQueue.schedule and a
@@ -33,8 +35,9 @@ describe('schedules: what occurrences are enqueued with', () => {
   let app: TaskApp;
 
   beforeAll(async () => {
+    await ensureBuilt();
     app = await startTaskApp(prefix, [ReportTasks]);
-  });
+  }, BUILD_TIMEOUT_MS);
   afterAll(async () => {
     await app.close();
     await removePrefix(prefix);
@@ -51,6 +54,10 @@ describe('schedules: what occurrences are enqueued with', () => {
       every: 200, priority: 9, attempts: 3, backoff: { type: 'fixed', delay: 10 }, removeOnComplete: false,
     });
     expect(info).toMatchObject({ id: 'urgent', queue: 'reports', every: 200, priority: 9 });
+    // The CLI's schedules table names a priority beside the timing (a schedule of priority 0 shows none).
+    const table = await runCli(['schedules', '--prefix', prefix], { REDIS_URL });
+    expect(table.stdout).toMatch(/^urgent\s+reports\s+report\.build\s+every 200 ms, priority 9\s/m);
+    expect(table.stdout).toMatch(/^report\.build\s+reports\s+report\.build\s+every 3600000 ms, priority 2\s/m);
     // The handler allows one attempt; the schedule's three let the first occurrence fail once and complete.
     let first: string | undefined;
     await waitUntil(async () => {

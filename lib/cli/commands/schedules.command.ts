@@ -21,8 +21,8 @@ export const schedulesCommand: CliCommand = {
   },
 };
 
-/** "cron 0 3 * * * (Europe/Berlin)" or "every 60000 ms". */
+/** "cron 0 3 * * * (Europe/Berlin)" or "every 60000 ms", then the occurrences' priority when they have one. */
 function timing(schedule: ScheduleInfo): string {
-  if (schedule.cron !== undefined) return `cron ${schedule.cron}${schedule.timezone ? ` (${schedule.timezone})` : ''}`;
-  return `every ${schedule.every} ms`;
+  const when = schedule.cron !== undefined ? `cron ${schedule.cron}${schedule.timezone ? ` (${schedule.timezone})` : ''}` : `every ${schedule.every} ms`;
+  return schedule.priority === 0 ? when : `${when}, priority ${schedule.priority}`;
 }

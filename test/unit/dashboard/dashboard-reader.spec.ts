@@ -12,7 +12,7 @@ describe('DashboardReader.schedules', () => {
   it("lists a schedule on a queue whose name holds ':' without reading a latest task for it", async () => {
     const schedules: ScheduleInfo[] = [
       { id: 'legacy', name: 'report.build', queue: 'billing:default', payload: {}, every: 60_000, priority: 0, next: 1_700_000_060_000 },
-      { id: 'current', name: 'report.build', queue: 'reports', payload: {}, every: 60_000, priority: 0, next: 1_700_000_060_000 },
+      { id: 'current', name: 'report.build', queue: 'reports', payload: {}, every: 60_000, priority: 4, next: 1_700_000_060_000 },
     ];
     const read: string[] = [];
     const tasks = {
@@ -25,9 +25,9 @@ describe('DashboardReader.schedules', () => {
     } as unknown as TaskQueue;
     const { schedules: views, total } = await new DashboardReader(tasks).schedules({ offset: 0, limit: 50 });
     expect(total).toBe(2);
-    expect(views.map((v) => [v.id, v.queue, v.lastTask])).toEqual([
-      ['legacy', 'billing:default', null],
-      ['current', 'reports', null],
+    expect(views.map((v) => [v.id, v.queue, v.priority, v.lastTask])).toEqual([
+      ['legacy', 'billing:default', 0, null],
+      ['current', 'reports', 4, null],
     ]);
     expect(read).toEqual(['reports/current@1700000000000']);
   });
