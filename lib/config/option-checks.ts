@@ -153,12 +153,12 @@ export function checkKnownKeys(
 const BACKOFF_KEYS = { type: true, delay: true, maxDelay: true } as const satisfies OptionKeys<BackoffOptions>;
 const RETENTION_KEYS = { age: true, count: true } as const satisfies OptionKeys<Exclude<RemoveOption, boolean>>;
 
-/** A per-task or per-handler retention option, checked: null keeps the module's retention. */
 /** A task's priority: an integer from -1,000,000 to 1,000,000 (the range its wait score holds), higher first. */
 export function checkPriority(value: unknown, where: string, field = 'priority'): number {
   return checkInteger(value, where, field, -1_000_000, 1_000_000);
 }
 
+/** A per-task or per-handler retention option, checked: null keeps the module's retention. */
 export function checkRemoveOption(value: RemoveOption | undefined, where: string, field: string): RetentionOverride | null {
   if (value === undefined) return null;
   if (value === true) return 'remove';

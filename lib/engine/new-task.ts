@@ -17,6 +17,13 @@ export interface QueuedTask {
  */
 export const MAX_DEPENDENCIES = 10_000;
 
+/**
+ * Most dependents a task lists (TaskQueue.relations) among those enqueued after it ended, or dead on arrival:
+ * such a link is for listing only, and a long-kept task every new task depends on would gain one per task.
+ * (lib/redis/protocol.ts holds the same number for the scripts.)
+ */
+export const ENDED_DEPENDENTS_MAX = 10_000;
+
 /** The error of the items of a batch refused because of another item of it. */
 export const REFUSED_WITH_BATCH = 'not added: another task of the same batch was refused';
 

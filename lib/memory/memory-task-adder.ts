@@ -1,4 +1,4 @@
-import { REFUSED_WITH_BATCH, type AddResult, type NewTask } from '../engine/new-task.js';
+import { ENDED_DEPENDENTS_MAX, REFUSED_WITH_BATCH, type AddResult, type NewTask } from '../engine/new-task.js';
 import type { MemoryQueue } from './memory-queue.js';
 import type { MemoryTask } from './memory-task.js';
 
@@ -76,10 +76,15 @@ export function addTask(q: MemoryQueue, t: NewTask, now: number): boolean {
     q.toWaiting(task);
     q.wake();
   }
-  // Every stored dependency lists it, an ended one too (TaskQueue.relations), as on Redis.
+  // Every stored dependency lists it (TaskQueue.relations), as on Redis: an unfinished one it waits for
+  // always; one that had ended, or any of a task dead on arrival, up to ENDED_DEPENDENTS_MAX (not when it is
+  // removed at once).
+  const removedAtOnce = failed !== null && t.removeOnDead === 'remove';
   for (const dep of t.dependsOn) {
     const other = q.tasks.get(dep);
     if (other === undefined) continue;
+    const waitedFor = failed === null && pending.includes(dep);
+    if (!waitedFor && (removedAtOnce || other.dependents.size >= ENDED_DEPENDENTS_MAX)) continue;
     other.dependents.add(t.id);
     other.hasDependents = true;
   }

@@ -172,6 +172,8 @@ export const PAYLOAD_INLINE_PARTS = 4;
  * records, whose name is read without it; the 60 bytes a compact record saves are nothing beside it.
  */
 export const COMPACT_PAYLOAD_MAX = 4_096;
+/** engine/new-task.ts's ENDED_DEPENDENTS_MAX, for the scripts (this file is read alone when they are built). */
+export const ENDED_DEPENDENTS_MAX = 10_000;
 
 /** Field names of the record hash, by meaning. */
 export const RECORD = fieldsOf(RECORD_FIELDS);

@@ -28,7 +28,8 @@ export function decodeSchedule(queue: string, id: string, hash: Record<string, s
     name,
     payload,
     spec,
-    priority: Number(hash[SCHEDULE.priority] || 0),
+    // As fire-schedule.lua reads it: what is not a number (absent, '', a hand edit) is 0.
+    priority: Number(hash[SCHEDULE.priority]) || 0,
     maxAttempts: Number(hash[SCHEDULE.maxAttempts]),
     backoff: decodeBackoff(hash[SCHEDULE.backoff]),
     timeoutMs: Number(hash[SCHEDULE.timeout] ?? 0),

@@ -99,11 +99,24 @@ export class RunQueue<T extends Schedulable> {
       return;
     }
     if (this.running >= this.concurrency) {
+      // A fetch sized before large payloads came (small ones until then) may bring more than the bound: what
+      // would hold the buffer over it goes back to the queue at once, not charged an attempt, for any worker.
+      if (chars > 0 && this.bufferedChars() + chars > PREFETCH_PAYLOAD_CHARS) {
+        if (this.refused.push(item) === 1) timers.setImmediate(() => this.handBack(this.refused.splice(0)));
+        return;
+      }
       this.buffer.push(item);
       this.watchBuffer();
       return;
     }
     this.startNow(item);
+  }
+
+  /** The payload characters the buffer holds (counted only while large payloads come: the buffer is short). */
+  private bufferedChars(): number {
+    let chars = 0;
+    for (const item of this.buffer) chars += item.task?.payloadChars ?? 0;
+    return chars;
   }
 
   /**

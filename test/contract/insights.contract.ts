@@ -1,3 +1,4 @@
+import { ENDED_DEPENDENTS_MAX } from '../../lib/engine/new-task.js';
 import type { NewTask } from '../../lib/engine/new-task.js';
 import { QUEUE, kitOf, newTask, request, type EngineUnderTest, type Kit } from './contract-kit.js';
 
@@ -118,15 +119,18 @@ export function describeInsightsContract(open: () => Promise<EngineUnderTest>): 
         ],
         request(0),
       );
-      // late: ran at once on both ended ones; blocked: still waits for 'open'; doomed: dead on arrival through 'failed'.
+      // late: ran at once on both ended ones; blocked: still waits for 'open'; doomed: dead on arrival through
+      // 'failed', and listed by 'open' too; gone: dead on arrival and removed at once, listed by none.
       await add(
         newTask('late', { dependsOn: ['done', 'failed'], dependencyFailure: 'run' }),
         newTask('blocked', { dependsOn: ['done', 'open'] }),
-        newTask('doomed', { dependsOn: ['failed'] }),
+        newTask('doomed', { dependsOn: ['failed', 'open'] }),
+        newTask('gone', { dependsOn: ['failed', 'open'], removeOnDead: 'remove' }),
       );
+      expect(await engine.tasks.get(QUEUE, 'gone')).toBeNull();
       expect(await engine.tasks.relations(QUEUE, 'done')).toEqual({ dependencies: [], dependents: ['blocked', 'late'] });
       expect(await engine.tasks.relations(QUEUE, 'failed')).toEqual({ dependencies: [], dependents: ['doomed', 'late'] });
-      expect(await engine.tasks.relations(QUEUE, 'open')).toEqual({ dependencies: [], dependents: ['blocked'] });
+      expect(await engine.tasks.relations(QUEUE, 'open')).toEqual({ dependencies: [], dependents: ['blocked', 'doomed'] });
       // Cancelled, it is no longer listed by the dependency that had ended before it came.
       expect(await engine.tasks.cancel(QUEUE, 'blocked')).toBe(true);
       expect(await engine.tasks.relations(QUEUE, 'done')).toEqual({ dependencies: [], dependents: ['late'] });
@@ -167,6 +171,21 @@ export function describeInsightsContract(open: () => Promise<EngineUnderTest>): 
       expect(named.map((t) => t.id)).toEqual(['w-big']);
       expect(named.every((t) => !('payload' in t))).toBe(true);
     });
+
+    it('lists at most 10,000 dependents enqueued after the task ended, so a long-kept task does not grow a member per task', async () => {
+      await add(newTask('gate'));
+      const [gate] = await take(1);
+      await engine.tasks.settle(QUEUE, [{ lease: gate.lease, kind: 'completed', resultJson: '1' }], request(0));
+      for (let from = 0; from < ENDED_DEPENDENTS_MAX + 5; from += 1_000) {
+        const count = Math.min(1_000, ENDED_DEPENDENTS_MAX + 5 - from);
+        await add(...Array.from({ length: count }, (_, i) => newTask(`after-${from + i}`, { dependsOn: ['gate'] })));
+      }
+      const { dependents } = (await engine.tasks.relations(QUEUE, 'gate'))!;
+      expect(dependents).toHaveLength(ENDED_DEPENDENTS_MAX);
+      // Each still names it among its own dependencies, and ran (it had nothing to wait for).
+      expect(await engine.tasks.relations(QUEUE, `after-${ENDED_DEPENDENTS_MAX + 4}`)).toEqual({ dependencies: ['gate'], dependents: [] });
+      expect((await engine.tasks.counts(QUEUE)).waiting).toBe(ENDED_DEPENDENTS_MAX + 5);
+    }, 60_000);
 
     it('filters a page by task name, the offset counting tasks of that name', async () => {
       await add(newTask('x1', { name: 'x' }), newTask('y1', { name: 'y' }), newTask('x2', { name: 'x' }), newTask('x3', { name: 'x' }));

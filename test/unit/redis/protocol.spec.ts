@@ -1,6 +1,7 @@
+import { ENDED_DEPENDENTS_MAX as ENGINE_ENDED_DEPENDENTS_MAX } from '../../../lib/engine/new-task.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EVENT, ITEM_KEY_SUFFIXES, QUEUE_KEY_SUFFIXES, RECORD, SCHEDULE, SCRIPTS, STATE } from '../../../lib/redis/protocol.js';
+import { ENDED_DEPENDENTS_MAX, EVENT, ITEM_KEY_SUFFIXES, QUEUE_KEY_SUFFIXES, RECORD, SCHEDULE, SCRIPTS, STATE } from '../../../lib/redis/protocol.js';
 
 const README = readFileSync(join(__dirname, '../../../lib/redis/lua/README.md'), 'utf8');
 /** The table rows of one README section: first cell (code) -> the whole row. */
@@ -40,6 +41,10 @@ describe('the script protocol', () => {
 
   it.each(Object.entries(EVENT))('documents the event field %s', (name, field) => {
     expect(events.get(field)).toContain(`E_${snake(name)}`);
+  });
+
+  it("holds the engine's ENDED_DEPENDENTS_MAX for the scripts", () => {
+    expect(ENDED_DEPENDENTS_MAX).toBe(ENGINE_ENDED_DEPENDENTS_MAX);
   });
 
   it('documents every state letter in the record table', () => {

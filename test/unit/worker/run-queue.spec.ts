@@ -104,6 +104,30 @@ describe('RunQueue', () => {
     expect(runQueue.prefetch).toBe(64);
   });
 
+  it('hands back at once what a fetch brings beyond that bound (sized while payloads were small), keeping the first that fit', async () => {
+    const handedBack: string[] = [];
+    const started: string[] = [];
+    const runQueue = new RunQueue<{ name: string; handler: undefined; task: { payloadChars?: number } }>(
+      1,
+      (t) => started.push(t.name),
+      (items) => handedBack.push(...items.map((t) => t.name)),
+    );
+    // Quick runs of small payloads first: the next fetch was sized for 64 ahead.
+    for (let i = 0; i < 200; i++) {
+      const small = { name: `s${i}`, handler: undefined, task: {} };
+      runQueue.offer(small);
+      runQueue.finished(small, 0);
+    }
+    expect(runQueue.prefetch).toBe(64);
+    started.length = 0;
+    // Then a fetch of ten 2 MB tasks: one starts, four fit in 8 MiB ahead, five go back.
+    for (let i = 0; i < 10; i++) runQueue.offer({ name: `big${i}`, handler: undefined, task: { payloadChars: 2_000_000 } });
+    await nextTurn();
+    expect(started).toEqual(['big0']);
+    expect(handedBack).toEqual(['big5', 'big6', 'big7', 'big8', 'big9']);
+    expect(runQueue.drainWaiting().map((t) => t.name)).toEqual(['big1', 'big2', 'big3', 'big4']);
+  });
+
   it("hands a handler's freed slot to its next held task, and drains what has not started", () => {
     const started: string[] = [];
     const runQueue = new RunQueue<ReturnType<typeof item>>(3, (i) => started.push(i.name));

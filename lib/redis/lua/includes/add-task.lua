@@ -193,11 +193,22 @@ local function addTask(base, keys, now, evMaxLen, id, payload, payloadTail, o, s
       redis.call('HSET', base .. K_DEPENDENCY_RESULTS .. id, dep, redis.call('HGET', base .. K_TASK .. dep, R_RESULT) or '')
     end
     -- A dependency that had already ended lists this task among its dependents
-    -- too (TaskQueue.relations). Telling it later changes nothing: a dead one
-    -- retried and completed tells only blocked dependents that still wait for it.
+    -- too (TaskQueue.relations), and so does an unfinished one of a task dead on
+    -- arrival. Telling it later changes nothing: notifyDependents acts only on a
+    -- blocked dependent that still waits for it. Up to ENDED_DEPENDENTS_MAX: a
+    -- long-kept task that every new task depends on would otherwise gain a member
+    -- per task, held until it goes (those the set already has stay listed).
+    if failed then
+      for _, dep in ipairs(pending) do ended[#ended + 1] = dep end
+      -- Removed at once below: nothing to list.
+      if o.removeOnDead == REMOVE_AT_ONCE then ended = {} end
+    end
     for _, dep in ipairs(ended) do
-      redis.call('SADD', base .. K_DEPENDENTS .. dep, id)
-      redis.call('HSET', base .. K_TASK .. dep, R_HAS_DEPENDENTS, '1')
+      local dependentsKey = base .. K_DEPENDENTS .. dep
+      if redis.call('SCARD', dependentsKey) < ENDED_DEPENDENTS_MAX then
+        redis.call('SADD', dependentsKey, id)
+        redis.call('HSET', base .. K_TASK .. dep, R_HAS_DEPENDENTS, '1')
+      end
     end
   end
   addToEventGroup(batch.events, id, o.name, nil)
