@@ -14,6 +14,13 @@ import { timers } from '../timers/own-timers.js';
 const MAX_SETTLES_IN_FLIGHT = 2;
 
 /**
+ * Characters of results one settle call carries at most (one result larger than that goes alone): a call is
+ * sent as one string, and results of tens of MB finishing together (maxResultBytes raised far) made one V8
+ * cannot build, refused as too large. The enqueue's calls are cut the same way (ADD_CHUNK_CHARS).
+ */
+export const SETTLE_CHUNK_CHARS = 64 * 1024 * 1024;
+
+/**
  * Why a settle refuses an outcome. The store sees only that the lease ended:
  * the task was taken back (and runs again, or ran), or an earlier send of this
  * call, whose reply the connection lost, recorded this very outcome.
@@ -58,6 +65,19 @@ export class SettleBatcher {
     private readonly onFlush: (flush: Promise<void>) => void,
   ) {}
 
+  /** The outcomes for one call: all, unless their results add up to more than SETTLE_CHUNK_CHARS. */
+  private takeBatch(): AttemptOutcome[] {
+    let chars = 0;
+    for (let i = 0; i < this.outcomes.length; i++) {
+      const outcome = this.outcomes[i];
+      chars += outcome.kind === 'completed' ? (outcome.resultJson?.length ?? 0) : 0;
+      if (chars > SETTLE_CHUNK_CHARS && i > 0) return this.outcomes.splice(0, i);
+    }
+    const all = this.outcomes;
+    this.outcomes = [];
+    return all;
+  }
+
   /** Queues an outcome for the next settle. */
   add(outcome: AttemptOutcome): void {
     this.ledger.finish(outcome.lease);
@@ -75,8 +95,9 @@ export class SettleBatcher {
   private async flush(): Promise<void> {
     this.scheduled = false;
     this.inFlight += 1;
-    const outcomes = this.outcomes;
-    this.outcomes = [];
+    const outcomes = this.takeBatch();
+    // Results over SETTLE_CHUNK_CHARS left some for the next call, which may go at once.
+    this.schedule();
     const count = this.ledger.claimForSettle(this.fetching());
     const sent = count > 0 ? this.ledger.fetchSent() : null;
     let used: Lease[] = [];

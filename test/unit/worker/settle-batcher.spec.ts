@@ -1,7 +1,7 @@
 import type { AttemptOutcome, FetchRequest, SettleReply } from '../../../lib/engine/attempt.js';
 import type { TaskEngine } from '../../../lib/engine/task-engine.js';
 import { ReplyOrder } from '../../../lib/worker/reply-order.js';
-import { SettleBatcher } from '../../../lib/worker/settle-batcher.js';
+import { SETTLE_CHUNK_CHARS, SettleBatcher } from '../../../lib/worker/settle-batcher.js';
 import { SlotLedger } from '../../../lib/worker/slot-ledger.js';
 
 // The send time is on the library's monotonic clock: these specs step it with jest's fake timers.
@@ -53,6 +53,26 @@ describe('SettleBatcher', () => {
     batcher.add(outcome('b'));
     await nextTurn();
     expect(calls.map((c) => c.ids)).toEqual([['a', 'b']]);
+  });
+
+  it('cuts a call at 64 MiB of results, a larger result going alone, the rest in the next call at once', async () => {
+    const { engine, calls } = heldStore();
+    const { batcher } = batcherOn(engine);
+    const sized = (id: string, chars: number): AttemptOutcome => ({ lease: { id, token: `w:${id}` }, kind: 'completed', resultJson: 'x'.repeat(chars) });
+    const mib = 1024 * 1024;
+    batcher.add(sized('huge', 70 * mib));
+    batcher.add(sized('a', 40 * mib));
+    batcher.add(sized('b', 30 * mib));
+    batcher.add(outcome('c'));
+    await nextTurn();
+    await nextTurn();
+    // Two in flight at most: the third call waits for one of them.
+    expect(calls.map((c) => c.ids)).toEqual([['huge'], ['a']]);
+    expect(SETTLE_CHUNK_CHARS).toBe(64 * mib);
+    calls[0].answer();
+    await nextTurn();
+    await nextTurn();
+    expect(calls.map((c) => c.ids)).toEqual([['huge'], ['a'], ['b', 'c']]);
   });
 
   it('keeps two calls in flight at most; what finishes meanwhile leaves in one call when one is back', async () => {
