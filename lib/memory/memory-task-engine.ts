@@ -6,6 +6,7 @@ import type { EventReader, QueueWaker } from '../engine/event-reader.js';
 import type { AddResult, QueuedTask } from '../engine/new-task.js';
 import type { RemovedTask, TaskEngine, UnnamedLease, WatchedTask } from '../engine/task-engine.js';
 import type { ObliterateResult, QueueGauges } from '../engine/task-maintenance.js';
+import { withoutValues } from '../engine/task-summary.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
 import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 import * as maintenance from './memory-maintenance.js';
@@ -134,9 +135,7 @@ export class MemoryTaskEngine implements TaskEngine, OnApplicationShutdown {
 
   async list(queue: string, state: TaskState, offset: number, limit: number, name: string | null = null, values = true): Promise<TaskInfo[]> {
     const tasks = listTasks(this.store.queue(queue), state, offset, limit, name);
-    if (values) return tasks;
-    // As the Redis engine gives them: the values are left out, not set to undefined.
-    return tasks.map(({ payload: _payload, result: _result, progress: _progress, ...summary }) => summary as TaskInfo);
+    return values ? tasks : tasks.map(withoutValues);
   }
 
   async cancel(queue: string, id: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { MAX_CALL_VALUE_CHARS } from '../engine/call-size.js';
 import { MAX_DEPENDENCIES, REFUSED_WITH_BATCH, type AddResult, type QueuedTask } from '../engine/new-task.js';
 import { pipelineGrouped } from './grouped-pipeline.js';
 import { ENQUEUE_REFUSED } from './protocol.js';
@@ -11,12 +12,8 @@ import { queueScript, runScript } from './script-registry.js';
 /** Tasks per enqueue script call: a large batch is split so no one call holds Redis for long. */
 const ADD_CHUNK = 1_000;
 
-/**
- * Characters of payload per enqueue script call. A call is sent as one string, and V8 holds at most about
- * 512 million characters in one: 30 tasks of 20 MB in one call could not be sent at all (and one call
- * of hundreds of MB holds Redis and both processes' memory for seconds). A task over it goes alone.
- */
-export const ADD_CHUNK_CHARS = 64 * 1024 * 1024;
+/** Characters of payload per enqueue script call (see MAX_CALL_VALUE_CHARS). */
+export const ADD_CHUNK_CHARS = MAX_CALL_VALUE_CHARS;
 
 const ENQUEUE = replyLayout('enqueue');
 const REFUSED = replyLayout('enqueueRefused');

@@ -4,6 +4,7 @@ import type { QueueKeys } from './queue-keys.js';
 import { redactRedisError, redacted } from './redact-error.js';
 import type { RedisClient } from './redis-client.js';
 import { leaseOf } from '../engine/lease-holder.js';
+import { withoutValues } from '../engine/task-summary.js';
 import { RECORD } from './protocol.js';
 import { scriptArgs } from './script-args.js';
 import { runScript } from './script-registry.js';
@@ -38,13 +39,6 @@ function summaryRecord(values: ReadonlyArray<string | null>): Record<string, str
   return record;
 }
 
-/** The task without what `values: false` leaves out. */
-function withoutValues(info: TaskInfo | null): TaskInfo | null {
-  if (info === null) return null;
-  const { payload: _payload, result: _result, progress: _progress, ...summary } = info;
-  return summary as TaskInfo;
-}
-
 /**
  * Reads several tasks in one round trip (record, payload, pending dependencies
  * and compact record each); null for those gone. `values` false: without
@@ -71,9 +65,10 @@ export async function readTasks(client: RedisClient, keys: QueueKeys, ids: reado
     // A wait-list task has a record key or a compact record, never both.
     if (compact !== null && Object.keys(record).length === 0) {
       const decoded = decodeCompactTaskInfo(keys.queue, id, compact);
-      return values ? decoded : withoutValues(decoded);
+      return values || decoded === null ? decoded : withoutValues(decoded);
     }
-    const info = values ? decodeTaskInfo(keys.queue, id, record, payload as string | null) : withoutValues(decodeTaskInfo(keys.queue, id, record, null));
+    const decoded = decodeTaskInfo(keys.queue, id, record, values ? (payload as string | null) : null);
+    const info = values || decoded === null ? decoded : withoutValues(decoded);
     if (info?.state === 'blocked') info.pendingDependencies = [...pending].sort();
     if (info?.state === 'active') {
       const lease = leaseOf(record[RECORD.leaseToken], leaseExpiry === null ? null : Number(leaseExpiry));

@@ -92,24 +92,25 @@ export class RunQueue<T extends Schedulable> {
       this.averagePayloadChars = chars > this.averagePayloadChars ? chars : Math.floor(this.averagePayloadChars + (chars - this.averagePayloadChars) / 8);
     }
     while (this.running < this.concurrency && this.buffer.length > 0) this.startNow(this.buffer.shift()!);
-    if (this.heldBack && this.running >= this.concurrency) {
-      // Fetched by a call sent before the hand-back (a fetch waiting for news, which the hand-back's own wake
-      // ended): back with the rest, or this worker would lease again what it handed back for others.
-      if (this.refused.push(item) === 1) timers.setImmediate(() => this.handBack(this.refused.splice(0)));
+    if (this.running < this.concurrency) {
+      this.startNow(item);
       return;
     }
-    if (this.running >= this.concurrency) {
-      // A fetch sized before large payloads came (small ones until then) may bring more than the bound: what
-      // would hold the buffer over it goes back to the queue at once, not charged an attempt, for any worker.
-      if (chars > 0 && this.bufferedChars() + chars > PREFETCH_PAYLOAD_CHARS) {
-        if (this.refused.push(item) === 1) timers.setImmediate(() => this.handBack(this.refused.splice(0)));
-        return;
-      }
-      this.buffer.push(item);
-      this.watchBuffer();
+    // Back to the queue, not charged an attempt, for any worker: what a fetch sent before a hand-back brings
+    // (a fetch waiting for news, which the hand-back's own wake ended; kept, this worker would lease again
+    // what it handed back for others), and what would hold the buffer over its payload bound (a fetch sized
+    // while payloads were small).
+    if (this.heldBack || (chars > 0 && this.bufferedChars() + chars > PREFETCH_PAYLOAD_CHARS)) {
+      this.refuse(item);
       return;
     }
-    this.startNow(item);
+    this.buffer.push(item);
+    this.watchBuffer();
+  }
+
+  /** Hands the task back with the others refused in this turn, together at the turn's end. */
+  private refuse(item: T): void {
+    if (this.refused.push(item) === 1) timers.setImmediate(() => this.handBack(this.refused.splice(0)));
   }
 
   /** The payload characters the buffer holds (counted only while large payloads come: the buffer is short). */

@@ -1,3 +1,4 @@
+import { MAX_CALL_VALUE_CHARS } from '../engine/call-size.js';
 import type { AttemptOutcome, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { ReplyOrder } from './reply-order.js';
@@ -13,12 +14,8 @@ import { timers } from '../timers/own-timers.js';
  */
 const MAX_SETTLES_IN_FLIGHT = 2;
 
-/**
- * Characters of results one settle call carries at most (one result larger than that goes alone): a call is
- * sent as one string, and results of tens of MB finishing together (maxResultBytes raised far) made one V8
- * cannot build, refused as too large. The enqueue's calls are cut the same way (ADD_CHUNK_CHARS).
- */
-export const SETTLE_CHUNK_CHARS = 64 * 1024 * 1024;
+/** Characters of results one settle call carries at most (see MAX_CALL_VALUE_CHARS). */
+export const SETTLE_CHUNK_CHARS = MAX_CALL_VALUE_CHARS;
 
 /**
  * Why a settle refuses an outcome. The store sees only that the lease ended:
