@@ -17,7 +17,7 @@ export const MODULE_KEYS = {
 } as const satisfies OptionKeys<TaskModuleOptions>;
 const TASK_LOG_KEYS = { maxLines: true } as const satisfies OptionKeys<TaskLogOptions>;
 const METRICS_KEYS = { gaugeIntervalMs: true } as const satisfies OptionKeys<MetricsOptions>;
-const WORKER_KEYS = { concurrency: true, leaseMs: true, shutdownGraceMs: true } as const satisfies OptionKeys<WorkerOptions>;
+const WORKER_KEYS = { concurrency: true, leaseMs: true, shutdownGraceMs: true, queues: true } as const satisfies OptionKeys<WorkerOptions>;
 const POLICY_KEYS = { attempts: true, backoff: true, timeout: true } as const satisfies OptionKeys<TaskPolicyOptions>;
 const RETENTION_KEYS = { completed: true, dead: true } as const satisfies OptionKeys<NonNullable<TaskModuleOptions['retention']>>;
 const RETENTION_LIMIT_KEYS = { age: true, count: true } as const satisfies OptionKeys<RetentionOptions>;
@@ -92,7 +92,7 @@ function resolveWorker(value: TaskModuleOptions['worker']): ResolvedTaskOptions[
   // null is refused, as for every other option: it would read as "no worker" to some and "defaults" to others.
   const w = value === undefined ? {} : value;
   if (!isOptionsObject(w)) {
-    throw new InvalidTaskOptionsError(`${WHERE}: worker must be an object { concurrency?, leaseMs?, shutdownGraceMs? } or false, got ${describeValue(w)}`);
+    throw new InvalidTaskOptionsError(`${WHERE}: worker must be an object { concurrency?, leaseMs?, shutdownGraceMs?, queues? } or false, got ${describeValue(w)}`);
   }
   checkKnownKeys(w, WORKER_KEYS, WHERE, 'worker', moduleOptionHint);
   const d = DEFAULTS.worker;
@@ -100,7 +100,20 @@ function resolveWorker(value: TaskModuleOptions['worker']): ResolvedTaskOptions[
     concurrency: w.concurrency === undefined ? d.concurrency : checkInteger(w.concurrency, WHERE, 'worker.concurrency', 1, 10_000),
     leaseMs: w.leaseMs === undefined ? d.leaseMs : checkRange(w.leaseMs, WHERE, 'worker.leaseMs', 'leaseMs'),
     shutdownGraceMs: w.shutdownGraceMs === undefined ? d.shutdownGraceMs : checkRange(w.shutdownGraceMs, WHERE, 'worker.shutdownGraceMs', 'shutdownGraceMs'),
+    queues: w.queues === undefined ? null : resolveServedQueues(w.queues),
   };
+}
+
+/** `worker.queues`: queue names, at least one (none would be a producer-only app, which `worker: false` says). */
+function resolveServedQueues(value: unknown): readonly string[] {
+  if (!Array.isArray(value)) throw new InvalidTaskOptionsError(`${WHERE}: worker.queues must be an array of queue names, got ${describeValue(value)}`);
+  if (value.length === 0) {
+    throw new InvalidTaskOptionsError(`${WHERE}: worker.queues is empty: list the queues this process serves, or set worker: false for an app that only enqueues`);
+  }
+  const names = value.map((name, i) => checkQueueName(name, WHERE, `worker.queues[${i}]`));
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) throw new InvalidTaskOptionsError(`${WHERE}: worker.queues lists '${repeated}' twice`);
+  return names;
 }
 
 /** Validates module options and fills in every default. Throws InvalidTaskOptionsError at bootstrap. */

@@ -49,7 +49,7 @@ export interface ResolvedTaskOptions {
   /** The connection setting, validated: what it is, where it points, the secrets to scrub. */
   connection: ResolvedConnection;
   prefix: string;
-  worker: { concurrency: number; leaseMs: number; shutdownGraceMs: number } | null;
+  worker: { concurrency: number; leaseMs: number; shutdownGraceMs: number; queues: readonly string[] | null } | null;
   connectTimeoutMs: number;
   defaults: ResolvedPolicy;
   retention: { completed: ResolvedRetention; dead: ResolvedRetention };

@@ -18,6 +18,12 @@ export interface WorkerOptions {
   leaseMs?: number | undefined;
   /** How long `app.close()` lets running tasks finish before aborting and handing them back, in ms (default 10,000). */
   shutdownGraceMs?: number | undefined;
+  /**
+   * Serve only these queues in this process (default: every queue this app's handlers name). Each must be
+   * a queue some handler of the app names. Deploy one app as several worker roles with it
+   * (`worker: { queues: ['video'] }` on the pods that transcode). A queue left out is still enqueued to.
+   */
+  queues?: readonly string[] | undefined;
 }
 
 /** A queue's defaults for its tasks: over the module's `defaults`, under handler and enqueue options. */

@@ -1,10 +1,11 @@
 import { Scope, type Provider } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
 import { resolveTaskOptions } from '../config/options.resolver.js';
-import { RESOLVED_TASK_OPTIONS } from '../config/resolved-options.js';
+import { RESOLVED_TASK_OPTIONS, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import type { TaskModuleOptions } from '../config/task-module-options.interface.js';
 import { TaskHandlerExplorer } from '../discovery/task-handler.explorer.js';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
+import { servedQueues } from '../discovery/served-queues.js';
 import { SERVED_QUEUES, type ServedQueues } from '../engine/engine.tokens.js';
 import { EVENT_PROVIDERS } from '../events/events.providers.js';
 import { TaskPipelineFactory } from '../execution/task-pipeline.factory.js';
@@ -29,7 +30,11 @@ const TASK_CONTEXT_PROVIDER: Provider = {
 export const CORE_PROVIDERS: Provider[] = [
   { provide: RESOLVED_TASK_OPTIONS, useFactory: (options: TaskModuleOptions) => resolveTaskOptions(options), inject: [TASK_MODULE_OPTIONS] },
   TaskHandlerRegistry,
-  { provide: SERVED_QUEUES, useFactory: (registry: TaskHandlerRegistry): ServedQueues => () => [...registry.byQueue().keys()], inject: [TaskHandlerRegistry] },
+  {
+    provide: SERVED_QUEUES,
+    useFactory: (options: ResolvedTaskOptions, registry: TaskHandlerRegistry): ServedQueues => () => [...servedQueues(options, registry).keys()],
+    inject: [RESOLVED_TASK_OPTIONS, TaskHandlerRegistry],
+  },
   TaskPipelineFactory,
   TaskHandlerExplorer,
   WorkerEvents,

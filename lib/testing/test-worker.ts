@@ -2,6 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import { hostname } from 'node:os';
 import { RESOLVED_TASK_OPTIONS, queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { TaskHandlerRegistry, type RegisteredHandler } from '../discovery/task-handler.registry.js';
+import { checkServedQueues, servedQueues } from '../discovery/served-queues.js';
 import type { FetchRequest, FetchedTask, Lease } from '../engine/attempt.js';
 import { TaskAbortedError } from '../errors/task-aborted.error.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
@@ -78,6 +79,7 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
    * names a listed worker and `queues()` lists the queues it serves.
    */
   async onApplicationBootstrap(): Promise<void> {
+    checkServedQueues(this.options, this.registry);
     await this.advertise();
   }
 
@@ -93,9 +95,9 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
     if (this.stopping) throw new Error(`TaskTester.${where}: the app was closed (app.close() was called), so no task runs any more; run tasks before closing it`);
   }
 
-  /** The queues this app's handlers consume, in the order their handlers were found; none with `worker: false`, as in a producer-only app. */
+  /** The queues this app's worker consumes (see servedQueues), in the order their handlers were found; none with `worker: false`. */
   queues(): string[] {
-    return this.options.worker ? [...this.registry.byQueue().keys()] : [];
+    return [...servedQueues(this.options, this.registry).keys()];
   }
 
   /** Tasks taken and not yet recorded. */
@@ -226,7 +228,7 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
   /** The worker's record, as a heartbeat writes it; a lease of the test mode's length, which virtual time cannot outrun. */
   private async advertise(): Promise<void> {
     if (this.stopping || this.queues().length === 0) return;
-    const queues = [...this.registry.byQueue()].map(([queue, handlers]) => ({
+    const queues = [...servedQueues(this.options, this.registry)].map(([queue, handlers]) => ({
       queue, handlers: handlers.map((h) => h.name), concurrency: this.concurrency(queue), running: this.held.get(queue) ?? 0,
     }));
     await this.engine.heartbeat({ instanceId: this.workerToken, host: hostname(), pid: process.pid, startedAt: this.startedAt, queues }, LEASE_MS);

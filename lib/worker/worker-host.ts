@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
+import { checkServedQueues, servedQueues } from '../discovery/served-queues.js';
 import { RESOLVED_TASK_OPTIONS, queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
@@ -55,7 +56,8 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     const worker = this.options.worker;
-    const queues = this.registry.byQueue();
+    checkServedQueues(this.options, this.registry);
+    const queues = servedQueues(this.options, this.registry);
     // Redis first: the store's own wait (connectTimeoutMs) and error, not a heartbeat's quick failure, and
     // no line saying what this app runs before bootstrap is known to succeed.
     await this.engine.ready();
@@ -110,14 +112,16 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     // There is no process-wide cap: the queues' limits add up (40 queues at 10 is 400 handlers at once).
     const total = consumers.reduce((sum, c) => sum + c.concurrency, 0);
     const atOnce = consumers.length > 1 ? ` (up to ${total} tasks at once over ${consumers.length} queues)` : '';
+    const left = [...this.registry.byQueue().keys()].filter((queue) => !queues.has(queue));
+    const notServed = left.length === 0 ? '' : `; not served here (worker.queues): ${left.map((q) => `'${q}'`).join(', ')}`;
     this.logger.log(
-      `worker started: concurrency ${worker.concurrency} per queue${atOnce}, lease ${worker.leaseMs} ms, prefix '${this.options.prefix}'; queues ${summary}`,
+      `worker started: concurrency ${worker.concurrency} per queue${atOnce}, lease ${worker.leaseMs} ms, prefix '${this.options.prefix}'; queues ${summary}${notServed}`,
     );
   }
 
   /** Whether this app's worker is meant to run and runs, and how busy each queue's consumer is. */
   status(): WorkerStatus {
-    const enabled = this.options.worker !== null && this.registry.byQueue().size > 0;
+    const enabled = servedQueues(this.options, this.registry).size > 0;
     return {
       enabled,
       running: enabled && this.consumers.length > 0 && this.stopped === null,

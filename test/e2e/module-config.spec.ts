@@ -250,6 +250,40 @@ describe('TaskModule configuration', () => {
     expect(message).toContain('SecondMailer.deliver');
   });
 
+  it('serves only the queues worker.queues lists, says which it leaves to other processes, and another role serves those', async () => {
+    const logger = new CapturingLogger();
+    const only = (queues: string[]): TaskModuleOptions => ({ ...baseOptions(prefix), worker: { concurrency: 5, leaseMs: 5_000, shutdownGraceMs: 2_000, queues } });
+    const mailer = await boot({ imports: [TaskModule.forRoot(only(['emails']))], providers: [ConfigTasks] }, logger);
+    const ours = logger.lines.filter((l) => l.context === 'TaskModule');
+    expect(ours).toHaveLength(1);
+    expect(ours[0].message).toContain("queues 'emails' (cfg.mail x2); not served here (worker.queues): 'default'");
+    const queue = mailer.get(TaskQueue);
+    const doubled = await queue.enqueue('cfg.double', { n: 21 });
+    const mail = await queue.enqueue('cfg.mail', { to: 'a@b.c' });
+    expect(await queue.waitFor(mail, { timeout: 5_000 })).toBe('a@b.c');
+    // Advertised as serving 'emails' only: no other process takes it for a worker of 'default'.
+    expect((await queue.workers()).map((w) => w.queues.map((q) => q.queue))).toEqual([['emails']]);
+    await sleep(300);
+    expect((await queue.get(doubled))?.state).toBe('waiting');
+    expect(mailer.get(ConfigTasks).runs).toBe(0);
+
+    const doubler = await boot({ imports: [TaskModule.forRoot(only(['default']))], providers: [ConfigTasks] });
+    expect(await queue.waitFor(doubled, { timeout: 5_000 })).toBe(42);
+    expect(doubler.get(ConfigTasks).runs).toBe(1);
+    expect(mailer.get(ConfigTasks).runs).toBe(0);
+    expect((await queue.workers('default')).map((w) => w.queues.map((q) => q.queue))).toEqual([['default']]);
+  });
+
+  it('fails bootstrap when worker.queues names a queue no handler of the app consumes, naming it and the queues served, with nothing written', async () => {
+    const options: TaskModuleOptions = { ...baseOptions(prefix), worker: { queues: ['emails', 'emials'] } };
+    const error = await boot({ imports: [TaskModule.forRoot(options)], providers: [ConfigTasks] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidTaskOptionsError);
+    expect((error as Error).message).toContain(
+      "worker.queues names 'emials', which no handler of this app consumes (this app's handlers consume 'default', 'emails')",
+    );
+    expect(await keysOf(redis, prefix)).toEqual([]);
+  });
+
   it('logs one line at startup listing queues and handlers, and nothing per successful task', async () => {
     const logger = new CapturingLogger();
     const app = await boot({ imports: [TaskModule.forRoot(baseOptions(prefix))], providers: [ConfigTasks] }, logger);

@@ -21,7 +21,7 @@ describe('resolveTaskOptions', () => {
     expect(resolveTaskOptions({ connection: URL })).toEqual({
       connection: { kind: 'single', options: { host: '127.0.0.1', port: 6379 }, target: '127.0.0.1:6379', secrets: [URL] },
       prefix: 'tasks',
-      worker: { concurrency: 10, leaseMs: 30_000, shutdownGraceMs: 10_000 },
+      worker: { concurrency: 10, leaseMs: 30_000, shutdownGraceMs: 10_000, queues: null },
       connectTimeoutMs: 10_000,
       defaults: { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, timeout: 0 },
       retention: { completed: { age: 24 * HOUR, count: 1_000 }, dead: { age: 7 * 24 * HOUR, count: 10_000 } },
@@ -48,7 +48,7 @@ describe('resolveTaskOptions', () => {
     const resolved = resolveTaskOptions({
       connection,
       prefix: 'jobs',
-      worker: { concurrency: 2, leaseMs: 1_000, shutdownGraceMs: 0 },
+      worker: { concurrency: 2, leaseMs: 1_000, shutdownGraceMs: 0, queues: ['emails', 'reports'] },
       connectTimeoutMs: 500,
       defaults: { attempts: 1, backoff: { type: 'fixed', delay: 50, maxDelay: 60 }, timeout: 2_000 },
       retention: { completed: { age: 0, count: 0 }, dead: { count: 5 } },
@@ -65,7 +65,7 @@ describe('resolveTaskOptions', () => {
     expect(resolved).toEqual({
       connection: { kind: 'single', options: connection, target: 'redis.internal:6380', secrets: ['pw'] },
       prefix: 'jobs',
-      worker: { concurrency: 2, leaseMs: 1_000, shutdownGraceMs: 0 },
+      worker: { concurrency: 2, leaseMs: 1_000, shutdownGraceMs: 0, queues: ['emails', 'reports'] },
       connectTimeoutMs: 500,
       defaults: { attempts: 1, backoff: { type: 'fixed', delay: 50, maxDelay: 60 }, timeout: 2_000 },
       retention: { completed: { age: 0, count: 0 }, dead: { age: 7 * 24 * HOUR, count: 5 } },
@@ -89,7 +89,7 @@ describe('resolveTaskOptions', () => {
     [{ metrics: { gaugeIntervalMs: 10 } }, /metrics\.gaugeIntervalMs must be an integer from 100 to 3600000, got 10/],
     [{ metrics: { interval: 1 } }, /unknown option 'metrics\.interval'/],
     // null and arrays are refused like any other wrong shape, not read as "the defaults".
-    [{ worker: null }, /worker must be an object \{ concurrency\?, leaseMs\?, shutdownGraceMs\? \} or false/],
+    [{ worker: null }, /worker must be an object \{ concurrency\?, leaseMs\?, shutdownGraceMs\?, queues\? \} or false/],
     [{ worker: [] }, /worker must be an object/],
     [{ defaults: null }, /defaults must be an object \{ attempts\?, backoff\?, timeout\? \}/],
     [{ queues: [] }, /queues must be an object of queue name -> settings/],
@@ -119,6 +119,7 @@ describe('resolveTaskOptions', () => {
       concurrency: 3,
       leaseMs: 30_000,
       shutdownGraceMs: 10_000,
+      queues: null,
     });
   });
 
@@ -177,6 +178,11 @@ describe('resolveTaskOptions', () => {
     ['worker.leaseMs', { leaseMs: 99 }],
     ['worker.leaseMs', { leaseMs: '30s' }],
     ['worker.shutdownGraceMs', { shutdownGraceMs: -1 }],
+    ['worker.queues must be an array of queue names', { queues: 'emails' }],
+    ['worker.queues is empty: list the queues this process serves, or set worker: false', { queues: [] }],
+    ['worker.queues[1]', { queues: ['emails', 7] }],
+    ["worker.queues[0] cannot contain ':'", { queues: ['a:b'] }],
+    ["worker.queues lists 'emails' twice", { queues: ['emails', 'reports', 'emails'] }],
   ])('rejects a bad %s (%j)', (field, worker) => {
     const message = rejection({ connection: URL, worker });
     expect(message).toContain('TaskModule options');
