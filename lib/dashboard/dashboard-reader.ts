@@ -6,6 +6,7 @@ import type { ScheduleInfo } from '../interfaces/schedule.interface.js';
 import { previousOccurrence } from '../policies/schedule-timing.js';
 import { TaskQueue } from '../producer/task-queue.js';
 import { NAME_SCAN_WINDOW } from '../engine/task-engine.js';
+import { byNaturalOrder } from '../engine/natural-order.js';
 import { timers } from '../timers/own-timers.js';
 import { taskRow, type ListOrder, type OverviewView, type QueuePageView, type ScheduleView, type SchedulesPageView, type TaskPageView, type WorkerView } from './dashboard-views.js';
 import { mustKnowQueue } from './unknown-queue.js';
@@ -28,7 +29,6 @@ const MAX_SHOWN_JSON = 256 * 1024;
 export const RELATIONS_SHOWN = 100;
 
 /** Names as a person sorts them: 'q2' before 'q10'. */
-const byNaturalOrder = new Intl.Collator('en', { numeric: true }).compare;
 
 /** `value`, or in its place an object saying why it is not shown and where to read it whole. */
 function shownValue<T>(value: T, id: string, queue: string): T | { notShown: string } {

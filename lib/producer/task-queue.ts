@@ -36,6 +36,7 @@ import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import type { ListOptions, ThroughputOptions } from '../interfaces/task-insight-options.interface.js';
 import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import { checkList, checkThroughput } from './insight-options.checks.js';
+import { byNaturalOrder } from '../engine/natural-order.js';
 
 export type { ListOptions } from '../interfaces/task-insight-options.interface.js';
 
@@ -379,14 +380,14 @@ export class TaskQueue {
   }
 
   /**
-   * Every queue of the prefix, sorted: those enqueued to, served by a worker
+   * Every queue of the prefix, in natural order (q2 before q10): those enqueued to, served by a worker
    * (listed again within a heartbeat once obliterated) or with schedules.
    * A queue stays listed when it is empty, until it is obliterated.
    */
   async queues(): Promise<string[]> {
     // A name with ':' (which 0.1.0 took) is refused by every call on a queue now: listing it would only break
     // the views that open each queue listed (the dashboard's overview, the CLI's queues).
-    return (await this.engine.queues()).filter((name) => !name.includes(':')).sort();
+    return (await this.engine.queues()).filter((name) => !name.includes(':')).sort(byNaturalOrder);
   }
 
   /** Every schedule of the prefix, by id, with its next due time. */
