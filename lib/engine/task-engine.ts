@@ -130,7 +130,7 @@ export interface TaskEngine extends TaskMaintenance, TaskInsights {
   /**
    * Whether every worker that could run this store's tasks sends heartbeats,
    * so that `workers()` listing none means none runs: true on Redis; false in
-   * the test mode, whose worker is never listed.
+   * the test mode, which lists none with `worker: false`.
    */
   readonly listsEveryWorker: boolean;
   /**

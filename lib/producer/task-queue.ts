@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { TaskPayloadError } from '../errors/task-payload.error.js';
@@ -27,7 +27,7 @@ import type { TaskEngine } from '../engine/task-engine.js';
 import { EnqueueBatcher } from './enqueue-batcher.js';
 import { EnqueuePreparer, type PreparedTask, type TaskName } from './enqueue-preparer.js';
 import { createTaskIdGenerator } from './task-id.js';
-import { TaskWaiter } from './task-waiter.js';
+import { TaskWaiter, WAITING_TASK_HINT } from './task-waiter.js';
 import { QueueBusyError } from '../errors/queue-busy.error.js';
 import type { CleanOptions, DrainOptions, ObliterateOptions, RetryAllOptions } from '../interfaces/bulk-options.interface.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
@@ -64,8 +64,9 @@ export class TaskQueue {
     private readonly hub: QueueEventHub,
     private readonly scheduler: TaskScheduler,
     private readonly telemetry: TaskTelemetry,
+    @Optional() @Inject(WAITING_TASK_HINT) waitingHint: string | null = null,
   ) {
-    this.waiter = new TaskWaiter(engine, hub, { workersListed: engine.listsEveryWorker });
+    this.waiter = new TaskWaiter(engine, hub, { workersListed: engine.listsEveryWorker, waitingHint });
     this.batcher = new EnqueueBatcher(engine);
     this.preparer = new EnqueuePreparer(registry, options, createTaskIdGenerator());
   }

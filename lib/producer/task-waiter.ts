@@ -17,10 +17,23 @@ export interface TaskWaiterSettings {
   /**
    * Whether every live worker of the prefix is listed by `workers()` (on Redis,
    * each sends heartbeats), so that an empty list means none runs. Not in the
-   * test mode, whose worker is never listed.
+   * test mode, where none is listed with `worker: false`, a prefix typo cannot be, and
+   * `waitingHint` says what runs tasks instead.
    */
   workersListed?: boolean;
+  /**
+   * What a timeout on a task still waiting adds when no more particular reason
+   * (no worker of its queue, no handler for its name) is found: in the test
+   * mode, what makes its tasks run (see WAITING_TASK_HINT).
+   */
+  waitingHint?: string | null;
 }
+
+/**
+ * Provided by the test mode: the sentence a timed-out waitFor of a waiting task ends with, saying what runs
+ * tasks there (fake mode's drain(), none with worker: false), so a test that forgot it is told why.
+ */
+export const WAITING_TASK_HINT = Symbol('nestjs-redis-tasks:waiting-task-hint');
 
 /** One waitFor call in progress. */
 export interface Waiter {
@@ -108,12 +121,13 @@ export class TaskWaiter {
       const seen = `the task is ${task.state}`;
       if (task.state !== 'waiting' && task.state !== 'delayed') return seen;
       const serving = workers.flatMap((w) => w.queues).filter((q) => q.queue === queue);
-      // None at all: a mistyped prefix, or a fleet that is down (the test mode lists no worker: nothing to say there).
-      if (workers.length === 0) return this.settings.workersListed ? `${seen}, and no live worker is registered under this prefix (is the prefix right? are the workers running?)` : seen;
+      // None at all: a mistyped prefix, or a fleet that is down (in the test mode, worker: false, which its hint names).
+      const hinted = this.settings.waitingHint ? `${seen}: ${this.settings.waitingHint}` : seen;
+      if (workers.length === 0) return this.settings.workersListed ? `${seen}, and no live worker is registered under this prefix (is the prefix right? are the workers running?)` : hinted;
       // Workers that serve other queues only: most likely a mistyped queue.
       if (serving.length === 0) return `${seen}, and no live worker serves queue '${queue}' (is the queue right?)`;
       if (!serving.some((q) => q.handlers.includes(task.name))) return `${seen}, and no live worker of queue '${queue}' has a handler for '${task.name}'`;
-      return seen;
+      return hinted;
     });
     const failed = (error: unknown) => `its state could not be read (${error instanceof Error ? error.message : String(error)})`;
     return within(look.catch(failed), LOOK_AT_TIMEOUT_MS, unread);
