@@ -62,7 +62,12 @@ describe('tasks leased ahead behind slow runs', () => {
     apps.push(second);
     await waitUntil(async () => second.get(MixedTasks).quickBy.size === 40, 'the second worker to run the 40 quick tasks', 10_000);
     expect([...second.get(MixedTasks).quickBy.values()].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, n) => n));
-    expect(await first.queue.counts('mixed')).toMatchObject({ active: 2, waiting: 0 });
+    // A run is seen before its outcome is recorded (settles go in batches): wait for the 40 to be recorded.
+    const after = await waitUntil(async () => {
+      const c = await first.queue.counts('mixed');
+      return c.completed === 340 ? c : null;
+    }, 'the 40 quick runs to be recorded', 5_000);
+    expect(after).toMatchObject({ active: 2, waiting: 0 });
     // No quick task ran in both, nor was charged an attempt for being handed back.
     const quickIds = [...second.get(MixedTasks).quickBy.keys()];
     for (const id of quickIds) expect((await first.queue.get({ id, queue: 'mixed' }))?.attempts).toBe(1);

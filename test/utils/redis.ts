@@ -86,7 +86,9 @@ export async function removePrefix(prefix: string): Promise<void> {
     const byTag = new Map<string, string[]>();
     for (const key of keys) {
       const tag = /^\{[^}]*\}/.exec(key)?.[0] ?? key;
-      byTag.set(tag, [...(byTag.get(tag) ?? []), key]);
+      const group = byTag.get(tag);
+      if (group) group.push(key);
+      else byTag.set(tag, [key]);
     }
     for (const group of byTag.values()) {
       for (let i = 0; i < group.length; i += 500) await redis.del(...group.slice(i, i + 500));
