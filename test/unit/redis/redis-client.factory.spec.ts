@@ -9,21 +9,26 @@ describe('createRedisClient', () => {
     const connection = resolveConnection({ cluster: ['redis://:pw@n1:7000'], clusterOptions: { redisOptions: { connectTimeout: 1_234 } } });
     const client = createRedisClient(connection, 'command', 10_000) as Cluster;
     expect(client).toBeInstanceOf(Cluster);
-    expect(client.options).toMatchObject({ lazyConnect: true, retryDelayOnTryAgain: 100, maxRedirections: 64 });
+    // The slot map is read every 5 s: a hung master's promoted replica is found without a redirection (cluster-hung-master).
+    expect(client.options).toMatchObject({ lazyConnect: true, retryDelayOnTryAgain: 100, maxRedirections: 64, slotsRefreshInterval: 5_000 });
     expect(client.options.redisOptions).toMatchObject({ connectTimeout: 1_234, password: 'pw', maxRetriesPerRequest: 3 });
     client.disconnect();
     // The user's own choice wins.
-    const own = createRedisClient(resolveConnection({ cluster: ['redis://n1:7000'], clusterOptions: { maxRedirections: 8 } }), 'command', 10_000) as Cluster;
+    const own = createRedisClient(resolveConnection({ cluster: ['redis://n1:7000'], clusterOptions: { maxRedirections: 8, slotsRefreshInterval: 0 } }), 'command', 10_000) as Cluster;
     expect(own.options.maxRedirections).toBe(8);
+    expect(own.options.slotsRefreshInterval).toBe(0);
     own.disconnect();
     const blocking = createRedisClient(connection, 'blocking', 10_000) as Cluster;
     expect(blocking.options.redisOptions).toMatchObject({ maxRetriesPerRequest: null });
     blocking.disconnect();
   });
 
-  it('makes a Sentinel client that reconnects when a demoted master answers READONLY', () => {
+  it('makes a Sentinel client that leaves a master the sentinels switched away from, and reconnects when a demoted master answers READONLY', () => {
     const client = createRedisClient(resolveConnection({ sentinels: [{ host: 's', port: 26379 }], name: 'main' }), 'command', 10_000) as Redis;
-    expect(client.options).toMatchObject({ name: 'main', sentinels: [{ host: 's', port: 26379 }], lazyConnect: true });
+    expect(client.options).toMatchObject({ name: 'main', sentinels: [{ host: 's', port: 26379 }], lazyConnect: true, failoverDetector: true });
+    const own = createRedisClient(resolveConnection({ sentinels: [{ host: 's', port: 26379 }], name: 'main', failoverDetector: false }), 'command', 10_000) as Redis;
+    expect(own.options.failoverDetector).toBe(false);
+    own.disconnect();
     const reconnect = client.options.reconnectOnError!;
     expect(reconnect(new Error("READONLY You can't write against a read only replica."))).toBe(2);
     expect(reconnect(new Error('ERR something else'))).toBe(false);
