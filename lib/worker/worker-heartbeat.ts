@@ -95,7 +95,8 @@ export class WorkerHeartbeat {
   private beat(): Promise<void> {
     if (this.inFlight) {
       const waitedMs = timers.monotonicMs() - this.inFlightSince;
-      if (!this.stallSaid && !this.stopping && waitedMs >= this.intervalMs()) {
+      // Not while a failure is being reported (failing): a beat cut off by commandTimeout fails, and says so once per outage.
+      if (!this.stallSaid && !this.stopping && !this.failing && waitedMs >= this.intervalMs()) {
         this.stallSaid = true;
         this.logger.warn(
           `Redis has not answered the worker heartbeat for ${Math.round(waitedMs)} ms: it may be stalled (a stopped process, a ` +
@@ -105,12 +106,13 @@ export class WorkerHeartbeat {
       return this.inFlight;
     }
     this.inFlightSince = timers.monotonicMs();
-    this.inFlight = this.beatOnce().finally(() => {
+    this.inFlight = this.beatOnce().then((answered) => {
       this.inFlight = null;
       if (!this.stallSaid) return;
       this.stallSaid = false;
-      // At the stall line's level, so a log filtered to warnings shows its end.
-      if (!this.stopping) this.logger.warn(`Redis answered the worker heartbeat again, after ${Math.round(timers.monotonicMs() - this.inFlightSince)} ms`);
+      // At the stall line's level, so a log filtered to warnings shows its end. A beat that failed after
+      // the wait (commandTimeout, a Cluster down) was not answered: its failure line says what happened.
+      if (answered && !this.stopping) this.logger.warn(`Redis answered the worker heartbeat again, after ${Math.round(timers.monotonicMs() - this.inFlightSince)} ms`);
     });
     return this.inFlight;
   }
@@ -119,20 +121,23 @@ export class WorkerHeartbeat {
     return Math.max(50, Math.floor(this.ttlMs / 3));
   }
 
-  private async beatOnce(): Promise<void> {
+  /** One beat; whether Redis took it. */
+  private async beatOnce(): Promise<boolean> {
     try {
       await this.engine.heartbeat(this.record(), this.ttlMs);
       // Its end at its start's level, so a log filtered to warnings shows both.
       if (this.failing) this.logger.warn('worker heartbeat works again');
       this.failing = false;
+      return true;
     } catch (error) {
       // Stopped meanwhile (a shutdown cut short closes the connections under a beat): nothing will retry.
-      if (this.stopping) return;
+      if (this.stopping) return false;
       // Once per outage: the connection reports the outage itself too. The engine's message already says what failed.
       if (!this.failing) this.logger.warn(`${error instanceof Error ? error.message : String(error)}; the worker heartbeat will retry`);
       this.failing = true;
       // Only a refusal for memory: in an outage the beats would queue on the connection instead.
       if (error instanceof TaskStoreError && error.failure === 'out-of-memory') this.retrySoon();
+      return false;
     }
   }
 

@@ -62,6 +62,29 @@ describe('WorkerHeartbeat', () => {
     }
   });
 
+  it('does not say Redis answered when a stalled beat ends in a failure, nor repeat the stall line while beats keep timing out', async () => {
+    // Each beat waits 120 ms then fails, as with a commandTimeout on a Redis that does not answer: before, the
+    // log alternated "has not answered" and "answered again" at every beat for the whole outage.
+    let timingOut = false;
+    const { heartbeat, lines } = heartbeatOver({
+      heartbeat: () =>
+        timingOut ? new Promise((_, reject) => setTimeout(() => reject(new Error('worker heartbeat failed: Command timed out')), 120)) : Promise.resolve(),
+    }, 150);
+    await heartbeat.start();
+    timingOut = true;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(lines.filter((l) => l.includes('answered the worker heartbeat again'))).toEqual([]);
+      // The first beat's stall (before anything failed), then its failure, once; nothing more over six more beats.
+      expect(lines).toEqual([
+        expect.stringMatching(/^Redis has not answered the worker heartbeat for \d+ ms/),
+        'worker heartbeat failed: Command timed out; the worker heartbeat will retry',
+      ]);
+    } finally {
+      await heartbeat.stop();
+    }
+  });
+
   it('stops within a second when Redis never answers the removal of its record (stalled, no commandTimeout)', async () => {
     const { heartbeat } = heartbeatOver({ heartbeat: async () => undefined, retireWorker: () => new Promise<void>(() => undefined) }, 3_000);
     await heartbeat.start();
