@@ -51,6 +51,11 @@ function inFlagTerms(message: string, settings: SessionSettings): string {
         'name the file of the CA certificate that signed it (PEM) in the NODE_EXTRA_CA_CERTS environment variable: the tool has no option for it',
       )
       .replace('or give that name as tls.servername of `connection`', 'in --url')
+      // The tool has no natMap: its user can only run it where the announced addresses are reachable.
+      .replace(
+        'map them with clusterOptions.natMap (see docs/cluster.md)',
+        'run the tool where the addresses the nodes announce (CLUSTER NODES) are reachable: it has no option to map them',
+      )
       // The tool has no Sentinel shape; its commands that only read work on a replica.
       .replace(
         'connect to its master, or through Sentinel ({ sentinels: [{ host, port }], name }), which finds the master after a failover too',

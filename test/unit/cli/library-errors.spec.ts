@@ -34,6 +34,17 @@ describe('the command line tool, wording what the library refused', () => {
     );
   });
 
+  it("does not advise a Cluster behind NAT to set clusterOptions.natMap, which the tool has no option for", () => {
+    const failed = new RedisUnavailableError(
+      'could not connect to Redis Cluster via 10.0.0.5:6380: a node of the Cluster failed (connect ETIMEDOUT 172.18.0.3:6379): the node may be down ' +
+        '(CLUSTER INFO on another node shows cluster_state), or the nodes announce addresses this app cannot reach (behind NAT or a tunnel?); ' +
+        'map them with clusterOptions.natMap (see docs/cluster.md)',
+    );
+    const text = inToolTerms(failed, { ...SETTINGS, cluster: true });
+    expect(text).not.toContain('natMap');
+    expect(text).toMatch(/behind NAT or a tunnel\?\); run the tool where the addresses the nodes announce \(CLUSTER NODES\) are reachable: it has no option to map them$/);
+  });
+
   it('tells --cluster against a Redis that is no Cluster node to leave the flag out', () => {
     const refused = new InvalidTaskOptionsError(
       'TaskModule options: connection: Redis Cluster via 10.0.0.5:6380: a node is not part of a Redis Cluster (Failed to refresh slots cache.: ' +
