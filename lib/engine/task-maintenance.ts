@@ -39,6 +39,12 @@ export interface TaskMaintenance {
   readLog(queue: string, id: string): Promise<TaskLogLine[] | null>;
   /** One round trip to the store; rejects when it cannot be reached. */
   ping(): Promise<void>;
+  /**
+   * Why the store's command connection is not ready, as far as it knows now (its state and last error:
+   * "reconnecting after: connect ECONNREFUSED 10.0.0.5:6379"); null when it is ready, or has no connection.
+   * Said beside a ping that got no answer in time, which alone cannot tell a refused Redis from a stalled one.
+   */
+  connectionTrouble(): string | null;
   /** How full the store's server is; null when the store has no limit to meet (memory) or does not say within `timeoutMs`. */
   memory(timeoutMs: number): Promise<StoreMemory | null>;
   /** The gauge counts of a queue, counted at most once per `maxAgeMs` across the fleet (others get the stored counts). */

@@ -271,6 +271,10 @@ export class MemoryTaskEngine implements TaskEngine, OnApplicationShutdown {
     // Nothing to reach: the store is this process's memory.
   }
 
+  connectionTrouble(): null {
+    return null;
+  }
+
   async memory(): Promise<null> {
     return null;
   }

@@ -25,6 +25,8 @@ import { timers } from '../timers/own-timers.js';
 export class RedisConnections implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('TaskModule');
   private readonly clients = new Set<RedisClient>();
+  /** The last error of each connection that is down (scrubbed), until it is ready again. */
+  private readonly lastErrors = new Map<RedisClient, string>();
   private readonly secrets: readonly string[];
   /** Where Redis is, for messages: host and port (or the sentinels and master name, or the cluster's nodes), never credentials. */
   readonly target: string;
@@ -108,9 +110,19 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     return scrub(message, this.secrets, this.target);
   }
 
+  /** Why the command connection is not ready (see TaskMaintenance.connectionTrouble); null when it is. */
+  commandTrouble(): string | null {
+    const status = this.command.status;
+    if (status === 'ready') return null;
+    if (this.isClosed) return 'the app closed its Redis connections';
+    const last = this.lastErrors.get(this.command);
+    return `the command connection to ${this.target} is ${status}${last === undefined ? '' : ` after: ${last}`}`;
+  }
+
   /** Disconnects one client opened with `open` and forgets it. */
   drop(client: RedisClient): void {
     this.clients.delete(client);
+    this.lastErrors.delete(client);
     disconnectNow(client);
   }
 
@@ -147,11 +159,14 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     const which = purpose === undefined ? `Redis ${role} connection` : `Redis ${role} connection (${purpose})`;
     client.on('error', (error: unknown) => {
       // A dropped or closed client's last socket error (a handshake cut off by the drop) is no outage.
-      if (down || client.status === 'wait' || !this.clients.has(client)) return;
+      if (client.status === 'wait' || !this.clients.has(client)) return;
+      this.lastErrors.set(client, this.safeMessage(error));
+      if (down) return;
       down = true;
       this.logger.warn(`${which} to ${this.target} failed (${this.safeMessage(error)}); reconnecting`);
     });
     client.on('ready', () => {
+      this.lastErrors.delete(client);
       if (!down) return;
       down = false;
       // At the failure's own level: a log filtered to warnings shows the outage's end too.

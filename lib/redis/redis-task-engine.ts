@@ -301,6 +301,10 @@ export class RedisTaskEngine implements TaskEngine {
     return this.guard('ping', () => this.probes.ping(), 'reads');
   }
 
+  connectionTrouble(): string | null {
+    return this.connections.commandTrouble();
+  }
+
   memory(timeoutMs: number): Promise<StoreMemory | null> {
     return serverMemory(this.client, this.connections.target, timeoutMs);
   }

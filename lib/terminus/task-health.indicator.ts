@@ -64,9 +64,12 @@ export class TaskHealthIndicator {
     try {
       await this.within(this.engine.ping(), checked.timeoutMs, 'PING');
     } catch (error) {
-      // No answer in time is a stalled or busy Redis as often as an unreachable one (a stopped process, a long script).
-      const what = error instanceof NoAnswer ? 'Redis is unreachable or not answering' : 'Redis is unreachable';
-      return indicator.down({ redis: { reachable: false, error: messageOf(error) }, workers, problems: [`${what} (${messageOf(error)})`, ...problems] });
+      // No answer in time is a stalled or busy Redis as often as an unreachable one (a stopped process, a long
+      // script): the connection's own state tells them apart (refused, reconnecting) when it knows.
+      const trouble = error instanceof NoAnswer ? this.engine.connectionTrouble() : null;
+      const said = trouble === null ? messageOf(error) : `${messageOf(error)}; ${trouble}`;
+      const what = error instanceof NoAnswer && trouble === null ? 'Redis is unreachable or not answering' : 'Redis is unreachable';
+      return indicator.down({ redis: { reachable: false, error: said }, workers, problems: [`${what} (${said})`, ...problems] });
     }
     const roundTripMs = Math.round((performance.now() - started) * 100) / 100;
     // Beside the queue reads, not after them: the check stays within about twice timeoutMs. Not knowing
