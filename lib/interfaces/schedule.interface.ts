@@ -1,3 +1,4 @@
+import type { BackoffOptions } from './backoff-options.interface.js';
 import type { RemoveOption } from './retention-option.js';
 import type { TaskPolicyOptions } from './task-policy-options.interface.js';
 
@@ -45,6 +46,18 @@ export interface ScheduleInfo<P = unknown> {
   timezone?: string;
   /** Priority of each occurrence (0 unless the schedule gave one). */
   priority: number;
+  /**
+   * The policy each occurrence is enqueued with, fixed when the schedule was saved: the schedule's own
+   * options, else its handler's, else the queue's and module's defaults (as an enqueue would get).
+   */
+  attempts: number;
+  /** Absent: retried at once. */
+  backoff?: BackoffOptions;
+  /** Each attempt's time limit in ms; absent: none. */
+  timeout?: number;
+  /** An occurrence's retention once completed or dead, when the schedule or its handler set one; absent: the queue's or module's. */
+  removeOnComplete?: RemoveOption;
+  removeOnDead?: RemoveOption;
   /** When the next occurrence is due: epoch ms, Redis time. */
   next: number;
 }

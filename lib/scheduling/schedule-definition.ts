@@ -3,6 +3,7 @@ import type { HandlerDefaults } from '../discovery/handler-options.normalizer.js
 import type { ScheduleDefinition, StoredSchedule } from '../engine/schedule-engine.js';
 import type { ScheduleSpec } from '../policies/schedule-timing.js';
 import type { ScheduleInfo } from '../interfaces/schedule.interface.js';
+import { removeOptionOf } from '../policies/removal-option.js';
 
 /** What a schedule is made of before its occurrences' policy is settled. */
 export interface ScheduleInput {
@@ -35,7 +36,7 @@ export function defineSchedule(input: ScheduleInput, handler: HandlerDefaults | 
 }
 
 /** A schedule as `TaskQueue.schedules()` shows it. */
-export function scheduleInfo<P = unknown>(s: Pick<StoredSchedule, 'id' | 'name' | 'queue' | 'payload' | 'spec' | 'priority' | 'next'>): ScheduleInfo<P> {
+export function scheduleInfo<P = unknown>(s: Omit<StoredSchedule, 'revision'>): ScheduleInfo<P> {
   const { spec } = s;
   return {
     id: s.id,
@@ -46,6 +47,11 @@ export function scheduleInfo<P = unknown>(s: Pick<StoredSchedule, 'id' | 'name' 
     ...(spec.every !== null && { every: spec.every }),
     ...(spec.timezone !== null && { timezone: spec.timezone }),
     priority: s.priority,
+    attempts: s.maxAttempts,
+    ...(s.backoff && { backoff: { ...s.backoff } }),
+    ...(s.timeoutMs > 0 && { timeout: s.timeoutMs }),
+    ...(s.removeOnComplete !== null && { removeOnComplete: removeOptionOf(s.removeOnComplete) }),
+    ...(s.removeOnDead !== null && { removeOnDead: removeOptionOf(s.removeOnDead) }),
     next: s.next,
   };
 }

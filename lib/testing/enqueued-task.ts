@@ -1,6 +1,7 @@
 import type { NewTask } from '../engine/new-task.js';
 import type { BackoffOptions } from '../interfaces/backoff-options.interface.js';
-import { NO_RETENTION_LIMIT, type RemoveOption, type RetentionOverride } from '../interfaces/retention-option.js';
+import type { RemoveOption } from '../interfaces/retention-option.js';
+import { removeOptionOf } from '../policies/removal-option.js';
 import type { TaskState } from '../interfaces/task-state.js';
 
 /** The options a task was stored with: what enqueue gave, over its handler's, its queue's and the module's defaults. */
@@ -32,13 +33,6 @@ export interface EnqueuedTask<P = unknown> {
   state: TaskState | null;
 }
 
-function removeOption(retention: RetentionOverride): RemoveOption {
-  if (retention === 'remove') return true;
-  // `false` is stored as no limit on either: shown as it was given.
-  if (retention.age === NO_RETENTION_LIMIT && retention.count === NO_RETENTION_LIMIT) return false;
-  return { ...(retention.age !== null && { age: retention.age }), ...(retention.count !== null && { count: retention.count }) };
-}
-
 /** The options a stored task carries, in the shape EnqueueOptions has. */
 export function enqueuedOptions(task: NewTask): EnqueuedTaskOptions {
   return {
@@ -49,7 +43,7 @@ export function enqueuedOptions(task: NewTask): EnqueuedTaskOptions {
     ...(task.delayMs > 0 && { delay: task.delayMs }),
     ...(task.runAt !== null && { runAt: new Date(task.runAt) }),
     ...(task.dependsOn.length > 0 && { dependsOn: [...task.dependsOn], dependencyFailure: task.dependencyFailure }),
-    ...(task.removeOnComplete !== null && { removeOnComplete: removeOption(task.removeOnComplete) }),
-    ...(task.removeOnDead !== null && { removeOnDead: removeOption(task.removeOnDead) }),
+    ...(task.removeOnComplete !== null && { removeOnComplete: removeOptionOf(task.removeOnComplete) }),
+    ...(task.removeOnDead !== null && { removeOnDead: removeOptionOf(task.removeOnDead) }),
   };
 }

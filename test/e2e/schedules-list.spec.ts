@@ -34,7 +34,7 @@ describe('schedules: listing', () => {
 
     const listed = await producer.queue.schedules();
     expect(listed).toEqual([
-      { id: 'cleanup', name: 'cleanup.run', queue: 'default', payload: { days: 30 }, every: 3_600_000, priority: 0, next: cleanup.next },
+      { id: 'cleanup', name: 'cleanup.run', queue: 'default', payload: { days: 30 }, every: 3_600_000, priority: 0, attempts: 1, backoff: { type: 'exponential', delay: 1_000 }, next: cleanup.next },
       {
         id: 'digest.weekly',
         name: 'digest.weekly',
@@ -43,9 +43,11 @@ describe('schedules: listing', () => {
         cron: '0 8 * * 1',
         timezone: 'Europe/Berlin',
         priority: 0,
+        attempts: 1,
+        backoff: { type: 'exponential', delay: 1_000 },
         next: expect.any(Number),
       },
-      { id: 'hourly', name: 'report.hourly', queue: 'reports', payload: null, cron: '0 * * * *', priority: 0, next: hourly.next },
+      { id: 'hourly', name: 'report.hourly', queue: 'reports', payload: null, cron: '0 * * * *', priority: 0, attempts: 1, backoff: { type: 'exponential', delay: 1_000 }, next: hourly.next },
     ]);
     // Redis time; generous bounds against this process' clock.
     expect(cleanup.next - before).toBeGreaterThan(3_600_000 - 5_000);

@@ -45,7 +45,9 @@ describe('schedules: what occurrences are enqueued with', () => {
 
   it("lists a declared schedule's priority", async () => {
     const declared = (await app.queue.schedules()).find((s) => s.id === 'report.build');
-    expect(declared).toMatchObject({ queue: 'reports', every: 3_600_000, priority: 2 });
+    // Its occurrences' policy is the handler's (attempts 1), the rest the module's defaults.
+    expect(declared).toMatchObject({ queue: 'reports', every: 3_600_000, priority: 2, attempts: 1 });
+    expect(declared).not.toHaveProperty('removeOnComplete');
   });
 
   it("enqueues each occurrence with schedule()'s priority, attempts, backoff and retention over the handler's", async () => {
@@ -54,6 +56,12 @@ describe('schedules: what occurrences are enqueued with', () => {
       every: 200, priority: 9, attempts: 3, backoff: { type: 'fixed', delay: 10 }, removeOnComplete: false,
     });
     expect(info).toMatchObject({ id: 'urgent', queue: 'reports', every: 200, priority: 9 });
+    // Read back as given: the policy each occurrence gets, in the options' own shape.
+    expect((await app.queue.schedules()).find((s) => s.id === 'urgent')).toMatchObject({
+      attempts: 3,
+      backoff: { type: 'fixed', delay: 10 },
+      removeOnComplete: false,
+    });
     // The CLI's schedules table names a priority beside the timing (a schedule of priority 0 shows none).
     const table = await runCli(['schedules', '--prefix', prefix], { REDIS_URL });
     expect(table.stdout).toMatch(/^urgent\s+reports\s+report\.build\s+every 200 ms, priority 9\s/m);

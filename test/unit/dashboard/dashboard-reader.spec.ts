@@ -11,8 +11,8 @@ jest.mock('../../../lib/timers/own-timers.js', () => jest.requireActual('../../u
 describe('DashboardReader.schedules', () => {
   it("lists a schedule on a queue whose name holds ':' without reading a latest task for it", async () => {
     const schedules: ScheduleInfo[] = [
-      { id: 'legacy', name: 'report.build', queue: 'billing:default', payload: {}, every: 60_000, priority: 0, next: 1_700_000_060_000 },
-      { id: 'current', name: 'report.build', queue: 'reports', payload: {}, every: 60_000, priority: 4, next: 1_700_000_060_000 },
+      { id: 'legacy', name: 'report.build', queue: 'billing:default', payload: {}, every: 60_000, priority: 0, attempts: 3, next: 1_700_000_060_000 },
+      { id: 'current', name: 'report.build', queue: 'reports', payload: {}, every: 60_000, priority: 4, attempts: 3, next: 1_700_000_060_000 },
     ];
     const read: string[] = [];
     const tasks = {

@@ -56,10 +56,13 @@ describe('defineSchedule', () => {
 });
 
 describe('scheduleInfo', () => {
-  const stored = { id: 'nightly', name: 'report', queue: 'reports', payload: { a: 1 }, spec: every, priority: 0 };
+  const stored = {
+    id: 'nightly', name: 'report', queue: 'reports', payload: { a: 1 }, spec: every, priority: 0,
+    maxAttempts: 3, backoff: null, timeoutMs: 0, removeOnComplete: null, removeOnDead: null,
+  };
 
   it('shows only the timing fields that are set', () => {
-    expect(scheduleInfo({ ...stored, next: 5 })).toEqual({ id: 'nightly', name: 'report', queue: 'reports', payload: { a: 1 }, every: 60_000, priority: 0, next: 5 });
+    expect(scheduleInfo({ ...stored, next: 5 })).toEqual({ id: 'nightly', name: 'report', queue: 'reports', payload: { a: 1 }, every: 60_000, priority: 0, attempts: 3, next: 5 });
     const cron: ScheduleSpec = { cron: '0 * * * *', every: null, timezone: 'Europe/Berlin' };
     expect(scheduleInfo({ ...stored, spec: cron, next: 5 })).toEqual({
       id: 'nightly',
@@ -69,8 +72,26 @@ describe('scheduleInfo', () => {
       cron: '0 * * * *',
       timezone: 'Europe/Berlin',
       priority: 0,
+      attempts: 3,
       next: 5,
     });
     expect(scheduleInfo({ ...stored, priority: 7, next: 5 })).toMatchObject({ priority: 7 });
+  });
+
+  it('shows the policy its occurrences are enqueued with, retention in the shape the options took it', () => {
+    const policy = {
+      maxAttempts: 5,
+      backoff: { type: 'fixed' as const, delay: 200 },
+      timeoutMs: 1_500,
+      removeOnComplete: 'remove' as const,
+      removeOnDead: { age: null, count: 10 },
+    };
+    expect(scheduleInfo({ ...stored, ...policy, next: 5 })).toMatchObject({
+      attempts: 5,
+      backoff: { type: 'fixed', delay: 200 },
+      timeout: 1_500,
+      removeOnComplete: true,
+      removeOnDead: { count: 10 },
+    });
   });
 });

@@ -127,6 +127,16 @@ describe('TaskQueue in the test mode', () => {
     await expect(t.tester.fireSchedule('nope')).rejects.toThrow(/no schedule 'nope' \(known: stock\.count\)/);
   });
 
+  it("lists a schedule's occurrence policy as on Redis: the options given, read back in their own shape", async () => {
+    await t.queue.schedule('urgent', 'stock.count', {}, { every: 1_000, attempts: 4, timeout: 2_000, removeOnComplete: true, removeOnDead: { count: 5 } });
+    expect((await t.queue.schedules()).find((s) => s.id === 'urgent')).toMatchObject({
+      attempts: 4,
+      timeout: 2_000,
+      removeOnComplete: true,
+      removeOnDead: { count: 5 },
+    });
+  });
+
   it('fires an overdue schedule once after advanceTime passed several due times, then goes on from now, as on Redis', async () => {
     const [schedule] = await t.queue.schedules();
     t.tester.advanceTime(3 * 60_000 + 20_000);
