@@ -48,6 +48,12 @@ export interface ConsumerSettings {
 const sleep = (ms: number) => new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
 const nextTurn = () => new Promise<void>((resolve) => timers.setImmediate(resolve));
 
+/** What a consumer's stop did: attempts let finish within the grace period, tasks handed back unstarted or cut off. */
+export interface StopSummary {
+  finished: number;
+  handedBack: number;
+}
+
 /**
  * Runs one queue's tasks in this process, up to `concurrency` at once. It
  * fetches as many tasks as it has free slots in one call, records each task's
@@ -148,8 +154,8 @@ export class QueueConsumer {
   }
 
   /** Stops fetching, lets running tasks finish for `graceMs`, then aborts and hands back the rest. */
-  async stop(graceMs: number): Promise<void> {
-    if (this.stopping) return;
+  async stop(graceMs: number): Promise<StopSummary> {
+    if (this.stopping) return { finished: 0, handedBack: 0 };
     this.stopping = true;
     this.stoppingSince = timers.monotonicMs();
     this.dueTimer.stop();
@@ -159,7 +165,9 @@ export class QueueConsumer {
     await this.loopDone;
     await wakerClosed;
     const handBackMs = this.shutdownRetryMs();
-    await this.handBack(this.runQueue.drainWaiting(), handBackMs);
+    const waiting = this.runQueue.drainWaiting();
+    await this.handBack(waiting, handBackMs);
+    const running = this.ledger.size;
     const deadline = timers.monotonicMs() + graceMs;
     while (this.ledger.size > 0 && timers.monotonicMs() < deadline) {
       await Promise.race([this.ledger.nextFreed(), sleep(Math.min(100, Math.max(1, deadline - timers.monotonicMs())))]);
@@ -171,6 +179,7 @@ export class QueueConsumer {
     await this.handBack(overran, handBackMs);
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     this.leases.stop();
+    return { finished: running - overran.length, handedBack: waiting.length + cut.length };
   }
 
   private request(count: number): FetchRequest {

@@ -8,7 +8,7 @@ import type { TaskEngine } from '../engine/task-engine.js';
 import { QueueConsumer } from './queue-consumer.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import { untraced } from '../telemetry/untraced.js';
-import { within } from '../timers/own-timers.js';
+import { timers, within } from '../timers/own-timers.js';
 import { MAX_TIMER_MS } from '../config/option-ranges.js';
 import { WorkerEvents } from './worker-events.js';
 import { WorkerHeartbeat } from './worker-heartbeat.js';
@@ -140,11 +140,21 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
   beforeApplicationShutdown(): Promise<void> {
     if (this.stopped) return this.stopped;
     const graceMs = this.options.worker?.shutdownGraceMs ?? 0;
-    const draining = Promise.all(this.consumers.map((c) => c.stop(graceMs))).then(() => this.heartbeat?.stop());
+    const since = timers.monotonicMs();
+    const draining = Promise.all(this.consumers.map((c) => c.stop(graceMs))).then(async (summaries) => {
+      await this.heartbeat?.stop();
+      return summaries;
+    });
     // Within a timer's range: past it Node fires at once, cutting the drain short.
     const boundMs = Math.min(graceMs + STALLED_STOP_MS, MAX_TIMER_MS);
-    this.stopped = within(draining.then(() => true), boundMs, false).then((done) => {
-      if (!done) {
+    this.stopped = within(draining, boundMs, null).then((summaries) => {
+      if (summaries) {
+        if (this.consumers.length === 0) return;
+        // The start-up line's end: a stop that logged nothing read as a crash or a hang in a log.
+        const finished = summaries.reduce((sum, s) => sum + s.finished, 0);
+        const handedBack = summaries.reduce((sum, s) => sum + s.handedBack, 0);
+        this.logger.log(`worker stopped in ${Math.round(timers.monotonicMs() - since)} ms: ${finished} running task(s) finished, ${handedBack} handed back to their queue`);
+      } else {
         for (const consumer of this.consumers) consumer.cutShort();
         void this.heartbeat?.stop();
         this.logger.warn(

@@ -305,4 +305,33 @@ describe('TaskModule configuration', () => {
     await waitUntil(async () => (await queue.counts()).completed === 15, '15 completed tasks');
     expect(logger.lines).toEqual([]);
   });
+
+  it('logs one line when the worker has stopped, saying what ran to its end and what went back to the queue', async () => {
+    let release: () => void = () => undefined;
+    let started = false;
+    @Injectable()
+    class SlowTasks {
+      @TaskHandler('cfg.slow')
+      async slow() {
+        started = true;
+        await new Promise<void>((resolve) => (release = resolve));
+      }
+    }
+    const logger = new CapturingLogger();
+    const app = await boot({ imports: [TaskModule.forRoot({ ...baseOptions(prefix), worker: { concurrency: 1, leaseMs: 5_000, shutdownGraceMs: 5_000 } })], providers: [SlowTasks] }, logger);
+    const queue = app.get(TaskQueue);
+    await queue.enqueueMany([{ name: 'cfg.slow', payload: null }, { name: 'cfg.slow', payload: null }]);
+    await waitUntil(() => started, 'the first task to start');
+    logger.lines.length = 0;
+    const closing = app.close();
+    apps.splice(apps.indexOf(app), 1);
+    await sleep(100);
+    release();
+    await closing;
+    const ours = logger.lines.filter((l) => l.context === 'TaskModule');
+    // The running one finished in the grace period; the second, leased ahead or not yet fetched, is back in the queue either way.
+    expect(ours).toEqual([{ level: 'log', context: 'TaskModule', message: expect.stringMatching(/^worker stopped in \d+ ms: 1 running task\(s\) finished, [01] handed back to their queue$/) }]);
+    const other = await boot({ imports: [TaskModule.forRoot({ ...baseOptions(prefix), worker: false })] });
+    expect(await other.get(TaskQueue).counts()).toMatchObject({ completed: 1, waiting: 1, active: 0 });
+  });
 });

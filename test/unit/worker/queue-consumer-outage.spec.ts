@@ -75,7 +75,7 @@ function consumerOnFlakyStore() {
 }
 
 describe('QueueConsumer: an outcome the store cannot take for longer than the lease', () => {
-  let stop: (() => Promise<void>) | null = null;
+  let stop: (() => Promise<unknown>) | null = null;
   beforeEach(() => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
