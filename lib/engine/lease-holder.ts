@@ -8,6 +8,12 @@ import type { TaskLease } from '../interfaces/task-info.interface.js';
  */
 export function leaseOf(token: string | null | undefined, expiresAt: number | null | undefined): TaskLease | undefined {
   if (!token || expiresAt === null || expiresAt === undefined || !Number.isFinite(expiresAt)) return undefined;
+  const workerId = workerOf(token);
+  return workerId === null ? undefined : { workerId, expiresAt };
+}
+
+/** The worker token a lease token starts with (all before its last two separators); null when it has none. */
+export function workerOf(token: string): string | null {
   const end = token.lastIndexOf(':', token.lastIndexOf(':') - 1);
-  return end <= 0 ? undefined : { workerId: token.slice(0, end), expiresAt };
+  return end <= 0 ? null : token.slice(0, end);
 }

@@ -36,6 +36,16 @@ export interface WatchedTask {
   lastEventId: string;
 }
 
+/** What one recovery took back. */
+export interface RecoverResult {
+  requeued: number;
+  dead: number;
+  /** The ids moved to dead, for the warning that names them. */
+  deadIds: string[];
+  /** The workers whose leases ran out (their instanceId, as workers() listed them). */
+  workers: string[];
+}
+
 /** The task store behind TaskQueue, the worker host and the event followers (task logs, probes and bulk operations: TaskMaintenance; throughput, history and relations: TaskInsights). */
 export interface TaskEngine extends TaskMaintenance, TaskInsights {
   /**
@@ -79,7 +89,7 @@ export interface TaskEngine extends TaskMaintenance, TaskInsights {
     unrecorded?: readonly Lease[],
   ): Promise<{ lost: string[]; orphans: UnnamedLease[] }>;
   /** Takes back tasks whose lease ran out: to waiting while attempts remain, else dead. */
-  recover(queue: string): Promise<{ requeued: number; dead: number }>;
+  recover(queue: string): Promise<RecoverResult>;
   /** Records progress while the lease is the caller's; false when it no longer is. */
   progress(queue: string, lease: Lease, progressJson: string): Promise<boolean>;
   get(queue: string, id: string): Promise<TaskInfo | null>;

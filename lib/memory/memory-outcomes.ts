@@ -1,5 +1,7 @@
 import type { ResolvedRetention } from '../config/resolved-options.js';
 import type { AttemptOutcome, Lease } from '../engine/attempt.js';
+import { workerOf } from '../engine/lease-holder.js';
+import type { RecoverResult } from '../engine/task-engine.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import { notifyDependents } from './memory-dependencies.js';
 import type { MemoryQueue } from './memory-queue.js';
@@ -94,12 +96,16 @@ function die(q: MemoryQueue, task: MemoryTask, error: TaskErrorInfo, now: number
  * Takes back tasks whose lease ran out (lib/redis/lua/recover.lua): the lost
  * attempt counts; the task waits again while attempts remain, else ends dead.
  */
-export function recoverExpired(q: MemoryQueue, now: number, limit: number, retention: Retention): { requeued: number; dead: number } {
+export function recoverExpired(q: MemoryQueue, now: number, limit: number, retention: Retention): RecoverResult {
   const deadKeep = retention.dead;
   let requeued = 0;
   let dead = 0;
+  const deadIds: string[] = [];
+  const workers = new Set<string>();
   for (const id of q.active.upTo(now, limit)) {
     const task = q.tasks.get(id)!;
+    const worker = task.leaseToken && workerOf(task.leaseToken);
+    if (worker) workers.add(worker);
     q.endLease(task);
     const error = { message: `attempt ${task.attempts} was lost: its worker stopped renewing the lease (crash, hang or lost connection)` };
     countAttempts(q, now, 0, 1);
@@ -115,11 +121,12 @@ export function recoverExpired(q: MemoryQueue, now: number, limit: number, reten
       if (task.hasDependents) notifyDependents(q, id, { kind: 'dead', reason: 'its worker was lost' }, now, deadKeep);
       die(q, task, error, now, deadKeep);
       dead += 1;
+      deadIds.push(id);
     }
   }
   if (requeued > 0) q.wake();
   // Finished tasks past their age, in a queue where none finishes to trim them.
   q.sweepByAge(q.completed, now, retention.completed.age, (task) => task.removeOnComplete);
   q.sweepByAge(q.dead, now, retention.dead.age, (task) => task.removeOnDead);
-  return { requeued, dead };
+  return { requeued, dead, deadIds, workers: [...workers] };
 }

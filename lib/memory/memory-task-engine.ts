@@ -4,7 +4,7 @@ import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { EventReader, QueueWaker } from '../engine/event-reader.js';
 import type { AddResult, QueuedTask } from '../engine/new-task.js';
-import type { RemovedTask, TaskEngine, UnnamedLease, WatchedTask } from '../engine/task-engine.js';
+import type { RecoverResult, RemovedTask, TaskEngine, UnnamedLease, WatchedTask } from '../engine/task-engine.js';
 import type { ObliterateResult, QueueGauges } from '../engine/task-maintenance.js';
 import { withoutValues } from '../engine/task-summary.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
@@ -114,7 +114,7 @@ export class MemoryTaskEngine implements TaskEngine, OnApplicationShutdown {
     return { lost, orphans };
   }
 
-  async recover(queue: string): Promise<{ requeued: number; dead: number }> {
+  async recover(queue: string): Promise<RecoverResult> {
     return recoverExpired(this.store.queue(queue), this.store.now(), RECOVER_LIMIT, this.options.retention);
   }
 

@@ -436,7 +436,8 @@ export const REPLIES = {
   watch: { head: ['state', 'result', 'error', 'lastEventId'] },
   counts: { head: ['waiting', 'delayed', 'active', 'completed', 'dead', 'blocked', 'paused'] },
   renew: { head: ['lost', 'orphans'] },
-  recover: { head: ['requeued', 'dead'] },
+  /** deadIds: the ids moved to dead; workers: the worker tokens of the leases taken back (each LIST_SEPARATOR-joined). */
+  recover: { head: ['requeued', 'dead', 'deadIds', 'workers'] },
   upsertSchedule: { head: ['next', 'status'] },
   fireSchedule: { head: ['fired', 'added'] },
   gauges: { head: ['waiting', 'delayed', 'active', 'dead'] },

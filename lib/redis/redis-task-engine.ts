@@ -3,14 +3,14 @@ import { queueSettings, type ResolvedTaskOptions } from '../config/resolved-opti
 import type { AttemptOutcome, FetchReply, FetchRequest, Lease, SettleReply } from '../engine/attempt.js';
 import type { EventReader, QueueWaker } from '../engine/event-reader.js';
 import type { AddResult, QueuedTask } from '../engine/new-task.js';
-import type { RemovedTask, TaskEngine, UnnamedLease, WatchedTask } from '../engine/task-engine.js';
+import type { RecoverResult, RemovedTask, TaskEngine, UnnamedLease, WatchedTask } from '../engine/task-engine.js';
 import type { TaskCounts, TaskInfo } from '../interfaces/task-info.interface.js';
 import type { TaskState } from '../interfaces/task-state.js';
 import type { WorkerInfo } from '../interfaces/worker-info.interface.js';
 import { WorkerHeartbeats } from './worker-heartbeats.js';
 import { QueueDirectory } from './queue-directory.js';
 import { EventStreamReader } from './event-stream-reader.js';
-import { STATE } from './protocol.js';
+import { LIST_SEPARATOR, STATE } from './protocol.js';
 import { addTasks, scriptCalls } from './task-adder.js';
 import { QueueKeys } from './queue-keys.js';
 import { BlockingQueueWaker } from './queue-waker.js';
@@ -155,12 +155,18 @@ export class RedisTaskEngine implements TaskEngine {
     return Number(await this.script('cancel', queue, scriptArgs('cancel', Object.assign(this.head(queue), { id, removed })))) === 1;
   }
 
-  async recover(queue: string): Promise<{ requeued: number; dead: number }> {
+  async recover(queue: string): Promise<RecoverResult> {
     const { age, count } = this.options.retention.dead;
     const keepCompletedAge = this.options.retention.completed.age;
     const args = scriptArgs('recover', Object.assign(this.head(queue), { limit: RECOVER_LIMIT, keepDeadAge: age, keepDeadCount: count, keepCompletedAge }));
     const reply = (await this.script('recover', queue, args)) as unknown[];
-    return { requeued: Number(reply[RECOVER.head.requeued]), dead: Number(reply[RECOVER.head.dead]) };
+    const list = (field: unknown) => (field ? String(field).split(LIST_SEPARATOR) : []);
+    return {
+      requeued: Number(reply[RECOVER.head.requeued]),
+      dead: Number(reply[RECOVER.head.dead]),
+      deadIds: list(reply[RECOVER.head.deadIds]),
+      workers: list(reply[RECOVER.head.workers]),
+    };
   }
 
   async progress(queue: string, lease: Lease, progressJson: string): Promise<boolean> {

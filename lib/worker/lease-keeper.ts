@@ -156,16 +156,28 @@ export class LeaseKeeper {
     // whatever the renewal's fate: other workers' expired leases need it.)
     const renewal = timers.monotonicMs() - this.renewedAt > 1.5 * this.renewIntervalMs() ? this.renew() : null;
     try {
-      const { requeued, dead } = await this.engine.recover(this.queue);
+      const { requeued, dead, deadIds, workers } = await this.engine.recover(this.queue);
       this.outage.recovered('recover');
       this.onRecovered?.(requeued, dead);
-      if (requeued + dead > 0) {
-        this.logger.warn(`queue '${this.queue}': took back ${requeued + dead} task(s) whose worker stopped renewing its lease (${requeued} requeued, ${dead} dead)`);
-      }
+      if (requeued + dead > 0) this.logger.warn(recoveredLine(this.queue, requeued, deadIds, workers));
     } catch (error) {
       if (this.stopped) return;
       this.outage.failed('recover', error, `could not recover expired leases (${error instanceof Error ? error.message : String(error)}); will retry`);
     }
     await renewal;
   }
+}
+
+/** Ids named in a recovery's line at most: a crash of a busy worker can take back hundreds. */
+const IDS_SHOWN = 10;
+
+/**
+ * The warning of a recovery: which workers stopped renewing (their instanceId, as workers() listed them
+ * while they lived) and which tasks ended dead for it, so an operator can tie it to the crashed instance.
+ */
+function recoveredLine(queue: string, requeued: number, deadIds: readonly string[], workers: readonly string[]): string {
+  const whose = workers.length === 0 ? 'a worker that stopped renewing its' : workers.length === 1 ? `worker ${workers[0]}, which stopped renewing its` : `workers ${workers.join(', ')}, which stopped renewing their`;
+  const more = deadIds.length > IDS_SHOWN ? ` and ${deadIds.length - IDS_SHOWN} more` : '';
+  const dead = deadIds.length === 0 ? '0 dead' : `${deadIds.length} dead, their attempts used up: ${deadIds.slice(0, IDS_SHOWN).join(', ')}${more}`;
+  return `queue '${queue}': took back ${requeued + deadIds.length} task(s) from ${whose} leases (crash, hang or lost connection): ${requeued} requeued, ${dead}`;
 }

@@ -190,7 +190,7 @@ export function describeBatchContract(factory: OpenEngine): void {
       expect(reply.tasks.map((t) => [t.id, t.attempt])).toEqual([['again', 2]]);
       expect(await e.tasks.counts(QUEUE)).toMatchObject({ waiting: 0, active: 1 });
       // The new lease holds: recovery finds nothing expired, and the second attempt settles.
-      expect(await e.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 0 });
+      expect(await e.tasks.recover(QUEUE)).toMatchObject({ requeued: 0, dead: 0 });
       expect(await e.complete(reply.tasks[0], 2)).toBe(true);
       expect(await e.tasks.get(QUEUE, 'again')).toMatchObject({ state: 'completed', attempts: 2 });
     });

@@ -94,15 +94,16 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
       await add(newTask('r', { maxAttempts: 2 }));
       // A lease of a second, so that the first recover surely comes before it runs out, even on a busy machine.
       const [first] = (await engine.tasks.fetch(QUEUE, request(1, 1_000))).tasks;
-      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 0 });
+      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 0, deadIds: [], workers: [] });
       await engine.elapse(1_100);
-      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 1, dead: 0 });
+      // Whose lease ran out: the worker token the lease was taken with (its instanceId in workers()).
+      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 1, dead: 0, deadIds: [], workers: [WORKER] });
       expect((await engine.tasks.renew(QUEUE, WORKER, [first.lease], 1_000, 60_000)).lost).toEqual(['r']);
       const [second] = (await engine.tasks.fetch(QUEUE, request(1, 50))).tasks;
       expect(second).toMatchObject({ id: 'r', attempt: 2 });
       expect((await complete(first, 'late')).settled).toEqual([false]);
       await engine.elapse(80);
-      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 1 });
+      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 1, deadIds: ['r'], workers: [WORKER] });
       expect(await engine.tasks.get(QUEUE, 'r')).toMatchObject({ state: 'dead', attempts: 2 });
     });
 

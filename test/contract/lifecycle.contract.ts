@@ -145,7 +145,7 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       await e.add(newTask('lost', { maxAttempts: 1 }));
       await e.tasks.fetch(QUEUE, request(1, 1));
       await e.elapse(30);
-      expect(await e.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 1 });
+      expect(await e.tasks.recover(QUEUE)).toMatchObject({ requeued: 0, dead: 1 });
       expect(await e.tasks.get(QUEUE, 'lost')).toBeNull();
       expect((await e.tasks.list(QUEUE, 'dead', 0, 10)).map((t) => t.id).sort()).toEqual(['c', 'd', 'kept']);
     });
@@ -155,7 +155,7 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       await e.add(newTask('gone', { maxAttempts: 1, removeOnDead: { age: null, count: 0 } }), newTask('stays', { maxAttempts: 1 }));
       await e.tasks.fetch(QUEUE, request(2, 1));
       await e.elapse(30);
-      expect(await e.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 2 });
+      expect(await e.tasks.recover(QUEUE)).toMatchObject({ requeued: 0, dead: 2 });
       expect(await e.tasks.get(QUEUE, 'gone')).toBeNull();
       expect(await e.tasks.get(QUEUE, 'stays')).toMatchObject({ state: 'dead', error: { message: expect.stringMatching(/^attempt 1 was lost/) } });
     });
@@ -184,7 +184,7 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       await e.complete(done, 'ok');
       await e.fail(broke, { action: 'dead' }, 'broke');
       await e.complete(kept, 'ok');
-      expect(await e.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 0 });
+      expect(await e.tasks.recover(QUEUE)).toMatchObject({ requeued: 0, dead: 0 });
       expect(await e.tasks.counts(QUEUE)).toMatchObject({ completed: 2, dead: 1 });
       // The queue goes quiet past the age: no finish trims it, recovery does.
       await e.elapse(1_100);
@@ -293,7 +293,7 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       expect(await e.tasks.get(QUEUE, 'ran')).toMatchObject({ state: 'active', attempts: 1 });
       await e.elapse(1_000);
       // 'runs' was extended by 5 s; 'ran' was not, and its lease ran out.
-      expect(await e.tasks.recover(QUEUE)).toEqual({ requeued: 1, dead: 0 });
+      expect(await e.tasks.recover(QUEUE)).toMatchObject({ requeued: 1, dead: 0 });
       expect(await e.tasks.get(QUEUE, 'ran')).toMatchObject({ state: 'waiting', attempts: 1 });
       expect(await e.tasks.get(QUEUE, 'runs')).toMatchObject({ state: 'active' });
       expect(await e.tasks.renew(QUEUE, WORKER, [runs.lease], 5_000, 10, [ran.lease])).toEqual({ lost: ['ran'], orphans: [] });
@@ -305,7 +305,7 @@ export function describeLifecycleContract(factory: OpenEngine): void {
       await e.add(newTask('t', { maxAttempts: 1 }));
       const [stale] = (await e.tasks.fetch(QUEUE, request(1, 1))).tasks;
       await e.elapse(30);
-      expect(await e.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 1 });
+      expect(await e.tasks.recover(QUEUE)).toMatchObject({ requeued: 0, dead: 1 });
       expect(await e.tasks.retry(QUEUE, 't')).toBe(true);
       // Attempt 1 again, for the same worker: the stalled run's lease must not pass for this one.
       const [fresh] = await e.take(1);

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { join } from 'node:path';
 import { TaskContext, TaskHandler } from '../../lib/index.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
@@ -62,7 +62,9 @@ describe('a worker killed mid-task', () => {
     takeover = await startTaskApp(prefix, [TakeoverTasks], { worker: { concurrency: 2, leaseMs: LEASE_MS, shutdownGraceMs: 1_000 } });
     await sleep(LEASE_MS * 2);
     expect(runs).toEqual([]);
-    expect(await producer.queue.get(ref)).toMatchObject({ state: 'active', attempts: 1 });
+    const crashed = (await producer.queue.get(ref))!;
+    expect(crashed).toMatchObject({ state: 'active', attempts: 1 });
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
 
     crashWorker.child.kill('SIGKILL');
     await expect(crashWorker.exited).resolves.toBe('SIGKILL');
@@ -74,5 +76,10 @@ describe('a worker killed mid-task', () => {
     // Exactly twice in all: once in the killed process, once after the takeover.
     expect(crashWorker.lines.filter((l) => l.startsWith('started '))).toEqual([`started ${ref.id} 1`]);
     expect(runs).toEqual([{ id: ref.id, attempt: 2 }]);
+    // The takeover says whose lease ran out: the instance workers() listed, which a log search can tie to the crash.
+    expect(warnings.mock.calls.map((call) => String(call[0]))).toContain(
+      `queue 'default': took back 1 task(s) from worker ${crashed.lease!.workerId}, which stopped renewing its leases (crash, hang or lost connection): 1 requeued, 0 dead`,
+    );
+    warnings.mockRestore();
   });
 });

@@ -7,7 +7,8 @@
 --   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.recover of protocol.ts: the key base, the events setting, the most tasks per call, the
 --   dead retention (keep age ms, keep count), and the completed retention's age (ms).
--- Returns the recover reply: tasks recovered to waiting, tasks moved to dead.
+-- Returns the recover reply: tasks recovered to waiting, tasks moved to dead, the dead ones' ids and
+-- the workers whose leases ran out (for the worker's warning: which tasks died, and whose crash it was).
 -- Each lost attempt counts as a failed one: in its task's history and in the minute's throughput.
 -- Atomic so that two workers recovering at once cannot both requeue a task,
 -- and a late settle from the old worker finds the lease token gone.
@@ -23,12 +24,19 @@ local keys = queueKeys()
 local sweepLimit = 100
 local now = nowMs()
 local requeued, dead = 0, 0
+local deadIds, workers, workerSeen = {}, {}, {}
 -- Dead tasks kept under the module's retention: the dead set is trimmed by it once, at the end.
 local keptUnderModule = 0
 local expired = redis.call('ZRANGEBYSCORE', keys[KEY_ACTIVE], '-inf', int(now), 'LIMIT', 0, tonumber(ARGV[ARG_LIMIT]))
 for _, id in ipairs(expired) do
   local taskKey = base .. K_TASK .. id
-  local f = redis.call('HMGET', taskKey, R_ATTEMPTS, R_MAX_ATTEMPTS, R_WAIT_SCORE, R_NAME, R_COUNTED_IN_LIMIT, R_HAS_DEPENDENTS, R_REMOVE_ON_DEAD)
+  local f = redis.call('HMGET', taskKey, R_ATTEMPTS, R_MAX_ATTEMPTS, R_WAIT_SCORE, R_NAME, R_COUNTED_IN_LIMIT, R_HAS_DEPENDENTS, R_REMOVE_ON_DEAD, R_LEASE_TOKEN)
+  -- The token is the worker's own (its instanceId in workers()), then the attempt and the start.
+  local worker = f[8] and string.match(f[8], '^(.+)' .. LEASE_TOKEN_SEPARATOR .. '[^' .. LEASE_TOKEN_SEPARATOR .. ']*' .. LEASE_TOKEN_SEPARATOR .. '[^' .. LEASE_TOKEN_SEPARATOR .. ']*$')
+  if worker and not workerSeen[worker] then
+    workerSeen[worker] = true
+    workers[#workers + 1] = worker
+  end
   endLease(base, keys, taskKey, id, f[4], f[5])
   if f[3] then
     local attempt, max = tonumber(f[1]) or 1, tonumber(f[2]) or 1
@@ -57,6 +65,7 @@ for _, id in ipairs(expired) do
         if f[7] then trim(base, keys[KEY_DEAD], now, age, count, 1) else keptUnderModule = keptUnderModule + 1 end
       end
       dead = dead + 1
+      deadIds[#deadIds + 1] = id
     end
   end
 end
@@ -69,4 +78,6 @@ sweepByAge(base, keys[KEY_DEAD], now, R_REMOVE_ON_DEAD, keepDeadAge, sweepLimit)
 local reply = {}
 reply[REPLY_RECOVER_REQUEUED] = requeued
 reply[REPLY_RECOVER_DEAD] = dead
+reply[REPLY_RECOVER_DEAD_IDS] = table.concat(deadIds, LIST_SEPARATOR)
+reply[REPLY_RECOVER_WORKERS] = table.concat(workers, LIST_SEPARATOR)
 return reply

@@ -82,7 +82,7 @@ describe('LeaseKeeper: leases of outcomes that were not recorded', () => {
 
   it('sends them apart from the leases to extend, and forgets each once the store reports it gone', async () => {
     const renew = jest.fn(async () => ({ lost: ['done'], orphans: [] }));
-    const { ledger, lost, keeper } = keeperWith({ renew, recover: async () => ({ requeued: 0, dead: 0 }) });
+    const { ledger, lost, keeper } = keeperWith({ renew, recover: async () => ({ requeued: 0, dead: 0, deadIds: [], workers: [] }) });
     ledger.notRecorded([lease('done'), lease('kept')]);
     keeper.start();
     await jest.advanceTimersByTimeAsync(leaseMs / 3);
@@ -103,7 +103,7 @@ describe('LeaseKeeper: leases of outcomes that were not recorded', () => {
     const recover = jest.fn(async () => {
       order.push(down ? 'recover failed' : 'recover');
       if (down) throw new Error('connection is closed');
-      return { requeued: 0, dead: 0 };
+      return { requeued: 0, dead: 0, deadIds: [], workers: [] };
     });
     const { keeper } = keeperWith({ renew, recover });
     keeper.start();
@@ -170,7 +170,7 @@ describe('LeaseKeeper: leases the store holds for this worker that it does not',
     });
     const release = jest.fn(async (_queue: string, leases: readonly unknown[]) => leases.length);
     const logger = new Logger('test');
-    const keeper = new LeaseKeeper('q', { renew, release, recover: async () => ({ requeued: 0, dead: 0 }) } as unknown as TaskEngine, leaseMs, 'w1', ledger, () => undefined, new OutageReporter('q', logger, new WorkerEvents()), logger);
+    const keeper = new LeaseKeeper('q', { renew, release, recover: async () => ({ requeued: 0, dead: 0, deadIds: [], workers: [] }) } as unknown as TaskEngine, leaseMs, 'w1', ledger, () => undefined, new OutageReporter('q', logger, new WorkerEvents()), logger);
     keeper.start();
     await jest.advanceTimersByTimeAsync(leaseMs / 3);
     // Each handed back under the lease reported, its start included.
@@ -196,7 +196,7 @@ describe('LeaseKeeper: leases the store holds for this worker that it does not',
     const renew = jest.fn(() => new Promise<{ lost: string[]; orphans: [] }>((resolve) => (answer = () => resolve({ lost: [], orphans: [] }))));
     const logger = new Logger('test');
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const keeper = new LeaseKeeper('q', { renew, recover: async () => ({ requeued: 0, dead: 0 }) } as unknown as TaskEngine, leaseMs, 'w1', ledger, () => undefined, new OutageReporter('q', logger, new WorkerEvents()), logger);
+    const keeper = new LeaseKeeper('q', { renew, recover: async () => ({ requeued: 0, dead: 0, deadIds: [], workers: [] }) } as unknown as TaskEngine, leaseMs, 'w1', ledger, () => undefined, new OutageReporter('q', logger, new WorkerEvents()), logger);
     keeper.start();
     // The renewal at 1,000 ms hangs; the ones due at 2,000 and 3,000 ms and the recoveries meanwhile join it.
     await jest.advanceTimersByTimeAsync(3_100);
