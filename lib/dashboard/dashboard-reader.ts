@@ -28,8 +28,6 @@ const MAX_SHOWN_JSON = 256 * 1024;
  */
 export const RELATIONS_SHOWN = 100;
 
-/** Names as a person sorts them: 'q2' before 'q10'. */
-
 /** `value`, or in its place an object saying why it is not shown and where to read it whole. */
 function shownValue<T>(value: T, id: string, queue: string): T | { notShown: string } {
   if (value === undefined) return value;
