@@ -146,6 +146,10 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
     try {
       await scriptCallsSettled(client);
       await client.quit();
+      // QUIT ends the connection but not what its connector opened beside it: through Sentinel, the failover
+      // detector's subscriptions to every sentinel, which kept the process alive (ioredis closes them on
+      // disconnect() only). After QUIT, disconnect() closes nothing else.
+      client.disconnect();
     } catch {
       disconnectNow(client);
     } finally {

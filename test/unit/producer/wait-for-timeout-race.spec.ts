@@ -41,7 +41,10 @@ describe('waitFor at its timeout', () => {
       const ref = await t.queue.enqueue('mail.send', null);
       const error = await t.queue.waitFor(ref, { timeout: 50 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WaitForTimeoutError);
-      expect((error as Error).message).toBe(`timed out after 50 ms waiting for task ${ref.id} in queue 'default'; the task is waiting`);
+      expect((error as Error).message).toBe(
+        `timed out after 50 ms waiting for task ${ref.id} in queue 'default'; the task is waiting: ` +
+          "in the test mode's fake mode a task runs only when TaskTester.drain() or runNext() runs it",
+      );
     } finally {
       await t.close();
     }
