@@ -16,7 +16,8 @@ export function servedQueues(options: ResolvedTaskOptions, registry: TaskHandler
 
 /**
  * Throws when `worker.queues` names a queue no handler of this app consumes: a typo there would leave
- * that queue's tasks waiting with no word said. Called at bootstrap, once every handler is known.
+ * that queue's tasks waiting with no word said. Called once every handler is known (module init), before
+ * any bootstrap hook saves a schedule or opens a connection.
  */
 export function checkServedQueues(options: ResolvedTaskOptions, registry: TaskHandlerRegistry): void {
   const only = options.worker?.queues;

@@ -7,6 +7,7 @@ import { TaskHandlerMeta } from '../decorators/task-handler.decorator.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { TaskPipelineFactory } from '../execution/task-pipeline.factory.js';
 import { normalizeHandlerOptions } from './handler-options.normalizer.js';
+import { checkServedQueues } from './served-queues.js';
 import { controllerMethods, providerMethods } from './provider-methods.js';
 import { TaskHandlerRegistry } from './task-handler.registry.js';
 
@@ -44,6 +45,8 @@ export class TaskHandlerExplorer implements OnModuleInit {
       this.registry.register({ ...settings, queue: settings.defaults.queue, invoke, source, module });
     }
     this.registry.markComplete();
+    // Here, before any bootstrap hook: a typo must stop the app before schedules are saved or listeners subscribe.
+    checkServedQueues(this.options, this.registry);
   }
 
   /**

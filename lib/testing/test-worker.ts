@@ -2,7 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import { hostname } from 'node:os';
 import { RESOLVED_TASK_OPTIONS, queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { TaskHandlerRegistry, type RegisteredHandler } from '../discovery/task-handler.registry.js';
-import { checkServedQueues, servedQueues } from '../discovery/served-queues.js';
+import { servedQueues } from '../discovery/served-queues.js';
 import type { FetchRequest, FetchedTask, Lease } from '../engine/attempt.js';
 import { TaskAbortedError } from '../errors/task-aborted.error.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
@@ -79,7 +79,6 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
    * names a listed worker and `queues()` lists the queues it serves.
    */
   async onApplicationBootstrap(): Promise<void> {
-    checkServedQueues(this.options, this.registry);
     await this.advertise();
   }
 

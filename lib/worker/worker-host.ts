@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
-import { checkServedQueues, servedQueues } from '../discovery/served-queues.js';
+import { servedQueues } from '../discovery/served-queues.js';
 import { RESOLVED_TASK_OPTIONS, queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
@@ -56,7 +56,6 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     const worker = this.options.worker;
-    checkServedQueues(this.options, this.registry);
     const queues = servedQueues(this.options, this.registry);
     // Redis first: the store's own wait (connectTimeoutMs) and error, not a heartbeat's quick failure, and
     // no line saying what this app runs before bootstrap is known to succeed.

@@ -275,8 +275,14 @@ describe('TaskModule configuration', () => {
   });
 
   it('fails bootstrap when worker.queues names a queue no handler of the app consumes, naming it and the queues served, with nothing written', async () => {
+    // A declared schedule too: saved at bootstrap, it would be written before a check made there.
+    @Injectable()
+    class NightlyTasks {
+      @TaskHandler('cfg.nightly', { schedule: { every: 60_000 } })
+      nightly() {}
+    }
     const options: TaskModuleOptions = { ...baseOptions(prefix), worker: { queues: ['emails', 'emials'] } };
-    const error = await boot({ imports: [TaskModule.forRoot(options)], providers: [ConfigTasks] }).catch((e: unknown) => e);
+    const error = await boot({ imports: [TaskModule.forRoot(options)], providers: [ConfigTasks, NightlyTasks] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidTaskOptionsError);
     expect((error as Error).message).toContain(
       "worker.queues names 'emials', which no handler of this app consumes (this app's handlers consume 'default', 'emails')",
