@@ -75,6 +75,8 @@ export class QueueConsumer {
   private stopping = false;
   /** When stop() began (local ms), or null while running. */
   private stoppingSince: number | null = null;
+  /** Tasks the store took back from this consumer since its stop began (see StopSummary). */
+  private handedBackWhileStopping = 0;
   private waker: QueueWaker | null = null;
   /** A fetch waits behind the waker for news: a due task pokes it instead of fetching beside it. */
   private waitingForNews = false;
@@ -156,10 +158,11 @@ export class QueueConsumer {
   /** Stops fetching, lets running tasks finish for `graceMs`, then aborts and hands back the rest. */
   async stop(graceMs: number): Promise<StopSummary> {
     if (this.stopping) return { finished: 0, handedBack: 0 };
+    this.handedBackWhileStopping = 0;
     this.stopping = true;
     this.stoppingSince = timers.monotonicMs();
     this.dueTimer.stop();
-    // A fetch waiting for news ends and its reply still arrives: what it took is handed back below.
+    // A fetch waiting for news ends and its reply still arrives: what it took is handed back as it comes (accept).
     const wakerClosed = this.waker?.close();
     this.ledger.wakeWaiter();
     await this.loopDone;
@@ -167,7 +170,8 @@ export class QueueConsumer {
     const handBackMs = this.shutdownRetryMs();
     const waiting = this.runQueue.drainWaiting();
     await this.handBack(waiting, handBackMs);
-    const running = this.ledger.size;
+    // The attempts given the grace period: those whose lease is still this worker's.
+    const running = this.ledger.slots().filter((slot) => !slot.attempt.abandoned);
     const deadline = timers.monotonicMs() + graceMs;
     while (this.ledger.size > 0 && timers.monotonicMs() < deadline) {
       await Promise.race([this.ledger.nextFreed(), sleep(Math.min(100, Math.max(1, deadline - timers.monotonicMs())))]);
@@ -179,7 +183,9 @@ export class QueueConsumer {
     await this.handBack(overran, handBackMs);
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     this.leases.stop();
-    return { finished: running - overran.length, handedBack: waiting.length + cut.length };
+    // Finished: ended within the grace period with the lease still theirs (their outcome recorded, or being recorded).
+    const finished = running.filter((slot) => !overran.includes(slot) && !slot.attempt.abandoned).length;
+    return { finished, handedBack: this.handedBackWhileStopping };
   }
 
   private request(count: number): FetchRequest {
@@ -266,7 +272,8 @@ export class QueueConsumer {
       return slot;
     });
     if (this.stopping) {
-      void this.handBack(slots);
+      // Tracked: the stop waits for this hand-back as for its own.
+      void this.track(this.handBack(slots));
     } else {
       for (const slot of slots) this.runQueue.offer(slot);
     }
@@ -359,7 +366,9 @@ export class QueueConsumer {
     // leases this worker never received (and hands them back itself, logging them as such).
     this.ledger.notRecorded(leases);
     const giveUp = `could not hand ${leases.length} task(s) back; their leases will run out and they will be taken back, the attempt counted`;
-    await this.outage.retry('release', () => this.track(this.engine.release(this.queue, leases)), (_error, failingSince) => timers.monotonicMs() - failingSince < retryMs, giveUp);
+    const released = await this.outage.retry('release', () => this.track(this.engine.release(this.queue, leases)), (_error, failingSince) => timers.monotonicMs() - failingSince < retryMs, giveUp);
+    // What the store took back (a lease it no longer held is not counted), for the shutdown's line.
+    if (this.stopping) this.handedBackWhileStopping += released ?? 0;
   }
 
   private onLeasesLost(leases: readonly Lease[]): void {
