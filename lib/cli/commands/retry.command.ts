@@ -1,3 +1,4 @@
+import { byNaturalOrder } from '../../engine/natural-order.js';
 import { DEFAULTS } from '../../config/defaults.js';
 import { checkName } from '../../config/option-checks.js';
 import type { TaskQueue } from '../../producer/task-queue.js';
@@ -75,5 +76,5 @@ async function retryAllDead(queue: TaskQueue, values: OptionValues, place: Place
 async function unhandledNameHint(queue: TaskQueue, name: string, taskName: string): Promise<string | null> {
   const handled = new Set((await queue.workers(name)).flatMap((w) => w.queues.filter((q) => q.queue === name).flatMap((q) => q.handlers)));
   if (handled.size === 0 || handled.has(taskName)) return null;
-  return `No live worker of queue '${name}' handles a task named '${taskName}'; they handle ${shortList([...handled].sort().map((n) => `'${n}'`))}.`;
+  return `No live worker of queue '${name}' handles a task named '${taskName}'; they handle ${shortList([...handled].sort(byNaturalOrder).map((n) => `'${n}'`))}.`;
 }
