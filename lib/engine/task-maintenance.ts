@@ -41,7 +41,8 @@ export interface TaskMaintenance {
   ping(): Promise<void>;
   /**
    * Why the store's command connection is not ready, as far as it knows now (its state and last error:
-   * "reconnecting after: connect ECONNREFUSED 10.0.0.5:6379"); null when it is ready, or has no connection.
+   * "reconnecting after: connect ECONNREFUSED 10.0.0.5:6379"); null when it is ready, knows no error, or there
+   * is no connection.
    * Said beside a ping that got no answer in time, which alone cannot tell a refused Redis from a stalled one.
    */
   connectionTrouble(): string | null;

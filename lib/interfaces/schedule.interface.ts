@@ -55,8 +55,12 @@ export interface ScheduleInfo<P = unknown> {
   backoff?: BackoffOptions;
   /** Each attempt's time limit in ms; absent: none. */
   timeout?: number;
-  /** An occurrence's retention once completed or dead, when the schedule or its handler set one; absent: the queue's or module's. */
+  /**
+   * An occurrence's retention once completed, when the schedule, its handler or its queue's `defaults` set
+   * one (fixed when the schedule was saved, as the rest of the policy); absent: the module's `retention`.
+   */
   removeOnComplete?: RemoveOption;
+  /** The same, once dead. */
   removeOnDead?: RemoveOption;
   /** When the next occurrence is due: epoch ms, Redis time. */
   next: number;

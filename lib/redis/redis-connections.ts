@@ -112,11 +112,13 @@ export class RedisConnections implements OnApplicationBootstrap, OnApplicationSh
 
   /** Why the command connection is not ready (see TaskMaintenance.connectionTrouble); null when it is. */
   commandTrouble(): string | null {
-    const status = this.command.status;
-    if (status === 'ready') return null;
     if (this.isClosed) return 'the app closed its Redis connections';
+    const status = this.command.status;
     const last = this.lastErrors.get(this.command);
-    return `the command connection to ${this.target} is ${status}${last === undefined ? '' : ` after: ${last}`}`;
+    // Without an error, a connection not ready yet (a handshake under way) says nothing of why Redis is silent.
+    if (status === 'ready' || last === undefined) return null;
+    const state = status === 'reconnecting' ? 'is reconnecting' : status === 'connecting' || status === 'connect' ? 'is connecting' : 'is down';
+    return `the command connection to ${this.target} ${state} after: ${last}`;
   }
 
   /** Disconnects one client opened with `open` and forgets it. */
