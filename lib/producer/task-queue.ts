@@ -27,7 +27,7 @@ import type { TaskEngine } from '../engine/task-engine.js';
 import { EnqueueBatcher } from './enqueue-batcher.js';
 import { EnqueuePreparer, type PreparedTask, type TaskName } from './enqueue-preparer.js';
 import { createTaskIdGenerator } from './task-id.js';
-import { TaskWaiter, WAITING_TASK_HINT } from './task-waiter.js';
+import { TaskWaiter, WAITING_TASK_HINT, type WaitingTaskHints } from './task-waiter.js';
 import { QueueBusyError } from '../errors/queue-busy.error.js';
 import type { CleanOptions, DrainOptions, ObliterateOptions, RetryAllOptions } from '../interfaces/bulk-options.interface.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
@@ -64,9 +64,11 @@ export class TaskQueue {
     private readonly hub: QueueEventHub,
     private readonly scheduler: TaskScheduler,
     private readonly telemetry: TaskTelemetry,
-    @Optional() @Inject(WAITING_TASK_HINT) waitingHint: string | null = null,
+    @Optional() @Inject(WAITING_TASK_HINT) hints: WaitingTaskHints | null = null,
   ) {
-    this.waiter = new TaskWaiter(engine, hub, { workersListed: engine.listsEveryWorker, waitingHint });
+    const only = options.worker?.queues ?? null;
+    const leftOut = (queue: string) => only !== null && !only.includes(queue) && registry.byQueue().has(queue);
+    this.waiter = new TaskWaiter(engine, hub, { workersListed: engine.listsEveryWorker, hints, leftOut });
     this.batcher = new EnqueueBatcher(engine);
     this.preparer = new EnqueuePreparer(registry, options, createTaskIdGenerator());
   }

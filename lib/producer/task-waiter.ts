@@ -21,17 +21,23 @@ export interface TaskWaiterSettings {
    * `waitingHint` says what runs tasks instead.
    */
   workersListed?: boolean;
-  /**
-   * What a timeout on a task still waiting adds when no more particular reason
-   * (no worker of its queue, no handler for its name) is found: in the test
-   * mode, what makes its tasks run (see WAITING_TASK_HINT).
-   */
-  waitingHint?: string | null;
+  /** What a timeout on a task still waiting adds in the test mode (see WaitingTaskHints). */
+  hints?: WaitingTaskHints | null;
+  /** Whether this app's handlers consume `queue` but its `worker.queues` leaves it out (a likely cause of no worker). */
+  leftOut?: (queue: string) => boolean;
+}
+
+/** What a timed-out waitFor of a task still waiting says runs tasks in the test mode, where no worker may be listed. */
+export interface WaitingTaskHints {
+  /** No worker is listed at all (worker: false, or no handler in the app). */
+  noWorker: string;
+  /** A worker of the queue with a handler for the task is listed (fake mode: nothing runs until told); null: nothing to add. */
+  served: string | null;
 }
 
 /**
- * Provided by the test mode: the sentence a timed-out waitFor of a waiting task ends with, saying what runs
- * tasks there (fake mode's drain(), none with worker: false), so a test that forgot it is told why.
+ * Provided by the test mode: the WaitingTaskHints of its mode, so a test that forgot fake mode's drain(),
+ * or runs with worker: false or without the handler's provider, is told why its task still waits.
  */
 export const WAITING_TASK_HINT = Symbol('nestjs-redis-tasks:waiting-task-hint');
 
@@ -121,13 +127,19 @@ export class TaskWaiter {
       const seen = `the task is ${task.state}`;
       if (task.state !== 'waiting' && task.state !== 'delayed') return seen;
       const serving = workers.flatMap((w) => w.queues).filter((q) => q.queue === queue);
-      // None at all: a mistyped prefix, or a fleet that is down (in the test mode, worker: false, which its hint names).
-      const hinted = this.settings.waitingHint ? `${seen}: ${this.settings.waitingHint}` : seen;
-      if (workers.length === 0) return this.settings.workersListed ? `${seen}, and no live worker is registered under this prefix (is the prefix right? are the workers running?)` : hinted;
-      // Workers that serve other queues only: most likely a mistyped queue.
-      if (serving.length === 0) return `${seen}, and no live worker serves queue '${queue}' (is the queue right?)`;
+      // None at all: a mistyped prefix, or a fleet that is down (in the test mode, worker: false or no handler, which its hint names).
+      const { hints, leftOut } = this.settings;
+      if (workers.length === 0) {
+        if (this.settings.workersListed) return `${seen}, and no live worker is registered under this prefix (is the prefix right? are the workers running?)`;
+        return hints ? `${seen}: ${hints.noWorker}` : seen;
+      }
+      // Workers that serve other queues only: this app's worker.queues, or most likely a mistyped queue.
+      if (serving.length === 0) {
+        const why = leftOut?.(queue) ? "this app's handlers consume it, but its worker.queues leaves it out" : 'is the queue right?';
+        return `${seen}, and no live worker serves queue '${queue}' (${why})`;
+      }
       if (!serving.some((q) => q.handlers.includes(task.name))) return `${seen}, and no live worker of queue '${queue}' has a handler for '${task.name}'`;
-      return hinted;
+      return hints?.served ? `${seen}: ${hints.served}` : seen;
     });
     const failed = (error: unknown) => `its state could not be read (${error instanceof Error ? error.message : String(error)})`;
     return within(look.catch(failed), LOOK_AT_TIMEOUT_MS, unread);

@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import type { ResolvedTestingOptions } from '../config/testing-options.js';
 import { memoryEngineProviders } from '../memory/memory-engine.providers.js';
-import { WAITING_TASK_HINT } from '../producer/task-waiter.js';
+import { WAITING_TASK_HINT, type WaitingTaskHints } from '../producer/task-waiter.js';
 import { SCHEDULE_FIRING } from '../scheduling/schedule-host.js';
 import { InlineRunner } from './inline-runner.js';
 import { TaskTester } from './task-tester.js';
@@ -19,7 +19,7 @@ export function testingProviders(testing: ResolvedTestingOptions): Provider[] {
     ...memoryEngineProviders(testing.timers),
     { provide: TESTING_SETTINGS, useValue: { mode: testing.mode, timers: testing.timers } },
     { provide: SCHEDULE_FIRING, useValue: testing.mode === 'inline' && testing.timers === 'real' },
-    { provide: WAITING_TASK_HINT, useValue: waitingHint(testing) },
+    { provide: WAITING_TASK_HINT, useValue: waitingHints(testing) },
     TestWorker,
     InlineRunner,
     TaskTester,
@@ -27,8 +27,13 @@ export function testingProviders(testing: ResolvedTestingOptions): Provider[] {
 }
 
 /** What a timed-out waitFor of a waiting task says runs tasks in this test mode (see WAITING_TASK_HINT). */
-function waitingHint(testing: ResolvedTestingOptions): string | null {
-  if (testing.moduleOptions.worker === false) return 'with worker: false the test mode runs no task (assert what was enqueued with TaskTester.enqueued())';
-  if (testing.mode === 'fake') return "in the test mode's fake mode a task runs only when TaskTester.drain() or runNext() runs it";
-  return null;
+function waitingHints(testing: ResolvedTestingOptions): WaitingTaskHints {
+  if (testing.moduleOptions.worker === false) {
+    const none = 'with worker: false the test mode runs no task (assert what was enqueued with TaskTester.enqueued())';
+    return { noWorker: none, served: none };
+  }
+  return {
+    noWorker: "no handler of this app consumes its queue, and the test mode runs only this app's handlers (list the handler's provider in the testing module)",
+    served: testing.mode === 'fake' ? "in the test mode's fake mode a task runs only when TaskTester.drain() or runNext() runs it" : null,
+  };
 }

@@ -43,6 +43,25 @@ describe('waitFor timeouts in the test mode', () => {
     );
   });
 
+  it("says the app has no handler for the task's queue when no worker is listed at all, whatever the mode", async () => {
+    t = await startTestingApp([], { mode: 'fake' });
+    expect(await timeoutOf(t, 'hint.run')).toContain(
+      "the task is waiting: no handler of this app consumes its queue, and the test mode runs only this app's handlers",
+    );
+  });
+
+  it("names this app's worker.queues when it leaves the task's queue out", async () => {
+    @Injectable()
+    class VideoTasks {
+      @TaskHandler('render', { queue: 'video' })
+      render() {}
+    }
+    t = await startTestingApp([HintTasks, VideoTasks], { mode: 'fake', worker: { queues: ['video'] } });
+    expect(await timeoutOf(t, 'hint.run')).toContain(
+      "the task is waiting, and no live worker serves queue 'default' (this app's handlers consume it, but its worker.queues leaves it out)",
+    );
+  });
+
   it('names the more particular reason first: no handler for the name', async () => {
     t = await startTestingApp([HintTasks], { mode: 'fake' });
     const message = await timeoutOf(t, 'hint.other');
