@@ -1,3 +1,4 @@
+import { NAT_MAP_ADVICE } from '../config/nat-map-advice.js';
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
 import { redisOf, type SessionSettings } from './cli-connection.js';
 import { CommandFailure, UsageError } from './cli-errors.js';
@@ -52,10 +53,7 @@ function inFlagTerms(message: string, settings: SessionSettings): string {
       )
       .replace('or give that name as tls.servername of `connection`', 'in --url')
       // The tool has no natMap: its user can only run it where the announced addresses are reachable.
-      .replace(
-        'map them with clusterOptions.natMap (see docs/cluster.md)',
-        'run the tool where the addresses the nodes announce (CLUSTER NODES) are reachable: it has no option to map them',
-      )
+      .replace(NAT_MAP_ADVICE, 'run the tool where the addresses the nodes announce (CLUSTER NODES) are reachable: it has no option to map them')
       // The tool has no Sentinel shape; its commands that only read work on a replica.
       .replace(
         'connect to its master, or through Sentinel ({ sentinels: [{ host, port }], name }), which finds the master after a failover too',

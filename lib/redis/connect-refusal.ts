@@ -1,4 +1,5 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { NAT_MAP_ADVICE } from '../config/nat-map-advice.js';
 import { RedisUnavailableError } from '../errors/redis-unavailable.error.js';
 import { redactRedisError } from './redact-error.js';
 
@@ -195,9 +196,6 @@ function sentinelAnswer(error: Error, safe: (error: unknown) => string): string 
   const text = safe(error);
   return /\bLast error: (.+)$/s.exec(text)?.[1].trim() ?? text;
 }
-
-/** Where a Cluster announcing addresses this app cannot reach is mended. */
-const NAT_MAP_ADVICE = 'map them with clusterOptions.natMap (see docs/cluster.md)';
 
 /** What a Cluster that stayed silent most often means, beside what silence() says. */
 export const CLUSTER_SILENCE = `; for a Cluster, also its nodes announcing addresses this app cannot reach (behind NAT or a tunnel): ${NAT_MAP_ADVICE}`;

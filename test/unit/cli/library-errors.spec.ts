@@ -2,6 +2,7 @@ import type { SessionSettings } from '../../../lib/cli/cli-connection.js';
 import { CommandFailure, UsageError } from '../../../lib/cli/cli-errors.js';
 import { runCli } from '../../../lib/cli/cli.js';
 import { inToolTerms } from '../../../lib/cli/library-errors.js';
+import { clusterNodeTrouble } from '../../../lib/redis/connect-refusal.js';
 import { InvalidTaskOptionsError, RedisUnavailableError } from '../../../lib/index.js';
 
 // The library's errors in the command line tool's own terms: its flags
@@ -35,11 +36,10 @@ describe('the command line tool, wording what the library refused', () => {
   });
 
   it("does not advise a Cluster behind NAT to set clusterOptions.natMap, which the tool has no option for", () => {
-    const failed = new RedisUnavailableError(
-      'could not connect to Redis Cluster via 10.0.0.5:6380: a node of the Cluster failed (connect ETIMEDOUT 172.18.0.3:6379): the node may be down ' +
-        '(CLUSTER INFO on another node shows cluster_state), or the nodes announce addresses this app cannot reach (behind NAT or a tunnel?); ' +
-        'map them with clusterOptions.natMap (see docs/cluster.md)',
-    );
+    // The library's own words, made as it makes them.
+    const trouble = clusterNodeTrouble(new Error('connect ETIMEDOUT 172.18.0.3:6379'), (e) => (e as Error).message);
+    expect(trouble).toContain('natMap');
+    const failed = new RedisUnavailableError(`could not connect to Redis Cluster via 10.0.0.5:6380: ${trouble}`);
     const text = inToolTerms(failed, { ...SETTINGS, cluster: true });
     expect(text).not.toContain('natMap');
     expect(text).toMatch(/behind NAT or a tunnel\?\); run the tool where the addresses the nodes announce \(CLUSTER NODES\) are reachable: it has no option to map them$/);
