@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { FetchedTask } from '../../../lib/engine/attempt.js';
-import type { TaskEngine } from '../../../lib/engine/task-engine.js';
+import type { RecoverResult, TaskEngine } from '../../../lib/engine/task-engine.js';
 import { AttemptState } from '../../../lib/execution/attempt-state.js';
 import { LazyAbort } from '../../../lib/execution/lazy-abort.js';
 import { LeaseKeeper } from '../../../lib/worker/lease-keeper.js';
@@ -205,5 +205,38 @@ describe('LeaseKeeper: leases the store holds for this worker that it does not',
     await jest.advanceTimersByTimeAsync(1_000);
     expect(renew).toHaveBeenCalledTimes(2);
     keeper.stop();
+  });
+});
+
+// The warning of a recovery names whose leases ran out and which tasks ended dead for it.
+describe('LeaseKeeper: the line of a recovery', () => {
+  function warningFor(result: RecoverResult): Promise<string[]> {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const logger = new Logger('test');
+    const engine = { recover: async () => result, renew: async () => ({ lost: [], orphans: [] }) } as unknown as TaskEngine;
+    const keeper = new LeaseKeeper('q', engine, 3_000, 'w1', new SlotLedger(() => 10), () => undefined, new OutageReporter('q', logger, new WorkerEvents()), logger);
+    keeper.start();
+    return new Promise((resolve) => {
+      setImmediate(() => {
+        keeper.stop();
+        resolve(warn.mock.calls.map((call) => String(call[0])));
+        warn.mockRestore();
+      });
+    });
+  }
+
+  it('names several workers, and the first ten dead ids with how many more', async () => {
+    const deadIds = Array.from({ length: 12 }, (_, i) => `t${i}`);
+    expect(await warningFor({ requeued: 3, dead: 12, deadIds, workers: ['a.1', 'b.2'] })).toEqual([
+      "queue 'q': took back 15 task(s) from workers a.1, b.2, which stopped renewing their leases (crash, hang or lost connection): " +
+        '3 requeued, 12 dead, their attempts used up: t0, t1, t2, t3, t4, t5, t6, t7, t8, t9 and 2 more',
+    ]);
+  });
+
+  it('says "a worker" when no lease named one (a record written by hand), and logs nothing when nothing was taken back', async () => {
+    expect(await warningFor({ requeued: 1, dead: 0, deadIds: [], workers: [] })).toEqual([
+      "queue 'q': took back 1 task(s) from a worker that stopped renewing its leases (crash, hang or lost connection): 1 requeued, 0 dead",
+    ]);
+    expect(await warningFor({ requeued: 0, dead: 0, deadIds: [], workers: [] })).toEqual([]);
   });
 });
