@@ -18,7 +18,7 @@ export interface TaskWaiterSettings {
    * Whether every live worker of the prefix is listed by `workers()` (on Redis,
    * each sends heartbeats), so that an empty list means none runs. Not in the
    * test mode, where none is listed with `worker: false`, a prefix typo cannot be, and
-   * `waitingHint` says what runs tasks instead.
+   * `hints` say what runs tasks instead.
    */
   workersListed?: boolean;
   /** What a timeout on a task still waiting adds in the test mode (see WaitingTaskHints). */
