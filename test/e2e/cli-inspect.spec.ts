@@ -156,7 +156,7 @@ describe('nestjs-redis-tasks: inspecting queues', () => {
     expect(table.stdout).toMatch(new RegExp(`^${worker.instanceId}\\s+\\S+\\s+${process.pid}\\s+\\d+s ago\\s+\\d+s ago\\s+work \\(0/5\\)$`, 'm'));
     expect(ofIdle.stdout.trim()).toBe("No live workers of queue 'idle'.");
     expect(schedules.stdout).toMatch(/^nightly\s+reports\s+report\.build\s+cron 0 3 \* \* \*\s+\d{4}-\d\d-\d\dT03:00:00\.000Z\s+in \d+[hm]$/m);
-    expect(jsonOf(schedulesJson)).toEqual([{ id: 'nightly', name: 'report.build', queue: 'reports', payload: { full: true }, cron: '0 3 * * *', priority: 0, next: expect.any(Number) }]);
+    expect(jsonOf(schedulesJson)).toEqual([{ id: 'nightly', name: 'report.build', queue: 'reports', payload: { full: true }, cron: '0 3 * * *', priority: 0, attempts: 1, backoff: { type: 'exponential', delay: 1_000 }, next: expect.any(Number) }]);
   });
 
   it("workers <queue>: each worker's line shows that queue only, and --json every queue it serves", async () => {

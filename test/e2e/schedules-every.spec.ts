@@ -34,7 +34,7 @@ describe('schedules: every', () => {
   it('runs the task every interval, on a grid from its first due time, in the handler queue', async () => {
     const before = Date.now();
     const info = await t.queue.schedule('sales', 'report.build', { kind: 'sales' }, { every: 300 });
-    expect(info).toEqual({ id: 'sales', name: 'report.build', queue: 'reports', payload: { kind: 'sales' }, every: 300, priority: 0, next: expect.any(Number) });
+    expect(info).toEqual({ id: 'sales', name: 'report.build', queue: 'reports', payload: { kind: 'sales' }, every: 300, priority: 0, attempts: 1, backoff: { type: 'exponential', delay: 1_000 }, next: expect.any(Number) });
     // Redis time, about one interval ahead (generous bounds: the test's clock is not Redis').
     expect(info.next).toBeGreaterThan(before - 5_000);
     expect(info.next).toBeLessThan(Date.now() + 5_000);
