@@ -86,8 +86,10 @@ async function main(): Promise<number> {
     },
   ]);
 
-  await removeSampleKeys(engine);
+  // Closed first: a running app saves its declared schedule again when it finds it gone (the stock check's
+  // keys came back after the removal and were left behind).
   await app.close();
+  await removeSampleKeys(engine);
   return ok ? 0 : 1;
 }
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
 import { PACKAGE_ROOT, freePort, spawnNode } from '../fixtures/child-processes.js';
-import { REDIS_URL } from '../utils/redis.js';
+import { REDIS_URL, prefixKeys } from '../utils/redis.js';
 
 // `npm run sample` on both engines: with nothing answering at REDIS_URL it
 // runs on the in-memory engine (inline mode, real timers) and says so first;
@@ -46,5 +46,8 @@ describe('the sample (npm run sample)', () => {
     expect(run.first).toMatch(new RegExp(`Running on Redis at ${REDIS_URL} \\(prefix 'sample-\\d+'\\)`));
     expect(run.summary).toBe(`Summary (engine: Redis at ${REDIS_URL})`);
     expect(run.verdict).toBe('Everything behaved as expected.');
+    // It leaves Redis as it found it: no key of its prefix, its declared schedule's included.
+    const prefix = /prefix '(sample-\d+)'/.exec(run.first)![1];
+    expect(await prefixKeys(prefix)).toEqual([]);
   }, 40_000);
 });
