@@ -14,6 +14,12 @@ export function servedQueues(options: ResolvedTaskOptions, registry: TaskHandler
   return new Map([...all].filter(([queue]) => only.includes(queue)));
 }
 
+/** The queues this app's handlers consume that its `worker.queues` leaves out (none when it lists none). */
+export function leftOutQueues(options: ResolvedTaskOptions, registry: TaskHandlerRegistry): string[] {
+  const only = options.worker?.queues;
+  return only ? [...registry.byQueue().keys()].filter((queue) => !only.includes(queue)) : [];
+}
+
 /**
  * Throws when `worker.queues` names a queue no handler of this app consumes: a typo there would leave
  * that queue's tasks waiting with no word said. Called once every handler is known (module init), before

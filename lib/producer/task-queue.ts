@@ -37,6 +37,7 @@ import type { ListOptions, ThroughputOptions } from '../interfaces/task-insight-
 import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import { checkList, checkThroughput } from './insight-options.checks.js';
 import { byNaturalOrder } from '../engine/natural-order.js';
+import { leftOutQueues } from '../discovery/served-queues.js';
 
 export type { ListOptions } from '../interfaces/task-insight-options.interface.js';
 
@@ -66,8 +67,7 @@ export class TaskQueue {
     private readonly telemetry: TaskTelemetry,
     @Optional() @Inject(WAITING_TASK_HINT) hints: WaitingTaskHints | null = null,
   ) {
-    const only = options.worker?.queues ?? null;
-    const leftOut = (queue: string) => only !== null && !only.includes(queue) && registry.byQueue().has(queue);
+    const leftOut = (queue: string) => leftOutQueues(options, registry).includes(queue);
     this.waiter = new TaskWaiter(engine, hub, { workersListed: engine.listsEveryWorker, hints, leftOut });
     this.batcher = new EnqueueBatcher(engine);
     this.preparer = new EnqueuePreparer(registry, options, createTaskIdGenerator());

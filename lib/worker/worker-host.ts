@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { TaskHandlerRegistry } from '../discovery/task-handler.registry.js';
-import { servedQueues } from '../discovery/served-queues.js';
+import { leftOutQueues, servedQueues } from '../discovery/served-queues.js';
 import { RESOLVED_TASK_OPTIONS, queueSettings, type ResolvedTaskOptions } from '../config/resolved-options.js';
 import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
@@ -111,7 +111,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     // There is no process-wide cap: the queues' limits add up (40 queues at 10 is 400 handlers at once).
     const total = consumers.reduce((sum, c) => sum + c.concurrency, 0);
     const atOnce = consumers.length > 1 ? ` (up to ${total} tasks at once over ${consumers.length} queues)` : '';
-    const left = [...this.registry.byQueue().keys()].filter((queue) => !queues.has(queue));
+    const left = leftOutQueues(this.options, this.registry);
     const notServed = left.length === 0 ? '' : `; not served here (worker.queues): ${left.map((q) => `'${q}'`).join(', ')}`;
     this.logger.log(
       `worker started: concurrency ${worker.concurrency} per queue${atOnce}, lease ${worker.leaseMs} ms, prefix '${this.options.prefix}'; queues ${summary}${notServed}`,
