@@ -1,3 +1,4 @@
+import { isLostAttempt } from '../../lib/engine/lost-attempt.js';
 import { actionButton } from '../actions.js';
 import { ApiError, getJson, seg } from '../api.js';
 import { chip, fill, foldable, h, jsonBlock, link, num, scrollBlock } from '../dom.js';
@@ -27,7 +28,9 @@ function timeline(data: TaskPageView): HTMLElement {
       items.push(h('li', { class: 'running' }, h('span', { class: 'when' }, 'now'), `attempt ${a.attempt} running`));
       return;
     }
-    const took = a.endedAt !== null && a.startedAt > 0 ? ` after ${duration(a.endedAt - a.startedAt)}` : '';
+    const span = a.endedAt !== null && a.startedAt > 0 ? duration(a.endedAt - a.startedAt) : null;
+    // A lost attempt ends when recovery took its lease back, whenever its worker died in between.
+    const took = span === null ? '' : isLostAttempt(a.error) ? `: lost, taken back ${span} after its start` : ` after ${span}`;
     const ended = h('li', { class: `ended-${a.outcome}` }, when(a.endedAt), `attempt ${a.attempt} ${a.outcome}${took}`);
     if (a.error) {
       ended.appendChild(errorMessage(`${a.error.name ? `${a.error.name}: ` : ''}${a.error.message}`, 'attempt-error'));

@@ -11,6 +11,12 @@ export interface Lease {
 /** Who fetches and how much: the fetch half of fetch and settle calls. */
 export interface FetchRequest {
   count: number;
+  /**
+   * How many of the tasks taken go to a free slot at once; the rest wait in the
+   * worker's buffer. Those are leased ahead: if the worker's lease on one runs
+   * out, recovery puts it back without counting the attempt, once per task.
+   */
+  startNow: number;
   /** Unique per worker process; every lease it takes is derived from it. */
   workerToken: string;
   leaseMs: number;

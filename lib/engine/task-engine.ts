@@ -44,6 +44,11 @@ export interface RecoverResult {
   deadIds: string[];
   /** The workers whose leases ran out (their instanceId, as workers() listed them). */
   workers: string[];
+  /**
+   * Tasks leased ahead of a free slot (FetchRequest.startNow), which may never have started: put back in
+   * their place in waiting without counting the attempt, once per task. Not in `requeued`.
+   */
+  unstarted: number;
 }
 
 /** The task store behind TaskQueue, the worker host and the event followers (task logs, probes and bulk operations: TaskMaintenance; throughput, history and relations: TaskInsights). */

@@ -119,6 +119,8 @@ export function fetchFrom(q: MemoryQueue, request: FetchRequest, now: number): F
     task.attempts += 1;
     task.state = 'active';
     task.startedAt = now;
+    // Past the worker's free slots: it waits in its buffer (see recoverExpired).
+    task.leasedAhead = tasks.length >= request.startNow ? now : null;
     // Unique per lease, as on Redis: a task retried from dead runs attempt 1 again.
     task.leaseToken = `${request.workerToken}:${task.attempts}:${now}`;
     if (limit !== undefined) {

@@ -95,17 +95,27 @@ function die(q: MemoryQueue, task: MemoryTask, error: TaskErrorInfo, now: number
 /**
  * Takes back tasks whose lease ran out (lib/redis/lua/recover.lua): the lost
  * attempt counts; the task waits again while attempts remain, else ends dead.
+ * A task leased ahead of a free slot may never have started: it is put back
+ * uncounted, once per task.
  */
 export function recoverExpired(q: MemoryQueue, now: number, limit: number, retention: Retention): RecoverResult {
   const deadKeep = retention.dead;
   let requeued = 0;
   let dead = 0;
+  let unstarted = 0;
   const deadIds: string[] = [];
   const workers = new Set<string>();
   for (const id of q.active.upTo(now, limit)) {
     const task = q.tasks.get(id)!;
     const worker = task.leaseToken && workerOf(task.leaseToken);
     if (worker) workers.add(worker);
+    // Leased ahead under this lease and not forgiven before: it may never have started.
+    if (task.leasedAhead !== null && task.leasedAhead === task.startedAt && !task.aheadForgiven) {
+      q.handBack(task);
+      task.aheadForgiven = true;
+      unstarted += 1;
+      continue;
+    }
     q.endLease(task);
     const error = { message: `attempt ${task.attempts} was lost: its worker stopped renewing the lease (crash, hang or lost connection)` };
     countAttempts(q, now, 0, 1);
@@ -124,9 +134,9 @@ export function recoverExpired(q: MemoryQueue, now: number, limit: number, reten
       deadIds.push(id);
     }
   }
-  if (requeued > 0) q.wake();
+  if (requeued + unstarted > 0) q.wake();
   // Finished tasks past their age, in a queue where none finishes to trim them.
   q.sweepByAge(q.completed, now, retention.completed.age, (task) => task.removeOnComplete);
   q.sweepByAge(q.dead, now, retention.dead.age, (task) => task.removeOnDead);
-  return { requeued, dead, deadIds, workers: [...workers] };
+  return { requeued, dead, deadIds, workers: [...workers], unstarted };
 }

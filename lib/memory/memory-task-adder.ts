@@ -59,7 +59,7 @@ export function addTask(q: MemoryQueue, t: NewTask, now: number): boolean {
     maxAttempts: t.maxAttempts, enqueuedAt: now, backoff: t.backoff && { ...t.backoff }, timeoutMs: t.timeoutMs, runAt,
     removeOnComplete: t.removeOnComplete, removeOnDead: t.removeOnDead, dependencyFailure: t.dependencyFailure,
     dependencyDelay: t.dependsOn.length > 0 && t.delayMs > 0 ? t.delayMs : null, dependents: new Set(), hasDependents: false,
-    pending: new Set(pending), dependencyResults: results, attempts: 0, startedAt: null, leaseToken: null, countedInLimit: false,
+    pending: new Set(pending), dependencyResults: results, attempts: 0, startedAt: null, leaseToken: null, countedInLimit: false, leasedAhead: null, aheadForgiven: false,
     resultJson: undefined, error: null, progressJson: undefined, finishedAt: null, awaited: false, log: [],
     traceContext: t.traceContext ?? null, traceLink: null, dependsOn: [...t.dependsOn], history: [],
   };

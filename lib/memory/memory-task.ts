@@ -44,6 +44,10 @@ export interface MemoryTask {
   leaseToken: string | null;
   /** Counts against its handler's fleet-wide limit while it runs. */
   countedInLimit: boolean;
+  /** The lease's startedAt when it was leased ahead of a free slot (FetchRequest.startNow), else null. */
+  leasedAhead: number | null;
+  /** Recovery has once put it back uncounted after a lease leased ahead ran out. */
+  aheadForgiven: boolean;
   resultJson: string | undefined;
   error: TaskErrorInfo | null;
   progressJson: string | undefined;

@@ -132,6 +132,11 @@ export const RECORD_FIELDS = {
   startedAt: { field: 'st', meaning: 'start of the latest attempt, epoch ms' },
   leaseToken: { field: 'lk', meaning: 'lease token of the running attempt (LEASE_TOKEN_SEPARATOR)' },
   countedInLimit: { field: 'gc', meaning: "'1' while it counts against its handler's fleet-wide limit" },
+  leasedAhead: {
+    field: 'la',
+    meaning: "the lease's startedAt when the fetch leased it ahead of a free slot (into the worker's buffer): while it equals startedAt, the attempt may not have begun",
+  },
+  aheadForgiven: { field: 'lf', meaning: "'1' once recovery took back a lease leased ahead without counting its attempt (once per task)" },
   result: { field: 'res', meaning: 'result JSON once completed' },
   error: { field: 'err', meaning: 'error JSON of the last failure' },
   progress: { field: 'pg', meaning: 'progress JSON' },
@@ -339,8 +344,9 @@ const HEAD = ['base', 'eventsMaxLen'] as const;
 /**
  * The fetch arguments of fetch and settle. Handler limits: name and limit alternating, LIST_SEPARATOR-joined.
  * Handler names: the names the worker carries, LIST_SEPARATOR-joined ('' = it runs every name).
+ * startNow: how many of the tasks taken go to a free slot at once; the rest are leased ahead (leasedAhead).
  */
-const FETCH_ARGS = ['fetchCount', 'workerToken', 'leaseMs', 'rateMax', 'ratePerMs', 'handlerLimits', 'handlerNames'] as const;
+const FETCH_ARGS = ['fetchCount', 'workerToken', 'leaseMs', 'rateMax', 'ratePerMs', 'handlerLimits', 'handlerNames', 'startNow'] as const;
 /** A lease as a row: task id and lease token. */
 const LEASE_ROW = ['id', 'token'] as const;
 
@@ -436,8 +442,11 @@ export const REPLIES = {
   watch: { head: ['state', 'result', 'error', 'lastEventId'] },
   counts: { head: ['waiting', 'delayed', 'active', 'completed', 'dead', 'blocked', 'paused'] },
   renew: { head: ['lost', 'orphans'] },
-  /** deadIds: the ids moved to dead; workers: the worker tokens of the leases taken back (each LIST_SEPARATOR-joined). */
-  recover: { head: ['requeued', 'dead', 'deadIds', 'workers'] },
+  /**
+   * deadIds: the ids moved to dead; workers: the worker tokens of the leases taken back (each LIST_SEPARATOR-joined);
+   * unstarted: tasks leased ahead, put back to waiting without counting the attempt.
+   */
+  recover: { head: ['requeued', 'dead', 'deadIds', 'workers', 'unstarted'] },
   upsertSchedule: { head: ['next', 'status'] },
   fireSchedule: { head: ['fired', 'added'] },
   gauges: { head: ['waiting', 'delayed', 'active', 'dead'] },

@@ -166,6 +166,7 @@ export class RedisTaskEngine implements TaskEngine {
       dead: Number(reply[RECOVER.head.dead]),
       deadIds: list(reply[RECOVER.head.deadIds]),
       workers: list(reply[RECOVER.head.workers]),
+      unstarted: Number(reply[RECOVER.head.unstarted]),
     };
   }
 

@@ -147,6 +147,7 @@ export function fetchArgs(request: FetchRequest, settings: ResolvedQueueSettings
     ratePerMs: settings.rateLimit?.perMs ?? 0,
     handlerLimits: limits.join(LIST_SEPARATOR),
     handlerNames: request.handlerNames.join(LIST_SEPARATOR),
+    startNow: request.startNow,
   } satisfies Partial<ArgsOf<'fetch'>>;
 }
 

@@ -310,6 +310,7 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
 
   private request(queue: string, count: number): FetchRequest {
     // No names: the test worker carries every handler of the app, so a task without one ends dead at once.
-    return { count, workerToken: this.workerToken, leaseMs: LEASE_MS, handlerLimits: this.registry.limitsOf(queue), handlerNames: [] };
+    // Nothing leased ahead: the test mode has no crash for recovery to tell apart.
+    return { count, startNow: count, workerToken: this.workerToken, leaseMs: LEASE_MS, handlerLimits: this.registry.limitsOf(queue), handlerNames: [] };
   }
 }

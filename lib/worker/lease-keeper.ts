@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Lease } from '../engine/attempt.js';
-import type { TaskEngine, UnnamedLease } from '../engine/task-engine.js';
+import type { RecoverResult, TaskEngine, UnnamedLease } from '../engine/task-engine.js';
 import type { OutageReporter } from './outage-reporter.js';
 import type { SlotLedger } from './slot-ledger.js';
 import { idList } from './id-list.js';
@@ -156,10 +156,10 @@ export class LeaseKeeper {
     // whatever the renewal's fate: other workers' expired leases need it.)
     const renewal = timers.monotonicMs() - this.renewedAt > 1.5 * this.renewIntervalMs() ? this.renew() : null;
     try {
-      const { requeued, dead, deadIds, workers } = await this.engine.recover(this.queue);
+      const { requeued, dead, deadIds, workers, unstarted } = await this.engine.recover(this.queue);
       this.outage.recovered('recover');
       this.onRecovered?.(requeued, dead);
-      if (requeued + dead > 0) this.logger.warn(recoveredLine(this.queue, requeued, deadIds, workers));
+      if (requeued + dead + unstarted > 0) this.logger.warn(recoveredLine(this.queue, { requeued, deadIds, workers, unstarted }));
     } catch (error) {
       if (this.stopped) return;
       this.outage.failed('recover', error, `could not recover expired leases (${error instanceof Error ? error.message : String(error)}); will retry`);
@@ -175,9 +175,11 @@ const IDS_SHOWN = 10;
  * The warning of a recovery: which workers stopped renewing (their instanceId, as workers() listed them
  * while they lived) and which tasks ended dead for it, so an operator can tie it to the crashed instance.
  */
-function recoveredLine(queue: string, requeued: number, deadIds: readonly string[], workers: readonly string[]): string {
+function recoveredLine(queue: string, { requeued, deadIds, workers, unstarted }: Omit<RecoverResult, 'dead'>): string {
   const whose = workers.length === 0 ? 'a worker that stopped renewing its' : workers.length === 1 ? `worker ${workers[0]}, which stopped renewing its` : `workers ${workers.join(', ')}, which stopped renewing their`;
   const more = deadIds.length > IDS_SHOWN ? ` and ${deadIds.length - IDS_SHOWN} more` : '';
   const dead = deadIds.length === 0 ? '0 dead' : `${deadIds.length} dead, their attempts used up: ${deadIds.slice(0, IDS_SHOWN).join(', ')}${more}`;
-  return `queue '${queue}': took back ${requeued + deadIds.length} task(s) from ${whose} leases (crash, hang or lost connection): ${requeued} requeued, ${dead}`;
+  // Leased ahead into the worker's buffer, they may never have started: their attempt is not counted.
+  const ahead = unstarted === 0 ? '' : `, and ${unstarted} waiting in its buffer put back uncounted`;
+  return `queue '${queue}': took back ${requeued + deadIds.length + unstarted} task(s) from ${whose} leases (crash, hang or lost connection): ${requeued} requeued, ${dead}${ahead}`;
 }

@@ -190,7 +190,10 @@ export class QueueConsumer {
 
   private request(count: number): FetchRequest {
     const { workerToken, leaseMs, handlerLimits, handlerNames } = this.settings;
-    return { count, workerToken, leaseMs, handlerLimits, handlerNames };
+    // Tasks past the free slots wait in the buffer: leased ahead, their attempt is not counted by a
+    // recovery (once per task) if this process dies before running them. Another fetch in flight may
+    // take some of these slots first; its tasks are then counted as the ones that start at once.
+    return { count, startNow: Math.min(count, this.runQueue.freeSlots), workerToken, leaseMs, handlerLimits, handlerNames };
   }
 
   private async loop(): Promise<void> {

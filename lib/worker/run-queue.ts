@@ -69,6 +69,11 @@ export class RunQueue<T extends Schedulable> {
     private readonly handBack: (items: T[]) => void = () => undefined,
   ) {}
 
+  /** Slots a task arriving now would start in at once: neither running nor promised to a buffered task. */
+  get freeSlots(): number {
+    return Math.max(0, this.concurrency - this.running - this.buffer.length);
+  }
+
   /** How many tasks may be held beyond the running ones now. */
   get prefetch(): number {
     if (this.heldBack || this.averageRunMs >= SHORT_RUN_MS) return 0;

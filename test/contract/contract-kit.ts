@@ -31,9 +31,9 @@ export function newTask(id: string, fields: Partial<NewTask> = {}): NewTask {
   };
 }
 
-/** A fetch for worker WORKER. */
-export function request(count: number, leaseMs = 30_000, handlerLimits: ReadonlyMap<string, number> = new Map()): FetchRequest {
-  return { count, workerToken: WORKER, leaseMs, handlerLimits, handlerNames: [] };
+/** A fetch for worker WORKER, every task taken going to a free slot (startNow: how many do; the rest are leased ahead). */
+export function request(count: number, leaseMs = 30_000, handlerLimits: ReadonlyMap<string, number> = new Map(), startNow = count): FetchRequest {
+  return { count, startNow, workerToken: WORKER, leaseMs, handlerLimits, handlerNames: [] };
 }
 
 

@@ -1,4 +1,5 @@
 import type { FetchedTask } from '../../lib/engine/attempt.js';
+import { isLostAttempt } from '../../lib/engine/lost-attempt.js';
 import type { NewTask } from '../../lib/engine/new-task.js';
 import type { ScheduleDefinition } from '../../lib/engine/schedule-engine.js';
 import { QUEUE, WORKER, newTask, request, type EngineUnderTest, type OpenEngine } from './contract-kit.js';
@@ -94,17 +95,52 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
       await add(newTask('r', { maxAttempts: 2 }));
       // A lease of a second, so that the first recover surely comes before it runs out, even on a busy machine.
       const [first] = (await engine.tasks.fetch(QUEUE, request(1, 1_000))).tasks;
-      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 0, deadIds: [], workers: [] });
+      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 0, deadIds: [], workers: [], unstarted: 0 });
       await engine.elapse(1_100);
       // Whose lease ran out: the worker token the lease was taken with (its instanceId in workers()).
-      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 1, dead: 0, deadIds: [], workers: [WORKER] });
+      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 1, dead: 0, deadIds: [], workers: [WORKER], unstarted: 0 });
       expect((await engine.tasks.renew(QUEUE, WORKER, [first.lease], 1_000, 60_000)).lost).toEqual(['r']);
       const [second] = (await engine.tasks.fetch(QUEUE, request(1, 50))).tasks;
       expect(second).toMatchObject({ id: 'r', attempt: 2 });
       expect((await complete(first, 'late')).settled).toEqual([false]);
       await engine.elapse(80);
-      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 1, deadIds: ['r'], workers: [WORKER] });
+      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 0, dead: 1, deadIds: ['r'], workers: [WORKER], unstarted: 0 });
       expect(await engine.tasks.get(QUEUE, 'r')).toMatchObject({ state: 'dead', attempts: 2 });
+    });
+
+    it('puts tasks leased ahead of a free slot back uncounted when their lease runs out, once per task', async () => {
+      const recovered = async () => {
+        const result = await engine.tasks.recover(QUEUE);
+        return { ...result, deadIds: [...result.deadIds].sort() };
+      };
+      // A record key (priority) and compact records alike.
+      await add(newTask('p', { priority: 5, maxAttempts: 1 }), newTask('q', { priority: 4, maxAttempts: 1 }), newTask('x', { maxAttempts: 1 }));
+      // One free slot: p starts at once; q and x wait in the worker's buffer, and may never start there.
+      expect((await engine.tasks.fetch(QUEUE, request(3, 1_000, new Map(), 1))).tasks.map((t) => t.id)).toEqual(['p', 'q', 'x']);
+      await engine.elapse(1_100);
+      expect(await recovered()).toEqual({ requeued: 0, dead: 1, deadIds: ['p'], workers: [WORKER], unstarted: 2 });
+      expect(await engine.tasks.get(QUEUE, 'q')).toMatchObject({ state: 'waiting', attempts: 0 });
+      expect(await engine.tasks.get(QUEUE, 'x')).toMatchObject({ state: 'waiting', attempts: 0 });
+      // In their old place. Leased ahead and lost again, they count: a task that crashes its worker as it
+      // starts uses up its attempts even if it always arrives in a buffer.
+      expect((await engine.tasks.fetch(QUEUE, request(2, 1_000, new Map(), 0))).tasks.map((t) => t.id)).toEqual(['q', 'x']);
+      await engine.elapse(1_100);
+      expect(await recovered()).toEqual({ requeued: 0, dead: 2, deadIds: ['q', 'x'], workers: [WORKER], unstarted: 0 });
+      const lost = (await engine.tasks.get(QUEUE, 'x'))!;
+      expect(lost).toMatchObject({ state: 'dead', attempts: 1 });
+      // Worded so that the CLI and the dashboard can tell a takeover from a run that ended.
+      expect(isLostAttempt(lost.error)).toBe(true);
+    });
+
+    it('counts a lost lease that started at once, even when an earlier lease of the task was leased ahead', async () => {
+      await add(newTask('s', { maxAttempts: 2 }));
+      const [ahead] = (await engine.tasks.fetch(QUEUE, request(1, 1_000, new Map(), 0))).tasks;
+      expect(await engine.tasks.release(QUEUE, [ahead.lease])).toBe(1);
+      // Fetched again into a free slot: the mark of the lease before says nothing of this one.
+      await engine.tasks.fetch(QUEUE, request(1, 1_000, new Map(), 1));
+      await engine.elapse(1_100);
+      expect(await engine.tasks.recover(QUEUE)).toEqual({ requeued: 1, dead: 0, deadIds: [], workers: [WORKER], unstarted: 0 });
+      expect(await engine.tasks.get(QUEUE, 's')).toMatchObject({ state: 'waiting', attempts: 1 });
     });
 
     it('hands released tasks back in their old place without counting the attempt', async () => {

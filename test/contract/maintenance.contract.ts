@@ -3,7 +3,7 @@ import type { NewTask } from '../../lib/engine/new-task.js';
 import { newTask, type EngineUnderTest } from './contract-kit.js';
 
 const QUEUE = 'contract';
-const request = (count: number): FetchRequest => ({ count, workerToken: 'w1', leaseMs: 30_000, handlerLimits: new Map(), handlerNames: [] });
+const request = (count: number): FetchRequest => ({ count, startNow: count, workerToken: 'w1', leaseMs: 30_000, handlerLimits: new Map(), handlerNames: [] });
 
 /**
  * The contract of the TaskMaintenance part of the port: task logs, the probes

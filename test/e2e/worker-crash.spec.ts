@@ -5,7 +5,7 @@ import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
 import { spawnNode, type LineChild } from '../fixtures/child-processes.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
-import { sleep } from '../utils/wait.js';
+import { sleep, waitUntil } from '../utils/wait.js';
 
 // A worker process is SIGKILLed while its handler runs. Its lease stops being
 // renewed, runs out, and another worker takes the task over: at-least-once
@@ -19,6 +19,12 @@ const runs: Array<{ id: string; attempt: number }> = [];
 class TakeoverTasks {
   @TaskHandler('crash.slow')
   async slow(_payload: unknown, task: TaskContext) {
+    runs.push({ id: task.id, attempt: task.attempt });
+    return { finishedBy: 'takeover', attempt: task.attempt };
+  }
+
+  @TaskHandler('crash.quick')
+  async quick(_payload: unknown, task: TaskContext) {
     runs.push({ id: task.id, attempt: task.attempt });
     return { finishedBy: 'takeover', attempt: task.attempt };
   }
@@ -80,6 +86,47 @@ describe('a worker killed mid-task', () => {
     expect(warnings.mock.calls.map((call) => String(call[0]))).toContain(
       `queue 'default': took back 1 task(s) from worker ${crashed.lease!.workerId}, which stopped renewing its leases (crash, hang or lost connection): 1 requeued, 0 dead`,
     );
+    warnings.mockRestore();
+  });
+
+  it('ends dead no task that waited in its buffer: only those it started use up their single attempt', async () => {
+    await takeover?.close();
+    takeover = undefined;
+    runs.length = 0;
+    crashWorker = spawnNode([join(__dirname, '..', 'fixtures', 'crash-worker.cjs')], {
+      REDIS_URL,
+      TASKS_PREFIX: prefix,
+      LEASE_MS: String(LEASE_MS),
+      CONCURRENCY: '2',
+    });
+    await crashWorker.waitForLine(/^ready$/);
+    // One slot held by a task that never ends; the other runs 2 ms tasks, short enough that the worker
+    // leases more ahead of its free slots into its buffer.
+    const slow = await producer.queue.enqueue('crash.slow', { n: 2 }, { attempts: 1 });
+    const quick = await producer.queue.enqueueMany(Array.from({ length: 1_000 }, (_, n) => ({ name: 'crash.quick', payload: { n }, options: { attempts: 1 } })));
+    await crashWorker.waitForLine(new RegExp(`^started ${slow.id} 1$`));
+    const child = crashWorker;
+    await waitUntil(() => child.lines.filter((l) => l.startsWith('started ')).length > 100, 'a hundred tasks started', 15_000);
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
+    child.child.kill('SIGKILL');
+    await expect(child.exited).resolves.toBe('SIGKILL');
+    const startedThere = new Set(child.lines.filter((l) => l.startsWith('started ')).map((l) => l.split(' ')[1]));
+
+    takeover = await startTaskApp(prefix, [TakeoverTasks], { worker: { concurrency: 2, leaseMs: LEASE_MS, shutdownGraceMs: 1_000 } });
+    await waitUntil(async () => {
+      const counts = await producer.queue.counts();
+      return counts.waiting + counts.active + counts.delayed === 0;
+    }, 'every task ended', 30_000);
+    expect(await producer.queue.get(slow)).toMatchObject({ state: 'dead', attempts: 1, error: { message: expect.stringMatching(/^attempt 1 was lost/) } });
+    const states = await Promise.all(quick.map(async (ref) => ({ id: ref.id, state: (await producer.queue.get(ref))!.state })));
+    const dead = states.filter((t) => t.state === 'dead').map((t) => t.id);
+    // Dead: at most the one running in the other slot, and never one that had not started.
+    expect(dead.length).toBeLessThanOrEqual(1);
+    expect(dead.filter((id) => !startedThere.has(id))).toEqual([]);
+    expect(states.filter((t) => t.state !== 'dead' && t.state !== 'completed')).toEqual([]);
+    const line = warnings.mock.calls.map((call) => String(call[0])).find((l) => l.includes('stopped renewing'));
+    expect(line).toMatch(/, and (\d+) waiting in its buffer put back uncounted$/);
+    expect(Number(/, and (\d+) waiting/.exec(line!)![1])).toBeGreaterThan(0);
     warnings.mockRestore();
   });
 });

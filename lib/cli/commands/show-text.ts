@@ -1,3 +1,4 @@
+import { isLostAttempt } from '../../engine/lost-attempt.js';
 import type { TaskAttempt } from '../../interfaces/task-insight.interface.js';
 import type { TaskErrorInfo, TaskInfo, TaskLease } from '../../interfaces/task-info.interface.js';
 import type { TaskLogLine } from '../../interfaces/task-log.interface.js';
@@ -94,7 +95,9 @@ function errorLines(task: TaskInfo, error: TaskErrorInfo, attempts: readonly Tas
 
 /** One attempt: "#2 failed  started 2026-...Z (3s ago), ran 120 ms: Error: smtp down; next due in 5s". */
 function attemptLine(a: TaskAttempt, now: number): string {
-  const ran = a.endedAt === null ? 'running' : a.startedAt > 0 ? `ran ${a.endedAt - a.startedAt} ms` : 'ended';
+  const span = a.endedAt !== null && a.startedAt > 0 ? a.endedAt - a.startedAt : null;
+  // A lost attempt ends when recovery took its lease back, whenever its worker died in between.
+  const ran = a.endedAt === null ? 'running' : span === null ? 'ended' : isLostAttempt(a.error) ? `lost, taken back ${span} ms after its start` : `ran ${span} ms`;
   const error = a.error ? `: ${errorText(a.error)}` : '';
   const next = a.retryAt !== undefined ? `; next due ${absoluteTime(a.retryAt, now)}` : '';
   const started = a.startedAt > 0 ? `started ${absoluteTime(a.startedAt, now)}, ` : '';

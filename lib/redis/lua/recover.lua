@@ -7,15 +7,21 @@
 --   rate, handlerNames); under the same hash tag it also touches the per-task and per-handler keys built from the base.
 -- ARGV: SCRIPTS.recover of protocol.ts: the key base, the events setting, the most tasks per call, the
 --   dead retention (keep age ms, keep count), and the completed retention's age (ms).
--- Returns the recover reply: tasks recovered to waiting, tasks moved to dead, the dead ones' ids and
--- the workers whose leases ran out (for the worker's warning: which tasks died, and whose crash it was).
--- Each lost attempt counts as a failed one: in its task's history and in the minute's throughput.
+-- Returns the recover reply: tasks recovered to waiting, tasks moved to dead, the dead ones' ids,
+-- the workers whose leases ran out (for the worker's warning: which tasks died, and whose crash it was),
+-- and the tasks put back uncounted (below).
+-- Each lost attempt counts as a failed one: in its task's history and in the minute's throughput. But a
+-- task leased ahead of a free slot (it waited in the worker's buffer, its record's leasedAhead is the
+-- lease's start) may never have begun: it goes back to its place in waiting without counting the
+-- attempt, as a hand-back at shutdown does. Once per task: a task that crashes its worker as it starts
+-- must still use up its attempts, even if it always arrives in a buffer.
 -- Atomic so that two workers recovering at once cannot both requeue a task,
 -- and a late settle from the old worker finds the lease token gone.
 --@include time
 --@include common
 --@include dependencies
 --@include attempt-record
+--@include hand-back
 
 local base, evMaxLen = ARGV[ARG_BASE], ARGV[ARG_EVENTS_MAX_LEN]
 local keepDeadAge, keepDead = tonumber(ARGV[ARG_KEEP_DEAD_AGE]), tonumber(ARGV[ARG_KEEP_DEAD_COUNT])
@@ -23,22 +29,31 @@ local keys = queueKeys()
 -- Finished tasks removed by age per set and call: a few ms of work at most, every few seconds per worker.
 local sweepLimit = 100
 local now = nowMs()
-local requeued, dead = 0, 0
+local requeued, dead, unstarted = 0, 0, 0
 local deadIds, workers, workerSeen = {}, {}, {}
 -- Dead tasks kept under the module's retention: the dead set is trimmed by it once, at the end.
 local keptUnderModule = 0
 local expired = redis.call('ZRANGEBYSCORE', keys[KEY_ACTIVE], '-inf', int(now), 'LIMIT', 0, tonumber(ARGV[ARG_LIMIT]))
 for _, id in ipairs(expired) do
   local taskKey = base .. K_TASK .. id
-  local f = redis.call('HMGET', taskKey, R_ATTEMPTS, R_MAX_ATTEMPTS, R_WAIT_SCORE, R_NAME, R_COUNTED_IN_LIMIT, R_HAS_DEPENDENTS, R_REMOVE_ON_DEAD, R_LEASE_TOKEN)
+  local f = redis.call('HMGET', taskKey, R_ATTEMPTS, R_MAX_ATTEMPTS, R_WAIT_SCORE, R_NAME, R_COUNTED_IN_LIMIT, R_HAS_DEPENDENTS, R_REMOVE_ON_DEAD, R_LEASE_TOKEN,
+    R_LEASED_AHEAD, R_STARTED_AT, R_AHEAD_FORGIVEN)
   -- The token is the worker's own (its instanceId in workers()), then the attempt and the start.
   local worker = f[8] and string.match(f[8], '^(.+)' .. LEASE_TOKEN_SEPARATOR .. '[^' .. LEASE_TOKEN_SEPARATOR .. ']*' .. LEASE_TOKEN_SEPARATOR .. '[^' .. LEASE_TOKEN_SEPARATOR .. ']*$')
   if worker and not workerSeen[worker] then
     workerSeen[worker] = true
     workers[#workers + 1] = worker
   end
-  endLease(base, keys, taskKey, id, f[4], f[5])
-  if f[3] then
+  -- Leased ahead under this very lease (not an earlier one), and not forgiven before.
+  local uncounted = f[3] and f[9] and f[9] == f[10] and not f[11]
+  if uncounted then
+    handBack(base, keys, id, { ws = f[3], name = f[4], counted = f[5] })
+    redis.call('HSET', taskKey, R_AHEAD_FORGIVEN, '1')
+    unstarted = unstarted + 1
+  else
+    endLease(base, keys, taskKey, id, f[4], f[5])
+  end
+  if f[3] and not uncounted then
     local attempt, max = tonumber(f[1]) or 1, tonumber(f[2]) or 1
     local err = cjson.encode({ message = 'attempt ' .. attempt .. ' was lost: its worker stopped renewing the lease (crash, hang or lost connection)' })
     if attempt < max then
@@ -69,7 +84,7 @@ for _, id in ipairs(expired) do
     end
   end
 end
-if requeued > 0 then wake(keys[KEY_MARK]) end
+if requeued + unstarted > 0 then wake(keys[KEY_MARK]) end
 countThroughput(base, now, 0, requeued + dead)
 if keptUnderModule > 0 then trim(base, keys[KEY_DEAD], now, keepDeadAge, keepDead, keptUnderModule) end
 -- Finished tasks past their age, in a queue where none finishes to trim them.
@@ -80,4 +95,5 @@ reply[REPLY_RECOVER_REQUEUED] = requeued
 reply[REPLY_RECOVER_DEAD] = dead
 reply[REPLY_RECOVER_DEAD_IDS] = table.concat(deadIds, LIST_SEPARATOR)
 reply[REPLY_RECOVER_WORKERS] = table.concat(workers, LIST_SEPARATOR)
+reply[REPLY_RECOVER_UNSTARTED] = unstarted
 return reply

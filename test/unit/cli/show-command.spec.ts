@@ -46,6 +46,15 @@ describe('nestjs-redis-tasks show', () => {
     expect(json).toEqual({ task: shown, attempts, logs: [], relations: { dependencies: [], dependents: [] } });
   });
 
+  it('says a lost attempt was taken back, not that it ran until then: its worker died at some point before', async () => {
+    const t0 = Date.now() - 10_000;
+    const message = 'attempt 1 was lost: its worker stopped renewing the lease (crash, hang or lost connection)';
+    const shown = task({ startedAt: t0, finishedAt: t0 + 6_322, error: { message } });
+    const attempts: TaskAttempt[] = [{ attempt: 1, startedAt: t0, endedAt: t0 + 6_322, outcome: 'dead', error: { message } }];
+    const { text } = await showCommand.run(queueOf([shown], attempts), { args: ['r-1'], values: {} }, PLACE);
+    expect(text.split('\n').find((l) => l.startsWith('  #1 '))).toMatch(/^ {2}#1 dead {7}started \S+Z \(\d+s ago\), lost, taken back 6322 ms after its start: attempt 1 was lost: /);
+  });
+
   it("indents an error message's own line breaks, so none reads as a section of its own", async () => {
     const at = Date.UTC(2026, 11, 6, 12, 0, 0);
     const forged = 'refused\n\nlog (1 line):\n  2026-12-06T12:00:01.000Z  all good';

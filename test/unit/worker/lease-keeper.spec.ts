@@ -82,7 +82,7 @@ describe('LeaseKeeper: leases of outcomes that were not recorded', () => {
 
   it('sends them apart from the leases to extend, and forgets each once the store reports it gone', async () => {
     const renew = jest.fn(async () => ({ lost: ['done'], orphans: [] }));
-    const { ledger, lost, keeper } = keeperWith({ renew, recover: async () => ({ requeued: 0, dead: 0, deadIds: [], workers: [] }) });
+    const { ledger, lost, keeper } = keeperWith({ renew, recover: async () => ({ requeued: 0, dead: 0, deadIds: [], workers: [], unstarted: 0 }) });
     ledger.notRecorded([lease('done'), lease('kept')]);
     keeper.start();
     await jest.advanceTimersByTimeAsync(leaseMs / 3);
@@ -103,7 +103,7 @@ describe('LeaseKeeper: leases of outcomes that were not recorded', () => {
     const recover = jest.fn(async () => {
       order.push(down ? 'recover failed' : 'recover');
       if (down) throw new Error('connection is closed');
-      return { requeued: 0, dead: 0, deadIds: [], workers: [] };
+      return { requeued: 0, dead: 0, deadIds: [], workers: [], unstarted: 0 };
     });
     const { keeper } = keeperWith({ renew, recover });
     keeper.start();
@@ -170,7 +170,7 @@ describe('LeaseKeeper: leases the store holds for this worker that it does not',
     });
     const release = jest.fn(async (_queue: string, leases: readonly unknown[]) => leases.length);
     const logger = new Logger('test');
-    const keeper = new LeaseKeeper('q', { renew, release, recover: async () => ({ requeued: 0, dead: 0, deadIds: [], workers: [] }) } as unknown as TaskEngine, leaseMs, 'w1', ledger, () => undefined, new OutageReporter('q', logger, new WorkerEvents()), logger);
+    const keeper = new LeaseKeeper('q', { renew, release, recover: async () => ({ requeued: 0, dead: 0, deadIds: [], workers: [], unstarted: 0 }) } as unknown as TaskEngine, leaseMs, 'w1', ledger, () => undefined, new OutageReporter('q', logger, new WorkerEvents()), logger);
     keeper.start();
     await jest.advanceTimersByTimeAsync(leaseMs / 3);
     // Each handed back under the lease reported, its start included.
@@ -196,7 +196,7 @@ describe('LeaseKeeper: leases the store holds for this worker that it does not',
     const renew = jest.fn(() => new Promise<{ lost: string[]; orphans: [] }>((resolve) => (answer = () => resolve({ lost: [], orphans: [] }))));
     const logger = new Logger('test');
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const keeper = new LeaseKeeper('q', { renew, recover: async () => ({ requeued: 0, dead: 0, deadIds: [], workers: [] }) } as unknown as TaskEngine, leaseMs, 'w1', ledger, () => undefined, new OutageReporter('q', logger, new WorkerEvents()), logger);
+    const keeper = new LeaseKeeper('q', { renew, recover: async () => ({ requeued: 0, dead: 0, deadIds: [], workers: [], unstarted: 0 }) } as unknown as TaskEngine, leaseMs, 'w1', ledger, () => undefined, new OutageReporter('q', logger, new WorkerEvents()), logger);
     keeper.start();
     // The renewal at 1,000 ms hangs; the ones due at 2,000 and 3,000 ms and the recoveries meanwhile join it.
     await jest.advanceTimersByTimeAsync(3_100);
@@ -227,16 +227,23 @@ describe('LeaseKeeper: the line of a recovery', () => {
 
   it('names several workers, and the first ten dead ids with how many more', async () => {
     const deadIds = Array.from({ length: 12 }, (_, i) => `t${i}`);
-    expect(await warningFor({ requeued: 3, dead: 12, deadIds, workers: ['a.1', 'b.2'] })).toEqual([
+    expect(await warningFor({ requeued: 3, dead: 12, deadIds, workers: ['a.1', 'b.2'], unstarted: 0 })).toEqual([
       "queue 'q': took back 15 task(s) from workers a.1, b.2, which stopped renewing their leases (crash, hang or lost connection): " +
         '3 requeued, 12 dead, their attempts used up: t0, t1, t2, t3, t4, t5, t6, t7, t8, t9 and 2 more',
     ]);
   });
 
   it('says "a worker" when no lease named one (a record written by hand), and logs nothing when nothing was taken back', async () => {
-    expect(await warningFor({ requeued: 1, dead: 0, deadIds: [], workers: [] })).toEqual([
+    expect(await warningFor({ requeued: 1, dead: 0, deadIds: [], workers: [], unstarted: 0 })).toEqual([
       "queue 'q': took back 1 task(s) from a worker that stopped renewing its leases (crash, hang or lost connection): 1 requeued, 0 dead",
     ]);
-    expect(await warningFor({ requeued: 0, dead: 0, deadIds: [], workers: [] })).toEqual([]);
+    expect(await warningFor({ requeued: 0, dead: 0, deadIds: [], workers: [], unstarted: 0 })).toEqual([]);
+  });
+
+  it('counts the tasks put back uncounted from its buffer apart from the requeued ones', async () => {
+    expect(await warningFor({ requeued: 1, dead: 1, deadIds: ['t9'], workers: ['a.1'], unstarted: 60 })).toEqual([
+      "queue 'q': took back 62 task(s) from worker a.1, which stopped renewing its leases (crash, hang or lost connection): " +
+        '1 requeued, 1 dead, their attempts used up: t9, and 60 waiting in its buffer put back uncounted',
+    ]);
   });
 });

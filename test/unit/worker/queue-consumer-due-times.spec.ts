@@ -39,7 +39,7 @@ function slowStore(replyMs: number, dueInMs: number) {
     fetch: () => new Promise<FetchReply>((resolve) => setTimeout(() => resolve(reply(dueInMs)), replyMs)),
     createWaker: async () => waker,
     renew: async () => ({ lost: [], orphans: 0 }),
-    recover: async () => ({ requeued: 0, dead: 0 }),
+    recover: async () => ({ requeued: 0, dead: 0, deadIds: [], workers: [], unstarted: 0 }),
     gauges: async () => ({ waiting: 0, active: 0, delayed: 0, dead: 0, oldestWaitingAgeMs: null }),
   } as unknown as TaskEngine;
   const options = resolveTaskOptions({ connection: 'redis://127.0.0.1:6379' });

@@ -53,20 +53,24 @@ end
 
 -- The record key's HSET arguments for the parsed compact record `c` in state
 -- `state`, with the attempt's fields when it starts one (`attempt`, `startedAt`,
--- `token`; nil otherwise). Returns the arguments, how many there are (the
+-- `token`, and `ahead` when it is leased ahead of a free slot; nil otherwise). Returns the arguments, how many there are (the
 -- table holds spare slots), and the payload when it needs a key of its own.
 -- One table constructor, with room for a backoff and two payload parts:
 -- growing a table a field at a time rehashes it each time its size doubles.
 -- (Two constructors rather than one with the attempt's fields set after it,
 -- and the wait score inline rather than through compactWaitScore: the other
 -- way cost a fetch about 1,500 instructions more per task, npm run bench:scripts.)
-local function recordFromCompact(c, state, attempt, startedAt, token)
+local function recordFromCompact(c, state, attempt, startedAt, token, ahead)
   local ws = int(waitScore(0, c[CR_SEQ] + 0))
   local rec, n
   if attempt then
     rec = { R_NAME, c[CR_NAME], R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, c[CR_MAX_ATTEMPTS], R_ENQUEUED_AT, c[CR_ENQUEUED_AT],
-      R_PLAIN, '1', R_ATTEMPTS, attempt, R_STARTED_AT, startedAt, R_LEASE_TOKEN, token, false, false, false, false, false, false }
+      R_PLAIN, '1', R_ATTEMPTS, attempt, R_STARTED_AT, startedAt, R_LEASE_TOKEN, token, false, false, false, false, false, false, false, false }
     n = 18
+    if ahead then
+      rec[19], rec[20] = R_LEASED_AHEAD, startedAt
+      n = 20
+    end
   else
     rec = { R_NAME, c[CR_NAME], R_STATE, state, R_WAIT_SCORE, ws, R_MAX_ATTEMPTS, c[CR_MAX_ATTEMPTS], R_ENQUEUED_AT, c[CR_ENQUEUED_AT],
       R_PLAIN, '1', false, false, false, false, false, false }
@@ -94,8 +98,8 @@ end
 
 -- Writes the record key of a task taken from its compact record `c` (see
 -- recordFromCompact for the rest). The caller drops the compact record.
-local function writeFromCompact(base, id, c, state, attempt, startedAt, token)
-  local rec, n, ownPayload = recordFromCompact(c, state, attempt, startedAt, token)
+local function writeFromCompact(base, id, c, state, attempt, startedAt, token, ahead)
+  local rec, n, ownPayload = recordFromCompact(c, state, attempt, startedAt, token, ahead)
   redis.call('HSET', base .. K_TASK .. id, unpack(rec, 1, n))
   if ownPayload then redis.call('SET', base .. K_PAYLOAD .. id, ownPayload) end
 end

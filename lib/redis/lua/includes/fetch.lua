@@ -312,14 +312,21 @@ local function fetchTasks(base, keys, now, evMaxLen, f)
         -- of a Lua number to text is a call of snprintf.
         local attempt = '1'
         local token
+        -- Past the worker's free slots, the task waits in its buffer: marked with the lease's start, so that
+        -- recovery can tell a lease that may not have begun its attempt (see recover.lua).
+        local ahead = started >= f.startNow
         if compact[k] then
           -- Its record key, written whole: the compact record's fields and the attempt's.
           token = f.token .. LEASE_TOKEN_SEPARATOR .. attempt .. tokenEnd
-          writeFromCompact(base, id, r, S_ACTIVE, attempt, startedAt, token)
+          writeFromCompact(base, id, r, S_ACTIVE, attempt, startedAt, token, ahead)
         else
           if r[2] then attempt = ((tonumber(r[2]) or 0) + 1) .. '' end
           token = f.token .. LEASE_TOKEN_SEPARATOR .. attempt .. tokenEnd
-          redis.call('HSET', taskKey, R_STATE, S_ACTIVE, R_ATTEMPTS, attempt, R_STARTED_AT, startedAt, R_LEASE_TOKEN, token)
+          if ahead then
+            redis.call('HSET', taskKey, R_STATE, S_ACTIVE, R_ATTEMPTS, attempt, R_STARTED_AT, startedAt, R_LEASE_TOKEN, token, R_LEASED_AHEAD, startedAt)
+          else
+            redis.call('HSET', taskKey, R_STATE, S_ACTIVE, R_ATTEMPTS, attempt, R_STARTED_AT, startedAt, R_LEASE_TOKEN, token)
+          end
         end
         if limits[k] then
           redis.call('INCR', base .. K_HANDLER_RUNNING .. r[1])
@@ -408,7 +415,7 @@ local function fetchArgs()
     end
   end
   return {
-    n = ARGV[ARG_FETCH_COUNT] + 0, token = ARGV[ARG_WORKER_TOKEN], leaseMs = ARGV[ARG_LEASE_MS] + 0,
+    n = ARGV[ARG_FETCH_COUNT] + 0, startNow = ARGV[ARG_START_NOW] + 0, token = ARGV[ARG_WORKER_TOKEN], leaseMs = ARGV[ARG_LEASE_MS] + 0,
     rateMax = ARGV[ARG_RATE_MAX] + 0, ratePerMs = ARGV[ARG_RATE_PER_MS] + 0, limits = limits, names = names,
   }
 end
