@@ -14,7 +14,8 @@ export class NoHandlerWarnings {
 
   constructor(private readonly queue: string, private readonly logger: Pick<Logger, 'warn'>) {}
 
-  warn(name: string, id: string, now = Date.now()): void {
+  /** `consumedIn`: the queue this app's handler for the name consumes, when it has one (the task is in the wrong queue). */
+  warn(name: string, id: string, consumedIn?: string, now = Date.now()): void {
     const seen = this.last.get(name);
     if (seen && now - seen.at < WINDOW_MS) {
       seen.since += 1;
@@ -22,8 +23,10 @@ export class NoHandlerWarnings {
     }
     const more = seen && seen.since > 0 ? ` (and ${seen.since} more since the last warning)` : '';
     this.last.set(name, { at: now, since: 0 });
-    this.logger.warn(
-      `queue '${this.queue}': task ${id} is dead: no handler for ${name}${more}; no live worker of the queue advertises a handler for it`,
-    );
+    const why =
+      consumedIn === undefined
+        ? 'no live worker of the queue advertises a handler for it'
+        : `this app's handler for it consumes queue '${consumedIn}': enqueue it there ({ queue: '${consumedIn}' }, or by its definition)`;
+    this.logger.warn(`queue '${this.queue}': task ${id} is dead: no handler for ${name}${more}; ${why}`);
   }
 }

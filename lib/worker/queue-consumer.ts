@@ -317,6 +317,7 @@ export class QueueConsumer {
       this.logger.warn(`queue '${this.queue}': task ${task.id} (${task.name}) cannot be run: ${run.error.message}; moved to dead`);
     }
     if (!slot.handler) this.noHandlerWarnings.warn(task.name, task.id);
+    else if (slot.handler.queue !== this.queue) this.noHandlerWarnings.warn(task.name, task.id, slot.handler.queue);
     this.batcher.add(outcome);
     return outcome;
   }
