@@ -100,6 +100,10 @@ async function main(): Promise<void> {
   if (idAt < 0) throw new Error('could not find the task id in the captured enqueue');
   const id = enqueueArgv[idAt];
   const settleIdAt = settleArgv.indexOf(id);
+  // A lease token ends with its lease's start (the fetch reply's head, REPLIES.fetch in protocol.ts:
+  // lookAgainMs, brokenIds, startedAt): a replayed settle presents the token of the replayed fetch.
+  const FETCH_REPLY_STARTED_AT = 2;
+  const tokenOf = (startedAt: unknown) => settleArgv[settleIdAt + 1].replace(/:[^:]*$/, `:${String(startedAt)}`);
   // The enqueue's one row (id, payload, options) is the end of its arguments; so is the settle's.
   const enqueueIdAt = 1 + keyCount + idAt;
   // The fetch count is the first fetch argument, after the key base and the events setting; the
@@ -124,7 +128,7 @@ async function main(): Promise<void> {
   try {
     const sha: Record<Hot, string> = { enqueue: '', fetch: '', settle: '' };
     for (const name of HOT) sha[name] = String(await redis.script('LOAD', captured[name].text));
-    const withId = (args: Buffer[], at: number, value: string) => args.map((a, i) => (i === at ? value : a));
+    const withId = (args: ReadonlyArray<Buffer | string>, at: number, value: string) => args.map((a, i) => (i === at ? value : a));
     // Each replayed call must have done what the library's did, or the counts would measure something else.
     const round = async (tag: string, n: number): Promise<Record<Hot, number>> => {
       const result = { enqueue: 0, fetch: 0, settle: 0 };
@@ -133,13 +137,16 @@ async function main(): Promise<void> {
         if (reply.length > 0) throw new Error(`the replayed enqueue ${i} did not add ${tag}-${i}: ${JSON.stringify(reply)}`);
       }
       result.enqueue = take();
+      const starts: unknown[] = [];
       for (let i = 0; i < n; i++) {
         const reply = (await redis.call('EVALSHA', sha.fetch, ...fetch.args)) as unknown[];
         if (!reply.map(String).includes(`${tag}-${i}`)) throw new Error(`the replayed fetch ${i} did not lease ${tag}-${i}`);
+        starts.push(reply[FETCH_REPLY_STARTED_AT]);
       }
       result.fetch = take();
       for (let i = 0; i < n; i++) {
-        const reply = (await redis.call('EVALSHA', sha.settle, ...withId(settle.args, settleIdAt, `${tag}-${i}`))) as unknown[];
+        const args = withId(withId(settle.args, settleIdAt, `${tag}-${i}`), settleIdAt + 1, tokenOf(starts[i]));
+        const reply = (await redis.call('EVALSHA', sha.settle, ...args)) as unknown[];
         if (String(reply[0]) !== '1') throw new Error(`the replayed settle ${i} did not settle ${tag}-${i}`);
       }
       result.settle = take();
@@ -161,8 +168,10 @@ async function main(): Promise<void> {
       }
       result.enqueue = take();
       const fetchOfBatch = withId(fetch.args, fetchCountAt, String(BATCH.fetch));
+      const starts: string[] = [];
       for (let f = 0; f < fetches; f++) {
         const leased = ((await redis.call('EVALSHA', sha.fetch, ...fetchOfBatch)) as unknown[]).map(String);
+        starts.push(leased[FETCH_REPLY_STARTED_AT]);
         for (let j = 0; j < BATCH.fetch; j++) {
           if (!leased.includes(id(f * BATCH.fetch + j))) throw new Error(`the replayed fetch of ${BATCH.fetch} (${f}) did not lease ${id(f * BATCH.fetch + j)}`);
         }
@@ -171,7 +180,7 @@ async function main(): Promise<void> {
       const settleHead = settle.args.slice(0, settleIdAt);
       const settleRow = settle.args.slice(settleIdAt);
       for (let f = 0; f < fetches; f++) {
-        const rows = Array.from({ length: BATCH.fetch }, (_, j) => withId(settleRow, 0, id(f * BATCH.fetch + j))).flat();
+        const rows = Array.from({ length: BATCH.fetch }, (_, j) => withId(withId(settleRow, 0, id(f * BATCH.fetch + j)), 1, tokenOf(starts[f]))).flat();
         const reply = (await redis.call('EVALSHA', sha.settle, ...settleHead, ...rows)) as unknown[];
         if (String(reply[0]) !== '1'.repeat(BATCH.fetch)) throw new Error(`the replayed settle of ${BATCH.fetch} (${f}) did not settle them all: ${String(reply[0])}`);
       }
