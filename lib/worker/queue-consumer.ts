@@ -12,6 +12,7 @@ import { idList } from './id-list.js';
 import { DueTimer } from './due-timer.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { runObservedAttempt, type AttemptSurroundings } from './observed-attempt.js';
+import { DeadTaskWarnings } from './dead-task-warnings.js';
 import { NoHandlerWarnings } from './no-handler-warnings.js';
 import { OutageReporter } from './outage-reporter.js';
 import { traced } from '../telemetry/untraced.js';
@@ -72,6 +73,7 @@ export class QueueConsumer {
   private readonly outage: OutageReporter;
   private readonly dueTimer = new DueTimer(() => this.onDue());
   private readonly noHandlerWarnings: NoHandlerWarnings;
+  private readonly deadWarnings: DeadTaskWarnings;
   private stopping = false;
   /** When stop() began (local ms), or null while running. */
   private stoppingSince: number | null = null;
@@ -102,6 +104,7 @@ export class QueueConsumer {
     this.ledger = new SlotLedger(() => settings.concurrency + this.runQueue.prefetch);
     this.outage = new OutageReporter(queue, logger, events);
     this.noHandlerWarnings = new NoHandlerWarnings(queue, logger);
+    this.deadWarnings = new DeadTaskWarnings(queue, logger);
     this.batcher = new SettleBatcher(
       queue,
       engine,
@@ -318,6 +321,7 @@ export class QueueConsumer {
     }
     if (!slot.handler) this.noHandlerWarnings.warn(task.name, task.id);
     else if (slot.handler.queue !== this.queue) this.noHandlerWarnings.warn(task.name, task.id, slot.handler.queue);
+    else if (outcome.kind === 'failed' && outcome.then.action === 'dead' && !(run.kind === 'failed' && run.poison)) this.deadWarnings.warn(task, outcome.error);
     this.batcher.add(outcome);
     return outcome;
   }

@@ -1,0 +1,52 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { TaskHandler, UnrecoverableTaskError } from '../../lib/index.js';
+import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
+import { removePrefix, uniquePrefix } from '../utils/redis.js';
+
+// A handler's failure is recorded and retried without a log line; the one
+// that ends its task dead is logged, so a broken handler is not quieter than
+// a misspelt task name (which is logged too).
+
+@Injectable()
+class FailingTasks {
+  @TaskHandler('db.write', { attempts: 2, backoff: { type: 'fixed', delay: 50 } })
+  write() {
+    throw new Error('database is down');
+  }
+
+  @TaskHandler('db.check', { attempts: 3 })
+  check() {
+    throw new UnrecoverableTaskError('bad input');
+  }
+}
+
+describe('a task whose handler fails for good', () => {
+  const prefix = uniquePrefix('dead-warn');
+  let app: TaskApp;
+
+  beforeAll(async () => {
+    app = await startTaskApp(prefix, [FailingTasks]);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await removePrefix(prefix);
+  });
+
+  it('is logged once, when it ends dead, not at each failed attempt', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      const write = await app.queue.enqueue('db.write', {});
+      const check = await app.queue.enqueue('db.check', {});
+      await expect(app.queue.waitFor(write, { timeout: 10_000 })).rejects.toMatchObject({ message: 'database is down' });
+      await expect(app.queue.waitFor(check, { timeout: 10_000 })).rejects.toMatchObject({ message: 'bad input' });
+      const lines = warn.mock.calls.map((call) => String(call[0]));
+      // The unrecoverable one first: it skips its retries, where db.write waits out its backoff.
+      expect(lines.filter((line) => line.includes(' is dead after '))).toEqual([
+        expect.stringMatching(new RegExp(`^queue 'default': task ${check.id} \\(db\\.check\\) is dead after attempt 1 of 3: UnrecoverableTaskError: bad input$`)),
+        expect.stringMatching(new RegExp(`^queue 'default': task ${write.id} \\(db\\.write\\) is dead after attempt 2 of 2: Error: database is down$`)),
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
