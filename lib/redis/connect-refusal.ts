@@ -17,6 +17,8 @@ const NOT_A_CLUSTER_NODE = /cluster support disabled|unknown command .?cluster\b
 const NO_SUCH_MASTER = /\bNo such master with that name\b/;
 const NOT_A_SENTINEL = /unknown command .?sentinel\b/i;
 const SENTINEL_LOGIN_REFUSED = /\bAll sentinels are unreachable\b.*\bLast error: (WRONGPASS|NOAUTH)\b/s;
+/** ioredis' parser meeting a byte no Redis reply starts with: another kind of server (HTTP, a database) on the port. */
+const NOT_REDIS = /^Protocol error, got (.+?) as reply type byte/;
 
 /**
  * The error that should end waiting for a connection at once, or null when
@@ -57,6 +59,14 @@ export function connectRefusal(error: unknown, target: string, db: number | unde
       `could not connect to ${redisNamed(target)}: a sentinel refused the login (${sentinelAnswer(error, safe)}); check \`sentinelPassword\` ` +
         '(and `sentinelUsername`) of `connection`, which log in to the sentinels; `password` is for the master and replicas',
       { cause: redactRedisError(error) },
+    );
+  }
+  const notRedis = NOT_REDIS.exec(error.message);
+  if (notRedis) {
+    // ioredis adds "Please report this.", which reads like a bug of its own: it is the server on the port.
+    return new RedisUnavailableError(
+      `could not connect to ${redisNamed(target)}: something other than Redis answered there (its reply began with ${notRedis[1]}, ` +
+        'where a Redis reply begins with +, -, :, $ or *); check the host and port of `connection` (6379 by default)',
     );
   }
   if (LOGIN_REFUSED.test(error.message)) {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { RedisUnavailableError, type RedisConnection } from '../../lib/index.js';
 import { freePort, type OwnRedis } from '../fixtures/child-processes.js';
@@ -32,6 +34,26 @@ describe('connect failures, as each shape of connection words them', () => {
     // Without "within ... ms": the refusal ended the wait, not the connect timeout.
     expect((error as Error).message).toMatch(new RegExp(`^could not connect to Redis at 127\\.0\\.0\\.1:${redis.port}: it refused the login \\(WRONGPASS `));
     expect(logged.filter((line) => /reconnecting/.test(line))).toEqual([]);
+  });
+
+  it('says at once that something other than Redis answers on the port (an HTTP server), without "Please report this"', async () => {
+    const server = createServer((_req, res) => res.end('<html></html>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      // A timeout far longer than the test's: the refusal must end the wait, not the timeout.
+      const started = Date.now();
+      const { error } = await bootOutcome(`redis://127.0.0.1:${port}`, 'connect-wording', 30_000);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(error).toBeInstanceOf(RedisUnavailableError);
+      expect((error as Error).message).toMatch(
+        new RegExp(`^could not connect to Redis at 127\\.0\\.0\\.1:${port}: something other than Redis answered there \\(its reply began with "H", `),
+      );
+      expect((error as Error).message).not.toContain('Please report');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('names an app-owned instance as such, not "Redis at an app-owned Redis instance"', async () => {

@@ -21,6 +21,15 @@ describe('connectRefusal', () => {
     expect(refusal!.message).toMatch(/^could not connect to Redis Cluster via n1:7000: it refused the login \(Failed to refresh slots cache\.: WRONGPASS /);
   });
 
+  it('ends the wait when something other than Redis answers on the port, without ioredis\' "Please report this"', () => {
+    const refusal = connectRefusal(new Error('Protocol error, got "<" as reply type byte. Please report this.'), 'h:8080', undefined, (e) => (e as Error).message);
+    expect(refusal).toBeInstanceOf(RedisUnavailableError);
+    expect(refusal!.message).toBe(
+      'could not connect to Redis at h:8080: something other than Redis answered there (its reply began with "<", where a Redis reply ' +
+        'begins with +, -, :, $ or *); check the host and port of `connection` (6379 by default)',
+    );
+  });
+
   it('names where Redis is as plain words, whatever the shape of the connection', () => {
     expect(redisNamed('r:6379')).toBe('Redis at r:6379');
     expect(redisNamed('/run/redis.sock')).toBe('Redis at /run/redis.sock');
