@@ -159,7 +159,7 @@ export class LeaseKeeper {
       const { requeued, dead, deadIds, workers, unstarted } = await this.engine.recover(this.queue);
       this.outage.recovered('recover');
       this.onRecovered?.(requeued, dead);
-      if (requeued + dead + unstarted > 0) this.logger.warn(recoveredLine(this.queue, { requeued, deadIds, workers, unstarted }));
+      if (requeued + dead + unstarted > 0) this.logger.warn(recoveredLine(this.queue, { requeued, deadIds, workers, unstarted }, this.workerToken));
     } catch (error) {
       if (this.stopped) return;
       this.outage.failed('recover', error, `could not recover expired leases (${error instanceof Error ? error.message : String(error)}); will retry`);
@@ -174,9 +174,12 @@ const IDS_SHOWN = 10;
 /**
  * The warning of a recovery: which workers stopped renewing (their instanceId, as workers() listed them
  * while they lived) and which tasks ended dead for it, so an operator can tie it to the crashed instance.
+ * The recovering worker can be among them (`self`): after an outage longer than a lease, its own leases
+ * ran out while its renewals could not reach Redis; said so, or an operator looks for a crashed peer.
  */
-function recoveredLine(queue: string, { requeued, deadIds, workers, unstarted }: Omit<RecoverResult, 'dead'>): string {
-  const whose = workers.length === 0 ? 'a worker that stopped renewing its' : workers.length === 1 ? `worker ${workers[0]}, which stopped renewing its` : `workers ${workers.join(', ')}, which stopped renewing their`;
+function recoveredLine(queue: string, { requeued, deadIds, workers, unstarted }: Omit<RecoverResult, 'dead'>, self: string): string {
+  const named = workers.map((w) => (w === self ? `${w} (this worker: its renewals did not reach Redis in time)` : w));
+  const whose = named.length === 0 ? 'a worker that stopped renewing its' : named.length === 1 ? `worker ${named[0]}, which stopped renewing its` : `workers ${named.join(', ')}, which stopped renewing their`;
   const more = deadIds.length > IDS_SHOWN ? ` and ${deadIds.length - IDS_SHOWN} more` : '';
   const dead = deadIds.length === 0 ? '0 dead' : `${deadIds.length} dead, their attempts used up: ${deadIds.slice(0, IDS_SHOWN).join(', ')}${more}`;
   // Leased ahead into the worker's buffer, they may never have started: their attempt is not counted.

@@ -240,6 +240,13 @@ describe('LeaseKeeper: the line of a recovery', () => {
     expect(await warningFor({ requeued: 0, dead: 0, deadIds: [], workers: [], unstarted: 0 })).toEqual([]);
   });
 
+  it('says when the leases were its own, run out while its renewals could not reach Redis, not a crashed peer', async () => {
+    expect(await warningFor({ requeued: 2, dead: 0, deadIds: [], workers: ['w1', 'b.2'], unstarted: 0 })).toEqual([
+      "queue 'q': took back 2 task(s) from workers w1 (this worker: its renewals did not reach Redis in time), b.2, which stopped renewing their leases " +
+        '(crash, hang or lost connection): 2 requeued, 0 dead',
+    ]);
+  });
+
   it('counts the tasks put back uncounted from its buffer apart from the requeued ones', async () => {
     expect(await warningFor({ requeued: 1, dead: 1, deadIds: ['t9'], workers: ['a.1'], unstarted: 60 })).toEqual([
       "queue 'q': took back 62 task(s) from worker a.1, which stopped renewing its leases (crash, hang or lost connection): " +
