@@ -115,6 +115,21 @@ describe('nestjs-redis-tasks: inspecting queues', () => {
     expect(none.stdout.trim()).toBe("No dead tasks in queue 'idle'.");
   });
 
+  it('list --newest: the last tasks of the state first, the offset counted from the end; past the end, says how many there are', async () => {
+    const [newest, second, past, pastNewest, withName] = await Promise.all([
+      cli('list', 'idle', 'waiting', '--newest', '--limit', '2', '--json'),
+      cli('list', 'idle', 'waiting', '--newest', '--limit', '2', '--offset', '4', '--json'),
+      cli('list', 'idle', 'waiting', '--offset', '50'),
+      cli('list', 'idle', 'waiting', '--newest', '--offset', '5'),
+      cli('list', 'idle', 'waiting', '--newest', '--name', 'a.job'),
+    ]);
+    expect(jsonOf<TaskInfo[]>(newest).map((task) => task.id)).toEqual([idle[4].id, idle[3].id]);
+    expect(jsonOf<TaskInfo[]>(second).map((task) => task.id)).toEqual([idle[0].id]);
+    expect(past.stdout.trim()).toBe("No waiting tasks in queue 'idle' past offset 50: 5 in all.");
+    expect(pastNewest.stdout.trim()).toBe("No waiting tasks in queue 'idle' past offset 5: 5 in all.");
+    expect(withName).toMatchObject({ code: 2, stderr: expect.stringContaining('list: --newest cannot go with --name, which reads from the oldest end') });
+  });
+
   it('show: the fields, each attempt, the error with its stack, and the log lines', async () => {
     const [table, json, missing] = await Promise.all([
       cli('show', dead.id, '--queue', 'work'),

@@ -17,16 +17,17 @@ const PAGE = 1_000;
 export const listCommand: CliCommand = {
   name: 'list',
   summary: "a page of a queue's tasks in one state",
-  usage: 'list <queue> <state> [--name <task name>] [--limit <n>] [--offset <n>]',
+  usage: 'list <queue> <state> [--name <task name>] [--limit <n>] [--offset <n>] [--newest]',
   help: [
     `<state> is one of ${TASK_STATES.join(', ')}. Tasks come oldest first (waiting ones in the order they will run).`,
     '--limit <n>    tasks shown, 1 to 1,000 (default 20)',
-    '--offset <n>   tasks skipped first (default 0)',
+    '--offset <n>   tasks skipped first (default 0), counted from the end with --newest',
+    '--newest       newest first: the last tasks of the state (for dead ones, what failed last); not with --name',
     '--name <name>  only tasks of that name; filtered here, reading the state a page of 1,000 tasks at a time',
     '               until --limit are found, so on a large queue it reads every task in that state',
     'Blocked tasks show the dependencies they wait for. A queue the prefix does not know fails (exit 1).',
   ],
-  options: { name: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' } },
+  options: { name: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' }, newest: { type: 'boolean' } },
   arity: { min: 2, max: 2 },
   changes: false,
   async run(queue, { args: [given, state], values }, place) {
@@ -38,16 +39,33 @@ export const listCommand: CliCommand = {
     // Filtered here, not by the library: checked as it would check it, so a name no task can have is wrong usage.
     const named = stringOption(values, 'name');
     const taskName = named === undefined ? undefined : checkName(named, 'list', '--name');
+    const newest = values.newest === true;
+    if (newest && taskName !== undefined) throw new UsageError('list: --newest cannot go with --name, which reads from the oldest end');
     const name = await knownQueue(queue, 'list', given, '<queue>', place);
     // The table shows no payload, result or progress: they are read only for --json, which prints them whole.
     const json = values.json === true;
-    const tasks = taskName === undefined
-      ? json ? await queue.list(state as TaskState, { queue: name, offset, limit }) : await queue.list(state as TaskState, { queue: name, offset, limit, values: false })
-      : await listByName(queue, name, state as TaskState, taskName, offset, limit, json);
+    const page = async (from: number, size: number) =>
+      json ? await queue.list(state as TaskState, { queue: name, offset: from, limit: size }) : await queue.list(state as TaskState, { queue: name, offset: from, limit: size, values: false });
+    let total: number | null = null;
+    let tasks: TaskSummary[];
+    if (taskName !== undefined) {
+      tasks = await listByName(queue, name, state as TaskState, taskName, offset, limit, json);
+    } else if (newest) {
+      // The page at that distance from the end, reversed; the end moves while tasks come and go, so it is as of the count.
+      total = (await queue.counts(name))[state as TaskState];
+      const end = Math.max(0, total - offset);
+      tasks = end === 0 ? [] : (await page(Math.max(0, end - limit), Math.min(limit, end))).reverse();
+    } else {
+      tasks = await page(offset, limit);
+    }
+    if (tasks.length === 0 && offset > 0 && taskName === undefined) total ??= (await queue.counts(name))[state as TaskState];
+    const empty = total !== null && offset > 0 && offset >= total
+      ? `No ${state} tasks in queue '${name}' past offset ${offset}: ${total} in all.`
+      : `No ${state} tasks in queue '${name}'${taskName === undefined ? '' : ` named '${taskName}'`}.`;
     const now = await place.now();
     const rows = tasks.map((t) => [t.id, t.name, t.state, `${t.attempts}/${t.maxAttempts}`, relativeTime(t.enqueuedAt, now), stateDetail(t, now), cell(t.error?.message ?? '')]);
     const columns = [{ header: 'ID' }, { header: 'NAME' }, { header: 'STATE' }, { header: 'ATTEMPTS', right: true }, { header: 'ENQUEUED' }, { header: detailHeader(state as TaskState) }, { header: 'ERROR' }];
-    return { json: tasks, text: textTable(columns, rows, `No ${state} tasks in queue '${name}'${taskName === undefined ? '' : ` named '${taskName}'`}.`) };
+    return { json: tasks, text: textTable(columns, rows, empty) };
   },
 };
 
