@@ -37,7 +37,7 @@ import type { ListOptions, ThroughputOptions } from '../interfaces/task-insight-
 import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import { checkList, checkThroughput } from './insight-options.checks.js';
 import { byNaturalOrder } from '../engine/natural-order.js';
-import { leftOutQueues } from '../discovery/served-queues.js';
+import { leftOutQueues, servedQueues } from '../discovery/served-queues.js';
 
 export type { ListOptions } from '../interfaces/task-insight-options.interface.js';
 
@@ -56,6 +56,8 @@ export class TaskQueue {
   private readonly waiter: TaskWaiter;
   private readonly batcher: EnqueueBatcher;
   private readonly preparer: EnqueuePreparer;
+  /** Nest ran the app's onApplicationBootstrap hooks: this app's own worker, if it has one, has started. */
+  private bootstrapped = false;
 
   /** @internal Made by Nest's injector (the declaration is left out of the built types, which would name optional peers). */
   constructor(
@@ -68,7 +70,8 @@ export class TaskQueue {
     @Optional() @Inject(WAITING_TASK_HINT) hints: WaitingTaskHints | null = null,
   ) {
     const leftOut = (queue: string) => leftOutQueues(options, registry).includes(queue);
-    this.waiter = new TaskWaiter(engine, hub, { workersListed: engine.listsEveryWorker, hints, leftOut });
+    const ownWorkerPending = (queue: string) => !this.bootstrapped && servedQueues(options, registry).has(queue);
+    this.waiter = new TaskWaiter(engine, hub, { workersListed: engine.listsEveryWorker, hints, leftOut, ownWorkerPending });
     this.batcher = new EnqueueBatcher(engine);
     this.preparer = new EnqueuePreparer(registry, options, createTaskIdGenerator());
   }
@@ -310,6 +313,11 @@ export class TaskQueue {
     const { queue, id } = this.locate(task, options, 'waitFor', WAIT_FOR_KEYS);
     const timeout = checkRange(options?.timeout, 'waitFor', 'timeout', 'waitForTimeout');
     return (await this.waiter.wait(queue, id, timeout)) as R;
+  }
+
+  /** @internal Nest's bootstrap hook (found by name): from here on, this app's own worker has started. */
+  onApplicationBootstrap(): void {
+    this.bootstrapped = true;
   }
 
   /**

@@ -25,6 +25,11 @@ export interface TaskWaiterSettings {
   hints?: WaitingTaskHints | null;
   /** Whether this app's handlers consume `queue` but its `worker.queues` leaves it out (a likely cause of no worker). */
   leftOut?: (queue: string) => boolean;
+  /**
+   * Whether this app serves `queue` but its worker has not started yet: it starts at onApplicationBootstrap,
+   * so a waitFor awaited in an onModuleInit hook waits for it in vain.
+   */
+  ownWorkerPending?: (queue: string) => boolean;
 }
 
 /** What a timed-out waitFor of a task still waiting says runs tasks in the test mode, where no worker may be listed. */
@@ -127,6 +132,12 @@ export class TaskWaiter {
       const seen = `the task is ${task.state}`;
       if (task.state !== 'waiting' && task.state !== 'delayed') return seen;
       const serving = workers.flatMap((w) => w.queues).filter((q) => q.queue === queue);
+      if (serving.length === 0 && this.settings.ownWorkerPending?.(queue)) {
+        return (
+          `${seen}, and this app's own worker, which serves queue '${queue}', has not started: it starts at onApplicationBootstrap, ` +
+          'after every onModuleInit has resolved, so a waitFor awaited in onModuleInit waits for it in vain (wait in onApplicationBootstrap or later)'
+        );
+      }
       // None at all: a mistyped prefix, or a fleet that is down (in the test mode, worker: false or no handler, which its hint names).
       const { hints, leftOut } = this.settings;
       if (workers.length === 0) {

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { TaskContext, TaskFailedError, TaskHandler, TaskNotFoundError, WaitForTimeoutError } from '../../lib/index.js';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { TaskContext, TaskFailedError, TaskHandler, TaskModule, TaskNotFoundError, TaskQueue, WaitForTimeoutError } from '../../lib/index.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
-import { removePrefix, uniquePrefix } from '../utils/redis.js';
+import { TEST_CONNECTION, removePrefix, uniquePrefix } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
 
 @Injectable()
@@ -185,5 +186,43 @@ describe('waitFor', () => {
     const refs = await t.queue.enqueueMany(Array.from({ length: 30 }, (_, n) => ({ name: 'w.sum', payload: { a: n, b: 1 } })));
     const results = await Promise.all(refs.map((ref) => t.queue.waitFor<{ sum: number }>(ref, { timeout: 10_000 })));
     expect(results.map((r) => r.sum)).toEqual(Array.from({ length: 30 }, (_, n) => n + 1));
+  });
+});
+
+// The app's own worker starts at onApplicationBootstrap: a waitFor awaited in an onModuleInit hook holds
+// bootstrap until its timeout, and must say why rather than blame the prefix or the fleet.
+@Injectable()
+class WaitsAtInit implements OnModuleInit {
+  constructor(private readonly tasks: TaskQueue) {}
+
+  async onModuleInit() {
+    const ref = await this.tasks.enqueue('w.sum', { a: 1, b: 2 });
+    await this.tasks.waitFor(ref, { timeout: 1_500 });
+  }
+}
+
+describe('waitFor awaited in onModuleInit, for a task this app itself would run', () => {
+  const prefix = uniquePrefix('wait-init');
+  afterAll(() => removePrefix(prefix));
+
+  it('times out saying the app\'s own worker has not started yet, and where to wait instead', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [TaskModule.forRoot({ connection: TEST_CONNECTION, prefix, defaults: { attempts: 1 } })],
+      providers: [WaitTasks, WaitsAtInit],
+    }).compile();
+    moduleRef.useLogger(false);
+    try {
+      const started = moduleRef.init();
+      await expect(started).rejects.toBeInstanceOf(WaitForTimeoutError);
+      await expect(started).rejects.toMatchObject({
+        message: expect.stringContaining(
+          "the task is waiting, and this app's own worker, which serves queue 'default', has not started: it starts at onApplicationBootstrap, " +
+            'after every onModuleInit has resolved, so a waitFor awaited in onModuleInit waits for it in vain (wait in onApplicationBootstrap or later)',
+        ),
+      });
+    } finally {
+      // Its connections opened before the hook failed.
+      await moduleRef.close();
+    }
   });
 });
