@@ -24,7 +24,7 @@ export { TaskPayload, TaskCtx } from './decorators/task-params.decorators.js';
 export { TaskQueue, type ListOptions } from './producer/task-queue.js';
 export type { RemoveOption } from './interfaces/retention-option.js';
 export { TaskContext, type TaskContextIo } from './execution/task-context.js';
-export type { TaskHandlerOptions } from './interfaces/task-handler-options.interface.js';
+export type { DefinitionHandlerOptions, TaskHandlerOptions } from './interfaces/task-handler-options.interface.js';
 export type { EnqueueOptions, EnqueueManyItem, TypedEnqueueManyItem, CheckedEnqueueManyItem, ResultOfItem } from './interfaces/enqueue-options.interface.js';
 export type { BackoffOptions } from './interfaces/backoff-options.interface.js';
 export type { TaskPolicyOptions } from './interfaces/task-policy-options.interface.js';

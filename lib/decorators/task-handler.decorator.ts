@@ -1,7 +1,7 @@
 import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import type { TaskDefinition, TaskSchema } from '../interfaces/task-definition.interface.js';
-import type { TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
+import type { DefinitionHandlerOptions, TaskHandlerOptions } from '../interfaces/task-handler-options.interface.js';
 import { describeValue, isOptionsObject } from '../config/option-checks.js';
 import { checkMethodPlacement } from './method-placement.js';
 
@@ -55,8 +55,11 @@ export type HandlerDecoratorOf<T> = T extends TaskDefinition<infer _P, infer R, 
 // By name, by definition (its types allowed), and last one signature for both: no overload matching, TypeScript 7
 // reports only the last one's error, which for two overloads blamed the wrong argument for one of them.
 export function TaskHandler(name: string, options?: TaskHandlerOptions): MethodDecorator;
-export function TaskHandler<P, R, O>(task: TaskDefinition<P, R, O>, options?: TaskHandlerOptions): TypedTaskHandlerDecorator<O, R>;
-export function TaskHandler<const T extends string | TaskDefinition<unknown, unknown, unknown>>(task: T, options?: TaskHandlerOptions): HandlerDecoratorOf<T>;
+export function TaskHandler<P, R, O>(task: TaskDefinition<P, R, O>, options?: DefinitionHandlerOptions): TypedTaskHandlerDecorator<O, R>;
+export function TaskHandler<const T extends string | TaskDefinition<unknown, unknown, unknown>>(
+  task: T,
+  options?: T extends string ? TaskHandlerOptions : DefinitionHandlerOptions,
+): HandlerDecoratorOf<T>;
 export function TaskHandler(task: string | TaskDefinition<unknown, unknown, unknown>, options: TaskHandlerOptions = {}): MethodDecorator {
   const decorate = handlerMetadata(task, options);
   const label = typeof task === 'string' ? JSON.stringify(task) : typeof task?.name === 'string' ? JSON.stringify(task.name) : '...';

@@ -20,3 +20,10 @@ export interface TaskHandlerOptions extends TaskPolicyOptions {
    */
   schedule?: HandlerScheduleOptions | undefined;
 }
+
+/**
+ * Options of `@TaskHandler(definition, ...)`: only what the worker applies. The queue and the policy are the
+ * definition's (`defineTask(name, { queue, attempts, ... })`), so that an app without the handler enqueues
+ * with them too; bootstrap refuses them here.
+ */
+export type DefinitionHandlerOptions = Pick<TaskHandlerOptions, 'concurrency' | 'globalConcurrency' | 'schedule'>;

@@ -50,6 +50,24 @@ export class EmailTasks {
     return { messageId: payload.to + to + task.id };
   }
 
+  // Beside a definition, only what the worker applies: the queue and the policy are the definition's.
+  @TaskHandler(SendEmail, { concurrency: 2, globalConcurrency: 4 })
+  limited(payload: { to: string }) {
+    return { messageId: payload.to };
+  }
+
+  // @ts-expect-error the queue is the definition's (bootstrap refuses it here too)
+  @TaskHandler(SendEmail, { queue: 'emails' })
+  queued(payload: { to: string }) {
+    return { messageId: payload.to };
+  }
+
+  // @ts-expect-error so are attempts
+  @TaskHandler(SendEmail, { attempts: 5 })
+  retried(payload: { to: string }) {
+    return { messageId: payload.to };
+  }
+
   // A handler may take fewer parameters, and return synchronously.
   @TaskHandler(SendEmail)
   noParameters() {

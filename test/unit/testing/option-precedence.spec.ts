@@ -65,6 +65,7 @@ describe('option precedence: enqueue, handler, queue defaults, module defaults',
   it('refuses, beside a definition, a handler option that the enqueuing app settles', async () => {
     @Injectable()
     class Elsewhere {
+      // @ts-expect-error the types refuse them too; bootstrap must, for code the types do not see
       @TaskHandler(Notify, { queue: 'other', backoff: { type: 'fixed', delay: 30_000 } })
       notify() {}
     }
@@ -80,6 +81,7 @@ describe('option precedence: enqueue, handler, queue defaults, module defaults',
     const configured: { queue?: string; attempts?: number } = {};
     @Injectable()
     class FromConfig {
+      // @ts-expect-error the types refuse the keys even when undefined; at run time, undefined counts as not given
       @TaskHandler(Notify, { queue: configured.queue, attempts: configured.attempts, concurrency: 2 })
       notify() {}
     }
