@@ -56,7 +56,7 @@ function workerTable(workers: WorkerView[]): HTMLElement {
       h('td', { class: 'n' }, w.pid),
       h('td', { class: 'wrap' }, nameList(w.queues, 'queues')),
       h('td', { class: 'wrap' }, nameList(w.handlers, 'handlers')),
-      h('td', { class: 'n' }, `${num(w.running)} / ${num(w.concurrency)}`),
+      h('td', { class: 'n' }, `${num(w.running)} / ${num(w.concurrency)}`, w.buffered > 0 ? h('span', { class: 'muted' }, ` +${num(w.buffered)} buffered`) : null),
       h('td', {}, `${duration(w.heartbeatAgeMs)} ago`),
     );
   return h(

@@ -103,6 +103,7 @@ export class DashboardReader {
         handlers: [...new Set(w.queues.flatMap((q) => q.handlers))].sort(byNaturalOrder),
         queues: w.queues.map((q) => q.queue).sort(byNaturalOrder),
         running: w.queues.reduce((sum, q) => sum + q.running, 0),
+        buffered: w.queues.reduce((sum, q) => sum + q.buffered, 0),
         concurrency: w.queues.reduce((sum, q) => sum + q.concurrency, 0),
         heartbeatAgeMs: Math.max(0, now - w.lastSeenAt),
       })),

@@ -20,8 +20,10 @@ export interface WorkerView {
   /** Task names it has handlers for, over every queue. */
   handlers: string[];
   queues: string[];
-  /** Tasks it ran at its last heartbeat. */
+  /** Tasks in its slots at its last heartbeat. */
   running: number;
+  /** Tasks it had leased ahead into its buffer, not started. */
+  buffered: number;
   concurrency: number;
   /** Ms since its last heartbeat reached the store. */
   heartbeatAgeMs: number;

@@ -5,8 +5,13 @@ export interface WorkerQueueInfo {
   handlers: string[];
   /** Most tasks of this queue it runs at once. */
   concurrency: number;
-  /** Tasks of this queue it held at its last heartbeat. */
+  /** Tasks of this queue in its slots at its last heartbeat (running, or waiting for their handler's own limit): at most `concurrency`. */
   running: number;
+  /**
+   * Tasks of this queue it had leased ahead into its buffer, to start as slots free (see docs/semantics.md):
+   * active in the queue's counts, but not started. 0 in a heartbeat of a version before 0.2.
+   */
+  buffered: number;
 }
 
 /** A live worker (an app instance with a worker), as its last heartbeat described it. */

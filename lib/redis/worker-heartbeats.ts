@@ -52,7 +52,10 @@ export class WorkerHeartbeats {
     const records = (await redacted(runScript(this.client, 'listWorkers', [this.keys.directory], args))) as string[];
     return records.flatMap((text) => {
       try {
-        return [JSON.parse(text) as WorkerInfo];
+        const worker = JSON.parse(text) as WorkerInfo;
+        // A heartbeat of an earlier version counted its buffer in `running` and has no `buffered`.
+        for (const q of worker.queues) q.buffered ??= 0;
+        return [worker];
       } catch {
         return [];
       }

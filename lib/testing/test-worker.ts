@@ -228,7 +228,8 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private async advertise(): Promise<void> {
     if (this.stopping || this.queues().length === 0) return;
     const queues = [...servedQueues(this.options, this.registry)].map(([queue, handlers]) => ({
-      queue, handlers: handlers.map((h) => h.name), concurrency: this.concurrency(queue), running: this.held.get(queue) ?? 0,
+      // Nothing leased ahead here (see request()): what it holds is in its slots.
+      queue, handlers: handlers.map((h) => h.name), concurrency: this.concurrency(queue), running: this.held.get(queue) ?? 0, buffered: 0,
     }));
     await this.engine.heartbeat({ instanceId: this.workerToken, host: hostname(), pid: process.pid, startedAt: this.startedAt, queues }, LEASE_MS);
   }

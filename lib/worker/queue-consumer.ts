@@ -124,9 +124,14 @@ export class QueueConsumer {
     this.surroundings = { engine, events, telemetry, logMaxLines: settings.logMaxLines, maxResultBytes: settings.maxResultBytes };
   }
 
-  /** Tasks this consumer holds now (running, buffered or waiting for their handler): for the heartbeat and the health check. */
+  /** Tasks this consumer holds in its slots now (running or waiting for their handler): for the heartbeat and the health check. */
   get running(): number {
-    return this.ledger.size;
+    return Math.max(0, this.ledger.size - this.runQueue.buffered);
+  }
+
+  /** Tasks it leased ahead and holds in its buffer, not started yet. */
+  get buffered(): number {
+    return this.runQueue.buffered;
   }
 
   /** How long its longest-running attempt has run (ms), or null: for the health check's maxRunningMs. */

@@ -69,6 +69,11 @@ export class RunQueue<T extends Schedulable> {
     private readonly handBack: (items: T[]) => void = () => undefined,
   ) {}
 
+  /** Tasks leased ahead and waiting here for a slot. */
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
   /** Slots a task arriving now would start in at once: neither running nor promised to a buffered task. */
   get freeSlots(): number {
     return Math.max(0, this.concurrency - this.running - this.buffer.length);

@@ -30,7 +30,7 @@ export interface WorkerStatus {
    * Per queue it consumes: tasks held now in this process (running, or buffered for their handler), its
    * concurrency, and how long the longest-running attempt has run (ms; null when none runs).
    */
-  queues: Array<{ queue: string; running: number; concurrency: number; oldestRunningMs: number | null }>;
+  queues: Array<{ queue: string; running: number; buffered: number; concurrency: number; oldestRunningMs: number | null }>;
 }
 
 /**
@@ -85,7 +85,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       return new QueueConsumer(queue, this.engine, this.registry, settings, this.logger, this.telemetry, this.events);
     });
     const heartbeat = new WorkerHeartbeat(this.engine, workerToken, worker.leaseMs, () =>
-      consumers.map((c) => ({ queue: c.queue, handlers: [...c.handlerNames], concurrency: c.concurrency, running: c.running })),
+      consumers.map((c) => ({ queue: c.queue, handlers: [...c.handlerNames], concurrency: c.concurrency, running: c.running, buffered: c.buffered })),
       this.logger,
     );
     try {
@@ -124,7 +124,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     return {
       enabled,
       running: enabled && this.consumers.length > 0 && this.stopped === null,
-      queues: this.consumers.map((c) => ({ queue: c.queue, running: c.running, concurrency: c.concurrency, oldestRunningMs: c.oldestRunningMs() })),
+      queues: this.consumers.map((c) => ({ queue: c.queue, running: c.running, buffered: c.buffered, concurrency: c.concurrency, oldestRunningMs: c.oldestRunningMs() })),
     };
   }
 

@@ -282,7 +282,7 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
     });
 
     it('lists a worker while its heartbeat lasts, and forgets it when it retires or stops beating', async () => {
-      const worker = { instanceId: 'i1', host: 'h', pid: 1, startedAt: 5, queues: [{ queue: QUEUE, handlers: ['job'], concurrency: 2, running: 0 }] };
+      const worker = { instanceId: 'i1', host: 'h', pid: 1, startedAt: 5, queues: [{ queue: QUEUE, handlers: ['job'], concurrency: 2, running: 0, buffered: 0 }] };
       await engine.tasks.heartbeat(worker, 10_000);
       await engine.tasks.heartbeat({ ...worker, instanceId: 'i2' }, 1_000);
       const listed = await engine.tasks.workers();
@@ -295,7 +295,7 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
     });
 
     it('hands a task over to a live worker that advertises its name, without using an attempt', async () => {
-      const carrier = { instanceId: 'c', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['other'], concurrency: 1, running: 0 }] };
+      const carrier = { instanceId: 'c', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['other'], concurrency: 1, running: 0, buffered: 0 }] };
       await engine.tasks.heartbeat(carrier, 1_000);
       await add(newTask('o', { name: 'other' }), newTask('j'));
       const mine = (await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks;
@@ -313,7 +313,7 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
     });
 
     it('hands a parked backlog to the carrier a fetch at a time, oldest first, none lost or run twice', async () => {
-      const carrier = { instanceId: 'c', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['other'], concurrency: 2, running: 0 }] };
+      const carrier = { instanceId: 'c', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['other'], concurrency: 2, running: 0, buffered: 0 }] };
       await engine.tasks.heartbeat(carrier, 30_000);
       await add(...Array.from({ length: 7 }, (_, n) => newTask(`o${n}`, { name: 'other' })));
       expect((await engine.tasks.fetch(QUEUE, { ...request(5), handlerNames: ['job'] })).tasks).toEqual([]);
@@ -332,7 +332,7 @@ export function describeEngineContract(engineName: string, open: OpenEngine): vo
      * the second carrier's waker, with the wake-ups the adds and the parking left (one per key at most) taken.
      */
     const backlogParkedForTwoCarriers = async () => {
-      const carrier = (id: string) => ({ instanceId: id, host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['other'], concurrency: 2, running: 0 }] });
+      const carrier = (id: string) => ({ instanceId: id, host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['other'], concurrency: 2, running: 0, buffered: 0 }] });
       await engine.tasks.heartbeat(carrier('c1'), 30_000);
       await engine.tasks.heartbeat(carrier('c2'), 30_000);
       await add(...Array.from({ length: 6 }, (_, n) => newTask(`o${n}`, { name: 'other' })));

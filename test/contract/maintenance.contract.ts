@@ -181,7 +181,7 @@ export function describeMaintenanceContract(open: () => Promise<EngineUnderTest>
       await add(newTask('q1'));
       await engine.tasks.add([{ queue: 'other', task: newTask('q2') }]);
       await add(newTask('q3'));
-      const worker = { instanceId: 'wq', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: 'served', handlers: ['job'], concurrency: 1, running: 0 }] };
+      const worker = { instanceId: 'wq', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: 'served', handlers: ['job'], concurrency: 1, running: 0, buffered: 0 }] };
       await engine.tasks.heartbeat(worker, 10_000);
       const schedule = {
         id: 'tick', queue: 'timed', name: 'job', payloadJson: '1', spec: { cron: null, every: 60_000, timezone: null }, priority: 0,

@@ -34,7 +34,7 @@ describe('handing a backlog over to the worker that carries its handler', () => 
   });
 
   it("puts back only what the carrier's fetch takes, oldest first, and the rest stays parked", async () => {
-    const carrier = { instanceId: 'new', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['b'], concurrency: 3, running: 0 }] };
+    const carrier = { instanceId: 'new', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['b'], concurrency: 3, running: 0, buffered: 0 }] };
     await engine.heartbeat(carrier, 30_000);
     await engine.add(Array.from({ length: 300 }, (_, n) => ({ queue: QUEUE, task: newTask(`b${n}`, { name: 'b' }) })));
     // The old version takes them all and parks them for the new one.
@@ -60,7 +60,7 @@ describe('handing a backlog over to the worker that carries its handler', () => 
   });
 
   it('wakes no other carrier when the fleet-wide limit is what holds the rest back', async () => {
-    const carrier = { instanceId: 'limited', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['c'], concurrency: 5, running: 0 }] };
+    const carrier = { instanceId: 'limited', host: 'h', pid: 1, startedAt: 0, queues: [{ queue: QUEUE, handlers: ['c'], concurrency: 5, running: 0, buffered: 0 }] };
     await engine.heartbeat(carrier, 30_000);
     await engine.add(Array.from({ length: 20 }, (_, n) => ({ queue: QUEUE, task: newTask(`c${n}`, { name: 'c' }) })));
     expect((await engine.fetch(QUEUE, { ...request(5), handlerNames: ['a'] })).tasks).toEqual([]);

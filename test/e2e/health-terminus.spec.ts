@@ -102,7 +102,7 @@ describe('TaskHealthIndicator (nestjs-redis-tasks/terminus)', () => {
     expect(body.info!.tasks).toMatchObject({
       status: 'up',
       redis: { reachable: true, roundTripMs: expect.any(Number) },
-      workers: { enabled: true, running: true, queues: [{ queue: 'mail', running: 0, concurrency: 2, oldestRunningMs: null }] },
+      workers: { enabled: true, running: true, queues: [{ queue: 'mail', running: 0, buffered: 0, concurrency: 2, oldestRunningMs: null }] },
     });
   });
 

@@ -24,7 +24,8 @@ export const workersCommand: CliCommand = {
     const shown = (w: (typeof workers)[number]) => (name === undefined ? w.queues : w.queues.filter((q) => q.queue === name));
     const rows = workers.map((w) => [
       w.instanceId, w.host, String(w.pid), relativeTime(w.startedAt, now), relativeTime(w.lastSeenAt, now),
-      shown(w).map((q) => `${q.queue} (${q.running}/${q.concurrency})`).join(', '),
+      // Tasks leased ahead are active in the queue's counts but not running: shown apart, or 84/20 reads as a broken limit.
+      shown(w).map((q) => `${q.queue} (${q.running}/${q.concurrency}${q.buffered > 0 ? ` +${q.buffered} buffered` : ''})`).join(', '),
     ]);
     const columns = [{ header: 'INSTANCE' }, { header: 'HOST' }, { header: 'PID', right: true }, { header: 'STARTED' }, { header: 'SEEN' }, { header: 'QUEUES (RUNNING/CONCURRENCY)' }];
     const empty = name === undefined ? `No live workers under prefix '${place.prefix}' on ${place.redis}.` : `No live workers of queue '${name}'.`;

@@ -20,6 +20,26 @@ describe('RunQueue', () => {
     expect(started).toEqual(['a', 'b', 'c']);
   });
 
+  it('counts what waits in its buffer apart, and the slots a task arriving now would start in', async () => {
+    const runQueue = new RunQueue<ReturnType<typeof item>>(2, () => undefined);
+    const h = handler('h');
+    expect([runQueue.buffered, runQueue.freeSlots]).toEqual([0, 2]);
+    const [a, b, c, d] = [item('a', h), item('b', h), item('c', h), item('d', h)];
+    runQueue.offer(a);
+    expect([runQueue.buffered, runQueue.freeSlots]).toEqual([0, 1]);
+    [b, c, d].forEach((i) => runQueue.offer(i));
+    expect([runQueue.buffered, runQueue.freeSlots]).toEqual([2, 0]);
+    // A slot freed this turn is promised to a buffered task: none for a newcomer.
+    runQueue.finished(a, 1);
+    expect([runQueue.buffered, runQueue.freeSlots]).toEqual([2, 0]);
+    await nextTurn();
+    expect([runQueue.buffered, runQueue.freeSlots]).toEqual([1, 0]);
+    runQueue.finished(b, 1);
+    runQueue.finished(c, 1);
+    await nextTurn();
+    expect([runQueue.buffered, runQueue.freeSlots]).toEqual([0, 1]);
+  });
+
   it('starts a task offered while older ones wait in the buffer after them, though a slot freed this turn', async () => {
     const started: string[] = [];
     const runQueue = new RunQueue<ReturnType<typeof item>>(1, (i) => started.push(i.name));
