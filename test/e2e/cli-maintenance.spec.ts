@@ -96,8 +96,15 @@ describe('nestjs-redis-tasks: clean, throughput and unschedule', () => {
     const [text, bad] = await Promise.all([cli('unschedule', 'hourly'), cli('unschedule', 'a{b')]);
     expect(again).toMatchObject({ code: 1, stdout: '' });
     expect(again.stderr.trim()).toBe(`nestjs-redis-tasks: no schedule 'nightly' under prefix '${prefix}' (known: hourly)`);
-    expect(text.stdout.trim()).toBe("Removed schedule 'hourly': nothing more is enqueued from it (tasks it enqueued stay).");
+    expect(text.stdout.trim()).toBe("Removed schedule 'hourly': nothing more is enqueued from it from now on; tasks it enqueued stay.");
     expect(await t.queue.schedules()).toEqual([]);
+    // Named as its task: a schedule an app declares with @TaskHandler({ schedule }), which that app saves again at its start.
+    await t.queue.schedule('upkeep.ok', 'upkeep.ok', { n: 7 }, { every: 60_000, queue: 'upkeep' });
+    const declared = await cli('unschedule', 'upkeep.ok');
+    expect(declared.stdout.trim()).toBe(
+      "Removed schedule 'upkeep.ok': nothing more is enqueued from it until an app that declares it with @TaskHandler({ schedule }) starts " +
+        'and saves it again (remove the declaration to end it for good); tasks it enqueued stay.',
+    );
     expect(bad).toMatchObject({ code: 2, stdout: '' });
     expect(bad.stderr).toContain('nestjs-redis-tasks: unschedule: <id> must be a non-empty string');
   }, 60_000);

@@ -67,6 +67,10 @@ describe('nestjs-redis-tasks: operating queues', () => {
     expect(handled.stdout.trim()).toBe("Retried 0 dead tasks named 'ops.flaky' of queue 'ops'.");
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(missing.stderr).toContain("no task 'nope' in queue 'ops'");
+    // Without --queue it means 'default', which this prefix has not used yet: the refusal says to name the queue.
+    const unnamed = await cli('retry', '--all-dead');
+    expect(unnamed).toMatchObject({ code: 1, stdout: '' });
+    expect(unnamed.stderr).toMatch(/no queue 'default' under prefix '[^']+' \(known: .*ops.*\); check the name, or name the queue: retry --all-dead --queue <queue>/);
   });
 
   it('cancel: a task that has not started, in the default queue unless --queue; a missing or finished one fails', async () => {

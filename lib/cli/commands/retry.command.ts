@@ -58,7 +58,10 @@ export const retryCommand: CliCommand = {
 async function retryAllDead(queue: TaskQueue, values: OptionValues, place: Place): Promise<CommandResult> {
   const given = stringOption(values, 'name');
   const taskName = given === undefined ? undefined : checkName(given, 'retry', '--name');
-  const name = await knownQueue(queue, 'retry', stringOption(values, 'queue') ?? DEFAULTS.queue, '--queue', place);
+  const givenQueue = stringOption(values, 'queue');
+  // Without --queue it is 'default', which a prefix whose queues all have names of their own lacks.
+  const orElse = givenQueue === undefined ? 'or name the queue: retry --all-dead --queue <queue>' : undefined;
+  const name = await knownQueue(queue, 'retry', givenQueue ?? DEFAULTS.queue, '--queue', place, orElse);
   const retried = await queue.retryAll(name, taskName === undefined ? { state: 'dead' } : { state: 'dead', name: taskName });
   const named = taskName === undefined ? '' : ` named '${taskName}'`;
   const lines = [`Retried ${retried} dead task${retried === 1 ? '' : 's'}${named} of queue '${name}'.`];

@@ -18,10 +18,16 @@ export const unscheduleCommand: CliCommand = {
   changes: true,
   async run(queue, { args: [given] }, place) {
     const id = checkName(given, 'unschedule', '<id>');
+    const before = await queue.schedules();
     if (!(await queue.unschedule(id))) {
-      const known = (await queue.schedules()).map((s) => s.id);
+      const known = before.filter((s) => s.id !== id).map((s) => s.id);
       throw new CommandFailure(`no schedule '${id}' under prefix '${place.prefix}' (known: ${known.length === 0 ? 'none' : shortList(known)})`);
     }
-    return { json: { id, unscheduled: true }, text: `Removed schedule '${id}': nothing more is enqueued from it (tasks it enqueued stay).` };
+    // A declared schedule's id is its task name: the apps that declare it save it again when they start.
+    const declared = before.some((s) => s.id === id && s.name === id);
+    const until = declared
+      ? `until an app that declares it with @TaskHandler({ schedule }) starts and saves it again (remove the declaration to end it for good)`
+      : 'from now on';
+    return { json: { id, unscheduled: true }, text: `Removed schedule '${id}': nothing more is enqueued from it ${until}; tasks it enqueued stay.` };
   },
 };
