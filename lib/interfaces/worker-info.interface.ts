@@ -5,7 +5,7 @@ export interface WorkerQueueInfo {
   handlers: string[];
   /** Most tasks of this queue it runs at once. */
   concurrency: number;
-  /** Tasks of this queue in its slots at its last heartbeat (running, or waiting for their handler's own limit): at most `concurrency`. */
+  /** Tasks of this queue in its slots at its last heartbeat (running, or waiting for their handler's own limit): `concurrency` at most, but for runs whose lease was lost and whose handler has not let go yet. */
   running: number;
   /**
    * Tasks of this queue it had leased ahead into its buffer, to start as slots free (see docs/semantics.md):

@@ -19,6 +19,8 @@ const NOT_A_SENTINEL = /unknown command .?sentinel\b/i;
 const SENTINEL_LOGIN_REFUSED = /\bAll sentinels are unreachable\b.*\bLast error: (WRONGPASS|NOAUTH)\b/s;
 /** ioredis' parser meeting a byte no Redis reply starts with: another kind of server (HTTP, a database) on the port. */
 const NOT_REDIS = /^Protocol error, got (.+?) as reply type byte/;
+/** The first byte of a TLS record (alert 0x15, handshake 0x16): a TLS endpoint answering a plain client. */
+const TLS_RECORD = /^"(\u0015|\u0016|\\u0015|\\u0016)"$/;
 
 /**
  * The error that should end waiting for a connection at once, or null when
@@ -62,6 +64,12 @@ export function connectRefusal(error: unknown, target: string, db: number | unde
     );
   }
   const notRedis = NOT_REDIS.exec(error.message);
+  if (notRedis && TLS_RECORD.test(notRedis[1])) {
+    return new RedisUnavailableError(
+      `could not connect to ${redisNamed(target)}: it answered with TLS (a TLS record where a Redis reply was expected); ` +
+        'use a rediss:// URL or the tls option of `connection` (a managed Redis with encryption in transit, or a TLS proxy in front of it)',
+    );
+  }
   if (notRedis) {
     // ioredis adds "Please report this.", which reads like a bug of its own: it is the server on the port.
     return new RedisUnavailableError(

@@ -182,7 +182,7 @@ function recoveredLine(queue: string, { requeued, deadIds, workers, unstarted }:
   const whose = named.length === 0 ? 'a worker that stopped renewing its' : named.length === 1 ? `worker ${named[0]}, which stopped renewing its` : `workers ${named.join(', ')}, which stopped renewing their`;
   const more = deadIds.length > IDS_SHOWN ? ` and ${deadIds.length - IDS_SHOWN} more` : '';
   const dead = deadIds.length === 0 ? '0 dead' : `${deadIds.length} dead, their attempts used up: ${deadIds.slice(0, IDS_SHOWN).join(', ')}${more}`;
-  // Leased ahead into the worker's buffer, they may never have started: their attempt is not counted.
-  const ahead = unstarted === 0 ? '' : `, and ${unstarted} waiting in its buffer put back uncounted`;
+  // Leased ahead into the worker's buffer, they may never have started (some may have since): not counted, once per task.
+  const ahead = unstarted === 0 ? '' : `, and ${unstarted} leased ahead into its buffer put back uncounted (they may not have started)`;
   return `queue '${queue}': took back ${requeued + deadIds.length + unstarted} task(s) from ${whose} leases (crash, hang or lost connection): ${requeued} requeued, ${dead}${ahead}`;
 }

@@ -13,6 +13,7 @@ import { DueTimer } from './due-timer.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { runObservedAttempt, type AttemptSurroundings } from './observed-attempt.js';
 import { DeadTaskWarnings } from './dead-task-warnings.js';
+import { MisplacedTaskWarnings } from './misplaced-task-warnings.js';
 import { NoHandlerWarnings } from './no-handler-warnings.js';
 import { OutageReporter } from './outage-reporter.js';
 import { traced } from '../telemetry/untraced.js';
@@ -74,6 +75,7 @@ export class QueueConsumer {
   private readonly dueTimer = new DueTimer(() => this.onDue());
   private readonly noHandlerWarnings: NoHandlerWarnings;
   private readonly deadWarnings: DeadTaskWarnings;
+  private readonly misplacedWarnings: MisplacedTaskWarnings;
   private stopping = false;
   /** When stop() began (local ms), or null while running. */
   private stoppingSince: number | null = null;
@@ -105,6 +107,7 @@ export class QueueConsumer {
     this.outage = new OutageReporter(queue, logger, events);
     this.noHandlerWarnings = new NoHandlerWarnings(queue, logger);
     this.deadWarnings = new DeadTaskWarnings(queue, logger);
+    this.misplacedWarnings = new MisplacedTaskWarnings(queue, logger);
     this.batcher = new SettleBatcher(
       queue,
       engine,
@@ -324,9 +327,12 @@ export class QueueConsumer {
     if (run.kind === 'failed' && run.poison) {
       this.logger.warn(`queue '${this.queue}': task ${task.id} (${task.name}) cannot be run: ${run.error.message}; moved to dead`);
     }
-    if (!slot.handler) this.noHandlerWarnings.warn(task.name, task.id);
-    else if (slot.handler.queue !== this.queue) this.noHandlerWarnings.warn(task.name, task.id, slot.handler.queue);
-    else if (outcome.kind === 'failed' && outcome.then.action === 'dead' && !(run.kind === 'failed' && run.poison)) this.deadWarnings.warn(task, outcome.error);
+    if (!slot.handler) {
+      this.noHandlerWarnings.warn(task.name, task.id);
+    } else {
+      if (slot.handler.queue !== this.queue) this.misplacedWarnings.warn(task.id, slot.handler);
+      if (outcome.kind === 'failed' && outcome.then.action === 'dead' && !(run.kind === 'failed' && run.poison)) this.deadWarnings.warn(task, outcome.error);
+    }
     this.batcher.add(outcome);
     return outcome;
   }

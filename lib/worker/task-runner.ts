@@ -20,17 +20,6 @@ export type RunOutcome =
   | ({ kind: 'failed'; poison?: boolean; thrown?: unknown } & Failure)
   | { kind: 'limited'; delayMs: number; error: TaskErrorInfo; thrown: unknown };
 
-/**
- * Why a task is not run by this app's handler for its name: the task waits in another queue than the one
- * the handler consumes (enqueued by name from an app without the handler, which sends it to 'default').
- */
-export function misplacedTaskMessage(name: string, queue: string, handler: Pick<RegisteredHandler, 'queue' | 'source'>): string {
-  return (
-    `no handler for ${name} in queue '${queue}': this app's handler for it (${handler.source}) consumes queue '${handler.queue}', ` +
-    `so the task was not run outside that queue's limits and policy; enqueue it there ({ queue: '${handler.queue}' }, or by its definition)`
-  );
-}
-
 /** A failure in the library's words, which may quote the handler's (a toJSON's error): kept within the limits. */
 function failed(message: string, permanent: boolean): RunOutcome {
   return { kind: 'failed', error: { message: boundedMessage(message) }, permanent };
@@ -49,8 +38,6 @@ export function runAttempt(
   maxResultBytes: number,
 ): Promise<RunOutcome> {
   if (!handler) return Promise.resolve(failed(`no handler for ${task.name}`, true));
-  // Run here, it would escape its own queue's concurrency, rate limit and policy: ended, saying where it belongs.
-  if (handler.queue !== queue) return Promise.resolve(failed(misplacedTaskMessage(task.name, queue, handler), true));
   if (task.unreadable !== undefined) return Promise.resolve<RunOutcome>({ kind: 'failed', error: { message: task.unreadable }, permanent: true, poison: true });
   const ctx = new TaskContext(task.id, task.name, queue, task.attempt, task.maxAttempts, task.enqueuedAt, state, io);
   const invoke = (payload: unknown) => withTimeout(handler.invoke(payload, ctx), task.timeoutMs, state.abort);

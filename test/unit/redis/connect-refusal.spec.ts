@@ -30,6 +30,14 @@ describe('connectRefusal', () => {
     );
   });
 
+  it('tells a TLS endpoint answering a plain client (a TLS alert or handshake byte) to use rediss://', () => {
+    for (const byte of ['\u0015', '\\u0015', '\u0016']) {
+      const refusal = connectRefusal(new Error(`Protocol error, got "${byte}" as reply type byte. Please report this.`), 'h:6380', undefined, (e) => (e as Error).message);
+      expect(refusal).toBeInstanceOf(RedisUnavailableError);
+      expect(refusal!.message).toMatch(/^could not connect to Redis at h:6380: it answered with TLS .*; use a rediss:\/\/ URL or the tls option of `connection`/);
+    }
+  });
+
   it('names where Redis is as plain words, whatever the shape of the connection', () => {
     expect(redisNamed('r:6379')).toBe('Redis at r:6379');
     expect(redisNamed('/run/redis.sock')).toBe('Redis at /run/redis.sock');

@@ -250,7 +250,7 @@ describe('LeaseKeeper: the line of a recovery', () => {
   it('counts the tasks put back uncounted from its buffer apart from the requeued ones', async () => {
     expect(await warningFor({ requeued: 1, dead: 1, deadIds: ['t9'], workers: ['a.1'], unstarted: 60 })).toEqual([
       "queue 'q': took back 62 task(s) from worker a.1, which stopped renewing its leases (crash, hang or lost connection): " +
-        '1 requeued, 1 dead, their attempts used up: t9, and 60 waiting in its buffer put back uncounted',
+        '1 requeued, 1 dead, their attempts used up: t9, and 60 leased ahead into its buffer put back uncounted (they may not have started)',
     ]);
   });
 });

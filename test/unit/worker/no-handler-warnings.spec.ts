@@ -5,11 +5,11 @@ describe('NoHandlerWarnings', () => {
   it('warns once per task name per minute, then says how many it left out', () => {
     const lines: string[] = [];
     const warnings = new NoHandlerWarnings('q', { warn: (line: string) => lines.push(line) });
-    warnings.warn('a', 't1', undefined, 0);
-    warnings.warn('a', 't2', undefined, 1_000);
-    warnings.warn('a', 't3', undefined, 2_000);
-    warnings.warn('b', 't4', undefined, 3_000);
-    warnings.warn('a', 't5', undefined, 61_000);
+    warnings.warn('a', 't1', 0);
+    warnings.warn('a', 't2', 1_000);
+    warnings.warn('a', 't3', 2_000);
+    warnings.warn('b', 't4', 3_000);
+    warnings.warn('a', 't5', 61_000);
     expect(lines).toEqual([
       "queue 'q': task t1 is dead: no handler for a; no live worker of the queue advertises a handler for it",
       "queue 'q': task t4 is dead: no handler for b; no live worker of the queue advertises a handler for it",
