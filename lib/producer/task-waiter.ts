@@ -11,6 +11,8 @@ import { timers, within } from '../timers/own-timers.js';
 
 /** Longest a timed-out waitFor spends reading the task for its message, past its timeout. */
 const LOOK_AT_TIMEOUT_MS = 500;
+/** Other queues a waitFor that finds no task reads for one of its id: a message, not a search of a huge prefix. */
+const QUEUES_LOOKED_AT = 100;
 
 /** What a TaskWaiter may assume of the store it reads. */
 export interface TaskWaiterSettings {
@@ -105,7 +107,7 @@ export class TaskWaiter {
       this.vanished.wake();
       this.engine.watch(queue, id).then(
         async (watched) => {
-          if (watched === undefined) return waiter.reject(new TaskNotFoundError(id, queue));
+          if (watched === undefined) return waiter.reject(new TaskNotFoundError(id, queue, false, await this.queuesHolding(id, queue)));
           if (watched.final) return finish(waiter, queue, id, watched.final);
           await this.follow(queue, watched.lastEventId);
         },
@@ -154,6 +156,19 @@ export class TaskWaiter {
     });
     const failed = (error: unknown) => `its state could not be read (${error instanceof Error ? error.message : String(error)})`;
     return within(look.catch(failed), LOOK_AT_TIMEOUT_MS, unread);
+  }
+
+  /**
+   * The other queues of the prefix (at most QUEUES_LOOKED_AT) that hold a task of this id, for the message
+   * of a waitFor that found none in `queue`; none when they cannot be read within LOOK_AT_TIMEOUT_MS.
+   */
+  private queuesHolding(id: string, queue: string): Promise<string[]> {
+    const look = this.engine.queues().then(async (names) => {
+      const others = names.filter((name) => name !== queue).slice(0, QUEUES_LOOKED_AT);
+      const found = await Promise.all(others.map(async (name) => ((await this.engine.get(name, id)) ? name : null)));
+      return found.filter((name): name is string => name !== null);
+    });
+    return within(look.catch((): string[] => []), LOOK_AT_TIMEOUT_MS, []);
   }
 
   /**

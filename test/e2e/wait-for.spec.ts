@@ -143,10 +143,18 @@ describe('waitFor', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(TaskNotFoundError);
-    expect(error).toMatchObject({ taskId: 'no-such-id', queue: 'default' });
+    expect(error).toMatchObject({ taskId: 'no-such-id', queue: 'default', foundIn: [] });
+    expect((error as Error).message).toBe("no task no-such-id in queue 'default' (never added, cancelled, or already removed by remove() or retention)");
 
     const ref = await t.queue.enqueue('w.sum', { a: 1, b: 2 }, { queue: 'no-worker', id: 'only-in-no-worker' });
-    await expect(t.queue.waitFor(ref.id, { timeout: 5_000 })).rejects.toThrow(TaskNotFoundError);
+    // A bare id is looked for in 'default': the refusal names the queue that holds it.
+    await expect(t.queue.waitFor(ref.id, { timeout: 5_000 })).rejects.toMatchObject({
+      name: 'TaskNotFoundError',
+      foundIn: ['no-worker'],
+      message:
+        "no task only-in-no-worker in queue 'default' (never added, cancelled, or already removed by remove() or retention); " +
+        "a task of this id is in queue 'no-worker': pass { queue: 'no-worker' }, or the ref enqueue returned, which names its queue",
+    });
     await expect(t.queue.waitFor({ id: ref.id, queue: 'other' }, { timeout: 5_000 })).rejects.toThrow(TaskNotFoundError);
     expect(await t.queue.cancel(ref)).toBe(true);
     await expect(t.queue.waitFor(ref, { timeout: 5_000 })).rejects.toThrow(TaskNotFoundError);
