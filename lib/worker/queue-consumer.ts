@@ -324,14 +324,14 @@ export class QueueConsumer {
       this.ledger.signalIfFree();
       return null;
     }
-    if (run.kind === 'failed' && run.poison) {
-      this.logger.warn(`queue '${this.queue}': task ${task.id} (${task.name}) cannot be run: ${run.error.message}; moved to dead`);
-    }
+    // A payload that cannot be read has a line of its own, not the dead-task one.
+    const poison = run.kind === 'failed' && run.poison === true;
+    if (poison) this.logger.warn(`queue '${this.queue}': task ${task.id} (${task.name}) cannot be run: ${run.error.message}; moved to dead`);
     if (!slot.handler) {
       this.noHandlerWarnings.warn(task.name, task.id);
     } else {
       if (slot.handler.queue !== this.queue) this.misplacedWarnings.warn(task.id, slot.handler);
-      if (outcome.kind === 'failed' && outcome.then.action === 'dead' && !(run.kind === 'failed' && run.poison)) this.deadWarnings.warn(task, outcome.error);
+      if (!poison && outcome.kind === 'failed' && outcome.then.action === 'dead') this.deadWarnings.warn(task, outcome.error);
     }
     this.batcher.add(outcome);
     return outcome;
