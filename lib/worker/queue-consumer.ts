@@ -75,6 +75,8 @@ export class QueueConsumer {
   private readonly dueTimer = new DueTimer(() => this.onDue());
   private readonly noHandlerWarnings: NoHandlerWarnings;
   private readonly deadWarnings: DeadTaskWarnings;
+  /** Dead-task warnings waiting for their settle (see record). */
+  private readonly deadOnSettle = new Map<AttemptOutcome, () => void>();
   private readonly misplacedWarnings: MisplacedTaskWarnings;
   private stopping = false;
   /** When stop() began (local ms), or null while running. */
@@ -119,7 +121,15 @@ export class QueueConsumer {
       // Not while a fetch waits for news on the waker's own connection: Redis could run the two in either order,
       // and the worker read the later one's tasks first. Whatever this one would take wakes that one instead.
       () => !this.stopping && !this.waitingForNews,
-      (outcome, reason) => this.outage.discarded(outcome.lease.id, reason),
+      (outcome, reason) => {
+        this.deadOnSettle.delete(outcome);
+        this.outage.discarded(outcome.lease.id, reason);
+      },
+      (outcome) => {
+        if (this.deadOnSettle.size === 0) return;
+        this.deadOnSettle.get(outcome)?.();
+        this.deadOnSettle.delete(outcome);
+      },
       (flush) => void this.track(flush.finally(() => this.ledger.signalIfFree())),
     );
     this.leases = new LeaseKeeper(queue, engine, settings.leaseMs, settings.workerToken, this.ledger, (leases) => this.onLeasesLost(leases), this.outage, logger);
@@ -331,7 +341,11 @@ export class QueueConsumer {
       this.noHandlerWarnings.warn(task.name, task.id);
     } else {
       if (slot.handler.queue !== this.queue) this.misplacedWarnings.warn(task.id, slot.handler);
-      if (!poison && outcome.kind === 'failed' && outcome.then.action === 'dead') this.deadWarnings.warn(task, outcome.error);
+      // Said once the settle is taken: a lease lost meanwhile means the task is not dead but runs again.
+      if (!poison && outcome.kind === 'failed' && outcome.then.action === 'dead') {
+        const error = outcome.error;
+        this.deadOnSettle.set(outcome, () => this.deadWarnings.warn(task, error));
+      }
     }
     this.batcher.add(outcome);
     return outcome;

@@ -58,6 +58,8 @@ export class SettleBatcher {
     private readonly fetching: () => boolean,
     /** An outcome the store did not take: the lease was no longer this worker's, or the store stayed out of reach. */
     private readonly onDiscarded: (outcome: AttemptOutcome, reason: string) => void,
+    /** An outcome the store took (what is said of it, such as a task now dead, waits for this). */
+    private readonly onRecorded: (outcome: AttemptOutcome) => void,
     /** Each flush, as it starts (the consumer tracks it until it ends, for shutdown). */
     private readonly onFlush: (flush: Promise<void>) => void,
   ) {}
@@ -107,7 +109,9 @@ export class SettleBatcher {
       if (answered) {
         const { ticket, reply } = answered;
         try {
-          reply.settled.forEach((taken, i) => taken || this.onDiscarded(outcomes[i], reply.gone?.[i] ? TASK_GONE : LEASE_ENDED));
+          reply.settled.forEach((taken, i) =>
+            taken ? this.onRecorded(outcomes[i]) : this.onDiscarded(outcomes[i], reply.gone?.[i] ? TASK_GONE : LEASE_ENDED),
+          );
           // A rate-limited attempt is not used: if the store loses its record, the task is rightly handed back.
           for (let i = 0; i < outcomes.length; i++) if (reply.settled[i] && outcomes[i].kind !== 'limited') used.push(outcomes[i].lease);
           await this.order.deliver(ticket, () => this.onReply(reply, sentAt));

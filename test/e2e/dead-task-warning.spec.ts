@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { TaskHandler, UnrecoverableTaskError } from '../../lib/index.js';
+import { TaskHandler, UnrecoverableTaskError, type TaskContext } from '../../lib/index.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
-import { removePrefix, uniquePrefix } from '../utils/redis.js';
+import { inspector, removePrefix, uniquePrefix } from '../utils/redis.js';
+import { waitUntil } from '../utils/wait.js';
 
 // A handler's failure is recorded and retried without a log line; the one
 // that ends its task dead is logged, so a broken handler is not quieter than
@@ -17,6 +18,15 @@ class FailingTasks {
   @TaskHandler('db.check', { attempts: 3 })
   check() {
     throw new UnrecoverableTaskError('bad input');
+  }
+
+  /** Runs before db.taken-back gives up: what takes its lease from it, unseen by this worker until its settle. */
+  beforeGivingUp: (task: TaskContext) => Promise<void> = async () => undefined;
+
+  @TaskHandler('db.taken-back', { attempts: 3 })
+  async takenBack(_payload: unknown, task: TaskContext) {
+    await this.beforeGivingUp(task);
+    throw new UnrecoverableTaskError('gave up');
   }
 }
 
@@ -47,6 +57,30 @@ describe('a task whose handler fails for good', () => {
       ]);
     } finally {
       warn.mockRestore();
+    }
+  });
+
+  it('is not logged when the store refuses the outcome: the lease was taken back meanwhile, and the task is not dead', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const admin = inspector();
+    try {
+      const recordKey = (id: string) => `{${prefix}:default}:t:${id}`;
+      app.app.get(FailingTasks).beforeGivingUp = async (task) => {
+        // Another worker's lease now, as after a recovery this worker has not heard of yet.
+        expect(await admin.hset(recordKey(task.id), 'lk', 'another-worker:2:1')).toBe(0);
+      };
+      const ref = await app.queue.enqueue('db.taken-back', {});
+      await waitUntil(
+        () => warn.mock.calls.some((call) => String(call[0]).includes(ref.id)),
+        'the worker to say what became of the outcome',
+        10_000,
+      );
+      const lines = warn.mock.calls.map((call) => String(call[0])).filter((line) => line.includes(ref.id));
+      expect(lines).toEqual([expect.stringContaining('its lease had ended')]);
+      expect(await app.queue.get(ref)).toMatchObject({ state: 'active' });
+    } finally {
+      warn.mockRestore();
+      await admin.quit();
     }
   });
 });

@@ -29,6 +29,8 @@ type WithRetry = <T>(call: () => Promise<T>) => Promise<T | null>;
 
 function batcherOn(engine: TaskEngine, withRetry: WithRetry = (call) => call(), onReply: (reply: SettleReply, sentAt: number) => void = () => undefined) {
   const flushes: Array<Promise<void>> = [];
+  const recorded: string[] = [];
+  const discarded: string[] = [];
   const ledger = new SlotLedger(() => 10);
   const batcher = new SettleBatcher(
     'q',
@@ -39,13 +41,33 @@ function batcherOn(engine: TaskEngine, withRetry: WithRetry = (call) => call(), 
     withRetry,
     onReply,
     () => true,
-    () => undefined,
+    (o) => discarded.push(o.lease.id),
+    (o) => recorded.push(o.lease.id),
     (flush) => flushes.push(flush),
   );
-  return { batcher, flushes, ledger };
+  return { batcher, flushes, ledger, recorded, discarded };
 }
 
 describe('SettleBatcher', () => {
+  it('tells which outcomes the store took and which it refused, once the reply is in', async () => {
+    const engine = {
+      settle: async (_queue: string, outcomes: readonly AttemptOutcome[]): Promise<SettleReply> => ({
+        settled: outcomes.map((o) => o.lease.id !== 'lost'),
+        tasks: [],
+        brokenIds: [],
+        nextDueInMs: null,
+      }),
+    } as unknown as TaskEngine;
+    const { batcher, flushes, recorded, discarded } = batcherOn(engine);
+    batcher.add(outcome('a'));
+    batcher.add(outcome('lost'));
+    batcher.add(outcome('b'));
+    expect(recorded).toEqual([]);
+    await Promise.all(flushes);
+    expect(recorded).toEqual(['a', 'b']);
+    expect(discarded).toEqual(['lost']);
+  });
+
   it('records the outcomes of one event-loop turn in one call', async () => {
     const { engine, calls } = heldStore();
     const { batcher } = batcherOn(engine);
