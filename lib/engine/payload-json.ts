@@ -1,9 +1,11 @@
 import { InvalidTaskOptionsError } from '../errors/invalid-task-options.error.js';
+import { collectionLostInJson, describeLostCollection } from './json-collections.js';
 
 /**
  * Encodes a payload by JSON.stringify's rules, with errors that name the task:
  * a top-level value JSON cannot carry (undefined, a function, a symbol), a
- * BigInt anywhere and cycles throw; nested functions and undefined properties
+ * BigInt anywhere and cycles throw, and so does a Map or a Set anywhere
+ * (JSON would store it as `{}`); nested functions and undefined properties
  * are dropped, as JSON drops them.
  */
 export function encodePayload(payload: unknown, where: string, maxBytes: number): string {
@@ -17,6 +19,8 @@ export function encodePayload(payload: unknown, where: string, maxBytes: number)
   if (json === undefined) {
     throw new TypeError(`${where}: the payload cannot be encoded as JSON (a top-level ${typeof payload} has no JSON form)`);
   }
+  const lost = collectionLostInJson(payload, json, 'payload');
+  if (lost !== null) throw new TypeError(`${where}: the payload cannot be encoded as JSON: ${describeLostCollection(lost)}`);
   const bytes = bytesOver(json, maxBytes);
   if (bytes !== null) {
     throw new InvalidTaskOptionsError(`${where}: the payload is ${bytes} bytes encoded, over the limit of ${maxBytes} bytes (maxPayloadBytes)`);

@@ -1,5 +1,6 @@
 import { describeValue } from '../config/option-checks.js';
 import { bytesOver } from '../engine/payload-json.js';
+import { collectionLostInJson, describeLostCollection } from '../engine/json-collections.js';
 import type { TaskProgress } from '../interfaces/task-info.interface.js';
 import type { AttemptState } from './attempt-state.js';
 import { wellFormed } from './well-formed.js';
@@ -98,6 +99,8 @@ export class TaskContext {
       throw new TypeError(`task ${this.name}: progress must be JSON (${error instanceof Error ? error.message : String(error)})`);
     }
     if (json === undefined) throw new TypeError(`task ${this.name}: progress must be a finite number or a JSON object, got ${describeValue(value)}`);
+    const lost = collectionLostInJson(value, json, 'progress');
+    if (lost !== null) throw new TypeError(`task ${this.name}: progress must be JSON: ${describeLostCollection(lost)}`);
     const bytes = bytesOver(json, MAX_PROGRESS_BYTES);
     if (bytes !== null) {
       throw new RangeError(

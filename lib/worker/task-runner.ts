@@ -1,6 +1,7 @@
 import type { RegisteredHandler } from '../discovery/task-handler.registry.js';
 import type { FetchedTask } from '../engine/attempt.js';
 import { bytesOver } from '../engine/payload-json.js';
+import { collectionLostInJson, describeLostCollection } from '../engine/json-collections.js';
 import { RateLimitedError } from '../errors/rate-limited.error.js';
 import { MAX_DELAY_MS } from '../config/option-ranges.js';
 import type { AttemptState } from '../execution/attempt-state.js';
@@ -81,8 +82,9 @@ function rateLimitDelay(thrown: RateLimitedError): number | null {
 }
 
 /**
- * A handler's return value as stored; values JSON cannot carry, and results
- * over maxResultBytes, fail the attempt for good (a retry returns the same).
+ * A handler's return value as stored; values JSON cannot carry (a Map or a
+ * Set included, which it would store as `{}`), and results over
+ * maxResultBytes, fail the attempt for good (a retry returns the same).
  */
 function encodeResult(result: unknown, maxBytes: number): RunOutcome {
   if (result === undefined) return { kind: 'completed', resultJson: undefined, result };
@@ -97,6 +99,8 @@ function encodeResult(result: unknown, maxBytes: number): RunOutcome {
   }
   // A toJSON() that returned undefined: JSON has no form for it, as for an undefined result.
   if (json === undefined) return { kind: 'completed', resultJson: undefined, result };
+  const lost = collectionLostInJson(result, json, 'result');
+  if (lost !== null) return failed(`handler returned a value JSON cannot encode: ${describeLostCollection(lost)}`, true);
   const bytes = bytesOver(json, maxBytes);
   if (bytes !== null) {
     return failed(

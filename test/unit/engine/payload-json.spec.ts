@@ -37,6 +37,16 @@ describe('encodePayload', () => {
     expect(error.message).toContain('JSON');
   });
 
+  it('throws a TypeError naming the task and the place for a Map or a Set, which JSON would store as {}', () => {
+    const error = encodingError({ order: { lines: new Map([['sku-1', 2]]) } });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe(
+      "enqueue('report.build'): the payload cannot be encoded as JSON: payload.order.lines is a Map, which JSON stores as {} " +
+        '(its contents would be lost): send Object.fromEntries(map) or Array.from(map) instead',
+    );
+    expect(encodingError(new Set([1])).message).toContain('payload is a Set');
+  });
+
   it('throws a TypeError naming the task for a BigInt at the top level', () => {
     const error = encodingError(10n);
     expect(error).toBeInstanceOf(TypeError);
