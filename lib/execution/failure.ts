@@ -125,12 +125,62 @@ function describeUnbounded(thrown: unknown): TaskErrorInfo {
       stack = undefined;
     }
     if (typeof stack === 'string' && stack !== '') info.stack = stack;
+    const causes = causeLines(thrown);
+    if (causes !== '') info.stack = `${info.stack ?? `${name}: ${message}`}${causes}`;
     if (thrown instanceof TaskPayloadError) info.issues = thrown.issues.map((issue) => ({ message: issue.message, path: [...issue.path] }));
     return info;
   }
   if (typeof thrown === 'string') return { message: thrown };
   if (thrown === undefined || thrown === null) return { message: `handler threw ${String(thrown)}` };
   return { message: `handler threw a non-Error value: ${asText(thrown)}` };
+}
+
+/** Causes an error record follows (`new Error(message, { cause })`), beyond which a chain is cut. */
+const MAX_CAUSES = 5;
+
+/**
+ * An error's causes, as lines after its stack: a wrapped error's own message
+ * ("could not send the invoice") often leaves out what failed underneath
+ * (ECONNREFUSED), which is what the reader of a dead task needs. Never throws.
+ */
+function causeLines(error: Error): string {
+  let text = '';
+  const seen = new Set<unknown>([error]);
+  let current: unknown = error;
+  for (let depth = 0; depth < MAX_CAUSES && current instanceof Error; depth++) {
+    let cause: unknown;
+    try {
+      cause = (current as { cause?: unknown }).cause;
+    } catch {
+      return `${text}\nCaused by: a value that cannot be read`;
+    }
+    if (cause === undefined || seen.has(cause)) return text;
+    seen.add(cause);
+    text += `\nCaused by: ${causeText(cause)}`;
+    current = cause;
+  }
+  return current instanceof Error && hasCause(current) ? `${text}\nCaused by: … (causes beyond ${MAX_CAUSES} cut)` : text;
+}
+
+/** One cause as text: an Error's stack (or name and message), any other value as JSON. */
+function causeText(cause: unknown): string {
+  try {
+    if (cause instanceof Error) {
+      const stack = cause.stack;
+      return typeof stack === 'string' && stack !== '' ? stack : `${asText(cause.name ?? 'Error')}: ${asText(cause.message ?? '')}`;
+    }
+    return asText(cause);
+  } catch {
+    return 'a value that cannot be read';
+  }
+}
+
+function hasCause(error: Error): boolean {
+  try {
+    return error.cause !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /**

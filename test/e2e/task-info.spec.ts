@@ -25,7 +25,7 @@ class InfoTasks {
 
   @TaskHandler('info.fail')
   async fail(_payload: unknown, task: TaskContext) {
-    throw new Error(`disk full on attempt ${task.attempt}`);
+    throw new Error(`disk full on attempt ${task.attempt}`, { cause: new Error('ENOSPC: no space left on device, write') });
   }
 }
 
@@ -145,7 +145,9 @@ describe('get() describes a task in each state; lookups take a ref or an id with
     const info = await t.queue.get(ref);
     expect(info).toMatchObject({ state: 'dead', attempts: 2, maxAttempts: 2, result: undefined, payload: { x: 1 } });
     expect(info!.error?.message).toBe('disk full on attempt 2');
-    expect(info!.error?.stack).toContain('disk full on attempt 2');
+    expect(info!.error?.stack).toMatch(/^Error: disk full on attempt 2\n[^]*\nCaused by: Error: ENOSPC: no space left on device, write\n/);
+    // Each attempt's history entry keeps its causes too.
+    expect((await t.queue.history(ref))?.map((a) => a.error?.stack?.includes('Caused by: Error: ENOSPC'))).toEqual([true, true]);
     expect(info!.startedAt).toEqual(expect.any(Number));
     expect(info!.finishedAt).toEqual(expect.any(Number));
     expectTimestampsOrdered(info!);

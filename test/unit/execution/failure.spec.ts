@@ -123,6 +123,54 @@ describe('describeThrown with Errors whose fields are not text, or cannot be rea
   });
 });
 
+describe('describeThrown: an error with causes', () => {
+  it("follows the cause after the error's own stack, where what failed underneath is said", () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:25'), { code: 'ECONNREFUSED' });
+    const error = new Error('could not send the invoice', { cause: refused });
+    expect(describeThrown(error)).toEqual({
+      message: 'could not send the invoice',
+      name: 'Error',
+      stack: `${error.stack}\nCaused by: ${refused.stack}`,
+    });
+  });
+
+  it('follows a chain, a cause that is no Error shown as JSON', () => {
+    const inner = new TypeError('bad reply', { cause: { status: 502, body: 'gateway' } });
+    const { stack } = describeThrown(new Error('outer', { cause: inner }));
+    expect(stack).toMatch(/^Error: outer\n/);
+    expect(stack).toContain(`\nCaused by: ${inner.stack}\nCaused by: {"status":502,"body":"gateway"}`);
+  });
+
+  it('stops at a cycle, and cuts a long chain saying so', () => {
+    const a = new Error('a');
+    const b = new Error('b', { cause: a });
+    a.cause = b;
+    expect(describeThrown(a).stack?.match(/Caused by:/g)).toHaveLength(1);
+    let chain = new Error('level 0');
+    for (let i = 1; i <= 8; i++) chain = new Error(`level ${i}`, { cause: chain });
+    const stack = describeThrown(chain).stack ?? '';
+    expect(stack.match(/\nCaused by: Error: level \d/g)).toEqual([3, 4, 5, 6, 7].reverse().map((n) => `\nCaused by: Error: level ${n}`));
+    expect(stack).toMatch(/\nCaused by: … \(causes beyond 5 cut\)$/);
+  });
+
+  it('says so of a cause that cannot be read, and writes a head for an error without a stack', () => {
+    const unreadable = Object.defineProperty(new Error('outer'), 'cause', {
+      get: () => {
+        throw new Error('no');
+      },
+    });
+    expect(describeThrown(unreadable).stack).toMatch(/\nCaused by: a value that cannot be read$/);
+    const stackless = new Error('outer', { cause: 'disk full' });
+    stackless.stack = undefined;
+    expect(describeThrown(stackless).stack).toBe('Error: outer\nCaused by: disk full');
+  });
+
+  it('keeps the stack with its causes within the limit', () => {
+    const error = new Error('outer', { cause: new Error('x'.repeat(MAX_ERROR_STACK * 2)) });
+    expect(describeThrown(error).stack?.length).toBeLessThanOrEqual(MAX_ERROR_STACK + 40);
+  });
+});
+
 describe('classifyFailure', () => {
   const stages: PipelineStage[] = ['before-pipes', 'pipes', 'handler'];
 
