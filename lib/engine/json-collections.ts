@@ -20,6 +20,16 @@ export interface LostCollection {
  */
 export function collectionLostInJson(value: unknown, json: string, root: string): LostCollection | null {
   if (!json.includes('{}')) return null;
+  try {
+    return findCollection(value, root);
+  } catch {
+    // A getter or a Proxy that answered JSON.stringify and throws now: nothing to name. This runs in the
+    // worker's settle path, where a throw would end the process.
+    return null;
+  }
+}
+
+function findCollection(value: unknown, root: string): LostCollection | null {
   // Depth first, in JSON's order, with a stack of its own: the value can be as deep as JSON could encode.
   const stack: Array<{ value: unknown; path: string }> = [{ value, path: root }];
   while (stack.length > 0) {

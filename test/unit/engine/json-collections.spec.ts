@@ -30,6 +30,19 @@ describe('collectionLostInJson', () => {
     expect(lostIn(value)).toBeNull();
   });
 
+  it('never throws, finding nothing in a value that throws when read again', () => {
+    let reads = 0;
+    const flaky = {
+      get lines() {
+        reads += 1;
+        if (reads > 1) throw new Error('read once only');
+        return {};
+      },
+    };
+    expect(lostIn(flaky)).toBeNull();
+    expect(reads).toBe(2);
+  });
+
   it('walks only a value whose JSON has {} in it', () => {
     // A Map always shows as {}: without one, the JSON says there is none, whatever the value holds.
     expect(collectionLostInJson({ lines: new Map() }, '{"lines":[]}', 'payload')).toBeNull();
