@@ -22,7 +22,13 @@ function errorMessage(text: string, testId?: string): HTMLElement {
 /** The state timeline: enqueued, each attempt's start and end (with its error and stack), the backoff waits. */
 function timeline(data: TaskPageView): HTMLElement {
   const items: HTMLElement[] = [h('li', {}, when(data.task.enqueuedAt), 'enqueued')];
-  data.history.forEach((a: Attempt) => {
+  data.history.forEach((a: Attempt, i: number) => {
+    // A retry from dead starts a run, numbering its attempts from 1 again: said, so that the runs read apart.
+    const runStarts = i === 0 ? a.run > 1 : a.run !== data.history[i - 1]!.run;
+    if (runStarts) {
+      const earlier = i === 0 ? ' (the attempts of earlier runs are no longer kept)' : '';
+      items.push(h('li', { class: 'run', 'data-testid': 'run-start' }, when(null), `retried from dead: run ${a.run}${earlier}`));
+    }
     items.push(h('li', {}, when(a.startedAt), `attempt ${a.attempt} started`));
     if (a.outcome === 'running') {
       items.push(h('li', { class: 'running' }, h('span', { class: 'when' }, 'now'), `attempt ${a.attempt} running`));

@@ -23,6 +23,11 @@ export interface TaskAttempt {
   error?: TaskErrorInfo;
   /** For a failed attempt: when the next attempt was due (after the backoff). */
   retryAt?: number;
+  /**
+   * Which run of the task the attempt belongs to: 1, then one more for each
+   * retry from dead (`retry`, `retryAll`), whose attempts count from 1 again.
+   */
+  run: number;
 }
 
 /** A task's place in the dependency graph, as `TaskQueue.relations` returns it. */

@@ -1,3 +1,4 @@
+import { HISTORY_RUNS_KEPT } from '../engine/history-runs.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
 import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import type { MemoryQueue } from './memory-queue.js';
@@ -21,12 +22,13 @@ export function countAttempts(q: MemoryQueue, now: number, completed: number, fa
   for (const old of q.throughput.keys()) if (old <= now - KEEP_MS) q.throughput.delete(old);
 }
 
-/** Appends a failed attempt to a task's history; `retryAt` null: it ended the task dead. */
+/** Appends a failed attempt to a task's history, in its run; `retryAt` null: it ended the task dead. */
 export function recordFailedAttempt(task: MemoryTask, now: number, retryAt: number | null, error: TaskErrorInfo): void {
-  const entry: TaskAttempt = { attempt: task.attempts, startedAt: task.startedAt ?? 0, endedAt: now, outcome: retryAt === null ? 'dead' : 'failed', error };
+  const entry: TaskAttempt = { attempt: task.attempts, startedAt: task.startedAt ?? 0, endedAt: now, outcome: retryAt === null ? 'dead' : 'failed', error, run: task.retries + 1 };
   if (retryAt !== null) entry.retryAt = retryAt;
   task.history.push(entry);
-  if (task.history.length > Math.max(1, task.maxAttempts)) task.history.splice(0, task.history.length - Math.max(1, task.maxAttempts));
+  const kept = HISTORY_RUNS_KEPT * Math.max(1, task.maxAttempts);
+  if (task.history.length > kept) task.history.splice(0, task.history.length - kept);
 }
 
 /** The last `minutes` minutes of counters, oldest first. */
@@ -44,7 +46,7 @@ export function history(q: MemoryQueue, id: string): TaskAttempt[] | null {
   const task = q.tasks.get(id);
   if (!task) return null;
   const attempts = task.history.map((entry) => ({ ...entry, ...(entry.error ? { error: { ...entry.error } } : {}) }));
-  const current = { attempt: task.attempts, startedAt: task.startedAt ?? 0 };
+  const current = { attempt: task.attempts, startedAt: task.startedAt ?? 0, run: task.retries + 1 };
   if (task.state === 'active') attempts.push({ ...current, endedAt: null, outcome: 'running' });
   if (task.state === 'completed' && task.attempts > 0) attempts.push({ ...current, endedAt: task.finishedAt ?? 0, outcome: 'completed' });
   return attempts;

@@ -71,7 +71,7 @@ export function retryDead(q: MemoryQueue, name: string | null, now: number): num
   for (const id of ordered) {
     const task = q.tasks.get(id)!;
     q.dead.delete(id);
-    Object.assign(task, { attempts: 0, runAt: now, finishedAt: null, startedAt: null, progressJson: undefined });
+    Object.assign(task, { attempts: 0, retries: task.retries + 1, runAt: now, finishedAt: null, startedAt: null, progressJson: undefined });
     q.emit(task, 'enqueued', now);
     if (!waitAgain(q, id, now)) {
       q.toWaiting(task);

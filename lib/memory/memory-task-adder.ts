@@ -61,7 +61,7 @@ export function addTask(q: MemoryQueue, t: NewTask, now: number): boolean {
     dependencyDelay: t.dependsOn.length > 0 && t.delayMs > 0 ? t.delayMs : null, dependents: new Set(), hasDependents: false,
     pending: new Set(pending), dependencyResults: results, attempts: 0, startedAt: null, leaseToken: null, countedInLimit: false, leasedAhead: null, aheadForgiven: false,
     resultJson: undefined, error: null, progressJson: undefined, finishedAt: null, awaited: false, log: [],
-    traceContext: t.traceContext ?? null, traceLink: null, dependsOn: [...t.dependsOn], history: [],
+    traceContext: t.traceContext ?? null, traceLink: null, dependsOn: [...t.dependsOn], history: [], retries: 0,
   };
   q.tasks.set(t.id, task);
   if (failed !== null) {

@@ -177,7 +177,7 @@ export class MemoryTaskEngine implements TaskEngine, OnApplicationShutdown {
     if (!task || task.state !== 'dead') return false;
     const now = this.store.now();
     q.dead.delete(id);
-    Object.assign(task, { attempts: 0, runAt: now, finishedAt: null, startedAt: null, progressJson: undefined });
+    Object.assign(task, { attempts: 0, retries: task.retries + 1, runAt: now, finishedAt: null, startedAt: null, progressJson: undefined });
     q.emit(task, 'enqueued', now);
     if (!waitAgain(q, id, now)) {
       q.toWaiting(task);

@@ -62,8 +62,10 @@ export interface MemoryTask {
   traceLink: string | null;
   /** The dependencies it was enqueued with, as given. */
   dependsOn: string[];
-  /** Its failed attempts, oldest first, bounded by maxAttempts (the Redis engine's history list). */
+  /** Its failed attempts, oldest first, bounded by HISTORY_RUNS_KEPT times maxAttempts (the Redis engine's history list). */
   history: TaskAttempt[];
+  /** Times it was retried from dead: its history's runs count them (the Redis record's `rr`). */
+  retries: number;
 }
 
 /** The wait score of the Redis engine: higher priority first, then enqueue order. */

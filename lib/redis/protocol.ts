@@ -87,7 +87,7 @@ export const ITEM_KEY_SUFFIXES = {
   handlerMark: 'mk:',
   /** Sorted set of one member that expires: the wake-up marker of one waiting worker (a poke ends its wait early). */
   waiterMark: 'wm:',
-  /** List: a task's failed attempts (HISTORY_ENTRY), oldest first, bounded by its attempts allowed. */
+  /** List: a task's failed attempts (HISTORY_ENTRY), oldest first, bounded by HISTORY_RUNS_KEPT times its attempts allowed. */
   history: 'h:',
   /** List: the ids a task depends on, as enqueued (only tasks with dependencies have one). */
   dependencies: 'da:',
@@ -137,6 +137,7 @@ export const RECORD_FIELDS = {
     meaning: "the lease's startedAt when the fetch leased it ahead of a free slot (into the worker's buffer): while it equals startedAt, the attempt may not have begun",
   },
   aheadForgiven: { field: 'lf', meaning: "'1' once recovery took back a lease leased ahead without counting its attempt (once per task)" },
+  retries: { field: 'rr', meaning: 'times it was retried from dead (retry, retryAll): its history numbers its runs by it; absent: never' },
   result: { field: 'res', meaning: 'result JSON once completed' },
   error: { field: 'err', meaning: 'error JSON of the last failure' },
   progress: { field: 'pg', meaning: 'progress JSON' },
@@ -227,9 +228,14 @@ export const THROUGHPUT_MAX_MINUTES = 120;
 /**
  * A failed attempt in a task's history list: these fields in this order,
  * HISTORY_FIELD_SEPARATOR-joined, then LIST_SEPARATOR and the error JSON.
- * retryAt is '' when the attempt ended the task dead.
+ * retryAt is '' when the attempt ended the task dead. run: which run of the
+ * task it belongs to, 1 and then one more per retry from dead (RECORD
+ * retries + 1); entries written before there were runs have no run field and
+ * belong to run 1.
  */
-export const HISTORY_ENTRY = ['attempt', 'startedAt', 'endedAt', 'retryAt', 'outcome'] as const;
+export const HISTORY_ENTRY = ['attempt', 'startedAt', 'endedAt', 'retryAt', 'outcome', 'run'] as const;
+/** engine/history-runs.ts's HISTORY_RUNS_KEPT, for the scripts (this file is read alone when they are built). */
+export const HISTORY_RUNS_KEPT = 3;
 /** Separates the fields of a history entry. */
 export const HISTORY_FIELD_SEPARATOR = ',';
 /** How a failed attempt ended, in a history entry. */

@@ -30,17 +30,17 @@ export class RedisTaskInsights implements TaskInsights {
 
   async history(queue: string, id: string): Promise<TaskAttempt[] | null> {
     const keys = this.scripts.keysOf(queue);
-    const f = [RECORD.state, RECORD.attempts, RECORD.startedAt, RECORD.finishedAt];
+    const f = [RECORD.state, RECORD.attempts, RECORD.startedAt, RECORD.finishedAt, RECORD.retries];
     const pipeline = this.scripts.client.pipeline().hmget(keys.task(id), ...f).lrange(keys.history(id), 0, -1).hexists(keys.compactRecords, id);
     const replies = (await redacted(pipeline.exec())) ?? [];
     const [[e1, record], [e2, entries], [e3, compact]] = replies as [[Error | null, Array<string | null>], [Error | null, string[]], [Error | null, number]];
     if (e1 ?? e2 ?? e3) throw redactRedisError(e1 ?? e2 ?? e3);
-    const [letter, attempts, startedAt, finishedAt] = record;
+    const [letter, attempts, startedAt, finishedAt, retries] = record;
     // A task with a compact record waits for its first attempt.
     if (letter === null) return Number(compact) === 1 ? [] : null;
     const history = entries.map(decodeHistoryEntry);
     const state = stateOfLetter(letter);
-    const current = { attempt: Number(attempts ?? 0), startedAt: Number(startedAt ?? 0) };
+    const current = { attempt: Number(attempts ?? 0), startedAt: Number(startedAt ?? 0), run: Number(retries ?? 0) + 1 };
     if (state === 'active') history.push({ ...current, endedAt: null, outcome: 'running' });
     if (state === 'completed' && current.attempt > 0) history.push({ ...current, endedAt: Number(finishedAt ?? 0), outcome: 'completed' });
     return history;
@@ -120,6 +120,8 @@ function decodeHistoryEntry(entry: string): TaskAttempt {
     endedAt: Number(fields[H.endedAt]),
     outcome: dead ? 'dead' : 'failed',
     error: decodeError(cut < 0 ? undefined : entry.slice(cut + 1)) ?? { message: 'unknown error' },
+    // Written before there were runs: the first.
+    run: Number(fields[H.run] || 1),
   };
   if (!dead && fields[H.retryAt] !== '') attempt.retryAt = Number(fields[H.retryAt]);
   return attempt;

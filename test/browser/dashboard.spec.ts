@@ -90,6 +90,17 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on
     // Its button gone with the dead state, the focus went to the page's heading, not to the body.
     expect(await focused(page)).toBe(`h1 ${ref.id}`);
     expect((await tasks.get(ref))?.state).toBe('completed');
+    // The first run's failure stays on the page, the retry's run set apart from it (its attempt is "1" again).
+    await page.locator('[data-testid="run-start"]', { hasText: 'retried from dead: run 2' }).waitFor();
+    expect(await page.locator('[data-testid="attempt-error"]').allTextContents()).toEqual([`Error: payment gateway timed out for retry-${adapter}`]);
+    expect(await page.locator('ol.timeline li').allTextContents()).toEqual([
+      expect.stringMatching(/enqueued$/),
+      expect.stringMatching(/attempt 1 started$/),
+      expect.stringMatching(/attempt 1 dead after /),
+      expect.stringMatching(/retried from dead: run 2$/),
+      expect.stringMatching(/attempt 1 started$/),
+      expect.stringMatching(/attempt 1 completed after /),
+    ]);
     await shot(page, `${adapter}-task-retried`);
   });
 

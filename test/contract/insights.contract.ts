@@ -56,10 +56,10 @@ export function describeInsightsContract(open: () => Promise<EngineUnderTest>): 
       expect(await engine.tasks.history(QUEUE, 'h')).toEqual([]);
       let [task] = await take(1);
       const running = await engine.tasks.history(QUEUE, 'h');
-      expect(running).toEqual([{ attempt: 1, startedAt: expect.any(Number), endedAt: null, outcome: 'running' }]);
+      expect(running).toEqual([{ attempt: 1, startedAt: expect.any(Number), endedAt: null, outcome: 'running', run: 1 }]);
       await engine.tasks.settle(QUEUE, [{ lease: task.lease, kind: 'failed', error, then: { action: 'retry', delayMs: 40 } }], request(0));
       const [first] = (await engine.tasks.history(QUEUE, 'h'))!;
-      expect(first).toMatchObject({ attempt: 1, outcome: 'failed', error: { message: 'boom', stack: error.stack } });
+      expect(first).toMatchObject({ attempt: 1, outcome: 'failed', error: { message: 'boom', stack: error.stack }, run: 1 });
       expect(first.startedAt).toBeGreaterThan(0);
       expect(first.endedAt).toBeGreaterThanOrEqual(first.startedAt);
       expect(first.retryAt).toBe(first.endedAt! + 40);
@@ -76,9 +76,46 @@ export function describeInsightsContract(open: () => Promise<EngineUnderTest>): 
       [task] = await take(1);
       await engine.tasks.settle(QUEUE, [{ lease: task.lease, kind: 'failed', error, then: { action: 'dead' } }], request(0));
       const dead = (await engine.tasks.history(QUEUE, 'x'))!;
-      expect(dead).toEqual([{ attempt: 1, startedAt: expect.any(Number), endedAt: expect.any(Number), outcome: 'dead', error: expect.objectContaining({ message: 'boom' }) }]);
+      expect(dead).toEqual([{ attempt: 1, startedAt: expect.any(Number), endedAt: expect.any(Number), outcome: 'dead', error: expect.objectContaining({ message: 'boom' }), run: 1 }]);
       expect(await engine.tasks.clean(QUEUE, 'dead', 0, null)).toEqual(['x']);
       expect(await engine.tasks.history(QUEUE, 'x')).toBeNull();
+    });
+
+    it('keeps the runs before a retry from dead, each attempt naming its run, up to three runs of attempts', async () => {
+      await add(newTask('again', { maxAttempts: 2 }));
+      const failRun = async (run: number) => {
+        for (let attempt = 1; attempt <= 2; attempt++) {
+          const [task] = await take(1);
+          const then = attempt === 2 ? ({ action: 'dead' } as const) : ({ action: 'retry', delayMs: 0 } as const);
+          await engine.tasks.settle(QUEUE, [{ lease: task.lease, kind: 'failed', error: { ...error, message: `run ${run} attempt ${attempt}` }, then }], request(0));
+        }
+      };
+      await failRun(1);
+      expect(await engine.tasks.retry(QUEUE, 'again')).toBe(true);
+      const [task] = await take(1);
+      // The retried run's attempt runs beside the first run's failures, which it does not push out.
+      expect((await engine.tasks.history(QUEUE, 'again'))!.map((a) => [a.run, a.attempt, a.outcome])).toEqual([
+        [1, 1, 'failed'],
+        [1, 2, 'dead'],
+        [2, 1, 'running'],
+      ]);
+      await engine.tasks.settle(QUEUE, [{ lease: task.lease, kind: 'failed', error: { ...error, message: 'run 2 attempt 1' }, then: { action: 'retry', delayMs: 0 } }], request(0));
+      const [last] = await take(1);
+      await engine.tasks.settle(QUEUE, [{ lease: last.lease, kind: 'failed', error: { ...error, message: 'run 2 attempt 2' }, then: { action: 'dead' } }], request(0));
+      // retryAll starts a run too; a fourth run pushes out the first, the list keeping three runs of attempts.
+      expect(await engine.tasks.retryDead(QUEUE, null)).toBe(1);
+      await failRun(3);
+      expect(await engine.tasks.retry(QUEUE, 'again')).toBe(true);
+      await failRun(4);
+      const kept = (await engine.tasks.history(QUEUE, 'again'))!;
+      expect(kept.map((a) => [a.run, a.attempt, a.outcome, a.error?.message])).toEqual([
+        [2, 1, 'failed', 'run 2 attempt 1'],
+        [2, 2, 'dead', 'run 2 attempt 2'],
+        [3, 1, 'failed', 'run 3 attempt 1'],
+        [3, 2, 'dead', 'run 3 attempt 2'],
+        [4, 1, 'failed', 'run 4 attempt 1'],
+        [4, 2, 'dead', 'run 4 attempt 2'],
+      ]);
     });
 
     it('counts a lost lease as a failed attempt, in the history and the throughput', async () => {

@@ -57,7 +57,7 @@ export function describeTask({ task, attempts, logs, dependencies, dependents }:
   // A dead dependency of a dead task is what its retry would run without.
   if (dependencies.total > 0) parts.push(relatedLines('dependencies', dependencies, task.state === 'dead' ? 'counts as ended if this task is retried' : ''));
   if (dependents.total > 0) parts.push(relatedLines('dependents', dependents, ''));
-  if (attempts.length > 0) parts.push([`attempts (${attempts.length}):`, ...attempts.map((a) => `  ${attemptLine(a, now)}`)].join('\n'));
+  if (attempts.length > 0) parts.push([`attempts (${attempts.length}):`, ...attemptLines(attempts, now)].join('\n'));
   if (task.error) parts.push(errorLines(task, task.error, attempts));
   // A message's own line breaks go under its text, so no line of it can pass for another entry of the log.
   const log = logs.map((line) => `  ${new Date(line.at).toISOString()}  ${line.message.replace(/\r?\n/g, `\n${LOG_CONTINUATION}`)}`);
@@ -91,6 +91,20 @@ function errorLines(task: TaskInfo, error: TaskErrorInfo, attempts: readonly Tas
   const first = frames.findIndex((line) => /^\s*at /.test(line));
   if (first >= 0) lines.push(...frames.slice(first).map((line) => `  ${line.trim()}`));
   return lines.join('\n');
+}
+
+/**
+ * The attempts, one a line; when they span runs (a retry from dead numbers
+ * its attempts from 1 again), under a heading per run, so that "#1" twice
+ * reads as two runs and not as one attempt shown twice.
+ */
+function attemptLines(attempts: readonly TaskAttempt[], now: number): string[] {
+  if (attempts.every((a) => a.run === attempts[0]!.run)) return attempts.map((a) => `  ${attemptLine(a, now)}`);
+  return attempts.flatMap((a, i) => {
+    const line = `    ${attemptLine(a, now)}`;
+    if (i > 0 && a.run === attempts[i - 1]!.run) return [line];
+    return [`  run ${a.run}${a.run > 1 ? ' (retried from dead)' : ''}:`, line];
+  });
 }
 
 /** One attempt: "#2 failed  started 2026-...Z (3s ago), ran 120 ms: Error: smtp down; next due in 5s". */

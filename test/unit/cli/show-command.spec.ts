@@ -33,8 +33,8 @@ describe('nestjs-redis-tasks show', () => {
       payload: { to: 'a' }, result: 'sent', error: { name: 'Error', message: 'smtp down' }, traceId: '0af7651916cd43dd8448eb211c80319c',
     });
     const attempts: TaskAttempt[] = [
-      { attempt: 1, startedAt: t0 + 10, endedAt: t0 + 130, outcome: 'failed', error: { name: 'Error', message: 'smtp down' }, retryAt: t0 + 190 },
-      { attempt: 2, startedAt: t0 + 200, endedAt: t0 + 230, outcome: 'completed' },
+      { attempt: 1, startedAt: t0 + 10, endedAt: t0 + 130, outcome: 'failed', error: { name: 'Error', message: 'smtp down' }, retryAt: t0 + 190, run: 1 },
+      { attempt: 2, startedAt: t0 + 200, endedAt: t0 + 230, outcome: 'completed', run: 1 },
     ];
     const { text, json } = await showCommand.run(queueOf([shown], attempts), { args: ['r-1'], values: {} }, PLACE);
     const lines = text.split('\n');
@@ -46,11 +46,33 @@ describe('nestjs-redis-tasks show', () => {
     expect(json).toEqual({ task: shown, attempts, logs: [], relations: { dependencies: [], dependents: [] } });
   });
 
+  it('shows attempts of several runs under a heading each: a retry from dead numbers its attempts from 1 again', async () => {
+    const t0 = Date.now() - 10_000;
+    const shown = task({ state: 'active', attempts: 1, maxAttempts: 2, startedAt: t0 + 500, error: { message: 'smtp down' } });
+    const failed = (attempt: number, at: number, run: number, outcome: 'failed' | 'dead'): TaskAttempt =>
+      ({ attempt, startedAt: at, endedAt: at + 10, outcome, error: { message: 'smtp down' }, run });
+    const attempts: TaskAttempt[] = [
+      failed(1, t0, 1, 'failed'),
+      failed(2, t0 + 100, 1, 'dead'),
+      { attempt: 1, startedAt: t0 + 500, endedAt: null, outcome: 'running', run: 2 },
+    ];
+    const { text } = await showCommand.run(queueOf([shown], attempts), { args: ['r-1'], values: {} }, PLACE);
+    const lines = text.split('\n');
+    const at = lines.indexOf('attempts (3):');
+    expect(lines.slice(at + 1, at + 6).map((line) => line.replace(/ +started .*/, ''))).toEqual([
+      '  run 1:',
+      '    #1 failed',
+      '    #2 dead',
+      '  run 2 (retried from dead):',
+      '    #1 running',
+    ]);
+  });
+
   it('says a lost attempt was taken back, not that it ran until then: its worker died at some point before', async () => {
     const t0 = Date.now() - 10_000;
     const message = 'attempt 1 was lost: its worker stopped renewing the lease (crash, hang or lost connection)';
     const shown = task({ startedAt: t0, finishedAt: t0 + 6_322, error: { message } });
-    const attempts: TaskAttempt[] = [{ attempt: 1, startedAt: t0, endedAt: t0 + 6_322, outcome: 'dead', error: { message } }];
+    const attempts: TaskAttempt[] = [{ attempt: 1, startedAt: t0, endedAt: t0 + 6_322, outcome: 'dead', error: { message }, run: 1 }];
     const { text } = await showCommand.run(queueOf([shown], attempts), { args: ['r-1'], values: {} }, PLACE);
     expect(text.split('\n').find((l) => l.startsWith('  #1 '))).toMatch(/^ {2}#1 dead {7}started \S+Z \(\d+s ago\), lost, taken back 6322 ms after its start: attempt 1 was lost: /);
   });
@@ -59,7 +81,7 @@ describe('nestjs-redis-tasks show', () => {
     const at = Date.UTC(2026, 11, 6, 12, 0, 0);
     const forged = 'refused\n\nlog (1 line):\n  2026-12-06T12:00:01.000Z  all good';
     const shown = task({ id: 'r-3', error: { name: 'Error', message: forged, issues: [{ message: 'bad\nissue: forged', path: ['items', 'a\n  at evil (x.js:1:1)'] }] } });
-    const attempts: TaskAttempt[] = [{ attempt: 1, startedAt: at, endedAt: at + 5, outcome: 'dead', error: { name: 'Error', message: forged } }];
+    const attempts: TaskAttempt[] = [{ attempt: 1, startedAt: at, endedAt: at + 5, outcome: 'dead', error: { name: 'Error', message: forged }, run: 1 }];
     const { text } = await showCommand.run(queueOf([shown], attempts), { args: ['r-3'], values: {} }, PLACE);
     const lines = text.split('\n');
     expect(lines.filter((line) => line.startsWith('log'))).toEqual(['log: no lines']);

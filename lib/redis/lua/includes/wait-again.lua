@@ -39,6 +39,8 @@ end
 local function backFromDead(base, keys, now, evMaxLen, id, taskKey, ws, name)
   redis.call('ZREM', keys[KEY_DEAD], id)
   redis.call('HSET', taskKey, R_STATE, S_WAITING, R_ATTEMPTS, 0, R_RUN_AT, int(now))
+  -- Its next failures belong to a new run: the history keeps the runs before it (attempt-record).
+  redis.call('HINCRBY', taskKey, R_RETRIES, 1)
   redis.call('HDEL', taskKey, R_FINISHED_AT, R_STARTED_AT, R_PROGRESS)
   emit(base, evMaxLen, taskKey, T_ENQUEUED, id, name, nil, nil)
   if waitAgain(base, keys, now, id, taskKey) then return false end
