@@ -57,7 +57,12 @@ function workerTable(workers: WorkerView[]): HTMLElement {
       h('td', { class: 'wrap' }, nameList(w.queues, 'queues')),
       h('td', { class: 'wrap' }, nameList(w.handlers, 'handlers')),
       h('td', { class: 'n' }, `${num(w.running)} / ${num(w.concurrency)}`, w.buffered > 0 ? h('span', { class: 'muted' }, ` +${num(w.buffered)} buffered`) : null),
-      h('td', {}, `${duration(w.heartbeatAgeMs)} ago`),
+      h(
+        'td',
+        {},
+        `${duration(w.heartbeatAgeMs)} ago`,
+        w.heartbeatLate ? h('span', { class: 'expired', 'data-testid': 'heartbeat-late' }, ' late: stopped or stalled? Its running tasks come back once its lease runs out') : null,
+      ),
     );
   return h(
     'table',

@@ -95,6 +95,8 @@ export function queueView(route: QueueRoute): View {
   const actions = h('div', { class: 'actions' });
   const title = h('div', { class: 'title-row' }, h('h1', { tabindex: -1 }, route.queue), badge, actions);
   const tabs = h('nav', { class: 'tabs', 'aria-label': 'states' });
+  // Said when tasks wait that nothing serves: the overview's workers table is a page away.
+  const unserved = h('div', {});
   const table = h('div', { class: 'card', 'data-testid': 'task-table' });
   const pager = h('div', { class: 'pager' });
   const chart = h('div', { class: 'card' });
@@ -123,7 +125,7 @@ export function queueView(route: QueueRoute): View {
         h('button', { type: 'submit', class: 'btn' }, 'Open'),
       );
       patch(pager, ...queuePager(route, PAGE, null, go));
-      root.replaceChildren(h('p', { class: 'crumbs' }, link('/', 'Overview'), ' / ', route.queue), title, tabs, h('div', { class: 'toolbar' }, filter, find, orderChoice(route)), table, pager, h('h2', {}, 'Throughput'), chart);
+      root.replaceChildren(h('p', { class: 'crumbs' }, link('/', 'Overview'), ' / ', route.queue), title, unserved, tabs, h('div', { class: 'toolbar' }, filter, find, orderChoice(route)), table, pager, h('h2', {}, 'Throughput'), chart);
     },
     // Each part is patched, not replaced: the focus, a selection and a pending action's button stay put.
     async refresh() {
@@ -142,6 +144,13 @@ export function queueView(route: QueueRoute): View {
       // After an action: the next poll reports a failure to read, in the page's status line.
       const refresh = () => view.refresh().catch(() => undefined);
       patch(badge, data.counts.paused ? chip('paused') : null);
+      const pending = data.counts.waiting + data.counts.delayed + data.counts.blocked;
+      patch(
+        unserved,
+        data.servedBy === 0 && pending > 0
+          ? h('p', { class: 'expired', 'data-testid': 'unserved' }, `No live worker serves queue ${route.queue}: its tasks wait until an app with a worker for it starts.`)
+          : null,
+      );
       patch(actions, ...queueActions(route, data, refresh));
       patch(
         tabs,

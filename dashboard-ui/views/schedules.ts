@@ -23,7 +23,12 @@ function scheduleTable(data: SchedulesPageView): HTMLElement {
       h('td', {}, s.name),
       h('td', {}, link(`/queues/${encodeURIComponent(s.queue)}`, s.queue)),
       h('td', { class: 'mono' }, s.cron !== null ? `${s.cron}${s.timezone ? ` (${s.timezone})` : ''}` : `every ${duration(s.every ?? 0)}`, s.priority !== 0 ? `, priority ${s.priority}` : ''),
-      h('td', {}, stamp(s.next)),
+      h(
+        'td',
+        {},
+        stamp(s.next),
+        s.overdue ? h('span', { class: 'expired', 'data-testid': 'schedule-overdue' }, ' overdue: not fired yet (any app with a worker fires it within a second: is one running?)') : null,
+      ),
       h('td', {}, s.lastTask ? h('span', {}, link(`/queues/${encodeURIComponent(s.queue)}/tasks/${encodeURIComponent(s.lastTask.id)}`, s.lastTask.id), ' ', chip(s.lastTask.state)) : '—'),
     );
   return h(

@@ -97,9 +97,13 @@ export function taskView(queue: string, id: string): View {
         // the find box): said in the page, with nothing to act on, not as the page failing to update.
         if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 400)) throw error;
         shown = '';
-        patch(stateChip, chip('gone'));
+        patch(stateChip, chip(error.foundIn.length > 0 ? 'elsewhere' : 'gone'));
         patch(actions);
-        fill(body, h('section', { class: 'card' }, h('p', { class: 'empty', 'data-testid': 'task-gone' }, error.message)));
+        // In another queue (an id from a log line, opened from the wrong queue's page): a link to it there.
+        const elsewhere = error.foundIn.map((other) =>
+          h('p', { 'data-testid': 'task-elsewhere' }, link(`/queues/${seg(other)}/tasks/${seg(id)}`, `Open task ${id} in queue ${other}`)),
+        );
+        fill(body, h('section', { class: 'card' }, h('p', { class: 'empty', 'data-testid': 'task-gone' }, error.message), ...elsewhere));
         // Hidden, not removed: a task added again under the id shows it at the next read.
         again?.hide();
         return;
@@ -142,7 +146,21 @@ export function taskView(queue: string, id: string): View {
         ...field('due', stamp(t.runAt)),
         ...field('started', stamp(t.startedAt)),
         // Which worker runs it (as the overview's workers table names it), and until when: a lease in the past is a worker that stopped renewing.
-        ...(t.lease ? field('lease', h('span', {}, h('span', { class: 'mono' }, t.lease.workerId), ' until ', stamp(t.lease.expiresAt))) : []),
+        ...(t.lease
+          ? field(
+              'lease',
+              h(
+                'span',
+                {},
+                h('span', { class: 'mono' }, t.lease.workerId),
+                ' until ',
+                stamp(t.lease.expiresAt),
+                data.leaseExpired
+                  ? h('span', { class: 'expired', 'data-testid': 'lease-expired' }, ': expired, so that worker stopped renewing it; a live worker of this queue takes the task back')
+                  : null,
+              ),
+            )
+          : []),
         ...field('finished', stamp(t.finishedAt)),
         ...(t.traceId ? field('trace id', h('span', { class: 'mono' }, t.traceId)) : []),
         ...(t.progress !== undefined ? field('progress', typeof t.progress === 'number' ? `${t.progress}` : JSON.stringify(t.progress)) : []),

@@ -70,7 +70,17 @@ export function createDashboardController(options: ResolvedDashboardOptions, sec
     @Get('api/queues/:queue/tasks/:id')
     async taskPage(@Param('queue') queue: string, @Param('id') id: string): Promise<TaskPageView> {
       const view = await asBadRequest(() => this.reader.taskPage(queue, id));
-      if (!view) throw new NotFoundException(`no task '${id}' in queue '${queue}' (never added, cancelled, or removed by remove() or retention)`);
+      if (!view) {
+        // An id pasted from a log line into another queue's page: where it is, rather than "gone".
+        const foundIn = (await this.reader.findQueues(id)).filter((name) => name !== queue);
+        const where = foundIn.length > 0 ? `; queue${foundIn.length > 1 ? 's' : ''} ${foundIn.map((q) => `'${q}'`).join(', ')} ${foundIn.length > 1 ? 'have' : 'has'} one` : '';
+        throw new NotFoundException({
+          statusCode: 404,
+          error: 'Not Found',
+          message: `no task '${id}' in queue '${queue}' (never added, cancelled, or removed by remove() or retention)${where}`,
+          foundIn,
+        });
+      }
       return view;
     }
 

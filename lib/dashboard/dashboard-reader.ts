@@ -7,8 +7,9 @@ import { previousOccurrence } from '../policies/schedule-timing.js';
 import { TaskQueue } from '../producer/task-queue.js';
 import { NAME_SCAN_WINDOW } from '../engine/task-engine.js';
 import { byNaturalOrder } from '../engine/natural-order.js';
+import { heartbeatLate } from '../engine/heartbeat-late.js';
 import { timers } from '../timers/own-timers.js';
-import { taskRow, type ListOrder, type OverviewView, type QueuePageView, type ScheduleView, type SchedulesPageView, type TaskPageView, type WorkerView } from './dashboard-views.js';
+import { OVERDUE_AFTER_MS, taskRow, type ListOrder, type OverviewView, type QueuePageView, type ScheduleView, type SchedulesPageView, type TaskPageView, type WorkerView } from './dashboard-views.js';
 import { mustKnowQueue } from './unknown-queue.js';
 
 /**
@@ -106,6 +107,7 @@ export class DashboardReader {
         buffered: w.queues.reduce((sum, q) => sum + q.buffered, 0),
         concurrency: w.queues.reduce((sum, q) => sum + q.concurrency, 0),
         heartbeatAgeMs: Math.max(0, now - w.lastSeenAt),
+        heartbeatLate: heartbeatLate(w, now),
       })),
       throughput,
     };
@@ -125,6 +127,9 @@ export class DashboardReader {
   }
 
   async queuePage(queue: string, query: QueuePageQuery): Promise<QueuePageView> {
+    const served = this.tasks.workers(queue).then((workers) => workers.length);
+    // Read with the rest; awaited only at the end, so its failure must not go unhandled meanwhile.
+    served.catch(() => undefined);
     if (query.order === 'oldest') {
       const [counts, tasks, throughput] = await Promise.all([
         this.tasks.counts(queue),
@@ -133,7 +138,7 @@ export class DashboardReader {
       ]);
       await mustKnowQueue(this.tasks, queue, counts);
       const searched = query.name === null ? null : Math.min(counts[query.state], NAME_SCAN_WINDOW);
-      return { queue, counts, ...query, tasks: tasks.map(taskRow), searched, throughput };
+      return { queue, counts, ...query, tasks: tasks.map(taskRow), searched, throughput, servedBy: await served };
     }
     // Newest first (never with a name: queuePageQuery refuses it, as a filtered list has no total to count
     // from): the count says where the other end is, so it is read first. A task that finishes between the
@@ -143,7 +148,12 @@ export class DashboardReader {
     const window = newestWindow(counts[query.state], query.offset, query.limit);
     // Without values: the rows show none, and 50 payloads of 20 MB were read at every refresh.
     const tasks = window ? await this.tasks.list(query.state, { queue, ...window, values: false }) : [];
-    return { queue, counts, ...query, tasks: tasks.reverse().map(taskRow), searched: null, throughput };
+    return { queue, counts, ...query, tasks: tasks.reverse().map(taskRow), searched: null, throughput, servedBy: await served };
+  }
+
+  /** The queues that hold a task of this id (TaskQueue.findQueues). */
+  findQueues(id: string): Promise<string[]> {
+    return this.tasks.findQueues(id);
   }
 
   /** The task with its attempts, relations and log; null when it does not exist. */
@@ -165,6 +175,8 @@ export class DashboardReader {
     };
     return {
       task: shown,
+      // A flag, not the time left: the page redraws only when what it was sent changes.
+      leaseExpired: task.lease !== undefined && task.lease.expiresAt < Date.now(),
       pendingTotal: pending?.length ?? 0,
       history: history ?? [],
       relations: {
@@ -198,6 +210,7 @@ export class DashboardReader {
     return {
       id: s.id, name: s.name, queue: s.queue, cron: s.cron ?? null, every: s.every ?? null, timezone: s.timezone ?? null, priority: s.priority, next: s.next,
       lastTask: last && { id: last.id, state: last.state, error: last.error },
+      overdue: Date.now() - s.next > OVERDUE_AFTER_MS,
     };
   }
 }

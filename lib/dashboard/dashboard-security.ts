@@ -81,14 +81,36 @@ export class DashboardSecurity {
 
   constructor(private readonly readOnly: boolean) {}
 
-  /** Throws 403 unless an action may run: not read-only, the token sent, and from the page's own origin as far as the browser tells. */
+  /**
+   * Throws 403 unless an action may run: not read-only, from the page's own
+   * origin as far as the browser tells, and with the token. A request the
+   * browser vouches is from the page's origin but whose token is another
+   * instance's (the app restarted since the page loaded, or a load balancer
+   * sent it elsewhere) is told this instance's token, which the page then
+   * retries with: it could read it from the page anyway, and another origin
+   * can read neither (no CORS headers).
+   */
   checkAction(headers: RequestHeaders): void {
     if (this.readOnly) throw new ForbiddenException('the task dashboard is read-only (readOnly: true): actions are refused');
+    const vouched = this.checkOrigin(headers);
     const sent = Buffer.from(one(headers[CSRF_HEADER]) ?? '');
     const expected = Buffer.from(this.token);
     if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
-      throw new ForbiddenException(`missing or wrong ${CSRF_HEADER} header: actions must come from the dashboard page (reload it to get a fresh token)`);
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: `missing or wrong ${CSRF_HEADER} header: actions must come from the dashboard page (reload it to get a fresh token)`,
+        ...(vouched && { token: this.token }),
+      });
     }
+  }
+
+  /**
+   * Throws 403 unless the request comes from the page's own origin as far as
+   * the browser tells; returns whether the browser said so (Sec-Fetch-Site,
+   * or an Origin naming this host), rather than saying nothing (a script).
+   */
+  private checkOrigin(headers: RequestHeaders): boolean {
     const origin = one(headers.origin);
     const site = one(headers['sec-fetch-site']);
     // 'null' comes from an opaque origin (a sandboxed frame, a file: or data:
@@ -105,16 +127,20 @@ export class DashboardSecurity {
     // the page.
     if (site !== undefined) {
       if (site !== 'same-origin') throw new ForbiddenException(`cross-site action refused (Sec-Fetch-Site: ${site})`);
-      return;
+      return true;
     }
     // No Sec-Fetch-Site (an older browser, plain HTTP to a host that is not
     // local, a script): the page's fetches still name their origin (cors mode
     // keeps it even under no-referrer), compared with the host the request
-    // reached, as the proxy passes it on.
+    // reached, as the proxy passes it on. A request with no Origin at all is
+    // no browser's page (a fetch always sends one with a POST): a script,
+    // which the token alone admits.
     const host = one(headers['x-forwarded-host']) ?? one(headers.host);
-    if (origin !== undefined && origin !== 'null' && hostOf(origin) !== host) {
+    if (origin === undefined) return false;
+    if (hostOf(origin) !== host) {
       throw new ForbiddenException(`cross-origin action refused: the request came from ${origin}, not from this dashboard's host`);
     }
+    return true;
   }
 }
 

@@ -27,6 +27,8 @@ export interface WorkerView {
   concurrency: number;
   /** Ms since its last heartbeat reached the store. */
   heartbeatAgeMs: number;
+  /** Two beats missed: stopped or stalled, listed until its record expires (heartbeatLate). */
+  heartbeatLate: boolean;
 }
 
 /** GET api/overview. */
@@ -70,6 +72,8 @@ export interface QueuePageView {
   /** With a name filter, how many tasks of the state it searched (the first NAME_SCAN_WINDOW); null without one. */
   searched: number | null;
   throughput: ThroughputPoint[];
+  /** Live workers that serve the queue: with none, its tasks wait until an app with a worker for it starts. */
+  servedBy: number;
 }
 
 /**
@@ -85,6 +89,8 @@ export interface ShownRelations extends TaskRelations {
 /** GET api/queues/:queue/tasks/:id. The task's pendingDependencies are cut to RELATIONS_SHOWN too (pendingTotal: how many). */
 export interface TaskPageView {
   task: TaskInfo;
+  /** Whether the running attempt's lease ran out (by the server's clock): its worker stopped renewing it. */
+  leaseExpired: boolean;
   pendingTotal: number;
   history: TaskAttempt[];
   relations: ShownRelations;
@@ -104,7 +110,15 @@ export interface ScheduleView {
   next: number;
   /** The latest occurrence's task, when it is still stored. */
   lastTask: { id: string; state: TaskState; error: TaskErrorInfo | null } | null;
+  /** Whether `next` passed more than OVERDUE_AFTER_MS ago unfired: no app with a worker is firing schedules. */
+  overdue: boolean;
 }
+
+/**
+ * How long past its due time an occurrence may go unfired before the page
+ * calls it overdue: any app with a worker fires it within a second.
+ */
+export const OVERDUE_AFTER_MS = 5_000;
 
 /** GET api/schedules: one page of the schedules, by id. */
 export interface SchedulesPageView {

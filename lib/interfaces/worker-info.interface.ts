@@ -24,5 +24,11 @@ export interface WorkerInfo {
   startedAt: number;
   /** When the store last heard from it, epoch ms (Redis time). */
   lastSeenAt: number;
+  /**
+   * How often it beats, in ms (a third of its `leaseMs`); it drops out of the
+   * list a lease after its last beat. A heartbeat well past this is a worker
+   * that stopped or stalls. Absent in a heartbeat of a version before 0.2.
+   */
+  heartbeatEveryMs?: number;
   queues: WorkerQueueInfo[];
 }

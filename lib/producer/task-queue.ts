@@ -28,6 +28,7 @@ import { EnqueueBatcher } from './enqueue-batcher.js';
 import { EnqueuePreparer, type PreparedTask, type TaskName } from './enqueue-preparer.js';
 import { createTaskIdGenerator } from './task-id.js';
 import { TaskWaiter, WAITING_TASK_HINT, type WaitingTaskHints } from './task-waiter.js';
+import { queuesHolding } from './queues-holding.js';
 import { QueueBusyError } from '../errors/queue-busy.error.js';
 import type { CleanOptions, DrainOptions, ObliterateOptions, RetryAllOptions } from '../interfaces/bulk-options.interface.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
@@ -167,6 +168,16 @@ export class TaskQueue {
       if (result.error !== undefined) this.refuse(result.error, label(i));
       return result.ref;
     });
+  }
+
+  /**
+   * The queues of the prefix that hold a task of this id, in the order
+   * queues() lists them: ids are unique within a queue only, so a bare id (from
+   * a log line) may be any queue's. Empty when none does. One read per queue.
+   */
+  async findQueues(id: string): Promise<string[]> {
+    checkName(id, 'findQueues', 'id');
+    return queuesHolding(this.engine, await this.queues(), id);
   }
 
   /** The task, or null when it does not exist (never added, cancelled, or removed by remove() or retention). */

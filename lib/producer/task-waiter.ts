@@ -6,6 +6,7 @@ import type { QueueEventHub } from '../events/queue-event-hub.js';
 import type { TaskEvent } from '../interfaces/task-event.interface.js';
 import type { FinalState, TaskEngine } from '../engine/task-engine.js';
 import { VanishedTaskCheck } from './vanished-task-check.js';
+import { queuesHolding } from './queues-holding.js';
 import { finalStateOf } from '../engine/final-state.js';
 import { timers, within } from '../timers/own-timers.js';
 
@@ -163,11 +164,7 @@ export class TaskWaiter {
    * of a waitFor that found none in `queue`; none when they cannot be read within LOOK_AT_TIMEOUT_MS.
    */
   private queuesHolding(id: string, queue: string): Promise<string[]> {
-    const look = this.engine.queues().then(async (names) => {
-      const others = names.filter((name) => name !== queue).slice(0, QUEUES_LOOKED_AT);
-      const found = await Promise.all(others.map(async (name) => ((await this.engine.get(name, id)) ? name : null)));
-      return found.filter((name): name is string => name !== null);
-    });
+    const look = this.engine.queues().then((names) => queuesHolding(this.engine, names.filter((name) => name !== queue).slice(0, QUEUES_LOOKED_AT), id));
     return within(look.catch((): string[] => []), LOOK_AT_TIMEOUT_MS, []);
   }
 

@@ -83,7 +83,7 @@ export class WorkerHeartbeat {
   }
 
   private record(): Omit<WorkerInfo, 'lastSeenAt'> {
-    return { instanceId: this.instanceId, host: hostname(), pid: process.pid, startedAt: this.startedAt, queues: this.queues() };
+    return { instanceId: this.instanceId, host: hostname(), pid: process.pid, startedAt: this.startedAt, heartbeatEveryMs: this.intervalMs(), queues: this.queues() };
   }
 
   /**

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { TaskContext, TaskHandler, type TaskAttempt, type TaskInfo, type TaskRef, type WorkerInfo } from '../../lib/index.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt } from '../fixtures/built-package.js';
 import { jsonOf, runCli } from '../fixtures/cli-process.js';
+import { openRedisEngine } from '../fixtures/redis-engine.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
 import { REDIS_URL, removePrefix, uniquePrefix } from '../utils/redis.js';
-import { waitUntil } from '../utils/wait.js';
+import { sleep, waitUntil } from '../utils/wait.js';
 
 // The read-only commands of the built `nestjs-redis-tasks` binary, run as child
 // processes against a real Redis where an app of the library made the tasks:
@@ -166,12 +167,29 @@ describe('nestjs-redis-tasks: inspecting queues', () => {
     ]);
     for (const run of [table, json, ofIdle, schedules, schedulesJson]) expect(run).toMatchObject({ code: 0, stderr: '' });
     const [worker] = jsonOf<WorkerInfo[]>(json);
-    expect(worker).toMatchObject({ pid: process.pid, queues: [{ queue: 'work', handlers: ['cli.ok', 'cli.fail'], concurrency: 5 }] });
+    expect(worker).toMatchObject({ pid: process.pid, heartbeatEveryMs: expect.any(Number), queues: [{ queue: 'work', handlers: ['cli.ok', 'cli.fail'], concurrency: 5 }] });
     expect(table.stdout).toMatch(/^INSTANCE\s+HOST\s+PID\s+STARTED\s+SEEN\s+QUEUES \(RUNNING\/CONCURRENCY\)$/m);
     expect(table.stdout).toMatch(new RegExp(`^${worker.instanceId}\\s+\\S+\\s+${process.pid}\\s+\\d+s ago\\s+\\d+s ago\\s+work \\(0/5\\)$`, 'm'));
     expect(ofIdle.stdout.trim()).toBe("No live workers of queue 'idle'.");
     expect(schedules.stdout).toMatch(/^nightly\s+reports\s+report\.build\s+cron 0 3 \* \* \*\s+\d{4}-\d\d-\d\dT03:00:00\.000Z\s+in \d+[hm]$/m);
     expect(jsonOf(schedulesJson)).toEqual([{ id: 'nightly', name: 'report.build', queue: 'reports', payload: { full: true }, cron: '0 3 * * *', priority: 0, attempts: 1, backoff: { type: 'exponential', delay: 1_000 }, next: expect.any(Number) }]);
+  });
+
+  it('workers: marks a worker that missed two heartbeats late, while it is still listed', async () => {
+    const own = await openRedisEngine('cli-late');
+    try {
+      // A worker that beats every 100 ms and whose record lasts a minute: listed, and late once it stops.
+      const queues = [{ queue: 'work', handlers: ['cli.ok'], concurrency: 1, running: 0, buffered: 0 }];
+      await own.engine.heartbeat({ instanceId: 'w-stalled', host: 'h', pid: 1, startedAt: Date.now(), heartbeatEveryMs: 100, queues }, 60_000);
+      const run = () => runCli(['workers', '--prefix', own.prefix], { REDIS_URL });
+      const fresh = await run();
+      expect(fresh.stdout).toMatch(/^w-stalled\s.*\s\d+s ago\s+work \(0\/1\)$/m);
+      await sleep(1_000);
+      const late = await run();
+      expect(late.stdout).toMatch(/^w-stalled\s.*\s\d+s ago \(late: beats every 100 ms; stopped or stalled\?\)\s+work \(0\/1\)$/m);
+    } finally {
+      await own.close();
+    }
   });
 
   it("workers <queue>: each worker's line shows that queue only, and --json every queue it serves", async () => {

@@ -153,6 +153,11 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard over HTTP on %
     expect(((await missing.json()) as { message: string }).message).toContain('x-csrf-token');
     const wrong = await post({ 'x-csrf-token': `${token}x` });
     expect(wrong.status).toBe(403);
+    expect(((await wrong.json()) as { token?: string }).token).toBeUndefined();
+    // From the page's origin (a page loaded before a restart): refused, and told the token to retry with.
+    const stale = await post({ 'x-csrf-token': 'x'.repeat(token.length), origin });
+    expect(stale.status).toBe(403);
+    expect(((await stale.json()) as { token?: string }).token).toBe(token);
     const crossOrigin = await post({ 'x-csrf-token': token, origin: 'https://evil.example' });
     expect(crossOrigin.status).toBe(403);
     expect(((await crossOrigin.json()) as { message: string }).message).toContain('cross-origin');

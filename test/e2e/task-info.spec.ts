@@ -153,6 +153,18 @@ describe('get() describes a task in each state; lookups take a ref or an id with
     expectTimestampsOrdered(info!);
   });
 
+  it('finds the queues that hold a task of an id (ids are unique within a queue only), and refuses an id no task can have', async () => {
+    const a = await t.queue.enqueue('info.work', { n: 1 }, { id: 'shared-id', delay: 600_000 });
+    const b = await t.queue.enqueue('email.send', { to: 'x@y.z' }, { id: 'shared-id', delay: 600_000 });
+    expect([a.queue, b.queue]).toEqual(['default', 'emails']);
+    expect(await t.queue.findQueues('shared-id')).toEqual(['default', 'emails']);
+    await t.queue.cancel(a);
+    expect(await t.queue.findQueues('shared-id')).toEqual(['emails']);
+    expect(await t.queue.findQueues('no-such-task')).toEqual([]);
+    await expect(t.queue.findQueues('' as string)).rejects.toThrow(/^findQueues: id must be/);
+    await t.queue.cancel(b);
+  });
+
   it('returns null for an id no task has', async () => {
     expect(await t.queue.get('no-such-task')).toBeNull();
     expect(await t.queue.get('no-such-task', { queue: 'emails' })).toBeNull();

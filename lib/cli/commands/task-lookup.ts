@@ -42,12 +42,11 @@ export async function locateTask(queue: TaskQueue, command: string, id: string, 
   const given = stringOption(values, 'queue');
   if (given !== undefined) return { queue: await knownQueue(queue, command, given, '--queue', place), note: '' };
   if (await queue.get(id, { queue: DEFAULTS.queue })) return { queue: DEFAULTS.queue, note: '' };
-  const others = (await queue.queues()).filter((name) => name !== DEFAULTS.queue);
-  const found = await Promise.all(others.map(async (name) => ((await queue.get(id, { queue: name })) ? name : null)));
-  const holders = found.filter((name): name is string => name !== null);
+  const holders = (await queue.findQueues(id)).filter((name) => name !== DEFAULTS.queue);
   const missing = `no task '${id}' in queue '${DEFAULTS.queue}'`;
   if (holders.length === 0) {
-    const elsewhere = others.length === 0 ? '' : ` nor in any other queue of prefix '${place.prefix}'`;
+    const others = (await queue.queues()).some((name) => name !== DEFAULTS.queue);
+    const elsewhere = others ? ` nor in any other queue of prefix '${place.prefix}'` : '';
     throw new CommandFailure(`${missing}${elsewhere} ${GONE}`);
   }
   if (holders.length > 1) throw new CommandFailure(`${missing}; queues ${shortList(holders)} each have one: pass --queue <queue> to say which`);

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../cli-command.js';
 import { textTable } from '../text-table.js';
 import { relativeTime } from '../time-format.js';
+import { heartbeatLate } from '../../engine/heartbeat-late.js';
 import { knownQueue } from './known-queue.js';
 
 /** `workers [queue]`: the live workers of the prefix, or of one queue. */
@@ -23,7 +24,8 @@ export const workersCommand: CliCommand = {
     // A worker of many queues made a line of hundreds of characters, the one asked about somewhere in it.
     const shown = (w: (typeof workers)[number]) => (name === undefined ? w.queues : w.queues.filter((q) => q.queue === name));
     const rows = workers.map((w) => [
-      w.instanceId, w.host, String(w.pid), relativeTime(w.startedAt, now), relativeTime(w.lastSeenAt, now),
+      w.instanceId, w.host, String(w.pid), relativeTime(w.startedAt, now),
+      `${relativeTime(w.lastSeenAt, now)}${heartbeatLate(w, now) ? ` (late: beats every ${beatText(w.heartbeatEveryMs!)}; stopped or stalled?)` : ''}`,
       // Tasks leased ahead are active in the queue's counts but not running: shown apart, or 84/20 reads as a broken limit.
       shown(w).map((q) => `${q.queue} (${q.running}/${q.concurrency}${q.buffered > 0 ? ` +${q.buffered} buffered` : ''})`).join(', '),
     ]);
@@ -32,3 +34,8 @@ export const workersCommand: CliCommand = {
     return { json: workers, text: textTable(columns, rows, empty) };
   },
 };
+
+/** "10s", or "100 ms" under a second. */
+function beatText(ms: number): string {
+  return ms >= 1_000 ? `${Math.round(ms / 1_000)}s` : `${ms} ms`;
+}

@@ -43,6 +43,7 @@ describe('DashboardReader.queuePage, newest first', () => {
       counts: async () => ({ blocked: 0, waiting: 0, delayed: 0, active: 0, completed: 0, dead: total, paused: false }),
       queues: async () => ['q'],
       throughput: async () => [],
+      workers: async () => [],
       list: async (_state: TaskState, options: ListOptions) => {
         const { offset = 0, limit = 100 } = options;
         if (limit < 1 || limit > 1000) throw new Error(`list: limit must be from 1 to 1000, got ${limit}`);

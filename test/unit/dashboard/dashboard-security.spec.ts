@@ -47,6 +47,33 @@ describe('DashboardSecurity.checkAction', () => {
     expect(refused({ ...token, host: 'app:3000', 'x-forwarded-host': 'ops.example', origin: 'https://ops.example' })).toBeNull();
   });
 
+  it("tells a request the browser vouches is from the page's origin this instance's token, and no other request", () => {
+    const refusal = (headers: Record<string, string>) => {
+      try {
+        security.checkAction(headers);
+      } catch (error) {
+        return (error as ForbiddenException).getResponse() as { message: string; token?: string };
+      }
+      throw new Error('expected a refusal');
+    };
+    const stale = { [CSRF_HEADER]: 'y'.repeat(security.token.length) };
+    // The page after a restart, or sent by a load balancer to another instance: it retries with this token.
+    expect(refusal({ ...stale, host: 'a', 'sec-fetch-site': 'same-origin' })).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'missing or wrong x-csrf-token header: actions must come from the dashboard page (reload it to get a fresh token)',
+      token: security.token,
+    });
+    expect(refusal({ ...stale, host: 'app.example', origin: 'http://app.example' }).token).toBe(security.token);
+    // A script (no Origin, no Sec-Fetch-Site) is not told; another origin is refused as such, before its token is looked at.
+    expect(refusal({ ...stale, host: 'a' }).token).toBeUndefined();
+    expect(refusal({ ...stale, host: 'app.example', origin: 'https://evil.example' })).toEqual(
+      expect.objectContaining({ message: expect.stringContaining('came from https://evil.example') }),
+    );
+    expect(refusal({ ...stale, host: 'app.example', 'sec-fetch-site': 'cross-site' }).token).toBeUndefined();
+    expect(refusal({ ...stale, host: 'app.example', origin: 'null' }).token).toBeUndefined();
+  });
+
   it('gives each instance its own random token, and refuses everything when read-only', () => {
     const readOnly = new DashboardSecurity(true);
     expect(readOnly.token).not.toBe(security.token);
