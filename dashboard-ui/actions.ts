@@ -1,12 +1,12 @@
 import { READ_ONLY, post } from './api.js';
-import { h } from './dom.js';
+import { h, num } from './dom.js';
 import { clearNotices, notify } from './notice.js';
 
 /** What an action's reply says it did: counts where the action reports them. */
 function outcome(result: unknown): string {
   const r = (result ?? {}) as { retried?: unknown; removed?: unknown };
-  if (typeof r.retried === 'number') return `${r.retried} ${r.retried === 1 ? 'task' : 'tasks'} retried`;
-  if (typeof r.removed === 'number') return `${r.removed} ${r.removed === 1 ? 'task' : 'tasks'} removed`;
+  if (typeof r.retried === 'number') return `${num(r.retried)} ${r.retried === 1 ? 'task' : 'tasks'} retried`;
+  if (typeof r.removed === 'number') return `${num(r.removed)} ${r.removed === 1 ? 'task' : 'tasks'} removed`;
   return 'done';
 }
 

@@ -131,6 +131,8 @@ export interface SchedulesPageView {
 export function taskRow(task: TaskSummary): TaskRow {
   return {
     id: task.id, name: task.name, state: task.state, priority: task.priority, attempts: task.attempts, maxAttempts: task.maxAttempts,
-    enqueuedAt: task.enqueuedAt, runAt: task.runAt, startedAt: task.startedAt, finishedAt: task.finishedAt, error: task.error?.message ?? null,
+    enqueuedAt: task.enqueuedAt, runAt: task.runAt, startedAt: task.startedAt, finishedAt: task.finishedAt,
+    // With its class, as the task page and the CLI show it: a TypeError and an UnrecoverableTaskError read apart.
+    error: task.error ? (task.error.name && !task.error.message.startsWith(task.error.name) ? `${task.error.name}: ${task.error.message}` : task.error.message) : null,
   };
 }
