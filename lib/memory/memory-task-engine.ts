@@ -268,7 +268,9 @@ export class MemoryTaskEngine implements TaskEngine, OnApplicationShutdown {
   async ready(): Promise<void> {}
 
   async ping(): Promise<void> {
-    // Nothing to reach: the store is this process's memory.
+    // Nothing to reach: the store is this process's memory. Closed with the app, as Redis connections are,
+    // so a health check after app.close() is down here as it is on Redis.
+    if (this.closed) throw new RedisUnavailableError('the test mode\'s store was closed with the app (app.close() was called)');
   }
 
   connectionTrouble(): null {

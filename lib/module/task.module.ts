@@ -7,6 +7,7 @@ import { REDIS_ENGINE_PROVIDERS } from '../redis/redis-engine.providers.js';
 import { TaskTester } from '../testing/task-tester.js';
 import { testingProviders } from '../testing/testing.providers.js';
 import { WorkerHost } from '../worker/worker-host.js';
+import { WORKER_STATUS } from '../worker/worker-status.js';
 import { CORE_EXPORTS, CORE_PROVIDERS } from './task-module.providers.js';
 import { ConfigurableTaskModule, TASK_MODULE_ASYNC_OPTIONS_TYPE, TASK_MODULE_OPTIONS, TASK_MODULE_OPTIONS_TYPE } from './task-module.definition.js';
 
@@ -43,7 +44,7 @@ export class TaskModule extends ConfigurableTaskModule {
       module: TaskModule,
       global: true,
       providers: [{ provide: TASK_MODULE_OPTIONS, useValue: testing.moduleOptions }, ...CORE_PROVIDERS, ...testingProviders(testing)],
-      exports: [...CORE_EXPORTS, TASK_ENGINE, TaskTester],
+      exports: [...CORE_EXPORTS, TASK_ENGINE, WORKER_STATUS, TaskTester],
     };
   }
 }
@@ -52,8 +53,8 @@ export class TaskModule extends ConfigurableTaskModule {
 function onRedis(definition: DynamicModule): DynamicModule {
   return {
     ...definition,
-    providers: [...(definition.providers ?? []), ...CORE_PROVIDERS, ...REDIS_ENGINE_PROVIDERS, WorkerHost],
-    // WorkerHost and the engine are exported for the terminus entry's TaskHealthIndicator (not in the public barrel).
-    exports: [...(definition.exports ?? []), ...CORE_EXPORTS, WorkerHost, TASK_ENGINE],
+    providers: [...(definition.providers ?? []), ...CORE_PROVIDERS, ...REDIS_ENGINE_PROVIDERS, WorkerHost, { provide: WORKER_STATUS, useExisting: WorkerHost }],
+    // The worker's status and the engine are exported for the terminus entry's TaskHealthIndicator (not in the public barrel).
+    exports: [...(definition.exports ?? []), ...CORE_EXPORTS, WorkerHost, WORKER_STATUS, TASK_ENGINE],
   };
 }

@@ -4,7 +4,7 @@ import { TASK_ENGINE } from '../engine/engine.tokens.js';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { StoreMemory } from '../engine/task-maintenance.js';
 import { fromTaskModule } from '../module/missing-task-module.js';
-import { WorkerHost } from '../worker/worker-host.js';
+import { WORKER_STATUS, type WorkerStatusSource } from '../worker/worker-status.js';
 import { resolveHealthOptions, type ResolvedHealthOptions, type TaskHealthOptions } from './task-health-options.js';
 import { timers } from '../timers/own-timers.js';
 
@@ -35,8 +35,8 @@ export class TaskHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
     @Optional() @Inject(TASK_ENGINE) engine: TaskEngine | null,
-    // Absent under TaskModule.forTesting, which runs tasks without a worker host.
-    @Optional() @Inject(WorkerHost) private readonly workers: WorkerHost | null,
+    // The worker host on Redis, the test worker under TaskModule.forTesting; absent without TaskModule.
+    @Optional() @Inject(WORKER_STATUS) private readonly workers: WorkerStatusSource | null,
   ) {
     this.engine = fromTaskModule(engine, 'TaskHealthIndicator');
   }

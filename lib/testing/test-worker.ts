@@ -15,6 +15,7 @@ import { MemoryStore } from '../memory/memory-store.js';
 import { WorkerEvents } from '../worker/worker-events.js';
 import { TaskTelemetry } from '../telemetry/task-telemetry.js';
 import { timers, within } from '../timers/own-timers.js';
+import type { WorkerStatus, WorkerStatusSource } from '../worker/worker-status.js';
 
 /** Leases of the test mode never run out: nothing recovers them, and virtual time may jump far. */
 const LEASE_MS = 1_000_000_000_000;
@@ -49,11 +50,12 @@ export interface FillResult {
  * handler's own limit.
  */
 @Injectable()
-export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShutdown, WorkerStatusSource {
   private readonly held = new Map<string, number>();
   /** The attempts running now, to abort and hand back at shutdown. */
-  private readonly attempts = new Map<FetchedTask, { queue: string; state: AttemptState; giveUp: () => void }>();
+  private readonly attempts = new Map<FetchedTask, { queue: string; state: AttemptState; giveUp: () => void; since: number }>();
   private stopping = false;
+  private bootstrapped = false;
   private readonly runQueues = new Map<string, RunQueue<Job>>();
   private readonly running = new Set<Promise<void>>();
   private readonly finishedListeners = new Set<() => void>();
@@ -80,6 +82,34 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
    */
   async onApplicationBootstrap(): Promise<void> {
     await this.advertise();
+    this.bootstrapped = true;
+  }
+
+  /**
+   * What the health check reads, as of the worker host on Redis: whether this
+   * app has a worker, whether it runs (bootstrapped, not closing), and per
+   * queue the attempts running now, those taken and waiting for a slot of
+   * their handler, and how long the longest running one has run (real time,
+   * whatever the virtual clock says).
+   */
+  status(): WorkerStatus {
+    const queues = this.queues();
+    const now = timers.monotonicMs();
+    return {
+      enabled: queues.length > 0,
+      running: queues.length > 0 && this.bootstrapped && !this.stopping,
+      queues: queues.map((queue) => {
+        const since = [...this.attempts.values()].filter((a) => a.queue === queue).map((a) => a.since);
+        const held = this.held.get(queue) ?? 0;
+        return {
+          queue,
+          running: since.length,
+          buffered: Math.max(0, held - since.length),
+          concurrency: this.concurrency(queue),
+          oldestRunningMs: since.length > 0 ? Math.round(now - Math.min(...since)) : null,
+        };
+      }),
+    };
   }
 
   /**
@@ -289,7 +319,7 @@ export class TestWorker implements OnApplicationBootstrap, BeforeApplicationShut
     let giveUp: () => void = () => undefined;
     // Handed back at shutdown, the attempt is over for the tester (settled(), a drain, clear()) even if its handler ignores its signal.
     const givenUp = new Promise<void>((resolve) => (giveUp = resolve));
-    this.attempts.set(task, { queue, state, giveUp });
+    this.attempts.set(task, { queue, state, giveUp, since: timers.monotonicMs() });
     try {
       const attempt = runObservedAttempt(surroundings, queue, task, handler, state, async (_run, outcome) => {
         // Handed back at shutdown: the task runs again, this outcome is not its.

@@ -7,6 +7,7 @@ import { InlineRunner } from './inline-runner.js';
 import { TaskTester } from './task-tester.js';
 import { TESTING_SETTINGS } from './testing-settings.js';
 import { TestWorker } from './test-worker.js';
+import { WORKER_STATUS } from '../worker/worker-status.js';
 
 /**
  * What TaskModule.forTesting adds in place of the Redis adapter and the
@@ -21,6 +22,8 @@ export function testingProviders(testing: ResolvedTestingOptions): Provider[] {
     { provide: SCHEDULE_FIRING, useValue: testing.mode === 'inline' && testing.timers === 'real' },
     { provide: WAITING_TASK_HINT, useValue: waitingHints(testing) },
     TestWorker,
+    // The health check judges the test worker as it judges the worker host on Redis.
+    { provide: WORKER_STATUS, useExisting: TestWorker },
     InlineRunner,
     TaskTester,
   ];

@@ -12,6 +12,7 @@ import { timers, within } from '../timers/own-timers.js';
 import { MAX_TIMER_MS } from '../config/option-ranges.js';
 import { WorkerEvents } from './worker-events.js';
 import { WorkerHeartbeat } from './worker-heartbeat.js';
+import type { WorkerStatus, WorkerStatusSource } from './worker-status.js';
 
 /**
  * How long after the grace period shutdown waits for Redis to answer: more
@@ -21,17 +22,6 @@ import { WorkerHeartbeat } from './worker-heartbeat.js';
 const STALLED_STOP_MS = 10_000;
 
 /** This app's worker as a health check sees it. */
-export interface WorkerStatus {
-  /** Whether this app runs a worker at all (it has handlers and `worker` is not false). */
-  enabled: boolean;
-  /** Whether its consumers run: started, and not shutting down. */
-  running: boolean;
-  /**
-   * Per queue it consumes: tasks held now in this process (running, or buffered for their handler), its
-   * concurrency, and how long the longest-running attempt has run (ms; null when none runs).
-   */
-  queues: Array<{ queue: string; running: number; buffered: number; concurrency: number; oldestRunningMs: number | null }>;
-}
 
 /**
  * The worker of this app: one consumer per queue that has handlers here.
@@ -39,7 +29,7 @@ export interface WorkerStatus {
  * in beforeApplicationShutdown, before the Redis connections close.
  */
 @Injectable()
-export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown, WorkerStatusSource {
   private readonly logger = new Logger('TaskModule');
   private consumers: QueueConsumer[] = [];
   private stopped: Promise<void> | null = null;

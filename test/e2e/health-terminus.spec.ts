@@ -314,3 +314,53 @@ describe('TaskHealthIndicator with a stuck attempt when Redis goes away', () => 
     await redis.start();
   });
 });
+
+// Under the test mode the indicator judges the test worker as it judges the worker host on Redis: a health
+// check tested without Redis behaves as it will in production (review: it reported no worker, stayed up
+// with an attempt stuck past maxRunningMs, and stayed up after app.close()).
+describe('TaskHealthIndicator under TaskModule.forTesting', () => {
+  let app: INestApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [TaskModule.forTesting({ mode: 'inline', worker: { concurrency: 2, shutdownGraceMs: 100 } }), HealthModule],
+      providers: [MailTasks],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+  afterAll(async () => {
+    release?.();
+    await app?.close();
+  });
+
+  const get = async (path: string) => {
+    const response = await fetch(`${url}${path}`);
+    return { status: response.status, body: (await response.json()) as { info?: Record<string, any>; error?: Record<string, any> } };
+  };
+
+  it("lists the test worker's queues, is down while an attempt runs past maxRunningMs, and down once the app is closed", async () => {
+    const up = await get('/health');
+    expect(up.status).toBe(200);
+    expect(up.body.info?.tasks.workers).toEqual({ enabled: true, running: true, queues: [{ queue: 'mail', running: 0, buffered: 0, concurrency: 2, oldestRunningMs: null }] });
+
+    const queue = app.get(TaskQueue);
+    await queue.enqueue('mail.hang', {});
+    await waitUntil(() => release !== null, 'the hanging handler to start');
+    await sleep(400);
+    const stuck = await get('/health/stuck');
+    expect(stuck.status).toBe(503);
+    expect(stuck.body.error?.tasks.problems).toEqual([expect.stringMatching(/^queue 'mail': an attempt has run \d+ ms in this app, over maxRunningMs 300$/)]);
+    release!();
+    release = null;
+    await waitUntil(async () => (await get('/health/stuck')).status === 200, 'the attempt to end');
+
+    const indicator = app.get(TaskHealthIndicator);
+    await app.close();
+    const closed = (await indicator.isHealthy('tasks')).tasks as Record<string, any>;
+    expect(closed).toMatchObject({ status: 'down', workers: { enabled: true, running: false } });
+    expect(closed.problems).toEqual([expect.stringMatching(/^Redis is unreachable \(/), "this app's workers are not running"]);
+  });
+});

@@ -16,6 +16,10 @@ export const SendEmail = defineTask<{ to: string }, { messageId: string }>('emai
 // Types inferred from the schema: the handler receives its output (defaults applied).
 export const Resize = defineTask('image.resize', { schema: v.object({ file: v.string(), width: v.optional(v.number(), 640) }) });
 
+// A schema whose output differs from its input, with the types written out: the input, the result, the output.
+const Notice = z.object({ orderId: z.coerce.number(), locale: z.enum(['en', 'de']).default('en') });
+export const SendNotice = defineTask<z.input<typeof Notice>, { sent: boolean }, z.output<typeof Notice>>('notice.send', { schema: Notice });
+
 // A schema that does not fit the declared payload type is refused.
 // @ts-expect-error the schema's input is { to: number }, the payload type { to: string }
 export const Mismatched = defineTask<{ to: string }>('mismatched', { schema: z.object({ to: z.number() }) });
@@ -30,6 +34,12 @@ export class EmailTasks {
   @TaskHandler(Resize)
   resize(payload: { file: string; width: number }) {
     return payload.width;
+  }
+
+  // The handler takes the output: the default applied, the number coerced.
+  @TaskHandler(SendNotice)
+  notice(payload: { orderId: number; locale: 'en' | 'de' }) {
+    return { sent: payload.locale === 'en' && payload.orderId > 0 };
   }
 
   // @ts-expect-error the payload parameter does not take the definition's payload
@@ -100,6 +110,10 @@ export async function produce(tasks: TaskQueue, tester: TaskTester): Promise<voi
   await tasks.enqueue(Resize, { file: 'a.png' });
   // @ts-expect-error file is required by the schema
   await tasks.enqueue(Resize, { width: 10 });
+  // The input: a string the schema coerces, the defaulted field left out.
+  await tasks.enqueue(SendNotice, { orderId: '42' });
+  // @ts-expect-error not a locale the schema takes
+  await tasks.enqueue(SendNotice, { orderId: 1, locale: 'fr' });
 
   const refs = await tasks.enqueueMany([
     { name: SendEmail, payload: { to: 'x@y.z' } },
