@@ -25,9 +25,23 @@ const statusText = h('span', {}, 'live');
 const statusWhy = unseen('');
 const status = h('span', { class: 'live', 'data-testid': 'live', role: 'status', 'aria-live': 'polite' }, h('span', { 'aria-hidden': 'true' }, '● '), statusText, statusWhy);
 const outage = h('p', { class: 'outage', 'data-testid': 'outage', hidden: true });
+/**
+ * Whether the reader paused the updates: a burst of failures replaced a
+ * newest-first list's rows at every poll, under the reader's eyes and cursor.
+ * A route change and an action still draw what they lead to.
+ */
+let paused = false;
+const pauseButton = h('button', { type: 'button', class: 'btn btn-small', 'aria-pressed': 'false', 'data-testid': 'pause-updates' }, 'Pause updates');
+pauseButton.addEventListener('click', () => {
+  paused = !paused;
+  pauseButton.setAttribute('aria-pressed', String(paused));
+  pauseButton.textContent = paused ? 'Resume updates' : 'Pause updates';
+  if (paused) setStatus(null);
+  else void refresh();
+});
 const nav = h('nav', { class: 'top-nav' }, h('a', { href: '#/' }, 'Overview'), h('a', { href: '#/schedules' }, 'Schedules'));
 document.body.replaceChildren(
-  h('header', { class: 'top' }, h('a', { class: 'brand', href: '#/' }, 'Tasks'), nav, READ_ONLY ? h('span', { class: 'chip chip-readonly' }, 'read-only') : null, status),
+  h('header', { class: 'top' }, h('a', { class: 'brand', href: '#/' }, 'Tasks'), nav, READ_ONLY ? h('span', { class: 'chip chip-readonly' }, 'read-only') : null, status, pauseButton),
   outage,
   main,
   noticeArea,
@@ -57,7 +71,8 @@ function route(): View {
 
 /** Sets the status line (and the outage box: `why`, when not updating), touching each only when it changes: a live region announces every change. */
 function setStatus(why: string | null): void {
-  const [text, detail, className] = why === null ? ['live', '', 'live'] : ['not updating', `: ${why}`, 'live live-error'];
+  const [text, detail, className] =
+    why !== null ? ['not updating', `: ${why}`, 'live live-error'] : paused ? ['paused', ': updates paused (Resume updates goes on)', 'live live-paused'] : ['live', '', 'live'];
   if (statusText.textContent !== text) statusText.textContent = text;
   if (statusWhy.textContent !== detail) statusWhy.textContent = detail;
   if (status.className !== className) status.className = className;
@@ -103,6 +118,6 @@ function show(navigated: boolean): void {
 
 window.addEventListener('hashchange', () => show(true));
 window.setInterval(() => {
-  if (document.visibilityState === 'visible') void refresh();
+  if (document.visibilityState === 'visible' && !paused) void refresh();
 }, POLL_MS);
 show(false);

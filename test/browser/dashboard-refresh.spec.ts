@@ -109,4 +109,28 @@ describe('the dashboard refreshing in Chromium', () => {
     expect(posts).toEqual(['POST']);
     await waitUntil(async () => (await tasks.counts('demo')).completed === 2, 'the retried tasks to complete');
   });
+
+  it('holds the page still while updates are paused, the list unchanged as tasks come; resuming shows them', async () => {
+    const { origin, tasks, page } = await open({ worker: false });
+    await tasks.enqueue('demo.ok', { n: 1 });
+    await page.goto(`${origin}/tasks#/queues/demo`);
+    const count = page.locator('[data-state="waiting"] .count');
+    await page.locator('[data-state="waiting"] .count', { hasText: '1' }).waitFor();
+    await page.locator('[data-testid="pause-updates"]').click();
+    await page.locator('[data-testid="live"]', { hasText: 'paused' }).waitFor();
+    expect(await page.locator('[data-testid="pause-updates"]').getAttribute('aria-pressed')).toBe('true');
+
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(new URL(request.url()).pathname));
+    await tasks.enqueueMany([2, 3].map((n) => ({ name: 'demo.ok', payload: { n } })));
+    // Three poll intervals: nothing is asked for, nothing changes.
+    await new Promise((resolve) => setTimeout(resolve, 6_500));
+    expect(requests.filter((path) => path.includes('/api/'))).toEqual([]);
+    expect(await count.textContent()).toBe('1');
+
+    await page.locator('[data-testid="pause-updates"]').click();
+    await page.locator('[data-state="waiting"] .count', { hasText: '3' }).waitFor();
+    await page.locator('[data-testid="live"]', { hasText: 'live' }).waitFor();
+    expect(await page.locator('[data-testid="pause-updates"]').textContent()).toBe('Pause updates');
+  });
 });
