@@ -1,4 +1,5 @@
 import { isLostAttempt } from '../../lib/engine/lost-attempt.js';
+import { namedMessage } from '../../lib/execution/named-message.js';
 import { actionButton } from '../actions.js';
 import { ApiError, getJson, seg } from '../api.js';
 import { chip, fill, foldable, h, jsonBlock, link, num, scrollBlock } from '../dom.js';
@@ -26,7 +27,7 @@ function timeline(data: TaskPageView): HTMLElement {
     // A retry from dead starts a run, numbering its attempts from 1 again: said, so that the runs read apart.
     const runStarts = i === 0 ? a.run > 1 : a.run !== data.history[i - 1]!.run;
     if (runStarts) {
-      const earlier = i === 0 ? ' (the attempts of earlier runs are no longer kept)' : '';
+      const earlier = i === 0 ? ' (no attempt of an earlier run is kept)' : '';
       items.push(h('li', { class: 'run', 'data-testid': 'run-start' }, when(null), `retried from dead: run ${a.run}${earlier}`));
     }
     items.push(h('li', {}, when(a.startedAt), `attempt ${a.attempt} started`));
@@ -39,7 +40,7 @@ function timeline(data: TaskPageView): HTMLElement {
     const took = span === null ? '' : isLostAttempt(a.error) ? `: lost, taken back ${span} after its start` : ` after ${span}`;
     const ended = h('li', { class: `ended-${a.outcome}` }, when(a.endedAt), `attempt ${a.attempt} ${a.outcome}${took}`);
     if (a.error) {
-      ended.appendChild(errorMessage(`${a.error.name ? `${a.error.name}: ` : ''}${a.error.message}`, 'attempt-error'));
+      ended.appendChild(errorMessage(namedMessage(a.error), 'attempt-error'));
       if (a.error.stack) ended.appendChild(h('details', {}, h('summary', {}, 'stack'), scrollBlock('stack', `stack of attempt ${a.attempt}`, a.error.stack)));
     }
     items.push(ended);

@@ -72,7 +72,8 @@ export function createDashboardController(options: ResolvedDashboardOptions, sec
       const view = await asBadRequest(() => this.reader.taskPage(queue, id));
       if (!view) {
         // An id pasted from a log line into another queue's page: where it is, rather than "gone".
-        const foundIn = (await this.reader.findQueues(id)).filter((name) => name !== queue);
+        // Said when it can be: a failed look elsewhere leaves the page saying the task is not here, not "not updating".
+        const foundIn = (await this.reader.findQueues(id).catch((): string[] => [])).filter((name) => name !== queue);
         const where = foundIn.length > 0 ? `; queue${foundIn.length > 1 ? 's' : ''} ${foundIn.map((q) => `'${q}'`).join(', ')} ${foundIn.length > 1 ? 'have' : 'has'} one` : '';
         throw new NotFoundException({
           statusCode: 404,

@@ -1,3 +1,4 @@
+import { namedMessage } from '../execution/named-message.js';
 import type { TaskCounts, TaskErrorInfo, TaskInfo, TaskSummary } from '../interfaces/task-info.interface.js';
 import type { TaskAttempt, TaskRelations, ThroughputPoint } from '../interfaces/task-insight.interface.js';
 import type { TaskLogLine } from '../interfaces/task-log.interface.js';
@@ -133,6 +134,6 @@ export function taskRow(task: TaskSummary): TaskRow {
     id: task.id, name: task.name, state: task.state, priority: task.priority, attempts: task.attempts, maxAttempts: task.maxAttempts,
     enqueuedAt: task.enqueuedAt, runAt: task.runAt, startedAt: task.startedAt, finishedAt: task.finishedAt,
     // With its class, as the task page and the CLI show it: a TypeError and an UnrecoverableTaskError read apart.
-    error: task.error ? (task.error.name && !task.error.message.startsWith(task.error.name) ? `${task.error.name}: ${task.error.message}` : task.error.message) : null,
+    error: task.error ? namedMessage(task.error) : null,
   };
 }

@@ -29,27 +29,41 @@ export function collectionLostInJson(value: unknown, json: string, root: string)
   }
 }
 
+/** A place in the walk: its parent and its key there, from which its path is built only when it is named. */
+interface Place {
+  value: unknown;
+  parent: Place | null;
+  key: string | number | null;
+}
+
 function findCollection(value: unknown, root: string): LostCollection | null {
   // Depth first, in JSON's order, with a stack of its own: the value can be as deep as JSON could encode.
-  const stack: Array<{ value: unknown; path: string }> = [{ value, path: root }];
+  const stack: Place[] = [{ value, parent: null, key: null }];
   while (stack.length > 0) {
-    const { value: current, path } = stack.pop()!;
+    const place = stack.pop()!;
+    const current = place.value;
     if (current === null || typeof current !== 'object') continue;
-    const kind = collectionKind(current);
-    if (kind !== null) return { path, kind, instead: INSTEAD[kind] };
-    // JSON encodes what toJSON returns (a Date's string), not the object.
+    // JSON encodes what toJSON returns (a Date's string, a Map subclass's own form), not the object.
     if (typeof (current as { toJSON?: unknown }).toJSON === 'function') continue;
+    const kind = collectionKind(current);
+    if (kind !== null) return { path: pathOf(place, root), kind, instead: INSTEAD[kind] };
     if (Array.isArray(current)) {
-      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], path: `${path}[${i}]` });
+      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], parent: place, key: i });
       continue;
     }
     const keys = Object.keys(current);
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const key = keys[i]!;
-      stack.push({ value: (current as Record<string, unknown>)[key], path: `${path}${propertyPath(key)}` });
-    }
+    for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: (current as Record<string, unknown>)[keys[i]!], parent: place, key: keys[i]! });
   }
   return null;
+}
+
+/** `payload.items[2].tags`: built once, for the place named. */
+function pathOf(place: Place, root: string): string {
+  const parts: string[] = [];
+  for (let at: Place | null = place; at !== null && at.key !== null; at = at.parent) {
+    parts.push(typeof at.key === 'number' ? `[${at.key}]` : propertyPath(at.key));
+  }
+  return root + parts.reverse().join('');
 }
 
 const INSTEAD: Record<LostCollection['kind'], string> = {

@@ -15,7 +15,8 @@ export interface Failure {
 /**
  * The most of an error's message, stack and validation issues a task keeps.
  * An error is stored 2 x attempts + 1 times for a dead task (its record, each
- * attempt's history entry, each retrying and dead event), and a message can
+ * attempt's history entry, each retrying and dead event; the history keeps up
+ * to three runs' attempts after retries from dead), and a message can
  * hold a whole upstream response: 20,000 characters cost a dead task 345 kB
  * of Redis memory. What is cut says how much.
  */
@@ -126,7 +127,8 @@ function describeUnbounded(thrown: unknown): TaskErrorInfo {
     }
     if (typeof stack === 'string' && stack !== '') info.stack = stack;
     const causes = causeLines(thrown);
-    if (causes !== '') info.stack = `${info.stack ?? `${name}: ${message}`}${causes}`;
+    // The error's own stack at most half the room, so that a deep one cannot push its causes out.
+    if (causes !== '') info.stack = `${capped(info.stack ?? `${name}: ${message}`, MAX_ERROR_STACK / 2)}${causes}`;
     if (thrown instanceof TaskPayloadError) info.issues = thrown.issues.map((issue) => ({ message: issue.message, path: [...issue.path] }));
     return info;
   }

@@ -7,7 +7,8 @@ import type { TaskEngine } from '../engine/task-engine.js';
  * waitFor's not-found message, the CLI's lookups and the dashboard's find
  * box all ask this.
  */
-export async function queuesHolding(engine: Pick<TaskEngine, 'get'>, names: readonly string[], id: string): Promise<string[]> {
-  const found = await Promise.all(names.map(async (name) => ((await engine.get(name, id)) ? name : null)));
+export async function queuesHolding(engine: Pick<TaskEngine, 'existing'>, names: readonly string[], id: string): Promise<string[]> {
+  // An existence check, not a read: a task's payload and result may be megabytes.
+  const found = await Promise.all(names.map(async (name) => ((await engine.existing(name, [id]))[0] ? name : null)));
   return found.filter((name): name is string => name !== null);
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { FetchedTask } from '../engine/attempt.js';
 import type { TaskErrorInfo } from '../interfaces/task-info.interface.js';
+import { namedMessage } from '../execution/named-message.js';
 import { PerNameThrottle } from './per-name-throttle.js';
 
 /** Characters of an error message a warning quotes: the record keeps it whole. */
@@ -23,7 +24,7 @@ export class DeadTaskWarnings {
     const more = since > 0 ? ` (and ${since} more ${task.name} task(s) since the last warning)` : '';
     const firstLine = error.message.split('\n', 1)[0];
     const message = firstLine.length > MESSAGE_SHOWN ? `${firstLine.slice(0, MESSAGE_SHOWN)}...` : firstLine;
-    const thrown = error.name && !message.startsWith(error.name) ? `${error.name}: ${message}` : message;
+    const thrown = namedMessage({ name: error.name, message });
     this.logger.warn(`queue '${this.queue}': task ${task.id} (${task.name}) is dead after attempt ${task.attempt} of ${task.maxAttempts}: ${thrown}${more}`);
   }
 }

@@ -126,9 +126,11 @@ export class QueueConsumer {
         this.outage.discarded(outcome.lease.id, reason);
       },
       (outcome) => {
-        if (this.deadOnSettle.size === 0) return;
-        this.deadOnSettle.get(outcome)?.();
+        const warn = this.deadOnSettle.get(outcome);
+        if (warn === undefined) return;
         this.deadOnSettle.delete(outcome);
+        // Logged a turn later, not in the settle's reply handling: a logger that throws must not break it.
+        timers.setImmediate(warn);
       },
       (flush) => void this.track(flush.finally(() => this.ledger.signalIfFree())),
     );

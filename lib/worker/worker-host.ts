@@ -21,8 +21,6 @@ import type { WorkerStatus, WorkerStatusSource } from './worker-status.js';
  */
 const STALLED_STOP_MS = 10_000;
 
-/** This app's worker as a health check sees it. */
-
 /**
  * The worker of this app: one consumer per queue that has handlers here.
  * Starts consuming at bootstrap, once every module is initialised, and drains

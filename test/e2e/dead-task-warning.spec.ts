@@ -49,6 +49,8 @@ describe('a task whose handler fails for good', () => {
       const check = await app.queue.enqueue('db.check', {});
       await expect(app.queue.waitFor(write, { timeout: 10_000 })).rejects.toMatchObject({ message: 'database is down' });
       await expect(app.queue.waitFor(check, { timeout: 10_000 })).rejects.toMatchObject({ message: 'bad input' });
+      // Logged once the settle is taken, a turn after its reply.
+      await waitUntil(() => warn.mock.calls.filter((call) => String(call[0]).includes(' is dead after ')).length >= 2, 'both warnings');
       const lines = warn.mock.calls.map((call) => String(call[0]));
       // The unrecoverable one first: it skips its retries, where db.write waits out its backoff.
       expect(lines.filter((line) => line.includes(' is dead after '))).toEqual([

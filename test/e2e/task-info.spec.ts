@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TaskContext, TaskFailedError, TaskHandler, type TaskInfo } from '../../lib/index.js';
 import { startTaskApp, type TaskApp } from '../fixtures/task-app.js';
-import { removePrefix, uniquePrefix } from '../utils/redis.js';
+import { inspector, removePrefix, uniquePrefix } from '../utils/redis.js';
 import { waitUntil } from '../utils/wait.js';
 
 @Injectable()
@@ -163,6 +163,22 @@ describe('get() describes a task in each state; lookups take a ref or an id with
     expect(await t.queue.findQueues('no-such-task')).toEqual([]);
     await expect(t.queue.findQueues('' as string)).rejects.toThrow(/^findQueues: id must be/);
     await t.queue.cancel(b);
+  });
+
+  it('reads a history entry written by 0.1.0 (no run field) as an attempt of the first run', async () => {
+    const ref = await t.queue.enqueue('info.fail', { x: 2 }, { attempts: 1 });
+    await expect(t.queue.waitFor(ref, { timeout: 5_000 })).rejects.toThrow('disk full on attempt 1');
+    const admin = inspector();
+    try {
+      const key = `{${prefix}:default}:h:${ref.id}`;
+      const [entry] = await admin.lrange(key, 0, 0);
+      expect(entry).toMatch(/^1,\d+,\d+,,x,1\n/);
+      // As 0.1.0 wrote it: the same fields but the run.
+      await admin.lset(key, 0, entry.replace(/^(1,\d+,\d+,,x),1\n/, '$1\n'));
+    } finally {
+      await admin.quit();
+    }
+    expect(await t.queue.history(ref)).toEqual([expect.objectContaining({ attempt: 1, outcome: 'dead', run: 1, error: expect.objectContaining({ message: 'disk full on attempt 1' }) })]);
   });
 
   it('returns null for an id no task has', async () => {

@@ -99,7 +99,8 @@ function errorLines(task: TaskInfo, error: TaskErrorInfo, attempts: readonly Tas
  * reads as two runs and not as one attempt shown twice.
  */
 function attemptLines(attempts: readonly TaskAttempt[], now: number): string[] {
-  if (attempts.every((a) => a.run === attempts[0]!.run)) return attempts.map((a) => `  ${attemptLine(a, now)}`);
+  // One run, the first: no heading. A later run alone (the earlier ones without attempts kept) still says which.
+  if (attempts.every((a) => a.run === 1)) return attempts.map((a) => `  ${attemptLine(a, now)}`);
   return attempts.flatMap((a, i) => {
     const line = `    ${attemptLine(a, now)}`;
     if (i > 0 && a.run === attempts[i - 1]!.run) return [line];

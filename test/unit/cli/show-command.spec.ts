@@ -66,6 +66,13 @@ describe('nestjs-redis-tasks show', () => {
       '  run 2 (retried from dead):',
       '    #1 running',
     ]);
+    // The earlier run without an attempt kept (a dependent ended dead by its dependency, then retried): still said.
+    const alone = await showCommand.run(queueOf([shown], [attempts[2]!]), { args: ['r-1'], values: {} }, PLACE);
+    const aloneLines = alone.text.split('\n');
+    expect(aloneLines.slice(aloneLines.indexOf('attempts (1):') + 1, aloneLines.indexOf('attempts (1):') + 3).map((line) => line.replace(/ +started .*/, ''))).toEqual([
+      '  run 2 (retried from dead):',
+      '    #1 running',
+    ]);
   });
 
   it('says a lost attempt was taken back, not that it ran until then: its worker died at some point before', async () => {

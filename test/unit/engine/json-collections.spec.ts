@@ -1,5 +1,12 @@
 import { collectionLostInJson, describeLostCollection } from '../../../lib/engine/json-collections.js';
 
+/** A Map that says how JSON is to write it, as Mongoose's maps do. */
+class JsonMap extends Map<string, number> {
+  toJSON() {
+    return Object.fromEntries(this);
+  }
+}
+
 /** What collectionLostInJson finds in `value`, encoded as the library encodes it. */
 const lostIn = (value: unknown) => collectionLostInJson(value, JSON.stringify(value), 'payload');
 
@@ -25,6 +32,7 @@ describe('collectionLostInJson', () => {
     ['a string holding {}', { text: 'a {} b' }],
     ['a Date', { at: new Date(0) }],
     ['an object whose toJSON hides a Map', { value: { inner: new Map(), toJSON: () => ({}) } }],
+    ['a Map subclass with a toJSON of its own (as Mongoose maps have)', { m: new JsonMap([['a', 1]]), opts: {} }],
     ['nothing at all', null],
   ])('finds nothing in %s', (_label, value) => {
     expect(lostIn(value)).toBeNull();

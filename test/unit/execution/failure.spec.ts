@@ -169,6 +169,14 @@ describe('describeThrown: an error with causes', () => {
     const error = new Error('outer', { cause: new Error('x'.repeat(MAX_ERROR_STACK * 2)) });
     expect(describeThrown(error).stack?.length).toBeLessThanOrEqual(MAX_ERROR_STACK + 40);
   });
+
+  it('keeps room for the causes of an error whose own stack is at the limit', () => {
+    const error = new Error('outer', { cause: new Error('ECONNREFUSED') });
+    error.stack = `Error: outer\n${'    at frame (x.js:1:1)\n'.repeat(2_000)}`;
+    const { stack } = describeThrown(error);
+    expect(stack).toContain('\nCaused by: Error: ECONNREFUSED');
+    expect(stack!.length).toBeLessThanOrEqual(MAX_ERROR_STACK + 40);
+  });
 });
 
 describe('classifyFailure', () => {
