@@ -178,15 +178,15 @@ describe('nestjs-redis-tasks: inspecting queues', () => {
   it('workers: marks a worker that missed two heartbeats late, while it is still listed', async () => {
     const own = await openRedisEngine('cli-late');
     try {
-      // A worker that beats every 100 ms and whose record lasts a minute: listed, and late once it stops.
+      // Two workers whose records last a minute: one that beats every minute, one every 100 ms. After a second
+      // without a beat, the second is late and the first is not.
       const queues = [{ queue: 'work', handlers: ['cli.ok'], concurrency: 1, running: 0, buffered: 0 }];
-      await own.engine.heartbeat({ instanceId: 'w-stalled', host: 'h', pid: 1, startedAt: Date.now(), heartbeatEveryMs: 100, queues }, 60_000);
-      const run = () => runCli(['workers', '--prefix', own.prefix], { REDIS_URL });
-      const fresh = await run();
-      expect(fresh.stdout).toMatch(/^w-stalled\s.*\s\d+s ago\s+work \(0\/1\)$/m);
+      await own.engine.heartbeat({ instanceId: 'w-steady', host: 'h', pid: 1, startedAt: Date.now(), heartbeatEveryMs: 60_000, queues }, 60_000);
+      await own.engine.heartbeat({ instanceId: 'w-stalled', host: 'h', pid: 2, startedAt: Date.now(), heartbeatEveryMs: 100, queues }, 60_000);
       await sleep(1_000);
-      const late = await run();
-      expect(late.stdout).toMatch(/^w-stalled\s.*\s\d+s ago \(late: beats every 100 ms; stopped or stalled\?\)\s+work \(0\/1\)$/m);
+      const { stdout } = await runCli(['workers', '--prefix', own.prefix], { REDIS_URL });
+      expect(stdout).toMatch(/^w-steady\s.*\s\d+s ago\s+work \(0\/1\)$/m);
+      expect(stdout).toMatch(/^w-stalled\s.*\s\d+s ago \(late: beats every 100 ms; stopped or stalled\?\)\s+work \(0\/1\)$/m);
     } finally {
       await own.close();
     }
