@@ -132,7 +132,7 @@ describe.each<AdapterName>(['express', 'fastify'])('the dashboard in Chromium on
     await page.goto(`${origin}/tasks#/queues/demo/tasks/${encodeURIComponent(ref.id)}`);
     await page.locator('[data-testid="task-gone"]', { hasText: `no task '${ref.id}' in queue 'demo'` }).waitFor();
     expect(await page.locator('[data-testid="task-state"]').textContent()).toBe('gone');
-    expect(await page.locator('button:visible').count()).toBe(0);
+    expect(await page.locator('main button:visible').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 
