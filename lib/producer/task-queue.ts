@@ -173,7 +173,8 @@ export class TaskQueue {
   /**
    * The queues of the prefix that hold a task of this id, in the order
    * queues() lists them: ids are unique within a queue only, so a bare id (from
-   * a log line) may be any queue's. Empty when none does. One read per queue.
+   * a log line) may be any queue's. Empty when none does. One existence
+   * check per queue (no payload or result is read).
    */
   async findQueues(id: string): Promise<string[]> {
     checkName(id, 'findQueues', 'id');
