@@ -39,14 +39,20 @@ describe.each([
   ['SENTINEL FAILOVER', (s: Servers) => s.sentinels.failover(), false],
   // The killed master's data is gone (no persistence): as an operator would, a new node is brought in as the
   // new master's replica, so the enqueues that wait for a replica (durability) can be acknowledged again.
+  // Never a candidate for promotion (replica-priority 0): Sentinel does not rule out a replica that joined
+  // less than ten down-after periods ago, so on a loaded machine a second, spurious failover (the new master
+  // slow to answer for a second) could promote it before its first sync, empty. A CI run once saw every
+  // acknowledged task gone after a slow switch (209 of 209, 101 enqueue re-sends), which such a promotion
+  // explains; it did not happen again in a dozen runs. That is the topology's hazard, not the library's.
   ['SIGKILL of the master', async (s: Servers) => {
     const old = await s.sentinels.master();
     await s.master.kill();
     await waitUntil(async () => (await s.sentinels.master()) !== old, 'the sentinels to promote the replica', 30_000, 100);
     const [host, port] = (await s.sentinels.master()).split(':');
-    const spare = await faultRedis({ extraArgs: ['--replicaof', host, port] });
+    const spare = await faultRedis({ extraArgs: ['--replicaof', host, port, '--replica-priority', '0'] });
     s.started.push(spare);
     await spare.start();
+    await waitUntil(async () => /master_link_status:up/.test(await (await spare.admin()).info('replication')), 'the new replica to sync', 15_000);
   }, true],
 ] as const)('Sentinel: a failover by %s mid-run', (how, disrupt, connectionsDrop) => {
   const prefix = uniquePrefix('sentinel');
