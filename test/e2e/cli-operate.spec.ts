@@ -71,7 +71,7 @@ describe('nestjs-redis-tasks: operating queues', () => {
     const unnamed = await cli('retry', '--all-dead');
     expect(unnamed).toMatchObject({ code: 1, stdout: '' });
     expect(unnamed.stderr).toMatch(/no queue 'default' under prefix '[^']+' \(known: .*ops.*\); check the name, or name the queue: retry --all-dead --queue <queue>/);
-  });
+  }, 60_000);
 
   it('cancel: a task that has not started, in the default queue unless --queue; a missing or finished one fails', async () => {
     const later = await t.queue.enqueue('anything', {}, { delay: 600_000 });
